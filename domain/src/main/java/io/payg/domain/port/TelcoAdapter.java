@@ -1,0 +1,34 @@
+package io.payg.domain.port;
+
+import io.payg.domain.payment.PaymentReceipt;
+import io.payg.domain.payment.Refusal;
+import io.payg.domain.payment.ValidationOutcome;
+import java.util.Map;
+
+/**
+ * The telco port: translates one mobile-money provider's callback protocol to the gateway's
+ * canonical validate / process commands and back. One implementation per provider.
+ *
+ * <p>Implementations are stateless, thread-safe and never block: they parse and format only.
+ * Bad input never throws; it decodes to {@link TelcoCall.Rejected}.
+ */
+public interface TelcoAdapter {
+
+  /** The plugin name, as in the URL {@code /api/v1/telco/{provider}/{companyId}/...}. */
+  String provider();
+
+  /**
+   * Authenticates and parses a call.
+   *
+   * @param currency the company's currency (providers that send none imply it)
+   * @param settings the company's plugin configuration (secrets, allow-lists); never logged
+   */
+  TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings);
+
+  TelcoResponse validationAnswer(ValidationOutcome outcome);
+
+  TelcoResponse processAnswer(PaymentReceipt receipt);
+
+  /** The provider's own error answer. {@code processCall} tells which endpoint refused. */
+  TelcoResponse refusal(Refusal refusal, String detail, boolean processCall);
+}
