@@ -25,6 +25,11 @@ public interface TelcoAdapter {
    */
   TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings);
 
+  /** Whether an operation (the last path segment) records money; refusals differ by endpoint. */
+  default boolean isProcessOperation(String operation) {
+    return "process".equals(operation);
+  }
+
   TelcoResponse validationAnswer(ValidationOutcome outcome);
 
   TelcoResponse processAnswer(PaymentReceipt receipt);

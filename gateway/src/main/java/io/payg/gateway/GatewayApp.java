@@ -1,0 +1,239 @@
+package io.payg.gateway;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.payg.domain.port.SmsSender;
+import io.payg.domain.port.TelcoAdapter;
+import io.payg.domain.port.TokenIssuer;
+import io.payg.gateway.auth.AccessTokens;
+import io.payg.gateway.auth.PasswordHasher;
+import io.payg.gateway.company.CompanyRoutes;
+import io.payg.gateway.company.CompanyStore;
+import io.payg.gateway.config.GatewayConfig;
+import io.payg.gateway.customer.CustomerRoutes;
+import io.payg.gateway.customer.CustomerStore;
+import io.payg.gateway.db.DatabaseUrl;
+import io.payg.gateway.db.Migrations;
+import io.payg.gateway.http.ApiVerticle;
+import io.payg.gateway.http.Problems;
+import io.payg.gateway.location.LocationRoutes;
+import io.payg.gateway.location.LocationStore;
+import io.payg.gateway.outbox.OutboxStore;
+import io.payg.gateway.outbox.OutboxWorker;
+import io.payg.gateway.payment.PaymentService;
+import io.payg.gateway.plugin.PluginRoutes;
+import io.payg.gateway.plugin.PluginStore;
+import io.payg.gateway.sms.SmsJobHandler;
+import io.payg.gateway.tariff.TariffRoutes;
+import io.payg.gateway.tariff.TariffStore;
+import io.payg.gateway.telco.TelcoRoutes;
+import io.payg.gateway.token.TokenJobHandler;
+import io.payg.gateway.transaction.TransactionRoutes;
+import io.payg.gateway.transaction.TransactionStore;
+import io.payg.manufacturer.calin.CalinTokenIssuer;
+import io.payg.sms.africastalking.AfricasTalkingSmsSender;
+import io.payg.telco.generic.GenericTelcoAdapter;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running gateway: migrations applied, one Vert.x with Micrometer metrics, one database
+ * pool, the HTTP verticles (one per event loop) and the outbox workers (tokens, SMS).
+ * {@link Main} starts it for production and demo mode; tests start it in-process.
+ */
+public final class GatewayApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+  private static final int BODY_LIMIT_BYTES = 64 * 1024;
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final PrometheusMeterRegistry registry;
+  private final int port;
+  private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
+
+  private GatewayApp(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, int port) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.registry = registry;
+    this.port = port;
+  }
+
+  /** Starts everything and returns once the gateway takes traffic. Blocking: call from main or a test. */
+  public static GatewayApp start(GatewayConfig config, Clock clock) throws Exception {
+    config.validated();
+    config.summary().forEach((k, v) -> LOG.info("config {} = {}", k, v));
+    DatabaseUrl db = DatabaseUrl.parse(config.databaseUrl());
+    var migrated = Migrations.apply(db);
+    LOG.info("schema at version {} ({} migration(s) applied now)", migrated.targetSchemaVersion, migrated.migrationsExecuted);
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
+            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
+                    Label.POOL_NAME, Label.REMOTE, Label.NAMESPACE))))
+        .withMetrics(new MicrometerMetricsFactory(registry))
+        .build();
+    try {
+      Pool pool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setName("payg-db")
+              .setEventLoopSize(config.eventLoops()).setMaxWaitQueueSize(10_000))
+          .connectingTo(db.connectOptions())
+          .using(vertx)
+          .build();
+      int port = config.httpPort() == 0 ? freePort() : config.httpPort();
+      GatewayApp app = new GatewayApp(vertx, pool, registry, port);
+      app.deploy(config, clock).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      LOG.info("payg-gateway listening on {}:{}", config.httpHost(), port);
+      return app;
+    } catch (Exception e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private Future<?> deploy(GatewayConfig config, Clock clock) {
+    WebClient http = WebClient.create(vertx,
+        new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
+    Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter());
+    Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http));
+    Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
+
+    PluginStore plugins = new PluginStore(pool);
+    AccessTokens tokens = new AccessTokens(vertx, config.jwtSecret(), config.accessTokenTtl());
+    PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
+    PaymentService payments = new PaymentService(vertx, pool, clock);
+    CompanyRoutes companies = new CompanyRoutes(new CompanyStore(pool), hasher, tokens);
+    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, clock, registry);
+    List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
+        companies::mountProtected,
+        new PluginRoutes(plugins)::mount,
+        new LocationRoutes(new LocationStore(pool))::mount,
+        new TariffRoutes(new TariffStore(pool))::mount,
+        new CustomerRoutes(new CustomerStore(pool), clock)::mount,
+        new TransactionRoutes(new TransactionStore(pool))::mount);
+
+    HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
+        promise -> pool.query("SELECT 1").execute()
+            .onSuccess(r -> promise.complete(Status.OK()))
+            .onFailure(err -> promise.complete(Status.KO(new io.vertx.core.json.JsonObject().put("error", err.getMessage())))));
+
+    java.util.function.Function<Vertx, Router> routes = v -> {
+      Router router = Router.router(v);
+      router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+          .end("{\"status\":\"UP\"}"));
+      router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health));
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+      router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+      companies.mountPublic(router);
+      telco.mount(router);
+      router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
+      protectedRoutes.forEach(r -> r.accept(router));
+      router.route().failureHandler(Problems::handleFailure);
+      router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));
+      router.errorHandler(405, ctx -> Problems.send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource"));
+      return router;
+    };
+
+    OutboxStore outbox = new OutboxStore(pool);
+    OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
+        config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
+        config.retryBase(), config.retryCap());
+    registerOutboxGauges(outbox);
+
+    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
+            new DeploymentOptions().setInstances(config.eventLoops()))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, issuers), workerSettings)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, smsSenders), workerSettings)));
+  }
+
+  /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */
+  private void registerOutboxGauges(OutboxStore outbox) {
+    for (String kind : List.of("TOKEN", "SMS")) {
+      outboxDepth.put(kind + ".depth", 0);
+      outboxDepth.put(kind + ".oldest", 0);
+      Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth")).tag("kind", kind)
+          .description("Pending outbox jobs").register(registry);
+      Gauge.builder("payg_outbox_oldest_seconds", outboxDepth, m -> m.get(kind + ".oldest")).tag("kind", kind)
+          .description("Age of the oldest pending outbox job").register(registry);
+    }
+    vertx.setPeriodic(5_000, id -> outbox.depth().onSuccess(rows -> {
+      outboxDepth.replaceAll((k, v) -> 0);
+      rows.forEach(r -> {
+        outboxDepth.put(r.getString("kind") + ".depth", r.getLong("depth").intValue());
+        outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
+      });
+    }));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void close() {
+    try {
+      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("pool did not close cleanly: {}", e.getMessage());
+    }
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("vert.x did not close cleanly: {}", e.getMessage());
+    }
+  }
+
+  static Duration since(long startNanos) {
+    return Duration.ofNanos(System.nanoTime() - startNanos);
+  }
+}

@@ -1,0 +1,143 @@
+package io.payg.gateway.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything the gateway reads from its environment, with defaults. Configuration is data:
+ * built once at start from a map (the process environment in production, a plain map in
+ * tests) and printed as a summary with secrets masked.
+ *
+ * @param httpHost           HTTP_HOST, default 0.0.0.0
+ * @param httpPort           HTTP_PORT, default 8080 (0 picks a free port)
+ * @param databaseUrl        DATABASE_URL (postgresql://user:pass@host:port/db); empty = find one
+ * @param dbPoolSize         DB_POOL_SIZE, default 16
+ * @param eventLoops         EVENT_LOOPS, HTTP verticle instances, default the number of cores
+ * @param jwtSecret          JWT_SECRET, HMAC key for access tokens (required outside demo mode)
+ * @param accessTokenTtl     ACCESS_TOKEN_TTL_SECONDS, default 900
+ * @param tokenWorkerBatch   TOKEN_WORKER_BATCH, outbox jobs claimed per poll, default 64
+ * @param tokenMaxInFlight   TOKEN_MAX_IN_FLIGHT, manufacturer calls at once, default 512
+ * @param tokenMaxAttempts   TOKEN_MAX_ATTEMPTS, before a job is TOKEN_FAILED, default 8
+ * @param outboxPollInterval OUTBOX_POLL_MS, how often workers look for due jobs, default 500
+ * @param outboxLease        OUTBOX_LEASE_SECONDS, a claimed job is retried after this if its
+ *                           worker died, default 60
+ * @param retryBase          TOKEN_RETRY_BASE_MS, first retry delay ceiling, default 2000
+ * @param retryCap           TOKEN_RETRY_CAP_MS, largest retry delay, default 300000
+ * @param bcryptCost         BCRYPT_COST, default 11
+ * @param demo               DEMO=true or the --demo flag
+ */
+public record GatewayConfig(
+    String httpHost,
+    int httpPort,
+    String databaseUrl,
+    int dbPoolSize,
+    int eventLoops,
+    String jwtSecret,
+    Duration accessTokenTtl,
+    int tokenWorkerBatch,
+    int tokenMaxInFlight,
+    int tokenMaxAttempts,
+    Duration outboxPollInterval,
+    Duration outboxLease,
+    Duration retryBase,
+    Duration retryCap,
+    int bcryptCost,
+    boolean demo) {
+
+  public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
+    Values v = new Values(env);
+    boolean demo = demoFlag || Boolean.parseBoolean(v.string("DEMO", "false"));
+    return new GatewayConfig(
+        v.string("HTTP_HOST", "0.0.0.0"),
+        v.integer("HTTP_PORT", 8080),
+        v.string("DATABASE_URL", ""),
+        v.integer("DB_POOL_SIZE", 16),
+        v.integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
+        v.string("JWT_SECRET", ""),
+        Duration.ofSeconds(v.integer("ACCESS_TOKEN_TTL_SECONDS", 900)),
+        v.integer("TOKEN_WORKER_BATCH", 64),
+        v.integer("TOKEN_MAX_IN_FLIGHT", 512),
+        v.integer("TOKEN_MAX_ATTEMPTS", 8),
+        Duration.ofMillis(v.integer("OUTBOX_POLL_MS", 500)),
+        Duration.ofSeconds(v.integer("OUTBOX_LEASE_SECONDS", 60)),
+        Duration.ofMillis(v.integer("TOKEN_RETRY_BASE_MS", 2000)),
+        Duration.ofMillis(v.integer("TOKEN_RETRY_CAP_MS", 300_000)),
+        v.integer("BCRYPT_COST", 11),
+        demo);
+  }
+
+  public GatewayConfig withDatabaseUrl(String url) {
+    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, bcryptCost, demo);
+  }
+
+  public GatewayConfig withJwtSecret(String secret) {
+    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, bcryptCost, demo);
+  }
+
+  /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
+  public GatewayConfig validated() {
+    if (databaseUrl.isBlank()) {
+      throw new IllegalStateException("DATABASE_URL is not set");
+    }
+    if (jwtSecret.length() < 32) {
+      throw new IllegalStateException("JWT_SECRET must be at least 32 characters");
+    }
+    if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || eventLoops < 1 || tokenMaxAttempts < 1
+        || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31) {
+      throw new IllegalStateException("configuration out of range: " + summary());
+    }
+    return this;
+  }
+
+  /** One line per setting, secrets masked, for the start-up log. */
+  public Map<String, String> summary() {
+    Map<String, String> s = new LinkedHashMap<>();
+    s.put("HTTP", httpHost + ":" + httpPort);
+    s.put("DATABASE_URL", maskUrlPassword(databaseUrl));
+    s.put("DB_POOL_SIZE", String.valueOf(dbPoolSize));
+    s.put("EVENT_LOOPS", String.valueOf(eventLoops));
+    s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
+    s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());
+    s.put("TOKEN_WORKER_BATCH", String.valueOf(tokenWorkerBatch));
+    s.put("TOKEN_MAX_IN_FLIGHT", String.valueOf(tokenMaxInFlight));
+    s.put("TOKEN_MAX_ATTEMPTS", String.valueOf(tokenMaxAttempts));
+    s.put("OUTBOX_POLL", outboxPollInterval.toString());
+    s.put("OUTBOX_LEASE", outboxLease.toString());
+    s.put("TOKEN_RETRY_BASE", retryBase.toString());
+    s.put("TOKEN_RETRY_CAP", retryCap.toString());
+    s.put("BCRYPT_COST", String.valueOf(bcryptCost));
+    s.put("DEMO", String.valueOf(demo));
+    return s;
+  }
+
+  static String maskUrlPassword(String url) {
+    if (url == null || url.isEmpty()) {
+      return "(unset)";
+    }
+    // postgresql://user:secret@host -> postgresql://user:******@host
+    return url.replaceAll("(://[^:/@]+:)[^@]*@", "$1******@")
+        .replaceAll("(?i)(password=)[^&]*", "$1******");
+  }
+
+  private record Values(Map<String, String> env) {
+    String string(String key, String dflt) {
+      return Optional.ofNullable(env.get(key)).filter(s -> !s.isBlank()).orElse(dflt);
+    }
+
+    int integer(String key, int dflt) {
+      String raw = string(key, null);
+      if (raw == null) {
+        return dflt;
+      }
+      try {
+        return Integer.parseInt(raw.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalStateException(key + " must be a whole number, got '" + raw + "'");
+      }
+    }
+  }
+}

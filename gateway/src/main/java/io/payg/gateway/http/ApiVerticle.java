@@ -1,0 +1,39 @@
+package io.payg.gateway.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.function.Function;
+
+/**
+ * One HTTP server instance. The gateway deploys one per event loop; Vert.x spreads the
+ * connections of the shared port across them.
+ */
+public final class ApiVerticle extends VerticleBase {
+
+  private final String host;
+  private final int port;
+  private final Function<io.vertx.core.Vertx, Router> routes;
+  private HttpServer server;
+
+  public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes) {
+    this.host = host;
+    this.port = port;
+    this.routes = routes;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            .setCompressionSupported(false).setIdleTimeout(60))
+        .requestHandler(routes.apply(vertx))
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+}

@@ -1,0 +1,90 @@
+package io.payg.gateway.http;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * RFC 9457 problem documents: every error the REST API answers has {@code type, title, status,
+ * detail} and a stable machine {@code code}. Bad input is a 4xx with what was wrong; a 500
+ * says nothing of the internals and is logged with its cause.
+ */
+public final class Problems {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private Problems() {
+  }
+
+  public static void send(RoutingContext ctx, int status, String code, String detail) {
+    if (ctx.response().headWritten()) {
+      return;
+    }
+    JsonObject body = new JsonObject()
+        .put("type", "https://payg-gateway.dev/problems/" + code.toLowerCase().replace('_', '-'))
+        .put("title", title(status))
+        .put("status", status)
+        .put("detail", detail)
+        .put("code", code)
+        .put("instance", ctx.request().path());
+    ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
+  }
+
+  /** The router's failure handler: turns whatever failed into a problem document. */
+  public static void handleFailure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    if (failure instanceof ApiException e) {
+      send(ctx, e.status(), e.code(), e.getMessage());
+    } else if (failure instanceof DecodeException) {
+      send(ctx, 400, "MALFORMED_JSON", "The body is not valid JSON");
+    } else if (failure instanceof HttpException e) {
+      sendStatus(ctx, e.getStatusCode(), e.getPayload());
+    } else if (failure == null) {
+      sendStatus(ctx, ctx.statusCode(), null);
+    } else {
+      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      send(ctx, 500, "INTERNAL_ERROR", "The gateway could not complete the request");
+    }
+  }
+
+  private static void sendStatus(RoutingContext ctx, int status, String payload) {
+    switch (status) {
+      case 400 -> send(ctx, 400, "VALIDATION_FAILED", payload != null ? payload : "The request is not valid");
+      case 401 -> send(ctx, 401, "UNAUTHENTICATED", "A valid bearer token is required");
+      case 403 -> send(ctx, 403, "FORBIDDEN", "Your role may not do this");
+      case 404 -> send(ctx, 404, "NOT_FOUND", "No such resource");
+      case 405 -> send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource");
+      case 413 -> send(ctx, 413, "BODY_TOO_LARGE", "The body is larger than the gateway accepts");
+      case 415 -> send(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "The content type is not accepted here");
+      default -> {
+        if (status >= 500) {
+          LOG.error("status {} on {} {}", status, ctx.request().method(), ctx.request().path());
+          send(ctx, 500, "INTERNAL_ERROR", "The gateway could not complete the request");
+        } else {
+          send(ctx, status, "HTTP_" + status, "The request could not be completed");
+        }
+      }
+    }
+  }
+
+  private static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 422 -> "Unprocessable Content";
+      case 429 -> "Too Many Requests";
+      case 503 -> "Service Unavailable";
+      default -> status >= 500 ? "Internal Server Error" : "Error";
+    };
+  }
+}

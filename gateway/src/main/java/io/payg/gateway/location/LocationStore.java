@@ -1,0 +1,87 @@
+package io.payg.gateway.location;
+
+import io.payg.gateway.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * SQL for the location tree cluster -> mini-grid -> village. A child is inserted only when
+ * its parent belongs to the same company (INSERT ... SELECT scoped by company), so no request
+ * can hang a village under another company's mini-grid.
+ */
+public final class LocationStore {
+
+  public enum Level {
+    CLUSTER("clusters", null, null),
+    MINI_GRID("mini_grids", "clusters", "cluster_id"),
+    VILLAGE("villages", "mini_grids", "mini_grid_id");
+
+    final String table;
+    final String parentTable;
+    final String parentColumn;
+
+    Level(String table, String parentTable, String parentColumn) {
+      this.table = table;
+      this.parentTable = parentTable;
+      this.parentColumn = parentColumn;
+    }
+  }
+
+  private final Pool pool;
+
+  public LocationStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> create(UUID companyId, Level level, UUID parentId, String name) {
+    UUID id = UUID.randomUUID();
+    Future<io.vertx.sqlclient.RowSet<Row>> insert = level.parentTable == null
+        ? pool.preparedQuery("INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)")
+            .execute(Tuple.of(id, companyId, name))
+        : pool.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn + ", name) "
+                + "SELECT $1, $2, p.id, $3 FROM " + level.parentTable + " p WHERE p.id = $4 AND p.company_id = $2")
+            .execute(Tuple.of(id, companyId, name, parentId));
+    return insert
+        .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(ApiException.conflict("DUPLICATE_NAME", "A " + level.name().toLowerCase().replace('_', '-')
+                + " with this name already exists"))
+            : Future.failedFuture(t))
+        .map(rows -> {
+          if (rows.rowCount() == 0) {
+            throw ApiException.unprocessable("PARENT_NOT_FOUND", "No such " + level.parentTable.replace("_", "-")
+                .replaceAll("s$", "") + " in your company");
+          }
+          JsonObject out = new JsonObject().put("id", id.toString()).put("name", name);
+          if (parentId != null) {
+            out.put(level == Level.MINI_GRID ? "clusterId" : "miniGridId", parentId.toString());
+          }
+          return out;
+        });
+  }
+
+  public Future<JsonArray> list(UUID companyId, Level level) {
+    String parent = level.parentColumn == null ? "NULL::uuid" : level.parentColumn;
+    return pool.preparedQuery("SELECT id, name, " + parent + " AS parent_id FROM " + level.table
+            + " WHERE company_id = $1 ORDER BY name")
+        .execute(Tuple.of(companyId))
+        .map(rows -> {
+          JsonArray out = new JsonArray();
+          rows.forEach(r -> {
+            JsonObject o = new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"));
+            if (level == Level.MINI_GRID) {
+              o.put("clusterId", r.getUUID("parent_id").toString());
+            } else if (level == Level.VILLAGE) {
+              o.put("miniGridId", r.getUUID("parent_id").toString());
+            }
+            out.add(o);
+          });
+          return out;
+        });
+  }
+}

@@ -1,0 +1,22 @@
+package io.payg.gateway.outbox;
+
+import io.vertx.core.Future;
+
+/** Does one kind of outbox job. */
+public interface JobHandler {
+
+  /** The outbox kind: TOKEN or SMS. */
+  String kind();
+
+  /**
+   * Does the job and marks it DONE in the same database transaction as its result, so a
+   * result is never stored without its job being closed. Fails with {@link JobFailure} (or
+   * anything else, taken as retryable) to be retried with backoff.
+   */
+  Future<Void> handle(OutboxJob job);
+
+  /** Called once when the job ends FAILED after its retry budget, in the same transaction. */
+  default String onFailedSql() {
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+package io.payg.gateway.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** SQL for the transactional outbox. */
+public final class OutboxStore {
+
+  /*
+   * Claim = move next_attempt_at forward by the lease and count the attempt, in one statement.
+   * SKIP LOCKED lets many workers (and gateway instances) claim disjoint jobs without waiting;
+   * the lease brings back the jobs of a worker that died mid-call.
+   */
+  private static final String CLAIM =
+      "WITH due AS (SELECT id FROM outbox WHERE kind = $1 AND status = 'PENDING' AND next_attempt_at <= now() "
+          + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
+          + "UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $3), "
+          + "updated_at = now() FROM due WHERE o.id = due.id "
+          + "RETURNING o.id, o.company_id, o.transaction_id, o.attempts";
+
+  private final Pool pool;
+
+  public OutboxStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<OutboxJob>> claim(String kind, int limit, Duration lease) {
+    return pool.preparedQuery(CLAIM).execute(Tuple.of(kind, limit, (double) lease.toSeconds()))
+        .map(rows -> {
+          List<OutboxJob> jobs = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            jobs.add(new OutboxJob(r.getLong("id"), kind, r.getUUID("company_id"), r.getUUID("transaction_id"),
+                r.getInteger("attempts")));
+          }
+          return jobs;
+        });
+  }
+
+  /** The attempt failed: try again after {@code delay}. */
+  public Future<Void> retryLater(OutboxJob job, Duration delay, String error) {
+    return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3, "
+            + "updated_at = now() WHERE id = $1 AND status = 'PENDING'")
+        .execute(Tuple.of(job.id(), delay.toMillis() / 1000.0, truncate(error)))
+        .mapEmpty();
+  }
+
+  /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same transaction. */
+  public Future<Void> fail(OutboxJob job, String error, String alsoSql) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("UPDATE outbox SET status = 'FAILED', last_error = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING'")
+        .execute(Tuple.of(job.id(), truncate(error)))
+        .compose(r -> alsoSql == null || r.rowCount() == 0 ? Future.succeededFuture()
+            : conn.preparedQuery(alsoSql).execute(Tuple.of(job.transactionId())).mapEmpty())
+        .mapEmpty());
+  }
+
+  /** Due jobs per kind and the age of the oldest, for metrics. */
+  public Future<List<Row>> depth() {
+    return pool.query("SELECT kind, count(*) AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) AS oldest "
+            + "FROM outbox WHERE status = 'PENDING' GROUP BY kind")
+        .execute()
+        .map(rows -> {
+          List<Row> out = new ArrayList<>();
+          rows.forEach(out::add);
+          return out;
+        });
+  }
+
+  private static String truncate(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    return s.length() > 500 ? s.substring(0, 500) : s;
+  }
+}

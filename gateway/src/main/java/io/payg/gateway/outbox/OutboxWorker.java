@@ -1,0 +1,126 @@
+package io.payg.gateway.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one kind of outbox job: claims due jobs in batches, runs up to {@code maxInFlight} of
+ * them at once (each a non-blocking Future: no thread is held while a manufacturer answers),
+ * retries failures with exponential backoff and full jitter, and ends a job FAILED after
+ * {@code maxAttempts}.
+ *
+ * <p>It polls on a timer, and at once when the payment path signals new work on the event
+ * bus address {@link #wakeAddress(String)}, so a token is requested within milliseconds of
+ * the payment without waiting for the next poll.
+ */
+public final class OutboxWorker extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
+
+  public record Settings(int batch, int maxInFlight, int maxAttempts, Duration pollInterval, Duration lease,
+                         Duration retryBase, Duration retryCap) {
+  }
+
+  private final OutboxStore store;
+  private final JobHandler handler;
+  private final Settings settings;
+  private int inFlight;
+  private boolean claiming;
+  private boolean again;
+  private long timer;
+
+  public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings) {
+    this.store = store;
+    this.handler = handler;
+    this.settings = settings;
+  }
+
+  public static String wakeAddress(String kind) {
+    return "payg.outbox." + kind;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
+    return vertx.eventBus().<Object>localConsumer(wakeAddress(handler.kind()), msg -> poll()).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** Jobs being worked on now (for metrics and tests). */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  private void poll() {
+    if (claiming) {
+      again = true; // a claim is under way: look again once it returns
+      return;
+    }
+    int room = Math.min(settings.batch(), settings.maxInFlight() - inFlight);
+    if (room <= 0) {
+      return;
+    }
+    claiming = true;
+    again = false;
+    store.claim(handler.kind(), room, settings.lease()).onComplete(ar -> {
+      claiming = false;
+      if (ar.failed()) {
+        LOG.warn("claiming {} jobs failed: {}", handler.kind(), ar.cause().getMessage());
+        return;
+      }
+      ar.result().forEach(this::run);
+      // a full batch means more may be waiting
+      if (again || ar.result().size() == room) {
+        poll();
+      }
+    });
+  }
+
+  private void run(OutboxJob job) {
+    inFlight++;
+    Future<Void> attempt;
+    try {
+      attempt = handler.handle(job);
+    } catch (RuntimeException e) {
+      attempt = Future.failedFuture(e);
+    }
+    attempt.recover(err -> onFailure(job, err))
+        .onComplete(ar -> {
+          inFlight--;
+          if (ar.failed()) {
+            LOG.error("{} job {} could not be recorded: {}", job.kind(), job.id(), ar.cause().getMessage());
+          }
+          poll();
+        });
+  }
+
+  private Future<Void> onFailure(OutboxJob job, Throwable err) {
+    boolean retryable = !(err instanceof JobFailure f) || f.retryable();
+    String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    if (!retryable || job.attempt() >= settings.maxAttempts()) {
+      LOG.warn("{} job {} for transaction {} FAILED after {} attempt(s): {}", job.kind(), job.id(),
+          job.transactionId(), job.attempt(), reason);
+      return store.fail(job, reason, handler.onFailedSql());
+    }
+    Duration delay = backoff(job.attempt());
+    LOG.info("{} job {} attempt {} failed ({}), retrying in {} ms", job.kind(), job.id(), job.attempt(), reason,
+        delay.toMillis());
+    return store.retryLater(job, delay, reason);
+  }
+
+  /** Full jitter: uniform in [0, min(cap, base x 2^(attempt-1))], at least 1 ms. */
+  Duration backoff(int attempt) {
+    long ceiling = Math.min(settings.retryCap().toMillis(),
+        settings.retryBase().toMillis() * (1L << Math.min(attempt - 1, 20)));
+    return Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(Math.max(1, ceiling)));
+  }
+}

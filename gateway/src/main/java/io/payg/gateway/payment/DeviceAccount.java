@@ -1,0 +1,52 @@
+package io.payg.gateway.payment;
+
+import io.payg.domain.DeviceType;
+import io.payg.domain.allocation.PaidDevice;
+import io.payg.domain.tariff.AccessRate;
+import io.payg.domain.tariff.Tariff;
+import io.vertx.sqlclient.Row;
+import java.time.LocalDate;
+import java.util.UUID;
+
+/**
+ * A device with what its payments need: owner, tariff, carried credit, access rate paid.
+ * Read by the validation lookup and, locked, by the process step.
+ */
+record DeviceAccount(
+    UUID deviceId,
+    UUID customerId,
+    String serial,
+    DeviceType type,
+    String customerName,
+    String phone,
+    Long pricePerKwh,
+    long minimumPurchase,
+    Long accessRateAmount,
+    Integer accessRatePeriodDays,
+    LocalDate tariffSince,
+    long credit,
+    long accessRatePaid) {
+
+  /** Columns every query of this account selects, in this order: see {@link #from(Row)}. */
+  static final String COLUMNS = "d.id, d.customer_id, d.serial, d.type, c.name, c.phone, t.price_per_kwh, "
+      + "t.minimum_purchase, t.access_rate_amount, t.access_rate_period_days, d.tariff_since, d.credit, "
+      + "d.access_rate_paid";
+
+  static DeviceAccount from(Row r) {
+    Long min = r.getLong(7);
+    return new DeviceAccount(r.getUUID(0), r.getUUID(1), r.getString(2), DeviceType.valueOf(r.getString(3)),
+        r.getString(4), r.getString(5), r.getLong(6), min == null ? 0 : min, r.getLong(8), r.getInteger(9),
+        r.getLocalDate(10), r.getLong(11), r.getLong(12));
+  }
+
+  /** The domain's view of the paid device, as of {@code today}. */
+  PaidDevice paidDevice(LocalDate today) {
+    if (type != DeviceType.METER) {
+      throw new IllegalStateException("only meters are paid in this version: " + type);
+    }
+    Tariff tariff = new Tariff(pricePerKwh, minimumPurchase,
+        accessRateAmount == null ? null : new AccessRate(accessRateAmount, accessRatePeriodDays));
+    long arrears = tariff.accessRateArrears(tariffSince, today, accessRatePaid);
+    return PaidDevice.meter(deviceId.toString(), tariff, credit, arrears);
+  }
+}

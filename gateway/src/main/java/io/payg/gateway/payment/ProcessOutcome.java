@@ -1,0 +1,20 @@
+package io.payg.gateway.payment;
+
+import io.payg.domain.payment.PaymentReceipt;
+import io.payg.domain.payment.Refusal;
+
+/** How a process command ended. */
+public sealed interface ProcessOutcome {
+
+  /** A new transaction was recorded (and its token job queued, if it buys a token). */
+  record Recorded(PaymentReceipt receipt) implements ProcessOutcome {
+  }
+
+  /** The same provider transaction was already recorded: this is its first answer again. */
+  record Replayed(PaymentReceipt receipt) implements ProcessOutcome {
+  }
+
+  /** Refused; nothing stored but, for DUPLICATE_TRANSACTION, the conflict for operators. */
+  record Refused(Refusal refusal, String detail) implements ProcessOutcome {
+  }
+}

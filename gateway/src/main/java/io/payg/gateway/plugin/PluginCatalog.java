@@ -1,0 +1,32 @@
+package io.payg.gateway.plugin;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The plugins a company can enable, with the setting keys that are secrets (write-only:
+ * stored, used, never returned by the API nor logged).
+ */
+public final class PluginCatalog {
+
+  public record Plugin(String name, PluginKind kind, Set<String> secretKeys) {
+  }
+
+  private static final Map<String, Plugin> PLUGINS = Map.of(
+      "generic", new Plugin("generic", PluginKind.TELCO, Set.of("secret")),
+      "calin", new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
+      "openpaygo", new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
+      "africastalking", new Plugin("africastalking", PluginKind.SMS, Set.of("apiKey")));
+
+  private PluginCatalog() {
+  }
+
+  public static Optional<Plugin> find(String name) {
+    return Optional.ofNullable(PLUGINS.get(name));
+  }
+
+  public static Set<String> names() {
+    return PLUGINS.keySet();
+  }
+}

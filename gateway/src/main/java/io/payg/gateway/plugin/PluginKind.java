@@ -1,0 +1,5 @@
+package io.payg.gateway.plugin;
+
+public enum PluginKind {
+  TELCO, MANUFACTURER, SMS
+}

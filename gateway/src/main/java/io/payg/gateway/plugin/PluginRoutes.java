@@ -1,0 +1,71 @@
+package io.payg.gateway.plugin;
+
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.auth.Role;
+import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.JsonInput;
+import io.payg.gateway.http.Responses;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.TreeSet;
+
+/** {@code GET|PUT /api/v1/plugins/{name}}: ADMIN only; secrets are write-only. */
+public final class PluginRoutes {
+
+  private final PluginStore store;
+
+  public PluginRoutes(PluginStore store) {
+    this.store = store;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/plugins/:name").handler(this::get);
+    router.put("/api/v1/plugins/:name").handler(this::put);
+  }
+
+  private void get(RoutingContext ctx) {
+    Caller caller = Caller.require(ctx, Role.ADMIN);
+    PluginCatalog.Plugin plugin = plugin(ctx);
+    Responses.json(ctx, 200, store.settings(caller.companyId(), plugin.name()).map(s -> view(plugin, s)));
+  }
+
+  private void put(RoutingContext ctx) {
+    Caller caller = Caller.require(ctx, Role.ADMIN);
+    PluginCatalog.Plugin plugin = plugin(ctx);
+    JsonInput in = JsonInput.of(ctx);
+    Object enabled = in.raw().getValue("enabled");
+    if (!(enabled instanceof Boolean)) {
+      throw ApiException.badRequest("'enabled' must be true or false");
+    }
+    JsonObject settings = in.raw().getValue("settings") instanceof JsonObject o ? o : new JsonObject();
+    for (var e : settings) {
+      if (!(e.getValue() instanceof String) || ((String) e.getValue()).length() > 2000) {
+        throw ApiException.badRequest("setting '" + e.getKey() + "' must be a string of at most 2000 characters");
+      }
+    }
+    Responses.json(ctx, 200, store.save(caller.companyId(), plugin, (Boolean) enabled, settings)
+        .map(s -> view(plugin, s)));
+  }
+
+  private static PluginCatalog.Plugin plugin(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    return PluginCatalog.find(name).orElseThrow(() -> ApiException.notFound("plugin " + name));
+  }
+
+  /** Non-secret settings as they are; secrets only named, never returned. */
+  private static JsonObject view(PluginCatalog.Plugin plugin, PluginSettings s) {
+    JsonObject settings = new JsonObject();
+    JsonArray secretsSet = new JsonArray();
+    new TreeSet<>(s.settings().keySet()).forEach(k -> {
+      if (plugin.secretKeys().contains(k)) {
+        secretsSet.add(k);
+      } else {
+        settings.put(k, s.settings().get(k));
+      }
+    });
+    return new JsonObject().put("name", plugin.name()).put("kind", plugin.kind().name())
+        .put("enabled", s.enabled()).put("settings", settings).put("secretsSet", secretsSet);
+  }
+}

@@ -1,0 +1,80 @@
+package io.payg.gateway.plugin;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * SQL for plugin settings, with a short-lived cache in front of the reads: every telco call
+ * needs its company's plugin secret, and one extra query per call would double the work of
+ * the validation path. Writes through this store drop the cached entry at once; other gateway
+ * instances see a change within {@link #TTL_MILLIS}.
+ */
+public final class PluginStore {
+
+  static final long TTL_MILLIS = 5_000;
+
+  private record Cached(long loadedAt, Future<PluginSettings> value) {
+  }
+
+  private final Pool pool;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+  public PluginStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Settings of {@code name} for the company, from the cache when fresh. */
+  public Future<PluginSettings> settings(UUID companyId, String name) {
+    String key = companyId + "/" + name;
+    long now = System.currentTimeMillis();
+    Cached c = cache.get(key);
+    if (c != null && now - c.loadedAt < TTL_MILLIS && !c.value.failed()) {
+      return c.value;
+    }
+    Future<PluginSettings> loaded = load(companyId, name);
+    cache.put(key, new Cached(now, loaded));
+    return loaded;
+  }
+
+  private Future<PluginSettings> load(UUID companyId, String name) {
+    return pool.preparedQuery("SELECT c.currency, p.enabled, p.settings FROM companies c "
+            + "LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1")
+        .execute(Tuple.of(companyId, name))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return PluginSettings.NO_COMPANY;
+          }
+          Row r = rows.iterator().next();
+          Boolean enabled = r.getBoolean("enabled");
+          return new PluginSettings(true, r.getString("currency"), Boolean.TRUE.equals(enabled),
+              toStrings(r.getJsonObject("settings")));
+        });
+  }
+
+  /** Enables or disables a plugin and merges settings (a secret left out keeps its value). */
+  public Future<PluginSettings> save(UUID companyId, PluginCatalog.Plugin plugin, boolean enabled, JsonObject settings) {
+    return pool.preparedQuery("INSERT INTO plugins (company_id, name, kind, enabled, settings) VALUES ($1, $2, $3, $4, $5) "
+            + "ON CONFLICT (company_id, name) DO UPDATE SET enabled = EXCLUDED.enabled, "
+            + "settings = plugins.settings || EXCLUDED.settings, updated_at = now()")
+        .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
+        .compose(r -> {
+          cache.remove(companyId + "/" + plugin.name());
+          return settings(companyId, plugin.name());
+        });
+  }
+
+  private static Map<String, String> toStrings(JsonObject json) {
+    Map<String, String> m = new HashMap<>();
+    if (json != null) {
+      json.forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return Map.copyOf(m);
+  }
+}

@@ -1,0 +1,98 @@
+package io.payg.gateway.sms;
+
+import io.payg.domain.Money;
+import io.payg.domain.TokenAmount;
+import io.payg.domain.port.SmsMessage;
+import io.payg.domain.port.SmsSender;
+import io.payg.gateway.outbox.JobFailure;
+import io.payg.gateway.outbox.JobHandler;
+import io.payg.gateway.outbox.OutboxJob;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An SMS job: the customer's one confirmation of a transaction, with the token (or, when the
+ * payment only cleared debts, a receipt). Sent through the company's enabled SMS plugin, else
+ * the log sink; stored in sms_messages in the same statement that closes the job.
+ */
+public final class SmsJobHandler implements JobHandler {
+
+  private static final String CONTEXT = "SELECT t.amount, t.currency, t.serial, c.name, c.phone, "
+      + "k.value AS token, k.unit, k.quantity, "
+      + "(SELECT COALESCE(sum(a.amount), 0) FROM allocations a WHERE a.transaction_id = t.id "
+      + "AND a.kind IN ('INSTALLMENT', 'ACCESS_RATE')) AS debts_cleared, "
+      + "(SELECT json_build_object('name', p.name, 'settings', p.settings) FROM plugins p "
+      + "WHERE p.company_id = t.company_id AND p.kind = 'SMS' AND p.enabled ORDER BY p.name LIMIT 1) AS plugin "
+      + "FROM transactions t JOIN customers c ON c.id = t.customer_id "
+      + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
+
+  private static final String STORE = "WITH m AS (INSERT INTO sms_messages (id, company_id, transaction_id, phone, body, "
+      + "provider, provider_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7)) "
+      + "UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $8";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Map<String, SmsSender> senders;
+  private final SmsSender fallback = new LogSmsSender();
+
+  public SmsJobHandler(Vertx vertx, Pool pool, Map<String, SmsSender> senders) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.senders = Map.copyOf(senders);
+  }
+
+  @Override
+  public String kind() {
+    return "SMS";
+  }
+
+  @Override
+  public Future<Void> handle(OutboxJob job) {
+    return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
+      Row r = rows.iterator().next();
+      String text = text(r);
+      JsonObject plugin = r.getJsonObject("plugin");
+      SmsSender sender = plugin == null ? fallback : senders.get(plugin.getString("name"));
+      if (sender == null) {
+        return Future.failedFuture(new JobFailure("no SMS adapter for plugin " + plugin.getString("name"), false));
+      }
+      Map<String, String> settings = new HashMap<>();
+      if (plugin != null && plugin.getJsonObject("settings") != null) {
+        plugin.getJsonObject("settings").forEach(e -> settings.put(e.getKey(), String.valueOf(e.getValue())));
+      }
+      String phone = r.getString("phone");
+      SmsMessage message = new SmsMessage("sms-" + job.transactionId(), phone, text, settings);
+      return Future.fromCompletionStage(sender.send(message), vertx.getOrCreateContext())
+          .compose(messageId -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
+              job.companyId(), job.transactionId(), phone, text, sender.provider(), messageId, job.id()})))
+          .mapEmpty();
+    });
+  }
+
+  /** The confirmation text. Per-company templates come later; this is the default one. */
+  static String text(Row r) {
+    Money paid = Money.of(r.getLong("amount"), r.getString("currency"));
+    long debts = r.getLong("debts_cleared");
+    StringBuilder s = new StringBuilder()
+        .append("Dear ").append(r.getString("name")).append(", we received ").append(paid)
+        .append(" for ").append(r.getString("serial")).append('.');
+    if (debts > 0) {
+      s.append(" Debts cleared: ").append(Money.of(debts, paid.currency())).append('.');
+    }
+    String token = r.getString("token");
+    if (token != null) {
+      TokenAmount units = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
+      s.append(" Token: ").append(token).append(" (").append(units.describe()).append(").");
+    } else {
+      s.append(" No token for this payment.");
+    }
+    return s.toString();
+  }
+}

@@ -1,0 +1,107 @@
+package io.payg.gateway.token;
+
+import io.payg.domain.DeviceType;
+import io.payg.domain.Money;
+import io.payg.domain.TokenAmount;
+import io.payg.domain.port.IssuedToken;
+import io.payg.domain.port.TokenIssueException;
+import io.payg.domain.port.TokenIssuer;
+import io.payg.domain.port.TokenRequest;
+import io.payg.gateway.outbox.JobFailure;
+import io.payg.gateway.outbox.JobHandler;
+import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.outbox.OutboxWorker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A TOKEN job: asks the device's manufacturer for the token the transaction paid for, then in
+ * one statement stores it (at most one per transaction, ever), closes the job, completes the
+ * transaction and queues the customer's SMS.
+ */
+public final class TokenJobHandler implements JobHandler {
+
+  private static final String CONTEXT = "SELECT t.amount, t.currency, t.token_unit, t.token_quantity, "
+      + "d.id AS device_id, d.serial, d.type, d.manufacturer, p.enabled, p.settings, k.value AS existing "
+      + "FROM transactions t JOIN devices d ON d.id = t.device_id "
+      + "LEFT JOIN plugins p ON p.company_id = t.company_id AND p.name = d.manufacturer "
+      + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
+
+  private static final String STORE = "WITH k AS (INSERT INTO tokens (id, company_id, transaction_id, device_id, value, "
+      + "unit, quantity, manufacturer, manufacturer_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+      + "ON CONFLICT (transaction_id) DO NOTHING RETURNING 1), "
+      + "j AS (UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $10), "
+      + "t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() WHERE id = $3), "
+      + "s AS (INSERT INTO outbox (company_id, kind, transaction_id) VALUES ($2, 'SMS', $3) "
+      + "ON CONFLICT (kind, transaction_id) DO NOTHING) "
+      + "SELECT count(*) FROM k";
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final Map<String, TokenIssuer> issuers;
+
+  public TokenJobHandler(Vertx vertx, Pool pool, Map<String, TokenIssuer> issuers) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.issuers = Map.copyOf(issuers);
+  }
+
+  @Override
+  public String kind() {
+    return "TOKEN";
+  }
+
+  @Override
+  public String onFailedSql() {
+    return "UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1";
+  }
+
+  @Override
+  public Future<Void> handle(OutboxJob job) {
+    return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
+      Row r = rows.iterator().next();
+      String manufacturer = r.getString("manufacturer");
+      TokenIssuer issuer = issuers.get(manufacturer);
+      if (issuer == null) {
+        return Future.failedFuture(new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
+      }
+      if (!Boolean.TRUE.equals(r.getBoolean("enabled"))) {
+        // an operator may enable it again: keep retrying within the budget
+        return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
+      }
+      TokenAmount amount = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity"));
+      TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
+          DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
+          settings(r.getJsonObject("settings")));
+      UUID deviceId = r.getUUID("device_id");
+      return Future.fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
+          .recover(err -> Future.failedFuture(err instanceof TokenIssueException e
+              ? new JobFailure(manufacturer + ": " + e.getMessage(), e.retryable())
+              : new JobFailure(manufacturer + ": " + err, true)))
+          .compose(token -> store(job, deviceId, manufacturer, amount, token));
+    });
+  }
+
+  private Future<Void> store(OutboxJob job, UUID deviceId, String manufacturer, TokenAmount amount, IssuedToken token) {
+    return pool.preparedQuery(STORE)
+        .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), job.transactionId(), deviceId,
+            token.value(), amount.unit().name(), amount.quantity(), manufacturer, token.manufacturerReference(), job.id()}))
+        .onSuccess(r -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null))
+        .mapEmpty();
+  }
+
+  private static Map<String, String> settings(JsonObject json) {
+    Map<String, String> m = new HashMap<>();
+    if (json != null) {
+      json.forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,65 @@
+package io.payg.gateway.transaction;
+
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.auth.Role;
+import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.PathParams;
+import io.payg.gateway.http.Responses;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+
+/** {@code GET /api/v1/transactions} (filtered, paged) and {@code GET /api/v1/transactions/{id}}. */
+public final class TransactionRoutes {
+
+  private static final Set<String> STATUSES = Set.of("PROCESSED", "TOKEN_PENDING", "COMPLETED", "TOKEN_FAILED");
+  private final TransactionStore store;
+
+  public TransactionRoutes(TransactionStore store) {
+    this.store = store;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/v1/transactions").handler(this::search);
+    router.get("/api/v1/transactions/:id").handler(ctx -> {
+      Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+      Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "transaction")));
+    });
+  }
+
+  private void search(RoutingContext ctx) {
+    Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+    String status = ctx.queryParams().get("status");
+    if (status != null && !STATUSES.contains(status)) {
+      throw ApiException.badRequest("'status' must be one of " + STATUSES);
+    }
+    int limit = 50;
+    String l = ctx.queryParams().get("limit");
+    if (l != null) {
+      try {
+        limit = Integer.parseInt(l);
+      } catch (NumberFormatException e) {
+        limit = -1;
+      }
+      if (limit < 1 || limit > 500) {
+        throw ApiException.badRequest("'limit' must be between 1 and 500");
+      }
+    }
+    Responses.json(ctx, 200, store.search(caller.companyId(), ctx.queryParams().get("serial"), status,
+        ctx.queryParams().get("provider"), time(ctx, "from"), time(ctx, "to"), time(ctx, "before"), limit));
+  }
+
+  private static OffsetDateTime time(RoutingContext ctx, String param) {
+    String v = ctx.queryParams().get(param);
+    if (v == null) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(v);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest("'" + param + "' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
+    }
+  }
+}

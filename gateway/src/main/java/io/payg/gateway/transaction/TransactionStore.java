@@ -1,0 +1,102 @@
+package io.payg.gateway.transaction;
+
+import io.payg.gateway.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** SQL for reading transactions with their allocations, token and job state. */
+public final class TransactionStore {
+
+  private static final String DETAIL = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, "
+      + "t.msisdn, t.paid_at, t.status, t.token_unit, t.token_quantity, t.created_at, t.updated_at, "
+      + "k.value AS token_value, k.manufacturer, k.manufacturer_ref, k.created_at AS token_at, "
+      + "j.status AS job_status, j.attempts AS job_attempts, j.last_error AS job_error, "
+      + "(SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference) "
+      + "ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations, "
+      + "(SELECT json_build_object('status', s.status, 'attempts', s.attempts) FROM outbox s "
+      + "WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms "
+      + "FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id "
+      + "LEFT JOIN outbox j ON j.transaction_id = t.id AND j.kind = 'TOKEN' "
+      + "WHERE t.id = $1 AND t.company_id = $2";
+
+  private final Pool pool;
+
+  public TransactionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> get(UUID companyId, UUID id) {
+    return pool.preparedQuery(DETAIL).execute(Tuple.of(id, companyId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("transaction");
+      }
+      return detail(rows.iterator().next());
+    });
+  }
+
+  /** Newest first, keyset-paged on created_at (pass the last item's createdAt as {@code before}). */
+  public Future<JsonObject> search(UUID companyId, String serial, String status, String provider,
+                                   OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
+    String sql = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at, "
+        + "t.created_at FROM transactions t WHERE t.company_id = $1 "
+        + "AND ($2::text IS NULL OR t.serial = $2) AND ($3::text IS NULL OR t.status = $3) "
+        + "AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5) "
+        + "AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7) "
+        + "ORDER BY t.created_at DESC LIMIT $8";
+    return pool.preparedQuery(sql)
+        .execute(Tuple.from(new Object[] {companyId, serial, status, provider, from, to, before, limit}))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          String last = null;
+          for (Row r : rows) {
+            last = r.getOffsetDateTime("created_at").toString();
+            items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
+                .put("providerTxnId", r.getString("provider_txn_id")).put("serial", r.getString("serial"))
+                .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
+                .put("status", r.getString("status")).put("paidAt", r.getOffsetDateTime("paid_at").toString())
+                .put("createdAt", last));
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.size() == limit && last != null) {
+            page.put("nextBefore", last);
+          }
+          return page;
+        });
+  }
+
+  private static JsonObject detail(Row r) {
+    JsonObject o = new JsonObject()
+        .put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
+        .put("providerTxnId", r.getString("provider_txn_id")).put("serial", r.getString("serial"))
+        .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
+        .put("msisdn", r.getString("msisdn")).put("paidAt", r.getOffsetDateTime("paid_at").toString())
+        .put("status", r.getString("status")).put("createdAt", r.getOffsetDateTime("created_at").toString())
+        .put("updatedAt", r.getOffsetDateTime("updated_at").toString());
+    Object allocations = r.getValue("allocations");
+    o.put("allocations", allocations instanceof JsonArray a ? a : new JsonArray());
+    if (r.getString("token_unit") != null) {
+      JsonObject token = new JsonObject().put("unit", r.getString("token_unit"))
+          .put("quantity", r.getLong("token_quantity"));
+      if (r.getString("token_value") != null) {
+        token.put("status", "ISSUED").put("value", r.getString("token_value"))
+            .put("manufacturer", r.getString("manufacturer")).put("manufacturerRef", r.getString("manufacturer_ref"))
+            .put("issuedAt", r.getOffsetDateTime("token_at").toString());
+      } else {
+        token.put("status", "FAILED".equals(r.getString("job_status")) ? "FAILED" : "PENDING")
+            .put("attempts", r.getInteger("job_attempts")).put("lastError", r.getString("job_error"));
+      }
+      o.put("token", token);
+    }
+    Object sms = r.getValue("sms");
+    if (sms instanceof JsonObject s) {
+      o.put("sms", s);
+    }
+    return o;
+  }
+}

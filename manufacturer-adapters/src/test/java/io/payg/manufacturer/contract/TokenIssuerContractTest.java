@@ -1,0 +1,210 @@
+package io.payg.manufacturer.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.domain.DeviceType;
+import io.payg.domain.Money;
+import io.payg.domain.TokenAmount;
+import io.payg.domain.port.IssuedToken;
+import io.payg.domain.port.TokenIssueException;
+import io.payg.domain.port.TokenIssuer;
+import io.payg.domain.port.TokenRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What every {@link TokenIssuer} must do against its manufacturer's simulator, over real HTTP
+ * (TCK style, like vertx-sql-client's): one subclass per manufacturer supplies the simulator,
+ * the issuer and its settings; the tests here stay the same for all of them.
+ */
+@ExtendWith(VertxExtension.class)
+public abstract class TokenIssuerContractTest {
+
+  /** What the contract needs to steer and observe on a manufacturer's simulator. */
+  public interface Peer {
+
+    /** The next {@code n} requests get an HTTP 5xx. */
+    void failNext(int n);
+
+    /** While down, the peer drops connections without answering. */
+    void down(boolean down);
+
+    /** Delay before each answer. */
+    void latency(Duration latency);
+
+    /** This serial is unknown to the manufacturer from now on. */
+    void rejectSerial(String serial);
+
+    /** Every vend the peer made, oldest first. */
+    List<RecordedVend> vends();
+
+    Future<Void> stop();
+  }
+
+  public record RecordedVend(String serial, String token) {
+  }
+
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
+
+  protected Vertx vertx;
+  protected WebClient client;
+  protected Peer peer;
+  protected TokenIssuer issuer;
+  private boolean peerStopped;
+
+  /** Starts the manufacturer's simulator on a free local port. */
+  protected abstract Future<Peer> startPeer(Vertx vertx);
+
+  protected abstract TokenIssuer createIssuer(WebClient client);
+
+  /** Settings that make the issuer talk to {@code peer} with this request timeout. */
+  protected abstract Map<String, String> settings(Peer peer, Duration timeout);
+
+  protected DeviceType deviceType() {
+    return DeviceType.METER;
+  }
+
+  protected TokenAmount amount() {
+    return TokenAmount.kwhTenths(43);
+  }
+
+  /** What a token from this manufacturer looks like. */
+  protected Pattern tokenPattern() {
+    return Pattern.compile("\\d+");
+  }
+
+  @BeforeEach
+  void startContractFixture(Vertx vertx) throws Exception {
+    this.vertx = vertx;
+    this.client = WebClient.create(vertx, new WebClientOptions());
+    this.peer = await(startPeer(vertx));
+    this.issuer = createIssuer(client);
+  }
+
+  @AfterEach
+  void stopContractFixture() throws Exception {
+    client.close();
+    if (!peerStopped) {
+      await(peer.stop());
+    }
+  }
+
+  @Test
+  void namesItsManufacturer() {
+    assertFalse(issuer.manufacturer().isBlank());
+  }
+
+  @Test
+  void issuesATokenOverHttp() throws Exception {
+    IssuedToken token = issue("SN-1001", DEFAULT_TIMEOUT);
+
+    assertTrue(tokenPattern().matcher(token.value()).matches(), token.value());
+    assertEquals(List.of(new RecordedVend("SN-1001", token.value())), peer.vends());
+  }
+
+  @Test
+  void recordsExactlyOneVendPerSuccessfulIssue() throws Exception {
+    List<RecordedVend> issued = new ArrayList<>();
+    for (String serial : List.of("SN-2001", "SN-2002", "SN-2001")) {
+      issued.add(new RecordedVend(serial, issue(serial, DEFAULT_TIMEOUT).value()));
+    }
+
+    assertEquals(issued, peer.vends());
+    assertEquals(3, new HashSet<>(issued).size(), "every vend gets its own token");
+  }
+
+  @Test
+  void serverErrorIsRetryable() throws Exception {
+    peer.failNext(1);
+
+    assertTrue(failure("SN-3001", DEFAULT_TIMEOUT).retryable());
+    assertEquals(List.of(), peer.vends());
+    // the peer recovered: the retry goes through
+    issue("SN-3001", DEFAULT_TIMEOUT);
+    assertEquals(1, peer.vends().size());
+  }
+
+  @Test
+  void droppedConnectionIsRetryable() throws Exception {
+    peer.down(true);
+
+    assertTrue(failure("SN-4001", DEFAULT_TIMEOUT).retryable());
+    assertEquals(List.of(), peer.vends());
+  }
+
+  @Test
+  void refusedConnectionIsRetryable() throws Exception {
+    Map<String, String> settings = settings(peer, DEFAULT_TIMEOUT);
+    await(peer.stop());
+    peerStopped = true;
+
+    TokenIssueException e = failure(request("SN-5001", settings));
+    assertTrue(e.retryable());
+  }
+
+  @Test
+  void timeoutIsRetryable() throws Exception {
+    peer.latency(Duration.ofSeconds(4));
+
+    long start = System.nanoTime();
+    TokenIssueException e = failure("SN-6001", Duration.ofMillis(300));
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+    assertTrue(e.retryable());
+    assertTrue(tookMs < 3_000, "the issuer's timeout fired, not the peer's answer: " + tookMs);
+  }
+
+  @Test
+  void rejectedSerialIsNotRetryable() throws Exception {
+    peer.rejectSerial("SN-UNKNOWN");
+
+    assertFalse(failure("SN-UNKNOWN", DEFAULT_TIMEOUT).retryable());
+    assertEquals(List.of(), peer.vends());
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  protected TokenRequest request(String serial, Map<String, String> settings) {
+    return new TokenRequest(UUID.randomUUID().toString(), serial, deviceType(), amount(),
+        Money.of(50_000, "KES"), settings);
+  }
+
+  protected IssuedToken issue(String serial, Duration timeout) throws Exception {
+    return issuer.issue(request(serial, settings(peer, timeout)))
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  protected TokenIssueException failure(String serial, Duration timeout) {
+    return failure(request(serial, settings(peer, timeout)));
+  }
+
+  protected TokenIssueException failure(TokenRequest request) {
+    ExecutionException e = assertThrows(ExecutionException.class,
+        () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
+    return assertInstanceOf(TokenIssueException.class, e.getCause());
+  }
+
+  protected static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
