@@ -101,7 +101,7 @@ public final class GatewayApp implements AutoCloseable {
         .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
                 .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
-                    Label.POOL_NAME, Label.REMOTE, Label.NAMESPACE))))
+                    Label.POOL_NAME, Label.NAMESPACE))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {

@@ -1,0 +1,58 @@
+package io.payg.gateway.demo;
+
+import io.payg.gateway.GatewayApp;
+import io.payg.gateway.config.GatewayConfig;
+import io.payg.gateway.db.DatabaseServer;
+import io.payg.gateway.db.DatabaseUrl;
+import io.payg.manufacturer.calin.CalinSimulator;
+import io.payg.sms.africastalking.AfricasTalkingSimulator;
+import io.vertx.ext.web.client.WebClient;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Demo mode: a real PostgreSQL (DATABASE_URL, else the local server with its own database
+ * payg_demo, else an embedded one), the gateway on 127.0.0.1:8080, the Calin and Africa's
+ * Talking simulators on loopback, a demo company seeded through the public API, and curl
+ * commands to try it. Every start seeds a new demo company, so runs never collide.
+ */
+public final class Demo {
+
+  private Demo() {
+  }
+
+  public static void run(Map<String, String> environment) throws Exception {
+    Map<String, String> env = new HashMap<>(environment);
+    env.putIfAbsent("HTTP_HOST", "127.0.0.1");
+    env.putIfAbsent("ACCESS_TOKEN_TTL_SECONDS", "43200"); // the printed curl lines stay usable for a day
+    env.putIfAbsent("BCRYPT_COST", "10");
+    if (env.getOrDefault("JWT_SECRET", "").isEmpty()) {
+      byte[] key = new byte[32];
+      new SecureRandom().nextBytes(key);
+      env.put("JWT_SECRET", HexFormat.of().formatHex(key)); // a dev key, only ever in demo mode
+    }
+    DatabaseServer server = DatabaseServer.locate(env.get("DATABASE_URL"));
+    DatabaseUrl db = env.getOrDefault("DATABASE_URL", "").isBlank() ? server.ensureDatabase("payg_demo") : server.url();
+    GatewayConfig config = GatewayConfig.fromEnv(env, true).withDatabaseUrl(db.toUrl());
+    System.out.println("Database: " + server.description() + ", database " + db.database());
+
+    GatewayApp app = GatewayApp.start(config, Clock.systemUTC());
+    CalinSimulator calin = CalinSimulator.start(app.vertx(), 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    AfricasTalkingSimulator sms = AfricasTalkingSimulator.start(app.vertx(), 0).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      app.close();
+      server.close();
+    }, "demo-shutdown"));
+
+    String base = "http://127.0.0.1:" + app.port();
+    WebClient client = WebClient.create(app.vertx());
+    DemoSeed.Seeded seeded = new DemoSeed(client, base).seed(calin.settings(), sms.settings())
+        .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    System.out.println(DemoSeed.instructions(base, seeded));
+  }
+}

@@ -1,0 +1,62 @@
+package io.payg.gateway.token;
+
+import static io.payg.gateway.support.GatewayFixture.await;
+import static io.payg.gateway.support.GatewayFixture.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.gateway.support.GatewayFixture;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The token job when the manufacturer fails: retried with backoff, or FAILED with its reason. */
+class TokenRetryTest {
+
+  static GatewayFixture gw;
+  static GatewayFixture.Company company;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gw = new GatewayFixture(TokenRetryTest.class);
+    company = gw.company("Retry Energy");
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+  }
+
+  @Test
+  void aManufacturerThatFailsTwiceStillDeliversOneToken() {
+    String serial = "RTY-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    gw.calin.setFailNext(2);
+    String id = GatewayFixture.ok(await(company.provider().process("R-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+        .getString("transactionId");
+    eventually(Duration.ofSeconds(15), "token after retries",
+        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
+    assertEquals(3, gw.db.count("SELECT attempts FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
+  }
+
+  @Test
+  void aSerialTheManufacturerRejectsEndsTokenFailedWithTheReason() {
+    String serial = "REJ-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    gw.calin.rejectSerial(serial);
+    String id = GatewayFixture.ok(await(company.provider().process("F-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+        .getString("transactionId");
+    eventually(Duration.ofSeconds(15), "TOKEN_FAILED",
+        () -> "TOKEN_FAILED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    JsonObject detail = GatewayFixture.ok(gw.get("/api/v1/transactions/" + id, company.adminToken()));
+    assertEquals("FAILED", detail.getJsonObject("token").getString("status"));
+    assertTrue(detail.getJsonObject("token").getString("lastError").startsWith("calin"), detail.encode());
+    // the money stays allocated: the customer did pay
+    assertEquals(2, detail.getJsonArray("allocations").size());
+    assertEquals(0, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
+  }
+}
