@@ -8,6 +8,9 @@ import io.payg.domain.port.TokenIssuer;
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.gateway.company.CompanyRoutes;
+import io.payg.gateway.conflict.ConflictRoutes;
+import io.payg.gateway.sale.SaleRoutes;
+import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.company.CompanyStore;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.customer.CustomerRoutes;
@@ -131,6 +134,7 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
     PluginStore plugins = new PluginStore(pool);
+    SaleStore sales = new SaleStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, config.jwtSecret(), config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
     PaymentService payments = new PaymentService(vertx, pool, clock);
@@ -141,7 +145,9 @@ public final class GatewayApp implements AutoCloseable {
         new PluginRoutes(plugins)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
-        new CustomerRoutes(new CustomerStore(pool), clock)::mount,
+        new CustomerRoutes(new CustomerStore(pool, sales), clock)::mount,
+        new SaleRoutes(pool, sales, clock)::mount,
+        new ConflictRoutes(pool)::mount,
         new TransactionRoutes(new TransactionStore(pool))::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,

@@ -7,6 +7,7 @@ import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.sale.SaleTerms;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -31,7 +32,7 @@ public final class CustomerRoutes {
     router.post("/api/v1/customers").handler(this::create);
     router.get("/api/v1/customers/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "customer")));
+      Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "customer"), LocalDate.now(clock)));
     });
   }
 
@@ -50,16 +51,23 @@ public final class CustomerRoutes {
         throw ApiException.badRequest("'device.serial' may hold letters, digits, '.', '_' and '-' only");
       }
       DeviceType type = device.enumValue("type", DeviceType.class);
-      if (type != DeviceType.METER) {
-        // SHS and e-bikes are sold through an appliance sale, which this version cannot register yet
-        throw ApiException.unprocessable("DEVICE_TYPE_NOT_SUPPORTED",
-            "Only METER devices can be registered in this version; SHS and EBIKE need appliance sales");
+      if (type == DeviceType.METER) {
+        if (device.has("sale")) {
+          throw ApiException.badRequest("a meter has a tariff, not a sale");
+        }
+        newDevice = new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), device.uuid("tariffId"), null);
+      } else {
+        // SHS and e-bikes are sold through an appliance sale: their payment scheme
+        if (device.has("tariffId")) {
+          throw ApiException.badRequest("'tariffId' is for meters; an " + type + " has a sale");
+        }
+        newDevice = new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), null,
+            SaleTerms.read(device.object("sale"), LocalDate.now(clock)));
       }
-      newDevice = new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), device.uuid("tariffId"));
     }
     CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),
         in.optionalUuid("agentId"), newDevice);
     Responses.json(ctx, 201, store.create(caller.companyId(), c, LocalDate.now(clock))
-        .compose(id -> store.get(caller.companyId(), id)));
+        .compose(id -> store.get(caller.companyId(), id, LocalDate.now(clock))));
   }
 }

@@ -1,7 +1,10 @@
 package io.payg.gateway.customer;
 
 import io.payg.domain.DeviceType;
+import io.payg.domain.tariff.AccessRate;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.sale.SaleStore;
+import io.payg.gateway.sale.SaleTerms;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,16 +20,19 @@ import java.util.UUID;
 /** SQL for customers and their devices. */
 public final class CustomerStore {
 
-  public record NewDevice(String serial, DeviceType type, String manufacturer, UUID tariffId) {
+  /** A device to register; meters have a tariff, SHS / e-bikes a sale. */
+  public record NewDevice(String serial, DeviceType type, String manufacturer, UUID tariffId, SaleTerms sale) {
   }
 
   public record NewCustomer(String name, String phone, UUID villageId, UUID agentId, NewDevice device) {
   }
 
   private final Pool pool;
+  private final SaleStore sales;
 
-  public CustomerStore(Pool pool) {
+  public CustomerStore(Pool pool, SaleStore sales) {
     this.pool = pool;
+    this.sales = sales;
   }
 
   /** The customer and their device in one transaction; every reference checked against the company. */
@@ -42,51 +48,108 @@ public final class CustomerStore {
                 return Future.failedFuture(ApiException.unprocessable("VILLAGE_NOT_FOUND",
                     "No such village" + (c.agentId() == null ? "" : " or agent") + " in your company"));
               }
-              return c.device() == null ? Future.succeededFuture() : insertDevice(conn, companyId, customerId, c.device(), today);
+              if (c.device() == null) {
+                return Future.succeededFuture();
+              }
+              return insertDevice(conn, companyId, customerId, c.device(), today)
+                  .compose(deviceId -> c.device().sale() == null ? Future.succeededFuture()
+                      : sellDevice(conn, companyId, customerId, deviceId, c.device()));
             }))
         .map(customerId);
   }
 
-  private Future<Void> insertDevice(SqlConnection conn, UUID companyId, UUID customerId, NewDevice d, LocalDate today) {
+  /** The SHS / e-bike's own appliance sale, in the registration's transaction. */
+  private Future<UUID> sellDevice(SqlConnection conn, UUID companyId, UUID customerId, UUID deviceId, NewDevice d) {
+    return sales.appliance(conn, companyId, d.sale().applianceId()).compose(appliance -> {
+      if (!appliance.type().equals(d.type().name())) {
+        return Future.failedFuture(ApiException.unprocessable("DEVICE_TYPE_MISMATCH",
+            "The appliance is a " + appliance.type() + ", the device a " + d.type()));
+      }
+      return sales.createSale(conn, companyId, customerId, appliance, deviceId, d.sale().toSale(appliance.price()),
+          d.sale().downPaymentReceived());
+    });
+  }
+
+  private Future<UUID> insertDevice(SqlConnection conn, UUID companyId, UUID customerId, NewDevice d, LocalDate today) {
+    UUID deviceId = UUID.randomUUID();
     // the manufacturer must be an enabled plugin, the tariff one of the company's
     return conn.preparedQuery("INSERT INTO devices (id, company_id, customer_id, serial, type, manufacturer, tariff_id, tariff_since) "
             + "SELECT $1, $2, $3, $4, $5, p.name, $7, CASE WHEN $7::uuid IS NULL THEN NULL ELSE $8::date END "
             + "FROM plugins p WHERE p.company_id = $2 AND p.name = $6 AND p.kind = 'MANUFACTURER' AND p.enabled "
             + "AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM tariffs t WHERE t.id = $7 AND t.company_id = $2))")
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), companyId, customerId, d.serial(), d.type().name(),
+        .execute(Tuple.from(new Object[] {deviceId, companyId, customerId, d.serial(), d.type().name(),
             d.manufacturer(), d.tariffId(), today}))
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(ApiException.conflict("DUPLICATE_SERIAL", "A device with serial " + d.serial() + " already exists"))
             : Future.failedFuture(t))
-        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
+        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(deviceId)
             : Future.failedFuture(ApiException.unprocessable("MANUFACTURER_OR_TARIFF_NOT_FOUND",
                 "Manufacturer '" + d.manufacturer() + "' is not an enabled plugin, or the tariff is not one of your company's")));
   }
 
-  public Future<JsonObject> get(UUID companyId, UUID customerId) {
+  /** The customer, their devices (with access-rate arrears as of {@code today}) and open installments. */
+  public Future<JsonObject> get(UUID companyId, UUID customerId, LocalDate today) {
     Future<RowSet<Row>> customer = pool.preparedQuery(
             "SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at FROM customers c WHERE c.id = $1 AND c.company_id = $2")
         .execute(Tuple.of(customerId, companyId));
     Future<RowSet<Row>> devices = pool.preparedQuery(
-            "SELECT d.id, d.serial, d.type, d.manufacturer, d.tariff_id, d.tariff_since, d.credit, d.access_rate_paid "
-                + "FROM devices d WHERE d.customer_id = $1 AND d.company_id = $2 ORDER BY d.created_at")
+            "SELECT d.id, d.serial, d.type, d.manufacturer, d.tariff_id, d.tariff_since, d.credit, d.access_rate_paid, "
+                + "t.access_rate_amount, t.access_rate_period_days "
+                + "FROM devices d LEFT JOIN tariffs t ON t.id = d.tariff_id "
+                + "WHERE d.customer_id = $1 AND d.company_id = $2 ORDER BY d.created_at")
         .execute(Tuple.of(customerId, companyId));
-    return Future.all(customer, devices).map(all -> {
+    Future<RowSet<Row>> installments = pool.preparedQuery(
+            "SELECT i.id, i.sale_id, a.name, i.number, i.due_date, i.amount, i.paid FROM installments i "
+                + "JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id "
+                + "WHERE i.customer_id = $1 AND i.company_id = $2 AND i.paid < i.amount ORDER BY i.due_date, i.number")
+        .execute(Tuple.of(customerId, companyId));
+    return Future.all(customer, devices, installments).map(all -> {
       if (customer.result().size() == 0) {
         throw ApiException.notFound("customer");
       }
       Row c = customer.result().iterator().next();
       JsonArray devs = new JsonArray();
+      long[] arrearsTotal = {0};
       devices.result().forEach(d -> devs.add(new JsonObject()
           .put("id", d.getUUID("id").toString()).put("serial", d.getString("serial"))
           .put("type", d.getString("type")).put("manufacturer", d.getString("manufacturer"))
           .put("tariffId", d.getUUID("tariff_id") == null ? null : d.getUUID("tariff_id").toString())
           .put("tariffSince", d.getLocalDate("tariff_since") == null ? null : d.getLocalDate("tariff_since").toString())
-          .put("credit", d.getLong("credit")).put("accessRatePaid", d.getLong("access_rate_paid"))));
+          .put("credit", d.getLong("credit")).put("accessRatePaid", d.getLong("access_rate_paid"))
+          .put("accessRateArrears", arrears(d, today, arrearsTotal))));
+      JsonArray open = new JsonArray();
+      long due = 0;
+      long upcoming = 0;
+      for (Row i : installments.result()) {
+        long outstanding = i.getLong("amount") - i.getLong("paid");
+        boolean isDue = !i.getLocalDate("due_date").isAfter(today);
+        if (isDue) {
+          due += outstanding;
+        } else {
+          upcoming += outstanding;
+        }
+        open.add(new JsonObject().put("id", i.getUUID("id").toString()).put("saleId", i.getUUID("sale_id").toString())
+            .put("appliance", i.getString("name")).put("number", i.getInteger("number"))
+            .put("dueDate", i.getLocalDate("due_date").toString()).put("amount", i.getLong("amount"))
+            .put("paid", i.getLong("paid")).put("outstanding", outstanding).put("due", isDue));
+      }
+      JsonObject debts = new JsonObject().put("installmentsDue", due).put("installmentsUpcoming", upcoming)
+          .put("accessRateArrears", arrearsTotal[0]).put("totalDue", due + arrearsTotal[0]).put("installments", open);
       return new JsonObject().put("id", c.getUUID("id").toString()).put("name", c.getString("name"))
           .put("phone", c.getString("phone")).put("villageId", c.getUUID("village_id").toString())
           .put("agentId", c.getUUID("agent_id") == null ? null : c.getUUID("agent_id").toString())
-          .put("devices", devs);
+          .put("devices", devs).put("debts", debts);
     });
+  }
+
+  private static long arrears(Row d, LocalDate today, long[] total) {
+    Long amount = d.getLong("access_rate_amount");
+    if (amount == null || d.getLocalDate("tariff_since") == null) {
+      return 0;
+    }
+    long a = new AccessRate(amount, d.getInteger("access_rate_period_days"))
+        .arrears(d.getLocalDate("tariff_since"), today, d.getLong("access_rate_paid"));
+    total[0] += a;
+    return a;
   }
 }

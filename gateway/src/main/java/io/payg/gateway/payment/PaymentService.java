@@ -31,9 +31,6 @@ import java.util.UUID;
  */
 public final class PaymentService {
 
-  /** Installments come with appliance sales (a later migration); until then a customer has none. */
-  private static final List<OpenInstallment> NO_INSTALLMENTS = List.of();
-
   private final PaymentStore store;
   private final Vertx vertx;
   private final Clock clock;
@@ -49,16 +46,16 @@ public final class PaymentService {
     if (!query.amount().currency().equals(companyCurrency)) {
       return Future.succeededFuture(ValidationOutcome.refused(Refusal.WRONG_CURRENCY));
     }
-    return store.lookup(companyId, query.serial()).map(account -> {
-      if (account == null) {
+    return store.lookup(companyId, query.serial()).map(found -> {
+      if (found == null) {
         return ValidationOutcome.refused(Refusal.DEVICE_NOT_FOUND);
       }
       LocalDate today = LocalDate.now(clock);
-      PaidDevice device = account.paidDevice(today);
-      Refusal refusal = DebtAllocation.validate(query.amount().minor(), today, NO_INSTALLMENTS, device);
+      PaidDevice device = found.account().paidDevice(today);
+      Refusal refusal = refusal(query.amount().minor(), today, found.installments(), device);
       return refusal != null ? ValidationOutcome.refused(refusal)
-          : ValidationOutcome.accepted(account.customerName(), account.type(),
-              DebtAllocation.minimumAmount(today, NO_INSTALLMENTS, device));
+          : ValidationOutcome.accepted(found.account().customerName(), found.account().type(),
+              DebtAllocation.minimumAmount(today, found.installments(), device));
     });
   }
 
@@ -81,12 +78,14 @@ public final class PaymentService {
 
   private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd) {
     return store.pool().withTransaction(conn -> {
-      // pipelined: the lookup of an earlier transaction runs right after the lock is granted
+      // pipelined: the reads after the lock run as soon as it is granted, and see what the
+      // transaction that held it committed
       Future<DeviceAccount> locked = store.lock(conn, companyId, cmd.serial());
+      Future<List<OpenInstallment>> open = store.openInstallments(conn, companyId, cmd.serial());
       Future<Row> earlier = store.findTransaction(conn, companyId, provider, cmd.providerTxnId());
-      return Future.all(locked, earlier).compose(done -> earlier.result() != null
+      return Future.all(locked, open, earlier).compose(done -> earlier.result() != null
           ? replayOrConflict(conn, companyId, provider, cmd, earlier.result())
-          : allocateAndRecord(conn, companyId, provider, cmd, locked.result()));
+          : allocateAndRecord(conn, companyId, provider, cmd, locked.result(), open.result()));
     });
   }
 
@@ -105,7 +104,8 @@ public final class PaymentService {
   }
 
   private Future<ProcessOutcome> allocateAndRecord(SqlConnection conn, UUID companyId, String provider,
-                                                   PaymentCommand cmd, DeviceAccount account) {
+                                                   PaymentCommand cmd, DeviceAccount account,
+                                                   List<OpenInstallment> open) {
     if (account == null) {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.DEVICE_NOT_FOUND,
           "no device with serial " + cmd.serial()));
@@ -113,18 +113,26 @@ public final class PaymentService {
     LocalDate today = LocalDate.now(clock);
     PaidDevice device = account.paidDevice(today);
     long amount = cmd.amount().minor();
-    Refusal refusal = DebtAllocation.validate(amount, today, NO_INSTALLMENTS, device);
+    Refusal refusal = refusal(amount, today, open, device);
     if (refusal != null) {
       return Future.succeededFuture(new ProcessOutcome.Refused(refusal, refusal.message()));
     }
-    AllocationResult result = DebtAllocation.allocate(amount, today, NO_INSTALLMENTS, device);
-    if (result.unallocated() != 0) {
-      // the domain guarantees a meter payment is allocated in full; anything else is a bug
-      return Future.failedFuture(new IllegalStateException("payment not fully allocated: " + result));
-    }
+    AllocationResult result = DebtAllocation.allocate(amount, today, open, device);
     return store.record(conn, companyId, provider, cmd, account, result)
         .compose(id -> store.receipt(conn, id))
         .map(ProcessOutcome.Recorded::new);
+  }
+
+  /**
+   * The domain's minimum rules, plus one of ours: the gateway never takes money it cannot
+   * allocate (a paid-off SHS has nothing left to buy), so such a payment is refused.
+   */
+  private static Refusal refusal(long amount, LocalDate today, List<OpenInstallment> open, PaidDevice device) {
+    Refusal refusal = DebtAllocation.validate(amount, today, open, device);
+    if (refusal == null && DebtAllocation.allocate(amount, today, open, device).unallocated() > 0) {
+      return Refusal.INVALID_AMOUNT;
+    }
+    return refusal;
   }
 
   private static boolean isDuplicateKey(Throwable err) {

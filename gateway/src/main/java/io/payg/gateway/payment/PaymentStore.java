@@ -2,6 +2,11 @@ package io.payg.gateway.payment;
 
 import io.payg.domain.TokenAmount;
 import io.payg.domain.allocation.AllocationResult;
+import io.payg.domain.allocation.InstallmentPayment;
+import io.payg.domain.allocation.OpenInstallment;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.LocalDate;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
@@ -20,17 +25,29 @@ import java.util.UUID;
 /** SQL of the payment aggregate: the validation lookup and the statements of the process step. */
 final class PaymentStore {
 
-  /** The hot path: one probe of the (company_id, serial) unique index, nothing else. */
-  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + " FROM devices d "
-      + "JOIN customers c ON c.id = d.customer_id LEFT JOIN tariffs t ON t.id = d.tariff_id "
-      + "WHERE d.company_id = $1 AND d.serial = $2";
+  /** The customer's open installments, oldest first, as the domain's OpenInstallment. */
+  private static final String OPEN_INSTALLMENTS = "SELECT i.id, i.sale_id, i.due_date, i.amount - i.paid AS outstanding, "
+      + "o.device_id IS NOT NULL AND o.device_id = $2 AS own FROM installments i "
+      + "JOIN appliance_sales o ON o.id = i.sale_id WHERE i.customer_id = $1 AND i.paid < i.amount "
+      + "ORDER BY i.due_date, i.number";
 
   /**
-   * The same row, locked: the device (its credit, access rate paid) and the customer (whose
-   * debts span all their devices and sales), so concurrent payments of one customer queue up
-   * here and never allocate the same debt twice.
+   * The hot path: one statement, one probe of the (company_id, serial) unique index; the
+   * customer's open installments come along as JSON (the partial index makes "none" cheap).
    */
-  static final String LOCK = LOOKUP + " FOR UPDATE OF d, c";
+  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", (SELECT json_agg(json_build_object("
+      + "'id', i.id, 'sale', i.sale_id, 'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id = s.id) "
+      + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount) "
+      + DeviceAccount.FROM + "WHERE d.company_id = $1 AND d.serial = $2";
+
+  /**
+   * The device row locked with its customer (whose debts span all their devices and sales),
+   * so concurrent payments of one customer queue up here and never allocate the same debt
+   * twice. The installments are read by the next statement, after the lock is granted: a
+   * subquery here would read them from before the wait.
+   */
+  static final String LOCK = "SELECT " + DeviceAccount.COLUMNS + DeviceAccount.FROM
+      + "WHERE d.company_id = $1 AND d.serial = $2 FOR UPDATE OF d, c";
 
   static final String FIND_TRANSACTION = "SELECT id, serial, amount, currency, status, token_unit, token_quantity "
       + "FROM transactions WHERE company_id = $1 AND provider = $2 AND provider_txn_id = $3";
@@ -48,7 +65,9 @@ final class PaymentStore {
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
       + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 WHERE id = $5), "
-      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT t.company_id, $21, t.id FROM t) "
+      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT t.company_id, $21, t.id FROM t), "
+      + "i AS (UPDATE installments SET paid = paid + x.amount "
+      + "FROM unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id) "
       + "SELECT id FROM t";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
@@ -64,17 +83,46 @@ final class PaymentStore {
     return pool;
   }
 
-  Future<DeviceAccount> lookup(UUID companyId, String serial) {
-    return find(pool, LOOKUP, companyId, serial);
+  /** A device with its customer's open installments, for validation. */
+  record Lookup(DeviceAccount account, List<OpenInstallment> installments) {
+  }
+
+  Future<Lookup> lookup(UUID companyId, String serial) {
+    return pool.preparedQuery(LOOKUP).execute(Tuple.of(companyId, serial)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      List<OpenInstallment> open = new ArrayList<>();
+      if (r.getValue(15) instanceof JsonArray arr) {
+        for (int i = 0; i < arr.size(); i++) {
+          JsonObject o = arr.getJsonObject(i);
+          open.add(new OpenInstallment(o.getString("id"), o.getString("sale"), LocalDate.parse(o.getString("due")),
+              o.getLong("out"), Boolean.TRUE.equals(o.getBoolean("own"))));
+        }
+      }
+      return new Lookup(DeviceAccount.from(r), open);
+    });
   }
 
   Future<DeviceAccount> lock(SqlConnection conn, UUID companyId, String serial) {
-    return find(conn, LOCK, companyId, serial);
+    return conn.preparedQuery(LOCK).execute(Tuple.of(companyId, serial))
+        .map(rows -> rows.size() == 0 ? null : DeviceAccount.from(rows.iterator().next()));
   }
 
-  private static Future<DeviceAccount> find(SqlClient client, String sql, UUID companyId, String serial) {
-    return client.preparedQuery(sql).execute(Tuple.of(companyId, serial))
-        .map(rows -> rows.size() == 0 ? null : DeviceAccount.from(rows.iterator().next()));
+  /** Open installments of the customer who owns {@code serial}; run after {@link #lock}. */
+  Future<List<OpenInstallment>> openInstallments(SqlConnection conn, UUID companyId, String serial) {
+    return conn.preparedQuery("WITH d AS (SELECT id, customer_id FROM devices WHERE company_id = $1 AND serial = $2) "
+            + OPEN_INSTALLMENTS.replace("$1", "(SELECT customer_id FROM d)").replace("$2", "(SELECT id FROM d)"))
+        .execute(Tuple.of(companyId, serial))
+        .map(rows -> {
+          List<OpenInstallment> open = new ArrayList<>(rows.size());
+          for (Row r : rows) {
+            open.add(new OpenInstallment(r.getUUID("id").toString(), r.getUUID("sale_id").toString(),
+                r.getLocalDate("due_date"), r.getLong("outstanding"), r.getBoolean("own")));
+          }
+          return open;
+        });
   }
 
   /** The earlier transaction with this provider id, or null. */
@@ -107,7 +155,9 @@ final class PaymentStore {
         .addOffsetDateTime(cmd.paidAt().atOffset(ZoneOffset.UTC)).addString(status)
         .addString(token == null ? null : token.unit().name()).addLong(token == null ? null : token.quantity())
         .addArrayOfShort(positions).addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfString(refs)
-        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(job);
+        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(job)
+        .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
+        .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new));
     return conn.preparedQuery(RECORD).execute(params).map(id);
   }
 

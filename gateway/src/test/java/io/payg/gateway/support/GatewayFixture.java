@@ -42,6 +42,10 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv) throws Exception {
+    this(testClass, extraEnv, Clock.systemUTC());
+  }
+
+  public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock) throws Exception {
     db = TestDatabase.fresh(testClass);
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0", "JWT_SECRET", "test-secret-test-secret-test-secret-0123",
@@ -49,7 +53,7 @@ public final class GatewayFixture implements AutoCloseable {
         "TOKEN_MAX_ATTEMPTS", "5", "EVENT_LOOPS", "2"));
     env.putAll(extraEnv);
     GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(db.url().toUrl());
-    app = GatewayApp.start(config, Clock.systemUTC());
+    app = GatewayApp.start(config, clock);
     calin = await(CalinSimulator.start(app.vertx(), 0));
     sms = await(AfricasTalkingSimulator.start(app.vertx(), 0));
     http = WebClient.create(app.vertx());
@@ -85,10 +89,14 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** Registers a customer with a Calin meter on the company's tariff; returns the customer. */
   public JsonObject meterCustomer(Company c, String serial) {
+    return meterCustomer(c, serial, c.tariffId());
+  }
+
+  public JsonObject meterCustomer(Company c, String serial, String tariffId) {
     return ok(post("/api/v1/customers", c.adminToken(), new JsonObject().put("name", "Customer " + serial)
         .put("phone", "+254712345678").put("villageId", c.villageId())
         .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
-            .put("tariffId", c.tariffId()))));
+            .put("tariffId", tariffId))));
   }
 
   public String login(String email, String password) {

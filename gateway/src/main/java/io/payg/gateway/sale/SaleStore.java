@@ -1,0 +1,137 @@
+package io.payg.gateway.sale;
+
+import io.payg.domain.sale.ApplianceSale;
+import io.payg.domain.sale.PaymentPlan;
+import io.payg.domain.sale.ScheduledInstallment;
+import io.payg.gateway.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+/** SQL for appliances, appliance sales and their installments. */
+public final class SaleStore {
+
+  public record Appliance(UUID id, String name, String type, long price, String currency) {
+  }
+
+  private final Pool pool;
+
+  public SaleStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> createAppliance(UUID companyId, String name, String type, long price, String currency) {
+    UUID id = UUID.randomUUID();
+    return pool.preparedQuery("INSERT INTO appliances (id, company_id, name, type, price, currency) "
+            + "SELECT $1, c.id, $3, $4, $5, $6 FROM companies c WHERE c.id = $2 AND c.currency = $6")
+        .execute(Tuple.of(id, companyId, name, type, price, currency))
+        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(ApiException.conflict("DUPLICATE_NAME", "An appliance with this name already exists"))
+            : Future.failedFuture(e))
+        .map(rows -> {
+          if (rows.rowCount() == 0) {
+            throw ApiException.unprocessable("WRONG_CURRENCY", "An appliance is priced in the company's currency");
+          }
+          return new JsonObject().put("id", id.toString()).put("name", name).put("type", type).put("price", price)
+              .put("currency", currency);
+        });
+  }
+
+  public Future<Appliance> appliance(SqlClient client, UUID companyId, UUID id) {
+    return client.preparedQuery("SELECT id, name, type, price, currency FROM appliances WHERE id = $1 AND company_id = $2")
+        .execute(Tuple.of(id, companyId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.unprocessable("APPLIANCE_NOT_FOUND", "No such appliance in your company");
+          }
+          Row r = rows.iterator().next();
+          return new Appliance(r.getUUID("id"), r.getString("name"), r.getString("type"), r.getLong("price"),
+              r.getString("currency"));
+        });
+  }
+
+  /**
+   * Records a sale and its whole schedule. {@code deviceId} (nullable) is the SHS / e-bike the
+   * sale pays for; it must be the customer's and not already on a sale (unique index).
+   */
+  public Future<UUID> createSale(SqlClient client, UUID companyId, UUID customerId, Appliance appliance,
+                                 UUID deviceId, ApplianceSale sale, boolean downPaymentReceived) {
+    UUID saleId = UUID.randomUUID();
+    List<ScheduledInstallment> entries = sale.schedule().entries();
+    int n = entries.size();
+    UUID[] ids = new UUID[n];
+    Integer[] numbers = new Integer[n];
+    LocalDate[] dues = new LocalDate[n];
+    Long[] amounts = new Long[n];
+    Long[] paid = new Long[n];
+    for (int i = 0; i < n; i++) {
+      paid[i] = downPaymentReceived && entries.get(i).isDownPayment() ? entries.get(i).amount() : 0L;
+      ids[i] = UUID.randomUUID();
+      numbers[i] = entries.get(i).number();
+      dues[i] = entries.get(i).dueDate();
+      amounts[i] = entries.get(i).amount();
+    }
+    String planKind = sale.plan() instanceof PaymentPlan.InstallmentCount ? "INSTALLMENT_COUNT" : "INSTALLMENT_AMOUNT";
+    long planValue = sale.plan() instanceof PaymentPlan.InstallmentCount c ? c.count()
+        : ((PaymentPlan.InstallmentAmount) sale.plan()).amount();
+    // one statement: the sale exists only with its schedule, and only for the company's own customer
+    String sql = "WITH s AS (INSERT INTO appliance_sales (id, company_id, customer_id, appliance_id, device_id, price, "
+        + "down_payment, plan_kind, plan_value, period, installment_amount, sale_date) "
+        + "SELECT $1, c.company_id, c.id, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM customers c "
+        + "WHERE c.id = $3 AND c.company_id = $2 "
+        + "AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = $5 AND d.customer_id = c.id)) "
+        + "RETURNING id, company_id, customer_id) "
+        + "INSERT INTO installments (id, company_id, sale_id, customer_id, number, due_date, amount, paid) "
+        + "SELECT x.id, s.company_id, s.id, s.customer_id, x.number, x.due, x.amount, x.paid FROM s, "
+        + "unnest($13::uuid[], $14::int[], $15::date[], $16::bigint[], $17::bigint[]) AS x(id, number, due, amount, paid)";
+    Tuple params = Tuple.tuple().addUUID(saleId).addUUID(companyId).addUUID(customerId).addUUID(appliance.id())
+        .addUUID(deviceId).addLong(sale.price()).addLong(sale.downPayment()).addString(planKind).addLong(planValue)
+        .addString(sale.period().name()).addLong(sale.regularInstallmentAmount()).addLocalDate(sale.saleDate())
+        .addArrayOfUUID(ids).addArrayOfInteger(numbers).addArrayOfLocalDate(dues).addArrayOfLong(amounts)
+        .addArrayOfLong(paid);
+    return client.preparedQuery(sql).execute(params)
+        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? Future.failedFuture(ApiException.conflict("DEVICE_ALREADY_SOLD", "This device is already on a sale"))
+            : Future.failedFuture(e))
+        .map(rows -> {
+          if (rows.rowCount() == 0) {
+            throw ApiException.unprocessable("CUSTOMER_OR_DEVICE_NOT_FOUND", "No such customer, or the device is not theirs");
+          }
+          return saleId;
+        });
+  }
+
+  /** A sale with its schedule: what the operator sees after selling. */
+  public Future<JsonObject> sale(SqlClient client, UUID companyId, UUID saleId) {
+    return client.preparedQuery("SELECT s.id, s.customer_id, s.appliance_id, a.name, s.device_id, s.price, s.down_payment, "
+            + "s.plan_kind, s.plan_value, s.period, s.installment_amount, s.sale_date, "
+            + "(SELECT json_agg(json_build_object('id', i.id, 'number', i.number, 'dueDate', i.due_date, "
+            + "'amount', i.amount, 'paid', i.paid) ORDER BY i.number) FROM installments i WHERE i.sale_id = s.id) AS schedule "
+            + "FROM appliance_sales s JOIN appliances a ON a.id = s.appliance_id WHERE s.id = $1 AND s.company_id = $2")
+        .execute(Tuple.of(saleId, companyId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.notFound("appliance sale");
+          }
+          Row r = rows.iterator().next();
+          return new JsonObject().put("id", r.getUUID("id").toString())
+              .put("customerId", r.getUUID("customer_id").toString())
+              .put("applianceId", r.getUUID("appliance_id").toString()).put("appliance", r.getString("name"))
+              .put("deviceId", r.getUUID("device_id") == null ? null : r.getUUID("device_id").toString())
+              .put("price", r.getLong("price")).put("downPayment", r.getLong("down_payment"))
+              .put("plan", new JsonObject().put("kind", r.getString("plan_kind")).put(
+                  "INSTALLMENT_COUNT".equals(r.getString("plan_kind")) ? "count" : "amount", r.getLong("plan_value")))
+              .put("period", r.getString("period")).put("installmentAmount", r.getLong("installment_amount"))
+              .put("saleDate", r.getLocalDate("sale_date").toString())
+              .put("schedule", r.getValue("schedule") instanceof JsonArray a ? a : new JsonArray());
+        });
+  }
+}
