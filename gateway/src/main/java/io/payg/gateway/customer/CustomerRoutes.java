@@ -36,6 +36,26 @@ public final class CustomerRoutes {
     });
   }
 
+  /** {@code openPaygo: {secretKey, startingCode, tokenCount?}}: required for, and only for, OpenPAYGO devices. */
+  private static CustomerStore.OpenPaygo openPaygo(JsonInput device, String manufacturer) {
+    JsonInput o = device.optionalObject("openPaygo");
+    if (!"openpaygo".equals(manufacturer)) {
+      if (o != null) {
+        throw ApiException.badRequest("'openPaygo' is for devices of manufacturer openpaygo");
+      }
+      return null;
+    }
+    if (o == null) {
+      throw ApiException.badRequest("an OpenPAYGO device needs 'openPaygo': {secretKey, startingCode}");
+    }
+    String key = o.string("secretKey", 32).toLowerCase(java.util.Locale.ROOT);
+    if (!key.matches("[0-9a-f]{32}")) {
+      throw ApiException.badRequest("'openPaygo.secretKey' must be 32 hexadecimal characters (16 bytes)");
+    }
+    return new CustomerStore.OpenPaygo(key, o.integer("startingCode", 0, 999_999_999L),
+        o.has("tokenCount") ? (int) o.integer("tokenCount", 0, 1_000_000) : 1);
+  }
+
   private void create(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     JsonInput in = JsonInput.of(ctx);
@@ -55,14 +75,16 @@ public final class CustomerRoutes {
         if (device.has("sale")) {
           throw ApiException.badRequest("a meter has a tariff, not a sale");
         }
-        newDevice = new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), device.uuid("tariffId"), null);
+        newDevice = new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), device.uuid("tariffId"), null,
+            null);
       } else {
         // SHS and e-bikes are sold through an appliance sale: their payment scheme
         if (device.has("tariffId")) {
           throw ApiException.badRequest("'tariffId' is for meters; an " + type + " has a sale");
         }
-        newDevice = new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), null,
-            SaleTerms.read(device.object("sale"), LocalDate.now(clock)));
+        String manufacturer = device.string("manufacturer", 64);
+        newDevice = new CustomerStore.NewDevice(serial, type, manufacturer, null,
+            SaleTerms.read(device.object("sale"), LocalDate.now(clock)), openPaygo(device, manufacturer));
       }
     }
     CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),

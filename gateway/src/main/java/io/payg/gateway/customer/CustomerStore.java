@@ -21,7 +21,17 @@ import java.util.UUID;
 public final class CustomerStore {
 
   /** A device to register; meters have a tariff, SHS / e-bikes a sale. */
-  public record NewDevice(String serial, DeviceType type, String manufacturer, UUID tariffId, SaleTerms sale) {
+  public record NewDevice(String serial, DeviceType type, String manufacturer, UUID tariffId, SaleTerms sale,
+                          OpenPaygo openPaygo) {
+  }
+
+  /** OpenPAYGO device secrets: a 16-byte key (hex), the starting code and the token count to start from. */
+  public record OpenPaygo(String secretKeyHex, long startingCode, int tokenCount) {
+
+    @Override
+    public String toString() {
+      return "OpenPaygo[****]"; // the key is a secret
+    }
   }
 
   public record NewCustomer(String name, String phone, UUID villageId, UUID agentId, NewDevice device) {
@@ -73,12 +83,16 @@ public final class CustomerStore {
   private Future<UUID> insertDevice(SqlConnection conn, UUID companyId, UUID customerId, NewDevice d, LocalDate today) {
     UUID deviceId = UUID.randomUUID();
     // the manufacturer must be an enabled plugin, the tariff one of the company's
-    return conn.preparedQuery("INSERT INTO devices (id, company_id, customer_id, serial, type, manufacturer, tariff_id, tariff_since) "
-            + "SELECT $1, $2, $3, $4, $5, p.name, $7, CASE WHEN $7::uuid IS NULL THEN NULL ELSE $8::date END "
+    return conn.preparedQuery("INSERT INTO devices (id, company_id, customer_id, serial, type, manufacturer, tariff_id, "
+            + "tariff_since, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count) "
+            + "SELECT $1, $2, $3, $4, $5, p.name, $7, CASE WHEN $7::uuid IS NULL THEN NULL ELSE $8::date END, $9, $10, $11 "
             + "FROM plugins p WHERE p.company_id = $2 AND p.name = $6 AND p.kind = 'MANUFACTURER' AND p.enabled "
             + "AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM tariffs t WHERE t.id = $7 AND t.company_id = $2))")
         .execute(Tuple.from(new Object[] {deviceId, companyId, customerId, d.serial(), d.type().name(),
-            d.manufacturer(), d.tariffId(), today}))
+            d.manufacturer(), d.tariffId(), today,
+            d.openPaygo() == null ? null : d.openPaygo().secretKeyHex(),
+            d.openPaygo() == null ? null : d.openPaygo().startingCode(),
+            d.openPaygo() == null ? null : d.openPaygo().tokenCount()}))
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(ApiException.conflict("DUPLICATE_SERIAL", "A device with serial " + d.serial() + " already exists"))
             : Future.failedFuture(t))

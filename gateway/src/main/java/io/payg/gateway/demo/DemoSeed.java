@@ -38,7 +38,7 @@ final class DemoSeed {
     String secret = random();
     JsonObject signUp = new JsonObject().put("name", "Demo Energy " + run).put("country", "KE").put("currency", "KES")
         .put("admin", new JsonObject().put("email", email).put("password", password).put("name", "Demo Admin"))
-        .put("plugins", new JsonArray().add("generic").add("calin").add("africastalking"));
+        .put("plugins", new JsonArray().add("generic").add("calin").add("openpaygo").add("africastalking"));
     return post("/api/v1/companies", null, signUp).compose(company -> {
       String companyId = company.getString("companyId");
       return post("/api/v1/auth/login", null, new JsonObject().put("email", email).put("password", password))
@@ -62,7 +62,8 @@ final class DemoSeed {
                             .put("accessRate", new JsonObject().put("amount", 10000).put("periodDays", 7)))
                         .compose(business -> customer(token, village, tariff, "Amina Njoroge", "+254712000001", "DEMO-METER-1")
                             .compose(x -> customer(token, village, tariff, "Baraka Otieno", "+254712000002", "DEMO-METER-2"))
-                            .compose(x -> customer(token, village, business, "Chiku Wanjiru", "+254712000003", "DEMO-METER-3")))))
+                            .compose(x -> customer(token, village, business, "Chiku Wanjiru", "+254712000003", "DEMO-METER-3"))
+                            .compose(x -> solarCustomer(token, village)))))
                 .map(x -> new Seeded(companyId, email, password, token, secret, "DEMO-METER-1", "KES"));
           });
     });
@@ -74,6 +75,20 @@ final class DemoSeed {
         .put("villageId", village.getString("id"))
         .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
             .put("tariffId", tariff.getString("id"))));
+  }
+
+  /** An SHS sold at 7,000.00 (1,000.00 down, taken at sale), 500.00 a week, tokens by OpenPAYGO. */
+  private Future<JsonObject> solarCustomer(String token, JsonObject village) {
+    return post("/api/v1/appliances", token, new JsonObject().put("name", "Solar Home System 50W").put("type", "SHS")
+            .put("price", 700000).put("currency", "KES"))
+        .compose(shs -> post("/api/v1/customers", token, new JsonObject().put("name", "Daudi Mwangi")
+            .put("phone", "+254712000004").put("villageId", village.getString("id"))
+            .put("device", new JsonObject().put("serial", "DEMO-SHS-1").put("type", "SHS").put("manufacturer", "openpaygo")
+                .put("openPaygo", new JsonObject().put("secretKey", random()).put("startingCode", 123456789))
+                .put("sale", new JsonObject().put("applianceId", shs.getString("id")).put("downPayment", 100000)
+                    .put("downPaymentReceived", true)
+                    .put("plan", new JsonObject().put("kind", "INSTALLMENT_AMOUNT").put("amount", 50000))
+                    .put("period", "WEEKLY")))));
   }
 
   private Future<JsonObject> post(String path, String token, JsonObject body) {
@@ -118,6 +133,7 @@ final class DemoSeed {
         "Company:   " + s.companyId() + "  admin " + s.email() + " / " + s.password(),
         "Generic telco secret: " + s.genericSecret(),
         "Meters:    DEMO-METER-1, DEMO-METER-2 (23.00 KES/kWh, minimum 50.00), DEMO-METER-3 (25.00 KES/kWh + 100.00 access rate weekly)",
+        "SHS:       DEMO-SHS-1 (OpenPAYGO, 500.00 a week: a payment of 1000.00 buys 14 days)",
         "",
         "# 1. A provider validates a payment of 100.00 KES for DEMO-METER-1:",
         "curl -s -X POST '" + telco + "/validate' -H 'Content-Type: application/json' -H 'X-Signature: " + sigV

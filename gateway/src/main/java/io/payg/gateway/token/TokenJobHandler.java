@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,6 +47,7 @@ public final class TokenJobHandler implements JobHandler {
   private final Vertx vertx;
   private final Pool pool;
   private final Map<String, TokenIssuer> issuers;
+  private final OpenPaygoIssuer openPaygo = new OpenPaygoIssuer();
 
   public TokenJobHandler(Vertx vertx, Pool pool, Map<String, TokenIssuer> issuers) {
     this.vertx = vertx;
@@ -68,6 +70,14 @@ public final class TokenJobHandler implements JobHandler {
     return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
       Row r = rows.iterator().next();
       String manufacturer = r.getString("manufacturer");
+      TokenAmount amount = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity"));
+      UUID deviceId = r.getUUID("device_id");
+      if (OpenPaygoIssuer.MANUFACTURER.equals(manufacturer)) {
+        // generated here, with the device's token count advanced in the same transaction
+        return pool.withTransaction(conn -> openPaygo.next(conn, deviceId, amount)
+                .compose(g -> store(conn, job, deviceId, manufacturer, amount, new IssuedToken(g.token(), g.reference()))))
+            .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null));
+      }
       TokenIssuer issuer = issuers.get(manufacturer);
       if (issuer == null) {
         return Future.failedFuture(new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
@@ -76,24 +86,23 @@ public final class TokenJobHandler implements JobHandler {
         // an operator may enable it again: keep retrying within the budget
         return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
       }
-      TokenAmount amount = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity"));
       TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
           DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
           settings(r.getJsonObject("settings")));
-      UUID deviceId = r.getUUID("device_id");
       return Future.fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
           .recover(err -> Future.failedFuture(err instanceof TokenIssueException e
               ? new JobFailure(manufacturer + ": " + e.getMessage(), e.retryable())
               : new JobFailure(manufacturer + ": " + err, true)))
-          .compose(token -> store(job, deviceId, manufacturer, amount, token));
+          .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
+          .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null));
     });
   }
 
-  private Future<Void> store(OutboxJob job, UUID deviceId, String manufacturer, TokenAmount amount, IssuedToken token) {
-    return pool.preparedQuery(STORE)
+  private static Future<Void> store(SqlClient client, OutboxJob job, UUID deviceId, String manufacturer,
+                                    TokenAmount amount, IssuedToken token) {
+    return client.preparedQuery(STORE)
         .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), job.transactionId(), deviceId,
             token.value(), amount.unit().name(), amount.quantity(), manufacturer, token.manufacturerReference(), job.id()}))
-        .onSuccess(r -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null))
         .mapEmpty();
   }
 

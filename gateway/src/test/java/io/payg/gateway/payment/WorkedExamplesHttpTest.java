@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.gateway.support.MutableClock;
+import io.payg.manufacturer.openpaygo.OpenPaygoToken;
+import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkedExamplesHttpTest {
 
+  static final String KEY = "bc41ec9530f6dac86b1a29ab82edc5fb";
   static final MutableClock CLOCK = new MutableClock(LocalDate.of(2026, 1, 1));
   static GatewayFixture gw;
   static GatewayFixture.Company co;
@@ -185,7 +188,8 @@ class WorkedExamplesHttpTest {
     String applianceId = appliance("SHS", 700_000);
     JsonObject customer = ok(gw.post("/api/v1/customers", co.adminToken(), new JsonObject().put("name", "Solar Customer")
         .put("phone", "+254700000007").put("villageId", co.villageId())
-        .put("device", new JsonObject().put("serial", shs).put("type", "SHS").put("manufacturer", "calin")
+        .put("device", new JsonObject().put("serial", shs).put("type", "SHS").put("manufacturer", "openpaygo")
+            .put("openPaygo", new JsonObject().put("secretKey", KEY).put("startingCode", 516959010))
             .put("sale", new JsonObject().put("applianceId", applianceId).put("downPayment", 100_000)
                 .put("downPaymentReceived", true)
                 .put("plan", new JsonObject().put("kind", "INSTALLMENT_AMOUNT").put("amount", 50_000))
@@ -202,6 +206,17 @@ class WorkedExamplesHttpTest {
     JsonArray open = ok(gw.get("/api/v1/customers/" + customer.getString("id"), co.adminToken()))
         .getJsonObject("debts").getJsonArray("installments");
     assertEquals(10, open.size()); // installments 1 and 2 are paid
+
+    // the OpenPAYGO token for 14 days, generated in-house at the device's count, which advances
+    String id = r.getString("transactionId");
+    GatewayFixture.eventually(Duration.ofSeconds(15), "OpenPAYGO token",
+        () -> gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id) == 1);
+    OpenPaygoToken.Generated expected = OpenPaygoToken.generate(OpenPaygoToken.keyFromHex(KEY), 516959010, 1,
+        OpenPaygoTokenType.ADD_TIME, 14, false, false);
+    assertEquals(expected.token(), gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id));
+    assertEquals(expected.newCount(), gw.db.count("SELECT openpaygo_token_count FROM devices WHERE serial = ?", shs));
+    org.junit.jupiter.api.Assertions.assertTrue(gw.sms.messages().stream().anyMatch(m -> m.text().contains(expected.token())
+        && m.text().contains("14 days")));
   }
 
   @Test

@@ -66,7 +66,7 @@ public final class GatewayFixture implements AutoCloseable {
     String password = "correct horse battery";
     JsonObject created = ok(post("/api/v1/companies", null, new JsonObject().put("name", name).put("country", "KE")
         .put("currency", "KES").put("admin", new JsonObject().put("email", email).put("password", password))
-        .put("plugins", new JsonArray().add("generic").add("calin").add("africastalking"))));
+        .put("plugins", new JsonArray().add("generic").add("calin").add("openpaygo").add("africastalking"))));
     String token = login(email, password);
     String secret = "secret-" + UUID.randomUUID();
     ok(put("/api/v1/plugins/generic", token, new JsonObject().put("enabled", true)

@@ -1,0 +1,58 @@
+package io.payg.gateway.token;
+
+import io.payg.domain.TokenAmount;
+import io.payg.gateway.outbox.JobFailure;
+import io.payg.manufacturer.openpaygo.OpenPaygoToken;
+import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * OpenPAYGO tokens generated in-house: no manufacturer API. The device's token count is the
+ * state both sides share, so it is read locked, advanced and written in the same database
+ * transaction that stores the token: a count is never skipped nor used twice.
+ */
+final class OpenPaygoIssuer {
+
+  static final String MANUFACTURER = "openpaygo";
+  /** Standard tokens carry up to 995 days; beyond that an extended token is needed. */
+  private static final long MAX_STANDARD_DAYS = OpenPaygoToken.MAX_ACTIVATION_VALUE;
+
+  record Generated(String token, String reference) {
+  }
+
+  /** Generates the next token of the device, inside {@code conn}'s transaction. */
+  Future<Generated> next(SqlConnection conn, UUID deviceId, TokenAmount amount) {
+    return conn.preparedQuery("SELECT openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count "
+            + "FROM devices WHERE id = $1 FOR UPDATE")
+        .execute(Tuple.of(deviceId))
+        .compose(rows -> {
+          Row r = rows.iterator().next();
+          if (r.getString(0) == null) {
+            return Future.failedFuture(new JobFailure("device has no OpenPAYGO secret key", false));
+          }
+          OpenPaygoToken.Generated g;
+          try {
+            g = generate(r.getString(0), r.getLong(1), r.getInteger(2), amount);
+          } catch (IllegalArgumentException e) {
+            return Future.failedFuture(new JobFailure("openpaygo: " + e.getMessage(), false));
+          }
+          return conn.preparedQuery("UPDATE devices SET openpaygo_token_count = $2 WHERE id = $1")
+              .execute(Tuple.of(deviceId, g.newCount()))
+              .map(x -> new Generated(g.token(), "count:" + g.newCount()));
+        });
+  }
+
+  static OpenPaygoToken.Generated generate(String keyHex, long startingCode, int count, TokenAmount amount) {
+    byte[] key = OpenPaygoToken.keyFromHex(keyHex);
+    return switch (amount.unit()) {
+      case DAYS -> OpenPaygoToken.generate(key, startingCode, count, OpenPaygoTokenType.ADD_TIME, amount.quantity(),
+          false, amount.quantity() > MAX_STANDARD_DAYS);
+      case UNLOCK -> OpenPaygoToken.generate(key, startingCode, count, OpenPaygoTokenType.DISABLE_PAYG, 0, false, false);
+      case KWH_TENTHS -> throw new IllegalArgumentException("OpenPAYGO devices buy days, not energy");
+    };
+  }
+}
