@@ -8,13 +8,13 @@ import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
+import io.payg.gateway.http.ApiException;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
@@ -23,13 +23,18 @@ import java.util.UUID;
 /**
  * The two canonical payment commands every channel (telco adapters, agents' cash) ends in.
  *
- * <p>Process is one database transaction: lock the device and its customer, look for an
- * earlier transaction with the same provider id, allocate with the domain's
- * {@link DebtAllocation}, and write everything in one statement. Concurrent duplicates queue
- * on the lock (same serial) or on the unique key (company, provider, provider_txn_id) and the
- * loser re-runs as a replay, so one provider transaction is recorded once, whatever arrives.
+ * <p>Process reads a consistent snapshot (device, tariff, the customer's open installments,
+ * any earlier transaction with this provider id), allocates it with the domain's
+ * {@link DebtAllocation}, and records everything with ONE statement guarded by the customer's
+ * debt_version. A payment that lost a race to another payment of the same customer (version
+ * moved) or to a duplicate of itself (unique key) simply starts again from a new snapshot,
+ * where it then sees the winner: so a debt is never paid twice, and one provider transaction
+ * is recorded once, across any number of gateway instances.
  */
 public final class PaymentService {
+
+  /** Attempts before answering 503: each lost race means another payment of the customer got through. */
+  static final int MAX_ATTEMPTS = 25;
 
   private final PaymentStore store;
   private final Vertx vertx;
@@ -65,62 +70,64 @@ public final class PaymentService {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.WRONG_CURRENCY, "the company's currency is "
           + companyCurrency));
     }
-    return attempt(companyId, provider, cmd)
-        // lost a race on the provider id to a concurrent duplicate: run again, now as a replay
-        .recover(err -> isDuplicateKey(err) ? attempt(companyId, provider, cmd) : Future.failedFuture(err))
-        .onSuccess(outcome -> {
-          if (outcome instanceof ProcessOutcome.Recorded r) {
-            String kind = r.receipt().tokenAmount() == null ? "SMS" : "TOKEN";
-            vertx.eventBus().send(OutboxWorker.wakeAddress(kind), null);
-          }
-        });
-  }
-
-  private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd) {
-    return store.pool().withTransaction(conn -> {
-      // pipelined: the reads after the lock run as soon as it is granted, and see what the
-      // transaction that held it committed
-      Future<DeviceAccount> locked = store.lock(conn, companyId, cmd.serial());
-      Future<List<OpenInstallment>> open = store.openInstallments(conn, companyId, cmd.serial());
-      Future<Row> earlier = store.findTransaction(conn, companyId, provider, cmd.providerTxnId());
-      return Future.all(locked, open, earlier).compose(done -> earlier.result() != null
-          ? replayOrConflict(conn, companyId, provider, cmd, earlier.result())
-          : allocateAndRecord(conn, companyId, provider, cmd, locked.result(), open.result()));
+    return attempt(companyId, provider, cmd, 1).onSuccess(outcome -> {
+      if (outcome instanceof ProcessOutcome.Recorded r) {
+        vertx.eventBus().send(OutboxWorker.wakeAddress(r.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
+      }
     });
   }
 
-  private Future<ProcessOutcome> replayOrConflict(SqlConnection conn, UUID companyId, String provider,
-                                                  PaymentCommand cmd, Row earlier) {
-    UUID id = earlier.getUUID("id");
+  private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, int attempt) {
+    return store.snapshot(companyId, provider, cmd.providerTxnId(), cmd.serial())
+        .compose(snapshot -> decide(companyId, provider, cmd, snapshot))
+        // a concurrent duplicate inserted the same provider id first: the next snapshot replays it
+        .recover(err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
+        .compose(outcome -> {
+          if (outcome != null) {
+            return Future.succeededFuture(outcome);
+          }
+          if (attempt >= MAX_ATTEMPTS) {
+            return Future.failedFuture(new ApiException(503, "BUSY",
+                "Too many concurrent payments for this customer; retry the same transaction"));
+          }
+          return attempt(companyId, provider, cmd, attempt + 1);
+        });
+  }
+
+  /** The outcome for this snapshot, or null when it was overtaken and must be taken again. */
+  private Future<ProcessOutcome> decide(UUID companyId, String provider, PaymentCommand cmd, PaymentStore.Snapshot snapshot) {
+    if (snapshot == null) {
+      // unknown serial, unless the provider id was already used (then it is a conflicting replay)
+      return store.findTransaction(companyId, provider, cmd.providerTxnId()).compose(earlier -> earlier == null
+          ? Future.succeededFuture(new ProcessOutcome.Refused(Refusal.DEVICE_NOT_FOUND, "no device with serial " + cmd.serial()))
+          : replayOrConflict(companyId, provider, cmd, earlier));
+    }
+    if (snapshot.earlier() != null) {
+      return replayOrConflict(companyId, provider, cmd, snapshot.earlier());
+    }
+    LocalDate today = LocalDate.now(clock);
+    PaidDevice device = snapshot.account().paidDevice(today);
+    long amount = cmd.amount().minor();
+    Refusal refusal = refusal(amount, today, snapshot.installments(), device);
+    if (refusal != null) {
+      return Future.succeededFuture(new ProcessOutcome.Refused(refusal, refusal.message()));
+    }
+    AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.installments(), device);
+    return store.record(companyId, provider, cmd, snapshot.account(), result)
+        .map(receipt -> receipt == null ? null : new ProcessOutcome.Recorded(receipt));
+  }
+
+  private Future<ProcessOutcome> replayOrConflict(UUID companyId, String provider, PaymentCommand cmd, JsonObject earlier) {
+    UUID id = UUID.fromString(earlier.getString("id"));
     boolean same = earlier.getString("serial").equals(cmd.serial())
         && earlier.getLong("amount") == cmd.amount().minor()
         && earlier.getString("currency").equals(cmd.amount().currency());
     if (same) {
-      return store.receipt(conn, id).map(ProcessOutcome.Replayed::new);
+      return store.receipt(id).map(ProcessOutcome.Replayed::new);
     }
-    return store.recordConflict(conn, companyId, provider, cmd, id)
+    return store.recordConflict(companyId, provider, cmd, id)
         .map(v -> new ProcessOutcome.Refused(Refusal.DUPLICATE_TRANSACTION,
             "transaction id " + cmd.providerTxnId() + " was already used for another payment"));
-  }
-
-  private Future<ProcessOutcome> allocateAndRecord(SqlConnection conn, UUID companyId, String provider,
-                                                   PaymentCommand cmd, DeviceAccount account,
-                                                   List<OpenInstallment> open) {
-    if (account == null) {
-      return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.DEVICE_NOT_FOUND,
-          "no device with serial " + cmd.serial()));
-    }
-    LocalDate today = LocalDate.now(clock);
-    PaidDevice device = account.paidDevice(today);
-    long amount = cmd.amount().minor();
-    Refusal refusal = refusal(amount, today, open, device);
-    if (refusal != null) {
-      return Future.succeededFuture(new ProcessOutcome.Refused(refusal, refusal.message()));
-    }
-    AllocationResult result = DebtAllocation.allocate(amount, today, open, device);
-    return store.record(conn, companyId, provider, cmd, account, result)
-        .compose(id -> store.receipt(conn, id))
-        .map(ProcessOutcome.Recorded::new);
   }
 
   /**

@@ -4,74 +4,75 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.allocation.AllocationResult;
 import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.OpenInstallment;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.time.LocalDate;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** SQL of the payment aggregate: the validation lookup and the statements of the process step. */
+/** SQL of the payment aggregate: the snapshot reads and the one statement that records a payment. */
 final class PaymentStore {
 
-  /** The customer's open installments, oldest first, as the domain's OpenInstallment. */
-  private static final String OPEN_INSTALLMENTS = "SELECT i.id, i.sale_id, i.due_date, i.amount - i.paid AS outstanding, "
-      + "o.device_id IS NOT NULL AND o.device_id = $2 AS own FROM installments i "
-      + "JOIN appliance_sales o ON o.id = i.sale_id WHERE i.customer_id = $1 AND i.paid < i.amount "
-      + "ORDER BY i.due_date, i.number";
+  /** The customer's open installments, oldest first, as JSON (the partial index makes "none" cheap). */
+  private static final String OPEN_INSTALLMENTS = "(SELECT json_agg(json_build_object('id', i.id, 'sale', i.sale_id, "
+      + "'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id IS NOT DISTINCT FROM s.id) "
+      + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount)";
+
+  /** Validation: one statement, one probe of the (company_id, serial) unique index. */
+  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + DeviceAccount.FROM
+      + "WHERE d.company_id = $1 AND d.serial = $2";
 
   /**
-   * The hot path: one statement, one probe of the (company_id, serial) unique index; the
-   * customer's open installments come along as JSON (the partial index makes "none" cheap).
+   * Process, first step: the same consistent snapshot, plus any earlier transaction with this
+   * provider id. No lock is taken: {@link #RECORD} applies only if the snapshot is still true.
    */
-  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", (SELECT json_agg(json_build_object("
-      + "'id', i.id, 'sale', i.sale_id, 'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id = s.id) "
-      + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount) "
+  static final String SNAPSHOT = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS
+      + ", (SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency) "
+      + "FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4)"
       + DeviceAccount.FROM + "WHERE d.company_id = $1 AND d.serial = $2";
 
-  /**
-   * The device row locked with its customer (whose debts span all their devices and sales),
-   * so concurrent payments of one customer queue up here and never allocate the same debt
-   * twice. The installments are read by the next statement, after the lock is granted: a
-   * subquery here would read them from before the wait.
-   */
-  static final String LOCK = "SELECT " + DeviceAccount.COLUMNS + DeviceAccount.FROM
-      + "WHERE d.company_id = $1 AND d.serial = $2 FOR UPDATE OF d, c";
-
-  static final String FIND_TRANSACTION = "SELECT id, serial, amount, currency, status, token_unit, token_quantity "
-      + "FROM transactions WHERE company_id = $1 AND provider = $2 AND provider_txn_id = $3";
+  static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
+      + "'currency', x.currency) FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3";
 
   /**
-   * Everything the payment writes, in one statement (one round trip): the transaction, its
-   * allocations, the device's new credit and access rate paid, and the outbox job (a TOKEN job
-   * when it buys a token, else the SMS receipt).
+   * Process, second step: everything the payment writes, in ONE statement (one round trip, one
+   * implicit transaction). It is guarded by the customer's debt_version: if another payment or
+   * a new sale changed the customer's debts since the snapshot, the guard matches no row, every
+   * write below depends on it and does nothing, and the service recomputes from a new snapshot.
+   * The guard's UPDATE also takes the customer's row lock, so two writers queue and the second
+   * sees the first's new version.
    */
-  static final String RECORD = "WITH t AS ("
-      + "INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, serial, amount, "
-      + "currency, msisdn, paid_at, status, token_unit, token_quantity) "
-      + "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id, company_id), "
+  static final String RECORD = "WITH v AS (UPDATE customers SET debt_version = debt_version + 1 "
+      + "WHERE id = $6 AND debt_version = $24 RETURNING id), "
+      + "t AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, serial, "
+      + "amount, currency, msisdn, paid_at, status, token_unit, token_quantity) "
+      + "SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::uuid, v.id, $7::text, $8::bigint, $9::text, $10::text, "
+      + "$11::timestamptz, $12::text, $13::text, $14::bigint FROM v RETURNING id, company_id), "
       + "a AS (INSERT INTO allocations (company_id, transaction_id, position, kind, amount, reference) "
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
-      + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 WHERE id = $5), "
+      + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t WHERE devices.id = $5), "
       + "o AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT t.company_id, $21, t.id FROM t), "
       + "i AS (UPDATE installments SET paid = paid + x.amount "
-      + "FROM unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id) "
-      + "SELECT id FROM t";
+      + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id) "
+      + "SELECT count(*) FROM t";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+  /** A device with its customer's open installments, as of one snapshot. */
+  record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier) {
+  }
 
   private final Pool pool;
 
@@ -79,60 +80,41 @@ final class PaymentStore {
     this.pool = pool;
   }
 
-  Pool pool() {
-    return pool;
+  Future<Snapshot> lookup(UUID companyId, String serial) {
+    return pool.preparedQuery(LOOKUP).execute(Tuple.of(companyId, serial)).map(PaymentStore::snapshot);
   }
 
-  /** A device with its customer's open installments, for validation. */
-  record Lookup(DeviceAccount account, List<OpenInstallment> installments) {
+  Future<Snapshot> snapshot(UUID companyId, String provider, String providerTxnId, String serial) {
+    return pool.preparedQuery(SNAPSHOT).execute(Tuple.of(companyId, serial, provider, providerTxnId))
+        .map(PaymentStore::snapshot);
   }
 
-  Future<Lookup> lookup(UUID companyId, String serial) {
-    return pool.preparedQuery(LOOKUP).execute(Tuple.of(companyId, serial)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
+  private static Snapshot snapshot(io.vertx.sqlclient.RowSet<Row> rows) {
+    if (rows.size() == 0) {
+      return null;
+    }
+    Row r = rows.iterator().next();
+    List<OpenInstallment> open = new ArrayList<>();
+    if (r.getValue(16) instanceof JsonArray arr) {
+      for (int i = 0; i < arr.size(); i++) {
+        JsonObject o = arr.getJsonObject(i);
+        open.add(new OpenInstallment(o.getString("id"), o.getString("sale"), LocalDate.parse(o.getString("due")),
+            o.getLong("out"), Boolean.TRUE.equals(o.getBoolean("own"))));
       }
-      Row r = rows.iterator().next();
-      List<OpenInstallment> open = new ArrayList<>();
-      if (r.getValue(15) instanceof JsonArray arr) {
-        for (int i = 0; i < arr.size(); i++) {
-          JsonObject o = arr.getJsonObject(i);
-          open.add(new OpenInstallment(o.getString("id"), o.getString("sale"), LocalDate.parse(o.getString("due")),
-              o.getLong("out"), Boolean.TRUE.equals(o.getBoolean("own"))));
-        }
-      }
-      return new Lookup(DeviceAccount.from(r), open);
-    });
+    }
+    JsonObject earlier = r.size() > 17 && r.getValue(17) instanceof JsonObject e ? e : null;
+    return new Snapshot(DeviceAccount.from(r), open, earlier);
   }
 
-  Future<DeviceAccount> lock(SqlConnection conn, UUID companyId, String serial) {
-    return conn.preparedQuery(LOCK).execute(Tuple.of(companyId, serial))
-        .map(rows -> rows.size() == 0 ? null : DeviceAccount.from(rows.iterator().next()));
+  /** The earlier transaction with this provider id, or null (when the serial is unknown). */
+  Future<JsonObject> findTransaction(UUID companyId, String provider, String providerTxnId) {
+    return pool.preparedQuery(FIND_TRANSACTION).execute(Tuple.of(companyId, provider, providerTxnId))
+        .map(rows -> rows.size() == 0 ? null : (JsonObject) rows.iterator().next().getValue(0));
   }
 
-  /** Open installments of the customer who owns {@code serial}; run after {@link #lock}. */
-  Future<List<OpenInstallment>> openInstallments(SqlConnection conn, UUID companyId, String serial) {
-    return conn.preparedQuery("WITH d AS (SELECT id, customer_id FROM devices WHERE company_id = $1 AND serial = $2) "
-            + OPEN_INSTALLMENTS.replace("$1", "(SELECT customer_id FROM d)").replace("$2", "(SELECT id FROM d)"))
-        .execute(Tuple.of(companyId, serial))
-        .map(rows -> {
-          List<OpenInstallment> open = new ArrayList<>(rows.size());
-          for (Row r : rows) {
-            open.add(new OpenInstallment(r.getUUID("id").toString(), r.getUUID("sale_id").toString(),
-                r.getLocalDate("due_date"), r.getLong("outstanding"), r.getBoolean("own")));
-          }
-          return open;
-        });
-  }
-
-  /** The earlier transaction with this provider id, or null. */
-  Future<Row> findTransaction(SqlClient client, UUID companyId, String provider, String providerTxnId) {
-    return client.preparedQuery(FIND_TRANSACTION).execute(Tuple.of(companyId, provider, providerTxnId))
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
-  }
-
-  Future<UUID> record(SqlConnection conn, UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
-                      AllocationResult result) {
+  /** Writes the payment; the receipt, or null when the snapshot was overtaken (retry). */
+  Future<PaymentReceipt> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
+                                AllocationResult result) {
     UUID id = UUID.randomUUID();
     List<Allocation> allocations = result.allocations();
     Short[] positions = new Short[allocations.size()];
@@ -147,7 +129,6 @@ final class PaymentStore {
     }
     TokenAmount token = result.tokenAmount();
     String status = token == null ? "COMPLETED" : "PROCESSED";
-    String job = token == null ? "SMS" : "TOKEN";
     Tuple params = Tuple.tuple()
         .addUUID(id).addUUID(companyId).addString(provider).addString(cmd.providerTxnId())
         .addUUID(account.deviceId()).addUUID(account.customerId()).addString(account.serial())
@@ -155,22 +136,25 @@ final class PaymentStore {
         .addOffsetDateTime(cmd.paidAt().atOffset(ZoneOffset.UTC)).addString(status)
         .addString(token == null ? null : token.unit().name()).addLong(token == null ? null : token.quantity())
         .addArrayOfShort(positions).addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfString(refs)
-        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(job)
+        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(token == null ? "SMS" : "TOKEN")
         .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
-        .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new));
-    return conn.preparedQuery(RECORD).execute(params).map(id);
+        .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
+        .addLong(account.debtVersion());
+    return pool.preparedQuery(RECORD).execute(params).map(rows -> rows.iterator().next().getLong(0) == 1
+        ? new PaymentReceipt(id.toString(), status, allocations, token, null)
+        : null);
   }
 
-  Future<Void> recordConflict(SqlClient client, UUID companyId, String provider, PaymentCommand cmd, UUID transactionId) {
-    return client.preparedQuery(RECORD_CONFLICT)
+  Future<Void> recordConflict(UUID companyId, String provider, PaymentCommand cmd, UUID transactionId) {
+    return pool.preparedQuery(RECORD_CONFLICT)
         .execute(Tuple.from(new Object[] {UUID.randomUUID(), companyId, provider, cmd.providerTxnId(), transactionId,
             cmd.serial(), cmd.amount().minor(), cmd.amount().currency(), cmd.msisdn()}))
         .mapEmpty();
   }
 
   /** A recorded transaction as its receipt: status, allocations and the token if it is there. */
-  Future<PaymentReceipt> receipt(SqlClient client, UUID transactionId) {
-    return client.preparedQuery("SELECT t.status, t.token_unit, t.token_quantity, k.value, "
+  Future<PaymentReceipt> receipt(UUID transactionId) {
+    return pool.preparedQuery("SELECT t.status, t.token_unit, t.token_quantity, k.value, "
             + "(SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference) "
             + "ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations "
             + "FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1")
@@ -178,10 +162,9 @@ final class PaymentStore {
         .map(rows -> {
           Row r = rows.iterator().next();
           List<Allocation> allocations = new ArrayList<>();
-          Object json = r.getValue("allocations");
-          if (json instanceof io.vertx.core.json.JsonArray arr) {
+          if (r.getValue("allocations") instanceof JsonArray arr) {
             for (int i = 0; i < arr.size(); i++) {
-              var a = arr.getJsonObject(i);
+              JsonObject a = arr.getJsonObject(i);
               allocations.add(new Allocation(AllocationKind.valueOf(a.getString("kind")), a.getLong("amount"),
                   a.getString("reference")));
             }

@@ -88,7 +88,9 @@ public final class SaleStore {
         + "SELECT $1, c.company_id, c.id, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM customers c "
         + "WHERE c.id = $3 AND c.company_id = $2 "
         + "AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = $5 AND d.customer_id = c.id)) "
-        + "RETURNING id, company_id, customer_id) "
+        + "RETURNING id, company_id, customer_id), "
+        // a new debt changes what the customer's next payment must clear
+        + "v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = (SELECT customer_id FROM s)) "
         + "INSERT INTO installments (id, company_id, sale_id, customer_id, number, due_date, amount, paid) "
         + "SELECT x.id, s.company_id, s.id, s.customer_id, x.number, x.due, x.amount, x.paid FROM s, "
         + "unnest($13::uuid[], $14::int[], $15::date[], $16::bigint[], $17::bigint[]) AS x(id, number, due, amount, paid)";
