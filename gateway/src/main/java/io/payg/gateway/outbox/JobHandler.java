@@ -15,7 +15,12 @@ public interface JobHandler {
    */
   Future<Void> handle(OutboxJob job);
 
-  /** Called once when the job ends FAILED after its retry budget, in the same transaction. */
+  /** Runs ($1 = transaction id) with each retry scheduled, in the same transaction; null for none. */
+  default String onRetrySql() {
+    return null;
+  }
+
+  /** Runs ($1 = transaction id) once when the job ends FAILED after its retry budget, in the same transaction. */
   default String onFailedSql() {
     return null;
   }

@@ -41,12 +41,15 @@ public final class OutboxStore {
         });
   }
 
-  /** The attempt failed: try again after {@code delay}. */
-  public Future<Void> retryLater(OutboxJob job, Duration delay, String error) {
-    return pool.preparedQuery("UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3, "
+  /** The attempt failed: try again after {@code delay}; {@code alsoSql} ($1 = transaction id) runs with it. */
+  public Future<Void> retryLater(OutboxJob job, Duration delay, String error, String alsoSql) {
+    return pool.withTransaction(conn -> conn
+        .preparedQuery("UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3, "
             + "updated_at = now() WHERE id = $1 AND status = 'PENDING'")
         .execute(Tuple.of(job.id(), delay.toMillis() / 1000.0, truncate(error)))
-        .mapEmpty();
+        .compose(r -> alsoSql == null || r.rowCount() == 0 ? Future.succeededFuture()
+            : conn.preparedQuery(alsoSql).execute(Tuple.of(job.transactionId())).mapEmpty())
+        .mapEmpty());
   }
 
   /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same transaction. */

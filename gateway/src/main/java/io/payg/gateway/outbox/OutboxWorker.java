@@ -114,7 +114,7 @@ public final class OutboxWorker extends VerticleBase {
     Duration delay = backoff(job.attempt());
     LOG.info("{} job {} attempt {} failed ({}), retrying in {} ms", job.kind(), job.id(), job.attempt(), reason,
         delay.toMillis());
-    return store.retryLater(job, delay, reason);
+    return store.retryLater(job, delay, reason, handler.onRetrySql());
   }
 
   /** Full jitter: uniform in [0, min(cap, base x 2^(attempt-1))], at least 1 ms. */

@@ -60,6 +60,12 @@ public final class TokenJobHandler implements JobHandler {
     return "TOKEN";
   }
 
+  /** A token that did not come at the first attempt: the transaction waits for it. */
+  @Override
+  public String onRetrySql() {
+    return "UPDATE transactions SET status = 'TOKEN_PENDING', updated_at = now() WHERE id = $1 AND status = 'PROCESSED'";
+  }
+
   @Override
   public String onFailedSql() {
     return "UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1";

@@ -37,6 +37,10 @@ class TokenRetryTest {
     gw.calin.setFailNext(2);
     String id = GatewayFixture.ok(await(company.provider().process("R-" + serial, serial, 10_000, "KES", "+254700000000", null)))
         .getString("transactionId");
+    eventually(Duration.ofSeconds(15), "TOKEN_PENDING while retrying or COMPLETED", () -> {
+      String s = gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id);
+      return "TOKEN_PENDING".equals(s) || "COMPLETED".equals(s);
+    });
     eventually(Duration.ofSeconds(15), "token after retries",
         () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
     assertEquals(1, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
