@@ -36,6 +36,8 @@ import io.payg.gateway.transaction.TransactionStore;
 import io.payg.manufacturer.calin.CalinTokenIssuer;
 import io.payg.sms.africastalking.AfricasTalkingSmsSender;
 import io.payg.telco.generic.GenericTelcoAdapter;
+import io.payg.telco.safaricom.SafaricomTelcoAdapter;
+import io.payg.telco.wave.WaveTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -129,7 +131,10 @@ public final class GatewayApp implements AutoCloseable {
     WebClient http = WebClient.create(vertx,
         new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
-    Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter());
+    SafaricomTelcoAdapter safaricom = new SafaricomTelcoAdapter();
+    // Daraja refuses callback URLs that contain "safaricom" or "mpesa": register the alias path
+    Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
+        SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter());
     Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
@@ -148,7 +153,7 @@ public final class GatewayApp implements AutoCloseable {
         new CustomerRoutes(new CustomerStore(pool, sales), clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
-        new TransactionRoutes(new TransactionStore(pool))::mount);
+        new TransactionRoutes(new TransactionStore(pool), vertx)::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
         promise -> pool.query("SELECT 1").execute()
@@ -180,7 +185,8 @@ public final class GatewayApp implements AutoCloseable {
 
     return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
             new DeploymentOptions().setInstances(config.eventLoops()))
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, issuers), workerSettings)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, issuers, registry,
+            config.breakerMaxFailures(), config.breakerReset()), workerSettings)))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, smsSenders), workerSettings)));
   }
 

@@ -25,6 +25,9 @@ import java.util.Optional;
  *                           worker died, default 60
  * @param retryBase          TOKEN_RETRY_BASE_MS, first retry delay ceiling, default 2000
  * @param retryCap           TOKEN_RETRY_CAP_MS, largest retry delay, default 300000
+ * @param breakerMaxFailures MANUFACTURER_BREAKER_FAILURES, failures in a row that open a
+ *                           manufacturer's circuit breaker, default 5
+ * @param breakerReset       MANUFACTURER_BREAKER_RESET_MS, how long it stays open, default 30000
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
  */
@@ -43,6 +46,8 @@ public record GatewayConfig(
     Duration outboxLease,
     Duration retryBase,
     Duration retryCap,
+    int breakerMaxFailures,
+    Duration breakerReset,
     int bcryptCost,
     boolean demo) {
 
@@ -64,18 +69,20 @@ public record GatewayConfig(
         Duration.ofSeconds(v.integer("OUTBOX_LEASE_SECONDS", 60)),
         Duration.ofMillis(v.integer("TOKEN_RETRY_BASE_MS", 2000)),
         Duration.ofMillis(v.integer("TOKEN_RETRY_CAP_MS", 300_000)),
+        v.integer("MANUFACTURER_BREAKER_FAILURES", 5),
+        Duration.ofMillis(v.integer("MANUFACTURER_BREAKER_RESET_MS", 30_000)),
         v.integer("BCRYPT_COST", 11),
         demo);
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, bcryptCost, demo);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, bcryptCost, demo);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -109,6 +116,8 @@ public record GatewayConfig(
     s.put("OUTBOX_LEASE", outboxLease.toString());
     s.put("TOKEN_RETRY_BASE", retryBase.toString());
     s.put("TOKEN_RETRY_CAP", retryCap.toString());
+    s.put("MANUFACTURER_BREAKER_FAILURES", String.valueOf(breakerMaxFailures));
+    s.put("MANUFACTURER_BREAKER_RESET", breakerReset.toString());
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
     return s;

@@ -15,6 +15,8 @@ public final class PluginCatalog {
 
   private static final Map<String, Plugin> PLUGINS = Map.of(
       "generic", new Plugin("generic", PluginKind.TELCO, Set.of("secret")),
+      "safaricom", new Plugin("safaricom", PluginKind.TELCO, Set.of()),
+      "wave", new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
       "calin", new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
       "openpaygo", new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
       "africastalking", new Plugin("africastalking", PluginKind.SMS, Set.of("apiKey")));

@@ -51,11 +51,11 @@ public final class TelcoRoutes {
   }
 
   private void handle(RoutingContext ctx) {
-    String provider = ctx.pathParam("provider");
-    TelcoAdapter adapter = adapters.get(provider);
+    TelcoAdapter adapter = adapters.get(ctx.pathParam("provider")); // a provider name or an alias path
     if (adapter == null) {
-      throw ApiException.notFound("telco provider " + provider);
+      throw ApiException.notFound("telco provider");
     }
+    String provider = adapter.provider();
     String operation = ctx.pathParam("operation");
     boolean processCall = adapter.isProcessOperation(operation);
     UUID companyId = parseUuid(ctx.pathParam("companyId"));

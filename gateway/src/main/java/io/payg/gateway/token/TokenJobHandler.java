@@ -4,14 +4,15 @@ import io.payg.domain.DeviceType;
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
-import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxWorker;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -48,9 +49,12 @@ public final class TokenJobHandler implements JobHandler {
   private final Pool pool;
   private final Map<String, TokenIssuer> issuers;
   private final OpenPaygoIssuer openPaygo = new OpenPaygoIssuer();
+  private final ManufacturerCalls calls;
 
-  public TokenJobHandler(Vertx vertx, Pool pool, Map<String, TokenIssuer> issuers) {
+  public TokenJobHandler(Vertx vertx, Pool pool, Map<String, TokenIssuer> issuers, MeterRegistry registry,
+                         int breakerMaxFailures, Duration breakerReset) {
     this.vertx = vertx;
+    this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset);
     this.pool = pool;
     this.issuers = Map.copyOf(issuers);
   }
@@ -95,10 +99,7 @@ public final class TokenJobHandler implements JobHandler {
       TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
           DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
           settings(r.getJsonObject("settings")));
-      return Future.fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
-          .recover(err -> Future.failedFuture(err instanceof TokenIssueException e
-              ? new JobFailure(manufacturer + ": " + e.getMessage(), e.retryable())
-              : new JobFailure(manufacturer + ": " + err, true)))
+      return calls.issue(issuer, request)
           .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
           .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null));
     });

@@ -10,15 +10,21 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.Set;
+import java.util.UUID;
+import io.payg.gateway.outbox.OutboxWorker;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 
 /** {@code GET /api/v1/transactions} (filtered, paged) and {@code GET /api/v1/transactions/{id}}. */
 public final class TransactionRoutes {
 
   private static final Set<String> STATUSES = Set.of("PROCESSED", "TOKEN_PENDING", "COMPLETED", "TOKEN_FAILED");
   private final TransactionStore store;
+  private final Vertx vertx;
 
-  public TransactionRoutes(TransactionStore store) {
+  public TransactionRoutes(TransactionStore store, Vertx vertx) {
     this.store = store;
+    this.vertx = vertx;
   }
 
   public void mount(Router router) {
@@ -27,6 +33,17 @@ public final class TransactionRoutes {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "transaction")));
     });
+    router.post("/api/v1/transactions/:id/token/retry").handler(ctx -> requeue(ctx, "TOKEN"));
+    router.post("/api/v1/transactions/:id/sms/resend").handler(ctx -> requeue(ctx, "SMS"));
+  }
+
+  private void requeue(RoutingContext ctx, String kind) {
+    Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+    UUID id = PathParams.uuid(ctx, "id", "transaction");
+    Future<Void> done = kind.equals("TOKEN") ? store.retryToken(caller.companyId(), id) : store.resendSms(caller.companyId(), id);
+    Responses.json(ctx, 202, done
+        .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress(kind), null))
+        .compose(v -> store.get(caller.companyId(), id)));
   }
 
   private void search(RoutingContext ctx) {

@@ -40,6 +40,36 @@ public final class TransactionStore {
     });
   }
 
+  /**
+   * Puts a FAILED token job back in the queue (attempts from zero) and the transaction back to
+   * PROCESSED. Only a failed job can be retried: a token is never requested twice.
+   */
+  public Future<Void> retryToken(UUID companyId, UUID id) {
+    return requeue(companyId, id, "WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
+            + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN' "
+            + "AND status = 'FAILED' RETURNING transaction_id) "
+            + "UPDATE transactions SET status = 'PROCESSED', updated_at = now() FROM j WHERE transactions.id = j.transaction_id",
+        "TOKEN_NOT_FAILED", "Only a transaction whose token FAILED can be retried");
+  }
+
+  /** Sends the customer's confirmation again (a new SMS, the same text). */
+  public Future<Void> resendSms(UUID companyId, UUID id) {
+    return requeue(companyId, id, "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
+            + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'SMS' "
+            + "AND status IN ('DONE', 'FAILED')",
+        "SMS_NOT_READY", "The confirmation is not written yet (the token is still pending) or is being sent");
+  }
+
+  private Future<Void> requeue(UUID companyId, UUID id, String sql, String code, String detail) {
+    return pool.preparedQuery(sql).execute(Tuple.of(id, companyId)).compose(rows -> {
+      if (rows.rowCount() > 0) {
+        return Future.succeededFuture();
+      }
+      // tell "not yours / no such transaction" (404) from "not in a state to do this" (409)
+      return get(companyId, id).compose(exists -> Future.failedFuture(ApiException.conflict(code, detail)));
+    });
+  }
+
   /** Newest first, keyset-paged on created_at (pass the last item's createdAt as {@code before}). */
   public Future<JsonObject> search(UUID companyId, String serial, String status, String provider,
                                    OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {

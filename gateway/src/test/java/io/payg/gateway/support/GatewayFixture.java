@@ -60,12 +60,17 @@ public final class GatewayFixture implements AutoCloseable {
     base = "http://127.0.0.1:" + app.port();
   }
 
-  /** Signs up a company and gives it locations, a tariff (23.00/kWh, minimum 50.00) and plugin settings. */
+  /** Signs up a KES company and gives it locations, a tariff (23.00/kWh, minimum 50.00) and plugin settings. */
   public Company company(String name) {
+    return company(name, "KES", 2300, 5000);
+  }
+
+  /** A company in {@code currency}, its tariff at {@code pricePerKwh} with {@code minimum} purchase. */
+  public Company company(String name, String currency, long pricePerKwh, long minimum) {
     String email = "admin-" + UUID.randomUUID() + "@example.com";
     String password = "correct horse battery";
     JsonObject created = ok(post("/api/v1/companies", null, new JsonObject().put("name", name).put("country", "KE")
-        .put("currency", "KES").put("admin", new JsonObject().put("email", email).put("password", password))
+        .put("currency", currency).put("admin", new JsonObject().put("email", email).put("password", password))
         .put("plugins", new JsonArray().add("generic").add("calin").add("openpaygo").add("africastalking"))));
     String token = login(email, password);
     String secret = "secret-" + UUID.randomUUID();
@@ -80,8 +85,8 @@ public final class GatewayFixture implements AutoCloseable {
         .getString("id");
     String village = ok(post("/api/v1/villages", token, new JsonObject().put("name", "Village").put("miniGridId", grid)))
         .getString("id");
-    String tariff = ok(post("/api/v1/tariffs", token, new JsonObject().put("name", "Residential").put("currency", "KES")
-        .put("pricePerKwh", 2300).put("minimumPurchase", 5000))).getString("id");
+    String tariff = ok(post("/api/v1/tariffs", token, new JsonObject().put("name", "Residential").put("currency", currency)
+        .put("pricePerKwh", pricePerKwh).put("minimumPurchase", minimum))).getString("id");
     String companyId = created.getString("companyId");
     return new Company(companyId, token, secret, village, tariff,
         new GenericProviderClient(http, base + "/api/v1/telco/generic/" + companyId, secret));

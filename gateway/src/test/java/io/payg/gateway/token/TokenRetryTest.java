@@ -62,5 +62,36 @@ class TokenRetryTest {
     // the money stays allocated: the customer did pay
     assertEquals(2, detail.getJsonArray("allocations").size());
     assertEquals(0, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
+    // a failed token can be retried, a completed one cannot
+    assertEquals(404, gw.post("/api/v1/transactions/" + UUID.randomUUID() + "/token/retry", company.adminToken(),
+        new JsonObject()).statusCode(), "an unknown transaction is 404");
+  }
+
+  @Test
+  void anOperatorRetriesAFailedTokenOnceTheManufacturerIsBack() {
+    String serial = "OFF-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    // the manufacturer plugin is switched off: every attempt fails until the budget is spent
+    GatewayFixture.ok(gw.put("/api/v1/plugins/calin", company.adminToken(), new JsonObject().put("enabled", false)));
+    String id = GatewayFixture.ok(await(company.provider().process("O-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+        .getString("transactionId");
+    eventually(Duration.ofSeconds(15), "TOKEN_FAILED after the retry budget",
+        () -> "TOKEN_FAILED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    assertEquals(5, gw.db.count("SELECT attempts FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
+    GatewayFixture.ok(gw.put("/api/v1/plugins/calin", company.adminToken(), new JsonObject().put("enabled", true)));
+
+    assertEquals(202, gw.post("/api/v1/transactions/" + id + "/token/retry", company.adminToken(), new JsonObject()).statusCode());
+    eventually(Duration.ofSeconds(15), "token after the operator's retry",
+        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
+    assertEquals(409, gw.post("/api/v1/transactions/" + id + "/token/retry", company.adminToken(), new JsonObject()).statusCode());
+
+    // the confirmation can be sent again: a second SMS with the same token
+    eventually(Duration.ofSeconds(15), "first SMS",
+        () -> gw.db.count("SELECT count(*) FROM sms_messages WHERE transaction_id = ?::uuid", id) == 1);
+    assertEquals(202, gw.post("/api/v1/transactions/" + id + "/sms/resend", company.adminToken(), new JsonObject()).statusCode());
+    eventually(Duration.ofSeconds(15), "second SMS",
+        () -> gw.db.count("SELECT count(*) FROM sms_messages WHERE transaction_id = ?::uuid", id) == 2);
+    assertEquals(1, gw.db.count("SELECT count(DISTINCT body) FROM sms_messages WHERE transaction_id = ?::uuid", id));
   }
 }

@@ -1,0 +1,291 @@
+package io.payg.telco.safaricom;
+
+import io.payg.domain.Money;
+import io.payg.domain.payment.PaymentCommand;
+import io.payg.domain.payment.PaymentQuery;
+import io.payg.domain.payment.PaymentReceipt;
+import io.payg.domain.payment.Refusal;
+import io.payg.domain.payment.ValidationOutcome;
+import io.payg.domain.port.TelcoAdapter;
+import io.payg.domain.port.TelcoCall;
+import io.payg.domain.port.TelcoRequest;
+import io.payg.domain.port.TelcoResponse;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.math.BigInteger;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Safaricom M-Pesa Daraja C2B (Kenya): the customer pays our pay-bill from the phone, entering
+ * the device serial as the account number; M-Pesa calls our validation URL (may we take it?)
+ * and, once the money moved, our confirmation URL.
+ *
+ * <pre>
+ * POST /api/v1/telco/safaricom/{companyId}/validation     → TelcoCall.Validate
+ * POST /api/v1/telco/safaricom/{companyId}/confirmation   → TelcoCall.Process
+ * {"TransactionType":"Pay Bill","TransID":"RKTQDM7W6S","TransTime":"20260116083000",
+ *  "TransAmount":"500.00","BusinessShortCode":"600638","BillRefNumber":"SN-1","InvoiceNumber":"",
+ *  "OrgAccountBalance":"","ThirdPartyTransID":"","MSISDN":"254708374149","FirstName":"John",
+ *  "MiddleName":"","LastName":"Doe"}
+ * </pre>
+ *
+ * <b>Plugin settings</b>
+ * <ul>
+ *   <li>{@code shortCode} (required): the company's pay-bill / till number; a call for another
+ *       {@code BusinessShortCode} is refused ({@code C2B00015}). Several may be given, comma-separated.</li>
+ *   <li>{@code allowedSources} (required): comma-separated IPv4/IPv6 addresses and CIDR blocks
+ *       M-Pesa calls from (Safaricom publishes them), checked against the peer address. Safaricom
+ *       signs nothing, so this list and an unguessable URL are the only authentication: <b>when
+ *       it is missing or empty every call is refused</b>. Host names are never resolved. Behind a
+ *       reverse proxy the peer is the proxy: the gateway must then pass the client address on.</li>
+ * </ul>
+ *
+ * <b>Decoding</b>: the currency is implied KES; a company with another currency refuses every
+ * call ({@link Refusal#WRONG_CURRENCY}). {@code TransAmount} is a decimal string ("500.00"; a
+ * JSON number is tolerated) turned exactly into minor units. {@code BillRefNumber}, trimmed, is
+ * the serial: empty (till payments carry none), too long or with other characters than
+ * {@code [A-Za-z0-9._-]} it is {@link Refusal#DEVICE_NOT_FOUND} ("invalid account number" to the
+ * payer). {@code MSISDN} is kept as sent, masked ({@code 2547 ***** 126}) or hashed included, up
+ * to 64 characters; longer or with control characters it is dropped (null), never a refusal.
+ * {@code TransID} is the idempotency key (M-Pesa can call twice). {@code TransTime}
+ * (yyyyMMddHHmmss, Nairobi time) is {@code paidAt}; when absent, the time of receipt.
+ *
+ * <p><b>Answers.</b> Validation: always HTTP 200 — Daraja reads {@code ResultCode} from a 200
+ * answer, and treats anything else like an unreachable URL, applying the short code's registered
+ * {@code ResponseType}: with {@code Completed} the payment we refused would go through.
+ * Accepted is {@code {"ResultCode":"0","ResultDesc":"Accepted"}} (a string "0", as in Daraja's
+ * documentation, the same type as the rejection codes); refused is
+ * {@code {"ResultCode":"C2B000xx","ResultDesc":"Rejected"}} with
+ * <pre>
+ * DEVICE_NOT_FOUND                                    C2B00012 invalid account number
+ * INVALID_AMOUNT, AMOUNT_BELOW_MINIMUM, WRONG_CURRENCY C2B00013 invalid amount
+ * UNAUTHENTICATED for a foreign BusinessShortCode     C2B00015 invalid short code
+ * everything else (MALFORMED_REQUEST, UNAUTHENTICATED, C2B00016 other error
+ *   PROVIDER_NOT_ENABLED, DUPLICATE_TRANSACTION)
+ * </pre>
+ * The C2B00015 case travels as {@link Refusal#UNAUTHENTICATED} with the detail
+ * {@link #WRONG_SHORT_CODE}, which the gateway hands back unchanged to {@link #refusal}.
+ *
+ * <p>Confirmation: the money has already moved and M-Pesa does nothing useful with an error (it
+ * does not reverse the payment, and redelivery is not to be relied on: reconcile with the
+ * Transaction Status API). So every confirmation that comes from M-Pesa for this short code is
+ * acknowledged with HTTP 200 {@code {"ResultCode":0,"ResultDesc":"Success"}} — recorded,
+ * replayed, or refused by the gateway (unknown serial, bad amount, conflict...: the gateway
+ * keeps refused confirmations for operators to settle by hand). Only a confirmation we cannot
+ * attribute to this company's M-Pesa account is answered with an error, HTTP 403 and the
+ * rejection body: source not allowed, foreign short code, short code not configured, plugin
+ * disabled. Nothing is stored for those; they show in the gateway's metrics and in Daraja's logs.
+ *
+ * <p>Note for deployment: Daraja refuses to register callback URLs containing "mpesa" or
+ * "safaricom"; the gateway must expose this adapter under a neutral alias for registration.
+ */
+public final class SafaricomTelcoAdapter implements TelcoAdapter {
+
+  public static final String NAME = "safaricom";
+  public static final String VALIDATION = "validation";
+  public static final String CONFIRMATION = "confirmation";
+  public static final String SETTING_SHORT_CODE = "shortCode";
+  public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
+  /** M-Pesa C2B in Kenya moves Kenyan shillings only. */
+  public static final String CURRENCY = "KES";
+  public static final ZoneId NAIROBI = ZoneId.of("Africa/Nairobi");
+  /** The detail of the {@link Refusal#UNAUTHENTICATED} that answers {@code C2B00015}. */
+  public static final String WRONG_SHORT_CODE = "BusinessShortCode is not this company's short code";
+
+  public static final String ACCEPTED = "0";
+  public static final String INVALID_MSISDN = "C2B00011";
+  public static final String INVALID_ACCOUNT = "C2B00012";
+  public static final String INVALID_AMOUNT = "C2B00013";
+  public static final String INVALID_KYC = "C2B00014";
+  public static final String INVALID_SHORT_CODE = "C2B00015";
+  public static final String OTHER_ERROR = "C2B00016";
+
+  static final DateTimeFormatter TRANS_TIME =
+      DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
+  private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern TRANS_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern FOURTEEN_DIGITS = Pattern.compile("[0-9]{14}");
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  static final int MAX_MSISDN = 64;
+
+  private static final TelcoResponse CONFIRMATION_ACK =
+      TelcoResponse.json(200, new JsonObject().put("ResultCode", 0).put("ResultDesc", "Success").encode());
+  private static final TelcoResponse VALIDATION_ACCEPTED =
+      TelcoResponse.json(200, new JsonObject().put("ResultCode", ACCEPTED).put("ResultDesc", "Accepted").encode());
+
+  @Override
+  public String provider() {
+    return NAME;
+  }
+
+  @Override
+  public boolean isProcessOperation(String operation) {
+    return CONFIRMATION.equals(operation);
+  }
+
+  @Override
+  public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
+    boolean process = CONFIRMATION.equals(request.operation());
+    if (!process && !VALIDATION.equals(request.operation())) {
+      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
+          "unknown operation: M-Pesa calls .../validation and .../confirmation", false);
+    }
+    if (settings == null) {
+      settings = Map.of();
+    }
+    try {
+      if (!SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
+        throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
+      }
+      String shortCodes = settings.get(SETTING_SHORT_CODE);
+      if (shortCodes == null || shortCodes.isBlank()) {
+        throw new Rejection(Refusal.UNAUTHENTICATED, "shortCode is not configured");
+      }
+      JsonObject json = parse(request.body());
+      String shortCode = text(json, "BusinessShortCode");
+      if (shortCode == null || shortCode.isBlank()) {
+        throw new Rejection(Refusal.MALFORMED_REQUEST, "'BusinessShortCode' is required");
+      }
+      if (!listed(shortCodes, shortCode.trim())) {
+        throw new Rejection(Refusal.UNAUTHENTICATED, WRONG_SHORT_CODE);
+      }
+      if (!CURRENCY.equals(currency)) {
+        throw new Rejection(Refusal.WRONG_CURRENCY, "M-Pesa pays in KES; the company's currency is " + currency);
+      }
+      String serial = serial(json);
+      Object amountValue = json.getValue("TransAmount");
+      if (amountValue == null) {
+        throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransAmount' is required");
+      }
+      Money amount = Money.of(DecimalAmount.minorUnits("TransAmount", amountValue,
+          DecimalAmount.fractionDigits(CURRENCY)), CURRENCY);
+      String msisdn = msisdn(json);
+      if (!process) {
+        return new TelcoCall.Validate(new PaymentQuery(serial, amount, msisdn));
+      }
+      String transId = text(json, "TransID");
+      if (transId == null || !TRANS_ID.matcher(transId).matches()) {
+        throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransID' is required: letters and digits, up to 64");
+      }
+      Instant paidAt = transTime(json, request.receivedAt());
+      return new TelcoCall.Process(new PaymentCommand(transId, serial, amount, msisdn, paidAt));
+    } catch (Rejection e) {
+      return new TelcoCall.Rejected(e.refusal, e.getMessage(), process);
+    }
+  }
+
+  @Override
+  public TelcoResponse validationAnswer(ValidationOutcome outcome) {
+    if (!outcome.valid()) {
+      return refusal(outcome.refusal(), outcome.refusal().message(), false);
+    }
+    return VALIDATION_ACCEPTED;
+  }
+
+  @Override
+  public TelcoResponse processAnswer(PaymentReceipt receipt) {
+    return CONFIRMATION_ACK;
+  }
+
+  @Override
+  public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall) {
+    boolean notOurs = refusal == Refusal.UNAUTHENTICATED || refusal == Refusal.PROVIDER_NOT_ENABLED;
+    if (processCall && !notOurs) {
+      return CONFIRMATION_ACK;
+    }
+    String code = resultCode(refusal, detail);
+    return TelcoResponse.json(processCall ? 403 : 200,
+        new JsonObject().put("ResultCode", code).put("ResultDesc", "Rejected").encode());
+  }
+
+  /** The Daraja rejection code of a refusal. */
+  public static String resultCode(Refusal refusal, String detail) {
+    return switch (refusal) {
+      case DEVICE_NOT_FOUND -> INVALID_ACCOUNT;
+      case INVALID_AMOUNT, AMOUNT_BELOW_MINIMUM, WRONG_CURRENCY -> INVALID_AMOUNT;
+      case UNAUTHENTICATED -> WRONG_SHORT_CODE.equals(detail) ? INVALID_SHORT_CODE : OTHER_ERROR;
+      case MALFORMED_REQUEST, PROVIDER_NOT_ENABLED, DUPLICATE_TRANSACTION -> OTHER_ERROR;
+    };
+  }
+
+  private static JsonObject parse(byte[] body) {
+    Object parsed;
+    try {
+      parsed = body == null ? null : Buffer.buffer(body).toJsonValue();
+    } catch (RuntimeException e) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject json)) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body must be a JSON object");
+    }
+    return json;
+  }
+
+  /** A string field; whole JSON numbers are taken as their digits; other types are malformed. */
+  private static String text(JsonObject json, String field) {
+    Object v = json.getValue(field);
+    if (v == null || v instanceof String) {
+      return (String) v;
+    }
+    if (v instanceof Integer || v instanceof Long || v instanceof BigInteger) {
+      return v.toString();
+    }
+    throw new Rejection(Refusal.MALFORMED_REQUEST, "'" + field + "' must be a string");
+  }
+
+  private static boolean listed(String commaSeparated, String value) {
+    for (String entry : commaSeparated.split(",", 64)) {
+      if (entry.trim().equals(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String serial(JsonObject json) {
+    String ref = text(json, "BillRefNumber");
+    String serial = ref == null ? "" : ref.trim();
+    if (serial.isEmpty()) {
+      throw new Rejection(Refusal.DEVICE_NOT_FOUND, "'BillRefNumber' (the device serial) is empty");
+    }
+    if (!SERIAL.matcher(serial).matches()) {
+      throw new Rejection(Refusal.DEVICE_NOT_FOUND,
+          "'BillRefNumber' is not a serial: up to 64 letters, digits, '.', '_' or '-'");
+    }
+    return serial;
+  }
+
+  private static String msisdn(JsonObject json) {
+    Object v = json.getValue("MSISDN");
+    if (!(v instanceof String || v instanceof Integer || v instanceof Long || v instanceof BigInteger)) {
+      return null;
+    }
+    String msisdn = v.toString().trim();
+    if (msisdn.isEmpty() || msisdn.length() > MAX_MSISDN || CONTROL.matcher(msisdn).find()) {
+      return null;
+    }
+    return msisdn;
+  }
+
+  private static Instant transTime(JsonObject json, Instant receivedAt) {
+    String t = text(json, "TransTime");
+    if (t == null || t.isEmpty()) {
+      return receivedAt;
+    }
+    if (!FOURTEEN_DIGITS.matcher(t).matches()) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransTime' must be yyyyMMddHHmmss");
+    }
+    try {
+      return LocalDateTime.parse(t, TRANS_TIME).atZone(NAIROBI).toInstant();
+    } catch (DateTimeException e) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransTime' is not a valid time");
+    }
+  }
+}
