@@ -34,6 +34,11 @@ public interface TelcoAdapter {
 
   TelcoResponse processAnswer(PaymentReceipt receipt);
 
+  /** The answer to a {@link TelcoCall.CollectionUpdate} callback once the gateway took it. */
+  default TelcoResponse callbackAnswer() {
+    return TelcoResponse.json(200, "{}");
+  }
+
   /** The provider's own error answer. {@code processCall} tells which endpoint refused. */
   TelcoResponse refusal(Refusal refusal, String detail, boolean processCall);
 }
