@@ -7,6 +7,10 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.PasswordHasher;
+import io.payg.domain.port.CollectionProvider;
+import io.payg.gateway.collection.CollectionPoller;
+import io.payg.gateway.collection.CollectionRoutes;
+import io.payg.gateway.collection.CollectionService;
 import io.payg.gateway.company.CompanyRoutes;
 import io.payg.gateway.conflict.ConflictRoutes;
 import io.payg.gateway.sale.SaleRoutes;
@@ -144,7 +148,10 @@ public final class GatewayApp implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyRoutes companies = new CompanyRoutes(new CompanyStore(pool), hasher, tokens);
-    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, clock, registry);
+    Map<String, CollectionProvider> collectionProviders = Map.of();
+    String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
+    CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
+    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new PluginRoutes(plugins)::mount,
@@ -153,6 +160,7 @@ public final class GatewayApp implements AutoCloseable {
         new CustomerRoutes(new CustomerStore(pool, sales), clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
+        new CollectionRoutes(collections)::mount,
         new TransactionRoutes(new TransactionStore(pool), vertx)::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
@@ -187,7 +195,8 @@ public final class GatewayApp implements AutoCloseable {
             new DeploymentOptions().setInstances(config.eventLoops()))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset()), workerSettings)))
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, smsSenders), workerSettings)));
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, smsSenders), workerSettings)))
+        .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())));
   }
 
   /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */

@@ -28,6 +28,9 @@ import java.util.Optional;
  * @param breakerMaxFailures MANUFACTURER_BREAKER_FAILURES, failures in a row that open a
  *                           manufacturer's circuit breaker, default 5
  * @param breakerReset       MANUFACTURER_BREAKER_RESET_MS, how long it stays open, default 30000
+ * @param publicBaseUrl      PUBLIC_BASE_URL, how providers reach this gateway (callback URLs);
+ *                           default http://127.0.0.1:{HTTP_PORT}
+ * @param collectionPoll     COLLECTION_POLL_MS, how often pending collections are checked, default 5000
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
  */
@@ -48,6 +51,8 @@ public record GatewayConfig(
     Duration retryCap,
     int breakerMaxFailures,
     Duration breakerReset,
+    String publicBaseUrl,
+    Duration collectionPoll,
     int bcryptCost,
     boolean demo) {
 
@@ -71,18 +76,20 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("TOKEN_RETRY_CAP_MS", 300_000)),
         v.integer("MANUFACTURER_BREAKER_FAILURES", 5),
         Duration.ofMillis(v.integer("MANUFACTURER_BREAKER_RESET_MS", 30_000)),
+        v.string("PUBLIC_BASE_URL", ""),
+        Duration.ofMillis(v.integer("COLLECTION_POLL_MS", 5_000)),
         v.integer("BCRYPT_COST", 11),
         demo);
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, bcryptCost, demo);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, bcryptCost, demo);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -118,6 +125,8 @@ public record GatewayConfig(
     s.put("TOKEN_RETRY_CAP", retryCap.toString());
     s.put("MANUFACTURER_BREAKER_FAILURES", String.valueOf(breakerMaxFailures));
     s.put("MANUFACTURER_BREAKER_RESET", breakerReset.toString());
+    s.put("PUBLIC_BASE_URL", publicBaseUrl.isEmpty() ? "(http://127.0.0.1:port)" : publicBaseUrl);
+    s.put("COLLECTION_POLL", collectionPoll.toString());
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
     return s;

@@ -5,6 +5,7 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.gateway.collection.CollectionService;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
@@ -33,15 +34,17 @@ public final class TelcoRoutes {
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
   private final PaymentService payments;
+  private final CollectionService collections;
   private final Clock clock;
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-  public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments, Clock clock,
-                     MeterRegistry registry) {
+  public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
+                     CollectionService collections, Clock clock, MeterRegistry registry) {
     this.adapters = adapters;
     this.plugins = plugins;
     this.payments = payments;
+    this.collections = collections;
     this.clock = clock;
     this.registry = registry;
   }
@@ -97,6 +100,13 @@ public final class TelcoRoutes {
         count(provider, operation, refused.refusal().name());
         return adapter.refusal(refused.refusal(), refused.detail(), true);
       });
+    }
+    if (call instanceof TelcoCall.CollectionUpdate update) {
+      // the callback is only a hint: the provider is asked for the real status before money is recorded
+      UUID reference = parseUuid(update.reference());
+      count(provider, operation, "callback");
+      return (reference == null ? Future.<Void>succeededFuture() : collections.confirm(companyId, provider, reference))
+          .map(v -> adapter.callbackAnswer());
     }
     return Future.succeededFuture(answer(adapter, operation, (TelcoCall.Rejected) call));
   }
