@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.payg.domain.port.SmsSender;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TokenIssuer;
+import io.payg.gateway.agent.AgentRoutes;
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.domain.port.CollectionProvider;
@@ -147,7 +148,9 @@ public final class GatewayApp implements AutoCloseable {
     AccessTokens tokens = new AccessTokens(vertx, config.jwtSecret(), config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
     PaymentService payments = new PaymentService(vertx, pool, clock);
-    CompanyRoutes companies = new CompanyRoutes(new CompanyStore(pool), hasher, tokens);
+    CompanyStore companyStore = new CompanyStore(pool);
+    CompanyRoutes companies = new CompanyRoutes(companyStore, hasher, tokens);
+    TransactionStore transactionStore = new TransactionStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of();
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
@@ -161,7 +164,8 @@ public final class GatewayApp implements AutoCloseable {
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
         new CollectionRoutes(collections)::mount,
-        new TransactionRoutes(new TransactionStore(pool), vertx)::mount);
+        new TransactionRoutes(transactionStore, vertx)::mount,
+        new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
         promise -> pool.query("SELECT 1").execute()

@@ -91,9 +91,12 @@ public final class CompanyRoutes {
     String password = password(in);
     Role role = in.enumValue("role", Role.class);
     String name = in.optionalString("name", 200);
+    // an agent holds the company's cash up to this limit (minor units); 0 takes no cash
+    long riskLimit = in.has("riskLimit") ? in.integer("riskLimit", 0, 1_000_000_000_000L) : 0;
     Responses.json(ctx, 201, hasher.hash(password)
-        .compose(hash -> store.createUser(caller.companyId(), email, name, hash, role))
-        .map(id -> new JsonObject().put("id", id.toString()).put("email", email).put("role", role.name())));
+        .compose(hash -> store.createUser(caller.companyId(), email, name, hash, role, riskLimit))
+        .map(id -> new JsonObject().put("id", id.toString()).put("email", email).put("role", role.name())
+            .put("riskLimit", riskLimit)));
   }
 
   private static String email(JsonInput in) {

@@ -50,11 +50,11 @@ public final class CompanyStore {
         .recover(CompanyStore::emailTaken);
   }
 
-  public Future<UUID> createUser(UUID companyId, String email, String name, String passwordHash, Role role) {
+  public Future<UUID> createUser(UUID companyId, String email, String name, String passwordHash, Role role, long riskLimit) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery(
-            "INSERT INTO users (id, company_id, email, name, password_hash, role) VALUES ($1, $2, $3, $4, $5, $6)")
-        .execute(Tuple.of(id, companyId, email, name, passwordHash, role.name()))
+    return pool.preparedQuery("INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
+            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .execute(Tuple.of(id, companyId, email, name, passwordHash, role.name(), riskLimit))
         .map(id)
         .recover(CompanyStore::emailTaken);
   }

@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param publicBaseUrl      PUBLIC_BASE_URL, how providers reach this gateway (callback URLs);
  *                           default http://127.0.0.1:{HTTP_PORT}
  * @param collectionPoll     COLLECTION_POLL_MS, how often pending collections are checked, default 5000
+ * @param agentTokenWait     AGENT_TOKEN_WAIT_MS, how long an agent's cash payment waits for its
+ *                           token before answering 202, default 5000
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
  */
@@ -53,6 +55,7 @@ public record GatewayConfig(
     Duration breakerReset,
     String publicBaseUrl,
     Duration collectionPoll,
+    Duration agentTokenWait,
     int bcryptCost,
     boolean demo) {
 
@@ -78,18 +81,19 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("MANUFACTURER_BREAKER_RESET_MS", 30_000)),
         v.string("PUBLIC_BASE_URL", ""),
         Duration.ofMillis(v.integer("COLLECTION_POLL_MS", 5_000)),
+        Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
         v.integer("BCRYPT_COST", 11),
         demo);
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, bcryptCost, demo);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, bcryptCost, demo);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -127,6 +131,7 @@ public record GatewayConfig(
     s.put("MANUFACTURER_BREAKER_RESET", breakerReset.toString());
     s.put("PUBLIC_BASE_URL", publicBaseUrl.isEmpty() ? "(http://127.0.0.1:port)" : publicBaseUrl);
     s.put("COLLECTION_POLL", collectionPoll.toString());
+    s.put("AGENT_TOKEN_WAIT", agentTokenWait.toString());
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
     return s;

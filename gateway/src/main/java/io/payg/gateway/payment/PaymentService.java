@@ -66,20 +66,36 @@ public final class PaymentService {
 
   /** Process: records the payment once, clears debts, queues the token job. */
   public Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd) {
+    return process(companyId, companyCurrency, provider, cmd, null);
+  }
+
+  /**
+   * A cash payment taken by {@code agentId}: the same pipeline, for the agent's own customers
+   * only, and within the agent's risk limit.
+   */
+  public Future<ProcessOutcome> processCash(UUID companyId, String companyCurrency, UUID agentId, PaymentCommand cmd) {
+    return process(companyId, companyCurrency, CASH, cmd, agentId);
+  }
+
+  /** The provider name of agents' cash payments. */
+  public static final String CASH = "cash";
+
+  private Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
+                                         UUID agentId) {
     if (!cmd.amount().currency().equals(companyCurrency)) {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.WRONG_CURRENCY, "the company's currency is "
           + companyCurrency));
     }
-    return attempt(companyId, provider, cmd, 1).onSuccess(outcome -> {
+    return attempt(companyId, provider, cmd, agentId, 1).onSuccess(outcome -> {
       if (outcome instanceof ProcessOutcome.Recorded r) {
         vertx.eventBus().send(OutboxWorker.wakeAddress(r.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
       }
     });
   }
 
-  private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, int attempt) {
+  private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, UUID agentId, int attempt) {
     return store.snapshot(companyId, provider, cmd.providerTxnId(), cmd.serial())
-        .compose(snapshot -> decide(companyId, provider, cmd, snapshot))
+        .compose(snapshot -> decide(companyId, provider, cmd, snapshot, agentId))
         // a concurrent duplicate inserted the same provider id first: the next snapshot replays it
         .recover(err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
         .compose(outcome -> {
@@ -90,12 +106,16 @@ public final class PaymentService {
             return Future.failedFuture(new ApiException(503, "BUSY",
                 "Too many concurrent payments for this customer; retry the same transaction"));
           }
-          return attempt(companyId, provider, cmd, attempt + 1);
+          return attempt(companyId, provider, cmd, agentId, attempt + 1);
         });
   }
 
   /** The outcome for this snapshot, or null when it was overtaken and must be taken again. */
-  private Future<ProcessOutcome> decide(UUID companyId, String provider, PaymentCommand cmd, PaymentStore.Snapshot snapshot) {
+  private Future<ProcessOutcome> decide(UUID companyId, String provider, PaymentCommand cmd, PaymentStore.Snapshot snapshot,
+                                        UUID agentId) {
+    if (snapshot != null && agentId != null && !agentId.equals(snapshot.account().agentId())) {
+      snapshot = null; // an agent pays for their own customers only; another's device is unknown to them
+    }
     if (snapshot == null) {
       // unknown serial, unless the provider id was already used (then it is a conflicting replay)
       return store.findTransaction(companyId, provider, cmd.providerTxnId()).compose(earlier -> earlier == null
@@ -113,8 +133,9 @@ public final class PaymentService {
       return Future.succeededFuture(new ProcessOutcome.Refused(refusal, refusal.message()));
     }
     AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.installments(), device);
-    return store.record(companyId, provider, cmd, snapshot.account(), result)
-        .map(receipt -> receipt == null ? null : new ProcessOutcome.Recorded(receipt));
+    return store.record(companyId, provider, cmd, snapshot.account(), result, agentId)
+        .map(w -> w.overtaken() ? null
+            : w.overRiskLimit() ? new ProcessOutcome.AgentRiskLimitExceeded() : new ProcessOutcome.Recorded(w.receipt()));
   }
 
   private Future<ProcessOutcome> replayOrConflict(UUID companyId, String provider, PaymentCommand cmd, JsonObject earlier) {

@@ -50,14 +50,18 @@ final class PaymentStore {
    * a new sale changed the customer's debts since the snapshot, the guard matches no row, every
    * write below depends on it and does nothing, and the service recomputes from a new snapshot.
    * The guard's UPDATE also takes the customer's row lock, so two writers queue and the second
-   * sees the first's new version.
+   * sees the first's new version. A cash payment ($25 = the agent) also raises the agent's cash
+   * balance, only within their risk limit; without that, nothing is recorded either.
    */
   static final String RECORD = "WITH v AS (UPDATE customers SET debt_version = debt_version + 1 "
       + "WHERE id = $6 AND debt_version = $24 RETURNING id), "
+      + "ag AS (UPDATE users SET cash_balance = cash_balance + $8 FROM v WHERE $25::uuid IS NOT NULL "
+      + "AND users.id = $25 AND users.cash_balance + $8 <= users.risk_limit RETURNING users.id), "
       + "t AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, serial, "
-      + "amount, currency, msisdn, paid_at, status, token_unit, token_quantity) "
+      + "amount, currency, msisdn, paid_at, status, token_unit, token_quantity, agent_id) "
       + "SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::uuid, v.id, $7::text, $8::bigint, $9::text, $10::text, "
-      + "$11::timestamptz, $12::text, $13::text, $14::bigint FROM v RETURNING id, company_id), "
+      + "$11::timestamptz, $12::text, $13::text, $14::bigint, $25::uuid FROM v "
+      + "WHERE $25::uuid IS NULL OR EXISTS (SELECT 1 FROM ag) RETURNING id, company_id), "
       + "a AS (INSERT INTO allocations (company_id, transaction_id, position, kind, amount, reference) "
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
@@ -65,7 +69,7 @@ final class PaymentStore {
       + "o AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT t.company_id, $21, t.id FROM t), "
       + "i AS (UPDATE installments SET paid = paid + x.amount "
       + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id) "
-      + "SELECT count(*) FROM t";
+      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -95,14 +99,14 @@ final class PaymentStore {
     }
     Row r = rows.iterator().next();
     List<OpenInstallment> open = new ArrayList<>();
-    if (r.getValue(16) instanceof JsonArray arr) {
+    if (r.getValue(17) instanceof JsonArray arr) {
       for (int i = 0; i < arr.size(); i++) {
         JsonObject o = arr.getJsonObject(i);
         open.add(new OpenInstallment(o.getString("id"), o.getString("sale"), LocalDate.parse(o.getString("due")),
             o.getLong("out"), Boolean.TRUE.equals(o.getBoolean("own"))));
       }
     }
-    JsonObject earlier = r.size() > 17 && r.getValue(17) instanceof JsonObject e ? e : null;
+    JsonObject earlier = r.size() > 18 && r.getValue(18) instanceof JsonObject e ? e : null;
     return new Snapshot(DeviceAccount.from(r), open, earlier);
   }
 
@@ -112,9 +116,13 @@ final class PaymentStore {
         .map(rows -> rows.size() == 0 ? null : (JsonObject) rows.iterator().next().getValue(0));
   }
 
-  /** Writes the payment; the receipt, or null when the snapshot was overtaken (retry). */
-  Future<PaymentReceipt> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
-                                AllocationResult result) {
+  /** How {@link #record} ended: recorded (receipt), overtaken (retry), or over the agent's risk limit. */
+  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit) {
+  }
+
+  /** Writes the payment; {@code agentId} is the agent who took the cash, or null. */
+  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
+                         AllocationResult result, UUID agentId) {
     UUID id = UUID.randomUUID();
     List<Allocation> allocations = result.allocations();
     Short[] positions = new Short[allocations.size()];
@@ -139,10 +147,15 @@ final class PaymentStore {
         .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(token == null ? "SMS" : "TOKEN")
         .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
         .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
-        .addLong(account.debtVersion());
-    return pool.preparedQuery(RECORD).execute(params).map(rows -> rows.iterator().next().getLong(0) == 1
-        ? new PaymentReceipt(id.toString(), status, allocations, token, null)
-        : null);
+        .addLong(account.debtVersion()).addUUID(agentId);
+    return pool.preparedQuery(RECORD).execute(params).map(rows -> {
+      Row r = rows.iterator().next();
+      if (r.getLong(0) == 0) {
+        return new Written(null, true, false);
+      }
+      return r.getLong(1) == 1 ? new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false)
+          : new Written(null, false, true);
+    });
   }
 
   Future<Void> recordConflict(UUID companyId, String provider, PaymentCommand cmd, UUID transactionId) {

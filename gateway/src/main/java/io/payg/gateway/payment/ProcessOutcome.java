@@ -14,6 +14,10 @@ public sealed interface ProcessOutcome {
   record Replayed(PaymentReceipt receipt) implements ProcessOutcome {
   }
 
+  /** A cash payment that would take the agent's cash above their risk limit; nothing stored. */
+  record AgentRiskLimitExceeded() implements ProcessOutcome {
+  }
+
   /** Refused; nothing stored but, for DUPLICATE_TRANSACTION, the conflict for operators. */
   record Refused(Refusal refusal, String detail) implements ProcessOutcome {
   }

@@ -96,7 +96,9 @@ public final class TelcoRoutes {
           count(provider, operation, "replayed");
           return adapter.processAnswer(r.receipt());
         }
-        ProcessOutcome.Refused refused = (ProcessOutcome.Refused) outcome;
+        if (!(outcome instanceof ProcessOutcome.Refused refused)) {
+          throw new IllegalStateException("not a provider outcome: " + outcome); // agents' cash only
+        }
         count(provider, operation, refused.refusal().name());
         return adapter.refusal(refused.refusal(), refused.detail(), true);
       });

@@ -86,7 +86,7 @@ public final class TokenJobHandler implements JobHandler {
         // generated here, with the device's token count advanced in the same transaction
         return pool.withTransaction(conn -> openPaygo.next(conn, deviceId, amount)
                 .compose(g -> store(conn, job, deviceId, manufacturer, amount, new IssuedToken(g.token(), g.reference()))))
-            .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null));
+            .onSuccess(v -> stored(job));
       }
       TokenIssuer issuer = issuers.get(manufacturer);
       if (issuer == null) {
@@ -101,8 +101,18 @@ public final class TokenJobHandler implements JobHandler {
           settings(r.getJsonObject("settings")));
       return calls.issue(issuer, request)
           .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
-          .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null));
+          .onSuccess(v -> stored(job));
     });
+  }
+
+  /** Where a token's arrival is announced (locally): an agent waiting at the counter gets it at once. */
+  public static String storedAddress(UUID transactionId) {
+    return "payg.token.stored." + transactionId;
+  }
+
+  private void stored(OutboxJob job) {
+    vertx.eventBus().send(OutboxWorker.wakeAddress("SMS"), null);
+    vertx.eventBus().publish(storedAddress(job.transactionId()), null);
   }
 
   private static Future<Void> store(SqlClient client, OutboxJob job, UUID deviceId, String manufacturer,

@@ -23,7 +23,7 @@ public final class TransactionStore {
       + "WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms "
       + "FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id "
       + "LEFT JOIN outbox j ON j.transaction_id = t.id AND j.kind = 'TOKEN' "
-      + "WHERE t.id = $1 AND t.company_id = $2";
+      + "WHERE t.id = $1 AND t.company_id = $2 AND ($3::uuid IS NULL OR t.agent_id = $3)";
 
   private final Pool pool;
 
@@ -32,7 +32,12 @@ public final class TransactionStore {
   }
 
   public Future<JsonObject> get(UUID companyId, UUID id) {
-    return pool.preparedQuery(DETAIL).execute(Tuple.of(id, companyId)).map(rows -> {
+    return get(companyId, null, id);
+  }
+
+  /** A transaction; with {@code agentId}, only one that agent took. */
+  public Future<JsonObject> get(UUID companyId, UUID agentId, UUID id) {
+    return pool.preparedQuery(DETAIL).execute(Tuple.of(id, companyId, agentId)).map(rows -> {
       if (rows.size() == 0) {
         throw ApiException.notFound("transaction");
       }
@@ -73,14 +78,20 @@ public final class TransactionStore {
   /** Newest first, keyset-paged on created_at (pass the last item's createdAt as {@code before}). */
   public Future<JsonObject> search(UUID companyId, String serial, String status, String provider,
                                    OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
+    return search(companyId, null, serial, status, provider, from, to, before, limit);
+  }
+
+  /** As above; with {@code agentId}, only the transactions that agent took. */
+  public Future<JsonObject> search(UUID companyId, UUID agentId, String serial, String status, String provider,
+                                   OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
     String sql = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at, "
         + "t.created_at FROM transactions t WHERE t.company_id = $1 "
         + "AND ($2::text IS NULL OR t.serial = $2) AND ($3::text IS NULL OR t.status = $3) "
         + "AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5) "
         + "AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7) "
-        + "ORDER BY t.created_at DESC LIMIT $8";
+        + "AND ($9::uuid IS NULL OR t.agent_id = $9) ORDER BY t.created_at DESC LIMIT $8";
     return pool.preparedQuery(sql)
-        .execute(Tuple.from(new Object[] {companyId, serial, status, provider, from, to, before, limit}))
+        .execute(Tuple.from(new Object[] {companyId, serial, status, provider, from, to, before, limit, agentId}))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;
