@@ -1,5 +1,7 @@
 package io.payg.telco.safaricom;
 
+import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.Rejection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;

@@ -1,5 +1,7 @@
 package io.payg.telco.wave;
 
+import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.Rejection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;

@@ -1,4 +1,4 @@
-package io.payg.telco.safaricom;
+package io.payg.telco.support;
 
 import io.payg.domain.payment.Refusal;
 import java.math.BigDecimal;
@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
  * <p>Refused as {@link Refusal#INVALID_AMOUNT}: zero, negative, signs, exponents, separators,
  * blanks, more decimals than the currency has, more than {@link #MAX_AMOUNT} minor units.
  */
-final class DecimalAmount {
+public final class DecimalAmount {
 
   /** Ten trillion minor units, as the generic adapter: far above any payment, far below overflow. */
-  static final long MAX_AMOUNT = 10_000_000_000_000L;
+  public static final long MAX_AMOUNT = 10_000_000_000_000L;
   private static final BigDecimal MAX = BigDecimal.valueOf(MAX_AMOUNT);
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,20}(\\.[0-9]{1,20})?");
 
@@ -23,7 +23,7 @@ final class DecimalAmount {
   }
 
   /** The currency's minor-unit digits (KES 2, XOF 0), or -1 when Java does not know the currency. */
-  static int fractionDigits(String currency) {
+  public static int fractionDigits(String currency) {
     try {
       return currency == null ? -1 : Currency.getInstance(currency).getDefaultFractionDigits();
     } catch (IllegalArgumentException e) {
@@ -31,7 +31,7 @@ final class DecimalAmount {
     }
   }
 
-  static long minorUnits(String field, Object value, int digits) {
+  public static long minorUnits(String field, Object value, int digits) {
     BigDecimal decimal;
     if (value instanceof String s) {
       if (!DECIMAL.matcher(s).matches()) {
