@@ -3,6 +3,7 @@ package io.payg.gateway.sms;
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.SmsMessage;
+import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsSender;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
@@ -70,6 +71,9 @@ public final class SmsJobHandler implements JobHandler {
       String phone = r.getString("phone");
       SmsMessage message = new SmsMessage("sms-" + job.transactionId(), phone, text, settings);
       return Future.fromCompletionStage(sender.send(message), vertx.getOrCreateContext())
+          // a number the provider will never deliver to ends the job at once; anything else is retried
+          .recover(err -> Future.failedFuture(err instanceof SmsSendException e
+              ? new JobFailure(sender.provider() + ": " + e.getMessage(), e.retryable()) : err))
           .compose(messageId -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
               job.companyId(), job.transactionId(), phone, text, sender.provider(), messageId, job.id()})))
           .mapEmpty();

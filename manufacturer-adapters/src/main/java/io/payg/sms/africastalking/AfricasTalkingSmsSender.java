@@ -1,5 +1,6 @@
 package io.payg.sms.africastalking;
 
+import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsMessage;
 import io.payg.domain.port.SmsSender;
 import io.vertx.core.AsyncResult;

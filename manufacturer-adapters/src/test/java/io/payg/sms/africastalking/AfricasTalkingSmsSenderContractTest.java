@@ -1,5 +1,6 @@
 package io.payg.sms.africastalking;
 
+import io.payg.domain.port.SmsSendException;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import io.payg.domain.port.SmsSender;

@@ -1,11 +1,9 @@
-package io.payg.sms.africastalking;
+package io.payg.domain.port;
 
 /**
  * An SMS provider did not accept a message. {@code retryable} is false when sending the same
  * message again cannot help (credentials refused, invalid number, blacklisted recipient).
- *
- * <p>Lives here because the domain port has no SMS failure type yet; it mirrors
- * {@code io.payg.domain.port.TokenIssueException} and could move next to {@code SmsSender}.
+ * A failed {@link SmsSender#send} stage carries one.
  */
 public class SmsSendException extends RuntimeException {
 
