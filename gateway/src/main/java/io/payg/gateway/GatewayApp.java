@@ -32,6 +32,7 @@ import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.sms.SmsJobHandler;
+import io.payg.gateway.sms.SmsTemplateRoutes;
 import io.payg.gateway.tariff.TariffRoutes;
 import io.payg.gateway.tariff.TariffStore;
 import io.payg.gateway.telco.TelcoRoutes;
@@ -163,6 +164,7 @@ public final class GatewayApp implements AutoCloseable {
         new CustomerRoutes(new CustomerStore(pool, sales), clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
+        new SmsTemplateRoutes(pool)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx)::mount,
         new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount);

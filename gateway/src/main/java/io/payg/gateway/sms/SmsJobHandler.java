@@ -2,6 +2,7 @@ package io.payg.gateway.sms;
 
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
+import io.payg.domain.notification.SmsTemplate;
 import io.payg.domain.port.SmsMessage;
 import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsSender;
@@ -30,8 +31,9 @@ public final class SmsJobHandler implements JobHandler {
       + "(SELECT COALESCE(sum(a.amount), 0) FROM allocations a WHERE a.transaction_id = t.id "
       + "AND a.kind IN ('INSTALLMENT', 'ACCESS_RATE')) AS debts_cleared, "
       + "(SELECT json_build_object('name', p.name, 'settings', p.settings) FROM plugins p "
-      + "WHERE p.company_id = t.company_id AND p.kind = 'SMS' AND p.enabled ORDER BY p.name LIMIT 1) AS plugin "
-      + "FROM transactions t JOIN customers c ON c.id = t.customer_id "
+      + "WHERE p.company_id = t.company_id AND p.kind = 'SMS' AND p.enabled ORDER BY p.name LIMIT 1) AS plugin, "
+      + "co.sms_templates "
+      + "FROM transactions t JOIN customers c ON c.id = t.customer_id JOIN companies co ON co.id = t.company_id "
       + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
 
   private static final String STORE = "WITH m AS (INSERT INTO sms_messages (id, company_id, transaction_id, phone, body, "
@@ -80,17 +82,31 @@ public final class SmsJobHandler implements JobHandler {
     });
   }
 
-  /** The confirmation text. Per-company templates come later; this is the default one. */
+  /** The confirmation text: the company's template for it, else the default text. */
   static String text(Row r) {
     Money paid = Money.of(r.getLong("amount"), r.getString("currency"));
     long debts = r.getLong("debts_cleared");
+    String token = r.getString("token");
+    JsonObject templates = r.getJsonObject("sms_templates");
+    String template = templates == null ? null : templates.getString(token != null ? "token" : "receipt");
+    if (template != null) {
+      Map<String, String> values = new HashMap<>();
+      values.put("name", r.getString("name"));
+      values.put("serial", r.getString("serial"));
+      values.put("amount", paid.toString());
+      values.put("debts", Money.of(debts, paid.currency()).toString());
+      if (token != null) {
+        values.put("token", token);
+        values.put("units", new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity")).describe());
+      }
+      return new SmsTemplate(template).render(values);
+    }
     StringBuilder s = new StringBuilder()
         .append("Dear ").append(r.getString("name")).append(", we received ").append(paid)
         .append(" for ").append(r.getString("serial")).append('.');
     if (debts > 0) {
       s.append(" Debts cleared: ").append(Money.of(debts, paid.currency())).append('.');
     }
-    String token = r.getString("token");
     if (token != null) {
       TokenAmount units = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
       s.append(" Token: ").append(token).append(" (").append(units.describe()).append(").");

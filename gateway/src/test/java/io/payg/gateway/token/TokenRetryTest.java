@@ -94,4 +94,22 @@ class TokenRetryTest {
         () -> gw.db.count("SELECT count(*) FROM sms_messages WHERE transaction_id = ?::uuid", id) == 2);
     assertEquals(1, gw.db.count("SELECT count(DISTINCT body) FROM sms_messages WHERE transaction_id = ?::uuid", id));
   }
+
+  @Test
+  void theCompanysSmsTemplateIsUsedAndABadOneIsRefused() {
+    assertEquals(400, gw.put("/api/v1/sms-templates", company.adminToken(),
+        new JsonObject().put("token", "Token {tokn}")).statusCode());
+    GatewayFixture.ok(gw.put("/api/v1/sms-templates", company.adminToken(), new JsonObject()
+        .put("token", "Habari {name}: {amount} for {serial}. Token {token} = {units}.")));
+    String serial = "TPL-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    String id = GatewayFixture.ok(await(company.provider().process("T-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+        .getString("transactionId");
+    eventually(Duration.ofSeconds(15), "SMS",
+        () -> gw.db.count("SELECT count(*) FROM sms_messages WHERE transaction_id = ?::uuid", id) == 1);
+    String token = gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id);
+    assertEquals("Habari Customer " + serial + ": 100.00 KES for " + serial + ". Token " + token + " = 4.3 kWh.",
+        gw.db.text("SELECT body FROM sms_messages WHERE transaction_id = ?::uuid", id));
+    GatewayFixture.ok(gw.put("/api/v1/sms-templates", company.adminToken(), new JsonObject()));
+  }
 }
