@@ -42,6 +42,8 @@ import io.payg.gateway.transaction.TransactionStore;
 import io.payg.manufacturer.calin.CalinTokenIssuer;
 import io.payg.sms.africastalking.AfricasTalkingSmsSender;
 import io.payg.telco.generic.GenericTelcoAdapter;
+import io.payg.telco.mtn.MtnMomoCollections;
+import io.payg.telco.mtn.MtnMomoTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
@@ -140,7 +142,8 @@ public final class GatewayApp implements AutoCloseable {
     SafaricomTelcoAdapter safaricom = new SafaricomTelcoAdapter();
     // Daraja refuses callback URLs that contain "safaricom" or "mpesa": register the alias path
     Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
-        SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter());
+        SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
+        MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter());
     Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
@@ -152,7 +155,7 @@ public final class GatewayApp implements AutoCloseable {
     CompanyStore companyStore = new CompanyStore(pool);
     CompanyRoutes companies = new CompanyRoutes(companyStore, hasher, tokens);
     TransactionStore transactionStore = new TransactionStore(pool);
-    Map<String, CollectionProvider> collectionProviders = Map.of();
+    Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);

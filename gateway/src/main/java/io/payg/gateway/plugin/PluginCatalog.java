@@ -17,6 +17,7 @@ public final class PluginCatalog {
       "generic", new Plugin("generic", PluginKind.TELCO, Set.of("secret")),
       "safaricom", new Plugin("safaricom", PluginKind.TELCO, Set.of()),
       "wave", new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
+      "mtn-momo", new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
       "calin", new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
       "openpaygo", new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
       "africastalking", new Plugin("africastalking", PluginKind.SMS, Set.of("apiKey")));

@@ -51,6 +51,8 @@ public final class TelcoRoutes {
 
   public void mount(Router router) {
     router.post("/api/v1/telco/:provider/:companyId/:operation").handler(this::handle);
+    // MTN MoMo sends its request-to-pay callback with PUT
+    router.put("/api/v1/telco/:provider/:companyId/:operation").handler(this::handle);
   }
 
   private void handle(RoutingContext ctx) {

@@ -1,0 +1,599 @@
+package io.payg.telco.mtn;
+
+import io.payg.domain.port.CollectionProvider;
+import io.payg.domain.port.CollectionRequest;
+import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.Rejection;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * MTN MoMo Collection (request-to-pay) over Vert.x {@link WebClient}; never blocks.
+ *
+ * <p><b>Plugin settings</b> ({@link CollectionRequest#settings()}, the same plugin as
+ * {@link MtnMomoTelcoAdapter}):
+ * <ul>
+ *   <li>{@code baseUrl} (default {@value #DEFAULT_BASE_URL}): the API root;</li>
+ *   <li>{@code subscriptionKey} (required): the Collection product's primary or secondary key,
+ *       sent as {@code Ocp-Apim-Subscription-Key};</li>
+ *   <li>{@code apiUser}, {@code apiKey} (required): the API user (a UUID) and its key, sent only
+ *       to the token endpoint, as HTTP Basic;</li>
+ *   <li>{@code targetEnvironment} (default {@value #DEFAULT_TARGET_ENVIRONMENT}; production
+ *       values look like {@code mtnuganda}): {@code X-Target-Environment};</li>
+ *   <li>{@code timeoutMs} (default 10000): per HTTP request (a request-to-pay may need a token
+ *       first: two requests).</li>
+ * </ul>
+ *
+ * <p><b>Access token</b>: {@code POST {baseUrl}/collection/token/} answers
+ * {@code {access_token, token_type, expires_in}}. One token per (baseUrl, apiUser) is shared by
+ * all calls and event loops: the cache holds the token's {@link Future}, so concurrent callers
+ * wait for one token request, and it is renewed {@link #refreshMargin shortly before} it expires,
+ * when the apiKey or subscriptionKey in the settings change, and once when MoMo answers 401 to
+ * a call made with it (e.g. after the API key was regenerated).
+ *
+ * <p><b>requestToPay</b>: {@code POST {baseUrl}/collection/v1_0/requesttopay} with
+ * {@code X-Reference-Id} = the collection reference (a UUID: MoMo's idempotency key),
+ * {@code X-Callback-Url} when given, and
+ * {@code {amount: "<major units>", currency, externalId: reference, payer: {partyIdType: "MSISDN",
+ * partyId}, payerMessage: "Payment for <serial>", payeeNote: <serial>}}; the amount has the
+ * currency's ISO 4217 decimals ({@code "5000"} UGX, {@code "10.50"} GHS).
+ * <pre>
+ * 202 (any 2xx)                    PENDING
+ * 409 (reference already used)     PENDING: our own retry; MoMo keeps the first request
+ * credentials refused (401 at the  FAILED "MTN MoMo refused the credentials ...": nothing was
+ *   token endpoint, or twice here)   requested, an operator must fix the settings
+ * other 4xx                        FAILED with MoMo's code and message
+ * invalid request or settings      FAILED, nothing sent (reference not a UUID, bad msisdn,
+ *                                    currency without known decimals, settings incomplete)
+ * 408, 429, 5xx, transport error,  failed stage ({@link MtnMomoException}, retryable): the request
+ *   timeout                          may or may not exist at MoMo; {@link #status} tells
+ * </pre>
+ *
+ * <p><b>status</b>: {@code GET {baseUrl}/collection/v1_0/requesttopay/{reference}}:
+ * <pre>
+ * 200 PENDING | ONGOING            PENDING
+ * 200 SUCCESSFUL                   SUCCEEDED(financialTransactionId), only when amount and
+ *                                    currency equal the request's; else FAILED "amount mismatch: ..."
+ * 200 FAILED | REJECTED | TIMEOUT  FAILED(reason: MoMo's reason, e.g. APPROVAL_REJECTED, else the status)
+ *   | EXPIRED | CANCELLED
+ * 404                              FAILED "unknown reference"
+ * anything else                    failed stage: never FAILED on a doubt (wrong credentials, 5xx,
+ *                                    timeout, unknown status), since the payer may have paid
+ * </pre>
+ */
+public final class MtnMomoCollections implements CollectionProvider {
+
+  public static final String NAME = MtnMomoTelcoAdapter.NAME;
+
+  public static final String SETTING_BASE_URL = "baseUrl";
+  public static final String SETTING_SUBSCRIPTION_KEY = "subscriptionKey";
+  public static final String SETTING_API_USER = "apiUser";
+  public static final String SETTING_API_KEY = "apiKey";
+  public static final String SETTING_TARGET_ENVIRONMENT = "targetEnvironment";
+  public static final String SETTING_TIMEOUT_MS = "timeoutMs";
+
+  public static final String DEFAULT_BASE_URL = "https://sandbox.momodeveloper.mtn.com";
+  public static final String DEFAULT_TARGET_ENVIRONMENT = "sandbox";
+  public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+  public static final String TOKEN_PATH = "/collection/token/";
+  public static final String REQUEST_TO_PAY_PATH = "/collection/v1_0/requesttopay";
+
+  public static final String SUBSCRIPTION_KEY_HEADER = "Ocp-Apim-Subscription-Key";
+  public static final String REFERENCE_ID_HEADER = "X-Reference-Id";
+  public static final String TARGET_ENVIRONMENT_HEADER = "X-Target-Environment";
+  public static final String CALLBACK_URL_HEADER = "X-Callback-Url";
+
+  public static final String UNKNOWN_REFERENCE = "unknown reference";
+  public static final String AMOUNT_MISMATCH = "amount mismatch";
+  public static final String CREDENTIALS_REFUSED = "MTN MoMo refused the credentials";
+
+  /** A UUID as MoMo wants it for X-Reference-Id: 8-4-4-4-12 hex digits. */
+  static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
+  private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  private static final Pattern TARGET_ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
+  private static final int MAX_REASON = 200;
+
+  private final WebClient client;
+  private final LongSupplier nanoTime;
+  private final ConcurrentHashMap<TokenKey, CachedToken> tokens = new ConcurrentHashMap<>();
+
+  public MtnMomoCollections(WebClient client) {
+    this(client, System::nanoTime);
+  }
+
+  /** With the monotonic clock that ages cached tokens (tests). */
+  MtnMomoCollections(WebClient client, LongSupplier nanoTime) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+  }
+
+  @Override
+  public String provider() {
+    return NAME;
+  }
+
+  @Override
+  public CompletionStage<CollectionStatus> requestToPay(CollectionRequest request) {
+    return startCollection(request).toCompletionStage();
+  }
+
+  @Override
+  public CompletionStage<CollectionStatus> status(CollectionRequest request) {
+    return askStatus(request).toCompletionStage();
+  }
+
+  /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
+  static long refreshMargin(long expiresInSeconds) {
+    return Math.min(60, expiresInSeconds / 10);
+  }
+
+  // ---------------------------------------------------------------- request-to-pay
+
+  private Future<CollectionStatus> startCollection(CollectionRequest request) {
+    Config config;
+    JsonObject body;
+    try {
+      config = Config.of(request.settings());
+      body = requestBody(request);
+    } catch (MtnMomoException e) {
+      // nothing was sent: this request can never succeed as it is
+      return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
+    }
+    String callbackUrl = request.callbackUrl();
+    Function<String, Future<HttpResponse<Buffer>>> send = token -> {
+      HttpRequest<Buffer> post = client.postAbs(config.baseUrl + REQUEST_TO_PAY_PATH);
+      headers(post, config, token).putHeader(REFERENCE_ID_HEADER, request.reference());
+      if (callbackUrl != null && !callbackUrl.isBlank()) {
+        post.putHeader(CALLBACK_URL_HEADER, callbackUrl);
+      }
+      return post.sendJsonObject(body);
+    };
+    return authorized(config, send).transform(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof MtnMomoException e && !e.retryable()
+            && e.getMessage().startsWith(CREDENTIALS_REFUSED)) {
+          // refused at the token endpoint: MoMo never saw the request
+          return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
+        }
+        return Future.failedFuture(ar.cause());
+      }
+      HttpResponse<Buffer> response = ar.result();
+      int code = response.statusCode();
+      if (code >= 200 && code < 300 || code == 409) {
+        return Future.succeededFuture(CollectionStatus.pending());
+      }
+      if (code == 401) {
+        return Future.succeededFuture(CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): "
+            + errorText(response)));
+      }
+      if (isTransient(code)) {
+        return Future.failedFuture(new MtnMomoException("MTN MoMo requesttopay HTTP " + code
+            + ": " + errorText(response), true));
+      }
+      if (code >= 400 && code < 500) {
+        return Future.succeededFuture(CollectionStatus.failed("MTN MoMo HTTP " + code + ": " + errorText(response)));
+      }
+      return Future.failedFuture(new MtnMomoException("MTN MoMo requesttopay answered HTTP " + code, false));
+    });
+  }
+
+  private static JsonObject requestBody(CollectionRequest request) {
+    String reference = request.reference();
+    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+      throw new MtnMomoException("the reference must be a UUID (MTN MoMo X-Reference-Id)", false);
+    }
+    String msisdn = request.msisdn() == null ? "" : request.msisdn().trim();
+    if (msisdn.startsWith("+")) {
+      msisdn = msisdn.substring(1);
+    }
+    if (!MSISDN.matcher(msisdn).matches()) {
+      throw new MtnMomoException("the msisdn must be 5 to 15 digits with the country code", false);
+    }
+    if (request.amount() == null || !request.amount().isPositive()) {
+      throw new MtnMomoException("the amount must be positive", false);
+    }
+    String currency = request.amount().currency();
+    int digits = DecimalAmount.fractionDigits(currency);
+    if (digits < 0) {
+      throw new MtnMomoException("the currency " + currency + " has no known minor unit", false);
+    }
+    String serial = request.serial() == null ? "" : request.serial();
+    return new JsonObject()
+        .put("amount", BigDecimal.valueOf(request.amount().minor(), digits).toPlainString())
+        .put("currency", currency)
+        .put("externalId", reference)
+        .put("payer", new JsonObject().put("partyIdType", "MSISDN").put("partyId", msisdn))
+        .put("payerMessage", "Payment for " + serial)
+        .put("payeeNote", serial);
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private Future<CollectionStatus> askStatus(CollectionRequest request) {
+    Config config;
+    try {
+      config = Config.of(request.settings());
+    } catch (MtnMomoException e) {
+      return Future.failedFuture(e);
+    }
+    String reference = request.reference();
+    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+      // never requested under this reference: requestToPay refuses non-UUID references
+      return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
+    }
+    Function<String, Future<HttpResponse<Buffer>>> send = token ->
+        headers(client.getAbs(config.baseUrl + REQUEST_TO_PAY_PATH + "/" + reference), config, token).send();
+    return authorized(config, send).compose(response -> {
+      int code = response.statusCode();
+      if (code == 200) {
+        return statusOf(response, request);
+      }
+      if (code == 404) {
+        return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
+      }
+      if (code == 401) {
+        return Future.failedFuture(new MtnMomoException(CREDENTIALS_REFUSED + " (HTTP 401): "
+            + errorText(response), false));
+      }
+      return Future.failedFuture(new MtnMomoException("MTN MoMo requesttopay status HTTP " + code + ": "
+          + errorText(response), isTransient(code)));
+    });
+  }
+
+  private static Future<CollectionStatus> statusOf(HttpResponse<Buffer> response, CollectionRequest request) {
+    JsonObject json = jsonObject(response);
+    if (json == null || !(json.getValue("status") instanceof String status)) {
+      return Future.failedFuture(new MtnMomoException("MTN MoMo status answer without a status: "
+          + snippet(response), false));
+    }
+    switch (status.toUpperCase(Locale.ROOT)) {
+      case "PENDING", "ONGOING" -> {
+        return Future.succeededFuture(CollectionStatus.pending());
+      }
+      case "SUCCESSFUL" -> {
+        String mismatch = mismatch(json, request);
+        if (mismatch != null) {
+          return Future.succeededFuture(CollectionStatus.failed(AMOUNT_MISMATCH + ": " + mismatch));
+        }
+        return Future.succeededFuture(CollectionStatus.succeeded(transactionId(json.getValue("financialTransactionId"))));
+      }
+      case "FAILED", "REJECTED", "TIMEOUT", "EXPIRED", "CANCELLED" -> {
+        String reason = reasonText(json.getValue("reason"));
+        return Future.succeededFuture(CollectionStatus.failed(reason == null ? status : reason));
+      }
+      default -> {
+        return Future.failedFuture(new MtnMomoException("MTN MoMo status not understood: "
+            + clean(status), false));
+      }
+    }
+  }
+
+  /** Null when MoMo collected exactly the request's amount and currency, else what it collected. */
+  private static String mismatch(JsonObject json, CollectionRequest request) {
+    String currency = request.amount().currency();
+    Object reportedCurrency = json.getValue("currency");
+    Object reportedAmount = json.getValue("amount");
+    String reported = clean(String.valueOf(reportedAmount)) + " " + clean(String.valueOf(reportedCurrency));
+    if (!currency.equals(reportedCurrency)) {
+      return "MoMo reports " + reported + ", requested " + requested(request);
+    }
+    int digits = DecimalAmount.fractionDigits(currency);
+    long minor;
+    try {
+      minor = digits < 0 || reportedAmount == null ? -1 : DecimalAmount.minorUnits("amount", reportedAmount, digits);
+    } catch (Rejection e) {
+      minor = -1;
+    }
+    return minor == request.amount().minor() ? null : "MoMo reports " + reported + ", requested " + requested(request);
+  }
+
+  private static String requested(CollectionRequest request) {
+    int digits = Math.max(0, DecimalAmount.fractionDigits(request.amount().currency()));
+    return BigDecimal.valueOf(request.amount().minor(), digits).toPlainString() + " " + request.amount().currency();
+  }
+
+  /** MoMo's financialTransactionId: a string, or a number in older answers. */
+  static String transactionId(Object value) {
+    if (value == null) {
+      return null;
+    }
+    String text = value instanceof Number n ? new BigDecimal(n.toString()).toPlainString() : value.toString();
+    return TXN_ID.matcher(text).matches() ? text : null;
+  }
+
+  /** MoMo's reason: a code string ("APPROVAL_REJECTED"), or {code, message} in older answers. */
+  static String reasonText(Object reason) {
+    if (reason instanceof String s && !s.isBlank()) {
+      return clean(s);
+    }
+    if (reason instanceof JsonObject o) {
+      String code = o.getValue("code") instanceof String c ? c : null;
+      String message = o.getValue("message") instanceof String m ? m : null;
+      if (code != null || message != null) {
+        return clean(code == null ? message : message == null ? code : code + ": " + message);
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- tokens and HTTP
+
+  /**
+   * Sends with a token; when MoMo answers 401 to the token (revoked, or expired early), sends
+   * once more with a fresh one. A refused token request fails with {@link #CREDENTIALS_REFUSED}.
+   */
+  private Future<HttpResponse<Buffer>> authorized(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
+    return attempt(config, send).compose(first -> {
+      if (first.response.statusCode() != 401) {
+        return Future.succeededFuture(first.response);
+      }
+      tokens.remove(config.tokenKey(), first.token);
+      return attempt(config, send).map(second -> second.response);
+    });
+  }
+
+  private record Attempt(CachedToken token, HttpResponse<Buffer> response) {
+  }
+
+  private Future<Attempt> attempt(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
+    CachedToken entry = token(config);
+    return entry.token.compose(token -> {
+      Future<HttpResponse<Buffer>> sent;
+      try {
+        sent = send.apply(token);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(new MtnMomoException("MTN MoMo baseUrl unusable: " + e.getMessage(), false));
+      }
+      return sent.transform(ar -> ar.succeeded() ? Future.succeededFuture(new Attempt(entry, ar.result()))
+          : Future.failedFuture(transportFailure(ar)));
+    });
+  }
+
+  private static MtnMomoException transportFailure(AsyncResult<?> ar) {
+    return new MtnMomoException("MTN MoMo unreachable: " + ar.cause(), true, ar.cause());
+  }
+
+  /** The shared token of this API user, fetching one when there is none usable. */
+  private CachedToken token(Config config) {
+    TokenKey key = config.tokenKey();
+    long now = nanoTime.getAsLong();
+    Promise<String> promise = Promise.promise();
+    CachedToken mine = new CachedToken(config.basic, config.subscriptionKey, promise.future());
+    CachedToken chosen = tokens.compute(key, (k, current) ->
+        current != null && current.usable(config.basic, config.subscriptionKey, now) ? current : mine);
+    if (chosen == mine) {
+      // outside compute: a synchronous failure must not touch the map from inside it
+      fetchToken(config).onComplete(ar -> {
+        if (ar.succeeded()) {
+          long lifetime = ar.result().expiresInSeconds;
+          mine.deadline = now + TimeUnit.SECONDS.toNanos(lifetime - refreshMargin(lifetime));
+          mine.fetched = true;
+          promise.complete(ar.result().accessToken);
+        } else {
+          tokens.remove(key, mine);
+          promise.fail(ar.cause());
+        }
+      });
+    }
+    return chosen;
+  }
+
+  private record FetchedToken(String accessToken, long expiresInSeconds) {
+  }
+
+  private Future<FetchedToken> fetchToken(Config config) {
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      sent = client.postAbs(config.baseUrl + TOKEN_PATH)
+          .timeout(config.timeoutMs)
+          .putHeader("Authorization", config.basic)
+          .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
+          .putHeader("Accept", "application/json")
+          .send();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new MtnMomoException("MTN MoMo baseUrl unusable: " + e.getMessage(), false));
+    }
+    return sent.transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(transportFailure(ar));
+      }
+      HttpResponse<Buffer> response = ar.result();
+      int code = response.statusCode();
+      if (code == 401 || code == 403) {
+        return Future.failedFuture(new MtnMomoException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
+            + TOKEN_PATH + "): " + errorText(response), false));
+      }
+      if (code != 200) {
+        return Future.failedFuture(new MtnMomoException("MTN MoMo token HTTP " + code + ": " + errorText(response),
+            isTransient(code)));
+      }
+      JsonObject json = jsonObject(response);
+      if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
+        return Future.failedFuture(new MtnMomoException("MTN MoMo token answer without access_token", false));
+      }
+      return Future.succeededFuture(new FetchedToken(token, expiresIn(json.getValue("expires_in"))));
+    });
+  }
+
+  /** Seconds; 0 (use for the calls waiting now, then renew) when absent or unreadable. */
+  private static long expiresIn(Object value) {
+    long seconds;
+    if (value instanceof Number n) {
+      seconds = n.longValue();
+    } else if (value instanceof String s && s.matches("[0-9]{1,9}")) {
+      seconds = Long.parseLong(s);
+    } else {
+      seconds = 0;
+    }
+    return Math.max(0, Math.min(seconds, MAX_TOKEN_LIFETIME_S));
+  }
+
+  private static HttpRequest<Buffer> headers(HttpRequest<Buffer> request, Config config, String token) {
+    return request.timeout(config.timeoutMs)
+        .putHeader("Authorization", "Bearer " + token)
+        .putHeader(TARGET_ENVIRONMENT_HEADER, config.targetEnvironment)
+        .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
+        .putHeader("Accept", "application/json");
+  }
+
+  private static boolean isTransient(int code) {
+    return code >= 500 || code == 408 || code == 429;
+  }
+
+  private static JsonObject jsonObject(HttpResponse<Buffer> response) {
+    try {
+      Buffer body = response.body();
+      return body == null || body.length() == 0 ? null : body.toJsonValue() instanceof JsonObject o ? o : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** MoMo's error body ({code, message}, {error}, APIM's {statusCode, message}) as one line. */
+  private static String errorText(HttpResponse<Buffer> response) {
+    JsonObject json = jsonObject(response);
+    if (json != null) {
+      String text = reasonText(json);
+      if (text == null && json.getValue("error") instanceof String error) {
+        text = clean(error);
+      }
+      if (text != null) {
+        return text;
+      }
+    }
+    return snippet(response);
+  }
+
+  private static String snippet(HttpResponse<Buffer> response) {
+    Buffer body = response.body();
+    return body == null || body.length() == 0 ? "(empty)" : clean(body.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String clean(String text) {
+    String line = CONTROL.matcher(text).replaceAll(" ").trim();
+    return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "..." : line;
+  }
+
+  // ---------------------------------------------------------------- settings and cache entries
+
+  private record TokenKey(String baseUrl, String apiUser) {
+  }
+
+  /** One token (or the request for it); {@code deadline} is valid once {@code fetched}. */
+  private static final class CachedToken {
+    final String basic;
+    final String subscriptionKey;
+    final Future<String> token;
+    volatile long deadline;
+    volatile boolean fetched;
+
+    CachedToken(String basic, String subscriptionKey, Future<String> token) {
+      this.basic = basic;
+      this.subscriptionKey = subscriptionKey;
+      this.token = token;
+    }
+
+    boolean usable(String basic, String subscriptionKey, long now) {
+      return this.basic.equals(basic) && this.subscriptionKey.equals(subscriptionKey)
+          && (!fetched || deadline - now > 0);
+    }
+  }
+
+  /** The settings of one call, checked. Holds secrets: no toString. */
+  private static final class Config {
+    final String baseUrl;
+    final String subscriptionKey;
+    final String apiUser;
+    final String basic;
+    final String targetEnvironment;
+    final long timeoutMs;
+
+    private Config(String baseUrl, String subscriptionKey, String apiUser, String apiKey, String targetEnvironment,
+                   long timeoutMs) {
+      this.baseUrl = baseUrl;
+      this.subscriptionKey = subscriptionKey;
+      this.apiUser = apiUser;
+      this.basic = "Basic " + Base64.getEncoder().encodeToString((apiUser + ":" + apiKey).getBytes(StandardCharsets.UTF_8));
+      this.targetEnvironment = targetEnvironment;
+      this.timeoutMs = timeoutMs;
+    }
+
+    TokenKey tokenKey() {
+      return new TokenKey(baseUrl, apiUser);
+    }
+
+    static Config of(Map<String, String> settings) {
+      Map<String, String> s = settings == null ? Map.of() : settings;
+      String baseUrl = orDefault(s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
+      while (baseUrl.endsWith("/")) {
+        baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+      }
+      try {
+        URI uri = new URI(baseUrl);
+        if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+          throw new MtnMomoException("mtn-momo setting baseUrl must be an http(s) URL", false);
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new MtnMomoException("mtn-momo setting baseUrl must be an http(s) URL", false);
+      }
+      String subscriptionKey = s.get(SETTING_SUBSCRIPTION_KEY);
+      String apiUser = s.get(SETTING_API_USER);
+      String apiKey = s.get(SETTING_API_KEY);
+      if (isBlank(subscriptionKey) || isBlank(apiUser) || isBlank(apiKey)) {
+        throw new MtnMomoException("mtn-momo settings incomplete: subscriptionKey, apiUser and apiKey are required",
+            false);
+      }
+      if (apiUser.indexOf(':') >= 0 || CONTROL.matcher(apiUser + apiKey + subscriptionKey).find()) {
+        throw new MtnMomoException("mtn-momo settings apiUser, apiKey or subscriptionKey hold invalid characters",
+            false);
+      }
+      String targetEnvironment = orDefault(s.get(SETTING_TARGET_ENVIRONMENT), DEFAULT_TARGET_ENVIRONMENT);
+      if (!TARGET_ENVIRONMENT.matcher(targetEnvironment).matches()) {
+        throw new MtnMomoException("mtn-momo setting targetEnvironment is not a MoMo environment name", false);
+      }
+      long timeoutMs;
+      try {
+        timeoutMs = Long.parseLong(orDefault(s.get(SETTING_TIMEOUT_MS), Long.toString(DEFAULT_TIMEOUT_MS)).trim());
+      } catch (NumberFormatException e) {
+        throw new MtnMomoException("mtn-momo setting timeoutMs is not a number", false);
+      }
+      if (timeoutMs <= 0) {
+        throw new MtnMomoException("mtn-momo setting timeoutMs must be positive", false);
+      }
+      return new Config(baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment, timeoutMs);
+    }
+
+    private static String orDefault(String value, String fallback) {
+      return isBlank(value) ? fallback : value.trim();
+    }
+
+    private static boolean isBlank(String s) {
+      return s == null || s.isBlank();
+    }
+  }
+}

@@ -1,0 +1,491 @@
+package io.payg.telco.mtn;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * An in-process MTN MoMo Collection sandbox on 127.0.0.1, for the gateway's tests and demo mode.
+ * It speaks the calls {@link MtnMomoCollections} makes:
+ * <ul>
+ *   <li>{@code POST /collection/token/}: checks {@code Ocp-Apim-Subscription-Key} and HTTP Basic
+ *       apiUser:apiKey (401 otherwise); answers {@code {access_token, token_type, expires_in}};
+ *       tokens live {@link #setTokenLifetime(Duration) one hour} unless {@link #revokeTokens() revoked};</li>
+ *   <li>{@code POST /collection/v1_0/requesttopay}: checks the subscription key and bearer token
+ *       (401), {@code X-Target-Environment} "sandbox" (403), a UUID {@code X-Reference-Id}, an http(s)
+ *       {@code X-Callback-Url} when given, and the body (400); a reference seen before answers
+ *       409 RESOURCE_ALREADY_EXIST and changes nothing; else records the request as PENDING, 202;</li>
+ *   <li>{@code GET /collection/v1_0/requesttopay/{reference}}: the request-to-pay object
+ *       ({@code financialTransactionId} once SUCCESSFUL, {@code reason} once FAILED), 404
+ *       RESOURCE_NOT_FOUND for an unknown reference.</li>
+ * </ul>
+ * Error bodies are {@code {code, message}} with MoMo's codes where its documentation names them.
+ *
+ * <p>The payer is played by the test: {@link #approve(String)}, {@link #reject(String, String)},
+ * or {@link #approveAll(boolean)}. When {@link #setCallbacks(boolean) callbacks} are on (the
+ * default), settling a request sends the final object once to its {@code X-Callback-Url} by
+ * {@link #setCallbackMethod PUT}, never retried, whatever the answer; when off, the callback is
+ * "lost" and only the status call tells. Every callback attempt is listed in {@link #callbacks()}.
+ *
+ * <p>Failure knobs: {@link #setDown(boolean)} closes connections without an answer,
+ * {@link #setFailNext(int)} answers 500, {@link #setLatency(Duration)} delays answers (a
+ * request-to-pay is recorded before the delay: a client timing out reproduces "requested, answer
+ * lost").
+ */
+public final class MtnMomoSimulator {
+
+  public static final String DEFAULT_SUBSCRIPTION_KEY = "momo-sim-subscription-key";
+  public static final String DEFAULT_API_USER = "6f0e3a4c-5b1d-4e8a-9c2f-7d3b1a0e9f42";
+  public static final String DEFAULT_API_KEY = "momo-sim-api-key";
+  public static final String TARGET_ENVIRONMENT = "sandbox";
+
+  /** One request-to-pay accepted (202), as received: amount in major units ("5000", "10.50"). */
+  public record Request(String reference, String msisdn, String amount, String currency) {
+  }
+
+  /** One callback attempt; {@code statusCode} is -1 when it could not be delivered. */
+  public record Callback(String reference, String url, String status, int statusCode) {
+  }
+
+  private static final String REQUEST_TO_PAY_ITEM = MtnMomoCollections.REQUEST_TO_PAY_PATH + "/";
+  private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+  private final WebClient callbackClient;
+  private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
+  private final Map<String, Long> tokenExpiries = new ConcurrentHashMap<>();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
+  private final AtomicLong financialIds = new AtomicLong(3_634_404_630L);
+  private final AtomicInteger failNext = new AtomicInteger();
+  private volatile Duration tokenLifetime = Duration.ofHours(1);
+  private volatile Duration latency = Duration.ZERO;
+  private volatile HttpMethod callbackMethod = HttpMethod.PUT;
+  private volatile boolean approveAll;
+  private volatile boolean callbacksOn = true;
+  private volatile boolean down;
+  private HttpServer server;
+
+  private static final class Transaction {
+    final String reference;
+    final JsonObject body;
+    final String callbackUrl;
+    String status = "PENDING";
+    String financialTransactionId;
+    String reason;
+
+    Transaction(String reference, JsonObject body, String callbackUrl) {
+      this.reference = reference;
+      this.body = body;
+      this.callbackUrl = callbackUrl;
+    }
+
+    synchronized JsonObject view() {
+      JsonObject view = new JsonObject();
+      if (financialTransactionId != null) {
+        view.put("financialTransactionId", financialTransactionId);
+      }
+      view.put("externalId", body.getValue("externalId"))
+          .put("amount", body.getValue("amount"))
+          .put("currency", body.getValue("currency"))
+          .put("payer", body.getValue("payer"))
+          .put("payerMessage", body.getValue("payerMessage"))
+          .put("payeeNote", body.getValue("payeeNote"))
+          .put("status", status);
+      if (reason != null) {
+        view.put("reason", reason);
+      }
+      return view;
+    }
+  }
+
+  private MtnMomoSimulator(Vertx vertx) {
+    this.vertx = vertx;
+    this.callbackClient = WebClient.create(vertx);
+  }
+
+  /** Starts listening on 127.0.0.1; port 0 picks a free port. */
+  public static Future<MtnMomoSimulator> start(Vertx vertx, int port) {
+    MtnMomoSimulator simulator = new MtnMomoSimulator(Objects.requireNonNull(vertx, "vertx"));
+    return vertx.createHttpServer()
+        .requestHandler(simulator::handle)
+        .listen(port, "127.0.0.1")
+        .map(server -> {
+          simulator.server = server;
+          return simulator;
+        })
+        .onFailure(e -> simulator.callbackClient.close());
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The value for the {@code baseUrl} setting. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** The plugin settings this simulator accepts: baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment. */
+  public Map<String, String> settings() {
+    return Map.of(
+        MtnMomoCollections.SETTING_BASE_URL, baseUrl(),
+        MtnMomoCollections.SETTING_SUBSCRIPTION_KEY, DEFAULT_SUBSCRIPTION_KEY,
+        MtnMomoCollections.SETTING_API_USER, DEFAULT_API_USER,
+        MtnMomoCollections.SETTING_API_KEY, DEFAULT_API_KEY,
+        MtnMomoCollections.SETTING_TARGET_ENVIRONMENT, TARGET_ENVIRONMENT);
+  }
+
+  public Future<Void> stop() {
+    callbackClient.close();
+    return server.close();
+  }
+
+  // ---------------------------------------------------------------- knobs
+
+  /** While on, every new request-to-pay is approved as it arrives (and its callback sent). */
+  public MtnMomoSimulator approveAll(boolean approveAll) {
+    this.approveAll = approveAll;
+    return this;
+  }
+
+  /**
+   * The payer approves: the request becomes SUCCESSFUL with a new financialTransactionId. The
+   * future completes once the callback attempt is over (at once without one); it fails for an
+   * unknown reference or a request no longer PENDING.
+   */
+  public Future<Void> approve(String reference) {
+    return settle(reference, true, null);
+  }
+
+  /** The request fails with {@code reason} (MoMo's codes: APPROVAL_REJECTED, EXPIRED, NOT_ENOUGH_FUNDS, ...). */
+  public Future<Void> reject(String reference, String reason) {
+    return settle(reference, false, reason == null || reason.isBlank() ? "APPROVAL_REJECTED" : reason);
+  }
+
+  /** On (the default): settled requests are sent to their X-Callback-Url once. Off: callbacks are lost. */
+  public MtnMomoSimulator setCallbacks(boolean on) {
+    this.callbacksOn = on;
+    return this;
+  }
+
+  /** PUT (the default) or POST: MoMo uses both, and asks listeners to accept both. */
+  public MtnMomoSimulator setCallbackMethod(HttpMethod method) {
+    if (method != HttpMethod.PUT && method != HttpMethod.POST) {
+      throw new IllegalArgumentException("MoMo calls back with PUT or POST");
+    }
+    this.callbackMethod = method;
+    return this;
+  }
+
+  /** While down, connections are closed without an answer. */
+  public MtnMomoSimulator setDown(boolean down) {
+    this.down = down;
+    return this;
+  }
+
+  /** The next {@code n} calls (any endpoint) answer 500 INTERNAL_PROCESSING_ERROR and change nothing. */
+  public MtnMomoSimulator setFailNext(int n) {
+    failNext.set(n);
+    return this;
+  }
+
+  /** Delays every answer. */
+  public MtnMomoSimulator setLatency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+    return this;
+  }
+
+  /** The {@code expires_in} of tokens issued from now on (default one hour). */
+  public MtnMomoSimulator setTokenLifetime(Duration lifetime) {
+    this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
+    return this;
+  }
+
+  /** Invalidates every token issued so far, as regenerating the API key does. */
+  public MtnMomoSimulator revokeTokens() {
+    tokenExpiries.clear();
+    return this;
+  }
+
+  /** Accepted request-to-pay calls (repeats answered 409 are not listed), oldest first. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Callback attempts, oldest first. */
+  public List<Callback> callbacks() {
+    return List.copyOf(callbacks);
+  }
+
+  /** Tokens issued so far. */
+  public int tokenRequests() {
+    return tokenRequests.get();
+  }
+
+  /** The request's current status (PENDING, SUCCESSFUL, FAILED), or null when unknown. */
+  public String statusOf(String reference) {
+    Transaction t = transactions.get(reference);
+    if (t == null) {
+      return null;
+    }
+    synchronized (t) {
+      return t.status;
+    }
+  }
+
+  // ---------------------------------------------------------------- settling
+
+  private Future<Void> settle(String reference, boolean approved, String reason) {
+    Transaction t = reference == null ? null : transactions.get(reference);
+    if (t == null) {
+      return Future.failedFuture(new IllegalArgumentException("no request-to-pay " + reference));
+    }
+    JsonObject view;
+    synchronized (t) {
+      if (!"PENDING".equals(t.status)) {
+        return Future.failedFuture(new IllegalStateException("request-to-pay " + reference + " is " + t.status));
+      }
+      if (approved) {
+        t.status = "SUCCESSFUL";
+        t.financialTransactionId = Long.toString(financialIds.incrementAndGet());
+      } else {
+        t.status = "FAILED";
+        t.reason = reason;
+      }
+      view = t.view();
+    }
+    if (!callbacksOn || t.callbackUrl == null) {
+      return Future.succeededFuture();
+    }
+    String status = view.getString("status");
+    return callbackClient.requestAbs(callbackMethod, t.callbackUrl)
+        .putHeader("Content-Type", "application/json")
+        .timeout(10_000)
+        .sendBuffer(view.toBuffer())
+        // once, never retried, whatever happened
+        .transform(ar -> {
+          callbacks.add(new Callback(reference, t.callbackUrl, status, ar.succeeded() ? ar.result().statusCode() : -1));
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private void handle(HttpServerRequest req) {
+    if (down) {
+      req.connection().close();
+      return;
+    }
+    req.body().onSuccess(body -> {
+      if (down) {
+        req.connection().close();
+        return;
+      }
+      if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        reply(req, 500, error("INTERNAL_PROCESSING_ERROR", "An internal error occurred while processing."));
+        return;
+      }
+      String path = req.path();
+      if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.TOKEN_PATH)) {
+        token(req);
+      } else if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.REQUEST_TO_PAY_PATH)) {
+        requestToPay(req, body);
+      } else if (req.method() == HttpMethod.GET && path.startsWith(REQUEST_TO_PAY_ITEM)) {
+        status(req, path.substring(REQUEST_TO_PAY_ITEM.length()));
+      } else {
+        reply(req, 404, error("RESOURCE_NOT_FOUND", "Requested resource was not found."));
+      }
+    });
+  }
+
+  private void token(HttpServerRequest req) {
+    if (!subscriptionKeyValid(req)) {
+      reply(req, 401, subscriptionKeyError());
+      return;
+    }
+    String expected = "Basic " + Base64.getEncoder().encodeToString(
+        (DEFAULT_API_USER + ":" + DEFAULT_API_KEY).getBytes(StandardCharsets.UTF_8));
+    if (!constantTimeEquals(expected, req.getHeader("Authorization"))) {
+      reply(req, 401, new JsonObject().put("error", "login_failed"));
+      return;
+    }
+    byte[] random = new byte[24];
+    RANDOM.nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    long lifetime = tokenLifetime.toSeconds();
+    tokenExpiries.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
+    tokenRequests.incrementAndGet();
+    reply(req, 200, new JsonObject().put("access_token", token).put("token_type", "access_token")
+        .put("expires_in", lifetime));
+  }
+
+  private void requestToPay(HttpServerRequest req, Buffer raw) {
+    if (!authorized(req)) {
+      return;
+    }
+    String reference = req.getHeader(MtnMomoCollections.REFERENCE_ID_HEADER);
+    if (reference == null || !MtnMomoCollections.UUID_TEXT.matcher(reference).matches()) {
+      reply(req, 400, error("INVALID_REFERENCE_ID", "X-Reference-Id must be a UUID."));
+      return;
+    }
+    String callbackUrl = req.getHeader(MtnMomoCollections.CALLBACK_URL_HEADER);
+    if (callbackUrl != null && !httpUrl(callbackUrl)) {
+      reply(req, 400, error("INVALID_CALLBACK_URL_HOST", "Callback URL host is not valid."));
+      return;
+    }
+    JsonObject body;
+    try {
+      body = raw.toJsonValue() instanceof JsonObject o ? o : null;
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    String invalid = invalid(body);
+    if (invalid != null) {
+      reply(req, 400, error("BAD_REQUEST", invalid));
+      return;
+    }
+    Transaction fresh = new Transaction(reference, body.copy(), callbackUrl);
+    if (transactions.putIfAbsent(reference, fresh) != null) {
+      reply(req, 409, error("RESOURCE_ALREADY_EXIST", "Duplicated reference id. Creation of resource failed."));
+      return;
+    }
+    JsonObject payer = body.getJsonObject("payer");
+    requests.add(new Request(reference, payer.getString("partyId"), body.getString("amount"), body.getString("currency")));
+    if (approveAll) {
+      settle(reference, true, null);
+    }
+    reply(req, 202, null);
+  }
+
+  private void status(HttpServerRequest req, String reference) {
+    if (!authorized(req)) {
+      return;
+    }
+    Transaction t = transactions.get(reference);
+    if (t == null) {
+      reply(req, 404, error("RESOURCE_NOT_FOUND", "Requested resource was not found."));
+      return;
+    }
+    reply(req, 200, t.view());
+  }
+
+  /** Subscription key, bearer token, target environment; answers the refusal itself. */
+  private boolean authorized(HttpServerRequest req) {
+    if (!subscriptionKeyValid(req)) {
+      reply(req, 401, subscriptionKeyError());
+      return false;
+    }
+    String authorization = req.getHeader("Authorization");
+    Long expiry = authorization != null && authorization.startsWith("Bearer ")
+        ? tokenExpiries.get(authorization.substring("Bearer ".length())) : null;
+    if (expiry == null || expiry - System.nanoTime() <= 0) {
+      reply(req, 401, new JsonObject().put("statusCode", 401)
+          .put("message", "Access denied due to invalid or expired access token."));
+      return false;
+    }
+    if (!TARGET_ENVIRONMENT.equals(req.getHeader(MtnMomoCollections.TARGET_ENVIRONMENT_HEADER))) {
+      reply(req, 403, error("NOT_ALLOWED_TARGET_ENVIRONMENT", "Access to target environment is forbidden."));
+      return false;
+    }
+    return true;
+  }
+
+  private static String invalid(JsonObject body) {
+    if (body == null) {
+      return "A JSON object body is required.";
+    }
+    if (!(body.getValue("amount") instanceof String amount) || !DECIMAL.matcher(amount).matches()
+        || new java.math.BigDecimal(amount).signum() <= 0) {
+      return "amount must be a positive decimal string.";
+    }
+    if (!(body.getValue("currency") instanceof String currency) || !CURRENCY.matcher(currency).matches()) {
+      return "currency must be an ISO 4217 code.";
+    }
+    if (!(body.getValue("externalId") instanceof String)) {
+      return "externalId is required.";
+    }
+    if (!(body.getValue("payer") instanceof JsonObject payer) || !"MSISDN".equals(payer.getValue("partyIdType"))
+        || !(payer.getValue("partyId") instanceof String partyId) || !partyId.matches("[0-9]{5,15}")) {
+      return "payer must be {partyIdType: MSISDN, partyId: digits}.";
+    }
+    for (String note : List.of("payerMessage", "payeeNote")) {
+      Object value = body.getValue(note);
+      if (value != null && !(value instanceof String s && s.length() <= 160)) {
+        return note + " must be a string of at most 160 characters.";
+      }
+    }
+    return null;
+  }
+
+  private static boolean httpUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
+  }
+
+  private static boolean subscriptionKeyValid(HttpServerRequest req) {
+    return constantTimeEquals(DEFAULT_SUBSCRIPTION_KEY, req.getHeader(MtnMomoCollections.SUBSCRIPTION_KEY_HEADER));
+  }
+
+  private static JsonObject subscriptionKeyError() {
+    return new JsonObject().put("statusCode", 401).put("message",
+        "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.");
+  }
+
+  private static boolean constantTimeEquals(String expected, String given) {
+    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        given.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static JsonObject error(String code, String message) {
+    return new JsonObject().put("code", code).put("message", message);
+  }
+
+  private void reply(HttpServerRequest req, int status, JsonObject json) {
+    Runnable send = () -> {
+      // the client may have timed out and closed the connection meanwhile
+      if (!req.response().closed() && !req.response().ended()) {
+        req.response().setStatusCode(status);
+        if (json == null) {
+          req.response().end();
+        } else {
+          req.response().putHeader("Content-Type", "application/json;charset=utf-8").end(json.encode());
+        }
+      }
+    };
+    long delay = latency.toMillis();
+    if (delay > 0) {
+      vertx.setTimer(delay, id -> send.run());
+    } else {
+      send.run();
+    }
+  }
+}
