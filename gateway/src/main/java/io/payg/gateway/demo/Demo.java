@@ -42,6 +42,11 @@ public final class Demo {
 
     GatewayApp app = GatewayApp.start(config, Clock.systemUTC());
     CalinSimulator calin = CalinSimulator.start(app.vertx(), 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    // DEMO_MANUFACTURER_LATENCY_MS: a slow manufacturer, for token-storm load tests
+    String latency = env.getOrDefault("DEMO_MANUFACTURER_LATENCY_MS", "");
+    if (!latency.isBlank()) {
+      calin.setLatency(java.time.Duration.ofMillis(Long.parseLong(latency.trim())));
+    }
     AfricasTalkingSimulator sms = AfricasTalkingSimulator.start(app.vertx(), 0).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

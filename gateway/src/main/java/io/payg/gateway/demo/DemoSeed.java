@@ -20,7 +20,7 @@ import java.util.Map;
 final class DemoSeed {
 
   record Seeded(String companyId, String email, String password, String accessToken, String genericSecret,
-                String serial, String currency) {
+                String serial, String currency, String agentEmail, String agentToken) {
   }
 
   private final WebClient client;
@@ -36,6 +36,7 @@ final class DemoSeed {
     String email = "admin+" + run + "@demo.payg.dev";
     String password = "demo-password-" + run;
     String secret = random();
+    String agentEmail = "agent+" + run + "@demo.payg.dev";
     JsonObject signUp = new JsonObject().put("name", "Demo Energy " + run).put("country", "KE").put("currency", "KES")
         .put("admin", new JsonObject().put("email", email).put("password", password).put("name", "Demo Admin"))
         .put("plugins", new JsonArray().add("generic").add("calin").add("openpaygo").add("africastalking"));
@@ -50,11 +51,14 @@ final class DemoSeed {
                     .put("settings", new JsonObject(Map.copyOf(calinSettings)))))
                 .compose(x -> put("/api/v1/plugins/africastalking", token, new JsonObject().put("enabled", true)
                     .put("settings", new JsonObject(Map.copyOf(smsSettings)))))
-                .compose(x -> post("/api/v1/clusters", token, new JsonObject().put("name", "Lake Zone")))
+                .compose(x -> post("/api/v1/users", token, new JsonObject().put("email", agentEmail).put("password", password)
+                    .put("role", "AGENT").put("name", "Demo Agent").put("riskLimit", 10_000_000)))
+                .compose(agent -> post("/api/v1/clusters", token, new JsonObject().put("name", "Lake Zone"))
+                    .map(c -> c.put("agentId", agent.getString("id"))))
                 .compose(c -> post("/api/v1/mini-grids", token, new JsonObject().put("name", "Bukoba Mini-Grid")
-                    .put("clusterId", c.getString("id"))))
+                        .put("clusterId", c.getString("id"))).map(m -> m.put("agentId", c.getString("agentId"))))
                 .compose(m -> post("/api/v1/villages", token, new JsonObject().put("name", "Kashozi")
-                    .put("miniGridId", m.getString("id"))))
+                    .put("miniGridId", m.getString("id"))).map(v -> v.put("agentId", m.getString("agentId"))))
                 .compose(village -> post("/api/v1/tariffs", token, new JsonObject().put("name", "Residential")
                         .put("currency", "KES").put("pricePerKwh", 2300).put("minimumPurchase", 5000))
                     .compose(tariff -> post("/api/v1/tariffs", token, new JsonObject().put("name", "Business + access rate")
@@ -64,15 +68,19 @@ final class DemoSeed {
                             .compose(x -> customer(token, village, tariff, "Baraka Otieno", "+254712000002", "DEMO-METER-2"))
                             .compose(x -> customer(token, village, business, "Chiku Wanjiru", "+254712000003", "DEMO-METER-3"))
                             .compose(x -> solarCustomer(token, village)))))
-                .map(x -> new Seeded(companyId, email, password, token, secret, "DEMO-METER-1", "KES"));
+                .compose(x -> post("/api/v1/auth/login", null, new JsonObject().put("email", agentEmail).put("password", password)))
+                .map(agentLogin -> new Seeded(companyId, email, password, token, secret, "DEMO-METER-1", "KES", agentEmail,
+                    agentLogin.getString("accessToken")));
           });
     });
   }
 
   private Future<JsonObject> customer(String token, JsonObject village, JsonObject tariff, String name, String phone,
                                       String serial) {
+    // the demo agent serves the first two meters
+    String agentId = serial.endsWith("-1") || serial.endsWith("-2") ? village.getString("agentId") : null;
     return post("/api/v1/customers", token, new JsonObject().put("name", name).put("phone", phone)
-        .put("villageId", village.getString("id"))
+        .put("villageId", village.getString("id")).put("agentId", agentId)
         .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
             .put("tariffId", tariff.getString("id"))));
   }
@@ -132,6 +140,7 @@ final class DemoSeed {
         "Gateway:   " + base + "   (health: " + base + "/health/ready, metrics: " + base + "/metrics)",
         "Company:   " + s.companyId() + "  admin " + s.email() + " / " + s.password(),
         "Generic telco secret: " + s.genericSecret(),
+        "Agent:     " + s.agentEmail() + " / " + s.password() + " (cash up to 100,000.00 KES; customers of DEMO-METER-1 and -2)",
         "Meters:    DEMO-METER-1, DEMO-METER-2 (23.00 KES/kWh, minimum 50.00), DEMO-METER-3 (25.00 KES/kWh + 100.00 access rate weekly)",
         "SHS:       DEMO-SHS-1 (OpenPAYGO, 500.00 a week: a payment of 1000.00 buys 14 days)",
         "",
@@ -143,13 +152,18 @@ final class DemoSeed {
         "curl -s -X POST '" + telco + "/process' -H 'Content-Type: application/json' -H 'X-Signature: " + sigP
             + "' --data-raw '" + process + "'; echo",
         "",
-        "# 3. The transaction with its allocations and token (the token arrives from the Calin simulator):",
+        "# 3. The transactions of DEMO-METER-1 with their token (from the Calin simulator, a moment after step 2):",
         "curl -s '" + base + "/api/v1/transactions?serial=" + s.serial() + "' -H 'Authorization: Bearer " + s.accessToken()
             + "'; echo",
         "# ... and one transaction in full: GET " + base + "/api/v1/transactions/<transactionId from step 2>",
         "",
         "# 4. An unknown serial is refused at validation:",
         unknownSerial(telco, s),
+        "",
+        "# 5. The demo agent takes 200.00 KES cash for DEMO-METER-2 and hands out the token (idempotent on the key):",
+        "curl -s -X POST '" + base + "/api/v1/agent/payments' -H 'Authorization: Bearer " + s.agentToken()
+            + "' -H 'Idempotency-Key: demo-cash-0001' -H 'Content-Type: application/json' "
+            + "--data-raw '{\"serial\":\"DEMO-METER-2\",\"amount\":20000,\"currency\":\"KES\"}'; echo",
         "",
         "Ctrl+C stops the demo.",
         "==============================================================");

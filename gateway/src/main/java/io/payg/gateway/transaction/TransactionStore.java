@@ -85,7 +85,8 @@ public final class TransactionStore {
   public Future<JsonObject> search(UUID companyId, UUID agentId, String serial, String status, String provider,
                                    OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
     String sql = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at, "
-        + "t.created_at FROM transactions t WHERE t.company_id = $1 "
+        + "t.created_at, t.token_unit, t.token_quantity, k.value AS token FROM transactions t "
+        + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.company_id = $1 "
         + "AND ($2::text IS NULL OR t.serial = $2) AND ($3::text IS NULL OR t.status = $3) "
         + "AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5) "
         + "AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7) "
@@ -101,7 +102,9 @@ public final class TransactionStore {
                 .put("providerTxnId", r.getString("provider_txn_id")).put("serial", r.getString("serial"))
                 .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
                 .put("status", r.getString("status")).put("paidAt", r.getOffsetDateTime("paid_at").toString())
-                .put("createdAt", last));
+                .put("createdAt", last)
+                .put("token", r.getString("token_unit") == null ? null : new JsonObject().put("unit", r.getString("token_unit"))
+                    .put("quantity", r.getLong("token_quantity")).put("value", r.getString("token"))));
           }
           JsonObject page = new JsonObject().put("items", items);
           if (rows.size() == limit && last != null) {

@@ -118,6 +118,9 @@ class GenericPaymentFlowTest {
     assertEquals("COMPLETED", detail.getString("status"));
     assertEquals(token, detail.getJsonObject("token").getString("value"));
     assertEquals("ISSUED", detail.getJsonObject("token").getString("status"));
+    JsonObject listed = GatewayFixture.ok(gw.get("/api/v1/transactions?serial=" + serial, company.adminToken()))
+        .getJsonArray("items").getJsonObject(0);
+    assertEquals(token, listed.getJsonObject("token").getString("value"));
 
     // the next payment spends the carried credit: 100.00 + 1.10 buys 4.3 kWh again, 2.20 stays
     await(provider.process(txn + "-2", serial, 10_000, "KES", "+254712345678", null));
