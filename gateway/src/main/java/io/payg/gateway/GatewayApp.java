@@ -31,6 +31,7 @@ import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.gateway.plugin.SecretBox;
 import io.payg.gateway.sms.SmsJobHandler;
 import io.payg.gateway.sms.SmsTemplateRoutes;
 import io.payg.gateway.tariff.TariffRoutes;
@@ -147,7 +148,7 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
-    PluginStore plugins = new PluginStore(pool);
+    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()));
     SaleStore sales = new SaleStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, config.jwtSecret(), config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
@@ -202,9 +203,9 @@ public final class GatewayApp implements AutoCloseable {
 
     return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
             new DeploymentOptions().setInstances(config.eventLoops()))
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, issuers, registry,
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset()), workerSettings)))
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, smsSenders), workerSettings)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())));
   }
 

@@ -33,6 +33,8 @@ import java.util.Optional;
  * @param collectionPoll     COLLECTION_POLL_MS, how often pending collections are checked, default 5000
  * @param agentTokenWait     AGENT_TOKEN_WAIT_MS, how long an agent's cash payment waits for its
  *                           token before answering 202, default 5000
+ * @param secretsKey         SECRETS_KEY, 32 bytes in base64: encrypts plugin credentials at rest
+ *                           (required outside demo mode)
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
  */
@@ -56,6 +58,7 @@ public record GatewayConfig(
     String publicBaseUrl,
     Duration collectionPoll,
     Duration agentTokenWait,
+    String secretsKey,
     int bcryptCost,
     boolean demo) {
 
@@ -82,24 +85,28 @@ public record GatewayConfig(
         v.string("PUBLIC_BASE_URL", ""),
         Duration.ofMillis(v.integer("COLLECTION_POLL_MS", 5_000)),
         Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
+        v.string("SECRETS_KEY", ""),
         v.integer("BCRYPT_COST", 11),
         demo);
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
   public GatewayConfig validated() {
     if (databaseUrl.isBlank()) {
       throw new IllegalStateException("DATABASE_URL is not set");
+    }
+    if (secretsKey.isBlank()) {
+      throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
     if (jwtSecret.length() < 32) {
       throw new IllegalStateException("JWT_SECRET must be at least 32 characters");
@@ -132,6 +139,7 @@ public record GatewayConfig(
     s.put("PUBLIC_BASE_URL", publicBaseUrl.isEmpty() ? "(http://127.0.0.1:port)" : publicBaseUrl);
     s.put("COLLECTION_POLL", collectionPoll.toString());
     s.put("AGENT_TOKEN_WAIT", agentTokenWait.toString());
+    s.put("SECRETS_KEY", secretsKey.isEmpty() ? "(unset)" : "******");
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
     return s;

@@ -35,6 +35,11 @@ public final class Demo {
       new SecureRandom().nextBytes(key);
       env.put("JWT_SECRET", HexFormat.of().formatHex(key)); // a dev key, only ever in demo mode
     }
+    if (env.getOrDefault("SECRETS_KEY", "").isEmpty()) {
+      // a fixed dev key, only ever in demo mode: demo companies in payg_demo stay readable across runs
+      env.put("SECRETS_KEY", java.util.Base64.getEncoder().encodeToString(
+          "payg-demo-only-secrets-key-32byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
     DatabaseServer server = DatabaseServer.locate(env.get("DATABASE_URL"));
     DatabaseUrl db = env.getOrDefault("DATABASE_URL", "").isBlank() ? server.ensureDatabase("payg_demo") : server.url();
     GatewayConfig config = GatewayConfig.fromEnv(env, true).withDatabaseUrl(db.toUrl());

@@ -24,10 +24,12 @@ public final class PluginStore {
   }
 
   private final Pool pool;
+  private final SecretBox secrets;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  public PluginStore(Pool pool) {
+  public PluginStore(Pool pool, SecretBox secrets) {
     this.pool = pool;
+    this.secrets = secrets;
   }
 
   /** Settings of {@code name} for the company, from the cache when fresh. */
@@ -54,12 +56,18 @@ public final class PluginStore {
           Row r = rows.iterator().next();
           Boolean enabled = r.getBoolean("enabled");
           return new PluginSettings(true, r.getString("currency"), Boolean.TRUE.equals(enabled),
-              toStrings(r.getJsonObject("settings")));
+              open(toStrings(r.getJsonObject("settings"))));
         });
   }
 
   /** Enables or disables a plugin and merges settings (a secret left out keeps its value). */
-  public Future<PluginSettings> save(UUID companyId, PluginCatalog.Plugin plugin, boolean enabled, JsonObject settings) {
+  public Future<PluginSettings> save(UUID companyId, PluginCatalog.Plugin plugin, boolean enabled, JsonObject given) {
+    JsonObject settings = given.copy();
+    plugin.secretKeys().forEach(k -> {
+      if (settings.getValue(k) instanceof String plain) {
+        settings.put(k, secrets.seal(plain));
+      }
+    });
     return pool.preparedQuery("INSERT INTO plugins (company_id, name, kind, enabled, settings) VALUES ($1, $2, $3, $4, $5) "
             + "ON CONFLICT (company_id, name) DO UPDATE SET enabled = EXCLUDED.enabled, "
             + "settings = plugins.settings || EXCLUDED.settings, updated_at = now()")
@@ -68,6 +76,12 @@ public final class PluginStore {
           cache.remove(companyId + "/" + plugin.name());
           return settings(companyId, plugin.name());
         });
+  }
+
+  private Map<String, String> open(Map<String, String> stored) {
+    Map<String, String> m = new HashMap<>();
+    stored.forEach((k, v) -> m.put(k, secrets.open(v)));
+    return Map.copyOf(m);
   }
 
   private static Map<String, String> toStrings(JsonObject json) {

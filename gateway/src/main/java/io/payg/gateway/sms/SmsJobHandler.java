@@ -9,6 +9,8 @@ import io.payg.domain.port.SmsSender;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.plugin.PluginSettings;
+import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -30,7 +32,7 @@ public final class SmsJobHandler implements JobHandler {
       + "k.value AS token, k.unit, k.quantity, "
       + "(SELECT COALESCE(sum(a.amount), 0) FROM allocations a WHERE a.transaction_id = t.id "
       + "AND a.kind IN ('INSTALLMENT', 'ACCESS_RATE')) AS debts_cleared, "
-      + "(SELECT json_build_object('name', p.name, 'settings', p.settings) FROM plugins p "
+      + "(SELECT p.name FROM plugins p "
       + "WHERE p.company_id = t.company_id AND p.kind = 'SMS' AND p.enabled ORDER BY p.name LIMIT 1) AS plugin, "
       + "co.sms_templates "
       + "FROM transactions t JOIN customers c ON c.id = t.customer_id JOIN companies co ON co.id = t.company_id "
@@ -44,9 +46,11 @@ public final class SmsJobHandler implements JobHandler {
   private final Pool pool;
   private final Map<String, SmsSender> senders;
   private final SmsSender fallback = new LogSmsSender();
+  private final PluginStore plugins;
 
-  public SmsJobHandler(Vertx vertx, Pool pool, Map<String, SmsSender> senders) {
+  public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
     this.vertx = vertx;
+    this.plugins = plugins;
     this.pool = pool;
     this.senders = Map.copyOf(senders);
   }
@@ -61,18 +65,16 @@ public final class SmsJobHandler implements JobHandler {
     return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
       Row r = rows.iterator().next();
       String text = text(r);
-      JsonObject plugin = r.getJsonObject("plugin");
-      SmsSender sender = plugin == null ? fallback : senders.get(plugin.getString("name"));
+      String plugin = r.getString("plugin");
+      SmsSender sender = plugin == null ? fallback : senders.get(plugin);
       if (sender == null) {
-        return Future.failedFuture(new JobFailure("no SMS adapter for plugin " + plugin.getString("name"), false));
+        return Future.failedFuture(new JobFailure("no SMS adapter for plugin " + plugin, false));
       }
-      Map<String, String> settings = new HashMap<>();
-      if (plugin != null && plugin.getJsonObject("settings") != null) {
-        plugin.getJsonObject("settings").forEach(e -> settings.put(e.getKey(), String.valueOf(e.getValue())));
-      }
+      Future<Map<String, String>> settings = plugin == null ? Future.succeededFuture(Map.of())
+          : plugins.settings(job.companyId(), plugin).map(PluginSettings::settings);
       String phone = r.getString("phone");
-      SmsMessage message = new SmsMessage("sms-" + job.transactionId(), phone, text, settings);
-      return Future.fromCompletionStage(sender.send(message), vertx.getOrCreateContext())
+      return settings.compose(s -> Future.fromCompletionStage(
+              sender.send(new SmsMessage("sms-" + job.transactionId(), phone, text, s)), vertx.getOrCreateContext()))
           // a number the provider will never deliver to ends the job at once; anything else is retried
           .recover(err -> Future.failedFuture(err instanceof SmsSendException e
               ? new JobFailure(sender.provider() + ": " + e.getMessage(), e.retryable()) : err))

@@ -10,16 +10,15 @@ import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxWorker;
+import io.payg.gateway.plugin.PluginStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -31,10 +30,8 @@ import java.util.UUID;
 public final class TokenJobHandler implements JobHandler {
 
   private static final String CONTEXT = "SELECT t.amount, t.currency, t.token_unit, t.token_quantity, "
-      + "d.id AS device_id, d.serial, d.type, d.manufacturer, p.enabled, p.settings, k.value AS existing "
-      + "FROM transactions t JOIN devices d ON d.id = t.device_id "
-      + "LEFT JOIN plugins p ON p.company_id = t.company_id AND p.name = d.manufacturer "
-      + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
+      + "d.id AS device_id, d.serial, d.type, d.manufacturer "
+      + "FROM transactions t JOIN devices d ON d.id = t.device_id WHERE t.id = $1";
 
   private static final String STORE = "WITH k AS (INSERT INTO tokens (id, company_id, transaction_id, device_id, value, "
       + "unit, quantity, manufacturer, manufacturer_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
@@ -50,10 +47,12 @@ public final class TokenJobHandler implements JobHandler {
   private final Map<String, TokenIssuer> issuers;
   private final OpenPaygoIssuer openPaygo = new OpenPaygoIssuer();
   private final ManufacturerCalls calls;
+  private final PluginStore plugins;
 
-  public TokenJobHandler(Vertx vertx, Pool pool, Map<String, TokenIssuer> issuers, MeterRegistry registry,
-                         int breakerMaxFailures, Duration breakerReset) {
+  public TokenJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
+                         MeterRegistry registry, int breakerMaxFailures, Duration breakerReset) {
     this.vertx = vertx;
+    this.plugins = plugins;
     this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset);
     this.pool = pool;
     this.issuers = Map.copyOf(issuers);
@@ -92,14 +91,16 @@ public final class TokenJobHandler implements JobHandler {
       if (issuer == null) {
         return Future.failedFuture(new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
       }
-      if (!Boolean.TRUE.equals(r.getBoolean("enabled"))) {
-        // an operator may enable it again: keep retrying within the budget
-        return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
-      }
-      TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
-          DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
-          settings(r.getJsonObject("settings")));
-      return calls.issue(issuer, request)
+      return plugins.settings(job.companyId(), manufacturer).compose(plugin -> {
+        if (!plugin.enabled()) {
+          // an operator may enable it again: keep retrying within the budget
+          return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
+        }
+        TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
+            DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
+            plugin.settings());
+        return calls.issue(issuer, request);
+      })
           .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
           .onSuccess(v -> stored(job));
     });
@@ -121,13 +122,5 @@ public final class TokenJobHandler implements JobHandler {
         .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), job.transactionId(), deviceId,
             token.value(), amount.unit().name(), amount.quantity(), manufacturer, token.manufacturerReference(), job.id()}))
         .mapEmpty();
-  }
-
-  private static Map<String, String> settings(JsonObject json) {
-    Map<String, String> m = new HashMap<>();
-    if (json != null) {
-      json.forEach(e -> m.put(e.getKey(), String.valueOf(e.getValue())));
-    }
-    return m;
   }
 }

@@ -72,6 +72,11 @@ class AuthAndTenancyTest {
     JsonObject generic = GatewayFixture.ok(gw.get("/api/v1/plugins/generic", acme.adminToken()));
     assertFalse(generic.encode().contains(acme.secret()));
     assertEquals("secret", generic.getJsonArray("secretsSet").getString(0));
+    // at rest the secret is encrypted: a database dump holds no usable credential
+    String stored = gw.db.text("SELECT settings->>'secret' FROM plugins WHERE company_id = ?::uuid AND name = 'generic'",
+        acme.id());
+    org.junit.jupiter.api.Assertions.assertTrue(stored.startsWith("enc:v1:"), stored);
+    assertFalse(stored.contains(acme.secret()));
   }
 
   @Test

@@ -51,6 +51,7 @@ public final class GatewayFixture implements AutoCloseable {
         "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0", "JWT_SECRET", "test-secret-test-secret-test-secret-0123",
         "BCRYPT_COST", "4", "OUTBOX_POLL_MS", "100", "TOKEN_RETRY_BASE_MS", "50", "TOKEN_RETRY_CAP_MS", "200",
         "TOKEN_MAX_ATTEMPTS", "5", "EVENT_LOOPS", "2"));
+    env.put("SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="); // 32 test bytes
     env.putAll(extraEnv);
     GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(db.url().toUrl());
     app = GatewayApp.start(config, clock);
