@@ -7,6 +7,7 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.gateway.agent.AgentRoutes;
 import io.payg.gateway.auth.AccessTokens;
+import io.payg.gateway.auth.LoginThrottle;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.gateway.collection.CollectionPoller;
@@ -154,7 +155,8 @@ public final class GatewayApp implements AutoCloseable {
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyStore companyStore = new CompanyStore(pool);
-    CompanyRoutes companies = new CompanyRoutes(companyStore, hasher, tokens);
+    CompanyRoutes companies = new CompanyRoutes(companyStore, hasher, tokens,
+        new LoginThrottle(5, Duration.ofMinutes(15), clock));
     TransactionStore transactionStore = new TransactionStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();

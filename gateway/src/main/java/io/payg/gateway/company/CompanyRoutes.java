@@ -2,6 +2,7 @@ package io.payg.gateway.company;
 
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.Caller;
+import io.payg.gateway.auth.LoginThrottle;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -27,8 +28,10 @@ public final class CompanyRoutes {
   private final CompanyStore store;
   private final PasswordHasher hasher;
   private final AccessTokens tokens;
+  private final LoginThrottle throttle;
 
-  public CompanyRoutes(CompanyStore store, PasswordHasher hasher, AccessTokens tokens) {
+  public CompanyRoutes(CompanyStore store, PasswordHasher hasher, AccessTokens tokens, LoginThrottle throttle) {
+    this.throttle = throttle;
     this.store = store;
     this.hasher = hasher;
     this.tokens = tokens;
@@ -77,11 +80,21 @@ public final class CompanyRoutes {
     JsonInput in = JsonInput.of(ctx);
     String email = in.string("email", 254);
     String password = in.string("password", 200);
+    long wait = throttle.retryAfterSeconds(email);
+    if (wait > 0) {
+      ctx.response().putHeader("Retry-After", String.valueOf(wait));
+      throw new ApiException(429, "TOO_MANY_ATTEMPTS", "Too many wrong passwords for this email; try again in " + wait + " s");
+    }
     Responses.json(ctx, 200, store.findLogin(email)
         .compose(login -> hasher.verify(password, login == null ? null : login.passwordHash())
-            .compose(ok -> ok
-                ? Future.succeededFuture(tokens.issue(new Caller(login.userId(), login.companyId(), login.role())))
-                : Future.failedFuture(new ApiException(401, "INVALID_CREDENTIALS", "Email or password is wrong")))));
+            .compose(ok -> {
+              if (!ok) {
+                throttle.failed(email);
+                return Future.failedFuture(new ApiException(401, "INVALID_CREDENTIALS", "Email or password is wrong"));
+              }
+              throttle.succeeded(email);
+              return Future.succeededFuture(tokens.issue(new Caller(login.userId(), login.companyId(), login.role())));
+            })));
   }
 
   private void createUser(RoutingContext ctx) {

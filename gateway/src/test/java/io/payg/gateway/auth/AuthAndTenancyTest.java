@@ -55,6 +55,22 @@ class AuthAndTenancyTest {
   }
 
   @Test
+  void fiveWrongPasswordsLockTheEmailForAWhileEvenForTheRightOne() {
+    String email = "victim-" + UUID.randomUUID() + "@example.com";
+    GatewayFixture.ok(gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email", email)
+        .put("password", "the right password").put("role", "OPERATOR")));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(401, gw.post("/api/v1/auth/login", null, new JsonObject().put("email", email)
+          .put("password", "guess number " + i)).statusCode());
+    }
+    HttpResponse<Buffer> locked = gw.post("/api/v1/auth/login", null, new JsonObject().put("email", email)
+        .put("password", "the right password"));
+    assertEquals(429, locked.statusCode());
+    assertEquals("TOO_MANY_ATTEMPTS", locked.bodyAsJsonObject().getString("code"));
+    org.junit.jupiter.api.Assertions.assertNotNull(locked.getHeader("Retry-After"));
+  }
+
+  @Test
   void anAgentCannotConfigurePluginsOrCreateTariffs() {
     String email = "agent-" + UUID.randomUUID() + "@example.com";
     GatewayFixture.ok(gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email", email)
