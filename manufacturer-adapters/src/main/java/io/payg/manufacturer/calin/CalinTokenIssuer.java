@@ -1,5 +1,8 @@
 package io.payg.manufacturer.calin;
 
+import static io.payg.manufacturer.support.HttpPeer.snippet;
+import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
@@ -167,19 +170,6 @@ public final class CalinTokenIssuer implements TokenIssuer {
       return fail("calin result_code 0 without a token", false);
     }
     return Future.succeededFuture(new IssuedToken((String) token, serialId));
-  }
-
-  private static String snippet(HttpResponse<Buffer> response) {
-    Buffer body = response.body();
-    if (body == null) {
-      return "(empty)";
-    }
-    String text = body.toString();
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
-  }
-
-  private static String trimSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static boolean isBlank(String s) {

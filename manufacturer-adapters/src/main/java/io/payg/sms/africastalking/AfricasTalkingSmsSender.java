@@ -1,5 +1,8 @@
 package io.payg.sms.africastalking;
 
+import static io.payg.manufacturer.support.HttpPeer.snippet;
+import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+
 import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsMessage;
 import io.payg.domain.port.SmsSender;
@@ -165,19 +168,6 @@ public final class AfricasTalkingSmsSender implements SmsSender {
     String reason = "africastalking status " + code + " " + recipient.getString("status", "");
     LOG.warn("africastalking refused sms {}: {}", message.idempotencyKey(), reason);
     return fail(reason, RETRYABLE_RECIPIENT_CODES.contains(code));
-  }
-
-  private static String snippet(HttpResponse<Buffer> response) {
-    Buffer body = response.body();
-    if (body == null) {
-      return "(empty)";
-    }
-    String text = body.toString();
-    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
-  }
-
-  private static String trimSlash(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static boolean isBlank(String s) {
