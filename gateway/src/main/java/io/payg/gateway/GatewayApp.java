@@ -95,6 +95,7 @@ public final class GatewayApp implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final int port;
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
+  private volatile Router mounted;
 
   private GatewayApp(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, int port) {
     this.vertx = vertx;
@@ -180,8 +181,11 @@ public final class GatewayApp implements AutoCloseable {
             .onSuccess(r -> promise.complete(Status.OK()))
             .onFailure(err -> promise.complete(Status.KO(new io.vertx.core.json.JsonObject().put("error", err.getMessage())))));
 
+    // the OpenAPI document is data in the jar, read once
+    io.vertx.core.buffer.Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
     java.util.function.Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
+      router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
       router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end("{\"status\":\"UP\"}"));
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health));
@@ -194,6 +198,7 @@ public final class GatewayApp implements AutoCloseable {
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));
       router.errorHandler(405, ctx -> Problems.send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource"));
+      mounted = router;
       return router;
     };
 
@@ -234,6 +239,19 @@ public final class GatewayApp implements AutoCloseable {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
+  }
+
+  /** "METHOD /path" of every endpoint the API serves, in OpenAPI path syntax (for the contract test). */
+  public java.util.Set<String> endpoints() {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    for (var route : mounted.getRoutes()) {
+      if (route.methods() == null || route.getPath() == null || route.getPath().endsWith("*")) {
+        continue; // body handlers, auth filters and failure handlers are not endpoints
+      }
+      String path = route.getPath().replaceAll(":([A-Za-z]+)", "{$1}");
+      route.methods().forEach(m -> out.add(m.name() + " " + path));
+    }
+    return out;
   }
 
   public int port() {
