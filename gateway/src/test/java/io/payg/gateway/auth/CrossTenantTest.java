@@ -1,0 +1,179 @@
+package io.payg.gateway.auth;
+
+import static io.payg.gateway.support.GatewayFixture.await;
+import static io.payg.gateway.support.GatewayFixture.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.gateway.support.GatewayFixture;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every endpoint of the API, tried by another company's admin (and agent) against company A's
+ * ids: never a 2xx that reads or changes A's data, and no answer that shows A's ids or
+ * serials. The table must cover every documented operation, so a new endpoint cannot skip it.
+ */
+class CrossTenantTest {
+
+  static GatewayFixture gw;
+  static GatewayFixture.Company a;
+  static GatewayFixture.Company b;
+  static String bAgentToken;
+  static final List<String> A_SECRETS = new ArrayList<>(); // ids and serials of A's that B must never see
+  static String customer;
+  static String txn;
+  static String sale;
+  static String agent;
+  static String conflict;
+  static String collection;
+  static String appliance;
+  static String serial;
+
+  record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
+  }
+
+  @BeforeAll
+  static void start() throws Exception {
+    gw = new GatewayFixture(CrossTenantTest.class);
+    a = gw.company("Tenant A");
+    b = gw.company("Tenant B");
+    serial = "TEN-A-" + UUID.randomUUID().toString().substring(0, 6);
+    String agentEmail = "a-agent-" + UUID.randomUUID() + "@example.com";
+    agent = ok(gw.post("/api/v1/users", a.adminToken(), new JsonObject().put("email", agentEmail)
+        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", 1_000_000))).getString("id");
+    customer = ok(gw.post("/api/v1/customers", a.adminToken(), new JsonObject().put("name", "A's customer")
+        .put("phone", "+254700000001").put("villageId", a.villageId()).put("agentId", agent)
+        .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
+            .put("tariffId", a.tariffId())))).getString("id");
+    txn = ok(await(a.provider().process("A-1", serial, 10_000, "KES", "+254700000001", null))).getString("transactionId");
+    await(a.provider().process("A-1", serial, 20_000, "KES", "+254700000001", null)); // a conflict
+    conflict = ok(gw.get("/api/v1/conflicts", a.adminToken())).getJsonArray("items").getJsonObject(0).getString("id");
+    appliance = ok(gw.post("/api/v1/appliances", a.adminToken(), new JsonObject().put("name", "TV").put("type", "OTHER")
+        .put("price", 30_000).put("currency", "KES"))).getString("id");
+    sale = ok(gw.post("/api/v1/customers/" + customer + "/appliance-sales", a.adminToken(), new JsonObject()
+        .put("applianceId", appliance).put("plan", new JsonObject().put("kind", "INSTALLMENT_COUNT").put("count", 3))
+        .put("period", "WEEKLY"))).getString("id");
+    collection = UUID.randomUUID().toString(); // A has none: B must not be able to tell either way
+    String bAgentEmail = "b-agent-" + UUID.randomUUID() + "@example.com";
+    ok(gw.post("/api/v1/users", b.adminToken(), new JsonObject().put("email", bAgentEmail)
+        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", 1_000_000)));
+    bAgentToken = gw.login(bAgentEmail, "agent password 1");
+    A_SECRETS.addAll(List.of(customer, txn, sale, agent, conflict, appliance, serial, a.tariffId(), a.villageId()));
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+  }
+
+  static List<Attempt> attempts() {
+    JsonObject sell = new JsonObject().put("applianceId", appliance).put("plan", new JsonObject()
+        .put("kind", "INSTALLMENT_COUNT").put("count", 2)).put("period", "WEEKLY");
+    return List.of(
+        new Attempt(HttpMethod.POST, "/api/v1/users", "/api/v1/users", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/plugins/{name}", "/api/v1/plugins/generic", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/plugins/{name}", "/api/v1/plugins/generic",
+            new JsonObject().put("enabled", false), true),
+        new Attempt(HttpMethod.POST, "/api/v1/clusters", "/api/v1/clusters", new JsonObject().put("name", "x"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/clusters", "/api/v1/clusters", null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/mini-grids", "/api/v1/mini-grids",
+            new JsonObject().put("name", "x").put("clusterId", UUID.randomUUID().toString()), false),
+        new Attempt(HttpMethod.GET, "/api/v1/mini-grids", "/api/v1/mini-grids", null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/villages", "/api/v1/villages",
+            new JsonObject().put("name", "x").put("miniGridId", UUID.randomUUID().toString()), false),
+        new Attempt(HttpMethod.GET, "/api/v1/villages", "/api/v1/villages", null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/tariffs", "/api/v1/tariffs", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/tariffs/{id}", "/api/v1/tariffs/" + a.tariffId(), null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/appliances", "/api/v1/appliances", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/customers", "/api/v1/customers", new JsonObject().put("name", "x")
+            .put("phone", "+254700000009").put("villageId", a.villageId()), false),
+        new Attempt(HttpMethod.GET, "/api/v1/customers/{id}", "/api/v1/customers/" + customer, null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/customers/{id}/appliance-sales", "/api/v1/customers/" + customer
+            + "/appliance-sales", sell, false),
+        new Attempt(HttpMethod.GET, "/api/v1/appliance-sales/{id}", "/api/v1/appliance-sales/" + sale, null, false),
+        new Attempt(HttpMethod.GET, "/api/v1/transactions", "/api/v1/transactions", null, false),
+        new Attempt(HttpMethod.GET, "/api/v1/transactions/{id}", "/api/v1/transactions/" + txn, null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/transactions/{id}/token/retry", "/api/v1/transactions/" + txn
+            + "/token/retry", new JsonObject(), false),
+        new Attempt(HttpMethod.POST, "/api/v1/transactions/{id}/sms/resend", "/api/v1/transactions/" + txn
+            + "/sms/resend", new JsonObject(), false),
+        new Attempt(HttpMethod.GET, "/api/v1/conflicts", "/api/v1/conflicts", null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/conflicts/{id}/resolve", "/api/v1/conflicts/" + conflict + "/resolve",
+            new JsonObject().put("resolution", "mine now"), false),
+        new Attempt(HttpMethod.GET, "/api/v1/sms-templates", "/api/v1/sms-templates", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/sms-templates", "/api/v1/sms-templates",
+            new JsonObject().put("token", "{token}"), true),
+        new Attempt(HttpMethod.POST, "/api/v1/collections", "/api/v1/collections", new JsonObject()
+            .put("provider", "mtn-momo").put("msisdn", "256772123456").put("serial", serial).put("amount", 10_000)
+            .put("currency", "KES"), false),
+        new Attempt(HttpMethod.GET, "/api/v1/collections/{id}", "/api/v1/collections/" + collection, null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/agent/payments", "/api/v1/agent/payments", new JsonObject()
+            .put("serial", serial).put("amount", 10_000).put("currency", "KES"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/customers", "/api/v1/agent/customers", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/transactions", "/api/v1/agent/transactions", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/transactions/{id}", "/api/v1/agent/transactions/" + txn, null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agents/{id}", "/api/v1/agents/" + agent, null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/agents/{id}/cash-handovers", "/api/v1/agents/" + agent + "/cash-handovers",
+            new JsonObject().put("amount", 1), false));
+  }
+
+  /** Operations anyone may call (sign-up, login, provider callbacks, health): tenancy comes from elsewhere there. */
+  static final Set<String> PUBLIC = Set.of("POST /api/v1/companies", "POST /api/v1/auth/login",
+      "POST /api/v1/telco/{provider}/{companyId}/{operation}", "PUT /api/v1/telco/{provider}/{companyId}/{operation}",
+      "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json");
+
+  @Test
+  void theTableCoversEveryDocumentedOperation() {
+    Set<String> documented = new TreeSet<>();
+    ok(gw.get("/openapi.json", null)).getJsonObject("paths").forEach(p -> ((JsonObject) p.getValue()).fieldNames()
+        .forEach(m -> documented.add(m.toUpperCase() + " " + p.getKey())));
+    documented.removeAll(PUBLIC);
+    Set<String> tried = new TreeSet<>();
+    attempts().forEach(t -> tried.add(t.method().name() + " " + t.documentedPath()));
+    assertEquals(documented, tried);
+  }
+
+  @Test
+  void anotherCompanyNeverReadsNorChangesCompanyAsData() {
+    for (Attempt t : attempts()) {
+      for (String token : t.asAgent() ? List.of(b.adminToken(), bAgentToken) : List.of(b.adminToken())) {
+        var req = gw.http.requestAbs(t.method(), gw.base + t.url()).bearerTokenAuthentication(token)
+            .putHeader("Idempotency-Key", "tenancy-" + UUID.randomUUID());
+        HttpResponse<Buffer> r = await(t.body() == null ? req.send() : req.sendJsonObject(t.body()));
+        String answer = r.bodyAsString() == null ? "" : r.bodyAsString();
+        String sent = t.url() + (t.body() == null ? "" : t.body().encode());
+        for (String secret : A_SECRETS) {
+          // what the caller sent may be echoed (problem "instance"); anything else of A's is a leak
+          if (!sent.contains(secret)) {
+            assertFalse(answer.contains(secret), t + " showed A's " + secret + ": " + answer);
+          }
+        }
+        boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
+            || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
+            || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
+            || t.body().encode().contains(appliance)));
+        if (touchesA) {
+          assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, t + " -> " + r.statusCode() + " " + answer);
+        }
+      }
+    }
+    // and A's data is as it was
+    JsonObject conflictNow = ok(gw.get("/api/v1/conflicts", a.adminToken())).getJsonArray("items").getJsonObject(0);
+    assertEquals(null, conflictNow.getString("resolution"));
+    assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent, a.adminToken())).getLong("cashBalance"));
+    assertEquals(1, ok(gw.get("/api/v1/appliance-sales/" + sale, a.adminToken())).getString("id").equals(sale) ? 1 : 0);
+    assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", customer));
+  }
+}
