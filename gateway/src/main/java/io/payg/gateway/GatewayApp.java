@@ -283,8 +283,4 @@ public final class GatewayApp implements AutoCloseable {
       LOG.warn("vert.x did not close cleanly: {}", e.getMessage());
     }
   }
-
-  static Duration since(long startNanos) {
-    return Duration.ofNanos(System.nanoTime() - startNanos);
-  }
 }

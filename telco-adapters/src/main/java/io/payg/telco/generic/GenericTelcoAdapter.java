@@ -13,6 +13,7 @@ import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
 import io.payg.telco.support.HmacSha256;
 import io.payg.telco.support.Problem;
+import io.payg.telco.support.Rejection;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -90,7 +91,7 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
       String txnId = text(json, "providerTxnId", TXN_ID);
       Instant paidAt = paidAt(json, request.receivedAt());
       return new TelcoCall.Process(new PaymentCommand(txnId, serial, money, msisdn, paidAt));
-    } catch (BadField e) {
+    } catch (Rejection e) {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), process);
     }
   }
@@ -148,19 +149,10 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     return Problem.of(status, refusal.name(), refusal.message(), detail == null ? refusal.message() : detail);
   }
 
-  private static final class BadField extends RuntimeException {
-    final Refusal refusal;
-
-    BadField(Refusal refusal, String message) {
-      super(message, null, false, false);
-      this.refusal = refusal;
-    }
-  }
-
   private static String text(JsonObject json, String field, Pattern format) {
     String s = optionalText(json, field, format);
     if (s == null) {
-      throw new BadField(Refusal.MALFORMED_REQUEST, "'" + field + "' is required");
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'" + field + "' is required");
     }
     return s;
   }
@@ -171,7 +163,7 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
       return null;
     }
     if (!(v instanceof String s) || !format.matcher(s).matches()) {
-      throw new BadField(Refusal.MALFORMED_REQUEST, "'" + field + "' is not valid");
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'" + field + "' is not valid");
     }
     return s;
   }
@@ -179,15 +171,15 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
   private static long amount(JsonObject json) {
     Object v = json.getValue("amount");
     if (v == null) {
-      throw new BadField(Refusal.MALFORMED_REQUEST, "'amount' is required");
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'amount' is required");
     }
     // integers only: 12.5, "12", 1e3 and numbers beyond a long are refused, never rounded
     if (!(v instanceof Integer || v instanceof Long)) {
-      throw new BadField(Refusal.INVALID_AMOUNT, "'amount' must be a whole number of minor units");
+      throw new Rejection(Refusal.INVALID_AMOUNT, "'amount' must be a whole number of minor units");
     }
     long amount = ((Number) v).longValue();
     if (amount <= 0 || amount > MAX_AMOUNT) {
-      throw new BadField(Refusal.INVALID_AMOUNT, "'amount' must be between 1 and " + MAX_AMOUNT);
+      throw new Rejection(Refusal.INVALID_AMOUNT, "'amount' must be between 1 and " + MAX_AMOUNT);
     }
     return amount;
   }
@@ -200,7 +192,7 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     try {
       return Instant.parse((String) v);
     } catch (ClassCastException | DateTimeParseException e) {
-      throw new BadField(Refusal.MALFORMED_REQUEST, "'paidAt' must be an ISO 8601 UTC time such as 2026-01-16T08:30:00Z");
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'paidAt' must be an ISO 8601 UTC time such as 2026-01-16T08:30:00Z");
     }
   }
 }
