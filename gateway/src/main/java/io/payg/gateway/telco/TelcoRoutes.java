@@ -31,6 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TelcoRoutes {
 
+  private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("[a-z-]+");
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
   private final PaymentService payments;
@@ -130,7 +131,7 @@ public final class TelcoRoutes {
 
   private void count(String provider, String operation, String outcome) {
     // unknown operations come from the URL: keep them out of metric labels
-    String op = operation.length() <= 20 && operation.matches("[a-z-]+") ? operation : "other";
+    String op = operation.length() <= 20 && OPERATION.matcher(operation).matches() ? operation : "other";
     counters.computeIfAbsent(provider + '|' + op + '|' + outcome, k -> Counter.builder("payg_telco_requests")
         .description("Provider callbacks by outcome")
         .tag("provider", provider).tag("operation", op).tag("outcome", outcome)
