@@ -1,6 +1,7 @@
 package io.payg.telco.safaricom;
 
 import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Rejection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
@@ -150,7 +151,7 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       if (shortCodes == null || shortCodes.isBlank()) {
         throw new Rejection(Refusal.UNAUTHENTICATED, "shortCode is not configured");
       }
-      JsonObject json = parse(request.body());
+      JsonObject json = JsonBody.object(request.body());
       String shortCode = text(json, "BusinessShortCode");
       if (shortCode == null || shortCode.isBlank()) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'BusinessShortCode' is required");
@@ -215,19 +216,6 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       case UNAUTHENTICATED -> WRONG_SHORT_CODE.equals(detail) ? INVALID_SHORT_CODE : OTHER_ERROR;
       case MALFORMED_REQUEST, PROVIDER_NOT_ENABLED, DUPLICATE_TRANSACTION -> OTHER_ERROR;
     };
-  }
-
-  private static JsonObject parse(byte[] body) {
-    Object parsed;
-    try {
-      parsed = body == null ? null : Buffer.buffer(body).toJsonValue();
-    } catch (RuntimeException e) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject json)) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body must be a JSON object");
-    }
-    return json;
   }
 
   /** A string field; whole JSON numbers are taken as their digits; other types are malformed. */

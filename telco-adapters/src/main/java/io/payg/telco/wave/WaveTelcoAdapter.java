@@ -1,6 +1,7 @@
 package io.payg.telco.wave;
 
 import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Rejection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
@@ -129,7 +130,7 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, check.detail(), true);
     }
     try {
-      JsonObject event = parse(request.body());
+      JsonObject event = JsonBody.object(request.body());
       Object type = event.getValue("type");
       if (!(type instanceof String t) || !EVENT_TYPE.matcher(t).matches()) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'type' is missing or not an event type");
@@ -201,19 +202,6 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     String txnId = txnId(data, "id");
     Instant paidAt = time(data, "when_created", receivedAt);
     return new TelcoCall.Process(new PaymentCommand(txnId, serial, amount, msisdn(data), paidAt));
-  }
-
-  private static JsonObject parse(byte[] body) {
-    Object parsed;
-    try {
-      parsed = body == null ? null : Buffer.buffer(body).toJsonValue();
-    } catch (RuntimeException e) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body is not valid JSON");
-    }
-    if (!(parsed instanceof JsonObject json)) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body must be a JSON object");
-    }
-    return json;
   }
 
   private static String string(JsonObject json, String field) {
