@@ -215,8 +215,9 @@ class WorkedExamplesHttpTest {
         OpenPaygoTokenType.ADD_TIME, 14, false, false);
     assertEquals(expected.token(), gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id));
     assertEquals(expected.newCount(), gw.db.count("SELECT openpaygo_token_count FROM devices WHERE serial = ?", shs));
-    org.junit.jupiter.api.Assertions.assertTrue(gw.sms.messages().stream().anyMatch(m -> m.text().contains(expected.token())
-        && m.text().contains("14 days")));
+    // the SMS is sent after the token is stored: wait for it rather than race it
+    GatewayFixture.eventually(Duration.ofSeconds(15), "the SMS with the OpenPAYGO token",
+        () -> gw.sms.messages().stream().anyMatch(m -> m.text().contains(expected.token()) && m.text().contains("14 days")));
   }
 
   @Test
