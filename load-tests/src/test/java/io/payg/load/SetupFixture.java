@@ -44,8 +44,15 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code --meters} customers each with a Calin METER, serials {@code --firstSerial},
  * {@code --firstSerial + 1}, ... (11 digits, like real Calin meter numbers).
  *
+ * <p>With {@code --agents K} (default 0) it also creates K agents ({@code POST /api/v1/users}, role
+ * AGENT, {@code --agentRiskLimit} minor units, default 1,000,000,000,000: a load test must not
+ * hit the limit) and gives the meters' customers to them in turn ({@code agentId}), so each agent
+ * owns {@code meters / K} customers; it writes {@code agents.csv} (header
+ * {@code email,password,agentId,serials}, the agent's serials separated by spaces) for
+ * {@code AgentCashSimulation}.
+ *
  * <p>Writes to {@code --out}: {@code fixture.properties} (baseUrl, companyId, secret, serialsFile,
- * firstSerial, meters, currency), {@code serials.txt} (one serial a line) and
+ * firstSerial, meters, currency, and agentsFile with --agents), {@code serials.txt} (one serial a line) and
  * {@code validate.lua} (a wrk script sending validations pre-signed for each serial; a
  * validation is read-only, so fixed bodies are fine). Prints the properties.
  */
@@ -120,14 +127,31 @@ public final class SetupFixture {
     for (int i = 0; i < meters; i++) {
       serials.add(Long.toString(firstSerial + i));
     }
+    int agents = Integer.parseInt(a.getOrDefault("agents", "0"));
+    if (agents < 0 || agents > meters) {
+      throw new IllegalArgumentException("--agents must be between 0 and --meters");
+    }
+    long riskLimit = Long.parseLong(a.getOrDefault("agentRiskLimit", "1000000000000"));
+    String agentRun = Long.toString(System.currentTimeMillis(), 36);
+    List<String[]> agentRows = new ArrayList<>(agents); // email, password, id
+    for (int k = 0; k < agents; k++) {
+      String email = "agent" + (k + 1) + "+" + agentRun + "@bench.payg.dev";
+      String password = "agent-password-" + agentRun;
+      String id = field(call("POST", "/api/v1/users", token, obj("email", str(email), "password", str(password),
+          "role", str("AGENT"), "name", str("Load Agent " + (k + 1)), "riskLimit", Long.toString(riskLimit))), "id");
+      agentRows.add(new String[] {email, password, id});
+    }
     Semaphore inFlight = new Semaphore(concurrency);
     List<CompletableFuture<String>> calls = new ArrayList<>(meters);
     Random random = new Random(firstSerial);
     for (int i = 0; i < meters; i++) {
       String phone = "+2547" + String.format("%08d", random.nextInt(100_000_000));
-      String body = obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village),
-          "device", obj("serial", str(serials.get(i)), "type", str("METER"), "manufacturer", str("calin"),
-              "tariffId", str(tariff)));
+      String device = obj("serial", str(serials.get(i)), "type", str("METER"), "manufacturer", str("calin"),
+          "tariffId", str(tariff));
+      String body = agents == 0
+          ? obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village), "device", device)
+          : obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village),
+              "agentId", str(agentRows.get(i % agents)[2]), "device", device);
       inFlight.acquire();
       calls.add(send("POST", "/api/v1/customers", token, body).whenComplete((r, e) -> inFlight.release()));
     }
@@ -146,6 +170,20 @@ public final class SetupFixture {
     props.put("serialsFile", serialsFile.toString());
     props.put("firstSerial", Long.toString(firstSerial));
     props.put("meters", Integer.toString(meters));
+    if (agents > 0) {
+      StringBuilder csv = new StringBuilder("email,password,agentId,serials\n");
+      for (int k = 0; k < agents; k++) {
+        StringBuilder own = new StringBuilder();
+        for (int i = k; i < meters; i += agents) {
+          own.append(own.length() == 0 ? "" : " ").append(serials.get(i));
+        }
+        String[] r = agentRows.get(k);
+        csv.append(r[0]).append(',').append(r[1]).append(',').append(r[2]).append(',').append(own).append('\n');
+      }
+      Path agentsFile = out.resolve("agents.csv").toAbsolutePath();
+      Files.writeString(agentsFile, csv.toString(), StandardCharsets.UTF_8);
+      props.put("agentsFile", agentsFile.toString());
+    }
     StringBuilder p = new StringBuilder();
     props.forEach((k, v) -> p.append(k).append('=').append(v).append('\n'));
     Files.writeString(out.resolve("fixture.properties"), p.toString(), StandardCharsets.UTF_8);
