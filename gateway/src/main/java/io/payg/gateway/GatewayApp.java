@@ -41,7 +41,11 @@ import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
 import io.payg.gateway.transaction.TransactionStore;
+import io.payg.manufacturer.angaza.AngazaTokenIssuer;
 import io.payg.manufacturer.calin.CalinTokenIssuer;
+import io.payg.manufacturer.sparkmeter.SparkMeterTokenIssuer;
+import io.payg.manufacturer.steama.SteamaTokenIssuer;
+import io.payg.manufacturer.sunking.SunKingTokenIssuer;
 import io.payg.sms.africastalking.AfricasTalkingSmsSender;
 import io.payg.telco.generic.GenericTelcoAdapter;
 import io.payg.telco.mtn.MtnMomoCollections;
@@ -147,7 +151,11 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
         SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
         MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter());
-    Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http));
+    Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http),
+        SparkMeterTokenIssuer.MANUFACTURER, new SparkMeterTokenIssuer(http),
+        SteamaTokenIssuer.MANUFACTURER, new SteamaTokenIssuer(http),
+        SunKingTokenIssuer.MANUFACTURER, new SunKingTokenIssuer(http),
+        AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
     PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()));

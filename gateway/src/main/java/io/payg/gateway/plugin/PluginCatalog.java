@@ -13,14 +13,19 @@ public final class PluginCatalog {
   public record Plugin(String name, PluginKind kind, Set<String> secretKeys) {
   }
 
-  private static final Map<String, Plugin> PLUGINS = Map.of(
-      "generic", new Plugin("generic", PluginKind.TELCO, Set.of("secret")),
-      "safaricom", new Plugin("safaricom", PluginKind.TELCO, Set.of()),
-      "wave", new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
-      "mtn-momo", new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
-      "calin", new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
-      "openpaygo", new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
-      "africastalking", new Plugin("africastalking", PluginKind.SMS, Set.of("apiKey")));
+  private static final Map<String, Plugin> PLUGINS = java.util.stream.Stream.of(
+      new Plugin("generic", PluginKind.TELCO, Set.of("secret")),
+      new Plugin("safaricom", PluginKind.TELCO, Set.of()),
+      new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
+      new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
+      new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
+      new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
+      new Plugin("sparkmeter", PluginKind.MANUFACTURER, Set.of("apiToken")),
+      new Plugin("steama", PluginKind.MANUFACTURER, Set.of("password")),
+      new Plugin("sunking", PluginKind.MANUFACTURER, Set.of("clientSecret")),
+      new Plugin("angaza", PluginKind.MANUFACTURER, Set.of("clientSecret")),
+      new Plugin("africastalking", PluginKind.SMS, Set.of("apiKey")))
+      .collect(java.util.stream.Collectors.toUnmodifiableMap(Plugin::name, p -> p));
 
   private PluginCatalog() {
   }

@@ -29,7 +29,14 @@ import java.util.UUID;
  */
 public final class TokenJobHandler implements JobHandler {
 
-  private static final String CONTEXT = "SELECT t.amount, t.currency, t.token_unit, t.token_quantity, "
+  /*
+   * "amount" is the money that bought the device's service: what is left of the payment after
+   * debts (manufacturers that credit money, such as SparkMeter and Steama, must not be sent the
+   * part that paid an appliance installment or access-rate arrears).
+   */
+  private static final String CONTEXT = "SELECT (SELECT COALESCE(sum(a.amount), 0) FROM allocations a "
+      + "WHERE a.transaction_id = t.id AND a.kind IN ('ENERGY', 'METER_CREDIT', 'DEVICE_INSTALLMENT')) AS amount, "
+      + "t.currency, t.token_unit, t.token_quantity, "
       + "d.id AS device_id, d.serial, d.type, d.manufacturer "
       + "FROM transactions t JOIN devices d ON d.id = t.device_id WHERE t.id = $1";
 

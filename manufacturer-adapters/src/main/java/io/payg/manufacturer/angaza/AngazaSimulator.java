@@ -1,0 +1,235 @@
+package io.payg.manufacturer.angaza;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-process Angaza unit-credit API on 127.0.0.1 speaking {@link AngazaProtocol}
+ * ({@code PUT /unit_credit}), for the gateway's demo mode and for tests.
+ *
+ * <p>It checks HTTP Basic authentication against {@link #DEFAULT_CLIENT_ID} /
+ * {@link #DEFAULT_CLIENT_SECRET}, knows every unit number unless
+ * {@link #rejectSerial(String) rejected}, accepts a {@code credit_until_dt} in the future or
+ * {@code "UNLOCKED"}, and answers each accepted PUT with a new deterministic 12-digit keycode
+ * (derived from unit, date and a per-simulator counter; the real keycode format is Angaza's own).
+ * Like the real API it takes no idempotency key: every accepted PUT is a new keycode, recorded
+ * in {@link #vends()}, and the unit's desired state is the last date put.
+ *
+ * <p>Failure knobs: {@link #setFailNext(int)} answers HTTP 503, {@link #setDown(boolean)} drops
+ * connections without answering, {@link #setLatency(Duration)} delays the answer. The keycode is
+ * issued before the delay, so a client timing out reproduces the "issued but response lost" case.
+ */
+public final class AngazaSimulator {
+
+  public static final String DEFAULT_CLIENT_ID = "payg-sim";
+  public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
+
+  /** One keycode: unit number, the credit_until_dt put ("UNLOCKED" or a date), the keycode. */
+  public record Vend(String serial, String creditUntil, String token) {
+  }
+
+  private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
+
+  private final Vertx vertx;
+  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> creditUntilByUnit = new ConcurrentHashMap<>();
+  private final List<Vend> vends = new CopyOnWriteArrayList<>();
+  private final AtomicLong counter = new AtomicLong();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private volatile Duration latency = Duration.ZERO;
+  private volatile boolean down;
+  private HttpServer server;
+
+  private AngazaSimulator(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts listening on 127.0.0.1; port 0 picks a free port. */
+  public static Future<AngazaSimulator> start(Vertx vertx, int port) {
+    AngazaSimulator simulator = new AngazaSimulator(Objects.requireNonNull(vertx, "vertx"));
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.put(AngazaProtocol.UNIT_CREDIT_PATH).handler(simulator::handle);
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .map(server -> {
+          simulator.server = server;
+          return simulator;
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The value for the issuer's {@code baseUrl} setting. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** Issuer settings (baseUrl, clientId, clientSecret) that this simulator accepts. */
+  public Map<String, String> settings() {
+    return Map.of(
+        AngazaTokenIssuer.SETTING_BASE_URL, baseUrl(),
+        AngazaTokenIssuer.SETTING_CLIENT_ID, DEFAULT_CLIENT_ID,
+        AngazaTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
+  }
+
+  public Future<Void> stop() {
+    return server.close();
+  }
+
+  /** This unit number is unknown to Angaza from now on. */
+  public AngazaSimulator rejectSerial(String serial) {
+    rejectedSerials.add(serial);
+    return this;
+  }
+
+  public AngazaSimulator setLatency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+    return this;
+  }
+
+  /** The next {@code n} requests get HTTP 503 without effect. */
+  public AngazaSimulator setFailNext(int n) {
+    failNext.set(n);
+    return this;
+  }
+
+  /** While down, connections are closed without an answer. */
+  public AngazaSimulator setDown(boolean down) {
+    this.down = down;
+    return this;
+  }
+
+  /** Every keycode issued, oldest first. */
+  public List<Vend> vends() {
+    return List.copyOf(vends);
+  }
+
+  /** The unit's desired credit_until_dt after the last accepted PUT, or null. */
+  public String creditUntil(String unitNumber) {
+    return creditUntilByUnit.get(unitNumber);
+  }
+
+  private void handle(RoutingContext ctx) {
+    if (down) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+      reply(ctx, 503, new JsonObject().put("message", "simulated outage"));
+      return;
+    }
+    String expected = AngazaProtocol.basicAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
+    if (!expected.equals(ctx.request().getHeader("Authorization"))) {
+      ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Angaza\"");
+      reply(ctx, 401, refusal("Unauthorized", "invalid credentials"));
+      return;
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException e) {
+      body = null;
+    }
+    if (body == null) {
+      reply(ctx, 400, refusal("Bad Request", "JSON body expected"));
+      return;
+    }
+    Object unit = body.getValue("unit_number");
+    String creditUntil = null;
+    if (body.getValue("state") instanceof JsonObject state
+        && state.getValue("desired") instanceof JsonObject desired) {
+      creditUntil = desired.getString("credit_until_dt");
+    }
+    if (unit == null || unit.toString().isBlank()) {
+      reply(ctx, 400, refusal("Bad Request", "unit_number is required"));
+      return;
+    }
+    String serial = unit.toString();
+    if (rejectedSerials.contains(serial)) {
+      reply(ctx, 404, refusal("Not Found", "Invalid unit number"));
+      return;
+    }
+    if (!AngazaProtocol.UNLOCKED.equals(creditUntil)) {
+      try {
+        OffsetDateTime until = OffsetDateTime.parse(Objects.requireNonNull(creditUntil));
+        if (!until.toInstant().isAfter(Instant.now())) {
+          reply(ctx, 400, refusal("Bad Request", "credit_until_dt must be in the future"));
+          return;
+        }
+      } catch (NullPointerException | DateTimeParseException e) {
+        reply(ctx, 400, refusal("Bad Request",
+            "credit_until_dt must be an ISO 8601 date-time or UNLOCKED"));
+        return;
+      }
+    }
+    String keycode = keycode(serial, creditUntil, counter.incrementAndGet());
+    creditUntilByUnit.put(serial, creditUntil);
+    vends.add(new Vend(serial, creditUntil, keycode));
+    reply(ctx, 200, new JsonObject()
+        .put("unit_number", serial)
+        .put("state", new JsonObject().put("desired",
+            new JsonObject().put("credit_until_dt", creditUntil)))
+        .put("_embedded", new JsonObject().put("latest_keycode",
+            new JsonObject().put("keycode", keycode)))
+        .put("_links", new JsonObject().put("self",
+            new JsonObject().put("href", AngazaProtocol.UNIT_CREDIT_PATH))));
+  }
+
+  private void reply(RoutingContext ctx, int status, JsonObject json) {
+    Runnable send = () -> {
+      // the client may have timed out and closed the connection meanwhile
+      if (!ctx.response().closed() && !ctx.response().ended()) {
+        ctx.response().setStatusCode(status)
+            .putHeader("Content-Type", "application/json")
+            .end(json.encode());
+      }
+    };
+    long delay = latency.toMillis();
+    if (delay > 0) {
+      vertx.setTimer(delay, id -> send.run());
+    } else {
+      send.run();
+    }
+  }
+
+  private static JsonObject refusal(String message, String reason) {
+    return new JsonObject().put("message", message)
+        .put("context", new JsonObject().put("reason", reason));
+  }
+
+  private static String keycode(String unit, String creditUntil, long n) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256")
+          .digest((unit + "|" + creditUntil + "|" + n).getBytes(StandardCharsets.UTF_8));
+      return String.format("%012d", new BigInteger(1, digest).mod(TWELVE_DIGITS));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
+    }
+  }
+}

@@ -1,0 +1,267 @@
+package io.payg.manufacturer.sparkmeter;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-process SparkMeter ThunderCloud site on 127.0.0.1 speaking {@link SparkMeterProtocol}
+ * under {@code /api/v0}, for the gateway's demo mode and for tests.
+ *
+ * <p>It checks the {@code Authentication-Token} header (default {@link #DEFAULT_API_TOKEN}),
+ * knows a customer for every meter serial unless {@link #rejectSerial(String) rejected} (the
+ * customer id is derived from the serial), and answers each new transaction with a deterministic
+ * {@code transaction_id} (a UUID derived from a per-simulator counter), so two fresh simulators fed
+ * the same requests answer the same ids. A transaction whose {@code external_id} was seen before,
+ * for the same customer and amount, is answered with the first {@code transaction_id} and is not
+ * credited again; with another customer or amount it is refused. Every credit is recorded in
+ * {@link #vends()}.
+ *
+ * <p>Failure knobs, on every route: {@link #setFailNext(int)} answers HTTP 503,
+ * {@link #setDown(boolean)} drops connections without answering, {@link #setLatency(Duration)}
+ * delays the answer. A transaction is credited before the delay, so a client timing out
+ * reproduces the "credited but response lost" case.
+ */
+public final class SparkMeterSimulator {
+
+  public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
+
+  /** One credit: meter serial, amount in major units ("500.00"), external_id, the token answered. */
+  public record Vend(String serial, String amount, String externalId, String token) {
+  }
+
+  private record Credit(String customerId, BigDecimal amount, String transactionId) {
+  }
+
+  private final Vertx vertx;
+  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> serialsByCustomer = new ConcurrentHashMap<>();
+  private final Map<String, Credit> creditsByExternalId = new ConcurrentHashMap<>();
+  private final List<Vend> vends = new CopyOnWriteArrayList<>();
+  private final AtomicLong counter = new AtomicLong();
+  private final AtomicInteger failNext = new AtomicInteger();
+  private volatile Duration latency = Duration.ZERO;
+  private volatile boolean down;
+  private HttpServer server;
+
+  private SparkMeterSimulator(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** Starts listening on 127.0.0.1; port 0 picks a free port. */
+  public static Future<SparkMeterSimulator> start(Vertx vertx, int port) {
+    SparkMeterSimulator simulator = new SparkMeterSimulator(Objects.requireNonNull(vertx, "vertx"));
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    router.route().handler(simulator::gate);
+    router.get(SparkMeterProtocol.API_PATH + SparkMeterProtocol.CUSTOMERS_PATH)
+        .handler(simulator::customers);
+    router.post(SparkMeterProtocol.API_PATH + SparkMeterProtocol.TRANSACTION_PATH)
+        .handler(simulator::transaction);
+    return vertx.createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .map(server -> {
+          simulator.server = server;
+          return simulator;
+        });
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The value for the issuer's {@code baseUrl} setting (the site URL plus {@code /api/v0}). */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port() + SparkMeterProtocol.API_PATH;
+  }
+
+  /** Issuer settings (baseUrl, apiToken) that this simulator accepts. */
+  public Map<String, String> settings() {
+    return Map.of(
+        SparkMeterTokenIssuer.SETTING_BASE_URL, baseUrl(),
+        SparkMeterTokenIssuer.SETTING_API_TOKEN, DEFAULT_API_TOKEN);
+  }
+
+  public Future<Void> stop() {
+    return server.close();
+  }
+
+  /** No customer owns this meter from now on. */
+  public SparkMeterSimulator rejectSerial(String serial) {
+    rejectedSerials.add(serial);
+    return this;
+  }
+
+  public SparkMeterSimulator setLatency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+    return this;
+  }
+
+  /** The next {@code n} requests get HTTP 503 without effect. */
+  public SparkMeterSimulator setFailNext(int n) {
+    failNext.set(n);
+    return this;
+  }
+
+  /** While down, connections are closed without an answer. */
+  public SparkMeterSimulator setDown(boolean down) {
+    this.down = down;
+    return this;
+  }
+
+  /** Every credit made, oldest first (a replayed external_id adds none). */
+  public List<Vend> vends() {
+    return List.copyOf(vends);
+  }
+
+  /** The customer id this site gives the customer owning {@code serial}. */
+  public static String customerId(String serial) {
+    return UUID.nameUUIDFromBytes(("sparkmeter-customer:" + serial)
+        .getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private void gate(RoutingContext ctx) {
+    if (down) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+      reply(ctx, 503, new JsonObject().put("error", "simulated outage").put("status", "failure"));
+      return;
+    }
+    if (!DEFAULT_API_TOKEN.equals(ctx.request().getHeader(SparkMeterProtocol.AUTH_HEADER))) {
+      reply(ctx, 401, failure("Invalid authentication token"));
+      return;
+    }
+    ctx.next();
+  }
+
+  private void customers(RoutingContext ctx) {
+    String serial = ctx.request().getParam("meter_serial");
+    JsonArray customers = new JsonArray();
+    if (serial != null && !serial.isBlank() && !rejectedSerials.contains(serial)) {
+      String id = customerId(serial);
+      serialsByCustomer.put(id, serial);
+      customers.add(new JsonObject()
+          .put("id", id)
+          .put("name", "Customer " + serial)
+          .putNull("phone_number")
+          .put("credit_balance", 0)
+          .put("meters", new JsonArray().add(new JsonObject()
+              .put("serial", serial)
+              .put("active", true)
+              .put("current_tariff_name", "Simulated tariff"))));
+    }
+    reply(ctx, 200, new JsonObject().put("customers", customers).putNull("error")
+        .put("status", "success"));
+  }
+
+  private void transaction(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException e) {
+      body = null;
+    }
+    if (body == null) {
+      reply(ctx, 400, failure("JSON body expected"));
+      return;
+    }
+    String customerId = text(body, "customer_id");
+    String source = text(body, "source");
+    String externalId = text(body, "external_id");
+    BigDecimal amount;
+    try {
+      amount = new BigDecimal(Objects.requireNonNull(text(body, "amount")));
+    } catch (RuntimeException e) {
+      reply(ctx, 400, failure("amount must be a number"));
+      return;
+    }
+    if (amount.signum() <= 0) {
+      reply(ctx, 400, failure("amount must be positive"));
+      return;
+    }
+    if (source == null || source.isBlank()) {
+      reply(ctx, 400, failure("source is required"));
+      return;
+    }
+    String serial = customerId == null ? null : serialsByCustomer.get(customerId);
+    if (serial == null || rejectedSerials.contains(serial)) {
+      reply(ctx, 404, failure("customer not found"));
+      return;
+    }
+    if (externalId != null) {
+      Credit earlier = creditsByExternalId.get(externalId);
+      if (earlier != null) {
+        if (earlier.customerId().equals(customerId) && earlier.amount().compareTo(amount) == 0) {
+          reply(ctx, 200, success(earlier.transactionId()));
+        } else {
+          reply(ctx, 400, failure("external_id " + externalId + " already used"));
+        }
+        return;
+      }
+    }
+    String transactionId = UUID.nameUUIDFromBytes(("sparkmeter-transaction:"
+        + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8)).toString();
+    if (externalId != null) {
+      Credit credit = new Credit(customerId, amount, transactionId);
+      Credit raced = creditsByExternalId.putIfAbsent(externalId, credit);
+      if (raced != null) {
+        reply(ctx, 200, success(raced.transactionId()));
+        return;
+      }
+    }
+    vends.add(new Vend(serial, amount.toPlainString(), externalId, transactionId));
+    reply(ctx, 200, success(transactionId));
+  }
+
+  private void reply(RoutingContext ctx, int status, JsonObject json) {
+    Runnable send = () -> {
+      // the client may have timed out and closed the connection meanwhile
+      if (!ctx.response().closed() && !ctx.response().ended()) {
+        ctx.response().setStatusCode(status)
+            .putHeader("Content-Type", "application/json;charset=utf-8")
+            .end(json.encode());
+      }
+    };
+    long delay = latency.toMillis();
+    if (delay > 0) {
+      vertx.setTimer(delay, id -> send.run());
+    } else {
+      send.run();
+    }
+  }
+
+  private static JsonObject success(String transactionId) {
+    return new JsonObject().put("transaction_id", transactionId).putNull("error")
+        .put("status", "success");
+  }
+
+  private static JsonObject failure(String error) {
+    return new JsonObject().put("error", error).put("status", "failure");
+  }
+
+  private static String text(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    return value == null ? null : value.toString();
+  }
+}

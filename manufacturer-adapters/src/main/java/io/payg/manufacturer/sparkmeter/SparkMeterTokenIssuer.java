@@ -1,0 +1,229 @@
+package io.payg.manufacturer.sparkmeter;
+
+import static io.payg.manufacturer.support.HttpPeer.snippet;
+import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+
+import io.payg.domain.TokenAmount;
+import io.payg.domain.port.IssuedToken;
+import io.payg.domain.port.TokenIssueException;
+import io.payg.domain.port.TokenIssuer;
+import io.payg.domain.port.TokenRequest;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Credits SparkMeter meters through the site's ThunderCloud API, the way MicroPowerManager's
+ * SparkMeter plugin does (SparkMeterApi::chargeDevice; wire format in {@link SparkMeterProtocol}):
+ * look the customer up by meter serial, then post a cash transaction for that customer.
+ *
+ * <p>SparkMeter meters are online: ThunderCloud pushes the credit to the meter itself and there
+ * is no code for the customer to type. The "token" this issuer returns is ThunderCloud's
+ * {@code transaction_id}, a receipt reference (also the manufacturer reference).
+ *
+ * <p>ThunderCloud credits money, not energy: the site converts it with its own tariff. So the
+ * amount sent is {@link TokenRequest#paid()} in major units, and the kWh the gateway computed
+ * are only checked to be an energy purchase. {@code paid} must therefore be exactly the money
+ * meant for the meter.
+ *
+ * <p>Settings ({@link TokenRequest#settings()}):
+ * <ul>
+ *   <li>{@code baseUrl} (required): the site API root, MicroPowerManager's
+ *       {@code thundercloud_url}, e.g. {@code https://site.sparkmeter.cloud/api/v0}</li>
+ *   <li>{@code apiToken} (required): the site's ThunderCloud token, sent as
+ *       {@code Authentication-Token}</li>
+ *   <li>{@code timeoutMs} (optional, default 10000): timeout of each HTTP request</li>
+ * </ul>
+ *
+ * <p>Idempotency: the transaction carries {@code external_id} = {@link TokenRequest#idempotencyKey()}
+ * (MicroPowerManager sends its transaction id there and matches synced transactions on it).
+ * {@link SparkMeterSimulator} answers a repeated {@code external_id} with the first transaction,
+ * so a retry after a lost answer returns the same token without crediting twice. Whether the real
+ * ThunderCloud refuses or deduplicates a repeated {@code external_id} is not documented in
+ * MicroPowerManager; if it does not, a retry after a lost answer credits twice, and the operator
+ * reconciles on {@code external_id}.
+ *
+ * <p>Failures: transport errors and HTTP 5xx/408/429 are retryable; other HTTP 4xx (401 bad
+ * token, unknown customer), an {@code error} in the answer, a meter no customer owns, a malformed
+ * answer, missing settings, or a non-kWh amount are not.
+ */
+public final class SparkMeterTokenIssuer implements TokenIssuer {
+
+  public static final String MANUFACTURER = "sparkmeter";
+
+  public static final String SETTING_BASE_URL = "baseUrl";
+  public static final String SETTING_API_TOKEN = "apiToken";
+  public static final String SETTING_TIMEOUT_MS = "timeoutMs";
+  public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(SparkMeterTokenIssuer.class);
+
+  private final WebClient client;
+
+  public SparkMeterTokenIssuer(WebClient client) {
+    this.client = Objects.requireNonNull(client, "client");
+  }
+
+  @Override
+  public String manufacturer() {
+    return MANUFACTURER;
+  }
+
+  @Override
+  public CompletionStage<IssuedToken> issue(TokenRequest request) {
+    return vend(request).toCompletionStage();
+  }
+
+  private Future<IssuedToken> vend(TokenRequest request) {
+    Map<String, String> settings = request.settings();
+    String baseUrl = settings.get(SETTING_BASE_URL);
+    String apiToken = settings.get(SETTING_API_TOKEN);
+    if (isBlank(baseUrl) || isBlank(apiToken)) {
+      return fail("sparkmeter settings incomplete: baseUrl and apiToken are required", false);
+    }
+    long timeoutMs;
+    try {
+      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
+    } catch (NumberFormatException e) {
+      return fail("sparkmeter setting timeoutMs is not a number", false);
+    }
+    if (timeoutMs <= 0) {
+      return fail("sparkmeter setting timeoutMs must be positive", false);
+    }
+    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
+      // SparkMeter meters take energy credit only; days/unlock are a routing bug upstream.
+      return fail("sparkmeter vends energy only, got " + request.amount().describe(), false);
+    }
+    if (!request.paid().isPositive()) {
+      return fail("sparkmeter credits money: the paid amount must be positive", false);
+    }
+    String root = trimSlash(baseUrl);
+    Call call = new Call(apiToken, timeoutMs);
+    return send(() -> call.prepare(client.getAbs(root + SparkMeterProtocol.CUSTOMERS_PATH))
+            .addQueryParam("meter_serial", request.serial()).send(), "customer lookup", request)
+        .compose(found -> customerOf(found, request))
+        .compose(customerId -> send(() -> call.prepare(
+                client.postAbs(root + SparkMeterProtocol.TRANSACTION_PATH))
+            .sendJsonObject(new JsonObject()
+                .put("customer_id", customerId)
+                .put("amount", SparkMeterProtocol.major(request.paid()).toPlainString())
+                .put("source", SparkMeterProtocol.SOURCE_CASH)
+                .put("external_id", request.idempotencyKey())), "transaction", request))
+        .compose(SparkMeterTokenIssuer::token);
+  }
+
+  /** The headers and timeout every ThunderCloud call carries. */
+  private record Call(String apiToken, long timeoutMs) {
+
+    HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
+      return http.timeout(timeoutMs)
+          .putHeader("Accept", "application/json")
+          .putHeader(SparkMeterProtocol.AUTH_HEADER, apiToken);
+    }
+  }
+
+  private Future<JsonObject> send(Supplier<Future<HttpResponse<Buffer>>> sender, String step,
+      TokenRequest request) {
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      sent = sender.get();
+    } catch (RuntimeException e) {
+      // a malformed baseUrl throws synchronously: a configuration error, not transient
+      return fail("sparkmeter baseUrl unusable: " + e.getMessage(), false);
+    }
+    return sent.transform(ar -> envelope(ar, step, request));
+  }
+
+  private static Future<JsonObject> envelope(AsyncResult<HttpResponse<Buffer>> ar, String step,
+      TokenRequest request) {
+    if (ar.failed()) {
+      LOG.warn("sparkmeter {} for {} (meter {}) failed in transport: {}", step,
+          request.idempotencyKey(), request.serial(), ar.cause().toString());
+      return fail("sparkmeter unreachable during " + step + ": " + ar.cause(), true, ar.cause());
+    }
+    HttpResponse<Buffer> response = ar.result();
+    int status = response.statusCode();
+    if (status >= 500 || status == 408 || status == 429) {
+      LOG.warn("sparkmeter {} for {} (meter {}): HTTP {}", step, request.idempotencyKey(),
+          request.serial(), status);
+      return fail("sparkmeter " + step + " HTTP " + status, true);
+    }
+    if (status < 200 || status >= 300) {
+      return fail("sparkmeter " + step + " HTTP " + status + ": " + snippet(response), false);
+    }
+    JsonObject json;
+    try {
+      json = response.bodyAsJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      json = null;
+    }
+    if (json == null) {
+      return fail("sparkmeter " + step + " answer is not JSON: " + snippet(response), false);
+    }
+    if (SparkMeterProtocol.isError(json.getValue("error"))) {
+      LOG.warn("sparkmeter refused {} for {} (meter {}): {}", step, request.idempotencyKey(),
+          request.serial(), json.getValue("error"));
+      return fail("sparkmeter " + step + " error: " + json.getValue("error"), false);
+    }
+    return Future.succeededFuture(json);
+  }
+
+  private static Future<String> customerOf(JsonObject answer, TokenRequest request) {
+    if (!(answer.getValue("customers") instanceof JsonArray customers)) {
+      return fail("sparkmeter customer lookup answer has no customers list", false);
+    }
+    for (Object c : customers) {
+      if (c instanceof JsonObject customer && ownsMeter(customer, request.serial())) {
+        Object id = customer.getValue("id");
+        if (id != null && !id.toString().isBlank()) {
+          return Future.succeededFuture(id.toString());
+        }
+      }
+    }
+    return fail("sparkmeter knows no customer with meter " + request.serial(), false);
+  }
+
+  private static boolean ownsMeter(JsonObject customer, String serial) {
+    if (!(customer.getValue("meters") instanceof JsonArray meters)) {
+      return false;
+    }
+    for (Object m : meters) {
+      if (m instanceof JsonObject meter && serial.equals(meter.getString("serial"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Future<IssuedToken> token(JsonObject answer) {
+    Object id = answer.getValue("transaction_id");
+    if (id == null || id.toString().isBlank()) {
+      return fail("sparkmeter transaction answer has no transaction_id", false);
+    }
+    return Future.succeededFuture(new IssuedToken(id.toString(), id.toString()));
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
+  }
+
+  private static <T> Future<T> fail(String reason, boolean retryable) {
+    return Future.failedFuture(new TokenIssueException(reason, retryable));
+  }
+
+  private static <T> Future<T> fail(String reason, boolean retryable, Throwable cause) {
+    return Future.failedFuture(new TokenIssueException(reason, retryable, cause));
+  }
+}
