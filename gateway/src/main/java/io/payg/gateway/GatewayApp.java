@@ -47,7 +47,10 @@ import io.payg.manufacturer.sparkmeter.SparkMeterTokenIssuer;
 import io.payg.manufacturer.steama.SteamaTokenIssuer;
 import io.payg.manufacturer.sunking.SunKingTokenIssuer;
 import io.payg.sms.africastalking.AfricasTalkingSmsSender;
+import io.payg.telco.airtel.AirtelCollections;
+import io.payg.telco.airtel.AirtelTelcoAdapter;
 import io.payg.telco.generic.GenericTelcoAdapter;
+import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
 import io.payg.telco.mtn.MtnMomoCollections;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
@@ -150,7 +153,8 @@ public final class GatewayApp implements AutoCloseable {
     // Daraja refuses callback URLs that contain "safaricom" or "mpesa": register the alias path
     Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
         SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
-        MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter());
+        MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter(), AirtelTelcoAdapter.NAME, new AirtelTelcoAdapter(),
+        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter());
     Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http),
         SparkMeterTokenIssuer.MANUFACTURER, new SparkMeterTokenIssuer(http),
         SteamaTokenIssuer.MANUFACTURER, new SteamaTokenIssuer(http),
@@ -167,7 +171,8 @@ public final class GatewayApp implements AutoCloseable {
     CompanyRoutes companies = new CompanyRoutes(companyStore, hasher, tokens,
         new LoginThrottle(5, Duration.ofMinutes(15), clock));
     TransactionStore transactionStore = new TransactionStore(pool);
-    Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http));
+    Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
+        AirtelTelcoAdapter.NAME, new AirtelCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);

@@ -18,6 +18,8 @@ public final class PluginCatalog {
       new Plugin("safaricom", PluginKind.TELCO, Set.of()),
       new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
       new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
+      new Plugin("airtel", PluginKind.TELCO, Set.of("clientSecret", "callbackSecret")),
+      new Plugin("vodacom-tz", PluginKind.TELCO, Set.of("password")),
       new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
       new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
       new Plugin("sparkmeter", PluginKind.MANUFACTURER, Set.of("apiToken")),

@@ -1,0 +1,628 @@
+package io.payg.telco.airtel;
+
+import io.payg.domain.port.CollectionProvider;
+import io.payg.domain.port.CollectionRequest;
+import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.support.DecimalAmount;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+
+/**
+ * Airtel Money Africa collections (USSD push) over Vert.x {@link WebClient}; never blocks.
+ *
+ * <p><b>Plugin settings</b> ({@link CollectionRequest#settings()}, the same plugin as
+ * {@link AirtelTelcoAdapter}):
+ * <ul>
+ *   <li>{@code baseUrl} (default {@value #DEFAULT_BASE_URL}, the staging API; production is
+ *       {@code https://openapi.airtel.africa});</li>
+ *   <li>{@code clientId}, {@code clientSecret} (required): the application's keys, sent only to
+ *       the token endpoint;</li>
+ *   <li>{@code country} (required): the ISO 3166 alpha-2 code of the Airtel operation
+ *       ({@code TZ}, {@code UG}, {@code KE}, {@code ZM}, ...): {@code X-Country};</li>
+ *   <li>{@code timeoutMs} (default 10000): per HTTP request;</li>
+ *   <li>{@code callbackSecret}: read by {@link AirtelTelcoAdapter} only.</li>
+ * </ul>
+ * The callback URL is not sent per request: Airtel takes it from the application's settings in its
+ * portal, where the operator enters {@code .../api/v1/telco/airtel/{companyId}/callback}
+ * ({@link CollectionRequest#callbackUrl()} is not used).
+ *
+ * <p><b>Access token</b>: {@code POST {baseUrl}/auth/oauth2/token} with
+ * {@code {client_id, client_secret, grant_type: "client_credentials"}} answers
+ * {@code {access_token, expires_in, token_type}}. One token per (baseUrl, clientId) is shared by
+ * all calls: the cache holds the token's {@link Future}, so concurrent callers wait for one token
+ * request; it is renewed {@link #refreshMargin shortly before} it expires, when the client secret
+ * changes, and once when Airtel answers 401 to a call made with it.
+ *
+ * <p><b>requestToPay</b>: {@code POST {baseUrl}/merchant/v1/payments/} with {@code X-Country},
+ * {@code X-Currency}, {@code Authorization: Bearer} and
+ * {@code {reference: <serial>, subscriber: {country, currency, msisdn}, transaction: {amount,
+ * country, currency, id: <our reference>}}}. The msisdn is sent without the country's calling code
+ * (Airtel's format: {@code 255754123456} in TZ becomes {@code 754123456}); the amount is a JSON
+ * number in major units ({@code 5000}, {@code 10.5}).
+ * <pre>
+ * 2xx, status.success not false          PENDING (the USSD prompt is on the payer's phone)
+ * result_code ESB000041 (id exists)      PENDING: our own retry; Airtel keeps the first request
+ * credentials refused (token endpoint    FAILED "Airtel refused the credentials ...": nothing was
+ *   400/401/403, or 401 twice here)        requested, an operator must fix the settings
+ * other 4xx, or 2xx with success false   FAILED with Airtel's result code and message
+ * invalid request or settings            FAILED, nothing sent
+ * 408, 429, 5xx, ESB000001, transport     failed stage ({@link AirtelException}, retryable): the
+ *   error, timeout                         payment may or may not exist at Airtel; {@link #status} tells
+ * </pre>
+ *
+ * <p><b>status</b>: {@code GET {baseUrl}/standard/v1/payments/{reference}} (same headers):
+ * <pre>
+ * data.transaction.status TS             SUCCEEDED(airtel_money_id)
+ * data.transaction.status TF             FAILED(Airtel's message, else "TF")
+ * TIP (in progress), TA (ambiguous), DP  PENDING: ask again later
+ * 404, ESB000045 / DP00800001025         FAILED "unknown reference"
+ *   (no such transaction)
+ * anything else                          failed stage: never FAILED on a doubt (credentials, 5xx,
+ *                                          timeout, a status not understood), since the payer may have paid
+ * </pre>
+ * Airtel's enquiry does not return the amount, so it cannot be compared with the request's: the
+ * id is ours and was sent with the amount once, which Airtel keeps.
+ */
+public final class AirtelCollections implements CollectionProvider {
+
+  public static final String NAME = AirtelTelcoAdapter.NAME;
+
+  public static final String SETTING_BASE_URL = "baseUrl";
+  public static final String SETTING_CLIENT_ID = "clientId";
+  public static final String SETTING_CLIENT_SECRET = "clientSecret";
+  public static final String SETTING_COUNTRY = "country";
+  public static final String SETTING_TIMEOUT_MS = "timeoutMs";
+
+  public static final String DEFAULT_BASE_URL = "https://openapiuat.airtel.africa";
+  public static final long DEFAULT_TIMEOUT_MS = 10_000;
+
+  public static final String TOKEN_PATH = "/auth/oauth2/token";
+  public static final String PAYMENTS_PATH = "/merchant/v1/payments/";
+  public static final String ENQUIRY_PATH = "/standard/v1/payments/";
+
+  public static final String COUNTRY_HEADER = "X-Country";
+  public static final String CURRENCY_HEADER = "X-Currency";
+
+  /** Airtel's result code of a successful call. */
+  public static final String RESULT_SUCCESS = "ESB000010";
+  /** "External Transaction ID already exists": a request with our id was taken before. */
+  public static final String RESULT_DUPLICATE_ID = "ESB000041";
+  /** "Something went wrong": not a refusal. */
+  public static final String RESULT_SOMETHING_WENT_WRONG = "ESB000001";
+  /** "No transaction found with the provided transaction id". */
+  public static final String RESULT_NOT_FOUND = "ESB000045";
+  /** The product response code of a transaction not found. */
+  public static final String RESPONSE_NOT_FOUND = "DP00800001025";
+
+  public static final String UNKNOWN_REFERENCE = "unknown reference";
+  public static final String CREDENTIALS_REFUSED = "Airtel refused the credentials";
+
+  /** The countries Airtel Money operates in, with their calling codes (to strip from MSISDNs). */
+  static final Map<String, String> CALLING_CODES = Map.ofEntries(
+      Map.entry("CD", "243"), Map.entry("CG", "242"), Map.entry("GA", "241"), Map.entry("KE", "254"),
+      Map.entry("MG", "261"), Map.entry("MW", "265"), Map.entry("NE", "227"), Map.entry("NG", "234"),
+      Map.entry("RW", "250"), Map.entry("SC", "248"), Map.entry("TD", "235"), Map.entry("TZ", "255"),
+      Map.entry("UG", "256"), Map.entry("ZM", "260"));
+
+  static final Pattern UUID_TEXT =
+      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]{5,15}");
+  private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
+  private static final Pattern SERIAL_CHARS = Pattern.compile("[^A-Za-z0-9._ -]");
+  private static final Pattern MONEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
+  private static final int MAX_REASON = 200;
+
+  private final WebClient client;
+  private final LongSupplier nanoTime;
+  private final ConcurrentHashMap<TokenKey, CachedToken> tokens = new ConcurrentHashMap<>();
+
+  public AirtelCollections(WebClient client) {
+    this(client, System::nanoTime);
+  }
+
+  /** With the monotonic clock that ages cached tokens (tests). */
+  AirtelCollections(WebClient client, LongSupplier nanoTime) {
+    this.client = Objects.requireNonNull(client, "client");
+    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+  }
+
+  @Override
+  public String provider() {
+    return NAME;
+  }
+
+  @Override
+  public CompletionStage<CollectionStatus> requestToPay(CollectionRequest request) {
+    return startCollection(request).toCompletionStage();
+  }
+
+  @Override
+  public CompletionStage<CollectionStatus> status(CollectionRequest request) {
+    return askStatus(request).toCompletionStage();
+  }
+
+  /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
+  static long refreshMargin(long expiresInSeconds) {
+    return Math.min(60, expiresInSeconds / 10);
+  }
+
+  // ---------------------------------------------------------------- USSD push
+
+  private Future<CollectionStatus> startCollection(CollectionRequest request) {
+    Config config;
+    JsonObject body;
+    try {
+      config = Config.of(request.settings());
+      body = requestBody(request, config);
+    } catch (AirtelException e) {
+      // nothing was sent: this request can never succeed as it is
+      return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
+    }
+    String currency = request.amount().currency();
+    Function<String, Future<HttpResponse<Buffer>>> send = token ->
+        headers(client.postAbs(config.baseUrl + PAYMENTS_PATH), config, currency, token)
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(body.toBuffer());
+    return authorized(config, send).transform(ar -> {
+      if (ar.failed()) {
+        if (ar.cause() instanceof AirtelException e && !e.retryable()
+            && e.getMessage().startsWith(CREDENTIALS_REFUSED)) {
+          // refused at the token endpoint: Airtel never saw the request
+          return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
+        }
+        return Future.failedFuture(ar.cause());
+      }
+      HttpResponse<Buffer> response = ar.result();
+      int code = response.statusCode();
+      JsonObject status = envelopeStatus(response);
+      String resultCode = status == null ? null : text(status.getValue("result_code"));
+      if (RESULT_DUPLICATE_ID.equals(resultCode)) {
+        return Future.succeededFuture(CollectionStatus.pending());
+      }
+      if (code == 401) {
+        return Future.succeededFuture(CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): "
+            + errorText(response)));
+      }
+      if (isTransient(code) || RESULT_SOMETHING_WENT_WRONG.equals(resultCode)) {
+        return Future.failedFuture(new AirtelException("Airtel payments HTTP " + code + ": " + errorText(response),
+            true));
+      }
+      if (code >= 200 && code < 300) {
+        if (status != null && Boolean.FALSE.equals(status.getValue("success"))) {
+          return Future.succeededFuture(CollectionStatus.failed("Airtel " + errorText(response)));
+        }
+        return Future.succeededFuture(CollectionStatus.pending());
+      }
+      if (code >= 400 && code < 500) {
+        return Future.succeededFuture(CollectionStatus.failed("Airtel HTTP " + code + ": " + errorText(response)));
+      }
+      return Future.failedFuture(new AirtelException("Airtel payments answered HTTP " + code, false));
+    });
+  }
+
+  private static JsonObject requestBody(CollectionRequest request, Config config) {
+    String reference = request.reference();
+    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+      throw new AirtelException("the reference must be a UUID (Airtel transaction id)", false);
+    }
+    String msisdn = nationalNumber(request.msisdn(), config.country);
+    if (request.amount() == null || !request.amount().isPositive()) {
+      throw new AirtelException("the amount must be positive", false);
+    }
+    String currency = request.amount().currency();
+    int digits = DecimalAmount.fractionDigits(currency);
+    if (digits < 0) {
+      throw new AirtelException("the currency " + currency + " has no known minor unit", false);
+    }
+    BigDecimal major = BigDecimal.valueOf(request.amount().minor(), digits).stripTrailingZeros();
+    Number amount = major.scale() <= 0 ? (Number) major.longValueExact() : major;
+    String serial = request.serial() == null ? "" : SERIAL_CHARS.matcher(request.serial()).replaceAll("");
+    String description = serial.isBlank() ? "PAYG payment" : serial.length() > 64 ? serial.substring(0, 64) : serial;
+    return new JsonObject()
+        .put("reference", description)
+        .put("subscriber", new JsonObject().put("country", config.country).put("currency", currency)
+            .put("msisdn", msisdn))
+        .put("transaction", new JsonObject().put("amount", amount).put("country", config.country)
+            .put("currency", currency).put("id", reference));
+  }
+
+  /** Digits with the country code ("+255 754...") to Airtel's national number ("754123456"). */
+  static String nationalNumber(String msisdn, String country) {
+    String digits = msisdn == null ? "" : msisdn.trim().replace(" ", "");
+    if (digits.startsWith("+")) {
+      digits = digits.substring(1);
+    }
+    if (!DIGITS.matcher(digits).matches()) {
+      throw new AirtelException("the msisdn must be 5 to 15 digits with the country code", false);
+    }
+    String code = CALLING_CODES.get(country);
+    if (digits.startsWith(code)) {
+      digits = digits.substring(code.length());
+    }
+    if (digits.startsWith("0")) {
+      digits = digits.substring(1);
+    }
+    if (!NATIONAL.matcher(digits).matches()) {
+      throw new AirtelException("the msisdn is not an " + country + " number", false);
+    }
+    return digits;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  private Future<CollectionStatus> askStatus(CollectionRequest request) {
+    Config config;
+    try {
+      config = Config.of(request.settings());
+    } catch (AirtelException e) {
+      return Future.failedFuture(e);
+    }
+    String reference = request.reference();
+    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+      // never requested under this reference: requestToPay refuses non-UUID references
+      return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
+    }
+    String currency = request.amount() == null ? "" : request.amount().currency();
+    Function<String, Future<HttpResponse<Buffer>>> send = token ->
+        headers(client.getAbs(config.baseUrl + ENQUIRY_PATH + reference), config, currency, token).send();
+    return authorized(config, send).compose(response -> {
+      int code = response.statusCode();
+      JsonObject status = envelopeStatus(response);
+      String resultCode = status == null ? null : text(status.getValue("result_code"));
+      String responseCode = status == null ? null : text(status.getValue("response_code"));
+      if (code == 404 || RESULT_NOT_FOUND.equals(resultCode) || RESPONSE_NOT_FOUND.equals(responseCode)) {
+        return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
+      }
+      if (code == 200) {
+        return statusOf(response);
+      }
+      if (code == 401) {
+        return Future.failedFuture(new AirtelException(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response),
+            false));
+      }
+      return Future.failedFuture(new AirtelException("Airtel enquiry HTTP " + code + ": " + errorText(response),
+          isTransient(code)));
+    });
+  }
+
+  private static Future<CollectionStatus> statusOf(HttpResponse<Buffer> response) {
+    JsonObject json = jsonObject(response);
+    JsonObject data = json == null || !(json.getValue("data") instanceof JsonObject d) ? null : d;
+    JsonObject transaction = data == null || !(data.getValue("transaction") instanceof JsonObject t) ? null : t;
+    if (transaction == null || !(transaction.getValue("status") instanceof String status)) {
+      return Future.failedFuture(new AirtelException("Airtel enquiry answer without a transaction status: "
+          + errorText(response), false));
+    }
+    CollectionStatus mapped = map(status, transaction);
+    if (mapped == null) {
+      return Future.failedFuture(new AirtelException("Airtel transaction status not understood: " + clean(status),
+          false));
+    }
+    return Future.succeededFuture(mapped);
+  }
+
+  /**
+   * Airtel's transaction status (TS, TF, TIP, TA, DP) as a collection status; null when not
+   * understood. The same mapping serves the enquiry ({@code status}) and the callback
+   * ({@code status_code}).
+   */
+  static CollectionStatus map(String status, JsonObject transaction) {
+    return switch (status.trim().toUpperCase(Locale.ROOT)) {
+      case "TS" -> CollectionStatus.succeeded(moneyId(transaction.getValue("airtel_money_id")));
+      case "TF" -> {
+        String message = transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
+        yield CollectionStatus.failed(message == null ? "TF" : message);
+      }
+      // in progress, ambiguous (Airtel: ask again later), pending
+      case "TIP", "TA", "DP" -> CollectionStatus.pending();
+      default -> null;
+    };
+  }
+
+  /** Airtel's money id ("MP210603.1234.L06941"), or null when absent or not an id. */
+  static String moneyId(Object value) {
+    if (!(value instanceof String s)) {
+      return null;
+    }
+    String id = s.trim();
+    return MONEY_ID.matcher(id).matches() ? id : null;
+  }
+
+  // ---------------------------------------------------------------- tokens and HTTP
+
+  /**
+   * Sends with a token; when Airtel answers 401 to the token (revoked, or expired early), sends
+   * once more with a fresh one. A refused token request fails with {@link #CREDENTIALS_REFUSED}.
+   */
+  private Future<HttpResponse<Buffer>> authorized(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
+    return attempt(config, send).compose(first -> {
+      if (first.response.statusCode() != 401) {
+        return Future.succeededFuture(first.response);
+      }
+      tokens.remove(config.tokenKey(), first.token);
+      return attempt(config, send).map(second -> second.response);
+    });
+  }
+
+  private record Attempt(CachedToken token, HttpResponse<Buffer> response) {
+  }
+
+  private Future<Attempt> attempt(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
+    CachedToken entry = token(config);
+    return entry.token.compose(token -> {
+      Future<HttpResponse<Buffer>> sent;
+      try {
+        sent = send.apply(token);
+      } catch (RuntimeException e) {
+        return Future.failedFuture(new AirtelException("Airtel baseUrl unusable: " + e.getMessage(), false));
+      }
+      return sent.transform(ar -> ar.succeeded() ? Future.succeededFuture(new Attempt(entry, ar.result()))
+          : Future.failedFuture(transportFailure(ar)));
+    });
+  }
+
+  private static AirtelException transportFailure(AsyncResult<?> ar) {
+    return new AirtelException("Airtel unreachable: " + ar.cause(), true, ar.cause());
+  }
+
+  /** The shared token of this client id, fetching one when there is none usable. */
+  private CachedToken token(Config config) {
+    TokenKey key = config.tokenKey();
+    long now = nanoTime.getAsLong();
+    Promise<String> promise = Promise.promise();
+    CachedToken mine = new CachedToken(config.secretDigest, promise.future());
+    CachedToken chosen = tokens.compute(key, (k, current) ->
+        current != null && current.usable(config.secretDigest, now) ? current : mine);
+    if (chosen == mine) {
+      // outside compute: a synchronous failure must not touch the map from inside it
+      fetchToken(config).onComplete(ar -> {
+        if (ar.succeeded()) {
+          long lifetime = ar.result().expiresInSeconds;
+          mine.deadline = now + TimeUnit.SECONDS.toNanos(lifetime - refreshMargin(lifetime));
+          mine.fetched = true;
+          promise.complete(ar.result().accessToken);
+        } else {
+          tokens.remove(key, mine);
+          promise.fail(ar.cause());
+        }
+      });
+    }
+    return chosen;
+  }
+
+  private record FetchedToken(String accessToken, long expiresInSeconds) {
+  }
+
+  private Future<FetchedToken> fetchToken(Config config) {
+    Future<HttpResponse<Buffer>> sent;
+    try {
+      sent = client.postAbs(config.baseUrl + TOKEN_PATH)
+          .timeout(config.timeoutMs)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Accept", "*/*")
+          .sendBuffer(new JsonObject()
+              .put("client_id", config.clientId)
+              .put("client_secret", config.clientSecret)
+              .put("grant_type", "client_credentials")
+              .toBuffer());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new AirtelException("Airtel baseUrl unusable: " + e.getMessage(), false));
+    }
+    return sent.transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(transportFailure(ar));
+      }
+      HttpResponse<Buffer> response = ar.result();
+      int code = response.statusCode();
+      if (code == 400 || code == 401 || code == 403) {
+        return Future.failedFuture(new AirtelException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
+            + TOKEN_PATH + "): " + errorText(response), false));
+      }
+      if (code != 200) {
+        return Future.failedFuture(new AirtelException("Airtel token HTTP " + code + ": " + errorText(response),
+            isTransient(code)));
+      }
+      JsonObject json = jsonObject(response);
+      if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
+        return Future.failedFuture(new AirtelException("Airtel token answer without access_token", false));
+      }
+      return Future.succeededFuture(new FetchedToken(token, expiresIn(json.getValue("expires_in"))));
+    });
+  }
+
+  /** Seconds (Airtel documents a string, some answers carry a number); 0 when absent or unreadable. */
+  private static long expiresIn(Object value) {
+    long seconds;
+    if (value instanceof Number n) {
+      seconds = n.longValue();
+    } else if (value instanceof String s && s.trim().matches("[0-9]{1,9}")) {
+      seconds = Long.parseLong(s.trim());
+    } else {
+      seconds = 0;
+    }
+    return Math.max(0, Math.min(seconds, MAX_TOKEN_LIFETIME_S));
+  }
+
+  private static HttpRequest<Buffer> headers(HttpRequest<Buffer> request, Config config, String currency,
+                                             String token) {
+    return request.timeout(config.timeoutMs)
+        .putHeader("Authorization", "Bearer " + token)
+        .putHeader(COUNTRY_HEADER, config.country)
+        .putHeader(CURRENCY_HEADER, currency)
+        .putHeader("Accept", "*/*");
+  }
+
+  private static boolean isTransient(int code) {
+    return code >= 500 || code == 408 || code == 429;
+  }
+
+  private static JsonObject jsonObject(HttpResponse<Buffer> response) {
+    try {
+      Buffer body = response.body();
+      return body == null || body.length() == 0 ? null : body.toJsonValue() instanceof JsonObject o ? o : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Airtel's {@code status} envelope ({code, message, result_code, response_code, success}), or null. */
+  private static JsonObject envelopeStatus(HttpResponse<Buffer> response) {
+    JsonObject json = jsonObject(response);
+    return json != null && json.getValue("status") instanceof JsonObject s ? s : null;
+  }
+
+  private static String text(Object value) {
+    return value instanceof String s ? s.trim() : value instanceof Number n ? n.toString() : null;
+  }
+
+  /** Airtel's error as one line: "ESB000008: message", or OAuth's error_description, or the body. */
+  private static String errorText(HttpResponse<Buffer> response) {
+    JsonObject json = jsonObject(response);
+    if (json != null) {
+      if (json.getValue("status") instanceof JsonObject status) {
+        String code = text(status.getValue("result_code"));
+        String message = text(status.getValue("message"));
+        if (code != null || message != null) {
+          return clean(code == null ? message : message == null ? code : code + ": " + message);
+        }
+      }
+      String error = text(json.getValue("error_description"));
+      if (error == null) {
+        error = text(json.getValue("error"));
+      }
+      if (error != null) {
+        return clean(error);
+      }
+    }
+    Buffer body = response.body();
+    return body == null || body.length() == 0 ? "(empty)" : clean(body.toString(StandardCharsets.UTF_8));
+  }
+
+  static String clean(String text) {
+    String line = CONTROL.matcher(text).replaceAll(" ").trim();
+    return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "..." : line;
+  }
+
+  // ---------------------------------------------------------------- settings and cache entries
+
+  private record TokenKey(String baseUrl, String clientId) {
+  }
+
+  /** One token (or the request for it); {@code deadline} is valid once {@code fetched}. */
+  private static final class CachedToken {
+    final byte[] secretDigest;
+    final Future<String> token;
+    volatile long deadline;
+    volatile boolean fetched;
+
+    CachedToken(byte[] secretDigest, Future<String> token) {
+      this.secretDigest = secretDigest;
+      this.token = token;
+    }
+
+    boolean usable(byte[] secretDigest, long now) {
+      return MessageDigest.isEqual(this.secretDigest, secretDigest) && (!fetched || deadline - now > 0);
+    }
+  }
+
+  /** The settings of one call, checked. Holds secrets: no toString. */
+  private static final class Config {
+    final String baseUrl;
+    final String clientId;
+    final String clientSecret;
+    final byte[] secretDigest;
+    final String country;
+    final long timeoutMs;
+
+    private Config(String baseUrl, String clientId, String clientSecret, String country, long timeoutMs) {
+      this.baseUrl = baseUrl;
+      this.clientId = clientId;
+      this.clientSecret = clientSecret;
+      this.secretDigest = sha256(clientSecret);
+      this.country = country;
+      this.timeoutMs = timeoutMs;
+    }
+
+    TokenKey tokenKey() {
+      return new TokenKey(baseUrl, clientId);
+    }
+
+    static Config of(Map<String, String> settings) {
+      Map<String, String> s = settings == null ? Map.of() : settings;
+      String baseUrl = orDefault(s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
+      while (baseUrl.endsWith("/")) {
+        baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
+      }
+      try {
+        URI uri = new URI(baseUrl);
+        if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+          throw new AirtelException("airtel setting baseUrl must be an http(s) URL", false);
+        }
+      } catch (java.net.URISyntaxException e) {
+        throw new AirtelException("airtel setting baseUrl must be an http(s) URL", false);
+      }
+      String clientId = s.get(SETTING_CLIENT_ID);
+      String clientSecret = s.get(SETTING_CLIENT_SECRET);
+      String country = s.get(SETTING_COUNTRY);
+      if (isBlank(clientId) || isBlank(clientSecret) || isBlank(country)) {
+        throw new AirtelException("airtel settings incomplete: clientId, clientSecret and country are required", false);
+      }
+      if (CONTROL.matcher(clientId + clientSecret).find()) {
+        throw new AirtelException("airtel settings clientId or clientSecret hold invalid characters", false);
+      }
+      country = country.trim().toUpperCase(Locale.ROOT);
+      if (!CALLING_CODES.containsKey(country)) {
+        throw new AirtelException("airtel setting country must be one of " + new java.util.TreeSet<>(
+            CALLING_CODES.keySet()), false);
+      }
+      long timeoutMs;
+      try {
+        timeoutMs = Long.parseLong(orDefault(s.get(SETTING_TIMEOUT_MS), Long.toString(DEFAULT_TIMEOUT_MS)).trim());
+      } catch (NumberFormatException e) {
+        throw new AirtelException("airtel setting timeoutMs is not a number", false);
+      }
+      if (timeoutMs <= 0) {
+        throw new AirtelException("airtel setting timeoutMs must be positive", false);
+      }
+      return new Config(baseUrl, clientId.trim(), clientSecret, country, timeoutMs);
+    }
+
+    private static byte[] sha256(String text) {
+      try {
+        return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    private static String orDefault(String value, String fallback) {
+      return isBlank(value) ? fallback : value.trim();
+    }
+
+    private static boolean isBlank(String s) {
+      return s == null || s.isBlank();
+    }
+  }
+}

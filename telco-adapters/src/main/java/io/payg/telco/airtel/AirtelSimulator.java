@@ -1,0 +1,487 @@
+package io.payg.telco.airtel;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * An in-process Airtel Money Africa staging API on 127.0.0.1, for the gateway's tests and demo
+ * mode. It speaks the calls {@link AirtelCollections} makes:
+ * <ul>
+ *   <li>{@code POST /auth/oauth2/token}: checks {@code {client_id, client_secret, grant_type:
+ *       client_credentials}} (401 {@code invalid_client} otherwise); answers
+ *       {@code {access_token, expires_in: "3600", token_type: "bearer"}}; tokens live
+ *       {@link #setTokenLifetime(Duration) one hour} unless {@link #revokeTokens() revoked};</li>
+ *   <li>{@code POST /merchant/v1/payments/}: checks the bearer token (401), {@code X-Country} /
+ *       {@code X-Currency} against the body's countries and currencies, and the body (400
+ *       ESB000008); a transaction id seen before answers 400 ESB000041 "External Transaction ID
+ *       already exists" and changes nothing; else records the payment as TIP and answers 200
+ *       {@code {data: {transaction: {id, status}}, status: {code, message, result_code: ESB000010,
+ *       response_code, success: true}}};</li>
+ *   <li>{@code GET /standard/v1/payments/{id}}: {@code {data: {transaction: {id, status, message,
+ *       airtel_money_id (TS only)}}, status: {...}}}; an unknown id answers 404 ESB000045.</li>
+ * </ul>
+ *
+ * <p>The payer is played by the test: {@link #approve(String)}, {@link #reject(String, String)},
+ * or {@link #approveAll(boolean)}. Like Airtel, the callback URL belongs to the application, not to
+ * the request: {@link #setCallbackUrl(String)}. When {@link #setCallbacks(boolean) callbacks} are
+ * on (the default) and a URL is set, settling a payment POSTs
+ * {@code {transaction: {id, message, status_code, airtel_money_id}}} to it once, never retried,
+ * with {@code hash} = Base64(HMAC-SHA256(secret, {"transaction":{...}})) when a
+ * {@link #setCallbackSecret(String) callback secret} is set (Airtel's "callback authentication").
+ * Every attempt is listed in {@link #callbacks()}.
+ *
+ * <p>Failure knobs: {@link #setDown(boolean)} closes connections without an answer,
+ * {@link #setFailNext(int)} answers 500, {@link #setLatency(Duration)} delays answers (a payment is
+ * recorded before the delay: a client timing out reproduces "requested, answer lost").
+ */
+public final class AirtelSimulator {
+
+  public static final String DEFAULT_CLIENT_ID = "airtel-sim-client-id";
+  public static final String DEFAULT_CLIENT_SECRET = "airtel-sim-client-secret";
+  public static final String DEFAULT_COUNTRY = "TZ";
+
+  /** One payment accepted (200), as received: national msisdn, amount in major units ("5000", "10.5"). */
+  public record Request(String id, String msisdn, String amount, String currency, String country, String reference) {
+  }
+
+  /** One callback attempt; {@code statusCode} is -1 when it could not be delivered. */
+  public record Callback(String id, String url, String statusCode, int httpStatus) {
+  }
+
+  private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+  private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Vertx vertx;
+  private final WebClient callbackClient;
+  private final Map<String, Payment> payments = new ConcurrentHashMap<>();
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
+  private final Map<String, Long> tokenExpiries = new ConcurrentHashMap<>();
+  private final AtomicInteger tokenRequests = new AtomicInteger();
+  private final AtomicLong moneyIds = new AtomicLong(1234);
+  private final AtomicInteger failNext = new AtomicInteger();
+  private volatile Duration tokenLifetime = Duration.ofHours(1);
+  private volatile Duration latency = Duration.ZERO;
+  private volatile boolean approveAll;
+  private volatile boolean callbacksOn = true;
+  private volatile String callbackUrl;
+  private volatile String callbackSecret;
+  private volatile boolean down;
+  private HttpServer server;
+
+  private static final class Payment {
+    final Request request;
+    String status = "TIP";
+    String message = "Transaction in progress";
+    String airtelMoneyId;
+
+    Payment(Request request) {
+      this.request = request;
+    }
+
+    synchronized JsonObject transaction() {
+      JsonObject transaction = new JsonObject();
+      if (airtelMoneyId != null) {
+        transaction.put("airtel_money_id", airtelMoneyId);
+      }
+      return transaction.put("id", request.id()).put("message", message).put("status", status);
+    }
+  }
+
+  private AirtelSimulator(Vertx vertx) {
+    this.vertx = vertx;
+    this.callbackClient = WebClient.create(vertx);
+  }
+
+  /** Starts listening on 127.0.0.1; port 0 picks a free port. */
+  public static Future<AirtelSimulator> start(Vertx vertx, int port) {
+    AirtelSimulator simulator = new AirtelSimulator(Objects.requireNonNull(vertx, "vertx"));
+    return vertx.createHttpServer()
+        .requestHandler(simulator::handle)
+        .listen(port, "127.0.0.1")
+        .map(server -> {
+          simulator.server = server;
+          return simulator;
+        })
+        .onFailure(e -> simulator.callbackClient.close());
+  }
+
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The value for the {@code baseUrl} setting. */
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port();
+  }
+
+  /** The plugin settings this simulator accepts: baseUrl, clientId, clientSecret, country (TZ). */
+  public Map<String, String> settings() {
+    return Map.of(
+        AirtelCollections.SETTING_BASE_URL, baseUrl(),
+        AirtelCollections.SETTING_CLIENT_ID, DEFAULT_CLIENT_ID,
+        AirtelCollections.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET,
+        AirtelCollections.SETTING_COUNTRY, DEFAULT_COUNTRY);
+  }
+
+  public Future<Void> stop() {
+    callbackClient.close();
+    return server.close();
+  }
+
+  // ---------------------------------------------------------------- knobs
+
+  /** While on, every new payment is approved as it arrives (and its callback sent). */
+  public AirtelSimulator approveAll(boolean approveAll) {
+    this.approveAll = approveAll;
+    return this;
+  }
+
+  /**
+   * The payer approves: the payment becomes TS with a new airtel_money_id. The future completes
+   * once the callback attempt is over (at once without one); it fails for an unknown id or a
+   * payment no longer in progress.
+   */
+  public Future<Void> approve(String id) {
+    return settle(id, true, null);
+  }
+
+  /** The payment fails (TF) with {@code message} (e.g. "Insufficient funds"). */
+  public Future<Void> reject(String id, String message) {
+    return settle(id, false, message == null || message.isBlank() ? "Transaction failed" : message);
+  }
+
+  /** The application's callback URL, as configured in Airtel's portal; null: none. */
+  public AirtelSimulator setCallbackUrl(String url) {
+    this.callbackUrl = url;
+    return this;
+  }
+
+  /** The private key of callback authentication: callbacks carry {@code hash}; null: unsigned. */
+  public AirtelSimulator setCallbackSecret(String secret) {
+    this.callbackSecret = secret;
+    return this;
+  }
+
+  /** On (the default): settled payments are posted to the callback URL once. Off: callbacks are lost. */
+  public AirtelSimulator setCallbacks(boolean on) {
+    this.callbacksOn = on;
+    return this;
+  }
+
+  /** While down, connections are closed without an answer. */
+  public AirtelSimulator setDown(boolean down) {
+    this.down = down;
+    return this;
+  }
+
+  /** The next {@code n} calls (any endpoint) answer 500 and change nothing. */
+  public AirtelSimulator setFailNext(int n) {
+    failNext.set(n);
+    return this;
+  }
+
+  /** Delays every answer. */
+  public AirtelSimulator setLatency(Duration latency) {
+    this.latency = Objects.requireNonNull(latency, "latency");
+    return this;
+  }
+
+  /** The {@code expires_in} of tokens issued from now on (default one hour). */
+  public AirtelSimulator setTokenLifetime(Duration lifetime) {
+    this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
+    return this;
+  }
+
+  /** Invalidates every token issued so far, as rotating the client secret does. */
+  public AirtelSimulator revokeTokens() {
+    tokenExpiries.clear();
+    return this;
+  }
+
+  /** Accepted payments (repeats refused as ESB000041 are not listed), oldest first. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** Callback attempts, oldest first. */
+  public List<Callback> callbacks() {
+    return List.copyOf(callbacks);
+  }
+
+  /** Tokens issued so far. */
+  public int tokenRequests() {
+    return tokenRequests.get();
+  }
+
+  /** The payment's current status (TIP, TS, TF), or null when unknown. */
+  public String statusOf(String id) {
+    Payment p = payments.get(id);
+    if (p == null) {
+      return null;
+    }
+    synchronized (p) {
+      return p.status;
+    }
+  }
+
+  private Future<Void> settle(String id, boolean approved, String message) {
+    Payment p = payments.get(id);
+    if (p == null) {
+      return Future.failedFuture(new IllegalArgumentException("no payment " + id));
+    }
+    JsonObject transaction;
+    synchronized (p) {
+      if (!"TIP".equals(p.status)) {
+        return Future.failedFuture(new IllegalStateException("payment " + id + " is " + p.status));
+      }
+      if (approved) {
+        p.status = "TS";
+        p.airtelMoneyId = "MP260116.0830.L" + String.format("%05d", moneyIds.incrementAndGet());
+        p.message = "Paid " + p.request.currency() + " " + p.request.amount() + " to PAYG ENERGY, Trans ID "
+            + p.airtelMoneyId + ".";
+      } else {
+        p.status = "TF";
+        p.message = message;
+      }
+      transaction = new JsonObject().put("id", id).put("message", p.message).put("status_code", p.status);
+      if (p.airtelMoneyId != null) {
+        transaction.put("airtel_money_id", p.airtelMoneyId);
+      }
+    }
+    String url = callbackUrl;
+    if (!callbacksOn || url == null) {
+      return Future.succeededFuture();
+    }
+    JsonObject body = new JsonObject().put("transaction", transaction);
+    String secret = callbackSecret;
+    if (secret != null) {
+      body.put("hash", AirtelTelcoAdapter.hash(secret, new JsonObject().put("transaction", transaction).encode()
+          .getBytes(StandardCharsets.UTF_8)));
+    }
+    String statusCode = transaction.getString("status_code");
+    return callbackClient.postAbs(url)
+        .putHeader("Content-Type", "application/json")
+        .timeout(10_000)
+        .sendBuffer(body.toBuffer())
+        // once, never retried, whatever happened
+        .transform(ar -> {
+          callbacks.add(new Callback(id, url, statusCode, ar.succeeded() ? ar.result().statusCode() : -1));
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  private void handle(HttpServerRequest req) {
+    if (down) {
+      req.connection().close();
+      return;
+    }
+    req.body().onSuccess(body -> {
+      if (down) {
+        req.connection().close();
+        return;
+      }
+      if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
+        reply(req, 500, envelope(null, "500", "Internal Server Error", "ESB000001", null, false));
+        return;
+      }
+      String path = req.path();
+      if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.TOKEN_PATH)) {
+        token(req, body);
+      } else if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.PAYMENTS_PATH)) {
+        payment(req, body);
+      } else if (req.method() == HttpMethod.GET && path.startsWith(AirtelCollections.ENQUIRY_PATH)
+          && path.length() > AirtelCollections.ENQUIRY_PATH.length()) {
+        enquiry(req, path.substring(AirtelCollections.ENQUIRY_PATH.length()));
+      } else {
+        reply(req, 404, new JsonObject().put("error", "not_found"));
+      }
+    });
+  }
+
+  private void token(HttpServerRequest req, Buffer raw) {
+    JsonObject body = object(raw);
+    if (body == null || !"client_credentials".equals(body.getValue("grant_type"))
+        || !constantTimeEquals(DEFAULT_CLIENT_ID, body.getValue("client_id"))
+        || !constantTimeEquals(DEFAULT_CLIENT_SECRET, body.getValue("client_secret"))) {
+      reply(req, 401, new JsonObject().put("error_description", "Client authentication failed")
+          .put("error", "invalid_client"));
+      return;
+    }
+    byte[] random = new byte[24];
+    RANDOM.nextBytes(random);
+    String token = HexFormat.of().formatHex(random);
+    long lifetime = tokenLifetime.toSeconds();
+    tokenExpiries.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
+    tokenRequests.incrementAndGet();
+    reply(req, 200, new JsonObject().put("access_token", token).put("expires_in", Long.toString(lifetime))
+        .put("token_type", "bearer"));
+  }
+
+  private void payment(HttpServerRequest req, Buffer raw) {
+    if (!authorized(req)) {
+      return;
+    }
+    JsonObject body = object(raw);
+    String invalid = invalid(body, req.getHeader(AirtelCollections.COUNTRY_HEADER),
+        req.getHeader(AirtelCollections.CURRENCY_HEADER));
+    if (invalid != null) {
+      reply(req, 400, envelope(null, "400", invalid, "ESB000008", null, false));
+      return;
+    }
+    JsonObject transaction = body.getJsonObject("transaction");
+    String id = transaction.getString("id");
+    Request request = new Request(id, body.getJsonObject("subscriber").getString("msisdn"),
+        new BigDecimal(transaction.getValue("amount").toString()).toPlainString(),
+        transaction.getString("currency"), transaction.getString("country"), body.getString("reference"));
+    if (payments.putIfAbsent(id, new Payment(request)) != null) {
+      reply(req, 400, envelope(null, "400", "External Transaction ID already exists.", "ESB000041", null, false));
+      return;
+    }
+    requests.add(request);
+    if (approveAll) {
+      settle(id, true, null);
+    }
+    reply(req, 200, envelope(new JsonObject().put("transaction", new JsonObject().put("id", id)
+        .put("status", "Success.")), "200", "SUCCESS", "ESB000010", "DP00800001006", true));
+  }
+
+  private void enquiry(HttpServerRequest req, String id) {
+    if (!authorized(req)) {
+      return;
+    }
+    if (req.getHeader(AirtelCollections.COUNTRY_HEADER) == null
+        || req.getHeader(AirtelCollections.CURRENCY_HEADER) == null) {
+      reply(req, 400, envelope(null, "400", "X-Country and X-Currency are required.", "ESB000008", null, false));
+      return;
+    }
+    Payment p = payments.get(id);
+    if (p == null) {
+      reply(req, 404, envelope(null, "404", "No transaction found with provided transaction Id.", "ESB000045",
+          "DP00800001025", false));
+      return;
+    }
+    JsonObject transaction = p.transaction();
+    String responseCode = switch (transaction.getString("status")) {
+      case "TS" -> "DP00800001001";
+      case "TF" -> "DP00800001007";
+      default -> "DP00800001006";
+    };
+    reply(req, 200, envelope(new JsonObject().put("transaction", transaction), "200", "SUCCESS", "ESB000010",
+        responseCode, true));
+  }
+
+  /** Bearer token; answers the refusal itself. */
+  private boolean authorized(HttpServerRequest req) {
+    String authorization = req.getHeader("Authorization");
+    Long expiry = authorization != null && authorization.startsWith("Bearer ")
+        ? tokenExpiries.get(authorization.substring("Bearer ".length())) : null;
+    if (expiry == null || expiry - System.nanoTime() <= 0) {
+      reply(req, 401, new JsonObject().put("error_description", "The access token is invalid or has expired")
+          .put("error", "invalid_token"));
+      return false;
+    }
+    return true;
+  }
+
+  private static String invalid(JsonObject body, String xCountry, String xCurrency) {
+    if (body == null) {
+      return "A JSON object body is required.";
+    }
+    if (xCountry == null || !COUNTRY.matcher(xCountry).matches() || xCurrency == null
+        || !CURRENCY.matcher(xCurrency).matches()) {
+      return "X-Country and X-Currency are required.";
+    }
+    if (!(body.getValue("subscriber") instanceof JsonObject subscriber)
+        || !(body.getValue("transaction") instanceof JsonObject transaction)) {
+      return "subscriber and transaction are required.";
+    }
+    if (!(subscriber.getValue("msisdn") instanceof String msisdn) || !NATIONAL.matcher(msisdn).matches()) {
+      return "Invalid MSISDN: subscriber.msisdn must be the number without the country code.";
+    }
+    if (!xCountry.equals(subscriber.getValue("country")) || !xCountry.equals(transaction.getValue("country"))) {
+      return "Invalid country.";
+    }
+    if (!xCurrency.equals(subscriber.getValue("currency")) || !xCurrency.equals(transaction.getValue("currency"))) {
+      return "Invalid currency.";
+    }
+    if (!(transaction.getValue("amount") instanceof Number amount)
+        || new BigDecimal(amount.toString()).signum() <= 0) {
+      return "transaction.amount must be a positive number.";
+    }
+    if (!(transaction.getValue("id") instanceof String id) || id.isBlank() || id.length() > 64) {
+      return "transaction.id is required.";
+    }
+    if (!(body.getValue("reference") instanceof String reference) || reference.isBlank() || reference.length() > 64) {
+      return "reference is required.";
+    }
+    return null;
+  }
+
+  private static JsonObject envelope(JsonObject data, String code, String message, String resultCode,
+                                     String responseCode, boolean success) {
+    JsonObject status = new JsonObject().put("code", code).put("message", message).put("result_code", resultCode);
+    if (responseCode != null) {
+      status.put("response_code", responseCode);
+    }
+    status.put("success", success);
+    JsonObject envelope = new JsonObject();
+    if (data != null) {
+      envelope.put("data", data);
+    }
+    return envelope.put("status", status);
+  }
+
+  private static JsonObject object(Buffer raw) {
+    try {
+      return raw != null && raw.length() > 0 && raw.toJsonValue() instanceof JsonObject o ? o : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static boolean constantTimeEquals(String expected, Object given) {
+    return given instanceof String s && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+        s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void reply(HttpServerRequest req, int status, JsonObject json) {
+    Runnable send = () -> {
+      // the client may have timed out and closed the connection meanwhile
+      if (!req.response().closed() && !req.response().ended()) {
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.encode());
+      }
+    };
+    long delay = latency.toMillis();
+    if (delay > 0) {
+      vertx.setTimer(delay, id -> send.run());
+    } else {
+      send.run();
+    }
+  }
+}

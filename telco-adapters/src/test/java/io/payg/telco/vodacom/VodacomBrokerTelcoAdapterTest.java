@@ -1,0 +1,515 @@
+package io.payg.telco.vodacom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.domain.DeviceType;
+import io.payg.domain.Money;
+import io.payg.domain.payment.PaymentCommand;
+import io.payg.domain.payment.PaymentQuery;
+import io.payg.domain.payment.PaymentReceipt;
+import io.payg.domain.payment.Refusal;
+import io.payg.domain.payment.ValidationOutcome;
+import io.payg.domain.port.TelcoCall;
+import io.payg.domain.port.TelcoRequest;
+import io.payg.domain.port.TelcoResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class VodacomBrokerTelcoAdapterTest {
+
+  static final String BROKER_IP = "41.217.203.10";
+  static final Instant RECEIVED = Instant.parse("2026-01-16T05:30:07Z");
+  static final Instant PAID = Instant.parse("2026-01-16T05:30:00Z");
+  static final String SP_ID = "300300";
+  static final String PASSWORD = "broker-secret";
+  static final String TIMESTAMP = "20260116083005";
+  static final Map<String, String> SETTINGS = Map.of(
+      "username", SP_ID,
+      "password", PASSWORD,
+      "allowedSources", "41.217.203.0/24, 196.41.60.4");
+
+  final VodacomBrokerTelcoAdapter adapter = new VodacomBrokerTelcoAdapter();
+
+  static VodacomBrokerSimulator.Payment payment() {
+    return VodacomBrokerSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "5000.00",
+        "255754123456", PAID);
+  }
+
+  static String xml(VodacomBrokerSimulator.Payment p) {
+    return new String(VodacomBrokerSimulator.body(p, SP_ID,
+        VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP), TIMESTAMP), StandardCharsets.UTF_8);
+  }
+
+  static TelcoRequest request(String operation, String body, String contentType, String remote) {
+    Map<String, String> headers = contentType == null ? Map.of() : Map.of("content-type", contentType);
+    return new TelcoRequest(operation, headers, body.getBytes(StandardCharsets.UTF_8), remote, RECEIVED);
+  }
+
+  TelcoCall decode(String operation, String body) {
+    return adapter.decode(request(operation, body, "text/xml", BROKER_IP), "TZS", SETTINGS);
+  }
+
+  TelcoCall decode(String operation, String body, Map<String, String> settings) {
+    return adapter.decode(request(operation, body, "text/xml", BROKER_IP), "TZS", settings);
+  }
+
+  static TelcoCall.Rejected rejected(TelcoCall call, Refusal refusal) {
+    TelcoCall.Rejected r = assertInstanceOf(TelcoCall.Rejected.class, call);
+    assertEquals(refusal, r.refusal(), r.detail());
+    return r;
+  }
+
+  /** Rejected on both endpoints, and the answer is the broker's refusal. */
+  void refusedEverywhere(String body, Refusal refusal) {
+    for (String op : List.of("validation", "confirmation")) {
+      TelcoCall.Rejected r = rejected(decode(op, body), refusal);
+      assertEquals(op.equals("confirmation"), r.processCall());
+      assertRefusalAnswer(adapter.refusal(r.refusal(), r.detail(), r.processCall()), refusal);
+    }
+  }
+
+  static void assertRefusalAnswer(TelcoResponse answer, Refusal refusal) {
+    String body = body(answer);
+    assertTrue(body.contains("<responseCode>999</responseCode>"), body);
+    assertTrue(body.contains("<serviceStatus>Failed</serviceStatus>"), body);
+    assertTrue(body.contains("<responseDesc>" + VodacomBrokerTelcoAdapter.description(refusal) + "</responseDesc>"), body);
+  }
+
+  static String body(TelcoResponse r) {
+    return new String(r.body(), StandardCharsets.UTF_8);
+  }
+
+  static String replace(String xml, String element, String value) {
+    return xml.replaceFirst("<" + element + ">[^<]*</" + element + ">", "<" + element + ">" + value + "</" + element + ">");
+  }
+
+  static String without(String xml, String element) {
+    return xml.replaceFirst("\\s*<" + element + ">[^<]*</" + element + ">", "");
+  }
+
+  // ---------------------------------------------------------------- the happy path
+
+  @Test
+  void aValidationDecodesToAQuery() {
+    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment())));
+    assertEquals(new PaymentQuery("SN-0001", Money.of(500_000, "TZS"), "255754123456"), v.query());
+  }
+
+  @Test
+  void aConfirmationDecodesToACommandIdempotentOnTheTransactionId() {
+    var p = assertInstanceOf(TelcoCall.Process.class, decode("confirmation", xml(payment())));
+    assertEquals(new PaymentCommand("173388288_664400", "SN-0001", Money.of(500_000, "TZS"), "255754123456", PAID),
+        p.command());
+  }
+
+  @Test
+  void providerOperationsAndName() {
+    assertEquals("vodacom-tz", adapter.provider());
+    assertTrue(adapter.isProcessOperation("confirmation"));
+    assertFalse(adapter.isProcessOperation("validation"));
+    assertFalse(adapter.isProcessOperation("process"));
+  }
+
+  @Test
+  void wholeShillingsAndCentsAreExact() {
+    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment().withAmount("5000"))));
+    assertEquals(Money.of(500_000, "TZS"), v.query().amount());
+    v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment().withAmount(" 1234.5 "))));
+    assertEquals(Money.of(123_450, "TZS"), v.query().amount());
+  }
+
+  @Test
+  void theTransactionDateIsReadInDarEsSalaamTimeInBothFormats() {
+    String compact = replace(xml(payment()), "transactionDate", "20260116083000");
+    assertEquals(PAID, ((TelcoCall.Process) decode("confirmation", compact)).command().paidAt());
+    String absent = without(xml(payment()), "transactionDate");
+    assertEquals(RECEIVED, ((TelcoCall.Process) decode("confirmation", absent)).command().paidAt());
+    for (String bad : List.of("2026-02-30 08:30:00", "2026-01-16T08:30:00", "16/01/2026", "2026011608300")) {
+      rejected(decode("confirmation", replace(xml(payment()), "transactionDate", bad)), Refusal.MALFORMED_REQUEST);
+    }
+  }
+
+  @Test
+  void aDocumentWithoutTheNamespaceCdataAndCommentsIsRead() {
+    String plain = xml(payment()).replace(" xmlns=\"http://infowise.co.tz/broker/\"", "")
+        .replace("<accountReference>SN-0001</accountReference>",
+            "<accountReference><!-- the serial --><![CDATA[SN-0001]]></accountReference>");
+    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", plain));
+    assertEquals("SN-0001", v.query().serial());
+    // unknown elements are ignored
+    String extra = xml(payment()).replace("<transaction>", "<transaction><channel>USSD</channel>");
+    assertInstanceOf(TelcoCall.Validate.class, decode("validation", extra));
+  }
+
+  @Test
+  void aMissingOrUnprintableInitiatorIsDroppedNotRefused() {
+    assertNull(((TelcoCall.Validate) decode("validation", without(xml(payment()), "initiator"))).query().msisdn());
+    assertNull(((TelcoCall.Validate) decode("validation", replace(xml(payment()), "initiator", "2".repeat(65))))
+        .query().msisdn());
+    assertNull(((TelcoCall.Validate) decode("validation", replace(xml(payment()), "initiator", "2557&#x9;54")))
+        .query().msisdn());
+  }
+
+  // ---------------------------------------------------------------- authentication
+
+  @Test
+  void theSpPasswordIsAcceptedAsDigestHexDigestOrThePasswordItself() {
+    String digest = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
+    byte[] raw = Base64.getDecoder().decode(digest);
+    String hexDigest = Base64.getEncoder().encodeToString(HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
+    for (String form : List.of(digest, hexDigest, PASSWORD)) {
+      assertInstanceOf(TelcoCall.Validate.class, decode("validation", replace(xml(payment()), "spPassword", form)));
+    }
+  }
+
+  @Test
+  void wrongOrMissingCredentialsAreUnauthenticatedAnd401() {
+    String good = xml(payment());
+    String otherTimestamp = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006");
+    List<String> bad = List.of(
+        replace(good, "spPassword", "wrong"),
+        replace(good, "spPassword", otherTimestamp),
+        replace(good, "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
+        replace(good, "spPassword", PASSWORD + " x"),
+        replace(good, "spId", "300301"),
+        replace(good, "timestamp", "20260116083006"),
+        replace(good, "spPassword", ""),
+        without(good, "spPassword"),
+        without(good, "spId"),
+        good.replaceFirst("(?s)<serviceProvider>.*</serviceProvider>", ""));
+    for (String body : bad) {
+      TelcoCall.Rejected r = rejected(decode("confirmation", body), Refusal.UNAUTHENTICATED);
+      TelcoResponse answer = adapter.refusal(r.refusal(), r.detail(), true);
+      assertEquals(401, answer.status());
+      assertRefusalAnswer(answer, Refusal.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
+  void withoutCredentialsOrAllowListConfiguredEverythingIsRefused() {
+    for (String key : List.of("username", "password", "allowedSources")) {
+      Map<String, String> settings = new HashMap<>(SETTINGS);
+      settings.remove(key);
+      rejected(decode("validation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
+      settings.put(key, "");
+      rejected(decode("confirmation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
+    }
+    rejected(adapter.decode(request("validation", xml(payment()), "text/xml", BROKER_IP), "TZS", null),
+        Refusal.UNAUTHENTICATED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"10.0.0.1", "41.217.204.1", "196.41.60.5", "::1", "garbage", ""})
+  void sourcesOutsideTheAllowListAreRefusedBeforeTheBodyIsRead(String remote) {
+    rejected(adapter.decode(request("validation", xml(payment()), "text/xml", remote), "TZS", SETTINGS),
+        Refusal.UNAUTHENTICATED);
+    rejected(adapter.decode(request("confirmation", "<not xml", "application/json", remote), "TZS", SETTINGS),
+        Refusal.UNAUTHENTICATED);
+  }
+
+  @Test
+  void aRecipientOutsideTheConfiguredBusinessNumbersIsRefused() {
+    Map<String, String> settings = new HashMap<>(SETTINGS);
+    settings.put("businessNumber", "654321, 123456");
+    assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment()), settings));
+    settings.put("businessNumber", "654321");
+    TelcoCall.Rejected r = rejected(decode("validation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
+    assertEquals(VodacomBrokerTelcoAdapter.WRONG_BUSINESS_NUMBER, r.detail());
+    rejected(decode("validation", without(xml(payment()), "recipient"), settings), Refusal.UNAUTHENTICATED);
+  }
+
+  // ---------------------------------------------------------------- hostile XML
+
+  static final String BILLION_LAUGHS = """
+      <?xml version="1.0"?>
+      <!DOCTYPE lolz [
+        <!ENTITY lol "lol">
+        <!ELEMENT lolz (#PCDATA)>
+        <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+        <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+        <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+        <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+        <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+        <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+        <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+        <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+        <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+      ]>
+      <lolz>&lol9;</lolz>
+      """;
+
+  @Test
+  void aBillionLaughsDocumentIsRefusedAtOnce() {
+    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
+      refusedEverywhere(BILLION_LAUGHS, Refusal.MALFORMED_REQUEST);
+      // the same bomb inside a well-formed broker request
+      String inRequest = BILLION_LAUGHS.substring(0, BILLION_LAUGHS.indexOf("<lolz>"))
+          .replace("<!DOCTYPE lolz", "<!DOCTYPE mpesaBroker")
+          + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker")).replace("SN-0001", "&lol9;");
+      refusedEverywhere(inRequest, Refusal.MALFORMED_REQUEST);
+    });
+  }
+
+  @Test
+  void quadraticBlowupWithoutDoctypeCannotBeWritten() {
+    // without a DOCTYPE an entity reference is undefined: the parse fails instead of expanding
+    refusedEverywhere(replace(xml(payment()), "accountReference", "&a;".repeat(1000)), Refusal.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void anXxeDocumentReadsNothing() throws Exception {
+    String passwd = Files.exists(Path.of("/etc/passwd")) ? Files.readString(Path.of("/etc/passwd")) : "root:x:0:0";
+    String firstLine = passwd.lines().findFirst().orElse("root:x:0:0");
+    String generalEntity = "<?xml version=\"1.0\"?>\n"
+        + "<!DOCTYPE mpesaBroker [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+        + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker")).replace(">SN-0001<", ">&xxe;<");
+    String parameterEntity = "<?xml version=\"1.0\"?>\n"
+        + "<!DOCTYPE mpesaBroker [<!ENTITY % ext SYSTEM \"file:///etc/passwd\"> %ext;]>\n"
+        + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker"));
+    String externalDtd = "<?xml version=\"1.0\"?>\n"
+        + "<!DOCTYPE mpesaBroker SYSTEM \"file:///etc/passwd\">\n"
+        + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker"));
+    String xinclude = xml(payment()).replace("<mpesaBroker ", "<mpesaBroker xmlns:xi=\"http://www.w3.org/2001/XInclude\" ")
+        .replace(">SN-0001<", "><xi:include href=\"file:///etc/passwd\" parse=\"text\"/><");
+    for (String attack : List.of(generalEntity, parameterEntity, externalDtd, xinclude)) {
+      for (String op : List.of("validation", "confirmation")) {
+        TelcoCall.Rejected r = rejected(decode(op, attack), Refusal.MALFORMED_REQUEST);
+        assertFalse(r.detail().contains(firstLine), r.detail());
+        assertFalse(r.detail().contains("root:"), r.detail());
+        TelcoResponse answer = adapter.refusal(r.refusal(), r.detail(), r.processCall());
+        assertRefusalAnswer(answer, Refusal.MALFORMED_REQUEST);
+        assertFalse(body(answer).contains(firstLine), body(answer));
+        assertFalse(body(answer).contains("root:"), body(answer));
+      }
+    }
+  }
+
+  @Test
+  void anyDoctypeIsRefusedEvenAHarmlessOne() {
+    String harmless = "<?xml version=\"1.0\"?>\n<!DOCTYPE mpesaBroker>\n"
+        + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker"));
+    refusedEverywhere(harmless, Refusal.MALFORMED_REQUEST);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", " ", "not xml", "<", "<mpesaBroker>", "<mpesaBroker></mpesaBrokr>", "{\"amount\":\"5000\"}",
+      "<?xml version=\"1.0\"?>", "<a/><b/>", "<mpesaBroker/>", "<mpesaBroker><other/></mpesaBroker>",
+      "<other xmlns=\"http://infowise.co.tz/broker/\"><request/></other>",
+      "<mpesaBroker xmlns=\"urn:evil\"><request/></mpesaBroker>", "<mpesaBroker>&amp</mpesaBroker>",
+      "\u0000\u0001\u0002"})
+  void unreadableDocumentsAreMalformed(String body) {
+    refusedEverywhere(body, Refusal.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void elementsWhereTextBelongsAndRepeatedFieldsAreMalformed() {
+    String good = xml(payment());
+    refusedEverywhere(good.replace("<amount>5000.00</amount>", "<amount><value>5000.00</value></amount>"),
+        Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(good.replace("<amount>5000.00</amount>", "<amount>1.00</amount><amount>5000.00</amount>"),
+        Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(good.replace("<request>", "<request><transaction/>"), Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(good.replace("<spId>", "<spId>1</spId><spId>"), Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(good.replaceFirst("(?s)<transaction>.*</transaction>", ""), Refusal.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void anOversizeBodyIsMalformedUnread() {
+    String padded = xml(payment()).replace("<transaction>", "<transaction><pad>" + "x".repeat(40_000) + "</pad>");
+    refusedEverywhere(padded, Refusal.MALFORMED_REQUEST);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"application/json", "text/plain", "text/html", "application/x-www-form-urlencoded",
+      "xml", "text/xml-ish", ""})
+  void otherContentTypesAreMalformed(String contentType) {
+    rejected(adapter.decode(request("validation", xml(payment()), contentType, BROKER_IP), "TZS", SETTINGS),
+        Refusal.MALFORMED_REQUEST);
+    rejected(adapter.decode(request("confirmation", xml(payment()), contentType, BROKER_IP), "TZS", SETTINGS),
+        Refusal.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void aMissingContentTypeIsMalformedAndXmlTypesWithParametersPass() {
+    rejected(adapter.decode(request("validation", xml(payment()), null, BROKER_IP), "TZS", SETTINGS),
+        Refusal.MALFORMED_REQUEST);
+    for (String type : List.of("text/xml", "text/xml; charset=UTF-8", "application/xml", "Application/XML;charset=utf-8")) {
+      assertInstanceOf(TelcoCall.Validate.class,
+          adapter.decode(request("validation", xml(payment()), type, BROKER_IP), "TZS", SETTINGS));
+    }
+  }
+
+  @Test
+  void unknownOperationsAreMalformed() {
+    TelcoCall.Rejected r = rejected(decode("process", xml(payment())), Refusal.MALFORMED_REQUEST);
+    assertFalse(r.processCall());
+    rejected(adapter.decode(request(null, xml(payment()), "text/xml", BROKER_IP), "TZS", SETTINGS),
+        Refusal.MALFORMED_REQUEST);
+    rejected(adapter.decode(null, "TZS", SETTINGS), Refusal.MALFORMED_REQUEST);
+  }
+
+  // ---------------------------------------------------------------- fields
+
+  @Test
+  void missingFieldsAreRefused() {
+    refusedEverywhere(without(xml(payment()), "amount"), Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(without(xml(payment()), "accountReference"), Refusal.DEVICE_NOT_FOUND);
+    rejected(decode("confirmation", without(xml(payment()), "transactionID")), Refusal.MALFORMED_REQUEST);
+    // a validation does not need the transaction id
+    assertInstanceOf(TelcoCall.Validate.class, decode("validation", without(xml(payment()), "transactionID")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "RK TQ", "a/b", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
+  void unusableTransactionIdsAreMalformed(String id) {
+    rejected(decode("confirmation", replace(xml(payment()), "transactionID", id)), Refusal.MALFORMED_REQUEST);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"-1", "-5000.00", "0", "0.00", "abc", "", "+5000", "1.001", "5000.000", "1e3", "1,000",
+      "NaN", "Infinity", "0x10", ".5", "5.", "99999999999999999999", "100000000000.01", "5 000", "١٠٠"})
+  void badAmountsAreInvalidAmount(String amount) {
+    refusedEverywhere(replace(xml(payment()), "amount", amount), Refusal.INVALID_AMOUNT);
+  }
+
+  @Test
+  void aCompanyOutsideTanzaniaOrAnotherCurrencyIsWrongCurrency() {
+    for (String currency : List.of("KES", "UGX", "XOF")) {
+      rejected(adapter.decode(request("validation", xml(payment()), "text/xml", BROKER_IP), currency, SETTINGS),
+          Refusal.WRONG_CURRENCY);
+      assertTrue(rejected(adapter.decode(request("confirmation", xml(payment()), "text/xml", BROKER_IP), currency,
+          SETTINGS), Refusal.WRONG_CURRENCY).processCall());
+    }
+    String kes = xml(payment()).replace("<transaction>", "<transaction><currency>KES</currency>");
+    refusedEverywhere(kes, Refusal.WRONG_CURRENCY);
+    String tzs = xml(payment()).replace("<transaction>", "<transaction><currency>tzs</currency>");
+    assertInstanceOf(TelcoCall.Validate.class, decode("validation", tzs));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "&lt;script&gt;", "SN\u00e9"})
+  void unusableAccountReferencesAreDeviceNotFound(String reference) {
+    refusedEverywhere(replace(xml(payment()), "accountReference", reference), Refusal.DEVICE_NOT_FOUND);
+  }
+
+  @Test
+  void anUnknownSerialIsAnsweredWithTheBrokersRefusal() {
+    // the adapter cannot know the serial: the gateway's validation refuses it, on either endpoint
+    TelcoResponse answer = adapter.validationAnswer(ValidationOutcome.refused(Refusal.DEVICE_NOT_FOUND));
+    assertEquals(200, answer.status());
+    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" "
+        + "version=\"2.0\"><response><responseCode>999</responseCode><responseDesc>Invalid account reference"
+        + "</responseDesc><serviceStatus>Failed</serviceStatus></response></mpesaBroker>", body(answer));
+    assertRefusalAnswer(adapter.refusal(Refusal.DEVICE_NOT_FOUND, "no device SN-9", true), Refusal.DEVICE_NOT_FOUND);
+  }
+
+  @Test
+  void garbageNeverThrows() {
+    Random random = new Random(7);
+    byte[] valid = xml(payment()).getBytes(StandardCharsets.UTF_8);
+    for (int i = 0; i < 3_000; i++) {
+      byte[] body;
+      if (i % 2 == 0) {
+        body = new byte[random.nextInt(400)];
+        random.nextBytes(body);
+      } else {
+        body = valid.clone();
+        for (int k = 0; k < 1 + random.nextInt(4); k++) {
+          body[random.nextInt(body.length)] = (byte) (32 + random.nextInt(95));
+        }
+      }
+      String op = i % 3 == 0 ? "validation" : "confirmation";
+      TelcoCall call = adapter.decode(new TelcoRequest(op, Map.of("content-type", "text/xml"), body, BROKER_IP,
+          RECEIVED), "TZS", SETTINGS);
+      assertNotNull(call);
+      if (call instanceof TelcoCall.Rejected r) {
+        assertNotNull(adapter.refusal(r.refusal(), r.detail(), r.processCall()));
+      }
+    }
+  }
+
+  @Test
+  void decodingIsSafeFromManyThreadsAtOnce() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        int n = i;
+        results.add(pool.submit(() -> {
+          if (n % 4 == 0) {
+            return decode("validation", BILLION_LAUGHS) instanceof TelcoCall.Rejected;
+          }
+          String serial = "SN-" + n;
+          var call = decode("confirmation", xml(payment().withAccountReference(serial)));
+          return call instanceof TelcoCall.Process p && p.command().serial().equals(serial);
+        }));
+      }
+      for (Future<Boolean> result : results) {
+        assertTrue(result.get(20, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  @Test
+  void anAcceptedValidationIsResponseCodeZero() {
+    TelcoResponse r = adapter.validationAnswer(ValidationOutcome.accepted("Amina", DeviceType.METER, 100));
+    assertEquals(200, r.status());
+    assertEquals("application/xml", r.contentType());
+    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" "
+        + "version=\"2.0\"><response><responseCode>0</responseCode><responseDesc>Accepted</responseDesc>"
+        + "<serviceStatus>Success</serviceStatus></response></mpesaBroker>", body(r));
+  }
+
+  @Test
+  void aRecordedOrReplayedConfirmationIsReceivedWithOurTransactionId() {
+    TelcoResponse r = adapter.processAnswer(new PaymentReceipt("tx-1<&>", "PROCESSED", List.of(), null, null));
+    assertEquals(200, r.status());
+    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" "
+        + "version=\"2.0\"><response><serviceID>tx-1&lt;&amp;&gt;</serviceID><responseCode>0</responseCode>"
+        + "<responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus></response></mpesaBroker>",
+        body(r));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Refusal.class)
+  void everyRefusalIsTheBrokersFailureAnswerAndParsesAsXml(Refusal refusal) {
+    for (boolean processCall : new boolean[] {false, true}) {
+      TelcoResponse r = adapter.refusal(refusal, "<detail> with file content root:x:0:0", processCall);
+      int expected = refusal == Refusal.UNAUTHENTICATED ? 401 : refusal == Refusal.PROVIDER_NOT_ENABLED ? 403 : 200;
+      assertEquals(expected, r.status());
+      assertRefusalAnswer(r, refusal);
+      assertFalse(body(r).contains("root:"));
+      // our own answers pass our own parser
+      var document = SafeXml.parse(r.body());
+      assertEquals("mpesaBroker", document.getDocumentElement().getLocalName());
+    }
+  }
+}
