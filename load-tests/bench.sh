@@ -5,7 +5,12 @@
 #   (b) the gateway's validation throughput and p50/p99 at saturation (wrk, pre-signed validations);
 #   (c) the ratio gateway / pgbench;
 #   (d) the Gatling provider mix (validate + process) at a fixed arrival rate (MIX_RATE=0 skips);
-#   (e) the process path at saturation, Gatling closed model (PROCESS_USERS=0 skips).
+#   (e) the process path at saturation, Gatling closed model (PROCESS_USERS=0 skips);
+#   (f) p50/p99 of validate and of process at 80 % of the saturation (b) and (e) measured,
+#       Gatling open model at a fixed arrival rate (AT80=0 skips);
+#   (g) the ceilings of a bare Vert.x HTTP route, and of a bare Vert.x route running the same lookup
+#       through a pg pool of the same size (load-tests/bare/BareVertxServer.java, same wrk load);
+#   (h) pgbench of the exact process statements (snapshot + record), run after the gateway stopped.
 # It builds the jar (SKIP_BUILD=1 to reuse it), starts the demo on 127.0.0.1:$HTTP_PORT, seeds
 # $METERS meters through the API, measures, prints a table and stops everything it started.
 # All traffic goes to 127.0.0.1; every measurement is bounded by its duration and a timeout.
@@ -28,6 +33,9 @@ MIX_VALIDATIONS_PER_PAYMENT=${MIX_VALIDATIONS_PER_PAYMENT:-4}
 PROCESS_USERS=${PROCESS_USERS:-32}  # concurrent payers of the Gatling process saturation; 0 skips (e)
 PROCESS_DURATION=${PROCESS_DURATION:-$DURATION}
 SKIP_BUILD=${SKIP_BUILD:-0}
+AT80=${AT80:-1}                     # 0 skips (f)
+BARE=${BARE:-1}                     # 0 skips (g)
+PGBENCH_PROCESS=${PGBENCH_PROCESS:-1} # 0 skips (h)
 STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-120}
 QUIET_WAIT=${QUIET_WAIT:-60}        # seconds to wait for other work on the machine to stop
 QUIET_MAX_BUSY=${QUIET_MAX_BUSY:-25}
@@ -83,6 +91,7 @@ cp "$ROOT/gateway/target/payg-gateway.jar" "$OUT/payg-gateway.jar"
 
 GW_PID=
 LOAD_PID=
+BARE_PID=
 descendants() { local p; for p in $(pgrep -P "$1" || true); do echo "$p"; descendants "$p"; done; }
 cleanup() {
   local pids
@@ -98,7 +107,15 @@ cleanup() {
     kill -9 "$GW_PID" 2>/dev/null || true
   fi
 }
-trap cleanup EXIT
+stop_bare() {
+  if [[ -n $BARE_PID ]] && kill -0 "$BARE_PID" 2>/dev/null; then
+    kill "$BARE_PID" 2>/dev/null || true
+    for _ in $(seq 1 20); do kill -0 "$BARE_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$BARE_PID" 2>/dev/null || true
+  fi
+  BARE_PID=
+}
+trap 'stop_bare; cleanup' EXIT
 trap 'exit 130' INT TERM
 
 log "starting the demo on 127.0.0.1:$HTTP_PORT (DB_POOL_SIZE=$DB_POOL_SIZE), log in $OUT/gateway.log"
@@ -173,9 +190,9 @@ cpu_note() { # "total gw pg cl rest", name of the load generator[, operations/s]
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} \
   else if (v ~ /m$/) {sub(/m$/,"",v); v*=60000} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
 
-run_wrk() { # seconds, output file
+run_wrk() { # seconds, output file[, base URL]
   exec timeout $(($1 + 30)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$1s" --timeout 5s --latency \
-    -s "$OUT/validate.lua" "$BASE" >"$2"
+    -s "$OUT/validate.lua" "${3:-$BASE}" >"$2"
 }
 
 # ---- warm-up (JIT, pool connections; not reported) -------------------------------------------
@@ -239,8 +256,53 @@ GW_BAD=$(awk '/^not-valid-answers:/{print $2}' "$OUT/wrk.txt")
 GW_ERR=$(awk '/Socket errors|Non-2xx/{print}' "$OUT/wrk.txt" | tr '\n' ' ')
 RATIO=$(awk -v g="$GW_RPS" -v p="$PG_TPS" 'BEGIN{printf "%.2f", g/p}')
 
+# ---- (g) bare Vert.x ceilings, same wrk load ----------------------------------------------------
+BARE_ROWS=""
+wrk_row() { # label, wrk output, cpu -> a table row
+  local rps p50 p99 req bad
+  rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$2")
+  p50=$(awk '$1=="50%"{print $2}' "$2" | to_ms)
+  p99=$(awk '$1=="99%"{print $2}' "$2" | to_ms)
+  req=$(awk '/requests in/{print $1}' "$2")
+  bad=$(awk '/^not-valid-answers:/{print $2}' "$2")
+  printf '| %s | %s req/s | %s | %s | wrk %s conns, %ss, %s requests, %s not valid; %s |\n' "$1" "${rps:-?}" "$p50" "$p99" \
+    "$WRK_CONNECTIONS" "$DURATION" "${req:-?}" "${bad:-?}" "$(cpu_note "$3" wrk "${rps:-1}")"
+}
+bare_run() { # mode, label -> appends a row to BARE_ROWS, sets BARE_RPS_<mode>
+  local port=$((HTTP_PORT + 1)) i
+  (cd "$OUT" && exec java -cp payg-gateway.jar "$ROOT/load-tests/bare/BareVertxServer.java" "$1" "$port" \
+    "${EVENT_LOOPS:-$CORES}" "$DB_POOL_SIZE" payg_demo "$LOOKUP" >"bare-$1.log" 2>&1) &
+  BARE_PID=$!
+  for ((i = 0; i < 120; i++)); do
+    grep -q 'listening' "$OUT/bare-$1.log" 2>/dev/null && break
+    kill -0 "$BARE_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  grep -q 'listening' "$OUT/bare-$1.log" || { cat "$OUT/bare-$1.log" >&2; echo "bare Vert.x ($1) did not start" >&2; exit 1; }
+  # the same warm-up as the gateway got, then the measurement
+  (run_wrk "$WARMUP" "$OUT/wrk-bare-$1-warmup.txt" "http://127.0.0.1:$port")
+  run_wrk "$DURATION" "$OUT/wrk-bare-$1.txt" "http://127.0.0.1:$port" &
+  LOAD_PID=$!
+  local saved=$GW_PID
+  GW_PID=$BARE_PID # cpu_split's "gateway" column is the process under test
+  measure_cpu "$DURATION"
+  GW_PID=$saved
+  BARE_ROWS+=$(wrk_row "$2" "$OUT/wrk-bare-$1.txt" "$CPU")$'\n'
+  printf -v "BARE_RPS_$1" '%s' "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$OUT/wrk-bare-$1.txt")"
+  stop_bare
+}
+BARE_RPS_http=0
+BARE_RPS_lookup=0
+if [[ $BARE == 1 ]]; then
+  log "(g) bare Vert.x HTTP route: ${DURATION}s, same wrk load"
+  bare_run http "(g) bare Vert.x route, fixed answer"
+  log "(g) bare Vert.x route + the same lookup through a pg pool of $DB_POOL_SIZE: ${DURATION}s"
+  bare_run lookup "(g) bare Vert.x route + lookup"
+fi
+
 # ---- (d), (e) Gatling ------------------------------------------------------------------------
 GATLING_ROWS=""
+declare -A RATE_OF
 cell() { # report page, row title, column (total|ok|ko) -> the value
   awk -v t="$2" -v c="$3" 'index($0, "class=\"title\">" t) {f=1; next}
     f && index($0, "class=\"" c "\"") {gsub(/.*class="[a-z]*">|<.*/, ""); print; exit}' "$1"
@@ -272,6 +334,7 @@ run_gatling() { # label, simulation class, seconds, -Dname=value...
     f=$(ls "$report"/req_"$req"-*.html 2>/dev/null | head -1 || true)
     [[ -n $f && -n $report ]] || continue
     ops=$(awk -v a="$ops" -v b="$(cell "$f" 'Mean count/s' total)" 'BEGIN{print a + b}')
+    RATE_OF[$label:$req]=$(cell "$f" 'Mean count/s' total)
     GATLING_ROWS+=$(printf '| %s: %s | %s/s | %s | %s | %s of %s failed |' "$label" "$req" \
       "$(cell "$f" 'Mean count/s' total)" "$(cell "$f" '50th percentile' total)" "$(cell "$f" '99th percentile' total)" \
       "$(cell "$f" 'Total count' ko)" "$(cell "$f" 'Total count' total)")$'\n'
@@ -294,6 +357,76 @@ if (( PROCESS_USERS > 0 )); then
   GATLING_ROWS+="| | outbox of the company 2 s after (e): ${OUTBOX% *} pending of ${OUTBOX#* } jobs | | | |"$'\n'
 fi
 
+# ---- (f) 80 % of saturation ------------------------------------------------------------------
+if [[ $AT80 == 1 ]]; then
+  V80=$(awk -v r="$GW_RPS" 'BEGIN{printf "%d", r * 0.8}')
+  log "(f) Gatling FixedRateSimulation: validate at $V80/s (80 % of (b)), ${DURATION}s"
+  run_gatling "(f) validate at 80 %" FixedRateSimulation "$DURATION" -Doperation=validate -Drate="$V80"
+  P_SAT=${RATE_OF["(e) process, $PROCESS_USERS payers:process"]:-}
+  if [[ -n $P_SAT ]]; then
+    P80=$(awk -v r="$P_SAT" 'BEGIN{printf "%d", r * 0.8}')
+    log "(f) Gatling FixedRateSimulation: process at $P80/s (80 % of (e)), ${DURATION}s"
+    run_gatling "(f) process at 80 %" FixedRateSimulation "$DURATION" -Doperation=process -Drate="$P80"
+  fi
+fi
+
+# ---- (h) pgbench of the exact process statements ---------------------------------------------
+# The gateway's process is two statements: the snapshot (PaymentStore.SNAPSHOT) and the record
+# (PaymentStore.RECORD, one CTE). pgbench runs both, texts taken from the source, for a new
+# payment of a random seeded meter (no debts: the allocation is one ENERGY line), with the same
+# client count as the gateway's pool. Two unavoidable differences, both in pgbench's favour by a
+# few microseconds at most: the snapshot is wrapped in a SELECT that also draws the new uuid and
+# hands the ids to the record (\gset), and the agent parameter ($25) is the literal NULL
+# (pgbench cannot bind a NULL). The gateway is stopped first, so that its outbox worker does not
+# vend tokens for these rows; they are deleted afterwards (provider 'pgbench').
+PGP_ROW=""
+PGP_TPS=""
+if [[ $PGBENCH_PROCESS == 1 ]]; then
+  cleanup
+  GW_PID=
+  SNAPSHOT=$(java "$ROOT/load-tests/src/test/java/io/payg/load/SqlConstant.java" \
+    "$ROOT/gateway/src/main/java/io/payg/gateway/payment/PaymentStore.java" SNAPSHOT)
+  RECORD=$(java "$ROOT/load-tests/src/test/java/io/payg/load/SqlConstant.java" \
+    "$ROOT/gateway/src/main/java/io/payg/gateway/payment/PaymentStore.java" RECORD)
+  CURRENCY=$(sed -n 's/^currency=//p' "$OUT/fixture.properties")
+  SNAP_SQL=$(sed 's/\$1/:company/g; s/\$2/:serial/g; s/\$3/:provider/g; s/\$4/:probe/g' <<<"$SNAPSHOT")
+  # highest numbers first, so that $2 does not eat the start of $25
+  REC_SQL=$RECORD
+  VARS=(tid company provider tid dev cust serial amount currency msisdn paidat status unit qty pos kinds amounts refs
+    credit arpaid kind instids instamts ver)
+  REC_SQL=${REC_SQL//\$25/NULL}
+  for ((n = 24; n >= 1; n--)); do REC_SQL=${REC_SQL//\$$n/:${VARS[n - 1]}}; done
+  {
+    echo "\\set serial random($FIRST_SERIAL, $LAST_SERIAL)"
+    echo "SELECT gen_random_uuid() AS tid, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM ($SNAP_SQL) s"
+    echo "\\gset"
+    echo "$REC_SQL;"
+  } >"$OUT/process.sql"
+  log "(h) pgbench of the process statements: ${DURATION}s, $DB_POOL_SIZE clients, -M prepared"
+  (cd "$OUT" && exec timeout $((DURATION + 30)) pgbench -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+    -T "$DURATION" -D company="$COMPANY" -D provider=pgbench -D probe=pgbench-new -D amount=10000 \
+    -D currency="$CURRENCY" -D msisdn=+254712000001 -D paidat=2026-01-01T00:00:00Z -D status=PROCESSED -D unit=KWH_TENTHS \
+    -D qty=100 -D pos='{0}' -D kinds='{ENERGY}' -D amounts='{10000}' -D refs='{NULL}' -D credit=0 -D arpaid=0 \
+    -D kind=TOKEN -D instids='{}' -D instamts='{}' -f process.sql -l --sampling-rate 0.1 \
+    >pgbench-process.txt 2>&1) &
+  LOAD_PID=$!
+  rm -f "$OUT"/pgbench_log.*
+  measure_cpu "$DURATION"
+  PGP_TPS=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$OUT/pgbench-process.txt")
+  PGP_FAILED=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/pgbench-process.txt")
+  if [[ -n $PGP_TPS ]]; then
+    read -r PGP_P50 PGP_P99 < <(cat "$OUT"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
+      printf "%.2f %.2f\n", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000}')
+    PGP_ROW=$(printf '| (h) pgbench, process (snapshot + record) | %.0f tps | %s | %s | %s clients, -M prepared, %ss, %s failed; %s |' \
+      "$PGP_TPS" "$PGP_P50" "$PGP_P99" "$DB_POOL_SIZE" "$DURATION" "${PGP_FAILED:-0}" "$(cpu_note "$CPU" pgbench "$PGP_TPS")")
+  else
+    PGP_ROW="| (h) pgbench, process | failed: see ${OUT#"$ROOT"/}/pgbench-process.txt | | | |"
+  fi
+  psql -q -c "DELETE FROM outbox WHERE transaction_id IN (SELECT id FROM transactions WHERE provider = 'pgbench');
+    DELETE FROM allocations WHERE transaction_id IN (SELECT id FROM transactions WHERE provider = 'pgbench');
+    DELETE FROM transactions WHERE provider = 'pgbench';" >/dev/null
+fi
+
 # ---- the table -------------------------------------------------------------------------------
 JAVA_V=$(java -version 2>&1 | head -1 || true)
 PG_V=$(psql -At -c 'SHOW server_version')
@@ -309,8 +442,19 @@ PG_V=$(psql -At -c 'SHOW server_version')
     "$PG_TPS" "$PG_P50" "$PG_P99" "$DB_POOL_SIZE" "$DURATION" "${PG_FAILED:-0}" "$(cpu_note "$PG_CPU" pgbench "$PG_TPS")"
   printf '| (b) gateway, signed validate | %s req/s | %s | %s | wrk %s conns, %ss, %s requests, %s not valid %s; %s |\n' \
     "$GW_RPS" "$GW_P50" "$GW_P99" "$WRK_CONNECTIONS" "$DURATION" "$GW_REQ" "${GW_BAD:-?}" "$GW_ERR" "$(cpu_note "$GW_CPU" wrk "$GW_RPS")"
-  printf '| (c) ratio gateway / pgbench | %s | | | |\n' "$RATIO"
+  printf '| (c) ratio gateway / pgbench, validate | %s | | | target 0.70 |\n' "$RATIO"
+  printf '%s' "$BARE_ROWS"
+  if [[ $BARE == 1 ]]; then
+    printf '| (c) ratio gateway / bare Vert.x + lookup | %s | | | what the gateway keeps of what Vert.x + pg-client reach with the same query |\n' \
+      "$(awk -v g="$GW_RPS" -v b="$BARE_RPS_lookup" 'BEGIN{if (b > 0) printf "%.2f", g/b; else print "?"}')"
+  fi
   printf '%s' "$GATLING_ROWS"
+  if [[ -n $PGP_ROW ]]; then
+    echo "$PGP_ROW"
+    P_SAT=${RATE_OF["(e) process, $PROCESS_USERS payers:process"]:-}
+    [[ -z $P_SAT || -z $PGP_TPS ]] || printf '| (c) ratio gateway / pgbench, process | %s | | | target 0.60; (e) / (h) |\n' \
+      "$(awk -v g="$P_SAT" -v p="$PGP_TPS" 'BEGIN{printf "%.2f", g/p}')"
+  fi
   echo
   echo "lookup (from $LOOKUP_SOURCE; same as PaymentStore.LOOKUP in the source: $SAME_AS_SOURCE):"
   echo "  $LOOKUP"

@@ -120,6 +120,7 @@ public final class GatewayApp implements AutoCloseable {
     LOG.info("schema at version {} ({} migration(s) applied now)", migrated.targetSchemaVersion, migrated.migrationsExecuted);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(new io.payg.gateway.http.ResponseTimeBuckets());
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)

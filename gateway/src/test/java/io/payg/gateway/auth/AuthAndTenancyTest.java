@@ -125,5 +125,10 @@ class AuthAndTenancyTest {
     assertFalse(metrics.isEmpty());
     org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("vertx_http_server_requests_total"));
     org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("pool_type=\"sql\""));
+    // response-time histogram buckets per route (the dashboard's p50 / p99 panels need them),
+    // with an edge at the 15 ms p99 target
+    org.junit.jupiter.api.Assertions.assertTrue(metrics.lines().anyMatch(l ->
+        l.startsWith("vertx_http_server_response_time_seconds_bucket{") && l.contains("le=\"0.015\"")),
+        "no 15 ms bucket in /metrics");
   }
 }
