@@ -224,7 +224,9 @@ public final class GatewayApp implements AutoCloseable {
     return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
             new DeploymentOptions().setInstances(config.eventLoops()))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
-            config.breakerMaxFailures(), config.breakerReset()), workerSettings)))
+            config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
+            // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
+            min(Duration.ofSeconds(5), config.outboxLease().dividedBy(4))), workerSettings)))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())));
   }
@@ -246,6 +248,10 @@ public final class GatewayApp implements AutoCloseable {
         outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
       });
     }));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static int freePort() throws IOException {

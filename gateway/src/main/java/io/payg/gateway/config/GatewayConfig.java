@@ -37,6 +37,8 @@ import java.util.Optional;
  *                           (required outside demo mode)
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
+ * @param manufacturerLimits MANUFACTURER_LIMITS and MANUFACTURER_TIMEOUTS_MS: requests in flight
+ *                           at once and request timeout per manufacturer ({@link ManufacturerLimits})
  */
 public record GatewayConfig(
     String httpHost,
@@ -60,7 +62,8 @@ public record GatewayConfig(
     Duration agentTokenWait,
     String secretsKey,
     int bcryptCost,
-    boolean demo) {
+    boolean demo,
+    ManufacturerLimits manufacturerLimits) {
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -87,17 +90,18 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
         v.string("SECRETS_KEY", ""),
         v.integer("BCRYPT_COST", 11),
-        demo);
+        demo,
+        ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -142,6 +146,7 @@ public record GatewayConfig(
     s.put("SECRETS_KEY", secretsKey.isEmpty() ? "(unset)" : "******");
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
+    s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());
     return s;
   }
 
