@@ -68,7 +68,15 @@ final class ManufacturerCalls {
               .tag("manufacturer", name).register(registry).increment();
           return Future.failedFuture(err);
         })
-        .compose(permit -> call(issuer, withTimeout(name, request)).andThen(ar -> lane.release()));
+        .compose(permit -> {
+          Future<IssuedToken> call;
+          try {
+            call = call(issuer, withTimeout(name, request));
+          } catch (RuntimeException e) {
+            call = Future.failedFuture(e); // a permit is never kept by a call that threw
+          }
+          return call.andThen(ar -> lane.release());
+        });
   }
 
   private TokenRequest withTimeout(String name, TokenRequest request) {
