@@ -33,6 +33,10 @@ import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.plugin.SecretBox;
+import io.payg.gateway.sms.InstallmentReminderJob;
+import io.payg.gateway.sms.ReminderRoutes;
+import io.payg.gateway.sms.ReminderSmsHandler;
+import io.payg.gateway.sms.ReminderStore;
 import io.payg.gateway.sms.SmsJobHandler;
 import io.payg.gateway.sms.SmsTemplateRoutes;
 import io.payg.gateway.tariff.TariffRoutes;
@@ -165,6 +169,7 @@ public final class GatewayApp implements AutoCloseable {
 
     PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()));
     SaleStore sales = new SaleStore(pool);
+    ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, config.jwtSecret(), config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
     PaymentService payments = new PaymentService(vertx, pool, clock);
@@ -186,6 +191,7 @@ public final class GatewayApp implements AutoCloseable {
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
         new SmsTemplateRoutes(pool)::mount,
+        new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx)::mount,
         new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount);
@@ -225,14 +231,19 @@ public final class GatewayApp implements AutoCloseable {
     return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
             new DeploymentOptions().setInstances(config.eventLoops()))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
-            config.breakerMaxFailures(), config.breakerReset()), workerSettings)))
+            config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
+            // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
+            min(Duration.ofSeconds(5), config.outboxLease().dividedBy(4))), workerSettings)))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
-        .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())));
+        .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, plugins, smsSenders),
+            workerSettings)))
+        .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)));
   }
 
   /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */
   private void registerOutboxGauges(OutboxStore outbox) {
-    for (String kind : List.of("TOKEN", "SMS")) {
+    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth")).tag("kind", kind)
@@ -247,6 +258,10 @@ public final class GatewayApp implements AutoCloseable {
         outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
       });
     }));
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static int freePort() throws IOException {

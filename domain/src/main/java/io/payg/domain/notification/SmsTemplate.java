@@ -7,12 +7,14 @@ import java.util.regex.Pattern;
 
 /**
  * A company's SMS text with placeholders: {@code {name} {serial} {token} {units} {amount}
- * {debts}}. Checked when saved (unknown placeholders are refused, so a typo never reaches a
+ * {debts}}, and for installment reminders {@code {dueDate} {days}} ({@code {amount}} is then
+ * the amount still due). Checked when saved (unknown placeholders are refused, so a typo never reaches a
  * customer as "{tokn}"), rendered for each confirmation.
  */
 public record SmsTemplate(String text) {
 
-  public static final Set<String> PLACEHOLDERS = Set.of("name", "serial", "token", "units", "amount", "debts");
+  public static final Set<String> PLACEHOLDERS = Set.of("name", "serial", "token", "units", "amount", "debts",
+      "dueDate", "days");
   /** Three SMS segments: longer texts cost more than they tell. */
   public static final int MAX_LENGTH = 459;
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");

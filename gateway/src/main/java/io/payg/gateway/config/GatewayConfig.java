@@ -37,6 +37,10 @@ import java.util.Optional;
  *                           (required outside demo mode)
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
+ * @param manufacturerLimits MANUFACTURER_LIMITS and MANUFACTURER_TIMEOUTS_MS: requests in flight
+ *                           at once and request timeout per manufacturer ({@link ManufacturerLimits})
+ * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
+ *                           at the clock, default 60000
  */
 public record GatewayConfig(
     String httpHost,
@@ -60,7 +64,9 @@ public record GatewayConfig(
     Duration agentTokenWait,
     String secretsKey,
     int bcryptCost,
-    boolean demo) {
+    boolean demo,
+    ManufacturerLimits manufacturerLimits,
+    Duration reminderCheck) {
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -87,17 +93,19 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
         v.string("SECRETS_KEY", ""),
         v.integer("BCRYPT_COST", 11),
-        demo);
+        demo,
+        ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
+        Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -112,7 +120,8 @@ public record GatewayConfig(
       throw new IllegalStateException("JWT_SECRET must be at least 32 characters");
     }
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || eventLoops < 1 || tokenMaxAttempts < 1
-        || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31) {
+        || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
+        || reminderCheck.toMillis() < 1) {
       throw new IllegalStateException("configuration out of range: " + summary());
     }
     return this;
@@ -142,6 +151,8 @@ public record GatewayConfig(
     s.put("SECRETS_KEY", secretsKey.isEmpty() ? "(unset)" : "******");
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
+    s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());
+    s.put("REMINDER_CHECK", reminderCheck.toString());
     return s;
   }
 

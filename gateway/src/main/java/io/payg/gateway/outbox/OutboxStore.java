@@ -52,6 +52,17 @@ public final class OutboxStore {
         .mapEmpty());
   }
 
+  /**
+   * The job could not start for a reason not its own: back to PENDING after {@code delay}, with
+   * the claim's attempt given back, so waiting for a permit never eats the retry budget.
+   */
+  public Future<Void> release(OutboxJob job, Duration delay) {
+    return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0), "
+            + "next_attempt_at = now() + make_interval(secs => $2), updated_at = now() WHERE id = $1 AND status = 'PENDING'")
+        .execute(Tuple.of(job.id(), delay.toMillis() / 1000.0))
+        .mapEmpty();
+  }
+
   /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same transaction. */
   public Future<Void> fail(OutboxJob job, String error, String alsoSql) {
     return pool.withTransaction(conn -> conn

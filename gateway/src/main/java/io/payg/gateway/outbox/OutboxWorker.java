@@ -93,7 +93,7 @@ public final class OutboxWorker extends VerticleBase {
     } catch (RuntimeException e) {
       attempt = Future.failedFuture(e);
     }
-    attempt.recover(err -> onFailure(job, err))
+    attempt.recover(err -> err instanceof JobDeferred ? store.release(job, deferral()) : onFailure(job, err))
         .onComplete(ar -> {
           inFlight--;
           if (ar.failed()) {
@@ -115,6 +115,12 @@ public final class OutboxWorker extends VerticleBase {
     LOG.info("{} job {} attempt {} failed ({}), retrying in {} ms", job.kind(), job.id(), job.attempt(), reason,
         delay.toMillis());
     return store.retryLater(job, delay, reason, handler.onRetrySql());
+  }
+
+  /** A deferred job comes back after one to two poll intervals, so a busy manufacturer's jobs do not spin. */
+  private Duration deferral() {
+    long poll = settings.pollInterval().toMillis();
+    return Duration.ofMillis(poll + ThreadLocalRandom.current().nextLong(Math.max(1, poll)));
   }
 
   /** Full jitter: uniform in [0, min(cap, base x 2^(attempt-1))], at least 1 ms. */

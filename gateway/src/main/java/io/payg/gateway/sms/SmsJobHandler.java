@@ -3,13 +3,9 @@ package io.payg.gateway.sms;
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.notification.SmsTemplate;
-import io.payg.domain.port.SmsMessage;
-import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsSender;
-import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
-import io.payg.gateway.plugin.PluginSettings;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,17 +38,12 @@ public final class SmsJobHandler implements JobHandler {
       + "provider, provider_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7)) "
       + "UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $8";
 
-  private final Vertx vertx;
   private final Pool pool;
-  private final Map<String, SmsSender> senders;
-  private final SmsSender fallback = new LogSmsSender();
-  private final PluginStore plugins;
+  private final SmsDispatch dispatch;
 
   public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
-    this.vertx = vertx;
-    this.plugins = plugins;
     this.pool = pool;
-    this.senders = Map.copyOf(senders);
+    this.dispatch = new SmsDispatch(vertx, plugins, senders);
   }
 
   @Override
@@ -65,21 +56,10 @@ public final class SmsJobHandler implements JobHandler {
     return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
       Row r = rows.iterator().next();
       String text = text(r);
-      String plugin = r.getString("plugin");
-      SmsSender sender = plugin == null ? fallback : senders.get(plugin);
-      if (sender == null) {
-        return Future.failedFuture(new JobFailure("no SMS adapter for plugin " + plugin, false));
-      }
-      Future<Map<String, String>> settings = plugin == null ? Future.succeededFuture(Map.of())
-          : plugins.settings(job.companyId(), plugin).map(PluginSettings::settings);
       String phone = r.getString("phone");
-      return settings.compose(s -> Future.fromCompletionStage(
-              sender.send(new SmsMessage("sms-" + job.transactionId(), phone, text, s)), vertx.getOrCreateContext()))
-          // a number the provider will never deliver to ends the job at once; anything else is retried
-          .recover(err -> Future.failedFuture(err instanceof SmsSendException e
-              ? new JobFailure(sender.provider() + ": " + e.getMessage(), e.retryable()) : err))
-          .compose(messageId -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
-              job.companyId(), job.transactionId(), phone, text, sender.provider(), messageId, job.id()})))
+      return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
+          .compose(sent -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
+              job.companyId(), job.transactionId(), phone, text, sent.provider(), sent.messageId(), job.id()})))
           .mapEmpty();
     });
   }

@@ -14,7 +14,8 @@ import io.vertx.sqlclient.Tuple;
 
 /**
  * {@code GET|PUT /api/v1/sms-templates}: the company's confirmation texts, {@code token} (a
- * payment that bought a token) and {@code receipt} (a payment that only cleared debts).
+ * payment that bought a token) and {@code receipt} (a payment that only cleared debts), and its
+ * installment reminders {@code installmentDueSoon} and {@code installmentOverdue}.
  */
 public final class SmsTemplateRoutes {
 
@@ -37,7 +38,7 @@ public final class SmsTemplateRoutes {
     Caller caller = Caller.require(ctx, Role.ADMIN);
     JsonInput in = JsonInput.of(ctx);
     JsonObject templates = new JsonObject();
-    for (String kind : new String[] {"token", "receipt"}) {
+    for (String kind : new String[] {"token", "receipt", "installmentDueSoon", "installmentOverdue"}) {
       String text = in.optionalString(kind, SmsTemplate.MAX_LENGTH + 1);
       if (text != null) {
         try {
@@ -54,6 +55,8 @@ public final class SmsTemplateRoutes {
 
   private static JsonObject view(JsonObject stored) {
     return new JsonObject().put("token", stored.getString("token")).put("receipt", stored.getString("receipt"))
+        .put("installmentDueSoon", stored.getString("installmentDueSoon"))
+        .put("installmentOverdue", stored.getString("installmentOverdue"))
         .put("placeholders", new io.vertx.core.json.JsonArray(SmsTemplate.PLACEHOLDERS.stream().sorted().toList()));
   }
 }

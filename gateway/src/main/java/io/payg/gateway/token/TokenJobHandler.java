@@ -6,6 +6,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
+import io.payg.gateway.config.ManufacturerLimits;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
@@ -57,10 +58,11 @@ public final class TokenJobHandler implements JobHandler {
   private final PluginStore plugins;
 
   public TokenJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
-                         MeterRegistry registry, int breakerMaxFailures, Duration breakerReset) {
+                         MeterRegistry registry, int breakerMaxFailures, Duration breakerReset,
+                         ManufacturerLimits limits, Duration maxQueueWait) {
     this.vertx = vertx;
     this.plugins = plugins;
-    this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset);
+    this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait);
     this.pool = pool;
     this.issuers = Map.copyOf(issuers);
   }

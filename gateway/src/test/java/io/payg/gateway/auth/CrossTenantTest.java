@@ -115,6 +115,9 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/sms-templates", "/api/v1/sms-templates", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/sms-templates", "/api/v1/sms-templates",
             new JsonObject().put("token", "{token}"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/sms/reminders", "/api/v1/sms/reminders", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/sms/reminders", "/api/v1/sms/reminders", new JsonObject().put("enabled", true)
+            .put("daysBefore", new io.vertx.core.json.JsonArray().add(1)), true),
         new Attempt(HttpMethod.POST, "/api/v1/collections", "/api/v1/collections", new JsonObject()
             .put("provider", "mtn-momo").put("msisdn", "256772123456").put("serial", serial).put("amount", 10_000)
             .put("currency", "KES"), false),
@@ -175,5 +178,7 @@ class CrossTenantTest {
     assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent, a.adminToken())).getLong("cashBalance"));
     assertEquals(1, ok(gw.get("/api/v1/appliance-sales/" + sale, a.adminToken())).getString("id").equals(sale) ? 1 : 0);
     assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", customer));
+    assertEquals(false, ok(gw.get("/api/v1/sms/reminders", a.adminToken())).getBoolean("enabled"),
+        "B's reminder setting is B's only");
   }
 }

@@ -1,13 +1,12 @@
 package io.payg.manufacturer.angaza;
 
+import io.payg.manufacturer.support.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,7 +21,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,7 +39,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections without answering, {@link #setLatency(Duration)} delays the answer. The keycode is
  * issued before the delay, so a client timing out reproduces the "issued but response lost" case.
  */
-public final class AngazaSimulator {
+public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
 
   public static final String DEFAULT_CLIENT_ID = "payg-sim";
   public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
@@ -52,42 +50,21 @@ public final class AngazaSimulator {
 
   private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
 
-  private final Vertx vertx;
   private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, String> creditUntilByUnit = new ConcurrentHashMap<>();
   private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration latency = Duration.ZERO;
-  private volatile boolean down;
-  private HttpServer server;
 
   private AngazaSimulator(Vertx vertx) {
-    this.vertx = vertx;
+    super(vertx);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<AngazaSimulator> start(Vertx vertx, int port) {
     AngazaSimulator simulator = new AngazaSimulator(Objects.requireNonNull(vertx, "vertx"));
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    Router router = simulator.router();
     router.put(AngazaProtocol.UNIT_CREDIT_PATH).handler(simulator::handle);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** The value for the issuer's {@code baseUrl} setting. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return simulator.listen(router, port);
   }
 
   /** Issuer settings (baseUrl, clientId, clientSecret) that this simulator accepts. */
@@ -98,30 +75,9 @@ public final class AngazaSimulator {
         AngazaTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
   }
 
-  public Future<Void> stop() {
-    return server.close();
-  }
-
   /** This unit number is unknown to Angaza from now on. */
   public AngazaSimulator rejectSerial(String serial) {
     rejectedSerials.add(serial);
-    return this;
-  }
-
-  public AngazaSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The next {@code n} requests get HTTP 503 without effect. */
-  public AngazaSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public AngazaSimulator setDown(boolean down) {
-    this.down = down;
     return this;
   }
 
@@ -136,14 +92,6 @@ public final class AngazaSimulator {
   }
 
   private void handle(RoutingContext ctx) {
-    if (down) {
-      ctx.request().connection().close();
-      return;
-    }
-    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      reply(ctx, 503, new JsonObject().put("message", "simulated outage"));
-      return;
-    }
     String expected = AngazaProtocol.basicAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
     if (!expected.equals(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Angaza\"");
@@ -202,20 +150,12 @@ public final class AngazaSimulator {
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json")
-            .end(json.encode());
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    send(ctx, status, "application/json", json.encode());
+  }
+
+  @Override
+  protected void outage(RoutingContext ctx) {
+    reply(ctx, 503, new JsonObject().put("message", "simulated outage"));
   }
 
   private static JsonObject refusal(String message, String reason) {

@@ -1,13 +1,12 @@
 package io.payg.manufacturer.calin;
 
+import io.payg.manufacturer.support.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -21,7 +20,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * made before the delay, so a client timing out reproduces the real "vended but response lost"
  * case.
  */
-public final class CalinSimulator {
+public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
 
   public static final String DEFAULT_USER_ID = "payg-sim";
   public static final String DEFAULT_API_KEY = "calin-sim-key";
@@ -51,43 +49,22 @@ public final class CalinSimulator {
 
   private static final BigInteger TWENTY_DIGITS = BigInteger.TEN.pow(20);
 
-  private final Vertx vertx;
   private final Map<String, String> keysByUser = new ConcurrentHashMap<>();
   private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration latency = Duration.ZERO;
-  private volatile boolean down;
-  private HttpServer server;
 
   private CalinSimulator(Vertx vertx) {
-    this.vertx = vertx;
+    super(vertx);
     keysByUser.put(DEFAULT_USER_ID, DEFAULT_API_KEY);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<CalinSimulator> start(Vertx vertx, int port) {
     CalinSimulator simulator = new CalinSimulator(Objects.requireNonNull(vertx, "vertx"));
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    Router router = simulator.router();
     router.post(CalinProtocol.TOKEN_PATH).handler(simulator::handle);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** The value for the issuer's {@code baseUrl} setting. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return simulator.listen(router, port);
   }
 
   /** Issuer settings (baseUrl, userId, apiKey) that this simulator accepts. */
@@ -96,10 +73,6 @@ public final class CalinSimulator {
         CalinTokenIssuer.SETTING_BASE_URL, baseUrl(),
         CalinTokenIssuer.SETTING_USER_ID, DEFAULT_USER_ID,
         CalinTokenIssuer.SETTING_API_KEY, DEFAULT_API_KEY);
-  }
-
-  public Future<Void> stop() {
-    return server.close();
   }
 
   /** Adds (or re-keys) a vending account. */
@@ -114,37 +87,12 @@ public final class CalinSimulator {
     return this;
   }
 
-  public CalinSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The next {@code n} requests get HTTP 503 without vending. */
-  public CalinSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public CalinSimulator setDown(boolean down) {
-    this.down = down;
-    return this;
-  }
-
   /** Every accepted vend, oldest first. */
   public List<Vend> vends() {
     return List.copyOf(vends);
   }
 
   private void handle(RoutingContext ctx) {
-    if (down) {
-      ctx.request().connection().close();
-      return;
-    }
-    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      reply(ctx, 503, new JsonObject().put("error", "simulated outage"));
-      return;
-    }
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
@@ -205,20 +153,12 @@ public final class CalinSimulator {
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json;charset=utf-8")
-            .end(json.encode());
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    send(ctx, status, "application/json;charset=utf-8", json.encode());
+  }
+
+  @Override
+  protected void outage(RoutingContext ctx) {
+    reply(ctx, 503, new JsonObject().put("error", "simulated outage"));
   }
 
   private static JsonObject error(int code, String reason) {

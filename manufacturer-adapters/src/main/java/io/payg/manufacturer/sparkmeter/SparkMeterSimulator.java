@@ -1,14 +1,13 @@
 package io.payg.manufacturer.sparkmeter;
 
+import io.payg.manufacturer.support.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A transaction is credited before the delay, so a client timing out
  * reproduces the "credited but response lost" case.
  */
-public final class SparkMeterSimulator {
+public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator> {
 
   public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
 
@@ -51,42 +49,26 @@ public final class SparkMeterSimulator {
   private record Credit(String customerId, BigDecimal amount, String transactionId) {
   }
 
-  private final Vertx vertx;
   private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, String> serialsByCustomer = new ConcurrentHashMap<>();
   private final Map<String, Credit> creditsByExternalId = new ConcurrentHashMap<>();
   private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration latency = Duration.ZERO;
-  private volatile boolean down;
-  private HttpServer server;
 
   private SparkMeterSimulator(Vertx vertx) {
-    this.vertx = vertx;
+    super(vertx);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<SparkMeterSimulator> start(Vertx vertx, int port) {
     SparkMeterSimulator simulator = new SparkMeterSimulator(Objects.requireNonNull(vertx, "vertx"));
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    Router router = simulator.router();
     router.route().handler(simulator::gate);
     router.get(SparkMeterProtocol.API_PATH + SparkMeterProtocol.CUSTOMERS_PATH)
         .handler(simulator::customers);
     router.post(SparkMeterProtocol.API_PATH + SparkMeterProtocol.TRANSACTION_PATH)
         .handler(simulator::transaction);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
-  }
-
-  public int port() {
-    return server.actualPort();
+    return simulator.listen(router, port);
   }
 
   /** The value for the issuer's {@code baseUrl} setting (the site URL plus {@code /api/v0}). */
@@ -101,30 +83,9 @@ public final class SparkMeterSimulator {
         SparkMeterTokenIssuer.SETTING_API_TOKEN, DEFAULT_API_TOKEN);
   }
 
-  public Future<Void> stop() {
-    return server.close();
-  }
-
   /** No customer owns this meter from now on. */
   public SparkMeterSimulator rejectSerial(String serial) {
     rejectedSerials.add(serial);
-    return this;
-  }
-
-  public SparkMeterSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The next {@code n} requests get HTTP 503 without effect. */
-  public SparkMeterSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public SparkMeterSimulator setDown(boolean down) {
-    this.down = down;
     return this;
   }
 
@@ -140,14 +101,6 @@ public final class SparkMeterSimulator {
   }
 
   private void gate(RoutingContext ctx) {
-    if (down) {
-      ctx.request().connection().close();
-      return;
-    }
-    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      reply(ctx, 503, new JsonObject().put("error", "simulated outage").put("status", "failure"));
-      return;
-    }
     if (!DEFAULT_API_TOKEN.equals(ctx.request().getHeader(SparkMeterProtocol.AUTH_HEADER))) {
       reply(ctx, 401, failure("Invalid authentication token"));
       return;
@@ -235,20 +188,12 @@ public final class SparkMeterSimulator {
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json;charset=utf-8")
-            .end(json.encode());
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    send(ctx, status, "application/json;charset=utf-8", json.encode());
+  }
+
+  @Override
+  protected void outage(RoutingContext ctx) {
+    reply(ctx, 503, new JsonObject().put("error", "simulated outage").put("status", "failure"));
   }
 
   private static JsonObject success(String transactionId) {

@@ -1,14 +1,13 @@
 package io.payg.manufacturer.steama;
 
+import io.payg.manufacturer.support.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -44,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A transaction is credited before the delay, so a client timing out
  * reproduces the "credited but response lost" case.
  */
-public final class SteamaSimulator {
+public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
 
   public static final String DEFAULT_USERNAME = "payg-sim";
   public static final String DEFAULT_PASSWORD = "steama-sim-password";
@@ -56,7 +55,6 @@ public final class SteamaSimulator {
   private record Meter(long id, String reference, long customer) {
   }
 
-  private final Vertx vertx;
   private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, Meter> metersByReference = new ConcurrentHashMap<>();
   private final Map<String, String> usersByToken = new ConcurrentHashMap<>();
@@ -65,41 +63,20 @@ public final class SteamaSimulator {
   private final AtomicLong transactionIds = new AtomicLong(1000);
   private final AtomicInteger tokenGeneration = new AtomicInteger();
   private final AtomicInteger logins = new AtomicInteger();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration latency = Duration.ZERO;
-  private volatile boolean down;
-  private HttpServer server;
 
   private SteamaSimulator(Vertx vertx) {
-    this.vertx = vertx;
+    super(vertx);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<SteamaSimulator> start(Vertx vertx, int port) {
     SteamaSimulator simulator = new SteamaSimulator(Objects.requireNonNull(vertx, "vertx"));
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
-    router.route().handler(simulator::gate);
+    Router router = simulator.router();
     router.post(SteamaProtocol.GET_TOKEN_PATH).handler(simulator::getToken);
     router.route().handler(simulator::authenticate);
     router.get(SteamaProtocol.METERS_PATH).handler(simulator::meters);
     router.post("/customers/:customer/transactions/").handler(simulator::transaction);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** The value for the issuer's {@code baseUrl} setting. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return simulator.listen(router, port);
   }
 
   /** Issuer settings (baseUrl, username, password) that this simulator accepts. */
@@ -110,30 +87,9 @@ public final class SteamaSimulator {
         SteamaTokenIssuer.SETTING_PASSWORD, DEFAULT_PASSWORD);
   }
 
-  public Future<Void> stop() {
-    return server.close();
-  }
-
   /** This serial is no meter of this account from now on. */
   public SteamaSimulator rejectSerial(String serial) {
     rejectedSerials.add(serial);
-    return this;
-  }
-
-  public SteamaSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The next {@code n} requests get HTTP 503 without effect. */
-  public SteamaSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public SteamaSimulator setDown(boolean down) {
-    this.down = down;
     return this;
   }
 
@@ -152,18 +108,6 @@ public final class SteamaSimulator {
   /** Every credit made, oldest first. */
   public List<Vend> vends() {
     return List.copyOf(vends);
-  }
-
-  private void gate(RoutingContext ctx) {
-    if (down) {
-      ctx.request().connection().close();
-      return;
-    }
-    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      reply(ctx, 503, new JsonObject().put("detail", "simulated outage"));
-      return;
-    }
-    ctx.next();
   }
 
   private void getToken(RoutingContext ctx) {
@@ -280,20 +224,12 @@ public final class SteamaSimulator {
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json")
-            .end(json.encode());
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    send(ctx, status, "application/json", json.encode());
+  }
+
+  @Override
+  protected void outage(RoutingContext ctx) {
+    reply(ctx, 503, new JsonObject().put("detail", "simulated outage"));
   }
 
   private static JsonObject json(RoutingContext ctx) {

@@ -1,13 +1,12 @@
 package io.payg.manufacturer.sunking;
 
+import io.payg.manufacturer.support.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +19,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -42,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A code is issued before the delay, so a client timing out reproduces the
  * "issued but response lost" case.
  */
-public final class SunKingSimulator {
+public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
 
   public static final String DEFAULT_CLIENT_ID = "payg-sim";
   public static final String DEFAULT_CLIENT_SECRET = "sunking-sim-secret";
@@ -57,40 +55,23 @@ public final class SunKingSimulator {
 
   private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
 
-  private final Vertx vertx;
   private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> accessTokens = new ConcurrentHashMap<>();
   private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
   private final AtomicLong grants = new AtomicLong();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration latency = Duration.ZERO;
-  private volatile boolean down;
-  private HttpServer server;
 
   private SunKingSimulator(Vertx vertx) {
-    this.vertx = vertx;
+    super(vertx);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<SunKingSimulator> start(Vertx vertx, int port) {
     SunKingSimulator simulator = new SunKingSimulator(Objects.requireNonNull(vertx, "vertx"));
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
-    router.route().handler(simulator::gate);
+    Router router = simulator.router();
     router.post(SunKingProtocol.AUTH_PATH).handler(simulator::grant);
     router.post(SunKingProtocol.API_PATH + SunKingProtocol.TOKEN_PATH).handler(simulator::token);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
-  }
-
-  public int port() {
-    return server.actualPort();
+    return simulator.listen(router, port);
   }
 
   /** The server root; the issuer's {@code authUrl} and {@code apiUrl} hang below it. */
@@ -107,30 +88,9 @@ public final class SunKingSimulator {
         SunKingTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
   }
 
-  public Future<Void> stop() {
-    return server.close();
-  }
-
   /** SunKing does not know this device from now on (HTTP 404). */
   public SunKingSimulator rejectSerial(String serial) {
     rejectedSerials.add(serial);
-    return this;
-  }
-
-  public SunKingSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The next {@code n} requests get HTTP 503 without effect. */
-  public SunKingSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public SunKingSimulator setDown(boolean down) {
-    this.down = down;
     return this;
   }
 
@@ -148,18 +108,6 @@ public final class SunKingSimulator {
   /** Every code issued, oldest first. */
   public List<Vend> vends() {
     return List.copyOf(vends);
-  }
-
-  private void gate(RoutingContext ctx) {
-    if (down) {
-      ctx.request().connection().close();
-      return;
-    }
-    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      reply(ctx, 503, new JsonObject().put("message", "simulated outage"));
-      return;
-    }
-    ctx.next();
   }
 
   private void grant(RoutingContext ctx) {
@@ -243,20 +191,12 @@ public final class SunKingSimulator {
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!ctx.response().closed() && !ctx.response().ended()) {
-        ctx.response().setStatusCode(status)
-            .putHeader("Content-Type", "application/json")
-            .end(json.encode());
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    send(ctx, status, "application/json", json.encode());
+  }
+
+  @Override
+  protected void outage(RoutingContext ctx) {
+    reply(ctx, 503, new JsonObject().put("message", "simulated outage"));
   }
 
   private static String code(String serial, String command, Long days, long n) {

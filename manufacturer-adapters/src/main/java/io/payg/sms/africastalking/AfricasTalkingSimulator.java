@@ -1,21 +1,19 @@
 package io.payg.sms.africastalking;
 
+import io.payg.manufacturer.support.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -27,10 +25,12 @@ import java.util.regex.Pattern;
  * 403 InvalidPhoneNumber otherwise) and records every sent message in {@link #messages()}.
  * Like the real API it has no idempotency key: each request is a new message.
  *
- * <p>Failure knobs: {@link #setDown(boolean)} drops connections without answering,
- * {@link #setFailNext(int)} answers HTTP 503.
+ * <p>Failure knobs (shared with the manufacturer simulators, {@link SimulatedPeer}):
+ * {@link #setDown(boolean)} drops connections without answering, {@link #setFailNext(int)}
+ * answers HTTP 503, {@link #setLatency(java.time.Duration)} delays the answer (the message is
+ * recorded first).
  */
-public final class AfricasTalkingSimulator {
+public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingSimulator> {
 
   public static final String DEFAULT_USERNAME = "payg-sim";
   public static final String DEFAULT_API_KEY = "at-sim-key";
@@ -46,11 +46,9 @@ public final class AfricasTalkingSimulator {
   private final String apiKey;
   private final List<Sms> messages = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile boolean down;
-  private HttpServer server;
 
-  private AfricasTalkingSimulator(String username, String apiKey) {
+  private AfricasTalkingSimulator(Vertx vertx, String username, String apiKey) {
+    super(vertx);
     this.username = username;
     this.apiKey = apiKey;
   }
@@ -62,27 +60,11 @@ public final class AfricasTalkingSimulator {
 
   public static Future<AfricasTalkingSimulator> start(Vertx vertx, int port, String username,
       String apiKey) {
-    AfricasTalkingSimulator simulator = new AfricasTalkingSimulator(
+    AfricasTalkingSimulator simulator = new AfricasTalkingSimulator(vertx,
         Objects.requireNonNull(username, "username"), Objects.requireNonNull(apiKey, "apiKey"));
-    Router router = Router.router(vertx);
-    router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    Router router = simulator.router();
     router.post(AfricasTalkingSmsSender.MESSAGING_PATH).handler(simulator::handle);
-    return vertx.createHttpServer()
-        .requestHandler(router)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        });
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** The value for the sender's {@code baseUrl} setting. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return simulator.listen(router, port);
   }
 
   /** Sender settings (baseUrl, username, apiKey) that this simulator accepts. */
@@ -93,52 +75,28 @@ public final class AfricasTalkingSimulator {
         AfricasTalkingSmsSender.SETTING_API_KEY, apiKey);
   }
 
-  public Future<Void> stop() {
-    return server.close();
-  }
-
-  /** While down, connections are closed without an answer. */
-  public AfricasTalkingSimulator setDown(boolean down) {
-    this.down = down;
-    return this;
-  }
-
-  /** The next {@code n} requests get HTTP 503 without sending. */
-  public AfricasTalkingSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
   /** Every message sent, one entry per accepted recipient, oldest first. */
   public List<Sms> messages() {
     return List.copyOf(messages);
   }
 
   private void handle(RoutingContext ctx) {
-    if (down) {
-      ctx.request().connection().close();
-      return;
-    }
-    if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-      ctx.response().setStatusCode(503).end("Service Unavailable");
-      return;
-    }
     MultiMap form = ctx.request().formAttributes();
     if (!apiKey.equals(ctx.request().getHeader("apiKey"))
         || !username.equals(form.get("username"))) {
-      ctx.response().setStatusCode(401).end("The supplied authentication is invalid");
+      send(ctx, 401, null, "The supplied authentication is invalid");
       return;
     }
     String accept = ctx.request().getHeader("Accept");
     if (accept == null || !accept.contains("application/json")) {
       // the real API falls back to XML; the simulator only speaks JSON
-      ctx.response().setStatusCode(406).end("send Accept: application/json");
+      send(ctx, 406, null, "send Accept: application/json");
       return;
     }
     String to = form.get("to");
     String text = form.get("message");
     if (to == null || to.isBlank() || text == null || text.isEmpty()) {
-      ctx.response().setStatusCode(400).end("Must have to and message to send");
+      send(ctx, 400, null, "Must have to and message to send");
       return;
     }
 
@@ -159,9 +117,12 @@ public final class AfricasTalkingSimulator {
         .put("Message", "Sent to " + accepted.size() + "/" + recipients.size()
             + " Total Cost: KES " + String.format(Locale.ROOT, "%.4f", 0.8 * accepted.size()))
         .put("Recipients", recipients));
-    ctx.response().setStatusCode(201)
-        .putHeader("Content-Type", "application/json")
-        .end(body.encode());
+    send(ctx, 201, "application/json", body.encode());
+  }
+
+  @Override
+  protected void outage(RoutingContext ctx) {
+    send(ctx, 503, null, "Service Unavailable");
   }
 
   private static JsonObject recipient(int code, String status, String number, String cost,
