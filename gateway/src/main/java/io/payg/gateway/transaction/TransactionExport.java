@@ -38,7 +38,8 @@ final class TransactionExport {
   Future<Void> stream(HttpServerResponse response, UUID companyId, String serial, String status, String provider,
                       OffsetDateTime from, OffsetDateTime to) {
     Tuple args = Tuple.from(new Object[] {companyId, serial, status, provider, from, to});
-    return pool.withTransaction(conn -> conn.prepare(SQL).compose(ps -> {
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
+        .compose(v -> conn.prepare(SQL)).compose(ps -> {
       Promise<Void> done = Promise.promise();
       RowStream<Row> rows = ps.createStream(200, args);
       response.setStatusCode(200).setChunked(true)
