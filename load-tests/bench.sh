@@ -393,9 +393,14 @@ if [[ $PGBENCH_PROCESS == 1 ]]; then
   # highest numbers first, so that $2 does not eat the start of $25
   REC_SQL=$RECORD
   VARS=(tid company provider tid dev cust serial amount currency msisdn paidat status unit qty pos kinds amounts refs
-    credit arpaid kind instids instamts ver)
+    credit arpaid kind instids instamts ver agent cbase)
   REC_SQL=${REC_SQL//\$25/NULL}
-  for ((n = 24; n >= 1; n--)); do REC_SQL=${REC_SQL//\$$n/:${VARS[n - 1]}}; done
+  for ((n = ${#VARS[@]}; n >= 1; n--)); do
+    (( n == 25 )) && continue
+    REC_SQL=${REC_SQL//\$$n/:${VARS[n - 1]}}
+  done
+  # a parameter the mapping above does not know means RECORD changed: stop rather than mislead
+  if grep -q '\$[0-9]' <<<"$REC_SQL"; then echo "PaymentStore.RECORD has parameters bench.sh does not map" >&2; exit 1; fi
   {
     echo "\\set serial random($FIRST_SERIAL, $LAST_SERIAL)"
     echo "SELECT gen_random_uuid() AS tid, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM ($SNAP_SQL) s"
@@ -407,7 +412,7 @@ if [[ $PGBENCH_PROCESS == 1 ]]; then
     -T "$DURATION" -D company="$COMPANY" -D provider=pgbench -D probe=pgbench-new -D amount=10000 \
     -D currency="$CURRENCY" -D msisdn=+254712000001 -D paidat=2026-01-01T00:00:00Z -D status=PROCESSED -D unit=KWH_TENTHS \
     -D qty=100 -D pos='{0}' -D kinds='{ENERGY}' -D amounts='{10000}' -D refs='{NULL}' -D credit=0 -D arpaid=0 \
-    -D kind=TOKEN -D instids='{}' -D instamts='{}' -f process.sql -l --sampling-rate 0.1 \
+    -D kind=TOKEN -D instids='{}' -D instamts='{}' -D cbase=10000 -f process.sql -l --sampling-rate 0.1 \
     >pgbench-process.txt 2>&1) &
   LOAD_PID=$!
   rm -f "$OUT"/pgbench_log.*

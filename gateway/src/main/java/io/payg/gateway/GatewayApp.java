@@ -194,7 +194,11 @@ public final class GatewayApp implements AutoCloseable {
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx)::mount,
-        new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount);
+        new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount,
+        new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
+        new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
+        new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
+        new io.payg.gateway.device.DeviceRoutes(pool)::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
         promise -> pool.query("SELECT 1").execute()

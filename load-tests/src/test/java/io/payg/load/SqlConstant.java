@@ -27,6 +27,24 @@ public final class SqlConstant {
     System.out.println(new SqlConstant().value(Path.of(args[0]), args[1]));
   }
 
+  /** Class.java in the same folder, else where the file's import of Class says (same source root). */
+  private static Path classFile(Path file, String src, String simpleName) {
+    Path sibling = file.resolveSibling(simpleName + ".java");
+    java.util.regex.Matcher m = java.util.regex.Pattern
+        .compile("import\\s+([\\w.]+)\\." + simpleName + "\\s*;").matcher(src);
+    if (Files.exists(sibling) || !m.find()) {
+      return sibling;
+    }
+    java.util.regex.Matcher own = java.util.regex.Pattern.compile("package\\s+([\\w.]+)\\s*;").matcher(src);
+    Path root = file.getParent();
+    if (own.find()) {
+      for (int k = own.group(1).split("\\.").length; k > 0; k--) {
+        root = root.getParent();
+      }
+    }
+    return root.resolve(m.group(1).replace('.', '/')).resolve(simpleName + ".java");
+  }
+
   String value(Path file, String name) throws IOException {
     String key = file.toAbsolutePath() + "#" + name;
     String cached = cache.get(key);
@@ -47,6 +65,8 @@ public final class SqlConstant {
         break;
       } else if (Character.isWhitespace(c) || c == '+') {
         i++;
+      } else if (c == '/' && src.charAt(i + 1) == '/') { // a line comment between the parts
+        i = src.indexOf('\n', i);
       } else if (c == '"') {
         int j = i + 1;
         while (src.charAt(j) != '"') {
@@ -70,7 +90,7 @@ public final class SqlConstant {
         }
         String ref = src.substring(i, j);
         int dot = ref.lastIndexOf('.');
-        Path target = dot < 0 ? file : file.resolveSibling(ref.substring(0, dot) + ".java");
+        Path target = dot < 0 ? file : classFile(file, src, ref.substring(0, dot));
         out.append(value(target, ref.substring(dot + 1)));
         i = j;
       } else {

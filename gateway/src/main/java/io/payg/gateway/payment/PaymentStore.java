@@ -8,6 +8,7 @@ import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
+import io.payg.gateway.commission.CommissionRule;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -51,7 +52,8 @@ final class PaymentStore {
    * write below depends on it and does nothing, and the service recomputes from a new snapshot.
    * The guard's UPDATE also takes the customer's row lock, so two writers queue and the second
    * sees the first's new version. A cash payment ($25 = the agent) also raises the agent's cash
-   * balance, only within their risk limit; without that, nothing is recorded either.
+   * balance, only within their risk limit; without that, nothing is recorded either. It also
+   * writes the agent's ENERGY commission ({@link CommissionRule}), unique per transaction.
    */
   static final String RECORD = "WITH v AS (UPDATE customers SET debt_version = debt_version + 1 "
       + "WHERE id = $6 AND debt_version = $24 RETURNING id), "
@@ -68,7 +70,12 @@ final class PaymentStore {
       + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t WHERE devices.id = $5), "
       + "o AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT t.company_id, $21, t.id FROM t), "
       + "i AS (UPDATE installments SET paid = paid + x.amount "
-      + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id) "
+      + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id), "
+      // the agent's commission on the energy money ($26), in the same statement: never without the payment
+      + "cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency) "
+      + "SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, "
+      + CommissionRule.SQL_ENERGY + ", $9::text FROM t JOIN commission_settings s ON s.company_id = t.company_id "
+      + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0) "
       + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
@@ -147,7 +154,7 @@ final class PaymentStore {
         .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(token == null ? "SMS" : "TOKEN")
         .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
         .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
-        .addLong(account.debtVersion()).addUUID(agentId);
+        .addLong(account.debtVersion()).addUUID(agentId).addLong(CommissionRule.energyBase(allocations));
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong(0) == 0) {

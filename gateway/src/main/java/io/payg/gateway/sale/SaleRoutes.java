@@ -68,7 +68,7 @@ public final class SaleRoutes {
   }
 
   /** The SHS / e-bike the sale pays for, by serial; it must be the customer's and of the appliance's type. */
-  private static Future<UUID> deviceFor(io.vertx.sqlclient.SqlConnection conn, UUID companyId, UUID customerId,
+  static Future<UUID> deviceFor(io.vertx.sqlclient.SqlConnection conn, UUID companyId, UUID customerId,
                                         String serial, String applianceType) {
     if (serial == null) {
       return Future.succeededFuture(null);

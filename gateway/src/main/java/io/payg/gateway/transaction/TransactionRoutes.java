@@ -22,13 +22,18 @@ public final class TransactionRoutes {
   private final TransactionStore store;
   private final Vertx vertx;
 
+  private final TransactionExport export;
+
   public TransactionRoutes(TransactionStore store, Vertx vertx) {
     this.store = store;
     this.vertx = vertx;
+    this.export = new TransactionExport(store.pool());
   }
 
   public void mount(Router router) {
     router.get("/api/v1/transactions").handler(this::search);
+    // PROTECTED-PAGES: a bulk export of the company's payments (phone numbers, tokens) is sensitive
+    router.get("/api/v1/transactions/export.csv").handler(this::export); // before /:id, which would take "export.csv"
     router.get("/api/v1/transactions/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "transaction")));
@@ -46,12 +51,30 @@ public final class TransactionRoutes {
         .compose(v -> store.get(caller.companyId(), id)));
   }
 
-  private void search(RoutingContext ctx) {
+  /** {@code GET /api/v1/transactions/export.csv}: the same filters as the list, every matching row, streamed. */
+  private void export(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+    String status = status(ctx);
+    export.stream(ctx.response(), caller.companyId(), ctx.queryParams().get("serial"), status,
+        ctx.queryParams().get("provider"), time(ctx, "from"), time(ctx, "to"))
+        .onFailure(err -> {
+          if (!ctx.response().headWritten()) {
+            ctx.fail(err);
+          }
+        });
+  }
+
+  private static String status(RoutingContext ctx) {
     String status = ctx.queryParams().get("status");
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.badRequest("'status' must be one of " + STATUSES);
     }
+    return status;
+  }
+
+  private void search(RoutingContext ctx) {
+    Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+    String status = status(ctx);
     int limit = 50;
     String l = ctx.queryParams().get("limit");
     if (l != null) {

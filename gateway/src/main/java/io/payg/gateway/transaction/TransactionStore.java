@@ -31,6 +31,11 @@ public final class TransactionStore {
     this.pool = pool;
   }
 
+  /** For the CSV export, which streams the same table on a connection of its own. */
+  Pool pool() {
+    return pool;
+  }
+
   public Future<JsonObject> get(UUID companyId, UUID id) {
     return get(companyId, null, id);
   }

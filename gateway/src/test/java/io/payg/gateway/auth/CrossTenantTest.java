@@ -40,6 +40,7 @@ class CrossTenantTest {
   static String collection;
   static String appliance;
   static String serial;
+  static String ticket;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -71,6 +72,9 @@ class CrossTenantTest {
         .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", 1_000_000)));
     bAgentToken = gw.login(bAgentEmail, "agent password 1");
     A_SECRETS.addAll(List.of(customer, txn, sale, agent, conflict, appliance, serial, a.tariffId(), a.villageId()));
+    ticket = ok(gw.post("/api/v1/tickets", a.adminToken(), new JsonObject().put("customerId", customer)
+        .put("title", "A's ticket").put("description", "private"))).getString("id");
+    A_SECRETS.add(ticket);
   }
 
   @AfterAll
@@ -129,7 +133,30 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/agent/transactions/{id}", "/api/v1/agent/transactions/" + txn, null, true),
         new Attempt(HttpMethod.GET, "/api/v1/agents/{id}", "/api/v1/agents/" + agent, null, false),
         new Attempt(HttpMethod.POST, "/api/v1/agents/{id}/cash-handovers", "/api/v1/agents/" + agent + "/cash-handovers",
-            new JsonObject().put("amount", 1), false));
+            new JsonObject().put("amount", 1), false),
+        new Attempt(HttpMethod.POST, "/api/v1/tickets", "/api/v1/tickets", new JsonObject().put("customerId", customer)
+            .put("title", "x").put("description", "x"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/tickets", "/api/v1/tickets", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/tickets/{id}", "/api/v1/tickets/" + ticket, null, true),
+        new Attempt(HttpMethod.PATCH, "/api/v1/tickets/{id}", "/api/v1/tickets/" + ticket,
+            new JsonObject().put("status", "CLOSED"), true),
+        new Attempt(HttpMethod.POST, "/api/v1/tickets/{id}/comments", "/api/v1/tickets/" + ticket + "/comments",
+            new JsonObject().put("body", "x"), true),
+        new Attempt(HttpMethod.POST, "/api/v1/agent/tickets", "/api/v1/agent/tickets", new JsonObject()
+            .put("customerId", customer).put("title", "x").put("description", "x"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/tickets", "/api/v1/agent/tickets", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/agent/appliance-sales", "/api/v1/agent/appliance-sales",
+            sell.copy().put("customerId", customer), true),
+        new Attempt(HttpMethod.GET, "/api/v1/commissions/settings", "/api/v1/commissions/settings", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/commissions/settings", "/api/v1/commissions/settings",
+            new JsonObject().put("energyRateBps", 10_000).put("applianceRateBps", 10_000), true),
+        new Attempt(HttpMethod.GET, "/api/v1/agents/{id}/commissions", "/api/v1/agents/" + agent + "/commissions", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/commissions", "/api/v1/agent/commissions", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/agents/{id}/commission-payouts", "/api/v1/agents/" + agent
+            + "/commission-payouts", new JsonObject().put("amount", 1).put("currency", "KES"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/transactions/export.csv", "/api/v1/transactions/export.csv", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
+            new JsonObject().put("customerId", customer), true));
   }
 
   /** Operations anyone may call (sign-up, login, provider callbacks, health): tenancy comes from elsewhere there. */
@@ -165,6 +192,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
+            || t.url().contains(ticket) || t.url().contains(serial)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -180,5 +208,12 @@ class CrossTenantTest {
     assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", customer));
     assertEquals(false, ok(gw.get("/api/v1/sms/reminders", a.adminToken())).getBoolean("enabled"),
         "B's reminder setting is B's only");
+    JsonObject ticketNow = ok(gw.get("/api/v1/tickets/" + ticket, a.adminToken()));
+    assertEquals("OPEN", ticketNow.getString("status"));
+    assertEquals(0, ticketNow.getJsonArray("comments").size());
+    assertEquals(1, gw.db.count("SELECT count(*) FROM tickets WHERE company_id = ?::uuid", a.id()));
+    assertEquals(customer, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", serial));
+    assertEquals(0, ok(gw.get("/api/v1/commissions/settings", a.adminToken())).getInteger("energyRateBps"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM commission_entries"));
   }
 }

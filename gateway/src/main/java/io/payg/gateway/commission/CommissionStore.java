@@ -1,0 +1,112 @@
+package io.payg.gateway.commission;
+
+import io.payg.gateway.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * SQL of the commission ledger: the company's rates, the agents' entries and balances, payouts.
+ * (The ENERGY earning is written by the payment's own record statement, see PaymentStore.)
+ */
+public final class CommissionStore {
+
+  private final Pool pool;
+
+  public CommissionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> settings(UUID companyId) {
+    return pool.preparedQuery("SELECT energy_rate_bps, appliance_rate_bps, updated_at FROM commission_settings WHERE company_id = $1")
+        .execute(Tuple.of(companyId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return new JsonObject().put("energyRateBps", 0).put("applianceRateBps", 0); // no commission until set
+          }
+          Row r = rows.iterator().next();
+          return new JsonObject().put("energyRateBps", r.getInteger(0)).put("applianceRateBps", r.getInteger(1))
+              .put("updatedAt", r.getOffsetDateTime(2).toString());
+        });
+  }
+
+  public Future<JsonObject> saveSettings(UUID companyId, UUID userId, int energyBps, int applianceBps) {
+    return pool.preparedQuery("INSERT INTO commission_settings (company_id, energy_rate_bps, appliance_rate_bps, updated_by) "
+            + "VALUES ($1, $2, $3, $4) ON CONFLICT (company_id) DO UPDATE SET energy_rate_bps = $2, "
+            + "appliance_rate_bps = $3, updated_by = $4, updated_at = now()")
+        .execute(Tuple.of(companyId, energyBps, applianceBps, userId))
+        .compose(v -> settings(companyId));
+  }
+
+  /** The APPLIANCE_SALE earning of an agent's sale, inside the sale's own database transaction. */
+  public Future<Void> earnOnSale(SqlClient conn, UUID companyId, UUID agentId, UUID saleId, long price, String currency) {
+    return conn.preparedQuery("INSERT INTO commission_entries (id, company_id, agent_id, kind, sale_id, base, rate_bps, "
+            + "amount, currency) SELECT $1, s.company_id, $3, 'APPLIANCE_SALE', $4, $5, s.appliance_rate_bps, "
+            + "($5::bigint * s.appliance_rate_bps) / 10000, $6 FROM commission_settings s "
+            + "WHERE s.company_id = $2 AND ($5::bigint * s.appliance_rate_bps) / 10000 > 0")
+        .execute(Tuple.of(UUID.randomUUID(), companyId, agentId, saleId, price, currency))
+        .mapEmpty();
+  }
+
+  /** An agent's balance and entries, newest first, keyset-paged on createdAt ({@code before}). */
+  public Future<JsonObject> ledger(UUID companyId, UUID agentId, OffsetDateTime before, int limit) {
+    return pool.preparedQuery("SELECT u.id, (SELECT coalesce(sum(e.amount), 0) FROM commission_entries e WHERE e.agent_id = u.id) "
+            + "AS balance, c.currency, (SELECT json_agg(x ORDER BY x.\"createdAt\" DESC) FROM (SELECT e.id, e.kind, e.amount, "
+            + "e.base, e.rate_bps AS \"rateBps\", e.transaction_id AS \"transactionId\", e.sale_id AS \"saleId\", "
+            + "e.created_at AS \"createdAt\" FROM commission_entries e WHERE e.agent_id = u.id "
+            + "AND ($3::timestamptz IS NULL OR e.created_at < $3) ORDER BY e.created_at DESC LIMIT $4) x) AS items "
+            + "FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT'")
+        .execute(Tuple.of(agentId, companyId, before, limit))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.notFound("agent");
+          }
+          Row r = rows.iterator().next();
+          JsonArray items = r.getValue("items") instanceof JsonArray a ? a : new JsonArray();
+          JsonObject page = new JsonObject().put("agentId", agentId.toString()).put("balance", r.getLong("balance"))
+              .put("currency", r.getString("currency")).put("items", items);
+          if (items.size() == limit) {
+            page.put("nextBefore", items.getJsonObject(items.size() - 1).getString("createdAt"));
+          }
+          return page;
+        });
+  }
+
+  /**
+   * Pays an agent part of their balance. The agent's row is locked first, so two payouts queue
+   * and the second sees the first in the balance it checks: the balance never goes below zero.
+   */
+  public Future<JsonObject> payout(UUID companyId, UUID agentId, UUID operatorId, long amount, String currency) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT u.id, c.currency FROM users u JOIN companies c "
+            + "ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT' FOR UPDATE OF u")
+        .execute(Tuple.of(agentId, companyId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiException.notFound("agent"));
+          }
+          if (!rows.iterator().next().getString("currency").equals(currency)) {
+            return Future.failedFuture(ApiException.unprocessable("WRONG_CURRENCY", "Commissions are in the company's currency"));
+          }
+          return conn.preparedQuery("SELECT coalesce(sum(amount), 0) FROM commission_entries WHERE agent_id = $1")
+              .execute(Tuple.of(agentId)).map(b -> b.iterator().next().getLong(0));
+        })
+        .compose(balance -> {
+          if (amount > balance) {
+            return Future.failedFuture(ApiException.unprocessable("ABOVE_COMMISSION_BALANCE",
+                "The payout is more than the agent's commission balance of " + balance));
+          }
+          UUID id = UUID.randomUUID();
+          return conn.preparedQuery("INSERT INTO commission_entries (id, company_id, agent_id, kind, amount, currency, recorded_by) "
+                  + "VALUES ($1, $2, $3, 'PAYOUT', $4, $5, $6)")
+              .execute(Tuple.of(id, companyId, agentId, -amount, currency, operatorId))
+              .map(v -> new JsonObject().put("id", id.toString()).put("agentId", agentId.toString()).put("paidOut", amount)
+                  .put("currency", currency).put("balance", balance - amount));
+        }));
+  }
+}

@@ -1,0 +1,86 @@
+package io.payg.gateway.device;
+
+import io.payg.gateway.http.ApiException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * SQL of moving a device to another customer. One database transaction: the device row is
+ * locked (two moves of one device queue), then both customers' rows in id order (no deadlock
+ * between two moves), the device must have no open appliance sale, and both customers'
+ * debt_version is bumped with the move. A payment whose snapshot still showed the old owner
+ * then fails its debt_version guard (it waits on our lock, then sees the new version) and is
+ * recomputed for the new owner; a payment that got its guard first is recorded for the old
+ * owner before the move. The device's history (transactions, tokens), its carried credit and
+ * access-rate account stay with the device.
+ */
+final class DeviceStore {
+
+  private final Pool pool;
+
+  DeviceStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonObject> reassign(UUID companyId, String serial, UUID toCustomer, UUID by, String reason) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, customer_id FROM devices WHERE company_id = $1 "
+            + "AND serial = $2 FOR UPDATE")
+        .execute(Tuple.of(companyId, serial))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiException.notFound("device"));
+          }
+          Row d = rows.iterator().next();
+          UUID deviceId = d.getUUID("id");
+          UUID from = d.getUUID("customer_id");
+          if (from.equals(toCustomer)) {
+            return Future.failedFuture(ApiException.unprocessable("SAME_CUSTOMER", "The device is already this customer's"));
+          }
+          return lockCustomers(conn, companyId, from, toCustomer)
+              .compose(v -> refuseOpenSale(conn, deviceId, serial))
+              .compose(v -> move(conn, companyId, deviceId, from, toCustomer, by, reason))
+              .map(at -> new JsonObject().put("deviceId", deviceId.toString()).put("serial", serial)
+                  .put("fromCustomerId", from.toString()).put("toCustomerId", toCustomer.toString())
+                  .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at));
+        }));
+  }
+
+  private static Future<Void> lockCustomers(SqlConnection conn, UUID companyId, UUID from, UUID to) {
+    return conn.preparedQuery("SELECT id FROM customers WHERE id = ANY($1) AND company_id = $2 ORDER BY id FOR UPDATE")
+        .execute(Tuple.of(new UUID[] {from, to}, companyId))
+        .compose(rows -> {
+          for (Row r : rows) {
+            if (r.getUUID(0).equals(to)) {
+              return Future.succeededFuture();
+            }
+          }
+          return Future.failedFuture(ApiException.unprocessable("CUSTOMER_NOT_FOUND", "No such customer in your company"));
+        });
+  }
+
+  /** An SHS / e-bike still being paid for stays with its buyer: the debt is theirs. */
+  private static Future<Void> refuseOpenSale(SqlConnection conn, UUID deviceId, String serial) {
+    return conn.preparedQuery("SELECT s.id FROM appliance_sales s WHERE s.device_id = $1 AND EXISTS "
+            + "(SELECT 1 FROM installments i WHERE i.sale_id = s.id AND i.paid < i.amount)")
+        .execute(Tuple.of(deviceId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
+            : Future.failedFuture(ApiException.conflict("DEVICE_HAS_OPEN_SALE", "Device " + serial
+                + " is still being paid for on appliance sale " + rows.iterator().next().getUUID(0)
+                + "; its debt belongs to the buyer, so it cannot move until the sale is paid off")));
+  }
+
+  private static Future<String> move(SqlConnection conn, UUID companyId, UUID deviceId, UUID from, UUID to, UUID by,
+                                     String reason) {
+    return conn.preparedQuery("WITH v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = ANY($4)), "
+            + "d AS (UPDATE devices SET customer_id = $3 WHERE id = $2) "
+            + "INSERT INTO device_reassignments (id, company_id, device_id, from_customer_id, to_customer_id, reassigned_by, "
+            + "reason) VALUES ($1, $5, $2, $6, $3, $7, $8) RETURNING created_at")
+        .execute(Tuple.from(new Object[] {UUID.randomUUID(), deviceId, to, new UUID[] {from, to}, companyId, from, by, reason}))
+        .map(rows -> rows.iterator().next().getOffsetDateTime(0).toString());
+  }
+}
