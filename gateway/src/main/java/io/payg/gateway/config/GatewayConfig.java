@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param databaseUrl        DATABASE_URL (postgresql://user:pass@host:port/db); empty = find one
  * @param dbPoolSize         DB_POOL_SIZE, default 16
  * @param eventLoops         EVENT_LOOPS, HTTP verticle instances, default the number of cores
- * @param jwtSecret          JWT_SECRET, HMAC key for access tokens (required outside demo mode)
+ * @param jwtSecret          JWT_SECRET, HMAC key for access tokens when JWT_ALGORITHM=HS256 (demo mode only)
  * @param accessTokenTtl     ACCESS_TOKEN_TTL_SECONDS, default 900
  * @param tokenWorkerBatch   TOKEN_WORKER_BATCH, outbox jobs claimed per poll, default 64
  * @param tokenMaxInFlight   TOKEN_MAX_IN_FLIGHT, manufacturer calls at once, default 512
@@ -37,6 +37,7 @@ import java.util.Optional;
  *                           (required outside demo mode)
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               DEMO=true or the --demo flag
+ * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
  */
 public record GatewayConfig(
     String httpHost,
@@ -60,7 +61,8 @@ public record GatewayConfig(
     Duration agentTokenWait,
     String secretsKey,
     int bcryptCost,
-    boolean demo) {
+    boolean demo,
+    AuthSettings auth) {
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -87,17 +89,18 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
         v.string("SECRETS_KEY", ""),
         v.integer("BCRYPT_COST", 11),
-        demo);
+        demo,
+        AuthSettings.fromEnv(env));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, auth);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, auth);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -108,9 +111,7 @@ public record GatewayConfig(
     if (secretsKey.isBlank()) {
       throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
-    if (jwtSecret.length() < 32) {
-      throw new IllegalStateException("JWT_SECRET must be at least 32 characters");
-    }
+    auth.validate(demo, jwtSecret);
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31) {
       throw new IllegalStateException("configuration out of range: " + summary());
@@ -127,6 +128,9 @@ public record GatewayConfig(
     s.put("EVENT_LOOPS", String.valueOf(eventLoops));
     s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
     s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());
+    s.put("JWT_ALGORITHM", auth.jwtAlgorithm());
+    s.put("JWT_KEYS", auth.privateKeyPem().isEmpty() ? "(unset)" : "****** (public key " + auth.publicKeyPem().length() + " chars)");
+    s.put("REFRESH_TOKEN_TTL", auth.refreshTokenTtl().toString());
     s.put("TOKEN_WORKER_BATCH", String.valueOf(tokenWorkerBatch));
     s.put("TOKEN_MAX_IN_FLIGHT", String.valueOf(tokenMaxInFlight));
     s.put("TOKEN_MAX_ATTEMPTS", String.valueOf(tokenMaxAttempts));

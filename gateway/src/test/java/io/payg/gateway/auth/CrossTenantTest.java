@@ -83,6 +83,9 @@ class CrossTenantTest {
         .put("kind", "INSTALLMENT_COUNT").put("count", 2)).put("period", "WEEKLY");
     return List.of(
         new Attempt(HttpMethod.POST, "/api/v1/users", "/api/v1/users", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/users", "/api/v1/users", null, true),
+        new Attempt(HttpMethod.PATCH, "/api/v1/users/{id}", "/api/v1/users/" + agent,
+            new JsonObject().put("disabled", true).put("role", "OPERATOR"), true),
         new Attempt(HttpMethod.GET, "/api/v1/plugins/{name}", "/api/v1/plugins/generic", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/plugins/{name}", "/api/v1/plugins/generic",
             new JsonObject().put("enabled", false), true),
@@ -126,11 +129,15 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/agent/transactions/{id}", "/api/v1/agent/transactions/" + txn, null, true),
         new Attempt(HttpMethod.GET, "/api/v1/agents/{id}", "/api/v1/agents/" + agent, null, false),
         new Attempt(HttpMethod.POST, "/api/v1/agents/{id}/cash-handovers", "/api/v1/agents/" + agent + "/cash-handovers",
-            new JsonObject().put("amount", 1), false));
+            new JsonObject().put("amount", 1), false),
+        // last: it sets B's own protected-pages password, which B's later reads would then need
+        new Attempt(HttpMethod.PUT, "/api/v1/company/protected-pages-password", "/api/v1/company/protected-pages-password",
+            new JsonObject().put("password", "b's own pages"), true));
   }
 
   /** Operations anyone may call (sign-up, login, provider callbacks, health): tenancy comes from elsewhere there. */
   static final Set<String> PUBLIC = Set.of("POST /api/v1/companies", "POST /api/v1/auth/login",
+      "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout",
       "POST /api/v1/telco/{provider}/{companyId}/{operation}", "PUT /api/v1/telco/{provider}/{companyId}/{operation}",
       "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json");
 
@@ -175,5 +182,7 @@ class CrossTenantTest {
     assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent, a.adminToken())).getLong("cashBalance"));
     assertEquals(1, ok(gw.get("/api/v1/appliance-sales/" + sale, a.adminToken())).getString("id").equals(sale) ? 1 : 0);
     assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", customer));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM users WHERE id = ?::uuid AND role = 'AGENT' AND disabled_at IS NULL",
+        agent));
   }
 }
