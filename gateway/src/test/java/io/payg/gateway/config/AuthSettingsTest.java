@@ -1,0 +1,84 @@
+package io.payg.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.gateway.auth.SigningKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where the JWT keys come from, and the gateway refusing to start without usable ones. */
+class AuthSettingsTest {
+
+  static final SigningKeys.PemPair PAIR = SigningKeys.generateEs256();
+
+  static Map<String, String> env(String... kv) {
+    Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x",
+        "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+    for (int i = 0; i < kv.length; i += 2) {
+      env.put(kv[i], kv[i + 1]);
+    }
+    return env;
+  }
+
+  static String refusal(Map<String, String> env, boolean demo) {
+    return assertThrows(IllegalStateException.class, () -> {
+      GatewayConfig c = GatewayConfig.fromEnv(env, demo).validated();
+      SigningKeys.from(c.auth(), c.jwtSecret(), c.demo());
+    }).getMessage();
+  }
+
+  @Test
+  void outsideDemoModeMissingKeysRefuseToStart() {
+    assertTrue(refusal(env(), false).contains("JWT_PRIVATE_KEY and JWT_PUBLIC_KEY"));
+    assertTrue(refusal(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem()), false).contains("JWT_PUBLIC_KEY"));
+  }
+
+  @Test
+  void hs256AndUnknownAlgorithmsAreRefusedOutsideDemo() {
+    assertTrue(refusal(env("JWT_ALGORITHM", "HS256", "JWT_SECRET", "x".repeat(40)), false).contains("demo mode only"));
+    assertTrue(refusal(env("JWT_ALGORITHM", "none"), false).contains("JWT_ALGORITHM"));
+    // in demo mode HS256 still needs a real secret
+    assertTrue(refusal(env("JWT_ALGORITHM", "HS256"), true).contains("JWT_SECRET"));
+  }
+
+  @Test
+  void keysThatAreNotOnePairOrNotPkcs8AreRefused() {
+    SigningKeys.PemPair other = SigningKeys.generateEs256();
+    assertTrue(refusal(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem(), "JWT_PUBLIC_KEY", other.publicKeyPem()), false)
+        .contains("not one key pair"));
+    String sec1 = PAIR.privateKeyPem().replace("PRIVATE KEY", "EC PRIVATE KEY");
+    assertTrue(refusal(env("JWT_PRIVATE_KEY", sec1, "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false).contains("PKCS#8"));
+    // an EC pair is no RS256 key
+    assertTrue(refusal(env("JWT_ALGORITHM", "RS256", "JWT_PRIVATE_KEY", PAIR.privateKeyPem(),
+        "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false).contains("not RSA keys"));
+  }
+
+  @Test
+  void keysFromFilesOrTextWork(@TempDir Path dir) throws Exception {
+    Path key = Files.writeString(dir.resolve("jwt.key"), PAIR.privateKeyPem());
+    Path pub = Files.writeString(dir.resolve("jwt.pub"), PAIR.publicKeyPem());
+    GatewayConfig fromFiles = GatewayConfig.fromEnv(env("JWT_PRIVATE_KEY_FILE", key.toString(),
+        "JWT_PUBLIC_KEY_FILE", pub.toString()), false).validated();
+    assertEquals("ES256", SigningKeys.from(fromFiles.auth(), "", false).algorithm());
+    // PEM pasted into one line with literal \n
+    GatewayConfig fromText = GatewayConfig.fromEnv(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem().replace("\n", "\\n"),
+        "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false).validated();
+    assertEquals(2, SigningKeys.from(fromText.auth(), "", false).keys().size());
+    assertTrue(refusal(env("JWT_PRIVATE_KEY_FILE", dir.resolve("missing.key").toString(),
+        "JWT_PUBLIC_KEY_FILE", pub.toString()), false).contains("cannot be read"));
+  }
+
+  @Test
+  void demoModeMakesAnEphemeralEs256Pair() {
+    GatewayConfig demo = GatewayConfig.fromEnv(env(), true).validated();
+    SigningKeys keys = SigningKeys.from(demo.auth(), demo.jwtSecret(), true);
+    assertEquals("ES256", keys.algorithm());
+    assertEquals(2, keys.keys().size());
+  }
+}
