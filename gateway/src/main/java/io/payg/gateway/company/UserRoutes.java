@@ -74,8 +74,7 @@ public final class UserRoutes {
     }
     Future<String> hash = password == null ? Future.succeededFuture() : hasher.hash(password);
     Responses.json(ctx, 200, hash
-        .compose(h -> store.update(caller.companyId(), id, new UserStore.Change(role, disabled, h), clock.instant()))
-        .compose(user -> user != null ? Future.succeededFuture(user) : Future.failedFuture(ApiException.notFound("user"))));
+        .compose(h -> store.update(caller.companyId(), id, new UserStore.Change(role, disabled, h), clock.instant())));
   }
 
   private static UUID pathId(RoutingContext ctx) {

@@ -69,7 +69,8 @@ public final class UserStore {
    * One statement: the change, and when it disables the user or sets a new password, every live
    * refresh token of theirs revoked with it (their access tokens die within their short TTL).
    *
-   * @return the user as changed, or null when no such user is in this company
+   * @return the user as changed; a 404 when no such user is in this company, a 422 when an
+   *     agent holding cash would lose the AGENT role
    */
   public Future<JsonObject> update(UUID companyId, UUID userId, Change change, Instant now) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
@@ -81,12 +82,24 @@ public final class UserStore {
             + " ELSE NULL END,"
             + " password_hash = coalesce($5::text, password_hash),"
             + " credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END"
-            + " WHERE id = $1 AND company_id = $2 RETURNING " + COLUMNS + "),"
+            + " WHERE id = $1 AND company_id = $2"
+            // an agent holding the company's cash keeps the role until it is handed over
+            + " AND NOT (role = 'AGENT' AND cash_balance <> 0 AND coalesce($3::text, 'AGENT') <> 'AGENT')"
+            + " RETURNING " + COLUMNS + "),"
             + " revoked AS (UPDATE refresh_tokens t SET revoked_at = $6 FROM u WHERE t.user_id = u.id"
             + " AND t.revoked_at IS NULL AND (u.disabled_at IS NOT NULL OR $5::text IS NOT NULL))"
             + " SELECT * FROM u")
         .execute(args)
-        .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
+        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(view(rows.iterator().next()))
+            : whyUnchanged(companyId, userId));
+  }
+
+  private Future<JsonObject> whyUnchanged(UUID companyId, UUID userId) {
+    return pool.preparedQuery("SELECT cash_balance FROM users WHERE id = $1 AND company_id = $2")
+        .execute(Tuple.of(userId, companyId))
+        .compose(rows -> Future.failedFuture(rows.size() == 0 ? ApiException.notFound("user")
+            : ApiException.unprocessable("AGENT_HOLDS_CASH", "This agent holds " + rows.iterator().next().getLong(0)
+                + " (minor units) of the company's cash: record its handover before changing the role")));
   }
 
   private static JsonObject view(Row r) {

@@ -206,6 +206,32 @@ class SessionTest {
   }
 
   @Test
+  void anAgentHoldingCashKeepsTheRoleUntilTheCashIsHandedOver() {
+    String email = "cash-agent-" + UUID.randomUUID() + "@example.com";
+    String agentId = ok(gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email", email)
+        .put("password", "operator pass 1").put("role", "AGENT").put("riskLimit", 50_000))).getString("id");
+    String serial = "CASH-" + UUID.randomUUID().toString().substring(0, 8);
+    ok(gw.post("/api/v1/customers", acme.adminToken(), new JsonObject().put("name", "Cash Customer")
+        .put("phone", "+254711111111").put("villageId", acme.villageId()).put("agentId", agentId)
+        .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
+            .put("tariffId", acme.tariffId()))));
+    HttpResponse<Buffer> paid = await(gw.http.postAbs(gw.base + "/api/v1/agent/payments")
+        .bearerTokenAuthentication(login(email).getString("accessToken")).putHeader("Idempotency-Key", "k-" + serial)
+        .sendJsonObject(new JsonObject().put("serial", serial).put("amount", 10_000).put("currency", "KES")));
+    assertTrue(paid.statusCode() == 200 || paid.statusCode() == 202, paid.bodyAsString());
+
+    HttpResponse<Buffer> demoted = patch("/api/v1/users/" + agentId, acme.adminToken(), new JsonObject().put("role", "OPERATOR"));
+    assertEquals(422, demoted.statusCode());
+    assertEquals("AGENT_HOLDS_CASH", demoted.bodyAsJsonObject().getString("code"));
+    assertEquals("AGENT", gw.db.text("SELECT role FROM users WHERE id = ?::uuid", agentId));
+    // disabling is allowed (the cash stays on their account), and after the handover the role may change
+    assertEquals(200, patch("/api/v1/users/" + agentId, acme.adminToken(), new JsonObject().put("disabled", true)).statusCode());
+    ok(gw.post("/api/v1/agents/" + agentId + "/cash-handovers", acme.adminToken(), new JsonObject().put("amount", 10_000)));
+    assertEquals("OPERATOR", ok(patch("/api/v1/users/" + agentId, acme.adminToken(), new JsonObject().put("role", "OPERATOR")))
+        .getString("role"));
+  }
+
+  @Test
   void aBadRefreshTokenIs401AndAMissingOneIs400() {
     HttpResponse<Buffer> bad = refresh("not-a-token-we-gave");
     assertEquals(401, bad.statusCode());
