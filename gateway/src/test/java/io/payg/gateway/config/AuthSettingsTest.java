@@ -4,7 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.gateway.auth.AccessTokens;
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.auth.Role;
 import io.payg.gateway.auth.SigningKeys;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -72,6 +86,32 @@ class AuthSettingsTest {
     assertEquals(2, SigningKeys.from(fromText.auth(), "", false).keys().size());
     assertTrue(refusal(env("JWT_PRIVATE_KEY_FILE", dir.resolve("missing.key").toString(),
         "JWT_PUBLIC_KEY_FILE", pub.toString()), false).contains("cannot be read"));
+  }
+
+  @Test
+  void rs256KeysSignTokensTheGatewayVerifies() throws Exception {
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
+    KeyPair kp = gen.generateKeyPair();
+    GatewayConfig c = GatewayConfig.fromEnv(env("JWT_ALGORITHM", "RS256",
+        "JWT_PRIVATE_KEY", pem("PRIVATE KEY", kp.getPrivate().getEncoded()),
+        "JWT_PUBLIC_KEY", pem("PUBLIC KEY", kp.getPublic().getEncoded())), false).validated();
+    Vertx vertx = Vertx.vertx();
+    try {
+      AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(c.auth(), "", false), Duration.ofMinutes(15));
+      String token = tokens.issue(new Caller(UUID.randomUUID(), UUID.randomUUID(), Role.OPERATOR)).getString("accessToken");
+      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
+      assertEquals("RS256", header.getString("alg"));
+      User user = tokens.provider().authenticate(new TokenCredentials(token)).toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
+      assertEquals("OPERATOR", user.principal().getString("role"));
+    } finally {
+      vertx.close();
+    }
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----";
   }
 
   @Test
