@@ -120,5 +120,8 @@ class AuthSettingsTest {
     SigningKeys keys = SigningKeys.from(demo.auth(), demo.jwtSecret(), true);
     assertEquals("ES256", keys.algorithm());
     assertEquals(2, keys.keys().size());
+    // HS256 only where asked for, in demo mode, with its secret
+    GatewayConfig hs = GatewayConfig.fromEnv(env("JWT_ALGORITHM", "HS256", "JWT_SECRET", "d".repeat(32)), true).validated();
+    assertEquals("HS256", SigningKeys.from(hs.auth(), hs.jwtSecret(), true).algorithm());
   }
 }
