@@ -9,6 +9,10 @@ import io.payg.gateway.agent.AgentRoutes;
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.LoginThrottle;
 import io.payg.gateway.auth.PasswordHasher;
+import io.payg.gateway.auth.RefreshTokenStore;
+import io.payg.gateway.auth.SessionRoutes;
+import io.payg.gateway.auth.Sessions;
+import io.payg.gateway.auth.SigningKeys;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.gateway.collection.CollectionPoller;
 import io.payg.gateway.collection.CollectionRoutes;
@@ -18,6 +22,9 @@ import io.payg.gateway.conflict.ConflictRoutes;
 import io.payg.gateway.sale.SaleRoutes;
 import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.company.CompanyStore;
+import io.payg.gateway.company.ProtectedPages;
+import io.payg.gateway.company.UserRoutes;
+import io.payg.gateway.company.UserStore;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.customer.CustomerRoutes;
 import io.payg.gateway.customer.CustomerStore;
@@ -170,12 +177,17 @@ public final class GatewayApp implements AutoCloseable {
     PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()));
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
-    AccessTokens tokens = new AccessTokens(vertx, config.jwtSecret(), config.accessTokenTtl());
+    AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
+        config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyStore companyStore = new CompanyStore(pool);
-    CompanyRoutes companies = new CompanyRoutes(companyStore, hasher, tokens,
-        new LoginThrottle(5, Duration.ofMinutes(15), clock));
+    UserStore userStore = new UserStore(pool);
+    Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(), clock);
+    SessionRoutes sessionRoutes = new SessionRoutes(sessions);
+    ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
+    CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
+        new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
     TransactionStore transactionStore = new TransactionStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
         AirtelTelcoAdapter.NAME, new AirtelCollections(http));
@@ -184,7 +196,8 @@ public final class GatewayApp implements AutoCloseable {
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
-        new PluginRoutes(plugins)::mount,
+        new UserRoutes(userStore, hasher, protectedPages, clock)::mount,
+        new PluginRoutes(plugins, protectedPages)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales), clock)::mount,
@@ -193,7 +206,7 @@ public final class GatewayApp implements AutoCloseable {
         new SmsTemplateRoutes(pool)::mount,
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
-        new TransactionRoutes(transactionStore, vertx)::mount,
+        new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
         new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount,
         new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
@@ -216,6 +229,7 @@ public final class GatewayApp implements AutoCloseable {
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
       router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
       companies.mountPublic(router);
+      sessionRoutes.mount(router);
       telco.mount(router);
       router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
       protectedRoutes.forEach(r -> r.accept(router));

@@ -1,10 +1,10 @@
 package io.payg.gateway.company;
 
-import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.LoginThrottle;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.gateway.auth.Role;
+import io.payg.gateway.auth.Sessions;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Responses;
@@ -19,22 +19,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Company sign-up, login, and user creation. */
+/** Company sign-up, login, and the company's protected-pages password. */
 public final class CompanyRoutes {
 
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
 
   private final CompanyStore store;
+  private final UserStore users;
   private final PasswordHasher hasher;
-  private final AccessTokens tokens;
+  private final Sessions sessions;
   private final LoginThrottle throttle;
+  private final ProtectedPages protectedPages;
 
-  public CompanyRoutes(CompanyStore store, PasswordHasher hasher, AccessTokens tokens, LoginThrottle throttle) {
+  public CompanyRoutes(CompanyStore store, UserStore users, PasswordHasher hasher, Sessions sessions,
+                       LoginThrottle throttle, ProtectedPages protectedPages) {
     this.throttle = throttle;
     this.store = store;
+    this.users = users;
     this.hasher = hasher;
-    this.tokens = tokens;
+    this.sessions = sessions;
+    this.protectedPages = protectedPages;
   }
 
   /** Routes that need no access token. */
@@ -45,7 +50,7 @@ public final class CompanyRoutes {
 
   /** Routes behind the access-token check. */
   public void mountProtected(Router router) {
-    router.post("/api/v1/users").handler(this::createUser);
+    router.put("/api/v1/company/protected-pages-password").handler(this::setProtectedPagesPassword);
   }
 
   private void signUp(RoutingContext ctx) {
@@ -85,7 +90,7 @@ public final class CompanyRoutes {
       ctx.response().putHeader("Retry-After", String.valueOf(wait));
       throw new ApiException(429, "TOO_MANY_ATTEMPTS", "Too many wrong passwords for this email; try again in " + wait + " s");
     }
-    Responses.json(ctx, 200, store.findLogin(email)
+    Responses.json(ctx, 200, users.findLogin(email)
         .compose(login -> hasher.verify(password, login == null ? null : login.passwordHash())
             .compose(ok -> {
               if (!ok) {
@@ -93,26 +98,34 @@ public final class CompanyRoutes {
                 return Future.failedFuture(new ApiException(401, "INVALID_CREDENTIALS", "Email or password is wrong"));
               }
               throttle.succeeded(email);
-              return Future.succeededFuture(tokens.issue(new Caller(login.userId(), login.companyId(), login.role())));
+              if (login.disabled()) {
+                return Future.failedFuture(Sessions.disabled());
+              }
+              return sessions.start(new Caller(login.userId(), login.companyId(), login.role()));
             })));
   }
 
-  private void createUser(RoutingContext ctx) {
+  /**
+   * Sets or changes the protected-pages password; changing it needs the current one (wrong
+   * guesses are throttled like the header's).
+   */
+  private void setProtectedPagesPassword(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN);
     JsonInput in = JsonInput.of(ctx);
-    String email = email(in);
-    String password = password(in);
-    Role role = in.enumValue("role", Role.class);
-    String name = in.optionalString("name", 200);
-    // an agent holds the company's cash up to this limit (minor units); 0 takes no cash
-    long riskLimit = in.has("riskLimit") ? in.integer("riskLimit", 0, 1_000_000_000_000L) : 0;
-    Responses.json(ctx, 201, hasher.hash(password)
-        .compose(hash -> store.createUser(caller.companyId(), email, name, hash, role, riskLimit))
-        .map(id -> new JsonObject().put("id", id.toString()).put("email", email).put("role", role.name())
-            .put("riskLimit", riskLimit)));
+    String password = in.string("password", 200);
+    if (password.length() < 8) {
+      throw ApiException.badRequest("'password' must be at least 8 characters");
+    }
+    String current = in.optionalString("currentPassword", 200);
+    store.protectedPagesHash(caller.companyId())
+        .compose(old -> old == null ? Future.succeededFuture() : protectedPages.check(ctx, caller.userId(), old, current))
+        .compose(v -> hasher.hash(password))
+        .compose(hash -> store.setProtectedPagesHash(caller.companyId(), hash))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
-  private static String email(JsonInput in) {
+  static String email(JsonInput in) {
     String email = in.string("email", 254);
     if (!EMAIL.matcher(email).matches()) {
       throw ApiException.badRequest("'email' is not an email address");
@@ -120,7 +133,7 @@ public final class CompanyRoutes {
     return email;
   }
 
-  private static String password(JsonInput in) {
+  static String password(JsonInput in) {
     String password = in.string("password", 200);
     if (password.length() < 10) {
       throw ApiException.badRequest("'password' must be at least 10 characters");

@@ -1,25 +1,18 @@
 package io.payg.gateway.company;
 
-import io.payg.gateway.auth.Role;
-import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.PluginCatalog;
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** SQL for companies and their users. */
+/** SQL for companies (their users' SQL is in {@link UserStore}). */
 public final class CompanyStore {
 
   public record NewCompany(String name, String country, String currency, String adminEmail, String adminName,
                            String passwordHash, List<String> plugins) {
-  }
-
-  public record Login(UUID userId, UUID companyId, Role role, String passwordHash) {
   }
 
   private final Pool pool;
@@ -47,29 +40,7 @@ public final class CompanyStore {
                     "INSERT INTO plugins (company_id, name, kind, enabled) VALUES ($1, $2, $3, true)")
                 .executeBatch(plugins)))
         .map(companyId)
-        .recover(CompanyStore::emailTaken);
-  }
-
-  public Future<UUID> createUser(UUID companyId, String email, String name, String passwordHash, Role role, long riskLimit) {
-    UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
-        .execute(Tuple.of(id, companyId, email, name, passwordHash, role.name(), riskLimit))
-        .map(id)
-        .recover(CompanyStore::emailTaken);
-  }
-
-  public Future<Login> findLogin(String email) {
-    return pool.preparedQuery("SELECT id, company_id, role, password_hash FROM users WHERE lower(email) = lower($1)")
-        .execute(Tuple.of(email))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new Login(r.getUUID("id"), r.getUUID("company_id"), Role.valueOf(r.getString("role")),
-              r.getString("password_hash"));
-        });
+        .recover(UserStore::emailTaken);
   }
 
   public Future<String> currency(UUID companyId) {
@@ -77,10 +48,15 @@ public final class CompanyStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
-  private static <T> Future<T> emailTaken(Throwable t) {
-    if (t instanceof PgException pg && "23505".equals(pg.getSqlState()) && pg.getMessage().contains("users_email")) {
-      return Future.failedFuture(ApiException.conflict("EMAIL_TAKEN", "A user with this email already exists"));
-    }
-    return Future.failedFuture(t);
+  /** The bcrypt hash of the company's protected-pages password, or null when none is set. */
+  public Future<String> protectedPagesHash(UUID companyId) {
+    return pool.preparedQuery("SELECT protected_pages_password_hash FROM companies WHERE id = $1")
+        .execute(Tuple.of(companyId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+  }
+
+  public Future<Void> setProtectedPagesHash(UUID companyId, String hash) {
+    return pool.preparedQuery("UPDATE companies SET protected_pages_password_hash = $2 WHERE id = $1")
+        .execute(Tuple.of(companyId, hash)).mapEmpty();
   }
 }

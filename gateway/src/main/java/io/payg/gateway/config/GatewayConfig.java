@@ -15,7 +15,7 @@ import java.util.Optional;
  * @param databaseUrl        DATABASE_URL (postgresql://user:pass@host:port/db); empty = find one
  * @param dbPoolSize         DB_POOL_SIZE, default 16
  * @param eventLoops         EVENT_LOOPS, HTTP verticle instances, default the number of cores
- * @param jwtSecret          JWT_SECRET, HMAC key for access tokens (required outside demo mode)
+ * @param jwtSecret          JWT_SECRET, HMAC key for access tokens when JWT_ALGORITHM=HS256 (demo mode only)
  * @param accessTokenTtl     ACCESS_TOKEN_TTL_SECONDS, default 900
  * @param tokenWorkerBatch   TOKEN_WORKER_BATCH, outbox jobs claimed per poll, default 64
  * @param tokenMaxInFlight   TOKEN_MAX_IN_FLIGHT, manufacturer calls at once, default 512
@@ -41,6 +41,7 @@ import java.util.Optional;
  *                           at once and request timeout per manufacturer ({@link ManufacturerLimits})
  * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
  *                           at the clock, default 60000
+ * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
  */
 public record GatewayConfig(
     String httpHost,
@@ -66,7 +67,8 @@ public record GatewayConfig(
     int bcryptCost,
     boolean demo,
     ManufacturerLimits manufacturerLimits,
-    Duration reminderCheck) {
+    Duration reminderCheck,
+    AuthSettings auth) {
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -95,17 +97,18 @@ public record GatewayConfig(
         v.integer("BCRYPT_COST", 11),
         demo,
         ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
-        Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)));
+        Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)),
+        AuthSettings.fromEnv(env));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -116,9 +119,7 @@ public record GatewayConfig(
     if (secretsKey.isBlank()) {
       throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
-    if (jwtSecret.length() < 32) {
-      throw new IllegalStateException("JWT_SECRET must be at least 32 characters");
-    }
+    auth.validate(demo, jwtSecret);
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
         || reminderCheck.toMillis() < 1) {
@@ -136,6 +137,9 @@ public record GatewayConfig(
     s.put("EVENT_LOOPS", String.valueOf(eventLoops));
     s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
     s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());
+    s.put("JWT_ALGORITHM", auth.jwtAlgorithm());
+    s.put("JWT_KEYS", auth.privateKeyPem().isEmpty() ? "(unset)" : "****** (public key " + auth.publicKeyPem().length() + " chars)");
+    s.put("REFRESH_TOKEN_TTL", auth.refreshTokenTtl().toString());
     s.put("TOKEN_WORKER_BATCH", String.valueOf(tokenWorkerBatch));
     s.put("TOKEN_MAX_IN_FLIGHT", String.valueOf(tokenMaxInFlight));
     s.put("TOKEN_MAX_ATTEMPTS", String.valueOf(tokenMaxAttempts));

@@ -7,10 +7,8 @@ import io.payg.gateway.db.DatabaseUrl;
 import io.payg.manufacturer.calin.CalinSimulator;
 import io.payg.sms.africastalking.AfricasTalkingSimulator;
 import io.vertx.ext.web.client.WebClient;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -30,11 +28,7 @@ public final class Demo {
     env.putIfAbsent("HTTP_HOST", "127.0.0.1");
     env.putIfAbsent("ACCESS_TOKEN_TTL_SECONDS", "43200"); // the printed curl lines stay usable for a day
     env.putIfAbsent("BCRYPT_COST", "10");
-    if (env.getOrDefault("JWT_SECRET", "").isEmpty()) {
-      byte[] key = new byte[32];
-      new SecureRandom().nextBytes(key);
-      env.put("JWT_SECRET", HexFormat.of().formatHex(key)); // a dev key, only ever in demo mode
-    }
+    // no JWT keys given: SigningKeys makes an ephemeral ES256 dev pair in memory (demo mode only)
     if (env.getOrDefault("SECRETS_KEY", "").isEmpty()) {
       // a fixed dev key, only ever in demo mode: demo companies in payg_demo stay readable across runs
       env.put("SECRETS_KEY", java.util.Base64.getEncoder().encodeToString(

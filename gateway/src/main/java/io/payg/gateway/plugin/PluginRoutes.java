@@ -2,6 +2,7 @@ package io.payg.gateway.plugin;
 
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
+import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Responses;
@@ -15,13 +16,16 @@ import java.util.TreeSet;
 public final class PluginRoutes {
 
   private final PluginStore store;
+  private final ProtectedPages protectedPages;
 
-  public PluginRoutes(PluginStore store) {
+  public PluginRoutes(PluginStore store, ProtectedPages protectedPages) {
     this.store = store;
+    this.protectedPages = protectedPages;
   }
 
   public void mount(Router router) {
-    router.get("/api/v1/plugins/:name").handler(this::get);
+    // settings name endpoints and accounts: a sensitive read behind the protected-pages password
+    router.get("/api/v1/plugins/:name").handler(protectedPages.guard(Role.ADMIN)).handler(this::get);
     router.put("/api/v1/plugins/:name").handler(this::put);
   }
 

@@ -2,6 +2,7 @@ package io.payg.gateway.transaction;
 
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
+import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
@@ -23,17 +24,21 @@ public final class TransactionRoutes {
   private final Vertx vertx;
 
   private final TransactionExport export;
+  private final ProtectedPages protectedPages;
 
-  public TransactionRoutes(TransactionStore store, Vertx vertx) {
+  public TransactionRoutes(TransactionStore store, Vertx vertx, ProtectedPages protectedPages) {
     this.store = store;
     this.vertx = vertx;
     this.export = new TransactionExport(store.pool());
+    this.protectedPages = protectedPages;
   }
 
   public void mount(Router router) {
     router.get("/api/v1/transactions").handler(this::search);
-    // PROTECTED-PAGES: a bulk export of the company's payments (phone numbers, tokens) is sensitive
-    router.get("/api/v1/transactions/export.csv").handler(this::export); // before /:id, which would take "export.csv"
+    // a bulk export of the company's payments (phone numbers, tokens) is sensitive: behind the
+    // protected-pages password once the company set one
+    router.get("/api/v1/transactions/export.csv").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
+        .handler(this::export); // before /:id, which would take "export.csv"
     router.get("/api/v1/transactions/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "transaction")));

@@ -87,6 +87,9 @@ class CrossTenantTest {
         .put("kind", "INSTALLMENT_COUNT").put("count", 2)).put("period", "WEEKLY");
     return List.of(
         new Attempt(HttpMethod.POST, "/api/v1/users", "/api/v1/users", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/users", "/api/v1/users", null, true),
+        new Attempt(HttpMethod.PATCH, "/api/v1/users/{id}", "/api/v1/users/" + agent,
+            new JsonObject().put("disabled", true).put("role", "OPERATOR"), true),
         new Attempt(HttpMethod.GET, "/api/v1/plugins/{name}", "/api/v1/plugins/generic", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/plugins/{name}", "/api/v1/plugins/generic",
             new JsonObject().put("enabled", false), true),
@@ -156,11 +159,15 @@ class CrossTenantTest {
             + "/commission-payouts", new JsonObject().put("amount", 1).put("currency", "KES"), true),
         new Attempt(HttpMethod.GET, "/api/v1/transactions/export.csv", "/api/v1/transactions/export.csv", null, true),
         new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
-            new JsonObject().put("customerId", customer), true));
+            new JsonObject().put("customerId", customer), true),
+        // last: it sets B's own protected-pages password, which B's later reads would then need
+        new Attempt(HttpMethod.PUT, "/api/v1/company/protected-pages-password", "/api/v1/company/protected-pages-password",
+            new JsonObject().put("password", "b's own pages"), true));
   }
 
   /** Operations anyone may call (sign-up, login, provider callbacks, health): tenancy comes from elsewhere there. */
   static final Set<String> PUBLIC = Set.of("POST /api/v1/companies", "POST /api/v1/auth/login",
+      "POST /api/v1/auth/refresh", "POST /api/v1/auth/logout",
       "POST /api/v1/telco/{provider}/{companyId}/{operation}", "PUT /api/v1/telco/{provider}/{companyId}/{operation}",
       "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json");
 
@@ -215,5 +222,7 @@ class CrossTenantTest {
     assertEquals(customer, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", serial));
     assertEquals(0, ok(gw.get("/api/v1/commissions/settings", a.adminToken())).getInteger("energyRateBps"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM commission_entries"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM users WHERE id = ?::uuid AND role = 'AGENT' AND disabled_at IS NULL",
+        agent));
   }
 }

@@ -1,6 +1,7 @@
 package io.payg.gateway.support;
 
 import io.payg.gateway.GatewayApp;
+import io.payg.gateway.auth.SigningKeys;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.manufacturer.calin.CalinSimulator;
 import io.payg.sms.africastalking.AfricasTalkingSimulator;
@@ -31,6 +32,8 @@ public final class GatewayFixture implements AutoCloseable {
   public final AfricasTalkingSimulator sms;
   public final WebClient http;
   public final String base;
+  /** The ES256 pair every test gateway signs with (tests may forge tokens with it). */
+  public static final SigningKeys.PemPair JWT_KEYS = SigningKeys.generateEs256();
 
   /** A company ready to be paid through the generic plugin. */
   public record Company(String id, String adminToken, String secret, String villageId, String tariffId,
@@ -48,10 +51,13 @@ public final class GatewayFixture implements AutoCloseable {
   public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock) throws Exception {
     db = TestDatabase.fresh(testClass);
     Map<String, String> env = new java.util.HashMap<>(Map.of(
-        "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0", "JWT_SECRET", "test-secret-test-secret-test-secret-0123",
+        "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0",
         "BCRYPT_COST", "4", "OUTBOX_POLL_MS", "100", "TOKEN_RETRY_BASE_MS", "50", "TOKEN_RETRY_CAP_MS", "200",
         "TOKEN_MAX_ATTEMPTS", "5", "EVENT_LOOPS", "2"));
     env.put("SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="); // 32 test bytes
+    // tests sign access tokens as production does: ES256 with a key pair from the configuration
+    env.put("JWT_PRIVATE_KEY", JWT_KEYS.privateKeyPem());
+    env.put("JWT_PUBLIC_KEY", JWT_KEYS.publicKeyPem());
     env.putAll(extraEnv);
     GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(db.url().toUrl());
     app = GatewayApp.start(config, clock);
