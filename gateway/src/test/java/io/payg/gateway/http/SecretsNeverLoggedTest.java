@@ -4,6 +4,8 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static io.payg.gateway.support.GatewayFixture.eventually;
 import static io.payg.gateway.support.GatewayFixture.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
@@ -12,6 +14,8 @@ import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
+import io.payg.gateway.GatewayApp;
+import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.db.DatabaseUrl;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.airtel.AirtelSimulator;
@@ -89,6 +93,36 @@ class SecretsNeverLoggedTest {
       assertEquals(-1, at, () -> "secret '" + secret + "' logged: ..."
           + log.substring(Math.max(0, log.lastIndexOf('\n', at) + 1), Math.min(log.length(), at + secret.length() + 80)));
     }
+  }
+
+  /** Regression: an empty user name or a raw '@' in the password left the password in the start-up log. */
+  @Test
+  void theDatabasePasswordIsMaskedInTheConfigurationWhateverTheUrlLooksLike() {
+    for (String url : List.of("postgresql://payg:" + DB_PASSWORD + "@db:5432/payg",
+        "postgresql://:" + DB_PASSWORD + "@db/payg", "postgresql://payg:x@" + DB_PASSWORD + "@db/payg",
+        "postgres://payg:" + DB_PASSWORD + "@db/payg?sslmode=require",
+        "jdbc:postgresql://db:5432/payg?user=payg&password=" + DB_PASSWORD,
+        "postgresql://db/payg?password=" + DB_PASSWORD + "&user=payg")) {
+      String summary = config(url).summary().toString();
+      assertFalse(summary.contains(DB_PASSWORD), url + " -> " + summary);
+      assertFalse(summary.contains(DB_PASSWORD.substring(4)), url + " -> " + summary);
+    }
+  }
+
+  /** Regression: java.net.URI's message quoted the whole DATABASE_URL, and Main logs the failure. */
+  @Test
+  void anUnreadableDatabaseUrlIsRefusedWithoutQuotingIt() {
+    Exception e = assertThrows(Exception.class,
+        () -> GatewayApp.start(config("postgresql://payg:pa ss" + DB_PASSWORD + "@db/payg"), Clock.systemUTC()));
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      assertFalse(String.valueOf(t.getMessage()).contains(DB_PASSWORD), t.toString());
+    }
+    assertTrue(e.getMessage().contains("DATABASE_URL"), e.getMessage());
+  }
+
+  private static GatewayConfig config(String databaseUrl) {
+    return GatewayConfig.fromEnv(Map.of("DATABASE_URL", databaseUrl, "JWT_SECRET", JWT_SECRET,
+        "SECRETS_KEY", SECRETS_KEY, "HTTP_PORT", "0"), false);
   }
 
   /** Everything an operator and the providers do in a day, collecting each secret that travels. */
