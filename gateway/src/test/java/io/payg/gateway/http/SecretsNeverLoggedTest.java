@@ -60,6 +60,8 @@ class SecretsNeverLoggedTest {
   static final String AIRTEL_CALLBACK_SECRET = "airtel-callback-key-never-logged-61c";
   static final String WRONG_PASSWORD = "wrong-password-never-logged-Zq81";
   static final String OPERATOR_PASSWORD = "operator-password-never-logged-4k2";
+  static final String WRONG_CALIN_KEY = "calin-wrong-key-never-logged-8d3";
+  static final String WRONG_MOMO_KEY = "momo-wrong-key-never-logged-2f6";
 
   @Test
   void noSecretPasswordOrBearerTokenReachesTheLog() throws Exception {
@@ -69,7 +71,8 @@ class SecretsNeverLoggedTest {
     Level oursBefore = ours.getLevel();
     ours.setLevel(Level.DEBUG);
     List<String> secrets = new ArrayList<>(List.of(JWT_SECRET, SECRETS_KEY, DB_PASSWORD, WAVE_SECRET,
-        BROKER_PASSWORD, AIRTEL_CALLBACK_SECRET, WRONG_PASSWORD, OPERATOR_PASSWORD, "correct horse battery"));
+        BROKER_PASSWORD, AIRTEL_CALLBACK_SECRET, WRONG_PASSWORD, OPERATOR_PASSWORD, "correct horse battery",
+        WRONG_CALIN_KEY, WRONG_MOMO_KEY));
     GatewayFixture gw = null;
     try {
       gw = new GatewayFixture(SecretsNeverLoggedTest.class,
@@ -87,6 +90,7 @@ class SecretsNeverLoggedTest {
     String log = captured.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("listening on"), "the capture saw the gateway start:\n" + log);
     assertTrue(log.contains("config DATABASE_URL"), "the configuration (with the database URL) was logged");
+    assertTrue(log.contains("FAILED after"), "the failed token job was logged:\n" + log);
     for (String secret : secrets) {
       assertTrue(secret.length() >= 8, "too short to test: " + secret);
       int at = log.indexOf(secret);
@@ -218,6 +222,25 @@ class SecretsNeverLoggedTest {
     await(momo.approve(id));
     eventually(Duration.ofSeconds(15), "collection settled", () -> "SUCCEEDED".equals(
         ok(finalGw.get("/api/v1/collections/" + id, c.adminToken())).getString("status")));
+
+    // failures log the most: a manufacturer refusing a wrong API key until the job gives up...
+    Map<String, String> wrongCalin = new HashMap<>(gw.calin.settings());
+    wrongCalin.put("apiKey", WRONG_CALIN_KEY);
+    enable(gw, c, "calin", wrongCalin);
+    String failing = ok(await(c.provider().process("LOG-2", serial, 10_000, "KES", "+254712345678", null)))
+        .getString("transactionId");
+    eventually(Duration.ofSeconds(20), "token failed", () -> "TOKEN_FAILED".equals(
+        finalGw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", failing)));
+    // ...and MoMo refusing a wrong API key for its OAuth token
+    Map<String, String> wrongMomo = new HashMap<>(momo.settings());
+    wrongMomo.put("apiKey", WRONG_MOMO_KEY);
+    enable(gw, c, "mtn-momo", wrongMomo);
+    HttpResponse<Buffer> refused = await(gw.http.postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(c.adminToken()).putHeader("Idempotency-Key", "log-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject().put("provider", "mtn-momo").put("msisdn", "256772123456")
+            .put("serial", serial).put("amount", 10_000).put("currency", "KES")));
+    assertTrue(refused.statusCode() < 500 || refused.statusCode() == 502 || refused.statusCode() == 503,
+        refused.statusCode() + " " + refused.bodyAsString());
     await(momo.stop());
     await(airtel.stop());
   }
