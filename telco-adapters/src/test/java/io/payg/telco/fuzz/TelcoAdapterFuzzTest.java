@@ -36,6 +36,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Every telco adapter's decode against hostile bodies (see {@link HostileBodies}): it never
@@ -137,6 +138,9 @@ class TelcoAdapterFuzzTest {
     // decode never throws: anything unreadable is a Rejected
     TelcoCall call = adapter.decode(request, target.currency(), settings);
     assertNotNull(call);
+    // shows in the report how deep the bodies got: refused early, refused on a field, or accepted
+    Statistics.label("outcome").collect(call instanceof TelcoCall.Rejected r ? r.refusal().name()
+        : call.getClass().getSimpleName());
     assertFalse(call.toString().contains(HostileBodies.SECRET_FILE_MARKER), "a local file was read");
     boolean xml = adapter instanceof VodacomBrokerTelcoAdapter;
     if (call instanceof TelcoCall.Rejected r) {
