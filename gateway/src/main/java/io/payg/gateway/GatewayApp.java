@@ -231,6 +231,7 @@ public final class GatewayApp implements AutoCloseable {
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
+      router.route("/api/*").handler(tokens::refuseNonCanonical);
       router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);

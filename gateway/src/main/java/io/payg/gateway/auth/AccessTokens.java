@@ -1,5 +1,8 @@
 package io.payg.gateway.auth;
 
+import io.vertx.ext.web.RoutingContext;
+import java.util.Base64;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -14,6 +17,7 @@ public final class AccessTokens {
   private final JWTAuth auth;
   private final String algorithm;
   private final Duration ttl;
+  private final int signatureChars;
 
   public AccessTokens(Vertx vertx, SigningKeys keys, Duration ttl) {
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER));
@@ -21,6 +25,35 @@ public final class AccessTokens {
     this.auth = JWTAuth.create(vertx, options);
     this.algorithm = keys.algorithm();
     this.ttl = ttl;
+    this.signatureChars = (keys.signatureBytes() * 4 + 2) / 3; // unpadded base64url
+  }
+
+  /**
+   * Refuses (401) a bearer token whose signature segment is not exactly one signature of our
+   * algorithm in canonical base64url. vertx-auth-jwt ignores trailing characters after a valid
+   * signature, so "token + x" verified: harmless (the claims stay signed) but a token must have
+   * one spelling, or revocation lists, logs and caches keyed by token can be sidestepped.
+   */
+  public void refuseNonCanonical(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      String token = header.substring(7).trim();
+      String signature = token.substring(token.lastIndexOf('.') + 1);
+      if (signature.length() != signatureChars || !canonical(signature)) {
+        ctx.fail(401);
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  private static boolean canonical(String base64url) {
+    try {
+      byte[] raw = Base64.getUrlDecoder().decode(base64url);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(raw).equals(base64url);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public JWTAuth provider() {

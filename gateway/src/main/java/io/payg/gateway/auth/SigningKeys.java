@@ -37,10 +37,17 @@ public final class SigningKeys {
 
   private final String algorithm;
   private final List<PubSecKeyOptions> keys;
+  private final int signatureBytes;
 
-  private SigningKeys(String algorithm, List<PubSecKeyOptions> keys) {
+  private SigningKeys(String algorithm, List<PubSecKeyOptions> keys, int signatureBytes) {
     this.algorithm = algorithm;
     this.keys = keys;
+    this.signatureBytes = signatureBytes;
+  }
+
+  /** The length of one signature of this algorithm and key: 32 (HS256), 64 (ES256 R || S), modulus (RS256). */
+  public int signatureBytes() {
+    return signatureBytes;
   }
 
   public static SigningKeys from(AuthSettings settings, String hmacSecret, boolean demo) {
@@ -50,7 +57,7 @@ public final class SigningKeys {
         throw new IllegalStateException("HS256 access tokens are allowed in demo mode only");
       }
       LOG.warn("demo mode: access tokens are signed with HS256 (JWT_SECRET); never use this in production");
-      return new SigningKeys(alg, List.of(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(hmacSecret)));
+      return new SigningKeys(alg, List.of(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(hmacSecret)), 32);
     }
     PemPair pair = new PemPair(settings.privateKeyPem(), settings.publicKeyPem());
     if (pair.privateKeyPem().isEmpty() || pair.publicKeyPem().isEmpty()) {
@@ -61,10 +68,11 @@ public final class SigningKeys {
       LOG.warn("demo mode: signing access tokens with an ephemeral ES256 dev key pair made in memory now;"
           + " tokens die with this process. Production needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY.");
     }
-    check(alg, pair);
+    PublicKey publicKey = check(alg, pair);
+    int signatureBytes = publicKey instanceof RSAPublicKey rsa ? (rsa.getModulus().bitLength() + 7) / 8 : 64;
     return new SigningKeys(alg, List.of(
         new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.publicKeyPem()),
-        new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.privateKeyPem())));
+        new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.privateKeyPem())), signatureBytes);
   }
 
   public String algorithm() {
@@ -87,7 +95,7 @@ public final class SigningKeys {
     }
   }
 
-  private static void check(String alg, PemPair pair) {
+  private static PublicKey check(String alg, PemPair pair) {
     if (pair.privateKeyPem().contains("BEGIN EC PRIVATE KEY") || pair.privateKeyPem().contains("BEGIN RSA PRIVATE KEY")) {
       throw new IllegalStateException("JWT_PRIVATE_KEY must be PKCS#8 (-----BEGIN PRIVATE KEY-----); convert it with"
           + " openssl pkcs8 -topk8 -nocrypt -in old.key -out jwt.key");
@@ -125,6 +133,7 @@ public final class SigningKeys {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("JWT keys cannot sign with " + alg + ": " + e.getMessage());
     }
+    return publicKey;
   }
 
   private static byte[] der(String pem, String type) {

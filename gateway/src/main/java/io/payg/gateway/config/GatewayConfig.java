@@ -165,7 +165,8 @@ public record GatewayConfig(
       return "(unset)";
     }
     // postgresql://user:secret@host -> postgresql://user:******@host
-    return url.replaceAll("(://[^:/@]+:)[^@]*@", "$1******@")
+    // up to the authority's last '@' (a raw '@' in the password), and with an empty user name too
+    return url.replaceAll("(://[^:/@]*:)[^/?#]*@", "$1******@")
         .replaceAll("(?i)(password=)[^&]*", "$1******");
   }
 

@@ -15,7 +15,14 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   public static DatabaseUrl parse(String url) {
     String s = url.startsWith("jdbc:") ? url.substring(5) : url;
-    URI uri = URI.create(s);
+    URI uri;
+    try {
+      uri = URI.create(s);
+    } catch (IllegalArgumentException e) {
+      // URI's message quotes the whole URL, password included, and Main logs it: say what, not the value
+      throw new IllegalArgumentException("DATABASE_URL is not a valid URL: expected "
+          + "postgresql://user:password@host:port/database, with reserved characters percent-encoded");
+    }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
       throw new IllegalArgumentException("DATABASE_URL must start with postgresql://");
     }

@@ -50,6 +50,16 @@ class TokenForgeryTest {
     assertEquals(200, call(sign(GatewayFixture.JWT_KEYS, claims.copy().put("exp", now() + 300))).statusCode());
   }
 
+  /** vertx-auth-jwt alone accepted a valid token with characters appended to its signature. */
+  @Test
+  void aValidTokenWithAnythingAppendedToItsSignatureIs401() {
+    String real = acme.adminToken();
+    for (String suffix : new String[] {"x", "A", "AA", "==", "AAAA"}) {
+      assertUnauthenticated(call(real + suffix));
+    }
+    assertEquals(200, call(real).statusCode());
+  }
+
   @Test
   void aTokenSignedWithAnotherKeyIs401() {
     String forged = sign(SigningKeys.generateEs256(), claims.copy().put("exp", now() + 300));

@@ -49,6 +49,12 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock) throws Exception {
+    this(testClass, extraEnv, clock, java.util.function.UnaryOperator.identity());
+  }
+
+  /** {@code databaseUrl} rewrites the DATABASE_URL the gateway gets (a password, for the log-secrets test). */
+  public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
+                        java.util.function.UnaryOperator<io.payg.gateway.db.DatabaseUrl> databaseUrl) throws Exception {
     db = TestDatabase.fresh(testClass);
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0",
@@ -59,7 +65,7 @@ public final class GatewayFixture implements AutoCloseable {
     env.put("JWT_PRIVATE_KEY", JWT_KEYS.privateKeyPem());
     env.put("JWT_PUBLIC_KEY", JWT_KEYS.publicKeyPem());
     env.putAll(extraEnv);
-    GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(db.url().toUrl());
+    GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(databaseUrl.apply(db.url()).toUrl());
     app = GatewayApp.start(config, clock);
     calin = await(CalinSimulator.start(app.vertx(), 0));
     sms = await(AfricasTalkingSimulator.start(app.vertx(), 0));

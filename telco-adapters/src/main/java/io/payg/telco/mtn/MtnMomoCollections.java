@@ -322,6 +322,9 @@ public final class MtnMomoCollections implements CollectionProvider {
     if (value == null) {
       return null;
     }
+    if (value instanceof Double d && !Double.isFinite(d)) {
+      return null; // 1e400 parses as Infinity: not an id, and BigDecimal would throw
+    }
     String text = value instanceof Number n ? new BigDecimal(n.toString()).toPlainString() : value.toString();
     return TXN_ID.matcher(text).matches() ? text : null;
   }
