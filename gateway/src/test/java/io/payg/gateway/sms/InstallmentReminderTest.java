@@ -48,12 +48,16 @@ class InstallmentReminderTest {
         "JWT_SECRET", "test-secret-test-secret-test-secret-0123", "BCRYPT_COST", "4", "OUTBOX_POLL_MS", "100",
         "EVENT_LOOPS", "1", "REMINDER_CHECK_MS", "100",
         "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+    env.put("JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem());
+    env.put("JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem());
     second = GatewayApp.start(GatewayConfig.fromEnv(env, false).withDatabaseUrl(gw.db.url().toUrl()), CLOCK);
   }
 
   @AfterAll
   static void stop() {
-    second.close();
+    if (second != null) {
+      second.close();
+    }
     gw.close();
   }
 
