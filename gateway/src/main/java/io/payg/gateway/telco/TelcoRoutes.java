@@ -54,6 +54,23 @@ public final class TelcoRoutes {
     router.post("/api/v1/telco/:provider/:companyId/:operation").handler(this::handle);
     // MTN MoMo sends its request-to-pay callback with PUT
     router.put("/api/v1/telco/:provider/:companyId/:operation").handler(this::handle);
+    // a body over the limit fails in the BodyHandler, before any telco handler: answer it in the
+    // provider's own format too (a provider reads its own error shape, not our problem documents)
+    router.route("/api/v1/telco/:provider/:companyId/:operation").failureHandler(this::tooLarge);
+  }
+
+  private void tooLarge(RoutingContext ctx) {
+    TelcoAdapter adapter = adapters.get(ctx.pathParam("provider"));
+    boolean tooLarge = ctx.statusCode() == 413
+        || ctx.failure() instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() == 413;
+    if (adapter == null || !tooLarge || ctx.response().ended()) {
+      ctx.next();
+      return;
+    }
+    String operation = ctx.pathParam("operation");
+    TelcoResponse r = answer(adapter, operation, new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
+        "the body is larger than the gateway accepts", adapter.isProcessOperation(operation)));
+    ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType()).end(Buffer.buffer(r.body()));
   }
 
   private void handle(RoutingContext ctx) {
