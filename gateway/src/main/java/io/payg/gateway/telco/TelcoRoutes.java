@@ -103,24 +103,24 @@ public final class TelcoRoutes {
     if (call instanceof TelcoCall.Validate v) {
       return payments.validate(companyId, currency, v.query()).map(outcome -> {
         count(provider, operation, outcome.valid() ? "accepted" : outcome.refusal().name());
-        return adapter.validationAnswer(outcome);
+        return adapter.validationAnswer(outcome, v.echo());
       });
     }
     if (call instanceof TelcoCall.Process p) {
       return payments.process(companyId, currency, provider, p.command()).map(outcome -> {
         if (outcome instanceof ProcessOutcome.Recorded r) {
           count(provider, operation, "recorded");
-          return adapter.processAnswer(r.receipt());
+          return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (outcome instanceof ProcessOutcome.Replayed r) {
           count(provider, operation, "replayed");
-          return adapter.processAnswer(r.receipt());
+          return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (!(outcome instanceof ProcessOutcome.Refused refused)) {
           throw new IllegalStateException("not a provider outcome: " + outcome); // agents' cash only
         }
         count(provider, operation, refused.refusal().name());
-        return adapter.refusal(refused.refusal(), refused.detail(), true);
+        return adapter.refusal(refused.refusal(), refused.detail(), true, p.echo());
       });
     }
     if (call instanceof TelcoCall.CollectionUpdate update) {
@@ -135,7 +135,7 @@ public final class TelcoRoutes {
 
   private TelcoResponse answer(TelcoAdapter adapter, String operation, TelcoCall.Rejected rejected) {
     count(adapter.provider(), operation, rejected.refusal().name());
-    return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall());
+    return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
   }
 
   private TelcoRequest request(RoutingContext ctx, String operation) {
