@@ -62,6 +62,7 @@ import io.payg.telco.airtel.AirtelCollections;
 import io.payg.telco.airtel.AirtelTelcoAdapter;
 import io.payg.telco.generic.GenericTelcoAdapter;
 import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.payg.telco.mtn.MtnMomoCollections;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
@@ -190,7 +191,7 @@ public final class GatewayApp implements AutoCloseable {
         new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
     TransactionStore transactionStore = new TransactionStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
-        AirtelTelcoAdapter.NAME, new AirtelCollections(http));
+        AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);

@@ -41,4 +41,19 @@ public interface TelcoAdapter {
 
   /** The provider's own error answer. {@code processCall} tells which endpoint refused. */
   TelcoResponse refusal(Refusal refusal, String detail, boolean processCall);
+
+  // The answers with the call's {@link TelcoCall#echo()}: override them when the provider wants
+  // its own ids back; by default they are the answers above.
+
+  default TelcoResponse validationAnswer(ValidationOutcome outcome, Map<String, String> echo) {
+    return validationAnswer(outcome);
+  }
+
+  default TelcoResponse processAnswer(PaymentReceipt receipt, Map<String, String> echo) {
+    return processAnswer(receipt);
+  }
+
+  default TelcoResponse refusal(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) {
+    return refusal(refusal, detail, processCall);
+  }
 }

@@ -3,16 +3,40 @@ package io.payg.domain.port;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.Refusal;
+import java.util.Map;
 
-/** A provider call decoded into the gateway's canonical language. */
+/**
+ * A provider call decoded into the gateway's canonical language. {@code echo} holds the request's
+ * own ids that the provider wants back in the answer (Vodacom's conversationID...); empty for
+ * most providers, and handed back unchanged to the adapter's answer methods.
+ */
 public sealed interface TelcoCall {
 
+  /** What to echo in the answer; empty unless the provider asks for it. */
+  default Map<String, String> echo() {
+    return Map.of();
+  }
+
   /** "May this serial be paid this amount?" */
-  record Validate(PaymentQuery query) implements TelcoCall {
+  record Validate(PaymentQuery query, Map<String, String> echo) implements TelcoCall {
+    public Validate {
+      echo = Map.copyOf(echo);
+    }
+
+    public Validate(PaymentQuery query) {
+      this(query, Map.of());
+    }
   }
 
   /** "The money arrived." */
-  record Process(PaymentCommand command) implements TelcoCall {
+  record Process(PaymentCommand command, Map<String, String> echo) implements TelcoCall {
+    public Process {
+      echo = Map.copyOf(echo);
+    }
+
+    public Process(PaymentCommand command) {
+      this(command, Map.of());
+    }
   }
 
   /**
@@ -24,6 +48,13 @@ public sealed interface TelcoCall {
   }
 
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */
-  record Rejected(Refusal refusal, String detail, boolean processCall) implements TelcoCall {
+  record Rejected(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) implements TelcoCall {
+    public Rejected {
+      echo = Map.copyOf(echo);
+    }
+
+    public Rejected(Refusal refusal, String detail, boolean processCall) {
+      this(refusal, detail, processCall, Map.of());
+    }
   }
 }

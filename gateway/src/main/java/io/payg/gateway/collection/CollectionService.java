@@ -93,8 +93,13 @@ public final class CollectionService {
           CollectionRequest request = new CollectionRequest(id.toString(), c.msisdn(), c.amount(), c.serial(),
               callbackUrl(c.provider(), companyId), settings.settings());
           return Future.fromCompletionStage(providers.get(c.provider()).requestToPay(request))
-              .compose(status -> status.state() == CollectionStatus.State.FAILED
-                  ? markFailed(id, status.reason()) : Future.succeededFuture())
+              .compose(status -> switch (status.state()) {
+                case FAILED -> markFailed(id, status.reason());
+                // providers that answer the push itself (Vodacom Mozambique waits for the PIN):
+                // settle now, through the same confirmation as a callback
+                case SUCCEEDED -> confirm(companyId, c.provider(), id);
+                case PENDING -> Future.<Void>succeededFuture();
+              })
               // the provider could not be reached: the collection stays PENDING and the poller asks again
               .recover(err -> {
                 LOG.warn("request-to-pay {} to {} not confirmed: {}", id, c.provider(), err.getMessage());

@@ -20,6 +20,7 @@ public final class PluginCatalog {
       new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
       new Plugin("airtel", PluginKind.TELCO, Set.of("clientSecret", "callbackSecret")),
       new Plugin("vodacom-tz", PluginKind.TELCO, Set.of("password")),
+      new Plugin("vodacom-mz", PluginKind.TELCO, Set.of("apiKey")),
       new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
       new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
       new Plugin("sparkmeter", PluginKind.MANUFACTURER, Set.of("apiToken")),

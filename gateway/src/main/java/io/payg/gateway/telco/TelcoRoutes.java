@@ -54,6 +54,23 @@ public final class TelcoRoutes {
     router.post("/api/v1/telco/:provider/:companyId/:operation").handler(this::handle);
     // MTN MoMo sends its request-to-pay callback with PUT
     router.put("/api/v1/telco/:provider/:companyId/:operation").handler(this::handle);
+    // a body over the limit fails in the BodyHandler, before any telco handler: answer it in the
+    // provider's own format too (a provider reads its own error shape, not our problem documents)
+    router.route("/api/v1/telco/:provider/:companyId/:operation").failureHandler(this::tooLarge);
+  }
+
+  private void tooLarge(RoutingContext ctx) {
+    TelcoAdapter adapter = adapters.get(ctx.pathParam("provider"));
+    boolean tooLarge = ctx.statusCode() == 413
+        || ctx.failure() instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() == 413;
+    if (adapter == null || !tooLarge || ctx.response().ended()) {
+      ctx.next();
+      return;
+    }
+    String operation = ctx.pathParam("operation");
+    TelcoResponse r = answer(adapter, operation, new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
+        "the body is larger than the gateway accepts", adapter.isProcessOperation(operation)));
+    ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType()).end(Buffer.buffer(r.body()));
   }
 
   private void handle(RoutingContext ctx) {
@@ -86,24 +103,24 @@ public final class TelcoRoutes {
     if (call instanceof TelcoCall.Validate v) {
       return payments.validate(companyId, currency, v.query()).map(outcome -> {
         count(provider, operation, outcome.valid() ? "accepted" : outcome.refusal().name());
-        return adapter.validationAnswer(outcome);
+        return adapter.validationAnswer(outcome, v.echo());
       });
     }
     if (call instanceof TelcoCall.Process p) {
       return payments.process(companyId, currency, provider, p.command()).map(outcome -> {
         if (outcome instanceof ProcessOutcome.Recorded r) {
           count(provider, operation, "recorded");
-          return adapter.processAnswer(r.receipt());
+          return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (outcome instanceof ProcessOutcome.Replayed r) {
           count(provider, operation, "replayed");
-          return adapter.processAnswer(r.receipt());
+          return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (!(outcome instanceof ProcessOutcome.Refused refused)) {
           throw new IllegalStateException("not a provider outcome: " + outcome); // agents' cash only
         }
         count(provider, operation, refused.refusal().name());
-        return adapter.refusal(refused.refusal(), refused.detail(), true);
+        return adapter.refusal(refused.refusal(), refused.detail(), true, p.echo());
       });
     }
     if (call instanceof TelcoCall.CollectionUpdate update) {
@@ -118,7 +135,7 @@ public final class TelcoRoutes {
 
   private TelcoResponse answer(TelcoAdapter adapter, String operation, TelcoCall.Rejected rejected) {
     count(adapter.provider(), operation, rejected.refusal().name());
-    return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall());
+    return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
   }
 
   private TelcoRequest request(RoutingContext ctx, String operation) {

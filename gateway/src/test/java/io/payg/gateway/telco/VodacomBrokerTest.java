@@ -78,4 +78,25 @@ class VodacomBrokerTest {
     assertTrue(unknown.bodyAsString().contains("999"), unknown.bodyAsString());
     assertEquals(before, gw.db.moneyRows());
   }
+
+  @Test
+  void aStaleTimestampIsRefusedAsAReplayAndAnswersEchoTheBrokersIds() {
+    String serial = "VTZ-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    Payment p = Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, "5000.00",
+        "255754000001", Instant.now());
+    long before = gw.db.moneyRows();
+    VodacomBrokerSimulator replayer = new VodacomBrokerSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(),
+        SP_ID, PASSWORD, java.time.Clock.fixed(Instant.now().minusSeconds(6 * 60), java.time.ZoneOffset.UTC));
+    HttpResponse<Buffer> stale = await(replayer.confirmation(p));
+    assertEquals(401, stale.statusCode(), stale.bodyAsString());
+    assertTrue(stale.bodyAsString().contains("<responseCode>999</responseCode>"), stale.bodyAsString());
+    assertEquals(before, gw.db.moneyRows(), "a replayed request stores nothing");
+
+    HttpResponse<Buffer> ok = await(broker.confirmation(p));
+    String body = ok.bodyAsString();
+    assertTrue(body.contains("<conversationID>" + p.conversationId() + "</conversationID><originatorConversationID>"
+        + p.originatorConversationId() + "</originatorConversationID><serviceID>"), body);
+    assertTrue(body.contains("<transactionID>" + p.transactionId() + "</transactionID>"), body);
+  }
 }

@@ -3,10 +3,10 @@ package io.payg.telco.airtel;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -135,8 +133,7 @@ public final class AirtelCollections implements CollectionProvider {
   private static final int MAX_REASON = 200;
 
   private final WebClient client;
-  private final LongSupplier nanoTime;
-  private final ConcurrentHashMap<TokenKey, CachedToken> tokens = new ConcurrentHashMap<>();
+  private final TokenCache tokens;
 
   public AirtelCollections(WebClient client) {
     this(client, System::nanoTime);
@@ -145,7 +142,7 @@ public final class AirtelCollections implements CollectionProvider {
   /** With the monotonic clock that ages cached tokens (tests). */
   AirtelCollections(WebClient client, LongSupplier nanoTime) {
     this.client = Objects.requireNonNull(client, "client");
-    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.tokens = new TokenCache(nanoTime);
   }
 
   @Override
@@ -165,7 +162,7 @@ public final class AirtelCollections implements CollectionProvider {
 
   /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
   static long refreshMargin(long expiresInSeconds) {
-    return Math.min(60, expiresInSeconds / 10);
+    return TokenCache.refreshMargin(expiresInSeconds);
   }
 
   // ---------------------------------------------------------------- USSD push
@@ -361,17 +358,17 @@ public final class AirtelCollections implements CollectionProvider {
       if (first.response.statusCode() != 401) {
         return Future.succeededFuture(first.response);
       }
-      tokens.remove(config.tokenKey(), first.token);
+      tokens.invalidate(config.tokenKey(), first.token);
       return attempt(config, send).map(second -> second.response);
     });
   }
 
-  private record Attempt(CachedToken token, HttpResponse<Buffer> response) {
+  private record Attempt(TokenCache.Entry token, HttpResponse<Buffer> response) {
   }
 
   private Future<Attempt> attempt(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    CachedToken entry = token(config);
-    return entry.token.compose(token -> {
+    TokenCache.Entry entry = tokens.get(config.tokenKey(), config.secretDigest, () -> fetchToken(config));
+    return entry.token().compose(token -> {
       Future<HttpResponse<Buffer>> sent;
       try {
         sent = send.apply(token);
@@ -387,35 +384,7 @@ public final class AirtelCollections implements CollectionProvider {
     return new AirtelException("Airtel unreachable: " + ar.cause(), true, ar.cause());
   }
 
-  /** The shared token of this client id, fetching one when there is none usable. */
-  private CachedToken token(Config config) {
-    TokenKey key = config.tokenKey();
-    long now = nanoTime.getAsLong();
-    Promise<String> promise = Promise.promise();
-    CachedToken mine = new CachedToken(config.secretDigest, promise.future());
-    CachedToken chosen = tokens.compute(key, (k, current) ->
-        current != null && current.usable(config.secretDigest, now) ? current : mine);
-    if (chosen == mine) {
-      // outside compute: a synchronous failure must not touch the map from inside it
-      fetchToken(config).onComplete(ar -> {
-        if (ar.succeeded()) {
-          long lifetime = ar.result().expiresInSeconds;
-          mine.deadline = now + TimeUnit.SECONDS.toNanos(lifetime - refreshMargin(lifetime));
-          mine.fetched = true;
-          promise.complete(ar.result().accessToken);
-        } else {
-          tokens.remove(key, mine);
-          promise.fail(ar.cause());
-        }
-      });
-    }
-    return chosen;
-  }
-
-  private record FetchedToken(String accessToken, long expiresInSeconds) {
-  }
-
-  private Future<FetchedToken> fetchToken(Config config) {
+  private Future<TokenCache.Fetched> fetchToken(Config config) {
     Future<HttpResponse<Buffer>> sent;
     try {
       sent = client.postAbs(config.baseUrl + TOKEN_PATH)
@@ -448,7 +417,7 @@ public final class AirtelCollections implements CollectionProvider {
       if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
         return Future.failedFuture(new AirtelException("Airtel token answer without access_token", false));
       }
-      return Future.succeededFuture(new FetchedToken(token, expiresIn(json.getValue("expires_in"))));
+      return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
     });
   }
 
@@ -527,26 +496,6 @@ public final class AirtelCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- settings and cache entries
 
-  private record TokenKey(String baseUrl, String clientId) {
-  }
-
-  /** One token (or the request for it); {@code deadline} is valid once {@code fetched}. */
-  private static final class CachedToken {
-    final byte[] secretDigest;
-    final Future<String> token;
-    volatile long deadline;
-    volatile boolean fetched;
-
-    CachedToken(byte[] secretDigest, Future<String> token) {
-      this.secretDigest = secretDigest;
-      this.token = token;
-    }
-
-    boolean usable(byte[] secretDigest, long now) {
-      return MessageDigest.isEqual(this.secretDigest, secretDigest) && (!fetched || deadline - now > 0);
-    }
-  }
-
   /** The settings of one call, checked. Holds secrets: no toString. */
   private static final class Config {
     final String baseUrl;
@@ -565,8 +514,8 @@ public final class AirtelCollections implements CollectionProvider {
       this.timeoutMs = timeoutMs;
     }
 
-    TokenKey tokenKey() {
-      return new TokenKey(baseUrl, clientId);
+    String tokenKey() {
+      return baseUrl + "\n" + clientId;
     }
 
     static Config of(Map<String, String> settings) {

@@ -8,6 +8,7 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -89,6 +90,9 @@ public final class AirtelTelcoAdapter implements TelcoAdapter {
     }
     if (body.length > MAX_BODY) {
       return malformed("the body is too large for an Airtel callback");
+    }
+    if (!JsonBody.isJson(request.header("content-type"))) {
+      return malformed("send the body as application/json");
     }
     Object parsed;
     try {

@@ -3,11 +3,11 @@ package io.payg.telco.mtn;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -119,8 +117,7 @@ public final class MtnMomoCollections implements CollectionProvider {
   private static final int MAX_REASON = 200;
 
   private final WebClient client;
-  private final LongSupplier nanoTime;
-  private final ConcurrentHashMap<TokenKey, CachedToken> tokens = new ConcurrentHashMap<>();
+  private final TokenCache tokens;
 
   public MtnMomoCollections(WebClient client) {
     this(client, System::nanoTime);
@@ -129,7 +126,7 @@ public final class MtnMomoCollections implements CollectionProvider {
   /** With the monotonic clock that ages cached tokens (tests). */
   MtnMomoCollections(WebClient client, LongSupplier nanoTime) {
     this.client = Objects.requireNonNull(client, "client");
-    this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+    this.tokens = new TokenCache(nanoTime);
   }
 
   @Override
@@ -149,7 +146,7 @@ public final class MtnMomoCollections implements CollectionProvider {
 
   /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
   static long refreshMargin(long expiresInSeconds) {
-    return Math.min(60, expiresInSeconds / 10);
+    return TokenCache.refreshMargin(expiresInSeconds);
   }
 
   // ---------------------------------------------------------------- request-to-pay
@@ -355,17 +352,18 @@ public final class MtnMomoCollections implements CollectionProvider {
       if (first.response.statusCode() != 401) {
         return Future.succeededFuture(first.response);
       }
-      tokens.remove(config.tokenKey(), first.token);
+      tokens.invalidate(config.tokenKey(), first.token);
       return attempt(config, send).map(second -> second.response);
     });
   }
 
-  private record Attempt(CachedToken token, HttpResponse<Buffer> response) {
+  private record Attempt(TokenCache.Entry token, HttpResponse<Buffer> response) {
   }
 
   private Future<Attempt> attempt(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    CachedToken entry = token(config);
-    return entry.token.compose(token -> {
+    TokenCache.Entry entry = tokens.get(config.tokenKey(), TokenCache.digest(config.basic, config.subscriptionKey),
+        () -> fetchToken(config));
+    return entry.token().compose(token -> {
       Future<HttpResponse<Buffer>> sent;
       try {
         sent = send.apply(token);
@@ -381,35 +379,7 @@ public final class MtnMomoCollections implements CollectionProvider {
     return new MtnMomoException("MTN MoMo unreachable: " + ar.cause(), true, ar.cause());
   }
 
-  /** The shared token of this API user, fetching one when there is none usable. */
-  private CachedToken token(Config config) {
-    TokenKey key = config.tokenKey();
-    long now = nanoTime.getAsLong();
-    Promise<String> promise = Promise.promise();
-    CachedToken mine = new CachedToken(config.basic, config.subscriptionKey, promise.future());
-    CachedToken chosen = tokens.compute(key, (k, current) ->
-        current != null && current.usable(config.basic, config.subscriptionKey, now) ? current : mine);
-    if (chosen == mine) {
-      // outside compute: a synchronous failure must not touch the map from inside it
-      fetchToken(config).onComplete(ar -> {
-        if (ar.succeeded()) {
-          long lifetime = ar.result().expiresInSeconds;
-          mine.deadline = now + TimeUnit.SECONDS.toNanos(lifetime - refreshMargin(lifetime));
-          mine.fetched = true;
-          promise.complete(ar.result().accessToken);
-        } else {
-          tokens.remove(key, mine);
-          promise.fail(ar.cause());
-        }
-      });
-    }
-    return chosen;
-  }
-
-  private record FetchedToken(String accessToken, long expiresInSeconds) {
-  }
-
-  private Future<FetchedToken> fetchToken(Config config) {
+  private Future<TokenCache.Fetched> fetchToken(Config config) {
     Future<HttpResponse<Buffer>> sent;
     try {
       sent = client.postAbs(config.baseUrl + TOKEN_PATH)
@@ -439,7 +409,7 @@ public final class MtnMomoCollections implements CollectionProvider {
       if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
         return Future.failedFuture(new MtnMomoException("MTN MoMo token answer without access_token", false));
       }
-      return Future.succeededFuture(new FetchedToken(token, expiresIn(json.getValue("expires_in"))));
+      return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
     });
   }
 
@@ -504,29 +474,6 @@ public final class MtnMomoCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- settings and cache entries
 
-  private record TokenKey(String baseUrl, String apiUser) {
-  }
-
-  /** One token (or the request for it); {@code deadline} is valid once {@code fetched}. */
-  private static final class CachedToken {
-    final String basic;
-    final String subscriptionKey;
-    final Future<String> token;
-    volatile long deadline;
-    volatile boolean fetched;
-
-    CachedToken(String basic, String subscriptionKey, Future<String> token) {
-      this.basic = basic;
-      this.subscriptionKey = subscriptionKey;
-      this.token = token;
-    }
-
-    boolean usable(String basic, String subscriptionKey, long now) {
-      return this.basic.equals(basic) && this.subscriptionKey.equals(subscriptionKey)
-          && (!fetched || deadline - now > 0);
-    }
-  }
-
   /** The settings of one call, checked. Holds secrets: no toString. */
   private static final class Config {
     final String baseUrl;
@@ -546,8 +493,8 @@ public final class MtnMomoCollections implements CollectionProvider {
       this.timeoutMs = timeoutMs;
     }
 
-    TokenKey tokenKey() {
-      return new TokenKey(baseUrl, apiUser);
+    String tokenKey() {
+      return baseUrl + "\n" + apiUser;
     }
 
     static Config of(Map<String, String> settings) {

@@ -151,7 +151,7 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       if (shortCodes == null || shortCodes.isBlank()) {
         throw new Rejection(Refusal.UNAUTHENTICATED, "shortCode is not configured");
       }
-      JsonObject json = JsonBody.object(request.body());
+      JsonObject json = JsonBody.object(request.header("content-type"), request.body());
       String shortCode = text(json, "BusinessShortCode");
       if (shortCode == null || shortCode.isBlank()) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'BusinessShortCode' is required");

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -24,6 +25,8 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -77,7 +80,7 @@ import org.w3c.dom.Element;
  * kind is refused, so no entity is ever defined, expanded or fetched (billion laughs and XXE are
  * malformed requests, answered without reading anything); no XInclude; secure processing on.
  * The root is {@code mpesaBroker} in the broker's namespace (or none); fields are leaf elements
- * appearing at most once; unknown elements are ignored. Nothing of the request is ever echoed.
+ * appearing at most once; unknown elements are ignored. Only the broker's ids are echoed (below).
  *
  * <p><b>Decoding.</b> The source address first, then the content type (text/xml or
  * application/xml, parameters ignored), then the XML, then spId / spPassword. The currency is
@@ -99,9 +102,14 @@ import org.w3c.dom.Element;
  * 0 / Success: validation accepted ("Accepted"), confirmation recorded or replayed ("Received",
  * with our transaction id as serviceID). 999 / Failed: every refusal, on either endpoint, with a
  * fixed description per {@link Refusal} ({@link #description}); HTTP 200, except 401 for
- * {@link Refusal#UNAUTHENTICATED} and 403 for {@link Refusal#PROVIDER_NOT_ENABLED}. The gateway
- * port answers from the outcome alone, so the request's conversationID /
- * originatorConversationID / transactionID are not echoed.
+ * {@link Refusal#UNAUTHENTICATED} and 403 for {@link Refusal#PROVIDER_NOT_ENABLED}. Every answer
+ * echoes the request's {@code conversationID} and {@code originatorConversationID} (before
+ * {@code responseCode}) and {@code transactionID} (last), exactly as sent (XML-escaped; left out
+ * when absent, over 64 characters or unprintable), through {@link TelcoCall#echo()}.
+ *
+ * <p><b>Replay protection</b>: the {@code timestamp} of serviceProvider is required and must be
+ * within {@code timestampWindowSeconds} (setting, default 300) of the time of receipt, either way;
+ * otherwise {@link Refusal#UNAUTHENTICATED}.
  */
 public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
@@ -113,6 +121,11 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
   public static final String SETTING_PASSWORD = "password";
   public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
   public static final String SETTING_BUSINESS_NUMBER = "businessNumber";
+  /** Seconds a request's timestamp may be away from the time of receipt (default 300). */
+  public static final String SETTING_TIMESTAMP_WINDOW = "timestampWindowSeconds";
+  /** The request's ids the broker expects back in the answer, in the answer's order. */
+  static final List<String> ECHOED = List.of("conversationID", "originatorConversationID", "transactionID");
+  private static final int MAX_ECHO = 64;
 
   /** The broker's XML namespace. */
   public static final String NAMESPACE = "http://infowise.co.tz/broker/";
@@ -156,17 +169,19 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
           "unknown operation: the M-Pesa broker calls .../validation and .../confirmation", false);
     }
+    Map<String, String> echo = new LinkedHashMap<>(); // filled as soon as the XML is read
     try {
-      return decode(request, currency, settings == null ? Map.of() : settings, process);
+      return decode(request, currency, settings == null ? Map.of() : settings, process, echo);
     } catch (Rejection e) {
-      return new TelcoCall.Rejected(e.refusal, e.getMessage(), process);
+      return new TelcoCall.Rejected(e.refusal, e.getMessage(), process, echo);
     } catch (RuntimeException e) {
       // never thrown by design; a request must never take the gateway down with it
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the request could not be read", process);
+      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the request could not be read", process, echo);
     }
   }
 
-  private TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings, boolean process) {
+  private TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings, boolean process,
+                           Map<String, String> echo) {
     if (!SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
       throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
     }
@@ -195,9 +210,17 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     if (req == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<request> is required");
     }
-    authenticate(SafeXml.child(req, ns, "serviceProvider"), ns, username.trim(), password);
-
     Element txn = SafeXml.child(req, ns, "transaction");
+    if (txn != null) {
+      for (String id : ECHOED) {
+        String value = SafeXml.text(txn, ns, id);
+        if (value != null && value.length() <= MAX_ECHO && !CONTROL.matcher(value).find()) {
+          echo.put(id, value);
+        }
+      }
+    }
+    authenticate(SafeXml.child(req, ns, "serviceProvider"), ns, username.trim(), password);
+    fresh(SafeXml.child(req, ns, "serviceProvider"), ns, request.receivedAt(), window(settings));
     if (txn == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<transaction> is required");
     }
@@ -224,7 +247,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
         CURRENCY);
     String msisdn = msisdn(SafeXml.text(txn, ns, "initiator"));
     if (!process) {
-      return new TelcoCall.Validate(new PaymentQuery(serial, amount, msisdn));
+      return new TelcoCall.Validate(new PaymentQuery(serial, amount, msisdn), echo);
     }
     String transactionId = SafeXml.text(txn, ns, "transactionID");
     if (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()) {
@@ -232,7 +255,37 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
           "<transactionID> is required: letters, digits, '.', '_', ':' or '-', up to 64");
     }
     Instant paidAt = transactionDate(SafeXml.text(txn, ns, "transactionDate"), request.receivedAt());
-    return new TelcoCall.Process(new PaymentCommand(transactionId, serial, amount, msisdn, paidAt));
+    return new TelcoCall.Process(new PaymentCommand(transactionId, serial, amount, msisdn, paidAt), echo);
+  }
+
+  /**
+   * Replay protection: the broker's {@code timestamp} (yyyyMMddHHmmss, Dar es Salaam) must be
+   * within {@code window} of the time the gateway received the call, either way. Without it a
+   * captured request could be sent again at any time (the password digest is bound to it).
+   */
+  private static void fresh(Element serviceProvider, String ns, Instant receivedAt, Duration window) {
+    String timestamp = serviceProvider == null ? null : SafeXml.text(serviceProvider, ns, "timestamp");
+    if (timestamp == null || !FOURTEEN_DIGITS.matcher(timestamp).matches()) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> yyyyMMddHHmmss is required");
+    }
+    Instant sent;
+    try {
+      sent = LocalDateTime.parse(timestamp, TIMESTAMP).atZone(DAR_ES_SALAAM).toInstant();
+    } catch (DateTimeException e) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> is not a valid time");
+    }
+    if (Duration.between(sent, receivedAt).abs().compareTo(window) > 0) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> is outside the " + window.toSeconds() + " s window");
+    }
+  }
+
+  private static Duration window(Map<String, String> settings) {
+    try {
+      long seconds = Long.parseLong(settings.getOrDefault(SETTING_TIMESTAMP_WINDOW, "300").trim());
+      return Duration.ofSeconds(seconds > 0 ? seconds : 300);
+    } catch (NumberFormatException e) {
+      return Duration.ofSeconds(300);
+    }
   }
 
   /** spId equals the username and spPassword is one of the accepted forms; all compared in constant time. */
@@ -342,26 +395,41 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   @Override
   public TelcoResponse validationAnswer(ValidationOutcome outcome) {
+    return validationAnswer(outcome, Map.of());
+  }
+
+  @Override
+  public TelcoResponse validationAnswer(ValidationOutcome outcome, Map<String, String> echo) {
     if (!outcome.valid()) {
-      return refusal(outcome.refusal(), null, false);
+      return refusal(outcome.refusal(), null, false, echo);
     }
-    return answer(200, null, SUCCESS, "Accepted", "Success");
+    return answer(200, null, SUCCESS, "Accepted", "Success", echo);
   }
 
   @Override
   public TelcoResponse processAnswer(PaymentReceipt receipt) {
-    return answer(200, receipt == null ? null : receipt.transactionId(), SUCCESS, "Received", "Success");
+    return processAnswer(receipt, Map.of());
+  }
+
+  @Override
+  public TelcoResponse processAnswer(PaymentReceipt receipt, Map<String, String> echo) {
+    return answer(200, receipt == null ? null : receipt.transactionId(), SUCCESS, "Received", "Success", echo);
   }
 
   @Override
   public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall) {
+    return refusal(refusal, detail, processCall, Map.of());
+  }
+
+  @Override
+  public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) {
     int status = switch (refusal) {
       case UNAUTHENTICATED -> 401;
       case PROVIDER_NOT_ENABLED -> 403;
       default -> 200;
     };
     // the detail is for logs: it is never sent back
-    return answer(status, null, FAILURE, description(refusal), "Failed");
+    return answer(status, null, FAILURE, description(refusal), "Failed", echo);
   }
 
   /** The responseDesc of a refusal: fixed text, never derived from the request. */
@@ -379,17 +447,27 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
   }
 
   private static TelcoResponse answer(int status, String serviceId, String code, String description,
-                                      String serviceStatus) {
+                                      String serviceStatus, Map<String, String> echo) {
     StringBuilder xml = new StringBuilder(256)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         .append("<mpesaBroker xmlns=\"").append(NAMESPACE).append("\" version=\"").append(VERSION).append("\">")
         .append("<response>");
+    // the broker's own ids, exactly as it sent them (escaped), so it can match the answer
+    for (String id : List.of("conversationID", "originatorConversationID")) {
+      if (echo.containsKey(id)) {
+        xml.append('<').append(id).append('>').append(SafeXml.escape(echo.get(id))).append("</").append(id).append('>');
+      }
+    }
     if (serviceId != null && !serviceId.isEmpty()) {
       xml.append("<serviceID>").append(SafeXml.escape(serviceId)).append("</serviceID>");
     }
     xml.append("<responseCode>").append(code).append("</responseCode>")
         .append("<responseDesc>").append(SafeXml.escape(description)).append("</responseDesc>")
-        .append("<serviceStatus>").append(serviceStatus).append("</serviceStatus>")
+        .append("<serviceStatus>").append(serviceStatus).append("</serviceStatus>");
+    if (echo.containsKey("transactionID")) {
+      xml.append("<transactionID>").append(SafeXml.escape(echo.get("transactionID"))).append("</transactionID>");
+    }
+    xml
         .append("</response></mpesaBroker>");
     return TelcoResponse.xml(status, xml.toString());
   }

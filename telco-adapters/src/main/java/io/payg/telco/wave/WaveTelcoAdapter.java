@@ -130,7 +130,7 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, check.detail(), true);
     }
     try {
-      JsonObject event = JsonBody.object(request.body());
+      JsonObject event = JsonBody.object(request.header("content-type"), request.body());
       Object type = event.getValue("type");
       if (!(type instanceof String t) || !EVENT_TYPE.matcher(t).matches()) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'type' is missing or not an event type");

@@ -76,7 +76,7 @@ class VodacomBrokerSimulatorTest {
       req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
       String path = req.path();
       TelcoRequest request = new TelcoRequest(path.substring(path.lastIndexOf('/') + 1), headers, body.getBytes(),
-          req.remoteAddress().hostAddress(), Instant.now());
+          req.remoteAddress().hostAddress(), NOW.plusSeconds(2)); // the broker's fixed clock, seconds later: fresh
       TelcoCall call = adapter.decode(request, "TZS", settings);
       decoded.add(call);
       TelcoResponse answer;

@@ -512,4 +512,40 @@ class VodacomBrokerTelcoAdapterTest {
       assertEquals("mpesaBroker", document.getDocumentElement().getLocalName());
     }
   }
+
+  // ---------------------------------------------------------------- freshness and echo
+
+  @Test
+  void aTimestampOutsideTheWindowIsRefusedAsAReplay() {
+    // received 05:30:07Z; the window is 300 s by default, either way
+    for (String stale : List.of("20260116082500", "20260116083508", "")) {
+      String body = replace(replace(xml(payment()), "timestamp", stale), "spPassword",
+          VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, stale));
+      rejected(decode("confirmation", body), Refusal.UNAUTHENTICATED);
+    }
+    String edge = "20260116082508"; // 299 s before receipt
+    String body = replace(replace(xml(payment()), "timestamp", edge), "spPassword",
+        VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, edge));
+    assertInstanceOf(TelcoCall.Process.class, decode("confirmation", body));
+    Map<String, String> wide = new HashMap<>(SETTINGS);
+    wide.put(VodacomBrokerTelcoAdapter.SETTING_TIMESTAMP_WINDOW, "3600");
+    String hourOld = "20260116073500";
+    assertInstanceOf(TelcoCall.Process.class, decode("confirmation", replace(replace(xml(payment()), "timestamp", hourOld),
+        "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, hourOld)), wide));
+  }
+
+  @Test
+  void everyAnswerEchoesTheBrokersIdsExactly() {
+    String body = replace(xml(payment()), "conversationID", "AG_2026&lt;x&gt;");
+    TelcoCall.Process p = assertInstanceOf(TelcoCall.Process.class, decode("confirmation", body));
+    assertEquals("AG_2026<x>", p.echo().get("conversationID"));
+    String ok = body(adapter.processAnswer(null, p.echo()));
+    assertTrue(ok.contains("<conversationID>AG_2026&lt;x&gt;</conversationID><originatorConversationID>oc-173388288_664400"
+        + "</originatorConversationID><responseCode>0</responseCode>"), ok);
+    assertTrue(ok.endsWith("<transactionID>173388288_664400</transactionID></response></mpesaBroker>"), ok);
+    TelcoCall.Rejected r = rejected(decode("confirmation", replace(body, "accountReference", "")), Refusal.DEVICE_NOT_FOUND);
+    String refused = body(adapter.refusal(r.refusal(), r.detail(), true, r.echo()));
+    assertTrue(refused.contains("<conversationID>AG_2026&lt;x&gt;</conversationID>"), refused);
+    assertTrue(refused.contains("<transactionID>173388288_664400</transactionID>"), refused);
+  }
 }

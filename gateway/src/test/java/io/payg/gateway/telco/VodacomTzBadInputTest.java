@@ -1,0 +1,135 @@
+package io.payg.gateway.telco;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.vodacom.VodacomBrokerSimulator;
+import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The matrix for the Vodacom Tanzania broker (XML), on the confirmation URL: every refusal is the
+ * broker's {@code <responseCode>999</responseCode>} with a fixed description, HTTP 200 (401 bad
+ * credentials, 403 plugin not enabled).
+ */
+class VodacomTzBadInputTest extends BadInputMatrix {
+
+  static final String SP_ID = "payg-sp";
+  static final String PASSWORD = "broker-password";
+  static final String BUSINESS = "400700";
+
+  @Override
+  protected String provider() {
+    return "vodacom-tz";
+  }
+
+  @Override
+  protected String currency() {
+    return "TZS";
+  }
+
+  @Override
+  protected void enable(GatewayFixture.Company c) {
+    GatewayFixture.ok(gw.put("/api/v1/plugins/vodacom-tz", c.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("username", SP_ID).put("password", PASSWORD)
+            .put("allowedSources", "127.0.0.1/32").put("businessNumber", BUSINESS))));
+  }
+
+  private VodacomBrokerSimulator broker(GatewayFixture.Company c, String password) {
+    return new VodacomBrokerSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + c.id(), SP_ID, password);
+  }
+
+  private static VodacomBrokerSimulator.Payment payBill(String serial, String amount) {
+    return VodacomBrokerSimulator.Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, amount, "255754000001",
+        Instant.now());
+  }
+
+  private Future<HttpResponse<Buffer>> confirm(String xml) {
+    return broker(home, PASSWORD).send("confirmation", xml.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  protected Future<HttpResponse<Buffer>> send(BadInput c) {
+    VodacomBrokerSimulator broker = broker(home, PASSWORD);
+    VodacomBrokerSimulator.Payment good = payBill(homeSerial, major(amount()));
+    String xml = new String(broker.body(good), StandardCharsets.UTF_8);
+    String amount = badAmountText(c);
+    if (amount != null) {
+      return broker.confirmation(good.withAmount(amount));
+    }
+    return switch (c) {
+      case MALFORMED_BODY -> confirm(xml.substring(0, xml.length() / 2));
+      case ENTITY_EXPANSION -> confirm(BadInput.BILLION_LAUGHS);
+      case EXTERNAL_ENTITY -> confirm(BadInput.XXE);
+      case OVERSIZE_BODY -> confirm(xml.replace("</transaction>", "<note>" + BadInput.oversize() + "</note></transaction>"));
+      case WRONG_CONTENT_TYPE -> broker.send("confirmation", xml.getBytes(StandardCharsets.UTF_8), "application/json");
+      case MISSING_FIELDS -> confirm(xml.replaceAll("<amount>[^<]*</amount>", ""));
+      case WRONG_CURRENCY -> confirm(xml.replace("</transaction>", "<currency>KES</currency></transaction>"));
+      case UNKNOWN_SERIAL -> broker.confirmation(good.withAccountReference("NO-SUCH-SERIAL"));
+      case OTHER_COMPANYS_SERIAL -> broker.confirmation(good.withAccountReference(otherSerial));
+      case PROVIDER_NOT_ENABLED -> broker(disabled, PASSWORD).confirmation(good.withAccountReference(disabledSerial));
+      case BAD_AUTH -> broker(home, "not-the-password").confirmation(good);
+      default -> throw new IllegalArgumentException(c.name());
+    };
+  }
+
+  @Override
+  protected void assertRefused(BadInput c, HttpResponse<Buffer> r) {
+    String description = switch (c) {
+      case NEGATIVE_AMOUNT, ZERO_AMOUNT, FRACTIONAL_AMOUNT, NON_NUMERIC_AMOUNT, OVERFLOWING_AMOUNT -> "Invalid amount";
+      case WRONG_CURRENCY -> "Invalid currency";
+      case UNKNOWN_SERIAL, OTHER_COMPANYS_SERIAL -> "Invalid account reference";
+      case PROVIDER_NOT_ENABLED -> "Service not enabled";
+      case BAD_AUTH -> "Authentication failed";
+      default -> "Malformed request";
+    };
+    assertStatus(c == BadInput.BAD_AUTH ? 401 : c == BadInput.PROVIDER_NOT_ENABLED ? 403 : 200, r);
+    String body = r.bodyAsString();
+    assertTrue(body.contains("<responseCode>999</responseCode>"), body);
+    assertTrue(body.contains("<responseDesc>" + description + "</responseDesc>"), body);
+    assertTrue(body.contains("<serviceStatus>Failed</serviceStatus>"), body);
+  }
+
+  @Override
+  protected Payment payment(String serial, long minor) {
+    VodacomBrokerSimulator.Payment p = payBill(serial, major(minor));
+    VodacomBrokerSimulator broker = broker(home, PASSWORD);
+    return new Payment() {
+      public String txnId() {
+        return p.transactionId();
+      }
+
+      public Future<HttpResponse<Buffer>> deliver() {
+        return broker.confirmation(p);
+      }
+
+      public Future<HttpResponse<Buffer>> deliverWithAmount(long other) {
+        return broker.confirmation(p.withAmount(major(other)));
+      }
+
+      public Future<HttpResponse<Buffer>> deliverWithSerial(String otherSerial) {
+        return broker.confirmation(p.withAccountReference(otherSerial));
+      }
+    };
+  }
+
+  @Override
+  protected void assertRecorded(HttpResponse<Buffer> r) {
+    assertStatus(200, r);
+    assertTrue(r.bodyAsString().contains("<responseCode>" + VodacomBrokerTelcoAdapter.SUCCESS + "</responseCode>"),
+        r.bodyAsString());
+  }
+
+  @Override
+  protected void assertDuplicateRefused(HttpResponse<Buffer> r) {
+    assertStatus(200, r);
+    assertTrue(r.bodyAsString().contains("<responseCode>999</responseCode>"), r.bodyAsString());
+    assertTrue(r.bodyAsString().contains("<responseDesc>Duplicate transaction</responseDesc>"), r.bodyAsString());
+  }
+}
