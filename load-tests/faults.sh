@@ -204,9 +204,10 @@ scenario_postgres() {
   log "postgres: 40 payments/s for 20 s; PostgreSQL stopped at 5 s for 8 s"
   driver "$p" "$d" --baseUrls "$A" --count 800 --ratePerSec 40 --concurrency 200 --timeoutSeconds 10 >"$d/driver.txt" 2>&1 &
   dpid=$!; BG_PIDS+=("$dpid")
-  ( while :; do echo "$(now_ms) $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$A/health/ready")"; sleep 0.2; done ) >"$d/ready.txt" &
+  ( while :; do echo "$(now_ms) $(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "$A/health/ready")"; sleep 0.2; done ) >"$d/ready.txt" &
   spid=$!; BG_PIDS+=("$spid")
-  sleep 5
+  for _ in $(seq 1 300); do [[ -s $d/answers.txt ]] && break; sleep 0.1; done # the driver's JVM is up and paying
+  sleep 4
   pg_ctl_ -w -m fast stop >/dev/null; t_down=$(now_ms)
   log "postgres: stopped"
   sleep 8
@@ -214,10 +215,15 @@ scenario_postgres() {
   log "postgres: accepting connections again"
   t_ready=
   while (( $(now_ms) - t_up < 30000 )); do
-    if curl -sf -o /dev/null --max-time 1 "$A/health/ready"; then t_ready=$(now_ms); break; fi
+    if curl -sf -o /dev/null --max-time 3 "$A/health/ready"; then t_ready=$(now_ms); break; fi
     sleep 0.1
   done
   ready_ms=$([[ -n $t_ready ]] && echo $((t_ready - t_up)) || echo "not in 30000")
+  if [[ -z $t_ready ]] || (( ready_ms > 5000 )); then # evidence for the report: threads and the server's sessions
+    jstack "${GW_PID[a]}" >"$d/jstack.txt" 2>&1 || true
+    q "SELECT state, wait_event_type, wait_event, count(*) FROM pg_stat_activity WHERE datname = 'payg_faults' GROUP BY 1, 2, 3" >"$d/pg_stat_activity.txt" 2>&1 || true
+    curl -s --max-time 5 "$A/metrics" | grep -E '^(vertx_pool|vertx_sql)' >"$d/pool-metrics.txt" || true
+  fi
   wait "$dpid" || true
   kill "$spid" 2>/dev/null || true
   r=$(grep '^RESULT' "$d/driver.txt")
