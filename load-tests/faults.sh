@@ -238,7 +238,10 @@ scenario_postgres() {
 }
 
 # ---- 3. slow manufacturer, then a 60 s outage --------------------------------------------------
-breaker() { curl -s --max-time 2 "$A/metrics" | awk '/^payg_manufacturer_breaker_state\{.*manufacturer="calin"/{print $NF + 0; exit}'; }
+breaker() { # payg_manufacturer_breaker_state of calin: 0 closed, 1 half-open, 2 open
+  local m; m=$(curl -s --max-time 2 "$A/metrics" || true)
+  awk '/^payg_manufacturer_breaker_state\{.*manufacturer="calin"/{print $NF + 0; exit}' <<<"$m"
+}
 scenario_manufacturer() {
   local d=$OUT/manufacturer ok=1 b0 base slow r1 r2 r3 t0 max_state=0 s drained stored one failed lost
   mkdir -p "$d"

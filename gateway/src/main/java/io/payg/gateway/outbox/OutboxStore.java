@@ -43,12 +43,17 @@ public final class OutboxStore {
 
   /** The attempt failed: try again after {@code delay}; {@code alsoSql} ($1 = transaction id) runs with it. */
   public Future<Void> retryLater(OutboxJob job, Duration delay, String error, String alsoSql) {
-    return update(job, delay.toMillis() / 1000.0, error, alsoSql);
+    return update(job, delay.toMillis() / 1000.0, false, error, alsoSql);
+  }
+
+  /** The job was not attempted after all (its peer's breaker is open): like retryLater, and the claim's attempt is given back. */
+  public Future<Void> postpone(OutboxJob job, Duration delay, String error, String alsoSql) {
+    return update(job, delay.toMillis() / 1000.0, true, error, alsoSql);
   }
 
   /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same statement. */
   public Future<Void> fail(OutboxJob job, String error, String alsoSql) {
-    return update(job, null, error, alsoSql);
+    return update(job, null, false, error, alsoSql);
   }
 
   /*
@@ -57,10 +62,11 @@ public final class OutboxStore {
    * run most when the database is struggling: found by load-tests/faults.sh, scenario postgres).
    * alsoSql runs only when the job was still pending.
    */
-  private Future<Void> update(OutboxJob job, Double retryInSeconds, String error, String alsoSql) {
+  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error, String alsoSql) {
     int base = alsoSql == null ? 0 : 1; // with alsoSql, $1 is the transaction id
     String assignment = retryInSeconds == null ? "status = 'FAILED'"
-        : "next_attempt_at = now() + make_interval(secs => $" + (base + 3) + ")";
+        : "next_attempt_at = now() + make_interval(secs => $" + (base + 3) + ")"
+            + (giveBackAttempt ? ", attempts = attempts - 1" : "");
     String jobUpdate = "UPDATE outbox SET " + assignment + ", last_error = $" + (base + 2) + ", updated_at = now() "
         + "WHERE id = $" + (base + 1) + " AND status = 'PENDING'";
     Tuple args = Tuple.of(job.id(), truncate(error));
