@@ -28,7 +28,7 @@ public final class SimulatorProcess {
   private volatile boolean down;
   private volatile long latencyMs;
 
-  private SimulatorProcess(CalinSimulator calin) {
+  SimulatorProcess(CalinSimulator calin) {
     this.calin = calin;
   }
 
