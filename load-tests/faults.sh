@@ -175,7 +175,7 @@ verdict() { # scenario ok(0/1) figures
 # ---- 1. crash ----------------------------------------------------------------------------------
 scenario_crash() {
   local p=crash-$RUN d=$OUT/crash r r2 v0 v1 ledger_ drained ans ok=1 restart_ms t0
-  mkdir -p "$d"
+  rm -rf "$d"; mkdir -p "$d" # the figures of this run only
   v0=$(vends)
   log "crash: $PAYMENTS payments, 100 in flight; kill -9 gateway a after 300 answered"
   r=$(driver "$p" "$d" --baseUrls "$A" --count "$PAYMENTS" --concurrency 100 --timeoutSeconds 10 \
@@ -200,7 +200,7 @@ scenario_crash() {
 # ---- 2. postgres restart -------------------------------------------------------------------------
 scenario_postgres() {
   local p=pg-$RUN d=$OUT/postgres ok=1 dpid spid t_down t_start t_up t_ready ready_ms r outage_ok during_ok after_ok ans missing
-  mkdir -p "$d"
+  rm -rf "$d"; mkdir -p "$d" # the figures of this run only
   log "postgres: 40 payments/s for 20 s; PostgreSQL stopped at 5 s for 8 s"
   driver "$p" "$d" --baseUrls "$A" --count 800 --ratePerSec 40 --concurrency 200 --timeoutSeconds 10 >"$d/driver.txt" 2>&1 &
   dpid=$!; BG_PIDS+=("$dpid")
@@ -245,7 +245,7 @@ breaker() { # payg_manufacturer_breaker_state of calin: 0 closed, 1 half-open, 2
 }
 scenario_manufacturer() {
   local d=$OUT/manufacturer ok=1 b0 base slow r1 r2 r3 t0 max_state=0 s drained stored one failed lost
-  mkdir -p "$d"
+  rm -rf "$d"; mkdir -p "$d" # the figures of this run only
   b0=$(blocked)
   calin "latencyMs=200&down=false"
   t0=$(now_ms)
@@ -281,7 +281,7 @@ scenario_manufacturer() {
 # ---- 4. duplicate storm over two gateways ------------------------------------------------------
 scenario_duplicates() {
   local p=dup-$RUN d=$OUT/duplicates ok=1 r v0 v1 drained stored distinct one failed lost
-  mkdir -p "$d"
+  rm -rf "$d"; mkdir -p "$d" # the figures of this run only
   start_gw b "$PORT_B"
   v0=$(vends)
   log "duplicates: $PAYMENTS payments x $COPIES concurrent deliveries over gateways a and b"
