@@ -172,6 +172,7 @@ public final class FaultDriver {
       }
       synchronized (answers) {
         answers.println(txn + " " + status + " " + (id == null ? "-" : id) + " " + System.currentTimeMillis());
+        answers.flush(); // the script watches this file: the first line says the load has started
       }
       if (id != null) {
         Set<String> ids = idsByTxn.computeIfAbsent(txn, k -> ConcurrentHashMap.newKeySet());
