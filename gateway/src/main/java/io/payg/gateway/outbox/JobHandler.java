@@ -15,12 +15,15 @@ public interface JobHandler {
    */
   Future<Void> handle(OutboxJob job);
 
-  /** Runs ($1 = transaction id) with each retry scheduled, in the same transaction; null for none. */
+  /**
+   * Runs ($1 = transaction id) with each retry scheduled, in the same statement; null for none.
+   * An UPDATE ending in its WHERE clause: the outbox appends a condition to it.
+   */
   default String onRetrySql() {
     return null;
   }
 
-  /** Runs ($1 = transaction id) once when the job ends FAILED after its retry budget, in the same transaction. */
+  /** Runs ($1 = transaction id) once when the job ends FAILED after its retry budget, in the same statement (as above). */
   default String onFailedSql() {
     return null;
   }

@@ -43,13 +43,7 @@ public final class OutboxStore {
 
   /** The attempt failed: try again after {@code delay}; {@code alsoSql} ($1 = transaction id) runs with it. */
   public Future<Void> retryLater(OutboxJob job, Duration delay, String error, String alsoSql) {
-    return pool.withTransaction(conn -> conn
-        .preparedQuery("UPDATE outbox SET next_attempt_at = now() + make_interval(secs => $2), last_error = $3, "
-            + "updated_at = now() WHERE id = $1 AND status = 'PENDING'")
-        .execute(Tuple.of(job.id(), delay.toMillis() / 1000.0, truncate(error)))
-        .compose(r -> alsoSql == null || r.rowCount() == 0 ? Future.succeededFuture()
-            : conn.preparedQuery(alsoSql).execute(Tuple.of(job.transactionId())).mapEmpty())
-        .mapEmpty());
+    return update(job, delay.toMillis() / 1000.0, false, error, alsoSql);
   }
 
   /**
@@ -63,14 +57,42 @@ public final class OutboxStore {
         .mapEmpty();
   }
 
-  /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same transaction. */
+  /** The job was not attempted after all (its peer's breaker is open): like retryLater, and the claim's attempt is given back. */
+  public Future<Void> postpone(OutboxJob job, Duration delay, String error, String alsoSql) {
+    return update(job, delay.toMillis() / 1000.0, true, error, alsoSql);
+  }
+
+  /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same statement. */
   public Future<Void> fail(OutboxJob job, String error, String alsoSql) {
-    return pool.withTransaction(conn -> conn
-        .preparedQuery("UPDATE outbox SET status = 'FAILED', last_error = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING'")
-        .execute(Tuple.of(job.id(), truncate(error)))
-        .compose(r -> alsoSql == null || r.rowCount() == 0 ? Future.succeededFuture()
-            : conn.preparedQuery(alsoSql).execute(Tuple.of(job.transactionId())).mapEmpty())
-        .mapEmpty());
+    return update(job, null, false, error, alsoSql);
+  }
+
+  /*
+   * One statement, not a transaction of two: the job's row and the transaction's status change
+   * together, in a single round trip that holds no pooled connection between statements (these
+   * run most when the database is struggling: found by load-tests/faults.sh, scenario postgres).
+   * alsoSql runs only when the job was still pending.
+   */
+  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error, String alsoSql) {
+    int base = alsoSql == null ? 0 : 1; // with alsoSql, $1 is the transaction id
+    String assignment = retryInSeconds == null ? "status = 'FAILED'"
+        : "next_attempt_at = now() + make_interval(secs => $" + (base + 3) + ")"
+            + (giveBackAttempt ? ", attempts = attempts - 1" : "");
+    String jobUpdate = "UPDATE outbox SET " + assignment + ", last_error = $" + (base + 2) + ", updated_at = now() "
+        + "WHERE id = $" + (base + 1) + " AND status = 'PENDING'";
+    Tuple args = Tuple.of(job.id(), truncate(error));
+    if (retryInSeconds != null) {
+      args.addValue(retryInSeconds);
+    }
+    if (alsoSql == null) {
+      return pool.preparedQuery(jobUpdate).execute(args).mapEmpty();
+    }
+    Tuple withTxn = Tuple.of(job.transactionId());
+    for (int i = 0; i < args.size(); i++) {
+      withTxn.addValue(args.getValue(i));
+    }
+    return pool.preparedQuery("WITH j AS (" + jobUpdate + " RETURNING 1) " + alsoSql + " AND EXISTS (SELECT 1 FROM j)")
+        .execute(withTxn).mapEmpty();
   }
 
   /** Due jobs per kind and the age of the oldest, for metrics. */

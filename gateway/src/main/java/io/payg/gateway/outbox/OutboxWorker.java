@@ -106,6 +106,12 @@ public final class OutboxWorker extends VerticleBase {
   private Future<Void> onFailure(OutboxJob job, Throwable err) {
     boolean retryable = !(err instanceof JobFailure f) || f.retryable();
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    if (err instanceof JobFailure f && f.notAttemptedFor() != null) {
+      // jitter over the second half of the wait, so postponed jobs do not come back all at once
+      long wait = Math.max(2, f.notAttemptedFor().toMillis());
+      Duration delay = Duration.ofMillis(wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1));
+      return store.postpone(job, delay, reason, handler.onRetrySql());
+    }
     if (!retryable || job.attempt() >= settings.maxAttempts()) {
       LOG.warn("{} job {} for transaction {} FAILED after {} attempt(s): {}", job.kind(), job.id(),
           job.transactionId(), job.attempt(), reason);

@@ -43,6 +43,7 @@ final class ManufacturerCalls {
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final CircuitBreakerOptions options;
+  private final Duration resetTimeout;
   private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
   private final Map<String, ManufacturerPermits> permits = new ConcurrentHashMap<>();
   private final ManufacturerLimits limits;
@@ -54,6 +55,7 @@ final class ManufacturerCalls {
     this.registry = registry;
     this.limits = limits;
     this.maxQueueWait = maxQueueWait;
+    this.resetTimeout = resetTimeout;
     // no breaker timeout (each adapter has its own request timeout) and no event-bus notifications
     this.options = new CircuitBreakerOptions().setMaxFailures(maxFailures).setTimeout(-1)
         .setResetTimeout(resetTimeout.toMillis()).setNotificationAddress(null);
@@ -109,7 +111,8 @@ final class ManufacturerCalls {
             out = Future.failedFuture(new JobFailure(name + ": " + ar.result().refusal().getMessage(), false));
           } else if (ar.cause() instanceof OpenCircuitException) {
             result = "breaker_open";
-            out = Future.failedFuture(new JobFailure(name + ": circuit breaker open", true));
+            // not a call: the job comes back when the breaker may let calls through, its budget intact
+            out = Future.failedFuture(JobFailure.notAttempted(name + ": circuit breaker open", resetTimeout));
           } else {
             result = "error";
             out = Future.failedFuture(new JobFailure(name + ": " + ar.cause().getMessage(), true));
