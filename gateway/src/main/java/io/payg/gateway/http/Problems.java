@@ -45,10 +45,32 @@ public final class Problems {
       sendStatus(ctx, e.getStatusCode(), e.getPayload());
     } else if (failure == null) {
       sendStatus(ctx, ctx.statusCode(), null);
+    } else if (databaseUnavailable(failure)) {
+      // PostgreSQL down or restarting: nothing was recorded; a client may retry (providers do)
+      LOG.warn("database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      ctx.response().putHeader("Retry-After", "5");
+      send(ctx, 503, "DATABASE_UNAVAILABLE", "The gateway cannot reach its database; nothing was recorded, retry later");
     } else {
       LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       send(ctx, 500, "INTERNAL_ERROR", "The gateway could not complete the request");
     }
+  }
+
+  /**
+   * Whether a failure means the database could not be reached (refused or lost connection, the
+   * server shutting down or starting up): a 503 to retry, not a 500 to investigate.
+   */
+  static boolean databaseUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+        return true;
+      }
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
+        return true; // connection exceptions; admin shutdown, crash shutdown, cannot connect now
+      }
+    }
+    return false;
   }
 
   private static void sendStatus(RoutingContext ctx, int status, String payload) {
@@ -60,6 +82,7 @@ public final class Problems {
       case 405 -> send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource");
       case 413 -> send(ctx, 413, "BODY_TOO_LARGE", "The body is larger than the gateway accepts");
       case 415 -> send(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "The content type is not accepted here");
+      case 503 -> send(ctx, 503, "SERVICE_UNAVAILABLE", "The gateway cannot serve this now; retry later");
       default -> {
         if (status >= 500) {
           LOG.error("status {} on {} {}", status, ctx.request().method(), ctx.request().path());
