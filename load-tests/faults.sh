@@ -93,14 +93,17 @@ calin() { curl -sf --max-time 5 -X POST "$ADMIN/calin?$1" >/dev/null; }
 vends() { curl -sf --max-time 5 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'; }
 
 # ---- gateways (production mode, not demo) ----------------------------------------------------
-JWT_SECRET=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+# access tokens are ES256 outside demo mode: a fresh P-256 pair for this run, as an operator makes one
+openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt.key"
+openssl ec -in "$OUT/jwt.key" -pubout -out "$OUT/jwt.pub" 2>/dev/null
 SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
 PORT_A=$(free_port 18181)
 PORT_B=$(free_port $((PORT_A + 1)))
 # OUTBOX_LEASE_SECONDS=10: the jobs a killed gateway had claimed come back after 10 s (default 60)
 start_gw() { # name port
   local name=$1 port=$2
-  DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_faults" JWT_SECRET=$JWT_SECRET SECRETS_KEY=$SECRETS_KEY \
+  DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_faults" SECRETS_KEY=$SECRETS_KEY \
+    JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=10 EVENT_LOOPS=2 \
     java -Xmx512m -jar "$JAR" >>"$OUT/gateway-$name.log" 2>&1 &
   GW_PID[$name]=$!
