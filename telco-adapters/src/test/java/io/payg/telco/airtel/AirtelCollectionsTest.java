@@ -1,5 +1,6 @@
 package io.payg.telco.airtel;
 
+import io.payg.telco.support.CollectionCallException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -248,7 +249,7 @@ class AirtelCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 500_000)));
     await(airtel.approve(ref));
-    AirtelException e = assertInstanceOf(AirtelException.class, failure(collections.status(
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class, failure(collections.status(
         request(ref, 500_000, settings(AirtelCollections.SETTING_CLIENT_SECRET, "wrong")))));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().startsWith(AirtelCollections.CREDENTIALS_REFUSED), e.getMessage());
@@ -275,7 +276,7 @@ class AirtelCollectionsTest {
     }
     assertEquals(0, airtel.tokenRequests());
     assertEquals(0, airtel.requests().size());
-    assertInstanceOf(AirtelException.class, failure(collections.status(request(UUID.randomUUID().toString(), 500_000,
+    assertInstanceOf(CollectionCallException.class, failure(collections.status(request(UUID.randomUUID().toString(), 500_000,
         settings("clientId", null)))));
   }
 
@@ -286,18 +287,18 @@ class AirtelCollectionsTest {
     assertEquals("754123456", AirtelCollections.nationalNumber("0754123456", "TZ"));
     assertEquals("772123456", AirtelCollections.nationalNumber("256772123456", "UG"));
     assertEquals("971234567", AirtelCollections.nationalNumber("260971234567", "ZM"));
-    assertThrows(AirtelException.class, () -> AirtelCollections.nationalNumber("255", "TZ"));
-    assertThrows(AirtelException.class, () -> AirtelCollections.nationalNumber(null, "TZ"));
+    assertThrows(CollectionCallException.class, () -> AirtelCollections.nationalNumber("255", "TZ"));
+    assertThrows(CollectionCallException.class, () -> AirtelCollections.nationalNumber(null, "TZ"));
   }
 
   @Test
   void aSimulatorThatIsDownFailsTheStage() throws Exception {
     airtel.setDown(true);
     Map<String, String> quick = settings(AirtelCollections.SETTING_TIMEOUT_MS, "1000");
-    AirtelException e = assertInstanceOf(AirtelException.class,
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000, quick))));
     assertTrue(e.retryable());
-    assertTrue(assertInstanceOf(AirtelException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.status(request(UUID.randomUUID().toString(), 500_000, quick)))).retryable());
     airtel.setDown(false);
     assertEquals(CollectionStatus.pending(),
@@ -309,7 +310,7 @@ class AirtelCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000))); // token cached
     airtel.setFailNext(1);
-    assertTrue(assertInstanceOf(AirtelException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(ref, 500_000)))).retryable());
     assertEquals(CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 500_000))));
@@ -318,7 +319,7 @@ class AirtelCollectionsTest {
     String slow = UUID.randomUUID().toString();
     airtel.setLatency(Duration.ofMillis(1500));
     Map<String, String> quick = settings(AirtelCollections.SETTING_TIMEOUT_MS, "300");
-    assertTrue(assertInstanceOf(AirtelException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(slow, 500_000, quick)))).retryable());
     airtel.setLatency(Duration.ZERO);
     assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(slow, 500_000))));

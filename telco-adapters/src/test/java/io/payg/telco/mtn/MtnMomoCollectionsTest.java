@@ -1,5 +1,6 @@
 package io.payg.telco.mtn;
 
+import io.payg.telco.support.CollectionCallException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -217,7 +218,7 @@ class MtnMomoCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 5000, "UGX")));
     await(momo.approve(ref));
-    MtnMomoException e = assertInstanceOf(MtnMomoException.class, failure(collections.status(
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class, failure(collections.status(
         request(ref, 5000, "UGX", settings(MtnMomoCollections.SETTING_API_KEY, "wrong")))));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().startsWith(MtnMomoCollections.CREDENTIALS_REFUSED), e.getMessage());
@@ -249,7 +250,7 @@ class MtnMomoCollectionsTest {
     assertEquals(0, momo.tokenRequests());
     assertEquals(0, momo.requests().size());
     // status: a configuration problem is a failed stage
-    assertInstanceOf(MtnMomoException.class, failure(collections.status(request(UUID.randomUUID().toString(), 5000,
+    assertInstanceOf(CollectionCallException.class, failure(collections.status(request(UUID.randomUUID().toString(), 5000,
         "UGX", incomplete))));
   }
 
@@ -257,10 +258,10 @@ class MtnMomoCollectionsTest {
   void aSimulatorThatIsDownFailsTheStage() throws Exception {
     momo.setDown(true);
     Map<String, String> quick = settings(MtnMomoCollections.SETTING_TIMEOUT_MS, "1000");
-    MtnMomoException e = assertInstanceOf(MtnMomoException.class,
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(UUID.randomUUID().toString(), 5000, "UGX", quick))));
     assertTrue(e.retryable());
-    assertTrue(assertInstanceOf(MtnMomoException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.status(request(UUID.randomUUID().toString(), 5000, "UGX", quick)))).retryable());
 
     // once up again, the same reference goes through
@@ -274,7 +275,7 @@ class MtnMomoCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(UUID.randomUUID().toString(), 5000, "UGX"))); // token cached
     momo.setFailNext(1);
-    assertTrue(assertInstanceOf(MtnMomoException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(ref, 5000, "UGX")))).retryable());
     assertEquals(CollectionStatus.failed(MtnMomoCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 5000, "UGX"))));
@@ -283,7 +284,7 @@ class MtnMomoCollectionsTest {
     String slow = UUID.randomUUID().toString();
     momo.setLatency(Duration.ofMillis(1500));
     Map<String, String> quick = settings(MtnMomoCollections.SETTING_TIMEOUT_MS, "300");
-    assertTrue(assertInstanceOf(MtnMomoException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(slow, 5000, "UGX", quick)))).retryable());
     momo.setLatency(Duration.ZERO);
     assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(slow, 5000, "UGX"))));
