@@ -1,5 +1,12 @@
 package io.payg.telco.airtel;
 
+import static io.payg.telco.support.CollectionSettings.isBlank;
+import static io.payg.telco.support.ProviderAnswer.clean;
+import static io.payg.telco.support.ProviderAnswer.hasControl;
+import static io.payg.telco.support.ProviderAnswer.isTransient;
+import static io.payg.telco.support.ProviderAnswer.jsonObject;
+import static io.payg.telco.support.ProviderAnswer.snippet;
+
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
@@ -8,12 +15,6 @@ import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
 import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
-import static io.payg.telco.support.CollectionSettings.isBlank;
-import static io.payg.telco.support.ProviderAnswer.clean;
-import static io.payg.telco.support.ProviderAnswer.hasControl;
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
-import static io.payg.telco.support.ProviderAnswer.snippet;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -1,18 +1,19 @@
 package io.payg.telco.mtn;
 
-import io.payg.telco.support.CollectionCallException;
+import static io.payg.telco.support.Stages.await;
+import static io.payg.telco.support.Stages.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.domain.Money;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.CollectionStatus.State;
+import io.payg.telco.support.CollectionCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -51,20 +51,6 @@ class MtnMomoCollectionsTest {
   @AfterEach
   void stop() throws Exception {
     await(vertx.close());
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(CompletionStage<T> s) throws Exception {
-    return s.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  /** The cause of a failed stage. */
-  static Throwable failure(CompletionStage<?> s) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> s.toCompletableFuture().get(20, TimeUnit.SECONDS));
-    return e.getCause();
   }
 
   CollectionRequest request(String reference, long minor, String currency) {
