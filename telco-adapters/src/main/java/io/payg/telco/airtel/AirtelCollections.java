@@ -7,12 +7,12 @@ import static io.payg.telco.support.ProviderAnswer.isTransient;
 import static io.payg.telco.support.ProviderAnswer.jsonObject;
 import static io.payg.telco.support.ProviderAnswer.snippet;
 
-import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.telco.support.BearerTokenCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
+import io.payg.telco.support.RequestToPayClient;
 import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.vertx.core.Future;
@@ -24,8 +24,6 @@ import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -86,7 +84,7 @@ import java.util.regex.Pattern;
  * Airtel's enquiry does not return the amount, so it cannot be compared with the request's: the
  * id is ours and was sent with the amount once, which Airtel keeps.
  */
-public final class AirtelCollections implements CollectionProvider {
+public final class AirtelCollections extends RequestToPayClient {
 
   public static final String NAME = AirtelTelcoAdapter.NAME;
   private static final String PLUGIN = "airtel";
@@ -136,42 +134,19 @@ public final class AirtelCollections implements CollectionProvider {
   private static final Pattern MONEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
   private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
 
-  private final WebClient client;
-  private final BearerTokenCalls calls;
-
   public AirtelCollections(WebClient client) {
     this(client, System::nanoTime);
   }
 
   /** With the monotonic clock that ages cached tokens (tests). */
   AirtelCollections(WebClient client, LongSupplier nanoTime) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.calls = new BearerTokenCalls("Airtel", nanoTime);
-  }
-
-  @Override
-  public String provider() {
-    return NAME;
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> requestToPay(CollectionRequest request) {
-    return startCollection(request).toCompletionStage();
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> status(CollectionRequest request) {
-    return askStatus(request).toCompletionStage();
-  }
-
-  /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
-  static long refreshMargin(long expiresInSeconds) {
-    return TokenCache.refreshMargin(expiresInSeconds);
+    super(NAME, "Airtel", client, nanoTime);
   }
 
   // ---------------------------------------------------------------- USSD push
 
-  private Future<CollectionStatus> startCollection(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> startCollection(CollectionRequest request) {
     Config config;
     JsonObject body;
     try {
@@ -188,12 +163,7 @@ public final class AirtelCollections implements CollectionProvider {
             .sendBuffer(body.toBuffer());
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
-        if (ar.cause() instanceof CollectionCallException e && !e.retryable()
-            && e.getMessage().startsWith(CREDENTIALS_REFUSED)) {
-          // refused at the token endpoint: Airtel never saw the request
-          return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
-        }
-        return Future.failedFuture(ar.cause());
+        return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
       }
       HttpResponse<Buffer> response = ar.result();
       int code = response.statusCode();
@@ -273,7 +243,8 @@ public final class AirtelCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- status
 
-  private Future<CollectionStatus> askStatus(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> askStatus(CollectionRequest request) {
     Config config;
     try {
       config = Config.of(request.settings());

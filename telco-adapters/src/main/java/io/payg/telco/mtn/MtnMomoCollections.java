@@ -8,12 +8,12 @@ import static io.payg.telco.support.ProviderAnswer.isTransient;
 import static io.payg.telco.support.ProviderAnswer.jsonObject;
 import static io.payg.telco.support.ProviderAnswer.snippet;
 
-import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.telco.support.BearerTokenCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
+import io.payg.telco.support.RequestToPayClient;
 import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.Rejection;
@@ -28,8 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -88,7 +86,7 @@ import java.util.regex.Pattern;
  *                                    timeout, unknown status), since the payer may have paid
  * </pre>
  */
-public final class MtnMomoCollections implements CollectionProvider {
+public final class MtnMomoCollections extends RequestToPayClient {
 
   public static final String NAME = MtnMomoTelcoAdapter.NAME;
   private static final String PLUGIN = "mtn-momo";
@@ -124,42 +122,19 @@ public final class MtnMomoCollections implements CollectionProvider {
   private static final Pattern TARGET_ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
 
-  private final WebClient client;
-  private final BearerTokenCalls calls;
-
   public MtnMomoCollections(WebClient client) {
     this(client, System::nanoTime);
   }
 
   /** With the monotonic clock that ages cached tokens (tests). */
   MtnMomoCollections(WebClient client, LongSupplier nanoTime) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.calls = new BearerTokenCalls("MTN MoMo", nanoTime);
-  }
-
-  @Override
-  public String provider() {
-    return NAME;
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> requestToPay(CollectionRequest request) {
-    return startCollection(request).toCompletionStage();
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> status(CollectionRequest request) {
-    return askStatus(request).toCompletionStage();
-  }
-
-  /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
-  static long refreshMargin(long expiresInSeconds) {
-    return TokenCache.refreshMargin(expiresInSeconds);
+    super(NAME, "MTN MoMo", client, nanoTime);
   }
 
   // ---------------------------------------------------------------- request-to-pay
 
-  private Future<CollectionStatus> startCollection(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> startCollection(CollectionRequest request) {
     Config config;
     JsonObject body;
     try {
@@ -180,12 +155,7 @@ public final class MtnMomoCollections implements CollectionProvider {
     };
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
-        if (ar.cause() instanceof CollectionCallException e && !e.retryable()
-            && e.getMessage().startsWith(CREDENTIALS_REFUSED)) {
-          // refused at the token endpoint: MoMo never saw the request
-          return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
-        }
-        return Future.failedFuture(ar.cause());
+        return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
       }
       HttpResponse<Buffer> response = ar.result();
       int code = response.statusCode();
@@ -239,7 +209,8 @@ public final class MtnMomoCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- status
 
-  private Future<CollectionStatus> askStatus(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> askStatus(CollectionRequest request) {
     Config config;
     try {
       config = Config.of(request.settings());
