@@ -1,11 +1,20 @@
 package io.payg.telco.airtel;
 
-import io.payg.domain.port.CollectionProvider;
+import static io.payg.telco.support.CollectionSettings.isBlank;
+import static io.payg.telco.support.ProviderAnswer.clean;
+import static io.payg.telco.support.ProviderAnswer.hasControl;
+import static io.payg.telco.support.ProviderAnswer.isTransient;
+import static io.payg.telco.support.ProviderAnswer.jsonObject;
+import static io.payg.telco.support.ProviderAnswer.snippet;
+
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.support.BearerTokenCalls;
+import io.payg.telco.support.CollectionCallException;
+import io.payg.telco.support.CollectionSettings;
+import io.payg.telco.support.RequestToPayClient;
 import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -13,14 +22,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -64,7 +67,7 @@ import java.util.regex.Pattern;
  *   400/401/403, or 401 twice here)        requested, an operator must fix the settings
  * other 4xx, or 2xx with success false   FAILED with Airtel's result code and message
  * invalid request or settings            FAILED, nothing sent
- * 408, 429, 5xx, ESB000001, transport     failed stage ({@link AirtelException}, retryable): the
+ * 408, 429, 5xx, ESB000001, transport     failed stage ({@link CollectionCallException}, retryable): the
  *   error, timeout                         payment may or may not exist at Airtel; {@link #status} tells
  * </pre>
  *
@@ -81,9 +84,10 @@ import java.util.regex.Pattern;
  * Airtel's enquiry does not return the amount, so it cannot be compared with the request's: the
  * id is ours and was sent with the amount once, which Airtel keeps.
  */
-public final class AirtelCollections implements CollectionProvider {
+public final class AirtelCollections extends RequestToPayClient {
 
   public static final String NAME = AirtelTelcoAdapter.NAME;
+  private static final String PLUGIN = "airtel";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_CLIENT_ID = "clientId";
@@ -128,12 +132,7 @@ public final class AirtelCollections implements CollectionProvider {
   private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
   private static final Pattern SERIAL_CHARS = Pattern.compile("[^A-Za-z0-9._ -]");
   private static final Pattern MONEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
   private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
-  private static final int MAX_REASON = 200;
-
-  private final WebClient client;
-  private final TokenCache tokens;
 
   public AirtelCollections(WebClient client) {
     this(client, System::nanoTime);
@@ -141,39 +140,19 @@ public final class AirtelCollections implements CollectionProvider {
 
   /** With the monotonic clock that ages cached tokens (tests). */
   AirtelCollections(WebClient client, LongSupplier nanoTime) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.tokens = new TokenCache(nanoTime);
-  }
-
-  @Override
-  public String provider() {
-    return NAME;
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> requestToPay(CollectionRequest request) {
-    return startCollection(request).toCompletionStage();
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> status(CollectionRequest request) {
-    return askStatus(request).toCompletionStage();
-  }
-
-  /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
-  static long refreshMargin(long expiresInSeconds) {
-    return TokenCache.refreshMargin(expiresInSeconds);
+    super(NAME, "Airtel", client, nanoTime);
   }
 
   // ---------------------------------------------------------------- USSD push
 
-  private Future<CollectionStatus> startCollection(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> startCollection(CollectionRequest request) {
     Config config;
     JsonObject body;
     try {
       config = Config.of(request.settings());
       body = requestBody(request, config);
-    } catch (AirtelException e) {
+    } catch (CollectionCallException e) {
       // nothing was sent: this request can never succeed as it is
       return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
     }
@@ -184,12 +163,7 @@ public final class AirtelCollections implements CollectionProvider {
             .sendBuffer(body.toBuffer());
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
-        if (ar.cause() instanceof AirtelException e && !e.retryable()
-            && e.getMessage().startsWith(CREDENTIALS_REFUSED)) {
-          // refused at the token endpoint: Airtel never saw the request
-          return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
-        }
-        return Future.failedFuture(ar.cause());
+        return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
       }
       HttpResponse<Buffer> response = ar.result();
       int code = response.statusCode();
@@ -203,7 +177,7 @@ public final class AirtelCollections implements CollectionProvider {
             + errorText(response)));
       }
       if (isTransient(code) || RESULT_SOMETHING_WENT_WRONG.equals(resultCode)) {
-        return Future.failedFuture(new AirtelException("Airtel payments HTTP " + code + ": " + errorText(response),
+        return Future.failedFuture(new CollectionCallException("Airtel payments HTTP " + code + ": " + errorText(response),
             true));
       }
       if (code >= 200 && code < 300) {
@@ -215,23 +189,23 @@ public final class AirtelCollections implements CollectionProvider {
       if (code >= 400 && code < 500) {
         return Future.succeededFuture(CollectionStatus.failed("Airtel HTTP " + code + ": " + errorText(response)));
       }
-      return Future.failedFuture(new AirtelException("Airtel payments answered HTTP " + code, false));
+      return Future.failedFuture(new CollectionCallException("Airtel payments answered HTTP " + code, false));
     });
   }
 
   private static JsonObject requestBody(CollectionRequest request, Config config) {
     String reference = request.reference();
     if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
-      throw new AirtelException("the reference must be a UUID (Airtel transaction id)", false);
+      throw new CollectionCallException("the reference must be a UUID (Airtel transaction id)", false);
     }
     String msisdn = nationalNumber(request.msisdn(), config.country);
     if (request.amount() == null || !request.amount().isPositive()) {
-      throw new AirtelException("the amount must be positive", false);
+      throw new CollectionCallException("the amount must be positive", false);
     }
     String currency = request.amount().currency();
     int digits = DecimalAmount.fractionDigits(currency);
     if (digits < 0) {
-      throw new AirtelException("the currency " + currency + " has no known minor unit", false);
+      throw new CollectionCallException("the currency " + currency + " has no known minor unit", false);
     }
     BigDecimal major = BigDecimal.valueOf(request.amount().minor(), digits).stripTrailingZeros();
     Number amount = major.scale() <= 0 ? (Number) major.longValueExact() : major;
@@ -252,7 +226,7 @@ public final class AirtelCollections implements CollectionProvider {
       digits = digits.substring(1);
     }
     if (!DIGITS.matcher(digits).matches()) {
-      throw new AirtelException("the msisdn must be 5 to 15 digits with the country code", false);
+      throw new CollectionCallException("the msisdn must be 5 to 15 digits with the country code", false);
     }
     String code = CALLING_CODES.get(country);
     if (digits.startsWith(code)) {
@@ -262,18 +236,19 @@ public final class AirtelCollections implements CollectionProvider {
       digits = digits.substring(1);
     }
     if (!NATIONAL.matcher(digits).matches()) {
-      throw new AirtelException("the msisdn is not an " + country + " number", false);
+      throw new CollectionCallException("the msisdn is not an " + country + " number", false);
     }
     return digits;
   }
 
   // ---------------------------------------------------------------- status
 
-  private Future<CollectionStatus> askStatus(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> askStatus(CollectionRequest request) {
     Config config;
     try {
       config = Config.of(request.settings());
-    } catch (AirtelException e) {
+    } catch (CollectionCallException e) {
       return Future.failedFuture(e);
     }
     String reference = request.reference();
@@ -296,10 +271,10 @@ public final class AirtelCollections implements CollectionProvider {
         return statusOf(response);
       }
       if (code == 401) {
-        return Future.failedFuture(new AirtelException(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response),
+        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response),
             false));
       }
-      return Future.failedFuture(new AirtelException("Airtel enquiry HTTP " + code + ": " + errorText(response),
+      return Future.failedFuture(new CollectionCallException("Airtel enquiry HTTP " + code + ": " + errorText(response),
           isTransient(code)));
     });
   }
@@ -309,12 +284,12 @@ public final class AirtelCollections implements CollectionProvider {
     JsonObject data = json == null || !(json.getValue("data") instanceof JsonObject d) ? null : d;
     JsonObject transaction = data == null || !(data.getValue("transaction") instanceof JsonObject t) ? null : t;
     if (transaction == null || !(transaction.getValue("status") instanceof String status)) {
-      return Future.failedFuture(new AirtelException("Airtel enquiry answer without a transaction status: "
+      return Future.failedFuture(new CollectionCallException("Airtel enquiry answer without a transaction status: "
           + errorText(response), false));
     }
     CollectionStatus mapped = map(status, transaction);
     if (mapped == null) {
-      return Future.failedFuture(new AirtelException("Airtel transaction status not understood: " + clean(status),
+      return Future.failedFuture(new CollectionCallException("Airtel transaction status not understood: " + clean(status),
           false));
     }
     return Future.succeededFuture(mapped);
@@ -349,73 +324,33 @@ public final class AirtelCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- tokens and HTTP
 
-  /**
-   * Sends with a token; when Airtel answers 401 to the token (revoked, or expired early), sends
-   * once more with a fresh one. A refused token request fails with {@link #CREDENTIALS_REFUSED}.
-   */
+  /** Sends with the cached token, once more with a fresh one when Airtel answers 401 to it. */
   private Future<HttpResponse<Buffer>> authorized(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    return attempt(config, send).compose(first -> {
-      if (first.response.statusCode() != 401) {
-        return Future.succeededFuture(first.response);
-      }
-      tokens.invalidate(config.tokenKey(), first.token);
-      return attempt(config, send).map(second -> second.response);
-    });
-  }
-
-  private record Attempt(TokenCache.Entry token, HttpResponse<Buffer> response) {
-  }
-
-  private Future<Attempt> attempt(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    TokenCache.Entry entry = tokens.get(config.tokenKey(), config.secretDigest, () -> fetchToken(config));
-    return entry.token().compose(token -> {
-      Future<HttpResponse<Buffer>> sent;
-      try {
-        sent = send.apply(token);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(new AirtelException("Airtel baseUrl unusable: " + e.getMessage(), false));
-      }
-      return sent.transform(ar -> ar.succeeded() ? Future.succeededFuture(new Attempt(entry, ar.result()))
-          : Future.failedFuture(transportFailure(ar)));
-    });
-  }
-
-  private static AirtelException transportFailure(AsyncResult<?> ar) {
-    return new AirtelException("Airtel unreachable: " + ar.cause(), true, ar.cause());
+    return calls.authorized(config.tokenKey(), config.secretDigest, () -> fetchToken(config), send);
   }
 
   private Future<TokenCache.Fetched> fetchToken(Config config) {
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      sent = client.postAbs(config.baseUrl + TOKEN_PATH)
-          .timeout(config.timeoutMs)
-          .putHeader("Content-Type", "application/json")
-          .putHeader("Accept", "*/*")
-          .sendBuffer(new JsonObject()
-              .put("client_id", config.clientId)
-              .put("client_secret", config.clientSecret)
-              .put("grant_type", "client_credentials")
-              .toBuffer());
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new AirtelException("Airtel baseUrl unusable: " + e.getMessage(), false));
-    }
-    return sent.transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(transportFailure(ar));
-      }
-      HttpResponse<Buffer> response = ar.result();
+    return calls.send(() -> client.postAbs(config.baseUrl + TOKEN_PATH)
+        .timeout(config.timeoutMs)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Accept", "*/*")
+        .sendBuffer(new JsonObject()
+            .put("client_id", config.clientId)
+            .put("client_secret", config.clientSecret)
+            .put("grant_type", "client_credentials")
+            .toBuffer())).compose(response -> {
       int code = response.statusCode();
       if (code == 400 || code == 401 || code == 403) {
-        return Future.failedFuture(new AirtelException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
+        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
             + TOKEN_PATH + "): " + errorText(response), false));
       }
       if (code != 200) {
-        return Future.failedFuture(new AirtelException("Airtel token HTTP " + code + ": " + errorText(response),
+        return Future.failedFuture(new CollectionCallException("Airtel token HTTP " + code + ": " + errorText(response),
             isTransient(code)));
       }
       JsonObject json = jsonObject(response);
       if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
-        return Future.failedFuture(new AirtelException("Airtel token answer without access_token", false));
+        return Future.failedFuture(new CollectionCallException("Airtel token answer without access_token", false));
       }
       return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
     });
@@ -441,19 +376,6 @@ public final class AirtelCollections implements CollectionProvider {
         .putHeader(COUNTRY_HEADER, config.country)
         .putHeader(CURRENCY_HEADER, currency)
         .putHeader("Accept", "*/*");
-  }
-
-  private static boolean isTransient(int code) {
-    return code >= 500 || code == 408 || code == 429;
-  }
-
-  private static JsonObject jsonObject(HttpResponse<Buffer> response) {
-    try {
-      Buffer body = response.body();
-      return body == null || body.length() == 0 ? null : body.toJsonValue() instanceof JsonObject o ? o : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
   }
 
   /** Airtel's {@code status} envelope ({code, message, result_code, response_code, success}), or null. */
@@ -485,13 +407,7 @@ public final class AirtelCollections implements CollectionProvider {
         return clean(error);
       }
     }
-    Buffer body = response.body();
-    return body == null || body.length() == 0 ? "(empty)" : clean(body.toString(StandardCharsets.UTF_8));
-  }
-
-  static String clean(String text) {
-    String line = CONTROL.matcher(text).replaceAll(" ").trim();
-    return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "..." : line;
+    return snippet(response);
   }
 
   // ---------------------------------------------------------------- settings and cache entries
@@ -509,7 +425,7 @@ public final class AirtelCollections implements CollectionProvider {
       this.baseUrl = baseUrl;
       this.clientId = clientId;
       this.clientSecret = clientSecret;
-      this.secretDigest = sha256(clientSecret);
+      this.secretDigest = TokenCache.digest(clientSecret);
       this.country = country;
       this.timeoutMs = timeoutMs;
     }
@@ -520,58 +436,23 @@ public final class AirtelCollections implements CollectionProvider {
 
     static Config of(Map<String, String> settings) {
       Map<String, String> s = settings == null ? Map.of() : settings;
-      String baseUrl = orDefault(s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
-      while (baseUrl.endsWith("/")) {
-        baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
-      }
-      try {
-        URI uri = new URI(baseUrl);
-        if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
-          throw new AirtelException("airtel setting baseUrl must be an http(s) URL", false);
-        }
-      } catch (java.net.URISyntaxException e) {
-        throw new AirtelException("airtel setting baseUrl must be an http(s) URL", false);
-      }
+      String baseUrl = CollectionSettings.baseUrl(PLUGIN, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
       String clientId = s.get(SETTING_CLIENT_ID);
       String clientSecret = s.get(SETTING_CLIENT_SECRET);
       String country = s.get(SETTING_COUNTRY);
       if (isBlank(clientId) || isBlank(clientSecret) || isBlank(country)) {
-        throw new AirtelException("airtel settings incomplete: clientId, clientSecret and country are required", false);
+        throw new CollectionCallException("airtel settings incomplete: clientId, clientSecret and country are required", false);
       }
-      if (CONTROL.matcher(clientId + clientSecret).find()) {
-        throw new AirtelException("airtel settings clientId or clientSecret hold invalid characters", false);
+      if (hasControl(clientId + clientSecret)) {
+        throw new CollectionCallException("airtel settings clientId or clientSecret hold invalid characters", false);
       }
       country = country.trim().toUpperCase(Locale.ROOT);
       if (!CALLING_CODES.containsKey(country)) {
-        throw new AirtelException("airtel setting country must be one of " + new java.util.TreeSet<>(
+        throw new CollectionCallException("airtel setting country must be one of " + new java.util.TreeSet<>(
             CALLING_CODES.keySet()), false);
       }
-      long timeoutMs;
-      try {
-        timeoutMs = Long.parseLong(orDefault(s.get(SETTING_TIMEOUT_MS), Long.toString(DEFAULT_TIMEOUT_MS)).trim());
-      } catch (NumberFormatException e) {
-        throw new AirtelException("airtel setting timeoutMs is not a number", false);
-      }
-      if (timeoutMs <= 0) {
-        throw new AirtelException("airtel setting timeoutMs must be positive", false);
-      }
+      long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       return new Config(baseUrl, clientId.trim(), clientSecret, country, timeoutMs);
-    }
-
-    private static byte[] sha256(String text) {
-      try {
-        return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-
-    private static String orDefault(String value, String fallback) {
-      return isBlank(value) ? fallback : value.trim();
-    }
-
-    private static boolean isBlank(String s) {
-      return s == null || s.isBlank();
     }
   }
 }

@@ -1,26 +1,19 @@
 package io.payg.telco.airtel;
 
+import io.payg.telco.support.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -55,7 +48,7 @@ import java.util.regex.Pattern;
  * {@link #setFailNext(int)} answers 500, {@link #setLatency(Duration)} delays answers (a payment is
  * recorded before the delay: a client timing out reproduces "requested, answer lost").
  */
-public final class AirtelSimulator {
+public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator> {
 
   public static final String DEFAULT_CLIENT_ID = "airtel-sim-client-id";
   public static final String DEFAULT_CLIENT_SECRET = "airtel-sim-client-secret";
@@ -72,25 +65,13 @@ public final class AirtelSimulator {
   private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Vertx vertx;
-  private final WebClient callbackClient;
   private final Map<String, Payment> payments = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
-  private final Map<String, Long> tokenExpiries = new ConcurrentHashMap<>();
-  private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicLong moneyIds = new AtomicLong(1234);
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration tokenLifetime = Duration.ofHours(1);
-  private volatile Duration latency = Duration.ZERO;
-  private volatile boolean approveAll;
-  private volatile boolean callbacksOn = true;
   private volatile String callbackUrl;
   private volatile String callbackSecret;
-  private volatile boolean down;
-  private HttpServer server;
 
   private static final class Payment {
     final Request request;
@@ -112,30 +93,12 @@ public final class AirtelSimulator {
   }
 
   private AirtelSimulator(Vertx vertx) {
-    this.vertx = vertx;
-    this.callbackClient = WebClient.create(vertx);
+    super(vertx);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<AirtelSimulator> start(Vertx vertx, int port) {
-    AirtelSimulator simulator = new AirtelSimulator(Objects.requireNonNull(vertx, "vertx"));
-    return vertx.createHttpServer()
-        .requestHandler(simulator::handle)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        })
-        .onFailure(e -> simulator.callbackClient.close());
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** The value for the {@code baseUrl} setting. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return listen(new AirtelSimulator(vertx), port);
   }
 
   /** The plugin settings this simulator accepts: baseUrl, clientId, clientSecret, country (TZ). */
@@ -147,18 +110,7 @@ public final class AirtelSimulator {
         AirtelCollections.SETTING_COUNTRY, DEFAULT_COUNTRY);
   }
 
-  public Future<Void> stop() {
-    callbackClient.close();
-    return server.close();
-  }
-
   // ---------------------------------------------------------------- knobs
-
-  /** While on, every new payment is approved as it arrives (and its callback sent). */
-  public AirtelSimulator approveAll(boolean approveAll) {
-    this.approveAll = approveAll;
-    return this;
-  }
 
   /**
    * The payer approves: the payment becomes TS with a new airtel_money_id. The future completes
@@ -186,42 +138,6 @@ public final class AirtelSimulator {
     return this;
   }
 
-  /** On (the default): settled payments are posted to the callback URL once. Off: callbacks are lost. */
-  public AirtelSimulator setCallbacks(boolean on) {
-    this.callbacksOn = on;
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public AirtelSimulator setDown(boolean down) {
-    this.down = down;
-    return this;
-  }
-
-  /** The next {@code n} calls (any endpoint) answer 500 and change nothing. */
-  public AirtelSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** Delays every answer. */
-  public AirtelSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The {@code expires_in} of tokens issued from now on (default one hour). */
-  public AirtelSimulator setTokenLifetime(Duration lifetime) {
-    this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
-    return this;
-  }
-
-  /** Invalidates every token issued so far, as rotating the client secret does. */
-  public AirtelSimulator revokeTokens() {
-    tokenExpiries.clear();
-    return this;
-  }
-
   /** Accepted payments (repeats refused as ESB000041 are not listed), oldest first. */
   public List<Request> requests() {
     return List.copyOf(requests);
@@ -230,11 +146,6 @@ public final class AirtelSimulator {
   /** Callback attempts, oldest first. */
   public List<Callback> callbacks() {
     return List.copyOf(callbacks);
-  }
-
-  /** Tokens issued so far. */
-  public int tokenRequests() {
-    return tokenRequests.get();
   }
 
   /** The payment's current status (TIP, TS, TF), or null when unknown. */
@@ -273,7 +184,7 @@ public final class AirtelSimulator {
       }
     }
     String url = callbackUrl;
-    if (!callbacksOn || url == null) {
+    if (!callbacksOn() || url == null) {
       return Future.succeededFuture();
     }
     JsonObject body = new JsonObject().put("transaction", transaction);
@@ -296,32 +207,24 @@ public final class AirtelSimulator {
 
   // ---------------------------------------------------------------- HTTP
 
-  private void handle(HttpServerRequest req) {
-    if (down) {
-      req.connection().close();
-      return;
+  @Override
+  protected void answerInternalError(HttpServerRequest req) {
+    reply(req, 500, envelope(null, "500", "Internal Server Error", "ESB000001", null, false));
+  }
+
+  @Override
+  protected void route(HttpServerRequest req, Buffer body) {
+    String path = req.path();
+    if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.TOKEN_PATH)) {
+      token(req, body);
+    } else if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.PAYMENTS_PATH)) {
+      payment(req, body);
+    } else if (req.method() == HttpMethod.GET && path.startsWith(AirtelCollections.ENQUIRY_PATH)
+        && path.length() > AirtelCollections.ENQUIRY_PATH.length()) {
+      enquiry(req, path.substring(AirtelCollections.ENQUIRY_PATH.length()));
+    } else {
+      reply(req, 404, new JsonObject().put("error", "not_found"));
     }
-    req.body().onSuccess(body -> {
-      if (down) {
-        req.connection().close();
-        return;
-      }
-      if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-        reply(req, 500, envelope(null, "500", "Internal Server Error", "ESB000001", null, false));
-        return;
-      }
-      String path = req.path();
-      if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.TOKEN_PATH)) {
-        token(req, body);
-      } else if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.PAYMENTS_PATH)) {
-        payment(req, body);
-      } else if (req.method() == HttpMethod.GET && path.startsWith(AirtelCollections.ENQUIRY_PATH)
-          && path.length() > AirtelCollections.ENQUIRY_PATH.length()) {
-        enquiry(req, path.substring(AirtelCollections.ENQUIRY_PATH.length()));
-      } else {
-        reply(req, 404, new JsonObject().put("error", "not_found"));
-      }
-    });
   }
 
   private void token(HttpServerRequest req, Buffer raw) {
@@ -333,13 +236,9 @@ public final class AirtelSimulator {
           .put("error", "invalid_client"));
       return;
     }
-    byte[] random = new byte[24];
-    RANDOM.nextBytes(random);
-    String token = HexFormat.of().formatHex(random);
-    long lifetime = tokenLifetime.toSeconds();
-    tokenExpiries.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
-    tokenRequests.incrementAndGet();
-    reply(req, 200, new JsonObject().put("access_token", token).put("expires_in", Long.toString(lifetime))
+    IssuedToken token = issueToken();
+    reply(req, 200, new JsonObject().put("access_token", token.accessToken())
+        .put("expires_in", Long.toString(token.lifetimeSeconds()))
         .put("token_type", "bearer"));
   }
 
@@ -364,7 +263,7 @@ public final class AirtelSimulator {
       return;
     }
     requests.add(request);
-    if (approveAll) {
+    if (approvesAll()) {
       settle(id, true, null);
     }
     reply(req, 200, envelope(new JsonObject().put("transaction", new JsonObject().put("id", id)
@@ -398,10 +297,7 @@ public final class AirtelSimulator {
 
   /** Bearer token; answers the refusal itself. */
   private boolean authorized(HttpServerRequest req) {
-    String authorization = req.getHeader("Authorization");
-    Long expiry = authorization != null && authorization.startsWith("Bearer ")
-        ? tokenExpiries.get(authorization.substring("Bearer ".length())) : null;
-    if (expiry == null || expiry - System.nanoTime() <= 0) {
+    if (!bearerValid(req)) {
       reply(req, 401, new JsonObject().put("error_description", "The access token is invalid or has expired")
           .put("error", "invalid_token"));
       return false;
@@ -465,23 +361,7 @@ public final class AirtelSimulator {
     }
   }
 
-  private static boolean constantTimeEquals(String expected, Object given) {
-    return given instanceof String s && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        s.getBytes(StandardCharsets.UTF_8));
-  }
-
   private void reply(HttpServerRequest req, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!req.response().closed() && !req.response().ended()) {
-        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(json.encode());
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    reply(req, status, "application/json", json.encode());
   }
 }

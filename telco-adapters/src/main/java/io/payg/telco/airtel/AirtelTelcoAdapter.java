@@ -1,16 +1,9 @@
 package io.payg.telco.airtel;
 
-import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
-import io.payg.domain.payment.ValidationOutcome;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
-import io.payg.domain.port.TelcoRequest;
-import io.payg.domain.port.TelcoResponse;
-import io.payg.telco.support.JsonBody;
-import io.payg.telco.support.Problem;
-import io.vertx.core.buffer.Buffer;
+import io.payg.telco.support.CollectionCallbackAdapter;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -53,12 +46,10 @@ import javax.crypto.spec.SecretKeySpec;
  * (hash), 403 (plugin not enabled); 200 {@code {}} for any other refusal. Validation and process
  * answers exist for the interface only (Airtel has no such calls): 200 {@code {}}.
  */
-public final class AirtelTelcoAdapter implements TelcoAdapter {
+public final class AirtelTelcoAdapter extends CollectionCallbackAdapter {
 
   public static final String NAME = "airtel";
-  public static final String CALLBACK = "callback";
   public static final String SETTING_CALLBACK_SECRET = "callbackSecret";
-  static final int MAX_BODY = 64 * 1024;
 
   private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
     try {
@@ -68,38 +59,17 @@ public final class AirtelTelcoAdapter implements TelcoAdapter {
     }
   });
 
+  public AirtelTelcoAdapter() {
+    super("unknown operation: Airtel only sends collection results to .../" + CALLBACK, "an Airtel callback");
+  }
+
   @Override
   public String provider() {
     return NAME;
   }
 
   @Override
-  public boolean isProcessOperation(String operation) {
-    return CALLBACK.equals(operation);
-  }
-
-  @Override
-  public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
-    if (request == null || !CALLBACK.equals(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-          "unknown operation: Airtel only sends collection results to .../" + CALLBACK, false);
-    }
-    byte[] body = request.body();
-    if (body == null || body.length == 0) {
-      return malformed("the body is empty: an Airtel callback was expected");
-    }
-    if (body.length > MAX_BODY) {
-      return malformed("the body is too large for an Airtel callback");
-    }
-    if (!JsonBody.isJson(request.header("content-type"))) {
-      return malformed("send the body as application/json");
-    }
-    Object parsed;
-    try {
-      parsed = Buffer.buffer(body).toJsonValue();
-    } catch (RuntimeException e) {
-      return malformed("the body is not valid JSON");
-    }
+  protected TelcoCall decodeCallback(Object parsed, Map<String, String> settings) {
     if (!(parsed instanceof JsonObject json) || !(json.getValue("transaction") instanceof JsonObject transaction)) {
       return malformed("the body must be a JSON object with a 'transaction' object");
     }
@@ -157,33 +127,4 @@ public final class AirtelTelcoAdapter implements TelcoAdapter {
     }
   }
 
-  private static TelcoCall.Rejected malformed(String detail) {
-    return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, detail, true);
-  }
-
-  @Override
-  public TelcoResponse validationAnswer(ValidationOutcome outcome) {
-    return TelcoResponse.json(200, "{}");
-  }
-
-  @Override
-  public TelcoResponse processAnswer(PaymentReceipt receipt) {
-    return TelcoResponse.json(200, "{}");
-  }
-
-  @Override
-  public TelcoResponse callbackAnswer() {
-    return TelcoResponse.json(200, "{}");
-  }
-
-  @Override
-  public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall) {
-    String text = detail == null ? refusal.message() : detail;
-    return switch (refusal) {
-      case MALFORMED_REQUEST -> Problem.of(400, refusal.name(), "Bad Request", text);
-      case UNAUTHENTICATED -> Problem.of(401, refusal.name(), "Unauthorized", text);
-      case PROVIDER_NOT_ENABLED -> Problem.of(403, refusal.name(), "Forbidden", text);
-      default -> TelcoResponse.json(200, "{}");
-    };
-  }
 }

@@ -1,12 +1,22 @@
 package io.payg.telco.mtn;
 
-import io.payg.domain.port.CollectionProvider;
+import static io.payg.telco.support.CollectionSettings.isBlank;
+import static io.payg.telco.support.CollectionSettings.orDefault;
+import static io.payg.telco.support.ProviderAnswer.clean;
+import static io.payg.telco.support.ProviderAnswer.hasControl;
+import static io.payg.telco.support.ProviderAnswer.isTransient;
+import static io.payg.telco.support.ProviderAnswer.jsonObject;
+import static io.payg.telco.support.ProviderAnswer.snippet;
+
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.support.BearerTokenCalls;
+import io.payg.telco.support.CollectionCallException;
+import io.payg.telco.support.CollectionSettings;
+import io.payg.telco.support.RequestToPayClient;
 import io.payg.telco.support.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.Rejection;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -14,13 +24,10 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -63,7 +70,7 @@ import java.util.regex.Pattern;
  * other 4xx                        FAILED with MoMo's code and message
  * invalid request or settings      FAILED, nothing sent (reference not a UUID, bad msisdn,
  *                                    currency without known decimals, settings incomplete)
- * 408, 429, 5xx, transport error,  failed stage ({@link MtnMomoException}, retryable): the request
+ * 408, 429, 5xx, transport error,  failed stage ({@link CollectionCallException}, retryable): the request
  *   timeout                          may or may not exist at MoMo; {@link #status} tells
  * </pre>
  *
@@ -79,9 +86,10 @@ import java.util.regex.Pattern;
  *                                    timeout, unknown status), since the payer may have paid
  * </pre>
  */
-public final class MtnMomoCollections implements CollectionProvider {
+public final class MtnMomoCollections extends RequestToPayClient {
 
   public static final String NAME = MtnMomoTelcoAdapter.NAME;
+  private static final String PLUGIN = "mtn-momo";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_SUBSCRIPTION_KEY = "subscriptionKey";
@@ -112,12 +120,7 @@ public final class MtnMomoCollections implements CollectionProvider {
   private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
   private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
   private static final Pattern TARGET_ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
   private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
-  private static final int MAX_REASON = 200;
-
-  private final WebClient client;
-  private final TokenCache tokens;
 
   public MtnMomoCollections(WebClient client) {
     this(client, System::nanoTime);
@@ -125,39 +128,19 @@ public final class MtnMomoCollections implements CollectionProvider {
 
   /** With the monotonic clock that ages cached tokens (tests). */
   MtnMomoCollections(WebClient client, LongSupplier nanoTime) {
-    this.client = Objects.requireNonNull(client, "client");
-    this.tokens = new TokenCache(nanoTime);
-  }
-
-  @Override
-  public String provider() {
-    return NAME;
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> requestToPay(CollectionRequest request) {
-    return startCollection(request).toCompletionStage();
-  }
-
-  @Override
-  public CompletionStage<CollectionStatus> status(CollectionRequest request) {
-    return askStatus(request).toCompletionStage();
-  }
-
-  /** How long before {@code expires_in} a token is renewed: a tenth of its life, at most a minute. */
-  static long refreshMargin(long expiresInSeconds) {
-    return TokenCache.refreshMargin(expiresInSeconds);
+    super(NAME, "MTN MoMo", client, nanoTime);
   }
 
   // ---------------------------------------------------------------- request-to-pay
 
-  private Future<CollectionStatus> startCollection(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> startCollection(CollectionRequest request) {
     Config config;
     JsonObject body;
     try {
       config = Config.of(request.settings());
       body = requestBody(request);
-    } catch (MtnMomoException e) {
+    } catch (CollectionCallException e) {
       // nothing was sent: this request can never succeed as it is
       return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
     }
@@ -172,12 +155,7 @@ public final class MtnMomoCollections implements CollectionProvider {
     };
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
-        if (ar.cause() instanceof MtnMomoException e && !e.retryable()
-            && e.getMessage().startsWith(CREDENTIALS_REFUSED)) {
-          // refused at the token endpoint: MoMo never saw the request
-          return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
-        }
-        return Future.failedFuture(ar.cause());
+        return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
       }
       HttpResponse<Buffer> response = ar.result();
       int code = response.statusCode();
@@ -189,35 +167,35 @@ public final class MtnMomoCollections implements CollectionProvider {
             + errorText(response)));
       }
       if (isTransient(code)) {
-        return Future.failedFuture(new MtnMomoException("MTN MoMo requesttopay HTTP " + code
+        return Future.failedFuture(new CollectionCallException("MTN MoMo requesttopay HTTP " + code
             + ": " + errorText(response), true));
       }
       if (code >= 400 && code < 500) {
         return Future.succeededFuture(CollectionStatus.failed("MTN MoMo HTTP " + code + ": " + errorText(response)));
       }
-      return Future.failedFuture(new MtnMomoException("MTN MoMo requesttopay answered HTTP " + code, false));
+      return Future.failedFuture(new CollectionCallException("MTN MoMo requesttopay answered HTTP " + code, false));
     });
   }
 
   private static JsonObject requestBody(CollectionRequest request) {
     String reference = request.reference();
     if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
-      throw new MtnMomoException("the reference must be a UUID (MTN MoMo X-Reference-Id)", false);
+      throw new CollectionCallException("the reference must be a UUID (MTN MoMo X-Reference-Id)", false);
     }
     String msisdn = request.msisdn() == null ? "" : request.msisdn().trim();
     if (msisdn.startsWith("+")) {
       msisdn = msisdn.substring(1);
     }
     if (!MSISDN.matcher(msisdn).matches()) {
-      throw new MtnMomoException("the msisdn must be 5 to 15 digits with the country code", false);
+      throw new CollectionCallException("the msisdn must be 5 to 15 digits with the country code", false);
     }
     if (request.amount() == null || !request.amount().isPositive()) {
-      throw new MtnMomoException("the amount must be positive", false);
+      throw new CollectionCallException("the amount must be positive", false);
     }
     String currency = request.amount().currency();
     int digits = DecimalAmount.fractionDigits(currency);
     if (digits < 0) {
-      throw new MtnMomoException("the currency " + currency + " has no known minor unit", false);
+      throw new CollectionCallException("the currency " + currency + " has no known minor unit", false);
     }
     String serial = request.serial() == null ? "" : request.serial();
     return new JsonObject()
@@ -231,11 +209,12 @@ public final class MtnMomoCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- status
 
-  private Future<CollectionStatus> askStatus(CollectionRequest request) {
+  @Override
+  protected Future<CollectionStatus> askStatus(CollectionRequest request) {
     Config config;
     try {
       config = Config.of(request.settings());
-    } catch (MtnMomoException e) {
+    } catch (CollectionCallException e) {
       return Future.failedFuture(e);
     }
     String reference = request.reference();
@@ -254,10 +233,10 @@ public final class MtnMomoCollections implements CollectionProvider {
         return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
       }
       if (code == 401) {
-        return Future.failedFuture(new MtnMomoException(CREDENTIALS_REFUSED + " (HTTP 401): "
+        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP 401): "
             + errorText(response), false));
       }
-      return Future.failedFuture(new MtnMomoException("MTN MoMo requesttopay status HTTP " + code + ": "
+      return Future.failedFuture(new CollectionCallException("MTN MoMo requesttopay status HTTP " + code + ": "
           + errorText(response), isTransient(code)));
     });
   }
@@ -265,7 +244,7 @@ public final class MtnMomoCollections implements CollectionProvider {
   private static Future<CollectionStatus> statusOf(HttpResponse<Buffer> response, CollectionRequest request) {
     JsonObject json = jsonObject(response);
     if (json == null || !(json.getValue("status") instanceof String status)) {
-      return Future.failedFuture(new MtnMomoException("MTN MoMo status answer without a status: "
+      return Future.failedFuture(new CollectionCallException("MTN MoMo status answer without a status: "
           + snippet(response), false));
     }
     switch (status.toUpperCase(Locale.ROOT)) {
@@ -284,7 +263,7 @@ public final class MtnMomoCollections implements CollectionProvider {
         return Future.succeededFuture(CollectionStatus.failed(reason == null ? status : reason));
       }
       default -> {
-        return Future.failedFuture(new MtnMomoException("MTN MoMo status not understood: "
+        return Future.failedFuture(new CollectionCallException("MTN MoMo status not understood: "
             + clean(status), false));
       }
     }
@@ -343,71 +322,31 @@ public final class MtnMomoCollections implements CollectionProvider {
 
   // ---------------------------------------------------------------- tokens and HTTP
 
-  /**
-   * Sends with a token; when MoMo answers 401 to the token (revoked, or expired early), sends
-   * once more with a fresh one. A refused token request fails with {@link #CREDENTIALS_REFUSED}.
-   */
+  /** Sends with the cached token, once more with a fresh one when MoMo answers 401 to it. */
   private Future<HttpResponse<Buffer>> authorized(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    return attempt(config, send).compose(first -> {
-      if (first.response.statusCode() != 401) {
-        return Future.succeededFuture(first.response);
-      }
-      tokens.invalidate(config.tokenKey(), first.token);
-      return attempt(config, send).map(second -> second.response);
-    });
-  }
-
-  private record Attempt(TokenCache.Entry token, HttpResponse<Buffer> response) {
-  }
-
-  private Future<Attempt> attempt(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    TokenCache.Entry entry = tokens.get(config.tokenKey(), TokenCache.digest(config.basic, config.subscriptionKey),
-        () -> fetchToken(config));
-    return entry.token().compose(token -> {
-      Future<HttpResponse<Buffer>> sent;
-      try {
-        sent = send.apply(token);
-      } catch (RuntimeException e) {
-        return Future.failedFuture(new MtnMomoException("MTN MoMo baseUrl unusable: " + e.getMessage(), false));
-      }
-      return sent.transform(ar -> ar.succeeded() ? Future.succeededFuture(new Attempt(entry, ar.result()))
-          : Future.failedFuture(transportFailure(ar)));
-    });
-  }
-
-  private static MtnMomoException transportFailure(AsyncResult<?> ar) {
-    return new MtnMomoException("MTN MoMo unreachable: " + ar.cause(), true, ar.cause());
+    return calls.authorized(config.tokenKey(), TokenCache.digest(config.basic, config.subscriptionKey),
+        () -> fetchToken(config), send);
   }
 
   private Future<TokenCache.Fetched> fetchToken(Config config) {
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      sent = client.postAbs(config.baseUrl + TOKEN_PATH)
-          .timeout(config.timeoutMs)
-          .putHeader("Authorization", config.basic)
-          .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
-          .putHeader("Accept", "application/json")
-          .send();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(new MtnMomoException("MTN MoMo baseUrl unusable: " + e.getMessage(), false));
-    }
-    return sent.transform(ar -> {
-      if (ar.failed()) {
-        return Future.failedFuture(transportFailure(ar));
-      }
-      HttpResponse<Buffer> response = ar.result();
+    return calls.send(() -> client.postAbs(config.baseUrl + TOKEN_PATH)
+        .timeout(config.timeoutMs)
+        .putHeader("Authorization", config.basic)
+        .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
+        .putHeader("Accept", "application/json")
+        .send()).compose(response -> {
       int code = response.statusCode();
       if (code == 401 || code == 403) {
-        return Future.failedFuture(new MtnMomoException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
+        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
             + TOKEN_PATH + "): " + errorText(response), false));
       }
       if (code != 200) {
-        return Future.failedFuture(new MtnMomoException("MTN MoMo token HTTP " + code + ": " + errorText(response),
+        return Future.failedFuture(new CollectionCallException("MTN MoMo token HTTP " + code + ": " + errorText(response),
             isTransient(code)));
       }
       JsonObject json = jsonObject(response);
       if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
-        return Future.failedFuture(new MtnMomoException("MTN MoMo token answer without access_token", false));
+        return Future.failedFuture(new CollectionCallException("MTN MoMo token answer without access_token", false));
       }
       return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
     });
@@ -434,19 +373,6 @@ public final class MtnMomoCollections implements CollectionProvider {
         .putHeader("Accept", "application/json");
   }
 
-  private static boolean isTransient(int code) {
-    return code >= 500 || code == 408 || code == 429;
-  }
-
-  private static JsonObject jsonObject(HttpResponse<Buffer> response) {
-    try {
-      Buffer body = response.body();
-      return body == null || body.length() == 0 ? null : body.toJsonValue() instanceof JsonObject o ? o : null;
-    } catch (RuntimeException e) {
-      return null;
-    }
-  }
-
   /** MoMo's error body ({code, message}, {error}, APIM's {statusCode, message}) as one line. */
   private static String errorText(HttpResponse<Buffer> response) {
     JsonObject json = jsonObject(response);
@@ -460,16 +386,6 @@ public final class MtnMomoCollections implements CollectionProvider {
       }
     }
     return snippet(response);
-  }
-
-  private static String snippet(HttpResponse<Buffer> response) {
-    Buffer body = response.body();
-    return body == null || body.length() == 0 ? "(empty)" : clean(body.toString(StandardCharsets.UTF_8));
-  }
-
-  private static String clean(String text) {
-    String line = CONTROL.matcher(text).replaceAll(" ").trim();
-    return line.length() > MAX_REASON ? line.substring(0, MAX_REASON) + "..." : line;
   }
 
   // ---------------------------------------------------------------- settings and cache entries
@@ -499,51 +415,24 @@ public final class MtnMomoCollections implements CollectionProvider {
 
     static Config of(Map<String, String> settings) {
       Map<String, String> s = settings == null ? Map.of() : settings;
-      String baseUrl = orDefault(s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
-      while (baseUrl.endsWith("/")) {
-        baseUrl = baseUrl.substring(0, baseUrl.length() - 1);
-      }
-      try {
-        URI uri = new URI(baseUrl);
-        if (uri.getHost() == null || !("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
-          throw new MtnMomoException("mtn-momo setting baseUrl must be an http(s) URL", false);
-        }
-      } catch (java.net.URISyntaxException e) {
-        throw new MtnMomoException("mtn-momo setting baseUrl must be an http(s) URL", false);
-      }
+      String baseUrl = CollectionSettings.baseUrl(PLUGIN, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
       String subscriptionKey = s.get(SETTING_SUBSCRIPTION_KEY);
       String apiUser = s.get(SETTING_API_USER);
       String apiKey = s.get(SETTING_API_KEY);
       if (isBlank(subscriptionKey) || isBlank(apiUser) || isBlank(apiKey)) {
-        throw new MtnMomoException("mtn-momo settings incomplete: subscriptionKey, apiUser and apiKey are required",
+        throw new CollectionCallException("mtn-momo settings incomplete: subscriptionKey, apiUser and apiKey are required",
             false);
       }
-      if (apiUser.indexOf(':') >= 0 || CONTROL.matcher(apiUser + apiKey + subscriptionKey).find()) {
-        throw new MtnMomoException("mtn-momo settings apiUser, apiKey or subscriptionKey hold invalid characters",
+      if (apiUser.indexOf(':') >= 0 || hasControl(apiUser + apiKey + subscriptionKey)) {
+        throw new CollectionCallException("mtn-momo settings apiUser, apiKey or subscriptionKey hold invalid characters",
             false);
       }
       String targetEnvironment = orDefault(s.get(SETTING_TARGET_ENVIRONMENT), DEFAULT_TARGET_ENVIRONMENT);
       if (!TARGET_ENVIRONMENT.matcher(targetEnvironment).matches()) {
-        throw new MtnMomoException("mtn-momo setting targetEnvironment is not a MoMo environment name", false);
+        throw new CollectionCallException("mtn-momo setting targetEnvironment is not a MoMo environment name", false);
       }
-      long timeoutMs;
-      try {
-        timeoutMs = Long.parseLong(orDefault(s.get(SETTING_TIMEOUT_MS), Long.toString(DEFAULT_TIMEOUT_MS)).trim());
-      } catch (NumberFormatException e) {
-        throw new MtnMomoException("mtn-momo setting timeoutMs is not a number", false);
-      }
-      if (timeoutMs <= 0) {
-        throw new MtnMomoException("mtn-momo setting timeoutMs must be positive", false);
-      }
+      long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       return new Config(baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment, timeoutMs);
-    }
-
-    private static String orDefault(String value, String fallback) {
-      return isBlank(value) ? fallback : value.trim();
-    }
-
-    private static boolean isBlank(String s) {
-      return s == null || s.isBlank();
     }
   }
 }

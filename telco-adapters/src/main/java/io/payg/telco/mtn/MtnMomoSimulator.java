@@ -1,27 +1,20 @@
 package io.payg.telco.mtn;
 
+import io.payg.telco.support.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -53,7 +46,7 @@ import java.util.regex.Pattern;
  * request-to-pay is recorded before the delay: a client timing out reproduces "requested, answer
  * lost").
  */
-public final class MtnMomoSimulator {
+public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulator> {
 
   public static final String DEFAULT_SUBSCRIPTION_KEY = "momo-sim-subscription-key";
   public static final String DEFAULT_API_USER = "6f0e3a4c-5b1d-4e8a-9c2f-7d3b1a0e9f42";
@@ -71,24 +64,12 @@ public final class MtnMomoSimulator {
   private static final String REQUEST_TO_PAY_ITEM = MtnMomoCollections.REQUEST_TO_PAY_PATH + "/";
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final Vertx vertx;
-  private final WebClient callbackClient;
   private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
-  private final Map<String, Long> tokenExpiries = new ConcurrentHashMap<>();
-  private final AtomicInteger tokenRequests = new AtomicInteger();
   private final AtomicLong financialIds = new AtomicLong(3_634_404_630L);
-  private final AtomicInteger failNext = new AtomicInteger();
-  private volatile Duration tokenLifetime = Duration.ofHours(1);
-  private volatile Duration latency = Duration.ZERO;
   private volatile HttpMethod callbackMethod = HttpMethod.PUT;
-  private volatile boolean approveAll;
-  private volatile boolean callbacksOn = true;
-  private volatile boolean down;
-  private HttpServer server;
 
   private static final class Transaction {
     final String reference;
@@ -124,30 +105,12 @@ public final class MtnMomoSimulator {
   }
 
   private MtnMomoSimulator(Vertx vertx) {
-    this.vertx = vertx;
-    this.callbackClient = WebClient.create(vertx);
+    super(vertx);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<MtnMomoSimulator> start(Vertx vertx, int port) {
-    MtnMomoSimulator simulator = new MtnMomoSimulator(Objects.requireNonNull(vertx, "vertx"));
-    return vertx.createHttpServer()
-        .requestHandler(simulator::handle)
-        .listen(port, "127.0.0.1")
-        .map(server -> {
-          simulator.server = server;
-          return simulator;
-        })
-        .onFailure(e -> simulator.callbackClient.close());
-  }
-
-  public int port() {
-    return server.actualPort();
-  }
-
-  /** The value for the {@code baseUrl} setting. */
-  public String baseUrl() {
-    return "http://127.0.0.1:" + port();
+    return listen(new MtnMomoSimulator(vertx), port);
   }
 
   /** The plugin settings this simulator accepts: baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment. */
@@ -160,18 +123,7 @@ public final class MtnMomoSimulator {
         MtnMomoCollections.SETTING_TARGET_ENVIRONMENT, TARGET_ENVIRONMENT);
   }
 
-  public Future<Void> stop() {
-    callbackClient.close();
-    return server.close();
-  }
-
   // ---------------------------------------------------------------- knobs
-
-  /** While on, every new request-to-pay is approved as it arrives (and its callback sent). */
-  public MtnMomoSimulator approveAll(boolean approveAll) {
-    this.approveAll = approveAll;
-    return this;
-  }
 
   /**
    * The payer approves: the request becomes SUCCESSFUL with a new financialTransactionId. The
@@ -187,48 +139,12 @@ public final class MtnMomoSimulator {
     return settle(reference, false, reason == null || reason.isBlank() ? "APPROVAL_REJECTED" : reason);
   }
 
-  /** On (the default): settled requests are sent to their X-Callback-Url once. Off: callbacks are lost. */
-  public MtnMomoSimulator setCallbacks(boolean on) {
-    this.callbacksOn = on;
-    return this;
-  }
-
   /** PUT (the default) or POST: MoMo uses both, and asks listeners to accept both. */
   public MtnMomoSimulator setCallbackMethod(HttpMethod method) {
     if (method != HttpMethod.PUT && method != HttpMethod.POST) {
       throw new IllegalArgumentException("MoMo calls back with PUT or POST");
     }
     this.callbackMethod = method;
-    return this;
-  }
-
-  /** While down, connections are closed without an answer. */
-  public MtnMomoSimulator setDown(boolean down) {
-    this.down = down;
-    return this;
-  }
-
-  /** The next {@code n} calls (any endpoint) answer 500 INTERNAL_PROCESSING_ERROR and change nothing. */
-  public MtnMomoSimulator setFailNext(int n) {
-    failNext.set(n);
-    return this;
-  }
-
-  /** Delays every answer. */
-  public MtnMomoSimulator setLatency(Duration latency) {
-    this.latency = Objects.requireNonNull(latency, "latency");
-    return this;
-  }
-
-  /** The {@code expires_in} of tokens issued from now on (default one hour). */
-  public MtnMomoSimulator setTokenLifetime(Duration lifetime) {
-    this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
-    return this;
-  }
-
-  /** Invalidates every token issued so far, as regenerating the API key does. */
-  public MtnMomoSimulator revokeTokens() {
-    tokenExpiries.clear();
     return this;
   }
 
@@ -240,11 +156,6 @@ public final class MtnMomoSimulator {
   /** Callback attempts, oldest first. */
   public List<Callback> callbacks() {
     return List.copyOf(callbacks);
-  }
-
-  /** Tokens issued so far. */
-  public int tokenRequests() {
-    return tokenRequests.get();
   }
 
   /** The request's current status (PENDING, SUCCESSFUL, FAILED), or null when unknown. */
@@ -279,7 +190,7 @@ public final class MtnMomoSimulator {
       }
       view = t.view();
     }
-    if (!callbacksOn || t.callbackUrl == null) {
+    if (!callbacksOn() || t.callbackUrl == null) {
       return Future.succeededFuture();
     }
     String status = view.getString("status");
@@ -296,31 +207,23 @@ public final class MtnMomoSimulator {
 
   // ---------------------------------------------------------------- HTTP
 
-  private void handle(HttpServerRequest req) {
-    if (down) {
-      req.connection().close();
-      return;
+  @Override
+  protected void answerInternalError(HttpServerRequest req) {
+    reply(req, 500, error("INTERNAL_PROCESSING_ERROR", "An internal error occurred while processing."));
+  }
+
+  @Override
+  protected void route(HttpServerRequest req, Buffer body) {
+    String path = req.path();
+    if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.TOKEN_PATH)) {
+      token(req);
+    } else if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.REQUEST_TO_PAY_PATH)) {
+      requestToPay(req, body);
+    } else if (req.method() == HttpMethod.GET && path.startsWith(REQUEST_TO_PAY_ITEM)) {
+      status(req, path.substring(REQUEST_TO_PAY_ITEM.length()));
+    } else {
+      reply(req, 404, error("RESOURCE_NOT_FOUND", "Requested resource was not found."));
     }
-    req.body().onSuccess(body -> {
-      if (down) {
-        req.connection().close();
-        return;
-      }
-      if (failNext.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0) {
-        reply(req, 500, error("INTERNAL_PROCESSING_ERROR", "An internal error occurred while processing."));
-        return;
-      }
-      String path = req.path();
-      if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.TOKEN_PATH)) {
-        token(req);
-      } else if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.REQUEST_TO_PAY_PATH)) {
-        requestToPay(req, body);
-      } else if (req.method() == HttpMethod.GET && path.startsWith(REQUEST_TO_PAY_ITEM)) {
-        status(req, path.substring(REQUEST_TO_PAY_ITEM.length()));
-      } else {
-        reply(req, 404, error("RESOURCE_NOT_FOUND", "Requested resource was not found."));
-      }
-    });
   }
 
   private void token(HttpServerRequest req) {
@@ -334,14 +237,9 @@ public final class MtnMomoSimulator {
       reply(req, 401, new JsonObject().put("error", "login_failed"));
       return;
     }
-    byte[] random = new byte[24];
-    RANDOM.nextBytes(random);
-    String token = HexFormat.of().formatHex(random);
-    long lifetime = tokenLifetime.toSeconds();
-    tokenExpiries.put(token, System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetime));
-    tokenRequests.incrementAndGet();
-    reply(req, 200, new JsonObject().put("access_token", token).put("token_type", "access_token")
-        .put("expires_in", lifetime));
+    IssuedToken token = issueToken();
+    reply(req, 200, new JsonObject().put("access_token", token.accessToken()).put("token_type", "access_token")
+        .put("expires_in", token.lifetimeSeconds()));
   }
 
   private void requestToPay(HttpServerRequest req, Buffer raw) {
@@ -376,7 +274,7 @@ public final class MtnMomoSimulator {
     }
     JsonObject payer = body.getJsonObject("payer");
     requests.add(new Request(reference, payer.getString("partyId"), body.getString("amount"), body.getString("currency")));
-    if (approveAll) {
+    if (approvesAll()) {
       settle(reference, true, null);
     }
     reply(req, 202, null);
@@ -400,10 +298,7 @@ public final class MtnMomoSimulator {
       reply(req, 401, subscriptionKeyError());
       return false;
     }
-    String authorization = req.getHeader("Authorization");
-    Long expiry = authorization != null && authorization.startsWith("Bearer ")
-        ? tokenExpiries.get(authorization.substring("Bearer ".length())) : null;
-    if (expiry == null || expiry - System.nanoTime() <= 0) {
+    if (!bearerValid(req)) {
       reply(req, 401, new JsonObject().put("statusCode", 401)
           .put("message", "Access denied due to invalid or expired access token."));
       return false;
@@ -460,32 +355,11 @@ public final class MtnMomoSimulator {
         "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.");
   }
 
-  private static boolean constantTimeEquals(String expected, String given) {
-    return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        given.getBytes(StandardCharsets.UTF_8));
-  }
-
   private static JsonObject error(String code, String message) {
     return new JsonObject().put("code", code).put("message", message);
   }
 
   private void reply(HttpServerRequest req, int status, JsonObject json) {
-    Runnable send = () -> {
-      // the client may have timed out and closed the connection meanwhile
-      if (!req.response().closed() && !req.response().ended()) {
-        req.response().setStatusCode(status);
-        if (json == null) {
-          req.response().end();
-        } else {
-          req.response().putHeader("Content-Type", "application/json;charset=utf-8").end(json.encode());
-        }
-      }
-    };
-    long delay = latency.toMillis();
-    if (delay > 0) {
-      vertx.setTimer(delay, id -> send.run());
-    } else {
-      send.run();
-    }
+    reply(req, status, "application/json;charset=utf-8", json == null ? null : json.encode());
   }
 }

@@ -1,16 +1,9 @@
 package io.payg.telco.mtn;
 
-import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
-import io.payg.domain.payment.ValidationOutcome;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
-import io.payg.domain.port.TelcoRequest;
-import io.payg.domain.port.TelcoResponse;
-import io.payg.telco.support.JsonBody;
-import io.payg.telco.support.Problem;
-import io.vertx.core.buffer.Buffer;
+import io.payg.telco.support.CollectionCallbackAdapter;
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
 import java.util.Map;
@@ -47,11 +40,13 @@ import java.util.Map;
  * enabled); 200 {@code {}} for any other refusal. Validation and process answers exist for the
  * interface only (MoMo has no such calls): 200 {@code {}}.
  */
-public final class MtnMomoTelcoAdapter implements TelcoAdapter {
+public final class MtnMomoTelcoAdapter extends CollectionCallbackAdapter {
 
   public static final String NAME = "mtn-momo";
-  public static final String CALLBACK = "callback";
-  static final int MAX_BODY = 64 * 1024;
+
+  public MtnMomoTelcoAdapter() {
+    super("unknown operation: MTN MoMo only sends request-to-pay results to .../" + CALLBACK, "a request-to-pay object");
+  }
 
   @Override
   public String provider() {
@@ -59,32 +54,7 @@ public final class MtnMomoTelcoAdapter implements TelcoAdapter {
   }
 
   @Override
-  public boolean isProcessOperation(String operation) {
-    return CALLBACK.equals(operation);
-  }
-
-  @Override
-  public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
-    if (!CALLBACK.equals(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-          "unknown operation: MTN MoMo only sends request-to-pay results to .../" + CALLBACK, false);
-    }
-    byte[] body = request.body();
-    if (body == null || body.length == 0) {
-      return malformed("the body is empty: a request-to-pay object was expected");
-    }
-    if (body.length > MAX_BODY) {
-      return malformed("the body is too large for a request-to-pay object");
-    }
-    if (!JsonBody.isJson(request.header("content-type"))) {
-      return malformed("send the body as application/json");
-    }
-    Object parsed;
-    try {
-      parsed = Buffer.buffer(body).toJsonValue();
-    } catch (RuntimeException e) {
-      return malformed("the body is not valid JSON");
-    }
+  protected TelcoCall decodeCallback(Object parsed, Map<String, String> settings) {
     if (!(parsed instanceof JsonObject json)) {
       return malformed("the body must be a JSON object");
     }
@@ -111,33 +81,4 @@ public final class MtnMomoTelcoAdapter implements TelcoAdapter {
     };
   }
 
-  private static TelcoCall.Rejected malformed(String detail) {
-    return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, detail, true);
-  }
-
-  @Override
-  public TelcoResponse validationAnswer(ValidationOutcome outcome) {
-    return TelcoResponse.json(200, "{}");
-  }
-
-  @Override
-  public TelcoResponse processAnswer(PaymentReceipt receipt) {
-    return TelcoResponse.json(200, "{}");
-  }
-
-  @Override
-  public TelcoResponse callbackAnswer() {
-    return TelcoResponse.json(200, "{}");
-  }
-
-  @Override
-  public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall) {
-    String text = detail == null ? refusal.message() : detail;
-    return switch (refusal) {
-      case MALFORMED_REQUEST -> Problem.of(400, refusal.name(), "Bad Request", text);
-      case UNAUTHENTICATED -> Problem.of(401, refusal.name(), "Unauthorized", text);
-      case PROVIDER_NOT_ENABLED -> Problem.of(403, refusal.name(), "Forbidden", text);
-      default -> TelcoResponse.json(200, "{}");
-    };
-  }
 }

@@ -1,6 +1,6 @@
 package io.payg.telco.airtel;
 
-import static io.payg.telco.airtel.AirtelCollectionsTest.await;
+import static io.payg.telco.support.Stages.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,5 +1,7 @@
 package io.payg.telco.airtel;
 
+import static io.payg.telco.support.Stages.await;
+import static io.payg.telco.support.Stages.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -11,6 +13,7 @@ import io.payg.domain.Money;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.CollectionStatus.State;
+import io.payg.telco.support.CollectionCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -24,7 +27,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -51,19 +53,6 @@ class AirtelCollectionsTest {
   @AfterEach
   void stop() throws Exception {
     await(vertx.close());
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(CompletionStage<T> s) throws Exception {
-    return s.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  static Throwable failure(CompletionStage<?> s) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> s.toCompletableFuture().get(20, TimeUnit.SECONDS));
-    return e.getCause();
   }
 
   CollectionRequest request(String reference, long minor) {
@@ -248,7 +237,7 @@ class AirtelCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 500_000)));
     await(airtel.approve(ref));
-    AirtelException e = assertInstanceOf(AirtelException.class, failure(collections.status(
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class, failure(collections.status(
         request(ref, 500_000, settings(AirtelCollections.SETTING_CLIENT_SECRET, "wrong")))));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().startsWith(AirtelCollections.CREDENTIALS_REFUSED), e.getMessage());
@@ -275,7 +264,7 @@ class AirtelCollectionsTest {
     }
     assertEquals(0, airtel.tokenRequests());
     assertEquals(0, airtel.requests().size());
-    assertInstanceOf(AirtelException.class, failure(collections.status(request(UUID.randomUUID().toString(), 500_000,
+    assertInstanceOf(CollectionCallException.class, failure(collections.status(request(UUID.randomUUID().toString(), 500_000,
         settings("clientId", null)))));
   }
 
@@ -286,18 +275,18 @@ class AirtelCollectionsTest {
     assertEquals("754123456", AirtelCollections.nationalNumber("0754123456", "TZ"));
     assertEquals("772123456", AirtelCollections.nationalNumber("256772123456", "UG"));
     assertEquals("971234567", AirtelCollections.nationalNumber("260971234567", "ZM"));
-    assertThrows(AirtelException.class, () -> AirtelCollections.nationalNumber("255", "TZ"));
-    assertThrows(AirtelException.class, () -> AirtelCollections.nationalNumber(null, "TZ"));
+    assertThrows(CollectionCallException.class, () -> AirtelCollections.nationalNumber("255", "TZ"));
+    assertThrows(CollectionCallException.class, () -> AirtelCollections.nationalNumber(null, "TZ"));
   }
 
   @Test
   void aSimulatorThatIsDownFailsTheStage() throws Exception {
     airtel.setDown(true);
     Map<String, String> quick = settings(AirtelCollections.SETTING_TIMEOUT_MS, "1000");
-    AirtelException e = assertInstanceOf(AirtelException.class,
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000, quick))));
     assertTrue(e.retryable());
-    assertTrue(assertInstanceOf(AirtelException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.status(request(UUID.randomUUID().toString(), 500_000, quick)))).retryable());
     airtel.setDown(false);
     assertEquals(CollectionStatus.pending(),
@@ -309,7 +298,7 @@ class AirtelCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000))); // token cached
     airtel.setFailNext(1);
-    assertTrue(assertInstanceOf(AirtelException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(ref, 500_000)))).retryable());
     assertEquals(CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 500_000))));
@@ -318,7 +307,7 @@ class AirtelCollectionsTest {
     String slow = UUID.randomUUID().toString();
     airtel.setLatency(Duration.ofMillis(1500));
     Map<String, String> quick = settings(AirtelCollections.SETTING_TIMEOUT_MS, "300");
-    assertTrue(assertInstanceOf(AirtelException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(slow, 500_000, quick)))).retryable());
     airtel.setLatency(Duration.ZERO);
     assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(slow, 500_000))));

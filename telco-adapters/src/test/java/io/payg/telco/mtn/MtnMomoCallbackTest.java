@@ -1,6 +1,6 @@
 package io.payg.telco.mtn;
 
-import static io.payg.telco.mtn.MtnMomoCollectionsTest.await;
+import static io.payg.telco.support.Stages.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;

@@ -1,17 +1,19 @@
 package io.payg.telco.mtn;
 
+import static io.payg.telco.support.Stages.await;
+import static io.payg.telco.support.Stages.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.domain.Money;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.CollectionStatus.State;
+import io.payg.telco.support.CollectionCallException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -23,7 +25,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -50,20 +51,6 @@ class MtnMomoCollectionsTest {
   @AfterEach
   void stop() throws Exception {
     await(vertx.close());
-  }
-
-  static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  static <T> T await(CompletionStage<T> s) throws Exception {
-    return s.toCompletableFuture().get(20, TimeUnit.SECONDS);
-  }
-
-  /** The cause of a failed stage. */
-  static Throwable failure(CompletionStage<?> s) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> s.toCompletableFuture().get(20, TimeUnit.SECONDS));
-    return e.getCause();
   }
 
   CollectionRequest request(String reference, long minor, String currency) {
@@ -217,7 +204,7 @@ class MtnMomoCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 5000, "UGX")));
     await(momo.approve(ref));
-    MtnMomoException e = assertInstanceOf(MtnMomoException.class, failure(collections.status(
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class, failure(collections.status(
         request(ref, 5000, "UGX", settings(MtnMomoCollections.SETTING_API_KEY, "wrong")))));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().startsWith(MtnMomoCollections.CREDENTIALS_REFUSED), e.getMessage());
@@ -249,7 +236,7 @@ class MtnMomoCollectionsTest {
     assertEquals(0, momo.tokenRequests());
     assertEquals(0, momo.requests().size());
     // status: a configuration problem is a failed stage
-    assertInstanceOf(MtnMomoException.class, failure(collections.status(request(UUID.randomUUID().toString(), 5000,
+    assertInstanceOf(CollectionCallException.class, failure(collections.status(request(UUID.randomUUID().toString(), 5000,
         "UGX", incomplete))));
   }
 
@@ -257,10 +244,10 @@ class MtnMomoCollectionsTest {
   void aSimulatorThatIsDownFailsTheStage() throws Exception {
     momo.setDown(true);
     Map<String, String> quick = settings(MtnMomoCollections.SETTING_TIMEOUT_MS, "1000");
-    MtnMomoException e = assertInstanceOf(MtnMomoException.class,
+    CollectionCallException e = assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(UUID.randomUUID().toString(), 5000, "UGX", quick))));
     assertTrue(e.retryable());
-    assertTrue(assertInstanceOf(MtnMomoException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.status(request(UUID.randomUUID().toString(), 5000, "UGX", quick)))).retryable());
 
     // once up again, the same reference goes through
@@ -274,7 +261,7 @@ class MtnMomoCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(UUID.randomUUID().toString(), 5000, "UGX"))); // token cached
     momo.setFailNext(1);
-    assertTrue(assertInstanceOf(MtnMomoException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(ref, 5000, "UGX")))).retryable());
     assertEquals(CollectionStatus.failed(MtnMomoCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 5000, "UGX"))));
@@ -283,7 +270,7 @@ class MtnMomoCollectionsTest {
     String slow = UUID.randomUUID().toString();
     momo.setLatency(Duration.ofMillis(1500));
     Map<String, String> quick = settings(MtnMomoCollections.SETTING_TIMEOUT_MS, "300");
-    assertTrue(assertInstanceOf(MtnMomoException.class,
+    assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(slow, 5000, "UGX", quick)))).retryable());
     momo.setLatency(Duration.ZERO);
     assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(slow, 5000, "UGX"))));
