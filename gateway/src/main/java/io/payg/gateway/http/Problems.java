@@ -65,6 +65,10 @@ public final class Problems {
       if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
         return true;
       }
+      // the pg client's way of saying a pooled connection died under a request (no type of its own)
+      if (t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).startsWith("Connection is not active now")) {
+        return true;
+      }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
         return true; // connection exceptions; admin shutdown, crash shutdown, cannot connect now

@@ -32,6 +32,8 @@ class DatabaseUnavailableTest {
     Router router = Router.router(vertx);
     router.get("/refused").handler(ctx -> ctx.fail(new RuntimeException("pool", new ConnectException("Connection refused"))));
     router.get("/closed").handler(ctx -> ctx.fail(io.vertx.sqlclient.ClosedConnectionException.INSTANCE));
+    router.get("/inactive").handler(ctx -> ctx.fail(
+        new io.vertx.core.VertxException("Connection is not active now, current status: CLOSED")));
     router.get("/shutdown").handler(ctx -> ctx.fail(
         new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
     router.get("/starting").handler(ctx -> ctx.fail(
@@ -52,7 +54,7 @@ class DatabaseUnavailableTest {
 
   @Test
   void aDatabaseThatCannotBeReachedIs503WithRetryAfter() throws Exception {
-    for (String path : new String[] {"/refused", "/closed", "/shutdown", "/starting"}) {
+    for (String path : new String[] {"/refused", "/closed", "/inactive", "/shutdown", "/starting"}) {
       HttpResponse<Buffer> r = get(path);
       assertEquals(503, r.statusCode(), path);
       assertEquals("DATABASE_UNAVAILABLE", r.bodyAsJsonObject().getString("code"), path);
