@@ -158,24 +158,49 @@ public final class AgentRoutes {
         }));
   }
 
-  /** An operator records the cash an agent handed in: the agent's balance falls by it. */
+  /**
+   * An operator records the cash an agent handed in: the agent's balance falls by it. With an
+   * Idempotency-Key a retry records it once: the agent's row is locked first, so a duplicate
+   * sees the first movement (the unique index on the key is the backstop).
+   */
   private void handover(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID agentId = PathParams.uuid(ctx, "id", "agent");
+    String key = io.payg.gateway.http.IdempotencyKey.optional(ctx);
     JsonInput in = JsonInput.of(ctx);
     long amount = in.integer("amount", 1, 10_000_000_000_000L);
     String note = in.optionalString("note", 500);
-    Responses.json(ctx, 201, pool.preparedQuery("WITH u AS (UPDATE users SET cash_balance = cash_balance - $3 "
-            + "WHERE id = $1 AND company_id = $2 AND role = 'AGENT' AND cash_balance >= $3 RETURNING id, cash_balance) "
-            + "INSERT INTO agent_cash_movements (id, company_id, agent_id, amount, recorded_by, note) "
-            + "SELECT $4, $2, u.id, -$3, $5, $6 FROM u RETURNING (SELECT cash_balance FROM u)")
-        .execute(Tuple.from(new Object[] {agentId, caller.companyId(), amount, UUID.randomUUID(), caller.userId(), note}))
-        .map(rows -> {
-          if (rows.rowCount() == 0) {
+    Responses.json(ctx, 201, pool.withTransaction(conn -> conn.preparedQuery("SELECT cash_balance FROM users "
+            + "WHERE id = $1 AND company_id = $2 AND role = 'AGENT' FOR UPDATE")
+        .execute(Tuple.of(agentId, caller.companyId()))
+        .compose(agentRow -> {
+          if (agentRow.size() == 0) {
             throw ApiException.unprocessable("HANDOVER_REFUSED", "No such agent, or more than the agent's cash balance");
           }
-          return new JsonObject().put("agentId", agentId.toString()).put("handedIn", amount)
-              .put("cashBalance", rows.iterator().next().getLong(0));
-        }));
+          long balance = agentRow.iterator().next().getLong(0);
+          Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> prior = key == null ? Future.succeededFuture(null)
+              : conn.preparedQuery("SELECT amount FROM agent_cash_movements WHERE agent_id = $1 AND idempotency_key = $2")
+                  .execute(Tuple.of(agentId, key));
+          return prior.compose(p -> {
+            if (p != null && p.size() > 0) {
+              if (p.iterator().next().getLong(0) != -amount) {
+                throw ApiException.conflict("DUPLICATE_TRANSACTION", "This Idempotency-Key was used for another amount");
+              }
+              return Future.succeededFuture(new JsonObject().put("agentId", agentId.toString()).put("handedIn", amount)
+                  .put("cashBalance", balance).put("replayed", true));
+            }
+            if (balance < amount) {
+              throw ApiException.unprocessable("HANDOVER_REFUSED", "No such agent, or more than the agent's cash balance");
+            }
+            return conn.preparedQuery("WITH u AS (UPDATE users SET cash_balance = cash_balance - $3 WHERE id = $1 "
+                    + "RETURNING cash_balance) INSERT INTO agent_cash_movements (id, company_id, agent_id, amount, "
+                    + "recorded_by, note, idempotency_key) SELECT $4, $2, $1, -$3, $5, $6, $7 FROM u "
+                    + "RETURNING (SELECT cash_balance FROM u)")
+                .execute(Tuple.from(new Object[] {agentId, caller.companyId(), amount, UUID.randomUUID(), caller.userId(),
+                    note, key}))
+                .map(rows -> new JsonObject().put("agentId", agentId.toString()).put("handedIn", amount)
+                    .put("cashBalance", rows.iterator().next().getLong(0)));
+          });
+        })));
   }
 }

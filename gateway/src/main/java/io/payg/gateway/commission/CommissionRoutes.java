@@ -46,9 +46,11 @@ public final class CommissionRoutes {
     router.post("/api/v1/agents/:id/commission-payouts").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       UUID agentId = PathParams.uuid(ctx, "id", "agent");
+      String key = io.payg.gateway.http.IdempotencyKey.optional(ctx);
       JsonInput in = JsonInput.of(ctx);
       long amount = in.integer("amount", 1, 10_000_000_000_000L);
-      Responses.json(ctx, 201, store.payout(caller.companyId(), agentId, caller.userId(), amount, in.currency("currency")));
+      Responses.json(ctx, 201, store.payout(caller.companyId(), agentId, caller.userId(), amount, in.currency("currency"),
+          key));
     });
   }
 

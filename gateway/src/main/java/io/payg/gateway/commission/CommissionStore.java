@@ -82,7 +82,8 @@ public final class CommissionStore {
    * Pays an agent part of their balance. The agent's row is locked first, so two payouts queue
    * and the second sees the first in the balance it checks: the balance never goes below zero.
    */
-  public Future<JsonObject> payout(UUID companyId, UUID agentId, UUID operatorId, long amount, String currency) {
+  public Future<JsonObject> payout(UUID companyId, UUID agentId, UUID operatorId, long amount, String currency,
+                                   String idempotencyKey) {
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT u.id, c.currency FROM users u JOIN companies c "
             + "ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT' FOR UPDATE OF u")
         .execute(Tuple.of(agentId, companyId))
@@ -96,17 +97,45 @@ public final class CommissionStore {
           return conn.preparedQuery("SELECT coalesce(sum(amount), 0) FROM commission_entries WHERE agent_id = $1")
               .execute(Tuple.of(agentId)).map(b -> b.iterator().next().getLong(0));
         })
+        .compose(balance -> idempotencyKey == null ? Future.succeededFuture(balance)
+            // a retried payout (same key) is answered from the first one; the agent's row lock
+            // makes a concurrent duplicate wait for it
+            : conn.preparedQuery("SELECT id, amount, currency FROM commission_entries WHERE agent_id = $1 "
+                    + "AND idempotency_key = $2").execute(Tuple.of(agentId, idempotencyKey))
+                .compose(prior -> {
+                  if (prior.size() == 0) {
+                    return Future.succeededFuture(balance);
+                  }
+                  var first = prior.iterator().next();
+                  if (first.getLong("amount") != -amount || !first.getString("currency").equals(currency)) {
+                    return Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
+                        "This Idempotency-Key was used for another payout"));
+                  }
+                  return Future.failedFuture(new Replayed(new JsonObject().put("id", first.getUUID("id").toString())
+                      .put("agentId", agentId.toString()).put("paidOut", amount).put("currency", currency)
+                      .put("balance", balance).put("replayed", true)));
+                }))
         .compose(balance -> {
           if (amount > balance) {
             return Future.failedFuture(ApiException.unprocessable("ABOVE_COMMISSION_BALANCE",
                 "The payout is more than the agent's commission balance of " + balance));
           }
           UUID id = UUID.randomUUID();
-          return conn.preparedQuery("INSERT INTO commission_entries (id, company_id, agent_id, kind, amount, currency, recorded_by) "
-                  + "VALUES ($1, $2, $3, 'PAYOUT', $4, $5, $6)")
-              .execute(Tuple.of(id, companyId, agentId, -amount, currency, operatorId))
+          return conn.preparedQuery("INSERT INTO commission_entries (id, company_id, agent_id, kind, amount, currency, "
+                  + "recorded_by, idempotency_key) VALUES ($1, $2, $3, 'PAYOUT', $4, $5, $6, $7)")
+              .execute(Tuple.from(new Object[] {id, companyId, agentId, -amount, currency, operatorId, idempotencyKey}))
               .map(v -> new JsonObject().put("id", id.toString()).put("agentId", agentId.toString()).put("paidOut", amount)
                   .put("currency", currency).put("balance", balance - amount));
-        }));
+        })).recover(err -> err instanceof Replayed r ? Future.succeededFuture(r.answer) : Future.failedFuture(err));
+  }
+
+  /** The first payout's answer, carried out of the (read-only, rolled back) transaction. */
+  private static final class Replayed extends RuntimeException {
+    final JsonObject answer;
+
+    Replayed(JsonObject answer) {
+      super(null, null, false, false);
+      this.answer = answer;
+    }
   }
 }

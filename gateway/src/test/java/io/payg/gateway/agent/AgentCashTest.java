@@ -82,9 +82,22 @@ class AgentCashTest {
     assertEquals(10_000L, balance());
 
     // the agent hands in the cash; then the same payment fits
-    JsonObject handover = GatewayFixture.ok(gw.post("/api/v1/agents/" + agentId + "/cash-handovers", company.adminToken(),
-        new JsonObject().put("amount", 10_000).put("note", "Friday banking")));
-    assertEquals(0L, handover.getLong("cashBalance"));
+    // recorded with an Idempotency-Key: five concurrent retries record one hand-in
+    String handoverKey = "handover-" + UUID.randomUUID();
+    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> handovers = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      handovers.add(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
+          .bearerTokenAuthentication(company.adminToken()).putHeader("Idempotency-Key", handoverKey)
+          .sendJsonObject(new JsonObject().put("amount", 10_000).put("note", "Friday banking")));
+    }
+    for (var h : handovers) {
+      assertEquals(201, GatewayFixture.await(h).statusCode());
+    }
+    assertEquals(0L, balance());
+    assertEquals(1, gw.db.count("SELECT count(*) FROM agent_cash_movements WHERE agent_id = ?::uuid", agentId));
+    assertEquals(409, GatewayFixture.await(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
+        .bearerTokenAuthentication(company.adminToken()).putHeader("Idempotency-Key", handoverKey)
+        .sendJsonObject(new JsonObject().put("amount", 5_000))).statusCode());
     assertEquals(200, pay(agentToken, "cash-" + UUID.randomUUID(), ownSerial, 25_000).statusCode());
     assertEquals(25_000L, balance());
     assertEquals(2, GatewayFixture.ok(gw.get("/api/v1/agent/transactions", agentToken)).getJsonArray("items").size());

@@ -127,8 +127,24 @@ class CommissionTest {
     assertEquals(400, payout(0, "KES").statusCode());
     assertEquals(404, gw.post("/api/v1/agents/" + UUID.randomUUID() + "/commission-payouts", admin,
         new JsonObject().put("amount", 1).put("currency", "KES")).statusCode());
-    JsonObject paidOut = ok(payout(532, "KES"));
-    assertEquals(300L, paidOut.getLong("balance"));
+    // a payout retried with its Idempotency-Key (five at once) is paid once; another amount on it is a conflict
+    String payoutKey = "payout-" + UUID.randomUUID();
+    List<Future<HttpResponse<Buffer>>> retries = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      retries.add(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
+          .bearerTokenAuthentication(admin).putHeader("Idempotency-Key", payoutKey)
+          .sendJsonObject(new JsonObject().put("amount", 532).put("currency", "KES")));
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Future<HttpResponse<Buffer>> r : retries) {
+      ids.add(ok(GatewayFixture.await(r)).getString("id"));
+    }
+    assertEquals(1, ids.size(), "one payout for one key");
+    assertEquals(300L, ledger().getLong("balance"));
+    assertEquals(409, GatewayFixture.await(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
+        .bearerTokenAuthentication(admin).putHeader("Idempotency-Key", payoutKey)
+        .sendJsonObject(new JsonObject().put("amount", 100).put("currency", "KES"))).statusCode());
+    assertEquals(300L, ledger().getLong("balance"));
 
     // five concurrent payouts of 100.00 against a balance of 300.00: exactly three go through
     List<Future<HttpResponse<Buffer>>> payouts = new ArrayList<>();

@@ -1,0 +1,22 @@
+package io.payg.gateway.http;
+
+import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
+
+/** The {@code Idempotency-Key} header of a money write: absent (null) or well formed, else 400. */
+public final class IdempotencyKey {
+
+  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
+
+  private IdempotencyKey() {
+  }
+
+  /** The key, or null when the caller sent none (operator writes take one but do not require it). */
+  public static String optional(RoutingContext ctx) {
+    String key = ctx.request().getHeader("Idempotency-Key");
+    if (key != null && !KEY.matcher(key).matches()) {
+      throw ApiException.badRequest("an Idempotency-Key header is 8 to 100 letters, digits, '.', '_', ':' or '-'");
+    }
+    return key;
+  }
+}
