@@ -129,7 +129,10 @@ public final class GatewayApp implements AutoCloseable {
     config.summary().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     DatabaseUrl db = DatabaseUrl.parse(config.databaseUrl());
     var migrated = Migrations.apply(db);
-    LOG.info("schema at version {} ({} migration(s) applied now)", migrated.targetSchemaVersion, migrated.migrationsExecuted);
+    // Flyway reports no target version when nothing was pending: the schema was already current
+    LOG.info("schema at version {} ({} migration(s) applied now)",
+        migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
+        migrated.migrationsExecuted);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new io.payg.gateway.http.ResponseTimeBuckets());
