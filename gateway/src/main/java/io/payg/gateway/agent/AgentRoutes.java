@@ -7,6 +7,7 @@ import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.company.CompanyStore;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
@@ -26,7 +27,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * The agent's API: their own customers, cash payments through the same pipeline as mobile
@@ -36,7 +36,6 @@ import java.util.regex.Pattern;
  */
 public final class AgentRoutes {
 
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
   private final Vertx vertx;
   private final Pool pool;
   private final PaymentService payments;
@@ -73,10 +72,7 @@ public final class AgentRoutes {
 
   private void pay(RoutingContext ctx) {
     Caller agent = Caller.require(ctx, Role.AGENT);
-    String key = ctx.request().getHeader("Idempotency-Key");
-    if (key == null || !KEY.matcher(key).matches()) {
-      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
-    }
+    String key = IdempotencyKey.required(ctx);
     JsonInput in = JsonInput.of(ctx);
     String serial = in.string("serial", 64);
     Money amount = Money.of(in.integer("amount", 1, 10_000_000_000_000L), in.currency("currency"));
@@ -166,7 +162,7 @@ public final class AgentRoutes {
   private void handover(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID agentId = PathParams.uuid(ctx, "id", "agent");
-    String key = io.payg.gateway.http.IdempotencyKey.optional(ctx);
+    String key = IdempotencyKey.optional(ctx);
     JsonInput in = JsonInput.of(ctx);
     long amount = in.integer("amount", 1, 10_000_000_000_000L);
     String note = in.optionalString("note", 500);

@@ -4,6 +4,7 @@ import io.payg.domain.Money;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
@@ -18,7 +19,6 @@ import java.util.regex.Pattern;
 public final class CollectionRoutes {
 
   private static final Pattern MSISDN = Pattern.compile("[0-9]{8,15}");
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
   private final CollectionService collections;
 
   public CollectionRoutes(CollectionService collections) {
@@ -35,10 +35,7 @@ public final class CollectionRoutes {
 
   private void request(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR, Role.AGENT);
-    String key = ctx.request().getHeader("Idempotency-Key");
-    if (key == null || !KEY.matcher(key).matches()) {
-      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
-    }
+    String key = IdempotencyKey.required(ctx);
     JsonInput in = JsonInput.of(ctx);
     String msisdn = in.string("msisdn", 16).replace("+", "");
     if (!MSISDN.matcher(msisdn).matches()) {

@@ -2,6 +2,7 @@ package io.payg.gateway.commission;
 
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
+import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
@@ -46,7 +47,7 @@ public final class CommissionRoutes {
     router.post("/api/v1/agents/:id/commission-payouts").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       UUID agentId = PathParams.uuid(ctx, "id", "agent");
-      String key = io.payg.gateway.http.IdempotencyKey.optional(ctx);
+      String key = IdempotencyKey.optional(ctx);
       JsonInput in = JsonInput.of(ctx);
       long amount = in.integer("amount", 1, 10_000_000_000_000L);
       Responses.json(ctx, 201, store.payout(caller.companyId(), agentId, caller.userId(), amount, in.currency("currency"),

@@ -11,11 +11,20 @@ public final class IdempotencyKey {
   private IdempotencyKey() {
   }
 
+  /** The key, or 400: every money write of an agent or a collection request must carry one. */
+  public static String required(RoutingContext ctx) {
+    String key = optional(ctx);
+    if (key == null) {
+      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
+    }
+    return key;
+  }
+
   /** The key, or null when the caller sent none (operator writes take one but do not require it). */
   public static String optional(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !KEY.matcher(key).matches()) {
-      throw ApiException.badRequest("an Idempotency-Key header is 8 to 100 letters, digits, '.', '_', ':' or '-'");
+      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
     }
     return key;
   }

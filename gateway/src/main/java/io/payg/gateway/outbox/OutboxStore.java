@@ -47,17 +47,9 @@ public final class OutboxStore {
   }
 
   /**
-   * The job could not start for a reason not its own: back to PENDING after {@code delay}, with
-   * the claim's attempt given back, so waiting for a permit never eats the retry budget.
+   * The job was not attempted after all (no permit for its peer, or the peer's breaker is open):
+   * like retryLater, and the claim's attempt is given back, so waiting never eats the retry budget.
    */
-  public Future<Void> release(OutboxJob job, Duration delay) {
-    return pool.preparedQuery("UPDATE outbox SET attempts = greatest(attempts - 1, 0), "
-            + "next_attempt_at = now() + make_interval(secs => $2), updated_at = now() WHERE id = $1 AND status = 'PENDING'")
-        .execute(Tuple.of(job.id(), delay.toMillis() / 1000.0))
-        .mapEmpty();
-  }
-
-  /** The job was not attempted after all (its peer's breaker is open): like retryLater, and the claim's attempt is given back. */
   public Future<Void> postpone(OutboxJob job, Duration delay, String error, String alsoSql) {
     return update(job, delay.toMillis() / 1000.0, true, error, alsoSql);
   }

@@ -93,7 +93,7 @@ public final class OutboxWorker extends VerticleBase {
     } catch (RuntimeException e) {
       attempt = Future.failedFuture(e);
     }
-    attempt.recover(err -> err instanceof JobDeferred ? store.release(job, deferral()) : onFailure(job, err))
+    attempt.recover(err -> onFailure(job, err))
         .onComplete(ar -> {
           inFlight--;
           if (ar.failed()) {
@@ -106,6 +106,9 @@ public final class OutboxWorker extends VerticleBase {
   private Future<Void> onFailure(OutboxJob job, Throwable err) {
     boolean retryable = !(err instanceof JobFailure f) || f.retryable();
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+    if (err instanceof JobDeferred) {
+      return store.postpone(job, deferral(), reason, null); // no permit: not an attempt, the transaction unchanged
+    }
     if (err instanceof JobFailure f && f.notAttemptedFor() != null) {
       // jitter over the second half of the wait, so postponed jobs do not come back all at once
       long wait = Math.max(2, f.notAttemptedFor().toMillis());

@@ -4,6 +4,7 @@ import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.commission.CommissionStore;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Responses;
 import io.vertx.core.Future;
@@ -17,7 +18,6 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/v1/agent/appliance-sales} + {@code Idempotency-Key}: an agent sells an
@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class AgentSaleRoutes {
 
-  private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
   private final Pool pool;
   private final SaleStore store;
   private final CommissionStore commissions;
@@ -48,10 +47,7 @@ public final class AgentSaleRoutes {
 
   private void sell(RoutingContext ctx) {
     Caller agent = Caller.require(ctx, Role.AGENT);
-    String key = ctx.request().getHeader("Idempotency-Key");
-    if (key == null || !KEY.matcher(key).matches()) {
-      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
-    }
+    String key = IdempotencyKey.required(ctx);
     JsonInput in = JsonInput.of(ctx);
     UUID customerId = in.uuid("customerId");
     if (in.has("downPaymentReceived") && !Boolean.TRUE.equals(in.raw().getValue("downPaymentReceived"))) {
