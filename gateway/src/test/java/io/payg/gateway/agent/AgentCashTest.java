@@ -26,10 +26,9 @@ class AgentCashTest {
   static void start() throws Exception {
     gw = new GatewayFixture(AgentCashTest.class);
     company = gw.company("Agent Energy");
-    String email = "agent-" + UUID.randomUUID() + "@example.com";
-    agentId = GatewayFixture.ok(gw.post("/api/v1/users", company.adminToken(), new JsonObject().put("email", email)
-        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", 30_000))).getString("id");
-    agentToken = gw.login(email, "agent password 1");
+    GatewayFixture.Agent agent = gw.agent(company, 30_000);
+    agentId = agent.id();
+    agentToken = agent.token();
     ownSerial = "AG-" + UUID.randomUUID().toString().substring(0, 8);
     GatewayFixture.ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Own Customer")
         .put("phone", "+254711111111").put("villageId", company.villageId()).put("agentId", agentId)

@@ -34,10 +34,9 @@ class CommissionTest {
   static void start() throws Exception {
     gw = new GatewayFixture(CommissionTest.class);
     company = gw.company("Commission Energy");
-    String email = "agent-" + UUID.randomUUID() + "@example.com";
-    agentId = ok(gw.post("/api/v1/users", company.adminToken(), new JsonObject().put("email", email)
-        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", 1_000_000))).getString("id");
-    agentToken = gw.login(email, "agent password 1");
+    GatewayFixture.Agent agent = gw.agent(company, 1_000_000);
+    agentId = agent.id();
+    agentToken = agent.token();
     serial = "CM-" + UUID.randomUUID().toString().substring(0, 8);
     customerId = ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Own Customer")
         .put("phone", "+254711111111").put("villageId", company.villageId()).put("agentId", agentId)

@@ -34,10 +34,9 @@ class AgentApplianceSaleTest {
   static void start() throws Exception {
     gw = new GatewayFixture(AgentApplianceSaleTest.class);
     company = gw.company("Agent Sales");
-    String email = "agent-" + UUID.randomUUID() + "@example.com";
-    agentId = ok(gw.post("/api/v1/users", company.adminToken(), new JsonObject().put("email", email)
-        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", 20_000))).getString("id");
-    agentToken = gw.login(email, "agent password 1");
+    GatewayFixture.Agent agent = gw.agent(company, 20_000);
+    agentId = agent.id();
+    agentToken = agent.token();
     ownCustomer = ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Own")
         .put("phone", "+254711111111").put("villageId", company.villageId()).put("agentId", agentId))).getString("id");
     otherCustomer = ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Other")

@@ -117,6 +117,17 @@ public final class GatewayFixture implements AutoCloseable {
             .put("tariffId", tariffId))));
   }
 
+  /** A field agent of the company (role AGENT, cash up to {@code riskLimit}), logged in. */
+  public record Agent(String id, String token) {
+  }
+
+  public Agent agent(Company c, long riskLimit) {
+    String email = "agent-" + UUID.randomUUID() + "@example.com";
+    String id = ok(post("/api/v1/users", c.adminToken(), new JsonObject().put("email", email)
+        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", riskLimit))).getString("id");
+    return new Agent(id, login(email, "agent password 1"));
+  }
+
   public String login(String email, String password) {
     return ok(post("/api/v1/auth/login", null, new JsonObject().put("email", email).put("password", password)))
         .getString("accessToken");

@@ -32,10 +32,9 @@ class TicketTest {
   static void start() throws Exception {
     gw = new GatewayFixture(TicketTest.class);
     company = gw.company("Ticket Energy");
-    String email = "agent-" + UUID.randomUUID() + "@example.com";
-    agentId = ok(gw.post("/api/v1/users", company.adminToken(), new JsonObject().put("email", email)
-        .put("password", "agent password 1").put("role", "AGENT"))).getString("id");
-    agentToken = gw.login(email, "agent password 1");
+    GatewayFixture.Agent agent = gw.agent(company, 0);
+    agentId = agent.id();
+    agentToken = agent.token();
     operatorId = ok(gw.post("/api/v1/users", company.adminToken(), new JsonObject().put("email", "op-" + UUID.randomUUID()
         + "@example.com").put("password", "operator password 1").put("role", "OPERATOR"))).getString("id");
     ownCustomer = ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Own")
