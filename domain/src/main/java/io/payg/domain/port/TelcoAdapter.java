@@ -30,6 +30,28 @@ public interface TelcoAdapter {
     return "process".equals(operation);
   }
 
+  /**
+   * Whether the provider sends this operation after the money moved (a confirmation, a webhook),
+   * so that refusing it cannot send the money back: the gateway then keeps what it cannot book
+   * as an unmatched payment and answers {@link #keptAnswer}.
+   */
+  default boolean confirmsMovedMoney(String operation) {
+    return false;
+  }
+
+  /**
+   * The provider's acknowledgement of a moved-money message the gateway kept unbooked (unknown
+   * serial, amount below the minimum...): the money is on the books, in suspense.
+   */
+  default TelcoResponse keptAnswer(Refusal refusal, String detail, Map<String, String> echo) {
+    return refusal(refusal, detail, true, echo);
+  }
+
+  /** The raw body as kept for an operator, with any secret it carries (passwords) removed. */
+  default String redactedBody(byte[] body) {
+    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   TelcoResponse validationAnswer(ValidationOutcome outcome);
 
   TelcoResponse processAnswer(PaymentReceipt receipt);

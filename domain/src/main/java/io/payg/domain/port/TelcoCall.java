@@ -47,6 +47,24 @@ public sealed interface TelcoCall {
   record CollectionUpdate(String reference, CollectionStatus status) implements TelcoCall {
   }
 
+  /**
+   * The message says money already moved, but it cannot be booked as it is: an empty account
+   * reference, or a failed authentication rule that may be wrong (a source address not on the
+   * allow-list, a password variant). The gateway keeps it as an unmatched payment, once per
+   * provider id; {@code authenticated = false} flags it (never booked without an operator's
+   * explicit decision) and is answered with the refusal, otherwise the provider is acknowledged.
+   */
+  record Unbookable(PaymentCommand command, Refusal refusal, String detail, boolean authenticated,
+                    boolean processCall, Map<String, String> echo) implements TelcoCall {
+    public Unbookable {
+      echo = Map.copyOf(echo);
+    }
+
+    public Unbookable(PaymentCommand command, Refusal refusal, String detail, boolean authenticated) {
+      this(command, refusal, detail, authenticated, true, Map.of());
+    }
+  }
+
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */
   record Rejected(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) implements TelcoCall {
     public Rejected {

@@ -10,6 +10,7 @@ import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.outbox.OutboxWorker;
+import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -37,11 +38,13 @@ public final class PaymentService {
   static final int MAX_ATTEMPTS = 25;
 
   private final PaymentStore store;
+  private final UnmatchedPaymentStore unmatched;
   private final Vertx vertx;
   private final Clock clock;
 
   public PaymentService(Vertx vertx, Pool pool, Clock clock) {
     this.store = new PaymentStore(pool);
+    this.unmatched = new UnmatchedPaymentStore(pool);
     this.vertx = vertx;
     this.clock = clock;
   }
@@ -67,6 +70,30 @@ public final class PaymentService {
   /** Process: records the payment once, clears debts, queues the token job. */
   public Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd) {
     return process(companyId, companyCurrency, provider, cmd, null);
+  }
+
+  /**
+   * Process for a provider that says the money already moved (a confirmation): what cannot be
+   * booked is kept as an unmatched payment, once per provider id, instead of being refused.
+   * A conflicting replay (same id, other payment) stays a refusal: its first payment is booked.
+   *
+   * @param rawBody the provider's body with secrets removed, kept for the operator
+   */
+  public Future<ProcessOutcome> processMoved(UUID companyId, String companyCurrency, String provider,
+                                             PaymentCommand cmd, String rawBody) {
+    return process(companyId, companyCurrency, provider, cmd).compose(outcome -> {
+      if (outcome instanceof ProcessOutcome.Refused r && r.refusal() != Refusal.DUPLICATE_TRANSACTION) {
+        return keep(companyId, provider, cmd, r.refusal(), r.detail(), true, rawBody)
+            .map(id -> id == null ? outcome : new ProcessOutcome.Kept(id, r.refusal(), r.detail()));
+      }
+      return Future.succeededFuture(outcome);
+    });
+  }
+
+  /** Keeps money that moved but cannot be booked; the kept row's id, or null if the id is booked. */
+  public Future<UUID> keep(UUID companyId, String provider, PaymentCommand cmd, Refusal reason, String detail,
+                           boolean authenticated, String rawBody) {
+    return unmatched.keep(companyId, provider, cmd, reason, detail, authenticated, rawBody);
   }
 
   /**
@@ -124,6 +151,10 @@ public final class PaymentService {
     }
     if (snapshot.earlier() != null) {
       return replayOrConflict(companyId, provider, cmd, snapshot.earlier());
+    }
+    if (snapshot.kept() != null) {
+      return Future.succeededFuture(new ProcessOutcome.Kept(snapshot.kept(), Refusal.DEVICE_NOT_FOUND,
+          "this provider transaction is kept as an unmatched payment for an operator"));
     }
     LocalDate today = LocalDate.now(clock);
     PaidDevice device = snapshot.account().paidDevice(today);

@@ -40,6 +40,9 @@ final class PaymentStore {
   static final String SNAPSHOT = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS
       + ", (SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency) "
       + "FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4)"
+      // a provider id kept as an unmatched payment is never booked by a redelivery
+      + ", (SELECT u.id FROM unmatched_payments u WHERE u.company_id = $1 AND u.provider = $3 "
+      + "AND u.provider_txn_id = $4)"
       + DeviceAccount.FROM + "WHERE d.company_id = $1 AND d.serial = $2";
 
   static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
@@ -82,7 +85,7 @@ final class PaymentStore {
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
   /** A device with its customer's open installments, as of one snapshot. */
-  record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier) {
+  record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier, UUID kept) {
   }
 
   private final Pool pool;
@@ -114,7 +117,8 @@ final class PaymentStore {
       }
     }
     JsonObject earlier = r.size() > 18 && r.getValue(18) instanceof JsonObject e ? e : null;
-    return new Snapshot(DeviceAccount.from(r), open, earlier);
+    UUID kept = r.size() > 19 ? r.getUUID(19) : null;
+    return new Snapshot(DeviceAccount.from(r), open, earlier, kept);
   }
 
   /** The earlier transaction with this provider id, or null (when the serial is unknown). */

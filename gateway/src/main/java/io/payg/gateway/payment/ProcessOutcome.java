@@ -18,6 +18,13 @@ public sealed interface ProcessOutcome {
   record AgentRiskLimitExceeded() implements ProcessOutcome {
   }
 
+  /**
+   * The provider says the money moved but it cannot be booked: it is kept as the unmatched
+   * payment {@code unmatchedId} (now, or by an earlier delivery of the same provider id).
+   */
+  record Kept(java.util.UUID unmatchedId, Refusal refusal, String detail) implements ProcessOutcome {
+  }
+
   /** Refused; nothing stored but, for DUPLICATE_TRANSACTION, the conflict for operators. */
   record Refused(Refusal refusal, String detail) implements ProcessOutcome {
   }

@@ -89,17 +89,19 @@ public final class TelcoRoutes {
             return Future.succeededFuture(answer(adapter, operation,
                 new TelcoCall.Rejected(Refusal.PROVIDER_NOT_ENABLED, Refusal.PROVIDER_NOT_ENABLED.message(), processCall)));
           }
-          TelcoCall call = adapter.decode(request(ctx, operation), s.currency(), s.settings());
-          return run(adapter, operation, companyId, s.currency(), call);
+          TelcoRequest request = request(ctx, operation);
+          TelcoCall call = adapter.decode(request, s.currency(), s.settings());
+          return run(adapter, request, companyId, s.currency(), call);
         })
         .onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
             .end(Buffer.buffer(r.body())))
         .onFailure(ctx::fail);
   }
 
-  private Future<TelcoResponse> run(TelcoAdapter adapter, String operation, UUID companyId, String currency,
+  private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,
                                     TelcoCall call) {
     String provider = adapter.provider();
+    String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
       return payments.validate(companyId, currency, v.query()).map(outcome -> {
         count(provider, operation, outcome.valid() ? "accepted" : outcome.refusal().name());
@@ -107,7 +109,11 @@ public final class TelcoRoutes {
       });
     }
     if (call instanceof TelcoCall.Process p) {
-      return payments.process(companyId, currency, provider, p.command()).map(outcome -> {
+      // after the money moved a refusal cannot send it back: keep what cannot be booked
+      Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
+          ? payments.processMoved(companyId, currency, provider, p.command(), adapter.redactedBody(request.body()))
+          : payments.process(companyId, currency, provider, p.command());
+      return processed.map(outcome -> {
         if (outcome instanceof ProcessOutcome.Recorded r) {
           count(provider, operation, "recorded");
           return adapter.processAnswer(r.receipt(), p.echo());
@@ -116,12 +122,26 @@ public final class TelcoRoutes {
           count(provider, operation, "replayed");
           return adapter.processAnswer(r.receipt(), p.echo());
         }
+        if (outcome instanceof ProcessOutcome.Kept k) {
+          count(provider, operation, "kept");
+          return adapter.keptAnswer(k.refusal(), k.detail(), p.echo());
+        }
         if (!(outcome instanceof ProcessOutcome.Refused refused)) {
           throw new IllegalStateException("not a provider outcome: " + outcome); // agents' cash only
         }
         count(provider, operation, refused.refusal().name());
         return adapter.refusal(refused.refusal(), refused.detail(), true, p.echo());
       });
+    }
+    if (call instanceof TelcoCall.Unbookable u) {
+      return payments.keep(companyId, provider, u.command(), u.refusal(), u.detail(), u.authenticated(),
+              adapter.redactedBody(request.body()))
+          .map(id -> {
+            count(provider, operation, u.authenticated() ? "kept" : "kept_unauthenticated");
+            // a flagged message gets the refusal; an authentic one is acknowledged: the money is kept
+            return u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
+                : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo());
+          });
     }
     if (call instanceof TelcoCall.CollectionUpdate update) {
       // the callback is only a hint: the provider is asked for the real status before money is recorded

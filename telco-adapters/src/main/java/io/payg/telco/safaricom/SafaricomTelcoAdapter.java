@@ -133,6 +133,17 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
     return CONFIRMATION.equals(operation);
   }
 
+  /** Daraja sends the confirmation after the money moved; "Confirmation is always acknowledged". */
+  @Override
+  public boolean confirmsMovedMoney(String operation) {
+    return CONFIRMATION.equals(operation);
+  }
+
+  @Override
+  public TelcoResponse keptAnswer(Refusal refusal, String detail, Map<String, String> echo) {
+    return CONFIRMATION_ACK;
+  }
+
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     boolean process = CONFIRMATION.equals(request.operation());

@@ -1,0 +1,102 @@
+package io.payg.gateway.unmatched;
+
+import static io.payg.gateway.support.GatewayFixture.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.safaricom.SafaricomSimulator;
+import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** A Daraja confirmation the gateway cannot book is acknowledged and kept, once, never booked by a redelivery. */
+class UnmatchedConfirmationTest {
+
+  static final String SHORT_CODE = "600977";
+  static GatewayFixture gw;
+  static GatewayFixture.Company company;
+  static SafaricomSimulator daraja;
+
+  @BeforeAll
+  static void start() throws Exception {
+    gw = new GatewayFixture(UnmatchedConfirmationTest.class);
+    company = gw.company("Suspense Energy");
+    GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
+    daraja = new SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + company.id());
+  }
+
+  @AfterAll
+  static void stop() {
+    gw.close();
+  }
+
+  private static C2bPayment payment(String serial, String amount) {
+    return C2bPayment.payBill("QU" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), SHORT_CODE, serial,
+        amount, "254708374149", Instant.now());
+  }
+
+  @Test
+  void anUnknownSerialIsAcknowledgedKeptOnceAndNotBookedByALaterRedelivery() {
+    String typed = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
+    C2bPayment p = payment(typed, "150.00");
+    HttpResponse<Buffer> first = await(daraja.confirmation(p));
+    assertEquals(200, first.statusCode());
+    assertEquals(0, first.bodyAsJsonObject().getInteger("ResultCode"));
+    await(daraja.confirmation(p)); // Daraja redelivers
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+    assertEquals(15_000L, gw.db.count("SELECT amount FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+    assertEquals("DEVICE_NOT_FOUND", gw.db.text("SELECT reason FROM unmatched_payments WHERE provider_txn_id = ?",
+        p.transId()));
+    assertEquals(typed, gw.db.text("SELECT account_reference FROM unmatched_payments WHERE provider_txn_id = ?",
+        p.transId()));
+    assertEquals("OPEN", gw.db.text("SELECT status FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+    assertTrue(gw.db.text("SELECT raw_body FROM unmatched_payments WHERE provider_txn_id = ?", p.transId())
+        .contains(p.transId()));
+
+    // the serial is registered afterwards: a redelivery still books nothing (an operator assigns it)
+    gw.meterCustomer(company, typed);
+    HttpResponse<Buffer> late = await(daraja.confirmation(p));
+    assertEquals(0, late.bodyAsJsonObject().getInteger("ResultCode"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", p.transId()));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+  }
+
+  @Test
+  void anAmountBelowTheMinimumIsKeptWithItsReason() {
+    String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
+    gw.meterCustomer(company, serial);
+    C2bPayment p = payment(serial, "10.00"); // the fixture's tariff minimum is 50.00
+    assertEquals(0, await(daraja.confirmation(p)).bodyAsJsonObject().getInteger("ResultCode"));
+    assertEquals("AMOUNT_BELOW_MINIMUM", gw.db.text("SELECT reason FROM unmatched_payments WHERE provider_txn_id = ?",
+        p.transId()));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", p.transId()));
+  }
+
+  @Test
+  void concurrentDeliveriesOfAnUnknownSerialKeepOneRow() {
+    C2bPayment p = payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 6), "200.00");
+    List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      sent.add(daraja.confirmation(p));
+    }
+    sent.forEach(f -> assertEquals(0, await(f).bodyAsJsonObject().getInteger("ResultCode")));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+  }
+
+  @Test
+  void anUnknownSerialAtValidationKeepsNothing() {
+    C2bPayment p = payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 6), "200.00");
+    assertEquals("C2B00012", await(daraja.validation(p)).bodyAsJsonObject().getString("ResultCode"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+  }
+}
