@@ -69,10 +69,29 @@ public record Money(long minor, String currency) implements Comparable<Money> {
     }
   }
 
-  /** "500.00 KES" assuming two decimals; for display only, never for arithmetic. */
+  /** Digits after the decimal point for this currency (ISO 4217: KES 2, XOF 0, UGX 0). */
+  public int fractionDigits() {
+    try {
+      int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+      return Math.max(digits, 0); // -1 for pseudo-currencies such as XXX: shown as whole units
+    } catch (IllegalArgumentException e) {
+      return 2; // a code the JDK does not know: keep the common two decimals
+    }
+  }
+
+  /** "500.00 KES", "5000 XOF": the currency's own minor-unit exponent; for display only, never arithmetic. */
   @Override
   public String toString() {
+    int digits = fractionDigits();
     long abs = Math.abs(minor);
-    return (minor < 0 ? "-" : "") + (abs / 100) + "." + String.format("%02d", abs % 100) + " " + currency;
+    String sign = minor < 0 ? "-" : "";
+    if (digits == 0) {
+      return sign + abs + " " + currency;
+    }
+    long unit = 1;
+    for (int i = 0; i < digits; i++) {
+      unit *= 10;
+    }
+    return sign + (abs / unit) + "." + String.format("%0" + digits + "d", abs % unit) + " " + currency;
   }
 }
