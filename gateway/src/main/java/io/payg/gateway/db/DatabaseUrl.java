@@ -1,17 +1,45 @@
 package io.payg.gateway.db;
 
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.SslMode;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Properties;
+import java.util.Set;
 
 /**
- * A PostgreSQL location, parsed once from {@code postgresql://user:pass@host:port/db}
+ * A PostgreSQL location, parsed once from {@code postgresql://user:pass@host:port/db?sslmode=…}
  * (also {@code postgres://} and {@code jdbc:postgresql://}), and turned into what each client
  * wants: JDBC for Flyway at start-up, {@link PgConnectOptions} for the reactive pool.
+ *
+ * <p>{@code sslmode} and {@code sslrootcert} mean what they mean to libpq
+ * (https://www.postgresql.org/docs/current/libpq-ssl.html#LIBPQ-SSL-PROTECTION): absent is
+ * {@code prefer}; {@code require} encrypts without checking the certificate; {@code verify-ca}
+ * checks it against {@code sslrootcert}; {@code verify-full} also checks the host name.
  */
-public record DatabaseUrl(String host, int port, String database, String user, String password) {
+public record DatabaseUrl(String host, int port, String database, String user, String password, String sslMode,
+                          String sslRootCert) {
+
+  static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+  public DatabaseUrl {
+    if (!SSL_MODES.contains(sslMode)) {
+      throw new IllegalArgumentException("DATABASE_URL sslmode must be one of " + SSL_MODES);
+    }
+    if (sslMode.startsWith("verify") && (sslRootCert == null || sslRootCert.isBlank())) {
+      throw new IllegalArgumentException("DATABASE_URL sslmode=" + sslMode + " needs sslrootcert=<path of the CA's PEM>");
+    }
+  }
+
+  /** A server of our own on this machine (the demo's or the tests'): plain TCP, as before sslmode. */
+  public DatabaseUrl(String host, int port, String database, String user, String password) {
+    this(host, port, database, user, password, "disable", null);
+  }
 
   public static DatabaseUrl parse(String url) {
     String s = url.startsWith("jdbc:") ? url.substring(5) : url;
@@ -28,34 +56,47 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     }
     String user = "postgres";
     String password = "";
+    String sslMode = "prefer";
+    String sslRootCert = null;
     if (uri.getRawUserInfo() != null) {
       String[] parts = uri.getRawUserInfo().split(":", 2);
       user = decode(parts[0]);
       password = parts.length > 1 ? decode(parts[1]) : "";
     }
-    // ?user=...&password=... as JDBC URLs carry them
+    // ?user=...&password=... as JDBC URLs carry them; sslmode and sslrootcert as libpq's
     if (uri.getRawQuery() != null) {
       for (String kv : uri.getRawQuery().split("&")) {
         String[] p = kv.split("=", 2);
-        if (p.length == 2 && p[0].equals("user")) {
-          user = decode(p[1]);
-        } else if (p.length == 2 && p[0].equals("password")) {
-          password = decode(p[1]);
+        if (p.length != 2) {
+          continue;
+        }
+        switch (p[0]) {
+          case "user" -> user = decode(p[1]);
+          case "password" -> password = decode(p[1]);
+          case "sslmode" -> sslMode = decode(p[1]).toLowerCase(Locale.ROOT);
+          case "sslrootcert" -> sslRootCert = decode(p[1]);
+          default -> { }
         }
       }
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
     String db = path.startsWith("/") ? path.substring(1) : path;
     return new DatabaseUrl(uri.getHost() == null ? "127.0.0.1" : uri.getHost(),
-        uri.getPort() < 0 ? 5432 : uri.getPort(), db.isEmpty() ? "postgres" : db, user, password);
+        uri.getPort() < 0 ? 5432 : uri.getPort(), db.isEmpty() ? "postgres" : db, user, password, sslMode, sslRootCert);
   }
 
   public DatabaseUrl withDatabase(String name) {
-    return new DatabaseUrl(host, port, name, user, password);
+    return new DatabaseUrl(host, port, name, user, password, sslMode, sslRootCert);
+  }
+
+  /** The JDBC URL, with libpq's TLS words that pgJDBC takes too (Flyway gets only this URL). */
+  DatabaseUrl withHost(String name) {
+    return new DatabaseUrl(name, port, database, user, password, sslMode, sslRootCert);
   }
 
   public String jdbcUrl() {
-    return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+    return "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode
+        + (sslRootCert == null ? "" : "&sslrootcert=" + encode(sslRootCert));
   }
 
   public Properties jdbcProperties() {
@@ -67,20 +108,36 @@ public record DatabaseUrl(String host, int port, String database, String user, S
   }
 
   public PgConnectOptions connectOptions() {
-    return new PgConnectOptions()
+    PgConnectOptions options = new PgConnectOptions()
         .setHost(host).setPort(port).setDatabase(database).setUser(user).setPassword(password)
         // prepared statements are cached per connection: the hot paths run a handful of fixed SQL texts
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
-        .setPipeliningLimit(256);
+        .setPipeliningLimit(256)
+        .setSslMode(SslMode.of(sslMode));
+    ClientSSLOptions ssl = new ClientSSLOptions();
+    if (sslMode.startsWith("verify")) {
+      ssl.setTrustOptions(new PemTrustOptions().addCertPath(sslRootCert))
+          .setHostnameVerificationAlgorithm("verify-full".equals(sslMode) ? "HTTPS" : "");
+    } else {
+      // allow / prefer / require: encrypted if the server offers it, the certificate unchecked (libpq's meaning)
+      ssl.setTrustAll(true).setHostnameVerificationAlgorithm("");
+    }
+    return options.setSslOptions(ssl);
   }
 
   public String toUrl() {
-    String auth = password.isEmpty() ? user : user + ":" + password;
-    return "postgresql://" + auth + "@" + host + ":" + port + "/" + database;
+    String auth = password.isEmpty() ? encode(user) : encode(user) + ":" + encode(password);
+    String query = "?sslmode=" + sslMode + (sslRootCert == null ? "" : "&sslrootcert=" + encode(sslRootCert));
+    return "postgresql://" + auth + "@" + host + ":" + port + "/" + database + query;
   }
 
+  /** Percent-decoding only: a '+' in a password is a plus, not a space (URLDecoder is for forms). */
   private static String decode(String s) {
-    return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }
