@@ -146,7 +146,9 @@ public final class GatewayApp implements AutoCloseable {
     try {
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setName("payg-db")
-              .setEventLoopSize(config.eventLoops()).setMaxWaitQueueSize(10_000))
+              .setEventLoopSize(config.eventLoops()).setMaxWaitQueueSize(config.dbPoolWaitQueue())
+              .setConnectionTimeout((int) config.dbPoolWait().toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
           .connectingTo(db.connectOptions())
           .using(vertx)
           .build();
@@ -217,11 +219,22 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
         new io.payg.gateway.device.DeviceRoutes(pool)::mount);
 
+    // readiness asks on a connection of its own: a request pool that is merely full does not make
+    // every instance unready at once; and it never shows the database's error text
+    Pool readiness = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(1).setName("payg-readiness").setMaxWaitQueueSize(4)
+            .setConnectionTimeout(2).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+        .connectingTo(DatabaseUrl.parse(config.databaseUrl()).connectOptions().addProperty("application_name", "payg-readiness"))
+        .using(vertx)
+        .build();
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
-        promise -> pool.query("SELECT 1").execute()
+        promise -> readiness.query("SELECT 1").execute()
             // try: the check may have timed out already, and a second complete() throws inside the SQL client
             .onSuccess(r -> promise.tryComplete(Status.OK()))
-            .onFailure(err -> promise.tryComplete(Status.KO(new io.vertx.core.json.JsonObject().put("error", err.getMessage())))));
+            .onFailure(err -> {
+              LOG.warn("readiness: database check failed: {}", err.getMessage());
+              promise.tryComplete(Status.KO(new io.vertx.core.json.JsonObject().put("reason", "database unreachable")));
+            }));
 
     // the OpenAPI document is data in the jar, read once
     io.vertx.core.buffer.Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");

@@ -11,29 +11,44 @@ import java.nio.charset.StandardCharsets;
  */
 public final class PasswordHasher {
 
-  /** A hash to compare against when the email is unknown, so timing does not reveal it. */
-  private static final String DUMMY = "$2a$10$7EqJtq98hPqEX7fNZaFWoOHi5BwFvHdKuQe3KUvFVx3ZK6m5ID4Ta";
+  /** bcrypt reads at most 72 bytes: a longer password would be silently cut, so it is refused. */
+  public static final int MAX_BYTES = 72;
 
   private final Vertx vertx;
   private final int cost;
+  /**
+   * A hash to compare against when the email is unknown, at the configured cost, so that the
+   * time of a login does not tell whether the email exists.
+   */
+  private final byte[] dummy;
 
   public PasswordHasher(Vertx vertx, int cost) {
     this.vertx = vertx;
     this.cost = cost;
+    this.dummy = BCrypt.withDefaults().hash(cost, java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Fails with 400 {@code PASSWORD_TOO_LONG} over {@link #MAX_BYTES} UTF-8 bytes. */
   public Future<String> hash(String password) {
+    if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+      return Future.failedFuture(new io.payg.gateway.http.ApiException(400, "PASSWORD_TOO_LONG",
+          "A password is at most " + MAX_BYTES + " bytes (UTF-8)"));
+    }
     return vertx.executeBlocking(
         () -> BCrypt.withDefaults().hashToString(cost, password.toCharArray()), false);
   }
 
   /** @param hash null when the user is unknown: the comparison still takes its usual time */
   public Future<Boolean> verify(String password, String hash) {
+    byte[] typed = password.getBytes(StandardCharsets.UTF_8);
+    // a password no hash can hold is compared as a wrong one, in the same time
+    boolean possible = typed.length <= MAX_BYTES;
     return vertx.executeBlocking(() -> {
+      byte[] candidate = possible ? typed : java.util.Arrays.copyOf(typed, MAX_BYTES);
       boolean ok = BCrypt.verifyer()
-          .verify(password.getBytes(StandardCharsets.UTF_8), (hash == null ? DUMMY : hash).getBytes(StandardCharsets.UTF_8))
+          .verify(candidate, hash == null ? dummy : hash.getBytes(StandardCharsets.UTF_8))
           .verified;
-      return ok && hash != null;
+      return ok && hash != null && possible;
     }, false);
   }
 }

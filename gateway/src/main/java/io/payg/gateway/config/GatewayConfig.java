@@ -14,6 +14,9 @@ import java.util.Optional;
  * @param httpPort           HTTP_PORT, default 8080 (0 picks a free port)
  * @param databaseUrl        DATABASE_URL (postgresql://user:pass@host:port/db); empty = find one
  * @param dbPoolSize         DB_POOL_SIZE, default 16
+ * @param dbPoolWaitQueue    DB_POOL_WAIT_QUEUE, requests that may wait for a connection, default 1000
+ * @param dbPoolWait         DB_POOL_WAIT_MS, how long a request waits for a connection, default 2000;
+ *                           past either bound the answer is 503 DATABASE_BUSY with Retry-After
  * @param eventLoops         EVENT_LOOPS, HTTP verticle instances, default the number of cores
  * @param jwtSecret          JWT_SECRET, HMAC key for access tokens when JWT_ALGORITHM=HS256 (demo mode only)
  * @param accessTokenTtl     ACCESS_TOKEN_TTL_SECONDS, default 900
@@ -36,7 +39,7 @@ import java.util.Optional;
  * @param secretsKey         SECRETS_KEY, 32 bytes in base64: encrypts plugin credentials at rest
  *                           (required outside demo mode)
  * @param bcryptCost         BCRYPT_COST, default 11
- * @param demo               DEMO=true or the --demo flag
+ * @param demo               the --demo flag only: an environment variable never turns a production start into a demo
  * @param manufacturerLimits MANUFACTURER_LIMITS and MANUFACTURER_TIMEOUTS_MS: requests in flight
  *                           at once and request timeout per manufacturer ({@link ManufacturerLimits})
  * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
@@ -48,6 +51,8 @@ public record GatewayConfig(
     int httpPort,
     String databaseUrl,
     int dbPoolSize,
+    int dbPoolWaitQueue,
+    Duration dbPoolWait,
     int eventLoops,
     String jwtSecret,
     Duration accessTokenTtl,
@@ -72,12 +77,14 @@ public record GatewayConfig(
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
-    boolean demo = demoFlag || Boolean.parseBoolean(v.string("DEMO", "false"));
+    boolean demo = demoFlag;
     return new GatewayConfig(
         v.string("HTTP_HOST", "0.0.0.0"),
         v.integer("HTTP_PORT", 8080),
         v.string("DATABASE_URL", ""),
         v.integer("DB_POOL_SIZE", 16),
+        v.integer("DB_POOL_WAIT_QUEUE", 1_000),
+        Duration.ofMillis(v.integer("DB_POOL_WAIT_MS", 2_000)),
         v.integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
         v.string("JWT_SECRET", ""),
         Duration.ofSeconds(v.integer("ACCESS_TOKEN_TTL_SECONDS", 900)),
@@ -102,12 +109,12 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
-    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
+    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, eventLoops, jwtSecret, accessTokenTtl,
         tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
+    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, eventLoops, secret, accessTokenTtl,
         tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
@@ -120,7 +127,7 @@ public record GatewayConfig(
       throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
     auth.validate(demo, jwtSecret);
-    if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || eventLoops < 1 || tokenMaxAttempts < 1
+    if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || dbPoolWaitQueue < 0 || dbPoolWait.toMillis() < 1 || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
         || reminderCheck.toMillis() < 1) {
       throw new IllegalStateException("configuration out of range: " + summary());
@@ -134,6 +141,8 @@ public record GatewayConfig(
     s.put("HTTP", httpHost + ":" + httpPort);
     s.put("DATABASE_URL", maskUrlPassword(databaseUrl));
     s.put("DB_POOL_SIZE", String.valueOf(dbPoolSize));
+    s.put("DB_POOL_WAIT_QUEUE", String.valueOf(dbPoolWaitQueue));
+    s.put("DB_POOL_WAIT", dbPoolWait.toString());
     s.put("EVENT_LOOPS", String.valueOf(eventLoops));
     s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
     s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());

@@ -45,6 +45,11 @@ public final class Problems {
       sendStatus(ctx, e.getStatusCode(), e.getPayload());
     } else if (failure == null) {
       sendStatus(ctx, ctx.statusCode(), null);
+    } else if (databaseBusy(failure)) {
+      // every connection in use and the wait queue full, or the wait over DB_POOL_WAIT_MS: shed, retry soon
+      LOG.warn("database pool busy on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+      ctx.response().putHeader("Retry-After", "1");
+      send(ctx, 503, "DATABASE_BUSY", "The gateway is too busy to take this now; nothing was recorded, retry shortly");
     } else if (databaseUnavailable(failure)) {
       // PostgreSQL down or restarting: nothing was recorded; a client may retry (providers do)
       LOG.warn("database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
@@ -72,6 +77,20 @@ public final class Problems {
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
         return true; // connection exceptions; admin shutdown, crash shutdown, cannot connect now
+      }
+    }
+    return false;
+  }
+
+  /** Whether a request gave up waiting for a pooled connection (queue full or wait timed out). */
+  static boolean databaseBusy(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+        return true;
+      }
+      // the pool's wait timeout (PoolOptions.connectionTimeout) has no type of its own
+      if (t instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(t.getMessage())) {
+        return true;
       }
     }
     return false;
