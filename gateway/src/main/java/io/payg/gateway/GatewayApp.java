@@ -128,7 +128,7 @@ public final class GatewayApp implements AutoCloseable {
     config.validated();
     config.summary().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     DatabaseUrl db = DatabaseUrl.parse(config.databaseUrl());
-    var migrated = Migrations.apply(db);
+    var migrated = Migrations.apply(db, config.migrationLockTimeout(), config.migrationStatementTimeout());
     // Flyway reports no target version when nothing was pending: the schema was already current
     LOG.info("schema at version {} ({} migration(s) applied now)",
         migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
