@@ -115,6 +115,11 @@ public final class GatewayApp implements AutoCloseable {
   private final int port;
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
   private volatile Router mounted;
+  /** Set by a graceful stop: readiness answers 503 at once, before anything else stops. */
+  private volatile boolean draining;
+  private volatile Duration shutdownGrace = Duration.ofSeconds(20);
+  private final List<String> apiDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> workerDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private GatewayApp(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, int port) {
     this.vertx = vertx;
@@ -243,7 +248,14 @@ public final class GatewayApp implements AutoCloseable {
       router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
       router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end("{\"status\":\"UP\"}"));
-      router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health));
+      router.get("/health/ready").handler(ctx -> {
+        if (draining) {
+          ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
+              .end("{\"status\":\"DOWN\",\"reason\":\"shutting down\"}");
+        } else {
+          ctx.next();
+        }
+      }).handler(HealthCheckHandler.createWithHealthChecks(health));
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
       router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
       companies.mountPublic(router);
@@ -262,20 +274,27 @@ public final class GatewayApp implements AutoCloseable {
     OutboxStore outbox = new OutboxStore(pool);
     OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
         config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
-        config.retryBase(), config.retryCap());
+        config.retryBase(), config.retryCap(), config.shutdownGrace());
     registerOutboxGauges(outbox);
 
-    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
+    shutdownGrace = config.shutdownGrace();
+    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace()),
             new DeploymentOptions().setInstances(config.eventLoops()))
+        .onSuccess(apiDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
             // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
             min(Duration.ofSeconds(5), config.outboxLease().dividedBy(4))), workerSettings)))
+        .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
+        .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
+        .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, plugins, smsSenders),
             workerSettings)))
-        .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)));
+        .onSuccess(workerDeployments::add)
+        .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
+        .onSuccess(workerDeployments::add);
   }
 
   /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */
@@ -336,8 +355,22 @@ public final class GatewayApp implements AutoCloseable {
     return registry;
   }
 
+  /**
+   * A graceful stop (SIGTERM): readiness goes 503 at once; the HTTP servers stop accepting and let
+   * requests in flight finish; the workers claim nothing more, let their jobs finish and give back
+   * the leases of the rest; each step within the shutdown grace; only then the pool closes.
+   */
   @Override
   public void close() {
+    draining = true;
+    long budget = shutdownGrace.toMillis() + 5_000;
+    try {
+      Future.join(apiDeployments.stream().map(vertx::undeploy).toList())
+          .transform(ar -> Future.join(workerDeployments.stream().map(vertx::undeploy).toList()))
+          .toCompletionStage().toCompletableFuture().get(2 * budget, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("graceful stop did not complete: {}", e.getMessage());
+    }
     try {
       pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -19,6 +19,7 @@ import java.util.Optional;
  *                           past either bound the answer is 503 DATABASE_BUSY with Retry-After
  * @param migrationLockTimeout      MIGRATION_LOCK_TIMEOUT_MS, lock_timeout of a migration session, default 10000
  * @param migrationStatementTimeout MIGRATION_STATEMENT_TIMEOUT_MS, statement_timeout of one, default 1800000
+ * @param shutdownGrace      SHUTDOWN_GRACE_MS, how long a SIGTERM waits for requests and jobs in flight, default 20000
  * @param eventLoops         EVENT_LOOPS, HTTP verticle instances, default the number of cores
  * @param jwtSecret          JWT_SECRET, HMAC key for access tokens when JWT_ALGORITHM=HS256 (demo mode only)
  * @param accessTokenTtl     ACCESS_TOKEN_TTL_SECONDS, default 900
@@ -57,6 +58,7 @@ public record GatewayConfig(
     Duration dbPoolWait,
     Duration migrationLockTimeout,
     Duration migrationStatementTimeout,
+    Duration shutdownGrace,
     int eventLoops,
     String jwtSecret,
     Duration accessTokenTtl,
@@ -91,6 +93,7 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("DB_POOL_WAIT_MS", 2_000)),
         Duration.ofMillis(v.integer("MIGRATION_LOCK_TIMEOUT_MS", 10_000)),
         Duration.ofMillis(v.integer("MIGRATION_STATEMENT_TIMEOUT_MS", 1_800_000)),
+        Duration.ofMillis(v.integer("SHUTDOWN_GRACE_MS", 20_000)),
         v.integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
         v.string("JWT_SECRET", ""),
         Duration.ofSeconds(v.integer("ACCESS_TOKEN_TTL_SECONDS", 900)),
@@ -115,12 +118,12 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
-    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, eventLoops, jwtSecret, accessTokenTtl,
+    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl,
         tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, eventLoops, secret, accessTokenTtl,
+    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl,
         tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
@@ -134,7 +137,7 @@ public record GatewayConfig(
     }
     auth.validate(demo, jwtSecret);
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || dbPoolWaitQueue < 0 || dbPoolWait.toMillis() < 1
-        || migrationLockTimeout.toMillis() < 1 || migrationStatementTimeout.toMillis() < 1 || eventLoops < 1 || tokenMaxAttempts < 1
+        || migrationLockTimeout.toMillis() < 1 || migrationStatementTimeout.toMillis() < 1 || shutdownGrace.isNegative() || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
         || reminderCheck.toMillis() < 1) {
       throw new IllegalStateException("configuration out of range: " + summary());
@@ -152,6 +155,7 @@ public record GatewayConfig(
     s.put("DB_POOL_WAIT", dbPoolWait.toString());
     s.put("MIGRATION_LOCK_TIMEOUT", migrationLockTimeout.toString());
     s.put("MIGRATION_STATEMENT_TIMEOUT", migrationStatementTimeout.toString());
+    s.put("SHUTDOWN_GRACE", shutdownGrace.toString());
     s.put("EVENT_LOOPS", String.valueOf(eventLoops));
     s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
     s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());

@@ -16,12 +16,15 @@ public final class ApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final Function<io.vertx.core.Vertx, Router> routes;
+  private final java.time.Duration shutdownGrace;
   private HttpServer server;
 
-  public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes) {
+  public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes,
+                     java.time.Duration shutdownGrace) {
     this.host = host;
     this.port = port;
     this.routes = routes;
+    this.shutdownGrace = shutdownGrace;
   }
 
   @Override
@@ -31,6 +34,13 @@ public final class ApiVerticle extends VerticleBase {
         .requestHandler(routes.apply(vertx))
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /** Stops accepting connections and lets requests in flight finish, for up to the grace period. */
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture()
+        : server.shutdown(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   public int actualPort() {

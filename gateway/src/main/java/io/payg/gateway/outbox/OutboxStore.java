@@ -88,6 +88,25 @@ public final class OutboxStore {
   }
 
   /** Due jobs per kind and the age of the oldest, for metrics. */
+  /**
+   * Gives back the leases of jobs this worker claimed but will not finish (a graceful stop): due
+   * again now, their attempt given back; a job already finished (or claimed again by another
+   * worker, whose attempt is higher) is left alone.
+   */
+  static final String RELEASE = """
+      UPDATE outbox o
+         SET next_attempt_at = now(), attempts = o.attempts - 1, updated_at = now()
+        FROM unnest($1::bigint[], $2::int[]) AS mine(id, attempt)
+       WHERE o.id = mine.id AND o.attempts = mine.attempt AND o.status = 'PENDING'
+      """;
+
+  public Future<Integer> release(List<OutboxJob> jobs) {
+    Long[] ids = jobs.stream().map(OutboxJob::id).toArray(Long[]::new);
+    Integer[] attempts = jobs.stream().map(OutboxJob::attempt).toArray(Integer[]::new);
+    return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfInteger(attempts))
+        .map(rows -> rows.rowCount());
+  }
+
   public Future<List<Row>> depth() {
     return pool.query("SELECT kind, count(*) AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) AS oldest "
             + "FROM outbox WHERE status = 'PENDING' GROUP BY kind")

@@ -21,8 +21,13 @@ public final class OutboxWorker extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
 
+  /** @param shutdownGrace how long a graceful stop waits for jobs in flight before giving their leases back */
   public record Settings(int batch, int maxInFlight, int maxAttempts, Duration pollInterval, Duration lease,
-                         Duration retryBase, Duration retryCap) {
+                         Duration retryBase, Duration retryCap, Duration shutdownGrace) {
+    public Settings(int batch, int maxInFlight, int maxAttempts, Duration pollInterval, Duration lease,
+                    Duration retryBase, Duration retryCap) {
+      this(batch, maxInFlight, maxAttempts, pollInterval, lease, retryBase, retryCap, Duration.ofSeconds(20));
+    }
   }
 
   private final OutboxStore store;
@@ -31,7 +36,12 @@ public final class OutboxWorker extends VerticleBase {
   private int inFlight;
   private boolean claiming;
   private boolean again;
+  private boolean stopping;
   private long timer;
+  private io.vertx.core.eventbus.MessageConsumer<Object> wake;
+  /** The jobs claimed and not finished: their leases are given back if a stop's grace runs out. */
+  private final java.util.Set<OutboxJob> running = new java.util.HashSet<>();
+  private io.vertx.core.Promise<Void> drained;
 
   public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings) {
     this.store = store;
@@ -46,13 +56,40 @@ public final class OutboxWorker extends VerticleBase {
   @Override
   public Future<?> start() {
     timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
-    return vertx.eventBus().<Object>localConsumer(wakeAddress(handler.kind()), msg -> poll()).completion();
+    wake = vertx.eventBus().localConsumer(wakeAddress(handler.kind()), msg -> poll());
+    return wake.completion();
   }
 
+  /**
+   * A graceful stop: claims nothing more, lets the jobs in flight finish for up to the shutdown
+   * grace, then gives back the leases of those still running, so another instance takes them at
+   * once instead of after the lease.
+   */
   @Override
   public Future<?> stop() {
+    stopping = true;
     vertx.cancelTimer(timer);
-    return Future.succeededFuture();
+    drained = io.vertx.core.Promise.promise();
+    if (running.isEmpty() && !claiming) {
+      drained.tryComplete();
+    }
+    long graceTimer = vertx.setTimer(Math.max(1, settings.shutdownGrace().toMillis()), id -> drained.tryComplete());
+    return wake.unregister().recover(err -> Future.succeededFuture())
+        .compose(v -> drained.future())
+        .compose(v -> {
+          vertx.cancelTimer(graceTimer);
+          if (running.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          java.util.List<OutboxJob> unfinished = java.util.List.copyOf(running);
+          return store.release(unfinished).onSuccess(n -> LOG.info("{} worker stopping: gave back {} lease(s) of {} "
+              + "unfinished job(s)", handler.kind(), n, unfinished.size())).mapEmpty();
+        })
+        .recover(err -> {
+          LOG.warn("{} worker stopping: leases not given back ({}); they return after the lease", handler.kind(),
+              err.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   /** Jobs being worked on now (for metrics and tests). */
@@ -61,6 +98,9 @@ public final class OutboxWorker extends VerticleBase {
   }
 
   private void poll() {
+    if (stopping) {
+      return;
+    }
     if (claiming) {
       again = true; // a claim is under way: look again once it returns
       return;
@@ -73,6 +113,11 @@ public final class OutboxWorker extends VerticleBase {
     again = false;
     store.claim(handler.kind(), room, settings.lease()).onComplete(ar -> {
       claiming = false;
+      if (stopping && ar.succeeded()) {
+        // claimed while a stop began: give them straight back rather than start them
+        store.release(ar.result()).onComplete(r -> drainedIfIdle());
+        return;
+      }
       if (ar.failed()) {
         LOG.warn("claiming {} jobs failed: {}", handler.kind(), ar.cause().getMessage());
         return;
@@ -87,6 +132,7 @@ public final class OutboxWorker extends VerticleBase {
 
   private void run(OutboxJob job) {
     inFlight++;
+    running.add(job);
     Future<Void> attempt;
     try {
       attempt = handler.handle(job);
@@ -96,11 +142,22 @@ public final class OutboxWorker extends VerticleBase {
     attempt.recover(err -> onFailure(job, err))
         .onComplete(ar -> {
           inFlight--;
+          running.remove(job);
           if (ar.failed()) {
             LOG.error("{} job {} could not be recorded: {}", job.kind(), job.id(), ar.cause().getMessage());
           }
-          poll();
+          if (stopping) {
+            drainedIfIdle();
+          } else {
+            poll();
+          }
         });
+  }
+
+  private void drainedIfIdle() {
+    if (drained != null && running.isEmpty() && !claiming) {
+      drained.tryComplete();
+    }
   }
 
   private Future<Void> onFailure(OutboxJob job, Throwable err) {
