@@ -185,7 +185,7 @@ public final class GatewayApp implements AutoCloseable {
         AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
-    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()));
+    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey(), config.secretsKeyPrevious()));
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
@@ -211,7 +211,7 @@ public final class GatewayApp implements AutoCloseable {
         new PluginRoutes(plugins, protectedPages)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
-        new CustomerRoutes(new CustomerStore(pool, sales), clock)::mount,
+        new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
         new SmsTemplateRoutes(pool)::mount,

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar payg-gateway.jar} runs the gateway from its environment;
- * {@code --demo} runs the self-contained demo (see {@link Demo}).
+ * {@code --demo} runs the self-contained demo (see {@link Demo}); {@code --reencrypt-secrets}
+ * re-seals every secret at rest with the current SECRETS_KEY (see {@link SecretRotation}).
  */
 public final class Main {
 
@@ -25,6 +26,10 @@ public final class Main {
     Map<String, String> env = new HashMap<>(System.getenv());
     try {
       GatewayConfig config = GatewayConfig.fromEnv(env, demo);
+      if (Arrays.asList(args).contains("--reencrypt-secrets")) {
+        System.exit(SecretRotation.run(config) ? 0 : 1);
+        return;
+      }
       if (config.demo()) {
         Demo.run(env);
         return;

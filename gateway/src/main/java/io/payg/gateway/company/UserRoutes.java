@@ -29,9 +29,10 @@ public final class UserRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/api/v1/users").handler(this::create);
+    // who can do what is guarded like the sensitive reads: an unattended session cannot add an admin
+    router.post("/api/v1/users").handler(protectedPages.guard(Role.ADMIN)).handler(this::create);
     router.get("/api/v1/users").handler(protectedPages.guard(Role.ADMIN)).handler(this::list);
-    router.patch("/api/v1/users/:id").handler(this::update);
+    router.patch("/api/v1/users/:id").handler(protectedPages.guard(Role.ADMIN)).handler(this::update);
   }
 
   private void create(RoutingContext ctx) {

@@ -41,6 +41,7 @@ import java.util.Optional;
  *                           token before answering 202, default 5000
  * @param secretsKey         SECRETS_KEY, 32 bytes in base64: encrypts plugin credentials at rest
  *                           (required outside demo mode)
+ * @param secretsKeyPrevious SECRETS_KEY_PREVIOUS, the key before a rotation: still opens what it sealed
  * @param bcryptCost         BCRYPT_COST, default 11
  * @param demo               the --demo flag only: an environment variable never turns a production start into a demo
  * @param manufacturerLimits MANUFACTURER_LIMITS and MANUFACTURER_TIMEOUTS_MS: requests in flight
@@ -75,6 +76,7 @@ public record GatewayConfig(
     Duration collectionPoll,
     Duration agentTokenWait,
     String secretsKey,
+    String secretsKeyPrevious,
     int bcryptCost,
     boolean demo,
     ManufacturerLimits manufacturerLimits,
@@ -110,6 +112,7 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer("COLLECTION_POLL_MS", 5_000)),
         Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
         v.string("SECRETS_KEY", ""),
+        v.string("SECRETS_KEY_PREVIOUS", ""),
         v.integer("BCRYPT_COST", 11),
         demo,
         ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
@@ -119,12 +122,12 @@ public record GatewayConfig(
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -175,6 +178,7 @@ public record GatewayConfig(
     s.put("COLLECTION_POLL", collectionPoll.toString());
     s.put("AGENT_TOKEN_WAIT", agentTokenWait.toString());
     s.put("SECRETS_KEY", secretsKey.isEmpty() ? "(unset)" : "******");
+    s.put("SECRETS_KEY_PREVIOUS", secretsKeyPrevious.isEmpty() ? "(unset)" : "******");
     s.put("BCRYPT_COST", String.valueOf(bcryptCost));
     s.put("DEMO", String.valueOf(demo));
     s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());

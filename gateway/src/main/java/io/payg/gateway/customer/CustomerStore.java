@@ -40,7 +40,10 @@ public final class CustomerStore {
   private final Pool pool;
   private final SaleStore sales;
 
-  public CustomerStore(Pool pool, SaleStore sales) {
+  private final io.payg.gateway.plugin.SecretBox secrets;
+
+  public CustomerStore(Pool pool, SaleStore sales, io.payg.gateway.plugin.SecretBox secrets) {
+    this.secrets = secrets;
     this.pool = pool;
     this.sales = sales;
   }
@@ -90,7 +93,9 @@ public final class CustomerStore {
             + "AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM tariffs t WHERE t.id = $7 AND t.company_id = $2))")
         .execute(Tuple.from(new Object[] {deviceId, companyId, customerId, d.serial(), d.type().name(),
             d.manufacturer(), d.tariffId(), today,
-            d.openPaygo() == null ? null : d.openPaygo().secretKeyHex(),
+            // the device key is a secret like a plugin's: sealed at rest, for this device only
+            d.openPaygo() == null ? null
+                : secrets.seal(d.openPaygo().secretKeyHex(), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId)),
             d.openPaygo() == null ? null : d.openPaygo().startingCode(),
             d.openPaygo() == null ? null : d.openPaygo().tokenCount()}))
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())

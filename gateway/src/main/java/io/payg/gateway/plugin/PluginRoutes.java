@@ -26,7 +26,8 @@ public final class PluginRoutes {
   public void mount(Router router) {
     // settings name endpoints and accounts: a sensitive read behind the protected-pages password
     router.get("/api/v1/plugins/:name").handler(protectedPages.guard(Role.ADMIN)).handler(this::get);
-    router.put("/api/v1/plugins/:name").handler(this::put);
+    // where money and secrets go: plugin settings are written behind the protected-pages password too
+    router.put("/api/v1/plugins/:name").handler(protectedPages.guard(Role.ADMIN)).handler(this::put);
   }
 
   private void get(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.payg.gateway.plugin;
 
+import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -18,6 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class PluginStore {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PluginStore.class);
+
   static final long TTL_MILLIS = 5_000;
 
   private record Cached(long loadedAt, Future<PluginSettings> value) {
@@ -30,6 +33,11 @@ public final class PluginStore {
   public PluginStore(Pool pool, SecretBox secrets) {
     this.pool = pool;
     this.secrets = secrets;
+  }
+
+  /** The box that seals this gateway's secrets at rest (plugin settings, OpenPAYGO device keys). */
+  public SecretBox secrets() {
+    return secrets;
   }
 
   /** Settings of {@code name} for the company, from the cache when fresh. */
@@ -56,31 +64,107 @@ public final class PluginStore {
           Row r = rows.iterator().next();
           Boolean enabled = r.getBoolean("enabled");
           return new PluginSettings(true, r.getString("currency"), Boolean.TRUE.equals(enabled),
-              open(toStrings(r.getJsonObject("settings"))));
+              open(companyId, name, toStrings(r.getJsonObject("settings"))));
         });
   }
 
-  /** Enables or disables a plugin and merges settings (a secret left out keeps its value). */
+  /**
+   * Enables or disables a plugin and merges settings (a secret left out keeps its value). Moving
+   * a plugin to another peer (a setting whose name ends in url, host or endpoint changes) needs
+   * its secrets sent again: stored credentials never follow a new address they were not meant for.
+   */
   public Future<PluginSettings> save(UUID companyId, PluginCatalog.Plugin plugin, boolean enabled, JsonObject given) {
     JsonObject settings = given.copy();
     plugin.secretKeys().forEach(k -> {
       if (settings.getValue(k) instanceof String plain) {
-        settings.put(k, secrets.seal(plain));
+        settings.put(k, secrets.seal(plain, SecretBox.pluginSetting(companyId, plugin.name(), k)));
       }
     });
-    return pool.preparedQuery("INSERT INTO plugins (company_id, name, kind, enabled, settings) VALUES ($1, $2, $3, $4, $5) "
-            + "ON CONFLICT (company_id, name) DO UPDATE SET enabled = EXCLUDED.enabled, "
-            + "settings = plugins.settings || EXCLUDED.settings, updated_at = now()")
-        .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
+    return pool.preparedQuery(STORED).execute(Tuple.of(companyId, plugin.name()))
+        .compose(rows -> {
+          JsonObject stored = rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject(0);
+          String moved = movedAddress(stored, given);
+          if (moved != null) {
+            var missing = plugin.secretKeys().stream().filter(k -> stored.containsKey(k) && !given.containsKey(k))
+                .sorted().toList();
+            if (!missing.isEmpty()) {
+              return Future.failedFuture(new ApiException(400, "SECRETS_REQUIRED", "Changing '" + moved
+                  + "' moves the plugin to another peer: send its secrets again (" + String.join(", ", missing) + ")"));
+            }
+          }
+          return pool.preparedQuery(SAVE)
+              .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings));
+        })
         .compose(r -> {
           cache.remove(companyId + "/" + plugin.name());
           return settings(companyId, plugin.name());
         });
   }
 
-  private Map<String, String> open(Map<String, String> stored) {
+  static final String STORED = """
+      SELECT settings FROM plugins WHERE company_id = $1 AND name = $2
+      """;
+
+  static final String SAVE = """
+      INSERT INTO plugins (company_id, name, kind, enabled, settings)
+      VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT (company_id, name) DO UPDATE
+         SET enabled = EXCLUDED.enabled, settings = plugins.settings || EXCLUDED.settings, updated_at = now()
+      """;
+
+  /** The name of an address setting that the request changes, or null. */
+  private static String movedAddress(JsonObject stored, JsonObject given) {
+    for (String k : given.fieldNames()) {
+      String lower = k.toLowerCase(java.util.Locale.ROOT);
+      boolean address = lower.endsWith("url") || lower.endsWith("host") || lower.endsWith("endpoint");
+      if (address && stored.containsKey(k) && !String.valueOf(stored.getValue(k)).equals(String.valueOf(given.getValue(k)))) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Re-seals every plugin secret with the current SECRETS_KEY (after a rotation, or from the first
+   * format); answers how many values were re-sealed. Rows are rewritten one by one.
+   */
+  public Future<Integer> reencryptAll() {
+    return pool.query("SELECT company_id, name, settings FROM plugins").execute().compose(rows -> {
+      Future<Integer> done = Future.succeededFuture(0);
+      for (Row r : rows) {
+        UUID companyId = r.getUUID("company_id");
+        String name = r.getString("name");
+        JsonObject settings = r.getJsonObject("settings");
+        JsonObject resealed = settings.copy();
+        int changed = 0;
+        for (String k : settings.fieldNames()) {
+          String v = String.valueOf(settings.getValue(k));
+          if (SecretBox.isSealed(v) && !secrets.isCurrent(v)) {
+            String place = SecretBox.pluginSetting(companyId, name, k);
+            resealed.put(k, secrets.seal(secrets.open(v, place), place));
+            changed++;
+          }
+        }
+        if (changed > 0) {
+          int n = changed;
+          done = done.compose(total -> pool.preparedQuery("UPDATE plugins SET settings = $3 WHERE company_id = $1 AND name = $2")
+              .execute(Tuple.of(companyId, name, resealed)).map(x -> total + n));
+        }
+      }
+      return done;
+    });
+  }
+
+  /** Decrypted settings; a secret that cannot be opened here (moved from another row) is left out. */
+  private Map<String, String> open(UUID companyId, String plugin, Map<String, String> stored) {
     Map<String, String> m = new HashMap<>();
-    stored.forEach((k, v) -> m.put(k, secrets.open(v)));
+    stored.forEach((k, v) -> {
+      try {
+        m.put(k, secrets.open(v, SecretBox.pluginSetting(companyId, plugin, k)));
+      } catch (IllegalStateException e) {
+        LOG.warn("plugin {} of company {}: secret '{}' cannot be decrypted here; treated as not set", plugin, companyId, k);
+      }
+    });
     return Map.copyOf(m);
   }
 

@@ -24,6 +24,12 @@ final class OpenPaygoIssuer {
   record Generated(String token, String reference) {
   }
 
+  private final io.payg.gateway.plugin.SecretBox secrets;
+
+  OpenPaygoIssuer(io.payg.gateway.plugin.SecretBox secrets) {
+    this.secrets = secrets;
+  }
+
   /** Generates the next token of the device, inside {@code conn}'s transaction. */
   Future<Generated> next(SqlConnection conn, UUID deviceId, TokenAmount amount) {
     return conn.preparedQuery("SELECT openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count "
@@ -36,7 +42,11 @@ final class OpenPaygoIssuer {
           }
           OpenPaygoToken.Generated g;
           try {
-            g = generate(r.getString(0), r.getLong(1), r.getInteger(2), amount);
+            // sealed for this device only (a key moved to another device's row does not open)
+            String keyHex = secrets.open(r.getString(0), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId));
+            g = generate(keyHex, r.getLong(1), r.getInteger(2), amount);
+          } catch (IllegalStateException e) {
+            return Future.failedFuture(new JobFailure("openpaygo: the device's secret key cannot be decrypted", false));
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(new JobFailure("openpaygo: " + e.getMessage(), false));
           }

@@ -53,7 +53,7 @@ public final class TokenJobHandler implements JobHandler {
   private final Vertx vertx;
   private final Pool pool;
   private final Map<String, TokenIssuer> issuers;
-  private final OpenPaygoIssuer openPaygo = new OpenPaygoIssuer();
+  private final OpenPaygoIssuer openPaygo;
   private final ManufacturerCalls calls;
   private final PluginStore plugins;
 
@@ -61,6 +61,7 @@ public final class TokenJobHandler implements JobHandler {
                          MeterRegistry registry, int breakerMaxFailures, Duration breakerReset,
                          ManufacturerLimits limits, Duration maxQueueWait) {
     this.vertx = vertx;
+    this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
     this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait);
     this.pool = pool;

@@ -55,6 +55,45 @@ class ProtectedPagesTest {
   }
 
   @Test
+  void onceSetWritesThatChangeWhoCanDoWhatOrWhereMoneyGoesNeedItToo() {
+    GatewayFixture.Company acme = gw.company("Acme Writes");
+    String operatorId = gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email",
+        "op-" + java.util.UUID.randomUUID() + "@example.com").put("password", "operator password").put("role", "OPERATOR"))
+        .bodyAsJsonObject().getString("id");
+    assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "pages secret 1")).statusCode());
+    String email = "new-admin-" + java.util.UUID.randomUUID() + "@example.com";
+    JsonObject newAdmin = new JsonObject().put("email", email).put("password", "a new admin pw").put("role", "ADMIN");
+    JsonObject promote = new JsonObject().put("role", "ADMIN");
+    JsonObject redirect = new JsonObject().put("enabled", true).put("settings", new JsonObject().put("secret", "attacker"));
+
+    assertProblem(write("POST", "/api/v1/users", acme.adminToken(), newAdmin, null), 403, "PROTECTED_PASSWORD_REQUIRED");
+    assertProblem(write("PATCH", "/api/v1/users/" + operatorId, acme.adminToken(), promote, "a guess"), 403,
+        "PROTECTED_PASSWORD_WRONG");
+    assertProblem(write("PUT", "/api/v1/plugins/generic", acme.adminToken(), redirect, null), 403,
+        "PROTECTED_PASSWORD_REQUIRED");
+    // nothing changed
+    assertEquals(0, gw.db.count("SELECT count(*) FROM users WHERE email = ?", email));
+    assertEquals("OPERATOR", gw.db.text("SELECT role FROM users WHERE id = ?::uuid", operatorId));
+    // the generic plugin still has its own secret: signed calls are still accepted (200, not 401)
+    assertEquals(200, await(acme.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000")).statusCode());
+
+    assertEquals(201, write("POST", "/api/v1/users", acme.adminToken(), newAdmin, "pages secret 1").statusCode());
+    assertEquals(200, write("PATCH", "/api/v1/users/" + operatorId, acme.adminToken(), promote, "pages secret 1")
+        .statusCode());
+    assertEquals("ADMIN", gw.db.text("SELECT role FROM users WHERE id = ?::uuid", operatorId));
+  }
+
+  private static HttpResponse<Buffer> write(String method, String path, String token, JsonObject body,
+                                            String protectedPassword) {
+    var req = gw.http.requestAbs(io.vertx.core.http.HttpMethod.valueOf(method), gw.base + path)
+        .bearerTokenAuthentication(token);
+    if (protectedPassword != null) {
+      req.putHeader(io.payg.gateway.company.ProtectedPages.HEADER, protectedPassword);
+    }
+    return await(req.sendJsonObject(body));
+  }
+
+  @Test
   void changingThePasswordNeedsTheCurrentOneAndOnlyAnAdminMaySetIt() {
     GatewayFixture.Company acme = gw.company("Acme Change");
     String operator = user(acme, "OPERATOR");
@@ -79,8 +118,8 @@ class ProtectedPagesTest {
   @Test
   void fiveWrongPasswordsLockThatUserOutForAWhile() {
     GatewayFixture.Company acme = gw.company("Acme Guessing");
+    String guesser = user(acme, "ADMIN"); // before the password: creating users needs it afterwards
     assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "guess me if u can")).statusCode());
-    String guesser = user(acme, "ADMIN");
     for (int i = 0; i < 5; i++) {
       assertProblem(read(SENSITIVE_PLUGIN, guesser, "guess " + i), 403, "PROTECTED_PASSWORD_WRONG");
     }

@@ -100,6 +100,9 @@ class CompanyOnboardingEndToEndTest {
     String shsToken = shsPaid.getJsonObject("token").getString("value");
     assertNotNull(shsToken);
     assertTrue(shsToken.matches("[0-9]{9,}"), "an OpenPAYGO token is digits: " + shsToken);
+    // the device's OpenPAYGO key is sealed at rest like a plugin secret, and still generated the token
+    String storedKey = gw.db.text("SELECT openpaygo_secret_key FROM devices WHERE serial = ?", shsSerial);
+    assertTrue(storedKey.startsWith("enc:v2:") && !storedKey.contains("a29ab82edc5fbbc41ec9530f6dac86b1"), storedKey);
     // what the company sees: both payments, the SHS's debt reduced, the agent holding the cash
     assertEquals(2, ok(gw.get("/api/v1/transactions", admin)).getJsonArray("items").size());
     assertEquals(6_000_000L, ok(gw.get("/api/v1/agents/" + agentId, admin)).getLong("cashBalance"));
