@@ -25,7 +25,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An in-process Angaza unit-credit API on 127.0.0.1 speaking {@link AngazaProtocol}
- * ({@code PUT /unit_credit}), for the gateway's demo mode and for tests.
+ * ({@code PUT /unit_credit}), for the gateway's demo mode and for tests. Sources, MicroPowerManager
+ * {@code src/backend/app/Plugins/AngazaSHS/} ({@code MPM:}): path and body
+ * (Modules/Api/AngazaSHSApi.php:19,42-49,71-78), Basic auth with client id and secret
+ * (Modules/Api/ApiRequests.php:75-81), JSON PUT (ApiRequests.php:50-57), keycode at
+ * {@code _embedded.latest_keycode.keycode} (AngazaSHSApi.php:52; Tests/Unit/AngazaSHSApiTest.php:58-60),
+ * refusal {@code context.reason} (AngazaSHSApi.php:102-103; AngazaSHSApiTest.php:84).
  *
  * <p>It checks HTTP Basic authentication against {@link #DEFAULT_CLIENT_ID} /
  * {@link #DEFAULT_CLIENT_SECRET}, knows every unit number unless
@@ -40,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * issued before the delay, so a client timing out reproduces the "issued but response lost" case.
  */
 public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
+
+  private volatile boolean refusalsWithOk;
 
   public static final String DEFAULT_CLIENT_ID = "payg-sim";
   public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
@@ -150,7 +157,17 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    send(ctx, status, "application/json", json.encode());
+    boolean refusal = json.containsKey("context") && status != 401;
+    send(ctx, refusal && refusalsWithOk ? 200 : status, "application/json", json.encode());
+  }
+
+  /**
+   * Answer refusals ({@code context.reason}) with HTTP 200: MPM reads {@code context} only from
+   * a 2xx body (MPM:Modules/Api/AngazaSHSApi.php:101-103, Guzzle throws on 4xx first), so both occur.
+   */
+  public AngazaSimulator refusalsWithOk(boolean ok) {
+    this.refusalsWithOk = ok;
+    return this;
   }
 
   @Override

@@ -24,7 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An in-process SunKing API on 127.0.0.1 speaking {@link SunKingProtocol}: the Keycloak-style
  * token endpoint ({@code /auth/realms/glp/protocol/openid-connect/token}) and the asset-control
- * API ({@code /v2/token}) on one port, for the gateway's demo mode and for tests.
+ * API ({@code /v2/token}) on one port, for the gateway's demo mode and for tests. Sources,
+ * MicroPowerManager ({@code MPM:}): default URLs (src/backend/config/sunking-shs.php:4-5); the
+ * client-credentials form with {@code scope=roles} and the {@code access_token}/{@code expires_in}
+ * answer (Plugins/SunKingSHS/Http/Clients/SunKingSHSApiClient.php:23-34); Bearer JSON POST
+ * (SunKingSHSApiClient.php:97-105); {@code /token} with {@code device, command "add_credit",
+ * payload, time_unit "day"} or {@code command "unlock"} answering {@code token}
+ * (Plugins/SunKingSHS/Modules/Api/SunKingSHSApi.php:21-24,55,66-69,88-93). MPM's {@code payload}
+ * is PHP's {@code ceil()}, a float ({@code 7.0}); whole numbers in either form are accepted.
  *
  * <p>It grants access tokens to the client {@link #DEFAULT_CLIENT_ID} /
  * {@link #DEFAULT_CLIENT_SECRET} (valid {@link #ACCESS_TOKEN_SECONDS} s, or until
