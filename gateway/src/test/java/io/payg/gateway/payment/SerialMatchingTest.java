@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.mtn.MtnMomoSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -16,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,11 +32,15 @@ class SerialMatchingTest {
 
   static GatewayFixture gw;
   static GatewayFixture.Company company;
+  static MtnMomoSimulator momo;
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(SerialMatchingTest.class);
+    gw = new GatewayFixture(SerialMatchingTest.class, Map.of("COLLECTION_POLL_MS", "200"));
     company = gw.company("Typed Serials Energy");
+    momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0));
+    ok(gw.put("/api/v1/plugins/mtn-momo", company.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
   }
 
   @AfterAll
@@ -113,6 +119,30 @@ class SerialMatchingTest {
         .sendJsonObject(new JsonObject().put("customerId", newOwner).put("reason", "house sold"))));
     assertEquals(registered, moved.getString("serial"));
     assertEquals(newOwner, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", registered));
+  }
+
+  @Test
+  void aCollectionForATypedSerialIsRequestedOnceAndBookedOnTheRegisteredDevice() {
+    String registered = serial();
+    gw.meterCustomer(company, registered);
+    String key = "col-" + UUID.randomUUID();
+
+    HttpResponse<Buffer> first = collect(key, " " + registered.toLowerCase() + " ");
+    assertEquals(202, first.statusCode(), first.bodyAsString());
+    String id = first.bodyAsJsonObject().getString("id");
+    // the same request typed otherwise is the same collection, not a conflicting one
+    assertEquals(id, collect(key, registered).bodyAsJsonObject().getString("id"));
+
+    await(momo.approve(id));
+    eventually(Duration.ofSeconds(10), "collection settled",
+        () -> "SUCCEEDED".equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
+    assertEquals(registered, gw.db.text("SELECT serial FROM transactions WHERE provider_txn_id = ?", id));
+  }
+
+  private static HttpResponse<Buffer> collect(String key, String serial) {
+    return await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", key).sendJsonObject(new JsonObject().put("provider", "mtn-momo")
+            .put("msisdn", "256772123456").put("serial", serial).put("amount", 10_000).put("currency", "KES")));
   }
 
   @Test
