@@ -74,7 +74,7 @@ public final class CalinTokenIssuer implements TokenIssuer {
 
   /** What a non-zero result_code meant, read from Calin's reason text (codes are unpublished). */
   enum Refusal {
-    UNKNOWN_METER("meter not known to Calin"),
+    METER("Calin refused the meter"),
     CREDENTIALS_REFUSED("Calin refused the user id or password"),
     AMOUNT_REFUSED("Calin refused the amount"),
     OTHER("Calin refused the vend");
@@ -88,7 +88,7 @@ public final class CalinTokenIssuer implements TokenIssuer {
     static Refusal of(String reason) {
       String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
       if (r.contains("meter")) {
-        return UNKNOWN_METER;
+        return METER;
       }
       if (r.contains("password") || r.contains("user") || r.contains("auth") || r.contains("login")) {
         return CREDENTIALS_REFUSED;

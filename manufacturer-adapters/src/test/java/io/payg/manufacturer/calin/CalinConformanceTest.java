@@ -72,7 +72,7 @@ class CalinConformanceTest {
 
   @ParameterizedTest
   @CsvSource({
-      "tokennew-answer-error-number.json, 'calin: meter not known to Calin (result_code 3)'",
+      "tokennew-answer-error-number.json, 'calin: Calin refused the meter (result_code 3)'",
       "tokennew-answer-error-string.json, 'calin: Calin refused the user id or password (result_code 2)'"})
   void refusalsAreFinalAndClassified(String answer, String message) throws Exception {
     ReplayServer server = await(ReplayServer.start(vertx, 200, kit(answer)));

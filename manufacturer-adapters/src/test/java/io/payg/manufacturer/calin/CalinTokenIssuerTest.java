@@ -91,7 +91,7 @@ class CalinTokenIssuerTest {
 
     assertEquals(1, simulator.vends().size());
     assertFalse(e.retryable());
-    assertTrue(e.getMessage().contains("meter not known"), e.getMessage());
+    assertTrue(e.getMessage().contains("refused the meter"), e.getMessage());
   }
 
   @Test
