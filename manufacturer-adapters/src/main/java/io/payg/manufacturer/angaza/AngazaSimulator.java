@@ -24,7 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process Angaza unit-credit API on 127.0.0.1 speaking {@link AngazaProtocol}
+ * An in-process Angaza unit-credit API on 127.0.0.1
  * ({@code PUT /unit_credit}), for the gateway's demo mode and for tests. Sources, MicroPowerManager
  * {@code src/backend/app/Plugins/AngazaSHS/} ({@code MPM:}): path and body
  * (Modules/Api/AngazaSHSApi.php:19,42-49,71-78), Basic auth with client id and secret
@@ -47,6 +47,10 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
 
   private volatile boolean refusalsWithOk;
+  // MPM:Modules/Api/AngazaSHSApi.php:19
+  private static final String UNIT_CREDIT_PATH = "/unit_credit";
+  // MPM:Modules/Api/AngazaSHSApi.php:75
+  private static final String UNLOCKED = "UNLOCKED";
 
   public static final String DEFAULT_CLIENT_ID = "payg-sim";
   public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
@@ -70,7 +74,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   public static Future<AngazaSimulator> start(Vertx vertx, int port) {
     AngazaSimulator simulator = new AngazaSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
-    router.put(AngazaProtocol.UNIT_CREDIT_PATH).handler(simulator::handle);
+    router.put(UNIT_CREDIT_PATH).handler(simulator::handle);
     return simulator.listen(router, port);
   }
 
@@ -99,7 +103,8 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   }
 
   private void handle(RoutingContext ctx) {
-    String expected = AngazaProtocol.basicAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+        (DEFAULT_CLIENT_ID + ":" + DEFAULT_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     if (!expected.equals(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Angaza\"");
       reply(ctx, 401, refusal("Unauthorized", "invalid credentials"));
@@ -130,7 +135,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
       reply(ctx, 404, refusal("Not Found", "Invalid unit number"));
       return;
     }
-    if (!AngazaProtocol.UNLOCKED.equals(creditUntil)) {
+    if (!UNLOCKED.equals(creditUntil)) {
       try {
         OffsetDateTime until = OffsetDateTime.parse(Objects.requireNonNull(creditUntil));
         if (!until.toInstant().isAfter(Instant.now())) {
@@ -153,7 +158,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
         .put("_embedded", new JsonObject().put("latest_keycode",
             new JsonObject().put("keycode", keycode)))
         .put("_links", new JsonObject().put("self",
-            new JsonObject().put("href", AngazaProtocol.UNIT_CREDIT_PATH))));
+            new JsonObject().put("href", UNIT_CREDIT_PATH))));
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {

@@ -50,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator> {
 
   public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
+  // MPM:Services/SiteService.php:156 (thundercloud_url = site URL + 'api/v0'); paths: class javadoc
+  private static final String API_PATH = "/api/v0";
 
   /** One credit: meter serial, amount in major units ("500.00"), external_id, the token answered. */
   public record Vend(String serial, String amount, String externalId, String token) {
@@ -75,16 +77,16 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
     SparkMeterSimulator simulator = new SparkMeterSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
     router.route().handler(simulator::gate);
-    router.get(SparkMeterProtocol.API_PATH + SparkMeterProtocol.CUSTOMERS_PATH)
+    router.get(API_PATH + "/customers")
         .handler(simulator::customers);
-    router.post(SparkMeterProtocol.API_PATH + SparkMeterProtocol.TRANSACTION_PATH)
+    router.post(API_PATH + "/transaction/")
         .handler(simulator::transaction);
     return simulator.listen(router, port);
   }
 
   /** The value for the issuer's {@code baseUrl} setting (the site URL plus {@code /api/v0}). */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + SparkMeterProtocol.API_PATH;
+    return "http://127.0.0.1:" + port() + API_PATH;
   }
 
   /** Issuer settings (baseUrl, apiToken) that this simulator accepts. */
@@ -127,7 +129,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   }
 
   private void gate(RoutingContext ctx) {
-    if (!DEFAULT_API_TOKEN.equals(ctx.request().getHeader(SparkMeterProtocol.AUTH_HEADER))) {
+    if (!DEFAULT_API_TOKEN.equals(ctx.request().getHeader("Authentication-Token"))) {
       reply(ctx, 401, failure("Invalid authentication token"));
       return;
     }

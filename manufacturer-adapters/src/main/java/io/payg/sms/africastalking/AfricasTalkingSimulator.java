@@ -38,6 +38,9 @@ import java.util.regex.Pattern;
  */
 public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingSimulator> {
 
+  // africastalking-php src/AfricasTalking.php (base .../version1/) + src/SMS.php ('messaging')
+  private static final String MESSAGING_PATH = "/version1/messaging";
+
   public static final String DEFAULT_USERNAME = "payg-sim";
   public static final String DEFAULT_API_KEY = "at-sim-key";
 
@@ -69,7 +72,7 @@ public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingS
     AfricasTalkingSimulator simulator = new AfricasTalkingSimulator(vertx,
         Objects.requireNonNull(username, "username"), Objects.requireNonNull(apiKey, "apiKey"));
     Router router = simulator.router();
-    router.post(AfricasTalkingSmsSender.MESSAGING_PATH).handler(simulator::handle);
+    router.post(MESSAGING_PATH).handler(simulator::handle);
     return simulator.listen(router, port);
   }
 
