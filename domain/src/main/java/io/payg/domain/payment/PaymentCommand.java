@@ -1,6 +1,7 @@
 package io.payg.domain.payment;
 
 import io.payg.domain.Money;
+import io.payg.domain.Serial;
 import java.time.Instant;
 
 /**
@@ -8,4 +9,9 @@ import java.time.Instant;
  * Idempotent on (company, provider, providerTxnId).
  */
 public record PaymentCommand(String providerTxnId, String serial, Money amount, String msisdn, Instant paidAt) {
+
+  /** The serial as typed, trimmed ({@link Serial}): every path matches it the same way. */
+  public PaymentCommand {
+    serial = Serial.normalise(serial);
+  }
 }

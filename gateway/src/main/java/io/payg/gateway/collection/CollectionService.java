@@ -1,6 +1,7 @@
 package io.payg.gateway.collection;
 
 import io.payg.domain.Money;
+import io.payg.domain.Serial;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.port.CollectionProvider;
@@ -39,6 +40,11 @@ public final class CollectionService {
 
   public record NewCollection(String provider, String idempotencyKey, UUID requestedBy, String msisdn, String serial,
                               Money amount) {
+
+    /** The serial as typed, trimmed: matched case-insensitively like every payment ({@link Serial}). */
+    public NewCollection {
+      serial = Serial.normalise(serial);
+    }
   }
 
   private final Pool pool;
@@ -116,7 +122,7 @@ public final class CollectionService {
         .execute(Tuple.of(companyId, c.idempotencyKey()))
         .compose(rows -> {
           Row r = rows.iterator().next();
-          boolean same = r.getString("provider").equals(c.provider()) && r.getString("serial").equals(c.serial())
+          boolean same = r.getString("provider").equals(c.provider()) && Serial.same(r.getString("serial"), c.serial())
               && r.getLong("amount") == c.amount().minor() && r.getString("msisdn").equals(c.msisdn());
           return same ? get(companyId, r.getUUID("id")) : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
               "This Idempotency-Key was already used for another collection"));

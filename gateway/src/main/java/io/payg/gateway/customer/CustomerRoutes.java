@@ -1,6 +1,7 @@
 package io.payg.gateway.customer;
 
 import io.payg.domain.DeviceType;
+import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -66,7 +67,7 @@ public final class CustomerRoutes {
     JsonInput device = in.optionalObject("device");
     CustomerStore.NewDevice newDevice = null;
     if (device != null) {
-      String serial = device.string("serial", 64);
+      String serial = Serial.normalise(device.string("serial", 64));
       if (!SERIAL.matcher(serial).matches()) {
         throw ApiException.badRequest("'device.serial' may hold letters, digits, '.', '_' and '-' only");
       }

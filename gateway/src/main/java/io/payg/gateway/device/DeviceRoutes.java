@@ -1,5 +1,6 @@
 package io.payg.gateway.device;
 
+import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -20,7 +21,7 @@ public final class DeviceRoutes {
   public void mount(Router router) {
     router.post("/api/v1/devices/:serial/reassign").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      String serial = ctx.pathParam("serial");
+      String serial = Serial.normalise(ctx.pathParam("serial"));
       if (serial == null || serial.length() > 64) {
         throw ApiException.notFound("device");
       }

@@ -27,10 +27,11 @@ final class DeviceStore {
     this.pool = pool;
   }
 
-  Future<JsonObject> reassign(UUID companyId, String serial, UUID toCustomer, UUID by, String reason) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, customer_id FROM devices WHERE company_id = $1 "
-            + "AND serial = $2 FOR UPDATE")
-        .execute(Tuple.of(companyId, serial))
+  /** {@code typed} is trimmed and matched case-insensitively, like every serial (io.payg.domain.Serial). */
+  Future<JsonObject> reassign(UUID companyId, String typed, UUID toCustomer, UUID by, String reason) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, customer_id, serial FROM devices "
+            + "WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE")
+        .execute(Tuple.of(companyId, typed))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(ApiException.notFound("device"));
@@ -38,6 +39,7 @@ final class DeviceStore {
           Row d = rows.iterator().next();
           UUID deviceId = d.getUUID("id");
           UUID from = d.getUUID("customer_id");
+          String serial = d.getString("serial");
           if (from.equals(toCustomer)) {
             return Future.failedFuture(ApiException.unprocessable("SAME_CUSTOMER", "The device is already this customer's"));
           }

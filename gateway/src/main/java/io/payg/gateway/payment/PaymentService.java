@@ -1,5 +1,6 @@
 package io.payg.gateway.payment;
 
+import io.payg.domain.Serial;
 import io.payg.domain.allocation.AllocationResult;
 import io.payg.domain.allocation.DebtAllocation;
 import io.payg.domain.allocation.OpenInstallment;
@@ -171,7 +172,8 @@ public final class PaymentService {
 
   private Future<ProcessOutcome> replayOrConflict(UUID companyId, String provider, PaymentCommand cmd, JsonObject earlier) {
     UUID id = UUID.fromString(earlier.getString("id"));
-    boolean same = earlier.getString("serial").equals(cmd.serial())
+    // the earlier transaction holds the serial as registered; the replay may be typed otherwise
+    boolean same = Serial.same(earlier.getString("serial"), cmd.serial())
         && earlier.getLong("amount") == cmd.amount().minor()
         && earlier.getString("currency").equals(cmd.amount().currency());
     if (same) {

@@ -29,9 +29,15 @@ final class PaymentStore {
       + "'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id IS NOT DISTINCT FROM s.id) "
       + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount)";
 
-  /** Validation: one statement, one probe of the (company_id, serial) unique index. */
+  /**
+   * The device a typed serial names: case-insensitive ($2 comes trimmed, {@link io.payg.domain.Serial}),
+   * one probe of the (company_id, lower(serial)) unique index (V12).
+   */
+  static final String BY_SERIAL = "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)";
+
+  /** Validation: one statement, one probe of the (company_id, lower(serial)) unique index. */
   static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + DeviceAccount.FROM
-      + "WHERE d.company_id = $1 AND d.serial = $2";
+      + BY_SERIAL;
 
   /**
    * Process, first step: the same consistent snapshot, plus any earlier transaction with this
@@ -43,7 +49,7 @@ final class PaymentStore {
       // a provider id kept as an unmatched payment is never booked by a redelivery
       + ", (SELECT u.id FROM unmatched_payments u WHERE u.company_id = $1 AND u.provider = $3 "
       + "AND u.provider_txn_id = $4)"
-      + DeviceAccount.FROM + "WHERE d.company_id = $1 AND d.serial = $2";
+      + DeviceAccount.FROM + BY_SERIAL;
 
   static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
       + "'currency', x.currency) FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3";

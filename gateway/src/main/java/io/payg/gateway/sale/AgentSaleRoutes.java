@@ -1,5 +1,6 @@
 package io.payg.gateway.sale;
 
+import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.commission.CommissionStore;
@@ -54,7 +55,7 @@ public final class AgentSaleRoutes {
       throw ApiException.badRequest("an agent's sale takes the down payment in cash: 'downPaymentReceived' is always true");
     }
     SaleTerms terms = SaleTerms.read(in, LocalDate.now(clock));
-    String serial = in.optionalString("deviceSerial", 64);
+    String serial = Serial.normalise(in.optionalString("deviceSerial", 64));
     Responses.json(ctx, 201, replay(agent, key, customerId, terms)
         .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
             : record(agent, key, customerId, terms, serial)

@@ -1,5 +1,6 @@
 package io.payg.gateway.sale;
 
+import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -58,7 +59,7 @@ public final class SaleRoutes {
     UUID customerId = PathParams.uuid(ctx, "id", "customer");
     JsonInput in = JsonInput.of(ctx);
     SaleTerms terms = SaleTerms.read(in, LocalDate.now(clock));
-    String serial = in.optionalString("deviceSerial", 64);
+    String serial = Serial.normalise(in.optionalString("deviceSerial", 64));
     UUID companyId = caller.companyId();
     Responses.json(ctx, 201, pool.withTransaction(conn -> store.appliance(conn, companyId, terms.applianceId())
         .compose(appliance -> deviceFor(conn, companyId, customerId, serial, appliance.type())
@@ -73,7 +74,7 @@ public final class SaleRoutes {
     if (serial == null) {
       return Future.succeededFuture(null);
     }
-    return conn.preparedQuery("SELECT id, type FROM devices WHERE company_id = $1 AND serial = $2 AND customer_id = $3")
+    return conn.preparedQuery("SELECT id, type FROM devices WHERE company_id = $1 AND lower(serial) = lower($2) AND customer_id = $3")
         .execute(Tuple.of(companyId, serial, customerId))
         .map(rows -> {
           if (rows.size() == 0) {

@@ -1,5 +1,6 @@
 package io.payg.gateway.transaction;
 
+import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.company.ProtectedPages;
@@ -60,7 +61,7 @@ public final class TransactionRoutes {
   private void export(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     String status = status(ctx);
-    export.stream(ctx.response(), caller.companyId(), ctx.queryParams().get("serial"), status,
+    export.stream(ctx.response(), caller.companyId(), Serial.normalise(ctx.queryParams().get("serial")), status,
         ctx.queryParams().get("provider"), time(ctx, "from"), time(ctx, "to"))
         .onFailure(err -> {
           if (!ctx.response().headWritten()) {
@@ -92,7 +93,7 @@ public final class TransactionRoutes {
         throw ApiException.badRequest("'limit' must be between 1 and 500");
       }
     }
-    Responses.json(ctx, 200, store.search(caller.companyId(), ctx.queryParams().get("serial"), status,
+    Responses.json(ctx, 200, store.search(caller.companyId(), Serial.normalise(ctx.queryParams().get("serial")), status,
         ctx.queryParams().get("provider"), time(ctx, "from"), time(ctx, "to"), time(ctx, "before"), limit));
   }
 

@@ -92,7 +92,7 @@ public final class TransactionStore {
     String sql = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at, "
         + "t.created_at, t.token_unit, t.token_quantity, k.value AS token FROM transactions t "
         + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.company_id = $1 "
-        + "AND ($2::text IS NULL OR t.serial = $2) AND ($3::text IS NULL OR t.status = $3) "
+        + "AND ($2::text IS NULL OR lower(t.serial) = lower($2)) AND ($3::text IS NULL OR t.status = $3) "
         + "AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5) "
         + "AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7) "
         + "AND ($9::uuid IS NULL OR t.agent_id = $9) ORDER BY t.created_at DESC LIMIT $8";

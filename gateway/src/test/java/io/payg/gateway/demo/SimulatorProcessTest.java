@@ -43,14 +43,14 @@ class SimulatorProcessTest {
     assertEquals(true, down.getBoolean("down"));
     assertEquals(250, down.getLong("latencyMs"));
     // down: the simulator drops the connection without an answer
-    boolean noAnswer = await(http.postAbs(calin.baseUrl() + "/token/").sendJsonObject(new JsonObject())
+    boolean noAnswer = await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject())
         .transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed())));
     assertTrue(noAnswer, "no answer while down");
 
     JsonObject up = await(http.postAbs(admin + "/calin?down=false&latencyMs=0").send()).bodyAsJsonObject();
     assertEquals(false, up.getBoolean("down"));
     // up again: the simulator answers (a Calin error document for this empty request, over HTTP 200)
-    assertEquals(200, await(http.postAbs(calin.baseUrl() + "/token/").sendJsonObject(new JsonObject())).statusCode());
+    assertEquals(200, await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject())).statusCode());
   }
 
   @Test

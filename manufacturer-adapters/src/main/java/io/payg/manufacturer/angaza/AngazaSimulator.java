@@ -24,8 +24,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process Angaza unit-credit API on 127.0.0.1 speaking {@link AngazaProtocol}
- * ({@code PUT /unit_credit}), for the gateway's demo mode and for tests.
+ * An in-process Angaza unit-credit API on 127.0.0.1
+ * ({@code PUT /unit_credit}), for the gateway's demo mode and for tests. Sources, MicroPowerManager
+ * {@code src/backend/app/Plugins/AngazaSHS/} ({@code MPM:}): path and body
+ * (Modules/Api/AngazaSHSApi.php:19,42-49,71-78), Basic auth with client id and secret
+ * (Modules/Api/ApiRequests.php:75-81), JSON PUT (ApiRequests.php:50-57), keycode at
+ * {@code _embedded.latest_keycode.keycode} (AngazaSHSApi.php:52; Tests/Unit/AngazaSHSApiTest.php:58-60),
+ * refusal {@code context.reason} (AngazaSHSApi.php:102-103; AngazaSHSApiTest.php:84).
  *
  * <p>It checks HTTP Basic authentication against {@link #DEFAULT_CLIENT_ID} /
  * {@link #DEFAULT_CLIENT_SECRET}, knows every unit number unless
@@ -40,6 +45,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * issued before the delay, so a client timing out reproduces the "issued but response lost" case.
  */
 public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
+
+  private volatile boolean refusalsWithOk;
+  // MPM:Modules/Api/AngazaSHSApi.php:19
+  private static final String UNIT_CREDIT_PATH = "/unit_credit";
+  // MPM:Modules/Api/AngazaSHSApi.php:75
+  private static final String UNLOCKED = "UNLOCKED";
 
   public static final String DEFAULT_CLIENT_ID = "payg-sim";
   public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
@@ -63,7 +74,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   public static Future<AngazaSimulator> start(Vertx vertx, int port) {
     AngazaSimulator simulator = new AngazaSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
-    router.put(AngazaProtocol.UNIT_CREDIT_PATH).handler(simulator::handle);
+    router.put(UNIT_CREDIT_PATH).handler(simulator::handle);
     return simulator.listen(router, port);
   }
 
@@ -92,7 +103,8 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   }
 
   private void handle(RoutingContext ctx) {
-    String expected = AngazaProtocol.basicAuth(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
+    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
+        (DEFAULT_CLIENT_ID + ":" + DEFAULT_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     if (!expected.equals(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Angaza\"");
       reply(ctx, 401, refusal("Unauthorized", "invalid credentials"));
@@ -123,7 +135,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
       reply(ctx, 404, refusal("Not Found", "Invalid unit number"));
       return;
     }
-    if (!AngazaProtocol.UNLOCKED.equals(creditUntil)) {
+    if (!UNLOCKED.equals(creditUntil)) {
       try {
         OffsetDateTime until = OffsetDateTime.parse(Objects.requireNonNull(creditUntil));
         if (!until.toInstant().isAfter(Instant.now())) {
@@ -146,11 +158,21 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
         .put("_embedded", new JsonObject().put("latest_keycode",
             new JsonObject().put("keycode", keycode)))
         .put("_links", new JsonObject().put("self",
-            new JsonObject().put("href", AngazaProtocol.UNIT_CREDIT_PATH))));
+            new JsonObject().put("href", UNIT_CREDIT_PATH))));
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
-    send(ctx, status, "application/json", json.encode());
+    boolean refusal = json.containsKey("context") && status != 401;
+    send(ctx, refusal && refusalsWithOk ? 200 : status, "application/json", json.encode());
+  }
+
+  /**
+   * Answer refusals ({@code context.reason}) with HTTP 200: MPM reads {@code context} only from
+   * a 2xx body (MPM:Modules/Api/AngazaSHSApi.php:101-103, Guzzle throws on 4xx first), so both occur.
+   */
+  public AngazaSimulator refusalsWithOk(boolean ok) {
+    this.refusalsWithOk = ok;
+    return this;
   }
 
   @Override

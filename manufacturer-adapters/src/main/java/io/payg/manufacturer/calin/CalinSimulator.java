@@ -13,7 +13,6 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,25 +22,33 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process Calin vending server on 127.0.0.1 speaking the protocol of
- * {@link CalinProtocol} ({@code POST /token/}), for the gateway's demo mode and for tests.
- *
- * <p>It verifies the md5 cipher against the configured user's key (default
- * {@link #DEFAULT_USER_ID} / {@link #DEFAULT_API_KEY}), accepts any meter serial unless
- * {@link #rejectSerial(String) rejected}, and answers a deterministic 20-digit token derived from
- * meter, amount and a per-simulator counter, so two fresh simulators fed the same requests answer
- * the same tokens. Like the real API it has no idempotency key: every accepted request is a new
- * vend, recorded in {@link #vends()}.
+ * An in-process Calin vending server on 127.0.0.1, for the gateway's demo mode and for tests,
+ * written from the only published client of the API, MicroPowerManager's CalinMeter plugin
+ * (EnAccess/micropowermanager, {@code src/backend/app/Plugins/CalinMeter/}, cited below as
+ * {@code MPM:file:line}). It shares nothing with {@link CalinTokenIssuer}.
  *
  * <p>Failure knobs: {@link #setFailNext(int)} answers HTTP 503, {@link #setDown(boolean)} drops
- * connections without answering, {@link #setLatency(Duration)} delays the answer. The vend is
- * made before the delay, so a client timing out reproduces the real "vended but response lost"
- * case.
+ * connections, {@link #setLatency(java.time.Duration)} delays the answer (the vend is made
+ * before the delay, so a client timing out reproduces "vended but answer lost"), and
+ * {@link #answerCodesAsStrings(boolean)} sends {@code result_code} as a string.
  */
 public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
 
   public static final String DEFAULT_USER_ID = "payg-sim";
+  /** The vending account's password (MPM stores it as api_key, sends it as password). */
   public static final String DEFAULT_API_KEY = "calin-sim-key";
+
+  // MPM:CalinMeterApi.php:18 ($rootUrl, appended to api_url at :42)
+  static final String PATH = "/tokennew";
+  // MPM:CalinMeterApi.php:17, the only token_type MPM sends (:38)
+  static final String CREDIT_TOKEN = "CreditToken";
+  // MPM:Helpers/ApiHelpers.php:28 (0 = success; anything else is an error with a reason)
+  static final int OK = 0;
+  // Non-zero codes are this simulator's own: Calin's numbering is unpublished and MPM only
+  // tests != 0 (ApiHelpers.php:28), so clients must not depend on the values.
+  static final int CODE_BAD_PARAMETER = 1;
+  static final int CODE_USER_OR_PASSWORD = 2;
+  static final int CODE_METER = 3;
 
   /** One accepted vend: meter serial, kWh with one decimal ("4.3"), the token answered. */
   public record Vend(String serial, String kwh, String token) {
@@ -49,41 +56,49 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
 
   private static final BigInteger TWENTY_DIGITS = BigInteger.TEN.pow(20);
 
-  private final Map<String, String> keysByUser = new ConcurrentHashMap<>();
+  private final Map<String, String> passwordsByUser = new ConcurrentHashMap<>();
   private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
+  private volatile boolean codesAsStrings;
 
   private CalinSimulator(Vertx vertx) {
     super(vertx);
-    keysByUser.put(DEFAULT_USER_ID, DEFAULT_API_KEY);
+    passwordsByUser.put(DEFAULT_USER_ID, DEFAULT_API_KEY);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
   public static Future<CalinSimulator> start(Vertx vertx, int port) {
     CalinSimulator simulator = new CalinSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
-    router.post(CalinProtocol.TOKEN_PATH).handler(simulator::handle);
+    // MPM:Http/Requests/CalinMeterApiRequests.php:26 ($client->post)
+    router.post(PATH).handler(simulator::handle);
     return simulator.listen(router, port);
   }
 
   /** Issuer settings (baseUrl, userId, apiKey) that this simulator accepts. */
   public Map<String, String> settings() {
     return Map.of(
-        CalinTokenIssuer.SETTING_BASE_URL, baseUrl(),
-        CalinTokenIssuer.SETTING_USER_ID, DEFAULT_USER_ID,
-        CalinTokenIssuer.SETTING_API_KEY, DEFAULT_API_KEY);
+        "baseUrl", baseUrl(),
+        "userId", DEFAULT_USER_ID,
+        "apiKey", DEFAULT_API_KEY);
   }
 
-  /** Adds (or re-keys) a vending account. */
-  public CalinSimulator addUser(String userId, String apiKey) {
-    keysByUser.put(userId, apiKey);
+  /** Adds (or changes the password of) a vending account. */
+  public CalinSimulator addUser(String userId, String password) {
+    passwordsByUser.put(userId, password);
     return this;
   }
 
-  /** Vends to this meter fail with an unknown-meter business error. */
+  /** Vends to this meter fail with a meter error. */
   public CalinSimulator rejectSerial(String serial) {
     rejectedSerials.add(serial);
+    return this;
+  }
+
+  /** Answer {@code result_code} as a JSON string ("0"), which MPM also reads (ApiHelpers.php:28 casts). */
+  public CalinSimulator answerCodesAsStrings(boolean strings) {
+    this.codesAsStrings = strings;
     return this;
   }
 
@@ -95,82 +110,83 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
   private void handle(RoutingContext ctx) {
     JsonObject body;
     try {
+      // MPM:Http/Requests/CalinMeterApiRequests.php:29 (the body is json_encode of the params)
       body = ctx.body().asJsonObject();
-    } catch (DecodeException e) {
+    } catch (DecodeException | ClassCastException e) {
       body = null;
     }
     if (body == null) {
-      reply(ctx, 400, new JsonObject().put("error", "JSON body expected"));
+      reply(ctx, error(CODE_BAD_PARAMETER, "request is not JSON"));
       return;
     }
-    reply(ctx, 200, vend(body));
+    reply(ctx, vend(body));
   }
 
   private JsonObject vend(JsonObject body) {
-    String serialId = text(body, "serial_id");
+    // MPM:CalinMeterApi.php:34-40 — the five fields MPM sends; user_id/meter_id are strings in
+    // MPM (CalinCredential.php:11, the meter's serial_number) but a number prints the same.
     String userId = text(body, "user_id");
+    String password = text(body, "password");
     String meterId = text(body, "meter_id");
     String tokenType = text(body, "token_type");
-    String cipher = text(body, "ciphertext");
+    Object rawAmount = body.getValue("amount");
+    if (userId == null || password == null || meterId == null || tokenType == null || rawAmount == null) {
+      return error(CODE_BAD_PARAMETER, "missing parameter");
+    }
+    if (!password.equals(passwordsByUser.get(userId))) {
+      return error(CODE_USER_OR_PASSWORD, "user_id or password error");
+    }
+    if (!CREDIT_TOKEN.equals(tokenType)) {
+      return error(CODE_BAD_PARAMETER, "token_type not supported");
+    }
     BigDecimal amount;
-    long timestamp;
     try {
-      amount = new BigDecimal(Objects.requireNonNull(text(body, "amount")));
-      timestamp = Long.parseLong(Objects.requireNonNull(text(body, "timestamp")));
-    } catch (RuntimeException e) {
-      return error(CalinProtocol.RESULT_INVALID_PARAMETER, "amount and timestamp must be numbers");
+      // MPM sends a JSON float (CalinMeterApi.php:26 round(...,1)); a numeric string is accepted too
+      amount = new BigDecimal(rawAmount.toString());
+    } catch (NumberFormatException e) {
+      return error(CODE_BAD_PARAMETER, "amount is not a number");
     }
-    if (serialId == null || userId == null || meterId == null || tokenType == null
-        || cipher == null) {
-      return error(CalinProtocol.RESULT_INVALID_PARAMETER, "missing parameter");
-    }
-    String key = keysByUser.get(userId);
-    if (key == null) {
-      return error(CalinProtocol.RESULT_UNKNOWN_USER, "user not found");
-    }
-    String expected = CalinProtocol.cipher(serialId, userId, meterId, tokenType,
-        CalinProtocol.amountText(amount), timestamp, key);
-    if (!expected.equalsIgnoreCase(cipher)) {
-      return error(CalinProtocol.RESULT_CIPHER_ERROR, "ciphertext error");
-    }
-    if (!CalinProtocol.CREDIT_TOKEN.equals(tokenType)) {
-      return error(CalinProtocol.RESULT_INVALID_PARAMETER, "unsupported token_type");
-    }
-    // Calin accepts one decimal of kWh only (MicroPowerManager rounds for that reason).
+    // MPM:CalinMeterApi.php:25 "the api only accepts 1 decimal place"
     if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 1) {
-      return error(CalinProtocol.RESULT_INVALID_PARAMETER, "invalid amount");
+      return error(CODE_BAD_PARAMETER, "amount must be positive with at most one decimal");
     }
     if (rejectedSerials.contains(meterId)) {
-      return error(CalinProtocol.RESULT_UNKNOWN_METER, "meter not found");
+      return error(CODE_METER, "meter_id does not exist");
     }
     String kwh = amount.setScale(1, RoundingMode.UNNECESSARY).toPlainString();
     String token = token(meterId, kwh, counter.incrementAndGet());
     vends.add(new Vend(meterId, kwh, token));
-    return new JsonObject()
-        .put("result_code", CalinProtocol.RESULT_OK)
-        .put("reason", "OK")
-        .put("result", token);
+    // MPM:Helpers/ApiHelpers.php:28-32 — result_code, reason, result (the token)
+    return new JsonObject().put("result_code", code(OK)).put("reason", "OK").put("result", token);
   }
 
-  private void reply(RoutingContext ctx, int status, JsonObject json) {
-    send(ctx, status, "application/json;charset=utf-8", json.encode());
+  private Object code(int code) {
+    return codesAsStrings ? Integer.toString(code) : code;
+  }
+
+  private JsonObject error(int code, String reason) {
+    // MPM:Helpers/ApiHelpers.php:29 — reason is the error text MPM surfaces
+    return new JsonObject().put("result_code", code(code)).put("reason", reason).putNull("result");
+  }
+
+  // MPM reads result_code only from a 2xx answer (Guzzle throws on 4xx/5xx and MPM reports the
+  // exception, CalinMeterApiRequests.php:38-47), so refusals are answered with a 200 here.
+  private void reply(RoutingContext ctx, JsonObject json) {
+    send(ctx, 200, "application/json;charset=utf-8", json.encode());
   }
 
   @Override
   protected void outage(RoutingContext ctx) {
-    reply(ctx, 503, new JsonObject().put("error", "simulated outage"));
+    send(ctx, 503, "text/plain", "simulated outage");
   }
 
-  private static JsonObject error(int code, String reason) {
-    return new JsonObject().put("result_code", code).put("reason", reason).putNull("result");
-  }
-
-  // PHP clients may send ids as numbers or strings; both print the same in the cipher.
   private static String text(JsonObject body, String field) {
     Object value = body.getValue(field);
     return value == null ? null : value.toString();
   }
 
+  // A 20-digit STS token like MPM's debug token (CalinMeterApi.php:45), deterministic per
+  // meter, amount and vend number so two fresh simulators fed the same requests agree.
   private static String token(String meter, String kwh, long n) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")

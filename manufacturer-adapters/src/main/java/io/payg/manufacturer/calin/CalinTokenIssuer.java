@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
-import java.time.Clock;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -24,27 +24,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Vends credit tokens for Calin prepaid (STS) meters over Calin's HTTP vending API, following
- * MicroPowerManager's CalinMeter plugin (see {@link CalinProtocol} for the wire format).
+ * Vends credit tokens for Calin prepaid (STS) meters over Calin's HTTP vending API, as
+ * MicroPowerManager's current CalinMeter plugin does (the only published client):
+ * <pre>
+ * POST {api_url}/tokennew   Content-Type: application/json;charset=utf-8
+ * {"user_id":"...","password":"...","meter_id":"&lt;meter serial&gt;","token_type":"CreditToken","amount":4.3}
+ * -&gt; {"result_code":0,"reason":"...","result":"&lt;20-digit token&gt;"}
+ * </pre>
+ * Sources (EnAccess/micropowermanager, src/backend/app/Plugins/CalinMeter/):
+ * path {@code CalinMeterApi.php:18,42}; body {@code CalinMeterApi.php:34-40} (password = the
+ * credential's api_key); kWh rounded to one decimal {@code CalinMeterApi.php:25-26}; JSON headers
+ * {@code Http/Requests/CalinMeterApiRequests.php:29-31}; answer {@code Helpers/ApiHelpers.php:28-32}
+ * ({@code (int) result_code}, so a code may arrive as a number or a numeric string). The md5
+ * {@code generateCipherText} in the same helper is never called and no published Calin endpoint
+ * takes it, so this issuer does not offer it.
  *
  * <p>Settings ({@link TokenRequest#settings()}):
  * <ul>
- *   <li>{@code baseUrl} (required): Calin API root, MicroPowerManager's {@code api_url}, e.g.
- *       {@code https://calin.example/api}; the issuer POSTs to {@code {baseUrl}/token/}</li>
- *   <li>{@code userId} (required): Calin vending account user id</li>
- *   <li>{@code apiKey} (required): the key that signs the cipher; never sent in clear</li>
+ *   <li>{@code baseUrl} (required): Calin API root, MicroPowerManager's {@code api_url} (its
+ *       default is {@code http://api.calinhost.com/api}, create_calin_tables.php:17); the issuer
+ *       POSTs to {@code {baseUrl}/tokennew}</li>
+ *   <li>{@code userId} (required): the Calin vending account's user id</li>
+ *   <li>{@code apiKey} (required, secret): the account's password, sent as {@code password}</li>
  *   <li>{@code timeoutMs} (optional, default 10000): whole-request timeout</li>
  * </ul>
  *
- * <p>Idempotency: Calin's API takes no idempotency key. The request's idempotency key is sent as
- * {@code serial_id} (MicroPowerManager sends its meter row id there) and returned as the
- * manufacturer reference for reconciliation, but Calin does not deduplicate on it. So a retry
- * after a timeout or lost response can vend a second token; callers must treat retryable
- * failures after a request was sent as "maybe vended" and reconcile.
+ * <p>Idempotency: the API takes no idempotency key, so a retry after a timeout or a lost answer
+ * can vend a second token; the request's idempotency key is only returned as the reference.
  *
- * <p>Failures: transport errors (connection refused/reset, timeout) and HTTP 5xx/408/429 are
- * retryable; a Calin business error ({@code result_code != 0}: unknown meter, bad cipher, unknown
- * user), other HTTP 4xx, a malformed answer, missing settings or a non-kWh amount are not.
+ * <p>Failures: transport errors and HTTP 5xx/408/429 are retryable; a Calin refusal
+ * ({@code result_code != 0}), other HTTP 4xx, a malformed answer, missing settings or a non-kWh
+ * amount are not. Calin's {@code reason} is the manufacturer's free text: it is classified
+ * ({@link Refusal}) and logged, never put into the failure message an operator or tenant sees.
  */
 public final class CalinTokenIssuer implements TokenIssuer {
 
@@ -56,19 +67,45 @@ public final class CalinTokenIssuer implements TokenIssuer {
   public static final String SETTING_TIMEOUT_MS = "timeoutMs";
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
 
+  // CalinMeterApi.php:18
+  static final String TOKEN_PATH = "/tokennew";
+  // CalinMeterApi.php:17
+  static final String CREDIT_TOKEN = "CreditToken";
+
+  /** What a non-zero result_code meant, read from Calin's reason text (codes are unpublished). */
+  enum Refusal {
+    METER("Calin refused the meter"),
+    CREDENTIALS_REFUSED("Calin refused the user id or password"),
+    AMOUNT_REFUSED("Calin refused the amount"),
+    OTHER("Calin refused the vend");
+
+    final String text;
+
+    Refusal(String text) {
+      this.text = text;
+    }
+
+    static Refusal of(String reason) {
+      String r = reason == null ? "" : reason.toLowerCase(Locale.ROOT);
+      if (r.contains("meter")) {
+        return METER;
+      }
+      if (r.contains("password") || r.contains("user") || r.contains("auth") || r.contains("login")) {
+        return CREDENTIALS_REFUSED;
+      }
+      if (r.contains("amount")) {
+        return AMOUNT_REFUSED;
+      }
+      return OTHER;
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(CalinTokenIssuer.class);
 
   private final WebClient client;
-  private final Clock clock;
 
   public CalinTokenIssuer(WebClient client) {
-    this(client, Clock.systemUTC());
-  }
-
-  // Clock injectable so tests can pin the signed timestamp.
-  CalinTokenIssuer(WebClient client, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
-    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
@@ -85,8 +122,8 @@ public final class CalinTokenIssuer implements TokenIssuer {
     Map<String, String> settings = request.settings();
     String baseUrl = settings.get(SETTING_BASE_URL);
     String userId = settings.get(SETTING_USER_ID);
-    String apiKey = settings.get(SETTING_API_KEY);
-    if (isBlank(baseUrl) || isBlank(userId) || isBlank(apiKey)) {
+    String password = settings.get(SETTING_API_KEY);
+    if (isBlank(baseUrl) || isBlank(userId) || isBlank(password)) {
       return fail("calin settings incomplete: baseUrl, userId and apiKey are required", false);
     }
     long timeoutMs;
@@ -103,35 +140,36 @@ public final class CalinTokenIssuer implements TokenIssuer {
       return fail("calin vends energy only, got " + request.amount().describe(), false);
     }
 
-    String amount = CalinProtocol.amountText(new BigDecimal(request.amount().kwhString()));
-    long timestamp = clock.instant().getEpochSecond();
-    String serialId = request.idempotencyKey();
-    JsonObject body = new JsonObject()
-        .put("serial_id", serialId)
-        .put("user_id", userId)
-        .put("meter_id", request.serial())
-        .put("token_type", CalinProtocol.CREDIT_TOKEN)
-        // a JSON number, like MicroPowerManager's json_encode of a float
-        .put("amount", new BigDecimal(amount))
-        .put("timestamp", timestamp)
-        .put("ciphertext", CalinProtocol.cipher(serialId, userId, request.serial(),
-            CalinProtocol.CREDIT_TOKEN, amount, timestamp, apiKey));
-
+    Buffer body = Buffer.buffer(requestBody(userId, password, request.serial(), request.amount()).encode());
     Future<HttpResponse<Buffer>> sent;
     try {
-      sent = client.postAbs(trimSlash(baseUrl) + CalinProtocol.TOKEN_PATH)
+      sent = client.postAbs(trimSlash(baseUrl) + TOKEN_PATH)
           .timeout(timeoutMs)
+          .putHeader("Content-Type", "application/json;charset=utf-8")
           .putHeader("Accept", "application/json")
-          .sendJsonObject(body);
+          .sendBuffer(body);
     } catch (RuntimeException e) {
       // a malformed baseUrl throws synchronously: a configuration error, not transient
       return fail("calin baseUrl unusable: " + e.getMessage(), false);
     }
-    return sent.transform(ar -> answer(ar, request, serialId));
+    return sent.transform(ar -> answer(ar, request));
   }
 
-  private Future<IssuedToken> answer(AsyncResult<HttpResponse<Buffer>> ar, TokenRequest request,
-      String serialId) {
+  /**
+   * The body in MicroPowerManager's field order (CalinMeterApi.php:34-40); {@code amount} is a
+   * JSON number with one decimal ("4.3", "4.0"), as PHP's json_encode prints the float rounded
+   * by CalinMeterApi.php:26.
+   */
+  static JsonObject requestBody(String userId, String password, String serial, TokenAmount amount) {
+    return new JsonObject()
+        .put("user_id", userId)
+        .put("password", password)
+        .put("meter_id", serial)
+        .put("token_type", CREDIT_TOKEN)
+        .put("amount", new BigDecimal(amount.kwhString()).setScale(1));
+  }
+
+  private Future<IssuedToken> answer(AsyncResult<HttpResponse<Buffer>> ar, TokenRequest request) {
     if (ar.failed()) {
       // Timeout, refused or reset connection: the peer may recover, so let the job retry.
       LOG.warn("calin vend {} for meter {} failed in transport: {}", request.idempotencyKey(),
@@ -146,7 +184,9 @@ public final class CalinTokenIssuer implements TokenIssuer {
       return fail("calin HTTP " + status, true);
     }
     if (status < 200 || status >= 300) {
-      return fail("calin HTTP " + status + ": " + snippet(response), false);
+      LOG.warn("calin vend {} for meter {}: HTTP {} {}", request.idempotencyKey(), request.serial(),
+          status, snippet(response));
+      return fail("calin HTTP " + status, false);
     }
     JsonObject json;
     try {
@@ -154,22 +194,36 @@ public final class CalinTokenIssuer implements TokenIssuer {
     } catch (DecodeException | ClassCastException e) {
       json = null;
     }
-    if (json == null || !(json.getValue("result_code") instanceof Number)) {
+    Integer code = json == null ? null : resultCode(json.getValue("result_code"));
+    if (code == null) {
       // 2xx without the Calin envelope: most likely baseUrl points somewhere else.
-      return fail("calin answer is not a vending response: " + snippet(response), false);
+      LOG.warn("calin vend {}: not a vending answer: {}", request.idempotencyKey(), snippet(response));
+      return fail("calin answer is not a vending response (is baseUrl the Calin API root?)", false);
     }
-    int code = json.getInteger("result_code");
-    if (code != CalinProtocol.RESULT_OK) {
-      String reason = json.getString("reason", "no reason given");
-      LOG.warn("calin refused vend {} for meter {}: {} {}", request.idempotencyKey(),
-          request.serial(), code, reason);
-      return fail("calin result_code " + code + ": " + reason, false);
+    if (code != 0) {
+      String reason = json.getValue("reason") instanceof String s ? s : "";
+      Refusal refusal = Refusal.of(reason);
+      LOG.warn("calin refused vend {} for meter {}: result_code {} reason '{}'", request.idempotencyKey(),
+          request.serial(), code, reason.length() > 200 ? reason.substring(0, 200) + "..." : reason);
+      return fail("calin: " + refusal.text + " (result_code " + code + ")", false);
     }
     Object token = json.getValue("result");
-    if (!(token instanceof String) || ((String) token).isBlank()) {
+    if (!(token instanceof String t) || t.isBlank()) {
       return fail("calin result_code 0 without a token", false);
     }
-    return Future.succeededFuture(new IssuedToken((String) token, serialId));
+    return Future.succeededFuture(new IssuedToken(t.strip(), request.idempotencyKey()));
+  }
+
+  /** result_code as a number or a numeric string (ApiHelpers.php:28 casts it); null otherwise. */
+  static Integer resultCode(Object value) {
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) < 1e9) {
+      return n.intValue();
+    }
+    if (value instanceof String s && s.strip().matches("-?\\d{1,9}")) {
+      return Integer.parseInt(s.strip());
+    }
+    return null;
   }
 
   private static boolean isBlank(String s) {

@@ -21,16 +21,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process SparkMeter ThunderCloud site on 127.0.0.1 speaking {@link SparkMeterProtocol}
- * under {@code /api/v0}, for the gateway's demo mode and for tests.
- *
- * <p>It checks the {@code Authentication-Token} header (default {@link #DEFAULT_API_TOKEN}),
- * knows a customer for every meter serial unless {@link #rejectSerial(String) rejected} (the
- * customer id is derived from the serial), and answers each new transaction with a deterministic
- * {@code transaction_id} (a UUID derived from a per-simulator counter), so two fresh simulators fed
- * the same requests answer the same ids. A transaction whose {@code external_id} was seen before,
- * for the same customer and amount, is answered with the first {@code transaction_id} and is not
- * credited again; with another customer or amount it is refused. Every credit is recorded in
+ * An in-process SparkMeter ThunderCloud site on 127.0.0.1 under {@code /api/v0}, for the
+ * gateway's demo mode and for tests, following MicroPowerManager's SparkMeter plugin
+ * (EnAccess/micropowermanager {@code src/backend/app/Plugins/SparkMeter/}, cited as {@code MPM:}):
+ * <ul>
+ *   <li>the site API root is the site URL plus {@code api/v0} (MPM:Services/SiteService.php:156)</li>
+ *   <li>every call carries {@code Authentication-Token} (MPM:Http/Requests/SparkMeterApiRequests.php:31,56)</li>
+ *   <li>{@code GET /customers?meter_serial=} (MPM:Services/CustomerService.php:277-280) answers
+ *       {@code {"customers": [{"id", "phone_number", "meters": [{"serial", "current_tariff_name"}]}],
+ *       "error": null, "status": "success"}} (CustomerService.php:405,412, :99,137); MPM also reads
+ *       it as one customer object (CustomerService.php:281): {@link #answerLookupAsOneCustomer}</li>
+ *   <li>{@code POST /transaction/} {@code {"customer_id", "amount": "<string>", "source": "cash",
+ *       "external_id": "<string>"}} (MPM:SparkMeterApi.php:67-84) answers {@code transaction_id}
+ *       (SparkMeterApi.php:97); {@code error} not null/false is a failure
+ *       (MPM:Helpers/ResultStatusChecker.php:13-15)</li>
+ * </ul>
+ * It knows a customer for every meter serial unless {@link #rejectSerial(String) rejected} and
+ * answers each transaction with a deterministic {@code transaction_id}. Whether ThunderCloud
+ * deduplicates {@code external_id} is not published, so by default every POST credits again;
+ * {@link #deduplicateExternalId(boolean)} simulates a site that does. Every credit is recorded in
  * {@link #vends()}.
  *
  * <p>Failure knobs, on every route: {@link #setFailNext(int)} answers HTTP 503,
@@ -41,6 +50,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator> {
 
   public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
+  // MPM:Services/SiteService.php:156 (thundercloud_url = site URL + 'api/v0'); paths: class javadoc
+  private static final String API_PATH = "/api/v0";
 
   /** One credit: meter serial, amount in major units ("500.00"), external_id, the token answered. */
   public record Vend(String serial, String amount, String externalId, String token) {
@@ -54,6 +65,8 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   private final Map<String, Credit> creditsByExternalId = new ConcurrentHashMap<>();
   private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
+  private volatile boolean oneCustomerAnswer;
+  private volatile boolean deduplicate;
 
   private SparkMeterSimulator(Vertx vertx) {
     super(vertx);
@@ -64,16 +77,16 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
     SparkMeterSimulator simulator = new SparkMeterSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
     router.route().handler(simulator::gate);
-    router.get(SparkMeterProtocol.API_PATH + SparkMeterProtocol.CUSTOMERS_PATH)
+    router.get(API_PATH + "/customers")
         .handler(simulator::customers);
-    router.post(SparkMeterProtocol.API_PATH + SparkMeterProtocol.TRANSACTION_PATH)
+    router.post(API_PATH + "/transaction/")
         .handler(simulator::transaction);
     return simulator.listen(router, port);
   }
 
   /** The value for the issuer's {@code baseUrl} setting (the site URL plus {@code /api/v0}). */
   public String baseUrl() {
-    return "http://127.0.0.1:" + port() + SparkMeterProtocol.API_PATH;
+    return "http://127.0.0.1:" + port() + API_PATH;
   }
 
   /** Issuer settings (baseUrl, apiToken) that this simulator accepts. */
@@ -81,6 +94,21 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
     return Map.of(
         SparkMeterTokenIssuer.SETTING_BASE_URL, baseUrl(),
         SparkMeterTokenIssuer.SETTING_API_TOKEN, DEFAULT_API_TOKEN);
+  }
+
+  /** Answer the lookup as one customer object instead of the {@code customers} list. */
+  public SparkMeterSimulator answerLookupAsOneCustomer(boolean one) {
+    this.oneCustomerAnswer = one;
+    return this;
+  }
+
+  /**
+   * A repeated {@code external_id} (same customer and amount) answers the first transaction and
+   * credits nothing; with another customer or amount it is refused. Unpublished behaviour.
+   */
+  public SparkMeterSimulator deduplicateExternalId(boolean on) {
+    this.deduplicate = on;
+    return this;
   }
 
   /** No customer owns this meter from now on. */
@@ -101,7 +129,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   }
 
   private void gate(RoutingContext ctx) {
-    if (!DEFAULT_API_TOKEN.equals(ctx.request().getHeader(SparkMeterProtocol.AUTH_HEADER))) {
+    if (!DEFAULT_API_TOKEN.equals(ctx.request().getHeader("Authentication-Token"))) {
       reply(ctx, 401, failure("Invalid authentication token"));
       return;
     }
@@ -123,6 +151,10 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
               .put("serial", serial)
               .put("active", true)
               .put("current_tariff_name", "Simulated tariff"))));
+    }
+    if (oneCustomerAnswer && customers.size() == 1) {
+      reply(ctx, 200, customers.getJsonObject(0).copy().putNull("error").put("status", "success"));
+      return;
     }
     reply(ctx, 200, new JsonObject().put("customers", customers).putNull("error")
         .put("status", "success"));
@@ -162,7 +194,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
       reply(ctx, 404, failure("customer not found"));
       return;
     }
-    if (externalId != null) {
+    if (deduplicate && externalId != null) {
       Credit earlier = creditsByExternalId.get(externalId);
       if (earlier != null) {
         if (earlier.customerId().equals(customerId) && earlier.amount().compareTo(amount) == 0) {
@@ -175,7 +207,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
     }
     String transactionId = UUID.nameUUIDFromBytes(("sparkmeter-transaction:"
         + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8)).toString();
-    if (externalId != null) {
+    if (deduplicate && externalId != null) {
       Credit credit = new Credit(customerId, amount, transactionId);
       Credit raced = creditsByExternalId.putIfAbsent(externalId, credit);
       if (raced != null) {

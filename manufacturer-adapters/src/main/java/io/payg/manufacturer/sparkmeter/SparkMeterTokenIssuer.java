@@ -3,6 +3,7 @@ package io.payg.manufacturer.sparkmeter;
 import static io.payg.manufacturer.support.HttpPeer.snippet;
 import static io.payg.manufacturer.support.HttpPeer.trimSlash;
 
+import io.payg.domain.Serial;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
@@ -49,11 +50,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Idempotency: the transaction carries {@code external_id} = {@link TokenRequest#idempotencyKey()}
  * (MicroPowerManager sends its transaction id there and matches synced transactions on it).
- * {@link SparkMeterSimulator} answers a repeated {@code external_id} with the first transaction,
- * so a retry after a lost answer returns the same token without crediting twice. Whether the real
- * ThunderCloud refuses or deduplicates a repeated {@code external_id} is not documented in
- * MicroPowerManager; if it does not, a retry after a lost answer credits twice, and the operator
- * reconciles on {@code external_id}.
+ * Whether the real ThunderCloud refuses or deduplicates a repeated {@code external_id} is not
+ * documented in MicroPowerManager; if it does not, a retry after a lost answer credits twice, and
+ * the operator reconciles on {@code external_id} ({@link SparkMeterSimulator} simulates both).
+ * MicroPowerManager sends {@code amount} as PHP's {@code strval} of its float ("500", "500.5",
+ * SparkMeterApi.php:69); this issuer sends the currency's decimals ("500.00"), also a decimal string.
  *
  * <p>Failures: transport errors and HTTP 5xx/408/429 are retryable; other HTTP 4xx (401 bad
  * token, unknown customer), an {@code error} in the answer, a meter no customer owns, a malformed
@@ -181,7 +182,11 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   }
 
   private static Future<String> customerOf(JsonObject answer, TokenRequest request) {
-    if (!(answer.getValue("customers") instanceof JsonArray customers)) {
+    // MPM reads this answer both as {"customers": [...]} (Services/CustomerService.php:405,482)
+    // and as one customer object (CustomerService.php:280-281): accept either
+    JsonArray customers = answer.getValue("customers") instanceof JsonArray list ? list
+        : answer.getValue("meters") instanceof JsonArray ? new JsonArray().add(answer) : null;
+    if (customers == null) {
       return fail("sparkmeter customer lookup answer has no customers list", false);
     }
     for (Object c : customers) {
@@ -200,7 +205,8 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
       return false;
     }
     for (Object m : meters) {
-      if (m instanceof JsonObject meter && serial.equals(meter.getString("serial"))) {
+      // serials are typed by hand on both sides: trimmed, case-insensitive
+      if (m instanceof JsonObject meter && meter.getValue("serial") instanceof String s && Serial.same(s, serial)) {
         return true;
       }
     }

@@ -6,33 +6,32 @@ import java.util.Currency;
 
 /**
  * The SteamaCo REST API (a Django REST Framework service, {@code https://api.steama.co}) as
- * {@link SteamaTokenIssuer} and {@link SteamaSimulator} both speak it.
- *
- * <p>Shape taken from MicroPowerManager's SteamaMeter plugin (SteamaCredentialService,
- * SteamaMeterApiClient, SteamaMeterService, SteamaMeterApi::chargeDevice, ApiHelpers):
+ * {@link SteamaTokenIssuer} speaks it, taken from MicroPowerManager's SteamaMeter plugin
+ * (EnAccess/micropowermanager, {@code src/backend/app/Plugins/SteamaMeter/}):
  * <ul>
- *   <li>{@code POST {api}/get-token/} with {@code {"username": ..., "password": ...}} answers
- *       {@code {"token": "..."}}; refused credentials are HTTP 400
- *       {@code {"non_field_errors": [...]}}</li>
- *   <li>every other call carries {@code Authorization: Token <token>}; a bad token is HTTP 401
- *       {@code {"detail": "Invalid token."}}</li>
- *   <li>{@code GET {api}/meters/} pages {@code {"count", "next", "previous", "results": [...]}}
- *       of meters with {@code id}, {@code reference} (the meter serial) and {@code customer}
- *       (the owning customer's id)</li>
+ *   <li>{@code POST {api}/get-token/} with {@code {"username", "password"}} answers
+ *       {@code {"token"}}; refused credentials are HTTP 400 (Services/SteamaCredentialService.php:13,47-60)</li>
+ *   <li>every other call carries {@code Authorization: Token <token>}
+ *       (Http/Clients/SteamaMeterApiClient.php:38)</li>
+ *   <li>{@code GET {api}/meters?page=1&page_size=100}, then the query of each page's {@code next}
+ *       until it is null (SteamaMeterApiClient.php:54-65, Services/SteamaMeterService.php:28,110);
+ *       pages are {@code {"count", "next", "previous", "results"}}, meters carry {@code id},
+ *       {@code reference} (the serial) and {@code customer}, which may be null
+ *       (SteamaMeterService.php:73-74,111,158)</li>
  *   <li>{@code POST {api}/customers/{customer}/transactions/} with
- *       {@code {"amount": 500.0, "category": "PAY"}} answers the created transaction
+ *       {@code {"amount": <major units>, "category": "PAY"}} answers the transaction
  *       {@code {"id", "site_id", "customer_id", "amount", "category", "provider", "timestamp",
- *       "synchronization_status", ...}}</li>
+ *       "synchronization_status"}} (SteamaMeterApi.php:52-85)</li>
  * </ul>
- * Any answer holding {@code detail} or {@code non_field_errors} is a refusal.
+ * Any answer holding {@code detail} or {@code non_field_errors} is a refusal, whatever its
+ * status (Helpers/ApiHelpers.php:27-36; Tests/Unit/SteamaMeterApiClientTest.php:57).
  */
 final class SteamaProtocol {
 
   static final String GET_TOKEN_PATH = "/get-token/";
-  static final String METERS_PATH = "/meters/";
+  static final String METERS_PATH = "/meters";
+  static final String FIRST_METERS_PAGE = "page=1&page_size=100";
   static final String CATEGORY_PAY = "PAY";
-  /** The filter used to look one meter up by serial (see {@link SteamaTokenIssuer}). */
-  static final String REFERENCE_FILTER = "reference";
 
   private SteamaProtocol() {
   }

@@ -3,6 +3,7 @@ package io.payg.manufacturer.steama;
 import static io.payg.manufacturer.support.HttpPeer.snippet;
 import static io.payg.manufacturer.support.HttpPeer.trimSlash;
 
+import io.payg.domain.Serial;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
@@ -44,11 +46,12 @@ import org.slf4j.LoggerFactory;
  * computed are only checked to be an energy purchase. {@code paid} must therefore be exactly the
  * money meant for the meter.
  *
- * <p>The meter is looked up with {@code GET /meters/?reference=<serial>} and the answer searched
- * for that exact {@code reference}. MicroPowerManager instead pages through all meters during its
- * sync and keeps the {@code reference} → {@code customer} mapping; the {@code reference} filter is
- * this issuer's assumption about the Django REST filter, and an answer that ignores it still
- * works as long as the meter is on the first page.
+ * <p>The meter is found the way MicroPowerManager's client pages Steama's meter list
+ * ({@code /meters?page=1&page_size=100}, then each {@code next}) and matched on {@code reference}
+ * case-insensitively, ignoring surrounding spaces, like every serial in the gateway. Paging stops at
+ * the meter. What the pages showed can be kept for {@code meterCacheSeconds} (a bounded map), so a
+ * large site is not listed again for every vend; it is off by default because a meter moved to
+ * another Steama customer inside that window would be credited to the previous one.
  *
  * <p>Settings ({@link TokenRequest#settings()}):
  * <ul>
@@ -58,6 +61,8 @@ import org.slf4j.LoggerFactory;
  *       token at {@code /get-token/}, which is cached in memory per account and obtained again
  *       once when Steama answers 401</li>
  *   <li>{@code timeoutMs} (optional, default 10000): timeout of each HTTP request</li>
+ *   <li>{@code meterCacheSeconds} (optional, default 0 = off): how long a serial → customer
+ *       mapping read from the meter pages is reused (at most {@value #METER_CACHE_ENTRIES} meters)</li>
  * </ul>
  *
  * <p>Idempotency: Steama's transaction endpoint, as MicroPowerManager calls it, takes no
@@ -69,7 +74,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures: transport errors and HTTP 5xx/408/429 are retryable; refused credentials (400 at
  * {@code /get-token/}), a second 401, other HTTP 4xx, {@code detail}/{@code non_field_errors}
  * answers, an unknown meter or one without a customer, a malformed answer, missing settings or a
- * non-kWh amount are not.
+ * non-kWh amount are not. A transport failure during the lookup is retryable like any other:
+ * nothing was credited yet.
  */
 public final class SteamaTokenIssuer implements TokenIssuer {
 
@@ -80,15 +86,25 @@ public final class SteamaTokenIssuer implements TokenIssuer {
   public static final String SETTING_PASSWORD = "password";
   public static final String SETTING_TIMEOUT_MS = "timeoutMs";
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
+  public static final String SETTING_METER_CACHE_SECONDS = "meterCacheSeconds";
+  static final int METER_CACHE_ENTRIES = 20_000;
+  /** A guard against a {@code next} that never ends: 1000 pages of 100 meters. */
+  static final int MAX_METER_PAGES = 1_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(SteamaTokenIssuer.class);
 
   private final WebClient client;
   /** API tokens by account (a digest of base URL, username and password). */
   private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final MeterCache meters;
 
   public SteamaTokenIssuer(WebClient client) {
+    this(client, Clock.systemUTC());
+  }
+
+  SteamaTokenIssuer(WebClient client, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
+    this.meters = new MeterCache(METER_CACHE_ENTRIES, Objects.requireNonNull(clock, "clock"));
   }
 
   @Override
@@ -103,7 +119,7 @@ public final class SteamaTokenIssuer implements TokenIssuer {
 
   /** One vend's connection facts. */
   private record Session(String root, String username, String password, long timeoutMs,
-                         String account, TokenRequest request) {
+                         long meterCacheSeconds, String account, TokenRequest request) {
 
     HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
       return http.timeout(timeoutMs).putHeader("Accept", "application/json");
@@ -127,6 +143,15 @@ public final class SteamaTokenIssuer implements TokenIssuer {
     if (timeoutMs <= 0) {
       return fail("steama setting timeoutMs must be positive", false);
     }
+    long meterCacheSeconds;
+    try {
+      meterCacheSeconds = Long.parseLong(settings.getOrDefault(SETTING_METER_CACHE_SECONDS, "0"));
+    } catch (NumberFormatException e) {
+      return fail("steama setting meterCacheSeconds is not a number", false);
+    }
+    if (meterCacheSeconds < 0) {
+      return fail("steama setting meterCacheSeconds must not be negative", false);
+    }
     if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
       // Steama meters take energy credit only; days/unlock are a routing bug upstream.
       return fail("steama vends energy only, got " + request.amount().describe(), false);
@@ -135,14 +160,9 @@ public final class SteamaTokenIssuer implements TokenIssuer {
       return fail("steama credits money: the paid amount must be positive", false);
     }
     String root = trimSlash(baseUrl);
-    Session s = new Session(root, username, password, timeoutMs,
+    Session s = new Session(root, username, password, timeoutMs, meterCacheSeconds,
         account(root, username, password), request);
-    return authorized(s, "meter lookup", token -> s.prepare(
-            client.getAbs(root + SteamaProtocol.METERS_PATH))
-        .addQueryParam(SteamaProtocol.REFERENCE_FILTER, request.serial())
-        .putHeader("Authorization", "Token " + token)
-        .send())
-        .compose(page -> customerOf(page, request.serial()))
+    return customerOf(s)
         .compose(customerId -> authorized(s, "transaction", token -> s.prepare(
                 client.postAbs(root + SteamaProtocol.customerTransactionsPath(customerId)))
             .putHeader("Authorization", "Token " + token)
@@ -247,20 +267,58 @@ public final class SteamaTokenIssuer implements TokenIssuer {
     return Future.succeededFuture(json);
   }
 
-  private static Future<String> customerOf(JsonObject page, String serial) {
-    if (!(page.getValue("results") instanceof JsonArray results)) {
-      return fail("steama meter lookup answer has no results", false);
-    }
-    for (Object m : results) {
-      if (m instanceof JsonObject meter && serial.equals(meter.getString("reference"))) {
-        Object customer = meter.getValue("customer");
-        if (customer == null) {
-          return fail("steama meter " + serial + " is not assigned to a customer", false);
-        }
-        return Future.succeededFuture(customer.toString());
+  /** The Steama customer owning the request's meter: from the cache, else by paging the meters. */
+  private Future<String> customerOf(Session s) {
+    String serial = s.request().serial();
+    if (s.meterCacheSeconds() > 0) {
+      String cached = meters.get(s.account(), serial);
+      if (cached != null) {
+        return Future.succeededFuture(cached);
       }
     }
-    return fail("steama knows no meter " + serial, false);
+    return page(s, SteamaProtocol.FIRST_METERS_PAGE, 1);
+  }
+
+  private Future<String> page(Session s, String query, int number) {
+    String serial = s.request().serial();
+    return authorized(s, "meter lookup", token -> s.prepare(
+            client.getAbs(s.root() + SteamaProtocol.METERS_PATH + "?" + query))
+        .putHeader("Authorization", "Token " + token)
+        .send())
+        .compose(page -> {
+          if (!(page.getValue("results") instanceof JsonArray results)) {
+            return fail("steama meter lookup answer has no results", false);
+          }
+          JsonObject found = null;
+          for (Object m : results) {
+            if (!(m instanceof JsonObject meter) || !(meter.getValue("reference") instanceof String reference)) {
+              continue;
+            }
+            Object customer = meter.getValue("customer");
+            if (s.meterCacheSeconds() > 0 && customer != null) {
+              meters.put(s.account(), reference, customer.toString(), s.meterCacheSeconds());
+            }
+            if (found == null && Serial.same(reference, serial)) {
+              found = meter;
+            }
+          }
+          if (found != null) {
+            Object customer = found.getValue("customer");
+            return customer == null
+                ? fail("steama meter " + serial + " is not assigned to a customer", false)
+                : Future.succeededFuture(customer.toString());
+          }
+          // MPM follows `next` by its query string (SteamaMeterApiClient.php:57-58)
+          Object next = page.getValue("next");
+          if (next == null) {
+            return fail("steama knows no meter " + serial, false);
+          }
+          int mark = next instanceof String n ? n.indexOf('?') : -1;
+          if (mark < 0 || number >= MAX_METER_PAGES) {
+            return fail("steama meter pages do not end (next " + next + ")", false);
+          }
+          return page(s, ((String) next).substring(mark + 1), number + 1);
+        });
   }
 
   private static Future<IssuedToken> token(JsonObject transaction) {

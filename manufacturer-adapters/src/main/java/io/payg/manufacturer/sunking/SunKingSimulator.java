@@ -22,9 +22,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process SunKing API on 127.0.0.1 speaking {@link SunKingProtocol}: the Keycloak-style
+ * An in-process SunKing API on 127.0.0.1 speaking the SunKing protocol: the Keycloak-style
  * token endpoint ({@code /auth/realms/glp/protocol/openid-connect/token}) and the asset-control
- * API ({@code /v2/token}) on one port, for the gateway's demo mode and for tests.
+ * API ({@code /v2/token}) on one port, for the gateway's demo mode and for tests. Sources,
+ * MicroPowerManager ({@code MPM:}): default URLs (src/backend/config/sunking-shs.php:4-5); the
+ * client-credentials form with {@code scope=roles} and the {@code access_token}/{@code expires_in}
+ * answer (Plugins/SunKingSHS/Http/Clients/SunKingSHSApiClient.php:23-34); Bearer JSON POST
+ * (SunKingSHSApiClient.php:97-105); {@code /token} with {@code device, command "add_credit",
+ * payload, time_unit "day"} or {@code command "unlock"} answering {@code token}
+ * (Plugins/SunKingSHS/Modules/Api/SunKingSHSApi.php:21-24,55,66-69,88-93). MPM's {@code payload}
+ * is PHP's {@code ceil()}, a float ({@code 7.0}); whole numbers in either form are accepted.
  *
  * <p>It grants access tokens to the client {@link #DEFAULT_CLIENT_ID} /
  * {@link #DEFAULT_CLIENT_SECRET} (valid {@link #ACCESS_TOKEN_SECONDS} s, or until
@@ -41,6 +48,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * "issued but response lost" case.
  */
 public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
+
+  // paths of MPM's default URLs (src/backend/config/sunking-shs.php:4-5), on one loopback port
+  private static final String AUTH_PATH = "/auth/realms/glp/protocol/openid-connect/token";
+  private static final String API_PATH = "/v2";
 
   public static final String DEFAULT_CLIENT_ID = "payg-sim";
   public static final String DEFAULT_CLIENT_SECRET = "sunking-sim-secret";
@@ -69,8 +80,8 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
   public static Future<SunKingSimulator> start(Vertx vertx, int port) {
     SunKingSimulator simulator = new SunKingSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
-    router.post(SunKingProtocol.AUTH_PATH).handler(simulator::grant);
-    router.post(SunKingProtocol.API_PATH + SunKingProtocol.TOKEN_PATH).handler(simulator::token);
+    router.post(AUTH_PATH).handler(simulator::grant);
+    router.post(API_PATH + "/token").handler(simulator::token);
     return simulator.listen(router, port);
   }
 
@@ -82,8 +93,8 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
   /** Issuer settings (authUrl, apiUrl, clientId, clientSecret) that this simulator accepts. */
   public Map<String, String> settings() {
     return Map.of(
-        SunKingTokenIssuer.SETTING_AUTH_URL, baseUrl() + SunKingProtocol.AUTH_PATH,
-        SunKingTokenIssuer.SETTING_API_URL, baseUrl() + SunKingProtocol.API_PATH,
+        SunKingTokenIssuer.SETTING_AUTH_URL, baseUrl() + AUTH_PATH,
+        SunKingTokenIssuer.SETTING_API_URL, baseUrl() + API_PATH,
         SunKingTokenIssuer.SETTING_CLIENT_ID, DEFAULT_CLIENT_ID,
         SunKingTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
   }
@@ -131,7 +142,7 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
         .put("refresh_expires_in", 0)
         .put("token_type", "Bearer")
         .put("not-before-policy", 0)
-        .put("scope", SunKingProtocol.SCOPE));
+        .put("scope", "roles"));
   }
 
   private void token(RoutingContext ctx) {
@@ -165,8 +176,8 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
       return;
     }
     Long days = null;
-    if (SunKingProtocol.COMMAND_ADD_CREDIT.equals(command)) {
-      if (!SunKingProtocol.TIME_UNIT_DAY.equals(body.getString("time_unit"))) {
+    if ("add_credit".equals(command)) {
+      if (!"day".equals(body.getString("time_unit"))) {
         reply(ctx, 400, new JsonObject().put("message", "time_unit must be day"));
         return;
       }
@@ -181,7 +192,7 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
         reply(ctx, 400, new JsonObject().put("message", "payload must be a positive whole number"));
         return;
       }
-    } else if (!SunKingProtocol.COMMAND_UNLOCK.equals(command)) {
+    } else if (!"unlock".equals(command)) {
       reply(ctx, 400, new JsonObject().put("message", "Unsupported command " + command));
       return;
     }

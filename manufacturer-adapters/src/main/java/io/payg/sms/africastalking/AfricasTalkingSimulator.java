@@ -19,7 +19,13 @@ import java.util.regex.Pattern;
 
 /**
  * An in-process Africa's Talking SMS endpoint on 127.0.0.1 ({@code POST /version1/messaging}),
- * for the gateway's demo mode and for tests. It checks the {@code apiKey} header and username
+ * for the gateway's demo mode and for tests. Sources: the official PHP SDK MicroPowerManager uses
+ * (github AfricasTalkingLtd/africastalking-php {@code src/AfricasTalking.php}: base
+ * {@code https://api.africastalking.com/version1/}, headers {@code apikey}, form encoding,
+ * {@code Accept: application/json}; {@code src/SMS.php}: {@code messaging} with
+ * {@code username, to, message[, from]}) and MicroPowerManager's reading of the answer
+ * ({@code src/backend/app/Plugins/AfricasTalking/AfricasTalkingGateway.php:48-75}:
+ * {@code SMSMessageData.Recipients[].status "Success", messageId, statusCode}). It checks the {@code apiKey} header and username
  * (default {@link #DEFAULT_USERNAME} / {@link #DEFAULT_API_KEY}; HTTP 401 otherwise, as the
  * real API), answers the documented {@code SMSMessageData} JSON (status 101 per valid number,
  * 403 InvalidPhoneNumber otherwise) and records every sent message in {@link #messages()}.
@@ -31,6 +37,9 @@ import java.util.regex.Pattern;
  * recorded first).
  */
 public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingSimulator> {
+
+  // africastalking-php src/AfricasTalking.php (base .../version1/) + src/SMS.php ('messaging')
+  private static final String MESSAGING_PATH = "/version1/messaging";
 
   public static final String DEFAULT_USERNAME = "payg-sim";
   public static final String DEFAULT_API_KEY = "at-sim-key";
@@ -63,7 +72,7 @@ public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingS
     AfricasTalkingSimulator simulator = new AfricasTalkingSimulator(vertx,
         Objects.requireNonNull(username, "username"), Objects.requireNonNull(apiKey, "apiKey"));
     Router router = simulator.router();
-    router.post(AfricasTalkingSmsSender.MESSAGING_PATH).handler(simulator::handle);
+    router.post(MESSAGING_PATH).handler(simulator::handle);
     return simulator.listen(router, port);
   }
 

@@ -65,6 +65,16 @@ class AngazaTokenIssuerTest {
   }
 
   @Test
+  void aRefusalInsideA200IsFinalToo() {
+    simulator.refusalsWithOk(true).rejectSerial("AZ-GONE");
+
+    TokenIssueException e = failure(issuer, request("k-200", "AZ-GONE", TokenAmount.days(7), simulator.settings()));
+
+    assertFalse(e.retryable());
+    assertEquals(List.of(), simulator.vends());
+  }
+
+  @Test
   void sendsTheMicroPowerManagerRequestShape() throws Exception {
     Stub stub = await(Stub.start(vertx, 200, KEYCODE_ANSWER));
     try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,35 +16,22 @@ import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.junit5.VertxExtension;
-import java.math.BigDecimal;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Calin specifics the manufacturer-neutral contract does not cover: wire shape and mapping. */
 @ExtendWith(VertxExtension.class)
 class CalinTokenIssuerTest {
-
-  private static final Clock FIXED = Clock.fixed(Instant.ofEpochSecond(1_700_000_000L),
-      ZoneOffset.UTC);
 
   private Vertx vertx;
   private WebClient client;
@@ -55,7 +43,7 @@ class CalinTokenIssuerTest {
     this.vertx = vertx;
     client = WebClient.create(vertx, new WebClientOptions());
     simulator = await(CalinSimulator.start(vertx, 0));
-    issuer = new CalinTokenIssuer(client, FIXED);
+    issuer = new CalinTokenIssuer(client);
   }
 
   @AfterEach
@@ -65,51 +53,45 @@ class CalinTokenIssuerTest {
   }
 
   @Test
-  void cipherIsMd5OfTheConcatenatedFieldsAndKey() {
-    // md5("k-1" "payg-sim" "47000124512" "CreditToken" "4.3" "1700000000" "calin-sim-key"), by md5sum
-    assertEquals("327f032bbe0038f78c6b0e0222a7af12", CalinProtocol.cipher("k-1", "payg-sim",
-        "47000124512", "CreditToken", "4.3", 1_700_000_000L, "calin-sim-key"));
+  void resultCodeIsReadAsNumberOrNumericString() {
+    assertEquals(0, CalinTokenIssuer.resultCode(0));
+    assertEquals(0, CalinTokenIssuer.resultCode("0"));
+    assertEquals(0, CalinTokenIssuer.resultCode(0.0));
+    assertEquals(7, CalinTokenIssuer.resultCode(" 7 "));
+    assertNull(CalinTokenIssuer.resultCode("OK"), "PHP's (int) would read 0: a success we must not assume");
+    assertNull(CalinTokenIssuer.resultCode(null));
+    assertNull(CalinTokenIssuer.resultCode(true));
   }
 
   @Test
-  void amountIsPrintedLikePhp() {
-    assertEquals("4.3", CalinProtocol.amountText(new BigDecimal("4.3")));
-    assertEquals("4", CalinProtocol.amountText(new BigDecimal("4.0")));
-    assertEquals("10", CalinProtocol.amountText(new BigDecimal("10.0")));
-    assertEquals("0.5", CalinProtocol.amountText(new BigDecimal("0.5")));
+  void amountIsAJsonNumberWithOneDecimal() {
+    assertEquals("{\"user_id\":\"u\",\"password\":\"p\",\"meter_id\":\"m\",\"token_type\":\"CreditToken\",\"amount\":10.0}",
+        CalinTokenIssuer.requestBody("u", "p", "m", TokenAmount.kwhTenths(100)).encode());
+    assertTrue(CalinTokenIssuer.requestBody("u", "p", "m", TokenAmount.kwhTenths(5)).encode()
+        .endsWith("\"amount\":0.5}"));
   }
 
   @Test
-  void sendsTheMicroPowerManagerRequestShape() throws Exception {
-    Stub stub = await(Stub.start(vertx, 200,
-        "{\"result_code\":0,\"reason\":\"OK\",\"result\":\"12345678901234567890\"}"));
-    try {
-      IssuedToken token = issue(request("k-1", "47000124512", TokenAmount.kwhTenths(43),
-          settings(stub.baseUrl(), "calin-sim-key")));
+  void simulatorVendsWholeAndTenthKwh() throws Exception {
+    IssuedToken a = issue(request("k-1", "47000124512", TokenAmount.kwhTenths(40), simulator.settings()));
+    IssuedToken b = issue(request("k-2", "47000124512", TokenAmount.kwhTenths(43), simulator.settings()));
 
-      assertEquals(new IssuedToken("12345678901234567890", "k-1"), token);
-      assertEquals("/token/", stub.path.get());
-      JsonObject body = stub.body.get();
-      assertEquals(new JsonObject()
-          .put("serial_id", "k-1")
-          .put("user_id", "payg-sim")
-          .put("meter_id", "47000124512")
-          .put("token_type", "CreditToken")
-          .put("amount", 4.3)
-          .put("timestamp", 1_700_000_000)
-          .put("ciphertext", "327f032bbe0038f78c6b0e0222a7af12"), body);
-    } finally {
-      await(stub.server.close());
-    }
+    assertEquals(List.of(new CalinSimulator.Vend("47000124512", "4.0", a.value()),
+        new CalinSimulator.Vend("47000124512", "4.3", b.value())), simulator.vends());
+    assertEquals("k-1", a.manufacturerReference());
   }
 
   @Test
-  void wholeKwhAmountsVerifyAtTheSimulator() throws Exception {
-    IssuedToken token = issue(request("k-2", "47000124512", TokenAmount.kwhTenths(40),
-        simulator.settings()));
+  void resultCodeAsStringIsUnderstood() throws Exception {
+    simulator.answerCodesAsStrings(true);
 
-    assertEquals(List.of(new CalinSimulator.Vend("47000124512", "4.0", token.value())),
-        simulator.vends());
+    issue(request("k-s", "SN-1", TokenAmount.kwhTenths(43), simulator.settings()));
+    simulator.rejectSerial("SN-2");
+    TokenIssueException e = failure(request("k-s2", "SN-2", TokenAmount.kwhTenths(43), simulator.settings()));
+
+    assertEquals(1, simulator.vends().size());
+    assertFalse(e.retryable());
+    assertTrue(e.getMessage().contains("refused the meter"), e.getMessage());
   }
 
   @Test
@@ -122,28 +104,21 @@ class CalinTokenIssuerTest {
   }
 
   @Test
-  void wrongApiKeyIsACipherErrorAndNotRetryable() {
-    TokenIssueException e = failure(request("k-4", "SN-1", TokenAmount.kwhTenths(43),
-        settings(simulator.baseUrl(), "not-the-key")));
+  void wrongPasswordIsFinalAndNamedWithoutCalinsText() {
+    Map<String, String> settings = new HashMap<>(simulator.settings());
+    settings.put("apiKey", "not-the-password");
+
+    TokenIssueException e = failure(request("k-4", "SN-1", TokenAmount.kwhTenths(43), settings));
 
     assertFalse(e.retryable());
-    assertTrue(e.getMessage().contains("ciphertext"), e.getMessage());
+    assertEquals("calin: Calin refused the user id or password (result_code 2)", e.getMessage());
     assertEquals(List.of(), simulator.vends());
   }
 
   @Test
-  void unknownUserIsNotRetryable() {
-    Map<String, String> settings = new HashMap<>(simulator.settings());
-    settings.put("userId", "somebody-else");
-
-    assertFalse(failure(request("k-5", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable());
-  }
-
-  @Test
-  void secondUserWithItsOwnKeyIsAccepted() throws Exception {
-    simulator.addUser("co-2", "key-2");
-    Map<String, String> settings = Map.of("baseUrl", simulator.baseUrl(), "userId", "co-2",
-        "apiKey", "key-2");
+  void secondUserWithItsOwnPasswordIsAccepted() throws Exception {
+    simulator.addUser("co-2", "pw-2");
+    Map<String, String> settings = Map.of("baseUrl", simulator.baseUrl(), "userId", "co-2", "apiKey", "pw-2");
 
     issue(request("k-6", "SN-1", TokenAmount.kwhTenths(43), settings));
     assertEquals(1, simulator.vends().size());
@@ -167,18 +142,18 @@ class CalinTokenIssuerTest {
 
   @Test
   void nonEnergyAmountsAreNotRetryable() {
-    assertFalse(failure(request("k-9", "SN-1", TokenAmount.days(7), simulator.settings()))
-        .retryable());
-    assertFalse(failure(request("k-10", "SN-1", TokenAmount.kwhTenths(0), simulator.settings()))
-        .retryable());
+    assertFalse(failure(request("k-9", "SN-1", TokenAmount.days(7), simulator.settings())).retryable());
+    assertFalse(failure(request("k-10", "SN-1", TokenAmount.kwhTenths(0), simulator.settings())).retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
   @Test
   void answersAreMappedToRetryability() throws Exception {
     assertEquals(false, retryableFor(400, "{\"error\":\"bad\"}"));
+    assertEquals(false, retryableFor(404, "not found"));
     assertEquals(false, retryableFor(200, "<html>not calin</html>"));
     assertEquals(false, retryableFor(200, "{\"result_code\":0,\"reason\":\"OK\"}"));
+    assertEquals(false, retryableFor(200, "{\"result_code\":\"OK\",\"result\":\"123\"}"));
     assertEquals(false, retryableFor(200, "{\"result_code\":7,\"reason\":\"meter locked\"}"));
     assertEquals(true, retryableFor(429, ""));
     assertEquals(true, retryableFor(502, "bad gateway"));
@@ -191,10 +166,8 @@ class CalinTokenIssuerTest {
       List<String> first = new ArrayList<>();
       List<String> second = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        first.add(issue(request("a" + i, "SN-9", TokenAmount.kwhTenths(43),
-            simulator.settings())).value());
-        second.add(issue(request("b" + i, "SN-9", TokenAmount.kwhTenths(43),
-            other.settings())).value());
+        first.add(issue(request("a" + i, "SN-9", TokenAmount.kwhTenths(43), simulator.settings())).value());
+        second.add(issue(request("b" + i, "SN-9", TokenAmount.kwhTenths(43), other.settings())).value());
       }
 
       assertEquals(first, second);
@@ -208,24 +181,18 @@ class CalinTokenIssuerTest {
   // --- helpers -------------------------------------------------------------------------------
 
   private boolean retryableFor(int status, String body) throws Exception {
-    Stub stub = await(Stub.start(vertx, status, body));
+    ReplayServer server = await(ReplayServer.start(vertx, status, body));
     try {
-      return failure(request("k-r", "SN-1", TokenAmount.kwhTenths(43),
-          settings(stub.baseUrl(), "calin-sim-key"))).retryable();
+      Map<String, String> settings = new HashMap<>(simulator.settings());
+      settings.put("baseUrl", server.baseUrl());
+      return failure(request("k-r", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable();
     } finally {
-      await(stub.server.close());
+      await(server.stop());
     }
   }
 
-  private static Map<String, String> settings(String baseUrl, String apiKey) {
-    return Map.of("baseUrl", baseUrl, "userId", CalinSimulator.DEFAULT_USER_ID, "apiKey", apiKey,
-        "timeoutMs", "3000");
-  }
-
-  private static TokenRequest request(String key, String serial, TokenAmount amount,
-      Map<String, String> settings) {
-    return new TokenRequest(key, serial, DeviceType.METER, amount, Money.of(50_000, "KES"),
-        settings);
+  private static TokenRequest request(String key, String serial, TokenAmount amount, Map<String, String> settings) {
+    return new TokenRequest(key, serial, DeviceType.METER, amount, Money.of(50_000, "KES"), settings);
   }
 
   private IssuedToken issue(TokenRequest request) throws Exception {
@@ -240,28 +207,5 @@ class CalinTokenIssuerTest {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
-
-  /** A fixed-answer HTTP peer that captures what the issuer sent. */
-  private record Stub(HttpServer server, AtomicReference<String> path,
-                      AtomicReference<JsonObject> body) {
-
-    static Future<Stub> start(Vertx vertx, int status, String answer) {
-      AtomicReference<String> path = new AtomicReference<>();
-      AtomicReference<JsonObject> body = new AtomicReference<>();
-      Router router = Router.router(vertx);
-      router.route().handler(BodyHandler.create());
-      router.route().handler(ctx -> {
-        path.set(ctx.request().path());
-        body.set(ctx.body().asJsonObject());
-        ctx.response().setStatusCode(status).end(answer);
-      });
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-          .map(server -> new Stub(server, path, body));
-    }
-
-    String baseUrl() {
-      return "http://127.0.0.1:" + server.actualPort();
-    }
   }
 }

@@ -55,6 +55,13 @@ public abstract class TokenIssuerContractTest {
     /** This serial is unknown to the manufacturer from now on. */
     void rejectSerial(String serial);
 
+    /**
+     * The manufacturer knows this serial, as an operator would have set it up there; a no-op for
+     * peers that accept every serial.
+     */
+    default void register(String serial) {
+    }
+
     /** Every vend the peer made, oldest first. */
     List<RecordedVend> vends();
 
@@ -185,6 +192,7 @@ public abstract class TokenIssuerContractTest {
   // --- helpers -------------------------------------------------------------------------------
 
   protected TokenRequest request(String serial, Map<String, String> settings) {
+    peer.register(serial);
     return new TokenRequest(UUID.randomUUID().toString(), serial, deviceType(), amount(),
         Money.of(50_000, "KES"), settings);
   }

@@ -3,6 +3,7 @@ package io.payg.manufacturer.sparkmeter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -94,6 +95,7 @@ class SparkMeterTokenIssuerTest {
 
   @Test
   void sameTransactionIdCreditsOnceAndAnswersTheSameToken() throws Exception {
+    simulator.deduplicateExternalId(true); // a site that deduplicates (unpublished)
     TokenRequest request = request("tx-same", "SM-1", TokenAmount.kwhTenths(43),
         Money.of(20_000, "KES"), simulator.settings());
 
@@ -107,6 +109,7 @@ class SparkMeterTokenIssuerTest {
 
   @Test
   void sameTransactionIdWithAnotherAmountIsRefused() throws Exception {
+    simulator.deduplicateExternalId(true); // a site that deduplicates (unpublished)
     issue(request("tx-2", "SM-1", TokenAmount.kwhTenths(43), Money.of(20_000, "KES"),
         simulator.settings()));
 
@@ -114,6 +117,20 @@ class SparkMeterTokenIssuerTest {
         Money.of(30_000, "KES"), simulator.settings()));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().contains("already used"), e.getMessage());
+    assertEquals(1, simulator.vends().size());
+  }
+
+  @Test
+  void withoutDeduplicationARepeatedTransactionCreditsTwice() throws Exception {
+    TokenRequest request = request("k-twice", "SN-1", TokenAmount.kwhTenths(43), Money.of(10_000, "KES"), simulator.settings());
+    assertNotEquals(issue(request), issue(request));
+    assertEquals(2, simulator.vends().size());
+  }
+
+  @Test
+  void theLookupIsReadAsAListOrAsOneCustomer() throws Exception {
+    simulator.answerLookupAsOneCustomer(true);
+    issue(request("k-one", "SN-7", TokenAmount.kwhTenths(43), Money.of(10_000, "KES"), simulator.settings()));
     assertEquals(1, simulator.vends().size());
   }
 

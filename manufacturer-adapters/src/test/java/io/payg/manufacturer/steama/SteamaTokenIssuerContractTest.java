@@ -36,6 +36,11 @@ class SteamaTokenIssuerContractTest extends TokenIssuerContractTest {
         }
 
         @Override
+        public void register(String serial) {
+          sim.register(serial);
+        }
+
+        @Override
         public void rejectSerial(String serial) {
           sim.rejectSerial(serial);
         }

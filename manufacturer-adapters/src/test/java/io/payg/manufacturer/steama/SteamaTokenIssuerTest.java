@@ -53,7 +53,7 @@ class SteamaTokenIssuerTest {
   void setUp(Vertx vertx) throws Exception {
     this.vertx = vertx;
     client = WebClient.create(vertx);
-    simulator = await(SteamaSimulator.start(vertx, 0));
+    simulator = await(SteamaSimulator.start(vertx, 0)).register("SN-1");
     issuer = new SteamaTokenIssuer(client);
   }
 
@@ -67,7 +67,7 @@ class SteamaTokenIssuerTest {
   void sendsTheMicroPowerManagerRequestShape() throws Exception {
     Stub stub = await(Stub.start(vertx, path -> switch (path) {
       case "/get-token/" -> new Answer(200, TOKEN_ANSWER);
-      case "/meters/" -> new Answer(200, METERS_ANSWER);
+      case "/meters" -> new Answer(200, METERS_ANSWER);
       default -> new Answer(201, TRANSACTION_ANSWER);
     }));
     try {
@@ -82,7 +82,7 @@ class SteamaTokenIssuerTest {
           new JsonObject(login.body));
       assertNull(login.headers.get("authorization"));
       Recorded lookup = stub.requests.get(1);
-      assertEquals("GET /meters/?reference=SN-1", lookup.method + " " + lookup.uri);
+      assertEquals("GET /meters?page=1&page_size=100", lookup.method + " " + lookup.uri);
       assertEquals("Token abc123", lookup.headers.get("authorization"));
       Recorded credit = stub.requests.get(2);
       assertEquals("POST /customers/77/transactions/", credit.method + " " + credit.uri);
@@ -169,12 +169,88 @@ class SteamaTokenIssuerTest {
     assertEquals(false, retryableFor(token, meters, new Answer(200, "{\"detail\":\"odd\"}")));
   }
 
+  @Test
+  void theMeterIsFoundOnALaterPageWhateverTheCase() throws Exception {
+    for (int i = 0; i < 250; i++) {
+      simulator.register("FILLER-" + i);
+    }
+    simulator.register("Late-Meter");
+
+    issue(request("k-p", " late-meter ", Money.of(100, "KES"), simulator.settings()));
+
+    assertEquals("Late-Meter", simulator.vends().get(0).serial());
+    assertEquals(3, simulator.meterPages(), "pages 1 (SN-1, 99 fillers), 2, 3 (the meter)");
+  }
+
+  @Test
+  void aMeterNowhereOnThePagesOrWithoutCustomerIsFinal() throws Exception {
+    for (int i = 0; i < 150; i++) {
+      simulator.register("FILLER-" + i);
+    }
+    simulator.registerWithoutCustomer("ORPHAN-1");
+
+    TokenIssueException unknown = failure(request("k-u", "NOT-THERE", Money.of(100, "KES"), simulator.settings()));
+    assertFalse(unknown.retryable());
+    assertTrue(unknown.getMessage().contains("knows no meter"), unknown.getMessage());
+    assertEquals(2, simulator.meterPages(), "every page was read");
+    assertFalse(failure(request("k-o", "ORPHAN-1", Money.of(100, "KES"), simulator.settings())).retryable());
+    assertEquals(List.of(), simulator.vends());
+  }
+
+  @Test
+  void aTransportFailureDuringTheLookupIsRetryable() throws Exception {
+    issue(request("k-t1", "SN-1", Money.of(100, "KES"), simulator.settings()));
+    int pages = simulator.meterPages();
+    simulator.setDown(true);
+    Map<String, String> settings = new HashMap<>(simulator.settings());
+    settings.put("timeoutMs", "500");
+
+    TokenIssueException e = failure(request("k-t2", "SN-1", Money.of(100, "KES"), settings));
+
+    assertTrue(e.retryable(), e.getMessage());
+    assertTrue(e.getMessage().contains("meter lookup"), e.getMessage());
+    assertEquals(pages, simulator.meterPages());
+    assertEquals(1, simulator.vends().size());
+  }
+
+  @Test
+  void theMeterCacheSavesThePagesUntilItExpires() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    java.time.Clock clock = new java.time.Clock() {
+      @Override
+      public java.time.ZoneId getZone() {
+        return java.time.ZoneOffset.UTC;
+      }
+
+      @Override
+      public java.time.Clock withZone(java.time.ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public java.time.Instant instant() {
+        return java.time.Instant.ofEpochMilli(now.get());
+      }
+    };
+    SteamaTokenIssuer cached = new SteamaTokenIssuer(client, clock);
+    Map<String, String> settings = new HashMap<>(simulator.settings());
+    settings.put("meterCacheSeconds", "60");
+
+    cached.issue(request("k-c1", "SN-1", Money.of(100, "KES"), settings)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    cached.issue(request("k-c2", "sn-1", Money.of(100, "KES"), settings)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(1, simulator.meterPages(), "the second vend used the cache");
+    now.addAndGet(61_000);
+    cached.issue(request("k-c3", "SN-1", Money.of(100, "KES"), settings)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertEquals(2, simulator.meterPages(), "expired: listed again");
+    assertEquals(3, simulator.vends().size());
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private boolean retryableFor(Answer login, Answer meters, Answer credit) throws Exception {
     Stub stub = await(Stub.start(vertx, path -> switch (path) {
       case "/get-token/" -> login;
-      case "/meters/" -> meters;
+      case "/meters" -> meters;
       default -> credit;
     }));
     try {

@@ -1,6 +1,7 @@
 package io.payg.telco.generic;
 
 import io.payg.domain.Money;
+import io.payg.domain.Serial;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
@@ -77,7 +78,10 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the body is not valid JSON", process);
     }
     try {
-      String serial = text(json, "serial", SERIAL);
+      // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
+      Object typed = json.getValue("serial");
+      String serial = text(typed instanceof String s ? json.copy().put("serial", Serial.normalise(s)) : json,
+          "serial", SERIAL);
       String msisdn = optionalText(json, "msisdn", MSISDN);
       String cur = text(json, "currency", Pattern.compile("[A-Z]{3}"));
       long amount = amount(json);

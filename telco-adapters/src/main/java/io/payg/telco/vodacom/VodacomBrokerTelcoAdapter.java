@@ -353,7 +353,9 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     return false;
   }
 
-  private static String serial(String accountReference) {
+  private static String serial(String typed) {
+    // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
+    String accountReference = typed == null ? null : typed.strip();
     if (accountReference == null || accountReference.isEmpty()) {
       throw new Rejection(Refusal.DEVICE_NOT_FOUND, "<accountReference> (the device serial) is empty");
     }
