@@ -153,13 +153,13 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   @Override
   public boolean isProcessOperation(String operation) {
-    return OPERATIONS.contains(operation);
+    return operation != null && OPERATIONS.contains(operation);
   }
 
   /** The broker posts after the customer paid; the result leg, not the answer, confirms or cancels. */
   @Override
   public boolean confirmsMovedMoney(String operation) {
-    return OPERATIONS.contains(operation);
+    return isProcessOperation(operation);
   }
 
   /**
@@ -181,7 +181,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
-    if (request == null || !OPERATIONS.contains(request.operation())) {
+    if (request == null || !isProcessOperation(request.operation())) {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
           "unknown operation: the M-Pesa broker posts to .../c2b", false);
     }
