@@ -233,6 +233,7 @@ public final class VodacomBrokerSimulator {
     private final ConcurrentLinkedQueue<ReceivedResult> received = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile AckStyle style = AckStyle.ATTEMPTED;
+    private volatile java.util.function.Function<ReceivedResult, String> answer;
 
     private ResultEndpoint(HttpServer server, String spId, String password, BrokerPasswordDigest digest) {
       this.server = server;
@@ -272,6 +273,11 @@ public final class VodacomBrokerSimulator {
       this.style = style;
     }
 
+    /** Answers each result with this document instead (a published acknowledgement replayed); null: the style. */
+    public void answerWith(java.util.function.Function<ReceivedResult, String> answer) {
+      this.answer = answer;
+    }
+
     public Future<Void> close() {
       return server.close();
     }
@@ -288,6 +294,10 @@ public final class VodacomBrokerSimulator {
           return;
         }
         received.add(r);
+        if (answer != null) {
+          req.response().putHeader("Content-Type", "text/xml").end(answer.apply(r));
+          return;
+        }
         boolean confirm = "0".equals(r.resultCode());
         String code = style == AckStyle.ATTEMPTED ? "0" : r.resultCode();
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
