@@ -305,6 +305,26 @@ class VodacomTzConformanceTest {
   }
 
   @Test
+  void aBrokerThatAnswersWithoutAcknowledgingEndsTheJobFailedWithItsAnswerKept() {
+    String serial = serial();
+    String id = txnId();
+    broker.answerWith(r -> "<mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" version=\"2.0\"><response>"
+        + "<responseCode>1</responseCode><responseDesc>Invalid transaction</responseDesc>"
+        + "<transactionID>" + r.transactionId() + "</transactionID></response></mpesaBroker>");
+    try {
+      assertEquals(200, await(post(company, "c2b", request("request-inforwise.xml", serial, id, null))).statusCode());
+      eventually(Duration.ofSeconds(15), "the job ended", () -> "FAILED".equals(gw.db.text("SELECT o.status FROM "
+          + "outbox o JOIN broker_results b ON b.id = o.broker_result_id WHERE b.provider_txn_id = ?", id)));
+      assertEquals("1|Invalid transaction|200|f", gw.db.text("SELECT concat_ws('|', broker_response_code, "
+          + "broker_response_desc, broker_http_status, acknowledged_at IS NOT NULL) FROM broker_results "
+          + "WHERE provider_txn_id = ?", id));
+      assertEquals(1, resultsFor(id).size(), "not retried: the broker answered");
+    } finally {
+      broker.answerWith(null);
+    }
+  }
+
+  @Test
   void aPasswordInAnotherFormIsKeptFlaggedRefusedAndNotAnsweredForInTheResultLeg() {
     String serial = serial();
     String id = txnId();
