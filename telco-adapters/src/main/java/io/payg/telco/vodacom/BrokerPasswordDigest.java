@@ -18,7 +18,7 @@ public enum BrokerPasswordDigest {
   // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java (encryptPassword)
   BASE64_SHA256("base64-sha256"),
   /** Base64 of the lower-case hex text of the digest. */
-  // integrations that hex-encode before Base64 (PHP hash('sha256', ...) without raw output); shared/spec/providers.md
+  // shared/spec/providers.md ("Base64 of the lower- or upper-case hex digest"); no public code we could read shows it
   BASE64_HEX_LOWER("base64-hex-lower"),
   /** Base64 of the upper-case hex text of the digest. */
   // a production brokerRequest sample (code index, instantpaygateway): spPassword RUZGMkE5... = Base64("EFF2A94B...")
