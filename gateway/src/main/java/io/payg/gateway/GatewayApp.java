@@ -204,7 +204,9 @@ public final class GatewayApp implements AutoCloseable {
         AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
-    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);
+    io.payg.gateway.brokerresult.BrokerResultStore brokerResults = new io.payg.gateway.brokerresult.BrokerResultStore(pool);
+    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry,
+        Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)));
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock)::mount,
@@ -294,12 +296,17 @@ public final class GatewayApp implements AutoCloseable {
             workerSettings)))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
+        .onSuccess(workerDeployments::add)
+        // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
+            brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(vertx, 30_000), clock),
+            workerSettings)))
         .onSuccess(workerDeployments::add);
   }
 
   /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */
   private void registerOutboxGauges(OutboxStore outbox) {
-    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND)) {
+    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth")).tag("kind", kind)

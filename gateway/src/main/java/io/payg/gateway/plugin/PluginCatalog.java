@@ -19,7 +19,7 @@ public final class PluginCatalog {
       new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
       new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
       new Plugin("airtel", PluginKind.TELCO, Set.of("clientSecret", "callbackSecret")),
-      new Plugin("vodacom-tz", PluginKind.TELCO, Set.of("password")),
+      new Plugin("vodacom-tz", PluginKind.TELCO, Set.of("password", "clientKey")),
       new Plugin("vodacom-mz", PluginKind.TELCO, Set.of("apiKey")),
       new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
       new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),

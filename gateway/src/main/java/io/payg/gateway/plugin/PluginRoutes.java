@@ -36,6 +36,8 @@ public final class PluginRoutes {
     Responses.json(ctx, 200, store.settings(caller.companyId(), plugin.name()).map(s -> view(plugin, s)));
   }
 
+  private static final int MAX_SETTING = 16 * 1024;
+
   private void put(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN);
     PluginCatalog.Plugin plugin = plugin(ctx);
@@ -46,8 +48,10 @@ public final class PluginRoutes {
     }
     JsonObject settings = in.raw().getValue("settings") instanceof JsonObject o ? o : new JsonObject();
     for (var e : settings) {
-      if (!(e.getValue() instanceof String) || ((String) e.getValue()).length() > 2000) {
-        throw ApiException.badRequest("setting '" + e.getKey() + "' must be a string of at most 2000 characters");
+      // 16 KiB: room for a PEM certificate chain or private key (vodacom-tz clientCertificate, clientKey)
+      if (!(e.getValue() instanceof String) || ((String) e.getValue()).length() > MAX_SETTING) {
+        throw ApiException.badRequest("setting '" + e.getKey() + "' must be a string of at most " + MAX_SETTING
+            + " characters");
       }
     }
     Responses.json(ctx, 200, store.save(caller.companyId(), plugin, (Boolean) enabled, settings)

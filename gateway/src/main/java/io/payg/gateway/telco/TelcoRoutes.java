@@ -39,9 +39,18 @@ public final class TelcoRoutes {
   private final Clock clock;
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<String, MovedMoneyFollowUp> followUps;
 
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, Clock clock, MeterRegistry registry) {
+    this(adapters, plugins, payments, collections, clock, registry, Map.of());
+  }
+
+  /** With the follow-ups of providers that need one after a moved-money message (by provider name). */
+  public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
+                     CollectionService collections, Clock clock, MeterRegistry registry,
+                     Map<String, MovedMoneyFollowUp> followUps) {
+    this.followUps = followUps;
     this.adapters = adapters;
     this.plugins = plugins;
     this.payments = payments;
@@ -113,6 +122,22 @@ public final class TelcoRoutes {
       Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
           ? payments.processMoved(companyId, currency, provider, p.command(), adapter.redactedBody(request.body()))
           : payments.process(companyId, currency, provider, p.command());
+      MovedMoneyFollowUp followUp = adapter.confirmsMovedMoney(operation) ? followUps.get(provider) : null;
+      if (followUp != null) {
+        processed = processed.compose(outcome -> {
+          Future<Void> done;
+          if (outcome instanceof ProcessOutcome.Recorded r) {
+            done = followUp.booked(companyId, p.command(), UUID.fromString(r.receipt().transactionId()), p.echo());
+          } else if (outcome instanceof ProcessOutcome.Replayed r) {
+            done = followUp.booked(companyId, p.command(), UUID.fromString(r.receipt().transactionId()), p.echo());
+          } else if (outcome instanceof ProcessOutcome.Kept k) {
+            done = followUp.kept(companyId, p.command(), k.unmatchedId(), k.refusal(), true, p.echo());
+          } else {
+            done = Future.succeededFuture();
+          }
+          return done.map(outcome);
+        });
+      }
       return processed.map(outcome -> {
         if (outcome instanceof ProcessOutcome.Recorded r) {
           count(provider, operation, "recorded");
@@ -136,6 +161,9 @@ public final class TelcoRoutes {
     if (call instanceof TelcoCall.Unbookable u) {
       return payments.keep(companyId, provider, u.command(), u.refusal(), u.detail(), u.authenticated(),
               adapter.redactedBody(request.body()))
+          .compose(id -> id == null || !followUps.containsKey(provider) ? Future.succeededFuture(id)
+              : followUps.get(provider).kept(companyId, u.command(), id, u.refusal(), u.authenticated(), u.echo())
+                  .map(id))
           .map(id -> {
             count(provider, operation, u.authenticated() ? "kept" : "kept_unauthenticated");
             // a flagged message gets the refusal; an authentic one is acknowledged: the money is kept

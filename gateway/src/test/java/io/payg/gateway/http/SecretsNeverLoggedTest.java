@@ -163,8 +163,11 @@ class SecretsNeverLoggedTest {
     enable(gw, c, "airtel", airtelSettings);
     secrets.addAll(secretValues(airtel.settings()));
     enable(gw, c, "wave", Map.of("webhookSecret", WAVE_SECRET));
+    String clientKey = io.payg.telco.vodacom.TestPki.get().client.privateKey();
     enable(gw, c, "vodacom-tz", Map.of("username", "300300", "password", BROKER_PASSWORD,
-        "allowedSources", "127.0.0.1/32"));
+        "allowedSources", "127.0.0.1/32", "clientKey", clientKey,
+        "clientCertificate", io.payg.telco.vodacom.TestPki.get().client.certificate()));
+    secrets.add(clientKey.lines().skip(1).findFirst().orElseThrow()); // a line of the key's Base64
     enable(gw, c, "safaricom", Map.of("shortCode", "600638", "allowedSources", "127.0.0.1/32"));
     ok(gw.get("/api/v1/plugins/mtn-momo", c.adminToken()));
 

@@ -15,7 +15,6 @@ import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,112 +22,104 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.ResolverStyle;
-import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 /**
- * Vodacom M-Pesa Tanzania through the M-Pesa broker (the "mpesaBroker" XML interface, version
- * 2.0): the customer pays the company's business number from the phone with the device serial as
- * the account reference, and the broker posts XML to our validation URL (may we take it?) and,
- * once the money moved, to our confirmation URL. Both carry the same document:
+ * Vodacom M-Pesa Tanzania through the M-Pesa broker ("mpesaBroker" 2.0, C2B). As the broker sees it,
+ * one payment is three legs:
+ * <ol>
+ *   <li>the broker POSTs one {@code <mpesaBroker><request>} to the merchant's ONE URL
+ *       ({@code POST /api/v1/telco/vodacom-tz/{companyId}/c2b}; {@code .../validation} and
+ *       {@code .../confirmation} are aliases of it, kept for URLs registered before);</li>
+ *   <li>the merchant answers {@code <response>} at once: the ids echoed, responseCode 0, "Received",
+ *       serviceStatus "Success" — an acknowledgement of receipt, not of the payment;</li>
+ *   <li>the merchant POSTs {@code <result>} (resultCode 0 = confirm, 999 = cancel) to the broker's
+ *       result URL over TLS with a Vodacom-issued client certificate, and the broker acknowledges
+ *       it. The gateway does this leg from its outbox ({@link VodacomBrokerResult}).</li>
+ * </ol>
  * <pre>
- * POST /api/v1/telco/vodacom-tz/{companyId}/validation     → TelcoCall.Validate
- * POST /api/v1/telco/vodacom-tz/{companyId}/confirmation   → TelcoCall.Process
- * Content-Type: text/xml (or application/xml)
- * &lt;?xml version="1.0" encoding="UTF-8"?&gt;
- * &lt;mpesaBroker xmlns="http://infowise.co.tz/broker/" version="2.0"&gt;
+ * &lt;mpesaBroker xmlns="http://inforwise.co.tz/broker/" version="2.0"&gt;   (or infowise, or no namespace)
  *   &lt;request&gt;
- *     &lt;serviceProvider&gt;
- *       &lt;spId&gt;300300&lt;/spId&gt;
- *       &lt;spPassword&gt;Base64(SHA-256(spId + password + timestamp))&lt;/spPassword&gt;
- *       &lt;timestamp&gt;20260116083000&lt;/timestamp&gt;
- *     &lt;/serviceProvider&gt;
+ *     &lt;serviceProvider&gt;&lt;spId/&gt;&lt;spPassword/&gt;&lt;timestamp&gt;yyyyMMddHHmmss&lt;/timestamp&gt;&lt;/serviceProvider&gt;
  *     &lt;transaction&gt;
- *       &lt;amount&gt;5000.00&lt;/amount&gt;  &lt;commandID&gt;customerPayBill&lt;/commandID&gt;
- *       &lt;initiator&gt;255754123456&lt;/initiator&gt;  &lt;conversationID&gt;..&lt;/conversationID&gt;
- *       &lt;originatorConversationID&gt;..&lt;/originatorConversationID&gt;  &lt;recipient&gt;123456&lt;/recipient&gt;
- *       &lt;mpesaReceipt&gt;8AB12CD3EF&lt;/mpesaReceipt&gt;  &lt;transactionDate&gt;2026-01-16 08:30:00&lt;/transactionDate&gt;
- *       &lt;accountReference&gt;SN-0001&lt;/accountReference&gt;  &lt;transactionID&gt;173388288_664400&lt;/transactionID&gt;
+ *       &lt;amount&gt;18000.0&lt;/amount&gt; &lt;commandID/&gt; &lt;initiator&gt;payer&lt;/initiator&gt; &lt;conversationID/&gt;
+ *       &lt;originatorConversationID/&gt; &lt;recipient&gt;business number&lt;/recipient&gt; &lt;mpesaReceipt/&gt;
+ *       &lt;transactionDate&gt;2019-02-21 12:40:27&lt;/transactionDate&gt; &lt;accountReference&gt;serial&lt;/accountReference&gt;
+ *       &lt;transactionID/&gt;
  *     &lt;/transaction&gt;
- *     &lt;resultURL&gt;..&lt;/resultURL&gt;   (optional, ignored)
+ *     &lt;resultURL&gt;https://...&lt;/resultURL&gt;   (sometimes)
  *   &lt;/request&gt;
  * &lt;/mpesaBroker&gt;
  * </pre>
+ * Sources (each fact below names its own):
+ * EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (2018),
+ * jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java,
+ * /work/shared/spec/providers.md.
  *
- * <b>Plugin settings</b>
- * <ul>
- *   <li>{@code username} (required): the service provider id the broker sends as {@code spId};</li>
- *   <li>{@code password} (required): the service provider password. The broker's
- *       {@code spPassword} is accepted as Base64(SHA-256(spId + password + timestamp)) — the
- *       digest's bytes, or its lower-case hex text, both seen in broker integrations — or as
- *       the password itself. Every comparison is constant-time;</li>
- *   <li>{@code allowedSources} (required): comma-separated addresses and CIDR blocks the broker
- *       calls from ({@link SourceAllowList}); missing or empty refuses every call;</li>
- *   <li>{@code businessNumber} (optional): comma-separated business (pay-bill) numbers; when set,
- *       a {@code recipient} not listed is refused.</li>
- * </ul>
- * Any of username, password or allowedSources missing refuses every call (fail closed).
+ * <p><b>Plugin settings</b> (README, "Vodacom M-Pesa Tanzania"): {@code username} (spId), {@code password},
+ * {@code passwordDigest} ({@link BrokerPasswordDigest}, default {@code base64-sha256}),
+ * {@code allowedSources}, {@code businessNumber} (optional), {@code timestampWindowSeconds} (default 300),
+ * {@code timestampTimeZone} (default Africa/Dar_es_Salaam); the result leg's settings are read by the
+ * gateway's result job ({@link VodacomBrokerResult}).
  *
- * <p><b>Parsing.</b> At most {@value #MAX_BODY} bytes, parsed by {@link SafeXml}: a DOCTYPE of any
- * kind is refused, so no entity is ever defined, expanded or fetched (billion laughs and XXE are
- * malformed requests, answered without reading anything); no XInclude; secure processing on.
- * The root is {@code mpesaBroker} in the broker's namespace (or none); fields are leaf elements
- * appearing at most once; unknown elements are ignored. Only the broker's ids are echoed (below).
- *
- * <p><b>Decoding.</b> The source address first, then the content type (text/xml or
- * application/xml, parameters ignored), then the XML, then spId / spPassword. The currency is
- * TZS (a company in another currency refuses everything; an optional {@code currency} element
- * must say TZS). {@code amount} is a decimal string in shillings ("5000", "5000.00") turned exactly
- * into minor units. {@code accountReference} is the serial (invalid or absent:
- * {@link Refusal#DEVICE_NOT_FOUND}). {@code initiator} is the payer's number, kept when printable
- * and at most 64 characters. A confirmation needs {@code transactionID}, the idempotency key; its
- * {@code transactionDate} ("yyyy-MM-dd HH:mm:ss" or "yyyyMMddHHmmss", Dar es Salaam time) is
- * {@code paidAt}, the time of receipt when absent.
- *
- * <p><b>Answers</b>, in the broker's response shape:
- * <pre>
- * &lt;mpesaBroker xmlns="http://infowise.co.tz/broker/" version="2.0"&gt;&lt;response&gt;
- *   [&lt;serviceID&gt;gateway transaction id&lt;/serviceID&gt;]  &lt;responseCode&gt;0 | 999&lt;/responseCode&gt;
- *   &lt;responseDesc&gt;..&lt;/responseDesc&gt;  &lt;serviceStatus&gt;Success | Failed&lt;/serviceStatus&gt;
- * &lt;/response&gt;&lt;/mpesaBroker&gt;
- * </pre>
- * 0 / Success: validation accepted ("Accepted"), confirmation recorded or replayed ("Received",
- * with our transaction id as serviceID). 999 / Failed: every refusal, on either endpoint, with a
- * fixed description per {@link Refusal} ({@link #description}); HTTP 200, except 401 for
- * {@link Refusal#UNAUTHENTICATED} and 403 for {@link Refusal#PROVIDER_NOT_ENABLED}. Every answer
- * echoes the request's {@code conversationID} and {@code originatorConversationID} (before
- * {@code responseCode}) and {@code transactionID} (last), exactly as sent (XML-escaped; left out
- * when absent, over 64 characters or unprintable), through {@link TelcoCall#echo()}.
- *
- * <p><b>Replay protection</b>: the {@code timestamp} of serviceProvider is required and must be
- * within {@code timestampWindowSeconds} (setting, default 300) of the time of receipt, either way;
- * otherwise {@link Refusal#UNAUTHENTICATED}.
+ * <p><b>What is refused, kept or booked.</b> Unreadable XML, a DOCTYPE, another root or namespace, a
+ * wrong spId, a timestamp outside the window, another business number, another currency, a bad
+ * amount or transaction id: {@link TelcoCall.Rejected}, answered 999, nothing stored. A request whose
+ * spPassword does not match the configured form, or that comes from an address not in
+ * allowedSources (but not both), may be a genuine payment refused by a wrong guess:
+ * {@link TelcoCall.Unbookable} with authenticated=false (kept, flagged, answered with the refusal).
+ * An empty or unusable account reference: Unbookable, authenticated. Everything else is a
+ * {@link TelcoCall.Process}; the money moved ({@link #confirmsMovedMoney}), so what the gateway
+ * cannot book is kept and answered "Received" ({@link #keptAnswer}): its result leg says 999.
  */
 public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   public static final String NAME = "vodacom-tz";
+  /** The one URL the broker posts to. */
+  public static final String C2B = "c2b";
+  /** Aliases of {@link #C2B} (URLs registered with the broker before the single-URL flow). */
   public static final String VALIDATION = "validation";
   public static final String CONFIRMATION = "confirmation";
+  static final Set<String> OPERATIONS = Set.of(C2B, VALIDATION, CONFIRMATION);
 
   public static final String SETTING_USERNAME = "username";
   public static final String SETTING_PASSWORD = "password";
+  /** {@link BrokerPasswordDigest#setting}: how spPassword is computed. */
+  public static final String SETTING_PASSWORD_DIGEST = "passwordDigest";
   public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
   public static final String SETTING_BUSINESS_NUMBER = "businessNumber";
   /** Seconds a request's timestamp may be away from the time of receipt (default 300). */
   public static final String SETTING_TIMESTAMP_WINDOW = "timestampWindowSeconds";
-  /** The request's ids the broker expects back in the answer, in the answer's order. */
-  static final List<String> ECHOED = List.of("conversationID", "originatorConversationID", "transactionID");
-  private static final int MAX_ECHO = 64;
+  /** The zone the broker writes timestamp and transactionDate in (default Africa/Dar_es_Salaam). */
+  public static final String SETTING_TIMESTAMP_ZONE = "timestampTimeZone";
 
-  /** The broker's XML namespace. */
-  public static final String NAMESPACE = "http://infowise.co.tz/broker/";
+  /** The request's ids the broker expects back in the answer. */
+  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (confirm())
+  static final List<String> ECHOED = List.of("conversationID", "originatorConversationID", "transactionID");
+  /** Echo keys that are not answer fields: what the result leg needs of the request. */
+  public static final String ECHO_NAMESPACE = "namespace";
+  public static final String ECHO_RECEIPT = "mpesaReceipt";
+  public static final String ECHO_INITIATOR = "initiator";
+  public static final String ECHO_RESULT_URL = "resultURL";
+  private static final int MAX_ECHO = 64;
+  private static final int MAX_URL = 512;
+
+  /** Current production integrations. */
+  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/dto/mpesapaybill/v2/MpesaBroker.java
+  public static final String NAMESPACE = "http://inforwise.co.tz/broker/";
+  /** The older spelling. */
+  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php
+  public static final String OLD_NAMESPACE = "http://infowise.co.tz/broker/";
+  /** No namespace at all also occurs (shared/spec/providers.md); stands for it in echo. */
+  public static final String NO_NAMESPACE = "";
+  static final Set<String> NAMESPACES = Set.of(NAMESPACE, OLD_NAMESPACE);
   public static final String VERSION = "2.0";
   public static final String CURRENCY = "TZS";
   public static final ZoneId DAR_ES_SALAAM = ZoneId.of("Africa/Dar_es_Salaam");
@@ -140,6 +131,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   static final int MAX_BODY = 32 * 1024;
   static final int MAX_MSISDN = 64;
+  private static final int MAX_REFERENCE = 128;
 
   static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
@@ -150,6 +142,8 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
   private static final Pattern FOURTEEN_DIGITS = Pattern.compile("[0-9]{14}");
   private static final Pattern DATE_TIME = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}");
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+  private static final Pattern SP_PASSWORD = Pattern.compile("(<(?:[A-Za-z0-9_-]+:)?spPassword(?:\\s[^>]*)?>)(.*?)(</)",
+      Pattern.DOTALL);
   private static final int MAX_CREDENTIAL = 512;
 
   @Override
@@ -159,37 +153,62 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   @Override
   public boolean isProcessOperation(String operation) {
-    return CONFIRMATION.equals(operation);
+    return operation != null && OPERATIONS.contains(operation);
+  }
+
+  /** The broker posts after the customer paid; the result leg, not the answer, confirms or cancels. */
+  @Override
+  public boolean confirmsMovedMoney(String operation) {
+    return isProcessOperation(operation);
+  }
+
+  /**
+   * A payment kept unbooked is still received: the answer acknowledges receipt, and the decision (999)
+   * travels in the result leg, as the integrations do on a failed payment.
+   */
+  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/rest/PayBillCollectionController.java (handleC2BTransaction: getMpesaBroker + sendCallback failed)
+  @Override
+  public TelcoResponse keptAnswer(Refusal refusal, String detail, Map<String, String> echo) {
+    return answer(200, null, SUCCESS, "Received", "Success", echo);
+  }
+
+  /** The kept body without the spPassword (a digest that, with the timestamp, proves the password). */
+  @Override
+  public String redactedBody(byte[] body) {
+    String text = new String(body, StandardCharsets.UTF_8);
+    return SP_PASSWORD.matcher(text).replaceAll("$1[redacted]$3");
   }
 
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
-    boolean process = request != null && CONFIRMATION.equals(request.operation());
-    if (request == null || !process && !VALIDATION.equals(request.operation())) {
+    if (request == null || !isProcessOperation(request.operation())) {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-          "unknown operation: the M-Pesa broker calls .../validation and .../confirmation", false);
+          "unknown operation: the M-Pesa broker posts to .../c2b", false);
     }
     Map<String, String> echo = new LinkedHashMap<>(); // filled as soon as the XML is read
     try {
-      return decode(request, currency, settings == null ? Map.of() : settings, process, echo);
+      return decode(request, currency, settings == null ? Map.of() : settings, echo);
     } catch (Rejection e) {
-      return new TelcoCall.Rejected(e.refusal, e.getMessage(), process, echo);
+      return new TelcoCall.Rejected(e.refusal, e.getMessage(), true, echo);
     } catch (RuntimeException e) {
       // never thrown by design; a request must never take the gateway down with it
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the request could not be read", process, echo);
+      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the request could not be read", true, echo);
     }
   }
 
-  private TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings, boolean process,
+  private TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings,
                            Map<String, String> echo) {
-    if (!SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
-    }
     String username = settings.get(SETTING_USERNAME);
-    String password = settings.get(SETTING_PASSWORD);
-    if (username == null || username.isBlank() || password == null || password.isEmpty()) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "username and password are not configured");
+    String password = settings.getOrDefault(SETTING_PASSWORD, "");
+    BrokerPasswordDigest digest = BrokerPasswordDigest.fromSetting(settings.get(SETTING_PASSWORD_DIGEST));
+    String allowed = settings.get(SETTING_ALLOWED_SOURCES);
+    ZoneId zone = zone(settings);
+    if (username == null || username.isBlank() || allowed == null || allowed.isBlank() || digest == null
+        || zone == null || digest != BrokerPasswordDigest.UNCHECKED && password.isEmpty()) {
+      throw new Rejection(Refusal.UNAUTHENTICATED,
+          "username, password, passwordDigest, timestampTimeZone or allowedSources is missing or unknown");
     }
+    boolean sourceOk = SourceAllowList.allows(allowed, request.remoteAddress());
     if (!xmlContentType(request.header("content-type"))) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "the content type must be text/xml or application/xml");
     }
@@ -203,24 +222,38 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     Document document = SafeXml.parse(body);
     Element root = document.getDocumentElement();
     String ns = root.getNamespaceURI();
-    if (!"mpesaBroker".equals(root.getLocalName()) || !(ns == null || NAMESPACE.equals(ns))) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the root element must be mpesaBroker");
+    // the three spellings seen in production: inforwise, infowise, none
+    if (!"mpesaBroker".equals(root.getLocalName()) || !(ns == null || NAMESPACES.contains(ns))) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "the root element must be mpesaBroker in the broker's namespace");
     }
+    echo.put(ECHO_NAMESPACE, ns == null ? NO_NAMESPACE : ns);
     Element req = SafeXml.child(root, ns, "request");
     if (req == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<request> is required");
     }
     Element txn = SafeXml.child(req, ns, "transaction");
     if (txn != null) {
-      for (String id : ECHOED) {
+      for (String id : List.of("conversationID", "originatorConversationID", "transactionID", ECHO_RECEIPT)) {
         String value = SafeXml.text(txn, ns, id);
         if (value != null && value.length() <= MAX_ECHO && !CONTROL.matcher(value).find()) {
           echo.put(id, value);
         }
       }
     }
-    authenticate(SafeXml.child(req, ns, "serviceProvider"), ns, username.trim(), password);
-    fresh(SafeXml.child(req, ns, "serviceProvider"), ns, request.receivedAt(), window(settings));
+    // resultURL sits in the request (sometimes in the transaction): where the result leg goes
+    String resultUrl = SafeXml.text(req, ns, "resultURL");
+    if (resultUrl == null && txn != null) {
+      resultUrl = SafeXml.text(txn, ns, "resultURL");
+    }
+    if (resultUrl != null && !resultUrl.isEmpty() && resultUrl.length() <= MAX_URL && !CONTROL.matcher(resultUrl).find()) {
+      echo.put(ECHO_RESULT_URL, resultUrl);
+    }
+    Element sp = SafeXml.child(req, ns, "serviceProvider");
+    boolean passwordOk = credentials(sp, ns, username.trim(), password, digest);
+    if (!sourceOk && !passwordOk) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "neither the source address nor spPassword is accepted");
+    }
+    fresh(sp, ns, request.receivedAt(), window(settings), zone);
     if (txn == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<transaction> is required");
     }
@@ -238,39 +271,91 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     if (sentCurrency != null && !CURRENCY.equals(sentCurrency.toUpperCase(Locale.ROOT))) {
       throw new Rejection(Refusal.WRONG_CURRENCY, "the payment is not in TZS");
     }
-    String serial = serial(SafeXml.text(txn, ns, "accountReference"));
     String amountText = SafeXml.text(txn, ns, "amount");
     if (amountText == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<amount> is required");
     }
+    // "18000.0": a decimal string in shillings (jnduke400/LipanasiGateway:.../dto/mpesapaybill/v2/Transaction.java, BigDecimal amount)
     Money amount = Money.of(DecimalAmount.minorUnits("amount", amountText, DecimalAmount.fractionDigits(CURRENCY)),
         CURRENCY);
     String msisdn = msisdn(SafeXml.text(txn, ns, "initiator"));
-    if (!process) {
-      return new TelcoCall.Validate(new PaymentQuery(serial, amount, msisdn), echo);
+    if (msisdn != null) {
+      echo.put(ECHO_INITIATOR, msisdn);
     }
     String transactionId = SafeXml.text(txn, ns, "transactionID");
     if (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()) {
       throw new Rejection(Refusal.MALFORMED_REQUEST,
           "<transactionID> is required: letters, digits, '.', '_', ':' or '-', up to 64");
     }
-    Instant paidAt = transactionDate(SafeXml.text(txn, ns, "transactionDate"), request.receivedAt());
-    return new TelcoCall.Process(new PaymentCommand(transactionId, serial, amount, msisdn, paidAt), echo);
+    Instant paidAt = transactionDate(SafeXml.text(txn, ns, "transactionDate"), request.receivedAt(), zone);
+    String typedReference = SafeXml.text(txn, ns, "accountReference");
+    // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
+    String reference = typedReference == null ? null : typedReference.strip();
+    if (reference == null || !SERIAL.matcher(reference).matches()) {
+      // the money moved: keep it with what the payer typed, for an operator
+      String typed = reference == null ? "" : clip(CONTROL.matcher(reference).replaceAll(""), MAX_REFERENCE);
+      PaymentCommand kept = new PaymentCommand(transactionId, typed, amount, msisdn, paidAt);
+      if (!sourceOk || !passwordOk) {
+        return new TelcoCall.Unbookable(kept, Refusal.UNAUTHENTICATED, unauthenticated(sourceOk), false, true, echo);
+      }
+      return new TelcoCall.Unbookable(kept, Refusal.DEVICE_NOT_FOUND,
+          "<accountReference> is not a serial: up to 64 letters, digits, '.', '_' or '-'", true, true, echo);
+    }
+    PaymentCommand command = new PaymentCommand(transactionId, reference, amount, msisdn, paidAt);
+    if (!sourceOk || !passwordOk) {
+      // one rule failed, the other held: perhaps a genuine payment refused by a wrong guess (a new broker
+      // address, another spPassword form): kept, flagged, never booked without an operator
+      return new TelcoCall.Unbookable(command, Refusal.UNAUTHENTICATED, unauthenticated(sourceOk), false, true, echo);
+    }
+    return new TelcoCall.Process(command, echo);
+  }
+
+  private static String unauthenticated(boolean sourceOk) {
+    return sourceOk ? "spPassword does not match the configured passwordDigest form"
+        : "the source address is not in allowedSources (spPassword matched)";
   }
 
   /**
-   * Replay protection: the broker's {@code timestamp} (yyyyMMddHHmmss, Dar es Salaam) must be
-   * within {@code window} of the time the gateway received the call, either way. Without it a
-   * captured request could be sent again at any time (the password digest is bound to it).
+   * spId must equal the username (else the call is refused outright); answers whether spPassword
+   * matches the configured form. Compared in constant time.
    */
-  private static void fresh(Element serviceProvider, String ns, Instant receivedAt, Duration window) {
+  private static boolean credentials(Element serviceProvider, String ns, String username, String password,
+                                     BrokerPasswordDigest digest) {
+    if (serviceProvider == null) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "<serviceProvider> with spId and spPassword is required");
+    }
+    String spId = SafeXml.text(serviceProvider, ns, "spId");
+    String spPassword = SafeXml.text(serviceProvider, ns, "spPassword");
+    String timestamp = SafeXml.text(serviceProvider, ns, "timestamp");
+    if (spId == null || spId.isEmpty()) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "spId is required");
+    }
+    if (spId.length() > MAX_CREDENTIAL || spPassword != null && spPassword.length() > MAX_CREDENTIAL
+        || timestamp != null && timestamp.length() > MAX_CREDENTIAL) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "spId, spPassword or timestamp is too long");
+    }
+    if (!MessageDigest.isEqual(username.getBytes(StandardCharsets.UTF_8), spId.getBytes(StandardCharsets.UTF_8))) {
+      throw new Rejection(Refusal.UNAUTHENTICATED, "spId is not this company's service provider id");
+    }
+    if (digest == BrokerPasswordDigest.UNCHECKED) {
+      return true;
+    }
+    return spPassword != null && !spPassword.isEmpty() && timestamp != null
+        && digest.matches(spPassword, username, password, timestamp);
+  }
+
+  /**
+   * Replay protection: the broker's {@code timestamp} (yyyyMMddHHmmss, in the configured zone) must be
+   * within {@code window} of the time the gateway received the call, either way.
+   */
+  private static void fresh(Element serviceProvider, String ns, Instant receivedAt, Duration window, ZoneId zone) {
     String timestamp = serviceProvider == null ? null : SafeXml.text(serviceProvider, ns, "timestamp");
     if (timestamp == null || !FOURTEEN_DIGITS.matcher(timestamp).matches()) {
       throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> yyyyMMddHHmmss is required");
     }
     Instant sent;
     try {
-      sent = LocalDateTime.parse(timestamp, TIMESTAMP).atZone(DAR_ES_SALAAM).toInstant();
+      sent = LocalDateTime.parse(timestamp, TIMESTAMP).atZone(zone).toInstant();
     } catch (DateTimeException e) {
       throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> is not a valid time");
     }
@@ -288,51 +373,22 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     }
   }
 
-  /** spId equals the username and spPassword is one of the accepted forms; all compared in constant time. */
-  private static void authenticate(Element serviceProvider, String ns, String username, String password) {
-    if (serviceProvider == null) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "<serviceProvider> with spId and spPassword is required");
+  /** The configured zone of timestamps, Dar es Salaam by default; null when the setting is not a zone. */
+  public static ZoneId zone(Map<String, String> settings) {
+    String value = settings.get(SETTING_TIMESTAMP_ZONE);
+    if (value == null || value.isBlank()) {
+      return DAR_ES_SALAAM;
     }
-    String spId = SafeXml.text(serviceProvider, ns, "spId");
-    String spPassword = SafeXml.text(serviceProvider, ns, "spPassword");
-    String timestamp = SafeXml.text(serviceProvider, ns, "timestamp");
-    if (spId == null || spId.isEmpty() || spPassword == null || spPassword.isEmpty()) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "spId and spPassword are required");
-    }
-    if (spId.length() > MAX_CREDENTIAL || spPassword.length() > MAX_CREDENTIAL
-        || timestamp != null && timestamp.length() > MAX_CREDENTIAL) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "spId, spPassword or timestamp is too long");
-    }
-    boolean userOk = equal(username, spId);
-    byte[] given = spPassword.getBytes(StandardCharsets.UTF_8);
-    // every form is computed and compared, whichever matches: no early exit to time
-    boolean passwordOk = MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8), given);
-    if (timestamp != null && !timestamp.isEmpty()) {
-      byte[] digest = sha256(username + password + timestamp);
-      passwordOk |= MessageDigest.isEqual(Base64.getEncoder().encode(digest), given);
-      passwordOk |= MessageDigest.isEqual(Base64.getEncoder().encode(
-          HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII)), given);
-    }
-    if (!(userOk & passwordOk)) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "spId or spPassword not accepted");
-    }
-  }
-
-  /** The broker's spPassword for a call: Base64 of the SHA-256 digest of spId + password + timestamp. */
-  public static String spPassword(String spId, String password, String timestamp) {
-    return Base64.getEncoder().encodeToString(sha256(spId + password + timestamp));
-  }
-
-  private static byte[] sha256(String text) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      return ZoneId.of(value.trim());
+    } catch (DateTimeException e) {
+      return null;
     }
   }
 
-  private static boolean equal(String expected, String given) {
-    return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+  /** The broker's spPassword in the default form: Base64(raw SHA-256(spId + password + timestamp)). */
+  public static String spPassword(String spId, String password, String timestamp) {
+    return BrokerPasswordDigest.BASE64_SHA256.spPassword(spId, password, timestamp);
   }
 
   static boolean xmlContentType(String header) {
@@ -353,17 +409,8 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     return false;
   }
 
-  private static String serial(String typed) {
-    // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
-    String accountReference = typed == null ? null : typed.strip();
-    if (accountReference == null || accountReference.isEmpty()) {
-      throw new Rejection(Refusal.DEVICE_NOT_FOUND, "<accountReference> (the device serial) is empty");
-    }
-    if (!SERIAL.matcher(accountReference).matches()) {
-      throw new Rejection(Refusal.DEVICE_NOT_FOUND,
-          "<accountReference> is not a serial: up to 64 letters, digits, '.', '_' or '-'");
-    }
-    return accountReference;
+  private static String clip(String s, int max) {
+    return s.length() > max ? s.substring(0, max) : s;
   }
 
   private static String msisdn(String initiator) {
@@ -374,7 +421,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     return initiator;
   }
 
-  private static Instant transactionDate(String text, Instant receivedAt) {
+  private static Instant transactionDate(String text, Instant receivedAt, ZoneId zone) {
     if (text == null || text.isEmpty()) {
       return receivedAt;
     }
@@ -387,7 +434,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<transactionDate> must be yyyy-MM-dd HH:mm:ss");
     }
     try {
-      return LocalDateTime.parse(text, format).atZone(DAR_ES_SALAAM).toInstant();
+      return LocalDateTime.parse(text, format).atZone(zone).toInstant();
     } catch (DateTimeException e) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<transactionDate> is not a valid time");
     }
@@ -395,6 +442,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
 
   // ---------------------------------------------------------------- answers
 
+  /** The broker never validates (one request per payment); kept for the port, answered like a receipt. */
   @Override
   public TelcoResponse validationAnswer(ValidationOutcome outcome) {
     return validationAnswer(outcome, Map.of());
@@ -413,6 +461,8 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     return processAnswer(receipt, Map.of());
   }
 
+  /** Booked or replayed: the receipt acknowledged at once; the confirmation itself is the result leg. */
+  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (confirm(): 0, Received, Success)
   @Override
   public TelcoResponse processAnswer(PaymentReceipt receipt, Map<String, String> echo) {
     return answer(200, receipt == null ? null : receipt.transactionId(), SUCCESS, "Received", "Success", echo);
@@ -448,11 +498,18 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     };
   }
 
+  /** The root's opening tag in the namespace the broker used (echo), inforwise when it is not known. */
+  static String root(Map<String, String> echo) {
+    String ns = echo.getOrDefault(ECHO_NAMESPACE, NAMESPACE);
+    return ns.isEmpty() ? "<mpesaBroker version=\"" + VERSION + "\">"
+        : "<mpesaBroker xmlns=\"" + ns + "\" version=\"" + VERSION + "\">";
+  }
+
   private static TelcoResponse answer(int status, String serviceId, String code, String description,
                                       String serviceStatus, Map<String, String> echo) {
     StringBuilder xml = new StringBuilder(256)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        .append("<mpesaBroker xmlns=\"").append(NAMESPACE).append("\" version=\"").append(VERSION).append("\">")
+        .append(root(echo))
         .append("<response>");
     // the broker's own ids, exactly as it sent them (escaped), so it can match the answer
     for (String id : List.of("conversationID", "originatorConversationID")) {
@@ -469,8 +526,7 @@ public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
     if (echo.containsKey("transactionID")) {
       xml.append("<transactionID>").append(SafeXml.escape(echo.get("transactionID"))).append("</transactionID>");
     }
-    xml
-        .append("</response></mpesaBroker>");
+    xml.append("</response></mpesaBroker>");
     return TelcoResponse.xml(status, xml.toString());
   }
 }

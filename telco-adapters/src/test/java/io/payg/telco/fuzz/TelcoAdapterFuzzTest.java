@@ -111,9 +111,10 @@ class TelcoAdapterFuzzTest {
     String valid = FuzzTarget.brokerXml(Map.of("spId", "300300",
         "spPassword", VodacomBrokerTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"),
         "timestamp", "20260116083005", "amount", "5000.00", "recipient", "123456",
-        "accountReference", FuzzTarget.SERIAL), Map.of());
+        "accountReference", FuzzTarget.SERIAL, "transactionID", "173388288_664400"), Map.of());
+    // one request per payment (validation is an alias of the single URL): a process command
     assertTrue(adapter.decode(request(target, "validation", valid.getBytes(StandardCharsets.UTF_8)), "TZS",
-        target.settings()) instanceof TelcoCall.Validate, "the unattacked document is accepted");
+        target.settings()) instanceof TelcoCall.Process, "the unattacked document is accepted");
     for (String attack : HostileBodies.xmlAttacks(valid)) {
       TelcoCall call = adapter.decode(request(target, "validation", attack.getBytes(StandardCharsets.UTF_8)), "TZS",
           target.settings());
@@ -150,6 +151,11 @@ class TelcoAdapterFuzzTest {
       validQuery(v.query(), target.currency());
     } else if (call instanceof TelcoCall.Process p) {
       validCommand(p.command(), target.currency());
+    } else if (call instanceof TelcoCall.Unbookable u) {
+      // money that moved but cannot be booked as it is (Vodacom: a wrong spPassword form, an empty account)
+      assertNotNull(u.refusal());
+      assertTrue(TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());
+      answered(adapter.refusal(u.refusal(), u.detail(), true), statuses, xml);
     } else {
       TelcoCall.CollectionUpdate u = (TelcoCall.CollectionUpdate) call;
       assertTrue(UUID_LOWER.matcher(u.reference()).matches(), u.reference());

@@ -3,15 +3,13 @@ package io.payg.telco.vodacom;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.payg.domain.DeviceType;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
-import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
-import io.payg.domain.payment.ValidationOutcome;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
@@ -30,15 +28,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link VodacomBrokerSimulator} sends real HTTP to a loopback server that does what the gateway's
- * TelcoRoutes does with {@link VodacomBrokerTelcoAdapter}: the bytes must decode into the payment
- * they describe, and bad ones come back as the broker's refusal.
+ * {@link VodacomBrokerSimulator} over real HTTP: its requests, in every namespace and spPassword
+ * form, decode into the payment they describe; its result endpoint takes a result only over mutual
+ * TLS and acknowledges it as the sources show; {@link VodacomBrokerResultClient} is the merchant side.
  */
 class VodacomBrokerSimulatorTest {
 
@@ -51,7 +52,6 @@ class VodacomBrokerSimulatorTest {
   final VodacomBrokerTelcoAdapter adapter = new VodacomBrokerTelcoAdapter();
   volatile Map<String, String> settings = Map.of("username", "300300", "password", "broker-secret",
       "allowedSources", "127.0.0.0/8, ::1", "businessNumber", "123456");
-  volatile ValidationOutcome outcome = ValidationOutcome.accepted("Amina", DeviceType.METER, 100);
   final ConcurrentLinkedQueue<TelcoCall> decoded = new ConcurrentLinkedQueue<>();
 
   @BeforeEach
@@ -81,11 +81,12 @@ class VodacomBrokerSimulatorTest {
       decoded.add(call);
       TelcoResponse answer;
       if (call instanceof TelcoCall.Rejected r) {
-        answer = adapter.refusal(r.refusal(), r.detail(), r.processCall());
-      } else if (call instanceof TelcoCall.Process) {
-        answer = adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null));
+        answer = adapter.refusal(r.refusal(), r.detail(), r.processCall(), r.echo());
+      } else if (call instanceof TelcoCall.Unbookable u) {
+        answer = adapter.refusal(u.refusal(), u.detail(), true, u.echo());
       } else {
-        answer = adapter.validationAnswer(outcome);
+        TelcoCall.Process p = (TelcoCall.Process) call;
+        answer = adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null), p.echo());
       }
       req.response().setStatusCode(answer.status()).putHeader("Content-Type", answer.contentType())
           .end(Buffer.buffer(answer.body()));
@@ -98,33 +99,47 @@ class VodacomBrokerSimulatorTest {
   }
 
   static VodacomBrokerSimulator.Payment payment() {
-    return VodacomBrokerSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "5000.00", "255754123456",
+    return VodacomBrokerSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "18000.0", "255754123456",
         PAID);
   }
 
   @Test
-  void validationAndConfirmationRoundTrip() throws Exception {
-    VodacomBrokerSimulator broker = broker("broker-secret");
-    HttpResponse<Buffer> validation = await(broker.validation(payment()));
-    assertEquals(200, validation.statusCode());
-    assertEquals("application/xml", validation.getHeader("Content-Type"));
-    assertTrue(validation.bodyAsString().contains("<responseCode>0</responseCode>"), validation.bodyAsString());
-    assertEquals(new PaymentQuery("SN-0001", Money.of(500_000, "TZS"), "255754123456"),
-        assertInstanceOf(TelcoCall.Validate.class, decoded.poll()).query());
+  void everyNamespaceAndEveryPasswordFormRoundTrips() throws Exception {
+    for (VodacomBrokerSimulator.Namespace ns : VodacomBrokerSimulator.Namespace.values()) {
+      for (BrokerPasswordDigest digest : BrokerPasswordDigest.values()) {
+        Map<String, String> s = new HashMap<>(settings);
+        s.put("passwordDigest", digest.setting);
+        settings = Map.copyOf(s);
+        HttpResponse<Buffer> r = await(broker("broker-secret").c2b(payment(), ns, digest, null));
+        assertEquals(200, r.statusCode(), ns + "/" + digest + ": " + r.bodyAsString());
+        String expectedRoot = ns.uri == null ? "<mpesaBroker version=\"2.0\">"
+            : "<mpesaBroker xmlns=\"" + ns.uri + "\" version=\"2.0\">";
+        assertTrue(r.bodyAsString().contains(expectedRoot + "<response><conversationID>c-173388288_664400</conversationID>"
+            + "<originatorConversationID>oc-173388288_664400</originatorConversationID><serviceID>tx-1</serviceID>"
+            + "<responseCode>0</responseCode><responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus>"
+            + "<transactionID>173388288_664400</transactionID></response>"), r.bodyAsString());
+        assertEquals(new PaymentCommand("173388288_664400", "SN-0001", Money.of(1_800_000, "TZS"), "255754123456", PAID),
+            assertInstanceOf(TelcoCall.Process.class, decoded.poll()).command());
+      }
+    }
+  }
 
-    HttpResponse<Buffer> confirmation = await(broker.confirmation(payment()));
-    assertEquals(200, confirmation.statusCode());
-    assertTrue(confirmation.bodyAsString().contains("<serviceID>tx-1</serviceID><responseCode>0</responseCode>"
-        + "<responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus>"), confirmation.bodyAsString());
-    assertEquals(new PaymentCommand("173388288_664400", "SN-0001", Money.of(500_000, "TZS"), "255754123456", PAID),
-        assertInstanceOf(TelcoCall.Process.class, decoded.poll()).command());
+  @Test
+  void aPasswordFormOtherThanTheConfiguredOneIsKeptFlaggedAndRefused() throws Exception {
+    HttpResponse<Buffer> r = await(broker("broker-secret").c2b(payment(), VodacomBrokerSimulator.Namespace.INFORWISE,
+        BrokerPasswordDigest.BASE64_HEX_UPPER, null));
+    assertEquals(401, r.statusCode());
+    assertTrue(r.bodyAsString().contains("<responseCode>999</responseCode>"), r.bodyAsString());
+    TelcoCall.Unbookable u = assertInstanceOf(TelcoCall.Unbookable.class, decoded.poll());
+    assertFalse(u.authenticated());
+    assertEquals(Refusal.UNAUTHENTICATED, u.refusal());
   }
 
   @Test
   void theSimulatorSendsTheBrokersExactDocument() {
     String expected = """
         <?xml version="1.0" encoding="UTF-8"?>
-        <mpesaBroker xmlns="http://infowise.co.tz/broker/" version="2.0">
+        <mpesaBroker xmlns="http://inforwise.co.tz/broker/" version="2.0">
           <request>
             <serviceProvider>
               <spId>300300</spId>
@@ -132,8 +147,8 @@ class VodacomBrokerSimulatorTest {
               <timestamp>20260116083005</timestamp>
             </serviceProvider>
             <transaction>
-              <amount>5000.00</amount>
-              <commandID>customerPayBill</commandID>
+              <amount>18000.0</amount>
+              <commandID>Pay Bill</commandID>
               <initiator>255754123456</initiator>
               <conversationID>c-173388288_664400</conversationID>
               <originatorConversationID>oc-173388288_664400</originatorConversationID>
@@ -143,60 +158,115 @@ class VodacomBrokerSimulatorTest {
               <accountReference>SN-0001</accountReference>
               <transactionID>173388288_664400</transactionID>
             </transaction>
+            <resultURL>https://127.0.0.1:1/result</resultURL>
           </request>
         </mpesaBroker>
         """.formatted(VodacomBrokerTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"));
-    assertEquals(expected, new String(broker("broker-secret").body(payment()), StandardCharsets.UTF_8));
+    assertEquals(expected, new String(broker("broker-secret").body(payment(), VodacomBrokerSimulator.Namespace.INFORWISE,
+        BrokerPasswordDigest.BASE64_SHA256, "https://127.0.0.1:1/result"), StandardCharsets.UTF_8));
+  }
+
+  // ---------------------------------------------------------------- the result leg
+
+  VodacomBrokerSimulator.ResultEndpoint endpoint(BrokerPasswordDigest digest) throws Exception {
+    TestPki pki = TestPki.get();
+    return await(VodacomBrokerSimulator.ResultEndpoint.start(vertx, pki.server.certificate(), pki.server.privateKey(),
+        pki.caCertificate, "300300", "broker-secret", digest));
+  }
+
+  static VodacomBrokerResult.Result result(String code) {
+    return new VodacomBrokerResult.Result(VodacomBrokerTelcoAdapter.NAMESPACE, code,
+        VodacomBrokerResult.CONFIRM.equals(code) ? "Successful" : "failure, Invalid account reference",
+        VodacomBrokerResult.CONFIRM.equals(code) ? "6f1c1f7e-0000-4000-8000-000000000001" : null,
+        "c-173388288_664400", "oc-173388288_664400", "173388288_664400", "255754123456");
+  }
+
+  static byte[] document(String code, BrokerPasswordDigest digest) {
+    return VodacomBrokerResult.document(result(code), "300300", "broker-secret", digest, NOW,
+        VodacomBrokerTelcoAdapter.DAR_ES_SALAAM);
+  }
+
+  @ParameterizedTest
+  @EnumSource(VodacomBrokerSimulator.AckStyle.class)
+  void aConfirmationAndACancellationAreAcknowledgedOverMutualTls(VodacomBrokerSimulator.AckStyle style) throws Exception {
+    TestPki pki = TestPki.get();
+    VodacomBrokerSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_SHA256);
+    broker.ackStyle(style);
+    VodacomBrokerResultClient merchant = new VodacomBrokerResultClient(vertx, 10_000);
+    for (String code : List.of(VodacomBrokerResult.CONFIRM, VodacomBrokerResult.CANCEL)) {
+      VodacomBrokerResultClient.Answer answer = await(merchant.post(broker.url(),
+          document(code, BrokerPasswordDigest.BASE64_SHA256), pki.client.certificate(), pki.client.privateKey(),
+          pki.caCertificate));
+      assertEquals(200, answer.status());
+      VodacomBrokerResult.Acknowledgement ack = VodacomBrokerResult.acknowledgement(answer.body(), code);
+      assertTrue(ack.acknowledged(), new String(answer.body(), StandardCharsets.UTF_8));
+      assertEquals(code.equals("0") ? "Confirming" : "Cancelling", ack.serviceStatus());
+    }
+    List<VodacomBrokerSimulator.ReceivedResult> got = broker.received();
+    assertEquals(2, got.size());
+    assertEquals("Completed", got.get(0).resultType());
+    assertEquals("0", got.get(0).resultCode());
+    assertEquals("Failed", got.get(1).resultType());
+    assertEquals("999", got.get(1).resultCode());
+    for (VodacomBrokerSimulator.ReceivedResult r : got) {
+      assertTrue(r.passwordMatched(), r.body());
+      assertEquals(VodacomBrokerTelcoAdapter.NAMESPACE, r.namespace());
+      assertEquals("173388288_664400", r.transactionId());
+      assertEquals("c-173388288_664400", r.conversationId());
+      assertEquals("oc-173388288_664400", r.originatorConversationId());
+    }
   }
 
   @Test
-  void refusalsOverHttpAreTheBrokersFailureAnswer() throws Exception {
-    VodacomBrokerSimulator broker = broker("broker-secret");
-
-    HttpResponse<Buffer> wrongPassword = await(broker("not-the-secret").confirmation(payment()));
-    assertEquals(401, wrongPassword.statusCode());
-    assertTrue(wrongPassword.bodyAsString().contains("<responseCode>999</responseCode>"));
-    rejected(Refusal.UNAUTHENTICATED);
-
-    HttpResponse<Buffer> badAmount = await(broker.validation(payment().withAmount("5000.005")));
-    assertEquals(200, badAmount.statusCode());
-    assertTrue(badAmount.bodyAsString().contains("<responseDesc>Invalid amount</responseDesc>"));
-    rejected(Refusal.INVALID_AMOUNT);
-
-    HttpResponse<Buffer> badAccount = await(broker.validation(payment().withAccountReference("")));
-    assertTrue(badAccount.bodyAsString().contains("<responseDesc>Invalid account reference</responseDesc>"));
-    rejected(Refusal.DEVICE_NOT_FOUND);
-
-    outcome = ValidationOutcome.refused(Refusal.DEVICE_NOT_FOUND);
-    HttpResponse<Buffer> unknownSerial = await(broker.validation(payment().withAccountReference("SN-9999")));
-    assertEquals(200, unknownSerial.statusCode());
-    assertTrue(unknownSerial.bodyAsString().contains("<responseCode>999</responseCode>"
-        + "<responseDesc>Invalid account reference</responseDesc><serviceStatus>Failed</serviceStatus>"));
-    assertEquals("SN-9999", assertInstanceOf(TelcoCall.Validate.class, decoded.poll()).query().serial());
-
-    HttpResponse<Buffer> json = await(broker.send("validation", broker.body(payment()), "application/json"));
-    assertTrue(json.bodyAsString().contains("<responseDesc>Malformed request</responseDesc>"));
-    rejected(Refusal.MALFORMED_REQUEST);
-    await(broker.send("confirmation", broker.body(payment()), null));
-    rejected(Refusal.MALFORMED_REQUEST);
-
-    String xxe = "<?xml version=\"1.0\"?><!DOCTYPE mpesaBroker [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-        + "<mpesaBroker><request><transaction><accountReference>&xxe;</accountReference></transaction></request>"
-        + "</mpesaBroker>";
-    HttpResponse<Buffer> attack = await(broker.send("confirmation", xxe.getBytes(StandardCharsets.UTF_8)));
-    assertEquals(200, attack.statusCode());
-    assertTrue(attack.bodyAsString().contains("<responseCode>999</responseCode>"));
-    assertFalse(attack.bodyAsString().contains("root:"));
-    rejected(Refusal.MALFORMED_REQUEST);
-
-    settings = Map.of("username", "300300", "password", "broker-secret", "allowedSources", "196.41.60.4");
-    HttpResponse<Buffer> notTheBroker = await(broker.validation(payment()));
-    assertEquals(401, notTheBroker.statusCode());
-    rejected(Refusal.UNAUTHENTICATED);
+  void withoutTheVodacomIssuedCertificateTheHandshakeFails() throws Exception {
+    TestPki pki = TestPki.get();
+    VodacomBrokerSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_SHA256);
+    VodacomBrokerResultClient merchant = new VodacomBrokerResultClient(vertx, 10_000);
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(merchant.post(broker.url(),
+        document("0", BrokerPasswordDigest.BASE64_SHA256), pki.stranger.certificate(), pki.stranger.privateKey(),
+        pki.caCertificate)));
+    assertInstanceOf(VodacomBrokerResultClient.ResultLegException.class, e.getCause());
+    assertTrue(((VodacomBrokerResultClient.ResultLegException) e.getCause()).retryable);
+    assertTrue(broker.received().isEmpty());
+    // plain http and a missing certificate are refused before anything is sent
+    e = assertThrows(ExecutionException.class, () -> await(merchant.post(broker.url().replace("https", "http"),
+        document("0", BrokerPasswordDigest.BASE64_SHA256), pki.client.certificate(), pki.client.privateKey(), null)));
+    assertFalse(((VodacomBrokerResultClient.ResultLegException) e.getCause()).retryable);
+    e = assertThrows(ExecutionException.class, () -> await(merchant.post(broker.url(),
+        document("0", BrokerPasswordDigest.BASE64_SHA256), null, null, pki.caCertificate)));
+    assertFalse(((VodacomBrokerResultClient.ResultLegException) e.getCause()).retryable);
   }
 
-  private void rejected(Refusal refusal) {
-    TelcoCall.Rejected r = assertInstanceOf(TelcoCall.Rejected.class, decoded.poll());
-    assertEquals(refusal, r.refusal(), r.detail());
+  @Test
+  void aResultSignedInAnotherPasswordFormIsNotAcknowledgedAndABusyBrokerAnswers503() throws Exception {
+    TestPki pki = TestPki.get();
+    VodacomBrokerSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_HEX_LOWER);
+    VodacomBrokerResultClient merchant = new VodacomBrokerResultClient(vertx, 10_000);
+    VodacomBrokerResultClient.Answer answer = await(merchant.post(broker.url(),
+        document("0", BrokerPasswordDigest.BASE64_SHA256), pki.client.certificate(), pki.client.privateKey(),
+        pki.caCertificate));
+    assertFalse(VodacomBrokerResult.acknowledgement(answer.body(), "0").acknowledged());
+    broker.failNext(1);
+    assertEquals(503, await(merchant.post(broker.url(), document("0", BrokerPasswordDigest.BASE64_HEX_LOWER),
+        pki.client.certificate(), pki.client.privateKey(), pki.caCertificate)).status());
+    answer = await(merchant.post(broker.url(), document("0", BrokerPasswordDigest.BASE64_HEX_LOWER),
+        pki.client.certificate(), pki.client.privateKey(), pki.caCertificate));
+    assertTrue(VodacomBrokerResult.acknowledgement(answer.body(), "0").acknowledged());
+  }
+
+  @Test
+  void unreadableOrHostileAcknowledgementsAreNotAcknowledgements() {
+    for (String body : List.of("", "not xml", "<mpesaBroker/>", "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a "
+        + "SYSTEM \"file:///etc/passwd\">]><mpesaBroker><response><responseCode>&a;</responseCode></response></mpesaBroker>",
+        "<mpesaBroker xmlns=\"urn:other\"><response><responseCode>0</responseCode></response></mpesaBroker>",
+        "<mpesaBroker><response><responseCode>1</responseCode></response></mpesaBroker>")) {
+      assertFalse(VodacomBrokerResult.acknowledgement(body.getBytes(StandardCharsets.UTF_8), "0").acknowledged(), body);
+    }
+    assertTrue(VodacomBrokerResult.acknowledgement(("<mpesaBroker xmlns=\"http://infowise.co.tz/broker/\"><response>"
+        + "<responseCode>999</responseCode></response></mpesaBroker>").getBytes(StandardCharsets.UTF_8), "999")
+        .acknowledged());
+    assertFalse(VodacomBrokerResult.acknowledgement(("<mpesaBroker><response><responseCode>999</responseCode>"
+        + "</response></mpesaBroker>").getBytes(StandardCharsets.UTF_8), "0").acknowledged(),
+        "999 to a confirmation is not an acknowledgement");
   }
 }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.payg.domain.DeviceType;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
-import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
@@ -85,9 +84,10 @@ class VodacomBrokerTelcoAdapterTest {
 
   /** Rejected on both endpoints, and the answer is the broker's refusal. */
   void refusedEverywhere(String body, Refusal refusal) {
-    for (String op : List.of("validation", "confirmation")) {
+    // one URL (c2b) and its two aliases: every one a moved-money request
+    for (String op : List.of("c2b", "validation", "confirmation")) {
       TelcoCall.Rejected r = rejected(decode(op, body), refusal);
-      assertEquals(op.equals("confirmation"), r.processCall());
+      assertTrue(r.processCall());
       assertRefusalAnswer(adapter.refusal(r.refusal(), r.detail(), r.processCall()), refusal);
     }
   }
@@ -114,32 +114,34 @@ class VodacomBrokerTelcoAdapterTest {
   // ---------------------------------------------------------------- the happy path
 
   @Test
-  void aValidationDecodesToAQuery() {
-    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment())));
-    assertEquals(new PaymentQuery("SN-0001", Money.of(500_000, "TZS"), "255754123456"), v.query());
-  }
-
-  @Test
-  void aConfirmationDecodesToACommandIdempotentOnTheTransactionId() {
-    var p = assertInstanceOf(TelcoCall.Process.class, decode("confirmation", xml(payment())));
-    assertEquals(new PaymentCommand("173388288_664400", "SN-0001", Money.of(500_000, "TZS"), "255754123456", PAID),
-        p.command());
+  void everyPathDecodesToACommandIdempotentOnTheTransactionId() {
+    // the broker posts one request to one URL; the two old paths are aliases of it
+    for (String op : List.of("c2b", "validation", "confirmation")) {
+      var p = assertInstanceOf(TelcoCall.Process.class, decode(op, xml(payment())));
+      assertEquals(new PaymentCommand("173388288_664400", "SN-0001", Money.of(500_000, "TZS"), "255754123456", PAID),
+          p.command());
+    }
   }
 
   @Test
   void providerOperationsAndName() {
     assertEquals("vodacom-tz", adapter.provider());
-    assertTrue(adapter.isProcessOperation("confirmation"));
-    assertFalse(adapter.isProcessOperation("validation"));
+    for (String op : List.of("c2b", "validation", "confirmation")) {
+      assertTrue(adapter.isProcessOperation(op));
+      assertTrue(adapter.confirmsMovedMoney(op), "the broker posts after the customer paid");
+    }
     assertFalse(adapter.isProcessOperation("process"));
+    assertFalse(adapter.confirmsMovedMoney("process"));
   }
 
   @Test
   void wholeShillingsAndCentsAreExact() {
-    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment().withAmount("5000"))));
-    assertEquals(Money.of(500_000, "TZS"), v.query().amount());
-    v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment().withAmount(" 1234.5 "))));
-    assertEquals(Money.of(123_450, "TZS"), v.query().amount());
+    var v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount("5000"))));
+    assertEquals(Money.of(500_000, "TZS"), v.command().amount());
+    v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount(" 1234.5 "))));
+    assertEquals(Money.of(123_450, "TZS"), v.command().amount());
+    v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount("18000.0"))));
+    assertEquals(Money.of(1_800_000, "TZS"), v.command().amount());
   }
 
   @Test
@@ -154,52 +156,108 @@ class VodacomBrokerTelcoAdapterTest {
   }
 
   @Test
+  void theTimeZoneOfTimestampsIsASetting() {
+    Map<String, String> utc = new HashMap<>(SETTINGS);
+    utc.put(VodacomBrokerTelcoAdapter.SETTING_TIMESTAMP_ZONE, "UTC");
+    // 08:30:05 read as UTC is three hours after the receipt: outside the window
+    rejected(decode("c2b", xml(payment()), utc), Refusal.UNAUTHENTICATED);
+    String utcStamp = "20260116053005";
+    String body = replace(replace(xml(payment()), "timestamp", utcStamp), "spPassword",
+        VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, utcStamp));
+    assertEquals(Instant.parse("2026-01-16T08:30:00Z"),
+        assertInstanceOf(TelcoCall.Process.class, decode("c2b", body, utc)).command().paidAt());
+    utc.put(VodacomBrokerTelcoAdapter.SETTING_TIMESTAMP_ZONE, "Mars/Olympus");
+    rejected(decode("c2b", body, utc), Refusal.UNAUTHENTICATED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://inforwise.co.tz/broker/", "http://infowise.co.tz/broker/", ""})
+  void theThreeNamespacesOfProductionTrafficAreReadAndAnsweredInKind(String ns) {
+    String body = xml(payment()).replace(" xmlns=\"" + VodacomBrokerTelcoAdapter.NAMESPACE + "\"",
+        ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"");
+    var p = assertInstanceOf(TelcoCall.Process.class, decode("c2b", body));
+    assertEquals(ns, p.echo().get(VodacomBrokerTelcoAdapter.ECHO_NAMESPACE));
+    String answer = body(adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null), p.echo()));
+    assertTrue(answer.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker"
+        + (ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"") + " version=\"2.0\"><response>"), answer);
+  }
+
+  @Test
   void aDocumentWithoutTheNamespaceCdataAndCommentsIsRead() {
-    String plain = xml(payment()).replace(" xmlns=\"http://infowise.co.tz/broker/\"", "")
+    String plain = xml(payment()).replace(" xmlns=\"" + VodacomBrokerTelcoAdapter.NAMESPACE + "\"", "")
         .replace("<accountReference>SN-0001</accountReference>",
             "<accountReference><!-- the serial --><![CDATA[SN-0001]]></accountReference>");
-    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", plain));
-    assertEquals("SN-0001", v.query().serial());
+    var v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", plain));
+    assertEquals("SN-0001", v.command().serial());
     // unknown elements are ignored
     String extra = xml(payment()).replace("<transaction>", "<transaction><channel>USSD</channel>");
-    assertInstanceOf(TelcoCall.Validate.class, decode("validation", extra));
+    assertInstanceOf(TelcoCall.Process.class, decode("c2b", extra));
+  }
+
+  @Test
+  void theResultUrlAndTheIdsTheResultLegNeedsAreCarriedInEcho() {
+    String body = xml(payment()).replace("</transaction>", "</transaction><resultURL>https://broker.example/result</resultURL>");
+    var p = assertInstanceOf(TelcoCall.Process.class, decode("c2b", body));
+    assertEquals("https://broker.example/result", p.echo().get(VodacomBrokerTelcoAdapter.ECHO_RESULT_URL));
+    assertEquals("R173388288664400", p.echo().get(VodacomBrokerTelcoAdapter.ECHO_RECEIPT));
+    assertEquals("255754123456", p.echo().get(VodacomBrokerTelcoAdapter.ECHO_INITIATOR));
   }
 
   @Test
   void aMissingOrUnprintableInitiatorIsDroppedNotRefused() {
-    assertNull(((TelcoCall.Validate) decode("validation", without(xml(payment()), "initiator"))).query().msisdn());
-    assertNull(((TelcoCall.Validate) decode("validation", replace(xml(payment()), "initiator", "2".repeat(65))))
-        .query().msisdn());
-    assertNull(((TelcoCall.Validate) decode("validation", replace(xml(payment()), "initiator", "2557&#x9;54")))
-        .query().msisdn());
+    assertNull(((TelcoCall.Process) decode("c2b", without(xml(payment()), "initiator"))).command().msisdn());
+    assertNull(((TelcoCall.Process) decode("c2b", replace(xml(payment()), "initiator", "2".repeat(65))))
+        .command().msisdn());
+    assertNull(((TelcoCall.Process) decode("c2b", replace(xml(payment()), "initiator", "2557&#x9;54")))
+        .command().msisdn());
   }
 
   // ---------------------------------------------------------------- authentication
 
   @Test
-  void theSpPasswordIsAcceptedAsDigestHexDigestOrThePasswordItself() {
+  void theSpPasswordFormIsASettingAndTheDefaultIsTheRawDigest() {
     String digest = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
     byte[] raw = Base64.getDecoder().decode(digest);
-    String hexDigest = Base64.getEncoder().encodeToString(HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
-    for (String form : List.of(digest, hexDigest, PASSWORD)) {
-      assertInstanceOf(TelcoCall.Validate.class, decode("validation", replace(xml(payment()), "spPassword", form)));
+    String lower = Base64.getEncoder().encodeToString(HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
+    String upper = Base64.getEncoder().encodeToString(HexFormat.of().withUpperCase().formatHex(raw)
+        .getBytes(StandardCharsets.US_ASCII));
+    Map<String, String> forms = Map.of("base64-sha256", digest, "base64-hex-lower", lower, "base64-hex-upper", upper);
+    for (var setting : forms.entrySet()) {
+      Map<String, String> settings = new HashMap<>(SETTINGS);
+      settings.put(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST, setting.getKey());
+      for (var sent : forms.entrySet()) {
+        TelcoCall call = decode("c2b", replace(xml(payment()), "spPassword", sent.getValue()), settings);
+        if (sent.getKey().equals(setting.getKey())) {
+          assertInstanceOf(TelcoCall.Process.class, call);
+        } else {
+          // a genuine payment refused by a wrong guess of the form: kept, flagged, never booked as is
+          var u = assertInstanceOf(TelcoCall.Unbookable.class, call, setting + " / " + sent);
+          assertFalse(u.authenticated());
+          assertEquals(Refusal.UNAUTHENTICATED, u.refusal());
+          assertEquals("SN-0001", u.command().serial());
+        }
+      }
     }
+    assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment())), "default: the raw digest");
+    // the password itself is no longer taken as spPassword
+    assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "spPassword", PASSWORD)));
+    Map<String, String> unchecked = new HashMap<>(SETTINGS);
+    unchecked.put(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST, "none");
+    unchecked.remove("password");
+    assertInstanceOf(TelcoCall.Process.class, decode("c2b", replace(xml(payment()), "spPassword", "anything"), unchecked));
+    Map<String, String> unknown = new HashMap<>(SETTINGS);
+    unknown.put(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST, "md5");
+    rejected(decode("c2b", xml(payment()), unknown), Refusal.UNAUTHENTICATED);
   }
 
   @Test
-  void wrongOrMissingCredentialsAreUnauthenticatedAnd401() {
+  void aWrongSpIdOrTimestampOrAMissingServiceProviderIsRefused401() {
     String good = xml(payment());
-    String otherTimestamp = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006");
     List<String> bad = List.of(
-        replace(good, "spPassword", "wrong"),
-        replace(good, "spPassword", otherTimestamp),
-        replace(good, "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
-        replace(good, "spPassword", PASSWORD + " x"),
         replace(good, "spId", "300301"),
-        replace(good, "timestamp", "20260116083006"),
-        replace(good, "spPassword", ""),
-        without(good, "spPassword"),
+        replace(good, "timestamp", "20260116073006"),
         without(good, "spId"),
+        without(good, "timestamp"),
         good.replaceFirst("(?s)<serviceProvider>.*</serviceProvider>", ""));
     for (String body : bad) {
       TelcoCall.Rejected r = rejected(decode("confirmation", body), Refusal.UNAUTHENTICATED);
@@ -210,36 +268,90 @@ class VodacomBrokerTelcoAdapterTest {
   }
 
   @Test
+  void aWrongSpPasswordFromAnAllowedSourceIsKeptFlaggedAndAnsweredWithTheRefusal() {
+    String good = xml(payment());
+    List<String> bad = List.of(
+        replace(good, "spPassword", "wrong"),
+        replace(good, "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006")),
+        replace(good, "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
+        replace(good, "spPassword", ""),
+        without(good, "spPassword"));
+    for (String body : bad) {
+      var u = assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", body));
+      assertFalse(u.authenticated());
+      assertEquals(Refusal.UNAUTHENTICATED, u.refusal());
+      TelcoResponse answer = adapter.refusal(u.refusal(), u.detail(), true, u.echo());
+      assertEquals(401, answer.status());
+      assertRefusalAnswer(answer, Refusal.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
   void withoutCredentialsOrAllowListConfiguredEverythingIsRefused() {
     for (String key : List.of("username", "password", "allowedSources")) {
       Map<String, String> settings = new HashMap<>(SETTINGS);
       settings.remove(key);
-      rejected(decode("validation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
+      rejected(decode("c2b", xml(payment()), settings), Refusal.UNAUTHENTICATED);
       settings.put(key, "");
       rejected(decode("confirmation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
     }
-    rejected(adapter.decode(request("validation", xml(payment()), "text/xml", BROKER_IP), "TZS", null),
+    rejected(adapter.decode(request("c2b", xml(payment()), "text/xml", BROKER_IP), "TZS", null),
         Refusal.UNAUTHENTICATED);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.1", "41.217.204.1", "196.41.60.5", "::1", "garbage", ""})
-  void sourcesOutsideTheAllowListAreRefusedBeforeTheBodyIsRead(String remote) {
-    rejected(adapter.decode(request("validation", xml(payment()), "text/xml", remote), "TZS", SETTINGS),
-        Refusal.UNAUTHENTICATED);
+  void anotherSourceWithTheRightPasswordIsKeptFlaggedAndWithoutItRefused(String remote) {
+    var u = assertInstanceOf(TelcoCall.Unbookable.class,
+        adapter.decode(request("c2b", xml(payment()), "text/xml", remote), "TZS", SETTINGS));
+    assertFalse(u.authenticated());
+    rejected(adapter.decode(request("c2b", replace(xml(payment()), "spPassword", "wrong"), "text/xml", remote), "TZS",
+        SETTINGS), Refusal.UNAUTHENTICATED);
     rejected(adapter.decode(request("confirmation", "<not xml", "application/json", remote), "TZS", SETTINGS),
-        Refusal.UNAUTHENTICATED);
+        Refusal.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void anEmptyAccountReferenceIsKeptAuthenticatedWithWhatThePayerTyped() {
+    for (String reference : List.of("", "SN 0001", "SN/0001")) {
+      var u = assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "accountReference",
+          reference)));
+      assertTrue(u.authenticated());
+      assertEquals(Refusal.DEVICE_NOT_FOUND, u.refusal());
+      assertEquals(reference, u.command().serial());
+      assertEquals(Money.of(500_000, "TZS"), u.command().amount());
+    }
+  }
+
+  @Test
+  void theKeptBodyNeverContainsTheSpPassword() {
+    String digest = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
+    String kept = adapter.redactedBody(xml(payment()).getBytes(StandardCharsets.UTF_8));
+    assertFalse(kept.contains(digest), kept);
+    assertTrue(kept.contains("<spPassword>[redacted]</spPassword>"), kept);
+    assertTrue(kept.contains("<accountReference>SN-0001</accountReference>"), kept);
+    String prefixed = "<b:mpesaBroker xmlns:b=\"" + VodacomBrokerTelcoAdapter.NAMESPACE + "\"><b:spPassword a=\"1\">"
+        + digest + "</b:spPassword></b:mpesaBroker>";
+    assertFalse(adapter.redactedBody(prefixed.getBytes(StandardCharsets.UTF_8)).contains(digest));
+  }
+
+  @Test
+  void aKeptPaymentIsAcknowledgedAsReceived() {
+    var u = assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "accountReference", "")));
+    String answer = body(adapter.keptAnswer(u.refusal(), u.detail(), u.echo()));
+    assertTrue(answer.contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"
+        + "<serviceStatus>Success</serviceStatus><transactionID>173388288_664400</transactionID>"), answer);
   }
 
   @Test
   void aRecipientOutsideTheConfiguredBusinessNumbersIsRefused() {
     Map<String, String> settings = new HashMap<>(SETTINGS);
     settings.put("businessNumber", "654321, 123456");
-    assertInstanceOf(TelcoCall.Validate.class, decode("validation", xml(payment()), settings));
+    assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment()), settings));
     settings.put("businessNumber", "654321");
-    TelcoCall.Rejected r = rejected(decode("validation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
+    TelcoCall.Rejected r = rejected(decode("c2b", xml(payment()), settings), Refusal.UNAUTHENTICATED);
     assertEquals(VodacomBrokerTelcoAdapter.WRONG_BUSINESS_NUMBER, r.detail());
-    rejected(decode("validation", without(xml(payment()), "recipient"), settings), Refusal.UNAUTHENTICATED);
+    rejected(decode("c2b", without(xml(payment()), "recipient"), settings), Refusal.UNAUTHENTICATED);
   }
 
   // ---------------------------------------------------------------- hostile XML
@@ -296,7 +408,7 @@ class VodacomBrokerTelcoAdapterTest {
     String xinclude = xml(payment()).replace("<mpesaBroker ", "<mpesaBroker xmlns:xi=\"http://www.w3.org/2001/XInclude\" ")
         .replace(">SN-0001<", "><xi:include href=\"file:///etc/passwd\" parse=\"text\"/><");
     for (String attack : List.of(generalEntity, parameterEntity, externalDtd, xinclude)) {
-      for (String op : List.of("validation", "confirmation")) {
+      for (String op : List.of("c2b", "confirmation")) {
         TelcoCall.Rejected r = rejected(decode(op, attack), Refusal.MALFORMED_REQUEST);
         assertFalse(r.detail().contains(firstLine), r.detail());
         assertFalse(r.detail().contains("root:"), r.detail());
@@ -318,7 +430,7 @@ class VodacomBrokerTelcoAdapterTest {
   @ParameterizedTest
   @ValueSource(strings = {"", " ", "not xml", "<", "<mpesaBroker>", "<mpesaBroker></mpesaBrokr>", "{\"amount\":\"5000\"}",
       "<?xml version=\"1.0\"?>", "<a/><b/>", "<mpesaBroker/>", "<mpesaBroker><other/></mpesaBroker>",
-      "<other xmlns=\"http://infowise.co.tz/broker/\"><request/></other>",
+      "<other xmlns=\"http://infowise.co.tz/broker/\"><request/></other>", "<mpesaBroker xmlns=\"http://inforwise.co.tz/brokers/\"><request/></mpesaBroker>",
       "<mpesaBroker xmlns=\"urn:evil\"><request/></mpesaBroker>", "<mpesaBroker>&amp</mpesaBroker>",
       "\u0000\u0001\u0002"})
   void unreadableDocumentsAreMalformed(String body) {
@@ -358,15 +470,14 @@ class VodacomBrokerTelcoAdapterTest {
     rejected(adapter.decode(request("validation", xml(payment()), null, BROKER_IP), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
     for (String type : List.of("text/xml", "text/xml; charset=UTF-8", "application/xml", "Application/XML;charset=utf-8")) {
-      assertInstanceOf(TelcoCall.Validate.class,
+      assertInstanceOf(TelcoCall.Process.class,
           adapter.decode(request("validation", xml(payment()), type, BROKER_IP), "TZS", SETTINGS));
     }
   }
 
   @Test
   void unknownOperationsAreMalformed() {
-    TelcoCall.Rejected r = rejected(decode("process", xml(payment())), Refusal.MALFORMED_REQUEST);
-    assertFalse(r.processCall());
+    rejected(decode("process", xml(payment())), Refusal.MALFORMED_REQUEST);
     rejected(adapter.decode(request(null, xml(payment()), "text/xml", BROKER_IP), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
     rejected(adapter.decode(null, "TZS", SETTINGS), Refusal.MALFORMED_REQUEST);
@@ -377,10 +488,10 @@ class VodacomBrokerTelcoAdapterTest {
   @Test
   void missingFieldsAreRefused() {
     refusedEverywhere(without(xml(payment()), "amount"), Refusal.MALFORMED_REQUEST);
-    refusedEverywhere(without(xml(payment()), "accountReference"), Refusal.DEVICE_NOT_FOUND);
-    rejected(decode("confirmation", without(xml(payment()), "transactionID")), Refusal.MALFORMED_REQUEST);
-    // a validation does not need the transaction id
-    assertInstanceOf(TelcoCall.Validate.class, decode("validation", without(xml(payment()), "transactionID")));
+    // the money moved: a payment without an account reference is kept (see anEmptyAccountReference...)
+    assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", without(xml(payment()), "accountReference")));
+    // every path needs the transaction id, the idempotency key (there is no separate validation call)
+    refusedEverywhere(without(xml(payment()), "transactionID"), Refusal.MALFORMED_REQUEST);
   }
 
   @ParameterizedTest
@@ -407,13 +518,18 @@ class VodacomBrokerTelcoAdapterTest {
     String kes = xml(payment()).replace("<transaction>", "<transaction><currency>KES</currency>");
     refusedEverywhere(kes, Refusal.WRONG_CURRENCY);
     String tzs = xml(payment()).replace("<transaction>", "<transaction><currency>tzs</currency>");
-    assertInstanceOf(TelcoCall.Validate.class, decode("validation", tzs));
+    assertInstanceOf(TelcoCall.Process.class, decode("validation", tzs));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "&lt;script&gt;", "SN\u00e9"})
-  void unusableAccountReferencesAreDeviceNotFound(String reference) {
-    refusedEverywhere(replace(xml(payment()), "accountReference", reference), Refusal.DEVICE_NOT_FOUND);
+  void unusableAccountReferencesAreKeptAsDeviceNotFound(String reference) {
+    for (String op : List.of("c2b", "validation", "confirmation")) {
+      var u = assertInstanceOf(TelcoCall.Unbookable.class, decode(op, replace(xml(payment()), "accountReference",
+          reference)));
+      assertEquals(Refusal.DEVICE_NOT_FOUND, u.refusal());
+      assertTrue(u.authenticated());
+    }
   }
 
   @Test
@@ -421,7 +537,7 @@ class VodacomBrokerTelcoAdapterTest {
     // the adapter cannot know the serial: the gateway's validation refuses it, on either endpoint
     TelcoResponse answer = adapter.validationAnswer(ValidationOutcome.refused(Refusal.DEVICE_NOT_FOUND));
     assertEquals(200, answer.status());
-    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" "
+    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
         + "version=\"2.0\"><response><responseCode>999</responseCode><responseDesc>Invalid account reference"
         + "</responseDesc><serviceStatus>Failed</serviceStatus></response></mpesaBroker>", body(answer));
     assertRefusalAnswer(adapter.refusal(Refusal.DEVICE_NOT_FOUND, "no device SN-9", true), Refusal.DEVICE_NOT_FOUND);
@@ -483,7 +599,7 @@ class VodacomBrokerTelcoAdapterTest {
     TelcoResponse r = adapter.validationAnswer(ValidationOutcome.accepted("Amina", DeviceType.METER, 100));
     assertEquals(200, r.status());
     assertEquals("application/xml", r.contentType());
-    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" "
+    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
         + "version=\"2.0\"><response><responseCode>0</responseCode><responseDesc>Accepted</responseDesc>"
         + "<serviceStatus>Success</serviceStatus></response></mpesaBroker>", body(r));
   }
@@ -492,7 +608,7 @@ class VodacomBrokerTelcoAdapterTest {
   void aRecordedOrReplayedConfirmationIsReceivedWithOurTransactionId() {
     TelcoResponse r = adapter.processAnswer(new PaymentReceipt("tx-1<&>", "PROCESSED", List.of(), null, null));
     assertEquals(200, r.status());
-    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" "
+    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
         + "version=\"2.0\"><response><serviceID>tx-1&lt;&amp;&gt;</serviceID><responseCode>0</responseCode>"
         + "<responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus></response></mpesaBroker>",
         body(r));
@@ -543,7 +659,7 @@ class VodacomBrokerTelcoAdapterTest {
     assertTrue(ok.contains("<conversationID>AG_2026&lt;x&gt;</conversationID><originatorConversationID>oc-173388288_664400"
         + "</originatorConversationID><responseCode>0</responseCode>"), ok);
     assertTrue(ok.endsWith("<transactionID>173388288_664400</transactionID></response></mpesaBroker>"), ok);
-    TelcoCall.Rejected r = rejected(decode("confirmation", replace(body, "accountReference", "")), Refusal.DEVICE_NOT_FOUND);
+    TelcoCall.Rejected r = rejected(decode("confirmation", replace(body, "amount", "0")), Refusal.INVALID_AMOUNT);
     String refused = body(adapter.refusal(r.refusal(), r.detail(), true, r.echo()));
     assertTrue(refused.contains("<conversationID>AG_2026&lt;x&gt;</conversationID>"), refused);
     assertTrue(refused.contains("<transactionID>173388288_664400</transactionID>"), refused);
