@@ -70,6 +70,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final AtomicLong financialIds = new AtomicLong(3_634_404_630L);
   private volatile HttpMethod callbackMethod = HttpMethod.PUT;
+  private volatile boolean reasonAsObject;
+  private volatile boolean amountWithDecimals;
 
   private static final class Transaction {
     final String reference;
@@ -85,23 +87,42 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       this.callbackUrl = callbackUrl;
     }
 
-    synchronized JsonObject view() {
+    synchronized JsonObject view(boolean reasonAsObject, boolean amountWithDecimals) {
       JsonObject view = new JsonObject();
       if (financialTransactionId != null) {
         view.put("financialTransactionId", financialTransactionId);
       }
       view.put("externalId", body.getValue("externalId"))
-          .put("amount", body.getValue("amount"))
+          // the request's amount; some MoMo deployments echo it with decimals ("5000.00" for
+          // "5000"): RequestToPayResult.amount is a free "string" in momodeveloper.mtn.com's spec
+          .put("amount", amountWithDecimals ? new java.math.BigDecimal(body.getString("amount")).setScale(2,
+              java.math.RoundingMode.UNNECESSARY).toPlainString() : body.getValue("amount"))
           .put("currency", body.getValue("currency"))
           .put("payer", body.getValue("payer"))
           .put("payerMessage", body.getValue("payerMessage"))
           .put("payeeNote", body.getValue("payeeNote"))
           .put("status", status);
       if (reason != null) {
-        view.put("reason", reason);
+        // two published shapes: the sandbox's string ("APPROVAL_REJECTED"), and the API
+        // specification's ErrorReason object {code, message} (momodeveloper.mtn.com, Collection
+        // API "RequestToPayResult"); a listener must read both
+        view.put("reason", reasonAsObject ? new JsonObject().put("code", reason).put("message", reasonMessage(reason))
+            : reason);
       }
       return view;
     }
+  }
+
+  /** MoMo's message for its reason codes (momodeveloper.mtn.com, "Common error" codes). */
+  static String reasonMessage(String code) {
+    return switch (code) {
+      case "APPROVAL_REJECTED" -> "Approval rejected";
+      case "EXPIRED" -> "Request to pay expired";
+      case "NOT_ENOUGH_FUNDS" -> "The payer does not have enough funds";
+      case "PAYER_NOT_FOUND" -> "Payer does not exist";
+      case "PAYER_LIMIT_REACHED" -> "The payer's limit has been breached";
+      default -> "The transaction failed";
+    };
   }
 
   private MtnMomoSimulator(Vertx vertx) {
@@ -148,6 +169,18 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     return this;
   }
 
+  /** FAILED reasons as {code, message} objects (true) or as the sandbox's strings (false, the default). */
+  public MtnMomoSimulator setReasonAsObject(boolean asObject) {
+    this.reasonAsObject = asObject;
+    return this;
+  }
+
+  /** Report amounts with two decimals ("5000.00" for a request of "5000"). */
+  public MtnMomoSimulator setAmountWithDecimals(boolean withDecimals) {
+    this.amountWithDecimals = withDecimals;
+    return this;
+  }
+
   /** Accepted request-to-pay calls (repeats answered 409 are not listed), oldest first. */
   public List<Request> requests() {
     return List.copyOf(requests);
@@ -188,7 +221,7 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
         t.status = "FAILED";
         t.reason = reason;
       }
-      view = t.view();
+      view = t.view(reasonAsObject, amountWithDecimals);
     }
     if (!callbacksOn() || t.callbackUrl == null) {
       return Future.succeededFuture();
@@ -284,12 +317,17 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     if (!authorized(req)) {
       return;
     }
+    ScriptedAnswer scripted = nextScripted(reference);
+    if (scripted != null) {
+      reply(req, scripted.status(), "application/json;charset=utf-8", scripted.body());
+      return;
+    }
     Transaction t = transactions.get(reference);
     if (t == null) {
       reply(req, 404, error("RESOURCE_NOT_FOUND", "Requested resource was not found."));
       return;
     }
-    reply(req, 200, t.view());
+    reply(req, 200, t.view(reasonAsObject, amountWithDecimals));
   }
 
   /** Subscription key, bearer token, target environment; answers the refusal itself. */

@@ -40,7 +40,12 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   private volatile boolean approveAll;
   private volatile boolean callbacksOn = true;
   private volatile boolean down;
+  private final Map<String, java.util.Queue<ScriptedAnswer>> scripted = new ConcurrentHashMap<>();
   private HttpServer server;
+
+  /** A provider answer given verbatim (a published sample), in place of the simulated state. */
+  public record ScriptedAnswer(int status, String body) {
+  }
 
   /** A token just issued, and the {@code expires_in} to answer with it. */
   protected record IssuedToken(String accessToken, long lifetimeSeconds) {
@@ -125,6 +130,23 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   public S revokeTokens() {
     tokenExpiries.clear();
     return self();
+  }
+
+  /**
+   * The next status call about {@code reference} is answered {@code status} with {@code body}
+   * verbatim (a published sample, e.g. from the conformance kit); calls after the scripted ones
+   * see the simulated state again. Scripted answers queue up in order.
+   */
+  public S scriptStatus(String reference, int status, String body) {
+    scripted.computeIfAbsent(reference, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+        .add(new ScriptedAnswer(status, body));
+    return self();
+  }
+
+  /** The next scripted status answer for {@code reference}, or null (answer from the state). */
+  protected ScriptedAnswer nextScripted(String reference) {
+    java.util.Queue<ScriptedAnswer> queue = reference == null ? null : scripted.get(reference);
+    return queue == null ? null : queue.poll();
   }
 
   /** Tokens issued so far. */

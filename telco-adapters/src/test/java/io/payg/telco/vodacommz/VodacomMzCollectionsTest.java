@@ -72,7 +72,7 @@ class VodacomMzCollectionsTest {
     wrong.put("apiKey", "not-the-key");
     CollectionStatus status = await(collections.requestToPay(request("258843330333", 10_000, wrong)));
     assertEquals(CollectionStatus.State.FAILED, status.state());
-    assertTrue(status.reason().startsWith("INS-2:"), status.reason());
+    assertTrue(status.reason().startsWith(VodacomMzCollections.CREDENTIALS_REFUSED + ": INS-2 "), status.reason());
     wrong.put("publicKey", "bm90IGEga2V5");
     assertEquals(CollectionStatus.State.FAILED, await(collections.requestToPay(request("258843330333", 10_000, wrong))).state());
     assertEquals(0, mpesa.pushes().size());
