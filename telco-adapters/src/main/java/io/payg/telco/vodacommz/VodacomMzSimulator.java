@@ -65,6 +65,7 @@ public final class VodacomMzSimulator {
   private final Map<String, Boolean> cancelling = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(5_000_000);
   private volatile boolean hold;
+  private final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
   private final Map<String, Boolean> broke = new ConcurrentHashMap<>();
   private final java.util.Queue<String[]> pushScripts = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, java.util.Queue<String[]>> queryScripts = new ConcurrentHashMap<>();
@@ -147,6 +148,11 @@ public final class VodacomMzSimulator {
   /** The payer approves a held push, found by its third-party reference. */
   public void approve(String thirdPartyReference) {
     statuses.replace(thirdPartyReference, "Pending", "Completed");
+  }
+
+  /** Status queries received. */
+  public int queries() {
+    return queries.get();
   }
 
   public List<Push> pushes() {
@@ -245,6 +251,7 @@ public final class VodacomMzSimulator {
   }
 
   private void query(HttpServerRequest req) {
+    queries.incrementAndGet();
     String reference = req.getParam("input_QueryReference");
     String thirdParty = req.getParam("input_ThirdPartyReference");
     if (reference == null || thirdParty == null || !SERVICE_PROVIDER_CODE.equals(req.getParam("input_ServiceProviderCode"))) {
