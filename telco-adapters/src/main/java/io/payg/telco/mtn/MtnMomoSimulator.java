@@ -35,6 +35,18 @@ import java.util.regex.Pattern;
  * </ul>
  * Error bodies are {@code {code, message}} with MoMo's codes where its documentation names them.
  *
+ * <p>Sources: momodeveloper.mtn.com, Collection API (paths {@code /collection/token/},
+ * {@code /collection/v1_0/requesttopay[/{referenceId}]}; headers {@code Ocp-Apim-Subscription-Key},
+ * {@code X-Reference-Id}, {@code X-Target-Environment}, {@code X-Callback-Url}; 202 on creation,
+ * 409 RESOURCE_ALREADY_EXIST, 404 RESOURCE_NOT_FOUND; the {@code RequestToPayResult} object with
+ * the amount as a string and {@code reason} as an {@code ErrorReason {code, message}}), its
+ * "Callback" page (the result object PUT or POSTed once, unsigned, not retried) and the sandbox
+ * (reason as a plain string such as APPROVAL_REJECTED); MTN-Group/MoMoAPIs_Javascript_sdk
+ * (src/code-snippets: amount "5.0" as a string, payer {partyIdType: MSISDN, partyId}). Where these
+ * disagree the simulator produces each variant: {@link #setReasonAsObject} (string or object
+ * reason), {@link #setAmountWithDecimals} ("5000" or "5000.00"), {@link #setCallbackMethod} (PUT
+ * or POST); {@link #scriptStatus} answers a published sample verbatim.
+ *
  * <p>The payer is played by the test: {@link #approve(String)}, {@link #reject(String, String)},
  * or {@link #approveAll(boolean)}. When {@link #setCallbacks(boolean) callbacks} are on (the
  * default), settling a request sends the final object once to its {@code X-Callback-Url} by

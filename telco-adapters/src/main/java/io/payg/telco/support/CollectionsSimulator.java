@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What the in-process request-to-pay provider simulators (MTN MoMo, Airtel Money) share: an HTTP
  * server on 127.0.0.1, a client for callbacks, the bearer tokens they issue and check, and the
  * knobs tests turn ({@link #setDown}, {@link #setFailNext}, {@link #setLatency},
- * {@link #setTokenLifetime}, {@link #revokeTokens}, {@link #approveAll}, {@link #setCallbacks}).
+ * {@link #setTokenLifetime}, {@link #revokeTokens}, {@link #approveAll}, {@link #setCallbacks}), and
+ * {@link #scriptStatus}: a published status answer given verbatim (the conformance kit).
  * Each provider's endpoints, bodies and codes stay in its own simulator.
  *
  * @param <S> the simulator itself, so the knobs chain
