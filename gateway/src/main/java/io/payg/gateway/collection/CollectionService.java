@@ -139,7 +139,13 @@ public final class CollectionService {
    * through after we gave up.
    */
   public Future<Void> confirm(UUID companyId, String provider, UUID reference) {
-    return confirm(companyId, provider, reference, false);
+    // the provider's status API could not answer now: the callback is still taken (its sender
+    // may never send it again) and the poller asks soon instead
+    return confirm(companyId, provider, reference, false).recover(err -> {
+      LOG.warn("collection {} at {}: status not known after its callback, asked again soon: {}", reference, provider,
+          err.getMessage());
+      return store.pollSoon(reference);
+    });
   }
 
   private Future<Void> confirm(UUID companyId, String provider, UUID reference, boolean lastCheck) {

@@ -52,6 +52,12 @@ final class CollectionStore {
       UPDATE collections SET status = 'FAILED', reason = $2, updated_at = now() WHERE id = $1 AND status = 'PENDING'
       """;
 
+  /** $1 id: ask a pending collection again within a few seconds. */
+  static final String POLL_SOON = """
+      UPDATE collections SET next_poll_at = least(next_poll_at, now() + interval '5 seconds')
+      WHERE id = $1 AND status = 'PENDING'
+      """;
+
   /** $1 id, $2 company. */
   static final String GET = "SELECT * FROM collections WHERE id = $1 AND company_id = $2";
 
@@ -100,6 +106,10 @@ final class CollectionStore {
 
   Future<Void> failed(UUID id, String reason) {
     return pool.preparedQuery(FAILED).execute(Tuple.of(id, reason == null ? "failed" : reason)).mapEmpty();
+  }
+
+  Future<Void> pollSoon(UUID id) {
+    return pool.preparedQuery(POLL_SOON).execute(Tuple.of(id)).mapEmpty();
   }
 
   Future<Row> get(UUID companyId, UUID id) {

@@ -254,6 +254,22 @@ class RequestToPayConformanceTest {
     }
 
     @Test
+    void aCallbackIsTakenWhenTheStatusApiFailsAndThePollerAsksSoon() {
+      String serial = meter(ugx);
+      String id = collect(serial).getString("id");
+      await(momo.approve(id)); // no callback from the simulator: the kit sends it
+      momo.setFailNext(1);     // the status call the callback triggers answers 500
+      HttpResponse<Buffer> answer = callback(ugx, "mtn-momo", HttpMethod.PUT,
+          sample("mtn/callback-successful.json", vars(id, serial, "10000")));
+      assertEquals(200, answer.statusCode(), answer.bodyAsString());
+      assertEquals("PENDING", status(id));
+      assertEquals(1, gw.db.count("SELECT count(*) FROM collections WHERE id = ?::uuid "
+          + "AND next_poll_at <= now() + interval '5 seconds'", id), "asked again within seconds, not 30 s");
+      eventually(Duration.ofSeconds(15), "the poller settles it", () -> "SUCCEEDED".equals(status(id)));
+      assertEquals(1, transactions(id));
+    }
+
+    @Test
     void aSuccessWhosePaymentIsNowRefusedIsKeptAsUnmatchedOnce() {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");
