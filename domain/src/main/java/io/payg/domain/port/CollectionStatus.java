@@ -1,5 +1,7 @@
 package io.payg.domain.port;
 
+import io.payg.domain.Money;
+
 /**
  * Where a request-to-pay stands at the provider.
  *
@@ -11,14 +13,22 @@ package io.payg.domain.port;
  *                         Airtel "transaction not found"): final only when the provider never
  *                         accepted the request; for an accepted one it means "not yet" and the
  *                         gateway, which knows whether it was accepted, keeps it PENDING
+ * @param collected        SUCCEEDED only, when the provider reports collecting another amount than
+ *                         requested: the money moved, so the gateway keeps it (unmatched) rather
+ *                         than book or drop it; null when the provider collected what was asked
  */
-public record CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference) {
+public record CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference,
+                               Money collected) {
 
   public enum State { PENDING, SUCCEEDED, FAILED }
 
   /** The three-field form of the first version of this port (a known outcome). */
   public CollectionStatus(State state, String providerTxnId, String reason) {
-    this(state, providerTxnId, reason, false);
+    this(state, providerTxnId, reason, false, null);
+  }
+
+  public CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference) {
+    this(state, providerTxnId, reason, unknownReference, null);
   }
 
   public static CollectionStatus pending() {
@@ -31,6 +41,11 @@ public record CollectionStatus(State state, String providerTxnId, String reason,
 
   public static CollectionStatus failed(String reason) {
     return new CollectionStatus(State.FAILED, null, reason);
+  }
+
+  /** The money moved, but not the amount requested: {@code collected} is what the provider reports. */
+  public static CollectionStatus collectedOtherAmount(String providerTxnId, Money collected, String reason) {
+    return new CollectionStatus(State.SUCCEEDED, providerTxnId, reason, false, collected);
   }
 
   /** The provider does not know the reference (see {@link #unknownReference()}). */

@@ -3,6 +3,7 @@ package io.payg.gateway.collection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
+import io.payg.domain.payment.Refusal;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
@@ -178,11 +179,22 @@ public final class CollectionService {
       default:
         break;
     }
-    PaymentCommand cmd = new PaymentCommand(id.toString(), c.getString("serial"),
-        Money.of(c.getLong("amount"), c.getString("currency")), c.getString("msisdn"), clock.instant());
+    Money requested = Money.of(c.getLong("amount"), c.getString("currency"));
     String confirmation = new JsonObject().put("collectionId", id.toString()).put("provider", provider)
         .put("providerTxnId", status.providerTxnId()).put("status", "SUCCEEDED")
-        .put("previousStatus", c.getString("status")).encode();
+        .put("previousStatus", c.getString("status"))
+        .put("collected", status.collected() == null ? null : status.collected().toString()).encode();
+    if (status.collected() != null && !status.collected().equals(requested)) {
+      // the provider collected another amount than asked: the money is real, the request is not
+      // what happened; an operator decides
+      PaymentCommand moved = new PaymentCommand(id.toString(), c.getString("serial"), status.collected(),
+          c.getString("msisdn"), clock.instant());
+      return payments.keep(companyId, provider, moved, Refusal.INVALID_AMOUNT, status.reason(), true, confirmation)
+          .compose(kept -> store.succeeded(id, status.providerTxnId(), null, kept,
+              "collected another amount, kept as unmatched payment: " + status.reason()));
+    }
+    PaymentCommand cmd = new PaymentCommand(id.toString(), c.getString("serial"), requested, c.getString("msisdn"),
+        clock.instant());
     return payments.processMoved(companyId, c.getString("company_currency"), provider, cmd, confirmation)
         .compose(outcome -> {
           UUID transactionId = null;

@@ -270,6 +270,20 @@ class RequestToPayConformanceTest {
     }
 
     @Test
+    void aSuccessInAnotherAmountIsKeptAsUnmatchedInThatAmount() {
+      String serial = meter(ugx);
+      String id = collect(serial).getString("id");
+      momo.scriptStatus(id, 200, sample("mtn/status-successful.json", vars(id, serial, "9000")));
+      callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", vars(id, serial, "9000")));
+      settledAs(id, "SUCCEEDED");
+      JsonObject c = collection(ugx, id);
+      assertNull(c.getString("transactionId"));
+      assertEquals(0, transactions(id));
+      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND amount = 9000 "
+          + "AND reason = 'INVALID_AMOUNT' AND authenticated AND id = ?::uuid", id, c.getString("unmatchedPaymentId")));
+    }
+
+    @Test
     void aSuccessWhosePaymentIsNowRefusedIsKeptAsUnmatchedOnce() {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");

@@ -79,7 +79,9 @@ import java.util.regex.Pattern;
  * 200 PENDING | ONGOING            PENDING
  * 200 SUCCESSFUL                   SUCCEEDED(financialTransactionId), only when amount (compared as a
  *                                    number: "5000.00" = 5000 UGX) and currency equal the request's;
- *                                    else FAILED "amount mismatch: ..."
+ *                                    else SUCCEEDED with {@link CollectionStatus#collected()} = what
+ *                                    MoMo reports (the gateway keeps that money unmatched, never books
+ *                                    it as the request); an unreadable amount fails the stage
  * 200 FAILED | REJECTED | TIMEOUT  FAILED(reason: MoMo's reason, e.g. APPROVAL_REJECTED, else the status)
  *   | EXPIRED | CANCELLED
  * 404                              FAILED "unknown reference", marked {@link CollectionStatus#unknownReference()}:
@@ -258,11 +260,19 @@ public final class MtnMomoCollections extends RequestToPayClient {
         return Future.succeededFuture(CollectionStatus.pending());
       }
       case "SUCCESSFUL" -> {
+        String txn = transactionId(json.getValue("financialTransactionId"));
         String mismatch = mismatch(json, request);
-        if (mismatch != null) {
-          return Future.succeededFuture(CollectionStatus.failed(AMOUNT_MISMATCH + ": " + mismatch));
+        if (mismatch == null) {
+          return Future.succeededFuture(CollectionStatus.succeeded(txn));
         }
-        return Future.succeededFuture(CollectionStatus.succeeded(transactionId(json.getValue("financialTransactionId"))));
+        // money moved, but not what was asked: never booked as the request, never dropped
+        io.payg.domain.Money collected = collected(json);
+        if (collected == null) {
+          return Future.failedFuture(new CollectionCallException("MTN MoMo reports SUCCESSFUL with an unreadable amount: "
+              + mismatch, false));
+        }
+        return Future.succeededFuture(CollectionStatus.collectedOtherAmount(txn, collected,
+            AMOUNT_MISMATCH + ": " + mismatch));
       }
       case "FAILED", "REJECTED", "TIMEOUT", "EXPIRED", "CANCELLED" -> {
         String reason = reasonText(json.getValue("reason"));
@@ -294,6 +304,23 @@ public final class MtnMomoCollections extends RequestToPayClient {
     boolean same = digits >= 0 && value != null
         && value.compareTo(BigDecimal.valueOf(request.amount().minor(), digits)) == 0;
     return same ? null : "MoMo reports " + reported + ", requested " + requested(request);
+  }
+
+  /** What MoMo reports it collected, in minor units of its currency; null when unreadable. */
+  private static io.payg.domain.Money collected(JsonObject json) {
+    if (!(json.getValue("currency") instanceof String currency) || DecimalAmount.fractionDigits(currency) < 0) {
+      return null;
+    }
+    BigDecimal value = decimal(json.getValue("amount"));
+    if (value == null || value.signum() <= 0) {
+      return null;
+    }
+    try {
+      return io.payg.domain.Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
+          currency);
+    } catch (ArithmeticException e) {
+      return null; // a fraction of a minor unit, or too large
+    }
   }
 
   /** A provider amount ("5000", "5000.00", 5000, 50.5) as a number; null when it is not one. */

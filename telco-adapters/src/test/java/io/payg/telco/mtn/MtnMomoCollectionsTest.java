@@ -191,7 +191,7 @@ class MtnMomoCollectionsTest {
       await(collections.requestToPay(request(ugx, 5000, "UGX"))); // reported "5000.00", UGX has no minor unit
       await(momo.approve(ugx));
       assertEquals(State.SUCCEEDED, await(collections.status(request(ugx, 5000, "UGX"))).state());
-      assertEquals(State.FAILED, await(collections.status(request(ugx, 500, "UGX"))).state());
+      assertEquals(Money.of(5000, "UGX"), await(collections.status(request(ugx, 500, "UGX"))).collected());
       String ghs = UUID.randomUUID().toString();
       await(collections.requestToPay(request(ghs, 5050, "GHS"))); // "50.50"
       await(momo.approve(ghs));
@@ -215,15 +215,18 @@ class MtnMomoCollectionsTest {
   }
 
   @Test
-  void anotherAmountOrCurrencyThanRequestedIsFailed() throws Exception {
+  void anotherAmountOrCurrencyThanRequestedIsMoneyMovedInThatAmount() throws Exception {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 5000, "UGX")));
     await(momo.approve(ref));
     CollectionStatus more = await(collections.status(request(ref, 4000, "UGX")));
-    assertEquals(State.FAILED, more.state());
+    assertEquals(State.SUCCEEDED, more.state());
+    assertEquals(Money.of(5000, "UGX"), more.collected(), "what MoMo collected, not what we asked");
     assertTrue(more.reason().startsWith(MtnMomoCollections.AMOUNT_MISMATCH), more.reason());
-    assertEquals(State.FAILED, await(collections.status(request(ref, 5000, "RWF"))).state());
-    assertEquals(State.SUCCEEDED, await(collections.status(request(ref, 5000, "UGX"))).state());
+    assertEquals(Money.of(5000, "UGX"), await(collections.status(request(ref, 5000, "RWF"))).collected());
+    CollectionStatus same = await(collections.status(request(ref, 5000, "UGX")));
+    assertEquals(State.SUCCEEDED, same.state());
+    assertNull(same.collected());
   }
 
   @Test
