@@ -48,7 +48,10 @@ import java.util.regex.Pattern;
  * statuses TS, TF, TIP, TA, TE as listed by Airtel's enquiry documentation and by production
  * integrations (e.g. the "Statuts Airtel possibles" of a PHP integration found by code search:
  * TS success, TF failed, TA ambiguous, TIP in progress, TE expired); not found as 404 ESB000045 /
- * DP00800001025 ("No transaction found with provided transaction Id").
+ * DP00800001025 ("No transaction found with provided transaction Id"). Timing: Airtel's sample
+ * token answer says {@code expires_in "180"}; the simulator issues one-hour tokens unless
+ * {@link #setTokenLifetime} sets the published 180 s. Callbacks are sent once (Airtel documents
+ * no retry schedule).
  *
  * <p>The payer is played by the test: {@link #approve(String)}, {@link #reject(String, String)},
  * {@link #expire(String)} (TE, no callback: Airtel documents none for an expired prompt),

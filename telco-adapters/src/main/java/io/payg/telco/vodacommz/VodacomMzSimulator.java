@@ -37,7 +37,10 @@ import javax.crypto.Cipher;
  * response codes) as used by paymentsds/mpesa-js-sdk (src/constants.js) and other public SDKs;
  * a push answer carries output_ResponseCode, output_ResponseDesc, output_TransactionID,
  * output_ConversationID, output_ThirdPartyReference; the query answer
- * output_ResponseTransactionStatus (Completed, Pending, Cancelled, Expired, N/A). The HTTP status
+ * output_ResponseTransactionStatus (Completed, Pending, Cancelled, Expired, N/A). Timing: the
+ * push is answered only once the payer answered the PIN prompt or it timed out (INS-9), which the
+ * portal describes for C2B single stage; the simulator answers at once unless {@link #holdPushes}.
+ * The HTTP status
  * given with each code (201 INS-0, 401 INS-2/INS-5, 408 INS-9, 409 INS-10, 422 INS-2006, 400
  * validation) is an assumption. The bearer is the API key RSA-encrypted with the portal's public
  * key; sources disagree on the padding, so both are accepted: PKCS#1 v1.5 (the portal's sample
