@@ -17,6 +17,12 @@ public interface CollectionProvider {
   /** Starts the collection. Safe to repeat with the same reference (the provider dedupes on it). */
   CompletionStage<CollectionStatus> requestToPay(CollectionRequest request);
 
-  /** Where the collection stands now. */
+  /**
+   * Where the collection stands now. A provider that does not know the reference answers
+   * {@link CollectionStatus#notFound} (the gateway treats it as "not yet" for a request the
+   * provider accepted); one that reports collecting another amount answers
+   * {@link CollectionStatus#collectedOtherAmount}. Never FAILED on a doubt: a failed stage is
+   * asked again.
+   */
   CompletionStage<CollectionStatus> status(CollectionRequest request);
 }

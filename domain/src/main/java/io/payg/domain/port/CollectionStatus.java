@@ -1,15 +1,35 @@
 package io.payg.domain.port;
 
+import io.payg.domain.Money;
+
 /**
  * Where a request-to-pay stands at the provider.
  *
  * @param state            PENDING until the payer approves or it fails
- * @param providerTxnId    the provider's own id for the money movement, when it has one
+ * @param providerTxnId    the provider's own id for the money movement, when it has one (MTN
+ *                         financialTransactionId, Airtel airtel_money_id, M-Pesa output_TransactionID)
  * @param reason           why it failed (FAILED only)
+ * @param unknownReference FAILED only because the provider does not know the reference (MTN 404,
+ *                         Airtel "transaction not found"): final only when the provider never
+ *                         accepted the request; for an accepted one it means "not yet" and the
+ *                         gateway, which knows whether it was accepted, keeps it PENDING
+ * @param collected        SUCCEEDED only, when the provider reports collecting another amount than
+ *                         requested: the money moved, so the gateway keeps it (unmatched) rather
+ *                         than book or drop it; null when the provider collected what was asked
  */
-public record CollectionStatus(State state, String providerTxnId, String reason) {
+public record CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference,
+                               Money collected) {
 
   public enum State { PENDING, SUCCEEDED, FAILED }
+
+  /** The three-field form of the first version of this port (a known outcome). */
+  public CollectionStatus(State state, String providerTxnId, String reason) {
+    this(state, providerTxnId, reason, false, null);
+  }
+
+  public CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference) {
+    this(state, providerTxnId, reason, unknownReference, null);
+  }
 
   public static CollectionStatus pending() {
     return new CollectionStatus(State.PENDING, null, null);
@@ -21,5 +41,15 @@ public record CollectionStatus(State state, String providerTxnId, String reason)
 
   public static CollectionStatus failed(String reason) {
     return new CollectionStatus(State.FAILED, null, reason);
+  }
+
+  /** The money moved, but not the amount requested: {@code collected} is what the provider reports. */
+  public static CollectionStatus collectedOtherAmount(String providerTxnId, Money collected, String reason) {
+    return new CollectionStatus(State.SUCCEEDED, providerTxnId, reason, false, collected);
+  }
+
+  /** The provider does not know the reference (see {@link #unknownReference()}). */
+  public static CollectionStatus notFound(String reason) {
+    return new CollectionStatus(State.FAILED, null, reason, true);
   }
 }

@@ -4,6 +4,7 @@ import io.payg.domain.Money;
 import io.payg.domain.Serial;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
+import io.payg.domain.payment.Refusal;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
@@ -16,9 +17,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,12 +33,28 @@ import org.slf4j.LoggerFactory;
  * poller's turn — confirm the status with the provider itself (callbacks are unsigned and can
  * be lost) and turn a success into the same idempotent process command as any payment, keyed
  * on the collection id.
+ *
+ * <p>Rules every provider shares:
+ * <ul>
+ *   <li>a "not found" from the status API ({@link CollectionStatus#unknownReference()}) is final
+ *       only when the provider never accepted the request; once accepted it means "not yet";</li>
+ *   <li>a collection still PENDING when it expires ({@link #EXPIRY}) gets one last status query
+ *       before it is FAILED; a callback that arrives after that still asks, and a success books the
+ *       money (FAILED → SUCCEEDED): the payer paid;</li>
+ *   <li>a success whose payment is then refused (debts changed, device moved, ...) is kept as an
+ *       unmatched payment under the collection id ({@link PaymentService#processMoved}), so a
+ *       succeeded collection is money on the books exactly once: a transaction or an unmatched
+ *       payment, never both, never neither;</li>
+ *   <li>a provider that answers the push itself with the final word (M-Pesa Mozambique INS-0) is
+ *       booked from that answer, without a second query.</li>
+ * </ul>
  */
 public final class CollectionService {
 
   private static final Logger LOG = LoggerFactory.getLogger(CollectionService.class);
-  /** Give up polling a collection the payer never approved after this long. */
+  /** Give up polling a collection the payer never approved after this long (after one last query). */
   static final Duration EXPIRY = Duration.ofHours(24);
+  static final String EXPIRED = "expired: never approved";
 
   public record NewCollection(String provider, String idempotencyKey, UUID requestedBy, String msisdn, String serial,
                               Money amount) {
@@ -47,7 +65,7 @@ public final class CollectionService {
     }
   }
 
-  private final Pool pool;
+  private final CollectionStore store;
   private final Map<String, CollectionProvider> providers;
   private final PluginStore plugins;
   private final PaymentService payments;
@@ -56,7 +74,7 @@ public final class CollectionService {
 
   public CollectionService(Pool pool, Map<String, CollectionProvider> providers, PluginStore plugins,
                            PaymentService payments, Clock clock, String publicBaseUrl) {
-    this.pool = pool;
+    this.store = new CollectionStore(pool);
     this.providers = Map.copyOf(providers);
     this.plugins = plugins;
     this.payments = payments;
@@ -87,153 +105,158 @@ public final class CollectionService {
 
   private Future<JsonObject> insert(UUID companyId, NewCollection c, PluginSettings settings) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO collections (id, company_id, provider, idempotency_key, requested_by, msisdn, "
-            + "serial, amount, currency, status, next_poll_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', "
-            + "now() + interval '30 seconds') ON CONFLICT (company_id, idempotency_key) DO NOTHING")
-        .execute(Tuple.from(new Object[] {id, companyId, c.provider(), c.idempotencyKey(), c.requestedBy(), c.msisdn(),
-            c.serial(), c.amount().minor(), c.amount().currency()}))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
-            return replay(companyId, c);
-          }
-          CollectionRequest request = new CollectionRequest(id.toString(), c.msisdn(), c.amount(), c.serial(),
-              callbackUrl(c.provider(), companyId), settings.settings());
-          return Future.fromCompletionStage(providers.get(c.provider()).requestToPay(request))
-              .compose(status -> switch (status.state()) {
-                case FAILED -> markFailed(id, status.reason());
-                // providers that answer the push itself (Vodacom Mozambique waits for the PIN):
-                // settle now, through the same confirmation as a callback
-                case SUCCEEDED -> confirm(companyId, c.provider(), id);
-                case PENDING -> Future.<Void>succeededFuture();
-              })
-              // the provider could not be reached: the collection stays PENDING and the poller asks again
-              .recover(err -> {
-                LOG.warn("request-to-pay {} to {} not confirmed: {}", id, c.provider(), err.getMessage());
-                return Future.succeededFuture();
-              })
-              .compose(v -> get(companyId, id));
-        });
+    return store.insert(id, companyId, c).compose(inserted -> {
+      if (!inserted) {
+        return replay(companyId, c);
+      }
+      CollectionRequest request = new CollectionRequest(id.toString(), c.msisdn(), c.amount(), c.serial(),
+          callbackUrl(c.provider(), companyId), settings.settings());
+      return Future.fromCompletionStage(providers.get(c.provider()).requestToPay(request))
+          .compose(status -> switch (status.state()) {
+            case FAILED -> store.failed(id, status.reason());
+            // the provider took it; a provider that answers the push itself (M-Pesa Mozambique
+            // waits for the PIN) gave its final word: book it from this answer
+            case SUCCEEDED -> store.accepted(id).compose(v -> store.forConfirm(companyId, c.provider(), id))
+                .compose(row -> settle(companyId, c.provider(), row, status, false));
+            case PENDING -> store.accepted(id);
+          })
+          // the provider could not be reached: the collection stays PENDING and the poller asks again
+          .recover(err -> {
+            LOG.warn("request-to-pay {} to {} not confirmed: {}", id, c.provider(), err.getMessage());
+            return Future.succeededFuture();
+          })
+          .compose(v -> get(companyId, id));
+    });
   }
 
   /** The same key again: the first collection, if it asked for the same thing. */
   private Future<JsonObject> replay(UUID companyId, NewCollection c) {
-    return pool.preparedQuery("SELECT id, provider, msisdn, serial, amount, currency FROM collections "
-            + "WHERE company_id = $1 AND idempotency_key = $2")
-        .execute(Tuple.of(companyId, c.idempotencyKey()))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          boolean same = r.getString("provider").equals(c.provider()) && Serial.same(r.getString("serial"), c.serial())
-              && r.getLong("amount") == c.amount().minor() && r.getString("msisdn").equals(c.msisdn());
-          return same ? get(companyId, r.getUUID("id")) : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
-              "This Idempotency-Key was already used for another collection"));
-        });
+    return store.byKey(companyId, c.idempotencyKey()).compose(r -> {
+      boolean same = r.getString("provider").equals(c.provider()) && Serial.same(r.getString("serial"), c.serial())
+          && r.getLong("amount") == c.amount().minor() && r.getString("msisdn").equals(c.msisdn());
+      return same ? get(companyId, r.getUUID("id")) : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
+          "This Idempotency-Key was already used for another collection"));
+    });
   }
 
   /**
    * Confirms a collection with its provider and records the payment when it succeeded.
-   * Called by the callback route and the poller; safe to run any number of times.
+   * Called by the callback route and the poller; safe to run any number of times. A FAILED
+   * collection is asked again too: a late callback may be the first word of a payment that went
+   * through after we gave up.
    */
   public Future<Void> confirm(UUID companyId, String provider, UUID reference) {
-    return pool.preparedQuery("SELECT c.*, co.currency AS company_currency FROM collections c "
-            + "JOIN companies co ON co.id = c.company_id WHERE c.id = $1 AND c.company_id = $2 AND c.provider = $3")
-        .execute(Tuple.of(reference, companyId, provider))
-        .compose(rows -> {
-          if (rows.size() == 0 || !"PENDING".equals(rows.iterator().next().getString("status"))) {
-            return Future.succeededFuture(); // unknown, or already settled: nothing to do
-          }
-          Row c = rows.iterator().next();
-          return plugins.settings(companyId, provider).compose(settings -> {
-            CollectionRequest request = new CollectionRequest(reference.toString(), c.getString("msisdn"),
-                Money.of(c.getLong("amount"), c.getString("currency")), c.getString("serial"),
-                callbackUrl(provider, companyId), settings.settings());
-            return Future.fromCompletionStage(providers.get(provider).status(request))
-                .compose(status -> settle(companyId, provider, c, status));
-          });
-        });
-  }
-
-  private Future<Void> settle(UUID companyId, String provider, Row c, CollectionStatus status) {
-    UUID id = c.getUUID("id");
-    switch (status.state()) {
-      case FAILED:
-        return markFailed(id, status.reason());
-      case PENDING:
-        return Future.succeededFuture();
-      default:
-        break;
-    }
-    PaymentCommand cmd = new PaymentCommand(id.toString(), c.getString("serial"),
-        Money.of(c.getLong("amount"), c.getString("currency")), c.getString("msisdn"), clock.instant());
-    return payments.process(companyId, c.getString("company_currency"), provider, cmd).compose(outcome -> {
-      String transactionId = null;
-      String reason = null;
-      if (outcome instanceof ProcessOutcome.Recorded r) {
-        transactionId = r.receipt().transactionId();
-      } else if (outcome instanceof ProcessOutcome.Replayed r) {
-        transactionId = r.receipt().transactionId();
-      } else {
-        // the money moved but the payment was refused (debts changed since the request):
-        // keep it visible for an operator rather than lose it
-        reason = "collected but refused: " + ((ProcessOutcome.Refused) outcome).refusal().name();
-        LOG.warn("collection {} succeeded at {} but the payment was refused: {}", id, provider, reason);
-      }
-      return pool.preparedQuery("UPDATE collections SET status = 'SUCCEEDED', provider_txn_id = $2, transaction_id = $3, "
-              + "reason = $4, updated_at = now() WHERE id = $1 AND status = 'PENDING'")
-          .execute(Tuple.of(id, status.providerTxnId(), transactionId == null ? null : UUID.fromString(transactionId), reason))
-          .mapEmpty();
+    // the provider's status API could not answer now: the callback is still taken (its sender
+    // may never send it again) and the poller asks soon instead
+    return confirm(companyId, provider, reference, false).recover(err -> {
+      LOG.warn("collection {} at {}: status not known after its callback, asked again soon: {}", reference, provider,
+          err.getMessage());
+      return store.pollSoon(reference);
     });
   }
 
-  private Future<Void> markFailed(UUID id, String reason) {
-    return pool.preparedQuery("UPDATE collections SET status = 'FAILED', reason = $2, updated_at = now() "
-            + "WHERE id = $1 AND status = 'PENDING'")
-        .execute(Tuple.of(id, reason == null ? "failed" : reason))
-        .mapEmpty();
+  private Future<Void> confirm(UUID companyId, String provider, UUID reference, boolean lastCheck) {
+    return store.forConfirm(companyId, provider, reference).compose(c -> {
+      if (c == null || "SUCCEEDED".equals(c.getString("status"))) {
+        return Future.succeededFuture(); // unknown, or booked already: nothing to do
+      }
+      return plugins.settings(companyId, provider).compose(settings -> {
+        CollectionRequest request = new CollectionRequest(reference.toString(), c.getString("msisdn"),
+            Money.of(c.getLong("amount"), c.getString("currency")), c.getString("serial"),
+            callbackUrl(provider, companyId), settings.settings());
+        return Future.fromCompletionStage(providers.get(provider).status(request))
+            .compose(status -> settle(companyId, provider, c, status, lastCheck));
+      });
+    });
+  }
+
+  private Future<Void> settle(UUID companyId, String provider, Row c, CollectionStatus status, boolean lastCheck) {
+    UUID id = c.getUUID("id");
+    boolean accepted = c.getOffsetDateTime("accepted_at") != null;
+    switch (status.state()) {
+      case FAILED:
+        if (status.unknownReference() && accepted && !lastCheck) {
+          return Future.succeededFuture(); // the provider took it and has not recorded it yet: not yet
+        }
+        return store.failed(id, status.unknownReference() && accepted ? EXPIRED + " (" + status.reason() + ")"
+            : status.reason());
+      case PENDING:
+        return lastCheck ? store.failed(id, EXPIRED) : Future.succeededFuture();
+      default:
+        break;
+    }
+    Money requested = Money.of(c.getLong("amount"), c.getString("currency"));
+    String confirmation = new JsonObject().put("collectionId", id.toString()).put("provider", provider)
+        .put("providerTxnId", status.providerTxnId()).put("status", "SUCCEEDED")
+        .put("previousStatus", c.getString("status"))
+        .put("collected", status.collected() == null ? null : status.collected().toString()).encode();
+    if (status.collected() != null && !status.collected().equals(requested)) {
+      // the provider collected another amount than asked: the money is real, the request is not
+      // what happened; an operator decides
+      PaymentCommand moved = new PaymentCommand(id.toString(), c.getString("serial"), status.collected(),
+          c.getString("msisdn"), clock.instant());
+      return payments.keep(companyId, provider, moved, Refusal.INVALID_AMOUNT, status.reason(), true, confirmation)
+          .compose(kept -> store.succeeded(id, status.providerTxnId(), null, kept,
+              "collected another amount, kept as unmatched payment: " + status.reason()));
+    }
+    PaymentCommand cmd = new PaymentCommand(id.toString(), c.getString("serial"), requested, c.getString("msisdn"),
+        clock.instant());
+    return payments.processMoved(companyId, c.getString("company_currency"), provider, cmd, confirmation)
+        .compose(outcome -> {
+          UUID transactionId = null;
+          UUID unmatchedId = null;
+          String reason = null;
+          if (outcome instanceof ProcessOutcome.Recorded r) {
+            transactionId = UUID.fromString(r.receipt().transactionId());
+          } else if (outcome instanceof ProcessOutcome.Replayed r) {
+            transactionId = UUID.fromString(r.receipt().transactionId());
+          } else if (outcome instanceof ProcessOutcome.Kept k) {
+            // the money moved but the payment is refused now (debts changed, device moved ...):
+            // it waits as an unmatched payment for an operator to assign or dismiss
+            unmatchedId = k.unmatchedId();
+            reason = "collected, kept as unmatched payment: " + k.refusal().name()
+                + (k.detail() == null ? "" : " (" + k.detail() + ")");
+            LOG.warn("collection {} succeeded at {} but cannot be booked: {}", id, provider, reason);
+          } else if (outcome instanceof ProcessOutcome.Refused r) {
+            // only a conflicting replay of the same id ends here: its first payment is booked
+            reason = "collected but refused: " + r.refusal().name();
+            LOG.warn("collection {} succeeded at {} but was refused: {}", id, provider, reason);
+          }
+          return store.succeeded(id, status.providerTxnId(), transactionId, unmatchedId, reason);
+        });
   }
 
   public Future<JsonObject> get(UUID companyId, UUID id) {
-    return pool.preparedQuery("SELECT * FROM collections WHERE id = $1 AND company_id = $2").execute(Tuple.of(id, companyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("collection");
-          }
-          Row r = rows.iterator().next();
-          return new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
-              .put("status", r.getString("status")).put("serial", r.getString("serial")).put("msisdn", r.getString("msisdn"))
-              .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
-              .put("providerTxnId", r.getString("provider_txn_id")).put("reason", r.getString("reason"))
-              .put("transactionId", r.getUUID("transaction_id") == null ? null : r.getUUID("transaction_id").toString())
-              .put("statusUrl", "/api/v1/collections/" + r.getUUID("id"))
-              .put("createdAt", r.getOffsetDateTime("created_at").toString());
-        });
+    return store.get(companyId, id).map(r -> {
+      if (r == null) {
+        throw ApiException.notFound("collection");
+      }
+      return new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
+          .put("status", r.getString("status")).put("serial", r.getString("serial")).put("msisdn", r.getString("msisdn"))
+          .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
+          .put("providerTxnId", r.getString("provider_txn_id")).put("reason", r.getString("reason"))
+          .put("transactionId", r.getUUID("transaction_id") == null ? null : r.getUUID("transaction_id").toString())
+          .put("unmatchedPaymentId", r.getUUID("unmatched_payment_id") == null ? null
+              : r.getUUID("unmatched_payment_id").toString())
+          .put("statusUrl", "/api/v1/collections/" + r.getUUID("id"))
+          .put("createdAt", r.getOffsetDateTime("created_at").toString());
+    });
   }
 
-  /** Pending collections due for a status check, claimed so that one poller asks at a time. */
-  Future<java.util.List<Row>> claimDue(int limit) {
-    return pool.preparedQuery("WITH due AS (SELECT id FROM collections WHERE status = 'PENDING' AND next_poll_at <= now() "
-            + "ORDER BY next_poll_at LIMIT $1 FOR UPDATE SKIP LOCKED) "
-            + "UPDATE collections c SET poll_attempts = c.poll_attempts + 1, "
-            // 30 s, 1 min, 2 min ... at most 10 min between checks
-            + "next_poll_at = now() + make_interval(secs => least(600, 30 * power(2, least(c.poll_attempts, 5)))) "
-            + "FROM due WHERE c.id = due.id RETURNING c.id, c.company_id, c.provider, c.created_at")
-        .execute(Tuple.of(limit))
-        .map(rows -> {
-          java.util.List<Row> out = new java.util.ArrayList<>();
-          rows.forEach(out::add);
-          return out;
-        });
-  }
-
-  /** One poller round: confirm what is due, expire what the payer never approved. */
+  /** One poller round: confirm what is due; what expired gets one last query, then FAILED. */
   Future<Integer> pollOnce(int limit) {
-    return claimDue(limit).compose(due -> {
-      java.util.List<Future<Void>> checks = new java.util.ArrayList<>();
+    return store.claimDue(limit).compose(due -> {
+      List<Future<Void>> checks = new ArrayList<>();
       for (Row r : due) {
         UUID id = r.getUUID("id");
         boolean expired = r.getOffsetDateTime("created_at").toInstant().plus(EXPIRY).isBefore(clock.instant());
-        checks.add((expired ? markFailed(id, "expired: never approved")
-            : confirm(r.getUUID("company_id"), r.getString("provider"), id))
+        checks.add(confirm(r.getUUID("company_id"), r.getString("provider"), id, expired)
             .recover(err -> {
+              if (expired) {
+                // the last query could not be answered: give up; a late callback still books it
+                LOG.warn("collection {} expired, its last status query failed: {}", id, err.getMessage());
+                return store.failed(id, EXPIRED + "; last status query failed: " + err.getMessage());
+              }
               LOG.warn("status of collection {} not known yet: {}", id, err.getMessage());
               return Future.succeededFuture();
             }));

@@ -41,6 +41,13 @@ import java.util.regex.Pattern;
  *   <li>{@code country} (required): the ISO 3166 alpha-2 code of the Airtel operation
  *       ({@code TZ}, {@code UG}, {@code KE}, {@code ZM}, ...): {@code X-Country};</li>
  *   <li>{@code timeoutMs} (default 10000): per HTTP request;</li>
+ *   <li>{@code apiVersion} ({@code v1}, the default, or {@code v2}): v2 sends the USSD push to
+ *       {@code /merchant/v2/payments/} signed with {@code x-signature} / {@code x-key}
+ *       ({@link AirtelMessageSigning}); Airtel warns that older versions may be retired;</li>
+ *   <li>{@code signingPublicKey} (required with v2): Airtel's RSA public key for message signing,
+ *       Base64 as the portal shows it;</li>
+ *   <li>{@code signingRsaPadding} ({@code PKCS1}, the default, or {@code OAEP}): how {@code key:iv}
+ *       is RSA-encrypted (unconfirmed, see {@link AirtelMessageSigning});</li>
  *   <li>{@code callbackSecret}: read by {@link AirtelTelcoAdapter} only.</li>
  * </ul>
  * The callback URL is not sent per request: Airtel takes it from the application's settings in its
@@ -54,7 +61,8 @@ import java.util.regex.Pattern;
  * request; it is renewed {@link #refreshMargin shortly before} it expires, when the client secret
  * changes, and once when Airtel answers 401 to a call made with it.
  *
- * <p><b>requestToPay</b>: {@code POST {baseUrl}/merchant/v1/payments/} with {@code X-Country},
+ * <p><b>requestToPay</b>: {@code POST {baseUrl}/merchant/v1/payments/} (v2: {@code /merchant/v2/payments/}
+ * plus {@code x-signature}, {@code x-key} over the exact body bytes) with {@code X-Country},
  * {@code X-Currency}, {@code Authorization: Bearer} and
  * {@code {reference: <serial>, subscriber: {country, currency, msisdn}, transaction: {amount,
  * country, currency, id: <our reference>}}}. The msisdn is sent without the country's calling code
@@ -75,9 +83,13 @@ import java.util.regex.Pattern;
  * <pre>
  * data.transaction.status TS             SUCCEEDED(airtel_money_id)
  * data.transaction.status TF             FAILED(Airtel's message, else "TF")
+ * TE (expired: the payer never approved) FAILED(Airtel's message, else "TE: transaction expired")
  * TIP (in progress), TA (ambiguous), DP  PENDING: ask again later
- * 404, ESB000045 / DP00800001025         FAILED "unknown reference"
- *   (no such transaction)
+ * 404, ESB000045 / DP00800001025         FAILED "unknown reference", marked
+ *   (no such transaction)                  {@link CollectionStatus#unknownReference()}: right after an
+ *                                          accepted push Airtel may not have it yet, so the gateway
+ *                                          keeps an accepted collection PENDING (final only when the
+ *                                          push was never accepted, or at expiry)
  * anything else                          failed stage: never FAILED on a doubt (credentials, 5xx,
  *                                          timeout, a status not understood), since the payer may have paid
  * </pre>
@@ -94,12 +106,19 @@ public final class AirtelCollections extends RequestToPayClient {
   public static final String SETTING_CLIENT_SECRET = "clientSecret";
   public static final String SETTING_COUNTRY = "country";
   public static final String SETTING_TIMEOUT_MS = "timeoutMs";
+  public static final String SETTING_API_VERSION = "apiVersion";
+  public static final String SETTING_SIGNING_PUBLIC_KEY = "signingPublicKey";
+  public static final String SETTING_SIGNING_RSA_PADDING = "signingRsaPadding";
 
   public static final String DEFAULT_BASE_URL = "https://openapiuat.airtel.africa";
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
 
   public static final String TOKEN_PATH = "/auth/oauth2/token";
   public static final String PAYMENTS_PATH = "/merchant/v1/payments/";
+  /** The signed USSD push (developers.airtel.africa Collection API v2). */
+  public static final String PAYMENTS_V2_PATH = "/merchant/v2/payments/";
+  public static final String SIGNATURE_HEADER = "x-signature";
+  public static final String KEY_HEADER = "x-key";
   public static final String ENQUIRY_PATH = "/standard/v1/payments/";
 
   public static final String COUNTRY_HEADER = "X-Country";
@@ -157,10 +176,19 @@ public final class AirtelCollections extends RequestToPayClient {
       return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
     }
     String currency = request.amount().currency();
-    Function<String, Future<HttpResponse<Buffer>>> send = token ->
-        headers(client.postAbs(config.baseUrl + PAYMENTS_PATH), config, currency, token)
-            .putHeader("Content-Type", "application/json")
-            .sendBuffer(body.toBuffer());
+    Buffer bytes = body.toBuffer();
+    // v2: signed over the exact bytes sent, once (a retry after a 401 sends the same signature)
+    AirtelMessageSigning.Signature signature = config.signingKey == null ? null
+        : AirtelMessageSigning.sign(bytes.getBytes(), config.signingKey, config.padding);
+    Function<String, Future<HttpResponse<Buffer>>> send = token -> {
+      HttpRequest<Buffer> post = headers(client.postAbs(config.baseUrl
+          + (signature == null ? PAYMENTS_PATH : PAYMENTS_V2_PATH)), config, currency, token)
+          .putHeader("Content-Type", "application/json");
+      if (signature != null) {
+        post.putHeader(SIGNATURE_HEADER, signature.xSignature()).putHeader(KEY_HEADER, signature.xKey());
+      }
+      return post.sendBuffer(bytes);
+    };
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
         return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
@@ -265,7 +293,9 @@ public final class AirtelCollections extends RequestToPayClient {
       String resultCode = status == null ? null : text(status.getValue("result_code"));
       String responseCode = status == null ? null : text(status.getValue("response_code"));
       if (code == 404 || RESULT_NOT_FOUND.equals(resultCode) || RESPONSE_NOT_FOUND.equals(responseCode)) {
-        return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
+        // "No transaction found with the provided transaction id": right after a push Airtel may
+        // not have it yet; the gateway decides whether that is final (accepted or not)
+        return Future.succeededFuture(CollectionStatus.notFound(UNKNOWN_REFERENCE));
       }
       if (code == 200) {
         return statusOf(response);
@@ -296,7 +326,7 @@ public final class AirtelCollections extends RequestToPayClient {
   }
 
   /**
-   * Airtel's transaction status (TS, TF, TIP, TA, DP) as a collection status; null when not
+   * Airtel's transaction status (TS, TF, TE, TIP, TA, DP) as a collection status; null when not
    * understood. The same mapping serves the enquiry ({@code status}) and the callback
    * ({@code status_code}).
    */
@@ -306,6 +336,12 @@ public final class AirtelCollections extends RequestToPayClient {
       case "TF" -> {
         String message = transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
         yield CollectionStatus.failed(message == null ? "TF" : message);
+      }
+      // expired: the payer let the USSD prompt time out; nothing was debited
+      // (developers.airtel.africa Collection API, transaction status values TF, TS, TIP, TA, TE)
+      case "TE" -> {
+        String message = transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
+        yield CollectionStatus.failed(message == null ? "TE: transaction expired" : "TE: " + message);
       }
       // in progress, ambiguous (Airtel: ask again later), pending
       case "TIP", "TA", "DP" -> CollectionStatus.pending();
@@ -420,14 +456,20 @@ public final class AirtelCollections extends RequestToPayClient {
     final byte[] secretDigest;
     final String country;
     final long timeoutMs;
+    /** Airtel's message-signing key: non-null for apiVersion v2. */
+    final java.security.PublicKey signingKey;
+    final AirtelMessageSigning.Padding padding;
 
-    private Config(String baseUrl, String clientId, String clientSecret, String country, long timeoutMs) {
+    private Config(String baseUrl, String clientId, String clientSecret, String country, long timeoutMs,
+                   java.security.PublicKey signingKey, AirtelMessageSigning.Padding padding) {
       this.baseUrl = baseUrl;
       this.clientId = clientId;
       this.clientSecret = clientSecret;
       this.secretDigest = TokenCache.digest(clientSecret);
       this.country = country;
       this.timeoutMs = timeoutMs;
+      this.signingKey = signingKey;
+      this.padding = padding;
     }
 
     String tokenKey() {
@@ -452,7 +494,20 @@ public final class AirtelCollections extends RequestToPayClient {
             CALLING_CODES.keySet()), false);
       }
       long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
-      return new Config(baseUrl, clientId.trim(), clientSecret, country, timeoutMs);
+      String version = s.get(SETTING_API_VERSION) == null ? "v1" : s.get(SETTING_API_VERSION).trim().toLowerCase(Locale.ROOT);
+      java.security.PublicKey signingKey = null;
+      AirtelMessageSigning.Padding padding;
+      try {
+        padding = AirtelMessageSigning.Padding.of(s.get(SETTING_SIGNING_RSA_PADDING));
+        if (version.equals("v2")) {
+          signingKey = AirtelMessageSigning.publicKey(s.get(SETTING_SIGNING_PUBLIC_KEY));
+        } else if (!version.equals("v1") && !version.isEmpty()) {
+          throw new IllegalArgumentException("airtel setting apiVersion must be v1 or v2");
+        }
+      } catch (IllegalArgumentException e) {
+        throw new CollectionCallException(e.getMessage(), false);
+      }
+      return new Config(baseUrl, clientId.trim(), clientSecret, country, timeoutMs, signingKey, padding);
     }
   }
 }

@@ -31,11 +31,30 @@ import java.util.regex.Pattern;
  *       already exists" and changes nothing; else records the payment as TIP and answers 200
  *       {@code {data: {transaction: {id, status}}, status: {code, message, result_code: ESB000010,
  *       response_code, success: true}}};</li>
+ *   <li>{@code POST /merchant/v2/payments/}: the same, and the body must be signed: {@code x-key}
+ *       decrypts with the simulator's RSA private key (PKCS#1 v1.5 or OAEP-SHA-256: the sources
+ *       disagree, see {@link AirtelMessageSigning}) to {@code Base64(key):Base64(iv)}, and
+ *       {@code x-signature} AES-256-CBC-decrypts to the exact body bytes; otherwise 400 ESB000008
+ *       "Invalid signature" (Airtel's refusal text for a bad signature is not published: guessed).
+ *       {@link #signingPublicKey()} is the key to configure ({@link #settingsV2()});</li>
  *   <li>{@code GET /standard/v1/payments/{id}}: {@code {data: {transaction: {id, status, message,
  *       airtel_money_id (TS only)}}, status: {...}}}; an unknown id answers 404 ESB000045.</li>
  * </ul>
  *
+ * <p>Sources: paths, headers, bodies and codes follow developers.airtel.africa (Collection API:
+ * Authorization, USSD Push v1/v2, Transaction Enquiry, Callback), as copied in
+ * fredpatch/ono_ticketr_server:services/airtelmoney/documentations.md (token answer
+ * {@code expires_in} as a string, push answer {@code ESB000010} / {@code DP00800001006}); the
+ * statuses TS, TF, TIP, TA, TE as listed by Airtel's enquiry documentation and by production
+ * integrations (e.g. the "Statuts Airtel possibles" of a PHP integration found by code search:
+ * TS success, TF failed, TA ambiguous, TIP in progress, TE expired); not found as 404 ESB000045 /
+ * DP00800001025 ("No transaction found with provided transaction Id"). Timing: Airtel's sample
+ * token answer says {@code expires_in "180"}; the simulator issues one-hour tokens unless
+ * {@link #setTokenLifetime} sets the published 180 s. Callbacks are sent once (Airtel documents
+ * no retry schedule).
+ *
  * <p>The payer is played by the test: {@link #approve(String)}, {@link #reject(String, String)},
+ * {@link #expire(String)} (TE, no callback: Airtel documents none for an expired prompt),
  * or {@link #approveAll(boolean)}. Like Airtel, the callback URL belongs to the application, not to
  * the request: {@link #setCallbackUrl(String)}. When {@link #setCallbacks(boolean) callbacks} are
  * on (the default) and a URL is set, settling a payment POSTs
@@ -70,8 +89,10 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final AtomicLong moneyIds = new AtomicLong(1234);
+  private final java.util.concurrent.atomic.AtomicInteger signed = new java.util.concurrent.atomic.AtomicInteger();
   private volatile String callbackUrl;
   private volatile String callbackSecret;
+  private final java.security.KeyPair signingKeys;
 
   private static final class Payment {
     final Request request;
@@ -94,6 +115,26 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
 
   private AirtelSimulator(Vertx vertx) {
     super(vertx);
+    try {
+      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+      generator.initialize(2048);
+      this.signingKeys = generator.generateKeyPair();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The RSA public key of message signing, Base64 (X.509), as Airtel's portal shows it. */
+  public String signingPublicKey() {
+    return java.util.Base64.getEncoder().encodeToString(signingKeys.getPublic().getEncoded());
+  }
+
+  /** {@link #settings()} with apiVersion v2 and this simulator's signing key. */
+  public Map<String, String> settingsV2() {
+    Map<String, String> s = new java.util.HashMap<>(settings());
+    s.put(AirtelCollections.SETTING_API_VERSION, "v2");
+    s.put(AirtelCollections.SETTING_SIGNING_PUBLIC_KEY, signingPublicKey());
+    return Map.copyOf(s);
   }
 
   /** Starts listening on 127.0.0.1; port 0 picks a free port. */
@@ -126,6 +167,27 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     return settle(id, false, message == null || message.isBlank() ? "Transaction failed" : message);
   }
 
+  /** The payer lets the prompt time out: the payment becomes TE "Transaction Expired"; no callback. */
+  public AirtelSimulator expire(String id) {
+    Payment p = payments.get(id);
+    if (p == null) {
+      throw new IllegalArgumentException("no payment " + id);
+    }
+    synchronized (p) {
+      if (!"TIP".equals(p.status)) {
+        throw new IllegalStateException("payment " + id + " is " + p.status);
+      }
+      p.status = "TE";
+      p.message = "Transaction Expired";
+    }
+    return this;
+  }
+
+  /** Signed (v2) payments received, in order. */
+  public int signedRequests() {
+    return signed.get();
+  }
+
   /** The application's callback URL, as configured in Airtel's portal; null: none. */
   public AirtelSimulator setCallbackUrl(String url) {
     this.callbackUrl = url;
@@ -148,7 +210,7 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     return List.copyOf(callbacks);
   }
 
-  /** The payment's current status (TIP, TS, TF), or null when unknown. */
+  /** The payment's current status (TIP, TS, TF, TE), or null when unknown. */
   public String statusOf(String id) {
     Payment p = payments.get(id);
     if (p == null) {
@@ -219,6 +281,18 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       token(req, body);
     } else if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.PAYMENTS_PATH)) {
       payment(req, body);
+    } else if (req.method() == HttpMethod.POST && path.equals(AirtelCollections.PAYMENTS_V2_PATH)) {
+      if (!authorized(req)) {
+        return;
+      }
+      byte[] opened = AirtelMessageSigning.open(req.getHeader(AirtelCollections.SIGNATURE_HEADER),
+          req.getHeader(AirtelCollections.KEY_HEADER), signingKeys.getPrivate());
+      if (opened == null || !java.util.Arrays.equals(opened, body.getBytes())) {
+        reply(req, 400, envelope(null, "400", "Invalid signature", "ESB000008", null, false));
+        return;
+      }
+      signed.incrementAndGet();
+      payment(req, body);
     } else if (req.method() == HttpMethod.GET && path.startsWith(AirtelCollections.ENQUIRY_PATH)
         && path.length() > AirtelCollections.ENQUIRY_PATH.length()) {
       enquiry(req, path.substring(AirtelCollections.ENQUIRY_PATH.length()));
@@ -279,6 +353,11 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       reply(req, 400, envelope(null, "400", "X-Country and X-Currency are required.", "ESB000008", null, false));
       return;
     }
+    ScriptedAnswer scripted = nextScripted(id);
+    if (scripted != null) {
+      reply(req, scripted.status(), "application/json", scripted.body());
+      return;
+    }
     Payment p = payments.get(id);
     if (p == null) {
       reply(req, 404, envelope(null, "404", "No transaction found with provided transaction Id.", "ESB000045",
@@ -288,7 +367,7 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     JsonObject transaction = p.transaction();
     String responseCode = switch (transaction.getString("status")) {
       case "TS" -> "DP00800001001";
-      case "TF" -> "DP00800001007";
+      case "TF", "TE" -> "DP00800001007";
       default -> "DP00800001006";
     };
     reply(req, 200, envelope(new JsonObject().put("transaction", transaction), "200", "SUCCESS", "ESB000010",

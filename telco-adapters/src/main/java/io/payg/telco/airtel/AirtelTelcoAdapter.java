@@ -37,8 +37,8 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code callbackSecret} callbacks are taken unsigned.
  *
  * <p><b>Decoding.</b> Operation {@code callback} only (a process operation: it can lead to money
- * being recorded). {@code status_code} TS becomes SUCCEEDED (with {@code airtel_money_id}), TF
- * FAILED (with {@code message}), anything else PENDING — the gateway asks Airtel in every case. A
+ * being recorded). {@code status_code} TS becomes SUCCEEDED (with {@code airtel_money_id}), TF and
+ * TE (expired) FAILED (with {@code message}), anything else PENDING — the gateway asks Airtel in every case. A
  * body that is not a JSON object with a {@code transaction} object holding a UUID {@code id} and a
  * string {@code status_code} is {@link Refusal#MALFORMED_REQUEST}; so is any other operation.
  *

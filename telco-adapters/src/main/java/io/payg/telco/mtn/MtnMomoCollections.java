@@ -77,11 +77,15 @@ import java.util.regex.Pattern;
  * <p><b>status</b>: {@code GET {baseUrl}/collection/v1_0/requesttopay/{reference}}:
  * <pre>
  * 200 PENDING | ONGOING            PENDING
- * 200 SUCCESSFUL                   SUCCEEDED(financialTransactionId), only when amount and
- *                                    currency equal the request's; else FAILED "amount mismatch: ..."
+ * 200 SUCCESSFUL                   SUCCEEDED(financialTransactionId), only when amount (compared as a
+ *                                    number: "5000.00" = 5000 UGX) and currency equal the request's;
+ *                                    else SUCCEEDED with {@link CollectionStatus#collected()} = what
+ *                                    MoMo reports (the gateway keeps that money unmatched, never books
+ *                                    it as the request); an unreadable amount fails the stage
  * 200 FAILED | REJECTED | TIMEOUT  FAILED(reason: MoMo's reason, e.g. APPROVAL_REJECTED, else the status)
  *   | EXPIRED | CANCELLED
- * 404                              FAILED "unknown reference"
+ * 404                              FAILED "unknown reference", marked {@link CollectionStatus#unknownReference()}:
+ *                                    the gateway keeps an accepted (202/409) request PENDING
  * anything else                    failed stage: never FAILED on a doubt (wrong credentials, 5xx,
  *                                    timeout, unknown status), since the payer may have paid
  * </pre>
@@ -118,6 +122,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
   static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
+  private static final Pattern DECIMAL_TEXT = Pattern.compile("[0-9]{1,16}(\\.[0-9]{1,10})?");
   private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
   private static final Pattern TARGET_ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
@@ -230,7 +235,10 @@ public final class MtnMomoCollections extends RequestToPayClient {
         return statusOf(response, request);
       }
       if (code == 404) {
-        return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
+        // MoMo does not know the reference: final only if it never took the request (no 202/409);
+        // the gateway knows which (https://momodeveloper.mtn.com/api-documentation/common-error:
+        // RESOURCE_NOT_FOUND, 404)
+        return Future.succeededFuture(CollectionStatus.notFound(UNKNOWN_REFERENCE));
       }
       if (code == 401) {
         return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP 401): "
@@ -252,11 +260,19 @@ public final class MtnMomoCollections extends RequestToPayClient {
         return Future.succeededFuture(CollectionStatus.pending());
       }
       case "SUCCESSFUL" -> {
+        String txn = transactionId(json.getValue("financialTransactionId"));
         String mismatch = mismatch(json, request);
-        if (mismatch != null) {
-          return Future.succeededFuture(CollectionStatus.failed(AMOUNT_MISMATCH + ": " + mismatch));
+        if (mismatch == null) {
+          return Future.succeededFuture(CollectionStatus.succeeded(txn));
         }
-        return Future.succeededFuture(CollectionStatus.succeeded(transactionId(json.getValue("financialTransactionId"))));
+        // money moved, but not what was asked: never booked as the request, never dropped
+        io.payg.domain.Money collected = collected(json);
+        if (collected == null) {
+          return Future.failedFuture(new CollectionCallException("MTN MoMo reports SUCCESSFUL with an unreadable amount: "
+              + mismatch, false));
+        }
+        return Future.succeededFuture(CollectionStatus.collectedOtherAmount(txn, collected,
+            AMOUNT_MISMATCH + ": " + mismatch));
       }
       case "FAILED", "REJECTED", "TIMEOUT", "EXPIRED", "CANCELLED" -> {
         String reason = reasonText(json.getValue("reason"));
@@ -269,7 +285,12 @@ public final class MtnMomoCollections extends RequestToPayClient {
     }
   }
 
-  /** Null when MoMo collected exactly the request's amount and currency, else what it collected. */
+  /**
+   * Null when MoMo collected the request's amount and currency, else what it collected. The
+   * amount is compared as a number: MoMo's status object carries it as a string that may have
+   * more decimals than the currency ("5000.00" for UGX, "50.5" for 50.50 GHS; sparkplug/momoapi-python
+   * and momodeveloper.mtn.com's RequestToPay schema: amount "string").
+   */
   private static String mismatch(JsonObject json, CollectionRequest request) {
     String currency = request.amount().currency();
     Object reportedCurrency = json.getValue("currency");
@@ -279,13 +300,41 @@ public final class MtnMomoCollections extends RequestToPayClient {
       return "MoMo reports " + reported + ", requested " + requested(request);
     }
     int digits = DecimalAmount.fractionDigits(currency);
-    long minor;
-    try {
-      minor = digits < 0 || reportedAmount == null ? -1 : DecimalAmount.minorUnits("amount", reportedAmount, digits);
-    } catch (Rejection e) {
-      minor = -1;
+    BigDecimal value = decimal(reportedAmount);
+    boolean same = digits >= 0 && value != null
+        && value.compareTo(BigDecimal.valueOf(request.amount().minor(), digits)) == 0;
+    return same ? null : "MoMo reports " + reported + ", requested " + requested(request);
+  }
+
+  /** What MoMo reports it collected, in minor units of its currency; null when unreadable. */
+  private static io.payg.domain.Money collected(JsonObject json) {
+    if (!(json.getValue("currency") instanceof String currency) || DecimalAmount.fractionDigits(currency) < 0) {
+      return null;
     }
-    return minor == request.amount().minor() ? null : "MoMo reports " + reported + ", requested " + requested(request);
+    BigDecimal value = decimal(json.getValue("amount"));
+    if (value == null || value.signum() <= 0) {
+      return null;
+    }
+    try {
+      return io.payg.domain.Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
+          currency);
+    } catch (ArithmeticException e) {
+      return null; // a fraction of a minor unit, or too large
+    }
+  }
+
+  /** A provider amount ("5000", "5000.00", 5000, 50.5) as a number; null when it is not one. */
+  static BigDecimal decimal(Object value) {
+    if (value instanceof String s && DECIMAL_TEXT.matcher(s.trim()).matches()) {
+      return new BigDecimal(s.trim());
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return BigDecimal.valueOf(((Number) value).longValue());
+    }
+    if (value instanceof Double d && Double.isFinite(d)) {
+      return BigDecimal.valueOf(d);
+    }
+    return value instanceof BigDecimal b ? b : null;
   }
 
   private static String requested(CollectionRequest request) {

@@ -35,6 +35,18 @@ import java.util.regex.Pattern;
  * </ul>
  * Error bodies are {@code {code, message}} with MoMo's codes where its documentation names them.
  *
+ * <p>Sources: momodeveloper.mtn.com, Collection API (paths {@code /collection/token/},
+ * {@code /collection/v1_0/requesttopay[/{referenceId}]}; headers {@code Ocp-Apim-Subscription-Key},
+ * {@code X-Reference-Id}, {@code X-Target-Environment}, {@code X-Callback-Url}; 202 on creation,
+ * 409 RESOURCE_ALREADY_EXIST, 404 RESOURCE_NOT_FOUND; the {@code RequestToPayResult} object with
+ * the amount as a string and {@code reason} as an {@code ErrorReason {code, message}}), its
+ * "Callback" page (the result object PUT or POSTed once, unsigned, not retried) and the sandbox
+ * (reason as a plain string such as APPROVAL_REJECTED); MTN-Group/MoMoAPIs_Javascript_sdk
+ * (src/code-snippets: amount "5.0" as a string, payer {partyIdType: MSISDN, partyId}). Where these
+ * disagree the simulator produces each variant: {@link #setReasonAsObject} (string or object
+ * reason), {@link #setAmountWithDecimals} ("5000" or "5000.00"), {@link #setCallbackMethod} (PUT
+ * or POST); {@link #scriptStatus} answers a published sample verbatim.
+ *
  * <p>The payer is played by the test: {@link #approve(String)}, {@link #reject(String, String)},
  * or {@link #approveAll(boolean)}. When {@link #setCallbacks(boolean) callbacks} are on (the
  * default), settling a request sends the final object once to its {@code X-Callback-Url} by
@@ -70,6 +82,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final AtomicLong financialIds = new AtomicLong(3_634_404_630L);
   private volatile HttpMethod callbackMethod = HttpMethod.PUT;
+  private volatile boolean reasonAsObject;
+  private volatile boolean amountWithDecimals;
 
   private static final class Transaction {
     final String reference;
@@ -85,23 +99,42 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       this.callbackUrl = callbackUrl;
     }
 
-    synchronized JsonObject view() {
+    synchronized JsonObject view(boolean reasonAsObject, boolean amountWithDecimals) {
       JsonObject view = new JsonObject();
       if (financialTransactionId != null) {
         view.put("financialTransactionId", financialTransactionId);
       }
       view.put("externalId", body.getValue("externalId"))
-          .put("amount", body.getValue("amount"))
+          // the request's amount; some MoMo deployments echo it with decimals ("5000.00" for
+          // "5000"): RequestToPayResult.amount is a free "string" in momodeveloper.mtn.com's spec
+          .put("amount", amountWithDecimals ? new java.math.BigDecimal(body.getString("amount")).setScale(2,
+              java.math.RoundingMode.UNNECESSARY).toPlainString() : body.getValue("amount"))
           .put("currency", body.getValue("currency"))
           .put("payer", body.getValue("payer"))
           .put("payerMessage", body.getValue("payerMessage"))
           .put("payeeNote", body.getValue("payeeNote"))
           .put("status", status);
       if (reason != null) {
-        view.put("reason", reason);
+        // two published shapes: the sandbox's string ("APPROVAL_REJECTED"), and the API
+        // specification's ErrorReason object {code, message} (momodeveloper.mtn.com, Collection
+        // API "RequestToPayResult"); a listener must read both
+        view.put("reason", reasonAsObject ? new JsonObject().put("code", reason).put("message", reasonMessage(reason))
+            : reason);
       }
       return view;
     }
+  }
+
+  /** MoMo's message for its reason codes (momodeveloper.mtn.com, "Common error" codes). */
+  static String reasonMessage(String code) {
+    return switch (code) {
+      case "APPROVAL_REJECTED" -> "Approval rejected";
+      case "EXPIRED" -> "Request to pay expired";
+      case "NOT_ENOUGH_FUNDS" -> "The payer does not have enough funds";
+      case "PAYER_NOT_FOUND" -> "Payer does not exist";
+      case "PAYER_LIMIT_REACHED" -> "The payer's limit has been breached";
+      default -> "The transaction failed";
+    };
   }
 
   private MtnMomoSimulator(Vertx vertx) {
@@ -148,6 +181,18 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     return this;
   }
 
+  /** FAILED reasons as {code, message} objects (true) or as the sandbox's strings (false, the default). */
+  public MtnMomoSimulator setReasonAsObject(boolean asObject) {
+    this.reasonAsObject = asObject;
+    return this;
+  }
+
+  /** Report amounts with two decimals ("5000.00" for a request of "5000"). */
+  public MtnMomoSimulator setAmountWithDecimals(boolean withDecimals) {
+    this.amountWithDecimals = withDecimals;
+    return this;
+  }
+
   /** Accepted request-to-pay calls (repeats answered 409 are not listed), oldest first. */
   public List<Request> requests() {
     return List.copyOf(requests);
@@ -188,7 +233,7 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
         t.status = "FAILED";
         t.reason = reason;
       }
-      view = t.view();
+      view = t.view(reasonAsObject, amountWithDecimals);
     }
     if (!callbacksOn() || t.callbackUrl == null) {
       return Future.succeededFuture();
@@ -284,12 +329,17 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     if (!authorized(req)) {
       return;
     }
+    ScriptedAnswer scripted = nextScripted(reference);
+    if (scripted != null) {
+      reply(req, scripted.status(), "application/json;charset=utf-8", scripted.body());
+      return;
+    }
     Transaction t = transactions.get(reference);
     if (t == null) {
       reply(req, 404, error("RESOURCE_NOT_FOUND", "Requested resource was not found."));
       return;
     }
-    reply(req, 200, t.view());
+    reply(req, 200, t.view(reasonAsObject, amountWithDecimals));
   }
 
   /** Subscription key, bearer token, target environment; answers the refusal itself. */

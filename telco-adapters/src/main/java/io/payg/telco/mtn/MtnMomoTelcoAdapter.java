@@ -17,7 +17,9 @@ import java.util.Map;
  * <pre>
  * {"financialTransactionId":"363440463","externalId":"&lt;our reference&gt;","amount":"5000","currency":"UGX",
  *  "payer":{"partyIdType":"MSISDN","partyId":"256772123456"},"payerMessage":"..","payeeNote":"..",
- *  "status":"SUCCESSFUL"}                      (FAILED ones carry "reason": "APPROVAL_REJECTED", ...)
+ *  "status":"SUCCESSFUL"}                      (FAILED ones carry "reason": "APPROVAL_REJECTED", as the
+ *                                               sandbox sends, or "reason": {"code": .., "message": ..},
+ *                                               the specification's ErrorReason: both are read)
  * </pre>
  *
  * <p><b>Trust.</b> Nothing authenticates the body (MoMo neither signs callbacks nor publishes

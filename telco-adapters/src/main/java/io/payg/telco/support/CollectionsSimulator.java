@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What the in-process request-to-pay provider simulators (MTN MoMo, Airtel Money) share: an HTTP
  * server on 127.0.0.1, a client for callbacks, the bearer tokens they issue and check, and the
  * knobs tests turn ({@link #setDown}, {@link #setFailNext}, {@link #setLatency},
- * {@link #setTokenLifetime}, {@link #revokeTokens}, {@link #approveAll}, {@link #setCallbacks}).
+ * {@link #setTokenLifetime}, {@link #revokeTokens}, {@link #approveAll}, {@link #setCallbacks}), and
+ * {@link #scriptStatus}: a published status answer given verbatim (the conformance kit).
  * Each provider's endpoints, bodies and codes stay in its own simulator.
  *
  * @param <S> the simulator itself, so the knobs chain
@@ -40,7 +41,12 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   private volatile boolean approveAll;
   private volatile boolean callbacksOn = true;
   private volatile boolean down;
+  private final Map<String, java.util.Queue<ScriptedAnswer>> scripted = new ConcurrentHashMap<>();
   private HttpServer server;
+
+  /** A provider answer given verbatim (a published sample), in place of the simulated state. */
+  public record ScriptedAnswer(int status, String body) {
+  }
 
   /** A token just issued, and the {@code expires_in} to answer with it. */
   protected record IssuedToken(String accessToken, long lifetimeSeconds) {
@@ -125,6 +131,23 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   public S revokeTokens() {
     tokenExpiries.clear();
     return self();
+  }
+
+  /**
+   * The next status call about {@code reference} is answered {@code status} with {@code body}
+   * verbatim (a published sample, e.g. from the conformance kit); calls after the scripted ones
+   * see the simulated state again. Scripted answers queue up in order.
+   */
+  public S scriptStatus(String reference, int status, String body) {
+    scripted.computeIfAbsent(reference, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+        .add(new ScriptedAnswer(status, body));
+    return self();
+  }
+
+  /** The next scripted status answer for {@code reference}, or null (answer from the state). */
+  protected ScriptedAnswer nextScripted(String reference) {
+    java.util.Queue<ScriptedAnswer> queue = reference == null ? null : scripted.get(reference);
+    return queue == null ? null : queue.poll();
   }
 
   /** Tokens issued so far. */

@@ -46,13 +46,40 @@ import java.util.regex.Pattern;
  * status query finds it without any stored state.
  *
  * <pre>
- * INS-0                          SUCCEEDED (output_TransactionID)
- * INS-9 timeout, INS-10 dup      PENDING: ask the status API
- * INS-1, INS-16, 5xx, 408, 429,  failed stage: the push may or may not exist, the poller asks
- *   transport error, no JSON
- * any other INS-* (INS-5 cancelled, INS-6 failed, INS-2006 no funds, INS-2051 bad MSISDN,
- *   INS-2 bad API key, INS-13 bad short code, INS-15 bad amount ...)   FAILED "INS-x: description"
+ * push answer                    collection
+ * INS-0 (HTTP 200/201)           SUCCEEDED(output_TransactionID): M-Pesa's own word that the money
+ *                                  moved; booked from this answer, no query needed. The
+ *                                  TransactionID (not the ConversationID) is M-Pesa's receipt, the
+ *                                  id on the organisation's statement
+ * INS-9 request timeout (408),   PENDING: the payer may still approve; ask the status API
+ * INS-10 duplicate (409)           (INS-10: our own retry of a push M-Pesa already has)
+ * INS-1 internal error (500),    failed stage: the push may or may not exist, the poller asks
+ *   INS-16 overloaded, 5xx, transport error, no JSON
+ * INS-2006 insufficient balance, FAILED "INS-x: description": final, nothing was debited
+ *   INS-5 cancelled by the customer, INS-6 transaction failed, INS-2051 MSISDN invalid,
+ *   INS-13/14/15/17/19/20/21 invalid request
+ * INS-2 invalid API key, INS-4   FAILED "M-Pesa refused the credentials: INS-x ...": final for this
+ *   user not active, INS-25/26     push (M-Pesa refused it before any PIN prompt); an operator must fix
+ *   security credential / not      the apiKey, publicKey or serviceProviderCode
+ *   authorised, INS-2001
+ * any other INS-*                FAILED "INS-x: description"
  * </pre>
+ * Query answers: INS-0 with {@code output_ResponseTransactionStatus} Completed → SUCCEEDED,
+ * Cancelled / Expired / Failed → FAILED, Pending / N/A / anything else → PENDING (the poller asks
+ * again, and one last time at expiry); any other INS code of the query itself (credentials
+ * included) is a failed stage, never FAILED: the push may have gone through.
+ *
+ * <p>Sources: Vodacom Mozambique's OpenAPI portal documentation (https://developer.mpesa.vm.co.mz/documentation/,
+ * named as the reference by the pub.dev mpesa_sdk_mz SDK): "C2B", "Query Transaction Status" and
+ * its response-code table (INS-0 success, INS-1 internal error, INS-2 invalid API key, INS-4 user
+ * not active, INS-5 cancelled by customer, INS-6 failed, INS-9 request timeout, INS-10 duplicate,
+ * INS-13 invalid shortcode, INS-15 invalid amount, INS-16 overload, INS-2006 insufficient balance,
+ * INS-2051 MSISDN invalid), as reproduced by public integrations (code search "INS-2006");
+ * paymentsds/mpesa-js-sdk:src/constants.js (ports 18352, {@code /ipg/v1x/}, the {@code Origin}
+ * header, field names); abdulmueid/mpesa-php-api issue 13 (an insufficient balance reported as
+ * INS-1 or an empty code: why INS-1 is never final). Unconfirmed: the HTTP status paired with
+ * each code (the simulator's pairing is an assumption, the adapter reads the INS code whatever
+ * the HTTP status).
  */
 public final class VodacomMzCollections implements CollectionProvider {
 
@@ -67,6 +94,9 @@ public final class VodacomMzCollections implements CollectionProvider {
   static final Set<String> OPEN = Set.of("INS-9", "INS-10");
   /** Codes that say M-Pesa could not take the call now. */
   static final Set<String> RETRY = Set.of("INS-1", "INS-16");
+  /** Codes that say M-Pesa refused our credentials or our right to call (portal's response codes). */
+  static final Set<String> CREDENTIALS = Set.of("INS-2", "INS-4", "INS-25", "INS-26", "INS-2001");
+  public static final String CREDENTIALS_REFUSED = "M-Pesa refused the credentials";
   private static final Pattern MSISDN = Pattern.compile("258[0-9]{9}");
   private static final Pattern CODE = Pattern.compile("INS-[0-9]{1,5}");
 
@@ -127,10 +157,13 @@ public final class VodacomMzCollections implements CollectionProvider {
     JsonObject json = json(r);
     String code = json.getString("output_ResponseCode");
     if (SUCCESS.equals(code)) {
-      return CollectionStatus.succeeded(text(json.getValue("output_TransactionID"), json.getValue("output_ConversationID")));
+      return CollectionStatus.succeeded(transactionId(json.getValue("output_TransactionID")));
     }
     if (OPEN.contains(code)) {
       return CollectionStatus.pending();
+    }
+    if (CREDENTIALS.contains(code)) {
+      return CollectionStatus.failed(CREDENTIALS_REFUSED + ": " + code + " " + describe(json));
     }
     return CollectionStatus.failed(code + ": " + describe(json));
   }
@@ -163,7 +196,7 @@ public final class VodacomMzCollections implements CollectionProvider {
     String s = status instanceof String t ? t.trim().toLowerCase(Locale.ROOT) : "";
     return switch (s) {
       case "completed", "success", "successful" ->
-          CollectionStatus.succeeded(text(json.getValue("output_TransactionID"), json.getValue("output_ConversationID")));
+          CollectionStatus.succeeded(transactionId(json.getValue("output_TransactionID")));
       case "cancelled", "canceled", "expired", "failed", "declined", "rejected" -> CollectionStatus.failed("M-Pesa: " + status);
       // Pending, N/A (not found yet) or new words: ask again; the poller expires it after 24 h
       default -> CollectionStatus.pending();
@@ -196,9 +229,15 @@ public final class VodacomMzCollections implements CollectionProvider {
     return text.length() > 200 ? text.substring(0, 200) : text;
   }
 
-  private static String text(Object preferred, Object fallback) {
-    Object v = preferred instanceof String s && !s.isBlank() ? s : fallback;
-    return v instanceof String s && s.length() <= 100 ? s : null;
+  /**
+   * M-Pesa's transaction id (its receipt, e.g. "5C1400CVRO"), or null when absent or a placeholder
+   * ("N/A" in refusals). Never the ConversationID: that names the API call, not the money.
+   */
+  static String transactionId(Object value) {
+    if (!(value instanceof String s) || s.isBlank() || s.length() > 100 || "N/A".equalsIgnoreCase(s.trim())) {
+      return null;
+    }
+    return s.trim();
   }
 
   private String bearer(Map<String, String> s) {

@@ -25,8 +25,28 @@ import javax.crypto.Cipher;
  * bearer token must be the API key encrypted with its public key ({@link #settings()}).
  *
  * <p>The payer's answer to a push is scripted: approved at once (the default), {@link #cancelBy
- * cancelled} by a given MSISDN (INS-5), or {@link #holdPushes held} — the push times out (INS-9,
- * HTTP 408) and stays Pending until {@link #approve} — as when the payer is slow with the PIN.
+ * cancelled} by a given MSISDN (INS-5), {@link #insufficientBalanceFor refused} for lack of funds
+ * (INS-2006), or {@link #holdPushes held} — the push times out (INS-9, HTTP 408) and stays Pending
+ * until {@link #approve} — as when the payer is slow with the PIN. A published answer can be
+ * played verbatim: {@link #scriptPush} (the next push, recorded as Completed when the script is
+ * INS-0, else as the script says nothing moved) and {@link #scriptQuery} (the next query of one
+ * reference).
+ *
+ * <p>Sources: paths, ports, fields and codes from Vodacom Mozambique's OpenAPI portal
+ * (https://developer.mpesa.vm.co.mz/documentation/: C2B single stage, Query Transaction Status,
+ * response codes) as used by paymentsds/mpesa-js-sdk (src/constants.js) and other public SDKs;
+ * a push answer carries output_ResponseCode, output_ResponseDesc, output_TransactionID,
+ * output_ConversationID, output_ThirdPartyReference; the query answer
+ * output_ResponseTransactionStatus (Completed, Pending, Cancelled, Expired, N/A). Timing: the
+ * push is answered only once the payer answered the PIN prompt or it timed out (INS-9), which the
+ * portal describes for C2B single stage; the simulator answers at once unless {@link #holdPushes}.
+ * The HTTP status
+ * given with each code (201 INS-0, 401 INS-2/INS-5, 408 INS-9, 409 INS-10, 422 INS-2006, 400
+ * validation) is an assumption. The bearer is the API key RSA-encrypted with the portal's public
+ * key; sources disagree on the padding, so both are accepted: PKCS#1 v1.5 (the portal's sample
+ * code, and a public Mozambique integration's generateBearerToken with RSA_PKCS1_PADDING found by
+ * code search) and OAEP with SHA-1 (Node's default, as paymentsds/mpesa-js-sdk:src/security.js
+ * calls {@code crypto.publicEncrypt({key})} without a padding).
  */
 public final class VodacomMzSimulator {
 
@@ -48,6 +68,10 @@ public final class VodacomMzSimulator {
   private final Map<String, Boolean> cancelling = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(5_000_000);
   private volatile boolean hold;
+  private final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
+  private final Map<String, Boolean> broke = new ConcurrentHashMap<>();
+  private final java.util.Queue<String[]> pushScripts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final Map<String, java.util.Queue<String[]>> queryScripts = new ConcurrentHashMap<>();
   private HttpServer server;
 
   private VodacomMzSimulator(KeyPair keys) {
@@ -101,9 +125,37 @@ public final class VodacomMzSimulator {
     return this;
   }
 
+  /** Pushes to {@code msisdn} are refused for lack of funds (INS-2006). */
+  public VodacomMzSimulator insufficientBalanceFor(String msisdn) {
+    broke.put(msisdn, true);
+    return this;
+  }
+
+  /**
+   * The next valid push is answered {@code status} with {@code body} verbatim (a published
+   * sample); it is recorded as Completed when the body says INS-0, as Pending for INS-9 / INS-10,
+   * else as nothing moved.
+   */
+  public VodacomMzSimulator scriptPush(int status, String body) {
+    pushScripts.add(new String[] {Integer.toString(status), body});
+    return this;
+  }
+
+  /** The next query of {@code thirdPartyReference} is answered {@code status} with {@code body} verbatim. */
+  public VodacomMzSimulator scriptQuery(String thirdPartyReference, int status, String body) {
+    queryScripts.computeIfAbsent(thirdPartyReference, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+        .add(new String[] {Integer.toString(status), body});
+    return this;
+  }
+
   /** The payer approves a held push, found by its third-party reference. */
   public void approve(String thirdPartyReference) {
     statuses.replace(thirdPartyReference, "Pending", "Completed");
+  }
+
+  /** Status queries received. */
+  public int queries() {
+    return queries.get();
   }
 
   public List<Push> pushes() {
@@ -134,14 +186,19 @@ public final class VodacomMzSimulator {
     if (header == null || !header.startsWith("Bearer ")) {
       return false;
     }
-    try {
-      Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
-      rsa.init(Cipher.DECRYPT_MODE, keys.getPrivate());
-      byte[] key = rsa.doFinal(Base64.getDecoder().decode(header.substring(7).trim()));
-      return API_KEY.equals(new String(key, StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
-      return false;
+    for (String padding : new String[] {"RSA/ECB/PKCS1Padding", "RSA/ECB/OAEPWithSHA-1AndMGF1Padding"}) {
+      try {
+        Cipher rsa = Cipher.getInstance(padding);
+        rsa.init(Cipher.DECRYPT_MODE, keys.getPrivate());
+        byte[] key = rsa.doFinal(Base64.getDecoder().decode(header.substring(7).trim()));
+        if (API_KEY.equals(new String(key, StandardCharsets.UTF_8))) {
+          return true;
+        }
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
+        // the other padding
+      }
     }
+    return false;
   }
 
   private void push(HttpServerRequest req, String text) {
@@ -171,7 +228,20 @@ public final class VodacomMzSimulator {
       answer(req, 409, "INS-10", "Duplicate Transaction", p.thirdPartyReference());
     } else {
       pushes.add(p);
-      if (cancelling.containsKey(p.msisdn())) {
+      String[] script = pushScripts.poll();
+      if (script != null) {
+        String code = new JsonObject(script[1]).getString("output_ResponseCode", "");
+        statuses.put(p.thirdPartyReference(), switch (code) {
+          case "INS-0" -> "Completed";
+          case "INS-9", "INS-10" -> "Pending";
+          default -> "Cancelled";
+        });
+        req.response().setStatusCode(Integer.parseInt(script[0])).putHeader("Content-Type", "application/json")
+            .end(script[1]);
+      } else if (broke.containsKey(p.msisdn())) {
+        statuses.put(p.thirdPartyReference(), "Cancelled");
+        answer(req, 422, "INS-2006", "Insufficient balance", p.thirdPartyReference());
+      } else if (cancelling.containsKey(p.msisdn())) {
         statuses.put(p.thirdPartyReference(), "Cancelled");
         answer(req, 401, "INS-5", "Transaction cancelled by customer", p.thirdPartyReference());
       } else if (hold) {
@@ -184,10 +254,18 @@ public final class VodacomMzSimulator {
   }
 
   private void query(HttpServerRequest req) {
+    queries.incrementAndGet();
     String reference = req.getParam("input_QueryReference");
     String thirdParty = req.getParam("input_ThirdPartyReference");
     if (reference == null || thirdParty == null || !SERVICE_PROVIDER_CODE.equals(req.getParam("input_ServiceProviderCode"))) {
       answer(req, 400, "INS-20", "Not All Parameters Provided. Please Try Again.", thirdParty);
+      return;
+    }
+    java.util.Queue<String[]> scripts = queryScripts.get(reference);
+    String[] script = scripts == null ? null : scripts.poll();
+    if (script != null) {
+      req.response().setStatusCode(Integer.parseInt(script[0])).putHeader("Content-Type", "application/json")
+          .end(script[1]);
       return;
     }
     String status = statuses.getOrDefault(reference, "N/A");

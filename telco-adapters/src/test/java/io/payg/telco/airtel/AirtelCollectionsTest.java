@@ -204,9 +204,43 @@ class AirtelCollectionsTest {
   }
 
   @Test
+  void anExpiredPromptIsFailedWithTe() throws Exception {
+    String id = UUID.randomUUID().toString();
+    await(collections.requestToPay(request(id, 500_000)));
+    airtel.expire(id);
+    CollectionStatus status = await(collections.status(request(id, 500_000)));
+    assertEquals(CollectionStatus.State.FAILED, status.state());
+    assertEquals("TE: Transaction Expired", status.reason());
+  }
+
+  @Test
+  void v2PushesAreSignedOverTheBytesSent() throws Exception {
+    String id = UUID.randomUUID().toString();
+    CollectionRequest signed = new CollectionRequest(id, "255754123456", Money.of(500_000, "TZS"), "SN-1", null,
+        airtel.settingsV2());
+    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(signed)));
+    assertEquals(1, airtel.signedRequests());
+    await(airtel.approve(id));
+    assertEquals(CollectionStatus.State.SUCCEEDED, await(collections.status(signed)).state());
+    java.util.Map<String, String> oaep = new java.util.HashMap<>(airtel.settingsV2());
+    oaep.put(AirtelCollections.SETTING_SIGNING_RSA_PADDING, "OAEP");
+    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(new CollectionRequest(
+        UUID.randomUUID().toString(), "255754123456", Money.of(500_000, "TZS"), "SN-1", null, oaep))));
+    assertEquals(2, airtel.signedRequests());
+    // v2 without a key is never sent
+    java.util.Map<String, String> noKey = new java.util.HashMap<>(airtel.settings());
+    noKey.put(AirtelCollections.SETTING_API_VERSION, "v2");
+    CollectionStatus refused = await(collections.requestToPay(new CollectionRequest(UUID.randomUUID().toString(),
+        "255754123456", Money.of(500_000, "TZS"), "SN-1", null, noKey)));
+    assertEquals(CollectionStatus.State.FAILED, refused.state());
+    assertEquals(2, airtel.signedRequests());
+  }
+
+  @Test
   void anUnknownIdIsFailed() throws Exception {
-    assertEquals(CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
+    assertEquals(CollectionStatus.notFound(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(UUID.randomUUID().toString(), 500_000))));
+    // never requested under a reference that is not a UUID: final
     assertEquals(CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request("not-a-uuid", 500_000))));
   }
@@ -300,7 +334,7 @@ class AirtelCollectionsTest {
     airtel.setFailNext(1);
     assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(ref, 500_000)))).retryable());
-    assertEquals(CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
+    assertEquals(CollectionStatus.notFound(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 500_000))));
 
     // taken by Airtel, answer lost: the retry's ESB000041 and the status both say PENDING

@@ -59,6 +59,15 @@ class AirtelTelcoAdapterTest {
   }
 
   @Test
+  void anExpiredPromptDecodesToAFailedHint() {
+    String ref = java.util.UUID.randomUUID().toString();
+    TelcoCall call = decode(new JsonObject().put("transaction", new JsonObject().put("id", ref)
+        .put("message", "Transaction Expired").put("status_code", "TE")));
+    assertEquals(new TelcoCall.CollectionUpdate(ref, io.payg.domain.port.CollectionStatus.failed("TE: Transaction Expired")),
+        call);
+  }
+
+  @Test
   void statusCodesBecomeCollectionUpdatesForOurReference() {
     assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("MP210603.1234.L06941")),
         decode(callback("TS")));

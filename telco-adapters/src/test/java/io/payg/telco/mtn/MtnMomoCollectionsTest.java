@@ -170,21 +170,63 @@ class MtnMomoCollectionsTest {
   }
 
   @Test
+  void bothPublishedReasonShapesAreRead() throws Exception {
+    momo.setReasonAsObject(true);
+    try {
+      String ref = UUID.randomUUID().toString();
+      await(collections.requestToPay(request(ref, 5000, "UGX")));
+      await(momo.reject(ref, "NOT_ENOUGH_FUNDS"));
+      assertEquals(CollectionStatus.failed("NOT_ENOUGH_FUNDS: The payer does not have enough funds"),
+          await(collections.status(request(ref, 5000, "UGX"))));
+    } finally {
+      momo.setReasonAsObject(false);
+    }
+  }
+
+  @Test
+  void theReportedAmountIsComparedAsANumber() throws Exception {
+    momo.setAmountWithDecimals(true);
+    try {
+      String ugx = UUID.randomUUID().toString();
+      await(collections.requestToPay(request(ugx, 5000, "UGX"))); // reported "5000.00", UGX has no minor unit
+      await(momo.approve(ugx));
+      assertEquals(State.SUCCEEDED, await(collections.status(request(ugx, 5000, "UGX"))).state());
+      assertEquals(Money.of(5000, "UGX"), await(collections.status(request(ugx, 500, "UGX"))).collected());
+      String ghs = UUID.randomUUID().toString();
+      await(collections.requestToPay(request(ghs, 5050, "GHS"))); // "50.50"
+      await(momo.approve(ghs));
+      assertEquals(State.SUCCEEDED, await(collections.status(request(ghs, 5050, "GHS"))).state());
+    } finally {
+      momo.setAmountWithDecimals(false);
+    }
+    String ref = UUID.randomUUID().toString();
+    await(collections.requestToPay(request(ref, 5050, "GHS")));
+    momo.scriptStatus(ref, 200, "{\"amount\":\"50.5\",\"currency\":\"GHS\",\"financialTransactionId\":\"23503452\","
+        + "\"externalId\":\"" + ref + "\",\"status\":\"SUCCESSFUL\"}");
+    CollectionStatus status = await(collections.status(request(ref, 5050, "GHS")));
+    assertEquals(CollectionStatus.succeeded("23503452"), status, "\"50.5\" is 50.50 GHS");
+    assertEquals(0, MtnMomoCollections.decimal("5000.00").compareTo(MtnMomoCollections.decimal(5000)));
+  }
+
+  @Test
   void anUnknownReferenceIsFailed() throws Exception {
-    assertEquals(CollectionStatus.failed(MtnMomoCollections.UNKNOWN_REFERENCE),
+    assertEquals(CollectionStatus.notFound(MtnMomoCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(UUID.randomUUID().toString(), 5000, "UGX"))));
   }
 
   @Test
-  void anotherAmountOrCurrencyThanRequestedIsFailed() throws Exception {
+  void anotherAmountOrCurrencyThanRequestedIsMoneyMovedInThatAmount() throws Exception {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 5000, "UGX")));
     await(momo.approve(ref));
     CollectionStatus more = await(collections.status(request(ref, 4000, "UGX")));
-    assertEquals(State.FAILED, more.state());
+    assertEquals(State.SUCCEEDED, more.state());
+    assertEquals(Money.of(5000, "UGX"), more.collected(), "what MoMo collected, not what we asked");
     assertTrue(more.reason().startsWith(MtnMomoCollections.AMOUNT_MISMATCH), more.reason());
-    assertEquals(State.FAILED, await(collections.status(request(ref, 5000, "RWF"))).state());
-    assertEquals(State.SUCCEEDED, await(collections.status(request(ref, 5000, "UGX"))).state());
+    assertEquals(Money.of(5000, "UGX"), await(collections.status(request(ref, 5000, "RWF"))).collected());
+    CollectionStatus same = await(collections.status(request(ref, 5000, "UGX")));
+    assertEquals(State.SUCCEEDED, same.state());
+    assertNull(same.collected());
   }
 
   @Test
@@ -263,7 +305,7 @@ class MtnMomoCollectionsTest {
     momo.setFailNext(1);
     assertTrue(assertInstanceOf(CollectionCallException.class,
         failure(collections.requestToPay(request(ref, 5000, "UGX")))).retryable());
-    assertEquals(CollectionStatus.failed(MtnMomoCollections.UNKNOWN_REFERENCE),
+    assertEquals(CollectionStatus.notFound(MtnMomoCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 5000, "UGX"))));
 
     // recorded by MoMo, answer lost: the retry's 409 and the status both say PENDING

@@ -54,6 +54,21 @@ class VodacomMzCollectionsTest {
   }
 
   @Test
+  void insufficientBalanceIsFinalAndPlaceholdersAreNeverIds() throws Exception {
+    mpesa.insufficientBalanceFor("258840000066");
+    CollectionStatus broke = await(collections.requestToPay(request("258840000066", 50_000, mpesa.settings())));
+    assertEquals(CollectionStatus.failed("INS-2006: Insufficient balance"), broke);
+    // INS-0 without a usable TransactionID is still the provider's word; the conversation id is never taken for it
+    mpesa.scriptPush(201, "{\"output_ConversationID\":\"abc123\",\"output_ResponseCode\":\"INS-0\","
+        + "\"output_ResponseDesc\":\"Request processed successfully\",\"output_ThirdPartyReference\":\"X\","
+        + "\"output_TransactionID\":\"N/A\"}");
+    assertEquals(CollectionStatus.succeeded(null), await(collections.requestToPay(request("258843330333", 50_000,
+        mpesa.settings()))));
+    assertEquals(null, VodacomMzCollections.transactionId("N/A"));
+    assertEquals("49XCD123F6", VodacomMzCollections.transactionId(" 49XCD123F6 "));
+  }
+
+  @Test
   void anApprovedPushSucceedsWithMpesasTransactionIdAndTheRealFields() throws Exception {
     CollectionRequest r = request("258843330333", 50_050, mpesa.settings());
     CollectionStatus status = await(collections.requestToPay(r));
@@ -72,7 +87,7 @@ class VodacomMzCollectionsTest {
     wrong.put("apiKey", "not-the-key");
     CollectionStatus status = await(collections.requestToPay(request("258843330333", 10_000, wrong)));
     assertEquals(CollectionStatus.State.FAILED, status.state());
-    assertTrue(status.reason().startsWith("INS-2:"), status.reason());
+    assertTrue(status.reason().startsWith(VodacomMzCollections.CREDENTIALS_REFUSED + ": INS-2 "), status.reason());
     wrong.put("publicKey", "bm90IGEga2V5");
     assertEquals(CollectionStatus.State.FAILED, await(collections.requestToPay(request("258843330333", 10_000, wrong))).state());
     assertEquals(0, mpesa.pushes().size());
