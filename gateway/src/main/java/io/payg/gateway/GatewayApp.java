@@ -6,6 +6,7 @@ import io.payg.domain.port.SmsSender;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.gateway.agent.AgentRoutes;
+import io.payg.gateway.auth.AccessRevocations;
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.LoginThrottle;
 import io.payg.gateway.auth.PasswordHasher;
@@ -196,6 +197,9 @@ public final class GatewayApp implements AutoCloseable {
     UserStore userStore = new UserStore(pool);
     Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(), clock);
     SessionRoutes sessionRoutes = new SessionRoutes(sessions);
+    AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
+    vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
+        .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
         new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
@@ -209,7 +213,7 @@ public final class GatewayApp implements AutoCloseable {
         Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)));
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
-        new UserRoutes(userStore, hasher, protectedPages, clock)::mount,
+        new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
         new PluginRoutes(plugins, protectedPages)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
@@ -265,6 +269,7 @@ public final class GatewayApp implements AutoCloseable {
       telco.mount(router);
       router.route("/api/*").handler(tokens::refuseNonCanonical);
       router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
+      router.route("/api/*").handler(revocations::check);
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));

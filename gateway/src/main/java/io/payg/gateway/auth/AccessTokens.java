@@ -14,13 +14,20 @@ import java.time.Duration;
 public final class AccessTokens {
 
   private static final String ISSUER = "payg-gateway";
+  /** Who the tokens are for: a token minted for another audience by a shared key is not ours. */
+  static final String AUDIENCE = "payg-gateway-api";
+  /** Seconds of clock skew between instances tolerated on exp / iat / nbf. */
+  static final int LEEWAY_SECONDS = 30;
+  /** When the token was issued, in milliseconds (iat has whole seconds): for access revocations. */
+  static final String ISSUED_AT_MILLIS = "iat_ms";
   private final JWTAuth auth;
   private final String algorithm;
   private final Duration ttl;
   private final int signatureChars;
 
   public AccessTokens(Vertx vertx, SigningKeys keys, Duration ttl) {
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER));
+    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER)
+        .setAudience(java.util.List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS));
     keys.keys().forEach(options::addPubSecKey);
     this.auth = JWTAuth.create(vertx, options);
     this.algorithm = keys.algorithm();
@@ -65,8 +72,9 @@ public final class AccessTokens {
   }
 
   public JsonObject issue(Caller caller) {
-    String token = auth.generateToken(caller.claims(), new JWTOptions()
-        .setAlgorithm(algorithm).setIssuer(ISSUER).setExpiresInSeconds((int) ttl.toSeconds()));
+    String token = auth.generateToken(caller.claims().put(ISSUED_AT_MILLIS, System.currentTimeMillis()), new JWTOptions()
+        .setAlgorithm(algorithm).setIssuer(ISSUER).setAudience(java.util.List.of(AUDIENCE))
+        .setExpiresInSeconds((int) ttl.toSeconds()));
     return new JsonObject().put("accessToken", token).put("tokenType", "Bearer")
         .put("expiresIn", ttl.toSeconds()).put("role", caller.role().name())
         .put("companyId", caller.companyId().toString()).put("userId", caller.userId().toString());

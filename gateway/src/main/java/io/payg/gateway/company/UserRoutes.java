@@ -20,8 +20,11 @@ public final class UserRoutes {
   private final PasswordHasher hasher;
   private final ProtectedPages protectedPages;
   private final Clock clock;
+  private final io.payg.gateway.auth.AccessRevocations revocations;
 
-  public UserRoutes(UserStore store, PasswordHasher hasher, ProtectedPages protectedPages, Clock clock) {
+  public UserRoutes(UserStore store, PasswordHasher hasher, ProtectedPages protectedPages, Clock clock,
+                    io.payg.gateway.auth.AccessRevocations revocations) {
+    this.revocations = revocations;
     this.store = store;
     this.hasher = hasher;
     this.protectedPages = protectedPages;
@@ -74,8 +77,11 @@ public final class UserRoutes {
       throw ApiException.unprocessable("CANNOT_CHANGE_OWN_ACCESS", "You cannot disable yourself or drop your own ADMIN role");
     }
     Future<String> hash = password == null ? Future.succeededFuture() : hasher.hash(password);
+    java.time.Instant at = clock.instant();
     Responses.json(ctx, 200, hash
-        .compose(h -> store.update(caller.companyId(), id, new UserStore.Change(role, disabled, h), clock.instant())));
+        .compose(h -> store.update(caller.companyId(), id, new UserStore.Change(role, disabled, h), at))
+        // this instance refuses the user's older access tokens at once; the others at their next reload
+        .onSuccess(v -> revocations.revokeNow(id, java.time.Instant.now())));
   }
 
   private static UUID pathId(RoutingContext ctx) {

@@ -76,12 +76,17 @@ public final class UserStore {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Tuple args = Tuple.tuple().addUUID(userId).addUUID(companyId)
         .addString(change.role() == null ? null : change.role().name()).addBoolean(change.disabled())
-        .addString(change.passwordHash()).addOffsetDateTime(at);
+        .addString(change.passwordHash()).addOffsetDateTime(at)
+        // compared with the access tokens' iat, which the JWT library takes from the system clock
+        .addOffsetDateTime(OffsetDateTime.now(ZoneOffset.UTC));
     return pool.preparedQuery("WITH u AS (UPDATE users SET role = coalesce($3::text, role),"
             + " disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, $6)"
             + " ELSE NULL END,"
             + " password_hash = coalesce($5::text, password_hash),"
-            + " credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END"
+            + " credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,"
+            // access tokens issued before a change of who may do what are refused from now on
+            + " tokens_valid_after = CASE WHEN $4::boolean IS TRUE OR $5::text IS NOT NULL"
+            + " OR ($3::text IS NOT NULL AND $3::text <> role) THEN $7 ELSE tokens_valid_after END"
             + " WHERE id = $1 AND company_id = $2"
             // an agent holding the company's cash keeps the role until it is handed over
             + " AND NOT (role = 'AGENT' AND cash_balance <> 0 AND coalesce($3::text, 'AGENT') <> 'AGENT')"
@@ -92,6 +97,20 @@ public final class UserStore {
         .execute(args)
         .compose(rows -> rows.size() == 1 ? Future.succeededFuture(view(rows.iterator().next()))
             : whyUnchanged(companyId, userId));
+  }
+
+  static final String RECENTLY_REVOKED = """
+      SELECT id, tokens_valid_after FROM users WHERE tokens_valid_after > $1
+      """;
+
+  /** Users whose access tokens issued before an instant after {@code since} are refused. */
+  public Future<java.util.Map<UUID, Instant>> revokedSince(Instant since) {
+    return pool.preparedQuery(RECENTLY_REVOKED).execute(Tuple.of(OffsetDateTime.ofInstant(since, ZoneOffset.UTC)))
+        .map(rows -> {
+          java.util.Map<UUID, Instant> m = new java.util.HashMap<>();
+          rows.forEach(r -> m.put(r.getUUID(0), r.getOffsetDateTime(1).toInstant()));
+          return m;
+        });
   }
 
   private Future<JsonObject> whyUnchanged(UUID companyId, UUID userId) {

@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param migrationStatementTimeout MIGRATION_STATEMENT_TIMEOUT_MS, statement_timeout of one, default 1800000
  * @param shutdownGrace      SHUTDOWN_GRACE_MS, how long a SIGTERM waits for requests and jobs in flight, default 20000
  * @param eventLoops         EVENT_LOOPS, HTTP verticle instances, default the number of cores
+ * @param revocationPoll     REVOCATION_POLL_MS, how often the access tokens of disabled, demoted or
+ *                           re-passworded users are looked up, default 2000 (each instance, one small query)
  * @param jwtSecret          JWT_SECRET, HMAC key for access tokens when JWT_ALGORITHM=HS256 (demo mode only)
  * @param accessTokenTtl     ACCESS_TOKEN_TTL_SECONDS, default 900
  * @param tokenWorkerBatch   TOKEN_WORKER_BATCH, outbox jobs claimed per poll, default 64
@@ -63,6 +65,7 @@ public record GatewayConfig(
     int eventLoops,
     String jwtSecret,
     Duration accessTokenTtl,
+    Duration revocationPoll,
     int tokenWorkerBatch,
     int tokenMaxInFlight,
     int tokenMaxAttempts,
@@ -99,6 +102,7 @@ public record GatewayConfig(
         v.integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
         v.string("JWT_SECRET", ""),
         Duration.ofSeconds(v.integer("ACCESS_TOKEN_TTL_SECONDS", 900)),
+        Duration.ofMillis(v.integer("REVOCATION_POLL_MS", 2_000)),
         v.integer("TOKEN_WORKER_BATCH", 64),
         v.integer("TOKEN_MAX_IN_FLIGHT", 512),
         v.integer("TOKEN_MAX_ATTEMPTS", 8),
@@ -121,12 +125,12 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
-    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl,
+    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
         tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl,
+    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
         tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
   }
 
@@ -142,7 +146,7 @@ public record GatewayConfig(
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || dbPoolWaitQueue < 0 || dbPoolWait.toMillis() < 1
         || migrationLockTimeout.toMillis() < 1 || migrationStatementTimeout.toMillis() < 1 || shutdownGrace.isNegative() || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
-        || reminderCheck.toMillis() < 1) {
+        || reminderCheck.toMillis() < 1 || revocationPoll.toMillis() < 1) {
       throw new IllegalStateException("configuration out of range: " + summary());
     }
     return this;
@@ -162,6 +166,7 @@ public record GatewayConfig(
     s.put("EVENT_LOOPS", String.valueOf(eventLoops));
     s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
     s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());
+    s.put("REVOCATION_POLL", revocationPoll.toString());
     s.put("JWT_ALGORITHM", auth.jwtAlgorithm());
     s.put("JWT_KEYS", auth.privateKeyPem().isEmpty() ? "(unset)" : "****** (public key " + auth.publicKeyPem().length() + " chars)");
     s.put("REFRESH_TOKEN_TTL", auth.refreshTokenTtl().toString());

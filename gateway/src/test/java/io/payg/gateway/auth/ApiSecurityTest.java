@@ -125,6 +125,8 @@ class ApiSecurityTest {
         String.valueOf(Long.MAX_VALUE)));
     forged.put("another key", TOKENS.signedWithAnotherKey(admin, companyId, "ADMIN"));
     forged.put("alg none", TOKENS.algNone(admin, companyId, "ADMIN"));
+    forged.put("another audience", TOKENS.otherAudience(admin, companyId, "ADMIN"));
+    forged.put("expired past the leeway", TOKENS.expiredAgo(admin, companyId, "ADMIN", 120));
     forged.put("garbage", "not.a.jwt");
     int checked = 0;
     for (Operation op : ops) {

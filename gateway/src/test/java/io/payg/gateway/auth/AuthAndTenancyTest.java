@@ -91,7 +91,7 @@ class AuthAndTenancyTest {
     // at rest the secret is encrypted: a database dump holds no usable credential
     String stored = gw.db.text("SELECT settings->>'secret' FROM plugins WHERE company_id = ?::uuid AND name = 'generic'",
         acme.id());
-    org.junit.jupiter.api.Assertions.assertTrue(stored.startsWith("enc:v1:"), stored);
+    org.junit.jupiter.api.Assertions.assertTrue(stored.startsWith("enc:v2:"), stored);
     assertFalse(stored.contains(acme.secret()));
   }
 

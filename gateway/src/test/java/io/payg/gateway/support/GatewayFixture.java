@@ -145,6 +145,10 @@ public final class GatewayFixture implements AutoCloseable {
     return await(http.putAbs(base + path).bearerTokenAuthentication(token).sendJsonObject(body));
   }
 
+  public HttpResponse<Buffer> patch(String path, String token, JsonObject body) {
+    return await(http.patchAbs(base + path).bearerTokenAuthentication(token).sendJsonObject(body));
+  }
+
   public HttpResponse<Buffer> get(String path, String token) {
     var req = http.getAbs(base + path);
     if (token != null) {

@@ -62,7 +62,18 @@ public final class TestTokens {
 
   private static JsonObject claims(String userId, String companyId, String role, Instant expires) {
     return new JsonObject().put("sub", userId).put("cid", companyId).put("role", role).put("iss", ISSUER)
+        .put("aud", "payg-gateway-api")
         .put("iat", expires.minusSeconds(900).getEpochSecond()).put("exp", expires.getEpochSecond());
+  }
+
+  /** Correctly signed and current, but for another audience (a key shared with another service). */
+  public String otherAudience(String userId, String companyId, String role) {
+    return signed(claims(userId, companyId, role, Instant.now().plusSeconds(600)).put("aud", "another-service"), key);
+  }
+
+  /** Correctly signed, expired {@code secondsAgo} ago (inside or outside the clock-skew leeway). */
+  public String expiredAgo(String userId, String companyId, String role, long secondsAgo) {
+    return signed(claims(userId, companyId, role, Instant.now().minusSeconds(secondsAgo)), key);
   }
 
   /** ES256: ECDSA P-256 over SHA-256, the signature as R || S (JWS, RFC 7518 §3.4), not DER. */
