@@ -48,6 +48,8 @@ import io.payg.gateway.sms.SmsJobHandler;
 import io.payg.gateway.sms.SmsTemplateRoutes;
 import io.payg.gateway.tariff.TariffRoutes;
 import io.payg.gateway.tariff.TariffStore;
+import io.payg.gateway.reversal.ReversalRoutes;
+import io.payg.gateway.reversal.ReversalService;
 import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
@@ -197,7 +199,8 @@ public final class GatewayApp implements AutoCloseable {
         AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
-    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);
+    ReversalService reversals = new ReversalService(pool);
+    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock)::mount,
@@ -211,6 +214,7 @@ public final class GatewayApp implements AutoCloseable {
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
+        new ReversalRoutes(reversals, protectedPages)::mount,
         new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount,
         new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,

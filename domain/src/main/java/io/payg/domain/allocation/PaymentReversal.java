@@ -19,7 +19,8 @@ import java.util.Set;
  *   <li>METER_CREDIT: removed from the meter's carried credit, as far as the credit is still there;
  *       what later purchases already spent of it was delivered as energy: a reversal debt;</li>
  *   <li>ENERGY: delivered (or on its way to the meter: a token job cannot be recalled once the
- *       manufacturer may have answered), so a reversal debt;</li>
+ *       manufacturer may have answered), so a reversal debt; only a token that finally failed
+ *       delivered nothing (then nothing is owed for it: {@code undelivered});</li>
  *   <li>days of an SHS / e-bike: when the payment bought a token, the money it applied to the
  *       device's own sale bought days of use already given; those installments are re-opened (the
  *       appliance is owed in full again) and the days used are a reversal debt at the price they
@@ -27,7 +28,7 @@ import java.util.Set;
  * </ul>
  *
  * <p>So {@code installmentsReopened + accessRateRestored + debtsReopened + meterCreditRemoved +
- * energyDebt == amount}, and {@code debt == energyDebt + daysDebt}.
+ * energyDebt + undelivered == amount}, and {@code debt == energyDebt + daysDebt}.
  */
 public final class PaymentReversal {
 
@@ -44,15 +45,16 @@ public final class PaymentReversal {
    * @param energyDebt          energy delivered by this payment's money (ENERGY and spent credit)
    * @param daysDebt            days delivered: the money this payment applied to the device's own sale
    *                            when it bought a token; 0 for meters
+   * @param undelivered         energy this payment bought whose token finally failed: owed by nobody
    */
   public record Compensation(List<InstallmentPayment> reopened, long accessRateRestored,
                              List<ReversalDebtPayment> debtsReopened, long meterCreditRemoved,
-                             long energyDebt, long daysDebt) {
+                             long energyDebt, long daysDebt, long undelivered) {
 
     public Compensation {
       reopened = List.copyOf(reopened);
       debtsReopened = List.copyOf(debtsReopened);
-      if (accessRateRestored < 0 || meterCreditRemoved < 0 || energyDebt < 0 || daysDebt < 0) {
+      if (accessRateRestored < 0 || meterCreditRemoved < 0 || energyDebt < 0 || daysDebt < 0 || undelivered < 0) {
         throw new IllegalArgumentException("compensation figures are never negative");
       }
     }
@@ -64,7 +66,8 @@ public final class PaymentReversal {
 
     /** Sum of what is undone or becomes energy debt: equals the payment's amount. */
     public long compensated() {
-      long total = Math.addExact(accessRateRestored, Math.addExact(meterCreditRemoved, energyDebt));
+      long total = Math.addExact(accessRateRestored, Math.addExact(meterCreditRemoved,
+          Math.addExact(energyDebt, undelivered)));
       for (InstallmentPayment p : reopened) {
         total = Math.addExact(total, p.amount());
       }
@@ -81,10 +84,11 @@ public final class PaymentReversal {
    * @param allocations        the payment's allocations, as recorded
    * @param ownSaleInstallments ids of the installments of the paid SHS / e-bike's own sale (empty for a meter)
    * @param boughtToken        whether the payment bought a token (kWh, days or an unlock)
+   * @param delivered          false only when that token finally failed and none was stored
    * @param meterCreditNow     the meter's carried credit now (0 for SHS / e-bikes)
    */
   public static Compensation of(List<Allocation> allocations, Set<String> ownSaleInstallments, boolean boughtToken,
-                                long meterCreditNow) {
+                                boolean delivered, long meterCreditNow) {
     Objects.requireNonNull(allocations, "allocations");
     Objects.requireNonNull(ownSaleInstallments, "ownSaleInstallments");
     if (meterCreditNow < 0) {
@@ -101,7 +105,7 @@ public final class PaymentReversal {
         case INSTALLMENT, DEVICE_INSTALLMENT -> {
           Objects.requireNonNull(a.reference(), "an installment allocation names its installment");
           reopened.add(new InstallmentPayment(a.reference(), a.amount()));
-          if (boughtToken && ownSaleInstallments.contains(a.reference())) {
+          if (boughtToken && delivered && ownSaleInstallments.contains(a.reference())) {
             days = Math.addExact(days, a.amount());
           }
         }
@@ -115,6 +119,10 @@ public final class PaymentReversal {
       }
     }
     long removed = Math.min(credit, meterCreditNow);
-    return new Compensation(reopened, accessRate, debtsReopened, removed, Math.addExact(energy, credit - removed), days);
+    // credit spent by later purchases was delivered by their tokens, whatever became of this one
+    long spentCredit = credit - removed;
+    return delivered
+        ? new Compensation(reopened, accessRate, debtsReopened, removed, Math.addExact(energy, spentCredit), days, 0)
+        : new Compensation(reopened, accessRate, debtsReopened, removed, spentCredit, 0, energy);
   }
 }

@@ -174,9 +174,19 @@ class ReversalDebtInvariantsTest {
   }
 
   @Property(tries = 2_000)
+  void aTokenThatFailedIsOwedByNobody(@ForAll("situations") Situation s) {
+    AllocationResult result = s.allocate();
+    PaymentReversal.Compensation c = PaymentReversal.of(result.allocations(), s.ownIds(), result.requestsToken(), false,
+        result.newMeterCredit());
+    assertEquals(result.allocated(), c.compensated());
+    assertEquals(0, c.debt());
+    assertEquals(result.total(AllocationKind.ENERGY), c.undelivered());
+  }
+
+  @Property(tries = 2_000)
   void reversingAPaymentGivesBackExactlyWhatItPaid(@ForAll("situations") Situation s) {
     AllocationResult result = s.allocate();
-    PaymentReversal.Compensation c = PaymentReversal.of(result.allocations(), s.ownIds(), result.requestsToken(),
+    PaymentReversal.Compensation c = PaymentReversal.of(result.allocations(), s.ownIds(), result.requestsToken(), true,
         result.newMeterCredit());
     assertEquals(result.allocated(), c.compensated());
     // every installment gets back what this payment paid on it, and only that
@@ -220,7 +230,8 @@ class ReversalDebtInvariantsTest {
       credit = r.newMeterCredit();
       open = CustomerDebts.afterPayment(open, r);
     }
-    PaymentReversal.Compensation c = PaymentReversal.of(first.allocations(), Set.of(), first.requestsToken(), credit);
+    PaymentReversal.Compensation c = PaymentReversal.of(first.allocations(), Set.of(), first.requestsToken(), true,
+        credit);
     assertEquals(first.allocated(), c.compensated());
     assertTrue(c.meterCreditRemoved() <= credit, "more credit removed than the meter has");
     assertEquals(first.total(AllocationKind.ENERGY) + first.total(AllocationKind.METER_CREDIT),

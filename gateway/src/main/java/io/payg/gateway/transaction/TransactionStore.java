@@ -57,7 +57,10 @@ public final class TransactionStore {
   public Future<Void> retryToken(UUID companyId, UUID id) {
     return requeue(companyId, id, "WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
             + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN' "
-            + "AND status = 'FAILED' RETURNING transaction_id) "
+            + "AND status = 'FAILED' "
+            // a reversed payment's failed token stays failed: nothing was delivered, nothing is owed for it
+            + "AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.id = $1 AND x.status = 'REVERSED') "
+            + "RETURNING transaction_id) "
             + "UPDATE transactions SET status = 'PROCESSED', updated_at = now() FROM j WHERE transactions.id = j.transaction_id",
         "TOKEN_NOT_FAILED", "Only a transaction whose token FAILED can be retried");
   }
