@@ -38,7 +38,8 @@ class ReversalTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(ReversalTest.class, Map.of(), CLOCK);
+    // a breaker that never opens: a manufacturer down makes the token FAILED instead of waiting
+    gw = new GatewayFixture(ReversalTest.class, Map.of("MANUFACTURER_BREAKER_FAILURES", "1000"), CLOCK);
     co = gw.company("Reversal Energy"); // KES
     assertEquals(204, gw.put("/api/v1/company/protected-pages-password", co.adminToken(),
         new JsonObject().put("password", PROTECTED)).statusCode());
@@ -110,11 +111,14 @@ class ReversalTest {
         + "ON t.id = a.transaction_id WHERE t.company_id = ?::uuid AND t.status <> 'REVERSED'", co.id());
     long reversed = gw.db.count("SELECT coalesce(sum(amount), 0) FROM reversals WHERE company_id = ?::uuid", co.id());
     assertEquals(received, allocated + reversed, "received = allocated + reversed");
-    // and the installments hold exactly what the payments that still count paid on them
-    long paid = gw.db.count("SELECT coalesce(sum(paid), 0) FROM installments WHERE company_id = ?::uuid", co.id());
+    // and the installments hold exactly what the payments that still count paid on them (down
+    // payments taken at the sale, number 0, were paid without a transaction)
+    long paid = gw.db.count("SELECT coalesce(sum(paid), 0) FROM installments WHERE company_id = ?::uuid AND number > 0",
+        co.id());
     long paidByLive = gw.db.count("SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t "
-        + "ON t.id = a.transaction_id WHERE t.company_id = ?::uuid AND t.status <> 'REVERSED' "
-        + "AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT')", co.id());
+        + "ON t.id = a.transaction_id JOIN installments i ON i.id::text = a.reference "
+        + "WHERE t.company_id = ?::uuid AND t.status <> 'REVERSED' "
+        + "AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT') AND i.number > 0", co.id());
     assertEquals(paidByLive, paid, "installments paid = installment allocations of live payments");
     long debtPaid = gw.db.count("SELECT coalesce(sum(paid), 0) FROM reversal_debts WHERE company_id = ?::uuid", co.id());
     long debtPaidByLive = gw.db.count("SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t "
@@ -284,6 +288,72 @@ class ReversalTest {
         "the commission is compensated by a REVERSAL entry, never deleted");
     assertEquals(2L, gw.db.count("SELECT count(*) FROM commission_entries WHERE agent_id = ?::uuid", agent.id()));
     assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent.id(), co.adminToken())).getLong("cashBalance"));
+    assertBooksBalance();
+  }
+
+  @Test
+  void anShsPaymentReversedOwesTheDaysItGaveAndReopensItsInstallments() {
+    String shs = serial();
+    String appliance = ok(gw.post("/api/v1/appliances", co.adminToken(), new JsonObject().put("name", "SHS-" + shs)
+        .put("type", "SHS").put("price", 700_000).put("currency", "KES"))).getString("id");
+    JsonObject customer = ok(gw.post("/api/v1/customers", co.adminToken(), new JsonObject().put("name", "Solar Customer")
+        .put("phone", "+254700000007").put("villageId", co.villageId())
+        .put("device", new JsonObject().put("serial", shs).put("type", "SHS").put("manufacturer", "openpaygo")
+            .put("openPaygo", new JsonObject().put("secretKey", "bc41ec9530f6dac86b1a29ab82edc5fb")
+                .put("startingCode", 516959010))
+            .put("sale", new JsonObject().put("applianceId", appliance).put("downPayment", 100_000)
+                .put("downPaymentReceived", true)
+                .put("plan", new JsonObject().put("kind", "INSTALLMENT_AMOUNT").put("amount", 50_000))
+                .put("period", "WEEKLY")))));
+    String customerId = customer.getString("id");
+    JsonObject paid = pay(shs, 100_000); // installments 1 and 2: 14 days
+    assertEquals(14L, paid.getJsonObject("token").getLong("quantity"));
+    String txn = paid.getString("transactionId");
+    eventually(Duration.ofSeconds(15), "token", () -> gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid",
+        txn) == 1);
+
+    HttpResponse<Buffer> r = reverse(txn, "rev-" + UUID.randomUUID(), co.adminToken(), PROTECTED);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    assertEquals(100_000L, r.bodyAsJsonObject().getLong("reversalDebt"), "the 14 days used, at the price they were bought");
+    JsonObject debts = ok(gw.get("/api/v1/customers/" + customerId, co.adminToken())).getJsonObject("debts");
+    assertEquals(12, debts.getJsonArray("installments").size(), "installments 1 and 2 are owed again");
+    assertEquals(100_000L, debts.getLong("reversalDebt"));
+    assertBooksBalance();
+
+    // validation: up to the debt is a pure repayment; beyond it a purchase must reach the next installment too
+    assertEquals(true, await(co.provider().validate(shs, 100_000, "KES", "+254700000007")).bodyAsJsonObject()
+        .getBoolean("valid"));
+    assertEquals("AMOUNT_BELOW_MINIMUM", await(co.provider().validate(shs, 120_000, "KES", "+254700000007"))
+        .bodyAsJsonObject().getString("code"));
+    JsonObject next = pay(shs, 150_000);
+    assertEquals("REVERSAL_DEBT", next.getJsonArray("allocations").getJsonObject(0).getString("kind"));
+    assertEquals(100_000L, allocated(next, "REVERSAL_DEBT"));
+    assertEquals(50_000L, allocated(next, "DEVICE_INSTALLMENT"));
+    assertEquals(7L, next.getJsonObject("token").getLong("quantity"), "only the installment bought days");
+    assertBooksBalance();
+  }
+
+  @Test
+  void aPaymentWhoseTokenFailedOwesNothingForItsEnergy() {
+    String meter = serial();
+    String customer = gw.meterCustomer(co, meter).getString("id");
+    gw.calin.setDown(true);
+    String txn;
+    try {
+      txn = pay(meter, 23_000).getString("transactionId"); // 10.0 kWh that never reach the meter
+      eventually(Duration.ofSeconds(20), "token failed", () -> "TOKEN_FAILED".equals(
+          gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", txn)));
+    } finally {
+      gw.calin.setDown(false);
+    }
+    HttpResponse<Buffer> r = reverse(txn, "rev-" + UUID.randomUUID(), co.adminToken(), PROTECTED);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    assertEquals(0L, r.bodyAsJsonObject().getLong("reversalDebt"));
+    assertEquals(0L, gw.db.count("SELECT count(*) FROM reversal_debts WHERE customer_id = ?::uuid", customer));
+    HttpResponse<Buffer> retry = gw.post("/api/v1/transactions/" + txn + "/token/retry", co.adminToken(), new JsonObject());
+    assertEquals(409, retry.statusCode(), "a reversed payment's failed token is never requested again");
+    assertEquals("FAILED", gw.db.text("SELECT status FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", txn));
+    assertEquals("REVERSED", gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", txn));
     assertBooksBalance();
   }
 }
