@@ -356,4 +356,59 @@ class ReversalTest {
     assertEquals("REVERSED", gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", txn));
     assertBooksBalance();
   }
+
+  @Test
+  void aReversalRacingPaymentsOfTheSameCustomerKeepsEveryFigureExact() {
+    String meter = serial();
+    String customer = gw.meterCustomer(co, meter).getString("id"); // 23.00/kWh
+    String txn = pay(meter, 23_090).getString("transactionId"); // 10.0 kWh, 0.90 left on the meter
+    List<Future<HttpResponse<Buffer>>> reversals = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> payments = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      reversals.add(reverseAsync(txn, "rev-" + UUID.randomUUID()));
+      // 100.00 each: whatever the order, each is a pure repayment of what is left of the debt or
+      // leaves at least the 50.00 minimum purchase after it
+      payments.add(co.provider().process("P-" + UUID.randomUUID(), meter, 10_000 + i, "KES", "+254700000000", null));
+    }
+    long created = reversals.stream().map(GatewayFixture::await).filter(r -> r.statusCode() == 201).count();
+    assertEquals(1, created);
+    payments.forEach(f -> {
+      HttpResponse<Buffer> r = await(f);
+      assertEquals(200, r.statusCode(), r.bodyAsString());
+    });
+    assertEquals(1L, gw.db.count("SELECT count(*) FROM reversals WHERE transaction_id = ?::uuid", txn));
+    // whatever the order, the meter credit is what the live payments left and the debt is what was delivered
+    long debt = gw.db.count("SELECT d.amount FROM reversal_debts d JOIN reversals r ON r.id = d.reversal_id "
+        + "WHERE r.transaction_id = ?::uuid", txn);
+    // the energy, plus what of the 0.90 credit later purchases had spent before the reversal took it off
+    assertTrue(debt >= 23_000L && debt <= 23_090L, "reversal debt " + debt);
+    long credit = gw.db.count("SELECT credit FROM devices WHERE serial = ?", meter);
+    assertTrue(credit >= 0 && credit < 2_300, "never a negative or a whole-tenth credit: " + credit);
+    assertBooksBalance();
+    // every minor unit of the customer: paid = allocated to live payments; owed = debt - paid on it
+    long paidOnDebt = gw.db.count("SELECT paid FROM reversal_debts WHERE customer_id = ?::uuid", customer);
+    assertEquals(paidOnDebt, gw.db.count("SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t "
+        + "ON t.id = a.transaction_id WHERE t.customer_id = ?::uuid AND a.kind = 'REVERSAL_DEBT'", customer));
+  }
+
+  @Test
+  void aReversalAfterTheMeterMovedChargesThePayerAndTakesOnlyTheCreditStillThere() {
+    String meter = serial();
+    String payer = gw.meterCustomer(co, meter).getString("id");
+    String txn = pay(meter, 23_090).getString("transactionId"); // 10.0 kWh, 0.90 left on the meter
+    String newOwner = ok(gw.post("/api/v1/customers", co.adminToken(), new JsonObject().put("name", "New Owner")
+        .put("phone", "+254700000009").put("villageId", co.villageId()))).getString("id");
+    HttpResponse<Buffer> moved = await(gw.http.postAbs(gw.base + "/api/v1/devices/" + meter + "/reassign")
+        .bearerTokenAuthentication(co.adminToken())
+        .sendJsonObject(new JsonObject().put("customerId", newOwner).put("reason", "house sold")));
+    assertEquals(200, moved.statusCode(), moved.bodyAsString());
+    HttpResponse<Buffer> r = reverse(txn, "rev-" + UUID.randomUUID(), co.adminToken(), PROTECTED);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    assertEquals(23_000L, r.bodyAsJsonObject().getLong("reversalDebt"));
+    assertEquals(0L, gw.db.count("SELECT credit FROM devices WHERE serial = ?", meter), "the 0.90 left the meter");
+    assertEquals(23_000L, gw.db.count("SELECT amount FROM reversal_debts WHERE customer_id = ?::uuid", payer),
+        "the payer owes it, not the meter's new owner");
+    assertEquals(0L, gw.db.count("SELECT count(*) FROM reversal_debts WHERE customer_id = ?::uuid", newOwner));
+    assertBooksBalance();
+  }
 }
