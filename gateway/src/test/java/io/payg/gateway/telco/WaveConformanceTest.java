@@ -198,4 +198,24 @@ class WaveConformanceTest {
     assertEquals(0L, gw.db.count("SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t "
         + "ON t.id = a.transaction_id WHERE t.company_id = ?::uuid AND t.status <> 'REVERSED'", c.id()));
   }
+
+  @Test
+  void aProviderReversalOfAPaymentAnOperatorReversedIsTheSameReversal() {
+    GatewayFixture.Company c = gw.company("Wave Both Reversals", "XOF", 150, 500);
+    ok(gw.put("/api/v1/plugins/wave", c.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("webhookSecret", SECRET))));
+    gw.meterCustomer(c, "abc-123");
+    WaveSimulator w = new WaveSimulator(gw.http, gw.base + "/api/v1/telco/wave/" + c.id(), SECRET);
+    String txn = assertRecorded(await(w.send(kit("merchant.payment_received.json")))).getString("transactionId");
+    HttpResponse<Buffer> operator = await(gw.http.postAbs(gw.base + "/api/v1/transactions/" + txn + "/reversal")
+        .bearerTokenAuthentication(c.adminToken()).putHeader("Idempotency-Key", "op-reversal-1")
+        .sendJsonObject(new JsonObject().put("reason", "customer refunded at the counter")));
+    assertEquals(201, operator.statusCode(), operator.bodyAsString());
+    HttpResponse<Buffer> provider = await(w.send(kit("merchant.payment_reversed.json")));
+    assertEquals(200, provider.statusCode(), provider.bodyAsString());
+    assertEquals(operator.bodyAsJsonObject().getString("id"), provider.bodyAsJsonObject().getString("reversalId"),
+        "never reversed twice, never counted twice");
+    assertEquals("OPERATOR", gw.db.text("SELECT source FROM reversals WHERE transaction_id = ?::uuid", txn));
+    assertEquals(1000L, gw.db.count("SELECT sum(amount) FROM reversals WHERE company_id = ?::uuid", c.id()));
+  }
 }
