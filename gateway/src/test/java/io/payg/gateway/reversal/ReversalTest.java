@@ -179,7 +179,10 @@ class ReversalTest {
     assertEquals(49_910L, debts.getLong("reversalDebt"));
     assertEquals(30_000L, debts.getLong("installmentsDue"));
     assertEquals(20_000L, debts.getLong("accessRateArrears"));
-    assertEquals("REVERSED", ok(gw.get("/api/v1/transactions/" + txn, co.adminToken())).getString("status"));
+    JsonObject shown = ok(gw.get("/api/v1/transactions/" + txn, co.adminToken()));
+    assertEquals("REVERSED", shown.getString("status"));
+    assertEquals(reversal.getString("id"), shown.getJsonObject("reversal").getString("id"));
+    assertEquals(49_910L, shown.getJsonObject("reversal").getLong("reversalDebt"));
     assertBooksBalance();
 
     // a replay with the same key is the same answer; another key is 409 ALREADY_REVERSED
