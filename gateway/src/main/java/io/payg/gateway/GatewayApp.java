@@ -49,6 +49,8 @@ import io.payg.gateway.sms.SmsJobHandler;
 import io.payg.gateway.sms.SmsTemplateRoutes;
 import io.payg.gateway.tariff.TariffRoutes;
 import io.payg.gateway.tariff.TariffStore;
+import io.payg.gateway.reversal.ReversalRoutes;
+import io.payg.gateway.reversal.ReversalService;
 import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
@@ -209,7 +211,8 @@ public final class GatewayApp implements AutoCloseable {
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     io.payg.gateway.brokerresult.BrokerResultStore brokerResults = new io.payg.gateway.brokerresult.BrokerResultStore(pool);
-    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry,
+    ReversalService reversals = new ReversalService(pool);
+    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
         Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)));
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
@@ -224,6 +227,7 @@ public final class GatewayApp implements AutoCloseable {
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
+        new ReversalRoutes(reversals, protectedPages)::mount,
         new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount,
         new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,

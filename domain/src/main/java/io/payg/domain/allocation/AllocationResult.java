@@ -18,6 +18,7 @@ import java.util.List;
  * @param unallocated         minor units nothing could take: only an SHS / e-bike whose sale is
  *                            paid off and whose customer has no due debts leaves any; the gateway
  *                            must keep it as an overpayment (never drop it)
+ * @param reversalDebtPayments what each reversal debt received (paid before everything else)
  */
 public record AllocationResult(
     List<Allocation> allocations,
@@ -25,14 +26,22 @@ public record AllocationResult(
     long accessRatePaid,
     long newMeterCredit,
     TokenAmount tokenAmount,
-    long unallocated) {
+    long unallocated,
+    List<ReversalDebtPayment> reversalDebtPayments) {
 
   public AllocationResult {
     allocations = List.copyOf(allocations);
     installmentPayments = List.copyOf(installmentPayments);
+    reversalDebtPayments = List.copyOf(reversalDebtPayments);
     if (accessRatePaid < 0 || newMeterCredit < 0 || unallocated < 0) {
       throw new IllegalArgumentException("allocation figures are never negative");
     }
+  }
+
+  /** A result that paid no reversal debt. */
+  public AllocationResult(List<Allocation> allocations, List<InstallmentPayment> installmentPayments,
+                          long accessRatePaid, long newMeterCredit, TokenAmount tokenAmount, long unallocated) {
+    this(allocations, installmentPayments, accessRatePaid, newMeterCredit, tokenAmount, unallocated, List.of());
   }
 
   /** Sum of all allocations. */

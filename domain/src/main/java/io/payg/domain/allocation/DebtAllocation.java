@@ -17,6 +17,8 @@ import java.util.Set;
  * Splits one payment over the customer's debts and the paid device, in the order the rules set:
  *
  * <ol type="a">
+ *   <li>(first of all) the customer's reversal debts, oldest first: the value of energy or days
+ *       that reversed payments had delivered ({@link PaymentReversal});</li>
  *   <li>every due installment (due date on or before today) of every sale of the customer,
  *       oldest due date first, including an unpaid down payment; partly if money runs out;</li>
  *   <li>the paid meter's access-rate arrears;</li>
@@ -44,6 +46,16 @@ public final class DebtAllocation {
    */
   public static AllocationResult allocate(long amount, LocalDate today, List<OpenInstallment> openInstallments,
       PaidDevice device) {
+    return allocate(amount, today, List.of(), openInstallments, device);
+  }
+
+  /**
+   * Allocates a payment of a customer who may owe reversal debts.
+   *
+   * @param reversalDebts the customer's open reversal debts, oldest first; paid before anything else
+   */
+  public static AllocationResult allocate(long amount, LocalDate today, List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments, PaidDevice device) {
     if (amount <= 0) {
       throw new IllegalArgumentException("A payment must be more than zero (got " + amount + " minor units)");
     }
@@ -52,8 +64,23 @@ public final class DebtAllocation {
 
     List<Allocation> allocations = new ArrayList<>();
     List<InstallmentPayment> installmentPayments = new ArrayList<>();
+    List<ReversalDebtPayment> debtPayments = new ArrayList<>();
     long remaining = amount;
     long paidToOwnSale = 0;
+
+    // Reversal debts first: service was delivered and its money went back to the payer.
+    for (ReversalDebt debt : checked(reversalDebts)) {
+      if (remaining == 0) {
+        break;
+      }
+      if (debt.outstanding() == 0) {
+        continue;
+      }
+      long paid = Math.min(remaining, debt.outstanding());
+      allocations.add(new Allocation(AllocationKind.REVERSAL_DEBT, paid, debt.id()));
+      debtPayments.add(new ReversalDebtPayment(debt.id(), paid));
+      remaining -= paid;
+    }
 
     // (a) Due installments first: overdue debt must not grow while the customer buys service.
     for (OpenInstallment installment : ordered) {
@@ -80,7 +107,7 @@ public final class DebtAllocation {
         remaining -= accessRatePaid;
       }
       // (d) Energy.
-      return buyEnergy(meter, remaining, allocations, installmentPayments, accessRatePaid);
+      return buyEnergy(meter, remaining, allocations, installmentPayments, accessRatePaid, debtPayments);
     }
 
     PaidDevice.Appliance appliance = (PaidDevice.Appliance) device;
@@ -102,14 +129,15 @@ public final class DebtAllocation {
       paidToOwnSale += paid;
     }
     TokenAmount token = applianceToken(appliance, paidToOwnSale, ownOutstanding);
-    return new AllocationResult(allocations, installmentPayments, 0, 0, token, remaining);
+    return new AllocationResult(allocations, installmentPayments, 0, 0, token, remaining, debtPayments);
   }
 
   private static AllocationResult buyEnergy(PaidDevice.Meter meter, long rest, List<Allocation> allocations,
-      List<InstallmentPayment> installmentPayments, long accessRatePaid) {
+      List<InstallmentPayment> installmentPayments, long accessRatePaid, List<ReversalDebtPayment> debtPayments) {
     if (rest == 0) {
       // Pure debt repayment: the carried credit waits for a payment that buys energy.
-      return new AllocationResult(allocations, installmentPayments, accessRatePaid, meter.carriedCredit(), null, 0);
+      return new AllocationResult(allocations, installmentPayments, accessRatePaid, meter.carriedCredit(), null, 0,
+          debtPayments);
     }
     long oldCredit = meter.carriedCredit();
     EnergyPurchase purchase = EnergyPurchase.buy(Math.addExact(rest, oldCredit), meter.tariff().pricePerKwh());
@@ -124,7 +152,8 @@ public final class DebtAllocation {
       allocations.add(new Allocation(AllocationKind.METER_CREDIT, credit, meter.reference()));
     }
     TokenAmount token = purchase.tenthsOfKwh() > 0 ? TokenAmount.kwhTenths(purchase.tenthsOfKwh()) : null;
-    return new AllocationResult(allocations, installmentPayments, accessRatePaid, purchase.credit(), token, 0);
+    return new AllocationResult(allocations, installmentPayments, accessRatePaid, purchase.credit(), token, 0,
+        debtPayments);
   }
 
   /**
@@ -148,10 +177,23 @@ public final class DebtAllocation {
    * @param openInstallments as for {@link #allocate}
    */
   public static PaymentMinimum minimum(LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
+    return minimum(today, List.of(), openInstallments, device);
+  }
+
+  /**
+   * Which amounts the device accepts now when the customer owes reversal debts: any amount up to
+   * them is a pure debt repayment; a purchase must reach the debts plus the usual minimum.
+   */
+  public static PaymentMinimum minimum(LocalDate today, List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments, PaidDevice device) {
     Objects.requireNonNull(today, "today");
+    long reversalDebt = 0;
+    for (ReversalDebt debt : checked(reversalDebts)) {
+      reversalDebt = Math.addExact(reversalDebt, debt.outstanding());
+    }
     List<OpenInstallment> ordered = inPaymentOrder(openInstallments, device);
     if (device instanceof PaidDevice.Meter meter) {
-      long debts = meter.accessRateArrears();
+      long debts = Math.addExact(reversalDebt, meter.accessRateArrears());
       for (OpenInstallment installment : ordered) {
         if (installment.isDue(today)) {
           debts = Math.addExact(debts, installment.outstanding());
@@ -165,7 +207,7 @@ public final class DebtAllocation {
         .findFirst()
         .map(OpenInstallment::outstanding)
         .orElse(1L);
-    return new PaymentMinimum(0, nextInstallment);
+    return new PaymentMinimum(reversalDebt, Math.addExact(reversalDebt, nextInstallment));
   }
 
   /**
@@ -176,15 +218,39 @@ public final class DebtAllocation {
    */
   public static Refusal validate(long amount, LocalDate today, List<OpenInstallment> openInstallments,
       PaidDevice device) {
+    return validate(amount, today, List.of(), openInstallments, device);
+  }
+
+  /** The minimum rules of validation for a customer who may owe reversal debts. */
+  public static Refusal validate(long amount, LocalDate today, List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments, PaidDevice device) {
     if (amount <= 0) {
       return Refusal.INVALID_AMOUNT;
     }
-    return minimum(today, openInstallments, device).accepts(amount) ? null : Refusal.AMOUNT_BELOW_MINIMUM;
+    return minimum(today, reversalDebts, openInstallments, device).accepts(amount) ? null : Refusal.AMOUNT_BELOW_MINIMUM;
   }
 
   /** The smallest amount accepted now: the validation answer's {@code minimumAmount}. */
   public static long minimumAmount(LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
     return minimum(today, openInstallments, device).smallestAcceptable();
+  }
+
+  /** The smallest amount accepted now, reversal debts included. */
+  public static long minimumAmount(LocalDate today, List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments, PaidDevice device) {
+    return minimum(today, reversalDebts, openInstallments, device).smallestAcceptable();
+  }
+
+  private static List<ReversalDebt> checked(List<ReversalDebt> reversalDebts) {
+    Objects.requireNonNull(reversalDebts, "reversalDebts");
+    Set<String> ids = new HashSet<>();
+    for (ReversalDebt debt : reversalDebts) {
+      Objects.requireNonNull(debt, "reversal debt");
+      if (!ids.add(debt.id())) {
+        throw new IllegalArgumentException("reversal debt " + debt.id() + " is listed twice");
+      }
+    }
+    return reversalDebts;
   }
 
   private static List<OpenInstallment> inPaymentOrder(List<OpenInstallment> openInstallments, PaidDevice device) {

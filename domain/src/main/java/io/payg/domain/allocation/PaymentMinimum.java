@@ -12,6 +12,7 @@ package io.payg.domain.allocation;
  *   <li>SHS / e-bike: {@code debtRepaymentUpTo} = 0; {@code purchaseFrom} = what remains of the
  *       next unpaid installment of its own sale, or 1 once that sale is paid off.</li>
  * </ul>
+ * A customer's reversal debts ({@link ReversalDebt}) are added to both figures, for either device.
  *
  * @param debtRepaymentUpTo largest amount accepted as a pure debt repayment, 0 when none is
  * @param purchaseFrom      smallest amount accepted beyond that, at least 1

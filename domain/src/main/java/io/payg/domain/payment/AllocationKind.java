@@ -2,6 +2,11 @@ package io.payg.domain.payment;
 
 /** Where part of a payment went. The allocations of one payment sum exactly to its amount. */
 public enum AllocationKind {
+  /**
+   * A reversal debt: the value of energy or days a reversed payment had already delivered. Paid
+   * before everything else (see {@code allocation.ReversalDebt}).
+   */
+  REVERSAL_DEBT,
   /** An appliance installment that was due (or an unpaid down payment). */
   INSTALLMENT,
   /** Access-rate arrears of the paid meter. */

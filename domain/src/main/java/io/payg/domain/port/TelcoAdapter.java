@@ -61,6 +61,16 @@ public interface TelcoAdapter {
     return TelcoResponse.json(200, "{}");
   }
 
+  /**
+   * The answer to a {@link TelcoCall.Reversal}: {@code reversalId} is the reversal (new, or the
+   * first one for a redelivery), or null when nothing with that provider id is booked or kept
+   * yet (the payment's own message may still be on its way).
+   */
+  default TelcoResponse reversalAnswer(String reversalId, String detail, Map<String, String> echo) {
+    return reversalId != null ? TelcoResponse.json(200, "{}")
+        : refusal(Refusal.MALFORMED_REQUEST, detail, true, echo);
+  }
+
   /** The provider's own error answer. {@code processCall} tells which endpoint refused. */
   TelcoResponse refusal(Refusal refusal, String detail, boolean processCall);
 

@@ -65,6 +65,18 @@ public sealed interface TelcoCall {
     }
   }
 
+  /**
+   * The provider reversed one of its payments (the money went back to the payer), e.g. Wave's
+   * reversal event: the transaction booked for {@code providerTxnId} is reversed (source
+   * PROVIDER), or the unmatched payment kept for it is marked reversed; once per provider id.
+   */
+  record Reversal(String providerTxnId, String reason, Map<String, String> echo) implements TelcoCall {
+    public Reversal {
+      java.util.Objects.requireNonNull(providerTxnId, "providerTxnId");
+      echo = Map.copyOf(echo);
+    }
+  }
+
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */
   record Rejected(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) implements TelcoCall {
     public Rejected {

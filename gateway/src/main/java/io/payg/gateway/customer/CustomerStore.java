@@ -122,7 +122,11 @@ public final class CustomerStore {
                 + "JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id "
                 + "WHERE i.customer_id = $1 AND i.company_id = $2 AND i.paid < i.amount ORDER BY i.due_date, i.number")
         .execute(Tuple.of(customerId, companyId));
-    return Future.all(customer, devices, installments).map(all -> {
+    // what reversed payments had delivered: cleared first by the next payments
+    Future<RowSet<Row>> reversalDebt = pool.preparedQuery(
+            "SELECT coalesce(sum(amount - paid), 0) FROM reversal_debts WHERE customer_id = $1 AND company_id = $2")
+        .execute(Tuple.of(customerId, companyId));
+    return Future.all(customer, devices, installments, reversalDebt).map(all -> {
       if (customer.result().size() == 0) {
         throw ApiException.notFound("customer");
       }
@@ -152,8 +156,10 @@ public final class CustomerStore {
             .put("dueDate", i.getLocalDate("due_date").toString()).put("amount", i.getLong("amount"))
             .put("paid", i.getLong("paid")).put("outstanding", outstanding).put("due", isDue));
       }
+      long reversal = reversalDebt.result().iterator().next().getLong(0);
       JsonObject debts = new JsonObject().put("installmentsDue", due).put("installmentsUpcoming", upcoming)
-          .put("accessRateArrears", arrearsTotal[0]).put("totalDue", due + arrearsTotal[0]).put("installments", open);
+          .put("accessRateArrears", arrearsTotal[0]).put("reversalDebt", reversal)
+          .put("totalDue", due + arrearsTotal[0] + reversal).put("installments", open);
       return new JsonObject().put("id", c.getUUID("id").toString()).put("name", c.getString("name"))
           .put("phone", c.getString("phone")).put("villageId", c.getUUID("village_id").toString())
           .put("agentId", c.getUUID("agent_id") == null ? null : c.getUUID("agent_id").toString())

@@ -5,6 +5,7 @@ import io.payg.domain.allocation.AllocationResult;
 import io.payg.domain.allocation.DebtAllocation;
 import io.payg.domain.allocation.OpenInstallment;
 import io.payg.domain.allocation.PaidDevice;
+import io.payg.domain.allocation.ReversalDebt;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.Refusal;
@@ -61,10 +62,10 @@ public final class PaymentService {
       }
       LocalDate today = LocalDate.now(clock);
       PaidDevice device = found.account().paidDevice(today);
-      Refusal refusal = refusal(query.amount().minor(), today, found.installments(), device);
+      Refusal refusal = refusal(query.amount().minor(), today, found.reversalDebts(), found.installments(), device);
       return refusal != null ? ValidationOutcome.refused(refusal)
           : ValidationOutcome.accepted(found.account().customerName(), found.account().type(),
-              DebtAllocation.minimumAmount(today, found.installments(), device));
+              DebtAllocation.minimumAmount(today, found.reversalDebts(), found.installments(), device));
     });
   }
 
@@ -160,11 +161,12 @@ public final class PaymentService {
     LocalDate today = LocalDate.now(clock);
     PaidDevice device = snapshot.account().paidDevice(today);
     long amount = cmd.amount().minor();
-    Refusal refusal = refusal(amount, today, snapshot.installments(), device);
+    Refusal refusal = refusal(amount, today, snapshot.reversalDebts(), snapshot.installments(), device);
     if (refusal != null) {
       return Future.succeededFuture(new ProcessOutcome.Refused(refusal, refusal.message()));
     }
-    AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.installments(), device);
+    AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.reversalDebts(), snapshot.installments(),
+        device);
     return store.record(companyId, provider, cmd, snapshot.account(), result, agentId)
         .map(w -> w.overtaken() ? null
             : w.overRiskLimit() ? new ProcessOutcome.AgentRiskLimitExceeded() : new ProcessOutcome.Recorded(w.receipt()));
@@ -188,9 +190,10 @@ public final class PaymentService {
    * The domain's minimum rules, plus one of ours: the gateway never takes money it cannot
    * allocate (a paid-off SHS has nothing left to buy), so such a payment is refused.
    */
-  private static Refusal refusal(long amount, LocalDate today, List<OpenInstallment> open, PaidDevice device) {
-    Refusal refusal = DebtAllocation.validate(amount, today, open, device);
-    if (refusal == null && DebtAllocation.allocate(amount, today, open, device).unallocated() > 0) {
+  private static Refusal refusal(long amount, LocalDate today, List<ReversalDebt> debts, List<OpenInstallment> open,
+                                 PaidDevice device) {
+    Refusal refusal = DebtAllocation.validate(amount, today, debts, open, device);
+    if (refusal == null && DebtAllocation.allocate(amount, today, debts, open, device).unallocated() > 0) {
       return Refusal.INVALID_AMOUNT;
     }
     return refusal;

@@ -4,6 +4,8 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.allocation.AllocationResult;
 import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.OpenInstallment;
+import io.payg.domain.allocation.ReversalDebt;
+import io.payg.domain.allocation.ReversalDebtPayment;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
@@ -35,9 +37,14 @@ final class PaymentStore {
    */
   static final String BY_SERIAL = "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)";
 
+  /** The customer's open reversal debts, oldest first (paid before anything else), as JSON. */
+  private static final String OPEN_REVERSAL_DEBTS = "(SELECT json_agg(json_build_object('id', r.id, 'out', r.amount - r.paid) "
+      + "ORDER BY r.created_at, r.id) FROM reversal_debts r WHERE r.customer_id = d.customer_id AND r.paid < r.amount) "
+      + "AS reversal_debts";
+
   /** Validation: one statement, one probe of the (company_id, lower(serial)) unique index. */
-  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + DeviceAccount.FROM
-      + BY_SERIAL;
+  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + ", " + OPEN_REVERSAL_DEBTS
+      + DeviceAccount.FROM + BY_SERIAL;
 
   /**
    * Process, first step: the same consistent snapshot, plus any earlier transaction with this
@@ -45,10 +52,10 @@ final class PaymentStore {
    */
   static final String SNAPSHOT = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS
       + ", (SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency) "
-      + "FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4)"
+      + "FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4) AS earlier"
       // a provider id kept as an unmatched payment is never booked by a redelivery
       + ", (SELECT u.id FROM unmatched_payments u WHERE u.company_id = $1 AND u.provider = $3 "
-      + "AND u.provider_txn_id = $4)"
+      + "AND u.provider_txn_id = $4) AS kept, " + OPEN_REVERSAL_DEBTS
       + DeviceAccount.FROM + BY_SERIAL;
 
   static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
@@ -84,14 +91,18 @@ final class PaymentStore {
       + "cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency) "
       + "SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, "
       + CommissionRule.SQL_ENERGY + ", $9::text FROM t JOIN commission_settings s ON s.company_id = t.company_id "
-      + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0) "
+      + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0), "
+      // reversal debts paid first ($27 ids, $28 amounts); the CHECK paid <= amount backs the guard
+      + "rd AS (UPDATE reversal_debts SET paid = paid + x.amount "
+      + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id) "
       + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
   /** A device with its customer's open installments, as of one snapshot. */
-  record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier, UUID kept) {
+  record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier, UUID kept,
+                  List<ReversalDebt> reversalDebts) {
   }
 
   private final Pool pool;
@@ -122,9 +133,16 @@ final class PaymentStore {
             o.getLong("out"), Boolean.TRUE.equals(o.getBoolean("own"))));
       }
     }
-    JsonObject earlier = r.size() > 18 && r.getValue(18) instanceof JsonObject e ? e : null;
-    UUID kept = r.size() > 19 ? r.getUUID(19) : null;
-    return new Snapshot(DeviceAccount.from(r), open, earlier, kept);
+    List<ReversalDebt> debts = new ArrayList<>();
+    if (r.getValue("reversal_debts") instanceof JsonArray arr) {
+      for (int i = 0; i < arr.size(); i++) {
+        JsonObject o = arr.getJsonObject(i);
+        debts.add(new ReversalDebt(o.getString("id"), o.getLong("out")));
+      }
+    }
+    JsonObject earlier = r.getColumnIndex("earlier") >= 0 && r.getValue("earlier") instanceof JsonObject e ? e : null;
+    UUID kept = r.getColumnIndex("kept") >= 0 ? r.getUUID("kept") : null;
+    return new Snapshot(DeviceAccount.from(r), open, earlier, kept, debts);
   }
 
   /** The earlier transaction with this provider id, or null (when the serial is unknown). */
@@ -164,7 +182,9 @@ final class PaymentStore {
         .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(token == null ? "SMS" : "TOKEN")
         .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
         .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
-        .addLong(account.debtVersion()).addUUID(agentId).addLong(CommissionRule.energyBase(allocations));
+        .addLong(account.debtVersion()).addUUID(agentId).addLong(CommissionRule.energyBase(allocations))
+        .addArrayOfUUID(result.reversalDebtPayments().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
+        .addArrayOfLong(result.reversalDebtPayments().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new));
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong(0) == 0) {

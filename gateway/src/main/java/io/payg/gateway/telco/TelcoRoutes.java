@@ -11,10 +11,12 @@ import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.gateway.reversal.ReversalService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -36,25 +38,27 @@ public final class TelcoRoutes {
   private final PluginStore plugins;
   private final PaymentService payments;
   private final CollectionService collections;
+  private final ReversalService reversals;
   private final Clock clock;
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, MovedMoneyFollowUp> followUps;
 
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
-                     CollectionService collections, Clock clock, MeterRegistry registry) {
-    this(adapters, plugins, payments, collections, clock, registry, Map.of());
+                     CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry) {
+    this(adapters, plugins, payments, collections, reversals, clock, registry, Map.of());
   }
 
   /** With the follow-ups of providers that need one after a moved-money message (by provider name). */
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
-                     CollectionService collections, Clock clock, MeterRegistry registry,
+                     CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry,
                      Map<String, MovedMoneyFollowUp> followUps) {
     this.followUps = followUps;
     this.adapters = adapters;
     this.plugins = plugins;
     this.payments = payments;
     this.collections = collections;
+    this.reversals = reversals;
     this.clock = clock;
     this.registry = registry;
   }
@@ -170,6 +174,16 @@ public final class TelcoRoutes {
             return u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
                 : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo());
           });
+    }
+    if (call instanceof TelcoCall.Reversal rev) {
+      // the provider sent the money back: compensate the booked payment, or take it out of suspense
+      return reversals.reverseProvider(companyId, provider, rev.providerTxnId(), rev.reason()).map(outcome -> {
+        JsonObject reversal = outcome.reversal();
+        count(provider, operation, outcome instanceof ReversalService.Reversed ? "reversed"
+            : outcome instanceof ReversalService.Replayed ? "reversal_replayed" : "reversal_unknown");
+        return adapter.reversalAnswer(reversal == null ? null : reversal.getString("id"),
+            outcome instanceof ReversalService.NothingToReverse n ? n.detail() : null, rev.echo());
+      });
     }
     if (call instanceof TelcoCall.CollectionUpdate update) {
       // the callback is only a hint: the provider is asked for the real status before money is recorded

@@ -45,7 +45,8 @@ public final class TokenJobHandler implements JobHandler {
       + "unit, quantity, manufacturer, manufacturer_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
       + "ON CONFLICT (transaction_id) DO NOTHING RETURNING 1), "
       + "j AS (UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $10), "
-      + "t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() WHERE id = $3), "
+      // a reversed transaction stays REVERSED: its token was delivered, its value is a reversal debt
+      + "t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() WHERE id = $3 AND status <> 'REVERSED'), "
       + "s AS (INSERT INTO outbox (company_id, kind, transaction_id) VALUES ($2, 'SMS', $3) "
       + "ON CONFLICT (kind, transaction_id) DO NOTHING) "
       + "SELECT count(*) FROM k";
@@ -81,7 +82,7 @@ public final class TokenJobHandler implements JobHandler {
 
   @Override
   public String onFailedSql() {
-    return "UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1";
+    return "UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1 AND status <> 'REVERSED'";
   }
 
   @Override

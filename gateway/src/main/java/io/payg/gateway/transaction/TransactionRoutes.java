@@ -20,7 +20,8 @@ import io.vertx.core.Vertx;
 /** {@code GET /api/v1/transactions} (filtered, paged) and {@code GET /api/v1/transactions/{id}}. */
 public final class TransactionRoutes {
 
-  private static final Set<String> STATUSES = Set.of("PROCESSED", "TOKEN_PENDING", "COMPLETED", "TOKEN_FAILED");
+  private static final Set<String> STATUSES = Set.of("PROCESSED", "TOKEN_PENDING", "COMPLETED", "TOKEN_FAILED",
+      "REVERSED");
   private final TransactionStore store;
   private final Vertx vertx;
 

@@ -20,7 +20,10 @@ public final class TransactionStore {
       + "(SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference) "
       + "ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations, "
       + "(SELECT json_build_object('status', s.status, 'attempts', s.attempts) FROM outbox s "
-      + "WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms "
+      + "WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms, "
+      // a REVERSED transaction says by what
+      + "(SELECT json_build_object('id', v.id, 'source', v.source, 'reason', v.reason, 'reversalDebt', v.debt, "
+      + "'createdAt', v.created_at) FROM reversals v WHERE v.transaction_id = t.id) AS reversal "
       + "FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id "
       + "LEFT JOIN outbox j ON j.transaction_id = t.id AND j.kind = 'TOKEN' "
       + "WHERE t.id = $1 AND t.company_id = $2 AND ($3::uuid IS NULL OR t.agent_id = $3)";
@@ -57,7 +60,10 @@ public final class TransactionStore {
   public Future<Void> retryToken(UUID companyId, UUID id) {
     return requeue(companyId, id, "WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
             + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN' "
-            + "AND status = 'FAILED' RETURNING transaction_id) "
+            + "AND status = 'FAILED' "
+            // a reversed payment's failed token stays failed: nothing was delivered, nothing is owed for it
+            + "AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.id = $1 AND x.status = 'REVERSED') "
+            + "RETURNING transaction_id) "
             + "UPDATE transactions SET status = 'PROCESSED', updated_at = now() FROM j WHERE transactions.id = j.transaction_id",
         "TOKEN_NOT_FAILED", "Only a transaction whose token FAILED can be retried");
   }
@@ -141,6 +147,9 @@ public final class TransactionStore {
             .put("attempts", r.getInteger("job_attempts")).put("lastError", r.getString("job_error"));
       }
       o.put("token", token);
+    }
+    if (r.getColumnIndex("reversal") >= 0 && r.getValue("reversal") instanceof JsonObject reversal) {
+      o.put("reversal", reversal);
     }
     Object sms = r.getValue("sms");
     if (sms instanceof JsonObject s) {

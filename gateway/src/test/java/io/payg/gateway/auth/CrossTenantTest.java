@@ -116,6 +116,8 @@ class CrossTenantTest {
             + "/token/retry", new JsonObject(), false),
         new Attempt(HttpMethod.POST, "/api/v1/transactions/{id}/sms/resend", "/api/v1/transactions/" + txn
             + "/sms/resend", new JsonObject(), false),
+        new Attempt(HttpMethod.POST, "/api/v1/transactions/{id}/reversal", "/api/v1/transactions/" + txn
+            + "/reversal", new JsonObject().put("reason", "not yours"), false),
         new Attempt(HttpMethod.GET, "/api/v1/conflicts", "/api/v1/conflicts", null, false),
         new Attempt(HttpMethod.POST, "/api/v1/conflicts/{id}/resolve", "/api/v1/conflicts/" + conflict + "/resolve",
             new JsonObject().put("resolution", "mine now"), false),
@@ -222,6 +224,7 @@ class CrossTenantTest {
     assertEquals(customer, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", serial));
     assertEquals(0, ok(gw.get("/api/v1/commissions/settings", a.adminToken())).getInteger("energyRateBps"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM commission_entries"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM reversals"), "B reversed none of A's payments");
     assertEquals(1, gw.db.count("SELECT count(*) FROM users WHERE id = ?::uuid AND role = 'AGENT' AND disabled_at IS NULL",
         agent));
   }

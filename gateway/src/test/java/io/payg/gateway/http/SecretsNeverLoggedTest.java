@@ -196,6 +196,10 @@ class SecretsNeverLoggedTest {
     telco(gw, "wave/" + c.id() + "/webhook", waveBody, Map.of("Wave-Signature", waveHeader));
     telco(gw, "wave/" + c.id() + "/webhook", waveBody,
         Map.of("Wave-Signature", WaveSignature.header("not-the-secret", Instant.now().getEpochSecond(), waveBody)));
+    // Wave's shared-secret strategy: the secret itself travels in the Authorization header
+    enable(gw, c, "wave", Map.of("webhookSecret", WAVE_SECRET, "webhookStrategy", "SHARED_SECRET"));
+    telco(gw, "wave/" + c.id() + "/webhook", waveBody, Map.of("Authorization", "Bearer " + WAVE_SECRET));
+    telco(gw, "wave/" + c.id() + "/webhook", waveBody, Map.of("Authorization", "Bearer " + WAVE_SECRET + "-wrong"));
 
     // Vodacom broker: the password as a digest, in clear, and wrong
     String timestamp = VodacomBrokerSimulator.timestamp(Instant.now());

@@ -122,9 +122,18 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public Agent agent(Company c, long riskLimit) {
+    return agent(c, riskLimit, null);
+  }
+
+  /** An agent of a company that set a protected-pages password (creating users needs it). */
+  public Agent agent(Company c, long riskLimit, String protectedPassword) {
     String email = "agent-" + UUID.randomUUID() + "@example.com";
-    String id = ok(post("/api/v1/users", c.adminToken(), new JsonObject().put("email", email)
-        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", riskLimit))).getString("id");
+    var req = http.postAbs(base + "/api/v1/users").bearerTokenAuthentication(c.adminToken());
+    if (protectedPassword != null) {
+      req.putHeader("X-Protected-Password", protectedPassword);
+    }
+    String id = ok(await(req.sendJsonObject(new JsonObject().put("email", email)
+        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", riskLimit)))).getString("id");
     return new Agent(id, login(email, "agent password 1"));
   }
 

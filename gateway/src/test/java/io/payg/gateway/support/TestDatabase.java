@@ -86,6 +86,25 @@ public final class TestDatabase implements AutoCloseable {
     }
   }
 
+  /** The first column of every row, as numbers, in the query's order. */
+  public java.util.List<Long> longs(String sql, Object... params) {
+    try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+         var st = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        st.setObject(i + 1, params[i]);
+      }
+      java.util.List<Long> out = new java.util.ArrayList<>();
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getLong(1));
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql, e);
+    }
+  }
+
   /** A single text value from SQL. */
   public String text(String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());

@@ -130,7 +130,7 @@ class WaveTelcoAdapterTest {
     Map<String, String> settings = Map.of("webhookSecret", SECRET, "serialCustomField", "meter");
     TelcoCall call = adapter.decode(signed(event.encode(), RECEIVED.getEpochSecond(), SECRET), "XOF", settings);
     assertEquals("SN-0009", assertInstanceOf(TelcoCall.Process.class, call).command().serial());
-    rejected(decode(event), Refusal.DEVICE_NOT_FOUND);
+    unbookable(decode(event));
   }
 
   @Test
@@ -330,26 +330,36 @@ class WaveTelcoAdapterTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "  ", "SN 0001", "SN/1", "<b>", "SN\u00e9"})
-  void unusableReferencesAreDeviceNotFound(String reference) {
+  void unusableReferencesAreKeptAsMoneyThatMoved(String reference) {
     JsonObject e = checkout();
     e.getJsonObject("data").put("client_reference", reference);
-    rejected(decode(e), Refusal.DEVICE_NOT_FOUND);
+    TelcoCall.Unbookable u = unbookable(decode(e));
+    assertEquals("TCN4Y4ZC3FM", u.command().providerTxnId());
+    assertEquals(Money.of(1000, "XOF"), u.command().amount());
+    assertEquals(reference.trim(), u.command().serial(), "the reference as the payer typed it");
+  }
+
+  static TelcoCall.Unbookable unbookable(TelcoCall call) {
+    TelcoCall.Unbookable u = assertInstanceOf(TelcoCall.Unbookable.class, call);
+    assertEquals(Refusal.DEVICE_NOT_FOUND, u.refusal(), u.detail());
+    assertTrue(u.authenticated(), "it passed Wave's signature: authentic money");
+    return u;
   }
 
   @Test
   void oversizeOrMissingSerialsAreDeviceNotFound() {
     JsonObject e = checkout();
     e.getJsonObject("data").put("client_reference", "S".repeat(65));
-    rejected(decode(e), Refusal.DEVICE_NOT_FOUND);
+    unbookable(decode(e));
     e.getJsonObject("data").put("client_reference", "S".repeat(64));
     assertEquals("S".repeat(64), ((TelcoCall.Process) decode(e)).command().serial());
     e.getJsonObject("data").remove("client_reference");
-    rejected(decode(e), Refusal.DEVICE_NOT_FOUND);
+    assertEquals("", unbookable(decode(e)).command().serial());
     JsonObject m = merchantPayment();
     m.getJsonObject("data").remove("custom_fields");
-    rejected(decode(m), Refusal.DEVICE_NOT_FOUND);
+    unbookable(decode(m));
     m.getJsonObject("data").put("custom_fields", new JsonObject().put("account_number", "S".repeat(1000)));
-    rejected(decode(m), Refusal.DEVICE_NOT_FOUND);
+    assertEquals(200, unbookable(decode(m)).command().serial().length(), "kept as typed, clipped");
   }
 
   @Test
@@ -363,7 +373,7 @@ class WaveTelcoAdapterTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"test.test_event", "checkout.session.payment_failed", "b2b.payment_received",
-      "b2b.payment_failed", "merchant.payment_reversed"})
+      "b2b.payment_failed"})
   void eventsThatAreNotPaymentsAreAcknowledgedWithoutAPayment(String type) {
     JsonObject e = checkout().put("type", type);
     TelcoCall.Rejected r = rejected(decode(e), Refusal.MALFORMED_REQUEST);
@@ -405,6 +415,70 @@ class WaveTelcoAdapterTest {
           body, null, RECEIVED);
       rejected(adapter.decode(request, "XOF", SETTINGS), Refusal.UNAUTHENTICATED);
     }
+  }
+
+  // --- what the customer is credited, the shared-secret strategy, reversals ---
+
+  @Test
+  void aMerchantPaymentCreditsWhatTheCustomerPaidAmountPlusFee() {
+    JsonObject m = merchantPayment();
+    m.getJsonObject("data").put("amount", "990").put("fee", "10"); // Wave's published example
+    assertEquals(Money.of(1000, "XOF"), ((TelcoCall.Process) decode(m)).command().amount());
+    m.getJsonObject("data").remove("fee");
+    assertEquals(Money.of(990, "XOF"), ((TelcoCall.Process) decode(m)).command().amount(), "no fee: amount is all");
+    m.getJsonObject("data").put("fee", "-1");
+    rejected(decode(m), Refusal.INVALID_AMOUNT);
+    m.getJsonObject("data").put("fee", "ten");
+    rejected(decode(m), Refusal.INVALID_AMOUNT);
+    // a checkout's amount is already gross
+    assertEquals(Money.of(1000, "XOF"), ((TelcoCall.Process) decode(checkout())).command().amount());
+  }
+
+  static TelcoRequest bearer(String body, String authorization) {
+    Map<String, String> headers = new HashMap<>();
+    headers.put("content-type", "application/json");
+    if (authorization != null) {
+      headers.put("authorization", authorization);
+    }
+    return new TelcoRequest("webhook", headers, body.getBytes(StandardCharsets.UTF_8), "34.76.157.22", RECEIVED);
+  }
+
+  @Test
+  void theSharedSecretStrategyTakesTheBearerAndNothingElse() {
+    Map<String, String> shared = Map.of("webhookSecret", SECRET, "webhookStrategy", "SHARED_SECRET",
+        "previousWebhookSecret", "wave_sn_WHS_old");
+    String body = checkout().encode();
+    assertInstanceOf(TelcoCall.Process.class, adapter.decode(bearer(body, "Bearer " + SECRET), "XOF", shared));
+    assertInstanceOf(TelcoCall.Process.class, adapter.decode(bearer(body, "bearer " + SECRET), "XOF", shared));
+    assertInstanceOf(TelcoCall.Process.class, adapter.decode(bearer(body, "Bearer wave_sn_WHS_old"), "XOF", shared));
+    for (String wrong : new String[] {null, "", SECRET, "Bearer " + SECRET + "x", "Basic " + SECRET, "Bearer "}) {
+      rejected(adapter.decode(bearer(body, wrong), "XOF", shared), Refusal.UNAUTHENTICATED);
+    }
+    // a signed delivery does not pass the shared-secret strategy, nor a bearer the signing one
+    rejected(adapter.decode(signed(body, RECEIVED.getEpochSecond(), SECRET), "XOF", shared), Refusal.UNAUTHENTICATED);
+    rejected(adapter.decode(bearer(body, "Bearer " + SECRET), "XOF", SETTINGS), Refusal.UNAUTHENTICATED);
+    rejected(adapter.decode(bearer(body, "Bearer " + SECRET), "XOF",
+        Map.of("webhookSecret", SECRET, "webhookStrategy", "NONE")), Refusal.UNAUTHENTICATED);
+  }
+
+  @Test
+  void aReversalEventNamesTheReversedPayment() {
+    JsonObject m = merchantPayment().put("type", "merchant.payment_reversed").put("id", "AE_rev1");
+    TelcoCall.Reversal r = assertInstanceOf(TelcoCall.Reversal.class, decode(m));
+    assertEquals("T_46HS5COOWE", r.providerTxnId());
+    assertTrue(r.reason().contains("AE_rev1"), r.reason());
+    JsonObject c = checkout().put("type", "merchant.payment_reversed");
+    assertEquals("TCN4Y4ZC3FM", assertInstanceOf(TelcoCall.Reversal.class, decode(c)).providerTxnId());
+    assertEquals(200, adapter.reversalAnswer("r-1", null, Map.of()).status());
+    assertEquals(409, adapter.reversalAnswer(null, "not yet", Map.of()).status(), "non-2xx: Wave redelivers it");
+  }
+
+  @Test
+  void keptMoneyIsAcknowledged200() {
+    TelcoResponse r = adapter.keptAnswer(Refusal.DEVICE_NOT_FOUND, "no device", Map.of());
+    assertEquals(200, r.status());
+    assertEquals(true, new JsonObject(body(r)).getBoolean("kept"));
+    assertTrue(adapter.confirmsMovedMoney("webhook"));
   }
 
   // --- answers ---
