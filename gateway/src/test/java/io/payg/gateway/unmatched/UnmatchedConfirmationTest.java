@@ -4,6 +4,7 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.safaricom.SafaricomSimulator;
 import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,11 @@ class UnmatchedConfirmationTest {
     GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
     daraja = new SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + company.id());
+  }
+
+  @AfterEach
+  void booksBalance() {
+    BooksInvariant.check(gw.db, company.id());
   }
 
   @AfterAll
