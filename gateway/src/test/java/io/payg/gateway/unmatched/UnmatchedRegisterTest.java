@@ -304,6 +304,23 @@ class UnmatchedRegisterTest {
   }
 
   @Test
+  void aRowKeptForTheFirstTimeIsAnnouncedOnTheEventBusOnce() {
+    List<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var consumer = gw.app.vertx().eventBus().<String>consumer(UnmatchedPaymentStore.CREATED_ADDRESS,
+        m -> announced.add(m.body()));
+    await(consumer.completion());
+    try {
+      C2bPayment p = payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 4), "64.00");
+      String id = kept(p).getString("id");
+      assertEquals(0, await(daraja.confirmation(p)).bodyAsJsonObject().getInteger("ResultCode")); // a redelivery
+      eventually(Duration.ofSeconds(5), "the announcement", () -> announced.contains(id));
+      assertEquals(1, announced.stream().filter(id::equals).count());
+    } finally {
+      await(consumer.unregister());
+    }
+  }
+
+  @Test
   void theOpenGaugeCountsKeptPaymentsByProvider() {
     kept(payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 4), "60.00"));
     long open = gw.db.count("SELECT count(*) FROM unmatched_payments WHERE status = 'OPEN' AND provider = 'safaricom'");
