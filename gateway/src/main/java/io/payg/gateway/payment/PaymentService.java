@@ -141,7 +141,7 @@ public final class PaymentService {
                                          PaymentStore.Assign assign, int attempt) {
     return store.snapshot(companyId, provider, cmd.providerTxnId(), cmd.serial())
         .compose(snapshot -> decide(companyId, provider, cmd, snapshot, agentId, assign))
-        // a concurrent duplicate inserted the same provider id first: the next snapshot replays it
+        // a concurrent duplicate booked (or kept) the same provider id first: the next snapshot sees it
         .recover(err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
         .compose(outcome -> {
           if (outcome != null) {
@@ -228,6 +228,7 @@ public final class PaymentService {
 
   private static boolean isDuplicateKey(Throwable err) {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getMessage() != null && pg.getMessage().contains("transactions_provider_txn");
+        && pg.getMessage() != null && (pg.getMessage().contains("transactions_provider_txn")
+        || pg.getMessage().contains("provider_txn_ids_pkey"));
   }
 }

@@ -60,6 +60,9 @@ final class PaymentStore {
    * An operator's assign ($27 = the unmatched payment, $28 = the operator) also flips that kept
    * row from OPEN to ASSIGNED with this transaction, guarded by status = 'OPEN', and the
    * transaction is written only if the flip was: of concurrent assigns (any serials) one books it.
+   * The provider id is claimed in provider_txn_ids (unique), as {@code UnmatchedPaymentStore}
+   * claims it when it keeps money: a booking and a keep of one id never both commit. An assign
+   * claims nothing: its kept row holds the claim.
    */
   static final String RECORD = "WITH v AS (UPDATE customers SET debt_version = debt_version + 1 "
       + "WHERE id = $6 AND debt_version = $24 RETURNING id), "
@@ -87,7 +90,10 @@ final class PaymentStore {
       + "cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency) "
       + "SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, "
       + CommissionRule.SQL_ENERGY + ", $9::text FROM t JOIN commission_settings s ON s.company_id = t.company_id "
-      + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0) "
+      + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0), "
+      // the provider id's one place (unique): a concurrent keep of the same id makes this fail and retry
+      + "c AS (INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) "
+      + "SELECT t.company_id, $3::text, $4::text FROM t WHERE $27::uuid IS NULL) "
       + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "

@@ -26,15 +26,19 @@ public final class UnmatchedPaymentStore {
   /**
    * Keeps a provider payment once per provider id and answers the kept row's id (this one or the
    * first one kept). Nothing is kept when the provider id is already a transaction: that money is
-   * booked.
+   * booked. The id is claimed in provider_txn_ids, as the payment record statement claims it: a
+   * claim held by a booking in flight makes this wait for it and then keep nothing.
    */
   static final String KEEP = """
-      WITH kept AS (
+      WITH claim AS (
+        INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) VALUES ($2, $3, $4)
+        ON CONFLICT DO NOTHING
+        RETURNING 1),
+      kept AS (
         INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, amount, currency, msisdn,
                                         account_reference, paid_at, reason, detail, authenticated, raw_body)
         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-        WHERE NOT EXISTS (SELECT 1 FROM transactions t
-                          WHERE t.company_id = $2 AND t.provider = $3 AND t.provider_txn_id = $4)
+        WHERE EXISTS (SELECT 1 FROM claim)
         ON CONFLICT (company_id, provider, provider_txn_id) DO NOTHING
         RETURNING id)
       SELECT id, true AS created FROM kept

@@ -127,7 +127,8 @@ public final class UnmatchedRoutes {
     if ("DISMISSED".equals(status)) {
       return Future.failedFuture(ApiException.conflict("UNMATCHED_DISMISSED", "This payment was dismissed"));
     }
-    // OPEN, yet its provider id is a transaction: a delivery booked it while it was being kept
+    // OPEN, yet its provider id is a transaction: provider_txn_ids prevents it since V16; rows
+    // kept before then may still show it
     return Future.failedFuture(ApiException.conflict("PROVIDER_ID_BOOKED",
         "This provider transaction id is already booked as a transaction"));
   }

@@ -101,6 +101,40 @@ class UnmatchedConfirmationTest {
   }
 
   @Test
+  void aKeepInFlightAndABookingOfTheSameIdNeverBothCommit() throws Exception {
+    // delivery 1 of a message is being kept (its serial was unknown at its snapshot) when the
+    // serial is registered and delivery 2 of the same message books: they meet on the claimed id
+    String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
+    gw.meterCustomer(company, serial);
+    C2bPayment p = payment(serial, "150.00");
+    try (java.sql.Connection keep = java.sql.DriverManager.getConnection(gw.db.url().jdbcUrl(),
+        gw.db.url().jdbcProperties())) {
+      keep.setAutoCommit(false);
+      try (var claim = keep.prepareStatement("INSERT INTO provider_txn_ids VALUES (?::uuid, 'safaricom', ?)");
+           var row = keep.prepareStatement("INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, "
+               + "amount, currency, account_reference, reason, authenticated) VALUES (gen_random_uuid(), ?::uuid, "
+               + "'safaricom', ?, 15000, 'KES', ?, 'DEVICE_NOT_FOUND', true)")) {
+        claim.setString(1, company.id());
+        claim.setString(2, p.transId());
+        claim.executeUpdate();
+        row.setString(1, company.id());
+        row.setString(2, p.transId());
+        row.setString(3, serial);
+        row.executeUpdate();
+      }
+      var booking = daraja.confirmation(p);
+      GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the booking waits on the claimed id",
+          () -> gw.db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+              + "AND wait_event_type = 'Lock'") > 0);
+      keep.commit();
+      assertEquals(0, await(booking).bodyAsJsonObject().getInteger("ResultCode"));
+    }
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", p.transId()));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND status = 'OPEN'",
+        p.transId()));
+  }
+
+  @Test
   void anUnknownSerialAtValidationKeepsNothing() {
     C2bPayment p = payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 6), "200.00");
     assertEquals("C2B00012", await(daraja.validation(p)).bodyAsJsonObject().getString("ResultCode"));
