@@ -38,6 +38,10 @@ import io.payg.gateway.location.LocationStore;
 import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.payment.PaymentService;
+import io.payg.gateway.books.BooksRoutes;
+import io.payg.gateway.books.BooksStore;
+import io.payg.gateway.unmatched.UnmatchedPaymentStore;
+import io.payg.gateway.unmatched.UnmatchedRoutes;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.plugin.SecretBox;
@@ -117,6 +121,7 @@ public final class GatewayApp implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final int port;
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> unmatchedOpen = new ConcurrentHashMap<>();
   private volatile Router mounted;
   /** Set by a graceful stop: readiness answers 503 at once, before anything else stops. */
   private volatile boolean draining;
@@ -206,6 +211,7 @@ public final class GatewayApp implements AutoCloseable {
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
         new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
     TransactionStore transactionStore = new TransactionStore(pool);
+    UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
         AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
@@ -232,7 +238,9 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
-        new io.payg.gateway.device.DeviceRoutes(pool)::mount);
+        new io.payg.gateway.device.DeviceRoutes(pool)::mount,
+        new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
+        new BooksRoutes(new BooksStore(pool))::mount);
 
     // readiness asks on a connection of its own: a request pool that is merely full does not make
     // every instance unready at once; and it never shows the database's error text
@@ -287,6 +295,7 @@ public final class GatewayApp implements AutoCloseable {
         config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
         config.retryBase(), config.retryCap(), config.shutdownGrace());
     registerOutboxGauges(outbox);
+    registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
     return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace()),
@@ -330,6 +339,29 @@ public final class GatewayApp implements AutoCloseable {
         outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
       });
     }));
+  }
+
+  /**
+   * OPEN unmatched payments per provider (all companies), refreshed every 5 s and whenever a row
+   * is kept, so an operator's alert on {@code payg_unmatched_open > 0} fires within seconds.
+   */
+  private void registerUnmatchedGauge(UnmatchedPaymentStore unmatched, List<String> providers) {
+    providers.forEach(p -> unmatchedGauge(p));
+    Runnable refresh = () -> unmatched.openByProvider().onSuccess(open -> {
+      unmatchedOpen.forEach((p, n) -> n.set(open.getOrDefault(p, 0L)));
+      open.forEach((p, n) -> unmatchedGauge(p).set(n));
+    });
+    vertx.setPeriodic(5_000, id -> refresh.run());
+    vertx.eventBus().consumer(UnmatchedPaymentStore.CREATED_ADDRESS, m -> refresh.run());
+  }
+
+  private java.util.concurrent.atomic.AtomicLong unmatchedGauge(String provider) {
+    return unmatchedOpen.computeIfAbsent(provider, p -> {
+      var n = new java.util.concurrent.atomic.AtomicLong();
+      Gauge.builder("payg_unmatched_open", n, java.util.concurrent.atomic.AtomicLong::get).tag("provider", p)
+          .description("Unmatched payments waiting for an operator (status OPEN)").register(registry);
+      return n;
+    });
   }
 
   private static Duration min(Duration a, Duration b) {

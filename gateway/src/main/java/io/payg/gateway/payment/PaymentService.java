@@ -99,6 +99,18 @@ public final class PaymentService {
   }
 
   /**
+   * An operator books the kept unmatched payment {@code unmatchedId} for {@code cmd.serial()}:
+   * the provider's own pipeline (same allocation, token job, SMS) under the ORIGINAL provider id.
+   * The record statement also flips the kept row from OPEN to ASSIGNED, guarded by its status, so
+   * concurrent assigns and a late redelivery of the provider's message book it exactly once.
+   * {@link ProcessOutcome.NotOpen} when it was booked or dismissed meanwhile.
+   */
+  public Future<ProcessOutcome> assign(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
+                                       UUID unmatchedId, UUID operatorId) {
+    return process(companyId, companyCurrency, provider, cmd, null, new PaymentStore.Assign(unmatchedId, operatorId));
+  }
+
+  /**
    * A cash payment taken by {@code agentId}: the same pipeline, for the agent's own customers
    * only, and within the agent's risk limit.
    */
@@ -111,21 +123,27 @@ public final class PaymentService {
 
   private Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
                                          UUID agentId) {
+    return process(companyId, companyCurrency, provider, cmd, agentId, null);
+  }
+
+  private Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
+                                         UUID agentId, PaymentStore.Assign assign) {
     if (!cmd.amount().currency().equals(companyCurrency)) {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.WRONG_CURRENCY, "the company's currency is "
           + companyCurrency));
     }
-    return attempt(companyId, provider, cmd, agentId, 1).onSuccess(outcome -> {
+    return attempt(companyId, provider, cmd, agentId, assign, 1).onSuccess(outcome -> {
       if (outcome instanceof ProcessOutcome.Recorded r) {
         vertx.eventBus().send(OutboxWorker.wakeAddress(r.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
       }
     });
   }
 
-  private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, UUID agentId, int attempt) {
+  private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, UUID agentId,
+                                         PaymentStore.Assign assign, int attempt) {
     return store.snapshot(companyId, provider, cmd.providerTxnId(), cmd.serial())
-        .compose(snapshot -> decide(companyId, provider, cmd, snapshot, agentId))
-        // a concurrent duplicate inserted the same provider id first: the next snapshot replays it
+        .compose(snapshot -> decide(companyId, provider, cmd, snapshot, agentId, assign))
+        // a concurrent duplicate booked (or kept) the same provider id first: the next snapshot sees it
         .recover(err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
         .compose(outcome -> {
           if (outcome != null) {
@@ -135,15 +153,27 @@ public final class PaymentService {
             return Future.failedFuture(new ApiException(503, "BUSY",
                 "Too many concurrent payments for this customer; retry the same transaction"));
           }
-          return attempt(companyId, provider, cmd, agentId, attempt + 1);
+          return attempt(companyId, provider, cmd, agentId, assign, attempt + 1);
         });
   }
 
   /** The outcome for this snapshot, or null when it was overtaken and must be taken again. */
   private Future<ProcessOutcome> decide(UUID companyId, String provider, PaymentCommand cmd, PaymentStore.Snapshot snapshot,
-                                        UUID agentId) {
+                                        UUID agentId, PaymentStore.Assign assign) {
     if (snapshot != null && agentId != null && !agentId.equals(snapshot.account().agentId())) {
       snapshot = null; // an agent pays for their own customers only; another's device is unknown to them
+    }
+    if (assign != null) {
+      // an operator's assign: the provider id must still be only the kept row; never a conflict record
+      if (snapshot == null) {
+        return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.DEVICE_NOT_FOUND,
+            "no device with serial " + cmd.serial()));
+      }
+      if (snapshot.earlier() != null || !assign.unmatchedId().equals(snapshot.kept())) {
+        return Future.succeededFuture(new ProcessOutcome.NotOpen());
+      }
+      snapshot = new PaymentStore.Snapshot(snapshot.account(), snapshot.installments(), null, null,
+          snapshot.reversalDebts());
     }
     if (snapshot == null) {
       // unknown serial, unless the provider id was already used (then it is a conflicting replay)
@@ -167,8 +197,8 @@ public final class PaymentService {
     }
     AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.reversalDebts(), snapshot.installments(),
         device);
-    return store.record(companyId, provider, cmd, snapshot.account(), result, agentId)
-        .map(w -> w.overtaken() ? null
+    return store.record(companyId, provider, cmd, snapshot.account(), result, agentId, assign)
+        .map(w -> w.overtaken() ? null : w.notOpen() ? new ProcessOutcome.NotOpen()
             : w.overRiskLimit() ? new ProcessOutcome.AgentRiskLimitExceeded() : new ProcessOutcome.Recorded(w.receipt()));
   }
 
@@ -181,9 +211,12 @@ public final class PaymentService {
     if (same) {
       return store.receipt(id).map(ProcessOutcome.Replayed::new);
     }
-    return store.recordConflict(companyId, provider, cmd, id)
-        .map(v -> new ProcessOutcome.Refused(Refusal.DUPLICATE_TRANSACTION,
-            "transaction id " + cmd.providerTxnId() + " was already used for another payment"));
+    // a late redelivery of a message an operator assigned carries the serial as typed: a replay
+    return store.assignedFrom(id, cmd).compose(assigned -> assigned
+        ? store.receipt(id).map(ProcessOutcome.Replayed::new)
+        : store.recordConflict(companyId, provider, cmd, id)
+            .map(v -> new ProcessOutcome.Refused(Refusal.DUPLICATE_TRANSACTION,
+                "transaction id " + cmd.providerTxnId() + " was already used for another payment")));
   }
 
   /**
@@ -201,6 +234,7 @@ public final class PaymentService {
 
   private static boolean isDuplicateKey(Throwable err) {
     return err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getMessage() != null && pg.getMessage().contains("transactions_provider_txn");
+        && pg.getMessage() != null && (pg.getMessage().contains("transactions_provider_txn")
+        || pg.getMessage().contains("provider_txn_ids_pkey"));
   }
 }

@@ -70,16 +70,28 @@ final class PaymentStore {
    * sees the first's new version. A cash payment ($25 = the agent) also raises the agent's cash
    * balance, only within their risk limit; without that, nothing is recorded either. It also
    * writes the agent's ENERGY commission ({@link CommissionRule}), unique per transaction.
+   * An operator's assign ($29 = the unmatched payment, $30 = the operator) also flips that kept
+   * row from OPEN to ASSIGNED with this transaction, guarded by status = 'OPEN', and the
+   * transaction is written only if the flip was: of concurrent assigns (any serials) one books it.
+   * The provider id is claimed in provider_txn_ids (unique), as {@code UnmatchedPaymentStore}
+   * claims it when it keeps money: a booking and a keep of one id never both commit. An assign
+   * claims nothing: its kept row holds the claim.
    */
   static final String RECORD = "WITH v AS (UPDATE customers SET debt_version = debt_version + 1 "
       + "WHERE id = $6 AND debt_version = $24 RETURNING id), "
       + "ag AS (UPDATE users SET cash_balance = cash_balance + $8 FROM v WHERE $25::uuid IS NOT NULL "
       + "AND users.id = $25 AND users.cash_balance + $8 <= users.risk_limit RETURNING users.id), "
+      // the foreign key to t is checked at the end of the statement, when t's row exists
+      + "u AS (UPDATE unmatched_payments SET status = 'ASSIGNED', transaction_id = $1, resolved_by = $30, "
+      + "resolved_at = now(), resolution = 'assigned to ' || $7::text FROM v WHERE $29::uuid IS NOT NULL "
+      + "AND unmatched_payments.id = $29 AND unmatched_payments.company_id = $2 "
+      + "AND unmatched_payments.status = 'OPEN' RETURNING unmatched_payments.id), "
       + "t AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, serial, "
       + "amount, currency, msisdn, paid_at, status, token_unit, token_quantity, agent_id) "
       + "SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::uuid, v.id, $7::text, $8::bigint, $9::text, $10::text, "
       + "$11::timestamptz, $12::text, $13::text, $14::bigint, $25::uuid FROM v "
-      + "WHERE $25::uuid IS NULL OR EXISTS (SELECT 1 FROM ag) RETURNING id, company_id), "
+      + "WHERE ($25::uuid IS NULL OR EXISTS (SELECT 1 FROM ag)) "
+      + "AND ($29::uuid IS NULL OR EXISTS (SELECT 1 FROM u)) RETURNING id, company_id), "
       + "a AS (INSERT INTO allocations (company_id, transaction_id, position, kind, amount, reference) "
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
@@ -94,11 +106,18 @@ final class PaymentStore {
       + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0), "
       // reversal debts paid first ($27 ids, $28 amounts); the CHECK paid <= amount backs the guard
       + "rd AS (UPDATE reversal_debts SET paid = paid + x.amount "
-      + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id) "
-      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t)";
+      + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id), "
+      // the provider id's one place (unique): a concurrent keep of the same id makes this fail and retry
+      + "c AS (INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) "
+      + "SELECT t.company_id, $3::text, $4::text FROM t WHERE $29::uuid IS NULL) "
+      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+  /** An operator's assign of the unmatched payment {@code unmatchedId}. */
+  record Assign(UUID unmatchedId, UUID operatorId) {
+  }
 
   /** A device with its customer's open installments, as of one snapshot. */
   record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier, UUID kept,
@@ -151,13 +170,38 @@ final class PaymentStore {
         .map(rows -> rows.size() == 0 ? null : (JsonObject) rows.iterator().next().getValue(0));
   }
 
-  /** How {@link #record} ended: recorded (receipt), overtaken (retry), or over the agent's risk limit. */
-  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit) {
+  /**
+   * Whether {@code transactionId} was booked by an operator's assign of an unmatched payment that
+   * came as {@code cmd} (the account reference as typed): a late redelivery of that message is a
+   * replay, not a conflict. Read only when a replay differs from its transaction.
+   */
+  Future<Boolean> assignedFrom(UUID transactionId, PaymentCommand cmd) {
+    return pool.preparedQuery("SELECT 1 FROM unmatched_payments WHERE transaction_id = $1 AND account_reference = $2 "
+            + "AND amount = $3 AND currency = $4")
+        .execute(Tuple.of(transactionId, cmd.serial() == null ? "" : cmd.serial(), cmd.amount().minor(),
+            cmd.amount().currency()))
+        .map(rows -> rows.size() > 0);
+  }
+
+  /**
+   * How {@link #record} ended: recorded (receipt), overtaken (retry), over the agent's risk limit,
+   * or (an assign) the unmatched payment was no longer OPEN.
+   */
+  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit, boolean notOpen) {
+    Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit) {
+      this(receipt, overtaken, overRiskLimit, false);
+    }
   }
 
   /** Writes the payment; {@code agentId} is the agent who took the cash, or null. */
   Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
                          AllocationResult result, UUID agentId) {
+    return record(companyId, provider, cmd, account, result, agentId, null);
+  }
+
+  /** As above; {@code assign} is the operator's assign of an unmatched payment, or null. */
+  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
+                         AllocationResult result, UUID agentId, Assign assign) {
     UUID id = UUID.randomUUID();
     List<Allocation> allocations = result.allocations();
     Short[] positions = new Short[allocations.size()];
@@ -184,11 +228,15 @@ final class PaymentStore {
         .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
         .addLong(account.debtVersion()).addUUID(agentId).addLong(CommissionRule.energyBase(allocations))
         .addArrayOfUUID(result.reversalDebtPayments().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
-        .addArrayOfLong(result.reversalDebtPayments().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new));
+        .addArrayOfLong(result.reversalDebtPayments().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new))
+        .addUUID(assign == null ? null : assign.unmatchedId()).addUUID(assign == null ? null : assign.operatorId());
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong(0) == 0) {
         return new Written(null, true, false);
+      }
+      if (assign != null && r.getLong(2) == 0) {
+        return new Written(null, false, false, true);
       }
       return r.getLong(1) == 1 ? new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false)
           : new Written(null, false, true);

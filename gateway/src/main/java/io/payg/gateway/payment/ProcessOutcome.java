@@ -25,6 +25,13 @@ public sealed interface ProcessOutcome {
   record Kept(java.util.UUID unmatchedId, Refusal refusal, String detail) implements ProcessOutcome {
   }
 
+  /**
+   * An operator's assign found the unmatched payment no longer OPEN (another assign booked it,
+   * or it was dismissed) or its provider id already booked: nothing stored.
+   */
+  record NotOpen() implements ProcessOutcome {
+  }
+
   /** Refused; nothing stored but, for DUPLICATE_TRANSACTION, the conflict for operators. */
   record Refused(Refusal refusal, String detail) implements ProcessOutcome {
   }

@@ -2,10 +2,19 @@ package io.payg.gateway.unmatched;
 
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
+import io.payg.gateway.http.ApiException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -17,22 +26,32 @@ public final class UnmatchedPaymentStore {
   /**
    * Keeps a provider payment once per provider id and answers the kept row's id (this one or the
    * first one kept). Nothing is kept when the provider id is already a transaction: that money is
-   * booked.
+   * booked. The id is claimed in provider_txn_ids, as the payment record statement claims it: a
+   * claim held by a booking in flight makes this wait for it and then keep nothing.
    */
   static final String KEEP = """
-      WITH kept AS (
+      WITH claim AS (
+        INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) VALUES ($2, $3, $4)
+        ON CONFLICT DO NOTHING
+        RETURNING 1),
+      kept AS (
         INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, amount, currency, msisdn,
                                         account_reference, paid_at, reason, detail, authenticated, raw_body)
         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
-        WHERE NOT EXISTS (SELECT 1 FROM transactions t
-                          WHERE t.company_id = $2 AND t.provider = $3 AND t.provider_txn_id = $4)
+        WHERE EXISTS (SELECT 1 FROM claim)
         ON CONFLICT (company_id, provider, provider_txn_id) DO NOTHING
         RETURNING id)
-      SELECT id FROM kept
+      SELECT id, true AS created FROM kept
       UNION ALL
-      SELECT id FROM unmatched_payments WHERE company_id = $2 AND provider = $3 AND provider_txn_id = $4
+      SELECT id, false FROM unmatched_payments WHERE company_id = $2 AND provider = $3 AND provider_txn_id = $4
       LIMIT 1
       """;
+
+  /**
+   * The event-bus address published with a row's id (as text) when it is first kept: the hook
+   * point for operators' alerts (a webhook, an SMS); the gauge of open rows listens to it too.
+   */
+  public static final String CREATED_ADDRESS = "payg.unmatched.created";
 
   /** Longest detail and raw body kept: a provider's body is at most the HTTP body limit anyway. */
   private static final int MAX_TEXT = 64 * 1024;
@@ -57,12 +76,120 @@ public final class UnmatchedPaymentStore {
         .addString(reason.name()).addString(clip(detail)).addBoolean(authenticated).addString(clip(rawBody));
     return pool.preparedQuery(KEEP).execute(params).compose(rows -> {
       if (rows.size() > 0) {
-        return Future.succeededFuture(rows.iterator().next().getUUID(0));
+        return Future.succeededFuture(announced(rows.iterator().next()));
       }
       // a concurrent duplicate kept it after this statement's snapshot: the next statement sees it
       return pool.preparedQuery(KEEP).execute(params).map(again -> again.size() == 0 ? null
-          : again.iterator().next().getUUID(0));
+          : announced(again.iterator().next()));
     });
+  }
+
+  /**
+   * The kept row's id; a row kept just now is published on {@link #CREATED_ADDRESS}. The event
+   * bus is the current context's, so every caller of keep (provider routes, reconciliation)
+   * announces its rows without wiring.
+   */
+  private static UUID announced(Row row) {
+    UUID id = row.getUUID(0);
+    Context context = Vertx.currentContext();
+    if (row.getBoolean(1) && context != null) {
+      context.owner().eventBus().publish(CREATED_ADDRESS, id.toString());
+    }
+    return id;
+  }
+
+  private static final String COLUMNS = """
+      u.id, u.provider, u.provider_txn_id, u.amount, u.currency, u.msisdn, u.account_reference, u.paid_at,
+      u.received_at, u.reason, u.detail, u.authenticated, u.status, u.transaction_id, t.serial AS assigned_serial,
+      u.resolved_by, u.resolved_at, u.resolution""";
+
+  /** One kept payment of the company with its raw body, or 404. */
+  public Future<JsonObject> get(UUID companyId, UUID id) {
+    return pool.preparedQuery("SELECT " + COLUMNS + """
+            , u.raw_body FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
+            WHERE u.id = $1 AND u.company_id = $2""")
+        .execute(Tuple.of(id, companyId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.notFound("unmatched payment");
+          }
+          Row r = rows.iterator().next();
+          return json(r).put("rawBody", r.getString("raw_body"));
+        });
+  }
+
+  /** Newest first, keyset-paged on received_at (pass the last item's receivedAt as {@code before}). */
+  public Future<JsonObject> search(UUID companyId, String status, String provider, OffsetDateTime from,
+                                   OffsetDateTime to, OffsetDateTime before, int limit) {
+    return pool.preparedQuery("SELECT " + COLUMNS + """
+             FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
+            WHERE u.company_id = $1 AND ($2::text IS NULL OR u.status = $2) AND ($3::text IS NULL OR u.provider = $3)
+              AND ($4::timestamptz IS NULL OR u.received_at >= $4) AND ($5::timestamptz IS NULL OR u.received_at < $5)
+              AND ($6::timestamptz IS NULL OR u.received_at < $6)
+            ORDER BY u.received_at DESC LIMIT $7""")
+        .execute(Tuple.from(new Object[] {companyId, status, provider, from, to, before, limit}))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          String last = null;
+          for (Row r : rows) {
+            JsonObject item = json(r);
+            last = item.getString("receivedAt");
+            items.add(item);
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.size() == limit && last != null) {
+            page.put("nextBefore", last);
+          }
+          return page;
+        });
+  }
+
+  /** An assign was refused (amount below the minimum, unknown serial...): the row stays OPEN with the new reason. */
+  public Future<Boolean> refused(UUID companyId, UUID id, String reason, String detail) {
+    return pool.preparedQuery("""
+            UPDATE unmatched_payments SET reason = $3, detail = $4
+            WHERE id = $1 AND company_id = $2 AND status = 'OPEN'""")
+        .execute(Tuple.of(id, companyId, reason, clip(detail)))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** OPEN to DISMISSED (refunded outside the gateway, not ours), with who, when and why; false if not OPEN. */
+  public Future<Boolean> dismiss(UUID companyId, UUID id, UUID userId, String reason) {
+    return pool.preparedQuery("""
+            UPDATE unmatched_payments SET status = 'DISMISSED', resolved_by = $3, resolved_at = now(), resolution = $4
+            WHERE id = $1 AND company_id = $2 AND status = 'OPEN'""")
+        .execute(Tuple.of(id, companyId, userId, reason))
+        .map(rows -> rows.rowCount() > 0);
+  }
+
+  /** OPEN rows per provider, all companies (the {@code payg_unmatched_open} gauge). */
+  public Future<Map<String, Long>> openByProvider() {
+    return pool.query("SELECT provider, count(*) FROM unmatched_payments WHERE status = 'OPEN' GROUP BY provider")
+        .execute()
+        .map(rows -> {
+          Map<String, Long> open = new HashMap<>();
+          rows.forEach(r -> open.put(r.getString(0), r.getLong(1)));
+          return open;
+        });
+  }
+
+  private static JsonObject json(Row r) {
+    UUID txn = r.getUUID("transaction_id");
+    UUID by = r.getUUID("resolved_by");
+    return new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
+        .put("providerTxnId", r.getString("provider_txn_id")).put("amount", r.getLong("amount"))
+        .put("currency", r.getString("currency")).put("msisdn", r.getString("msisdn"))
+        .put("accountReference", r.getString("account_reference"))
+        .put("paidAt", time(r.getOffsetDateTime("paid_at"))).put("receivedAt", time(r.getOffsetDateTime("received_at")))
+        .put("reason", r.getString("reason")).put("detail", r.getString("detail"))
+        .put("authenticated", r.getBoolean("authenticated")).put("status", r.getString("status"))
+        .put("transactionId", txn == null ? null : txn.toString()).put("assignedSerial", r.getString("assigned_serial"))
+        .put("resolvedBy", by == null ? null : by.toString()).put("resolvedAt", time(r.getOffsetDateTime("resolved_at")))
+        .put("resolution", r.getString("resolution"));
+  }
+
+  private static String time(OffsetDateTime t) {
+    return t == null ? null : t.toInstant().toString();
   }
 
   private static String clip(String s) {

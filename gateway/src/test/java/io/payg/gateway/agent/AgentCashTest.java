@@ -3,12 +3,14 @@ package io.payg.gateway.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +38,11 @@ class AgentCashTest {
             .put("tariffId", company.tariffId()))));
     otherSerial = "OT-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, otherSerial);
+  }
+
+  @AfterEach
+  void booksBalance() {
+    BooksInvariant.check(gw.db, company.id());
   }
 
   @AfterAll

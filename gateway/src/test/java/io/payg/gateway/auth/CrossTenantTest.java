@@ -41,6 +41,7 @@ class CrossTenantTest {
   static String appliance;
   static String serial;
   static String ticket;
+  static String unmatched;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -75,6 +76,16 @@ class CrossTenantTest {
     ticket = ok(gw.post("/api/v1/tickets", a.adminToken(), new JsonObject().put("customerId", customer)
         .put("title", "A's ticket").put("description", "private"))).getString("id");
     A_SECRETS.add(ticket);
+    // a Daraja confirmation A cannot book: kept in A's unmatched register
+    ok(gw.put("/api/v1/plugins/safaricom", a.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("shortCode", "600979").put("allowedSources", "127.0.0.1/32"))));
+    var daraja = new io.payg.telco.safaricom.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + a.id());
+    String mpesaId = "QT" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+    await(daraja.confirmation(io.payg.telco.safaricom.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
+        "A-TYPO-" + UUID.randomUUID().toString().substring(0, 4), "120.00", "254708374149", java.time.Instant.now())));
+    unmatched = ok(gw.get("/api/v1/unmatched-payments", a.adminToken())).getJsonArray("items").getJsonObject(0)
+        .getString("id");
+    A_SECRETS.addAll(List.of(unmatched, mpesaId));
   }
 
   @AfterAll
@@ -159,6 +170,14 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/agent/commissions", "/api/v1/agent/commissions", null, true),
         new Attempt(HttpMethod.POST, "/api/v1/agents/{id}/commission-payouts", "/api/v1/agents/" + agent
             + "/commission-payouts", new JsonObject().put("amount", 1).put("currency", "KES"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/unmatched-payments", "/api/v1/unmatched-payments", null, false),
+        new Attempt(HttpMethod.GET, "/api/v1/unmatched-payments/{id}", "/api/v1/unmatched-payments/" + unmatched,
+            null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/unmatched-payments/{id}/assign", "/api/v1/unmatched-payments/" + unmatched
+            + "/assign", new JsonObject().put("serial", serial), false),
+        new Attempt(HttpMethod.POST, "/api/v1/unmatched-payments/{id}/dismiss", "/api/v1/unmatched-payments/" + unmatched
+            + "/dismiss", new JsonObject().put("reason", "not ours"), false),
+        new Attempt(HttpMethod.GET, "/api/v1/books", "/api/v1/books", null, false),
         new Attempt(HttpMethod.GET, "/api/v1/transactions/export.csv", "/api/v1/transactions/export.csv", null, true),
         new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
             new JsonObject().put("customerId", customer), true),
@@ -201,7 +220,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
-            || t.url().contains(ticket) || t.url().contains(serial)
+            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -227,5 +246,7 @@ class CrossTenantTest {
     assertEquals(0, gw.db.count("SELECT count(*) FROM reversals"), "B reversed none of A's payments");
     assertEquals(1, gw.db.count("SELECT count(*) FROM users WHERE id = ?::uuid AND role = 'AGENT' AND disabled_at IS NULL",
         agent));
+    assertEquals("OPEN", gw.db.text("SELECT status FROM unmatched_payments WHERE id = ?::uuid", unmatched));
+    assertEquals(0, ok(gw.get("/api/v1/books", b.adminToken())).getJsonArray("totals").size(), "B has no money of A's");
   }
 }

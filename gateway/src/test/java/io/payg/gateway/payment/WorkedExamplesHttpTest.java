@@ -5,6 +5,7 @@ import static io.payg.gateway.support.GatewayFixture.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.gateway.support.MutableClock;
 import io.payg.manufacturer.openpaygo.OpenPaygoToken;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,11 @@ class WorkedExamplesHttpTest {
   static void start() throws Exception {
     gw = new GatewayFixture(WorkedExamplesHttpTest.class, Map.of(), CLOCK);
     co = gw.company("Worked Examples Ltd");
+  }
+
+  @AfterEach
+  void booksBalance() {
+    BooksInvariant.check(gw.db, co.id());
   }
 
   @AfterAll

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.generic.GenericProviderClient;
 import io.vertx.core.Future;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,11 @@ class GenericPaymentFlowTest {
   static void start() throws Exception {
     gw = new GatewayFixture(GenericPaymentFlowTest.class);
     company = gw.company("Flow Energy");
+  }
+
+  @AfterEach
+  void booksBalance() {
+    BooksInvariant.check(gw.db, company.id());
   }
 
   @AfterAll

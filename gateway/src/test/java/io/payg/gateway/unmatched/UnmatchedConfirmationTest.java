@@ -4,6 +4,7 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.safaricom.SafaricomSimulator;
 import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +35,11 @@ class UnmatchedConfirmationTest {
     GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
     daraja = new SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + company.id());
+  }
+
+  @AfterEach
+  void booksBalance() {
+    BooksInvariant.check(gw.db, company.id());
   }
 
   @AfterAll
@@ -91,6 +98,40 @@ class UnmatchedConfirmationTest {
     }
     sent.forEach(f -> assertEquals(0, await(f).bodyAsJsonObject().getInteger("ResultCode")));
     assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+  }
+
+  @Test
+  void aKeepInFlightAndABookingOfTheSameIdNeverBothCommit() throws Exception {
+    // delivery 1 of a message is being kept (its serial was unknown at its snapshot) when the
+    // serial is registered and delivery 2 of the same message books: they meet on the claimed id
+    String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
+    gw.meterCustomer(company, serial);
+    C2bPayment p = payment(serial, "150.00");
+    try (java.sql.Connection keep = java.sql.DriverManager.getConnection(gw.db.url().jdbcUrl(),
+        gw.db.url().jdbcProperties())) {
+      keep.setAutoCommit(false);
+      try (var claim = keep.prepareStatement("INSERT INTO provider_txn_ids VALUES (?::uuid, 'safaricom', ?)");
+           var row = keep.prepareStatement("INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, "
+               + "amount, currency, account_reference, reason, authenticated) VALUES (gen_random_uuid(), ?::uuid, "
+               + "'safaricom', ?, 15000, 'KES', ?, 'DEVICE_NOT_FOUND', true)")) {
+        claim.setString(1, company.id());
+        claim.setString(2, p.transId());
+        claim.executeUpdate();
+        row.setString(1, company.id());
+        row.setString(2, p.transId());
+        row.setString(3, serial);
+        row.executeUpdate();
+      }
+      var booking = daraja.confirmation(p);
+      GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the booking waits on the claimed id",
+          () -> gw.db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+              + "AND wait_event_type = 'Lock'") > 0);
+      keep.commit();
+      assertEquals(0, await(booking).bodyAsJsonObject().getInteger("ResultCode"));
+    }
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", p.transId()));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND status = 'OPEN'",
+        p.transId()));
   }
 
   @Test
