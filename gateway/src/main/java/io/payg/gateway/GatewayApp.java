@@ -74,6 +74,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.payg.gateway.reconciliation.ReconciliationRoutes;
+import io.payg.gateway.reconciliation.ReconciliationStore;
+import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -215,7 +218,9 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
-        new io.payg.gateway.device.DeviceRoutes(pool)::mount);
+        new io.payg.gateway.device.DeviceRoutes(pool)::mount,
+        new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
+            collectionProviders))::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
         promise -> pool.query("SELECT 1").execute()
@@ -232,7 +237,15 @@ public final class GatewayApp implements AutoCloseable {
           .end("{\"status\":\"UP\"}"));
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health));
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-      router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+      BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+      // a statement upload is read as it arrives (any size), never buffered whole
+      router.route("/api/*").handler(ctx -> {
+        if (ReconciliationRoutes.streamsItsBody(ctx)) {
+          ctx.next();
+        } else {
+          bodies.handle(ctx);
+        }
+      });
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
@@ -282,6 +295,14 @@ public final class GatewayApp implements AutoCloseable {
         outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
       });
     }));
+  }
+
+  /** The providers a statement may be of: every telco and collection provider the gateway speaks. */
+  private static java.util.Set<String> statementProviders(Map<String, TelcoAdapter> telcos,
+                                                          Map<String, CollectionProvider> collections) {
+    java.util.Set<String> names = new java.util.TreeSet<>(collections.keySet());
+    telcos.values().forEach(t -> names.add(t.provider()));
+    return java.util.Set.copyOf(names);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -1,0 +1,150 @@
+package io.payg.gateway.reconciliation;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One statement upload, read from the request body as it arrives: each chunk is hashed and fed to
+ * the {@link StatementReader}; parsed rows are staged {@link #BATCH} at a time with one multi-row
+ * INSERT, and the request is paused while a batch is written — so memory holds about one batch
+ * and one network chunk, whatever the statement's size, and a slow database slows the client
+ * instead of filling the heap. At the end the staged statement is matched in SQL.
+ */
+final class StatementUpload {
+
+  static final int BATCH = 1000;
+
+  private final HttpServerRequest request;
+  private final ReconciliationStore store;
+  private final UUID id;
+  private final UUID companyId;
+  private final String provider;
+  private final StatementReader reader;
+  private final MessageDigest sha256;
+  private final Promise<ReconciliationStore.Completion> result = Promise.promise();
+  private List<ReconciliationStore.Staged> batch = new ArrayList<>(BATCH);
+  private boolean writing;
+  private boolean ended;
+  private boolean finishing;
+  private boolean stopped;
+
+  StatementUpload(HttpServerRequest request, ReconciliationStore store, UUID id, UUID companyId, String provider,
+                  StatementLayout layout, long maxRows) {
+    this.request = request;
+    this.store = store;
+    this.id = id;
+    this.companyId = companyId;
+    this.provider = provider;
+    this.reader = new StatementReader(layout, maxRows, (row, raw) -> batch.add(new ReconciliationStore.Staged(row, raw)));
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads the (paused) request to its end; the reconciliation row {@code id} exists already. */
+  Future<ReconciliationStore.Completion> run() {
+    request.handler(this::chunk);
+    request.endHandler(v -> {
+      if (failed()) {
+        return;
+      }
+      try {
+        reader.end();
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      ended = true;
+      next();
+    });
+    request.exceptionHandler(this::fail);
+    request.resume();
+    return result.future();
+  }
+
+  private void chunk(Buffer buffer) {
+    if (failed()) {
+      return;
+    }
+    byte[] bytes = buffer.getBytes();
+    sha256.update(bytes);
+    try {
+      reader.feed(bytes);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    if (batch.size() >= BATCH && !writing) {
+      write();
+    }
+  }
+
+  /** After a write or at the end: write the next full batch, finish, or read on. */
+  private void next() {
+    if (writing || failed()) {
+      return;
+    }
+    if (batch.size() >= BATCH || (ended && !batch.isEmpty())) {
+      write();
+    } else if (ended) {
+      finish();
+    } else {
+      request.resume();
+    }
+  }
+
+  private void write() {
+    writing = true;
+    request.pause();
+    List<ReconciliationStore.Staged> rows = batch;
+    batch = new ArrayList<>(BATCH);
+    store.stage(id, rows).onComplete(ar -> {
+      writing = false;
+      if (ar.failed()) {
+        fail(ar.cause());
+      } else {
+        next();
+      }
+    });
+  }
+
+  private void finish() {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    String hash = HexFormat.of().formatHex(sha256.digest());
+    store.complete(id, companyId, provider, hash, reader.lines()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        stopped = true;
+        result.tryComplete(ar.result());
+      } else {
+        fail(ar.cause());
+      }
+    });
+  }
+
+  private boolean failed() {
+    return stopped;
+  }
+
+  /** Nothing of a statement that did not complete is kept. */
+  private void fail(Throwable cause) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    request.pause();
+    store.discard(id).onComplete(ar -> result.tryFail(cause));
+  }
+}
