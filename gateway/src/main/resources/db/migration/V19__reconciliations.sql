@@ -10,7 +10,8 @@ CREATE TABLE reconciliations (
   -- hex SHA-256 of the uploaded bytes, set once the whole statement was read: the same statement
   -- uploaded again is answered with the first reconciliation and changes nothing
   content_sha256      text,
-  status              text NOT NULL CHECK (status IN ('LOADING', 'COMPLETED')),
+  -- LOADING: being read and matched; FAILED: matching failed after the upload was answered 202 (nothing kept)
+  status              text NOT NULL CHECK (status IN ('LOADING', 'COMPLETED', 'FAILED')),
   created_by          uuid NOT NULL,
   created_at          timestamptz NOT NULL DEFAULT now(),
   completed_at        timestamptz,

@@ -111,6 +111,8 @@ public final class GatewayApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
   private static final int BODY_LIMIT_BYTES = 64 * 1024;
+  /** A statement upload answers 202 when matching takes longer (the HTTP idle timeout is 60 s). */
+  private static final Duration RECONCILIATION_WAIT = Duration.ofSeconds(20);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -220,7 +222,7 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
         new io.payg.gateway.device.DeviceRoutes(pool)::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
-            collectionProviders))::mount);
+            collectionProviders), RECONCILIATION_WAIT)::mount);
 
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
         promise -> pool.query("SELECT 1").execute()

@@ -6,7 +6,9 @@ import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.Responses;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.core.Future;
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Set;
 import java.util.UUID;
@@ -29,10 +31,16 @@ public final class ReconciliationRoutes {
   private final ReconciliationStore store;
   private final ReconciliationCsv csv;
   private final Set<String> providers;
+  private final Duration matchWait;
 
-  /** {@code providers}: the provider names a statement may be of (the gateway's telco providers). */
-  public ReconciliationRoutes(ReconciliationStore store, Set<String> providers) {
+  /**
+   * {@code providers}: the provider names a statement may be of (the gateway's telco providers);
+   * {@code matchWait}: how long an upload waits for its matching once the body is read before
+   * answering 202 (well below the HTTP idle timeout, which would close the silent connection).
+   */
+  public ReconciliationRoutes(ReconciliationStore store, Set<String> providers, Duration matchWait) {
     this.store = store;
+    this.matchWait = matchWait;
     this.csv = new ReconciliationCsv(store.pool());
     this.providers = providers;
   }
@@ -88,21 +96,41 @@ public final class ReconciliationRoutes {
     UUID id = UUID.randomUUID();
     String chosen = provider;
     StatementLayout layout = format.layout(zone, currency);
-    store.create(id, caller.companyId(), chosen, format, caller.userId())
-        .compose(v -> new StatementUpload(ctx.request(), store, id, caller.companyId(), chosen, layout, MAX_ROWS).run())
-        .onComplete(ar -> {
-          if (ar.failed()) {
-            if (!ctx.response().ended()) {
-              ctx.response().putHeader("Connection", "close"); // the rest of the body is not read
-              ctx.fail(ar.cause());
-            }
-            return;
+    store.create(id, caller.companyId(), chosen, format, caller.userId()).onComplete(created -> {
+      if (created.failed()) {
+        ctx.response().putHeader("Connection", "close");
+        ctx.fail(created.cause());
+        return;
+      }
+      StatementUpload upload = new StatementUpload(ctx.request(), store, id, caller.companyId(), chosen, layout, MAX_ROWS);
+      Future<ReconciliationStore.Completion> done = upload.run();
+      boolean[] answered = {false};
+      // a large statement may take longer to match than a client (or the idle timeout) waits: 202 then
+      upload.read().onSuccess(v -> {
+        long timer = ctx.vertx().setTimer(matchWait.toMillis(), t -> {
+          if (!done.isComplete()) {
+            answered[0] = true;
+            Responses.json(ctx, 202, store.report(caller.companyId(), id, 0)
+                .onSuccess(r -> ctx.response().putHeader("Location", UPLOAD_PATH + "/" + id)));
           }
-          ReconciliationStore.Completion done = ar.result();
-          Responses.json(ctx, done.replayed() ? 200 : 201, store.report(caller.companyId(), done.id(), DEFAULT_LIMIT)
-              .map(report -> report.put("replayed", done.replayed()))
-              .onSuccess(r -> ctx.response().putHeader("Location", UPLOAD_PATH + "/" + done.id())));
         });
+        done.onComplete(x -> ctx.vertx().cancelTimer(timer));
+      });
+      done.onComplete(ar -> {
+        if (answered[0]) {
+          return; // answered 202 already: GET tells the outcome
+        }
+        if (ar.failed()) {
+          ctx.response().putHeader("Connection", "close"); // the rest of the body is not read
+          ctx.fail(ar.cause());
+          return;
+        }
+        ReconciliationStore.Completion completion = ar.result();
+        Responses.json(ctx, completion.replayed() ? 200 : 201, store.report(caller.companyId(), completion.id(), DEFAULT_LIMIT)
+            .map(report -> report.put("replayed", completion.replayed()))
+            .onSuccess(r -> ctx.response().putHeader("Location", UPLOAD_PATH + "/" + completion.id())));
+      });
+    });
   }
 
   private void get(RoutingContext ctx) {

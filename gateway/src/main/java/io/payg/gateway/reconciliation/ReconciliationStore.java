@@ -36,6 +36,11 @@ public final class ReconciliationStore {
 
   static final String DISCARD = "DELETE FROM reconciliations WHERE id = $1 AND status = 'LOADING'";
 
+  static final String FAILED = """
+      WITH gone AS (DELETE FROM statement_rows WHERE reconciliation_id = $1)
+      UPDATE reconciliations SET status = 'FAILED', completed_at = now() WHERE id = $1 AND status = 'LOADING'
+      """;
+
   static final String SAME_STATEMENT = """
       SELECT id FROM reconciliations
       WHERE company_id = $1 AND provider = $2 AND content_sha256 = $3 AND status = 'COMPLETED'
@@ -119,6 +124,7 @@ public final class ReconciliationStore {
       GROUP BY day, currency
       """.formatted(PAYMENT_ROW, GATEWAY_SIDE);
 
+  /** What keeping left without an outcome: a provider id the gateway got meanwhile (no unmatched payment). */
   static final String STATEMENT_ONLY = """
       UPDATE statement_rows SET outcome = 'STATEMENT_ONLY' WHERE reconciliation_id = $1 AND outcome IS NULL
       """;
@@ -249,6 +255,11 @@ public final class ReconciliationStore {
     return pool.preparedQuery(DISCARD).execute(Tuple.of(id)).mapEmpty();
   }
 
+  /** Marks an upload whose matching failed after it was answered; its staged rows go, the row says FAILED. */
+  Future<Void> failed(UUID id) {
+    return pool.preparedQuery(FAILED).execute(Tuple.of(id)).mapEmpty();
+  }
+
   /**
    * Matches a fully staged statement, in one transaction: or, when the company already reconciled
    * these very bytes for this provider, discards this upload and answers the first reconciliation.
@@ -290,9 +301,9 @@ public final class ReconciliationStore {
           Future<?> gatewaySide = from == null ? Future.succeededFuture()
               : tx.preparedQuery(GATEWAY_ONLY).execute(range).compose(x -> tx.preparedQuery(DAYS).execute(range));
           return gatewaySide
-              .compose(x -> tx.preparedQuery(STATEMENT_ONLY).execute(Tuple.of(id)))
               .compose(x -> unmatched.keepStatementOnly(tx, id, companyId, provider))
-              .compose(kept -> tx.preparedQuery(SUMMARY).execute(Tuple.of(id, from, to, (long) kept)));
+              .compose(kept -> tx.preparedQuery(STATEMENT_ONLY).execute(Tuple.of(id))
+                  .compose(x -> tx.preparedQuery(SUMMARY).execute(Tuple.of(id, from, to, (long) kept))));
         })
         .mapEmpty();
   }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One statement upload, read from the request body as it arrives: each chunk is hashed and fed to
@@ -21,6 +23,7 @@ import java.util.UUID;
 final class StatementUpload {
 
   static final int BATCH = 1000;
+  private static final Logger LOG = LoggerFactory.getLogger(StatementUpload.class);
 
   private final HttpServerRequest request;
   private final ReconciliationStore store;
@@ -30,6 +33,8 @@ final class StatementUpload {
   private final StatementReader reader;
   private final MessageDigest sha256;
   private final Promise<ReconciliationStore.Completion> result = Promise.promise();
+  private final Promise<Void> read = Promise.promise();
+  private final long started = System.nanoTime();
   private List<ReconciliationStore.Staged> batch = new ArrayList<>(BATCH);
   private boolean writing;
   private boolean ended;
@@ -49,6 +54,11 @@ final class StatementUpload {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Completes once the whole body is read and staged (matching starts then). */
+  Future<Void> read() {
+    return read.future();
   }
 
   /** Reads the (paused) request to its end; the reconciliation row {@code id} exists already. */
@@ -123,8 +133,14 @@ final class StatementUpload {
       return;
     }
     finishing = true;
+    read.tryComplete();
+    long staged = System.nanoTime();
+    LOG.info("reconciliation {}: {} lines read and staged in {} ms", id, reader.lines(), (staged - started) / 1_000_000);
     String hash = HexFormat.of().formatHex(sha256.digest());
     store.complete(id, companyId, provider, hash, reader.lines()).onComplete(ar -> {
+      LOG.info("reconciliation {}: matched in {} ms ({})", id, (System.nanoTime() - staged) / 1_000_000,
+          ar.succeeded() ? (ar.result().replayed() ? "a statement reconciled before: " + ar.result().id() : "completed")
+              : "failed: " + ar.cause());
       if (ar.succeeded()) {
         stopped = true;
         result.tryComplete(ar.result());
@@ -145,6 +161,8 @@ final class StatementUpload {
     }
     stopped = true;
     request.pause();
-    store.discard(id).onComplete(ar -> result.tryFail(cause));
+    read.tryFail(cause);
+    // once matching started the upload may have been answered 202: the row stays, FAILED
+    (finishing ? store.failed(id) : store.discard(id)).onComplete(ar -> result.tryFail(cause));
   }
 }

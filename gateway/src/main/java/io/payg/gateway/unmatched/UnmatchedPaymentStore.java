@@ -39,10 +39,11 @@ public final class UnmatchedPaymentStore {
   public static final String STATEMENT_ONLY = "STATEMENT_ONLY";
 
   /**
-   * The set form of {@link #KEEP} for a reconciliation: every STATEMENT_ONLY row of statement
-   * {@code $1} is kept once per provider id, with the same guards (not when the id is a booked
-   * transaction; never a second row for an id), and the row points at what it kept. A statement
-   * is the provider's own record uploaded by an authenticated operator: kept as authenticated.
+   * The set form of {@link #KEEP} for a reconciliation: every payment row of statement {@code $1}
+   * that matching left without an outcome is kept once per provider id, with the same guards (not
+   * when the id is a booked transaction; never a second row for an id), and becomes STATEMENT_ONLY
+   * pointing at what it kept. A statement is the provider's own record uploaded by an
+   * authenticated operator: kept as authenticated.
    */
   static final String KEEP_STATEMENT_ONLY = """
       WITH kept AS (
@@ -52,18 +53,18 @@ public final class UnmatchedPaymentStore {
                coalesce(s.account_reference, ''), s.occurred_at, 'STATEMENT_ONLY',
                'in the provider statement of reconciliation ' || s.reconciliation_id || ', line ' || s.line, true, s.raw
         FROM statement_rows s
-        WHERE s.reconciliation_id = $1 AND s.outcome = 'STATEMENT_ONLY'
+        WHERE s.reconciliation_id = $1 AND s.outcome IS NULL
           AND NOT EXISTS (SELECT 1 FROM transactions t
                           WHERE t.company_id = $2 AND t.provider = $3 AND t.provider_txn_id = s.provider_txn_id)
         ON CONFLICT (company_id, provider, provider_txn_id) DO NOTHING
         RETURNING id, provider_txn_id)
-      UPDATE statement_rows s SET gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = kept.id
+      UPDATE statement_rows s SET outcome = 'STATEMENT_ONLY', gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = kept.id
       FROM kept
-      WHERE s.reconciliation_id = $1 AND s.outcome = 'STATEMENT_ONLY' AND s.provider_txn_id = kept.provider_txn_id
+      WHERE s.reconciliation_id = $1 AND s.outcome IS NULL AND s.provider_txn_id = kept.provider_txn_id
       """;
 
   /**
-   * Keeps the STATEMENT_ONLY rows of a reconciliation as unmatched payments, inside the caller's
+   * Keeps the unmatched payment rows of a reconciliation as unmatched payments, inside the caller's
    * transaction {@code tx}; answers how many were kept now.
    */
   public Future<Integer> keepStatementOnly(SqlConnection tx, UUID reconciliationId, UUID companyId, String provider) {
