@@ -50,7 +50,9 @@ public final class ReconciliationRoutes {
    * handler (which buffers a whole body, up to 64 KB) must leave it alone.
    */
   public static boolean streamsItsBody(RoutingContext ctx) {
-    return ctx.request().method() == io.vertx.core.http.HttpMethod.POST && UPLOAD_PATH.equals(ctx.normalizedPath());
+    String path = ctx.normalizedPath();
+    return ctx.request().method() == io.vertx.core.http.HttpMethod.POST
+        && (UPLOAD_PATH.equals(path) || (UPLOAD_PATH + "/").equals(path)); // the route matches both
   }
 
   public void mount(Router router) {

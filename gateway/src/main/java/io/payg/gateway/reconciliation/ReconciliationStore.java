@@ -97,7 +97,7 @@ public final class ReconciliationStore {
       SELECT 'UNMATCHED_PAYMENT', u.id, u.provider_txn_id, coalesce(u.paid_at, u.received_at), u.amount, u.currency,
              u.account_reference
       FROM unmatched_payments u
-      WHERE u.company_id = $2 AND u.provider = $3
+      WHERE u.company_id = $2 AND u.provider = $3 AND u.status <> 'ASSIGNED' -- assigned: its money is the transaction
         AND (u.paid_at BETWEEN $4 AND $5 OR (u.paid_at IS NULL AND u.received_at BETWEEN $4 AND $5))
       """;
 

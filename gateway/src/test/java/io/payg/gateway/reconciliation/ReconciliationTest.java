@@ -270,6 +270,36 @@ class ReconciliationTest {
   }
 
   @Test
+  void concurrentUploadsOfOneStatementReconcileItOnce() {
+    String prefix = "CC-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    StringBuilder csv = new StringBuilder("providerTxnId,paidAt,amount,currency,accountReference\n");
+    for (int i = 0; i < 1500; i++) {
+      csv.append(prefix).append(i).append(",2026-01-12T10:00:00Z,").append(500 + i).append(",KES,MTR-1\n");
+    }
+    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      // the trailing slash is the same route, and streams too
+      sent.add(gw.http.postAbs(gw.base + "/api/v1/reconciliations" + (i == 0 ? "/" : "") + "?format=generic&provider=generic")
+          .bearerTokenAuthentication(company.adminToken()).putHeader("Content-Type", "text/csv")
+          .sendBuffer(Buffer.buffer(csv.toString())));
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    int created = 0;
+    for (var f : sent) {
+      HttpResponse<Buffer> r = await(f);
+      assertTrue(r.statusCode() == 201 || r.statusCode() == 200, r.statusCode() + " " + r.bodyAsString());
+      created += r.statusCode() == 201 ? 1 : 0;
+      ids.add(r.bodyAsJsonObject().getString("id"));
+      assertEquals(1500, r.bodyAsJsonObject().getJsonObject("counts").getLong("statementOnly"));
+    }
+    assertEquals(1, created);
+    assertEquals(1, ids.size());
+    assertEquals(1500, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id LIKE ?", prefix + "%"));
+    assertEquals(1500, gw.db.count("SELECT count(*) FROM statement_rows WHERE provider_txn_id LIKE ?", prefix + "%"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM reconciliations WHERE status <> 'COMPLETED'"));
+  }
+
+  @Test
   void badUploadsAreRefusedAndKeepNothing() {
     long before = gw.db.count("SELECT count(*) FROM reconciliations");
     String ok = "providerTxnId,paidAt,amount,currency,accountReference\nX-1,2026-01-01T00:00:00Z,100,KES,A\n";
