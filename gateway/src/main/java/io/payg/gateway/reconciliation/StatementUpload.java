@@ -78,6 +78,12 @@ final class StatementUpload {
       next();
     });
     request.exceptionHandler(this::fail);
+    // a client gone mid-upload leaves nothing; once the whole body is in, matching goes on without it
+    request.response().closeHandler(v -> {
+      if (!finishing) {
+        fail(new IllegalStateException("the client went away during the upload"));
+      }
+    });
     request.resume();
     return result.future();
   }

@@ -41,6 +41,7 @@ class CrossTenantTest {
   static String appliance;
   static String serial;
   static String ticket;
+  static String reconciliation;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -75,6 +76,11 @@ class CrossTenantTest {
     ticket = ok(gw.post("/api/v1/tickets", a.adminToken(), new JsonObject().put("customerId", customer)
         .put("title", "A's ticket").put("description", "private"))).getString("id");
     A_SECRETS.add(ticket);
+    reconciliation = ok(await(gw.http.postAbs(gw.base + "/api/v1/reconciliations?format=generic&provider=generic")
+        .bearerTokenAuthentication(a.adminToken()).putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\nA-1,"
+            + java.time.Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
+    A_SECRETS.add(reconciliation);
   }
 
   @AfterAll
@@ -158,6 +164,11 @@ class CrossTenantTest {
         new Attempt(HttpMethod.POST, "/api/v1/agents/{id}/commission-payouts", "/api/v1/agents/" + agent
             + "/commission-payouts", new JsonObject().put("amount", 1).put("currency", "KES"), true),
         new Attempt(HttpMethod.GET, "/api/v1/transactions/export.csv", "/api/v1/transactions/export.csv", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/reconciliations", "/api/v1/reconciliations?format=generic&provider=generic",
+            new JsonObject(), true),
+        new Attempt(HttpMethod.GET, "/api/v1/reconciliations/{id}", "/api/v1/reconciliations/" + reconciliation, null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/reconciliations/{id}", "/api/v1/reconciliations/" + reconciliation + ".csv",
+            null, true),
         new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
             new JsonObject().put("customerId", customer), true),
         // last: it sets B's own protected-pages password, which B's later reads would then need
@@ -199,7 +210,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
-            || t.url().contains(ticket) || t.url().contains(serial)
+            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(reconciliation)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -224,5 +235,6 @@ class CrossTenantTest {
     assertEquals(0, gw.db.count("SELECT count(*) FROM commission_entries"));
     assertEquals(1, gw.db.count("SELECT count(*) FROM users WHERE id = ?::uuid AND role = 'AGENT' AND disabled_at IS NULL",
         agent));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM reconciliations WHERE company_id = ?::uuid", a.id()));
   }
 }

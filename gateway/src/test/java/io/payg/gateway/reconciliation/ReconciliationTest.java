@@ -300,6 +300,33 @@ class ReconciliationTest {
   }
 
   @Test
+  void aClientGoneMidUploadLeavesNothing() throws Exception {
+    long before = gw.db.count("SELECT count(*) FROM reconciliations");
+    String prefix = "GONE-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+    StringBuilder lines = new StringBuilder("providerTxnId,paidAt,amount,currency,accountReference\n");
+    for (int i = 0; i < 2500; i++) {
+      lines.append(prefix).append(i).append(",2026-01-13T10:00:00Z,100,KES,MTR-1\n");
+    }
+    byte[] chunk = lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.app.port())) {
+      java.io.OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/v1/reconciliations?format=generic&provider=generic HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+          + "Authorization: Bearer " + company.adminToken() + "\r\nContent-Type: text/csv\r\n"
+          + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write(chunk);
+      out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.flush();
+      GatewayFixture.eventually(java.time.Duration.ofSeconds(20), "the first batches are staged",
+          () -> gw.db.count("SELECT count(*) FROM statement_rows WHERE provider_txn_id LIKE ?", prefix + "%") >= 1000);
+    } // the client goes away without the last chunk
+    GatewayFixture.eventually(java.time.Duration.ofSeconds(20), "the upload is discarded",
+        () -> gw.db.count("SELECT count(*) FROM reconciliations") == before);
+    assertEquals(0, gw.db.count("SELECT count(*) FROM statement_rows WHERE provider_txn_id LIKE ?", prefix + "%"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id LIKE ?", prefix + "%"));
+  }
+
+  @Test
   void badUploadsAreRefusedAndKeepNothing() {
     long before = gw.db.count("SELECT count(*) FROM reconciliations");
     String ok = "providerTxnId,paidAt,amount,currency,accountReference\nX-1,2026-01-01T00:00:00Z,100,KES,A\n";
