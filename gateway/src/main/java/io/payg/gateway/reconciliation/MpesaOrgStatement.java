@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
  * "Withdrawn","Balance","Balance Confirmed","Reason Type","Other Party Info","Linked Transaction ID","A/C No."}
  * — layout and sample rows ({@code 30-09-2026 14:22:10}, {@code "1,020.00"}) as in a public statement
  * parser's test fixture (find_string "Linked Transaction ID", id 71434024144); the older layout's
- * names (Receipt, Date, Status) and rules (only "Completed" rows, Paid In is the amount, the receipt
- * is M-Pesa's unique id) from the Mifos M-PESA import plug-in specification,
+ * names and rules (Receipt, Date, Details, Status, Withdrawn, Paid In, Balance, Balance Confirmed,
+ * Transaction Type, Other Party Info, Transaction Party Details; only "Completed" rows, Paid In is
+ * the amount, the receipt is M-Pesa's unique id) from Mifos's production M-PESA importer,
+ * zhongxingyu/Seer:Diff-Raw-Data/2/2_e0e3b6d9781a417c4a1c15156cc44c9fe04d1f33/MPesaXlsImporter/2_e0e3b6d9781a417c4a1c15156cc44c9fe04d1f33_MPesaXlsImporter_s.java
+ * (a mirror of its ke.co.safaricom.MPesaXlsImporter) and its specification,
  * https://mifosforge.jira.com/wiki/pages/diffpagesbyversion.action?pageId=6259039 .
  * The receipt number is Daraja's {@code TransID}, the gateway's provider id for {@code safaricom};
  * "A/C No." is the account number the payer typed (Daraja's {@code BillRefNumber}).
@@ -42,7 +45,7 @@ final class MpesaOrgStatement extends StatementLayout {
 
   @Override
   List<List<String>> required() {
-    return List.of(List.of("receiptno", "receipt"), List.of("completiontime", "date"),
+    return List.of(List.of("receiptno", "receipt"), List.of("completiontime", "date", "transactiondate"),
         List.of("transactionstatus", "status"), List.of("paidin"));
   }
 
@@ -68,9 +71,9 @@ final class MpesaOrgStatement extends StatementLayout {
         return new StatementRow.Skipped(line, id, "not money paid in (Withdrawn " + clip(column(cells, "withdrawn")) + ")");
       }
       long amount = decimalAmount("Paid In", paidIn, currency);
-      Instant at = time(column(cells, "completiontime", "date"));
+      Instant at = time(column(cells, "completiontime", "date", "transactiondate"));
       Matcher m = MSISDN.matcher(column(cells, "otherpartyinfo"));
-      String account = column(cells, "acno", "accountnumber");
+      String account = column(cells, "acno", "accountnumber", "transactionpartydetails");
       return new StatementRow.Payment(line, id, at, amount, currency, account, m.find() ? m.group(1) : null);
     } catch (IllegalArgumentException e) {
       return new StatementRow.Malformed(line, id, e.getMessage());

@@ -99,4 +99,19 @@ class StatementReaderTest {
     assertInstanceOf(StatementRow.Skipped.class, layout.row(7, CsvCells.split("QK3,16-01-2026 08:30:00,Completed,,50.00,")));
     assertInstanceOf(StatementRow.Malformed.class, layout.row(8, CsvCells.split("has space,16-01-2026 08:30:00,Completed,1.00,,")));
   }
+
+  @Test
+  void theOlderMpesaLayoutIsReadByItsHeaderNamesToo() {
+    // Mifos's importer: Receipt, Date, Details, Status, Withdrawn, Paid In, Balance, Balance Confirmed,
+    // Transaction Type, Other Party Info, Transaction Party Details
+    MpesaOrgStatement layout = new MpesaOrgStatement(java.time.ZoneId.of("Africa/Nairobi"), "KES");
+    assertTrue(layout.header(CsvCells.split("Receipt,Date,Details,Status,Withdrawn,Paid In,Balance,Balance Confirmed,"
+        + "Transaction Type,Other Party Info,Transaction Party Details")));
+    StatementRow.Payment p = assertInstanceOf(StatementRow.Payment.class, layout.row(9, CsvCells.split(
+        "Y29DW127,2009-08-26 12:39:42,Pay Utility,Completed,,200,\"520,499\",true,Pay Utility,0722926212 - CYNTHIA O,MTR-7")));
+    assertEquals(20_000, p.amount());
+    assertEquals("MTR-7", p.accountReference());
+    assertEquals("0722926212", p.msisdn());
+    assertEquals("2009-08-26T09:39:42Z", p.occurredAt().toString());
+  }
 }
