@@ -216,6 +216,23 @@ class ReconciliationTest {
   }
 
   @Test
+  void anotherCurrencyIsReportedBeforeAnotherAmount() {
+    String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
+    gw.meterCustomer(company, serial);
+    String id = "G-" + UUID.randomUUID().toString().substring(0, 8);
+    Instant paidAt = Instant.parse("2026-01-14T09:00:00Z");
+    GatewayFixture.ok(await(company.provider().process(id, serial, 10_000, "KES", "254700000001", paidAt.toString())));
+    String csv = "providerTxnId,paidAt,amount,currency,accountReference\n" + id + "," + paidAt + ",20000,UGX," + serial + "\n";
+    JsonObject r = GatewayFixture.ok(upload(company.adminToken(), "?format=generic&provider=generic", csv));
+    assertEquals(1, r.getJsonObject("counts").getLong("currencyMismatches"));
+    JsonObject m = r.getJsonArray("mismatches").getJsonObject(0);
+    assertEquals("CURRENCY_MISMATCH", m.getString("outcome"));
+    assertEquals("UGX", m.getString("currency"));
+    assertEquals("KES", m.getJsonObject("gateway").getString("currency"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", id));
+  }
+
+  @Test
   void theReportIsAlsoCsvWithEveryLine() {
     String id1 = receipt();
     Instant t = Instant.now().minus(1, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
