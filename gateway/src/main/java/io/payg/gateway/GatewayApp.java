@@ -81,6 +81,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
+import io.payg.gateway.reconciliation.ReconciliationRoutes;
+import io.payg.gateway.reconciliation.ReconciliationStore;
+import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -115,6 +118,8 @@ public final class GatewayApp implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
   private static final int BODY_LIMIT_BYTES = 64 * 1024;
+  /** A statement upload answers 202 when matching takes longer (the HTTP idle timeout is 60 s). */
+  private static final Duration RECONCILIATION_WAIT = Duration.ofSeconds(20);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -240,7 +245,9 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
         new io.payg.gateway.device.DeviceRoutes(pool)::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
-        new BooksRoutes(new BooksStore(pool))::mount);
+        new BooksRoutes(new BooksStore(pool))::mount,
+        new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
+            collectionProviders), RECONCILIATION_WAIT)::mount);
 
     // readiness asks on a connection of its own: a request pool that is merely full does not make
     // every instance unready at once; and it never shows the database's error text
@@ -275,7 +282,15 @@ public final class GatewayApp implements AutoCloseable {
         }
       }).handler(HealthCheckHandler.createWithHealthChecks(health));
       router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-      router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+      BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
+      // a statement upload is read as it arrives (any size), never buffered whole
+      router.route("/api/*").handler(ctx -> {
+        if (ReconciliationRoutes.streamsItsBody(ctx)) {
+          ctx.next();
+        } else {
+          bodies.handle(ctx);
+        }
+      });
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
@@ -362,6 +377,14 @@ public final class GatewayApp implements AutoCloseable {
           .description("Unmatched payments waiting for an operator (status OPEN)").register(registry);
       return n;
     });
+  }
+
+  /** The providers a statement may be of: every telco and collection provider the gateway speaks. */
+  private static java.util.Set<String> statementProviders(Map<String, TelcoAdapter> telcos,
+                                                          Map<String, CollectionProvider> collections) {
+    java.util.Set<String> names = new java.util.TreeSet<>(collections.keySet());
+    telcos.values().forEach(t -> names.add(t.provider()));
+    return java.util.Set.copyOf(names);
   }
 
   private static Duration min(Duration a, Duration b) {

@@ -8,12 +8,12 @@ import java.util.List;
  * prefixed with ' so a spreadsheet shows it as text instead of running it as a formula (OWASP
  * "CSV injection"): provider ids, phone numbers and serials come from outside.
  */
-final class Csv {
+public final class Csv {
 
   private Csv() {
   }
 
-  static String record(List<?> cells) {
+  public static String record(List<?> cells) {
     StringBuilder line = new StringBuilder(128);
     for (int i = 0; i < cells.size(); i++) {
       if (i > 0) {

@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -53,6 +54,51 @@ public final class UnmatchedPaymentStore {
    */
   public static final String CREATED_ADDRESS = "payg.unmatched.created";
 
+  /** The reason of money a provider's statement lists and the gateway never heard of. */
+  public static final String STATEMENT_ONLY = "STATEMENT_ONLY";
+
+  /**
+   * The set form of {@link #KEEP} for a reconciliation: every payment row of statement {@code $1}
+   * that matching left without an outcome is kept once per provider id, with the same guards (not
+   * when the id is a booked transaction; never a second row for an id), and becomes STATEMENT_ONLY
+   * pointing at what it kept. A statement is the provider's own record uploaded by an
+   * authenticated operator: kept as authenticated.
+   */
+  static final String KEEP_STATEMENT_ONLY = """
+      WITH open_rows AS (
+        SELECT DISTINCT ON (s.provider_txn_id) s.*
+        FROM statement_rows s
+        WHERE s.reconciliation_id = $1 AND s.outcome IS NULL
+        ORDER BY s.provider_txn_id, s.line),
+      -- the provider id's one place (provider_txn_ids, V16): a booked or kept id is claimed already
+      claim AS (
+        INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id)
+        SELECT $2, $3, r.provider_txn_id FROM open_rows r
+        ON CONFLICT DO NOTHING
+        RETURNING provider_txn_id),
+      kept AS (
+        INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, amount, currency, msisdn,
+                                        account_reference, paid_at, reason, detail, authenticated, raw_body)
+        SELECT gen_random_uuid(), $2, $3, s.provider_txn_id, s.amount, s.currency, s.msisdn,
+               coalesce(s.account_reference, ''), s.occurred_at, 'STATEMENT_ONLY',
+               'in the provider statement of reconciliation ' || s.reconciliation_id || ', line ' || s.line, true, s.raw
+        FROM open_rows s JOIN claim c ON c.provider_txn_id = s.provider_txn_id
+        ON CONFLICT (company_id, provider, provider_txn_id) DO NOTHING
+        RETURNING id, provider_txn_id)
+      UPDATE statement_rows s SET outcome = 'STATEMENT_ONLY', gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = kept.id
+      FROM kept
+      WHERE s.reconciliation_id = $1 AND s.outcome IS NULL AND s.provider_txn_id = kept.provider_txn_id
+      """;
+
+  /**
+   * Keeps the unmatched payment rows of a reconciliation as unmatched payments, inside the caller's
+   * transaction {@code tx}; answers how many were kept now.
+   */
+  public Future<Integer> keepStatementOnly(SqlConnection tx, UUID reconciliationId, UUID companyId, String provider) {
+    return tx.preparedQuery(KEEP_STATEMENT_ONLY).execute(Tuple.of(reconciliationId, companyId, provider))
+        .map(rows -> rows.rowCount());
+  }
+
   /** Longest detail and raw body kept: a provider's body is at most the HTTP body limit anyway. */
   private static final int MAX_TEXT = 64 * 1024;
 
@@ -68,12 +114,21 @@ public final class UnmatchedPaymentStore {
    */
   public Future<UUID> keep(UUID companyId, String provider, PaymentCommand cmd, Refusal reason, String detail,
                            boolean authenticated, String rawBody) {
+    return keep(companyId, provider, cmd, reason.name(), detail, authenticated, rawBody);
+  }
+
+  /**
+   * As {@link #keep(UUID, String, PaymentCommand, Refusal, String, boolean, String)} for a reason that
+   * is not a refusal of the payment pipeline, such as {@link #STATEMENT_ONLY}.
+   */
+  public Future<UUID> keep(UUID companyId, String provider, PaymentCommand cmd, String reason, String detail,
+                           boolean authenticated, String rawBody) {
     Tuple params = Tuple.tuple()
         .addUUID(UUID.randomUUID()).addUUID(companyId).addString(provider).addString(cmd.providerTxnId())
         .addLong(cmd.amount().minor()).addString(cmd.amount().currency()).addString(cmd.msisdn())
         .addString(cmd.serial() == null ? "" : cmd.serial())
         .addOffsetDateTime(cmd.paidAt() == null ? null : cmd.paidAt().atOffset(ZoneOffset.UTC))
-        .addString(reason.name()).addString(clip(detail)).addBoolean(authenticated).addString(clip(rawBody));
+        .addString(reason).addString(clip(detail)).addBoolean(authenticated).addString(clip(rawBody));
     return pool.preparedQuery(KEEP).execute(params).compose(rows -> {
       if (rows.size() > 0) {
         return Future.succeededFuture(announced(rows.iterator().next()));

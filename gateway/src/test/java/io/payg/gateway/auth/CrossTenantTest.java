@@ -42,6 +42,7 @@ class CrossTenantTest {
   static String serial;
   static String ticket;
   static String unmatched;
+  static String reconciliation;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -86,6 +87,11 @@ class CrossTenantTest {
     unmatched = ok(gw.get("/api/v1/unmatched-payments", a.adminToken())).getJsonArray("items").getJsonObject(0)
         .getString("id");
     A_SECRETS.addAll(List.of(unmatched, mpesaId));
+    reconciliation = ok(await(gw.http.postAbs(gw.base + "/api/v1/reconciliations?format=generic&provider=generic")
+        .bearerTokenAuthentication(a.adminToken()).putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\nA-1,"
+            + java.time.Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
+    A_SECRETS.add(reconciliation);
   }
 
   @AfterAll
@@ -179,6 +185,11 @@ class CrossTenantTest {
             + "/dismiss", new JsonObject().put("reason", "not ours"), false),
         new Attempt(HttpMethod.GET, "/api/v1/books", "/api/v1/books", null, false),
         new Attempt(HttpMethod.GET, "/api/v1/transactions/export.csv", "/api/v1/transactions/export.csv", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/reconciliations", "/api/v1/reconciliations?format=generic&provider=generic",
+            new JsonObject(), true),
+        new Attempt(HttpMethod.GET, "/api/v1/reconciliations/{id}", "/api/v1/reconciliations/" + reconciliation, null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/reconciliations/{id}", "/api/v1/reconciliations/" + reconciliation + ".csv",
+            null, true),
         new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
             new JsonObject().put("customerId", customer), true),
         // last: it sets B's own protected-pages password, which B's later reads would then need
@@ -220,7 +231,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
-            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched)
+            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -248,5 +259,6 @@ class CrossTenantTest {
         agent));
     assertEquals("OPEN", gw.db.text("SELECT status FROM unmatched_payments WHERE id = ?::uuid", unmatched));
     assertEquals(0, ok(gw.get("/api/v1/books", b.adminToken())).getJsonArray("totals").size(), "B has no money of A's");
+    assertEquals(1, gw.db.count("SELECT count(*) FROM reconciliations WHERE company_id = ?::uuid", a.id()));
   }
 }
