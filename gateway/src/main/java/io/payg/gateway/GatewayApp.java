@@ -65,6 +65,8 @@ import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
 import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.payg.telco.mtn.MtnMomoCollections;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
+import io.payg.telco.safaricom.SafaricomStkCollections;
+import io.payg.telco.safaricom.SafaricomStkTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
@@ -170,7 +172,8 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
         SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
         MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter(), AirtelTelcoAdapter.NAME, new AirtelTelcoAdapter(),
-        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter());
+        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter(),
+        SafaricomStkTelcoAdapter.NAME, new SafaricomStkTelcoAdapter());
     Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http),
         SparkMeterTokenIssuer.MANUFACTURER, new SparkMeterTokenIssuer(http),
         SteamaTokenIssuer.MANUFACTURER, new SteamaTokenIssuer(http),
@@ -194,10 +197,12 @@ public final class GatewayApp implements AutoCloseable {
         new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
     TransactionStore transactionStore = new TransactionStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
-        AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
+        AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http),
+        SafaricomStkCollections.NAME, new SafaricomStkCollections(http, System::nanoTime, clock));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
-    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry);
+    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry,
+        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()));
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock)::mount,
@@ -252,7 +257,7 @@ public final class GatewayApp implements AutoCloseable {
         config.retryBase(), config.retryCap());
     registerOutboxGauges(outbox);
 
-    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
+    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.proxy().proxyProtocol()),
             new DeploymentOptions().setInstances(config.eventLoops()))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),

@@ -98,7 +98,9 @@ public final class CollectionService {
                 // providers that answer the push itself (Vodacom Mozambique waits for the PIN):
                 // settle now, through the same confirmation as a callback
                 case SUCCEEDED -> confirm(companyId, c.provider(), id);
-                case PENDING -> Future.<Void>succeededFuture();
+                // a provider that names the push itself (Safaricom's CheckoutRequestID) is asked by that name
+                case PENDING -> status.providerRequestId() == null ? Future.<Void>succeededFuture()
+                    : storeRequestId(id, status.providerRequestId());
               })
               // the provider could not be reached: the collection stays PENDING and the poller asks again
               .recover(err -> {
@@ -139,7 +141,7 @@ public final class CollectionService {
           return plugins.settings(companyId, provider).compose(settings -> {
             CollectionRequest request = new CollectionRequest(reference.toString(), c.getString("msisdn"),
                 Money.of(c.getLong("amount"), c.getString("currency")), c.getString("serial"),
-                callbackUrl(provider, companyId), settings.settings());
+                callbackUrl(provider, companyId), settings.settings(), c.getString("provider_request_id"));
             return Future.fromCompletionStage(providers.get(provider).status(request))
                 .compose(status -> settle(companyId, provider, c, status));
           });
@@ -171,11 +173,34 @@ public final class CollectionService {
         reason = "collected but refused: " + ((ProcessOutcome.Refused) outcome).refusal().name();
         LOG.warn("collection {} succeeded at {} but the payment was refused: {}", id, provider, reason);
       }
-      return pool.preparedQuery("UPDATE collections SET status = 'SUCCEEDED', provider_txn_id = $2, transaction_id = $3, "
+      // the status API may not name the money movement (Safaricom's query): keep the callback's id then
+      return pool.preparedQuery("UPDATE collections SET status = 'SUCCEEDED', provider_txn_id = COALESCE($2, provider_txn_id), "
+              + "transaction_id = $3, "
               + "reason = $4, updated_at = now() WHERE id = $1 AND status = 'PENDING'")
           .execute(Tuple.of(id, status.providerTxnId(), transactionId == null ? null : UUID.fromString(transactionId), reason))
           .mapEmpty();
     });
+  }
+
+  private Future<Void> storeRequestId(UUID id, String providerRequestId) {
+    return pool.preparedQuery("UPDATE collections SET provider_request_id = $2, updated_at = now() WHERE id = $1")
+        .execute(Tuple.of(id, providerRequestId))
+        .mapEmpty();
+  }
+
+  /**
+   * A callback that names the collection by the provider's own request id (Safaricom's
+   * CheckoutRequestID): the id of the money movement it reports is kept on the collection, then the
+   * collection is confirmed with the provider like any other. False when no collection has that id.
+   */
+  public Future<Boolean> confirmByProviderRequest(UUID companyId, String provider, String providerRequestId,
+                                                  CollectionStatus hint) {
+    String txnId = hint.state() == CollectionStatus.State.SUCCEEDED ? hint.providerTxnId() : null;
+    return pool.preparedQuery("UPDATE collections SET provider_txn_id = COALESCE(provider_txn_id, $4), updated_at = now() "
+            + "WHERE company_id = $1 AND provider = $2 AND provider_request_id = $3 RETURNING id, status")
+        .execute(Tuple.of(companyId, provider, providerRequestId, txnId))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : confirm(companyId, provider, rows.iterator().next().getUUID("id")).map(true));
   }
 
   private Future<Void> markFailed(UUID id, String reason) {

@@ -42,6 +42,7 @@ import java.util.Optional;
  * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
  *                           at the clock, default 60000
  * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
+ * @param proxy              TRUSTED_PROXIES and PROXY_PROTOCOL: the real client address behind proxies ({@link ProxySettings})
  */
 public record GatewayConfig(
     String httpHost,
@@ -68,7 +69,8 @@ public record GatewayConfig(
     boolean demo,
     ManufacturerLimits manufacturerLimits,
     Duration reminderCheck,
-    AuthSettings auth) {
+    AuthSettings auth,
+    ProxySettings proxy) {
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -98,17 +100,18 @@ public record GatewayConfig(
         demo,
         ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
         Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)),
-        AuthSettings.fromEnv(env));
+        AuthSettings.fromEnv(env),
+        ProxySettings.fromEnv(env));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -157,6 +160,8 @@ public record GatewayConfig(
     s.put("DEMO", String.valueOf(demo));
     s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());
     s.put("REMINDER_CHECK", reminderCheck.toString());
+    s.put("TRUSTED_PROXIES", proxy.trustedProxies().isEmpty() ? "(none)" : proxy.trustedProxies());
+    s.put("PROXY_PROTOCOL", String.valueOf(proxy.proxyProtocol()));
     return s;
   }
 

@@ -16,18 +16,25 @@ public final class ApiVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final Function<io.vertx.core.Vertx, Router> routes;
+  private final boolean proxyProtocol;
   private HttpServer server;
 
   public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes) {
+    this(host, port, routes, false);
+  }
+
+  /** @param proxyProtocol PROXY_PROTOCOL: every connection starts with a PROXY protocol header (HAProxy v1/v2) */
+  public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes, boolean proxyProtocol) {
     this.host = host;
     this.port = port;
     this.routes = routes;
+    this.proxyProtocol = proxyProtocol;
   }
 
   @Override
   public Future<?> start() {
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setCompressionSupported(false).setIdleTimeout(60))
+            .setCompressionSupported(false).setIdleTimeout(60).setUseProxyProtocol(proxyProtocol))
         .requestHandler(routes.apply(vertx))
         .listen()
         .onSuccess(s -> server = s);

@@ -7,6 +7,7 @@ import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
 import io.payg.gateway.collection.CollectionService;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.TrustedProxies;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
@@ -31,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TelcoRoutes {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelcoRoutes.class);
   private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("[a-z-]+");
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
@@ -39,9 +41,17 @@ public final class TelcoRoutes {
   private final Clock clock;
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  private final TrustedProxies proxies;
 
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, Clock clock, MeterRegistry registry) {
+    this(adapters, plugins, payments, collections, clock, registry, TrustedProxies.none());
+  }
+
+  /** @param proxies TRUSTED_PROXIES: whose forwarding headers name the client that allow-lists check */
+  public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
+                     CollectionService collections, Clock clock, MeterRegistry registry, TrustedProxies proxies) {
+    this.proxies = proxies;
     this.adapters = adapters;
     this.plugins = plugins;
     this.payments = payments;
@@ -147,8 +157,22 @@ public final class TelcoRoutes {
       // the callback is only a hint: the provider is asked for the real status before money is recorded
       UUID reference = parseUuid(update.reference());
       count(provider, operation, "callback");
-      return (reference == null ? Future.<Void>succeededFuture() : collections.confirm(companyId, provider, reference))
-          .map(v -> adapter.callbackAnswer());
+      if (reference == null) {
+        // named by the provider's own request id (Safaricom's CheckoutRequestID); its receipt is
+        // kept first, so a status API that is down now only delays the booking to the poller's turn
+        return collections.confirmByProviderRequest(companyId, provider, update.reference(), update.status())
+            .recover(err -> {
+              LOG.warn("{} callback for {} not confirmed yet: {}", provider, update.reference(), err.getMessage());
+              return Future.succeededFuture(true);
+            })
+            .map(found -> {
+              if (!found) {
+                LOG.warn("{} callback for unknown request {}: {}", provider, update.reference(), update.status());
+              }
+              return adapter.callbackAnswer();
+            });
+      }
+      return collections.confirm(companyId, provider, reference).map(v -> adapter.callbackAnswer());
     }
     return Future.succeededFuture(answer(adapter, operation, (TelcoCall.Rejected) call));
   }
@@ -162,7 +186,10 @@ public final class TelcoRoutes {
     Map<String, String> headers = new HashMap<>();
     ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    // behind a trusted proxy the allow-list must see the client, not the proxy
+    String remote = proxies.clientAddress(peer, ctx.request().headers().getAll("Forwarded"),
+        ctx.request().headers().getAll("X-Forwarded-For"));
     return new TelcoRequest(operation, headers, body, remote, clock.instant());
   }
 
