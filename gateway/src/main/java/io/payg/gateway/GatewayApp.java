@@ -26,6 +26,9 @@ import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.company.UserRoutes;
 import io.payg.gateway.company.UserStore;
 import io.payg.gateway.config.GatewayConfig;
+import io.payg.gateway.confirmation.HeldConfirmationStore;
+import io.payg.gateway.confirmation.HeldConfirmationWorker;
+import io.payg.gateway.confirmation.HeldConfirmations;
 import io.payg.gateway.customer.CustomerRoutes;
 import io.payg.gateway.customer.CustomerStore;
 import io.payg.gateway.db.DatabaseUrl;
@@ -68,6 +71,7 @@ import io.payg.telco.mtn.MtnMomoTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomStkCollections;
 import io.payg.telco.safaricom.SafaricomStkTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
+import io.payg.telco.safaricom.SafaricomTransactionStatus;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
@@ -201,8 +205,12 @@ public final class GatewayApp implements AutoCloseable {
         SafaricomStkCollections.NAME, new SafaricomStkCollections(http, System::nanoTime, clock));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
+    // Daraja C2B confirmations checked with its Transaction Status API before booking (when configured)
+    HeldConfirmations heldConfirmations = new HeldConfirmations(new HeldConfirmationStore(pool),
+        Map.of(SafaricomTelcoAdapter.NAME, new SafaricomTransactionStatus(http)), plugins, payments, publicBase,
+        Map.of(SafaricomTelcoAdapter.NAME, "ke-c2b"));
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry,
-        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()));
+        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock)::mount,
@@ -265,6 +273,7 @@ public final class GatewayApp implements AutoCloseable {
             min(Duration.ofSeconds(5), config.outboxLease().dividedBy(4))), workerSettings)))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
+        .compose(id -> vertx.deployVerticle(new HeldConfirmationWorker(heldConfirmations, config.collectionPoll())))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, plugins, smsSenders),
             workerSettings)))
         .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)));

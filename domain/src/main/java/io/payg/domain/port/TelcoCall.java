@@ -65,6 +65,21 @@ public sealed interface TelcoCall {
     }
   }
 
+  /**
+   * A provider's asynchronous answer to a status query the gateway made about a moved-money
+   * message it holds ({@link PaymentStatusQuery}; Daraja's Transaction Status result).
+   *
+   * @param queryId       the provider's id of the query (Daraja's OriginatorConversationID)
+   * @param providerTxnId the transaction the answer is about (Daraja's ReceiptNo), null when it names none
+   * @param answered      false when the provider only says the query timed out: ask again
+   * @param confirmed     the provider confirms the money moved (completed)
+   * @param amount        the amount it reports, null when none
+   * @param detail        the provider's result code and description, for an operator
+   */
+  record PaymentStatus(String queryId, String providerTxnId, boolean answered, boolean confirmed,
+                       io.payg.domain.Money amount, String detail) implements TelcoCall {
+  }
+
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */
   record Rejected(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) implements TelcoCall {
     public Rejected {

@@ -6,6 +6,7 @@ import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
 import io.payg.gateway.collection.CollectionService;
+import io.payg.gateway.confirmation.HeldConfirmations;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.TrustedProxies;
 import io.payg.gateway.payment.PaymentService;
@@ -42,16 +43,22 @@ public final class TelcoRoutes {
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final TrustedProxies proxies;
+  private final HeldConfirmations held;
 
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, Clock clock, MeterRegistry registry) {
-    this(adapters, plugins, payments, collections, clock, registry, TrustedProxies.none());
+    this(adapters, plugins, payments, collections, clock, registry, TrustedProxies.none(), null);
   }
 
-  /** @param proxies TRUSTED_PROXIES: whose forwarding headers name the client that allow-lists check */
+  /**
+   * @param proxies TRUSTED_PROXIES: whose forwarding headers name the client that allow-lists check
+   * @param held    confirmations held for the provider's status API (Daraja Transaction Status); null: none
+   */
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
-                     CollectionService collections, Clock clock, MeterRegistry registry, TrustedProxies proxies) {
+                     CollectionService collections, Clock clock, MeterRegistry registry, TrustedProxies proxies,
+                     HeldConfirmations held) {
     this.proxies = proxies;
+    this.held = held;
     this.adapters = adapters;
     this.plugins = plugins;
     this.payments = payments;
@@ -101,7 +108,7 @@ public final class TelcoRoutes {
           }
           TelcoRequest request = request(ctx, operation);
           TelcoCall call = adapter.decode(request, s.currency(), s.settings());
-          return run(adapter, request, companyId, s.currency(), call);
+          return run(adapter, request, companyId, s.currency(), s.settings(), call);
         })
         .onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
             .end(Buffer.buffer(r.body())))
@@ -109,7 +116,7 @@ public final class TelcoRoutes {
   }
 
   private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,
-                                    TelcoCall call) {
+                                    Map<String, String> settings, TelcoCall call) {
     String provider = adapter.provider();
     String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
@@ -117,6 +124,19 @@ public final class TelcoRoutes {
         count(provider, operation, outcome.valid() ? "accepted" : outcome.refusal().name());
         return adapter.validationAnswer(outcome, v.echo());
       });
+    }
+    if (call instanceof TelcoCall.Process p && held != null && adapter.confirmsMovedMoney(operation)
+        && held.applies(provider, settings)) {
+      // acknowledged now, booked when the provider's status API confirms it (durably held meanwhile)
+      return held.hold(companyId, provider, p.command(), adapter.redactedBody(request.body())).map(fresh -> {
+        count(provider, operation, fresh ? "held" : "replayed");
+        return adapter.heldAnswer(p.echo());
+      });
+    }
+    if (call instanceof TelcoCall.PaymentStatus status) {
+      count(provider, operation, status.confirmed() ? "status_confirmed" : "status_other");
+      return (held == null ? Future.<Void>succeededFuture() : held.settle(companyId, currency, provider, status))
+          .map(v -> adapter.paymentStatusAnswer());
     }
     if (call instanceof TelcoCall.Process p) {
       // after the money moved a refusal cannot send it back: keep what cannot be booked

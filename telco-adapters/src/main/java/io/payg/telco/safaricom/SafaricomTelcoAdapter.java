@@ -101,6 +101,9 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   public static final String NAME = "safaricom";
   public static final String VALIDATION = "validation";
   public static final String CONFIRMATION = "confirmation";
+  /** Where Daraja posts a Transaction Status result (ResultURL) and a queue time-out (QueueTimeOutURL). */
+  public static final String STATUS_RESULT = "transaction-status-result";
+  public static final String STATUS_TIMEOUT = "transaction-status-timeout";
   public static final String SETTING_SHORT_CODE = "shortCode";
   public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
   /** M-Pesa C2B in Kenya moves Kenyan shillings only. */
@@ -139,7 +142,7 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
 
   @Override
   public boolean isProcessOperation(String operation) {
-    return CONFIRMATION.equals(operation);
+    return CONFIRMATION.equals(operation) || STATUS_RESULT.equals(operation) || STATUS_TIMEOUT.equals(operation);
   }
 
   /** Daraja sends the confirmation after the money moved; "Confirmation is always acknowledged". */
@@ -154,7 +157,20 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   }
 
   @Override
+  public TelcoResponse heldAnswer(Map<String, String> echo) {
+    return CONFIRMATION_ACK;
+  }
+
+  @Override
+  public TelcoResponse paymentStatusAnswer() {
+    return CONFIRMATION_ACK;
+  }
+
+  @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
+    if (STATUS_RESULT.equals(request.operation()) || STATUS_TIMEOUT.equals(request.operation())) {
+      return TransactionStatusResult.decode(request, currency, settings == null ? Map.of() : settings);
+    }
     boolean process = CONFIRMATION.equals(request.operation());
     if (!process && !VALIDATION.equals(request.operation())) {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
