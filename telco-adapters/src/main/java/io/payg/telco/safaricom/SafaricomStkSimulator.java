@@ -69,6 +69,8 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final List<StatusQuery> statusQueries = new CopyOnWriteArrayList<>();
   private final Map<String, Long> completedPayments = new ConcurrentHashMap<>();
+  private final Map<String, JsonObject> queryAnswers = new ConcurrentHashMap<>();
+  private final Map<String, Integer> queryStatuses = new ConcurrentHashMap<>();
   private volatile boolean lockedSubscriber;
   private volatile boolean answerStatusQueries = true;
 
@@ -109,6 +111,16 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
 
   public List<StatusQuery> statusQueries() {
     return List.copyOf(statusQueries);
+  }
+
+  /**
+   * The query about {@code checkoutRequestId} is answered with exactly this status and body from now
+   * on (a conformance kit's published answer), whatever the push's state.
+   */
+  public SafaricomStkSimulator answerQuery(String checkoutRequestId, int status, JsonObject body) {
+    queryStatuses.put(checkoutRequestId, status);
+    queryAnswers.put(checkoutRequestId, body.copy());
+    return this;
   }
 
   /** Answers every push with 500.001.1001 "Unable to lock subscriber" (MpesaExpressSimulate error table). */
@@ -330,6 +342,11 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
     Push push = pushes.get(checkout);
     if (push == null) {
       reply(req, 400, error("400.002.02", "Bad Request - Invalid CheckoutRequestID"));
+      return;
+    }
+    JsonObject fixed = queryAnswers.get(checkout);
+    if (fixed != null) {
+      reply(req, queryStatuses.get(checkout), fixed);
       return;
     }
     JsonObject result = results.get(checkout);
