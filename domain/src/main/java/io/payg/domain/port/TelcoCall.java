@@ -43,8 +43,14 @@ public sealed interface TelcoCall {
    * A provider's callback on a request-to-pay the gateway started: the collection
    * {@code reference} (ours) is now {@code status}. Succeeded collections become a process
    * command for the collection's serial and amount, idempotent on the reference.
+   * {@code movedMoney} (optional) is what the callback itself says moved: kept as a flagged
+   * unmatched payment when no collection has {@code reference} (Safaricom STK); null for most.
    */
-  record CollectionUpdate(String reference, CollectionStatus status) implements TelcoCall {
+  record CollectionUpdate(String reference, CollectionStatus status, PaymentCommand movedMoney) implements TelcoCall {
+
+    public CollectionUpdate(String reference, CollectionStatus status) {
+      this(reference, status, null);
+    }
   }
 
   /**

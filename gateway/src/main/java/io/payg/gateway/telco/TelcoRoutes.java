@@ -185,11 +185,19 @@ public final class TelcoRoutes {
               LOG.warn("{} callback for {} not confirmed yet: {}", provider, update.reference(), err.getMessage());
               return Future.succeededFuture(true);
             })
-            .map(found -> {
-              if (!found) {
-                LOG.warn("{} callback for unknown request {}: {}", provider, update.reference(), update.status());
+            .compose(found -> {
+              if (found || update.movedMoney() == null) {
+                return Future.succeededFuture(adapter.callbackAnswer());
               }
-              return adapter.callbackAnswer();
+              // money the callback says moved for a request we do not know (the push's answer was
+              // lost): kept flagged for an operator, unconfirmed by any status API
+              return payments.keep(companyId, provider, update.movedMoney(), Refusal.DEVICE_NOT_FOUND,
+                      "callback for an unknown request " + update.reference() + ": no collection to confirm it against",
+                      false, adapter.redactedBody(request.body()))
+                  .map(id -> {
+                    count(provider, operation, "kept_unauthenticated");
+                    return adapter.callbackAnswer();
+                  });
             });
       }
       return collections.confirm(companyId, provider, reference).map(v -> adapter.callbackAnswer());

@@ -284,6 +284,17 @@ class SafaricomConformanceTest {
   }
 
   @Test
+  void aSuccessCallbackForAnUnknownPushIsAcknowledgedAndKeptFlagged() {
+    // the push's own answer was lost, so no collection has this CheckoutRequestID: the money is kept
+    JsonObject callback = kit("stk-callback-success.json");
+    HttpResponse<Buffer> r = post(company, "safaricom-stk/{company}/callback", callback, Map.of());
+    assertEquals(kit("stk-callback-answer.json"), r.bodyAsJsonObject());
+    assertEquals(1, count("SELECT count(*) FROM unmatched_payments WHERE provider = 'safaricom-stk' "
+        + "AND provider_txn_id = 'NLJ7RT61SV' AND NOT authenticated AND amount = 100 AND msisdn = '254708374149'"));
+    assertEquals(0, count("SELECT count(*) FROM transactions WHERE provider = 'safaricom-stk' AND provider_txn_id = 'NLJ7RT61SV'"));
+  }
+
+  @Test
   void stkQueryPendingThenSuccessSettlesWithoutACallback() {
     String serial = serial();
     gw.meterCustomer(company, serial);

@@ -48,9 +48,12 @@ import java.util.regex.Pattern;
  * 200, ResponseCode "0"              PENDING under its CheckoutRequestID (the prompt is on the phone)
  * other ResponseCode, 4xx errorCode  FAILED with Daraja's code and message (no prompt was sent)
  * 500.001.1001 (subscriber locked,   FAILED: Daraja refused the push; the payer saw nothing
- *   wrong credentials, no merchant)
+ *   wrong credentials, no merchant),
+ *   500.003.02 busy / spike arrest,
+ *   500.003.03 quota
  * credentials refused                FAILED "Safaricom Daraja refused the credentials ..."
- * 408, 429, other 5xx, transport     failed stage (retryable): the push may be on the phone
+ * 500.003.1001, 408, 429, other 5xx, failed stage (retryable): the push may be on the phone
+ *   transport
  * </pre>
  * Daraja takes no idempotency key: a push is never re-sent.
  *
@@ -160,12 +163,12 @@ public final class SafaricomStkCollections extends RequestToPayClient {
           + snippet(response), false);
     }
     String errorCode = json == null ? null : stringOrNull(json.getValue("errorCode"));
-    if (errorCode == null && responseCode == null && isTransient(response.statusCode())) {
+    boolean refusedBeforeProcessing = errorCode != null && (errorCode.startsWith("4") || errorCode.startsWith("500.001")
+        // "System is busy", "Spike Arrest Violation", "Quota Violation": turned away at the gateway
+        || errorCode.equals("500.003.02") || errorCode.equals("500.003.03"));
+    if (responseCode == null && !refusedBeforeProcessing && isTransient(response.statusCode())) {
+      // a bare 5xx, or 500.003.1001 "Internal Server Error": the prompt may be on the phone; do not push again
       throw new CollectionCallException("Safaricom answered " + response.statusCode() + ": " + snippet(response), true);
-    }
-    if (errorCode != null && errorCode.startsWith("500.003") ) {
-      // system busy, spike arrest, quota, internal error: the push was not made (MpesaExpressSimulate error table)
-      return CollectionStatus.failed("Safaricom " + errorCode + " " + clean(String.valueOf(json.getValue("errorMessage"))));
     }
     String code = errorCode != null ? errorCode : responseCode;
     String message = json == null ? snippet(response) : clean(String.valueOf(

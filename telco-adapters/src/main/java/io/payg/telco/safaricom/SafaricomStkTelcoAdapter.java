@@ -1,5 +1,7 @@
 package io.payg.telco.safaricom;
 
+import io.payg.domain.Money;
+import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
@@ -8,12 +10,15 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Problem;
 import io.payg.telco.support.ProviderAnswer;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -88,9 +93,35 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
       }
       Object receipt = item(callback, "MpesaReceiptNumber");
       String receiptText = receipt instanceof String r && RECEIPT.matcher(r).matches() ? r : null;
-      return new TelcoCall.CollectionUpdate(checkout, CollectionStatus.succeeded(receiptText));
+      return new TelcoCall.CollectionUpdate(checkout, CollectionStatus.succeeded(receiptText),
+          movedMoney(callback, receiptText, request.receivedAt()));
     } catch (Rejection e) {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), true);
+    }
+  }
+
+  /**
+   * What a success callback says moved (receipt, Amount, PhoneNumber, TransactionDate), for the
+   * case no collection has its CheckoutRequestID (the push's answer was lost): null when unreadable.
+   */
+  private static PaymentCommand movedMoney(JsonObject callback, String receipt, Instant receivedAt) {
+    Object amount = item(callback, "Amount");
+    if (receipt == null || amount == null) {
+      return null;
+    }
+    try {
+      Money money = Money.of(DecimalAmount.minorUnits("Amount", amount, DecimalAmount.fractionDigits("KES")), "KES");
+      Object phone = item(callback, "PhoneNumber");
+      String msisdn = phone == null ? null : ProviderAnswer.clean(String.valueOf(phone));
+      Object date = item(callback, "TransactionDate");
+      Instant paidAt = receivedAt;
+      if (date != null && String.valueOf(date).matches("[0-9]{14}")) {
+        paidAt = LocalDateTime.parse(String.valueOf(date), SafaricomStkCollections.TIMESTAMP)
+            .atZone(SafaricomStkCollections.NAIROBI).toInstant();
+      }
+      return new PaymentCommand(receipt, "", money, msisdn, paidAt);
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 

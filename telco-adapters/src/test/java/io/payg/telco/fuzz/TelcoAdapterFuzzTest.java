@@ -150,6 +150,16 @@ class TelcoAdapterFuzzTest {
       validQuery(v.query(), target.currency());
     } else if (call instanceof TelcoCall.Process p) {
       validCommand(p.command(), target.currency());
+    } else if (call instanceof TelcoCall.Unbookable u) {
+      // money that moved but cannot be booked as it is: the account reference is the payer's text
+      assertNotNull(u.refusal());
+      assertEquals(target.currency(), u.command().amount().currency());
+      assertTrue(u.command().amount().minor() > 0, u.command().amount().toString());
+      assertTrue(TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());
+      assertTrue(u.command().serial().length() <= 100
+          && u.command().serial().chars().noneMatch(Character::isISOControl), u.command().serial());
+      answered(u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
+          : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo()), statuses, xml);
     } else {
       TelcoCall.CollectionUpdate u = (TelcoCall.CollectionUpdate) call;
       assertTrue(UUID_LOWER.matcher(u.reference()).matches(), u.reference());
