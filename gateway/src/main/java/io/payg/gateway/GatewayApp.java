@@ -206,7 +206,7 @@ public final class GatewayApp implements AutoCloseable {
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     // Daraja C2B confirmations checked with its Transaction Status API before booking (when configured)
-    HeldConfirmations heldConfirmations = new HeldConfirmations(new HeldConfirmationStore(pool),
+    HeldConfirmations heldConfirmations = new HeldConfirmations(vertx, new HeldConfirmationStore(pool),
         Map.of(SafaricomTelcoAdapter.NAME, new SafaricomTransactionStatus(http)), plugins, payments, publicBase,
         Map.of(SafaricomTelcoAdapter.NAME, "ke-c2b"));
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, clock, registry,

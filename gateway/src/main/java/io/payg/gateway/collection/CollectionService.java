@@ -190,17 +190,28 @@ public final class CollectionService {
 
   /**
    * A callback that names the collection by the provider's own request id (Safaricom's
-   * CheckoutRequestID): the id of the money movement it reports is kept on the collection, then the
-   * collection is confirmed with the provider like any other. False when no collection has that id.
+   * CheckoutRequestID): the id of the money movement it reports is kept on the pending collection,
+   * then the collection is confirmed with the provider like any other. False when no collection
+   * can take what the callback says: none has that id, or it already FAILED while the callback
+   * says the money moved (the caller keeps that money for an operator).
    */
   public Future<Boolean> confirmByProviderRequest(UUID companyId, String provider, String providerRequestId,
                                                   CollectionStatus hint) {
-    String txnId = hint.state() == CollectionStatus.State.SUCCEEDED ? hint.providerTxnId() : null;
-    return pool.preparedQuery("UPDATE collections SET provider_txn_id = COALESCE(provider_txn_id, $4), updated_at = now() "
+    boolean moved = hint.state() == CollectionStatus.State.SUCCEEDED;
+    return pool.preparedQuery("UPDATE collections SET provider_txn_id = CASE WHEN status = 'PENDING' "
+            + "THEN COALESCE(provider_txn_id, $4) ELSE provider_txn_id END, updated_at = now() "
             + "WHERE company_id = $1 AND provider = $2 AND provider_request_id = $3 RETURNING id, status")
-        .execute(Tuple.of(companyId, provider, providerRequestId, txnId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
-            : confirm(companyId, provider, rows.iterator().next().getUUID("id")).map(true));
+        .execute(Tuple.of(companyId, provider, providerRequestId, moved ? hint.providerTxnId() : null))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture(false);
+          }
+          Row c = rows.iterator().next();
+          if (moved && "FAILED".equals(c.getString("status"))) {
+            return Future.succeededFuture(false);
+          }
+          return confirm(companyId, provider, c.getUUID("id")).map(true);
+        });
   }
 
   private Future<Void> markFailed(UUID id, String reason) {

@@ -32,6 +32,7 @@ public final class HeldConfirmations {
   static final int MAX_ATTEMPTS = 8;
   static final Duration LEASE = Duration.ofSeconds(60);
 
+  private final io.vertx.core.Vertx vertx;
   private final HeldConfirmationStore store;
   private final Map<String, PaymentStatusQuery> queries;
   private final PluginStore plugins;
@@ -43,8 +44,10 @@ public final class HeldConfirmations {
    * @param callbackAliases the path a provider is called back under when its own name cannot be in a
    *                        URL (Daraja refuses "safaricom": {@code safaricom → ke-c2b})
    */
-  public HeldConfirmations(HeldConfirmationStore store, Map<String, PaymentStatusQuery> queries, PluginStore plugins,
-                           PaymentService payments, String publicBaseUrl, Map<String, String> callbackAliases) {
+  public HeldConfirmations(io.vertx.core.Vertx vertx, HeldConfirmationStore store, Map<String, PaymentStatusQuery> queries,
+                           PluginStore plugins, PaymentService payments, String publicBaseUrl,
+                           Map<String, String> callbackAliases) {
+    this.vertx = vertx;
     this.store = store;
     this.queries = Map.copyOf(queries);
     this.plugins = plugins;
@@ -66,7 +69,7 @@ public final class HeldConfirmations {
 
   /** The provider's result: book, keep flagged, or (a queue time-out) ask again soon. */
   public Future<Void> settle(UUID companyId, String currency, String provider, TelcoCall.PaymentStatus status) {
-    return store.find(companyId, provider, status.providerTxnId(), status.queryId()).compose(held -> {
+    return find(companyId, provider, status, 0).compose(held -> {
       if (held == null || !("PENDING".equals(held.status()) || "ASKED".equals(held.status()))) {
         LOG.info("{} status result for nothing held ({}, {})", provider, status.providerTxnId(), status.queryId());
         return Future.succeededFuture();
@@ -86,6 +89,20 @@ public final class HeldConfirmations {
       return payments.keep(companyId, provider, held.command(), Refusal.UNAUTHENTICATED, why, false, held.rawBody())
           .compose(id -> store.end(held.id(), "KEPT", null, why))
           .mapEmpty();
+    });
+  }
+
+  /**
+   * A failure result names no receipt, only the query's id, and Daraja may post it before the
+   * gateway has stored that id from the query's own answer: look again a few times, briefly.
+   */
+  private Future<HeldConfirmationStore.Held> find(UUID companyId, String provider, TelcoCall.PaymentStatus status,
+                                                  int attempt) {
+    return store.find(companyId, provider, status.providerTxnId(), status.queryId()).compose(held -> {
+      if (held != null || status.providerTxnId() != null || status.queryId() == null || attempt >= 10) {
+        return Future.succeededFuture(held);
+      }
+      return vertx.timer(100L * (attempt + 1)).compose(t -> find(companyId, provider, status, attempt + 1));
     });
   }
 

@@ -92,6 +92,32 @@ class SafaricomStkCollectionTest {
   }
 
   @Test
+  void aSuccessCallbackAfterThePushFailedIsKeptFlaggedNotLost() {
+    String serial = serial();
+    gw.meterCustomer(company, serial);
+    String id = collect(serial, 10_000).bodyAsJsonObject().getString("id");
+    String checkout = daraja.pushFor(serial).checkoutRequestId();
+    await(daraja.fail(checkout, 1037, "DS timeout user cannot be reached."));
+    eventually(Duration.ofSeconds(10), "collection failed", () -> "FAILED".equals(status(id)));
+    // later M-Pesa says it went through after all: the collection stays FAILED, the money is kept for an operator
+    JsonObject late = new JsonObject().put("Body", new JsonObject().put("stkCallback", new JsonObject()
+        .put("MerchantRequestID", "29115-34620561-1").put("CheckoutRequestID", checkout).put("ResultCode", 0)
+        .put("ResultDesc", "The service request is processed successfully.")
+        .put("CallbackMetadata", new JsonObject().put("Item", new io.vertx.core.json.JsonArray()
+            .add(new JsonObject().put("Name", "Amount").put("Value", 100.0))
+            .add(new JsonObject().put("Name", "MpesaReceiptNumber").put("Value", "SLATE00001"))
+            .add(new JsonObject().put("Name", "TransactionDate").put("Value", 20261201101500L))
+            .add(new JsonObject().put("Name", "PhoneNumber").put("Value", 254708374149L))))));
+    HttpResponse<Buffer> r = await(gw.http.postAbs(gw.base + "/api/v1/telco/safaricom-stk/" + company.id() + "/callback")
+        .sendJsonObject(late));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals("FAILED", status(id));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = 'SLATE00001' "
+        + "AND NOT authenticated AND amount = 10000"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
+  }
+
+  @Test
   void aLostCallbackIsSettledByTheStkQuery() {
     String serial = serial();
     gw.meterCustomer(company, serial);

@@ -49,6 +49,12 @@ import java.util.regex.Pattern;
  *       it is missing or empty every validation is refused and every confirmation kept flagged</b>.
  *       Host names are never resolved. Behind a reverse proxy the gateway's {@code TRUSTED_PROXIES}
  *       setting makes {@code remoteAddress} the client named by {@code Forwarded} / {@code X-Forwarded-For}.</li>
+ *   <li>Transaction Status (optional, read by {@link SafaricomTransactionStatus}): {@code consumerKey},
+ *       {@code consumerSecret}, {@code initiator}, {@code securityCredential}, {@code baseUrl},
+ *       {@code identifierType}, {@code transactionStatus}; when set, the gateway holds each
+ *       confirmation ({@link #heldAnswer}: acknowledged at once) until Daraja's asynchronous
+ *       result, posted to {@value #STATUS_RESULT} (or {@value #STATUS_TIMEOUT}), confirms it
+ *       ({@link TransactionStatusResult}).</li>
  * </ul>
  *
  * <b>Decoding</b>: the currency is implied KES; a company with another currency refuses every
