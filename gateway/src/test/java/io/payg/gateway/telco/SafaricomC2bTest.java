@@ -65,6 +65,28 @@ class SafaricomC2bTest {
   }
 
   @Test
+  void newerDarajaVariantsAreBookedAndATillPaymentIsKept() {
+    String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    // hashed MSISDN (since 2024) and numbers as JSON numbers
+    C2bPayment hashed = payment(serial, "100.00").withMsisdn(SafaricomSimulator.hashedMsisdn("254708374149"));
+    assertEquals("0", code(daraja.send("validation", hashed.numericBody())));
+    assertEquals(0, await(daraja.send("confirmation", hashed.withOrgAccountBalance("30671").numericBody()))
+        .bodyAsJsonObject().getInteger("ResultCode"));
+    assertEquals(SafaricomSimulator.hashedMsisdn("254708374149"),
+        gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", hashed.transId()));
+    C2bPayment masked = payment(serial, "100.00").withMsisdn(SafaricomSimulator.maskedMsisdn("254708374149"));
+    await(daraja.confirmation(masked));
+    assertEquals("25470****149", gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", masked.transId()));
+    // a till payment names no account: acknowledged, kept for an operator
+    C2bPayment till = C2bPayment.buyGoods("QK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), SHORT_CODE,
+        "100.00", "254708374149", Instant.now());
+    assertEquals(0, await(daraja.confirmation(till)).bodyAsJsonObject().getInteger("ResultCode"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND authenticated",
+        till.transId()));
+  }
+
+  @Test
   void refusalsAnswerInDarajaCodesAndStoreNothing() {
     String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
