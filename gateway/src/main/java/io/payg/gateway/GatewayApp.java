@@ -27,6 +27,9 @@ import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.company.UserRoutes;
 import io.payg.gateway.company.UserStore;
 import io.payg.gateway.config.GatewayConfig;
+import io.payg.gateway.confirmation.HeldConfirmationStore;
+import io.payg.gateway.confirmation.HeldConfirmationWorker;
+import io.payg.gateway.confirmation.HeldConfirmations;
 import io.payg.gateway.customer.CustomerRoutes;
 import io.payg.gateway.customer.CustomerStore;
 import io.payg.gateway.db.DatabaseUrl;
@@ -72,7 +75,10 @@ import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
 import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.payg.telco.mtn.MtnMomoCollections;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
+import io.payg.telco.safaricom.SafaricomStkCollections;
+import io.payg.telco.safaricom.SafaricomStkTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
+import io.payg.telco.safaricom.SafaricomTransactionStatus;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
@@ -190,7 +196,8 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
         SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
         MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter(), AirtelTelcoAdapter.NAME, new AirtelTelcoAdapter(),
-        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter());
+        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter(),
+        SafaricomStkTelcoAdapter.NAME, new SafaricomStkTelcoAdapter());
     Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http),
         SparkMeterTokenIssuer.MANUFACTURER, new SparkMeterTokenIssuer(http),
         SteamaTokenIssuer.MANUFACTURER, new SteamaTokenIssuer(http),
@@ -218,13 +225,19 @@ public final class GatewayApp implements AutoCloseable {
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
-        AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
+        AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http),
+        SafaricomStkCollections.NAME, new SafaricomStkCollections(http, System::nanoTime, clock));
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     io.payg.gateway.brokerresult.BrokerResultStore brokerResults = new io.payg.gateway.brokerresult.BrokerResultStore(pool);
     ReversalService reversals = new ReversalService(pool);
+    // Daraja C2B confirmations checked with its Transaction Status API before booking (when configured)
+    HeldConfirmations heldConfirmations = new HeldConfirmations(vertx, new HeldConfirmationStore(pool),
+        Map.of(SafaricomTelcoAdapter.NAME, new SafaricomTransactionStatus(http)), plugins, payments, publicBase,
+        Map.of(SafaricomTelcoAdapter.NAME, "ke-c2b"));
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
-        Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)));
+        Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
+        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
@@ -313,7 +326,8 @@ public final class GatewayApp implements AutoCloseable {
     registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
-    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace()),
+    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
+            config.proxy().proxyProtocol()),
             new DeploymentOptions().setInstances(config.eventLoops()))
         .onSuccess(apiDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
@@ -324,6 +338,8 @@ public final class GatewayApp implements AutoCloseable {
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
+        .onSuccess(workerDeployments::add)
+        .compose(id -> vertx.deployVerticle(new HeldConfirmationWorker(heldConfirmations, config.collectionPoll())))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, plugins, smsSenders),
             workerSettings)))

@@ -1,6 +1,7 @@
 package io.payg.telco;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import ch.qos.logback.classic.Level;
@@ -88,6 +89,10 @@ class SimulatorRoundTripTest {
       TelcoResponse answer;
       if (call instanceof TelcoCall.Rejected r) {
         answer = adapter.refusal(r.refusal(), r.detail(), r.processCall());
+      } else if (call instanceof TelcoCall.Unbookable u) {
+        // as TelcoRoutes answers: a flagged message gets the refusal, an authentic one the acknowledgement
+        answer = u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
+            : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo());
       } else if (call instanceof TelcoCall.Process) {
         answer = adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null));
       } else {
@@ -147,7 +152,9 @@ class SimulatorRoundTripTest {
     HttpResponse<Buffer> validation = await(mpesa.validation(payment));
     assertEquals(200, validation.statusCode());
     assertEquals("{\"ResultCode\":\"C2B00016\",\"ResultDesc\":\"Rejected\"}", validation.bodyAsString());
+    // a confirmation from there is kept flagged by the gateway and answered 403
     assertEquals(403, await(mpesa.confirmation(payment)).statusCode());
+    assertTrue(decoded.stream().reduce((a, b) -> b).orElseThrow() instanceof TelcoCall.Unbookable u && !u.authenticated());
 
     settings = Map.of("shortCode", "600638", "allowedSources", "127.0.0.0/8");
     HttpResponse<Buffer> badAccount = await(mpesa.validation(SafaricomSimulator.C2bPayment.payBill("RKTQDM7W6T",

@@ -14,12 +14,19 @@ import java.util.Map;
  * @param serial      the device the money is for (shown to the payer where the API allows)
  * @param callbackUrl where the provider should send the result
  * @param settings    the company's plugin configuration (API URL, keys); never logged
+ * @param providerRequestId the provider's id for this request, as its {@code requestToPay}
+ *                    answered it ({@link CollectionStatus#providerRequestId()}); null when none
  */
 public record CollectionRequest(String reference, String msisdn, Money amount, String serial, String callbackUrl,
-                                Map<String, String> settings) {
+                                Map<String, String> settings, String providerRequestId) {
 
   public CollectionRequest {
     settings = Map.copyOf(settings);
+  }
+
+  public CollectionRequest(String reference, String msisdn, Money amount, String serial, String callbackUrl,
+                           Map<String, String> settings) {
+    this(reference, msisdn, amount, serial, callbackUrl, settings, null);
   }
 
   @Override

@@ -16,19 +16,36 @@ import io.payg.domain.Money;
  * @param collected        SUCCEEDED only, when the provider reports collecting another amount than
  *                         requested: the money moved, so the gateway keeps it (unmatched) rather
  *                         than book or drop it; null when the provider collected what was asked
+ * @param providerRequestId the provider's own id for the request itself, when the provider
+ *                          chooses it and later calls it by it (Safaricom STK push's
+ *                          CheckoutRequestID); the gateway stores it and hands it back in
+ *                          {@link CollectionRequest#providerRequestId()}. Null for most providers.
  */
 public record CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference,
-                               Money collected) {
+                               Money collected, String providerRequestId) {
 
   public enum State { PENDING, SUCCEEDED, FAILED }
 
   /** The three-field form of the first version of this port (a known outcome). */
   public CollectionStatus(State state, String providerTxnId, String reason) {
-    this(state, providerTxnId, reason, false, null);
+    this(state, providerTxnId, reason, false, null, null);
   }
 
   public CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference) {
-    this(state, providerTxnId, reason, unknownReference, null);
+    this(state, providerTxnId, reason, unknownReference, null, null);
+  }
+
+  public CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference, Money collected) {
+    this(state, providerTxnId, reason, unknownReference, collected, null);
+  }
+
+  public CollectionStatus(State state, String providerTxnId, String reason, String providerRequestId) {
+    this(state, providerTxnId, reason, false, null, providerRequestId);
+  }
+
+  /** Pending, under the provider's own request id. */
+  public static CollectionStatus pending(String providerRequestId) {
+    return new CollectionStatus(State.PENDING, null, null, providerRequestId);
   }
 
   public static CollectionStatus pending() {

@@ -47,6 +47,19 @@ public interface TelcoAdapter {
     return refusal(refusal, detail, true, echo);
   }
 
+  /**
+   * The provider's acknowledgement of a moved-money message the gateway holds until the
+   * provider's status API confirms it ({@link PaymentStatusQuery}): answered at once, booked later.
+   */
+  default TelcoResponse heldAnswer(Map<String, String> echo) {
+    return TelcoResponse.json(200, "{}");
+  }
+
+  /** The answer to a {@link TelcoCall.PaymentStatus} once the gateway took it. */
+  default TelcoResponse paymentStatusAnswer() {
+    return TelcoResponse.json(200, "{}");
+  }
+
   /** The raw body as kept for an operator, with any secret it carries (passwords) removed. */
   default String redactedBody(byte[] body) {
     return new String(body, java.nio.charset.StandardCharsets.UTF_8);

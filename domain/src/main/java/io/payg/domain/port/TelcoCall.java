@@ -43,8 +43,14 @@ public sealed interface TelcoCall {
    * A provider's callback on a request-to-pay the gateway started: the collection
    * {@code reference} (ours) is now {@code status}. Succeeded collections become a process
    * command for the collection's serial and amount, idempotent on the reference.
+   * {@code movedMoney} (optional) is what the callback itself says moved: kept as a flagged
+   * unmatched payment when no collection has {@code reference} (Safaricom STK); null for most.
    */
-  record CollectionUpdate(String reference, CollectionStatus status) implements TelcoCall {
+  record CollectionUpdate(String reference, CollectionStatus status, PaymentCommand movedMoney) implements TelcoCall {
+
+    public CollectionUpdate(String reference, CollectionStatus status) {
+      this(reference, status, null);
+    }
   }
 
   /**
@@ -75,6 +81,21 @@ public sealed interface TelcoCall {
       java.util.Objects.requireNonNull(providerTxnId, "providerTxnId");
       echo = Map.copyOf(echo);
     }
+  }
+
+  /**
+   * A provider's asynchronous answer to a status query the gateway made about a moved-money
+   * message it holds ({@link PaymentStatusQuery}; Daraja's Transaction Status result).
+   *
+   * @param queryId       the provider's id of the query (Daraja's OriginatorConversationID)
+   * @param providerTxnId the transaction the answer is about (Daraja's ReceiptNo), null when it names none
+   * @param answered      false when the provider only says the query timed out: ask again
+   * @param confirmed     the provider confirms the money moved (completed)
+   * @param amount        the amount it reports, null when none
+   * @param detail        the provider's result code and description, for an operator
+   */
+  record PaymentStatus(String queryId, String providerTxnId, boolean answered, boolean confirmed,
+                       io.payg.domain.Money amount, String detail) implements TelcoCall {
   }
 
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */

@@ -118,7 +118,9 @@ public final class CollectionService {
             // waits for the PIN) gave its final word: book it from this answer
             case SUCCEEDED -> store.accepted(id).compose(v -> store.forConfirm(companyId, c.provider(), id))
                 .compose(row -> settle(companyId, c.provider(), row, status, false));
-            case PENDING -> store.accepted(id);
+            // a provider that names the push itself (Safaricom's CheckoutRequestID) is asked by that name
+            case PENDING -> store.accepted(id).compose(v -> status.providerRequestId() == null
+                ? Future.<Void>succeededFuture() : store.requestId(id, status.providerRequestId()));
           })
           // the provider could not be reached: the collection stays PENDING and the poller asks again
           .recover(err -> {
@@ -163,7 +165,7 @@ public final class CollectionService {
       return plugins.settings(companyId, provider).compose(settings -> {
         CollectionRequest request = new CollectionRequest(reference.toString(), c.getString("msisdn"),
             Money.of(c.getLong("amount"), c.getString("currency")), c.getString("serial"),
-            callbackUrl(provider, companyId), settings.settings());
+            callbackUrl(provider, companyId), settings.settings(), c.getString("provider_request_id"));
         return Future.fromCompletionStage(providers.get(provider).status(request))
             .compose(status -> settle(companyId, provider, c, status, lastCheck));
       });
@@ -223,6 +225,25 @@ public final class CollectionService {
             LOG.warn("collection {} succeeded at {} but was refused: {}", id, provider, reason);
           }
           return store.succeeded(id, status.providerTxnId(), transactionId, unmatchedId, reason);
+        });
+  }
+
+  /**
+   * A callback that names the collection by the provider's own request id (Safaricom's
+   * CheckoutRequestID): the id of the money movement it reports is kept on the pending collection,
+   * then the collection is confirmed with the provider like any other. False when no collection
+   * can take what the callback says: none has that id, or it already FAILED while the callback
+   * says the money moved (the caller keeps that money for an operator).
+   */
+  public Future<Boolean> confirmByProviderRequest(UUID companyId, String provider, String providerRequestId,
+                                                  CollectionStatus hint) {
+    boolean moved = hint.state() == CollectionStatus.State.SUCCEEDED;
+    return store.byRequestId(companyId, provider, providerRequestId, moved ? hint.providerTxnId() : null)
+        .compose(c -> {
+          if (c == null || moved && "FAILED".equals(c.getString("status"))) {
+            return Future.succeededFuture(false);
+          }
+          return confirm(companyId, provider, c.getUUID("id")).map(true);
         });
   }
 

@@ -42,7 +42,7 @@ final class CollectionStore {
    * can still succeed: a callback or status that arrives after expiry books the money.
    */
   static final String SUCCEEDED = """
-      UPDATE collections SET status = 'SUCCEEDED', provider_txn_id = $2, transaction_id = $3,
+      UPDATE collections SET status = 'SUCCEEDED', provider_txn_id = COALESCE($2, provider_txn_id), transaction_id = $3,
                              unmatched_payment_id = $4, reason = $5, updated_at = now()
       WHERE id = $1 AND status IN ('PENDING', 'FAILED')
       """;
@@ -60,6 +60,23 @@ final class CollectionStore {
 
   /** $1 id, $2 company. */
   static final String GET = "SELECT * FROM collections WHERE id = $1 AND company_id = $2";
+
+  /** The provider's own id of the request (Safaricom STK push's CheckoutRequestID), as it answered the push. */
+  static final String REQUEST_ID = """
+      UPDATE collections SET provider_request_id = $2, updated_at = now() WHERE id = $1
+      """;
+
+  /**
+   * A callback naming the request by the provider's id: the money movement's id it reports is kept
+   * on a pending collection (the status API may not name it); answers the collection's id and status.
+   */
+  static final String BY_REQUEST_ID = """
+      UPDATE collections
+         SET provider_txn_id = CASE WHEN status = 'PENDING' THEN COALESCE(provider_txn_id, $4) ELSE provider_txn_id END,
+             updated_at = now()
+       WHERE company_id = $1 AND provider = $2 AND provider_request_id = $3
+      RETURNING id, status
+      """;
 
   /**
    * $1 limit: pending collections due for a status check, claimed so that one poller asks at a time;
@@ -110,6 +127,15 @@ final class CollectionStore {
 
   Future<Void> pollSoon(UUID id) {
     return pool.preparedQuery(POLL_SOON).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  Future<Void> requestId(UUID id, String providerRequestId) {
+    return pool.preparedQuery(REQUEST_ID).execute(Tuple.of(id, providerRequestId)).mapEmpty();
+  }
+
+  Future<Row> byRequestId(UUID companyId, String provider, String providerRequestId, String providerTxnId) {
+    return pool.preparedQuery(BY_REQUEST_ID).execute(Tuple.of(companyId, provider, providerRequestId, providerTxnId))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
   Future<Row> get(UUID companyId, UUID id) {

@@ -51,6 +51,7 @@ import java.util.Optional;
  * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
  *                           at the clock, default 60000
  * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
+ * @param proxy              TRUSTED_PROXIES and PROXY_PROTOCOL: the real client address behind proxies ({@link ProxySettings})
  */
 public record GatewayConfig(
     String httpHost,
@@ -84,7 +85,8 @@ public record GatewayConfig(
     boolean demo,
     ManufacturerLimits manufacturerLimits,
     Duration reminderCheck,
-    AuthSettings auth) {
+    AuthSettings auth,
+    ProxySettings proxy) {
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -121,17 +123,18 @@ public record GatewayConfig(
         demo,
         ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
         Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)),
-        AuthSettings.fromEnv(env));
+        AuthSettings.fromEnv(env),
+        ProxySettings.fromEnv(env));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -188,6 +191,8 @@ public record GatewayConfig(
     s.put("DEMO", String.valueOf(demo));
     s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());
     s.put("REMINDER_CHECK", reminderCheck.toString());
+    s.put("TRUSTED_PROXIES", proxy.trustedProxies().isEmpty() ? "(none)" : proxy.trustedProxies());
+    s.put("PROXY_PROTOCOL", String.valueOf(proxy.proxyProtocol()));
     return s;
   }
 

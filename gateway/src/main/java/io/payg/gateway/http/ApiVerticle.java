@@ -17,20 +17,26 @@ public final class ApiVerticle extends VerticleBase {
   private final int port;
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final java.time.Duration shutdownGrace;
+  private final boolean proxyProtocol;
   private HttpServer server;
 
+  /**
+   * @param shutdownGrace how long a stop lets requests in flight finish
+   * @param proxyProtocol PROXY_PROTOCOL: every connection starts with a PROXY protocol header (HAProxy v1/v2)
+   */
   public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes,
-                     java.time.Duration shutdownGrace) {
+                     java.time.Duration shutdownGrace, boolean proxyProtocol) {
     this.host = host;
     this.port = port;
     this.routes = routes;
     this.shutdownGrace = shutdownGrace;
+    this.proxyProtocol = proxyProtocol;
   }
 
   @Override
   public Future<?> start() {
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setCompressionSupported(false).setIdleTimeout(60))
+            .setCompressionSupported(false).setIdleTimeout(60).setUseProxyProtocol(proxyProtocol))
         .requestHandler(routes.apply(vertx))
         .listen()
         .onSuccess(s -> server = s);

@@ -15,7 +15,8 @@ public final class PluginCatalog {
 
   private static final Map<String, Plugin> PLUGINS = java.util.stream.Stream.of(
       new Plugin("generic", PluginKind.TELCO, Set.of("secret")),
-      new Plugin("safaricom", PluginKind.TELCO, Set.of()),
+      new Plugin("safaricom", PluginKind.TELCO, Set.of("consumerSecret", "securityCredential")),
+      new Plugin("safaricom-stk", PluginKind.TELCO, Set.of("consumerSecret", "passkey")),
       new Plugin("wave", PluginKind.TELCO, Set.of("webhookSecret", "previousWebhookSecret")),
       new Plugin("mtn-momo", PluginKind.TELCO, Set.of("apiKey", "subscriptionKey")),
       new Plugin("airtel", PluginKind.TELCO, Set.of("clientSecret", "callbackSecret")),

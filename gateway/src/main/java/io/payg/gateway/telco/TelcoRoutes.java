@@ -6,7 +6,9 @@ import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
 import io.payg.gateway.collection.CollectionService;
+import io.payg.gateway.confirmation.HeldConfirmations;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.TrustedProxies;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
@@ -33,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TelcoRoutes {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelcoRoutes.class);
   private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("[a-z-]+");
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
@@ -43,17 +46,25 @@ public final class TelcoRoutes {
   private final MeterRegistry registry;
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, MovedMoneyFollowUp> followUps;
+  private final TrustedProxies proxies;
+  private final HeldConfirmations held;
 
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry) {
-    this(adapters, plugins, payments, collections, reversals, clock, registry, Map.of());
+    this(adapters, plugins, payments, collections, reversals, clock, registry, Map.of(), TrustedProxies.none(), null);
   }
 
-  /** With the follow-ups of providers that need one after a moved-money message (by provider name). */
+  /**
+   * @param followUps what providers need after a moved-money message (by provider name)
+   * @param proxies   TRUSTED_PROXIES: whose forwarding headers name the client that allow-lists check
+   * @param held      confirmations held for the provider's status API (Daraja Transaction Status); null: none
+   */
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry,
-                     Map<String, MovedMoneyFollowUp> followUps) {
+                     Map<String, MovedMoneyFollowUp> followUps, TrustedProxies proxies, HeldConfirmations held) {
     this.followUps = followUps;
+    this.proxies = proxies;
+    this.held = held;
     this.adapters = adapters;
     this.plugins = plugins;
     this.payments = payments;
@@ -104,7 +115,7 @@ public final class TelcoRoutes {
           }
           TelcoRequest request = request(ctx, operation);
           TelcoCall call = adapter.decode(request, s.currency(), s.settings());
-          return run(adapter, request, companyId, s.currency(), call);
+          return run(adapter, request, companyId, s.currency(), s.settings(), call);
         })
         .onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
             .end(Buffer.buffer(r.body())))
@@ -112,7 +123,7 @@ public final class TelcoRoutes {
   }
 
   private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,
-                                    TelcoCall call) {
+                                    Map<String, String> settings, TelcoCall call) {
     String provider = adapter.provider();
     String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
@@ -120,6 +131,19 @@ public final class TelcoRoutes {
         count(provider, operation, outcome.valid() ? "accepted" : outcome.refusal().name());
         return adapter.validationAnswer(outcome, v.echo());
       });
+    }
+    if (call instanceof TelcoCall.Process p && held != null && adapter.confirmsMovedMoney(operation)
+        && held.applies(provider, settings)) {
+      // acknowledged now, booked when the provider's status API confirms it (durably held meanwhile)
+      return held.hold(companyId, provider, p.command(), adapter.redactedBody(request.body())).map(fresh -> {
+        count(provider, operation, fresh ? "held" : "replayed");
+        return adapter.heldAnswer(p.echo());
+      });
+    }
+    if (call instanceof TelcoCall.PaymentStatus status) {
+      count(provider, operation, status.confirmed() ? "status_confirmed" : "status_other");
+      return (held == null ? Future.<Void>succeededFuture() : held.settle(companyId, currency, provider, status))
+          .map(v -> adapter.paymentStatusAnswer());
     }
     if (call instanceof TelcoCall.Process p) {
       // after the money moved a refusal cannot send it back: keep what cannot be booked
@@ -189,8 +213,30 @@ public final class TelcoRoutes {
       // the callback is only a hint: the provider is asked for the real status before money is recorded
       UUID reference = parseUuid(update.reference());
       count(provider, operation, "callback");
-      return (reference == null ? Future.<Void>succeededFuture() : collections.confirm(companyId, provider, reference))
-          .map(v -> adapter.callbackAnswer());
+      if (reference == null) {
+        // named by the provider's own request id (Safaricom's CheckoutRequestID); its receipt is
+        // kept first, so a status API that is down now only delays the booking to the poller's turn
+        return collections.confirmByProviderRequest(companyId, provider, update.reference(), update.status())
+            .recover(err -> {
+              LOG.warn("{} callback for {} not confirmed yet: {}", provider, update.reference(), err.getMessage());
+              return Future.succeededFuture(true);
+            })
+            .compose(found -> {
+              if (found || update.movedMoney() == null) {
+                return Future.succeededFuture(adapter.callbackAnswer());
+              }
+              // money the callback says moved for a request we do not know (the push's answer was
+              // lost): kept flagged for an operator, unconfirmed by any status API
+              return payments.keep(companyId, provider, update.movedMoney(), Refusal.DEVICE_NOT_FOUND,
+                      "callback for an unknown request " + update.reference() + ": no collection to confirm it against",
+                      false, adapter.redactedBody(request.body()))
+                  .map(id -> {
+                    count(provider, operation, "kept_unauthenticated");
+                    return adapter.callbackAnswer();
+                  });
+            });
+      }
+      return collections.confirm(companyId, provider, reference).map(v -> adapter.callbackAnswer());
     }
     return Future.succeededFuture(answer(adapter, operation, (TelcoCall.Rejected) call));
   }
@@ -204,7 +250,10 @@ public final class TelcoRoutes {
     Map<String, String> headers = new HashMap<>();
     ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    String remote = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    // behind a trusted proxy the allow-list must see the client, not the proxy
+    String remote = proxies.clientAddress(peer, ctx.request().headers().getAll("Forwarded"),
+        ctx.request().headers().getAll("X-Forwarded-For"));
     return new TelcoRequest(operation, headers, body, remote, clock.instant());
   }
 

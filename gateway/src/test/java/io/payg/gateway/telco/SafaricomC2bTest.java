@@ -65,6 +65,28 @@ class SafaricomC2bTest {
   }
 
   @Test
+  void newerDarajaVariantsAreBookedAndATillPaymentIsKept() {
+    String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    // hashed MSISDN (since 2024) and numbers as JSON numbers
+    C2bPayment hashed = payment(serial, "100.00").withMsisdn(SafaricomSimulator.hashedMsisdn("254708374149"));
+    assertEquals("0", code(daraja.send("validation", hashed.numericBody())));
+    assertEquals(0, await(daraja.send("confirmation", hashed.withOrgAccountBalance("30671").numericBody()))
+        .bodyAsJsonObject().getInteger("ResultCode"));
+    assertEquals(SafaricomSimulator.hashedMsisdn("254708374149"),
+        gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", hashed.transId()));
+    C2bPayment masked = payment(serial, "100.00").withMsisdn(SafaricomSimulator.maskedMsisdn("254708374149"));
+    await(daraja.confirmation(masked));
+    assertEquals("25470****149", gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", masked.transId()));
+    // a till payment names no account: acknowledged, kept for an operator
+    C2bPayment till = C2bPayment.buyGoods("QK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), SHORT_CODE,
+        "100.00", "254708374149", Instant.now());
+    assertEquals(0, await(daraja.confirmation(till)).bodyAsJsonObject().getInteger("ResultCode"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND authenticated",
+        till.transId()));
+  }
+
+  @Test
   void refusalsAnswerInDarajaCodesAndStoreNothing() {
     String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
@@ -82,19 +104,24 @@ class SafaricomC2bTest {
   }
 
   @Test
-  void aSourceOutsideTheAllowListIsRefused() {
+  void aSourceOutsideTheAllowListIsRefusedAndItsConfirmationKeptFlagged() {
     String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
     GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("allowedSources", "196.201.214.0/24"))));
+        .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "196.201.214.0/24"))));
     try {
       long before = gw.db.moneyRows();
-      HttpResponse<Buffer> r = await(daraja.confirmation(payment(serial, "100.00")));
+      C2bPayment p = payment(serial, "100.00");
+      assertEquals("C2B00016", code(daraja.validation(p)));
+      HttpResponse<Buffer> r = await(daraja.confirmation(p));
       assertEquals(403, r.statusCode());
       assertEquals(before, gw.db.moneyRows());
+      // money may have moved (M-Pesa from an address not listed yet): kept for review, flagged, never booked
+      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND NOT authenticated",
+          p.transId()));
     } finally {
       GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
-          .put("settings", new JsonObject().put("allowedSources", "127.0.0.1/32"))));
+          .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
     }
   }
 

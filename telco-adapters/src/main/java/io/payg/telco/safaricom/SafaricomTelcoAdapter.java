@@ -46,8 +46,15 @@ import java.util.regex.Pattern;
  *   <li>{@code allowedSources} (required): comma-separated IPv4/IPv6 addresses and CIDR blocks
  *       M-Pesa calls from (Safaricom publishes them), checked against the peer address. Safaricom
  *       signs nothing, so this list and an unguessable URL are the only authentication: <b>when
- *       it is missing or empty every call is refused</b>. Host names are never resolved. Behind a
- *       reverse proxy the peer is the proxy: the gateway must then pass the client address on.</li>
+ *       it is missing or empty every validation is refused and every confirmation kept flagged</b>.
+ *       Host names are never resolved. Behind a reverse proxy the gateway's {@code TRUSTED_PROXIES}
+ *       setting makes {@code remoteAddress} the client named by {@code Forwarded} / {@code X-Forwarded-For}.</li>
+ *   <li>Transaction Status (optional, read by {@link SafaricomTransactionStatus}): {@code consumerKey},
+ *       {@code consumerSecret}, {@code initiator}, {@code securityCredential}, {@code baseUrl},
+ *       {@code identifierType}, {@code transactionStatus}; when set, the gateway holds each
+ *       confirmation ({@link #heldAnswer}: acknowledged at once) until Daraja's asynchronous
+ *       result, posted to {@value #STATUS_RESULT} (or {@value #STATUS_TIMEOUT}), confirms it
+ *       ({@link TransactionStatusResult}).</li>
  * </ul>
  *
  * <b>Decoding</b>: the currency is implied KES; a company with another currency refuses every
@@ -81,10 +88,16 @@ import java.util.regex.Pattern;
  * Transaction Status API). So every confirmation that comes from M-Pesa for this short code is
  * acknowledged with HTTP 200 {@code {"ResultCode":0,"ResultDesc":"Success"}} — recorded,
  * replayed, or refused by the gateway (unknown serial, bad amount, conflict...: the gateway
- * keeps refused confirmations for operators to settle by hand). Only a confirmation we cannot
- * attribute to this company's M-Pesa account is answered with an error, HTTP 403 and the
- * rejection body: source not allowed, foreign short code, short code not configured, plugin
- * disabled. Nothing is stored for those; they show in the gateway's metrics and in Daraja's logs.
+ * keeps refused confirmations for operators to settle by hand). A confirmation without an
+ * account reference (a Buy Goods / till payment: {@code BillRefNumber} empty) or with one that is
+ * no serial is kept as an authenticated unmatched payment ({@link TelcoCall.Unbookable}) and
+ * acknowledged. A readable confirmation for this short code from an address <b>not</b> in
+ * {@code allowedSources} is kept flagged ({@code authenticated=false}: never booked without an
+ * operator) and answered HTTP 403 — forged, or M-Pesa from an address not listed yet; either way
+ * it is never dropped. Only a confirmation we cannot attribute to this company is refused with
+ * nothing stored: foreign short code, short code not configured, plugin disabled, or an unreadable
+ * body from an unlisted address. Behind a reverse proxy, the gateway's {@code TRUSTED_PROXIES}
+ * decides which address is the client.
  *
  * <p>Note for deployment: Daraja refuses to register callback URLs containing "mpesa" or
  * "safaricom"; the gateway must expose this adapter under a neutral alias for registration.
@@ -94,6 +107,9 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   public static final String NAME = "safaricom";
   public static final String VALIDATION = "validation";
   public static final String CONFIRMATION = "confirmation";
+  /** Where Daraja posts a Transaction Status result (ResultURL) and a queue time-out (QueueTimeOutURL). */
+  public static final String STATUS_RESULT = "transaction-status-result";
+  public static final String STATUS_TIMEOUT = "transaction-status-timeout";
   public static final String SETTING_SHORT_CODE = "shortCode";
   public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
   /** M-Pesa C2B in Kenya moves Kenyan shillings only. */
@@ -117,6 +133,8 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   private static final Pattern FOURTEEN_DIGITS = Pattern.compile("[0-9]{14}");
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
   static final int MAX_MSISDN = 64;
+  /** Daraja: "An alpha-numeric value of up to 20 characters"; kept longer for what the payer may type. */
+  static final int MAX_REFERENCE = 100;
 
   private static final TelcoResponse CONFIRMATION_ACK =
       TelcoResponse.json(200, new JsonObject().put("ResultCode", 0).put("ResultDesc", "Success").encode());
@@ -130,7 +148,7 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
 
   @Override
   public boolean isProcessOperation(String operation) {
-    return CONFIRMATION.equals(operation);
+    return CONFIRMATION.equals(operation) || STATUS_RESULT.equals(operation) || STATUS_TIMEOUT.equals(operation);
   }
 
   /** Daraja sends the confirmation after the money moved; "Confirmation is always acknowledged". */
@@ -145,7 +163,20 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   }
 
   @Override
+  public TelcoResponse heldAnswer(Map<String, String> echo) {
+    return CONFIRMATION_ACK;
+  }
+
+  @Override
+  public TelcoResponse paymentStatusAnswer() {
+    return CONFIRMATION_ACK;
+  }
+
+  @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
+    if (STATUS_RESULT.equals(request.operation()) || STATUS_TIMEOUT.equals(request.operation())) {
+      return TransactionStatusResult.decode(request, currency, settings == null ? Map.of() : settings);
+    }
     boolean process = CONFIRMATION.equals(request.operation());
     if (!process && !VALIDATION.equals(request.operation())) {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
@@ -154,8 +185,11 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
     if (settings == null) {
       settings = Map.of();
     }
+    // Daraja signs nothing: the source address is the only proof a call comes from M-Pesa
+    // (https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL names no signature)
+    boolean fromMpesa = SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress());
     try {
-      if (!SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
+      if (!fromMpesa && !process) {
         throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
       }
       String shortCodes = settings.get(SETTING_SHORT_CODE);
@@ -173,7 +207,6 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       if (!CURRENCY.equals(currency)) {
         throw new Rejection(Refusal.WRONG_CURRENCY, "M-Pesa pays in KES; the company's currency is " + currency);
       }
-      String serial = serial(json);
       Object amountValue = json.getValue("TransAmount");
       if (amountValue == null) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransAmount' is required");
@@ -182,17 +215,50 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
           DecimalAmount.fractionDigits(CURRENCY)), CURRENCY);
       String msisdn = msisdn(json);
       if (!process) {
-        return new TelcoCall.Validate(new PaymentQuery(serial, amount, msisdn));
+        return new TelcoCall.Validate(new PaymentQuery(serial(json), amount, msisdn));
       }
       String transId = text(json, "TransID");
       if (transId == null || !TRANS_ID.matcher(transId).matches()) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransID' is required: letters and digits, up to 64");
       }
       Instant paidAt = transTime(json, request.receivedAt());
-      return new TelcoCall.Process(new PaymentCommand(transId, serial, amount, msisdn, paidAt));
+      String typed = accountReference(json);
+      PaymentCommand command = new PaymentCommand(transId, typed, amount, msisdn, paidAt);
+      if (!fromMpesa) {
+        // maybe forged (anyone who knows the URL and the public short code can post this), maybe
+        // M-Pesa from an address not listed yet: kept flagged for an operator, never booked
+        return new TelcoCall.Unbookable(command, Refusal.UNAUTHENTICATED, "the source address "
+            + printable(request.remoteAddress()) + " is not in allowedSources", false, true, Map.of());
+      }
+      if (typed.isEmpty()) {
+        // BillRefNumber "is only applicable to Customer PayBill Transactions"
+        // (https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL): a Buy Goods
+        // (till) payment names no device, yet the money is ours
+        return new TelcoCall.Unbookable(command, Refusal.DEVICE_NOT_FOUND,
+            "no account reference (BillRefNumber is empty: a Buy Goods / till payment)", true);
+      }
+      if (!SERIAL.matcher(typed).matches()) {
+        return new TelcoCall.Unbookable(command, Refusal.DEVICE_NOT_FOUND,
+            "'BillRefNumber' is not a serial: up to 64 letters, digits, '.', '_' or '-'", true);
+      }
+      return new TelcoCall.Process(command);
     } catch (Rejection e) {
-      return new TelcoCall.Rejected(e.refusal, e.getMessage(), process);
+      // from an address not on the list, nothing that cannot be read is believed or kept
+      return fromMpesa || !process ? new TelcoCall.Rejected(e.refusal, e.getMessage(), process)
+          : new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources ("
+              + e.getMessage() + ")", true);
     }
+  }
+
+  /** The account reference as the payer typed it, trimmed, control characters as '?' (never a serial), at most 100 characters. */
+  private static String accountReference(JsonObject json) {
+    String ref = text(json, "BillRefNumber");
+    String typed = ref == null ? "" : CONTROL.matcher(ref.trim()).replaceAll("?");
+    return typed.length() > MAX_REFERENCE ? typed.substring(0, MAX_REFERENCE) : typed;
+  }
+
+  private static String printable(String address) {
+    return address == null ? "(unknown)" : CONTROL.matcher(address).replaceAll("?");
   }
 
   @Override

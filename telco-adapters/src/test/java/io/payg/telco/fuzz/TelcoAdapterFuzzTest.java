@@ -152,12 +152,15 @@ class TelcoAdapterFuzzTest {
     } else if (call instanceof TelcoCall.Process p) {
       validCommand(p.command(), target.currency());
     } else if (call instanceof TelcoCall.Unbookable u) {
-      // money that moved but cannot be booked: a well-formed amount and id, whatever the reference
-      assertTrue(TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());
+      // money that moved but cannot be booked as it is: the account reference is the payer's text
+      assertNotNull(u.refusal());
       assertEquals(target.currency(), u.command().amount().currency());
-      assertTrue(u.command().amount().minor() > 0 && u.command().amount().minor() <= DecimalAmount.MAX_AMOUNT);
-      assertTrue(u.command().serial().length() <= 200 && u.command().serial().chars().noneMatch(Character::isISOControl));
-      answered(adapter.keptAnswer(u.refusal(), u.detail(), u.echo()), statuses, xml);
+      assertTrue(u.command().amount().minor() > 0, u.command().amount().toString());
+      assertTrue(TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());
+      assertTrue(u.command().serial().length() <= 200
+          && u.command().serial().chars().noneMatch(Character::isISOControl), u.command().serial());
+      answered(u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
+          : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo()), statuses, xml);
     } else if (call instanceof TelcoCall.Reversal rev) {
       assertTrue(TXN_ID.matcher(rev.providerTxnId()).matches(), rev.providerTxnId());
       answered(adapter.reversalAnswer("r-1", null, rev.echo()), statuses, xml);

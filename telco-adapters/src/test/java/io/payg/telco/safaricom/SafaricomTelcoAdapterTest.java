@@ -253,7 +253,14 @@ class SafaricomTelcoAdapterTest {
   void sourcesOutsideTheAllowListAreRefused(String remote) {
     rejected(adapter.decode(request("validation", payment().encode(), remote), "KES", SETTINGS),
         Refusal.UNAUTHENTICATED);
-    assertTrue(rejected(adapter.decode(request("confirmation", payment().encode(), remote), "KES", SETTINGS),
+    // a confirmation says money moved: kept flagged for an operator, never booked, never dropped
+    var kept = assertInstanceOf(TelcoCall.Unbookable.class,
+        adapter.decode(request("confirmation", payment().encode(), remote), "KES", SETTINGS));
+    assertEquals(Refusal.UNAUTHENTICATED, kept.refusal());
+    assertFalse(kept.authenticated());
+    assertTrue(kept.processCall());
+    // an unreadable body from there is nobody's money
+    assertTrue(rejected(adapter.decode(request("confirmation", "not json", remote), "KES", SETTINGS),
         Refusal.UNAUTHENTICATED).processCall());
   }
 
@@ -279,13 +286,18 @@ class SafaricomTelcoAdapterTest {
   @ValueSource(strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "<script>", "SN\u00e9", "SN\n1"})
   void unusableAccountNumbersAreDeviceNotFound(String billRef) {
     rejected(decode("validation", payment().put("BillRefNumber", billRef)), Refusal.DEVICE_NOT_FOUND);
-    rejected(decode("confirmation", payment().put("BillRefNumber", billRef)), Refusal.DEVICE_NOT_FOUND);
+    // after the money moved it is kept, authenticated, with what the payer typed
+    var kept = assertInstanceOf(TelcoCall.Unbookable.class, decode("confirmation", payment().put("BillRefNumber", billRef)));
+    assertEquals(Refusal.DEVICE_NOT_FOUND, kept.refusal());
+    assertTrue(kept.authenticated());
   }
 
   @Test
   void oversizeSerialsAreDeviceNotFoundAndSixtyFourCharactersPass() {
     rejected(decode("validation", payment().put("BillRefNumber", "S".repeat(65))), Refusal.DEVICE_NOT_FOUND);
-    rejected(decode("confirmation", payment().put("BillRefNumber", "S".repeat(100_000))), Refusal.DEVICE_NOT_FOUND);
+    var kept = assertInstanceOf(TelcoCall.Unbookable.class,
+        decode("confirmation", payment().put("BillRefNumber", "S".repeat(100_000))));
+    assertEquals(100, kept.command().serial().length());
     rejected(decode("validation", copyWithout("BillRefNumber")), Refusal.DEVICE_NOT_FOUND);
     var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", payment().put("BillRefNumber", "S".repeat(64))));
     assertEquals("S".repeat(64), v.query().serial());

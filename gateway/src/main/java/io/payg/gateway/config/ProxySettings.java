@@ -1,0 +1,27 @@
+package io.payg.gateway.config;
+
+import java.util.Map;
+
+/**
+ * How the gateway learns the real client address behind a reverse proxy.
+ *
+ * @param trustedProxies TRUSTED_PROXIES, comma-separated addresses and CIDR blocks of the proxies
+ *                       whose {@code Forwarded} / {@code X-Forwarded-For} headers are believed;
+ *                       default empty (headers ignored, the socket peer is the client)
+ * @param proxyProtocol  PROXY_PROTOCOL, true when a layer-4 proxy (HAProxy, AWS NLB) sends the
+ *                       PROXY protocol header: the source address it carries is the peer
+ *                       (Vert.x {@code HttpServerOptions.setUseProxyProtocol}); default false
+ */
+public record ProxySettings(String trustedProxies, boolean proxyProtocol) {
+
+  public static final ProxySettings NONE = new ProxySettings("", false);
+
+  public static ProxySettings fromEnv(Map<String, String> env) {
+    String trusted = env.getOrDefault("TRUSTED_PROXIES", "");
+    String proxyProtocol = env.getOrDefault("PROXY_PROTOCOL", "false").trim();
+    if (!proxyProtocol.isEmpty() && !"true".equalsIgnoreCase(proxyProtocol) && !"false".equalsIgnoreCase(proxyProtocol)) {
+      throw new IllegalStateException("PROXY_PROTOCOL must be true or false, got '" + proxyProtocol + "'");
+    }
+    return new ProxySettings(trusted == null ? "" : trusted.trim(), "true".equalsIgnoreCase(proxyProtocol));
+  }
+}
