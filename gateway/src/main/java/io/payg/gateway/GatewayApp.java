@@ -36,6 +36,7 @@ import io.payg.gateway.location.LocationRoutes;
 import io.payg.gateway.location.LocationStore;
 import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.outbox.OutboxWorker;
+import io.payg.gateway.outbound.OutboundPolicy;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
@@ -115,6 +116,7 @@ public final class GatewayApp implements AutoCloseable {
   private final int port;
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
   private volatile Router mounted;
+  private volatile int metricsPort;
 
   private GatewayApp(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, int port) {
     this.vertx = vertx;
@@ -162,7 +164,8 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   private Future<?> deploy(GatewayConfig config, Clock clock) {
-    WebClient http = WebClient.create(vertx,
+    // every adapter that calls out gets this one client: the outbound policy checks each request
+    WebClient http = new OutboundPolicy(vertx, config.outbound()).client(
         new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
     SafaricomTelcoAdapter safaricom = new SafaricomTelcoAdapter();
@@ -178,7 +181,8 @@ public final class GatewayApp implements AutoCloseable {
         AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
-    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()));
+    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey()),
+        config.operations().pluginCacheMaxEntries(), registry);
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
@@ -231,7 +235,6 @@ public final class GatewayApp implements AutoCloseable {
       router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end("{\"status\":\"UP\"}"));
       router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(health));
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
       router.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
       companies.mountPublic(router);
       sessionRoutes.mount(router);
@@ -250,42 +253,82 @@ public final class GatewayApp implements AutoCloseable {
     OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
         config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
         config.retryBase(), config.retryCap());
-    registerOutboxGauges(outbox);
+    registerOutboxGauges(outbox, config.operations().overdueAfter());
 
-    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
-            new DeploymentOptions().setInstances(config.eventLoops()))
+    return startManagement(config)
+        .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes),
+            new DeploymentOptions().setInstances(config.eventLoops())))
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
             // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
-            min(Duration.ofSeconds(5), config.outboxLease().dividedBy(4))), workerSettings)))
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
+            config.permitWait(), config.outbound().maxRequestTime()), workerSettings, registry)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings, registry)))
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, plugins, smsSenders),
-            workerSettings)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, outbox, plugins, smsSenders),
+            workerSettings, registry)))
         .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)));
   }
 
-  /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */
-  private void registerOutboxGauges(OutboxStore outbox) {
+  /**
+   * {@code /metrics} on a listener of its own (METRICS_HOST, default loopback), never on the API
+   * port: the scrape shows every route, pool and manufacturer of every tenant. With
+   * METRICS_TOKEN set, a scrape must bring it as a bearer token.
+   */
+  private Future<Void> startManagement(GatewayConfig config) {
+    Router router = Router.router(vertx);
+    String token = config.operations().metricsToken();
+    if (!token.isEmpty()) {
+      byte[] expected = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      router.route().handler(ctx -> {
+        String given = ctx.request().getHeader("Authorization");
+        if (given != null && java.security.MessageDigest.isEqual(expected,
+            given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+          ctx.next();
+        } else {
+          ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end();
+        }
+      });
+    }
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    return vertx.createHttpServer().requestHandler(router)
+        .listen(config.operations().metricsPort(), config.operations().metricsHost())
+        .map(server -> {
+          metricsPort = server.actualPort();
+          LOG.info("metrics on {}:{}/metrics", config.operations().metricsHost(), metricsPort);
+          return null;
+        });
+  }
+
+  /**
+   * Outbox depth, oldest job age and jobs pending longer than OUTBOX_OVERDUE_SECONDS (deferred
+   * or retried that long: alert on it), refreshed every 5 s (a scrape never waits on the database).
+   */
+  private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
     for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
+      outboxDepth.put(kind + ".overdue", 0);
       Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth")).tag("kind", kind)
           .description("Pending outbox jobs").register(registry);
       Gauge.builder("payg_outbox_oldest_seconds", outboxDepth, m -> m.get(kind + ".oldest")).tag("kind", kind)
           .description("Age of the oldest pending outbox job").register(registry);
+      Gauge.builder("payg_outbox_overdue", outboxDepth, m -> m.get(kind + ".overdue")).tag("kind", kind)
+          .description("Pending outbox jobs older than OUTBOX_OVERDUE_SECONDS").register(registry);
     }
-    vertx.setPeriodic(5_000, id -> outbox.depth().onSuccess(rows -> {
+    vertx.setPeriodic(5_000, id -> outbox.depth(overdue).onSuccess(rows -> {
       outboxDepth.replaceAll((k, v) -> 0);
       rows.forEach(r -> {
-        outboxDepth.put(r.getString("kind") + ".depth", r.getLong("depth").intValue());
-        outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
+        String kind = r.getString("kind");
+        outboxDepth.put(kind + ".depth", r.getLong("depth").intValue());
+        outboxDepth.put(kind + ".oldest", (int) Math.round(r.getDouble("oldest")));
+        int late = r.getLong("overdue").intValue();
+        outboxDepth.put(kind + ".overdue", late);
+        if (late > 0) {
+          LOG.warn("{} {} job(s) pending for over {} s (deferred or retried): see payg_outbox_overdue", late, kind,
+              overdue.toSeconds());
+        }
       });
     }));
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
   }
 
   private static int freePort() throws IOException {
@@ -309,6 +352,11 @@ public final class GatewayApp implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Where {@code /metrics} is served (the management listener). */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   public Vertx vertx() {

@@ -1,5 +1,6 @@
 package io.payg.gateway.config;
 
+import io.payg.gateway.outbound.OutboundSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,6 +43,8 @@ import java.util.Optional;
  * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
  *                           at the clock, default 60000
  * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
+ * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
+ * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
  */
 public record GatewayConfig(
     String httpHost,
@@ -68,7 +71,16 @@ public record GatewayConfig(
     boolean demo,
     ManufacturerLimits manufacturerLimits,
     Duration reminderCheck,
-    AuthSettings auth) {
+    AuthSettings auth,
+    OutboundSettings outbound,
+    OperationsSettings operations) {
+
+  /**
+   * The most HTTP requests one token attempt makes (an OAuth token, then the vend: Sun King,
+   * Angaza); each ends within OUTBOUND_TIMEOUT_MAX_MS, so an attempt ends within
+   * {@link #tokenAttemptBudget()}.
+   */
+  public static final int REQUESTS_PER_TOKEN_ATTEMPT = 2;
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -98,17 +110,34 @@ public record GatewayConfig(
         demo,
         ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
         Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)),
-        AuthSettings.fromEnv(env));
+        AuthSettings.fromEnv(env),
+        OutboundSettings.parse(v.string("OUTBOUND_ALLOWED_NETWORKS", ""), v.string("OUTBOUND_PLAIN_HTTP_HOSTS", ""),
+            v.integer("OUTBOUND_MAX_RESPONSE_BYTES", OutboundSettings.DEFAULT_MAX_RESPONSE_BYTES),
+            v.integer("OUTBOUND_TIMEOUT_MAX_MS", OutboundSettings.DEFAULT_TIMEOUT_MAX_MS), demo),
+        new OperationsSettings(v.string("METRICS_HOST", "127.0.0.1"), v.integer("METRICS_PORT", 9464),
+            v.string("METRICS_TOKEN", ""), v.integer("PLUGIN_CACHE_MAX_ENTRIES", 10_000),
+            Duration.ofSeconds(v.integer("OUTBOX_OVERDUE_SECONDS", 600))));
+  }
+
+  /** How long a job may wait in memory for a manufacturer's permit: well inside its lease. */
+  public Duration permitWait() {
+    Duration quarter = outboxLease.dividedBy(4);
+    return quarter.compareTo(Duration.ofSeconds(5)) < 0 ? quarter : Duration.ofSeconds(5);
+  }
+
+  /** The longest one token attempt can take: the permit wait, then every request at its longest. */
+  public Duration tokenAttemptBudget() {
+    return permitWait().plus(outbound.maxRequestTime().multipliedBy(REQUESTS_PER_TOKEN_ATTEMPT));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, eventLoops, jwtSecret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, outbound, operations);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, eventLoops, secret, accessTokenTtl,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, outbound, operations);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -120,6 +149,15 @@ public record GatewayConfig(
       throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
     auth.validate(demo, jwtSecret);
+    operations.validate();
+    // a call that outlives its job's lease lets another worker claim the job and vend again
+    if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
+      throw new IllegalStateException("OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "
+          + "token attempt: permit wait " + permitWait().toMillis() + " ms + " + REQUESTS_PER_TOKEN_ATTEMPT
+          + " requests x OUTBOUND_TIMEOUT_MAX_MS " + outbound.maxRequestTime().toMillis() + " ms + OUTBOX_POLL_MS "
+          + outboxPollInterval.toMillis() + " ms = " + tokenAttemptBudget().plus(outboxPollInterval).toMillis()
+          + " ms; raise the lease or lower OUTBOUND_TIMEOUT_MAX_MS");
+    }
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
         || reminderCheck.toMillis() < 1) {
@@ -157,6 +195,11 @@ public record GatewayConfig(
     s.put("DEMO", String.valueOf(demo));
     s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());
     s.put("REMINDER_CHECK", reminderCheck.toString());
+    s.put("OUTBOUND", outbound.describe());
+    s.put("METRICS", operations.metricsHost() + ":" + operations.metricsPort()
+        + (operations.metricsToken().isEmpty() ? " (no token)" : " (token ******)"));
+    s.put("PLUGIN_CACHE_MAX_ENTRIES", String.valueOf(operations.pluginCacheMaxEntries()));
+    s.put("OUTBOX_OVERDUE", operations.overdueAfter().toString());
     return s;
   }
 
