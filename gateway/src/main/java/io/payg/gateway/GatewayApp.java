@@ -193,9 +193,12 @@ public final class GatewayApp implements AutoCloseable {
     UserStore userStore = new UserStore(pool);
     Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(), clock);
     SessionRoutes sessionRoutes = new SessionRoutes(sessions);
+    io.payg.gateway.auth.LoginAttempts loginAttempts = new io.payg.gateway.auth.LoginAttempts(pool);
+    vertx.setPeriodic(300_000, id -> loginAttempts.prune()
+        .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
-        new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
+        loginAttempts, protectedPages);
     TransactionStore transactionStore = new TransactionStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
         AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http));
