@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.mtn.MtnMomoSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -57,6 +58,10 @@ class PluginUrlForgeryTest {
       } else if (path.startsWith("/refuse")) {
         req.response().putHeader("Content-Type", "application/json")
             .end("{\"result_code\":7,\"reason\":\"" + PEER_SECRET + "\"}");
+      } else if (path.startsWith("/ok")) {
+        // a vend the Calin adapter accepts (result_code 0 and a token), so the SMS job runs next
+        req.response().putHeader("Content-Type", "application/json")
+            .end("{\"result_code\":0,\"reason\":\"OK\",\"result\":\"12345678901234567890\"}");
       } else if (path.startsWith("/redirect")) {
         req.response().setStatusCode(302).putHeader("Location", "http://127.0.0.1:" + inside.actualPort() + "/token/").end();
       } else {
@@ -141,6 +146,44 @@ class PluginUrlForgeryTest {
     JsonObject token = vendThrough("http://127.0.0.2:" + otherPort.actualPort());
     assertTrue(token.getString("lastError").startsWith("OUTBOUND_PLAIN_HTTP_REFUSED"), token.encode());
     assertEquals(0, otherPortHits.get());
+  }
+
+  @Test
+  void anSmsPluginUrlOnLoopbackIsNeverCalled() {
+    ok(gw.put("/api/v1/plugins/africastalking", tenant.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("baseUrl", "http://127.0.0.1:" + inside.actualPort()))));
+    ok(gw.put("/api/v1/plugins/calin", tenant.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("baseUrl", "http://127.0.0.2:" + peer.actualPort() + "/ok"))));
+    String serial = "SMS-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(tenant, serial);
+    String id = ok(await(tenant.provider().process("M-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+        .getString("transactionId");
+    eventually(Duration.ofSeconds(20), "SMS job ended",
+        () -> "FAILED".equals(gw.db.text("SELECT status FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id)));
+    assertTrue(gw.db.text("SELECT last_error FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id)
+        .startsWith("OUTBOUND_ADDRESS_REFUSED"));
+    assertEquals(0, insideHits.get(), "no SMS request reached the gateway's own host");
+    String answer = gw.get("/api/v1/transactions/" + id, tenant.adminToken()).bodyAsString();
+    assertFalse(answer.contains(INSIDE_SECRET), answer);
+  }
+
+  @Test
+  void aRequestToPayBaseUrlOnLoopbackIsNeverCalled() throws Exception {
+    MtnMomoSimulator momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0));
+    ok(gw.put("/api/v1/plugins/mtn-momo", tenant.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(momo.settings()))
+            .put("baseUrl", "http://127.0.0.1:" + inside.actualPort()))));
+    String serial = "RTP-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(tenant, serial);
+    var r = await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(tenant.adminToken())
+        .putHeader("Idempotency-Key", "rtp-" + UUID.randomUUID()).sendJsonObject(new JsonObject().put("provider", "mtn-momo")
+            .put("msisdn", "256772123456").put("serial", serial).put("amount", 10_000).put("currency", "KES")));
+    assertEquals(202, r.statusCode(), r.bodyAsString());
+    Thread.sleep(1_000);
+    assertEquals(0, insideHits.get(), "no request-to-pay call reached the gateway's own host");
+    String collection = gw.get("/api/v1/collections/" + r.bodyAsJsonObject().getString("id"), tenant.adminToken()).bodyAsString();
+    assertFalse(collection.contains(INSIDE_SECRET), collection);
+    assertEquals(0, momo.requests().size());
   }
 
   /** Points the tenant's Calin plugin at {@code baseUrl}, pays a meter, and answers the token part of the transaction. */
