@@ -99,15 +99,16 @@ openssl ec -in "$OUT/jwt.key" -pubout -out "$OUT/jwt.pub" 2>/dev/null
 SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
 PORT_A=$(free_port 18181)
 PORT_B=$(free_port $((PORT_A + 1)))
-# OUTBOX_LEASE_SECONDS=10: the jobs a killed gateway had claimed come back after 10 s (default 60);
-# a lease that short needs OUTBOUND_TIMEOUT_MAX_MS=3000 (the start refuses a lease one attempt can outlive).
+# OUTBOX_LEASE_SECONDS=30: the jobs a killed gateway had claimed come back after 30 s (default 60);
+# a lease that short needs OUTBOUND_TIMEOUT_MAX_MS=4000 (the start refuses a lease one attempt can
+# outlive: 5 s permit wait + 5 requests x 4 s + poll < 30 s; was 10 s before that check existed).
 # The simulator is on loopback over plain http: allowed here explicitly. /metrics is on port + 1000.
 start_gw() { # name port
   local name=$1 port=$2
   DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_faults" SECRETS_KEY=$SECRETS_KEY \
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
-    HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=10 EVENT_LOOPS=2 \
-    OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 OUTBOUND_TIMEOUT_MAX_MS=3000 \
+    HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=30 EVENT_LOOPS=2 \
+    OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 OUTBOUND_TIMEOUT_MAX_MS=4000 \
     METRICS_PORT=$((port + 1000)) \
     java -Xmx512m -jar "$JAR" >>"$OUT/gateway-$name.log" 2>&1 &
   GW_PID[$name]=$!

@@ -76,11 +76,12 @@ public record GatewayConfig(
     OperationsSettings operations) {
 
   /**
-   * The most HTTP requests one token attempt makes (an OAuth token, then the vend: Sun King,
-   * Angaza); each ends within OUTBOUND_TIMEOUT_MAX_MS, so an attempt ends within
-   * {@link #tokenAttemptBudget()}.
+   * The most HTTP requests one token attempt makes, retries inside it included: Steama logs in,
+   * looks the meter up and credits it, and on a 401 logs in again and repeats the call (5); Sun
+   * King 4, SparkMeter 2, Calin and Angaza 1. Each ends within OUTBOUND_TIMEOUT_MAX_MS, so an
+   * attempt ends within {@link #tokenAttemptBudget()}. An adapter that makes more must raise it.
    */
-  public static final int REQUESTS_PER_TOKEN_ATTEMPT = 2;
+  public static final int REQUESTS_PER_TOKEN_ATTEMPT = 5;
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);

@@ -17,14 +17,14 @@ import java.util.Set;
  *                         may be called over plain http outside demo mode; default none
  * @param maxResponseBytes OUTBOUND_MAX_RESPONSE_BYTES: largest answer read, default 65536
  * @param maxRequestTime   OUTBOUND_TIMEOUT_MAX_MS: longest any request may take from DNS to the
- *                         last byte, whatever a plugin's {@code timeoutMs} says; default 15000
+ *                         last byte, whatever a plugin's {@code timeoutMs} says; default 10000
  * @param demo             plain http is allowed to any host in demo mode
  */
 public record OutboundSettings(List<Network> allowedNetworks, Set<String> plainHttpHosts, int maxResponseBytes,
                                Duration maxRequestTime, boolean demo) {
 
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
-  public static final int DEFAULT_TIMEOUT_MAX_MS = 15_000;
+  public static final int DEFAULT_TIMEOUT_MAX_MS = 10_000;
 
   public OutboundSettings {
     allowedNetworks = List.copyOf(allowedNetworks);
