@@ -79,6 +79,18 @@ class TenantIsolationTest {
       return m.find() && Integer.parseInt(m.group(1)) > 0;
     });
     assertEquals(0, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", stalled.get(0)));
+
+    // A's timeouts open A's breaker only: B's next token is not turned away
+    eventually(Duration.ofSeconds(30), "A's breaker open",
+        () -> gw.metrics().contains("payg_manufacturer_breakers_open{manufacturer=\"calin\"} 1.0"));
+    String again = "B-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(b, again);
+    long start2 = System.nanoTime();
+    String id2 = pay(b, again);
+    eventually(Duration.ofSeconds(10), "B's second token",
+        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id2)));
+    long took2 = (System.nanoTime() - start2) / 1_000_000;
+    assertTrue(took2 < 1_500, "B's token took " + took2 + " ms while A's breaker was open");
   }
 
   private static String pay(GatewayFixture.Company c, String serial) {
