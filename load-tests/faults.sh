@@ -99,12 +99,17 @@ openssl ec -in "$OUT/jwt.key" -pubout -out "$OUT/jwt.pub" 2>/dev/null
 SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
 PORT_A=$(free_port 18181)
 PORT_B=$(free_port $((PORT_A + 1)))
-# OUTBOX_LEASE_SECONDS=10: the jobs a killed gateway had claimed come back after 10 s (default 60)
+# OUTBOX_LEASE_SECONDS=30: the jobs a killed gateway had claimed come back after 30 s (default 60);
+# a lease that short needs OUTBOUND_TIMEOUT_MAX_MS=4000 (the start refuses a lease one attempt can
+# outlive: 5 s permit wait + 5 requests x 4 s + poll < 30 s; was 10 s before that check existed).
+# The simulator is on loopback over plain http: allowed here explicitly. /metrics is on port + 1000.
 start_gw() { # name port
   local name=$1 port=$2
   DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_faults" SECRETS_KEY=$SECRETS_KEY \
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
-    HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=10 EVENT_LOOPS=2 \
+    HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=30 EVENT_LOOPS=2 \
+    OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 OUTBOUND_TIMEOUT_MAX_MS=4000 \
+    METRICS_PORT=$((port + 1000)) \
     java -Xmx512m -jar "$JAR" >>"$OUT/gateway-$name.log" 2>&1 &
   GW_PID[$name]=$!
   local t0; t0=$(now_ms)
@@ -116,6 +121,7 @@ start_gw() { # name port
   log "gateway $name up on 127.0.0.1:$port (pid ${GW_PID[$name]}) in $(( $(now_ms) - t0 )) ms"
 }
 A=http://127.0.0.1:$PORT_A
+A_METRICS=http://127.0.0.1:$((PORT_A + 1000))
 B=http://127.0.0.1:$PORT_B
 start_gw a "$PORT_A"
 
@@ -226,7 +232,7 @@ scenario_postgres() {
   if [[ -z $t_ready ]] || (( ready_ms > 5000 )); then # evidence for the report: threads and the server's sessions
     jstack "${GW_PID[a]}" >"$d/jstack.txt" 2>&1 || true
     q "SELECT state, wait_event_type, wait_event, count(*) FROM pg_stat_activity WHERE datname = 'payg_faults' GROUP BY 1, 2, 3" >"$d/pg_stat_activity.txt" 2>&1 || true
-    curl -s --max-time 5 "$A/metrics" | grep -E '^(vertx_pool|vertx_sql)' >"$d/pool-metrics.txt" || true
+    curl -s --max-time 5 "$A_METRICS/metrics" | grep -E '^(vertx_pool|vertx_sql)' >"$d/pool-metrics.txt" || true
   fi
   wait "$dpid" || true
   kill "$spid" 2>/dev/null || true
@@ -243,7 +249,7 @@ scenario_postgres() {
 
 # ---- 3. slow manufacturer, then a 60 s outage --------------------------------------------------
 breaker() { # payg_manufacturer_breaker_state of calin: 0 closed, 1 half-open, 2 open
-  local m; m=$(curl -s --max-time 2 "$A/metrics" || true)
+  local m; m=$(curl -s --max-time 2 "$A_METRICS/metrics" || true)
   awk '/^payg_manufacturer_breaker_state\{.*manufacturer="calin"/{print $NF + 0; exit}' <<<"$m"
 }
 scenario_manufacturer() {

@@ -11,6 +11,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/load-tests/target/token-storm
 HTTP_PORT=${HTTP_PORT:-18080}
+METRICS_PORT=${METRICS_PORT:-$((HTTP_PORT + 1000))} # /metrics is served on the management port only
 PAYMENTS=${PAYMENTS:-10000}
 STORM_SECONDS=${STORM_SECONDS:-20}
 LATENCY_MS=${LATENCY_MS:-500}             # DEMO_MANUFACTURER_LATENCY_MS of the demo's Calin simulator
@@ -65,7 +66,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log "starting the demo on 127.0.0.1:$HTTP_PORT: -Xmx$HEAP, DEMO_MANUFACTURER_LATENCY_MS=$LATENCY_MS, TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT, TOKEN_WORKER_BATCH=$WORKER_BATCH"
-(cd "$OUT" && HTTP_PORT=$HTTP_PORT HTTP_HOST=127.0.0.1 DB_POOL_SIZE=$DB_POOL_SIZE \
+(cd "$OUT" && HTTP_PORT=$HTTP_PORT HTTP_HOST=127.0.0.1 METRICS_PORT=$METRICS_PORT DB_POOL_SIZE=$DB_POOL_SIZE \
   DEMO_MANUFACTURER_LATENCY_MS=$LATENCY_MS TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT TOKEN_WORKER_BATCH=$WORKER_BATCH \
   exec java -Xmx"$HEAP" -jar payg-gateway.jar --demo >gateway.log 2>&1) &
 GW_PID=$!
@@ -92,7 +93,7 @@ tail -1 "$OUT/fixture.log" >&2
 # leased: in a worker's hands, i.e. in flight), done, failed.
 sample() {
   local m depth heap db
-  m=$(curl -s --max-time 5 "$BASE/metrics" || true)
+  m=$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" || true)
   depth=$(awk '/^payg_outbox_depth\{kind="TOKEN"\}/{printf "%.0f", $NF}' <<<"$m")
   heap=$(awk '/^jvm_memory_used_bytes\{area="heap"/{s += $NF} END {printf "%.0f", s}' <<<"$m")
   db=$(timeout 10 psql -At -F ' ' -c "SELECT count(*) FILTER (WHERE status = 'PENDING'),
@@ -150,8 +151,8 @@ gstat() { awk -F'|' -v k="$1" 'index($1, k) {gsub(/ /, "", $2); gsub(/ /, "", $3
 read -r N_ALL N_OK N_KO < <(gstat 'request count' || echo "? ? ?")
 OK_KO="$N_ALL sent, $N_OK OK, $N_KO failed"
 P="p50 $(gstat '50th percentile' | cut -d' ' -f1) ms, p99 $(gstat '99th percentile' | cut -d' ' -f1) ms, max $(gstat 'max response' | cut -d' ' -f1) ms, $(gstat 'mean throughput' | cut -d' ' -f1) answers/s" 
-HEAP_MAX=$(curl -s --max-time 5 "$BASE/metrics" | awk '/^jvm_memory_max_bytes\{area="heap"/{if ($NF > 0) s += $NF} END {printf "%.0f", s / 1048576}')
-GC=$(curl -s --max-time 5 "$BASE/metrics" | awk '/^jvm_gc_pause_seconds_(count|sum|max)/{k=$1; sub(/\{.*/, "", k); if (k ~ /max/) {if ($NF > m) m = $NF} else a[k] += $NF}
+HEAP_MAX=$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^jvm_memory_max_bytes\{area="heap"/{if ($NF > 0) s += $NF} END {printf "%.0f", s / 1048576}')
+GC=$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^jvm_gc_pause_seconds_(count|sum|max)/{k=$1; sub(/\{.*/, "", k); if (k ~ /max/) {if ($NF > m) m = $NF} else a[k] += $NF}
   END {printf "%d pauses, %.2f s in all, longest %.3f s", a["jvm_gc_pause_seconds_count"], a["jvm_gc_pause_seconds_sum"], m}')
 REPORT=$(find "$ROOT/load-tests/target/gatling" -maxdepth 1 -name "tokenstormsimulation-*" -newer "$OUT/.gatling-start" 2>/dev/null | sort | tail -1)
 {

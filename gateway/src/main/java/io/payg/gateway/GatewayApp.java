@@ -40,6 +40,7 @@ import io.payg.gateway.location.LocationRoutes;
 import io.payg.gateway.location.LocationStore;
 import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.outbox.OutboxWorker;
+import io.payg.gateway.outbound.OutboundPolicy;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.books.BooksRoutes;
 import io.payg.gateway.books.BooksStore;
@@ -139,6 +140,7 @@ public final class GatewayApp implements AutoCloseable {
   private volatile Duration shutdownGrace = Duration.ofSeconds(20);
   private final List<String> apiDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final List<String> workerDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private volatile int metricsPort;
 
   private GatewayApp(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, int port) {
     this.vertx = vertx;
@@ -188,7 +190,8 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   private Future<?> deploy(GatewayConfig config, Clock clock) {
-    WebClient http = WebClient.create(vertx,
+    // every adapter that calls out gets this one client: the outbound policy checks each request
+    WebClient http = new OutboundPolicy(vertx, config.outbound()).client(
         new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
     SafaricomTelcoAdapter safaricom = new SafaricomTelcoAdapter();
@@ -205,7 +208,8 @@ public final class GatewayApp implements AutoCloseable {
         AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
-    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey(), config.secretsKeyPrevious()));
+    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey(), config.secretsKeyPrevious()),
+        config.operations().pluginCacheMaxEntries(), registry);
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
@@ -219,9 +223,12 @@ public final class GatewayApp implements AutoCloseable {
     AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
         .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
+    io.payg.gateway.auth.LoginAttempts loginAttempts = new io.payg.gateway.auth.LoginAttempts(pool);
+    vertx.setPeriodic(300_000, id -> loginAttempts.prune()
+        .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
-        new LoginThrottle(5, Duration.ofMinutes(15), clock), protectedPages);
+        loginAttempts, protectedPages);
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
@@ -294,7 +301,6 @@ public final class GatewayApp implements AutoCloseable {
           ctx.next();
         }
       }).handler(HealthCheckHandler.createWithHealthChecks(health));
-      router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
       // a statement upload is read as it arrives (any size), never buffered whole
       router.route("/api/*").handler(ctx -> {
@@ -322,52 +328,96 @@ public final class GatewayApp implements AutoCloseable {
     OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
         config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
         config.retryBase(), config.retryCap(), config.shutdownGrace());
-    registerOutboxGauges(outbox);
+    registerOutboxGauges(outbox, config.operations().overdueAfter());
     registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
-    return vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
-            config.proxy().proxyProtocol()),
-            new DeploymentOptions().setInstances(config.eventLoops()))
+    return startManagement(config)
+        .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
+            config.proxy().proxyProtocol()), new DeploymentOptions().setInstances(config.eventLoops())))
         .onSuccess(apiDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
             // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
-            min(Duration.ofSeconds(5), config.outboxLease().dividedBy(4))), workerSettings)))
+            config.permitWait(), config.outbound().maxRequestTime()), workerSettings, registry)))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders), workerSettings)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders),
+            workerSettings, registry)))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new HeldConfirmationWorker(heldConfirmations, config.collectionPoll())))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, plugins, smsSenders),
-            workerSettings)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, outbox, plugins,
+            smsSenders), workerSettings, registry)))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
             brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(vertx, 30_000), clock),
-            workerSettings)))
+            workerSettings, registry)))
         .onSuccess(workerDeployments::add);
   }
 
-  /** Outbox depth and oldest job age, refreshed every 5 s (a scrape never waits on the database). */
-  private void registerOutboxGauges(OutboxStore outbox) {
+  /**
+   * {@code /metrics} on a listener of its own (METRICS_HOST, default loopback), never on the API
+   * port: the scrape shows every route, pool and manufacturer of every tenant. With
+   * METRICS_TOKEN set, a scrape must bring it as a bearer token.
+   */
+  private Future<Void> startManagement(GatewayConfig config) {
+    Router router = Router.router(vertx);
+    String token = config.operations().metricsToken();
+    if (!token.isEmpty()) {
+      byte[] expected = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      router.route().handler(ctx -> {
+        String given = ctx.request().getHeader("Authorization");
+        if (given != null && java.security.MessageDigest.isEqual(expected,
+            given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+          ctx.next();
+        } else {
+          ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end();
+        }
+      });
+    }
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
+    return vertx.createHttpServer().requestHandler(router)
+        .listen(config.operations().metricsPort(), config.operations().metricsHost())
+        .map(server -> {
+          metricsPort = server.actualPort();
+          LOG.info("metrics on {}:{}/metrics", config.operations().metricsHost(), metricsPort);
+          return null;
+        });
+  }
+
+  /**
+   * Outbox depth, oldest job age and jobs pending longer than OUTBOX_OVERDUE_SECONDS (deferred
+   * or retried that long: alert on it), refreshed every 5 s (a scrape never waits on the database).
+   */
+  private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
     for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
+      outboxDepth.put(kind + ".overdue", 0);
       Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth")).tag("kind", kind)
           .description("Pending outbox jobs").register(registry);
       Gauge.builder("payg_outbox_oldest_seconds", outboxDepth, m -> m.get(kind + ".oldest")).tag("kind", kind)
           .description("Age of the oldest pending outbox job").register(registry);
+      Gauge.builder("payg_outbox_overdue", outboxDepth, m -> m.get(kind + ".overdue")).tag("kind", kind)
+          .description("Pending outbox jobs older than OUTBOX_OVERDUE_SECONDS").register(registry);
     }
-    vertx.setPeriodic(5_000, id -> outbox.depth().onSuccess(rows -> {
+    vertx.setPeriodic(5_000, id -> outbox.depth(overdue).onSuccess(rows -> {
       outboxDepth.replaceAll((k, v) -> 0);
       rows.forEach(r -> {
-        outboxDepth.put(r.getString("kind") + ".depth", r.getLong("depth").intValue());
-        outboxDepth.put(r.getString("kind") + ".oldest", (int) Math.round(r.getDouble("oldest")));
+        String kind = r.getString("kind");
+        outboxDepth.put(kind + ".depth", r.getLong("depth").intValue());
+        outboxDepth.put(kind + ".oldest", (int) Math.round(r.getDouble("oldest")));
+        int late = r.getLong("overdue").intValue();
+        outboxDepth.put(kind + ".overdue", late);
+        if (late > 0) {
+          LOG.warn("{} {} job(s) pending for over {} s (deferred or retried): see payg_outbox_overdue", late, kind,
+              overdue.toSeconds());
+        }
       });
     }));
   }
@@ -403,10 +453,6 @@ public final class GatewayApp implements AutoCloseable {
     return java.util.Set.copyOf(names);
   }
 
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
   private static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
@@ -428,6 +474,11 @@ public final class GatewayApp implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** Where {@code /metrics} is served (the management listener). */
+  public int metricsPort() {
+    return metricsPort;
   }
 
   public Vertx vertx() {

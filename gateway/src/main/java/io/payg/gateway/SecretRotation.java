@@ -32,7 +32,7 @@ public final class SecretRotation {
       Pool pool = PgBuilder.pool().connectingTo(DatabaseUrl.parse(config.databaseUrl()).connectOptions()).using(vertx)
           .build();
       SecretBox box = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
-      int plugins = new PluginStore(pool, box).reencryptAll().toCompletionStage().toCompletableFuture()
+      int plugins = new PluginStore(pool, box, 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).reencryptAll().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
       int devices = new DeviceKeyStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.MINUTES);

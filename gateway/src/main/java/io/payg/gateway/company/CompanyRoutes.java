@@ -1,7 +1,7 @@
 package io.payg.gateway.company;
 
 import io.payg.gateway.auth.Caller;
-import io.payg.gateway.auth.LoginThrottle;
+import io.payg.gateway.auth.LoginAttempts;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.auth.Sessions;
@@ -29,12 +29,12 @@ public final class CompanyRoutes {
   private final UserStore users;
   private final PasswordHasher hasher;
   private final Sessions sessions;
-  private final LoginThrottle throttle;
+  private final LoginAttempts attempts;
   private final ProtectedPages protectedPages;
 
   public CompanyRoutes(CompanyStore store, UserStore users, PasswordHasher hasher, Sessions sessions,
-                       LoginThrottle throttle, ProtectedPages protectedPages) {
-    this.throttle = throttle;
+                       LoginAttempts attempts, ProtectedPages protectedPages) {
+    this.attempts = attempts;
     this.store = store;
     this.users = users;
     this.hasher = hasher;
@@ -85,24 +85,28 @@ public final class CompanyRoutes {
     JsonInput in = JsonInput.of(ctx);
     String email = in.string("email", 254);
     String password = in.string("password", 200);
-    long wait = throttle.retryAfterSeconds(email);
-    if (wait > 0) {
-      ctx.response().putHeader("Retry-After", String.valueOf(wait));
-      throw new ApiException(429, "TOO_MANY_ATTEMPTS", "Too many wrong passwords for this email; try again in " + wait + " s");
-    }
-    Responses.json(ctx, 200, users.findLogin(email)
-        .compose(login -> hasher.verify(password, login == null ? null : login.passwordHash())
-            .compose(ok -> {
-              if (!ok) {
-                throttle.failed(email);
-                return Future.failedFuture(new ApiException(401, "INVALID_CREDENTIALS", "Email or password is wrong"));
-              }
-              throttle.succeeded(email);
-              if (login.disabled()) {
-                return Future.failedFuture(Sessions.disabled());
-              }
-              return sessions.start(new Caller(login.userId(), login.companyId(), login.role()));
-            })));
+    String source = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    // the attempt is counted before the password is checked: parallel guesses each see the others
+    Responses.json(ctx, 200, attempts.reserve(email, source).compose(wait -> {
+      if (wait > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf(wait));
+        return Future.failedFuture(new ApiException(429, "TOO_MANY_ATTEMPTS",
+            "Too many wrong passwords; try again in " + wait + " s"));
+      }
+      return users.findLogin(email)
+          .compose(login -> hasher.verify(password, login == null ? null : login.passwordHash())
+              .compose(ok -> {
+                if (!ok) {
+                  return Future.failedFuture(new ApiException(401, "INVALID_CREDENTIALS", "Email or password is wrong"));
+                }
+                return attempts.succeeded(email, source).compose(v -> {
+                  if (login.disabled()) {
+                    return Future.failedFuture(Sessions.disabled());
+                  }
+                  return sessions.start(new Caller(login.userId(), login.companyId(), login.role()));
+                });
+              }));
+    }));
   }
 
   /**

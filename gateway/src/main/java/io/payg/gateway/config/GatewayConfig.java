@@ -1,5 +1,6 @@
 package io.payg.gateway.config;
 
+import io.payg.gateway.outbound.OutboundSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,6 +53,8 @@ import java.util.Optional;
  *                           at the clock, default 60000
  * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
  * @param proxy              TRUSTED_PROXIES and PROXY_PROTOCOL: the real client address behind proxies ({@link ProxySettings})
+ * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
+ * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
  */
 public record GatewayConfig(
     String httpHost,
@@ -86,7 +89,17 @@ public record GatewayConfig(
     ManufacturerLimits manufacturerLimits,
     Duration reminderCheck,
     AuthSettings auth,
-    ProxySettings proxy) {
+    ProxySettings proxy,
+    OutboundSettings outbound,
+    OperationsSettings operations) {
+
+  /**
+   * The most HTTP requests one token attempt makes, retries inside it included: Steama logs in,
+   * looks the meter up and credits it, and on a 401 logs in again and repeats the call (5); Sun
+   * King 4, SparkMeter 2, Calin and Angaza 1. Each ends within OUTBOUND_TIMEOUT_MAX_MS, so an
+   * attempt ends within {@link #tokenAttemptBudget()}. An adapter that makes more must raise it.
+   */
+  public static final int REQUESTS_PER_TOKEN_ATTEMPT = 5;
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
     Values v = new Values(env);
@@ -124,17 +137,34 @@ public record GatewayConfig(
         ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
         Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)),
         AuthSettings.fromEnv(env),
-        ProxySettings.fromEnv(env));
+        ProxySettings.fromEnv(env),
+        OutboundSettings.parse(v.string("OUTBOUND_ALLOWED_NETWORKS", ""), v.string("OUTBOUND_PLAIN_HTTP_HOSTS", ""),
+            v.integer("OUTBOUND_MAX_RESPONSE_BYTES", OutboundSettings.DEFAULT_MAX_RESPONSE_BYTES),
+            v.integer("OUTBOUND_TIMEOUT_MAX_MS", OutboundSettings.DEFAULT_TIMEOUT_MAX_MS), demo),
+        new OperationsSettings(v.string("METRICS_HOST", "127.0.0.1"), v.integer("METRICS_PORT", 9464),
+            v.string("METRICS_TOKEN", ""), v.integer("PLUGIN_CACHE_MAX_ENTRIES", 10_000),
+            Duration.ofSeconds(v.integer("OUTBOX_OVERDUE_SECONDS", 600))));
+  }
+
+  /** How long a job may wait in memory for a manufacturer's permit: well inside its lease. */
+  public Duration permitWait() {
+    Duration quarter = outboxLease.dividedBy(4);
+    return quarter.compareTo(Duration.ofSeconds(5)) < 0 ? quarter : Duration.ofSeconds(5);
+  }
+
+  /** The longest one token attempt can take: the permit wait, then every request at its longest. */
+  public Duration tokenAttemptBudget() {
+    return permitWait().plus(outbound.maxRequestTime().multipliedBy(REQUESTS_PER_TOKEN_ATTEMPT));
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -146,6 +176,15 @@ public record GatewayConfig(
       throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
     auth.validate(demo, jwtSecret);
+    operations.validate();
+    // a call that outlives its job's lease lets another worker claim the job and vend again
+    if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
+      throw new IllegalStateException("OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "
+          + "token attempt: permit wait " + permitWait().toMillis() + " ms + " + REQUESTS_PER_TOKEN_ATTEMPT
+          + " requests x OUTBOUND_TIMEOUT_MAX_MS " + outbound.maxRequestTime().toMillis() + " ms + OUTBOX_POLL_MS "
+          + outboxPollInterval.toMillis() + " ms = " + tokenAttemptBudget().plus(outboxPollInterval).toMillis()
+          + " ms; raise the lease or lower OUTBOUND_TIMEOUT_MAX_MS");
+    }
     if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || dbPoolWaitQueue < 0 || dbPoolWait.toMillis() < 1
         || migrationLockTimeout.toMillis() < 1 || migrationStatementTimeout.toMillis() < 1 || shutdownGrace.isNegative() || eventLoops < 1 || tokenMaxAttempts < 1
         || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
@@ -193,6 +232,11 @@ public record GatewayConfig(
     s.put("REMINDER_CHECK", reminderCheck.toString());
     s.put("TRUSTED_PROXIES", proxy.trustedProxies().isEmpty() ? "(none)" : proxy.trustedProxies());
     s.put("PROXY_PROTOCOL", String.valueOf(proxy.proxyProtocol()));
+    s.put("OUTBOUND", outbound.describe());
+    s.put("METRICS", operations.metricsHost() + ":" + operations.metricsPort()
+        + (operations.metricsToken().isEmpty() ? " (no token)" : " (token ******)"));
+    s.put("PLUGIN_CACHE_MAX_ENTRIES", String.valueOf(operations.pluginCacheMaxEntries()));
+    s.put("OUTBOX_OVERDUE", operations.overdueAfter().toString());
     return s;
   }
 

@@ -28,6 +28,8 @@ public final class Demo {
     env.putIfAbsent("HTTP_HOST", "127.0.0.1");
     env.putIfAbsent("ACCESS_TOKEN_TTL_SECONDS", "43200"); // the printed curl lines stay usable for a day
     env.putIfAbsent("BCRYPT_COST", "10");
+    // the demo's simulators run on this host: the demo allows loopback peers, production never does by default
+    env.putIfAbsent("OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128");
     // no JWT keys given: SigningKeys makes an ephemeral ES256 dev pair in memory (demo mode only)
     if (env.getOrDefault("SECRETS_KEY", "").isEmpty()) {
       // a fixed dev key, only ever in demo mode: demo companies in payg_demo stay readable across runs

@@ -137,7 +137,7 @@ final class DemoSeed {
     return String.join("\n",
         "",
         "================ payg-gateway demo is running ================",
-        "Gateway:   " + base + "   (health: " + base + "/health/ready, metrics: " + base + "/metrics)",
+        "Gateway:   " + base + "   (health: " + base + "/health/ready; metrics on the management port, METRICS_PORT)",
         "Company:   " + s.companyId() + "  admin " + s.email() + " / " + s.password(),
         "Generic telco secret: " + s.genericSecret(),
         "Agent:     " + s.agentEmail() + " / " + s.password() + " (cash up to 100,000.00 KES; customers of DEMO-METER-1 and -2)",

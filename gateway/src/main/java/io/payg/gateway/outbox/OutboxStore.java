@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** SQL for the transactional outbox. */
 public final class OutboxStore {
@@ -20,8 +21,23 @@ public final class OutboxStore {
       "WITH due AS (SELECT id FROM outbox WHERE kind = $1 AND status = 'PENDING' AND next_attempt_at <= now() "
           + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
           + "UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $3), "
-          + "updated_at = now() FROM due WHERE o.id = due.id "
-          + "RETURNING o.id, o.company_id, o.transaction_id, o.attempts";
+          + "claim_token = gen_random_uuid(), updated_at = now() FROM due WHERE o.id = due.id "
+          + "RETURNING o.id, o.company_id, o.transaction_id, o.attempts, o.claim_token";
+
+  /**
+   * The fence every completing statement starts with, as its first CTE named {@code done}:
+   * closes the job only while it still carries this attempt's claim ({@code $id}, {@code $claim}
+   * are the statement's parameter numbers). The statement's other writes select FROM done (or
+   * test EXISTS), so a stale attempt writes nothing and the statement tells it (0 rows in done).
+   */
+  public static String done(int id, int claim) {
+    return "done AS (UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now() "
+        + "WHERE id = $" + id + " AND claim_token = $" + claim + " AND status = 'PENDING' RETURNING id)";
+  }
+
+  /** {@link #done} for a job closed with a note (nothing else written). */
+  public static final String DONE = "WITH " + done(1, 2).replace("last_error = NULL", "last_error = $3")
+      + " SELECT count(*) FROM done";
 
   private final Pool pool;
 
@@ -35,7 +51,7 @@ public final class OutboxStore {
           List<OutboxJob> jobs = new ArrayList<>(rows.size());
           for (Row r : rows) {
             jobs.add(new OutboxJob(r.getLong("id"), kind, r.getUUID("company_id"), r.getUUID("transaction_id"),
-                r.getInteger("attempts")));
+                r.getInteger("attempts"), r.getUUID("claim_token")));
           }
           return jobs;
         });
@@ -70,12 +86,15 @@ public final class OutboxStore {
     String assignment = retryInSeconds == null ? "status = 'FAILED'"
         : "next_attempt_at = now() + make_interval(secs => $" + (base + 3) + ")"
             + (giveBackAttempt ? ", attempts = attempts - 1" : "");
-    String jobUpdate = "UPDATE outbox SET " + assignment + ", last_error = $" + (base + 2) + ", updated_at = now() "
-        + "WHERE id = $" + (base + 1) + " AND status = 'PENDING'";
+    // fenced like completion: a stale attempt neither reschedules nor fails a job another attempt holds
+    String jobUpdate = "UPDATE outbox SET " + assignment + ", last_error = $" + (base + 2) + ", claim_token = NULL, "
+        + "updated_at = now() WHERE id = $" + (base + 1) + " AND status = 'PENDING' AND claim_token = $"
+        + (base + (retryInSeconds == null ? 3 : 4));
     Tuple args = Tuple.of(job.id(), truncate(error));
     if (retryInSeconds != null) {
       args.addValue(retryInSeconds);
     }
+    args.addValue(job.claim());
     if (alsoSql == null) {
       return pool.preparedQuery(jobUpdate).execute(args).mapEmpty();
     }
@@ -87,30 +106,43 @@ public final class OutboxStore {
         .execute(withTxn).mapEmpty();
   }
 
-  /** Due jobs per kind and the age of the oldest, for metrics. */
   /**
    * Gives back the leases of jobs this worker claimed but will not finish (a graceful stop): due
-   * again now, their attempt given back; a job already finished (or claimed again by another
-   * worker, whose attempt is higher) is left alone.
+   * again now, their attempt given back, their claim cleared (so the abandoned attempt, should it
+   * still answer, is fenced out); a job already finished or claimed again by another worker is
+   * left alone.
    */
   static final String RELEASE = """
       UPDATE outbox o
-         SET next_attempt_at = now(), attempts = o.attempts - 1, updated_at = now()
-        FROM unnest($1::bigint[], $2::int[]) AS mine(id, attempt)
-       WHERE o.id = mine.id AND o.attempts = mine.attempt AND o.status = 'PENDING'
+         SET next_attempt_at = now(), attempts = o.attempts - 1, claim_token = NULL, updated_at = now()
+        FROM unnest($1::bigint[], $2::uuid[]) AS mine(id, claim)
+       WHERE o.id = mine.id AND o.claim_token = mine.claim AND o.status = 'PENDING'
       """;
 
   public Future<Integer> release(List<OutboxJob> jobs) {
     Long[] ids = jobs.stream().map(OutboxJob::id).toArray(Long[]::new);
-    Integer[] attempts = jobs.stream().map(OutboxJob::attempt).toArray(Integer[]::new);
-    return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfInteger(attempts))
+    UUID[] claims = jobs.stream().map(OutboxJob::claim).toArray(UUID[]::new);
+    return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfUUID(claims))
         .map(rows -> rows.rowCount());
   }
 
-  public Future<List<Row>> depth() {
-    return pool.query("SELECT kind, count(*) AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) AS oldest "
+  /** Closes a job with a note, fenced by its claim; fails with {@link StaleAttempt} when the claim is gone. */
+  public Future<Void> close(OutboxJob job, String note) {
+    return pool.preparedQuery(DONE).execute(Tuple.of(job.id(), job.claim(), note))
+        .compose(rows -> fenced(job, rows.iterator().next().getLong(0)));
+  }
+
+  /** Succeeds when the completing statement's {@code done} CTE closed the job, else {@link StaleAttempt}. */
+  public static Future<Void> fenced(OutboxJob job, long closed) {
+    return closed == 1 ? Future.succeededFuture() : Future.failedFuture(new StaleAttempt(job));
+  }
+
+  /** Pending jobs per kind, the age of the oldest, and how many are older than {@code overdue}, for metrics. */
+  public Future<List<Row>> depth(Duration overdue) {
+    return pool.preparedQuery("SELECT kind, count(*) AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) AS oldest, "
+            + "count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1)) AS overdue "
             + "FROM outbox WHERE status = 'PENDING' GROUP BY kind")
-        .execute()
+        .execute(Tuple.of((double) overdue.toSeconds()))
         .map(rows -> {
           List<Row> out = new ArrayList<>();
           rows.forEach(out::add);

@@ -1,5 +1,7 @@
 package io.payg.gateway.outbox;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
@@ -33,6 +35,7 @@ public final class OutboxWorker extends VerticleBase {
   private final OutboxStore store;
   private final JobHandler handler;
   private final Settings settings;
+  private final Counter fenced;
   private int inFlight;
   private boolean claiming;
   private boolean again;
@@ -43,10 +46,13 @@ public final class OutboxWorker extends VerticleBase {
   private final java.util.Set<OutboxJob> running = new java.util.HashSet<>();
   private io.vertx.core.Promise<Void> drained;
 
-  public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings) {
+  public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry) {
     this.store = store;
     this.handler = handler;
     this.settings = settings;
+    this.fenced = Counter.builder("payg_outbox_fenced_attempts")
+        .description("Attempts that outlived their lease and were stopped from completing their job")
+        .tag("kind", handler.kind()).register(registry);
   }
 
   public static String wakeAddress(String kind) {
@@ -161,6 +167,12 @@ public final class OutboxWorker extends VerticleBase {
   }
 
   private Future<Void> onFailure(OutboxJob job, Throwable err) {
+    if (err instanceof StaleAttempt) {
+      // another attempt holds the job now: leave it alone (its own outcome decides)
+      fenced.increment();
+      LOG.warn("{}", err.getMessage());
+      return Future.succeededFuture();
+    }
     boolean retryable = !(err instanceof JobFailure f) || f.retryable();
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     if (err instanceof JobDeferred) {

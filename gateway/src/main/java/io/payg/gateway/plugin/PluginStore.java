@@ -1,21 +1,29 @@
 package io.payg.gateway.plugin;
 
 import io.payg.gateway.http.ApiException;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SQL for plugin settings, with a short-lived cache in front of the reads: every telco call
  * needs its company's plugin secret, and one extra query per call would double the work of
  * the validation path. Writes through this store drop the cached entry at once; other gateway
  * instances see a change within {@link #TTL_MILLIS}.
+ *
+ * <p>The cache is bounded ({@code PLUGIN_CACHE_MAX_ENTRIES}): telco URLs carry the company id
+ * and are unauthenticated, so a stranger sending random ids must not grow memory; past the
+ * bound the least useful entries go (Caffeine's W-TinyLFU), and a miss is one indexed query.
  */
 public final class PluginStore {
 
@@ -23,16 +31,18 @@ public final class PluginStore {
 
   static final long TTL_MILLIS = 5_000;
 
-  private record Cached(long loadedAt, Future<PluginSettings> value) {
-  }
-
   private final Pool pool;
   private final SecretBox secrets;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final Cache<String, Future<PluginSettings>> cache;
 
-  public PluginStore(Pool pool, SecretBox secrets) {
+  public PluginStore(Pool pool, SecretBox secrets, int maxEntries, MeterRegistry registry) {
     this.pool = pool;
     this.secrets = secrets;
+    this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMillis(TTL_MILLIS))
+        // evictions run on the caller's thread: no ForkJoinPool task per write
+        .executor(Runnable::run).build();
+    Gauge.builder("payg_plugin_cache_entries", cache, Cache::estimatedSize)
+        .description("Plugin settings held in memory (bounded by PLUGIN_CACHE_MAX_ENTRIES)").register(registry);
   }
 
   /** The box that seals this gateway's secrets at rest (plugin settings, OpenPAYGO device keys). */
@@ -43,13 +53,12 @@ public final class PluginStore {
   /** Settings of {@code name} for the company, from the cache when fresh. */
   public Future<PluginSettings> settings(UUID companyId, String name) {
     String key = companyId + "/" + name;
-    long now = System.currentTimeMillis();
-    Cached c = cache.get(key);
-    if (c != null && now - c.loadedAt < TTL_MILLIS && !c.value.failed()) {
-      return c.value;
+    Future<PluginSettings> c = cache.getIfPresent(key);
+    if (c != null && !c.failed()) {
+      return c;
     }
     Future<PluginSettings> loaded = load(companyId, name);
-    cache.put(key, new Cached(now, loaded));
+    cache.put(key, loaded);
     return loaded;
   }
 
@@ -96,7 +105,7 @@ public final class PluginStore {
               .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings));
         })
         .compose(r -> {
-          cache.remove(companyId + "/" + plugin.name());
+          cache.invalidate(companyId + "/" + plugin.name());
           return settings(companyId, plugin.name());
         });
   }

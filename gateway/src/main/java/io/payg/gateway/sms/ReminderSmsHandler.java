@@ -5,6 +5,7 @@ import io.payg.domain.notification.SmsTemplate;
 import io.payg.domain.port.SmsSender;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,10 +23,13 @@ public final class ReminderSmsHandler implements JobHandler {
   public static final String KIND = "REMINDER";
 
   private final ReminderStore store;
+  private final OutboxStore outbox;
   private final SmsDispatch dispatch;
 
-  public ReminderSmsHandler(Vertx vertx, ReminderStore store, PluginStore plugins, Map<String, SmsSender> senders) {
+  public ReminderSmsHandler(Vertx vertx, ReminderStore store, OutboxStore outbox, PluginStore plugins,
+                            Map<String, SmsSender> senders) {
     this.store = store;
+    this.outbox = outbox;
     this.dispatch = new SmsDispatch(vertx, plugins, senders);
   }
 
@@ -38,13 +42,13 @@ public final class ReminderSmsHandler implements JobHandler {
   public Future<Void> handle(OutboxJob job) {
     return store.context(job.id()).compose(r -> {
       if (r.getLong("due") <= 0) {
-        return store.skip(job.id(), "installment paid before the reminder went out");
+        return outbox.close(job, "installment paid before the reminder went out");
       }
       UUID reminderId = r.getUUID("reminder_id");
       String text = text(r);
       String phone = r.getString("phone");
       return dispatch.send(job.companyId(), r.getString("plugin"), "reminder-" + reminderId, phone, text)
-          .compose(sent -> store.sent(job.id(), job.companyId(), reminderId, phone, text, sent.provider(), sent.messageId()));
+          .compose(sent -> store.sent(job, reminderId, phone, text, sent.provider(), sent.messageId()));
     });
   }
 

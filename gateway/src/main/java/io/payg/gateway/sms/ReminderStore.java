@@ -1,5 +1,7 @@
 package io.payg.gateway.sms;
 
+import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.outbox.OutboxStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -95,19 +97,14 @@ public final class ReminderStore {
     return pool.preparedQuery(CONTEXT).execute(Tuple.of(outboxId)).map(rows -> rows.iterator().next());
   }
 
-  /** The SMS went out: recorded, and its job closed, in one statement. */
-  Future<Void> sent(long outboxId, UUID companyId, UUID reminderId, String phone, String text, String provider,
-                    String messageId) {
-    return pool.preparedQuery("WITH m AS (INSERT INTO sms_messages (id, company_id, reminder_id, phone, body, provider, "
-            + "provider_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7)) "
-            + "UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $8")
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), companyId, reminderId, phone, text, provider, messageId, outboxId}))
-        .mapEmpty();
-  }
-
-  /** The installment was paid before its reminder went out: close the job, send nothing. */
-  Future<Void> skip(long outboxId, String why) {
-    return pool.preparedQuery("UPDATE outbox SET status = 'DONE', last_error = $2, updated_at = now() WHERE id = $1")
-        .execute(Tuple.of(outboxId, why)).mapEmpty();
+  /** The SMS went out: recorded, and its job closed, in one statement fenced by the job's claim. */
+  Future<Void> sent(OutboxJob job, UUID reminderId, String phone, String text, String provider, String messageId) {
+    return pool.preparedQuery("WITH " + OutboxStore.done(8, 9) + ", "
+            + "m AS (INSERT INTO sms_messages (id, company_id, reminder_id, phone, body, provider, provider_message_id) "
+            + "SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done) "
+            + "SELECT count(*) FROM done")
+        .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), reminderId, phone, text, provider, messageId,
+            job.id(), job.claim()}))
+        .compose(rows -> OutboxStore.fenced(job, rows.iterator().next().getLong(0)));
   }
 }

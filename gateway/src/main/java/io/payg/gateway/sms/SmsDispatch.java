@@ -3,6 +3,8 @@ package io.payg.gateway.sms;
 import io.payg.domain.port.SmsMessage;
 import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsSender;
+import io.payg.gateway.outbound.OutboundRefused;
+import io.payg.gateway.outbound.PeerFailure;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.plugin.PluginSettings;
 import io.payg.gateway.plugin.PluginStore;
@@ -43,8 +45,10 @@ final class SmsDispatch {
     return settings.compose(s -> Future.fromCompletionStage(
             sender.send(new SmsMessage(idempotencyKey, phone, text, s)), vertx.getOrCreateContext()))
         // a number the provider will never deliver to ends the job at once; anything else is retried
-        .recover(err -> Future.failedFuture(err instanceof SmsSendException e
-            ? new JobFailure(sender.provider() + ": " + e.getMessage(), e.retryable()) : err))
+        // the job's last error is shown to the tenant: a classified code, never the peer's answer
+        .recover(err -> Future.failedFuture(new JobFailure(PeerFailure.of(sender.provider(), err).toString(),
+            OutboundRefused.in(err) != null ? !OutboundRefused.in(err).permanent()
+                : !(err instanceof SmsSendException e) || e.retryable())))
         .map(messageId -> new Sent(sender.provider(), messageId));
   }
 }

@@ -6,6 +6,7 @@ import io.payg.domain.notification.SmsTemplate;
 import io.payg.domain.port.SmsSender;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,9 +35,11 @@ public final class SmsJobHandler implements JobHandler {
       + "FROM transactions t JOIN customers c ON c.id = t.customer_id JOIN companies co ON co.id = t.company_id "
       + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
 
-  private static final String STORE = "WITH m AS (INSERT INTO sms_messages (id, company_id, transaction_id, phone, body, "
-      + "provider, provider_message_id) VALUES ($1, $2, $3, $4, $5, $6, $7)) "
-      + "UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $8";
+  // fenced by the claim (OutboxStore.done): an attempt that outlived its lease records nothing
+  private static final String STORE = "WITH " + OutboxStore.done(8, 9) + ", "
+      + "m AS (INSERT INTO sms_messages (id, company_id, transaction_id, phone, body, provider, provider_message_id) "
+      + "SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done) "
+      + "SELECT count(*) FROM done";
 
   private final Pool pool;
   private final SmsDispatch dispatch;
@@ -59,8 +62,8 @@ public final class SmsJobHandler implements JobHandler {
       String phone = r.getString("phone");
       return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
           .compose(sent -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
-              job.companyId(), job.transactionId(), phone, text, sent.provider(), sent.messageId(), job.id()})))
-          .mapEmpty();
+              job.companyId(), job.transactionId(), phone, text, sent.provider(), sent.messageId(), job.id(), job.claim()})))
+          .compose(stored -> OutboxStore.fenced(job, stored.iterator().next().getLong(0)));
     });
   }
 

@@ -36,7 +36,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class TelcoRoutes {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelcoRoutes.class);
-  private static final java.util.regex.Pattern OPERATION = java.util.regex.Pattern.compile("[a-z-]+");
+  /*
+   * The operation names the adapters answer to (generic validate/process, Daraja and Vodacom
+   * validation/confirmation, Vodacom Tanzania's one c2b URL, Daraja's Transaction Status results,
+   * Wave webhook, request-to-pay callback). The operation comes from an unauthenticated URL: any
+   * other name is labelled "other", so a stranger cannot create series.
+   */
+  private static final java.util.Set<String> OPERATIONS = java.util.Set.of("validate", "process", "validation",
+      "confirmation", "c2b", "transaction-status-result", "transaction-status-timeout", "webhook", "callback");
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
   private final PaymentService payments;
@@ -259,7 +266,7 @@ public final class TelcoRoutes {
 
   private void count(String provider, String operation, String outcome) {
     // unknown operations come from the URL: keep them out of metric labels
-    String op = operation.length() <= 20 && OPERATION.matcher(operation).matches() ? operation : "other";
+    String op = OPERATIONS.contains(operation) ? operation : "other";
     counters.computeIfAbsent(provider + '|' + op + '|' + outcome, k -> Counter.builder("payg_telco_requests")
         .description("Provider callbacks by outcome")
         .tag("provider", provider).tag("operation", op).tag("outcome", outcome)

@@ -9,6 +9,8 @@ import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
 import io.payg.gateway.config.ManufacturerLimits;
+import io.payg.gateway.outbound.OutboundRefused;
+import io.payg.gateway.outbound.PeerFailure;
 import io.payg.gateway.outbox.JobDeferred;
 import io.payg.gateway.outbox.JobFailure;
 import io.vertx.circuitbreaker.CircuitBreaker;
@@ -20,51 +22,63 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every call to a manufacturer goes through here: one circuit breaker per manufacturer (Vert.x
- * circuit breaker) and its metrics. Only failures of the manufacturer itself (timeouts, 5xx,
- * refused connections: the retryable ones) count toward opening the breaker; a refusal of one
- * request (unknown meter) says nothing of the manufacturer's health. While a breaker is open,
- * jobs fail fast and are retried with backoff instead of piling up on a dead peer.
+ * Every call to a manufacturer goes through here: one circuit breaker and one set of permits
+ * per (company, manufacturer), and their metrics per manufacturer. Each company configures its
+ * own manufacturer URL and credentials, so one company's dead or slow peer is that company's
+ * outage only: it opens that company's breaker and holds that company's permits, never
+ * another's. Only failures of the manufacturer itself (timeouts, 5xx, refused connections: the
+ * retryable ones) count toward opening the breaker; a refusal of one request (unknown meter)
+ * says nothing of the manufacturer's health. While a breaker is open, jobs fail fast and are
+ * retried with backoff instead of piling up on a dead peer.
  *
- * <p>Before the breaker, each manufacturer's {@link ManufacturerPermits} bound how many of its
- * requests are in flight ({@link ManufacturerLimits}); a job without a permit is deferred
- * ({@link JobDeferred}), not failed. Each request carries the manufacturer's timeout (the
- * adapter's {@code timeoutMs} setting) unless the company's plugin settings set their own.
+ * <p>Before the breaker, {@link ManufacturerPermits} bound how many requests are in flight
+ * ({@link ManufacturerLimits}, per company and manufacturer); a job without a permit is deferred
+ * ({@link JobDeferred}), not failed. Each request carries the manufacturer's timeout, or the
+ * company's plugin setting {@code timeoutMs}, never more than OUTBOUND_TIMEOUT_MAX_MS.
+ *
+ * <p>What a failure tells the tenant is {@link PeerFailure}'s safe text, never the peer's answer.
  */
 final class ManufacturerCalls {
 
   /** What a call ended in, kept apart from the breaker's view. */
-  private record Outcome(IssuedToken token, TokenIssueException refusal) {
+  private record Outcome(IssuedToken token, Throwable refusal) {
+  }
+
+  /** One company's way to one manufacturer. */
+  private record Lane(String manufacturer, ManufacturerPermits permits, CircuitBreaker breaker) {
   }
 
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final CircuitBreakerOptions options;
   private final Duration resetTimeout;
-  private final Map<String, CircuitBreaker> breakers = new ConcurrentHashMap<>();
-  private final Map<String, ManufacturerPermits> permits = new ConcurrentHashMap<>();
+  private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> gauges = new ConcurrentHashMap<>();
   private final ManufacturerLimits limits;
   private final Duration maxQueueWait;
+  private final long maxTimeoutMs;
 
   ManufacturerCalls(Vertx vertx, MeterRegistry registry, int maxFailures, Duration resetTimeout,
-                    ManufacturerLimits limits, Duration maxQueueWait) {
+                    ManufacturerLimits limits, Duration maxQueueWait, Duration maxTimeout) {
     this.vertx = vertx;
     this.registry = registry;
     this.limits = limits;
     this.maxQueueWait = maxQueueWait;
     this.resetTimeout = resetTimeout;
+    this.maxTimeoutMs = maxTimeout.toMillis();
     // no breaker timeout (each adapter has its own request timeout) and no event-bus notifications
     this.options = new CircuitBreakerOptions().setMaxFailures(maxFailures).setTimeout(-1)
         .setResetTimeout(resetTimeout.toMillis()).setNotificationAddress(null);
   }
 
-  Future<IssuedToken> issue(TokenIssuer issuer, TokenRequest request) {
+  Future<IssuedToken> issue(UUID companyId, TokenIssuer issuer, TokenRequest request) {
     String name = issuer.manufacturer();
-    ManufacturerPermits lane = permits(name);
-    return lane.acquire()
+    Lane lane = lane(companyId, name);
+    return lane.permits().acquire()
         .recover(err -> {
           Counter.builder("payg_manufacturer_deferred").description("Token jobs sent back to the outbox for want of a permit")
               .tag("manufacturer", name).register(registry).increment();
@@ -73,32 +87,37 @@ final class ManufacturerCalls {
         .compose(permit -> {
           Future<IssuedToken> call;
           try {
-            call = call(issuer, withTimeout(name, request));
+            call = call(lane, issuer, withTimeout(name, request));
           } catch (RuntimeException e) {
             call = Future.failedFuture(e); // a permit is never kept by a call that threw
           }
-          return call.andThen(ar -> lane.release());
+          return call.andThen(ar -> lane.permits().release());
         });
   }
 
+  /** The manufacturer's timeout, or the company's own, never above the gateway's maximum. */
   private TokenRequest withTimeout(String name, TokenRequest request) {
-    if (request.settings().containsKey("timeoutMs")) {
-      return request; // the company's own setting wins
+    long timeout = limits.timeoutMs(name);
+    String own = request.settings().get("timeoutMs");
+    if (own != null) {
+      try {
+        timeout = Long.parseLong(own.trim());
+      } catch (NumberFormatException e) {
+        return request; // the adapter refuses it with its own reason
+      }
     }
     Map<String, String> settings = new HashMap<>(request.settings());
-    settings.put("timeoutMs", Integer.toString(limits.timeoutMs(name)));
+    settings.put("timeoutMs", Long.toString(Math.min(timeout, maxTimeoutMs)));
     return new TokenRequest(request.idempotencyKey(), request.serial(), request.deviceType(), request.amount(),
         request.paid(), settings);
   }
 
-  private Future<IssuedToken> call(TokenIssuer issuer, TokenRequest request) {
-    String name = issuer.manufacturer();
-    CircuitBreaker breaker = breaker(name);
+  private Future<IssuedToken> call(Lane lane, TokenIssuer issuer, TokenRequest request) {
+    String name = lane.manufacturer();
     long start = System.nanoTime();
-    return breaker.<Outcome>execute(() -> Future.fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
+    return lane.breaker().<Outcome>execute(() -> Future.fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
             .map(token -> new Outcome(token, null))
-            .recover(err -> err instanceof TokenIssueException e && !e.retryable()
-                ? Future.succeededFuture(new Outcome(null, e)) // the peer answered: healthy
+            .recover(err -> refusal(err) ? Future.succeededFuture(new Outcome(null, err)) // not the peer's health
                 : Future.failedFuture(err)))
         .transform(ar -> {
           String result;
@@ -108,14 +127,14 @@ final class ManufacturerCalls {
             out = Future.succeededFuture(ar.result().token());
           } else if (ar.succeeded()) {
             result = "refused";
-            out = Future.failedFuture(new JobFailure(name + ": " + ar.result().refusal().getMessage(), false));
+            out = Future.failedFuture(new JobFailure(PeerFailure.of(name, ar.result().refusal()).toString(), false));
           } else if (ar.cause() instanceof OpenCircuitException) {
             result = "breaker_open";
             // not a call: the job comes back when the breaker may let calls through, its budget intact
             out = Future.failedFuture(JobFailure.notAttempted(name + ": circuit breaker open", resetTimeout));
           } else {
             result = "error";
-            out = Future.failedFuture(new JobFailure(name + ": " + ar.cause().getMessage(), true));
+            out = Future.failedFuture(new JobFailure(PeerFailure.of(name, ar.cause()).toString(), true));
           }
           Timer.builder("payg_manufacturer_requests").description("Token requests to manufacturers")
               .tag("manufacturer", name).tag("outcome", result).publishPercentileHistogram()
@@ -124,29 +143,44 @@ final class ManufacturerCalls {
         });
   }
 
-  private ManufacturerPermits permits(String name) {
-    return permits.computeIfAbsent(name, n -> {
-      ManufacturerPermits p = new ManufacturerPermits(vertx, n, limits.limit(n), limits.queue(n), maxQueueWait);
-      Gauge.builder("payg_manufacturer_in_flight", p, ManufacturerPermits::inFlight)
-          .description("Token requests in flight to the manufacturer").tag("manufacturer", n).register(registry);
-      Gauge.builder("payg_manufacturer_queued", p, ManufacturerPermits::queued)
-          .description("Token jobs waiting in memory for a permit").tag("manufacturer", n).register(registry);
-      return p;
-    });
+  /** The peer answered no to this request, or the plugin's URL may not be called: retrying cannot help. */
+  private static boolean refusal(Throwable err) {
+    OutboundRefused refused = OutboundRefused.in(err);
+    if (refused != null) {
+      return refused.permanent();
+    }
+    return err instanceof TokenIssueException e && !e.retryable();
   }
 
-  private CircuitBreaker breaker(String name) {
-    return breakers.computeIfAbsent(name, n -> {
-      CircuitBreaker b = CircuitBreaker.create("manufacturer-" + n, vertx, options);
-      Gauge.builder("payg_manufacturer_breaker_state", b, ManufacturerCalls::stateValue)
-          .description("0 closed, 1 half-open, 2 open").tag("manufacturer", n).register(registry);
-      return b;
-    });
+  private Lane lane(UUID companyId, String name) {
+    gauges.computeIfAbsent(name, this::registerGauges);
+    return lanes.computeIfAbsent(companyId + "/" + name, key -> new Lane(name,
+        new ManufacturerPermits(vertx, name, limits.limit(name), limits.queue(name), maxQueueWait),
+        CircuitBreaker.create("manufacturer-" + key, vertx, options)));
   }
 
-  CircuitBreakerState state(String manufacturer) {
-    CircuitBreaker b = breakers.get(manufacturer);
-    return b == null ? CircuitBreakerState.CLOSED : b.state();
+  /** Gauges per manufacturer over all companies' lanes (a label per company would grow with sign-ups). */
+  private Boolean registerGauges(String name) {
+    Gauge.builder("payg_manufacturer_in_flight", this, c -> c.sum(name, l -> l.permits().inFlight()))
+        .description("Token requests in flight to the manufacturer").tag("manufacturer", name).register(registry);
+    Gauge.builder("payg_manufacturer_queued", this, c -> c.sum(name, l -> l.permits().queued()))
+        .description("Token jobs waiting in memory for a permit").tag("manufacturer", name).register(registry);
+    Gauge.builder("payg_manufacturer_breaker_state", this, c -> c.worst(name))
+        .description("Worst breaker of the manufacturer over all companies: 0 closed, 1 half-open, 2 open")
+        .tag("manufacturer", name).register(registry);
+    Gauge.builder("payg_manufacturer_breakers_open", this,
+            c -> c.sum(name, l -> l.breaker().state() == CircuitBreakerState.OPEN ? 1 : 0))
+        .description("Companies whose breaker to the manufacturer is open").tag("manufacturer", name).register(registry);
+    return true;
+  }
+
+  private double sum(String name, java.util.function.ToIntFunction<Lane> f) {
+    return lanes.values().stream().filter(l -> l.manufacturer().equals(name)).mapToInt(f).sum();
+  }
+
+  private double worst(String name) {
+    return lanes.values().stream().filter(l -> l.manufacturer().equals(name))
+        .mapToDouble(l -> stateValue(l.breaker())).max().orElse(0);
   }
 
   private static double stateValue(CircuitBreaker b) {

@@ -8,11 +8,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 
 /**
- * At most {@code limit} requests in flight to one manufacturer. A job that finds every permit
+ * At most {@code limit} requests in flight from one company to one manufacturer. A job that finds every permit
  * taken waits in a short in-memory queue (never blocking a thread: it holds a Promise), and is
  * deferred back to the outbox when the queue is full or its wait runs past {@code maxWait}
- * (well inside the outbox lease, so no other worker can claim it meanwhile). Each manufacturer
- * has its own permits, so one slow manufacturer never holds up another's jobs.
+ * (well inside the outbox lease, so no other worker can claim it meanwhile). Each (company,
+ * manufacturer) has its own permits, so one slow peer never holds up another's jobs.
  */
 final class ManufacturerPermits {
 

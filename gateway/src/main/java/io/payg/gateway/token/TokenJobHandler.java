@@ -10,6 +10,7 @@ import io.payg.gateway.config.ManufacturerLimits;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.plugin.PluginStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,15 +42,17 @@ public final class TokenJobHandler implements JobHandler {
       + "d.id AS device_id, d.serial, d.type, d.manufacturer "
       + "FROM transactions t JOIN devices d ON d.id = t.device_id WHERE t.id = $1";
 
-  private static final String STORE = "WITH k AS (INSERT INTO tokens (id, company_id, transaction_id, device_id, value, "
-      + "unit, quantity, manufacturer, manufacturer_ref) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-      + "ON CONFLICT (transaction_id) DO NOTHING RETURNING 1), "
-      + "j AS (UPDATE outbox SET status = 'DONE', last_error = NULL, updated_at = now() WHERE id = $10), "
+  // fenced by the claim (OutboxStore.done): an attempt that outlived its lease stores nothing
+  private static final String STORE = "WITH " + OutboxStore.done(10, 11) + ", "
+      + "k AS (INSERT INTO tokens (id, company_id, transaction_id, device_id, value, "
+      + "unit, quantity, manufacturer, manufacturer_ref) SELECT $1::uuid, $2::uuid, $3::uuid, $4::uuid, $5::text, $6::text, "
+      + "$7::bigint, $8::text, $9::text FROM done ON CONFLICT (transaction_id) DO NOTHING RETURNING 1), "
       // a reversed transaction stays REVERSED: its token was delivered, its value is a reversal debt
-      + "t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() WHERE id = $3 AND status <> 'REVERSED'), "
-      + "s AS (INSERT INTO outbox (company_id, kind, transaction_id) VALUES ($2, 'SMS', $3) "
+      + "t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() WHERE id = $3 AND status <> 'REVERSED' "
+      + "AND EXISTS (SELECT 1 FROM done)), "
+      + "s AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT $2::uuid, 'SMS', $3::uuid FROM done "
       + "ON CONFLICT (kind, transaction_id) DO NOTHING) "
-      + "SELECT count(*) FROM k";
+      + "SELECT (SELECT count(*) FROM done) AS closed";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -60,11 +63,12 @@ public final class TokenJobHandler implements JobHandler {
 
   public TokenJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
                          MeterRegistry registry, int breakerMaxFailures, Duration breakerReset,
-                         ManufacturerLimits limits, Duration maxQueueWait) {
+                         ManufacturerLimits limits, Duration maxQueueWait, Duration maxTimeout) {
     this.vertx = vertx;
     this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
-    this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait);
+    this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait,
+        maxTimeout);
     this.pool = pool;
     this.issuers = Map.copyOf(issuers);
   }
@@ -110,7 +114,7 @@ public final class TokenJobHandler implements JobHandler {
         TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
             DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
             plugin.settings());
-        return calls.issue(issuer, request);
+        return calls.issue(job.companyId(), issuer, request);
       })
           .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
           .onSuccess(v -> stored(job));
@@ -131,7 +135,8 @@ public final class TokenJobHandler implements JobHandler {
                                     TokenAmount amount, IssuedToken token) {
     return client.preparedQuery(STORE)
         .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), job.transactionId(), deviceId,
-            token.value(), amount.unit().name(), amount.quantity(), manufacturer, token.manufacturerReference(), job.id()}))
-        .mapEmpty();
+            token.value(), amount.unit().name(), amount.quantity(), manufacturer, token.manufacturerReference(), job.id(),
+            job.claim()}))
+        .compose(rows -> OutboxStore.fenced(job, rows.iterator().next().getLong("closed")));
   }
 }

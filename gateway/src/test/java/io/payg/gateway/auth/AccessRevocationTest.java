@@ -37,6 +37,7 @@ class AccessRevocationTest {
         "EVENT_LOOPS", "1", "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "REVOCATION_POLL_MS", "200",
         "JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem(), "JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem()));
     env.put("DATABASE_URL", gw.db.url().toUrl());
+    env.putAll(GatewayFixture.LOOPBACK_PEERS);
     second = GatewayApp.start(GatewayConfig.fromEnv(env, false), Clock.systemUTC());
   }
 

@@ -121,7 +121,7 @@ class AuthAndTenancyTest {
   void healthAndMetricsAnswer() {
     JsonObject ready = GatewayFixture.ok(gw.get("/health/ready", null));
     assertEquals("UP", ready.getString("status"));
-    String metrics = gw.get("/metrics", null).bodyAsString();
+    String metrics = gw.metrics();
     assertFalse(metrics.isEmpty());
     org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("vertx_http_server_requests_total"));
     org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("pool_type=\"sql\""));

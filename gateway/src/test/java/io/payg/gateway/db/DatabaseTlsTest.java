@@ -69,6 +69,7 @@ class DatabaseTlsTest {
         "EVENT_LOOPS", "1", "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
         "JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem(), "JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem()));
     env.put("DATABASE_URL", databaseUrl);
+    env.putAll(GatewayFixture.LOOPBACK_PEERS);
     return GatewayApp.start(GatewayConfig.fromEnv(env, false), Clock.systemUTC());
   }
 

@@ -62,6 +62,7 @@ class GracefulShutdownTest {
         "OUTBOX_LEASE_SECONDS", "60", "SHUTDOWN_GRACE_MS", "3000"));
     pb.environment().put("MANUFACTURER_LIMITS", "calin=2");
     pb.environment().put("OUTBOX_POLL_MS", "100");
+    pb.environment().putAll(GatewayFixture.LOOPBACK_PEERS);
     File log = File.createTempFile("payg-graceful", ".log");
     pb.redirectErrorStream(true).redirectOutput(log);
     Process child = pb.start();

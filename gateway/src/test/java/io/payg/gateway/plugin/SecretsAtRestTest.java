@@ -106,6 +106,7 @@ class SecretsAtRestTest {
         "EVENT_LOOPS", "1", "SECRETS_KEY", key, "SECRETS_KEY_PREVIOUS", previous,
         "JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem(), "JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem()));
     env.put("DATABASE_URL", gw.db.url().toUrl());
+    env.putAll(GatewayFixture.LOOPBACK_PEERS);
     return GatewayConfig.fromEnv(env, false);
   }
 

@@ -50,6 +50,7 @@ class InstallmentReminderTest {
         "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
     env.put("JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem());
     env.put("JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem());
+    env.putAll(GatewayFixture.LOOPBACK_PEERS);
     second = GatewayApp.start(GatewayConfig.fromEnv(env, false).withDatabaseUrl(gw.db.url().toUrl()), CLOCK);
   }
 

@@ -35,6 +35,13 @@ public final class GatewayFixture implements AutoCloseable {
   /** The ES256 pair every test gateway signs with (tests may forge tokens with it). */
   public static final SigningKeys.PemPair JWT_KEYS = SigningKeys.generateEs256();
 
+  /**
+   * Test peers (simulators) listen on loopback: tests allow it explicitly, as production never
+   * does by default; the management listener takes a free port.
+   */
+  public static final Map<String, String> LOOPBACK_PEERS = Map.of("OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128",
+      "OUTBOUND_PLAIN_HTTP_HOSTS", "127.0.0.1,localhost", "METRICS_PORT", "0");
+
   /** A company ready to be paid through the generic plugin. */
   public record Company(String id, String adminToken, String secret, String villageId, String tariffId,
                         GenericProviderClient provider) {
@@ -64,6 +71,7 @@ public final class GatewayFixture implements AutoCloseable {
     // tests sign access tokens as production does: ES256 with a key pair from the configuration
     env.put("JWT_PRIVATE_KEY", JWT_KEYS.privateKeyPem());
     env.put("JWT_PUBLIC_KEY", JWT_KEYS.publicKeyPem());
+    env.putAll(LOOPBACK_PEERS);
     env.putAll(extraEnv);
     GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(databaseUrl.apply(db.url()).toUrl());
     app = GatewayApp.start(config, clock);
@@ -164,6 +172,11 @@ public final class GatewayFixture implements AutoCloseable {
       req.bearerTokenAuthentication(token);
     }
     return await(req.send());
+  }
+
+  /** The Prometheus scrape, from the management listener (not served on the API port). */
+  public String metrics() {
+    return await(http.getAbs("http://127.0.0.1:" + app.metricsPort() + "/metrics").send()).bodyAsString();
   }
 
   public static JsonObject ok(HttpResponse<Buffer> r) {

@@ -81,7 +81,7 @@ class ManufacturerConcurrencyTest {
     assertEquals(12, gw.db.count("SELECT count(*) FROM outbox WHERE kind = 'TOKEN' AND status = 'DONE' AND attempts = 1 "
         + "AND transaction_id::text = ANY (string_to_array(?, ','))", idList));
 
-    String metrics = gw.get("/metrics", null).bodyAsString();
+    String metrics = gw.metrics();
     assertTrue(metrics.contains("payg_manufacturer_in_flight{manufacturer=\"calin\"} 0.0"), "in-flight gauge");
     assertTrue(metrics.contains("payg_manufacturer_queued{manufacturer=\"calin\"} 0.0"), "queued gauge");
     assertTrue(metrics.matches("(?s).*payg_manufacturer_deferred_total\\{manufacturer=\"calin\"} [1-9].*"),

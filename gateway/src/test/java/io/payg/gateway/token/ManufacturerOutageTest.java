@@ -46,10 +46,10 @@ class ManufacturerOutageTest {
           .getString("transactionId"));
     }
     eventually(Duration.ofSeconds(15), "breaker open",
-        () -> gw.get("/metrics", null).bodyAsString().contains("payg_manufacturer_breaker_state{manufacturer=\"calin\"} 2.0"));
+        () -> gw.metrics().contains("payg_manufacturer_breaker_state{manufacturer=\"calin\"} 2.0"));
     // the next jobs to come round are turned away without a call (not necessarily at the instant it opened)
     eventually(Duration.ofSeconds(15), "jobs failed fast on the open breaker",
-        () -> gw.get("/metrics", null).bodyAsString().contains("outcome=\"breaker_open\""));
+        () -> gw.metrics().contains("outcome=\"breaker_open\""));
     String mine = "SELECT count(*) FROM transactions t WHERE t.id::text = ANY (string_to_array(?, ','))";
     String idList = String.join(",", ids);
     assertEquals(0, gw.db.count("SELECT count(*) FROM tokens k WHERE k.transaction_id::text = ANY (string_to_array(?, ','))",
