@@ -89,7 +89,12 @@ class ContainerFilesTest {
     String path = (String) job.get("metrics_path");
     String target = ((List<String>) ((List<Map<String, Object>>) job.get("static_configs")).get(0).get("targets")).get(0);
     assertTrue(target.startsWith("gateway:"), "scrapes the compose service");
-    var metrics = gw.get(path, null);
+    // the port it scrapes is the gateway's management listener as compose configures it
+    Map<String, Object> gatewayEnv = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) compose()
+        .get("services")).get("gateway")).get("environment");
+    assertEquals(String.valueOf(gatewayEnv.get("METRICS_PORT")), target.substring(target.indexOf(':') + 1));
+    assertEquals("0.0.0.0", String.valueOf(gatewayEnv.get("METRICS_HOST")), "reachable from the Prometheus container");
+    var metrics = GatewayFixture.await(gw.http.getAbs("http://127.0.0.1:" + gw.app.metricsPort() + path).send());
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.bodyAsString().contains("jvm_"), "Prometheus text");
     new JsonObject(Files.readString(ROOT.resolve("docs/grafana/payg-gateway.json"))); // the dashboard parses

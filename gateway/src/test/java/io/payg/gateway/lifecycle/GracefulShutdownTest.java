@@ -37,7 +37,7 @@ class GracefulShutdownTest {
   @BeforeAll
   static void start() throws Exception {
     // the in-process instance only polls when woken: the jobs it finishes were given back, not found by polling
-    gw = new GatewayFixture(GracefulShutdownTest.class, Map.of("OUTBOX_POLL_MS", "3600000"));
+    gw = new GatewayFixture(GracefulShutdownTest.class, Map.of("OUTBOX_POLL_MS", "30000", "OUTBOX_LEASE_SECONDS", "120"));
     company = gw.company("Graceful Energy");
     gw.calin.setLatency(Duration.ofMillis(1_500));
   }

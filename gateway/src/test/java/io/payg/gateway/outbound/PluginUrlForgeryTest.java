@@ -151,9 +151,11 @@ class PluginUrlForgeryTest {
   @Test
   void anSmsPluginUrlOnLoopbackIsNeverCalled() {
     ok(gw.put("/api/v1/plugins/africastalking", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("baseUrl", "http://127.0.0.1:" + inside.actualPort()))));
+        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(gw.sms.settings()))
+            .put("baseUrl", "http://127.0.0.1:" + inside.actualPort()))));
     ok(gw.put("/api/v1/plugins/calin", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("baseUrl", "http://127.0.0.2:" + peer.actualPort() + "/ok"))));
+        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(gw.calin.settings()))
+            .put("baseUrl", "http://127.0.0.2:" + peer.actualPort() + "/ok"))));
     String serial = "SMS-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(tenant, serial);
     String id = ok(await(tenant.provider().process("M-" + serial, serial, 10_000, "KES", "+254700000000", null)))
@@ -188,8 +190,9 @@ class PluginUrlForgeryTest {
 
   /** Points the tenant's Calin plugin at {@code baseUrl}, pays a meter, and answers the token part of the transaction. */
   private static JsonObject vendThrough(String baseUrl) {
+    // a new address needs the secrets again (SECRETS_REQUIRED otherwise): the tenant sends its own
     ok(gw.put("/api/v1/plugins/calin", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("baseUrl", baseUrl))));
+        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(gw.calin.settings())).put("baseUrl", baseUrl))));
     String serial = "SSRF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(tenant, serial);
     String id = ok(await(tenant.provider().process("S-" + serial, serial, 10_000, "KES", "+254700000000", null)))
