@@ -55,7 +55,7 @@ final class PaymentMessages {
 
     @Override
     public Future<Void> send(SimulationWorld w, SplittableRandom random) {
-      String serial = random.nextInt(4) == 0 ? pick(w.unknownSerials, random) : pick(w.serials, random);
+      String serial = random.nextInt(4) == 0 ? pick(w.unknownReferences, random) : pick(w.serials, random);
       long amount = amount(random);
       int copies = random.nextInt(6) == 0 ? 2 + random.nextInt(5) : 1;
       C2bPayment p = C2bPayment.payBill(String.format("SIM%07d", ++next), SimulationWorld.SHORT_CODE, serial,
@@ -291,6 +291,59 @@ final class PaymentMessages {
               return null;
             });
       });
+    }
+  }
+
+  /**
+   * An admin reverses a booked payment: now and then the same Idempotency-Key twice at once (a
+   * retried request) or a second key (another operator); exactly one reversal, the books balance.
+   */
+  static final class Reversal implements SimulatedMessage {
+    @Override
+    public String name() {
+      return "reversal";
+    }
+
+    @Override
+    public int weight() {
+      return 3;
+    }
+
+    @Override
+    public Future<Void> send(SimulationWorld w, SplittableRandom random) {
+      double which = random.nextDouble();
+      int copies = random.nextInt(4) == 0 ? 2 : 1;
+      boolean otherKey = random.nextInt(3) == 0;
+      String key = "rev-" + random.nextLong();
+      long booked = w.gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", w.company.id());
+      if (booked == 0) {
+        return Future.succeededFuture();
+      }
+      String txn = w.gw.db.text("SELECT id::text FROM transactions WHERE company_id = ?::uuid ORDER BY id OFFSET ? LIMIT 1",
+          w.company.id(), (long) (which * booked));
+      w.count(name());
+      List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+      for (int i = 0; i < copies; i++) {
+        sent.add(reverse(w, txn, otherKey && i == 1 ? key + "-other" : key));
+      }
+      return Future.all(sent).map(done -> {
+        for (Future<HttpResponse<Buffer>> f : sent) {
+          HttpResponse<Buffer> r = f.result();
+          // 201: reversed (or the same key's replay); 409: reversed already (another key); 503: raced a payment
+          expect(r.statusCode() == 201 || r.statusCode() == 409 || r.statusCode() == 503, "reverse " + txn, r);
+          w.count(name() + "." + r.statusCode());
+          if (r.statusCode() == 201) {
+            w.reversed.add(txn);
+          }
+        }
+        return null;
+      });
+    }
+
+    private static Future<HttpResponse<Buffer>> reverse(SimulationWorld w, String txn, String key) {
+      return w.gw.http.postAbs(w.gw.base + "/api/v1/transactions/" + txn + "/reversal")
+          .bearerTokenAuthentication(w.company.adminToken()).putHeader("Idempotency-Key", key)
+          .sendJsonObject(new JsonObject().put("reason", "simulated reversal"));
     }
   }
 

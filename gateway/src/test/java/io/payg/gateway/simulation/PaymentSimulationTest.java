@@ -33,10 +33,11 @@ import org.junit.jupiter.api.Test;
  */
 class PaymentSimulationTest {
 
-  /** The kinds of message and their weights; reversals come here when they exist. */
+  /** The kinds of message and their weights. */
   static final List<SimulatedMessage> KINDS = List.of(new PaymentMessages.DarajaConfirmation(),
       new PaymentMessages.DarajaRedelivery(), new PaymentMessages.GenericProcess(), new PaymentMessages.AgentCash(),
-      new PaymentMessages.AssignRace(), new PaymentMessages.Dismiss(), new PaymentMessages.ManufacturerFault());
+      new PaymentMessages.AssignRace(), new PaymentMessages.Dismiss(), new PaymentMessages.ManufacturerFault(),
+      new PaymentMessages.Reversal());
 
   static final long DEFAULT_SEED = 20261201L;
   static final int DEFAULT_MESSAGES = 250;

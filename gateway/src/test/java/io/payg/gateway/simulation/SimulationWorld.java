@@ -32,12 +32,10 @@ final class SimulationWorld {
   /** Serials of the company's meters (some with appliance installments); the agent's customers' among them. */
   final List<String> serials;
   final List<String> agentSerials;
-  /**
-   * Account references no device has (typos). Not the empty one: the Safaricom adapter still
-   * acknowledges an empty or non-serial BillRefNumber as a Rejected call, keeping nothing (a gap
-   * of the adapter found by this simulation; it should be a TelcoCall.Unbookable).
-   */
+  /** Serials no device has (typos). */
   final List<String> unknownSerials = List.of("TYPO-1", "TYPO-2", "MTR-O0O1", "NOBODY");
+  /** What M-Pesa payers type that names no device: typos, and nothing at all (Buy Goods: kept too). */
+  final List<String> unknownReferences = List.of("TYPO-1", "TYPO-2", "MTR-O0O1", "NOBODY", "");
 
   /** Every Daraja confirmation sent (money that moved): each must end in exactly one place. */
   final Map<String, C2bPayment> moved = new ConcurrentHashMap<>();
@@ -48,6 +46,8 @@ final class SimulationWorld {
   final Set<String> genericBooked = ConcurrentHashMap.newKeySet();
   /** Agents' cash payments answered 200/202, by provider id (agent id : key). */
   final Set<String> cashBooked = ConcurrentHashMap.newKeySet();
+  /** Transactions a reversal was answered 201 for. */
+  final Set<String> reversed = ConcurrentHashMap.newKeySet();
   /** Per unmatched payment: the transaction every successful assign answered. */
   final Map<String, String> assignedTransaction = new ConcurrentHashMap<>();
   /** The run's figures: messages per kind and answers per kind and outcome. */
@@ -108,6 +108,11 @@ final class SimulationWorld {
     assertTrue(expected <= moved.size());
     assertEquals(genericBooked.size(), gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'generic'"));
     assertEquals(cashBooked.size(), gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'cash'"));
+    // a reversal answered 201 reversed its transaction, once
+    for (String txn : reversed) {
+      assertEquals("REVERSED", gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", txn), "reversal of " + txn);
+      assertEquals(1, gw.db.count("SELECT count(*) FROM reversals WHERE transaction_id = ?::uuid", txn));
+    }
     // every successful assign of a row answered the one transaction the row now points at
     assignedTransaction.forEach((row, txn) -> assertEquals(txn,
         gw.db.text("SELECT transaction_id::text FROM unmatched_payments WHERE id = ?::uuid", row), "assign of " + row));
