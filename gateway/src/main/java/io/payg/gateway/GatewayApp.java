@@ -191,7 +191,8 @@ public final class GatewayApp implements AutoCloseable {
 
   private Future<?> deploy(GatewayConfig config, Clock clock) {
     // every adapter that calls out gets this one client: the outbound policy checks each request
-    WebClient http = new OutboundPolicy(vertx, config.outbound()).client(
+    OutboundPolicy outbound = new OutboundPolicy(vertx, config.outbound());
+    WebClient http = outbound.client(
         new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
     SafaricomTelcoAdapter safaricom = new SafaricomTelcoAdapter();
@@ -355,7 +356,9 @@ public final class GatewayApp implements AutoCloseable {
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
-            brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(vertx, 30_000), clock),
+            brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(30_000,
+                // its client certificate needs a client of its own, under the same outbound policy
+                options -> outbound.client(options, new io.vertx.core.http.PoolOptions())), clock),
             workerSettings, registry)))
         .onSuccess(workerDeployments::add);
   }

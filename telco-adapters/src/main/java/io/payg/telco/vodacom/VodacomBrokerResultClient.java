@@ -39,12 +39,17 @@ public final class VodacomBrokerResultClient {
   }
 
   private static final int MAX_CLIENTS = 256;
-  private final Vertx vertx;
+  private final java.util.function.Function<WebClientOptions, WebClient> newClient;
   private final int timeoutMs;
   private final Map<String, WebClient> clients = new ConcurrentHashMap<>();
 
   public VodacomBrokerResultClient(Vertx vertx, int timeoutMs) {
-    this.vertx = vertx;
+    this(timeoutMs, options -> WebClient.create(vertx, options));
+  }
+
+  /** @param newClient makes the WebClient of one certificate (the gateway's adds its outbound policy) */
+  public VodacomBrokerResultClient(int timeoutMs, java.util.function.Function<WebClientOptions, WebClient> newClient) {
+    this.newClient = newClient;
     this.timeoutMs = timeoutMs;
   }
 
@@ -93,7 +98,7 @@ public final class VodacomBrokerResultClient {
     if (!blank(brokerCaPem)) {
       options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(brokerCaPem)));
     }
-    WebClient created = WebClient.create(vertx, options);
+    WebClient created = newClient.apply(options);
     if (clients.size() >= MAX_CLIENTS) {
       // settings rotate rarely; a full cache means stale entries: start again rather than grow
       clients.values().forEach(WebClient::close);
