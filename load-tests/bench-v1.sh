@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Validation-path benchmark of payg-gateway on this machine, in one run:
+# (Kept for the "before" figures of docs/performance.md; the benchmark of issue 19 is load-tests/bench.sh.)
 #   (a) pgbench ceiling of the gateway's exact validation lookup (DB_POOL_SIZE clients, -M prepared,
 #       a random serial among the seeded meters, database payg_demo);
 #   (b) the gateway's validation throughput and p50/p99 at saturation (wrk, pre-signed validations);
