@@ -158,7 +158,9 @@ public final class OpenLoad {
       if (rate > 0) {
         long[] sent = {0};
         long interval = (long) (1e9 / rate);
-        vertx.setPeriodic(1, id -> {
+        // a one-shot timer to the next intended send time (no fixed tick that wakes whatever the rate)
+        io.vertx.core.Handler<Long>[] tick = new io.vertx.core.Handler[1];
+        tick[0] = id -> {
           long now = System.nanoTime();
           // every request whose intended time has come, each timed from that time
           while (sending[0] && start + sent[0] * interval <= now) {
@@ -166,7 +168,6 @@ public final class OpenLoad {
             sent[0]++;
             if (intended >= end) {
               sending[0] = false;
-              vertx.cancelTimer(id);
               break;
             }
             outstanding[0]++;
@@ -175,8 +176,12 @@ public final class OpenLoad {
               maybeDone.run();
             });
           }
+          if (sending[0]) {
+            vertx.setTimer(Math.max(1, (start + sent[0] * interval - System.nanoTime()) / 1_000_000), tick[0]);
+          }
           maybeDone.run();
-        });
+        };
+        tick[0].handle(0L);
       } else {
         for (int i = 0; i < concurrency; i++) {
           outstanding[0]++;
@@ -199,9 +204,29 @@ public final class OpenLoad {
     });
   }
 
+  // a validation is read-only: one signed body per meter, built once (as bench-v1.sh's wrk script did)
+  private final Map<String, String[]> signedValidations = new HashMap<>();
+
+  private String[] signed() {
+    if (operation.equals("validate")) {
+      String serial = serials.get(ThreadLocalRandom.current().nextInt(serials.size()));
+      return signedValidations.computeIfAbsent(serial, k -> sign(validationBody(k)));
+    }
+    return sign(body());
+  }
+
+  private String validationBody(String serial) {
+    return "{\"serial\":\"" + serial + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"+254700000001\"}";
+  }
+
+  private String[] sign(String body) {
+    return new String[] {body, "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)))};
+  }
+
   private Future<Void> send(long intended) {
-    String body = body();
-    String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    String[] signed = signed();
+    String body = signed[0];
+    String signature = signed[1];
     boolean rec = recording;
     return client.request(HttpMethod.POST, uri)
         .compose(req -> req.putHeader("Content-Type", "application/json").putHeader("X-Signature", signature)
