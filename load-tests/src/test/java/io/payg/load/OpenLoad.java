@@ -89,13 +89,11 @@ public final class OpenLoad {
     mac.init(new SecretKeySpec(a.get("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
   }
 
+  /** A new payment's body (process). */
   private String body() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
     String serial = serials.get(r.nextInt(serials.size()));
     String msisdn = "+2547" + String.format("%08d", r.nextInt(100_000_000));
-    if (operation.equals("validate")) {
-      return "{\"serial\":\"" + serial + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"" + msisdn + "\"}";
-    }
     return "{\"providerTxnId\":\"" + prefix + "-" + (++counter) + "\",\"serial\":\"" + serial
         + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"" + msisdn + "\",\"paidAt\":\""
         + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}";
