@@ -1,467 +1,389 @@
 #!/usr/bin/env bash
-# Validation-path benchmark of payg-gateway on this machine, in one run:
-#   (a) pgbench ceiling of the gateway's exact validation lookup (DB_POOL_SIZE clients, -M prepared,
-#       a random serial among the seeded meters, database payg_demo);
-#   (b) the gateway's validation throughput and p50/p99 at saturation (wrk, pre-signed validations);
-#   (c) the ratio gateway / pgbench;
-#   (d) the Gatling provider mix (validate + process) at a fixed arrival rate (MIX_RATE=0 skips);
-#   (e) the process path at saturation, Gatling closed model (PROCESS_USERS=0 skips);
-#   (f) p50/p99 of validate and of process at 80 % of the saturation (b) and (e) measured,
-#       Gatling open model at a fixed arrival rate (AT80=0 skips);
-#   (g) the ceilings of a bare Vert.x HTTP route, and of a bare Vert.x route running the same lookup
-#       through a pg pool of the same size (load-tests/bare/BareVertxServer.java, same wrk load);
-#   (h) pgbench of the exact process statements (snapshot + record), run after the gateway stopped.
-# It builds the jar (SKIP_BUILD=1 to reuse it), starts the demo on 127.0.0.1:$HTTP_PORT, seeds
-# $METERS meters through the API, measures, prints a table and stops everything it started.
-# All traffic goes to 127.0.0.1; every measurement is bounded by its duration and a timeout.
-# Parameters (environment): see load-tests/README.md.
+# The benchmark of payg-gateway against pgbench running the same SQL, on this machine, in one run (issue 19):
+#   validation  pgbench of PaymentStore.LOOKUP  vs  the gateway's signed validate (OpenLoad, closed model)
+#   payment     pgbench of every statement one payment causes end to end (process snapshot + record, the
+#               TOKEN job claim/context/store, the SMS job claim/context/store; PaymentScript writes it from
+#               the jar's own SQL constants)  vs  the gateway's signed process with its token and SMS jobs,
+#               the Calin simulator in a process of its own, until the outbox is drained
+#   at 80 %     p50/p99/p99.9 of each path at 80 % of the gateway's median saturation, open model, measured
+#               from each request's intended send time (OpenLoad --rate)
+# REPS rounds, interleaved (pgbench validation, gateway validation, pgbench payment, gateway payment), each
+# phase after VACUUM ANALYZE + CHECKPOINT and WARMUP s of the same load; then REPS rounds at 80 %.
+# Per phase: operations/s; CPU µs per operation of the gateway JVM, PostgreSQL (every process of the
+# cluster, exited backends through the postmaster's children times), the simulator and the load generator
+# (pgbench: the shell's children times; OpenLoad: its JVM's process CPU); statements per operation
+# (pg_stat_statements), commits per operation (COMMIT records in the WAL, pg_waldump) and WAL bytes per
+# operation (pg_current_wal_lsn). Medians and ranges in target/bench/results.md and results.json.
+# Everything runs on a PostgreSQL cluster of its own (initdb in a temp dir, a free port,
+# shared_preload_libraries=pg_stat_statements), loopback only, and is stopped at the end.
+# Usage: load-tests/bench.sh   (parameters in the environment: see load-tests/README.md)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/load-tests/target/bench
-HTTP_PORT=${HTTP_PORT:-18080}
-DURATION=${DURATION:-20}            # seconds per measurement (a) and (b)
-WARMUP=${WARMUP:-10}                # seconds of unreported validation load before measuring
+REPS=${REPS:-5}
+DURATION=${DURATION:-20}              # measured seconds per phase
+WARMUP=${WARMUP:-10}                  # seconds of the same load before each measured phase
 METERS=${METERS:-1000}
-DB_POOL_SIZE=${DB_POOL_SIZE:-16}    # the gateway's pool, and so pgbench's client count
+DB_POOL_SIZE=${DB_POOL_SIZE:-16}      # the gateway's pool, and pgbench's client count
 PGBENCH_THREADS=${PGBENCH_THREADS:-2}
-WRK_THREADS=${WRK_THREADS:-2}
-WRK_CONNECTIONS=${WRK_CONNECTIONS:-64}
-MIX_RATE=${MIX_RATE:-50}            # payments/s of the Gatling mix; 0 skips (d)
-MIX_DURATION=${MIX_DURATION:-20}
-MIX_VALIDATIONS_PER_PAYMENT=${MIX_VALIDATIONS_PER_PAYMENT:-4}
-PROCESS_USERS=${PROCESS_USERS:-32}  # concurrent payers of the Gatling process saturation; 0 skips (e)
-PROCESS_DURATION=${PROCESS_DURATION:-$DURATION}
+VALIDATE_CONCURRENCY=${VALIDATE_CONCURRENCY:-64}  # OpenLoad requests outstanding at saturation
+PAYMENT_CONCURRENCY=${PAYMENT_CONCURRENCY:-32}
+CLAIM_LIMIT=${CLAIM_LIMIT:-1}         # jobs per claim in the pgbench payment script (see README)
+DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
+AT80=${AT80:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
-AT80=${AT80:-1}                     # 0 skips (f)
-BARE=${BARE:-1}                     # 0 skips (g)
-PGBENCH_PROCESS=${PGBENCH_PROCESS:-1} # 0 skips (h)
-STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-120}
-QUIET_WAIT=${QUIET_WAIT:-60}        # seconds to wait for other work on the machine to stop
-QUIET_MAX_BUSY=${QUIET_MAX_BUSY:-25}
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGDATABASE=payg_demo
-
-for v in DURATION WARMUP MIX_DURATION PROCESS_DURATION; do
-  if (( ${!v} < 5 || ${!v} > 600 )); then echo "$v=${!v}: between 5 and 600 s per measurement" >&2; exit 2; fi
+HDR=${HDR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
+PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
+[[ -x $PGBIN/initdb && -x $PGBIN/pgbench && -x $PGBIN/pg_waldump ]] || { echo "initdb/pgbench/pg_waldump not found (Debian: postgresql); set PGBIN" >&2; exit 1; }
+for v in DURATION WARMUP; do
+  if (( ${!v} < 3 || ${!v} > 600 )); then echo "$v=${!v}: between 3 and 600 s" >&2; exit 2; fi
 done
-if [[ $PGHOST != 127.0.0.1 && $PGHOST != localhost ]]; then echo "PGHOST must be on this machine" >&2; exit 2; fi
+(( REPS >= 1 )) || { echo "REPS >= 1" >&2; exit 2; }
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-busy_ticks() { local _c u n sy id io irq sirq st _r; read -r _c u n sy id io irq sirq st _r </proc/stat; echo $((u + n + sy + irq + sirq + st)); }
-pct() { awk -v t="$1" -v s="$2" -v k="$CLK_TCK" 'BEGIN{printf "%.0f", 100*t/(k*s)}'; }   # ticks, seconds -> % of one core
-
-# ---- tools ---------------------------------------------------------------------------------
-apt_install() {
-  log "installing $* (Debian packages)"
-  if [[ $(id -u) -ne 0 ]]; then echo "need root to apt-get install $*" >&2; exit 1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
-    || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null; }
-}
-command -v psql >/dev/null || apt_install postgresql-client
-if ! command -v pgbench >/dev/null; then
-  # Debian ships pgbench with the server package (postgresql-contrib pulls it in)
-  apt_install postgresql-contrib || apt_install postgresql-client
-fi
-command -v wrk >/dev/null || apt_install wrk
-command -v java >/dev/null || { echo "java 17 is required" >&2; exit 1; }
+now_ms() { date +%s%3N; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p; for ((p = $1; p < $1 + 500; p++)); do port_free "$p" && { echo "$p"; return; }; done; return 1; }
+as_pg() { if [[ $(id -u) == 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 CLK_TCK=$(getconf CLK_TCK)
 CORES=$(nproc)
-# how busy the machine is before we start anything: other work here skews every number, so wait
-# up to QUIET_WAIT seconds for it to fall under QUIET_MAX_BUSY % (of one core), then go on anyway
-for ((waited = 0; ; waited += 2)); do
-  b0=$(busy_ticks); sleep 2; b1=$(busy_ticks)
-  BACKGROUND=$(awk -v t=$((b1 - b0)) -v k="$CLK_TCK" 'BEGIN{printf "%.0f", 100*t/(k*2)}')
-  (( BACKGROUND < QUIET_MAX_BUSY || waited >= QUIET_WAIT )) && break
-  (( waited % 20 == 0 )) && log "the machine is busy ($BACKGROUND% of ${CORES}00%); waiting up to ${QUIET_WAIT}s for it to calm down"
-done
 
 mkdir -p "$OUT"
-if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/health/live"; then
-  echo "something already listens on 127.0.0.1:$HTTP_PORT; set HTTP_PORT" >&2; exit 1
-fi
-pg_isready -q || { echo "PostgreSQL is not up at $PGHOST:$PGPORT (the demo and pgbench need it)" >&2; exit 1; }
-
-# ---- build and start the demo ----------------------------------------------------------------
+rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
-  (cd "$ROOT" && mvn -B -q -DskipTests package)
+  (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
 fi
-# a private copy: a rebuild of the tree during the run does not change what is measured
+[[ -f $HDR ]] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 >/dev/null)
+# a private copy: a rebuild of the tree during the run changes nothing measured
 cp "$ROOT/gateway/target/payg-gateway.jar" "$OUT/payg-gateway.jar"
+JAR=$OUT/payg-gateway.jar
+CP=$OUT/classes:$JAR:$HDR
+rm -rf "$OUT/classes"; mkdir -p "$OUT/classes"
+javac -d "$OUT/classes" -cp "$JAR:$HDR" "$ROOT/load-tests/src/test/java/io/payg/load/OpenLoad.java" \
+  "$ROOT/load-tests/src/test/java/io/payg/load/PaymentScript.java"
 
+# ---- processes we start, and their cleanup ---------------------------------------------------
+PGDIR=$(mktemp -d /tmp/payg-bench-pg.XXXXXX)
+PGPORT=$(free_port 56432)
 GW_PID=
+SIM_PID=
 LOAD_PID=
-BARE_PID=
-descendants() { local p; for p in $(pgrep -P "$1" || true); do echo "$p"; descendants "$p"; done; }
+pg_ctl_() { as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" "$@"; }
+stop_gw() {
+  [[ -n $GW_PID ]] || return 0
+  kill "$GW_PID" 2>/dev/null || true
+  for _ in $(seq 1 40); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$GW_PID" 2>/dev/null || true
+  GW_PID=
+}
 cleanup() {
-  local pids
-  if [[ -n $LOAD_PID ]] && kill -0 "$LOAD_PID" 2>/dev/null; then # interrupted during a measurement
-    pids=$(descendants "$LOAD_PID")
-    log "stopping the load generator (pids $LOAD_PID $pids)"
-    kill $pids "$LOAD_PID" 2>/dev/null || true
-  fi
-  if [[ -n $GW_PID ]] && kill -0 "$GW_PID" 2>/dev/null; then
-    log "stopping the gateway (pid $GW_PID)"
-    kill "$GW_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$GW_PID" 2>/dev/null || true
-  fi
+  [[ -n $LOAD_PID ]] && kill "$LOAD_PID" 2>/dev/null || true
+  stop_gw
+  [[ -n $SIM_PID ]] && kill "$SIM_PID" 2>/dev/null || true
+  pg_ctl_ stop -m fast >/dev/null 2>&1 || true
+  cp "$PGDIR/postgres.log" "$OUT/postgres.log" 2>/dev/null || true
+  rm -rf "$PGDIR"
 }
-stop_bare() {
-  if [[ -n $BARE_PID ]] && kill -0 "$BARE_PID" 2>/dev/null; then
-    kill "$BARE_PID" 2>/dev/null || true
-    for _ in $(seq 1 20); do kill -0 "$BARE_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$BARE_PID" 2>/dev/null || true
-  fi
-  BARE_PID=
-}
-trap 'stop_bare; cleanup' EXIT
+trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "starting the demo on 127.0.0.1:$HTTP_PORT (DB_POOL_SIZE=$DB_POOL_SIZE), log in $OUT/gateway.log"
-# (run in $OUT: whatever the gateway writes to its working directory stays there)
-(cd "$OUT" && HTTP_PORT=$HTTP_PORT HTTP_HOST=127.0.0.1 DB_POOL_SIZE=$DB_POOL_SIZE \
-  exec java -jar payg-gateway.jar --demo >gateway.log 2>&1) &
-GW_PID=$!
-for ((i = 0; i < STARTUP_TIMEOUT * 2; i++)); do
-  grep -q '^Generic telco secret:' "$OUT/gateway.log" && break
-  kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$OUT/gateway.log" >&2; echo "the demo died" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^Generic telco secret:' "$OUT/gateway.log" || { tail -30 "$OUT/gateway.log" >&2; echo "demo not up in ${STARTUP_TIMEOUT}s" >&2; exit 1; }
-read -r _ COMPANY _ EMAIL _ PASSWORD < <(grep -m1 '^Company:' "$OUT/gateway.log")
-SECRET=$(grep -m1 '^Generic telco secret:' "$OUT/gateway.log" | awk '{print $4}')
+# ---- a private PostgreSQL cluster with pg_stat_statements ------------------------------------
+log "private PostgreSQL: initdb in $PGDIR, port $PGPORT"
+chmod 755 "$PGDIR"
+[[ $(id -u) == 0 ]] && chown postgres "$PGDIR"
+as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust >"$OUT/initdb.log" 2>&1
+pg_ctl_ -w -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=200 \
+  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000" start >/dev/null
+export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
+# the observer: every query of this script runs as it, so pg_stat_statements can leave them out
+"$PGBIN/psql" -q -d postgres -c 'CREATE EXTENSION pg_stat_statements' -c 'CREATE ROLE observer LOGIN SUPERUSER' \
+  -c 'CREATE DATABASE payg_bench'
+q() { "$PGBIN/psql" -U observer -d "${2:-postgres}" -At -F ' ' -v ON_ERROR_STOP=1 -c "$1"; }
+PM_PID=$(head -1 "$PGDIR/data/postmaster.pid")
+
+# ---- the Calin simulator, a process of its own -----------------------------------------------
+java -Xmx256m -cp "$JAR" io.payg.gateway.demo.SimulatorProcess 0 0 >"$OUT/simulator.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 1 120); do grep -q '^admin ' "$OUT/simulator.log" && break; sleep 0.5; done
+read -r _ CALIN_URL CALIN_USER CALIN_KEY < <(grep -m1 '^calin ' "$OUT/simulator.log")
+[[ -n ${CALIN_URL:-} ]] || { cat "$OUT/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
+
+# ---- the gateway (production mode) -----------------------------------------------------------
+openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt.key"
+openssl ec -in "$OUT/jwt.key" -pubout -out "$OUT/jwt.pub" 2>/dev/null
+SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+HTTP_PORT=$(free_port 18280)
+METRICS_PORT=$(free_port $((HTTP_PORT + 1000)))
 BASE=http://127.0.0.1:$HTTP_PORT
-
-log "seeding $METERS meters into demo company $COMPANY"
-rm -f "$OUT/fixture.properties"
-timeout 300 java "$ROOT/load-tests/src/test/java/io/payg/load/SetupFixture.java" --baseUrl "$BASE" \
-  --companyId "$COMPANY" --email "$EMAIL" --password "$PASSWORD" --secret "$SECRET" --meters "$METERS" \
-  --out "$OUT" >"$OUT/fixture.log"
-tail -1 "$OUT/fixture.log" >&2
-FIRST_SERIAL=$(sed -n 's/^firstSerial=//p' "$OUT/fixture.properties")
-LAST_SERIAL=$((FIRST_SERIAL + METERS - 1))
-
-# ---- helpers ---------------------------------------------------------------------------------
-# CPU split of a measurement: snapshots of the machine's busy ticks and of each process's ticks,
-# taken 1 s after the load started and 2 s before it ends (connections are up, none closed yet).
-# Categories: the gateway JVM, PostgreSQL (all postgres processes), the load generator, the rest
-# (other work on the machine, e.g. other sessions' builds: it makes a measurement unreliable).
-declare -A S0 S1
-read_ticks() { # array name, key, pid: utime + stime, read without forking (comm has no spaces here)
-  local -n B=$1
-  local f
-  if read -r -a f 2>/dev/null <"/proc/$3/stat"; then B[$2]=$((f[13] + f[14])); fi
-}
-snap() { # array name; quick even under full load: no subshell per process
-  local -n A=$1
-  local p pg cl
-  pg=$(pgrep -x postgres || true)
-  cl=$(descendants "$LOAD_PID")
-  A=([time]=$EPOCHREALTIME [total]=$(busy_ticks))
-  read_ticks A gw "$GW_PID"
-  for p in $pg; do read_ticks A "pg$p" "$p"; done
-  for p in $cl; do read_ticks A "cl$p" "$p"; done
-}
-cpu_split() { # -> "total gateway postgres client rest", each in % of one core over the window S0..S1
-  local k d total=0 gw=0 pg=0 cl=0 w
-  w=$(awk -v a="${S0[time]}" -v b="${S1[time]}" 'BEGIN{print b - a}')
-  for k in "${!S1[@]}"; do
-    [[ $k != time && -n ${S0[$k]:-} && ${S1[$k]} -ge ${S0[$k]} ]] || continue
-    d=$((S1[$k] - S0[$k]))
-    case $k in total) total=$d ;; gw) gw=$d ;; pg*) pg=$((pg + d)) ;; cl*) cl=$((cl + d)) ;; esac
+# the simulator is on loopback over plain http: allowed explicitly, as faults.sh does
+start_gw() {
+  DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_bench" SECRETS_KEY=$SECRETS_KEY \
+    JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
+    HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE \
+    OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 \
+    java ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" >>"$OUT/gateway.log" 2>&1 &
+  GW_PID=$!
+  local t0; t0=$(now_ms)
+  while ! curl -sf -o /dev/null --max-time 3 "$BASE/health/ready"; do
+    kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$OUT/gateway.log" >&2; echo "the gateway died" >&2; exit 1; }
+    (( $(now_ms) - t0 < 120000 )) || { echo "gateway not ready in 120 s" >&2; exit 1; }
+    sleep 0.2
   done
-  echo "$(pct $total "$w") $(pct $gw "$w") $(pct $pg "$w") $(pct $cl "$w") $(pct $((total - gw - pg - cl)) "$w")"
+  log "gateway up on $BASE (pid $GW_PID)"
 }
-measure_cpu() { # seconds of load already started in the background as $LOAD_PID -> sets CPU
-  sleep 1; snap S0; sleep $(($1 - 3)); snap S1
-  CPU=$(cpu_split)
-  wait "$LOAD_PID" || true
+start_gw
+log "seeding a company with $METERS Calin meters (SetupFixture)"
+timeout 300 java "$ROOT/load-tests/src/test/java/io/payg/load/SetupFixture.java" --baseUrl "$BASE" --meters "$METERS" \
+  --calinBaseUrl "$CALIN_URL" --calinUserId "$CALIN_USER" --calinApiKey "$CALIN_KEY" --out "$OUT/fixture" >"$OUT/fixture.log"
+COMPANY=$(sed -n 's/^companyId=//p' "$OUT/fixture/fixture.properties")
+SECRET=$(sed -n 's/^secret=//p' "$OUT/fixture/fixture.properties")
+FIRST=$(sed -n 's/^firstSerial=//p' "$OUT/fixture/fixture.properties")
+LAST=$((FIRST + METERS - 1))
+SERIALS=$OUT/fixture/serials.txt
+# pgbench works on a copy of the seeded database: the gateway's outbox workers must not run its jobs
+stop_gw
+q 'CREATE DATABASE payg_pgbench TEMPLATE payg_bench' >/dev/null
+start_gw
+java -cp "$CP" io.payg.load.PaymentScript "$OUT" "$FIRST" "$LAST" "$CLAIM_LIMIT" >/dev/null
+CURRENCY=$(sed -n 's/^currency=//p' "$OUT/fixture/fixture.properties")
+Z=00000000-0000-0000-0000-000000000000
+PGB_VARS=(-D company="$COMPANY" -D provider=pgbench -D amount=10000 -D currency=$CURRENCY -D msisdn=+254712000001
+  -D paidat=2026-01-01T00:00:00Z -D status=PROCESSED -D unit=KWH_TENTHS -D qty=100 -D pos='{0}' -D kinds='{ENERGY}'
+  -D amounts='{10000}' -D refs='{NULL}' -D credit=0 -D arpaid=0 -D kind=TOKEN -D instids='{}' -D instamts='{}'
+  -D cbase=10000 -D rdids='{}' -D rdamts='{}' -D lease=60 -D id=0 -D claim_token=$Z -D transaction_id=$Z
+  -D company_id="$COMPANY" -D device_id=$Z -D kid=$Z -D mid=$Z -D token_unit=KWH_TENTHS -D token_quantity=0
+  -D manufacturer=calin -D tokenvalue=12345678901234567890 -D phone=+254712000001 -D smsprovider=log
+  -D smsbody='Dear customer, we received KES 100.00 for your meter. Token: 1234-5678-9012-3456-7890 (10.0 kWh).')
+
+# ---- measuring -------------------------------------------------------------------------------
+ticks() { local f; read -r -a f 2>/dev/null <"/proc/$1/stat" && echo $((f[13] + f[14])) || echo 0; }
+pg_ticks() { # every process of the cluster, plus what its exited children (backends) used
+  local f p s=0
+  read -r -a f <"/proc/$PM_PID/stat"; s=$((f[13] + f[14] + f[15] + f[16]))
+  for p in $(pgrep -P "$PM_PID" || true); do s=$((s + $(ticks "$p"))); done
+  echo "$s"
 }
-cpu_note() { # "total gw pg cl rest", name of the load generator[, operations/s]
-  local t g p c r per=""
-  read -r t g p c r <<<"$1"
-  if [[ -n ${3:-} ]]; then
-    per=$(awk -v t="$t" -v g="$g" -v p="$p" -v c="$c" -v n="$3" \
-      'BEGIN{printf "; per op: %.0f µs CPU (gateway %.0f, PostgreSQL %.0f, %s %.0f)", t*1e4/n, g*1e4/n, p*1e4/n, "'"$2"'", c*1e4/n}')
-  fi
-  echo "CPU $t% of ${CORES}00%: gateway $g%, PostgreSQL $p%, $2 $c%, rest $r%$per"
+snap() { echo "$(ticks "$GW_PID") $(pg_ticks) $(ticks "$SIM_PID") $(q 'SELECT pg_current_wal_lsn()')"; }
+prepare() { # database: vacuum, checkpoint (before the warm-up)
+  "$PGBIN/psql" -U observer -d "$1" -q -c 'VACUUM ANALYZE' -c 'CHECKPOINT' >/dev/null
 }
-to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} \
-  else if (v ~ /m$/) {sub(/m$/,"",v); v*=60000} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
-
-run_wrk() { # seconds, output file[, base URL]
-  exec timeout $(($1 + 30)) wrk -t"$WRK_THREADS" -c"$WRK_CONNECTIONS" -d"$1s" --timeout 5s --latency \
-    -s "$OUT/validate.lua" "${3:-$BASE}" >"$2"
+reset_stats() { q 'SELECT pg_stat_statements_reset()' >/dev/null; }
+statements() { # database -> calls of every statement but the observer's
+  q "SELECT COALESCE(sum(calls), 0) FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$1')
+    AND userid <> 'observer'::regrole"
 }
-
-# ---- warm-up (JIT, pool connections; not reported) -------------------------------------------
-log "warm-up: ${WARMUP}s of validations"
-(run_wrk "$WARMUP" "$OUT/wrk-warmup.txt")
-
-# ---- (a) pgbench of the exact lookup ---------------------------------------------------------
-# The statement text is taken from the gateway's own pool connections (pg_stat_activity keeps each
-# idle backend's last statement): byte for byte what the running jar prepares. It is compared with
-# PaymentStore.LOOKUP in the current source.
-# only this gateway's connections: other gateways (tests, demos) may use the same server
-GW_PORTS=$(ss -Htnp state established '( dport = :5432 )' 2>/dev/null | grep "pid=$GW_PID," \
-  | awk '{split($3, a, ":"); print a[length(a)]}' | paste -sd, -)
-LOOKUP=""
-if [[ -n $GW_PORTS ]]; then
-  LOOKUP=$(psql -At -c "SELECT query FROM pg_stat_activity WHERE datname = 'payg_demo' AND client_port IN ($GW_PORTS)
-    AND query LIKE '%WHERE d.company_id = \$1 AND d.serial = \$2' ORDER BY length(query) LIMIT 1")
-fi
-if [[ -z $LOOKUP ]]; then
-  log "the lookup is not in pg_stat_activity; taking PaymentStore.LOOKUP from the source"
-  LOOKUP_SOURCE=source
-  LOOKUP=$(java "$ROOT/load-tests/src/test/java/io/payg/load/SqlConstant.java" \
-    "$ROOT/gateway/src/main/java/io/payg/gateway/payment/PaymentStore.java" LOOKUP)
-else
-  LOOKUP_SOURCE="the running gateway's connections"
-fi
-SOURCE_LOOKUP=$(java "$ROOT/load-tests/src/test/java/io/payg/load/SqlConstant.java" \
-  "$ROOT/gateway/src/main/java/io/payg/gateway/payment/PaymentStore.java" LOOKUP 2>/dev/null || echo "?")
-if [[ $LOOKUP == "$SOURCE_LOOKUP" ]]; then SAME_AS_SOURCE=yes; else SAME_AS_SOURCE="no (the jar was built from other source)"; fi
-if [[ $LOOKUP != *'d.company_id = $1 AND d.serial = $2' ]]; then echo "unexpected lookup: $LOOKUP" >&2; exit 1; fi
-{
-  echo "\\set serial random($FIRST_SERIAL, $LAST_SERIAL)"
-  echo "${LOOKUP/\$1/:company}" | sed 's/\$2/:serial/'
-} >"$OUT/lookup.sql"
-log "(a) pgbench: ${DURATION}s, $DB_POOL_SIZE clients, -M prepared, lookup from $LOOKUP_SOURCE (same as source: $SAME_AS_SOURCE)"
-rm -f "$OUT"/pgbench_log.*
-(cd "$OUT" && exec timeout $((DURATION + 30)) pgbench -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
-  -T "$DURATION" -D company="$COMPANY" -f lookup.sql -l --sampling-rate 0.1 >pgbench.txt 2>&1) &
-LOAD_PID=$!
-measure_cpu "$DURATION"
-PG_CPU=$CPU
-PG_TPS=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$OUT/pgbench.txt")
-PG_FAILED=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/pgbench.txt")
-[[ -n $PG_TPS ]] || { cat "$OUT/pgbench.txt" >&2; echo "pgbench failed" >&2; exit 1; }
-# latencies (µs, third field) of a 10 % sample of the transactions
-read -r PG_P50 PG_P99 < <(cat "$OUT"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
-  printf "%.2f %.2f\n", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000}')
-
-# ---- (b) the gateway at saturation -----------------------------------------------------------
-log "(b) wrk: ${DURATION}s, $WRK_THREADS threads, $WRK_CONNECTIONS connections, signed validations of random seeded meters"
-run_wrk "$DURATION" "$OUT/wrk.txt" &
-LOAD_PID=$!
-measure_cpu "$DURATION"
-GW_CPU=$CPU
-GW_RPS=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$OUT/wrk.txt")
-[[ -n $GW_RPS ]] || { cat "$OUT/wrk.txt" >&2; echo "wrk failed" >&2; exit 1; }
-GW_P50=$(awk '$1=="50%"{print $2}' "$OUT/wrk.txt" | to_ms)
-GW_P99=$(awk '$1=="99%"{print $2}' "$OUT/wrk.txt" | to_ms)
-GW_REQ=$(awk '/requests in/{print $1}' "$OUT/wrk.txt")
-GW_BAD=$(awk '/^not-valid-answers:/{print $2}' "$OUT/wrk.txt")
-GW_ERR=$(awk '/Socket errors|Non-2xx/{print}' "$OUT/wrk.txt" | tr '\n' ' ')
-RATIO=$(awk -v g="$GW_RPS" -v p="$PG_TPS" 'BEGIN{printf "%.2f", g/p}')
-
-# ---- (g) bare Vert.x ceilings, same wrk load ----------------------------------------------------
-BARE_ROWS=""
-wrk_row() { # label, wrk output, cpu -> a table row
-  local rps p50 p99 req bad
-  rps=$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$2")
-  p50=$(awk '$1=="50%"{print $2}' "$2" | to_ms)
-  p99=$(awk '$1=="99%"{print $2}' "$2" | to_ms)
-  req=$(awk '/requests in/{print $1}' "$2")
-  bad=$(awk '/^not-valid-answers:/{print $2}' "$2")
-  printf '| %s | %s req/s | %s | %s | wrk %s conns, %ss, %s requests, %s not valid; %s |\n' "$1" "${rps:-?}" "$p50" "$p99" \
-    "$WRK_CONNECTIONS" "$DURATION" "${req:-?}" "${bad:-?}" "$(cpu_note "$3" wrk "${rps:-1}")"
+commits() { # lsn0 lsn1 -> COMMIT records between (read-only transactions write none)
+  as_pg "$PGBIN/pg_waldump" -p "$PGDIR/data/pg_wal" -s "$1" -e "$2" -r Transaction 2>/dev/null | grep -c 'desc: COMMIT' || true
 }
-bare_run() { # mode, label -> appends a row to BARE_ROWS, sets BARE_RPS_<mode>
-  local port=$((HTTP_PORT + 1)) i
-  (cd "$OUT" && exec java -cp payg-gateway.jar "$ROOT/load-tests/bare/BareVertxServer.java" "$1" "$port" \
-    "${EVENT_LOOPS:-$CORES}" "$DB_POOL_SIZE" payg_demo "$LOOKUP" >"bare-$1.log" 2>&1) &
-  BARE_PID=$!
-  for ((i = 0; i < 120; i++)); do
-    grep -q 'listening' "$OUT/bare-$1.log" 2>/dev/null && break
-    kill -0 "$BARE_PID" 2>/dev/null || break
+top_statements() { # database file: what ran, per statement (for results.md)
+  q "SELECT calls, rows, round(total_exec_time::numeric, 0), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$1')
+    AND userid <> 'observer'::regrole ORDER BY calls DESC LIMIT 14" >"$2"
+}
+pending() { q "SELECT count(*) FROM outbox WHERE status = 'PENDING'" payg_bench; }
+# a phase's row: path side rep ops seconds gw_ticks pg_ticks sim_ticks gen_cpu_ms statements commits wal_bytes p50 p99 p999 failed
+record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$OUT/phases.tsv"; }
+
+openload() { # file operation prefix args... (the measured run's stats on the file's last line)
+  local file=$1 op=$2 prefix=$3; shift 3
+  java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
+    --secret "$SECRET" --serialsFile "$SERIALS" --currency "$CURRENCY" --operation "$op" --prefix "$prefix" "$@" >"$file" 2>&1
+}
+val() { sed -nE "s/.*(^| )$1=([^ ]+).*/\2/p" "$2" | tail -1; }
+
+gateway_phase() { # path rep
+  local path=$1 rep=$2 op c s0 s1 lsn0 t0 t1 f=$OUT/openload-$1-$2.txt
+  if [[ $path == validate ]]; then op=validate c=$VALIDATE_CONCURRENCY; else op=process c=$PAYMENT_CONCURRENCY; fi
+  prepare payg_bench
+  # one generator run: WARMUP s of the same load (its JIT warms up too), then the measured DURATION s
+  rm -f "$OUT/go"
+  openload "$f" "$op" "M$rep-$path" --concurrency "$c" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" &
+  LOAD_PID=$!
+  until grep -q '^warmed' "$f" 2>/dev/null; do
+    kill -0 "$LOAD_PID" 2>/dev/null || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
+    sleep 0.1
+  done
+  # the measured payments' statements and CPU only: the warm-up's token and SMS jobs finish first
+  [[ $path == validate ]] || drain
+  reset_stats
+  read -r -a s0 < <(snap); t0=$(now_ms)
+  touch "$OUT/go"
+  wait "$LOAD_PID"; LOAD_PID=
+  [[ $path == validate ]] || drain
+  t1=$(now_ms); read -r -a s1 < <(snap)
+  local ok; ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
+  [[ $rep != 1 ]] || top_statements payg_bench "$OUT/statements-gateway-$path.txt"
+  record "$path" gateway "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) \
+    "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \
+    "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" \
+    "$(val failed "$f")" $((t1 - t0))
+  log "gateway $path rep $rep: $(tail -1 "$f")"
+}
+drain() { # the payment path is done when its token and SMS jobs are
+  local t0; t0=$(now_ms)
+  while (( $(pending) > 0 )); do
+    (( $(now_ms) - t0 < DRAIN_TIMEOUT * 1000 )) || { log "outbox not drained in ${DRAIN_TIMEOUT}s"; return 0; }
     sleep 0.5
   done
-  grep -q 'listening' "$OUT/bare-$1.log" || { cat "$OUT/bare-$1.log" >&2; echo "bare Vert.x ($1) did not start" >&2; exit 1; }
-  # the same warm-up as the gateway got, then the measurement
-  (run_wrk "$WARMUP" "$OUT/wrk-bare-$1-warmup.txt" "http://127.0.0.1:$port")
-  run_wrk "$DURATION" "$OUT/wrk-bare-$1.txt" "http://127.0.0.1:$port" &
+}
+pgbench_phase() { # path rep
+  local path=$1 rep=$2 script s0 s1 t0 t1 f=$OUT/pgbench-$1-$2.txt
+  if [[ $path == validate ]]; then script=lookup.sql; else script=payment.sql; fi
+  prepare payg_pgbench
+  (cd "$OUT" && timeout $((WARMUP + 30)) "$PGBIN/pgbench" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+    -T "$WARMUP" "${PGB_VARS[@]}" -f "$script" payg_pgbench >"$OUT/pgbench-warmup.txt" 2>&1) || true
+  reset_stats
+  read -r -a s0 < <(snap); t0=$(now_ms)
+  # `times` after pgbench: its second line is the CPU of the shell's children, i.e. pgbench's own
+  (cd "$OUT" && timeout $((DURATION + 30)) "$PGBIN/pgbench" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+    -T "$DURATION" "${PGB_VARS[@]}" -f "$script" -l --sampling-rate 0.2 --log-prefix="pgblog-$path-$rep" payg_pgbench \
+    >"$f" 2>&1; times >"$f.times")
+  t1=$(now_ms); read -r -a s1 < <(snap)
+  local tps n cpu lat
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
+  n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
+  [[ -n $tps ]] || { cat "$f" >&2; echo "pgbench failed" >&2; exit 1; }
+  cpu=$(awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000}' "$f.times")
+  lat=$(cat "$OUT"/pgblog-$path-$rep* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
+    printf "%.3f %.3f %.3f", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000, a[int(NR*0.999)+1]/1000}')
+  rm -f "$OUT"/pgblog-$path-$rep*
+  [[ $rep != 1 ]] || top_statements payg_pgbench "$OUT/statements-pgbench-$path.txt"
+  # shellcheck disable=SC2086
+  record "$path" pgbench "$rep" "$n" "$tps" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) "$cpu" \
+    "$(statements payg_pgbench)" "$(commits "${s0[3]}" "${s1[3]}")" "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" \
+    $lat "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")" $((t1 - t0))
+  log "pgbench $path rep $rep: $tps tps"
+}
+at80_phase() { # path rep rate
+  local op f=$OUT/openload-at80-$1-$2.txt
+  [[ $1 == validate ]] && op=validate || op=process
+  prepare payg_bench
+  rm -f "$OUT/go"
+  openload "$f" "$op" "A$2-$1" --rate "$3" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" &
   LOAD_PID=$!
-  local saved=$GW_PID
-  GW_PID=$BARE_PID # cpu_split's "gateway" column is the process under test
-  measure_cpu "$DURATION"
-  GW_PID=$saved
-  BARE_ROWS+=$(wrk_row "$2" "$OUT/wrk-bare-$1.txt" "$CPU")$'\n'
-  printf -v "BARE_RPS_$1" '%s' "$(awk '/^Requests\/sec:/{printf "%.0f", $2}' "$OUT/wrk-bare-$1.txt")"
-  stop_bare
-}
-BARE_RPS_http=0
-BARE_RPS_lookup=0
-if [[ $BARE == 1 ]]; then
-  log "(g) bare Vert.x HTTP route: ${DURATION}s, same wrk load"
-  bare_run http "(g) bare Vert.x route, fixed answer"
-  log "(g) bare Vert.x route + the same lookup through a pg pool of $DB_POOL_SIZE: ${DURATION}s"
-  bare_run lookup "(g) bare Vert.x route + lookup"
-fi
-
-# ---- (d), (e) Gatling ------------------------------------------------------------------------
-GATLING_ROWS=""
-declare -A RATE_OF
-cell() { # report page, row title, column (total|ok|ko) -> the value
-  awk -v t="$2" -v c="$3" 'index($0, "class=\"title\">" t) {f=1; next}
-    f && index($0, "class=\"" c "\"") {gsub(/.*class="[a-z]*">|<.*/, ""); print; exit}' "$1"
-}
-run_gatling() { # label, simulation class, seconds, -Dname=value...
-  local label=$1 cls=$2 seconds=$3 rc report f req i ops
-  shift 3
-  touch "$OUT/.gatling-start"
-  (cd "$ROOT" && exec timeout $((seconds + 240)) mvn -B -q -pl load-tests gatling:test \
-    -Dgatling.simulationClass="io.payg.load.$cls" -DbaseUrl="$BASE" -DcompanyId="$COMPANY" -Dsecret="$SECRET" \
-    -DserialsFile="$OUT/serials.txt" -Dduration="$seconds" "$@" >"$OUT/gatling-$cls.txt" 2>&1) &
-  LOAD_PID=$!
-  CPU=""
-  for ((i = 0; i < 360; i++)); do # Maven compiles and forks Gatling first: sample once the load runs
-    grep -q 'Simulation .* started' "$OUT/gatling-$cls.txt" 2>/dev/null && break
-    kill -0 "$LOAD_PID" 2>/dev/null || break
-    sleep 0.5
+  until grep -q '^warmed' "$f" 2>/dev/null; do
+    kill -0 "$LOAD_PID" 2>/dev/null || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
+    sleep 0.1
   done
-  if grep -q 'Simulation .* started' "$OUT/gatling-$cls.txt" 2>/dev/null; then
-    sleep 1; snap S0; sleep $((seconds - 3)); snap S1
-    CPU=$(cpu_split)
-  fi
-  rc=0
-  wait "$LOAD_PID" || rc=$?
-  report=$(find "$ROOT/load-tests/target/gatling" -maxdepth 1 -name "${cls,,}-*" -newer "$OUT/.gatling-start" \
-    2>/dev/null | sort | tail -1)
-  ops=0
-  for req in validate process; do
-    f=$(ls "$report"/req_"$req"-*.html 2>/dev/null | head -1 || true)
-    [[ -n $f && -n $report ]] || continue
-    ops=$(awk -v a="$ops" -v b="$(cell "$f" 'Mean count/s' total)" 'BEGIN{print a + b}')
-    RATE_OF[$label:$req]=$(cell "$f" 'Mean count/s' total)
-    GATLING_ROWS+=$(printf '| %s: %s | %s/s | %s | %s | %s of %s failed |' "$label" "$req" \
-      "$(cell "$f" 'Mean count/s' total)" "$(cell "$f" '50th percentile' total)" "$(cell "$f" '99th percentile' total)" \
-      "$(cell "$f" 'Total count' ko)" "$(cell "$f" 'Total count' total)")$'\n'
-  done
-  [[ $rc -eq 0 ]] || GATLING_ROWS+="| $label | Gatling exited $rc (assertion failed or error): see ${OUT#"$ROOT"/}/gatling-$cls.txt | | | |"$'\n'
-  [[ -z $CPU ]] || GATLING_ROWS+="| | $(cpu_note "$CPU" Gatling "$ops") | | | |"$'\n'
-  [[ -z $report ]] || GATLING_ROWS+="| | report: ${report#"$ROOT"/}/index.html | | | |"$'\n'
+  [[ $1 == validate ]] || drain
+  touch "$OUT/go"
+  wait "$LOAD_PID"; LOAD_PID=
+  record "$1" at80 "$2" "$(val ok "$f")" "$(val ops_per_s "$f")" 0 0 0 "$(val cpu_ms "$f")" 0 0 0 \
+    "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" "$(val failed "$f")" 0
+  [[ $1 == validate ]] || drain
+  log "at 80 % $1 rep $2 ($3/s): $(tail -1 "$f")"
 }
-if (( MIX_RATE > 0 )); then
-  log "(d) Gatling ProviderMixSimulation: $MIX_RATE payments/s, $MIX_VALIDATIONS_PER_PAYMENT validations each, ${MIX_DURATION}s"
-  run_gatling "(d) mix ${MIX_RATE}/s" ProviderMixSimulation "$MIX_DURATION" -Drate="$MIX_RATE" \
-    -DvalidationsPerPayment="$MIX_VALIDATIONS_PER_PAYMENT"
-fi
-if (( PROCESS_USERS > 0 )); then
-  log "(e) Gatling ProcessSaturationSimulation: $PROCESS_USERS concurrent payers, ${PROCESS_DURATION}s"
-  run_gatling "(e) process, $PROCESS_USERS payers" ProcessSaturationSimulation "$PROCESS_DURATION" -Dusers="$PROCESS_USERS"
-  sleep 2
-  OUTBOX=$(psql -At -F ' ' -c "SELECT count(*) FILTER (WHERE status = 'PENDING'), count(*) FROM outbox
-    WHERE company_id = '$COMPANY'")
-  GATLING_ROWS+="| | outbox of the company 2 s after (e): ${OUTBOX% *} pending of ${OUTBOX#* } jobs | | | |"$'\n'
-fi
 
-# ---- (f) 80 % of saturation ------------------------------------------------------------------
+BUSY0=$(awk '{print $1}' /proc/loadavg)
+for ((r = 1; r <= REPS; r++)); do
+  pgbench_phase validate "$r"
+  gateway_phase validate "$r"
+  pgbench_phase payment "$r"
+  gateway_phase payment "$r"
+done
 if [[ $AT80 == 1 ]]; then
-  V80=$(awk -v r="$GW_RPS" 'BEGIN{printf "%d", r * 0.8}')
-  log "(f) Gatling FixedRateSimulation: validate at $V80/s (80 % of (b)), ${DURATION}s"
-  run_gatling "(f) validate at 80 %" FixedRateSimulation "$DURATION" -Doperation=validate -Drate="$V80"
-  P_SAT=${RATE_OF["(e) process, $PROCESS_USERS payers:process"]:-}
-  if [[ -n $P_SAT ]]; then
-    P80=$(awk -v r="$P_SAT" 'BEGIN{printf "%d", r * 0.8}')
-    log "(f) Gatling FixedRateSimulation: process at $P80/s (80 % of (e)), ${DURATION}s"
-    run_gatling "(f) process at 80 %" FixedRateSimulation "$DURATION" -Doperation=process -Drate="$P80"
-  fi
-fi
-
-# ---- (h) pgbench of the exact process statements ---------------------------------------------
-# The gateway's process is two statements: the snapshot (PaymentStore.SNAPSHOT) and the record
-# (PaymentStore.RECORD, one CTE). pgbench runs both, texts taken from the source, for a new
-# payment of a random seeded meter (no debts: the allocation is one ENERGY line), with the same
-# client count as the gateway's pool. Two unavoidable differences, both in pgbench's favour by a
-# few microseconds at most: the snapshot is wrapped in a SELECT that also draws the new uuid and
-# hands the ids to the record (\gset), and the agent parameter ($25) is the literal NULL
-# (pgbench cannot bind a NULL). The gateway is stopped first, so that its outbox worker does not
-# vend tokens for these rows; they are deleted afterwards (provider 'pgbench').
-PGP_ROW=""
-PGP_TPS=""
-if [[ $PGBENCH_PROCESS == 1 ]]; then
-  cleanup
-  GW_PID=
-  SNAPSHOT=$(java "$ROOT/load-tests/src/test/java/io/payg/load/SqlConstant.java" \
-    "$ROOT/gateway/src/main/java/io/payg/gateway/payment/PaymentStore.java" SNAPSHOT)
-  RECORD=$(java "$ROOT/load-tests/src/test/java/io/payg/load/SqlConstant.java" \
-    "$ROOT/gateway/src/main/java/io/payg/gateway/payment/PaymentStore.java" RECORD)
-  CURRENCY=$(sed -n 's/^currency=//p' "$OUT/fixture.properties")
-  SNAP_SQL=$(sed 's/\$1/:company/g; s/\$2/:serial/g; s/\$3/:provider/g; s/\$4/:probe/g' <<<"$SNAPSHOT")
-  # highest numbers first, so that $2 does not eat the start of $25
-  REC_SQL=$RECORD
-  VARS=(tid company provider tid dev cust serial amount currency msisdn paidat status unit qty pos kinds amounts refs
-    credit arpaid kind instids instamts ver agent cbase)
-  REC_SQL=${REC_SQL//\$25/NULL}
-  for ((n = ${#VARS[@]}; n >= 1; n--)); do
-    (( n == 25 )) && continue
-    REC_SQL=${REC_SQL//\$$n/:${VARS[n - 1]}}
+  med() { awk -F'\t' -v p="$1" '$1 == p && $2 == "gateway" {print $5}' "$OUT/phases.tsv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  V80=$(awk -v r="$(med validate)" 'BEGIN{printf "%d", r * 0.8}')
+  P80=$(awk -v r="$(med payment)" 'BEGIN{printf "%d", r * 0.8}')
+  for ((r = 1; r <= REPS; r++)); do
+    at80_phase validate "$r" "$V80"
+    at80_phase payment "$r" "$P80"
   done
-  # a parameter the mapping above does not know means RECORD changed: stop rather than mislead
-  if grep -q '\$[0-9]' <<<"$REC_SQL"; then echo "PaymentStore.RECORD has parameters bench.sh does not map" >&2; exit 1; fi
-  {
-    echo "\\set serial random($FIRST_SERIAL, $LAST_SERIAL)"
-    echo "SELECT gen_random_uuid() AS tid, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM ($SNAP_SQL) s"
-    echo "\\gset"
-    echo "$REC_SQL;"
-  } >"$OUT/process.sql"
-  log "(h) pgbench of the process statements: ${DURATION}s, $DB_POOL_SIZE clients, -M prepared"
-  (cd "$OUT" && exec timeout $((DURATION + 30)) pgbench -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
-    -T "$DURATION" -D company="$COMPANY" -D provider=pgbench -D probe=pgbench-new -D amount=10000 \
-    -D currency="$CURRENCY" -D msisdn=+254712000001 -D paidat=2026-01-01T00:00:00Z -D status=PROCESSED -D unit=KWH_TENTHS \
-    -D qty=100 -D pos='{0}' -D kinds='{ENERGY}' -D amounts='{10000}' -D refs='{NULL}' -D credit=0 -D arpaid=0 \
-    -D kind=TOKEN -D instids='{}' -D instamts='{}' -D cbase=10000 -f process.sql -l --sampling-rate 0.1 \
-    >pgbench-process.txt 2>&1) &
-  LOAD_PID=$!
-  rm -f "$OUT"/pgbench_log.*
-  measure_cpu "$DURATION"
-  PGP_TPS=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$OUT/pgbench-process.txt")
-  PGP_FAILED=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$OUT/pgbench-process.txt")
-  if [[ -n $PGP_TPS ]]; then
-    read -r PGP_P50 PGP_P99 < <(cat "$OUT"/pgbench_log.* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
-      printf "%.2f %.2f\n", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000}')
-    PGP_ROW=$(printf '| (h) pgbench, process (snapshot + record) | %.0f tps | %s | %s | %s clients, -M prepared, %ss, %s failed; %s |' \
-      "$PGP_TPS" "$PGP_P50" "$PGP_P99" "$DB_POOL_SIZE" "$DURATION" "${PGP_FAILED:-0}" "$(cpu_note "$CPU" pgbench "$PGP_TPS")")
-  else
-    PGP_ROW="| (h) pgbench, process | failed: see ${OUT#"$ROOT"/}/pgbench-process.txt | | | |"
-  fi
-  psql -q -c "DELETE FROM outbox WHERE transaction_id IN (SELECT id FROM transactions WHERE provider = 'pgbench');
-    DELETE FROM allocations WHERE transaction_id IN (SELECT id FROM transactions WHERE provider = 'pgbench');
-    DELETE FROM transactions WHERE provider = 'pgbench';" >/dev/null
 fi
 
-# ---- the table -------------------------------------------------------------------------------
-JAVA_V=$(java -version 2>&1 | head -1 || true)
-PG_V=$(psql -At -c 'SHOW server_version')
+# ---- the summary -----------------------------------------------------------------------------
+python3 - "$OUT" "$CLK_TCK" <<'PY'
+import json, statistics, sys, os
+out, tck = sys.argv[1], int(sys.argv[2])
+cols = "path side rep ops rate gw pg sim gen statements commits wal p50 p99 p999 failed ms".split()
+rows = [dict(zip(cols, l.rstrip("\n").split("\t"))) for l in open(os.path.join(out, "phases.tsv"))]
+def f(x):
+    try: return float(x)
+    except: return float("nan")
+def per_op(r, k):  # CPU µs per operation; ticks -> µs, or generator ms -> µs
+    n = f(r["ops"])
+    return (f(r[k]) * 1e6 / tck if k != "gen" else f(r[k]) * 1e3) / n
+derived = {}
+for r in rows:
+    key = (r["path"], r["side"])
+    d = {"rate": f(r["rate"]), "p50": f(r["p50"]), "p99": f(r["p99"]), "p999": f(r["p999"]), "failed": f(r["failed"] or 0)}
+    if r["side"] != "at80":
+        d.update({"gw_us": per_op(r, "gw"), "pg_us": per_op(r, "pg"), "sim_us": per_op(r, "sim"), "gen_us": per_op(r, "gen"),
+                  "stmts": f(r["statements"]) / f(r["ops"]), "commits": f(r["commits"]) / f(r["ops"]),
+                  "wal": f(r["wal"]) / f(r["ops"])})
+        d["service_us"] = (d["pg_us"] + d["gen_us"]) if r["side"] == "pgbench" else (d["gw_us"] + d["pg_us"])
+    else:
+        d["gen_us"] = per_op(r, "gen")
+    derived.setdefault(key, []).append(d)
+def agg(key, field):
+    v = [d[field] for d in derived.get(key, [])]
+    return (statistics.median(v), min(v), max(v), len(v)) if v else None
+def ratio_reps(path, a, b):  # per round: gateway / pgbench (the rounds are interleaved, so pair them)
+    g, p = derived.get((path, "gateway"), []), derived.get((path, "pgbench"), [])
+    return [x[a] / y[b] for x, y in zip(g, p)]
+def ratios(path):
+    t = ratio_reps(path, "rate", "rate")
+    e = [y["service_us"] / x["service_us"] for x, y in zip(derived.get((path, "gateway"), []), derived.get((path, "pgbench"), []))]
+    return t, e
+res = {}
+lines = []
+fmt = lambda a, p=0: "n/a" if a is None else (f"{a[0]:.{p}f} ({a[1]:.{p}f}–{a[2]:.{p}f})")
+m = lambda v: (statistics.median(v), min(v), max(v), len(v)) if v else None
+lines.append("| path | side | ops/s | CPU µs/op: JVM | PostgreSQL | simulator | load generator | service total | statements/op | commits/op | WAL bytes/op | p50 ms | p99 ms | p99.9 ms |")
+lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+for path in ("validate", "payment"):
+    for side in ("pgbench", "gateway"):
+        k = (path, side)
+        if k not in derived: continue
+        a = lambda fld, p=0: fmt(agg(k, fld), p)
+        jvm = "—" if side == "pgbench" else a("gw_us")
+        sim = "—" if side == "pgbench" or path == "validate" else a("sim_us")
+        lines.append(f"| {path} | {side} | {a('rate')} | {jvm} | {a('pg_us')} | {sim} | {a('gen_us')} | {a('service_us')} | {a('stmts', 2)} | {a('commits', 2)} | {a('wal')} | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} |")
+    t, e = ratios(path)
+    lines.append(f"| {path} | **ratio** gateway / pgbench | {fmt(m(t), 2)} | | | | | CPU efficiency {fmt(m(e), 2)} | | | | | | |")
+for path in ("validate", "payment"):
+    k = (path, "at80")
+    if k in derived:
+        a = lambda fld, p=0: fmt(agg(k, fld), p)
+        lines.append(f"| {path} | gateway at 80 % (open model) | {a('rate')} | | | | {a('gen_us')} | | | | | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} |")
+med = lambda a: None if a is None else round(a[0], 4)
+vt, ve = ratios("validate"); pt, pe = ratios("payment")
+g = lambda path, fld: med(agg((path, "gateway"), fld))
+b = lambda path, fld: med(agg((path, "pgbench"), fld))
+res = {
+    "validate_ratio": med(m(vt)), "payment_ratio": med(m(pt)),
+    "validate_cpu_efficiency": med(m(ve)), "payment_cpu_efficiency": med(m(pe)),
+    "validate_p99_ms_at_80": med(agg(("validate", "at80"), "p99")), "payment_p99_ms_at_80": med(agg(("payment", "at80"), "p99")),
+    "tokens_in_flight_peak": None, "heap_live_peak_mb": None,
+    "statements_per_payment": g("payment", "stmts"), "commits_per_payment": g("payment", "commits"),
+    "wal_bytes_per_payment": g("payment", "wal"),
+    "pgbench_statements_per_payment": b("payment", "stmts"), "pgbench_commits_per_payment": b("payment", "commits"),
+    "pgbench_wal_bytes_per_payment": b("payment", "wal"),
+    "validate_rps": g("validate", "rate"), "validate_pgbench_tps": b("validate", "rate"),
+    "payment_per_s": g("payment", "rate"), "payment_pgbench_tps": b("payment", "rate"),
+    "validate_cpu_us": {"jvm": g("validate", "gw_us"), "postgres": g("validate", "pg_us"), "load_generator": g("validate", "gen_us"),
+                        "pgbench_postgres": b("validate", "pg_us"), "pgbench": b("validate", "gen_us")},
+    "payment_cpu_us": {"jvm": g("payment", "gw_us"), "postgres": g("payment", "pg_us"), "simulator": g("payment", "sim_us"),
+                       "load_generator": g("payment", "gen_us"), "pgbench_postgres": b("payment", "pg_us"), "pgbench": b("payment", "gen_us")},
+    "repetitions": len(vt),
+    "note": "medians over the repetitions; tokens_in_flight_peak and heap_live_peak_mb are token-storm.sh figures, not measured here",
+}
+open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
+open(os.path.join(out, "table.md"), "w").write("\n".join(lines) + "\n")
+PY
 {
   echo
-  echo "payg-gateway validation benchmark, $(date -u +%Y-%m-%dT%H:%M:%SZ), $CORES cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
-  echo "PostgreSQL $PG_V on $PGHOST, $JAVA_V, $METERS seeded meters, DB_POOL_SIZE=$DB_POOL_SIZE, EVENT_LOOPS=${EVENT_LOOPS:-$CORES (default)}"
-  echo "machine busy before the run: $BACKGROUND% of ${CORES}00% (other work skews the numbers; 'rest' below is that work during each measurement)"
+  echo "payg-gateway bench.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $CORES cores, load average before the run $BUSY0"
+  echo "REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP METERS=$METERS DB_POOL_SIZE=$DB_POOL_SIZE VALIDATE_CONCURRENCY=$VALIDATE_CONCURRENCY PAYMENT_CONCURRENCY=$PAYMENT_CONCURRENCY CLAIM_LIMIT=$CLAIM_LIMIT"
+  echo "PostgreSQL $(q 'SHOW server_version') (private cluster, pg_stat_statements), $(java -version 2>&1 | head -1)"
+  echo "medians (range) of $REPS interleaved repetitions; the payment rows of the gateway include draining its token and SMS jobs"
   echo
-  echo "| measurement | throughput | p50 ms | p99 ms | notes |"
-  echo "| --- | --- | --- | --- | --- |"
-  printf '| (a) pgbench, validation lookup | %.0f tps | %s | %s | %s clients, -M prepared, %ss, %s failed; %s |\n' \
-    "$PG_TPS" "$PG_P50" "$PG_P99" "$DB_POOL_SIZE" "$DURATION" "${PG_FAILED:-0}" "$(cpu_note "$PG_CPU" pgbench "$PG_TPS")"
-  printf '| (b) gateway, signed validate | %s req/s | %s | %s | wrk %s conns, %ss, %s requests, %s not valid %s; %s |\n' \
-    "$GW_RPS" "$GW_P50" "$GW_P99" "$WRK_CONNECTIONS" "$DURATION" "$GW_REQ" "${GW_BAD:-?}" "$GW_ERR" "$(cpu_note "$GW_CPU" wrk "$GW_RPS")"
-  printf '| (c) ratio gateway / pgbench, validate | %s | | | target 0.70 |\n' "$RATIO"
-  printf '%s' "$BARE_ROWS"
-  if [[ $BARE == 1 ]]; then
-    printf '| (c) ratio gateway / bare Vert.x + lookup | %s | | | what the gateway keeps of what Vert.x + pg-client reach with the same query |\n' \
-      "$(awk -v g="$GW_RPS" -v b="$BARE_RPS_lookup" 'BEGIN{if (b > 0) printf "%.2f", g/b; else print "?"}')"
-  fi
-  printf '%s' "$GATLING_ROWS"
-  if [[ -n $PGP_ROW ]]; then
-    echo "$PGP_ROW"
-    P_SAT=${RATE_OF["(e) process, $PROCESS_USERS payers:process"]:-}
-    [[ -z $P_SAT || -z $PGP_TPS ]] || printf '| (c) ratio gateway / pgbench, process | %s | | | target 0.60; (e) / (h) |\n' \
-      "$(awk -v g="$P_SAT" -v p="$PGP_TPS" 'BEGIN{printf "%.2f", g/p}')"
-  fi
+  cat "$OUT/table.md"
   echo
-  echo "lookup (from $LOOKUP_SOURCE; same as PaymentStore.LOOKUP in the source: $SAME_AS_SOURCE):"
-  echo "  $LOOKUP"
-  echo "raw outputs: ${OUT#"$ROOT"/}/{pgbench.txt,wrk.txt,gatling-*.txt,gateway.log}"
+  echo "results.json:"; cat "$OUT/results.json"
+  echo
+  echo "statements per path, first repetition (calls, rows, total ms, text): ${OUT#"$ROOT"/}/statements-*.txt"
+  for s in "$OUT"/statements-*.txt; do echo "--- $(basename "$s")"; sed 's/^/    /' "$s"; done
 } | tee "$OUT/results.md"

@@ -1,0 +1,245 @@
+package io.payg.load;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The lean load generator of bench.sh: signed generic-plugin validate or process calls, on one
+ * Vert.x event loop, latencies in an HdrHistogram.
+ *
+ * <ul>
+ *   <li>{@code --rate R} (open model): request i is due at start + i/R; its latency is measured
+ *       from that intended send time, not from when a connection was free, so a stalled server
+ *       shows in the percentiles instead of slowing the generator down (no coordinated omission).</li>
+ *   <li>{@code --concurrency N} (closed model, for saturation throughput): N requests always
+ *       outstanding, each latency from its send.</li>
+ * </ul>
+ *
+ * {@code --warmup S} seconds run first, unrecorded; with {@code --goFile F} it then prints {@code warmed} and
+ * waits for F to exist before the measured phase (bench.sh drains the warm-up's jobs meanwhile). Prints one line of {@code key=value}: ok,
+ * failed, ops_per_s, p50_ms, p99_ms, p999_ms, max_ms, cpu_ms (this process's CPU over the measured
+ * window, from the JVM) and cpu_us_per_op. Run with the gateway jar (Vert.x) and HdrHistogram
+ * (Maven Central, org.hdrhistogram:HdrHistogram) on the class path; see load-tests/README.md.
+ */
+public final class OpenLoad {
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      a.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    }
+    new OpenLoad(a).run();
+  }
+
+  private final URI base;
+  private final String company;
+  private final String operation;
+  private final List<String> serials;
+  private final String prefix;
+  private final String currency;
+  private final double rate;
+  private final int concurrency;
+  private final int warmup;
+  private final int duration;
+  private final int connections;
+  private final Path goFile;
+  private final Mac mac;
+  private long counter;
+
+  private OpenLoad(Map<String, String> a) throws Exception {
+    base = URI.create(a.getOrDefault("baseUrl", "http://127.0.0.1:18080"));
+    company = a.get("companyId");
+    operation = a.getOrDefault("operation", "validate");
+    serials = Files.readAllLines(Path.of(a.get("serialsFile"))).stream().filter(s -> !s.isBlank()).toList();
+    prefix = a.getOrDefault("prefix", "OL-" + System.currentTimeMillis());
+    currency = a.getOrDefault("currency", "KES");
+    rate = Double.parseDouble(a.getOrDefault("rate", "0"));
+    concurrency = Integer.parseInt(a.getOrDefault("concurrency", "0"));
+    warmup = Integer.parseInt(a.getOrDefault("warmup", "0"));
+    duration = Integer.parseInt(a.getOrDefault("duration", "10"));
+    connections = Integer.parseInt(a.getOrDefault("connections", "64"));
+    if ((rate > 0) == (concurrency > 0)) {
+      throw new IllegalArgumentException("exactly one of --rate (open model) or --concurrency (closed model)");
+    }
+    goFile = a.containsKey("goFile") ? Path.of(a.get("goFile")) : null;
+    mac = Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(a.get("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+  }
+
+  /** A new payment's body (process). */
+  private String body() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String serial = serials.get(r.nextInt(serials.size()));
+    String msisdn = "+2547" + String.format("%08d", r.nextInt(100_000_000));
+    return "{\"providerTxnId\":\"" + prefix + "-" + (++counter) + "\",\"serial\":\"" + serial
+        + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"" + msisdn + "\",\"paidAt\":\""
+        + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}";
+  }
+
+  // a phase: recording or not, its end, and what it saw
+  private Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+  private boolean recording;
+  private long ok;
+  private long failed;
+  private HttpClient client;
+  private String uri;
+
+  private void run() throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
+    client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(base.getPort())
+        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    uri = "/api/v1/telco/generic/" + company + "/" + operation;
+    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    if (warmup > 0) {
+      phase(vertx, warmup, false);
+    }
+    if (goFile != null) {
+      // the caller drains the warm-up's work and resets its counters, then says go
+      System.out.println("warmed");
+      System.out.flush();
+      while (!Files.exists(goFile)) {
+        Thread.sleep(50);
+      }
+    }
+    System.out.println("measuring");
+    System.out.flush();
+    long cpu0 = os.getProcessCpuTime();
+    long t0 = System.nanoTime();
+    phase(vertx, duration, true);
+    long elapsed = System.nanoTime() - t0;
+    long cpu = os.getProcessCpuTime() - cpu0;
+    double seconds = elapsed / 1e9;
+    System.out.printf("ok=%d failed=%d ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f cpu_ms=%.0f cpu_us_per_op=%.1f%n",
+        ok, failed, ok / seconds, histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
+        histogram.getValueAtPercentile(99.9) / 1000.0, histogram.getMaxValue() / 1000.0, cpu / 1e6,
+        ok + failed == 0 ? 0.0 : cpu / 1e3 / (ok + failed));
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs one phase on the event loop until its last request answered (or 30 s past its end). */
+  private void phase(Vertx vertx, int seconds, boolean record) throws InterruptedException {
+    CountDownLatch finished = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      recording = record;
+      long start = System.nanoTime();
+      long end = start + TimeUnit.SECONDS.toNanos(seconds);
+      long[] outstanding = {0};
+      boolean[] sending = {true};
+      Runnable maybeDone = () -> {
+        if (!sending[0] && outstanding[0] == 0) {
+          finished.countDown();
+        }
+      };
+      if (rate > 0) {
+        long[] sent = {0};
+        long interval = (long) (1e9 / rate);
+        // a one-shot timer to the next intended send time (no fixed tick that wakes whatever the rate)
+        io.vertx.core.Handler<Long>[] tick = new io.vertx.core.Handler[1];
+        tick[0] = id -> {
+          long now = System.nanoTime();
+          // every request whose intended time has come, each timed from that time
+          while (sending[0] && start + sent[0] * interval <= now) {
+            long intended = start + sent[0] * interval;
+            sent[0]++;
+            if (intended >= end) {
+              sending[0] = false;
+              break;
+            }
+            outstanding[0]++;
+            send(intended).onComplete(x -> {
+              outstanding[0]--;
+              maybeDone.run();
+            });
+          }
+          if (sending[0]) {
+            vertx.setTimer(Math.max(1, (start + sent[0] * interval - System.nanoTime()) / 1_000_000), tick[0]);
+          }
+          maybeDone.run();
+        };
+        tick[0].handle(0L);
+      } else {
+        for (int i = 0; i < concurrency; i++) {
+          outstanding[0]++;
+          loop(end, outstanding, sending, maybeDone);
+        }
+      }
+    });
+    finished.await(seconds + 30, TimeUnit.SECONDS);
+  }
+
+  private void loop(long end, long[] outstanding, boolean[] sending, Runnable maybeDone) {
+    send(System.nanoTime()).onComplete(x -> {
+      if (System.nanoTime() < end) {
+        loop(end, outstanding, sending, maybeDone);
+      } else {
+        sending[0] = false;
+        outstanding[0]--;
+        maybeDone.run();
+      }
+    });
+  }
+
+  // a validation is read-only: one signed body per meter, built once (as bench-v1.sh's wrk script did)
+  private final Map<String, String[]> signedValidations = new HashMap<>();
+
+  private String[] signed() {
+    if (operation.equals("validate")) {
+      String serial = serials.get(ThreadLocalRandom.current().nextInt(serials.size()));
+      return signedValidations.computeIfAbsent(serial, k -> sign(validationBody(k)));
+    }
+    return sign(body());
+  }
+
+  private String validationBody(String serial) {
+    return "{\"serial\":\"" + serial + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"+254700000001\"}";
+  }
+
+  private String[] sign(String body) {
+    return new String[] {body, "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)))};
+  }
+
+  private Future<Void> send(long intended) {
+    String[] signed = signed();
+    String body = signed[0];
+    String signature = signed[1];
+    boolean rec = recording;
+    return client.request(HttpMethod.POST, uri)
+        .compose(req -> req.putHeader("Content-Type", "application/json").putHeader("X-Signature", signature)
+            .send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> resp.statusCode() == 200
+                && (operation.equals("validate") ? b.toString().contains("\"valid\":true") : b.toString().contains("transactionId")))))
+        .transform(ar -> {
+          if (rec) {
+            histogram.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
+            if (ar.succeeded() && ar.result()) {
+              ok++;
+            } else {
+              failed++;
+            }
+          }
+          return Future.succeededFuture();
+        });
+  }
+}

@@ -1,0 +1,93 @@
+package io.payg.load;
+
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Writes bench.sh's pgbench scripts from the gateway's own SQL constants, read from the built
+ * classes (run with the gateway jar on the class path), so that what pgbench runs is byte for
+ * byte what the jar prepares, with each {@code $n} mapped to a pgbench variable:
+ *
+ * <ul>
+ *   <li>{@code lookup.sql}: {@code PaymentStore.LOOKUP} (validation).</li>
+ *   <li>{@code payment.sql}: every statement one payment causes end to end: {@code PaymentStore.SNAPSHOT}
+ *       and {@code RECORD} (process), then the TOKEN job ({@code OutboxStore.CLAIM},
+ *       {@code TokenJobHandler.CONTEXT}, {@code TokenJobHandler.STORE}, which queues the SMS job), then the
+ *       SMS job ({@code OutboxStore.CLAIM}, {@code SmsJobHandler.CONTEXT}, {@code SmsJobHandler.STORE}).</li>
+ * </ul>
+ *
+ * A parameter this class does not map stops it (a changed statement must not be benchmarked by a stale
+ * mapping). What pgbench cannot do exactly as the gateway: bind a NULL (the literal NULL instead), draw a
+ * uuid on the client (the snapshot and the job contexts are wrapped in a SELECT that also draws it), and
+ * read the claimed job's id from a list (a claim takes {@code claimLimit} jobs, {@code \aset} keeps the
+ * last; see bench.sh for why 1). Usage: {@code PaymentScript <outDir> <firstSerial> <lastSerial> <claimLimit>}.
+ */
+public final class PaymentScript {
+
+  public static void main(String[] args) throws Exception {
+    Path out = Path.of(args[0]);
+    String first = args[1];
+    String last = args[2];
+    String claimLimit = args[3];
+    String lookup = constant("io.payg.gateway.payment.PaymentStore", "LOOKUP");
+    String snapshot = constant("io.payg.gateway.payment.PaymentStore", "SNAPSHOT");
+    String record = constant("io.payg.gateway.payment.PaymentStore", "RECORD");
+    String claim = constant("io.payg.gateway.outbox.OutboxStore", "CLAIM");
+    String tokenContext = constant("io.payg.gateway.token.TokenJobHandler", "CONTEXT");
+    String tokenStore = constant("io.payg.gateway.token.TokenJobHandler", "STORE");
+    String smsContext = constant("io.payg.gateway.sms.SmsJobHandler", "CONTEXT");
+    String smsStore = constant("io.payg.gateway.sms.SmsJobHandler", "STORE");
+
+    Files.writeString(out.resolve("lookup.sql"), "\\set serial random(" + first + ", " + last + ")\n"
+        + map(lookup, ":company", ":serial") + "\n");
+
+    String[] recordVars = {null, ":tid", ":company", ":provider", ":ptid", ":dev", ":cust", ":serial", ":amount",
+        ":currency", ":msisdn", ":paidat", ":status", ":unit", ":qty", ":pos", ":kinds", ":amounts", ":refs", ":credit",
+        ":arpaid", ":kind", ":instids", ":instamts", ":ver", "NULL", ":cbase", ":rdids", ":rdamts", "NULL", "NULL"};
+    String[] rec = java.util.Arrays.copyOfRange(recordVars, 1, recordVars.length);
+    StringBuilder s = new StringBuilder()
+        .append("\\set serial random(").append(first).append(", ").append(last).append(")\n")
+        .append("\\set ptid random(1, 9000000000000000)\n")
+        .append("SELECT gen_random_uuid() AS tid, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM (")
+        .append(map(snapshot, ":company", ":serial", ":provider", ":ptid")).append(") s\n")
+        .append("\\gset\n")
+        .append(map(record, rec)).append(";\n")
+        // the TOKEN job (the manufacturer's answer is the constant :tokenvalue: no HTTP here)
+        .append(map(claim, "'TOKEN'", claimLimit, ":lease")).append("\n\\aset\n")
+        .append("SELECT gen_random_uuid() AS kid, c.* FROM (")
+        .append(map(tokenContext, ":transaction_id")).append(") c\n\\aset\n")
+        .append(map(tokenStore, ":kid", ":company_id", ":transaction_id", ":device_id", ":tokenvalue", ":token_unit", ":token_quantity", ":manufacturer", ":kid", ":id", ":claim_token")).append(";\n")
+        // the SMS job (sent through the log sender, as the gateway does without an SMS plugin)
+        .append(map(claim, "'SMS'", claimLimit, ":lease")).append("\n\\aset\n")
+        .append("SELECT gen_random_uuid() AS mid, c.* FROM (")
+        .append(map(smsContext, ":transaction_id")).append(") c\n\\aset\n")
+        .append(map(smsStore, ":mid", ":company_id", ":transaction_id", ":phone", ":smsbody", ":smsprovider", ":mid", ":id", ":claim_token")).append(";\n");
+    Files.writeString(out.resolve("payment.sql"), s.toString());
+    System.out.println("wrote " + out.resolve("lookup.sql") + " and " + out.resolve("payment.sql"));
+  }
+
+  private static String constant(String cls, String name) throws Exception {
+    Field f = Class.forName(cls).getDeclaredField(name);
+    f.setAccessible(true);
+    return ((String) f.get(null)).replace('\n', ' ');
+  }
+
+  /** Each {@code $n} (whole number, so $2 never eats $25) to its variable; an unmapped one fails. */
+  private static String map(String sql, String... vars) {
+    Matcher m = Pattern.compile("\\$(\\d+)").matcher(sql);
+    StringBuilder b = new StringBuilder();
+    while (m.find()) {
+      int n = Integer.parseInt(m.group(1));
+      String v = n <= vars.length ? vars[n - 1] : null;
+      if (v == null) {
+        throw new IllegalStateException("$" + m.group(1) + " is not mapped in: " + sql);
+      }
+      m.appendReplacement(b, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(b);
+    return b.toString();
+  }
+}
