@@ -49,7 +49,8 @@ class PaymentSimulationTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(PaymentSimulationTest.class, Map.of("AGENT_TOKEN_WAIT_MS", "1"));
+    // a long run outlives the default 15-minute access tokens of its operator and agent
+    gw = new GatewayFixture(PaymentSimulationTest.class, Map.of("AGENT_TOKEN_WAIT_MS", "1", "ACCESS_TOKEN_TTL_SECONDS", "86400"));
     GatewayFixture.Company company = gw.company("Simulated Energy");
     ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", SimulationWorld.SHORT_CODE)
