@@ -292,6 +292,7 @@ public final class GatewayApp implements AutoCloseable {
     java.util.function.Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
       router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+      io.payg.gateway.http.ApiReference.mount(v, router);
       router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end("{\"status\":\"UP\"}"));
       router.get("/health/ready").handler(ctx -> {
