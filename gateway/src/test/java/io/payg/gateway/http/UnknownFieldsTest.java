@@ -75,6 +75,12 @@ class UnknownFieldsTest {
   }
 
   @Test
+  void aPublicOperationIsCheckedBeforeAnyToken() {
+    assertUnknown(gw.post("/api/v1/auth/login", null, new JsonObject().put("email", "nobody@example.com")
+        .put("password", "whatever it is").put("rememberMe", true)), "rememberMe");
+  }
+
+  @Test
   void aStrangerStillGetsUnauthenticatedNotTheContract() {
     assertEquals(401, gw.post("/api/v1/tariffs", null, new JsonObject().put("nonsense", 1)).statusCode());
   }
