@@ -289,9 +289,11 @@ public final class GatewayApp implements AutoCloseable {
 
     // the OpenAPI document is data in the jar, read once
     io.vertx.core.buffer.Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
+    io.payg.gateway.http.ContractFields fields = io.payg.gateway.http.ContractFields.from(openApi.toJsonObject());
     java.util.function.Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
       router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+      io.payg.gateway.http.ApiReference.mount(v, router);
       router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end("{\"status\":\"UP\"}"));
       router.get("/health/ready").handler(ctx -> {
@@ -311,12 +313,14 @@ public final class GatewayApp implements AutoCloseable {
           bodies.handle(ctx);
         }
       });
+      router.route("/api/*").handler(fields::checkOpen);
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
       router.route("/api/*").handler(tokens::refuseNonCanonical);
       router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
       router.route("/api/*").handler(revocations::check);
+      router.route("/api/*").handler(fields::checkAuthenticated);
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));

@@ -1,5 +1,7 @@
 package io.payg.gateway.sms;
 
+import io.payg.gateway.logging.PaymentTrace;
+
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.notification.SmsTemplate;
@@ -25,7 +27,10 @@ import java.util.UUID;
  */
 public final class SmsJobHandler implements JobHandler {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SmsJobHandler.class);
+
   private static final String CONTEXT = "SELECT t.amount, t.currency, t.serial, c.name, c.phone, "
+      + "t.provider AS payment_provider, t.provider_txn_id, "
       + "k.value AS token, k.unit, k.quantity, "
       + "(SELECT COALESCE(sum(a.amount), 0) FROM allocations a WHERE a.transaction_id = t.id "
       + "AND a.kind IN ('INSTALLMENT', 'ACCESS_RATE')) AS debts_cleared, "
@@ -60,10 +65,16 @@ public final class SmsJobHandler implements JobHandler {
       Row r = rows.iterator().next();
       String text = text(r);
       String phone = r.getString("phone");
+      PaymentTrace trace = new PaymentTrace(null, job.companyId(), r.getString("payment_provider"),
+          r.getString("provider_txn_id"), job.transactionId().toString());
       return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
           .compose(sent -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
-              job.companyId(), job.transactionId(), phone, text, sent.provider(), sent.messageId(), job.id(), job.claim()})))
-          .compose(stored -> OutboxStore.fenced(job, stored.iterator().next().getLong(0)));
+              job.companyId(), job.transactionId(), phone, text, sent.provider(), sent.messageId(), job.id(), job.claim()}))
+              .compose(stored -> OutboxStore.fenced(job, stored.iterator().next().getLong(0)))
+              .onSuccess(v -> LOG.info(trace.marker(), "SMS job {}: confirmation of transaction {} sent through {}",
+                  job.id(), job.transactionId(), sent.provider())))
+          .onFailure(err -> LOG.info(trace.marker(), "SMS job {} attempt {}: not sent yet ({})", job.id(), job.attempt(),
+              err.getMessage()));
     });
   }
 

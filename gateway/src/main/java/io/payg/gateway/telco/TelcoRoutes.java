@@ -122,7 +122,8 @@ public final class TelcoRoutes {
           }
           TelcoRequest request = request(ctx, operation);
           TelcoCall call = adapter.decode(request, s.currency(), s.settings());
-          return run(adapter, request, companyId, s.currency(), s.settings(), call);
+          return run(adapter, request, companyId, s.currency(), s.settings(), call,
+              io.payg.gateway.logging.PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
         })
         .onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
             .end(Buffer.buffer(r.body())))
@@ -130,7 +131,8 @@ public final class TelcoRoutes {
   }
 
   private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,
-                                    Map<String, String> settings, TelcoCall call) {
+                                    Map<String, String> settings, TelcoCall call,
+                                    io.payg.gateway.logging.PaymentTrace trace) {
     String provider = adapter.provider();
     String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
@@ -153,6 +155,8 @@ public final class TelcoRoutes {
           .map(v -> adapter.paymentStatusAnswer());
     }
     if (call instanceof TelcoCall.Process p) {
+      io.payg.gateway.logging.PaymentTrace paid = trace.withProviderTxnId(p.command().providerTxnId());
+      LOG.info(paid.marker(), "{} {}: {} for {} received", provider, operation, p.command().amount(), p.command().serial());
       // after the money moved a refusal cannot send it back: keep what cannot be booked
       Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
           ? payments.processMoved(companyId, currency, provider, p.command(), adapter.redactedBody(request.body()))
@@ -176,20 +180,27 @@ public final class TelcoRoutes {
       return processed.map(outcome -> {
         if (outcome instanceof ProcessOutcome.Recorded r) {
           count(provider, operation, "recorded");
+          LOG.info(paid.withTransaction(r.receipt().transactionId()).marker(), "{} payment {} booked as transaction {}",
+              provider, p.command().providerTxnId(), r.receipt().transactionId());
           return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (outcome instanceof ProcessOutcome.Replayed r) {
           count(provider, operation, "replayed");
+          LOG.info(paid.withTransaction(r.receipt().transactionId()).marker(), "{} payment {} replayed: transaction {}",
+              provider, p.command().providerTxnId(), r.receipt().transactionId());
           return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (outcome instanceof ProcessOutcome.Kept k) {
           count(provider, operation, "kept");
+          LOG.warn(paid.marker(), "{} payment {} kept unbooked ({}) as unmatched payment {}", provider,
+              p.command().providerTxnId(), k.refusal(), k.unmatchedId());
           return adapter.keptAnswer(k.refusal(), k.detail(), p.echo());
         }
         if (!(outcome instanceof ProcessOutcome.Refused refused)) {
           throw new IllegalStateException("not a provider outcome: " + outcome); // agents' cash only
         }
         count(provider, operation, refused.refusal().name());
+        LOG.info(paid.marker(), "{} payment {} refused: {}", provider, p.command().providerTxnId(), refused.refusal());
         return adapter.refusal(refused.refusal(), refused.detail(), true, p.echo());
       });
     }
@@ -251,6 +262,14 @@ public final class TelcoRoutes {
   private TelcoResponse answer(TelcoAdapter adapter, String operation, TelcoCall.Rejected rejected) {
     count(adapter.provider(), operation, rejected.refusal().name());
     return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
+  }
+
+  private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+
+  /** The caller's X-Request-Id when it is a plain token (it lands in log lines), else a fresh one. */
+  private static String requestId(RoutingContext ctx) {
+    String given = ctx.request().getHeader("X-Request-Id");
+    return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
   }
 
   private TelcoRequest request(RoutingContext ctx, String operation) {

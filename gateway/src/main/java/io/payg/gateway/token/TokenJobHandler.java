@@ -1,5 +1,7 @@
 package io.payg.gateway.token;
 
+import io.payg.gateway.logging.PaymentTrace;
+
 import io.payg.domain.DeviceType;
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
@@ -31,6 +33,8 @@ import java.util.UUID;
  */
 public final class TokenJobHandler implements JobHandler {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
+
   /*
    * "amount" is the money that bought the device's service: what is left of the payment after
    * debts (manufacturers that credit money, such as SparkMeter and Steama, must not be sent the
@@ -38,7 +42,7 @@ public final class TokenJobHandler implements JobHandler {
    */
   private static final String CONTEXT = "SELECT (SELECT COALESCE(sum(a.amount), 0) FROM allocations a "
       + "WHERE a.transaction_id = t.id AND a.kind IN ('ENERGY', 'METER_CREDIT', 'DEVICE_INSTALLMENT')) AS amount, "
-      + "t.currency, t.token_unit, t.token_quantity, "
+      + "t.currency, t.token_unit, t.token_quantity, t.provider, t.provider_txn_id, "
       + "d.id AS device_id, d.serial, d.type, d.manufacturer "
       + "FROM transactions t JOIN devices d ON d.id = t.device_id WHERE t.id = $1";
 
@@ -94,31 +98,42 @@ public final class TokenJobHandler implements JobHandler {
     return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
       Row r = rows.iterator().next();
       String manufacturer = r.getString("manufacturer");
-      TokenAmount amount = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity"));
-      UUID deviceId = r.getUUID("device_id");
-      if (OpenPaygoIssuer.MANUFACTURER.equals(manufacturer)) {
-        // generated here, with the device's token count advanced in the same transaction
-        return pool.withTransaction(conn -> openPaygo.next(conn, deviceId, amount)
-                .compose(g -> store(conn, job, deviceId, manufacturer, amount, new IssuedToken(g.token(), g.reference()))))
-            .onSuccess(v -> stored(job));
-      }
-      TokenIssuer issuer = issuers.get(manufacturer);
-      if (issuer == null) {
-        return Future.failedFuture(new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
-      }
-      return plugins.settings(job.companyId(), manufacturer).compose(plugin -> {
-        if (!plugin.enabled()) {
-          // an operator may enable it again: keep retrying within the budget
-          return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
-        }
-        TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
-            DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
-            plugin.settings());
-        return calls.issue(job.companyId(), issuer, request);
-      })
-          .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
-          .onSuccess(v -> stored(job));
+      PaymentTrace trace = new PaymentTrace(null, job.companyId(), r.getString("provider"), r.getString("provider_txn_id"),
+          job.transactionId().toString());
+      LOG.info(trace.marker(), "token job {} attempt {}: asking {} for device {}", job.id(), job.attempt(), manufacturer,
+          r.getString("serial"));
+      return issue(job, r, manufacturer)
+          .onSuccess(v -> LOG.info(trace.marker(), "token job {}: token of transaction {} stored", job.id(), job.transactionId()))
+          .onFailure(err -> LOG.info(trace.marker(), "token job {} attempt {}: no token yet ({})", job.id(), job.attempt(),
+              err.getMessage()));
     });
+  }
+
+  private Future<Void> issue(OutboxJob job, Row r, String manufacturer) {
+    TokenAmount amount = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity"));
+    UUID deviceId = r.getUUID("device_id");
+    if (OpenPaygoIssuer.MANUFACTURER.equals(manufacturer)) {
+      // generated here, with the device's token count advanced in the same transaction
+      return pool.withTransaction(conn -> openPaygo.next(conn, deviceId, amount)
+              .compose(g -> store(conn, job, deviceId, manufacturer, amount, new IssuedToken(g.token(), g.reference()))))
+          .onSuccess(v -> stored(job));
+    }
+    TokenIssuer issuer = issuers.get(manufacturer);
+    if (issuer == null) {
+      return Future.failedFuture(new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
+    }
+    return plugins.settings(job.companyId(), manufacturer).compose(plugin -> {
+      if (!plugin.enabled()) {
+        // an operator may enable it again: keep retrying within the budget
+        return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
+      }
+      TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
+          DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
+          plugin.settings());
+      return calls.issue(job.companyId(), issuer, request);
+    })
+        .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
+        .onSuccess(v -> stored(job));
   }
 
   /** Where a token's arrival is announced (locally): an agent waiting at the counter gets it at once. */
