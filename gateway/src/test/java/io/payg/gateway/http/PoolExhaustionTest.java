@@ -24,8 +24,9 @@ class PoolExhaustionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(PoolExhaustionTest.class, Map.of("DB_POOL_SIZE", "2", "DB_POOL_WAIT_QUEUE", "2",
-        "DB_POOL_WAIT_MS", "300"));
+    // a wait long enough for the company's set-up on a loaded machine, shorter than the hold below
+    gw = new GatewayFixture(PoolExhaustionTest.class, Map.of("DB_POOL_SIZE", "2", "DB_POOL_WAIT_QUEUE", "12",
+        "DB_POOL_WAIT_MS", "1500"));
     company = gw.company("Busy Energy");
   }
 
@@ -38,13 +39,14 @@ class PoolExhaustionTest {
   void waitingTooLongOrBehindAFullQueueIs503WithRetryAfter() {
     String serial = "BUSY-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    // both connections busy for a second
+    // both connections busy for 5 s: every request waits past DB_POOL_WAIT_MS or finds the queue full
     List<Future<?>> holders = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      holders.add(gw.app.pool().query("SELECT pg_sleep(1.5)").execute());
+      holders.add(gw.app.pool().query("SELECT pg_sleep(5)").execute());
     }
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
-    for (int i = 0; i < 6; i++) {
+    // more than the queue holds: some wait past DB_POOL_WAIT_MS, the rest find the queue full
+    for (int i = 0; i < 20; i++) {
       calls.add(company.provider().validate(serial, 10_000, "KES", "+254712345678"));
     }
     long before = gw.db.moneyRows();
