@@ -332,9 +332,10 @@ public final class GatewayApp implements AutoCloseable {
     registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
+    java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
     return startManagement(config)
         .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
-            config.proxy().proxyProtocol()), new DeploymentOptions().setInstances(config.eventLoops())))
+            config.proxy().proxyProtocol(), config.edge(), openConnections), new DeploymentOptions().setInstances(config.eventLoops())))
         .onSuccess(apiDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
