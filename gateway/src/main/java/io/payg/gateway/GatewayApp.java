@@ -218,7 +218,8 @@ public final class GatewayApp implements AutoCloseable {
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyStore companyStore = new CompanyStore(pool);
     UserStore userStore = new UserStore(pool);
-    Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(), clock);
+    Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(),
+        config.edge().refreshGrace(), clock);
     SessionRoutes sessionRoutes = new SessionRoutes(sessions);
     AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
