@@ -214,7 +214,7 @@ public final class GatewayApp implements AutoCloseable {
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
         config.accessTokenTtl());
-    PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
+    PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyStore companyStore = new CompanyStore(pool);
     UserStore userStore = new UserStore(pool);
@@ -229,7 +229,7 @@ public final class GatewayApp implements AutoCloseable {
         .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
-        loginAttempts, protectedPages);
+        loginAttempts, protectedPages, config.edge().signupsPerSource());
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
