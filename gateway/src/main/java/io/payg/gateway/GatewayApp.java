@@ -249,7 +249,7 @@ public final class GatewayApp implements AutoCloseable {
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
-        new PluginRoutes(plugins, protectedPages)::mount,
+        new PluginRoutes(plugins, protectedPages, config.edge().secretMinLength())::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), clock)::mount,
