@@ -218,14 +218,24 @@ public final class GatewayApp implements AutoCloseable {
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyStore companyStore = new CompanyStore(pool);
     UserStore userStore = new UserStore(pool);
-    Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(),
+    RefreshTokenStore refreshTokens = new RefreshTokenStore(pool);
+    Sessions sessions = new Sessions(tokens, refreshTokens, config.auth().refreshTokenTtl(),
         config.edge().refreshGrace(), clock);
+    // retention: ended sessions go after REFRESH_TOKEN_RETENTION_DAYS (what is kept forever: docs/architecture.md)
+    vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> refreshTokens
+        .deleteEndedBefore(clock.instant().minus(config.edge().refreshRetention()))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("retention: {} ended refresh tokens deleted", n);
+          }
+        })
+        .onFailure(err -> LOG.warn("refresh token retention failed: {}", err.getMessage())));
     SessionRoutes sessionRoutes = new SessionRoutes(sessions);
     AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
         .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
     io.payg.gateway.auth.LoginAttempts loginAttempts = new io.payg.gateway.auth.LoginAttempts(pool);
-    vertx.setPeriodic(300_000, id -> loginAttempts.prune()
+    vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> loginAttempts.prune()
         .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,

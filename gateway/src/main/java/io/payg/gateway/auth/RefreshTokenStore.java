@@ -135,6 +135,21 @@ public final class RefreshTokenStore {
         .map(rows -> rows.rowCount());
   }
 
+  /**
+   * Retention: deletes tokens expired, or revoked, before {@code cutoff}, a batch at a time so no
+   * statement holds many row locks. A deleted rotated token presented again is merely unknown
+   * (401) rather than revoking its family: by then its family's tokens have expired or been revoked.
+   *
+   * @return how many were deleted
+   */
+  public Future<Integer> deleteEndedBefore(Instant cutoff) {
+    return pool.preparedQuery("DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens"
+            + " WHERE expires_at < $1 OR revoked_at < $1 LIMIT 5000)")
+        .execute(Tuple.of(at(cutoff)))
+        .compose(rows -> rows.rowCount() < 5000 ? Future.succeededFuture(rows.rowCount())
+            : deleteEndedBefore(cutoff).map(more -> more + rows.rowCount()));
+  }
+
   static OffsetDateTime at(Instant instant) {
     return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }

@@ -22,7 +22,8 @@ import java.util.Map;
  * @param secretMinLength     PLUGIN_SECRET_MIN_LENGTH: shortest HMAC / shared secret a plugin accepts, default 16
  * @param refreshRetention    REFRESH_TOKEN_RETENTION_DAYS: expired or revoked refresh tokens are deleted this
  *                            long after, default 30
- * @param retentionCheck      RETENTION_CHECK_MS: how often the retention jobs run, default 3600000
+ * @param retentionCheck      RETENTION_CHECK_MS: how often the retention jobs run (refresh tokens, login and
+ *                            sign-up throttle state), default 300000
  */
 public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnections, Duration idleTimeout,
                            Duration refreshGrace, int bcryptJobs, int signupsPerSource, int secretMinLength,
@@ -34,7 +35,7 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
         Duration.ofSeconds(integer(env, "REFRESH_GRACE_SECONDS", 10)), integer(env, "UNAUTHENTICATED_BCRYPT_JOBS", 4),
         integer(env, "SIGNUPS_PER_SOURCE_PER_HOUR", 10), integer(env, "PLUGIN_SECRET_MIN_LENGTH", 16),
         Duration.ofDays(integer(env, "REFRESH_TOKEN_RETENTION_DAYS", 30)),
-        Duration.ofMillis(integer(env, "RETENTION_CHECK_MS", 3_600_000)));
+        Duration.ofMillis(integer(env, "RETENTION_CHECK_MS", 300_000)));
   }
 
   public boolean tls() {
