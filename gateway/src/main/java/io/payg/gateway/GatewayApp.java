@@ -215,21 +215,32 @@ public final class GatewayApp implements AutoCloseable {
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
         config.accessTokenTtl());
-    PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost());
+    PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
     PaymentService payments = new PaymentService(vertx, pool, clock);
     CompanyStore companyStore = new CompanyStore(pool);
     UserStore userStore = new UserStore(pool);
-    Sessions sessions = new Sessions(tokens, new RefreshTokenStore(pool), config.auth().refreshTokenTtl(), clock);
+    RefreshTokenStore refreshTokens = new RefreshTokenStore(pool);
+    Sessions sessions = new Sessions(tokens, refreshTokens, config.auth().refreshTokenTtl(),
+        config.edge().refreshGrace(), clock);
+    // retention: ended sessions go after REFRESH_TOKEN_RETENTION_DAYS (what is kept forever: docs/architecture.md)
+    vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> refreshTokens
+        .deleteEndedBefore(clock.instant().minus(config.edge().refreshRetention()))
+        .onSuccess(n -> {
+          if (n > 0) {
+            LOG.info("retention: {} ended refresh tokens deleted", n);
+          }
+        })
+        .onFailure(err -> LOG.warn("refresh token retention failed: {}", err.getMessage())));
     SessionRoutes sessionRoutes = new SessionRoutes(sessions);
     AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
         .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
     io.payg.gateway.auth.LoginAttempts loginAttempts = new io.payg.gateway.auth.LoginAttempts(pool);
-    vertx.setPeriodic(300_000, id -> loginAttempts.prune()
+    vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> loginAttempts.prune()
         .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
     CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
-        loginAttempts, protectedPages);
+        loginAttempts, protectedPages, config.edge().signupsPerSource());
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
@@ -249,7 +260,7 @@ public final class GatewayApp implements AutoCloseable {
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
-        new PluginRoutes(plugins, protectedPages)::mount,
+        new PluginRoutes(plugins, protectedPages, config.edge().secretMinLength())::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), clock)::mount,
@@ -337,9 +348,10 @@ public final class GatewayApp implements AutoCloseable {
     registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
+    java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
     return startManagement(config)
         .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
-            config.proxy().proxyProtocol()), new DeploymentOptions().setInstances(config.eventLoops())))
+            config.proxy().proxyProtocol(), config.edge(), openConnections), new DeploymentOptions().setInstances(config.eventLoops())))
         .onSuccess(apiDeployments::add)
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
             config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),

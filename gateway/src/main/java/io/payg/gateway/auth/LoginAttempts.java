@@ -94,6 +94,26 @@ public final class LoginAttempts {
         .execute(Tuple.of(emailKey(email), sourceKey(source))).mapEmpty();
   }
 
+  /**
+   * Counts a sign-up from {@code source} in its hour (the row's {@code updated_at} is the start of
+   * the window, {@code next_allowed_at} its end, so {@link #prune} keeps it until then).
+   *
+   * @return 0 when the sign-up may go on, else the seconds until the source's window ends
+   */
+  public Future<Long> reserveSignUp(String source, int perHour) {
+    return pool.preparedQuery("INSERT INTO login_attempts AS a (key, failures, next_allowed_at, updated_at)"
+            + " VALUES ($1, 1, now() + interval '1 hour', now()) ON CONFLICT (key) DO UPDATE SET"
+            + " failures = CASE WHEN a.next_allowed_at <= now() THEN 1 ELSE a.failures + 1 END,"
+            + " updated_at = CASE WHEN a.next_allowed_at <= now() THEN now() ELSE a.updated_at END,"
+            + " next_allowed_at = CASE WHEN a.next_allowed_at <= now() THEN now() + interval '1 hour' ELSE a.next_allowed_at END"
+            + " RETURNING failures, CEIL(EXTRACT(EPOCH FROM a.next_allowed_at - now()))::bigint AS wait")
+        .execute(Tuple.of("signup:" + sourceKey(source).substring("source:".length())))
+        .map(rows -> {
+          Row r = rows.iterator().next();
+          return r.getInteger("failures") > perHour ? Math.max(1, r.getLong("wait")) : 0L;
+        });
+  }
+
   /** Forgets rows whose window is over (a spray of random emails must not grow the table). */
   public Future<Void> prune() {
     return pool.preparedQuery("DELETE FROM login_attempts WHERE updated_at < now() - make_interval(secs => $1) "

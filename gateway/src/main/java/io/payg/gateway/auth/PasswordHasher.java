@@ -21,11 +21,40 @@ public final class PasswordHasher {
    * time of a login does not tell whether the email exists.
    */
   private final byte[] dummy;
+  private final int strangerJobs;
+  private final java.util.concurrent.atomic.AtomicInteger strangersRunning = new java.util.concurrent.atomic.AtomicInteger();
 
   public PasswordHasher(Vertx vertx, int cost) {
+    this(vertx, cost, Integer.MAX_VALUE);
+  }
+
+  /** @param strangerJobs UNAUTHENTICATED_BCRYPT_JOBS: sign-ups and logins hashing at once in this instance */
+  public PasswordHasher(Vertx vertx, int cost, int strangerJobs) {
     this.vertx = vertx;
     this.cost = cost;
+    this.strangerJobs = strangerJobs;
     this.dummy = BCrypt.withDefaults().hash(cost, java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Work an unauthenticated caller asks for (sign-up, login): runs only while fewer than
+   * UNAUTHENTICATED_BCRYPT_JOBS such jobs run, else fails at once with 429 {@code BUSY}. Refusing
+   * rather than queueing keeps a flood of guesses from filling the worker pool that
+   * authenticated work and the outbox share.
+   */
+  public <T> Future<T> forStranger(java.util.function.Supplier<Future<T>> work) {
+    if (strangersRunning.incrementAndGet() > strangerJobs) {
+      strangersRunning.decrementAndGet();
+      return Future.failedFuture(new io.payg.gateway.http.ApiException(429, "BUSY",
+          "Too many sign-ups and logins at once; retry in a second").retryAfter(1));
+    }
+    Future<T> running;
+    try {
+      running = work.get();
+    } catch (RuntimeException e) {
+      running = Future.failedFuture(e);
+    }
+    return running.andThen(done -> strangersRunning.decrementAndGet());
   }
 
   /** Fails with 400 {@code PASSWORD_TOO_LONG} over {@link #MAX_BYTES} UTF-8 bytes. */

@@ -60,6 +60,43 @@ public final class RefreshTokenStore {
   }
 
   /**
+   * A retry after a lost answer: the presented token was rotated less than {@code grace} ago and
+   * its successor was never used, so the successor (which the caller never received) is revoked
+   * and the presented token gets a fresh one in the same family. Row-locked, so duplicates retried
+   * at once line up: each revokes the one before it and one token stays live.
+   *
+   * @return the caller, or null when this is no such retry (then ask {@link #whyRefused})
+   */
+  public Future<Caller> regrant(byte[] hash, UUID newId, byte[] newHash, Instant now, Instant expires,
+                                java.time.Duration grace) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT t.id, t.replaced_by, t.user_id, t.company_id,"
+                + " t.family_id, t.credentials_version, u.role FROM refresh_tokens t JOIN users u ON u.id = t.user_id"
+                + " WHERE t.token_hash = $1 AND t.replaced_by IS NOT NULL AND t.revoked_at > $2 AND t.expires_at > $3"
+                + " AND u.disabled_at IS NULL AND u.credentials_version = t.credentials_version FOR UPDATE OF t")
+            .execute(Tuple.of(Buffer.buffer(hash), at(now.minus(grace)), at(now)))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.succeededFuture((Caller) null);
+              }
+              Row old = rows.iterator().next();
+              // the successor only if nobody used it: a used one means two holders, theft detection decides
+              return conn.preparedQuery("UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
+                      + " AND replaced_by IS NULL")
+                  .execute(Tuple.of(old.getUUID("replaced_by"), at(now)))
+                  .compose(revoked -> revoked.rowCount() == 0 ? Future.succeededFuture((Caller) null)
+                      : conn.preparedQuery("WITH fresh AS (INSERT INTO refresh_tokens (id, token_hash, user_id, company_id,"
+                              + " family_id, credentials_version, issued_at, expires_at)"
+                              + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8))"
+                              + " UPDATE refresh_tokens SET replaced_by = $1 WHERE id = $9")
+                          .execute(Tuple.from(new Object[] {newId, Buffer.buffer(newHash), old.getUUID("user_id"),
+                              old.getUUID("company_id"), old.getUUID("family_id"), old.getInteger("credentials_version"),
+                              at(now), at(expires), old.getUUID("id")}))
+                          .map(x -> new Caller(old.getUUID("user_id"), old.getUUID("company_id"),
+                              Role.valueOf(old.getString("role")))));
+            }));
+  }
+
+  /**
    * After a refused rotation: why, and if the token was already used, revoked, or its user
    * disabled or re-passworded, the whole family is revoked in the same statement.
    */
@@ -96,6 +133,21 @@ public final class RefreshTokenStore {
             + " AND family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = $1)")
         .execute(Tuple.of(Buffer.buffer(hash), at(now)))
         .map(rows -> rows.rowCount());
+  }
+
+  /**
+   * Retention: deletes tokens expired, or revoked, before {@code cutoff}, a batch at a time so no
+   * statement holds many row locks. A deleted rotated token presented again is merely unknown
+   * (401) rather than revoking its family: by then its family's tokens have expired or been revoked.
+   *
+   * @return how many were deleted
+   */
+  public Future<Integer> deleteEndedBefore(Instant cutoff) {
+    return pool.preparedQuery("DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens"
+            + " WHERE expires_at < $1 OR revoked_at < $1 LIMIT 5000)")
+        .execute(Tuple.of(at(cutoff)))
+        .compose(rows -> rows.rowCount() < 5000 ? Future.succeededFuture(rows.rowCount())
+            : deleteEndedBefore(cutoff).map(more -> more + rows.rowCount()));
   }
 
   static OffsetDateTime at(Instant instant) {

@@ -25,12 +25,15 @@ public final class Sessions {
   private final AccessTokens access;
   private final RefreshTokenStore store;
   private final Duration refreshTtl;
+  private final Duration grace;
   private final Clock clock;
 
-  public Sessions(AccessTokens access, RefreshTokenStore store, Duration refreshTtl, Clock clock) {
+  /** @param grace REFRESH_GRACE_SECONDS: how long a rotated token may be presented again after a lost answer */
+  public Sessions(AccessTokens access, RefreshTokenStore store, Duration refreshTtl, Duration grace, Clock clock) {
     this.access = access;
     this.store = store;
     this.refreshTtl = refreshTtl;
+    this.grace = grace;
     this.clock = clock;
   }
 
@@ -43,12 +46,18 @@ public final class Sessions {
             : Future.failedFuture(disabled()));
   }
 
-  /** A new pair for a live refresh token; the presented one is spent whatever happens. */
+  /**
+   * A new pair for a live refresh token; the presented one is spent whatever happens. A token
+   * rotated less than the grace ago whose successor is unused is a retry after a lost answer: a
+   * fresh pair, the unreceived successor revoked. Anything else presented twice revokes the family.
+   */
   public Future<JsonObject> refresh(String refreshToken) {
     String next = newToken();
     Instant now = clock.instant();
     byte[] hash = sha256(refreshToken);
     return store.rotate(hash, UUID.randomUUID(), sha256(next), now, now.plus(refreshTtl))
+        .compose(caller -> caller != null ? Future.succeededFuture(caller)
+            : store.regrant(hash, UUID.randomUUID(), sha256(next), now, now.plus(refreshTtl), grace))
         .compose(caller -> caller != null ? Future.succeededFuture(pair(caller, next))
             : store.whyRefused(hash, now).compose(why -> Future.failedFuture(refused(why))));
   }

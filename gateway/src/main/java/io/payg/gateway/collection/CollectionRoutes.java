@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code POST /api/v1/collections} (AGENT, OPERATOR, ADMIN) with an {@code Idempotency-Key}
- * header, answering 202 with the collection and its status URL; {@code GET /api/v1/collections/{id}}.
+ * header (the caller's own: two callers' keys never meet), answering 202 with the collection and
+ * its status URL; an agent only for the devices of their own customers. {@code GET /api/v1/collections/{id}}.
  */
 public final class CollectionRoutes {
 
@@ -44,6 +45,7 @@ public final class CollectionRoutes {
     Money amount = Money.of(in.integer("amount", 1, 10_000_000_000_000L), in.currency("currency"));
     CollectionService.NewCollection c = new CollectionService.NewCollection(in.string("provider", 32), key,
         caller.userId(), msisdn, in.string("serial", 64), amount);
-    Responses.json(ctx, 202, collections.request(caller.companyId(), c));
+    Responses.json(ctx, 202, caller.role() == Role.AGENT ? collections.requestByAgent(caller.companyId(), c)
+        : collections.request(caller.companyId(), c));
   }
 }

@@ -86,7 +86,17 @@ public final class CollectionService {
     return providers.containsKey(provider);
   }
 
-  /** Starts a collection; answers the stored collection (the first one again for a repeated key). */
+  /**
+   * An agent asks only their own customers to pay: the device must belong to a customer assigned
+   * to them (404 otherwise, as for a device of another company), then as {@link #request}.
+   */
+  public Future<JsonObject> requestByAgent(UUID companyId, NewCollection c) {
+    return store.agentsDevice(companyId, c.requestedBy(), c.serial())
+        .compose(own -> own ? request(companyId, c) : Future.failedFuture(ApiException.notFound("device " + c.serial()
+            + " among your customers")));
+  }
+
+  /** Starts a collection; answers the stored collection (the first one again for the caller's repeated key). */
   public Future<JsonObject> request(UUID companyId, NewCollection c) {
     CollectionProvider provider = providers.get(c.provider());
     if (provider == null) {
@@ -133,7 +143,7 @@ public final class CollectionService {
 
   /** The same key again: the first collection, if it asked for the same thing. */
   private Future<JsonObject> replay(UUID companyId, NewCollection c) {
-    return store.byKey(companyId, c.idempotencyKey()).compose(r -> {
+    return store.byKey(companyId, c.idempotencyKey(), c.requestedBy()).compose(r -> {
       boolean same = r.getString("provider").equals(c.provider()) && Serial.same(r.getString("serial"), c.serial())
           && r.getLong("amount") == c.amount().minor() && r.getString("msisdn").equals(c.msisdn());
       return same ? get(companyId, r.getUUID("id")) : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",

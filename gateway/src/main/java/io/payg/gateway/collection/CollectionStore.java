@@ -16,13 +16,19 @@ final class CollectionStore {
       INSERT INTO collections (id, company_id, provider, idempotency_key, requested_by, msisdn, serial, amount,
                                currency, status, next_poll_at)
       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', now() + interval '30 seconds')
-      ON CONFLICT (company_id, idempotency_key) DO NOTHING
+      ON CONFLICT (company_id, requested_by, idempotency_key) DO NOTHING
       """;
 
-  /** $1 company, $2 idempotency key. */
+  /** $1 company, $2 idempotency key, $3 the caller who chose the key (keys are per caller, V21). */
   static final String BY_KEY = """
       SELECT id, provider, msisdn, serial, amount, currency FROM collections
-      WHERE company_id = $1 AND idempotency_key = $2
+      WHERE company_id = $1 AND idempotency_key = $2 AND requested_by = $3
+      """;
+
+  /** $1 company, $2 agent, $3 serial: the device belongs to one of the agent's own customers. */
+  static final String AGENTS_DEVICE = """
+      SELECT 1 FROM devices d JOIN customers c ON c.id = d.customer_id AND c.company_id = d.company_id
+      WHERE d.company_id = $1 AND lower(d.serial) = lower(trim($3)) AND c.agent_id = $2
       """;
 
   /** $1 id, $2 company, $3 provider: the collection with its company's currency. */
@@ -103,8 +109,12 @@ final class CollectionStore {
         .map(rows -> rows.rowCount() == 1);
   }
 
-  Future<Row> byKey(UUID companyId, String key) {
-    return pool.preparedQuery(BY_KEY).execute(Tuple.of(companyId, key)).map(rows -> rows.iterator().next());
+  Future<Row> byKey(UUID companyId, String key, UUID requestedBy) {
+    return pool.preparedQuery(BY_KEY).execute(Tuple.of(companyId, key, requestedBy)).map(rows -> rows.iterator().next());
+  }
+
+  Future<Boolean> agentsDevice(UUID companyId, UUID agentId, String serial) {
+    return pool.preparedQuery(AGENTS_DEVICE).execute(Tuple.of(companyId, agentId, serial)).map(rows -> rows.size() > 0);
   }
 
   Future<Row> forConfirm(UUID companyId, String provider, UUID id) {

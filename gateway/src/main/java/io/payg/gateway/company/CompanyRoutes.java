@@ -31,10 +31,13 @@ public final class CompanyRoutes {
   private final Sessions sessions;
   private final LoginAttempts attempts;
   private final ProtectedPages protectedPages;
+  private final int signUpsPerSource;
 
+  /** @param signUpsPerSource SIGNUPS_PER_SOURCE_PER_HOUR */
   public CompanyRoutes(CompanyStore store, UserStore users, PasswordHasher hasher, Sessions sessions,
-                       LoginAttempts attempts, ProtectedPages protectedPages) {
+                       LoginAttempts attempts, ProtectedPages protectedPages, int signUpsPerSource) {
     this.attempts = attempts;
+    this.signUpsPerSource = signUpsPerSource;
     this.store = store;
     this.users = users;
     this.hasher = hasher;
@@ -75,19 +78,45 @@ public final class CompanyRoutes {
       }
     }
     String adminName = admin.optionalString("name", 200);
-    Responses.json(ctx, 201, hasher.hash(password)
-        .compose(hash -> store.create(new CompanyStore.NewCompany(name, country, currency, email, adminName, hash, plugins)))
-        .map(id -> new JsonObject().put("companyId", id.toString()).put("name", name).put("currency", currency)
-            .put("plugins", new JsonArray(plugins))));
+    // counted per source before any bcrypt work, in PostgreSQL so it holds across instances
+    Responses.json(ctx, 201, attempts.reserveSignUp(source(ctx), signUpsPerSource).compose(wait -> {
+      if (wait > 0) {
+        return Future.failedFuture(new ApiException(429, "TOO_MANY_SIGNUPS",
+            "Too many sign-ups from this address; try again in " + wait + " s").retryAfter(wait));
+      }
+      return hasher.forStranger(() -> hasher.hash(password)
+          .compose(hash -> store.create(new CompanyStore.NewCompany(name, country, currency, email, adminName, hash, plugins)))
+          .recover(CompanyRoutes::takenLooksCreated));
+    }).map(id -> new JsonObject().put("companyId", id.toString()).put("name", name).put("currency", currency)
+        .put("plugins", new JsonArray(plugins))));
+  }
+
+  /**
+   * An email that already has a user: the same 201 as a fresh sign-up, after the same work (the
+   * password hashed, the company inserted and rolled back), with an id that names nothing. So the
+   * answer and its time do not tell a stranger which emails have accounts; the existing account
+   * and its company are untouched. The cost: someone who signs up twice is not told; the login
+   * with the new password fails and "forgot password" is the way back (docs/architecture.md).
+   */
+  private static Future<java.util.UUID> takenLooksCreated(Throwable t) {
+    if (t instanceof ApiException e && "EMAIL_TAKEN".equals(e.code())) {
+      return Future.succeededFuture(java.util.UUID.randomUUID());
+    }
+    return Future.failedFuture(t);
+  }
+
+  private static String source(RoutingContext ctx) {
+    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
   }
 
   private void login(RoutingContext ctx) {
     JsonInput in = JsonInput.of(ctx);
     String email = in.string("email", 254);
     String password = in.string("password", 200);
-    String source = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-    // the attempt is counted before the password is checked: parallel guesses each see the others
-    Responses.json(ctx, 200, attempts.reserve(email, source).compose(wait -> {
+    String source = source(ctx);
+    // the attempt is counted before the password is checked: parallel guesses each see the others;
+    // and the whole check is one of the few unauthenticated bcrypt jobs allowed at once
+    Responses.json(ctx, 200, hasher.forStranger(() -> attempts.reserve(email, source).compose(wait -> {
       if (wait > 0) {
         ctx.response().putHeader("Retry-After", String.valueOf(wait));
         return Future.failedFuture(new ApiException(429, "TOO_MANY_ATTEMPTS",
@@ -106,7 +135,7 @@ public final class CompanyRoutes {
                   return sessions.start(new Caller(login.userId(), login.companyId(), login.role()));
                 });
               }));
-    }));
+    })));
   }
 
   /**

@@ -61,7 +61,7 @@ public record AuthSettings(String jwtAlgorithm, String privateKeyPem, String pub
   }
 
   /** The PEM text of {@code key}, or of the file named by {@code key_FILE}. Read once at start. */
-  private static String pem(Map<String, String> env, String key) {
+  static String pem(Map<String, String> env, String key) {
     String text = value(env, key);
     String file = value(env, key + "_FILE");
     if (!text.isEmpty() && !file.isEmpty()) {

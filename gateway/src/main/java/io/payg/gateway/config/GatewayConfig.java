@@ -55,6 +55,7 @@ import java.util.Optional;
  * @param proxy              TRUSTED_PROXIES and PROXY_PROTOCOL: the real client address behind proxies ({@link ProxySettings})
  * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
  * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
+ * @param edge               HTTP_TLS_*, HTTP_MAX_CONNECTIONS, sign-up and session limits, retention ({@link EdgeSettings})
  */
 public record GatewayConfig(
     String httpHost,
@@ -91,7 +92,8 @@ public record GatewayConfig(
     AuthSettings auth,
     ProxySettings proxy,
     OutboundSettings outbound,
-    OperationsSettings operations) {
+    OperationsSettings operations,
+    EdgeSettings edge) {
 
   /**
    * The most HTTP requests one token attempt makes, retries inside it included: Steama logs in,
@@ -143,7 +145,8 @@ public record GatewayConfig(
             v.integer("OUTBOUND_TIMEOUT_MAX_MS", OutboundSettings.DEFAULT_TIMEOUT_MAX_MS), demo),
         new OperationsSettings(v.string("METRICS_HOST", "127.0.0.1"), v.integer("METRICS_PORT", 9464),
             v.string("METRICS_TOKEN", ""), v.integer("PLUGIN_CACHE_MAX_ENTRIES", 10_000),
-            Duration.ofSeconds(v.integer("OUTBOX_OVERDUE_SECONDS", 600))));
+            Duration.ofSeconds(v.integer("OUTBOX_OVERDUE_SECONDS", 600))),
+        EdgeSettings.fromEnv(env));
   }
 
   /** How long a job may wait in memory for a manufacturer's permit: well inside its lease. */
@@ -159,12 +162,12 @@ public record GatewayConfig(
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -177,6 +180,7 @@ public record GatewayConfig(
     }
     auth.validate(demo, jwtSecret);
     operations.validate();
+    edge.validate();
     // a call that outlives its job's lease lets another worker claim the job and vend again
     if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
       throw new IllegalStateException("OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "
@@ -237,6 +241,7 @@ public record GatewayConfig(
         + (operations.metricsToken().isEmpty() ? " (no token)" : " (token ******)"));
     s.put("PLUGIN_CACHE_MAX_ENTRIES", String.valueOf(operations.pluginCacheMaxEntries()));
     s.put("OUTBOX_OVERDUE", operations.overdueAfter().toString());
+    s.put("EDGE", edge.describe());
     return s;
   }
 

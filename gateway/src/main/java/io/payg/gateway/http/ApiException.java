@@ -8,6 +8,7 @@ public class ApiException extends RuntimeException {
 
   private final int status;
   private final String code;
+  private long retryAfterSeconds = -1;
 
   public ApiException(int status, String code, String detail) {
     super(detail, null, false, false); // no stack trace: these are answers, not bugs
@@ -21,6 +22,17 @@ public class ApiException extends RuntimeException {
 
   public String code() {
     return code;
+  }
+
+  /** Answered with {@code Retry-After: seconds}. */
+  public ApiException retryAfter(long seconds) {
+    this.retryAfterSeconds = seconds;
+    return this;
+  }
+
+  /** The Retry-After seconds, or -1 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiException badRequest(String detail) {

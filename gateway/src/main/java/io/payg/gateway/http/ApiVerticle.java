@@ -18,28 +18,53 @@ public final class ApiVerticle extends VerticleBase {
   private final Function<io.vertx.core.Vertx, Router> routes;
   private final java.time.Duration shutdownGrace;
   private final boolean proxyProtocol;
+  private final io.payg.gateway.config.EdgeSettings edge;
+  private final java.util.concurrent.atomic.AtomicInteger openConnections;
   private HttpServer server;
 
   /**
    * @param shutdownGrace how long a stop lets requests in flight finish
    * @param proxyProtocol PROXY_PROTOCOL: every connection starts with a PROXY protocol header (HAProxy v1/v2)
+   * @param edge          TLS, connection limit and idle timeout of the listener
+   * @param openConnections the API connections open in this gateway instance, shared by all its verticles
    */
   public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes,
-                     java.time.Duration shutdownGrace, boolean proxyProtocol) {
+                     java.time.Duration shutdownGrace, boolean proxyProtocol, io.payg.gateway.config.EdgeSettings edge,
+                     java.util.concurrent.atomic.AtomicInteger openConnections) {
     this.host = host;
     this.port = port;
     this.routes = routes;
     this.shutdownGrace = shutdownGrace;
     this.proxyProtocol = proxyProtocol;
+    this.edge = edge;
+    this.openConnections = openConnections;
   }
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setCompressionSupported(false).setIdleTimeout(60).setUseProxyProtocol(proxyProtocol))
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
+        .setCompressionSupported(false).setIdleTimeout((int) edge.idleTimeout().toSeconds())
+        .setUseProxyProtocol(proxyProtocol);
+    if (edge.tls()) {
+      options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .addCertValue(io.vertx.core.buffer.Buffer.buffer(edge.tlsCertPem()))
+          .addKeyValue(io.vertx.core.buffer.Buffer.buffer(edge.tlsKeyPem())));
+    }
+    return vertx.createHttpServer(options)
+        .connectionHandler(this::admit)
         .requestHandler(routes.apply(vertx))
         .listen()
         .onSuccess(s -> server = s);
+  }
+
+  /** One connection past HTTP_MAX_CONNECTIONS is closed at once: a flood of idle sockets cannot exhaust the instance. */
+  private void admit(io.vertx.core.http.HttpConnection connection) {
+    if (openConnections.incrementAndGet() > edge.maxConnections()) {
+      openConnections.decrementAndGet();
+      connection.close();
+      return;
+    }
+    connection.closeHandler(v -> openConnections.decrementAndGet());
   }
 
   /** Stops accepting connections and lets requests in flight finish, for up to the grace period. */

@@ -38,6 +38,9 @@ public final class Problems {
   public static void handleFailure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     if (failure instanceof ApiException e) {
+      if (e.retryAfterSeconds() >= 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf(e.retryAfterSeconds()));
+      }
       send(ctx, e.status(), e.code(), e.getMessage());
     } else if (failure instanceof DecodeException) {
       send(ctx, 400, "MALFORMED_JSON", "The body is not valid JSON");

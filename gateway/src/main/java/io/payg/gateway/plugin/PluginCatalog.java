@@ -31,7 +31,21 @@ public final class PluginCatalog {
       new Plugin("africastalking", PluginKind.SMS, Set.of("apiKey")))
       .collect(java.util.stream.Collectors.toUnmodifiableMap(Plugin::name, p -> p));
 
+  /**
+   * The secrets that key an HMAC or are compared as a shared secret, chosen by the tenant rather
+   * than issued by the provider: a short one can be guessed offline from one signed message, so
+   * each is at least PLUGIN_SECRET_MIN_LENGTH characters.
+   */
+  private static final Map<String, Set<String>> SHARED_SECRETS = Map.of(
+      "generic", Set.of("secret"),
+      "wave", Set.of("webhookSecret", "previousWebhookSecret"),
+      "airtel", Set.of("callbackSecret"));
+
   private PluginCatalog() {
+  }
+
+  public static Set<String> sharedSecretKeys(String plugin) {
+    return SHARED_SECRETS.getOrDefault(plugin, Set.of());
   }
 
   public static Optional<Plugin> find(String name) {

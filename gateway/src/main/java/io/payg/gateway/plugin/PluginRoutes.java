@@ -17,10 +17,13 @@ public final class PluginRoutes {
 
   private final PluginStore store;
   private final ProtectedPages protectedPages;
+  private final int secretMinLength;
 
-  public PluginRoutes(PluginStore store, ProtectedPages protectedPages) {
+  /** @param secretMinLength PLUGIN_SECRET_MIN_LENGTH, for {@link PluginCatalog#sharedSecretKeys} */
+  public PluginRoutes(PluginStore store, ProtectedPages protectedPages, int secretMinLength) {
     this.store = store;
     this.protectedPages = protectedPages;
+    this.secretMinLength = secretMinLength;
   }
 
   public void mount(Router router) {
@@ -52,6 +55,11 @@ public final class PluginRoutes {
       if (!(e.getValue() instanceof String) || ((String) e.getValue()).length() > MAX_SETTING) {
         throw ApiException.badRequest("setting '" + e.getKey() + "' must be a string of at most " + MAX_SETTING
             + " characters");
+      }
+      if (PluginCatalog.sharedSecretKeys(plugin.name()).contains(e.getKey())
+          && ((String) e.getValue()).length() < secretMinLength) {
+        throw new ApiException(400, "SECRET_TOO_SHORT", "setting '" + e.getKey() + "' must be at least "
+            + secretMinLength + " characters (it keys a signature; use a random one: openssl rand -base64 32)");
       }
     }
     Responses.json(ctx, 200, store.save(caller.companyId(), plugin, (Boolean) enabled, settings)

@@ -32,7 +32,8 @@ class ProxyProtocolTest {
       Router router = Router.router(v);
       router.get("/peer").handler(ctx -> ctx.response().end(ctx.request().remoteAddress().hostAddress()));
       return router;
-    }, java.time.Duration.ofSeconds(1), true);
+    }, java.time.Duration.ofSeconds(1), true, io.payg.gateway.config.EdgeSettings.fromEnv(java.util.Map.of()),
+        new java.util.concurrent.atomic.AtomicInteger());
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

@@ -68,6 +68,10 @@ public final class GatewayFixture implements AutoCloseable {
         "BCRYPT_COST", "4", "OUTBOX_POLL_MS", "100", "TOKEN_RETRY_BASE_MS", "50", "TOKEN_RETRY_CAP_MS", "200",
         "TOKEN_MAX_ATTEMPTS", "5", "EVENT_LOOPS", "2"));
     env.put("SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="); // 32 test bytes
+    // test classes sign up many companies and log in in parallel from one address; the tests of
+    // these limits set them low (SignUpAbuseTest)
+    env.put("SIGNUPS_PER_SOURCE_PER_HOUR", "10000");
+    env.put("UNAUTHENTICATED_BCRYPT_JOBS", "10000");
     // tests sign access tokens as production does: ES256 with a key pair from the configuration
     env.put("JWT_PRIVATE_KEY", JWT_KEYS.privateKeyPem());
     env.put("JWT_PUBLIC_KEY", JWT_KEYS.publicKeyPem());

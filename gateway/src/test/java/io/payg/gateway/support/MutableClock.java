@@ -19,6 +19,10 @@ public final class MutableClock extends Clock {
     now = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
   }
 
+  public void advance(java.time.Duration by) {
+    now = now.plus(by);
+  }
+
   @Override
   public ZoneId getZone() {
     return ZoneOffset.UTC;

@@ -122,6 +122,74 @@ class TransactionExportTest {
   }
 
   @Test
+  void aSlowReaderGetsEveryRowInOrderAndNoTransactionStaysOpenWhileItReads() throws Exception {
+    // a company of its own: the other test counts every row of its company
+    GatewayFixture.Company company = gw.company("Slow Export Energy");
+    String slow = "SLOW-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, slow);
+    ok(await(company.provider().process("slow-seed", slow, 10_000, "KES", "+254712345670", null)));
+    // 20,000 rows (some MB of CSV, far more than the socket buffers), many sharing one created_at,
+    // and ids that need quoting: pages must neither skip nor repeat a row at a page edge
+    gw.db.count("WITH i AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, "
+        + "serial, amount, currency, msisdn, paid_at, status, created_at) SELECT gen_random_uuid(), company_id, provider, "
+        + "'slow,\"' || n || '\"', device_id, customer_id, serial, amount + n, currency, msisdn, paid_at, 'COMPLETED', "
+        + "created_at - make_interval(secs => n / 7) FROM transactions, generate_series(1, 20000) n "
+        + "WHERE provider_txn_id = 'slow-seed' RETURNING 1) SELECT count(*) FROM i");
+
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.setReceiveBufferSize(4096); // a client on a slow link: the gateway must wait for it
+      socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw.app.port()));
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(("GET /api/v1/transactions/export.csv?serial=" + slow + " HTTP/1.1\r\nHost: gw\r\n"
+          + "Authorization: Bearer " + company.adminToken() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1024);
+      String status = line(in);
+      assertTrue(status.startsWith("HTTP/1.1 200"), status);
+      while (!line(in).isEmpty()) {
+        // headers
+      }
+      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      long chunks = 0;
+      for (int size; (size = Integer.parseInt(line(in).trim(), 16)) > 0; chunks++) {
+        body.write(in.readNBytes(size));
+        line(in);
+        if (chunks == 20) {
+          Thread.sleep(1500); // the reader stalls with most of the export still to come
+          assertEquals(0, gw.db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+              + " AND state LIKE 'idle in transaction%'"), "no transaction held open for a slow client");
+          assertEquals(0, gw.db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+              + " AND backend_xmin IS NOT NULL AND pid <> pg_backend_pid() AND state <> 'active'"));
+        }
+      }
+      assertTrue(chunks > 20, "the export came in many pieces: " + chunks);
+      List<List<String>> rows = parse(body.toString(java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals(1 + 1 + 20_000, rows.size());
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      String previous = null;
+      for (List<String> r : rows.subList(1, rows.size())) {
+        assertTrue(ids.add(r.get(0)), "no row twice: " + r.get(0));
+        assertTrue(previous == null || r.get(1).compareTo(previous) <= 0 || r.get(1).length() != previous.length(),
+            "newest first");
+        previous = r.get(1);
+      }
+      List<String> some = rows.stream().filter(r -> r.get(4).equals("slow,\"777\"")).findFirst().orElseThrow();
+      assertEquals(String.valueOf(10_000 + 777), some.get(6));
+      assertEquals(slow, some.get(5));
+    }
+  }
+
+  /** One CRLF-terminated line of an HTTP/1.1 head or chunk header. */
+  private static String line(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder s = new StringBuilder();
+    for (int b; (b = in.read()) != -1 && b != '\n'; ) {
+      if (b != '\r') {
+        s.append((char) b);
+      }
+    }
+    return s.toString();
+  }
+
+  @Test
   void cellsAreQuotedAndNeutralised() {
     assertEquals("plain", Csv.cell("plain"));
     assertEquals("\"a,b\"", Csv.cell("a,b"));

@@ -1,0 +1,74 @@
+package io.payg.gateway.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What the gateway allows callers it does not trust yet (the internet at its listener, sign-up
+ * and login before a password is checked), and how long it keeps what they leave behind.
+ *
+ * @param tlsCertPem          HTTP_TLS_CERT (PEM text) or HTTP_TLS_CERT_FILE: the listener's certificate chain;
+ *                            with HTTP_TLS_KEY[_FILE] the API is served over https only (default: plain http)
+ * @param tlsKeyPem           HTTP_TLS_KEY (PKCS#8 PEM text) or HTTP_TLS_KEY_FILE: its private key
+ * @param maxConnections      HTTP_MAX_CONNECTIONS: open API connections per gateway instance; one past it is
+ *                            closed at once, default 10000
+ * @param idleTimeout         HTTP_IDLE_TIMEOUT_SECONDS: a connection with no traffic for this long is closed, default 60
+ * @param refreshGrace        REFRESH_GRACE_SECONDS: a just-rotated refresh token presented again within this
+ *                            (its answer was lost) gets a fresh pair instead of revoking its family, default 10
+ * @param bcryptJobs          UNAUTHENTICATED_BCRYPT_JOBS: password hashes and checks for sign-up and login
+ *                            running at once per instance; more waiting answer 429, default 4
+ * @param signupsPerSource    SIGNUPS_PER_SOURCE_PER_HOUR: sign-ups one source address (IPv6: its /64) may make
+ *                            per hour across instances, default 10
+ * @param secretMinLength     PLUGIN_SECRET_MIN_LENGTH: shortest HMAC / shared secret a plugin accepts, default 16
+ * @param refreshRetention    REFRESH_TOKEN_RETENTION_DAYS: expired or revoked refresh tokens are deleted this
+ *                            long after, default 30
+ * @param retentionCheck      RETENTION_CHECK_MS: how often the retention jobs run (refresh tokens, login and
+ *                            sign-up throttle state), default 300000
+ */
+public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnections, Duration idleTimeout,
+                           Duration refreshGrace, int bcryptJobs, int signupsPerSource, int secretMinLength,
+                           Duration refreshRetention, Duration retentionCheck) {
+
+  public static EdgeSettings fromEnv(Map<String, String> env) {
+    return new EdgeSettings(AuthSettings.pem(env, "HTTP_TLS_CERT"), AuthSettings.pem(env, "HTTP_TLS_KEY"),
+        integer(env, "HTTP_MAX_CONNECTIONS", 10_000), Duration.ofSeconds(integer(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60)),
+        Duration.ofSeconds(integer(env, "REFRESH_GRACE_SECONDS", 10)), integer(env, "UNAUTHENTICATED_BCRYPT_JOBS", 4),
+        integer(env, "SIGNUPS_PER_SOURCE_PER_HOUR", 10), integer(env, "PLUGIN_SECRET_MIN_LENGTH", 16),
+        Duration.ofDays(integer(env, "REFRESH_TOKEN_RETENTION_DAYS", 30)),
+        Duration.ofMillis(integer(env, "RETENTION_CHECK_MS", 300_000)));
+  }
+
+  public boolean tls() {
+    return !tlsCertPem.isEmpty();
+  }
+
+  void validate() {
+    if (tlsCertPem.isEmpty() != tlsKeyPem.isEmpty()) {
+      throw new IllegalStateException("HTTP_TLS_CERT and HTTP_TLS_KEY (or their _FILE forms) are set together or not at all");
+    }
+    if (maxConnections < 1 || idleTimeout.isNegative() || refreshGrace.isNegative() || bcryptJobs < 1
+        || signupsPerSource < 1 || secretMinLength < 1 || refreshRetention.isNegative() || retentionCheck.toMillis() < 1) {
+      throw new IllegalStateException("HTTP_MAX_CONNECTIONS, HTTP_IDLE_TIMEOUT_SECONDS, REFRESH_GRACE_SECONDS,"
+          + " UNAUTHENTICATED_BCRYPT_JOBS, SIGNUPS_PER_SOURCE_PER_HOUR, PLUGIN_SECRET_MIN_LENGTH,"
+          + " REFRESH_TOKEN_RETENTION_DAYS or RETENTION_CHECK_MS out of range");
+    }
+  }
+
+  String describe() {
+    return (tls() ? "https" : "http") + ", max " + maxConnections + " connections, idle " + idleTimeout.toSeconds()
+        + " s, refresh grace " + refreshGrace.toSeconds() + " s, " + bcryptJobs + " bcrypt jobs, " + signupsPerSource
+        + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept " + refreshRetention.toDays() + " d";
+  }
+
+  private static int integer(Map<String, String> env, String key, int dflt) {
+    String raw = env.get(key);
+    if (raw == null || raw.isBlank()) {
+      return dflt;
+    }
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(key + " must be a whole number, got '" + raw + "'");
+    }
+  }
+}
