@@ -46,6 +46,9 @@ import io.payg.gateway.books.BooksRoutes;
 import io.payg.gateway.books.BooksStore;
 import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.payg.gateway.unmatched.UnmatchedRoutes;
+import io.payg.gateway.webhook.WebhookJobHandler;
+import io.payg.gateway.webhook.WebhookRoutes;
+import io.payg.gateway.webhook.WebhookStore;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.plugin.SecretBox;
@@ -208,8 +211,9 @@ public final class GatewayApp implements AutoCloseable {
         AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
-    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey(), config.secretsKeyPrevious()),
-        config.operations().pluginCacheMaxEntries(), registry);
+    SecretBox secretBox = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
+    PluginStore plugins = new PluginStore(pool, secretBox, config.operations().pluginCacheMaxEntries(), registry);
+    WebhookStore webhooks = new WebhookStore(pool, secretBox);
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
@@ -266,6 +270,7 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.device.DeviceRoutes(pool)::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
+        new WebhookRoutes(webhooks, protectedPages)::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
             collectionProviders), RECONCILIATION_WAIT)::mount);
 
@@ -357,6 +362,12 @@ public final class GatewayApp implements AutoCloseable {
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
             brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(vertx, 30_000), clock),
             workerSettings, registry)))
+        .onSuccess(workerDeployments::add)
+        // webhooks: retried until the event is 3 days old (the handler ends it), waits capped at an hour
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new WebhookJobHandler(webhooks, http, clock),
+            new OutboxWorker.Settings(config.tokenWorkerBatch(), config.tokenMaxInFlight(), Integer.MAX_VALUE,
+                config.outboxPollInterval(), config.outboxLease(), config.retryBase(), WebhookJobHandler.RETRY_CAP,
+                config.shutdownGrace()), registry)))
         .onSuccess(workerDeployments::add);
   }
 
@@ -395,7 +406,8 @@ public final class GatewayApp implements AutoCloseable {
    * or retried that long: alert on it), refreshed every 5 s (a scrape never waits on the database).
    */
   private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
-    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND)) {
+    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND,
+        WebhookJobHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       outboxDepth.put(kind + ".overdue", 0);

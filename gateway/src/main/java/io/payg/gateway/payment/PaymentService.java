@@ -135,6 +135,7 @@ public final class PaymentService {
     return attempt(companyId, provider, cmd, agentId, assign, 1).onSuccess(outcome -> {
       if (outcome instanceof ProcessOutcome.Recorded r) {
         vertx.eventBus().send(OutboxWorker.wakeAddress(r.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
+        vertx.eventBus().send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
       }
     });
   }
