@@ -249,6 +249,7 @@ public final class GatewayApp implements AutoCloseable {
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
         Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
         new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations);
+    io.payg.gateway.apikey.ApiKeys apiKeys = new io.payg.gateway.apikey.ApiKeys(pool, protectedPages);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
@@ -271,6 +272,7 @@ public final class GatewayApp implements AutoCloseable {
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
         new WebhookRoutes(webhooks, protectedPages)::mount,
+        apiKeys::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
             collectionProviders), RECONCILIATION_WAIT)::mount);
 
@@ -318,9 +320,11 @@ public final class GatewayApp implements AutoCloseable {
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
-      router.route("/api/*").handler(tokens::refuseNonCanonical);
-      router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
-      router.route("/api/*").handler(revocations::check);
+      // an integrator's API key (Bearer pgk_…) is decided first and never reaches the JWT checks
+      router.route("/api/*").handler(apiKeys::authenticate);
+      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(tokens::refuseNonCanonical));
+      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
+      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(revocations::check));
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));

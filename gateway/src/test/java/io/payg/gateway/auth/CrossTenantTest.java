@@ -44,6 +44,7 @@ class CrossTenantTest {
   static String unmatched;
   static String reconciliation;
   static String webhookPath;
+  static String apiKey;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -98,6 +99,9 @@ class CrossTenantTest {
             + java.time.Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
     A_SECRETS.add(reconciliation);
     A_SECRETS.add(webhookPath);
+    apiKey = ok(gw.post("/api/v1/api-keys", a.adminToken(), new JsonObject().put("name", "A's ERP").put("role", "ADMIN")))
+        .getString("id");
+    A_SECRETS.add(apiKey);
     A_SECRETS.add(gw.db.text("SELECT id::text FROM webhook_deliveries WHERE company_id = ?::uuid", a.id()));
   }
 
@@ -204,6 +208,10 @@ class CrossTenantTest {
             .put("url", "https://b.example.com/hook").put("events", new io.vertx.core.json.JsonArray().add("payment.recorded")),
             true),
         new Attempt(HttpMethod.GET, "/api/v1/webhooks/deliveries", "/api/v1/webhooks/deliveries", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/api-keys", "/api/v1/api-keys", new JsonObject().put("name", "B's")
+            .put("role", "OPERATOR"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/api-keys", "/api/v1/api-keys", null, true),
+        new Attempt(HttpMethod.DELETE, "/api/v1/api-keys/{id}", "/api/v1/api-keys/" + apiKey, null, true),
         // last: it sets B's own protected-pages password, which B's later reads would then need
         new Attempt(HttpMethod.PUT, "/api/v1/company/protected-pages-password", "/api/v1/company/protected-pages-password",
             new JsonObject().put("password", "b's own pages"), true));
@@ -243,7 +251,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
-            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation)
+            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation) || t.url().contains(apiKey)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -274,6 +282,8 @@ class CrossTenantTest {
     assertEquals(1, gw.db.count("SELECT count(*) FROM reconciliations WHERE company_id = ?::uuid", a.id()));
     assertEquals("http://127.0.0.1:9" + webhookPath, ok(gw.get("/api/v1/webhooks", a.adminToken())).getString("url"),
         "B's PUT set B's endpoint, not A's");
+    assertEquals(1, gw.db.count("SELECT count(*) FROM api_keys WHERE id = ?::uuid AND revoked_at IS NULL", apiKey),
+        "B revoked none of A's keys");
     assertEquals(1, ok(gw.get("/api/v1/webhooks/deliveries", a.adminToken())).getJsonArray("items").size());
   }
 }
