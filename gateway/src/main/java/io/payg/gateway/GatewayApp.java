@@ -273,6 +273,8 @@ public final class GatewayApp implements AutoCloseable {
         new BooksRoutes(new BooksStore(pool))::mount,
         new WebhookRoutes(webhooks, protectedPages)::mount,
         apiKeys::mount,
+        new io.payg.gateway.agent.AgentOfficeRoutes(pool, new CustomerStore(pool, sales, plugins.secrets()), payments,
+            transactionStore, companyStore, protectedPages, clock)::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
             collectionProviders), RECONCILIATION_WAIT)::mount);
 

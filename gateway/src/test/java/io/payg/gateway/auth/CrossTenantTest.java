@@ -208,6 +208,12 @@ class CrossTenantTest {
             .put("url", "https://b.example.com/hook").put("events", new io.vertx.core.json.JsonArray().add("payment.recorded")),
             true),
         new Attempt(HttpMethod.GET, "/api/v1/webhooks/deliveries", "/api/v1/webhooks/deliveries", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/customers/{id}", "/api/v1/agent/customers/" + customer, null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/balance", "/api/v1/agent/balance", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/agents/{id}/risk-limit", "/api/v1/agents/" + agent + "/risk-limit",
+            new JsonObject().put("riskLimit", 1), false),
+        new Attempt(HttpMethod.POST, "/api/v1/payments/cash", "/api/v1/payments/cash", new JsonObject()
+            .put("serial", serial).put("amount", 10_000).put("currency", "KES"), false),
         new Attempt(HttpMethod.POST, "/api/v1/api-keys", "/api/v1/api-keys", new JsonObject().put("name", "B's")
             .put("role", "OPERATOR"), true),
         new Attempt(HttpMethod.GET, "/api/v1/api-keys", "/api/v1/api-keys", null, true),
@@ -282,6 +288,8 @@ class CrossTenantTest {
     assertEquals(1, gw.db.count("SELECT count(*) FROM reconciliations WHERE company_id = ?::uuid", a.id()));
     assertEquals("http://127.0.0.1:9" + webhookPath, ok(gw.get("/api/v1/webhooks", a.adminToken())).getString("url"),
         "B's PUT set B's endpoint, not A's");
+    assertEquals(1_000_000L, gw.db.count("SELECT risk_limit FROM users WHERE id = ?::uuid", agent), "B moved no limit of A's");
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'cash'"), "B paid no device of A's");
     assertEquals(1, gw.db.count("SELECT count(*) FROM api_keys WHERE id = ?::uuid AND revoked_at IS NULL", apiKey),
         "B revoked none of A's keys");
     assertEquals(1, ok(gw.get("/api/v1/webhooks/deliveries", a.adminToken())).getJsonArray("items").size());
