@@ -46,6 +46,9 @@ import io.payg.gateway.books.BooksRoutes;
 import io.payg.gateway.books.BooksStore;
 import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.payg.gateway.unmatched.UnmatchedRoutes;
+import io.payg.gateway.webhook.WebhookJobHandler;
+import io.payg.gateway.webhook.WebhookRoutes;
+import io.payg.gateway.webhook.WebhookStore;
 import io.payg.gateway.plugin.PluginRoutes;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.plugin.SecretBox;
@@ -209,8 +212,9 @@ public final class GatewayApp implements AutoCloseable {
         AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
     Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
 
-    PluginStore plugins = new PluginStore(pool, new SecretBox(config.secretsKey(), config.secretsKeyPrevious()),
-        config.operations().pluginCacheMaxEntries(), registry);
+    SecretBox secretBox = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
+    PluginStore plugins = new PluginStore(pool, secretBox, config.operations().pluginCacheMaxEntries(), registry);
+    WebhookStore webhooks = new WebhookStore(pool, secretBox);
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
@@ -257,6 +261,7 @@ public final class GatewayApp implements AutoCloseable {
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
         Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
         new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations);
+    io.payg.gateway.apikey.ApiKeys apiKeys = new io.payg.gateway.apikey.ApiKeys(pool, protectedPages);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
@@ -278,6 +283,10 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.device.DeviceRoutes(pool)::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
+        new WebhookRoutes(webhooks, protectedPages)::mount,
+        apiKeys::mount,
+        new io.payg.gateway.agent.AgentOfficeRoutes(pool, new CustomerStore(pool, sales, plugins.secrets()), payments,
+            transactionStore, companyStore, protectedPages, clock)::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
             collectionProviders), RECONCILIATION_WAIT)::mount);
 
@@ -328,9 +337,11 @@ public final class GatewayApp implements AutoCloseable {
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
-      router.route("/api/*").handler(tokens::refuseNonCanonical);
-      router.route("/api/*").handler(JWTAuthHandler.create(tokens.provider()));
-      router.route("/api/*").handler(revocations::check);
+      // an integrator's API key (Bearer pgk_…) is decided first and never reaches the JWT checks
+      router.route("/api/*").handler(apiKeys::authenticate);
+      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(tokens::refuseNonCanonical));
+      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
+      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(revocations::check));
       router.route("/api/*").handler(fields::checkAuthenticated);
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
@@ -376,6 +387,12 @@ public final class GatewayApp implements AutoCloseable {
                 // its client certificate needs a client of its own, under the same outbound policy
                 options -> outbound.client(options, new io.vertx.core.http.PoolOptions())), clock),
             workerSettings, registry)))
+        .onSuccess(workerDeployments::add)
+        // webhooks: retried until the event is 3 days old (the handler ends it), waits capped at an hour
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new WebhookJobHandler(webhooks, http, clock),
+            new OutboxWorker.Settings(config.tokenWorkerBatch(), config.tokenMaxInFlight(), Integer.MAX_VALUE,
+                config.outboxPollInterval(), config.outboxLease(), config.retryBase(), WebhookJobHandler.RETRY_CAP,
+                config.shutdownGrace()), registry)))
         .onSuccess(workerDeployments::add);
   }
 
@@ -414,7 +431,8 @@ public final class GatewayApp implements AutoCloseable {
    * or retried that long: alert on it), refreshed every 5 s (a scrape never waits on the database).
    */
   private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
-    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND)) {
+    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND,
+        WebhookJobHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       outboxDepth.put(kind + ".overdue", 0);

@@ -118,6 +118,14 @@ public final class PaymentService {
     return process(companyId, companyCurrency, CASH, cmd, agentId);
   }
 
+  /**
+   * Cash paid at the office and recorded by staff: provider {@link #CASH}, no agent (the cash is
+   * the office's, no agent's float nor commission); the staff user is in the provider id.
+   */
+  public Future<ProcessOutcome> processOfficeCash(UUID companyId, String companyCurrency, PaymentCommand cmd) {
+    return process(companyId, companyCurrency, CASH, cmd, null);
+  }
+
   /** The provider name of agents' cash payments. */
   public static final String CASH = "cash";
 
@@ -135,6 +143,7 @@ public final class PaymentService {
     return attempt(companyId, provider, cmd, agentId, assign, 1).onSuccess(outcome -> {
       if (outcome instanceof ProcessOutcome.Recorded r) {
         vertx.eventBus().send(OutboxWorker.wakeAddress(r.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
+        vertx.eventBus().send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
       }
     });
   }

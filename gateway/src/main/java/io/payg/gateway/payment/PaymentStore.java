@@ -11,6 +11,7 @@ import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.gateway.commission.CommissionRule;
+import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -109,7 +110,12 @@ final class PaymentStore {
       + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id), "
       // the provider id's one place (unique): a concurrent keep of the same id makes this fail and retry
       + "c AS (INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) "
-      + "SELECT t.company_id, $3::text, $4::text FROM t WHERE $29::uuid IS NULL) "
+      + "SELECT t.company_id, $3::text, $4::text FROM t WHERE $29::uuid IS NULL), "
+      // the company's payment.recorded webhook, queued with the payment (never one without the other)
+      + WebhookEvents.enqueue("wh", WebhookEvents.PAYMENT_RECORDED, "t", "t.company_id",
+          "json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
+          + "'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text, "
+          + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)") + " "
       + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "

@@ -1,5 +1,6 @@
 package io.payg.gateway.reversal;
 
+import io.payg.gateway.webhook.WebhookEvents;
 import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.PaymentReversal;
 import io.payg.domain.allocation.ReversalDebtPayment;
@@ -96,7 +97,14 @@ final class ReversalStore {
       cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency)
              SELECT gen_random_uuid(), e.company_id, e.agent_id, 'REVERSAL', e.transaction_id, e.base, e.rate_bps,
                     -e.amount, e.currency
-             FROM r, commission_entries e WHERE e.transaction_id = $2 AND e.kind = 'ENERGY')
+             FROM r, commission_entries e WHERE e.transaction_id = $2 AND e.kind = 'ENERGY'),
+      """
+      // reversal.recorded for the company's own systems, with the reversal
+      + WebhookEvents.enqueue("wh", WebhookEvents.REVERSAL_RECORDED, "tx JOIN r ON true", "tx.company_id",
+          "json_build_object('reversalId', r.id, 'transactionId', tx.id, 'amount', tx.amount, 'currency', tx.currency, "
+          + "'source', $9::text, 'reason', $10::text)")
+      + """
+
       SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM r)
       """;
 

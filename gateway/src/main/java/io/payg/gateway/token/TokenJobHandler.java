@@ -15,6 +15,7 @@ import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.gateway.webhook.WebhookEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -55,7 +56,11 @@ public final class TokenJobHandler implements JobHandler {
       + "t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() WHERE id = $3 AND status <> 'REVERSED' "
       + "AND EXISTS (SELECT 1 FROM done)), "
       + "s AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT $2::uuid, 'SMS', $3::uuid FROM done "
-      + "ON CONFLICT (kind, transaction_id) DO NOTHING) "
+      + "ON CONFLICT (kind, transaction_id) DO NOTHING), "
+      // token.issued for the company's own systems, only with the token this statement stored
+      + WebhookEvents.enqueue("wh", WebhookEvents.TOKEN_ISSUED, "k", "$2::uuid",
+          "json_build_object('transactionId', $3::uuid, 'deviceId', $4::uuid, 'token', $5::text, 'unit', $6::text, "
+          + "'quantity', $7::bigint, 'manufacturer', $8::text)") + " "
       + "SELECT (SELECT count(*) FROM done) AS closed";
 
   private final Vertx vertx;
@@ -88,9 +93,17 @@ public final class TokenJobHandler implements JobHandler {
     return "UPDATE transactions SET status = 'TOKEN_PENDING', updated_at = now() WHERE id = $1 AND status = 'PROCESSED'";
   }
 
+  /*
+   * The outbox runs this after its own "WITH j AS (...)", so the leading ", …" extends that WITH
+   * list: token.failed is queued in the same statement that ends the job, only if it ended it.
+   */
   @Override
   public String onFailedSql() {
-    return "UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1 AND status <> 'REVERSED'";
+    return ", " + WebhookEvents.enqueue("wh", WebhookEvents.TOKEN_FAILED,
+        "j JOIN transactions x ON x.id = $1", "x.company_id",
+        "json_build_object('transactionId', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency, "
+        + "'error', $3::text)")
+        + " UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1 AND status <> 'REVERSED'";
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.payg.gateway.unmatched;
 
+import io.payg.gateway.webhook.WebhookEvents;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
 import io.payg.gateway.http.ApiException;
@@ -41,7 +42,15 @@ public final class UnmatchedPaymentStore {
         SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13
         WHERE EXISTS (SELECT 1 FROM claim)
         ON CONFLICT (company_id, provider, provider_txn_id) DO NOTHING
-        RETURNING id)
+        RETURNING id),
+      """
+      // unmatched.created for the company's own systems, only for a row kept now
+      + WebhookEvents.enqueue("wh", WebhookEvents.UNMATCHED_CREATED, "kept", "$2::uuid",
+          "json_build_object('unmatchedId', kept.id, 'provider', $3::text, 'providerTxnId', $4::text, "
+          + "'amount', $5::bigint, 'currency', $6::text, 'accountReference', $8::text, 'reason', $10::text, "
+          + "'authenticated', $12::boolean)")
+      + """
+
       SELECT id, true AS created FROM kept
       UNION ALL
       SELECT id, false FROM unmatched_payments WHERE company_id = $2 AND provider = $3 AND provider_txn_id = $4

@@ -49,6 +49,7 @@ class ApiSecurityTest {
   static final Map<Role, String> USER = new LinkedHashMap<>();
   static String companyId;
   static JsonObject openApi;
+  static String revokedApiKey;
 
   record Operation(HttpMethod method, String path, Set<Role> roles, JsonObject spec) {
     String name() {
@@ -69,6 +70,11 @@ class ApiSecurityTest {
       remember(role, gw.login(email, "role password 1"));
     }
     openApi = ok(gw.get("/openapi.json", null));
+    JsonObject key = ok(gw.post("/api/v1/api-keys", c.adminToken(), new JsonObject().put("name", "revoked")
+        .put("role", "ADMIN")));
+    assertEquals(200, GatewayFixture.await(gw.http.deleteAbs(gw.base + "/api/v1/api-keys/" + key.getString("id"))
+        .bearerTokenAuthentication(c.adminToken()).send()).statusCode());
+    revokedApiKey = key.getString("key");
   }
 
   private static void remember(Role role, String token) {
@@ -128,6 +134,9 @@ class ApiSecurityTest {
     forged.put("another audience", TOKENS.otherAudience(admin, companyId, "ADMIN"));
     forged.put("expired past the leeway", TOKENS.expiredAgo(admin, companyId, "ADMIN", 120));
     forged.put("garbage", "not.a.jwt");
+    forged.put("unknown API key", "pgk_" + "A".repeat(43));
+    forged.put("revoked API key", revokedApiKey);
+    forged.put("API key look-alike", "pgk_" + TOKEN.get(Role.ADMIN));
     int checked = 0;
     for (Operation op : ops) {
       String url = concrete(op.path(), UUID.randomUUID().toString());

@@ -43,6 +43,8 @@ class CrossTenantTest {
   static String ticket;
   static String unmatched;
   static String reconciliation;
+  static String webhookPath;
+  static String apiKey;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -60,6 +62,10 @@ class CrossTenantTest {
         .put("phone", "+254700000001").put("villageId", a.villageId()).put("agentId", agent)
         .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
             .put("tariffId", a.tariffId())))).getString("id");
+    // A's own systems hear of its payments; the hook's path and its events are A's alone
+    webhookPath = "/a-hook-" + UUID.randomUUID();
+    ok(gw.put("/api/v1/webhooks", a.adminToken(), new JsonObject().put("url", "http://127.0.0.1:9" + webhookPath)
+        .put("events", new io.vertx.core.json.JsonArray().add("payment.recorded"))));
     txn = ok(await(a.provider().process("A-1", serial, 10_000, "KES", "+254700000001", null))).getString("transactionId");
     await(a.provider().process("A-1", serial, 20_000, "KES", "+254700000001", null)); // a conflict
     conflict = ok(gw.get("/api/v1/conflicts", a.adminToken())).getJsonArray("items").getJsonObject(0).getString("id");
@@ -92,6 +98,11 @@ class CrossTenantTest {
         .sendBuffer(Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\nA-1,"
             + java.time.Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
     A_SECRETS.add(reconciliation);
+    A_SECRETS.add(webhookPath);
+    apiKey = ok(gw.post("/api/v1/api-keys", a.adminToken(), new JsonObject().put("name", "A's ERP").put("role", "ADMIN")))
+        .getString("id");
+    A_SECRETS.add(apiKey);
+    A_SECRETS.add(gw.db.text("SELECT id::text FROM webhook_deliveries WHERE company_id = ?::uuid", a.id()));
   }
 
   @AfterAll
@@ -192,6 +203,21 @@ class CrossTenantTest {
             null, true),
         new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
             new JsonObject().put("customerId", customer), true),
+        new Attempt(HttpMethod.GET, "/api/v1/webhooks", "/api/v1/webhooks", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/webhooks", "/api/v1/webhooks", new JsonObject()
+            .put("url", "https://b.example.com/hook").put("events", new io.vertx.core.json.JsonArray().add("payment.recorded")),
+            true),
+        new Attempt(HttpMethod.GET, "/api/v1/webhooks/deliveries", "/api/v1/webhooks/deliveries", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/customers/{id}", "/api/v1/agent/customers/" + customer, null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/agent/balance", "/api/v1/agent/balance", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/agents/{id}/risk-limit", "/api/v1/agents/" + agent + "/risk-limit",
+            new JsonObject().put("riskLimit", 1), false),
+        new Attempt(HttpMethod.POST, "/api/v1/payments/cash", "/api/v1/payments/cash", new JsonObject()
+            .put("serial", serial).put("amount", 10_000).put("currency", "KES"), false),
+        new Attempt(HttpMethod.POST, "/api/v1/api-keys", "/api/v1/api-keys", new JsonObject().put("name", "B's")
+            .put("role", "OPERATOR"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/api-keys", "/api/v1/api-keys", null, true),
+        new Attempt(HttpMethod.DELETE, "/api/v1/api-keys/{id}", "/api/v1/api-keys/" + apiKey, null, true),
         // last: it sets B's own protected-pages password, which B's later reads would then need
         new Attempt(HttpMethod.PUT, "/api/v1/company/protected-pages-password", "/api/v1/company/protected-pages-password",
             new JsonObject().put("password", "b's own pages"), true));
@@ -231,7 +257,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
-            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation)
+            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation) || t.url().contains(apiKey)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -260,5 +286,12 @@ class CrossTenantTest {
     assertEquals("OPEN", gw.db.text("SELECT status FROM unmatched_payments WHERE id = ?::uuid", unmatched));
     assertEquals(0, ok(gw.get("/api/v1/books", b.adminToken())).getJsonArray("totals").size(), "B has no money of A's");
     assertEquals(1, gw.db.count("SELECT count(*) FROM reconciliations WHERE company_id = ?::uuid", a.id()));
+    assertEquals("http://127.0.0.1:9" + webhookPath, ok(gw.get("/api/v1/webhooks", a.adminToken())).getString("url"),
+        "B's PUT set B's endpoint, not A's");
+    assertEquals(1_000_000L, gw.db.count("SELECT risk_limit FROM users WHERE id = ?::uuid", agent), "B moved no limit of A's");
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'cash'"), "B paid no device of A's");
+    assertEquals(1, gw.db.count("SELECT count(*) FROM api_keys WHERE id = ?::uuid AND revoked_at IS NULL", apiKey),
+        "B revoked none of A's keys");
+    assertEquals(1, ok(gw.get("/api/v1/webhooks/deliveries", a.adminToken())).getJsonArray("items").size());
   }
 }

@@ -1,0 +1,99 @@
+package io.payg.gateway.apikey;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** SQL of integrators' API keys: only each key's SHA-256 is stored. */
+final class ApiKeyStore {
+
+  private static final String CREATE = """
+      INSERT INTO api_keys (id, company_id, name, role, scope, key_hash, prefix, created_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      RETURNING id, name, role, scope, prefix, created_at, revoked_at, last_used_at
+      """;
+
+  private static final String LIST = """
+      SELECT id, name, role, scope, prefix, created_at, revoked_at, last_used_at
+        FROM api_keys WHERE company_id = $1 ORDER BY created_at, id
+      """;
+
+  private static final String REVOKE = """
+      UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND company_id = $2
+      RETURNING id, name, role, scope, prefix, created_at, revoked_at, last_used_at
+      """;
+
+  /**
+   * The caller a key stands for: live (not revoked), its creator still an enabled ADMIN of the
+   * company. Marks it used at most once a minute, in the same statement, so a busy integration
+   * does not write on every request.
+   */
+  private static final String AUTHENTICATE = """
+      WITH k AS (
+        SELECT k.id, k.company_id, k.role, k.scope, k.created_by
+          FROM api_keys k JOIN users u ON u.id = k.created_by AND u.company_id = k.company_id
+         WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL AND u.role = 'ADMIN'),
+      used AS (
+        UPDATE api_keys SET last_used_at = now() FROM k
+         WHERE api_keys.id = k.id AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < now() - interval '1 minute'))
+      SELECT id, company_id, role, scope, created_by FROM k
+      """;
+
+  /** A live key's identity. */
+  record Holder(UUID keyId, UUID companyId, String role, String scope, UUID createdBy) {
+  }
+
+  private final Pool pool;
+
+  ApiKeyStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonObject> create(UUID companyId, String name, String role, String scope, byte[] hash, String prefix,
+                            UUID createdBy) {
+    return pool.preparedQuery(CREATE).execute(Tuple.from(new Object[] {UUID.randomUUID(), companyId, name, role, scope,
+            io.vertx.core.buffer.Buffer.buffer(hash), prefix, createdBy}))
+        .map(rows -> json(rows.iterator().next()));
+  }
+
+  Future<JsonArray> list(UUID companyId) {
+    return pool.preparedQuery(LIST).execute(Tuple.of(companyId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> out.add(json(r)));
+      return out;
+    });
+  }
+
+  /** The revoked key, or null when the company has no such key. Revoking twice keeps the first time. */
+  Future<JsonObject> revoke(UUID companyId, UUID id) {
+    return pool.preparedQuery(REVOKE).execute(Tuple.of(id, companyId))
+        .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
+  }
+
+  Future<Holder> authenticate(byte[] hash) {
+    return pool.preparedQuery(AUTHENTICATE).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new Holder(r.getUUID("id"), r.getUUID("company_id"), r.getString("role"), r.getString("scope"),
+          r.getUUID("created_by"));
+    });
+  }
+
+  private static JsonObject json(Row r) {
+    return new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
+        .put("role", r.getString("role")).put("scope", r.getString("scope")).put("prefix", r.getString("prefix"))
+        .put("createdAt", text(r.getOffsetDateTime("created_at"))).put("revokedAt", text(r.getOffsetDateTime("revoked_at")))
+        .put("lastUsedAt", text(r.getOffsetDateTime("last_used_at")));
+  }
+
+  private static String text(OffsetDateTime t) {
+    return t == null ? null : t.toString();
+  }
+}
