@@ -89,8 +89,8 @@ for _ in $(seq 1 120); do grep -q '^admin ' "$OUT/simulator.log" && break; sleep
 read -r _ CALIN_URL CALIN_USER CALIN_KEY < <(grep -m1 '^calin ' "$OUT/simulator.log")
 ADMIN=$(awk '/^admin /{print $2; exit}' "$OUT/simulator.log")
 [[ -n $ADMIN ]] || { cat "$OUT/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
-calin() { curl -sf --max-time 5 -X POST "$ADMIN/calin?$1" >/dev/null; }
-vends() { curl -sf --max-time 5 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'; }
+calin() { curl -sf --max-time 20 -X POST "$ADMIN/calin?$1" >/dev/null; }
+vends() { curl -sf --max-time 20 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'; }
 
 # ---- gateways (production mode, not demo) ----------------------------------------------------
 # access tokens are ES256 outside demo mode: a fresh P-256 pair for this run, as an operator makes one
