@@ -89,8 +89,8 @@ for _ in $(seq 1 120); do grep -q '^admin ' "$OUT/simulator.log" && break; sleep
 read -r _ CALIN_URL CALIN_USER CALIN_KEY < <(grep -m1 '^calin ' "$OUT/simulator.log")
 ADMIN=$(awk '/^admin /{print $2; exit}' "$OUT/simulator.log")
 [[ -n $ADMIN ]] || { cat "$OUT/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
-calin() { curl -sf --max-time 5 -X POST "$ADMIN/calin?$1" >/dev/null; }
-vends() { curl -sf --max-time 5 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'; }
+calin() { curl -sf --max-time 20 -X POST "$ADMIN/calin?$1" >/dev/null; }
+vends() { curl -sf --max-time 20 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'; }
 
 # ---- gateways (production mode, not demo) ----------------------------------------------------
 # access tokens are ES256 outside demo mode: a fresh P-256 pair for this run, as an operator makes one
@@ -203,8 +203,9 @@ scenario_crash() {
   v1=$(vends)
   [[ $(field killed "$r") == true && $stored == "$PAYMENTS" && $distinct == "$PAYMENTS" && $lost == 0 && $missing == 0 \
      && $(field unanswered "$r2") == 0 && $((one_token + failed_job)) == "$PAYMENTS" ]] || ok=0
-  verdict crash $ok "killed after 300 answered; first run: $(field success "$r") answered, $(field unanswered "$r") unanswered (statuses $(field statuses "$r")); restart to ready ${restart_ms} ms; replay: $(field success "$r2") answered; stored $stored (distinct ids $distinct), answered ids missing from DB $missing of $ans; one token $one_token, FAILED job $failed_job, neither $lost; outbox drained ${drained}s after replay; manufacturer vends $((v1 - v0)) for $one_token tokens"
+  verdict crash $ok "killed after 300 answered; first run: $(field success "$r") answered, $(field unanswered "$r") unanswered (statuses $(field statuses "$r")); restart to ready ${restart_ms} ms; replay: $(field success "$r2") answered; stored $stored (distinct ids $distinct), answered ids missing from DB $missing of $ans; one token $one_token, FAILED job $failed_job, neither $lost; outbox drained ${drained}s after replay; manufacturer vends $((v1 - v0)) for $one_token tokens; vends per token issued: calin $(per_token $((v1 - v0)) "$one_token") (Calin has no \"did this vend happen?\" query: a vend whose answer the kill lost is vended again on retry; SparkMeter with Koios settings: 1.0, RetryFindsEarlierVendTest)"
 }
+per_token() { awk -v v="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.4f", v / t; else print "n/a" }'; }
 
 # ---- 2. postgres restart -------------------------------------------------------------------------
 scenario_postgres() {

@@ -1,5 +1,6 @@
 package io.payg.domain.port;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -15,4 +16,14 @@ public interface TokenIssuer {
   String manufacturer();
 
   CompletionStage<IssuedToken> issue(TokenRequest request);
+
+  /**
+   * Asks the manufacturer whether a vend for this request ({@link TokenRequest#idempotencyKey()})
+   * already happened. The gateway asks it before retrying a job whose earlier attempt may have
+   * reached the manufacturer (a lost answer, a timeout, a crash), and stores the found vend
+   * instead of vending again. Default: the manufacturer offers no such question.
+   */
+  default CompletionStage<VendLookup> findVend(TokenRequest request) {
+    return CompletableFuture.completedFuture(VendLookup.cannotTell());
+  }
 }

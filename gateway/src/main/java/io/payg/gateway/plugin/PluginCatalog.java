@@ -24,7 +24,7 @@ public final class PluginCatalog {
       new Plugin("vodacom-mz", PluginKind.TELCO, Set.of("apiKey")),
       new Plugin("calin", PluginKind.MANUFACTURER, Set.of("apiKey")),
       new Plugin("openpaygo", PluginKind.MANUFACTURER, Set.of()),
-      new Plugin("sparkmeter", PluginKind.MANUFACTURER, Set.of("apiToken")),
+      new Plugin("sparkmeter", PluginKind.MANUFACTURER, Set.of("apiToken", "koiosApiKey", "koiosApiSecret")),
       new Plugin("steama", PluginKind.MANUFACTURER, Set.of("password")),
       new Plugin("sunking", PluginKind.MANUFACTURER, Set.of("clientSecret")),
       new Plugin("angaza", PluginKind.MANUFACTURER, Set.of("clientSecret")),

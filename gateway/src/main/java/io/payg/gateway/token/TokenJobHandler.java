@@ -8,6 +8,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
+import io.payg.domain.port.VendLookup;
 import io.payg.gateway.config.ManufacturerLimits;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
@@ -16,6 +17,7 @@ import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.webhook.WebhookEvents;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -26,6 +28,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * A TOKEN job: asks the device's manufacturer for the token the transaction paid for, then in
@@ -69,6 +73,7 @@ public final class TokenJobHandler implements JobHandler {
   private final OpenPaygoIssuer openPaygo;
   private final ManufacturerCalls calls;
   private final PluginStore plugins;
+  private final MeterRegistry registry;
 
   public TokenJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
                          MeterRegistry registry, int breakerMaxFailures, Duration breakerReset,
@@ -76,6 +81,7 @@ public final class TokenJobHandler implements JobHandler {
     this.vertx = vertx;
     this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
+    this.registry = registry;
     this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait,
         maxTimeout);
     this.pool = pool;
@@ -143,10 +149,41 @@ public final class TokenJobHandler implements JobHandler {
       TokenRequest request = new TokenRequest(job.transactionId().toString(), r.getString("serial"),
           DeviceType.valueOf(r.getString("type")), amount, Money.of(r.getLong("amount"), r.getString("currency")),
           plugin.settings());
-      return calls.issue(job.companyId(), issuer, request);
+      // an earlier attempt may have reached the manufacturer (its answer lost, its lease expired)
+      return calls.issue(job.companyId(), job.attempt() > 1 ? new AskFirst(issuer) : issuer, request);
     })
         .compose(token -> store(pool, job, deviceId, manufacturer, amount, token))
         .onSuccess(v -> stored(job));
+  }
+
+  /**
+   * A retry: asks the manufacturer whether the earlier attempt vended (where it can tell) and
+   * takes that vend, else vends. Both calls share one permit, breaker and timeout.
+   */
+  private final class AskFirst implements TokenIssuer {
+
+    private final TokenIssuer issuer;
+
+    AskFirst(TokenIssuer issuer) {
+      this.issuer = issuer;
+    }
+
+    @Override
+    public String manufacturer() {
+      return issuer.manufacturer();
+    }
+
+    @Override
+    public CompletionStage<IssuedToken> issue(TokenRequest request) {
+      return issuer.findVend(request).thenCompose(lookup -> {
+        Counter.builder("payg_token_retry_lookups").description("Retried token jobs: did the earlier attempt vend?")
+            .tag("manufacturer", issuer.manufacturer()).tag("outcome", lookup.outcome().name().toLowerCase())
+            .register(registry).increment();
+        return lookup.outcome() == VendLookup.Outcome.FOUND
+            ? CompletableFuture.completedFuture(lookup.token())
+            : issuer.issue(request);
+      });
+    }
   }
 
   /** Where a token's arrival is announced (locally): an agent waiting at the counter gets it at once. */

@@ -42,6 +42,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #deduplicateExternalId(boolean)} simulates a site that does. Every credit is recorded in
  * {@link #vends()}.
  *
+ * <p>The organisation-level Koios API is served under {@code /koios} with its own credentials
+ * ({@code X-API-KEY}, {@code X-API-SECRET}: MPM:Http/Requests/SparkMeterApiRequests.php:175-187):
+ * {@code POST /organizations/{id}/data/historical} with {@code {"filters": {"entity_types":
+ * ["transactions"], "date_range": {"from": "<ISO>"}}, "cursor": null}}
+ * (MPM:Services/TransactionService.php:108-118) answers {@code {"results": [{"type":
+ * "transaction", "transaction_id", "external_id", "state", "site", "created", "to": {"customer":
+ * {"id"}}}], "cursor", "count"}} (TransactionService.php:125-160,271-279), {@value #KOIOS_PAGE}
+ * transactions a page, oldest first; a null cursor ends the history (TransactionService.php:241).
+ *
  * <p>Failure knobs, on every route: {@link #setFailNext(int)} answers HTTP 503,
  * {@link #setDown(boolean)} drops connections without answering, {@link #setLatency(Duration)}
  * delays the answer. A transaction is credited before the delay, so a client timing out
@@ -52,6 +61,11 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
   // MPM:Services/SiteService.php:156 (thundercloud_url = site URL + 'api/v0'); paths: class javadoc
   private static final String API_PATH = "/api/v0";
+  public static final String KOIOS_PATH = "/koios";
+  public static final String ORGANIZATION_ID = "sim-organization";
+  public static final String KOIOS_API_KEY = "koios-sim-key";
+  public static final String KOIOS_API_SECRET = "koios-sim-secret";
+  static final int KOIOS_PAGE = 100;
 
   /** One credit: meter serial, amount in major units ("500.00"), external_id, the token answered. */
   public record Vend(String serial, String amount, String externalId, String token) {
@@ -67,6 +81,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   private final AtomicLong counter = new AtomicLong();
   private volatile boolean oneCustomerAnswer;
   private volatile boolean deduplicate;
+  private final java.util.concurrent.atomic.AtomicInteger answersToLose = new java.util.concurrent.atomic.AtomicInteger();
 
   private SparkMeterSimulator(Vertx vertx) {
     super(vertx);
@@ -76,6 +91,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   public static Future<SparkMeterSimulator> start(Vertx vertx, int port) {
     SparkMeterSimulator simulator = new SparkMeterSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
+    router.post(KOIOS_PATH + "/organizations/:organization/data/historical").handler(simulator::history);
     router.route().handler(simulator::gate);
     router.get(API_PATH + "/customers")
         .handler(simulator::customers);
@@ -96,6 +112,15 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
         SparkMeterTokenIssuer.SETTING_API_TOKEN, DEFAULT_API_TOKEN);
   }
 
+  /** The Koios settings (koiosUrl, organizationId, koiosApiKey, koiosApiSecret) this simulator accepts. */
+  public Map<String, String> koiosSettings() {
+    return Map.of(
+        SparkMeterTokenIssuer.SETTING_KOIOS_URL, "http://127.0.0.1:" + port() + KOIOS_PATH,
+        SparkMeterTokenIssuer.SETTING_ORGANIZATION_ID, ORGANIZATION_ID,
+        SparkMeterTokenIssuer.SETTING_KOIOS_API_KEY, KOIOS_API_KEY,
+        SparkMeterTokenIssuer.SETTING_KOIOS_API_SECRET, KOIOS_API_SECRET);
+  }
+
   /** Answer the lookup as one customer object instead of the {@code customers} list. */
   public SparkMeterSimulator answerLookupAsOneCustomer(boolean one) {
     this.oneCustomerAnswer = one;
@@ -108,6 +133,12 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
    */
   public SparkMeterSimulator deduplicateExternalId(boolean on) {
     this.deduplicate = on;
+    return this;
+  }
+
+  /** The next {@code n} transactions are credited, then the connection closes without an answer. */
+  public SparkMeterSimulator loseAnswerAfterCredit(int n) {
+    answersToLose.set(n);
     return this;
   }
 
@@ -134,6 +165,50 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
       return;
     }
     ctx.next();
+  }
+
+  private void history(RoutingContext ctx) {
+    if (!KOIOS_API_KEY.equals(ctx.request().getHeader("X-API-KEY"))
+        || !KOIOS_API_SECRET.equals(ctx.request().getHeader("X-API-SECRET"))) {
+      reply(ctx, 401, failure("Invalid API credentials"));
+      return;
+    }
+    if (!ORGANIZATION_ID.equals(ctx.pathParam("organization"))) {
+      reply(ctx, 404, failure("organization not found"));
+      return;
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (DecodeException e) {
+      body = null;
+    }
+    int offset;
+    try {
+      Object cursor = body == null ? null : body.getValue("cursor");
+      offset = cursor == null ? 0 : Integer.parseInt(cursor.toString());
+    } catch (NumberFormatException e) {
+      reply(ctx, 400, failure("bad cursor"));
+      return;
+    }
+    List<Vend> all = vends();
+    JsonArray results = new JsonArray();
+    for (int i = offset; i < Math.min(all.size(), offset + KOIOS_PAGE); i++) {
+      Vend v = all.get(i);
+      results.add(new JsonObject().put("type", "transaction").put("transaction_id", v.token())
+          .put("external_id", v.externalId()).put("state", "processed").put("site", "sim-site")
+          .put("amount", v.amount()).put("to", new JsonObject().put("customer",
+              new JsonObject().put("id", customerId(v.serial())))));
+    }
+    int next = offset + results.size();
+    JsonObject answer = new JsonObject().put("results", results).put("count", results.size()).putNull("error")
+        .put("status", "success");
+    if (next < all.size()) {
+      answer.put("cursor", Integer.toString(next));
+    } else {
+      answer.putNull("cursor");
+    }
+    reply(ctx, 200, answer);
   }
 
   private void customers(RoutingContext ctx) {
@@ -216,6 +291,10 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
       }
     }
     vends.add(new Vend(serial, amount.toPlainString(), externalId, transactionId));
+    if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      ctx.request().connection().close(); // credited, the answer lost on the way
+      return;
+    }
     reply(ctx, 200, success(transactionId));
   }
 

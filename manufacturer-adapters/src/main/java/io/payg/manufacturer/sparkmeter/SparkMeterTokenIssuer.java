@@ -9,6 +9,7 @@ import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
+import io.payg.domain.port.VendLookup;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -18,6 +19,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
@@ -46,6 +49,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code apiToken} (required): the site's ThunderCloud token, sent as
  *       {@code Authentication-Token}</li>
  *   <li>{@code timeoutMs} (optional, default 10000): timeout of each HTTP request</li>
+ *   <li>{@code koiosUrl}, {@code organizationId}, {@code koiosApiKey}, {@code koiosApiSecret}
+ *       (optional, all four or none): the organisation-level Koios API, MicroPowerManager's
+ *       {@code api_url}, {@code organization_id}, {@code api_key}, {@code api_secret}; with them a
+ *       retry first asks Koios whether the earlier attempt credited ({@link #findVend})</li>
  * </ul>
  *
  * <p>Idempotency: the transaction carries {@code external_id} = {@link TokenRequest#idempotencyKey()}
@@ -68,6 +75,14 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   public static final String SETTING_API_TOKEN = "apiToken";
   public static final String SETTING_TIMEOUT_MS = "timeoutMs";
   public static final long DEFAULT_TIMEOUT_MS = 10_000;
+  public static final String SETTING_KOIOS_URL = "koiosUrl";
+  public static final String SETTING_ORGANIZATION_ID = "organizationId";
+  public static final String SETTING_KOIOS_API_KEY = "koiosApiKey";
+  public static final String SETTING_KOIOS_API_SECRET = "koiosApiSecret";
+  /** How far back a retry looks for its earlier credit: far beyond any job's retry budget. */
+  static final Duration LOOKBACK = Duration.ofDays(3);
+  /** Pages of Koios history one lookup reads at most before it says it cannot tell. */
+  static final int MAX_PAGES = 50;
 
   private static final Logger LOG = LoggerFactory.getLogger(SparkMeterTokenIssuer.class);
 
@@ -85,6 +100,70 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   @Override
   public CompletionStage<IssuedToken> issue(TokenRequest request) {
     return vend(request).toCompletionStage();
+  }
+
+  /**
+   * Reads the organisation's transaction history from Koios, the way MicroPowerManager syncs it
+   * (MPM:src/backend/app/Plugins/SparkMeter/Services/TransactionService.php:108-121, headers
+   * SparkMeterApiRequests.php:175-187), and looks for a transaction whose {@code external_id}
+   * (TransactionService.php:278) is this request's: its {@code transaction_id} is the earlier vend.
+   * States {@code error} and {@code reversed} credited nothing (TransactionService.php:147-151).
+   */
+  @Override
+  public CompletionStage<VendLookup> findVend(TokenRequest request) {
+    Map<String, String> settings = request.settings();
+    String koios = settings.get(SETTING_KOIOS_URL);
+    String organization = settings.get(SETTING_ORGANIZATION_ID);
+    String key = settings.get(SETTING_KOIOS_API_KEY);
+    String secret = settings.get(SETTING_KOIOS_API_SECRET);
+    if (isBlank(koios) || isBlank(organization) || isBlank(key) || isBlank(secret)) {
+      return Future.succeededFuture(VendLookup.cannotTell()).toCompletionStage();
+    }
+    long timeoutMs;
+    try {
+      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
+    } catch (NumberFormatException e) {
+      return Future.<VendLookup>failedFuture(new TokenIssueException("sparkmeter setting timeoutMs is not a number",
+          false)).toCompletionStage();
+    }
+    String url = trimSlash(koios) + "/organizations/" + organization + "/data/historical";
+    String from = Instant.now().minus(LOOKBACK).toString();
+    return page(url, key, secret, timeoutMs, from, null, request, 1).toCompletionStage();
+  }
+
+  private Future<VendLookup> page(String url, String key, String secret, long timeoutMs, String from, Object cursor,
+                                  TokenRequest request, int pageNumber) {
+    JsonObject body = new JsonObject()
+        .put("filters", new JsonObject().put("entity_types", new JsonArray().add("transactions"))
+            .put("date_range", new JsonObject().put("from", from)))
+        .put("cursor", cursor);
+    return send(() -> client.postAbs(url).timeout(timeoutMs)
+            .putHeader("Accept", "application/json")
+            .putHeader("X-API-KEY", key).putHeader("X-API-SECRET", secret)
+            .sendJsonObject(body), "history lookup", request)
+        .compose(answer -> {
+          if (!(answer.getValue("results") instanceof JsonArray results)) {
+            return fail("sparkmeter history answer has no results list", true);
+          }
+          for (Object t : results) {
+            if (t instanceof JsonObject transaction && "transaction".equals(transaction.getValue("type"))
+                && request.idempotencyKey().equals(transaction.getValue("external_id"))
+                && !"error".equals(transaction.getValue("state")) && !"reversed".equals(transaction.getValue("state"))
+                && transaction.getValue("transaction_id") != null) {
+              String id = transaction.getValue("transaction_id").toString();
+              return Future.succeededFuture(VendLookup.found(new IssuedToken(id, id)));
+            }
+          }
+          Object next = answer.getValue("cursor");
+          if (next == null || results.isEmpty()) {
+            return Future.succeededFuture(VendLookup.notFound());
+          }
+          if (pageNumber >= MAX_PAGES) {
+            LOG.warn("sparkmeter history for {}: more than {} pages, cannot tell", request.idempotencyKey(), MAX_PAGES);
+            return Future.succeededFuture(VendLookup.cannotTell());
+          }
+          return page(url, key, secret, timeoutMs, from, next, request, pageNumber + 1);
+        });
   }
 
   private Future<IssuedToken> vend(TokenRequest request) {
