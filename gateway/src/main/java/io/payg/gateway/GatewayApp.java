@@ -251,7 +251,7 @@ public final class GatewayApp implements AutoCloseable {
         new PluginRoutes(plugins, protectedPages)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
-        new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), clock)::mount,
+        new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
         new ConflictRoutes(pool)::mount,
         new SmsTemplateRoutes(pool)::mount,
