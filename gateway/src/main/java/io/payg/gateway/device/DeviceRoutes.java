@@ -11,17 +11,33 @@ import io.vertx.sqlclient.Pool;
 
 /**
  * {@code POST /api/v1/devices/{serial}/reassign} {customerId, reason?}: a meter changes hands;
- * {@code GET /api/v1/devices?q=}, {@code GET /api/v1/devices/{serial}}.
+ * {@code GET /api/v1/devices?q=}, {@code GET /api/v1/devices/{serial}}; {@code POST
+ * /api/v1/devices/{serial}/tokens}: a token without money ({@link MaintenanceTokens}).
  */
 public final class DeviceRoutes {
 
   private final DeviceStore store;
+  private final MaintenanceTokens maintenance;
+  private final io.payg.gateway.company.ProtectedPages protectedPages;
 
-  public DeviceRoutes(Pool pool) {
+  public DeviceRoutes(Pool pool, io.payg.gateway.plugin.SecretBox secrets,
+                      io.payg.gateway.company.ProtectedPages protectedPages) {
     this.store = new DeviceStore(pool);
+    this.maintenance = new MaintenanceTokens(pool, secrets);
+    this.protectedPages = protectedPages;
   }
 
   public void mount(Router router) {
+    // a token without money opens a device: behind the protected-pages password, like reversals
+    router.post("/api/v1/devices/:serial/tokens").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR)).handler(ctx -> {
+      Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+      String key = io.payg.gateway.http.IdempotencyKey.required(ctx);
+      String serial = serial(ctx);
+      JsonInput in = JsonInput.of(ctx);
+      MaintenanceTokens.Kind kind = in.enumValue("kind", MaintenanceTokens.Kind.class);
+      Responses.json(ctx, 201, maintenance.issue(caller, serial, kind,
+          in.optionalInteger("value", 0, 999_999), in.string("reason", 500), key));
+    });
     router.get("/api/v1/devices").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       String q = ctx.queryParams().get("q");

@@ -137,6 +137,8 @@ class CrossTenantTest {
             + "/transactions", null, false),
         new Attempt(HttpMethod.GET, "/api/v1/devices", "/api/v1/devices?q=TEN-A", null, false),
         new Attempt(HttpMethod.GET, "/api/v1/devices/{serial}", "/api/v1/devices/" + serial.toLowerCase(), null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/tokens", "/api/v1/devices/" + serial + "/tokens",
+            new JsonObject().put("kind", "ADD_DAYS").put("value", 30).put("reason", "B's technician"), false),
         new Attempt(HttpMethod.POST, "/api/v1/customers/{id}/appliance-sales", "/api/v1/customers/" + customer
             + "/appliance-sales", sell, false),
         new Attempt(HttpMethod.GET, "/api/v1/appliance-sales/{id}", "/api/v1/appliance-sales/" + sale, null, false),
@@ -269,6 +271,7 @@ class CrossTenantTest {
     assertEquals(1, gw.db.count("SELECT count(*) FROM devices WHERE customer_id = ?::uuid", customer));
     assertEquals(0, gw.db.count("SELECT count(*) FROM audit_log WHERE company_id = ?::uuid AND entity = 'customer'",
         a.id()), "no change of B's was audited as A's");
+    assertEquals(0, gw.db.count("SELECT count(*) FROM maintenance_tokens"), "B issued no token for A's device");
     assertEquals(0, ok(gw.get("/api/v1/commissions/settings", a.adminToken())).getInteger("energyRateBps"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM commission_entries"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM reversals"), "B reversed none of A's payments");
