@@ -264,6 +264,7 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
         new io.payg.gateway.device.DeviceRoutes(pool, plugins.secrets(), protectedPages)::mount,
+        new io.payg.gateway.audit.AuditRoutes(new io.payg.gateway.audit.AuditLog(pool))::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,

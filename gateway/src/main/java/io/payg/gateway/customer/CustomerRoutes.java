@@ -173,7 +173,7 @@ public final class CustomerRoutes {
     CustomerStore.NewDevice newDevice = device == null ? null : readDevice(device);
     CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),
         in.optionalUuid("agentId"), newDevice);
-    Responses.json(ctx, 201, store.create(caller.companyId(), c, LocalDate.now(clock))
+    Responses.json(ctx, 201, store.create(caller, c, LocalDate.now(clock))
         .compose(id -> store.get(caller.companyId(), id, LocalDate.now(clock))));
   }
 }

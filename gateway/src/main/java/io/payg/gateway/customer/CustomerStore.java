@@ -57,7 +57,8 @@ public final class CustomerStore {
   }
 
   /** The customer and their device in one transaction; every reference checked against the company. */
-  public Future<UUID> create(UUID companyId, NewCustomer c, LocalDate today) {
+  public Future<UUID> create(io.payg.gateway.auth.Caller who, NewCustomer c, LocalDate today) {
+    UUID companyId = who.companyId();
     UUID customerId = UUID.randomUUID();
     return pool.withTransaction(conn -> conn
             .preparedQuery("INSERT INTO customers (id, company_id, village_id, agent_id, name, phone) "
@@ -69,12 +70,21 @@ public final class CustomerStore {
                 return Future.failedFuture(ApiException.unprocessable("VILLAGE_NOT_FOUND",
                     "No such village" + (c.agentId() == null ? "" : " or agent") + " in your company"));
               }
+              JsonObject after = new JsonObject().put("name", c.name()).put("phone", c.phone())
+                  .put("villageId", c.villageId().toString())
+                  .put("agentId", c.agentId() == null ? null : c.agentId().toString());
               if (c.device() == null) {
-                return Future.succeededFuture();
+                return io.payg.gateway.audit.AuditLog.record(conn, who, "customer.created", "customer",
+                    customerId.toString(), null, after);
               }
               return insertDevice(conn, companyId, customerId, c.device(), today)
-                  .compose(deviceId -> c.device().sale() == null ? Future.succeededFuture()
-                      : sellDevice(conn, companyId, customerId, deviceId, c.device()));
+                  .compose(deviceId -> c.device().sale() == null ? Future.<UUID>succeededFuture()
+                      : sellDevice(conn, companyId, customerId, deviceId, c.device()))
+                  .compose(saleId -> io.payg.gateway.audit.AuditLog.record(conn, who, "customer.created", "customer",
+                      customerId.toString(), null, after.put("device", new JsonObject().put("serial", c.device().serial())
+                          .put("type", c.device().type().name()).put("manufacturer", c.device().manufacturer())
+                          .put("saleId", saleId == null ? null : saleId.toString())
+                          .put("openPaygo", c.device().openPaygo() != null))));
             }))
         .map(customerId);
   }

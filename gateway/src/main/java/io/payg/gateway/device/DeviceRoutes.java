@@ -55,7 +55,7 @@ public final class DeviceRoutes {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       String serial = serial(ctx);
       JsonInput in = JsonInput.of(ctx);
-      Responses.json(ctx, 200, store.reassign(caller.companyId(), serial, in.uuid("customerId"), caller.userId(),
+      Responses.json(ctx, 200, store.reassign(caller, serial, in.uuid("customerId"),
           in.optionalString("reason", 500)));
     });
   }

@@ -85,7 +85,9 @@ final class DeviceStore {
   }
 
   /** {@code typed} is trimmed and matched case-insensitively, like every serial (io.payg.domain.Serial). */
-  Future<JsonObject> reassign(UUID companyId, String typed, UUID toCustomer, UUID by, String reason) {
+  Future<JsonObject> reassign(io.payg.gateway.auth.Caller who, String typed, UUID toCustomer, String reason) {
+    UUID companyId = who.companyId();
+    UUID by = who.userId();
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, customer_id, serial FROM devices "
             + "WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE")
         .execute(Tuple.of(companyId, typed))
@@ -105,7 +107,10 @@ final class DeviceStore {
               .compose(v -> move(conn, companyId, deviceId, from, toCustomer, by, reason))
               .map(at -> new JsonObject().put("deviceId", deviceId.toString()).put("serial", serial)
                   .put("fromCustomerId", from.toString()).put("toCustomerId", toCustomer.toString())
-                  .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at));
+                  .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at))
+              .compose(moved -> io.payg.gateway.audit.AuditLog.record(conn, who, "device.reassigned", "device",
+                  deviceId.toString(), new JsonObject().put("customerId", from.toString()),
+                  new JsonObject().put("customerId", toCustomer.toString()).put("reason", reason)).map(moved));
         }));
   }
 

@@ -54,7 +54,7 @@ public final class PluginRoutes {
             + " characters");
       }
     }
-    Responses.json(ctx, 200, store.save(caller.companyId(), plugin, (Boolean) enabled, settings)
+    Responses.json(ctx, 200, store.save(caller, plugin, (Boolean) enabled, settings)
         .map(s -> view(plugin, s)));
   }
 
