@@ -88,6 +88,16 @@ class AuditLogTest {
     assertEquals(customer, moved.getJsonObject("before").getString("customerId"));
     assertEquals(other, moved.getJsonObject("after").getString("customerId"));
 
+    // an appliance sale to an existing customer (a TV: no device)
+    String tv = ok(gw.post("/api/v1/appliances", co.adminToken(), new JsonObject().put("name", "TV " + UUID.randomUUID())
+        .put("type", "OTHER").put("price", 30_000).put("currency", "KES"))).getString("id");
+    String sale = ok(gw.post("/api/v1/customers/" + other + "/appliance-sales", co.adminToken(), new JsonObject()
+        .put("applianceId", tv).put("plan", new JsonObject().put("kind", "INSTALLMENT_COUNT").put("count", 3))
+        .put("period", "WEEKLY"))).getString("id");
+    JsonObject sold = audit("?entity=appliance_sale&entityId=" + sale).getJsonObject(0);
+    assertEquals("sale.created", sold.getString("action"));
+    assertEquals(other, sold.getJsonObject("after").getString("customerId"));
+
     // the filters: by actor and by time; nothing of another company's
     assertTrue(audit("?actor=" + adminId + "&limit=500").size() >= 7);
     assertEquals(0, audit("?actor=" + UUID.randomUUID()).size());
