@@ -48,7 +48,7 @@ public final class UserRoutes {
     // an agent holds the company's cash up to this limit (minor units); 0 takes no cash
     long riskLimit = in.has("riskLimit") ? in.integer("riskLimit", 0, 1_000_000_000_000L) : 0;
     Responses.json(ctx, 201, hasher.hash(password)
-        .compose(hash -> store.createUser(caller.companyId(), email, name, hash, role, riskLimit))
+        .compose(hash -> store.createUser(caller, email, name, hash, role, riskLimit))
         .map(id -> new JsonObject().put("id", id.toString()).put("email", email).put("role", role.name())
             .put("riskLimit", riskLimit)));
   }
@@ -79,7 +79,7 @@ public final class UserRoutes {
     Future<String> hash = password == null ? Future.succeededFuture() : hasher.hash(password);
     java.time.Instant at = clock.instant();
     Responses.json(ctx, 200, hash
-        .compose(h -> store.update(caller.companyId(), id, new UserStore.Change(role, disabled, h), at))
+        .compose(h -> store.update(caller, id, new UserStore.Change(role, disabled, h), at))
         // this instance refuses the user's older access tokens at once; the others at their next reload
         .onSuccess(v -> revocations.revokeNow(id, java.time.Instant.now())));
   }

@@ -41,6 +41,20 @@ public final class UserStore {
         .recover(UserStore::emailTaken);
   }
 
+  /** As above, with the audit row (never the password or its hash) in the same transaction. */
+  public Future<UUID> createUser(io.payg.gateway.auth.Caller who, String email, String name, String passwordHash, Role role,
+                                 long riskLimit) {
+    UUID id = UUID.randomUUID();
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
+                    + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
+            .execute(Tuple.of(id, who.companyId(), email, name, passwordHash, role.name(), riskLimit))
+            .compose(rows -> io.payg.gateway.audit.AuditLog.record(conn, who, "user.created", "user", id.toString(), null,
+                view(rows.iterator().next()))))
+        .map(id)
+        .recover(UserStore::emailTaken);
+  }
+
   public Future<Login> findLogin(String email) {
     return pool.preparedQuery("SELECT id, company_id, role, password_hash, disabled_at IS NOT NULL AS disabled"
             + " FROM users WHERE lower(email) = lower($1)")
@@ -72,14 +86,36 @@ public final class UserStore {
    * @return the user as changed; a 404 when no such user is in this company, a 422 when an
    *     agent holding cash would lose the AGENT role
    */
+  /** As below, with the audit row (role, disabled; a password change only as a flag) in the same transaction. */
+  public Future<JsonObject> update(io.payg.gateway.auth.Caller who, UUID userId, Change change, Instant now) {
+    return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS
+                + " FROM users WHERE id = $1 AND company_id = $2 FOR UPDATE")
+            .execute(Tuple.of(userId, who.companyId()))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(ApiException.notFound("user"));
+              }
+              JsonObject before = view(rows.iterator().next());
+              return update(conn, who.companyId(), userId, change, now)
+                  .compose(after -> io.payg.gateway.audit.AuditLog.record(conn, who, "user.updated", "user",
+                      userId.toString(), before, after.copy().put("passwordChanged", change.passwordHash() != null))
+                      .map(after));
+            }));
+  }
+
   public Future<JsonObject> update(UUID companyId, UUID userId, Change change, Instant now) {
+    return update(pool, companyId, userId, change, now);
+  }
+
+  private Future<JsonObject> update(io.vertx.sqlclient.SqlClient client, UUID companyId, UUID userId, Change change,
+                                    Instant now) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Tuple args = Tuple.tuple().addUUID(userId).addUUID(companyId)
         .addString(change.role() == null ? null : change.role().name()).addBoolean(change.disabled())
         .addString(change.passwordHash()).addOffsetDateTime(at)
         // compared with the access tokens' iat, which the JWT library takes from the system clock
         .addOffsetDateTime(OffsetDateTime.now(ZoneOffset.UTC));
-    return pool.preparedQuery("WITH u AS (UPDATE users SET role = coalesce($3::text, role),"
+    return client.preparedQuery("WITH u AS (UPDATE users SET role = coalesce($3::text, role),"
             + " disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, $6)"
             + " ELSE NULL END,"
             + " password_hash = coalesce($5::text, password_hash),"

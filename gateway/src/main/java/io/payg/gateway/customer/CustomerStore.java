@@ -37,6 +37,14 @@ public final class CustomerStore {
   public record NewCustomer(String name, String phone, UUID villageId, UUID agentId, NewDevice device) {
   }
 
+  /** A PATCH: null fields stay; {@code agentGiven} with a null {@code agentId} removes the agent. */
+  public record CustomerChange(String name, String phone, UUID villageId, boolean agentGiven, UUID agentId) {
+  }
+
+  private static final String HAS_DEBT = """
+      (EXISTS (SELECT 1 FROM installments i WHERE i.customer_id = c.id AND i.paid < i.amount)
+       OR EXISTS (SELECT 1 FROM reversal_debts r WHERE r.customer_id = c.id AND r.paid < r.amount))""";
+
   private final Pool pool;
   private final SaleStore sales;
 
@@ -49,7 +57,8 @@ public final class CustomerStore {
   }
 
   /** The customer and their device in one transaction; every reference checked against the company. */
-  public Future<UUID> create(UUID companyId, NewCustomer c, LocalDate today) {
+  public Future<UUID> create(io.payg.gateway.auth.Caller who, NewCustomer c, LocalDate today) {
+    UUID companyId = who.companyId();
     UUID customerId = UUID.randomUUID();
     return pool.withTransaction(conn -> conn
             .preparedQuery("INSERT INTO customers (id, company_id, village_id, agent_id, name, phone) "
@@ -61,12 +70,21 @@ public final class CustomerStore {
                 return Future.failedFuture(ApiException.unprocessable("VILLAGE_NOT_FOUND",
                     "No such village" + (c.agentId() == null ? "" : " or agent") + " in your company"));
               }
+              JsonObject after = new JsonObject().put("name", c.name()).put("phone", c.phone())
+                  .put("villageId", c.villageId().toString())
+                  .put("agentId", c.agentId() == null ? null : c.agentId().toString());
               if (c.device() == null) {
-                return Future.succeededFuture();
+                return io.payg.gateway.audit.AuditLog.record(conn, who, "customer.created", "customer",
+                    customerId.toString(), null, after);
               }
               return insertDevice(conn, companyId, customerId, c.device(), today)
-                  .compose(deviceId -> c.device().sale() == null ? Future.succeededFuture()
-                      : sellDevice(conn, companyId, customerId, deviceId, c.device()));
+                  .compose(deviceId -> c.device().sale() == null ? Future.<UUID>succeededFuture()
+                      : sellDevice(conn, companyId, customerId, deviceId, c.device()))
+                  .compose(saleId -> io.payg.gateway.audit.AuditLog.record(conn, who, "customer.created", "customer",
+                      customerId.toString(), null, after.put("device", new JsonObject().put("serial", c.device().serial())
+                          .put("type", c.device().type().name()).put("manufacturer", c.device().manufacturer())
+                          .put("saleId", saleId == null ? null : saleId.toString())
+                          .put("openPaygo", c.device().openPaygo() != null))));
             }))
         .map(customerId);
   }
@@ -104,6 +122,110 @@ public final class CustomerStore {
         .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture(deviceId)
             : Future.failedFuture(ApiException.unprocessable("MANUFACTURER_OR_TARIFF_NOT_FOUND",
                 "Manufacturer '" + d.manufacturer() + "' is not an enabled plugin, or the tariff is not one of your company's")));
+  }
+
+  /**
+   * Newest first, keyset-paged on created_at like the transaction list. {@code q} matches part of
+   * the name or of a device's serial (case-insensitive), or part of the phone (spaces ignored).
+   * {@code hasDebt}: an unpaid installment (due or upcoming) or an unpaid reversal debt; access-rate
+   * arrears are computed per day and shown on the customer, not filtered on here.
+   */
+  public Future<JsonObject> search(UUID companyId, String q, UUID villageId, UUID agentId, String deviceType,
+                                   Boolean hasDebt, java.time.OffsetDateTime before, int limit) {
+    String like = q == null ? null : "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\")
+        .replace("%", "\\%").replace("_", "\\_") + "%";
+    String phoneLike = q == null ? null : like.replace(" ", "");
+    String sql = """
+        SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at, %s AS has_debt,
+          (SELECT json_agg(json_build_object('serial', d.serial, 'type', d.type, 'manufacturer', d.manufacturer)
+                  ORDER BY d.created_at) FROM devices d WHERE d.customer_id = c.id) AS devices
+        FROM customers c
+        WHERE c.company_id = $1
+          AND ($2::text IS NULL OR lower(c.name) LIKE $2 OR c.phone LIKE $3
+               OR EXISTS (SELECT 1 FROM devices d WHERE d.customer_id = c.id AND lower(d.serial) LIKE $2))
+          AND ($4::uuid IS NULL OR c.village_id = $4) AND ($5::uuid IS NULL OR c.agent_id = $5)
+          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.customer_id = c.id AND d.type = $6))
+          AND ($7::boolean IS NULL OR %s = $7)
+          AND ($8::timestamptz IS NULL OR c.created_at < $8)
+        ORDER BY c.created_at DESC LIMIT $9""".formatted(HAS_DEBT, HAS_DEBT);
+    return pool.preparedQuery(sql)
+        .execute(Tuple.from(new Object[] {companyId, like, phoneLike, villageId, agentId, deviceType, hasDebt, before, limit}))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          String last = null;
+          for (Row r : rows) {
+            last = r.getOffsetDateTime("created_at").toString();
+            Object devices = r.getValue("devices");
+            items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
+                .put("phone", r.getString("phone")).put("villageId", r.getUUID("village_id").toString())
+                .put("agentId", r.getUUID("agent_id") == null ? null : r.getUUID("agent_id").toString())
+                .put("hasDebt", r.getBoolean("has_debt"))
+                .put("devices", devices instanceof JsonArray a ? a : new JsonArray())
+                .put("createdAt", last));
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.size() == limit && last != null) {
+            page.put("nextBefore", last);
+          }
+          return page;
+        });
+  }
+
+  /** The change and its audit row in one transaction; the village and agent must be the company's. */
+  public Future<Void> update(io.payg.gateway.auth.Caller who, UUID customerId, CustomerChange ch) {
+    UUID companyId = who.companyId();
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+            SELECT id, name, phone, village_id, agent_id FROM customers WHERE id = $1 AND company_id = $2 FOR UPDATE""")
+        .execute(Tuple.of(customerId, companyId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiException.notFound("customer"));
+          }
+          JsonObject before = customerJson(rows.iterator().next());
+          return conn.preparedQuery("""
+                  UPDATE customers c SET name = coalesce($3, c.name), phone = coalesce($4, c.phone),
+                    village_id = coalesce($5, c.village_id), agent_id = CASE WHEN $6 THEN $7 ELSE c.agent_id END
+                  WHERE c.id = $1 AND c.company_id = $2
+                    AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM villages v WHERE v.id = $5 AND v.company_id = $2))
+                    AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $7 AND u.company_id = $2
+                                                     AND u.role = 'AGENT'))
+                  RETURNING c.id, c.name, c.phone, c.village_id, c.agent_id""")
+              .execute(Tuple.from(new Object[] {customerId, companyId, ch.name(), ch.phone(), ch.villageId(),
+                  ch.agentGiven(), ch.agentId()}))
+              .compose(updated -> updated.size() == 0
+                  ? Future.failedFuture(ApiException.unprocessable("VILLAGE_NOT_FOUND",
+                      "No such village or agent in your company"))
+                  : io.payg.gateway.audit.AuditLog.record(conn, who, "customer.updated", "customer",
+                      customerId.toString(), before, customerJson(updated.iterator().next())));
+        }));
+  }
+
+  private static JsonObject customerJson(Row r) {
+    return new JsonObject().put("name", r.getString("name")).put("phone", r.getString("phone"))
+        .put("villageId", r.getUUID("village_id").toString())
+        .put("agentId", r.getUUID("agent_id") == null ? null : r.getUUID("agent_id").toString());
+  }
+
+  /**
+   * Another device for an existing customer, with registration's rules (enabled manufacturer,
+   * the company's tariff, an SHS / e-bike's own sale). The customer row is locked and its
+   * debt_version bumped by the sale, so a payment racing the new installments is recomputed.
+   */
+  public Future<Void> addDevice(io.payg.gateway.auth.Caller who, UUID customerId, NewDevice d, LocalDate today) {
+    UUID companyId = who.companyId();
+    return pool.withTransaction(conn -> conn.preparedQuery(
+            "SELECT id FROM customers WHERE id = $1 AND company_id = $2 FOR UPDATE")
+        .execute(Tuple.of(customerId, companyId))
+        .compose(rows -> rows.size() == 0 ? Future.failedFuture(ApiException.notFound("customer"))
+            : insertDevice(conn, companyId, customerId, d, today))
+        .compose(deviceId -> (d.sale() == null ? Future.<UUID>succeededFuture(null)
+            : sellDevice(conn, companyId, customerId, deviceId, d))
+            .compose(saleId -> io.payg.gateway.audit.AuditLog.record(conn, who, "device.added", "device",
+                deviceId.toString(), null, new JsonObject().put("customerId", customerId.toString())
+                    .put("serial", d.serial()).put("type", d.type().name()).put("manufacturer", d.manufacturer())
+                    .put("tariffId", d.tariffId() == null ? null : d.tariffId().toString())
+                    .put("saleId", saleId == null ? null : saleId.toString())
+                    .put("openPaygo", d.openPaygo() != null)))));
   }
 
   /** The customer, their devices (with access-rate arrears as of {@code today}) and open installments. */

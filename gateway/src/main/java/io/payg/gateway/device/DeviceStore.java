@@ -27,8 +27,67 @@ final class DeviceStore {
     this.pool = pool;
   }
 
+  private static final String DEVICE = """
+      SELECT d.id, d.serial, d.type, d.manufacturer, d.customer_id, c.name AS customer_name, d.tariff_id, d.tariff_since,
+        d.credit, d.access_rate_paid, d.openpaygo_token_count, d.created_at,
+        (SELECT max(t.created_at) FROM transactions t WHERE t.device_id = d.id) AS last_payment_at
+      FROM devices d JOIN customers c ON c.id = d.customer_id
+      """;
+
+  /** Newest first, keyset-paged on created_at; {@code q} is part of the serial, case-insensitive. */
+  Future<JsonObject> search(UUID companyId, String q, java.time.OffsetDateTime before, int limit) {
+    String like = q == null ? null : "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\")
+        .replace("%", "\\%").replace("_", "\\_") + "%";
+    return pool.preparedQuery(DEVICE + """
+            WHERE d.company_id = $1 AND ($2::text IS NULL OR lower(d.serial) LIKE $2)
+              AND ($3::timestamptz IS NULL OR d.created_at < $3)
+            ORDER BY d.created_at DESC LIMIT $4""")
+        .execute(Tuple.of(companyId, like, before, limit))
+        .map(rows -> {
+          io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+          String last = null;
+          for (Row r : rows) {
+            JsonObject d = device(r);
+            last = d.getString("createdAt");
+            items.add(d);
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.size() == limit && last != null) {
+            page.put("nextBefore", last);
+          }
+          return page;
+        });
+  }
+
+  /** One device by serial (trimmed, case-insensitive); never its OpenPAYGO key. */
+  Future<JsonObject> get(UUID companyId, String typed) {
+    return pool.preparedQuery(DEVICE + "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)")
+        .execute(Tuple.of(companyId, typed))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.notFound("device");
+          }
+          return device(rows.iterator().next());
+        });
+  }
+
+  private static JsonObject device(Row r) {
+    return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
+        .put("type", r.getString("type")).put("manufacturer", r.getString("manufacturer"))
+        .put("customerId", r.getUUID("customer_id").toString()).put("customerName", r.getString("customer_name"))
+        .put("tariffId", r.getUUID("tariff_id") == null ? null : r.getUUID("tariff_id").toString())
+        .put("tariffSince", r.getLocalDate("tariff_since") == null ? null : r.getLocalDate("tariff_since").toString())
+        .put("credit", r.getLong("credit")).put("accessRatePaid", r.getLong("access_rate_paid"))
+        .put("openPaygoTokenCount", r.getInteger("openpaygo_token_count"))
+        .put("lastPaymentAt", r.getOffsetDateTime("last_payment_at") == null ? null
+            : r.getOffsetDateTime("last_payment_at").toString())
+        .put("createdAt", r.getOffsetDateTime("created_at").toString());
+  }
+
   /** {@code typed} is trimmed and matched case-insensitively, like every serial (io.payg.domain.Serial). */
-  Future<JsonObject> reassign(UUID companyId, String typed, UUID toCustomer, UUID by, String reason) {
+  Future<JsonObject> reassign(io.payg.gateway.auth.Caller who, String typed, UUID toCustomer, String reason) {
+    UUID companyId = who.companyId();
+    UUID by = who.userId();
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, customer_id, serial FROM devices "
             + "WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE")
         .execute(Tuple.of(companyId, typed))
@@ -48,7 +107,10 @@ final class DeviceStore {
               .compose(v -> move(conn, companyId, deviceId, from, toCustomer, by, reason))
               .map(at -> new JsonObject().put("deviceId", deviceId.toString()).put("serial", serial)
                   .put("fromCustomerId", from.toString()).put("toCustomerId", toCustomer.toString())
-                  .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at));
+                  .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at))
+              .compose(moved -> io.payg.gateway.audit.AuditLog.record(conn, who, "device.reassigned", "device",
+                  deviceId.toString(), new JsonObject().put("customerId", from.toString()),
+                  new JsonObject().put("customerId", toCustomer.toString()).put("reason", reason)).map(moved));
         }));
   }
 

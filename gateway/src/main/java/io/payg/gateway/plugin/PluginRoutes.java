@@ -62,7 +62,7 @@ public final class PluginRoutes {
             + secretMinLength + " characters (it keys a signature; use a random one: openssl rand -base64 32)");
       }
     }
-    Responses.json(ctx, 200, store.save(caller.companyId(), plugin, (Boolean) enabled, settings)
+    Responses.json(ctx, 200, store.save(caller, plugin, (Boolean) enabled, settings)
         .map(s -> view(plugin, s)));
   }
 

@@ -82,16 +82,20 @@ public final class PluginStore {
    * a plugin to another peer (a setting whose name ends in url, host or endpoint changes) needs
    * its secrets sent again: stored credentials never follow a new address they were not meant for.
    */
-  public Future<PluginSettings> save(UUID companyId, PluginCatalog.Plugin plugin, boolean enabled, JsonObject given) {
+  public Future<PluginSettings> save(io.payg.gateway.auth.Caller who, PluginCatalog.Plugin plugin, boolean enabled,
+                                     JsonObject given) {
+    UUID companyId = who.companyId();
     JsonObject settings = given.copy();
     plugin.secretKeys().forEach(k -> {
       if (settings.getValue(k) instanceof String plain) {
         settings.put(k, secrets.seal(plain, SecretBox.pluginSetting(companyId, plugin.name(), k)));
       }
     });
-    return pool.preparedQuery(STORED).execute(Tuple.of(companyId, plugin.name()))
+    // the row locked: two saves of one plugin audit in the order they apply
+    return pool.withTransaction(conn -> conn.preparedQuery(STORED + " FOR UPDATE").execute(Tuple.of(companyId, plugin.name()))
         .compose(rows -> {
-          JsonObject stored = rows.size() == 0 ? new JsonObject() : rows.iterator().next().getJsonObject(0);
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          JsonObject stored = row == null ? new JsonObject() : row.getJsonObject(0);
           String moved = movedAddress(stored, given);
           if (moved != null) {
             var missing = plugin.secretKeys().stream().filter(k -> stored.containsKey(k) && !given.containsKey(k))
@@ -101,18 +105,34 @@ public final class PluginStore {
                   + "' moves the plugin to another peer: send its secrets again (" + String.join(", ", missing) + ")"));
             }
           }
-          return pool.preparedQuery(SAVE)
-              .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings));
-        })
+          JsonObject before = row == null ? null : new JsonObject().put("enabled", row.getBoolean(1))
+              .put("settings", withoutSecrets(plugin, stored));
+          JsonObject after = new JsonObject().put("enabled", enabled)
+              .put("settings", withoutSecrets(plugin, stored.copy().mergeIn(given)));
+          return conn.preparedQuery(SAVE)
+              .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
+              .compose(r -> io.payg.gateway.audit.AuditLog.record(conn, who, "plugin.saved", "plugin", plugin.name(),
+                  before, after));
+        }))
         .compose(r -> {
           cache.invalidate(companyId + "/" + plugin.name());
           return settings(companyId, plugin.name());
         });
   }
 
+  /** A plugin's settings for the audit log: a secret only says that it is set. */
+  private static JsonObject withoutSecrets(PluginCatalog.Plugin plugin, JsonObject settings) {
+    JsonObject copy = settings.copy();
+    plugin.secretKeys().forEach(k -> {
+      if (copy.containsKey(k)) {
+        copy.put(k, "****");
+      }
+    });
+    return copy;
+  }
+
   static final String STORED = """
-      SELECT settings FROM plugins WHERE company_id = $1 AND name = $2
-      """;
+      SELECT settings, enabled FROM plugins WHERE company_id = $1 AND name = $2""";
 
   static final String SAVE = """
       INSERT INTO plugins (company_id, name, kind, enabled, settings)

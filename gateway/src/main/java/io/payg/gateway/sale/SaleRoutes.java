@@ -65,7 +65,9 @@ public final class SaleRoutes {
         .compose(appliance -> deviceFor(conn, companyId, customerId, serial, appliance.type())
             .compose(deviceId -> store.createSale(conn, companyId, customerId, appliance, deviceId,
                 terms.toSale(appliance.price()), terms.downPaymentReceived())))
-        .compose(saleId -> store.sale(conn, companyId, saleId))));
+        .compose(saleId -> store.sale(conn, companyId, saleId))
+        .compose(sale -> io.payg.gateway.audit.AuditLog.record(conn, caller, "sale.created", "appliance_sale",
+            sale.getString("id"), null, sale.copy().put("customerId", customerId.toString())).map(sale))));
   }
 
   /** The SHS / e-bike the sale pays for, by serial; it must be the customer's and of the appliance's type. */

@@ -36,6 +36,6 @@ public final class TariffRoutes {
         in.integer("pricePerKwh", 1, MAX_MONEY),
         in.has("minimumPurchase") ? in.integer("minimumPurchase", 0, MAX_MONEY) : 0,
         accessAmount, period);
-    Responses.json(ctx, 201, store.create(caller.companyId(), t));
+    Responses.json(ctx, 201, store.create(caller, t));
   }
 }

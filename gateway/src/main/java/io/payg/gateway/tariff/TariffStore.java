@@ -22,9 +22,11 @@ public final class TariffStore {
     this.pool = pool;
   }
 
-  public Future<JsonObject> create(UUID companyId, NewTariff t) {
+  /** The tariff and its audit row in one transaction. */
+  public Future<JsonObject> create(io.payg.gateway.auth.Caller who, NewTariff t) {
+    UUID companyId = who.companyId();
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO tariffs (id, company_id, name, currency, price_per_kwh, minimum_purchase, "
+    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO tariffs (id, company_id, name, currency, price_per_kwh, minimum_purchase, "
             + "access_rate_amount, access_rate_period_days) "
             + "SELECT $1, c.id, $3, $4, $5, $6, $7, $8 FROM companies c WHERE c.id = $2 AND c.currency = $4")
         .execute(Tuple.of(id, companyId, t.name(), t.currency(), t.pricePerKwh(), t.minimumPurchase(),
@@ -34,11 +36,17 @@ public final class TariffStore {
             : Future.failedFuture(e))
         .compose(rows -> rows.rowCount() == 0
             ? Future.failedFuture(ApiException.unprocessable("WRONG_CURRENCY", "A tariff is in the company's currency"))
-            : get(companyId, id));
+            : get(conn, companyId, id))
+        .compose(tariff -> io.payg.gateway.audit.AuditLog.record(conn, who, "tariff.created", "tariff", id.toString(),
+            null, tariff).map(tariff)));
   }
 
   public Future<JsonObject> get(UUID companyId, UUID id) {
-    return pool.preparedQuery("SELECT * FROM tariffs WHERE id = $1 AND company_id = $2")
+    return get(pool, companyId, id);
+  }
+
+  private Future<JsonObject> get(io.vertx.sqlclient.SqlClient client, UUID companyId, UUID id) {
+    return client.preparedQuery("SELECT * FROM tariffs WHERE id = $1 AND company_id = $2")
         .execute(Tuple.of(id, companyId))
         .map(rows -> {
           if (rows.size() == 0) {

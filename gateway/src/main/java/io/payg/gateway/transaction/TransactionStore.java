@@ -95,15 +95,24 @@ public final class TransactionStore {
   /** As above; with {@code agentId}, only the transactions that agent took. */
   public Future<JsonObject> search(UUID companyId, UUID agentId, String serial, String status, String provider,
                                    OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
+    return search(companyId, agentId, null, serial, status, provider, from, to, before, limit);
+  }
+
+  /** As above; with {@code customerId}, only that customer's payments (every device of theirs). */
+  public Future<JsonObject> search(UUID companyId, UUID agentId, UUID customerId, String serial, String status,
+                                   String provider, OffsetDateTime from, OffsetDateTime to, OffsetDateTime before,
+                                   int limit) {
     String sql = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at, "
         + "t.created_at, t.token_unit, t.token_quantity, k.value AS token FROM transactions t "
         + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.company_id = $1 "
         + "AND ($2::text IS NULL OR lower(t.serial) = lower($2)) AND ($3::text IS NULL OR t.status = $3) "
         + "AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5) "
         + "AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7) "
-        + "AND ($9::uuid IS NULL OR t.agent_id = $9) ORDER BY t.created_at DESC LIMIT $8";
+        + "AND ($9::uuid IS NULL OR t.agent_id = $9) AND ($10::uuid IS NULL OR t.customer_id = $10) "
+        + "ORDER BY t.created_at DESC LIMIT $8";
     return pool.preparedQuery(sql)
-        .execute(Tuple.from(new Object[] {companyId, serial, status, provider, from, to, before, limit, agentId}))
+        .execute(Tuple.from(new Object[] {companyId, serial, status, provider, from, to, before, limit, agentId,
+            customerId}))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;

@@ -135,6 +135,24 @@ class CrossTenantTest {
         new Attempt(HttpMethod.POST, "/api/v1/customers", "/api/v1/customers", new JsonObject().put("name", "x")
             .put("phone", "+254700000009").put("villageId", a.villageId()), false),
         new Attempt(HttpMethod.GET, "/api/v1/customers/{id}", "/api/v1/customers/" + customer, null, false),
+        // B searching for part of A's serial or name finds nothing of A's
+        new Attempt(HttpMethod.GET, "/api/v1/customers", "/api/v1/customers?q=TEN-A", null, false),
+        new Attempt(HttpMethod.GET, "/api/v1/customers", "/api/v1/customers?q=customer&villageId=" + a.villageId(), null,
+            false),
+        new Attempt(HttpMethod.PATCH, "/api/v1/customers/{id}", "/api/v1/customers/" + customer,
+            new JsonObject().put("name", "B was here"), false),
+        new Attempt(HttpMethod.POST, "/api/v1/customers/{id}/devices", "/api/v1/customers/" + customer + "/devices",
+            new JsonObject().put("serial", "B-DEV-1").put("type", "METER").put("manufacturer", "calin")
+                .put("tariffId", a.tariffId()), false),
+        new Attempt(HttpMethod.GET, "/api/v1/customers/{id}/transactions", "/api/v1/customers/" + customer
+            + "/transactions", null, false),
+        new Attempt(HttpMethod.GET, "/api/v1/devices", "/api/v1/devices?q=TEN-A", null, false),
+        new Attempt(HttpMethod.GET, "/api/v1/devices/{serial}", "/api/v1/devices/" + serial.toLowerCase(), null, false),
+        // B's audit log never shows A's changes (A's ids are checked on every answer)
+        new Attempt(HttpMethod.GET, "/api/v1/audit", "/api/v1/audit?limit=500", null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/audit", "/api/v1/audit?entity=customer", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/tokens", "/api/v1/devices/" + serial + "/tokens",
+            new JsonObject().put("kind", "ADD_DAYS").put("value", 30).put("reason", "B's technician"), false),
         new Attempt(HttpMethod.POST, "/api/v1/customers/{id}/appliance-sales", "/api/v1/customers/" + customer
             + "/appliance-sales", sell, false),
         new Attempt(HttpMethod.GET, "/api/v1/appliance-sales/{id}", "/api/v1/appliance-sales/" + sale, null, false),
@@ -255,7 +273,7 @@ class CrossTenantTest {
             assertFalse(answer.contains(secret), t + " showed A's " + secret + ": " + answer);
           }
         }
-        boolean touchesA = t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
+        boolean touchesA = t.url().toLowerCase().contains(serial.toLowerCase()) || t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
             || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation) || t.url().contains(apiKey)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
@@ -278,6 +296,12 @@ class CrossTenantTest {
     assertEquals(0, ticketNow.getJsonArray("comments").size());
     assertEquals(1, gw.db.count("SELECT count(*) FROM tickets WHERE company_id = ?::uuid", a.id()));
     assertEquals(customer, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", serial));
+    assertEquals("A's customer", gw.db.text("SELECT name FROM customers WHERE id = ?::uuid", customer));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM devices WHERE customer_id = ?::uuid", customer));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM audit_log WHERE company_id = ?::uuid AND (action = 'customer.updated' "
+        + "OR actor_id NOT IN (SELECT id FROM users WHERE company_id = ?::uuid))", a.id(), a.id()),
+        "no change of B's was audited as A's");
+    assertEquals(0, gw.db.count("SELECT count(*) FROM maintenance_tokens"), "B issued no token for A's device");
     assertEquals(0, ok(gw.get("/api/v1/commissions/settings", a.adminToken())).getInteger("energyRateBps"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM commission_entries"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM reversals"), "B reversed none of A's payments");

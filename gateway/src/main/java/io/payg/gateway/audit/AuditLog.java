@@ -1,0 +1,96 @@
+package io.payg.gateway.audit;
+
+import io.payg.gateway.auth.Caller;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The audit log: one row per change made through the API, written with {@link #record} on the
+ * change's own connection, so the row commits or rolls back with the change. Any route adopts it
+ * with that one call. Before/after are whatever JSON the caller passes, with every field whose
+ * name looks like a secret replaced (the caller should not pass secrets; this is the safety net).
+ */
+public final class AuditLog {
+
+  /** Field names never written, at any depth. */
+  private static final Set<String> SECRET_FIELDS = Set.of("password", "passwordhash", "password_hash", "secret",
+      "secretkey", "secret_key", "openpaygo_secret_key", "apikey", "api_key", "token", "pin", "consumersecret",
+      "passkey", "privatekey");
+
+  private final Pool pool;
+
+  public AuditLog(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Writes the row on {@code conn} (the change's transaction). */
+  public static Future<Void> record(SqlConnection conn, Caller who, String action, String entity, String entityId,
+                                    JsonObject before, JsonObject after) {
+    return conn.preparedQuery("""
+            INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, before, after)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
+        .execute(Tuple.from(new Object[] {UUID.randomUUID(), who.companyId(), who.userId(), who.role().name(), action,
+            entity, entityId, 
+            // a JsonObject, not its text: a String bound to jsonb would be stored as one JSON string
+            before == null ? null : redact(before), after == null ? null : redact(after)}))
+        .mapEmpty();
+  }
+
+  /** A copy with secret-looking fields masked. */
+  static JsonObject redact(JsonObject o) {
+    JsonObject copy = new JsonObject();
+    o.forEach(e -> {
+      String key = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      if (SECRET_FIELDS.contains(key) || key.endsWith("secret") || key.endsWith("password")) {
+        copy.put(e.getKey(), "****");
+      } else if (e.getValue() instanceof JsonObject j) {
+        copy.put(e.getKey(), redact(j));
+      } else if (e.getValue() instanceof JsonArray a) {
+        JsonArray out = new JsonArray();
+        a.forEach(v -> out.add(v instanceof JsonObject j ? redact(j) : v));
+        copy.put(e.getKey(), out);
+      } else {
+        copy.put(e.getKey(), e.getValue());
+      }
+    });
+    return copy;
+  }
+
+  /** Newest first, keyset-paged on created_at like the other lists. */
+  public Future<JsonObject> search(UUID companyId, String entity, String entityId, UUID actor, OffsetDateTime from,
+                                   OffsetDateTime to, OffsetDateTime before, int limit) {
+    return pool.preparedQuery("""
+            SELECT id, actor_id, actor_role, action, entity, entity_id, before, after, created_at FROM audit_log
+            WHERE company_id = $1 AND ($2::text IS NULL OR entity = $2) AND ($3::text IS NULL OR entity_id = $3)
+              AND ($4::uuid IS NULL OR actor_id = $4) AND ($5::timestamptz IS NULL OR created_at >= $5)
+              AND ($6::timestamptz IS NULL OR created_at < $6) AND ($7::timestamptz IS NULL OR created_at < $7)
+            ORDER BY created_at DESC, id DESC LIMIT $8""")
+        .execute(Tuple.from(new Object[] {companyId, entity, entityId, actor, from, to, before, limit}))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          String last = null;
+          for (Row r : rows) {
+            last = r.getOffsetDateTime("created_at").toString();
+            items.add(new JsonObject().put("id", r.getUUID("id").toString())
+                .put("actorId", r.getUUID("actor_id") == null ? null : r.getUUID("actor_id").toString())
+                .put("actorRole", r.getString("actor_role")).put("action", r.getString("action"))
+                .put("entity", r.getString("entity")).put("entityId", r.getString("entity_id"))
+                .put("before", r.getJsonObject("before")).put("after", r.getJsonObject("after"))
+                .put("createdAt", last));
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.size() == limit && last != null) {
+            page.put("nextBefore", last);
+          }
+          return page;
+        });
+  }
+}

@@ -1,0 +1,137 @@
+package io.payg.gateway.device;
+
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.http.ApiException;
+import io.payg.gateway.plugin.SecretBox;
+import io.payg.manufacturer.openpaygo.OpenPaygoToken;
+import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/**
+ * Device tokens without money: a field technician's ADD_DAYS, a SET_DAYS after a dispute, a
+ * DISABLE (PAYG off for good) once a device is paid, a COUNTER_SYNC after a lost token. No
+ * transaction, no allocation, no books entry; one maintenance_tokens row and one audit row, in
+ * the transaction that advances the device's token count (locked, so a payment's token and a
+ * maintenance token never take the same count).
+ *
+ * <p>OpenPAYGO is generated in-house (OpenPAYGO-Token general_documentation.pdf: ADD_TIME,
+ * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). The other manufacturers' maintenance APIs are not wired
+ * yet: refused with 422 NOT_SUPPORTED_BY_MANUFACTURER rather than pretending.
+ */
+public final class MaintenanceTokens {
+
+  /** What an operator asks for. */
+  public enum Kind { ADD_DAYS, SET_DAYS, DISABLE, UNLOCK, COUNTER_SYNC, ADD_ENERGY }
+
+  private final Pool pool;
+  private final SecretBox secrets;
+
+  public MaintenanceTokens(Pool pool, SecretBox secrets) {
+    this.pool = pool;
+    this.secrets = secrets;
+  }
+
+  /** A repeat of {@code idempotencyKey} answers the token already issued (never a second count). */
+  public Future<JsonObject> issue(Caller who, String typedSerial, Kind kind, Long value, String reason,
+                                  String idempotencyKey) {
+    return previous(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
+        : pool.withTransaction(conn -> conn.preparedQuery("""
+                SELECT id, serial, manufacturer, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count
+                FROM devices WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE""")
+            .execute(Tuple.of(who.companyId(), typedSerial))
+            .compose(rows -> {
+              if (rows.size() == 0) {
+                return Future.failedFuture(ApiException.notFound("device"));
+              }
+              Row d = rows.iterator().next();
+              UUID deviceId = d.getUUID("id");
+              OpenPaygoToken.Generated g = openPaygo(d, deviceId, kind, value);
+              UUID id = UUID.randomUUID();
+              return conn.preparedQuery("UPDATE devices SET openpaygo_token_count = $2 WHERE id = $1")
+                  .execute(Tuple.of(deviceId, g.newCount()))
+                  .compose(x -> conn.preparedQuery("""
+                          INSERT INTO maintenance_tokens (id, company_id, device_id, idempotency_key, kind, value, reason,
+                            token, token_count, issued_by)
+                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at""")
+                      .execute(Tuple.from(new Object[] {id, who.companyId(), deviceId, idempotencyKey, kind.name(), value,
+                          reason, g.token(), g.newCount(), who.userId()})))
+                  .compose(ins -> {
+                    JsonObject issued = new JsonObject().put("id", id.toString()).put("serial", d.getString("serial"))
+                        .put("kind", kind.name()).put("value", value).put("reason", reason).put("token", g.token())
+                        .put("tokenCount", g.newCount())
+                        .put("createdAt", ins.iterator().next().getOffsetDateTime(0).toString());
+                    // the audit row says what was issued, never the token digits (they open the device)
+                    return AuditLog.record(conn, who, "device.maintenance_token", "device", deviceId.toString(),
+                            new JsonObject().put("tokenCount", d.getInteger("openpaygo_token_count")),
+                            issued.copy().put("token", "****"))
+                        .map(issued);
+                  });
+            }))
+        .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
+            // the same key raced us: answer what the other request issued
+            ? previous(who.companyId(), idempotencyKey).compose(p -> p == null ? Future.failedFuture(t)
+                : Future.succeededFuture(p))
+            : Future.failedFuture(t)));
+  }
+
+  private OpenPaygoToken.Generated openPaygo(Row d, UUID deviceId, Kind kind, Long value) {
+    if (!"openpaygo".equals(d.getString("manufacturer")) || d.getString("openpaygo_secret_key") == null) {
+      throw ApiException.unprocessable("NOT_SUPPORTED_BY_MANUFACTURER", "Maintenance tokens are issued for OpenPAYGO "
+          + "devices; " + d.getString("manufacturer") + " offers no maintenance token through the gateway yet");
+    }
+    OpenPaygoTokenType type;
+    long v = 0;
+    switch (kind) {
+      case ADD_DAYS, SET_DAYS -> {
+        if (value == null || value < 0 || value > OpenPaygoToken.MAX_EXTENDED_ACTIVATION_VALUE) {
+          throw ApiException.badRequest("'value' (days) is required for " + kind + ": 0 to "
+              + OpenPaygoToken.MAX_EXTENDED_ACTIVATION_VALUE);
+        }
+        type = kind == Kind.ADD_DAYS ? OpenPaygoTokenType.ADD_TIME : OpenPaygoTokenType.SET_TIME;
+        v = value;
+      }
+      // OpenPAYGO has one way to unlock a device for good: PAYG disabled
+      case DISABLE, UNLOCK -> type = OpenPaygoTokenType.DISABLE_PAYG;
+      case COUNTER_SYNC -> type = OpenPaygoTokenType.COUNTER_SYNC;
+      default -> throw ApiException.unprocessable("NOT_SUPPORTED_BY_MANUFACTURER",
+          "OpenPAYGO devices count days, not energy: " + kind + " does not exist for them");
+    }
+    if (!type.carriesValue() && value != null) {
+      throw ApiException.badRequest(kind + " carries no 'value'");
+    }
+    String keyHex;
+    try {
+      keyHex = secrets.open(d.getString("openpaygo_secret_key"), SecretBox.deviceKey(deviceId));
+    } catch (IllegalStateException e) {
+      throw ApiException.unprocessable("DEVICE_KEY_UNREADABLE", "The device's OpenPAYGO key cannot be decrypted");
+    }
+    // beyond 995 days a standard token cannot carry it: an extended one, as OpenPaygoIssuer does
+    return OpenPaygoToken.generate(OpenPaygoToken.keyFromHex(keyHex), d.getLong("openpaygo_starting_code"),
+        d.getInteger("openpaygo_token_count"), type, v, false, v > OpenPaygoToken.MAX_ACTIVATION_VALUE);
+  }
+
+  private Future<JsonObject> previous(UUID companyId, String key) {
+    return pool.preparedQuery("""
+            SELECT m.id, d.serial, m.kind, m.value, m.reason, m.token, m.token_count, m.created_at
+            FROM maintenance_tokens m JOIN devices d ON d.id = m.device_id
+            WHERE m.company_id = $1 AND m.idempotency_key = $2""")
+        .execute(Tuple.of(companyId, key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
+              .put("kind", r.getString("kind")).put("value", r.getLong("value")).put("reason", r.getString("reason"))
+              .put("token", r.getString("token")).put("tokenCount", r.getInteger("token_count"))
+              .put("createdAt", r.getOffsetDateTime("created_at").toString());
+        });
+  }
+}
