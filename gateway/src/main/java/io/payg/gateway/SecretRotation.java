@@ -36,7 +36,10 @@ public final class SecretRotation {
           .get(10, TimeUnit.MINUTES);
       int devices = new DeviceKeyStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
-      LOG.info("re-sealed {} plugin secret(s) and {} OpenPAYGO device key(s) with the current SECRETS_KEY", plugins, devices);
+      int webhooks = new io.payg.gateway.webhook.WebhookStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
+          .get(10, TimeUnit.MINUTES);
+      LOG.info("re-sealed {} plugin secret(s), {} OpenPAYGO device key(s) and {} webhook secret(s) with the current "
+          + "SECRETS_KEY", plugins, devices, webhooks);
       return true;
     } catch (Exception e) {
       LOG.error("re-encryption stopped: {}", e.getMessage());

@@ -69,6 +69,32 @@ public final class WebhookStore {
     this.secrets = secrets;
   }
 
+  static final String SEALED = """
+      SELECT company_id, secret_sealed FROM webhook_endpoints
+      """;
+
+  static final String RESEAL = """
+      UPDATE webhook_endpoints SET secret_sealed = $2 WHERE company_id = $1 AND secret_sealed = $3
+      """;
+
+  /** Re-seals every signing secret not sealed with the current SECRETS_KEY (after a rotation); answers how many. */
+  public Future<Integer> resealAll() {
+    return pool.query(SEALED).execute().compose(rows -> {
+      Future<Integer> done = Future.succeededFuture(0);
+      for (Row r : rows) {
+        UUID companyId = r.getUUID(0);
+        String stored = r.getString(1);
+        if (stored == null || secrets.isCurrent(stored)) {
+          continue;
+        }
+        String resealed = secrets.seal(secrets.open(stored, place(companyId)), place(companyId));
+        done = done.compose(n -> pool.preparedQuery(RESEAL).execute(Tuple.of(companyId, resealed, stored))
+            .map(x -> n + x.rowCount()));
+      }
+      return done;
+    });
+  }
+
   static String place(UUID companyId) {
     return "webhook:" + companyId;
   }

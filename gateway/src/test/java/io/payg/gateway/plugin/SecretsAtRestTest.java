@@ -81,6 +81,9 @@ class SecretsAtRestTest {
   void aRotatedKeyStillOpensOldSecretsUntilTheyAreResealed() throws Exception {
     GatewayFixture.Company c = gw.company("Rotating");
     String before = stored(c, "generic", "secret");
+    GatewayFixture.ok(gw.put("/api/v1/webhooks", c.adminToken(), new JsonObject().put("url", "https://hooks.example.com/payg")
+        .put("events", new io.vertx.core.json.JsonArray().add("payment.recorded"))));
+    String hookBefore = gw.db.text("SELECT secret_sealed FROM webhook_endpoints WHERE company_id = ?::uuid", c.id());
     // the new key serves, the old one only opens
     try (GatewayApp rotated = gateway(KEY_2, KEY_1)) {
       assertEquals(200, validate(rotated, c));
@@ -88,6 +91,8 @@ class SecretsAtRestTest {
     }
     String after = stored(c, "generic", "secret");
     assertNotEquals(before.split(":")[2], after.split(":")[2], "sealed with another key id now");
+    String hookAfter = gw.db.text("SELECT secret_sealed FROM webhook_endpoints WHERE company_id = ?::uuid", c.id());
+    assertNotEquals(hookBefore.split(":")[2], hookAfter.split(":")[2], "the webhook's signing secret is re-sealed too");
     try (GatewayApp newOnly = gateway(KEY_2, "")) {
       assertEquals(200, validate(newOnly, c));
     }
