@@ -58,6 +58,21 @@ class WaveWebhookTest {
   }
 
   @Test
+  void aPaymentInAnotherCurrencyIsAcknowledgedAndKeptNotDropped() {
+    String serial = "WAV-" + UUID.randomUUID().toString().substring(0, 8);
+    gw.meterCustomer(company, serial);
+    String txn = "T_" + UUID.randomUUID().toString().substring(0, 12);
+    Buffer event = WaveSimulator.checkoutCompleted("AE_" + UUID.randomUUID(), "cos-3", txn, "250", "GMD", serial, Instant.now());
+    HttpResponse<Buffer> r = await(wave.send(event));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    await(wave.send(event));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", txn));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider = 'wave' AND provider_txn_id = ? "
+        + "AND currency = 'GMD' AND amount = 25000 AND reason = 'WRONG_CURRENCY' AND status = 'OPEN'", txn));
+    io.payg.gateway.support.BooksInvariant.check(gw.db, company.id());
+  }
+
+  @Test
   void badOrStaleSignaturesAre401AndStoreNothing() {
     String serial = "WAV-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);

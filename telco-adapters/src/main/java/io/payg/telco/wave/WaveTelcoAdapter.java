@@ -257,21 +257,22 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     if (status != null && !"succeeded".equals(status)) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, IGNORED + "checkout payment_status is not succeeded");
     }
-    Money amount = amount(data, currency);
+    Money amount = amountPaid(data);
     String txnId = txnId(data, "transaction_id");
     Instant paidAt = time(data, "when_completed", receivedAt);
-    return payment(new PaymentCommand(txnId, string(data, "client_reference"), amount, null, paidAt), "client_reference");
+    return payment(new PaymentCommand(txnId, string(data, "client_reference"), amount, null, paidAt), "client_reference",
+        currency);
   }
 
   private static TelcoCall merchantPayment(JsonObject data, String currency, Map<String, String> settings,
                                            Instant receivedAt) {
-    Money net = amount(data, currency);
+    Money net = amountPaid(data);
     // the merchant got amount, Wave kept fee: the customer paid (and is credited) both
-    long gross = Math.addExact(net.minor(), fee(data, currency));
+    long gross = Math.addExact(net.minor(), fee(data, net.currency()));
     if (gross > DecimalAmount.MAX_AMOUNT) {
       throw new Rejection(Refusal.INVALID_AMOUNT, "'data.amount' + 'data.fee' is too large");
     }
-    Money amount = Money.of(gross, currency);
+    Money amount = Money.of(gross, net.currency());
     String reference = string(data, "client_reference");
     String field = "client_reference";
     if (reference == null || reference.isBlank()) {
@@ -281,15 +282,23 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     }
     String txnId = txnId(data, "id");
     Instant paidAt = time(data, "when_created", receivedAt);
-    return payment(new PaymentCommand(txnId, reference, amount, msisdn(data), paidAt), field);
+    return payment(new PaymentCommand(txnId, reference, amount, msisdn(data), paidAt), field, currency);
   }
 
   /**
    * A payment whose reference is a serial is processed; one without a usable reference cannot be
    * booked, but its money moved: it is kept as an unmatched payment (authentic: it passed the check).
+   * So is a payment in another currency than the company's: Wave took it, an operator settles it.
    */
-  private static TelcoCall payment(PaymentCommand cmd, String field) {
+  private static TelcoCall payment(PaymentCommand cmd, String field, String companyCurrency) {
     String reference = cmd.serial() == null ? "" : cmd.serial().trim();
+    String typedReference = CONTROL.matcher(reference).replaceAll("?");
+    if (!cmd.amount().currency().equals(companyCurrency)) {
+      return new TelcoCall.Unbookable(new PaymentCommand(cmd.providerTxnId(),
+          typedReference.length() > MAX_REFERENCE ? typedReference.substring(0, MAX_REFERENCE) : typedReference,
+          cmd.amount(), cmd.msisdn(), cmd.paidAt()), Refusal.WRONG_CURRENCY,
+          "paid in " + cmd.amount().currency() + "; the company's currency is " + companyCurrency, true, true, Map.of());
+    }
     String problem = reference.isEmpty() ? "'" + field + "' (the device serial) is empty"
         : SERIAL.matcher(reference).matches() ? null
         : "'" + field + "' is not a serial: up to 64 letters, digits, '.', '_' or '-'";
@@ -297,8 +306,7 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       return new TelcoCall.Process(new PaymentCommand(cmd.providerTxnId(), reference, cmd.amount(), cmd.msisdn(),
           cmd.paidAt()));
     }
-    String typed = CONTROL.matcher(reference).replaceAll("?");
-    typed = typed.length() > MAX_REFERENCE ? typed.substring(0, MAX_REFERENCE) : typed;
+    String typed = typedReference.length() > MAX_REFERENCE ? typedReference.substring(0, MAX_REFERENCE) : typedReference;
     return new TelcoCall.Unbookable(new PaymentCommand(cmd.providerTxnId(), typed, cmd.amount(), cmd.msisdn(),
         cmd.paidAt()), Refusal.DEVICE_NOT_FOUND, problem, true, true, Map.of());
   }
@@ -345,23 +353,21 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     throw new Rejection(Refusal.MALFORMED_REQUEST, "'" + field + "' must be a string");
   }
 
-  private static Money amount(JsonObject data, String currency) {
+  /** The amount in the currency Wave names (which may not be the company's: then it is kept, not booked). */
+  private static Money amountPaid(JsonObject data) {
     String cur = string(data, "currency");
     if (cur == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "'data.currency' is required");
     }
-    if (!cur.equals(currency)) {
-      throw new Rejection(Refusal.WRONG_CURRENCY, "the company's currency is " + currency);
-    }
-    int digits = DecimalAmount.fractionDigits(currency);
-    if (digits < 0 || !Money.isCurrencyCode(currency)) {
-      throw new Rejection(Refusal.WRONG_CURRENCY, "the company's currency has no known minor unit");
+    int digits = DecimalAmount.fractionDigits(cur);
+    if (digits < 0 || !Money.isCurrencyCode(cur)) {
+      throw new Rejection(Refusal.WRONG_CURRENCY, "'data.currency' is not an ISO 4217 currency with a minor unit");
     }
     Object value = data.getValue("amount");
     if (value == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "'data.amount' is required");
     }
-    return Money.of(DecimalAmount.minorUnits("data.amount", value, digits), currency);
+    return Money.of(DecimalAmount.minorUnits("data.amount", value, digits), cur);
   }
 
   private static String txnId(JsonObject data, String field) {

@@ -318,14 +318,19 @@ class WaveTelcoAdapterTest {
   }
 
   @Test
-  void anotherCurrencyIsRefused() {
+  void aPaymentInAnotherCurrencyIsKeptInThatCurrencyNotBooked() {
     JsonObject e = checkout();
-    e.getJsonObject("data").put("currency", "GMD");
-    rejected(decode(e), Refusal.WRONG_CURRENCY);
+    e.getJsonObject("data").put("currency", "GMD").put("amount", "1000.50");
+    TelcoCall.Unbookable u = assertInstanceOf(TelcoCall.Unbookable.class, decode(e));
+    assertEquals(Refusal.WRONG_CURRENCY, u.refusal(), u.detail());
+    assertTrue(u.authenticated());
+    assertEquals(Money.of(100050, "GMD"), u.command().amount(), "Wave took it in GMD: kept as GMD");
+    TelcoCall.Unbookable xaf = assertInstanceOf(TelcoCall.Unbookable.class,
+        adapter.decode(signed(checkout().encode(), RECEIVED.getEpochSecond(), SECRET), "XAF", SETTINGS));
+    assertEquals(Money.of(1000, "XOF"), xaf.command().amount());
+    // not a currency at all: nothing can be kept of it
     e.getJsonObject("data").put("currency", "xof");
     rejected(decode(e), Refusal.WRONG_CURRENCY);
-    rejected(adapter.decode(signed(checkout().encode(), RECEIVED.getEpochSecond(), SECRET), "XAF", SETTINGS),
-        Refusal.WRONG_CURRENCY);
   }
 
   @ParameterizedTest
