@@ -116,9 +116,14 @@ public final class TelcoRoutes {
     Future<PluginSettings> settings = companyId == null ? Future.succeededFuture(PluginSettings.NO_COMPANY)
         : plugins.settings(companyId, provider);
     settings.compose(s -> {
-          if (!s.companyExists() || !s.enabled()) {
-            return Future.succeededFuture(answer(adapter, operation,
-                new TelcoCall.Rejected(Refusal.PROVIDER_NOT_ENABLED, Refusal.PROVIDER_NOT_ENABLED.message(), processCall)));
+          TelcoCall.Rejected notEnabled = new TelcoCall.Rejected(Refusal.PROVIDER_NOT_ENABLED,
+              Refusal.PROVIDER_NOT_ENABLED.message(), processCall);
+          if (!s.companyExists()) {
+            return Future.succeededFuture(answer(adapter, operation, notEnabled));
+          }
+          if (!s.enabled()) {
+            return keepWhileDisabled(adapter, request(ctx, operation), companyId, s)
+                .map(v -> answer(adapter, operation, notEnabled));
           }
           TelcoRequest request = request(ctx, operation);
           TelcoCall call = adapter.decode(request, s.currency(), s.settings());
@@ -257,6 +262,27 @@ public final class TelcoRoutes {
       return collections.confirm(companyId, provider, reference).map(v -> adapter.callbackAnswer());
     }
     return Future.succeededFuture(answer(adapter, operation, (TelcoCall.Rejected) call));
+  }
+
+  /**
+   * The company turned the plugin off, but the provider still says money moved into its account
+   * (a confirmation that passes the provider's checks with the stored settings): the provider is
+   * refused as before, and the money is kept as an unmatched payment for an operator.
+   */
+  private Future<Void> keepWhileDisabled(TelcoAdapter adapter, TelcoRequest request, UUID companyId, PluginSettings s) {
+    if (!adapter.confirmsMovedMoney(request.operation())) {
+      return Future.succeededFuture();
+    }
+    TelcoCall call = adapter.decode(request, s.currency(), s.settings());
+    io.payg.domain.payment.PaymentCommand moved = call instanceof TelcoCall.Process p ? p.command()
+        : call instanceof TelcoCall.Unbookable u ? u.command() : null;
+    if (moved == null) {
+      return Future.succeededFuture();
+    }
+    boolean authenticated = !(call instanceof TelcoCall.Unbookable u) || u.authenticated();
+    return payments.keep(companyId, adapter.provider(), moved, Refusal.PROVIDER_NOT_ENABLED,
+        "the company's " + adapter.provider() + " plugin is disabled", authenticated,
+        adapter.redactedBody(request.body())).mapEmpty();
   }
 
   private TelcoResponse answer(TelcoAdapter adapter, String operation, TelcoCall.Rejected rejected) {

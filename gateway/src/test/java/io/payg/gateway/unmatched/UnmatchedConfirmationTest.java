@@ -135,6 +135,33 @@ class UnmatchedConfirmationTest {
   }
 
   @Test
+  void aConfirmationWhileThePluginIsDisabledIsRefusedButKept() {
+    String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
+    gw.meterCustomer(company, serial);
+    GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", false)));
+    try {
+      C2bPayment p = payment(serial, "120.00");
+      GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the disabled plugin is seen (settings cache)",
+          () -> await(daraja.confirmation(p)).statusCode() == 403);
+      assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", p.transId()));
+      assertEquals("PROVIDER_NOT_ENABLED", gw.db.text("SELECT reason FROM unmatched_payments WHERE provider_txn_id = ?",
+          p.transId()));
+      assertEquals(12_000L, gw.db.count("SELECT amount FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+      await(daraja.confirmation(p)); // redelivered: still one row
+      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", p.transId()));
+      // a validation while disabled is no money: nothing kept
+      C2bPayment asked = payment(serial, "130.00");
+      await(daraja.validation(asked));
+      assertEquals(0, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", asked.transId()));
+    } finally {
+      GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)));
+    }
+    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "enabled again",
+        () -> await(daraja.validation(payment(serial, "100.00"))).bodyAsJsonObject().getValue("ResultCode").toString()
+            .equals("0"));
+  }
+
+  @Test
   void anUnknownSerialAtValidationKeepsNothing() {
     C2bPayment p = payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 6), "200.00");
     assertEquals("C2B00012", await(daraja.validation(p)).bodyAsJsonObject().getString("ResultCode"));
