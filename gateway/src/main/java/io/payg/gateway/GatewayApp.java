@@ -183,7 +183,7 @@ public final class GatewayApp implements AutoCloseable {
           .build();
       int port = config.httpPort() == 0 ? freePort() : config.httpPort();
       GatewayApp app = new GatewayApp(vertx, pool, registry, port);
-      app.deploy(config, clock).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      app.deploy(config, clock, db).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("payg-gateway listening on {}:{}", config.httpHost(), port);
       return app;
     } catch (Exception e) {
@@ -192,7 +192,7 @@ public final class GatewayApp implements AutoCloseable {
     }
   }
 
-  private Future<?> deploy(GatewayConfig config, Clock clock) {
+  private Future<?> deploy(GatewayConfig config, Clock clock, DatabaseUrl db) {
     // every adapter that calls out gets this one client: the outbound policy checks each request
     OutboundPolicy outbound = new OutboundPolicy(vertx, config.outbound());
     WebClient http = outbound.client(
@@ -296,7 +296,7 @@ public final class GatewayApp implements AutoCloseable {
     Pool readiness = PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(1).setName("payg-readiness").setMaxWaitQueueSize(4)
             .setConnectionTimeout(2).setConnectionTimeoutUnit(TimeUnit.SECONDS))
-        .connectingTo(DatabaseUrl.parse(config.databaseUrl()).connectOptions().addProperty("application_name", "payg-readiness"))
+        .connectingTo(db.connectOptions().addProperty("application_name", "payg-readiness"))
         .using(vertx)
         .build();
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
