@@ -289,7 +289,8 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.agent.AgentOfficeRoutes(pool, new CustomerStore(pool, sales, plugins.secrets()), payments,
             transactionStore, companyStore, protectedPages, clock)::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
-            collectionProviders), RECONCILIATION_WAIT)::mount);
+            collectionProviders), RECONCILIATION_WAIT)::mount,
+        new io.payg.gateway.bulkimport.ImportRoutes(pool, plugins.secrets(), clock)::mount);
 
     // readiness asks on a connection of its own: a request pool that is merely full does not make
     // every instance unready at once; and it never shows the database's error text
@@ -326,9 +327,9 @@ public final class GatewayApp implements AutoCloseable {
         }
       }).handler(HealthCheckHandler.createWithHealthChecks(health));
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
-      // a statement upload is read as it arrives (any size), never buffered whole
+      // a statement upload or an import file is read as it arrives (any size), never buffered whole
       router.route("/api/*").handler(ctx -> {
-        if (ReconciliationRoutes.streamsItsBody(ctx)) {
+        if (ReconciliationRoutes.streamsItsBody(ctx) || io.payg.gateway.bulkimport.ImportRoutes.streamsItsBody(ctx)) {
           ctx.next();
         } else {
           bodies.handle(ctx);

@@ -8,13 +8,13 @@ import java.util.List;
  * line breaks and doubled quotes). A record that opens a quote and does not close it on its line
  * continues on the next one: {@link #open} tells the reader to join them.
  */
-final class CsvCells {
+public final class CsvCells {
 
   private CsvCells() {
   }
 
   /** True when {@code text} ends inside a quoted cell (an odd number of quotes). */
-  static boolean open(CharSequence text) {
+  public static boolean open(CharSequence text) {
     int quotes = 0;
     for (int i = 0; i < text.length(); i++) {
       if (text.charAt(i) == '"') {
@@ -25,7 +25,7 @@ final class CsvCells {
   }
 
   /** The cells of a whole record; throws IllegalArgumentException on a stray quote. */
-  static List<String> split(String record) {
+  public static List<String> split(String record) {
     List<String> cells = new ArrayList<>(16);
     StringBuilder cell = new StringBuilder(32);
     int i = 0;

@@ -1,0 +1,273 @@
+package io.payg.gateway.bulkimport;
+
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.http.ApiException;
+import io.payg.gateway.reconciliation.CsvCells;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One import file, read from the request body as it arrives: each chunk is hashed and cut into
+ * lines (a quoted cell may span lines); rows are read by {@link ImportColumns} and applied
+ * {@link #BATCH} at a time by {@link ImportStore#apply}, with the request paused while a batch is
+ * written — so memory holds one batch, one network chunk and the file's keys seen so far
+ * ({@link ImportBatch.SeenInFile}), never the file.
+ */
+final class ImportUpload {
+
+  static final int BATCH = 1000;
+  static final int MAX_LINE_BYTES = 16 * 1024;
+  static final int MAX_RECORD_LINES = 20;
+  private static final Logger LOG = LoggerFactory.getLogger(ImportUpload.class);
+
+  private final HttpServerRequest request;
+  private final ImportStore store;
+  private final Caller caller;
+  private final UUID id;
+  private final boolean dryRun;
+  private final ImportReferences references;
+  private final LocalDate today;
+  private final long maxRows;
+  private final MessageDigest sha256;
+  private final ImportBatch.SeenInFile seen = new ImportBatch.SeenInFile();
+  private final Promise<Void> result = Promise.promise();
+  private final long started = System.nanoTime();
+  private ImportColumns columns;
+  private List<ImportRow> batch = new ArrayList<>(BATCH);
+  private byte[] pending = new byte[256];
+  private int pendingLength;
+  private boolean overlong;
+  private long physicalLine;
+  private StringBuilder record;
+  private long recordStart;
+  private int recordLines;
+  private long dataRows;
+  private boolean writing;
+  private boolean ended;
+  private boolean stopped;
+
+  ImportUpload(HttpServerRequest request, ImportStore store, Caller caller, UUID id, boolean dryRun,
+               ImportReferences references, LocalDate today, long maxRows) {
+    this.request = request;
+    this.store = store;
+    this.caller = caller;
+    this.id = id;
+    this.dryRun = dryRun;
+    this.references = references;
+    this.today = today;
+    this.maxRows = maxRows;
+    try {
+      this.sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads the (paused) request to its end; completes once every row is applied and the import completed. */
+  Future<Void> run() {
+    request.handler(this::chunk);
+    request.endHandler(v -> {
+      if (stopped) {
+        return;
+      }
+      try {
+        if (pendingLength > 0 || overlong) {
+          endOfLine();
+        }
+        if (record != null) {
+          row(new ImportRow.Bad(recordStart, null, null, "MALFORMED_CSV",
+              "A quoted cell is not closed before the end of the file"));
+          record = null;
+        }
+        if (columns == null) {
+          throw ApiException.unprocessable("IMPORT_HEADER_MISSING", "The file is empty: the first line must be the "
+              + "header, e.g. " + String.join(",", ImportColumns.NAMES));
+        }
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      ended = true;
+      next();
+    });
+    request.exceptionHandler(this::fail);
+    request.response().closeHandler(v -> fail(new IllegalStateException("the client went away during the upload")));
+    request.resume();
+    return result.future();
+  }
+
+  private void chunk(Buffer buffer) {
+    if (stopped) {
+      return;
+    }
+    byte[] bytes = buffer.getBytes();
+    sha256.update(bytes);
+    try {
+      int start = 0;
+      for (int i = 0; i < bytes.length; i++) {
+        if (bytes[i] == '\n') {
+          append(bytes, start, i - start);
+          endOfLine();
+          start = i + 1;
+        }
+      }
+      append(bytes, start, bytes.length - start);
+    } catch (RuntimeException e) {
+      fail(e);
+      return;
+    }
+    if (batch.size() >= BATCH && !writing) {
+      write();
+    }
+  }
+
+  private void append(byte[] bytes, int from, int length) {
+    if (overlong || length == 0) {
+      return;
+    }
+    if (pendingLength + length > MAX_LINE_BYTES) {
+      overlong = true;
+      return;
+    }
+    if (pendingLength + length > pending.length) {
+      pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
+    }
+    System.arraycopy(bytes, from, pending, pendingLength, length);
+    pendingLength += length;
+  }
+
+  private void endOfLine() {
+    physicalLine++;
+    int length = pendingLength;
+    if (length > 0 && pending[length - 1] == '\r') {
+      length--;
+    }
+    String line = new String(pending, 0, length, StandardCharsets.UTF_8);
+    boolean tooLong = overlong;
+    pendingLength = 0;
+    overlong = false;
+    if (tooLong) {
+      record = null;
+      row(new ImportRow.Bad(physicalLine, null, null, "LINE_TOO_LONG", "The line is longer than " + MAX_LINE_BYTES + " bytes"));
+      return;
+    }
+    if (record != null) {
+      record.append('\n').append(line);
+      if (++recordLines > MAX_RECORD_LINES) {
+        record = null;
+        row(new ImportRow.Bad(recordStart, null, null, "MALFORMED_CSV", "A quoted cell is not closed within "
+            + MAX_RECORD_LINES + " lines"));
+        return;
+      }
+    } else {
+      record = new StringBuilder(line);
+      recordStart = physicalLine;
+      recordLines = 1;
+    }
+    if (CsvCells.open(record)) {
+      return; // a quoted cell goes on on the next line
+    }
+    String text = record.toString();
+    record = null;
+    if (text.isBlank() || text.chars().allMatch(c -> c == ',' || Character.isWhitespace(c))) {
+      return;
+    }
+    List<String> cells;
+    try {
+      cells = CsvCells.split(text);
+    } catch (IllegalArgumentException e) {
+      if (columns == null) {
+        throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "The header line is not CSV: " + e.getMessage());
+      }
+      row(new ImportRow.Bad(recordStart, null, null, "MALFORMED_CSV", "Not a CSV record: " + e.getMessage()));
+      return;
+    }
+    if (columns == null) {
+      columns = ImportColumns.bind(cells, references, today);
+      return;
+    }
+    row(columns.read(recordStart, cells));
+  }
+
+  private void row(ImportRow row) {
+    if (columns == null) {
+      throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "Line " + row.line() + " should be the header line "
+          + "and cannot be read: " + ((ImportRow.Bad) row).detail());
+    }
+    if (++dataRows > maxRows) {
+      throw new ApiException(413, "IMPORT_TOO_LARGE", "A file has at most " + maxRows + " rows: split it (the rows "
+          + "before line " + row.line() + " in batches already applied stay; uploading them again changes nothing)");
+    }
+    batch.add(row);
+  }
+
+  private void next() {
+    if (writing || stopped) {
+      return;
+    }
+    if (batch.size() >= BATCH || (ended && !batch.isEmpty())) {
+      write();
+    } else if (ended) {
+      finish();
+    } else {
+      request.resume();
+    }
+  }
+
+  private void write() {
+    writing = true;
+    request.pause();
+    List<ImportRow> rows = batch;
+    batch = new ArrayList<>(BATCH);
+    store.apply(id, caller.companyId(), rows, seen, dryRun).onComplete(ar -> {
+      writing = false;
+      if (ar.failed()) {
+        fail(ar.cause());
+      } else {
+        next();
+      }
+    });
+  }
+
+  private void finish() {
+    stopped = true;
+    String hash = HexFormat.of().formatHex(sha256.digest());
+    store.complete(caller, id, hash).onComplete(ar -> {
+      long ms = (System.nanoTime() - started) / 1_000_000;
+      LOG.info("import {}{}: {} rows in {} ms ({} rows/s){}", id, dryRun ? " (dry run)" : "", dataRows, ms,
+          ms == 0 ? dataRows : dataRows * 1000 / ms, ar.succeeded() ? "" : ", failed: " + ar.cause());
+      if (ar.succeeded()) {
+        result.tryComplete();
+      } else {
+        store.failed(id, String.valueOf(ar.cause().getMessage())).onComplete(x -> result.tryFail(ar.cause()));
+      }
+    });
+  }
+
+  /** The batches applied stay; the import is marked FAILED with the reason. */
+  private void fail(Throwable cause) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    request.pause();
+    String reason = cause instanceof ApiException a ? a.getMessage() : "the upload stopped: " + cause.getMessage();
+    if (!(cause instanceof ApiException)) {
+      LOG.warn("import {} failed", id, cause);
+    }
+    store.failed(id, reason).onComplete(ar -> result.tryFail(cause));
+  }
+}
