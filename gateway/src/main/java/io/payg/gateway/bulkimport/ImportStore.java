@@ -30,11 +30,16 @@ import java.util.UUID;
 final class ImportStore {
 
   private static final String LOCK = """
-      SELECT pg_advisory_xact_lock(hashtextextended('import:' || $1::text, 0))""";
+      SELECT pg_advisory_xact_lock(hashtextextended('import:' || $1::uuid::text, 0))""";
 
+  // a join with the array, not "key = ANY($2)": the generic plan of the latter filters every key of the
+  // company instead of probing the primary key, which grows each batch's look-up with the table
   private static final String KEYS = """
-      SELECT kind, key, entity_id, content_sha256 FROM import_keys
-      WHERE company_id = $1 AND ((kind = 'CUSTOMER' AND key = ANY($2)) OR (kind = 'DEVICE' AND key = ANY($3)))""";
+      SELECT k.kind, k.key, k.entity_id, k.content_sha256
+      FROM unnest($2::text[]) AS x(key) JOIN import_keys k ON k.company_id = $1 AND k.kind = 'CUSTOMER' AND k.key = x.key
+      UNION ALL
+      SELECT k.kind, k.key, k.entity_id, k.content_sha256
+      FROM unnest($3::text[]) AS x(key) JOIN import_keys k ON k.company_id = $1 AND k.kind = 'DEVICE' AND k.key = x.key""";
 
   private static final String SERIALS_IN_USE = """
       SELECT lower(serial) FROM devices WHERE company_id = $1 AND lower(serial) = ANY($2)""";
@@ -174,11 +179,11 @@ final class ImportStore {
     Map<String, ImportBatch.Key> customers = new HashMap<>();
     Map<String, ImportBatch.Key> devices = new HashMap<>();
     Set<String> inUse = new HashSet<>();
-    return conn.preparedQuery(KEYS).execute(Tuple.of(companyId, refs, serials))
+    return conn.preparedQuery(KEYS).execute(Tuple.from(new Object[] {companyId, refs, serials}))
         .compose(keys -> {
           keys.forEach(r -> ("CUSTOMER".equals(r.getString(0)) ? customers : devices).put(r.getString(1),
               new ImportBatch.Key(r.getUUID(2), r.getString(3))));
-          return conn.preparedQuery(SERIALS_IN_USE).execute(Tuple.of(companyId, serials));
+          return conn.preparedQuery(SERIALS_IN_USE).execute(Tuple.from(new Object[] {companyId, serials}));
         })
         .map(used -> {
           used.forEach(r -> inUse.add(r.getString(0)));
@@ -189,9 +194,9 @@ final class ImportStore {
   private static Future<Void> write(SqlConnection conn, UUID importId, UUID companyId, ImportBatch.Writes w) {
     Future<Void> done = Future.succeededFuture();
     if (!w.customerIds.isEmpty()) {
-      done = done.compose(v -> conn.preparedQuery(INSERT_CUSTOMERS).execute(Tuple.of(companyId,
+      done = done.compose(v -> conn.preparedQuery(INSERT_CUSTOMERS).execute(Tuple.from(new Object[] {companyId,
               w.customerIds.toArray(UUID[]::new), w.customerVillages.toArray(UUID[]::new),
-              w.customerNames.toArray(String[]::new), w.customerPhones.toArray(String[]::new))).mapEmpty())
+              w.customerNames.toArray(String[]::new), w.customerPhones.toArray(String[]::new)})).mapEmpty())
           .compose(v -> keys(conn, companyId, importId, "CUSTOMER", w.customerRefs.toArray(String[]::new),
               w.customerIds.toArray(UUID[]::new), w.customerHashes.toArray(String[]::new)));
     }
@@ -229,7 +234,7 @@ final class ImportStore {
     }
     if (!w.debtChanged.isEmpty()) {
       done = done.compose(v -> conn.preparedQuery(DEBT_CHANGED)
-          .execute(Tuple.of(companyId, w.debtChanged.toArray(UUID[]::new))).mapEmpty());
+          .execute(Tuple.from(new Object[] {companyId, w.debtChanged.toArray(UUID[]::new)})).mapEmpty());
     }
     return done;
   }
@@ -331,7 +336,7 @@ final class ImportStore {
     if (limit == 0) {
       return Future.succeededFuture(new JsonObject().put("items", new JsonArray()));
     }
-    return pool.preparedQuery(ROWS).execute(Tuple.of(id, outcomes, afterLine, limit + 1)).map(rows -> {
+    return pool.preparedQuery(ROWS).execute(Tuple.from(new Object[] {id, outcomes, afterLine, limit + 1})).map(rows -> {
       JsonArray items = new JsonArray();
       long last = 0;
       for (Row r : rows) {

@@ -9,10 +9,10 @@ import java.util.HexFormat;
  * issues is checked by code that shares nothing with the gateway's generator. Standard tokens
  * (9 digits) only. Checked against the 80 official vectors in {@code OpenPaygoDecoderTest}.
  */
-final class OpenPaygoReferenceDecoder {
+public final class OpenPaygoReferenceDecoder {
 
   /** What a device makes of a token: the value (998 PAYG off, 999 counter sync), the count and its type. */
-  record Decoded(int value, int count, String type) {
+  public record Decoded(int value, int count, String type) {
   }
 
   static final int MAX_TOKEN_JUMP = 64; // token_decode.py
@@ -22,7 +22,7 @@ final class OpenPaygoReferenceDecoder {
   }
 
   /** Null when the device refuses the token (no count above {@code lastCount} within the jump window). */
-  static Decoded decode(String token, long startingCode, String keyHex, int lastCount) {
+  public static Decoded decode(String token, long startingCode, String keyHex, int lastCount) {
     byte[] key = HexFormat.of().parseHex(keyHex);
     long code = Long.parseLong(token);
     int tokenBase = (int) (code % 1000);
