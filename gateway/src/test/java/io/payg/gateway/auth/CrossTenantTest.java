@@ -43,6 +43,7 @@ class CrossTenantTest {
   static String ticket;
   static String unmatched;
   static String reconciliation;
+  static String bulkImport;
   static String webhookPath;
   static String apiKey;
 
@@ -98,6 +99,11 @@ class CrossTenantTest {
         .sendBuffer(Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\nA-1,"
             + java.time.Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
     A_SECRETS.add(reconciliation);
+    bulkImport = ok(await(gw.http.postAbs(gw.base + "/api/v1/imports").bearerTokenAuthentication(a.adminToken())
+        .putHeader("Content-Type", "text/csv")
+        .sendBuffer(Buffer.buffer("customer_ref,name,phone,village\nA-IMPORTED-1,A's imported customer,+254700000099,Village\n"))))
+        .getString("id");
+    A_SECRETS.addAll(List.of(bulkImport, "A-IMPORTED-1"));
     A_SECRETS.add(webhookPath);
     apiKey = ok(gw.post("/api/v1/api-keys", a.adminToken(), new JsonObject().put("name", "A's ERP").put("role", "ADMIN")))
         .getString("id");
@@ -219,6 +225,10 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/reconciliations/{id}", "/api/v1/reconciliations/" + reconciliation, null, true),
         new Attempt(HttpMethod.GET, "/api/v1/reconciliations/{id}", "/api/v1/reconciliations/" + reconciliation + ".csv",
             null, true),
+        // a file is CSV: a JSON body is refused before anything is read (BulkImportTest uploads B's CSV with A's serials)
+        new Attempt(HttpMethod.POST, "/api/v1/imports", "/api/v1/imports", new JsonObject(), true),
+        new Attempt(HttpMethod.GET, "/api/v1/imports/{id}", "/api/v1/imports/" + bulkImport, null, true),
+        new Attempt(HttpMethod.GET, "/api/v1/imports/{id}/rows", "/api/v1/imports/" + bulkImport + "/rows", null, true),
         new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/reassign", "/api/v1/devices/" + serial + "/reassign",
             new JsonObject().put("customerId", customer), true),
         new Attempt(HttpMethod.GET, "/api/v1/webhooks", "/api/v1/webhooks", null, true),
@@ -275,7 +285,7 @@ class CrossTenantTest {
         }
         boolean touchesA = t.url().toLowerCase().contains(serial.toLowerCase()) || t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
-            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation) || t.url().contains(apiKey)
+            || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation) || t.url().contains(bulkImport) || t.url().contains(apiKey)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
             || t.body().encode().contains(appliance)));
         if (touchesA) {
@@ -310,6 +320,8 @@ class CrossTenantTest {
     assertEquals("OPEN", gw.db.text("SELECT status FROM unmatched_payments WHERE id = ?::uuid", unmatched));
     assertEquals(0, ok(gw.get("/api/v1/books", b.adminToken())).getJsonArray("totals").size(), "B has no money of A's");
     assertEquals(1, gw.db.count("SELECT count(*) FROM reconciliations WHERE company_id = ?::uuid", a.id()));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM imports WHERE company_id = ?::uuid", a.id()));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM imports WHERE company_id = ?::uuid", b.id()), "B's JSON upload stored nothing");
     assertEquals("http://127.0.0.1:9" + webhookPath, ok(gw.get("/api/v1/webhooks", a.adminToken())).getString("url"),
         "B's PUT set B's endpoint, not A's");
     assertEquals(1_000_000L, gw.db.count("SELECT risk_limit FROM users WHERE id = ?::uuid", agent), "B moved no limit of A's");
