@@ -335,4 +335,30 @@ class BulkImportTest {
     assertEquals(0, count("SELECT count(*) FROM customers WHERE name = 'A' AND phone LIKE '+25474400000%'"));
     assertNull(gw.db.text("SELECT key FROM import_keys WHERE key LIKE ?", "t_-" + tag.toLowerCase() + "%"));
   }
+
+  @Test
+  void twoUploadsOfOneFileAtOnceCreateEachRowOnce() {
+    String tag = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+    StringBuilder csv = new StringBuilder(HEADER).append('\n');
+    for (int i = 0; i < 2_500; i++) {
+      csv.append(i % 2 == 0 ? meterRow("P-" + tag + "-" + i, "Parallel " + i, "+2547" + String.format("%08d", i),
+          "PM-" + tag + "-" + i, "1.00") : shsRow("P-" + tag + "-" + i, "Parallel " + i, "+2547" + String.format("%08d", i),
+          "PS-" + tag + "-" + i, "50.00", i)).append('\n');
+    }
+    String file = csv.toString();
+    var first = gw.http.postAbs(gw.base + "/api/v1/imports").bearerTokenAuthentication(co.adminToken())
+        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(file));
+    var second = gw.http.postAbs(gw.base + "/api/v1/imports").bearerTokenAuthentication(co.adminToken())
+        .putHeader("Content-Type", "text/csv").sendBuffer(Buffer.buffer(file));
+    JsonObject a = ok(await(first)).getJsonObject("counts");
+    JsonObject b = ok(await(second)).getJsonObject("counts");
+    assertEquals(2_500L, a.getLong("created") + b.getLong("created"), a + " " + b);
+    assertEquals(2_500L, a.getLong("unchanged") + b.getLong("unchanged"), a + " " + b);
+    assertEquals(0L, a.getLong("errors") + b.getLong("errors") + a.getLong("conflicts") + b.getLong("conflicts"));
+    assertEquals(2_500, count("SELECT count(*) FROM customers WHERE name LIKE 'Parallel %' AND company_id = ?::uuid", co.id()));
+    assertEquals(2_500, count("SELECT count(*) FROM devices WHERE serial LIKE ? OR serial LIKE ?", "PM-" + tag + "-%",
+        "PS-" + tag + "-%"));
+    assertEquals(1_250 * 5_000L, count("SELECT sum(i.paid) FROM installments i JOIN appliance_sales s ON s.id = i.sale_id "
+        + "JOIN devices d ON d.id = s.device_id WHERE d.serial LIKE ?", "PS-" + tag + "-%"), "paid to date booked once");
+  }
 }
