@@ -73,7 +73,7 @@ public final class AgentOfficeRoutes {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       UUID id = PathParams.uuid(ctx, "id", "agent");
       long limit = JsonInput.of(ctx).integer("riskLimit", 0, 1_000_000_000_000L);
-      Responses.json(ctx, 200, accounts.setRiskLimit(caller.companyId(), id, limit).map(c -> {
+      Responses.json(ctx, 200, accounts.setRiskLimit(caller, id, limit).map(c -> {
         if (c.cashBalance() == null) {
           throw ApiException.notFound("agent");
         }
