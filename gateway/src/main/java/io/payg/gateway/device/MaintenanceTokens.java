@@ -40,7 +40,7 @@ public final class MaintenanceTokens {
 
   /** A repeat of {@code idempotencyKey} answers the token already issued (never a second count). */
   public Future<JsonObject> issue(Caller who, String typedSerial, Kind kind, Long value, String reason,
-                                  String idempotencyKey) {
+                                  String idempotencyKey, boolean sendSms) {
     return previous(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
         : pool.withTransaction(conn -> conn.preparedQuery("""
                 SELECT id, serial, manufacturer, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count
@@ -62,10 +62,14 @@ public final class MaintenanceTokens {
                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at""")
                       .execute(Tuple.from(new Object[] {id, who.companyId(), deviceId, idempotencyKey, kind.name(), value,
                           reason, g.token(), g.newCount(), who.userId()})))
+                  // sent to the device's customer by the outbox (MaintenanceSmsHandler), with the token or never
+                  .compose(ins -> !sendSms ? Future.succeededFuture(ins) : conn.preparedQuery(
+                          "INSERT INTO outbox (company_id, kind, maintenance_token_id) VALUES ($1, 'MAINTENANCE_SMS', $2)")
+                      .execute(Tuple.of(who.companyId(), id)).map(ins))
                   .compose(ins -> {
                     JsonObject issued = new JsonObject().put("id", id.toString()).put("serial", d.getString("serial"))
                         .put("kind", kind.name()).put("value", value).put("reason", reason).put("token", g.token())
-                        .put("tokenCount", g.newCount())
+                        .put("tokenCount", g.newCount()).put("sms", sendSms ? "QUEUED" : null)
                         .put("createdAt", ins.iterator().next().getOffsetDateTime(0).toString());
                     // the audit row says what was issued, never the token digits (they open the device)
                     return AuditLog.record(conn, who, "device.maintenance_token", "device", deviceId.toString(),
@@ -119,7 +123,9 @@ public final class MaintenanceTokens {
 
   private Future<JsonObject> previous(UUID companyId, String key) {
     return pool.preparedQuery("""
-            SELECT m.id, d.serial, m.kind, m.value, m.reason, m.token, m.token_count, m.created_at
+            SELECT m.id, d.serial, m.kind, m.value, m.reason, m.token, m.token_count, m.created_at,
+                   (SELECT CASE o.status WHEN 'DONE' THEN 'SENT' WHEN 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END
+                    FROM outbox o WHERE o.maintenance_token_id = m.id) AS sms
             FROM maintenance_tokens m JOIN devices d ON d.id = m.device_id
             WHERE m.company_id = $1 AND m.idempotency_key = $2""")
         .execute(Tuple.of(companyId, key))
@@ -131,7 +137,7 @@ public final class MaintenanceTokens {
           return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
               .put("kind", r.getString("kind")).put("value", r.getLong("value")).put("reason", r.getString("reason"))
               .put("token", r.getString("token")).put("tokenCount", r.getInteger("token_count"))
-              .put("createdAt", r.getOffsetDateTime("created_at").toString());
+              .put("sms", r.getString("sms")).put("createdAt", r.getOffsetDateTime("created_at").toString());
         });
   }
 }

@@ -193,4 +193,37 @@ class MaintenanceTokenTest {
         .statusCode());
     assertEquals(2, gw.db.count("SELECT openpaygo_token_count FROM devices WHERE serial = ?", serial));
   }
+  @Test
+  void aTokenAskedWithSendSmsIsTextedToTheCustomerOnceAndAudited() {
+    String serial = shs();
+    String key = "mt-sms-" + UUID.randomUUID();
+    long moneyBefore = gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", co.id());
+    HttpResponse<Buffer> r = issue(serial, days("ADD_DAYS", 7).put("sendSms", true), key, null);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    JsonObject issued = r.bodyAsJsonObject();
+    assertEquals("QUEUED", issued.getString("sms"));
+    String token = issued.getString("token");
+    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the SMS simulator received the token",
+        () -> gw.sms.messages().stream().anyMatch(m -> m.text().contains(token) && m.text().contains(serial)));
+    var sms = gw.sms.messages().stream().filter(m -> m.text().contains(token)).toList();
+    assertEquals(1, sms.size());
+    assertEquals("+254700000777", sms.get(0).to());
+    assertTrue(sms.get(0).text().contains("7 days added"), sms.get(0).text());
+    // recorded as every SMS is, with the token's id; the repeat is the same token and no second SMS
+    assertEquals(1, gw.db.count("SELECT count(*) FROM sms_messages WHERE maintenance_token_id = ?::uuid", issued.getString("id")));
+    JsonObject again = issue(serial, days("ADD_DAYS", 7).put("sendSms", true), key, null).bodyAsJsonObject();
+    assertEquals(issued.getString("id"), again.getString("id"));
+    assertEquals("SENT", again.getString("sms"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM outbox WHERE maintenance_token_id = ?::uuid", issued.getString("id")));
+    // no money: no transaction, and one audit row for the token, which never holds its digits
+    assertEquals(moneyBefore, gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", co.id()));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM audit_log WHERE action = 'device.maintenance_token' "
+        + "AND after->>'id' = ? AND after->>'sms' = 'QUEUED' AND after->>'token' = '****'", issued.getString("id")));
+    // without sendSms nothing is texted; a non-boolean is refused before anything is issued
+    JsonObject quiet = ok(issue(serial, days("ADD_DAYS", 1), "mt-quiet-" + UUID.randomUUID(), null));
+    assertNull(quiet.getString("sms"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM outbox WHERE maintenance_token_id = ?::uuid", quiet.getString("id")));
+    assertEquals(400, issue(serial, days("ADD_DAYS", 1).put("sendSms", "yes"), "mt-bad-" + UUID.randomUUID(), null)
+        .statusCode());
+  }
 }
