@@ -22,8 +22,8 @@ import java.util.UUID;
  * maintenance token never take the same count).
  *
  * <p>OpenPAYGO is generated in-house (OpenPAYGO-Token general_documentation.pdf: ADD_TIME,
- * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). The other manufacturers' maintenance APIs are not wired
- * yet: refused with 422 NOT_SUPPORTED_BY_MANUFACTURER rather than pretending.
+ * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). Every other manufacturer, and ADD_ENERGY, is refused with
+ * 409 MAINTENANCE_NOT_SUPPORTED naming the manufacturer and the kind ({@link #refusalReason}).
  */
 public final class MaintenanceTokens {
 
@@ -86,9 +86,9 @@ public final class MaintenanceTokens {
   }
 
   private OpenPaygoToken.Generated openPaygo(Row d, UUID deviceId, Kind kind, Long value) {
-    if (!"openpaygo".equals(d.getString("manufacturer")) || d.getString("openpaygo_secret_key") == null) {
-      throw ApiException.unprocessable("NOT_SUPPORTED_BY_MANUFACTURER", "Maintenance tokens are issued for OpenPAYGO "
-          + "devices; " + d.getString("manufacturer") + " offers no maintenance token through the gateway yet");
+    String manufacturer = d.getString("manufacturer");
+    if (!"openpaygo".equals(manufacturer) || d.getString("openpaygo_secret_key") == null) {
+      throw notSupported(manufacturer, kind, refusalReason(manufacturer, kind));
     }
     OpenPaygoTokenType type;
     long v = 0;
@@ -104,8 +104,8 @@ public final class MaintenanceTokens {
       // OpenPAYGO has one way to unlock a device for good: PAYG disabled
       case DISABLE, UNLOCK -> type = OpenPaygoTokenType.DISABLE_PAYG;
       case COUNTER_SYNC -> type = OpenPaygoTokenType.COUNTER_SYNC;
-      default -> throw ApiException.unprocessable("NOT_SUPPORTED_BY_MANUFACTURER",
-          "OpenPAYGO devices count days, not energy: " + kind + " does not exist for them");
+      // OpenPAYGO-Token general_documentation.pdf: ADD_TIME / SET_TIME carry days; no energy token type
+      default -> throw notSupported(manufacturer, kind, "OpenPAYGO devices count days, not energy");
     }
     if (!type.carriesValue() && value != null) {
       throw ApiException.badRequest(kind + " carries no 'value'");
@@ -119,6 +119,34 @@ public final class MaintenanceTokens {
     // beyond 995 days a standard token cannot carry it: an extended one, as OpenPaygoIssuer does
     return OpenPaygoToken.generate(OpenPaygoToken.keyFromHex(keyHex), d.getLong("openpaygo_starting_code"),
         d.getInteger("openpaygo_token_count"), type, v, false, v > OpenPaygoToken.MAX_ACTIVATION_VALUE);
+  }
+
+  /** 409 MAINTENANCE_NOT_SUPPORTED, naming the manufacturer and the kind: nothing was issued. */
+  static ApiException notSupported(String manufacturer, Kind kind, String why) {
+    return new ApiException(409, "MAINTENANCE_NOT_SUPPORTED", manufacturer + " cannot issue a " + kind
+        + " maintenance token through the gateway: " + why);
+  }
+
+  /**
+   * Why a manufacturer's device gets no maintenance token. Only calls a manufacturer publishes
+   * could be made, and none of these is wired: the gateway's only reference for each is
+   * MicroPowerManager's plugin (src/backend/app/Plugins/ of EnAccess/micropowermanager, the
+   * reference /work/shared/spec/providers.md names), and no maintenance call is invented.
+   */
+  static String refusalReason(String manufacturer, Kind kind) {
+    return switch (manufacturer) {
+      // CalinMeterApi.php: only token_type CreditToken on POST {api_url}/tokennew; unlockDevice and
+      // clearDevice throw ApiCallDoesNotSupportedException (no clear-tamper / clear-credit call published there)
+      case "calin" -> "Calin's published vending API issues credit tokens only (token_type CreditToken)";
+      // AngazaSHSApi::unlockDevice publishes an unlock (credit_until_dt "UNLOCKED" on PUT {api_url}/unit_credit);
+      // it would have to go through the token outbox like any vend, which maintenance tokens do not use yet
+      case "angaza" -> kind == Kind.UNLOCK || kind == Kind.DISABLE
+          ? "Angaza's unlock (PUT unit_credit, UNLOCKED) is not wired for maintenance tokens yet"
+          : "Angaza's published API sets a unit's credit until a date for a payment; it offers no " + kind + " call";
+      case "sparkmeter", "steama", "sunking" -> manufacturer + "'s published API (MicroPowerManager's plugin) "
+          + "vends paid credit only; it offers no " + kind + " call";
+      default -> "no maintenance call is known for this manufacturer";
+    };
   }
 
   private Future<JsonObject> previous(UUID companyId, String key) {

@@ -157,13 +157,22 @@ class MaintenanceTokenTest {
   void whatAManufacturerCannotDoIsRefusedClearly() {
     String serial = shs();
     HttpResponse<Buffer> energy = issue(serial, days("ADD_ENERGY", 5), "energy-" + UUID.randomUUID(), null);
-    assertEquals(422, energy.statusCode());
-    assertEquals("NOT_SUPPORTED_BY_MANUFACTURER", energy.bodyAsJsonObject().getString("code"));
+    assertEquals(409, energy.statusCode());
+    assertEquals("MAINTENANCE_NOT_SUPPORTED", energy.bodyAsJsonObject().getString("code"));
+    assertTrue(energy.bodyAsJsonObject().getString("detail").startsWith("openpaygo cannot issue a ADD_ENERGY"),
+        energy.bodyAsString());
     String meter = "MTC-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(co, meter);
     HttpResponse<Buffer> calin = issue(meter, days("ADD_DAYS", 5), "calin-" + UUID.randomUUID(), null);
-    assertEquals(422, calin.statusCode());
-    assertEquals("NOT_SUPPORTED_BY_MANUFACTURER", calin.bodyAsJsonObject().getString("code"));
+    assertEquals(409, calin.statusCode());
+    assertEquals("MAINTENANCE_NOT_SUPPORTED", calin.bodyAsJsonObject().getString("code"));
+    assertTrue(calin.bodyAsJsonObject().getString("detail").contains("calin cannot issue a ADD_DAYS"), calin.bodyAsString());
+    for (String kind : List.of("UNLOCK", "COUNTER_SYNC", "ADD_ENERGY")) { // the problem names the manufacturer and kind
+      HttpResponse<Buffer> refused = issue(meter, new JsonObject().put("kind", kind).put("reason", "x"),
+          "calin-" + kind + UUID.randomUUID(), null);
+      assertEquals(409, refused.statusCode(), refused.bodyAsString());
+      assertTrue(refused.bodyAsJsonObject().getString("detail").contains("calin cannot issue a " + kind), kind);
+    }
     assertEquals(400, issue(serial, new JsonObject().put("kind", "ADD_DAYS").put("reason", "x"),
         "novalue-" + UUID.randomUUID(), null).statusCode(), "ADD_DAYS needs its days");
     assertEquals(400, issue(serial, new JsonObject().put("kind", "DISABLE").put("value", 3).put("reason", "x"),
