@@ -124,6 +124,21 @@ class AuditCoverageTest {
     return gw.db.text("SELECT id::text FROM unmatched_payments WHERE provider_txn_id = ?", id);
   }
 
+  /** Office cash above the threshold, recorded by another admin than the one who decides it (held: audited too). */
+  static String heldBySecondAdmin() {
+    String email = "admin-2-" + UUID.randomUUID() + "@example.com";
+    ok(gw.post("/api/v1/users", co.adminToken(), new JsonObject().put("email", email).put("password", "second admin pw 1")
+        .put("role", "ADMIN")));
+    String second = gw.login(email, "second admin pw 1");
+    String s = serial("HLD");
+    gw.meterCustomer(co, s);
+    HttpResponse<Buffer> held = await(gw.http.postAbs(gw.base + "/api/v1/payments/cash").bearerTokenAuthentication(second)
+        .putHeader("Idempotency-Key", "held-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject().put("serial", s).put("amount", 90_000).put("currency", "KES")));
+    assertEquals(202, held.statusCode(), held.bodyAsString());
+    return held.bodyAsJsonObject().getString("id");
+  }
+
   static String ticket() {
     return ok(gw.post("/api/v1/tickets", co.adminToken(), new JsonObject().put("title", "Meter dark")
         .put("description", "no light since Monday"))).getString("id");
@@ -275,6 +290,12 @@ class AuditCoverageTest {
       return admin(HttpMethod.POST, "/api/v1/payments/cash", new JsonObject().put("serial", s).put("amount", 10_000)
           .put("currency", "KES"));
     }));
+    c.add(new Change("PUT /api/v1/payments/cash/approval", () -> admin(HttpMethod.PUT, "/api/v1/payments/cash/approval",
+        new JsonObject().put("threshold", 50_000))));
+    c.add(new Change("POST /api/v1/payments/cash/{id}/approve", () -> admin(HttpMethod.POST, "/api/v1/payments/cash/"
+        + heldBySecondAdmin() + "/approve", new JsonObject())));
+    c.add(new Change("POST /api/v1/payments/cash/{id}/reject", () -> admin(HttpMethod.POST, "/api/v1/payments/cash/"
+        + heldBySecondAdmin() + "/reject", new JsonObject().put("reason", "counted twice"))));
     c.add(new Change("PUT /api/v1/webhooks", () -> admin(HttpMethod.PUT, "/api/v1/webhooks", new JsonObject()
         .put("url", "https://erp.example.com/hook").put("events", new JsonArray().add("payment.recorded")))));
     c.add(new Change("POST /api/v1/api-keys", () -> admin(HttpMethod.POST, "/api/v1/api-keys",
