@@ -381,6 +381,10 @@ public final class GatewayApp implements AutoCloseable {
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, outbox, plugins,
             smsSenders), workerSettings, registry)))
         .onSuccess(workerDeployments::add)
+        // maintenance tokens sent by SMS on request: the same budget and backoff as confirmations
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.sms.MaintenanceSmsHandler(vertx,
+            pool, plugins, smsSenders), workerSettings, registry)))
+        .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
@@ -434,7 +438,7 @@ public final class GatewayApp implements AutoCloseable {
    */
   private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
     for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND,
-        WebhookJobHandler.KIND)) {
+        WebhookJobHandler.KIND, io.payg.gateway.sms.MaintenanceSmsHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       outboxDepth.put(kind + ".overdue", 0);

@@ -1,5 +1,7 @@
 package io.payg.gateway.agent;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -23,10 +25,11 @@ final class AgentAccountStore {
    * it anyway): the answer tells which of "no such agent" or "below the cash held" it was.
    */
   private static final String SET_RISK_LIMIT = """
-      WITH a AS (SELECT id, cash_balance FROM users WHERE id = $1 AND company_id = $2 AND role = 'AGENT' FOR UPDATE),
+      WITH a AS (SELECT id, cash_balance, risk_limit FROM users WHERE id = $1 AND company_id = $2 AND role = 'AGENT' FOR UPDATE),
       u AS (UPDATE users SET risk_limit = $3 FROM a WHERE users.id = a.id AND a.cash_balance <= $3
             RETURNING users.risk_limit)
-      SELECT (SELECT cash_balance FROM a) AS cash_balance, (SELECT risk_limit FROM u) AS risk_limit
+      SELECT (SELECT cash_balance FROM a) AS cash_balance, (SELECT risk_limit FROM u) AS risk_limit,
+             (SELECT risk_limit FROM a) AS old_limit
       """;
 
   /** Whether the customer is one of this agent's. */
@@ -56,11 +59,17 @@ final class AgentAccountStore {
   record LimitChange(Long cashBalance, Long riskLimit) {
   }
 
-  Future<LimitChange> setRiskLimit(UUID companyId, UUID agentId, long riskLimit) {
-    return pool.preparedQuery(SET_RISK_LIMIT).execute(Tuple.of(agentId, companyId, riskLimit)).map(rows -> {
-      Row r = rows.iterator().next();
-      return new LimitChange(r.getLong("cash_balance"), r.getLong("risk_limit"));
-    });
+  /** The change and its audit row, in one transaction; no row when nothing changed. */
+  Future<LimitChange> setRiskLimit(Caller who, UUID agentId, long riskLimit) {
+    Long[] old = new Long[1];
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(SET_RISK_LIMIT)
+        .execute(Tuple.of(agentId, who.companyId(), riskLimit)).map(rows -> {
+          Row r = rows.iterator().next();
+          old[0] = r.getLong("old_limit");
+          return new LimitChange(r.getLong("cash_balance"), r.getLong("risk_limit"));
+        }), c -> c.riskLimit() == null ? null : new AuditLog.Entry("agent.risk_limit_set", "agent", agentId.toString(),
+            new JsonObject().put("riskLimit", old[0]), new JsonObject().put("riskLimit", c.riskLimit())
+                .put("cashBalance", c.cashBalance())));
   }
 
   Future<Boolean> owns(UUID companyId, UUID agentId, UUID customerId) {

@@ -1,5 +1,6 @@
 package io.payg.gateway.agent;
 
+import io.payg.gateway.audit.AuditLog;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
@@ -195,7 +196,11 @@ public final class AgentRoutes {
                 .execute(Tuple.from(new Object[] {agentId, caller.companyId(), amount, UUID.randomUUID(), caller.userId(),
                     note, key}))
                 .map(rows -> new JsonObject().put("agentId", agentId.toString()).put("handedIn", amount)
-                    .put("cashBalance", rows.iterator().next().getLong(0)));
+                    .put("cashBalance", rows.iterator().next().getLong(0)))
+                .compose(out -> AuditLog.record(conn, caller, "agent.cash_handed_in", "agent", agentId.toString(),
+                    new JsonObject().put("cashBalance", balance),
+                    new JsonObject().put("cashBalance", out.getLong("cashBalance")).put("handedIn", amount).put("note", note))
+                    .map(out));
           });
         })));
   }

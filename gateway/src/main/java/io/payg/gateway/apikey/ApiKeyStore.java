@@ -1,5 +1,7 @@
 package io.payg.gateway.apikey;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,8 +26,10 @@ final class ApiKeyStore {
       """;
 
   private static final String REVOKE = """
-      UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 AND company_id = $2
-      RETURNING id, name, role, scope, prefix, created_at, revoked_at, last_used_at
+      WITH old AS (SELECT id, revoked_at FROM api_keys WHERE id = $1 AND company_id = $2 FOR UPDATE)
+      UPDATE api_keys SET revoked_at = COALESCE(api_keys.revoked_at, now()) FROM old WHERE api_keys.id = old.id
+      RETURNING api_keys.id, name, role, scope, prefix, created_at, api_keys.revoked_at, last_used_at,
+        old.revoked_at IS NULL AS revoked_now
       """;
 
   /**
@@ -54,11 +58,13 @@ final class ApiKeyStore {
     this.pool = pool;
   }
 
-  Future<JsonObject> create(UUID companyId, String name, String role, String scope, byte[] hash, String prefix,
-                            UUID createdBy) {
-    return pool.preparedQuery(CREATE).execute(Tuple.from(new Object[] {UUID.randomUUID(), companyId, name, role, scope,
-            io.vertx.core.buffer.Buffer.buffer(hash), prefix, createdBy}))
-        .map(rows -> json(rows.iterator().next()));
+  Future<JsonObject> create(Caller who, String name, String role, String scope, byte[] hash, String prefix) {
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(CREATE).execute(Tuple.from(new Object[] {
+            UUID.randomUUID(), who.companyId(), name, role, scope, io.vertx.core.buffer.Buffer.buffer(hash), prefix,
+            who.userId()}))
+        .map(rows -> json(rows.iterator().next())),
+        // the key's prefix names it; the key and its hash never appear
+        k -> new AuditLog.Entry("api_key.created", "api_key", k.getString("id"), null, k.copy()));
   }
 
   Future<JsonArray> list(UUID companyId) {
@@ -70,9 +76,17 @@ final class ApiKeyStore {
   }
 
   /** The revoked key, or null when the company has no such key. Revoking twice keeps the first time. */
-  Future<JsonObject> revoke(UUID companyId, UUID id) {
-    return pool.preparedQuery(REVOKE).execute(Tuple.of(id, companyId))
-        .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
+  Future<JsonObject> revoke(Caller who, UUID id) {
+    boolean[] now = new boolean[1];
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(REVOKE).execute(Tuple.of(id, who.companyId()))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          now[0] = rows.iterator().next().getBoolean("revoked_now");
+          return json(rows.iterator().next());
+        }), k -> k == null || !now[0] ? null : new AuditLog.Entry("api_key.revoked", "api_key", id.toString(),
+            new JsonObject().put("revokedAt", (String) null), new JsonObject().put("revokedAt", k.getValue("revokedAt"))));
   }
 
   Future<Holder> authenticate(byte[] hash) {

@@ -113,8 +113,8 @@ public final class ApiKeys {
         throw ApiException.badRequest("'scope' must be 'read' or absent");
       }
       String key = newKey();
-      Responses.json(ctx, 201, store.create(caller.companyId(), name, role.name(), scope, sha256(key),
-              key.substring(0, PREFIX.length() + 6), caller.userId())
+      Responses.json(ctx, 201, store.create(caller, name, role.name(), scope, sha256(key),
+              key.substring(0, PREFIX.length() + 6))
           .map(k -> k.put("key", key))); // shown this once
     });
     router.get("/api/v1/api-keys").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
@@ -124,7 +124,7 @@ public final class ApiKeys {
     router.delete("/api/v1/api-keys/:id").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
       Caller caller = human(ctx);
       UUID id = PathParams.uuid(ctx, "id", "API key");
-      Responses.json(ctx, 200, store.revoke(caller.companyId(), id).compose(k -> k == null
+      Responses.json(ctx, 200, store.revoke(caller, id).compose(k -> k == null
           ? Future.failedFuture(ApiException.notFound("API key")) : Future.succeededFuture(k)));
     });
   }

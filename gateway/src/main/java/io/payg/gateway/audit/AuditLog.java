@@ -44,6 +44,42 @@ public final class AuditLog {
         .mapEmpty();
   }
 
+  /**
+   * A CTE ({@code <name>}) to append to a statement's WITH list that writes the audit row of a
+   * change made in that one statement: one row per row of {@code from} whose actor
+   * ({@code actorExpr}, a user of the company) is not null; the actor's role is read from users.
+   * {@code action} and {@code entity} are constants of the caller, never input; before/after are
+   * json(b) expressions over {@code from} that must not carry secrets ({@link #record} redacts, this cannot).
+   */
+  public static String cte(String name, String from, String companyExpr, String actorExpr, String action,
+                           String entity, String entityIdExpr, String beforeExpr, String afterExpr) {
+    if (!action.matches("[a-z_.]+") || !entity.matches("[a-z_]+")) {
+      throw new IllegalArgumentException("audit action and entity are constants: " + action + ", " + entity);
+    }
+    return name + " AS (INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, "
+        + "before, after) SELECT gen_random_uuid(), " + companyExpr + ", au_w.id, au_w.role, '" + action + "', '"
+        + entity + "', (" + entityIdExpr + ")::text, (" + beforeExpr + ")::jsonb, (" + afterExpr + ")::jsonb FROM "
+        + from + " JOIN users au_w ON au_w.id = " + actorExpr + " AND au_w.company_id = " + companyExpr + ")";
+  }
+
+  /** What one change did, for its audit row. */
+  public record Entry(String action, String entity, String entityId, JsonObject before, JsonObject after) {
+  }
+
+  /**
+   * Runs {@code change} in one transaction and writes its audit row there: both commit or
+   * neither. {@code entry} names what the change did from its result; a null entry (nothing
+   * changed, e.g. a replay) writes no row.
+   */
+  public static <T> Future<T> inTransaction(Pool pool, Caller who, java.util.function.Function<SqlConnection, Future<T>> change,
+                                            java.util.function.Function<T, Entry> entry) {
+    return pool.withTransaction(conn -> change.apply(conn).compose(result -> {
+      Entry e = entry.apply(result);
+      return e == null ? Future.succeededFuture(result)
+          : record(conn, who, e.action(), e.entity(), e.entityId(), e.before(), e.after()).map(result);
+    }));
+  }
+
   /** A copy with secret-looking fields masked. */
   static JsonObject redact(JsonObject o) {
     JsonObject copy = new JsonObject();

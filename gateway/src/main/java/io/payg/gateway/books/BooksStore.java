@@ -50,6 +50,14 @@ public final class BooksStore {
         SELECT u.provider, u.currency, u.amount, u.status, (u.received_at AT TIME ZONE 'UTC')::date AS day
         FROM unmatched_payments u
         WHERE u.company_id = $1 AND u.status <> 'ASSIGNED' AND ($4::text IS NULL OR u.provider = $4)),
+      -- office cash held for approval (V27): received by the office, allocated to nothing until its
+      -- transaction exists (then that is the money's one place), handed back when rejected
+      held AS (
+        SELECT 'cash'::text AS provider, p.currency, p.amount, p.status, (p.created_at AT TIME ZONE 'UTC')::date AS day
+        FROM office_cash_pending p
+        WHERE p.company_id = $1 AND ($4::text IS NULL OR $4 = 'cash')
+          AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.company_id = p.company_id AND t.provider = 'cash'
+                          AND t.provider_txn_id = 'approved:' || p.recorded_by || ':' || p.idempotency_key)),
       lines AS (
         SELECT day, provider, currency, 'RECEIVED' AS line, amount FROM tx
         UNION ALL SELECT day, provider, currency, 'RECEIVED', amount FROM kept
@@ -59,7 +67,10 @@ public final class BooksStore {
                   FROM tx JOIN reversals r ON r.transaction_id = tx.id
         UNION ALL SELECT day, provider, currency, CASE status WHEN 'OPEN' THEN 'SUSPENSE' WHEN 'DISMISSED' THEN 'DISMISSED'
                   WHEN 'REVERSED' THEN 'REVERSED' ELSE 'RETURNED' END, amount
-                  FROM kept)
+                  FROM kept
+        UNION ALL SELECT day, provider, currency, 'RECEIVED', amount FROM held
+        UNION ALL SELECT day, provider, currency, CASE status WHEN 'REJECTED' THEN 'RETURNED' ELSE 'PENDING_APPROVAL' END,
+                  amount FROM held)
       SELECT day, provider, currency, line, sum(amount)::bigint AS amount FROM lines
       WHERE ($2::date IS NULL OR day >= $2) AND ($3::date IS NULL OR day <= $3)
       GROUP BY day, provider, currency, line ORDER BY day, provider, currency, line
@@ -99,7 +110,8 @@ public final class BooksStore {
     JsonObject allocated = new JsonObject();
     ALLOCATED.forEach(k -> allocated.put(k, 0L));
     return new JsonObject().put("provider", provider).put("currency", currency).put("received", 0L)
-        .put("allocated", allocated.put("total", 0L)).put("suspense", 0L).put("dismissed", 0L).put("returned", 0L).put("reversed", 0L);
+        .put("allocated", allocated.put("total", 0L)).put("suspense", 0L).put("dismissed", 0L).put("returned", 0L).put("reversed", 0L)
+        .put("pendingApproval", 0L);
   }
 
   private static void add(JsonObject o, String line, long amount) {
@@ -109,6 +121,7 @@ public final class BooksStore {
       case "DISMISSED" -> o.put("dismissed", o.getLong("dismissed") + amount);
       case "RETURNED" -> o.put("returned", o.getLong("returned") + amount);
       case "REVERSED" -> o.put("reversed", o.getLong("reversed") + amount);
+      case "PENDING_APPROVAL" -> o.put("pendingApproval", o.getLong("pendingApproval") + amount);
       default -> {
         JsonObject a = o.getJsonObject("allocated");
         a.put(line, a.getLong(line, 0L) + amount).put("total", a.getLong("total") + amount);
@@ -116,10 +129,13 @@ public final class BooksStore {
     }
   }
 
-  /** {@code balanced}: received = allocated + suspense + dismissed + returned + reversed (shown, never assumed). */
+  /**
+   * {@code balanced}: received = allocated + suspense + dismissed + returned + reversed + pendingApproval
+   * (shown, never assumed).
+   */
   private static JsonObject balanced(JsonObject o) {
     long accounted = o.getJsonObject("allocated").getLong("total") + o.getLong("suspense") + o.getLong("dismissed")
-        + o.getLong("returned") + o.getLong("reversed");
+        + o.getLong("returned") + o.getLong("reversed") + o.getLong("pendingApproval");
     return o.put("balanced", accounted == o.getLong("received"));
   }
 }

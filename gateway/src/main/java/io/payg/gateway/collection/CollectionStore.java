@@ -1,5 +1,6 @@
 package io.payg.gateway.collection;
 
+import io.payg.gateway.audit.AuditLog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -13,10 +14,20 @@ final class CollectionStore {
 
   /** $1 id, $2 company, $3 provider, $4 idempotency key, $5 requested by, $6 msisdn, $7 serial, $8 amount, $9 currency. */
   static final String INSERT = """
-      INSERT INTO collections (id, company_id, provider, idempotency_key, requested_by, msisdn, serial, amount,
-                               currency, status, next_poll_at)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', now() + interval '30 seconds')
-      ON CONFLICT (company_id, requested_by, idempotency_key) DO NOTHING
+      WITH c AS (
+        INSERT INTO collections (id, company_id, provider, idempotency_key, requested_by, msisdn, serial, amount,
+                                 currency, status, next_poll_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', now() + interval '30 seconds')
+        ON CONFLICT (company_id, requested_by, idempotency_key) DO NOTHING
+        RETURNING id, company_id),
+      """
+      // the request's audit row (the user who asked), only for a collection created now
+      + AuditLog.cte("au", "c", "c.company_id", "$5::uuid", "collection.requested", "collection", "c.id", "NULL::json",
+          "json_build_object('provider', $3::text, 'serial', $7::text, 'msisdn', $6::text, 'amount', $8::bigint, "
+          + "'currency', $9::text)")
+      + """
+
+      SELECT count(*) FROM c
       """;
 
   /** $1 company, $2 idempotency key, $3 the caller who chose the key (keys are per caller, V21). */
@@ -106,7 +117,7 @@ final class CollectionStore {
   Future<Boolean> insert(UUID id, UUID companyId, CollectionService.NewCollection c) {
     return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, companyId, c.provider(), c.idempotencyKey(),
             c.requestedBy(), c.msisdn(), c.serial(), c.amount().minor(), c.amount().currency()}))
-        .map(rows -> rows.rowCount() == 1);
+        .map(rows -> rows.iterator().next().getLong(0) == 1);
   }
 
   Future<Row> byKey(UUID companyId, String key, UUID requestedBy) {

@@ -34,7 +34,7 @@ public final class CommissionRoutes {
       JsonInput in = JsonInput.of(ctx);
       int energy = (int) in.integer("energyRateBps", 0, CommissionRule.MAX_BPS);
       int appliance = (int) in.integer("applianceRateBps", 0, CommissionRule.MAX_BPS);
-      Responses.json(ctx, 200, store.saveSettings(caller.companyId(), caller.userId(), energy, appliance));
+      Responses.json(ctx, 200, store.saveSettings(caller, energy, appliance));
     });
     router.get("/api/v1/agents/:id/commissions").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
@@ -50,7 +50,7 @@ public final class CommissionRoutes {
       String key = IdempotencyKey.optional(ctx);
       JsonInput in = JsonInput.of(ctx);
       long amount = in.integer("amount", 1, 10_000_000_000_000L);
-      Responses.json(ctx, 201, store.payout(caller.companyId(), agentId, caller.userId(), amount, in.currency("currency"),
+      Responses.json(ctx, 201, store.payout(caller, agentId, amount, in.currency("currency"),
           key));
     });
   }

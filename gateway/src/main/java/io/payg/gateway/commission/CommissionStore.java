@@ -1,5 +1,7 @@
 package io.payg.gateway.commission;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -36,11 +38,19 @@ public final class CommissionStore {
         });
   }
 
-  public Future<JsonObject> saveSettings(UUID companyId, UUID userId, int energyBps, int applianceBps) {
-    return pool.preparedQuery("INSERT INTO commission_settings (company_id, energy_rate_bps, appliance_rate_bps, updated_by) "
-            + "VALUES ($1, $2, $3, $4) ON CONFLICT (company_id) DO UPDATE SET energy_rate_bps = $2, "
-            + "appliance_rate_bps = $3, updated_by = $4, updated_at = now()")
-        .execute(Tuple.of(companyId, energyBps, applianceBps, userId))
+  public Future<JsonObject> saveSettings(Caller who, int energyBps, int applianceBps) {
+    UUID companyId = who.companyId();
+    JsonObject after = new JsonObject().put("energyRateBps", energyBps).put("applianceRateBps", applianceBps);
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("SELECT energy_rate_bps, appliance_rate_bps "
+            + "FROM commission_settings WHERE company_id = $1 FOR UPDATE").execute(Tuple.of(companyId))
+        .compose(old -> conn.preparedQuery("INSERT INTO commission_settings (company_id, energy_rate_bps, "
+                + "appliance_rate_bps, updated_by) VALUES ($1, $2, $3, $4) ON CONFLICT (company_id) DO UPDATE SET "
+                + "energy_rate_bps = $2, appliance_rate_bps = $3, updated_by = $4, updated_at = now()")
+            .execute(Tuple.of(companyId, energyBps, applianceBps, who.userId()))
+            .map(v -> old.size() == 0 ? new JsonObject() : new JsonObject()
+                .put("energyRateBps", old.iterator().next().getInteger(0))
+                .put("applianceRateBps", old.iterator().next().getInteger(1)))),
+        before -> new AuditLog.Entry("commission_settings.saved", "company", companyId.toString(), before, after))
         .compose(v -> settings(companyId));
   }
 
@@ -82,8 +92,9 @@ public final class CommissionStore {
    * Pays an agent part of their balance. The agent's row is locked first, so two payouts queue
    * and the second sees the first in the balance it checks: the balance never goes below zero.
    */
-  public Future<JsonObject> payout(UUID companyId, UUID agentId, UUID operatorId, long amount, String currency,
-                                   String idempotencyKey) {
+  public Future<JsonObject> payout(Caller who, UUID agentId, long amount, String currency, String idempotencyKey) {
+    UUID companyId = who.companyId();
+    UUID operatorId = who.userId();
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT u.id, c.currency FROM users u JOIN companies c "
             + "ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT' FOR UPDATE OF u")
         .execute(Tuple.of(agentId, companyId))
@@ -125,7 +136,9 @@ public final class CommissionStore {
                   + "recorded_by, idempotency_key) VALUES ($1, $2, $3, 'PAYOUT', $4, $5, $6, $7)")
               .execute(Tuple.from(new Object[] {id, companyId, agentId, -amount, currency, operatorId, idempotencyKey}))
               .map(v -> new JsonObject().put("id", id.toString()).put("agentId", agentId.toString()).put("paidOut", amount)
-                  .put("currency", currency).put("balance", balance - amount));
+                  .put("currency", currency).put("balance", balance - amount))
+              .compose(out -> AuditLog.record(conn, who, "commission.paid_out", "agent", agentId.toString(),
+                  new JsonObject().put("balance", balance), out.copy()).map(out));
         })).recover(err -> err instanceof Replayed r ? Future.succeededFuture(r.answer) : Future.failedFuture(err));
   }
 

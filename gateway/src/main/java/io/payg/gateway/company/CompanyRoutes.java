@@ -153,7 +153,7 @@ public final class CompanyRoutes {
     store.protectedPagesHash(caller.companyId())
         .compose(old -> old == null ? Future.succeededFuture() : protectedPages.check(ctx, caller.userId(), old, current))
         .compose(v -> hasher.hash(password))
-        .compose(hash -> store.setProtectedPagesHash(caller.companyId(), hash))
+        .compose(hash -> store.setProtectedPagesHash(caller, hash))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }

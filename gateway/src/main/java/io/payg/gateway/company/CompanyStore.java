@@ -1,5 +1,7 @@
 package io.payg.gateway.company;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.plugin.PluginCatalog;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
@@ -55,8 +57,14 @@ public final class CompanyStore {
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
-  public Future<Void> setProtectedPagesHash(UUID companyId, String hash) {
-    return pool.preparedQuery("UPDATE companies SET protected_pages_password_hash = $2 WHERE id = $1")
-        .execute(Tuple.of(companyId, hash)).mapEmpty();
+  /** Sets the hash, audited: the row says whether one was set before, never the password or its hash. */
+  public Future<Void> setProtectedPagesHash(Caller who, String hash) {
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+            WITH old AS (SELECT protected_pages_password_hash IS NOT NULL AS was_set FROM companies WHERE id = $1 FOR UPDATE)
+            UPDATE companies SET protected_pages_password_hash = $2 FROM old WHERE id = $1 RETURNING old.was_set""")
+        .execute(Tuple.of(who.companyId(), hash)).map(rows -> rows.iterator().next().getBoolean(0)),
+        wasSet -> new AuditLog.Entry("protected_pages_password.set", "company", who.companyId().toString(),
+            new io.vertx.core.json.JsonObject().put("passwordSet", wasSet),
+            new io.vertx.core.json.JsonObject().put("passwordSet", true))).mapEmpty();
   }
 }

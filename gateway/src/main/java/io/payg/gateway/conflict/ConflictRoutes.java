@@ -1,5 +1,6 @@
 package io.payg.gateway.conflict;
 
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
 
 /**
  * {@code GET /api/v1/conflicts?resolved=false|true} and
@@ -50,15 +52,18 @@ public final class ConflictRoutes {
   private void resolve(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     String resolution = JsonInput.of(ctx).string("resolution", 1000);
-    Responses.json(ctx, 200, pool.preparedQuery("UPDATE conflicts SET resolved_at = now(), resolution = $3, resolved_by = $4 "
+    UUID id = PathParams.uuid(ctx, "id", "conflict");
+    Responses.json(ctx, 200, AuditLog.inTransaction(pool, caller, conn -> conn.preparedQuery("UPDATE conflicts "
+            + "SET resolved_at = now(), resolution = $3, resolved_by = $4 "
             + "WHERE id = $1 AND company_id = $2 AND resolved_at IS NULL RETURNING id")
-        .execute(Tuple.of(PathParams.uuid(ctx, "id", "conflict"), caller.companyId(), resolution, caller.userId()))
+        .execute(Tuple.of(id, caller.companyId(), resolution, caller.userId()))
         .map(rows -> {
           if (rows.rowCount() == 0) {
             throw ApiException.notFound("open conflict");
           }
-          return new JsonObject().put("id", rows.iterator().next().getUUID("id").toString()).put("resolution", resolution);
-        }));
+          return new JsonObject().put("id", id.toString()).put("resolution", resolution);
+        }), out -> new AuditLog.Entry("conflict.resolved", "conflict", id.toString(),
+            new JsonObject().put("resolved", false), new JsonObject().put("resolved", true).put("resolution", resolution))));
   }
 
   private static JsonObject json(Row r) {

@@ -35,8 +35,18 @@ public final class DeviceRoutes {
       String serial = serial(ctx);
       JsonInput in = JsonInput.of(ctx);
       MaintenanceTokens.Kind kind = in.enumValue("kind", MaintenanceTokens.Kind.class);
+      Object sms = in.raw().getValue("sendSms", false);
+      if (!(sms instanceof Boolean)) {
+        throw ApiException.badRequest("'sendSms' must be true or false");
+      }
       Responses.json(ctx, 201, maintenance.issue(caller, serial, kind,
-          in.optionalInteger("value", 0, 999_999), in.string("reason", 500), key));
+          in.optionalInteger("value", 0, 999_999), in.string("reason", 500), key, (Boolean) sms)
+          .onSuccess(t -> {
+            if ("QUEUED".equals(t.getString("sms"))) {
+              ctx.vertx().eventBus().send(io.payg.gateway.outbox.OutboxWorker.wakeAddress(
+                  io.payg.gateway.sms.MaintenanceSmsHandler.KIND), null);
+            }
+          }));
     });
     router.get("/api/v1/devices").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);

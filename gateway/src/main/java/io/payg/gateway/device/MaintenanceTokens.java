@@ -22,8 +22,8 @@ import java.util.UUID;
  * maintenance token never take the same count).
  *
  * <p>OpenPAYGO is generated in-house (OpenPAYGO-Token general_documentation.pdf: ADD_TIME,
- * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). The other manufacturers' maintenance APIs are not wired
- * yet: refused with 422 NOT_SUPPORTED_BY_MANUFACTURER rather than pretending.
+ * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). Every other manufacturer, and ADD_ENERGY, is refused with
+ * 409 MAINTENANCE_NOT_SUPPORTED naming the manufacturer and the kind ({@link #refusalReason}).
  */
 public final class MaintenanceTokens {
 
@@ -40,7 +40,7 @@ public final class MaintenanceTokens {
 
   /** A repeat of {@code idempotencyKey} answers the token already issued (never a second count). */
   public Future<JsonObject> issue(Caller who, String typedSerial, Kind kind, Long value, String reason,
-                                  String idempotencyKey) {
+                                  String idempotencyKey, boolean sendSms) {
     return previous(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
         : pool.withTransaction(conn -> conn.preparedQuery("""
                 SELECT id, serial, manufacturer, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count
@@ -62,10 +62,14 @@ public final class MaintenanceTokens {
                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at""")
                       .execute(Tuple.from(new Object[] {id, who.companyId(), deviceId, idempotencyKey, kind.name(), value,
                           reason, g.token(), g.newCount(), who.userId()})))
+                  // sent to the device's customer by the outbox (MaintenanceSmsHandler), with the token or never
+                  .compose(ins -> !sendSms ? Future.succeededFuture(ins) : conn.preparedQuery(
+                          "INSERT INTO outbox (company_id, kind, maintenance_token_id) VALUES ($1, 'MAINTENANCE_SMS', $2)")
+                      .execute(Tuple.of(who.companyId(), id)).map(ins))
                   .compose(ins -> {
                     JsonObject issued = new JsonObject().put("id", id.toString()).put("serial", d.getString("serial"))
                         .put("kind", kind.name()).put("value", value).put("reason", reason).put("token", g.token())
-                        .put("tokenCount", g.newCount())
+                        .put("tokenCount", g.newCount()).put("sms", sendSms ? "QUEUED" : null)
                         .put("createdAt", ins.iterator().next().getOffsetDateTime(0).toString());
                     // the audit row says what was issued, never the token digits (they open the device)
                     return AuditLog.record(conn, who, "device.maintenance_token", "device", deviceId.toString(),
@@ -82,9 +86,9 @@ public final class MaintenanceTokens {
   }
 
   private OpenPaygoToken.Generated openPaygo(Row d, UUID deviceId, Kind kind, Long value) {
-    if (!"openpaygo".equals(d.getString("manufacturer")) || d.getString("openpaygo_secret_key") == null) {
-      throw ApiException.unprocessable("NOT_SUPPORTED_BY_MANUFACTURER", "Maintenance tokens are issued for OpenPAYGO "
-          + "devices; " + d.getString("manufacturer") + " offers no maintenance token through the gateway yet");
+    String manufacturer = d.getString("manufacturer");
+    if (!"openpaygo".equals(manufacturer) || d.getString("openpaygo_secret_key") == null) {
+      throw notSupported(manufacturer, kind, refusalReason(manufacturer, kind));
     }
     OpenPaygoTokenType type;
     long v = 0;
@@ -100,8 +104,8 @@ public final class MaintenanceTokens {
       // OpenPAYGO has one way to unlock a device for good: PAYG disabled
       case DISABLE, UNLOCK -> type = OpenPaygoTokenType.DISABLE_PAYG;
       case COUNTER_SYNC -> type = OpenPaygoTokenType.COUNTER_SYNC;
-      default -> throw ApiException.unprocessable("NOT_SUPPORTED_BY_MANUFACTURER",
-          "OpenPAYGO devices count days, not energy: " + kind + " does not exist for them");
+      // OpenPAYGO-Token general_documentation.pdf: ADD_TIME / SET_TIME carry days; no energy token type
+      default -> throw notSupported(manufacturer, kind, "OpenPAYGO devices count days, not energy");
     }
     if (!type.carriesValue() && value != null) {
       throw ApiException.badRequest(kind + " carries no 'value'");
@@ -117,9 +121,39 @@ public final class MaintenanceTokens {
         d.getInteger("openpaygo_token_count"), type, v, false, v > OpenPaygoToken.MAX_ACTIVATION_VALUE);
   }
 
+  /** 409 MAINTENANCE_NOT_SUPPORTED, naming the manufacturer and the kind: nothing was issued. */
+  static ApiException notSupported(String manufacturer, Kind kind, String why) {
+    return new ApiException(409, "MAINTENANCE_NOT_SUPPORTED", manufacturer + " cannot issue a " + kind
+        + " maintenance token through the gateway: " + why);
+  }
+
+  /**
+   * Why a manufacturer's device gets no maintenance token. Only calls a manufacturer publishes
+   * could be made, and none of these is wired: the gateway's only reference for each is
+   * MicroPowerManager's plugin (src/backend/app/Plugins/ of EnAccess/micropowermanager, the
+   * reference /work/shared/spec/providers.md names), and no maintenance call is invented.
+   */
+  static String refusalReason(String manufacturer, Kind kind) {
+    return switch (manufacturer) {
+      // CalinMeterApi.php: only token_type CreditToken on POST {api_url}/tokennew; unlockDevice and
+      // clearDevice throw ApiCallDoesNotSupportedException (no clear-tamper / clear-credit call published there)
+      case "calin" -> "Calin's published vending API issues credit tokens only (token_type CreditToken)";
+      // AngazaSHSApi::unlockDevice publishes an unlock (credit_until_dt "UNLOCKED" on PUT {api_url}/unit_credit);
+      // it would have to go through the token outbox like any vend, which maintenance tokens do not use yet
+      case "angaza" -> kind == Kind.UNLOCK || kind == Kind.DISABLE
+          ? "Angaza's unlock (PUT unit_credit, UNLOCKED) is not wired for maintenance tokens yet"
+          : "Angaza's published API sets a unit's credit until a date for a payment; it offers no " + kind + " call";
+      case "sparkmeter", "steama", "sunking" -> manufacturer + "'s published API (MicroPowerManager's plugin) "
+          + "vends paid credit only; it offers no " + kind + " call";
+      default -> "no maintenance call is known for this manufacturer";
+    };
+  }
+
   private Future<JsonObject> previous(UUID companyId, String key) {
     return pool.preparedQuery("""
-            SELECT m.id, d.serial, m.kind, m.value, m.reason, m.token, m.token_count, m.created_at
+            SELECT m.id, d.serial, m.kind, m.value, m.reason, m.token, m.token_count, m.created_at,
+                   (SELECT CASE o.status WHEN 'DONE' THEN 'SENT' WHEN 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END
+                    FROM outbox o WHERE o.maintenance_token_id = m.id) AS sms
             FROM maintenance_tokens m JOIN devices d ON d.id = m.device_id
             WHERE m.company_id = $1 AND m.idempotency_key = $2""")
         .execute(Tuple.of(companyId, key))
@@ -131,7 +165,7 @@ public final class MaintenanceTokens {
           return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
               .put("kind", r.getString("kind")).put("value", r.getLong("value")).put("reason", r.getString("reason"))
               .put("token", r.getString("token")).put("tokenCount", r.getInteger("token_count"))
-              .put("createdAt", r.getOffsetDateTime("created_at").toString());
+              .put("sms", r.getString("sms")).put("createdAt", r.getOffsetDateTime("created_at").toString());
         });
   }
 }

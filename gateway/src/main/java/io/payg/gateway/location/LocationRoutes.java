@@ -34,6 +34,6 @@ public final class LocationRoutes {
     JsonInput in = JsonInput.of(ctx);
     String name = in.string("name", 200);
     UUID parent = parentField == null ? null : in.uuid(parentField);
-    Responses.json(ctx, 201, store.create(caller.companyId(), level, parent, name));
+    Responses.json(ctx, 201, store.create(caller, level, parent, name));
   }
 }

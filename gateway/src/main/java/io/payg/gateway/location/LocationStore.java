@@ -1,5 +1,7 @@
 package io.payg.gateway.location;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -39,12 +41,20 @@ public final class LocationStore {
     this.pool = pool;
   }
 
-  public Future<JsonObject> create(UUID companyId, Level level, UUID parentId, String name) {
+  public Future<JsonObject> create(Caller who, Level level, UUID parentId, String name) {
+    UUID companyId = who.companyId();
+    return AuditLog.inTransaction(pool, who, conn -> create(conn, companyId, level, parentId, name),
+        out -> new AuditLog.Entry(level.name().toLowerCase(java.util.Locale.ROOT) + ".created",
+            level.name().toLowerCase(java.util.Locale.ROOT), out.getString("id"), null, out.copy()));
+  }
+
+  private Future<JsonObject> create(io.vertx.sqlclient.SqlClient db, UUID companyId, Level level, UUID parentId,
+                                    String name) {
     UUID id = UUID.randomUUID();
     Future<io.vertx.sqlclient.RowSet<Row>> insert = level.parentTable == null
-        ? pool.preparedQuery("INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)")
+        ? db.preparedQuery("INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)")
             .execute(Tuple.of(id, companyId, name))
-        : pool.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn + ", name) "
+        : db.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn + ", name) "
                 + "SELECT $1, $2, p.id, $3 FROM " + level.parentTable + " p WHERE p.id = $4 AND p.company_id = $2")
             .execute(Tuple.of(id, companyId, name, parentId));
     return insert

@@ -10,6 +10,7 @@ import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.commission.CommissionRule;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
@@ -61,6 +62,10 @@ final class PaymentStore {
 
   static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
       + "'currency', x.currency) FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3";
+
+  /** The payment as its audit row shows it. */
+  private static final String PAID = "'transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
+      + "'serial', $7::text, 'amount', $8::bigint, 'currency', $9::text";
 
   /**
    * Process, second step: everything the payment writes, in ONE statement (one round trip, one
@@ -115,7 +120,16 @@ final class PaymentStore {
       + WebhookEvents.enqueue("wh", WebhookEvents.PAYMENT_RECORDED, "t", "t.company_id",
           "json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
           + "'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text, "
-          + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)") + " "
+          + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)") + ", "
+      // the audit row of a payment a person recorded (an operator's assign, an agent's or the office's
+      // cash), with the payment: the office's staff user is the one named in the provider id
+      + AuditLog.cte("au1", "t", "t.company_id", "$30::uuid", "unmatched.assigned", "unmatched_payment", "$29::uuid",
+          "json_build_object('status', 'OPEN')", "json_build_object('status', 'ASSIGNED', " + PAID + ")") + ", "
+      + AuditLog.cte("au2", "t", "t.company_id", "$25::uuid", "payment.agent_cash", "transaction", "t.id",
+          "NULL::json", "json_build_object(" + PAID + ")") + ", "
+      + AuditLog.cte("au3", "t", "t.company_id", "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
+          + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END", "payment.office_cash", "transaction",
+          "t.id", "NULL::json", "json_build_object(" + PAID + ")") + " "
       + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u)";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "

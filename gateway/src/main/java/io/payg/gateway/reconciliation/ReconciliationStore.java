@@ -129,6 +129,19 @@ public final class ReconciliationStore {
       UPDATE statement_rows SET outcome = 'STATEMENT_ONLY' WHERE reconciliation_id = $1 AND outcome IS NULL
       """;
 
+  /**
+   * The upload's audit row, in its matching transaction: by the operator who uploaded it, what it
+   * kept ($2 statement-only payments kept as unmatched, $3 lines read). A replay of the same bytes writes none.
+   */
+  static final String AUDIT_UPLOAD = """
+      INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, before, after)
+      SELECT gen_random_uuid(), r.company_id, u.id, u.role, 'reconciliation.uploaded', 'reconciliation', r.id::text, NULL,
+             jsonb_build_object('provider', r.provider, 'format', r.format, 'sha256', r.content_sha256,
+                                'lines', $3::bigint, 'keptAsUnmatched', $2::bigint)
+      FROM reconciliations r JOIN users u ON u.id = r.created_by AND u.company_id = r.company_id
+      WHERE r.id = $1
+      """;
+
   static final String SUMMARY = """
       UPDATE reconciliations r SET status = 'COMPLETED', completed_at = now(), period_from = $2, period_to = $3,
         kept_unmatched = $4,
@@ -303,7 +316,8 @@ public final class ReconciliationStore {
           return gatewaySide
               .compose(x -> unmatched.keepStatementOnly(tx, id, companyId, provider))
               .compose(kept -> tx.preparedQuery(STATEMENT_ONLY).execute(Tuple.of(id))
-                  .compose(x -> tx.preparedQuery(SUMMARY).execute(Tuple.of(id, from, to, (long) kept))));
+                  .compose(x -> tx.preparedQuery(SUMMARY).execute(Tuple.of(id, from, to, (long) kept)))
+                  .compose(x -> tx.preparedQuery(AUDIT_UPLOAD).execute(Tuple.of(id, (long) kept, lines))));
         })
         .mapEmpty();
   }

@@ -102,7 +102,12 @@ final class ReversalStore {
       // reversal.recorded for the company's own systems, with the reversal
       + WebhookEvents.enqueue("wh", WebhookEvents.REVERSAL_RECORDED, "tx JOIN r ON true", "tx.company_id",
           "json_build_object('reversalId', r.id, 'transactionId', tx.id, 'amount', tx.amount, 'currency', tx.currency, "
-          + "'source', $9::text, 'reason', $10::text)")
+          + "'source', $9::text, 'reason', $10::text)") + ", "
+      // an operator's reversal ($12) is audited with it; a provider's has no user
+      + io.payg.gateway.audit.AuditLog.cte("au", "tx JOIN r ON true", "tx.company_id", "$12::uuid",
+          "transaction.reversed", "transaction", "tx.id", "json_build_object('status', 'PROCESSED')",
+          "json_build_object('status', 'REVERSED', 'reversalId', r.id, 'amount', tx.amount, 'currency', tx.currency, "
+          + "'reason', $10::text, 'debt', $13::bigint)")
       + """
 
       SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM r)
@@ -112,10 +117,19 @@ final class ReversalStore {
   static final String REVERSE_UNMATCHED = """
       WITH u AS (UPDATE unmatched_payments SET status = 'REVERSED', resolved_at = now(), resolution = $4
                  WHERE company_id = $1 AND provider = $2 AND provider_txn_id = $3 AND status = 'OPEN'
-                 RETURNING id, company_id, amount, currency)
-      INSERT INTO reversals (id, company_id, unmatched_payment_id, amount, currency, source, reason)
-      SELECT $5, u.company_id, u.id, u.amount, u.currency, 'PROVIDER', $4 FROM u
-      RETURNING id
+                 RETURNING id, company_id, amount, currency, provider, provider_txn_id),
+      r AS (INSERT INTO reversals (id, company_id, unmatched_payment_id, amount, currency, source, reason)
+            SELECT $5, u.company_id, u.id, u.amount, u.currency, 'PROVIDER', $4 FROM u
+            RETURNING id),
+      """
+      // reversal.recorded for the company's own systems: money that left suspense, no transaction
+      + WebhookEvents.enqueue("wh", WebhookEvents.REVERSAL_RECORDED, "u JOIN r ON true", "u.company_id",
+          "json_build_object('reversalId', r.id, 'transactionId', NULL, 'unmatchedPaymentId', u.id, "
+          + "'provider', u.provider, 'providerTxnId', u.provider_txn_id, 'amount', u.amount, 'currency', u.currency, "
+          + "'source', 'PROVIDER', 'reason', $4::text)")
+      + """
+
+      SELECT id FROM r
       """;
 
   static final String UNMATCHED = """

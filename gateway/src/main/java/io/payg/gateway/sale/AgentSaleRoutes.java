@@ -1,6 +1,7 @@
 package io.payg.gateway.sale;
 
 import io.payg.domain.Serial;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.commission.CommissionStore;
@@ -76,7 +77,9 @@ public final class AgentSaleRoutes {
                       .compose(x -> takeCash(conn, agent, sale.downPayment()))
                       .compose(x -> commissions.earnOnSale(conn, companyId, agent.userId(), saleId, sale.price(),
                           appliance.currency()))
-                      .compose(x -> store.sale(conn, companyId, saleId)));
+                      .compose(x -> store.sale(conn, companyId, saleId))
+                      .compose(sold -> AuditLog.record(conn, agent, "sale.created", "appliance_sale", saleId.toString(),
+                          null, sold.copy().put("customerId", customerId.toString())).map(sold)));
             })));
   }
 

@@ -50,7 +50,7 @@ public final class SaleRoutes {
     if (!TYPES.contains(type)) {
       throw ApiException.badRequest("'type' must be one of " + TYPES);
     }
-    Responses.json(ctx, 201, store.createAppliance(caller.companyId(), in.string("name", 200), type,
+    Responses.json(ctx, 201, store.createAppliance(caller, in.string("name", 200), type,
         in.integer("price", 1, 1_000_000_000_000L), in.currency("currency")));
   }
 

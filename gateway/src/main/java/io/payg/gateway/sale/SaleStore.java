@@ -1,5 +1,7 @@
 package io.payg.gateway.sale;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.domain.sale.ApplianceSale;
 import io.payg.domain.sale.PaymentPlan;
 import io.payg.domain.sale.ScheduledInstallment;
@@ -28,9 +30,10 @@ public final class SaleStore {
     this.pool = pool;
   }
 
-  public Future<JsonObject> createAppliance(UUID companyId, String name, String type, long price, String currency) {
+  public Future<JsonObject> createAppliance(Caller who, String name, String type, long price, String currency) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO appliances (id, company_id, name, type, price, currency) "
+    UUID companyId = who.companyId();
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("INSERT INTO appliances (id, company_id, name, type, price, currency) "
             + "SELECT $1, c.id, $3, $4, $5, $6 FROM companies c WHERE c.id = $2 AND c.currency = $6")
         .execute(Tuple.of(id, companyId, name, type, price, currency))
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
@@ -42,7 +45,7 @@ public final class SaleStore {
           }
           return new JsonObject().put("id", id.toString()).put("name", name).put("type", type).put("price", price)
               .put("currency", currency);
-        });
+        }), a -> new AuditLog.Entry("appliance.created", "appliance", id.toString(), null, a));
   }
 
   public Future<Appliance> appliance(SqlClient client, UUID companyId, UUID id) {

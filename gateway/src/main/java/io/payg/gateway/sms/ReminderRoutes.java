@@ -26,7 +26,7 @@ public final class ReminderRoutes {
     router.put("/api/v1/sms/reminders").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN);
       ReminderSettings settings = ReminderSettings.parse(JsonInput.of(ctx).raw());
-      Responses.json(ctx, 200, store.save(caller.companyId(), settings).map(ReminderSettings::toJson));
+      Responses.json(ctx, 200, store.save(caller, settings).map(ReminderSettings::toJson));
     });
   }
 }

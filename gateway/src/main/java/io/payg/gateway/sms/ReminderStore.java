@@ -1,5 +1,7 @@
 package io.payg.gateway.sms;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
 import io.vertx.core.Future;
@@ -54,10 +56,14 @@ public final class ReminderStore {
         .map(rows -> ReminderSettings.stored(rows.iterator().next().getJsonObject(0)));
   }
 
-  Future<ReminderSettings> save(UUID companyId, ReminderSettings settings) {
-    return pool.preparedQuery("UPDATE companies SET sms_reminders = $2 WHERE id = $1 RETURNING sms_reminders")
-        .execute(Tuple.of(companyId, settings.toJson()))
-        .map(rows -> ReminderSettings.stored(rows.iterator().next().getJsonObject(0)));
+  Future<ReminderSettings> save(Caller who, ReminderSettings settings) {
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+            WITH old AS (SELECT sms_reminders FROM companies WHERE id = $1 FOR UPDATE)
+            UPDATE companies SET sms_reminders = $2 FROM old WHERE id = $1 RETURNING old.sms_reminders, companies.sms_reminders""")
+        .execute(Tuple.of(who.companyId(), settings.toJson())).map(rows -> rows.iterator().next()),
+        r -> new AuditLog.Entry("sms_reminders.saved", "company", who.companyId().toString(), r.getJsonObject(0),
+            r.getJsonObject(1)))
+        .map(r -> ReminderSettings.stored(r.getJsonObject(1)));
   }
 
   Future<List<Company>> enabledCompanies() {

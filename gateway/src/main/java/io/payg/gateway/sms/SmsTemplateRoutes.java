@@ -1,5 +1,6 @@
 package io.payg.gateway.sms;
 
+import io.payg.gateway.audit.AuditLog;
 import io.payg.domain.notification.SmsTemplate;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
@@ -48,9 +49,14 @@ public final class SmsTemplateRoutes {
         }
       }
     }
-    Responses.json(ctx, 200, pool.preparedQuery("UPDATE companies SET sms_templates = $2 WHERE id = $1 RETURNING sms_templates")
-        .execute(Tuple.of(caller.companyId(), templates))
-        .map(rows -> view(rows.iterator().next().getJsonObject(0))));
+    Responses.json(ctx, 200, AuditLog.inTransaction(pool, caller, conn -> conn.preparedQuery("""
+            WITH old AS (SELECT sms_templates FROM companies WHERE id = $1 FOR UPDATE)
+            UPDATE companies SET sms_templates = $2 FROM old WHERE id = $1
+            RETURNING old.sms_templates, companies.sms_templates""")
+        .execute(Tuple.of(caller.companyId(), templates)).map(rows -> rows.iterator().next()),
+        r -> new AuditLog.Entry("sms_templates.saved", "company", caller.companyId().toString(), r.getJsonObject(0),
+            r.getJsonObject(1)))
+        .map(r -> view(r.getJsonObject(1))));
   }
 
   private static JsonObject view(JsonObject stored) {

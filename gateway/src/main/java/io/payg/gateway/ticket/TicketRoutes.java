@@ -28,7 +28,7 @@ public final class TicketRoutes {
   public void mount(Router router) {
     router.post("/api/v1/tickets").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 201, store.create(caller.companyId(), caller.userId(), null, newTicket(JsonInput.of(ctx), false)));
+      Responses.json(ctx, 201, store.create(caller, null, newTicket(JsonInput.of(ctx), false)));
     });
     router.get("/api/v1/tickets").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
@@ -50,11 +50,11 @@ public final class TicketRoutes {
     router.post("/api/v1/tickets/:id/comments").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       UUID id = PathParams.uuid(ctx, "id", "ticket");
-      Responses.json(ctx, 201, store.comment(caller.companyId(), id, caller.userId(), JsonInput.of(ctx).string("body", 5000)));
+      Responses.json(ctx, 201, store.comment(caller, id, JsonInput.of(ctx).string("body", 5000)));
     });
     router.post("/api/v1/agent/tickets").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 201, store.create(agent.companyId(), agent.userId(), agent.userId(),
+      Responses.json(ctx, 201, store.create(agent, agent.userId(),
           newTicket(JsonInput.of(ctx), true)));
     });
     router.get("/api/v1/agent/tickets").handler(ctx -> {
@@ -82,7 +82,7 @@ public final class TicketRoutes {
     if (status == null && assignee == null && !clear) {
       throw ApiException.badRequest("send 'status' and/or 'assigneeUserId'");
     }
-    Responses.json(ctx, 200, store.update(caller.companyId(), id, status, assignee, clear));
+    Responses.json(ctx, 200, store.update(caller, id, status, assignee, clear));
   }
 
   private static String status(String s) {

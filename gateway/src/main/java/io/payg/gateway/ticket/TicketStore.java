@@ -1,5 +1,7 @@
 package io.payg.gateway.ticket;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -29,15 +31,20 @@ public final class TicketStore {
    * Opens a ticket. The customer, if given, must be the company's, and with {@code agentId} one
    * of that agent's own customers; otherwise nothing is written and the answer is 422.
    */
-  public Future<JsonObject> create(UUID companyId, UUID createdBy, UUID agentId, NewTicket t) {
+  public Future<JsonObject> create(Caller who, UUID agentId, NewTicket t) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO tickets (id, company_id, customer_id, title, description, category, created_by) "
+    UUID companyId = who.companyId();
+    UUID createdBy = who.userId();
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("INSERT INTO tickets (id, company_id, customer_id, title, description, category, created_by) "
             + "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM customers c "
             + "WHERE c.id = $3 AND c.company_id = $2 AND ($8::uuid IS NULL OR c.agent_id = $8))")
         .execute(Tuple.from(new Object[] {id, companyId, t.customerId(), t.title(), t.description(), t.category(), createdBy,
-            agentId}))
-        .compose(rows -> {
-          if (rows.rowCount() == 0) {
+            agentId})).map(rows -> rows.rowCount()),
+        n -> n == 0 ? null : new AuditLog.Entry("ticket.created", "ticket", id.toString(), null, new JsonObject()
+            .put("customerId", t.customerId() == null ? null : t.customerId().toString()).put("title", t.title())
+            .put("category", t.category()).put("status", "OPEN")))
+        .compose(n -> {
+          if (n == 0) {
             return Future.failedFuture(ApiException.unprocessable("CUSTOMER_NOT_FOUND",
                 agentId == null ? "No such customer in your company" : "No such customer among yours"));
           }
@@ -84,21 +91,32 @@ public final class TicketStore {
    * Changes the status and/or the assignee ({@code clearAssignee} unassigns). The assignee must
    * be an ADMIN or OPERATOR of the company.
    */
-  public Future<JsonObject> update(UUID companyId, UUID id, String status, UUID assignee, boolean clearAssignee) {
-    return pool.preparedQuery("UPDATE tickets SET status = coalesce($3, status), "
-            + "assignee_user_id = CASE WHEN $5 THEN NULL ELSE coalesce($4, assignee_user_id) END, updated_at = clock_timestamp() "
+  public Future<JsonObject> update(Caller who, UUID id, String status, UUID assignee, boolean clearAssignee) {
+    UUID companyId = who.companyId();
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("WITH old AS (SELECT status, assignee_user_id "
+            + "FROM tickets WHERE id = $1 AND company_id = $2 FOR UPDATE) "
+            + "UPDATE tickets SET status = coalesce($3, tickets.status), "
+            + "assignee_user_id = CASE WHEN $5 THEN NULL ELSE coalesce($4, tickets.assignee_user_id) END, "
+            + "updated_at = clock_timestamp() FROM old "
             + "WHERE id = $1 AND company_id = $2 AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4 "
-            + "AND u.company_id = $2 AND u.role IN ('ADMIN', 'OPERATOR'))) RETURNING id")
-        .execute(Tuple.of(id, companyId, status, assignee, clearAssignee))
-        .compose(rows -> rows.rowCount() > 0 ? get(companyId, null, id)
+            + "AND u.company_id = $2 AND u.role IN ('ADMIN', 'OPERATOR'))) "
+            + "RETURNING old.status, old.assignee_user_id::text, tickets.status, tickets.assignee_user_id::text")
+        .execute(Tuple.of(id, companyId, status, assignee, clearAssignee)).map(rows -> rows.size() == 0 ? null
+            : rows.iterator().next()),
+        r -> r == null ? null : new AuditLog.Entry("ticket.updated", "ticket", id.toString(),
+            new JsonObject().put("status", r.getString(0)).put("assigneeUserId", r.getString(1)),
+            new JsonObject().put("status", r.getString(2)).put("assigneeUserId", r.getString(3))))
+        .compose(r -> r != null ? get(companyId, null, id)
             // tell "no such ticket" (404) from "no such assignee" (422)
             : get(companyId, null, id).compose(exists -> Future.failedFuture(ApiException.unprocessable("ASSIGNEE_NOT_FOUND",
                 "The assignee must be an admin or operator of your company"))));
   }
 
-  public Future<JsonObject> comment(UUID companyId, UUID ticketId, UUID authorId, String body) {
+  public Future<JsonObject> comment(Caller who, UUID ticketId, String body) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("WITH t AS (UPDATE tickets SET updated_at = clock_timestamp() WHERE id = $2 AND company_id = $3 "
+    UUID companyId = who.companyId();
+    UUID authorId = who.userId();
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("WITH t AS (UPDATE tickets SET updated_at = clock_timestamp() WHERE id = $2 AND company_id = $3 "
             + "RETURNING id) INSERT INTO ticket_comments (id, company_id, ticket_id, author_id, body) "
             + "SELECT $1, $3, t.id, $4, $5 FROM t RETURNING created_at")
         .execute(Tuple.of(id, ticketId, companyId, authorId, body))
@@ -109,7 +127,8 @@ public final class TicketStore {
           return new JsonObject().put("id", id.toString()).put("ticketId", ticketId.toString())
               .put("authorId", authorId.toString()).put("body", body)
               .put("createdAt", rows.iterator().next().getOffsetDateTime(0).toString());
-        });
+        }), c -> new AuditLog.Entry("ticket.commented", "ticket", ticketId.toString(), null,
+            new JsonObject().put("commentId", id.toString()).put("body", body)));
   }
 
   private static JsonObject json(Row r) {

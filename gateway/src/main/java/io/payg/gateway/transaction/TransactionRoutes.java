@@ -52,7 +52,7 @@ public final class TransactionRoutes {
   private void requeue(RoutingContext ctx, String kind) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID id = PathParams.uuid(ctx, "id", "transaction");
-    Future<Void> done = kind.equals("TOKEN") ? store.retryToken(caller.companyId(), id) : store.resendSms(caller.companyId(), id);
+    Future<Void> done = kind.equals("TOKEN") ? store.retryToken(caller, id) : store.resendSms(caller, id);
     Responses.json(ctx, 202, done
         .onSuccess(v -> vertx.eventBus().send(OutboxWorker.wakeAddress(kind), null))
         .compose(v -> store.get(caller.companyId(), id)));

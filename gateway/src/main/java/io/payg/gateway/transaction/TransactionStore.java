@@ -1,5 +1,7 @@
 package io.payg.gateway.transaction;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -57,8 +59,8 @@ public final class TransactionStore {
    * Puts a FAILED token job back in the queue (attempts from zero) and the transaction back to
    * PROCESSED. Only a failed job can be retried: a token is never requested twice.
    */
-  public Future<Void> retryToken(UUID companyId, UUID id) {
-    return requeue(companyId, id, "WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
+  public Future<Void> retryToken(Caller who, UUID id) {
+    return requeue(who, id, "transaction.token_retried", "WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
             + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN' "
             + "AND status = 'FAILED' "
             // a reversed payment's failed token stays failed: nothing was delivered, nothing is owed for it
@@ -69,16 +71,20 @@ public final class TransactionStore {
   }
 
   /** Sends the customer's confirmation again (a new SMS, the same text). */
-  public Future<Void> resendSms(UUID companyId, UUID id) {
-    return requeue(companyId, id, "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
+  public Future<Void> resendSms(Caller who, UUID id) {
+    return requeue(who, id, "transaction.sms_resent", "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
             + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'SMS' "
             + "AND status IN ('DONE', 'FAILED')",
         "SMS_NOT_READY", "The confirmation is not written yet (the token is still pending) or is being sent");
   }
 
-  private Future<Void> requeue(UUID companyId, UUID id, String sql, String code, String detail) {
-    return pool.preparedQuery(sql).execute(Tuple.of(id, companyId)).compose(rows -> {
-      if (rows.rowCount() > 0) {
+  private Future<Void> requeue(Caller who, UUID id, String action, String sql, String code, String detail) {
+    UUID companyId = who.companyId();
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(sql).execute(Tuple.of(id, companyId))
+        .map(rows -> rows.rowCount()), n -> n == 0 ? null
+            : new AuditLog.Entry(action, "transaction", id.toString(), null, new JsonObject().put("requeued", true)))
+        .compose(n -> {
+      if (n > 0) {
         return Future.succeededFuture();
       }
       // tell "not yours / no such transaction" (404) from "not in a state to do this" (409)

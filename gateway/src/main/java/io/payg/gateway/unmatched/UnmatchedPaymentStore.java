@@ -1,5 +1,7 @@
 package io.payg.gateway.unmatched;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
@@ -93,7 +95,15 @@ public final class UnmatchedPaymentStore {
                'in the provider statement of reconciliation ' || s.reconciliation_id || ', line ' || s.line, true, s.raw
         FROM open_rows s JOIN claim c ON c.provider_txn_id = s.provider_txn_id
         ON CONFLICT (company_id, provider, provider_txn_id) DO NOTHING
-        RETURNING id, provider_txn_id)
+        RETURNING id, provider_txn_id, amount, currency, account_reference),
+      """
+      // unmatched.created for each row kept now, as the provider path's KEEP queues it
+      + WebhookEvents.enqueue("wh", WebhookEvents.UNMATCHED_CREATED, "kept", "$2::uuid",
+          "json_build_object('unmatchedId', kept.id, 'provider', $3::text, 'providerTxnId', kept.provider_txn_id, "
+          + "'amount', kept.amount, 'currency', kept.currency, 'accountReference', kept.account_reference, "
+          + "'reason', 'STATEMENT_ONLY', 'authenticated', true, 'reconciliationId', $1::uuid)")
+      + """
+
       UPDATE statement_rows s SET outcome = 'STATEMENT_ONLY', gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = kept.id
       FROM kept
       WHERE s.reconciliation_id = $1 AND s.outcome IS NULL AND s.provider_txn_id = kept.provider_txn_id
@@ -218,12 +228,14 @@ public final class UnmatchedPaymentStore {
   }
 
   /** OPEN to DISMISSED (refunded outside the gateway, not ours), with who, when and why; false if not OPEN. */
-  public Future<Boolean> dismiss(UUID companyId, UUID id, UUID userId, String reason) {
-    return pool.preparedQuery("""
+  public Future<Boolean> dismiss(Caller who, UUID id, String reason) {
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
             UPDATE unmatched_payments SET status = 'DISMISSED', resolved_by = $3, resolved_at = now(), resolution = $4
             WHERE id = $1 AND company_id = $2 AND status = 'OPEN'""")
-        .execute(Tuple.of(id, companyId, userId, reason))
-        .map(rows -> rows.rowCount() > 0);
+        .execute(Tuple.of(id, who.companyId(), who.userId(), reason))
+        .map(rows -> rows.rowCount() > 0), done -> !done ? null : new AuditLog.Entry("unmatched.dismissed",
+            "unmatched_payment", id.toString(), new JsonObject().put("status", "OPEN"),
+            new JsonObject().put("status", "DISMISSED").put("reason", reason)));
   }
 
   /** OPEN rows per provider, all companies (the {@code payg_unmatched_open} gauge). */

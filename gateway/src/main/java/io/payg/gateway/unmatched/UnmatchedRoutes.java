@@ -137,7 +137,7 @@ public final class UnmatchedRoutes {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID id = PathParams.uuid(ctx, "id", "unmatched payment");
     String reason = JsonInput.of(ctx).string("reason", 1000);
-    Responses.json(ctx, 200, store.dismiss(caller.companyId(), id, caller.userId(), reason)
+    Responses.json(ctx, 200, store.dismiss(caller, id, reason)
         .compose(done -> store.get(caller.companyId(), id))
         .map(row -> {
           // a retried dismiss answers the dismissed row; an ASSIGNED one is booked and stays so

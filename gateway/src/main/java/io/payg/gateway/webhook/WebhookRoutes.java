@@ -51,7 +51,7 @@ public final class WebhookRoutes {
       if (!(enabled instanceof Boolean) || !(rotate instanceof Boolean)) {
         throw ApiException.badRequest("'enabled' and 'rotateSecret' must be true or false");
       }
-      Responses.json(ctx, 200, store.put(caller.companyId(), url, events, (Boolean) enabled, newSecret(),
+      Responses.json(ctx, 200, store.put(caller, url, events, (Boolean) enabled, newSecret(),
           (Boolean) rotate));
     });
     router.get("/api/v1/webhooks/deliveries").handler(ctx -> {

@@ -1,5 +1,7 @@
 package io.payg.gateway.webhook;
 
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.plugin.SecretBox;
@@ -22,12 +24,14 @@ public final class WebhookStore {
 
   /** A new endpoint takes the secret $5; an existing one keeps its secret unless $5 (a rotation) is given. */
   private static final String PUT = """
+      WITH old AS (SELECT url, events, enabled FROM webhook_endpoints WHERE company_id = $1 FOR UPDATE)
       INSERT INTO webhook_endpoints (company_id, url, events, enabled, secret_sealed)
       VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (company_id) DO UPDATE SET url = EXCLUDED.url, events = EXCLUDED.events, enabled = EXCLUDED.enabled,
         secret_sealed = CASE WHEN $6 THEN EXCLUDED.secret_sealed ELSE webhook_endpoints.secret_sealed END,
         updated_at = now()
-      RETURNING url, events, enabled, created_at, updated_at, (xmax = 0) AS created
+      RETURNING url, events, enabled, created_at, updated_at, (xmax = 0) AS created,
+        (SELECT json_build_object('url', url, 'events', events, 'enabled', enabled) FROM old) AS before
       """;
 
   /** The delivery log, newest first, keyset-paged by created_at; status and attempts from its outbox job. */
@@ -105,18 +109,23 @@ public final class WebhookStore {
   }
 
   /** Creates or replaces the endpoint; the answer carries {@code secret} only when one was made now. */
-  Future<JsonObject> put(UUID companyId, String url, List<String> events, boolean enabled, String newSecret,
+  Future<JsonObject> put(Caller who, String url, List<String> events, boolean enabled, String newSecret,
                          boolean rotate) {
-    return pool.preparedQuery(PUT).execute(Tuple.of(companyId, url, events.toArray(String[]::new), enabled,
-            secrets.seal(newSecret, place(companyId)), rotate))
+    UUID companyId = who.companyId();
+    JsonObject[] before = new JsonObject[1];
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(PUT).execute(Tuple.of(companyId, url,
+            events.toArray(String[]::new), enabled, secrets.seal(newSecret, place(companyId)), rotate))
         .map(rows -> {
           Row r = rows.iterator().next();
+          before[0] = r.getValue("before") instanceof JsonObject b ? b : null;
           JsonObject out = endpoint(r);
           if (rotate || r.getBoolean("created")) {
             out.put("secret", newSecret); // shown this once
           }
           return out;
-        });
+        }), out -> new AuditLog.Entry("webhook.saved", "webhook_endpoint", companyId.toString(), before[0],
+            new JsonObject().put("url", url).put("events", new JsonArray(events)).put("enabled", enabled)
+                .put("secretRotated", out.containsKey("secret"))));
   }
 
   Future<JsonArray> deliveries(UUID companyId, OffsetDateTime before, int limit) {

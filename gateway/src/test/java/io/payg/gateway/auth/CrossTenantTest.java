@@ -46,6 +46,7 @@ class CrossTenantTest {
   static String bulkImport;
   static String webhookPath;
   static String apiKey;
+  static String heldCash;
 
   record Attempt(HttpMethod method, String documentedPath, String url, JsonObject body, boolean asAgent) {
   }
@@ -108,6 +109,13 @@ class CrossTenantTest {
     apiKey = ok(gw.post("/api/v1/api-keys", a.adminToken(), new JsonObject().put("name", "A's ERP").put("role", "ADMIN")))
         .getString("id");
     A_SECRETS.add(apiKey);
+    // office cash A holds for a second approver
+    ok(gw.put("/api/v1/payments/cash/approval", a.adminToken(), new JsonObject().put("threshold", 50_000)));
+    heldCash = ok(await(gw.http.postAbs(gw.base + "/api/v1/payments/cash").bearerTokenAuthentication(a.adminToken())
+        .putHeader("Idempotency-Key", "held-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject().put("serial", serial).put("amount", 90_000).put("currency", "KES"))))
+        .getString("id");
+    A_SECRETS.add(heldCash);
     A_SECRETS.add(gw.db.text("SELECT id::text FROM webhook_deliveries WHERE company_id = ?::uuid", a.id()));
   }
 
@@ -240,6 +248,14 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/agent/balance", "/api/v1/agent/balance", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/agents/{id}/risk-limit", "/api/v1/agents/" + agent + "/risk-limit",
             new JsonObject().put("riskLimit", 1), false),
+        new Attempt(HttpMethod.GET, "/api/v1/payments/cash/approval", "/api/v1/payments/cash/approval", null, true),
+        new Attempt(HttpMethod.PUT, "/api/v1/payments/cash/approval", "/api/v1/payments/cash/approval",
+            new JsonObject().put("threshold", 1), true),
+        new Attempt(HttpMethod.GET, "/api/v1/payments/cash/pending", "/api/v1/payments/cash/pending", null, true),
+        new Attempt(HttpMethod.POST, "/api/v1/payments/cash/{id}/approve", "/api/v1/payments/cash/" + heldCash
+            + "/approve", new JsonObject(), true),
+        new Attempt(HttpMethod.POST, "/api/v1/payments/cash/{id}/reject", "/api/v1/payments/cash/" + heldCash
+            + "/reject", new JsonObject().put("reason", "not yours"), true),
         new Attempt(HttpMethod.POST, "/api/v1/payments/cash", "/api/v1/payments/cash", new JsonObject()
             .put("serial", serial).put("amount", 10_000).put("currency", "KES"), false),
         new Attempt(HttpMethod.POST, "/api/v1/api-keys", "/api/v1/api-keys", new JsonObject().put("name", "B's")
@@ -283,7 +299,7 @@ class CrossTenantTest {
             assertFalse(answer.contains(secret), t + " showed A's " + secret + ": " + answer);
           }
         }
-        boolean touchesA = t.url().toLowerCase().contains(serial.toLowerCase()) || t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
+        boolean touchesA = t.url().contains(heldCash) || t.url().toLowerCase().contains(serial.toLowerCase()) || t.url().contains(customer) || t.url().contains(txn) || t.url().contains(sale)
             || t.url().contains(agent) || t.url().contains(conflict) || t.url().contains(a.tariffId())
             || t.url().contains(ticket) || t.url().contains(serial) || t.url().contains(unmatched) || t.url().contains(reconciliation) || t.url().contains(bulkImport) || t.url().contains(apiKey)
             || (t.body() != null && (t.body().encode().contains(a.villageId()) || t.body().encode().contains(serial)
@@ -294,6 +310,8 @@ class CrossTenantTest {
       }
     }
     // and A's data is as it was
+    assertEquals("PENDING_APPROVAL", gw.db.text("SELECT status FROM office_cash_pending WHERE id = ?::uuid", heldCash));
+    assertEquals(50_000L, ok(gw.get("/api/v1/payments/cash/approval", a.adminToken())).getLong("threshold"));
     JsonObject conflictNow = ok(gw.get("/api/v1/conflicts", a.adminToken())).getJsonArray("items").getJsonObject(0);
     assertEquals(null, conflictNow.getString("resolution"));
     assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent, a.adminToken())).getLong("cashBalance"));

@@ -157,13 +157,22 @@ class MaintenanceTokenTest {
   void whatAManufacturerCannotDoIsRefusedClearly() {
     String serial = shs();
     HttpResponse<Buffer> energy = issue(serial, days("ADD_ENERGY", 5), "energy-" + UUID.randomUUID(), null);
-    assertEquals(422, energy.statusCode());
-    assertEquals("NOT_SUPPORTED_BY_MANUFACTURER", energy.bodyAsJsonObject().getString("code"));
+    assertEquals(409, energy.statusCode());
+    assertEquals("MAINTENANCE_NOT_SUPPORTED", energy.bodyAsJsonObject().getString("code"));
+    assertTrue(energy.bodyAsJsonObject().getString("detail").startsWith("openpaygo cannot issue a ADD_ENERGY"),
+        energy.bodyAsString());
     String meter = "MTC-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(co, meter);
     HttpResponse<Buffer> calin = issue(meter, days("ADD_DAYS", 5), "calin-" + UUID.randomUUID(), null);
-    assertEquals(422, calin.statusCode());
-    assertEquals("NOT_SUPPORTED_BY_MANUFACTURER", calin.bodyAsJsonObject().getString("code"));
+    assertEquals(409, calin.statusCode());
+    assertEquals("MAINTENANCE_NOT_SUPPORTED", calin.bodyAsJsonObject().getString("code"));
+    assertTrue(calin.bodyAsJsonObject().getString("detail").contains("calin cannot issue a ADD_DAYS"), calin.bodyAsString());
+    for (String kind : List.of("UNLOCK", "COUNTER_SYNC", "ADD_ENERGY")) { // the problem names the manufacturer and kind
+      HttpResponse<Buffer> refused = issue(meter, new JsonObject().put("kind", kind).put("reason", "x"),
+          "calin-" + kind + UUID.randomUUID(), null);
+      assertEquals(409, refused.statusCode(), refused.bodyAsString());
+      assertTrue(refused.bodyAsJsonObject().getString("detail").contains("calin cannot issue a " + kind), kind);
+    }
     assertEquals(400, issue(serial, new JsonObject().put("kind", "ADD_DAYS").put("reason", "x"),
         "novalue-" + UUID.randomUUID(), null).statusCode(), "ADD_DAYS needs its days");
     assertEquals(400, issue(serial, new JsonObject().put("kind", "DISABLE").put("value", 3).put("reason", "x"),
@@ -192,5 +201,38 @@ class MaintenanceTokenTest {
     assertEquals(201, issue(guarded, serial, days("ADD_DAYS", 1), "pp-" + UUID.randomUUID(), "office pages 42")
         .statusCode());
     assertEquals(2, gw.db.count("SELECT openpaygo_token_count FROM devices WHERE serial = ?", serial));
+  }
+  @Test
+  void aTokenAskedWithSendSmsIsTextedToTheCustomerOnceAndAudited() {
+    String serial = shs();
+    String key = "mt-sms-" + UUID.randomUUID();
+    long moneyBefore = gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", co.id());
+    HttpResponse<Buffer> r = issue(serial, days("ADD_DAYS", 7).put("sendSms", true), key, null);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    JsonObject issued = r.bodyAsJsonObject();
+    assertEquals("QUEUED", issued.getString("sms"));
+    String token = issued.getString("token");
+    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the SMS simulator received the token",
+        () -> gw.sms.messages().stream().anyMatch(m -> m.text().contains(token) && m.text().contains(serial)));
+    var sms = gw.sms.messages().stream().filter(m -> m.text().contains(token)).toList();
+    assertEquals(1, sms.size());
+    assertEquals("+254700000777", sms.get(0).to());
+    assertTrue(sms.get(0).text().contains("7 days added"), sms.get(0).text());
+    // recorded as every SMS is, with the token's id; the repeat is the same token and no second SMS
+    assertEquals(1, gw.db.count("SELECT count(*) FROM sms_messages WHERE maintenance_token_id = ?::uuid", issued.getString("id")));
+    JsonObject again = issue(serial, days("ADD_DAYS", 7).put("sendSms", true), key, null).bodyAsJsonObject();
+    assertEquals(issued.getString("id"), again.getString("id"));
+    assertEquals("SENT", again.getString("sms"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM outbox WHERE maintenance_token_id = ?::uuid", issued.getString("id")));
+    // no money: no transaction, and one audit row for the token, which never holds its digits
+    assertEquals(moneyBefore, gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", co.id()));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM audit_log WHERE action = 'device.maintenance_token' "
+        + "AND after->>'id' = ? AND after->>'sms' = 'QUEUED' AND after->>'token' = '****'", issued.getString("id")));
+    // without sendSms nothing is texted; a non-boolean is refused before anything is issued
+    JsonObject quiet = ok(issue(serial, days("ADD_DAYS", 1), "mt-quiet-" + UUID.randomUUID(), null));
+    assertNull(quiet.getString("sms"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM outbox WHERE maintenance_token_id = ?::uuid", quiet.getString("id")));
+    assertEquals(400, issue(serial, days("ADD_DAYS", 1).put("sendSms", "yes"), "mt-bad-" + UUID.randomUUID(), null)
+        .statusCode());
   }
 }

@@ -17,7 +17,9 @@ import java.util.UUID;
  *   <li>per provider and currency: received = allocated + suspense + dismissed + reversed, where
  *       received = Σ transactions + Σ unmatched not ASSIGNED, allocated = Σ allocations of
  *       transactions not REVERSED, reversed = Σ reversals, suspense/dismissed = Σ unmatched
- *       OPEN/DISMISSED;</li>
+ *       OPEN/DISMISSED; office cash held for approval (V27) is received as soon as the office holds it,
+ *       and is pendingApproval until its transaction exists (then only the transaction counts) or
+ *       returned once rejected (handed back to the payer);</li>
  *   <li>every provider id is in exactly one place: a transaction, or an unmatched payment that is
  *       not ASSIGNED (an ASSIGNED one points at the transaction of its own provider id);</li>
  *   <li>the allocations of each transaction sum to its amount;</li>
@@ -28,17 +30,22 @@ public final class BooksInvariant {
 
   /** One provider's books for the company, as the invariant computed them. */
   public record Line(String provider, String currency, long received, long allocated, long suspense, long dismissed,
-                     long reversed, long returned) {
+                     long reversed, long returned, long pendingApproval) {
   }
 
   private BooksInvariant() {
   }
 
   static final String LINES = """
-      WITH received AS (
+      WITH held AS (
+        SELECT p.currency, p.amount, p.status FROM office_cash_pending p
+        WHERE p.company_id = ?::uuid AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.company_id = p.company_id
+          AND t.provider = 'cash' AND t.provider_txn_id = 'approved:' || p.recorded_by || ':' || p.idempotency_key)),
+      received AS (
         SELECT provider, currency, amount FROM transactions WHERE company_id = ?::uuid
         UNION ALL SELECT provider, currency, amount FROM unmatched_payments
-        WHERE company_id = ?::uuid AND status <> 'ASSIGNED'),
+        WHERE company_id = ?::uuid AND status <> 'ASSIGNED'
+        UNION ALL SELECT 'cash', currency, amount FROM held),
       keys AS (SELECT DISTINCT provider, currency FROM received)
       SELECT k.provider, k.currency,
         (SELECT coalesce(sum(amount), 0) FROM received r WHERE r.provider = k.provider AND r.currency = k.currency),
@@ -55,6 +62,10 @@ public final class BooksInvariant {
           AND u.provider = k.provider AND u.currency = k.currency AND u.status = 'REVERSED'),
         (SELECT coalesce(sum(amount), 0) FROM unmatched_payments u WHERE u.company_id = ?::uuid
           AND u.provider = k.provider AND u.currency = k.currency AND u.status = 'CANCELLED')
+          + (SELECT coalesce(sum(amount), 0) FROM held h WHERE k.provider = 'cash' AND h.currency = k.currency
+          AND h.status = 'REJECTED'),
+        (SELECT coalesce(sum(amount), 0) FROM held h WHERE k.provider = 'cash' AND h.currency = k.currency
+          AND h.status <> 'REJECTED')
       FROM keys k ORDER BY 1, 2
       """;
 
@@ -64,14 +75,15 @@ public final class BooksInvariant {
     List<Line> lines = new ArrayList<>();
     try (Connection conn = DriverManager.getConnection(db.url().jdbcUrl(), db.url().jdbcProperties())) {
       try (var st = conn.prepareStatement(LINES)) {
-        for (int i = 1; i <= 8; i++) {
+        for (int i = 1; i <= 9; i++) {
           st.setString(i, c);
         }
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
             Line l = new Line(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6), rs.getLong(7), rs.getLong(8));
-            assertEquals(l.received(), l.allocated() + l.suspense() + l.dismissed() + l.reversed() + l.returned(),
+                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
+            assertEquals(l.received(), l.allocated() + l.suspense() + l.dismissed() + l.reversed() + l.returned()
+                    + l.pendingApproval(),
                 "the books of " + l.provider() + " " + l.currency() + " do not balance: " + l);
             lines.add(l);
           }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -253,5 +254,66 @@ class WebhookTest {
     assertEquals(reversal.bodyAsJsonObject().getString("id"), reversed.getString("reversalId"));
     assertEquals(5, gw.db.count("SELECT count(DISTINCT event_type) FROM webhook_deliveries WHERE company_id = ?::uuid",
         c.id()));
+  }
+  @Test
+  void statementOnlyKeepsAndAProviderReversalOfKeptMoneyAreToldSigned() throws Exception {
+    var c = gw.company("Wave suspense", "XOF", 150, 500);
+    String waveSecret = "wave_sn_WHS_" + UUID.randomUUID().toString().replace("-", "");
+    ok(gw.put("/api/v1/plugins/wave", c.adminToken(), new JsonObject().put("enabled", true)
+        .put("settings", new JsonObject().put("webhookSecret", waveSecret))));
+    String secret = subscribe(c, "/suspense", "unmatched.created", "reversal.recorded").getString("secret");
+    var wave = new io.payg.telco.wave.WaveSimulator(gw.http, gw.base + "/api/v1/telco/wave/" + c.id(), waveSecret);
+
+    // Wave's own example of a payment for an unknown reference, then its reversal (src/test/resources/conformance/wave)
+    var kept = await(wave.send(kit("checkout.unknown_reference.json")));
+    assertEquals(true, kept.bodyAsJsonObject().getBoolean("kept"), kept.bodyAsString());
+    var reversed = await(wave.send(kit("merchant.payment_reversed.unmatched.json")));
+    assertEquals(200, reversed.statusCode(), reversed.bodyAsString());
+    String reversalId = reversed.bodyAsJsonObject().getString("reversalId");
+    eventually(Duration.ofSeconds(10), "reversal.recorded of the kept payment delivered",
+        () -> at("/suspense", "reversal.recorded").size() == 1);
+    JsonObject got = at("/suspense", "reversal.recorded").get(0);
+    assertSigned(got, secret);
+    JsonObject data = new JsonObject(got.getString("body")).getJsonObject("data");
+    String unmatchedId = gw.db.text("SELECT id::text FROM unmatched_payments WHERE company_id = ?::uuid "
+        + "AND provider_txn_id = 'TUNKNOWNREF1'", c.id());
+    assertEquals(reversalId, data.getString("reversalId"));
+    assertEquals(unmatchedId, data.getString("unmatchedPaymentId"));
+    assertNull(data.getString("transactionId"));
+    assertEquals(1000L, data.getLong("amount"));
+    assertEquals("PROVIDER", data.getString("source"));
+    // a redelivery of the reversal is no new event
+    await(wave.send(kit("merchant.payment_reversed.unmatched.json")));
+
+    // a statement line the gateway never heard of: kept STATEMENT_ONLY by the upload, and told
+    String line = "SO-" + UUID.randomUUID();
+    Buffer statement = Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\n" + line + ","
+        + java.time.Instant.now() + ",2500,XOF,NOBODY\n");
+    for (int i = 0; i < 2; i++) { // the same bytes again change nothing
+      var up = await(gw.http.postAbs(gw.base + "/api/v1/reconciliations?format=generic&provider=generic")
+          .bearerTokenAuthentication(c.adminToken()).putHeader("Content-Type", "text/csv").sendBuffer(statement));
+      assertTrue(up.statusCode() == 201 || up.statusCode() == 200, up.bodyAsString());
+    }
+    eventually(Duration.ofSeconds(10), "unmatched.created of the statement-only line delivered",
+        () -> at("/suspense", "unmatched.created").stream()
+            .anyMatch(r -> r.getString("body").contains(line)));
+    JsonObject so = at("/suspense", "unmatched.created").stream().filter(r -> r.getString("body").contains(line))
+        .findFirst().orElseThrow();
+    assertSigned(so, secret);
+    JsonObject soData = new JsonObject(so.getString("body")).getJsonObject("data");
+    assertEquals("STATEMENT_ONLY", soData.getString("reason"));
+    assertEquals(2500L, soData.getLong("amount"));
+    assertEquals(gw.db.text("SELECT id::text FROM unmatched_payments WHERE provider_txn_id = ?", line),
+        soData.getString("unmatchedId"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM webhook_deliveries WHERE company_id = ?::uuid "
+        + "AND event_type = 'unmatched.created' AND data->>'providerTxnId' = ?", c.id(), line));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM webhook_deliveries WHERE company_id = ?::uuid "
+        + "AND event_type = 'reversal.recorded'", c.id()));
+  }
+
+  static Buffer kit(String file) throws java.io.IOException {
+    try (var in = WebhookTest.class.getResourceAsStream("/conformance/wave/" + file)) {
+      return Buffer.buffer(in.readAllBytes());
+    }
   }
 }
