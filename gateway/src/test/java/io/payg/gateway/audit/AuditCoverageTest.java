@@ -284,6 +284,8 @@ class AuditCoverageTest {
         "/api/v1/reconciliations?format=generic&provider=generic", co.adminToken(), adminId, null,
         "providerTxnId,paidAt,amount,currency,accountReference\nAUD-R-" + UUID.randomUUID() + "," + Instant.now()
             + ",10000,KES,NOTHING\n")));
+    c.add(new Change("POST /api/v1/imports", () -> new Call(HttpMethod.POST, "/api/v1/imports", co.adminToken(), adminId,
+        null, "customer_ref,name,phone,village\nAUD-IMP-" + UUID.randomUUID() + ",Imported Customer,+254700000456,Village\n")));
     c.add(new Change("POST /api/v1/payments/cash", () -> {
       String s = serial("OFC");
       gw.meterCustomer(co, s);
