@@ -53,7 +53,7 @@ public class AgentCashSimulation extends Simulation {
   record Agent(String email, String password, List<String> serials) {
   }
 
-  static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
+  static final String BASE_URL = LoadTarget.BASE_URL;
   static final double RATE = Double.parseDouble(System.getProperty("rate", "5"));
   static final int DURATION = Integer.parseInt(System.getProperty("duration", "30"));
   static final long AMOUNT = Long.parseLong(System.getProperty("amount", "5000"));
@@ -149,6 +149,11 @@ public class AgentCashSimulation extends Simulation {
 
   private static List<Agent> agents() {
     String file = System.getProperty("agentsFile");
+    if ((file == null || file.isBlank()) && System.getProperty("agentEmail") == null) {
+      // no agents given: sign up a company with -DsetupAgents [2] agents sharing -DsetupMeters customers
+      file = LoadTarget.signedUp(Integer.parseInt(LoadTarget.setting("setupAgents", "PAYG_SETUP_AGENTS", "2")))
+          .get("agentsFile");
+    }
     List<Agent> agents = new ArrayList<>();
     if (file != null && !file.isBlank()) {
       List<String> lines;

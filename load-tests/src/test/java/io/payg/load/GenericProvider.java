@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -36,16 +37,20 @@ import javax.crypto.spec.SecretKeySpec;
  * HMAC-SHA256 ({@code X-Signature: sha256=<hex>}), per request, in a session function.
  *
  * <p>System properties (defaults in brackets): {@code baseUrl} [http://127.0.0.1:8080],
- * {@code companyId} (required), {@code secret} (required), {@code serials}
- * [DEMO-METER-1,DEMO-METER-2] or {@code serialsFile} (one serial a line; wins over serials),
- * {@code amount} [10000 minor units], {@code currency} [KES].
+ * {@code companyId} and {@code secret} (or none: the run signs up a company, {@link LoadTarget}),
+ * {@code serials} [DEMO-METER-1,DEMO-METER-2] or {@code serialsFile} (one serial a line; wins over
+ * serials), {@code amount} [10000 minor units], {@code currency} [KES].
  */
 final class GenericProvider {
 
-  static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
-  static final String COMPANY_ID = required("companyId");
-  static final String SECRET = required("secret");
-  static final List<String> SERIALS = serials();
+  static final String BASE_URL = LoadTarget.BASE_URL;
+  /** The given company, or the one this run signed up. */
+  private static final Map<String, String> COMPANY = LoadTarget.companyGiven()
+      ? Map.of("companyId", LoadTarget.setting("companyId", "PAYG_COMPANY_ID", null), "secret", required("secret"))
+      : LoadTarget.signedUp(0);
+  static final String COMPANY_ID = COMPANY.get("companyId");
+  static final String SECRET = COMPANY.get("secret");
+  static final List<String> SERIALS = serials(COMPANY.get("serialsFile"));
   static final long AMOUNT = Long.parseLong(System.getProperty("amount", "10000"));
   static final String CURRENCY = System.getProperty("currency", "KES");
 
@@ -136,15 +141,15 @@ final class GenericProvider {
   }
 
   private static String required(String name) {
-    String v = System.getProperty(name);
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException("-D" + name + "=... is required (load-tests/bench.sh or the demo prints it)");
+    String v = LoadTarget.setting(name, "PAYG_" + name.toUpperCase(java.util.Locale.ROOT), null);
+    if (v == null) {
+      throw new IllegalArgumentException("with -DcompanyId, -D" + name + "=... is required (the demo prints it)");
     }
-    return v.trim();
+    return v;
   }
 
-  private static List<String> serials() {
-    String file = System.getProperty("serialsFile");
+  private static List<String> serials(String signedUpFile) {
+    String file = signedUpFile != null ? signedUpFile : System.getProperty("serialsFile");
     Stream<String> s;
     if (file != null && !file.isBlank()) {
       try {

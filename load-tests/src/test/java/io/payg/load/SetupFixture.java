@@ -68,7 +68,14 @@ public final class SetupFixture {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> a = args(argv);
+    seed(args(argv));
+  }
+
+  /**
+   * Seeds as {@link #main} does, from the same options without their dashes, and answers what it
+   * wrote to {@code fixture.properties} (the simulations sign up their own company with it).
+   */
+  static Map<String, String> seed(Map<String, String> a) throws Exception {
     String baseUrl = a.getOrDefault("baseUrl", "http://127.0.0.1:8080");
     URI base = URI.create(baseUrl);
     if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
@@ -79,11 +86,11 @@ public final class SetupFixture {
     String currency = a.getOrDefault("currency", "KES");
     int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "8"));
     Path out = Path.of(a.getOrDefault("out", "load-tests/target/bench"));
-    new SetupFixture(baseUrl).run(a, meters, firstSerial, currency, concurrency, out);
+    return new SetupFixture(baseUrl).run(a, meters, firstSerial, currency, concurrency, out);
   }
 
-  private void run(Map<String, String> a, int meters, long firstSerial, String currency, int concurrency, Path out)
-      throws Exception {
+  private Map<String, String> run(Map<String, String> a, int meters, long firstSerial, String currency, int concurrency,
+                                  Path out) throws Exception {
     long started = System.nanoTime();
     String companyId;
     String secret = a.get("secret");
@@ -189,6 +196,7 @@ public final class SetupFixture {
     Files.writeString(out.resolve("fixture.properties"), p.toString(), StandardCharsets.UTF_8);
     System.out.print(p);
     System.out.printf("# seeded %d meters in %.1f s%n", meters, (System.nanoTime() - started) / 1e9);
+    return props;
   }
 
   /** A wrk script: each request is a validation of a random seeded serial, signed in advance. */

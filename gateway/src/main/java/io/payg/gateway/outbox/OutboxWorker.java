@@ -185,14 +185,20 @@ public final class OutboxWorker extends VerticleBase {
       return store.postpone(job, delay, reason, handler.onRetrySql());
     }
     if (!retryable || job.attempt() >= settings.maxAttempts()) {
-      LOG.warn("{} job {} for transaction {} FAILED after {} attempt(s): {}", job.kind(), job.id(),
+      LOG.warn(trace(job), "{} job {} for transaction {} FAILED after {} attempt(s): {}", job.kind(), job.id(),
           job.transactionId(), job.attempt(), reason);
       return store.fail(job, reason, handler.onFailedSql());
     }
     Duration delay = backoff(job.attempt());
-    LOG.info("{} job {} attempt {} failed ({}), retrying in {} ms", job.kind(), job.id(), job.attempt(), reason,
-        delay.toMillis());
+    LOG.info(trace(job), "{} job {} attempt {} failed ({}), retrying in {} ms", job.kind(), job.id(), job.attempt(),
+        reason, delay.toMillis());
     return store.retryLater(job, delay, reason, handler.onRetrySql());
+  }
+
+  /** The job's own ids on its retry and failure lines, so they follow the payment as the handlers' lines do. */
+  private static org.slf4j.Marker trace(OutboxJob job) {
+    return new io.payg.gateway.logging.PaymentTrace(null, job.companyId(), null, null,
+        job.transactionId() == null ? null : job.transactionId().toString()).marker();
   }
 
   /** A deferred job comes back after one to two poll intervals, so a busy manufacturer's jobs do not spin. */

@@ -79,6 +79,30 @@ class PaymentLogTest {
   }
 
   @Test
+  void aTokenJobsRetryLineIsFollowedByTheTransactionIdToo() {
+    GatewayFixture.Company acme = gw.company("Retry Energy");
+    gw.meterCustomer(acme, "47000333444");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OutputStreamAppender<ILoggingEvent> appender = jsonCapture(out);
+    String txn;
+    try {
+      gw.calin.setFailNext(1); // the first vend answers 503: the worker logs a retry
+      txn = GatewayFixture.ok(await(acme.provider().process("LOG-RETRY-1", "47000333444", 10_000, "KES", "+254700000002",
+          null))).getString("transactionId");
+      GatewayFixture.eventually(Duration.ofSeconds(20), "the SMS line after the retry", () -> lines(out, txn).stream()
+          .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
+    } finally {
+      gw.calin.setFailNext(0);
+      ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
+    }
+    List<JsonObject> retries = lines(out, txn).stream()
+        .filter(l -> l.getString("logger_name").endsWith("OutboxWorker")).toList();
+    assertTrue(!retries.isEmpty(), "the retry line carries the transaction id");
+    assertTrue(retries.get(0).getString("message").contains("retrying"), retries.toString());
+    assertEquals(acme.id(), retries.get(0).getString("companyId"));
+  }
+
+  @Test
   void logFormatJsonSwitchesTheShippedConfigurationToTheLogstashEncoder() throws Exception {
     assertEquals("json", rootAppender("json").getName());
     assertInstanceOf(LogstashEncoder.class, ((OutputStreamAppender<ILoggingEvent>) rootAppender("json")).getEncoder());
