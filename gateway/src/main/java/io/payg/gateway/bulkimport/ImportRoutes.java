@@ -48,8 +48,8 @@ public final class ImportRoutes {
 
   public void mount(Router router) {
     router.post(UPLOAD_PATH).handler(this::upload);
-    router.get(UPLOAD_PATH + "/:id").handler(this::get);
-    router.get(UPLOAD_PATH + "/:id/rows").handler(this::rows);
+    router.get("/api/v1/imports/:id").handler(this::get);
+    router.get("/api/v1/imports/:id/rows").handler(this::rows);
   }
 
   private void upload(RoutingContext ctx) {
