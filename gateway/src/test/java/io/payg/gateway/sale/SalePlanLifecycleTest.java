@@ -298,6 +298,12 @@ class SalePlanLifecycleTest {
     assertEquals(recorded * 10_000, gw.db.count("SELECT sum(paid) FROM installments WHERE sale_id = ?::uuid", saleId));
     assertEquals(1, audits("sale.written_off", saleId));
     assertSaleBooks(saleId);
+    JsonObject books = ok(gw.get("/api/v1/books", co.adminToken()));
+    JsonObject kes = books.getJsonArray("writtenOff").getJsonObject(0);
+    assertEquals("KES", kes.getString("currency"));
+    assertEquals(gw.db.count("SELECT sum(amount) FROM sale_write_offs WHERE company_id = ?::uuid", co.id()),
+        kes.getLong("amount"), "the books show the write-off, beside (not inside) the money received");
+    assertTrue(books.getJsonArray("totals").stream().allMatch(t -> ((JsonObject) t).getBoolean("balanced")));
 
     // a payment now is refused (nothing left to buy) and stores nothing; a second write-off is 409
     long transactions = gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", co.id());
