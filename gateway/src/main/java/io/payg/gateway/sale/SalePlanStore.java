@@ -258,7 +258,8 @@ public final class SalePlanStore {
                       .compose(x -> AuditLog.record(conn, who, auditAction(kind), "appliance_sale", saleId.toString(),
                           new JsonObject().put("status", before.status()).put("period", before.period())
                               .put("outstanding", before.outstanding()),
-                          answer.getJsonObject("change").copy().put("status", answer.getString("status"))))
+                          answer.getJsonObject("change").copy().put("status", answer.getString("status"))
+                              .put("request", request)))
                       .map(answer)));
         })
         // a concurrent request with the same key won: answer its change
