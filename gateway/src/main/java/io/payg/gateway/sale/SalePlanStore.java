@@ -68,10 +68,10 @@ public final class SalePlanStore {
    * $6-$8 new installments (number, due date, amount), $9-$12 the sale's new plan.
    */
   static final String RESCHEDULE = """
-      WITH c AS (UPDATE installments i SET amount = x.amount, closed_unpaid = x.moved, status = 'RESCHEDULED',
-                   closed_by = $2
+      WITH c AS (UPDATE installments i SET amount = x.amount, status = 'RESCHEDULED', closed_by = $2,
+                   closed_unpaid = (CASE WHEN i.status = 'RESCHEDULED' THEN i.closed_unpaid ELSE 0 END) + x.moved
                  FROM unnest($3::uuid[], $4::bigint[], $5::bigint[]) AS x(id, amount, moved)
-                 WHERE i.id = x.id AND i.sale_id = $1 AND i.paid = x.amount AND i.status = 'OPEN' RETURNING i.id),
+                 WHERE i.id = x.id AND i.sale_id = $1 AND i.paid = x.amount RETURNING i.id),
            n AS (INSERT INTO installments (id, company_id, sale_id, customer_id, number, due_date, amount)
                  SELECT gen_random_uuid(), s.company_id, s.id, s.customer_id, x.number, x.due, x.amount
                  FROM appliance_sales s, unnest($6::int[], $7::date[], $8::bigint[]) AS x(number, due, amount)
@@ -81,9 +81,12 @@ public final class SalePlanStore {
 
   /** $1 sale, $2 plan change, $3 write-off id, $4 reason, $5 operator. */
   static final String WRITE_OFF = """
-      WITH i AS (UPDATE installments SET closed_unpaid = amount - paid, amount = paid, status = 'WRITTEN_OFF',
-                   closed_by = $2
-                 WHERE sale_id = $1 AND paid < amount RETURNING closed_unpaid),
+      WITH i AS (UPDATE installments i SET amount = i.paid, closed_by = $2,
+                   closed_unpaid = (CASE WHEN i.status IN ('OPEN', 'RESCHEDULED') THEN 0 ELSE i.closed_unpaid END)
+                     + o.owed,
+                   status = CASE WHEN i.status IN ('OPEN', 'RESCHEDULED') THEN 'WRITTEN_OFF' ELSE i.status END
+                 FROM (SELECT id, amount - paid AS owed FROM installments WHERE sale_id = $1 AND paid < amount) o
+                 WHERE i.id = o.id RETURNING o.owed AS closed_unpaid),
            w AS (INSERT INTO sale_write_offs (id, company_id, sale_id, customer_id, plan_change_id, amount, currency,
                    reason, written_off_by)
                  SELECT $3, s.company_id, s.id, s.customer_id, $2, (SELECT sum(closed_unpaid) FROM i), a.currency, $4, $5
@@ -96,9 +99,12 @@ public final class SalePlanStore {
    * nulls to keep the device's (its count must stay in step with the device's own).
    */
   static final String REPOSSESS = """
-      WITH i AS (UPDATE installments SET closed_unpaid = amount - paid, amount = paid, status = 'CANCELLED',
-                   closed_by = $2
-                 WHERE sale_id = $1 AND paid < amount RETURNING closed_unpaid),
+      WITH i AS (UPDATE installments i SET amount = i.paid, closed_by = $2,
+                   closed_unpaid = (CASE WHEN i.status IN ('OPEN', 'RESCHEDULED') THEN 0 ELSE i.closed_unpaid END)
+                     + o.owed,
+                   status = CASE WHEN i.status IN ('OPEN', 'RESCHEDULED') THEN 'CANCELLED' ELSE i.status END
+                 FROM (SELECT id, amount - paid AS owed FROM installments WHERE sale_id = $1 AND paid < amount) o
+                 WHERE i.id = o.id RETURNING o.owed AS closed_unpaid),
            d AS (UPDATE devices SET repossessed_at = now(),
                    openpaygo_secret_key = coalesce($4, openpaygo_secret_key),
                    openpaygo_starting_code = coalesce($5, openpaygo_starting_code),

@@ -382,6 +382,42 @@ class SalePlanLifecycleTest {
   }
 
   @Test
+  void aPaymentReversedAfterARescheduleIsOwedAgainAndCanBeRescheduledAgain() {
+    String[] shs = shsCustomer(100_000, 10_000, "WEEKLY");
+    String saleId = shs[2];
+    HttpResponse<Buffer> paid = await(pay(shs[1], 15_000)); // installment 1 and half of 2
+    assertEquals(200, paid.statusCode(), paid.bodyAsString());
+    String txn = paid.bodyAsJsonObject().getString("transactionId");
+    JsonObject plan = new JsonObject().put("plan", new JsonObject().put("kind", "INSTALLMENT_COUNT").put("count", 5))
+        .put("period", "DAILY");
+    HttpResponse<Buffer> first = await(change("/api/v1/appliance-sales/" + saleId + "/reschedule", operatorToken,
+        "re-" + UUID.randomUUID(), plan));
+    assertEquals(85_000L, first.bodyAsJsonObject().getJsonObject("change").getLong("rescheduled"), first.bodyAsString());
+    GatewayFixture.eventually(java.time.Duration.ofSeconds(15), "the token",
+        () -> gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", txn) == 1);
+
+    HttpResponse<Buffer> reversed = await(change("/api/v1/transactions/" + txn + "/reversal", co.adminToken(),
+        "rev-" + UUID.randomUUID(), new JsonObject().put("reason", "paid twice by mistake")));
+    assertEquals(201, reversed.statusCode(), reversed.bodyAsString());
+    // what the payment paid is owed again, on the installments it paid, closed or not
+    assertEquals(100_000L, ok(gw.get("/api/v1/appliance-sales/" + saleId, co.adminToken())).getLong("outstanding"));
+    assertEquals(5_000L, gw.db.count("SELECT amount - paid FROM installments WHERE sale_id = ?::uuid AND number = 2",
+        saleId), "the closed installment's paid half is owed again");
+    assertSaleBooks(saleId);
+
+    HttpResponse<Buffer> second = await(change("/api/v1/appliance-sales/" + saleId + "/reschedule", operatorToken,
+        "re-" + UUID.randomUUID(), plan.copy().put("period", "WEEKLY")));
+    assertEquals(200, second.statusCode(), second.bodyAsString());
+    assertEquals(100_000L, second.bodyAsJsonObject().getJsonObject("change").getLong("rescheduled"));
+    assertEquals(10_000L, gw.db.count("SELECT closed_unpaid FROM installments WHERE sale_id = ?::uuid AND number = 2",
+        saleId), "closed twice: 5000 moved each time");
+    assertEquals(100_000L, gw.db.count("SELECT sum(amount) FROM installments WHERE sale_id = ?::uuid AND status = 'OPEN'",
+        saleId));
+    assertEquals(2, audits("sale.rescheduled", saleId));
+    assertSaleBooks(saleId);
+  }
+
+  @Test
   void aReflashedOpenPaygoDeviceIsRekeyedAtRepossessionAndItsKeyIsNeverStoredPlain() {
     String[] shs = shsCustomer(60_000, 10_000, "WEEKLY");
     JsonObject body = new JsonObject().put("reason", "returned, re-flashed")
