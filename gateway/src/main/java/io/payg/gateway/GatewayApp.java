@@ -270,6 +270,8 @@ public final class GatewayApp implements AutoCloseable {
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
+        new io.payg.gateway.sale.SalePlanRoutes(new io.payg.gateway.sale.SalePlanStore(pool, sales, plugins.secrets()),
+            protectedPages, clock)::mount,
         new ConflictRoutes(pool)::mount,
         new SmsTemplateRoutes(pool)::mount,
         new ReminderRoutes(reminders)::mount,

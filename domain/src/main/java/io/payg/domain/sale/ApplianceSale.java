@@ -9,7 +9,7 @@ import java.time.LocalDate;
  * @param price        minor units, positive
  * @param downPayment  minor units, 0 to the price; due on the sale date
  * @param plan         installment count or installment amount
- * @param period       weekly or monthly
+ * @param period       daily, weekly or monthly
  * @param saleDate     the day of the sale
  * @param firstDueDate the first installment's due date, or null for one period after the sale
  */

@@ -30,7 +30,7 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
    * @param price        minor units, positive
    * @param downPayment  minor units, 0 to the price
    * @param plan         installment count or installment amount
-   * @param period       weekly or monthly
+   * @param period       daily, weekly or monthly
    * @param saleDate     the day of the sale; the down payment is due that day
    * @param firstDueDate when the first installment falls due, or null for one period after the
    *                     sale date; later installments follow it period by period
@@ -67,7 +67,7 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
       throw new IllegalArgumentException("A payment plan (installment count or installment amount) is required");
     }
     if (period == null) {
-      throw new IllegalArgumentException("A payment period (weekly or monthly) is required");
+      throw new IllegalArgumentException("A payment period (daily, weekly or monthly) is required");
     }
     if (saleDate == null) {
       throw new IllegalArgumentException("The sale date is required");
@@ -101,14 +101,14 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
     }
   }
 
-  private static long installmentCount(long financed, PaymentPlan plan) {
+  static long installmentCount(long financed, PaymentPlan plan) {
     if (plan instanceof PaymentPlan.InstallmentCount c) {
       return c.count();
     }
     return ceilDiv(financed, ((PaymentPlan.InstallmentAmount) plan).amount());
   }
 
-  private static long[] installmentAmounts(long financed, PaymentPlan plan) {
+  static long[] installmentAmounts(long financed, PaymentPlan plan) {
     int n = (int) installmentCount(financed, plan);
     long[] amounts = new long[n];
     if (plan instanceof PaymentPlan.InstallmentCount) {

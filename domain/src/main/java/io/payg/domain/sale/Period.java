@@ -5,6 +5,8 @@ import java.util.Objects;
 
 /** How often an appliance sale's installments fall due. */
 public enum Period {
+  /** Every day: pay-as-you-go plans for customers paid daily (one installment buys one day). */
+  DAILY(1),
   /** Every 7 days. */
   WEEKLY(7),
   /**
@@ -21,7 +23,7 @@ public enum Period {
   }
 
   /**
-   * Days of use one full installment buys on an SHS / e-bike: 7 for weekly, 30 for monthly.
+   * Days of use one full installment buys on an SHS / e-bike: 1 for daily, 7 for weekly, 30 for monthly.
    * Monthly uses a flat 30 rather than the length of a given month so the same payment always
    * buys the same days, whatever month it is paid in.
    */
@@ -36,6 +38,7 @@ public enum Period {
       throw new IllegalArgumentException("periods must not be negative: " + periods);
     }
     return switch (this) {
+      case DAILY -> anchor.plusDays(periods);
       case WEEKLY -> anchor.plusDays(Math.multiplyExact(periods, 7L));
       // plusMonths clamps to the last valid day of the target month, relative to the anchor.
       case MONTHLY -> anchor.plusMonths(periods);

@@ -76,6 +76,17 @@ public final class BooksStore {
       GROUP BY day, provider, currency, line ORDER BY day, provider, currency, line
       """;
 
+  /**
+   * Debt the company gave up in the range, per currency: never money received, so outside the
+   * identity above (what was paid on a written-off sale stays in its allocations).
+   */
+  static final String WRITE_OFFS = """
+      SELECT currency, count(*) AS count, sum(amount)::bigint AS amount FROM sale_write_offs
+      WHERE company_id = $1 AND ($2::date IS NULL OR (created_at AT TIME ZONE 'UTC')::date >= $2)
+        AND ($3::date IS NULL OR (created_at AT TIME ZONE 'UTC')::date <= $3)
+      GROUP BY currency ORDER BY currency
+      """;
+
   private final Pool pool;
 
   public BooksStore(Pool pool) {
@@ -103,7 +114,14 @@ public final class BooksStore {
       totals.values().forEach(t -> totalList.add(balanced(t)));
       return new JsonObject().put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString())
           .put("days", dayList).put("totals", totalList);
-    });
+    }).compose(books -> pool.preparedQuery(WRITE_OFFS).execute(Tuple.of(companyId, from, to)).map(rows -> {
+      JsonArray writtenOff = new JsonArray();
+      for (Row r : rows) {
+        writtenOff.add(new JsonObject().put("currency", r.getString("currency")).put("count", r.getLong("count"))
+            .put("amount", r.getLong("amount")));
+      }
+      return books.put("writtenOff", writtenOff);
+    }));
   }
 
   private static JsonObject empty(String provider, String currency) {

@@ -37,9 +37,13 @@ record DeviceAccount(
       + "t.minimum_purchase, t.access_rate_amount, t.access_rate_period_days, d.tariff_since, d.credit, "
       + "d.access_rate_paid, s.period, s.installment_amount, c.debt_version, c.agent_id";
 
-  /** The joins every query of this account uses: the device, its owner, tariff and own sale. */
-  static final String FROM = " FROM devices d JOIN customers c ON c.id = d.customer_id "
-      + "LEFT JOIN tariffs t ON t.id = d.tariff_id LEFT JOIN appliance_sales s ON s.device_id = d.id ";
+  /**
+   * The joins every query of this account uses: the device, its owner, tariff and own sale. A
+   * repossessed device (in stock) is unknown to payments; its own sale is the one not repossessed.
+   */
+  static final String FROM = " FROM devices d JOIN customers c ON c.id = d.customer_id AND d.repossessed_at IS NULL "
+      + "LEFT JOIN tariffs t ON t.id = d.tariff_id "
+      + "LEFT JOIN appliance_sales s ON s.device_id = d.id AND s.status <> 'REPOSSESSED' ";
 
   static DeviceAccount from(Row r) {
     Long min = r.getLong(7);

@@ -68,7 +68,7 @@ public final class AgentSaleRoutes {
     UUID companyId = agent.companyId();
     return pool.withTransaction(conn -> ownCustomer(conn, agent, customerId)
         .compose(v -> store.appliance(conn, companyId, terms.applianceId()))
-        .compose(appliance -> SaleRoutes.deviceFor(conn, companyId, customerId, serial, appliance.type())
+        .compose(appliance -> store.deviceFor(conn, companyId, customerId, serial, appliance.type())
             .compose(deviceId -> {
               var sale = terms.toSale(appliance.price());
               return store.createSale(conn, companyId, customerId, appliance, deviceId, sale, true)

@@ -9,7 +9,6 @@ import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -62,32 +61,11 @@ public final class SaleRoutes {
     String serial = Serial.normalise(in.optionalString("deviceSerial", 64));
     UUID companyId = caller.companyId();
     Responses.json(ctx, 201, pool.withTransaction(conn -> store.appliance(conn, companyId, terms.applianceId())
-        .compose(appliance -> deviceFor(conn, companyId, customerId, serial, appliance.type())
+        .compose(appliance -> store.deviceFor(conn, companyId, customerId, serial, appliance.type())
             .compose(deviceId -> store.createSale(conn, companyId, customerId, appliance, deviceId,
                 terms.toSale(appliance.price()), terms.downPaymentReceived())))
         .compose(saleId -> store.sale(conn, companyId, saleId))
         .compose(sale -> io.payg.gateway.audit.AuditLog.record(conn, caller, "sale.created", "appliance_sale",
             sale.getString("id"), null, sale.copy().put("customerId", customerId.toString())).map(sale))));
-  }
-
-  /** The SHS / e-bike the sale pays for, by serial; it must be the customer's and of the appliance's type. */
-  static Future<UUID> deviceFor(io.vertx.sqlclient.SqlConnection conn, UUID companyId, UUID customerId,
-                                        String serial, String applianceType) {
-    if (serial == null) {
-      return Future.succeededFuture(null);
-    }
-    return conn.preparedQuery("SELECT id, type FROM devices WHERE company_id = $1 AND lower(serial) = lower($2) AND customer_id = $3")
-        .execute(Tuple.of(companyId, serial, customerId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.unprocessable("DEVICE_NOT_FOUND", "The customer has no device " + serial);
-          }
-          var r = rows.iterator().next();
-          if (!r.getString("type").equals(applianceType)) {
-            throw ApiException.unprocessable("DEVICE_TYPE_MISMATCH", "Device " + serial + " is a " + r.getString("type")
-                + ", the appliance a " + applianceType);
-          }
-          return r.getUUID("id");
-        });
   }
 }

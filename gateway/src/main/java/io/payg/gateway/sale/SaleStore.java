@@ -114,14 +114,25 @@ public final class SaleStore {
         });
   }
 
+  /**
+   * A sale with its schedule (every installment, closed ones with their status and what was still
+   * owed when they closed), what is owed now, and its write-off if any.
+   */
+  static final String SALE = """
+      SELECT s.id, s.customer_id, s.appliance_id, a.name, s.device_id, s.price, s.down_payment, s.plan_kind,
+             s.plan_value, s.period, s.installment_amount, s.sale_date, s.status,
+             (SELECT coalesce(sum(i.amount - i.paid), 0)::bigint FROM installments i WHERE i.sale_id = s.id) AS outstanding,
+             (SELECT json_agg(json_build_object('id', i.id, 'number', i.number, 'dueDate', i.due_date,
+                'amount', i.amount, 'paid', i.paid, 'status', i.status, 'closedUnpaid', i.closed_unpaid)
+                ORDER BY i.number) FROM installments i WHERE i.sale_id = s.id) AS schedule,
+             (SELECT json_build_object('id', w.id, 'amount', w.amount, 'currency', w.currency, 'reason', w.reason,
+                'writtenOffBy', w.written_off_by, 'writtenOffAt', w.created_at)
+              FROM sale_write_offs w WHERE w.sale_id = s.id) AS write_off
+      FROM appliance_sales s JOIN appliances a ON a.id = s.appliance_id WHERE s.id = $1 AND s.company_id = $2""";
+
   /** A sale with its schedule: what the operator sees after selling. */
   public Future<JsonObject> sale(SqlClient client, UUID companyId, UUID saleId) {
-    return client.preparedQuery("SELECT s.id, s.customer_id, s.appliance_id, a.name, s.device_id, s.price, s.down_payment, "
-            + "s.plan_kind, s.plan_value, s.period, s.installment_amount, s.sale_date, "
-            + "(SELECT json_agg(json_build_object('id', i.id, 'number', i.number, 'dueDate', i.due_date, "
-            + "'amount', i.amount, 'paid', i.paid) ORDER BY i.number) FROM installments i WHERE i.sale_id = s.id) AS schedule "
-            + "FROM appliance_sales s JOIN appliances a ON a.id = s.appliance_id WHERE s.id = $1 AND s.company_id = $2")
-        .execute(Tuple.of(saleId, companyId))
+    return client.preparedQuery(SALE).execute(Tuple.of(saleId, companyId))
         .map(rows -> {
           if (rows.size() == 0) {
             throw ApiException.notFound("appliance sale");
@@ -136,7 +147,52 @@ public final class SaleStore {
                   "INSTALLMENT_COUNT".equals(r.getString("plan_kind")) ? "count" : "amount", r.getLong("plan_value")))
               .put("period", r.getString("period")).put("installmentAmount", r.getLong("installment_amount"))
               .put("saleDate", r.getLocalDate("sale_date").toString())
+              .put("status", r.getString("status"))
+              .put("outstanding", r.getLong("outstanding"))
+              .put("writeOff", r.getValue("write_off") instanceof JsonObject w ? w : null)
               .put("schedule", r.getValue("schedule") instanceof JsonArray a ? a : new JsonArray());
+        });
+  }
+
+  static final String DEVICE_FOR_SALE = """
+      SELECT id, type, customer_id, repossessed_at IS NOT NULL AS in_stock FROM devices
+      WHERE company_id = $1 AND lower(serial) = lower($2) AND (customer_id = $3 OR repossessed_at IS NOT NULL)""";
+
+  /** A repossessed device leaves the stock for its new buyer; the row lock makes two resales of it queue. */
+  static final String TAKE_FROM_STOCK = """
+      UPDATE devices SET customer_id = $2, repossessed_at = NULL WHERE id = $1 AND repossessed_at IS NOT NULL""";
+
+  /**
+   * The SHS / e-bike the sale pays for, by serial: the customer's own, or a repossessed one from
+   * the company's stock (sold again: it becomes this customer's); of the appliance's type. A
+   * device still on a sale that was not repossessed is refused by the unique index (409).
+   */
+  Future<UUID> deviceFor(SqlClient conn, UUID companyId, UUID customerId, String serial, String applianceType) {
+    if (serial == null) {
+      return Future.succeededFuture(null);
+    }
+    return conn.preparedQuery(DEVICE_FOR_SALE).execute(Tuple.of(companyId, serial, customerId))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            throw ApiException.unprocessable("DEVICE_NOT_FOUND", "The customer has no device " + serial
+                + ", and it is not a repossessed device in stock");
+          }
+          Row r = rows.iterator().next();
+          if (!r.getString("type").equals(applianceType)) {
+            throw ApiException.unprocessable("DEVICE_TYPE_MISMATCH", "Device " + serial + " is a " + r.getString("type")
+                + ", the appliance a " + applianceType);
+          }
+          UUID deviceId = r.getUUID("id");
+          if (!r.getBoolean("in_stock")) {
+            return Future.succeededFuture(deviceId);
+          }
+          return conn.preparedQuery(TAKE_FROM_STOCK).execute(Tuple.of(deviceId, customerId))
+              .map(x -> {
+                if (x.rowCount() != 1) {
+                  throw ApiException.conflict("DEVICE_ALREADY_SOLD", "Device " + serial + " was just sold again");
+                }
+                return deviceId;
+              });
         });
   }
 }

@@ -12,7 +12,7 @@ import java.util.UUID;
 /**
  * What an operator asks for when selling an appliance, read from JSON:
  * {@code {applianceId, deviceSerial?, downPayment, plan: {kind: INSTALLMENT_COUNT, count} |
- * {kind: INSTALLMENT_AMOUNT, amount}, period: WEEKLY|MONTHLY, saleDate?, firstDueDate?,
+ * {kind: INSTALLMENT_AMOUNT, amount}, period: DAILY|WEEKLY|MONTHLY, saleDate?, firstDueDate?,
  * downPaymentReceived?}}. {@code downPaymentReceived: true} records that the down payment was
  * taken at the sale (outside the gateway); otherwise it is the customer's first debt, due on
  * the sale date.
@@ -23,17 +23,25 @@ public record SaleTerms(UUID applianceId, long downPayment, boolean downPaymentR
   private static final long MAX_MONEY = 1_000_000_000_000L;
 
   public static SaleTerms read(JsonInput in, LocalDate today) {
-    JsonInput plan = in.object("plan");
-    String kind = plan.string("kind", 32);
-    PaymentPlan p = switch (kind) {
-      case "INSTALLMENT_COUNT" -> PaymentPlan.count((int) plan.integer("count", 1, 1000));
-      case "INSTALLMENT_AMOUNT" -> PaymentPlan.amount(plan.integer("amount", 1, MAX_MONEY));
-      default -> throw ApiException.badRequest("'plan.kind' must be INSTALLMENT_COUNT or INSTALLMENT_AMOUNT");
-    };
+    PaymentPlan p = plan(in.object("plan"));
     return new SaleTerms(in.uuid("applianceId"),
         in.has("downPayment") ? in.integer("downPayment", 0, MAX_MONEY) : 0,
         Boolean.TRUE.equals(in.raw().getValue("downPaymentReceived")), p, in.enumValue("period", Period.class),
         date(in, "saleDate", today), date(in, "firstDueDate", null));
+  }
+
+  /** {@code {kind: INSTALLMENT_COUNT, count} | {kind: INSTALLMENT_AMOUNT, amount}}. */
+  static PaymentPlan plan(JsonInput plan) {
+    String kind = plan.string("kind", 32);
+    return switch (kind) {
+      case "INSTALLMENT_COUNT" -> PaymentPlan.count((int) plan.integer("count", 1, 1000));
+      case "INSTALLMENT_AMOUNT" -> PaymentPlan.amount(plan.integer("amount", 1, MAX_MONEY));
+      default -> throw ApiException.badRequest("'plan.kind' must be INSTALLMENT_COUNT or INSTALLMENT_AMOUNT");
+    };
+  }
+
+  static LocalDate optionalDate(JsonInput in, String field) {
+    return date(in, field, null);
   }
 
   /** The domain sale for an appliance of this price; bad terms are a 422 with the domain's reason. */

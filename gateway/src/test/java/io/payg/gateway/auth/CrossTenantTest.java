@@ -170,6 +170,12 @@ class CrossTenantTest {
         new Attempt(HttpMethod.POST, "/api/v1/customers/{id}/appliance-sales", "/api/v1/customers/" + customer
             + "/appliance-sales", sell, false),
         new Attempt(HttpMethod.GET, "/api/v1/appliance-sales/{id}", "/api/v1/appliance-sales/" + sale, null, false),
+        new Attempt(HttpMethod.POST, "/api/v1/appliance-sales/{id}/reschedule", "/api/v1/appliance-sales/" + sale
+            + "/reschedule", new JsonObject().put("period", "DAILY"), true),
+        new Attempt(HttpMethod.POST, "/api/v1/appliance-sales/{id}/write-off", "/api/v1/appliance-sales/" + sale
+            + "/write-off", new JsonObject().put("reason", "B's write-off"), true),
+        new Attempt(HttpMethod.POST, "/api/v1/devices/{serial}/repossess", "/api/v1/devices/" + serial + "/repossess",
+            new JsonObject().put("reason", "B's repossession"), true),
         new Attempt(HttpMethod.GET, "/api/v1/transactions", "/api/v1/transactions", null, false),
         new Attempt(HttpMethod.GET, "/api/v1/transactions/{id}", "/api/v1/transactions/" + txn, null, false),
         new Attempt(HttpMethod.POST, "/api/v1/transactions/{id}/token/retry", "/api/v1/transactions/" + txn
@@ -317,6 +323,9 @@ class CrossTenantTest {
     assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent, a.adminToken())).getLong("cashBalance"));
     assertEquals(1, ok(gw.get("/api/v1/appliance-sales/" + sale, a.adminToken())).getString("id").equals(sale) ? 1 : 0);
     assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", customer));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM sale_plan_changes"), "B changed no plan of A's");
+    assertEquals(0, gw.db.count("SELECT count(*) FROM installments WHERE sale_id = ?::uuid AND status <> 'OPEN'", sale));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM devices WHERE repossessed_at IS NOT NULL"), "B repossessed nothing");
     assertEquals(false, ok(gw.get("/api/v1/sms/reminders", a.adminToken())).getBoolean("enabled"),
         "B's reminder setting is B's only");
     JsonObject ticketNow = ok(gw.get("/api/v1/tickets/" + ticket, a.adminToken()));

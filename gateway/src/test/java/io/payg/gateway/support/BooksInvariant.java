@@ -23,7 +23,12 @@ import java.util.UUID;
  *   <li>every provider id is in exactly one place: a transaction, or an unmatched payment that is
  *       not ASSIGNED (an ASSIGNED one points at the transaction of its own provider id);</li>
  *   <li>the allocations of each transaction sum to its amount;</li>
- *   <li>no transaction has two tokens, two token jobs or two SMS jobs.</li>
+ *   <li>no transaction has two tokens, two token jobs or two SMS jobs;</li>
+ *   <li>debts, which are not received money: every installment's paid amount is what the
+ *       allocations of transactions not REVERSED paid on it, never more than its amount; a sale's
+ *       installments sum to its price less what was written off or cancelled (a reschedule moves
+ *       what was owed, it neither adds nor removes any); a write-off's amount is what its
+ *       WRITTEN_OFF installments still owed when they closed.</li>
  * </ul>
  */
 public final class BooksInvariant {
@@ -105,6 +110,19 @@ public final class BooksInvariant {
       none(conn, c, "a transaction with two jobs of one kind", """
           SELECT transaction_id FROM outbox WHERE company_id = ?::uuid AND transaction_id IS NOT NULL
           GROUP BY transaction_id, kind HAVING count(*) > 1""");
+      none(conn, c, "an installment whose paid amount is not what its payments' allocations paid on it", """
+          SELECT i.id FROM installments i WHERE i.company_id = ?::uuid AND (i.paid > i.amount
+            OR i.paid <> (SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t ON t.id = a.transaction_id
+              WHERE a.reference = i.id::text AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT') AND t.status <> 'REVERSED'))
+            -- a down payment (number 0) may have been taken at the sale, outside the gateway
+            AND i.number > 0""");
+      none(conn, c, "a sale whose installments, written off and cancelled amounts do not sum to its price", """
+          SELECT s.id FROM appliance_sales s JOIN installments i ON i.sale_id = s.id WHERE s.company_id = ?::uuid
+          GROUP BY s.id, s.price HAVING s.price <> sum(i.amount)
+            + sum(CASE WHEN i.status IN ('WRITTEN_OFF', 'CANCELLED') THEN i.closed_unpaid ELSE 0 END)""");
+      none(conn, c, "a write-off that is not what its installments still owed", """
+          SELECT w.id FROM sale_write_offs w WHERE w.company_id = ?::uuid AND w.amount <> (SELECT coalesce(sum(i.closed_unpaid), 0)
+            FROM installments i WHERE i.sale_id = w.sale_id AND i.status = 'WRITTEN_OFF')""");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
