@@ -139,6 +139,12 @@ class AuditCoverageTest {
     return held.bodyAsJsonObject().getString("id");
   }
 
+  /** A TV sold on three weekly installments to a new meter customer: its sale id. */
+  static String tvSale() {
+    return ok(gw.post("/api/v1/customers/" + customer() + "/appliance-sales", co.adminToken(),
+        sellTerms(appliance("OTHER")))).getString("id");
+  }
+
   static String ticket() {
     return ok(gw.post("/api/v1/tickets", co.adminToken(), new JsonObject().put("title", "Meter dark")
         .put("description", "no light since Monday"))).getString("id");
@@ -183,6 +189,21 @@ class AuditCoverageTest {
     c.add(new Change("POST /api/v1/customers/{id}/appliance-sales", () -> {
       String tv = appliance("OTHER");
       return admin(HttpMethod.POST, "/api/v1/customers/" + customer() + "/appliance-sales", sellTerms(tv));
+    }));
+    c.add(new Change("POST /api/v1/appliance-sales/{id}/reschedule", () -> admin(HttpMethod.POST,
+        "/api/v1/appliance-sales/" + tvSale() + "/reschedule", new JsonObject().put("plan", new JsonObject()
+            .put("kind", "INSTALLMENT_COUNT").put("count", 6)).put("reason", "harvest failed"))));
+    c.add(new Change("POST /api/v1/appliance-sales/{id}/write-off", () -> admin(HttpMethod.POST,
+        "/api/v1/appliance-sales/" + tvSale() + "/write-off", new JsonObject().put("reason", "moved away"))));
+    c.add(new Change("POST /api/v1/devices/{serial}/repossess", () -> {
+      String s = serial("REP");
+      ok(gw.post("/api/v1/customers", co.adminToken(), new JsonObject().put("name", "Solar " + s)
+          .put("phone", "+254700000778").put("villageId", co.villageId())
+          .put("device", new JsonObject().put("serial", s).put("type", "SHS").put("manufacturer", "openpaygo")
+              .put("openPaygo", new JsonObject().put("secretKey", "bc41ec9530f6dac86b1a29ab82edc5fb")
+                  .put("startingCode", 516959010))
+              .put("sale", sellTerms(appliance("SHS"))))));
+      return admin(HttpMethod.POST, "/api/v1/devices/" + s + "/repossess", new JsonObject().put("reason", "missed"));
     }));
     c.add(new Change("POST /api/v1/transactions/{id}/token/retry", () -> {
       String s = serial("REJ");
