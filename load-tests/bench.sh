@@ -32,6 +32,11 @@ PAYMENT_CONCURRENCY=${PAYMENT_CONCURRENCY:-32}
 CLAIM_LIMIT=${CLAIM_LIMIT:-1}         # jobs per claim in the pgbench payment script (see README)
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 AT80=${AT80:-1}
+# the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
+# PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
+PG_SETTINGS=${PG_SETTINGS:-"-c shared_buffers=512MB -c max_wal_size=4GB -c min_wal_size=1GB -c checkpoint_timeout=15min"}
+PG_SETTINGS+=" -c checkpoint_completion_target=0.9 -c wal_compression=on -c wal_buffers=16MB -c jit=off -c synchronous_commit=on"
 SKIP_BUILD=${SKIP_BUILD:-0}
 HDR=${HDR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
@@ -50,7 +55,7 @@ CLK_TCK=$(getconf CLK_TCK)
 CORES=$(nproc)
 
 mkdir -p "$OUT"
-rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json
+rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
@@ -95,7 +100,7 @@ chmod 755 "$PGDIR"
 [[ $(id -u) == 0 ]] && chown postgres "$PGDIR"
 as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust >"$OUT/initdb.log" 2>&1
 pg_ctl_ -w -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=200 \
-  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000" start >/dev/null
+  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000 $PG_SETTINGS" start >/dev/null
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
 # the observer: every query of this script runs as it, so pg_stat_statements can leave them out
 "$PGBIN/psql" -q -d postgres -c 'CREATE EXTENSION pg_stat_statements' -c 'CREATE ROLE observer LOGIN SUPERUSER' \
@@ -123,7 +128,8 @@ start_gw() {
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE \
     OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 \
-    java ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" >>"$OUT/gateway.log" 2>&1 &
+    java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:uptime,level,tags:filecount=0" -jar "$JAR" \
+    >>"$OUT/gateway.log" 2>&1 &
   GW_PID=$!
   local t0; t0=$(now_ms)
   while ! curl -sf -o /dev/null --max-time 3 "$BASE/health/ready"; do
@@ -294,6 +300,10 @@ if [[ $AT80 == 1 ]]; then
 fi
 
 # ---- the summary -----------------------------------------------------------------------------
+gc_summary() { # pauses in the gateway's GC logs (-Xlog:gc): count, total and longest
+  cat "$OUT"/gc-gateway-*.log 2>/dev/null | awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
+    END {printf "%d pauses, %.0f ms in all, longest %.1f ms (%s)", n, t, m, "gc-gateway-*.log"}'
+}
 python3 - "$OUT" "$CLK_TCK" <<'PY'
 import json, statistics, sys, os
 out, tck = sys.argv[1], int(sys.argv[2])
@@ -379,6 +389,8 @@ PY
   echo "REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP METERS=$METERS DB_POOL_SIZE=$DB_POOL_SIZE VALIDATE_CONCURRENCY=$VALIDATE_CONCURRENCY PAYMENT_CONCURRENCY=$PAYMENT_CONCURRENCY CLAIM_LIMIT=$CLAIM_LIMIT"
   echo "PostgreSQL $(q 'SHOW server_version') (private cluster, pg_stat_statements), $(java -version 2>&1 | head -1)"
   echo "medians (range) of $REPS interleaved repetitions; the payment rows of the gateway include draining its token and SMS jobs"
+  echo "gateway JVM: $GATEWAY_JAVA_OPTS; GC over the whole run: $(gc_summary)"
+  echo "PostgreSQL settings: $PG_SETTINGS"
   echo
   cat "$OUT/table.md"
   echo
