@@ -34,7 +34,9 @@ DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 AT80=${AT80:-1}
 AT2X=${AT2X:-1}                       # payments offered at twice the saturation rate: shed, not queued
 VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhile (they must still be answered)
+AT2X_RATE=${AT2X_RATE:-}              # payments/s of the 2x phase; empty: twice the median saturation measured
 PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
+GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -133,7 +135,7 @@ start_gw() {
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE \
     OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 \
-    java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:uptime,level,tags:filecount=0" -jar "$JAR" \
+    env $GATEWAY_ENV java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:uptime,level,tags:filecount=0" -jar "$JAR" \
     >>"$OUT/gateway.log" 2>&1 &
   GW_PID=$!
   local t0; t0=$(now_ms)
@@ -337,6 +339,7 @@ fi
 if [[ $AT2X == 1 ]]; then
   P2X=$(awk -F'\t' '$1 == "payment" && $2 == "gateway" {print $5}' "$OUT/phases.tsv" | sort -n \
     | awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)] * 2}')
+  P2X=${AT2X_RATE:-$P2X}
   for ((r = 1; r <= REPS; r++)); do at2x_phase "$r" "$P2X"; done
 fi
 
