@@ -32,6 +32,16 @@ PAYMENT_CONCURRENCY=${PAYMENT_CONCURRENCY:-32}
 CLAIM_LIMIT=${CLAIM_LIMIT:-1}         # jobs per claim in the pgbench payment script (see README)
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 AT80=${AT80:-1}
+AT2X=${AT2X:-1}                       # payments offered at twice the saturation rate: shed, not queued
+VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhile (they must still be answered)
+AT2X_RATE=${AT2X_RATE:-}              # payments/s of the 2x phase; empty: twice the median saturation measured
+PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
+GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
+# the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
+# PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
+PG_SETTINGS=${PG_SETTINGS:-"-c shared_buffers=512MB -c max_wal_size=4GB -c min_wal_size=1GB -c checkpoint_timeout=15min"}
+PG_SETTINGS+=" -c checkpoint_completion_target=0.9 -c wal_compression=on -c wal_buffers=16MB -c jit=off -c synchronous_commit=on"
 SKIP_BUILD=${SKIP_BUILD:-0}
 HDR=${HDR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
@@ -50,7 +60,7 @@ CLK_TCK=$(getconf CLK_TCK)
 CORES=$(nproc)
 
 mkdir -p "$OUT"
-rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json
+rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
@@ -70,6 +80,7 @@ PGPORT=$(free_port 56432)
 GW_PID=
 SIM_PID=
 LOAD_PID=
+VAL_PID=
 pg_ctl_() { as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" "$@"; }
 stop_gw() {
   [[ -n $GW_PID ]] || return 0
@@ -80,6 +91,7 @@ stop_gw() {
 }
 cleanup() {
   [[ -n $LOAD_PID ]] && kill "$LOAD_PID" 2>/dev/null || true
+  [[ -n $VAL_PID ]] && kill "$VAL_PID" 2>/dev/null || true
   stop_gw
   [[ -n $SIM_PID ]] && kill "$SIM_PID" 2>/dev/null || true
   pg_ctl_ stop -m fast >/dev/null 2>&1 || true
@@ -95,7 +107,7 @@ chmod 755 "$PGDIR"
 [[ $(id -u) == 0 ]] && chown postgres "$PGDIR"
 as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust >"$OUT/initdb.log" 2>&1
 pg_ctl_ -w -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=200 \
-  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000" start >/dev/null
+  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000 $PG_SETTINGS" start >/dev/null
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
 # the observer: every query of this script runs as it, so pg_stat_statements can leave them out
 "$PGBIN/psql" -q -d postgres -c 'CREATE EXTENSION pg_stat_statements' -c 'CREATE ROLE observer LOGIN SUPERUSER' \
@@ -123,7 +135,8 @@ start_gw() {
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE \
     OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 \
-    java ${GATEWAY_JAVA_OPTS:-} -jar "$JAR" >>"$OUT/gateway.log" 2>&1 &
+    env $GATEWAY_ENV java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:uptime,level,tags:filecount=0" -jar "$JAR" \
+    >>"$OUT/gateway.log" 2>&1 &
   GW_PID=$!
   local t0; t0=$(now_ms)
   while ! curl -sf -o /dev/null --max-time 3 "$BASE/health/ready"; do
@@ -219,7 +232,7 @@ gateway_phase() { # path rep
     "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \
     "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" \
     "$(val failed "$f")" $((t1 - t0))
-  log "gateway $path rep $rep: $(tail -1 "$f")"
+  log "gateway $path rep $rep: $(tail -2 "$f" | tr "\n" " ")"
 }
 drain() { # the payment path is done when its token and SMS jobs are
   local t0; t0=$(now_ms)
@@ -276,11 +289,42 @@ at80_phase() { # path rep rate
   log "at 80 % $1 rep $2 ($3/s): $(tail -1 "$f")"
 }
 
+at2x_phase() { # rep rate: payments at twice the saturation, validations at VALIDATE_RATE_AT_2X/s beside them
+  local rep=$1 rate=$2 f=$OUT/openload-at2x-payment-$1.txt v=$OUT/openload-at2x-validate-$1.txt ack=$OUT/at2x-ack-$1.txt lost
+  prepare payg_bench
+  rm -f "$OUT/go"
+  openload "$f" process "X$rep-payment" --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" \
+    --ackFile "$ack" --connections 512 &
+  LOAD_PID=$!
+  openload "$v" validate "X$rep-validate" --rate "$VALIDATE_RATE_AT_2X" --warmup "$WARMUP" --duration "$DURATION" \
+    --goFile "$OUT/go" &
+  VAL_PID=$!
+  until grep -q '^warmed' "$f" 2>/dev/null && grep -q '^warmed' "$v" 2>/dev/null; do
+    kill -0 "$LOAD_PID" 2>/dev/null && kill -0 "$VAL_PID" 2>/dev/null || { cat "$f" "$v" >&2; echo "OpenLoad failed" >&2; exit 1; }
+    sleep 0.1
+  done
+  drain
+  touch "$OUT/go"
+  wait "$LOAD_PID"; LOAD_PID=
+  wait "$VAL_PID"; VAL_PID=
+  drain
+  # every payment answered 200 must be stored: the acknowledged ids that no transaction carries
+  lost=$("$PGBIN/psql" -U observer -d payg_bench -At -v ON_ERROR_STOP=1 \
+    -c "CREATE TEMP TABLE ack (id text)" -c "\\copy ack FROM '$ack'" \
+    -c "SELECT count(*) FROM ack LEFT JOIN transactions t ON t.company_id = '$COMPANY' AND t.provider = 'generic'
+        AND t.provider_txn_id = ack.id WHERE t.id IS NULL" | tail -1)
+  printf '%s\n' "$rep" "$rate" "$(val ok "$f")" "$(val failed "$f")" "$(val shed "$f")" "$(val ops_per_s "$f")" \
+    "$(val ok_p50_ms "$f")" "$(val ok_p99_ms "$f")" "$(val ok_p999_ms "$f")" "$(val p99_ms "$f")" "$lost" \
+    "$(val ok "$v")" "$(val failed "$v")" "$(val p99_ms "$v")" "$(val cpu_us_per_op "$f")" | paste -sd '\t' >>"$OUT/at2x.tsv"
+  log "at 2x payment rep $rep ($rate/s): $(tail -2 "$f" | tr '\n' ' ')acknowledged but not stored: $lost; validations: $(head -c 200 <(tail -2 "$v" | tr '\n' ' '))"
+}
+
 BUSY0=$(awk '{print $1}' /proc/loadavg)
+rm -f "$OUT/at2x.tsv"
 for ((r = 1; r <= REPS; r++)); do
-  pgbench_phase validate "$r"
+  [[ $PGBENCH == 0 ]] || pgbench_phase validate "$r"
   gateway_phase validate "$r"
-  pgbench_phase payment "$r"
+  [[ $PGBENCH == 0 ]] || pgbench_phase payment "$r"
   gateway_phase payment "$r"
 done
 if [[ $AT80 == 1 ]]; then
@@ -292,11 +336,21 @@ if [[ $AT80 == 1 ]]; then
     at80_phase payment "$r" "$P80"
   done
 fi
+if [[ $AT2X == 1 ]]; then
+  P2X=$(awk -F'\t' '$1 == "payment" && $2 == "gateway" {print $5}' "$OUT/phases.tsv" | sort -n \
+    | awk '{a[NR]=$1} END {printf "%d", a[int((NR+1)/2)] * 2}')
+  P2X=${AT2X_RATE:-$P2X}
+  for ((r = 1; r <= REPS; r++)); do at2x_phase "$r" "$P2X"; done
+fi
 
 # ---- the summary -----------------------------------------------------------------------------
-python3 - "$OUT" "$CLK_TCK" <<'PY'
+gc_summary() { # pauses in the gateway's GC logs (-Xlog:gc): count, total and longest
+  cat "$OUT"/gc-gateway-*.log 2>/dev/null | awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
+    END {printf "%d pauses, %.0f ms in all, longest %.1f ms (%s)", n, t, m, "gc-gateway-*.log"}'
+}
+python3 - "$OUT" "$CLK_TCK" "$VALIDATE_RATE_AT_2X" <<'PY'
 import json, statistics, sys, os
-out, tck = sys.argv[1], int(sys.argv[2])
+out, tck, VR = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 cols = "path side rep ops rate gw pg sim gen statements commits wal p50 p99 p999 failed ms".split()
 rows = [dict(zip(cols, l.rstrip("\n").split("\t"))) for l in open(os.path.join(out, "phases.tsv"))]
 def f(x):
@@ -370,6 +424,19 @@ res = {
     "repetitions": len(vt),
     "note": "medians over the repetitions; tokens_in_flight_peak and heap_live_peak_mb are token-storm.sh figures, not measured here",
 }
+x = [l.rstrip("\n").split("\t") for l in open(os.path.join(out, "at2x.tsv"))] if os.path.exists(os.path.join(out, "at2x.tsv")) else []
+xc = "rep rate ok failed shed ok_rate ok_p50 ok_p99 ok_p999 all_p99 lost v_ok v_failed v_p99 gen_us".split()
+x = [dict(zip(xc, [f(v) for v in r])) for r in x]
+if x:
+    xm = lambda k: m([r[k] for r in x])
+    shed_frac = m([r["shed"] / (r["ok"] + r["failed"]) for r in x if r["ok"] + r["failed"] > 0])
+    lines.append(f"| payment | gateway at 2x saturation ({x[0]['rate']:.0f}/s offered, open model) | {fmt(xm('ok_rate'))} answered 200 | | | | {fmt(xm('gen_us'))} | | | | | {fmt(xm('ok_p50'), 2)} | {fmt(xm('ok_p99'), 2)} | {fmt(xm('ok_p999'), 2)} |")
+    lines.append(f"| payment | at 2x: shed (503 + Retry-After) / other failures / acknowledged but not stored | {fmt(shed_frac, 3)} of offered / {fmt(m([r['failed'] - r['shed'] for r in x]))} / {int(sum(r['lost'] for r in x))} in all | | | | | | | | | p99 of every answer, shed included: {fmt(xm('all_p99'), 2)} | | |")
+    lines.append(f"| validate | beside the 2x payments ({VR}/s) | {fmt(xm('v_ok'))} ok, {fmt(xm('v_failed'))} failed | | | | | | | | | | {fmt(xm('v_p99'), 2)} | |")
+    res.update({"payment_offered_per_s_at_2x": x[0]["rate"], "payment_p99_ms_at_2x_answered": med(xm("ok_p99")),
+                "payment_p99_ms_at_2x_all_answers": med(xm("all_p99")), "payment_shed_fraction_at_2x": med(shed_frac),
+                "payment_acknowledged_not_stored_at_2x": int(sum(r["lost"] for r in x)),
+                "validate_p99_ms_beside_2x": med(xm("v_p99")), "validate_failed_beside_2x": int(sum(r["v_failed"] for r in x))})
 open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines) + "\n")
 PY
@@ -379,6 +446,8 @@ PY
   echo "REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP METERS=$METERS DB_POOL_SIZE=$DB_POOL_SIZE VALIDATE_CONCURRENCY=$VALIDATE_CONCURRENCY PAYMENT_CONCURRENCY=$PAYMENT_CONCURRENCY CLAIM_LIMIT=$CLAIM_LIMIT"
   echo "PostgreSQL $(q 'SHOW server_version') (private cluster, pg_stat_statements), $(java -version 2>&1 | head -1)"
   echo "medians (range) of $REPS interleaved repetitions; the payment rows of the gateway include draining its token and SMS jobs"
+  echo "gateway JVM: $GATEWAY_JAVA_OPTS; GC over the whole run: $(gc_summary)"
+  echo "PostgreSQL settings: $PG_SETTINGS"
   echo
   cat "$OUT/table.md"
   echo

@@ -8,7 +8,11 @@
 #                 never blocked, every token delivered after recovery
 #   duplicates    50 concurrent deliveries of each of 1,000 payments over two gateway processes on one
 #                 database: exactly 1,000 transactions and 1,000 tokens
-# Usage: load-tests/faults.sh [all|crash|postgres|manufacturer|duplicates ...]   (default all; ~8 minutes)
+#   manufacturers the crash scenario once per manufacturer of MANUFACTURERS (a company of its own each, its
+#                 simulator in the simulator process; OpenPAYGO tokens are generated in the gateway):
+#                 vends per token issued per manufacturer
+# Usage: load-tests/faults.sh [all|crash|postgres|manufacturer|duplicates|manufacturers ...]   (default all: the
+# first four, ~8 minutes; manufacturers ~2 minutes per manufacturer)
 # Each scenario prints its figures and PASS/FAIL; the script exits 1 when any failed. Everything runs
 # against a PostgreSQL cluster of its own (initdb in a temp dir, a free port) and is stopped at the end:
 # the machine's shared PostgreSQL is never touched. Figures: load-tests/target/faults/results.md.
@@ -20,11 +24,15 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 SCENARIOS=("$@")
 [[ ${#SCENARIOS[@]} -eq 0 || ${SCENARIOS[0]} == all ]] && SCENARIOS=(crash postgres manufacturer duplicates)
 for s in "${SCENARIOS[@]}"; do
-  case $s in crash|postgres|manufacturer|duplicates) ;; *) echo "unknown scenario '$s' (crash, postgres, manufacturer, duplicates, all)" >&2; exit 2 ;; esac
+  case $s in crash|postgres|manufacturer|duplicates|manufacturers) ;; *) echo "unknown scenario '$s' (crash, postgres, manufacturer, duplicates, manufacturers, all)" >&2; exit 2 ;; esac
 done
 PAYMENTS=${PAYMENTS:-1000}          # crash and duplicates: payments (and meters seeded)
 COPIES=${COPIES:-50}                # duplicates: concurrent deliveries of each payment
 OUTAGE_SECONDS=${OUTAGE_SECONDS:-60}
+# the scenarios keep their 100 (crash) and 50 x 1,000 (duplicates) deliveries in flight at the gateway:
+# FaultDriver does not retry a shed 503 as a provider would, so shedding is set out of their way
+PAYMENTS_IN_FLIGHT=${PAYMENTS_IN_FLIGHT:-100000}
+MANUFACTURERS=${MANUFACTURERS:-calin sparkmeter steama sunking angaza openpaygo}  # the manufacturers scenario
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 [[ -x $PGBIN/initdb && -x $PGBIN/pg_ctl && -x $PGBIN/psql ]] || { echo "initdb/pg_ctl/psql not found (Debian: postgresql); set PGBIN" >&2; exit 1; }
 
@@ -90,7 +98,13 @@ read -r _ CALIN_URL CALIN_USER CALIN_KEY < <(grep -m1 '^calin ' "$OUT/simulator.
 ADMIN=$(awk '/^admin /{print $2; exit}' "$OUT/simulator.log")
 [[ -n $ADMIN ]] || { cat "$OUT/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
 calin() { curl -sf --max-time 20 -X POST "$ADMIN/calin?$1" >/dev/null; }
-vends() { curl -sf --max-time 20 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'; }
+vends() { # [manufacturer]: vends its simulator made so far (calin by default)
+  local m=${1:-calin}
+  if [[ $m == calin ]]; then curl -sf --max-time 20 "$ADMIN/calin" | sed -E 's/.*"vends":([0-9]+).*/\1/'
+  elif [[ $m == openpaygo ]]; then echo 0 # generated in the gateway: no peer to vend
+  else curl -sf --max-time 20 "$ADMIN/peer/$m" | sed -E 's/.*"vends":([0-9]+).*/\1/'; fi
+}
+peer_settings() { awk -v m="$1" '$1 == m {sub(/^[^ ]+ /, ""); print; exit}' "$OUT/simulator.log"; }
 
 # ---- gateways (production mode, not demo) ----------------------------------------------------
 # access tokens are ES256 outside demo mode: a fresh P-256 pair for this run, as an operator makes one
@@ -109,7 +123,7 @@ start_gw() { # name port
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=30 EVENT_LOOPS=2 \
     OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 OUTBOUND_TIMEOUT_MAX_MS=4000 \
-    METRICS_PORT=$((port + 1000)) \
+    METRICS_PORT=$((port + 1000)) TELCO_PAYMENTS_MAX_IN_FLIGHT=$PAYMENTS_IN_FLIGHT \
     java -Xmx512m -jar "$JAR" >>"$OUT/gateway-$name.log" 2>&1 &
   GW_PID[$name]=$!
   local t0; t0=$(now_ms)
@@ -182,13 +196,16 @@ verdict() { # scenario ok(0/1) figures
 }
 
 # ---- 1. crash ----------------------------------------------------------------------------------
-scenario_crash() {
-  local p=crash-$RUN d=$OUT/crash r r2 v0 v1 ledger_ drained ans ok=1 restart_ms t0
+scenario_crash() { # [manufacturer]: the company seeded for it (default: the Calin company seeded above)
+  local m=${1:-calin} p=crash-$RUN d=$OUT/crash r r2 v0 v1 ledger_ drained ans ok=1 restart_ms t0
+  [[ $m == calin ]] || p=crash-$m-$RUN d=$OUT/crash-$m
   rm -rf "$d"; mkdir -p "$d" # the figures of this run only
-  v0=$(vends)
+  v0=$(vends "$m")
   log "crash: $PAYMENTS payments, 100 in flight; kill -9 gateway a after 300 answered"
   r=$(driver "$p" "$d" --baseUrls "$A" --count "$PAYMENTS" --concurrency 100 --timeoutSeconds 10 \
       --killPid "${GW_PID[a]}" --killAfter 300 | tee -a "$d/driver.txt" | grep '^RESULT')
+  # a driver that never reached its kill (every call refused, say) must not leave the script waiting
+  [[ $(field killed "$r") == true ]] || kill -9 "${GW_PID[a]}" 2>/dev/null || true
   wait "${GW_PID[a]}" 2>/dev/null || true
   GW_PID[a]=
   t0=$(now_ms); start_gw a "$PORT_A"; restart_ms=$(( $(now_ms) - t0 ))
@@ -200,10 +217,39 @@ scenario_crash() {
   read -r stored distinct one_token failed_job lost < <(ledger "$p")
   cat "$d/answers-first.txt" "$d/replay/answers.txt" >"$d/answers-all.txt"
   read -r ans missing < <(answered_in_db "$d/answers-all.txt")
-  v1=$(vends)
+  v1=$(vends "$m")
   [[ $(field killed "$r") == true && $stored == "$PAYMENTS" && $distinct == "$PAYMENTS" && $lost == 0 && $missing == 0 \
      && $(field unanswered "$r2") == 0 && $((one_token + failed_job)) == "$PAYMENTS" ]] || ok=0
-  verdict crash $ok "killed after 300 answered; first run: $(field success "$r") answered, $(field unanswered "$r") unanswered (statuses $(field statuses "$r")); restart to ready ${restart_ms} ms; replay: $(field success "$r2") answered; stored $stored (distinct ids $distinct), answered ids missing from DB $missing of $ans; one token $one_token, FAILED job $failed_job, neither $lost; outbox drained ${drained}s after replay; manufacturer vends $((v1 - v0)) for $one_token tokens; vends per token issued: calin $(per_token $((v1 - v0)) "$one_token") (Calin has no \"did this vend happen?\" query: a vend whose answer the kill lost is vended again on retry; SparkMeter with Koios settings: 1.0, RetryFindsEarlierVendTest)"
+  if [[ $m == openpaygo ]]; then
+    PER_TOKEN[$m]="n/a: generated in the gateway, no manufacturer call ($one_token tokens, $failed_job FAILED)"
+  else
+    PER_TOKEN[$m]="$(per_token $((v1 - v0)) "$one_token") ($((v1 - v0)) vends for $one_token tokens, $failed_job FAILED)"
+  fi
+  verdict "crash${1:+ $m}" $ok "killed after 300 answered; first run: $(field success "$r") answered, $(field unanswered "$r") unanswered (statuses $(field statuses "$r")); restart to ready ${restart_ms} ms; replay: $(field success "$r2") answered; stored $stored (distinct ids $distinct), answered ids missing from DB $missing of $ans; one token $one_token, FAILED job $failed_job, neither $lost; outbox drained ${drained}s after replay; manufacturer vends $((v1 - v0)) for $one_token tokens; vends per token issued: $m $(per_token $((v1 - v0)) "$one_token")$([[ $m != calin ]] || echo ' (Calin has no \"did this vend happen?\" query: a vend whose answer the kill lost is vended again on retry)')"
+}
+declare -A PER_TOKEN=()
+# the crash once per manufacturer, each with a company of its own (serials of their own range)
+scenario_manufacturers() {
+  local m i=0 fixture
+  for m in $MANUFACTURERS; do
+    i=$((i + 1))
+    fixture=$OUT/fixture-$m
+    local first=$((47000000001 + i * 100000))
+    [[ $m != steama ]] || curl -sf -X POST "$ADMIN/peer/steama/register?first=$first&count=$PAYMENTS" >/dev/null
+    log "manufacturers: seeding a company with $PAYMENTS $m devices"
+    timeout 300 java "$ROOT/load-tests/src/test/java/io/payg/load/SetupFixture.java" --baseUrl "$A" --meters "$PAYMENTS" \
+      --firstSerial "$first" --manufacturer "$m" --pluginSettings "$(peer_settings "$m")" \
+      --calinBaseUrl "$CALIN_URL" --calinUserId "$CALIN_USER" --calinApiKey "$CALIN_KEY" --out "$fixture" >"$OUT/fixture-$m.log"
+    local COMPANY SECRET SERIALS
+    COMPANY=$(sed -n 's/^companyId=//p' "$fixture/fixture.properties")
+    SECRET=$(sed -n 's/^secret=//p' "$fixture/fixture.properties")
+    SERIALS=$fixture/serials.txt
+    scenario_crash "$m"
+  done
+  local line="vends per token issued after kill -9:"
+  for m in $MANUFACTURERS; do line+=" $m ${PER_TOKEN[$m]:-n/a};"; done
+  ROWS+=("| manufacturers | | $line |")
+  log "$line"
 }
 per_token() { awk -v v="$1" -v t="$2" 'BEGIN { if (t > 0) printf "%.4f", v / t; else print "n/a" }'; }
 

@@ -1,177 +1,192 @@
 #!/usr/bin/env bash
-# Token storm of payg-gateway on this machine, in one run: the demo against a slow manufacturer
-# (the Calin simulator answering DEMO_MANUFACTURER_LATENCY_MS later), TOKEN_MAX_IN_FLIGHT high and
-# a capped heap (-Xmx$HEAP); PAYMENTS new signed payments over STORM_SECONDS (TokenStormSimulation,
-# generic plugin), so as many TOKEN jobs; then /metrics and the outbox table are sampled every
-# SAMPLE_SECONDS until no TOKEN job is pending (at most DRAIN_TIMEOUT s after the storm).
-# Prints the peak of jobs in flight, the time to drain and the peak heap used.
-# All traffic goes to 127.0.0.1; every step is bounded in time. Parameters: load-tests/README.md.
+# Token storm of payg-gateway (issue 19): can one instance hold MAX_IN_FLIGHT manufacturer requests in flight
+# against a slow manufacturer with a heap under HEAP, and drain them as fast as Little's law allows?
+#   1. the Calin simulator in a process of its own, answering LATENCY_MS late; a fresh database on the local
+#      PostgreSQL; the gateway in production mode with -Xms/-Xmx$HEAP (G1, 20 ms pause goal, GC log)
+#   2. the burst: PAYMENTS signed payments from the lean generator (OpenLoad, closed model) while the gateway may
+#      call Calin with one request at a time (MANUFACTURER_LIMITS=calin=1), so their TOKEN jobs wait in the
+#      outbox: a backlog as after a manufacturer outage
+#   3. the gateway restarted (SIGTERM: leases given back) with the target: MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT,
+#      TOKEN_MAX_IN_FLIGHT (its HTTP client pool too), TOKEN_WORKER_BATCH jobs per claim; its worker claims the
+#      backlog and calls Calin
+#   4. every SAMPLE_SECONDS until the TOKEN outbox is drained: requests open at the simulator (its own count),
+#      and the gateway's live heap: `jcmd GC.run` then `jcmd GC.heap_info` (used after a full collection = live)
+# Writes target/token-storm/results.md and results.json (tokens_in_flight_peak, heap_live_peak_mb, ...).
+# Loopback only; the database is dropped at the end. Parameters: load-tests/README.md.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=$ROOT/load-tests/target/token-storm
-HTTP_PORT=${HTTP_PORT:-18080}
-METRICS_PORT=${METRICS_PORT:-$((HTTP_PORT + 1000))} # /metrics is served on the management port only
 PAYMENTS=${PAYMENTS:-10000}
-STORM_SECONDS=${STORM_SECONDS:-20}
-LATENCY_MS=${LATENCY_MS:-500}             # DEMO_MANUFACTURER_LATENCY_MS of the demo's Calin simulator
-MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-10000}     # TOKEN_MAX_IN_FLIGHT of the gateway
-HEAP=${HEAP:-512m}                        # the gateway's -Xmx
-WORKER_BATCH=${WORKER_BATCH:-64}          # TOKEN_WORKER_BATCH of the gateway: jobs claimed per poll
+LATENCY_MS=${LATENCY_MS:-500}
+MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-10000}    # MANUFACTURER_LIMITS=calin=N and TOKEN_MAX_IN_FLIGHT of the drain
+WORKER_BATCH=${WORKER_BATCH:-1000}       # TOKEN_WORKER_BATCH of the drain: jobs claimed per poll
+POLL_MS=${POLL_MS:-100}                  # OUTBOX_POLL_MS of the drain
+HEAP=${HEAP:-512m}
 METERS=${METERS:-1000}
+CONCURRENCY=${CONCURRENCY:-32}           # OpenLoad requests outstanding during the burst
 DB_POOL_SIZE=${DB_POOL_SIZE:-16}
-DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}       # seconds after the storm to wait for the TOKEN outbox to drain
+DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}
+DRAIN_ENV=${DRAIN_ENV:-}                 # more settings of the drain's gateway, e.g. "DB_POOL_WAIT_QUEUE=20000"
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
-STARTUP_TIMEOUT=${STARTUP_TIMEOUT:-120}
-export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres} PGDATABASE=payg_demo
+HDR=${HDR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+DB=payg_storm_$$
 
 if (( PAYMENTS < 1 || PAYMENTS > 100000 )); then echo "PAYMENTS between 1 and 100000" >&2; exit 2; fi
-if (( STORM_SECONDS < 1 || STORM_SECONDS > 600 )); then echo "STORM_SECONDS between 1 and 600" >&2; exit 2; fi
-if (( DRAIN_TIMEOUT < 10 || DRAIN_TIMEOUT > 3600 )); then echo "DRAIN_TIMEOUT between 10 and 3600" >&2; exit 2; fi
 if [[ $PGHOST != 127.0.0.1 && $PGHOST != localhost ]]; then echo "PGHOST must be on this machine" >&2; exit 2; fi
-command -v psql >/dev/null || { echo "psql is required (Debian: postgresql-client)" >&2; exit 1; }
-
-log() { printf '[token-storm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-mkdir -p "$OUT"
-if curl -s -o /dev/null --max-time 2 "http://127.0.0.1:$HTTP_PORT/health/live"; then
-  echo "something already listens on 127.0.0.1:$HTTP_PORT; set HTTP_PORT" >&2; exit 1
-fi
+command -v psql >/dev/null && command -v jcmd >/dev/null || { echo "psql and jcmd are required" >&2; exit 1; }
 pg_isready -q || { echo "PostgreSQL is not up at $PGHOST:$PGPORT" >&2; exit 1; }
 
+log() { printf '[token-storm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+now_ms() { date +%s%3N; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { local p; for ((p = $1; p < $1 + 500; p++)); do port_free "$p" && { echo "$p"; return; }; done; return 1; }
+mkdir -p "$OUT"
+rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT"/results.*
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
 fi
+[[ -f $HDR ]] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 >/dev/null)
 cp "$ROOT/gateway/target/payg-gateway.jar" "$OUT/payg-gateway.jar"
+JAR=$OUT/payg-gateway.jar
+rm -rf "$OUT/classes"; mkdir -p "$OUT/classes"
+javac -nowarn -d "$OUT/classes" -cp "$JAR:$HDR" "$ROOT/load-tests/src/test/java/io/payg/load/OpenLoad.java" 2>/dev/null
 
 GW_PID=
+SIM_PID=
 LOAD_PID=
-descendants() { local p; for p in $(pgrep -P "$1" || true); do echo "$p"; descendants "$p"; done; }
+stop_gw() {
+  [[ -n $GW_PID ]] || return 0
+  kill "$GW_PID" 2>/dev/null || true
+  for _ in $(seq 1 120); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.25; done
+  kill -9 "$GW_PID" 2>/dev/null || true
+  GW_PID=
+}
 cleanup() {
-  local pids
-  if [[ -n $LOAD_PID ]] && kill -0 "$LOAD_PID" 2>/dev/null; then
-    pids=$(descendants "$LOAD_PID")
-    log "stopping the load generator (pids $LOAD_PID $pids)"
-    kill $pids "$LOAD_PID" 2>/dev/null || true
-  fi
-  if [[ -n $GW_PID ]] && kill -0 "$GW_PID" 2>/dev/null; then
-    log "stopping the gateway (pid $GW_PID)"
-    kill "$GW_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$GW_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$GW_PID" 2>/dev/null || true
-  fi
+  [[ -n $LOAD_PID ]] && kill "$LOAD_PID" 2>/dev/null || true
+  stop_gw
+  [[ -n $SIM_PID ]] && kill "$SIM_PID" 2>/dev/null || true
+  psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log "starting the demo on 127.0.0.1:$HTTP_PORT: -Xmx$HEAP, DEMO_MANUFACTURER_LATENCY_MS=$LATENCY_MS, TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT, TOKEN_WORKER_BATCH=$WORKER_BATCH"
-(cd "$OUT" && HTTP_PORT=$HTTP_PORT HTTP_HOST=127.0.0.1 METRICS_PORT=$METRICS_PORT DB_POOL_SIZE=$DB_POOL_SIZE \
-  DEMO_MANUFACTURER_LATENCY_MS=$LATENCY_MS TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT TOKEN_WORKER_BATCH=$WORKER_BATCH \
-  exec java -Xmx"$HEAP" -jar payg-gateway.jar --demo >gateway.log 2>&1) &
-GW_PID=$!
-for ((i = 0; i < STARTUP_TIMEOUT * 2; i++)); do
-  grep -q '^Generic telco secret:' "$OUT/gateway.log" && break
-  kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$OUT/gateway.log" >&2; echo "the demo died" >&2; exit 1; }
-  sleep 0.5
-done
-grep -q '^Generic telco secret:' "$OUT/gateway.log" || { tail -30 "$OUT/gateway.log" >&2; echo "demo not up in ${STARTUP_TIMEOUT}s" >&2; exit 1; }
-read -r _ COMPANY _ EMAIL _ PASSWORD < <(grep -m1 '^Company:' "$OUT/gateway.log")
-SECRET=$(grep -m1 '^Generic telco secret:' "$OUT/gateway.log" | awk '{print $4}')
+psql -q -d postgres -c "CREATE DATABASE $DB"
+java -Xmx1g -cp "$JAR" io.payg.gateway.demo.SimulatorProcess 0 0 >"$OUT/simulator.log" 2>&1 &
+SIM_PID=$!
+for _ in $(seq 1 120); do grep -q '^admin ' "$OUT/simulator.log" && break; sleep 0.5; done
+read -r _ CALIN_URL CALIN_USER CALIN_KEY < <(grep -m1 '^calin ' "$OUT/simulator.log")
+ADMIN=$(awk '/^admin /{print $2; exit}' "$OUT/simulator.log")
+[[ -n ${ADMIN:-} ]] || { cat "$OUT/simulator.log" >&2; echo "the simulator did not start" >&2; exit 1; }
+curl -sf -X POST "$ADMIN/calin?latencyMs=$LATENCY_MS" >/dev/null
+
+openssl ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out "$OUT/jwt.key"
+openssl ec -in "$OUT/jwt.key" -pubout -out "$OUT/jwt.pub" 2>/dev/null
+SECRETS_KEY=$(head -c 32 /dev/urandom | base64)
+HTTP_PORT=$(free_port 18480)
+METRICS_PORT=$(free_port $((HTTP_PORT + 1000)))
 BASE=http://127.0.0.1:$HTTP_PORT
-
-log "seeding $METERS meters into demo company $COMPANY"
-timeout 300 java "$ROOT/load-tests/src/test/java/io/payg/load/SetupFixture.java" --baseUrl "$BASE" \
-  --companyId "$COMPANY" --email "$EMAIL" --password "$PASSWORD" --secret "$SECRET" --meters "$METERS" \
-  --out "$OUT" >"$OUT/fixture.log"
-tail -1 "$OUT/fixture.log" >&2
-
-# ---- sampling -------------------------------------------------------------------------------
-# one line per sample: seconds since the storm started, payg_outbox_depth{kind="TOKEN"} (the
-# gateway's gauge, refreshed every 5 s), heap used (sum of jvm_memory_used_bytes{area="heap"}),
-# and from the outbox table of this company: TOKEN jobs pending, of which claimed (attempted and
-# leased: in a worker's hands, i.e. in flight), done, failed.
-sample() {
-  local m depth heap db
-  m=$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" || true)
-  depth=$(awk '/^payg_outbox_depth\{kind="TOKEN"\}/{printf "%.0f", $NF}' <<<"$m")
-  heap=$(awk '/^jvm_memory_used_bytes\{area="heap"/{s += $NF} END {printf "%.0f", s}' <<<"$m")
-  db=$(timeout 10 psql -At -F ' ' -c "SELECT count(*) FILTER (WHERE status = 'PENDING'),
-      count(*) FILTER (WHERE status = 'PENDING' AND attempts > 0 AND next_attempt_at > now()),
-      count(*) FILTER (WHERE status = 'DONE'), count(*) FILTER (WHERE status = 'FAILED')
-      FROM outbox WHERE company_id = '$COMPANY' AND kind = 'TOKEN'" 2>/dev/null || echo "? ? ? ?")
-  printf '%s %s %s %s\n' "$(awk -v a="$T0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b - a}')" \
-    "${depth:-?}" "${heap:-?}" "$db"
+start_gw() { # stage, then the gateway's settings for it
+  local stage=$1; shift
+  env DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$DB" SECRETS_KEY=$SECRETS_KEY \
+    JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT \
+    METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 \
+    OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 "$@" \
+    java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
+    "-Xlog:gc:file=$OUT/gc-$stage.log:uptime,level,tags:filecount=0" -jar "$JAR" >>"$OUT/gateway-$stage.log" 2>&1 &
+  GW_PID=$!
+  local t0; t0=$(now_ms)
+  while ! curl -sf -o /dev/null --max-time 3 "$BASE/health/ready"; do
+    kill -0 "$GW_PID" 2>/dev/null || { tail -30 "$OUT/gateway-$stage.log" >&2; echo "the gateway died" >&2; exit 1; }
+    (( $(now_ms) - t0 < 120000 )) || { echo "gateway not ready in 120 s" >&2; exit 1; }
+    sleep 0.2
+  done
+  log "gateway ($stage) up on $BASE, pid $GW_PID: $*"
 }
-DONE_BEFORE=$(psql -At -c "SELECT count(*) FROM outbox WHERE company_id = '$COMPANY' AND kind = 'TOKEN'")
+q() { psql -d "$DB" -At -F ' ' -v ON_ERROR_STOP=1 -c "$1"; }
+tokens() { q "SELECT count(*) FILTER (WHERE status = 'PENDING'), count(*) FILTER (WHERE status = 'DONE'),
+  count(*) FILTER (WHERE status = 'FAILED') FROM outbox WHERE kind = 'TOKEN'"; }
 
-log "storm: $PAYMENTS payments over ${STORM_SECONDS}s (TokenStormSimulation)"
-touch "$OUT/.gatling-start"
-(cd "$ROOT" && exec timeout $((STORM_SECONDS + 300)) mvn -B -q -pl load-tests gatling:test \
-  -Dgatling.simulationClass=io.payg.load.TokenStormSimulation -DbaseUrl="$BASE" -DcompanyId="$COMPANY" \
-  -Dsecret="$SECRET" -DserialsFile="$OUT/serials.txt" -Dpayments="$PAYMENTS" -Dduration="$STORM_SECONDS" \
-  >"$OUT/gatling.txt" 2>&1) &
-LOAD_PID=$!
-for ((i = 0; i < 360; i++)); do # Maven compiles and forks Gatling first
-  grep -q 'Simulation .* started' "$OUT/gatling.txt" 2>/dev/null && break
-  kill -0 "$LOAD_PID" 2>/dev/null || break
-  sleep 0.5
+# ---- the burst, with the manufacturer held to one request at a time ---------------------------------
+start_gw burst MANUFACTURER_LIMITS=calin=1 TOKEN_MAX_IN_FLIGHT=1 TOKEN_WORKER_BATCH=1
+timeout 300 java "$ROOT/load-tests/src/test/java/io/payg/load/SetupFixture.java" --baseUrl "$BASE" --meters "$METERS" \
+  --calinBaseUrl "$CALIN_URL" --calinUserId "$CALIN_USER" --calinApiKey "$CALIN_KEY" --out "$OUT/fixture" >"$OUT/fixture.log"
+COMPANY=$(sed -n 's/^companyId=//p' "$OUT/fixture/fixture.properties")
+SECRET=$(sed -n 's/^secret=//p' "$OUT/fixture/fixture.properties")
+log "burst: $PAYMENTS payments from OpenLoad ($CONCURRENCY outstanding), Calin at 1 request in flight"
+T_BURST=$(now_ms)
+round=0
+while :; do
+  read -r pending done_ failed < <(tokens)
+  (( pending + done_ + failed < PAYMENTS )) || break
+  round=$((round + 1))
+  java -Xmx256m -XX:+UseSerialGC -cp "$OUT/classes:$JAR:$HDR" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
+    --secret "$SECRET" --serialsFile "$OUT/fixture/serials.txt" --operation process --prefix "S$round" \
+    --concurrency "$CONCURRENCY" --duration 10 >"$OUT/openload-burst-$round.txt" 2>&1
+  log "burst round $round: $(tail -2 "$OUT/openload-burst-$round.txt" | head -1); TOKEN jobs pending/done/failed: $(tokens)"
 done
-T0=$EPOCHREALTIME
-echo "# t_s payg_outbox_depth_TOKEN heap_used_bytes db_pending db_in_flight db_done db_failed" >"$OUT/samples.txt"
-STORM_END=
+BURST_S=$(( ($(now_ms) - T_BURST) / 1000 ))
+read -r BACKLOG _ _ < <(tokens)
+stop_gw
+
+# ---- the drain, with the target limits ---------------------------------------------------------------
+start_gw drain MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT \
+  TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS $DRAIN_ENV
+T0=$(now_ms)
+echo "# t_s simulator_in_flight simulator_max_in_flight live_heap_mb heap_used_before_gc_mb pending done failed" >"$OUT/samples.txt"
 DRAINED=
 while :; do
-  s=$(sample)
-  echo "$s" >>"$OUT/samples.txt"
-  read -r t depth _ pending _ <<<"$s"
-  if [[ -z $STORM_END ]] && ! kill -0 "$LOAD_PID" 2>/dev/null; then
-    STORM_END=$t
-    log "storm over at ${t}s; waiting up to ${DRAIN_TIMEOUT}s for the TOKEN outbox to drain"
-  fi
-  # drained: the table has no pending TOKEN job and the gateway's own gauge says 0 too
-  if [[ -n $STORM_END && $pending == 0 && $depth == 0 ]]; then DRAINED=$t; break; fi
-  if [[ -n $STORM_END ]] && awk -v t="$t" -v e="$STORM_END" -v d="$DRAIN_TIMEOUT" 'BEGIN{exit !(t - e > d)}'; then break; fi
-  if awk -v t="$t" -v m=$((STORM_SECONDS + 300 + DRAIN_TIMEOUT)) 'BEGIN{exit !(t > m)}'; then break; fi
+  t=$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN{printf "%.1f", (b - a) / 1000}')
+  sim=$(curl -s --max-time 5 "$ADMIN/calin" || echo '{}')
+  inflight=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1] or "{}"); print(d.get("inFlight","?"), d.get("maxInFlight","?"))' "$sim")
+  # heap in use before, then after a full collection (what is live)
+  before=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.0f", v / 1024}}')
+  jcmd "$GW_PID" GC.run >/dev/null 2>&1 || true
+  live=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.0f", v / 1024}}')
+  read -r pending done_ failed < <(tokens)
+  echo "$t $inflight ${live:-?} ${before:-?} $pending $done_ $failed" >>"$OUT/samples.txt"
+  if (( pending == 0 )); then DRAINED=$t; break; fi
+  awk -v t="$t" -v d="$DRAIN_TIMEOUT" 'BEGIN{exit !(t > d)}' && break
   sleep "$SAMPLE_SECONDS"
 done
-GATLING_RC=0
-wait "$LOAD_PID" || GATLING_RC=$?
-LOAD_PID=
-
-# first moment the DB saw the pending count fall to 0 (the gauge lags by up to 5 s)
-DB_DRAINED=$(awk '!/^#/ && $4 > 0 {seen = 1} seen && $4 == 0 {print $1; exit}' "$OUT/samples.txt")
-read -r PEAK_DEPTH PEAK_HEAP PEAK_PENDING PEAK_FLIGHT < <(awk '!/^#/ {
-  if ($2 + 0 > d) d = $2; if ($3 + 0 > h) h = $3; if ($4 + 0 > p) p = $4; if ($5 + 0 > f) f = $5 }
-  END {printf "%d %d %d %d\n", d, h, p, f}' "$OUT/samples.txt")
-FINAL=$(psql -At -F ' ' -c "SELECT count(*) FILTER (WHERE status = 'DONE'), count(*) FILTER (WHERE status = 'FAILED'),
-  count(*) FILTER (WHERE status = 'PENDING') FROM outbox WHERE company_id = '$COMPANY' AND kind = 'TOKEN'")
-G=$(sed -n '/^---- Global Information/,/^====/p' "$OUT/gatling.txt")
-gstat() { awk -F'|' -v k="$1" 'index($1, k) {gsub(/ /, "", $2); gsub(/ /, "", $3); gsub(/ /, "", $4); print $2, $3, $4; exit}' <<<"$G"; }
-read -r N_ALL N_OK N_KO < <(gstat 'request count' || echo "? ? ?")
-OK_KO="$N_ALL sent, $N_OK OK, $N_KO failed"
-P="p50 $(gstat '50th percentile' | cut -d' ' -f1) ms, p99 $(gstat '99th percentile' | cut -d' ' -f1) ms, max $(gstat 'max response' | cut -d' ' -f1) ms, $(gstat 'mean throughput' | cut -d' ' -f1) answers/s" 
-HEAP_MAX=$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^jvm_memory_max_bytes\{area="heap"/{if ($NF > 0) s += $NF} END {printf "%.0f", s / 1048576}')
-GC=$(curl -s --max-time 5 "http://127.0.0.1:$METRICS_PORT/metrics" | awk '/^jvm_gc_pause_seconds_(count|sum|max)/{k=$1; sub(/\{.*/, "", k); if (k ~ /max/) {if ($NF > m) m = $NF} else a[k] += $NF}
-  END {printf "%d pauses, %.2f s in all, longest %.3f s", a["jvm_gc_pause_seconds_count"], a["jvm_gc_pause_seconds_sum"], m}')
-REPORT=$(find "$ROOT/load-tests/target/gatling" -maxdepth 1 -name "tokenstormsimulation-*" -newer "$OUT/.gatling-start" 2>/dev/null | sort | tail -1)
+read -r PEAK_FLIGHT PEAK_LIVE PEAK_USED < <(awk '!/^#/ {if ($2 + 0 > f) f = $2; if ($4 + 0 > l) l = $4; if ($5 + 0 > u) u = $5}
+  END {printf "%d %d %d\n", f, l, u}' "$OUT/samples.txt")
+SIM_MAX=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("maxInFlight"))')
+read -r PENDING DONE FAILED < <(tokens)
+VENDS=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("vends"))')
+GC=$(awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
+  END {printf "%d pauses, %.0f ms in all, longest %.1f ms", n, t, m}' "$OUT/gc-drain.log")
+LITTLE=$(awk -v n="$BACKLOG" -v f="$MAX_IN_FLIGHT" -v l="$LATENCY_MS" 'BEGIN{c = n < f ? n : f; printf "%.1f", n / c * l / 1000}')
+python3 - "$OUT" <<PY
+import json, sys, os
+out = sys.argv[1]
+res = {"tokens_in_flight_peak": ${SIM_MAX:-None}, "sampled_in_flight_peak": $PEAK_FLIGHT, "heap_live_peak_mb": $PEAK_LIVE,
+       "heap_used_before_gc_peak_mb": $PEAK_USED, "heap_max": "$HEAP", "backlog_token_jobs": $BACKLOG,
+       "drained_s": ${DRAINED:-None}, "little_law_drain_s": $LITTLE, "latency_ms": $LATENCY_MS,
+       "max_in_flight_setting": $MAX_IN_FLIGHT, "worker_batch": $WORKER_BATCH, "poll_ms": $POLL_MS,
+       "token_jobs_done": $DONE, "token_jobs_failed": $FAILED, "token_jobs_pending": $PENDING, "simulator_vends": ${VENDS:-None},
+       "burst_s": $BURST_S, "gc_drain": "$GC"}
+open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
+PY
 {
   echo
-  echo "payg-gateway token storm, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores; demo with -Xmx$HEAP (heap max seen by the JVM: ${HEAP_MAX} MiB),"
-  echo "DEMO_MANUFACTURER_LATENCY_MS=$LATENCY_MS, TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT, TOKEN_WORKER_BATCH=$WORKER_BATCH, DB_POOL_SIZE=$DB_POOL_SIZE, $METERS meters"
+  echo "payg-gateway token storm, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "gateway -Xms$HEAP -Xmx$HEAP G1 20 ms; Calin simulator (own process) answering ${LATENCY_MS} ms late"
+  echo "drain: MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS DB_POOL_SIZE=$DB_POOL_SIZE $DRAIN_ENV"
+  echo "(the live heap is sampled with jcmd GC.run, a full collection per sample: the drain's GC figures include them)"
   echo
   echo "| figure | value |"
   echo "| --- | --- |"
-  echo "| payments (TokenStormSimulation, ${STORM_SECONDS}s) | $OK_KO; Gatling exit $GATLING_RC |"
-  echo "| process answers | $P |"
-  echo "| storm over (last answer) | ${STORM_END:-?} s |"
-  echo "| peak TOKEN jobs in flight (outbox table: claimed, not done) | $PEAK_FLIGHT |"
-  echo "| peak TOKEN jobs pending (outbox table) | $PEAK_PENDING |"
-  echo "| peak payg_outbox_depth{kind=\"TOKEN\"} (gauge, 5 s refresh) | $PEAK_DEPTH |"
-  echo "| TOKEN outbox drained (table; gauge) | ${DB_DRAINED:-not within the timeout} s; ${DRAINED:-not within the timeout} s after the storm started |"
-  echo "| peak heap used (sum of jvm_memory_used_bytes{area=\"heap\"}, sampled every ${SAMPLE_SECONDS}s) | $((PEAK_HEAP / 1048576)) MiB |"
-  echo "| GC | $GC |"
-  echo "| TOKEN jobs of the company at the end: done, failed, pending | $FINAL (before the storm: $DONE_BEFORE jobs) |"
+  echo "| burst: payments recorded (OpenLoad, $CONCURRENCY outstanding), TOKEN jobs waiting | $BACKLOG in ${BURST_S} s |"
+  echo "| **peak manufacturer requests in flight** (simulator's count, sampled every ${SAMPLE_SECONDS} s; its own maximum) | **$PEAK_FLIGHT**; ${SIM_MAX} |"
+  echo "| **peak live heap** (G1 heap used after jcmd GC.run, each sample) | **$PEAK_LIVE MB** (used before the collection: at most $PEAK_USED MB) |"
+  echo "| TOKEN outbox drained after the restart | ${DRAINED:-not within ${DRAIN_TIMEOUT}} s (Little's law at the setting: $LITTLE s) |"
+  echo "| TOKEN jobs at the end: done, failed, pending; vends at the simulator (Calin has no idempotency key: a vend whose completion was not stored is vended again) | $DONE, $FAILED, $PENDING; $VENDS |"
+  echo "| GC of the drain | $GC |"
   echo
-  echo "samples: ${OUT#"$ROOT"/}/samples.txt; raw: gatling.txt, gateway.log; report: ${REPORT#"$ROOT"/}/index.html"
+  echo "samples: ${OUT#"$ROOT"/}/samples.txt; logs: gateway-burst.log, gateway-drain.log, gc-*.log, openload-burst-*.txt"
+  echo "results.json:"; cat "$OUT/results.json"
 } | tee "$OUT/results.md"

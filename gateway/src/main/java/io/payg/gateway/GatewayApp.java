@@ -260,7 +260,8 @@ public final class GatewayApp implements AutoCloseable {
         Map.of(SafaricomTelcoAdapter.NAME, "ke-c2b"));
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
         Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
-        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations);
+        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations,
+        new io.payg.gateway.telco.TelcoAdmission(config.edge().admission(), registry));
     io.payg.gateway.apikey.ApiKeys apiKeys = new io.payg.gateway.apikey.ApiKeys(pool, protectedPages);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,

@@ -41,7 +41,10 @@ import org.HdrHistogram.Histogram;
  * {@code --warmup S} seconds run first, unrecorded; with {@code --goFile F} it then prints {@code warmed} and
  * waits for F to exist before the measured phase (bench.sh drains the warm-up's jobs meanwhile). Prints one line of {@code key=value}: ok,
  * failed, ops_per_s, p50_ms, p99_ms, p999_ms, max_ms, cpu_ms (this process's CPU over the measured
- * window, from the JVM) and cpu_us_per_op. Run with the gateway jar (Vert.x) and HdrHistogram
+ * window, from the JVM) and cpu_us_per_op, then shed (503 answers with Retry-After: the gateway's
+ * overload answer, counted among the failed too) and ok_p50_ms / ok_p99_ms / ok_p999_ms (the latencies
+ * of the successful answers only). {@code --ackFile F}: the providerTxnId of every process call
+ * answered 200 is written to F, one per line (bench.sh checks each is stored). Run with the gateway jar (Vert.x) and HdrHistogram
  * (Maven Central, org.hdrhistogram:HdrHistogram) on the class path; see load-tests/README.md.
  */
 public final class OpenLoad {
@@ -85,13 +88,17 @@ public final class OpenLoad {
       throw new IllegalArgumentException("exactly one of --rate (open model) or --concurrency (closed model)");
     }
     goFile = a.containsKey("goFile") ? Path.of(a.get("goFile")) : null;
+    ackFile = a.containsKey("ackFile") ? Path.of(a.get("ackFile")) : null;
     mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(a.get("secret").getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
   }
 
   /** A new payment's body (process). */
+  private String lastId;
+
   private String body() {
     ThreadLocalRandom r = ThreadLocalRandom.current();
+    lastId = prefix + "-" + (counter + 1);
     String serial = serials.get(r.nextInt(serials.size()));
     String msisdn = "+2547" + String.format("%08d", r.nextInt(100_000_000));
     return "{\"providerTxnId\":\"" + prefix + "-" + (++counter) + "\",\"serial\":\"" + serial
@@ -101,6 +108,10 @@ public final class OpenLoad {
 
   // a phase: recording or not, its end, and what it saw
   private Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+  private final Histogram okHistogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
+  private long shed;
+  private final java.util.List<String> acknowledged = new java.util.ArrayList<>();
+  private Path ackFile;
   private boolean recording;
   private long ok;
   private long failed;
@@ -136,6 +147,12 @@ public final class OpenLoad {
         ok, failed, ok / seconds, histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
         histogram.getValueAtPercentile(99.9) / 1000.0, histogram.getMaxValue() / 1000.0, cpu / 1e6,
         ok + failed == 0 ? 0.0 : cpu / 1e3 / (ok + failed));
+    System.out.printf("shed=%d ok_p50_ms=%.3f ok_p99_ms=%.3f ok_p999_ms=%.3f%n", shed,
+        okHistogram.getValueAtPercentile(50) / 1000.0, okHistogram.getValueAtPercentile(99) / 1000.0,
+        okHistogram.getValueAtPercentile(99.9) / 1000.0);
+    if (ackFile != null) {
+      Files.write(ackFile, acknowledged);
+    }
     vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
@@ -210,7 +227,9 @@ public final class OpenLoad {
       String serial = serials.get(ThreadLocalRandom.current().nextInt(serials.size()));
       return signedValidations.computeIfAbsent(serial, k -> sign(validationBody(k)));
     }
-    return sign(body());
+    String body = body();
+    String[] signed = sign(body);
+    return new String[] {signed[0], signed[1], lastId};
   }
 
   private String validationBody(String serial) {
@@ -225,18 +244,31 @@ public final class OpenLoad {
     String[] signed = signed();
     String body = signed[0];
     String signature = signed[1];
+    String id = signed.length > 2 ? signed[2] : null;
     boolean rec = recording;
+    boolean[] busy = {false};
     return client.request(HttpMethod.POST, uri)
         .compose(req -> req.putHeader("Content-Type", "application/json").putHeader("X-Signature", signature)
-            .send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> resp.statusCode() == 200
-                && (operation.equals("validate") ? b.toString().contains("\"valid\":true") : b.toString().contains("transactionId")))))
+            .send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> {
+              busy[0] = resp.statusCode() == 503 && resp.getHeader("Retry-After") != null;
+              return resp.statusCode() == 200
+                  && (operation.equals("validate") ? b.toString().contains("\"valid\":true") : b.toString().contains("transactionId"));
+            })))
         .transform(ar -> {
           if (rec) {
-            histogram.recordValue(Math.max(0, (System.nanoTime() - intended) / 1000));
+            long micros = Math.max(0, (System.nanoTime() - intended) / 1000);
+            histogram.recordValue(micros);
             if (ar.succeeded() && ar.result()) {
               ok++;
+              okHistogram.recordValue(micros);
+              if (id != null) {
+                acknowledged.add(id);
+              }
             } else {
               failed++;
+              if (busy[0]) {
+                shed++;
+              }
             }
           }
           return Future.succeededFuture();

@@ -42,7 +42,11 @@ import javax.crypto.spec.SecretKeySpec;
  * </ul>
  * Then: a cluster, a mini-grid, a village, a tariff (23.00/kWh, minimum 50.00) and
  * {@code --meters} customers each with a Calin METER, serials {@code --firstSerial},
- * {@code --firstSerial + 1}, ... (11 digits, like real Calin meter numbers).
+ * {@code --firstSerial + 1}, ... (11 digits, like real Calin meter numbers). With {@code --manufacturer M}
+ * (sign-up only) the devices are M's instead and plugin M is enabled with {@code --pluginSettings}
+ * (a JSON object, e.g. what SimulatorProcess prints); for {@code sunking} and {@code angaza}, sold by
+ * installments, each device is an SHS with its own sale of a 100,000 appliance in 100 weekly
+ * installments (1,000 each), for {@code openpaygo} with a generated secret key.
  *
  * <p>With {@code --agents K} (default 0) it also creates K agents ({@code POST /api/v1/users}, role
  * AGENT, {@code --agentRiskLimit} minor units, default 1,000,000,000,000: a load test must not
@@ -95,6 +99,10 @@ public final class SetupFixture {
     String companyId;
     String secret = a.get("secret");
     String token;
+    String manufacturer = a.getOrDefault("manufacturer", "calin");
+    if (!manufacturer.matches("calin|sparkmeter|steama|sunking|angaza|openpaygo")) {
+      throw new IllegalArgumentException("--manufacturer: calin, sparkmeter, steama, sunking, angaza or openpaygo");
+    }
     if (a.containsKey("email")) {
       if (secret == null || a.get("companyId") == null) {
         throw new IllegalArgumentException("with --email, pass --companyId and --secret (the demo prints both)");
@@ -110,7 +118,7 @@ public final class SetupFixture {
       String company = call("POST", "/api/v1/companies", null, obj("name", str("Load Test Energy " + run),
           "country", str("KE"), "currency", str(currency),
           "admin", obj("email", str(email), "password", str(password), "name", str("Load Admin")),
-          "plugins", "[\"generic\",\"calin\"]"));
+          "plugins", "[\"generic\",\"calin\"" + (manufacturer.equals("calin") ? "" : ",\"" + manufacturer + "\"") + "]"));
       companyId = field(company, "companyId");
       token = field(call("POST", "/api/v1/auth/login", null, obj("email", str(email), "password", str(password))),
           "accessToken");
@@ -119,6 +127,10 @@ public final class SetupFixture {
         call("PUT", "/api/v1/plugins/calin", token, obj("enabled", "true", "settings", obj(
             "baseUrl", str(a.get("calinBaseUrl")), "userId", str(a.getOrDefault("calinUserId", "")),
             "apiKey", str(a.getOrDefault("calinApiKey", "")))));
+      }
+      if (!manufacturer.equals("calin") && !manufacturer.equals("openpaygo")) {
+        call("PUT", "/api/v1/plugins/" + manufacturer, token, obj("enabled", "true", "settings",
+            a.getOrDefault("pluginSettings", "{}")));
       }
       System.out.println("# signed up company " + companyId + " admin " + email + " / " + password);
     }
@@ -129,6 +141,9 @@ public final class SetupFixture {
         obj("name", str("Load Village"), "miniGridId", str(miniGrid))), "id");
     String tariff = field(call("POST", "/api/v1/tariffs", token, obj("name", str("Load Residential"),
         "currency", str(currency), "pricePerKwh", "2300", "minimumPurchase", "5000")), "id");
+    boolean shs = manufacturer.equals("sunking") || manufacturer.equals("angaza") || manufacturer.equals("openpaygo");
+    String appliance = !shs ? null : field(call("POST", "/api/v1/appliances", token, obj("name", str("Load SHS"),
+        "type", str("SHS"), "price", "100000", "currency", str(currency))), "id");
 
     List<String> serials = new ArrayList<>(meters);
     for (int i = 0; i < meters; i++) {
@@ -153,8 +168,14 @@ public final class SetupFixture {
     Random random = new Random(firstSerial);
     for (int i = 0; i < meters; i++) {
       String phone = "+2547" + String.format("%08d", random.nextInt(100_000_000));
-      String device = obj("serial", str(serials.get(i)), "type", str("METER"), "manufacturer", str("calin"),
-          "tariffId", str(tariff));
+      String sale = !shs ? null : obj("applianceId", str(appliance), "plan",
+          obj("kind", str("INSTALLMENT_COUNT"), "count", "100"), "period", str("WEEKLY"));
+      String device = !shs
+          ? obj("serial", str(serials.get(i)), "type", str("METER"), "manufacturer", str(manufacturer), "tariffId", str(tariff))
+          : manufacturer.equals("openpaygo")
+          ? obj("serial", str(serials.get(i)), "type", str("SHS"), "manufacturer", str(manufacturer), "sale", sale,
+              "openPaygo", obj("secretKey", str(randomHex(16)), "startingCode", "123456789"))
+          : obj("serial", str(serials.get(i)), "type", str("SHS"), "manufacturer", str(manufacturer), "sale", sale);
       String body = agents == 0
           ? obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village), "device", device)
           : obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village),

@@ -84,6 +84,17 @@ public interface TelcoAdapter {
         : refusal(Refusal.MALFORMED_REQUEST, detail, true, echo);
   }
 
+  /**
+   * The provider's "busy, send it again later" answer, for a call the gateway sheds because it has
+   * more of this path in flight than it admits (the gateway adds {@code Retry-After}); nothing was
+   * read or stored, and the provider's retry is safe because its transaction id is the idempotency
+   * key. Null (the default) when the provider does not redeliver this operation: such a call is
+   * taken however busy the gateway is, never shed.
+   */
+  default TelcoResponse busyAnswer(String operation) {
+    return null;
+  }
+
   /** The provider's own error answer. {@code processCall} tells which endpoint refused. */
   TelcoResponse refusal(Refusal refusal, String detail, boolean processCall);
 

@@ -24,10 +24,12 @@ import java.util.Map;
  *                            long after, default 30
  * @param retentionCheck      RETENTION_CHECK_MS: how often the retention jobs run (refresh tokens, login and
  *                            sign-up throttle state), default 300000
+ * @param admission           TELCO_*_MAX_IN_FLIGHT: provider calls taken on at once per path, the rest shed
+ *                            ({@link AdmissionLimits})
  */
 public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnections, Duration idleTimeout,
                            Duration refreshGrace, int bcryptJobs, int signupsPerSource, int secretMinLength,
-                           Duration refreshRetention, Duration retentionCheck) {
+                           Duration refreshRetention, Duration retentionCheck, AdmissionLimits admission) {
 
   public static EdgeSettings fromEnv(Map<String, String> env) {
     return new EdgeSettings(AuthSettings.pem(env, "HTTP_TLS_CERT"), AuthSettings.pem(env, "HTTP_TLS_KEY"),
@@ -35,7 +37,7 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
         Duration.ofSeconds(integer(env, "REFRESH_GRACE_SECONDS", 10)), integer(env, "UNAUTHENTICATED_BCRYPT_JOBS", 4),
         integer(env, "SIGNUPS_PER_SOURCE_PER_HOUR", 10), integer(env, "PLUGIN_SECRET_MIN_LENGTH", 16),
         Duration.ofDays(integer(env, "REFRESH_TOKEN_RETENTION_DAYS", 30)),
-        Duration.ofMillis(integer(env, "RETENTION_CHECK_MS", 300_000)));
+        Duration.ofMillis(integer(env, "RETENTION_CHECK_MS", 300_000)), AdmissionLimits.fromEnv(env));
   }
 
   public boolean tls() {
@@ -46,6 +48,7 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
     if (tlsCertPem.isEmpty() != tlsKeyPem.isEmpty()) {
       throw new IllegalStateException("HTTP_TLS_CERT and HTTP_TLS_KEY (or their _FILE forms) are set together or not at all");
     }
+    admission.validate();
     if (maxConnections < 1 || idleTimeout.isNegative() || refreshGrace.isNegative() || bcryptJobs < 1
         || signupsPerSource < 1 || secretMinLength < 1 || refreshRetention.isNegative() || retentionCheck.toMillis() < 1) {
       throw new IllegalStateException("HTTP_MAX_CONNECTIONS, HTTP_IDLE_TIMEOUT_SECONDS, REFRESH_GRACE_SECONDS,"
@@ -57,7 +60,8 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
   String describe() {
     return (tls() ? "https" : "http") + ", max " + maxConnections + " connections, idle " + idleTimeout.toSeconds()
         + " s, refresh grace " + refreshGrace.toSeconds() + " s, " + bcryptJobs + " bcrypt jobs, " + signupsPerSource
-        + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept " + refreshRetention.toDays() + " d";
+        + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept " + refreshRetention.toDays() + " d, "
+        + admission.describe();
   }
 
   private static int integer(Map<String, String> env, String key, int dflt) {

@@ -55,20 +55,25 @@ public final class TelcoRoutes {
   private final Map<String, MovedMoneyFollowUp> followUps;
   private final TrustedProxies proxies;
   private final HeldConfirmations held;
+  private final TelcoAdmission admission;
 
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry) {
-    this(adapters, plugins, payments, collections, reversals, clock, registry, Map.of(), TrustedProxies.none(), null);
+    this(adapters, plugins, payments, collections, reversals, clock, registry, Map.of(), TrustedProxies.none(), null,
+        null);
   }
 
   /**
    * @param followUps what providers need after a moved-money message (by provider name)
    * @param proxies   TRUSTED_PROXIES: whose forwarding headers name the client that allow-lists check
    * @param held      confirmations held for the provider's status API (Daraja Transaction Status); null: none
+   * @param admission the calls in flight per path, past which calls are shed; null: no limit
    */
   public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
                      CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry,
-                     Map<String, MovedMoneyFollowUp> followUps, TrustedProxies proxies, HeldConfirmations held) {
+                     Map<String, MovedMoneyFollowUp> followUps, TrustedProxies proxies, HeldConfirmations held,
+                     TelcoAdmission admission) {
+    this.admission = admission;
     this.followUps = followUps;
     this.proxies = proxies;
     this.held = held;
@@ -112,10 +117,37 @@ public final class TelcoRoutes {
     String provider = adapter.provider();
     String operation = ctx.pathParam("operation");
     boolean processCall = adapter.isProcessOperation(operation);
+    TelcoAdmission.Path path = processCall || adapter.confirmsMovedMoney(operation) ? TelcoAdmission.Path.PAYMENT
+        : TelcoAdmission.Path.VALIDATION;
+    TelcoResponse busy = admission == null ? null : adapter.busyAnswer(operation);
+    if (admission != null && !admission.enter(path, busy != null)) {
+      // before the plugin settings and the pool: a shed call costs no database work; the provider retries
+      admission.countShed(provider, path);
+      ctx.response().setStatusCode(busy.status()).putHeader("Content-Type", busy.contentType())
+          .putHeader("Retry-After", String.valueOf(admission.retryAfterSeconds())).end(Buffer.buffer(busy.body()));
+      return;
+    }
+    Future<TelcoResponse> answered;
+    try {
+      answered = work(ctx, adapter, operation);
+    } catch (RuntimeException e) {
+      answered = Future.failedFuture(e);
+    }
+    if (admission != null) {
+      answered = answered.andThen(done -> admission.leave(path));
+    }
+    answered.onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
+            .end(Buffer.buffer(r.body())))
+        .onFailure(ctx::fail);
+  }
+
+  private Future<TelcoResponse> work(RoutingContext ctx, TelcoAdapter adapter, String operation) {
+    boolean processCall = adapter.isProcessOperation(operation);
+    String provider = adapter.provider();
     UUID companyId = parseUuid(ctx.pathParam("companyId"));
     Future<PluginSettings> settings = companyId == null ? Future.succeededFuture(PluginSettings.NO_COMPANY)
         : plugins.settings(companyId, provider);
-    settings.compose(s -> {
+    return settings.compose(s -> {
           TelcoCall.Rejected notEnabled = new TelcoCall.Rejected(Refusal.PROVIDER_NOT_ENABLED,
               Refusal.PROVIDER_NOT_ENABLED.message(), processCall);
           if (!s.companyExists()) {
@@ -129,10 +161,7 @@ public final class TelcoRoutes {
           TelcoCall call = adapter.decode(request, s.currency(), s.settings());
           return run(adapter, request, companyId, s.currency(), s.settings(), call,
               io.payg.gateway.logging.PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
-        })
-        .onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
-            .end(Buffer.buffer(r.body())))
-        .onFailure(ctx::fail);
+        });
   }
 
   private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,

@@ -129,6 +129,17 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     return TelcoResponse.json(200, body.encode());
   }
 
+  /**
+   * Shed under overload: 503 problem document {@code BUSY} (with {@code Retry-After}), on both
+   * endpoints; the aggregator sends the same call again (spec api.md, "Generic": the
+   * providerTxnId is the idempotency key, so a redelivery is never booked twice).
+   */
+  @Override
+  public TelcoResponse busyAnswer(String operation) {
+    return Problem.of(503, "BUSY", "Service Unavailable",
+        "The gateway is busy; nothing was recorded, send the same request again after Retry-After seconds");
+  }
+
   @Override
   public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall) {
     switch (refusal) {

@@ -236,6 +236,17 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
         .put("transactionId", receipt.transactionId()).put("status", receipt.status()).encode());
   }
 
+  /**
+   * Shed under overload: 503 problem document {@code BUSY}. Wave delivers at least once and
+   * retries a delivery not answered 2xx (https://docs.wave.com/webhook; this class's "Answers"),
+   * and the transaction id keeps the redelivery from being booked twice.
+   */
+  @Override
+  public TelcoResponse busyAnswer(String operation) {
+    return WEBHOOK.equals(operation) ? Problem.of(503, "BUSY", "Service Unavailable",
+        "The gateway is busy; nothing was recorded, deliver the event again") : null;
+  }
+
   @Override
   public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall) {
     String text = detail == null ? refusal.message() : detail;
