@@ -248,8 +248,8 @@ public final class GatewayApp implements AutoCloseable {
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
-        new ConflictRoutes(pool)::mount,
-        new SmsTemplateRoutes(pool)::mount,
+        new ConflictRoutes(new io.payg.gateway.conflict.ConflictStore(pool))::mount,
+        new SmsTemplateRoutes(new io.payg.gateway.sms.SmsTemplateStore(pool))::mount,
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
@@ -277,8 +277,9 @@ public final class GatewayApp implements AutoCloseable {
         .connectingTo(db.connectOptions().addProperty("application_name", "payg-readiness"))
         .using(vertx)
         .build();
+    io.payg.gateway.db.ReadinessStore database = new io.payg.gateway.db.ReadinessStore(readiness);
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
-        promise -> readiness.query("SELECT 1").execute()
+        promise -> database.ping()
             // try: the check may have timed out already, and a second complete() throws inside the SQL client
             .onSuccess(r -> promise.tryComplete(Status.OK()))
             .onFailure(err -> {

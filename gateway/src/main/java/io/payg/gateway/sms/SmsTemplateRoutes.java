@@ -9,8 +9,6 @@ import io.payg.gateway.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 /**
  * {@code GET|PUT /api/v1/sms-templates}: the company's confirmation texts, {@code token} (a
@@ -19,17 +17,16 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class SmsTemplateRoutes {
 
-  private final Pool pool;
+  private final SmsTemplateStore store;
 
-  public SmsTemplateRoutes(Pool pool) {
-    this.pool = pool;
+  public SmsTemplateRoutes(SmsTemplateStore store) {
+    this.store = store;
   }
 
   public void mount(Router router) {
     router.get("/api/v1/sms-templates").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, pool.preparedQuery("SELECT sms_templates FROM companies WHERE id = $1")
-          .execute(Tuple.of(caller.companyId())).map(rows -> view(rows.iterator().next().getJsonObject(0))));
+      Responses.json(ctx, 200, store.templates(caller.companyId()).map(SmsTemplateRoutes::view));
     });
     router.put("/api/v1/sms-templates").handler(this::put);
   }
@@ -48,9 +45,7 @@ public final class SmsTemplateRoutes {
         }
       }
     }
-    Responses.json(ctx, 200, pool.preparedQuery("UPDATE companies SET sms_templates = $2 WHERE id = $1 RETURNING sms_templates")
-        .execute(Tuple.of(caller.companyId(), templates))
-        .map(rows -> view(rows.iterator().next().getJsonObject(0))));
+    Responses.json(ctx, 200, store.replace(caller.companyId(), templates).map(SmsTemplateRoutes::view));
   }
 
   private static JsonObject view(JsonObject stored) {
