@@ -23,7 +23,8 @@ public final class CommissionRule {
 
   /** The money of a payment that earns the energy commission. */
   public static long energyBase(List<Allocation> allocations) {
-    return allocations.stream().filter(a -> a.kind() == AllocationKind.ENERGY || a.kind() == AllocationKind.METER_CREDIT)
+    return allocations.stream()
+        .filter(a -> a.kind() == AllocationKind.ENERGY || a.kind() == AllocationKind.METER_CREDIT)
         .mapToLong(Allocation::amount).sum();
   }
 

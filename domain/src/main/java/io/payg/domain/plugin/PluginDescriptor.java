@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  * @param summary what the gateway does with the provider (callback URLs, calls made), for the README
  * @param aliases other names the plugin's callback paths answer on (Daraja refuses URLs with "safaricom")
  * @param parts builds the plugin's ports from the outbound client and the gateway's clock
- * @param simulator starts the provider's simulator on a free loopback port; null when the
+ * @param simulator starts the provider's simulator on a free loopback port and answers its start
+ *     (a Vert.x {@code Future} of the running simulator); null when the
  *     simulator is a client a test drives (providers that push to the gateway) or there is none
  */
 public record PluginDescriptor<H, V>(String name, PluginKind kind, String title, String summary, List<String> aliases,

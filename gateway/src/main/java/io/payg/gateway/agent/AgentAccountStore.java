@@ -104,8 +104,8 @@ final class AgentAccountStore {
   Future<JsonObject> customers(UUID companyId, UUID agentId) {
     return pool.preparedQuery(CUSTOMERS).execute(Tuple.of(companyId, agentId)).map(rows -> {
       JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
-          .put("phone", r.getString("phone")).put("villageId", r.getUUID("village_id").toString())
+      rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString())
+          .put("name", r.getString("name")).put("phone", r.getString("phone")).put("villageId", r.getUUID("village_id").toString())
           .put("devices", r.getValue("devices") instanceof JsonArray a ? a : new JsonArray())));
       return new JsonObject().put("items", items);
     });
@@ -124,6 +124,8 @@ final class AgentAccountStore {
     });
   }
 
+  private static final String HANDOVER_REFUSED = "No such agent, or more than the agent's cash balance";
+
   /** Cash an operator took from an agent; {@code key} (may be null) makes a retry record it once. */
   record Handover(UUID companyId, UUID agentId, long amount, String note, String key, UUID recordedBy) {
   }
@@ -137,7 +139,7 @@ final class AgentAccountStore {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CASH).execute(Tuple.of(h.agentId(), h.companyId()))
         .compose(agentRow -> {
           if (agentRow.size() == 0) {
-            throw ApiException.unprocessable("HANDOVER_REFUSED", "No such agent, or more than the agent's cash balance");
+            throw ApiException.unprocessable("HANDOVER_REFUSED", HANDOVER_REFUSED);
           }
           long balance = agentRow.iterator().next().getLong(0);
           Future<io.vertx.sqlclient.RowSet<Row>> prior = h.key() == null ? Future.succeededFuture(null)
@@ -145,13 +147,14 @@ final class AgentAccountStore {
           return prior.compose(p -> {
             if (p != null && p.size() > 0) {
               if (p.iterator().next().getLong(0) != -h.amount()) {
-                throw ApiException.conflict("DUPLICATE_TRANSACTION", "This Idempotency-Key was used for another amount");
+                throw ApiException.conflict("DUPLICATE_TRANSACTION",
+                    "This Idempotency-Key was used for another amount");
               }
               return Future.succeededFuture(new JsonObject().put("agentId", h.agentId().toString())
                   .put("handedIn", h.amount()).put("cashBalance", balance).put("replayed", true));
             }
             if (balance < h.amount()) {
-              throw ApiException.unprocessable("HANDOVER_REFUSED", "No such agent, or more than the agent's cash balance");
+              throw ApiException.unprocessable("HANDOVER_REFUSED", HANDOVER_REFUSED);
             }
             return conn.preparedQuery(HAND_OVER)
                 .execute(Tuple.from(new Object[] {h.agentId(), h.companyId(), h.amount(), UUID.randomUUID(),

@@ -32,7 +32,8 @@ public final class ProviderTables {
   }
 
   private static String setting(PluginSetting s) {
-    String notes = s.sharedSecret() ? "secret, at least PLUGIN_SECRET_MIN_LENGTH characters" : s.secret() ? "secret" : "";
+    String notes = s.sharedSecret() ? "secret, at least PLUGIN_SECRET_MIN_LENGTH characters"
+        : s.secret() ? "secret" : "";
     if (s.defaultValue() != null) {
       notes = (notes.isEmpty() ? "" : notes + ", ") + "default `" + s.defaultValue() + "`";
     }

@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import java.util.Arrays;
 import java.util.UUID;
 

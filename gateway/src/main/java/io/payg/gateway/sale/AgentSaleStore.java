@@ -34,7 +34,8 @@ final class AgentSaleStore {
   }
 
   static Future<Boolean> ownsCustomer(SqlConnection conn, UUID companyId, UUID agentId, UUID customerId) {
-    return conn.preparedQuery(OWN_CUSTOMER).execute(Tuple.of(customerId, companyId, agentId)).map(rows -> rows.size() == 1);
+    return conn.preparedQuery(OWN_CUSTOMER).execute(Tuple.of(customerId, companyId, agentId))
+        .map(rows -> rows.size() == 1);
   }
 
   static Future<Void> markAgentSale(SqlConnection conn, UUID saleId, UUID agentId, String key) {
