@@ -49,7 +49,9 @@ import io.payg.gateway.unmatched.UnmatchedRoutes;
 import io.payg.gateway.webhook.WebhookJobHandler;
 import io.payg.gateway.webhook.WebhookRoutes;
 import io.payg.gateway.webhook.WebhookStore;
+import io.payg.gateway.plugin.PluginCatalog;
 import io.payg.gateway.plugin.PluginRoutes;
+import io.payg.gateway.plugin.PluginWiring;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.plugin.SecretBox;
 import io.payg.gateway.sms.InstallmentReminderJob;
@@ -66,24 +68,7 @@ import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
 import io.payg.gateway.transaction.TransactionStore;
-import io.payg.manufacturer.angaza.AngazaTokenIssuer;
-import io.payg.manufacturer.calin.CalinTokenIssuer;
-import io.payg.manufacturer.sparkmeter.SparkMeterTokenIssuer;
-import io.payg.manufacturer.steama.SteamaTokenIssuer;
-import io.payg.manufacturer.sunking.SunKingTokenIssuer;
-import io.payg.sms.africastalking.AfricasTalkingSmsSender;
-import io.payg.telco.airtel.AirtelCollections;
-import io.payg.telco.airtel.AirtelTelcoAdapter;
-import io.payg.telco.generic.GenericTelcoAdapter;
 import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
-import io.payg.telco.vodacommz.VodacomMzCollections;
-import io.payg.telco.mtn.MtnMomoCollections;
-import io.payg.telco.mtn.MtnMomoTelcoAdapter;
-import io.payg.telco.safaricom.SafaricomStkCollections;
-import io.payg.telco.safaricom.SafaricomStkTelcoAdapter;
-import io.payg.telco.safaricom.SafaricomTelcoAdapter;
-import io.payg.telco.safaricom.SafaricomTransactionStatus;
-import io.payg.telco.wave.WaveTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -154,6 +139,11 @@ public final class GatewayApp implements AutoCloseable {
 
   /** Starts everything and returns once the gateway takes traffic. Blocking: call from main or a test. */
   public static GatewayApp start(GatewayConfig config, Clock clock) throws Exception {
+    return start(config, clock, PluginCatalog.builtIn());
+  }
+
+  /** Starts a gateway that speaks the plugins of {@code catalog} (a test adds a fake provider). */
+  public static GatewayApp start(GatewayConfig config, Clock clock, PluginCatalog catalog) throws Exception {
     config.validated();
     config.summary().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     DatabaseUrl db = DatabaseUrl.parse(config.databaseUrl());
@@ -183,7 +173,7 @@ public final class GatewayApp implements AutoCloseable {
           .build();
       int port = config.httpPort() == 0 ? freePort() : config.httpPort();
       GatewayApp app = new GatewayApp(vertx, pool, registry, port);
-      app.deploy(config, clock, db).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      app.deploy(config, clock, db, catalog).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("payg-gateway listening on {}:{}", config.httpHost(), port);
       return app;
     } catch (Exception e) {
@@ -192,25 +182,16 @@ public final class GatewayApp implements AutoCloseable {
     }
   }
 
-  private Future<?> deploy(GatewayConfig config, Clock clock, DatabaseUrl db) {
+  private Future<?> deploy(GatewayConfig config, Clock clock, DatabaseUrl db, PluginCatalog catalog) {
     // every adapter that calls out gets this one client: the outbound policy checks each request
     OutboundPolicy outbound = new OutboundPolicy(vertx, config.outbound());
     WebClient http = outbound.client(
         new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
-    SafaricomTelcoAdapter safaricom = new SafaricomTelcoAdapter();
-    // Daraja refuses callback URLs that contain "safaricom" or "mpesa": register the alias path
-    Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
-        SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
-        MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter(), AirtelTelcoAdapter.NAME, new AirtelTelcoAdapter(),
-        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter(),
-        SafaricomStkTelcoAdapter.NAME, new SafaricomStkTelcoAdapter());
-    Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http),
-        SparkMeterTokenIssuer.MANUFACTURER, new SparkMeterTokenIssuer(http),
-        SteamaTokenIssuer.MANUFACTURER, new SteamaTokenIssuer(http),
-        SunKingTokenIssuer.MANUFACTURER, new SunKingTokenIssuer(http),
-        AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
-    Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
+    PluginWiring wiring = PluginWiring.build(catalog, http, clock);
+    Map<String, TelcoAdapter> telcos = wiring.telcos();
+    Map<String, TokenIssuer> issuers = wiring.issuers();
+    Map<String, SmsSender> smsSenders = wiring.smsSenders();
 
     SecretBox secretBox = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
     PluginStore plugins = new PluginStore(pool, secretBox, config.operations().pluginCacheMaxEntries(), registry);
@@ -221,7 +202,7 @@ public final class GatewayApp implements AutoCloseable {
         config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
     PaymentService payments = new PaymentService(vertx, pool, clock);
-    CompanyStore companyStore = new CompanyStore(pool);
+    CompanyStore companyStore = new CompanyStore(pool, catalog);
     UserStore userStore = new UserStore(pool);
     RefreshTokenStore refreshTokens = new RefreshTokenStore(pool);
     Sessions sessions = new Sessions(tokens, refreshTokens, config.auth().refreshTokenTtl(),
@@ -247,17 +228,14 @@ public final class GatewayApp implements AutoCloseable {
         loginAttempts, protectedPages, config.edge().signupsPerSource());
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
-    Map<String, CollectionProvider> collectionProviders = Map.of(MtnMomoTelcoAdapter.NAME, new MtnMomoCollections(http),
-        AirtelTelcoAdapter.NAME, new AirtelCollections(http), VodacomMzCollections.NAME, new VodacomMzCollections(http),
-        SafaricomStkCollections.NAME, new SafaricomStkCollections(http, System::nanoTime, clock));
+    Map<String, CollectionProvider> collectionProviders = wiring.collections();
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     io.payg.gateway.brokerresult.BrokerResultStore brokerResults = new io.payg.gateway.brokerresult.BrokerResultStore(pool);
     ReversalService reversals = new ReversalService(pool);
     // Daraja C2B confirmations checked with its Transaction Status API before booking (when configured)
     HeldConfirmations heldConfirmations = new HeldConfirmations(vertx, new HeldConfirmationStore(pool),
-        Map.of(SafaricomTelcoAdapter.NAME, new SafaricomTransactionStatus(http)), plugins, payments, publicBase,
-        Map.of(SafaricomTelcoAdapter.NAME, "ke-c2b"));
+        wiring.statusQueries(), plugins, payments, publicBase, wiring.callbackPaths());
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
         Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
         new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations,
@@ -266,15 +244,15 @@ public final class GatewayApp implements AutoCloseable {
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
-        new PluginRoutes(plugins, protectedPages, config.edge().secretMinLength())::mount,
+        new PluginRoutes(plugins, protectedPages, config.edge().secretMinLength(), catalog)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
         new io.payg.gateway.sale.SalePlanRoutes(new io.payg.gateway.sale.SalePlanStore(pool, sales, plugins.secrets()),
             protectedPages, clock)::mount,
-        new ConflictRoutes(pool)::mount,
-        new SmsTemplateRoutes(pool)::mount,
+        new ConflictRoutes(new io.payg.gateway.conflict.ConflictStore(pool))::mount,
+        new SmsTemplateRoutes(new io.payg.gateway.sms.SmsTemplateStore(pool))::mount,
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
@@ -303,8 +281,9 @@ public final class GatewayApp implements AutoCloseable {
         .connectingTo(db.connectOptions().addProperty("application_name", "payg-readiness"))
         .using(vertx)
         .build();
+    io.payg.gateway.db.ReadinessStore database = new io.payg.gateway.db.ReadinessStore(readiness);
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
-        promise -> readiness.query("SELECT 1").execute()
+        promise -> database.ping()
             // try: the check may have timed out already, and a second complete() throws inside the SQL client
             .onSuccess(r -> promise.tryComplete(Status.OK()))
             .onFailure(err -> {

@@ -15,16 +15,15 @@ import io.payg.gateway.http.Responses;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.token.TokenJobHandler;
+import io.payg.gateway.transaction.TransactionSearch;
 import io.payg.gateway.transaction.TransactionStore;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -38,7 +37,7 @@ import java.util.UUID;
 public final class AgentRoutes {
 
   private final Vertx vertx;
-  private final Pool pool;
+  private final AgentAccountStore accounts;
   private final PaymentService payments;
   private final TransactionStore transactions;
   private final CompanyStore companies;
@@ -48,7 +47,7 @@ public final class AgentRoutes {
   public AgentRoutes(Vertx vertx, Pool pool, PaymentService payments, TransactionStore transactions, CompanyStore companies,
                      Clock clock, Duration tokenWait) {
     this.vertx = vertx;
-    this.pool = pool;
+    this.accounts = new AgentAccountStore(pool);
     this.payments = payments;
     this.transactions = transactions;
     this.companies = companies;
@@ -61,7 +60,8 @@ public final class AgentRoutes {
     router.get("/api/v1/agent/customers").handler(this::customers);
     router.get("/api/v1/agent/transactions").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 200, transactions.search(agent.companyId(), agent.userId(), null, null, null, null, null, null, 100));
+      Responses.json(ctx, 200, transactions.search(
+          TransactionSearch.of(agent.companyId()).byAgent(agent.userId()), null, 100));
     });
     router.get("/api/v1/agent/transactions/:id").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
@@ -126,40 +126,15 @@ public final class AgentRoutes {
 
   private void customers(RoutingContext ctx) {
     Caller agent = Caller.require(ctx, Role.AGENT);
-    Responses.json(ctx, 200, pool.preparedQuery("SELECT c.id, c.name, c.phone, c.village_id, "
-            + "(SELECT json_agg(json_build_object('serial', d.serial, 'type', d.type)) FROM devices d WHERE d.customer_id = c.id) AS devices "
-            + "FROM customers c WHERE c.company_id = $1 AND c.agent_id = $2 ORDER BY c.name LIMIT 1000")
-        .execute(Tuple.of(agent.companyId(), agent.userId()))
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
-              .put("phone", r.getString("phone")).put("villageId", r.getUUID("village_id").toString())
-              .put("devices", r.getValue("devices") instanceof JsonArray a ? a : new JsonArray())));
-          return new JsonObject().put("items", items);
-        }));
+    Responses.json(ctx, 200, accounts.customers(agent.companyId(), agent.userId()));
   }
 
   private void agent(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-    Responses.json(ctx, 200, pool.preparedQuery("SELECT id, email, name, cash_balance, risk_limit FROM users "
-            + "WHERE id = $1 AND company_id = $2 AND role = 'AGENT'")
-        .execute(Tuple.of(PathParams.uuid(ctx, "id", "agent"), caller.companyId()))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("agent");
-          }
-          var r = rows.iterator().next();
-          return new JsonObject().put("id", r.getUUID("id").toString()).put("email", r.getString("email"))
-              .put("name", r.getString("name")).put("cashBalance", r.getLong("cash_balance"))
-              .put("riskLimit", r.getLong("risk_limit"));
-        }));
+    Responses.json(ctx, 200, accounts.agent(caller.companyId(), PathParams.uuid(ctx, "id", "agent")));
   }
 
-  /**
-   * An operator records the cash an agent handed in: the agent's balance falls by it. With an
-   * Idempotency-Key a retry records it once: the agent's row is locked first, so a duplicate
-   * sees the first movement (the unique index on the key is the backstop).
-   */
+  /** An operator records the cash an agent handed in: the agent's balance falls by it (once per Idempotency-Key). */
   private void handover(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID agentId = PathParams.uuid(ctx, "id", "agent");
@@ -167,41 +142,7 @@ public final class AgentRoutes {
     JsonInput in = JsonInput.of(ctx);
     long amount = in.integer("amount", 1, 10_000_000_000_000L);
     String note = in.optionalString("note", 500);
-    Responses.json(ctx, 201, pool.withTransaction(conn -> conn.preparedQuery("SELECT cash_balance FROM users "
-            + "WHERE id = $1 AND company_id = $2 AND role = 'AGENT' FOR UPDATE")
-        .execute(Tuple.of(agentId, caller.companyId()))
-        .compose(agentRow -> {
-          if (agentRow.size() == 0) {
-            throw ApiException.unprocessable("HANDOVER_REFUSED", "No such agent, or more than the agent's cash balance");
-          }
-          long balance = agentRow.iterator().next().getLong(0);
-          Future<io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row>> prior = key == null ? Future.succeededFuture(null)
-              : conn.preparedQuery("SELECT amount FROM agent_cash_movements WHERE agent_id = $1 AND idempotency_key = $2")
-                  .execute(Tuple.of(agentId, key));
-          return prior.compose(p -> {
-            if (p != null && p.size() > 0) {
-              if (p.iterator().next().getLong(0) != -amount) {
-                throw ApiException.conflict("DUPLICATE_TRANSACTION", "This Idempotency-Key was used for another amount");
-              }
-              return Future.succeededFuture(new JsonObject().put("agentId", agentId.toString()).put("handedIn", amount)
-                  .put("cashBalance", balance).put("replayed", true));
-            }
-            if (balance < amount) {
-              throw ApiException.unprocessable("HANDOVER_REFUSED", "No such agent, or more than the agent's cash balance");
-            }
-            return conn.preparedQuery("WITH u AS (UPDATE users SET cash_balance = cash_balance - $3 WHERE id = $1 "
-                    + "RETURNING cash_balance) INSERT INTO agent_cash_movements (id, company_id, agent_id, amount, "
-                    + "recorded_by, note, idempotency_key) SELECT $4, $2, $1, -$3, $5, $6, $7 FROM u "
-                    + "RETURNING (SELECT cash_balance FROM u)")
-                .execute(Tuple.from(new Object[] {agentId, caller.companyId(), amount, UUID.randomUUID(), caller.userId(),
-                    note, key}))
-                .map(rows -> new JsonObject().put("agentId", agentId.toString()).put("handedIn", amount)
-                    .put("cashBalance", rows.iterator().next().getLong(0)))
-                .compose(out -> AuditLog.record(conn, caller, "agent.cash_handed_in", "agent", agentId.toString(),
-                    new JsonObject().put("cashBalance", balance),
-                    new JsonObject().put("cashBalance", out.getLong("cashBalance")).put("handedIn", amount).put("note", note))
-                    .map(out));
-          });
-        })));
+    Responses.json(ctx, 201, accounts.handOver(caller, new AgentAccountStore.Handover(caller.companyId(), agentId, amount, note,
+        key, caller.userId())));
   }
 }

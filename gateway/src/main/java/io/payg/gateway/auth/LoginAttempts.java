@@ -2,8 +2,6 @@ package io.payg.gateway.auth;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -42,83 +40,52 @@ public final class LoginAttempts {
   public static final Limit EMAIL = new Limit(5, Duration.ofSeconds(60));
   public static final Limit SOURCE = new Limit(50, Duration.ofSeconds(300));
 
-  private final Pool pool;
+  private final LoginAttemptStore store;
 
   public LoginAttempts(Pool pool) {
-    this.pool = pool;
+    this.store = new LoginAttemptStore(pool);
   }
 
   /** Counts an attempt and answers 0, or answers the seconds to wait (nothing counted). */
   public Future<Long> reserve(String email, String source) {
     TreeMap<String, Limit> keys = keys(email, source); // sorted: rows are locked in one order
-    List<String> names = new ArrayList<>(keys.keySet());
-    String[] array = names.toArray(String[]::new);
-    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO login_attempts (key, failures, next_allowed_at, "
-                + "updated_at) SELECT k, 0, now(), now() FROM unnest($1::text[]) AS k ORDER BY k ON CONFLICT (key) DO NOTHING")
-            .execute(Tuple.of(array))
-            .compose(x -> conn.preparedQuery("SELECT key, failures, EXTRACT(EPOCH FROM next_allowed_at - now()) AS wait, "
-                    + "updated_at < now() - make_interval(secs => $2) AS stale FROM login_attempts "
-                    + "WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE")
-                .execute(Tuple.of(array, (double) WINDOW.toSeconds())))
-            .compose(rows -> {
-              double wait = 0;
-              List<Integer> failures = new ArrayList<>();
-              List<Double> delays = new ArrayList<>();
-              List<String> updated = new ArrayList<>();
-              for (Row r : rows) {
-                boolean stale = r.getBoolean("stale");
-                wait = Math.max(wait, stale ? 0 : r.getDouble("wait"));
-                int count = (stale ? 0 : r.getInteger("failures")) + 1;
-                updated.add(r.getString("key"));
-                failures.add(count);
-                delays.add((double) keys.get(r.getString("key")).delaySeconds(count));
-              }
-              if (wait > 0) {
-                return Future.succeededFuture((long) Math.ceil(wait));
-              }
-              return conn.preparedQuery("UPDATE login_attempts a SET failures = v.failures, "
-                      + "next_allowed_at = now() + make_interval(secs => v.delay), updated_at = now() "
-                      + "FROM (SELECT unnest($1::text[]) AS key, unnest($2::int[]) AS failures, "
-                      + "unnest($3::float8[]) AS delay) v WHERE a.key = v.key")
-                  .execute(Tuple.of(updated.toArray(String[]::new), failures.toArray(Integer[]::new),
-                      delays.toArray(Double[]::new)))
-                  .map(0L);
-            }));
+    return store.inTransaction(conn -> store.lock(conn, new ArrayList<>(keys.keySet()), WINDOW).compose(rows -> {
+      double wait = 0;
+      List<String> updated = new ArrayList<>();
+      List<Integer> failures = new ArrayList<>();
+      List<Double> delays = new ArrayList<>();
+      for (LoginAttemptStore.Count r : rows) {
+        wait = Math.max(wait, r.stale() ? 0 : r.waitSeconds());
+        int count = (r.stale() ? 0 : r.failures()) + 1;
+        updated.add(r.key());
+        failures.add(count);
+        delays.add((double) keys.get(r.key()).delaySeconds(count));
+      }
+      if (wait > 0) {
+        return Future.succeededFuture((long) Math.ceil(wait));
+      }
+      return store.record(conn, updated, failures, delays).map(0L);
+    }));
   }
 
   /** The password was right: the email starts afresh, the source gets this attempt back. */
   public Future<Void> succeeded(String email, String source) {
-    return pool.preparedQuery("UPDATE login_attempts SET failures = CASE WHEN key = $1 THEN 0 ELSE GREATEST(failures - 1, 0) END, "
-            + "next_allowed_at = CASE WHEN key = $1 THEN now() ELSE next_allowed_at END, updated_at = now() "
-            + "WHERE key = $1 OR key = $2")
-        .execute(Tuple.of(emailKey(email), sourceKey(source))).mapEmpty();
+    return store.succeeded(emailKey(email), sourceKey(source));
   }
 
   /**
-   * Counts a sign-up from {@code source} in its hour (the row's {@code updated_at} is the start of
-   * the window, {@code next_allowed_at} its end, so {@link #prune} keeps it until then).
+   * Counts a sign-up from {@code source} in its hour (kept by {@link #prune} until the hour ends).
    *
    * @return 0 when the sign-up may go on, else the seconds until the source's window ends
    */
   public Future<Long> reserveSignUp(String source, int perHour) {
-    return pool.preparedQuery("INSERT INTO login_attempts AS a (key, failures, next_allowed_at, updated_at)"
-            + " VALUES ($1, 1, now() + interval '1 hour', now()) ON CONFLICT (key) DO UPDATE SET"
-            + " failures = CASE WHEN a.next_allowed_at <= now() THEN 1 ELSE a.failures + 1 END,"
-            + " updated_at = CASE WHEN a.next_allowed_at <= now() THEN now() ELSE a.updated_at END,"
-            + " next_allowed_at = CASE WHEN a.next_allowed_at <= now() THEN now() + interval '1 hour' ELSE a.next_allowed_at END"
-            + " RETURNING failures, CEIL(EXTRACT(EPOCH FROM a.next_allowed_at - now()))::bigint AS wait")
-        .execute(Tuple.of("signup:" + sourceKey(source).substring("source:".length())))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          return r.getInteger("failures") > perHour ? Math.max(1, r.getLong("wait")) : 0L;
-        });
+    return store.countSignUp("signup:" + sourceKey(source).substring("source:".length()))
+        .map(n -> n.count() > perHour ? Math.max(1, n.waitSeconds()) : 0L);
   }
 
   /** Forgets rows whose window is over (a spray of random emails must not grow the table). */
   public Future<Void> prune() {
-    return pool.preparedQuery("DELETE FROM login_attempts WHERE updated_at < now() - make_interval(secs => $1) "
-            + "AND next_allowed_at < now()")
-        .execute(Tuple.of((double) WINDOW.toSeconds())).mapEmpty();
+    return store.prune(WINDOW);
   }
 
   private static TreeMap<String, Limit> keys(String email, String source) {

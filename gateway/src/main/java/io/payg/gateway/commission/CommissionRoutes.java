@@ -1,5 +1,6 @@
 package io.payg.gateway.commission;
 
+import io.payg.domain.commission.CommissionRule;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.IdempotencyKey;

@@ -54,12 +54,17 @@ public final class CommissionStore {
         .compose(v -> settings(companyId));
   }
 
+  /** The sale price ($5) earns the company's appliance rate; a commission of 0 writes nothing. */
+  private static final String EARN_ON_SALE = """
+      INSERT INTO commission_entries (id, company_id, agent_id, kind, sale_id, base, rate_bps, amount, currency)
+      SELECT $1, s.company_id, $3, 'APPLIANCE_SALE', $4, $5, s.appliance_rate_bps, %1$s, $6
+        FROM commission_settings s
+       WHERE s.company_id = $2 AND %1$s > 0
+      """.formatted(CommissionSql.amount("$5::bigint", "s.appliance_rate_bps"));
+
   /** The APPLIANCE_SALE earning of an agent's sale, inside the sale's own database transaction. */
   public Future<Void> earnOnSale(SqlClient conn, UUID companyId, UUID agentId, UUID saleId, long price, String currency) {
-    return conn.preparedQuery("INSERT INTO commission_entries (id, company_id, agent_id, kind, sale_id, base, rate_bps, "
-            + "amount, currency) SELECT $1, s.company_id, $3, 'APPLIANCE_SALE', $4, $5, s.appliance_rate_bps, "
-            + "($5::bigint * s.appliance_rate_bps) / 10000, $6 FROM commission_settings s "
-            + "WHERE s.company_id = $2 AND ($5::bigint * s.appliance_rate_bps) / 10000 > 0")
+    return conn.preparedQuery(EARN_ON_SALE)
         .execute(Tuple.of(UUID.randomUUID(), companyId, agentId, saleId, price, currency))
         .mapEmpty();
   }

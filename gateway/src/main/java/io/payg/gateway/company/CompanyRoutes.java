@@ -8,7 +8,6 @@ import io.payg.gateway.auth.Sessions;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Responses;
-import io.payg.gateway.plugin.PluginCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -70,8 +69,8 @@ public final class CompanyRoutes {
     List<String> plugins = new ArrayList<>();
     JsonArray requested = in.raw().getValue("plugins") instanceof JsonArray a ? a : new JsonArray();
     for (Object p : requested) {
-      if (!(p instanceof String s) || PluginCatalog.find(s).isEmpty()) {
-        throw ApiException.badRequest("unknown plugin " + p + "; known: " + PluginCatalog.names());
+      if (!(p instanceof String s) || store.plugins().find(s).isEmpty()) {
+        throw ApiException.badRequest("unknown plugin " + p + "; known: " + store.plugins().names());
       }
       if (!plugins.contains(s)) {
         plugins.add(s);

@@ -18,9 +18,16 @@ public final class CompanyStore {
   }
 
   private final Pool pool;
+  private final PluginCatalog catalog;
 
-  public CompanyStore(Pool pool) {
+  public CompanyStore(Pool pool, PluginCatalog catalog) {
     this.pool = pool;
+    this.catalog = catalog;
+  }
+
+  /** The plugins a company may be created with. */
+  public PluginCatalog plugins() {
+    return catalog;
   }
 
   /** The company, its first admin and its enabled plugins, all or nothing. */
@@ -29,7 +36,7 @@ public final class CompanyStore {
     UUID adminId = UUID.randomUUID();
     List<Tuple> plugins = new ArrayList<>();
     for (String name : c.plugins()) {
-      PluginCatalog.Plugin p = PluginCatalog.find(name).orElseThrow();
+      var p = catalog.find(name).orElseThrow();
       plugins.add(Tuple.of(companyId, p.name(), p.kind().name()));
     }
     return pool.withTransaction(conn -> conn

@@ -1,7 +1,5 @@
 package io.payg.gateway.config;
 
-import java.util.Map;
-
 /**
  * How much provider work one instance takes on at once, per path, in front of the database pool:
  * a call past the limit is answered at once with the provider's "busy, retry" answer instead of
@@ -19,9 +17,9 @@ import java.util.Map;
  */
 public record AdmissionLimits(int paymentsInFlight, int validationsInFlight, int retryAfterSeconds) {
 
-  public static AdmissionLimits fromEnv(Map<String, String> env) {
-    return new AdmissionLimits(integer(env, "TELCO_PAYMENTS_MAX_IN_FLIGHT", 32),
-        integer(env, "TELCO_VALIDATIONS_MAX_IN_FLIGHT", 256), integer(env, "TELCO_SHED_RETRY_AFTER_SECONDS", 1));
+  static AdmissionLimits from(SettingValues v) {
+    return new AdmissionLimits(v.integer(Setting.TELCO_PAYMENTS_MAX_IN_FLIGHT),
+        v.integer(Setting.TELCO_VALIDATIONS_MAX_IN_FLIGHT), v.integer(Setting.TELCO_SHED_RETRY_AFTER_SECONDS));
   }
 
   void validate() {
@@ -34,17 +32,5 @@ public record AdmissionLimits(int paymentsInFlight, int validationsInFlight, int
   String describe() {
     return paymentsInFlight + " payments / " + validationsInFlight + " validations in flight, shed with Retry-After "
         + retryAfterSeconds + " s";
-  }
-
-  private static int integer(Map<String, String> env, String key, int dflt) {
-    String raw = env.get(key);
-    if (raw == null || raw.isBlank()) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(key + " must be a whole number, got '" + raw + "'");
-    }
   }
 }

@@ -1,12 +1,7 @@
 package io.payg.gateway.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -21,17 +16,10 @@ public record AuthSettings(String jwtAlgorithm, String privateKeyPem, String pub
 
   public static final Set<String> ALGORITHMS = Set.of("ES256", "RS256", "HS256");
 
-  static AuthSettings fromEnv(Map<String, String> env) {
-    String ttl = value(env, "REFRESH_TOKEN_TTL_SECONDS");
-    long ttlSeconds;
-    try {
-      ttlSeconds = ttl.isEmpty() ? Duration.ofDays(30).toSeconds() : Long.parseLong(ttl.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException("REFRESH_TOKEN_TTL_SECONDS must be a whole number, got '" + ttl + "'");
-    }
-    String alg = value(env, "JWT_ALGORITHM");
-    return new AuthSettings(alg.isEmpty() ? "ES256" : alg.trim().toUpperCase(Locale.ROOT),
-        pem(env, "JWT_PRIVATE_KEY"), pem(env, "JWT_PUBLIC_KEY"), Duration.ofSeconds(ttlSeconds));
+  static AuthSettings from(SettingValues v) {
+    return new AuthSettings(v.string(Setting.JWT_ALGORITHM).trim().toUpperCase(Locale.ROOT),
+        v.pem(Setting.JWT_PRIVATE_KEY), v.pem(Setting.JWT_PUBLIC_KEY),
+        Duration.ofSeconds(v.whole(Setting.REFRESH_TOKEN_TTL_SECONDS)));
   }
 
   /** Refuses settings that cannot work; {@code demo} may run without keys (an ephemeral pair is made). */
@@ -58,28 +46,5 @@ public record AuthSettings(String jwtAlgorithm, String privateKeyPem, String pub
           + " ecparam -name prime256v1 -genkey -noout | openssl pkcs8 -topk8 -nocrypt -out jwt.key && openssl ec"
           + " -in jwt.key -pubout -out jwt.pub");
     }
-  }
-
-  /** The PEM text of {@code key}, or of the file named by {@code key_FILE}. Read once at start. */
-  static String pem(Map<String, String> env, String key) {
-    String text = value(env, key);
-    String file = value(env, key + "_FILE");
-    if (!text.isEmpty() && !file.isEmpty()) {
-      throw new IllegalStateException("set " + key + " or " + key + "_FILE, not both");
-    }
-    if (file.isEmpty()) {
-      // PEM in an environment variable often arrives with literal \n
-      return text.replace("\\n", "\n").strip();
-    }
-    try {
-      return Files.readString(Path.of(file.trim()), StandardCharsets.US_ASCII).strip();
-    } catch (IOException e) {
-      throw new IllegalStateException(key + "_FILE " + file + " cannot be read: " + e.getMessage());
-    }
-  }
-
-  private static String value(Map<String, String> env, String key) {
-    String v = env.get(key);
-    return v == null || v.isBlank() ? "" : v;
   }
 }

@@ -32,12 +32,16 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
                            Duration refreshRetention, Duration retentionCheck, AdmissionLimits admission) {
 
   public static EdgeSettings fromEnv(Map<String, String> env) {
-    return new EdgeSettings(AuthSettings.pem(env, "HTTP_TLS_CERT"), AuthSettings.pem(env, "HTTP_TLS_KEY"),
-        integer(env, "HTTP_MAX_CONNECTIONS", 10_000), Duration.ofSeconds(integer(env, "HTTP_IDLE_TIMEOUT_SECONDS", 60)),
-        Duration.ofSeconds(integer(env, "REFRESH_GRACE_SECONDS", 10)), integer(env, "UNAUTHENTICATED_BCRYPT_JOBS", 4),
-        integer(env, "SIGNUPS_PER_SOURCE_PER_HOUR", 10), integer(env, "PLUGIN_SECRET_MIN_LENGTH", 16),
-        Duration.ofDays(integer(env, "REFRESH_TOKEN_RETENTION_DAYS", 30)),
-        Duration.ofMillis(integer(env, "RETENTION_CHECK_MS", 300_000)), AdmissionLimits.fromEnv(env));
+    return from(new SettingValues(env));
+  }
+
+  static EdgeSettings from(SettingValues v) {
+    return new EdgeSettings(v.pem(Setting.HTTP_TLS_CERT), v.pem(Setting.HTTP_TLS_KEY),
+        v.integer(Setting.HTTP_MAX_CONNECTIONS), Duration.ofSeconds(v.integer(Setting.HTTP_IDLE_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(v.integer(Setting.REFRESH_GRACE_SECONDS)), v.integer(Setting.UNAUTHENTICATED_BCRYPT_JOBS),
+        v.integer(Setting.SIGNUPS_PER_SOURCE_PER_HOUR), v.integer(Setting.PLUGIN_SECRET_MIN_LENGTH),
+        Duration.ofDays(v.integer(Setting.REFRESH_TOKEN_RETENTION_DAYS)),
+        Duration.ofMillis(v.integer(Setting.RETENTION_CHECK_MS)), AdmissionLimits.from(v));
   }
 
   public boolean tls() {
@@ -62,17 +66,5 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
         + " s, refresh grace " + refreshGrace.toSeconds() + " s, " + bcryptJobs + " bcrypt jobs, " + signupsPerSource
         + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept " + refreshRetention.toDays() + " d, "
         + admission.describe();
-  }
-
-  private static int integer(Map<String, String> env, String key, int dflt) {
-    String raw = env.get(key);
-    if (raw == null || raw.isBlank()) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(raw.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalStateException(key + " must be a whole number, got '" + raw + "'");
-    }
   }
 }

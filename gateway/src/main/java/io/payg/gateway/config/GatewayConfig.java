@@ -1,13 +1,15 @@
 package io.payg.gateway.config;
 
+import static io.payg.gateway.config.Setting.*;
+
 import io.payg.gateway.outbound.OutboundSettings;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
- * Everything the gateway reads from its environment, with defaults. Configuration is data:
+ * Everything the gateway reads from its environment, typed. Each setting's name, default and
+ * meaning are declared once in {@link Setting}. Configuration is data:
  * built once at start from a map (the process environment in production, a plain map in
  * tests) and printed as a summary with secrets masked.
  *
@@ -56,6 +58,7 @@ import java.util.Optional;
  * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
  * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
  * @param edge               HTTP_TLS_*, HTTP_MAX_CONNECTIONS, sign-up and session limits, retention ({@link EdgeSettings})
+ * @param settings           the values read, for the masked summary
  */
 public record GatewayConfig(
     String httpHost,
@@ -93,7 +96,8 @@ public record GatewayConfig(
     ProxySettings proxy,
     OutboundSettings outbound,
     OperationsSettings operations,
-    EdgeSettings edge) {
+    EdgeSettings edge,
+    SettingValues settings) {
 
   /**
    * The most HTTP requests one token attempt makes, retries inside it included: Steama logs in,
@@ -104,49 +108,48 @@ public record GatewayConfig(
   public static final int REQUESTS_PER_TOKEN_ATTEMPT = 5;
 
   public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
-    Values v = new Values(env);
+    SettingValues v = new SettingValues(env);
     boolean demo = demoFlag;
     return new GatewayConfig(
-        v.string("HTTP_HOST", "0.0.0.0"),
-        v.integer("HTTP_PORT", 8080),
-        v.string("DATABASE_URL", ""),
-        v.integer("DB_POOL_SIZE", 16),
-        v.integer("DB_POOL_WAIT_QUEUE", 1_000),
-        Duration.ofMillis(v.integer("DB_POOL_WAIT_MS", 2_000)),
-        Duration.ofMillis(v.integer("MIGRATION_LOCK_TIMEOUT_MS", 10_000)),
-        Duration.ofMillis(v.integer("MIGRATION_STATEMENT_TIMEOUT_MS", 1_800_000)),
-        Duration.ofMillis(v.integer("SHUTDOWN_GRACE_MS", 20_000)),
-        v.integer("EVENT_LOOPS", Runtime.getRuntime().availableProcessors()),
-        v.string("JWT_SECRET", ""),
-        Duration.ofSeconds(v.integer("ACCESS_TOKEN_TTL_SECONDS", 900)),
-        Duration.ofMillis(v.integer("REVOCATION_POLL_MS", 2_000)),
-        v.integer("TOKEN_WORKER_BATCH", 64),
-        v.integer("TOKEN_MAX_IN_FLIGHT", 512),
-        v.integer("TOKEN_MAX_ATTEMPTS", 8),
-        Duration.ofMillis(v.integer("OUTBOX_POLL_MS", 500)),
-        Duration.ofSeconds(v.integer("OUTBOX_LEASE_SECONDS", 60)),
-        Duration.ofMillis(v.integer("TOKEN_RETRY_BASE_MS", 2000)),
-        Duration.ofMillis(v.integer("TOKEN_RETRY_CAP_MS", 300_000)),
-        v.integer("MANUFACTURER_BREAKER_FAILURES", 5),
-        Duration.ofMillis(v.integer("MANUFACTURER_BREAKER_RESET_MS", 30_000)),
-        v.string("PUBLIC_BASE_URL", ""),
-        Duration.ofMillis(v.integer("COLLECTION_POLL_MS", 5_000)),
-        Duration.ofMillis(v.integer("AGENT_TOKEN_WAIT_MS", 5_000)),
-        v.string("SECRETS_KEY", ""),
-        v.string("SECRETS_KEY_PREVIOUS", ""),
-        v.integer("BCRYPT_COST", 11),
+        v.string(HTTP_HOST),
+        v.integer(HTTP_PORT),
+        v.string(DATABASE_URL),
+        v.integer(DB_POOL_SIZE),
+        v.integer(DB_POOL_WAIT_QUEUE),
+        Duration.ofMillis(v.integer(DB_POOL_WAIT_MS)),
+        Duration.ofMillis(v.integer(MIGRATION_LOCK_TIMEOUT_MS)),
+        Duration.ofMillis(v.integer(MIGRATION_STATEMENT_TIMEOUT_MS)),
+        Duration.ofMillis(v.integer(SHUTDOWN_GRACE_MS)),
+        v.integer(EVENT_LOOPS),
+        v.string(JWT_SECRET),
+        Duration.ofSeconds(v.integer(ACCESS_TOKEN_TTL_SECONDS)),
+        Duration.ofMillis(v.integer(REVOCATION_POLL_MS)),
+        v.integer(TOKEN_WORKER_BATCH),
+        v.integer(TOKEN_MAX_IN_FLIGHT),
+        v.integer(TOKEN_MAX_ATTEMPTS),
+        Duration.ofMillis(v.integer(OUTBOX_POLL_MS)),
+        Duration.ofSeconds(v.integer(OUTBOX_LEASE_SECONDS)),
+        Duration.ofMillis(v.integer(TOKEN_RETRY_BASE_MS)),
+        Duration.ofMillis(v.integer(TOKEN_RETRY_CAP_MS)),
+        v.integer(MANUFACTURER_BREAKER_FAILURES),
+        Duration.ofMillis(v.integer(MANUFACTURER_BREAKER_RESET_MS)),
+        v.string(PUBLIC_BASE_URL),
+        Duration.ofMillis(v.integer(COLLECTION_POLL_MS)),
+        Duration.ofMillis(v.integer(AGENT_TOKEN_WAIT_MS)),
+        v.string(SECRETS_KEY),
+        v.string(SECRETS_KEY_PREVIOUS),
+        v.integer(BCRYPT_COST),
         demo,
-        ManufacturerLimits.parse(v.string("MANUFACTURER_LIMITS", ""), v.string("MANUFACTURER_TIMEOUTS_MS", "")),
-        Duration.ofMillis(v.integer("REMINDER_CHECK_MS", 60_000)),
-        AuthSettings.fromEnv(env),
-        ProxySettings.fromEnv(env),
-        OutboundSettings.parse(v.string("OUTBOUND_ALLOWED_NETWORKS", ""), v.string("OUTBOUND_PLAIN_HTTP_HOSTS", ""),
-            v.integer("OUTBOUND_MAX_RESPONSE_BYTES", OutboundSettings.DEFAULT_MAX_RESPONSE_BYTES),
-            v.integer("OUTBOUND_TIMEOUT_MAX_MS", OutboundSettings.DEFAULT_TIMEOUT_MAX_MS), demo),
-        new OperationsSettings(v.string("METRICS_HOST", "127.0.0.1"), v.integer("METRICS_PORT", 9464),
-            v.string("METRICS_TOKEN", ""), v.integer("PLUGIN_CACHE_MAX_ENTRIES", 10_000),
-            Duration.ofSeconds(v.integer("OUTBOX_OVERDUE_SECONDS", 600))),
-        EdgeSettings.fromEnv(env));
+        ManufacturerLimits.parse(v.string(MANUFACTURER_LIMITS), v.string(MANUFACTURER_TIMEOUTS_MS)),
+        Duration.ofMillis(v.integer(REMINDER_CHECK_MS)),
+        AuthSettings.from(v),
+        ProxySettings.from(v),
+        OutboundSettings.parse(v.string(OUTBOUND_ALLOWED_NETWORKS), v.string(OUTBOUND_PLAIN_HTTP_HOSTS),
+            v.integer(OUTBOUND_MAX_RESPONSE_BYTES), v.integer(OUTBOUND_TIMEOUT_MAX_MS), demo),
+        new OperationsSettings(v.string(METRICS_HOST), v.integer(METRICS_PORT), v.string(METRICS_TOKEN),
+            v.integer(PLUGIN_CACHE_MAX_ENTRIES), Duration.ofSeconds(v.integer(OUTBOX_OVERDUE_SECONDS))),
+        EdgeSettings.from(v),
+        v);
   }
 
   /** How long a job may wait in memory for a manufacturer's permit: well inside its lease. */
@@ -162,12 +165,14 @@ public record GatewayConfig(
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge,
+        settings.with(Setting.DATABASE_URL, url));
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge,
+        settings.with(Setting.JWT_SECRET, secret));
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -198,78 +203,14 @@ public record GatewayConfig(
     return this;
   }
 
-  /** One line per setting, secrets masked, for the start-up log. */
+  /** One line per setting ({@link Setting}), secrets masked, for the start-up log. */
   public Map<String, String> summary() {
-    Map<String, String> s = new LinkedHashMap<>();
-    s.put("HTTP", httpHost + ":" + httpPort);
-    s.put("DATABASE_URL", maskUrlPassword(databaseUrl));
-    s.put("DB_POOL_SIZE", String.valueOf(dbPoolSize));
-    s.put("DB_POOL_WAIT_QUEUE", String.valueOf(dbPoolWaitQueue));
-    s.put("DB_POOL_WAIT", dbPoolWait.toString());
-    s.put("MIGRATION_LOCK_TIMEOUT", migrationLockTimeout.toString());
-    s.put("MIGRATION_STATEMENT_TIMEOUT", migrationStatementTimeout.toString());
-    s.put("SHUTDOWN_GRACE", shutdownGrace.toString());
-    s.put("EVENT_LOOPS", String.valueOf(eventLoops));
-    s.put("JWT_SECRET", jwtSecret.isEmpty() ? "(unset)" : "****** (" + jwtSecret.length() + " chars)");
-    s.put("ACCESS_TOKEN_TTL", accessTokenTtl.toString());
-    s.put("REVOCATION_POLL", revocationPoll.toString());
-    s.put("JWT_ALGORITHM", auth.jwtAlgorithm());
-    s.put("JWT_KEYS", auth.privateKeyPem().isEmpty() ? "(unset)" : "****** (public key " + auth.publicKeyPem().length() + " chars)");
-    s.put("REFRESH_TOKEN_TTL", auth.refreshTokenTtl().toString());
-    s.put("TOKEN_WORKER_BATCH", String.valueOf(tokenWorkerBatch));
-    s.put("TOKEN_MAX_IN_FLIGHT", String.valueOf(tokenMaxInFlight));
-    s.put("TOKEN_MAX_ATTEMPTS", String.valueOf(tokenMaxAttempts));
-    s.put("OUTBOX_POLL", outboxPollInterval.toString());
-    s.put("OUTBOX_LEASE", outboxLease.toString());
-    s.put("TOKEN_RETRY_BASE", retryBase.toString());
-    s.put("TOKEN_RETRY_CAP", retryCap.toString());
-    s.put("MANUFACTURER_BREAKER_FAILURES", String.valueOf(breakerMaxFailures));
-    s.put("MANUFACTURER_BREAKER_RESET", breakerReset.toString());
-    s.put("PUBLIC_BASE_URL", publicBaseUrl.isEmpty() ? "(http://127.0.0.1:port)" : publicBaseUrl);
-    s.put("COLLECTION_POLL", collectionPoll.toString());
-    s.put("AGENT_TOKEN_WAIT", agentTokenWait.toString());
-    s.put("SECRETS_KEY", secretsKey.isEmpty() ? "(unset)" : "******");
-    s.put("SECRETS_KEY_PREVIOUS", secretsKeyPrevious.isEmpty() ? "(unset)" : "******");
-    s.put("BCRYPT_COST", String.valueOf(bcryptCost));
+    Map<String, String> s = new LinkedHashMap<>(settings.summary());
     s.put("DEMO", String.valueOf(demo));
-    s.put("MANUFACTURER_LIMITS", manufacturerLimits.describe());
-    s.put("REMINDER_CHECK", reminderCheck.toString());
-    s.put("TRUSTED_PROXIES", proxy.trustedProxies().isEmpty() ? "(none)" : proxy.trustedProxies());
-    s.put("PROXY_PROTOCOL", String.valueOf(proxy.proxyProtocol()));
-    s.put("OUTBOUND", outbound.describe());
-    s.put("METRICS", operations.metricsHost() + ":" + operations.metricsPort()
-        + (operations.metricsToken().isEmpty() ? " (no token)" : " (token ******)"));
-    s.put("PLUGIN_CACHE_MAX_ENTRIES", String.valueOf(operations.pluginCacheMaxEntries()));
-    s.put("OUTBOX_OVERDUE", operations.overdueAfter().toString());
-    s.put("EDGE", edge.describe());
     return s;
   }
 
   static String maskUrlPassword(String url) {
-    if (url == null || url.isEmpty()) {
-      return "(unset)";
-    }
-    // postgresql://user:secret@host -> postgresql://user:******@host
-    // up to the authority's last '@' (a raw '@' in the password), and with an empty user name too
-    return url.replaceAll("(://[^:/@]*:)[^/?#]*@", "$1******@")
-        .replaceAll("(?i)(password=)[^&]*", "$1******");
-  }
-
-  private record Values(Map<String, String> env) {
-    String string(String key, String dflt) {
-      return Optional.ofNullable(env.get(key)).filter(s -> !s.isBlank()).orElse(dflt);
-    }
-
-    int integer(String key, int dflt) {
-      String raw = string(key, null);
-      if (raw == null) {
-        return dflt;
-      }
-      try {
-        return Integer.parseInt(raw.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalStateException(key + " must be a whole number, got '" + raw + "'");
-      }
-    }
+    return SettingValues.maskUrlPassword(url);
   }
 }

@@ -1,6 +1,5 @@
 package io.payg.gateway.config;
 
-import java.util.Map;
 
 /**
  * How the gateway learns the real client address behind a reverse proxy.
@@ -16,9 +15,9 @@ public record ProxySettings(String trustedProxies, boolean proxyProtocol) {
 
   public static final ProxySettings NONE = new ProxySettings("", false);
 
-  public static ProxySettings fromEnv(Map<String, String> env) {
-    String trusted = env.getOrDefault("TRUSTED_PROXIES", "");
-    String proxyProtocol = env.getOrDefault("PROXY_PROTOCOL", "false").trim();
+  static ProxySettings from(SettingValues v) {
+    String trusted = v.string(Setting.TRUSTED_PROXIES);
+    String proxyProtocol = v.string(Setting.PROXY_PROTOCOL).trim();
     if (!proxyProtocol.isEmpty() && !"true".equalsIgnoreCase(proxyProtocol) && !"false".equalsIgnoreCase(proxyProtocol)) {
       throw new IllegalStateException("PROXY_PROTOCOL must be true or false, got '" + proxyProtocol + "'");
     }

@@ -110,8 +110,9 @@ public final class CustomerRoutes {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       UUID id = PathParams.uuid(ctx, "id", "customer");
       Responses.json(ctx, 200, store.get(caller.companyId(), id, LocalDate.now(clock))
-          .compose(exists -> transactions.search(caller.companyId(), null, id, null, null, null, null, null,
-              Paging.before(ctx), Paging.limit(ctx))));
+          .compose(exists -> transactions.search(
+              io.payg.gateway.transaction.TransactionSearch.of(caller.companyId()).byCustomer(id), Paging.before(ctx),
+              Paging.limit(ctx))));
     });
     router.get("/api/v1/customers/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);

@@ -10,8 +10,9 @@ import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
+import io.payg.domain.commission.CommissionRule;
 import io.payg.gateway.audit.AuditLog;
-import io.payg.gateway.commission.CommissionRule;
+import io.payg.gateway.commission.CommissionSql;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -108,8 +109,9 @@ final class PaymentStore {
       // the agent's commission on the energy money ($26), in the same statement: never without the payment
       + "cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency) "
       + "SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, "
-      + CommissionRule.SQL_ENERGY + ", $9::text FROM t JOIN commission_settings s ON s.company_id = t.company_id "
-      + "WHERE $25::uuid IS NOT NULL AND " + CommissionRule.SQL_ENERGY + " > 0), "
+      + CommissionSql.amount("$26::bigint", "s.energy_rate_bps") + ", $9::text FROM t JOIN commission_settings s "
+      + "ON s.company_id = t.company_id WHERE $25::uuid IS NOT NULL AND "
+      + CommissionSql.amount("$26::bigint", "s.energy_rate_bps") + " > 0), "
       // reversal debts paid first ($27 ids, $28 amounts); the CHECK paid <= amount backs the guard
       + "rd AS (UPDATE reversal_debts SET paid = paid + x.amount "
       + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id), "

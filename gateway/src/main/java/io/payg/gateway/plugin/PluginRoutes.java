@@ -1,5 +1,6 @@
 package io.payg.gateway.plugin;
 
+import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.company.ProtectedPages;
@@ -18,24 +19,41 @@ public final class PluginRoutes {
   private final PluginStore store;
   private final ProtectedPages protectedPages;
   private final int secretMinLength;
+  private final PluginCatalog catalog;
 
   /** @param secretMinLength PLUGIN_SECRET_MIN_LENGTH, for {@link PluginCatalog#sharedSecretKeys} */
-  public PluginRoutes(PluginStore store, ProtectedPages protectedPages, int secretMinLength) {
+  public PluginRoutes(PluginStore store, ProtectedPages protectedPages, int secretMinLength, PluginCatalog catalog) {
     this.store = store;
+    this.catalog = catalog;
     this.protectedPages = protectedPages;
     this.secretMinLength = secretMinLength;
   }
 
   public void mount(Router router) {
+    // the catalog: what each plugin is and which settings it takes; no company's data in it
+    router.get("/api/v1/plugins").handler(this::catalog);
     // settings name endpoints and accounts: a sensitive read behind the protected-pages password
     router.get("/api/v1/plugins/:name").handler(protectedPages.guard(Role.ADMIN)).handler(this::get);
     // where money and secrets go: plugin settings are written behind the protected-pages password too
     router.put("/api/v1/plugins/:name").handler(protectedPages.guard(Role.ADMIN)).handler(this::put);
   }
 
+  private void catalog(RoutingContext ctx) {
+    Caller.require(ctx, Role.ADMIN);
+    JsonArray items = new JsonArray();
+    catalog.all().forEach(p -> {
+      JsonArray settings = new JsonArray();
+      p.settings().forEach(s -> settings.add(new JsonObject().put("name", s.name()).put("default", s.defaultValue())
+          .put("description", s.description()).put("secret", s.secret())));
+      items.add(new JsonObject().put("name", p.name()).put("kind", p.kind().name()).put("title", p.title())
+          .put("aliases", new JsonArray(p.aliases())).put("settings", settings));
+    });
+    Responses.json(ctx, 200, io.vertx.core.Future.succeededFuture(new JsonObject().put("items", items)));
+  }
+
   private void get(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN);
-    PluginCatalog.Plugin plugin = plugin(ctx);
+    PluginDescriptor<?, ?> plugin = plugin(ctx);
     Responses.json(ctx, 200, store.settings(caller.companyId(), plugin.name()).map(s -> view(plugin, s)));
   }
 
@@ -43,7 +61,7 @@ public final class PluginRoutes {
 
   private void put(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN);
-    PluginCatalog.Plugin plugin = plugin(ctx);
+    PluginDescriptor<?, ?> plugin = plugin(ctx);
     JsonInput in = JsonInput.of(ctx);
     Object enabled = in.raw().getValue("enabled");
     if (!(enabled instanceof Boolean)) {
@@ -56,7 +74,7 @@ public final class PluginRoutes {
         throw ApiException.badRequest("setting '" + e.getKey() + "' must be a string of at most " + MAX_SETTING
             + " characters");
       }
-      if (PluginCatalog.sharedSecretKeys(plugin.name()).contains(e.getKey())
+      if (plugin.sharedSecretKeys().contains(e.getKey())
           && ((String) e.getValue()).length() < secretMinLength) {
         throw new ApiException(400, "SECRET_TOO_SHORT", "setting '" + e.getKey() + "' must be at least "
             + secretMinLength + " characters (it keys a signature; use a random one: openssl rand -base64 32)");
@@ -66,13 +84,13 @@ public final class PluginRoutes {
         .map(s -> view(plugin, s)));
   }
 
-  private static PluginCatalog.Plugin plugin(RoutingContext ctx) {
+  private PluginDescriptor<?, ?> plugin(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    return PluginCatalog.find(name).orElseThrow(() -> ApiException.notFound("plugin " + name));
+    return catalog.find(name).orElseThrow(() -> ApiException.notFound("plugin " + name));
   }
 
   /** Non-secret settings as they are; secrets only named, never returned. */
-  private static JsonObject view(PluginCatalog.Plugin plugin, PluginSettings s) {
+  private static JsonObject view(PluginDescriptor<?, ?> plugin, PluginSettings s) {
     JsonObject settings = new JsonObject();
     JsonArray secretsSet = new JsonArray();
     new TreeSet<>(s.settings().keySet()).forEach(k -> {

@@ -1,5 +1,6 @@
 package io.payg.gateway.plugin;
 
+import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.gateway.http.ApiException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -82,7 +83,7 @@ public final class PluginStore {
    * a plugin to another peer (a setting whose name ends in url, host or endpoint changes) needs
    * its secrets sent again: stored credentials never follow a new address they were not meant for.
    */
-  public Future<PluginSettings> save(io.payg.gateway.auth.Caller who, PluginCatalog.Plugin plugin, boolean enabled,
+  public Future<PluginSettings> save(io.payg.gateway.auth.Caller who, PluginDescriptor<?, ?> plugin, boolean enabled,
                                      JsonObject given) {
     UUID companyId = who.companyId();
     JsonObject settings = given.copy();
@@ -121,7 +122,7 @@ public final class PluginStore {
   }
 
   /** A plugin's settings for the audit log: a secret only says that it is set. */
-  private static JsonObject withoutSecrets(PluginCatalog.Plugin plugin, JsonObject settings) {
+  private static JsonObject withoutSecrets(PluginDescriptor<?, ?> plugin, JsonObject settings) {
     JsonObject copy = settings.copy();
     plugin.secretKeys().forEach(k -> {
       if (copy.containsKey(k)) {

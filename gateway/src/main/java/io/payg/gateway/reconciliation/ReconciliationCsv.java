@@ -4,10 +4,7 @@ import io.payg.gateway.transaction.Csv;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
-import io.vertx.sqlclient.Tuple;
 import java.util.Arrays;
 import java.util.UUID;
 
@@ -23,42 +20,40 @@ final class ReconciliationCsv {
       "statementAmount", "statementCurrency", "gatewayKind", "gatewayId", "gatewayAmount", "gatewayCurrency",
       "accountReference", "note"));
 
-  private final Pool pool;
+  private final ReconciliationStore store;
 
-  ReconciliationCsv(Pool pool) {
-    this.pool = pool;
+  ReconciliationCsv(ReconciliationStore store) {
+    this.store = store;
   }
 
   /** Writes the report of {@code id} (already known to be the caller's) to {@code response}. */
   Future<Void> stream(HttpServerResponse response, UUID id) {
-    return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
-        .compose(v -> conn.prepare(ReconciliationStore.CSV_ROWS)).compose(ps -> {
-          Promise<Void> done = Promise.promise();
-          RowStream<Row> rows = ps.createStream(200, Tuple.of(id));
-          response.setStatusCode(200).setChunked(true)
-              .putHeader("Content-Type", "text/csv; charset=utf-8")
-              .putHeader("Content-Disposition", "attachment; filename=\"reconciliation-" + id + ".csv\"")
-              .putHeader("Cache-Control", "no-store");
-          response.write(HEADER);
-          response.closeHandler(v -> {
-            rows.close();
-            done.tryFail("the client went away");
-          });
-          rows.exceptionHandler(done::tryFail);
-          rows.endHandler(v -> response.end().onComplete(x -> done.tryComplete()));
-          rows.handler(r -> {
-            response.write(line(r));
-            if (response.writeQueueFull()) {
-              rows.pause();
-              response.drainHandler(x -> rows.resume());
-            }
-          });
-          return done.future();
-        })).onFailure(err -> {
-          if (response.headWritten() && !response.ended()) {
-            response.reset(); // half a report must not look like a whole one
-          }
-        });
+    return store.reportRows(id, rows -> {
+      Promise<Void> done = Promise.promise();
+      response.setStatusCode(200).setChunked(true)
+          .putHeader("Content-Type", "text/csv; charset=utf-8")
+          .putHeader("Content-Disposition", "attachment; filename=\"reconciliation-" + id + ".csv\"")
+          .putHeader("Cache-Control", "no-store");
+      response.write(HEADER);
+      response.closeHandler(v -> {
+        rows.close();
+        done.tryFail("the client went away");
+      });
+      rows.exceptionHandler(done::tryFail);
+      rows.endHandler(v -> response.end().onComplete(x -> done.tryComplete()));
+      rows.handler(r -> {
+        response.write(line(r));
+        if (response.writeQueueFull()) {
+          rows.pause();
+          response.drainHandler(x -> rows.resume());
+        }
+      });
+      return done.future();
+    }).onFailure(err -> {
+      if (response.headWritten() && !response.ended()) {
+        response.reset(); // half a report must not look like a whole one
+      }
+    });
   }
 
   private static String line(Row r) {

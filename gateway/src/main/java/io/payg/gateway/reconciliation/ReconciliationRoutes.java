@@ -41,7 +41,7 @@ public final class ReconciliationRoutes {
   public ReconciliationRoutes(ReconciliationStore store, Set<String> providers, Duration matchWait) {
     this.store = store;
     this.matchWait = matchWait;
-    this.csv = new ReconciliationCsv(store.pool());
+    this.csv = new ReconciliationCsv(store);
     this.providers = providers;
   }
 

@@ -8,12 +8,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * SQL of the reconciliations: the staged statement rows (multi-row INSERT from arrays), the
@@ -216,8 +218,14 @@ public final class ReconciliationStore {
     this.unmatched = unmatched;
   }
 
-  Pool pool() {
-    return pool;
+  /**
+   * Hands {@code reader} the report rows of {@code id} ({@link #CSV_ROWS}) as a cursor of 200
+   * rows a fetch, inside a read-only transaction that lasts until {@code reader}'s Future ends.
+   */
+  Future<Void> reportRows(UUID id, Function<RowStream<Row>, Future<Void>> reader) {
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
+        .compose(v -> conn.prepare(CSV_ROWS))
+        .compose(ps -> reader.apply(ps.createStream(200, Tuple.of(id)))));
   }
 
   Future<Void> create(UUID id, UUID companyId, String provider, StatementFormat format, UUID userId) {

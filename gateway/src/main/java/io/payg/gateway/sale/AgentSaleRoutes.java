@@ -16,7 +16,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.UUID;
@@ -72,8 +71,7 @@ public final class AgentSaleRoutes {
             .compose(deviceId -> {
               var sale = terms.toSale(appliance.price());
               return store.createSale(conn, companyId, customerId, appliance, deviceId, sale, true)
-                  .compose(saleId -> conn.preparedQuery("UPDATE appliance_sales SET agent_id = $2, idempotency_key = $3 "
-                          + "WHERE id = $1").execute(Tuple.of(saleId, agent.userId(), key))
+                  .compose(saleId -> AgentSaleStore.markAgentSale(conn, saleId, agent.userId(), key)
                       .compose(x -> takeCash(conn, agent, sale.downPayment()))
                       .compose(x -> commissions.earnOnSale(conn, companyId, agent.userId(), saleId, sale.price(),
                           appliance.currency()))
@@ -88,34 +86,28 @@ public final class AgentSaleRoutes {
     if (downPayment == 0) {
       return Future.succeededFuture();
     }
-    return conn.preparedQuery("UPDATE users SET cash_balance = cash_balance + $3 WHERE id = $1 AND company_id = $2 "
-            + "AND cash_balance + $3 <= risk_limit")
-        .execute(Tuple.of(agent.userId(), agent.companyId(), downPayment))
-        .compose(rows -> rows.rowCount() == 1 ? Future.succeededFuture()
+    return AgentSaleStore.takeCash(conn, agent.companyId(), agent.userId(), downPayment)
+        .compose(taken -> taken ? Future.<Void>succeededFuture()
             : Future.failedFuture(ApiException.unprocessable("AGENT_RISK_LIMIT",
                 "This down payment would take your cash above your risk limit: hand in cash first")));
   }
 
   private static Future<Void> ownCustomer(SqlConnection conn, Caller agent, UUID customerId) {
-    return conn.preparedQuery("SELECT 1 FROM customers WHERE id = $1 AND company_id = $2 AND agent_id = $3")
-        .execute(Tuple.of(customerId, agent.companyId(), agent.userId()))
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture()
+    return AgentSaleStore.ownsCustomer(conn, agent.companyId(), agent.userId(), customerId)
+        .compose(owns -> owns ? Future.<Void>succeededFuture()
             : Future.failedFuture(ApiException.notFound("customer")));
   }
 
   /** The sale this agent already made under {@code key}, or null; the key with other terms is a 409. */
   private Future<JsonObject> replay(Caller agent, String key, UUID customerId, SaleTerms terms) {
-    return pool.preparedQuery("SELECT id, customer_id, appliance_id, down_payment FROM appliance_sales "
-            + "WHERE agent_id = $1 AND idempotency_key = $2 AND company_id = $3")
-        .execute(Tuple.of(agent.userId(), key, agent.companyId()))
-        .compose(rows -> {
-          if (rows.size() == 0) {
+    return AgentSaleStore.earlierSale(pool, agent.companyId(), agent.userId(), key)
+        .compose(earlier -> {
+          if (earlier == null) {
             return Future.succeededFuture(null);
           }
-          var r = rows.iterator().next();
-          boolean same = r.getUUID("customer_id").equals(customerId) && r.getUUID("appliance_id").equals(terms.applianceId())
-              && r.getLong("down_payment") == terms.downPayment();
-          return same ? store.sale(pool, agent.companyId(), r.getUUID("id"))
+          boolean same = earlier.customerId().equals(customerId) && earlier.applianceId().equals(terms.applianceId())
+              && earlier.downPayment() == terms.downPayment();
+          return same ? store.sale(pool, agent.companyId(), earlier.id())
               : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
                   "Idempotency-Key " + key + " was already used for another sale"));
         });

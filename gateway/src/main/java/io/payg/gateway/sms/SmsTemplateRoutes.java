@@ -1,6 +1,5 @@
 package io.payg.gateway.sms;
 
-import io.payg.gateway.audit.AuditLog;
 import io.payg.domain.notification.SmsTemplate;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
@@ -10,8 +9,6 @@ import io.payg.gateway.http.Responses;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Tuple;
 
 /**
  * {@code GET|PUT /api/v1/sms-templates}: the company's confirmation texts, {@code token} (a
@@ -20,17 +17,16 @@ import io.vertx.sqlclient.Tuple;
  */
 public final class SmsTemplateRoutes {
 
-  private final Pool pool;
+  private final SmsTemplateStore store;
 
-  public SmsTemplateRoutes(Pool pool) {
-    this.pool = pool;
+  public SmsTemplateRoutes(SmsTemplateStore store) {
+    this.store = store;
   }
 
   public void mount(Router router) {
     router.get("/api/v1/sms-templates").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, pool.preparedQuery("SELECT sms_templates FROM companies WHERE id = $1")
-          .execute(Tuple.of(caller.companyId())).map(rows -> view(rows.iterator().next().getJsonObject(0))));
+      Responses.json(ctx, 200, store.templates(caller.companyId()).map(SmsTemplateRoutes::view));
     });
     router.put("/api/v1/sms-templates").handler(this::put);
   }
@@ -49,14 +45,7 @@ public final class SmsTemplateRoutes {
         }
       }
     }
-    Responses.json(ctx, 200, AuditLog.inTransaction(pool, caller, conn -> conn.preparedQuery("""
-            WITH old AS (SELECT sms_templates FROM companies WHERE id = $1 FOR UPDATE)
-            UPDATE companies SET sms_templates = $2 FROM old WHERE id = $1
-            RETURNING old.sms_templates, companies.sms_templates""")
-        .execute(Tuple.of(caller.companyId(), templates)).map(rows -> rows.iterator().next()),
-        r -> new AuditLog.Entry("sms_templates.saved", "company", caller.companyId().toString(), r.getJsonObject(0),
-            r.getJsonObject(1)))
-        .map(r -> view(r.getJsonObject(1))));
+    Responses.json(ctx, 200, store.replace(caller, templates).map(SmsTemplateRoutes::view));
   }
 
   private static JsonObject view(JsonObject stored) {

@@ -1,13 +1,12 @@
 package io.payg.gateway.token;
 
 import io.payg.domain.TokenAmount;
+import io.payg.gateway.device.DeviceKeyStore;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.manufacturer.openpaygo.OpenPaygoToken;
 import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -32,26 +31,22 @@ final class OpenPaygoIssuer {
 
   /** Generates the next token of the device, inside {@code conn}'s transaction. */
   Future<Generated> next(SqlConnection conn, UUID deviceId, TokenAmount amount) {
-    return conn.preparedQuery("SELECT openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count "
-            + "FROM devices WHERE id = $1 FOR UPDATE")
-        .execute(Tuple.of(deviceId))
-        .compose(rows -> {
-          Row r = rows.iterator().next();
-          if (r.getString(0) == null) {
+    return DeviceKeyStore.lockOpenPaygo(conn, deviceId)
+        .compose(state -> {
+          if (state.sealedKey() == null) {
             return Future.failedFuture(new JobFailure("device has no OpenPAYGO secret key", false));
           }
           OpenPaygoToken.Generated g;
           try {
             // sealed for this device only (a key moved to another device's row does not open)
-            String keyHex = secrets.open(r.getString(0), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId));
-            g = generate(keyHex, r.getLong(1), r.getInteger(2), amount);
+            String keyHex = secrets.open(state.sealedKey(), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId));
+            g = generate(keyHex, state.startingCode(), state.tokenCount(), amount);
           } catch (IllegalStateException e) {
             return Future.failedFuture(new JobFailure("openpaygo: the device's secret key cannot be decrypted", false));
           } catch (IllegalArgumentException e) {
             return Future.failedFuture(new JobFailure("openpaygo: " + e.getMessage(), false));
           }
-          return conn.preparedQuery("UPDATE devices SET openpaygo_token_count = $2 WHERE id = $1")
-              .execute(Tuple.of(deviceId, g.newCount()))
+          return DeviceKeyStore.setOpenPaygoCount(conn, deviceId, g.newCount())
               .map(x -> new Generated(g.token(), "count:" + g.newCount()));
         });
   }

@@ -31,7 +31,7 @@ public final class TransactionRoutes {
   public TransactionRoutes(TransactionStore store, Vertx vertx, ProtectedPages protectedPages) {
     this.store = store;
     this.vertx = vertx;
-    this.export = new TransactionExport(store.pool());
+    this.export = new TransactionExport(store);
     this.protectedPages = protectedPages;
   }
 
@@ -62,8 +62,9 @@ public final class TransactionRoutes {
   private void export(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     String status = status(ctx);
-    export.stream(ctx.response(), caller.companyId(), Serial.normalise(ctx.queryParams().get("serial")), status,
-        ctx.queryParams().get("provider"), time(ctx, "from"), time(ctx, "to"))
+    export.stream(ctx.response(), TransactionSearch.of(caller.companyId()).filtered(
+            Serial.normalise(ctx.queryParams().get("serial")), status, ctx.queryParams().get("provider"),
+            time(ctx, "from"), time(ctx, "to")))
         .onFailure(err -> {
           if (!ctx.response().headWritten()) {
             ctx.fail(err);
@@ -94,8 +95,10 @@ public final class TransactionRoutes {
         throw ApiException.badRequest("'limit' must be between 1 and 500");
       }
     }
-    Responses.json(ctx, 200, store.search(caller.companyId(), Serial.normalise(ctx.queryParams().get("serial")), status,
-        ctx.queryParams().get("provider"), time(ctx, "from"), time(ctx, "to"), time(ctx, "before"), limit));
+    TransactionSearch criteria = TransactionSearch.of(caller.companyId()).filtered(
+        Serial.normalise(ctx.queryParams().get("serial")), status, ctx.queryParams().get("provider"),
+        time(ctx, "from"), time(ctx, "to"));
+    Responses.json(ctx, 200, store.search(criteria, time(ctx, "before"), limit));
   }
 
   private static OffsetDateTime time(RoutingContext ctx, String param) {

@@ -8,12 +8,45 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** SQL for reading transactions with their allocations, token and job state. */
 public final class TransactionStore {
+
+  /** $1 company, $2 serial, $3 status, $4 provider, $5 from, $6 to, $7 before, $8 limit, $9 agent, $10 customer. */
+  private static final String SEARCH = """
+      SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at,
+             t.created_at, t.token_unit, t.token_quantity, k.value AS token
+        FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id
+       WHERE t.company_id = $1
+         AND ($2::text IS NULL OR lower(t.serial) = lower($2)) AND ($3::text IS NULL OR t.status = $3)
+         AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5)
+         AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7)
+         AND ($9::uuid IS NULL OR t.agent_id = $9) AND ($10::uuid IS NULL OR t.customer_id = $10)
+       ORDER BY t.created_at DESC LIMIT $8""";
+
+  /** Rows of one export page: the export reads {@link #EXPORT_PAGE_ROWS} at a time. */
+  static final int EXPORT_PAGE_ROWS = 500;
+
+  /**
+   * One page of the CSV export: $1 company, $2 serial, $3 status, $4 provider, $5 from, $6 to,
+   * $7 agent, $8 customer; $9, $10: created_at and id of the last row sent (keyset, newest first).
+   */
+  private static final String EXPORT_PAGE = """
+      SELECT t.id, t.created_at, t.paid_at, t.provider, t.provider_txn_id, t.serial,
+             t.amount, t.currency, t.status, t.msisdn, t.agent_id, t.token_unit, t.token_quantity, k.value
+        FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id
+       WHERE t.company_id = $1
+         AND ($2::text IS NULL OR lower(t.serial) = lower($2)) AND ($3::text IS NULL OR t.status = $3)
+         AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5)
+         AND ($6::timestamptz IS NULL OR t.created_at < $6)
+         AND ($7::uuid IS NULL OR t.agent_id = $7) AND ($8::uuid IS NULL OR t.customer_id = $8)
+         AND ($9::timestamptz IS NULL OR (t.created_at, t.id) < ($9, $10::uuid))
+       ORDER BY t.created_at DESC, t.id DESC
+       LIMIT %d""".formatted(EXPORT_PAGE_ROWS);
 
   private static final String DETAIL = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, "
       + "t.msisdn, t.paid_at, t.status, t.token_unit, t.token_quantity, t.created_at, t.updated_at, "
@@ -34,11 +67,6 @@ public final class TransactionStore {
 
   public TransactionStore(Pool pool) {
     this.pool = pool;
-  }
-
-  /** For the CSV export, which streams the same table on a connection of its own. */
-  Pool pool() {
-    return pool;
   }
 
   public Future<JsonObject> get(UUID companyId, UUID id) {
@@ -92,33 +120,12 @@ public final class TransactionStore {
     });
   }
 
-  /** Newest first, keyset-paged on created_at (pass the last item's createdAt as {@code before}). */
-  public Future<JsonObject> search(UUID companyId, String serial, String status, String provider,
-                                   OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
-    return search(companyId, null, serial, status, provider, from, to, before, limit);
-  }
-
-  /** As above; with {@code agentId}, only the transactions that agent took. */
-  public Future<JsonObject> search(UUID companyId, UUID agentId, String serial, String status, String provider,
-                                   OffsetDateTime from, OffsetDateTime to, OffsetDateTime before, int limit) {
-    return search(companyId, agentId, null, serial, status, provider, from, to, before, limit);
-  }
-
-  /** As above; with {@code customerId}, only that customer's payments (every device of theirs). */
-  public Future<JsonObject> search(UUID companyId, UUID agentId, UUID customerId, String serial, String status,
-                                   String provider, OffsetDateTime from, OffsetDateTime to, OffsetDateTime before,
-                                   int limit) {
-    String sql = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, t.status, t.paid_at, "
-        + "t.created_at, t.token_unit, t.token_quantity, k.value AS token FROM transactions t "
-        + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.company_id = $1 "
-        + "AND ($2::text IS NULL OR lower(t.serial) = lower($2)) AND ($3::text IS NULL OR t.status = $3) "
-        + "AND ($4::text IS NULL OR t.provider = $4) AND ($5::timestamptz IS NULL OR t.created_at >= $5) "
-        + "AND ($6::timestamptz IS NULL OR t.created_at < $6) AND ($7::timestamptz IS NULL OR t.created_at < $7) "
-        + "AND ($9::uuid IS NULL OR t.agent_id = $9) AND ($10::uuid IS NULL OR t.customer_id = $10) "
-        + "ORDER BY t.created_at DESC LIMIT $8";
-    return pool.preparedQuery(sql)
-        .execute(Tuple.from(new Object[] {companyId, serial, status, provider, from, to, before, limit, agentId,
-            customerId}))
+  /** Newest first, keyset-paged on createdAt ({@code before}): at most {@code limit} of {@code criteria}'s. */
+  public Future<JsonObject> search(TransactionSearch criteria, OffsetDateTime before, int limit) {
+    return pool.preparedQuery(SEARCH)
+        .execute(Tuple.from(new Object[] {criteria.companyId(), criteria.serial(), criteria.status(),
+            criteria.provider(), criteria.from(), criteria.to(), before, limit, criteria.agentId(),
+            criteria.customerId()}))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;
@@ -138,6 +145,16 @@ public final class TransactionStore {
           }
           return page;
         });
+  }
+
+  /**
+   * One page of the export, after the row ({@code createdAt}, {@code id}) sent last (both null:
+   * the first page). Each page is a short auto-commit query: nothing stays open between pages.
+   */
+  Future<RowSet<Row>> exportPage(TransactionSearch criteria, OffsetDateTime createdAt, UUID id) {
+    return pool.preparedQuery(EXPORT_PAGE).execute(Tuple.from(new Object[] {criteria.companyId(), criteria.serial(),
+        criteria.status(), criteria.provider(), criteria.from(), criteria.to(), criteria.agentId(),
+        criteria.customerId(), createdAt, id}));
   }
 
   private static JsonObject detail(Row r) {

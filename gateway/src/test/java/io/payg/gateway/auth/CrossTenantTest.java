@@ -132,6 +132,7 @@ class CrossTenantTest {
         new Attempt(HttpMethod.GET, "/api/v1/users", "/api/v1/users", null, true),
         new Attempt(HttpMethod.PATCH, "/api/v1/users/{id}", "/api/v1/users/" + agent,
             new JsonObject().put("disabled", true).put("role", "OPERATOR"), true),
+        new Attempt(HttpMethod.GET, "/api/v1/plugins", "/api/v1/plugins", null, true),
         new Attempt(HttpMethod.GET, "/api/v1/plugins/{name}", "/api/v1/plugins/generic", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/plugins/{name}", "/api/v1/plugins/generic",
             new JsonObject().put("enabled", false), true),

@@ -62,7 +62,7 @@ class ContractConstraintsTest {
       "sale/SaleTerms.java", List.of("sale/SaleRoutes.java", "sale/AgentSaleRoutes.java", "customer/CustomerRoutes.java"));
   /** The named bounds the sources use, by the name written there. */
   private static final Map<String, Long> BOUNDS = Map.of(
-      "MAX_MONEY", 1_000_000_000_000L, "CommissionRule.MAX_BPS", (long) io.payg.gateway.commission.CommissionRule.MAX_BPS);
+      "MAX_MONEY", 1_000_000_000_000L, "CommissionRule.MAX_BPS", (long) io.payg.domain.commission.CommissionRule.MAX_BPS);
   private static final Map<String, Class<? extends Enum<?>>> ENUMS = Map.of(
       "DeviceType", io.payg.domain.DeviceType.class, "Role", io.payg.gateway.auth.Role.class,
       "MaintenanceTokens.Kind", io.payg.gateway.device.MaintenanceTokens.Kind.class,

@@ -62,6 +62,17 @@ public final class GatewayFixture implements AutoCloseable {
   /** {@code databaseUrl} rewrites the DATABASE_URL the gateway gets (a password, for the log-secrets test). */
   public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
                         java.util.function.UnaryOperator<io.payg.gateway.db.DatabaseUrl> databaseUrl) throws Exception {
+    this(testClass, extraEnv, clock, databaseUrl, io.payg.gateway.plugin.PluginCatalog.builtIn());
+  }
+
+  /** A gateway speaking the plugins of {@code catalog} (a test's fake provider among them). */
+  public GatewayFixture(Class<?> testClass, io.payg.gateway.plugin.PluginCatalog catalog) throws Exception {
+    this(testClass, Map.of(), Clock.systemUTC(), java.util.function.UnaryOperator.identity(), catalog);
+  }
+
+  private GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
+                         java.util.function.UnaryOperator<io.payg.gateway.db.DatabaseUrl> databaseUrl,
+                         io.payg.gateway.plugin.PluginCatalog catalog) throws Exception {
     db = TestDatabase.fresh(testClass);
     Map<String, String> env = new java.util.HashMap<>(Map.of(
         "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0",
@@ -78,7 +89,7 @@ public final class GatewayFixture implements AutoCloseable {
     env.putAll(LOOPBACK_PEERS);
     env.putAll(extraEnv);
     GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(databaseUrl.apply(db.url()).toUrl());
-    app = GatewayApp.start(config, clock);
+    app = GatewayApp.start(config, clock, catalog);
     calin = await(CalinSimulator.start(app.vertx(), 0));
     sms = await(AfricasTalkingSimulator.start(app.vertx(), 0));
     http = WebClient.create(app.vertx());

@@ -1,5 +1,0 @@
-package io.payg.gateway.plugin;
-
-public enum PluginKind {
-  TELCO, MANUFACTURER, SMS
-}
