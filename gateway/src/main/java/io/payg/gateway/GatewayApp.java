@@ -75,7 +75,7 @@ import io.payg.sms.africastalking.AfricasTalkingSmsSender;
 import io.payg.telco.airtel.AirtelCollections;
 import io.payg.telco.airtel.AirtelTelcoAdapter;
 import io.payg.telco.generic.GenericTelcoAdapter;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.payg.telco.mtn.MtnMomoCollections;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
@@ -203,14 +203,14 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, TelcoAdapter> telcos = Map.of(GenericTelcoAdapter.NAME, new GenericTelcoAdapter(),
         SafaricomTelcoAdapter.NAME, safaricom, "ke-c2b", safaricom, WaveTelcoAdapter.NAME, new WaveTelcoAdapter(),
         MtnMomoTelcoAdapter.NAME, new MtnMomoTelcoAdapter(), AirtelTelcoAdapter.NAME, new AirtelTelcoAdapter(),
-        VodacomBrokerTelcoAdapter.NAME, new VodacomBrokerTelcoAdapter(),
+        VodacomTzTelcoAdapter.NAME, new VodacomTzTelcoAdapter(),
         SafaricomStkTelcoAdapter.NAME, new SafaricomStkTelcoAdapter());
-    Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.MANUFACTURER, new CalinTokenIssuer(http),
-        SparkMeterTokenIssuer.MANUFACTURER, new SparkMeterTokenIssuer(http),
-        SteamaTokenIssuer.MANUFACTURER, new SteamaTokenIssuer(http),
-        SunKingTokenIssuer.MANUFACTURER, new SunKingTokenIssuer(http),
-        AngazaTokenIssuer.MANUFACTURER, new AngazaTokenIssuer(http));
-    Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.PROVIDER, new AfricasTalkingSmsSender(http));
+    Map<String, TokenIssuer> issuers = Map.of(CalinTokenIssuer.NAME, new CalinTokenIssuer(http),
+        SparkMeterTokenIssuer.NAME, new SparkMeterTokenIssuer(http),
+        SteamaTokenIssuer.NAME, new SteamaTokenIssuer(http),
+        SunKingTokenIssuer.NAME, new SunKingTokenIssuer(http),
+        AngazaTokenIssuer.NAME, new AngazaTokenIssuer(http));
+    Map<String, SmsSender> smsSenders = Map.of(AfricasTalkingSmsSender.NAME, new AfricasTalkingSmsSender(http));
 
     SecretBox secretBox = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
     PluginStore plugins = new PluginStore(pool, secretBox, config.operations().pluginCacheMaxEntries(), registry);
@@ -259,7 +259,7 @@ public final class GatewayApp implements AutoCloseable {
         Map.of(SafaricomTelcoAdapter.NAME, new SafaricomTransactionStatus(http)), plugins, payments, publicBase,
         Map.of(SafaricomTelcoAdapter.NAME, "ke-c2b"));
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
-        Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
+        Map.of(VodacomTzTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
         new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations);
     io.payg.gateway.apikey.ApiKeys apiKeys = new io.payg.gateway.apikey.ApiKeys(pool, protectedPages);
     List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
@@ -384,7 +384,7 @@ public final class GatewayApp implements AutoCloseable {
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
-            brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(30_000,
+            brokerResults, plugins, new io.payg.telco.vodacomtz.VodacomTzBrokerResultClient(30_000,
                 // its client certificate needs a client of its own, under the same outbound policy
                 options -> outbound.client(options, new io.vertx.core.http.PoolOptions())), clock),
             workerSettings, registry)))

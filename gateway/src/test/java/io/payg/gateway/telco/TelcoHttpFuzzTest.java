@@ -55,7 +55,7 @@ class TelcoHttpFuzzTest {
     enable(xof, "wave", FuzzTarget.wave().settings());
     enable(ugx, "mtn-momo", momo.settings());
     enable(tzs, "airtel", airtel.settings());
-    enable(tzs, "vodacom-tz", FuzzTarget.vodacom().settings());
+    enable(tzs, "vodacom-tz", FuzzTarget.vodacomTz().settings());
   }
 
   private static void enable(GatewayFixture.Company c, String plugin, Map<String, String> settings) {

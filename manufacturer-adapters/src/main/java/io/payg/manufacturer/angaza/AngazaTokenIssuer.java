@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AngazaTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "angaza";
+  public static final String NAME = "angaza";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_CLIENT_ID = "clientId";
@@ -84,7 +84,7 @@ public final class AngazaTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CalinTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "calin";
+  public static final String NAME = "calin";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_USER_ID = "userId";
@@ -110,7 +110,7 @@ public final class CalinTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override

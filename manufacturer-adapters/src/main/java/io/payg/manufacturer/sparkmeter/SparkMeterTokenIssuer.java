@@ -69,7 +69,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkMeterTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "sparkmeter";
+  public static final String NAME = "sparkmeter";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_API_TOKEN = "apiToken";
@@ -94,7 +94,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override

@@ -79,7 +79,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SteamaTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "steama";
+  public static final String NAME = "steama";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_USERNAME = "username";
@@ -109,7 +109,7 @@ public final class SteamaTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override

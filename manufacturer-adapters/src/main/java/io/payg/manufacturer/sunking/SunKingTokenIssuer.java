@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SunKingTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "sunking";
+  public static final String NAME = "sunking";
 
   public static final String SETTING_AUTH_URL = "authUrl";
   public static final String SETTING_API_URL = "apiUrl";
@@ -109,7 +109,7 @@ public final class SunKingTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override

@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AfricasTalkingSmsSender implements SmsSender {
 
-  public static final String PROVIDER = "africastalking";
+  public static final String NAME = "africastalking";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_USERNAME = "username";
@@ -78,7 +78,7 @@ public final class AfricasTalkingSmsSender implements SmsSender {
 
   @Override
   public String provider() {
-    return PROVIDER;
+    return NAME;
   }
 
   @Override

@@ -99,7 +99,6 @@ import java.util.regex.Pattern;
 public final class AirtelCollections extends RequestToPayClient {
 
   public static final String NAME = AirtelTelcoAdapter.NAME;
-  private static final String PLUGIN = "airtel";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_CLIENT_ID = "clientId";
@@ -478,7 +477,7 @@ public final class AirtelCollections extends RequestToPayClient {
 
     static Config of(Map<String, String> settings) {
       Map<String, String> s = settings == null ? Map.of() : settings;
-      String baseUrl = CollectionSettings.baseUrl(PLUGIN, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
+      String baseUrl = CollectionSettings.baseUrl(NAME, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
       String clientId = s.get(SETTING_CLIENT_ID);
       String clientSecret = s.get(SETTING_CLIENT_SECRET);
       String country = s.get(SETTING_COUNTRY);
@@ -493,7 +492,7 @@ public final class AirtelCollections extends RequestToPayClient {
         throw new CollectionCallException("airtel setting country must be one of " + new java.util.TreeSet<>(
             CALLING_CODES.keySet()), false);
       }
-      long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
+      long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       String version = s.get(SETTING_API_VERSION) == null ? "v1" : s.get(SETTING_API_VERSION).trim().toLowerCase(Locale.ROOT);
       java.security.PublicKey signingKey = null;
       AirtelMessageSigning.Padding padding;

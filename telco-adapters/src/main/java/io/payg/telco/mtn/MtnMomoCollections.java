@@ -93,7 +93,6 @@ import java.util.regex.Pattern;
 public final class MtnMomoCollections extends RequestToPayClient {
 
   public static final String NAME = MtnMomoTelcoAdapter.NAME;
-  private static final String PLUGIN = "mtn-momo";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_SUBSCRIPTION_KEY = "subscriptionKey";
@@ -464,7 +463,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
 
     static Config of(Map<String, String> settings) {
       Map<String, String> s = settings == null ? Map.of() : settings;
-      String baseUrl = CollectionSettings.baseUrl(PLUGIN, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
+      String baseUrl = CollectionSettings.baseUrl(NAME, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
       String subscriptionKey = s.get(SETTING_SUBSCRIPTION_KEY);
       String apiUser = s.get(SETTING_API_USER);
       String apiKey = s.get(SETTING_API_KEY);
@@ -480,7 +479,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
       if (!TARGET_ENVIRONMENT.matcher(targetEnvironment).matches()) {
         throw new CollectionCallException("mtn-momo setting targetEnvironment is not a MoMo environment name", false);
       }
-      long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
+      long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       return new Config(baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment, timeoutMs);
     }
   }

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * (cached, so a company's TLS context is built once), the answer returned as it came.
  */
 // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (sendResult: 'cert' + 'ssl_key', text/xml)
-public final class VodacomBrokerResultClient {
+public final class VodacomTzBrokerResultClient {
 
   /** What the broker answered: HTTP status and body. */
   public record Answer(int status, byte[] body) {
@@ -43,12 +43,12 @@ public final class VodacomBrokerResultClient {
   private final int timeoutMs;
   private final Map<String, WebClient> clients = new ConcurrentHashMap<>();
 
-  public VodacomBrokerResultClient(Vertx vertx, int timeoutMs) {
+  public VodacomTzBrokerResultClient(Vertx vertx, int timeoutMs) {
     this(timeoutMs, options -> WebClient.create(vertx, options));
   }
 
   /** @param newClient makes the WebClient of one certificate (the gateway's adds its outbound policy) */
-  public VodacomBrokerResultClient(int timeoutMs, java.util.function.Function<WebClientOptions, WebClient> newClient) {
+  public VodacomTzBrokerResultClient(int timeoutMs, java.util.function.Function<WebClientOptions, WebClient> newClient) {
     this.newClient = newClient;
     this.timeoutMs = timeoutMs;
   }

@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.vodacom.VodacomBrokerSimulator;
-import io.payg.telco.vodacom.VodacomBrokerSimulator.Payment;
-import io.payg.telco.vodacom.VodacomBrokerSimulator.ResultEndpoint;
+import io.payg.telco.vodacomtz.VodacomTzSimulator;
+import io.payg.telco.vodacomtz.VodacomTzSimulator.Payment;
+import io.payg.telco.vodacomtz.VodacomTzSimulator.ResultEndpoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,23 +25,23 @@ import org.junit.jupiter.api.Test;
  * confirmation paths are aliases of the one URL), booked once, confirmed once in the result leg;
  * XML attacks refused; stale timestamps refused.
  */
-class VodacomBrokerTest {
+class VodacomTzPaymentTest {
 
   static final String SP_ID = VodacomTzConformanceTest.SP_ID;
   static final String PASSWORD = VodacomTzConformanceTest.PASSWORD;
   static final String BUSINESS = SP_ID;
   static GatewayFixture gw;
   static GatewayFixture.Company company;
-  static VodacomBrokerSimulator broker;
+  static VodacomTzSimulator broker;
   static ResultEndpoint results;
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(VodacomBrokerTest.class);
+    gw = new GatewayFixture(VodacomTzPaymentTest.class);
     company = gw.company("Tanzania Energy", "TZS", 50_000, 100_000); // 500.00 TZS/kWh, minimum 1,000.00
     results = VodacomTzConformanceTest.startBroker(gw);
     VodacomTzConformanceTest.enable(gw, company, SP_ID, PASSWORD, results.url());
-    broker = new VodacomBrokerSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(), SP_ID, PASSWORD);
+    broker = new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(), SP_ID, PASSWORD);
   }
 
   @AfterAll
@@ -104,7 +104,7 @@ class VodacomBrokerTest {
     Payment p = Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, "5000.00",
         "255754000001", Instant.now());
     long before = gw.db.moneyRows();
-    VodacomBrokerSimulator replayer = new VodacomBrokerSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(),
+    VodacomTzSimulator replayer = new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(),
         SP_ID, PASSWORD, java.time.Clock.fixed(Instant.now().minusSeconds(6 * 60), java.time.ZoneOffset.UTC));
     HttpResponse<Buffer> stale = await(replayer.c2b(p));
     assertEquals(401, stale.statusCode(), stale.bodyAsString());

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +38,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class VodacomBrokerTelcoAdapterTest {
+class VodacomTzTelcoAdapterTest {
 
   static final String BROKER_IP = "41.217.203.10";
   static final Instant RECEIVED = Instant.parse("2026-01-16T05:30:07Z");
@@ -51,16 +51,16 @@ class VodacomBrokerTelcoAdapterTest {
       "password", PASSWORD,
       "allowedSources", "41.217.203.0/24, 196.41.60.4");
 
-  final VodacomBrokerTelcoAdapter adapter = new VodacomBrokerTelcoAdapter();
+  final VodacomTzTelcoAdapter adapter = new VodacomTzTelcoAdapter();
 
-  static VodacomBrokerSimulator.Payment payment() {
-    return VodacomBrokerSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "5000.00",
+  static VodacomTzSimulator.Payment payment() {
+    return VodacomTzSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "5000.00",
         "255754123456", PAID);
   }
 
-  static String xml(VodacomBrokerSimulator.Payment p) {
-    return new String(VodacomBrokerSimulator.body(p, SP_ID,
-        VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP), TIMESTAMP), StandardCharsets.UTF_8);
+  static String xml(VodacomTzSimulator.Payment p) {
+    return new String(VodacomTzSimulator.body(p, SP_ID,
+        VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP), TIMESTAMP), StandardCharsets.UTF_8);
   }
 
   static TelcoRequest request(String operation, String body, String contentType, String remote) {
@@ -96,7 +96,7 @@ class VodacomBrokerTelcoAdapterTest {
     String body = body(answer);
     assertTrue(body.contains("<responseCode>999</responseCode>"), body);
     assertTrue(body.contains("<serviceStatus>Failed</serviceStatus>"), body);
-    assertTrue(body.contains("<responseDesc>" + VodacomBrokerTelcoAdapter.description(refusal) + "</responseDesc>"), body);
+    assertTrue(body.contains("<responseDesc>" + VodacomTzTelcoAdapter.description(refusal) + "</responseDesc>"), body);
   }
 
   static String body(TelcoResponse r) {
@@ -158,25 +158,25 @@ class VodacomBrokerTelcoAdapterTest {
   @Test
   void theTimeZoneOfTimestampsIsASetting() {
     Map<String, String> utc = new HashMap<>(SETTINGS);
-    utc.put(VodacomBrokerTelcoAdapter.SETTING_TIMESTAMP_ZONE, "UTC");
+    utc.put(VodacomTzTelcoAdapter.SETTING_TIMESTAMP_ZONE, "UTC");
     // 08:30:05 read as UTC is three hours after the receipt: outside the window
     rejected(decode("c2b", xml(payment()), utc), Refusal.UNAUTHENTICATED);
     String utcStamp = "20260116053005";
     String body = replace(replace(xml(payment()), "timestamp", utcStamp), "spPassword",
-        VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, utcStamp));
+        VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, utcStamp));
     assertEquals(Instant.parse("2026-01-16T08:30:00Z"),
         assertInstanceOf(TelcoCall.Process.class, decode("c2b", body, utc)).command().paidAt());
-    utc.put(VodacomBrokerTelcoAdapter.SETTING_TIMESTAMP_ZONE, "Mars/Olympus");
+    utc.put(VodacomTzTelcoAdapter.SETTING_TIMESTAMP_ZONE, "Mars/Olympus");
     rejected(decode("c2b", body, utc), Refusal.UNAUTHENTICATED);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"http://inforwise.co.tz/broker/", "http://infowise.co.tz/broker/", ""})
   void theThreeNamespacesOfProductionTrafficAreReadAndAnsweredInKind(String ns) {
-    String body = xml(payment()).replace(" xmlns=\"" + VodacomBrokerTelcoAdapter.NAMESPACE + "\"",
+    String body = xml(payment()).replace(" xmlns=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"",
         ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"");
     var p = assertInstanceOf(TelcoCall.Process.class, decode("c2b", body));
-    assertEquals(ns, p.echo().get(VodacomBrokerTelcoAdapter.ECHO_NAMESPACE));
+    assertEquals(ns, p.echo().get(VodacomTzTelcoAdapter.ECHO_NAMESPACE));
     String answer = body(adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null), p.echo()));
     assertTrue(answer.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker"
         + (ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"") + " version=\"2.0\"><response>"), answer);
@@ -184,7 +184,7 @@ class VodacomBrokerTelcoAdapterTest {
 
   @Test
   void aDocumentWithoutTheNamespaceCdataAndCommentsIsRead() {
-    String plain = xml(payment()).replace(" xmlns=\"" + VodacomBrokerTelcoAdapter.NAMESPACE + "\"", "")
+    String plain = xml(payment()).replace(" xmlns=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"", "")
         .replace("<accountReference>SN-0001</accountReference>",
             "<accountReference><!-- the serial --><![CDATA[SN-0001]]></accountReference>");
     var v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", plain));
@@ -198,9 +198,9 @@ class VodacomBrokerTelcoAdapterTest {
   void theResultUrlAndTheIdsTheResultLegNeedsAreCarriedInEcho() {
     String body = xml(payment()).replace("</transaction>", "</transaction><resultURL>https://broker.example/result</resultURL>");
     var p = assertInstanceOf(TelcoCall.Process.class, decode("c2b", body));
-    assertEquals("https://broker.example/result", p.echo().get(VodacomBrokerTelcoAdapter.ECHO_RESULT_URL));
-    assertEquals("R173388288664400", p.echo().get(VodacomBrokerTelcoAdapter.ECHO_RECEIPT));
-    assertEquals("255754123456", p.echo().get(VodacomBrokerTelcoAdapter.ECHO_INITIATOR));
+    assertEquals("https://broker.example/result", p.echo().get(VodacomTzTelcoAdapter.ECHO_RESULT_URL));
+    assertEquals("R173388288664400", p.echo().get(VodacomTzTelcoAdapter.ECHO_RECEIPT));
+    assertEquals("255754123456", p.echo().get(VodacomTzTelcoAdapter.ECHO_INITIATOR));
   }
 
   @Test
@@ -216,7 +216,7 @@ class VodacomBrokerTelcoAdapterTest {
 
   @Test
   void theSpPasswordFormIsASettingAndTheDefaultIsTheRawDigest() {
-    String digest = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
+    String digest = VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
     byte[] raw = Base64.getDecoder().decode(digest);
     String lower = Base64.getEncoder().encodeToString(HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
     String upper = Base64.getEncoder().encodeToString(HexFormat.of().withUpperCase().formatHex(raw)
@@ -224,7 +224,7 @@ class VodacomBrokerTelcoAdapterTest {
     Map<String, String> forms = Map.of("base64-sha256", digest, "base64-hex-lower", lower, "base64-hex-upper", upper);
     for (var setting : forms.entrySet()) {
       Map<String, String> settings = new HashMap<>(SETTINGS);
-      settings.put(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST, setting.getKey());
+      settings.put(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST, setting.getKey());
       for (var sent : forms.entrySet()) {
         TelcoCall call = decode("c2b", replace(xml(payment()), "spPassword", sent.getValue()), settings);
         if (sent.getKey().equals(setting.getKey())) {
@@ -242,11 +242,11 @@ class VodacomBrokerTelcoAdapterTest {
     // the password itself is no longer taken as spPassword
     assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "spPassword", PASSWORD)));
     Map<String, String> unchecked = new HashMap<>(SETTINGS);
-    unchecked.put(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST, "none");
+    unchecked.put(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST, "none");
     unchecked.remove("password");
     assertInstanceOf(TelcoCall.Process.class, decode("c2b", replace(xml(payment()), "spPassword", "anything"), unchecked));
     Map<String, String> unknown = new HashMap<>(SETTINGS);
-    unknown.put(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST, "md5");
+    unknown.put(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST, "md5");
     rejected(decode("c2b", xml(payment()), unknown), Refusal.UNAUTHENTICATED);
   }
 
@@ -272,8 +272,8 @@ class VodacomBrokerTelcoAdapterTest {
     String good = xml(payment());
     List<String> bad = List.of(
         replace(good, "spPassword", "wrong"),
-        replace(good, "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006")),
-        replace(good, "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
+        replace(good, "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006")),
+        replace(good, "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
         replace(good, "spPassword", ""),
         without(good, "spPassword"));
     for (String body : bad) {
@@ -325,12 +325,12 @@ class VodacomBrokerTelcoAdapterTest {
 
   @Test
   void theKeptBodyNeverContainsTheSpPassword() {
-    String digest = VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
+    String digest = VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
     String kept = adapter.redactedBody(xml(payment()).getBytes(StandardCharsets.UTF_8));
     assertFalse(kept.contains(digest), kept);
     assertTrue(kept.contains("<spPassword>[redacted]</spPassword>"), kept);
     assertTrue(kept.contains("<accountReference>SN-0001</accountReference>"), kept);
-    String prefixed = "<b:mpesaBroker xmlns:b=\"" + VodacomBrokerTelcoAdapter.NAMESPACE + "\"><b:spPassword a=\"1\">"
+    String prefixed = "<b:mpesaBroker xmlns:b=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"><b:spPassword a=\"1\">"
         + digest + "</b:spPassword></b:mpesaBroker>";
     assertFalse(adapter.redactedBody(prefixed.getBytes(StandardCharsets.UTF_8)).contains(digest));
   }
@@ -350,7 +350,7 @@ class VodacomBrokerTelcoAdapterTest {
     assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment()), settings));
     settings.put("businessNumber", "654321");
     TelcoCall.Rejected r = rejected(decode("c2b", xml(payment()), settings), Refusal.UNAUTHENTICATED);
-    assertEquals(VodacomBrokerTelcoAdapter.WRONG_BUSINESS_NUMBER, r.detail());
+    assertEquals(VodacomTzTelcoAdapter.WRONG_BUSINESS_NUMBER, r.detail());
     rejected(decode("c2b", without(xml(payment()), "recipient"), settings), Refusal.UNAUTHENTICATED);
   }
 
@@ -636,18 +636,18 @@ class VodacomBrokerTelcoAdapterTest {
     // received 05:30:07Z; the window is 300 s by default, either way
     for (String stale : List.of("20260116082500", "20260116083508", "")) {
       String body = replace(replace(xml(payment()), "timestamp", stale), "spPassword",
-          VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, stale));
+          VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, stale));
       rejected(decode("confirmation", body), Refusal.UNAUTHENTICATED);
     }
     String edge = "20260116082508"; // 299 s before receipt
     String body = replace(replace(xml(payment()), "timestamp", edge), "spPassword",
-        VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, edge));
+        VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, edge));
     assertInstanceOf(TelcoCall.Process.class, decode("confirmation", body));
     Map<String, String> wide = new HashMap<>(SETTINGS);
-    wide.put(VodacomBrokerTelcoAdapter.SETTING_TIMESTAMP_WINDOW, "3600");
+    wide.put(VodacomTzTelcoAdapter.SETTING_TIMESTAMP_WINDOW, "3600");
     String hourOld = "20260116073500";
     assertInstanceOf(TelcoCall.Process.class, decode("confirmation", replace(replace(xml(payment()), "timestamp", hourOld),
-        "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, hourOld)), wide));
+        "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, hourOld)), wide));
   }
 
   @Test

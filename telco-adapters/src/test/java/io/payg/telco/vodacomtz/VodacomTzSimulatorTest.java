@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -37,11 +37,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * {@link VodacomBrokerSimulator} over real HTTP: its requests, in every namespace and spPassword
+ * {@link VodacomTzSimulator} over real HTTP: its requests, in every namespace and spPassword
  * form, decode into the payment they describe; its result endpoint takes a result only over mutual
- * TLS and acknowledges it as the sources show; {@link VodacomBrokerResultClient} is the merchant side.
+ * TLS and acknowledges it as the sources show; {@link VodacomTzBrokerResultClient} is the merchant side.
  */
-class VodacomBrokerSimulatorTest {
+class VodacomTzSimulatorTest {
 
   static final Instant PAID = Instant.parse("2026-01-16T05:30:00Z");
   static final Instant NOW = Instant.parse("2026-01-16T05:30:05Z");
@@ -49,7 +49,7 @@ class VodacomBrokerSimulatorTest {
   Vertx vertx;
   HttpServer server;
   WebClient client;
-  final VodacomBrokerTelcoAdapter adapter = new VodacomBrokerTelcoAdapter();
+  final VodacomTzTelcoAdapter adapter = new VodacomTzTelcoAdapter();
   volatile Map<String, String> settings = Map.of("username", "300300", "password", "broker-secret",
       "allowedSources", "127.0.0.0/8, ::1", "businessNumber", "123456");
   final ConcurrentLinkedQueue<TelcoCall> decoded = new ConcurrentLinkedQueue<>();
@@ -93,19 +93,19 @@ class VodacomBrokerSimulatorTest {
     });
   }
 
-  VodacomBrokerSimulator broker(String password) {
-    return new VodacomBrokerSimulator(client, "http://127.0.0.1:" + server.actualPort()
+  VodacomTzSimulator broker(String password) {
+    return new VodacomTzSimulator(client, "http://127.0.0.1:" + server.actualPort()
         + "/api/v1/telco/vodacom-tz/company-1", "300300", password, Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
-  static VodacomBrokerSimulator.Payment payment() {
-    return VodacomBrokerSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "18000.0", "255754123456",
+  static VodacomTzSimulator.Payment payment() {
+    return VodacomTzSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "18000.0", "255754123456",
         PAID);
   }
 
   @Test
   void everyNamespaceAndEveryPasswordFormRoundTrips() throws Exception {
-    for (VodacomBrokerSimulator.Namespace ns : VodacomBrokerSimulator.Namespace.values()) {
+    for (VodacomTzSimulator.Namespace ns : VodacomTzSimulator.Namespace.values()) {
       for (BrokerPasswordDigest digest : BrokerPasswordDigest.values()) {
         Map<String, String> s = new HashMap<>(settings);
         s.put("passwordDigest", digest.setting);
@@ -126,7 +126,7 @@ class VodacomBrokerSimulatorTest {
 
   @Test
   void aPasswordFormOtherThanTheConfiguredOneIsKeptFlaggedAndRefused() throws Exception {
-    HttpResponse<Buffer> r = await(broker("broker-secret").c2b(payment(), VodacomBrokerSimulator.Namespace.INFORWISE,
+    HttpResponse<Buffer> r = await(broker("broker-secret").c2b(payment(), VodacomTzSimulator.Namespace.INFORWISE,
         BrokerPasswordDigest.BASE64_HEX_UPPER, null));
     assertEquals(401, r.statusCode());
     assertTrue(r.bodyAsString().contains("<responseCode>999</responseCode>"), r.bodyAsString());
@@ -161,56 +161,56 @@ class VodacomBrokerSimulatorTest {
             <resultURL>https://127.0.0.1:1/result</resultURL>
           </request>
         </mpesaBroker>
-        """.formatted(VodacomBrokerTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"));
-    assertEquals(expected, new String(broker("broker-secret").body(payment(), VodacomBrokerSimulator.Namespace.INFORWISE,
+        """.formatted(VodacomTzTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"));
+    assertEquals(expected, new String(broker("broker-secret").body(payment(), VodacomTzSimulator.Namespace.INFORWISE,
         BrokerPasswordDigest.BASE64_SHA256, "https://127.0.0.1:1/result"), StandardCharsets.UTF_8));
   }
 
   // ---------------------------------------------------------------- the result leg
 
-  VodacomBrokerSimulator.ResultEndpoint endpoint(BrokerPasswordDigest digest) throws Exception {
+  VodacomTzSimulator.ResultEndpoint endpoint(BrokerPasswordDigest digest) throws Exception {
     TestPki pki = TestPki.get();
-    return await(VodacomBrokerSimulator.ResultEndpoint.start(vertx, pki.server.certificate(), pki.server.privateKey(),
+    return await(VodacomTzSimulator.ResultEndpoint.start(vertx, pki.server.certificate(), pki.server.privateKey(),
         pki.caCertificate, "300300", "broker-secret", digest));
   }
 
-  static VodacomBrokerResult.Result result(String code) {
-    return new VodacomBrokerResult.Result(VodacomBrokerTelcoAdapter.NAMESPACE, code,
-        VodacomBrokerResult.CONFIRM.equals(code) ? "Successful" : "failure, Invalid account reference",
-        VodacomBrokerResult.CONFIRM.equals(code) ? "6f1c1f7e-0000-4000-8000-000000000001" : null,
+  static VodacomTzBrokerResult.Result result(String code) {
+    return new VodacomTzBrokerResult.Result(VodacomTzTelcoAdapter.NAMESPACE, code,
+        VodacomTzBrokerResult.CONFIRM.equals(code) ? "Successful" : "failure, Invalid account reference",
+        VodacomTzBrokerResult.CONFIRM.equals(code) ? "6f1c1f7e-0000-4000-8000-000000000001" : null,
         "c-173388288_664400", "oc-173388288_664400", "173388288_664400", "255754123456");
   }
 
   static byte[] document(String code, BrokerPasswordDigest digest) {
-    return VodacomBrokerResult.document(result(code), "300300", "broker-secret", digest, NOW,
-        VodacomBrokerTelcoAdapter.DAR_ES_SALAAM);
+    return VodacomTzBrokerResult.document(result(code), "300300", "broker-secret", digest, NOW,
+        VodacomTzTelcoAdapter.DAR_ES_SALAAM);
   }
 
   @ParameterizedTest
-  @EnumSource(VodacomBrokerSimulator.AckStyle.class)
-  void aConfirmationAndACancellationAreAcknowledgedOverMutualTls(VodacomBrokerSimulator.AckStyle style) throws Exception {
+  @EnumSource(VodacomTzSimulator.AckStyle.class)
+  void aConfirmationAndACancellationAreAcknowledgedOverMutualTls(VodacomTzSimulator.AckStyle style) throws Exception {
     TestPki pki = TestPki.get();
-    VodacomBrokerSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_SHA256);
+    VodacomTzSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_SHA256);
     broker.ackStyle(style);
-    VodacomBrokerResultClient merchant = new VodacomBrokerResultClient(vertx, 10_000);
-    for (String code : List.of(VodacomBrokerResult.CONFIRM, VodacomBrokerResult.CANCEL)) {
-      VodacomBrokerResultClient.Answer answer = await(merchant.post(broker.url(),
+    VodacomTzBrokerResultClient merchant = new VodacomTzBrokerResultClient(vertx, 10_000);
+    for (String code : List.of(VodacomTzBrokerResult.CONFIRM, VodacomTzBrokerResult.CANCEL)) {
+      VodacomTzBrokerResultClient.Answer answer = await(merchant.post(broker.url(),
           document(code, BrokerPasswordDigest.BASE64_SHA256), pki.client.certificate(), pki.client.privateKey(),
           pki.caCertificate));
       assertEquals(200, answer.status());
-      VodacomBrokerResult.Acknowledgement ack = VodacomBrokerResult.acknowledgement(answer.body(), code);
+      VodacomTzBrokerResult.Acknowledgement ack = VodacomTzBrokerResult.acknowledgement(answer.body(), code);
       assertTrue(ack.acknowledged(), new String(answer.body(), StandardCharsets.UTF_8));
       assertEquals(code.equals("0") ? "Confirming" : "Cancelling", ack.serviceStatus());
     }
-    List<VodacomBrokerSimulator.ReceivedResult> got = broker.received();
+    List<VodacomTzSimulator.ReceivedResult> got = broker.received();
     assertEquals(2, got.size());
     assertEquals("Completed", got.get(0).resultType());
     assertEquals("0", got.get(0).resultCode());
     assertEquals("Failed", got.get(1).resultType());
     assertEquals("999", got.get(1).resultCode());
-    for (VodacomBrokerSimulator.ReceivedResult r : got) {
+    for (VodacomTzSimulator.ReceivedResult r : got) {
       assertTrue(r.passwordMatched(), r.body());
-      assertEquals(VodacomBrokerTelcoAdapter.NAMESPACE, r.namespace());
+      assertEquals(VodacomTzTelcoAdapter.NAMESPACE, r.namespace());
       assertEquals("173388288_664400", r.transactionId());
       assertEquals("c-173388288_664400", r.conversationId());
       assertEquals("oc-173388288_664400", r.originatorConversationId());
@@ -220,38 +220,38 @@ class VodacomBrokerSimulatorTest {
   @Test
   void withoutTheVodacomIssuedCertificateTheHandshakeFails() throws Exception {
     TestPki pki = TestPki.get();
-    VodacomBrokerSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_SHA256);
-    VodacomBrokerResultClient merchant = new VodacomBrokerResultClient(vertx, 10_000);
+    VodacomTzSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_SHA256);
+    VodacomTzBrokerResultClient merchant = new VodacomTzBrokerResultClient(vertx, 10_000);
     ExecutionException e = assertThrows(ExecutionException.class, () -> await(merchant.post(broker.url(),
         document("0", BrokerPasswordDigest.BASE64_SHA256), pki.stranger.certificate(), pki.stranger.privateKey(),
         pki.caCertificate)));
-    assertInstanceOf(VodacomBrokerResultClient.ResultLegException.class, e.getCause());
-    assertTrue(((VodacomBrokerResultClient.ResultLegException) e.getCause()).retryable);
+    assertInstanceOf(VodacomTzBrokerResultClient.ResultLegException.class, e.getCause());
+    assertTrue(((VodacomTzBrokerResultClient.ResultLegException) e.getCause()).retryable);
     assertTrue(broker.received().isEmpty());
     // plain http and a missing certificate are refused before anything is sent
     e = assertThrows(ExecutionException.class, () -> await(merchant.post(broker.url().replace("https", "http"),
         document("0", BrokerPasswordDigest.BASE64_SHA256), pki.client.certificate(), pki.client.privateKey(), null)));
-    assertFalse(((VodacomBrokerResultClient.ResultLegException) e.getCause()).retryable);
+    assertFalse(((VodacomTzBrokerResultClient.ResultLegException) e.getCause()).retryable);
     e = assertThrows(ExecutionException.class, () -> await(merchant.post(broker.url(),
         document("0", BrokerPasswordDigest.BASE64_SHA256), null, null, pki.caCertificate)));
-    assertFalse(((VodacomBrokerResultClient.ResultLegException) e.getCause()).retryable);
+    assertFalse(((VodacomTzBrokerResultClient.ResultLegException) e.getCause()).retryable);
   }
 
   @Test
   void aResultSignedInAnotherPasswordFormIsNotAcknowledgedAndABusyBrokerAnswers503() throws Exception {
     TestPki pki = TestPki.get();
-    VodacomBrokerSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_HEX_LOWER);
-    VodacomBrokerResultClient merchant = new VodacomBrokerResultClient(vertx, 10_000);
-    VodacomBrokerResultClient.Answer answer = await(merchant.post(broker.url(),
+    VodacomTzSimulator.ResultEndpoint broker = endpoint(BrokerPasswordDigest.BASE64_HEX_LOWER);
+    VodacomTzBrokerResultClient merchant = new VodacomTzBrokerResultClient(vertx, 10_000);
+    VodacomTzBrokerResultClient.Answer answer = await(merchant.post(broker.url(),
         document("0", BrokerPasswordDigest.BASE64_SHA256), pki.client.certificate(), pki.client.privateKey(),
         pki.caCertificate));
-    assertFalse(VodacomBrokerResult.acknowledgement(answer.body(), "0").acknowledged());
+    assertFalse(VodacomTzBrokerResult.acknowledgement(answer.body(), "0").acknowledged());
     broker.failNext(1);
     assertEquals(503, await(merchant.post(broker.url(), document("0", BrokerPasswordDigest.BASE64_HEX_LOWER),
         pki.client.certificate(), pki.client.privateKey(), pki.caCertificate)).status());
     answer = await(merchant.post(broker.url(), document("0", BrokerPasswordDigest.BASE64_HEX_LOWER),
         pki.client.certificate(), pki.client.privateKey(), pki.caCertificate));
-    assertTrue(VodacomBrokerResult.acknowledgement(answer.body(), "0").acknowledged());
+    assertTrue(VodacomTzBrokerResult.acknowledgement(answer.body(), "0").acknowledged());
   }
 
   @Test
@@ -260,12 +260,12 @@ class VodacomBrokerSimulatorTest {
         + "SYSTEM \"file:///etc/passwd\">]><mpesaBroker><response><responseCode>&a;</responseCode></response></mpesaBroker>",
         "<mpesaBroker xmlns=\"urn:other\"><response><responseCode>0</responseCode></response></mpesaBroker>",
         "<mpesaBroker><response><responseCode>1</responseCode></response></mpesaBroker>")) {
-      assertFalse(VodacomBrokerResult.acknowledgement(body.getBytes(StandardCharsets.UTF_8), "0").acknowledged(), body);
+      assertFalse(VodacomTzBrokerResult.acknowledgement(body.getBytes(StandardCharsets.UTF_8), "0").acknowledged(), body);
     }
-    assertTrue(VodacomBrokerResult.acknowledgement(("<mpesaBroker xmlns=\"http://infowise.co.tz/broker/\"><response>"
+    assertTrue(VodacomTzBrokerResult.acknowledgement(("<mpesaBroker xmlns=\"http://infowise.co.tz/broker/\"><response>"
         + "<responseCode>999</responseCode></response></mpesaBroker>").getBytes(StandardCharsets.UTF_8), "999")
         .acknowledged());
-    assertFalse(VodacomBrokerResult.acknowledgement(("<mpesaBroker><response><responseCode>999</responseCode>"
+    assertFalse(VodacomTzBrokerResult.acknowledgement(("<mpesaBroker><response><responseCode>999</responseCode>"
         + "</response></mpesaBroker>").getBytes(StandardCharsets.UTF_8), "0").acknowledged(),
         "999 to a confirmation is not an acknowledgement");
   }

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import io.payg.domain.payment.Refusal;
 import io.payg.telco.support.Rejection;

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
@@ -42,7 +42,7 @@ import org.w3c.dom.Element;
  *       serviceStatus "Success" — an acknowledgement of receipt, not of the payment;</li>
  *   <li>the merchant POSTs {@code <result>} (resultCode 0 = confirm, 999 = cancel) to the broker's
  *       result URL over TLS with a Vodacom-issued client certificate, and the broker acknowledges
- *       it. The gateway does this leg from its outbox ({@link VodacomBrokerResult}).</li>
+ *       it. The gateway does this leg from its outbox ({@link VodacomTzBrokerResult}).</li>
  * </ol>
  * <pre>
  * &lt;mpesaBroker xmlns="http://inforwise.co.tz/broker/" version="2.0"&gt;   (or infowise, or no namespace)
@@ -67,7 +67,7 @@ import org.w3c.dom.Element;
  * {@code passwordDigest} ({@link BrokerPasswordDigest}, default {@code base64-sha256}),
  * {@code allowedSources}, {@code businessNumber} (optional), {@code timestampWindowSeconds} (default 300),
  * {@code timestampTimeZone} (default Africa/Dar_es_Salaam); the result leg's settings are read by the
- * gateway's result job ({@link VodacomBrokerResult}).
+ * gateway's result job ({@link VodacomTzBrokerResult}).
  *
  * <p><b>What is refused, kept or booked.</b> Unreadable XML, a DOCTYPE, another root or namespace, a
  * wrong spId, a timestamp outside the window, another business number, another currency, a bad
@@ -79,7 +79,7 @@ import org.w3c.dom.Element;
  * {@link TelcoCall.Process}; the money moved ({@link #confirmsMovedMoney}), so what the gateway
  * cannot book is kept and answered "Received" ({@link #keptAnswer}): its result leg says 999.
  */
-public final class VodacomBrokerTelcoAdapter implements TelcoAdapter {
+public final class VodacomTzTelcoAdapter implements TelcoAdapter {
 
   public static final String NAME = "vodacom-tz";
   /** The one URL the broker posts to. */

@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import io.payg.telco.support.Rejection;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,7 @@ import org.w3c.dom.Element;
 /**
  * The third leg of a broker payment: the merchant's {@code <result>} (confirm = resultCode 0,
  * cancel = 999) and the broker's acknowledgement of it. Pure formatting and parsing; the gateway's
- * outbox sends it with {@link VodacomBrokerResultClient}.
+ * outbox sends it with {@link VodacomTzBrokerResultClient}.
  * <pre>
  * &lt;mpesaBroker xmlns="http://inforwise.co.tz/broker/" version="2.0"&gt;&lt;result&gt;
  *   &lt;serviceProvider&gt;&lt;spId/&gt;&lt;spPassword/&gt;&lt;timestamp/&gt;&lt;/serviceProvider&gt;
@@ -22,7 +22,7 @@ import org.w3c.dom.Element;
  */
 // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (serveResult)
 // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java (createCallbackRequest)
-public final class VodacomBrokerResult {
+public final class VodacomTzBrokerResult {
 
   /** Confirm: the company keeps the money. */
   public static final String CONFIRM = "0";
@@ -38,7 +38,7 @@ public final class VodacomBrokerResult {
   /** PEM, optional: the CA certificates the broker's server certificate is checked against (else the JVM's). */
   public static final String SETTING_BROKER_CA = "brokerCaCertificates";
 
-  private VodacomBrokerResult() {
+  private VodacomTzBrokerResult() {
   }
 
   /** What the result says, and to whom. */
@@ -58,11 +58,11 @@ public final class VodacomBrokerResult {
   /** The result document, signed like the broker's request (spId, spPassword of {@code digest}, timestamp). */
   public static byte[] document(Result r, String spId, String password, BrokerPasswordDigest digest, Instant now,
                                 ZoneId zone) {
-    String timestamp = VodacomBrokerTelcoAdapter.TIMESTAMP.format(now.atZone(zone));
+    String timestamp = VodacomTzTelcoAdapter.TIMESTAMP.format(now.atZone(zone));
     StringBuilder xml = new StringBuilder(1024)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        .append(VodacomBrokerTelcoAdapter.root(java.util.Map.of(VodacomBrokerTelcoAdapter.ECHO_NAMESPACE,
-            r.namespace() == null ? VodacomBrokerTelcoAdapter.NAMESPACE : r.namespace())))
+        .append(VodacomTzTelcoAdapter.root(java.util.Map.of(VodacomTzTelcoAdapter.ECHO_NAMESPACE,
+            r.namespace() == null ? VodacomTzTelcoAdapter.NAMESPACE : r.namespace())))
         .append("<result><serviceProvider>");
     element(xml, "spId", spId);
     element(xml, "spPassword", digest.spPassword(spId, password, timestamp));
@@ -73,7 +73,7 @@ public final class VodacomBrokerResult {
     element(xml, "resultCode", r.resultCode());
     element(xml, "resultDesc", r.resultDesc());
     element(xml, "serviceReceipt", r.serviceReceipt());
-    element(xml, "serviceDate", VodacomBrokerTelcoAdapter.TRANSACTION_DATE.format(now.atZone(zone)));
+    element(xml, "serviceDate", VodacomTzTelcoAdapter.TRANSACTION_DATE.format(now.atZone(zone)));
     element(xml, "serviceID", r.serviceReceipt());
     element(xml, "originatorConversationID", r.originatorConversationId());
     element(xml, "conversationID", r.conversationId());
@@ -101,13 +101,13 @@ public final class VodacomBrokerResult {
 
   /** Reads the broker's answer (same safe parser as requests); unreadable is not acknowledged. */
   public static Acknowledgement acknowledgement(byte[] body, String sentCode) {
-    if (body == null || body.length == 0 || body.length > VodacomBrokerTelcoAdapter.MAX_BODY) {
+    if (body == null || body.length == 0 || body.length > VodacomTzTelcoAdapter.MAX_BODY) {
       return new Acknowledgement(false, null, null, null);
     }
     try {
       Element root = SafeXml.parse(body).getDocumentElement();
       String ns = root.getNamespaceURI();
-      if (!"mpesaBroker".equals(root.getLocalName()) || !(ns == null || VodacomBrokerTelcoAdapter.NAMESPACES.contains(ns))) {
+      if (!"mpesaBroker".equals(root.getLocalName()) || !(ns == null || VodacomTzTelcoAdapter.NAMESPACES.contains(ns))) {
         return new Acknowledgement(false, null, null, null);
       }
       Element response = SafeXml.child(root, ns, "response");

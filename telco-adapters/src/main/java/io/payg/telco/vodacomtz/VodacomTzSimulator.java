@@ -1,4 +1,4 @@
-package io.payg.telco.vodacom;
+package io.payg.telco.vodacomtz;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -34,7 +34,7 @@ import org.w3c.dom.Node;
  *       as the sources show ({@link AckStyle}).</li>
  * </ul>
  */
-public final class VodacomBrokerSimulator {
+public final class VodacomTzSimulator {
 
   public static final String CONTENT_TYPE = "text/xml; charset=UTF-8";
 
@@ -65,12 +65,12 @@ public final class VodacomBrokerSimulator {
    * @param spId     the company's {@code username} setting
    * @param password the company's {@code password} setting
    */
-  public VodacomBrokerSimulator(WebClient client, String baseUrl, String spId, String password) {
+  public VodacomTzSimulator(WebClient client, String baseUrl, String spId, String password) {
     this(client, baseUrl, spId, password, Clock.systemUTC());
   }
 
   /** With the clock that stamps {@code timestamp} (tests). */
-  public VodacomBrokerSimulator(WebClient client, String baseUrl, String spId, String password, Clock clock) {
+  public VodacomTzSimulator(WebClient client, String baseUrl, String spId, String password, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     this.spId = Objects.requireNonNull(spId, "spId");
@@ -89,7 +89,7 @@ public final class VodacomBrokerSimulator {
                                   String msisdn, Instant paidAt) {
       return new Payment(amount, "Pay Bill", msisdn, "c-" + transactionId, "oc-" + transactionId,
           businessNumber, "R" + transactionId.replaceAll("[^A-Za-z0-9]", ""),
-          VodacomBrokerSimulator.transactionDate(paidAt), serial, transactionId);
+          VodacomTzSimulator.transactionDate(paidAt), serial, transactionId);
     }
 
     public Payment withAmount(String amount) {
@@ -106,12 +106,12 @@ public final class VodacomBrokerSimulator {
   /** "yyyy-MM-dd HH:mm:ss" in Dar es Salaam time, as the broker writes {@code transactionDate}. */
   // "2019-02-21 12:40:27": jnduke400/LipanasiGateway (docs sample) and MicroPowerManager's 2018 factory
   public static String transactionDate(Instant instant) {
-    return VodacomBrokerTelcoAdapter.TRANSACTION_DATE.format(instant.atZone(VodacomBrokerTelcoAdapter.DAR_ES_SALAAM));
+    return VodacomTzTelcoAdapter.TRANSACTION_DATE.format(instant.atZone(VodacomTzTelcoAdapter.DAR_ES_SALAAM));
   }
 
   /** The broker's yyyyMMddHHmmss {@code timestamp}, Dar es Salaam time. */
   public static String timestamp(Instant instant) {
-    return VodacomBrokerTelcoAdapter.TIMESTAMP.format(instant.atZone(VodacomBrokerTelcoAdapter.DAR_ES_SALAAM));
+    return VodacomTzTelcoAdapter.TIMESTAMP.format(instant.atZone(VodacomTzTelcoAdapter.DAR_ES_SALAAM));
   }
 
   /** The request document for {@code payment}, stamped now, as the current production broker sends it. */
@@ -169,23 +169,23 @@ public final class VodacomBrokerSimulator {
 
   /** The one request of a payment, to the single URL. */
   public Future<HttpResponse<Buffer>> c2b(Payment payment) {
-    return send(VodacomBrokerTelcoAdapter.C2B, body(payment));
+    return send(VodacomTzTelcoAdapter.C2B, body(payment));
   }
 
   /** The one request in a namespace and password form, with a result URL (null: none). */
   public Future<HttpResponse<Buffer>> c2b(Payment payment, Namespace namespace, BrokerPasswordDigest digest,
                                          String resultUrl) {
-    return send(VodacomBrokerTelcoAdapter.C2B, body(payment, namespace, digest, resultUrl));
+    return send(VodacomTzTelcoAdapter.C2B, body(payment, namespace, digest, resultUrl));
   }
 
   /** The same request to the old validation path (an alias of the single URL). */
   public Future<HttpResponse<Buffer>> validation(Payment payment) {
-    return send(VodacomBrokerTelcoAdapter.VALIDATION, body(payment));
+    return send(VodacomTzTelcoAdapter.VALIDATION, body(payment));
   }
 
   /** The same request to the old confirmation path (an alias of the single URL). */
   public Future<HttpResponse<Buffer>> confirmation(Payment payment) {
-    return send(VodacomBrokerTelcoAdapter.CONFIRMATION, body(payment));
+    return send(VodacomTzTelcoAdapter.CONFIRMATION, body(payment));
   }
 
   /** Posts {@code body} as is to {@code baseUrl/operation} as text/xml. */
