@@ -1,5 +1,6 @@
 package io.payg.gateway.brokerresult;
 
+import io.payg.domain.peer.PeerStatus;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
@@ -83,7 +84,7 @@ public final class BrokerResultJobHandler implements JobHandler {
             return store.acknowledged(job.id(), resultId, answer.status(), ack.responseCode(), ack.responseDesc(),
                 ack.serviceStatus(), text);
           }
-          boolean brokerTrouble = answer.status() >= 500 || answer.status() == 408 || answer.status() == 429;
+          boolean brokerTrouble = PeerStatus.isTransient(answer.status());
           return store.answered(resultId, answer.status(), ack.responseCode(), ack.responseDesc(), ack.serviceStatus(),
                   text)
               .compose(v -> Future.failedFuture(new JobFailure("the broker answered HTTP " + answer.status()

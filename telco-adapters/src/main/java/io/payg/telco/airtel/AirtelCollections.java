@@ -1,19 +1,20 @@
 package io.payg.telco.airtel;
 
-import static io.payg.telco.support.CollectionSettings.isBlank;
-import static io.payg.telco.support.ProviderAnswer.clean;
-import static io.payg.telco.support.ProviderAnswer.hasControl;
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
-import static io.payg.telco.support.ProviderAnswer.snippet;
+import static io.payg.domain.peer.PluginSettings.isBlank;
+import static io.payg.domain.peer.PeerText.clean;
+import static io.payg.domain.peer.PeerText.hasControl;
+import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.peer.PeerCalls.jsonObject;
+import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.telco.support.BearerTokenCalls;
+import io.payg.peer.PeerCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
 import io.payg.telco.support.RequestToPayClient;
-import io.payg.telco.support.TokenCache;
+import io.payg.peer.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

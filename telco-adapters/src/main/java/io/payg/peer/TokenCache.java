@@ -1,4 +1,4 @@
-package io.payg.telco.support;
+package io.payg.peer;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * OAuth2 client-credentials tokens shared by every call of one client (MTN MoMo, Airtel): the
+ * Bearer tokens (OAuth2 client credentials, a login's token) shared by every call of one client
+ * (MTN MoMo, Airtel, SunKing, Steama): the
  * cache holds the token's {@link Future}, so concurrent callers wait for one token request; a
  * token is renewed {@link #refreshMargin shortly before} it expires, when the credentials change
  * (compared as a digest, never stored in clear), and when the caller {@link #invalidate}s it
@@ -22,6 +23,11 @@ public final class TokenCache {
 
   /** A token as the provider issued it. */
   public record Fetched(String accessToken, long expiresInSeconds) {
+
+    /** A token the peer gives no lifetime for (Steama's login): kept until the peer refuses it. */
+    public static Fetched withoutExpiry(String accessToken) {
+      return new Fetched(accessToken, Long.MAX_VALUE / 1_000_000_000L);
+    }
   }
 
   /** One token (or the request for it); {@code deadline} is valid once {@code fetched}. */
