@@ -1,6 +1,6 @@
 package io.payg.manufacturer.angaza;
 
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.manufacturer.support.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -15,12 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -44,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections without answering, {@link #setLatency(Duration)} delays the answer. The keycode is
  * issued before the delay, so a client timing out reproduces the "issued but response lost" case.
  */
-public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
+public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator, AngazaSimulator.Vend> {
 
   private volatile boolean refusalsWithOk;
   // MPM:Modules/Api/AngazaSHSApi.php:19
@@ -56,14 +53,12 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
 
   /** One keycode: unit number, the credit_until_dt put ("UNLOCKED" or a date), the keycode. */
-  public record Vend(String serial, String creditUntil, String token) {
+  public record Vend(String serial, String creditUntil, String token) implements SimulatedManufacturer.Vended {
   }
 
   private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
 
-  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, String> creditUntilByUnit = new ConcurrentHashMap<>();
-  private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
 
   private AngazaSimulator(Vertx vertx) {
@@ -79,6 +74,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
   }
 
   /** Issuer settings (baseUrl, clientId, clientSecret) that this simulator accepts. */
+  @Override
   public Map<String, String> settings() {
     return Map.of(
         AngazaTokenIssuer.SETTING_BASE_URL, baseUrl(),
@@ -86,16 +82,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
         AngazaTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
   }
 
-  /** This unit number is unknown to Angaza from now on. */
-  public AngazaSimulator rejectSerial(String serial) {
-    rejectedSerials.add(serial);
-    return this;
-  }
 
-  /** Every keycode issued, oldest first. */
-  public List<Vend> vends() {
-    return List.copyOf(vends);
-  }
 
   /** The unit's desired credit_until_dt after the last accepted PUT, or null. */
   public String creditUntil(String unitNumber) {
@@ -131,7 +118,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
       return;
     }
     String serial = unit.toString();
-    if (rejectedSerials.contains(serial)) {
+    if (rejects(serial)) {
       reply(ctx, 404, refusal("Not Found", "Invalid unit number"));
       return;
     }
@@ -150,7 +137,7 @@ public final class AngazaSimulator extends SimulatedPeer<AngazaSimulator> {
     }
     String keycode = keycode(serial, creditUntil, counter.incrementAndGet());
     creditUntilByUnit.put(serial, creditUntil);
-    vends.add(new Vend(serial, creditUntil, keycode));
+    recordVend(new Vend(serial, creditUntil, keycode));
     reply(ctx, 200, new JsonObject()
         .put("unit_number", serial)
         .put("state", new JsonObject().put("desired",

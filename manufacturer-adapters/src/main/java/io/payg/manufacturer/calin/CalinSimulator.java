@@ -1,6 +1,6 @@
 package io.payg.manufacturer.calin;
 
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.manufacturer.support.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -13,12 +13,9 @@ import java.math.RoundingMode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -32,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the delay, so a client timing out reproduces "vended but answer lost"), and
  * {@link #answerCodesAsStrings(boolean)} sends {@code result_code} as a string.
  */
-public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
+public final class CalinSimulator extends SimulatedManufacturer<CalinSimulator, CalinSimulator.Vend> {
 
   public static final String DEFAULT_USER_ID = "payg-sim";
   /** The vending account's password (MPM stores it as api_key, sends it as password). */
@@ -51,14 +48,12 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
   static final int CODE_METER = 3;
 
   /** One accepted vend: meter serial, kWh with one decimal ("4.3"), the token answered. */
-  public record Vend(String serial, String kwh, String token) {
+  public record Vend(String serial, String kwh, String token) implements SimulatedManufacturer.Vended {
   }
 
   private static final BigInteger TWENTY_DIGITS = BigInteger.TEN.pow(20);
 
   private final Map<String, String> passwordsByUser = new ConcurrentHashMap<>();
-  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
-  private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
   private volatile boolean codesAsStrings;
 
@@ -77,6 +72,7 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
   }
 
   /** Issuer settings (baseUrl, userId, apiKey) that this simulator accepts. */
+  @Override
   public Map<String, String> settings() {
     return Map.of(
         "baseUrl", baseUrl(),
@@ -90,11 +86,6 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
     return this;
   }
 
-  /** Vends to this meter fail with a meter error. */
-  public CalinSimulator rejectSerial(String serial) {
-    rejectedSerials.add(serial);
-    return this;
-  }
 
   /** Answer {@code result_code} as a JSON string ("0"), which MPM also reads (ApiHelpers.php:28 casts). */
   public CalinSimulator answerCodesAsStrings(boolean strings) {
@@ -102,10 +93,6 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
     return this;
   }
 
-  /** Every accepted vend, oldest first. */
-  public List<Vend> vends() {
-    return List.copyOf(vends);
-  }
 
   private void handle(RoutingContext ctx) {
     JsonObject body;
@@ -150,12 +137,12 @@ public final class CalinSimulator extends SimulatedPeer<CalinSimulator> {
     if (amount.signum() <= 0 || amount.stripTrailingZeros().scale() > 1) {
       return error(CODE_BAD_PARAMETER, "amount must be positive with at most one decimal");
     }
-    if (rejectedSerials.contains(meterId)) {
+    if (rejects(meterId)) {
       return error(CODE_METER, "meter_id does not exist");
     }
     String kwh = amount.setScale(1, RoundingMode.UNNECESSARY).toPlainString();
     String token = token(meterId, kwh, counter.incrementAndGet());
-    vends.add(new Vend(meterId, kwh, token));
+    recordVend(new Vend(meterId, kwh, token));
     // MPM:Helpers/ApiHelpers.php:28-32 — result_code, reason, result (the token)
     return new JsonObject().put("result_code", code(OK)).put("reason", "OK").put("result", token);
   }

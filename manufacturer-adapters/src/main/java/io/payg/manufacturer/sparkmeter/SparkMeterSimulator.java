@@ -1,6 +1,6 @@
 package io.payg.manufacturer.sparkmeter;
 
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.manufacturer.support.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -56,7 +54,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A transaction is credited before the delay, so a client timing out
  * reproduces the "credited but response lost" case.
  */
-public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator> {
+public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterSimulator, SparkMeterSimulator.Vend> {
 
   public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
   // MPM:Services/SiteService.php:156 (thundercloud_url = site URL + 'api/v0'); paths: class javadoc
@@ -68,16 +66,14 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   static final int KOIOS_PAGE = 100;
 
   /** One credit: meter serial, amount in major units ("500.00"), external_id, the token answered. */
-  public record Vend(String serial, String amount, String externalId, String token) {
+  public record Vend(String serial, String amount, String externalId, String token) implements SimulatedManufacturer.Vended {
   }
 
   private record Credit(String customerId, BigDecimal amount, String transactionId) {
   }
 
-  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, String> serialsByCustomer = new ConcurrentHashMap<>();
   private final Map<String, Credit> creditsByExternalId = new ConcurrentHashMap<>();
-  private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
   private volatile boolean oneCustomerAnswer;
   private volatile boolean deduplicate;
@@ -106,6 +102,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   }
 
   /** Issuer settings (baseUrl, apiToken) that this simulator accepts. */
+  @Override
   public Map<String, String> settings() {
     return Map.of(
         SparkMeterTokenIssuer.SETTING_BASE_URL, baseUrl(),
@@ -142,16 +139,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
     return this;
   }
 
-  /** No customer owns this meter from now on. */
-  public SparkMeterSimulator rejectSerial(String serial) {
-    rejectedSerials.add(serial);
-    return this;
-  }
 
-  /** Every credit made, oldest first (a replayed external_id adds none). */
-  public List<Vend> vends() {
-    return List.copyOf(vends);
-  }
 
   /** The customer id this site gives the customer owning {@code serial}. */
   public static String customerId(String serial) {
@@ -214,7 +202,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
   private void customers(RoutingContext ctx) {
     String serial = ctx.request().getParam("meter_serial");
     JsonArray customers = new JsonArray();
-    if (serial != null && !serial.isBlank() && !rejectedSerials.contains(serial)) {
+    if (serial != null && !serial.isBlank() && !rejects(serial)) {
       String id = customerId(serial);
       serialsByCustomer.put(id, serial);
       customers.add(new JsonObject()
@@ -265,7 +253,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
       return;
     }
     String serial = customerId == null ? null : serialsByCustomer.get(customerId);
-    if (serial == null || rejectedSerials.contains(serial)) {
+    if (serial == null || rejects(serial)) {
       reply(ctx, 404, failure("customer not found"));
       return;
     }
@@ -290,7 +278,7 @@ public final class SparkMeterSimulator extends SimulatedPeer<SparkMeterSimulator
         return;
       }
     }
-    vends.add(new Vend(serial, amount.toPlainString(), externalId, transactionId));
+    recordVend(new Vend(serial, amount.toPlainString(), externalId, transactionId));
     if (answersToLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       ctx.request().connection().close(); // credited, the answer lost on the way
       return;

@@ -1,6 +1,6 @@
 package io.payg.manufacturer.steama;
 
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.manufacturer.support.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -18,9 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #setDown(boolean)} drops connections, {@link #setLatency(java.time.Duration)} delays the
  * answer (a transaction is credited before the delay: "credited but answer lost").
  */
-public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
+public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator, SteamaSimulator.Vend> {
 
   public static final String DEFAULT_USERNAME = "payg-sim";
   public static final String DEFAULT_PASSWORD = "steama-sim-password";
@@ -48,16 +46,14 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
   private static final int MAX_PAGE_SIZE = 100;
 
   /** One credit: meter serial, amount in major units ("500.00"), the token (transaction id). */
-  public record Vend(String serial, String amount, String token) {
+  public record Vend(String serial, String amount, String token) implements SimulatedManufacturer.Vended {
   }
 
   private record Meter(long id, String reference, Long customer) {
   }
 
-  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, Meter> metersByReference = new ConcurrentHashMap<>();
   private final Map<String, String> usersByToken = new ConcurrentHashMap<>();
-  private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong meterIds = new AtomicLong();
   private final AtomicLong transactionIds = new AtomicLong(1000);
   private final AtomicInteger tokenGeneration = new AtomicInteger();
@@ -84,6 +80,7 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
   }
 
   /** Issuer settings (baseUrl, username, password) that this simulator accepts. */
+  @Override
   public Map<String, String> settings() {
     return Map.of(
         "baseUrl", baseUrl(),
@@ -92,6 +89,7 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
   }
 
   /** A meter with this reference (serial), owned by a customer of its own; idempotent. */
+  @Override
   public SteamaSimulator register(String serial) {
     metersByReference.computeIfAbsent(serial, r -> {
       long id = meterIds.incrementAndGet();
@@ -106,11 +104,6 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
     return this;
   }
 
-  /** This serial is no meter of this account from now on. */
-  public SteamaSimulator rejectSerial(String serial) {
-    rejectedSerials.add(serial);
-    return this;
-  }
 
   /** Every token handed out so far stops working; the next login gets a new one. */
   public SteamaSimulator revokeTokens() {
@@ -129,10 +122,6 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
     return meterPages.get();
   }
 
-  /** Every credit made, oldest first. */
-  public List<Vend> vends() {
-    return List.copyOf(vends);
-  }
 
   private void getToken(RoutingContext ctx) {
     // MPM:Http/Clients/SteamaMeterApiClient.php:83-86 (JSON body, no Authorization)
@@ -187,7 +176,7 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
       return;
     }
     List<Meter> all = new ArrayList<>(metersByReference.values().stream()
-        .filter(m -> !rejectedSerials.contains(m.reference())).toList());
+        .filter(m -> !rejects(m.reference())).toList());
     all.sort((a, b) -> Long.compare(a.id(), b.id()));
     int from = (page - 1) * size;
     if (page < 1 || size < 1 || (from >= all.size() && page > 1)) {
@@ -213,7 +202,7 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
     String customer = ctx.pathParam("customer");
     for (Meter m : metersByReference.values()) {
       if (m.customer() != null && Long.toString(m.customer()).equals(customer)
-          && !rejectedSerials.contains(m.reference())) {
+          && !rejects(m.reference())) {
         meter = m;
       }
     }
@@ -246,7 +235,7 @@ public final class SteamaSimulator extends SimulatedPeer<SteamaSimulator> {
       return;
     }
     long id = transactionIds.incrementAndGet();
-    vends.add(new Vend(meter.reference(), amount.toPlainString(), Long.toString(id)));
+    recordVend(new Vend(meter.reference(), amount.toPlainString(), Long.toString(id)));
     // MPM:SteamaMeterApi.php:76-84 — the fields MPM reads; values beyond the ids are illustrative
     reply(ctx, 201, new JsonObject()
         .put("id", id)

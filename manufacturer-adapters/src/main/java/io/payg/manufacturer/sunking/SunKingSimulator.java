@@ -1,6 +1,6 @@
 package io.payg.manufacturer.sunking;
 
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.manufacturer.support.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -13,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A code is issued before the delay, so a client timing out reproduces the
  * "issued but response lost" case.
  */
-public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
+public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulator, SunKingSimulator.Vend> {
 
   // paths of MPM's default URLs (src/backend/config/sunking-shs.php:4-5), on one loopback port
   private static final String AUTH_PATH = "/auth/realms/glp/protocol/openid-connect/token";
@@ -61,14 +58,12 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
    * One issued code: device serial, command ({@code add_credit} or {@code unlock}), days (null for
    * unlock), the code answered.
    */
-  public record Vend(String serial, String command, Long days, String token) {
+  public record Vend(String serial, String command, Long days, String token) implements SimulatedManufacturer.Vended {
   }
 
   private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
 
-  private final Set<String> rejectedSerials = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> accessTokens = new ConcurrentHashMap<>();
-  private final List<Vend> vends = new CopyOnWriteArrayList<>();
   private final AtomicLong counter = new AtomicLong();
   private final AtomicLong grants = new AtomicLong();
 
@@ -91,6 +86,7 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
   }
 
   /** Issuer settings (authUrl, apiUrl, clientId, clientSecret) that this simulator accepts. */
+  @Override
   public Map<String, String> settings() {
     return Map.of(
         SunKingTokenIssuer.SETTING_AUTH_URL, baseUrl() + AUTH_PATH,
@@ -99,11 +95,6 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
         SunKingTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
   }
 
-  /** SunKing does not know this device from now on (HTTP 404). */
-  public SunKingSimulator rejectSerial(String serial) {
-    rejectedSerials.add(serial);
-    return this;
-  }
 
   /** Every access token granted so far stops working. */
   public SunKingSimulator revokeAccessTokens() {
@@ -116,10 +107,6 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
     return grants.get();
   }
 
-  /** Every code issued, oldest first. */
-  public List<Vend> vends() {
-    return List.copyOf(vends);
-  }
 
   private void grant(RoutingContext ctx) {
     String grantType = ctx.request().getFormAttribute("grant_type");
@@ -171,7 +158,7 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
       return;
     }
     String serial = device.toString();
-    if (rejectedSerials.contains(serial)) {
+    if (rejects(serial)) {
       reply(ctx, 404, new JsonObject().put("message", "Device not found"));
       return;
     }
@@ -197,7 +184,7 @@ public final class SunKingSimulator extends SimulatedPeer<SunKingSimulator> {
       return;
     }
     String code = code(serial, command, days, counter.incrementAndGet());
-    vends.add(new Vend(serial, command, days, code));
+    recordVend(new Vend(serial, command, days, code));
     reply(ctx, 200, new JsonObject().put("token", code));
   }
 
