@@ -1,6 +1,6 @@
 package io.payg.gateway.demo;
 
-import io.payg.manufacturer.calin.CalinSimulator;
+import io.payg.manufacturer.simulator.CalinSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package io.payg.gateway.telco;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.vodacomtz.VodacomTzSimulator;
+import io.payg.telco.simulator.VodacomTzSimulator;
 import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

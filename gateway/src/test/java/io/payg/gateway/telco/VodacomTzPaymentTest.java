@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.vodacomtz.VodacomTzSimulator;
-import io.payg.telco.vodacomtz.VodacomTzSimulator.Payment;
-import io.payg.telco.vodacomtz.VodacomTzSimulator.ResultEndpoint;
+import io.payg.telco.simulator.VodacomTzSimulator;
+import io.payg.telco.simulator.VodacomTzSimulator.Payment;
+import io.payg.telco.simulator.VodacomTzSimulator.ResultEndpoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;

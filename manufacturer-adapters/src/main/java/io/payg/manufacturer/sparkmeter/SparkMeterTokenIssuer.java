@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * (MicroPowerManager sends its transaction id there and matches synced transactions on it).
  * Whether the real ThunderCloud refuses or deduplicates a repeated {@code external_id} is not
  * documented in MicroPowerManager; if it does not, a retry after a lost answer credits twice, and
- * the operator reconciles on {@code external_id} ({@link SparkMeterSimulator} simulates both).
+ * the operator reconciles on {@code external_id} ({@code simulator.SparkMeterSimulator} simulates both).
  * MicroPowerManager sends {@code amount} as PHP's {@code strval} of its float ("500", "500.5",
  * SparkMeterApi.php:69); this issuer sends the currency's decimals ("500.00"), also a decimal string.
  *

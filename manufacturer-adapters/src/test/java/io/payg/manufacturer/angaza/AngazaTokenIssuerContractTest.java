@@ -1,5 +1,6 @@
 package io.payg.manufacturer.angaza;
 
+import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.payg.domain.DeviceType;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.TokenIssuer;

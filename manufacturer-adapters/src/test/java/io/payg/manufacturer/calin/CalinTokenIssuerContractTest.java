@@ -1,5 +1,6 @@
 package io.payg.manufacturer.calin;
 
+import io.payg.manufacturer.simulator.CalinSimulator;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.manufacturer.contract.TokenIssuerContractTest;
 import io.vertx.core.Future;

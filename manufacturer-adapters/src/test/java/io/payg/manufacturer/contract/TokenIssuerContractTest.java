@@ -13,7 +13,7 @@ import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
-import io.payg.manufacturer.support.SimulatedManufacturer;
+import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;

@@ -1,5 +1,6 @@
 package io.payg.manufacturer.sparkmeter;
 
+import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.manufacturer.contract.TokenIssuerContractTest;
 import io.vertx.core.Future;

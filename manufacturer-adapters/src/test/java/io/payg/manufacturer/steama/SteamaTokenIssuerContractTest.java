@@ -1,5 +1,6 @@
 package io.payg.manufacturer.steama;
 
+import io.payg.manufacturer.simulator.SteamaSimulator;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.manufacturer.contract.TokenIssuerContractTest;
 import io.vertx.core.Future;

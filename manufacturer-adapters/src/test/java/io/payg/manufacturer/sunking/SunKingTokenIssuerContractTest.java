@@ -1,5 +1,6 @@
 package io.payg.manufacturer.sunking;
 
+import io.payg.manufacturer.simulator.SunKingSimulator;
 import io.payg.domain.DeviceType;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.TokenIssuer;

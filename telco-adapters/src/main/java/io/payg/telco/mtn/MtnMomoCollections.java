@@ -119,7 +119,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
   public static final String CREDENTIALS_REFUSED = "MTN MoMo refused the credentials";
 
   /** A UUID as MoMo wants it for X-Reference-Id: 8-4-4-4-12 hex digits. */
-  static final Pattern UUID_TEXT =
+  public static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
   private static final Pattern DECIMAL_TEXT = Pattern.compile("[0-9]{1,16}(\\.[0-9]{1,10})?");

@@ -31,7 +31,7 @@ import org.xml.sax.SAXParseException;
  * <p>Every failure is a {@link Rejection} ({@link Refusal#MALFORMED_REQUEST}) whose message never
  * contains any part of the document.
  */
-final class SafeXml {
+public final class SafeXml {
 
   private static final DocumentBuilderFactory FACTORY = factory();
 
@@ -68,7 +68,7 @@ final class SafeXml {
   private SafeXml() {
   }
 
-  static DocumentBuilderFactory factory() {
+  public static DocumentBuilderFactory factory() {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
     try {
       f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
@@ -153,7 +153,7 @@ final class SafeXml {
   }
 
   /** Text for an XML element's content: the five special characters escaped, controls dropped. */
-  static String escape(String text) {
+  public static String escape(String text) {
     StringBuilder out = new StringBuilder(text.length() + 16);
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);

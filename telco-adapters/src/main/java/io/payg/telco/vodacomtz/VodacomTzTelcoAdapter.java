@@ -133,9 +133,9 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   static final int MAX_MSISDN = 64;
   private static final int MAX_REFERENCE = 128;
 
-  static final DateTimeFormatter TIMESTAMP =
+  public static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
-  static final DateTimeFormatter TRANSACTION_DATE =
+  public static final DateTimeFormatter TRANSACTION_DATE =
       DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss").withResolverStyle(ResolverStyle.STRICT);
   private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");

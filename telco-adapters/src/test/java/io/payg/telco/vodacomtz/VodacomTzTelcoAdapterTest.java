@@ -1,5 +1,6 @@
 package io.payg.telco.vodacomtz;
 
+import io.payg.telco.simulator.VodacomTzSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

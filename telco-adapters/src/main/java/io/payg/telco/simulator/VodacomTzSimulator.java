@@ -1,5 +1,8 @@
-package io.payg.telco.vodacomtz;
+package io.payg.telco.simulator;
 
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
+import io.payg.telco.vodacomtz.SafeXml;
+import io.payg.telco.vodacomtz.BrokerPasswordDigest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,7 @@
-package io.payg.telco.mtn;
+package io.payg.telco.simulator;
 
-import io.payg.telco.support.CollectionsSimulator;
+import io.payg.telco.mtn.MtnMomoCollections;
+import io.payg.telco.simulator.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
-package io.payg.telco.safaricom;
+package io.payg.telco.simulator;
 
+import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

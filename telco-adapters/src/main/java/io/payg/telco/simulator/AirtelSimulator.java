@@ -1,6 +1,9 @@
-package io.payg.telco.airtel;
+package io.payg.telco.simulator;
 
-import io.payg.telco.support.CollectionsSimulator;
+import io.payg.telco.airtel.AirtelMessageSigning;
+import io.payg.telco.airtel.AirtelCollections;
+import io.payg.telco.airtel.AirtelTelcoAdapter;
+import io.payg.telco.simulator.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,6 +1,7 @@
-package io.payg.sms.africastalking;
+package io.payg.sms.simulator;
 
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.sms.africastalking.AfricasTalkingSmsSender;
+import io.payg.manufacturer.simulator.SimulatedPeer;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

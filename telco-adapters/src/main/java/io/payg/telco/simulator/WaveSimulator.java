@@ -1,4 +1,4 @@
-package io.payg.telco.wave;
+package io.payg.telco.simulator;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

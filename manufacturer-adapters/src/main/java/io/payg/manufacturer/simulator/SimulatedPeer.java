@@ -1,4 +1,4 @@
-package io.payg.manufacturer.support;
+package io.payg.manufacturer.simulator;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

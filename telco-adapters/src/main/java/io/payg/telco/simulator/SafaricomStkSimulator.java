@@ -1,6 +1,6 @@
-package io.payg.telco.safaricom;
+package io.payg.telco.simulator;
 
-import io.payg.telco.support.CollectionsSimulator;
+import io.payg.telco.simulator.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

@@ -1,5 +1,6 @@
-package io.payg.telco.vodacommz;
+package io.payg.telco.simulator;
 
+import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;

@@ -1,4 +1,4 @@
-package io.payg.telco.generic;
+package io.payg.telco.simulator;
 
 import io.payg.telco.support.HmacSha256;
 import io.vertx.core.Future;

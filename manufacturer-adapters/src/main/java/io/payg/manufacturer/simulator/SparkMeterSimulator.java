@@ -1,6 +1,7 @@
-package io.payg.manufacturer.sparkmeter;
+package io.payg.manufacturer.simulator;
 
-import io.payg.manufacturer.support.SimulatedManufacturer;
+import io.payg.manufacturer.sparkmeter.SparkMeterTokenIssuer;
+import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;

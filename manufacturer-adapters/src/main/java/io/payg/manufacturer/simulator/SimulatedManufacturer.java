@@ -1,5 +1,6 @@
-package io.payg.manufacturer.support;
+package io.payg.manufacturer.simulator;
 
+import io.payg.manufacturer.simulator.SimulatedPeer;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
