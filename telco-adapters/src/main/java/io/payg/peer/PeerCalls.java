@@ -1,5 +1,6 @@
 package io.payg.peer;
 
+import io.payg.domain.peer.OutboundRefusal;
 import io.payg.domain.peer.PeerStatus;
 import io.payg.domain.peer.PeerText;
 import io.payg.domain.peer.UnusableSetting;
@@ -19,9 +20,10 @@ import org.slf4j.Logger;
  * peer over the {@link io.vertx.ext.web.client.WebClient} the gateway hands it (the one under the
  * gateway's outbound policy): the same rules for what is worth retrying, whatever the peer.
  * <ul>
- *   <li>a request that cannot even be made (a malformed URL throws) and an {@link UnusableSetting}
- *       fail not retryable: an operator must fix the settings;</li>
- *   <li>a transport failure (refused, reset, timeout, the outbound policy's refusal) and HTTP
+ *   <li>a request that cannot even be made (a malformed URL throws), an {@link UnusableSetting}
+ *       and the outbound policy's permanent refusal ({@link OutboundRefusal}: a refused address
+ *       or URL) fail not retryable: an operator must fix the settings;</li>
+ *   <li>a transport failure (refused, reset, timeout, the policy's time or size limit) and HTTP
  *       5xx/408/429 fail retryable ({@link PeerStatus#isTransient});</li>
  *   <li>a bearer token is cached per client ({@link TokenCache}) and a call the peer answers 401
  *       is sent once more with a fresh token: a 401 did nothing, so repeating it is safe.</li>
@@ -163,6 +165,11 @@ public final class PeerCalls {
       return fail(peer + " baseUrl unusable: " + e.getMessage(), false);
     }
     return sent.recover(err -> {
+      OutboundRefusal refusal = OutboundRefusal.in(err);
+      if (refusal != null && refusal.permanent()) {
+        // the gateway's policy will refuse this URL again until the plugin's settings change
+        return fail(peer + " call refused by the outbound policy: " + err.getMessage(), false, err);
+      }
       if (step == null) {
         return fail(peer + " unreachable: " + err, true, err);
       }
