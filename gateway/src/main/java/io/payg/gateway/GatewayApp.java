@@ -68,7 +68,7 @@ import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
 import io.payg.gateway.transaction.TransactionStore;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -237,7 +237,7 @@ public final class GatewayApp implements AutoCloseable {
     HeldConfirmations heldConfirmations = new HeldConfirmations(vertx, new HeldConfirmationStore(pool),
         wiring.statusQueries(), plugins, payments, publicBase, wiring.callbackPaths());
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
-        Map.of(VodacomBrokerTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
+        Map.of(VodacomTzTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
         new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations,
         new io.payg.gateway.telco.TelcoAdmission(config.edge().admission(), registry));
     io.payg.gateway.apikey.ApiKeys apiKeys = new io.payg.gateway.apikey.ApiKeys(pool, protectedPages);
@@ -371,7 +371,7 @@ public final class GatewayApp implements AutoCloseable {
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
         .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
-            brokerResults, plugins, new io.payg.telco.vodacom.VodacomBrokerResultClient(30_000,
+            brokerResults, plugins, new io.payg.telco.vodacomtz.VodacomTzBrokerResultClient(30_000,
                 // its client certificate needs a client of its own, under the same outbound policy
                 options -> outbound.client(options, new io.vertx.core.http.PoolOptions())), clock),
             workerSettings, registry)))

@@ -1,13 +1,14 @@
 package io.payg.gateway.brokerresult;
 
+import io.payg.domain.peer.PeerStatus;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.plugin.PluginStore;
-import io.payg.telco.vodacom.BrokerPasswordDigest;
-import io.payg.telco.vodacom.VodacomBrokerResult;
-import io.payg.telco.vodacom.VodacomBrokerResultClient;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.BrokerPasswordDigest;
+import io.payg.telco.vodacomtz.VodacomTzBrokerResult;
+import io.payg.telco.vodacomtz.VodacomTzBrokerResultClient;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +29,10 @@ public final class BrokerResultJobHandler implements JobHandler {
 
   private final BrokerResultStore store;
   private final PluginStore plugins;
-  private final VodacomBrokerResultClient client;
+  private final VodacomTzBrokerResultClient client;
   private final Clock clock;
 
-  public BrokerResultJobHandler(BrokerResultStore store, PluginStore plugins, VodacomBrokerResultClient client,
+  public BrokerResultJobHandler(BrokerResultStore store, PluginStore plugins, VodacomTzBrokerResultClient client,
                                 Clock clock) {
     this.store = store;
     this.plugins = plugins;
@@ -53,12 +54,12 @@ public final class BrokerResultJobHandler implements JobHandler {
   private Future<Void> send(OutboxJob job, Row row, Map<String, String> settings) {
     UUID resultId = row.getUUID("id");
     String code = row.getString("result_code");
-    String spId = settings.get(VodacomBrokerTelcoAdapter.SETTING_USERNAME);
-    String password = settings.getOrDefault(VodacomBrokerTelcoAdapter.SETTING_PASSWORD, "");
+    String spId = settings.get(VodacomTzTelcoAdapter.SETTING_USERNAME);
+    String password = settings.getOrDefault(VodacomTzTelcoAdapter.SETTING_PASSWORD, "");
     BrokerPasswordDigest digest = BrokerPasswordDigest.fromSetting(
-        settings.get(VodacomBrokerTelcoAdapter.SETTING_PASSWORD_DIGEST));
-    ZoneId zone = VodacomBrokerTelcoAdapter.zone(settings);
-    String configured = settings.get(VodacomBrokerResult.SETTING_RESULT_URL);
+        settings.get(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST));
+    ZoneId zone = VodacomTzTelcoAdapter.zone(settings);
+    String configured = settings.get(VodacomTzBrokerResult.SETTING_RESULT_URL);
     String url = configured != null && !configured.isBlank() ? configured.trim() : row.getString("request_result_url");
     if (spId == null || spId.isBlank() || digest == null || zone == null || url == null) {
       // settings can be fixed while the job waits: retried, not failed
@@ -66,24 +67,24 @@ public final class BrokerResultJobHandler implements JobHandler {
           "the vodacom-tz plugin lacks username, passwordDigest, timestampTimeZone or a result URL", true));
     }
     String ns = row.getString("namespace");
-    VodacomBrokerResult.Result result = new VodacomBrokerResult.Result(
-        ns == null ? VodacomBrokerTelcoAdapter.NAMESPACE : ns, code, row.getString("result_desc"),
+    VodacomTzBrokerResult.Result result = new VodacomTzBrokerResult.Result(
+        ns == null ? VodacomTzTelcoAdapter.NAMESPACE : ns, code, row.getString("result_desc"),
         row.getUUID("transaction_id") == null ? null : row.getUUID("transaction_id").toString(),
         row.getString("conversation_id"), row.getString("originator_conversation_id"),
         row.getString("provider_txn_id"), row.getString("initiator"));
-    byte[] document = VodacomBrokerResult.document(result, spId.trim(), password, digest, clock.instant(), zone);
-    return client.post(url, document, settings.get(VodacomBrokerResult.SETTING_CLIENT_CERTIFICATE),
-            settings.get(VodacomBrokerResult.SETTING_CLIENT_KEY), settings.get(VodacomBrokerResult.SETTING_BROKER_CA))
+    byte[] document = VodacomTzBrokerResult.document(result, spId.trim(), password, digest, clock.instant(), zone);
+    return client.post(url, document, settings.get(VodacomTzBrokerResult.SETTING_CLIENT_CERTIFICATE),
+            settings.get(VodacomTzBrokerResult.SETTING_CLIENT_KEY), settings.get(VodacomTzBrokerResult.SETTING_BROKER_CA))
         // bad settings too are retried: an operator can fix them within the retry budget
         .recover(err -> Future.failedFuture(new JobFailure(err.getMessage(), true)))
         .compose(answer -> {
           String text = new String(answer.body(), StandardCharsets.UTF_8);
-          VodacomBrokerResult.Acknowledgement ack = VodacomBrokerResult.acknowledgement(answer.body(), code);
+          VodacomTzBrokerResult.Acknowledgement ack = VodacomTzBrokerResult.acknowledgement(answer.body(), code);
           if (answer.status() / 100 == 2 && ack.acknowledged()) {
             return store.acknowledged(job.id(), resultId, answer.status(), ack.responseCode(), ack.responseDesc(),
                 ack.serviceStatus(), text);
           }
-          boolean brokerTrouble = answer.status() >= 500 || answer.status() == 408 || answer.status() == 429;
+          boolean brokerTrouble = PeerStatus.isTransient(answer.status());
           return store.answered(resultId, answer.status(), ack.responseCode(), ack.responseDesc(), ack.serviceStatus(),
                   text)
               .compose(v -> Future.failedFuture(new JobFailure("the broker answered HTTP " + answer.status()

@@ -4,7 +4,7 @@ import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.telco.MovedMoneyFollowUp;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -31,7 +31,7 @@ public final class VodacomTzResults implements MovedMoneyFollowUp {
   @Override
   public Future<Void> booked(UUID companyId, PaymentCommand command, UUID transactionId, Map<String, String> echo) {
     // "Successful": jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (sendCallback)
-    return store.confirm(companyId, VodacomBrokerTelcoAdapter.NAME, command.providerTxnId(), transactionId,
+    return store.confirm(companyId, VodacomTzTelcoAdapter.NAME, command.providerTxnId(), transactionId,
         "Successful", echo(echo)).map(this::wake);
   }
 
@@ -41,8 +41,8 @@ public final class VodacomTzResults implements MovedMoneyFollowUp {
     if (!authenticated) {
       return Future.succeededFuture();
     }
-    return store.cancel(companyId, VodacomBrokerTelcoAdapter.NAME, command.providerTxnId(), unmatchedId,
-        "failure, " + VodacomBrokerTelcoAdapter.description(refusal), echo(echo)).map(this::wake);
+    return store.cancel(companyId, VodacomTzTelcoAdapter.NAME, command.providerTxnId(), unmatchedId,
+        "failure, " + VodacomTzTelcoAdapter.description(refusal), echo(echo)).map(this::wake);
   }
 
   private Void wake(boolean queued) {
@@ -53,8 +53,8 @@ public final class VodacomTzResults implements MovedMoneyFollowUp {
   }
 
   private static BrokerResultStore.Echo echo(Map<String, String> echo) {
-    return new BrokerResultStore.Echo(echo.get(VodacomBrokerTelcoAdapter.ECHO_NAMESPACE), echo.get("conversationID"),
-        echo.get("originatorConversationID"), echo.get(VodacomBrokerTelcoAdapter.ECHO_RECEIPT),
-        echo.get(VodacomBrokerTelcoAdapter.ECHO_INITIATOR), echo.get(VodacomBrokerTelcoAdapter.ECHO_RESULT_URL));
+    return new BrokerResultStore.Echo(echo.get(VodacomTzTelcoAdapter.ECHO_NAMESPACE), echo.get("conversationID"),
+        echo.get("originatorConversationID"), echo.get(VodacomTzTelcoAdapter.ECHO_RECEIPT),
+        echo.get(VodacomTzTelcoAdapter.ECHO_INITIATOR), echo.get(VodacomTzTelcoAdapter.ECHO_RESULT_URL));
   }
 }

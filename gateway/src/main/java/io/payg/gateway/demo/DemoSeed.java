@@ -1,6 +1,6 @@
 package io.payg.gateway.demo;
 
-import io.payg.telco.generic.GenericProviderClient;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

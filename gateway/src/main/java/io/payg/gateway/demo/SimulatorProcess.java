@@ -1,11 +1,11 @@
 package io.payg.gateway.demo;
 
-import io.payg.manufacturer.angaza.AngazaSimulator;
-import io.payg.manufacturer.calin.CalinSimulator;
-import io.payg.manufacturer.sparkmeter.SparkMeterSimulator;
-import io.payg.manufacturer.steama.SteamaSimulator;
-import io.payg.manufacturer.sunking.SunKingSimulator;
-import io.payg.manufacturer.support.SimulatedPeer;
+import io.payg.manufacturer.simulator.AngazaSimulator;
+import io.payg.manufacturer.simulator.CalinSimulator;
+import io.payg.manufacturer.simulator.SimulatedPeer;
+import io.payg.manufacturer.simulator.SparkMeterSimulator;
+import io.payg.manufacturer.simulator.SteamaSimulator;
+import io.payg.manufacturer.simulator.SunKingSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

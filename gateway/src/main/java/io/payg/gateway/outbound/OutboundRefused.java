@@ -1,11 +1,13 @@
 package io.payg.gateway.outbound;
 
+import io.payg.domain.peer.OutboundRefusal;
+
 /**
  * The outbound policy stopped a call to a plugin's peer, before it left the gateway or while
  * its answer came in. {@link #code()} is one of the stable codes below; the message is the
  * gateway's own words (never the peer's) and may be shown to the tenant.
  */
-public final class OutboundRefused extends RuntimeException {
+public final class OutboundRefused extends RuntimeException implements OutboundRefusal {
 
   /** The URL's host resolves to an address the gateway does not call (loopback, private, metadata...). */
   public static final String ADDRESS = "OUTBOUND_ADDRESS_REFUSED";
@@ -32,6 +34,7 @@ public final class OutboundRefused extends RuntimeException {
   }
 
   /** True when asking again cannot help until the plugin's settings change. */
+  @Override
   public boolean permanent() {
     return ADDRESS.equals(code) || PLAIN_HTTP.equals(code) || URL.equals(code);
   }

@@ -13,7 +13,7 @@ import io.payg.telco.generic.GenericPlugin;
 import io.payg.telco.mtn.MtnMomoPlugin;
 import io.payg.telco.safaricom.SafaricomPlugin;
 import io.payg.telco.safaricom.SafaricomStkPlugin;
-import io.payg.telco.vodacom.VodacomTzPlugin;
+import io.payg.telco.vodacomtz.VodacomTzPlugin;
 import io.payg.telco.vodacommz.VodacomMzPlugin;
 import io.payg.telco.wave.WavePlugin;
 import io.vertx.core.Vertx;

@@ -88,9 +88,9 @@ class CrossTenantTest {
     // a Daraja confirmation A cannot book: kept in A's unmatched register
     ok(gw.put("/api/v1/plugins/safaricom", a.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", "600979").put("allowedSources", "127.0.0.1/32"))));
-    var daraja = new io.payg.telco.safaricom.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + a.id());
+    var daraja = new io.payg.telco.simulator.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + a.id());
     String mpesaId = "QT" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    await(daraja.confirmation(io.payg.telco.safaricom.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
+    await(daraja.confirmation(io.payg.telco.simulator.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
         "A-TYPO-" + UUID.randomUUID().toString().substring(0, 4), "120.00", "254708374149", java.time.Instant.now())));
     unmatched = ok(gw.get("/api/v1/unmatched-payments", a.adminToken())).getJsonArray("items").getJsonObject(0)
         .getString("id");

@@ -18,12 +18,12 @@ import io.payg.gateway.GatewayApp;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.db.DatabaseUrl;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.airtel.AirtelSimulator;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.airtel.AirtelTelcoAdapter;
-import io.payg.telco.mtn.MtnMomoSimulator;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.payg.telco.support.HmacSha256;
-import io.payg.telco.vodacom.VodacomBrokerSimulator;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.simulator.VodacomTzSimulator;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.payg.telco.wave.WaveSignature;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -163,10 +163,10 @@ class SecretsNeverLoggedTest {
     enable(gw, c, "airtel", airtelSettings);
     secrets.addAll(secretValues(airtel.settings()));
     enable(gw, c, "wave", Map.of("webhookSecret", WAVE_SECRET));
-    String clientKey = io.payg.telco.vodacom.TestPki.get().client.privateKey();
+    String clientKey = io.payg.telco.vodacomtz.TestPki.get().client.privateKey();
     enable(gw, c, "vodacom-tz", Map.of("username", "300300", "password", BROKER_PASSWORD,
         "allowedSources", "127.0.0.1/32", "clientKey", clientKey,
-        "clientCertificate", io.payg.telco.vodacom.TestPki.get().client.certificate()));
+        "clientCertificate", io.payg.telco.vodacomtz.TestPki.get().client.certificate()));
     secrets.add(clientKey.lines().skip(1).findFirst().orElseThrow()); // a line of the key's Base64
     enable(gw, c, "safaricom", Map.of("shortCode", "600638", "allowedSources", "127.0.0.1/32"));
     ok(gw.get("/api/v1/plugins/mtn-momo", c.adminToken()));
@@ -202,13 +202,13 @@ class SecretsNeverLoggedTest {
     telco(gw, "wave/" + c.id() + "/webhook", waveBody, Map.of("Authorization", "Bearer " + WAVE_SECRET + "-wrong"));
 
     // Vodacom broker: the password as a digest, in clear, and wrong
-    String timestamp = VodacomBrokerSimulator.timestamp(Instant.now());
-    String digest = VodacomBrokerTelcoAdapter.spPassword("300300", BROKER_PASSWORD, timestamp);
+    String timestamp = VodacomTzSimulator.timestamp(Instant.now());
+    String digest = VodacomTzTelcoAdapter.spPassword("300300", BROKER_PASSWORD, timestamp);
     secrets.add(digest);
-    VodacomBrokerSimulator.Payment payment = VodacomBrokerSimulator.Payment.payBill("173388288_1", "123456", serial,
+    VodacomTzSimulator.Payment payment = VodacomTzSimulator.Payment.payBill("173388288_1", "123456", serial,
         "5000.00", "255754123456", Instant.now());
     for (String spPassword : List.of(digest, BROKER_PASSWORD, "wrong")) {
-      telco(gw, "vodacom-tz/" + c.id() + "/validation", VodacomBrokerSimulator.body(payment, "300300", spPassword,
+      telco(gw, "vodacom-tz/" + c.id() + "/validation", VodacomTzSimulator.body(payment, "300300", spPassword,
           timestamp), Map.of("Content-Type", "text/xml"));
     }
 

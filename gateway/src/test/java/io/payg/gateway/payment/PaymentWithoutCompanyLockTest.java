@@ -79,7 +79,7 @@ class PaymentWithoutCompanyLockTest {
           + " AND attname = 'company_id' AND attnotnull", table), table + ".company_id is NOT NULL");
     }
     long before = gw.db.moneyRows();
-    HttpResponse<Buffer> r = await(new io.payg.telco.generic.GenericProviderClient(gw.http,
+    HttpResponse<Buffer> r = await(new io.payg.telco.simulator.GenericProviderClient(gw.http,
         gw.base + "/api/v1/telco/generic/" + UUID.randomUUID(), company.secret())
         .process("NOCO-" + UUID.randomUUID(), "ANY-1", 10_000, "KES", "+254712345678", null));
     assertEquals(403, r.statusCode(), r.bodyAsString());

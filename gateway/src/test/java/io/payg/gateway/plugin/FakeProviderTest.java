@@ -17,7 +17,7 @@ import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.generic.GenericProviderClient;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.payg.telco.generic.GenericTelcoAdapter;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -9,7 +9,7 @@ import io.payg.gateway.GatewayApp;
 import io.payg.gateway.SecretRotation;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.generic.GenericProviderClient;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.HashMap;

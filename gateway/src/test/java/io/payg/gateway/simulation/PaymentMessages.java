@@ -1,6 +1,6 @@
 package io.payg.gateway.simulation;
 
-import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
+import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;

@@ -4,7 +4,7 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static io.payg.gateway.support.GatewayFixture.ok;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.safaricom.SafaricomSimulator;
+import io.payg.telco.simulator.SafaricomSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.security.SecureRandom;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.safaricom.SafaricomSimulator;
-import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
+import io.payg.telco.simulator.SafaricomSimulator;
+import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -10,7 +10,7 @@ import io.payg.gateway.GatewayApp;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.gateway.support.MutableClock;
-import io.payg.sms.africastalking.AfricasTalkingSimulator;
+import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package io.payg.gateway.telco;
 import static io.payg.gateway.support.GatewayFixture.await;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.airtel.AirtelSimulator;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.airtel.AirtelTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.mtn.MtnMomoSimulator;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;

@@ -4,7 +4,7 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.generic.GenericProviderClient;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

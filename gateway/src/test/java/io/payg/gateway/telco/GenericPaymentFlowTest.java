@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.generic.GenericProviderClient;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

@@ -3,7 +3,7 @@ package io.payg.gateway.telco;
 import static io.payg.gateway.support.GatewayFixture.await;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.mtn.MtnMomoSimulator;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

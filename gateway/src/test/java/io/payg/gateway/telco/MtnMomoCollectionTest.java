@@ -5,7 +5,7 @@ import static io.payg.gateway.support.GatewayFixture.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.mtn.MtnMomoSimulator;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;

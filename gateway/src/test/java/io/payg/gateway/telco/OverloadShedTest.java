@@ -11,7 +11,7 @@ import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.generic.GenericTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -144,7 +144,7 @@ class OverloadShedTest {
     // unreachable URL (its ResponseType decides): never shed
     assertNull(new SafaricomTelcoAdapter().busyAnswer("confirmation"));
     assertNull(new SafaricomTelcoAdapter().busyAnswer("validation"));
-    assertNull(new VodacomBrokerTelcoAdapter().busyAnswer(VodacomBrokerTelcoAdapter.C2B));
+    assertNull(new VodacomTzTelcoAdapter().busyAnswer(VodacomTzTelcoAdapter.C2B));
   }
 
   private static long stored(java.util.Collection<String> providerTxnIds) {

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.airtel.AirtelSimulator;
-import io.payg.telco.mtn.MtnMomoSimulator;
+import io.payg.telco.simulator.AirtelSimulator;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.payg.telco.vodacommz.VodacomMzCollections;
-import io.payg.telco.vodacommz.VodacomMzSimulator;
+import io.payg.telco.simulator.VodacomMzSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

@@ -3,8 +3,8 @@ package io.payg.gateway.telco;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.safaricom.SafaricomSimulator;
-import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
+import io.payg.telco.simulator.SafaricomSimulator;
+import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;

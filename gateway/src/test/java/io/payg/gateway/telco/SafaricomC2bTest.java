@@ -5,8 +5,8 @@ import static io.payg.gateway.support.GatewayFixture.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.safaricom.SafaricomSimulator;
-import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
+import io.payg.telco.simulator.SafaricomSimulator;
+import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.safaricom.SafaricomSimulator;
-import io.payg.telco.safaricom.SafaricomSimulator.C2bPayment;
-import io.payg.telco.safaricom.SafaricomStkSimulator;
+import io.payg.telco.simulator.SafaricomSimulator;
+import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
+import io.payg.telco.simulator.SafaricomStkSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.airtel.AirtelSimulator;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.fuzz.FuzzTarget;
 import io.payg.telco.fuzz.HostileBodies;
-import io.payg.telco.mtn.MtnMomoSimulator;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -55,7 +55,7 @@ class TelcoHttpFuzzTest {
     enable(xof, "wave", FuzzTarget.wave().settings());
     enable(ugx, "mtn-momo", momo.settings());
     enable(tzs, "airtel", airtel.settings());
-    enable(tzs, "vodacom-tz", FuzzTarget.vodacom().settings());
+    enable(tzs, "vodacom-tz", FuzzTarget.vodacomTz().settings());
   }
 
   private static void enable(GatewayFixture.Company c, String plugin, Map<String, String> settings) {

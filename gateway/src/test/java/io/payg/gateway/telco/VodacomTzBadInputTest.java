@@ -3,8 +3,8 @@ package io.payg.gateway.telco;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.vodacom.VodacomBrokerSimulator;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.simulator.VodacomTzSimulator;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -44,12 +44,12 @@ class VodacomTzBadInputTest extends BadInputMatrix {
             .put("allowedSources", "127.0.0.1/32").put("businessNumber", BUSINESS))));
   }
 
-  private VodacomBrokerSimulator broker(GatewayFixture.Company c, String password) {
-    return new VodacomBrokerSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + c.id(), SP_ID, password);
+  private VodacomTzSimulator broker(GatewayFixture.Company c, String password) {
+    return new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + c.id(), SP_ID, password);
   }
 
-  private static VodacomBrokerSimulator.Payment payBill(String serial, String amount) {
-    return VodacomBrokerSimulator.Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, amount, "255754000001",
+  private static VodacomTzSimulator.Payment payBill(String serial, String amount) {
+    return VodacomTzSimulator.Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, amount, "255754000001",
         Instant.now());
   }
 
@@ -59,8 +59,8 @@ class VodacomTzBadInputTest extends BadInputMatrix {
 
   @Override
   protected Future<HttpResponse<Buffer>> send(BadInput c) {
-    VodacomBrokerSimulator broker = broker(home, PASSWORD);
-    VodacomBrokerSimulator.Payment good = payBill(homeSerial, major(amount()));
+    VodacomTzSimulator broker = broker(home, PASSWORD);
+    VodacomTzSimulator.Payment good = payBill(homeSerial, major(amount()));
     String xml = new String(broker.body(good), StandardCharsets.UTF_8);
     String amount = badAmountText(c);
     if (amount != null) {
@@ -110,8 +110,8 @@ class VodacomTzBadInputTest extends BadInputMatrix {
 
   @Override
   protected Payment payment(String serial, long minor) {
-    VodacomBrokerSimulator.Payment p = payBill(serial, major(minor));
-    VodacomBrokerSimulator broker = broker(home, PASSWORD);
+    VodacomTzSimulator.Payment p = payBill(serial, major(minor));
+    VodacomTzSimulator broker = broker(home, PASSWORD);
     return new Payment() {
       public String txnId() {
         return p.transactionId();
@@ -134,7 +134,7 @@ class VodacomTzBadInputTest extends BadInputMatrix {
   @Override
   protected void assertRecorded(HttpResponse<Buffer> r) {
     assertStatus(200, r);
-    assertTrue(r.bodyAsString().contains("<responseCode>" + VodacomBrokerTelcoAdapter.SUCCESS + "</responseCode>"),
+    assertTrue(r.bodyAsString().contains("<responseCode>" + VodacomTzTelcoAdapter.SUCCESS + "</responseCode>"),
         r.bodyAsString());
   }
 

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.vodacom.BrokerPasswordDigest;
-import io.payg.telco.vodacom.TestPki;
-import io.payg.telco.vodacom.VodacomBrokerSimulator;
-import io.payg.telco.vodacom.VodacomBrokerSimulator.ReceivedResult;
-import io.payg.telco.vodacom.VodacomBrokerSimulator.ResultEndpoint;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.BrokerPasswordDigest;
+import io.payg.telco.vodacomtz.TestPki;
+import io.payg.telco.simulator.VodacomTzSimulator;
+import io.payg.telco.simulator.VodacomTzSimulator.ReceivedResult;
+import io.payg.telco.simulator.VodacomTzSimulator.ResultEndpoint;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -108,9 +108,9 @@ class VodacomTzConformanceTest {
 
   /** A kit request, signed now, for {@code serial} and a fresh broker transaction id. */
   static String request(String file, String serial, String transactionId, String resultUrl) {
-    String timestamp = VodacomBrokerSimulator.timestamp(Instant.now());
+    String timestamp = VodacomTzSimulator.timestamp(Instant.now());
     Map<String, String> values = new HashMap<>(Map.of("spId", SP_ID, "timestamp", timestamp,
-        "spPassword", VodacomBrokerTelcoAdapter.spPassword(SP_ID, PASSWORD, timestamp),
+        "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, timestamp),
         "accountReference", serial, "transactionID", transactionId));
     if (resultUrl != null) {
       values.put("resultURL", resultUrl);
@@ -328,7 +328,7 @@ class VodacomTzConformanceTest {
   void aPasswordInAnotherFormIsKeptFlaggedRefusedAndNotAnsweredForInTheResultLeg() {
     String serial = serial();
     String id = txnId();
-    String timestamp = VodacomBrokerSimulator.timestamp(Instant.now());
+    String timestamp = VodacomTzSimulator.timestamp(Instant.now());
     String xml = fill(kit("request-inforwise.xml"), Map.of("spId", SP_ID, "timestamp", timestamp,
         "spPassword", BrokerPasswordDigest.BASE64_HEX_UPPER.spPassword(SP_ID, PASSWORD, timestamp),
         "accountReference", serial, "transactionID", id));

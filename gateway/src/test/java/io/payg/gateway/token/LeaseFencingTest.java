@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.payg.gateway.GatewayApp;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.manufacturer.calin.CalinSimulator;
+import io.payg.manufacturer.simulator.CalinSimulator;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;

@@ -6,7 +6,7 @@ import static io.payg.gateway.support.GatewayFixture.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.manufacturer.sparkmeter.SparkMeterSimulator;
+import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.HashMap;

@@ -231,9 +231,9 @@ class WebhookTest {
     // money for no device: kept unmatched, and told
     ok(gw.put("/api/v1/plugins/safaricom", c.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", "600979").put("allowedSources", "127.0.0.1/32"))));
-    var daraja = new io.payg.telco.safaricom.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + c.id());
+    var daraja = new io.payg.telco.simulator.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + c.id());
     String mpesaId = "QW" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    await(daraja.confirmation(io.payg.telco.safaricom.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
+    await(daraja.confirmation(io.payg.telco.simulator.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
         "NO-SUCH-METER", "120.00", "254708374149", java.time.Instant.now())));
     eventually(Duration.ofSeconds(10), "unmatched.created delivered", () -> at("/all", "unmatched.created").size() == 1);
     JsonObject kept = new JsonObject(at("/all", "unmatched.created").get(0).getString("body")).getJsonObject("data");
@@ -262,7 +262,7 @@ class WebhookTest {
     ok(gw.put("/api/v1/plugins/wave", c.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("webhookSecret", waveSecret))));
     String secret = subscribe(c, "/suspense", "unmatched.created", "reversal.recorded").getString("secret");
-    var wave = new io.payg.telco.wave.WaveSimulator(gw.http, gw.base + "/api/v1/telco/wave/" + c.id(), waveSecret);
+    var wave = new io.payg.telco.simulator.WaveSimulator(gw.http, gw.base + "/api/v1/telco/wave/" + c.id(), waveSecret);
 
     // Wave's own example of a payment for an unknown reference, then its reversal (src/test/resources/conformance/wave)
     var kept = await(wave.send(kit("checkout.unknown_reference.json")));

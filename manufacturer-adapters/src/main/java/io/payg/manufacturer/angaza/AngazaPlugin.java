@@ -1,5 +1,6 @@
 package io.payg.manufacturer.angaza;
 
+import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class AngazaPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      AngazaTokenIssuer.MANUFACTURER, PluginKind.MANUFACTURER, "Angaza (solar home systems)",
+      AngazaTokenIssuer.NAME, PluginKind.MANUFACTURER, "Angaza (solar home systems)",
       "`PUT {baseUrl}/unit_credit` desired `credit_until_dt` (Basic auth) → keycode",
       List.of(),
       List.of(

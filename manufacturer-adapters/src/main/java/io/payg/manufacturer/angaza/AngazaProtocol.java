@@ -6,7 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 
 /**
- * Angaza's unit-credit API as {@link AngazaTokenIssuer} and {@link AngazaSimulator} both speak it.
+ * Angaza's unit-credit API as {@link AngazaTokenIssuer} and {@code simulator.AngazaSimulator} both speak it.
  *
  * <p>Shape taken from MicroPowerManager's AngazaSHS plugin (AngazaSHSApi::chargeDevice /
  * unlockDevice, ApiRequests, AngazaSHSApiTest): {@code PUT {api_url}/unit_credit} with HTTP Basic

@@ -1,17 +1,18 @@
 package io.payg.manufacturer.angaza;
 
-import static io.payg.manufacturer.support.HttpPeer.snippet;
-import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+import static io.payg.domain.peer.PluginSettings.withoutTrailingSlash;
 
 import io.payg.domain.TokenAmount;
+import io.payg.domain.peer.PeerStatus;
+import io.payg.domain.peer.PeerText;
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
-import io.vertx.core.AsyncResult;
+import io.payg.peer.PeerCalls;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AngazaTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "angaza";
+  public static final String NAME = "angaza";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_CLIENT_ID = "clientId";
@@ -71,6 +71,7 @@ public final class AngazaTokenIssuer implements TokenIssuer {
 
   private final WebClient client;
   private final Clock clock;
+  private final PeerCalls calls = new PeerCalls(NAME, TokenIssueException::new, LOG);
 
   public AngazaTokenIssuer(WebClient client) {
     this(client, Clock.systemUTC());
@@ -84,32 +85,18 @@ public final class AngazaTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override
   public CompletionStage<IssuedToken> issue(TokenRequest request) {
-    return vend(request).toCompletionStage();
+    return calls.checked(() -> vend(request)).toCompletionStage();
   }
 
   private Future<IssuedToken> vend(TokenRequest request) {
-    Map<String, String> settings = request.settings();
-    String baseUrl = settings.get(SETTING_BASE_URL);
-    String clientId = settings.get(SETTING_CLIENT_ID);
-    String clientSecret = settings.get(SETTING_CLIENT_SECRET);
-    if (isBlank(baseUrl) || isBlank(clientId) || isBlank(clientSecret)) {
-      return fail("angaza settings incomplete: baseUrl, clientId and clientSecret are required",
-          false);
-    }
-    long timeoutMs;
-    try {
-      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
-    } catch (NumberFormatException e) {
-      return fail("angaza setting timeoutMs is not a number", false);
-    }
-    if (timeoutMs <= 0) {
-      return fail("angaza setting timeoutMs must be positive", false);
-    }
+    PluginSettings settings = new PluginSettings(NAME, request.settings())
+        .require(SETTING_BASE_URL, SETTING_CLIENT_ID, SETTING_CLIENT_SECRET);
+    long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     TokenAmount amount = request.amount();
     String creditUntil;
     if (amount.unit() == TokenAmount.Unit.DAYS && amount.quantity() > 0) {
@@ -120,58 +107,37 @@ public final class AngazaTokenIssuer implements TokenIssuer {
       creditUntil = AngazaProtocol.UNLOCKED;
     } else {
       // Angaza units count days of use; energy tokens are a routing bug upstream.
-      return fail("angaza vends days or unlock only, got " + amount.describe(), false);
+      return calls.fail("angaza vends days or unlock only, got " + amount.describe(), false);
     }
     JsonObject body = new JsonObject()
         .put("unit_number", request.serial())
         .put("state", new JsonObject().put("desired",
             new JsonObject().put("credit_until_dt", creditUntil)));
 
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      sent = client.putAbs(trimSlash(baseUrl) + AngazaProtocol.UNIT_CREDIT_PATH)
-          .timeout(timeoutMs)
-          .putHeader("Accept", "application/json")
-          .putHeader("Authorization", AngazaProtocol.basicAuth(clientId, clientSecret))
-          .sendJsonObject(body);
-    } catch (RuntimeException e) {
-      // a malformed baseUrl throws synchronously: a configuration error, not transient
-      return fail("angaza baseUrl unusable: " + e.getMessage(), false);
-    }
-    return sent.transform(ar -> answer(ar, request));
+    String url = withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + AngazaProtocol.UNIT_CREDIT_PATH;
+    String auth = AngazaProtocol.basicAuth(settings.get(SETTING_CLIENT_ID), settings.get(SETTING_CLIENT_SECRET));
+    return calls.call("vend", request.idempotencyKey() + " unit " + request.serial(), () -> client.putAbs(url)
+            .timeout(timeoutMs)
+            .putHeader("Accept", "application/json")
+            .putHeader("Authorization", auth)
+            .sendJsonObject(body))
+        .compose(response -> answer(response, request));
   }
 
-  private static Future<IssuedToken> answer(AsyncResult<HttpResponse<Buffer>> ar,
-      TokenRequest request) {
-    if (ar.failed()) {
-      LOG.warn("angaza vend {} for unit {} failed in transport: {}", request.idempotencyKey(),
-          request.serial(), ar.cause().toString());
-      return fail("angaza unreachable: " + ar.cause(), true, ar.cause());
-    }
-    HttpResponse<Buffer> response = ar.result();
+  private Future<IssuedToken> answer(HttpResponse<Buffer> response, TokenRequest request) {
     int status = response.statusCode();
-    if (status >= 500 || status == 408 || status == 429) {
-      LOG.warn("angaza vend {} for unit {}: HTTP {}", request.idempotencyKey(), request.serial(),
-          status);
-      return fail("angaza HTTP " + status, true);
-    }
-    JsonObject json;
-    try {
-      json = response.bodyAsJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      json = null;
-    }
+    JsonObject json = PeerCalls.jsonObject(response);
     String reason = json == null ? null : reason(json);
     if (reason != null) {
       LOG.warn("angaza refused vend {} for unit {}: HTTP {} {}", request.idempotencyKey(),
           request.serial(), status, reason);
-      return fail("angaza refused (HTTP " + status + "): " + reason, false);
+      return calls.fail("angaza refused (HTTP " + status + "): " + reason, false);
     }
-    if (status < 200 || status >= 300) {
-      return fail("angaza HTTP " + status + ": " + snippet(response), false);
+    if (!PeerStatus.isSuccess(status)) {
+      return calls.fail("angaza vend HTTP " + status + ": " + PeerCalls.snippet(response), false);
     }
     if (json == null) {
-      return fail("angaza answer is not JSON: " + snippet(response), false);
+      return calls.fail("angaza vend answer is not JSON: " + PeerCalls.snippet(response), false);
     }
     Object keycode = null;
     if (json.getValue("_embedded") instanceof JsonObject embedded
@@ -179,32 +145,20 @@ public final class AngazaTokenIssuer implements TokenIssuer {
       keycode = latest.getValue("keycode");
     }
     if (keycode == null || keycode.toString().isBlank()) {
-      return fail("angaza answer has no _embedded.latest_keycode.keycode", false);
+      return calls.fail("angaza answer has no _embedded.latest_keycode.keycode", false);
     }
     return Future.succeededFuture(new IssuedToken(keycode.toString(), request.idempotencyKey()));
   }
 
-  /** The refusal reason of an answer with {@code context}, as MicroPowerManager reads it. */
+  /** The refusal reason of an answer with {@code context}, as MicroPowerManager reads it, made safe to quote. */
   private static String reason(JsonObject json) {
     Object context = json.getValue("context");
     if (context == null) {
       return null;
     }
     if (context instanceof JsonObject c && c.getValue("reason") != null) {
-      return c.getValue("reason").toString();
+      return PeerText.clean(c.getValue("reason").toString());
     }
-    return context.toString();
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable));
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable, Throwable cause) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable, cause));
+    return PeerText.clean(context.toString());
   }
 }

@@ -1,5 +1,6 @@
 package io.payg.manufacturer.calin;
 
+import io.payg.manufacturer.simulator.CalinSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class CalinPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      CalinTokenIssuer.MANUFACTURER, PluginKind.MANUFACTURER, "Calin (meters)",
+      CalinTokenIssuer.NAME, PluginKind.MANUFACTURER, "Calin (meters)",
       "`POST {baseUrl}/tokennew` `{user_id, password, meter_id, token_type: \"CreditToken\", amount: kWh with one "
           + "decimal}` → `{result_code, reason, result: token}`",
       List.of(),

@@ -1,23 +1,22 @@
 package io.payg.manufacturer.calin;
 
-import static io.payg.manufacturer.support.HttpPeer.snippet;
-import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+import static io.payg.domain.peer.PluginSettings.withoutTrailingSlash;
 
 import io.payg.domain.TokenAmount;
+import io.payg.domain.peer.PeerText;
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
-import io.vertx.core.AsyncResult;
+import io.payg.peer.PeerCalls;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -59,7 +58,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CalinTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "calin";
+  public static final String NAME = "calin";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_USER_ID = "userId";
@@ -103,6 +102,7 @@ public final class CalinTokenIssuer implements TokenIssuer {
   private static final Logger LOG = LoggerFactory.getLogger(CalinTokenIssuer.class);
 
   private final WebClient client;
+  private final PeerCalls calls = new PeerCalls(NAME, TokenIssueException::new, LOG);
 
   public CalinTokenIssuer(WebClient client) {
     this.client = Objects.requireNonNull(client, "client");
@@ -110,49 +110,31 @@ public final class CalinTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override
   public CompletionStage<IssuedToken> issue(TokenRequest request) {
-    return vend(request).toCompletionStage();
+    return calls.checked(() -> vend(request)).toCompletionStage();
   }
 
   private Future<IssuedToken> vend(TokenRequest request) {
-    Map<String, String> settings = request.settings();
-    String baseUrl = settings.get(SETTING_BASE_URL);
-    String userId = settings.get(SETTING_USER_ID);
-    String password = settings.get(SETTING_API_KEY);
-    if (isBlank(baseUrl) || isBlank(userId) || isBlank(password)) {
-      return fail("calin settings incomplete: baseUrl, userId and apiKey are required", false);
-    }
-    long timeoutMs;
-    try {
-      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
-    } catch (NumberFormatException e) {
-      return fail("calin setting timeoutMs is not a number", false);
-    }
-    if (timeoutMs <= 0) {
-      return fail("calin setting timeoutMs must be positive", false);
-    }
+    PluginSettings settings = new PluginSettings(NAME, request.settings())
+        .require(SETTING_BASE_URL, SETTING_USER_ID, SETTING_API_KEY);
+    long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
       // Calin meters only take energy credit; days/unlock tokens are a routing bug upstream.
-      return fail("calin vends energy only, got " + request.amount().describe(), false);
+      return calls.fail("calin vends energy only, got " + request.amount().describe(), false);
     }
-
-    Buffer body = Buffer.buffer(requestBody(userId, password, request.serial(), request.amount()).encode());
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      sent = client.postAbs(trimSlash(baseUrl) + TOKEN_PATH)
-          .timeout(timeoutMs)
-          .putHeader("Content-Type", "application/json;charset=utf-8")
-          .putHeader("Accept", "application/json")
-          .sendBuffer(body);
-    } catch (RuntimeException e) {
-      // a malformed baseUrl throws synchronously: a configuration error, not transient
-      return fail("calin baseUrl unusable: " + e.getMessage(), false);
-    }
-    return sent.transform(ar -> answer(ar, request));
+    Buffer body = Buffer.buffer(requestBody(settings.get(SETTING_USER_ID), settings.get(SETTING_API_KEY),
+        request.serial(), request.amount()).encode());
+    String url = withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + TOKEN_PATH;
+    return calls.accepted("vend", request.idempotencyKey() + " meter " + request.serial(), () -> client.postAbs(url)
+            .timeout(timeoutMs)
+            .putHeader("Content-Type", "application/json;charset=utf-8")
+            .putHeader("Accept", "application/json")
+            .sendBuffer(body))
+        .compose(response -> answer(response, request));
   }
 
   /**
@@ -169,47 +151,24 @@ public final class CalinTokenIssuer implements TokenIssuer {
         .put("amount", new BigDecimal(amount.kwhString()).setScale(1));
   }
 
-  private Future<IssuedToken> answer(AsyncResult<HttpResponse<Buffer>> ar, TokenRequest request) {
-    if (ar.failed()) {
-      // Timeout, refused or reset connection: the peer may recover, so let the job retry.
-      LOG.warn("calin vend {} for meter {} failed in transport: {}", request.idempotencyKey(),
-          request.serial(), ar.cause().toString());
-      return fail("calin unreachable: " + ar.cause(), true, ar.cause());
-    }
-    HttpResponse<Buffer> response = ar.result();
-    int status = response.statusCode();
-    if (status >= 500 || status == 408 || status == 429) {
-      LOG.warn("calin vend {} for meter {}: HTTP {}", request.idempotencyKey(), request.serial(),
-          status);
-      return fail("calin HTTP " + status, true);
-    }
-    if (status < 200 || status >= 300) {
-      LOG.warn("calin vend {} for meter {}: HTTP {} {}", request.idempotencyKey(), request.serial(),
-          status, snippet(response));
-      return fail("calin HTTP " + status, false);
-    }
-    JsonObject json;
-    try {
-      json = response.bodyAsJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      json = null;
-    }
+  private Future<IssuedToken> answer(HttpResponse<Buffer> response, TokenRequest request) {
+    JsonObject json = PeerCalls.jsonObject(response);
     Integer code = json == null ? null : resultCode(json.getValue("result_code"));
     if (code == null) {
       // 2xx without the Calin envelope: most likely baseUrl points somewhere else.
-      LOG.warn("calin vend {}: not a vending answer: {}", request.idempotencyKey(), snippet(response));
-      return fail("calin answer is not a vending response (is baseUrl the Calin API root?)", false);
+      LOG.warn("calin vend {}: not a vending answer: {}", request.idempotencyKey(), PeerCalls.snippet(response));
+      return calls.fail("calin answer is not a vending response (is baseUrl the Calin API root?)", false);
     }
     if (code != 0) {
       String reason = json.getValue("reason") instanceof String s ? s : "";
       Refusal refusal = Refusal.of(reason);
       LOG.warn("calin refused vend {} for meter {}: result_code {} reason '{}'", request.idempotencyKey(),
-          request.serial(), code, reason.length() > 200 ? reason.substring(0, 200) + "..." : reason);
-      return fail("calin: " + refusal.text + " (result_code " + code + ")", false);
+          request.serial(), code, PeerText.clean(reason));
+      return calls.fail("calin: " + refusal.text + " (result_code " + code + ")", false);
     }
     Object token = json.getValue("result");
     if (!(token instanceof String t) || t.isBlank()) {
-      return fail("calin result_code 0 without a token", false);
+      return calls.fail("calin result_code 0 without a token", false);
     }
     return Future.succeededFuture(new IssuedToken(t.strip(), request.idempotencyKey()));
   }
@@ -224,17 +183,5 @@ public final class CalinTokenIssuer implements TokenIssuer {
       return Integer.parseInt(s.strip());
     }
     return null;
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable));
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable, Throwable cause) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable, cause));
   }
 }

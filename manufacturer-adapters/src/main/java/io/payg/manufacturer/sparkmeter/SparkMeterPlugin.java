@@ -1,5 +1,6 @@
 package io.payg.manufacturer.sparkmeter;
 
+import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class SparkMeterPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      SparkMeterTokenIssuer.MANUFACTURER, PluginKind.MANUFACTURER, "SparkMeter (meters)",
+      SparkMeterTokenIssuer.NAME, PluginKind.MANUFACTURER, "SparkMeter (meters)",
       "ThunderCloud site API: `GET {baseUrl}/customers?meter_serial=`, `POST {baseUrl}/transaction/` (money, "
           + "`external_id` = our transaction); with the four Koios settings a retried token job first reads the "
           + "Koios transaction history for its `external_id` and stores the credit it finds instead of crediting "

@@ -6,7 +6,7 @@ import java.util.Currency;
 
 /**
  * The SparkMeter ThunderCloud site API (v0) as {@link SparkMeterTokenIssuer} and
- * {@link SparkMeterSimulator} both speak it.
+ * {@code simulator.SparkMeterSimulator} both speak it.
  *
  * <p>Shape taken from MicroPowerManager's SparkMeter plugin (SparkMeterApi::chargeDevice,
  * SparkMeterApiRequests, CustomerService::hashCustomerWithMeterSerial, ResultStatusChecker):

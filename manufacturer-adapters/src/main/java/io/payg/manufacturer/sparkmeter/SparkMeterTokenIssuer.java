@@ -1,19 +1,19 @@
 package io.payg.manufacturer.sparkmeter;
 
-import static io.payg.manufacturer.support.HttpPeer.snippet;
-import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+import static io.payg.domain.peer.PluginSettings.isBlank;
+import static io.payg.domain.peer.PluginSettings.withoutTrailingSlash;
 
 import io.payg.domain.Serial;
 import io.payg.domain.TokenAmount;
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
+import io.payg.peer.PeerCalls;
 import io.payg.domain.port.VendLookup;
-import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
@@ -21,7 +21,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -59,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * (MicroPowerManager sends its transaction id there and matches synced transactions on it).
  * Whether the real ThunderCloud refuses or deduplicates a repeated {@code external_id} is not
  * documented in MicroPowerManager; if it does not, a retry after a lost answer credits twice, and
- * the operator reconciles on {@code external_id} ({@link SparkMeterSimulator} simulates both).
+ * the operator reconciles on {@code external_id} ({@code simulator.SparkMeterSimulator} simulates both).
  * MicroPowerManager sends {@code amount} as PHP's {@code strval} of its float ("500", "500.5",
  * SparkMeterApi.php:69); this issuer sends the currency's decimals ("500.00"), also a decimal string.
  *
@@ -69,7 +68,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkMeterTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "sparkmeter";
+  public static final String NAME = "sparkmeter";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_API_TOKEN = "apiToken";
@@ -87,6 +86,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   private static final Logger LOG = LoggerFactory.getLogger(SparkMeterTokenIssuer.class);
 
   private final WebClient client;
+  private final PeerCalls calls = new PeerCalls(NAME, TokenIssueException::new, LOG);
 
   public SparkMeterTokenIssuer(WebClient client) {
     this.client = Objects.requireNonNull(client, "client");
@@ -94,12 +94,12 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override
   public CompletionStage<IssuedToken> issue(TokenRequest request) {
-    return vend(request).toCompletionStage();
+    return calls.checked(() -> vend(request)).toCompletionStage();
   }
 
   /**
@@ -111,7 +111,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
    */
   @Override
   public CompletionStage<VendLookup> findVend(TokenRequest request) {
-    Map<String, String> settings = request.settings();
+    PluginSettings settings = new PluginSettings(NAME, request.settings());
     String koios = settings.get(SETTING_KOIOS_URL);
     String organization = settings.get(SETTING_ORGANIZATION_ID);
     String key = settings.get(SETTING_KOIOS_API_KEY);
@@ -119,16 +119,12 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
     if (isBlank(koios) || isBlank(organization) || isBlank(key) || isBlank(secret)) {
       return Future.succeededFuture(VendLookup.cannotTell()).toCompletionStage();
     }
-    long timeoutMs;
-    try {
-      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
-    } catch (NumberFormatException e) {
-      return Future.<VendLookup>failedFuture(new TokenIssueException("sparkmeter setting timeoutMs is not a number",
-          false)).toCompletionStage();
-    }
-    String url = trimSlash(koios) + "/organizations/" + organization + "/data/historical";
-    String from = Instant.now().minus(LOOKBACK).toString();
-    return page(url, key, secret, timeoutMs, from, null, request, 1).toCompletionStage();
+    return calls.checked(() -> {
+      long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+      String url = withoutTrailingSlash(koios) + "/organizations/" + organization + "/data/historical";
+      String from = Instant.now().minus(LOOKBACK).toString();
+      return page(url, key, secret, timeoutMs, from, null, request, 1);
+    }).toCompletionStage();
   }
 
   private Future<VendLookup> page(String url, String key, String secret, long timeoutMs, String from, Object cursor,
@@ -143,7 +139,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
             .sendJsonObject(body), "history lookup", request)
         .compose(answer -> {
           if (!(answer.getValue("results") instanceof JsonArray results)) {
-            return fail("sparkmeter history answer has no results list", true);
+            return calls.fail("sparkmeter history answer has no results list", true);
           }
           for (Object t : results) {
             if (t instanceof JsonObject transaction && "transaction".equals(transaction.getValue("type"))
@@ -167,30 +163,17 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   }
 
   private Future<IssuedToken> vend(TokenRequest request) {
-    Map<String, String> settings = request.settings();
-    String baseUrl = settings.get(SETTING_BASE_URL);
-    String apiToken = settings.get(SETTING_API_TOKEN);
-    if (isBlank(baseUrl) || isBlank(apiToken)) {
-      return fail("sparkmeter settings incomplete: baseUrl and apiToken are required", false);
-    }
-    long timeoutMs;
-    try {
-      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
-    } catch (NumberFormatException e) {
-      return fail("sparkmeter setting timeoutMs is not a number", false);
-    }
-    if (timeoutMs <= 0) {
-      return fail("sparkmeter setting timeoutMs must be positive", false);
-    }
+    PluginSettings settings = new PluginSettings(NAME, request.settings()).require(SETTING_BASE_URL, SETTING_API_TOKEN);
+    long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
       // SparkMeter meters take energy credit only; days/unlock are a routing bug upstream.
-      return fail("sparkmeter vends energy only, got " + request.amount().describe(), false);
+      return calls.fail("sparkmeter vends energy only, got " + request.amount().describe(), false);
     }
     if (!request.paid().isPositive()) {
-      return fail("sparkmeter credits money: the paid amount must be positive", false);
+      return calls.fail("sparkmeter credits money: the paid amount must be positive", false);
     }
-    String root = trimSlash(baseUrl);
-    Call call = new Call(apiToken, timeoutMs);
+    String root = withoutTrailingSlash(settings.get(SETTING_BASE_URL));
+    Call call = new Call(settings.get(SETTING_API_TOKEN), timeoutMs);
     return send(() -> call.prepare(client.getAbs(root + SparkMeterProtocol.CUSTOMERS_PATH))
             .addQueryParam("meter_serial", request.serial()).send(), "customer lookup", request)
         .compose(found -> customerOf(found, request))
@@ -201,7 +184,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
                 .put("amount", SparkMeterProtocol.major(request.paid()).toPlainString())
                 .put("source", SparkMeterProtocol.SOURCE_CASH)
                 .put("external_id", request.idempotencyKey())), "transaction", request))
-        .compose(SparkMeterTokenIssuer::token);
+        .compose(this::token);
   }
 
   /** The headers and timeout every ThunderCloud call carries. */
@@ -216,57 +199,27 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
 
   private Future<JsonObject> send(Supplier<Future<HttpResponse<Buffer>>> sender, String step,
       TokenRequest request) {
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      sent = sender.get();
-    } catch (RuntimeException e) {
-      // a malformed baseUrl throws synchronously: a configuration error, not transient
-      return fail("sparkmeter baseUrl unusable: " + e.getMessage(), false);
-    }
-    return sent.transform(ar -> envelope(ar, step, request));
+    return calls.accepted(step, request.idempotencyKey() + " meter " + request.serial(), sender)
+        .compose(response -> calls.json(response, step))
+        .compose(json -> envelope(json, step, request));
   }
 
-  private static Future<JsonObject> envelope(AsyncResult<HttpResponse<Buffer>> ar, String step,
-      TokenRequest request) {
-    if (ar.failed()) {
-      LOG.warn("sparkmeter {} for {} (meter {}) failed in transport: {}", step,
-          request.idempotencyKey(), request.serial(), ar.cause().toString());
-      return fail("sparkmeter unreachable during " + step + ": " + ar.cause(), true, ar.cause());
-    }
-    HttpResponse<Buffer> response = ar.result();
-    int status = response.statusCode();
-    if (status >= 500 || status == 408 || status == 429) {
-      LOG.warn("sparkmeter {} for {} (meter {}): HTTP {}", step, request.idempotencyKey(),
-          request.serial(), status);
-      return fail("sparkmeter " + step + " HTTP " + status, true);
-    }
-    if (status < 200 || status >= 300) {
-      return fail("sparkmeter " + step + " HTTP " + status + ": " + snippet(response), false);
-    }
-    JsonObject json;
-    try {
-      json = response.bodyAsJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      json = null;
-    }
-    if (json == null) {
-      return fail("sparkmeter " + step + " answer is not JSON: " + snippet(response), false);
-    }
+  private Future<JsonObject> envelope(JsonObject json, String step, TokenRequest request) {
     if (SparkMeterProtocol.isError(json.getValue("error"))) {
       LOG.warn("sparkmeter refused {} for {} (meter {}): {}", step, request.idempotencyKey(),
           request.serial(), json.getValue("error"));
-      return fail("sparkmeter " + step + " error: " + json.getValue("error"), false);
+      return calls.fail("sparkmeter " + step + " error: " + json.getValue("error"), false);
     }
     return Future.succeededFuture(json);
   }
 
-  private static Future<String> customerOf(JsonObject answer, TokenRequest request) {
+  private Future<String> customerOf(JsonObject answer, TokenRequest request) {
     // MPM reads this answer both as {"customers": [...]} (Services/CustomerService.php:405,482)
     // and as one customer object (CustomerService.php:280-281): accept either
     JsonArray customers = answer.getValue("customers") instanceof JsonArray list ? list
         : answer.getValue("meters") instanceof JsonArray ? new JsonArray().add(answer) : null;
     if (customers == null) {
-      return fail("sparkmeter customer lookup answer has no customers list", false);
+      return calls.fail("sparkmeter customer lookup answer has no customers list", false);
     }
     for (Object c : customers) {
       if (c instanceof JsonObject customer && ownsMeter(customer, request.serial())) {
@@ -276,7 +229,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
         }
       }
     }
-    return fail("sparkmeter knows no customer with meter " + request.serial(), false);
+    return calls.fail("sparkmeter knows no customer with meter " + request.serial(), false);
   }
 
   private static boolean ownsMeter(JsonObject customer, String serial) {
@@ -292,23 +245,11 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
     return false;
   }
 
-  private static Future<IssuedToken> token(JsonObject answer) {
+  private Future<IssuedToken> token(JsonObject answer) {
     Object id = answer.getValue("transaction_id");
     if (id == null || id.toString().isBlank()) {
-      return fail("sparkmeter transaction answer has no transaction_id", false);
+      return calls.fail("sparkmeter transaction answer has no transaction_id", false);
     }
     return Future.succeededFuture(new IssuedToken(id.toString(), id.toString()));
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable));
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable, Throwable cause) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable, cause));
   }
 }

@@ -1,5 +1,6 @@
 package io.payg.manufacturer.steama;
 
+import io.payg.manufacturer.simulator.SteamaSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class SteamaPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      SteamaTokenIssuer.MANUFACTURER, PluginKind.MANUFACTURER, "Steama (meters)",
+      SteamaTokenIssuer.NAME, PluginKind.MANUFACTURER, "Steama (meters)",
       "`POST /get-token/`, pages `GET /meters?page=1&page_size=100` (following `next`) to find the meter's "
           + "customer, `POST /customers/{id}/transactions/` (money, `PAY`)",
       List.of(),

@@ -1,32 +1,28 @@
 package io.payg.manufacturer.steama;
 
-import static io.payg.manufacturer.support.HttpPeer.snippet;
-import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+import static io.payg.domain.peer.PluginSettings.withoutTrailingSlash;
 
 import io.payg.domain.Serial;
 import io.payg.domain.TokenAmount;
+import io.payg.domain.peer.PeerText;
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
-import io.vertx.core.AsyncResult;
+import io.payg.peer.PeerCalls;
+import io.payg.peer.TokenCache;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +75,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SteamaTokenIssuer implements TokenIssuer {
 
-  public static final String MANUFACTURER = "steama";
+  public static final String NAME = "steama";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_USERNAME = "username";
@@ -94,8 +90,7 @@ public final class SteamaTokenIssuer implements TokenIssuer {
   private static final Logger LOG = LoggerFactory.getLogger(SteamaTokenIssuer.class);
 
   private final WebClient client;
-  /** API tokens by account (a digest of base URL, username and password). */
-  private final Map<String, String> tokens = new ConcurrentHashMap<>();
+  private final PeerCalls calls = new PeerCalls(NAME, TokenIssueException::new, LOG);
   private final MeterCache meters;
 
   public SteamaTokenIssuer(WebClient client) {
@@ -109,17 +104,21 @@ public final class SteamaTokenIssuer implements TokenIssuer {
 
   @Override
   public String manufacturer() {
-    return MANUFACTURER;
+    return NAME;
   }
 
   @Override
   public CompletionStage<IssuedToken> issue(TokenRequest request) {
-    return vend(request).toCompletionStage();
+    return calls.checked(() -> vend(request)).toCompletionStage();
   }
 
   /** One vend's connection facts. */
   private record Session(String root, String username, String password, long timeoutMs,
-                         long meterCacheSeconds, String account, TokenRequest request) {
+                         long meterCacheSeconds, String account, byte[] credentials, TokenRequest request) {
+
+    String subject() {
+      return request.idempotencyKey() + " meter " + request.serial();
+    }
 
     HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
       return http.timeout(timeoutMs).putHeader("Accept", "application/json");
@@ -127,41 +126,23 @@ public final class SteamaTokenIssuer implements TokenIssuer {
   }
 
   private Future<IssuedToken> vend(TokenRequest request) {
-    Map<String, String> settings = request.settings();
-    String baseUrl = settings.get(SETTING_BASE_URL);
-    String username = settings.get(SETTING_USERNAME);
-    String password = settings.get(SETTING_PASSWORD);
-    if (isBlank(baseUrl) || isBlank(username) || isBlank(password)) {
-      return fail("steama settings incomplete: baseUrl, username and password are required", false);
-    }
-    long timeoutMs;
-    try {
-      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
-    } catch (NumberFormatException e) {
-      return fail("steama setting timeoutMs is not a number", false);
-    }
-    if (timeoutMs <= 0) {
-      return fail("steama setting timeoutMs must be positive", false);
-    }
-    long meterCacheSeconds;
-    try {
-      meterCacheSeconds = Long.parseLong(settings.getOrDefault(SETTING_METER_CACHE_SECONDS, "0"));
-    } catch (NumberFormatException e) {
-      return fail("steama setting meterCacheSeconds is not a number", false);
-    }
-    if (meterCacheSeconds < 0) {
-      return fail("steama setting meterCacheSeconds must not be negative", false);
-    }
+    PluginSettings settings = new PluginSettings(NAME, request.settings())
+        .require(SETTING_BASE_URL, SETTING_USERNAME, SETTING_PASSWORD);
+    long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+    long meterCacheSeconds = settings.nonNegative(SETTING_METER_CACHE_SECONDS, 0);
     if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
       // Steama meters take energy credit only; days/unlock are a routing bug upstream.
-      return fail("steama vends energy only, got " + request.amount().describe(), false);
+      return calls.fail("steama vends energy only, got " + request.amount().describe(), false);
     }
     if (!request.paid().isPositive()) {
-      return fail("steama credits money: the paid amount must be positive", false);
+      return calls.fail("steama credits money: the paid amount must be positive", false);
     }
-    String root = trimSlash(baseUrl);
+    String root = withoutTrailingSlash(settings.get(SETTING_BASE_URL));
+    String username = settings.get(SETTING_USERNAME);
+    String password = settings.get(SETTING_PASSWORD);
+    byte[] credentials = TokenCache.digest(root, username, password);
     Session s = new Session(root, username, password, timeoutMs, meterCacheSeconds,
-        account(root, username, password), request);
+        HexFormat.of().formatHex(credentials), credentials, request);
     return customerOf(s)
         .compose(customerId -> authorized(s, "transaction", token -> s.prepare(
                 client.postAbs(root + SteamaProtocol.customerTransactionsPath(customerId)))
@@ -169,100 +150,41 @@ public final class SteamaTokenIssuer implements TokenIssuer {
             .sendJsonObject(new JsonObject()
                 .put("amount", SteamaProtocol.major(request.paid()))
                 .put("category", SteamaProtocol.CATEGORY_PAY))))
-        .compose(SteamaTokenIssuer::token);
+        .compose(this::token);
   }
 
   /**
-   * Runs {@code call} with the account's token; a cached token Steama no longer accepts (401) is
-   * dropped and the call made once more with a fresh one. A 401 means nothing was done, so
-   * repeating the call is safe.
+   * Runs {@code call} with the account's token (one login shared by concurrent vends); a token
+   * Steama no longer accepts (401) is dropped and the call made once more with a fresh one.
    */
   private Future<JsonObject> authorized(Session s, String step,
       Function<String, Future<HttpResponse<Buffer>>> call) {
-    String cached = tokens.get(s.account());
-    if (cached == null) {
-      return login(s).compose(token -> classify(send(call, token), step, s.request()));
-    }
-    return send(call, cached).transform(ar -> {
-      if (ar.succeeded() && ar.result().statusCode() == 401) {
-        LOG.info("steama token refused during {}: logging in again", step);
-        tokens.remove(s.account(), cached);
-        return login(s).compose(token -> classify(send(call, token), step, s.request()));
-      }
-      return answer(ar, step, s.request());
-    });
+    return calls.authorized(step, s.subject(), s.root() + '\n' + s.username(), s.credentials(), () -> login(s), call)
+        .compose(response -> calls.accepted(response, step, s.subject()))
+        .compose(response -> calls.json(response, step))
+        .compose(json -> refusal(json, step, s.request()));
   }
 
-  private Future<String> login(Session s) {
-    Future<HttpResponse<Buffer>> sent = send(token -> s.prepare(
-            client.postAbs(s.root() + SteamaProtocol.GET_TOKEN_PATH))
-        .sendJsonObject(new JsonObject().put("username", s.username())
-            .put("password", s.password())), null);
-    return sent.transform(ar -> {
-      if (ar.succeeded() && ar.result().statusCode() == 400) {
-        return fail("steama refused the credentials: " + snippet(ar.result()), false);
-      }
-      return answer(ar, "login", s.request());
-    }).compose(json -> {
-      Object token = json.getValue("token");
-      if (!(token instanceof String t) || t.isBlank()) {
-        return fail("steama login answer has no token", false);
-      }
-      tokens.put(s.account(), t);
-      return Future.succeededFuture(t);
-    });
+  private Future<TokenCache.Fetched> login(Session s) {
+    return calls.call("login", s.subject(), () -> s.prepare(client.postAbs(s.root() + SteamaProtocol.GET_TOKEN_PATH))
+            .sendJsonObject(new JsonObject().put("username", s.username()).put("password", s.password())))
+        .compose(response -> response.statusCode() == 400
+            ? calls.fail("steama refused the credentials: " + PeerCalls.snippet(response), false)
+            : calls.accepted(response, "login", s.subject()))
+        .compose(response -> calls.json(response, "login"))
+        .compose(json -> json.getValue("token") instanceof String t && !t.isBlank()
+            ? Future.succeededFuture(TokenCache.Fetched.withoutExpiry(t))
+            : calls.fail("steama login answer has no token", false));
   }
 
-  private static Future<HttpResponse<Buffer>> send(
-      Function<String, Future<HttpResponse<Buffer>>> call, String token) {
-    try {
-      return call.apply(token);
-    } catch (RuntimeException e) {
-      // a malformed baseUrl throws synchronously: a configuration error, not transient
-      return fail("steama baseUrl unusable: " + e.getMessage(), false);
-    }
-  }
-
-  private static Future<JsonObject> classify(Future<HttpResponse<Buffer>> sent, String step,
-      TokenRequest request) {
-    return sent.transform(ar -> answer(ar, step, request));
-  }
-
-  private static Future<JsonObject> answer(AsyncResult<HttpResponse<Buffer>> ar, String step,
-      TokenRequest request) {
-    if (ar.failed()) {
-      if (ar.cause() instanceof TokenIssueException e) {
-        return Future.failedFuture(e);
-      }
-      LOG.warn("steama {} for {} (meter {}) failed in transport: {}", step,
-          request.idempotencyKey(), request.serial(), ar.cause().toString());
-      return fail("steama unreachable during " + step + ": " + ar.cause(), true, ar.cause());
-    }
-    HttpResponse<Buffer> response = ar.result();
-    int status = response.statusCode();
-    if (status >= 500 || status == 408 || status == 429) {
-      LOG.warn("steama {} for {} (meter {}): HTTP {}", step, request.idempotencyKey(),
-          request.serial(), status);
-      return fail("steama " + step + " HTTP " + status, true);
-    }
-    if (status < 200 || status >= 300) {
-      return fail("steama " + step + " HTTP " + status + ": " + snippet(response), false);
-    }
-    JsonObject json;
-    try {
-      json = response.bodyAsJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      json = null;
-    }
-    if (json == null) {
-      return fail("steama " + step + " answer is not JSON: " + snippet(response), false);
-    }
+  /** {@code detail} or {@code non_field_errors} in any answer is Steama's refusal. */
+  private Future<JsonObject> refusal(JsonObject json, String step, TokenRequest request) {
     Object refusal = json.containsKey("detail") ? json.getValue("detail")
         : json.getValue("non_field_errors");
     if (refusal != null) {
-      LOG.warn("steama refused {} for {} (meter {}): {}", step, request.idempotencyKey(),
-          request.serial(), refusal);
-      return fail("steama " + step + " refused: " + refusal, false);
+      String said = PeerText.clean(String.valueOf(refusal));
+      LOG.warn("steama refused {} for {} (meter {}): {}", step, request.idempotencyKey(), request.serial(), said);
+      return calls.fail("steama " + step + " refused: " + said, false);
     }
     return Future.succeededFuture(json);
   }
@@ -287,7 +209,7 @@ public final class SteamaTokenIssuer implements TokenIssuer {
         .send())
         .compose(page -> {
           if (!(page.getValue("results") instanceof JsonArray results)) {
-            return fail("steama meter lookup answer has no results", false);
+            return calls.fail("steama meter lookup answer has no results", false);
           }
           JsonObject found = null;
           for (Object m : results) {
@@ -305,50 +227,27 @@ public final class SteamaTokenIssuer implements TokenIssuer {
           if (found != null) {
             Object customer = found.getValue("customer");
             return customer == null
-                ? fail("steama meter " + serial + " is not assigned to a customer", false)
+                ? calls.fail("steama meter " + serial + " is not assigned to a customer", false)
                 : Future.succeededFuture(customer.toString());
           }
           // MPM follows `next` by its query string (SteamaMeterApiClient.php:57-58)
           Object next = page.getValue("next");
           if (next == null) {
-            return fail("steama knows no meter " + serial, false);
+            return calls.fail("steama knows no meter " + serial, false);
           }
           int mark = next instanceof String n ? n.indexOf('?') : -1;
           if (mark < 0 || number >= MAX_METER_PAGES) {
-            return fail("steama meter pages do not end (next " + next + ")", false);
+            return calls.fail("steama meter pages do not end (next " + next + ")", false);
           }
           return page(s, ((String) next).substring(mark + 1), number + 1);
         });
   }
 
-  private static Future<IssuedToken> token(JsonObject transaction) {
+  private Future<IssuedToken> token(JsonObject transaction) {
     Object id = transaction.getValue("id");
     if (id == null || id.toString().isBlank()) {
-      return fail("steama transaction answer has no id", false);
+      return calls.fail("steama transaction answer has no id", false);
     }
     return Future.succeededFuture(new IssuedToken(id.toString(), id.toString()));
-  }
-
-  private static String account(String root, String username, String password) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] digest = sha.digest((root + '\n' + username + '\n' + password)
-          .getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);
-    }
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable));
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable, Throwable cause) {
-    return Future.failedFuture(new TokenIssueException(reason, retryable, cause));
   }
 }

@@ -1,5 +1,6 @@
 package io.payg.manufacturer.sunking;
 
+import io.payg.manufacturer.simulator.SunKingSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class SunKingPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      SunKingTokenIssuer.MANUFACTURER, PluginKind.MANUFACTURER, "SunKing (solar home systems)",
+      SunKingTokenIssuer.NAME, PluginKind.MANUFACTURER, "SunKing (solar home systems)",
       "OAuth client credentials, `POST {apiUrl}/token` `add_credit` days / `unlock` → keypad code",
       List.of(),
       List.of(

@@ -2,7 +2,7 @@ package io.payg.manufacturer.sunking;
 
 /**
  * The SunKing (Greenlight Planet) asset-control API as {@link SunKingTokenIssuer} and
- * {@link SunKingSimulator} both speak it.
+ * {@code simulator.SunKingSimulator} both speak it.
  *
  * <p>Shape taken from MicroPowerManager's SunKingSHS plugin (SunKingSHSApiClient,
  * SunKingSHSApi::chargeDevice / unlockDevice, config/sunking-shs.php):

@@ -1,5 +1,6 @@
 package io.payg.sms.africastalking;
 
+import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;
@@ -12,7 +13,7 @@ import java.util.List;
 public final class AfricasTalkingPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      AfricasTalkingSmsSender.PROVIDER, PluginKind.SMS, "Africa's Talking (SMS)",
+      AfricasTalkingSmsSender.NAME, PluginKind.SMS, "Africa's Talking (SMS)",
       "form `POST {baseUrl}/version1/messaging` (`username, to, message[, from]`, header `apikey`) → "
           + "`SMSMessageData.Recipients[]`",
       List.of(),

@@ -1,12 +1,13 @@
 package io.payg.sms.africastalking;
 
-import static io.payg.manufacturer.support.HttpPeer.snippet;
-import static io.payg.manufacturer.support.HttpPeer.trimSlash;
+import static io.payg.domain.peer.PluginSettings.withoutTrailingSlash;
 
 import io.payg.domain.port.SmsSendException;
+import io.payg.domain.peer.PeerText;
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.SmsMessage;
 import io.payg.domain.port.SmsSender;
-import io.vertx.core.AsyncResult;
+import io.payg.peer.PeerCalls;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -15,7 +16,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * <p>Completes with the recipient's {@code messageId}. Recipient status 101 (Sent) is success;
  * 100 (Processed) and 102 (Queued) are accepted too, since the provider already owns the message
  * and failing them would make the caller send it twice. Failures are {@link SmsSendException}:
- * transport errors, HTTP 5xx/429 and recipient codes 405 (InsufficientBalance), 500, 501 are
+ * transport errors, HTTP 5xx/408/429 and recipient codes 405 (InsufficientBalance), 500, 501 are
  * retryable; refused credentials (HTTP 401), other 4xx and other recipient codes are not.
  *
  * <p>Africa's Talking takes no idempotency key, so a retry after a lost answer can deliver the
@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class AfricasTalkingSmsSender implements SmsSender {
 
-  public static final String PROVIDER = "africastalking";
+  public static final String NAME = "africastalking";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_USERNAME = "username";
@@ -71,6 +71,7 @@ public final class AfricasTalkingSmsSender implements SmsSender {
   private static final Logger LOG = LoggerFactory.getLogger(AfricasTalkingSmsSender.class);
 
   private final WebClient client;
+  private final PeerCalls calls = new PeerCalls(NAME, SmsSendException::new, LOG);
 
   public AfricasTalkingSmsSender(WebClient client) {
     this.client = Objects.requireNonNull(client, "client");
@@ -78,73 +79,40 @@ public final class AfricasTalkingSmsSender implements SmsSender {
 
   @Override
   public String provider() {
-    return PROVIDER;
+    return NAME;
   }
 
   @Override
   public CompletionStage<String> send(SmsMessage message) {
-    return post(message).toCompletionStage();
+    return calls.checked(() -> post(message)).toCompletionStage();
   }
 
   private Future<String> post(SmsMessage message) {
-    Map<String, String> settings = message.settings();
+    PluginSettings settings = new PluginSettings(NAME, message.settings()).require(SETTING_USERNAME, SETTING_API_KEY);
     String username = settings.get(SETTING_USERNAME);
-    String apiKey = settings.get(SETTING_API_KEY);
-    if (isBlank(username) || isBlank(apiKey)) {
-      return fail("africastalking settings incomplete: username and apiKey are required", false);
-    }
-    String baseUrl = settings.get(SETTING_BASE_URL);
-    if (isBlank(baseUrl)) {
-      baseUrl = "sandbox".equals(username) ? SANDBOX_BASE_URL : DEFAULT_BASE_URL;
-    }
-    long timeoutMs;
-    try {
-      timeoutMs = Long.parseLong(settings.getOrDefault(SETTING_TIMEOUT_MS, "" + DEFAULT_TIMEOUT_MS));
-    } catch (NumberFormatException e) {
-      return fail("africastalking setting timeoutMs is not a number", false);
-    }
-    if (timeoutMs <= 0) {
-      return fail("africastalking setting timeoutMs must be positive", false);
-    }
+    String baseUrl = settings.get(SETTING_BASE_URL, "sandbox".equals(username) ? SANDBOX_BASE_URL : DEFAULT_BASE_URL);
+    long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
 
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
         .add("username", username)
         .add("to", message.to())
         .add("message", message.text());
     String senderId = settings.get(SETTING_SENDER_ID);
-    if (!isBlank(senderId)) {
+    if (!PluginSettings.isBlank(senderId)) {
       form.add("from", senderId);
     }
-    Future<HttpResponse<Buffer>> sent;
-    try {
-      sent = client.postAbs(trimSlash(baseUrl) + MESSAGING_PATH)
-          .timeout(timeoutMs)
-          .putHeader("apiKey", apiKey)
-          // without it Africa's Talking answers XML
-          .putHeader("Accept", "application/json")
-          .sendForm(form);
-    } catch (RuntimeException e) {
-      return fail("africastalking baseUrl unusable: " + e.getMessage(), false);
-    }
-    return sent.transform(ar -> answer(ar, message));
+    String url = withoutTrailingSlash(baseUrl) + MESSAGING_PATH;
+    // 401 is "The supplied authentication is invalid": retrying cannot help
+    return calls.accepted("sms", message.idempotencyKey(), () -> client.postAbs(url)
+            .timeout(timeoutMs)
+            .putHeader("apiKey", settings.get(SETTING_API_KEY))
+            // without it Africa's Talking answers XML
+            .putHeader("Accept", "application/json")
+            .sendForm(form))
+        .compose(response -> answer(response, message));
   }
 
-  private Future<String> answer(AsyncResult<HttpResponse<Buffer>> ar, SmsMessage message) {
-    if (ar.failed()) {
-      LOG.warn("africastalking sms {} failed in transport: {}", message.idempotencyKey(),
-          ar.cause().toString());
-      return fail("africastalking unreachable: " + ar.cause(), true, ar.cause());
-    }
-    HttpResponse<Buffer> response = ar.result();
-    int status = response.statusCode();
-    if (status >= 500 || status == 429) {
-      LOG.warn("africastalking sms {}: HTTP {}", message.idempotencyKey(), status);
-      return fail("africastalking HTTP " + status, true);
-    }
-    if (status < 200 || status >= 300) {
-      // 401 is "The supplied authentication is invalid": retrying cannot help.
-      return fail("africastalking HTTP " + status + ": " + snippet(response), false);
-    }
+  private Future<String> answer(HttpResponse<Buffer> response, SmsMessage message) {
     JsonObject recipient;
     String summary;
     try {
@@ -153,32 +121,20 @@ public final class AfricasTalkingSmsSender implements SmsSender {
       JsonArray recipients = data.getJsonArray("Recipients");
       recipient = recipients == null || recipients.isEmpty() ? null : recipients.getJsonObject(0);
     } catch (DecodeException | ClassCastException | NullPointerException e) {
-      return fail("africastalking answer is not an SMSMessageData response: "
-          + snippet(response), false);
+      return calls.fail("africastalking answer is not an SMSMessageData response: "
+          + PeerCalls.snippet(response), false);
     }
     if (recipient == null) {
       // e.g. {"Message":"InvalidSenderId","Recipients":[]}: the request itself was refused
-      return fail("africastalking sent nothing: " + summary, false);
+      return calls.fail("africastalking sent nothing: " + PeerText.clean(summary), false);
     }
     int code = recipient.getValue("statusCode") instanceof Number n ? n.intValue() : -1;
     String messageId = recipient.getString("messageId");
-    if (ACCEPTED.contains(code) && !isBlank(messageId) && !"None".equals(messageId)) {
+    if (ACCEPTED.contains(code) && !PluginSettings.isBlank(messageId) && !"None".equals(messageId)) {
       return Future.succeededFuture(messageId);
     }
-    String reason = "africastalking status " + code + " " + recipient.getString("status", "");
+    String reason = "africastalking status " + code + " " + PeerText.clean(recipient.getString("status", ""));
     LOG.warn("africastalking refused sms {}: {}", message.idempotencyKey(), reason);
-    return fail(reason, RETRYABLE_RECIPIENT_CODES.contains(code));
-  }
-
-  private static boolean isBlank(String s) {
-    return s == null || s.isBlank();
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable) {
-    return Future.failedFuture(new SmsSendException(reason, retryable));
-  }
-
-  private static <T> Future<T> fail(String reason, boolean retryable, Throwable cause) {
-    return Future.failedFuture(new SmsSendException(reason, retryable, cause));
+    return calls.fail(reason, RETRYABLE_RECIPIENT_CODES.contains(code));
   }
 }

@@ -1,5 +1,6 @@
 package io.payg.manufacturer.angaza;
 
+import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.payg.domain.DeviceType;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.TokenIssuer;
@@ -7,64 +8,18 @@ import io.payg.manufacturer.contract.TokenIssuerContractTest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 class AngazaTokenIssuerContractTest extends TokenIssuerContractTest {
 
-  private AngazaSimulator simulator;
-
   @Override
-  protected Future<Peer> startPeer(Vertx vertx) {
-    return AngazaSimulator.start(vertx, 0).map(sim -> {
-      simulator = sim;
-      return new Peer() {
-        @Override
-        public void failNext(int n) {
-          sim.setFailNext(n);
-        }
-
-        @Override
-        public void down(boolean down) {
-          sim.setDown(down);
-        }
-
-        @Override
-        public void latency(Duration latency) {
-          sim.setLatency(latency);
-        }
-
-        @Override
-        public void rejectSerial(String serial) {
-          sim.rejectSerial(serial);
-        }
-
-        @Override
-        public List<RecordedVend> vends() {
-          return sim.vends().stream().map(v -> new RecordedVend(v.serial(), v.token())).toList();
-        }
-
-        @Override
-        public Future<Void> stop() {
-          return sim.stop();
-        }
-      };
-    });
+  protected Future<AngazaSimulator> startSimulator(Vertx vertx) {
+    return AngazaSimulator.start(vertx, 0);
   }
 
   @Override
   protected TokenIssuer createIssuer(WebClient client) {
     return new AngazaTokenIssuer(client);
-  }
-
-  @Override
-  protected Map<String, String> settings(Peer peer, Duration timeout) {
-    Map<String, String> settings = new HashMap<>(simulator.settings());
-    settings.put(AngazaTokenIssuer.SETTING_TIMEOUT_MS, Long.toString(timeout.toMillis()));
-    return settings;
   }
 
   @Override

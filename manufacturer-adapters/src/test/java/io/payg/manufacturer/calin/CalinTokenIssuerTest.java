@@ -1,5 +1,6 @@
 package io.payg.manufacturer.calin;
 
+import io.payg.manufacturer.simulator.CalinSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

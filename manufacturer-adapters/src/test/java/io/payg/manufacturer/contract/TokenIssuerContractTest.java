@@ -13,6 +13,7 @@ import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
+import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -20,6 +21,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,46 @@ public abstract class TokenIssuerContractTest {
     List<RecordedVend> vends();
 
     Future<Void> stop();
+
+    /** The contract's view of a manufacturer's simulator. */
+    static Peer of(SimulatedManufacturer<?, ?> sim) {
+      return new Peer() {
+        @Override
+        public void failNext(int n) {
+          sim.setFailNext(n);
+        }
+
+        @Override
+        public void down(boolean down) {
+          sim.setDown(down);
+        }
+
+        @Override
+        public void latency(Duration latency) {
+          sim.setLatency(latency);
+        }
+
+        @Override
+        public void rejectSerial(String serial) {
+          sim.rejectSerial(serial);
+        }
+
+        @Override
+        public void register(String serial) {
+          sim.register(serial);
+        }
+
+        @Override
+        public List<RecordedVend> vends() {
+          return sim.vends().stream().map(v -> new RecordedVend(v.serial(), v.token())).toList();
+        }
+
+        @Override
+        public Future<Void> stop() {
+          return sim.stop();
+        }
+      };
+    }
   }
 
   public record RecordedVend(String serial, String token) {
@@ -76,16 +118,21 @@ public abstract class TokenIssuerContractTest {
   protected Vertx vertx;
   protected WebClient client;
   protected Peer peer;
+  protected SimulatedManufacturer<?, ?> simulator;
   protected TokenIssuer issuer;
   private boolean peerStopped;
 
   /** Starts the manufacturer's simulator on a free local port. */
-  protected abstract Future<Peer> startPeer(Vertx vertx);
+  protected abstract Future<? extends SimulatedManufacturer<?, ?>> startSimulator(Vertx vertx);
 
   protected abstract TokenIssuer createIssuer(WebClient client);
 
-  /** Settings that make the issuer talk to {@code peer} with this request timeout. */
-  protected abstract Map<String, String> settings(Peer peer, Duration timeout);
+  /** Settings that make the issuer talk to the simulator with this request timeout. */
+  protected Map<String, String> settings(Peer peer, Duration timeout) {
+    Map<String, String> settings = new HashMap<>(simulator.settings());
+    settings.put("timeoutMs", Long.toString(timeout.toMillis()));
+    return settings;
+  }
 
   protected DeviceType deviceType() {
     return DeviceType.METER;
@@ -104,7 +151,8 @@ public abstract class TokenIssuerContractTest {
   void startContractFixture(Vertx vertx) throws Exception {
     this.vertx = vertx;
     this.client = WebClient.create(vertx, new WebClientOptions());
-    this.peer = await(startPeer(vertx));
+    this.simulator = await(startSimulator(vertx));
+    this.peer = Peer.of(simulator);
     this.issuer = createIssuer(client);
   }
 

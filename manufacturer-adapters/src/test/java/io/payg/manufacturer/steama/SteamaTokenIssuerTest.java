@@ -1,5 +1,6 @@
 package io.payg.manufacturer.steama;
 
+import io.payg.manufacturer.simulator.SteamaSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

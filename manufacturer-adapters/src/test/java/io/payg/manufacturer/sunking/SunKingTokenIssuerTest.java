@@ -1,5 +1,6 @@
 package io.payg.manufacturer.sunking;
 
+import io.payg.manufacturer.simulator.SunKingSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,5 +1,6 @@
 package io.payg.sms.africastalking;
 
+import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.payg.domain.port.SmsSendException;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 

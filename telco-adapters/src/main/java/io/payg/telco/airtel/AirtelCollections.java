@@ -1,19 +1,20 @@
 package io.payg.telco.airtel;
 
-import static io.payg.telco.support.CollectionSettings.isBlank;
-import static io.payg.telco.support.ProviderAnswer.clean;
-import static io.payg.telco.support.ProviderAnswer.hasControl;
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
-import static io.payg.telco.support.ProviderAnswer.snippet;
+import static io.payg.domain.peer.PluginSettings.isBlank;
+import static io.payg.domain.peer.PeerText.clean;
+import static io.payg.domain.peer.PeerText.hasControl;
+import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.peer.PeerCalls.jsonObject;
+import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.telco.support.BearerTokenCalls;
+import io.payg.peer.PeerCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
 import io.payg.telco.support.RequestToPayClient;
-import io.payg.telco.support.TokenCache;
+import io.payg.peer.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -99,7 +100,6 @@ import java.util.regex.Pattern;
 public final class AirtelCollections extends RequestToPayClient {
 
   public static final String NAME = AirtelTelcoAdapter.NAME;
-  private static final String PLUGIN = "airtel";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_CLIENT_ID = "clientId";
@@ -478,7 +478,7 @@ public final class AirtelCollections extends RequestToPayClient {
 
     static Config of(Map<String, String> settings) {
       Map<String, String> s = settings == null ? Map.of() : settings;
-      String baseUrl = CollectionSettings.baseUrl(PLUGIN, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
+      String baseUrl = CollectionSettings.baseUrl(NAME, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
       String clientId = s.get(SETTING_CLIENT_ID);
       String clientSecret = s.get(SETTING_CLIENT_SECRET);
       String country = s.get(SETTING_COUNTRY);
@@ -493,7 +493,7 @@ public final class AirtelCollections extends RequestToPayClient {
         throw new CollectionCallException("airtel setting country must be one of " + new java.util.TreeSet<>(
             CALLING_CODES.keySet()), false);
       }
-      long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
+      long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       String version = s.get(SETTING_API_VERSION) == null ? "v1" : s.get(SETTING_API_VERSION).trim().toLowerCase(Locale.ROOT);
       java.security.PublicKey signingKey = null;
       AirtelMessageSigning.Padding padding;

@@ -104,7 +104,7 @@ public final class AirtelMessageSigning {
 
   /**
    * The body a signed call carried, or null when the headers do not decrypt to it (the receiving
-   * side: used by {@link AirtelSimulator}). Tries both paddings.
+   * side: used by {@code simulator.AirtelSimulator}). Tries both paddings.
    */
   public static byte[] open(String xSignature, String xKey, PrivateKey key) {
     if (xSignature == null || xKey == null) {

@@ -1,5 +1,6 @@
 package io.payg.telco.airtel;
 
+import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;

@@ -1,20 +1,21 @@
 package io.payg.telco.mtn;
 
-import static io.payg.telco.support.CollectionSettings.isBlank;
-import static io.payg.telco.support.CollectionSettings.orDefault;
-import static io.payg.telco.support.ProviderAnswer.clean;
-import static io.payg.telco.support.ProviderAnswer.hasControl;
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
-import static io.payg.telco.support.ProviderAnswer.snippet;
+import static io.payg.domain.peer.PluginSettings.isBlank;
+import static io.payg.domain.peer.PluginSettings.orDefault;
+import static io.payg.domain.peer.PeerText.clean;
+import static io.payg.domain.peer.PeerText.hasControl;
+import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.peer.PeerCalls.jsonObject;
+import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.telco.support.BearerTokenCalls;
+import io.payg.peer.PeerCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
 import io.payg.telco.support.RequestToPayClient;
-import io.payg.telco.support.TokenCache;
+import io.payg.peer.TokenCache;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.Future;
@@ -93,7 +94,6 @@ import java.util.regex.Pattern;
 public final class MtnMomoCollections extends RequestToPayClient {
 
   public static final String NAME = MtnMomoTelcoAdapter.NAME;
-  private static final String PLUGIN = "mtn-momo";
 
   public static final String SETTING_BASE_URL = "baseUrl";
   public static final String SETTING_SUBSCRIPTION_KEY = "subscriptionKey";
@@ -119,7 +119,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
   public static final String CREDENTIALS_REFUSED = "MTN MoMo refused the credentials";
 
   /** A UUID as MoMo wants it for X-Reference-Id: 8-4-4-4-12 hex digits. */
-  static final Pattern UUID_TEXT =
+  public static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
   private static final Pattern DECIMAL_TEXT = Pattern.compile("[0-9]{1,16}(\\.[0-9]{1,10})?");
@@ -464,7 +464,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
 
     static Config of(Map<String, String> settings) {
       Map<String, String> s = settings == null ? Map.of() : settings;
-      String baseUrl = CollectionSettings.baseUrl(PLUGIN, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
+      String baseUrl = CollectionSettings.baseUrl(NAME, s.get(SETTING_BASE_URL), DEFAULT_BASE_URL);
       String subscriptionKey = s.get(SETTING_SUBSCRIPTION_KEY);
       String apiUser = s.get(SETTING_API_USER);
       String apiKey = s.get(SETTING_API_KEY);
@@ -480,7 +480,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
       if (!TARGET_ENVIRONMENT.matcher(targetEnvironment).matches()) {
         throw new CollectionCallException("mtn-momo setting targetEnvironment is not a MoMo environment name", false);
       }
-      long timeoutMs = CollectionSettings.timeoutMs(PLUGIN, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
+      long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       return new Config(baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment, timeoutMs);
     }
   }

@@ -1,5 +1,6 @@
 package io.payg.telco.mtn;
 
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;

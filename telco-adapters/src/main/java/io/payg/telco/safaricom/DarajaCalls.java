@@ -1,12 +1,13 @@
 package io.payg.telco.safaricom;
 
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
+import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.peer.PeerCalls.jsonObject;
 
-import io.payg.telco.support.BearerTokenCalls;
+import io.payg.domain.peer.PluginSettings;
+import io.payg.peer.PeerCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
-import io.payg.telco.support.TokenCache;
+import io.payg.peer.TokenCache;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls to Daraja's APIs with an OAuth client-credentials token: {@code GET
@@ -36,13 +38,13 @@ final class DarajaCalls {
   private final WebClient client;
   private final String plugin;
   private final TokenCache tokens;
-  private final BearerTokenCalls transport;
+  private final PeerCalls transport;
 
   DarajaCalls(WebClient client, String plugin, LongSupplier nanoTime) {
     this.client = client;
     this.plugin = plugin;
     this.tokens = new TokenCache(nanoTime);
-    this.transport = new BearerTokenCalls("Safaricom Daraja", nanoTime);
+    this.transport = new PeerCalls("Safaricom Daraja", CollectionCallException::new, LoggerFactory.getLogger(DarajaCalls.class), nanoTime);
   }
 
   /** The settings a Daraja call needs, checked; a missing one fails not retryable, naming it. */
@@ -50,7 +52,7 @@ final class DarajaCalls {
     static Credentials of(String plugin, Map<String, String> settings) {
       String key = settings.get("consumerKey");
       String secret = settings.get("consumerSecret");
-      if (CollectionSettings.isBlank(key) || CollectionSettings.isBlank(secret)) {
+      if (PluginSettings.isBlank(key) || PluginSettings.isBlank(secret)) {
         throw new CollectionCallException(plugin + " settings consumerKey and consumerSecret are required", false);
       }
       return new Credentials(CollectionSettings.baseUrl(plugin, settings.get("baseUrl"), DEFAULT_BASE_URL), key.trim(),

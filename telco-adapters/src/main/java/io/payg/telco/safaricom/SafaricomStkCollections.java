@@ -1,10 +1,11 @@
 package io.payg.telco.safaricom;
 
-import static io.payg.telco.support.ProviderAnswer.clean;
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
-import static io.payg.telco.support.ProviderAnswer.snippet;
+import static io.payg.domain.peer.PeerText.clean;
+import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.peer.PeerCalls.jsonObject;
+import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.telco.support.CollectionCallException;
@@ -97,17 +98,17 @@ public final class SafaricomStkCollections extends RequestToPayClient {
     static Settings of(Map<String, String> s) {
       String shortCode = s.get("shortCode");
       String passkey = s.get("passkey");
-      if (CollectionSettings.isBlank(shortCode) || CollectionSettings.isBlank(passkey)) {
+      if (PluginSettings.isBlank(shortCode) || PluginSettings.isBlank(passkey)) {
         throw new CollectionCallException(NAME + " settings shortCode and passkey are required", false);
       }
-      String type = CollectionSettings.orDefault(s.get("transactionType"), "CustomerPayBillOnline");
+      String type = PluginSettings.orDefault(s.get("transactionType"), "CustomerPayBillOnline");
       if (!type.equals("CustomerPayBillOnline") && !type.equals("CustomerBuyGoodsOnline")) {
         throw new CollectionCallException(NAME + " setting transactionType must be CustomerPayBillOnline or "
             + "CustomerBuyGoodsOnline", false);
       }
-      String desc = CollectionSettings.orDefault(s.get("transactionDesc"), "Payment");
+      String desc = PluginSettings.orDefault(s.get("transactionDesc"), "Payment");
       return new Settings(DarajaCalls.Credentials.of(NAME, s), shortCode.trim(), passkey.trim(),
-          CollectionSettings.orDefault(s.get("partyB"), shortCode.trim()), type,
+          PluginSettings.orDefault(s.get("partyB"), shortCode.trim()), type,
           desc.length() > MAX_DESC ? desc.substring(0, MAX_DESC) : desc);
     }
   }

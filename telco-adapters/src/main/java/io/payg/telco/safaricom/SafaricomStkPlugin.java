@@ -1,5 +1,6 @@
 package io.payg.telco.safaricom;
 
+import io.payg.telco.simulator.SafaricomStkSimulator;
 import io.payg.domain.plugin.PluginDescriptor;
 import io.payg.domain.plugin.PluginKind;
 import io.payg.domain.plugin.PluginParts;

@@ -13,7 +13,7 @@ import io.payg.domain.port.TelcoResponse;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Problem;
-import io.payg.telco.support.ProviderAnswer;
+import io.payg.domain.peer.PeerText;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -88,8 +88,8 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
       }
       String code = String.valueOf(resultCode).trim();
       if (!"0".equals(code)) {
-        String desc = callback.getValue("ResultDesc") instanceof String d ? ProviderAnswer.clean(d) : "";
-        return new TelcoCall.CollectionUpdate(checkout, CollectionStatus.failed(ProviderAnswer.clean(code) + " " + desc));
+        String desc = callback.getValue("ResultDesc") instanceof String d ? PeerText.clean(d) : "";
+        return new TelcoCall.CollectionUpdate(checkout, CollectionStatus.failed(PeerText.clean(code) + " " + desc));
       }
       Object receipt = item(callback, "MpesaReceiptNumber");
       String receiptText = receipt instanceof String r && RECEIPT.matcher(r).matches() ? r : null;
@@ -112,7 +112,7 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
     try {
       Money money = Money.of(DecimalAmount.minorUnits("Amount", amount, DecimalAmount.fractionDigits("KES")), "KES");
       Object phone = item(callback, "PhoneNumber");
-      String msisdn = phone == null ? null : ProviderAnswer.clean(String.valueOf(phone));
+      String msisdn = phone == null ? null : PeerText.clean(String.valueOf(phone));
       Object date = item(callback, "TransactionDate");
       Instant paidAt = receivedAt;
       if (date != null && String.valueOf(date).matches("[0-9]{14}")) {

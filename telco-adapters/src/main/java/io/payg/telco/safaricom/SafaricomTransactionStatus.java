@@ -1,9 +1,10 @@
 package io.payg.telco.safaricom;
 
-import static io.payg.telco.support.ProviderAnswer.isTransient;
-import static io.payg.telco.support.ProviderAnswer.jsonObject;
-import static io.payg.telco.support.ProviderAnswer.snippet;
+import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.peer.PeerCalls.jsonObject;
+import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.port.PaymentStatusQuery;
 import io.payg.telco.support.CollectionCallException;
@@ -59,9 +60,9 @@ public final class SafaricomTransactionStatus implements PaymentStatusQuery {
     if (settings == null || "false".equalsIgnoreCase(String.valueOf(settings.get(SETTING_ENABLED)).trim())) {
       return false;
     }
-    return !CollectionSettings.isBlank(settings.get("consumerKey")) && !CollectionSettings.isBlank(settings.get("consumerSecret"))
-        && !CollectionSettings.isBlank(settings.get("initiator"))
-        && !CollectionSettings.isBlank(settings.get("securityCredential"));
+    return !PluginSettings.isBlank(settings.get("consumerKey")) && !PluginSettings.isBlank(settings.get("consumerSecret"))
+        && !PluginSettings.isBlank(settings.get("initiator"))
+        && !PluginSettings.isBlank(settings.get("securityCredential"));
   }
 
   @Override
@@ -80,7 +81,7 @@ public final class SafaricomTransactionStatus implements PaymentStatusQuery {
         .put("CommandID", "TransactionStatusQuery")
         .put("TransactionID", payment.providerTxnId())
         .put("PartyA", shortCodes.split(",", 2)[0].trim())
-        .put("IdentifierType", CollectionSettings.orDefault(settings.get("identifierType"), "4"))
+        .put("IdentifierType", PluginSettings.orDefault(settings.get("identifierType"), "4"))
         .put("ResultURL", resultUrl)
         .put("QueueTimeOutURL", timeoutUrl)
         .put("Remarks", "Payment check")

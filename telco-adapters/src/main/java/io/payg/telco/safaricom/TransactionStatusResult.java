@@ -6,7 +6,7 @@ import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.JsonBody;
-import io.payg.telco.support.ProviderAnswer;
+import io.payg.domain.peer.PeerText;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -57,7 +57,7 @@ final class TransactionStatusResult {
       boolean confirmed = "0".equals(code) && "Completed".equals(status) && amount != null;
       String detail = "Transaction Status " + (code == null ? "?" : code) + " " + (desc == null ? "" : desc)
           + (status == null ? "" : " (" + status + ")");
-      return new TelcoCall.PaymentStatus(originator, receipt, true, confirmed, amount, ProviderAnswer.clean(detail));
+      return new TelcoCall.PaymentStatus(originator, receipt, true, confirmed, amount, PeerText.clean(detail));
     } catch (Rejection e) {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), true);
     }

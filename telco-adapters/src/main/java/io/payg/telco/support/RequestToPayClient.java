@@ -3,22 +3,25 @@ package io.payg.telco.support;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.peer.PeerCalls;
+import io.payg.peer.TokenCache;
 import io.vertx.core.Future;
 import io.vertx.ext.web.client.WebClient;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.function.LongSupplier;
+import org.slf4j.LoggerFactory;
 
 /**
  * A request-to-pay provider reached over {@link WebClient} with a cached bearer token (MTN MoMo,
- * Airtel Money): the {@link CollectionProvider} wiring and the {@link BearerTokenCalls} its calls
+ * Airtel Money): the {@link CollectionProvider} wiring and the {@link PeerCalls} its calls
  * go through. Each provider builds its own requests and reads its own answers.
  */
 public abstract class RequestToPayClient implements CollectionProvider {
 
   private final String name;
   protected final WebClient client;
-  protected final BearerTokenCalls calls;
+  protected final PeerCalls calls;
 
   /**
    * @param name the plugin name ({@link #provider()})
@@ -28,7 +31,7 @@ public abstract class RequestToPayClient implements CollectionProvider {
   protected RequestToPayClient(String name, String label, WebClient client, LongSupplier nanoTime) {
     this.name = name;
     this.client = Objects.requireNonNull(client, "client");
-    this.calls = new BearerTokenCalls(label, nanoTime);
+    this.calls = new PeerCalls(label, CollectionCallException::new, LoggerFactory.getLogger(getClass()), nanoTime);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.payg.telco.vodacommz;
 
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
@@ -259,20 +260,16 @@ public final class VodacomMzCollections implements CollectionProvider {
   }
 
   private static String base(Map<String, String> s) {
-    return trim(s.getOrDefault("baseUrl", DEFAULT_BASE_URL));
+    return PluginSettings.withoutTrailingSlash(s.getOrDefault("baseUrl", DEFAULT_BASE_URL));
   }
 
   private static String queryBase(Map<String, String> s) {
     String q = s.get("queryBaseUrl");
     if (q != null && !q.isBlank()) {
-      return trim(q);
+      return PluginSettings.withoutTrailingSlash(q);
     }
     String base = base(s);
     return base.endsWith(":18352") ? base.substring(0, base.length() - 5) + "18353" : base;
-  }
-
-  private static String trim(String url) {
-    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
   private static long timeout(Map<String, String> s) {

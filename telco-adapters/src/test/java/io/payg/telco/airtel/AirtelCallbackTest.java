@@ -1,5 +1,6 @@
 package io.payg.telco.airtel;
 
+import io.payg.telco.simulator.AirtelSimulator;
 import static io.payg.telco.support.Stages.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

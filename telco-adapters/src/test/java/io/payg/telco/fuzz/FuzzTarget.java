@@ -5,7 +5,7 @@ import io.payg.telco.generic.GenericTelcoAdapter;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.payg.telco.support.HmacSha256;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.payg.telco.wave.WaveSignature;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import java.time.Instant;
@@ -33,7 +33,7 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
   public static final String REFERENCE = "3f1c5e7a-2b4d-4c6e-8a9b-0c1d2e3f4a5b";
 
   public static List<FuzzTarget> all() {
-    return List.of(generic(), safaricom(), wave(), mtn(), airtel(), vodacom());
+    return List.of(generic(), safaricom(), wave(), mtn(), airtel(), vodacomTz());
   }
 
   public static FuzzTarget generic() {
@@ -111,12 +111,12 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
         HostileBodies.json(fields), (body, settings, at) -> Map.of("content-type", "application/json"));
   }
 
-  public static FuzzTarget vodacom() {
+  public static FuzzTarget vodacomTz() {
     String password = "broker-secret";
     String timestamp = "20260116083005";
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("spId", "300300");
-    fields.put("spPassword", VodacomBrokerTelcoAdapter.spPassword("300300", password, timestamp));
+    fields.put("spPassword", VodacomTzTelcoAdapter.spPassword("300300", password, timestamp));
     fields.put("timestamp", timestamp);
     fields.put("amount", "5000.00");
     fields.put("commandID", "customerPayBill");
@@ -128,7 +128,7 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("transactionDate", "2026-01-16 08:30:00");
     fields.put("accountReference", SERIAL);
     fields.put("transactionID", "173388288_664400");
-    return new FuzzTarget(VodacomBrokerTelcoAdapter.NAME, "TZS", List.of("validation", "confirmation"),
+    return new FuzzTarget(VodacomTzTelcoAdapter.NAME, "TZS", List.of("validation", "confirmation"),
         Map.of("username", "300300", "password", password, "allowedSources", "127.0.0.1", "businessNumber", "123456"),
         "127.0.0.1", HostileBodies.xml(List.copyOf(fields.keySet()), replaced -> brokerXml(fields, replaced)),
         (body, settings, at) -> Map.of("content-type", "text/xml; charset=UTF-8"));
@@ -138,7 +138,7 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
 
   static String brokerXml(Map<String, String> fields, Map<String, String> replaced) {
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        .append("<mpesaBroker xmlns=\"").append(VodacomBrokerTelcoAdapter.NAMESPACE).append("\" version=\"2.0\">")
+        .append("<mpesaBroker xmlns=\"").append(VodacomTzTelcoAdapter.NAMESPACE).append("\" version=\"2.0\">")
         .append("<request><serviceProvider>");
     for (String f : SERVICE_PROVIDER) {
       element(xml, f, replaced.getOrDefault(f, fields.get(f)));

@@ -17,7 +17,7 @@ import io.payg.telco.generic.GenericTelcoAdapter;
 import io.payg.telco.mtn.MtnMomoTelcoAdapter;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.payg.telco.support.DecimalAmount;
-import io.payg.telco.vodacom.VodacomBrokerTelcoAdapter;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.payg.telco.wave.WaveTelcoAdapter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -54,7 +54,7 @@ class TelcoAdapterFuzzTest {
   static final FuzzTarget WAVE = FuzzTarget.wave();
   static final FuzzTarget MTN = FuzzTarget.mtn();
   static final FuzzTarget AIRTEL = FuzzTarget.airtel();
-  static final FuzzTarget VODACOM = FuzzTarget.vodacom();
+  static final FuzzTarget VODACOM_TZ = FuzzTarget.vodacomTz();
   static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
   static final Pattern UUID_LOWER = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -87,8 +87,8 @@ class TelcoAdapterFuzzTest {
   }
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
-  void vodacomBrokerXml(@ForAll("vodacomBodies") byte[] body, @ForAll("anyOperation") int op) {
-    check(new VodacomBrokerTelcoAdapter(), VODACOM, body, op, Set.of(200, 401, 403));
+  void vodacomTzXml(@ForAll("vodacomTzBodies") byte[] body, @ForAll("anyOperation") int op) {
+    check(new VodacomTzTelcoAdapter(), VODACOM_TZ, body, op, Set.of(200, 401, 403));
   }
 
   /** Regression (found by this fuzzer): MoMo's financialTransactionId 1e400 parsed as Infinity threw. */
@@ -106,10 +106,10 @@ class TelcoAdapterFuzzTest {
   /** Every XXE form is refused without the target file's content coming back. */
   @Example
   void externalEntitiesAreNeverResolved() {
-    FuzzTarget target = VODACOM;
-    VodacomBrokerTelcoAdapter adapter = new VodacomBrokerTelcoAdapter();
+    FuzzTarget target = VODACOM_TZ;
+    VodacomTzTelcoAdapter adapter = new VodacomTzTelcoAdapter();
     String valid = FuzzTarget.brokerXml(Map.of("spId", "300300",
-        "spPassword", VodacomBrokerTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"),
+        "spPassword", VodacomTzTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"),
         "timestamp", "20260116083005", "amount", "5000.00", "recipient", "123456",
         "accountReference", FuzzTarget.SERIAL, "transactionID", "173388288_664400"), Map.of());
     // one request per payment (validation is an alias of the single URL): a process command
@@ -143,7 +143,7 @@ class TelcoAdapterFuzzTest {
     Statistics.label("outcome").collect(call instanceof TelcoCall.Rejected r ? r.refusal().name()
         : call.getClass().getSimpleName());
     assertFalse(call.toString().contains(HostileBodies.SECRET_FILE_MARKER), "a local file was read");
-    boolean xml = adapter instanceof VodacomBrokerTelcoAdapter;
+    boolean xml = adapter instanceof VodacomTzTelcoAdapter;
     if (call instanceof TelcoCall.Rejected r) {
       assertNotNull(r.refusal());
       answered(adapter.refusal(r.refusal(), r.detail(), r.processCall()), statuses, xml);
@@ -245,7 +245,7 @@ class TelcoAdapterFuzzTest {
   }
 
   @Provide
-  Arbitrary<byte[]> vodacomBodies() {
-    return VODACOM.bodies();
+  Arbitrary<byte[]> vodacomTzBodies() {
+    return VODACOM_TZ.bodies();
   }
 }

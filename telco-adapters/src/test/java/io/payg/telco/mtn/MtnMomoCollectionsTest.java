@@ -1,5 +1,6 @@
 package io.payg.telco.mtn;
 
+import io.payg.telco.simulator.MtnMomoSimulator;
 import static io.payg.telco.support.Stages.await;
 import static io.payg.telco.support.Stages.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package io.payg.telco.safaricom;
 
+import io.payg.telco.simulator.SafaricomStkSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
