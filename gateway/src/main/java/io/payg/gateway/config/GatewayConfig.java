@@ -56,6 +56,8 @@ import java.util.Optional;
  * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
  * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
  * @param edge               HTTP_TLS_*, HTTP_MAX_CONNECTIONS, sign-up and session limits, retention ({@link EdgeSettings})
+ * @param pipeline           DB_READ_*, DB_WORKER_POOL_SIZE, OUTBOX_WORKER_THREADS, OUTBOX_COMPLETION_*: the
+ *                           payment pipeline's connections and threads ({@link PipelineSettings})
  */
 public record GatewayConfig(
     String httpHost,
@@ -93,7 +95,8 @@ public record GatewayConfig(
     ProxySettings proxy,
     OutboundSettings outbound,
     OperationsSettings operations,
-    EdgeSettings edge) {
+    EdgeSettings edge,
+    PipelineSettings pipeline) {
 
   /**
    * The most HTTP requests one token attempt makes, retries inside it included: Steama logs in,
@@ -146,7 +149,8 @@ public record GatewayConfig(
         new OperationsSettings(v.string("METRICS_HOST", "127.0.0.1"), v.integer("METRICS_PORT", 9464),
             v.string("METRICS_TOKEN", ""), v.integer("PLUGIN_CACHE_MAX_ENTRIES", 10_000),
             Duration.ofSeconds(v.integer("OUTBOX_OVERDUE_SECONDS", 600))),
-        EdgeSettings.fromEnv(env));
+        EdgeSettings.fromEnv(env),
+        PipelineSettings.fromEnv(env));
   }
 
   /** How long a job may wait in memory for a manufacturer's permit: well inside its lease. */
@@ -162,12 +166,12 @@ public record GatewayConfig(
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge, pipeline);
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge);
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge, pipeline);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
@@ -181,6 +185,7 @@ public record GatewayConfig(
     auth.validate(demo, jwtSecret);
     operations.validate();
     edge.validate();
+    pipeline.validate();
     // a call that outlives its job's lease lets another worker claim the job and vend again
     if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
       throw new IllegalStateException("OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "
@@ -242,6 +247,7 @@ public record GatewayConfig(
     s.put("PLUGIN_CACHE_MAX_ENTRIES", String.valueOf(operations.pluginCacheMaxEntries()));
     s.put("OUTBOX_OVERDUE", operations.overdueAfter().toString());
     s.put("EDGE", edge.describe());
+    s.put("PIPELINE", pipeline.describe());
     return s;
   }
 
