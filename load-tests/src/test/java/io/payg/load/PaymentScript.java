@@ -72,9 +72,13 @@ public final class PaymentScript {
     System.out.println("wrote " + out.resolve("lookup.sql") + " and " + out.resolve("payment.sql"));
   }
 
-  /** A one-element array of a pgbench variable (its text, cast by the statement to the array's type). */
+  /**
+   * A one-element array of a pgbench variable (its text, cast by the statement to the array's type).
+   * A NULL that {@code \\gset} stored reads as '': a payment that lost its customer's race to another
+   * client (the record's guard matched no row, no job) then completes nothing, as in the gateway.
+   */
   private static String array(String var) {
-    return "ARRAY[(" + var + ")::text]";
+    return "ARRAY[NULLIF((" + var + ")::text, '')]";
   }
 
   private static String constant(String cls, String name) throws Exception {

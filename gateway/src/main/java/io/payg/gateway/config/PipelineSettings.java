@@ -10,9 +10,10 @@ import java.util.Map;
  * of a provider's request for a connection or an event loop.
  *
  * @param readConnections    DB_READ_CONNECTIONS: connections of the pipelined read client (the
- *                           validation lookup, the process snapshot), default the number of cores
+ *                           validation lookup, the process snapshot), default 2 x cores, at least 4
+ *                           (each is one PostgreSQL backend working its pipeline in order)
  * @param readPipelining     DB_READ_PIPELINING: statements sent on one of them before the first
- *                           answer, default 256
+ *                           answer, default 16
  * @param workerPoolSize     DB_WORKER_POOL_SIZE: connections of the outbox workers' own pool, default 4
  * @param workerThreads      OUTBOX_WORKER_THREADS: threads the outbox workers run on, apart from the
  *                           event loops that serve requests, default 1
@@ -24,8 +25,8 @@ public record PipelineSettings(int readConnections, int readPipelining, int work
                                Duration completionWindow, int completionMax) {
 
   static PipelineSettings fromEnv(Map<String, String> env) {
-    return new PipelineSettings(number(env, "DB_READ_CONNECTIONS", Runtime.getRuntime().availableProcessors()),
-        number(env, "DB_READ_PIPELINING", 256), number(env, "DB_WORKER_POOL_SIZE", 4),
+    return new PipelineSettings(number(env, "DB_READ_CONNECTIONS", Math.max(4, 2 * Runtime.getRuntime().availableProcessors())),
+        number(env, "DB_READ_PIPELINING", 16), number(env, "DB_WORKER_POOL_SIZE", 4),
         number(env, "OUTBOX_WORKER_THREADS", 1), Duration.ofMillis(number(env, "OUTBOX_COMPLETION_WINDOW_MS", 5)),
         number(env, "OUTBOX_COMPLETION_MAX", 64));
   }

@@ -63,11 +63,7 @@ public final class SmsJobHandler implements JobHandler {
   private final SmsDispatch dispatch;
   private final CompletionBatch<Sent, Boolean> completions;
 
-  public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
-    this(vertx, pool, plugins, senders, new CompletionBatch.Window(java.time.Duration.ZERO, 1));
-  }
-
-  /** As above; the jobs that end within one {@code completions} window are recorded by one statement. */
+  /** The jobs that end within one {@code completions} window are recorded by one statement. */
   public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders,
                        CompletionBatch.Window completions) {
     this.pool = pool;
