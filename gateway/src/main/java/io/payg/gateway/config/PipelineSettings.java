@@ -13,7 +13,9 @@ import java.util.Map;
  *                           validation lookup, the process snapshot), default 2 x cores, at least 4
  *                           (each is one PostgreSQL backend working its pipeline in order)
  * @param readPipelining     DB_READ_PIPELINING: statements sent on one of them before the first
- *                           answer, default 16
+ *                           answer, default 1: on the 2 shared cores measured (docs/performance.md)
+ *                           a deeper pipeline served fewer lookups per second than as many
+ *                           connections without it, since each connection is one backend
  * @param workerPoolSize     DB_WORKER_POOL_SIZE: connections of the outbox workers' own pool, default 4
  * @param workerThreads      OUTBOX_WORKER_THREADS: threads the outbox workers run on, apart from the
  *                           event loops that serve requests, default 1
@@ -26,7 +28,7 @@ public record PipelineSettings(int readConnections, int readPipelining, int work
 
   static PipelineSettings fromEnv(Map<String, String> env) {
     return new PipelineSettings(number(env, "DB_READ_CONNECTIONS", Math.max(4, 2 * Runtime.getRuntime().availableProcessors())),
-        number(env, "DB_READ_PIPELINING", 16), number(env, "DB_WORKER_POOL_SIZE", 4),
+        number(env, "DB_READ_PIPELINING", 1), number(env, "DB_WORKER_POOL_SIZE", 4),
         number(env, "OUTBOX_WORKER_THREADS", 1), Duration.ofMillis(number(env, "OUTBOX_COMPLETION_WINDOW_MS", 5)),
         number(env, "OUTBOX_COMPLETION_MAX", 64));
   }

@@ -151,11 +151,7 @@ public final class PaymentService {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.WRONG_CURRENCY, "the company's currency is "
           + companyCurrency));
     }
-    return attempt(companyId, provider, cmd, agentId, assign, 1).onSuccess(outcome -> {
-      if (outcome instanceof ProcessOutcome.Recorded) {
-        vertx.eventBus().send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
-      }
-    });
+    return attempt(companyId, provider, cmd, agentId, assign, 1);
   }
 
   private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, UUID agentId,
@@ -224,13 +220,17 @@ public final class PaymentService {
 
   /**
    * The recorded payment's TOKEN (or SMS) job: inserted leased to this instance's worker, it is
-   * handed over with all it needs (no claim, no read); else its worker is woken to claim it.
+   * handed over with all it needs (no claim, no read); else its worker is woken to claim it. The
+   * webhook worker is woken only when the payment queued a delivery.
    */
   private void startJob(PaymentStore.Written w) {
     if (w.job() != null) {
       handoff.hand(w.job());
     } else if (w.receipt() != null) {
       vertx.eventBus().send(OutboxWorker.wakeAddress(w.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
+    }
+    if (w.webhooks()) {
+      vertx.eventBus().send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
     }
   }
 

@@ -122,7 +122,8 @@ final class PaymentStore {
           "json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
           + "'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text, "
           + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)") + " "
-      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job";
+      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job, "
+      + "(SELECT count(*) FROM wh_e) AS webhooks";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -204,11 +205,13 @@ final class PaymentStore {
   /**
    * How {@link #record} ended: recorded (receipt), overtaken (retry), over the agent's risk limit,
    * or (an assign) the unmatched payment was no longer OPEN. {@code job} is the payment's TOKEN or
-   * SMS job when it was inserted leased to this instance's worker (to hand over), else null.
+   * SMS job when it was inserted leased to this instance's worker (to hand over), else null;
+   * {@code webhooks} whether it queued a webhook delivery (a subscribed endpoint).
    */
-  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit, boolean notOpen, OutboxJob job) {
+  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit, boolean notOpen, OutboxJob job,
+                 boolean webhooks) {
     Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit) {
-      this(receipt, overtaken, overRiskLimit, false, null);
+      this(receipt, overtaken, overRiskLimit, false, null, false);
     }
   }
 
@@ -259,7 +262,7 @@ final class PaymentStore {
         return new Written(null, true, false);
       }
       if (assign != null && r.getLong(2) == 0) {
-        return new Written(null, false, false, true, null);
+        return new Written(null, false, false, true, null, false);
       }
       if (r.getLong(1) != 1) {
         return new Written(null, false, true);
@@ -268,7 +271,8 @@ final class PaymentStore {
       OutboxJob job = lease == null ? null : new OutboxJob(r.getLong(3), jobKind, companyId, id, 1, lease.claim(),
           token == null ? null : new TokenOrder(TokenOrder.serviceMoney(allocations), cmd.amount().currency(), token,
               provider, cmd.providerTxnId(), account.deviceId(), account.serial(), account.type(), snapshot.manufacturer()));
-      return new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false, false, job);
+      return new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false, false, job,
+          r.getLong(4) > 0);
     });
   }
 
