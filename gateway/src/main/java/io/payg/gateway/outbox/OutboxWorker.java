@@ -46,16 +46,16 @@ public final class OutboxWorker extends VerticleBase {
   private boolean backlog;
   /** Jobs handed over while every slot was busy: they start before anything is claimed. */
   private final java.util.ArrayDeque<Handed> handed = new java.util.ArrayDeque<>();
-
-  /** A handed job waiting for a slot, and since when (its lease runs meanwhile). */
-  private record Handed(OutboxJob job, long since) {
-  }
   private boolean stopping;
   private long timer;
   private io.vertx.core.eventbus.MessageConsumer<Object> wake;
   /** The jobs claimed and not finished: their leases are given back if a stop's grace runs out. */
   private final java.util.Set<OutboxJob> running = new java.util.HashSet<>();
   private io.vertx.core.Promise<Void> drained;
+
+  /** A handed job waiting for a slot, and since when (its lease runs meanwhile). */
+  private record Handed(OutboxJob job, long since) {
+  }
 
   public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry) {
     this(store, handler, settings, registry, null);
