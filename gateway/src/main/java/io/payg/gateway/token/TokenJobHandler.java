@@ -35,9 +35,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A TOKEN job: asks the device's manufacturer for the token the transaction paid for, then in
- * one statement stores it (at most one per transaction, ever), closes the job, completes the
- * transaction and queues the customer's SMS.
+ * A TOKEN job: asks the device's manufacturer for the token the transaction paid for (its
+ * {@link TokenOrder} handed over by the payment, or read for a claimed job), then in one statement,
+ * with the tokens of the other jobs that ended within the same window, stores it (at most one per
+ * transaction, ever), closes the job, completes the transaction and inserts the customer's SMS job
+ * leased to this instance's SMS worker, which it is then handed to.
  */
 public final class TokenJobHandler implements JobHandler {
 
