@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The benchmark of payg-gateway against pgbench running the same SQL, on this machine, in one run (issue 19):
 #   validation  pgbench of PaymentStore.LOOKUP  vs  the gateway's signed validate (OpenLoad, closed model)
-#   payment     pgbench of every statement one payment causes end to end (process snapshot + record, the
-#               TOKEN job claim/context/store, the SMS job claim/context/store; PaymentScript writes it from
-#               the jar's own SQL constants)  vs  the gateway's signed process with its token and SMS jobs,
+#   payment     pgbench of every statement one payment causes end to end (process snapshot + record, which
+#               inserts the TOKEN job leased, the token store, which inserts the SMS job leased, the SMS
+#               context and store, each store with one job; PaymentScript writes it from the jar's own SQL
+#               constants)  vs  the gateway's signed process with its token and SMS jobs,
 #               the Calin simulator in a process of its own, until the outbox is drained
 #   at 80 %     p50/p99/p99.9 of each path at 80 % of the gateway's median saturation, open model, measured
 #               from each request's intended send time (OpenLoad --rate)
@@ -29,7 +30,7 @@ DB_POOL_SIZE=${DB_POOL_SIZE:-16}      # the gateway's pool, and pgbench's client
 PGBENCH_THREADS=${PGBENCH_THREADS:-2}
 VALIDATE_CONCURRENCY=${VALIDATE_CONCURRENCY:-64}  # OpenLoad requests outstanding at saturation
 PAYMENT_CONCURRENCY=${PAYMENT_CONCURRENCY:-32}
-CLAIM_LIMIT=${CLAIM_LIMIT:-1}         # jobs per claim in the pgbench payment script (see README)
+CLAIM_LIMIT=${CLAIM_LIMIT:-1}         # unused since jobs are inserted leased (no claim in the payment script)
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
 AT80=${AT80:-1}
 AT2X=${AT2X:-1}                       # payments offered at twice the saturation rate: shed, not queued

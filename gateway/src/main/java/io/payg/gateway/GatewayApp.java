@@ -39,6 +39,7 @@ import io.payg.gateway.http.Problems;
 import io.payg.gateway.location.LocationRoutes;
 import io.payg.gateway.location.LocationStore;
 import io.payg.gateway.outbox.OutboxStore;
+import io.payg.gateway.outbox.CompletionBatch;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.outbound.OutboundPolicy;
 import io.payg.gateway.payment.PaymentService;
@@ -92,6 +93,8 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -118,6 +121,8 @@ public final class GatewayApp implements AutoCloseable {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final SqlClient reads;
+  private final Pool workerPool;
   private final PrometheusMeterRegistry registry;
   private final int port;
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
@@ -130,9 +135,11 @@ public final class GatewayApp implements AutoCloseable {
   private final List<String> workerDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile int metricsPort;
 
-  private GatewayApp(Vertx vertx, Pool pool, PrometheusMeterRegistry registry, int port) {
+  private GatewayApp(Vertx vertx, Pool pool, SqlClient reads, Pool workerPool, PrometheusMeterRegistry registry, int port) {
     this.vertx = vertx;
     this.pool = pool;
+    this.reads = reads;
+    this.workerPool = workerPool;
     this.registry = registry;
     this.port = port;
   }
@@ -172,7 +179,23 @@ public final class GatewayApp implements AutoCloseable {
           .using(vertx)
           .build();
       int port = config.httpPort() == 0 ? freePort() : config.httpPort();
-      GatewayApp app = new GatewayApp(vertx, pool, registry, port);
+      // validation lookups and snapshots: a few connections, many statements in flight on each
+      SqlClient reads = PgBuilder.client()
+          .with(new PoolOptions().setMaxSize(config.pipeline().readConnections()).setName("payg-db-reads")
+              .setEventLoopSize(config.eventLoops()).setMaxWaitQueueSize(config.dbPoolWaitQueue())
+              .setConnectionTimeout((int) config.dbPoolWait().toMillis())
+              .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+          .connectingTo(new PgConnectOptions(db.connectOptions()).setPipeliningLimit(config.pipeline().readPipelining()))
+          .using(vertx)
+          .build();
+      // the outbox workers' own connections: their bursts never queue ahead of a request's
+      Pool workerPool = PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(config.pipeline().workerPoolSize()).setName("payg-db-workers")
+              .setMaxWaitQueueSize(config.dbPoolWaitQueue()))
+          .connectingTo(db.connectOptions())
+          .using(vertx)
+          .build();
+      GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry, port);
       app.deploy(config, clock, db, catalog).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       LOG.info("payg-gateway listening on {}:{}", config.httpHost(), port);
       return app;
@@ -201,7 +224,9 @@ public final class GatewayApp implements AutoCloseable {
     AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
         config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
-    PaymentService payments = new PaymentService(vertx, pool, clock);
+    // the TOKEN and SMS workers below take the jobs the payment path inserts leased to them
+    io.payg.gateway.outbox.JobHandoff handoff = new io.payg.gateway.outbox.JobHandoff();
+    PaymentService payments = new PaymentService(vertx, pool, reads, clock, handoff);
     CompanyStore companyStore = new CompanyStore(pool, catalog);
     UserStore userStore = new UserStore(pool);
     RefreshTokenStore refreshTokens = new RefreshTokenStore(pool);
@@ -336,6 +361,12 @@ public final class GatewayApp implements AutoCloseable {
     };
 
     OutboxStore outbox = new OutboxStore(pool);
+    // the TOKEN and SMS workers: their own connections and threads (PipelineSettings)
+    OutboxStore pipelineOutbox = new OutboxStore(workerPool);
+    CompletionBatch.Window completions = new CompletionBatch.Window(config.pipeline().completionWindow(),
+        config.pipeline().completionMax());
+    DeploymentOptions onWorkerThreads = new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)
+        .setWorkerPoolName("payg-outbox").setWorkerPoolSize(config.pipeline().workerThreads());
     OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
         config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
         config.retryBase(), config.retryCap(), config.shutdownGrace());
@@ -348,13 +379,14 @@ public final class GatewayApp implements AutoCloseable {
         .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
             config.proxy().proxyProtocol(), config.edge(), openConnections), new DeploymentOptions().setInstances(config.eventLoops())))
         .onSuccess(apiDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new TokenJobHandler(vertx, pool, plugins, issuers, registry,
-            config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(pipelineOutbox, new TokenJobHandler(vertx, workerPool, plugins,
+            issuers, registry, config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
             // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
-            config.permitWait(), config.outbound().maxRequestTime()), workerSettings, registry)))
+            config.permitWait(), config.outbound().maxRequestTime(), handoff, completions), workerSettings, registry,
+            handoff), onWorkerThreads))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new SmsJobHandler(vertx, pool, plugins, smsSenders),
-            workerSettings, registry)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(pipelineOutbox, new SmsJobHandler(vertx, workerPool, plugins,
+            smsSenders, completions), workerSettings, registry, handoff), onWorkerThreads))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
         .onSuccess(workerDeployments::add)
@@ -535,7 +567,8 @@ public final class GatewayApp implements AutoCloseable {
       LOG.warn("graceful stop did not complete: {}", e.getMessage());
     }
     try {
-      pool.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      Future.join(pool.close(), reads.close(), workerPool.close())
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("pool did not close cleanly: {}", e.getMessage());
     }

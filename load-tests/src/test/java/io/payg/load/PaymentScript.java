@@ -13,17 +13,19 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>{@code lookup.sql}: {@code PaymentStore.LOOKUP} (validation).</li>
- *   <li>{@code payment.sql}: every statement one payment causes end to end: {@code PaymentStore.SNAPSHOT}
- *       and {@code RECORD} (process), then the TOKEN job ({@code OutboxStore.CLAIM},
- *       {@code TokenJobHandler.CONTEXT}, {@code TokenJobHandler.STORE}, which queues the SMS job), then the
- *       SMS job ({@code OutboxStore.CLAIM}, {@code SmsJobHandler.CONTEXT}, {@code SmsJobHandler.STORE}).</li>
+ *   <li>{@code payment.sql}: every statement one payment causes end to end on the hot path:
+ *       {@code PaymentStore.SNAPSHOT} and {@code RECORD} (process; it inserts the TOKEN job leased), the
+ *       TOKEN job's {@code TokenJobHandler.STORE} (its order comes from memory; the store inserts the SMS
+ *       job leased), then the SMS job ({@code SmsJobHandler.CONTEXT}, {@code SmsJobHandler.STORE}). No
+ *       claim: the gateway claims only to recover (retries, expired leases).</li>
  * </ul>
  *
  * A parameter this class does not map stops it (a changed statement must not be benchmarked by a stale
  * mapping). What pgbench cannot do exactly as the gateway: bind a NULL (the literal NULL instead), draw a
- * uuid on the client (the snapshot and the job contexts are wrapped in a SELECT that also draws it), and
- * read the claimed job's id from a list (a claim takes {@code claimLimit} jobs, {@code \aset} keeps the
- * last; see bench.sh for why 1). Usage: {@code PaymentScript <outDir> <firstSerial> <lastSerial> <claimLimit>}.
+ * uuid on the client (the snapshot and the SMS context are wrapped in a SELECT that also draws it), and
+ * complete many jobs per statement: each pgbench payment passes one-element arrays to the two batched
+ * stores, so it commits three times where the gateway commits 1 + 2/batch. Usage:
+ * {@code PaymentScript <outDir> <firstSerial> <lastSerial> <claimLimit>} ({@code claimLimit} is unused now).
  */
 public final class PaymentScript {
 
@@ -35,8 +37,6 @@ public final class PaymentScript {
     String lookup = constant("io.payg.gateway.payment.PaymentStore", "LOOKUP");
     String snapshot = constant("io.payg.gateway.payment.PaymentStore", "SNAPSHOT");
     String record = constant("io.payg.gateway.payment.PaymentStore", "RECORD");
-    String claim = constant("io.payg.gateway.outbox.OutboxStore", "CLAIM");
-    String tokenContext = constant("io.payg.gateway.token.TokenJobHandler", "CONTEXT");
     String tokenStore = constant("io.payg.gateway.token.TokenJobHandler", "STORE");
     String smsContext = constant("io.payg.gateway.sms.SmsJobHandler", "CONTEXT");
     String smsStore = constant("io.payg.gateway.sms.SmsJobHandler", "STORE");
@@ -46,27 +46,39 @@ public final class PaymentScript {
 
     String[] recordVars = {null, ":tid", ":company", ":provider", ":ptid", ":dev", ":cust", ":serial", ":amount",
         ":currency", ":msisdn", ":paidat", ":status", ":unit", ":qty", ":pos", ":kinds", ":amounts", ":refs", ":credit",
-        ":arpaid", ":kind", ":instids", ":instamts", ":ver", "NULL", ":cbase", ":rdids", ":rdamts", "NULL", "NULL"};
+        ":arpaid", ":kind", ":instids", ":instamts", ":ver", "NULL", ":cbase", ":rdids", ":rdamts", "NULL", "NULL",
+        ":claim", ":lease"};
     String[] rec = java.util.Arrays.copyOfRange(recordVars, 1, recordVars.length);
     StringBuilder s = new StringBuilder()
         .append("\\set serial random(").append(first).append(", ").append(last).append(")\n")
         .append("\\set ptid random(1, 9000000000000000)\n")
-        .append("SELECT gen_random_uuid() AS tid, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM (")
+        .append("SELECT gen_random_uuid() AS tid, gen_random_uuid() AS claim, gen_random_uuid() AS kid, ")
+        .append("gen_random_uuid() AS smsclaim, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM (")
         .append(map(snapshot, ":company", ":serial", ":provider", ":ptid")).append(") s\n")
         .append("\\gset\n")
-        .append(map(record, rec)).append(";\n")
-        // the TOKEN job (the manufacturer's answer is the constant :tokenvalue: no HTTP here)
-        .append(map(claim, "'TOKEN'", claimLimit, ":lease")).append("\n\\aset\n")
-        .append("SELECT gen_random_uuid() AS kid, c.* FROM (")
-        .append(map(tokenContext, ":transaction_id")).append(") c\n\\aset\n")
-        .append(map(tokenStore, ":kid", ":company_id", ":transaction_id", ":device_id", ":tokenvalue", ":token_unit", ":token_quantity", ":manufacturer", ":kid", ":id", ":claim_token")).append(";\n")
-        // the SMS job (sent through the log sender, as the gateway does without an SMS plugin)
-        .append(map(claim, "'SMS'", claimLimit, ":lease")).append("\n\\aset\n")
+        // the TOKEN job is inserted leased: its id is the record's column job
+        .append(map(record, rec)).append("\n\\gset r_\n")
+        // the TOKEN job's store (the manufacturer's answer is the constant :tokenvalue: no HTTP here), one row
+        .append(map(tokenStore, array(":r_job"), array(":claim"), array(":kid"), array(":company"), array(":tid"),
+            array(":dev"), array(":tokenvalue"), array(":unit"), array(":qty"), array(":manufacturer"), array(":kid"),
+            array(":smsclaim"), ":lease")).append("\n\\gset t_\n")
+        // the SMS job, handed over leased by the token store (sent through the log sender, as the gateway
+        // does without an SMS plugin)
         .append("SELECT gen_random_uuid() AS mid, c.* FROM (")
-        .append(map(smsContext, ":transaction_id")).append(") c\n\\aset\n")
-        .append(map(smsStore, ":mid", ":company_id", ":transaction_id", ":phone", ":smsbody", ":smsprovider", ":mid", ":id", ":claim_token")).append(";\n");
+        .append(map(smsContext, ":tid")).append(") c\n\\aset\n")
+        .append(map(smsStore, array(":t_sms_job"), array(":smsclaim"), array(":mid"), array(":company"), array(":tid"),
+            array(":phone"), array(":smsbody"), array(":smsprovider"), array(":mid"))).append(";\n");
     Files.writeString(out.resolve("payment.sql"), s.toString());
     System.out.println("wrote " + out.resolve("lookup.sql") + " and " + out.resolve("payment.sql"));
+  }
+
+  /**
+   * A one-element array of a pgbench variable (its text, cast by the statement to the array's type).
+   * A NULL that {@code \\gset} stored reads as '': a payment that lost its customer's race to another
+   * client (the record's guard matched no row, no job) then completes nothing, as in the gateway.
+   */
+  private static String array(String var) {
+    return "ARRAY[NULLIF((" + var + ")::text, '')]";
   }
 
   private static String constant(String cls, String name) throws Exception {

@@ -58,6 +58,8 @@ import java.util.Map;
  * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
  * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
  * @param edge               HTTP_TLS_*, HTTP_MAX_CONNECTIONS, sign-up and session limits, retention ({@link EdgeSettings})
+ * @param pipeline           DB_READ_*, DB_WORKER_POOL_SIZE, OUTBOX_WORKER_THREADS, OUTBOX_COMPLETION_*: the
+ *                           payment pipeline's connections and threads ({@link PipelineSettings})
  * @param settings           the values read, for the masked summary
  */
 public record GatewayConfig(
@@ -97,6 +99,7 @@ public record GatewayConfig(
     OutboundSettings outbound,
     OperationsSettings operations,
     EdgeSettings edge,
+    PipelineSettings pipeline,
     SettingValues settings) {
 
   /**
@@ -149,6 +152,7 @@ public record GatewayConfig(
         new OperationsSettings(v.string(METRICS_HOST), v.integer(METRICS_PORT), v.string(METRICS_TOKEN),
             v.integer(PLUGIN_CACHE_MAX_ENTRIES), Duration.ofSeconds(v.integer(OUTBOX_OVERDUE_SECONDS))),
         EdgeSettings.from(v),
+        PipelineSettings.from(v),
         v);
   }
 
@@ -165,13 +169,13 @@ public record GatewayConfig(
 
   public GatewayConfig withDatabaseUrl(String url) {
     return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge,
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge, pipeline,
         settings.with(Setting.DATABASE_URL, url));
   }
 
   public GatewayConfig withJwtSecret(String secret) {
     return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge,
+        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge, pipeline,
         settings.with(Setting.JWT_SECRET, secret));
   }
 
@@ -186,6 +190,7 @@ public record GatewayConfig(
     auth.validate(demo, jwtSecret);
     operations.validate();
     edge.validate();
+    pipeline.validate();
     // a call that outlives its job's lease lets another worker claim the job and vend again
     if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
       throw new IllegalStateException("OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "

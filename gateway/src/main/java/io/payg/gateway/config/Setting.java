@@ -62,6 +62,26 @@ public enum Setting {
           + "INDEX CONCURRENTLY` works); traffic is taken only once the schema is current"),
   MIGRATION_STATEMENT_TIMEOUT_MS("1800000", null, Form.TEXT,
       Setting.WITH_PREVIOUS),
+  DB_READ_CONNECTIONS(null, "2 × cores (at least 4)", Form.TEXT,
+      "the read client (`PgBuilder.client()`) of the validation lookup and the process snapshot: its "
+          + "connections, and statements sent on one before the first answer (deeper pipelines measured "
+          + "slower on 2 shared cores: docs/performance.md)") {
+    @Override
+    public String defaultValue() {
+      return String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    }
+  },
+  DB_READ_PIPELINING("1", null, Form.TEXT,
+      Setting.WITH_PREVIOUS),
+  DB_WORKER_POOL_SIZE("4", null, Form.TEXT,
+      "the TOKEN and SMS workers' own connections and threads, apart from the request path's"),
+  OUTBOX_WORKER_THREADS("1", null, Form.TEXT,
+      Setting.WITH_PREVIOUS),
+  OUTBOX_COMPLETION_WINDOW_MS("5", null, Form.TEXT,
+      "a finished TOKEN or SMS job waits this long for others, to be recorded by one statement with them "
+          + "(at most this many; `0`: each alone)"),
+  OUTBOX_COMPLETION_MAX("64", null, Form.TEXT,
+      Setting.WITH_PREVIOUS),
   DB_POOL_WAIT_QUEUE("1000", null, Form.TEXT,
       "requests that may wait for a connection, and how long; past either the answer is 503 "
           + "`DATABASE_BUSY` with `Retry-After: 1` (nothing recorded; providers retry the same id)"),

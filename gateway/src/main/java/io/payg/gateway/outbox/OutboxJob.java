@@ -5,7 +5,14 @@ import java.util.UUID;
 /**
  * A claimed job. {@code attempt} counts from 1 and includes this one. {@code claim} is this
  * claim's fencing token: the statements that close or reschedule the job write only while the
- * job still carries it ({@link OutboxStore#DONE}).
+ * job still carries it ({@link OutboxStore#DONE}). {@code context} is what the statement that
+ * inserted the job leased already knew for its handler (see {@link JobHandoff}), or null for a
+ * job claimed by polling: its handler then reads what it needs.
  */
-public record OutboxJob(long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim) {
+public record OutboxJob(long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim,
+                        Object context) {
+
+  public OutboxJob(long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim) {
+    this(id, kind, companyId, transactionId, attempt, claim, null);
+  }
 }

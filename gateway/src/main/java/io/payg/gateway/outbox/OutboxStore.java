@@ -35,6 +35,19 @@ public final class OutboxStore {
         + "WHERE id = $" + id + " AND claim_token = $" + claim + " AND status = 'PENDING' RETURNING id)";
   }
 
+  /**
+   * {@link #done} for many jobs at once ({@link CompletionBatch}): {@code input} is a CTE with a
+   * row per completion, its columns {@code job} (the outbox id) and {@code claim}. Each job is
+   * closed only while it carries its attempt's claim; {@code done} returns (id, claim) of those,
+   * and the statement's writes join it on both, so a stale attempt in the same batch as the
+   * current one writes nothing.
+   */
+  public static String doneEach(String input) {
+    return "done AS (UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now() "
+        + "FROM " + input + " WHERE outbox.id = " + input + ".job AND outbox.claim_token = " + input + ".claim "
+        + "AND outbox.status = 'PENDING' RETURNING outbox.id, " + input + ".claim)";
+  }
+
   /** {@link #done} for a job closed with a note (nothing else written). */
   public static final String DONE = "WITH " + done(1, 2).replace("last_error = NULL", "last_error = $3")
       + " SELECT count(*) FROM done";

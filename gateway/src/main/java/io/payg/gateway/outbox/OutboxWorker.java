@@ -10,14 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one kind of outbox job: claims due jobs in batches, runs up to {@code maxInFlight} of
- * them at once (each a non-blocking Future: no thread is held while a manufacturer answers),
- * retries failures with exponential backoff and full jitter, and ends a job FAILED after
- * {@code maxAttempts}.
+ * Runs one kind of outbox job: up to {@code maxInFlight} of them at once (each a non-blocking
+ * Future: no thread is held while a manufacturer answers), retries failures with exponential
+ * backoff and full jitter, and ends a job FAILED after {@code maxAttempts}.
  *
- * <p>It polls on a timer, and at once when the payment path signals new work on the event
- * bus address {@link #wakeAddress(String)}, so a token is requested within milliseconds of
- * the payment without waiting for the next poll.
+ * <p>Its jobs come two ways. A job inserted already leased to this instance (a payment's token
+ * job, a token's SMS) is handed over in memory through the {@link JobHandoff}, and started at
+ * once without any claim statement. Every other due job (a retry, a job whose lease ran out
+ * after a crash, a kind nobody hands over) is claimed in batches by polling: on a timer, when
+ * a claim was cut short by the batch or by the jobs in flight, and at once when someone signals
+ * new work on the event bus address {@link #wakeAddress(String)}.
  */
 public final class OutboxWorker extends VerticleBase {
 
@@ -36,9 +38,14 @@ public final class OutboxWorker extends VerticleBase {
   private final JobHandler handler;
   private final Settings settings;
   private final Counter fenced;
+  private final JobHandoff handoff;
   private int inFlight;
   private boolean claiming;
   private boolean again;
+  /** The last claim may have left due jobs behind (a full batch, or no room): claim again as jobs end. */
+  private boolean backlog;
+  /** Jobs handed over while every slot was busy: they start before anything is claimed. */
+  private final java.util.ArrayDeque<Handed> handed = new java.util.ArrayDeque<>();
   private boolean stopping;
   private long timer;
   private io.vertx.core.eventbus.MessageConsumer<Object> wake;
@@ -46,10 +53,21 @@ public final class OutboxWorker extends VerticleBase {
   private final java.util.Set<OutboxJob> running = new java.util.HashSet<>();
   private io.vertx.core.Promise<Void> drained;
 
+  /** A handed job waiting for a slot, and since when (its lease runs meanwhile). */
+  private record Handed(OutboxJob job, long since) {
+  }
+
   public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry) {
+    this(store, handler, settings, registry, null);
+  }
+
+  /** As above; {@code handoff} (or null) brings this worker the jobs inserted already leased to it. */
+  public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry,
+                      JobHandoff handoff) {
     this.store = store;
     this.handler = handler;
     this.settings = settings;
+    this.handoff = handoff;
     this.fenced = Counter.builder("payg_outbox_fenced_attempts")
         .description("Attempts that outlived their lease and were stopped from completing their job")
         .tag("kind", handler.kind()).register(registry);
@@ -63,7 +81,40 @@ public final class OutboxWorker extends VerticleBase {
   public Future<?> start() {
     timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
     wake = vertx.eventBus().localConsumer(wakeAddress(handler.kind()), msg -> poll());
+    if (handoff != null) {
+      handoff.open(handler.kind(), context, this::take, settings.lease());
+    }
     return wake.completion();
+  }
+
+  /**
+   * A job inserted leased to this worker: started now if a slot is free, else queued in memory
+   * (at most {@code maxInFlight}); past that its lease is given back, so a later claim takes it.
+   */
+  private void take(OutboxJob job) {
+    if (stopping || handed.size() >= settings.maxInFlight()) {
+      giveBack(job);
+    } else if (inFlight < settings.maxInFlight()) {
+      run(job);
+    } else {
+      handed.add(new Handed(job, System.nanoTime()));
+    }
+  }
+
+  /** The next handed job, unless it waited a quarter of its lease: then it goes back for a claim's fresh lease. */
+  private void runHanded() {
+    Handed next = handed.poll();
+    if (System.nanoTime() - next.since() > settings.lease().dividedBy(4).toNanos()) {
+      giveBack(next.job());
+    } else {
+      run(next.job());
+    }
+  }
+
+  private void giveBack(OutboxJob job) {
+    backlog = true;
+    store.release(java.util.List.of(job)).onFailure(err -> LOG.warn("{} job {}: lease not given back ({}); it "
+        + "returns after the lease", job.kind(), job.id(), err.getMessage()));
   }
 
   /**
@@ -75,6 +126,9 @@ public final class OutboxWorker extends VerticleBase {
   public Future<?> stop() {
     stopping = true;
     vertx.cancelTimer(timer);
+    if (handoff != null) {
+      handoff.close(handler.kind());
+    }
     drained = io.vertx.core.Promise.promise();
     if (running.isEmpty() && !claiming) {
       drained.tryComplete();
@@ -84,10 +138,12 @@ public final class OutboxWorker extends VerticleBase {
         .compose(v -> drained.future())
         .compose(v -> {
           vertx.cancelTimer(graceTimer);
-          if (running.isEmpty()) {
+          java.util.List<OutboxJob> unfinished = new java.util.ArrayList<>(running);
+          handed.forEach(h -> unfinished.add(h.job())); // handed over but never started: theirs back too
+          handed.clear();
+          if (unfinished.isEmpty()) {
             return Future.succeededFuture();
           }
-          java.util.List<OutboxJob> unfinished = java.util.List.copyOf(running);
           return store.release(unfinished).onSuccess(n -> LOG.info("{} worker stopping: gave back {} lease(s) of {} "
               + "unfinished job(s)", handler.kind(), n, unfinished.size())).mapEmpty();
         })
@@ -113,6 +169,7 @@ public final class OutboxWorker extends VerticleBase {
     }
     int room = Math.min(settings.batch(), settings.maxInFlight() - inFlight);
     if (room <= 0) {
+      backlog = true;
       return;
     }
     claiming = true;
@@ -130,7 +187,8 @@ public final class OutboxWorker extends VerticleBase {
       }
       ar.result().forEach(this::run);
       // a full batch means more may be waiting
-      if (again || ar.result().size() == room) {
+      backlog = ar.result().size() == room;
+      if (again || backlog) {
         poll();
       }
     });
@@ -154,7 +212,9 @@ public final class OutboxWorker extends VerticleBase {
           }
           if (stopping) {
             drainedIfIdle();
-          } else {
+          } else if (!handed.isEmpty()) {
+            runHanded();
+          } else if (backlog) {
             poll();
           }
         });

@@ -11,6 +11,7 @@ import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.vertx.core.Future;
@@ -41,11 +42,21 @@ public final class PaymentService {
 
   private final PaymentStore store;
   private final UnmatchedPaymentStore unmatched;
+  private final JobHandoff handoff;
   private final Vertx vertx;
   private final Clock clock;
 
   public PaymentService(Vertx vertx, Pool pool, Clock clock) {
-    this.store = new PaymentStore(pool);
+    this(vertx, pool, pool, clock, new JobHandoff());
+  }
+
+  /**
+   * As above; {@code reads} serves the validation lookup and the snapshot, and {@code handoff}
+   * takes each payment's job, inserted leased, to this instance's worker.
+   */
+  public PaymentService(Vertx vertx, Pool pool, io.vertx.sqlclient.SqlClient reads, Clock clock, JobHandoff handoff) {
+    this.store = new PaymentStore(pool, reads, handoff);
+    this.handoff = handoff;
     this.unmatched = new UnmatchedPaymentStore(pool);
     this.vertx = vertx;
     this.clock = clock;
@@ -140,12 +151,7 @@ public final class PaymentService {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.WRONG_CURRENCY, "the company's currency is "
           + companyCurrency));
     }
-    return attempt(companyId, provider, cmd, agentId, assign, 1).onSuccess(outcome -> {
-      if (outcome instanceof ProcessOutcome.Recorded r) {
-        vertx.eventBus().send(OutboxWorker.wakeAddress(r.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
-        vertx.eventBus().send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
-      }
-    });
+    return attempt(companyId, provider, cmd, agentId, assign, 1);
   }
 
   private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, UUID agentId,
@@ -182,7 +188,7 @@ public final class PaymentService {
         return Future.succeededFuture(new ProcessOutcome.NotOpen());
       }
       snapshot = new PaymentStore.Snapshot(snapshot.account(), snapshot.installments(), null, null,
-          snapshot.reversalDebts());
+          snapshot.reversalDebts(), snapshot.manufacturer());
     }
     if (snapshot == null) {
       // unknown serial, unless the provider id was already used (then it is a conflicting replay)
@@ -206,9 +212,26 @@ public final class PaymentService {
     }
     AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.reversalDebts(), snapshot.installments(),
         device);
-    return store.record(companyId, provider, cmd, snapshot.account(), result, agentId, assign)
+    return store.record(companyId, provider, cmd, snapshot, result, agentId, assign)
+        .onSuccess(this::startJob)
         .map(w -> w.overtaken() ? null : w.notOpen() ? new ProcessOutcome.NotOpen()
             : w.overRiskLimit() ? new ProcessOutcome.AgentRiskLimitExceeded() : new ProcessOutcome.Recorded(w.receipt()));
+  }
+
+  /**
+   * The recorded payment's TOKEN (or SMS) job: inserted leased to this instance's worker, it is
+   * handed over with all it needs (no claim, no read); else its worker is woken to claim it. The
+   * webhook worker is woken only when the payment queued a delivery.
+   */
+  private void startJob(PaymentStore.Written w) {
+    if (w.job() != null) {
+      handoff.hand(w.job());
+    } else if (w.receipt() != null) {
+      vertx.eventBus().send(OutboxWorker.wakeAddress(w.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
+    }
+    if (w.webhooks()) {
+      vertx.eventBus().send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
+    }
   }
 
   private Future<ProcessOutcome> replayOrConflict(UUID companyId, String provider, PaymentCommand cmd, JsonObject earlier) {

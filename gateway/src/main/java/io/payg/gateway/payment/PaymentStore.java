@@ -13,12 +13,16 @@ import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.commission.CommissionRule;
 import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.commission.CommissionSql;
+import io.payg.gateway.outbox.JobHandoff;
+import io.payg.gateway.outbox.OutboxJob;
+import io.payg.gateway.token.TokenOrder;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -58,7 +62,7 @@ final class PaymentStore {
       + "FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4) AS earlier"
       // a provider id kept as an unmatched payment is never booked by a redelivery
       + ", (SELECT u.id FROM unmatched_payments u WHERE u.company_id = $1 AND u.provider = $3 "
-      + "AND u.provider_txn_id = $4) AS kept, " + OPEN_REVERSAL_DEBTS
+      + "AND u.provider_txn_id = $4) AS kept, d.manufacturer, " + OPEN_REVERSAL_DEBTS
       + DeviceAccount.FROM + BY_SERIAL;
 
   static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
@@ -103,7 +107,9 @@ final class PaymentStore {
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
       + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t WHERE devices.id = $5), "
-      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id) SELECT t.company_id, $21, t.id FROM t), "
+      // the payment's TOKEN (or SMS) job, leased to this instance's worker when one runs here ($31 claim, $32 lease)
+      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id, " + JobHandoff.INSERT_COLUMNS + ") "
+      + "SELECT t.company_id, $21, t.id, " + JobHandoff.insertValues("$31", "$32") + " FROM t RETURNING id), "
       + "i AS (UPDATE installments SET paid = paid + x.amount "
       + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id), "
       // the agent's commission on the energy money ($26), in the same statement: never without the payment
@@ -132,7 +138,8 @@ final class PaymentStore {
       + AuditLog.cte("au3", "t", "t.company_id", "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
           + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END", "payment.office_cash", "transaction",
           "t.id", "NULL::json", "json_build_object(" + PAID + ")") + " "
-      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u)";
+      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job, "
+      + "(SELECT count(*) FROM wh_e) AS webhooks";
 
   static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
       + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -141,23 +148,28 @@ final class PaymentStore {
   record Assign(UUID unmatchedId, UUID operatorId) {
   }
 
-  /** A device with its customer's open installments, as of one snapshot. */
+  /** A device with its customer's open installments, as of one snapshot; {@code manufacturer} of the device (process only). */
   record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier, UUID kept,
-                  List<ReversalDebt> reversalDebts) {
+                  List<ReversalDebt> reversalDebts, String manufacturer) {
   }
 
   private final Pool pool;
+  private final SqlClient reads;
+  private final JobHandoff handoff;
 
-  PaymentStore(Pool pool) {
+  /** {@code reads} serves the lookup and the snapshot (no lock, no write: a pipelined client will do). */
+  PaymentStore(Pool pool, SqlClient reads, JobHandoff handoff) {
     this.pool = pool;
+    this.reads = reads;
+    this.handoff = handoff;
   }
 
   Future<Snapshot> lookup(UUID companyId, String serial) {
-    return pool.preparedQuery(LOOKUP).execute(Tuple.of(companyId, serial)).map(PaymentStore::snapshot);
+    return reads.preparedQuery(LOOKUP).execute(Tuple.of(companyId, serial)).map(PaymentStore::snapshot);
   }
 
   Future<Snapshot> snapshot(UUID companyId, String provider, String providerTxnId, String serial) {
-    return pool.preparedQuery(SNAPSHOT).execute(Tuple.of(companyId, serial, provider, providerTxnId))
+    return reads.preparedQuery(SNAPSHOT).execute(Tuple.of(companyId, serial, provider, providerTxnId))
         .map(PaymentStore::snapshot);
   }
 
@@ -183,7 +195,8 @@ final class PaymentStore {
     }
     JsonObject earlier = r.getColumnIndex("earlier") >= 0 && r.getValue("earlier") instanceof JsonObject e ? e : null;
     UUID kept = r.getColumnIndex("kept") >= 0 ? r.getUUID("kept") : null;
-    return new Snapshot(DeviceAccount.from(r), open, earlier, kept, debts);
+    String manufacturer = r.getColumnIndex("manufacturer") >= 0 ? r.getString("manufacturer") : null;
+    return new Snapshot(DeviceAccount.from(r), open, earlier, kept, debts, manufacturer);
   }
 
   /** The earlier transaction with this provider id, or null (when the serial is unknown). */
@@ -207,23 +220,27 @@ final class PaymentStore {
 
   /**
    * How {@link #record} ended: recorded (receipt), overtaken (retry), over the agent's risk limit,
-   * or (an assign) the unmatched payment was no longer OPEN.
+   * or (an assign) the unmatched payment was no longer OPEN. {@code job} is the payment's TOKEN or
+   * SMS job when it was inserted leased to this instance's worker (to hand over), else null;
+   * {@code webhooks} whether it queued a webhook delivery (a subscribed endpoint).
    */
-  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit, boolean notOpen) {
+  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit, boolean notOpen, OutboxJob job,
+                 boolean webhooks) {
     Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit) {
-      this(receipt, overtaken, overRiskLimit, false);
+      this(receipt, overtaken, overRiskLimit, false, null, false);
     }
   }
 
   /** Writes the payment; {@code agentId} is the agent who took the cash, or null. */
-  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
+  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, Snapshot snapshot,
                          AllocationResult result, UUID agentId) {
-    return record(companyId, provider, cmd, account, result, agentId, null);
+    return record(companyId, provider, cmd, snapshot, result, agentId, null);
   }
 
   /** As above; {@code assign} is the operator's assign of an unmatched payment, or null. */
-  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, DeviceAccount account,
+  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, Snapshot snapshot,
                          AllocationResult result, UUID agentId, Assign assign) {
+    DeviceAccount account = snapshot.account();
     UUID id = UUID.randomUUID();
     List<Allocation> allocations = result.allocations();
     Short[] positions = new Short[allocations.size()];
@@ -238,6 +255,8 @@ final class PaymentStore {
     }
     TokenAmount token = result.tokenAmount();
     String status = token == null ? "COMPLETED" : "PROCESSED";
+    String jobKind = token == null ? "SMS" : "TOKEN";
+    JobHandoff.Lease lease = handoff.lease(jobKind);
     Tuple params = Tuple.tuple()
         .addUUID(id).addUUID(companyId).addString(provider).addString(cmd.providerTxnId())
         .addUUID(account.deviceId()).addUUID(account.customerId()).addString(account.serial())
@@ -245,23 +264,31 @@ final class PaymentStore {
         .addOffsetDateTime(cmd.paidAt().atOffset(ZoneOffset.UTC)).addString(status)
         .addString(token == null ? null : token.unit().name()).addLong(token == null ? null : token.quantity())
         .addArrayOfShort(positions).addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfString(refs)
-        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(token == null ? "SMS" : "TOKEN")
+        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(jobKind)
         .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
         .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
         .addLong(account.debtVersion()).addUUID(agentId).addLong(CommissionRule.energyBase(allocations))
         .addArrayOfUUID(result.reversalDebtPayments().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
         .addArrayOfLong(result.reversalDebtPayments().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new))
-        .addUUID(assign == null ? null : assign.unmatchedId()).addUUID(assign == null ? null : assign.operatorId());
+        .addUUID(assign == null ? null : assign.unmatchedId()).addUUID(assign == null ? null : assign.operatorId())
+        .addUUID(lease == null ? null : lease.claim()).addDouble(lease == null ? 0.0 : lease.seconds());
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong(0) == 0) {
         return new Written(null, true, false);
       }
       if (assign != null && r.getLong(2) == 0) {
-        return new Written(null, false, false, true);
+        return new Written(null, false, false, true, null, false);
       }
-      return r.getLong(1) == 1 ? new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false)
-          : new Written(null, false, true);
+      if (r.getLong(1) != 1) {
+        return new Written(null, false, true);
+      }
+      // what the token job needs is all known here: its worker starts the manufacturer call from memory
+      OutboxJob job = lease == null ? null : new OutboxJob(r.getLong(3), jobKind, companyId, id, 1, lease.claim(),
+          token == null ? null : new TokenOrder(TokenOrder.serviceMoney(allocations), cmd.amount().currency(), token,
+              provider, cmd.providerTxnId(), account.deviceId(), account.serial(), account.type(), snapshot.manufacturer()));
+      return new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false, false, job,
+          r.getLong(4) > 0);
     });
   }
 

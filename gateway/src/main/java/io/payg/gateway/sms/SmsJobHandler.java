@@ -6,6 +6,7 @@ import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.notification.SmsTemplate;
 import io.payg.domain.port.SmsSender;
+import io.payg.gateway.outbox.CompletionBatch;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
@@ -17,6 +18,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -40,18 +42,33 @@ public final class SmsJobHandler implements JobHandler {
       + "FROM transactions t JOIN customers c ON c.id = t.customer_id JOIN companies co ON co.id = t.company_id "
       + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
 
-  // fenced by the claim (OutboxStore.done): an attempt that outlived its lease records nothing
-  private static final String STORE = "WITH " + OutboxStore.done(8, 9) + ", "
+  /*
+   * The messages of many jobs in one statement (CompletionBatch), a row of the arrays per job, each
+   * fenced by its claim (OutboxStore.doneEach): an attempt that outlived its lease records nothing.
+   */
+  static final String STORE = "WITH x AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], "
+      + "$5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[]) "
+      + "AS x(job, claim, message_id, company_id, transaction_id, phone, body, provider, provider_message_id)), "
+      + OutboxStore.doneEach("x") + ", "
       + "m AS (INSERT INTO sms_messages (id, company_id, transaction_id, phone, body, provider, provider_message_id) "
-      + "SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done) "
-      + "SELECT count(*) FROM done";
+      + "SELECT x.message_id, x.company_id, x.transaction_id, x.phone, x.body, x.provider, x.provider_message_id "
+      + "FROM x JOIN done ON done.id = x.job AND done.claim = x.claim) "
+      + "SELECT x.job, x.claim, done.id IS NOT NULL AS closed FROM x LEFT JOIN done ON done.id = x.job AND done.claim = x.claim";
+
+  /** One job's sent message, a row of {@link #STORE}. */
+  private record Sent(OutboxJob job, String phone, String body, SmsDispatch.Sent sent) {
+  }
 
   private final Pool pool;
   private final SmsDispatch dispatch;
+  private final CompletionBatch<Sent, Boolean> completions;
 
-  public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
+  /** The jobs that end within one {@code completions} window are recorded by one statement. */
+  public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders,
+                       CompletionBatch.Window completions) {
     this.pool = pool;
     this.dispatch = new SmsDispatch(vertx, plugins, senders);
+    this.completions = new CompletionBatch<>(vertx, completions, this::store);
   }
 
   @Override
@@ -68,13 +85,46 @@ public final class SmsJobHandler implements JobHandler {
       PaymentTrace trace = new PaymentTrace(null, job.companyId(), r.getString("payment_provider"),
           r.getString("provider_txn_id"), job.transactionId().toString());
       return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
-          .compose(sent -> pool.preparedQuery(STORE).execute(Tuple.from(new Object[] {UUID.randomUUID(),
-              job.companyId(), job.transactionId(), phone, text, sent.provider(), sent.messageId(), job.id(), job.claim()}))
-              .compose(stored -> OutboxStore.fenced(job, stored.iterator().next().getLong(0)))
+          .compose(sent -> completions.add(new Sent(job, phone, text, sent))
+              .compose(closed -> OutboxStore.fenced(job, closed ? 1 : 0))
               .onSuccess(v -> LOG.info(trace.marker(), "SMS job {}: confirmation of transaction {} sent through {}",
                   job.id(), job.transactionId(), sent.provider())))
           .onFailure(err -> LOG.info(trace.marker(), "SMS job {} attempt {}: not sent yet ({})", job.id(), job.attempt(),
               err.getMessage()));
+    });
+  }
+
+  /** Records the messages of {@code batch}: per job, in order, whether its claim closed it. */
+  private Future<List<Boolean>> store(List<Sent> batch) {
+    int n = batch.size();
+    Long[] jobs = new Long[n];
+    UUID[] claims = new UUID[n];
+    UUID[] ids = new UUID[n];
+    UUID[] companies = new UUID[n];
+    UUID[] transactions = new UUID[n];
+    String[] phones = new String[n];
+    String[] bodies = new String[n];
+    String[] providers = new String[n];
+    String[] messageIds = new String[n];
+    for (int i = 0; i < n; i++) {
+      Sent s = batch.get(i);
+      jobs[i] = s.job().id();
+      claims[i] = s.job().claim();
+      ids[i] = UUID.randomUUID();
+      companies[i] = s.job().companyId();
+      transactions[i] = s.job().transactionId();
+      phones[i] = s.phone();
+      bodies[i] = s.body();
+      providers[i] = s.sent().provider();
+      messageIds[i] = s.sent().messageId();
+    }
+    Tuple args = Tuple.tuple().addArrayOfLong(jobs).addArrayOfUUID(claims).addArrayOfUUID(ids)
+        .addArrayOfUUID(companies).addArrayOfUUID(transactions).addArrayOfString(phones).addArrayOfString(bodies)
+        .addArrayOfString(providers).addArrayOfString(messageIds);
+    return pool.preparedQuery(STORE).execute(args).map(rows -> {
+      Map<String, Boolean> closed = new HashMap<>();
+      rows.forEach(r -> closed.put(r.getLong("job") + "/" + r.getUUID("claim"), r.getBoolean("closed")));
+      return batch.stream().map(s -> closed.get(s.job().id() + "/" + s.job().claim())).toList();
     });
   }
 

@@ -45,9 +45,10 @@ class PoolExhaustionTest {
       holders.add(gw.app.pool().query("SELECT pg_sleep(5)").execute());
     }
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
-    // more than the queue holds: some wait past DB_POOL_WAIT_MS, the rest find the queue full
+    // more than the queue holds: some wait past DB_POOL_WAIT_MS, the rest find the queue full; payments,
+    // since their write needs the pool (validations and snapshots read on connections of their own)
     for (int i = 0; i < 20; i++) {
-      calls.add(company.provider().validate(serial, 10_000, "KES", "+254712345678"));
+      calls.add(company.provider().process("BUSY-" + i + "-" + serial, serial, 10_000, "KES", "+254712345678", null));
     }
     long before = gw.db.moneyRows();
     // readiness has a connection of its own: a full pool sheds requests, it does not make the instance unready
@@ -62,5 +63,7 @@ class PoolExhaustionTest {
     holders.forEach(GatewayFixture::await);
     assertEquals(before, gw.db.moneyRows());
     assertEquals(200, await(company.provider().validate(serial, 10_000, "KES", "+254712345678")).statusCode());
+    assertEquals(200, await(company.provider().process("BUSY-after-" + serial, serial, 10_000, "KES", "+254712345678",
+        null)).statusCode());
   }
 }

@@ -43,6 +43,7 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
   private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
   private static final Pattern MSISDN = Pattern.compile("\\+?[0-9]{6,15}");
+  private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   /** Ten trillion minor units: far above any real payment, far below overflow in sums. */
   static final long MAX_AMOUNT = 10_000_000_000_000L;
 
@@ -80,10 +81,9 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     try {
       // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
       Object typed = json.getValue("serial");
-      String serial = text(typed instanceof String s ? json.copy().put("serial", Serial.normalise(s)) : json,
-          "serial", SERIAL);
+      String serial = required("serial", valid("serial", typed instanceof String s ? Serial.normalise(s) : typed, SERIAL));
       String msisdn = optionalText(json, "msisdn", MSISDN);
-      String cur = text(json, "currency", Pattern.compile("[A-Z]{3}"));
+      String cur = text(json, "currency", CURRENCY);
       long amount = amount(json);
       if (!cur.equals(currency)) {
         return new TelcoCall.Rejected(Refusal.WRONG_CURRENCY, "the company's currency is " + currency, process);
@@ -165,7 +165,10 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
   }
 
   private static String text(JsonObject json, String field, Pattern format) {
-    String s = optionalText(json, field, format);
+    return required(field, optionalText(json, field, format));
+  }
+
+  private static String required(String field, String s) {
     if (s == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "'" + field + "' is required");
     }
@@ -173,7 +176,10 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
   }
 
   private static String optionalText(JsonObject json, String field, Pattern format) {
-    Object v = json.getValue(field);
+    return valid(field, json.getValue(field), format);
+  }
+
+  private static String valid(String field, Object v, Pattern format) {
     if (v == null) {
       return null;
     }

@@ -1,0 +1,42 @@
+package io.payg.gateway.token;
+
+import io.payg.domain.DeviceType;
+import io.payg.domain.TokenAmount;
+import io.payg.domain.payment.Allocation;
+import io.payg.domain.payment.AllocationKind;
+import io.vertx.sqlclient.Row;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a TOKEN job asks the manufacturer for. The payment that inserts the job knows all of it
+ * and hands it over with the job; a job claimed by polling reads it ({@link TokenJobHandler}).
+ *
+ * @param amount the money that bought the device's service (ENERGY + METER_CREDIT +
+ *               DEVICE_INSTALLMENT allocations, minor units): manufacturers that credit money
+ *               (SparkMeter, Steama) must not be sent what paid an installment or arrears
+ */
+public record TokenOrder(long amount, String currency, TokenAmount tokens, String provider, String providerTxnId,
+                         UUID deviceId, String serial, DeviceType type, String manufacturer) {
+
+  /** The allocation kinds that buy the device's service: the money a manufacturer is told. */
+  static final List<AllocationKind> SERVICE = List.of(AllocationKind.ENERGY, AllocationKind.METER_CREDIT,
+      AllocationKind.DEVICE_INSTALLMENT);
+
+  /** {@link #SERVICE} as an SQL list, for the context read. */
+  static final String SERVICE_SQL = SERVICE.stream().map(k -> "'" + k.name() + "'")
+      .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+
+  /** The service money of a payment's allocations. */
+  public static long serviceMoney(List<Allocation> allocations) {
+    return allocations.stream().filter(a -> SERVICE.contains(a.kind())).mapToLong(Allocation::amount).sum();
+  }
+
+  /** A row of {@link TokenJobHandler}'s context read. */
+  static TokenOrder from(Row r) {
+    return new TokenOrder(r.getLong("amount"), r.getString("currency"),
+        new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity")),
+        r.getString("provider"), r.getString("provider_txn_id"), r.getUUID("device_id"), r.getString("serial"),
+        DeviceType.valueOf(r.getString("type")), r.getString("manufacturer"));
+  }
+}
