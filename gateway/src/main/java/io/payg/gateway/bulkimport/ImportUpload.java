@@ -3,16 +3,15 @@ package io.payg.gateway.bulkimport;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.reconciliation.CsvCells;
+import io.payg.gateway.reconciliation.CsvRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -47,13 +46,24 @@ final class ImportUpload {
   private final long started = System.nanoTime();
   private ImportColumns columns;
   private List<ImportRow> batch = new ArrayList<>(BATCH);
-  private byte[] pending = new byte[256];
-  private int pendingLength;
-  private boolean overlong;
-  private long physicalLine;
-  private StringBuilder record;
-  private long recordStart;
-  private int recordLines;
+  private final CsvRecords records = new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
+    @Override
+    public void record(long line, String text) {
+      complete(line, text);
+    }
+
+    @Override
+    public void tooLong(long line) {
+      row(new ImportRow.Bad(line, null, null, "LINE_TOO_LONG", "The line is longer than " + MAX_LINE_BYTES + " bytes"));
+    }
+
+    @Override
+    public void unclosed(long line, String raw, boolean atEnd) {
+      row(new ImportRow.Bad(line, null, null, "MALFORMED_CSV", atEnd
+          ? "A quoted cell is not closed before the end of the file"
+          : "A quoted cell is not closed within " + MAX_RECORD_LINES + " lines"));
+    }
+  });
   private long dataRows;
   private boolean writing;
   private boolean ended;
@@ -84,14 +94,7 @@ final class ImportUpload {
         return;
       }
       try {
-        if (pendingLength > 0 || overlong) {
-          endOfLine();
-        }
-        if (record != null) {
-          row(new ImportRow.Bad(recordStart, null, null, "MALFORMED_CSV",
-              "A quoted cell is not closed before the end of the file"));
-          record = null;
-        }
+        records.end();
         if (columns == null) {
           throw ApiException.unprocessable("IMPORT_HEADER_MISSING", "The file is empty: the first line must be the "
               + "header, e.g. " + String.join(",", ImportColumns.NAMES));
@@ -116,15 +119,7 @@ final class ImportUpload {
     byte[] bytes = buffer.getBytes();
     sha256.update(bytes);
     try {
-      int start = 0;
-      for (int i = 0; i < bytes.length; i++) {
-        if (bytes[i] == '\n') {
-          append(bytes, start, i - start);
-          endOfLine();
-          start = i + 1;
-        }
-      }
-      append(bytes, start, bytes.length - start);
+      records.feed(bytes);
     } catch (RuntimeException e) {
       fail(e);
       return;
@@ -134,54 +129,7 @@ final class ImportUpload {
     }
   }
 
-  private void append(byte[] bytes, int from, int length) {
-    if (overlong || length == 0) {
-      return;
-    }
-    if (pendingLength + length > MAX_LINE_BYTES) {
-      overlong = true;
-      return;
-    }
-    if (pendingLength + length > pending.length) {
-      pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
-    }
-    System.arraycopy(bytes, from, pending, pendingLength, length);
-    pendingLength += length;
-  }
-
-  private void endOfLine() {
-    physicalLine++;
-    int length = pendingLength;
-    if (length > 0 && pending[length - 1] == '\r') {
-      length--;
-    }
-    String line = new String(pending, 0, length, StandardCharsets.UTF_8);
-    boolean tooLong = overlong;
-    pendingLength = 0;
-    overlong = false;
-    if (tooLong) {
-      record = null;
-      row(new ImportRow.Bad(physicalLine, null, null, "LINE_TOO_LONG", "The line is longer than " + MAX_LINE_BYTES + " bytes"));
-      return;
-    }
-    if (record != null) {
-      record.append('\n').append(line);
-      if (++recordLines > MAX_RECORD_LINES) {
-        record = null;
-        row(new ImportRow.Bad(recordStart, null, null, "MALFORMED_CSV", "A quoted cell is not closed within "
-            + MAX_RECORD_LINES + " lines"));
-        return;
-      }
-    } else {
-      record = new StringBuilder(line);
-      recordStart = physicalLine;
-      recordLines = 1;
-    }
-    if (CsvCells.open(record)) {
-      return; // a quoted cell goes on on the next line
-    }
-    String text = record.toString();
-    record = null;
+  private void complete(long recordStart, String text) {
     if (text.isBlank() || text.chars().allMatch(c -> c == ',' || Character.isWhitespace(c))) {
       return;
     }

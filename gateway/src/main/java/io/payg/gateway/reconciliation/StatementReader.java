@@ -1,7 +1,5 @@
 package io.payg.gateway.reconciliation;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -22,13 +20,23 @@ final class StatementReader {
   private final StatementLayout layout;
   private final long maxRows;
   private final BiConsumer<StatementRow, String> sink;
-  private byte[] pending = new byte[256];
-  private int pendingLength;
-  private boolean overlong;
-  private long physicalLine;
-  private StringBuilder record;
-  private long recordStart;
-  private int recordLines;
+  private final CsvRecords records = new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
+    @Override
+    public void record(long line, String text) {
+      complete(line, text);
+    }
+
+    @Override
+    public void tooLong(long line) {
+      dataRow(new StatementRow.Malformed(line, null, "the line is longer than " + MAX_LINE_BYTES + " bytes"), "");
+    }
+
+    @Override
+    public void unclosed(long line, String raw, boolean atEnd) {
+      dataRow(new StatementRow.Malformed(line, null, atEnd ? "a quoted cell is not closed before the end of the file"
+          : "a quoted cell is not closed within " + MAX_RECORD_LINES + " lines"), raw);
+    }
+  });
   private int titleLines;
   private long dataRows;
 
@@ -43,97 +51,23 @@ final class StatementReader {
   }
 
   long lines() {
-    return physicalLine;
+    return records.lines();
   }
 
   void feed(byte[] bytes) {
-    int start = 0;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '\n') {
-        append(bytes, start, i - start);
-        endOfLine();
-        start = i + 1;
-      }
-    }
-    append(bytes, start, bytes.length - start);
+    records.feed(bytes);
   }
 
   /** The end of the upload: the last line (without a line break) and the checks that need all of it. */
   void end() {
-    if (pendingLength > 0 || overlong) {
-      endOfLine();
-    }
-    if (record != null) {
-      String raw = record.toString();
-      record = null;
-      dataRow(new StatementRow.Malformed(recordStart, null, "a quoted cell is not closed before the end of the file"), raw);
-    }
+    records.end();
     if (!layout.bound()) {
       throw new StatementRefused(422, "STATEMENT_HEADER_MISSING", "No header line found: expected "
           + layout.expectedHeader() + " within the first " + MAX_TITLE_LINES + " lines");
     }
   }
 
-  private void append(byte[] bytes, int from, int length) {
-    if (overlong || length == 0) {
-      return;
-    }
-    if (pendingLength + length > MAX_LINE_BYTES) {
-      overlong = true;
-      return;
-    }
-    if (pendingLength + length > pending.length) {
-      pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
-    }
-    System.arraycopy(bytes, from, pending, pendingLength, length);
-    pendingLength += length;
-  }
-
-  private void endOfLine() {
-    physicalLine++;
-    int length = pendingLength;
-    if (length > 0 && pending[length - 1] == '\r') {
-      length--;
-    }
-    String line = new String(pending, 0, length, StandardCharsets.UTF_8);
-    boolean tooLong = overlong;
-    pendingLength = 0;
-    overlong = false;
-    if (pending.length > 4096) {
-      pending = new byte[256]; // one long line does not keep its buffer
-    }
-    if (physicalLine == 1 && line.startsWith("\uFEFF")) {
-      line = line.substring(1); // the byte-order mark spreadsheets write
-    }
-    if (tooLong) {
-      record = null;
-      dataRow(new StatementRow.Malformed(physicalLine, null, "the line is longer than " + MAX_LINE_BYTES + " bytes"), "");
-      return;
-    }
-    if (record != null) {
-      record.append('\n').append(line);
-      recordLines++;
-      if (record.length() > MAX_LINE_BYTES || recordLines > MAX_RECORD_LINES) {
-        String raw = record.toString();
-        record = null;
-        dataRow(new StatementRow.Malformed(recordStart, null, "a quoted cell is not closed within "
-            + MAX_RECORD_LINES + " lines"), raw);
-        return;
-      }
-    } else {
-      record = new StringBuilder(line);
-      recordStart = physicalLine;
-      recordLines = 1;
-    }
-    if (CsvCells.open(record)) {
-      return; // a quoted cell goes on on the next line
-    }
-    String text = record.toString();
-    record = null;
-    complete(text);
-  }
-
-  private void complete(String text) {
+  private void complete(long recordStart, String text) {
     if (text.isBlank() || text.chars().allMatch(c -> c == ',' || Character.isWhitespace(c))) {
       return;
     }

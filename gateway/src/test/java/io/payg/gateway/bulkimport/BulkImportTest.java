@@ -337,6 +337,17 @@ class BulkImportTest {
   }
 
   @Test
+  void aSpreadsheetsByteOrderMarkAndCrlfLinesAreRead() {
+    String tag = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
+    String csv = "\uFEFF" + HEADER + "\r\n" + customerRow("BOM-" + tag, "Saved From Excel", "+254745000001") + "\r\n";
+    HttpResponse<Buffer> r = upload(co, "", csv);
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    assertEquals(1L, r.bodyAsJsonObject().getJsonObject("counts").getLong("created"));
+    assertEquals(1, count("SELECT count(*) FROM customers WHERE company_id = ?::uuid AND name = 'Saved From Excel'",
+        co.id()));
+  }
+
+  @Test
   void twoUploadsOfOneFileAtOnceCreateEachRowOnce() {
     String tag = UUID.randomUUID().toString().substring(0, 6).toUpperCase();
     StringBuilder csv = new StringBuilder(HEADER).append('\n');
