@@ -8,6 +8,7 @@ import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.peer.PeerCalls.jsonObject;
 import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.Money;
 import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
@@ -266,7 +267,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
           return Future.succeededFuture(CollectionStatus.succeeded(txn));
         }
         // money moved, but not what was asked: never booked as the request, never dropped
-        io.payg.domain.Money collected = collected(json);
+        Money collected = collected(json);
         if (collected == null) {
           return Future.failedFuture(new CollectionCallException("MTN MoMo reports SUCCESSFUL with an unreadable amount: "
               + mismatch, false));
@@ -307,7 +308,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
   }
 
   /** What MoMo reports it collected, in minor units of its currency; null when unreadable. */
-  private static io.payg.domain.Money collected(JsonObject json) {
+  private static Money collected(JsonObject json) {
     if (!(json.getValue("currency") instanceof String currency) || DecimalAmount.fractionDigits(currency) < 0) {
       return null;
     }
@@ -316,7 +317,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
       return null;
     }
     try {
-      return io.payg.domain.Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
+      return Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
           currency);
     } catch (ArithmeticException e) {
       return null; // a fraction of a minor unit, or too large
