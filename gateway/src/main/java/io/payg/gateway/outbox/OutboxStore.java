@@ -122,7 +122,8 @@ public final class OutboxStore {
    * run most when the database is struggling: found by load-tests/faults.sh, scenario postgres).
    * alsoSql runs only when the job was still pending; without it the transaction id is only read.
    */
-  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error, String alsoSql) {
+  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error,
+                              String alsoSql) {
     Tuple args = Tuple.of(job.transactionId(), job.id(), truncate(error), job.claim());
     if (retryInSeconds != null) {
       args.addValue(retryInSeconds).addValue(giveBackAttempt ? 1 : 0);

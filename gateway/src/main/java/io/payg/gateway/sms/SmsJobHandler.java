@@ -59,8 +59,8 @@ public final class SmsJobHandler implements JobHandler {
               .compose(closed -> OutboxStore.fenced(job, closed ? 1 : 0))
               .onSuccess(v -> LOG.info(trace.marker(), "SMS job {}: confirmation of transaction {} sent through {}",
                   job.id(), job.transactionId(), sent.provider())))
-          .onFailure(err -> LOG.info(trace.marker(), "SMS job {} attempt {}: not sent yet ({})", job.id(), job.attempt(),
-              err.getMessage()));
+          .onFailure(err -> LOG.info(trace.marker(), "SMS job {} attempt {}: not sent yet ({})", job.id(),
+              job.attempt(), err.getMessage()));
     });
   }
 
@@ -79,7 +79,8 @@ public final class SmsJobHandler implements JobHandler {
       values.put("debts", Money.of(debts, paid.currency()).toString());
       if (token != null) {
         values.put("token", token);
-        values.put("units", new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity")).describe());
+        TokenAmount units = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
+        values.put("units", units.describe());
       }
       return new SmsTemplate(template).render(values);
     }
