@@ -59,10 +59,8 @@ import java.util.regex.Pattern;
  *
  * <p><b>Access token</b>: {@code POST {baseUrl}/auth/oauth2/token} with
  * {@code {client_id, client_secret, grant_type: "client_credentials"}} answers
- * {@code {access_token, expires_in, token_type}}. One token per (baseUrl, clientId) is shared by
- * all calls: the cache holds the token's {@link Future}, so concurrent callers wait for one token
- * request; it is renewed {@link #refreshMargin shortly before} it expires, when the client secret
- * changes, and once when Airtel answers 401 to a call made with it.
+ * {@code {access_token, expires_in, token_type}}; one per (baseUrl, clientId), held by
+ * {@link TokenCache}, renewed when the client secret changes and once on a 401.
  *
  * <p><b>requestToPay</b>: {@code POST {baseUrl}/merchant/v1/payments/} (v2: {@code /merchant/v2/payments/}
  * plus {@code x-signature}, {@code x-key} over the exact body bytes) with {@code X-Country},

@@ -52,11 +52,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p><b>Access token</b>: {@code POST {baseUrl}/collection/token/} answers
- * {@code {access_token, token_type, expires_in}}. One token per (baseUrl, apiUser) is shared by
- * all calls and event loops: the cache holds the token's {@link Future}, so concurrent callers
- * wait for one token request, and it is renewed {@link #refreshMargin shortly before} it expires,
- * when the apiKey or subscriptionKey in the settings change, and once when MoMo answers 401 to
- * a call made with it (e.g. after the API key was regenerated).
+ * {@code {access_token, token_type, expires_in}}; one per (baseUrl, apiUser), held by
+ * {@link TokenCache}, renewed when the apiKey or subscriptionKey change and once on a 401.
  *
  * <p><b>requestToPay</b>: {@code POST {baseUrl}/collection/v1_0/requesttopay} with
  * {@code X-Reference-Id} = the collection reference (a UUID: MoMo's idempotency key),
