@@ -1,5 +1,6 @@
 package io.payg.domain;
 
+import java.util.Currency;
 import java.util.Objects;
 
 /**
@@ -72,7 +73,7 @@ public record Money(long minor, String currency) implements Comparable<Money> {
   /** Digits after the decimal point for this currency (ISO 4217: KES 2, XOF 0, UGX 0). */
   public int fractionDigits() {
     try {
-      int digits = java.util.Currency.getInstance(currency).getDefaultFractionDigits();
+      int digits = Currency.getInstance(currency).getDefaultFractionDigits();
       return Math.max(digits, 0); // -1 for pseudo-currencies such as XXX: shown as whole units
     } catch (IllegalArgumentException e) {
       return 2; // a code the JDK does not know: keep the common two decimals

@@ -5,9 +5,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.payg.domain.port.SmsSender;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TokenIssuer;
+import io.payg.gateway.agent.AgentOfficeRoutes;
 import io.payg.gateway.agent.AgentRoutes;
+import io.payg.gateway.apikey.ApiKeys;
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditRoutes;
 import io.payg.gateway.auth.AccessRevocations;
 import io.payg.gateway.auth.AccessTokens;
+import io.payg.gateway.auth.LoginAttempts;
 import io.payg.gateway.auth.LoginThrottle;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.gateway.auth.RefreshTokenStore;
@@ -15,11 +20,28 @@ import io.payg.gateway.auth.SessionRoutes;
 import io.payg.gateway.auth.Sessions;
 import io.payg.gateway.auth.SigningKeys;
 import io.payg.domain.port.CollectionProvider;
+import io.payg.gateway.brokerresult.BrokerResultJobHandler;
+import io.payg.gateway.brokerresult.BrokerResultStore;
+import io.payg.gateway.brokerresult.VodacomTzResults;
+import io.payg.gateway.bulkimport.ImportRoutes;
 import io.payg.gateway.collection.CollectionPoller;
 import io.payg.gateway.collection.CollectionRoutes;
 import io.payg.gateway.collection.CollectionService;
+import io.payg.gateway.commission.CommissionRoutes;
+import io.payg.gateway.commission.CommissionStore;
 import io.payg.gateway.company.CompanyRoutes;
 import io.payg.gateway.conflict.ConflictRoutes;
+import io.payg.gateway.conflict.ConflictStore;
+import io.payg.gateway.db.ReadinessStore;
+import io.payg.gateway.device.DeviceRoutes;
+import io.payg.gateway.http.ApiReference;
+import io.payg.gateway.http.ContractFields;
+import io.payg.gateway.http.ResponseTimeBuckets;
+import io.payg.gateway.http.TrustedProxies;
+import io.payg.gateway.outbox.JobHandoff;
+import io.payg.gateway.sale.AgentSaleRoutes;
+import io.payg.gateway.sale.SalePlanRoutes;
+import io.payg.gateway.sale.SalePlanStore;
 import io.payg.gateway.sale.SaleRoutes;
 import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.company.CompanyStore;
@@ -45,6 +67,11 @@ import io.payg.gateway.outbound.OutboundPolicy;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.books.BooksRoutes;
 import io.payg.gateway.books.BooksStore;
+import io.payg.gateway.sms.MaintenanceSmsHandler;
+import io.payg.gateway.sms.SmsTemplateStore;
+import io.payg.gateway.telco.TelcoAdmission;
+import io.payg.gateway.ticket.TicketRoutes;
+import io.payg.gateway.ticket.TicketStore;
 import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.payg.gateway.unmatched.UnmatchedRoutes;
 import io.payg.gateway.webhook.WebhookJobHandler;
@@ -69,12 +96,16 @@ import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
 import io.payg.gateway.transaction.TransactionStore;
+import io.payg.telco.vodacomtz.VodacomTzBrokerResultClient;
 import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import io.payg.gateway.reconciliation.ReconciliationRoutes;
@@ -97,13 +128,22 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -126,13 +166,13 @@ public final class GatewayApp implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final int port;
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> unmatchedOpen = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> unmatchedOpen = new ConcurrentHashMap<>();
   private volatile Router mounted;
   /** Set by a graceful stop: readiness answers 503 at once, before anything else stops. */
   private volatile boolean draining;
   private volatile Duration shutdownGrace = Duration.ofSeconds(20);
-  private final List<String> apiDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
-  private final List<String> workerDeployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> apiDeployments = new CopyOnWriteArrayList<>();
+  private final List<String> workerDeployments = new CopyOnWriteArrayList<>();
   private volatile int metricsPort;
 
   private GatewayApp(Vertx vertx, Pool pool, SqlClient reads, Pool workerPool, PrometheusMeterRegistry registry, int port) {
@@ -161,7 +201,7 @@ public final class GatewayApp implements AutoCloseable {
         migrated.migrationsExecuted);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    registry.config().meterFilter(new io.payg.gateway.http.ResponseTimeBuckets());
+    registry.config().meterFilter(new ResponseTimeBuckets());
     Vertx vertx = Vertx.builder()
         .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
@@ -225,7 +265,7 @@ public final class GatewayApp implements AutoCloseable {
         config.accessTokenTtl());
     PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
     // the TOKEN and SMS workers below take the jobs the payment path inserts leased to them
-    io.payg.gateway.outbox.JobHandoff handoff = new io.payg.gateway.outbox.JobHandoff();
+    JobHandoff handoff = new JobHandoff();
     PaymentService payments = new PaymentService(vertx, pool, reads, clock, handoff);
     CompanyStore companyStore = new CompanyStore(pool, catalog);
     UserStore userStore = new UserStore(pool);
@@ -245,7 +285,7 @@ public final class GatewayApp implements AutoCloseable {
     AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
     vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
         .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
-    io.payg.gateway.auth.LoginAttempts loginAttempts = new io.payg.gateway.auth.LoginAttempts(pool);
+    LoginAttempts loginAttempts = new LoginAttempts(pool);
     vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> loginAttempts.prune()
         .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
     ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
@@ -256,17 +296,17 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, CollectionProvider> collectionProviders = wiring.collections();
     String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
-    io.payg.gateway.brokerresult.BrokerResultStore brokerResults = new io.payg.gateway.brokerresult.BrokerResultStore(pool);
+    BrokerResultStore brokerResults = new BrokerResultStore(pool);
     ReversalService reversals = new ReversalService(pool);
     // Daraja C2B confirmations checked with its Transaction Status API before booking (when configured)
     HeldConfirmations heldConfirmations = new HeldConfirmations(vertx, new HeldConfirmationStore(pool),
         wiring.statusQueries(), plugins, payments, publicBase, wiring.callbackPaths());
     TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
-        Map.of(VodacomTzTelcoAdapter.NAME, new io.payg.gateway.brokerresult.VodacomTzResults(vertx, brokerResults)),
-        new io.payg.gateway.http.TrustedProxies(config.proxy().trustedProxies()), heldConfirmations,
-        new io.payg.gateway.telco.TelcoAdmission(config.edge().admission(), registry));
-    io.payg.gateway.apikey.ApiKeys apiKeys = new io.payg.gateway.apikey.ApiKeys(pool, protectedPages);
-    List<java.util.function.Consumer<Router>> protectedRoutes = List.of(
+        Map.of(VodacomTzTelcoAdapter.NAME, new VodacomTzResults(vertx, brokerResults)),
+        new TrustedProxies(config.proxy().trustedProxies()), heldConfirmations,
+        new TelcoAdmission(config.edge().admission(), registry));
+    ApiKeys apiKeys = new ApiKeys(pool, protectedPages);
+    List<Consumer<Router>> protectedRoutes = List.of(
         companies::mountProtected,
         new UserRoutes(userStore, hasher, protectedPages, clock, revocations)::mount,
         new PluginRoutes(plugins, protectedPages, config.edge().secretMinLength(), catalog)::mount,
@@ -274,29 +314,29 @@ public final class GatewayApp implements AutoCloseable {
         new TariffRoutes(new TariffStore(pool))::mount,
         new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
-        new io.payg.gateway.sale.SalePlanRoutes(new io.payg.gateway.sale.SalePlanStore(pool, sales, plugins.secrets()),
+        new SalePlanRoutes(new SalePlanStore(pool, sales, plugins.secrets()),
             protectedPages, clock)::mount,
-        new ConflictRoutes(new io.payg.gateway.conflict.ConflictStore(pool))::mount,
-        new SmsTemplateRoutes(new io.payg.gateway.sms.SmsTemplateStore(pool))::mount,
+        new ConflictRoutes(new ConflictStore(pool))::mount,
+        new SmsTemplateRoutes(new SmsTemplateStore(pool))::mount,
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
         new ReversalRoutes(reversals, protectedPages)::mount,
         new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount,
-        new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
-        new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
-        new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
-        new io.payg.gateway.device.DeviceRoutes(pool, plugins.secrets(), protectedPages)::mount,
-        new io.payg.gateway.audit.AuditRoutes(new io.payg.gateway.audit.AuditLog(pool))::mount,
+        new TicketRoutes(new TicketStore(pool))::mount,
+        new CommissionRoutes(new CommissionStore(pool))::mount,
+        new AgentSaleRoutes(pool, sales, new CommissionStore(pool), clock)::mount,
+        new DeviceRoutes(pool, plugins.secrets(), protectedPages)::mount,
+        new AuditRoutes(new AuditLog(pool))::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
         new WebhookRoutes(webhooks, protectedPages)::mount,
         apiKeys::mount,
-        new io.payg.gateway.agent.AgentOfficeRoutes(pool, new CustomerStore(pool, sales, plugins.secrets()), payments,
+        new AgentOfficeRoutes(pool, new CustomerStore(pool, sales, plugins.secrets()), payments,
             transactionStore, companyStore, protectedPages, clock)::mount,
         new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
             collectionProviders), RECONCILIATION_WAIT)::mount,
-        new io.payg.gateway.bulkimport.ImportRoutes(pool, plugins.secrets(), clock)::mount);
+        new ImportRoutes(pool, plugins.secrets(), clock)::mount);
 
     // readiness asks on a connection of its own: a request pool that is merely full does not make
     // every instance unready at once; and it never shows the database's error text
@@ -306,23 +346,23 @@ public final class GatewayApp implements AutoCloseable {
         .connectingTo(db.connectOptions().addProperty("application_name", "payg-readiness"))
         .using(vertx)
         .build();
-    io.payg.gateway.db.ReadinessStore database = new io.payg.gateway.db.ReadinessStore(readiness);
+    ReadinessStore database = new ReadinessStore(readiness);
     HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
         promise -> database.ping()
             // try: the check may have timed out already, and a second complete() throws inside the SQL client
             .onSuccess(r -> promise.tryComplete(Status.OK()))
             .onFailure(err -> {
               LOG.warn("readiness: database check failed: {}", err.getMessage());
-              promise.tryComplete(Status.KO(new io.vertx.core.json.JsonObject().put("reason", "database unreachable")));
+              promise.tryComplete(Status.KO(new JsonObject().put("reason", "database unreachable")));
             }));
 
     // the OpenAPI document is data in the jar, read once
-    io.vertx.core.buffer.Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
-    io.payg.gateway.http.ContractFields fields = io.payg.gateway.http.ContractFields.from(openApi.toJsonObject());
-    java.util.function.Function<Vertx, Router> routes = v -> {
+    Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
+    ContractFields fields = ContractFields.from(openApi.toJsonObject());
+    Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
       router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
-      io.payg.gateway.http.ApiReference.mount(v, router);
+      ApiReference.mount(v, router);
       router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
           .end("{\"status\":\"UP\"}"));
       router.get("/health/ready").handler(ctx -> {
@@ -336,7 +376,7 @@ public final class GatewayApp implements AutoCloseable {
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
       // a statement upload or an import file is read as it arrives (any size), never buffered whole
       router.route("/api/*").handler(ctx -> {
-        if (ReconciliationRoutes.streamsItsBody(ctx) || io.payg.gateway.bulkimport.ImportRoutes.streamsItsBody(ctx)) {
+        if (ReconciliationRoutes.streamsItsBody(ctx) || ImportRoutes.streamsItsBody(ctx)) {
           ctx.next();
         } else {
           bodies.handle(ctx);
@@ -348,9 +388,9 @@ public final class GatewayApp implements AutoCloseable {
       telco.mount(router);
       // an integrator's API key (Bearer pgk_…) is decided first and never reaches the JWT checks
       router.route("/api/*").handler(apiKeys::authenticate);
-      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(tokens::refuseNonCanonical));
-      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
-      router.route("/api/*").handler(io.payg.gateway.apikey.ApiKeys.unlessApiKey(revocations::check));
+      router.route("/api/*").handler(ApiKeys.unlessApiKey(tokens::refuseNonCanonical));
+      router.route("/api/*").handler(ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
+      router.route("/api/*").handler(ApiKeys.unlessApiKey(revocations::check));
       router.route("/api/*").handler(fields::checkAuthenticated);
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
@@ -365,7 +405,7 @@ public final class GatewayApp implements AutoCloseable {
     OutboxStore pipelineOutbox = new OutboxStore(workerPool);
     CompletionBatch.Window completions = new CompletionBatch.Window(config.pipeline().completionWindow(),
         config.pipeline().completionMax());
-    DeploymentOptions onWorkerThreads = new DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER)
+    DeploymentOptions onWorkerThreads = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("payg-outbox").setWorkerPoolSize(config.pipeline().workerThreads());
     OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
         config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
@@ -374,7 +414,7 @@ public final class GatewayApp implements AutoCloseable {
     registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
-    java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger openConnections = new AtomicInteger();
     return startManagement(config)
         .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
             config.proxy().proxyProtocol(), config.edge(), openConnections), new DeploymentOptions().setInstances(config.eventLoops())))
@@ -396,14 +436,14 @@ public final class GatewayApp implements AutoCloseable {
             smsSenders), workerSettings, registry)))
         .onSuccess(workerDeployments::add)
         // maintenance tokens sent by SMS on request: the same budget and backoff as confirmations
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.sms.MaintenanceSmsHandler(vertx,
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new MaintenanceSmsHandler(vertx,
             pool, plugins, smsSenders), workerSettings, registry)))
         .onSuccess(workerDeployments::add)
         .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new io.payg.gateway.brokerresult.BrokerResultJobHandler(
-            brokerResults, plugins, new io.payg.telco.vodacomtz.VodacomTzBrokerResultClient(30_000,
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new BrokerResultJobHandler(
+            brokerResults, plugins, new VodacomTzBrokerResultClient(30_000,
                 // its client certificate needs a client of its own, under the same outbound policy
                 options -> outbound.client(options, new io.vertx.core.http.PoolOptions())), clock),
             workerSettings, registry)))
@@ -425,11 +465,11 @@ public final class GatewayApp implements AutoCloseable {
     Router router = Router.router(vertx);
     String token = config.operations().metricsToken();
     if (!token.isEmpty()) {
-      byte[] expected = ("Bearer " + token).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
       router.route().handler(ctx -> {
         String given = ctx.request().getHeader("Authorization");
-        if (given != null && java.security.MessageDigest.isEqual(expected,
-            given.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        if (given != null && MessageDigest.isEqual(expected,
+            given.getBytes(StandardCharsets.UTF_8))) {
           ctx.next();
         } else {
           ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end();
@@ -451,8 +491,8 @@ public final class GatewayApp implements AutoCloseable {
    * or retried that long: alert on it), refreshed every 5 s (a scrape never waits on the database).
    */
   private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
-    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, io.payg.gateway.brokerresult.BrokerResultStore.KIND,
-        WebhookJobHandler.KIND, io.payg.gateway.sms.MaintenanceSmsHandler.KIND)) {
+    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, BrokerResultStore.KIND,
+        WebhookJobHandler.KIND, MaintenanceSmsHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       outboxDepth.put(kind + ".overdue", 0);
@@ -493,21 +533,21 @@ public final class GatewayApp implements AutoCloseable {
     vertx.eventBus().consumer(UnmatchedPaymentStore.CREATED_ADDRESS, m -> refresh.run());
   }
 
-  private java.util.concurrent.atomic.AtomicLong unmatchedGauge(String provider) {
+  private AtomicLong unmatchedGauge(String provider) {
     return unmatchedOpen.computeIfAbsent(provider, p -> {
-      var n = new java.util.concurrent.atomic.AtomicLong();
-      Gauge.builder("payg_unmatched_open", n, java.util.concurrent.atomic.AtomicLong::get).tag("provider", p)
+      var n = new AtomicLong();
+      Gauge.builder("payg_unmatched_open", n, AtomicLong::get).tag("provider", p)
           .description("Unmatched payments waiting for an operator (status OPEN)").register(registry);
       return n;
     });
   }
 
   /** The providers a statement may be of: every telco and collection provider the gateway speaks. */
-  private static java.util.Set<String> statementProviders(Map<String, TelcoAdapter> telcos,
+  private static Set<String> statementProviders(Map<String, TelcoAdapter> telcos,
                                                           Map<String, CollectionProvider> collections) {
-    java.util.Set<String> names = new java.util.TreeSet<>(collections.keySet());
+    Set<String> names = new TreeSet<>(collections.keySet());
     telcos.values().forEach(t -> names.add(t.provider()));
-    return java.util.Set.copyOf(names);
+    return Set.copyOf(names);
   }
 
   private static int freePort() throws IOException {
@@ -517,8 +557,8 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   /** "METHOD /path" of every endpoint the API serves, in OpenAPI path syntax (for the contract test). */
-  public java.util.Set<String> endpoints() {
-    java.util.Set<String> out = new java.util.TreeSet<>();
+  public Set<String> endpoints() {
+    Set<String> out = new TreeSet<>();
     for (var route : mounted.getRoutes()) {
       if (route.methods() == null || route.getPath() == null || route.getPath().endsWith("*")) {
         continue; // body handlers, auth filters and failure handlers are not endpoints

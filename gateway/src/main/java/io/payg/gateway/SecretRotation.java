@@ -1,10 +1,12 @@
 package io.payg.gateway;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.db.DatabaseUrl;
 import io.payg.gateway.device.DeviceKeyStore;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.plugin.SecretBox;
+import io.payg.gateway.webhook.WebhookStore;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.sqlclient.Pool;
@@ -32,11 +34,11 @@ public final class SecretRotation {
       Pool pool = PgBuilder.pool().connectingTo(DatabaseUrl.parse(config.databaseUrl()).connectOptions()).using(vertx)
           .build();
       SecretBox box = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
-      int plugins = new PluginStore(pool, box, 1, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).reencryptAll().toCompletionStage().toCompletableFuture()
+      int plugins = new PluginStore(pool, box, 1, new SimpleMeterRegistry()).reencryptAll().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
       int devices = new DeviceKeyStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
-      int webhooks = new io.payg.gateway.webhook.WebhookStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
+      int webhooks = new WebhookStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
       LOG.info("re-sealed {} plugin secret(s), {} OpenPAYGO device key(s) and {} webhook secret(s) with the current "
           + "SECRETS_KEY", plugins, devices, webhooks);

@@ -21,6 +21,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -141,7 +142,7 @@ final class GenericProvider {
   }
 
   private static String required(String name) {
-    String v = LoadTarget.setting(name, "PAYG_" + name.toUpperCase(java.util.Locale.ROOT), null);
+    String v = LoadTarget.setting(name, "PAYG_" + name.toUpperCase(Locale.ROOT), null);
     if (v == null) {
       throw new IllegalArgumentException("with -DcompanyId, -D" + name + "=... is required (the demo prints it)");
     }

@@ -1,6 +1,8 @@
 package io.payg.load;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -15,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -110,7 +113,7 @@ public final class OpenLoad {
   private Histogram histogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
   private final Histogram okHistogram = new Histogram(TimeUnit.MINUTES.toMicros(5), 3);
   private long shed;
-  private final java.util.List<String> acknowledged = new java.util.ArrayList<>();
+  private final List<String> acknowledged = new ArrayList<>();
   private Path ackFile;
   private boolean recording;
   private long ok;
@@ -123,7 +126,7 @@ public final class OpenLoad {
     client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(base.getPort())
         .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     uri = "/api/v1/telco/generic/" + company + "/" + operation;
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     if (warmup > 0) {
       phase(vertx, warmup, false);
     }
@@ -174,7 +177,7 @@ public final class OpenLoad {
         long[] sent = {0};
         long interval = (long) (1e9 / rate);
         // a one-shot timer to the next intended send time (no fixed tick that wakes whatever the rate)
-        io.vertx.core.Handler<Long>[] tick = new io.vertx.core.Handler[1];
+        Handler<Long>[] tick = new Handler[1];
         tick[0] = id -> {
           long now = System.nanoTime();
           // every request whose intended time has come, each timed from that time

@@ -3,6 +3,7 @@ package io.payg.load;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -48,7 +49,7 @@ public final class PaymentScript {
         ":currency", ":msisdn", ":paidat", ":status", ":unit", ":qty", ":pos", ":kinds", ":amounts", ":refs", ":credit",
         ":arpaid", ":kind", ":instids", ":instamts", ":ver", "NULL", ":cbase", ":rdids", ":rdamts", "NULL", "NULL",
         ":claim", ":lease"};
-    String[] rec = java.util.Arrays.copyOfRange(recordVars, 1, recordVars.length);
+    String[] rec = Arrays.copyOfRange(recordVars, 1, recordVars.length);
     StringBuilder s = new StringBuilder()
         .append("\\set serial random(").append(first).append(", ").append(last).append(")\n")
         .append("\\set ptid random(1, 9000000000000000)\n")

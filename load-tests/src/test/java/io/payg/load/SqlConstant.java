@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Prints the value of a {@code static final String} SQL constant of the gateway's source, e.g.
@@ -30,12 +32,12 @@ public final class SqlConstant {
   /** Class.java in the same folder, else where the file's import of Class says (same source root). */
   private static Path classFile(Path file, String src, String simpleName) {
     Path sibling = file.resolveSibling(simpleName + ".java");
-    java.util.regex.Matcher m = java.util.regex.Pattern
+    Matcher m = Pattern
         .compile("import\\s+([\\w.]+)\\." + simpleName + "\\s*;").matcher(src);
     if (Files.exists(sibling) || !m.find()) {
       return sibling;
     }
-    java.util.regex.Matcher own = java.util.regex.Pattern.compile("package\\s+([\\w.]+)\\s*;").matcher(src);
+    Matcher own = Pattern.compile("package\\s+([\\w.]+)\\s*;").matcher(src);
     Path root = file.getParent();
     if (own.find()) {
       for (int k = own.group(1).split("\\.").length; k > 0; k--) {

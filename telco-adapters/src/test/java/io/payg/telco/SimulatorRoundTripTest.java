@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import io.payg.domain.DeviceType;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.PaymentReceipt;
+import io.payg.domain.payment.ValidationOutcome;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
@@ -96,8 +98,8 @@ class SimulatorRoundTripTest {
       } else if (call instanceof TelcoCall.Process) {
         answer = adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null));
       } else {
-        answer = adapter.validationAnswer(io.payg.domain.payment.ValidationOutcome.accepted("Amina",
-            io.payg.domain.DeviceType.METER, 1));
+        answer = adapter.validationAnswer(ValidationOutcome.accepted("Amina",
+            DeviceType.METER, 1));
       }
       req.response().setStatusCode(answer.status()).putHeader("Content-Type", answer.contentType())
           .end(Buffer.buffer(answer.body()));

@@ -3,6 +3,7 @@ package io.payg.domain.port;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -62,7 +63,7 @@ public interface TelcoAdapter {
 
   /** The raw body as kept for an operator, with any secret it carries (passwords) removed. */
   default String redactedBody(byte[] body) {
-    return new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    return new String(body, StandardCharsets.UTF_8);
   }
 
   TelcoResponse validationAnswer(ValidationOutcome outcome);

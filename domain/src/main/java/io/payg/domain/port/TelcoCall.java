@@ -1,9 +1,11 @@
 package io.payg.domain.port;
 
+import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.Refusal;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A provider call decoded into the gateway's canonical language. {@code echo} holds the request's
@@ -78,7 +80,7 @@ public sealed interface TelcoCall {
    */
   record Reversal(String providerTxnId, String reason, Map<String, String> echo) implements TelcoCall {
     public Reversal {
-      java.util.Objects.requireNonNull(providerTxnId, "providerTxnId");
+      Objects.requireNonNull(providerTxnId, "providerTxnId");
       echo = Map.copyOf(echo);
     }
   }
@@ -95,7 +97,7 @@ public sealed interface TelcoCall {
    * @param detail        the provider's result code and description, for an operator
    */
   record PaymentStatus(String queryId, String providerTxnId, boolean answered, boolean confirmed,
-                       io.payg.domain.Money amount, String detail) implements TelcoCall {
+                       Money amount, String detail) implements TelcoCall {
   }
 
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.payg.domain.DeviceType;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.payment.Allocation;
+import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.sale.ApplianceSale;
 import io.payg.domain.sale.PaymentPlan;
@@ -37,7 +38,7 @@ class DebtAllocationTest {
     return new OpenInstallment(id, "own", TODAY.plusDays(daysFromToday), outstanding, true);
   }
 
-  private static Allocation alloc(io.payg.domain.payment.AllocationKind kind, long amount, String reference) {
+  private static Allocation alloc(AllocationKind kind, long amount, String reference) {
     return new Allocation(kind, amount, reference);
   }
 

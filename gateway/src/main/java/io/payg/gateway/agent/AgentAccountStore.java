@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -151,7 +152,7 @@ final class AgentAccountStore {
             throw ApiException.unprocessable("HANDOVER_REFUSED", HANDOVER_REFUSED);
           }
           long balance = agentRow.iterator().next().getLong(0);
-          Future<io.vertx.sqlclient.RowSet<Row>> prior = h.key() == null ? Future.succeededFuture(null)
+          Future<RowSet<Row>> prior = h.key() == null ? Future.succeededFuture(null)
               : conn.preparedQuery(PRIOR_MOVEMENT).execute(Tuple.of(h.agentId(), h.key()));
           return prior.compose(p -> {
             if (p != null && p.size() > 0) {

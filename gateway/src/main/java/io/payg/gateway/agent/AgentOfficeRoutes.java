@@ -1,7 +1,10 @@
 package io.payg.gateway.agent;
 
 import io.payg.domain.Money;
+import io.payg.domain.Serial;
 import io.payg.domain.payment.PaymentCommand;
+import io.payg.domain.payment.PaymentQuery;
+import io.payg.domain.payment.Refusal;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.company.CompanyStore;
@@ -10,6 +13,7 @@ import io.payg.gateway.customer.CustomerStore;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
+import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.payment.PaymentService;
@@ -21,6 +25,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -134,11 +140,11 @@ public final class AgentOfficeRoutes {
     router.get("/api/v1/payments/cash/pending").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       String status = ctx.queryParams().get("status") == null ? "PENDING_APPROVAL" : ctx.queryParams().get("status");
-      if (!java.util.Set.of("PENDING_APPROVAL", "APPROVED", "REJECTED").contains(status)) {
+      if (!Set.of("PENDING_APPROVAL", "APPROVED", "REJECTED").contains(status)) {
         throw ApiException.badRequest("'status' must be PENDING_APPROVAL, APPROVED or REJECTED");
       }
-      Responses.json(ctx, 200, officeCash.list(caller.companyId(), status, io.payg.gateway.http.Paging.before(ctx),
-          io.payg.gateway.http.Paging.limit(ctx)).map(page -> {
+      Responses.json(ctx, 200, officeCash.list(caller.companyId(), status, Paging.before(ctx),
+          Paging.limit(ctx)).map(page -> {
             page.getJsonArray("items").forEach(i -> ((JsonObject) i).remove("idempotencyKey"));
             return page;
           }));
@@ -168,18 +174,18 @@ public final class AgentOfficeRoutes {
   }
 
   private static boolean sameHeld(JsonObject held, String serial, Money amount) {
-    return io.payg.domain.Serial.same(held.getString("serial"), serial) && held.getLong("amount") == amount.minor()
+    return Serial.same(held.getString("serial"), serial) && held.getLong("amount") == amount.minor()
         && held.getString("currency").equals(amount.currency());
   }
 
   /** Above the threshold: checked as a payment would be (nothing held for an unknown serial), then held. */
   private Future<JsonObject> hold(Caller staff, String key, PaymentCommand cmd) {
     return companies.currency(staff.companyId())
-        .compose(currency -> payments.validate(staff.companyId(), currency, new io.payg.domain.payment.PaymentQuery(
+        .compose(currency -> payments.validate(staff.companyId(), currency, new PaymentQuery(
             cmd.serial(), cmd.amount(), cmd.msisdn())))
         .compose(v -> {
           if (!v.valid()) {
-            int status = v.refusal() == io.payg.domain.payment.Refusal.DEVICE_NOT_FOUND ? 404 : 422;
+            int status = v.refusal() == Refusal.DEVICE_NOT_FOUND ? 404 : 422;
             return Future.failedFuture(new ApiException(status, v.refusal().name(), v.refusal().message()));
           }
           return officeCash.hold(staff, key, cmd.serial(), cmd.amount().minor(), cmd.amount().currency(), cmd.msisdn(),
@@ -210,7 +216,7 @@ public final class AgentOfficeRoutes {
       UUID recorder = UUID.fromString(row.getString("recordedBy"));
       PaymentCommand cmd = new PaymentCommand(OfficeCashStore.approvedProviderTxnId(recorder,
           row.getString("idempotencyKey")), row.getString("serial"), Money.of(row.getLong("amount"),
-          row.getString("currency")), row.getString("msisdn"), java.time.OffsetDateTime.parse(row.getString("createdAt"))
+          row.getString("currency")), row.getString("msisdn"), OffsetDateTime.parse(row.getString("createdAt"))
           .toInstant());
       return companies.currency(approver.companyId())
           .compose(currency -> payments.processOfficeCash(approver.companyId(), currency, cmd))

@@ -2,6 +2,7 @@ package io.payg.gateway.agent;
 
 import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.auth.Caller;
+import io.payg.gateway.payment.PaymentService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -92,7 +93,7 @@ final class OfficeCashStore {
     UUID id = UUID.randomUUID();
     return AuditLog.inTransaction(pool, staff, conn -> conn.preparedQuery(HOLD)
         .execute(Tuple.from(new Object[] {id, staff.companyId(), key, staff.userId(), serial, amount, currency, msisdn,
-            io.payg.gateway.payment.PaymentService.CASH, directProviderTxnId}))
+            PaymentService.CASH, directProviderTxnId}))
         .map(rows -> rows.size() == 1), held -> !held ? null : new AuditLog.Entry("office_cash.held",
             "office_cash", id.toString(), null, new JsonObject().put("serial", serial).put("amount", amount)
                 .put("currency", currency).put("status", "PENDING_APPROVAL")))
@@ -125,8 +126,9 @@ final class OfficeCashStore {
 
   /** An approval whose payment was refused: the row waits again (never without its transaction once booked). */
   Future<Void> release(UUID companyId, UUID id) {
-    return pool.preparedQuery("UPDATE office_cash_pending SET status = 'PENDING_APPROVAL', decided_by = NULL, "
-            + "decided_at = NULL WHERE id = $1 AND company_id = $2 AND status = 'APPROVED' AND transaction_id IS NULL")
+    return pool.preparedQuery("""
+        UPDATE office_cash_pending SET status = 'PENDING_APPROVAL', decided_by = NULL,
+        decided_at = NULL WHERE id = $1 AND company_id = $2 AND status = 'APPROVED' AND transaction_id IS NULL""")
         .execute(Tuple.of(id, companyId)).mapEmpty();
   }
 
@@ -158,8 +160,9 @@ final class OfficeCashStore {
           if (rows.size() > 0) {
             return Future.succeededFuture(page.put("pendingTotal", rows.iterator().next().getLong("pending_total")));
           }
-          return pool.preparedQuery("SELECT coalesce(sum(amount), 0) FROM office_cash_pending WHERE company_id = $1 "
-                  + "AND status = 'PENDING_APPROVAL'").execute(Tuple.of(companyId))
+          return pool.preparedQuery("""
+              SELECT coalesce(sum(amount), 0) FROM office_cash_pending WHERE company_id = $1
+              AND status = 'PENDING_APPROVAL'""").execute(Tuple.of(companyId))
               .map(t -> page.put("pendingTotal", t.iterator().next().getLong(0)));
         });
   }

@@ -3,6 +3,7 @@ package io.payg.gateway.apikey;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -60,7 +61,7 @@ final class ApiKeyStore {
 
   Future<JsonObject> create(Caller who, String name, String role, String scope, byte[] hash, String prefix) {
     return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(CREATE).execute(Tuple.from(new Object[] {
-            UUID.randomUUID(), who.companyId(), name, role, scope, io.vertx.core.buffer.Buffer.buffer(hash), prefix,
+            UUID.randomUUID(), who.companyId(), name, role, scope, Buffer.buffer(hash), prefix,
             who.userId()}))
         .map(rows -> json(rows.iterator().next())),
         // the key's prefix names it; the key and its hash never appear
@@ -90,7 +91,7 @@ final class ApiKeyStore {
   }
 
   Future<Holder> authenticate(byte[] hash) {
-    return pool.preparedQuery(AUTHENTICATE).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(hash))).map(rows -> {
+    return pool.preparedQuery(AUTHENTICATE).execute(Tuple.of(Buffer.buffer(hash))).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }

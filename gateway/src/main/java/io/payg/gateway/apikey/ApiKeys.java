@@ -15,6 +15,7 @@ import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.impl.UserContextInternal;
+import io.vertx.sqlclient.Pool;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,7 +43,7 @@ public final class ApiKeys {
   private final ApiKeyStore store;
   private final ProtectedPages protectedPages;
 
-  public ApiKeys(io.vertx.sqlclient.Pool pool, ProtectedPages protectedPages) {
+  public ApiKeys(Pool pool, ProtectedPages protectedPages) {
     this.store = new ApiKeyStore(pool);
     this.protectedPages = protectedPages;
   }

@@ -9,8 +9,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The audit log: one row per change made through the API, written with {@link #record} on the
@@ -71,8 +73,8 @@ public final class AuditLog {
    * neither. {@code entry} names what the change did from its result; a null entry (nothing
    * changed, e.g. a replay) writes no row.
    */
-  public static <T> Future<T> inTransaction(Pool pool, Caller who, java.util.function.Function<SqlConnection, Future<T>> change,
-                                            java.util.function.Function<T, Entry> entry) {
+  public static <T> Future<T> inTransaction(Pool pool, Caller who, Function<SqlConnection, Future<T>> change,
+                                            Function<T, Entry> entry) {
     return pool.withTransaction(conn -> change.apply(conn).compose(result -> {
       Entry e = entry.apply(result);
       return e == null ? Future.succeededFuture(result)
@@ -84,7 +86,7 @@ public final class AuditLog {
   static JsonObject redact(JsonObject o) {
     JsonObject copy = new JsonObject();
     o.forEach(e -> {
-      String key = e.getKey().toLowerCase(java.util.Locale.ROOT);
+      String key = e.getKey().toLowerCase(Locale.ROOT);
       if (SECRET_FIELDS.contains(key) || key.endsWith("secret") || key.endsWith("password")) {
         copy.put(e.getKey(), "****");
       } else if (e.getValue() instanceof JsonObject j) {

@@ -1,6 +1,7 @@
 package io.payg.gateway.auth;
 
 import io.payg.gateway.company.UserStore;
+import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public final class AccessRevocations {
       UUID id = parse(sub);
       Instant after = id == null ? null : latest(revoked.get(id), local.get(id));
       if (after != null && (issuedMs == null || issuedMs <= after.toEpochMilli())) {
-        ctx.fail(new io.payg.gateway.http.ApiException(401, "TOKEN_REVOKED",
+        ctx.fail(new ApiException(401, "TOKEN_REVOKED",
             "This access token was issued before the user's access changed; refresh or log in again"));
         return;
       }

@@ -9,6 +9,7 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.time.Duration;
+import java.util.List;
 
 /** Issues and verifies the gateway's short-lived access tokens (JWT signed with {@link SigningKeys}). */
 public final class AccessTokens {
@@ -27,7 +28,7 @@ public final class AccessTokens {
 
   public AccessTokens(Vertx vertx, SigningKeys keys, Duration ttl) {
     JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER)
-        .setAudience(java.util.List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS));
+        .setAudience(List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS));
     keys.keys().forEach(options::addPubSecKey);
     this.auth = JWTAuth.create(vertx, options);
     this.algorithm = keys.algorithm();
@@ -73,7 +74,7 @@ public final class AccessTokens {
 
   public JsonObject issue(Caller caller) {
     String token = auth.generateToken(caller.claims().put(ISSUED_AT_MILLIS, System.currentTimeMillis()), new JWTOptions()
-        .setAlgorithm(algorithm).setIssuer(ISSUER).setAudience(java.util.List.of(AUDIENCE))
+        .setAlgorithm(algorithm).setIssuer(ISSUER).setAudience(List.of(AUDIENCE))
         .setExpiresInSeconds((int) ttl.toSeconds()));
     return new JsonObject().put("accessToken", token).put("tokenType", "Bearer")
         .put("expiresIn", ttl.toSeconds()).put("role", caller.role().name())

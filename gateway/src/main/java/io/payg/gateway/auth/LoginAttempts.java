@@ -1,9 +1,11 @@
 package io.payg.gateway.auth;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,14 +107,14 @@ public final class LoginAttempts {
       return "source:unknown";
     }
     try {
-      byte[] literal = io.netty.util.NetUtil.createByteArrayFromIpAddressString(address);
+      byte[] literal = NetUtil.createByteArrayFromIpAddressString(address);
       if (literal != null && InetAddress.getByAddress(literal) instanceof Inet6Address) {
         for (int i = 8; i < 16; i++) {
           literal[i] = 0;
         }
         return "source:" + InetAddress.getByAddress(literal).getHostAddress() + "/64";
       }
-    } catch (java.net.UnknownHostException e) {
+    } catch (UnknownHostException e) {
       // not a literal: keep the text as it is
     }
     return "source:" + address;

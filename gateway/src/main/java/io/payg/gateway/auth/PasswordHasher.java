@@ -1,9 +1,14 @@
 package io.payg.gateway.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * bcrypt (at.favre.lib), deliberately slow: hashing runs on a worker thread, never on the
@@ -22,7 +27,7 @@ public final class PasswordHasher {
    */
   private final byte[] dummy;
   private final int strangerJobs;
-  private final java.util.concurrent.atomic.AtomicInteger strangersRunning = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger strangersRunning = new AtomicInteger();
 
   public PasswordHasher(Vertx vertx, int cost) {
     this(vertx, cost, Integer.MAX_VALUE);
@@ -33,7 +38,7 @@ public final class PasswordHasher {
     this.vertx = vertx;
     this.cost = cost;
     this.strangerJobs = strangerJobs;
-    this.dummy = BCrypt.withDefaults().hash(cost, java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    this.dummy = BCrypt.withDefaults().hash(cost, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -42,10 +47,10 @@ public final class PasswordHasher {
    * rather than queueing keeps a flood of guesses from filling the worker pool that
    * authenticated work and the outbox share.
    */
-  public <T> Future<T> forStranger(java.util.function.Supplier<Future<T>> work) {
+  public <T> Future<T> forStranger(Supplier<Future<T>> work) {
     if (strangersRunning.incrementAndGet() > strangerJobs) {
       strangersRunning.decrementAndGet();
-      return Future.failedFuture(new io.payg.gateway.http.ApiException(429, "BUSY",
+      return Future.failedFuture(new ApiException(429, "BUSY",
           "Too many sign-ups and logins at once; retry in a second").retryAfter(1));
     }
     Future<T> running;
@@ -60,7 +65,7 @@ public final class PasswordHasher {
   /** Fails with 400 {@code PASSWORD_TOO_LONG} over {@link #MAX_BYTES} UTF-8 bytes. */
   public Future<String> hash(String password) {
     if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      return Future.failedFuture(new io.payg.gateway.http.ApiException(400, "PASSWORD_TOO_LONG",
+      return Future.failedFuture(new ApiException(400, "PASSWORD_TOO_LONG",
           "A password is at most " + MAX_BYTES + " bytes (UTF-8)"));
     }
     return vertx.executeBlocking(
@@ -73,7 +78,7 @@ public final class PasswordHasher {
     // a password no hash can hold is compared as a wrong one, in the same time
     boolean possible = typed.length <= MAX_BYTES;
     return vertx.executeBlocking(() -> {
-      byte[] candidate = possible ? typed : java.util.Arrays.copyOf(typed, MAX_BYTES);
+      byte[] candidate = possible ? typed : Arrays.copyOf(typed, MAX_BYTES);
       boolean ok = BCrypt.verifyer()
           .verify(candidate, hash == null ? dummy : hash.getBytes(StandardCharsets.UTF_8))
           .verified;

@@ -1,7 +1,9 @@
 package io.payg.gateway.bulkimport;
 
 import io.payg.domain.sale.ApplianceSale;
+import io.payg.domain.sale.PaymentPlan;
 import io.payg.domain.sale.ScheduledInstallment;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -56,7 +58,7 @@ final class ImportBatch {
     final List<String> deviceTypes = new ArrayList<>();
     final List<String> deviceManufacturers = new ArrayList<>();
     final List<UUID> deviceTariffs = new ArrayList<>();
-    final List<java.time.LocalDate> deviceTariffSince = new ArrayList<>();
+    final List<LocalDate> deviceTariffSince = new ArrayList<>();
     final List<Long> deviceCredit = new ArrayList<>();
     final List<String> deviceKeys = new ArrayList<>();
     final List<Long> deviceStartingCodes = new ArrayList<>();
@@ -72,13 +74,13 @@ final class ImportBatch {
     final List<Long> salePlanValues = new ArrayList<>();
     final List<String> salePeriods = new ArrayList<>();
     final List<Long> saleInstallmentAmounts = new ArrayList<>();
-    final List<java.time.LocalDate> saleDates = new ArrayList<>();
+    final List<LocalDate> saleDates = new ArrayList<>();
 
     final List<UUID> installmentIds = new ArrayList<>();
     final List<UUID> installmentSales = new ArrayList<>();
     final List<UUID> installmentCustomers = new ArrayList<>();
     final List<Integer> installmentNumbers = new ArrayList<>();
-    final List<java.time.LocalDate> installmentDues = new ArrayList<>();
+    final List<LocalDate> installmentDues = new ArrayList<>();
     final List<Long> installmentAmounts = new ArrayList<>();
     final List<Long> installmentPaid = new ArrayList<>();
 
@@ -234,7 +236,7 @@ final class ImportBatch {
     writes.saleDevices.add(deviceId);
     writes.salePrices.add(terms.price());
     writes.saleDownPayments.add(terms.downPayment());
-    writes.salePlanValues.add((long) ((io.payg.domain.sale.PaymentPlan.InstallmentCount) terms.plan()).count());
+    writes.salePlanValues.add((long) ((PaymentPlan.InstallmentCount) terms.plan()).count());
     writes.salePeriods.add(terms.period().name());
     writes.saleInstallmentAmounts.add(terms.regularInstallmentAmount());
     writes.saleDates.add(terms.saleDate());

@@ -12,12 +12,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
+import java.util.Currency;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -56,7 +58,7 @@ final class ImportColumns {
     this.index = index;
     this.refs = refs;
     this.today = today;
-    this.digits = java.util.Currency.getInstance(refs.currency()).getDefaultFractionDigits();
+    this.digits = Currency.getInstance(refs.currency()).getDefaultFractionDigits();
   }
 
   /** Binds the header line; an unknown, repeated or missing column refuses the whole file (422). */
@@ -175,7 +177,7 @@ final class ImportColumns {
     manufacturer = manufacturer == null ? null : manufacturer.toLowerCase(Locale.ROOT);
     if (manufacturer == null || !refs.manufacturers().contains(manufacturer)) {
       throw new Refused("UNKNOWN_MANUFACTURER", "'manufacturer' must be one of your enabled manufacturer plugins "
-          + new java.util.TreeSet<>(refs.manufacturers()));
+          + new TreeSet<>(refs.manufacturers()));
     }
     ImportRow.OpenPaygo openPaygo = openPaygo(cells, manufacturer);
     if (type == DeviceType.METER) {

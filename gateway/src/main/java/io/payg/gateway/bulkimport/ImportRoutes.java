@@ -6,14 +6,17 @@ import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.plugin.SecretBox;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
@@ -87,7 +90,7 @@ public final class ImportRoutes {
             return;
           }
           ctx.response().putHeader("Location", UPLOAD_PATH + "/" + id);
-          Responses.json(ctx, dryRun ? 200 : 201, io.vertx.core.Future.succeededFuture(ar.result()));
+          Responses.json(ctx, dryRun ? 200 : 201, Future.succeededFuture(ar.result()));
         });
   }
 
@@ -100,11 +103,11 @@ public final class ImportRoutes {
   private void rows(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID id = PathParams.uuid(ctx, "id", "import");
-    String[] outcomes = ctx.queryParams().getAll("outcome").stream().flatMap(o -> java.util.Arrays.stream(o.split(",")))
+    String[] outcomes = ctx.queryParams().getAll("outcome").stream().flatMap(o -> Arrays.stream(o.split(",")))
         .map(String::trim).toArray(String[]::new);
     for (String o : outcomes) {
       if (!OUTCOMES.contains(o)) {
-        throw ApiException.badRequest("'outcome' must be among " + new java.util.TreeSet<>(OUTCOMES));
+        throw ApiException.badRequest("'outcome' must be among " + new TreeSet<>(OUTCOMES));
       }
     }
     long afterLine = number(ctx.queryParams().get("afterLine"), "afterLine", 0, Long.MAX_VALUE, 0);

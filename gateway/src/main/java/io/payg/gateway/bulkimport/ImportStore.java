@@ -7,6 +7,7 @@ import io.payg.gateway.plugin.SecretBox;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -208,7 +210,7 @@ final class ImportStore {
               w.deviceTariffSince.toArray(LocalDate[]::new), w.deviceCredit.toArray(Long[]::new),
               w.deviceKeys.toArray(String[]::new), w.deviceStartingCodes.toArray(Long[]::new),
               w.deviceTokenCounts.toArray(Integer[]::new)}))
-              .recover(e -> e instanceof io.vertx.pgclient.PgException pg && "23505".equals(pg.getSqlState())
+              .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
                   // a device registered through the API since this batch looked: the batch is not applied
                   ? Future.failedFuture(ApiException.conflict("SERIAL_REGISTERED_MEANWHILE", "A serial of this batch was "
                       + "registered through the API while the import ran; upload the file again (rows already imported "
@@ -216,7 +218,7 @@ final class ImportStore {
                   : Future.failedFuture(e))
               .<Void>mapEmpty())
           .compose(v -> keys(conn, companyId, importId, "DEVICE",
-              w.deviceSerials.stream().map(s -> s.toLowerCase(java.util.Locale.ROOT)).toArray(String[]::new),
+              w.deviceSerials.stream().map(s -> s.toLowerCase(Locale.ROOT)).toArray(String[]::new),
               w.deviceIds.toArray(UUID[]::new), w.deviceHashes.toArray(String[]::new)));
     }
     if (!w.saleIds.isEmpty()) {

@@ -41,11 +41,13 @@ public final class CommissionStore {
   public Future<JsonObject> saveSettings(Caller who, int energyBps, int applianceBps) {
     UUID companyId = who.companyId();
     JsonObject after = new JsonObject().put("energyRateBps", energyBps).put("applianceRateBps", applianceBps);
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("SELECT energy_rate_bps, appliance_rate_bps "
-            + "FROM commission_settings WHERE company_id = $1 FOR UPDATE").execute(Tuple.of(companyId))
-        .compose(old -> conn.preparedQuery("INSERT INTO commission_settings (company_id, energy_rate_bps, "
-                + "appliance_rate_bps, updated_by) VALUES ($1, $2, $3, $4) ON CONFLICT (company_id) DO UPDATE SET "
-                + "energy_rate_bps = $2, appliance_rate_bps = $3, updated_by = $4, updated_at = now()")
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+        SELECT energy_rate_bps, appliance_rate_bps
+        FROM commission_settings WHERE company_id = $1 FOR UPDATE""").execute(Tuple.of(companyId))
+        .compose(old -> conn.preparedQuery("""
+            INSERT INTO commission_settings (company_id, energy_rate_bps,
+            appliance_rate_bps, updated_by) VALUES ($1, $2, $3, $4) ON CONFLICT (company_id) DO UPDATE SET
+            energy_rate_bps = $2, appliance_rate_bps = $3, updated_by = $4, updated_at = now()""")
             .execute(Tuple.of(companyId, energyBps, applianceBps, who.userId()))
             .map(v -> old.size() == 0 ? new JsonObject() : new JsonObject()
                 .put("energyRateBps", old.iterator().next().getInteger(0))
@@ -71,12 +73,13 @@ public final class CommissionStore {
 
   /** An agent's balance and entries, newest first, keyset-paged on createdAt ({@code before}). */
   public Future<JsonObject> ledger(UUID companyId, UUID agentId, OffsetDateTime before, int limit) {
-    return pool.preparedQuery("SELECT u.id, (SELECT coalesce(sum(e.amount), 0) FROM commission_entries e WHERE e.agent_id = u.id) "
-            + "AS balance, c.currency, (SELECT json_agg(x ORDER BY x.\"createdAt\" DESC) FROM (SELECT e.id, e.kind, e.amount, "
-            + "e.base, e.rate_bps AS \"rateBps\", e.transaction_id AS \"transactionId\", e.sale_id AS \"saleId\", "
-            + "e.created_at AS \"createdAt\" FROM commission_entries e WHERE e.agent_id = u.id "
-            + "AND ($3::timestamptz IS NULL OR e.created_at < $3) ORDER BY e.created_at DESC LIMIT $4) x) AS items "
-            + "FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT'")
+    return pool.preparedQuery("""
+        SELECT u.id, (SELECT coalesce(sum(e.amount), 0) FROM commission_entries e WHERE e.agent_id = u.id)
+        AS balance, c.currency, (SELECT json_agg(x ORDER BY x.\"createdAt\" DESC) FROM (SELECT e.id, e.kind, e.amount,
+        e.base, e.rate_bps AS \"rateBps\", e.transaction_id AS \"transactionId\", e.sale_id AS \"saleId\",
+        e.created_at AS \"createdAt\" FROM commission_entries e WHERE e.agent_id = u.id
+        AND ($3::timestamptz IS NULL OR e.created_at < $3) ORDER BY e.created_at DESC LIMIT $4) x) AS items
+        FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT'""")
         .execute(Tuple.of(agentId, companyId, before, limit))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -100,8 +103,9 @@ public final class CommissionStore {
   public Future<JsonObject> payout(Caller who, UUID agentId, long amount, String currency, String idempotencyKey) {
     UUID companyId = who.companyId();
     UUID operatorId = who.userId();
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT u.id, c.currency FROM users u JOIN companies c "
-            + "ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT' FOR UPDATE OF u")
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+        SELECT u.id, c.currency FROM users u JOIN companies c
+        ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT' FOR UPDATE OF u""")
         .execute(Tuple.of(agentId, companyId))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -116,8 +120,9 @@ public final class CommissionStore {
         .compose(balance -> idempotencyKey == null ? Future.succeededFuture(balance)
             // a retried payout (same key) is answered from the first one; the agent's row lock
             // makes a concurrent duplicate wait for it
-            : conn.preparedQuery("SELECT id, amount, currency FROM commission_entries WHERE agent_id = $1 "
-                    + "AND idempotency_key = $2").execute(Tuple.of(agentId, idempotencyKey))
+            : conn.preparedQuery("""
+                SELECT id, amount, currency FROM commission_entries WHERE agent_id = $1
+                AND idempotency_key = $2""").execute(Tuple.of(agentId, idempotencyKey))
                 .compose(prior -> {
                   if (prior.size() == 0) {
                     return Future.succeededFuture(balance);
@@ -137,8 +142,9 @@ public final class CommissionStore {
                 "The payout is more than the agent's commission balance of " + balance));
           }
           UUID id = UUID.randomUUID();
-          return conn.preparedQuery("INSERT INTO commission_entries (id, company_id, agent_id, kind, amount, currency, "
-                  + "recorded_by, idempotency_key) VALUES ($1, $2, $3, 'PAYOUT', $4, $5, $6, $7)")
+          return conn.preparedQuery("""
+              INSERT INTO commission_entries (id, company_id, agent_id, kind, amount, currency,
+              recorded_by, idempotency_key) VALUES ($1, $2, $3, 'PAYOUT', $4, $5, $6, $7)""")
               .execute(Tuple.from(new Object[] {id, companyId, agentId, -amount, currency, operatorId, idempotencyKey}))
               .map(v -> new JsonObject().put("id", id.toString()).put("agentId", agentId.toString()).put("paidOut", amount)
                   .put("currency", currency).put("balance", balance - amount))

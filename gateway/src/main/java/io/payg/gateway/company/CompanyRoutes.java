@@ -16,6 +16,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** Company sign-up, login, and the company's protected-pages password. */
@@ -97,9 +98,9 @@ public final class CompanyRoutes {
    * and its company are untouched. The cost: someone who signs up twice is not told; the login
    * with the new password fails and "forgot password" is the way back (docs/architecture.md).
    */
-  private static Future<java.util.UUID> takenLooksCreated(Throwable t) {
+  private static Future<UUID> takenLooksCreated(Throwable t) {
     if (t instanceof ApiException e && "EMAIL_TAKEN".equals(e.code())) {
-      return Future.succeededFuture(java.util.UUID.randomUUID());
+      return Future.succeededFuture(UUID.randomUUID());
     }
     return Future.failedFuture(t);
   }

@@ -4,6 +4,7 @@ import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.plugin.PluginCatalog;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public final class CompanyStore {
             UPDATE companies SET protected_pages_password_hash = $2 FROM old WHERE id = $1 RETURNING old.was_set""")
         .execute(Tuple.of(who.companyId(), hash)).map(rows -> rows.iterator().next().getBoolean(0)),
         wasSet -> new AuditLog.Entry("protected_pages_password.set", "company", who.companyId().toString(),
-            new io.vertx.core.json.JsonObject().put("passwordSet", wasSet),
-            new io.vertx.core.json.JsonObject().put("passwordSet", true))).mapEmpty();
+            new JsonObject().put("passwordSet", wasSet),
+            new JsonObject().put("passwordSet", true))).mapEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.payg.gateway.company;
 
+import io.payg.gateway.auth.AccessRevocations;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.PasswordHasher;
 import io.payg.gateway.auth.Role;
@@ -11,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.UUID;
 
 /** {@code POST|GET /api/v1/users}, {@code PATCH /api/v1/users/{id}}: ADMIN, within the caller's company. */
@@ -20,10 +22,10 @@ public final class UserRoutes {
   private final PasswordHasher hasher;
   private final ProtectedPages protectedPages;
   private final Clock clock;
-  private final io.payg.gateway.auth.AccessRevocations revocations;
+  private final AccessRevocations revocations;
 
   public UserRoutes(UserStore store, PasswordHasher hasher, ProtectedPages protectedPages, Clock clock,
-                    io.payg.gateway.auth.AccessRevocations revocations) {
+                    AccessRevocations revocations) {
     this.revocations = revocations;
     this.store = store;
     this.hasher = hasher;
@@ -77,11 +79,11 @@ public final class UserRoutes {
       throw ApiException.unprocessable("CANNOT_CHANGE_OWN_ACCESS", "You cannot disable yourself or drop your own ADMIN role");
     }
     Future<String> hash = password == null ? Future.succeededFuture() : hasher.hash(password);
-    java.time.Instant at = clock.instant();
+    Instant at = clock.instant();
     Responses.json(ctx, 200, hash
         .compose(h -> store.update(caller, id, new UserStore.Change(role, disabled, h), at))
         // this instance refuses the user's older access tokens at once; the others at their next reload
-        .onSuccess(v -> revocations.revokeNow(id, java.time.Instant.now())));
+        .onSuccess(v -> revocations.revokeNow(id, Instant.now())));
   }
 
   private static UUID pathId(RoutingContext ctx) {

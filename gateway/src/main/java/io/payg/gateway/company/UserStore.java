@@ -1,5 +1,7 @@
 package io.payg.gateway.company;
 
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -8,10 +10,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /** SQL for users: creation, login lookup, the admin's list and changes. Always within one company. */
@@ -34,30 +39,32 @@ public final class UserStore {
 
   public Future<UUID> createUser(UUID companyId, String email, String name, String passwordHash, Role role, long riskLimit) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery("INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
-            + "VALUES ($1, $2, $3, $4, $5, $6, $7)")
+    return pool.preparedQuery("""
+        INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)""")
         .execute(Tuple.of(id, companyId, email, name, passwordHash, role.name(), riskLimit))
         .map(id)
         .recover(UserStore::emailTaken);
   }
 
   /** As above, with the audit row (never the password or its hash) in the same transaction. */
-  public Future<UUID> createUser(io.payg.gateway.auth.Caller who, String email, String name, String passwordHash, Role role,
+  public Future<UUID> createUser(Caller who, String email, String name, String passwordHash, Role role,
                                  long riskLimit) {
     UUID id = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery(
                 "INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
             .execute(Tuple.of(id, who.companyId(), email, name, passwordHash, role.name(), riskLimit))
-            .compose(rows -> io.payg.gateway.audit.AuditLog.record(conn, who, "user.created", "user", id.toString(), null,
+            .compose(rows -> AuditLog.record(conn, who, "user.created", "user", id.toString(), null,
                 view(rows.iterator().next()))))
         .map(id)
         .recover(UserStore::emailTaken);
   }
 
   public Future<Login> findLogin(String email) {
-    return pool.preparedQuery("SELECT id, company_id, role, password_hash, disabled_at IS NOT NULL AS disabled"
-            + " FROM users WHERE lower(email) = lower($1)")
+    return pool.preparedQuery("""
+        SELECT id, company_id, role, password_hash, disabled_at IS NOT NULL AS disabled
+        FROM users WHERE lower(email) = lower($1)""")
         .execute(Tuple.of(email))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -87,7 +94,7 @@ public final class UserStore {
    *     agent holding cash would lose the AGENT role
    */
   /** As below, with the audit row (role, disabled; a password change only as a flag) in the same transaction. */
-  public Future<JsonObject> update(io.payg.gateway.auth.Caller who, UUID userId, Change change, Instant now) {
+  public Future<JsonObject> update(Caller who, UUID userId, Change change, Instant now) {
     return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS
                 + " FROM users WHERE id = $1 AND company_id = $2 FOR UPDATE")
             .execute(Tuple.of(userId, who.companyId()))
@@ -97,7 +104,7 @@ public final class UserStore {
               }
               JsonObject before = view(rows.iterator().next());
               return update(conn, who.companyId(), userId, change, now)
-                  .compose(after -> io.payg.gateway.audit.AuditLog.record(conn, who, "user.updated", "user",
+                  .compose(after -> AuditLog.record(conn, who, "user.updated", "user",
                       userId.toString(), before, after.copy().put("passwordChanged", change.passwordHash() != null))
                       .map(after));
             }));
@@ -107,7 +114,7 @@ public final class UserStore {
     return update(pool, companyId, userId, change, now);
   }
 
-  private Future<JsonObject> update(io.vertx.sqlclient.SqlClient client, UUID companyId, UUID userId, Change change,
+  private Future<JsonObject> update(SqlClient client, UUID companyId, UUID userId, Change change,
                                     Instant now) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
     Tuple args = Tuple.tuple().addUUID(userId).addUUID(companyId)
@@ -115,11 +122,12 @@ public final class UserStore {
         .addString(change.passwordHash()).addOffsetDateTime(at)
         // compared with the access tokens' iat, which the JWT library takes from the system clock
         .addOffsetDateTime(OffsetDateTime.now(ZoneOffset.UTC));
-    return client.preparedQuery("WITH u AS (UPDATE users SET role = coalesce($3::text, role),"
-            + " disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, $6)"
-            + " ELSE NULL END,"
-            + " password_hash = coalesce($5::text, password_hash),"
-            + " credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,"
+    return client.preparedQuery("""
+        WITH u AS (UPDATE users SET role = coalesce($3::text, role),
+        disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, $6)
+        ELSE NULL END,
+        password_hash = coalesce($5::text, password_hash),
+        credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,"""
             // access tokens issued before a change of who may do what are refused from now on
             + " tokens_valid_after = CASE WHEN $4::boolean IS TRUE OR $5::text IS NOT NULL"
             + " OR ($3::text IS NOT NULL AND $3::text <> role) THEN $7 ELSE tokens_valid_after END"
@@ -140,10 +148,10 @@ public final class UserStore {
       """;
 
   /** Users whose access tokens issued before an instant after {@code since} are refused. */
-  public Future<java.util.Map<UUID, Instant>> revokedSince(Instant since) {
+  public Future<Map<UUID, Instant>> revokedSince(Instant since) {
     return pool.preparedQuery(RECENTLY_REVOKED).execute(Tuple.of(OffsetDateTime.ofInstant(since, ZoneOffset.UTC)))
         .map(rows -> {
-          java.util.Map<UUID, Instant> m = new java.util.HashMap<>();
+          Map<UUID, Instant> m = new HashMap<>();
           rows.forEach(r -> m.put(r.getUUID(0), r.getOffsetDateTime(1).toInstant()));
           return m;
         });

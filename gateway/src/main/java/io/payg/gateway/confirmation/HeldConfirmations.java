@@ -7,6 +7,7 @@ import io.payg.domain.port.TelcoCall;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class HeldConfirmations {
   static final int MAX_ATTEMPTS = 8;
   static final Duration LEASE = Duration.ofSeconds(60);
 
-  private final io.vertx.core.Vertx vertx;
+  private final Vertx vertx;
   private final HeldConfirmationStore store;
   private final Map<String, PaymentStatusQuery> queries;
   private final PluginStore plugins;
@@ -44,7 +45,7 @@ public final class HeldConfirmations {
    * @param callbackAliases the path a provider is called back under when its own name cannot be in a
    *                        URL (Daraja refuses "safaricom": {@code safaricom → ke-c2b})
    */
-  public HeldConfirmations(io.vertx.core.Vertx vertx, HeldConfirmationStore store, Map<String, PaymentStatusQuery> queries,
+  public HeldConfirmations(Vertx vertx, HeldConfirmationStore store, Map<String, PaymentStatusQuery> queries,
                            PluginStore plugins, PaymentService payments, String publicBaseUrl,
                            Map<String, String> callbackAliases) {
     this.vertx = vertx;

@@ -9,12 +9,14 @@ import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.sale.SaleTerms;
+import io.payg.gateway.transaction.TransactionSearch;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.transaction.TransactionStore;
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -111,7 +113,7 @@ public final class CustomerRoutes {
       UUID id = PathParams.uuid(ctx, "id", "customer");
       Responses.json(ctx, 200, store.get(caller.companyId(), id, LocalDate.now(clock))
           .compose(exists -> transactions.search(
-              io.payg.gateway.transaction.TransactionSearch.of(caller.companyId()).byCustomer(id), Paging.before(ctx),
+              TransactionSearch.of(caller.companyId()).byCustomer(id), Paging.before(ctx),
               Paging.limit(ctx))));
     });
     router.get("/api/v1/customers/:id").handler(ctx -> {
@@ -132,7 +134,7 @@ public final class CustomerRoutes {
     if (o == null) {
       throw ApiException.badRequest("an OpenPAYGO device needs 'openPaygo': {secretKey, startingCode}");
     }
-    String key = o.string("secretKey", 32).toLowerCase(java.util.Locale.ROOT);
+    String key = o.string("secretKey", 32).toLowerCase(Locale.ROOT);
     if (!key.matches("[0-9a-f]{32}")) {
       throw ApiException.badRequest("'openPaygo.secretKey' must be 32 hexadecimal characters (16 bytes)");
     }

@@ -2,7 +2,10 @@ package io.payg.gateway.customer;
 
 import io.payg.domain.DeviceType;
 import io.payg.domain.tariff.AccessRate;
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.plugin.SecretBox;
 import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.sale.SaleTerms;
 import io.vertx.core.Future;
@@ -15,6 +18,8 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.UUID;
 
 /** SQL for customers and their devices. */
@@ -48,22 +53,23 @@ public final class CustomerStore {
   private final Pool pool;
   private final SaleStore sales;
 
-  private final io.payg.gateway.plugin.SecretBox secrets;
+  private final SecretBox secrets;
 
-  public CustomerStore(Pool pool, SaleStore sales, io.payg.gateway.plugin.SecretBox secrets) {
+  public CustomerStore(Pool pool, SaleStore sales, SecretBox secrets) {
     this.secrets = secrets;
     this.pool = pool;
     this.sales = sales;
   }
 
   /** The customer and their device in one transaction; every reference checked against the company. */
-  public Future<UUID> create(io.payg.gateway.auth.Caller who, NewCustomer c, LocalDate today) {
+  public Future<UUID> create(Caller who, NewCustomer c, LocalDate today) {
     UUID companyId = who.companyId();
     UUID customerId = UUID.randomUUID();
     return pool.withTransaction(conn -> conn
-            .preparedQuery("INSERT INTO customers (id, company_id, village_id, agent_id, name, phone) "
-                + "SELECT $1, v.company_id, v.id, $4, $5, $6 FROM villages v WHERE v.id = $3 AND v.company_id = $2 "
-                + "AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4 AND u.company_id = $2 AND u.role = 'AGENT'))")
+            .preparedQuery("""
+                INSERT INTO customers (id, company_id, village_id, agent_id, name, phone)
+                SELECT $1, v.company_id, v.id, $4, $5, $6 FROM villages v WHERE v.id = $3 AND v.company_id = $2
+                AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4 AND u.company_id = $2 AND u.role = 'AGENT'))""")
             .execute(Tuple.of(customerId, companyId, c.villageId(), c.agentId(), c.name(), c.phone()))
             .compose(rows -> {
               if (rows.rowCount() == 0) {
@@ -74,13 +80,13 @@ public final class CustomerStore {
                   .put("villageId", c.villageId().toString())
                   .put("agentId", c.agentId() == null ? null : c.agentId().toString());
               if (c.device() == null) {
-                return io.payg.gateway.audit.AuditLog.record(conn, who, "customer.created", "customer",
+                return AuditLog.record(conn, who, "customer.created", "customer",
                     customerId.toString(), null, after);
               }
               return insertDevice(conn, companyId, customerId, c.device(), today)
                   .compose(deviceId -> c.device().sale() == null ? Future.<UUID>succeededFuture()
                       : sellDevice(conn, companyId, customerId, deviceId, c.device()))
-                  .compose(saleId -> io.payg.gateway.audit.AuditLog.record(conn, who, "customer.created", "customer",
+                  .compose(saleId -> AuditLog.record(conn, who, "customer.created", "customer",
                       customerId.toString(), null, after.put("device", new JsonObject().put("serial", c.device().serial())
                           .put("type", c.device().type().name()).put("manufacturer", c.device().manufacturer())
                           .put("saleId", saleId == null ? null : saleId.toString())
@@ -104,16 +110,17 @@ public final class CustomerStore {
   private Future<UUID> insertDevice(SqlConnection conn, UUID companyId, UUID customerId, NewDevice d, LocalDate today) {
     UUID deviceId = UUID.randomUUID();
     // the manufacturer must be an enabled plugin, the tariff one of the company's
-    return conn.preparedQuery("INSERT INTO devices (id, company_id, customer_id, serial, type, manufacturer, tariff_id, "
-            + "tariff_since, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count) "
-            + "SELECT $1, $2, $3, $4, $5, p.name, $7, CASE WHEN $7::uuid IS NULL THEN NULL ELSE $8::date END, $9, $10, $11 "
-            + "FROM plugins p WHERE p.company_id = $2 AND p.name = $6 AND p.kind = 'MANUFACTURER' AND p.enabled "
-            + "AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM tariffs t WHERE t.id = $7 AND t.company_id = $2))")
+    return conn.preparedQuery("""
+        INSERT INTO devices (id, company_id, customer_id, serial, type, manufacturer, tariff_id,
+        tariff_since, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count)
+        SELECT $1, $2, $3, $4, $5, p.name, $7, CASE WHEN $7::uuid IS NULL THEN NULL ELSE $8::date END, $9, $10, $11
+        FROM plugins p WHERE p.company_id = $2 AND p.name = $6 AND p.kind = 'MANUFACTURER' AND p.enabled
+        AND ($7::uuid IS NULL OR EXISTS (SELECT 1 FROM tariffs t WHERE t.id = $7 AND t.company_id = $2))""")
         .execute(Tuple.from(new Object[] {deviceId, companyId, customerId, d.serial(), d.type().name(),
             d.manufacturer(), d.tariffId(), today,
             // the device key is a secret like a plugin's: sealed at rest, for this device only
             d.openPaygo() == null ? null
-                : secrets.seal(d.openPaygo().secretKeyHex(), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId)),
+                : secrets.seal(d.openPaygo().secretKeyHex(), SecretBox.deviceKey(deviceId)),
             d.openPaygo() == null ? null : d.openPaygo().startingCode(),
             d.openPaygo() == null ? null : d.openPaygo().tokenCount()}))
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
@@ -131,8 +138,8 @@ public final class CustomerStore {
    * arrears are computed per day and shown on the customer, not filtered on here.
    */
   public Future<JsonObject> search(UUID companyId, String q, UUID villageId, UUID agentId, String deviceType,
-                                   Boolean hasDebt, java.time.OffsetDateTime before, int limit) {
-    String like = q == null ? null : "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\")
+                                   Boolean hasDebt, OffsetDateTime before, int limit) {
+    String like = q == null ? null : "%" + q.toLowerCase(Locale.ROOT).replace("\\", "\\\\")
         .replace("%", "\\%").replace("_", "\\_") + "%";
     String phoneLike = q == null ? null : like.replace(" ", "");
     String sql = """
@@ -172,7 +179,7 @@ public final class CustomerStore {
   }
 
   /** The change and its audit row in one transaction; the village and agent must be the company's. */
-  public Future<Void> update(io.payg.gateway.auth.Caller who, UUID customerId, CustomerChange ch) {
+  public Future<Void> update(Caller who, UUID customerId, CustomerChange ch) {
     UUID companyId = who.companyId();
     return pool.withTransaction(conn -> conn.preparedQuery("""
             SELECT id, name, phone, village_id, agent_id FROM customers WHERE id = $1 AND company_id = $2 FOR UPDATE""")
@@ -195,7 +202,7 @@ public final class CustomerStore {
               .compose(updated -> updated.size() == 0
                   ? Future.failedFuture(ApiException.unprocessable("VILLAGE_NOT_FOUND",
                       "No such village or agent in your company"))
-                  : io.payg.gateway.audit.AuditLog.record(conn, who, "customer.updated", "customer",
+                  : AuditLog.record(conn, who, "customer.updated", "customer",
                       customerId.toString(), before, customerJson(updated.iterator().next())));
         }));
   }
@@ -211,7 +218,7 @@ public final class CustomerStore {
    * the company's tariff, an SHS / e-bike's own sale). The customer row is locked and its
    * debt_version bumped by the sale, so a payment racing the new installments is recomputed.
    */
-  public Future<Void> addDevice(io.payg.gateway.auth.Caller who, UUID customerId, NewDevice d, LocalDate today) {
+  public Future<Void> addDevice(Caller who, UUID customerId, NewDevice d, LocalDate today) {
     UUID companyId = who.companyId();
     return pool.withTransaction(conn -> conn.preparedQuery(
             "SELECT id FROM customers WHERE id = $1 AND company_id = $2 FOR UPDATE")
@@ -220,7 +227,7 @@ public final class CustomerStore {
             : insertDevice(conn, companyId, customerId, d, today))
         .compose(deviceId -> (d.sale() == null ? Future.<UUID>succeededFuture(null)
             : sellDevice(conn, companyId, customerId, deviceId, d))
-            .compose(saleId -> io.payg.gateway.audit.AuditLog.record(conn, who, "device.added", "device",
+            .compose(saleId -> AuditLog.record(conn, who, "device.added", "device",
                 deviceId.toString(), null, new JsonObject().put("customerId", customerId.toString())
                     .put("serial", d.serial()).put("type", d.type().name()).put("manufacturer", d.manufacturer())
                     .put("tariffId", d.tariffId() == null ? null : d.tariffId().toString())
@@ -234,15 +241,17 @@ public final class CustomerStore {
             "SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at FROM customers c WHERE c.id = $1 AND c.company_id = $2")
         .execute(Tuple.of(customerId, companyId));
     Future<RowSet<Row>> devices = pool.preparedQuery(
-            "SELECT d.id, d.serial, d.type, d.manufacturer, d.tariff_id, d.tariff_since, d.credit, d.access_rate_paid, "
-                + "t.access_rate_amount, t.access_rate_period_days "
-                + "FROM devices d LEFT JOIN tariffs t ON t.id = d.tariff_id "
-                + "WHERE d.customer_id = $1 AND d.company_id = $2 ORDER BY d.created_at")
+            """
+                SELECT d.id, d.serial, d.type, d.manufacturer, d.tariff_id, d.tariff_since, d.credit, d.access_rate_paid,
+                t.access_rate_amount, t.access_rate_period_days
+                FROM devices d LEFT JOIN tariffs t ON t.id = d.tariff_id
+                WHERE d.customer_id = $1 AND d.company_id = $2 ORDER BY d.created_at""")
         .execute(Tuple.of(customerId, companyId));
     Future<RowSet<Row>> installments = pool.preparedQuery(
-            "SELECT i.id, i.sale_id, a.name, i.number, i.due_date, i.amount, i.paid FROM installments i "
-                + "JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id "
-                + "WHERE i.customer_id = $1 AND i.company_id = $2 AND i.paid < i.amount ORDER BY i.due_date, i.number")
+            """
+                SELECT i.id, i.sale_id, a.name, i.number, i.due_date, i.amount, i.paid FROM installments i
+                JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id
+                WHERE i.customer_id = $1 AND i.company_id = $2 AND i.paid < i.amount ORDER BY i.due_date, i.number""")
         .execute(Tuple.of(customerId, companyId));
     // what reversed payments had delivered: cleared first by the next payments
     Future<RowSet<Row>> reversalDebt = pool.preparedQuery(

@@ -7,7 +7,10 @@ import io.payg.gateway.db.DatabaseUrl;
 import io.payg.manufacturer.simulator.CalinSimulator;
 import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.vertx.ext.web.client.WebClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +36,8 @@ public final class Demo {
     // no JWT keys given: SigningKeys makes an ephemeral ES256 dev pair in memory (demo mode only)
     if (env.getOrDefault("SECRETS_KEY", "").isEmpty()) {
       // a fixed dev key, only ever in demo mode: demo companies in payg_demo stay readable across runs
-      env.put("SECRETS_KEY", java.util.Base64.getEncoder().encodeToString(
-          "payg-demo-only-secrets-key-32byt".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      env.put("SECRETS_KEY", Base64.getEncoder().encodeToString(
+          "payg-demo-only-secrets-key-32byt".getBytes(StandardCharsets.US_ASCII)));
     }
     DatabaseServer server = DatabaseServer.locate(env.get("DATABASE_URL"));
     DatabaseUrl db = env.getOrDefault("DATABASE_URL", "").isBlank() ? server.ensureDatabase("payg_demo") : server.url();
@@ -46,7 +49,7 @@ public final class Demo {
     // DEMO_MANUFACTURER_LATENCY_MS: a slow manufacturer, for token-storm load tests
     String latency = env.getOrDefault("DEMO_MANUFACTURER_LATENCY_MS", "");
     if (!latency.isBlank()) {
-      calin.setLatency(java.time.Duration.ofMillis(Long.parseLong(latency.trim())));
+      calin.setLatency(Duration.ofMillis(Long.parseLong(latency.trim())));
     }
     AfricasTalkingSimulator sms = AfricasTalkingSimulator.start(app.vertx(), 0).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);

@@ -3,10 +3,17 @@ package io.payg.gateway.device;
 import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
+import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
+import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.outbox.OutboxWorker;
+import io.payg.gateway.plugin.SecretBox;
+import io.payg.gateway.sms.MaintenanceSmsHandler;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
 
 /**
@@ -18,10 +25,10 @@ public final class DeviceRoutes {
 
   private final DeviceStore store;
   private final MaintenanceTokens maintenance;
-  private final io.payg.gateway.company.ProtectedPages protectedPages;
+  private final ProtectedPages protectedPages;
 
-  public DeviceRoutes(Pool pool, io.payg.gateway.plugin.SecretBox secrets,
-                      io.payg.gateway.company.ProtectedPages protectedPages) {
+  public DeviceRoutes(Pool pool, SecretBox secrets,
+                      ProtectedPages protectedPages) {
     this.store = new DeviceStore(pool);
     this.maintenance = new MaintenanceTokens(pool, secrets);
     this.protectedPages = protectedPages;
@@ -31,7 +38,7 @@ public final class DeviceRoutes {
     // a token without money opens a device: behind the protected-pages password, like reversals
     router.post("/api/v1/devices/:serial/tokens").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR)).handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      String key = io.payg.gateway.http.IdempotencyKey.required(ctx);
+      String key = IdempotencyKey.required(ctx);
       String serial = serial(ctx);
       JsonInput in = JsonInput.of(ctx);
       MaintenanceTokens.Kind kind = in.enumValue("kind", MaintenanceTokens.Kind.class);
@@ -43,8 +50,8 @@ public final class DeviceRoutes {
           in.optionalInteger("value", 0, 999_999), in.string("reason", 500), key, (Boolean) sms)
           .onSuccess(t -> {
             if ("QUEUED".equals(t.getString("sms"))) {
-              ctx.vertx().eventBus().send(io.payg.gateway.outbox.OutboxWorker.wakeAddress(
-                  io.payg.gateway.sms.MaintenanceSmsHandler.KIND), null);
+              ctx.vertx().eventBus().send(OutboxWorker.wakeAddress(
+                  MaintenanceSmsHandler.KIND), null);
             }
           }));
     });
@@ -55,7 +62,7 @@ public final class DeviceRoutes {
         throw ApiException.badRequest("'q' must be 1 to 64 printable characters");
       }
       Responses.json(ctx, 200, store.search(caller.companyId(), q == null ? null : q.trim(),
-          io.payg.gateway.http.Paging.before(ctx), io.payg.gateway.http.Paging.limit(ctx)));
+          Paging.before(ctx), Paging.limit(ctx)));
     });
     router.get("/api/v1/devices/:serial").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
@@ -70,7 +77,7 @@ public final class DeviceRoutes {
     });
   }
 
-  static String serial(io.vertx.ext.web.RoutingContext ctx) {
+  static String serial(RoutingContext ctx) {
     String serial = Serial.normalise(ctx.pathParam("serial"));
     // a NUL or other control character is no serial (and PostgreSQL text cannot hold a NUL)
     if (serial == null || serial.length() > 64 || serial.chars().anyMatch(c -> c < 0x20)) {

@@ -1,12 +1,17 @@
 package io.payg.gateway.device;
 
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -35,8 +40,8 @@ final class DeviceStore {
       """;
 
   /** Newest first, keyset-paged on created_at; {@code q} is part of the serial, case-insensitive. */
-  Future<JsonObject> search(UUID companyId, String q, java.time.OffsetDateTime before, int limit) {
-    String like = q == null ? null : "%" + q.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\")
+  Future<JsonObject> search(UUID companyId, String q, OffsetDateTime before, int limit) {
+    String like = q == null ? null : "%" + q.toLowerCase(Locale.ROOT).replace("\\", "\\\\")
         .replace("%", "\\%").replace("_", "\\_") + "%";
     return pool.preparedQuery(DEVICE + """
             WHERE d.company_id = $1 AND ($2::text IS NULL OR lower(d.serial) LIKE $2)
@@ -44,7 +49,7 @@ final class DeviceStore {
             ORDER BY d.created_at DESC LIMIT $4""")
         .execute(Tuple.of(companyId, like, before, limit))
         .map(rows -> {
-          io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+          JsonArray items = new JsonArray();
           String last = null;
           for (Row r : rows) {
             JsonObject d = device(r);
@@ -85,11 +90,12 @@ final class DeviceStore {
   }
 
   /** {@code typed} is trimmed and matched case-insensitively, like every serial (io.payg.domain.Serial). */
-  Future<JsonObject> reassign(io.payg.gateway.auth.Caller who, String typed, UUID toCustomer, String reason) {
+  Future<JsonObject> reassign(Caller who, String typed, UUID toCustomer, String reason) {
     UUID companyId = who.companyId();
     UUID by = who.userId();
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT id, customer_id, serial FROM devices "
-            + "WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE")
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+        SELECT id, customer_id, serial FROM devices
+        WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE""")
         .execute(Tuple.of(companyId, typed))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -108,7 +114,7 @@ final class DeviceStore {
               .map(at -> new JsonObject().put("deviceId", deviceId.toString()).put("serial", serial)
                   .put("fromCustomerId", from.toString()).put("toCustomerId", toCustomer.toString())
                   .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at))
-              .compose(moved -> io.payg.gateway.audit.AuditLog.record(conn, who, "device.reassigned", "device",
+              .compose(moved -> AuditLog.record(conn, who, "device.reassigned", "device",
                   deviceId.toString(), new JsonObject().put("customerId", from.toString()),
                   new JsonObject().put("customerId", toCustomer.toString()).put("reason", reason)).map(moved));
         }));
@@ -129,8 +135,9 @@ final class DeviceStore {
 
   /** An SHS / e-bike still being paid for stays with its buyer: the debt is theirs. */
   private static Future<Void> refuseOpenSale(SqlConnection conn, UUID deviceId, String serial) {
-    return conn.preparedQuery("SELECT s.id FROM appliance_sales s WHERE s.device_id = $1 AND EXISTS "
-            + "(SELECT 1 FROM installments i WHERE i.sale_id = s.id AND i.paid < i.amount)")
+    return conn.preparedQuery("""
+        SELECT s.id FROM appliance_sales s WHERE s.device_id = $1 AND EXISTS
+        (SELECT 1 FROM installments i WHERE i.sale_id = s.id AND i.paid < i.amount)""")
         .execute(Tuple.of(deviceId))
         .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
             : Future.failedFuture(ApiException.conflict("DEVICE_HAS_OPEN_SALE", "Device " + serial
@@ -140,10 +147,11 @@ final class DeviceStore {
 
   private static Future<String> move(SqlConnection conn, UUID companyId, UUID deviceId, UUID from, UUID to, UUID by,
                                      String reason) {
-    return conn.preparedQuery("WITH v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = ANY($4)), "
-            + "d AS (UPDATE devices SET customer_id = $3 WHERE id = $2) "
-            + "INSERT INTO device_reassignments (id, company_id, device_id, from_customer_id, to_customer_id, reassigned_by, "
-            + "reason) VALUES ($1, $5, $2, $6, $3, $7, $8) RETURNING created_at")
+    return conn.preparedQuery("""
+        WITH v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = ANY($4)),
+        d AS (UPDATE devices SET customer_id = $3 WHERE id = $2)
+        INSERT INTO device_reassignments (id, company_id, device_id, from_customer_id, to_customer_id, reassigned_by,
+        reason) VALUES ($1, $5, $2, $6, $3, $7, $8) RETURNING created_at""")
         .execute(Tuple.from(new Object[] {UUID.randomUUID(), deviceId, to, new UUID[] {from, to}, companyId, from, by, reason}))
         .map(rows -> rows.iterator().next().getOffsetDateTime(0).toString());
   }

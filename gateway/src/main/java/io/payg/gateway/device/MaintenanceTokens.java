@@ -11,7 +11,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /**
@@ -31,46 +30,39 @@ public final class MaintenanceTokens {
   public enum Kind { ADD_DAYS, SET_DAYS, DISABLE, UNLOCK, COUNTER_SYNC, ADD_ENERGY }
 
   private final Pool pool;
+  private final MaintenanceTokenStore store;
   private final SecretBox secrets;
 
   public MaintenanceTokens(Pool pool, SecretBox secrets) {
     this.pool = pool;
+    this.store = new MaintenanceTokenStore(pool);
     this.secrets = secrets;
   }
 
   /** A repeat of {@code idempotencyKey} answers the token already issued (never a second count). */
   public Future<JsonObject> issue(Caller who, String typedSerial, Kind kind, Long value, String reason,
                                   String idempotencyKey, boolean sendSms) {
-    return previous(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
-        : pool.withTransaction(conn -> conn.preparedQuery("""
-                SELECT id, serial, manufacturer, openpaygo_secret_key, openpaygo_starting_code, openpaygo_token_count
-                FROM devices WHERE company_id = $1 AND lower(serial) = lower($2) FOR UPDATE""")
-            .execute(Tuple.of(who.companyId(), typedSerial))
-            .compose(rows -> {
-              if (rows.size() == 0) {
+    return store.byKey(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
+        : pool.withTransaction(conn -> MaintenanceTokenStore.lockDevice(conn, who.companyId(), typedSerial)
+            .compose(d -> {
+              if (d == null) {
                 return Future.failedFuture(ApiException.notFound("device"));
               }
-              Row d = rows.iterator().next();
               UUID deviceId = d.getUUID("id");
               OpenPaygoToken.Generated g = openPaygo(d, deviceId, kind, value);
               UUID id = UUID.randomUUID();
-              return conn.preparedQuery("UPDATE devices SET openpaygo_token_count = $2 WHERE id = $1")
-                  .execute(Tuple.of(deviceId, g.newCount()))
-                  .compose(x -> conn.preparedQuery("""
-                          INSERT INTO maintenance_tokens (id, company_id, device_id, idempotency_key, kind, value, reason,
-                            token, token_count, issued_by)
-                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING created_at""")
-                      .execute(Tuple.from(new Object[] {id, who.companyId(), deviceId, idempotencyKey, kind.name(), value,
-                          reason, g.token(), g.newCount(), who.userId()})))
+              return DeviceKeyStore.setOpenPaygoCount(conn, deviceId, g.newCount())
+                  .compose(x -> MaintenanceTokenStore.insert(conn, new MaintenanceTokenStore.NewToken(id,
+                      who.companyId(), deviceId, idempotencyKey, kind.name(), value, reason, g.token(), g.newCount(),
+                      who.userId())))
                   // sent to the device's customer by the outbox (MaintenanceSmsHandler), with the token or never
-                  .compose(ins -> !sendSms ? Future.succeededFuture(ins) : conn.preparedQuery(
-                          "INSERT INTO outbox (company_id, kind, maintenance_token_id) VALUES ($1, 'MAINTENANCE_SMS', $2)")
-                      .execute(Tuple.of(who.companyId(), id)).map(ins))
-                  .compose(ins -> {
+                  .compose(createdAt -> !sendSms ? Future.succeededFuture(createdAt)
+                      : MaintenanceTokenStore.queueSms(conn, who.companyId(), id).map(createdAt))
+                  .compose(createdAt -> {
                     JsonObject issued = new JsonObject().put("id", id.toString()).put("serial", d.getString("serial"))
                         .put("kind", kind.name()).put("value", value).put("reason", reason).put("token", g.token())
                         .put("tokenCount", g.newCount()).put("sms", sendSms ? "QUEUED" : null)
-                        .put("createdAt", ins.iterator().next().getOffsetDateTime(0).toString());
+                        .put("createdAt", createdAt.toString());
                     // the audit row says what was issued, never the token digits (they open the device)
                     return AuditLog.record(conn, who, "device.maintenance_token", "device", deviceId.toString(),
                             new JsonObject().put("tokenCount", d.getInteger("openpaygo_token_count")),
@@ -80,7 +72,7 @@ public final class MaintenanceTokens {
             }))
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
             // the same key raced us: answer what the other request issued
-            ? previous(who.companyId(), idempotencyKey).compose(p -> p == null ? Future.failedFuture(t)
+            ? store.byKey(who.companyId(), idempotencyKey).compose(p -> p == null ? Future.failedFuture(t)
                 : Future.succeededFuture(p))
             : Future.failedFuture(t)));
   }
@@ -147,25 +139,5 @@ public final class MaintenanceTokens {
           + "vends paid credit only; it offers no " + kind + " call";
       default -> "no maintenance call is known for this manufacturer";
     };
-  }
-
-  private Future<JsonObject> previous(UUID companyId, String key) {
-    return pool.preparedQuery("""
-            SELECT m.id, d.serial, m.kind, m.value, m.reason, m.token, m.token_count, m.created_at,
-                   (SELECT CASE o.status WHEN 'DONE' THEN 'SENT' WHEN 'FAILED' THEN 'FAILED' ELSE 'QUEUED' END
-                    FROM outbox o WHERE o.maintenance_token_id = m.id) AS sms
-            FROM maintenance_tokens m JOIN devices d ON d.id = m.device_id
-            WHERE m.company_id = $1 AND m.idempotency_key = $2""")
-        .execute(Tuple.of(companyId, key))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
-              .put("kind", r.getString("kind")).put("value", r.getLong("value")).put("reason", r.getString("reason"))
-              .put("token", r.getString("token")).put("tokenCount", r.getInteger("token_count"))
-              .put("sms", r.getString("sms")).put("createdAt", r.getOffsetDateTime("created_at").toString());
-        });
   }
 }

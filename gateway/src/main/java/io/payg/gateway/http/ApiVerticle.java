@@ -1,10 +1,18 @@
 package io.payg.gateway.http;
 
+import io.payg.gateway.config.EdgeSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.ext.web.Router;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -15,11 +23,11 @@ public final class ApiVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
-  private final Function<io.vertx.core.Vertx, Router> routes;
-  private final java.time.Duration shutdownGrace;
+  private final Function<Vertx, Router> routes;
+  private final Duration shutdownGrace;
   private final boolean proxyProtocol;
-  private final io.payg.gateway.config.EdgeSettings edge;
-  private final java.util.concurrent.atomic.AtomicInteger openConnections;
+  private final EdgeSettings edge;
+  private final AtomicInteger openConnections;
   private HttpServer server;
 
   /**
@@ -28,9 +36,9 @@ public final class ApiVerticle extends VerticleBase {
    * @param edge          TLS, connection limit and idle timeout of the listener
    * @param openConnections the API connections open in this gateway instance, shared by all its verticles
    */
-  public ApiVerticle(String host, int port, Function<io.vertx.core.Vertx, Router> routes,
-                     java.time.Duration shutdownGrace, boolean proxyProtocol, io.payg.gateway.config.EdgeSettings edge,
-                     java.util.concurrent.atomic.AtomicInteger openConnections) {
+  public ApiVerticle(String host, int port, Function<Vertx, Router> routes,
+                     Duration shutdownGrace, boolean proxyProtocol, EdgeSettings edge,
+                     AtomicInteger openConnections) {
     this.host = host;
     this.port = port;
     this.routes = routes;
@@ -46,9 +54,9 @@ public final class ApiVerticle extends VerticleBase {
         .setCompressionSupported(false).setIdleTimeout((int) edge.idleTimeout().toSeconds())
         .setUseProxyProtocol(proxyProtocol);
     if (edge.tls()) {
-      options.setSsl(true).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
-          .addCertValue(io.vertx.core.buffer.Buffer.buffer(edge.tlsCertPem()))
-          .addKeyValue(io.vertx.core.buffer.Buffer.buffer(edge.tlsKeyPem())));
+      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+          .addCertValue(Buffer.buffer(edge.tlsCertPem()))
+          .addKeyValue(Buffer.buffer(edge.tlsKeyPem())));
     }
     return vertx.createHttpServer(options)
         .connectionHandler(this::admit)
@@ -58,7 +66,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   /** One connection past HTTP_MAX_CONNECTIONS is closed at once: a flood of idle sockets cannot exhaust the instance. */
-  private void admit(io.vertx.core.http.HttpConnection connection) {
+  private void admit(HttpConnection connection) {
     if (openConnections.incrementAndGet() > edge.maxConnections()) {
       openConnections.decrementAndGet();
       connection.close();
@@ -71,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server == null ? Future.succeededFuture()
-        : server.shutdown(shutdownGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        : server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public int actualPort() {

@@ -1,8 +1,10 @@
 package io.payg.gateway.http;
 
+import io.payg.domain.Money;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -115,7 +117,7 @@ public final class JsonInput {
 
   public String currency(String field) {
     String c = string(field, 3);
-    if (!io.payg.domain.Money.isCurrencyCode(c)) {
+    if (!Money.isCurrencyCode(c)) {
       throw ApiException.badRequest("'" + field + "' must be an ISO 4217 code such as KES");
     }
     return c;
@@ -126,7 +128,7 @@ public final class JsonInput {
     try {
       return Enum.valueOf(type, s);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("'" + field + "' must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+      throw ApiException.badRequest("'" + field + "' must be one of " + Arrays.toString(type.getEnumConstants()));
     }
   }
 

@@ -1,9 +1,14 @@
 package io.payg.gateway.http;
 
+import io.vertx.core.VertxException;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,14 +75,14 @@ public final class Problems {
    */
   static boolean databaseUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException) {
+      if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
         return true;
       }
       // the pg client's way of saying a pooled connection died under a request (no type of its own)
-      if (t instanceof io.vertx.core.VertxException && String.valueOf(t.getMessage()).startsWith("Connection is not active now")) {
+      if (t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Connection is not active now")) {
         return true;
       }
-      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+      if (t instanceof PgException pg && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
         return true; // connection exceptions; admin shutdown, crash shutdown, cannot connect now
       }
@@ -88,11 +93,11 @@ public final class Problems {
   /** Whether a request gave up waiting for a pooled connection (queue full or wait timed out). */
   static boolean databaseBusy(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof io.vertx.core.http.ConnectionPoolTooBusyException) {
+      if (t instanceof ConnectionPoolTooBusyException) {
         return true;
       }
       // the pool's wait timeout (PoolOptions.connectionTimeout) has no type of its own
-      if (t instanceof io.vertx.core.VertxException && "Timeout waiting for connection".equals(t.getMessage())) {
+      if (t instanceof VertxException && "Timeout waiting for connection".equals(t.getMessage())) {
         return true;
       }
     }

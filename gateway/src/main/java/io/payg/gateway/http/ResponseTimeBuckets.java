@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import java.time.Duration;
+import java.util.stream.LongStream;
 
 /**
  * Histogram buckets for the HTTP server's response time, so that Prometheus can compute p50 / p99
@@ -15,7 +16,7 @@ public final class ResponseTimeBuckets implements MeterFilter {
 
   static final String METER = "vertx.http.server.response.time";
 
-  private static final double[] SLO_NANOS = java.util.stream.LongStream
+  private static final double[] SLO_NANOS = LongStream
       .of(1, 2, 5, 10, 15, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
       .mapToDouble(ms -> Duration.ofMillis(ms).toNanos())
       .toArray();

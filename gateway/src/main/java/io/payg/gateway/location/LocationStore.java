@@ -9,7 +9,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -44,14 +47,14 @@ public final class LocationStore {
   public Future<JsonObject> create(Caller who, Level level, UUID parentId, String name) {
     UUID companyId = who.companyId();
     return AuditLog.inTransaction(pool, who, conn -> create(conn, companyId, level, parentId, name),
-        out -> new AuditLog.Entry(level.name().toLowerCase(java.util.Locale.ROOT) + ".created",
-            level.name().toLowerCase(java.util.Locale.ROOT), out.getString("id"), null, out.copy()));
+        out -> new AuditLog.Entry(level.name().toLowerCase(Locale.ROOT) + ".created",
+            level.name().toLowerCase(Locale.ROOT), out.getString("id"), null, out.copy()));
   }
 
-  private Future<JsonObject> create(io.vertx.sqlclient.SqlClient db, UUID companyId, Level level, UUID parentId,
+  private Future<JsonObject> create(SqlClient db, UUID companyId, Level level, UUID parentId,
                                     String name) {
     UUID id = UUID.randomUUID();
-    Future<io.vertx.sqlclient.RowSet<Row>> insert = level.parentTable == null
+    Future<RowSet<Row>> insert = level.parentTable == null
         ? db.preparedQuery("INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)")
             .execute(Tuple.of(id, companyId, name))
         : db.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn + ", name) "

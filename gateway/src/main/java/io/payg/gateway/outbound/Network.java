@@ -1,5 +1,6 @@
 package io.payg.gateway.outbound;
 
+import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
@@ -51,7 +52,7 @@ public record Network(byte[] base, int prefix, String text) {
   /** The bytes of an IP literal, or null when {@code host} is a name (never a DNS query). */
   static byte[] literal(String host) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    byte[] bytes = io.netty.util.NetUtil.createByteArrayFromIpAddressString(h);
+    byte[] bytes = NetUtil.createByteArrayFromIpAddressString(h);
     if (bytes == null) {
       return null;
     }

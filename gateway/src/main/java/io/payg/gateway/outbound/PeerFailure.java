@@ -2,6 +2,7 @@ package io.payg.gateway.outbound;
 
 import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.TokenIssueException;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -57,7 +58,7 @@ public record PeerFailure(String code, String text) {
   private static boolean timedOut(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")
-          || String.valueOf(t.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+          || String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")) {
         return true;
       }
     }

@@ -17,12 +17,18 @@ public final class OutboxStore {
    * SKIP LOCKED lets many workers (and gateway instances) claim disjoint jobs without waiting;
    * the lease brings back the jobs of a worker that died mid-call.
    */
-  private static final String CLAIM =
-      "WITH due AS (SELECT id FROM outbox WHERE kind = $1 AND status = 'PENDING' AND next_attempt_at <= now() "
-          + "ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED) "
-          + "UPDATE outbox o SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $3), "
-          + "claim_token = gen_random_uuid(), updated_at = now() FROM due WHERE o.id = due.id "
-          + "RETURNING o.id, o.company_id, o.transaction_id, o.attempts, o.claim_token";
+  private static final String CLAIM = """
+      WITH due AS (
+        SELECT id FROM outbox
+         WHERE kind = $1 AND status = 'PENDING' AND next_attempt_at <= now()
+         ORDER BY next_attempt_at LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+      UPDATE outbox o
+         SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $3),
+             claim_token = gen_random_uuid(), updated_at = now()
+        FROM due WHERE o.id = due.id
+      RETURNING o.id, o.company_id, o.transaction_id, o.attempts, o.claim_token
+      """;
 
   /**
    * The fence every completing statement starts with, as its first CTE named {@code done}:
@@ -49,8 +55,12 @@ public final class OutboxStore {
   }
 
   /** {@link #done} for a job closed with a note (nothing else written). */
-  public static final String DONE = "WITH " + done(1, 2).replace("last_error = NULL", "last_error = $3")
-      + " SELECT count(*) FROM done";
+  public static final String DONE = """
+      WITH done AS (
+        UPDATE outbox SET status = 'DONE', last_error = $3, claim_token = NULL, updated_at = now()
+         WHERE id = $1 AND claim_token = $2 AND status = 'PENDING' RETURNING id)
+      SELECT count(*) FROM done
+      """;
 
   private final Pool pool;
 
@@ -89,34 +99,38 @@ public final class OutboxStore {
   }
 
   /*
+   * Every job update below is fenced like completion (a stale attempt neither reschedules nor
+   * fails a job another attempt holds) and takes the same parameters: $1 the job's transaction
+   * (what the handler's statement reads), $2 job id, $3 error, $4 claim, $5 seconds to the retry
+   * and $6 the attempt given back, 0 or 1 (both only when retrying).
+   */
+  private static final String RETRY_JOB = """
+      UPDATE outbox
+         SET next_attempt_at = now() + make_interval(secs => $5), attempts = attempts - $6,
+             last_error = $3, claim_token = NULL, updated_at = now()
+       WHERE id = $2 AND status = 'PENDING' AND claim_token = $4
+      """;
+
+  private static final String FAIL_JOB = """
+      UPDATE outbox SET status = 'FAILED', last_error = $3, claim_token = NULL, updated_at = now()
+       WHERE id = $2 AND status = 'PENDING' AND claim_token = $4
+      """;
+
+  /*
    * One statement, not a transaction of two: the job's row and the transaction's status change
    * together, in a single round trip that holds no pooled connection between statements (these
    * run most when the database is struggling: found by load-tests/faults.sh, scenario postgres).
-   * alsoSql runs only when the job was still pending.
+   * alsoSql runs only when the job was still pending; without it the transaction id is only read.
    */
-  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error, String alsoSql) {
-    int base = alsoSql == null ? 0 : 1; // with alsoSql, $1 is the transaction id
-    String assignment = retryInSeconds == null ? "status = 'FAILED'"
-        : "next_attempt_at = now() + make_interval(secs => $" + (base + 3) + ")"
-            + (giveBackAttempt ? ", attempts = attempts - 1" : "");
-    // fenced like completion: a stale attempt neither reschedules nor fails a job another attempt holds
-    String jobUpdate = "UPDATE outbox SET " + assignment + ", last_error = $" + (base + 2) + ", claim_token = NULL, "
-        + "updated_at = now() WHERE id = $" + (base + 1) + " AND status = 'PENDING' AND claim_token = $"
-        + (base + (retryInSeconds == null ? 3 : 4));
-    Tuple args = Tuple.of(job.id(), truncate(error));
+  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error,
+                              String alsoSql) {
+    Tuple args = Tuple.of(job.transactionId(), job.id(), truncate(error), job.claim());
     if (retryInSeconds != null) {
-      args.addValue(retryInSeconds);
+      args.addValue(retryInSeconds).addValue(giveBackAttempt ? 1 : 0);
     }
-    args.addValue(job.claim());
-    if (alsoSql == null) {
-      return pool.preparedQuery(jobUpdate).execute(args).mapEmpty();
-    }
-    Tuple withTxn = Tuple.of(job.transactionId());
-    for (int i = 0; i < args.size(); i++) {
-      withTxn.addValue(args.getValue(i));
-    }
-    return pool.preparedQuery("WITH j AS (" + jobUpdate + " RETURNING 1) " + alsoSql + " AND EXISTS (SELECT 1 FROM j)")
-        .execute(withTxn).mapEmpty();
+    String jobUpdate = retryInSeconds == null ? FAIL_JOB : RETRY_JOB;
+    String also = alsoSql != null ? alsoSql + " AND EXISTS (SELECT 1 FROM j)" : "SELECT $1::uuid";
+    return pool.preparedQuery("WITH j AS (" + jobUpdate + " RETURNING 1) " + also).execute(args).mapEmpty();
   }
 
   /**
@@ -150,11 +164,15 @@ public final class OutboxStore {
     return closed == 1 ? Future.succeededFuture() : Future.failedFuture(new StaleAttempt(job));
   }
 
+  private static final String DEPTH = """
+      SELECT kind, count(*) AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) AS oldest,
+             count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1)) AS overdue
+        FROM outbox WHERE status = 'PENDING' GROUP BY kind
+      """;
+
   /** Pending jobs per kind, the age of the oldest, and how many are older than {@code overdue}, for metrics. */
   public Future<List<Row>> depth(Duration overdue) {
-    return pool.preparedQuery("SELECT kind, count(*) AS depth, COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0) AS oldest, "
-            + "count(*) FILTER (WHERE created_at < now() - make_interval(secs => $1)) AS overdue "
-            + "FROM outbox WHERE status = 'PENDING' GROUP BY kind")
+    return pool.preparedQuery(DEPTH)
         .execute(Tuple.of((double) overdue.toSeconds()))
         .map(rows -> {
           List<Row> out = new ArrayList<>();

@@ -2,12 +2,21 @@ package io.payg.gateway.outbox;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.payg.gateway.logging.PaymentTrace;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
 
 /**
  * Runs one kind of outbox job: up to {@code maxInFlight} of them at once (each a non-blocking
@@ -45,13 +54,13 @@ public final class OutboxWorker extends VerticleBase {
   /** The last claim may have left due jobs behind (a full batch, or no room): claim again as jobs end. */
   private boolean backlog;
   /** Jobs handed over while every slot was busy: they start before anything is claimed. */
-  private final java.util.ArrayDeque<Handed> handed = new java.util.ArrayDeque<>();
+  private final ArrayDeque<Handed> handed = new ArrayDeque<>();
   private boolean stopping;
   private long timer;
-  private io.vertx.core.eventbus.MessageConsumer<Object> wake;
+  private MessageConsumer<Object> wake;
   /** The jobs claimed and not finished: their leases are given back if a stop's grace runs out. */
-  private final java.util.Set<OutboxJob> running = new java.util.HashSet<>();
-  private io.vertx.core.Promise<Void> drained;
+  private final Set<OutboxJob> running = new HashSet<>();
+  private Promise<Void> drained;
 
   /** A handed job waiting for a slot, and since when (its lease runs meanwhile). */
   private record Handed(OutboxJob job, long since) {
@@ -113,7 +122,7 @@ public final class OutboxWorker extends VerticleBase {
 
   private void giveBack(OutboxJob job) {
     backlog = true;
-    store.release(java.util.List.of(job)).onFailure(err -> LOG.warn("{} job {}: lease not given back ({}); it "
+    store.release(List.of(job)).onFailure(err -> LOG.warn("{} job {}: lease not given back ({}); it "
         + "returns after the lease", job.kind(), job.id(), err.getMessage()));
   }
 
@@ -129,7 +138,7 @@ public final class OutboxWorker extends VerticleBase {
     if (handoff != null) {
       handoff.close(handler.kind());
     }
-    drained = io.vertx.core.Promise.promise();
+    drained = Promise.promise();
     if (running.isEmpty() && !claiming) {
       drained.tryComplete();
     }
@@ -138,7 +147,7 @@ public final class OutboxWorker extends VerticleBase {
         .compose(v -> drained.future())
         .compose(v -> {
           vertx.cancelTimer(graceTimer);
-          java.util.List<OutboxJob> unfinished = new java.util.ArrayList<>(running);
+          List<OutboxJob> unfinished = new ArrayList<>(running);
           handed.forEach(h -> unfinished.add(h.job())); // handed over but never started: theirs back too
           handed.clear();
           if (unfinished.isEmpty()) {
@@ -256,8 +265,8 @@ public final class OutboxWorker extends VerticleBase {
   }
 
   /** The job's own ids on its retry and failure lines, so they follow the payment as the handlers' lines do. */
-  private static org.slf4j.Marker trace(OutboxJob job) {
-    return new io.payg.gateway.logging.PaymentTrace(null, job.companyId(), null, null,
+  private static Marker trace(OutboxJob job) {
+    return new PaymentTrace(null, job.companyId(), null, null,
         job.transactionId() == null ? null : job.transactionId().toString()).marker();
   }
 

@@ -20,6 +20,8 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +56,7 @@ public final class PluginCatalog {
 
   public PluginCatalog(Collection<PluginDescriptor<WebClient, Vertx>> descriptors) {
     Map<String, PluginDescriptor<WebClient, Vertx>> byName = new LinkedHashMap<>();
-    Set<String> paths = new java.util.HashSet<>();
+    Set<String> paths = new HashSet<>();
     for (var d : descriptors) {
       if (byName.putIfAbsent(d.name(), d) != null) {
         throw new IllegalArgumentException("two plugins are named " + d.name());
@@ -68,7 +70,7 @@ public final class PluginCatalog {
         throw new IllegalArgumentException("alias " + alias + " is also a plugin's name");
       }
     }
-    this.plugins = java.util.Collections.unmodifiableMap(byName);
+    this.plugins = Collections.unmodifiableMap(byName);
   }
 
   public static PluginCatalog builtIn() {

@@ -7,6 +7,7 @@ import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Responses;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -48,7 +49,7 @@ public final class PluginRoutes {
       items.add(new JsonObject().put("name", p.name()).put("kind", p.kind().name()).put("title", p.title())
           .put("aliases", new JsonArray(p.aliases())).put("settings", settings));
     });
-    Responses.json(ctx, 200, io.vertx.core.Future.succeededFuture(new JsonObject().put("items", items)));
+    Responses.json(ctx, 200, Future.succeededFuture(new JsonObject().put("items", items)));
   }
 
   private void get(RoutingContext ctx) {

@@ -1,6 +1,8 @@
 package io.payg.gateway.plugin;
 
 import io.payg.domain.plugin.PluginDescriptor;
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -13,8 +15,11 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * SQL for plugin settings, with a short-lived cache in front of the reads: every telco call
@@ -28,7 +33,7 @@ import java.util.UUID;
  */
 public final class PluginStore {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PluginStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(PluginStore.class);
 
   static final long TTL_MILLIS = 5_000;
 
@@ -64,8 +69,9 @@ public final class PluginStore {
   }
 
   private Future<PluginSettings> load(UUID companyId, String name) {
-    return pool.preparedQuery("SELECT c.currency, p.enabled, p.settings FROM companies c "
-            + "LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1")
+    return pool.preparedQuery("""
+        SELECT c.currency, p.enabled, p.settings FROM companies c
+        LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1""")
         .execute(Tuple.of(companyId, name))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -83,7 +89,7 @@ public final class PluginStore {
    * a plugin to another peer (a setting whose name ends in url, host or endpoint changes) needs
    * its secrets sent again: stored credentials never follow a new address they were not meant for.
    */
-  public Future<PluginSettings> save(io.payg.gateway.auth.Caller who, PluginDescriptor<?, ?> plugin, boolean enabled,
+  public Future<PluginSettings> save(Caller who, PluginDescriptor<?, ?> plugin, boolean enabled,
                                      JsonObject given) {
     UUID companyId = who.companyId();
     JsonObject settings = given.copy();
@@ -112,7 +118,7 @@ public final class PluginStore {
               .put("settings", withoutSecrets(plugin, stored.copy().mergeIn(given)));
           return conn.preparedQuery(SAVE)
               .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
-              .compose(r -> io.payg.gateway.audit.AuditLog.record(conn, who, "plugin.saved", "plugin", plugin.name(),
+              .compose(r -> AuditLog.record(conn, who, "plugin.saved", "plugin", plugin.name(),
                   before, after));
         }))
         .compose(r -> {
@@ -145,7 +151,7 @@ public final class PluginStore {
   /** The name of an address setting that the request changes, or null. */
   private static String movedAddress(JsonObject stored, JsonObject given) {
     for (String k : given.fieldNames()) {
-      String lower = k.toLowerCase(java.util.Locale.ROOT);
+      String lower = k.toLowerCase(Locale.ROOT);
       boolean address = lower.endsWith("url") || lower.endsWith("host") || lower.endsWith("endpoint");
       if (address && stored.containsKey(k) && !String.valueOf(stored.getValue(k)).equals(String.valueOf(given.getValue(k)))) {
         return k;

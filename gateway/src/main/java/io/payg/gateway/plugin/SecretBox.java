@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -50,12 +52,12 @@ public final class SecretBox {
   }
 
   /** Where a plugin setting lives: company, plugin and setting name. */
-  public static String pluginSetting(java.util.UUID companyId, String plugin, String setting) {
+  public static String pluginSetting(UUID companyId, String plugin, String setting) {
     return "plugin\0" + companyId + "\0" + plugin + "\0" + setting;
   }
 
   /** Where an OpenPAYGO device key lives: the device. */
-  public static String deviceKey(java.util.UUID deviceId) {
+  public static String deviceKey(UUID deviceId) {
     return "openpaygo-key\0" + deviceId;
   }
 
@@ -136,7 +138,7 @@ public final class SecretBox {
   private static String keyId(SecretKeySpec key) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(digest, 6));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(digest, 6));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

@@ -1,5 +1,6 @@
 package io.payg.gateway.reconciliation;
 
+import io.payg.telco.support.DecimalAmount;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -39,7 +40,7 @@ final class GenericStatement extends StatementLayout {
       } catch (NumberFormatException e) {
         amount = -1;
       }
-      if (amount <= 0 || amount > io.payg.telco.support.DecimalAmount.MAX_AMOUNT) {
+      if (amount <= 0 || amount > DecimalAmount.MAX_AMOUNT) {
         throw new IllegalArgumentException("'amount' must be a positive integer of minor units (got '" + clip(amountText) + "')");
       }
       String currency = column(cells, "currency");

@@ -4,13 +4,18 @@ import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.Responses;
+import io.payg.telco.safaricom.SafaricomTelcoAdapter;
+import io.payg.telco.support.DecimalAmount;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.core.Future;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -51,7 +56,7 @@ public final class ReconciliationRoutes {
    */
   public static boolean streamsItsBody(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    return ctx.request().method() == io.vertx.core.http.HttpMethod.POST
+    return ctx.request().method() == HttpMethod.POST
         && (UPLOAD_PATH.equals(path) || (UPLOAD_PATH + "/").equals(path)); // the route matches both
   }
 
@@ -79,7 +84,7 @@ public final class ReconciliationRoutes {
       provider = format.defaultProvider;
     }
     if (provider == null || !providers.contains(provider)) {
-      throw ApiException.badRequest("'provider' must be one of " + new java.util.TreeSet<>(providers)
+      throw ApiException.badRequest("'provider' must be one of " + new TreeSet<>(providers)
           + (format.defaultProvider == null ? " (the generic format names its provider)" : ""));
     }
     ZoneId zone = zone(ctx.queryParams().get("timeZone"));
@@ -87,11 +92,11 @@ public final class ReconciliationRoutes {
     if (currency == null) {
       currency = "KES"; // the M-Pesa organisation statement has no currency column: Kenya's
     } else if (!StatementLayout.CURRENCY.matcher(currency).matches()
-        || io.payg.telco.support.DecimalAmount.fractionDigits(currency) < 0) {
+        || DecimalAmount.fractionDigits(currency) < 0) {
       throw ApiException.badRequest("'currency' must be an ISO 4217 code such as KES");
     }
     String type = ctx.request().getHeader("Content-Type");
-    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!CSV_TYPES.contains(mediaType)) {
       throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Send the statement itself as the body, Content-Type: text/csv");
     }
@@ -143,7 +148,7 @@ public final class ReconciliationRoutes {
       param = param.substring(0, param.length() - 4);
     }
     String accept = ctx.request().getHeader("Accept");
-    asCsv |= accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/csv");
+    asCsv |= accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
     if (!UUID_TEXT.matcher(param).matches()) {
       throw ApiException.notFound("reconciliation");
     }
@@ -180,7 +185,7 @@ public final class ReconciliationRoutes {
 
   private static ZoneId zone(String text) {
     if (text == null) {
-      return io.payg.telco.safaricom.SafaricomTelcoAdapter.NAIROBI;
+      return SafaricomTelcoAdapter.NAIROBI;
     }
     try {
       return ZoneId.of(text);

@@ -1,5 +1,6 @@
 package io.payg.gateway.reversal;
 
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.PaymentReversal;
@@ -104,7 +105,7 @@ final class ReversalStore {
           "json_build_object('reversalId', r.id, 'transactionId', tx.id, 'amount', tx.amount, 'currency', tx.currency, "
           + "'source', $9::text, 'reason', $10::text)") + ", "
       // an operator's reversal ($12) is audited with it; a provider's has no user
-      + io.payg.gateway.audit.AuditLog.cte("au", "tx JOIN r ON true", "tx.company_id", "$12::uuid",
+      + AuditLog.cte("au", "tx JOIN r ON true", "tx.company_id", "$12::uuid",
           "transaction.reversed", "transaction", "tx.id", "json_build_object('status', 'PROCESSED')",
           "json_build_object('status', 'REVERSED', 'reversalId', r.id, 'amount', tx.amount, 'currency', tx.currency, "
           + "'reason', $10::text, 'debt', $13::bigint)")

@@ -1,6 +1,7 @@
 package io.payg.gateway.sale;
 
 import io.payg.domain.Serial;
+import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -65,7 +66,7 @@ public final class SaleRoutes {
             .compose(deviceId -> store.createSale(conn, companyId, customerId, appliance, deviceId,
                 terms.toSale(appliance.price()), terms.downPaymentReceived())))
         .compose(saleId -> store.sale(conn, companyId, saleId))
-        .compose(sale -> io.payg.gateway.audit.AuditLog.record(conn, caller, "sale.created", "appliance_sale",
+        .compose(sale -> AuditLog.record(conn, caller, "sale.created", "appliance_sale",
             sale.getString("id"), null, sale.copy().put("customerId", customerId.toString())).map(sale))));
   }
 }

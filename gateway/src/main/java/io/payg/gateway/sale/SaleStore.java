@@ -33,8 +33,9 @@ public final class SaleStore {
   public Future<JsonObject> createAppliance(Caller who, String name, String type, long price, String currency) {
     UUID id = UUID.randomUUID();
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("INSERT INTO appliances (id, company_id, name, type, price, currency) "
-            + "SELECT $1, c.id, $3, $4, $5, $6 FROM companies c WHERE c.id = $2 AND c.currency = $6")
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+        INSERT INTO appliances (id, company_id, name, type, price, currency)
+        SELECT $1, c.id, $3, $4, $5, $6 FROM companies c WHERE c.id = $2 AND c.currency = $6""")
         .execute(Tuple.of(id, companyId, name, type, price, currency))
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(ApiException.conflict("DUPLICATE_NAME", "An appliance with this name already exists"))
@@ -86,12 +87,13 @@ public final class SaleStore {
     long planValue = sale.plan() instanceof PaymentPlan.InstallmentCount c ? c.count()
         : ((PaymentPlan.InstallmentAmount) sale.plan()).amount();
     // one statement: the sale exists only with its schedule, and only for the company's own customer
-    String sql = "WITH s AS (INSERT INTO appliance_sales (id, company_id, customer_id, appliance_id, device_id, price, "
-        + "down_payment, plan_kind, plan_value, period, installment_amount, sale_date) "
-        + "SELECT $1, c.company_id, c.id, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM customers c "
-        + "WHERE c.id = $3 AND c.company_id = $2 "
-        + "AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = $5 AND d.customer_id = c.id)) "
-        + "RETURNING id, company_id, customer_id), "
+    String sql = """
+        WITH s AS (INSERT INTO appliance_sales (id, company_id, customer_id, appliance_id, device_id, price,
+        down_payment, plan_kind, plan_value, period, installment_amount, sale_date)
+        SELECT $1, c.company_id, c.id, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM customers c
+        WHERE c.id = $3 AND c.company_id = $2
+        AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = $5 AND d.customer_id = c.id))
+        RETURNING id, company_id, customer_id),"""
         // a new debt changes what the customer's next payment must clear
         + "v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = (SELECT customer_id FROM s)) "
         + "INSERT INTO installments (id, company_id, sale_id, customer_id, number, due_date, amount, paid) "

@@ -3,13 +3,11 @@ package io.payg.gateway.sms;
 import io.payg.domain.port.SmsSender;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.OutboxJob;
-import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import java.util.Map;
 import java.util.UUID;
 
@@ -22,20 +20,11 @@ public final class MaintenanceSmsHandler implements JobHandler {
 
   public static final String KIND = "MAINTENANCE_SMS";
 
-  private static final String CONTEXT = """
-      SELECT m.id, m.kind, m.value, m.token, d.serial, c.phone,
-             (SELECT p.name FROM plugins p WHERE p.company_id = o.company_id AND p.kind = 'SMS' AND p.enabled
-              ORDER BY p.name LIMIT 1) AS plugin
-      FROM outbox o JOIN maintenance_tokens m ON m.id = o.maintenance_token_id
-      JOIN devices d ON d.id = m.device_id JOIN customers c ON c.id = d.customer_id
-      WHERE o.id = $1
-      """;
-
-  private final Pool pool;
+  private final SmsMessageStore messages;
   private final SmsDispatch dispatch;
 
   public MaintenanceSmsHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
-    this.pool = pool;
+    this.messages = new SmsMessageStore(pool);
     this.dispatch = new SmsDispatch(vertx, plugins, senders);
   }
 
@@ -46,18 +35,12 @@ public final class MaintenanceSmsHandler implements JobHandler {
 
   @Override
   public Future<Void> handle(OutboxJob job) {
-    return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.id())).map(rows -> rows.iterator().next()).compose(r -> {
+    return messages.maintenance(job.id()).compose(r -> {
       UUID tokenId = r.getUUID("id");
       String text = text(r);
       String phone = r.getString("phone");
       return dispatch.send(job.companyId(), r.getString("plugin"), "maintenance-" + tokenId, phone, text)
-          .compose(sent -> pool.preparedQuery("WITH " + OutboxStore.done(8, 9) + ", "
-                  + "m AS (INSERT INTO sms_messages (id, company_id, maintenance_token_id, phone, body, provider, "
-                  + "provider_message_id) SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text "
-                  + "FROM done) SELECT count(*) FROM done")
-              .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), tokenId, phone, text, sent.provider(),
-                  sent.messageId(), job.id(), job.claim()}))
-              .compose(rows -> OutboxStore.fenced(job, rows.iterator().next().getLong(0))));
+          .compose(sent -> messages.recordMaintenance(job, tokenId, phone, text, sent));
     });
   }
 

@@ -27,23 +27,25 @@ public final class ReminderStore {
    * days), and only a row inserted now gets its outbox job, so a rerun or a second gateway
    * instance enqueues nothing more.
    */
-  private static final String ENQUEUE = "WITH wanted AS (SELECT * FROM unnest($2::date[], $3::text[], $4::int[]) "
-      + "AS w(due_date, kind, days)), "
-      + "due AS (SELECT i.id AS installment_id, w.kind, w.days FROM wanted w JOIN installments i "
-      + "ON i.company_id = $1 AND i.due_date = w.due_date AND i.paid < i.amount), "
-      + "rem AS (INSERT INTO installment_reminders (id, company_id, installment_id, kind, days) "
-      + "SELECT gen_random_uuid(), $1, installment_id, kind, days FROM due "
-      + "ON CONFLICT (installment_id, kind, days) DO NOTHING RETURNING id) "
-      + "INSERT INTO outbox (company_id, kind, reminder_id) SELECT $1, 'REMINDER', id FROM rem RETURNING id";
+  private static final String ENQUEUE = """
+      WITH wanted AS (SELECT * FROM unnest($2::date[], $3::text[], $4::int[])
+      AS w(due_date, kind, days)),
+      due AS (SELECT i.id AS installment_id, w.kind, w.days FROM wanted w JOIN installments i
+      ON i.company_id = $1 AND i.due_date = w.due_date AND i.paid < i.amount),
+      rem AS (INSERT INTO installment_reminders (id, company_id, installment_id, kind, days)
+      SELECT gen_random_uuid(), $1, installment_id, kind, days FROM due
+      ON CONFLICT (installment_id, kind, days) DO NOTHING RETURNING id)
+      INSERT INTO outbox (company_id, kind, reminder_id) SELECT $1, 'REMINDER', id FROM rem RETURNING id""";
 
-  private static final String CONTEXT = "SELECT r.id AS reminder_id, r.kind, r.days, i.due_date, i.amount - i.paid AS due, "
-      + "c.name, c.phone, COALESCE(d.serial, a.name) AS serial, co.currency, co.sms_templates, "
-      + "(SELECT p.name FROM plugins p WHERE p.company_id = o.company_id AND p.kind = 'SMS' AND p.enabled "
-      + "ORDER BY p.name LIMIT 1) AS plugin "
-      + "FROM outbox o JOIN installment_reminders r ON r.id = o.reminder_id JOIN installments i ON i.id = r.installment_id "
-      + "JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id "
-      + "JOIN customers c ON c.id = i.customer_id JOIN companies co ON co.id = o.company_id "
-      + "LEFT JOIN devices d ON d.id = s.device_id WHERE o.id = $1";
+  private static final String CONTEXT = """
+      SELECT r.id AS reminder_id, r.kind, r.days, i.due_date, i.amount - i.paid AS due,
+      c.name, c.phone, COALESCE(d.serial, a.name) AS serial, co.currency, co.sms_templates,
+      (SELECT p.name FROM plugins p WHERE p.company_id = o.company_id AND p.kind = 'SMS' AND p.enabled
+      ORDER BY p.name LIMIT 1) AS plugin
+      FROM outbox o JOIN installment_reminders r ON r.id = o.reminder_id JOIN installments i ON i.id = r.installment_id
+      JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id
+      JOIN customers c ON c.id = i.customer_id JOIN companies co ON co.id = o.company_id
+      LEFT JOIN devices d ON d.id = s.device_id WHERE o.id = $1""";
 
   private final Pool pool;
 

@@ -6,6 +6,7 @@ import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Responses;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -52,6 +53,6 @@ public final class SmsTemplateRoutes {
     return new JsonObject().put("token", stored.getString("token")).put("receipt", stored.getString("receipt"))
         .put("installmentDueSoon", stored.getString("installmentDueSoon"))
         .put("installmentOverdue", stored.getString("installmentOverdue"))
-        .put("placeholders", new io.vertx.core.json.JsonArray(SmsTemplate.PLACEHOLDERS.stream().sorted().toList()));
+        .put("placeholders", new JsonArray(SmsTemplate.PLACEHOLDERS.stream().sorted().toList()));
   }
 }

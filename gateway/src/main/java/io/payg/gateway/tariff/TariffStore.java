@@ -1,11 +1,14 @@
 package io.payg.gateway.tariff;
 
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
@@ -23,12 +26,13 @@ public final class TariffStore {
   }
 
   /** The tariff and its audit row in one transaction. */
-  public Future<JsonObject> create(io.payg.gateway.auth.Caller who, NewTariff t) {
+  public Future<JsonObject> create(Caller who, NewTariff t) {
     UUID companyId = who.companyId();
     UUID id = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO tariffs (id, company_id, name, currency, price_per_kwh, minimum_purchase, "
-            + "access_rate_amount, access_rate_period_days) "
-            + "SELECT $1, c.id, $3, $4, $5, $6, $7, $8 FROM companies c WHERE c.id = $2 AND c.currency = $4")
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+        INSERT INTO tariffs (id, company_id, name, currency, price_per_kwh, minimum_purchase,
+        access_rate_amount, access_rate_period_days)
+        SELECT $1, c.id, $3, $4, $5, $6, $7, $8 FROM companies c WHERE c.id = $2 AND c.currency = $4""")
         .execute(Tuple.of(id, companyId, t.name(), t.currency(), t.pricePerKwh(), t.minimumPurchase(),
             t.accessRateAmount(), t.accessRatePeriodDays()))
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
@@ -37,7 +41,7 @@ public final class TariffStore {
         .compose(rows -> rows.rowCount() == 0
             ? Future.failedFuture(ApiException.unprocessable("WRONG_CURRENCY", "A tariff is in the company's currency"))
             : get(conn, companyId, id))
-        .compose(tariff -> io.payg.gateway.audit.AuditLog.record(conn, who, "tariff.created", "tariff", id.toString(),
+        .compose(tariff -> AuditLog.record(conn, who, "tariff.created", "tariff", id.toString(),
             null, tariff).map(tariff)));
   }
 
@@ -45,7 +49,7 @@ public final class TariffStore {
     return get(pool, companyId, id);
   }
 
-  private Future<JsonObject> get(io.vertx.sqlclient.SqlClient client, UUID companyId, UUID id) {
+  private Future<JsonObject> get(SqlClient client, UUID companyId, UUID id) {
     return client.preparedQuery("SELECT * FROM tariffs WHERE id = $1 AND company_id = $2")
         .execute(Tuple.of(id, companyId))
         .map(rows -> {

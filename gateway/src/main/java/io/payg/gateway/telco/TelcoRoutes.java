@@ -1,5 +1,6 @@
 package io.payg.gateway.telco;
 
+import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
@@ -9,6 +10,7 @@ import io.payg.gateway.collection.CollectionService;
 import io.payg.gateway.confirmation.HeldConfirmations;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.TrustedProxies;
+import io.payg.gateway.logging.PaymentTrace;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
@@ -21,12 +23,17 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/telco/{provider}/{companyId}/{operation}}: the providers' callbacks.
@@ -35,14 +42,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class TelcoRoutes {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TelcoRoutes.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TelcoRoutes.class);
   /*
    * The operation names the adapters answer to (generic validate/process, Daraja and Vodacom
    * validation/confirmation, Vodacom Tanzania's one c2b URL, Daraja's Transaction Status results,
    * Wave webhook, request-to-pay callback). The operation comes from an unauthenticated URL: any
    * other name is labelled "other", so a stranger cannot create series.
    */
-  private static final java.util.Set<String> OPERATIONS = java.util.Set.of("validate", "process", "validation",
+  private static final Set<String> OPERATIONS = Set.of("validate", "process", "validation",
       "confirmation", "c2b", "transaction-status-result", "transaction-status-timeout", "webhook", "callback");
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
@@ -98,7 +105,7 @@ public final class TelcoRoutes {
   private void tooLarge(RoutingContext ctx) {
     TelcoAdapter adapter = adapters.get(ctx.pathParam("provider"));
     boolean tooLarge = ctx.statusCode() == 413
-        || ctx.failure() instanceof io.vertx.ext.web.handler.HttpException e && e.getStatusCode() == 413;
+        || ctx.failure() instanceof HttpException e && e.getStatusCode() == 413;
     if (adapter == null || !tooLarge || ctx.response().ended()) {
       ctx.next();
       return;
@@ -160,13 +167,13 @@ public final class TelcoRoutes {
           TelcoRequest request = request(ctx, operation);
           TelcoCall call = adapter.decode(request, s.currency(), s.settings());
           return run(adapter, request, companyId, s.currency(), s.settings(), call,
-              io.payg.gateway.logging.PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
+              PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
         });
   }
 
   private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,
                                     Map<String, String> settings, TelcoCall call,
-                                    io.payg.gateway.logging.PaymentTrace trace) {
+                                    PaymentTrace trace) {
     String provider = adapter.provider();
     String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
@@ -189,7 +196,7 @@ public final class TelcoRoutes {
           .map(v -> adapter.paymentStatusAnswer());
     }
     if (call instanceof TelcoCall.Process p) {
-      io.payg.gateway.logging.PaymentTrace paid = trace.withProviderTxnId(p.command().providerTxnId());
+      PaymentTrace paid = trace.withProviderTxnId(p.command().providerTxnId());
       LOG.info(paid.marker(), "{} {}: {} for {} received", provider, operation, p.command().amount(), p.command().serial());
       // after the money moved a refusal cannot send it back: keep what cannot be booked
       Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
@@ -303,7 +310,7 @@ public final class TelcoRoutes {
       return Future.succeededFuture();
     }
     TelcoCall call = adapter.decode(request, s.currency(), s.settings());
-    io.payg.domain.payment.PaymentCommand moved = call instanceof TelcoCall.Process p ? p.command()
+    PaymentCommand moved = call instanceof TelcoCall.Process p ? p.command()
         : call instanceof TelcoCall.Unbookable u ? u.command() : null;
     if (moved == null) {
       return Future.succeededFuture();
@@ -319,7 +326,7 @@ public final class TelcoRoutes {
     return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
   }
 
-  private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
   /** The caller's X-Request-Id when it is a plain token (it lands in log lines), else a fresh one. */
   private static String requestId(RoutingContext ctx) {

@@ -35,9 +35,10 @@ public final class TicketStore {
     UUID id = UUID.randomUUID();
     UUID companyId = who.companyId();
     UUID createdBy = who.userId();
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("INSERT INTO tickets (id, company_id, customer_id, title, description, category, created_by) "
-            + "SELECT $1, $2, $3, $4, $5, $6, $7 WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM customers c "
-            + "WHERE c.id = $3 AND c.company_id = $2 AND ($8::uuid IS NULL OR c.agent_id = $8))")
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+        INSERT INTO tickets (id, company_id, customer_id, title, description, category, created_by)
+        SELECT $1, $2, $3, $4, $5, $6, $7 WHERE $3::uuid IS NULL OR EXISTS (SELECT 1 FROM customers c
+        WHERE c.id = $3 AND c.company_id = $2 AND ($8::uuid IS NULL OR c.agent_id = $8))""")
         .execute(Tuple.from(new Object[] {id, companyId, t.customerId(), t.title(), t.description(), t.category(), createdBy,
             agentId})).map(rows -> rows.rowCount()),
         n -> n == 0 ? null : new AuditLog.Entry("ticket.created", "ticket", id.toString(), null, new JsonObject()
@@ -93,14 +94,15 @@ public final class TicketStore {
    */
   public Future<JsonObject> update(Caller who, UUID id, String status, UUID assignee, boolean clearAssignee) {
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("WITH old AS (SELECT status, assignee_user_id "
-            + "FROM tickets WHERE id = $1 AND company_id = $2 FOR UPDATE) "
-            + "UPDATE tickets SET status = coalesce($3, tickets.status), "
-            + "assignee_user_id = CASE WHEN $5 THEN NULL ELSE coalesce($4, tickets.assignee_user_id) END, "
-            + "updated_at = clock_timestamp() FROM old "
-            + "WHERE id = $1 AND company_id = $2 AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4 "
-            + "AND u.company_id = $2 AND u.role IN ('ADMIN', 'OPERATOR'))) "
-            + "RETURNING old.status, old.assignee_user_id::text, tickets.status, tickets.assignee_user_id::text")
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+        WITH old AS (SELECT status, assignee_user_id
+        FROM tickets WHERE id = $1 AND company_id = $2 FOR UPDATE)
+        UPDATE tickets SET status = coalesce($3, tickets.status),
+        assignee_user_id = CASE WHEN $5 THEN NULL ELSE coalesce($4, tickets.assignee_user_id) END,
+        updated_at = clock_timestamp() FROM old
+        WHERE id = $1 AND company_id = $2 AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4
+        AND u.company_id = $2 AND u.role IN ('ADMIN', 'OPERATOR')))
+        RETURNING old.status, old.assignee_user_id::text, tickets.status, tickets.assignee_user_id::text""")
         .execute(Tuple.of(id, companyId, status, assignee, clearAssignee)).map(rows -> rows.size() == 0 ? null
             : rows.iterator().next()),
         r -> r == null ? null : new AuditLog.Entry("ticket.updated", "ticket", id.toString(),
@@ -116,9 +118,10 @@ public final class TicketStore {
     UUID id = UUID.randomUUID();
     UUID companyId = who.companyId();
     UUID authorId = who.userId();
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("WITH t AS (UPDATE tickets SET updated_at = clock_timestamp() WHERE id = $2 AND company_id = $3 "
-            + "RETURNING id) INSERT INTO ticket_comments (id, company_id, ticket_id, author_id, body) "
-            + "SELECT $1, $3, t.id, $4, $5 FROM t RETURNING created_at")
+    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+        WITH t AS (UPDATE tickets SET updated_at = clock_timestamp() WHERE id = $2 AND company_id = $3
+        RETURNING id) INSERT INTO ticket_comments (id, company_id, ticket_id, author_id, body)
+        SELECT $1, $3, t.id, $4, $5 FROM t RETURNING created_at""")
         .execute(Tuple.of(id, ticketId, companyId, authorId, body))
         .map(rows -> {
           if (rows.size() == 0) {

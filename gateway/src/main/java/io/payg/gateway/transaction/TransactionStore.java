@@ -48,14 +48,15 @@ public final class TransactionStore {
        ORDER BY t.created_at DESC, t.id DESC
        LIMIT %d""".formatted(EXPORT_PAGE_ROWS);
 
-  private static final String DETAIL = "SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency, "
-      + "t.msisdn, t.paid_at, t.status, t.token_unit, t.token_quantity, t.created_at, t.updated_at, "
-      + "k.value AS token_value, k.manufacturer, k.manufacturer_ref, k.created_at AS token_at, "
-      + "j.status AS job_status, j.attempts AS job_attempts, j.last_error AS job_error, "
-      + "(SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference) "
-      + "ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations, "
-      + "(SELECT json_build_object('status', s.status, 'attempts', s.attempts) FROM outbox s "
-      + "WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms, "
+  private static final String DETAIL = """
+      SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency,
+      t.msisdn, t.paid_at, t.status, t.token_unit, t.token_quantity, t.created_at, t.updated_at,
+      k.value AS token_value, k.manufacturer, k.manufacturer_ref, k.created_at AS token_at,
+      j.status AS job_status, j.attempts AS job_attempts, j.last_error AS job_error,
+      (SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference)
+      ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations,
+      (SELECT json_build_object('status', s.status, 'attempts', s.attempts) FROM outbox s
+      WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms,"""
       // a REVERSED transaction says by what
       + "(SELECT json_build_object('id', v.id, 'source', v.source, 'reason', v.reason, 'reversalDebt', v.debt, "
       + "'createdAt', v.created_at) FROM reversals v WHERE v.transaction_id = t.id) AS reversal "
@@ -88,9 +89,10 @@ public final class TransactionStore {
    * PROCESSED. Only a failed job can be retried: a token is never requested twice.
    */
   public Future<Void> retryToken(Caller who, UUID id) {
-    return requeue(who, id, "transaction.token_retried", "WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
-            + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN' "
-            + "AND status = 'FAILED' "
+    return requeue(who, id, "transaction.token_retried", """
+        WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(),
+        last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN'
+        AND status = 'FAILED'"""
             // a reversed payment's failed token stays failed: nothing was delivered, nothing is owed for it
             + "AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.id = $1 AND x.status = 'REVERSED') "
             + "RETURNING transaction_id) "
@@ -100,9 +102,10 @@ public final class TransactionStore {
 
   /** Sends the customer's confirmation again (a new SMS, the same text). */
   public Future<Void> resendSms(Caller who, UUID id) {
-    return requeue(who, id, "transaction.sms_resent", "UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(), "
-            + "last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'SMS' "
-            + "AND status IN ('DONE', 'FAILED')",
+    return requeue(who, id, "transaction.sms_resent", """
+        UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(),
+        last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'SMS'
+        AND status IN ('DONE', 'FAILED')""",
         "SMS_NOT_READY", "The confirmation is not written yet (the token is still pending) or is being sent");
   }
 

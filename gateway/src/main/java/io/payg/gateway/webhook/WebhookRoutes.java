@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -69,7 +70,7 @@ public final class WebhookRoutes {
           && u.getUserInfo() == null) {
         return raw;
       }
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       // answered below
     }
     throw ApiException.badRequest("'url' must be an http(s) URL with a host and no credentials");

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -90,7 +93,7 @@ class AgentCashTest {
     // the agent hands in the cash; then the same payment fits
     // recorded with an Idempotency-Key: five concurrent retries record one hand-in
     String handoverKey = "handover-" + UUID.randomUUID();
-    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> handovers = new java.util.ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> handovers = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       handovers.add(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
           .bearerTokenAuthentication(company.adminToken()).putHeader("Idempotency-Key", handoverKey)

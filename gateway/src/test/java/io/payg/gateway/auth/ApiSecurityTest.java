@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -270,7 +271,7 @@ class ApiSecurityTest {
   }
 
   private static Set<String> tables() {
-    Set<String> names = new java.util.TreeSet<>();
+    Set<String> names = new TreeSet<>();
     long n = gw.db.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'");
     for (long i = 0; i < n; i++) {
       names.add(gw.db.text("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "

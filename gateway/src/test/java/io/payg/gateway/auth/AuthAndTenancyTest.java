@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -67,7 +68,7 @@ class AuthAndTenancyTest {
         .put("password", "the right password"));
     assertEquals(429, locked.statusCode());
     assertEquals("TOO_MANY_ATTEMPTS", locked.bodyAsJsonObject().getString("code"));
-    org.junit.jupiter.api.Assertions.assertNotNull(locked.getHeader("Retry-After"));
+    Assertions.assertNotNull(locked.getHeader("Retry-After"));
   }
 
   @Test
@@ -91,7 +92,7 @@ class AuthAndTenancyTest {
     // at rest the secret is encrypted: a database dump holds no usable credential
     String stored = gw.db.text("SELECT settings->>'secret' FROM plugins WHERE company_id = ?::uuid AND name = 'generic'",
         acme.id());
-    org.junit.jupiter.api.Assertions.assertTrue(stored.startsWith("enc:v2:"), stored);
+    Assertions.assertTrue(stored.startsWith("enc:v2:"), stored);
     assertFalse(stored.contains(acme.secret()));
   }
 
@@ -123,11 +124,11 @@ class AuthAndTenancyTest {
     assertEquals("UP", ready.getString("status"));
     String metrics = gw.metrics();
     assertFalse(metrics.isEmpty());
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("vertx_http_server_requests_total"));
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.contains("pool_type=\"sql\""));
+    Assertions.assertTrue(metrics.contains("vertx_http_server_requests_total"));
+    Assertions.assertTrue(metrics.contains("pool_type=\"sql\""));
     // response-time histogram buckets per route (the dashboard's p50 / p99 panels need them),
     // with an edge at the 15 ms p99 target
-    org.junit.jupiter.api.Assertions.assertTrue(metrics.lines().anyMatch(l ->
+    Assertions.assertTrue(metrics.lines().anyMatch(l ->
         l.startsWith("vertx_http_server_response_time_seconds_bucket{") && l.contains("le=\"0.015\"")),
         "no 15 ms bucket in /metrics");
   }

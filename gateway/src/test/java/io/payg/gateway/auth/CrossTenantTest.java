@@ -7,10 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.simulator.SafaricomSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -67,7 +70,7 @@ class CrossTenantTest {
     // A's own systems hear of its payments; the hook's path and its events are A's alone
     webhookPath = "/a-hook-" + UUID.randomUUID();
     ok(gw.put("/api/v1/webhooks", a.adminToken(), new JsonObject().put("url", "http://127.0.0.1:9" + webhookPath)
-        .put("events", new io.vertx.core.json.JsonArray().add("payment.recorded"))));
+        .put("events", new JsonArray().add("payment.recorded"))));
     txn = ok(await(a.provider().process("A-1", serial, 10_000, "KES", "+254700000001", null))).getString("transactionId");
     await(a.provider().process("A-1", serial, 20_000, "KES", "+254700000001", null)); // a conflict
     conflict = ok(gw.get("/api/v1/conflicts", a.adminToken())).getJsonArray("items").getJsonObject(0).getString("id");
@@ -88,17 +91,17 @@ class CrossTenantTest {
     // a Daraja confirmation A cannot book: kept in A's unmatched register
     ok(gw.put("/api/v1/plugins/safaricom", a.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", "600979").put("allowedSources", "127.0.0.1/32"))));
-    var daraja = new io.payg.telco.simulator.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + a.id());
+    var daraja = new SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + a.id());
     String mpesaId = "QT" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    await(daraja.confirmation(io.payg.telco.simulator.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
-        "A-TYPO-" + UUID.randomUUID().toString().substring(0, 4), "120.00", "254708374149", java.time.Instant.now())));
+    await(daraja.confirmation(SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
+        "A-TYPO-" + UUID.randomUUID().toString().substring(0, 4), "120.00", "254708374149", Instant.now())));
     unmatched = ok(gw.get("/api/v1/unmatched-payments", a.adminToken())).getJsonArray("items").getJsonObject(0)
         .getString("id");
     A_SECRETS.addAll(List.of(unmatched, mpesaId));
     reconciliation = ok(await(gw.http.postAbs(gw.base + "/api/v1/reconciliations?format=generic&provider=generic")
         .bearerTokenAuthentication(a.adminToken()).putHeader("Content-Type", "text/csv")
         .sendBuffer(Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\nA-1,"
-            + java.time.Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
+            + Instant.now() + ",10000,KES," + serial + "\n")))).getString("id");
     A_SECRETS.add(reconciliation);
     bulkImport = ok(await(gw.http.postAbs(gw.base + "/api/v1/imports").bearerTokenAuthentication(a.adminToken())
         .putHeader("Content-Type", "text/csv")
@@ -193,7 +196,7 @@ class CrossTenantTest {
             new JsonObject().put("token", "{token}"), true),
         new Attempt(HttpMethod.GET, "/api/v1/sms/reminders", "/api/v1/sms/reminders", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/sms/reminders", "/api/v1/sms/reminders", new JsonObject().put("enabled", true)
-            .put("daysBefore", new io.vertx.core.json.JsonArray().add(1)), true),
+            .put("daysBefore", new JsonArray().add(1)), true),
         new Attempt(HttpMethod.POST, "/api/v1/collections", "/api/v1/collections", new JsonObject()
             .put("provider", "mtn-momo").put("msisdn", "256772123456").put("serial", serial).put("amount", 10_000)
             .put("currency", "KES"), false),
@@ -248,7 +251,7 @@ class CrossTenantTest {
             new JsonObject().put("customerId", customer), true),
         new Attempt(HttpMethod.GET, "/api/v1/webhooks", "/api/v1/webhooks", null, true),
         new Attempt(HttpMethod.PUT, "/api/v1/webhooks", "/api/v1/webhooks", new JsonObject()
-            .put("url", "https://b.example.com/hook").put("events", new io.vertx.core.json.JsonArray().add("payment.recorded")),
+            .put("url", "https://b.example.com/hook").put("events", new JsonArray().add("payment.recorded")),
             true),
         new Attempt(HttpMethod.GET, "/api/v1/webhooks/deliveries", "/api/v1/webhooks/deliveries", null, true),
         new Attempt(HttpMethod.GET, "/api/v1/agent/customers/{id}", "/api/v1/agent/customers/" + customer, null, true),

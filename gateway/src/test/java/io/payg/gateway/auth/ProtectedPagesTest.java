@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.UUID;
@@ -58,10 +60,10 @@ class ProtectedPagesTest {
   void onceSetWritesThatChangeWhoCanDoWhatOrWhereMoneyGoesNeedItToo() {
     GatewayFixture.Company acme = gw.company("Acme Writes");
     String operatorId = gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email",
-        "op-" + java.util.UUID.randomUUID() + "@example.com").put("password", "operator password").put("role", "OPERATOR"))
+        "op-" + UUID.randomUUID() + "@example.com").put("password", "operator password").put("role", "OPERATOR"))
         .bodyAsJsonObject().getString("id");
     assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "pages secret 1")).statusCode());
-    String email = "new-admin-" + java.util.UUID.randomUUID() + "@example.com";
+    String email = "new-admin-" + UUID.randomUUID() + "@example.com";
     JsonObject newAdmin = new JsonObject().put("email", email).put("password", "a new admin pw").put("role", "ADMIN");
     JsonObject promote = new JsonObject().put("role", "ADMIN");
     JsonObject redirect = new JsonObject().put("enabled", true).put("settings", new JsonObject().put("secret", "attacker"));
@@ -85,10 +87,10 @@ class ProtectedPagesTest {
 
   private static HttpResponse<Buffer> write(String method, String path, String token, JsonObject body,
                                             String protectedPassword) {
-    var req = gw.http.requestAbs(io.vertx.core.http.HttpMethod.valueOf(method), gw.base + path)
+    var req = gw.http.requestAbs(HttpMethod.valueOf(method), gw.base + path)
         .bearerTokenAuthentication(token);
     if (protectedPassword != null) {
-      req.putHeader(io.payg.gateway.company.ProtectedPages.HEADER, protectedPassword);
+      req.putHeader(ProtectedPages.HEADER, protectedPassword);
     }
     return await(req.sendJsonObject(body));
   }

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ class SessionTest {
     String r1 = login(email).getString("refreshToken");
     String r2 = ok(refresh(r1)).getString("refreshToken");
 
-    CLOCK.advance(java.time.Duration.ofSeconds(11)); // past REFRESH_GRACE_SECONDS (10)
+    CLOCK.advance(Duration.ofSeconds(11)); // past REFRESH_GRACE_SECONDS (10)
     HttpResponse<Buffer> reuse;
     try {
       reuse = refresh(r1); // a thief (or the victim) replays the old token
@@ -124,7 +125,7 @@ class SessionTest {
     String email = operator("grace");
     String r1 = login(email).getString("refreshToken");
     String lost = ok(refresh(r1)).getString("refreshToken"); // the answer never reached the client
-    CLOCK.advance(java.time.Duration.ofSeconds(8));
+    CLOCK.advance(Duration.ofSeconds(8));
     JsonObject retried;
     try {
       retried = ok(refresh(r1));

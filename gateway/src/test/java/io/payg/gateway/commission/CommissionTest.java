@@ -11,7 +11,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,7 +136,7 @@ class CommissionTest {
           .bearerTokenAuthentication(admin).putHeader("Idempotency-Key", payoutKey)
           .sendJsonObject(new JsonObject().put("amount", 532).put("currency", "KES")));
     }
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     for (Future<HttpResponse<Buffer>> r : retries) {
       ids.add(ok(GatewayFixture.await(r)).getString("id"));
     }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.ReadmeSection;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +32,7 @@ class SettingsTableTest {
 
   @Test
   void theSummaryNamesEverySettingAndMasksEverySecret() {
-    Map<String, String> env = new java.util.HashMap<>();
+    Map<String, String> env = new HashMap<>();
     for (Setting s : Setting.values()) {
       if (s.form().secret()) {
         env.put(s.name(), "very-secret-value-of-" + s.name());
@@ -53,9 +56,9 @@ class SettingsTableTest {
   void everyVariableTheConfigPackageNamesIsDeclared() throws Exception {
     Set<String> declared = Stream.of(Setting.values()).map(Enum::name).collect(Collectors.toSet());
     List<String> undeclared = new ArrayList<>();
-    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/java/io/payg/gateway/config"))) {
+    try (var files = Files.list(Path.of("src/main/java/io/payg/gateway/config"))) {
       for (var f : files.toList()) {
-        Matcher m = Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"").matcher(java.nio.file.Files.readString(f));
+        Matcher m = Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"").matcher(Files.readString(f));
         while (m.find()) {
           String name = m.group(1).replaceAll("_FILE$", "");
           if (!declared.contains(name)) {

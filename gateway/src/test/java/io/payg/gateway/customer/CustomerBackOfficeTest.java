@@ -16,6 +16,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -64,7 +65,7 @@ class CustomerBackOfficeTest {
     String tag = UUID.randomUUID().toString().substring(0, 6);
     String meter = serial("SRCH");
     String withMeter = ok(gw.post("/api/v1/customers", co.adminToken(), new JsonObject().put("name", "Amina Wanjiru " + tag)
-        .put("phone", "+254799" + (100_000 + new java.util.Random().nextInt(900_000))).put("villageId", co.villageId())
+        .put("phone", "+254799" + (100_000 + new Random().nextInt(900_000))).put("villageId", co.villageId())
         .put("device", new JsonObject().put("serial", meter).put("type", "METER").put("manufacturer", "calin")
             .put("tariffId", co.tariffId())))).getString("id");
     String phone = ok(gw.get("/api/v1/customers/" + withMeter, co.adminToken())).getString("phone");

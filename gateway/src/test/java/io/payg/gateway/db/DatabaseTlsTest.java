@@ -9,8 +9,12 @@ import io.payg.gateway.GatewayApp;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.gateway.support.PrivatePostgres;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -52,9 +56,9 @@ class DatabaseTlsTest {
     });
     Path data = pg.dir.resolve("data");
     ca = Files.copy(data.resolve("ca.crt"), Files.createTempFile("payg-ca", ".crt"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
     otherCa = Files.copy(data.resolve("other.crt"), Files.createTempFile("payg-other-ca", ".crt"),
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   @AfterAll
@@ -109,15 +113,15 @@ class DatabaseTlsTest {
 
   @Test
   void thePoolChecksTheHostNameToo() throws Exception {
-    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    Vertx vertx = Vertx.vertx();
     try {
       DatabaseUrl url = DatabaseUrl.parse("postgresql://postgres@127.0.0.1:" + pg.port
           + "/postgres?sslmode=verify-full&sslrootcert=" + ca);
-      io.vertx.sqlclient.Pool pool = io.vertx.pgclient.PgBuilder.pool().connectingTo(url.connectOptions()).using(vertx)
+      Pool pool = PgBuilder.pool().connectingTo(url.connectOptions()).using(vertx)
           .build();
       assertThrows(Exception.class, () -> pool.query("SELECT 1").execute().toCompletionStage().toCompletableFuture()
           .get(10, TimeUnit.SECONDS));
-      io.vertx.sqlclient.Pool good = io.vertx.pgclient.PgBuilder.pool()
+      Pool good = PgBuilder.pool()
           .connectingTo(url.withHost("localhost").connectOptions()).using(vertx).build();
       assertEquals(1, good.query("SELECT 1").execute().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
           .iterator().next().getInteger(0));

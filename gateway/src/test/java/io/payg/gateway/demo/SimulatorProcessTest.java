@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.manufacturer.simulator.CalinSimulator;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -44,7 +45,7 @@ class SimulatorProcessTest {
     assertEquals(250, down.getLong("latencyMs"));
     // down: the simulator drops the connection without an answer
     boolean noAnswer = await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject())
-        .transform(ar -> io.vertx.core.Future.succeededFuture(ar.failed())));
+        .transform(ar -> Future.succeededFuture(ar.failed())));
     assertTrue(noAnswer, "no answer while down");
 
     JsonObject up = await(http.postAbs(admin + "/calin?down=false&latencyMs=0").send()).bodyAsJsonObject();

@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -212,7 +213,7 @@ class MaintenanceTokenTest {
     JsonObject issued = r.bodyAsJsonObject();
     assertEquals("QUEUED", issued.getString("sms"));
     String token = issued.getString("token");
-    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the SMS simulator received the token",
+    GatewayFixture.eventually(Duration.ofSeconds(10), "the SMS simulator received the token",
         () -> gw.sms.messages().stream().anyMatch(m -> m.text().contains(token) && m.text().contains(serial)));
     var sms = gw.sms.messages().stream().filter(m -> m.text().contains(token)).toList();
     assertEquals(1, sms.size());

@@ -4,6 +4,11 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.domain.DeviceType;
+import io.payg.domain.commission.CommissionRule;
+import io.payg.domain.sale.Period;
+import io.payg.gateway.auth.Role;
+import io.payg.gateway.device.MaintenanceTokens;
 import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -62,11 +67,11 @@ class ContractConstraintsTest {
       "sale/SaleTerms.java", List.of("sale/SaleRoutes.java", "sale/AgentSaleRoutes.java", "customer/CustomerRoutes.java"));
   /** The named bounds the sources use, by the name written there. */
   private static final Map<String, Long> BOUNDS = Map.of(
-      "MAX_MONEY", 1_000_000_000_000L, "CommissionRule.MAX_BPS", (long) io.payg.domain.commission.CommissionRule.MAX_BPS);
+      "MAX_MONEY", 1_000_000_000_000L, "CommissionRule.MAX_BPS", (long) CommissionRule.MAX_BPS);
   private static final Map<String, Class<? extends Enum<?>>> ENUMS = Map.of(
-      "DeviceType", io.payg.domain.DeviceType.class, "Role", io.payg.gateway.auth.Role.class,
-      "MaintenanceTokens.Kind", io.payg.gateway.device.MaintenanceTokens.Kind.class,
-      "Period", io.payg.domain.sale.Period.class);
+      "DeviceType", DeviceType.class, "Role", Role.class,
+      "MaintenanceTokens.Kind", MaintenanceTokens.Kind.class,
+      "Period", Period.class);
 
   static GatewayFixture gw;
   static GatewayFixture.Company acme;

@@ -3,12 +3,14 @@ package io.payg.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -31,9 +33,9 @@ class DatabaseUnavailableTest {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
     router.get("/refused").handler(ctx -> ctx.fail(new RuntimeException("pool", new ConnectException("Connection refused"))));
-    router.get("/closed").handler(ctx -> ctx.fail(io.vertx.sqlclient.ClosedConnectionException.INSTANCE));
+    router.get("/closed").handler(ctx -> ctx.fail(ClosedConnectionException.INSTANCE));
     router.get("/inactive").handler(ctx -> ctx.fail(
-        new io.vertx.core.VertxException("Connection is not active now, current status: CLOSED")));
+        new VertxException("Connection is not active now, current status: CLOSED")));
     router.get("/shutdown").handler(ctx -> ctx.fail(
         new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
     router.get("/starting").handler(ctx -> ctx.fail(

@@ -3,13 +3,17 @@ package io.payg.gateway.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.payg.gateway.config.EdgeSettings;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,8 +36,8 @@ class ProxyProtocolTest {
       Router router = Router.router(v);
       router.get("/peer").handler(ctx -> ctx.response().end(ctx.request().remoteAddress().hostAddress()));
       return router;
-    }, java.time.Duration.ofSeconds(1), true, io.payg.gateway.config.EdgeSettings.fromEnv(java.util.Map.of()),
-        new java.util.concurrent.atomic.AtomicInteger());
+    }, Duration.ofSeconds(1), true, EdgeSettings.fromEnv(Map.of()),
+        new AtomicInteger());
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

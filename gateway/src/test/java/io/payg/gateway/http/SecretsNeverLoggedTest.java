@@ -23,6 +23,7 @@ import io.payg.telco.airtel.AirtelTelcoAdapter;
 import io.payg.telco.simulator.MtnMomoSimulator;
 import io.payg.telco.support.HmacSha256;
 import io.payg.telco.simulator.VodacomTzSimulator;
+import io.payg.telco.vodacomtz.TestPki;
 import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.payg.telco.wave.WaveSignature;
 import io.vertx.core.buffer.Buffer;
@@ -163,10 +164,10 @@ class SecretsNeverLoggedTest {
     enable(gw, c, "airtel", airtelSettings);
     secrets.addAll(secretValues(airtel.settings()));
     enable(gw, c, "wave", Map.of("webhookSecret", WAVE_SECRET));
-    String clientKey = io.payg.telco.vodacomtz.TestPki.get().client.privateKey();
+    String clientKey = TestPki.get().client.privateKey();
     enable(gw, c, "vodacom-tz", Map.of("username", "300300", "password", BROKER_PASSWORD,
         "allowedSources", "127.0.0.1/32", "clientKey", clientKey,
-        "clientCertificate", io.payg.telco.vodacomtz.TestPki.get().client.certificate()));
+        "clientCertificate", TestPki.get().client.certificate()));
     secrets.add(clientKey.lines().skip(1).findFirst().orElseThrow()); // a line of the key's Base64
     enable(gw, c, "safaricom", Map.of("shortCode", "600638", "allowedSources", "127.0.0.1/32"));
     ok(gw.get("/api/v1/plugins/mtn-momo", c.adminToken()));

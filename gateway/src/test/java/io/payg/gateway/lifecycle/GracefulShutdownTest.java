@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.io.File;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ class GracefulShutdownTest {
       }
       // no job waits for its lease: every unfinished one is due now
       assertEquals(0, gw.db.count("SELECT count(*) FROM outbox WHERE status = 'PENDING' "
-          + "AND next_attempt_at > now() + interval '10 seconds'"), java.nio.file.Files.readString(log.toPath()));
+          + "AND next_attempt_at > now() + interval '10 seconds'"), Files.readString(log.toPath()));
       gw.calin.setLatency(Duration.ZERO);
       gw.app.vertx().eventBus().send(OutboxWorker.wakeAddress("TOKEN"), null);
       eventually(Duration.ofSeconds(20), "the other instance tokens every payment at once", () -> {
@@ -111,7 +112,7 @@ class GracefulShutdownTest {
       });
       assertEquals(serials.size(), gw.db.count("SELECT count(*) FROM tokens k JOIN transactions t ON t.id = k.transaction_id "
           + "WHERE t.provider_txn_id LIKE 'G-%'"));
-      assertTrue(java.nio.file.Files.readString(log.toPath()).contains("gave back"),
+      assertTrue(Files.readString(log.toPath()).contains("gave back"),
           "the stopping worker gave leases back");
     } finally {
       child.destroyForcibly();

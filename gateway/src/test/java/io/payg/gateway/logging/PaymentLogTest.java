@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import net.logstash.logback.encoder.LogstashEncoder;
 import org.junit.jupiter.api.AfterAll;
@@ -65,7 +66,7 @@ class PaymentLogTest {
       assertEquals("LOG-1", line.getString("providerTxnId"), line.encode());
     }
     // the request's own lines carry its request id, the telco call before booking included
-    List<JsonObject> telco = new java.util.ArrayList<>();
+    List<JsonObject> telco = new ArrayList<>();
     for (String raw : out.toString(StandardCharsets.UTF_8).split("\n")) {
       JsonObject l = new JsonObject(raw);
       if (l.getString("logger_name").endsWith("TelcoRoutes") && "LOG-1".equals(l.getString("providerTxnId"))) {

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -108,7 +109,7 @@ class CompanyOnboardingEndToEndTest {
     assertEquals(6_000_000L, ok(gw.get("/api/v1/agents/" + agentId, admin)).getLong("cashBalance"));
     JsonObject shsCustomerNow = ok(gw.get("/api/v1/customers/" + shsCustomer, admin));
     assertFalse(shsCustomerNow.encode().contains("\"" + meterSerial + "\""), "each customer shows only their device");
-    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "both customers got their SMS",
+    GatewayFixture.eventually(Duration.ofSeconds(10), "both customers got their SMS",
         () -> gw.db.count("SELECT count(*) FROM sms_messages s JOIN transactions t ON t.id = s.transaction_id "
             + "WHERE t.company_id = ?::uuid", companyId) == 2);
 

@@ -11,6 +11,7 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +59,7 @@ class OutboundPolicyTest {
     client = new OutboundPolicy(vertx, settings, host -> {
       List<InetAddress> a = dns.get(host);
       if (a == null) {
-        throw new java.net.UnknownHostException(host);
+        throw new UnknownHostException(host);
       }
       return a;
     }).client(new WebClientOptions(), new PoolOptions());

@@ -13,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -151,10 +152,10 @@ class PluginUrlForgeryTest {
   @Test
   void anSmsPluginUrlOnLoopbackIsNeverCalled() {
     ok(gw.put("/api/v1/plugins/africastalking", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(gw.sms.settings()))
+        .put("settings", new JsonObject(new HashMap<String, Object>(gw.sms.settings()))
             .put("baseUrl", "http://127.0.0.1:" + inside.actualPort()))));
     ok(gw.put("/api/v1/plugins/calin", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(gw.calin.settings()))
+        .put("settings", new JsonObject(new HashMap<String, Object>(gw.calin.settings()))
             .put("baseUrl", "http://127.0.0.2:" + peer.actualPort() + "/ok"))));
     String serial = "SMS-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(tenant, serial);
@@ -173,7 +174,7 @@ class PluginUrlForgeryTest {
   void aRequestToPayBaseUrlOnLoopbackIsNeverCalled() throws Exception {
     MtnMomoSimulator momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0));
     ok(gw.put("/api/v1/plugins/mtn-momo", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(momo.settings()))
+        .put("settings", new JsonObject(new HashMap<String, Object>(momo.settings()))
             .put("baseUrl", "http://127.0.0.1:" + inside.actualPort()))));
     String serial = "RTP-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(tenant, serial);
@@ -192,7 +193,7 @@ class PluginUrlForgeryTest {
   private static JsonObject vendThrough(String baseUrl) {
     // a new address needs the secrets again (SECRETS_REQUIRED otherwise): the tenant sends its own
     ok(gw.put("/api/v1/plugins/calin", tenant.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new java.util.HashMap<String, Object>(gw.calin.settings())).put("baseUrl", baseUrl))));
+        .put("settings", new JsonObject(new HashMap<String, Object>(gw.calin.settings())).put("baseUrl", baseUrl))));
     String serial = "SSRF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(tenant, serial);
     String id = ok(await(tenant.provider().process("S-" + serial, serial, 10_000, "KES", "+254700000000", null)))

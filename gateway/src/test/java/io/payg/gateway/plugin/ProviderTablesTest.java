@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.domain.plugin.PluginKind;
 import io.payg.gateway.support.ReadmeSection;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,9 +33,9 @@ class ProviderTablesTest {
   @Test
   void secretsAreWhatTheCatalogSeals() {
     PluginCatalog catalog = PluginCatalog.builtIn();
-    assertEquals(java.util.Set.of("consumerSecret", "securityCredential"),
+    assertEquals(Set.of("consumerSecret", "securityCredential"),
         catalog.find("safaricom").orElseThrow().secretKeys());
-    assertEquals(java.util.Set.of("webhookSecret", "previousWebhookSecret"), catalog.sharedSecretKeys("wave"));
-    assertEquals(java.util.Set.of(), catalog.sharedSecretKeys("no-such-plugin"));
+    assertEquals(Set.of("webhookSecret", "previousWebhookSecret"), catalog.sharedSecretKeys("wave"));
+    assertEquals(Set.of(), catalog.sharedSecretKeys("no-such-plugin"));
   }
 }

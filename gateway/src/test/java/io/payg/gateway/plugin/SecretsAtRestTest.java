@@ -10,8 +10,10 @@ import io.payg.gateway.SecretRotation;
 import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.GenericProviderClient;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +56,7 @@ class SecretsAtRestTest {
         + "WHERE company_id = ?::uuid AND name = 'generic' RETURNING name", aSecret, b.id());
     GenericProviderClient asB = new GenericProviderClient(gw.http, gw.base + "/api/v1/telco/generic/" + b.id(), a.secret());
     // once the 5 s settings cache has let go of B's own secret, nothing opens: neither B's nor A's is accepted
-    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the cached settings expire",
+    GatewayFixture.eventually(Duration.ofSeconds(10), "the cached settings expire",
         () -> await(b.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000")).statusCode() == 401);
     assertEquals(401, await(asB.validate("NO-SUCH", 10_000, "KES", "+254700000000")).statusCode());
     assertEquals(200, await(a.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000")).statusCode());
@@ -82,7 +84,7 @@ class SecretsAtRestTest {
     GatewayFixture.Company c = gw.company("Rotating");
     String before = stored(c, "generic", "secret");
     GatewayFixture.ok(gw.put("/api/v1/webhooks", c.adminToken(), new JsonObject().put("url", "https://hooks.example.com/payg")
-        .put("events", new io.vertx.core.json.JsonArray().add("payment.recorded"))));
+        .put("events", new JsonArray().add("payment.recorded"))));
     String hookBefore = gw.db.text("SELECT secret_sealed FROM webhook_endpoints WHERE company_id = ?::uuid", c.id());
     // the new key serves, the old one only opens
     try (GatewayApp rotated = gateway(KEY_2, KEY_1)) {

@@ -8,14 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.SafaricomSimulator;
 import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -293,14 +302,14 @@ class ReconciliationTest {
     for (int i = 0; i < 1500; i++) {
       csv.append(prefix).append(i).append(",2026-01-12T10:00:00Z,").append(500 + i).append(",KES,MTR-1\n");
     }
-    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new java.util.ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       // the trailing slash is the same route, and streams too
       sent.add(gw.http.postAbs(gw.base + "/api/v1/reconciliations" + (i == 0 ? "/" : "") + "?format=generic&provider=generic")
           .bearerTokenAuthentication(company.adminToken()).putHeader("Content-Type", "text/csv")
           .sendBuffer(Buffer.buffer(csv.toString())));
     }
-    java.util.Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     int created = 0;
     for (var f : sent) {
       HttpResponse<Buffer> r = await(f);
@@ -324,20 +333,20 @@ class ReconciliationTest {
     for (int i = 0; i < 2500; i++) {
       lines.append(prefix).append(i).append(",2026-01-13T10:00:00Z,100,KES,MTR-1\n");
     }
-    byte[] chunk = lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gw.app.port())) {
-      java.io.OutputStream out = socket.getOutputStream();
+    byte[] chunk = lines.toString().getBytes(StandardCharsets.UTF_8);
+    try (Socket socket = new Socket("127.0.0.1", gw.app.port())) {
+      OutputStream out = socket.getOutputStream();
       out.write(("POST /api/v1/reconciliations?format=generic&provider=generic HTTP/1.1\r\nHost: 127.0.0.1\r\n"
           + "Authorization: Bearer " + company.adminToken() + "\r\nContent-Type: text/csv\r\n"
           + "Transfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(chunk.length) + "\r\n")
-          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          .getBytes(StandardCharsets.US_ASCII));
       out.write(chunk);
-      out.write("\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      GatewayFixture.eventually(java.time.Duration.ofSeconds(20), "the first batches are staged",
+      GatewayFixture.eventually(Duration.ofSeconds(20), "the first batches are staged",
           () -> gw.db.count("SELECT count(*) FROM statement_rows WHERE provider_txn_id LIKE ?", prefix + "%") >= 1000);
     } // the client goes away without the last chunk
-    GatewayFixture.eventually(java.time.Duration.ofSeconds(20), "the upload is discarded",
+    GatewayFixture.eventually(Duration.ofSeconds(20), "the upload is discarded",
         () -> gw.db.count("SELECT count(*) FROM reconciliations") == before);
     assertEquals(0, gw.db.count("SELECT count(*) FROM statement_rows WHERE provider_txn_id LIKE ?", prefix + "%"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id LIKE ?", prefix + "%"));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -88,7 +89,7 @@ class StatementReaderTest {
 
   @Test
   void mpesaAmountsAndTimes() {
-    MpesaOrgStatement layout = new MpesaOrgStatement(java.time.ZoneId.of("Africa/Nairobi"), "KES");
+    MpesaOrgStatement layout = new MpesaOrgStatement(ZoneId.of("Africa/Nairobi"), "KES");
     List<String> header = CsvCells.split("Receipt No.,Completion Time,Transaction Status,Paid In,Withdrawn,A/C No.");
     assertTrue(layout.header(header));
     StatementRow.Payment p = assertInstanceOf(StatementRow.Payment.class,
@@ -104,7 +105,7 @@ class StatementReaderTest {
   void theOlderMpesaLayoutIsReadByItsHeaderNamesToo() {
     // Mifos's importer: Receipt, Date, Details, Status, Withdrawn, Paid In, Balance, Balance Confirmed,
     // Transaction Type, Other Party Info, Transaction Party Details
-    MpesaOrgStatement layout = new MpesaOrgStatement(java.time.ZoneId.of("Africa/Nairobi"), "KES");
+    MpesaOrgStatement layout = new MpesaOrgStatement(ZoneId.of("Africa/Nairobi"), "KES");
     assertTrue(layout.header(CsvCells.split("Receipt,Date,Details,Status,Withdrawn,Paid In,Balance,Balance Confirmed,"
         + "Transaction Type,Other Party Info,Transaction Party Details")));
     StatementRow.Payment p = assertInstanceOf(StatementRow.Payment.class, layout.row(9, CsvCells.split(

@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -393,7 +394,7 @@ class SalePlanLifecycleTest {
     HttpResponse<Buffer> first = await(change("/api/v1/appliance-sales/" + saleId + "/reschedule", operatorToken,
         "re-" + UUID.randomUUID(), plan));
     assertEquals(85_000L, first.bodyAsJsonObject().getJsonObject("change").getLong("rescheduled"), first.bodyAsString());
-    GatewayFixture.eventually(java.time.Duration.ofSeconds(15), "the token",
+    GatewayFixture.eventually(Duration.ofSeconds(15), "the token",
         () -> gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", txn) == 1);
 
     HttpResponse<Buffer> reversed = await(change("/api/v1/transactions/" + txn + "/reversal", co.adminToken(),

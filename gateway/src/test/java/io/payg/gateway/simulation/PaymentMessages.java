@@ -2,6 +2,7 @@ package io.payg.gateway.simulation;
 
 import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -369,7 +370,7 @@ final class PaymentMessages {
       w.count("manufacturer.down");
       long downFor = 20 + random.nextInt(200);
       w.gw.calin.setDown(true);
-      io.vertx.core.Promise<Void> up = io.vertx.core.Promise.promise();
+      Promise<Void> up = Promise.promise();
       w.gw.app.vertx().setTimer(downFor, id -> {
         w.gw.calin.setDown(false);
         up.complete();

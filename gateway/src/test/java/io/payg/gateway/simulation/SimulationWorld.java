@@ -7,6 +7,7 @@ import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.SafaricomSimulator;
 import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -120,7 +121,7 @@ final class SimulationWorld {
     var totals = GatewayFixture.ok(gw.get("/api/v1/books", operatorToken)).getJsonArray("totals");
     assertEquals(books.size(), totals.size());
     for (BooksInvariant.Line l : books) {
-      var t = totals.stream().map(io.vertx.core.json.JsonObject.class::cast)
+      var t = totals.stream().map(JsonObject.class::cast)
           .filter(o -> o.getString("provider").equals(l.provider()) && o.getString("currency").equals(l.currency()))
           .findFirst().orElseThrow();
       assertEquals(l.received(), t.getLong("received"), l.toString());

@@ -3,6 +3,8 @@ package io.payg.gateway.support;
 import io.payg.gateway.GatewayApp;
 import io.payg.gateway.auth.SigningKeys;
 import io.payg.gateway.config.GatewayConfig;
+import io.payg.gateway.db.DatabaseUrl;
+import io.payg.gateway.plugin.PluginCatalog;
 import io.payg.manufacturer.simulator.CalinSimulator;
 import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.payg.telco.simulator.GenericProviderClient;
@@ -14,10 +16,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The gateway running in-process on a fresh database, with the Calin and Africa's Talking
@@ -56,25 +60,25 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock) throws Exception {
-    this(testClass, extraEnv, clock, java.util.function.UnaryOperator.identity());
+    this(testClass, extraEnv, clock, UnaryOperator.identity());
   }
 
   /** {@code databaseUrl} rewrites the DATABASE_URL the gateway gets (a password, for the log-secrets test). */
   public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
-                        java.util.function.UnaryOperator<io.payg.gateway.db.DatabaseUrl> databaseUrl) throws Exception {
-    this(testClass, extraEnv, clock, databaseUrl, io.payg.gateway.plugin.PluginCatalog.builtIn());
+                        UnaryOperator<DatabaseUrl> databaseUrl) throws Exception {
+    this(testClass, extraEnv, clock, databaseUrl, PluginCatalog.builtIn());
   }
 
   /** A gateway speaking the plugins of {@code catalog} (a test's fake provider among them). */
-  public GatewayFixture(Class<?> testClass, io.payg.gateway.plugin.PluginCatalog catalog) throws Exception {
-    this(testClass, Map.of(), Clock.systemUTC(), java.util.function.UnaryOperator.identity(), catalog);
+  public GatewayFixture(Class<?> testClass, PluginCatalog catalog) throws Exception {
+    this(testClass, Map.of(), Clock.systemUTC(), UnaryOperator.identity(), catalog);
   }
 
   private GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
-                         java.util.function.UnaryOperator<io.payg.gateway.db.DatabaseUrl> databaseUrl,
-                         io.payg.gateway.plugin.PluginCatalog catalog) throws Exception {
+                         UnaryOperator<DatabaseUrl> databaseUrl,
+                         PluginCatalog catalog) throws Exception {
     db = TestDatabase.fresh(testClass);
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0",
         "BCRYPT_COST", "4", "OUTBOX_POLL_MS", "100", "TOKEN_RETRY_BASE_MS", "50", "TOKEN_RETRY_CAP_MS", "200",
         "TOKEN_MAX_ATTEMPTS", "5", "EVENT_LOOPS", "2"));

@@ -1,6 +1,7 @@
 package io.payg.gateway.support;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -19,7 +20,7 @@ public final class MutableClock extends Clock {
     now = day.atTime(12, 0).toInstant(ZoneOffset.UTC);
   }
 
-  public void advance(java.time.Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 

@@ -6,6 +6,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.testcontainers.DockerClientFactory;
@@ -87,13 +89,13 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   /** The first column of every row, as numbers, in the query's order. */
-  public java.util.List<Long> longs(String sql, Object... params) {
+  public List<Long> longs(String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
          var st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);
       }
-      java.util.List<Long> out = new java.util.ArrayList<>();
+      List<Long> out = new ArrayList<>();
       try (ResultSet rs = st.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getLong(1));

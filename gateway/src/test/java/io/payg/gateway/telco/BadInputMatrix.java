@@ -9,6 +9,7 @@ import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -214,7 +215,7 @@ public abstract class BadInputMatrix {
 
   /** The major-unit decimal text of {@code minor} for a two-decimal currency ("500.00"). */
   protected static String major(long minor) {
-    return java.math.BigDecimal.valueOf(minor, 2).toPlainString();
+    return BigDecimal.valueOf(minor, 2).toPlainString();
   }
 
   /** The amount text of a bad amount case, as a decimal-string provider would send it; null for other cases. */

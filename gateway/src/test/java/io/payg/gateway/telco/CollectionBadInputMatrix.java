@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.math.BigInteger;
 import java.util.Map;
 import java.util.UUID;
 
@@ -95,7 +96,7 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
       case FRACTIONAL_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, 500.5, currency());
       case NON_NUMERIC_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, "five hundred", currency());
       case OVERFLOWING_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial,
-          new java.math.BigInteger("99999999999999999999999999"), currency());
+          new BigInteger("99999999999999999999999999"), currency());
       case WRONG_CURRENCY -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, amount(), "USD");
       case UNKNOWN_SERIAL -> collectAsync(home, "k-" + UUID.randomUUID(), "NO-SUCH-SERIAL", amount(), currency());
       // the other company's collection, paid at the provider, called back on our URL

@@ -21,6 +21,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +148,7 @@ class OverloadShedTest {
     assertNull(new VodacomTzTelcoAdapter().busyAnswer(VodacomTzTelcoAdapter.C2B));
   }
 
-  private static long stored(java.util.Collection<String> providerTxnIds) {
+  private static long stored(Collection<String> providerTxnIds) {
     return gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid AND provider = 'generic'"
         + " AND provider_txn_id = ANY (?)", company.id(), providerTxnIds.toArray(new String[0]));
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.SafaricomSimulator;
 import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -125,7 +126,7 @@ class SafaricomC2bTest {
     }
   }
 
-  private static String code(io.vertx.core.Future<HttpResponse<Buffer>> f) {
+  private static String code(Future<HttpResponse<Buffer>> f) {
     HttpResponse<Buffer> r = await(f);
     assertEquals(200, r.statusCode(), r.bodyAsString());
     return String.valueOf(r.bodyAsJsonObject().getValue("ResultCode"));

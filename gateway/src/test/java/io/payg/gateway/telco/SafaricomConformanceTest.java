@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -146,7 +147,7 @@ class SafaricomConformanceTest {
     JsonObject body = ours("c2b-confirmation.json", serial, id);
     HttpResponse<Buffer> first = c2b(company, "confirmation", body, Map.of());
     HttpResponse<Buffer> replay = c2b(company, "confirmation", body, Map.of());
-    for (HttpResponse<Buffer> r : java.util.List.of(first, replay)) {
+    for (HttpResponse<Buffer> r : List.of(first, replay)) {
       assertEquals(200, r.statusCode());
       assertEquals(kit("c2b-confirmation-answer.json"), r.bodyAsJsonObject());
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.SafaricomStkSimulator;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
@@ -103,7 +104,7 @@ class SafaricomStkCollectionTest {
     JsonObject late = new JsonObject().put("Body", new JsonObject().put("stkCallback", new JsonObject()
         .put("MerchantRequestID", "29115-34620561-1").put("CheckoutRequestID", checkout).put("ResultCode", 0)
         .put("ResultDesc", "The service request is processed successfully.")
-        .put("CallbackMetadata", new JsonObject().put("Item", new io.vertx.core.json.JsonArray()
+        .put("CallbackMetadata", new JsonObject().put("Item", new JsonArray()
             .add(new JsonObject().put("Name", "Amount").put("Value", 100.0))
             .add(new JsonObject().put("Name", "MpesaReceiptNumber").put("Value", "SLATE00001"))
             .add(new JsonObject().put("Name", "TransactionDate").put("Value", 20261201101500L))

@@ -15,6 +15,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -108,7 +109,7 @@ class TelcoHttpFuzzTest {
   }
 
   private static String preview(byte[] body) {
-    String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    String text = new String(body, StandardCharsets.UTF_8);
     return text.length() > 300 ? text.substring(0, 300) + "... (" + body.length + " bytes)" : text;
   }
 }

@@ -13,8 +13,10 @@ import io.payg.telco.simulator.VodacomTzSimulator.ResultEndpoint;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,7 +107,7 @@ class VodacomTzPaymentTest {
         "255754000001", Instant.now());
     long before = gw.db.moneyRows();
     VodacomTzSimulator replayer = new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(),
-        SP_ID, PASSWORD, java.time.Clock.fixed(Instant.now().minusSeconds(6 * 60), java.time.ZoneOffset.UTC));
+        SP_ID, PASSWORD, Clock.fixed(Instant.now().minusSeconds(6 * 60), ZoneOffset.UTC));
     HttpResponse<Buffer> stale = await(replayer.c2b(p));
     assertEquals(401, stale.statusCode(), stale.bodyAsString());
     assertTrue(stale.bodyAsString().contains("<responseCode>999</responseCode>"), stale.bodyAsString());

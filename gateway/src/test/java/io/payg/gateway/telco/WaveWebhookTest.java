@@ -4,6 +4,7 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static io.payg.gateway.support.GatewayFixture.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.WaveSimulator;
 import io.vertx.core.buffer.Buffer;
@@ -69,7 +70,7 @@ class WaveWebhookTest {
     assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", txn));
     assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider = 'wave' AND provider_txn_id = ? "
         + "AND currency = 'GMD' AND amount = 25000 AND reason = 'WRONG_CURRENCY' AND status = 'OPEN'", txn));
-    io.payg.gateway.support.BooksInvariant.check(gw.db, company.id());
+    BooksInvariant.check(gw.db, company.id());
   }
 
   @Test

@@ -9,8 +9,18 @@ import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,19 +146,19 @@ class TransactionExportTest {
         + "created_at - make_interval(secs => n / 7) FROM transactions, generate_series(1, 20000) n "
         + "WHERE provider_txn_id = 'slow-seed' RETURNING 1) SELECT count(*) FROM i");
 
-    try (java.net.Socket socket = new java.net.Socket()) {
+    try (Socket socket = new Socket()) {
       socket.setReceiveBufferSize(4096); // a client on a slow link: the gateway must wait for it
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", gw.app.port()));
+      socket.connect(new InetSocketAddress("127.0.0.1", gw.app.port()));
       socket.setSoTimeout(30_000);
       socket.getOutputStream().write(("GET /api/v1/transactions/export.csv?serial=" + slow + " HTTP/1.1\r\nHost: gw\r\n"
-          + "Authorization: Bearer " + company.adminToken() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-      java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream(), 1024);
+          + "Authorization: Bearer " + company.adminToken() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      InputStream in = new BufferedInputStream(socket.getInputStream(), 1024);
       String status = line(in);
       assertTrue(status.startsWith("HTTP/1.1 200"), status);
       while (!line(in).isEmpty()) {
         // headers
       }
-      java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
       long chunks = 0;
       for (int size; (size = Integer.parseInt(line(in).trim(), 16)) > 0; chunks++) {
         body.write(in.readNBytes(size));
@@ -162,9 +172,9 @@ class TransactionExportTest {
         }
       }
       assertTrue(chunks > 20, "the export came in many pieces: " + chunks);
-      List<List<String>> rows = parse(body.toString(java.nio.charset.StandardCharsets.UTF_8));
+      List<List<String>> rows = parse(body.toString(StandardCharsets.UTF_8));
       assertEquals(1 + 1 + 20_000, rows.size());
-      java.util.Set<String> ids = new java.util.HashSet<>();
+      Set<String> ids = new HashSet<>();
       String previous = null;
       for (List<String> r : rows.subList(1, rows.size())) {
         assertTrue(ids.add(r.get(0)), "no row twice: " + r.get(0));
@@ -179,7 +189,7 @@ class TransactionExportTest {
   }
 
   /** One CRLF-terminated line of an HTTP/1.1 head or chunk header. */
-  private static String line(java.io.InputStream in) throws java.io.IOException {
+  private static String line(InputStream in) throws IOException {
     StringBuilder s = new StringBuilder();
     for (int b; (b = in.read()) != -1 && b != '\n'; ) {
       if (b != '\r') {
@@ -197,6 +207,6 @@ class TransactionExportTest {
     assertEquals("'=1+1", Csv.cell("=1+1"));
     assertEquals("'@SUM(A1)", Csv.cell("@SUM(A1)"));
     assertEquals("\"'=1,2\"", Csv.cell("=1,2"));
-    assertEquals("a,,-5\r\n", Csv.record(java.util.Arrays.asList("a", null, -5L)));
+    assertEquals("a,,-5\r\n", Csv.record(Arrays.asList("a", null, -5L)));
   }
 }

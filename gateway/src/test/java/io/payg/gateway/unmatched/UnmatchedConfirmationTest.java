@@ -8,9 +8,13 @@ import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.SafaricomSimulator;
 import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +96,7 @@ class UnmatchedConfirmationTest {
   @Test
   void concurrentDeliveriesOfAnUnknownSerialKeepOneRow() {
     C2bPayment p = payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 6), "200.00");
-    List<io.vertx.core.Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
+    List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       sent.add(daraja.confirmation(p));
     }
@@ -107,7 +111,7 @@ class UnmatchedConfirmationTest {
     String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 6);
     gw.meterCustomer(company, serial);
     C2bPayment p = payment(serial, "150.00");
-    try (java.sql.Connection keep = java.sql.DriverManager.getConnection(gw.db.url().jdbcUrl(),
+    try (Connection keep = DriverManager.getConnection(gw.db.url().jdbcUrl(),
         gw.db.url().jdbcProperties())) {
       keep.setAutoCommit(false);
       try (var claim = keep.prepareStatement("INSERT INTO provider_txn_ids VALUES (?::uuid, 'safaricom', ?)");
@@ -123,7 +127,7 @@ class UnmatchedConfirmationTest {
         row.executeUpdate();
       }
       var booking = daraja.confirmation(p);
-      GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the booking waits on the claimed id",
+      GatewayFixture.eventually(Duration.ofSeconds(10), "the booking waits on the claimed id",
           () -> gw.db.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
               + "AND wait_event_type = 'Lock'") > 0);
       keep.commit();
@@ -141,7 +145,7 @@ class UnmatchedConfirmationTest {
     GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", false)));
     try {
       C2bPayment p = payment(serial, "120.00");
-      GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "the disabled plugin is seen (settings cache)",
+      GatewayFixture.eventually(Duration.ofSeconds(10), "the disabled plugin is seen (settings cache)",
           () -> await(daraja.confirmation(p)).statusCode() == 403);
       assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", p.transId()));
       assertEquals("PROVIDER_NOT_ENABLED", gw.db.text("SELECT reason FROM unmatched_payments WHERE provider_txn_id = ?",
@@ -156,7 +160,7 @@ class UnmatchedConfirmationTest {
     } finally {
       GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)));
     }
-    GatewayFixture.eventually(java.time.Duration.ofSeconds(10), "enabled again",
+    GatewayFixture.eventually(Duration.ofSeconds(10), "enabled again",
         () -> await(daraja.validation(payment(serial, "100.00"))).bodyAsJsonObject().getValue("ResultCode").toString()
             .equals("0"));
   }

@@ -20,11 +20,14 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -285,7 +288,7 @@ class UnmatchedRegisterTest {
     C2bPayment booked = payment(serial, "92.00");
     assertEquals(0, await(daraja.confirmation(booked)).bodyAsJsonObject().getInteger("ResultCode"));
     kept(payment("NOBODY-" + UUID.randomUUID().toString().substring(0, 4), "77.00"));
-    String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+    String today = LocalDate.now(ZoneOffset.UTC).toString();
     JsonObject books = ok(gw.get("/api/v1/books?from=" + today + "&to=" + today + "&provider=safaricom", operatorToken));
     JsonObject day = books.getJsonArray("days").stream().map(JsonObject.class::cast)
         .filter(d -> d.getString("day").equals(today) && d.getString("currency").equals("KES")).findFirst().orElseThrow();
@@ -305,7 +308,7 @@ class UnmatchedRegisterTest {
 
   @Test
   void aRowKeptForTheFirstTimeIsAnnouncedOnTheEventBusOnce() {
-    List<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<String> announced = new CopyOnWriteArrayList<>();
     var consumer = gw.app.vertx().eventBus().<String>consumer(UnmatchedPaymentStore.CREATED_ADDRESS,
         m -> announced.add(m.body()));
     await(consumer.completion());

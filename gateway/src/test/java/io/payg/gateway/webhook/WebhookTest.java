@@ -10,12 +10,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.simulator.SafaricomSimulator;
+import io.payg.telco.simulator.WaveSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -231,10 +235,10 @@ class WebhookTest {
     // money for no device: kept unmatched, and told
     ok(gw.put("/api/v1/plugins/safaricom", c.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("shortCode", "600979").put("allowedSources", "127.0.0.1/32"))));
-    var daraja = new io.payg.telco.simulator.SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + c.id());
+    var daraja = new SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + c.id());
     String mpesaId = "QW" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
-    await(daraja.confirmation(io.payg.telco.simulator.SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
-        "NO-SUCH-METER", "120.00", "254708374149", java.time.Instant.now())));
+    await(daraja.confirmation(SafaricomSimulator.C2bPayment.payBill(mpesaId, "600979",
+        "NO-SUCH-METER", "120.00", "254708374149", Instant.now())));
     eventually(Duration.ofSeconds(10), "unmatched.created delivered", () -> at("/all", "unmatched.created").size() == 1);
     JsonObject kept = new JsonObject(at("/all", "unmatched.created").get(0).getString("body")).getJsonObject("data");
     assertEquals(mpesaId, kept.getString("providerTxnId"));
@@ -262,7 +266,7 @@ class WebhookTest {
     ok(gw.put("/api/v1/plugins/wave", c.adminToken(), new JsonObject().put("enabled", true)
         .put("settings", new JsonObject().put("webhookSecret", waveSecret))));
     String secret = subscribe(c, "/suspense", "unmatched.created", "reversal.recorded").getString("secret");
-    var wave = new io.payg.telco.simulator.WaveSimulator(gw.http, gw.base + "/api/v1/telco/wave/" + c.id(), waveSecret);
+    var wave = new WaveSimulator(gw.http, gw.base + "/api/v1/telco/wave/" + c.id(), waveSecret);
 
     // Wave's own example of a payment for an unknown reference, then its reversal (src/test/resources/conformance/wave)
     var kept = await(wave.send(kit("checkout.unknown_reference.json")));
@@ -288,7 +292,7 @@ class WebhookTest {
     // a statement line the gateway never heard of: kept STATEMENT_ONLY by the upload, and told
     String line = "SO-" + UUID.randomUUID();
     Buffer statement = Buffer.buffer("providerTxnId,paidAt,amount,currency,accountReference\n" + line + ","
-        + java.time.Instant.now() + ",2500,XOF,NOBODY\n");
+        + Instant.now() + ",2500,XOF,NOBODY\n");
     for (int i = 0; i < 2; i++) { // the same bytes again change nothing
       var up = await(gw.http.postAbs(gw.base + "/api/v1/reconciliations?format=generic&provider=generic")
           .bearerTokenAuthentication(c.adminToken()).putHeader("Content-Type", "text/csv").sendBuffer(statement));
@@ -311,7 +315,7 @@ class WebhookTest {
         + "AND event_type = 'reversal.recorded'", c.id()));
   }
 
-  static Buffer kit(String file) throws java.io.IOException {
+  static Buffer kit(String file) throws IOException {
     try (var in = WebhookTest.class.getResourceAsStream("/conformance/wave/" + file)) {
       return Buffer.buffer(in.readAllBytes());
     }

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,8 +92,8 @@ public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator
   }
 
   private void handle(RoutingContext ctx) {
-    String expected = "Basic " + java.util.Base64.getEncoder().encodeToString(
-        (DEFAULT_CLIENT_ID + ":" + DEFAULT_CLIENT_SECRET).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    String expected = "Basic " + Base64.getEncoder().encodeToString(
+        (DEFAULT_CLIENT_ID + ":" + DEFAULT_CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
     if (!expected.equals(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Angaza\"");
       reply(ctx, 401, refusal("Unauthorized", "invalid credentials"));

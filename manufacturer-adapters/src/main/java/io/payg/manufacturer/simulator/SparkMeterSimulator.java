@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -78,7 +79,7 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
   private final AtomicLong counter = new AtomicLong();
   private volatile boolean oneCustomerAnswer;
   private volatile boolean deduplicate;
-  private final java.util.concurrent.atomic.AtomicInteger answersToLose = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger answersToLose = new AtomicInteger();
 
   private SparkMeterSimulator(Vertx vertx) {
     super(vertx);

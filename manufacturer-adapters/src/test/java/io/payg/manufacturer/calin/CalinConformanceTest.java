@@ -20,6 +20,7 @@ import io.vertx.junit5.VertxExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -106,7 +107,7 @@ class CalinConformanceTest {
   }
 
   private static TokenRequest request(ReplayServer server, int kwhTenths) {
-    Map<String, String> settings = new java.util.HashMap<>(SETTINGS_OF_THE_KIT);
+    Map<String, String> settings = new HashMap<>(SETTINGS_OF_THE_KIT);
     settings.put("baseUrl", server.baseUrl());
     return new TokenRequest("txn-1", "47000124512", DeviceType.METER, TokenAmount.kwhTenths(kwhTenths),
         Money.of(50_000, "KES"), settings);

@@ -23,12 +23,17 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.junit5.VertxExtension;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -216,21 +221,21 @@ class SteamaTokenIssuerTest {
 
   @Test
   void theMeterCacheSavesThePagesUntilItExpires() throws Exception {
-    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
-    java.time.Clock clock = new java.time.Clock() {
+    AtomicLong now = new AtomicLong(1_000_000);
+    Clock clock = new Clock() {
       @Override
-      public java.time.ZoneId getZone() {
-        return java.time.ZoneOffset.UTC;
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
       }
 
       @Override
-      public java.time.Clock withZone(java.time.ZoneId zone) {
+      public Clock withZone(ZoneId zone) {
         return this;
       }
 
       @Override
-      public java.time.Instant instant() {
-        return java.time.Instant.ofEpochMilli(now.get());
+      public Instant instant() {
+        return Instant.ofEpochMilli(now.get());
       }
     };
     SteamaTokenIssuer cached = new SteamaTokenIssuer(client, clock);

@@ -23,8 +23,10 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.math.BigDecimal;
+import java.security.PublicKey;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
@@ -57,10 +59,8 @@ import java.util.regex.Pattern;
  *
  * <p><b>Access token</b>: {@code POST {baseUrl}/auth/oauth2/token} with
  * {@code {client_id, client_secret, grant_type: "client_credentials"}} answers
- * {@code {access_token, expires_in, token_type}}. One token per (baseUrl, clientId) is shared by
- * all calls: the cache holds the token's {@link Future}, so concurrent callers wait for one token
- * request; it is renewed {@link #refreshMargin shortly before} it expires, when the client secret
- * changes, and once when Airtel answers 401 to a call made with it.
+ * {@code {access_token, expires_in, token_type}}; one per (baseUrl, clientId), held by
+ * {@link TokenCache}, renewed when the client secret changes and once on a 401.
  *
  * <p><b>requestToPay</b>: {@code POST {baseUrl}/merchant/v1/payments/} (v2: {@code /merchant/v2/payments/}
  * plus {@code x-signature}, {@code x-key} over the exact body bytes) with {@code X-Country},
@@ -457,11 +457,11 @@ public final class AirtelCollections extends RequestToPayClient {
     final String country;
     final long timeoutMs;
     /** Airtel's message-signing key: non-null for apiVersion v2. */
-    final java.security.PublicKey signingKey;
+    final PublicKey signingKey;
     final AirtelMessageSigning.Padding padding;
 
     private Config(String baseUrl, String clientId, String clientSecret, String country, long timeoutMs,
-                   java.security.PublicKey signingKey, AirtelMessageSigning.Padding padding) {
+                   PublicKey signingKey, AirtelMessageSigning.Padding padding) {
       this.baseUrl = baseUrl;
       this.clientId = clientId;
       this.clientSecret = clientSecret;
@@ -490,12 +490,12 @@ public final class AirtelCollections extends RequestToPayClient {
       }
       country = country.trim().toUpperCase(Locale.ROOT);
       if (!CALLING_CODES.containsKey(country)) {
-        throw new CollectionCallException("airtel setting country must be one of " + new java.util.TreeSet<>(
+        throw new CollectionCallException("airtel setting country must be one of " + new TreeSet<>(
             CALLING_CODES.keySet()), false);
       }
       long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       String version = s.get(SETTING_API_VERSION) == null ? "v1" : s.get(SETTING_API_VERSION).trim().toLowerCase(Locale.ROOT);
-      java.security.PublicKey signingKey = null;
+      PublicKey signingKey = null;
       AirtelMessageSigning.Padding padding;
       try {
         padding = AirtelMessageSigning.Padding.of(s.get(SETTING_SIGNING_RSA_PADDING));

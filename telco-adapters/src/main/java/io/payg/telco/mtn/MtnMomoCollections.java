@@ -8,6 +8,7 @@ import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.peer.PeerCalls.jsonObject;
 import static io.payg.peer.PeerCalls.snippet;
 
+import io.payg.domain.Money;
 import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
@@ -51,11 +52,8 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p><b>Access token</b>: {@code POST {baseUrl}/collection/token/} answers
- * {@code {access_token, token_type, expires_in}}. One token per (baseUrl, apiUser) is shared by
- * all calls and event loops: the cache holds the token's {@link Future}, so concurrent callers
- * wait for one token request, and it is renewed {@link #refreshMargin shortly before} it expires,
- * when the apiKey or subscriptionKey in the settings change, and once when MoMo answers 401 to
- * a call made with it (e.g. after the API key was regenerated).
+ * {@code {access_token, token_type, expires_in}}; one per (baseUrl, apiUser), held by
+ * {@link TokenCache}, renewed when the apiKey or subscriptionKey change and once on a 401.
  *
  * <p><b>requestToPay</b>: {@code POST {baseUrl}/collection/v1_0/requesttopay} with
  * {@code X-Reference-Id} = the collection reference (a UUID: MoMo's idempotency key),
@@ -266,7 +264,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
           return Future.succeededFuture(CollectionStatus.succeeded(txn));
         }
         // money moved, but not what was asked: never booked as the request, never dropped
-        io.payg.domain.Money collected = collected(json);
+        Money collected = collected(json);
         if (collected == null) {
           return Future.failedFuture(new CollectionCallException("MTN MoMo reports SUCCESSFUL with an unreadable amount: "
               + mismatch, false));
@@ -307,7 +305,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
   }
 
   /** What MoMo reports it collected, in minor units of its currency; null when unreadable. */
-  private static io.payg.domain.Money collected(JsonObject json) {
+  private static Money collected(JsonObject json) {
     if (!(json.getValue("currency") instanceof String currency) || DecimalAmount.fractionDigits(currency) < 0) {
       return null;
     }
@@ -316,7 +314,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
       return null;
     }
     try {
-      return io.payg.domain.Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
+      return Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
           currency);
     } catch (ArithmeticException e) {
       return null; // a fraction of a minor unit, or too large

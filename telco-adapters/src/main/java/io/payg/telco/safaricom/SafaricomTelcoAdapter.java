@@ -99,8 +99,8 @@ import java.util.regex.Pattern;
  * body from an unlisted address. Behind a reverse proxy, the gateway's {@code TRUSTED_PROXIES}
  * decides which address is the client.
  *
- * <p>Note for deployment: Daraja refuses to register callback URLs containing "mpesa" or
- * "safaricom"; the gateway must expose this adapter under a neutral alias for registration.
+ * <p>Daraja refuses to register callback URLs containing "mpesa" or "safaricom": operators
+ * register the alias {@code /api/v1/telco/ke-c2b/...} ({@link SafaricomPlugin#CALLBACK_ALIAS}).
  */
 public final class SafaricomTelcoAdapter implements TelcoAdapter {
 

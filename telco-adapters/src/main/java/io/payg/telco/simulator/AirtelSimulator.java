@@ -12,11 +12,18 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -92,10 +99,10 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final AtomicLong moneyIds = new AtomicLong(1234);
-  private final java.util.concurrent.atomic.AtomicInteger signed = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger signed = new AtomicInteger();
   private volatile String callbackUrl;
   private volatile String callbackSecret;
-  private final java.security.KeyPair signingKeys;
+  private final KeyPair signingKeys;
 
   private static final class Payment {
     final Request request;
@@ -119,22 +126,22 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   private AirtelSimulator(Vertx vertx) {
     super(vertx);
     try {
-      java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
       this.signingKeys = generator.generateKeyPair();
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** The RSA public key of message signing, Base64 (X.509), as Airtel's portal shows it. */
   public String signingPublicKey() {
-    return java.util.Base64.getEncoder().encodeToString(signingKeys.getPublic().getEncoded());
+    return Base64.getEncoder().encodeToString(signingKeys.getPublic().getEncoded());
   }
 
   /** {@link #settings()} with apiVersion v2 and this simulator's signing key. */
   public Map<String, String> settingsV2() {
-    Map<String, String> s = new java.util.HashMap<>(settings());
+    Map<String, String> s = new HashMap<>(settings());
     s.put(AirtelCollections.SETTING_API_VERSION, "v2");
     s.put(AirtelCollections.SETTING_SIGNING_PUBLIC_KEY, signingPublicKey());
     return Map.copyOf(s);
@@ -290,7 +297,7 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       }
       byte[] opened = AirtelMessageSigning.open(req.getHeader(AirtelCollections.SIGNATURE_HEADER),
           req.getHeader(AirtelCollections.KEY_HEADER), signingKeys.getPrivate());
-      if (opened == null || !java.util.Arrays.equals(opened, body.getBytes())) {
+      if (opened == null || !Arrays.equals(opened, body.getBytes())) {
         reply(req, 400, envelope(null, "400", "Invalid signature", "ESB000008", null, false));
         return;
       }

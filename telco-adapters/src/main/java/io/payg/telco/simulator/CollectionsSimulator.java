@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -41,7 +43,7 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   private volatile boolean approveAll;
   private volatile boolean callbacksOn = true;
   private volatile boolean down;
-  private final Map<String, java.util.Queue<ScriptedAnswer>> scripted = new ConcurrentHashMap<>();
+  private final Map<String, Queue<ScriptedAnswer>> scripted = new ConcurrentHashMap<>();
   private HttpServer server;
 
   /** A provider answer given verbatim (a published sample), in place of the simulated state. */
@@ -139,14 +141,14 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
    * see the simulated state again. Scripted answers queue up in order.
    */
   public S scriptStatus(String reference, int status, String body) {
-    scripted.computeIfAbsent(reference, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+    scripted.computeIfAbsent(reference, k -> new ConcurrentLinkedQueue<>())
         .add(new ScriptedAnswer(status, body));
     return self();
   }
 
   /** The next scripted status answer for {@code reference}, or null (answer from the state). */
   protected ScriptedAnswer nextScripted(String reference) {
-    java.util.Queue<ScriptedAnswer> queue = reference == null ? null : scripted.get(reference);
+    Queue<ScriptedAnswer> queue = reference == null ? null : scripted.get(reference);
     return queue == null ? null : queue.poll();
   }
 

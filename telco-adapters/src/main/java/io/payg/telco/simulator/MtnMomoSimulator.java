@@ -8,7 +8,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.time.Duration;
@@ -108,8 +111,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       view.put("externalId", body.getValue("externalId"))
           // the request's amount; some MoMo deployments echo it with decimals ("5000.00" for
           // "5000"): RequestToPayResult.amount is a free "string" in momodeveloper.mtn.com's spec
-          .put("amount", amountWithDecimals ? new java.math.BigDecimal(body.getString("amount")).setScale(2,
-              java.math.RoundingMode.UNNECESSARY).toPlainString() : body.getValue("amount"))
+          .put("amount", amountWithDecimals ? new BigDecimal(body.getString("amount")).setScale(2,
+              RoundingMode.UNNECESSARY).toPlainString() : body.getValue("amount"))
           .put("currency", body.getValue("currency"))
           .put("payer", body.getValue("payer"))
           .put("payerMessage", body.getValue("payerMessage"))
@@ -366,7 +369,7 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       return "A JSON object body is required.";
     }
     if (!(body.getValue("amount") instanceof String amount) || !DECIMAL.matcher(amount).matches()
-        || new java.math.BigDecimal(amount).signum() <= 0) {
+        || new BigDecimal(amount).signum() <= 0) {
       return "amount must be a positive decimal string.";
     }
     if (!(body.getValue("currency") instanceof String currency) || !CURRENCY.matcher(currency).matches()) {
@@ -392,7 +395,7 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     try {
       URI uri = new URI(url);
       return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       return false;
     }
   }

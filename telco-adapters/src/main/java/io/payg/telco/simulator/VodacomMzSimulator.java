@@ -14,8 +14,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import javax.crypto.Cipher;
@@ -69,10 +72,10 @@ public final class VodacomMzSimulator {
   private final Map<String, Boolean> cancelling = new ConcurrentHashMap<>();
   private final AtomicLong ids = new AtomicLong(5_000_000);
   private volatile boolean hold;
-  private final java.util.concurrent.atomic.AtomicInteger queries = new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger queries = new AtomicInteger();
   private final Map<String, Boolean> broke = new ConcurrentHashMap<>();
-  private final java.util.Queue<String[]> pushScripts = new java.util.concurrent.ConcurrentLinkedQueue<>();
-  private final Map<String, java.util.Queue<String[]>> queryScripts = new ConcurrentHashMap<>();
+  private final Queue<String[]> pushScripts = new ConcurrentLinkedQueue<>();
+  private final Map<String, Queue<String[]>> queryScripts = new ConcurrentHashMap<>();
   private HttpServer server;
 
   private VodacomMzSimulator(KeyPair keys) {
@@ -144,7 +147,7 @@ public final class VodacomMzSimulator {
 
   /** The next query of {@code thirdPartyReference} is answered {@code status} with {@code body} verbatim. */
   public VodacomMzSimulator scriptQuery(String thirdPartyReference, int status, String body) {
-    queryScripts.computeIfAbsent(thirdPartyReference, k -> new java.util.concurrent.ConcurrentLinkedQueue<>())
+    queryScripts.computeIfAbsent(thirdPartyReference, k -> new ConcurrentLinkedQueue<>())
         .add(new String[] {Integer.toString(status), body});
     return this;
   }
@@ -262,7 +265,7 @@ public final class VodacomMzSimulator {
       answer(req, 400, "INS-20", "Not All Parameters Provided. Please Try Again.", thirdParty);
       return;
     }
-    java.util.Queue<String[]> scripts = queryScripts.get(reference);
+    Queue<String[]> scripts = queryScripts.get(reference);
     String[] script = scripts == null ? null : scripts.poll();
     if (script != null) {
       req.response().setStatusCode(Integer.parseInt(script[0])).putHeader("Content-Type", "application/json")

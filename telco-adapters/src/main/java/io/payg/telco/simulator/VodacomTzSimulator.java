@@ -14,6 +14,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
@@ -236,7 +238,7 @@ public final class VodacomTzSimulator {
     private final ConcurrentLinkedQueue<ReceivedResult> received = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failNext = new AtomicInteger();
     private volatile AckStyle style = AckStyle.ATTEMPTED;
-    private volatile java.util.function.Function<ReceivedResult, String> answer;
+    private volatile Function<ReceivedResult, String> answer;
 
     private ResultEndpoint(HttpServer server, String spId, String password, BrokerPasswordDigest digest) {
       this.server = server;
@@ -277,7 +279,7 @@ public final class VodacomTzSimulator {
     }
 
     /** Answers each result with this document instead (a published acknowledgement replayed); null: the style. */
-    public void answerWith(java.util.function.Function<ReceivedResult, String> answer) {
+    public void answerWith(Function<ReceivedResult, String> answer) {
       this.answer = answer;
     }
 
@@ -323,7 +325,7 @@ public final class VodacomTzSimulator {
     private ReceivedResult parse(byte[] body) {
       try {
         DocumentBuilderFactory f = SafeXml.factory();
-        Element root = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(body)).getDocumentElement();
+        Element root = f.newDocumentBuilder().parse(new ByteArrayInputStream(body)).getDocumentElement();
         String ns = root.getNamespaceURI();
         Element result = child(root, "result");
         Element sp = child(result, "serviceProvider");

@@ -9,9 +9,11 @@ import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -77,7 +79,7 @@ public final class WaveSimulator {
 
   /** Signs {@code seconds} in the past, as a delivery retried or replayed late would be. */
   public WaveSimulator stale(long seconds) {
-    return new WaveSimulator(client, baseUrl, secret, Clock.offset(clock, java.time.Duration.ofSeconds(-seconds)),
+    return new WaveSimulator(client, baseUrl, secret, Clock.offset(clock, Duration.ofSeconds(-seconds)),
         strategy);
   }
 
@@ -167,9 +169,9 @@ public final class WaveSimulator {
    * A delivery during a secret rotation: the event once per webhook, the old one signed with
    * {@code oldSecret}, the new one with this simulator's secret; answers both responses.
    */
-  public Future<java.util.List<HttpResponse<Buffer>>> rotated(Buffer body, String oldSecret) {
+  public Future<List<HttpResponse<Buffer>>> rotated(Buffer body, String oldSecret) {
     return sendSigned(body, signatureHeader(body, oldSecret))
-        .compose(first -> sendSigned(body, signatureHeader(body)).map(second -> java.util.List.of(first, second)));
+        .compose(first -> sendSigned(body, signatureHeader(body)).map(second -> List.of(first, second)));
   }
 
   /** Posts {@code body} with the given {@code Wave-Signature} value; null sends none. */

@@ -3,6 +3,7 @@ package io.payg.telco.support;
 import io.payg.domain.payment.Refusal;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.Locale;
 
 /** A provider's raw body read as one JSON object, or a {@link Rejection} saying why not. */
 public final class JsonBody {
@@ -16,7 +17,7 @@ public final class JsonBody {
       return false;
     }
     int semicolon = contentType.indexOf(';');
-    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(java.util.Locale.ROOT);
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
   }
 

@@ -4,6 +4,7 @@ import io.payg.telco.support.Rejection;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.Objects;
 import org.w3c.dom.Element;
 
@@ -61,7 +62,7 @@ public final class VodacomTzBrokerResult {
     String timestamp = VodacomTzTelcoAdapter.TIMESTAMP.format(now.atZone(zone));
     StringBuilder xml = new StringBuilder(1024)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        .append(VodacomTzTelcoAdapter.root(java.util.Map.of(VodacomTzTelcoAdapter.ECHO_NAMESPACE,
+        .append(VodacomTzTelcoAdapter.root(Map.of(VodacomTzTelcoAdapter.ECHO_NAMESPACE,
             r.namespace() == null ? VodacomTzTelcoAdapter.NAMESPACE : r.namespace())))
         .append("<result><serviceProvider>");
     element(xml, "spId", spId);

@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Posts a result to the broker's result URL over TLS with the company's Vodacom-issued client
@@ -39,7 +40,7 @@ public final class VodacomTzBrokerResultClient {
   }
 
   private static final int MAX_CLIENTS = 256;
-  private final java.util.function.Function<WebClientOptions, WebClient> newClient;
+  private final Function<WebClientOptions, WebClient> newClient;
   private final int timeoutMs;
   private final Map<String, WebClient> clients = new ConcurrentHashMap<>();
 
@@ -48,7 +49,7 @@ public final class VodacomTzBrokerResultClient {
   }
 
   /** @param newClient makes the WebClient of one certificate (the gateway's adds its outbound policy) */
-  public VodacomTzBrokerResultClient(int timeoutMs, java.util.function.Function<WebClientOptions, WebClient> newClient) {
+  public VodacomTzBrokerResultClient(int timeoutMs, Function<WebClientOptions, WebClient> newClient) {
     this.newClient = newClient;
     this.timeoutMs = timeoutMs;
   }

@@ -15,6 +15,8 @@ import io.payg.domain.port.TelcoResponse;
 import io.payg.telco.support.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -348,10 +350,10 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     if (header == null || header.length() > 1024 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    byte[] given = header.substring(7).trim().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
     boolean match = false;
     for (String secret : secrets) {
-      match |= java.security.MessageDigest.isEqual(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), given);
+      match |= MessageDigest.isEqual(secret.getBytes(StandardCharsets.UTF_8), given);
     }
     return match;
   }

@@ -223,13 +223,13 @@ class AirtelCollectionsTest {
     assertEquals(1, airtel.signedRequests());
     await(airtel.approve(id));
     assertEquals(CollectionStatus.State.SUCCEEDED, await(collections.status(signed)).state());
-    java.util.Map<String, String> oaep = new java.util.HashMap<>(airtel.settingsV2());
+    Map<String, String> oaep = new HashMap<>(airtel.settingsV2());
     oaep.put(AirtelCollections.SETTING_SIGNING_RSA_PADDING, "OAEP");
     assertEquals(CollectionStatus.pending(), await(collections.requestToPay(new CollectionRequest(
         UUID.randomUUID().toString(), "255754123456", Money.of(500_000, "TZS"), "SN-1", null, oaep))));
     assertEquals(2, airtel.signedRequests());
     // v2 without a key is never sent
-    java.util.Map<String, String> noKey = new java.util.HashMap<>(airtel.settings());
+    Map<String, String> noKey = new HashMap<>(airtel.settings());
     noKey.put(AirtelCollections.SETTING_API_VERSION, "v2");
     CollectionStatus refused = await(collections.requestToPay(new CollectionRequest(UUID.randomUUID().toString(),
         "255754123456", Money.of(500_000, "TZS"), "SN-1", null, noKey)));

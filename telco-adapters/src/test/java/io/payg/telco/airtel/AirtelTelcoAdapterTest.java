@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -60,10 +61,10 @@ class AirtelTelcoAdapterTest {
 
   @Test
   void anExpiredPromptDecodesToAFailedHint() {
-    String ref = java.util.UUID.randomUUID().toString();
+    String ref = UUID.randomUUID().toString();
     TelcoCall call = decode(new JsonObject().put("transaction", new JsonObject().put("id", ref)
         .put("message", "Transaction Expired").put("status_code", "TE")));
-    assertEquals(new TelcoCall.CollectionUpdate(ref, io.payg.domain.port.CollectionStatus.failed("TE: Transaction Expired")),
+    assertEquals(new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("TE: Transaction Expired")),
         call);
   }
 

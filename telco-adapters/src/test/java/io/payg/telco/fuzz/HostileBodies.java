@@ -1,8 +1,12 @@
 package io.payg.telco.fuzz;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -174,7 +178,7 @@ public final class HostileBodies {
   /** The valid body truncated, with a byte flipped, or with bad UTF-8 or NUL spliced in. */
   public static Arbitrary<byte[]> damaged(byte[] valid) {
     Arbitrary<Integer> at = Arbitraries.integers().between(0, valid.length);
-    Arbitrary<byte[]> truncated = at.map(n -> java.util.Arrays.copyOf(valid, n));
+    Arbitrary<byte[]> truncated = at.map(n -> Arrays.copyOf(valid, n));
     Arbitrary<byte[]> flipped = Combinators.combine(at, Arbitraries.integers().between(0, 255)).as((i, b) -> {
       byte[] copy = valid.clone();
       if (copy.length > 0) {
@@ -245,11 +249,11 @@ public final class HostileBodies {
   public static synchronized String secretFileUri() {
     if (secretFileUri == null) {
       try {
-        java.nio.file.Path file = java.nio.file.Files.createTempFile("xxe-target", ".txt");
-        java.nio.file.Files.writeString(file, SECRET_FILE_MARKER);
+        Path file = Files.createTempFile("xxe-target", ".txt");
+        Files.writeString(file, SECRET_FILE_MARKER);
         file.toFile().deleteOnExit();
         secretFileUri = file.toUri().toString();
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         throw new IllegalStateException(e);
       }
     }

@@ -16,6 +16,8 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,7 +44,7 @@ class SafaricomStkCollectionsTest {
     vertx.close();
   }
 
-  static <T> T await(java.util.concurrent.CompletionStage<T> stage) {
+  static <T> T await(CompletionStage<T> stage) {
     try {
       return stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -118,10 +120,10 @@ class SafaricomStkCollectionsTest {
     assertTrue(noId instanceof CollectionCallException c && !c.retryable());
   }
 
-  private static Throwable failure(java.util.concurrent.CompletionStage<?> stage) {
+  private static Throwable failure(CompletionStage<?> stage) {
     try {
       stage.toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       return e.getCause();
     } catch (Exception e) {
       return e;

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class TestPki {
       PrivateKey k = (PrivateKey) ks.getKey(alias, PASS.toCharArray());
       return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
           .encodeToString(k.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
-    } catch (java.security.GeneralSecurityException e) {
+    } catch (GeneralSecurityException e) {
       throw new IOException(e);
     }
   }

@@ -16,6 +16,7 @@ import io.payg.domain.payment.ValidationOutcome;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.support.HmacSha256;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -181,10 +182,10 @@ class WaveTelcoAdapterTest {
         body.getBytes(StandardCharsets.UTF_8))), tampered.getBytes(StandardCharsets.UTF_8), null, RECEIVED);
     rejected(adapter.decode(r, "XOF", SETTINGS), Refusal.UNAUTHENTICATED);
     rejected(adapter.decode(signed(body, t, "another-secret"), "XOF", SETTINGS), Refusal.UNAUTHENTICATED);
-    String bodyOnly = "t=" + t + ",v1=" + io.payg.telco.support.HmacSha256.signHex(SECRET,
+    String bodyOnly = "t=" + t + ",v1=" + HmacSha256.signHex(SECRET,
         body.getBytes(StandardCharsets.UTF_8));
     rejected(adapter.decode(withHeader(body, bodyOnly), "XOF", SETTINGS), Refusal.UNAUTHENTICATED);
-    String dotted = "t=" + t + ",v1=" + io.payg.telco.support.HmacSha256.signHex(SECRET,
+    String dotted = "t=" + t + ",v1=" + HmacSha256.signHex(SECRET,
         (t + "." + body).getBytes(StandardCharsets.UTF_8));
     rejected(adapter.decode(withHeader(body, dotted), "XOF", SETTINGS), Refusal.UNAUTHENTICATED);
     // the timestamp is signed: moving it breaks the signature
