@@ -74,6 +74,10 @@ class BackOfficeEndToEndTest {
         .putHeader("Idempotency-Key", "e2e-" + UUID.randomUUID()).sendJsonObject(body));
   }
 
+  static String transactionOf(JsonObject delivery) {
+    return new JsonObject(delivery.getString("body")).getJsonObject("data").getString("transactionId");
+  }
+
   static String hmac(String secret, String text) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
     mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
@@ -155,10 +159,10 @@ class BackOfficeEndToEndTest {
     assertEquals(7_500L, detail.getLong("amount"));
 
     // the signed webhook arrives on loopback
-    eventually(Duration.ofSeconds(15), "payment.recorded delivered", () -> received.stream()
-        .anyMatch(r -> new JsonObject(r.getString("body")).getJsonObject("data").getString("transactionId").equals(txn)));
+    eventually(Duration.ofSeconds(15), "payment.recorded delivered",
+        () -> received.stream().anyMatch(r -> txn.equals(transactionOf(r))));
     JsonObject delivery = received.stream()
-        .filter(r -> new JsonObject(r.getString("body")).getJsonObject("data").getString("transactionId").equals(txn))
+        .filter(r -> txn.equals(transactionOf(r)))
         .findFirst().orElseThrow();
     String header = delivery.getString("signature");
     assertNotNull(header);
