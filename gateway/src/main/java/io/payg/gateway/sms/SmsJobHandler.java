@@ -38,7 +38,9 @@ public final class SmsJobHandler implements JobHandler {
       + "AND a.kind IN ('INSTALLMENT', 'ACCESS_RATE')) AS debts_cleared, "
       + "(SELECT p.name FROM plugins p "
       + "WHERE p.company_id = t.company_id AND p.kind = 'SMS' AND p.enabled ORDER BY p.name LIMIT 1) AS plugin, "
-      + "co.sms_templates "
+      + "co.sms_templates, "
+      // the request id of the provider call the payment came from, for the job's log lines
+      + "(SELECT o.request_id FROM outbox o WHERE o.id = $2) AS request_id "
       + "FROM transactions t JOIN customers c ON c.id = t.customer_id JOIN companies co ON co.id = t.company_id "
       + "LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1";
 
@@ -78,11 +80,11 @@ public final class SmsJobHandler implements JobHandler {
 
   @Override
   public Future<Void> handle(OutboxJob job) {
-    return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId())).compose(rows -> {
+    return pool.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId(), job.id())).compose(rows -> {
       Row r = rows.iterator().next();
       String text = text(r);
       String phone = r.getString("phone");
-      PaymentTrace trace = new PaymentTrace(null, job.companyId(), r.getString("payment_provider"),
+      PaymentTrace trace = new PaymentTrace(r.getString("request_id"), job.companyId(), r.getString("payment_provider"),
           r.getString("provider_txn_id"), job.transactionId().toString());
       return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
           .compose(sent -> completions.add(new Sent(job, phone, text, sent))
