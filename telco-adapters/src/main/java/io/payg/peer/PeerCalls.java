@@ -7,6 +7,7 @@ import io.payg.domain.peer.UnusableSetting;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -184,6 +185,15 @@ public final class PeerCalls {
       return fail(peer + " " + step + " HTTP " + response.statusCode(), true);
     }
     return Future.succeededFuture(response);
+  }
+
+  /**
+   * {@code http} with the W3C {@code traceparent} header of the call when there is one
+   * (https://www.w3.org/TR/trace-context/#traceparent-header): every adapter sends the payment's
+   * trace to its peer this way.
+   */
+  public static <T> HttpRequest<T> traced(HttpRequest<T> http, String traceparent) {
+    return traceparent == null ? http : http.putHeader("traceparent", traceparent);
   }
 
   /** The body as one JSON object; null when empty, not JSON or not an object. */

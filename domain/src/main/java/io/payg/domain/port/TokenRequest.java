@@ -16,6 +16,9 @@ import java.util.Map;
  * @param paid           the money the energy was bought with (some vending APIs want it)
  * @param settings       the company's plugin configuration for this manufacturer (API URL,
  *                       credentials); never logged
+ * @param traceparent    the W3C traceparent header to send the manufacturer
+ *                       (https://www.w3.org/TR/trace-context/#traceparent-header), a child span of
+ *                       the payment's trace made for this call; null for none
  */
 public record TokenRequest(
     String idempotencyKey,
@@ -23,10 +26,17 @@ public record TokenRequest(
     DeviceType deviceType,
     TokenAmount amount,
     Money paid,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    String traceparent) {
 
   public TokenRequest {
     settings = Map.copyOf(settings);
+  }
+
+  /** A request sent with no trace. */
+  public TokenRequest(String idempotencyKey, String serial, DeviceType deviceType, TokenAmount amount, Money paid,
+                      Map<String, String> settings) {
+    this(idempotencyKey, serial, deviceType, amount, paid, settings, null);
   }
 
   @Override

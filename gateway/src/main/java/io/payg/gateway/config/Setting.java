@@ -174,8 +174,8 @@ public enum Setting {
   LOG_FORMAT("plain", null, Form.TEXT,
       "`plain` (text for people) or `json` (logstash-logback-encoder: one JSON object a line; the lines"
           + " of a payment's path carry `requestId`, `companyId`, `provider`, `providerTxnId`, "
-          + "`transactionId`, the outbox TOKEN and SMS jobs' lines all but `requestId`; follow one payment "
-          + "with `jq 'select(.transactionId==\"…\")'`). Read by `logback.xml`"),
+          + "`transactionId`, the outbox TOKEN and SMS jobs' lines too (`requestId` kept with the job); "
+          + "follow one payment with `jq 'select(.transactionId==\"…\")'` or by `requestId`). Read by `logback.xml`"),
   PLUGIN_CACHE_MAX_ENTRIES("10000", null, Form.TEXT,
       "plugin settings held in memory (5 s each)"),
   PLUGIN_SECRET_MIN_LENGTH("16", null, Form.TEXT,

@@ -12,7 +12,8 @@ import net.logstash.logback.marker.Markers;
  * with {@code LOG_FORMAT=json}) rather than put in the MDC: Vert.x interleaves many requests
  * and jobs on one event-loop thread, and a thread-local MDC would have to be copied in and
  * cleared around every callback to stay right; a marker travels with the line itself.
- * Outbox jobs have no request: their lines carry the four durable ids, read with the job.
+ * Outbox jobs carry the request id of the provider call that created them (outbox.request_id)
+ * and the four durable ids, read with the job or handed over with it.
  */
 public record PaymentTrace(String requestId, UUID companyId, String provider, String providerTxnId, String transactionId) {
 

@@ -1,5 +1,6 @@
 package io.payg.gateway.payment;
 
+import io.payg.gateway.outbox.JobOrigin;
 import io.payg.domain.Serial;
 import io.payg.domain.allocation.AllocationResult;
 import io.payg.domain.allocation.DebtAllocation;
@@ -82,7 +83,13 @@ public final class PaymentService {
 
   /** Process: records the payment once, clears debts, queues the token job. */
   public Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd) {
-    return process(companyId, companyCurrency, provider, cmd, null);
+    return process(companyId, companyCurrency, provider, cmd, JobOrigin.none());
+  }
+
+  /** {@link #process}, for the provider call {@code origin}: its request id and trace go with the payment's jobs. */
+  public Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
+                                        JobOrigin origin) {
+    return process(companyId, companyCurrency, provider, cmd, null, null, origin);
   }
 
   /**
@@ -94,7 +101,13 @@ public final class PaymentService {
    */
   public Future<ProcessOutcome> processMoved(UUID companyId, String companyCurrency, String provider,
                                              PaymentCommand cmd, String rawBody) {
-    return process(companyId, companyCurrency, provider, cmd).compose(outcome -> {
+    return processMoved(companyId, companyCurrency, provider, cmd, rawBody, JobOrigin.none());
+  }
+
+  /** {@link #processMoved}, for the provider call {@code origin}. */
+  public Future<ProcessOutcome> processMoved(UUID companyId, String companyCurrency, String provider,
+                                             PaymentCommand cmd, String rawBody, JobOrigin origin) {
+    return process(companyId, companyCurrency, provider, cmd, origin).compose(outcome -> {
       if (outcome instanceof ProcessOutcome.Refused r && r.refusal() != Refusal.DUPLICATE_TRANSACTION) {
         return keep(companyId, provider, cmd, r.refusal(), r.detail(), true, rawBody)
             .map(id -> id == null ? outcome : new ProcessOutcome.Kept(id, r.refusal(), r.detail()));
@@ -118,7 +131,8 @@ public final class PaymentService {
    */
   public Future<ProcessOutcome> assign(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
                                        UUID unmatchedId, UUID operatorId) {
-    return process(companyId, companyCurrency, provider, cmd, null, new PaymentStore.Assign(unmatchedId, operatorId));
+    return process(companyId, companyCurrency, provider, cmd, null, new PaymentStore.Assign(unmatchedId, operatorId),
+        JobOrigin.none());
   }
 
   /**
@@ -134,7 +148,7 @@ public final class PaymentService {
    * the office's, no agent's float nor commission); the staff user is in the provider id.
    */
   public Future<ProcessOutcome> processOfficeCash(UUID companyId, String companyCurrency, PaymentCommand cmd) {
-    return process(companyId, companyCurrency, CASH, cmd, null);
+    return process(companyId, companyCurrency, CASH, cmd, (UUID) null);
   }
 
   /** The provider name of agents' cash payments. */
@@ -142,22 +156,22 @@ public final class PaymentService {
 
   private Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
                                          UUID agentId) {
-    return process(companyId, companyCurrency, provider, cmd, agentId, null);
+    return process(companyId, companyCurrency, provider, cmd, agentId, null, JobOrigin.none());
   }
 
   private Future<ProcessOutcome> process(UUID companyId, String companyCurrency, String provider, PaymentCommand cmd,
-                                         UUID agentId, PaymentStore.Assign assign) {
+                                         UUID agentId, PaymentStore.Assign assign, JobOrigin origin) {
     if (!cmd.amount().currency().equals(companyCurrency)) {
       return Future.succeededFuture(new ProcessOutcome.Refused(Refusal.WRONG_CURRENCY, "the company's currency is "
           + companyCurrency));
     }
-    return attempt(companyId, provider, cmd, agentId, assign, 1);
+    return attempt(companyId, provider, cmd, agentId, assign, origin, 1);
   }
 
   private Future<ProcessOutcome> attempt(UUID companyId, String provider, PaymentCommand cmd, UUID agentId,
-                                         PaymentStore.Assign assign, int attempt) {
+                                         PaymentStore.Assign assign, JobOrigin origin, int attempt) {
     return store.snapshot(companyId, provider, cmd.providerTxnId(), cmd.serial())
-        .compose(snapshot -> decide(companyId, provider, cmd, snapshot, agentId, assign))
+        .compose(snapshot -> decide(companyId, provider, cmd, snapshot, agentId, assign, origin))
         // a concurrent duplicate booked (or kept) the same provider id first: the next snapshot sees it
         .recover(err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
         .compose(outcome -> {
@@ -168,13 +182,13 @@ public final class PaymentService {
             return Future.failedFuture(new ApiException(503, "BUSY",
                 "Too many concurrent payments for this customer; retry the same transaction"));
           }
-          return attempt(companyId, provider, cmd, agentId, assign, attempt + 1);
+          return attempt(companyId, provider, cmd, agentId, assign, origin, attempt + 1);
         });
   }
 
   /** The outcome for this snapshot, or null when it was overtaken and must be taken again. */
   private Future<ProcessOutcome> decide(UUID companyId, String provider, PaymentCommand cmd, PaymentStore.Snapshot snapshot,
-                                        UUID agentId, PaymentStore.Assign assign) {
+                                        UUID agentId, PaymentStore.Assign assign, JobOrigin origin) {
     if (snapshot != null && agentId != null && !agentId.equals(snapshot.account().agentId())) {
       snapshot = null; // an agent pays for their own customers only; another's device is unknown to them
     }
@@ -212,7 +226,7 @@ public final class PaymentService {
     }
     AllocationResult result = DebtAllocation.allocate(amount, today, snapshot.reversalDebts(), snapshot.installments(),
         device);
-    return store.record(companyId, provider, cmd, snapshot, result, agentId, assign)
+    return store.record(companyId, provider, cmd, snapshot, result, agentId, assign, origin)
         .onSuccess(this::startJob)
         .map(w -> w.overtaken() ? null : w.notOpen() ? new ProcessOutcome.NotOpen()
             : w.overRiskLimit() ? new ProcessOutcome.AgentRiskLimitExceeded() : new ProcessOutcome.Recorded(w.receipt()));

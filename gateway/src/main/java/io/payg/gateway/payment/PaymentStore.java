@@ -14,6 +14,7 @@ import io.payg.domain.commission.CommissionRule;
 import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.commission.CommissionSql;
 import io.payg.gateway.outbox.JobHandoff;
+import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.token.TokenOrder;
 import io.payg.gateway.webhook.WebhookEvents;
@@ -107,9 +108,12 @@ final class PaymentStore {
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
       + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t WHERE devices.id = $5), "
-      // the payment's TOKEN (or SMS) job, leased to this instance's worker when one runs here ($31 claim, $32 lease)
-      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id, " + JobHandoff.INSERT_COLUMNS + ") "
-      + "SELECT t.company_id, $21, t.id, " + JobHandoff.insertValues("$31", "$32") + " FROM t RETURNING id), "
+      // the payment's TOKEN (or SMS) job, leased to this instance's worker when one runs here ($31 claim, $32 lease),
+      // with the request id ($33) and W3C traceparent ($34) of the provider call it came from
+      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id, request_id, traceparent, "
+      + JobHandoff.INSERT_COLUMNS + ") "
+      + "SELECT t.company_id, $21, t.id, $33::text, $34::text, " + JobHandoff.insertValues("$31", "$32")
+      + " FROM t RETURNING id), "
       + "i AS (UPDATE installments SET paid = paid + x.amount "
       + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id), "
       // the agent's commission on the energy money ($26), in the same statement: never without the payment
@@ -234,12 +238,15 @@ final class PaymentStore {
   /** Writes the payment; {@code agentId} is the agent who took the cash, or null. */
   Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, Snapshot snapshot,
                          AllocationResult result, UUID agentId) {
-    return record(companyId, provider, cmd, snapshot, result, agentId, null);
+    return record(companyId, provider, cmd, snapshot, result, agentId, null, JobOrigin.none());
   }
 
-  /** As above; {@code assign} is the operator's assign of an unmatched payment, or null. */
+  /**
+   * As above; {@code assign} is the operator's assign of an unmatched payment, or null;
+   * {@code origin} the call the payment came from, kept with its job.
+   */
   Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, Snapshot snapshot,
-                         AllocationResult result, UUID agentId, Assign assign) {
+                         AllocationResult result, UUID agentId, Assign assign, JobOrigin origin) {
     DeviceAccount account = snapshot.account();
     UUID id = UUID.randomUUID();
     List<Allocation> allocations = result.allocations();
@@ -271,7 +278,8 @@ final class PaymentStore {
         .addArrayOfUUID(result.reversalDebtPayments().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
         .addArrayOfLong(result.reversalDebtPayments().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new))
         .addUUID(assign == null ? null : assign.unmatchedId()).addUUID(assign == null ? null : assign.operatorId())
-        .addUUID(lease == null ? null : lease.claim()).addDouble(lease == null ? 0.0 : lease.seconds());
+        .addUUID(lease == null ? null : lease.claim()).addDouble(lease == null ? 0.0 : lease.seconds())
+        .addString(origin.requestId()).addString(origin.trace().header());
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong(0) == 0) {
@@ -286,7 +294,8 @@ final class PaymentStore {
       // what the token job needs is all known here: its worker starts the manufacturer call from memory
       OutboxJob job = lease == null ? null : new OutboxJob(r.getLong(3), jobKind, companyId, id, 1, lease.claim(),
           token == null ? null : new TokenOrder(TokenOrder.serviceMoney(allocations), cmd.amount().currency(), token,
-              provider, cmd.providerTxnId(), account.deviceId(), account.serial(), account.type(), snapshot.manufacturer()));
+              provider, cmd.providerTxnId(), account.deviceId(), account.serial(), account.type(), snapshot.manufacturer(),
+              origin));
       return new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false, false, job,
           r.getLong(4) > 0);
     });

@@ -49,10 +49,10 @@ public final class SmsJobHandler implements JobHandler {
 
   @Override
   public Future<Void> handle(OutboxJob job) {
-    return messages.confirmation(job.transactionId()).compose(r -> {
+    return messages.confirmation(job.transactionId(), job.id()).compose(r -> {
       String text = text(r);
       String phone = r.getString("phone");
-      PaymentTrace trace = new PaymentTrace(null, job.companyId(), r.getString("payment_provider"),
+      PaymentTrace trace = new PaymentTrace(r.getString("request_id"), job.companyId(), r.getString("payment_provider"),
           r.getString("provider_txn_id"), job.transactionId().toString());
       return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
           .compose(sent -> completions.add(new SentConfirmation(job, phone, text, sent))

@@ -84,8 +84,8 @@ public final class SmsMessageStore {
   }
 
   /** The row {@link SmsJobHandler#text} reads for the confirmation of {@code transactionId}. */
-  Future<Row> confirmation(UUID transactionId) {
-    return pool.preparedQuery(CONFIRMATION).execute(Tuple.of(transactionId)).map(rows -> rows.iterator().next());
+  Future<Row> confirmation(UUID transactionId, long jobId) {
+    return pool.preparedQuery(CONFIRMATION).execute(Tuple.of(transactionId, jobId)).map(rows -> rows.iterator().next());
   }
 
   /** Records the messages of {@code batch}: per job, in order, whether its claim closed it. */

@@ -198,10 +198,15 @@ public final class TelcoRoutes {
     if (call instanceof TelcoCall.Process p) {
       PaymentTrace paid = trace.withProviderTxnId(p.command().providerTxnId());
       LOG.info(paid.marker(), "{} {}: {} for {} received", provider, operation, p.command().amount(), p.command().serial());
+      // the provider's W3C traceparent, when valid (a malformed one is ignored: a fresh trace), goes
+      // with the payment's jobs to the manufacturer call (https://www.w3.org/TR/trace-context/#traceparent-header)
+      io.payg.gateway.outbox.JobOrigin origin = new io.payg.gateway.outbox.JobOrigin(trace.requestId(),
+          io.payg.gateway.logging.TraceParent.parse(request.headers().get(io.payg.gateway.logging.TraceParent.HEADER)));
       // after the money moved a refusal cannot send it back: keep what cannot be booked
       Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
-          ? payments.processMoved(companyId, currency, provider, p.command(), adapter.redactedBody(request.body()))
-          : payments.process(companyId, currency, provider, p.command());
+          ? payments.processMoved(companyId, currency, provider, p.command(), adapter.redactedBody(request.body()),
+              origin)
+          : payments.process(companyId, currency, provider, p.command(), origin);
       MovedMoneyFollowUp followUp = adapter.confirmsMovedMoney(operation) ? followUps.get(provider) : null;
       if (followUp != null) {
         processed = processed.compose(outcome -> {

@@ -109,7 +109,7 @@ final class ManufacturerCalls {
     Map<String, String> settings = new HashMap<>(request.settings());
     settings.put("timeoutMs", Long.toString(Math.min(timeout, maxTimeoutMs)));
     return new TokenRequest(request.idempotencyKey(), request.serial(), request.deviceType(), request.amount(),
-        request.paid(), settings);
+        request.paid(), settings, request.traceparent());
   }
 
   private Future<IssuedToken> call(Lane lane, TokenIssuer issuer, TokenRequest request) {

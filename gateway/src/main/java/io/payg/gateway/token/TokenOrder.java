@@ -4,6 +4,7 @@ import io.payg.domain.DeviceType;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
+import io.payg.gateway.outbox.JobOrigin;
 import io.vertx.sqlclient.Row;
 import java.util.List;
 import java.util.UUID;
@@ -15,9 +16,11 @@ import java.util.UUID;
  * @param amount the money that bought the device's service (ENERGY + METER_CREDIT +
  *               DEVICE_INSTALLMENT allocations, minor units): manufacturers that credit money
  *               (SparkMeter, Steama) must not be sent what paid an installment or arrears
+ * @param origin the provider call the payment came from: its request id for the job's log lines,
+ *               its trace for the manufacturer call
  */
 public record TokenOrder(long amount, String currency, TokenAmount tokens, String provider, String providerTxnId,
-                         UUID deviceId, String serial, DeviceType type, String manufacturer) {
+                         UUID deviceId, String serial, DeviceType type, String manufacturer, JobOrigin origin) {
 
   /** The allocation kinds that buy the device's service: the money a manufacturer is told. */
   static final List<AllocationKind> SERVICE = List.of(AllocationKind.ENERGY, AllocationKind.METER_CREDIT,
@@ -32,11 +35,12 @@ public record TokenOrder(long amount, String currency, TokenAmount tokens, Strin
     return allocations.stream().filter(a -> SERVICE.contains(a.kind())).mapToLong(Allocation::amount).sum();
   }
 
-  /** A row of {@link TokenJobHandler}'s context read. */
+  /** A row of {@link TokenStore#CONTEXT}. */
   static TokenOrder from(Row r) {
     return new TokenOrder(r.getLong("amount"), r.getString("currency"),
         new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity")),
         r.getString("provider"), r.getString("provider_txn_id"), r.getUUID("device_id"), r.getString("serial"),
-        DeviceType.valueOf(r.getString("type")), r.getString("manufacturer"));
+        DeviceType.valueOf(r.getString("type")), r.getString("manufacturer"),
+        JobOrigin.stored(r.getString("request_id"), r.getString("traceparent")));
   }
 }

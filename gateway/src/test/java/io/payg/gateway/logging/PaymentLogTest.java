@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * One payment through the generic provider, followed in the JSON log by its transaction id from
- * the telco call to the SMS: every line carries company, provider and both transaction ids.
+ * One payment through the generic provider, followed in the JSON log by its transaction id, or by
+ * the request id of the provider's call, from the telco call to the SMS: every line carries
+ * company, provider and both transaction ids, and the jobs' lines the request id kept with them.
  */
 class PaymentLogTest {
 
@@ -80,6 +81,35 @@ class PaymentLogTest {
   }
 
   @Test
+  void onePaymentIsFollowedByItsRequestIdFromTheTelcoCallToTheSms() {
+    GatewayFixture.Company acme = gw.company("Request Energy");
+    gw.meterCustomer(acme, "47000555666");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    OutputStreamAppender<ILoggingEvent> appender = jsonCapture(out);
+    String requestId = "req-" + java.util.UUID.randomUUID();
+    String txn;
+    try {
+      txn = GatewayFixture.ok(await(acme.provider().process("LOG-REQ-1", "47000555666", 10_000, "KES", "+254700000003",
+          null, java.util.Map.of("X-Request-Id", requestId)))).getString("transactionId");
+      GatewayFixture.eventually(Duration.ofSeconds(20), "the SMS line", () -> byRequest(out, requestId).stream()
+          .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
+    } finally {
+      ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
+    }
+    List<JsonObject> followed = byRequest(out, requestId);
+    List<String> loggers = followed.stream().map(l -> l.getString("logger_name").replaceAll(".*\\.", "")).toList();
+    // received, booked, token asked, token stored, SMS sent: one request id from the call to the SMS
+    // (the token job starts on its own thread as the payment commits: it may log before "booked")
+    assertEquals(List.of("SmsJobHandler", "TelcoRoutes", "TelcoRoutes", "TokenJobHandler", "TokenJobHandler"),
+        loggers.stream().sorted().toList(), followed.toString());
+    assertEquals("TelcoRoutes", loggers.get(0), "the call's line first");
+    assertEquals("SmsJobHandler", loggers.get(loggers.size() - 1), "the SMS line last");
+    for (JsonObject line : followed.subList(1, followed.size())) {
+      assertEquals(txn, line.getString("transactionId"), line.encode());
+    }
+  }
+
+  @Test
   void aTokenJobsRetryLineIsFollowedByTheTransactionIdToo() {
     GatewayFixture.Company acme = gw.company("Retry Energy");
     gw.meterCustomer(acme, "47000333444");
@@ -124,6 +154,11 @@ class PaymentLogTest {
     assertTrue(!appenders.hasNext(), "one appender");
     context.stop();
     return first;
+  }
+
+  private static List<JsonObject> byRequest(ByteArrayOutputStream out, String requestId) {
+    return out.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new)
+        .filter(l -> requestId.equals(l.getString("requestId"))).toList();
   }
 
   private static List<JsonObject> lines(ByteArrayOutputStream out, String txn) {

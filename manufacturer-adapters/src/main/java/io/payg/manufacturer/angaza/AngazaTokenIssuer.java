@@ -116,7 +116,7 @@ public final class AngazaTokenIssuer implements TokenIssuer {
 
     String url = withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + AngazaProtocol.UNIT_CREDIT_PATH;
     String auth = AngazaProtocol.basicAuth(settings.get(SETTING_CLIENT_ID), settings.get(SETTING_CLIENT_SECRET));
-    return calls.call("vend", request.idempotencyKey() + " unit " + request.serial(), () -> client.putAbs(url)
+    return calls.call("vend", request.idempotencyKey() + " unit " + request.serial(), () -> PeerCalls.traced(client.putAbs(url), request.traceparent())
             .timeout(timeoutMs)
             .putHeader("Accept", "application/json")
             .putHeader("Authorization", auth)

@@ -129,7 +129,7 @@ public final class CalinTokenIssuer implements TokenIssuer {
     Buffer body = Buffer.buffer(requestBody(settings.get(SETTING_USER_ID), settings.get(SETTING_API_KEY),
         request.serial(), request.amount()).encode());
     String url = withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + TOKEN_PATH;
-    return calls.accepted("vend", request.idempotencyKey() + " meter " + request.serial(), () -> client.postAbs(url)
+    return calls.accepted("vend", request.idempotencyKey() + " meter " + request.serial(), () -> PeerCalls.traced(client.postAbs(url), request.traceparent())
             .timeout(timeoutMs)
             .putHeader("Content-Type", "application/json;charset=utf-8")
             .putHeader("Accept", "application/json")

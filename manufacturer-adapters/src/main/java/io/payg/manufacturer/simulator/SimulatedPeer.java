@@ -34,6 +34,7 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Duration latency = Duration.ZERO;
   private volatile boolean down;
+  private final java.util.List<String> traceparents = new java.util.concurrent.CopyOnWriteArrayList<>();
   private HttpServer server;
 
   protected SimulatedPeer(Vertx vertx) {
@@ -96,6 +97,11 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
     return maxInFlight.get();
   }
 
+  /** The W3C {@code traceparent} header of every request received, in order (absent ones left out). */
+  public java.util.List<String> traceparents() {
+    return java.util.List.copyOf(traceparents);
+  }
+
   /** Requests open now. */
   public int requestsInFlight() {
     return inFlight.get();
@@ -127,6 +133,10 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
   private void count(RoutingContext ctx) {
     int now = inFlight.incrementAndGet();
     maxInFlight.accumulateAndGet(now, Math::max);
+    String traceparent = ctx.request().getHeader("traceparent");
+    if (traceparent != null) {
+      traceparents.add(traceparent);
+    }
     // runs once the answer is written or the connection is gone
     ctx.addEndHandler(ar -> inFlight.decrementAndGet());
     ctx.next();

@@ -133,7 +133,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
         .put("filters", new JsonObject().put("entity_types", new JsonArray().add("transactions"))
             .put("date_range", new JsonObject().put("from", from)))
         .put("cursor", cursor);
-    return send(() -> client.postAbs(url).timeout(timeoutMs)
+    return send(() -> PeerCalls.traced(client.postAbs(url), request.traceparent()).timeout(timeoutMs)
             .putHeader("Accept", "application/json")
             .putHeader("X-API-KEY", key).putHeader("X-API-SECRET", secret)
             .sendJsonObject(body), "history lookup", request)
@@ -173,7 +173,7 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
       return calls.fail("sparkmeter credits money: the paid amount must be positive", false);
     }
     String root = withoutTrailingSlash(settings.get(SETTING_BASE_URL));
-    Call call = new Call(settings.get(SETTING_API_TOKEN), timeoutMs);
+    Call call = new Call(settings.get(SETTING_API_TOKEN), timeoutMs, request.traceparent());
     return send(() -> call.prepare(client.getAbs(root + SparkMeterProtocol.CUSTOMERS_PATH))
             .addQueryParam("meter_serial", request.serial()).send(), "customer lookup", request)
         .compose(found -> customerOf(found, request))
@@ -188,10 +188,10 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   }
 
   /** The headers and timeout every ThunderCloud call carries. */
-  private record Call(String apiToken, long timeoutMs) {
+  private record Call(String apiToken, long timeoutMs, String traceparent) {
 
     HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
-      return http.timeout(timeoutMs)
+      return PeerCalls.traced(http, traceparent).timeout(timeoutMs)
           .putHeader("Accept", "application/json")
           .putHeader(SparkMeterProtocol.AUTH_HEADER, apiToken);
     }

@@ -121,7 +121,7 @@ public final class SteamaTokenIssuer implements TokenIssuer {
     }
 
     HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
-      return http.timeout(timeoutMs).putHeader("Accept", "application/json");
+      return PeerCalls.traced(http, request.traceparent()).timeout(timeoutMs).putHeader("Accept", "application/json");
     }
   }
 

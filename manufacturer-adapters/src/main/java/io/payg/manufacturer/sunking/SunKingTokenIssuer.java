@@ -128,7 +128,8 @@ public final class SunKingTokenIssuer implements TokenIssuer {
     }
     Session s = new Session(settings.get(SETTING_AUTH_URL), withoutTrailingSlash(settings.get(SETTING_API_URL)),
         settings.get(SETTING_CLIENT_ID), settings.get(SETTING_CLIENT_SECRET), timeoutMs, request);
-    return authorized(s, bearer -> client.postAbs(s.apiRoot() + SunKingProtocol.TOKEN_PATH)
+    return authorized(s, bearer -> PeerCalls.traced(client.postAbs(s.apiRoot() + SunKingProtocol.TOKEN_PATH),
+                request.traceparent())
             .timeout(s.timeoutMs())
             .putHeader("Accept", "application/json")
             .putHeader("Authorization", "Bearer " + bearer)

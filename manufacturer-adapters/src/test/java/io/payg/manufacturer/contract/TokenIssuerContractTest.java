@@ -237,6 +237,21 @@ public abstract class TokenIssuerContractTest {
     assertEquals(List.of(), peer.vends());
   }
 
+  @Test
+  void sendsTheRequestsTraceparentAndNoneWithoutOne() throws Exception {
+    issue("SN-7001", DEFAULT_TIMEOUT);
+    assertEquals(List.of(), simulator.traceparents(), "a request without a trace sends none");
+
+    // the spec's own example (https://www.w3.org/TR/trace-context/#examples-of-http-traceparent-headers)
+    String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    TokenRequest plain = request("SN-7002", settings(peer, DEFAULT_TIMEOUT));
+    TokenRequest traced = new TokenRequest(plain.idempotencyKey(), plain.serial(), plain.deviceType(), plain.amount(),
+        plain.paid(), plain.settings(), traceparent);
+    issuer.issue(traced).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    assertFalse(simulator.traceparents().isEmpty(), "the vend carries the trace");
+    assertTrue(simulator.traceparents().stream().allMatch(traceparent::equals), simulator.traceparents().toString());
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   protected TokenRequest request(String serial, Map<String, String> settings) {

@@ -36,6 +36,16 @@ public final class GenericProviderClient {
     return send("process", processBody(providerTxnId, serial, amount, currency, msisdn, paidAt));
   }
 
+  /** {@link #process}, with extra request headers (a W3C traceparent, an X-Request-Id). */
+  public Future<HttpResponse<Buffer>> process(String providerTxnId, String serial, long amount, String currency,
+                                              String msisdn, String paidAt, java.util.Map<String, String> headers) {
+    Buffer body = processBody(providerTxnId, serial, amount, currency, msisdn, paidAt);
+    var request = client.postAbs(baseUrl + "/process").putHeader("Content-Type", "application/json")
+        .putHeader("X-Signature", signature(secret, body));
+    headers.forEach(request::putHeader);
+    return request.sendBuffer(body);
+  }
+
   public static Buffer processBody(String providerTxnId, String serial, long amount, String currency, String msisdn,
                                    String paidAt) {
     return new JsonObject().put("providerTxnId", providerTxnId).put("serial", serial).put("amount", amount)
