@@ -27,7 +27,9 @@ public final class SmsMessageStore {
              (SELECT p.name FROM plugins p
                WHERE p.company_id = t.company_id AND p.kind = 'SMS' AND p.enabled
                ORDER BY p.name LIMIT 1) AS plugin,
-             co.sms_templates
+             co.sms_templates,
+             -- the request id of the provider call the payment came from, for the job's log lines
+             (SELECT o.request_id FROM outbox o WHERE o.id = $2) AS request_id
         FROM transactions t
         JOIN customers c ON c.id = t.customer_id
         JOIN companies co ON co.id = t.company_id
