@@ -286,7 +286,7 @@ public final class GatewayApp implements AutoCloseable {
         new io.payg.gateway.ticket.TicketRoutes(new io.payg.gateway.ticket.TicketStore(pool))::mount,
         new io.payg.gateway.commission.CommissionRoutes(new io.payg.gateway.commission.CommissionStore(pool))::mount,
         new io.payg.gateway.sale.AgentSaleRoutes(pool, sales, new io.payg.gateway.commission.CommissionStore(pool), clock)::mount,
-        new io.payg.gateway.device.DeviceRoutes(pool, plugins.secrets(), protectedPages)::mount,
+        new io.payg.gateway.device.DeviceRoutes(vertx, pool, plugins, issuers, protectedPages)::mount,
         new io.payg.gateway.audit.AuditRoutes(new io.payg.gateway.audit.AuditLog(pool))::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,

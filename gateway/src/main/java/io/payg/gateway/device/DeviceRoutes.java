@@ -20,10 +20,11 @@ public final class DeviceRoutes {
   private final MaintenanceTokens maintenance;
   private final io.payg.gateway.company.ProtectedPages protectedPages;
 
-  public DeviceRoutes(Pool pool, io.payg.gateway.plugin.SecretBox secrets,
+  public DeviceRoutes(io.vertx.core.Vertx vertx, Pool pool, io.payg.gateway.plugin.PluginStore plugins,
+                      java.util.Map<String, io.payg.domain.port.TokenIssuer> issuers,
                       io.payg.gateway.company.ProtectedPages protectedPages) {
     this.store = new DeviceStore(pool);
-    this.maintenance = new MaintenanceTokens(pool, secrets);
+    this.maintenance = new MaintenanceTokens(pool, plugins.secrets(), new ManufacturerUnlocks(vertx, pool, plugins, issuers));
     this.protectedPages = protectedPages;
   }
 
