@@ -114,9 +114,13 @@ class AgentRegistrationTest {
                 .put("period", "MONTHLY"))
             .put("openPaygo", new JsonObject().put("secretKey", "bc41ec9530f6dac86b1a29ab82edc5fb")
                 .put("startingCode", 123456789)));
-    HttpResponse<Buffer> r = register(agent.token(), "reg-" + UUID.randomUUID(), body);
+    String key = "reg-" + UUID.randomUUID();
+    HttpResponse<Buffer> r = register(agent.token(), key, body);
     assertEquals(201, r.statusCode(), r.bodyAsString());
     String id = r.bodyAsJsonObject().getString("id");
+    // the retried body (numbers and nested objects read back from jsonb) is the same request: no second sale
+    assertEquals(id, ok(register(agent.token(), key, body)).getString("id"));
+    assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", id));
     // the down payment (not received yet) and ten installments of 1,000: the price, owed by the customer
     assertEquals(11, gw.db.count("SELECT count(*) FROM installments WHERE customer_id = ?::uuid", id));
     assertEquals(12_000, gw.db.count("SELECT sum(amount) FROM installments WHERE customer_id = ?::uuid", id));
