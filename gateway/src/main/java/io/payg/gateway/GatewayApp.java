@@ -326,7 +326,7 @@ public final class GatewayApp implements AutoCloseable {
         new TicketRoutes(new TicketStore(pool))::mount,
         new CommissionRoutes(new CommissionStore(pool))::mount,
         new AgentSaleRoutes(pool, sales, new CommissionStore(pool), clock)::mount,
-        new DeviceRoutes(pool, plugins.secrets(), protectedPages)::mount,
+        new DeviceRoutes(vertx, pool, plugins, issuers, protectedPages)::mount,
         new AuditRoutes(new AuditLog(pool))::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,

@@ -5,11 +5,14 @@ import io.payg.domain.Serial;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.sale.SaleTerms;
 import io.payg.gateway.transaction.TransactionSearch;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -20,7 +23,10 @@ import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
-/** {@code POST /api/v1/customers} (a customer with their device), {@code GET /api/v1/customers/{id}}. */
+/**
+ * {@code POST /api/v1/customers} (a customer with their device), {@code GET /api/v1/customers/{id}},
+ * and an agent's registration of a customer ({@code POST /api/v1/agent/customers}) by the same rules.
+ */
 public final class CustomerRoutes {
 
   private static final Pattern PHONE = Pattern.compile("\\+?[0-9]{7,15}");
@@ -105,6 +111,7 @@ public final class CustomerRoutes {
 
   public void mount(Router router) {
     router.post("/api/v1/customers").handler(this::create);
+    router.post("/api/v1/agent/customers").handler(this::registerForAgent);
     router.get("/api/v1/customers").handler(this::search);
     router.patch("/api/v1/customers/:id").handler(this::update);
     router.post("/api/v1/customers/:id/devices").handler(this::addDevice);
@@ -168,15 +175,58 @@ public final class CustomerRoutes {
   private void create(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     JsonInput in = JsonInput.of(ctx);
-    String phone = in.string("phone", 20).replace(" ", "");
-    if (!PHONE.matcher(phone).matches()) {
-      throw ApiException.badRequest("'phone' must be a phone number such as +255712345678");
-    }
+    String phone = readPhone(in);
     JsonInput device = in.optionalObject("device");
     CustomerStore.NewDevice newDevice = device == null ? null : readDevice(device);
     CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),
         in.optionalUuid("agentId"), newDevice);
     Responses.json(ctx, 201, store.create(caller, c, LocalDate.now(clock))
         .compose(id -> store.get(caller.companyId(), id, LocalDate.now(clock))));
+  }
+
+  private static String readPhone(JsonInput in) {
+    String phone = in.string("phone", 20).replace(" ", "");
+    if (!PHONE.matcher(phone).matches()) {
+      throw ApiException.badRequest("'phone' must be a phone number such as +255712345678");
+    }
+    return phone;
+  }
+
+  /**
+   * {@code POST /api/v1/agent/customers} + {@code Idempotency-Key} (MicroPowerManager's customer
+   * registration app): an agent registers a customer with one device, by the operator's rules;
+   * the customer is the agent's. The same key with the same body answers the same customer; with
+   * another body it is a 409 and nothing is stored.
+   */
+  private void registerForAgent(RoutingContext ctx) {
+    Caller agent = Caller.require(ctx, Role.AGENT);
+    String key = IdempotencyKey.required(ctx);
+    JsonInput in = JsonInput.of(ctx);
+    String phone = readPhone(in);
+    CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),
+        agent.userId(), readDevice(in.object("device")));
+    JsonObject request = in.raw().copy();
+    LocalDate today = LocalDate.now(clock);
+    Responses.json(ctx, 201, earlierRegistration(agent, key, request)
+        .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
+            : store.createForAgent(agent, key, request, c, today)
+                // a concurrent twin with the same key won: answer its customer
+                .recover(t -> CustomerStore.isRegistrationKeyTaken(t) ? earlierRegistration(agent, key, request)
+                    : Future.failedFuture(t)))
+        .compose(id -> store.get(agent.companyId(), id, today)));
+  }
+
+  /** The customer this agent registered under {@code key}, or null; the key with another body is a 409. */
+  private Future<UUID> earlierRegistration(Caller agent, String key, JsonObject request) {
+    return store.agentRegistration(agent.companyId(), agent.userId(), key).map(earlier -> {
+      if (earlier == null) {
+        return null;
+      }
+      if (!earlier.request().equals(request)) {
+        throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED",
+            "Idempotency-Key " + key + " was already used for another registration");
+      }
+      return earlier.customerId();
+    });
   }
 }

@@ -63,9 +63,49 @@ public final class CustomerStore {
 
   /** The customer and their device in one transaction; every reference checked against the company. */
   public Future<UUID> create(Caller who, NewCustomer c, LocalDate today) {
-    UUID companyId = who.companyId();
     UUID customerId = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn
+    return pool.withTransaction(conn -> insertCustomer(conn, who, customerId, c, today)).map(customerId);
+  }
+
+  /** A registration an agent made under an {@code Idempotency-Key}: the request as sent and the customer it created. */
+  public record AgentRegistration(JsonObject request, UUID customerId) {
+  }
+
+  /**
+   * An agent's registration: the customer (the agent's own), their device and the key's row in one
+   * transaction, so a retried request finds the key with its customer or finds nothing. A key
+   * taken by a concurrent twin fails with 23505 on agent_registrations_pkey ({@link #isRegistrationKeyTaken}).
+   */
+  public Future<UUID> createForAgent(Caller agent, String key, JsonObject request, NewCustomer c,
+                                     LocalDate today) {
+    UUID customerId = UUID.randomUUID();
+    return pool.withTransaction(conn -> insertCustomer(conn, agent, customerId, c, today)
+            .compose(v -> conn.preparedQuery("""
+                    INSERT INTO agent_registrations (company_id, agent_id, idempotency_key, request, customer_id)
+                    VALUES ($1, $2, $3, $4, $5)""")
+                .execute(Tuple.of(agent.companyId(), agent.userId(), key, request, customerId))))
+        .map(customerId);
+  }
+
+  /** What this agent registered under {@code key}, or null. */
+  public Future<AgentRegistration> agentRegistration(UUID companyId, UUID agentId, String key) {
+    return pool.preparedQuery("""
+            SELECT request, customer_id FROM agent_registrations
+            WHERE company_id = $1 AND agent_id = $2 AND idempotency_key = $3""")
+        .execute(Tuple.of(companyId, agentId, key))
+        .map(rows -> rows.size() == 0 ? null : new AgentRegistration(rows.iterator().next().getJsonObject("request"),
+            rows.iterator().next().getUUID("customer_id")));
+  }
+
+  public static boolean isRegistrationKeyTaken(Throwable t) {
+    return t instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && "agent_registrations_pkey".equals(pg.getConstraint());
+  }
+
+  private Future<Void> insertCustomer(SqlConnection conn, Caller who, UUID customerId,
+                                      NewCustomer c, LocalDate today) {
+    UUID companyId = who.companyId();
+    return conn
             .preparedQuery("""
                 INSERT INTO customers (id, company_id, village_id, agent_id, name, phone)
                 SELECT $1, v.company_id, v.id, $4, $5, $6 FROM villages v WHERE v.id = $3 AND v.company_id = $2
@@ -91,8 +131,7 @@ public final class CustomerStore {
                           .put("type", c.device().type().name()).put("manufacturer", c.device().manufacturer())
                           .put("saleId", saleId == null ? null : saleId.toString())
                           .put("openPaygo", c.device().openPaygo() != null))));
-            }))
-        .map(customerId);
+            });
   }
 
   /** The SHS / e-bike's own appliance sale, in the registration's transaction. */

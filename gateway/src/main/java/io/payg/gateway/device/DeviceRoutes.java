@@ -1,6 +1,7 @@
 package io.payg.gateway.device;
 
 import io.payg.domain.Serial;
+import io.payg.domain.port.TokenIssuer;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.company.ProtectedPages;
@@ -10,11 +11,13 @@ import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.outbox.OutboxWorker;
-import io.payg.gateway.plugin.SecretBox;
+import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.sms.MaintenanceSmsHandler;
+import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
+import java.util.Map;
 
 /**
  * {@code POST /api/v1/devices/{serial}/reassign} {customerId, reason?}: a meter changes hands;
@@ -27,10 +30,10 @@ public final class DeviceRoutes {
   private final MaintenanceTokens maintenance;
   private final ProtectedPages protectedPages;
 
-  public DeviceRoutes(Pool pool, SecretBox secrets,
+  public DeviceRoutes(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
                       ProtectedPages protectedPages) {
     this.store = new DeviceStore(pool);
-    this.maintenance = new MaintenanceTokens(pool, secrets);
+    this.maintenance = new MaintenanceTokens(pool, plugins.secrets(), new ManufacturerUnlocks(vertx, pool, plugins, issuers));
     this.protectedPages = protectedPages;
   }
 

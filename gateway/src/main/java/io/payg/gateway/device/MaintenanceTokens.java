@@ -21,8 +21,10 @@ import java.util.UUID;
  * maintenance token never take the same count).
  *
  * <p>OpenPAYGO is generated in-house (OpenPAYGO-Token general_documentation.pdf: ADD_TIME,
- * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). Every other manufacturer, and ADD_ENERGY, is refused with
- * 409 MAINTENANCE_NOT_SUPPORTED naming the manufacturer and the kind ({@link #refusalReason}).
+ * SET_TIME, DISABLE_PAYG, COUNTER_SYNC). An UNLOCK of an Angaza or Sun King device is their
+ * published unlock call ({@link ManufacturerUnlocks}). Every other manufacturer and kind, and
+ * ADD_ENERGY, is refused with 409 MAINTENANCE_NOT_SUPPORTED naming the manufacturer and the kind
+ * ({@link #refusalReason}).
  */
 public final class MaintenanceTokens {
 
@@ -32,17 +34,23 @@ public final class MaintenanceTokens {
   private final Pool pool;
   private final MaintenanceTokenStore store;
   private final SecretBox secrets;
+  private final ManufacturerUnlocks unlocks;
 
-  public MaintenanceTokens(Pool pool, SecretBox secrets) {
+  public MaintenanceTokens(Pool pool, SecretBox secrets, ManufacturerUnlocks unlocks) {
     this.pool = pool;
     this.store = new MaintenanceTokenStore(pool);
     this.secrets = secrets;
+    this.unlocks = unlocks;
   }
 
   /** A repeat of {@code idempotencyKey} answers the token already issued (never a second count). */
   public Future<JsonObject> issue(Caller who, String typedSerial, Kind kind, Long value, String reason,
                                   String idempotencyKey, boolean sendSms) {
     return store.byKey(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
+        // Angaza / Sun King publish an unlock: their call, made outside this count-locking transaction
+        : (kind == Kind.UNLOCK ? unlocks.unlock(who, typedSerial, value, reason, idempotencyKey, sendSms)
+            : Future.<JsonObject>succeededFuture())
+        .compose(unlocked -> unlocked != null ? Future.succeededFuture(unlocked)
         : pool.withTransaction(conn -> MaintenanceTokenStore.lockDevice(conn, who.companyId(), typedSerial)
             .compose(d -> {
               if (d == null) {
@@ -69,7 +77,7 @@ public final class MaintenanceTokens {
                             issued.copy().put("token", "****"))
                         .map(issued);
                   });
-            }))
+            })))
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
             // the same key raced us: answer what the other request issued
             ? store.byKey(who.companyId(), idempotencyKey).compose(p -> p == null ? Future.failedFuture(t)
@@ -120,22 +128,24 @@ public final class MaintenanceTokens {
   }
 
   /**
-   * Why a manufacturer's device gets no maintenance token. Only calls a manufacturer publishes
-   * could be made, and none of these is wired: the gateway's only reference for each is
-   * MicroPowerManager's plugin (src/backend/app/Plugins/ of EnAccess/micropowermanager, the
-   * reference /work/shared/spec/providers.md names), and no maintenance call is invented.
+   * Why a manufacturer's device gets no maintenance token of that kind. Only calls a manufacturer
+   * publishes are made (UNLOCK for Angaza and Sun King, {@link ManufacturerUnlocks}): the
+   * gateway's only reference for each is MicroPowerManager's plugin (src/backend/app/Plugins/ of
+   * EnAccess/micropowermanager, the reference /work/shared/spec/providers.md names), and no
+   * maintenance call is invented.
    */
   static String refusalReason(String manufacturer, Kind kind) {
     return switch (manufacturer) {
       // CalinMeterApi.php: only token_type CreditToken on POST {api_url}/tokennew; unlockDevice and
       // clearDevice throw ApiCallDoesNotSupportedException (no clear-tamper / clear-credit call published there)
       case "calin" -> "Calin's published vending API issues credit tokens only (token_type CreditToken)";
-      // AngazaSHSApi::unlockDevice publishes an unlock (credit_until_dt "UNLOCKED" on PUT {api_url}/unit_credit);
-      // it would have to go through the token outbox like any vend, which maintenance tokens do not use yet
-      case "angaza" -> kind == Kind.UNLOCK || kind == Kind.DISABLE
-          ? "Angaza's unlock (PUT unit_credit, UNLOCKED) is not wired for maintenance tokens yet"
-          : "Angaza's published API sets a unit's credit until a date for a payment; it offers no " + kind + " call";
-      case "sparkmeter", "steama", "sunking" -> manufacturer + "'s published API (MicroPowerManager's plugin) "
+      // AngazaSHSApi::unlockDevice / SunKingSHSApi command "unlock": an unlock is published (kind UNLOCK),
+      // and credit for a payment; nothing else
+      case "angaza", "sunking" -> kind == Kind.DISABLE
+          ? manufacturer + "'s published API unlocks a paid-off unit for good: ask for kind UNLOCK"
+          : manufacturer + "'s published API (MicroPowerManager's plugin) vends paid credit and unlocks; it offers no "
+              + kind + " call";
+      case "sparkmeter", "steama" -> manufacturer + "'s published API (MicroPowerManager's plugin) "
           + "vends paid credit only; it offers no " + kind + " call";
       default -> "no maintenance call is known for this manufacturer";
     };

@@ -271,6 +271,10 @@ class AuditCoverageTest {
       return asAgent(HttpMethod.POST, "/api/v1/agent/tickets", new JsonObject().put("customerId", customer)
           .put("title", "t").put("description", "d"));
     }));
+    c.add(new Change("POST /api/v1/agent/customers", () -> asAgent(HttpMethod.POST, "/api/v1/agent/customers",
+        new JsonObject().put("name", "Registered in the field").put("phone", "+254700000003").put("villageId", co.villageId())
+            .put("device", new JsonObject().put("serial", serial("REG")).put("type", "METER").put("manufacturer", "calin")
+                .put("tariffId", co.tariffId())))));
     c.add(new Change("POST /api/v1/agent/appliance-sales", () -> {
       String s = agentsMeter();
       String customer = gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", s);
@@ -380,7 +384,7 @@ class AuditCoverageTest {
     assertFalse(next.getJsonArray("items").isEmpty());
     assertFalse(page.getJsonArray("items").encode().contains(next.getJsonArray("items").getJsonObject(0).getString("id")));
     JsonArray byAgent = ok(gw.get("/api/v1/audit?limit=500&actor=" + agent.id(), co.adminToken())).getJsonArray("items");
-    assertEquals(Set.of("payment.agent_cash", "ticket.created", "sale.created"), new TreeSet<>(byAgent.stream()
+    assertEquals(Set.of("payment.agent_cash", "ticket.created", "sale.created", "customer.created"), new TreeSet<>(byAgent.stream()
         .map(o -> ((JsonObject) o).getString("action")).toList()));
     JsonArray keys = ok(gw.get("/api/v1/audit?limit=500&entity=api_key", co.adminToken())).getJsonArray("items");
     assertEquals(List.of("api_key.revoked", "api_key.created", "api_key.created"), keys.stream()

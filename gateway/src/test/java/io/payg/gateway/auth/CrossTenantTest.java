@@ -204,6 +204,10 @@ class CrossTenantTest {
         new Attempt(HttpMethod.POST, "/api/v1/agent/payments", "/api/v1/agent/payments", new JsonObject()
             .put("serial", serial).put("amount", 10_000).put("currency", "KES"), true),
         new Attempt(HttpMethod.GET, "/api/v1/agent/customers", "/api/v1/agent/customers", null, true),
+        // B's agent registering into A's village with A's tariff and A's taken serial: refused, nothing of A's named
+        new Attempt(HttpMethod.POST, "/api/v1/agent/customers", "/api/v1/agent/customers", new JsonObject()
+            .put("name", "x").put("phone", "+254700000009").put("villageId", a.villageId()).put("device", new JsonObject()
+                .put("serial", serial).put("type", "METER").put("manufacturer", "calin").put("tariffId", a.tariffId())), true),
         new Attempt(HttpMethod.GET, "/api/v1/agent/transactions", "/api/v1/agent/transactions", null, true),
         new Attempt(HttpMethod.GET, "/api/v1/agent/transactions/{id}", "/api/v1/agent/transactions/" + txn, null, true),
         new Attempt(HttpMethod.GET, "/api/v1/agents/{id}", "/api/v1/agents/" + agent, null, false),
@@ -325,6 +329,8 @@ class CrossTenantTest {
     JsonObject conflictNow = ok(gw.get("/api/v1/conflicts", a.adminToken())).getJsonArray("items").getJsonObject(0);
     assertEquals(null, conflictNow.getString("resolution"));
     assertEquals(0L, ok(gw.get("/api/v1/agents/" + agent, a.adminToken())).getLong("cashBalance"));
+    assertEquals(0, gw.db.count("SELECT count(*) FROM customers WHERE company_id = ?::uuid AND phone = '+254700000009'",
+        a.id()), "B's agent registered no customer into A");
     assertEquals(1, ok(gw.get("/api/v1/appliance-sales/" + sale, a.adminToken())).getString("id").equals(sale) ? 1 : 0);
     assertEquals(1, gw.db.count("SELECT count(*) FROM appliance_sales WHERE customer_id = ?::uuid", customer));
     assertEquals(0, gw.db.count("SELECT count(*) FROM sale_plan_changes"), "B changed no plan of A's");

@@ -61,6 +61,8 @@ class ContractConstraintsTest {
   private static final Pattern CHECK = Pattern.compile(
       "\\.(string|optionalString|integer|optionalInteger|currency|enumValue|uuid|optionalUuid)\\(\"(\\w+)\"(?:,\\s*([^)]*?))?\\)");
   private static final Pattern API_PATH = Pattern.compile("\"(/api/v1/[^\"]*)\"");
+  /** A route mounted on a router: its method and path. */
+  private static final Pattern MOUNT = Pattern.compile("router\\.(get|post|put|patch|delete)\\(\"(/api/v1/[^\"]*)\"");
   private static final Path SOURCES = Path.of("src/main/java/io/payg/gateway");
   /** Sources holding checks for operations registered in other files. */
   private static final Map<String, List<String>> CHECKS_SERVED_BY = Map.of(
@@ -329,16 +331,26 @@ class ContractConstraintsTest {
   /** The request body schemas of the operations whose paths {@code rel} (or a file it serves) names. */
   private static List<JsonObject> bodiesServedBy(String rel) throws IOException {
     Set<String> literals = new TreeSet<>();
+    Map<String, Set<String>> mounted = new LinkedHashMap<>(); // path -> the methods the file mounts it with
     for (String file : Stream.concat(Stream.of(rel), CHECKS_SERVED_BY.getOrDefault(rel, List.of()).stream()).toList()) {
-      Matcher m = API_PATH.matcher(Files.readString(SOURCES.resolve(file)));
+      String source = Files.readString(SOURCES.resolve(file));
+      Matcher m = API_PATH.matcher(source);
       while (m.find()) {
         literals.add(m.group(1).replaceAll(":([A-Za-z]+)", "{$1}"));
+      }
+      Matcher r = MOUNT.matcher(source);
+      while (r.find()) {
+        mounted.computeIfAbsent(r.group(2).replaceAll(":([A-Za-z]+)", "{$1}"), k -> new TreeSet<>())
+            .add(r.group(1).toUpperCase());
       }
     }
     List<JsonObject> bodies = new ArrayList<>();
     forEachOperation((method, path, op) -> {
       JsonObject media = media(op);
-      if (media != null && literals.stream().anyMatch(l -> path.equals(l) || path.startsWith(l + "/"))) {
+      // a path the file mounts serves only the methods it mounts there (another file may serve the others)
+      boolean served = literals.stream().anyMatch(l -> path.startsWith(l + "/")
+          || path.equals(l) && (!mounted.containsKey(l) || mounted.get(l).contains(method)));
+      if (media != null && served) {
         bodies.add(resolve(media.getJsonObject("schema")));
       }
     });
