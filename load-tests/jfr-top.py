@@ -1,19 +1,20 @@
 #!/usr/bin/env python3
 """Summarises the CPU samples of a JFR recording (jdk.ExecutionSample) by frame, for bench.sh JFR=1.
 
-Usage: jfr-top.py recording.jfr [top]
+Usage: jfr-top.py recording.jfr [more.jfr ...]   (TOP=25 rows per table; several recordings are summed)
 Prints the share of samples per top frame (where the CPU was), per first frame of the gateway's own code
 (io.payg: which of its steps led there), per package of the top frame, and per thread group.
 """
 import collections
+import os
 import re
 import subprocess
 import sys
 
-path = sys.argv[1]
-top = int(sys.argv[2]) if len(sys.argv) > 2 else 25
-text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", path],
-                      check=True, capture_output=True, text=True).stdout
+paths = sys.argv[1:]
+top = int(os.environ.get("TOP", "25"))
+text = "\n".join(subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", p],
+                               check=True, capture_output=True, text=True).stdout for p in paths)
 
 samples = []  # (thread, [frames, top first])
 thread, frames, in_stack = None, [], False
@@ -31,7 +32,7 @@ for line in text.splitlines():
         frames.append(re.sub(r"\s+line:.*$", "", s))
 
 n = len(samples)
-print(f"{n} samples (jdk.ExecutionSample) in {path}")
+print(f"{n} samples (jdk.ExecutionSample) in {' '.join(paths)}")
 if n == 0:
     sys.exit(0)
 
