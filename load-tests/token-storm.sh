@@ -167,7 +167,7 @@ GC=$(awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if 
 # and the rates: the drain's, and what Little's law allows at the limit (in flight / manufacturer latency)
 read -r CPU_MS CPU_US_PER_JOB DRAIN_RATE LITTLE_RATE < <(awk -v t0="$TICKS0" -v t1="$TICKS1" -v hz="$CLK_TCK" \
   -v n="$BACKLOG" -v d="${DRAINED:-0}" -v f="$MAX_IN_FLIGHT" -v l="$LATENCY_MS" 'BEGIN {c = n < f ? n : f
-  ms = (t1 - t0) * 1000 / hz; printf "%.0f %.0f %.1f %.1f\n", ms, n > 0 ? ms * 1000 / n : 0, d > 0 ? n / d : 0, c / (l / 1000)}')
+  ms = (t1 - t0) * 1000 / hz; printf "%.0f %.0f %.1f %.1f\n", ms, (n > 0 ? ms * 1000 / n : 0), (d > 0 ? n / d : 0), c / (l / 1000)}')
 LITTLE=$(awk -v n="$BACKLOG" -v f="$MAX_IN_FLIGHT" -v l="$LATENCY_MS" 'BEGIN{c = n < f ? n : f; printf "%.1f", n / c * l / 1000}')
 python3 - "$OUT" <<PY
 import json, sys, os
