@@ -38,6 +38,8 @@ VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhil
 AT2X_RATE=${AT2X_RATE:-}              # payments/s of the 2x phase; empty: twice the median saturation measured
 PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
 GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
+JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of each measured gateway payment phase,
+                                      # summarised by jfr-top.py into jfr-payment-<rep>.txt (costs the JVM some CPU)
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -61,7 +63,7 @@ CLK_TCK=$(getconf CLK_TCK)
 CORES=$(nproc)
 
 mkdir -p "$OUT"
-rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log
+rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log "$OUT"/jfr-payment-*
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
@@ -191,10 +193,12 @@ statements() { # database -> calls of every statement but the observer's
 commits() { # lsn0 lsn1 -> COMMIT records between (read-only transactions write none)
   as_pg "$PGBIN/pg_waldump" -p "$PGDIR/data/pg_wal" -s "$1" -e "$2" -r Transaction 2>/dev/null | grep -c 'desc: COMMIT' || true
 }
-top_statements() { # database file: what ran, per statement (for results.md)
-  q "SELECT calls, rows, round(total_exec_time::numeric, 0), left(regexp_replace(query, '\s+', ' ', 'g'), 110)
-    FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$1')
-    AND userid <> 'observer'::regrole ORDER BY calls DESC LIMIT 14" >"$2"
+top_statements() { # database file: what ran, per statement, most execution time first (for results.md)
+  { echo "# calls rows total_exec_ms mean_exec_us shared_blks_hit+read wal_bytes query"
+    q "SELECT calls, rows, round(total_exec_time::numeric, 0), round((1000 * total_exec_time / calls)::numeric, 0),
+      shared_blks_hit + shared_blks_read, wal_bytes, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+      FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '$1')
+      AND userid <> 'observer'::regrole ORDER BY total_exec_time DESC LIMIT 20"; } >"$2"
 }
 pending() { q "SELECT count(*) FROM outbox WHERE status = 'PENDING'" payg_bench; }
 # a phase's row: path side rep ops seconds gw_ticks pg_ticks sim_ticks gen_cpu_ms statements commits wal_bytes p50 p99 p999 failed
@@ -222,11 +226,16 @@ gateway_phase() { # path rep
   # the measured payments' statements and CPU only: the warm-up's token and SMS jobs finish first
   [[ $path == validate ]] || drain
   reset_stats
+  [[ $JFR != 1 || $path == validate ]] || jcmd "$GW_PID" JFR.start name=bench settings=profile >/dev/null
   read -r -a s0 < <(snap); t0=$(now_ms)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   [[ $path == validate ]] || drain
   t1=$(now_ms); read -r -a s1 < <(snap)
+  if [[ $JFR == 1 && $path != validate ]]; then
+    jcmd "$GW_PID" JFR.stop name=bench filename="$OUT/jfr-payment-$rep.jfr" >/dev/null
+    python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-payment-$rep.jfr" >"$OUT/jfr-payment-$rep.txt" || true
+  fi
   local ok; ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
   [[ $rep != 1 ]] || top_statements payg_bench "$OUT/statements-gateway-$path.txt"
   record "$path" gateway "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) \

@@ -136,6 +136,9 @@ stop_gw
 start_gw drain MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT \
   TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS $DRAIN_ENV
 T0=$(now_ms)
+CLK_TCK=$(getconf CLK_TCK)
+gw_ticks() { awk '{print $14 + $15}' "/proc/$GW_PID/stat" 2>/dev/null || echo 0; }
+TICKS0=$(gw_ticks)
 echo "# t_s simulator_in_flight simulator_max_in_flight live_heap_mb heap_used_before_gc_mb pending done failed" >"$OUT/samples.txt"
 DRAINED=
 while :; do
@@ -152,6 +155,7 @@ while :; do
   awk -v t="$t" -v d="$DRAIN_TIMEOUT" 'BEGIN{exit !(t > d)}' && break
   sleep "$SAMPLE_SECONDS"
 done
+TICKS1=$(gw_ticks)
 read -r PEAK_FLIGHT PEAK_LIVE PEAK_USED < <(awk '!/^#/ {if ($2 + 0 > f) f = $2; if ($4 + 0 > l) l = $4; if ($5 + 0 > u) u = $5}
   END {printf "%d %d %d\n", f, l, u}' "$OUT/samples.txt")
 SIM_MAX=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("maxInFlight"))')
@@ -159,6 +163,11 @@ read -r PENDING DONE FAILED < <(tokens)
 VENDS=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("vends"))')
 GC=$(awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
   END {printf "%d pauses, %.0f ms in all, longest %.1f ms", n, t, m}' "$OUT/gc-drain.log")
+# the gateway's CPU over the drain per TOKEN job (its SMS job included; the sampling's GC.run included too),
+# and the rates: the drain's, and what Little's law allows at the limit (in flight / manufacturer latency)
+read -r CPU_MS CPU_US_PER_JOB DRAIN_RATE LITTLE_RATE < <(awk -v t0="$TICKS0" -v t1="$TICKS1" -v hz="$CLK_TCK" \
+  -v n="$BACKLOG" -v d="${DRAINED:-0}" -v f="$MAX_IN_FLIGHT" -v l="$LATENCY_MS" 'BEGIN {c = n < f ? n : f
+  ms = (t1 - t0) * 1000 / hz; printf "%.0f %.0f %.1f %.1f\n", ms, (n > 0 ? ms * 1000 / n : 0), (d > 0 ? n / d : 0), c / (l / 1000)}')
 LITTLE=$(awk -v n="$BACKLOG" -v f="$MAX_IN_FLIGHT" -v l="$LATENCY_MS" 'BEGIN{c = n < f ? n : f; printf "%.1f", n / c * l / 1000}')
 python3 - "$OUT" <<PY
 import json, sys, os
@@ -168,7 +177,10 @@ res = {"tokens_in_flight_peak": ${SIM_MAX:-None}, "sampled_in_flight_peak": $PEA
        "drained_s": ${DRAINED:-None}, "little_law_drain_s": $LITTLE, "latency_ms": $LATENCY_MS,
        "max_in_flight_setting": $MAX_IN_FLIGHT, "worker_batch": $WORKER_BATCH, "poll_ms": $POLL_MS,
        "token_jobs_done": $DONE, "token_jobs_failed": $FAILED, "token_jobs_pending": $PENDING, "simulator_vends": ${VENDS:-None},
-       "burst_s": $BURST_S, "gc_drain": "$GC"}
+       "burst_s": $BURST_S, "gc_drain": "$GC",
+       "drain_rate_per_s": $DRAIN_RATE, "little_law_rate_per_s": $LITTLE_RATE,
+       "vends_per_token": round(${VENDS:-0} / max($DONE, 1), 3), "gateway_cpu_ms_drain": $CPU_MS,
+       "gateway_cpu_us_per_token_job": $CPU_US_PER_JOB, "load_average_at_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}
 open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
 PY
 {
@@ -185,6 +197,8 @@ PY
   echo "| **peak live heap** (G1 heap used after jcmd GC.run, each sample) | **$PEAK_LIVE MB** (used before the collection: at most $PEAK_USED MB) |"
   echo "| TOKEN outbox drained after the restart | ${DRAINED:-not within ${DRAIN_TIMEOUT}} s (Little's law at the setting: $LITTLE s) |"
   echo "| TOKEN jobs at the end: done, failed, pending; vends at the simulator (Calin has no idempotency key: a vend whose completion was not stored is vended again) | $DONE, $FAILED, $PENDING; $VENDS |"
+  echo "| drain rate; what Little's law allows at the limit (in flight / latency) | $DRAIN_RATE jobs/s; $LITTLE_RATE jobs/s |"
+  echo "| gateway CPU over the drain | $CPU_MS ms, $CPU_US_PER_JOB µs per TOKEN job (its SMS job and the sampling's GC.run included) |"
   echo "| GC of the drain | $GC |"
   echo
   echo "samples: ${OUT#"$ROOT"/}/samples.txt; logs: gateway-burst.log, gateway-drain.log, gc-*.log, openload-burst-*.txt"

@@ -93,6 +93,9 @@ public record Money(long minor, String currency) implements Comparable<Money> {
     for (int i = 0; i < digits; i++) {
       unit *= 10;
     }
-    return sign + (abs / unit) + "." + String.format("%0" + digits + "d", abs % unit) + " " + currency;
+    // padded by hand: String.format parses its pattern on every call, and this runs for every SMS text
+    // and log line of a payment (docs/performance.md, "CPU per payment: the profile")
+    String fraction = Long.toString(abs % unit);
+    return sign + (abs / unit) + "." + "0".repeat(digits - fraction.length()) + fraction + " " + currency;
   }
 }

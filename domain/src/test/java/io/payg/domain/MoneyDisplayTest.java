@@ -24,5 +24,6 @@ class MoneyDisplayTest {
   @Test
   void threeDecimalCurrenciesShowMils() {
     assertEquals("1.250 TND", Money.of(1250, "TND").toString());
+    assertEquals("0.001 TND", Money.of(1, "TND").toString());
   }
 }

@@ -228,10 +228,13 @@ public final class GatewayApp implements AutoCloseable {
           .connectingTo(new PgConnectOptions(db.connectOptions()).setPipeliningLimit(config.pipeline().readPipelining()))
           .using(vertx)
           .build();
-      // the outbox workers' own connections: their bursts never queue ahead of a request's
+      // the outbox workers' own connections: their bursts never queue ahead of a request's. Its wait
+      // queue is not bounded here: the workers bound their own jobs in flight (TOKEN_MAX_IN_FLIGHT), each
+      // job waits with one statement at most, and a statement refused after the manufacturer vended would
+      // leave the job to be vended again after its lease (docs/performance.md, "Token storm")
       Pool workerPool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(config.pipeline().workerPoolSize()).setName("payg-db-workers")
-              .setMaxWaitQueueSize(config.dbPoolWaitQueue()))
+              .setMaxWaitQueueSize(-1))
           .connectingTo(db.connectOptions())
           .using(vertx)
           .build();
