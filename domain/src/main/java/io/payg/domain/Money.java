@@ -25,7 +25,8 @@ public record Money(long minor, String currency) implements Comparable<Money> {
   }
 
   public static boolean isCurrencyCode(String code) {
-    return code != null && code.length() == 3
+    return code != null
+        && code.length() == 3
         && Character.isUpperCase(code.charAt(0))
         && Character.isUpperCase(code.charAt(1))
         && Character.isUpperCase(code.charAt(2));
@@ -66,7 +67,8 @@ public record Money(long minor, String currency) implements Comparable<Money> {
 
   private void requireSameCurrency(Money other) {
     if (!currency.equals(other.currency)) {
-      throw new IllegalArgumentException("currency mismatch: " + currency + " vs " + other.currency);
+      throw new IllegalArgumentException(
+          "currency mismatch: " + currency + " vs " + other.currency);
     }
   }
 
@@ -93,9 +95,11 @@ public record Money(long minor, String currency) implements Comparable<Money> {
     for (int i = 0; i < digits; i++) {
       unit *= 10;
     }
-    // padded by hand: String.format parses its pattern on every call, and this runs for every SMS text
+    // padded by hand: String.format parses its pattern on every call, and this runs for every SMS
+    // text
     // and log line of a payment (docs/performance.md, "CPU per payment: the profile")
     String fraction = Long.toString(abs % unit);
-    return sign + (abs / unit) + "." + "0".repeat(digits - fraction.length()) + fraction + " " + currency;
+    return sign + (abs / unit) + "." + "0".repeat(digits - fraction.length()) + fraction + " "
+        + currency;
   }
 }

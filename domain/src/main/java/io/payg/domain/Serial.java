@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 public final class Serial {
 
-  private Serial() {
-  }
+  private Serial() {}
 
   /** What was typed, without surrounding white space; null stays null. */
   public static String normalise(String typed) {
@@ -19,7 +18,8 @@ public final class Serial {
 
   /** True when both name the same device (registered serials are ASCII, see CustomerRoutes). */
   public static boolean same(String a, String b) {
-    return a != null && b != null
+    return a != null
+        && b != null
         && normalise(a).toLowerCase(Locale.ROOT).equals(normalise(b).toLowerCase(Locale.ROOT));
   }
 }

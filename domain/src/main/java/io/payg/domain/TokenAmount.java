@@ -6,7 +6,11 @@ package io.payg.domain;
  */
 public record TokenAmount(Unit unit, long quantity) {
 
-  public enum Unit { KWH_TENTHS, DAYS, UNLOCK }
+  public enum Unit {
+    KWH_TENTHS,
+    DAYS,
+    UNLOCK
+  }
 
   public TokenAmount {
     if (quantity < 0) {

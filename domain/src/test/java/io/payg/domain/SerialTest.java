@@ -24,6 +24,8 @@ class SerialTest {
   @Test
   void everyPaymentCarriesTheTrimmedSerial() {
     assertEquals("abc-123", new PaymentQuery(" abc-123 ", Money.of(100, "KES"), null).serial());
-    assertEquals("abc-123", new PaymentCommand("T-1", "abc-123  ", Money.of(100, "KES"), null, Instant.EPOCH).serial());
+    assertEquals(
+        "abc-123",
+        new PaymentCommand("T-1", "abc-123  ", Money.of(100, "KES"), null, Instant.EPOCH).serial());
   }
 }

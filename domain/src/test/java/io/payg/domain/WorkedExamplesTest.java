@@ -40,14 +40,18 @@ class WorkedExamplesTest {
     Tariff tariff = Tariff.of(2_500).withAccessRate(10_000, 7);
     long arrears = tariff.accessRateArrears(day("01-01"), day("01-16"), 0);
     assertEquals(20_000, arrears);
-    assertEquals(LocalDate.parse("2026-01-22"), tariff.accessRate().nextChargeDate(day("01-01"), day("01-16")));
+    assertEquals(
+        LocalDate.parse("2026-01-22"),
+        tariff.accessRate().nextChargeDate(day("01-01"), day("01-16")));
 
-    AllocationResult result = DebtAllocation.allocate(50_000, day("01-16"), List.of(),
-        PaidDevice.meter("M-1", tariff, 0, arrears));
+    AllocationResult result = DebtAllocation.allocate(
+        50_000, day("01-16"), List.of(), PaidDevice.meter("M-1", tariff, 0, arrears));
 
-    assertEquals(List.of(
-        new Allocation(AllocationKind.ACCESS_RATE, 20_000, "M-1"),
-        new Allocation(AllocationKind.ENERGY, 30_000, "M-1")), result.allocations());
+    assertEquals(
+        List.of(
+            new Allocation(AllocationKind.ACCESS_RATE, 20_000, "M-1"),
+            new Allocation(AllocationKind.ENERGY, 30_000, "M-1")),
+        result.allocations());
     assertEquals(20_000, result.accessRatePaid());
     assertEquals(TokenAmount.kwhTenths(120), result.tokenAmount());
     assertEquals("12.0", result.tokenAmount().kwhString());
@@ -58,44 +62,59 @@ class WorkedExamplesTest {
   @DisplayName("2. meter 23.00/kWh: 100.00 -> 4.3 kWh, credit 1.10; again -> 4.3 kWh, credit 2.20")
   void example2() {
     Tariff tariff = Tariff.of(2_300);
-    AllocationResult first = DebtAllocation.allocate(10_000, day("02-01"), List.of(), PaidDevice.meter("M-2", tariff, 0, 0));
-    assertEquals(List.of(
-        new Allocation(AllocationKind.ENERGY, 9_890, "M-2"),
-        new Allocation(AllocationKind.METER_CREDIT, 110, "M-2")), first.allocations());
+    AllocationResult first = DebtAllocation.allocate(
+        10_000, day("02-01"), List.of(), PaidDevice.meter("M-2", tariff, 0, 0));
+    assertEquals(
+        List.of(
+            new Allocation(AllocationKind.ENERGY, 9_890, "M-2"),
+            new Allocation(AllocationKind.METER_CREDIT, 110, "M-2")),
+        first.allocations());
     assertEquals(TokenAmount.kwhTenths(43), first.tokenAmount());
     assertEquals(110, first.newMeterCredit());
 
-    AllocationResult second = DebtAllocation.allocate(10_000, day("02-02"), List.of(),
+    AllocationResult second = DebtAllocation.allocate(
+        10_000,
+        day("02-02"),
+        List.of(),
         PaidDevice.meter("M-2", tariff, first.newMeterCredit(), 0));
     assertEquals(TokenAmount.kwhTenths(43), second.tokenAmount());
     assertEquals(220, second.newMeterCredit());
     // 98.90 of energy of which 1.10 came from the carried credit: 97.80 of this payment.
-    assertEquals(List.of(
-        new Allocation(AllocationKind.ENERGY, 9_780, "M-2"),
-        new Allocation(AllocationKind.METER_CREDIT, 220, "M-2")), second.allocations());
+    assertEquals(
+        List.of(
+            new Allocation(AllocationKind.ENERGY, 9_780, "M-2"),
+            new Allocation(AllocationKind.METER_CREDIT, 220, "M-2")),
+        second.allocations());
     assertEquals(10_000, second.allocated());
   }
 
   @Test
-  @DisplayName("3. 10,000.00, down 1,000.00, 4 monthly from 01-31 -> 2,250.00 on 02-28, 03-31, 04-30, 05-31")
+  @DisplayName(
+      "3. 10,000.00, down 1,000.00, 4 monthly from 01-31 -> 2,250.00 on 02-28, 03-31, 04-30, 05-31")
   void example3() {
-    InstallmentSchedule schedule = ApplianceSale.of(1_000_000, 100_000, PaymentPlan.count(4), Period.MONTHLY, day("01-31"))
+    InstallmentSchedule schedule = ApplianceSale.of(
+            1_000_000, 100_000, PaymentPlan.count(4), Period.MONTHLY, day("01-31"))
         .schedule();
-    assertEquals(List.of(
-        new ScheduledInstallment(0, day("01-31"), 100_000),
-        new ScheduledInstallment(1, day("02-28"), 225_000),
-        new ScheduledInstallment(2, day("03-31"), 225_000),
-        new ScheduledInstallment(3, day("04-30"), 225_000),
-        new ScheduledInstallment(4, day("05-31"), 225_000)), schedule.entries());
+    assertEquals(
+        List.of(
+            new ScheduledInstallment(0, day("01-31"), 100_000),
+            new ScheduledInstallment(1, day("02-28"), 225_000),
+            new ScheduledInstallment(2, day("03-31"), 225_000),
+            new ScheduledInstallment(3, day("04-30"), 225_000),
+            new ScheduledInstallment(4, day("05-31"), 225_000)),
+        schedule.entries());
     assertEquals(1_000_000, schedule.total());
   }
 
   @Test
   @DisplayName("4. 1,000.00 in 3 weekly -> 333.34, 333.33, 333.33")
   void example4() {
-    InstallmentSchedule schedule = ApplianceSale.of(100_000, 0, PaymentPlan.count(3), Period.WEEKLY, day("01-05")).schedule();
+    InstallmentSchedule schedule = ApplianceSale.of(
+            100_000, 0, PaymentPlan.count(3), Period.WEEKLY, day("01-05"))
+        .schedule();
     assertEquals(List.of(33_334L, 33_333L, 33_333L), amounts(schedule.entries()));
-    assertEquals(List.of(day("01-12"), day("01-19"), day("01-26")),
+    assertEquals(
+        List.of(day("01-12"), day("01-19"), day("01-26")),
         schedule.entries().stream().map(ScheduledInstallment::dueDate).toList());
     assertEquals(100_000, schedule.total());
   }
@@ -103,10 +122,12 @@ class WorkedExamplesTest {
   @Test
   @DisplayName("5. 5,000.00, down 500.00, 1,000.00 weekly -> 1,000.00 x 4 and 500.00")
   void example5() {
-    InstallmentSchedule schedule = ApplianceSale.of(500_000, 50_000, PaymentPlan.amount(100_000), Period.WEEKLY, day("01-05"))
+    InstallmentSchedule schedule = ApplianceSale.of(
+            500_000, 50_000, PaymentPlan.amount(100_000), Period.WEEKLY, day("01-05"))
         .schedule();
     assertEquals(50_000, schedule.downPayment());
-    assertEquals(List.of(100_000L, 100_000L, 100_000L, 100_000L, 50_000L), amounts(schedule.installments()));
+    assertEquals(
+        List.of(100_000L, 100_000L, 100_000L, 100_000L, 50_000L), amounts(schedule.installments()));
     assertEquals(500_000, schedule.total());
   }
 
@@ -114,6 +135,7 @@ class WorkedExamplesTest {
   /** Example 6 and 8: a 300.00 TV installment due yesterday, 100.00 of it paid. */
   private static final List<OpenInstallment> TV_DEBT =
       List.of(new OpenInstallment("tv-3", "tv-sale", TODAY.minusDays(1), 20_000, false));
+
   private static final PaidDevice.Meter METER_20 = PaidDevice.meter("M-6", Tariff.of(2_000), 0, 0);
 
   @Test
@@ -121,9 +143,11 @@ class WorkedExamplesTest {
   void example6() {
     assertNull(DebtAllocation.validate(50_000, TODAY, TV_DEBT, METER_20));
     AllocationResult result = DebtAllocation.allocate(50_000, TODAY, TV_DEBT, METER_20);
-    assertEquals(List.of(
-        new Allocation(AllocationKind.INSTALLMENT, 20_000, "tv-3"),
-        new Allocation(AllocationKind.ENERGY, 30_000, "M-6")), result.allocations());
+    assertEquals(
+        List.of(
+            new Allocation(AllocationKind.INSTALLMENT, 20_000, "tv-3"),
+            new Allocation(AllocationKind.ENERGY, 30_000, "M-6")),
+        result.allocations());
     assertEquals(List.of(new InstallmentPayment("tv-3", 20_000)), result.installmentPayments());
     assertEquals(TokenAmount.kwhTenths(150), result.tokenAmount());
     assertEquals("15.0 kWh", result.tokenAmount().describe());
@@ -133,17 +157,21 @@ class WorkedExamplesTest {
   @Test
   @DisplayName("7. SHS 7,000.00, down 1,000.00, 500.00 weekly: 1,000.00 -> 14 days; 300.00 refused")
   void example7() {
-    ApplianceSale sale = ApplianceSale.of(700_000, 100_000, PaymentPlan.amount(50_000), Period.WEEKLY, day("01-05"));
+    ApplianceSale sale =
+        ApplianceSale.of(700_000, 100_000, PaymentPlan.amount(50_000), Period.WEEKLY, day("01-05"));
     assertEquals(12, sale.schedule().installments().size());
-    PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "SHS-7", sale.period(), sale.regularInstallmentAmount());
+    PaidDevice shs = PaidDevice.appliance(
+        DeviceType.SHS, "SHS-7", sale.period(), sale.regularInstallmentAmount());
     List<OpenInstallment> open = CustomerDebts.ofSale("shs", sale.schedule(), true, true);
     LocalDate today = day("01-08"); // nothing overdue
 
     assertNull(DebtAllocation.validate(100_000, today, open, shs));
     AllocationResult result = DebtAllocation.allocate(100_000, today, open, shs);
-    assertEquals(List.of(
-        new Allocation(AllocationKind.DEVICE_INSTALLMENT, 50_000, "shs-1"),
-        new Allocation(AllocationKind.DEVICE_INSTALLMENT, 50_000, "shs-2")), result.allocations());
+    assertEquals(
+        List.of(
+            new Allocation(AllocationKind.DEVICE_INSTALLMENT, 50_000, "shs-1"),
+            new Allocation(AllocationKind.DEVICE_INSTALLMENT, 50_000, "shs-2")),
+        result.allocations());
     assertEquals(TokenAmount.days(14), result.tokenAmount());
     assertEquals(0, result.unallocated());
 
@@ -161,7 +189,8 @@ class WorkedExamplesTest {
   void example8() {
     assertNull(DebtAllocation.validate(20_000, TODAY, TV_DEBT, METER_20));
     AllocationResult result = DebtAllocation.allocate(20_000, TODAY, TV_DEBT, METER_20);
-    assertEquals(List.of(new Allocation(AllocationKind.INSTALLMENT, 20_000, "tv-3")), result.allocations());
+    assertEquals(
+        List.of(new Allocation(AllocationKind.INSTALLMENT, 20_000, "tv-3")), result.allocations());
     assertNull(result.tokenAmount());
     assertEquals(false, result.requestsToken());
     assertEquals(List.of(), CustomerDebts.afterPayment(TV_DEBT, result));

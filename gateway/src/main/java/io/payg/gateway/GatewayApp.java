@@ -1,7 +1,9 @@
 package io.payg.gateway;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.SmsSender;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TokenIssuer;
@@ -19,7 +21,8 @@ import io.payg.gateway.auth.RefreshTokenStore;
 import io.payg.gateway.auth.SessionRoutes;
 import io.payg.gateway.auth.Sessions;
 import io.payg.gateway.auth.SigningKeys;
-import io.payg.domain.port.CollectionProvider;
+import io.payg.gateway.books.BooksRoutes;
+import io.payg.gateway.books.BooksStore;
 import io.payg.gateway.brokerresult.BrokerResultJobHandler;
 import io.payg.gateway.brokerresult.BrokerResultStore;
 import io.payg.gateway.brokerresult.VodacomTzResults;
@@ -30,20 +33,6 @@ import io.payg.gateway.collection.CollectionService;
 import io.payg.gateway.commission.CommissionRoutes;
 import io.payg.gateway.commission.CommissionStore;
 import io.payg.gateway.company.CompanyRoutes;
-import io.payg.gateway.conflict.ConflictRoutes;
-import io.payg.gateway.conflict.ConflictStore;
-import io.payg.gateway.db.ReadinessStore;
-import io.payg.gateway.device.DeviceRoutes;
-import io.payg.gateway.http.ApiReference;
-import io.payg.gateway.http.ContractFields;
-import io.payg.gateway.http.ResponseTimeBuckets;
-import io.payg.gateway.http.TrustedProxies;
-import io.payg.gateway.outbox.JobHandoff;
-import io.payg.gateway.sale.AgentSaleRoutes;
-import io.payg.gateway.sale.SalePlanRoutes;
-import io.payg.gateway.sale.SalePlanStore;
-import io.payg.gateway.sale.SaleRoutes;
-import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.company.CompanyStore;
 import io.payg.gateway.company.ProtectedPages;
 import io.payg.gateway.company.UserRoutes;
@@ -52,53 +41,66 @@ import io.payg.gateway.config.GatewayConfig;
 import io.payg.gateway.confirmation.HeldConfirmationStore;
 import io.payg.gateway.confirmation.HeldConfirmationWorker;
 import io.payg.gateway.confirmation.HeldConfirmations;
+import io.payg.gateway.conflict.ConflictRoutes;
+import io.payg.gateway.conflict.ConflictStore;
 import io.payg.gateway.customer.CustomerRoutes;
 import io.payg.gateway.customer.CustomerStore;
 import io.payg.gateway.db.DatabaseUrl;
 import io.payg.gateway.db.Migrations;
+import io.payg.gateway.db.ReadinessStore;
+import io.payg.gateway.device.DeviceRoutes;
+import io.payg.gateway.http.ApiReference;
 import io.payg.gateway.http.ApiVerticle;
+import io.payg.gateway.http.ContractFields;
 import io.payg.gateway.http.Problems;
+import io.payg.gateway.http.ResponseTimeBuckets;
+import io.payg.gateway.http.TrustedProxies;
 import io.payg.gateway.location.LocationRoutes;
 import io.payg.gateway.location.LocationStore;
-import io.payg.gateway.outbox.OutboxStore;
-import io.payg.gateway.outbox.CompletionBatch;
-import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.outbound.OutboundPolicy;
+import io.payg.gateway.outbox.CompletionBatch;
+import io.payg.gateway.outbox.JobHandoff;
+import io.payg.gateway.outbox.OutboxStore;
+import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.payment.PaymentService;
-import io.payg.gateway.books.BooksRoutes;
-import io.payg.gateway.books.BooksStore;
-import io.payg.gateway.sms.MaintenanceSmsHandler;
-import io.payg.gateway.sms.SmsTemplateStore;
-import io.payg.gateway.telco.TelcoAdmission;
-import io.payg.gateway.ticket.TicketRoutes;
-import io.payg.gateway.ticket.TicketStore;
-import io.payg.gateway.unmatched.UnmatchedPaymentStore;
-import io.payg.gateway.unmatched.UnmatchedRoutes;
-import io.payg.gateway.webhook.WebhookJobHandler;
-import io.payg.gateway.webhook.WebhookRoutes;
-import io.payg.gateway.webhook.WebhookStore;
 import io.payg.gateway.plugin.PluginCatalog;
 import io.payg.gateway.plugin.PluginRoutes;
-import io.payg.gateway.plugin.PluginWiring;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.gateway.plugin.PluginWiring;
 import io.payg.gateway.plugin.SecretBox;
+import io.payg.gateway.reconciliation.ReconciliationRoutes;
+import io.payg.gateway.reconciliation.ReconciliationStore;
+import io.payg.gateway.reversal.ReversalRoutes;
+import io.payg.gateway.reversal.ReversalService;
+import io.payg.gateway.sale.AgentSaleRoutes;
+import io.payg.gateway.sale.SalePlanRoutes;
+import io.payg.gateway.sale.SalePlanStore;
+import io.payg.gateway.sale.SaleRoutes;
+import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.sms.InstallmentReminderJob;
+import io.payg.gateway.sms.MaintenanceSmsHandler;
 import io.payg.gateway.sms.ReminderRoutes;
 import io.payg.gateway.sms.ReminderSmsHandler;
 import io.payg.gateway.sms.ReminderStore;
 import io.payg.gateway.sms.SmsJobHandler;
 import io.payg.gateway.sms.SmsTemplateRoutes;
+import io.payg.gateway.sms.SmsTemplateStore;
 import io.payg.gateway.tariff.TariffRoutes;
 import io.payg.gateway.tariff.TariffStore;
-import io.payg.gateway.reversal.ReversalRoutes;
-import io.payg.gateway.reversal.ReversalService;
+import io.payg.gateway.telco.TelcoAdmission;
 import io.payg.gateway.telco.TelcoRoutes;
+import io.payg.gateway.ticket.TicketRoutes;
+import io.payg.gateway.ticket.TicketStore;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
 import io.payg.gateway.transaction.TransactionStore;
+import io.payg.gateway.unmatched.UnmatchedPaymentStore;
+import io.payg.gateway.unmatched.UnmatchedRoutes;
+import io.payg.gateway.webhook.WebhookJobHandler;
+import io.payg.gateway.webhook.WebhookRoutes;
+import io.payg.gateway.webhook.WebhookStore;
 import io.payg.telco.vodacomtz.VodacomTzBrokerResultClient;
 import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
-import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -108,9 +110,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
-import io.payg.gateway.reconciliation.ReconciliationRoutes;
-import io.payg.gateway.reconciliation.ReconciliationStore;
-import io.payg.gateway.unmatched.UnmatchedPaymentStore;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -122,10 +121,10 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.pgclient.PgConnectOptions;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -170,12 +169,19 @@ public final class GatewayApp implements AutoCloseable {
   private volatile Router mounted;
   /** Set by a graceful stop: readiness answers 503 at once, before anything else stops. */
   private volatile boolean draining;
+
   private volatile Duration shutdownGrace = Duration.ofSeconds(20);
   private final List<String> apiDeployments = new CopyOnWriteArrayList<>();
   private final List<String> workerDeployments = new CopyOnWriteArrayList<>();
   private volatile int metricsPort;
 
-  private GatewayApp(Vertx vertx, Pool pool, SqlClient reads, Pool workerPool, PrometheusMeterRegistry registry, int port) {
+  private GatewayApp(
+      Vertx vertx,
+      Pool pool,
+      SqlClient reads,
+      Pool workerPool,
+      PrometheusMeterRegistry registry,
+      int port) {
     this.vertx = vertx;
     this.pool = pool;
     this.reads = reads;
@@ -190,29 +196,45 @@ public final class GatewayApp implements AutoCloseable {
   }
 
   /** Starts a gateway that speaks the plugins of {@code catalog} (a test adds a fake provider). */
-  public static GatewayApp start(GatewayConfig config, Clock clock, PluginCatalog catalog) throws Exception {
+  public static GatewayApp start(GatewayConfig config, Clock clock, PluginCatalog catalog)
+      throws Exception {
     config.validated();
     config.summary().forEach((k, v) -> LOG.info("config {} = {}", k, v));
     DatabaseUrl db = DatabaseUrl.parse(config.databaseUrl());
-    var migrated = Migrations.apply(db, config.migrationLockTimeout(), config.migrationStatementTimeout());
+    var migrated =
+        Migrations.apply(db, config.migrationLockTimeout(), config.migrationStatementTimeout());
     // Flyway reports no target version when nothing was pending: the schema was already current
-    LOG.info("schema at version {} ({} migration(s) applied now)",
-        migrated.targetSchemaVersion != null ? migrated.targetSchemaVersion : migrated.initialSchemaVersion,
+    LOG.info(
+        "schema at version {} ({} migration(s) applied now)",
+        migrated.targetSchemaVersion != null
+            ? migrated.targetSchemaVersion
+            : migrated.initialSchemaVersion,
         migrated.migrationsExecuted);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new ResponseTimeBuckets());
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(config.eventLoops())
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
-                .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE,
-                    Label.POOL_NAME, Label.NAMESPACE))))
+        .with(new VertxOptions()
+            .setEventLoopPoolSize(config.eventLoops())
+            .setMetricsOptions(new MicrometerMetricsOptions()
+                .setEnabled(true)
+                .setJvmMetricsEnabled(true)
+                .setLabels(EnumSet.of(
+                    Label.HTTP_METHOD,
+                    Label.HTTP_CODE,
+                    Label.HTTP_ROUTE,
+                    Label.POOL_TYPE,
+                    Label.POOL_NAME,
+                    Label.NAMESPACE))))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     try {
       Pool pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.dbPoolSize()).setName("payg-db")
-              .setEventLoopSize(config.eventLoops()).setMaxWaitQueueSize(config.dbPoolWaitQueue())
+          .with(new PoolOptions()
+              .setMaxSize(config.dbPoolSize())
+              .setName("payg-db")
+              .setEventLoopSize(config.eventLoops())
+              .setMaxWaitQueueSize(config.dbPoolWaitQueue())
               .setConnectionTimeout((int) config.dbPoolWait().toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
           .connectingTo(db.connectOptions())
@@ -221,25 +243,37 @@ public final class GatewayApp implements AutoCloseable {
       int port = config.httpPort() == 0 ? freePort() : config.httpPort();
       // validation lookups and snapshots: a few connections, many statements in flight on each
       SqlClient reads = PgBuilder.client()
-          .with(new PoolOptions().setMaxSize(config.pipeline().readConnections()).setName("payg-db-reads")
-              .setEventLoopSize(config.eventLoops()).setMaxWaitQueueSize(config.dbPoolWaitQueue())
+          .with(new PoolOptions()
+              .setMaxSize(config.pipeline().readConnections())
+              .setName("payg-db-reads")
+              .setEventLoopSize(config.eventLoops())
+              .setMaxWaitQueueSize(config.dbPoolWaitQueue())
               .setConnectionTimeout((int) config.dbPoolWait().toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(new PgConnectOptions(db.connectOptions()).setPipeliningLimit(config.pipeline().readPipelining()))
+          .connectingTo(new PgConnectOptions(db.connectOptions())
+              .setPipeliningLimit(config.pipeline().readPipelining()))
           .using(vertx)
           .build();
-      // the outbox workers' own connections: their bursts never queue ahead of a request's. Its wait
-      // queue is not bounded here: the workers bound their own jobs in flight (TOKEN_MAX_IN_FLIGHT), each
-      // job waits with one statement at most, and a statement refused after the manufacturer vended would
+      // the outbox workers' own connections: their bursts never queue ahead of a request's. Its
+      // wait
+      // queue is not bounded here: the workers bound their own jobs in flight
+      // (TOKEN_MAX_IN_FLIGHT), each
+      // job waits with one statement at most, and a statement refused after the manufacturer vended
+      // would
       // leave the job to be vended again after its lease (docs/performance.md, "Token storm")
       Pool workerPool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(config.pipeline().workerPoolSize()).setName("payg-db-workers")
+          .with(new PoolOptions()
+              .setMaxSize(config.pipeline().workerPoolSize())
+              .setName("payg-db-workers")
               .setMaxWaitQueueSize(-1))
           .connectingTo(db.connectOptions())
           .using(vertx)
           .build();
       GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry, port);
-      app.deploy(config, clock, db, catalog).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      app.deploy(config, clock, db, catalog)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
       LOG.info("payg-gateway listening on {}:{}", config.httpHost(), port);
       return app;
     } catch (Exception e) {
@@ -248,11 +282,15 @@ public final class GatewayApp implements AutoCloseable {
     }
   }
 
-  private Future<?> deploy(GatewayConfig config, Clock clock, DatabaseUrl db, PluginCatalog catalog) {
+  private Future<?> deploy(
+      GatewayConfig config, Clock clock, DatabaseUrl db, PluginCatalog catalog) {
     // every adapter that calls out gets this one client: the outbound policy checks each request
     OutboundPolicy outbound = new OutboundPolicy(vertx, config.outbound());
     WebClient http = outbound.client(
-        new WebClientOptions().setKeepAlive(true).setConnectTimeout(5_000).setUserAgent("payg-gateway"),
+        new WebClientOptions()
+            .setKeepAlive(true)
+            .setConnectTimeout(5_000)
+            .setUserAgent("payg-gateway"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
     PluginWiring wiring = PluginWiring.build(catalog, http, clock);
     Map<String, TelcoAdapter> telcos = wiring.telcos();
@@ -260,53 +298,94 @@ public final class GatewayApp implements AutoCloseable {
     Map<String, SmsSender> smsSenders = wiring.smsSenders();
 
     SecretBox secretBox = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
-    PluginStore plugins = new PluginStore(pool, secretBox, config.operations().pluginCacheMaxEntries(), registry);
+    PluginStore plugins =
+        new PluginStore(pool, secretBox, config.operations().pluginCacheMaxEntries(), registry);
     WebhookStore webhooks = new WebhookStore(pool, secretBox);
     SaleStore sales = new SaleStore(pool);
     ReminderStore reminders = new ReminderStore(pool);
-    AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
+    AccessTokens tokens = new AccessTokens(
+        vertx,
+        SigningKeys.from(config.auth(), config.jwtSecret(), config.demo()),
         config.accessTokenTtl());
-    PasswordHasher hasher = new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
+    PasswordHasher hasher =
+        new PasswordHasher(vertx, config.bcryptCost(), config.edge().bcryptJobs());
     // the TOKEN and SMS workers below take the jobs the payment path inserts leased to them
     JobHandoff handoff = new JobHandoff();
     PaymentService payments = new PaymentService(vertx, pool, reads, clock, handoff);
     CompanyStore companyStore = new CompanyStore(pool, catalog);
     UserStore userStore = new UserStore(pool);
     RefreshTokenStore refreshTokens = new RefreshTokenStore(pool);
-    Sessions sessions = new Sessions(tokens, refreshTokens, config.auth().refreshTokenTtl(),
-        config.edge().refreshGrace(), clock);
-    // retention: ended sessions go after REFRESH_TOKEN_RETENTION_DAYS (what is kept forever: docs/architecture.md)
-    vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> refreshTokens
-        .deleteEndedBefore(clock.instant().minus(config.edge().refreshRetention()))
-        .onSuccess(n -> {
-          if (n > 0) {
-            LOG.info("retention: {} ended refresh tokens deleted", n);
-          }
-        })
-        .onFailure(err -> LOG.warn("refresh token retention failed: {}", err.getMessage())));
+    Sessions sessions = new Sessions(
+        tokens,
+        refreshTokens,
+        config.auth().refreshTokenTtl(),
+        config.edge().refreshGrace(),
+        clock);
+    // retention: ended sessions go after REFRESH_TOKEN_RETENTION_DAYS (what is kept forever:
+    // docs/architecture.md)
+    vertx.setPeriodic(
+        config.edge().retentionCheck().toMillis(),
+        id -> refreshTokens
+            .deleteEndedBefore(clock.instant().minus(config.edge().refreshRetention()))
+            .onSuccess(n -> {
+              if (n > 0) {
+                LOG.info("retention: {} ended refresh tokens deleted", n);
+              }
+            })
+            .onFailure(err -> LOG.warn("refresh token retention failed: {}", err.getMessage())));
     SessionRoutes sessionRoutes = new SessionRoutes(sessions);
     AccessRevocations revocations = new AccessRevocations(userStore, config.accessTokenTtl());
-    vertx.setPeriodic(config.revocationPoll().toMillis(), id -> revocations.reload()
-        .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
+    vertx.setPeriodic(
+        config.revocationPoll().toMillis(),
+        id -> revocations
+            .reload()
+            .onFailure(err -> LOG.warn("access revocations not reloaded: {}", err.getMessage())));
     LoginAttempts loginAttempts = new LoginAttempts(pool);
-    vertx.setPeriodic(config.edge().retentionCheck().toMillis(), id -> loginAttempts.prune()
-        .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
-    ProtectedPages protectedPages = new ProtectedPages(companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
-    CompanyRoutes companies = new CompanyRoutes(companyStore, userStore, hasher, sessions,
-        loginAttempts, protectedPages, config.edge().signupsPerSource());
+    vertx.setPeriodic(
+        config.edge().retentionCheck().toMillis(),
+        id -> loginAttempts
+            .prune()
+            .onFailure(err -> LOG.warn("pruning login attempts failed: {}", err.getMessage())));
+    ProtectedPages protectedPages = new ProtectedPages(
+        companyStore, hasher, new LoginThrottle(5, Duration.ofMinutes(15), clock));
+    CompanyRoutes companies = new CompanyRoutes(
+        companyStore,
+        userStore,
+        hasher,
+        sessions,
+        loginAttempts,
+        protectedPages,
+        config.edge().signupsPerSource());
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = wiring.collections();
-    String publicBase = config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
-    CollectionService collections = new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
+    String publicBase =
+        config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
+    CollectionService collections =
+        new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
     BrokerResultStore brokerResults = new BrokerResultStore(pool);
     ReversalService reversals = new ReversalService(pool);
-    // Daraja C2B confirmations checked with its Transaction Status API before booking (when configured)
-    HeldConfirmations heldConfirmations = new HeldConfirmations(vertx, new HeldConfirmationStore(pool),
-        wiring.statusQueries(), plugins, payments, publicBase, wiring.callbackPaths());
-    TelcoRoutes telco = new TelcoRoutes(telcos, plugins, payments, collections, reversals, clock, registry,
+    // Daraja C2B confirmations checked with its Transaction Status API before booking (when
+    // configured)
+    HeldConfirmations heldConfirmations = new HeldConfirmations(
+        vertx,
+        new HeldConfirmationStore(pool),
+        wiring.statusQueries(),
+        plugins,
+        payments,
+        publicBase,
+        wiring.callbackPaths());
+    TelcoRoutes telco = new TelcoRoutes(
+        telcos,
+        plugins,
+        payments,
+        collections,
+        reversals,
+        clock,
+        registry,
         Map.of(VodacomTzTelcoAdapter.NAME, new VodacomTzResults(vertx, brokerResults)),
-        new TrustedProxies(config.proxy().trustedProxies()), heldConfirmations,
+        new TrustedProxies(config.proxy().trustedProxies()),
+        heldConfirmations,
         new TelcoAdmission(config.edge().admission(), registry));
     ApiKeys apiKeys = new ApiKeys(pool, protectedPages);
     List<Consumer<Router>> protectedRoutes = List.of(
@@ -315,17 +394,25 @@ public final class GatewayApp implements AutoCloseable {
         new PluginRoutes(plugins, protectedPages, config.edge().secretMinLength(), catalog)::mount,
         new LocationRoutes(new LocationStore(pool))::mount,
         new TariffRoutes(new TariffStore(pool))::mount,
-        new CustomerRoutes(new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
+        new CustomerRoutes(
+            new CustomerStore(pool, sales, plugins.secrets()), transactionStore, clock)::mount,
         new SaleRoutes(pool, sales, clock)::mount,
-        new SalePlanRoutes(new SalePlanStore(pool, sales, plugins.secrets()),
-            protectedPages, clock)::mount,
+        new SalePlanRoutes(new SalePlanStore(pool, sales, plugins.secrets()), protectedPages, clock)
+            ::mount,
         new ConflictRoutes(new ConflictStore(pool))::mount,
         new SmsTemplateRoutes(new SmsTemplateStore(pool))::mount,
         new ReminderRoutes(reminders)::mount,
         new CollectionRoutes(collections)::mount,
         new TransactionRoutes(transactionStore, vertx, protectedPages)::mount,
         new ReversalRoutes(reversals, protectedPages)::mount,
-        new AgentRoutes(vertx, pool, payments, transactionStore, companyStore, clock, config.agentTokenWait())::mount,
+        new AgentRoutes(
+                vertx,
+                pool,
+                payments,
+                transactionStore,
+                companyStore,
+                clock,
+                config.agentTokenWait())::mount,
         new TicketRoutes(new TicketStore(pool))::mount,
         new CommissionRoutes(new CommissionStore(pool))::mount,
         new AgentSaleRoutes(pool, sales, new CommissionStore(pool), clock)::mount,
@@ -335,47 +422,76 @@ public final class GatewayApp implements AutoCloseable {
         new BooksRoutes(new BooksStore(pool))::mount,
         new WebhookRoutes(webhooks, protectedPages)::mount,
         apiKeys::mount,
-        new AgentOfficeRoutes(pool, new CustomerStore(pool, sales, plugins.secrets()), payments,
-            transactionStore, companyStore, protectedPages, clock)::mount,
-        new ReconciliationRoutes(new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)), statementProviders(telcos,
-            collectionProviders), RECONCILIATION_WAIT)::mount,
+        new AgentOfficeRoutes(
+            pool,
+            new CustomerStore(pool, sales, plugins.secrets()),
+            payments,
+            transactionStore,
+            companyStore,
+            protectedPages,
+            clock)::mount,
+        new ReconciliationRoutes(
+            new ReconciliationStore(pool, new UnmatchedPaymentStore(pool)),
+            statementProviders(telcos, collectionProviders),
+            RECONCILIATION_WAIT)::mount,
         new ImportRoutes(pool, plugins.secrets(), clock)::mount);
 
     // readiness asks on a connection of its own: a request pool that is merely full does not make
     // every instance unready at once; and it never shows the database's error text
     Pool readiness = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(1).setName("payg-readiness").setMaxWaitQueueSize(4)
-            .setConnectionTimeout(2).setConnectionTimeoutUnit(TimeUnit.SECONDS))
+        .with(new PoolOptions()
+            .setMaxSize(1)
+            .setName("payg-readiness")
+            .setMaxWaitQueueSize(4)
+            .setConnectionTimeout(2)
+            .setConnectionTimeoutUnit(TimeUnit.SECONDS))
         .connectingTo(db.connectOptions().addProperty("application_name", "payg-readiness"))
         .using(vertx)
         .build();
     ReadinessStore database = new ReadinessStore(readiness);
-    HealthChecks health = HealthChecks.create(vertx).register("database", 2_000,
-        promise -> database.ping()
-            // try: the check may have timed out already, and a second complete() throws inside the SQL client
-            .onSuccess(r -> promise.tryComplete(Status.OK()))
-            .onFailure(err -> {
-              LOG.warn("readiness: database check failed: {}", err.getMessage());
-              promise.tryComplete(Status.KO(new JsonObject().put("reason", "database unreachable")));
-            }));
+    HealthChecks health = HealthChecks.create(vertx)
+        .register(
+            "database",
+            2_000,
+            promise -> database
+                .ping()
+                // try: the check may have timed out already, and a second complete() throws inside
+                // the SQL client
+                .onSuccess(r -> promise.tryComplete(Status.OK()))
+                .onFailure(err -> {
+                  LOG.warn("readiness: database check failed: {}", err.getMessage());
+                  promise.tryComplete(
+                      Status.KO(new JsonObject().put("reason", "database unreachable")));
+                }));
 
     // the OpenAPI document is data in the jar, read once
     Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
     ContractFields fields = ContractFields.from(openApi.toJsonObject());
     Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
-      router.get("/openapi.json").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json").end(openApi));
+      router
+          .get("/openapi.json")
+          .handler(ctx ->
+              ctx.response().putHeader("Content-Type", "application/json").end(openApi));
       ApiReference.mount(v, router);
-      router.get("/health/live").handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
-          .end("{\"status\":\"UP\"}"));
-      router.get("/health/ready").handler(ctx -> {
-        if (draining) {
-          ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json")
-              .end("{\"status\":\"DOWN\",\"reason\":\"shutting down\"}");
-        } else {
-          ctx.next();
-        }
-      }).handler(HealthCheckHandler.createWithHealthChecks(health));
+      router
+          .get("/health/live")
+          .handler(ctx -> ctx.response()
+              .putHeader("Content-Type", "application/json")
+              .end("{\"status\":\"UP\"}"));
+      router
+          .get("/health/ready")
+          .handler(ctx -> {
+            if (draining) {
+              ctx.response()
+                  .setStatusCode(503)
+                  .putHeader("Content-Type", "application/json")
+                  .end("{\"status\":\"DOWN\",\"reason\":\"shutting down\"}");
+            } else {
+              ctx.next();
+            }
+          })
+          .handler(HealthCheckHandler.createWithHealthChecks(health));
       BodyHandler bodies = BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES);
       // a statement upload or an import file is read as it arrives (any size), never buffered whole
       router.route("/api/*").handler(ctx -> {
@@ -392,13 +508,18 @@ public final class GatewayApp implements AutoCloseable {
       // an integrator's API key (Bearer pgk_…) is decided first and never reaches the JWT checks
       router.route("/api/*").handler(apiKeys::authenticate);
       router.route("/api/*").handler(ApiKeys.unlessApiKey(tokens::refuseNonCanonical));
-      router.route("/api/*").handler(ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
+      router
+          .route("/api/*")
+          .handler(ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
       router.route("/api/*").handler(ApiKeys.unlessApiKey(revocations::check));
       router.route("/api/*").handler(fields::checkAuthenticated);
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));
-      router.errorHandler(405, ctx -> Problems.send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource"));
+      router.errorHandler(
+          405,
+          ctx ->
+              Problems.send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource"));
       mounted = router;
       return router;
     };
@@ -406,56 +527,124 @@ public final class GatewayApp implements AutoCloseable {
     OutboxStore outbox = new OutboxStore(pool);
     // the TOKEN and SMS workers: their own connections and threads (PipelineSettings)
     OutboxStore pipelineOutbox = new OutboxStore(workerPool);
-    CompletionBatch.Window completions = new CompletionBatch.Window(config.pipeline().completionWindow(),
-        config.pipeline().completionMax());
-    DeploymentOptions onWorkerThreads = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
-        .setWorkerPoolName("payg-outbox").setWorkerPoolSize(config.pipeline().workerThreads());
-    OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(config.tokenWorkerBatch(),
-        config.tokenMaxInFlight(), config.tokenMaxAttempts(), config.outboxPollInterval(), config.outboxLease(),
-        config.retryBase(), config.retryCap(), config.shutdownGrace());
+    CompletionBatch.Window completions = new CompletionBatch.Window(
+        config.pipeline().completionWindow(), config.pipeline().completionMax());
+    DeploymentOptions onWorkerThreads = new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setWorkerPoolName("payg-outbox")
+        .setWorkerPoolSize(config.pipeline().workerThreads());
+    OutboxWorker.Settings workerSettings = new OutboxWorker.Settings(
+        config.tokenWorkerBatch(),
+        config.tokenMaxInFlight(),
+        config.tokenMaxAttempts(),
+        config.outboxPollInterval(),
+        config.outboxLease(),
+        config.retryBase(),
+        config.retryCap(),
+        config.shutdownGrace());
     registerOutboxGauges(outbox, config.operations().overdueAfter());
-    registerUnmatchedGauge(unmatched, telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
+    registerUnmatchedGauge(
+        unmatched,
+        telcos.values().stream().map(TelcoAdapter::provider).distinct().toList());
 
     shutdownGrace = config.shutdownGrace();
     AtomicInteger openConnections = new AtomicInteger();
     return startManagement(config)
-        .compose(v -> vertx.deployVerticle(() -> new ApiVerticle(config.httpHost(), port, routes, config.shutdownGrace(),
-            config.proxy().proxyProtocol(), config.edge(), openConnections), new DeploymentOptions().setInstances(config.eventLoops())))
+        .compose(v -> vertx.deployVerticle(
+            () -> new ApiVerticle(
+                config.httpHost(),
+                port,
+                routes,
+                config.shutdownGrace(),
+                config.proxy().proxyProtocol(),
+                config.edge(),
+                openConnections),
+            new DeploymentOptions().setInstances(config.eventLoops())))
         .onSuccess(apiDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(pipelineOutbox, new TokenJobHandler(vertx, workerPool, plugins,
-            issuers, registry, config.breakerMaxFailures(), config.breakerReset(), config.manufacturerLimits(),
-            // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
-            config.permitWait(), config.outbound().maxRequestTime(), handoff, completions), workerSettings, registry,
-            handoff), onWorkerThreads))
+        .compose(id -> vertx.deployVerticle(
+            new OutboxWorker(
+                pipelineOutbox,
+                new TokenJobHandler(
+                    vertx,
+                    workerPool,
+                    plugins,
+                    issuers,
+                    registry,
+                    config.breakerMaxFailures(),
+                    config.breakerReset(),
+                    config.manufacturerLimits(),
+                    // a job waits for a permit well inside its lease, so no other worker claims it
+                    // meanwhile
+                    config.permitWait(),
+                    config.outbound().maxRequestTime(),
+                    handoff,
+                    completions),
+                workerSettings,
+                registry,
+                handoff),
+            onWorkerThreads))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(pipelineOutbox, new SmsJobHandler(vertx, workerPool, plugins,
-            smsSenders, completions), workerSettings, registry, handoff), onWorkerThreads))
+        .compose(id -> vertx.deployVerticle(
+            new OutboxWorker(
+                pipelineOutbox,
+                new SmsJobHandler(vertx, workerPool, plugins, smsSenders, completions),
+                workerSettings,
+                registry,
+                handoff),
+            onWorkerThreads))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
+        .compose(
+            id -> vertx.deployVerticle(new CollectionPoller(collections, config.collectionPoll())))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new HeldConfirmationWorker(heldConfirmations, config.collectionPoll())))
+        .compose(id -> vertx.deployVerticle(
+            new HeldConfirmationWorker(heldConfirmations, config.collectionPoll())))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new ReminderSmsHandler(vertx, reminders, outbox, plugins,
-            smsSenders), workerSettings, registry)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(
+            outbox,
+            new ReminderSmsHandler(vertx, reminders, outbox, plugins, smsSenders),
+            workerSettings,
+            registry)))
         .onSuccess(workerDeployments::add)
         // maintenance tokens sent by SMS on request: the same budget and backoff as confirmations
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new MaintenanceSmsHandler(vertx,
-            pool, plugins, smsSenders), workerSettings, registry)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(
+            outbox,
+            new MaintenanceSmsHandler(vertx, pool, plugins, smsSenders),
+            workerSettings,
+            registry)))
         .onSuccess(workerDeployments::add)
-        .compose(id -> vertx.deployVerticle(new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
+        .compose(id -> vertx.deployVerticle(
+            new InstallmentReminderJob(reminders, clock, config.reminderCheck(), registry)))
         .onSuccess(workerDeployments::add)
         // Vodacom Tanzania's result leg: 30 s per post, the outbox's retry budget and backoff
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new BrokerResultJobHandler(
-            brokerResults, plugins, new VodacomTzBrokerResultClient(30_000,
-                // its client certificate needs a client of its own, under the same outbound policy
-                options -> outbound.client(options, new io.vertx.core.http.PoolOptions())), clock),
-            workerSettings, registry)))
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(
+            outbox,
+            new BrokerResultJobHandler(
+                brokerResults,
+                plugins,
+                new VodacomTzBrokerResultClient(
+                    30_000,
+                    // its client certificate needs a client of its own, under the same outbound
+                    // policy
+                    options -> outbound.client(options, new io.vertx.core.http.PoolOptions())),
+                clock),
+            workerSettings,
+            registry)))
         .onSuccess(workerDeployments::add)
-        // webhooks: retried until the event is 3 days old (the handler ends it), waits capped at an hour
-        .compose(id -> vertx.deployVerticle(new OutboxWorker(outbox, new WebhookJobHandler(webhooks, http, clock),
-            new OutboxWorker.Settings(config.tokenWorkerBatch(), config.tokenMaxInFlight(), Integer.MAX_VALUE,
-                config.outboxPollInterval(), config.outboxLease(), config.retryBase(), WebhookJobHandler.RETRY_CAP,
-                config.shutdownGrace()), registry)))
+        // webhooks: retried until the event is 3 days old (the handler ends it), waits capped at an
+        // hour
+        .compose(id -> vertx.deployVerticle(new OutboxWorker(
+            outbox,
+            new WebhookJobHandler(webhooks, http, clock),
+            new OutboxWorker.Settings(
+                config.tokenWorkerBatch(),
+                config.tokenMaxInFlight(),
+                Integer.MAX_VALUE,
+                config.outboxPollInterval(),
+                config.outboxLease(),
+                config.retryBase(),
+                WebhookJobHandler.RETRY_CAP,
+                config.shutdownGrace()),
+            registry)))
         .onSuccess(workerDeployments::add);
   }
 
@@ -471,16 +660,21 @@ public final class GatewayApp implements AutoCloseable {
       byte[] expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
       router.route().handler(ctx -> {
         String given = ctx.request().getHeader("Authorization");
-        if (given != null && MessageDigest.isEqual(expected,
-            given.getBytes(StandardCharsets.UTF_8))) {
+        if (given != null
+            && MessageDigest.isEqual(expected, given.getBytes(StandardCharsets.UTF_8))) {
           ctx.next();
         } else {
-          ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer").end();
+          ctx.response()
+              .setStatusCode(401)
+              .putHeader("WWW-Authenticate", "Bearer")
+              .end();
         }
       });
     }
     router.get("/metrics").handler(PrometheusScrapingHandler.create(registry));
-    return vertx.createHttpServer().requestHandler(router)
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
         .listen(config.operations().metricsPort(), config.operations().metricsHost())
         .map(server -> {
           metricsPort = server.actualPort();
@@ -494,32 +688,48 @@ public final class GatewayApp implements AutoCloseable {
    * or retried that long: alert on it), refreshed every 5 s (a scrape never waits on the database).
    */
   private void registerOutboxGauges(OutboxStore outbox, Duration overdue) {
-    for (String kind : List.of("TOKEN", "SMS", ReminderSmsHandler.KIND, BrokerResultStore.KIND,
-        WebhookJobHandler.KIND, MaintenanceSmsHandler.KIND)) {
+    for (String kind : List.of(
+        "TOKEN",
+        "SMS",
+        ReminderSmsHandler.KIND,
+        BrokerResultStore.KIND,
+        WebhookJobHandler.KIND,
+        MaintenanceSmsHandler.KIND)) {
       outboxDepth.put(kind + ".depth", 0);
       outboxDepth.put(kind + ".oldest", 0);
       outboxDepth.put(kind + ".overdue", 0);
-      Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth")).tag("kind", kind)
-          .description("Pending outbox jobs").register(registry);
-      Gauge.builder("payg_outbox_oldest_seconds", outboxDepth, m -> m.get(kind + ".oldest")).tag("kind", kind)
-          .description("Age of the oldest pending outbox job").register(registry);
-      Gauge.builder("payg_outbox_overdue", outboxDepth, m -> m.get(kind + ".overdue")).tag("kind", kind)
-          .description("Pending outbox jobs older than OUTBOX_OVERDUE_SECONDS").register(registry);
+      Gauge.builder("payg_outbox_depth", outboxDepth, m -> m.get(kind + ".depth"))
+          .tag("kind", kind)
+          .description("Pending outbox jobs")
+          .register(registry);
+      Gauge.builder("payg_outbox_oldest_seconds", outboxDepth, m -> m.get(kind + ".oldest"))
+          .tag("kind", kind)
+          .description("Age of the oldest pending outbox job")
+          .register(registry);
+      Gauge.builder("payg_outbox_overdue", outboxDepth, m -> m.get(kind + ".overdue"))
+          .tag("kind", kind)
+          .description("Pending outbox jobs older than OUTBOX_OVERDUE_SECONDS")
+          .register(registry);
     }
-    vertx.setPeriodic(5_000, id -> outbox.depth(overdue).onSuccess(rows -> {
-      outboxDepth.replaceAll((k, v) -> 0);
-      rows.forEach(r -> {
-        String kind = r.getString("kind");
-        outboxDepth.put(kind + ".depth", r.getLong("depth").intValue());
-        outboxDepth.put(kind + ".oldest", (int) Math.round(r.getDouble("oldest")));
-        int late = r.getLong("overdue").intValue();
-        outboxDepth.put(kind + ".overdue", late);
-        if (late > 0) {
-          LOG.warn("{} {} job(s) pending for over {} s (deferred or retried): see payg_outbox_overdue", late, kind,
-              overdue.toSeconds());
-        }
-      });
-    }));
+    vertx.setPeriodic(
+        5_000,
+        id -> outbox.depth(overdue).onSuccess(rows -> {
+          outboxDepth.replaceAll((k, v) -> 0);
+          rows.forEach(r -> {
+            String kind = r.getString("kind");
+            outboxDepth.put(kind + ".depth", r.getLong("depth").intValue());
+            outboxDepth.put(kind + ".oldest", (int) Math.round(r.getDouble("oldest")));
+            int late = r.getLong("overdue").intValue();
+            outboxDepth.put(kind + ".overdue", late);
+            if (late > 0) {
+              LOG.warn(
+                  "{} {} job(s) pending for over {} s (deferred or retried): see payg_outbox_overdue",
+                  late,
+                  kind,
+                  overdue.toSeconds());
+            }
+          });
+        }));
   }
 
   /**
@@ -539,15 +749,17 @@ public final class GatewayApp implements AutoCloseable {
   private AtomicLong unmatchedGauge(String provider) {
     return unmatchedOpen.computeIfAbsent(provider, p -> {
       var n = new AtomicLong();
-      Gauge.builder("payg_unmatched_open", n, AtomicLong::get).tag("provider", p)
-          .description("Unmatched payments waiting for an operator (status OPEN)").register(registry);
+      Gauge.builder("payg_unmatched_open", n, AtomicLong::get)
+          .tag("provider", p)
+          .description("Unmatched payments waiting for an operator (status OPEN)")
+          .register(registry);
       return n;
     });
   }
 
   /** The providers a statement may be of: every telco and collection provider the gateway speaks. */
-  private static Set<String> statementProviders(Map<String, TelcoAdapter> telcos,
-                                                          Map<String, CollectionProvider> collections) {
+  private static Set<String> statementProviders(
+      Map<String, TelcoAdapter> telcos, Map<String, CollectionProvider> collections) {
     Set<String> names = new TreeSet<>(collections.keySet());
     telcos.values().forEach(t -> names.add(t.provider()));
     return Set.copyOf(names);
@@ -604,14 +816,19 @@ public final class GatewayApp implements AutoCloseable {
     long budget = shutdownGrace.toMillis() + 5_000;
     try {
       Future.join(apiDeployments.stream().map(vertx::undeploy).toList())
-          .transform(ar -> Future.join(workerDeployments.stream().map(vertx::undeploy).toList()))
-          .toCompletionStage().toCompletableFuture().get(2 * budget, TimeUnit.MILLISECONDS);
+          .transform(
+              ar -> Future.join(workerDeployments.stream().map(vertx::undeploy).toList()))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(2 * budget, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("graceful stop did not complete: {}", e.getMessage());
     }
     try {
       Future.join(pool.close(), reads.close(), workerPool.close())
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("pool did not close cleanly: {}", e.getMessage());
     }

@@ -18,8 +18,7 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     boolean demo = Arrays.asList(args).contains("--demo");

@@ -24,24 +24,38 @@ public final class SecretRotation {
 
   private static final Logger LOG = LoggerFactory.getLogger(SecretRotation.class);
 
-  private SecretRotation() {
-  }
+  private SecretRotation() {}
 
   /** Re-seals everything; true when it all went through. */
   public static boolean run(GatewayConfig config) {
     Vertx vertx = Vertx.vertx();
     try {
-      Pool pool = PgBuilder.pool().connectingTo(DatabaseUrl.parse(config.databaseUrl()).connectOptions()).using(vertx)
+      Pool pool = PgBuilder.pool()
+          .connectingTo(DatabaseUrl.parse(config.databaseUrl()).connectOptions())
+          .using(vertx)
           .build();
       SecretBox box = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
-      int plugins = new PluginStore(pool, box, 1, new SimpleMeterRegistry()).reencryptAll().toCompletionStage().toCompletableFuture()
+      int plugins = new PluginStore(pool, box, 1, new SimpleMeterRegistry())
+          .reencryptAll()
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
-      int devices = new DeviceKeyStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
+      int devices = new DeviceKeyStore(pool, box)
+          .resealAll()
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
-      int webhooks = new WebhookStore(pool, box).resealAll().toCompletionStage().toCompletableFuture()
+      int webhooks = new WebhookStore(pool, box)
+          .resealAll()
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(10, TimeUnit.MINUTES);
-      LOG.info("re-sealed {} plugin secret(s), {} OpenPAYGO device key(s) and {} webhook secret(s) with the current "
-          + "SECRETS_KEY", plugins, devices, webhooks);
+      LOG.info(
+          "re-sealed {} plugin secret(s), {} OpenPAYGO device key(s) and {} webhook secret(s) with the current "
+              + "SECRETS_KEY",
+          plugins,
+          devices,
+          webhooks);
       return true;
     } catch (Exception e) {
       LOG.error("re-encryption stopped: {}", e.getMessage());

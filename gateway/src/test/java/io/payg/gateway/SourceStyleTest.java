@@ -32,9 +32,11 @@ class SourceStyleTest {
   /** Inline names kept on purpose: file (from the root) and name, with why an import cannot do. */
   static final Map<String, String> CLASHES = Map.of(
       // GatewayApp imports io.vertx.sqlclient.PoolOptions (the database pools)
-      "gateway/src/main/java/io/payg/gateway/GatewayApp.java|io.vertx.core.http.PoolOptions", "sql PoolOptions",
+      "gateway/src/main/java/io/payg/gateway/GatewayApp.java|io.vertx.core.http.PoolOptions",
+          "sql PoolOptions",
       // the test imports logback's Logger to set the level; slf4j's names the root logger
-      "telco-adapters/src/test/java/io/payg/telco/SimulatorRoundTripTest.java|org.slf4j.Logger", "logback Logger");
+      "telco-adapters/src/test/java/io/payg/telco/SimulatorRoundTripTest.java|org.slf4j.Logger",
+          "logback Logger");
 
   /**
    * Files not yet clean, one path a line in source-style-pending.txt: the long lines wait for the
@@ -69,8 +71,9 @@ class SourceStyleTest {
         problems.forEach(p -> unexpected.add(path + ":" + p));
       }
     });
-    assertTrue(unexpected.isEmpty(), "style violations (wrap the line, or import the name):\n"
-        + String.join("\n", unexpected));
+    assertTrue(
+        unexpected.isEmpty(),
+        "style violations (wrap the line, or import the name):\n" + String.join("\n", unexpected));
     Set<String> cleaned = new TreeSet<>(pending);
     cleaned.removeAll(found.keySet());
     assertTrue(cleaned.isEmpty(), "clean now, strike from " + PENDING + ": " + cleaned);
@@ -100,7 +103,9 @@ class SourceStyleTest {
         comment = !trimmed.contains("*/");
         continue;
       }
-      if (trimmed.startsWith("*") || trimmed.startsWith("//") || trimmed.startsWith("import ")
+      if (trimmed.startsWith("*")
+          || trimmed.startsWith("//")
+          || trimmed.startsWith("import ")
           || trimmed.startsWith("package ")) {
         continue;
       }

@@ -50,8 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public class AgentCashSimulation extends Simulation {
 
-  record Agent(String email, String password, List<String> serials) {
-  }
+  record Agent(String email, String password, List<String> serials) {}
 
   static final String BASE_URL = LoadTarget.BASE_URL;
   static final double RATE = Double.parseDouble(System.getProperty("rate", "5"));
@@ -63,6 +62,7 @@ public class AgentCashSimulation extends Simulation {
 
   /** agent index -> its access token, filled by the login scenario. */
   static final Map<Integer, String> TOKENS = new ConcurrentHashMap<>();
+
   private static final AtomicInteger LOGINS = new AtomicInteger();
   private static final AtomicLong PAYMENTS = new AtomicLong();
   static final AtomicLong WITH_TOKEN = new AtomicLong();
@@ -74,12 +74,14 @@ public class AgentCashSimulation extends Simulation {
       throw new IllegalArgumentException("load is only ever sent to 127.0.0.1, not " + host);
     }
     if (RATE <= 0 || RATE > 10_000 || DURATION < 1 || DURATION > 3600 || AMOUNT < 1) {
-      throw new IllegalArgumentException("need 0 < rate <= 10000, 1 <= duration <= 3600, amount >= 1");
+      throw new IllegalArgumentException(
+          "need 0 < rate <= 10000, 1 <= duration <= 3600, amount >= 1");
     }
   }
 
   static final HttpProtocolBuilder PROTOCOL = http.baseUrl(BASE_URL)
-      .disableWarmUp() // Gatling's default warm-up request goes to an outside host; load stays on 127.0.0.1
+      .disableWarmUp() // Gatling's default warm-up request goes to an outside host; load stays on
+      // 127.0.0.1
       .shareConnections()
       .userAgentHeader("payg-load-tests");
 
@@ -88,9 +90,12 @@ public class AgentCashSimulation extends Simulation {
       .exec(s -> {
         int i = LOGINS.getAndIncrement();
         Agent a = AGENTS.get(i);
-        return s.set("agent", i).set("body", "{\"email\":\"" + a.email() + "\",\"password\":\"" + a.password() + "\"}");
+        return s.set("agent", i)
+            .set("body", "{\"email\":\"" + a.email() + "\",\"password\":\"" + a.password() + "\"}");
       })
-      .exec(http("login").post("/api/v1/auth/login").asJson()
+      .exec(http("login")
+          .post("/api/v1/auth/login")
+          .asJson()
           .body(StringBody(s -> s.getString("body")))
           .check(status().is(200), jsonPath("$.accessToken").saveAs("token")))
       .exec(s -> {
@@ -103,11 +108,15 @@ public class AgentCashSimulation extends Simulation {
   /** One cash payment: the next agent in turn, one of its customers, a new Idempotency-Key. */
   static final ScenarioBuilder PAYMENT = scenario("agent payment")
       .exec(AgentCashSimulation::payment)
-      .exec(http("agent payment").post("/api/v1/agent/payments").asJson()
+      .exec(http("agent payment")
+          .post("/api/v1/agent/payments")
+          .asJson()
           .header("Authorization", s -> "Bearer " + s.getString("token"))
           .header("Idempotency-Key", s -> s.getString("key"))
           .body(StringBody(s -> s.getString("body")))
-          .check(status().in(200, 202).saveAs("status"), jsonPath("$.id").exists(),
+          .check(
+              status().in(200, 202).saveAs("status"),
+              jsonPath("$.id").exists(),
               // a 200 carries its token; a 202 is recorded and waits for it
               jsonPath("$.token.value").optional().saveAs("tokenValue")))
       .exec(s -> {
@@ -125,17 +134,30 @@ public class AgentCashSimulation extends Simulation {
     long n = PAYMENTS.incrementAndGet();
     int i = (int) (n % AGENTS.size());
     Agent a = AGENTS.get(i);
-    String serial = a.serials().get(ThreadLocalRandom.current().nextInt(a.serials().size()));
+    String serial =
+        a.serials().get(ThreadLocalRandom.current().nextInt(a.serials().size()));
     String token = TOKENS.getOrDefault(i, "not-logged-in");
-    return s.set("token", token).set("key", "LT-" + RUN + "-" + n)
-        .set("body", "{\"serial\":\"" + serial + "\",\"amount\":" + AMOUNT + ",\"currency\":\"" + CURRENCY + "\"}");
+    return s.set("token", token)
+        .set("key", "LT-" + RUN + "-" + n)
+        .set(
+            "body",
+            "{\"serial\":\"" + serial + "\",\"amount\":" + AMOUNT + ",\"currency\":\"" + CURRENCY
+                + "\"}");
   }
 
   {
-    System.out.printf("AgentCashSimulation: %s, %d agents (%d customers), %.1f payments/s of %d for %d s (run %s)%n",
-        BASE_URL, AGENTS.size(), AGENTS.stream().mapToInt(a -> a.serials().size()).sum(), RATE, AMOUNT, DURATION, RUN);
-    setUp(LOGIN.injectOpen(atOnceUsers(AGENTS.size()))
-        .andThen(PAYMENT.injectOpen(constantUsersPerSec(RATE).during(DURATION))))
+    System.out.printf(
+        "AgentCashSimulation: %s, %d agents (%d customers), %.1f payments/s of %d for %d s (run %s)%n",
+        BASE_URL,
+        AGENTS.size(),
+        AGENTS.stream().mapToInt(a -> a.serials().size()).sum(),
+        RATE,
+        AMOUNT,
+        DURATION,
+        RUN);
+    setUp(LOGIN
+            .injectOpen(atOnceUsers(AGENTS.size()))
+            .andThen(PAYMENT.injectOpen(constantUsersPerSec(RATE).during(DURATION))))
         .protocols(PROTOCOL)
         .maxDuration(Duration.ofSeconds(DURATION + 90L)) // bounded even if the gateway stalls
         .assertions(global().failedRequests().percent().lt(1.0));
@@ -143,15 +165,18 @@ public class AgentCashSimulation extends Simulation {
 
   @Override
   public void after() {
-    System.out.printf("AgentCashSimulation: agent payments answered 200 with token: %d, 202 token later: %d%n",
+    System.out.printf(
+        "AgentCashSimulation: agent payments answered 200 with token: %d, 202 token later: %d%n",
         WITH_TOKEN.get(), ACCEPTED.get());
   }
 
   private static List<Agent> agents() {
     String file = System.getProperty("agentsFile");
     if ((file == null || file.isBlank()) && System.getProperty("agentEmail") == null) {
-      // no agents given: sign up a company with -DsetupAgents [2] agents sharing -DsetupMeters customers
-      file = LoadTarget.signedUp(Integer.parseInt(LoadTarget.setting("setupAgents", "PAYG_SETUP_AGENTS", "2")))
+      // no agents given: sign up a company with -DsetupAgents [2] agents sharing -DsetupMeters
+      // customers
+      file = LoadTarget.signedUp(
+              Integer.parseInt(LoadTarget.setting("setupAgents", "PAYG_SETUP_AGENTS", "2")))
           .get("agentsFile");
     }
     List<Agent> agents = new ArrayList<>();
@@ -172,11 +197,18 @@ public class AgentCashSimulation extends Simulation {
       String email = System.getProperty("agentEmail");
       String password = System.getProperty("agentPassword");
       if (email == null || password == null) {
-        throw new IllegalArgumentException("pass -DagentsFile=.../agents.csv (SetupFixture --agents) or "
-            + "-DagentEmail=... -DagentPassword=... (the demo prints its agent on the 'Agent:' line)");
+        throw new IllegalArgumentException(
+            "pass -DagentsFile=.../agents.csv (SetupFixture --agents) or "
+                + "-DagentEmail=... -DagentPassword=... (the demo prints its agent on the 'Agent:' line)");
       }
-      agents.add(new Agent(email, password, Arrays.stream(System.getProperty("serials", "DEMO-METER-1,DEMO-METER-2")
-          .split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList()));
+      agents.add(new Agent(
+          email,
+          password,
+          Arrays.stream(
+                  System.getProperty("serials", "DEMO-METER-1,DEMO-METER-2").split(","))
+              .map(String::trim)
+              .filter(x -> !x.isEmpty())
+              .toList()));
     }
     if (agents.isEmpty()) {
       throw new IllegalArgumentException("no agents with customers in " + file);

@@ -52,10 +52,13 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class FaultDriver {
 
-  private static final Pattern TXN_ID = Pattern.compile("\"transactionId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
+  private static final Pattern TXN_ID =
+      Pattern.compile("\"transactionId\"\\s*:\\s*\"([0-9a-f-]{36})\"");
 
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(3))
+      .build();
   private final Map<String, String> a;
   private final List<String> bases;
   private final List<String> serials;
@@ -77,11 +80,14 @@ public final class FaultDriver {
         throw new IllegalArgumentException("the fault driver only talks to 127.0.0.1, not " + host);
       }
     }
-    this.serials = Files.readAllLines(Path.of(a.get("serialsFile"))).stream().filter(s -> !s.isBlank()).toList();
+    this.serials = Files.readAllLines(Path.of(a.get("serialsFile"))).stream()
+        .filter(s -> !s.isBlank())
+        .toList();
     this.secret = a.get("secret");
     Path out = Path.of(a.get("out"));
     Files.createDirectories(out);
-    this.answers = new PrintWriter(Files.newBufferedWriter(out.resolve("answers.txt"), StandardCharsets.UTF_8));
+    this.answers = new PrintWriter(
+        Files.newBufferedWriter(out.resolve("answers.txt"), StandardCharsets.UTF_8));
   }
 
   public static void main(String[] argv) throws Exception {
@@ -103,7 +109,8 @@ public final class FaultDriver {
     if (a.containsKey("replay")) {
       for (String line : Files.readAllLines(Path.of(a.get("replay")))) {
         if (!line.isBlank()) {
-          payments.add(Integer.parseInt(line.substring(line.lastIndexOf('-') + 1).trim()));
+          payments.add(
+              Integer.parseInt(line.substring(line.lastIndexOf('-') + 1).trim()));
         }
       }
     } else {
@@ -112,7 +119,8 @@ public final class FaultDriver {
       }
     }
     if (payments.stream().anyMatch(i -> i >= serials.size())) {
-      throw new IllegalArgumentException("more payments than serials: a customer must not be paid twice at once");
+      throw new IllegalArgumentException(
+          "more payments than serials: a customer must not be paid twice at once");
     }
     int tries = a.containsKey("replay") ? 10 : 1;
     long t0 = System.nanoTime();
@@ -127,8 +135,10 @@ public final class FaultDriver {
         }
       }
       String txn = prefix + "-" + i;
-      String body = "{\"providerTxnId\":\"" + txn + "\",\"serial\":\"" + serials.get(i) + "\",\"amount\":10000,"
-          + "\"currency\":\"KES\",\"msisdn\":\"+254712" + String.format("%06d", i % 1_000_000) + "\",\"paidAt\":\""
+      String body = "{\"providerTxnId\":\"" + txn + "\",\"serial\":\"" + serials.get(i)
+          + "\",\"amount\":10000,"
+          + "\"currency\":\"KES\",\"msisdn\":\"+254712" + String.format("%06d", i % 1_000_000)
+          + "\",\"paidAt\":\""
           + paidAt + "\"}";
       for (int c = 0; c < copies; c++) {
         room.acquire();
@@ -151,46 +161,65 @@ public final class FaultDriver {
       }
     }
     Files.write(Path.of(a.get("out"), "unanswered.txt"), unanswered);
-    System.out.printf("RESULT payments=%d deliveries=%d success=%d unanswered=%d differentIdsForOneTxn=%d seconds=%.1f "
-            + "perSecond=%.0f statuses=%s killed=%s%n", payments.size(), deliveries.get(), successTxns.get(), unanswered.size(),
-        mismatched, seconds, deliveries.get() / seconds, new TreeMap<>(statusCounts).toString().replace(" ", ""), killed);
+    System.out.printf(
+        "RESULT payments=%d deliveries=%d success=%d unanswered=%d differentIdsForOneTxn=%d seconds=%.1f "
+            + "perSecond=%.0f statuses=%s killed=%s%n",
+        payments.size(),
+        deliveries.get(),
+        successTxns.get(),
+        unanswered.size(),
+        mismatched,
+        seconds,
+        deliveries.get() / seconds,
+        new TreeMap<>(statusCounts).toString().replace(" ", ""),
+        killed);
   }
 
   /** One delivery of one payment; a replay tries again (1 s apart) until it is answered a success. */
   private CompletableFuture<Void> deliver(String base, String txn, String body, int triesLeft) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/v1/telco/generic/" + a.get("companyId") + "/process"))
+    HttpRequest request = HttpRequest.newBuilder(
+            URI.create(base + "/api/v1/telco/generic/" + a.get("companyId") + "/process"))
         .timeout(Duration.ofSeconds(Long.parseLong(a.getOrDefault("timeoutSeconds", "15"))))
-        .header("Content-Type", "application/json").header("X-Signature", signature(body))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((r, err) -> {
-      deliveries.incrementAndGet();
-      String status = err != null ? "transport:" + rootCause(err).getClass().getSimpleName() : Integer.toString(r.statusCode());
-      statusCounts.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
-      String id = null;
-      if (r != null && r.statusCode() == 200) {
-        Matcher m = TXN_ID.matcher(r.body());
-        id = m.find() ? m.group(1) : null;
-      }
-      synchronized (answers) {
-        answers.println(txn + " " + status + " " + (id == null ? "-" : id) + " " + System.currentTimeMillis());
-        answers.flush(); // the script watches this file: the first line says the load has started
-      }
-      if (id != null) {
-        Set<String> ids = idsByTxn.computeIfAbsent(txn, k -> ConcurrentHashMap.newKeySet());
-        if (ids.isEmpty() && ids.add(id)) {
-          maybeKill(successTxns.incrementAndGet());
-        } else {
-          ids.add(id);
-        }
-      }
-      return id != null;
-    }).thenCompose(ok -> {
-      if (ok || triesLeft <= 1) {
-        return CompletableFuture.completedFuture(null);
-      }
-      return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
-          .thenCompose(x -> deliver(base, txn, body, triesLeft - 1));
-    });
+        .header("Content-Type", "application/json")
+        .header("X-Signature", signature(body))
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+        .handle((r, err) -> {
+          deliveries.incrementAndGet();
+          String status = err != null
+              ? "transport:" + rootCause(err).getClass().getSimpleName()
+              : Integer.toString(r.statusCode());
+          statusCounts.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
+          String id = null;
+          if (r != null && r.statusCode() == 200) {
+            Matcher m = TXN_ID.matcher(r.body());
+            id = m.find() ? m.group(1) : null;
+          }
+          synchronized (answers) {
+            answers.println(txn + " " + status + " " + (id == null ? "-" : id) + " "
+                + System.currentTimeMillis());
+            answers
+                .flush(); // the script watches this file: the first line says the load has started
+          }
+          if (id != null) {
+            Set<String> ids = idsByTxn.computeIfAbsent(txn, k -> ConcurrentHashMap.newKeySet());
+            if (ids.isEmpty() && ids.add(id)) {
+              maybeKill(successTxns.incrementAndGet());
+            } else {
+              ids.add(id);
+            }
+          }
+          return id != null;
+        })
+        .thenCompose(ok -> {
+          if (ok || triesLeft <= 1) {
+            return CompletableFuture.completedFuture(null);
+          }
+          return CompletableFuture.runAsync(
+                  () -> {}, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS))
+              .thenCompose(x -> deliver(base, txn, body, triesLeft - 1));
+        });
   }
 
   /** The crash: SIGKILL (ProcessHandle.destroyForcibly is kill -9 on Unix) once enough payments were answered. */
@@ -198,7 +227,8 @@ public final class FaultDriver {
     if (a.containsKey("killPid") && answered == Integer.parseInt(a.get("killAfter")) && !killed) {
       killed = true;
       ProcessHandle.of(Long.parseLong(a.get("killPid"))).ifPresent(ProcessHandle::destroyForcibly);
-      System.out.println("killed -9 pid " + a.get("killPid") + " after " + answered + " payments answered");
+      System.out.println(
+          "killed -9 pid " + a.get("killPid") + " after " + answered + " payments answered");
     }
   }
 

@@ -25,14 +25,23 @@ public class FixedRateSimulation extends Simulation {
   static final int DURATION = GenericProvider.intProperty("duration", 20, 1, 3600);
 
   static final ScenarioBuilder SCENARIO = switch (OPERATION) {
-    case "validate" -> scenario("validate").exec(GenericProvider::payer).exec(GenericProvider.VALIDATE);
-    case "process" -> scenario("process").exec(GenericProvider::payer).exec(GenericProvider.PROCESS);
-    default -> throw new IllegalArgumentException("operation must be validate or process: " + OPERATION);
+    case "validate" ->
+      scenario("validate").exec(GenericProvider::payer).exec(GenericProvider.VALIDATE);
+    case "process" ->
+      scenario("process").exec(GenericProvider::payer).exec(GenericProvider.PROCESS);
+    default ->
+      throw new IllegalArgumentException("operation must be validate or process: " + OPERATION);
   };
 
   {
-    System.out.printf("FixedRateSimulation: %s %s/s for %d s against %s company %s (run %s)%n", OPERATION, RATE,
-        DURATION, GenericProvider.BASE_URL, GenericProvider.COMPANY_ID, GenericProvider.RUN);
+    System.out.printf(
+        "FixedRateSimulation: %s %s/s for %d s against %s company %s (run %s)%n",
+        OPERATION,
+        RATE,
+        DURATION,
+        GenericProvider.BASE_URL,
+        GenericProvider.COMPANY_ID,
+        GenericProvider.RUN);
     setUp(SCENARIO.injectOpen(constantUsersPerSec(RATE).during(DURATION)))
         .protocols(GenericProvider.PROTOCOL)
         .maxDuration(Duration.ofSeconds(DURATION + 60L))

@@ -47,8 +47,13 @@ final class GenericProvider {
   static final String BASE_URL = LoadTarget.BASE_URL;
   /** The given company, or the one this run signed up. */
   private static final Map<String, String> COMPANY = LoadTarget.companyGiven()
-      ? Map.of("companyId", LoadTarget.setting("companyId", "PAYG_COMPANY_ID", null), "secret", required("secret"))
+      ? Map.of(
+          "companyId",
+          LoadTarget.setting("companyId", "PAYG_COMPANY_ID", null),
+          "secret",
+          required("secret"))
       : LoadTarget.signedUp(0);
+
   static final String COMPANY_ID = COMPANY.get("companyId");
   static final String SECRET = COMPANY.get("secret");
   static final List<String> SERIALS = serials(COMPANY.get("serialsFile"));
@@ -57,6 +62,7 @@ final class GenericProvider {
 
   /** Unique per run, so a rerun against the same company never replays an earlier payment. */
   static final String RUN = Long.toString(System.currentTimeMillis(), 36);
+
   private static final AtomicLong PAYMENTS = new AtomicLong();
 
   private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
@@ -79,33 +85,36 @@ final class GenericProvider {
     }
   }
 
-  private GenericProvider() {
-  }
+  private GenericProvider() {}
 
   static String telco(String operation) {
     return "/api/v1/telco/generic/" + COMPANY_ID + "/" + operation;
   }
 
   static String sign(String body) {
-    return "sha256=" + HexFormat.of().formatHex(MAC.get().doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    return "sha256="
+        + HexFormat.of().formatHex(MAC.get().doFinal(body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** A fresh payer: a random seeded meter, a phone, and a providerTxnId of its own (process only). */
   static Session payer(Session session) {
     ThreadLocalRandom r = ThreadLocalRandom.current();
-    return session.set("serial", SERIALS.get(r.nextInt(SERIALS.size())))
+    return session
+        .set("serial", SERIALS.get(r.nextInt(SERIALS.size())))
         .set("msisdn", "+2547" + String.format("%08d", r.nextInt(100_000_000)))
         .set("txnId", "LT-" + RUN + "-" + PAYMENTS.incrementAndGet());
   }
 
   static String validationBody(Session s) {
-    return "{\"serial\":\"" + s.getString("serial") + "\",\"amount\":" + AMOUNT + ",\"currency\":\"" + CURRENCY
-        + "\",\"msisdn\":\"" + s.getString("msisdn") + "\"}";
+    return "{\"serial\":\"" + s.getString("serial") + "\",\"amount\":" + AMOUNT + ",\"currency\":\""
+        + CURRENCY + "\",\"msisdn\":\"" + s.getString("msisdn") + "\"}";
   }
 
   static String processBody(Session s) {
-    return "{\"providerTxnId\":\"" + s.getString("txnId") + "\",\"serial\":\"" + s.getString("serial")
-        + "\",\"amount\":" + AMOUNT + ",\"currency\":\"" + CURRENCY + "\",\"msisdn\":\"" + s.getString("msisdn")
+    return "{\"providerTxnId\":\"" + s.getString("txnId") + "\",\"serial\":\""
+        + s.getString("serial")
+        + "\",\"amount\":" + AMOUNT + ",\"currency\":\"" + CURRENCY + "\",\"msisdn\":\""
+        + s.getString("msisdn")
         + "\",\"paidAt\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}";
   }
 
@@ -115,28 +124,34 @@ final class GenericProvider {
 
   /** A signed validation of the payer's meter; OK when the gateway answers 200 {valid: true}. */
   static final ChainBuilder VALIDATE = exec(s -> signed(s, validationBody(s)))
-      .exec(http("validate").post(telco("validate")).asJson()
+      .exec(http("validate")
+          .post(telco("validate"))
+          .asJson()
           .header("X-Signature", s -> s.getString("signature"))
           .body(StringBody(s -> s.getString("body")))
           .check(status().is(200), jsonPath("$.valid").ofBoolean().is(true)));
 
   /** A signed process of a new payment; OK when the gateway answers 200 with a transactionId. */
   static final ChainBuilder PROCESS = exec(s -> signed(s, processBody(s)))
-      .exec(http("process").post(telco("process")).asJson()
+      .exec(http("process")
+          .post(telco("process"))
+          .asJson()
           .header("X-Signature", s -> s.getString("signature"))
           .body(StringBody(s -> s.getString("body")))
           .check(status().is(200), jsonPath("$.transactionId").exists()));
 
   /** A provider keeps its connections open: all virtual users share one pool, as an aggregator would. */
   static final HttpProtocolBuilder PROTOCOL = http.baseUrl(BASE_URL)
-      .disableWarmUp() // Gatling's default warm-up request goes to an outside host; load stays on 127.0.0.1
+      .disableWarmUp() // Gatling's default warm-up request goes to an outside host; load stays on
+      // 127.0.0.1
       .shareConnections()
       .userAgentHeader("payg-load-tests");
 
   static int intProperty(String name, int defaultValue, int min, int max) {
     int v = Integer.parseInt(System.getProperty(name, Integer.toString(defaultValue)));
     if (v < min || v > max) {
-      throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", not " + v);
+      throw new IllegalArgumentException(
+          name + " must be between " + min + " and " + max + ", not " + v);
     }
     return v;
   }
@@ -144,7 +159,8 @@ final class GenericProvider {
   private static String required(String name) {
     String v = LoadTarget.setting(name, "PAYG_" + name.toUpperCase(Locale.ROOT), null);
     if (v == null) {
-      throw new IllegalArgumentException("with -DcompanyId, -D" + name + "=... is required (the demo prints it)");
+      throw new IllegalArgumentException(
+          "with -DcompanyId, -D" + name + "=... is required (the demo prints it)");
     }
     return v;
   }
@@ -159,7 +175,8 @@ final class GenericProvider {
         throw new UncheckedIOException(e);
       }
     } else {
-      s = Arrays.stream(System.getProperty("serials", "DEMO-METER-1,DEMO-METER-2").split(","));
+      s = Arrays.stream(
+          System.getProperty("serials", "DEMO-METER-1,DEMO-METER-2").split(","));
     }
     return s.map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toUnmodifiableList());
   }

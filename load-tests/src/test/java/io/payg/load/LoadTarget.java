@@ -21,8 +21,7 @@ final class LoadTarget {
 
   private static Map<String, String> signedUp;
 
-  private LoadTarget() {
-  }
+  private LoadTarget() {}
 
   /** A system property, else the environment variable, else the default. */
   static String setting(String property, String env, String defaultValue) {
@@ -60,7 +59,8 @@ final class LoadTarget {
       try {
         signedUp = Map.copyOf(SetupFixture.seed(args));
       } catch (Exception e) {
-        throw new IllegalStateException("signing up a company at " + BASE_URL + " failed: " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "signing up a company at " + BASE_URL + " failed: " + e.getMessage(), e);
       }
     }
     return signedUp;

@@ -79,7 +79,9 @@ public final class OpenLoad {
     base = URI.create(a.getOrDefault("baseUrl", "http://127.0.0.1:18080"));
     company = a.get("companyId");
     operation = a.getOrDefault("operation", "validate");
-    serials = Files.readAllLines(Path.of(a.get("serialsFile"))).stream().filter(s -> !s.isBlank()).toList();
+    serials = Files.readAllLines(Path.of(a.get("serialsFile"))).stream()
+        .filter(s -> !s.isBlank())
+        .toList();
     prefix = a.getOrDefault("prefix", "OL-" + System.currentTimeMillis());
     currency = a.getOrDefault("currency", "KES");
     rate = Double.parseDouble(a.getOrDefault("rate", "0"));
@@ -88,7 +90,8 @@ public final class OpenLoad {
     duration = Integer.parseInt(a.getOrDefault("duration", "10"));
     connections = Integer.parseInt(a.getOrDefault("connections", "64"));
     if ((rate > 0) == (concurrency > 0)) {
-      throw new IllegalArgumentException("exactly one of --rate (open model) or --concurrency (closed model)");
+      throw new IllegalArgumentException(
+          "exactly one of --rate (open model) or --concurrency (closed model)");
     }
     goFile = a.containsKey("goFile") ? Path.of(a.get("goFile")) : null;
     ackFile = a.containsKey("ackFile") ? Path.of(a.get("ackFile")) : null;
@@ -105,7 +108,8 @@ public final class OpenLoad {
     String serial = serials.get(r.nextInt(serials.size()));
     String msisdn = "+2547" + String.format("%08d", r.nextInt(100_000_000));
     return "{\"providerTxnId\":\"" + prefix + "-" + (++counter) + "\",\"serial\":\"" + serial
-        + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"" + msisdn + "\",\"paidAt\":\""
+        + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"" + msisdn
+        + "\",\"paidAt\":\""
         + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}";
   }
 
@@ -123,8 +127,12 @@ public final class OpenLoad {
 
   private void run() throws Exception {
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
-    client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(base.getHost()).setDefaultPort(base.getPort())
-        .setKeepAlive(true), new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    client = vertx.createHttpClient(
+        new HttpClientOptions()
+            .setDefaultHost(base.getHost())
+            .setDefaultPort(base.getPort())
+            .setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     uri = "/api/v1/telco/generic/" + company + "/" + operation;
     var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     if (warmup > 0) {
@@ -146,12 +154,22 @@ public final class OpenLoad {
     long elapsed = System.nanoTime() - t0;
     long cpu = os.getProcessCpuTime() - cpu0;
     double seconds = elapsed / 1e9;
-    System.out.printf("ok=%d failed=%d ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f cpu_ms=%.0f cpu_us_per_op=%.1f%n",
-        ok, failed, ok / seconds, histogram.getValueAtPercentile(50) / 1000.0, histogram.getValueAtPercentile(99) / 1000.0,
-        histogram.getValueAtPercentile(99.9) / 1000.0, histogram.getMaxValue() / 1000.0, cpu / 1e6,
+    System.out.printf(
+        "ok=%d failed=%d ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f cpu_ms=%.0f cpu_us_per_op=%.1f%n",
+        ok,
+        failed,
+        ok / seconds,
+        histogram.getValueAtPercentile(50) / 1000.0,
+        histogram.getValueAtPercentile(99) / 1000.0,
+        histogram.getValueAtPercentile(99.9) / 1000.0,
+        histogram.getMaxValue() / 1000.0,
+        cpu / 1e6,
         ok + failed == 0 ? 0.0 : cpu / 1e3 / (ok + failed));
-    System.out.printf("shed=%d ok_p50_ms=%.3f ok_p99_ms=%.3f ok_p999_ms=%.3f%n", shed,
-        okHistogram.getValueAtPercentile(50) / 1000.0, okHistogram.getValueAtPercentile(99) / 1000.0,
+    System.out.printf(
+        "shed=%d ok_p50_ms=%.3f ok_p99_ms=%.3f ok_p999_ms=%.3f%n",
+        shed,
+        okHistogram.getValueAtPercentile(50) / 1000.0,
+        okHistogram.getValueAtPercentile(99) / 1000.0,
         okHistogram.getValueAtPercentile(99.9) / 1000.0);
     if (ackFile != null) {
       Files.write(ackFile, acknowledged);
@@ -176,7 +194,8 @@ public final class OpenLoad {
       if (rate > 0) {
         long[] sent = {0};
         long interval = (long) (1e9 / rate);
-        // a one-shot timer to the next intended send time (no fixed tick that wakes whatever the rate)
+        // a one-shot timer to the next intended send time (no fixed tick that wakes whatever the
+        // rate)
         Handler<Long>[] tick = new Handler[1];
         tick[0] = id -> {
           long now = System.nanoTime();
@@ -195,7 +214,8 @@ public final class OpenLoad {
             });
           }
           if (sending[0]) {
-            vertx.setTimer(Math.max(1, (start + sent[0] * interval - System.nanoTime()) / 1_000_000), tick[0]);
+            vertx.setTimer(
+                Math.max(1, (start + sent[0] * interval - System.nanoTime()) / 1_000_000), tick[0]);
           }
           maybeDone.run();
         };
@@ -222,7 +242,8 @@ public final class OpenLoad {
     });
   }
 
-  // a validation is read-only: one signed body per meter, built once (as bench-v1.sh's wrk script did)
+  // a validation is read-only: one signed body per meter, built once (as bench-v1.sh's wrk script
+  // did)
   private final Map<String, String[]> signedValidations = new HashMap<>();
 
   private String[] signed() {
@@ -236,11 +257,14 @@ public final class OpenLoad {
   }
 
   private String validationBody(String serial) {
-    return "{\"serial\":\"" + serial + "\",\"amount\":10000,\"currency\":\"" + currency + "\",\"msisdn\":\"+254700000001\"}";
+    return "{\"serial\":\"" + serial + "\",\"amount\":10000,\"currency\":\"" + currency
+        + "\",\"msisdn\":\"+254700000001\"}";
   }
 
   private String[] sign(String body) {
-    return new String[] {body, "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)))};
+    return new String[] {
+      body, "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)))
+    };
   }
 
   private Future<Void> send(long intended) {
@@ -250,12 +274,17 @@ public final class OpenLoad {
     String id = signed.length > 2 ? signed[2] : null;
     boolean rec = recording;
     boolean[] busy = {false};
-    return client.request(HttpMethod.POST, uri)
-        .compose(req -> req.putHeader("Content-Type", "application/json").putHeader("X-Signature", signature)
-            .send(Buffer.buffer(body)).compose(resp -> resp.body().map(b -> {
+    return client
+        .request(HttpMethod.POST, uri)
+        .compose(req -> req.putHeader("Content-Type", "application/json")
+            .putHeader("X-Signature", signature)
+            .send(Buffer.buffer(body))
+            .compose(resp -> resp.body().map(b -> {
               busy[0] = resp.statusCode() == 503 && resp.getHeader("Retry-After") != null;
               return resp.statusCode() == 200
-                  && (operation.equals("validate") ? b.toString().contains("\"valid\":true") : b.toString().contains("transactionId"));
+                  && (operation.equals("validate")
+                      ? b.toString().contains("\"valid\":true")
+                      : b.toString().contains("transactionId"));
             })))
         .transform(ar -> {
           if (rec) {

@@ -42,33 +42,100 @@ public final class PaymentScript {
     String smsContext = constant("io.payg.gateway.sms.SmsJobHandler", "CONTEXT");
     String smsStore = constant("io.payg.gateway.sms.SmsJobHandler", "STORE");
 
-    Files.writeString(out.resolve("lookup.sql"), "\\set serial random(" + first + ", " + last + ")\n"
-        + map(lookup, ":company", ":serial") + "\n");
+    Files.writeString(
+        out.resolve("lookup.sql"),
+        "\\set serial random(" + first + ", " + last + ")\n" + map(lookup, ":company", ":serial")
+            + "\n");
 
-    String[] recordVars = {null, ":tid", ":company", ":provider", ":ptid", ":dev", ":cust", ":serial", ":amount",
-        ":currency", ":msisdn", ":paidat", ":status", ":unit", ":qty", ":pos", ":kinds", ":amounts", ":refs", ":credit",
-        ":arpaid", ":kind", ":instids", ":instamts", ":ver", "NULL", ":cbase", ":rdids", ":rdamts", "NULL", "NULL",
-        ":claim", ":lease"};
+    String[] recordVars = {
+      null,
+      ":tid",
+      ":company",
+      ":provider",
+      ":ptid",
+      ":dev",
+      ":cust",
+      ":serial",
+      ":amount",
+      ":currency",
+      ":msisdn",
+      ":paidat",
+      ":status",
+      ":unit",
+      ":qty",
+      ":pos",
+      ":kinds",
+      ":amounts",
+      ":refs",
+      ":credit",
+      ":arpaid",
+      ":kind",
+      ":instids",
+      ":instamts",
+      ":ver",
+      "NULL",
+      ":cbase",
+      ":rdids",
+      ":rdamts",
+      "NULL",
+      "NULL",
+      ":claim",
+      ":lease"
+    };
     String[] rec = Arrays.copyOfRange(recordVars, 1, recordVars.length);
     StringBuilder s = new StringBuilder()
-        .append("\\set serial random(").append(first).append(", ").append(last).append(")\n")
+        .append("\\set serial random(")
+        .append(first)
+        .append(", ")
+        .append(last)
+        .append(")\n")
         .append("\\set ptid random(1, 9000000000000000)\n")
-        .append("SELECT gen_random_uuid() AS tid, gen_random_uuid() AS claim, gen_random_uuid() AS kid, ")
-        .append("gen_random_uuid() AS smsclaim, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM (")
-        .append(map(snapshot, ":company", ":serial", ":provider", ":ptid")).append(") s\n")
+        .append(
+            "SELECT gen_random_uuid() AS tid, gen_random_uuid() AS claim, gen_random_uuid() AS kid, ")
+        .append(
+            "gen_random_uuid() AS smsclaim, s.id AS dev, s.customer_id AS cust, s.debt_version AS ver FROM (")
+        .append(map(snapshot, ":company", ":serial", ":provider", ":ptid"))
+        .append(") s\n")
         .append("\\gset\n")
         // the TOKEN job is inserted leased: its id is the record's column job
-        .append(map(record, rec)).append("\n\\gset r_\n")
-        // the TOKEN job's store (the manufacturer's answer is the constant :tokenvalue: no HTTP here), one row
-        .append(map(tokenStore, array(":r_job"), array(":claim"), array(":kid"), array(":company"), array(":tid"),
-            array(":dev"), array(":tokenvalue"), array(":unit"), array(":qty"), array(":manufacturer"), array(":kid"),
-            array(":smsclaim"), ":lease")).append("\n\\gset t_\n")
-        // the SMS job, handed over leased by the token store (sent through the log sender, as the gateway
+        .append(map(record, rec))
+        .append("\n\\gset r_\n")
+        // the TOKEN job's store (the manufacturer's answer is the constant :tokenvalue: no HTTP
+        // here), one row
+        .append(map(
+            tokenStore,
+            array(":r_job"),
+            array(":claim"),
+            array(":kid"),
+            array(":company"),
+            array(":tid"),
+            array(":dev"),
+            array(":tokenvalue"),
+            array(":unit"),
+            array(":qty"),
+            array(":manufacturer"),
+            array(":kid"),
+            array(":smsclaim"),
+            ":lease"))
+        .append("\n\\gset t_\n")
+        // the SMS job, handed over leased by the token store (sent through the log sender, as the
+        // gateway
         // does without an SMS plugin)
         .append("SELECT gen_random_uuid() AS mid, c.* FROM (")
-        .append(map(smsContext, ":tid")).append(") c\n\\aset\n")
-        .append(map(smsStore, array(":t_sms_job"), array(":smsclaim"), array(":mid"), array(":company"), array(":tid"),
-            array(":phone"), array(":smsbody"), array(":smsprovider"), array(":mid"))).append(";\n");
+        .append(map(smsContext, ":tid"))
+        .append(") c\n\\aset\n")
+        .append(map(
+            smsStore,
+            array(":t_sms_job"),
+            array(":smsclaim"),
+            array(":mid"),
+            array(":company"),
+            array(":tid"),
+            array(":phone"),
+            array(":smsbody"),
+            array(":smsprovider"),
+            array(":mid")))
+        .append(";\n");
     Files.writeString(out.resolve("payment.sql"), s.toString());
     System.out.println("wrote " + out.resolve("lookup.sql") + " and " + out.resolve("payment.sql"));
   }

@@ -22,13 +22,17 @@ public class ProcessSaturationSimulation extends Simulation {
   static final int USERS = GenericProvider.intProperty("users", 32, 1, 1000);
   static final int DURATION = GenericProvider.intProperty("duration", 20, 1, 3600);
 
-  static final ScenarioBuilder PAYMENTS = scenario("process")
-      .exec(GenericProvider::payer)
-      .exec(GenericProvider.PROCESS);
+  static final ScenarioBuilder PAYMENTS =
+      scenario("process").exec(GenericProvider::payer).exec(GenericProvider.PROCESS);
 
   {
-    System.out.printf("ProcessSaturationSimulation: %s company %s, %d serials, %d concurrent payers for %d s (run %s)%n",
-        GenericProvider.BASE_URL, GenericProvider.COMPANY_ID, GenericProvider.SERIALS.size(), USERS, DURATION,
+    System.out.printf(
+        "ProcessSaturationSimulation: %s company %s, %d serials, %d concurrent payers for %d s (run %s)%n",
+        GenericProvider.BASE_URL,
+        GenericProvider.COMPANY_ID,
+        GenericProvider.SERIALS.size(),
+        USERS,
+        DURATION,
         GenericProvider.RUN);
     setUp(PAYMENTS.injectClosed(constantConcurrentUsers(USERS).during(DURATION)))
         .protocols(GenericProvider.PROTOCOL)

@@ -31,7 +31,8 @@ public class ProviderMixSimulation extends Simulation {
 
   static final double RATE = Double.parseDouble(System.getProperty("rate", "10"));
   static final int DURATION = GenericProvider.intProperty("duration", 30, 1, 3600);
-  static final double VALIDATIONS_PER_PAYMENT = Double.parseDouble(System.getProperty("validationsPerPayment", "4"));
+  static final double VALIDATIONS_PER_PAYMENT =
+      Double.parseDouble(System.getProperty("validationsPerPayment", "4"));
   static final int PAUSE_MS = GenericProvider.intProperty("pauseMs", 0, 0, 60_000);
 
   static final ScenarioBuilder PAYMENT = scenario("payment")
@@ -40,23 +41,34 @@ public class ProviderMixSimulation extends Simulation {
       .pause(Duration.ofMillis(PAUSE_MS))
       .exec(GenericProvider.PROCESS);
 
-  static final ScenarioBuilder VALIDATION_ONLY = scenario("validation only")
-      .exec(GenericProvider::payer)
-      .exec(GenericProvider.VALIDATE);
+  static final ScenarioBuilder VALIDATION_ONLY =
+      scenario("validation only").exec(GenericProvider::payer).exec(GenericProvider.VALIDATE);
 
   {
-    if (RATE <= 0 || RATE > 10_000 || VALIDATIONS_PER_PAYMENT < 1 || VALIDATIONS_PER_PAYMENT > 1000) {
-      throw new IllegalArgumentException("need 0 < rate <= 10000 and 1 <= validationsPerPayment <= 1000");
+    if (RATE <= 0
+        || RATE > 10_000
+        || VALIDATIONS_PER_PAYMENT < 1
+        || VALIDATIONS_PER_PAYMENT > 1000) {
+      throw new IllegalArgumentException(
+          "need 0 < rate <= 10000 and 1 <= validationsPerPayment <= 1000");
     }
     List<PopulationBuilder> populations = new ArrayList<>();
     populations.add(PAYMENT.injectOpen(constantUsersPerSec(RATE).during(DURATION)));
     double validationOnlyRate = RATE * (VALIDATIONS_PER_PAYMENT - 1);
     if (validationOnlyRate > 0) {
-      populations.add(VALIDATION_ONLY.injectOpen(constantUsersPerSec(validationOnlyRate).during(DURATION)));
+      populations.add(
+          VALIDATION_ONLY.injectOpen(constantUsersPerSec(validationOnlyRate).during(DURATION)));
     }
-    System.out.printf("ProviderMixSimulation: %s company %s, %d serials, %.1f payments/s + %.1f validation-only/s"
-            + " for %d s (run %s)%n", GenericProvider.BASE_URL, GenericProvider.COMPANY_ID,
-        GenericProvider.SERIALS.size(), RATE, validationOnlyRate, DURATION, GenericProvider.RUN);
+    System.out.printf(
+        "ProviderMixSimulation: %s company %s, %d serials, %.1f payments/s + %.1f validation-only/s"
+            + " for %d s (run %s)%n",
+        GenericProvider.BASE_URL,
+        GenericProvider.COMPANY_ID,
+        GenericProvider.SERIALS.size(),
+        RATE,
+        validationOnlyRate,
+        DURATION,
+        GenericProvider.RUN);
     setUp(populations)
         .protocols(GenericProvider.PROTOCOL)
         .maxDuration(Duration.ofSeconds(DURATION + 60L)) // bounded even if the gateway stalls

@@ -65,7 +65,8 @@ public final class SetupFixture {
 
   private static final Pattern STRING_FIELD = Pattern.compile("\"%s\"\\s*:\\s*\"([^\"]*)\"");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
 
   private SetupFixture(String baseUrl) {
@@ -84,7 +85,8 @@ public final class SetupFixture {
     String baseUrl = a.getOrDefault("baseUrl", "http://127.0.0.1:8080");
     URI base = URI.create(baseUrl);
     if (!"127.0.0.1".equals(base.getHost()) && !"localhost".equals(base.getHost())) {
-      throw new IllegalArgumentException("the fixture only talks to a gateway on 127.0.0.1, not " + base.getHost());
+      throw new IllegalArgumentException(
+          "the fixture only talks to a gateway on 127.0.0.1, not " + base.getHost());
     }
     int meters = Integer.parseInt(a.getOrDefault("meters", "1000"));
     long firstSerial = Long.parseLong(a.getOrDefault("firstSerial", "47000000001"));
@@ -94,57 +96,147 @@ public final class SetupFixture {
     return new SetupFixture(baseUrl).run(a, meters, firstSerial, currency, concurrency, out);
   }
 
-  private Map<String, String> run(Map<String, String> a, int meters, long firstSerial, String currency, int concurrency,
-                                  Path out) throws Exception {
+  private Map<String, String> run(
+      Map<String, String> a,
+      int meters,
+      long firstSerial,
+      String currency,
+      int concurrency,
+      Path out)
+      throws Exception {
     long started = System.nanoTime();
     String companyId;
     String secret = a.get("secret");
     String token;
     String manufacturer = a.getOrDefault("manufacturer", "calin");
     if (!manufacturer.matches("calin|sparkmeter|steama|sunking|angaza|openpaygo")) {
-      throw new IllegalArgumentException("--manufacturer: calin, sparkmeter, steama, sunking, angaza or openpaygo");
+      throw new IllegalArgumentException(
+          "--manufacturer: calin, sparkmeter, steama, sunking, angaza or openpaygo");
     }
     if (a.containsKey("email")) {
       if (secret == null || a.get("companyId") == null) {
-        throw new IllegalArgumentException("with --email, pass --companyId and --secret (the demo prints both)");
+        throw new IllegalArgumentException(
+            "with --email, pass --companyId and --secret (the demo prints both)");
       }
       companyId = a.get("companyId");
-      token = field(call("POST", "/api/v1/auth/login", null,
-          obj("email", str(a.get("email")), "password", str(a.get("password")))), "accessToken");
+      token = field(
+          call(
+              "POST",
+              "/api/v1/auth/login",
+              null,
+              obj("email", str(a.get("email")), "password", str(a.get("password")))),
+          "accessToken");
     } else {
       String run = Long.toString(System.currentTimeMillis(), 36);
       String email = "load+" + run + "@bench.payg.dev";
       String password = "load-password-" + run;
       secret = secret == null ? randomHex(16) : secret;
-      String company = call("POST", "/api/v1/companies", null, obj("name", str("Load Test Energy " + run),
-          "country", str("KE"), "currency", str(currency),
-          "admin", obj("email", str(email), "password", str(password), "name", str("Load Admin")),
-          "plugins", "[\"generic\",\"calin\"" + (manufacturer.equals("calin") ? "" : ",\"" + manufacturer + "\"") + "]"));
+      String company = call(
+          "POST",
+          "/api/v1/companies",
+          null,
+          obj(
+              "name",
+              str("Load Test Energy " + run),
+              "country",
+              str("KE"),
+              "currency",
+              str(currency),
+              "admin",
+              obj("email", str(email), "password", str(password), "name", str("Load Admin")),
+              "plugins",
+              "[\"generic\",\"calin\""
+                  + (manufacturer.equals("calin") ? "" : ",\"" + manufacturer + "\"") + "]"));
       companyId = field(company, "companyId");
-      token = field(call("POST", "/api/v1/auth/login", null, obj("email", str(email), "password", str(password))),
+      token = field(
+          call(
+              "POST",
+              "/api/v1/auth/login",
+              null,
+              obj("email", str(email), "password", str(password))),
           "accessToken");
-      call("PUT", "/api/v1/plugins/generic", token, obj("enabled", "true", "settings", obj("secret", str(secret))));
+      call(
+          "PUT",
+          "/api/v1/plugins/generic",
+          token,
+          obj("enabled", "true", "settings", obj("secret", str(secret))));
       if (a.containsKey("calinBaseUrl")) {
-        call("PUT", "/api/v1/plugins/calin", token, obj("enabled", "true", "settings", obj(
-            "baseUrl", str(a.get("calinBaseUrl")), "userId", str(a.getOrDefault("calinUserId", "")),
-            "apiKey", str(a.getOrDefault("calinApiKey", "")))));
+        call(
+            "PUT",
+            "/api/v1/plugins/calin",
+            token,
+            obj(
+                "enabled",
+                "true",
+                "settings",
+                obj(
+                    "baseUrl",
+                    str(a.get("calinBaseUrl")),
+                    "userId",
+                    str(a.getOrDefault("calinUserId", "")),
+                    "apiKey",
+                    str(a.getOrDefault("calinApiKey", "")))));
       }
       if (!manufacturer.equals("calin") && !manufacturer.equals("openpaygo")) {
-        call("PUT", "/api/v1/plugins/" + manufacturer, token, obj("enabled", "true", "settings",
-            a.getOrDefault("pluginSettings", "{}")));
+        call(
+            "PUT",
+            "/api/v1/plugins/" + manufacturer,
+            token,
+            obj("enabled", "true", "settings", a.getOrDefault("pluginSettings", "{}")));
       }
       System.out.println("# signed up company " + companyId + " admin " + email + " / " + password);
     }
-    String cluster = field(call("POST", "/api/v1/clusters", token, obj("name", str("Load Cluster"))), "id");
-    String miniGrid = field(call("POST", "/api/v1/mini-grids", token,
-        obj("name", str("Load Mini-Grid"), "clusterId", str(cluster))), "id");
-    String village = field(call("POST", "/api/v1/villages", token,
-        obj("name", str("Load Village"), "miniGridId", str(miniGrid))), "id");
-    String tariff = field(call("POST", "/api/v1/tariffs", token, obj("name", str("Load Residential"),
-        "currency", str(currency), "pricePerKwh", "2300", "minimumPurchase", "5000")), "id");
-    boolean shs = manufacturer.equals("sunking") || manufacturer.equals("angaza") || manufacturer.equals("openpaygo");
-    String appliance = !shs ? null : field(call("POST", "/api/v1/appliances", token, obj("name", str("Load SHS"),
-        "type", str("SHS"), "price", "100000", "currency", str(currency))), "id");
+    String cluster =
+        field(call("POST", "/api/v1/clusters", token, obj("name", str("Load Cluster"))), "id");
+    String miniGrid = field(
+        call(
+            "POST",
+            "/api/v1/mini-grids",
+            token,
+            obj("name", str("Load Mini-Grid"), "clusterId", str(cluster))),
+        "id");
+    String village = field(
+        call(
+            "POST",
+            "/api/v1/villages",
+            token,
+            obj("name", str("Load Village"), "miniGridId", str(miniGrid))),
+        "id");
+    String tariff = field(
+        call(
+            "POST",
+            "/api/v1/tariffs",
+            token,
+            obj(
+                "name",
+                str("Load Residential"),
+                "currency",
+                str(currency),
+                "pricePerKwh",
+                "2300",
+                "minimumPurchase",
+                "5000")),
+        "id");
+    boolean shs = manufacturer.equals("sunking")
+        || manufacturer.equals("angaza")
+        || manufacturer.equals("openpaygo");
+    String appliance = !shs
+        ? null
+        : field(
+            call(
+                "POST",
+                "/api/v1/appliances",
+                token,
+                obj(
+                    "name",
+                    str("Load SHS"),
+                    "type",
+                    str("SHS"),
+                    "price",
+                    "100000",
+                    "currency",
+                    str(currency))),
+            "id");
 
     List<String> serials = new ArrayList<>(meters);
     for (int i = 0; i < meters; i++) {
@@ -160,8 +252,23 @@ public final class SetupFixture {
     for (int k = 0; k < agents; k++) {
       String email = "agent" + (k + 1) + "+" + agentRun + "@bench.payg.dev";
       String password = "agent-password-" + agentRun;
-      String id = field(call("POST", "/api/v1/users", token, obj("email", str(email), "password", str(password),
-          "role", str("AGENT"), "name", str("Load Agent " + (k + 1)), "riskLimit", Long.toString(riskLimit))), "id");
+      String id = field(
+          call(
+              "POST",
+              "/api/v1/users",
+              token,
+              obj(
+                  "email",
+                  str(email),
+                  "password",
+                  str(password),
+                  "role",
+                  str("AGENT"),
+                  "name",
+                  str("Load Agent " + (k + 1)),
+                  "riskLimit",
+                  Long.toString(riskLimit))),
+          "id");
       agentRows.add(new String[] {email, password, id});
     }
     Semaphore inFlight = new Semaphore(concurrency);
@@ -169,27 +276,79 @@ public final class SetupFixture {
     Random random = new Random(firstSerial);
     for (int i = 0; i < meters; i++) {
       String phone = "+2547" + String.format("%08d", random.nextInt(100_000_000));
-      String sale = !shs ? null : obj("applianceId", str(appliance), "plan",
-          obj("kind", str("INSTALLMENT_COUNT"), "count", "100"), "period", str("WEEKLY"));
+      String sale = !shs
+          ? null
+          : obj(
+              "applianceId",
+              str(appliance),
+              "plan",
+              obj("kind", str("INSTALLMENT_COUNT"), "count", "100"),
+              "period",
+              str("WEEKLY"));
       String device = !shs
-          ? obj("serial", str(serials.get(i)), "type", str("METER"), "manufacturer", str(manufacturer), "tariffId", str(tariff))
+          ? obj(
+              "serial",
+              str(serials.get(i)),
+              "type",
+              str("METER"),
+              "manufacturer",
+              str(manufacturer),
+              "tariffId",
+              str(tariff))
           : manufacturer.equals("openpaygo")
-          ? obj("serial", str(serials.get(i)), "type", str("SHS"), "manufacturer", str(manufacturer), "sale", sale,
-              "openPaygo", obj("secretKey", str(randomHex(16)), "startingCode", "123456789"))
-          : obj("serial", str(serials.get(i)), "type", str("SHS"), "manufacturer", str(manufacturer), "sale", sale);
+              ? obj(
+                  "serial",
+                  str(serials.get(i)),
+                  "type",
+                  str("SHS"),
+                  "manufacturer",
+                  str(manufacturer),
+                  "sale",
+                  sale,
+                  "openPaygo",
+                  obj("secretKey", str(randomHex(16)), "startingCode", "123456789"))
+              : obj(
+                  "serial",
+                  str(serials.get(i)),
+                  "type",
+                  str("SHS"),
+                  "manufacturer",
+                  str(manufacturer),
+                  "sale",
+                  sale);
       String body = agents == 0
-          ? obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village), "device", device)
-          : obj("name", str("Load Customer " + (i + 1)), "phone", str(phone), "villageId", str(village),
-              "agentId", str(agentRows.get(i % agents)[2]), "device", device);
+          ? obj(
+              "name",
+              str("Load Customer " + (i + 1)),
+              "phone",
+              str(phone),
+              "villageId",
+              str(village),
+              "device",
+              device)
+          : obj(
+              "name",
+              str("Load Customer " + (i + 1)),
+              "phone",
+              str(phone),
+              "villageId",
+              str(village),
+              "agentId",
+              str(agentRows.get(i % agents)[2]),
+              "device",
+              device);
       inFlight.acquire();
-      calls.add(send("POST", "/api/v1/customers", token, body).whenComplete((r, e) -> inFlight.release()));
+      calls.add(send("POST", "/api/v1/customers", token, body)
+          .whenComplete((r, e) -> inFlight.release()));
     }
     CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
 
     Files.createDirectories(out);
     Path serialsFile = out.resolve("serials.txt").toAbsolutePath();
     Files.write(serialsFile, serials, StandardCharsets.UTF_8);
-    Files.writeString(out.resolve("validate.lua"), wrkScript(companyId, secret, currency, serials),
+    Files.writeString(
+        out.resolve("validate.lua"),
+        wrkScript(companyId, secret, currency, serials),
         StandardCharsets.UTF_8);
     Map<String, String> props = new LinkedHashMap<>();
     props.put("baseUrl", baseUrl);
@@ -207,7 +366,14 @@ public final class SetupFixture {
           own.append(own.length() == 0 ? "" : " ").append(serials.get(i));
         }
         String[] r = agentRows.get(k);
-        csv.append(r[0]).append(',').append(r[1]).append(',').append(r[2]).append(',').append(own).append('\n');
+        csv.append(r[0])
+            .append(',')
+            .append(r[1])
+            .append(',')
+            .append(r[2])
+            .append(',')
+            .append(own)
+            .append('\n');
       }
       Path agentsFile = out.resolve("agents.csv").toAbsolutePath();
       Files.writeString(agentsFile, csv.toString(), StandardCharsets.UTF_8);
@@ -217,7 +383,8 @@ public final class SetupFixture {
     props.forEach((k, v) -> p.append(k).append('=').append(v).append('\n'));
     Files.writeString(out.resolve("fixture.properties"), p.toString(), StandardCharsets.UTF_8);
     System.out.print(p);
-    System.out.printf("# seeded %d meters in %.1f s%n", meters, (System.nanoTime() - started) / 1e9);
+    System.out.printf(
+        "# seeded %d meters in %.1f s%n", meters, (System.nanoTime() - started) / 1e9);
     return props;
   }
 
@@ -229,7 +396,11 @@ public final class SetupFixture {
     s.append("local bodies = {\n");
     for (String serial : serials) {
       String body = validationBody(serial, 10000, currency, "+254712000001");
-      s.append("  {'").append(body).append("', 'sha256=").append(hmacHex(secret, body)).append("'},\n");
+      s.append("  {'")
+          .append(body)
+          .append("', 'sha256=")
+          .append(hmacHex(secret, body))
+          .append("'},\n");
     }
     s.append("}\n");
     s.append("""
@@ -274,12 +445,14 @@ public final class SetupFixture {
     }
   }
 
-  private String call(String method, String path, String token, String body) throws IOException, InterruptedException {
+  private String call(String method, String path, String token, String body)
+      throws IOException, InterruptedException {
     return send(method, path, token, body).join();
   }
 
   private CompletableFuture<String> send(String method, String path, String token, String body) {
-    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30))
+    HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .timeout(Duration.ofSeconds(30))
         .header("Content-Type", "application/json")
         .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     if (token != null) {
@@ -287,14 +460,16 @@ public final class SetupFixture {
     }
     return http.sendAsync(r.build(), HttpResponse.BodyHandlers.ofString()).thenApply(resp -> {
       if (resp.statusCode() / 100 != 2) {
-        throw new IllegalStateException(method + " " + path + " answered " + resp.statusCode() + ": " + resp.body());
+        throw new IllegalStateException(
+            method + " " + path + " answered " + resp.statusCode() + ": " + resp.body());
       }
       return resp.body();
     });
   }
 
   private static String field(String json, String name) {
-    Matcher m = Pattern.compile(String.format(STRING_FIELD.pattern(), Pattern.quote(name))).matcher(json);
+    Matcher m = Pattern.compile(String.format(STRING_FIELD.pattern(), Pattern.quote(name)))
+        .matcher(json);
     if (!m.find()) {
       throw new IllegalStateException("no '" + name + "' in " + json);
     }

@@ -32,8 +32,7 @@ public final class SqlConstant {
   /** Class.java in the same folder, else where the file's import of Class says (same source root). */
   private static Path classFile(Path file, String src, String simpleName) {
     Path sibling = file.resolveSibling(simpleName + ".java");
-    Matcher m = Pattern
-        .compile("import\\s+([\\w.]+)\\." + simpleName + "\\s*;").matcher(src);
+    Matcher m = Pattern.compile("import\\s+([\\w.]+)\\." + simpleName + "\\s*;").matcher(src);
     if (Files.exists(sibling) || !m.find()) {
       return sibling;
     }
@@ -74,11 +73,12 @@ public final class SqlConstant {
         while (src.charAt(j) != '"') {
           if (src.charAt(j) == '\\') {
             char e = src.charAt(++j);
-            out.append(switch (e) {
-              case 'n' -> '\n';
-              case 't' -> '\t';
-              default -> e;
-            });
+            out.append(
+                switch (e) {
+                  case 'n' -> '\n';
+                  case 't' -> '\t';
+                  default -> e;
+                });
           } else {
             out.append(src.charAt(j));
           }

@@ -23,14 +23,19 @@ public class TokenStormSimulation extends Simulation {
   static final int PAYMENTS = GenericProvider.intProperty("payments", 10_000, 1, 100_000);
   static final int DURATION = GenericProvider.intProperty("duration", 20, 1, 600);
 
-  static final ScenarioBuilder STORM = scenario("token storm")
-      .exec(GenericProvider::payer)
-      .exec(GenericProvider.PROCESS);
+  static final ScenarioBuilder STORM =
+      scenario("token storm").exec(GenericProvider::payer).exec(GenericProvider.PROCESS);
 
   {
     double rate = (double) PAYMENTS / DURATION;
-    System.out.printf("TokenStormSimulation: %s company %s, %d serials, %d payments over %d s (%.0f/s, run %s)%n",
-        GenericProvider.BASE_URL, GenericProvider.COMPANY_ID, GenericProvider.SERIALS.size(), PAYMENTS, DURATION, rate,
+    System.out.printf(
+        "TokenStormSimulation: %s company %s, %d serials, %d payments over %d s (%.0f/s, run %s)%n",
+        GenericProvider.BASE_URL,
+        GenericProvider.COMPANY_ID,
+        GenericProvider.SERIALS.size(),
+        PAYMENTS,
+        DURATION,
+        rate,
         GenericProvider.RUN);
     setUp(STORM.injectOpen(constantUsersPerSec(rate).during(DURATION)))
         .protocols(GenericProvider.PROTOCOL)

@@ -92,30 +92,39 @@ public final class PeerCalls {
    * as the log says) and keeps the answers worth reading: a transport failure or a transient
    * status fails retryable and is logged; any other status is the caller's to read.
    */
-  public Future<HttpResponse<Buffer>> call(String step, String subject,
-                                           Supplier<Future<HttpResponse<Buffer>>> request) {
+  public Future<HttpResponse<Buffer>> call(
+      String step, String subject, Supplier<Future<HttpResponse<Buffer>>> request) {
     return send(step, subject, request).compose(response -> answered(response, step, subject));
   }
 
   /** {@link #call}, and only a 2xx answer: any other status fails not retryable. */
-  public Future<HttpResponse<Buffer>> accepted(String step, String subject,
-                                               Supplier<Future<HttpResponse<Buffer>>> request) {
+  public Future<HttpResponse<Buffer>> accepted(
+      String step, String subject, Supplier<Future<HttpResponse<Buffer>>> request) {
     return call(step, subject, request).compose(response -> accepted(response, step, subject));
   }
 
   /** The answer when 2xx, else a not retryable failure "peer step HTTP nnn: snippet". */
-  public Future<HttpResponse<Buffer>> accepted(HttpResponse<Buffer> response, String step, String subject) {
+  public Future<HttpResponse<Buffer>> accepted(
+      HttpResponse<Buffer> response, String step, String subject) {
     if (PeerStatus.isSuccess(response.statusCode())) {
       return Future.succeededFuture(response);
     }
-    log.warn("{} refused {} for {}: HTTP {} {}", peer, step, subject, response.statusCode(), snippet(response));
-    return fail(peer + " " + step + " HTTP " + response.statusCode() + ": " + snippet(response), false);
+    log.warn(
+        "{} refused {} for {}: HTTP {} {}",
+        peer,
+        step,
+        subject,
+        response.statusCode(),
+        snippet(response));
+    return fail(
+        peer + " " + step + " HTTP " + response.statusCode() + ": " + snippet(response), false);
   }
 
   /** The answer's body as one JSON object, else a not retryable failure "peer step answer is not JSON". */
   public Future<JsonObject> json(HttpResponse<Buffer> response, String step) {
     JsonObject json = jsonObject(response);
-    return json != null ? Future.succeededFuture(json)
+    return json != null
+        ? Future.succeededFuture(json)
         : fail(peer + " " + step + " answer is not JSON: " + snippet(response), false);
   }
 
@@ -124,40 +133,53 @@ public final class PeerCalls {
    * {@code fetch} when there is none usable for these {@code credentials}; on a 401, drops that
    * token and sends once more with a fresh one. Every status of the final answer is the caller's.
    */
-  public Future<HttpResponse<Buffer>> authorized(String client, byte[] credentials,
-                                                 Supplier<Future<TokenCache.Fetched>> fetch,
-                                                 Function<String, Future<HttpResponse<Buffer>>> send) {
+  public Future<HttpResponse<Buffer>> authorized(
+      String client,
+      byte[] credentials,
+      Supplier<Future<TokenCache.Fetched>> fetch,
+      Function<String, Future<HttpResponse<Buffer>>> send) {
     return authorized(null, null, client, credentials, fetch, send);
   }
 
   /** {@link #authorized(String, byte[], Supplier, Function)} for {@code step}, as {@link #call} classifies it. */
-  public Future<HttpResponse<Buffer>> authorized(String step, String subject, String client, byte[] credentials,
-                                                 Supplier<Future<TokenCache.Fetched>> fetch,
-                                                 Function<String, Future<HttpResponse<Buffer>>> send) {
-    Future<HttpResponse<Buffer>> answer = attempt(step, subject, client, credentials, fetch, send).compose(first -> {
-      if (first.response.statusCode() != 401) {
-        return Future.succeededFuture(first.response);
-      }
-      log.info("{} refused its bearer token: asking for a new one", peer);
-      tokens.invalidate(client, first.token);
-      return attempt(step, subject, client, credentials, fetch, send).map(second -> second.response);
-    });
+  public Future<HttpResponse<Buffer>> authorized(
+      String step,
+      String subject,
+      String client,
+      byte[] credentials,
+      Supplier<Future<TokenCache.Fetched>> fetch,
+      Function<String, Future<HttpResponse<Buffer>>> send) {
+    Future<HttpResponse<Buffer>> answer = attempt(step, subject, client, credentials, fetch, send)
+        .compose(first -> {
+          if (first.response.statusCode() != 401) {
+            return Future.succeededFuture(first.response);
+          }
+          log.info("{} refused its bearer token: asking for a new one", peer);
+          tokens.invalidate(client, first.token);
+          return attempt(step, subject, client, credentials, fetch, send)
+              .map(second -> second.response);
+        });
     return step == null ? answer : answer.compose(response -> answered(response, step, subject));
   }
 
-  private record Attempt(TokenCache.Entry token, HttpResponse<Buffer> response) {
-  }
+  private record Attempt(TokenCache.Entry token, HttpResponse<Buffer> response) {}
 
-  private Future<Attempt> attempt(String step, String subject, String client, byte[] credentials,
-                                  Supplier<Future<TokenCache.Fetched>> fetch,
-                                  Function<String, Future<HttpResponse<Buffer>>> send) {
+  private Future<Attempt> attempt(
+      String step,
+      String subject,
+      String client,
+      byte[] credentials,
+      Supplier<Future<TokenCache.Fetched>> fetch,
+      Function<String, Future<HttpResponse<Buffer>>> send) {
     TokenCache.Entry entry = tokens.get(client, credentials, fetch);
-    return entry.token().compose(token -> send(step, subject, () -> send.apply(token))
-        .map(response -> new Attempt(entry, response)));
+    return entry
+        .token()
+        .compose(token -> send(step, subject, () -> send.apply(token))
+            .map(response -> new Attempt(entry, response)));
   }
 
-  private Future<HttpResponse<Buffer>> send(String step, String subject,
-                                            Supplier<Future<HttpResponse<Buffer>>> request) {
+  private Future<HttpResponse<Buffer>> send(
+      String step, String subject, Supplier<Future<HttpResponse<Buffer>>> request) {
     Future<HttpResponse<Buffer>> sent;
     try {
       sent = request.get();
@@ -179,7 +201,8 @@ public final class PeerCalls {
     });
   }
 
-  private Future<HttpResponse<Buffer>> answered(HttpResponse<Buffer> response, String step, String subject) {
+  private Future<HttpResponse<Buffer>> answered(
+      HttpResponse<Buffer> response, String step, String subject) {
     if (PeerStatus.isTransient(response.statusCode())) {
       log.warn("{} {} for {}: HTTP {}", peer, step, subject, response.statusCode());
       return fail(peer + " " + step + " HTTP " + response.statusCode(), true);
@@ -200,7 +223,9 @@ public final class PeerCalls {
   public static JsonObject jsonObject(HttpResponse<Buffer> response) {
     try {
       Buffer body = response.body();
-      return body == null || body.length() == 0 ? null : body.toJsonValue() instanceof JsonObject o ? o : null;
+      return body == null || body.length() == 0
+          ? null
+          : body.toJsonValue() instanceof JsonObject o ? o : null;
     } catch (RuntimeException e) {
       return null;
     }

@@ -47,7 +47,8 @@ public final class TokenCache {
     }
 
     private boolean usable(byte[] credentials, long now) {
-      return MessageDigest.isEqual(this.credentials, credentials) && (!fetched || deadline - now > 0);
+      return MessageDigest.isEqual(this.credentials, credentials)
+          && (!fetched || deadline - now > 0);
     }
   }
 
@@ -86,7 +87,9 @@ public final class TokenCache {
     long now = nanoTime.getAsLong();
     Promise<String> promise = Promise.promise();
     Entry mine = new Entry(credentials, promise.future());
-    Entry chosen = tokens.compute(client, (k, current) -> current != null && current.usable(credentials, now) ? current : mine);
+    Entry chosen = tokens.compute(
+        client,
+        (k, current) -> current != null && current.usable(credentials, now) ? current : mine);
     if (chosen == mine) {
       // outside compute: a synchronous failure must not touch the map from inside it
       fetch.get().onComplete(ar -> {

@@ -62,17 +62,24 @@ class PeerCallsTest {
   void start() throws Exception {
     vertx = Vertx.vertx();
     client = WebClient.create(vertx);
-    server = await(vertx.createHttpServer().requestHandler(req -> {
-      if (req.path().equals("/token")) {
-        req.response().putHeader("Content-Type", "application/json")
-            .end("{\"access_token\":\"t-" + grants.incrementAndGet() + "\",\"expires_in\":300}");
-        return;
-      }
-      String auth = req.getHeader("Authorization");
-      authorizations.add(String.valueOf(auth));
-      boolean revoked = "Bearer t-1".equals(auth) && req.path().equals("/revoked");
-      req.response().setStatusCode(revoked ? 401 : status).end("line one\r\nforged: line\u0085");
-    }).listen(0, "127.0.0.1"));
+    server = await(vertx
+        .createHttpServer()
+        .requestHandler(req -> {
+          if (req.path().equals("/token")) {
+            req.response()
+                .putHeader("Content-Type", "application/json")
+                .end(
+                    "{\"access_token\":\"t-" + grants.incrementAndGet() + "\",\"expires_in\":300}");
+            return;
+          }
+          String auth = req.getHeader("Authorization");
+          authorizations.add(String.valueOf(auth));
+          boolean revoked = "Bearer t-1".equals(auth) && req.path().equals("/revoked");
+          req.response()
+              .setStatusCode(revoked ? 401 : status)
+              .end("line one\r\nforged: line\u0085");
+        })
+        .listen(0, "127.0.0.1"));
     calls = new PeerCalls("peer", PortFailure::new, LoggerFactory.getLogger(PeerCallsTest.class));
   }
 
@@ -94,45 +101,56 @@ class PeerCallsTest {
   @Test
   void transientStatusesAreRetryableOthersFinalWithASafeSnippet() throws Exception {
     status = 503;
-    PortFailure unavailable = failed(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send()));
+    PortFailure unavailable =
+        failed(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send()));
     assertTrue(unavailable.retryable);
     assertEquals("peer vend HTTP 503", unavailable.getMessage());
 
     status = 404;
-    PortFailure missing = failed(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send()));
+    PortFailure missing =
+        failed(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send()));
     assertFalse(missing.retryable);
     assertEquals("peer vend HTTP 404: line one  forged: line", missing.getMessage());
 
     status = 200;
-    assertEquals(200, await(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send())).statusCode());
-    PortFailure notJson = failed(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send())
+    assertEquals(
+        200,
+        await(calls.accepted("vend", "k-1", () -> client.getAbs(url("/x")).send()))
+            .statusCode());
+    PortFailure notJson = failed(calls
+        .accepted("vend", "k-1", () -> client.getAbs(url("/x")).send())
         .compose(r -> calls.json(r, "vend")));
     assertFalse(notJson.retryable);
   }
 
   @Test
-  void aPeerThatCannotBeReachedIsRetryableAMalformedUrlAndUnusableSettingsAreNot() throws Exception {
+  void aPeerThatCannotBeReachedIsRetryableAMalformedUrlAndUnusableSettingsAreNot()
+      throws Exception {
     int port = server.actualPort();
     await(server.close());
-    PortFailure refused = failed(calls.call("vend", "k-1", () -> client.getAbs("http://127.0.0.1:" + port + "/x").send()));
+    PortFailure refused = failed(calls.call(
+        "vend", "k-1", () -> client.getAbs("http://127.0.0.1:" + port + "/x").send()));
     assertTrue(refused.retryable);
 
-    PortFailure malformed = failed(calls.call("vend", "k-1", () -> client.getAbs("not a url").send()));
+    PortFailure malformed =
+        failed(calls.call("vend", "k-1", () -> client.getAbs("not a url").send()));
     assertFalse(malformed.retryable);
 
-    PortFailure unusable = failed(calls.checked(
-        () -> Future.succeededFuture(new PluginSettings("peer", Map.of("timeoutMs", "x")).timeoutMs("timeoutMs", 1))));
+    PortFailure unusable = failed(calls.checked(() -> Future.succeededFuture(
+        new PluginSettings("peer", Map.of("timeoutMs", "x")).timeoutMs("timeoutMs", 1))));
     assertFalse(unusable.retryable);
     assertEquals("peer setting timeoutMs is not a number", unusable.getMessage());
   }
 
   @Test
   void theOutboundPolicysPermanentRefusalIsFinalItsLimitsAreNot() {
-    PortFailure permanent = failed(calls.call("vend", "k-1", () -> Future.failedFuture(new PolicyRefusal(true))));
+    PortFailure permanent =
+        failed(calls.call("vend", "k-1", () -> Future.failedFuture(new PolicyRefusal(true))));
     assertFalse(permanent.retryable);
     assertInstanceOf(PolicyRefusal.class, permanent.getCause());
 
-    PortFailure limit = failed(calls.call("vend", "k-1", () -> Future.failedFuture(new PolicyRefusal(false))));
+    PortFailure limit =
+        failed(calls.call("vend", "k-1", () -> Future.failedFuture(new PolicyRefusal(false))));
     assertTrue(limit.retryable);
   }
 
@@ -140,19 +158,43 @@ class PeerCallsTest {
   void aBearerTokenIsSharedAndARefusedOneReplacedOnce() throws Exception {
     byte[] credentials = TokenCache.digest("id", "secret");
     for (String path : List.of("/a", "/b")) {
-      assertEquals(200, await(calls.authorized("call", "k", "client", credentials, this::grant,
-          token -> client.getAbs(url(path)).putHeader("Authorization", "Bearer " + token).send())).statusCode());
+      assertEquals(
+          200,
+          await(calls.authorized(
+                  "call",
+                  "k",
+                  "client",
+                  credentials,
+                  this::grant,
+                  token -> client
+                      .getAbs(url(path))
+                      .putHeader("Authorization", "Bearer " + token)
+                      .send()))
+              .statusCode());
     }
     assertEquals(1, grants.get(), "one grant for both calls");
 
-    assertEquals(200, await(calls.authorized("call", "k", "client", credentials, this::grant,
-        token -> client.getAbs(url("/revoked")).putHeader("Authorization", "Bearer " + token).send())).statusCode());
+    assertEquals(
+        200,
+        await(calls.authorized(
+                "call",
+                "k",
+                "client",
+                credentials,
+                this::grant,
+                token -> client
+                    .getAbs(url("/revoked"))
+                    .putHeader("Authorization", "Bearer " + token)
+                    .send()))
+            .statusCode());
     assertEquals(2, grants.get(), "the refused token was replaced");
     assertEquals(List.of("Bearer t-1", "Bearer t-1", "Bearer t-1", "Bearer t-2"), authorizations);
   }
 
   private Future<TokenCache.Fetched> grant() {
-    return client.postAbs(url("/token")).send()
+    return client
+        .postAbs(url("/token"))
+        .send()
         .map(r -> new TokenCache.Fetched(r.bodyAsJsonObject().getString("access_token"), 300));
   }
 }

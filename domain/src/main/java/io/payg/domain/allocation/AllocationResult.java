@@ -39,9 +39,21 @@ public record AllocationResult(
   }
 
   /** A result that paid no reversal debt. */
-  public AllocationResult(List<Allocation> allocations, List<InstallmentPayment> installmentPayments,
-                          long accessRatePaid, long newMeterCredit, TokenAmount tokenAmount, long unallocated) {
-    this(allocations, installmentPayments, accessRatePaid, newMeterCredit, tokenAmount, unallocated, List.of());
+  public AllocationResult(
+      List<Allocation> allocations,
+      List<InstallmentPayment> installmentPayments,
+      long accessRatePaid,
+      long newMeterCredit,
+      TokenAmount tokenAmount,
+      long unallocated) {
+    this(
+        allocations,
+        installmentPayments,
+        accessRatePaid,
+        newMeterCredit,
+        tokenAmount,
+        unallocated,
+        List.of());
   }
 
   /** Sum of all allocations. */
@@ -51,7 +63,10 @@ public record AllocationResult(
 
   /** Sum of the allocations of one kind. */
   public long total(AllocationKind kind) {
-    return allocations.stream().filter(a -> a.kind() == kind).mapToLong(Allocation::amount).sum();
+    return allocations.stream()
+        .filter(a -> a.kind() == kind)
+        .mapToLong(Allocation::amount)
+        .sum();
   }
 
   /** False for a pure debt repayment: the customer gets a receipt instead of a token. */

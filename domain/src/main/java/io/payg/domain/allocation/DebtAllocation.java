@@ -32,8 +32,7 @@ import java.util.Set;
  */
 public final class DebtAllocation {
 
-  private DebtAllocation() {
-  }
+  private DebtAllocation() {}
 
   /**
    * Allocates a payment.
@@ -44,8 +43,8 @@ public final class DebtAllocation {
    *                         e-bike it must include all open installments of the device's own sale
    * @param device           the device the payment names
    */
-  public static AllocationResult allocate(long amount, LocalDate today, List<OpenInstallment> openInstallments,
-      PaidDevice device) {
+  public static AllocationResult allocate(
+      long amount, LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
     return allocate(amount, today, List.of(), openInstallments, device);
   }
 
@@ -54,10 +53,15 @@ public final class DebtAllocation {
    *
    * @param reversalDebts the customer's open reversal debts, oldest first; paid before anything else
    */
-  public static AllocationResult allocate(long amount, LocalDate today, List<ReversalDebt> reversalDebts,
-      List<OpenInstallment> openInstallments, PaidDevice device) {
+  public static AllocationResult allocate(
+      long amount,
+      LocalDate today,
+      List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments,
+      PaidDevice device) {
     if (amount <= 0) {
-      throw new IllegalArgumentException("A payment must be more than zero (got " + amount + " minor units)");
+      throw new IllegalArgumentException(
+          "A payment must be more than zero (got " + amount + " minor units)");
     }
     Objects.requireNonNull(today, "today");
     List<OpenInstallment> ordered = inPaymentOrder(openInstallments, device);
@@ -103,11 +107,13 @@ public final class DebtAllocation {
       // (b) Access-rate arrears of this meter.
       long accessRatePaid = Math.min(remaining, meter.accessRateArrears());
       if (accessRatePaid > 0) {
-        allocations.add(new Allocation(AllocationKind.ACCESS_RATE, accessRatePaid, meter.reference()));
+        allocations.add(
+            new Allocation(AllocationKind.ACCESS_RATE, accessRatePaid, meter.reference()));
         remaining -= accessRatePaid;
       }
       // (d) Energy.
-      return buyEnergy(meter, remaining, allocations, installmentPayments, accessRatePaid, debtPayments);
+      return buyEnergy(
+          meter, remaining, allocations, installmentPayments, accessRatePaid, debtPayments);
     }
 
     PaidDevice.Appliance appliance = (PaidDevice.Appliance) device;
@@ -129,18 +135,31 @@ public final class DebtAllocation {
       paidToOwnSale += paid;
     }
     TokenAmount token = applianceToken(appliance, paidToOwnSale, ownOutstanding);
-    return new AllocationResult(allocations, installmentPayments, 0, 0, token, remaining, debtPayments);
+    return new AllocationResult(
+        allocations, installmentPayments, 0, 0, token, remaining, debtPayments);
   }
 
-  private static AllocationResult buyEnergy(PaidDevice.Meter meter, long rest, List<Allocation> allocations,
-      List<InstallmentPayment> installmentPayments, long accessRatePaid, List<ReversalDebtPayment> debtPayments) {
+  private static AllocationResult buyEnergy(
+      PaidDevice.Meter meter,
+      long rest,
+      List<Allocation> allocations,
+      List<InstallmentPayment> installmentPayments,
+      long accessRatePaid,
+      List<ReversalDebtPayment> debtPayments) {
     if (rest == 0) {
       // Pure debt repayment: the carried credit waits for a payment that buys energy.
-      return new AllocationResult(allocations, installmentPayments, accessRatePaid, meter.carriedCredit(), null, 0,
+      return new AllocationResult(
+          allocations,
+          installmentPayments,
+          accessRatePaid,
+          meter.carriedCredit(),
+          null,
+          0,
           debtPayments);
     }
     long oldCredit = meter.carriedCredit();
-    EnergyPurchase purchase = EnergyPurchase.buy(Math.addExact(rest, oldCredit), meter.tariff().pricePerKwh());
+    EnergyPurchase purchase =
+        EnergyPurchase.buy(Math.addExact(rest, oldCredit), meter.tariff().pricePerKwh());
     // The old credit is spent first; only what this payment adds is booked as ENERGY, the rest
     // of it as METER_CREDIT, so the allocations sum to the payment and no money is counted twice.
     long energy = Math.max(0, purchase.spent() - oldCredit);
@@ -151,8 +170,15 @@ public final class DebtAllocation {
     if (credit > 0) {
       allocations.add(new Allocation(AllocationKind.METER_CREDIT, credit, meter.reference()));
     }
-    TokenAmount token = purchase.tenthsOfKwh() > 0 ? TokenAmount.kwhTenths(purchase.tenthsOfKwh()) : null;
-    return new AllocationResult(allocations, installmentPayments, accessRatePaid, purchase.credit(), token, 0,
+    TokenAmount token =
+        purchase.tenthsOfKwh() > 0 ? TokenAmount.kwhTenths(purchase.tenthsOfKwh()) : null;
+    return new AllocationResult(
+        allocations,
+        installmentPayments,
+        accessRatePaid,
+        purchase.credit(),
+        token,
+        0,
         debtPayments);
   }
 
@@ -160,14 +186,16 @@ public final class DebtAllocation {
    * Days for every minor unit applied to the device's own sale (due installments and down
    * payment included), rounded up in the customer's favour; an unlock once nothing is owed.
    */
-  private static TokenAmount applianceToken(PaidDevice.Appliance appliance, long paidToOwnSale, long ownOutstanding) {
+  private static TokenAmount applianceToken(
+      PaidDevice.Appliance appliance, long paidToOwnSale, long ownOutstanding) {
     if (paidToOwnSale == 0) {
       return null;
     }
     if (paidToOwnSale == ownOutstanding) {
       return TokenAmount.unlock();
     }
-    long dayMinorUnits = Math.multiplyExact(paidToOwnSale, (long) appliance.period().periodDays());
+    long dayMinorUnits =
+        Math.multiplyExact(paidToOwnSale, (long) appliance.period().periodDays());
     return TokenAmount.days(-Math.floorDiv(-dayMinorUnits, appliance.installmentAmount()));
   }
 
@@ -176,7 +204,8 @@ public final class DebtAllocation {
    *
    * @param openInstallments as for {@link #allocate}
    */
-  public static PaymentMinimum minimum(LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
+  public static PaymentMinimum minimum(
+      LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
     return minimum(today, List.of(), openInstallments, device);
   }
 
@@ -184,8 +213,11 @@ public final class DebtAllocation {
    * Which amounts the device accepts now when the customer owes reversal debts: any amount up to
    * them is a pure debt repayment; a purchase must reach the debts plus the usual minimum.
    */
-  public static PaymentMinimum minimum(LocalDate today, List<ReversalDebt> reversalDebts,
-      List<OpenInstallment> openInstallments, PaidDevice device) {
+  public static PaymentMinimum minimum(
+      LocalDate today,
+      List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments,
+      PaidDevice device) {
     Objects.requireNonNull(today, "today");
     long reversalDebt = 0;
     for (ReversalDebt debt : checked(reversalDebts)) {
@@ -216,28 +248,38 @@ public final class DebtAllocation {
    * @return null when the amount may be paid; {@link Refusal#INVALID_AMOUNT} when it is not
    *     positive; {@link Refusal#AMOUNT_BELOW_MINIMUM} when it is below the minimum
    */
-  public static Refusal validate(long amount, LocalDate today, List<OpenInstallment> openInstallments,
-      PaidDevice device) {
+  public static Refusal validate(
+      long amount, LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
     return validate(amount, today, List.of(), openInstallments, device);
   }
 
   /** The minimum rules of validation for a customer who may owe reversal debts. */
-  public static Refusal validate(long amount, LocalDate today, List<ReversalDebt> reversalDebts,
-      List<OpenInstallment> openInstallments, PaidDevice device) {
+  public static Refusal validate(
+      long amount,
+      LocalDate today,
+      List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments,
+      PaidDevice device) {
     if (amount <= 0) {
       return Refusal.INVALID_AMOUNT;
     }
-    return minimum(today, reversalDebts, openInstallments, device).accepts(amount) ? null : Refusal.AMOUNT_BELOW_MINIMUM;
+    return minimum(today, reversalDebts, openInstallments, device).accepts(amount)
+        ? null
+        : Refusal.AMOUNT_BELOW_MINIMUM;
   }
 
   /** The smallest amount accepted now: the validation answer's {@code minimumAmount}. */
-  public static long minimumAmount(LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
+  public static long minimumAmount(
+      LocalDate today, List<OpenInstallment> openInstallments, PaidDevice device) {
     return minimum(today, openInstallments, device).smallestAcceptable();
   }
 
   /** The smallest amount accepted now, reversal debts included. */
-  public static long minimumAmount(LocalDate today, List<ReversalDebt> reversalDebts,
-      List<OpenInstallment> openInstallments, PaidDevice device) {
+  public static long minimumAmount(
+      LocalDate today,
+      List<ReversalDebt> reversalDebts,
+      List<OpenInstallment> openInstallments,
+      PaidDevice device) {
     return minimum(today, reversalDebts, openInstallments, device).smallestAcceptable();
   }
 
@@ -253,7 +295,8 @@ public final class DebtAllocation {
     return reversalDebts;
   }
 
-  private static List<OpenInstallment> inPaymentOrder(List<OpenInstallment> openInstallments, PaidDevice device) {
+  private static List<OpenInstallment> inPaymentOrder(
+      List<OpenInstallment> openInstallments, PaidDevice device) {
     Objects.requireNonNull(openInstallments, "openInstallments");
     Objects.requireNonNull(device, "device");
     Set<String> ids = new HashSet<>();
@@ -263,12 +306,14 @@ public final class DebtAllocation {
         throw new IllegalArgumentException("installment " + installment.id() + " is listed twice");
       }
       if (installment.ownSale() && device instanceof PaidDevice.Meter) {
-        throw new IllegalArgumentException("installment " + installment.id() + " is marked as the meter's own sale; meters have none");
+        throw new IllegalArgumentException("installment " + installment.id()
+            + " is marked as the meter's own sale; meters have none");
       }
     }
     List<OpenInstallment> ordered = new ArrayList<>(openInstallments);
     // List.sort is stable: equal due dates and sale ids keep the caller's order.
-    ordered.sort(Comparator.comparing(OpenInstallment::dueDate).thenComparing(OpenInstallment::saleId));
+    ordered.sort(
+        Comparator.comparing(OpenInstallment::dueDate).thenComparing(OpenInstallment::saleId));
     return ordered;
   }
 }

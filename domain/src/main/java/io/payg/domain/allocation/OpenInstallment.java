@@ -13,14 +13,16 @@ import java.util.Objects;
  * @param outstanding minor units still owed on it; 0 is accepted and treated as paid
  * @param ownSale     true when it belongs to the sale of the device being paid (SHS / e-bike)
  */
-public record OpenInstallment(String id, String saleId, LocalDate dueDate, long outstanding, boolean ownSale) {
+public record OpenInstallment(
+    String id, String saleId, LocalDate dueDate, long outstanding, boolean ownSale) {
 
   public OpenInstallment {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(saleId, "saleId");
     Objects.requireNonNull(dueDate, "dueDate");
     if (outstanding < 0) {
-      throw new IllegalArgumentException("installment " + id + ": outstanding must not be negative: " + outstanding);
+      throw new IllegalArgumentException(
+          "installment " + id + ": outstanding must not be negative: " + outstanding);
     }
   }
 

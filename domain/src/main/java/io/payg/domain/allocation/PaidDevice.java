@@ -22,14 +22,16 @@ public sealed interface PaidDevice {
    * @param accessRateArrears access-rate charges fallen due and not paid, not negative (see
    *                          {@link Tariff#accessRateArrears})
    */
-  record Meter(String reference, Tariff tariff, long carriedCredit, long accessRateArrears) implements PaidDevice {
+  record Meter(String reference, Tariff tariff, long carriedCredit, long accessRateArrears)
+      implements PaidDevice {
     public Meter {
       Objects.requireNonNull(tariff, "tariff");
       if (carriedCredit < 0) {
         throw new IllegalArgumentException("carried credit must not be negative: " + carriedCredit);
       }
       if (accessRateArrears < 0) {
-        throw new IllegalArgumentException("access-rate arrears must not be negative: " + accessRateArrears);
+        throw new IllegalArgumentException(
+            "access-rate arrears must not be negative: " + accessRateArrears);
       }
     }
 
@@ -48,7 +50,8 @@ public sealed interface PaidDevice {
    *                          {@link io.payg.domain.sale.InstallmentSchedule#regularInstallmentAmount()}),
    *                          positive
    */
-  record Appliance(DeviceType type, String reference, Period period, long installmentAmount) implements PaidDevice {
+  record Appliance(DeviceType type, String reference, Period period, long installmentAmount)
+      implements PaidDevice {
     public Appliance {
       Objects.requireNonNull(type, "type");
       Objects.requireNonNull(period, "period");
@@ -56,7 +59,8 @@ public sealed interface PaidDevice {
         throw new IllegalArgumentException("a meter is paid as PaidDevice.Meter");
       }
       if (installmentAmount <= 0) {
-        throw new IllegalArgumentException("installment amount must be positive: " + installmentAmount);
+        throw new IllegalArgumentException(
+            "installment amount must be positive: " + installmentAmount);
       }
     }
   }
@@ -65,7 +69,8 @@ public sealed interface PaidDevice {
     return new Meter(reference, tariff, carriedCredit, accessRateArrears);
   }
 
-  static Appliance appliance(DeviceType type, String reference, Period period, long installmentAmount) {
+  static Appliance appliance(
+      DeviceType type, String reference, Period period, long installmentAmount) {
     return new Appliance(type, reference, period, installmentAmount);
   }
 }

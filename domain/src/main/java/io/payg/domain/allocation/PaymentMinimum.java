@@ -21,7 +21,8 @@ public record PaymentMinimum(long debtRepaymentUpTo, long purchaseFrom) {
 
   public PaymentMinimum {
     if (debtRepaymentUpTo < 0 || purchaseFrom < 1) {
-      throw new IllegalArgumentException("invalid payment minimum: " + debtRepaymentUpTo + ", " + purchaseFrom);
+      throw new IllegalArgumentException(
+          "invalid payment minimum: " + debtRepaymentUpTo + ", " + purchaseFrom);
     }
   }
 

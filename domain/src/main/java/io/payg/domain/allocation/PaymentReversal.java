@@ -1,7 +1,6 @@
 package io.payg.domain.allocation;
 
 import io.payg.domain.payment.Allocation;
-import io.payg.domain.payment.AllocationKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,8 +31,7 @@ import java.util.Set;
  */
 public final class PaymentReversal {
 
-  private PaymentReversal() {
-  }
+  private PaymentReversal() {}
 
   /**
    * The compensation of one reversed payment.
@@ -47,14 +45,23 @@ public final class PaymentReversal {
    *                            when it bought a token; 0 for meters
    * @param undelivered         energy this payment bought whose token finally failed: owed by nobody
    */
-  public record Compensation(List<InstallmentPayment> reopened, long accessRateRestored,
-                             List<ReversalDebtPayment> debtsReopened, long meterCreditRemoved,
-                             long energyDebt, long daysDebt, long undelivered) {
+  public record Compensation(
+      List<InstallmentPayment> reopened,
+      long accessRateRestored,
+      List<ReversalDebtPayment> debtsReopened,
+      long meterCreditRemoved,
+      long energyDebt,
+      long daysDebt,
+      long undelivered) {
 
     public Compensation {
       reopened = List.copyOf(reopened);
       debtsReopened = List.copyOf(debtsReopened);
-      if (accessRateRestored < 0 || meterCreditRemoved < 0 || energyDebt < 0 || daysDebt < 0 || undelivered < 0) {
+      if (accessRateRestored < 0
+          || meterCreditRemoved < 0
+          || energyDebt < 0
+          || daysDebt < 0
+          || undelivered < 0) {
         throw new IllegalArgumentException("compensation figures are never negative");
       }
     }
@@ -66,8 +73,9 @@ public final class PaymentReversal {
 
     /** Sum of what is undone or becomes energy debt: equals the payment's amount. */
     public long compensated() {
-      long total = Math.addExact(accessRateRestored, Math.addExact(meterCreditRemoved,
-          Math.addExact(energyDebt, undelivered)));
+      long total = Math.addExact(
+          accessRateRestored,
+          Math.addExact(meterCreditRemoved, Math.addExact(energyDebt, undelivered)));
       for (InstallmentPayment p : reopened) {
         total = Math.addExact(total, p.amount());
       }
@@ -87,8 +95,12 @@ public final class PaymentReversal {
    * @param delivered          false only when that token finally failed and none was stored
    * @param meterCreditNow     the meter's carried credit now (0 for SHS / e-bikes)
    */
-  public static Compensation of(List<Allocation> allocations, Set<String> ownSaleInstallments, boolean boughtToken,
-                                boolean delivered, long meterCreditNow) {
+  public static Compensation of(
+      List<Allocation> allocations,
+      Set<String> ownSaleInstallments,
+      boolean boughtToken,
+      boolean delivered,
+      long meterCreditNow) {
     Objects.requireNonNull(allocations, "allocations");
     Objects.requireNonNull(ownSaleInstallments, "ownSaleInstallments");
     if (meterCreditNow < 0) {
@@ -122,7 +134,14 @@ public final class PaymentReversal {
     // credit spent by later purchases was delivered by their tokens, whatever became of this one
     long spentCredit = credit - removed;
     return delivered
-        ? new Compensation(reopened, accessRate, debtsReopened, removed, Math.addExact(energy, spentCredit), days, 0)
+        ? new Compensation(
+            reopened,
+            accessRate,
+            debtsReopened,
+            removed,
+            Math.addExact(energy, spentCredit),
+            days,
+            0)
         : new Compensation(reopened, accessRate, debtsReopened, removed, spentCredit, 0, energy);
   }
 }

@@ -15,7 +15,8 @@ public record ReversalDebt(String id, long outstanding) {
   public ReversalDebt {
     Objects.requireNonNull(id, "id");
     if (outstanding < 0) {
-      throw new IllegalArgumentException("reversal debt " + id + ": outstanding must not be negative: " + outstanding);
+      throw new IllegalArgumentException(
+          "reversal debt " + id + ": outstanding must not be negative: " + outstanding);
     }
   }
 }

@@ -18,14 +18,14 @@ public final class CommissionRule {
   /** Basis points in one whole: a rate is 0 … 10000 bps of its base. */
   public static final int MAX_BPS = 10_000;
 
-  private CommissionRule() {
-  }
+  private CommissionRule() {}
 
   /** The money of a payment that earns the energy commission. */
   public static long energyBase(List<Allocation> allocations) {
     return allocations.stream()
         .filter(a -> a.kind() == AllocationKind.ENERGY || a.kind() == AllocationKind.METER_CREDIT)
-        .mapToLong(Allocation::amount).sum();
+        .mapToLong(Allocation::amount)
+        .sum();
   }
 
   /** {@code base × bps / 10000}, rounded down; money is at most 10^13 minor units, so it never overflows. */

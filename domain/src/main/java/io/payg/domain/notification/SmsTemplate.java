@@ -13,10 +13,11 @@ import java.util.regex.Pattern;
  */
 public record SmsTemplate(String text) {
 
-  public static final Set<String> PLACEHOLDERS = Set.of("name", "serial", "token", "units", "amount", "debts",
-      "dueDate", "days");
+  public static final Set<String> PLACEHOLDERS =
+      Set.of("name", "serial", "token", "units", "amount", "debts", "dueDate", "days");
   /** Three SMS segments: longer texts cost more than they tell. */
   public static final int MAX_LENGTH = 459;
+
   private static final Pattern PLACEHOLDER = Pattern.compile("\\{([a-zA-Z]+)}");
 
   public SmsTemplate {
@@ -24,12 +25,14 @@ public record SmsTemplate(String text) {
       throw new IllegalArgumentException("An SMS template must not be empty");
     }
     if (text.length() > MAX_LENGTH) {
-      throw new IllegalArgumentException("An SMS template is at most " + MAX_LENGTH + " characters (got " + text.length() + ")");
+      throw new IllegalArgumentException(
+          "An SMS template is at most " + MAX_LENGTH + " characters (got " + text.length() + ")");
     }
     Matcher m = PLACEHOLDER.matcher(text);
     while (m.find()) {
       if (!PLACEHOLDERS.contains(m.group(1))) {
-        throw new IllegalArgumentException("Unknown placeholder {" + m.group(1) + "}; use " + PLACEHOLDERS);
+        throw new IllegalArgumentException(
+            "Unknown placeholder {" + m.group(1) + "}; use " + PLACEHOLDERS);
       }
     }
   }

@@ -8,7 +8,8 @@ import java.time.Instant;
  * The canonical process command every provider's confirmation ends in: the money arrived.
  * Idempotent on (company, provider, providerTxnId).
  */
-public record PaymentCommand(String providerTxnId, String serial, Money amount, String msisdn, Instant paidAt) {
+public record PaymentCommand(
+    String providerTxnId, String serial, Money amount, String msisdn, Instant paidAt) {
 
   /** The serial as typed, trimmed ({@link Serial}): every path matches it the same way. */
   public PaymentCommand {

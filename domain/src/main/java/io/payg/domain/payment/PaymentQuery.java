@@ -1,7 +1,7 @@
 package io.payg.domain.payment;
 
-import io.payg.domain.Serial;
 import io.payg.domain.Money;
+import io.payg.domain.Serial;
 
 /** A validation question from a provider: may this serial be paid this amount? */
 public record PaymentQuery(String serial, Money amount, String msisdn) {

@@ -10,9 +10,11 @@ import io.payg.domain.DeviceType;
  * @param deviceType    the device type (valid answers only)
  * @param minimumAmount the smallest amount the gateway would accept now, minor units
  */
-public record ValidationOutcome(Refusal refusal, String customerName, DeviceType deviceType, long minimumAmount) {
+public record ValidationOutcome(
+    Refusal refusal, String customerName, DeviceType deviceType, long minimumAmount) {
 
-  public static ValidationOutcome accepted(String customerName, DeviceType type, long minimumAmount) {
+  public static ValidationOutcome accepted(
+      String customerName, DeviceType type, long minimumAmount) {
     return new ValidationOutcome(null, customerName, type, minimumAmount);
   }
 

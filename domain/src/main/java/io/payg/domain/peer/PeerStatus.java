@@ -6,8 +6,7 @@ package io.payg.domain.peer;
  */
 public final class PeerStatus {
 
-  private PeerStatus() {
-  }
+  private PeerStatus() {}
 
   /**
    * 408, 429 and 5xx: the peer may answer otherwise later, so the call is worth making again

@@ -9,10 +9,10 @@ import java.util.regex.Pattern;
 public final class PeerText {
 
   static final int MAX = 200;
-  private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}|[\\u0080-\\u009f\\u2028\\u2029]");
+  private static final Pattern CONTROL =
+      Pattern.compile("\\p{Cntrl}|[\\u0080-\\u009f\\u2028\\u2029]");
 
-  private PeerText() {
-  }
+  private PeerText() {}
 
   /** The start of a peer's answer; "(empty)" when there is none. */
   public static String snippet(String body) {

@@ -45,7 +45,8 @@ public final class PluginSettings {
   public PluginSettings require(String... names) {
     for (String name : names) {
       if (isBlank(values.get(name))) {
-        throw new UnusableSetting(plugin + " settings incomplete: " + listed(List.of(names)) + " required");
+        throw new UnusableSetting(
+            plugin + " settings incomplete: " + listed(List.of(names)) + " required");
       }
     }
     return this;
@@ -74,7 +75,9 @@ public final class PluginSettings {
     String url = withoutTrailingSlash(get(name, fallback));
     try {
       URI uri = new URI(url);
-      if (uri.getHost() != null && ("https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme()))) {
+      if (uri.getHost() != null
+          && ("https".equalsIgnoreCase(uri.getScheme())
+              || "http".equalsIgnoreCase(uri.getScheme()))) {
         return url;
       }
     } catch (URISyntaxException e) {
@@ -104,6 +107,7 @@ public final class PluginSettings {
     if (names.size() == 1) {
       return names.get(0) + " is";
     }
-    return String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1) + " are";
+    return String.join(", ", names.subList(0, names.size() - 1)) + " and "
+        + names.get(names.size() - 1) + " are";
   }
 }

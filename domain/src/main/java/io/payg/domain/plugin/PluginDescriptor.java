@@ -27,9 +27,15 @@ import java.util.stream.Collectors;
  *     (a Vert.x {@code Future} of the running simulator); null when the
  *     simulator is a client a test drives (providers that push to the gateway) or there is none
  */
-public record PluginDescriptor<H, V>(String name, PluginKind kind, String title, String summary, List<String> aliases,
-                                     List<PluginSetting> settings, BiFunction<H, Clock, PluginParts> parts,
-                                     Function<V, ?> simulator) {
+public record PluginDescriptor<H, V>(
+    String name,
+    PluginKind kind,
+    String title,
+    String summary,
+    List<String> aliases,
+    List<PluginSetting> settings,
+    BiFunction<H, Clock, PluginParts> parts,
+    Function<V, ?> simulator) {
 
   public PluginDescriptor {
     Objects.requireNonNull(name, "name");
@@ -40,7 +46,8 @@ public record PluginDescriptor<H, V>(String name, PluginKind kind, String title,
     aliases = List.copyOf(aliases);
     settings = List.copyOf(settings);
     if (!name.matches("[a-z][a-z0-9-]*")) {
-      throw new IllegalArgumentException("plugin name must be lower-case letters, digits and dashes: " + name);
+      throw new IllegalArgumentException(
+          "plugin name must be lower-case letters, digits and dashes: " + name);
     }
     Set<String> seen = new HashSet<>();
     for (PluginSetting s : settings) {
@@ -51,12 +58,16 @@ public record PluginDescriptor<H, V>(String name, PluginKind kind, String title,
   }
 
   public Set<String> secretKeys() {
-    return settings.stream().filter(PluginSetting::secret).map(PluginSetting::name)
+    return settings.stream()
+        .filter(PluginSetting::secret)
+        .map(PluginSetting::name)
         .collect(Collectors.toUnmodifiableSet());
   }
 
   public Set<String> sharedSecretKeys() {
-    return settings.stream().filter(PluginSetting::sharedSecret).map(PluginSetting::name)
+    return settings.stream()
+        .filter(PluginSetting::sharedSecret)
+        .map(PluginSetting::name)
         .collect(Collectors.toUnmodifiableSet());
   }
 

@@ -12,8 +12,12 @@ import java.util.Optional;
  * plugin has an inbound adapter, a collection provider, or both (MTN, Airtel); Safaricom C2B also
  * asks Transaction Status before booking.
  */
-public record PluginParts(TelcoAdapter telco, CollectionProvider collections, PaymentStatusQuery statusQuery,
-                          TokenIssuer issuer, SmsSender sms) {
+public record PluginParts(
+    TelcoAdapter telco,
+    CollectionProvider collections,
+    PaymentStatusQuery statusQuery,
+    TokenIssuer issuer,
+    SmsSender sms) {
 
   public static final PluginParts NONE = new PluginParts(null, null, null, null, null);
 

@@ -11,8 +11,8 @@ import java.util.Optional;
  * @param sharedSecret chosen by the tenant and keying an HMAC or compared as a bearer secret, so
  *     a short one could be guessed offline: the gateway refuses one under its minimum length
  */
-public record PluginSetting(String name, String defaultValue, String description, boolean secret,
-                            boolean sharedSecret) {
+public record PluginSetting(
+    String name, String defaultValue, String description, boolean secret, boolean sharedSecret) {
 
   public PluginSetting {
     Objects.requireNonNull(name, "name");

@@ -17,15 +17,26 @@ import java.util.Map;
  * @param providerRequestId the provider's id for this request, as its {@code requestToPay}
  *                    answered it ({@link CollectionStatus#providerRequestId()}); null when none
  */
-public record CollectionRequest(String reference, String msisdn, Money amount, String serial, String callbackUrl,
-                                Map<String, String> settings, String providerRequestId) {
+public record CollectionRequest(
+    String reference,
+    String msisdn,
+    Money amount,
+    String serial,
+    String callbackUrl,
+    Map<String, String> settings,
+    String providerRequestId) {
 
   public CollectionRequest {
     settings = Map.copyOf(settings);
   }
 
-  public CollectionRequest(String reference, String msisdn, Money amount, String serial, String callbackUrl,
-                           Map<String, String> settings) {
+  public CollectionRequest(
+      String reference,
+      String msisdn,
+      Money amount,
+      String serial,
+      String callbackUrl,
+      Map<String, String> settings) {
     this(reference, msisdn, amount, serial, callbackUrl, settings, null);
   }
 

@@ -21,25 +21,37 @@ import io.payg.domain.Money;
  *                          CheckoutRequestID); the gateway stores it and hands it back in
  *                          {@link CollectionRequest#providerRequestId()}. Null for most providers.
  */
-public record CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference,
-                               Money collected, String providerRequestId) {
+public record CollectionStatus(
+    State state,
+    String providerTxnId,
+    String reason,
+    boolean unknownReference,
+    Money collected,
+    String providerRequestId) {
 
-  public enum State { PENDING, SUCCEEDED, FAILED }
+  public enum State {
+    PENDING,
+    SUCCEEDED,
+    FAILED
+  }
 
   /** The three-field form of the first version of this port (a known outcome). */
   public CollectionStatus(State state, String providerTxnId, String reason) {
     this(state, providerTxnId, reason, false, null, null);
   }
 
-  public CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference) {
+  public CollectionStatus(
+      State state, String providerTxnId, String reason, boolean unknownReference) {
     this(state, providerTxnId, reason, unknownReference, null, null);
   }
 
-  public CollectionStatus(State state, String providerTxnId, String reason, boolean unknownReference, Money collected) {
+  public CollectionStatus(
+      State state, String providerTxnId, String reason, boolean unknownReference, Money collected) {
     this(state, providerTxnId, reason, unknownReference, collected, null);
   }
 
-  public CollectionStatus(State state, String providerTxnId, String reason, String providerRequestId) {
+  public CollectionStatus(
+      State state, String providerTxnId, String reason, String providerRequestId) {
     this(state, providerTxnId, reason, false, null, providerRequestId);
   }
 
@@ -61,7 +73,8 @@ public record CollectionStatus(State state, String providerTxnId, String reason,
   }
 
   /** The money moved, but not the amount requested: {@code collected} is what the provider reports. */
-  public static CollectionStatus collectedOtherAmount(String providerTxnId, Money collected, String reason) {
+  public static CollectionStatus collectedOtherAmount(
+      String providerTxnId, Money collected, String reason) {
     return new CollectionStatus(State.SUCCEEDED, providerTxnId, reason, false, collected);
   }
 

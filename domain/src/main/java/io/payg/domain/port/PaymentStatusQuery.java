@@ -23,5 +23,6 @@ public interface PaymentStatusQuery {
    * Sends the query about {@code payment}; completes with the provider's id of the query (what its
    * result will name), once the provider accepted it.
    */
-  CompletionStage<String> ask(PaymentCommand payment, String resultUrl, String timeoutUrl, Map<String, String> settings);
+  CompletionStage<String> ask(
+      PaymentCommand payment, String resultUrl, String timeoutUrl, Map<String, String> settings);
 }

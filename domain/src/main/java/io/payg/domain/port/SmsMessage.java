@@ -10,7 +10,8 @@ import java.util.Map;
  * @param text           the rendered text
  * @param settings       the company's SMS plugin configuration; never logged
  */
-public record SmsMessage(String idempotencyKey, String to, String text, Map<String, String> settings) {
+public record SmsMessage(
+    String idempotencyKey, String to, String text, Map<String, String> settings) {
 
   public SmsMessage {
     settings = Map.copyOf(settings);

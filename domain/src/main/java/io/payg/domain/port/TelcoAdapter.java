@@ -81,7 +81,8 @@ public interface TelcoAdapter {
    * yet (the payment's own message may still be on its way).
    */
   default TelcoResponse reversalAnswer(String reversalId, String detail, Map<String, String> echo) {
-    return reversalId != null ? TelcoResponse.json(200, "{}")
+    return reversalId != null
+        ? TelcoResponse.json(200, "{}")
         : refusal(Refusal.MALFORMED_REQUEST, detail, true, echo);
   }
 
@@ -110,7 +111,8 @@ public interface TelcoAdapter {
     return processAnswer(receipt);
   }
 
-  default TelcoResponse refusal(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) {
+  default TelcoResponse refusal(
+      Refusal refusal, String detail, boolean processCall, Map<String, String> echo) {
     return refusal(refusal, detail, processCall);
   }
 }

@@ -48,7 +48,8 @@ public sealed interface TelcoCall {
    * {@code movedMoney} (optional) is what the callback itself says moved: kept as a flagged
    * unmatched payment when no collection has {@code reference} (Safaricom STK); null for most.
    */
-  record CollectionUpdate(String reference, CollectionStatus status, PaymentCommand movedMoney) implements TelcoCall {
+  record CollectionUpdate(String reference, CollectionStatus status, PaymentCommand movedMoney)
+      implements TelcoCall {
 
     public CollectionUpdate(String reference, CollectionStatus status) {
       this(reference, status, null);
@@ -62,13 +63,20 @@ public sealed interface TelcoCall {
    * provider id; {@code authenticated = false} flags it (never booked without an operator's
    * explicit decision) and is answered with the refusal, otherwise the provider is acknowledged.
    */
-  record Unbookable(PaymentCommand command, Refusal refusal, String detail, boolean authenticated,
-                    boolean processCall, Map<String, String> echo) implements TelcoCall {
+  record Unbookable(
+      PaymentCommand command,
+      Refusal refusal,
+      String detail,
+      boolean authenticated,
+      boolean processCall,
+      Map<String, String> echo)
+      implements TelcoCall {
     public Unbookable {
       echo = Map.copyOf(echo);
     }
 
-    public Unbookable(PaymentCommand command, Refusal refusal, String detail, boolean authenticated) {
+    public Unbookable(
+        PaymentCommand command, Refusal refusal, String detail, boolean authenticated) {
       this(command, refusal, detail, authenticated, true, Map.of());
     }
   }
@@ -78,7 +86,8 @@ public sealed interface TelcoCall {
    * reversal event: the transaction booked for {@code providerTxnId} is reversed (source
    * PROVIDER), or the unmatched payment kept for it is marked reversed; once per provider id.
    */
-  record Reversal(String providerTxnId, String reason, Map<String, String> echo) implements TelcoCall {
+  record Reversal(String providerTxnId, String reason, Map<String, String> echo)
+      implements TelcoCall {
     public Reversal {
       Objects.requireNonNull(providerTxnId, "providerTxnId");
       echo = Map.copyOf(echo);
@@ -96,12 +105,18 @@ public sealed interface TelcoCall {
    * @param amount        the amount it reports, null when none
    * @param detail        the provider's result code and description, for an operator
    */
-  record PaymentStatus(String queryId, String providerTxnId, boolean answered, boolean confirmed,
-                       Money amount, String detail) implements TelcoCall {
-  }
+  record PaymentStatus(
+      String queryId,
+      String providerTxnId,
+      boolean answered,
+      boolean confirmed,
+      Money amount,
+      String detail)
+      implements TelcoCall {}
 
   /** The call cannot be taken: bad credentials, unreadable body, ... Nothing is stored. */
-  record Rejected(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) implements TelcoCall {
+  record Rejected(Refusal refusal, String detail, boolean processCall, Map<String, String> echo)
+      implements TelcoCall {
     public Rejected {
       echo = Map.copyOf(echo);
     }

@@ -12,8 +12,12 @@ import java.util.Map;
  * @param remoteAddress the peer address, for source allow-lists
  * @param receivedAt    when the gateway received it, for replay windows
  */
-public record TelcoRequest(String operation, Map<String, String> headers, byte[] body,
-                           String remoteAddress, Instant receivedAt) {
+public record TelcoRequest(
+    String operation,
+    Map<String, String> headers,
+    byte[] body,
+    String remoteAddress,
+    Instant receivedAt) {
 
   public TelcoRequest {
     headers = Map.copyOf(headers);

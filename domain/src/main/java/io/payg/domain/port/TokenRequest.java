@@ -34,8 +34,13 @@ public record TokenRequest(
   }
 
   /** A request sent with no trace. */
-  public TokenRequest(String idempotencyKey, String serial, DeviceType deviceType, TokenAmount amount, Money paid,
-                      Map<String, String> settings) {
+  public TokenRequest(
+      String idempotencyKey,
+      String serial,
+      DeviceType deviceType,
+      TokenAmount amount,
+      Money paid,
+      Map<String, String> settings) {
     this(idempotencyKey, serial, deviceType, amount, paid, settings, null);
   }
 

@@ -11,7 +11,11 @@ import java.util.Objects;
  */
 public record VendLookup(Outcome outcome, IssuedToken token) {
 
-  public enum Outcome { FOUND, NOT_FOUND, CANNOT_TELL }
+  public enum Outcome {
+    FOUND,
+    NOT_FOUND,
+    CANNOT_TELL
+  }
 
   public VendLookup {
     Objects.requireNonNull(outcome, "outcome");

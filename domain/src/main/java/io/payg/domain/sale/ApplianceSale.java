@@ -13,15 +13,21 @@ import java.time.LocalDate;
  * @param saleDate     the day of the sale
  * @param firstDueDate the first installment's due date, or null for one period after the sale
  */
-public record ApplianceSale(long price, long downPayment, PaymentPlan plan, Period period,
-    LocalDate saleDate, LocalDate firstDueDate) {
+public record ApplianceSale(
+    long price,
+    long downPayment,
+    PaymentPlan plan,
+    Period period,
+    LocalDate saleDate,
+    LocalDate firstDueDate) {
 
   public ApplianceSale {
     InstallmentSchedule.requireValid(price, downPayment, plan, period, saleDate, firstDueDate);
   }
 
   /** A sale whose first installment falls due one period after the sale date. */
-  public static ApplianceSale of(long price, long downPayment, PaymentPlan plan, Period period, LocalDate saleDate) {
+  public static ApplianceSale of(
+      long price, long downPayment, PaymentPlan plan, Period period, LocalDate saleDate) {
     return new ApplianceSale(price, downPayment, plan, period, saleDate, null);
   }
 

@@ -37,8 +37,13 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
    * @throws IllegalArgumentException with a message for the operator when the inputs do not
    *                                  make a schedule
    */
-  public static InstallmentSchedule of(long price, long downPayment, PaymentPlan plan, Period period,
-      LocalDate saleDate, LocalDate firstDueDate) {
+  public static InstallmentSchedule of(
+      long price,
+      long downPayment,
+      PaymentPlan plan,
+      Period period,
+      LocalDate saleDate,
+      LocalDate firstDueDate) {
     requireValid(price, downPayment, plan, period, saleDate, firstDueDate);
     long financed = price - downPayment;
     List<ScheduledInstallment> entries = new ArrayList<>();
@@ -61,10 +66,16 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
   }
 
   /** Throws the operator-facing reason why these inputs make no schedule; returns when they do. */
-  public static void requireValid(long price, long downPayment, PaymentPlan plan, Period period,
-      LocalDate saleDate, LocalDate firstDueDate) {
+  public static void requireValid(
+      long price,
+      long downPayment,
+      PaymentPlan plan,
+      Period period,
+      LocalDate saleDate,
+      LocalDate firstDueDate) {
     if (plan == null) {
-      throw new IllegalArgumentException("A payment plan (installment count or installment amount) is required");
+      throw new IllegalArgumentException(
+          "A payment plan (installment count or installment amount) is required");
     }
     if (period == null) {
       throw new IllegalArgumentException("A payment period (daily, weekly or monthly) is required");
@@ -73,10 +84,12 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
       throw new IllegalArgumentException("The sale date is required");
     }
     if (price <= 0) {
-      throw new IllegalArgumentException("The price must be more than zero (got " + price + " minor units)");
+      throw new IllegalArgumentException(
+          "The price must be more than zero (got " + price + " minor units)");
     }
     if (downPayment < 0) {
-      throw new IllegalArgumentException("The down payment must not be negative (got " + downPayment + " minor units)");
+      throw new IllegalArgumentException(
+          "The down payment must not be negative (got " + downPayment + " minor units)");
     }
     if (downPayment > price) {
       throw new IllegalArgumentException("The down payment (" + downPayment
@@ -92,8 +105,8 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
     }
     long count = installmentCount(financed, plan);
     if (plan instanceof PaymentPlan.InstallmentCount c && c.count() > financed) {
-      throw new IllegalArgumentException("Cannot split " + financed + " minor units into " + c.count()
-          + " installments: each must be at least one minor unit");
+      throw new IllegalArgumentException("Cannot split " + financed + " minor units into "
+          + c.count() + " installments: each must be at least one minor unit");
     }
     if (count > MAX_INSTALLMENTS) {
       throw new IllegalArgumentException("The plan makes " + count + " installments; at most "
@@ -143,7 +156,9 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
 
   /** The down payment in minor units, 0 when there is none. */
   public long downPayment() {
-    return entries.isEmpty() || !entries.get(0).isDownPayment() ? 0 : entries.get(0).amount();
+    return entries.isEmpty() || !entries.get(0).isDownPayment()
+        ? 0
+        : entries.get(0).amount();
   }
 
   /** The installments without the down payment, in due order. */
@@ -158,7 +173,9 @@ public record InstallmentSchedule(List<ScheduledInstallment> entries) {
    * A sale paid in one go has no installments; its price then counts as the installment.
    */
   public long regularInstallmentAmount() {
-    return entries.stream().filter(e -> !e.isDownPayment()).findFirst()
+    return entries.stream()
+        .filter(e -> !e.isDownPayment())
+        .findFirst()
         .map(ScheduledInstallment::amount)
         .orElseGet(this::total);
   }

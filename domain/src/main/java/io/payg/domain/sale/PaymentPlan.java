@@ -13,7 +13,8 @@ public sealed interface PaymentPlan {
   record InstallmentCount(int count) implements PaymentPlan {
     public InstallmentCount {
       if (count < 1) {
-        throw new IllegalArgumentException("The number of installments must be at least 1 (got " + count + ")");
+        throw new IllegalArgumentException(
+            "The number of installments must be at least 1 (got " + count + ")");
       }
     }
   }
@@ -22,7 +23,8 @@ public sealed interface PaymentPlan {
   record InstallmentAmount(long amount) implements PaymentPlan {
     public InstallmentAmount {
       if (amount < 1) {
-        throw new IllegalArgumentException("The installment amount must be more than zero (got " + amount + " minor units)");
+        throw new IllegalArgumentException(
+            "The installment amount must be more than zero (got " + amount + " minor units)");
       }
     }
   }

@@ -30,8 +30,7 @@ import java.util.Set;
  */
 public final class PlanReschedule {
 
-  private PlanReschedule() {
-  }
+  private PlanReschedule() {}
 
   /**
    * One installment of the sale as stored now.
@@ -45,7 +44,8 @@ public final class PlanReschedule {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(dueDate, "dueDate");
       if (amount < 0 || paid < 0 || paid > amount) {
-        throw new IllegalArgumentException("installment " + id + ": paid " + paid + " of " + amount);
+        throw new IllegalArgumentException(
+            "installment " + id + ": paid " + paid + " of " + amount);
       }
     }
 
@@ -72,8 +72,7 @@ public final class PlanReschedule {
    * @param amount the amount it keeps: what was paid on it
    * @param moved  what was owed on it and is now in the new installments
    */
-  public record Closed(String id, long amount, long moved) {
-  }
+  public record Closed(String id, long amount, long moved) {}
 
   /**
    * @param closed      the installments closed at what was paid on them
@@ -117,27 +116,30 @@ public final class PlanReschedule {
       }
     }
     if (outstanding == 0) {
-      throw new IllegalArgumentException("Nothing is owed on this sale: there is nothing to reschedule");
+      throw new IllegalArgumentException(
+          "Nothing is owed on this sale: there is nothing to reschedule");
     }
     if (terms.firstDueDate() != null && terms.firstDueDate().isBefore(today)) {
       throw new IllegalArgumentException("The first due date (" + terms.firstDueDate()
           + ") must not be before today (" + today + ")");
     }
     if (terms.plan() instanceof PaymentPlan.InstallmentCount c && c.count() > outstanding) {
-      throw new IllegalArgumentException("Cannot split " + outstanding + " minor units into " + c.count()
-          + " installments: each must be at least one minor unit");
+      throw new IllegalArgumentException("Cannot split " + outstanding + " minor units into "
+          + c.count() + " installments: each must be at least one minor unit");
     }
     long count = InstallmentSchedule.installmentCount(outstanding, terms.plan());
     if (count > InstallmentSchedule.MAX_INSTALLMENTS) {
       throw new IllegalArgumentException("The plan makes " + count + " installments; at most "
-          + InstallmentSchedule.MAX_INSTALLMENTS + " are allowed (check the installment amount or count)");
+          + InstallmentSchedule.MAX_INSTALLMENTS
+          + " are allowed (check the installment amount or count)");
     }
     long[] amounts = InstallmentSchedule.installmentAmounts(outstanding, terms.plan());
     LocalDate anchor = terms.firstDueDate() != null ? terms.firstDueDate() : today;
     int offset = terms.firstDueDate() != null ? 0 : 1;
     List<ScheduledInstallment> added = new ArrayList<>();
     for (int i = 0; i < amounts.length; i++) {
-      added.add(new ScheduledInstallment(lastNumber + 1 + i, terms.period().after(anchor, i + offset), amounts[i]));
+      added.add(new ScheduledInstallment(
+          lastNumber + 1 + i, terms.period().after(anchor, i + offset), amounts[i]));
     }
     return new Result(closed, added, outstanding);
   }

@@ -18,10 +18,12 @@ public record AccessRate(long amount, int periodDays) {
 
   public AccessRate {
     if (amount <= 0) {
-      throw new IllegalArgumentException("The access rate amount must be more than zero (got " + amount + " minor units)");
+      throw new IllegalArgumentException(
+          "The access rate amount must be more than zero (got " + amount + " minor units)");
     }
     if (periodDays < 1) {
-      throw new IllegalArgumentException("The access rate period must be at least 1 day (got " + periodDays + ")");
+      throw new IllegalArgumentException(
+          "The access rate period must be at least 1 day (got " + periodDays + ")");
     }
   }
 
@@ -48,7 +50,8 @@ public record AccessRate(long amount, int periodDays) {
    */
   public long arrears(LocalDate tariffSince, LocalDate today, long paidSoFar) {
     if (paidSoFar < 0) {
-      throw new IllegalArgumentException("Access-rate payments received must not be negative (got " + paidSoFar + ")");
+      throw new IllegalArgumentException(
+          "Access-rate payments received must not be negative (got " + paidSoFar + ")");
     }
     return Math.max(0, chargesDue(tariffSince, today) - paidSoFar);
   }

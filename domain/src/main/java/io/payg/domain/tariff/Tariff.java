@@ -15,10 +15,12 @@ public record Tariff(long pricePerKwh, long minimumPurchase, AccessRate accessRa
 
   public Tariff {
     if (pricePerKwh <= 0) {
-      throw new IllegalArgumentException("The price per kWh must be more than zero (got " + pricePerKwh + " minor units)");
+      throw new IllegalArgumentException(
+          "The price per kWh must be more than zero (got " + pricePerKwh + " minor units)");
     }
     if (minimumPurchase < 0) {
-      throw new IllegalArgumentException("The minimum purchase must not be negative (got " + minimumPurchase + " minor units)");
+      throw new IllegalArgumentException(
+          "The minimum purchase must not be negative (got " + minimumPurchase + " minor units)");
     }
   }
 

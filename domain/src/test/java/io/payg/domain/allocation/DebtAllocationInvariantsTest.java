@@ -38,17 +38,22 @@ class DebtAllocationInvariantsTest {
     }
 
     long dueDebts() {
-      long debts = open.stream().filter(i -> i.isDue(TODAY)).mapToLong(OpenInstallment::outstanding).sum();
+      long debts = open.stream()
+          .filter(i -> i.isDue(TODAY))
+          .mapToLong(OpenInstallment::outstanding)
+          .sum();
       return debts + (device instanceof PaidDevice.Meter m ? m.accessRateArrears() : 0);
     }
 
     long ownOutstanding() {
-      return open.stream().filter(OpenInstallment::ownSale).mapToLong(OpenInstallment::outstanding).sum();
+      return open.stream()
+          .filter(OpenInstallment::ownSale)
+          .mapToLong(OpenInstallment::outstanding)
+          .sum();
     }
   }
 
-  private record RawInstallment(int sale, int dueInDays, long outstanding) {
-  }
+  private record RawInstallment(int sale, int dueInDays, long outstanding) {}
 
   @Provide
   Arbitrary<PaidDevice> devices() {
@@ -75,8 +80,7 @@ class DebtAllocationInvariantsTest {
             Arbitraries.oneOf(Arbitraries.longs().between(1, 100_000), Arbitraries.just(0L)))
         .as(RawInstallment::new);
     Arbitrary<Long> amounts = Arbitraries.oneOf(
-        Arbitraries.longs().between(1, 500),
-        Arbitraries.longs().between(1, 1_000_000));
+        Arbitraries.longs().between(1, 500), Arbitraries.longs().between(1, 1_000_000));
     return Combinators.combine(amounts, raw.list().ofMaxSize(15), devices())
         .as((amount, raws, device) -> {
           List<OpenInstallment> open = new ArrayList<>();
@@ -84,7 +88,8 @@ class DebtAllocationInvariantsTest {
             RawInstallment r = raws.get(i);
             // Sale 0 is the paid SHS / e-bike's own sale; a meter has none.
             boolean own = r.sale() == 0 && !(device instanceof PaidDevice.Meter);
-            open.add(new OpenInstallment("i" + i, "sale" + r.sale(), TODAY.plusDays(r.dueInDays()), r.outstanding(), own));
+            open.add(new OpenInstallment(
+                "i" + i, "sale" + r.sale(), TODAY.plusDays(r.dueInDays()), r.outstanding(), own));
           }
           return new Situation(amount, open, device);
         });
@@ -95,16 +100,25 @@ class DebtAllocationInvariantsTest {
     AllocationResult result = s.allocate();
     assertEquals(s.amount(), result.allocated() + result.unallocated());
     assertTrue(result.allocations().stream().allMatch(a -> a.amount() > 0));
-    assertTrue(result.unallocated() >= 0 && result.newMeterCredit() >= 0 && result.accessRatePaid() >= 0);
+    assertTrue(
+        result.unallocated() >= 0 && result.newMeterCredit() >= 0 && result.accessRatePaid() >= 0);
     assertEquals(result.accessRatePaid(), result.total(AllocationKind.ACCESS_RATE));
-    long installmentTotal = result.installmentPayments().stream().mapToLong(InstallmentPayment::amount).sum();
-    assertEquals(result.total(AllocationKind.INSTALLMENT) + result.total(AllocationKind.DEVICE_INSTALLMENT), installmentTotal);
+    long installmentTotal = result.installmentPayments().stream()
+        .mapToLong(InstallmentPayment::amount)
+        .sum();
+    assertEquals(
+        result.total(AllocationKind.INSTALLMENT) + result.total(AllocationKind.DEVICE_INSTALLMENT),
+        installmentTotal);
     if (s.device() instanceof PaidDevice.Meter) {
       assertEquals(0, result.unallocated());
       assertEquals(0, result.total(AllocationKind.DEVICE_INSTALLMENT));
     } else {
       assertEquals(0, result.newMeterCredit());
-      assertEquals(0, result.total(AllocationKind.ENERGY) + result.total(AllocationKind.METER_CREDIT) + result.accessRatePaid());
+      assertEquals(
+          0,
+          result.total(AllocationKind.ENERGY)
+              + result.total(AllocationKind.METER_CREDIT)
+              + result.accessRatePaid());
     }
   }
 
@@ -131,17 +145,26 @@ class DebtAllocationInvariantsTest {
   @Property(tries = 2_000)
   void allocationOrderIsRespected(@ForAll("situations") Situation s) {
     AllocationResult result = s.allocate();
-    // Kinds come in the order of the steps: INSTALLMENT, ACCESS_RATE, DEVICE_INSTALLMENT, ENERGY, METER_CREDIT.
+    // Kinds come in the order of the steps: INSTALLMENT, ACCESS_RATE, DEVICE_INSTALLMENT, ENERGY,
+    // METER_CREDIT.
     List<Allocation> allocations = result.allocations();
     for (int i = 1; i < allocations.size(); i++) {
-      assertTrue(allocations.get(i - 1).kind().ordinal() <= allocations.get(i).kind().ordinal(), allocations.toString());
+      assertTrue(
+          allocations.get(i - 1).kind().ordinal() <= allocations.get(i).kind().ordinal(),
+          allocations.toString());
     }
     Map<String, Long> left = new HashMap<>();
     s.open().forEach(i -> left.put(i.id(), i.outstanding()));
-    result.installmentPayments().forEach(p -> left.merge(p.installmentId(), -p.amount(), Long::sum));
-    boolean allDueCleared = s.open().stream().filter(i -> i.isDue(TODAY)).allMatch(i -> left.get(i.id()) == 0);
+    result
+        .installmentPayments()
+        .forEach(p -> left.merge(p.installmentId(), -p.amount(), Long::sum));
+    boolean allDueCleared =
+        s.open().stream().filter(i -> i.isDue(TODAY)).allMatch(i -> left.get(i.id()) == 0);
     for (InstallmentPayment payment : result.installmentPayments()) {
-      OpenInstallment paid = s.open().stream().filter(i -> i.id().equals(payment.installmentId())).findFirst().orElseThrow();
+      OpenInstallment paid = s.open().stream()
+          .filter(i -> i.id().equals(payment.installmentId()))
+          .findFirst()
+          .orElseThrow();
       if (paid.isDue(TODAY)) {
         // No due installment is paid while an earlier-due one is still open.
         assertTrue(s.open().stream()
@@ -158,15 +181,17 @@ class DebtAllocationInvariantsTest {
     if (result.accessRatePaid() > 0 || result.unallocated() > 0) {
       assertTrue(allDueCleared);
     }
-    long energyAndCredit = result.total(AllocationKind.ENERGY) + result.total(AllocationKind.METER_CREDIT);
+    long energyAndCredit =
+        result.total(AllocationKind.ENERGY) + result.total(AllocationKind.METER_CREDIT);
     if (energyAndCredit > 0) {
       PaidDevice.Meter meter = (PaidDevice.Meter) s.device();
       assertTrue(allDueCleared);
       assertEquals(meter.accessRateArrears(), result.accessRatePaid());
     }
     if (result.unallocated() > 0) {
-      assertTrue(left.entrySet().stream().noneMatch(e -> e.getValue() > 0
-          && s.open().stream().anyMatch(i -> i.id().equals(e.getKey()) && i.ownSale())));
+      assertTrue(left.entrySet().stream()
+          .noneMatch(e -> e.getValue() > 0
+              && s.open().stream().anyMatch(i -> i.id().equals(e.getKey()) && i.ownSale())));
     }
   }
 
@@ -183,12 +208,16 @@ class DebtAllocationInvariantsTest {
       assertEquals(meter.carriedCredit(), result.newMeterCredit());
       return;
     }
-    EnergyPurchase purchase = EnergyPurchase.buy(rest + meter.carriedCredit(), meter.tariff().pricePerKwh());
+    EnergyPurchase purchase =
+        EnergyPurchase.buy(rest + meter.carriedCredit(), meter.tariff().pricePerKwh());
     assertEquals(meter.carriedCredit() + rest - purchase.spent(), result.newMeterCredit());
-    assertEquals(Math.max(0, purchase.spent() - meter.carriedCredit()), result.total(AllocationKind.ENERGY));
+    assertEquals(
+        Math.max(0, purchase.spent() - meter.carriedCredit()), result.total(AllocationKind.ENERGY));
     // The credit left never buys a whole tenth.
     assertTrue(10 * result.newMeterCredit() < meter.tariff().pricePerKwh() + 10);
-    assertEquals(purchase.tenthsOfKwh() == 0 ? null : TokenAmount.kwhTenths(purchase.tenthsOfKwh()), result.tokenAmount());
+    assertEquals(
+        purchase.tenthsOfKwh() == 0 ? null : TokenAmount.kwhTenths(purchase.tenthsOfKwh()),
+        result.tokenAmount());
   }
 
   @Property(tries = 2_000)
@@ -200,7 +229,9 @@ class DebtAllocationInvariantsTest {
     Set<String> ownIds = new HashSet<>();
     s.open().stream().filter(OpenInstallment::ownSale).forEach(i -> ownIds.add(i.id()));
     long toOwnSale = result.installmentPayments().stream()
-        .filter(p -> ownIds.contains(p.installmentId())).mapToLong(InstallmentPayment::amount).sum();
+        .filter(p -> ownIds.contains(p.installmentId()))
+        .mapToLong(InstallmentPayment::amount)
+        .sum();
     if (toOwnSale == 0) {
       assertNull(result.tokenAmount());
     } else if (toOwnSale == s.ownOutstanding()) {
@@ -222,16 +253,20 @@ class DebtAllocationInvariantsTest {
     long smallest = DebtAllocation.minimumAmount(TODAY, s.open(), s.device());
     assertNull(DebtAllocation.validate(smallest, TODAY, s.open(), s.device()));
     if (smallest > 1) {
-      assertEquals(Refusal.AMOUNT_BELOW_MINIMUM, DebtAllocation.validate(smallest - 1, TODAY, s.open(), s.device()));
+      assertEquals(
+          Refusal.AMOUNT_BELOW_MINIMUM,
+          DebtAllocation.validate(smallest - 1, TODAY, s.open(), s.device()));
     }
     assertEquals(minimum.accepts(s.amount()) ? null : Refusal.AMOUNT_BELOW_MINIMUM, refusal);
     if (s.device() instanceof PaidDevice.Meter meter) {
       long leftForEnergy = s.amount() - s.dueDebts();
-      boolean expected = leftForEnergy <= 0 || leftForEnergy >= Math.max(1, meter.tariff().minimumPurchase());
+      boolean expected =
+          leftForEnergy <= 0 || leftForEnergy >= Math.max(1, meter.tariff().minimumPurchase());
       assertEquals(expected, refusal == null);
       if (refusal == null) {
         AllocationResult result = s.allocate();
-        long energyAndCredit = result.total(AllocationKind.ENERGY) + result.total(AllocationKind.METER_CREDIT);
+        long energyAndCredit =
+            result.total(AllocationKind.ENERGY) + result.total(AllocationKind.METER_CREDIT);
         // Accepted: either a pure debt repayment, or at least the minimum purchase goes to energy.
         assertTrue(energyAndCredit == 0 || energyAndCredit >= meter.tariff().minimumPurchase());
       }
@@ -239,7 +274,8 @@ class DebtAllocationInvariantsTest {
       long next = s.open().stream()
           .filter(i -> i.ownSale() && i.outstanding() > 0)
           .min((a, b) -> a.dueDate().compareTo(b.dueDate()))
-          .map(OpenInstallment::outstanding).orElse(1L);
+          .map(OpenInstallment::outstanding)
+          .orElse(1L);
       assertEquals(s.amount() >= next, refusal == null);
     }
   }

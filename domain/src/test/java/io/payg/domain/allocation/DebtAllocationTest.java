@@ -50,16 +50,21 @@ class DebtAllocationTest {
         due("a-1", "a", 20, 300),
         due("c-1", "c", -5, 900)); // not due yet: never paid from a meter payment
     AllocationResult result = DebtAllocation.allocate(700, TODAY, open, METER);
-    assertEquals(List.of(alloc(INSTALLMENT, 300, "a-1"), alloc(INSTALLMENT, 400, "b-1")), result.allocations());
-    assertEquals(List.of(new InstallmentPayment("a-1", 300), new InstallmentPayment("b-1", 400)),
+    assertEquals(
+        List.of(alloc(INSTALLMENT, 300, "a-1"), alloc(INSTALLMENT, 400, "b-1")),
+        result.allocations());
+    assertEquals(
+        List.of(new InstallmentPayment("a-1", 300), new InstallmentPayment("b-1", 400)),
         result.installmentPayments());
     assertNull(result.tokenAmount());
   }
 
   @Test
   void anInstallmentDueTodayIsDue() {
-    AllocationResult result = DebtAllocation.allocate(1_000, TODAY, List.of(due("x-1", "x", 0, 400)), METER);
-    assertEquals(List.of(alloc(INSTALLMENT, 400, "x-1"), alloc(ENERGY, 600, "M")), result.allocations());
+    AllocationResult result =
+        DebtAllocation.allocate(1_000, TODAY, List.of(due("x-1", "x", 0, 400)), METER);
+    assertEquals(
+        List.of(alloc(INSTALLMENT, 400, "x-1"), alloc(ENERGY, 600, "M")), result.allocations());
     assertEquals(TokenAmount.kwhTenths(3), result.tokenAmount());
   }
 
@@ -67,17 +72,25 @@ class DebtAllocationTest {
   void sameDueDateIsTakenBySaleId() {
     List<OpenInstallment> open = List.of(due("z-1", "z", 3, 100), due("a-1", "a", 3, 100));
     AllocationResult result = DebtAllocation.allocate(150, TODAY, open, METER);
-    assertEquals(List.of(alloc(INSTALLMENT, 100, "a-1"), alloc(INSTALLMENT, 50, "z-1")), result.allocations());
+    assertEquals(
+        List.of(alloc(INSTALLMENT, 100, "a-1"), alloc(INSTALLMENT, 50, "z-1")),
+        result.allocations());
   }
 
   @Test
   void accessRateComesAfterDueInstallmentsAndBeforeEnergy() {
-    PaidDevice.Meter meter = PaidDevice.meter("M", Tariff.of(2_000).withAccessRate(1_000, 7), 0, 3_000);
+    PaidDevice.Meter meter =
+        PaidDevice.meter("M", Tariff.of(2_000).withAccessRate(1_000, 7), 0, 3_000);
     List<OpenInstallment> open = List.of(due("tv-1", "tv", 1, 500));
-    assertEquals(List.of(alloc(INSTALLMENT, 500, "tv-1"), alloc(ACCESS_RATE, 2_000, "M")),
+    assertEquals(
+        List.of(alloc(INSTALLMENT, 500, "tv-1"), alloc(ACCESS_RATE, 2_000, "M")),
         DebtAllocation.allocate(2_500, TODAY, open, meter).allocations());
     AllocationResult result = DebtAllocation.allocate(9_500, TODAY, open, meter);
-    assertEquals(List.of(alloc(INSTALLMENT, 500, "tv-1"), alloc(ACCESS_RATE, 3_000, "M"), alloc(ENERGY, 6_000, "M")),
+    assertEquals(
+        List.of(
+            alloc(INSTALLMENT, 500, "tv-1"),
+            alloc(ACCESS_RATE, 3_000, "M"),
+            alloc(ENERGY, 6_000, "M")),
         result.allocations());
     assertEquals(3_000, result.accessRatePaid());
     assertEquals(TokenAmount.kwhTenths(30), result.tokenAmount());
@@ -100,7 +113,8 @@ class DebtAllocationTest {
     assertEquals(200, result.newMeterCredit());
     assertNull(result.tokenAmount());
     // Next time the credit tops up a tenth: 230 spent, of which 200 was carried.
-    AllocationResult next = DebtAllocation.allocate(30, TODAY, List.of(), PaidDevice.meter("M", Tariff.of(2_300), 200, 0));
+    AllocationResult next = DebtAllocation.allocate(
+        30, TODAY, List.of(), PaidDevice.meter("M", Tariff.of(2_300), 200, 0));
     assertEquals(List.of(alloc(ENERGY, 30, "M")), next.allocations());
     assertEquals(0, next.newMeterCredit());
     assertEquals(TokenAmount.kwhTenths(1), next.tokenAmount());
@@ -120,14 +134,19 @@ class DebtAllocationTest {
   void shsPaysDueDebtsThenItsOwnNextInstallments() {
     PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", Period.WEEKLY, 500);
     List<OpenInstallment> open = List.of(
-        own("own-3", 14, 500), own("own-2", 7, 500), own("own-1", -2, 200),
-        due("tv-1", "tv", 9, 100), due("tv-2", "tv", -1, 100));
+        own("own-3", 14, 500),
+        own("own-2", 7, 500),
+        own("own-1", -2, 200),
+        due("tv-1", "tv", 9, 100),
+        due("tv-2", "tv", -1, 100));
     AllocationResult result = DebtAllocation.allocate(1_000, TODAY, open, shs);
-    assertEquals(List.of(
-        alloc(INSTALLMENT, 100, "tv-1"),
-        alloc(INSTALLMENT, 200, "own-1"),
-        alloc(DEVICE_INSTALLMENT, 500, "own-2"),
-        alloc(DEVICE_INSTALLMENT, 200, "own-3")), result.allocations());
+    assertEquals(
+        List.of(
+            alloc(INSTALLMENT, 100, "tv-1"),
+            alloc(INSTALLMENT, 200, "own-1"),
+            alloc(DEVICE_INSTALLMENT, 500, "own-2"),
+            alloc(DEVICE_INSTALLMENT, 200, "own-3")),
+        result.allocations());
     // 900 applied to the own sale: ceil(900 x 7 / 500) = 13 days.
     assertEquals(TokenAmount.days(13), result.tokenAmount());
     assertEquals(0, result.unallocated());
@@ -161,27 +180,36 @@ class DebtAllocationTest {
   @CsvSource({"33333, 7", "33334, 7", "66667, 14", "1, 1", "4762, 1", "4763, 2"})
   void daysAreMeasuredAgainstTheRegularInstallment(long amount, long days) {
     ApplianceSale sale = ApplianceSale.of(100_000, 0, PaymentPlan.count(3), Period.WEEKLY, TODAY);
-    PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
+    PaidDevice shs =
+        PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
     List<OpenInstallment> open = CustomerDebts.ofSale("s", sale.schedule(), true, true);
-    assertEquals(TokenAmount.days(days), DebtAllocation.allocate(amount, TODAY, open, shs).tokenAmount());
+    assertEquals(
+        TokenAmount.days(days),
+        DebtAllocation.allocate(amount, TODAY, open, shs).tokenAmount());
   }
 
   @Test
   void monthlyInstallmentBuysThirtyDays() {
-    ApplianceSale sale = ApplianceSale.of(1_000_000, 100_000, PaymentPlan.count(4), Period.MONTHLY, TODAY);
-    PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
+    ApplianceSale sale =
+        ApplianceSale.of(1_000_000, 100_000, PaymentPlan.count(4), Period.MONTHLY, TODAY);
+    PaidDevice shs =
+        PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
     List<OpenInstallment> open = CustomerDebts.ofSale("s", sale.schedule(), true, true);
-    assertEquals(TokenAmount.days(30), DebtAllocation.allocate(225_000, TODAY, open, shs).tokenAmount());
+    assertEquals(
+        TokenAmount.days(30), DebtAllocation.allocate(225_000, TODAY, open, shs).tokenAmount());
   }
 
   @Test
   void anUnpaidDownPaymentIsTheFirstDebtAndBuysDays() {
-    ApplianceSale sale = ApplianceSale.of(700_000, 100_000, PaymentPlan.amount(50_000), Period.WEEKLY, TODAY);
-    PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
+    ApplianceSale sale =
+        ApplianceSale.of(700_000, 100_000, PaymentPlan.amount(50_000), Period.WEEKLY, TODAY);
+    PaidDevice shs =
+        PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
     List<OpenInstallment> open = CustomerDebts.ofSale("s", sale.schedule(), true, false);
     assertEquals(100_000, DebtAllocation.minimumAmount(TODAY, open, shs));
     AllocationResult result = DebtAllocation.allocate(150_000, TODAY, open, shs);
-    assertEquals(List.of(alloc(INSTALLMENT, 100_000, "s-0"), alloc(DEVICE_INSTALLMENT, 50_000, "s-1")),
+    assertEquals(
+        List.of(alloc(INSTALLMENT, 100_000, "s-0"), alloc(DEVICE_INSTALLMENT, 50_000, "s-1")),
         result.allocations());
     assertEquals(TokenAmount.days(21), result.tokenAmount());
   }
@@ -189,7 +217,8 @@ class DebtAllocationTest {
   @Test
   void aWholeSalePaidInOneGoUnlocks() {
     ApplianceSale sale = ApplianceSale.of(100_000, 0, PaymentPlan.count(3), Period.WEEKLY, TODAY);
-    PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
+    PaidDevice shs =
+        PaidDevice.appliance(DeviceType.SHS, "S", sale.period(), sale.regularInstallmentAmount());
     List<OpenInstallment> open = CustomerDebts.ofSale("s", sale.schedule(), true, true);
     AllocationResult result = DebtAllocation.allocate(100_000, TODAY, open, shs);
     assertEquals(TokenAmount.unlock(), result.tokenAmount());
@@ -198,7 +227,8 @@ class DebtAllocationTest {
 
   @Test
   void meterMinimumAppliesToWhatIsLeftAfterDebts() {
-    PaidDevice.Meter meter = PaidDevice.meter("M", Tariff.of(2_000).withMinimumPurchase(5_000), 0, 100);
+    PaidDevice.Meter meter =
+        PaidDevice.meter("M", Tariff.of(2_000).withMinimumPurchase(5_000), 0, 100);
     List<OpenInstallment> open = List.of(due("tv-1", "tv", 1, 100), due("tv-2", "tv", -3, 900));
     PaymentMinimum minimum = DebtAllocation.minimum(TODAY, open, meter);
     assertEquals(new PaymentMinimum(200, 5_200), minimum);
@@ -207,7 +237,10 @@ class DebtAllocationTest {
       assertNull(DebtAllocation.validate(amount, TODAY, open, meter), "amount " + amount);
     }
     for (long amount : new long[] {201, 3_000, 5_199}) {
-      assertEquals(Refusal.AMOUNT_BELOW_MINIMUM, DebtAllocation.validate(amount, TODAY, open, meter), "amount " + amount);
+      assertEquals(
+          Refusal.AMOUNT_BELOW_MINIMUM,
+          DebtAllocation.validate(amount, TODAY, open, meter),
+          "amount " + amount);
     }
     assertEquals(Refusal.INVALID_AMOUNT, DebtAllocation.validate(0, TODAY, open, meter));
     assertEquals(Refusal.INVALID_AMOUNT, DebtAllocation.validate(-5, TODAY, open, meter));
@@ -215,9 +248,11 @@ class DebtAllocationTest {
 
   @Test
   void meterWithoutDebtsNeedsTheMinimumPurchase() {
-    PaidDevice.Meter meter = PaidDevice.meter("M", Tariff.of(2_000).withMinimumPurchase(5_000), 0, 0);
+    PaidDevice.Meter meter =
+        PaidDevice.meter("M", Tariff.of(2_000).withMinimumPurchase(5_000), 0, 0);
     assertEquals(5_000, DebtAllocation.minimumAmount(TODAY, List.of(), meter));
-    assertEquals(Refusal.AMOUNT_BELOW_MINIMUM, DebtAllocation.validate(4_999, TODAY, List.of(), meter));
+    assertEquals(
+        Refusal.AMOUNT_BELOW_MINIMUM, DebtAllocation.validate(4_999, TODAY, List.of(), meter));
     assertEquals(1, DebtAllocation.minimumAmount(TODAY, List.of(), METER));
     assertNull(DebtAllocation.validate(1, TODAY, List.of(), METER));
   }
@@ -225,7 +260,8 @@ class DebtAllocationTest {
   @Test
   void shsMinimumIsWhatRemainsOfItsNextInstallment() {
     PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", Period.WEEKLY, 500);
-    List<OpenInstallment> open = List.of(own("own-2", 7, 500), own("own-1", 0, 120), due("tv-1", "tv", 4, 1_000));
+    List<OpenInstallment> open =
+        List.of(own("own-2", 7, 500), own("own-1", 0, 120), due("tv-1", "tv", 4, 1_000));
     assertEquals(new PaymentMinimum(0, 120), DebtAllocation.minimum(TODAY, open, shs));
     assertEquals(120, DebtAllocation.minimumAmount(TODAY, open, shs));
     assertEquals(Refusal.AMOUNT_BELOW_MINIMUM, DebtAllocation.validate(119, TODAY, open, shs));
@@ -236,7 +272,8 @@ class DebtAllocationTest {
   @Test
   void paidInstallmentsListedWithNothingOutstandingAreIgnored() {
     PaidDevice shs = PaidDevice.appliance(DeviceType.SHS, "S", Period.WEEKLY, 500);
-    List<OpenInstallment> open = List.of(own("own-1", -7, 0), own("own-2", 0, 0), own("own-3", 7, 500));
+    List<OpenInstallment> open =
+        List.of(own("own-1", -7, 0), own("own-2", 0, 0), own("own-3", 7, 500));
     assertEquals(500, DebtAllocation.minimumAmount(TODAY, open, shs));
     AllocationResult result = DebtAllocation.allocate(500, TODAY, open, shs);
     assertEquals(List.of(alloc(DEVICE_INSTALLMENT, 500, "own-3")), result.allocations());
@@ -245,26 +282,39 @@ class DebtAllocationTest {
 
   @Test
   void inconsistentInputIsRefused() {
-    assertThrows(IllegalArgumentException.class, () -> DebtAllocation.allocate(0, TODAY, List.of(), METER));
-    assertThrows(IllegalArgumentException.class,
-        () -> DebtAllocation.allocate(10, TODAY, List.of(due("x", "a", 1, 5), due("x", "b", 2, 5)), METER));
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class, () -> DebtAllocation.allocate(0, TODAY, List.of(), METER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> DebtAllocation.allocate(
+            10, TODAY, List.of(due("x", "a", 1, 5), due("x", "b", 2, 5)), METER));
+    assertThrows(
+        IllegalArgumentException.class,
         () -> DebtAllocation.allocate(10, TODAY, List.of(own("o", 1, 5)), METER));
-    assertThrows(IllegalArgumentException.class, () -> new OpenInstallment("x", "a", TODAY, -1, false));
+    assertThrows(
+        IllegalArgumentException.class, () -> new OpenInstallment("x", "a", TODAY, -1, false));
     assertThrows(IllegalArgumentException.class, () -> PaidDevice.meter("M", Tariff.of(10), -1, 0));
     assertThrows(IllegalArgumentException.class, () -> PaidDevice.meter("M", Tariff.of(10), 0, -1));
-    assertThrows(IllegalArgumentException.class, () -> PaidDevice.appliance(DeviceType.METER, "S", Period.WEEKLY, 5));
-    assertThrows(IllegalArgumentException.class, () -> PaidDevice.appliance(DeviceType.SHS, "S", Period.WEEKLY, 0));
-    assertThrows(NullPointerException.class, () -> DebtAllocation.allocate(10, null, List.of(), METER));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PaidDevice.appliance(DeviceType.METER, "S", Period.WEEKLY, 5));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> PaidDevice.appliance(DeviceType.SHS, "S", Period.WEEKLY, 0));
+    assertThrows(
+        NullPointerException.class, () -> DebtAllocation.allocate(10, null, List.of(), METER));
     List<OpenInstallment> withNull = new ArrayList<>();
     withNull.add(null);
-    assertThrows(NullPointerException.class, () -> DebtAllocation.allocate(10, TODAY, withNull, METER));
+    assertThrows(
+        NullPointerException.class, () -> DebtAllocation.allocate(10, TODAY, withNull, METER));
   }
 
   @Test
   void resultIsImmutable() {
-    AllocationResult result = DebtAllocation.allocate(500, TODAY, List.of(due("tv-1", "tv", 1, 100)), METER);
+    AllocationResult result =
+        DebtAllocation.allocate(500, TODAY, List.of(due("tv-1", "tv", 1, 100)), METER);
     assertThrows(UnsupportedOperationException.class, () -> result.allocations().clear());
-    assertThrows(UnsupportedOperationException.class, () -> result.installmentPayments().clear());
+    assertThrows(
+        UnsupportedOperationException.class, () -> result.installmentPayments().clear());
   }
 }

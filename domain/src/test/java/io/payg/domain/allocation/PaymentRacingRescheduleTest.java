@@ -36,7 +36,8 @@ class PaymentRacingRescheduleTest {
 
   /** The sale as the database holds it, with the customer's debt version. */
   static final class Ledger {
-    final Map<String, long[]> rows = new LinkedHashMap<>(); // id -> {number, dueEpochDay, amount, paid}
+    final Map<String, long[]> rows =
+        new LinkedHashMap<>(); // id -> {number, dueEpochDay, amount, paid}
     long version;
     long allocatedToInstallments;
     long regularInstallment;
@@ -44,7 +45,8 @@ class PaymentRacingRescheduleTest {
 
     Ledger(InstallmentSchedule schedule, Period period) {
       for (ScheduledInstallment e : schedule.entries()) {
-        rows.put("i" + e.number(), new long[] {e.number(), e.dueDate().toEpochDay(), e.amount(), 0});
+        rows.put(
+            "i" + e.number(), new long[] {e.number(), e.dueDate().toEpochDay(), e.amount(), 0});
       }
       this.period = period;
       this.regularInstallment = schedule.regularInstallmentAmount();
@@ -83,13 +85,15 @@ class PaymentRacingRescheduleTest {
 
     void reschedule(PlanReschedule.Terms terms) {
       List<PlanReschedule.Installment> now = new ArrayList<>();
-      rows.forEach((id, r) -> now.add(new PlanReschedule.Installment(id, (int) r[0], LocalDate.ofEpochDay(r[1]), r[2], r[3])));
+      rows.forEach((id, r) -> now.add(
+          new PlanReschedule.Installment(id, (int) r[0], LocalDate.ofEpochDay(r[1]), r[2], r[3])));
       PlanReschedule.Result result = PlanReschedule.of(now, terms, TODAY);
       for (PlanReschedule.Closed c : result.closed()) {
         rows.get(c.id())[2] = c.amount();
       }
       for (ScheduledInstallment e : result.added()) {
-        rows.put("i" + e.number(), new long[] {e.number(), e.dueDate().toEpochDay(), e.amount(), 0});
+        rows.put(
+            "i" + e.number(), new long[] {e.number(), e.dueDate().toEpochDay(), e.amount(), 0});
       }
       period = terms.period();
       regularInstallment = result.regularInstallmentAmount();
@@ -98,36 +102,42 @@ class PaymentRacingRescheduleTest {
   }
 
   /** A payment in flight: the snapshot it was computed on. */
-  record Pending(long amount, long version, AllocationResult result) {
-  }
+  record Pending(long amount, long version, AllocationResult result) {}
 
   /** 0 = a payment takes its snapshot, 1 = the oldest payment in flight commits, 2 = a reschedule. */
-  record Step(int kind, long amount, PlanReschedule.Terms terms) {
-  }
+  record Step(int kind, long amount, PlanReschedule.Terms terms) {}
 
   @Provide
   Arbitrary<List<Step>> histories() {
     Arbitrary<PlanReschedule.Terms> terms = Combinators.combine(
-            Arbitraries.oneOf(Arbitraries.integers().between(1, 12).map(PaymentPlan::count),
+            Arbitraries.oneOf(
+                Arbitraries.integers().between(1, 12).map(PaymentPlan::count),
                 Arbitraries.longs().between(500, 20_000).map(PaymentPlan::amount)),
             Arbitraries.of(Period.class))
         .as((plan, period) -> new PlanReschedule.Terms(plan, period, null));
-    Arbitrary<Step> step = Combinators.combine(Arbitraries.integers().between(0, 2), Arbitraries.longs().between(1, 30_000),
-        terms).as(Step::new);
+    Arbitrary<Step> step = Combinators.combine(
+            Arbitraries.integers().between(0, 2), Arbitraries.longs().between(1, 30_000), terms)
+        .as(Step::new);
     return step.list().ofMinSize(1).ofMaxSize(30);
   }
 
   @Property(tries = 1_000)
-  void aPaymentRacingARescheduleNeverPaysAnInstallmentTwice(@ForAll("histories") List<Step> history) {
+  void aPaymentRacingARescheduleNeverPaysAnInstallmentTwice(
+      @ForAll("histories") List<Step> history) {
     long price = 60_000;
-    Ledger ledger = new Ledger(InstallmentSchedule.of(price, 0, PaymentPlan.count(6), Period.WEEKLY,
-        TODAY.minusDays(21), null), Period.WEEKLY);
+    Ledger ledger = new Ledger(
+        InstallmentSchedule.of(
+            price, 0, PaymentPlan.count(6), Period.WEEKLY, TODAY.minusDays(21), null),
+        Period.WEEKLY);
     List<Pending> inFlight = new ArrayList<>();
     long paidIn = 0;
     for (Step s : history) {
       switch (s.kind()) {
-        case 0 -> inFlight.add(new Pending(s.amount(), ledger.version,
-            DebtAllocation.allocate(s.amount(), TODAY, ledger.open(), ledger.device())));
+        case 0 ->
+          inFlight.add(new Pending(
+              s.amount(),
+              ledger.version,
+              DebtAllocation.allocate(s.amount(), TODAY, ledger.open(), ledger.device())));
         case 1 -> {
           if (!inFlight.isEmpty()) {
             paidIn += commit(ledger, inFlight.remove(0));
@@ -149,23 +159,31 @@ class PaymentRacingRescheduleTest {
       paidIn += commit(ledger, p);
     }
     long paidOnRows = ledger.rows.values().stream().mapToLong(r -> r[3]).sum();
-    assertEquals(ledger.allocatedToInstallments, paidOnRows, "every allocated minor unit is on one installment");
+    assertEquals(
+        ledger.allocatedToInstallments,
+        paidOnRows,
+        "every allocated minor unit is on one installment");
     assertEquals(paidIn, paidOnRows);
     assertTrue(ledger.rows.values().stream().allMatch(r -> r[3] <= r[2] && r[2] >= 0));
   }
 
   /** The guard: applied only on the snapshot's version; otherwise computed again on the latest state. */
   private static long commit(Ledger ledger, Pending p) {
-    AllocationResult result = p.version() == ledger.version ? p.result()
+    AllocationResult result = p.version() == ledger.version
+        ? p.result()
         : DebtAllocation.allocate(p.amount(), TODAY, ledger.open(), ledger.device());
     ledger.apply(result);
-    return result.installmentPayments().stream().mapToLong(InstallmentPayment::amount).sum();
+    return result.installmentPayments().stream()
+        .mapToLong(InstallmentPayment::amount)
+        .sum();
   }
 
   @Test
   void withoutTheGuardAStalePaymentWouldPayAClosedInstallment() {
-    Ledger ledger = new Ledger(InstallmentSchedule.of(60_000, 0, PaymentPlan.count(6), Period.WEEKLY,
-        TODAY.minusDays(21), null), Period.WEEKLY);
+    Ledger ledger = new Ledger(
+        InstallmentSchedule.of(
+            60_000, 0, PaymentPlan.count(6), Period.WEEKLY, TODAY.minusDays(21), null),
+        Period.WEEKLY);
     AllocationResult stale = DebtAllocation.allocate(20_000, TODAY, ledger.open(), ledger.device());
     ledger.reschedule(new PlanReschedule.Terms(PaymentPlan.count(10), Period.DAILY, null));
     AssertionError caught = null;

@@ -34,7 +34,8 @@ class ReversalDebtInvariantsTest {
 
   private static final LocalDate TODAY = LocalDate.of(2026, 3, 1);
 
-  record Situation(long amount, List<ReversalDebt> debts, List<OpenInstallment> open, PaidDevice device) {
+  record Situation(
+      long amount, List<ReversalDebt> debts, List<OpenInstallment> open, PaidDevice device) {
     AllocationResult allocate() {
       return DebtAllocation.allocate(amount, TODAY, debts, open, device);
     }
@@ -44,12 +45,14 @@ class ReversalDebtInvariantsTest {
     }
 
     Set<String> ownIds() {
-      return open.stream().filter(OpenInstallment::ownSale).map(OpenInstallment::id).collect(Collectors.toSet());
+      return open.stream()
+          .filter(OpenInstallment::ownSale)
+          .map(OpenInstallment::id)
+          .collect(Collectors.toSet());
     }
   }
 
-  private record RawInstallment(int sale, int dueInDays, long outstanding) {
-  }
+  private record RawInstallment(int sale, int dueInDays, long outstanding) {}
 
   @Provide
   Arbitrary<PaidDevice> devices() {
@@ -73,9 +76,12 @@ class ReversalDebtInvariantsTest {
             Arbitraries.integers().between(-90, 90),
             Arbitraries.oneOf(Arbitraries.longs().between(1, 100_000), Arbitraries.just(0L)))
         .as(RawInstallment::new);
-    Arbitrary<List<Long>> debts = Arbitraries.oneOf(Arbitraries.longs().between(1, 60_000), Arbitraries.just(0L))
-        .list().ofMaxSize(4);
-    Arbitrary<Long> amounts = Arbitraries.oneOf(Arbitraries.longs().between(1, 500), Arbitraries.longs().between(1, 1_000_000));
+    Arbitrary<List<Long>> debts = Arbitraries.oneOf(
+            Arbitraries.longs().between(1, 60_000), Arbitraries.just(0L))
+        .list()
+        .ofMaxSize(4);
+    Arbitrary<Long> amounts = Arbitraries.oneOf(
+        Arbitraries.longs().between(1, 500), Arbitraries.longs().between(1, 1_000_000));
     return Combinators.combine(amounts, debts, raw.list().ofMaxSize(12), devices())
         .as((amount, debtAmounts, raws, device) -> {
           List<ReversalDebt> open = new ArrayList<>();
@@ -86,8 +92,8 @@ class ReversalDebtInvariantsTest {
           for (int i = 0; i < raws.size(); i++) {
             RawInstallment r = raws.get(i);
             boolean own = r.sale() == 0 && !(device instanceof PaidDevice.Meter);
-            installments.add(new OpenInstallment("i" + i, "sale" + r.sale(), TODAY.plusDays(r.dueInDays()),
-                r.outstanding(), own));
+            installments.add(new OpenInstallment(
+                "i" + i, "sale" + r.sale(), TODAY.plusDays(r.dueInDays()), r.outstanding(), own));
           }
           return new Situation(amount, open, installments, device);
         });
@@ -97,11 +103,15 @@ class ReversalDebtInvariantsTest {
   void allocationsStillSumToThePayment(@ForAll("situations") Situation s) {
     AllocationResult result = s.allocate();
     assertEquals(s.amount(), result.allocated() + result.unallocated());
-    long debtPaid = result.reversalDebtPayments().stream().mapToLong(ReversalDebtPayment::amount).sum();
+    long debtPaid = result.reversalDebtPayments().stream()
+        .mapToLong(ReversalDebtPayment::amount)
+        .sum();
     assertEquals(result.total(AllocationKind.REVERSAL_DEBT), debtPaid);
     List<Allocation> allocations = result.allocations();
     for (int i = 1; i < allocations.size(); i++) {
-      assertTrue(allocations.get(i - 1).kind().ordinal() <= allocations.get(i).kind().ordinal(), allocations.toString());
+      assertTrue(
+          allocations.get(i - 1).kind().ordinal() <= allocations.get(i).kind().ordinal(),
+          allocations.toString());
     }
   }
 
@@ -112,7 +122,8 @@ class ReversalDebtInvariantsTest {
     assertEquals(Math.min(s.amount(), s.totalDebt()), debtPaid);
     boolean anythingElse = result.allocated() - debtPaid > 0 || result.unallocated() > 0;
     if (anythingElse) {
-      assertEquals(s.totalDebt(), debtPaid, "something else was paid while a reversal debt was open");
+      assertEquals(
+          s.totalDebt(), debtPaid, "something else was paid while a reversal debt was open");
     }
     Map<String, Long> paid = new HashMap<>();
     result.reversalDebtPayments().forEach(p -> paid.put(p.debtId(), p.amount()));
@@ -120,7 +131,8 @@ class ReversalDebtInvariantsTest {
     for (ReversalDebt debt : s.debts()) {
       long p = paid.getOrDefault(debt.id(), 0L);
       if (p > 0) {
-        assertTrue(!earlierOpen, "a later reversal debt was paid while an older one was still open");
+        assertTrue(
+            !earlierOpen, "a later reversal debt was paid while an older one was still open");
       }
       if (p < debt.outstanding()) {
         earlierOpen = true;
@@ -129,7 +141,8 @@ class ReversalDebtInvariantsTest {
   }
 
   @Property(tries = 1_000)
-  void aReversalDebtIsNeverPaidTwice(@ForAll("situations") Situation s, @ForAll("amounts") List<Long> more) {
+  void aReversalDebtIsNeverPaidTwice(
+      @ForAll("situations") Situation s, @ForAll("amounts") List<Long> more) {
     Map<String, Long> owed = new HashMap<>();
     s.debts().forEach(d -> owed.put(d.id(), d.outstanding()));
     Map<String, Long> paidTotal = new HashMap<>();
@@ -137,8 +150,14 @@ class ReversalDebtInvariantsTest {
     List<Long> payments = new ArrayList<>(more);
     payments.add(0, s.amount());
     for (long amount : payments) {
-      AllocationResult r = DebtAllocation.allocate(amount, TODAY, debts, List.of(), s.device() instanceof PaidDevice.Meter m
-          ? m : PaidDevice.meter("M", Tariff.of(100), 0, 0));
+      AllocationResult r = DebtAllocation.allocate(
+          amount,
+          TODAY,
+          debts,
+          List.of(),
+          s.device() instanceof PaidDevice.Meter m
+              ? m
+              : PaidDevice.meter("M", Tariff.of(100), 0, 0));
       Set<String> seen = new HashSet<>();
       for (ReversalDebtPayment p : r.reversalDebtPayments()) {
         assertTrue(seen.add(p.debtId()), "paid twice in one payment: " + p.debtId());
@@ -146,8 +165,11 @@ class ReversalDebtInvariantsTest {
       }
       List<ReversalDebt> after = new ArrayList<>();
       for (ReversalDebt d : debts) {
-        long left = d.outstanding() - r.reversalDebtPayments().stream().filter(p -> p.debtId().equals(d.id()))
-            .mapToLong(ReversalDebtPayment::amount).sum();
+        long left = d.outstanding()
+            - r.reversalDebtPayments().stream()
+                .filter(p -> p.debtId().equals(d.id()))
+                .mapToLong(ReversalDebtPayment::amount)
+                .sum();
         assertTrue(left >= 0);
         if (left > 0) {
           after.add(new ReversalDebt(d.id(), left));
@@ -155,7 +177,8 @@ class ReversalDebtInvariantsTest {
       }
       debts = after;
     }
-    paidTotal.forEach((id, total) -> assertTrue(total <= owed.get(id), "debt " + id + " paid more than it was"));
+    paidTotal.forEach(
+        (id, total) -> assertTrue(total <= owed.get(id), "debt " + id + " paid more than it was"));
   }
 
   @Provide
@@ -176,8 +199,8 @@ class ReversalDebtInvariantsTest {
   @Property(tries = 2_000)
   void aTokenThatFailedIsOwedByNobody(@ForAll("situations") Situation s) {
     AllocationResult result = s.allocate();
-    PaymentReversal.Compensation c = PaymentReversal.of(result.allocations(), s.ownIds(), result.requestsToken(), false,
-        result.newMeterCredit());
+    PaymentReversal.Compensation c = PaymentReversal.of(
+        result.allocations(), s.ownIds(), result.requestsToken(), false, result.newMeterCredit());
     assertEquals(result.allocated(), c.compensated());
     assertEquals(0, c.debt());
     assertEquals(result.total(AllocationKind.ENERGY), c.undelivered());
@@ -186,8 +209,8 @@ class ReversalDebtInvariantsTest {
   @Property(tries = 2_000)
   void reversingAPaymentGivesBackExactlyWhatItPaid(@ForAll("situations") Situation s) {
     AllocationResult result = s.allocate();
-    PaymentReversal.Compensation c = PaymentReversal.of(result.allocations(), s.ownIds(), result.requestsToken(), true,
-        result.newMeterCredit());
+    PaymentReversal.Compensation c = PaymentReversal.of(
+        result.allocations(), s.ownIds(), result.requestsToken(), true, result.newMeterCredit());
     assertEquals(result.allocated(), c.compensated());
     // every installment gets back what this payment paid on it, and only that
     Map<String, Long> paid = new HashMap<>();
@@ -208,15 +231,18 @@ class ReversalDebtInvariantsTest {
       assertEquals(0, c.daysDebt());
       assertTrue(result.newMeterCredit() - c.meterCreditRemoved() >= 0);
     } else {
-      long toOwnSale = result.installmentPayments().stream().filter(p -> s.ownIds().contains(p.installmentId()))
-          .mapToLong(InstallmentPayment::amount).sum();
+      long toOwnSale = result.installmentPayments().stream()
+          .filter(p -> s.ownIds().contains(p.installmentId()))
+          .mapToLong(InstallmentPayment::amount)
+          .sum();
       assertEquals(result.requestsToken() ? toOwnSale : 0, c.daysDebt());
       assertEquals(0, c.energyDebt());
     }
   }
 
   @Property(tries = 1_000)
-  void aReversalAfterLaterPurchasesStillBalances(@ForAll("situations") Situation s, @ForAll("amounts") List<Long> later) {
+  void aReversalAfterLaterPurchasesStillBalances(
+      @ForAll("situations") Situation s, @ForAll("amounts") List<Long> later) {
     if (!(s.device() instanceof PaidDevice.Meter meter)) {
       return;
     }
@@ -225,16 +251,17 @@ class ReversalDebtInvariantsTest {
     List<OpenInstallment> open = CustomerDebts.afterPayment(s.open(), first);
     for (long amount : later) {
       // later payments spend the credit the first one left
-      AllocationResult r = DebtAllocation.allocate(amount, TODAY, List.of(), open,
-          PaidDevice.meter("M", meter.tariff(), credit, 0));
+      AllocationResult r = DebtAllocation.allocate(
+          amount, TODAY, List.of(), open, PaidDevice.meter("M", meter.tariff(), credit, 0));
       credit = r.newMeterCredit();
       open = CustomerDebts.afterPayment(open, r);
     }
-    PaymentReversal.Compensation c = PaymentReversal.of(first.allocations(), Set.of(), first.requestsToken(), true,
-        credit);
+    PaymentReversal.Compensation c =
+        PaymentReversal.of(first.allocations(), Set.of(), first.requestsToken(), true, credit);
     assertEquals(first.allocated(), c.compensated());
     assertTrue(c.meterCreditRemoved() <= credit, "more credit removed than the meter has");
-    assertEquals(first.total(AllocationKind.ENERGY) + first.total(AllocationKind.METER_CREDIT),
+    assertEquals(
+        first.total(AllocationKind.ENERGY) + first.total(AllocationKind.METER_CREDIT),
         c.meterCreditRemoved() + c.energyDebt());
   }
 }

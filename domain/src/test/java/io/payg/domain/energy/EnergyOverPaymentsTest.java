@@ -60,7 +60,8 @@ class EnergyOverPaymentsTest {
     long creditAllocations = 0;
     long creditLedger = 0;
     for (long amount : payments) {
-      AllocationResult result = DebtAllocation.allocate(amount, TODAY, List.of(), PaidDevice.meter("M", tariff, credit, 0));
+      AllocationResult result = DebtAllocation.allocate(
+          amount, TODAY, List.of(), PaidDevice.meter("M", tariff, credit, 0));
       long energy = result.total(AllocationKind.ENERGY);
       long toCredit = result.total(AllocationKind.METER_CREDIT);
       assertEquals(amount, energy + toCredit);

@@ -34,23 +34,41 @@ class PeerKitTest {
 
   @Test
   void settingsAreCheckedWithTheSameWordsForEveryPlugin() {
-    PluginSettings s = new PluginSettings("calin", Map.of("baseUrl", "http://h/api//", "timeoutMs", " 2500 ",
-        "bad", "ten", "zero", "0", "minus", "-1"));
+    PluginSettings s = new PluginSettings(
+        "calin",
+        Map.of(
+            "baseUrl",
+            "http://h/api//",
+            "timeoutMs",
+            " 2500 ",
+            "bad",
+            "ten",
+            "zero",
+            "0",
+            "minus",
+            "-1"));
 
     assertEquals(2500, s.timeoutMs("timeoutMs", 10_000));
     assertEquals(10_000, s.timeoutMs("absent", 10_000));
     assertEquals("http://h/api", s.httpUrl("baseUrl", null));
-    assertEquals("calin setting bad is not a number",
+    assertEquals(
+        "calin setting bad is not a number",
         assertThrows(UnusableSetting.class, () -> s.timeoutMs("bad", 1)).getMessage());
-    assertEquals("calin setting zero must be positive",
+    assertEquals(
+        "calin setting zero must be positive",
         assertThrows(UnusableSetting.class, () -> s.timeoutMs("zero", 1)).getMessage());
-    assertEquals("calin setting minus must not be negative",
+    assertEquals(
+        "calin setting minus must not be negative",
         assertThrows(UnusableSetting.class, () -> s.nonNegative("minus", 0)).getMessage());
-    assertEquals("calin settings incomplete: baseUrl, userId and apiKey are required",
-        assertThrows(UnusableSetting.class, () -> s.require("baseUrl", "userId", "apiKey")).getMessage());
-    assertEquals("calin settings incomplete: userId is required",
+    assertEquals(
+        "calin settings incomplete: baseUrl, userId and apiKey are required",
+        assertThrows(UnusableSetting.class, () -> s.require("baseUrl", "userId", "apiKey"))
+            .getMessage());
+    assertEquals(
+        "calin settings incomplete: userId is required",
         assertThrows(UnusableSetting.class, () -> s.require("userId")).getMessage());
-    assertEquals("calin setting bad must be an http(s) URL",
+    assertEquals(
+        "calin setting bad must be an http(s) URL",
         assertThrows(UnusableSetting.class, () -> s.httpUrl("bad", null)).getMessage());
   }
 }

@@ -14,7 +14,13 @@ import net.jqwik.api.Provide;
 
 class InstallmentScheduleInvariantsTest {
 
-  record Terms(long price, long downPayment, PaymentPlan plan, Period period, LocalDate saleDate, LocalDate firstDueDate) {
+  record Terms(
+      long price,
+      long downPayment,
+      PaymentPlan plan,
+      Period period,
+      LocalDate saleDate,
+      LocalDate firstDueDate) {
     InstallmentSchedule schedule() {
       return InstallmentSchedule.of(price, downPayment, plan, period, saleDate, firstDueDate);
     }
@@ -26,13 +32,25 @@ class InstallmentScheduleInvariantsTest {
 
   @Provide
   Arbitrary<Terms> terms() {
-    Arbitrary<long[]> priceAndDown = Arbitraries.longs().between(1, 1_000_000_000L)
+    Arbitrary<long[]> priceAndDown = Arbitraries.longs()
+        .between(1, 1_000_000_000L)
         .flatMap(price -> Arbitraries.oneOf(
-                Arbitraries.just(0L), Arbitraries.just(price), Arbitraries.longs().between(0, price))
+                Arbitraries.just(0L),
+                Arbitraries.just(price),
+                Arbitraries.longs().between(0, price))
             .map(down -> new long[] {price, down}));
-    Arbitrary<LocalDate> saleDate = Arbitraries.integers().between(0, 3_650).map(d -> LocalDate.of(2024, 1, 1).plusDays(d));
-    Arbitrary<Integer> firstDueOffset = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 60));
-    return Combinators.combine(priceAndDown, Arbitraries.of(Period.class), saleDate, firstDueOffset, Arbitraries.integers().between(1, 1_000), Arbitraries.of(true, false))
+    Arbitrary<LocalDate> saleDate = Arbitraries.integers()
+        .between(0, 3_650)
+        .map(d -> LocalDate.of(2024, 1, 1).plusDays(d));
+    Arbitrary<Integer> firstDueOffset =
+        Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 60));
+    return Combinators.combine(
+            priceAndDown,
+            Arbitraries.of(Period.class),
+            saleDate,
+            firstDueOffset,
+            Arbitraries.integers().between(1, 1_000),
+            Arbitraries.of(true, false))
         .as((pd, period, date, offset, n, byCount) -> {
           long financed = pd[0] - pd[1];
           PaymentPlan plan;
@@ -43,7 +61,8 @@ class InstallmentScheduleInvariantsTest {
             long a = Math.max(1, -Math.floorDiv(-Math.max(1, financed), (long) n));
             plan = PaymentPlan.amount(a);
           }
-          return new Terms(pd[0], pd[1], plan, period, date, offset == 0 ? null : date.plusDays(offset));
+          return new Terms(
+              pd[0], pd[1], plan, period, date, offset == 0 ? null : date.plusDays(offset));
         });
   }
 
@@ -51,7 +70,9 @@ class InstallmentScheduleInvariantsTest {
   void scheduleSumsExactlyToThePrice(@ForAll("terms") Terms terms) {
     InstallmentSchedule schedule = terms.schedule();
     assertEquals(terms.price(), schedule.total());
-    assertEquals(terms.price(), schedule.entries().stream().mapToLong(ScheduledInstallment::amount).sum());
+    assertEquals(
+        terms.price(),
+        schedule.entries().stream().mapToLong(ScheduledInstallment::amount).sum());
     assertTrue(schedule.entries().stream().allMatch(e -> e.amount() > 0));
   }
 
@@ -60,7 +81,8 @@ class InstallmentScheduleInvariantsTest {
     InstallmentSchedule schedule = terms.schedule();
     List<ScheduledInstallment> entries = schedule.entries();
     if (terms.downPayment() > 0) {
-      assertEquals(new ScheduledInstallment(0, terms.saleDate(), terms.downPayment()), entries.get(0));
+      assertEquals(
+          new ScheduledInstallment(0, terms.saleDate(), terms.downPayment()), entries.get(0));
     } else {
       assertTrue(entries.stream().noneMatch(ScheduledInstallment::isDownPayment));
     }
@@ -78,7 +100,8 @@ class InstallmentScheduleInvariantsTest {
       assertEquals(terms.period().after(anchor, i + offset), installment.dueDate());
       if (terms.period() == Period.MONTHLY) {
         // Same day of month as the anchor, clamped to the month's last day.
-        assertEquals(Math.min(anchor.getDayOfMonth(), installment.dueDate().lengthOfMonth()),
+        assertEquals(
+            Math.min(anchor.getDayOfMonth(), installment.dueDate().lengthOfMonth()),
             installment.dueDate().getDayOfMonth());
       }
       assertTrue(installment.dueDate().isAfter(terms.saleDate()));
@@ -101,7 +124,8 @@ class InstallmentScheduleInvariantsTest {
     assertEquals(n, installments.size());
     long base = terms.financed() / n;
     for (int i = 0; i < n; i++) {
-      assertEquals(base + (i < terms.financed() % n ? 1 : 0), installments.get(i).amount());
+      assertEquals(
+          base + (i < terms.financed() % n ? 1 : 0), installments.get(i).amount());
     }
     assertEquals(installments.get(0).amount(), terms.schedule().regularInstallmentAmount());
   }
@@ -126,7 +150,10 @@ class InstallmentScheduleInvariantsTest {
   @Property
   void regularInstallmentIsTheLargest(@ForAll("terms") Terms terms) {
     InstallmentSchedule schedule = terms.schedule();
-    long largest = schedule.installments().stream().mapToLong(ScheduledInstallment::amount).max().orElse(terms.price());
+    long largest = schedule.installments().stream()
+        .mapToLong(ScheduledInstallment::amount)
+        .max()
+        .orElse(terms.price());
     assertEquals(largest, schedule.regularInstallmentAmount());
   }
 }

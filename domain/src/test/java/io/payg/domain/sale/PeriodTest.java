@@ -37,7 +37,8 @@ class PeriodTest {
 
   @Test
   void negativePeriodsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> Period.WEEKLY.after(LocalDate.of(2026, 1, 1), -1));
+    assertThrows(
+        IllegalArgumentException.class, () -> Period.WEEKLY.after(LocalDate.of(2026, 1, 1), -1));
   }
 
   @Property

@@ -20,14 +20,14 @@ class AccessRateTest {
 
   @ParameterizedTest(name = "tariff on 01-01, today {0}: {1} charges")
   @CsvSource({
-      "2025-12-31, 0", // tariff given in the future
-      "2026-01-01, 0",
-      "2026-01-07, 0",
-      "2026-01-08, 1", // day 7: the first period ended
-      "2026-01-14, 1",
-      "2026-01-15, 2",
-      "2026-01-16, 2", // worked example 1
-      "2026-02-26, 8",
+    "2025-12-31, 0", // tariff given in the future
+    "2026-01-01, 0",
+    "2026-01-07, 0",
+    "2026-01-08, 1", // day 7: the first period ended
+    "2026-01-14, 1",
+    "2026-01-15, 2",
+    "2026-01-16, 2", // worked example 1
+    "2026-02-26, 8",
   })
   void chargesFallDueAtTheEndOfEachWholePeriod(LocalDate today, long charges) {
     assertEquals(charges, weekly.periodsEnded(JAN_1, today));
@@ -47,7 +47,8 @@ class AccessRateTest {
   void nextChargeDateIsTheEndOfTheCurrentPeriod() {
     assertEquals(LocalDate.of(2026, 1, 8), weekly.nextChargeDate(JAN_1, JAN_1));
     assertEquals(LocalDate.of(2026, 1, 15), weekly.nextChargeDate(JAN_1, LocalDate.of(2026, 1, 8)));
-    assertEquals(LocalDate.of(2026, 1, 22), weekly.nextChargeDate(JAN_1, LocalDate.of(2026, 1, 16)));
+    assertEquals(
+        LocalDate.of(2026, 1, 22), weekly.nextChargeDate(JAN_1, LocalDate.of(2026, 1, 16)));
   }
 
   @Test
@@ -55,7 +56,8 @@ class AccessRateTest {
     assertThrows(IllegalArgumentException.class, () -> new AccessRate(0, 7));
     assertThrows(IllegalArgumentException.class, () -> new AccessRate(100, 0));
     assertThrows(IllegalArgumentException.class, () -> weekly.arrears(JAN_1, JAN_1, -1));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AccessRate(-5, 7));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> new AccessRate(-5, 7));
     assertTrue(e.getMessage().contains("access rate amount"), e.getMessage());
   }
 

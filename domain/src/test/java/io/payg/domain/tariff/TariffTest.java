@@ -16,7 +16,8 @@ class TariffTest {
     assertEquals(2_300, tariff.pricePerKwh());
     assertFalse(tariff.hasMinimumPurchase());
     assertTrue(tariff.accessRateIfAny().isEmpty());
-    assertEquals(0, tariff.accessRateArrears(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 6, 1), 0));
+    assertEquals(
+        0, tariff.accessRateArrears(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 6, 1), 0));
   }
 
   @Test
@@ -25,7 +26,8 @@ class TariffTest {
     assertTrue(tariff.hasMinimumPurchase());
     assertEquals(5_000, tariff.minimumPurchase());
     assertEquals(new AccessRate(10_000, 7), tariff.accessRate());
-    assertEquals(20_000, tariff.accessRateArrears(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 16), 0));
+    assertEquals(
+        20_000, tariff.accessRateArrears(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 16), 0));
   }
 
   @Test

@@ -36,7 +36,8 @@ final class AgentAccountStore {
       """;
 
   /** Whether the customer is one of this agent's. */
-  private static final String OWNS = "SELECT 1 FROM customers WHERE id = $1 AND company_id = $2 AND agent_id = $3";
+  private static final String OWNS =
+      "SELECT 1 FROM customers WHERE id = $1 AND company_id = $2 AND agent_id = $3";
 
   /** The agent's customers with their devices, by name. */
   private static final String CUSTOMERS = """
@@ -83,39 +84,58 @@ final class AgentAccountStore {
         return null;
       }
       Row r = rows.iterator().next();
-      return new JsonObject().put("agentId", agentId.toString()).put("currency", r.getString("currency"))
-          .put("cashBalance", r.getLong("cash_balance")).put("riskLimit", r.getLong("risk_limit"))
+      return new JsonObject()
+          .put("agentId", agentId.toString())
+          .put("currency", r.getString("currency"))
+          .put("cashBalance", r.getLong("cash_balance"))
+          .put("riskLimit", r.getLong("risk_limit"))
           .put("cashRoom", r.getLong("risk_limit") - r.getLong("cash_balance"))
           .put("commissionBalance", r.getLong("commission"));
     });
   }
 
   /** Outcome of a risk-limit change: {@code cashBalance} null = no such agent; {@code riskLimit} null = below the cash held. */
-  record LimitChange(Long cashBalance, Long riskLimit) {
-  }
+  record LimitChange(Long cashBalance, Long riskLimit) {}
 
   /** The change and its audit row, in one transaction; no row when nothing changed. */
   Future<LimitChange> setRiskLimit(Caller who, UUID agentId, long riskLimit) {
     Long[] old = new Long[1];
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(SET_RISK_LIMIT)
-        .execute(Tuple.of(agentId, who.companyId(), riskLimit)).map(rows -> {
-          Row r = rows.iterator().next();
-          old[0] = r.getLong("old_limit");
-          return new LimitChange(r.getLong("cash_balance"), r.getLong("risk_limit"));
-        }), c -> c.riskLimit() == null ? null : new AuditLog.Entry("agent.risk_limit_set", "agent", agentId.toString(),
-            new JsonObject().put("riskLimit", old[0]), new JsonObject().put("riskLimit", c.riskLimit())
-                .put("cashBalance", c.cashBalance())));
+    return AuditLog.inTransaction(
+        pool,
+        who,
+        conn -> conn.preparedQuery(SET_RISK_LIMIT)
+            .execute(Tuple.of(agentId, who.companyId(), riskLimit))
+            .map(rows -> {
+              Row r = rows.iterator().next();
+              old[0] = r.getLong("old_limit");
+              return new LimitChange(r.getLong("cash_balance"), r.getLong("risk_limit"));
+            }),
+        c -> c.riskLimit() == null
+            ? null
+            : new AuditLog.Entry(
+                "agent.risk_limit_set",
+                "agent",
+                agentId.toString(),
+                new JsonObject().put("riskLimit", old[0]),
+                new JsonObject()
+                    .put("riskLimit", c.riskLimit())
+                    .put("cashBalance", c.cashBalance())));
   }
 
   Future<Boolean> owns(UUID companyId, UUID agentId, UUID customerId) {
-    return pool.preparedQuery(OWNS).execute(Tuple.of(customerId, companyId, agentId)).map(rows -> rows.size() > 0);
+    return pool.preparedQuery(OWNS)
+        .execute(Tuple.of(customerId, companyId, agentId))
+        .map(rows -> rows.size() > 0);
   }
 
   Future<JsonObject> customers(UUID companyId, UUID agentId) {
     return pool.preparedQuery(CUSTOMERS).execute(Tuple.of(companyId, agentId)).map(rows -> {
       JsonArray items = new JsonArray();
-      rows.forEach(r -> items.add(new JsonObject().put("id", r.getUUID("id").toString())
-          .put("name", r.getString("name")).put("phone", r.getString("phone")).put("villageId", r.getUUID("village_id").toString())
+      rows.forEach(r -> items.add(new JsonObject()
+          .put("id", r.getUUID("id").toString())
+          .put("name", r.getString("name"))
+          .put("phone", r.getString("phone"))
+          .put("villageId", r.getUUID("village_id").toString())
           .put("devices", r.getValue("devices") instanceof JsonArray a ? a : new JsonArray())));
       return new JsonObject().put("items", items);
     });
@@ -128,17 +148,21 @@ final class AgentAccountStore {
         throw ApiException.notFound("agent");
       }
       Row r = rows.iterator().next();
-      return new JsonObject().put("id", r.getUUID("id").toString()).put("email", r.getString("email"))
-          .put("name", r.getString("name")).put("cashBalance", r.getLong("cash_balance"))
+      return new JsonObject()
+          .put("id", r.getUUID("id").toString())
+          .put("email", r.getString("email"))
+          .put("name", r.getString("name"))
+          .put("cashBalance", r.getLong("cash_balance"))
           .put("riskLimit", r.getLong("risk_limit"));
     });
   }
 
-  private static final String HANDOVER_REFUSED = "No such agent, or more than the agent's cash balance";
+  private static final String HANDOVER_REFUSED =
+      "No such agent, or more than the agent's cash balance";
 
   /** Cash an operator took from an agent; {@code key} (may be null) makes a retry record it once. */
-  record Handover(UUID companyId, UUID agentId, long amount, String note, String key, UUID recordedBy) {
-  }
+  record Handover(
+      UUID companyId, UUID agentId, long amount, String note, String key, UUID recordedBy) {}
 
   /**
    * Records a hand-over: the agent's row is locked first, so a duplicate with the same key sees
@@ -146,34 +170,56 @@ final class AgentAccountStore {
    * agent or more than the cash held; 409 when the key was used for another amount.
    */
   Future<JsonObject> handOver(Caller caller, Handover h) {
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CASH).execute(Tuple.of(h.agentId(), h.companyId()))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CASH)
+        .execute(Tuple.of(h.agentId(), h.companyId()))
         .compose(agentRow -> {
           if (agentRow.size() == 0) {
             throw ApiException.unprocessable("HANDOVER_REFUSED", HANDOVER_REFUSED);
           }
           long balance = agentRow.iterator().next().getLong(0);
-          Future<RowSet<Row>> prior = h.key() == null ? Future.succeededFuture(null)
+          Future<RowSet<Row>> prior = h.key() == null
+              ? Future.succeededFuture(null)
               : conn.preparedQuery(PRIOR_MOVEMENT).execute(Tuple.of(h.agentId(), h.key()));
           return prior.compose(p -> {
             if (p != null && p.size() > 0) {
               if (p.iterator().next().getLong(0) != -h.amount()) {
-                throw ApiException.conflict("DUPLICATE_TRANSACTION",
-                    "This Idempotency-Key was used for another amount");
+                throw ApiException.conflict(
+                    "DUPLICATE_TRANSACTION", "This Idempotency-Key was used for another amount");
               }
-              return Future.succeededFuture(new JsonObject().put("agentId", h.agentId().toString())
-                  .put("handedIn", h.amount()).put("cashBalance", balance).put("replayed", true));
+              return Future.succeededFuture(new JsonObject()
+                  .put("agentId", h.agentId().toString())
+                  .put("handedIn", h.amount())
+                  .put("cashBalance", balance)
+                  .put("replayed", true));
             }
             if (balance < h.amount()) {
               throw ApiException.unprocessable("HANDOVER_REFUSED", HANDOVER_REFUSED);
             }
             return conn.preparedQuery(HAND_OVER)
-                .execute(Tuple.from(new Object[] {h.agentId(), h.companyId(), h.amount(), UUID.randomUUID(),
-                    h.recordedBy(), h.note(), h.key()}))
-                .map(rows -> new JsonObject().put("agentId", h.agentId().toString()).put("handedIn", h.amount())
+                .execute(Tuple.from(new Object[] {
+                  h.agentId(),
+                  h.companyId(),
+                  h.amount(),
+                  UUID.randomUUID(),
+                  h.recordedBy(),
+                  h.note(),
+                  h.key()
+                }))
+                .map(rows -> new JsonObject()
+                    .put("agentId", h.agentId().toString())
+                    .put("handedIn", h.amount())
                     .put("cashBalance", rows.iterator().next().getLong(0)))
-                .compose(out -> AuditLog.record(conn, caller, "agent.cash_handed_in", "agent", h.agentId().toString(),
-                    new JsonObject().put("cashBalance", balance), new JsonObject()
-                        .put("cashBalance", out.getLong("cashBalance")).put("handedIn", h.amount()).put("note", h.note()))
+                .compose(out -> AuditLog.record(
+                        conn,
+                        caller,
+                        "agent.cash_handed_in",
+                        "agent",
+                        h.agentId().toString(),
+                        new JsonObject().put("cashBalance", balance),
+                        new JsonObject()
+                            .put("cashBalance", out.getLong("cashBalance"))
+                            .put("handedIn", h.amount())
+                            .put("note", h.note()))
                     .map(out));
           });
         }));

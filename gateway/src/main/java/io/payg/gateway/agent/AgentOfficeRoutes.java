@@ -51,8 +51,14 @@ public final class AgentOfficeRoutes {
   private final Clock clock;
   private final OfficeCashStore officeCash;
 
-  public AgentOfficeRoutes(Pool pool, CustomerStore customers, PaymentService payments, TransactionStore transactions,
-                           CompanyStore companies, ProtectedPages protectedPages, Clock clock) {
+  public AgentOfficeRoutes(
+      Pool pool,
+      CustomerStore customers,
+      PaymentService payments,
+      TransactionStore transactions,
+      CompanyStore companies,
+      ProtectedPages protectedPages,
+      Clock clock) {
     this.accounts = new AgentAccountStore(pool);
     this.customers = customers;
     this.payments = payments;
@@ -68,86 +74,132 @@ public final class AgentOfficeRoutes {
       Caller agent = Caller.require(ctx, Role.AGENT);
       UUID id = PathParams.uuid(ctx, "id", "customer");
       // another agent's customer is as absent as another company's
-      Responses.json(ctx, 200, accounts.owns(agent.companyId(), agent.userId(), id).compose(own -> own
-          ? customers.get(agent.companyId(), id, LocalDate.now(clock))
-          : Future.failedFuture(ApiException.notFound("customer"))));
+      Responses.json(
+          ctx,
+          200,
+          accounts
+              .owns(agent.companyId(), agent.userId(), id)
+              .compose(own -> own
+                  ? customers.get(agent.companyId(), id, LocalDate.now(clock))
+                  : Future.failedFuture(ApiException.notFound("customer"))));
     });
     router.get("/api/v1/agent/balance").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 200, accounts.balance(agent.companyId(), agent.userId()).compose(b -> b == null
-          ? Future.failedFuture(ApiException.notFound("agent")) : Future.succeededFuture(b)));
+      Responses.json(
+          ctx,
+          200,
+          accounts
+              .balance(agent.companyId(), agent.userId())
+              .compose(b -> b == null
+                  ? Future.failedFuture(ApiException.notFound("agent"))
+                  : Future.succeededFuture(b)));
     });
-    router.put("/api/v1/agents/:id/risk-limit").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR)).handler(ctx -> {
-      Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      UUID id = PathParams.uuid(ctx, "id", "agent");
-      long limit = JsonInput.of(ctx).integer("riskLimit", 0, 1_000_000_000_000L);
-      Responses.json(ctx, 200, accounts.setRiskLimit(caller, id, limit).map(c -> {
-        if (c.cashBalance() == null) {
-          throw ApiException.notFound("agent");
-        }
-        if (c.riskLimit() == null) {
-          throw ApiException.unprocessable("RISK_LIMIT_BELOW_CASH", "The agent holds " + c.cashBalance()
-              + " in cash: record a hand-in first, or set a limit of at least that");
-        }
-        return new JsonObject().put("agentId", id.toString()).put("riskLimit", c.riskLimit())
-            .put("cashBalance", c.cashBalance());
-      }));
-    });
+    router
+        .put("/api/v1/agents/:id/risk-limit")
+        .handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
+        .handler(ctx -> {
+          Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+          UUID id = PathParams.uuid(ctx, "id", "agent");
+          long limit = JsonInput.of(ctx).integer("riskLimit", 0, 1_000_000_000_000L);
+          Responses.json(ctx, 200, accounts.setRiskLimit(caller, id, limit).map(c -> {
+            if (c.cashBalance() == null) {
+              throw ApiException.notFound("agent");
+            }
+            if (c.riskLimit() == null) {
+              throw ApiException.unprocessable(
+                  "RISK_LIMIT_BELOW_CASH",
+                  "The agent holds " + c.cashBalance()
+                      + " in cash: record a hand-in first, or set a limit of at least that");
+            }
+            return new JsonObject()
+                .put("agentId", id.toString())
+                .put("riskLimit", c.riskLimit())
+                .put("cashBalance", c.cashBalance());
+          }));
+        });
     router.post("/api/v1/payments/cash").handler(ctx -> {
       Caller staff = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       String key = IdempotencyKey.required(ctx);
       JsonInput in = JsonInput.of(ctx);
       String serial = in.string("serial", 64);
-      Money amount = Money.of(in.integer("amount", 1, 10_000_000_000_000L), in.currency("currency"));
+      Money amount =
+          Money.of(in.integer("amount", 1, 10_000_000_000_000L), in.currency("currency"));
       String msisdn = in.optionalString("msisdn", 32);
       // the staff user's own key space, and their id on the transaction for good
-      PaymentCommand cmd = new PaymentCommand("office:" + staff.userId() + ":" + key, serial, amount, msisdn,
-          clock.instant());
-      Future<JsonObject> held = officeCash.byKey(staff.companyId(), staff.userId(), key).compose(earlier -> {
-        if (earlier != null) {
-          return sameHeld(earlier, serial, amount) ? Future.succeededFuture(earlier)
-              : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
-                  "This Idempotency-Key was used for another office cash payment"));
-        }
-        return officeCash.threshold(staff.companyId()).compose(threshold -> threshold == null
-            || amount.minor() <= threshold ? Future.succeededFuture(null) : hold(staff, key, cmd));
-      });
-      held.compose(h -> h != null ? Future.succeededFuture(h.put("approveUrl", "/api/v1/payments/cash/" + h.getString("id")
-              + "/approve"))
-          : companies.currency(staff.companyId())
-              .compose(currency -> payments.processOfficeCash(staff.companyId(), currency, cmd))
-              .compose(outcome -> answer(staff, outcome)))
+      PaymentCommand cmd = new PaymentCommand(
+          "office:" + staff.userId() + ":" + key, serial, amount, msisdn, clock.instant());
+      Future<JsonObject> held = officeCash
+          .byKey(staff.companyId(), staff.userId(), key)
+          .compose(earlier -> {
+            if (earlier != null) {
+              return sameHeld(earlier, serial, amount)
+                  ? Future.succeededFuture(earlier)
+                  : Future.failedFuture(ApiException.conflict(
+                      "DUPLICATE_TRANSACTION",
+                      "This Idempotency-Key was used for another office cash payment"));
+            }
+            return officeCash
+                .threshold(staff.companyId())
+                .compose(threshold -> threshold == null || amount.minor() <= threshold
+                    ? Future.succeededFuture(null)
+                    : hold(staff, key, cmd));
+          });
+      held.compose(h -> h != null
+              ? Future.succeededFuture(
+                  h.put("approveUrl", "/api/v1/payments/cash/" + h.getString("id") + "/approve"))
+              : companies
+                  .currency(staff.companyId())
+                  .compose(currency -> payments.processOfficeCash(staff.companyId(), currency, cmd))
+                  .compose(outcome -> answer(staff, outcome)))
           .onSuccess(body -> {
             int status = "PENDING_APPROVAL".equals(body.getString("status")) ? 202 : 201;
             body.remove("idempotencyKey");
-            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+            ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(body.encode());
           })
           .onFailure(ctx::fail);
     });
     router.get("/api/v1/payments/cash/approval").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, officeCash.threshold(caller.companyId()).map(t -> new JsonObject().put("threshold", t)));
+      Responses.json(
+          ctx,
+          200,
+          officeCash.threshold(caller.companyId()).map(t -> new JsonObject().put("threshold", t)));
     });
-    router.put("/api/v1/payments/cash/approval").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
-      Caller caller = Caller.require(ctx, Role.ADMIN);
-      JsonInput in = JsonInput.of(ctx);
-      if (!in.raw().containsKey("threshold")) {
-        throw ApiException.badRequest("'threshold' is required: an amount in minor units, or null for no approval");
-      }
-      Long threshold = in.raw().getValue("threshold") == null ? null : in.integer("threshold", 0, 10_000_000_000_000L);
-      Responses.json(ctx, 200, officeCash.setThreshold(caller, threshold));
-    });
+    router
+        .put("/api/v1/payments/cash/approval")
+        .handler(protectedPages.guard(Role.ADMIN))
+        .handler(ctx -> {
+          Caller caller = Caller.require(ctx, Role.ADMIN);
+          JsonInput in = JsonInput.of(ctx);
+          if (!in.raw().containsKey("threshold")) {
+            throw ApiException.badRequest(
+                "'threshold' is required: an amount in minor units, or null for no approval");
+          }
+          Long threshold = in.raw().getValue("threshold") == null
+              ? null
+              : in.integer("threshold", 0, 10_000_000_000_000L);
+          Responses.json(ctx, 200, officeCash.setThreshold(caller, threshold));
+        });
     router.get("/api/v1/payments/cash/pending").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      String status = ctx.queryParams().get("status") == null ? "PENDING_APPROVAL" : ctx.queryParams().get("status");
+      String status = ctx.queryParams().get("status") == null
+          ? "PENDING_APPROVAL"
+          : ctx.queryParams().get("status");
       if (!Set.of("PENDING_APPROVAL", "APPROVED", "REJECTED").contains(status)) {
         throw ApiException.badRequest("'status' must be PENDING_APPROVAL, APPROVED or REJECTED");
       }
-      Responses.json(ctx, 200, officeCash.list(caller.companyId(), status, Paging.before(ctx),
-          Paging.limit(ctx)).map(page -> {
-            page.getJsonArray("items").forEach(i -> ((JsonObject) i).remove("idempotencyKey"));
-            return page;
-          }));
+      Responses.json(
+          ctx,
+          200,
+          officeCash
+              .list(caller.companyId(), status, Paging.before(ctx), Paging.limit(ctx))
+              .map(page -> {
+                page.getJsonArray("items").forEach(i -> ((JsonObject) i).remove("idempotencyKey"));
+                return page;
+              }));
     });
     router.post("/api/v1/payments/cash/:id/approve").handler(ctx -> {
       Caller approver = Caller.require(ctx, Role.ADMIN);
@@ -158,41 +210,60 @@ public final class AgentOfficeRoutes {
       Caller who = Caller.require(ctx, Role.ADMIN);
       UUID id = PathParams.uuid(ctx, "id", "office cash payment");
       String reason = JsonInput.of(ctx).string("reason", 500);
-      Responses.json(ctx, 200, officeCash.reject(who, id, reason).compose(done -> officeCash.get(who.companyId(), id)
-          .compose(row -> {
-            if (row == null) {
-              return Future.failedFuture(ApiException.notFound("office cash payment"));
-            }
-            if (!done && !("REJECTED".equals(row.getString("status")) && who.userId().toString()
-                .equals(row.getString("decidedBy")))) {
-              return Future.failedFuture(refusal(who, row));
-            }
-            row.remove("idempotencyKey");
-            return Future.succeededFuture(row);
-          })));
+      Responses.json(
+          ctx,
+          200,
+          officeCash
+              .reject(who, id, reason)
+              .compose(done -> officeCash.get(who.companyId(), id).compose(row -> {
+                if (row == null) {
+                  return Future.failedFuture(ApiException.notFound("office cash payment"));
+                }
+                if (!done
+                    && !("REJECTED".equals(row.getString("status"))
+                        && who.userId().toString().equals(row.getString("decidedBy")))) {
+                  return Future.failedFuture(refusal(who, row));
+                }
+                row.remove("idempotencyKey");
+                return Future.succeededFuture(row);
+              })));
     });
   }
 
   private static boolean sameHeld(JsonObject held, String serial, Money amount) {
-    return Serial.same(held.getString("serial"), serial) && held.getLong("amount") == amount.minor()
+    return Serial.same(held.getString("serial"), serial)
+        && held.getLong("amount") == amount.minor()
         && held.getString("currency").equals(amount.currency());
   }
 
   /** Above the threshold: checked as a payment would be (nothing held for an unknown serial), then held. */
   private Future<JsonObject> hold(Caller staff, String key, PaymentCommand cmd) {
-    return companies.currency(staff.companyId())
-        .compose(currency -> payments.validate(staff.companyId(), currency, new PaymentQuery(
-            cmd.serial(), cmd.amount(), cmd.msisdn())))
+    return companies
+        .currency(staff.companyId())
+        .compose(currency -> payments.validate(
+            staff.companyId(),
+            currency,
+            new PaymentQuery(cmd.serial(), cmd.amount(), cmd.msisdn())))
         .compose(v -> {
           if (!v.valid()) {
             int status = v.refusal() == Refusal.DEVICE_NOT_FOUND ? 404 : 422;
-            return Future.failedFuture(new ApiException(status, v.refusal().name(), v.refusal().message()));
+            return Future.failedFuture(
+                new ApiException(status, v.refusal().name(), v.refusal().message()));
           }
-          return officeCash.hold(staff, key, cmd.serial(), cmd.amount().minor(), cmd.amount().currency(), cmd.msisdn(),
+          return officeCash.hold(
+              staff,
+              key,
+              cmd.serial(),
+              cmd.amount().minor(),
+              cmd.amount().currency(),
+              cmd.msisdn(),
               cmd.providerTxnId());
         })
-        // held by a concurrent request with the key: that one; paid directly before: null (a replay then)
-        .compose(h -> h != null ? Future.succeededFuture(h) : officeCash.byKey(staff.companyId(), staff.userId(), key));
+        // held by a concurrent request with the key: that one; paid directly before: null (a replay
+        // then)
+        .compose(h -> h != null
+            ? Future.succeededFuture(h)
+            : officeCash.byKey(staff.companyId(), staff.userId(), key));
   }
 
   /**
@@ -207,27 +278,35 @@ public final class AgentOfficeRoutes {
           if (now == null) {
             return Future.failedFuture(ApiException.notFound("office cash payment"));
           }
-          if ("APPROVED".equals(now.getString("status")) && now.getString("transactionId") != null) {
+          if ("APPROVED".equals(now.getString("status"))
+              && now.getString("transactionId") != null) {
             return detail(approver, now.getString("transactionId")).map(t -> approved(t, now));
           }
           return Future.failedFuture(refusal(approver, now));
         });
       }
       UUID recorder = UUID.fromString(row.getString("recordedBy"));
-      PaymentCommand cmd = new PaymentCommand(OfficeCashStore.approvedProviderTxnId(recorder,
-          row.getString("idempotencyKey")), row.getString("serial"), Money.of(row.getLong("amount"),
-          row.getString("currency")), row.getString("msisdn"), OffsetDateTime.parse(row.getString("createdAt"))
-          .toInstant());
-      return companies.currency(approver.companyId())
+      PaymentCommand cmd = new PaymentCommand(
+          OfficeCashStore.approvedProviderTxnId(recorder, row.getString("idempotencyKey")),
+          row.getString("serial"),
+          Money.of(row.getLong("amount"), row.getString("currency")),
+          row.getString("msisdn"),
+          OffsetDateTime.parse(row.getString("createdAt")).toInstant());
+      return companies
+          .currency(approver.companyId())
           .compose(currency -> payments.processOfficeCash(approver.companyId(), currency, cmd))
           .compose(outcome -> {
-            String txn = outcome instanceof ProcessOutcome.Recorded r ? r.receipt().transactionId()
+            String txn = outcome instanceof ProcessOutcome.Recorded r
+                ? r.receipt().transactionId()
                 : outcome instanceof ProcessOutcome.Replayed r ? r.receipt().transactionId() : null;
             if (txn == null) {
               // refused now (the device went, the debts changed): it waits again, nothing booked
-              return officeCash.release(approver.companyId(), id).compose(v -> answer(approver, outcome));
+              return officeCash
+                  .release(approver.companyId(), id)
+                  .compose(v -> answer(approver, outcome));
             }
-            return officeCash.settle(approver, id, UUID.fromString(txn))
+            return officeCash
+                .settle(approver, id, UUID.fromString(txn))
                 .compose(v -> officeCash.get(approver.companyId(), id))
                 .compose(now -> detail(approver, txn).map(t -> approved(t, now)));
           });
@@ -236,7 +315,9 @@ public final class AgentOfficeRoutes {
 
   /** The transaction of an approved payment: recorded by its recorder, approved by its approver. */
   private static JsonObject approved(JsonObject transaction, JsonObject row) {
-    return transaction.put("recordedBy", row.getString("recordedBy")).put("approvedBy", row.getString("decidedBy"))
+    return transaction
+        .put("recordedBy", row.getString("recordedBy"))
+        .put("approvedBy", row.getString("decidedBy"))
         .put("officeCash", clean(row));
   }
 
@@ -249,11 +330,13 @@ public final class AgentOfficeRoutes {
   /** Why a held payment cannot be decided by this caller now. */
   private static ApiException refusal(Caller caller, JsonObject row) {
     if (caller.userId().toString().equals(row.getString("recordedBy"))) {
-      return ApiException.forbidden("The payment must be approved or rejected by another admin than the one who "
-          + "recorded it");
+      return ApiException.forbidden(
+          "The payment must be approved or rejected by another admin than the one who "
+              + "recorded it");
     }
-    return ApiException.conflict("OFFICE_CASH_" + row.getString("status"), "This office cash payment is "
-        + row.getString("status"));
+    return ApiException.conflict(
+        "OFFICE_CASH_" + row.getString("status"),
+        "This office cash payment is " + row.getString("status"));
   }
 
   private Future<JsonObject> answer(Caller staff, ProcessOutcome outcome) {
@@ -269,13 +352,16 @@ public final class AgentOfficeRoutes {
         case DUPLICATE_TRANSACTION -> 409;
         default -> 422;
       };
-      return Future.failedFuture(new ApiException(status, refused.refusal().name(), refused.detail()));
+      return Future.failedFuture(
+          new ApiException(status, refused.refusal().name(), refused.detail()));
     }
-    return Future.failedFuture(new IllegalStateException("office cash: unexpected outcome " + outcome));
+    return Future.failedFuture(
+        new IllegalStateException("office cash: unexpected outcome " + outcome));
   }
 
   private Future<JsonObject> detail(Caller staff, String transactionId) {
-    return transactions.get(staff.companyId(), UUID.fromString(transactionId))
+    return transactions
+        .get(staff.companyId(), UUID.fromString(transactionId))
         .map(t -> t.put("recordedBy", staff.userId().toString()));
   }
 }

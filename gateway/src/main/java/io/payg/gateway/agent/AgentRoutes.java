@@ -1,6 +1,5 @@
 package io.payg.gateway.agent;
 
-import io.payg.gateway.audit.AuditLog;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
@@ -44,8 +43,14 @@ public final class AgentRoutes {
   private final Clock clock;
   private final Duration tokenWait;
 
-  public AgentRoutes(Vertx vertx, Pool pool, PaymentService payments, TransactionStore transactions, CompanyStore companies,
-                     Clock clock, Duration tokenWait) {
+  public AgentRoutes(
+      Vertx vertx,
+      Pool pool,
+      PaymentService payments,
+      TransactionStore transactions,
+      CompanyStore companies,
+      Clock clock,
+      Duration tokenWait) {
     this.vertx = vertx;
     this.accounts = new AgentAccountStore(pool);
     this.payments = payments;
@@ -60,12 +65,19 @@ public final class AgentRoutes {
     router.get("/api/v1/agent/customers").handler(this::customers);
     router.get("/api/v1/agent/transactions").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 200, transactions.search(
-          TransactionSearch.of(agent.companyId()).byAgent(agent.userId()), null, 100));
+      Responses.json(
+          ctx,
+          200,
+          transactions.search(
+              TransactionSearch.of(agent.companyId()).byAgent(agent.userId()), null, 100));
     });
     router.get("/api/v1/agent/transactions/:id").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 200, transactions.get(agent.companyId(), agent.userId(), PathParams.uuid(ctx, "id", "transaction")));
+      Responses.json(
+          ctx,
+          200,
+          transactions.get(
+              agent.companyId(), agent.userId(), PathParams.uuid(ctx, "id", "transaction")));
     });
     router.get("/api/v1/agents/:id").handler(this::agent);
     router.post("/api/v1/agents/:id/cash-handovers").handler(this::handover);
@@ -78,8 +90,10 @@ public final class AgentRoutes {
     String serial = in.string("serial", 64);
     Money amount = Money.of(in.integer("amount", 1, 10_000_000_000_000L), in.currency("currency"));
     // the key is the agent's own: scoped by the agent so two agents can never collide
-    PaymentCommand cmd = new PaymentCommand(agent.userId() + ":" + key, serial, amount, null, clock.instant());
-    Future<JsonObject> answer = companies.currency(agent.companyId())
+    PaymentCommand cmd =
+        new PaymentCommand(agent.userId() + ":" + key, serial, amount, null, clock.instant());
+    Future<JsonObject> answer = companies
+        .currency(agent.companyId())
         .compose(currency -> payments.processCash(agent.companyId(), currency, agent.userId(), cmd))
         .compose(outcome -> {
           if (outcome instanceof ProcessOutcome.Recorded r) {
@@ -89,7 +103,8 @@ public final class AgentRoutes {
             return withToken(agent, r.receipt());
           }
           if (outcome instanceof ProcessOutcome.AgentRiskLimitExceeded) {
-            return Future.failedFuture(ApiException.unprocessable("AGENT_RISK_LIMIT",
+            return Future.failedFuture(ApiException.unprocessable(
+                "AGENT_RISK_LIMIT",
                 "This payment would take your cash above your risk limit: hand in cash first"));
           }
           ProcessOutcome.Refused refused = (ProcessOutcome.Refused) outcome;
@@ -98,13 +113,20 @@ public final class AgentRoutes {
             case DUPLICATE_TRANSACTION -> 409;
             default -> 422;
           };
-          return Future.failedFuture(new ApiException(status, refused.refusal().name(), refused.detail()));
+          return Future.failedFuture(
+              new ApiException(status, refused.refusal().name(), refused.detail()));
         });
-    answer.onSuccess(body -> {
-      boolean waiting = body.getJsonObject("token") != null && body.getJsonObject("token").getString("value") == null;
-      ctx.response().setStatusCode(waiting ? 202 : 200).putHeader("Content-Type", "application/json")
-          .putHeader("Location", body.getString("statusUrl")).end(body.encode());
-    }).onFailure(ctx::fail);
+    answer
+        .onSuccess(body -> {
+          boolean waiting = body.getJsonObject("token") != null
+              && body.getJsonObject("token").getString("value") == null;
+          ctx.response()
+              .setStatusCode(waiting ? 202 : 200)
+              .putHeader("Content-Type", "application/json")
+              .putHeader("Location", body.getString("statusUrl"))
+              .end(body.encode());
+        })
+        .onFailure(ctx::fail);
   }
 
   /** The transaction, once its token is there or {@code tokenWait} has passed. */
@@ -113,14 +135,17 @@ public final class AgentRoutes {
     Future<Void> waited = Future.succeededFuture();
     if (receipt.tokenAmount() != null && receipt.token() == null) {
       Promise<Void> arrived = Promise.promise();
-      var consumer = vertx.eventBus().localConsumer(TokenJobHandler.storedAddress(id), m -> arrived.tryComplete());
+      var consumer = vertx
+          .eventBus()
+          .localConsumer(TokenJobHandler.storedAddress(id), m -> arrived.tryComplete());
       long timer = vertx.setTimer(tokenWait.toMillis(), t -> arrived.tryComplete());
       waited = arrived.future().onComplete(x -> {
         consumer.unregister();
         vertx.cancelTimer(timer);
       });
     }
-    return waited.compose(v -> transactions.get(agent.companyId(), agent.userId(), id))
+    return waited
+        .compose(v -> transactions.get(agent.companyId(), agent.userId(), id))
         .map(t -> t.put("statusUrl", "/api/v1/agent/transactions/" + id));
   }
 
@@ -131,7 +156,8 @@ public final class AgentRoutes {
 
   private void agent(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-    Responses.json(ctx, 200, accounts.agent(caller.companyId(), PathParams.uuid(ctx, "id", "agent")));
+    Responses.json(
+        ctx, 200, accounts.agent(caller.companyId(), PathParams.uuid(ctx, "id", "agent")));
   }
 
   /** An operator records the cash an agent handed in: the agent's balance falls by it (once per Idempotency-Key). */
@@ -142,7 +168,12 @@ public final class AgentRoutes {
     JsonInput in = JsonInput.of(ctx);
     long amount = in.integer("amount", 1, 10_000_000_000_000L);
     String note = in.optionalString("note", 500);
-    Responses.json(ctx, 201, accounts.handOver(caller, new AgentAccountStore.Handover(caller.companyId(), agentId, amount, note,
-        key, caller.userId())));
+    Responses.json(
+        ctx,
+        201,
+        accounts.handOver(
+            caller,
+            new AgentAccountStore.Handover(
+                caller.companyId(), agentId, amount, note, key, caller.userId())));
   }
 }

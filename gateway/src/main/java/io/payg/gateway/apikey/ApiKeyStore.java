@@ -1,7 +1,7 @@
 package io.payg.gateway.apikey;
 
-import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -50,8 +50,7 @@ final class ApiKeyStore {
       """;
 
   /** A live key's identity. */
-  record Holder(UUID keyId, UUID companyId, String role, String scope, UUID createdBy) {
-  }
+  record Holder(UUID keyId, UUID companyId, String role, String scope, UUID createdBy) {}
 
   private final Pool pool;
 
@@ -59,11 +58,23 @@ final class ApiKeyStore {
     this.pool = pool;
   }
 
-  Future<JsonObject> create(Caller who, String name, String role, String scope, byte[] hash, String prefix) {
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(CREATE).execute(Tuple.from(new Object[] {
-            UUID.randomUUID(), who.companyId(), name, role, scope, Buffer.buffer(hash), prefix,
-            who.userId()}))
-        .map(rows -> json(rows.iterator().next())),
+  Future<JsonObject> create(
+      Caller who, String name, String role, String scope, byte[] hash, String prefix) {
+    return AuditLog.inTransaction(
+        pool,
+        who,
+        conn -> conn.preparedQuery(CREATE)
+            .execute(Tuple.from(new Object[] {
+              UUID.randomUUID(),
+              who.companyId(),
+              name,
+              role,
+              scope,
+              Buffer.buffer(hash),
+              prefix,
+              who.userId()
+            }))
+            .map(rows -> json(rows.iterator().next())),
         // the key's prefix names it; the key and its hash never appear
         k -> new AuditLog.Entry("api_key.created", "api_key", k.getString("id"), null, k.copy()));
   }
@@ -79,32 +90,54 @@ final class ApiKeyStore {
   /** The revoked key, or null when the company has no such key. Revoking twice keeps the first time. */
   Future<JsonObject> revoke(Caller who, UUID id) {
     boolean[] now = new boolean[1];
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(REVOKE).execute(Tuple.of(id, who.companyId()))
+    return AuditLog.inTransaction(
+        pool,
+        who,
+        conn -> conn.preparedQuery(REVOKE)
+            .execute(Tuple.of(id, who.companyId()))
+            .map(rows -> {
+              if (rows.size() == 0) {
+                return null;
+              }
+              now[0] = rows.iterator().next().getBoolean("revoked_now");
+              return json(rows.iterator().next());
+            }),
+        k -> k == null || !now[0]
+            ? null
+            : new AuditLog.Entry(
+                "api_key.revoked",
+                "api_key",
+                id.toString(),
+                new JsonObject().put("revokedAt", (String) null),
+                new JsonObject().put("revokedAt", k.getValue("revokedAt"))));
+  }
+
+  Future<Holder> authenticate(byte[] hash) {
+    return pool.preparedQuery(AUTHENTICATE)
+        .execute(Tuple.of(Buffer.buffer(hash)))
         .map(rows -> {
           if (rows.size() == 0) {
             return null;
           }
-          now[0] = rows.iterator().next().getBoolean("revoked_now");
-          return json(rows.iterator().next());
-        }), k -> k == null || !now[0] ? null : new AuditLog.Entry("api_key.revoked", "api_key", id.toString(),
-            new JsonObject().put("revokedAt", (String) null), new JsonObject().put("revokedAt", k.getValue("revokedAt"))));
-  }
-
-  Future<Holder> authenticate(byte[] hash) {
-    return pool.preparedQuery(AUTHENTICATE).execute(Tuple.of(Buffer.buffer(hash))).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Row r = rows.iterator().next();
-      return new Holder(r.getUUID("id"), r.getUUID("company_id"), r.getString("role"), r.getString("scope"),
-          r.getUUID("created_by"));
-    });
+          Row r = rows.iterator().next();
+          return new Holder(
+              r.getUUID("id"),
+              r.getUUID("company_id"),
+              r.getString("role"),
+              r.getString("scope"),
+              r.getUUID("created_by"));
+        });
   }
 
   private static JsonObject json(Row r) {
-    return new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
-        .put("role", r.getString("role")).put("scope", r.getString("scope")).put("prefix", r.getString("prefix"))
-        .put("createdAt", text(r.getOffsetDateTime("created_at"))).put("revokedAt", text(r.getOffsetDateTime("revoked_at")))
+    return new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("name", r.getString("name"))
+        .put("role", r.getString("role"))
+        .put("scope", r.getString("scope"))
+        .put("prefix", r.getString("prefix"))
+        .put("createdAt", text(r.getOffsetDateTime("created_at")))
+        .put("revokedAt", text(r.getOffsetDateTime("revoked_at")))
         .put("lastUsedAt", text(r.getOffsetDateTime("last_used_at")));
   }
 

@@ -37,6 +37,7 @@ public final class ApiKeys {
   public static final String PREFIX = "pgk_";
   /** The routing-context key set when the caller came with an API key (then JWT handlers step aside). */
   public static final String CONTEXT_KEY = "payg.apiKey";
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int KEY_CHARS = PREFIX.length() + 43;
 
@@ -66,7 +67,8 @@ public final class ApiKeys {
 
   public void authenticate(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+    if (header == null
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)
         || !header.substring(7).trim().startsWith(PREFIX)) {
       ctx.next();
       return;
@@ -91,8 +93,11 @@ public final class ApiKeys {
         return;
       }
       // the principal Caller reads, as an access token's claims are
-      JsonObject principal = new JsonObject().put("sub", h.createdBy().toString())
-          .put("cid", h.companyId().toString()).put("role", h.role()).put("apiKey", h.keyId().toString());
+      JsonObject principal = new JsonObject()
+          .put("sub", h.createdBy().toString())
+          .put("cid", h.companyId().toString())
+          .put("role", h.role())
+          .put("apiKey", h.keyId().toString());
       // what an AuthenticationHandler does when it succeeds (vert.x-web keeps this setter internal)
       ((UserContextInternal) ctx.userContext()).setUser(User.create(principal));
       ctx.put(CONTEXT_KEY, h.keyId());
@@ -107,34 +112,57 @@ public final class ApiKeys {
       String name = in.string("name", 200);
       Role role = in.enumValue("role", Role.class);
       if (role == Role.AGENT) {
-        throw ApiException.badRequest("'role' must be ADMIN or OPERATOR (agents are people, with their own login)");
+        throw ApiException.badRequest(
+            "'role' must be ADMIN or OPERATOR (agents are people, with their own login)");
       }
       String scope = in.optionalString("scope", 20);
       if (scope != null && !scope.equals("read")) {
         throw ApiException.badRequest("'scope' must be 'read' or absent");
       }
       String key = newKey();
-      Responses.json(ctx, 201, store.create(caller, name, role.name(), scope, sha256(key),
-              key.substring(0, PREFIX.length() + 6))
-          .map(k -> k.put("key", key))); // shown this once
+      Responses.json(
+          ctx,
+          201,
+          store
+              .create(
+                  caller,
+                  name,
+                  role.name(),
+                  scope,
+                  sha256(key),
+                  key.substring(0, PREFIX.length() + 6))
+              .map(k -> k.put("key", key))); // shown this once
     });
     router.get("/api/v1/api-keys").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
       Caller caller = human(ctx);
-      Responses.json(ctx, 200, store.list(caller.companyId()).map(items -> new JsonObject().put("items", items)));
+      Responses.json(
+          ctx,
+          200,
+          store.list(caller.companyId()).map(items -> new JsonObject().put("items", items)));
     });
-    router.delete("/api/v1/api-keys/:id").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
-      Caller caller = human(ctx);
-      UUID id = PathParams.uuid(ctx, "id", "API key");
-      Responses.json(ctx, 200, store.revoke(caller, id).compose(k -> k == null
-          ? Future.failedFuture(ApiException.notFound("API key")) : Future.succeededFuture(k)));
-    });
+    router
+        .delete("/api/v1/api-keys/:id")
+        .handler(protectedPages.guard(Role.ADMIN))
+        .handler(ctx -> {
+          Caller caller = human(ctx);
+          UUID id = PathParams.uuid(ctx, "id", "API key");
+          Responses.json(
+              ctx,
+              200,
+              store
+                  .revoke(caller, id)
+                  .compose(k -> k == null
+                      ? Future.failedFuture(ApiException.notFound("API key"))
+                      : Future.succeededFuture(k)));
+        });
   }
 
   /** Keys are managed by people: a key cannot mint, list or revoke keys. */
   private static Caller human(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN);
     if (authenticated(ctx)) {
-      throw ApiException.forbidden("API keys are managed by a signed-in admin, not with an API key");
+      throw ApiException.forbidden(
+          "API keys are managed by a signed-in admin, not with an API key");
     }
     return caller;
   }

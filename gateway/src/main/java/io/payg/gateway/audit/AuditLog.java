@@ -23,9 +23,21 @@ import java.util.function.Function;
 public final class AuditLog {
 
   /** Field names never written, at any depth. */
-  private static final Set<String> SECRET_FIELDS = Set.of("password", "passwordhash", "password_hash", "secret",
-      "secretkey", "secret_key", "openpaygo_secret_key", "apikey", "api_key", "token", "pin", "consumersecret",
-      "passkey", "privatekey");
+  private static final Set<String> SECRET_FIELDS = Set.of(
+      "password",
+      "passwordhash",
+      "password_hash",
+      "secret",
+      "secretkey",
+      "secret_key",
+      "openpaygo_secret_key",
+      "apikey",
+      "api_key",
+      "token",
+      "pin",
+      "consumersecret",
+      "passkey",
+      "privatekey");
 
   private final Pool pool;
 
@@ -34,15 +46,29 @@ public final class AuditLog {
   }
 
   /** Writes the row on {@code conn} (the change's transaction). */
-  public static Future<Void> record(SqlConnection conn, Caller who, String action, String entity, String entityId,
-                                    JsonObject before, JsonObject after) {
+  public static Future<Void> record(
+      SqlConnection conn,
+      Caller who,
+      String action,
+      String entity,
+      String entityId,
+      JsonObject before,
+      JsonObject after) {
     return conn.preparedQuery("""
             INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, before, after)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""")
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), who.companyId(), who.userId(), who.role().name(), action,
-            entity, entityId, 
-            // a JsonObject, not its text: a String bound to jsonb would be stored as one JSON string
-            before == null ? null : redact(before), after == null ? null : redact(after)}))
+        .execute(Tuple.from(new Object[] {
+          UUID.randomUUID(),
+          who.companyId(),
+          who.userId(),
+          who.role().name(),
+          action,
+          entity,
+          entityId,
+          // a JsonObject, not its text: a String bound to jsonb would be stored as one JSON string
+          before == null ? null : redact(before),
+          after == null ? null : redact(after)
+        }))
         .mapEmpty();
   }
 
@@ -53,32 +79,47 @@ public final class AuditLog {
    * {@code action} and {@code entity} are constants of the caller, never input; before/after are
    * json(b) expressions over {@code from} that must not carry secrets ({@link #record} redacts, this cannot).
    */
-  public static String cte(String name, String from, String companyExpr, String actorExpr, String action,
-                           String entity, String entityIdExpr, String beforeExpr, String afterExpr) {
+  public static String cte(
+      String name,
+      String from,
+      String companyExpr,
+      String actorExpr,
+      String action,
+      String entity,
+      String entityIdExpr,
+      String beforeExpr,
+      String afterExpr) {
     if (!action.matches("[a-z_.]+") || !entity.matches("[a-z_]+")) {
-      throw new IllegalArgumentException("audit action and entity are constants: " + action + ", " + entity);
+      throw new IllegalArgumentException(
+          "audit action and entity are constants: " + action + ", " + entity);
     }
-    return name + " AS (INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, "
-        + "before, after) SELECT gen_random_uuid(), " + companyExpr + ", au_w.id, au_w.role, '" + action + "', '"
-        + entity + "', (" + entityIdExpr + ")::text, (" + beforeExpr + ")::jsonb, (" + afterExpr + ")::jsonb FROM "
-        + from + " JOIN users au_w ON au_w.id = " + actorExpr + " AND au_w.company_id = " + companyExpr + ")";
+    return name
+        + " AS (INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, "
+        + "before, after) SELECT gen_random_uuid(), " + companyExpr + ", au_w.id, au_w.role, '"
+        + action + "', '"
+        + entity + "', (" + entityIdExpr + ")::text, (" + beforeExpr + ")::jsonb, (" + afterExpr
+        + ")::jsonb FROM "
+        + from + " JOIN users au_w ON au_w.id = " + actorExpr + " AND au_w.company_id = "
+        + companyExpr + ")";
   }
 
   /** What one change did, for its audit row. */
-  public record Entry(String action, String entity, String entityId, JsonObject before, JsonObject after) {
-  }
+  public record Entry(
+      String action, String entity, String entityId, JsonObject before, JsonObject after) {}
 
   /**
    * Runs {@code change} in one transaction and writes its audit row there: both commit or
    * neither. {@code entry} names what the change did from its result; a null entry (nothing
    * changed, e.g. a replay) writes no row.
    */
-  public static <T> Future<T> inTransaction(Pool pool, Caller who, Function<SqlConnection, Future<T>> change,
-                                            Function<T, Entry> entry) {
+  public static <T> Future<T> inTransaction(
+      Pool pool, Caller who, Function<SqlConnection, Future<T>> change, Function<T, Entry> entry) {
     return pool.withTransaction(conn -> change.apply(conn).compose(result -> {
       Entry e = entry.apply(result);
-      return e == null ? Future.succeededFuture(result)
-          : record(conn, who, e.action(), e.entity(), e.entityId(), e.before(), e.after()).map(result);
+      return e == null
+          ? Future.succeededFuture(result)
+          : record(conn, who, e.action(), e.entity(), e.entityId(), e.before(), e.after())
+              .map(result);
     }));
   }
 
@@ -103,25 +144,39 @@ public final class AuditLog {
   }
 
   /** Newest first, keyset-paged on created_at like the other lists. */
-  public Future<JsonObject> search(UUID companyId, String entity, String entityId, UUID actor, OffsetDateTime from,
-                                   OffsetDateTime to, OffsetDateTime before, int limit) {
+  public Future<JsonObject> search(
+      UUID companyId,
+      String entity,
+      String entityId,
+      UUID actor,
+      OffsetDateTime from,
+      OffsetDateTime to,
+      OffsetDateTime before,
+      int limit) {
     return pool.preparedQuery("""
             SELECT id, actor_id, actor_role, action, entity, entity_id, before, after, created_at FROM audit_log
             WHERE company_id = $1 AND ($2::text IS NULL OR entity = $2) AND ($3::text IS NULL OR entity_id = $3)
               AND ($4::uuid IS NULL OR actor_id = $4) AND ($5::timestamptz IS NULL OR created_at >= $5)
               AND ($6::timestamptz IS NULL OR created_at < $6) AND ($7::timestamptz IS NULL OR created_at < $7)
             ORDER BY created_at DESC, id DESC LIMIT $8""")
-        .execute(Tuple.from(new Object[] {companyId, entity, entityId, actor, from, to, before, limit}))
+        .execute(
+            Tuple.from(new Object[] {companyId, entity, entityId, actor, from, to, before, limit}))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;
           for (Row r : rows) {
             last = r.getOffsetDateTime("created_at").toString();
-            items.add(new JsonObject().put("id", r.getUUID("id").toString())
-                .put("actorId", r.getUUID("actor_id") == null ? null : r.getUUID("actor_id").toString())
-                .put("actorRole", r.getString("actor_role")).put("action", r.getString("action"))
-                .put("entity", r.getString("entity")).put("entityId", r.getString("entity_id"))
-                .put("before", r.getJsonObject("before")).put("after", r.getJsonObject("after"))
+            items.add(new JsonObject()
+                .put("id", r.getUUID("id").toString())
+                .put(
+                    "actorId",
+                    r.getUUID("actor_id") == null ? null : r.getUUID("actor_id").toString())
+                .put("actorRole", r.getString("actor_role"))
+                .put("action", r.getString("action"))
+                .put("entity", r.getString("entity"))
+                .put("entityId", r.getString("entity_id"))
+                .put("before", r.getJsonObject("before"))
+                .put("after", r.getJsonObject("after"))
                 .put("createdAt", last));
           }
           JsonObject page = new JsonObject().put("items", items);

@@ -36,8 +36,18 @@ public final class AuditRoutes {
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest("'actor' must be a user id");
       }
-      Responses.json(ctx, 200, log.search(caller.companyId(), entity, entityId, actorId, time(ctx, "from"), time(ctx, "to"),
-          Paging.before(ctx), Paging.limit(ctx)));
+      Responses.json(
+          ctx,
+          200,
+          log.search(
+              caller.companyId(),
+              entity,
+              entityId,
+              actorId,
+              time(ctx, "from"),
+              time(ctx, "to"),
+              Paging.before(ctx),
+              Paging.limit(ctx)));
     });
   }
 
@@ -54,7 +64,8 @@ public final class AuditRoutes {
     try {
       return v == null ? null : OffsetDateTime.parse(v);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("'" + name + "' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
+      throw ApiException.badRequest(
+          "'" + name + "' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
     }
   }
 }

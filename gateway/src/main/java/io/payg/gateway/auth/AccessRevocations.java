@@ -53,13 +53,19 @@ public final class AccessRevocations {
       // our tokens also carry iat_ms, since a change and a fresh token often fall in one second
       Object millis = ctx.user().get(AccessTokens.ISSUED_AT_MILLIS);
       Object seconds = ctx.user().get("iat");
-      Long issuedMs = millis instanceof Number n ? n.longValue()
-          : seconds instanceof Number n ? n.longValue() * 1000 + 999 : null; // seconds: the whole second counts
+      Long issuedMs = millis instanceof Number n
+          ? n.longValue()
+          : seconds instanceof Number n
+              ? n.longValue() * 1000 + 999
+              : null; // seconds: the whole second counts
       UUID id = parse(sub);
       Instant after = id == null ? null : latest(revoked.get(id), local.get(id));
       if (after != null && (issuedMs == null || issuedMs <= after.toEpochMilli())) {
-        ctx.fail(new ApiException(401, "TOKEN_REVOKED",
-            "This access token was issued before the user's access changed; refresh or log in again"));
+        ctx.fail(
+            new ApiException(
+                401,
+                "TOKEN_REVOKED",
+                "This access token was issued before the user's access changed; refresh or log in again"));
         return;
       }
     }

@@ -1,14 +1,13 @@
 package io.payg.gateway.auth;
 
-import io.vertx.ext.web.RoutingContext;
-import java.util.Base64;
-
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 /** Issues and verifies the gateway's short-lived access tokens (JWT signed with {@link SigningKeys}). */
@@ -21,14 +20,18 @@ public final class AccessTokens {
   static final int LEEWAY_SECONDS = 30;
   /** When the token was issued, in milliseconds (iat has whole seconds): for access revocations. */
   static final String ISSUED_AT_MILLIS = "iat_ms";
+
   private final JWTAuth auth;
   private final String algorithm;
   private final Duration ttl;
   private final int signatureChars;
 
   public AccessTokens(Vertx vertx, SigningKeys keys, Duration ttl) {
-    JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(ISSUER)
-        .setAudience(List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS));
+    JWTAuthOptions options = new JWTAuthOptions()
+        .setJWTOptions(new JWTOptions()
+            .setIssuer(ISSUER)
+            .setAudience(List.of(AUDIENCE))
+            .setLeeway(LEEWAY_SECONDS));
     keys.keys().forEach(options::addPubSecKey);
     this.auth = JWTAuth.create(vertx, options);
     this.algorithm = keys.algorithm();
@@ -73,11 +76,19 @@ public final class AccessTokens {
   }
 
   public JsonObject issue(Caller caller) {
-    String token = auth.generateToken(caller.claims().put(ISSUED_AT_MILLIS, System.currentTimeMillis()), new JWTOptions()
-        .setAlgorithm(algorithm).setIssuer(ISSUER).setAudience(List.of(AUDIENCE))
-        .setExpiresInSeconds((int) ttl.toSeconds()));
-    return new JsonObject().put("accessToken", token).put("tokenType", "Bearer")
-        .put("expiresIn", ttl.toSeconds()).put("role", caller.role().name())
-        .put("companyId", caller.companyId().toString()).put("userId", caller.userId().toString());
+    String token = auth.generateToken(
+        caller.claims().put(ISSUED_AT_MILLIS, System.currentTimeMillis()),
+        new JWTOptions()
+            .setAlgorithm(algorithm)
+            .setIssuer(ISSUER)
+            .setAudience(List.of(AUDIENCE))
+            .setExpiresInSeconds((int) ttl.toSeconds()));
+    return new JsonObject()
+        .put("accessToken", token)
+        .put("tokenType", "Bearer")
+        .put("expiresIn", ttl.toSeconds())
+        .put("role", caller.role().name())
+        .put("companyId", caller.companyId().toString())
+        .put("userId", caller.userId().toString());
   }
 }

@@ -24,10 +24,13 @@ public record Caller(UUID userId, UUID companyId, Role role) {
     }
     JsonObject p = user.principal();
     try {
-      return new Caller(UUID.fromString(p.getString("sub")), UUID.fromString(p.getString(CLAIM_COMPANY)),
+      return new Caller(
+          UUID.fromString(p.getString("sub")),
+          UUID.fromString(p.getString(CLAIM_COMPANY)),
           Role.valueOf(p.getString(CLAIM_ROLE)));
     } catch (RuntimeException e) {
-      throw new ApiException(401, "UNAUTHENTICATED", "The access token does not carry a user, company and role");
+      throw new ApiException(
+          401, "UNAUTHENTICATED", "The access token does not carry a user, company and role");
     }
   }
 
@@ -41,7 +44,9 @@ public record Caller(UUID userId, UUID companyId, Role role) {
   }
 
   JsonObject claims() {
-    return new JsonObject().put("sub", userId.toString()).put(CLAIM_COMPANY, companyId.toString())
+    return new JsonObject()
+        .put("sub", userId.toString())
+        .put(CLAIM_COMPANY, companyId.toString())
         .put(CLAIM_ROLE, role.name());
   }
 }

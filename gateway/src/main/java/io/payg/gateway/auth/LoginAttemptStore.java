@@ -14,12 +14,10 @@ import java.util.function.Function;
 final class LoginAttemptStore {
 
   /** A key's row as locked: its failures, the seconds it must still wait, and whether its window is over. */
-  record Count(String key, int failures, double waitSeconds, boolean stale) {
-  }
+  record Count(String key, int failures, double waitSeconds, boolean stale) {}
 
   /** Sign-ups counted in the source's hour, and the seconds until that hour ends. */
-  record SignUps(int count, long waitSeconds) {
-  }
+  record SignUps(int count, long waitSeconds) {}
 
   private static final String ENSURE = """
       INSERT INTO login_attempts (key, failures, next_allowed_at, updated_at)
@@ -75,12 +73,17 @@ final class LoginAttemptStore {
   /** Creates the keys' rows if missing and locks them; inside {@link #inTransaction}. */
   Future<List<Count>> lock(SqlConnection conn, List<String> keys, Duration window) {
     String[] array = keys.toArray(String[]::new);
-    return conn.preparedQuery(ENSURE).execute(Tuple.of(array))
-        .compose(x -> conn.preparedQuery(LOCK).execute(Tuple.of(array, (double) window.toSeconds())))
+    return conn.preparedQuery(ENSURE)
+        .execute(Tuple.of(array))
+        .compose(
+            x -> conn.preparedQuery(LOCK).execute(Tuple.of(array, (double) window.toSeconds())))
         .map(rows -> {
           List<Count> counts = new ArrayList<>();
           for (Row r : rows) {
-            counts.add(new Count(r.getString("key"), r.getInteger("failures"), r.getDouble("wait"),
+            counts.add(new Count(
+                r.getString("key"),
+                r.getInteger("failures"),
+                r.getDouble("wait"),
                 r.getBoolean("stale")));
           }
           return counts;
@@ -88,9 +91,14 @@ final class LoginAttemptStore {
   }
 
   /** Stores each key's new failure count and its delay before the next attempt, in seconds. */
-  Future<Void> record(SqlConnection conn, List<String> keys, List<Integer> failures, List<Double> delays) {
-    return conn.preparedQuery(RECORD).execute(Tuple.of(keys.toArray(String[]::new), failures.toArray(Integer[]::new),
-        delays.toArray(Double[]::new))).mapEmpty();
+  Future<Void> record(
+      SqlConnection conn, List<String> keys, List<Integer> failures, List<Double> delays) {
+    return conn.preparedQuery(RECORD)
+        .execute(Tuple.of(
+            keys.toArray(String[]::new),
+            failures.toArray(Integer[]::new),
+            delays.toArray(Double[]::new)))
+        .mapEmpty();
   }
 
   Future<Void> succeeded(String emailKey, String sourceKey) {
@@ -105,6 +113,8 @@ final class LoginAttemptStore {
   }
 
   Future<Void> prune(Duration window) {
-    return pool.preparedQuery(PRUNE).execute(Tuple.of((double) window.toSeconds())).mapEmpty();
+    return pool.preparedQuery(PRUNE)
+        .execute(Tuple.of((double) window.toSeconds()))
+        .mapEmpty();
   }
 }

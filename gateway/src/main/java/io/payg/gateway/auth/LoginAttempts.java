@@ -39,6 +39,7 @@ public final class LoginAttempts {
 
   /** Failures older than this are forgotten. */
   public static final Duration WINDOW = Duration.ofMinutes(15);
+
   public static final Limit EMAIL = new Limit(5, Duration.ofSeconds(60));
   public static final Limit SOURCE = new Limit(50, Duration.ofSeconds(300));
 
@@ -51,23 +52,25 @@ public final class LoginAttempts {
   /** Counts an attempt and answers 0, or answers the seconds to wait (nothing counted). */
   public Future<Long> reserve(String email, String source) {
     TreeMap<String, Limit> keys = keys(email, source); // sorted: rows are locked in one order
-    return store.inTransaction(conn -> store.lock(conn, new ArrayList<>(keys.keySet()), WINDOW).compose(rows -> {
-      double wait = 0;
-      List<String> updated = new ArrayList<>();
-      List<Integer> failures = new ArrayList<>();
-      List<Double> delays = new ArrayList<>();
-      for (LoginAttemptStore.Count r : rows) {
-        wait = Math.max(wait, r.stale() ? 0 : r.waitSeconds());
-        int count = (r.stale() ? 0 : r.failures()) + 1;
-        updated.add(r.key());
-        failures.add(count);
-        delays.add((double) keys.get(r.key()).delaySeconds(count));
-      }
-      if (wait > 0) {
-        return Future.succeededFuture((long) Math.ceil(wait));
-      }
-      return store.record(conn, updated, failures, delays).map(0L);
-    }));
+    return store.inTransaction(conn -> store
+        .lock(conn, new ArrayList<>(keys.keySet()), WINDOW)
+        .compose(rows -> {
+          double wait = 0;
+          List<String> updated = new ArrayList<>();
+          List<Integer> failures = new ArrayList<>();
+          List<Double> delays = new ArrayList<>();
+          for (LoginAttemptStore.Count r : rows) {
+            wait = Math.max(wait, r.stale() ? 0 : r.waitSeconds());
+            int count = (r.stale() ? 0 : r.failures()) + 1;
+            updated.add(r.key());
+            failures.add(count);
+            delays.add((double) keys.get(r.key()).delaySeconds(count));
+          }
+          if (wait > 0) {
+            return Future.succeededFuture((long) Math.ceil(wait));
+          }
+          return store.record(conn, updated, failures, delays).map(0L);
+        }));
   }
 
   /** The password was right: the email starts afresh, the source gets this attempt back. */
@@ -81,7 +84,8 @@ public final class LoginAttempts {
    * @return 0 when the sign-up may go on, else the seconds until the source's window ends
    */
   public Future<Long> reserveSignUp(String source, int perHour) {
-    return store.countSignUp("signup:" + sourceKey(source).substring("source:".length()))
+    return store
+        .countSignUp("signup:" + sourceKey(source).substring("source:".length()))
         .map(n -> n.count() > perHour ? Math.max(1, n.waitSeconds()) : 0L);
   }
 

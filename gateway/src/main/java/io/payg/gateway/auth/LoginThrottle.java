@@ -15,8 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class LoginThrottle {
 
-  private record Failures(int count, Instant since) {
-  }
+  private record Failures(int count, Instant since) {}
 
   private final int maxFailures;
   private final Duration window;
@@ -45,8 +44,12 @@ public final class LoginThrottle {
 
   public void failed(String email) {
     Instant now = clock.instant();
-    failures.merge(key(email), new Failures(1, now), (old, one) ->
-        old.since().plus(window).isBefore(now) ? one : new Failures(old.count() + 1, old.since()));
+    failures.merge(
+        key(email),
+        new Failures(1, now),
+        (old, one) -> old.since().plus(window).isBefore(now)
+            ? one
+            : new Failures(old.count() + 1, old.since()));
     if (failures.size() > 100_000) {
       // bounded memory under a spray of random emails: forget windows that are over
       failures.entrySet().removeIf(e -> e.getValue().since().plus(window).isBefore(now));

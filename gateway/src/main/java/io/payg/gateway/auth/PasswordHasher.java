@@ -26,6 +26,7 @@ public final class PasswordHasher {
    * time of a login does not tell whether the email exists.
    */
   private final byte[] dummy;
+
   private final int strangerJobs;
   private final AtomicInteger strangersRunning = new AtomicInteger();
 
@@ -38,7 +39,8 @@ public final class PasswordHasher {
     this.vertx = vertx;
     this.cost = cost;
     this.strangerJobs = strangerJobs;
-    this.dummy = BCrypt.withDefaults().hash(cost, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    this.dummy = BCrypt.withDefaults()
+        .hash(cost, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -50,8 +52,9 @@ public final class PasswordHasher {
   public <T> Future<T> forStranger(Supplier<Future<T>> work) {
     if (strangersRunning.incrementAndGet() > strangerJobs) {
       strangersRunning.decrementAndGet();
-      return Future.failedFuture(new ApiException(429, "BUSY",
-          "Too many sign-ups and logins at once; retry in a second").retryAfter(1));
+      return Future.failedFuture(
+          new ApiException(429, "BUSY", "Too many sign-ups and logins at once; retry in a second")
+              .retryAfter(1));
     }
     Future<T> running;
     try {
@@ -65,8 +68,8 @@ public final class PasswordHasher {
   /** Fails with 400 {@code PASSWORD_TOO_LONG} over {@link #MAX_BYTES} UTF-8 bytes. */
   public Future<String> hash(String password) {
     if (password.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      return Future.failedFuture(new ApiException(400, "PASSWORD_TOO_LONG",
-          "A password is at most " + MAX_BYTES + " bytes (UTF-8)"));
+      return Future.failedFuture(new ApiException(
+          400, "PASSWORD_TOO_LONG", "A password is at most " + MAX_BYTES + " bytes (UTF-8)"));
     }
     return vertx.executeBlocking(
         () -> BCrypt.withDefaults().hashToString(cost, password.toCharArray()), false);
@@ -77,12 +80,14 @@ public final class PasswordHasher {
     byte[] typed = password.getBytes(StandardCharsets.UTF_8);
     // a password no hash can hold is compared as a wrong one, in the same time
     boolean possible = typed.length <= MAX_BYTES;
-    return vertx.executeBlocking(() -> {
-      byte[] candidate = possible ? typed : Arrays.copyOf(typed, MAX_BYTES);
-      boolean ok = BCrypt.verifyer()
-          .verify(candidate, hash == null ? dummy : hash.getBytes(StandardCharsets.UTF_8))
-          .verified;
-      return ok && hash != null && possible;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          byte[] candidate = possible ? typed : Arrays.copyOf(typed, MAX_BYTES);
+          boolean ok = BCrypt.verifyer()
+              .verify(candidate, hash == null ? dummy : hash.getBytes(StandardCharsets.UTF_8))
+              .verified;
+          return ok && hash != null && possible;
+        },
+        false);
   }
 }

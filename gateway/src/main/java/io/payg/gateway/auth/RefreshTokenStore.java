@@ -15,7 +15,13 @@ import java.util.UUID;
 public final class RefreshTokenStore {
 
   /** Why a token did not rotate. */
-  public enum Refusal { UNKNOWN, EXPIRED, ROTATED, REVOKED, USER_CHANGED }
+  public enum Refusal {
+    UNKNOWN,
+    EXPIRED,
+    ROTATED,
+    REVOKED,
+    USER_CHANGED
+  }
 
   private final Pool pool;
 
@@ -41,7 +47,8 @@ public final class RefreshTokenStore {
    *
    * @return the caller to issue an access token for, or null (then ask {@link #whyRefused})
    */
-  public Future<Caller> rotate(byte[] hash, UUID newId, byte[] newHash, Instant now, Instant expires) {
+  public Future<Caller> rotate(
+      byte[] hash, UUID newId, byte[] newHash, Instant now, Instant expires) {
     return pool.preparedQuery("""
         WITH old AS (
         UPDATE refresh_tokens t SET revoked_at = $3, replaced_by = $4 FROM users u
@@ -58,7 +65,8 @@ public final class RefreshTokenStore {
             return null;
           }
           Row r = rows.iterator().next();
-          return new Caller(r.getUUID("user_id"), r.getUUID("company_id"), Role.valueOf(r.getString("role")));
+          return new Caller(
+              r.getUUID("user_id"), r.getUUID("company_id"), Role.valueOf(r.getString("role")));
         });
   }
 
@@ -70,36 +78,48 @@ public final class RefreshTokenStore {
    *
    * @return the caller, or null when this is no such retry (then ask {@link #whyRefused})
    */
-  public Future<Caller> regrant(byte[] hash, UUID newId, byte[] newHash, Instant now, Instant expires,
-                                Duration grace) {
+  public Future<Caller> regrant(
+      byte[] hash, UUID newId, byte[] newHash, Instant now, Instant expires, Duration grace) {
     return pool.withTransaction(conn -> conn.preparedQuery("""
         SELECT t.id, t.replaced_by, t.user_id, t.company_id,
         t.family_id, t.credentials_version, u.role FROM refresh_tokens t JOIN users u ON u.id = t.user_id
         WHERE t.token_hash = $1 AND t.replaced_by IS NOT NULL AND t.revoked_at > $2 AND t.expires_at > $3
         AND u.disabled_at IS NULL AND u.credentials_version = t.credentials_version FOR UPDATE OF t""")
-            .execute(Tuple.of(Buffer.buffer(hash), at(now.minus(grace)), at(now)))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.succeededFuture((Caller) null);
-              }
-              Row old = rows.iterator().next();
-              // the successor only if nobody used it: a used one means two holders, theft detection decides
-              return conn.preparedQuery("""
+        .execute(Tuple.of(Buffer.buffer(hash), at(now.minus(grace)), at(now)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.succeededFuture((Caller) null);
+          }
+          Row old = rows.iterator().next();
+          // the successor only if nobody used it: a used one means two holders, theft detection
+          // decides
+          return conn.preparedQuery("""
                   UPDATE refresh_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL
                   AND replaced_by IS NULL""")
-                  .execute(Tuple.of(old.getUUID("replaced_by"), at(now)))
-                  .compose(revoked -> revoked.rowCount() == 0 ? Future.succeededFuture((Caller) null)
-                      : conn.preparedQuery("""
+              .execute(Tuple.of(old.getUUID("replaced_by"), at(now)))
+              .compose(revoked -> revoked.rowCount() == 0
+                  ? Future.succeededFuture((Caller) null)
+                  : conn.preparedQuery("""
                           WITH fresh AS (INSERT INTO refresh_tokens (id, token_hash, user_id, company_id,
                           family_id, credentials_version, issued_at, expires_at)
                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8))
                           UPDATE refresh_tokens SET replaced_by = $1 WHERE id = $9""")
-                          .execute(Tuple.from(new Object[] {newId, Buffer.buffer(newHash), old.getUUID("user_id"),
-                              old.getUUID("company_id"), old.getUUID("family_id"), old.getInteger("credentials_version"),
-                              at(now), at(expires), old.getUUID("id")}))
-                          .map(x -> new Caller(old.getUUID("user_id"), old.getUUID("company_id"),
-                              Role.valueOf(old.getString("role")))));
-            }));
+                      .execute(Tuple.from(new Object[] {
+                        newId,
+                        Buffer.buffer(newHash),
+                        old.getUUID("user_id"),
+                        old.getUUID("company_id"),
+                        old.getUUID("family_id"),
+                        old.getInteger("credentials_version"),
+                        at(now),
+                        at(expires),
+                        old.getUUID("id")
+                      }))
+                      .map(x -> new Caller(
+                          old.getUUID("user_id"),
+                          old.getUUID("company_id"),
+                          Role.valueOf(old.getString("role")))));
+        }));
   }
 
   /**
@@ -155,7 +175,8 @@ public final class RefreshTokenStore {
         DELETE FROM refresh_tokens WHERE id IN (SELECT id FROM refresh_tokens
         WHERE expires_at < $1 OR revoked_at < $1 LIMIT 5000)""")
         .execute(Tuple.of(at(cutoff)))
-        .compose(rows -> rows.rowCount() < 5000 ? Future.succeededFuture(rows.rowCount())
+        .compose(rows -> rows.rowCount() < 5000
+            ? Future.succeededFuture(rows.rowCount())
             : deleteEndedBefore(cutoff).map(more -> more + rows.rowCount()));
   }
 

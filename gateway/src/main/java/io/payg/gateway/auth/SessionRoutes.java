@@ -28,7 +28,10 @@ public final class SessionRoutes {
 
   private void logout(RoutingContext ctx) {
     // 204 whether or not the token was known: logout is no oracle for valid tokens
-    sessions.logout(refreshToken(ctx)).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+    sessions
+        .logout(refreshToken(ctx))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private static String refreshToken(RoutingContext ctx) {

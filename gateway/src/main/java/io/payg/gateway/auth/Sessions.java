@@ -29,7 +29,12 @@ public final class Sessions {
   private final Clock clock;
 
   /** @param grace REFRESH_GRACE_SECONDS: how long a rotated token may be presented again after a lost answer */
-  public Sessions(AccessTokens access, RefreshTokenStore store, Duration refreshTtl, Duration grace, Clock clock) {
+  public Sessions(
+      AccessTokens access,
+      RefreshTokenStore store,
+      Duration refreshTtl,
+      Duration grace,
+      Clock clock) {
     this.access = access;
     this.store = store;
     this.refreshTtl = refreshTtl;
@@ -41,9 +46,10 @@ public final class Sessions {
   public Future<JsonObject> start(Caller caller) {
     String refresh = newToken();
     Instant now = clock.instant();
-    return store.start(UUID.randomUUID(), sha256(refresh), caller.userId(), now, now.plus(refreshTtl))
-        .compose(ok -> ok ? Future.succeededFuture(pair(caller, refresh))
-            : Future.failedFuture(disabled()));
+    return store
+        .start(UUID.randomUUID(), sha256(refresh), caller.userId(), now, now.plus(refreshTtl))
+        .compose(ok ->
+            ok ? Future.succeededFuture(pair(caller, refresh)) : Future.failedFuture(disabled()));
   }
 
   /**
@@ -55,10 +61,14 @@ public final class Sessions {
     String next = newToken();
     Instant now = clock.instant();
     byte[] hash = sha256(refreshToken);
-    return store.rotate(hash, UUID.randomUUID(), sha256(next), now, now.plus(refreshTtl))
-        .compose(caller -> caller != null ? Future.succeededFuture(caller)
-            : store.regrant(hash, UUID.randomUUID(), sha256(next), now, now.plus(refreshTtl), grace))
-        .compose(caller -> caller != null ? Future.succeededFuture(pair(caller, next))
+    return store
+        .rotate(hash, UUID.randomUUID(), sha256(next), now, now.plus(refreshTtl))
+        .compose(caller -> caller != null
+            ? Future.succeededFuture(caller)
+            : store.regrant(
+                hash, UUID.randomUUID(), sha256(next), now, now.plus(refreshTtl), grace))
+        .compose(caller -> caller != null
+            ? Future.succeededFuture(pair(caller, next))
             : store.whyRefused(hash, now).compose(why -> Future.failedFuture(refused(why))));
   }
 
@@ -67,22 +77,36 @@ public final class Sessions {
   }
 
   public static ApiException disabled() {
-    return new ApiException(403, "USER_DISABLED", "This user is disabled; ask an admin of your company");
+    return new ApiException(
+        403, "USER_DISABLED", "This user is disabled; ask an admin of your company");
   }
 
   private JsonObject pair(Caller caller, String refresh) {
-    return access.issue(caller).put("refreshToken", refresh).put("refreshExpiresIn", refreshTtl.toSeconds());
+    return access
+        .issue(caller)
+        .put("refreshToken", refresh)
+        .put("refreshExpiresIn", refreshTtl.toSeconds());
   }
 
   private static ApiException refused(RefreshTokenStore.Refusal why) {
     return switch (why) {
-      case EXPIRED -> new ApiException(401, "REFRESH_TOKEN_EXPIRED", "The refresh token has expired; log in again");
-      case ROTATED -> new ApiException(401, "REFRESH_TOKEN_REUSED",
-          "This refresh token was already used; the session is revoked everywhere. Log in again");
-      case REVOKED -> new ApiException(401, "REFRESH_TOKEN_REVOKED", "This session was ended; log in again");
-      case USER_CHANGED -> new ApiException(401, "REFRESH_TOKEN_REVOKED",
-          "The user was disabled or their password changed; log in again");
-      case UNKNOWN -> new ApiException(401, "REFRESH_TOKEN_INVALID", "The refresh token is not valid");
+      case EXPIRED ->
+        new ApiException(
+            401, "REFRESH_TOKEN_EXPIRED", "The refresh token has expired; log in again");
+      case ROTATED ->
+        new ApiException(
+            401,
+            "REFRESH_TOKEN_REUSED",
+            "This refresh token was already used; the session is revoked everywhere. Log in again");
+      case REVOKED ->
+        new ApiException(401, "REFRESH_TOKEN_REVOKED", "This session was ended; log in again");
+      case USER_CHANGED ->
+        new ApiException(
+            401,
+            "REFRESH_TOKEN_REVOKED",
+            "The user was disabled or their password changed; log in again");
+      case UNKNOWN ->
+        new ApiException(401, "REFRESH_TOKEN_INVALID", "The refresh token is not valid");
     };
   }
 

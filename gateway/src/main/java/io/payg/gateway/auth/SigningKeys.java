@@ -32,8 +32,7 @@ public final class SigningKeys {
   private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
 
   /** A PEM-encoded pair: PKCS#8 private key, X.509 public key. */
-  public record PemPair(String privateKeyPem, String publicKeyPem) {
-  }
+  public record PemPair(String privateKeyPem, String publicKeyPem) {}
 
   private final String algorithm;
   private final List<PubSecKeyOptions> keys;
@@ -56,23 +55,31 @@ public final class SigningKeys {
       if (!demo) {
         throw new IllegalStateException("HS256 access tokens are allowed in demo mode only");
       }
-      LOG.warn("demo mode: access tokens are signed with HS256 (JWT_SECRET); never use this in production");
-      return new SigningKeys(alg, List.of(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(hmacSecret)), 32);
+      LOG.warn(
+          "demo mode: access tokens are signed with HS256 (JWT_SECRET); never use this in production");
+      return new SigningKeys(
+          alg, List.of(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(hmacSecret)), 32);
     }
     PemPair pair = new PemPair(settings.privateKeyPem(), settings.publicKeyPem());
     if (pair.privateKeyPem().isEmpty() || pair.publicKeyPem().isEmpty()) {
       if (!demo || !"ES256".equals(alg)) {
-        throw new IllegalStateException("JWT_PRIVATE_KEY and JWT_PUBLIC_KEY are required for " + alg);
+        throw new IllegalStateException(
+            "JWT_PRIVATE_KEY and JWT_PUBLIC_KEY are required for " + alg);
       }
       pair = generateEs256();
-      LOG.warn("demo mode: signing access tokens with an ephemeral ES256 dev key pair made in memory now;"
-          + " tokens die with this process. Production needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY.");
+      LOG.warn(
+          "demo mode: signing access tokens with an ephemeral ES256 dev key pair made in memory now;"
+              + " tokens die with this process. Production needs JWT_PRIVATE_KEY and JWT_PUBLIC_KEY.");
     }
     PublicKey publicKey = check(alg, pair);
-    int signatureBytes = publicKey instanceof RSAPublicKey rsa ? (rsa.getModulus().bitLength() + 7) / 8 : 64;
-    return new SigningKeys(alg, List.of(
-        new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.publicKeyPem()),
-        new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.privateKeyPem())), signatureBytes);
+    int signatureBytes =
+        publicKey instanceof RSAPublicKey rsa ? (rsa.getModulus().bitLength() + 7) / 8 : 64;
+    return new SigningKeys(
+        alg,
+        List.of(
+            new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.publicKeyPem()),
+            new PubSecKeyOptions().setAlgorithm(alg).setBuffer(pair.privateKeyPem())),
+        signatureBytes);
   }
 
   public String algorithm() {
@@ -89,29 +96,35 @@ public final class SigningKeys {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
       KeyPair kp = gen.generateKeyPair();
-      return new PemPair(pem("PRIVATE KEY", kp.getPrivate().getEncoded()), pem("PUBLIC KEY", kp.getPublic().getEncoded()));
+      return new PemPair(
+          pem("PRIVATE KEY", kp.getPrivate().getEncoded()),
+          pem("PUBLIC KEY", kp.getPublic().getEncoded()));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate an ES256 key pair", e);
     }
   }
 
   private static PublicKey check(String alg, PemPair pair) {
-    if (pair.privateKeyPem().contains("BEGIN EC PRIVATE KEY") || pair.privateKeyPem().contains("BEGIN RSA PRIVATE KEY")) {
-      throw new IllegalStateException("JWT_PRIVATE_KEY must be PKCS#8 (-----BEGIN PRIVATE KEY-----); convert it with"
-          + " openssl pkcs8 -topk8 -nocrypt -in old.key -out jwt.key");
+    if (pair.privateKeyPem().contains("BEGIN EC PRIVATE KEY")
+        || pair.privateKeyPem().contains("BEGIN RSA PRIVATE KEY")) {
+      throw new IllegalStateException(
+          "JWT_PRIVATE_KEY must be PKCS#8 (-----BEGIN PRIVATE KEY-----); convert it with"
+              + " openssl pkcs8 -topk8 -nocrypt -in old.key -out jwt.key");
     }
     String family = "ES256".equals(alg) ? "EC" : "RSA";
     PrivateKey privateKey;
     PublicKey publicKey;
     try {
       KeyFactory kf = KeyFactory.getInstance(family);
-      privateKey = kf.generatePrivate(new PKCS8EncodedKeySpec(der(pair.privateKeyPem(), "PRIVATE KEY")));
+      privateKey =
+          kf.generatePrivate(new PKCS8EncodedKeySpec(der(pair.privateKeyPem(), "PRIVATE KEY")));
       publicKey = kf.generatePublic(new X509EncodedKeySpec(der(pair.publicKeyPem(), "PUBLIC KEY")));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("JWT_PRIVATE_KEY / JWT_PUBLIC_KEY are not " + family + " keys in PEM for "
-          + alg + ": " + e.getMessage());
+      throw new IllegalStateException("JWT_PRIVATE_KEY / JWT_PUBLIC_KEY are not " + family
+          + " keys in PEM for " + alg + ": " + e.getMessage());
     }
-    if (publicKey instanceof ECPublicKey ec && ec.getParams().getCurve().getField().getFieldSize() != 256) {
+    if (publicKey instanceof ECPublicKey ec
+        && ec.getParams().getCurve().getField().getFieldSize() != 256) {
       throw new IllegalStateException("ES256 needs a P-256 (prime256v1) key");
     }
     if (publicKey instanceof RSAPublicKey rsa && rsa.getModulus().bitLength() < 2048) {
@@ -148,7 +161,8 @@ public final class SigningKeys {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----";
+    return "-----BEGIN " + type + "-----\n"
+        + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type
+        + "-----";
   }
 }

@@ -26,7 +26,8 @@ public final class BooksRoutes {
       if (from != null && to != null && to.isBefore(from)) {
         throw ApiException.badRequest("'to' must not be before 'from'");
       }
-      Responses.json(ctx, 200, store.books(caller.companyId(), from, to, ctx.queryParams().get("provider")));
+      Responses.json(
+          ctx, 200, store.books(caller.companyId(), from, to, ctx.queryParams().get("provider")));
     });
   }
 

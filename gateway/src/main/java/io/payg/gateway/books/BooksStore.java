@@ -31,8 +31,8 @@ import java.util.UUID;
 public final class BooksStore {
 
   /** The kinds of money, as the allocation kinds plus the books' own lines. */
-  static final List<String> ALLOCATED = List.of("INSTALLMENT", "ACCESS_RATE", "DEVICE_INSTALLMENT", "ENERGY",
-      "METER_CREDIT");
+  static final List<String> ALLOCATED =
+      List.of("INSTALLMENT", "ACCESS_RATE", "DEVICE_INSTALLMENT", "ENERGY", "METER_CREDIT");
 
   /**
    * One row per (day, provider, currency, line). $2/$3 bound the day (inclusive), $4 the provider.
@@ -95,40 +95,57 @@ public final class BooksStore {
 
   /** {@code days}: one entry per (day, provider, currency); {@code totals}: per (provider, currency) over the range. */
   public Future<JsonObject> books(UUID companyId, LocalDate from, LocalDate to, String provider) {
-    return pool.preparedQuery(LINES).execute(Tuple.of(companyId, from, to, provider)).map(rows -> {
-      Map<String, JsonObject> days = new LinkedHashMap<>();
-      Map<String, JsonObject> totals = new LinkedHashMap<>();
-      for (Row r : rows) {
-        String day = r.getLocalDate("day").toString();
-        String p = r.getString("provider");
-        String currency = r.getString("currency");
-        JsonObject d = days.computeIfAbsent(day + "|" + p + "|" + currency,
-            k -> empty(p, currency).put("day", day));
-        JsonObject t = totals.computeIfAbsent(p + "|" + currency, k -> empty(p, currency));
-        add(d, r.getString("line"), r.getLong("amount"));
-        add(t, r.getString("line"), r.getLong("amount"));
-      }
-      JsonArray dayList = new JsonArray();
-      days.values().forEach(d -> dayList.add(balanced(d)));
-      JsonArray totalList = new JsonArray();
-      totals.values().forEach(t -> totalList.add(balanced(t)));
-      return new JsonObject().put("from", from == null ? null : from.toString()).put("to", to == null ? null : to.toString())
-          .put("days", dayList).put("totals", totalList);
-    }).compose(books -> pool.preparedQuery(WRITE_OFFS).execute(Tuple.of(companyId, from, to)).map(rows -> {
-      JsonArray writtenOff = new JsonArray();
-      for (Row r : rows) {
-        writtenOff.add(new JsonObject().put("currency", r.getString("currency")).put("count", r.getLong("count"))
-            .put("amount", r.getLong("amount")));
-      }
-      return books.put("writtenOff", writtenOff);
-    }));
+    return pool.preparedQuery(LINES)
+        .execute(Tuple.of(companyId, from, to, provider))
+        .map(rows -> {
+          Map<String, JsonObject> days = new LinkedHashMap<>();
+          Map<String, JsonObject> totals = new LinkedHashMap<>();
+          for (Row r : rows) {
+            String day = r.getLocalDate("day").toString();
+            String p = r.getString("provider");
+            String currency = r.getString("currency");
+            JsonObject d = days.computeIfAbsent(
+                day + "|" + p + "|" + currency, k -> empty(p, currency).put("day", day));
+            JsonObject t = totals.computeIfAbsent(p + "|" + currency, k -> empty(p, currency));
+            add(d, r.getString("line"), r.getLong("amount"));
+            add(t, r.getString("line"), r.getLong("amount"));
+          }
+          JsonArray dayList = new JsonArray();
+          days.values().forEach(d -> dayList.add(balanced(d)));
+          JsonArray totalList = new JsonArray();
+          totals.values().forEach(t -> totalList.add(balanced(t)));
+          return new JsonObject()
+              .put("from", from == null ? null : from.toString())
+              .put("to", to == null ? null : to.toString())
+              .put("days", dayList)
+              .put("totals", totalList);
+        })
+        .compose(books -> pool.preparedQuery(WRITE_OFFS)
+            .execute(Tuple.of(companyId, from, to))
+            .map(rows -> {
+              JsonArray writtenOff = new JsonArray();
+              for (Row r : rows) {
+                writtenOff.add(new JsonObject()
+                    .put("currency", r.getString("currency"))
+                    .put("count", r.getLong("count"))
+                    .put("amount", r.getLong("amount")));
+              }
+              return books.put("writtenOff", writtenOff);
+            }));
   }
 
   private static JsonObject empty(String provider, String currency) {
     JsonObject allocated = new JsonObject();
     ALLOCATED.forEach(k -> allocated.put(k, 0L));
-    return new JsonObject().put("provider", provider).put("currency", currency).put("received", 0L)
-        .put("allocated", allocated.put("total", 0L)).put("suspense", 0L).put("dismissed", 0L).put("returned", 0L).put("reversed", 0L)
+    return new JsonObject()
+        .put("provider", provider)
+        .put("currency", currency)
+        .put("received", 0L)
+        .put("allocated", allocated.put("total", 0L))
+        .put("suspense", 0L)
+        .put("dismissed", 0L)
+        .put("returned", 0L)
+        .put("reversed", 0L)
         .put("pendingApproval", 0L);
   }
 
@@ -152,8 +169,12 @@ public final class BooksStore {
    * (shown, never assumed).
    */
   private static JsonObject balanced(JsonObject o) {
-    long accounted = o.getJsonObject("allocated").getLong("total") + o.getLong("suspense") + o.getLong("dismissed")
-        + o.getLong("returned") + o.getLong("reversed") + o.getLong("pendingApproval");
+    long accounted = o.getJsonObject("allocated").getLong("total")
+        + o.getLong("suspense")
+        + o.getLong("dismissed")
+        + o.getLong("returned")
+        + o.getLong("reversed")
+        + o.getLong("pendingApproval");
     return o.put("balanced", accounted == o.getLong("received"));
   }
 }

@@ -85,28 +85,57 @@ public final class BrokerResultStore {
   }
 
   /** What the result echoes of the broker's request. */
-  public record Echo(String namespace, String conversationId, String originatorConversationId, String mpesaReceipt,
-                     String initiator, String requestResultUrl) {
-  }
+  public record Echo(
+      String namespace,
+      String conversationId,
+      String originatorConversationId,
+      String mpesaReceipt,
+      String initiator,
+      String requestResultUrl) {}
 
   /** Queues the confirmation of {@code transactionId}; true when queued now (false: it already was). */
-  public Future<Boolean> confirm(UUID companyId, String provider, String providerTxnId, UUID transactionId,
-                                 String desc, Echo echo) {
+  public Future<Boolean> confirm(
+      UUID companyId,
+      String provider,
+      String providerTxnId,
+      UUID transactionId,
+      String desc,
+      Echo echo) {
     return enqueue(ENQUEUE_CONFIRM, companyId, provider, providerTxnId, transactionId, desc, echo);
   }
 
   /** Queues the cancellation of the kept payment {@code unmatchedId}; true when queued now. */
-  public Future<Boolean> cancel(UUID companyId, String provider, String providerTxnId, UUID unmatchedId,
-                                String desc, Echo echo) {
+  public Future<Boolean> cancel(
+      UUID companyId,
+      String provider,
+      String providerTxnId,
+      UUID unmatchedId,
+      String desc,
+      Echo echo) {
     return enqueue(ENQUEUE_CANCEL, companyId, provider, providerTxnId, unmatchedId, desc, echo);
   }
 
-  private Future<Boolean> enqueue(String sql, UUID companyId, String provider, String providerTxnId, UUID subject,
-                                  String desc, Echo e) {
-    Tuple params = Tuple.tuple().addUUID(UUID.randomUUID()).addUUID(companyId).addString(provider)
-        .addString(providerTxnId).addUUID(subject).addString(desc).addString(e.namespace())
-        .addString(e.conversationId()).addString(e.originatorConversationId()).addString(e.mpesaReceipt())
-        .addString(e.initiator()).addString(e.requestResultUrl());
+  private Future<Boolean> enqueue(
+      String sql,
+      UUID companyId,
+      String provider,
+      String providerTxnId,
+      UUID subject,
+      String desc,
+      Echo e) {
+    Tuple params = Tuple.tuple()
+        .addUUID(UUID.randomUUID())
+        .addUUID(companyId)
+        .addString(provider)
+        .addString(providerTxnId)
+        .addUUID(subject)
+        .addString(desc)
+        .addString(e.namespace())
+        .addString(e.conversationId())
+        .addString(e.originatorConversationId())
+        .addString(e.mpesaReceipt())
+        .addString(e.initiator())
+        .addString(e.requestResultUrl());
     return pool.preparedQuery(sql).execute(params).map(rows -> rows.size() > 0);
   }
 
@@ -120,18 +149,29 @@ public final class BrokerResultStore {
     });
   }
 
-  Future<Void> acknowledged(long outboxId, UUID resultId, int httpStatus, String code, String desc, String status,
-                            String answer) {
+  Future<Void> acknowledged(
+      long outboxId,
+      UUID resultId,
+      int httpStatus,
+      String code,
+      String desc,
+      String status,
+      String answer) {
     return pool.preparedQuery(ACKNOWLEDGED)
-        .execute(Tuple.of(resultId, httpStatus, code, desc, status, clip(answer), outboxId)).mapEmpty();
+        .execute(Tuple.of(resultId, httpStatus, code, desc, status, clip(answer), outboxId))
+        .mapEmpty();
   }
 
-  Future<Void> answered(UUID resultId, int httpStatus, String code, String desc, String status, String answer) {
-    return pool.preparedQuery(ANSWERED).execute(Tuple.of(resultId, httpStatus, code, desc, status, clip(answer)))
+  Future<Void> answered(
+      UUID resultId, int httpStatus, String code, String desc, String status, String answer) {
+    return pool.preparedQuery(ANSWERED)
+        .execute(Tuple.of(resultId, httpStatus, code, desc, status, clip(answer)))
         .mapEmpty();
   }
 
   private static String clip(String s) {
-    return s == null ? null : (s.length() > MAX_ANSWER ? s.substring(0, MAX_ANSWER) : s).replace('\0', '\uFFFD');
+    return s == null
+        ? null
+        : (s.length() > MAX_ANSWER ? s.substring(0, MAX_ANSWER) : s).replace('\0', '\uFFFD');
   }
 }

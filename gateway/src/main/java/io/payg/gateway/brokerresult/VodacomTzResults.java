@@ -29,20 +29,41 @@ public final class VodacomTzResults implements MovedMoneyFollowUp {
   }
 
   @Override
-  public Future<Void> booked(UUID companyId, PaymentCommand command, UUID transactionId, Map<String, String> echo) {
-    // "Successful": jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (sendCallback)
-    return store.confirm(companyId, VodacomTzTelcoAdapter.NAME, command.providerTxnId(), transactionId,
-        "Successful", echo(echo)).map(this::wake);
+  public Future<Void> booked(
+      UUID companyId, PaymentCommand command, UUID transactionId, Map<String, String> echo) {
+    // "Successful":
+    // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (sendCallback)
+    return store
+        .confirm(
+            companyId,
+            VodacomTzTelcoAdapter.NAME,
+            command.providerTxnId(),
+            transactionId,
+            "Successful",
+            echo(echo))
+        .map(this::wake);
   }
 
   @Override
-  public Future<Void> kept(UUID companyId, PaymentCommand command, UUID unmatchedId, Refusal refusal,
-                           boolean authenticated, Map<String, String> echo) {
+  public Future<Void> kept(
+      UUID companyId,
+      PaymentCommand command,
+      UUID unmatchedId,
+      Refusal refusal,
+      boolean authenticated,
+      Map<String, String> echo) {
     if (!authenticated) {
       return Future.succeededFuture();
     }
-    return store.cancel(companyId, VodacomTzTelcoAdapter.NAME, command.providerTxnId(), unmatchedId,
-        "failure, " + VodacomTzTelcoAdapter.description(refusal), echo(echo)).map(this::wake);
+    return store
+        .cancel(
+            companyId,
+            VodacomTzTelcoAdapter.NAME,
+            command.providerTxnId(),
+            unmatchedId,
+            "failure, " + VodacomTzTelcoAdapter.description(refusal),
+            echo(echo))
+        .map(this::wake);
   }
 
   private Void wake(boolean queued) {
@@ -53,8 +74,12 @@ public final class VodacomTzResults implements MovedMoneyFollowUp {
   }
 
   private static BrokerResultStore.Echo echo(Map<String, String> echo) {
-    return new BrokerResultStore.Echo(echo.get(VodacomTzTelcoAdapter.ECHO_NAMESPACE), echo.get("conversationID"),
-        echo.get("originatorConversationID"), echo.get(VodacomTzTelcoAdapter.ECHO_RECEIPT),
-        echo.get(VodacomTzTelcoAdapter.ECHO_INITIATOR), echo.get(VodacomTzTelcoAdapter.ECHO_RESULT_URL));
+    return new BrokerResultStore.Echo(
+        echo.get(VodacomTzTelcoAdapter.ECHO_NAMESPACE),
+        echo.get("conversationID"),
+        echo.get("originatorConversationID"),
+        echo.get(VodacomTzTelcoAdapter.ECHO_RECEIPT),
+        echo.get(VodacomTzTelcoAdapter.ECHO_INITIATOR),
+        echo.get(VodacomTzTelcoAdapter.ECHO_RESULT_URL));
   }
 }

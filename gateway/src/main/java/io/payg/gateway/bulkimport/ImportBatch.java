@@ -23,19 +23,23 @@ import java.util.function.BiFunction;
  */
 final class ImportBatch {
 
-  enum Outcome { CREATED, WOULD_CREATE, UNCHANGED, CONFLICT, ERROR }
+  enum Outcome {
+    CREATED,
+    WOULD_CREATE,
+    UNCHANGED,
+    CONFLICT,
+    ERROR
+  }
 
   /** A row's outcome as the report shows it. */
-  record RowOutcome(long line, Outcome outcome, String code, String detail, String customerRef, String serial) {
-  }
+  record RowOutcome(
+      long line, Outcome outcome, String code, String detail, String customerRef, String serial) {}
 
   /** An earlier import's key: the entity it created and the hash of the row's fields then. */
-  record Key(UUID entityId, String contentHash) {
-  }
+  record Key(UUID entityId, String contentHash) {}
 
   /** What the database holds for this batch's keys: import keys by ref / lower serial, and serials registered otherwise. */
-  record Known(Map<String, Key> customers, Map<String, Key> devices, Set<String> serialsInUse) {
-  }
+  record Known(Map<String, Key> customers, Map<String, Key> devices, Set<String> serialsInUse) {}
 
   /** What earlier rows of this upload did, across batches (about 100 bytes per row). */
   static final class SeenInFile {
@@ -124,8 +128,12 @@ final class ImportBatch {
    * Decides every row in file order. {@code seal} seals an OpenPAYGO key for a device id (SecretBox,
    * the device's own place), called only for devices that will be created.
    */
-  static ImportBatch decide(List<ImportRow> rows, Known known, SeenInFile seen, boolean dryRun,
-                            BiFunction<String, UUID, String> seal) {
+  static ImportBatch decide(
+      List<ImportRow> rows,
+      Known known,
+      SeenInFile seen,
+      boolean dryRun,
+      BiFunction<String, UUID, String> seal) {
     ImportBatch batch = new ImportBatch();
     for (ImportRow row : rows) {
       batch.outcomes.add(batch.decideRow(row, known, seen, dryRun, seal));
@@ -133,14 +141,21 @@ final class ImportBatch {
     return batch;
   }
 
-  private RowOutcome decideRow(ImportRow row, Known known, SeenInFile seen, boolean dryRun,
-                               BiFunction<String, UUID, String> seal) {
+  private RowOutcome decideRow(
+      ImportRow row,
+      Known known,
+      SeenInFile seen,
+      boolean dryRun,
+      BiFunction<String, UUID, String> seal) {
     String serialKey = row.serial() == null ? null : row.serial().toLowerCase(Locale.ROOT);
     if (serialKey != null) {
       Long first = seen.serials.putIfAbsent(serialKey, row.line());
       if (first != null) {
-        return error(row, "DUPLICATE_SERIAL_IN_FILE", "Serial " + row.serial() + " is also on line " + first
-            + " of this file: one device per serial");
+        return error(
+            row,
+            "DUPLICATE_SERIAL_IN_FILE",
+            "Serial " + row.serial() + " is also on line " + first
+                + " of this file: one device per serial");
       }
     }
     if (row instanceof ImportRow.Bad bad) {
@@ -154,15 +169,22 @@ final class ImportBatch {
     UUID customerId;
     if (inFile != null) {
       if (!inFile.contentHash().equals(g.customerHash())) {
-        return error(row, "CUSTOMER_DIFFERS_IN_FILE", "Customer " + g.customerRef()
-            + " has another name, phone or village on an earlier line of this file");
+        return error(
+            row,
+            "CUSTOMER_DIFFERS_IN_FILE",
+            "Customer " + g.customerRef()
+                + " has another name, phone or village on an earlier line of this file");
       }
       customerId = inFile.entityId();
     } else if (before != null) {
       if (!before.contentHash().equals(g.customerHash())) {
-        return outcome(row, Outcome.CONFLICT, "CUSTOMER_CHANGED", "Customer " + g.customerRef()
-            + " was imported before with another name, phone or village; an import does not overwrite it "
-            + "(change it with PATCH /api/v1/customers/{id})");
+        return outcome(
+            row,
+            Outcome.CONFLICT,
+            "CUSTOMER_CHANGED",
+            "Customer " + g.customerRef()
+                + " was imported before with another name, phone or village; an import does not overwrite it "
+                + "(change it with PATCH /api/v1/customers/{id})");
       }
       customerId = before.entityId();
     } else {
@@ -174,13 +196,20 @@ final class ImportBatch {
       Key device = known.devices().get(serialKey);
       if (device != null) {
         if (!device.contentHash().equals(g.deviceHash())) {
-          return outcome(row, Outcome.CONFLICT, "DEVICE_CHANGED", "Device " + g.serial()
-              + " was imported before with other values (customer, sale, amounts or keys); an import never overwrites "
-              + "them: correct it through the API");
+          return outcome(
+              row,
+              Outcome.CONFLICT,
+              "DEVICE_CHANGED",
+              "Device " + g.serial()
+                  + " was imported before with other values (customer, sale, amounts or keys); an import never overwrites "
+                  + "them: correct it through the API");
         }
       } else if (known.serialsInUse().contains(serialKey)) {
-        return error(row, "SERIAL_TAKEN", "A device with serial " + g.serial()
-            + " is already registered in your company (not by an import)");
+        return error(
+            row,
+            "SERIAL_TAKEN",
+            "A device with serial " + g.serial()
+                + " is already registered in your company (not by an import)");
       } else {
         newDevice = true;
       }
@@ -210,7 +239,11 @@ final class ImportBatch {
     writes.customerHashes.add(g.customerHash());
   }
 
-  private void addDevice(ImportRow.Good g, UUID customerId, boolean newCustomer, BiFunction<String, UUID, String> seal) {
+  private void addDevice(
+      ImportRow.Good g,
+      UUID customerId,
+      boolean newCustomer,
+      BiFunction<String, UUID, String> seal) {
     ImportRow.Device d = g.device();
     UUID deviceId = UUID.randomUUID();
     writes.deviceIds.add(deviceId);
@@ -221,7 +254,8 @@ final class ImportBatch {
     writes.deviceTariffs.add(d.tariffId());
     writes.deviceTariffSince.add(d.tariffSince());
     writes.deviceCredit.add(d.openingCredit());
-    writes.deviceKeys.add(d.openPaygo() == null ? null : seal.apply(d.openPaygo().secretKeyHex(), deviceId));
+    writes.deviceKeys.add(
+        d.openPaygo() == null ? null : seal.apply(d.openPaygo().secretKeyHex(), deviceId));
     writes.deviceStartingCodes.add(d.openPaygo() == null ? null : d.openPaygo().startingCode());
     writes.deviceTokenCounts.add(d.openPaygo() == null ? null : d.openPaygo().tokenCount());
     writes.deviceHashes.add(g.deviceHash());

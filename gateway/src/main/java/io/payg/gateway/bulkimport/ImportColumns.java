@@ -34,10 +34,28 @@ import java.util.regex.Pattern;
  */
 final class ImportColumns {
 
-  static final List<String> NAMES = List.of("customer_ref", "name", "phone", "village", "serial", "device_type",
-      "manufacturer", "tariff", "tariff_since", "openpaygo_secret_key", "openpaygo_starting_code",
-      "openpaygo_token_count", "opening_credit", "appliance", "price", "down_payment", "installments", "period",
-      "sale_date", "first_due_date", "paid_to_date");
+  static final List<String> NAMES = List.of(
+      "customer_ref",
+      "name",
+      "phone",
+      "village",
+      "serial",
+      "device_type",
+      "manufacturer",
+      "tariff",
+      "tariff_since",
+      "openpaygo_secret_key",
+      "openpaygo_starting_code",
+      "openpaygo_token_count",
+      "opening_credit",
+      "appliance",
+      "price",
+      "down_payment",
+      "installments",
+      "period",
+      "sale_date",
+      "first_due_date",
+      "paid_to_date");
   static final Set<String> REQUIRED = Set.of("customer_ref", "name", "phone", "village");
   /** The columns of a device and its sale: what a device's content hash covers. */
   private static final List<String> DEVICE_COLUMNS = NAMES.subList(4, NAMES.size());
@@ -70,17 +88,22 @@ final class ImportColumns {
         name = name.substring(1); // the byte-order mark spreadsheets write
       }
       if (!NAMES.contains(name)) {
-        throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "Unknown column '" + header.get(i).strip()
-            + "' in the header line; the columns are " + String.join(", ", NAMES));
+        throw ApiException.unprocessable(
+            "IMPORT_HEADER_INVALID",
+            "Unknown column '" + header.get(i).strip() + "' in the header line; the columns are "
+                + String.join(", ", NAMES));
       }
       if (index.put(name, i) != null) {
-        throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "Column '" + name + "' appears twice in the header line");
+        throw ApiException.unprocessable(
+            "IMPORT_HEADER_INVALID", "Column '" + name + "' appears twice in the header line");
       }
     }
     for (String required : NAMES) {
       if (REQUIRED.contains(required) && !index.containsKey(required)) {
-        throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "The header line has no column '" + required
-            + "'; required: customer_ref, name, phone, village");
+        throw ApiException.unprocessable(
+            "IMPORT_HEADER_INVALID",
+            "The header line has no column '" + required
+                + "'; required: customer_ref, name, phone, village");
       }
     }
     return new ImportColumns(index, refs, today);
@@ -101,11 +124,14 @@ final class ImportColumns {
     String ref = cell(cells, "customer_ref");
     String serial = Serial.normalise(cell(cells, "serial"));
     try {
-      if (cells.size() > index.size() && cells.subList(index.size(), cells.size()).stream().anyMatch(c -> !c.isBlank())) {
-        throw new Refused("TOO_MANY_CELLS", "The row has " + cells.size() + " cells, the header " + index.size());
+      if (cells.size() > index.size()
+          && cells.subList(index.size(), cells.size()).stream().anyMatch(c -> !c.isBlank())) {
+        throw new Refused(
+            "TOO_MANY_CELLS", "The row has " + cells.size() + " cells, the header " + index.size());
       }
       if (ref == null || ref.length() > 100 || ref.chars().anyMatch(c -> c < 0x20)) {
-        throw new Refused("BAD_CUSTOMER_REF", "'customer_ref' must be 1 to 100 printable characters");
+        throw new Refused(
+            "BAD_CUSTOMER_REF", "'customer_ref' must be 1 to 100 printable characters");
       }
       String name = cell(cells, "name");
       if (name == null || name.length() > 200) {
@@ -114,7 +140,8 @@ final class ImportColumns {
       String phone = cell(cells, "phone");
       phone = phone == null ? null : phone.replace(" ", "");
       if (phone == null || !PHONE.matcher(phone).matches()) {
-        throw new Refused("BAD_PHONE", "'phone' must be a phone number such as +255712345678 (7 to 15 digits)");
+        throw new Refused(
+            "BAD_PHONE", "'phone' must be a phone number such as +255712345678 (7 to 15 digits)");
       }
       UUID village = village(cell(cells, "village"));
       ImportRow.Device device = serial == null ? noDevice(cells) : device(serial, cells);
@@ -124,7 +151,14 @@ final class ImportColumns {
         String v = cell(cells, column);
         deviceText.append('\u0000').append(v == null ? "" : v);
       }
-      return new ImportRow.Good(line, ref, name, phone, village, device, customerHash,
+      return new ImportRow.Good(
+          line,
+          ref,
+          name,
+          phone,
+          village,
+          device,
+          customerHash,
           device == null ? null : sha256(deviceText.toString().toLowerCase(Locale.ROOT)));
     } catch (Refused r) {
       return new ImportRow.Bad(line, ref, serial, r.code, r.getMessage());
@@ -133,7 +167,8 @@ final class ImportColumns {
 
   private UUID village(String v) {
     if (v == null) {
-      throw new Refused("UNKNOWN_VILLAGE", "'village' is required: the name (or id) of one of your villages");
+      throw new Refused(
+          "UNKNOWN_VILLAGE", "'village' is required: the name (or id) of one of your villages");
     }
     try {
       UUID id = UUID.fromString(v);
@@ -146,8 +181,10 @@ final class ImportColumns {
         return named.get(0);
       }
       if (named != null) {
-        throw new Refused("AMBIGUOUS_VILLAGE", "Village '" + v + "' is the name of " + named.size()
-            + " of your villages (in different mini-grids): give its id");
+        throw new Refused(
+            "AMBIGUOUS_VILLAGE",
+            "Village '" + v + "' is the name of " + named.size()
+                + " of your villages (in different mini-grids): give its id");
       }
     }
     throw new Refused("UNKNOWN_VILLAGE", "No village '" + v + "' in your company");
@@ -157,7 +194,9 @@ final class ImportColumns {
   private ImportRow.Device noDevice(List<String> cells) {
     for (String column : DEVICE_COLUMNS) {
       if (cell(cells, column) != null) {
-        throw new Refused("MISSING_SERIAL", "'" + column + "' is given but 'serial' is empty: device fields need a device");
+        throw new Refused(
+            "MISSING_SERIAL",
+            "'" + column + "' is given but 'serial' is empty: device fields need a device");
       }
     }
     return null;
@@ -165,44 +204,71 @@ final class ImportColumns {
 
   private ImportRow.Device device(String serial, List<String> cells) {
     if (!SERIAL.matcher(serial).matches()) {
-      throw new Refused("BAD_SERIAL", "'serial' may hold 1 to 64 letters, digits, '.', '_' and '-' only");
+      throw new Refused(
+          "BAD_SERIAL", "'serial' may hold 1 to 64 letters, digits, '.', '_' and '-' only");
     }
     DeviceType type;
     try {
-      type = DeviceType.valueOf(String.valueOf(cell(cells, "device_type")).toUpperCase(Locale.ROOT));
+      type =
+          DeviceType.valueOf(String.valueOf(cell(cells, "device_type")).toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new Refused("BAD_DEVICE_TYPE", "'device_type' must be METER, SHS or EBIKE");
     }
     String manufacturer = cell(cells, "manufacturer");
     manufacturer = manufacturer == null ? null : manufacturer.toLowerCase(Locale.ROOT);
     if (manufacturer == null || !refs.manufacturers().contains(manufacturer)) {
-      throw new Refused("UNKNOWN_MANUFACTURER", "'manufacturer' must be one of your enabled manufacturer plugins "
-          + new TreeSet<>(refs.manufacturers()));
+      throw new Refused(
+          "UNKNOWN_MANUFACTURER",
+          "'manufacturer' must be one of your enabled manufacturer plugins "
+              + new TreeSet<>(refs.manufacturers()));
     }
     ImportRow.OpenPaygo openPaygo = openPaygo(cells, manufacturer);
     if (type == DeviceType.METER) {
-      for (String column : List.of("appliance", "price", "down_payment", "installments", "period", "sale_date",
-          "first_due_date", "paid_to_date")) {
+      for (String column : List.of(
+          "appliance",
+          "price",
+          "down_payment",
+          "installments",
+          "period",
+          "sale_date",
+          "first_due_date",
+          "paid_to_date")) {
         if (cell(cells, column) != null) {
-          throw new Refused("METER_HAS_NO_SALE", "A meter has a tariff, not a sale: '" + column + "' must be empty");
+          throw new Refused(
+              "METER_HAS_NO_SALE",
+              "A meter has a tariff, not a sale: '" + column + "' must be empty");
         }
       }
       String tariff = cell(cells, "tariff");
-      UUID tariffId = tariff == null ? null : refs.tariffsByName().get(tariff.toLowerCase(Locale.ROOT));
+      UUID tariffId =
+          tariff == null ? null : refs.tariffsByName().get(tariff.toLowerCase(Locale.ROOT));
       if (tariffId == null) {
-        throw new Refused("UNKNOWN_TARIFF", tariff == null ? "A meter needs 'tariff': the name of one of your tariffs"
-            : "No tariff '" + tariff + "' in your company");
+        throw new Refused(
+            "UNKNOWN_TARIFF",
+            tariff == null
+                ? "A meter needs 'tariff': the name of one of your tariffs"
+                : "No tariff '" + tariff + "' in your company");
       }
       LocalDate since = date(cells, "tariff_since");
-      return new ImportRow.Device(serial, type, manufacturer, tariffId, since == null ? today : since,
-          money(cells, "opening_credit", 0), openPaygo, null);
+      return new ImportRow.Device(
+          serial,
+          type,
+          manufacturer,
+          tariffId,
+          since == null ? today : since,
+          money(cells, "opening_credit", 0),
+          openPaygo,
+          null);
     }
     for (String column : List.of("tariff", "tariff_since", "opening_credit")) {
       if (cell(cells, column) != null) {
-        throw new Refused("DEVICE_HAS_NO_TARIFF", "An " + type + " is paid through its sale: '" + column + "' is for meters");
+        throw new Refused(
+            "DEVICE_HAS_NO_TARIFF",
+            "An " + type + " is paid through its sale: '" + column + "' is for meters");
       }
     }
-    return new ImportRow.Device(serial, type, manufacturer, null, null, 0, openPaygo, sale(cells, type));
+    return new ImportRow.Device(
+        serial, type, manufacturer, null, null, 0, openPaygo, sale(cells, type));
   }
 
   private ImportRow.OpenPaygo openPaygo(List<String> cells, String manufacturer) {
@@ -211,33 +277,44 @@ final class ImportColumns {
     String count = cell(cells, "openpaygo_token_count");
     if (!"openpaygo".equals(manufacturer)) {
       if (key != null || start != null || count != null) {
-        throw new Refused("NOT_OPENPAYGO", "The openpaygo_ columns are for devices of manufacturer openpaygo");
+        throw new Refused(
+            "NOT_OPENPAYGO", "The openpaygo_ columns are for devices of manufacturer openpaygo");
       }
       return null;
     }
     if (key == null || !KEY.matcher(key.toLowerCase(Locale.ROOT)).matches()) {
-      throw new Refused("BAD_OPENPAYGO_KEY", "'openpaygo_secret_key' must be 32 hexadecimal characters (16 bytes)");
+      throw new Refused(
+          "BAD_OPENPAYGO_KEY",
+          "'openpaygo_secret_key' must be 32 hexadecimal characters (16 bytes)");
     }
-    long code = integer(start, "openpaygo_starting_code", 0, 999_999_999L, "BAD_OPENPAYGO_STARTING_CODE");
-    int tokens = count == null ? 1 : (int) integer(count, "openpaygo_token_count", 0, 1_000_000, "BAD_OPENPAYGO_TOKEN_COUNT");
+    long code =
+        integer(start, "openpaygo_starting_code", 0, 999_999_999L, "BAD_OPENPAYGO_STARTING_CODE");
+    int tokens = count == null
+        ? 1
+        : (int) integer(count, "openpaygo_token_count", 0, 1_000_000, "BAD_OPENPAYGO_TOKEN_COUNT");
     return new ImportRow.OpenPaygo(key.toLowerCase(Locale.ROOT), code, tokens);
   }
 
   private ImportRow.Sale sale(List<String> cells, DeviceType type) {
     String name = cell(cells, "appliance");
     if (name == null) {
-      throw new Refused("MISSING_SALE", "An " + type + " is registered with its sale: 'appliance' is required");
+      throw new Refused(
+          "MISSING_SALE", "An " + type + " is registered with its sale: 'appliance' is required");
     }
-    ImportReferences.Appliance appliance = refs.appliancesByName().get(name.toLowerCase(Locale.ROOT));
+    ImportReferences.Appliance appliance =
+        refs.appliancesByName().get(name.toLowerCase(Locale.ROOT));
     if (appliance == null) {
       throw new Refused("UNKNOWN_APPLIANCE", "No appliance '" + name + "' in your company");
     }
     if (!appliance.type().equals(type.name())) {
-      throw new Refused("DEVICE_TYPE_MISMATCH", "Appliance '" + name + "' is a " + appliance.type() + ", the device a " + type);
+      throw new Refused(
+          "DEVICE_TYPE_MISMATCH",
+          "Appliance '" + name + "' is a " + appliance.type() + ", the device a " + type);
     }
     long price = cell(cells, "price") == null ? appliance.price() : money(cells, "price", 1);
     long downPayment = money(cells, "down_payment", 0);
-    int count = (int) integer(cell(cells, "installments"), "installments", 1, 1000, "BAD_INSTALLMENTS");
+    int count =
+        (int) integer(cell(cells, "installments"), "installments", 1, 1000, "BAD_INSTALLMENTS");
     Period period;
     try {
       period = Period.valueOf(String.valueOf(cell(cells, "period")).toUpperCase(Locale.ROOT));
@@ -246,11 +323,18 @@ final class ImportColumns {
     }
     LocalDate saleDate = date(cells, "sale_date");
     if (saleDate == null) {
-      throw new Refused("BAD_DATE", "'sale_date' is required: the day of the sale, such as 2025-03-31");
+      throw new Refused(
+          "BAD_DATE", "'sale_date' is required: the day of the sale, such as 2025-03-31");
     }
     ApplianceSale terms;
     try {
-      terms = new ApplianceSale(price, downPayment, PaymentPlan.count(count), period, saleDate, date(cells, "first_due_date"));
+      terms = new ApplianceSale(
+          price,
+          downPayment,
+          PaymentPlan.count(count),
+          period,
+          saleDate,
+          date(cells, "first_due_date"));
     } catch (IllegalArgumentException e) {
       throw new Refused("INVALID_SALE_TERMS", e.getMessage());
     }
@@ -271,12 +355,17 @@ final class ImportColumns {
       return 0;
     }
     if (!MONEY.matcher(v).matches()) {
-      throw new Refused("BAD_AMOUNT", "'" + column + "' must be an amount in " + refs.currency() + " such as "
-          + (digits == 0 ? "5000" : "1500." + "0".repeat(digits)) + " (no sign, no thousands separator)");
+      throw new Refused(
+          "BAD_AMOUNT",
+          "'" + column + "' must be an amount in " + refs.currency() + " such as "
+              + (digits == 0 ? "5000" : "1500." + "0".repeat(digits))
+              + " (no sign, no thousands separator)");
     }
     BigDecimal amount = new BigDecimal(v);
     if (amount.stripTrailingZeros().scale() > digits) {
-      throw new Refused("BAD_AMOUNT", "'" + column + "' has more than " + digits + " decimals for " + refs.currency());
+      throw new Refused(
+          "BAD_AMOUNT",
+          "'" + column + "' has more than " + digits + " decimals for " + refs.currency());
     }
     long minor = amount.movePointRight(digits).longValueExact();
     if (minor < min || minor > MAX_MONEY) {
@@ -318,7 +407,9 @@ final class ImportColumns {
 
   static String sha256(String text) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

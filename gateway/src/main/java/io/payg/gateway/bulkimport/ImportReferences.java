@@ -10,10 +10,13 @@ import java.util.UUID;
  * tariffs, appliances, enabled manufacturer plugins and the company's currency. Keys are lower
  * case. A village name may be used in two mini-grids, so a name maps to every village of it.
  */
-record ImportReferences(String currency, Map<String, List<UUID>> villagesByName, Set<UUID> villageIds,
-                        Map<String, UUID> tariffsByName, Map<String, Appliance> appliancesByName,
-                        Set<String> manufacturers) {
+record ImportReferences(
+    String currency,
+    Map<String, List<UUID>> villagesByName,
+    Set<UUID> villageIds,
+    Map<String, UUID> tariffsByName,
+    Map<String, Appliance> appliancesByName,
+    Set<String> manufacturers) {
 
-  record Appliance(UUID id, String type, long price) {
-  }
+  record Appliance(UUID id, String type, long price) {}
 }

@@ -31,9 +31,12 @@ public final class ImportRoutes {
   static final long MAX_ROWS = 100_000;
   /** Problems listed in the upload's answer; the rest are paged with /rows. */
   static final int PROBLEMS_SHOWN = 1000;
+
   static final int MAX_PAGE = 1000;
-  private static final Set<String> CSV_TYPES = Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
-  private static final Set<String> OUTCOMES = Set.of("CREATED", "WOULD_CREATE", "UNCHANGED", "CONFLICT", "ERROR");
+  private static final Set<String> CSV_TYPES =
+      Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
+  private static final Set<String> OUTCOMES =
+      Set.of("CREATED", "WOULD_CREATE", "UNCHANGED", "CONFLICT", "ERROR");
 
   private final ImportStore store;
   private final Clock clock;
@@ -46,7 +49,8 @@ public final class ImportRoutes {
   /** True for the upload, whose body this route reads itself: GatewayApp's body handler must leave it alone. */
   public static boolean streamsItsBody(RoutingContext ctx) {
     String path = ctx.normalizedPath();
-    return ctx.request().method() == HttpMethod.POST && (UPLOAD_PATH.equals(path) || (UPLOAD_PATH + "/").equals(path));
+    return ctx.request().method() == HttpMethod.POST
+        && (UPLOAD_PATH.equals(path) || (UPLOAD_PATH + "/").equals(path));
   }
 
   public void mount(Router router) {
@@ -75,13 +79,19 @@ public final class ImportRoutes {
     String type = ctx.request().getHeader("Content-Type");
     String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!CSV_TYPES.contains(mediaType)) {
-      throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Send the file itself as the body, Content-Type: text/csv");
+      throw new ApiException(
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Send the file itself as the body, Content-Type: text/csv");
     }
     UUID id = UUID.randomUUID();
     LocalDate today = LocalDate.now(clock);
-    store.references(caller.companyId())
-        .compose(refs -> store.create(id, caller.companyId(), caller.userId(), dryRun).map(refs))
-        .compose(refs -> new ImportUpload(ctx.request(), store, caller, id, dryRun, refs, today, MAX_ROWS).run())
+    store
+        .references(caller.companyId())
+        .compose(refs ->
+            store.create(id, caller.companyId(), caller.userId(), dryRun).map(refs))
+        .compose(refs ->
+            new ImportUpload(ctx.request(), store, caller, id, dryRun, refs, today, MAX_ROWS).run())
         .compose(v -> store.report(caller.companyId(), id, PROBLEMS_SHOWN))
         .onComplete(ar -> {
           if (ar.failed()) {
@@ -96,15 +106,20 @@ public final class ImportRoutes {
 
   private void get(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-    Responses.json(ctx, 200, store.report(caller.companyId(), PathParams.uuid(ctx, "id", "import"), PROBLEMS_SHOWN));
+    Responses.json(
+        ctx,
+        200,
+        store.report(caller.companyId(), PathParams.uuid(ctx, "id", "import"), PROBLEMS_SHOWN));
   }
 
   /** {@code outcome} may be given more than once (or comma separated); {@code afterLine} is the last line seen. */
   private void rows(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID id = PathParams.uuid(ctx, "id", "import");
-    String[] outcomes = ctx.queryParams().getAll("outcome").stream().flatMap(o -> Arrays.stream(o.split(",")))
-        .map(String::trim).toArray(String[]::new);
+    String[] outcomes = ctx.queryParams().getAll("outcome").stream()
+        .flatMap(o -> Arrays.stream(o.split(",")))
+        .map(String::trim)
+        .toArray(String[]::new);
     for (String o : outcomes) {
       if (!OUTCOMES.contains(o)) {
         throw ApiException.badRequest("'outcome' must be among " + new TreeSet<>(OUTCOMES));
@@ -112,7 +127,11 @@ public final class ImportRoutes {
     }
     long afterLine = number(ctx.queryParams().get("afterLine"), "afterLine", 0, Long.MAX_VALUE, 0);
     int limit = (int) number(ctx.queryParams().get("limit"), "limit", 1, MAX_PAGE, 500);
-    Responses.json(ctx, 200, store.rows(caller.companyId(), id, outcomes.length == 0 ? null : outcomes, afterLine, limit));
+    Responses.json(
+        ctx,
+        200,
+        store.rows(
+            caller.companyId(), id, outcomes.length == 0 ? null : outcomes, afterLine, limit));
   }
 
   private static long number(String text, String name, long min, long max, long dflt) {
@@ -127,6 +146,7 @@ public final class ImportRoutes {
     } catch (NumberFormatException e) {
       // refused below
     }
-    throw ApiException.badRequest("'" + name + "' must be a whole number from " + min + " to " + max);
+    throw ApiException.badRequest(
+        "'" + name + "' must be a whole number from " + min + " to " + max);
   }
 }

@@ -16,8 +16,16 @@ sealed interface ImportRow {
   String serial();
 
   /** A row every cell of which is valid and whose references exist in the company. */
-  record Good(long line, String customerRef, String name, String phone, UUID villageId, Device device,
-              String customerHash, String deviceHash) implements ImportRow {
+  record Good(
+      long line,
+      String customerRef,
+      String name,
+      String phone,
+      UUID villageId,
+      Device device,
+      String customerHash,
+      String deviceHash)
+      implements ImportRow {
 
     @Override
     public String serial() {
@@ -26,13 +34,19 @@ sealed interface ImportRow {
   }
 
   /** Refused as read: {@code code} for programs, {@code detail} for the operator. */
-  record Bad(long line, String customerRef, String serial, String code, String detail) implements ImportRow {
-  }
+  record Bad(long line, String customerRef, String serial, String code, String detail)
+      implements ImportRow {}
 
   /** A device; a meter has a tariff and may carry opening credit, an SHS / e-bike has its sale. */
-  record Device(String serial, DeviceType type, String manufacturer, UUID tariffId, LocalDate tariffSince,
-                long openingCredit, OpenPaygo openPaygo, Sale sale) {
-  }
+  record Device(
+      String serial,
+      DeviceType type,
+      String manufacturer,
+      UUID tariffId,
+      LocalDate tariffSince,
+      long openingCredit,
+      OpenPaygo openPaygo,
+      Sale sale) {}
 
   /** OpenPAYGO secrets: the 16-byte key (hex), the starting code and the token count to go on from. */
   record OpenPaygo(String secretKeyHex, long startingCode, int tokenCount) {
@@ -44,6 +58,5 @@ sealed interface ImportRow {
   }
 
   /** The device's appliance sale, with what the customer paid on it before the migration. */
-  record Sale(UUID applianceId, ApplianceSale terms, long paidToDate) {
-  }
+  record Sale(UUID applianceId, ApplianceSale terms, long paidToDate) {}
 }

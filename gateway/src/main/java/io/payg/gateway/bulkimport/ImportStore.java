@@ -34,7 +34,8 @@ final class ImportStore {
   private static final String LOCK = """
       SELECT pg_advisory_xact_lock(hashtextextended('import:' || $1::uuid::text, 0))""";
 
-  // a join with the array, not "key = ANY($2)": the generic plan of the latter filters every key of the
+  // a join with the array, not "key = ANY($2)": the generic plan of the latter filters every key of
+  // the
   // company instead of probing the primary key, which grows each batch's look-up with the table
   private static final String KEYS = """
       SELECT k.kind, k.key, k.entity_id, k.content_sha256
@@ -78,7 +79,8 @@ final class ImportStore {
       FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::date[], $7::bigint[], $8::bigint[])
         AS x(id, sale, customer, number, due, amount, paid)""";
 
-  // a new debt of a customer imported before changes what their next payment must clear (the payment's guard)
+  // a new debt of a customer imported before changes what their next payment must clear (the
+  // payment's guard)
   private static final String DEBT_CHANGED = """
       UPDATE customers SET debt_version = debt_version + 1 WHERE company_id = $1 AND id = ANY($2)""";
 
@@ -126,47 +128,65 @@ final class ImportStore {
     Map<String, UUID> tariffs = new HashMap<>();
     Map<String, ImportReferences.Appliance> appliances = new HashMap<>();
     Set<String> manufacturers = new HashSet<>();
-    return pool.preparedQuery("SELECT id, lower(name) FROM villages WHERE company_id = $1").execute(company)
+    return pool.preparedQuery("SELECT id, lower(name) FROM villages WHERE company_id = $1")
+        .execute(company)
         .compose(rows -> {
           rows.forEach(r -> {
             villages.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getUUID(0));
             villageIds.add(r.getUUID(0));
           });
-          return pool.preparedQuery("SELECT id, lower(name) FROM tariffs WHERE company_id = $1").execute(company);
-        })
-        .compose(rows -> {
-          rows.forEach(r -> tariffs.put(r.getString(1), r.getUUID(0)));
-          return pool.preparedQuery("SELECT id, lower(name), type, price FROM appliances WHERE company_id = $1")
+          return pool.preparedQuery("SELECT id, lower(name) FROM tariffs WHERE company_id = $1")
               .execute(company);
         })
         .compose(rows -> {
-          rows.forEach(r -> appliances.put(r.getString(1),
+          rows.forEach(r -> tariffs.put(r.getString(1), r.getUUID(0)));
+          return pool.preparedQuery(
+                  "SELECT id, lower(name), type, price FROM appliances WHERE company_id = $1")
+              .execute(company);
+        })
+        .compose(rows -> {
+          rows.forEach(r -> appliances.put(
+              r.getString(1),
               new ImportReferences.Appliance(r.getUUID(0), r.getString(2), r.getLong(3))));
           return pool.preparedQuery("""
               SELECT name FROM plugins WHERE company_id = $1 AND kind = 'MANUFACTURER' AND enabled""").execute(company);
         })
         .compose(rows -> {
           rows.forEach(r -> manufacturers.add(r.getString(0)));
-          return pool.preparedQuery("SELECT currency FROM companies WHERE id = $1").execute(company);
+          return pool.preparedQuery("SELECT currency FROM companies WHERE id = $1")
+              .execute(company);
         })
-        .map(rows -> new ImportReferences(rows.iterator().next().getString(0), villages, villageIds, tariffs, appliances,
+        .map(rows -> new ImportReferences(
+            rows.iterator().next().getString(0),
+            villages,
+            villageIds,
+            tariffs,
+            appliances,
             manufacturers));
   }
 
   Future<Void> create(UUID id, UUID companyId, UUID by, boolean dryRun) {
     return pool.preparedQuery("""
-            INSERT INTO imports (id, company_id, created_by, dry_run, status) VALUES ($1, $2, $3, $4, 'RUNNING')""")
-        .execute(Tuple.of(id, companyId, by, dryRun)).mapEmpty();
+            INSERT INTO imports (id, company_id, created_by, dry_run, status) VALUES ($1, $2, $3, $4, 'RUNNING')""").execute(Tuple.of(id, companyId, by, dryRun)).mapEmpty();
   }
 
   /** Decides and writes one batch in one transaction; answers its rows' outcomes. */
-  Future<List<ImportBatch.RowOutcome>> apply(UUID importId, UUID companyId, List<ImportRow> rows,
-                                             ImportBatch.SeenInFile seen, boolean dryRun) {
-    return pool.withTransaction(conn -> (dryRun ? Future.<Void>succeededFuture()
+  Future<List<ImportBatch.RowOutcome>> apply(
+      UUID importId,
+      UUID companyId,
+      List<ImportRow> rows,
+      ImportBatch.SeenInFile seen,
+      boolean dryRun) {
+    return pool.withTransaction(conn -> (dryRun
+            ? Future.<Void>succeededFuture()
             : conn.preparedQuery(LOCK).execute(Tuple.of(companyId)).<Void>mapEmpty())
         .compose(v -> known(conn, companyId, rows, seen))
         .compose(known -> {
-          ImportBatch batch = ImportBatch.decide(rows, known, seen, dryRun,
+          ImportBatch batch = ImportBatch.decide(
+              rows,
+              known,
+              seen,
+              dryRun,
               (key, deviceId) -> secrets.seal(key, SecretBox.deviceKey(deviceId)));
           return write(conn, importId, companyId, batch.writes())
               .compose(v -> rows(conn, importId, batch.outcomes()))
@@ -174,18 +194,20 @@ final class ImportStore {
         }));
   }
 
-  private static Future<ImportBatch.Known> known(SqlConnection conn, UUID companyId, List<ImportRow> rows,
-                                                 ImportBatch.SeenInFile seen) {
+  private static Future<ImportBatch.Known> known(
+      SqlConnection conn, UUID companyId, List<ImportRow> rows, ImportBatch.SeenInFile seen) {
     String[] refs = ImportBatch.refsToLookUp(rows, seen).toArray(String[]::new);
     String[] serials = ImportBatch.serialsToLookUp(rows).toArray(String[]::new);
     Map<String, ImportBatch.Key> customers = new HashMap<>();
     Map<String, ImportBatch.Key> devices = new HashMap<>();
     Set<String> inUse = new HashSet<>();
-    return conn.preparedQuery(KEYS).execute(Tuple.from(new Object[] {companyId, refs, serials}))
+    return conn.preparedQuery(KEYS)
+        .execute(Tuple.from(new Object[] {companyId, refs, serials}))
         .compose(keys -> {
-          keys.forEach(r -> ("CUSTOMER".equals(r.getString(0)) ? customers : devices).put(r.getString(1),
-              new ImportBatch.Key(r.getUUID(2), r.getString(3))));
-          return conn.preparedQuery(SERIALS_IN_USE).execute(Tuple.from(new Object[] {companyId, serials}));
+          keys.forEach(r -> ("CUSTOMER".equals(r.getString(0)) ? customers : devices)
+              .put(r.getString(1), new ImportBatch.Key(r.getUUID(2), r.getString(3))));
+          return conn.preparedQuery(SERIALS_IN_USE)
+              .execute(Tuple.from(new Object[] {companyId, serials}));
         })
         .map(used -> {
           used.forEach(r -> inUse.add(r.getString(0)));
@@ -193,61 +215,115 @@ final class ImportStore {
         });
   }
 
-  private static Future<Void> write(SqlConnection conn, UUID importId, UUID companyId, ImportBatch.Writes w) {
+  private static Future<Void> write(
+      SqlConnection conn, UUID importId, UUID companyId, ImportBatch.Writes w) {
     Future<Void> done = Future.succeededFuture();
     if (!w.customerIds.isEmpty()) {
-      done = done.compose(v -> conn.preparedQuery(INSERT_CUSTOMERS).execute(Tuple.from(new Object[] {companyId,
-              w.customerIds.toArray(UUID[]::new), w.customerVillages.toArray(UUID[]::new),
-              w.customerNames.toArray(String[]::new), w.customerPhones.toArray(String[]::new)})).mapEmpty())
-          .compose(v -> keys(conn, companyId, importId, "CUSTOMER", w.customerRefs.toArray(String[]::new),
-              w.customerIds.toArray(UUID[]::new), w.customerHashes.toArray(String[]::new)));
+      done = done.compose(v -> conn.preparedQuery(INSERT_CUSTOMERS)
+              .execute(Tuple.from(new Object[] {
+                companyId,
+                w.customerIds.toArray(UUID[]::new),
+                w.customerVillages.toArray(UUID[]::new),
+                w.customerNames.toArray(String[]::new),
+                w.customerPhones.toArray(String[]::new)
+              }))
+              .mapEmpty())
+          .compose(v -> keys(
+              conn,
+              companyId,
+              importId,
+              "CUSTOMER",
+              w.customerRefs.toArray(String[]::new),
+              w.customerIds.toArray(UUID[]::new),
+              w.customerHashes.toArray(String[]::new)));
     }
     if (!w.deviceIds.isEmpty()) {
-      done = done.compose(v -> conn.preparedQuery(INSERT_DEVICES).execute(Tuple.from(new Object[] {companyId,
-              w.deviceIds.toArray(UUID[]::new), w.deviceCustomers.toArray(UUID[]::new),
-              w.deviceSerials.toArray(String[]::new), w.deviceTypes.toArray(String[]::new),
-              w.deviceManufacturers.toArray(String[]::new), w.deviceTariffs.toArray(UUID[]::new),
-              w.deviceTariffSince.toArray(LocalDate[]::new), w.deviceCredit.toArray(Long[]::new),
-              w.deviceKeys.toArray(String[]::new), w.deviceStartingCodes.toArray(Long[]::new),
-              w.deviceTokenCounts.toArray(Integer[]::new)}))
+      done = done.compose(v -> conn.preparedQuery(INSERT_DEVICES)
+              .execute(Tuple.from(new Object[] {
+                companyId,
+                w.deviceIds.toArray(UUID[]::new),
+                w.deviceCustomers.toArray(UUID[]::new),
+                w.deviceSerials.toArray(String[]::new),
+                w.deviceTypes.toArray(String[]::new),
+                w.deviceManufacturers.toArray(String[]::new),
+                w.deviceTariffs.toArray(UUID[]::new),
+                w.deviceTariffSince.toArray(LocalDate[]::new),
+                w.deviceCredit.toArray(Long[]::new),
+                w.deviceKeys.toArray(String[]::new),
+                w.deviceStartingCodes.toArray(Long[]::new),
+                w.deviceTokenCounts.toArray(Integer[]::new)
+              }))
               .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                  // a device registered through the API since this batch looked: the batch is not applied
-                  ? Future.failedFuture(ApiException.conflict("SERIAL_REGISTERED_MEANWHILE", "A serial of this batch was "
-                      + "registered through the API while the import ran; upload the file again (rows already imported "
-                      + "are unchanged)"))
+                  // a device registered through the API since this batch looked: the batch is not
+                  // applied
+                  ? Future.failedFuture(ApiException.conflict(
+                      "SERIAL_REGISTERED_MEANWHILE",
+                      "A serial of this batch was "
+                          + "registered through the API while the import ran; upload the file again (rows already imported "
+                          + "are unchanged)"))
                   : Future.failedFuture(e))
               .<Void>mapEmpty())
-          .compose(v -> keys(conn, companyId, importId, "DEVICE",
+          .compose(v -> keys(
+              conn,
+              companyId,
+              importId,
+              "DEVICE",
               w.deviceSerials.stream().map(s -> s.toLowerCase(Locale.ROOT)).toArray(String[]::new),
-              w.deviceIds.toArray(UUID[]::new), w.deviceHashes.toArray(String[]::new)));
+              w.deviceIds.toArray(UUID[]::new),
+              w.deviceHashes.toArray(String[]::new)));
     }
     if (!w.saleIds.isEmpty()) {
-      done = done.compose(v -> conn.preparedQuery(INSERT_SALES).execute(Tuple.from(new Object[] {companyId,
-              w.saleIds.toArray(UUID[]::new), w.saleCustomers.toArray(UUID[]::new), w.saleAppliances.toArray(UUID[]::new),
-              w.saleDevices.toArray(UUID[]::new), w.salePrices.toArray(Long[]::new),
-              w.saleDownPayments.toArray(Long[]::new), w.salePlanValues.toArray(Long[]::new),
-              w.salePeriods.toArray(String[]::new), w.saleInstallmentAmounts.toArray(Long[]::new),
-              w.saleDates.toArray(LocalDate[]::new)})).<Void>mapEmpty())
-          .compose(v -> conn.preparedQuery(INSERT_INSTALLMENTS).execute(Tuple.from(new Object[] {companyId,
-              w.installmentIds.toArray(UUID[]::new), w.installmentSales.toArray(UUID[]::new),
-              w.installmentCustomers.toArray(UUID[]::new), w.installmentNumbers.toArray(Integer[]::new),
-              w.installmentDues.toArray(LocalDate[]::new), w.installmentAmounts.toArray(Long[]::new),
-              w.installmentPaid.toArray(Long[]::new)})).mapEmpty());
+      done = done.compose(v -> conn.preparedQuery(INSERT_SALES)
+              .execute(Tuple.from(new Object[] {
+                companyId,
+                w.saleIds.toArray(UUID[]::new),
+                w.saleCustomers.toArray(UUID[]::new),
+                w.saleAppliances.toArray(UUID[]::new),
+                w.saleDevices.toArray(UUID[]::new),
+                w.salePrices.toArray(Long[]::new),
+                w.saleDownPayments.toArray(Long[]::new),
+                w.salePlanValues.toArray(Long[]::new),
+                w.salePeriods.toArray(String[]::new),
+                w.saleInstallmentAmounts.toArray(Long[]::new),
+                w.saleDates.toArray(LocalDate[]::new)
+              }))
+              .<Void>mapEmpty())
+          .compose(v -> conn.preparedQuery(INSERT_INSTALLMENTS)
+              .execute(Tuple.from(new Object[] {
+                companyId,
+                w.installmentIds.toArray(UUID[]::new),
+                w.installmentSales.toArray(UUID[]::new),
+                w.installmentCustomers.toArray(UUID[]::new),
+                w.installmentNumbers.toArray(Integer[]::new),
+                w.installmentDues.toArray(LocalDate[]::new),
+                w.installmentAmounts.toArray(Long[]::new),
+                w.installmentPaid.toArray(Long[]::new)
+              }))
+              .mapEmpty());
     }
     if (!w.debtChanged.isEmpty()) {
       done = done.compose(v -> conn.preparedQuery(DEBT_CHANGED)
-          .execute(Tuple.from(new Object[] {companyId, w.debtChanged.toArray(UUID[]::new)})).mapEmpty());
+          .execute(Tuple.from(new Object[] {companyId, w.debtChanged.toArray(UUID[]::new)}))
+          .mapEmpty());
     }
     return done;
   }
 
-  private static Future<Void> keys(SqlConnection conn, UUID companyId, UUID importId, String kind, String[] keys,
-                                   UUID[] ids, String[] hashes) {
-    return conn.preparedQuery(INSERT_KEYS).execute(Tuple.from(new Object[] {companyId, kind, importId, keys, ids, hashes}))
+  private static Future<Void> keys(
+      SqlConnection conn,
+      UUID companyId,
+      UUID importId,
+      String kind,
+      String[] keys,
+      UUID[] ids,
+      String[] hashes) {
+    return conn.preparedQuery(INSERT_KEYS)
+        .execute(Tuple.from(new Object[] {companyId, kind, importId, keys, ids, hashes}))
         .mapEmpty();
   }
 
-  private static Future<Void> rows(SqlConnection conn, UUID importId, List<ImportBatch.RowOutcome> outcomes) {
+  private static Future<Void> rows(
+      SqlConnection conn, UUID importId, List<ImportBatch.RowOutcome> outcomes) {
     if (outcomes.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -268,7 +344,8 @@ final class ImportStore {
       serials[i] = clip(o.serial());
     }
     return conn.preparedQuery(INSERT_ROWS)
-        .execute(Tuple.from(new Object[] {importId, lines, kinds, codes, details, refs, serials})).mapEmpty();
+        .execute(Tuple.from(new Object[] {importId, lines, kinds, codes, details, refs, serials}))
+        .mapEmpty();
   }
 
   private static String clip(String s) {
@@ -287,10 +364,20 @@ final class ImportStore {
           if (r.getBoolean("dry_run")) {
             return Future.succeededFuture(); // a dry run changed nothing: no audit row
           }
-          return AuditLog.record(conn, who, "import.completed", "import", importId.toString(), null, new JsonObject()
-              .put("fileSha256", sha256).put("rows", r.getLong("rows")).put("created", r.getLong("created"))
-              .put("unchanged", r.getLong("unchanged")).put("conflicts", r.getLong("conflicts"))
-              .put("errors", r.getLong("errors")));
+          return AuditLog.record(
+              conn,
+              who,
+              "import.completed",
+              "import",
+              importId.toString(),
+              null,
+              new JsonObject()
+                  .put("fileSha256", sha256)
+                  .put("rows", r.getLong("rows"))
+                  .put("created", r.getLong("created"))
+                  .put("unchanged", r.getLong("unchanged"))
+                  .put("conflicts", r.getLong("conflicts"))
+                  .put("errors", r.getLong("errors")));
         }));
   }
 
@@ -298,7 +385,8 @@ final class ImportStore {
   Future<Void> failed(UUID importId, String reason) {
     return pool.preparedQuery("""
             UPDATE imports SET status = 'FAILED', failure = $2, completed_at = now() WHERE id = $1 AND status = 'RUNNING'""")
-        .execute(Tuple.of(importId, reason.length() > 500 ? reason.substring(0, 500) : reason)).mapEmpty();
+        .execute(Tuple.of(importId, reason.length() > 500 ? reason.substring(0, 500) : reason))
+        .mapEmpty();
   }
 
   /** The import's summary with its first {@code problems} rows that are CONFLICT or ERROR. */
@@ -309,16 +397,27 @@ final class ImportStore {
       }
       Row h = heads.iterator().next();
       boolean dryRun = h.getBoolean("dry_run");
-      JsonObject report = new JsonObject().put("id", id.toString()).put("dryRun", dryRun)
-          .put("status", h.getString("status")).put("failure", h.getString("failure"))
-          .put("fileSha256", h.getString("content_sha256")).put("rows", h.getLong("rows"))
-          .put("counts", new JsonObject().put(dryRun ? "wouldCreate" : "created", h.getLong("created"))
-              .put("unchanged", h.getLong("unchanged")).put("conflicts", h.getLong("conflicts"))
-              .put("errors", h.getLong("errors")))
+      JsonObject report = new JsonObject()
+          .put("id", id.toString())
+          .put("dryRun", dryRun)
+          .put("status", h.getString("status"))
+          .put("failure", h.getString("failure"))
+          .put("fileSha256", h.getString("content_sha256"))
+          .put("rows", h.getLong("rows"))
+          .put(
+              "counts",
+              new JsonObject()
+                  .put(dryRun ? "wouldCreate" : "created", h.getLong("created"))
+                  .put("unchanged", h.getLong("unchanged"))
+                  .put("conflicts", h.getLong("conflicts"))
+                  .put("errors", h.getLong("errors")))
           .put("createdBy", h.getUUID("created_by").toString())
           .put("createdAt", h.getOffsetDateTime("created_at").toString())
-          .put("completedAt", h.getOffsetDateTime("completed_at") == null ? null
-              : h.getOffsetDateTime("completed_at").toString());
+          .put(
+              "completedAt",
+              h.getOffsetDateTime("completed_at") == null
+                  ? null
+                  : h.getOffsetDateTime("completed_at").toString());
       return page(id, new String[] {"CONFLICT", "ERROR"}, 0, problems).map(page -> {
         report.put("problems", page.getJsonArray("items"));
         report.put("moreProblems", page.containsKey("nextAfterLine"));
@@ -329,8 +428,10 @@ final class ImportStore {
 
   /** Rows of an import by line, optionally only some outcomes; {@code afterLine} is the keyset. */
   Future<JsonObject> rows(UUID companyId, UUID id, String[] outcomes, long afterLine, int limit) {
-    return pool.preparedQuery("SELECT 1 FROM imports WHERE id = $1 AND company_id = $2").execute(Tuple.of(id, companyId))
-        .compose(found -> found.size() == 0 ? Future.failedFuture(ApiException.notFound("import"))
+    return pool.preparedQuery("SELECT 1 FROM imports WHERE id = $1 AND company_id = $2")
+        .execute(Tuple.of(id, companyId))
+        .compose(found -> found.size() == 0
+            ? Future.failedFuture(ApiException.notFound("import"))
             : page(id, outcomes, afterLine, limit));
   }
 
@@ -338,23 +439,29 @@ final class ImportStore {
     if (limit == 0) {
       return Future.succeededFuture(new JsonObject().put("items", new JsonArray()));
     }
-    return pool.preparedQuery(ROWS).execute(Tuple.from(new Object[] {id, outcomes, afterLine, limit + 1})).map(rows -> {
-      JsonArray items = new JsonArray();
-      long last = 0;
-      for (Row r : rows) {
-        if (items.size() == limit) {
-          break;
-        }
-        last = r.getLong("line");
-        items.add(new JsonObject().put("line", last).put("outcome", r.getString("outcome"))
-            .put("code", r.getString("code")).put("detail", r.getString("detail"))
-            .put("customerRef", r.getString("customer_ref")).put("serial", r.getString("serial")));
-      }
-      JsonObject page = new JsonObject().put("items", items);
-      if (rows.size() > limit) {
-        page.put("nextAfterLine", last);
-      }
-      return page;
-    });
+    return pool.preparedQuery(ROWS)
+        .execute(Tuple.from(new Object[] {id, outcomes, afterLine, limit + 1}))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          long last = 0;
+          for (Row r : rows) {
+            if (items.size() == limit) {
+              break;
+            }
+            last = r.getLong("line");
+            items.add(new JsonObject()
+                .put("line", last)
+                .put("outcome", r.getString("outcome"))
+                .put("code", r.getString("code"))
+                .put("detail", r.getString("detail"))
+                .put("customerRef", r.getString("customer_ref"))
+                .put("serial", r.getString("serial")));
+          }
+          JsonObject page = new JsonObject().put("items", items);
+          if (rows.size() > limit) {
+            page.put("nextAfterLine", last);
+          }
+          return page;
+        });
   }
 }

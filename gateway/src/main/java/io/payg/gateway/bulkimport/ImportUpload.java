@@ -46,31 +46,49 @@ final class ImportUpload {
   private final long started = System.nanoTime();
   private ImportColumns columns;
   private List<ImportRow> batch = new ArrayList<>(BATCH);
-  private final CsvRecords records = new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
-    @Override
-    public void record(long line, String text) {
-      complete(line, text);
-    }
+  private final CsvRecords records =
+      new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
+        @Override
+        public void record(long line, String text) {
+          complete(line, text);
+        }
 
-    @Override
-    public void tooLong(long line) {
-      row(new ImportRow.Bad(line, null, null, "LINE_TOO_LONG", "The line is longer than " + MAX_LINE_BYTES + " bytes"));
-    }
+        @Override
+        public void tooLong(long line) {
+          row(new ImportRow.Bad(
+              line,
+              null,
+              null,
+              "LINE_TOO_LONG",
+              "The line is longer than " + MAX_LINE_BYTES + " bytes"));
+        }
 
-    @Override
-    public void unclosed(long line, String raw, boolean atEnd) {
-      row(new ImportRow.Bad(line, null, null, "MALFORMED_CSV", atEnd
-          ? "A quoted cell is not closed before the end of the file"
-          : "A quoted cell is not closed within " + MAX_RECORD_LINES + " lines"));
-    }
-  });
+        @Override
+        public void unclosed(long line, String raw, boolean atEnd) {
+          row(new ImportRow.Bad(
+              line,
+              null,
+              null,
+              "MALFORMED_CSV",
+              atEnd
+                  ? "A quoted cell is not closed before the end of the file"
+                  : "A quoted cell is not closed within " + MAX_RECORD_LINES + " lines"));
+        }
+      });
   private long dataRows;
   private boolean writing;
   private boolean ended;
   private boolean stopped;
 
-  ImportUpload(HttpServerRequest request, ImportStore store, Caller caller, UUID id, boolean dryRun,
-               ImportReferences references, LocalDate today, long maxRows) {
+  ImportUpload(
+      HttpServerRequest request,
+      ImportStore store,
+      Caller caller,
+      UUID id,
+      boolean dryRun,
+      ImportReferences references,
+      LocalDate today,
+      long maxRows) {
     this.request = request;
     this.store = store;
     this.caller = caller;
@@ -96,8 +114,10 @@ final class ImportUpload {
       try {
         records.end();
         if (columns == null) {
-          throw ApiException.unprocessable("IMPORT_HEADER_MISSING", "The file is empty: the first line must be the "
-              + "header, e.g. " + String.join(",", ImportColumns.NAMES));
+          throw ApiException.unprocessable(
+              "IMPORT_HEADER_MISSING",
+              "The file is empty: the first line must be the " + "header, e.g. "
+                  + String.join(",", ImportColumns.NAMES));
         }
       } catch (RuntimeException e) {
         fail(e);
@@ -107,7 +127,10 @@ final class ImportUpload {
       next();
     });
     request.exceptionHandler(this::fail);
-    request.response().closeHandler(v -> fail(new IllegalStateException("the client went away during the upload")));
+    request
+        .response()
+        .closeHandler(
+            v -> fail(new IllegalStateException("the client went away during the upload")));
     request.resume();
     return result.future();
   }
@@ -138,9 +161,11 @@ final class ImportUpload {
       cells = CsvCells.split(text);
     } catch (IllegalArgumentException e) {
       if (columns == null) {
-        throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "The header line is not CSV: " + e.getMessage());
+        throw ApiException.unprocessable(
+            "IMPORT_HEADER_INVALID", "The header line is not CSV: " + e.getMessage());
       }
-      row(new ImportRow.Bad(recordStart, null, null, "MALFORMED_CSV", "Not a CSV record: " + e.getMessage()));
+      row(new ImportRow.Bad(
+          recordStart, null, null, "MALFORMED_CSV", "Not a CSV record: " + e.getMessage()));
       return;
     }
     if (columns == null) {
@@ -152,12 +177,18 @@ final class ImportUpload {
 
   private void row(ImportRow row) {
     if (columns == null) {
-      throw ApiException.unprocessable("IMPORT_HEADER_INVALID", "Line " + row.line() + " should be the header line "
-          + "and cannot be read: " + ((ImportRow.Bad) row).detail());
+      throw ApiException.unprocessable(
+          "IMPORT_HEADER_INVALID",
+          "Line " + row.line() + " should be the header line " + "and cannot be read: "
+              + ((ImportRow.Bad) row).detail());
     }
     if (++dataRows > maxRows) {
-      throw new ApiException(413, "IMPORT_TOO_LARGE", "A file has at most " + maxRows + " rows: split it (the rows "
-          + "before line " + row.line() + " in batches already applied stay; uploading them again changes nothing)");
+      throw new ApiException(
+          413,
+          "IMPORT_TOO_LARGE",
+          "A file has at most " + maxRows + " rows: split it (the rows " + "before line "
+              + row.line()
+              + " in batches already applied stay; uploading them again changes nothing)");
     }
     batch.add(row);
   }
@@ -195,12 +226,20 @@ final class ImportUpload {
     String hash = HexFormat.of().formatHex(sha256.digest());
     store.complete(caller, id, hash).onComplete(ar -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
-      LOG.info("import {}{}: {} rows in {} ms ({} rows/s){}", id, dryRun ? " (dry run)" : "", dataRows, ms,
-          ms == 0 ? dataRows : dataRows * 1000 / ms, ar.succeeded() ? "" : ", failed: " + ar.cause());
+      LOG.info(
+          "import {}{}: {} rows in {} ms ({} rows/s){}",
+          id,
+          dryRun ? " (dry run)" : "",
+          dataRows,
+          ms,
+          ms == 0 ? dataRows : dataRows * 1000 / ms,
+          ar.succeeded() ? "" : ", failed: " + ar.cause());
       if (ar.succeeded()) {
         result.tryComplete();
       } else {
-        store.failed(id, String.valueOf(ar.cause().getMessage())).onComplete(x -> result.tryFail(ar.cause()));
+        store
+            .failed(id, String.valueOf(ar.cause().getMessage()))
+            .onComplete(x -> result.tryFail(ar.cause()));
       }
     });
   }
@@ -212,7 +251,9 @@ final class ImportUpload {
     }
     stopped = true;
     request.pause();
-    String reason = cause instanceof ApiException a ? a.getMessage() : "the upload stopped: " + cause.getMessage();
+    String reason = cause instanceof ApiException a
+        ? a.getMessage()
+        : "the upload stopped: " + cause.getMessage();
     if (!(cause instanceof ApiException)) {
       LOG.warn("import {} failed", id, cause);
     }

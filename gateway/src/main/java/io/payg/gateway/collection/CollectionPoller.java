@@ -40,7 +40,8 @@ public final class CollectionPoller extends VerticleBase {
       return;
     }
     polling = true;
-    collections.pollOnce(50)
+    collections
+        .pollOnce(50)
         .onFailure(err -> LOG.warn("collection poll failed: {}", err.getMessage()))
         .onComplete(ar -> polling = false);
   }

@@ -30,7 +30,8 @@ public final class CollectionRoutes {
     router.post("/api/v1/collections").handler(this::request);
     router.get("/api/v1/collections/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR, Role.AGENT);
-      Responses.json(ctx, 200, collections.get(caller.companyId(), PathParams.uuid(ctx, "id", "collection")));
+      Responses.json(
+          ctx, 200, collections.get(caller.companyId(), PathParams.uuid(ctx, "id", "collection")));
     });
   }
 
@@ -40,12 +41,17 @@ public final class CollectionRoutes {
     JsonInput in = JsonInput.of(ctx);
     String msisdn = in.string("msisdn", 16).replace("+", "");
     if (!MSISDN.matcher(msisdn).matches()) {
-      throw ApiException.badRequest("'msisdn' must be a phone number with its country code, such as 256772123456");
+      throw ApiException.badRequest(
+          "'msisdn' must be a phone number with its country code, such as 256772123456");
     }
     Money amount = Money.of(in.integer("amount", 1, 10_000_000_000_000L), in.currency("currency"));
-    CollectionService.NewCollection c = new CollectionService.NewCollection(in.string("provider", 32), key,
-        caller.userId(), msisdn, in.string("serial", 64), amount);
-    Responses.json(ctx, 202, caller.role() == Role.AGENT ? collections.requestByAgent(caller.companyId(), c)
-        : collections.request(caller.companyId(), c));
+    CollectionService.NewCollection c = new CollectionService.NewCollection(
+        in.string("provider", 32), key, caller.userId(), msisdn, in.string("serial", 64), amount);
+    Responses.json(
+        ctx,
+        202,
+        caller.role() == Role.AGENT
+            ? collections.requestByAgent(caller.companyId(), c)
+            : collections.request(caller.companyId(), c));
   }
 }

@@ -54,10 +54,16 @@ public final class CollectionService {
   private static final Logger LOG = LoggerFactory.getLogger(CollectionService.class);
   /** Give up polling a collection the payer never approved after this long (after one last query). */
   static final Duration EXPIRY = Duration.ofHours(24);
+
   static final String EXPIRED = "expired: never approved";
 
-  public record NewCollection(String provider, String idempotencyKey, UUID requestedBy, String msisdn, String serial,
-                              Money amount) {
+  public record NewCollection(
+      String provider,
+      String idempotencyKey,
+      UUID requestedBy,
+      String msisdn,
+      String serial,
+      Money amount) {
 
     /** The serial as typed, trimmed: matched case-insensitively like every payment ({@link Serial}). */
     public NewCollection {
@@ -72,8 +78,13 @@ public final class CollectionService {
   private final Clock clock;
   private final String publicBaseUrl;
 
-  public CollectionService(Pool pool, Map<String, CollectionProvider> providers, PluginStore plugins,
-                           PaymentService payments, Clock clock, String publicBaseUrl) {
+  public CollectionService(
+      Pool pool,
+      Map<String, CollectionProvider> providers,
+      PluginStore plugins,
+      PaymentService payments,
+      Clock clock,
+      String publicBaseUrl) {
     this.store = new CollectionStore(pool);
     this.providers = Map.copyOf(providers);
     this.plugins = plugins;
@@ -91,25 +102,34 @@ public final class CollectionService {
    * to them (404 otherwise, as for a device of another company), then as {@link #request}.
    */
   public Future<JsonObject> requestByAgent(UUID companyId, NewCollection c) {
-    return store.agentsDevice(companyId, c.requestedBy(), c.serial())
-        .compose(own -> own ? request(companyId, c) : Future.failedFuture(ApiException.notFound("device " + c.serial()
-            + " among your customers")));
+    return store
+        .agentsDevice(companyId, c.requestedBy(), c.serial())
+        .compose(own -> own
+            ? request(companyId, c)
+            : Future.failedFuture(
+                ApiException.notFound("device " + c.serial() + " among your customers")));
   }
 
   /** Starts a collection; answers the stored collection (the first one again for the caller's repeated key). */
   public Future<JsonObject> request(UUID companyId, NewCollection c) {
     CollectionProvider provider = providers.get(c.provider());
     if (provider == null) {
-      return Future.failedFuture(ApiException.badRequest("'provider' must be one of " + providers.keySet()));
+      return Future.failedFuture(
+          ApiException.badRequest("'provider' must be one of " + providers.keySet()));
     }
     return plugins.settings(companyId, c.provider()).compose(settings -> {
       if (!settings.enabled()) {
-        return Future.failedFuture(ApiException.unprocessable("PROVIDER_NOT_ENABLED",
+        return Future.failedFuture(ApiException.unprocessable(
+            "PROVIDER_NOT_ENABLED",
             "The provider " + c.provider() + " is not enabled for your company"));
       }
-      return payments.validate(companyId, settings.currency(), new PaymentQuery(c.serial(), c.amount(), c.msisdn()))
-          .compose(outcome -> outcome.valid() ? insert(companyId, c, settings)
-              : Future.failedFuture(ApiException.unprocessable(outcome.refusal().name(), outcome.refusal().message())));
+      return payments
+          .validate(
+              companyId, settings.currency(), new PaymentQuery(c.serial(), c.amount(), c.msisdn()))
+          .compose(outcome -> outcome.valid()
+              ? insert(companyId, c, settings)
+              : Future.failedFuture(ApiException.unprocessable(
+                  outcome.refusal().name(), outcome.refusal().message())));
     });
   }
 
@@ -119,22 +139,37 @@ public final class CollectionService {
       if (!inserted) {
         return replay(companyId, c);
       }
-      CollectionRequest request = new CollectionRequest(id.toString(), c.msisdn(), c.amount(), c.serial(),
-          callbackUrl(c.provider(), companyId), settings.settings());
+      CollectionRequest request = new CollectionRequest(
+          id.toString(),
+          c.msisdn(),
+          c.amount(),
+          c.serial(),
+          callbackUrl(c.provider(), companyId),
+          settings.settings());
       return Future.fromCompletionStage(providers.get(c.provider()).requestToPay(request))
           .compose(status -> switch (status.state()) {
             case FAILED -> store.failed(id, status.reason());
             // the provider took it; a provider that answers the push itself (M-Pesa Mozambique
             // waits for the PIN) gave its final word: book it from this answer
-            case SUCCEEDED -> store.accepted(id).compose(v -> store.forConfirm(companyId, c.provider(), id))
-                .compose(row -> settle(companyId, c.provider(), row, status, false));
-            // a provider that names the push itself (Safaricom's CheckoutRequestID) is asked by that name
-            case PENDING -> store.accepted(id).compose(v -> status.providerRequestId() == null
-                ? Future.<Void>succeededFuture() : store.requestId(id, status.providerRequestId()));
+            case SUCCEEDED ->
+              store
+                  .accepted(id)
+                  .compose(v -> store.forConfirm(companyId, c.provider(), id))
+                  .compose(row -> settle(companyId, c.provider(), row, status, false));
+            // a provider that names the push itself (Safaricom's CheckoutRequestID) is asked by
+            // that name
+            case PENDING ->
+              store
+                  .accepted(id)
+                  .compose(v -> status.providerRequestId() == null
+                      ? Future.<Void>succeededFuture()
+                      : store.requestId(id, status.providerRequestId()));
           })
-          // the provider could not be reached: the collection stays PENDING and the poller asks again
+          // the provider could not be reached: the collection stays PENDING and the poller asks
+          // again
           .recover(err -> {
-            LOG.warn("request-to-pay {} to {} not confirmed: {}", id, c.provider(), err.getMessage());
+            LOG.warn(
+                "request-to-pay {} to {} not confirmed: {}", id, c.provider(), err.getMessage());
             return Future.succeededFuture();
           })
           .compose(v -> get(companyId, id));
@@ -144,10 +179,15 @@ public final class CollectionService {
   /** The same key again: the first collection, if it asked for the same thing. */
   private Future<JsonObject> replay(UUID companyId, NewCollection c) {
     return store.byKey(companyId, c.idempotencyKey(), c.requestedBy()).compose(r -> {
-      boolean same = r.getString("provider").equals(c.provider()) && Serial.same(r.getString("serial"), c.serial())
-          && r.getLong("amount") == c.amount().minor() && r.getString("msisdn").equals(c.msisdn());
-      return same ? get(companyId, r.getUUID("id")) : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
-          "This Idempotency-Key was already used for another collection"));
+      boolean same = r.getString("provider").equals(c.provider())
+          && Serial.same(r.getString("serial"), c.serial())
+          && r.getLong("amount") == c.amount().minor()
+          && r.getString("msisdn").equals(c.msisdn());
+      return same
+          ? get(companyId, r.getUUID("id"))
+          : Future.failedFuture(ApiException.conflict(
+              "DUPLICATE_TRANSACTION",
+              "This Idempotency-Key was already used for another collection"));
     });
   }
 
@@ -161,7 +201,10 @@ public final class CollectionService {
     // the provider's status API could not answer now: the callback is still taken (its sender
     // may never send it again) and the poller asks soon instead
     return confirm(companyId, provider, reference, false).recover(err -> {
-      LOG.warn("collection {} at {}: status not known after its callback, asked again soon: {}", reference, provider,
+      LOG.warn(
+          "collection {} at {}: status not known after its callback, asked again soon: {}",
+          reference,
+          provider,
           err.getMessage());
       return store.pollSoon(reference);
     });
@@ -173,47 +216,78 @@ public final class CollectionService {
         return Future.succeededFuture(); // unknown, or booked already: nothing to do
       }
       return plugins.settings(companyId, provider).compose(settings -> {
-        CollectionRequest request = new CollectionRequest(reference.toString(), c.getString("msisdn"),
-            Money.of(c.getLong("amount"), c.getString("currency")), c.getString("serial"),
-            callbackUrl(provider, companyId), settings.settings(), c.getString("provider_request_id"));
+        CollectionRequest request = new CollectionRequest(
+            reference.toString(),
+            c.getString("msisdn"),
+            Money.of(c.getLong("amount"), c.getString("currency")),
+            c.getString("serial"),
+            callbackUrl(provider, companyId),
+            settings.settings(),
+            c.getString("provider_request_id"));
         return Future.fromCompletionStage(providers.get(provider).status(request))
             .compose(status -> settle(companyId, provider, c, status, lastCheck));
       });
     });
   }
 
-  private Future<Void> settle(UUID companyId, String provider, Row c, CollectionStatus status, boolean lastCheck) {
+  private Future<Void> settle(
+      UUID companyId, String provider, Row c, CollectionStatus status, boolean lastCheck) {
     UUID id = c.getUUID("id");
     boolean accepted = c.getOffsetDateTime("accepted_at") != null;
     switch (status.state()) {
       case FAILED:
         if (status.unknownReference() && accepted && !lastCheck) {
-          return Future.succeededFuture(); // the provider took it and has not recorded it yet: not yet
+          return Future
+              .succeededFuture(); // the provider took it and has not recorded it yet: not yet
         }
-        return store.failed(id, status.unknownReference() && accepted ? EXPIRED + " (" + status.reason() + ")"
-            : status.reason());
+        return store.failed(
+            id,
+            status.unknownReference() && accepted
+                ? EXPIRED + " (" + status.reason() + ")"
+                : status.reason());
       case PENDING:
         return lastCheck ? store.failed(id, EXPIRED) : Future.succeededFuture();
       default:
         break;
     }
     Money requested = Money.of(c.getLong("amount"), c.getString("currency"));
-    String confirmation = new JsonObject().put("collectionId", id.toString()).put("provider", provider)
-        .put("providerTxnId", status.providerTxnId()).put("status", "SUCCEEDED")
+    String confirmation = new JsonObject()
+        .put("collectionId", id.toString())
+        .put("provider", provider)
+        .put("providerTxnId", status.providerTxnId())
+        .put("status", "SUCCEEDED")
         .put("previousStatus", c.getString("status"))
-        .put("collected", status.collected() == null ? null : status.collected().toString()).encode();
+        .put("collected", status.collected() == null ? null : status.collected().toString())
+        .encode();
     if (status.collected() != null && !status.collected().equals(requested)) {
       // the provider collected another amount than asked: the money is real, the request is not
       // what happened; an operator decides
-      PaymentCommand moved = new PaymentCommand(id.toString(), c.getString("serial"), status.collected(),
-          c.getString("msisdn"), clock.instant());
-      return payments.keep(companyId, provider, moved, Refusal.INVALID_AMOUNT, status.reason(), true, confirmation)
-          .compose(kept -> store.succeeded(id, status.providerTxnId(), null, kept,
+      PaymentCommand moved = new PaymentCommand(
+          id.toString(),
+          c.getString("serial"),
+          status.collected(),
+          c.getString("msisdn"),
+          clock.instant());
+      return payments
+          .keep(
+              companyId,
+              provider,
+              moved,
+              Refusal.INVALID_AMOUNT,
+              status.reason(),
+              true,
+              confirmation)
+          .compose(kept -> store.succeeded(
+              id,
+              status.providerTxnId(),
+              null,
+              kept,
               "collected another amount, kept as unmatched payment: " + status.reason()));
     }
-    PaymentCommand cmd = new PaymentCommand(id.toString(), c.getString("serial"), requested, c.getString("msisdn"),
-        clock.instant());
-    return payments.processMoved(companyId, c.getString("company_currency"), provider, cmd, confirmation)
+    PaymentCommand cmd = new PaymentCommand(
+        id.toString(), c.getString("serial"), requested, c.getString("msisdn"), clock.instant());
+    return payments
+        .processMoved(companyId, c.getString("company_currency"), provider, cmd, confirmation)
         .compose(outcome -> {
           UUID transactionId = null;
           UUID unmatchedId = null;
@@ -228,7 +302,8 @@ public final class CollectionService {
             unmatchedId = k.unmatchedId();
             reason = "collected, kept as unmatched payment: " + k.refusal().name()
                 + (k.detail() == null ? "" : " (" + k.detail() + ")");
-            LOG.warn("collection {} succeeded at {} but cannot be booked: {}", id, provider, reason);
+            LOG.warn(
+                "collection {} succeeded at {} but cannot be booked: {}", id, provider, reason);
           } else if (outcome instanceof ProcessOutcome.Refused r) {
             // only a conflicting replay of the same id ends here: its first payment is booked
             reason = "collected but refused: " + r.refusal().name();
@@ -245,10 +320,11 @@ public final class CollectionService {
    * can take what the callback says: none has that id, or it already FAILED while the callback
    * says the money moved (the caller keeps that money for an operator).
    */
-  public Future<Boolean> confirmByProviderRequest(UUID companyId, String provider, String providerRequestId,
-                                                  CollectionStatus hint) {
+  public Future<Boolean> confirmByProviderRequest(
+      UUID companyId, String provider, String providerRequestId, CollectionStatus hint) {
     boolean moved = hint.state() == CollectionStatus.State.SUCCEEDED;
-    return store.byRequestId(companyId, provider, providerRequestId, moved ? hint.providerTxnId() : null)
+    return store
+        .byRequestId(companyId, provider, providerRequestId, moved ? hint.providerTxnId() : null)
         .compose(c -> {
           if (c == null || moved && "FAILED".equals(c.getString("status"))) {
             return Future.succeededFuture(false);
@@ -262,13 +338,26 @@ public final class CollectionService {
       if (r == null) {
         throw ApiException.notFound("collection");
       }
-      return new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
-          .put("status", r.getString("status")).put("serial", r.getString("serial")).put("msisdn", r.getString("msisdn"))
-          .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
-          .put("providerTxnId", r.getString("provider_txn_id")).put("reason", r.getString("reason"))
-          .put("transactionId", r.getUUID("transaction_id") == null ? null : r.getUUID("transaction_id").toString())
-          .put("unmatchedPaymentId", r.getUUID("unmatched_payment_id") == null ? null
-              : r.getUUID("unmatched_payment_id").toString())
+      return new JsonObject()
+          .put("id", r.getUUID("id").toString())
+          .put("provider", r.getString("provider"))
+          .put("status", r.getString("status"))
+          .put("serial", r.getString("serial"))
+          .put("msisdn", r.getString("msisdn"))
+          .put("amount", r.getLong("amount"))
+          .put("currency", r.getString("currency"))
+          .put("providerTxnId", r.getString("provider_txn_id"))
+          .put("reason", r.getString("reason"))
+          .put(
+              "transactionId",
+              r.getUUID("transaction_id") == null
+                  ? null
+                  : r.getUUID("transaction_id").toString())
+          .put(
+              "unmatchedPaymentId",
+              r.getUUID("unmatched_payment_id") == null
+                  ? null
+                  : r.getUUID("unmatched_payment_id").toString())
           .put("statusUrl", "/api/v1/collections/" + r.getUUID("id"))
           .put("createdAt", r.getOffsetDateTime("created_at").toString());
     });
@@ -280,13 +369,18 @@ public final class CollectionService {
       List<Future<Void>> checks = new ArrayList<>();
       for (Row r : due) {
         UUID id = r.getUUID("id");
-        boolean expired = r.getOffsetDateTime("created_at").toInstant().plus(EXPIRY).isBefore(clock.instant());
+        boolean expired =
+            r.getOffsetDateTime("created_at").toInstant().plus(EXPIRY).isBefore(clock.instant());
         checks.add(confirm(r.getUUID("company_id"), r.getString("provider"), id, expired)
             .recover(err -> {
               if (expired) {
                 // the last query could not be answered: give up; a late callback still books it
-                LOG.warn("collection {} expired, its last status query failed: {}", id, err.getMessage());
-                return store.failed(id, EXPIRED + "; last status query failed: " + err.getMessage());
+                LOG.warn(
+                    "collection {} expired, its last status query failed: {}",
+                    id,
+                    err.getMessage());
+                return store.failed(
+                    id, EXPIRED + "; last status query failed: " + err.getMessage());
               }
               LOG.warn("status of collection {} not known yet: {}", id, err.getMessage());
               return Future.succeededFuture();

@@ -22,9 +22,17 @@ final class CollectionStore {
         RETURNING id, company_id),
       """
       // the request's audit row (the user who asked), only for a collection created now
-      + AuditLog.cte("au", "c", "c.company_id", "$5::uuid", "collection.requested", "collection", "c.id", "NULL::json",
+      + AuditLog.cte(
+          "au",
+          "c",
+          "c.company_id",
+          "$5::uuid",
+          "collection.requested",
+          "collection",
+          "c.id",
+          "NULL::json",
           "json_build_object('provider', $3::text, 'serial', $7::text, 'msisdn', $6::text, 'amount', $8::bigint, "
-          + "'currency', $9::text)")
+              + "'currency', $9::text)")
       + """
 
       SELECT count(*) FROM c
@@ -115,21 +123,36 @@ final class CollectionStore {
   }
 
   Future<Boolean> insert(UUID id, UUID companyId, CollectionService.NewCollection c) {
-    return pool.preparedQuery(INSERT).execute(Tuple.from(new Object[] {id, companyId, c.provider(), c.idempotencyKey(),
-            c.requestedBy(), c.msisdn(), c.serial(), c.amount().minor(), c.amount().currency()}))
+    return pool.preparedQuery(INSERT)
+        .execute(Tuple.from(new Object[] {
+          id,
+          companyId,
+          c.provider(),
+          c.idempotencyKey(),
+          c.requestedBy(),
+          c.msisdn(),
+          c.serial(),
+          c.amount().minor(),
+          c.amount().currency()
+        }))
         .map(rows -> rows.iterator().next().getLong(0) == 1);
   }
 
   Future<Row> byKey(UUID companyId, String key, UUID requestedBy) {
-    return pool.preparedQuery(BY_KEY).execute(Tuple.of(companyId, key, requestedBy)).map(rows -> rows.iterator().next());
+    return pool.preparedQuery(BY_KEY)
+        .execute(Tuple.of(companyId, key, requestedBy))
+        .map(rows -> rows.iterator().next());
   }
 
   Future<Boolean> agentsDevice(UUID companyId, UUID agentId, String serial) {
-    return pool.preparedQuery(AGENTS_DEVICE).execute(Tuple.of(companyId, agentId, serial)).map(rows -> rows.size() > 0);
+    return pool.preparedQuery(AGENTS_DEVICE)
+        .execute(Tuple.of(companyId, agentId, serial))
+        .map(rows -> rows.size() > 0);
   }
 
   Future<Row> forConfirm(UUID companyId, String provider, UUID id) {
-    return pool.preparedQuery(FOR_CONFIRM).execute(Tuple.of(id, companyId, provider))
+    return pool.preparedQuery(FOR_CONFIRM)
+        .execute(Tuple.of(id, companyId, provider))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
@@ -137,13 +160,17 @@ final class CollectionStore {
     return pool.preparedQuery(ACCEPTED).execute(Tuple.of(id)).mapEmpty();
   }
 
-  Future<Void> succeeded(UUID id, String providerTxnId, UUID transactionId, UUID unmatchedId, String reason) {
-    return pool.preparedQuery(SUCCEEDED).execute(Tuple.of(id, providerTxnId, transactionId, unmatchedId, reason))
+  Future<Void> succeeded(
+      UUID id, String providerTxnId, UUID transactionId, UUID unmatchedId, String reason) {
+    return pool.preparedQuery(SUCCEEDED)
+        .execute(Tuple.of(id, providerTxnId, transactionId, unmatchedId, reason))
         .mapEmpty();
   }
 
   Future<Void> failed(UUID id, String reason) {
-    return pool.preparedQuery(FAILED).execute(Tuple.of(id, reason == null ? "failed" : reason)).mapEmpty();
+    return pool.preparedQuery(FAILED)
+        .execute(Tuple.of(id, reason == null ? "failed" : reason))
+        .mapEmpty();
   }
 
   Future<Void> pollSoon(UUID id) {
@@ -151,16 +178,21 @@ final class CollectionStore {
   }
 
   Future<Void> requestId(UUID id, String providerRequestId) {
-    return pool.preparedQuery(REQUEST_ID).execute(Tuple.of(id, providerRequestId)).mapEmpty();
+    return pool.preparedQuery(REQUEST_ID)
+        .execute(Tuple.of(id, providerRequestId))
+        .mapEmpty();
   }
 
-  Future<Row> byRequestId(UUID companyId, String provider, String providerRequestId, String providerTxnId) {
-    return pool.preparedQuery(BY_REQUEST_ID).execute(Tuple.of(companyId, provider, providerRequestId, providerTxnId))
+  Future<Row> byRequestId(
+      UUID companyId, String provider, String providerRequestId, String providerTxnId) {
+    return pool.preparedQuery(BY_REQUEST_ID)
+        .execute(Tuple.of(companyId, provider, providerRequestId, providerTxnId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
   Future<Row> get(UUID companyId, UUID id) {
-    return pool.preparedQuery(GET).execute(Tuple.of(id, companyId))
+    return pool.preparedQuery(GET)
+        .execute(Tuple.of(id, companyId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 

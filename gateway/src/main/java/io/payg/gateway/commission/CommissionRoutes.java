@@ -51,12 +51,12 @@ public final class CommissionRoutes {
       String key = IdempotencyKey.optional(ctx);
       JsonInput in = JsonInput.of(ctx);
       long amount = in.integer("amount", 1, 10_000_000_000_000L);
-      Responses.json(ctx, 201, store.payout(caller, agentId, amount, in.currency("currency"),
-          key));
+      Responses.json(ctx, 201, store.payout(caller, agentId, amount, in.currency("currency"), key));
     });
   }
 
   private void ledger(RoutingContext ctx, Caller caller, UUID agentId) {
-    Responses.json(ctx, 200, store.ledger(caller.companyId(), agentId, Paging.before(ctx), Paging.limit(ctx)));
+    Responses.json(
+        ctx, 200, store.ledger(caller.companyId(), agentId, Paging.before(ctx), Paging.limit(ctx)));
   }
 }

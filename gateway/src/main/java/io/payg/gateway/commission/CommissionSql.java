@@ -9,8 +9,7 @@ import io.payg.domain.commission.CommissionRule;
  */
 public final class CommissionSql {
 
-  private CommissionSql() {
-  }
+  private CommissionSql() {}
 
   /**
    * {@code base × bps / 10000} rounded down, as {@link CommissionRule#commission}: integer

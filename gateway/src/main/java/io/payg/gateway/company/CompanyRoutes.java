@@ -34,8 +34,14 @@ public final class CompanyRoutes {
   private final int signUpsPerSource;
 
   /** @param signUpsPerSource SIGNUPS_PER_SOURCE_PER_HOUR */
-  public CompanyRoutes(CompanyStore store, UserStore users, PasswordHasher hasher, Sessions sessions,
-                       LoginAttempts attempts, ProtectedPages protectedPages, int signUpsPerSource) {
+  public CompanyRoutes(
+      CompanyStore store,
+      UserStore users,
+      PasswordHasher hasher,
+      Sessions sessions,
+      LoginAttempts attempts,
+      ProtectedPages protectedPages,
+      int signUpsPerSource) {
     this.attempts = attempts;
     this.signUpsPerSource = signUpsPerSource;
     this.store = store;
@@ -71,7 +77,8 @@ public final class CompanyRoutes {
     JsonArray requested = in.raw().getValue("plugins") instanceof JsonArray a ? a : new JsonArray();
     for (Object p : requested) {
       if (!(p instanceof String s) || store.plugins().find(s).isEmpty()) {
-        throw ApiException.badRequest("unknown plugin " + p + "; known: " + store.plugins().names());
+        throw ApiException.badRequest(
+            "unknown plugin " + p + "; known: " + store.plugins().names());
       }
       if (!plugins.contains(s)) {
         plugins.add(s);
@@ -79,16 +86,30 @@ public final class CompanyRoutes {
     }
     String adminName = admin.optionalString("name", 200);
     // counted per source before any bcrypt work, in PostgreSQL so it holds across instances
-    Responses.json(ctx, 201, attempts.reserveSignUp(source(ctx), signUpsPerSource).compose(wait -> {
-      if (wait > 0) {
-        return Future.failedFuture(new ApiException(429, "TOO_MANY_SIGNUPS",
-            "Too many sign-ups from this address; try again in " + wait + " s").retryAfter(wait));
-      }
-      return hasher.forStranger(() -> hasher.hash(password)
-          .compose(hash -> store.create(new CompanyStore.NewCompany(name, country, currency, email, adminName, hash, plugins)))
-          .recover(CompanyRoutes::takenLooksCreated));
-    }).map(id -> new JsonObject().put("companyId", id.toString()).put("name", name).put("currency", currency)
-        .put("plugins", new JsonArray(plugins))));
+    Responses.json(
+        ctx,
+        201,
+        attempts
+            .reserveSignUp(source(ctx), signUpsPerSource)
+            .compose(wait -> {
+              if (wait > 0) {
+                return Future.failedFuture(new ApiException(
+                        429,
+                        "TOO_MANY_SIGNUPS",
+                        "Too many sign-ups from this address; try again in " + wait + " s")
+                    .retryAfter(wait));
+              }
+              return hasher.forStranger(() -> hasher
+                  .hash(password)
+                  .compose(hash -> store.create(new CompanyStore.NewCompany(
+                      name, country, currency, email, adminName, hash, plugins)))
+                  .recover(CompanyRoutes::takenLooksCreated));
+            })
+            .map(id -> new JsonObject()
+                .put("companyId", id.toString())
+                .put("name", name)
+                .put("currency", currency)
+                .put("plugins", new JsonArray(plugins))));
   }
 
   /**
@@ -106,7 +127,9 @@ public final class CompanyRoutes {
   }
 
   private static String source(RoutingContext ctx) {
-    return ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    return ctx.request().remoteAddress() == null
+        ? null
+        : ctx.request().remoteAddress().hostAddress();
   }
 
   private void login(RoutingContext ctx) {
@@ -116,26 +139,33 @@ public final class CompanyRoutes {
     String source = source(ctx);
     // the attempt is counted before the password is checked: parallel guesses each see the others;
     // and the whole check is one of the few unauthenticated bcrypt jobs allowed at once
-    Responses.json(ctx, 200, hasher.forStranger(() -> attempts.reserve(email, source).compose(wait -> {
-      if (wait > 0) {
-        ctx.response().putHeader("Retry-After", String.valueOf(wait));
-        return Future.failedFuture(new ApiException(429, "TOO_MANY_ATTEMPTS",
-            "Too many wrong passwords; try again in " + wait + " s"));
-      }
-      return users.findLogin(email)
-          .compose(login -> hasher.verify(password, login == null ? null : login.passwordHash())
-              .compose(ok -> {
-                if (!ok) {
-                  return Future.failedFuture(new ApiException(401, "INVALID_CREDENTIALS", "Email or password is wrong"));
-                }
-                return attempts.succeeded(email, source).compose(v -> {
-                  if (login.disabled()) {
-                    return Future.failedFuture(Sessions.disabled());
-                  }
-                  return sessions.start(new Caller(login.userId(), login.companyId(), login.role()));
-                });
-              }));
-    })));
+    Responses.json(
+        ctx,
+        200,
+        hasher.forStranger(() -> attempts.reserve(email, source).compose(wait -> {
+          if (wait > 0) {
+            ctx.response().putHeader("Retry-After", String.valueOf(wait));
+            return Future.failedFuture(new ApiException(
+                429, "TOO_MANY_ATTEMPTS", "Too many wrong passwords; try again in " + wait + " s"));
+          }
+          return users
+              .findLogin(email)
+              .compose(login -> hasher
+                  .verify(password, login == null ? null : login.passwordHash())
+                  .compose(ok -> {
+                    if (!ok) {
+                      return Future.failedFuture(new ApiException(
+                          401, "INVALID_CREDENTIALS", "Email or password is wrong"));
+                    }
+                    return attempts.succeeded(email, source).compose(v -> {
+                      if (login.disabled()) {
+                        return Future.failedFuture(Sessions.disabled());
+                      }
+                      return sessions.start(
+                          new Caller(login.userId(), login.companyId(), login.role()));
+                    });
+                  }));
+        })));
   }
 
   /**
@@ -150,8 +180,11 @@ public final class CompanyRoutes {
       throw ApiException.badRequest("'password' must be at least 8 characters");
     }
     String current = in.optionalString("currentPassword", 200);
-    store.protectedPagesHash(caller.companyId())
-        .compose(old -> old == null ? Future.succeededFuture() : protectedPages.check(ctx, caller.userId(), old, current))
+    store
+        .protectedPagesHash(caller.companyId())
+        .compose(old -> old == null
+            ? Future.succeededFuture()
+            : protectedPages.check(ctx, caller.userId(), old, current))
         .compose(v -> hasher.hash(password))
         .compose(hash -> store.setProtectedPagesHash(caller, hash))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())

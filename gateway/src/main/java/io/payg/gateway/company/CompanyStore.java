@@ -1,7 +1,7 @@
 package io.payg.gateway.company;
 
-import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.plugin.PluginCatalog;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -14,9 +14,14 @@ import java.util.UUID;
 /** SQL for companies (their users' SQL is in {@link UserStore}). */
 public final class CompanyStore {
 
-  public record NewCompany(String name, String country, String currency, String adminEmail, String adminName,
-                           String passwordHash, List<String> plugins) {
-  }
+  public record NewCompany(
+      String name,
+      String country,
+      String currency,
+      String adminEmail,
+      String adminName,
+      String passwordHash,
+      List<String> plugins) {}
 
   private final Pool pool;
   private final PluginCatalog catalog;
@@ -40,21 +45,25 @@ public final class CompanyStore {
       var p = catalog.find(name).orElseThrow();
       plugins.add(Tuple.of(companyId, p.name(), p.kind().name()));
     }
-    return pool.withTransaction(conn -> conn
-            .preparedQuery("INSERT INTO companies (id, name, country, currency) VALUES ($1, $2, $3, $4)")
+    return pool.withTransaction(conn -> conn.preparedQuery(
+                "INSERT INTO companies (id, name, country, currency) VALUES ($1, $2, $3, $4)")
             .execute(Tuple.of(companyId, c.name(), c.country(), c.currency()))
             .compose(r -> conn.preparedQuery(
                     "INSERT INTO users (id, company_id, email, name, password_hash, role) VALUES ($1, $2, $3, $4, $5, 'ADMIN')")
-                .execute(Tuple.of(adminId, companyId, c.adminEmail(), c.adminName(), c.passwordHash())))
-            .compose(r -> plugins.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(
-                    "INSERT INTO plugins (company_id, name, kind, enabled) VALUES ($1, $2, $3, true)")
-                .executeBatch(plugins)))
+                .execute(
+                    Tuple.of(adminId, companyId, c.adminEmail(), c.adminName(), c.passwordHash())))
+            .compose(r -> plugins.isEmpty()
+                ? Future.succeededFuture()
+                : conn.preparedQuery(
+                        "INSERT INTO plugins (company_id, name, kind, enabled) VALUES ($1, $2, $3, true)")
+                    .executeBatch(plugins)))
         .map(companyId)
         .recover(UserStore::emailTaken);
   }
 
   public Future<String> currency(UUID companyId) {
-    return pool.preparedQuery("SELECT currency FROM companies WHERE id = $1").execute(Tuple.of(companyId))
+    return pool.preparedQuery("SELECT currency FROM companies WHERE id = $1")
+        .execute(Tuple.of(companyId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
@@ -67,12 +76,20 @@ public final class CompanyStore {
 
   /** Sets the hash, audited: the row says whether one was set before, never the password or its hash. */
   public Future<Void> setProtectedPagesHash(Caller who, String hash) {
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+    return AuditLog.inTransaction(
+            pool,
+            who,
+            conn -> conn.preparedQuery("""
             WITH old AS (SELECT protected_pages_password_hash IS NOT NULL AS was_set FROM companies WHERE id = $1 FOR UPDATE)
             UPDATE companies SET protected_pages_password_hash = $2 FROM old WHERE id = $1 RETURNING old.was_set""")
-        .execute(Tuple.of(who.companyId(), hash)).map(rows -> rows.iterator().next().getBoolean(0)),
-        wasSet -> new AuditLog.Entry("protected_pages_password.set", "company", who.companyId().toString(),
-            new JsonObject().put("passwordSet", wasSet),
-            new JsonObject().put("passwordSet", true))).mapEmpty();
+                .execute(Tuple.of(who.companyId(), hash))
+                .map(rows -> rows.iterator().next().getBoolean(0)),
+            wasSet -> new AuditLog.Entry(
+                "protected_pages_password.set",
+                "company",
+                who.companyId().toString(),
+                new JsonObject().put("passwordSet", wasSet),
+                new JsonObject().put("passwordSet", true)))
+        .mapEmpty();
   }
 }

@@ -37,8 +37,10 @@ public final class ProtectedPages {
   public Handler<RoutingContext> guard(Role... roles) {
     return ctx -> {
       Caller caller = Caller.require(ctx, roles);
-      companies.protectedPagesHash(caller.companyId())
-          .compose(hash -> hash == null ? Future.succeededFuture()
+      companies
+          .protectedPagesHash(caller.companyId())
+          .compose(hash -> hash == null
+              ? Future.succeededFuture()
               : check(ctx, caller.userId(), hash, ctx.request().getHeader(HEADER)))
           .onSuccess(v -> ctx.next())
           .onFailure(ctx::fail);
@@ -48,21 +50,25 @@ public final class ProtectedPages {
   /** Succeeds when {@code presented} is the password of {@code hash}; a 403 or 429 problem otherwise. */
   Future<Void> check(RoutingContext ctx, UUID userId, String hash, String presented) {
     if (presented == null || presented.isEmpty()) {
-      return Future.failedFuture(new ApiException(403, "PROTECTED_PASSWORD_REQUIRED",
+      return Future.failedFuture(new ApiException(
+          403,
+          "PROTECTED_PASSWORD_REQUIRED",
           "This page is protected: send the company's protected-pages password in " + HEADER));
     }
     String key = "protected-pages:" + userId;
     long wait = throttle.retryAfterSeconds(key);
     if (wait > 0) {
       ctx.response().putHeader("Retry-After", String.valueOf(wait));
-      return Future.failedFuture(new ApiException(429, "TOO_MANY_ATTEMPTS",
+      return Future.failedFuture(new ApiException(
+          429,
+          "TOO_MANY_ATTEMPTS",
           "Too many wrong protected-pages passwords; try again in " + wait + " s"));
     }
     return hasher.verify(presented, hash).compose(ok -> {
       if (!ok) {
         throttle.failed(key);
-        return Future.failedFuture(new ApiException(403, "PROTECTED_PASSWORD_WRONG",
-            "The protected-pages password is wrong"));
+        return Future.failedFuture(new ApiException(
+            403, "PROTECTED_PASSWORD_WRONG", "The protected-pages password is wrong"));
       }
       throttle.succeeded(key);
       return Future.succeededFuture();

@@ -24,8 +24,12 @@ public final class UserRoutes {
   private final Clock clock;
   private final AccessRevocations revocations;
 
-  public UserRoutes(UserStore store, PasswordHasher hasher, ProtectedPages protectedPages, Clock clock,
-                    AccessRevocations revocations) {
+  public UserRoutes(
+      UserStore store,
+      PasswordHasher hasher,
+      ProtectedPages protectedPages,
+      Clock clock,
+      AccessRevocations revocations) {
     this.revocations = revocations;
     this.store = store;
     this.hasher = hasher;
@@ -34,10 +38,14 @@ public final class UserRoutes {
   }
 
   public void mount(Router router) {
-    // who can do what is guarded like the sensitive reads: an unattended session cannot add an admin
+    // who can do what is guarded like the sensitive reads: an unattended session cannot add an
+    // admin
     router.post("/api/v1/users").handler(protectedPages.guard(Role.ADMIN)).handler(this::create);
     router.get("/api/v1/users").handler(protectedPages.guard(Role.ADMIN)).handler(this::list);
-    router.patch("/api/v1/users/:id").handler(protectedPages.guard(Role.ADMIN)).handler(this::update);
+    router
+        .patch("/api/v1/users/:id")
+        .handler(protectedPages.guard(Role.ADMIN))
+        .handler(this::update);
   }
 
   private void create(RoutingContext ctx) {
@@ -49,15 +57,25 @@ public final class UserRoutes {
     String name = in.optionalString("name", 200);
     // an agent holds the company's cash up to this limit (minor units); 0 takes no cash
     long riskLimit = in.has("riskLimit") ? in.integer("riskLimit", 0, 1_000_000_000_000L) : 0;
-    Responses.json(ctx, 201, hasher.hash(password)
-        .compose(hash -> store.createUser(caller, email, name, hash, role, riskLimit))
-        .map(id -> new JsonObject().put("id", id.toString()).put("email", email).put("role", role.name())
-            .put("riskLimit", riskLimit)));
+    Responses.json(
+        ctx,
+        201,
+        hasher
+            .hash(password)
+            .compose(hash -> store.createUser(caller, email, name, hash, role, riskLimit))
+            .map(id -> new JsonObject()
+                .put("id", id.toString())
+                .put("email", email)
+                .put("role", role.name())
+                .put("riskLimit", riskLimit)));
   }
 
   private void list(RoutingContext ctx) {
     Caller caller = Caller.of(ctx); // role and protected password checked by the guard
-    Responses.json(ctx, 200, store.list(caller.companyId()).map(items -> new JsonObject().put("items", items)));
+    Responses.json(
+        ctx,
+        200,
+        store.list(caller.companyId()).map(items -> new JsonObject().put("items", items)));
   }
 
   private void update(RoutingContext ctx) {
@@ -75,15 +93,20 @@ public final class UserRoutes {
       throw ApiException.badRequest("send at least one of 'role', 'disabled', 'password'");
     }
     // an admin cannot lock themselves (and maybe the whole company) out
-    if (id.equals(caller.userId()) && (Boolean.TRUE.equals(disabled) || (role != null && role != Role.ADMIN))) {
-      throw ApiException.unprocessable("CANNOT_CHANGE_OWN_ACCESS", "You cannot disable yourself or drop your own ADMIN role");
+    if (id.equals(caller.userId())
+        && (Boolean.TRUE.equals(disabled) || (role != null && role != Role.ADMIN))) {
+      throw ApiException.unprocessable(
+          "CANNOT_CHANGE_OWN_ACCESS", "You cannot disable yourself or drop your own ADMIN role");
     }
     Future<String> hash = password == null ? Future.succeededFuture() : hasher.hash(password);
     Instant at = clock.instant();
-    Responses.json(ctx, 200, hash
-        .compose(h -> store.update(caller, id, new UserStore.Change(role, disabled, h), at))
-        // this instance refuses the user's older access tokens at once; the others at their next reload
-        .onSuccess(v -> revocations.revokeNow(id, Instant.now())));
+    Responses.json(
+        ctx,
+        200,
+        hash.compose(h -> store.update(caller, id, new UserStore.Change(role, disabled, h), at))
+            // this instance refuses the user's older access tokens at once; the others at their
+            // next reload
+            .onSuccess(v -> revocations.revokeNow(id, Instant.now())));
   }
 
   private static UUID pathId(RoutingContext ctx) {

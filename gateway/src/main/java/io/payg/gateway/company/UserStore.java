@@ -22,14 +22,14 @@ import java.util.UUID;
 /** SQL for users: creation, login lookup, the admin's list and changes. Always within one company. */
 public final class UserStore {
 
-  public record Login(UUID userId, UUID companyId, Role role, String passwordHash, boolean disabled) {
-  }
+  public record Login(
+      UUID userId, UUID companyId, Role role, String passwordHash, boolean disabled) {}
 
   /** An admin's change; null fields stay as they are. */
-  public record Change(Role role, Boolean disabled, String passwordHash) {
-  }
+  public record Change(Role role, Boolean disabled, String passwordHash) {}
 
-  private static final String COLUMNS = "id, email, name, role, disabled_at, risk_limit, created_at";
+  private static final String COLUMNS =
+      "id, email, name, role, disabled_at, risk_limit, created_at";
 
   private final Pool pool;
 
@@ -37,7 +37,8 @@ public final class UserStore {
     this.pool = pool;
   }
 
-  public Future<UUID> createUser(UUID companyId, String email, String name, String passwordHash, Role role, long riskLimit) {
+  public Future<UUID> createUser(
+      UUID companyId, String email, String name, String passwordHash, Role role, long riskLimit) {
     UUID id = UUID.randomUUID();
     return pool.preparedQuery("""
         INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit)
@@ -48,14 +49,21 @@ public final class UserStore {
   }
 
   /** As above, with the audit row (never the password or its hash) in the same transaction. */
-  public Future<UUID> createUser(Caller who, String email, String name, String passwordHash, Role role,
-                                 long riskLimit) {
+  public Future<UUID> createUser(
+      Caller who, String email, String name, String passwordHash, Role role, long riskLimit) {
     UUID id = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery(
                 "INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
                     + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
-            .execute(Tuple.of(id, who.companyId(), email, name, passwordHash, role.name(), riskLimit))
-            .compose(rows -> AuditLog.record(conn, who, "user.created", "user", id.toString(), null,
+            .execute(
+                Tuple.of(id, who.companyId(), email, name, passwordHash, role.name(), riskLimit))
+            .compose(rows -> AuditLog.record(
+                conn,
+                who,
+                "user.created",
+                "user",
+                id.toString(),
+                null,
                 view(rows.iterator().next()))))
         .map(id)
         .recover(UserStore::emailTaken);
@@ -64,20 +72,23 @@ public final class UserStore {
   public Future<Login> findLogin(String email) {
     return pool.preparedQuery("""
         SELECT id, company_id, role, password_hash, disabled_at IS NOT NULL AS disabled
-        FROM users WHERE lower(email) = lower($1)""")
-        .execute(Tuple.of(email))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return null;
-          }
-          Row r = rows.iterator().next();
-          return new Login(r.getUUID("id"), r.getUUID("company_id"), Role.valueOf(r.getString("role")),
-              r.getString("password_hash"), r.getBoolean("disabled"));
-        });
+        FROM users WHERE lower(email) = lower($1)""").execute(Tuple.of(email)).map(rows -> {
+      if (rows.size() == 0) {
+        return null;
+      }
+      Row r = rows.iterator().next();
+      return new Login(
+          r.getUUID("id"),
+          r.getUUID("company_id"),
+          Role.valueOf(r.getString("role")),
+          r.getString("password_hash"),
+          r.getBoolean("disabled"));
+    });
   }
 
   public Future<JsonArray> list(UUID companyId) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM users WHERE company_id = $1 ORDER BY lower(email)")
+    return pool.preparedQuery(
+            "SELECT " + COLUMNS + " FROM users WHERE company_id = $1 ORDER BY lower(email)")
         .execute(Tuple.of(companyId))
         .map(rows -> {
           JsonArray items = new JsonArray();
@@ -95,34 +106,45 @@ public final class UserStore {
    */
   /** As below, with the audit row (role, disabled; a password change only as a flag) in the same transaction. */
   public Future<JsonObject> update(Caller who, UUID userId, Change change, Instant now) {
-    return pool.withTransaction(conn -> conn.preparedQuery("SELECT " + COLUMNS
-                + " FROM users WHERE id = $1 AND company_id = $2 FOR UPDATE")
-            .execute(Tuple.of(userId, who.companyId()))
-            .compose(rows -> {
-              if (rows.size() == 0) {
-                return Future.failedFuture(ApiException.notFound("user"));
-              }
-              JsonObject before = view(rows.iterator().next());
-              return update(conn, who.companyId(), userId, change, now)
-                  .compose(after -> AuditLog.record(conn, who, "user.updated", "user",
-                      userId.toString(), before, after.copy().put("passwordChanged", change.passwordHash() != null))
-                      .map(after));
-            }));
+    return pool.withTransaction(conn -> conn.preparedQuery(
+            "SELECT " + COLUMNS + " FROM users WHERE id = $1 AND company_id = $2 FOR UPDATE")
+        .execute(Tuple.of(userId, who.companyId()))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(ApiException.notFound("user"));
+          }
+          JsonObject before = view(rows.iterator().next());
+          return update(conn, who.companyId(), userId, change, now)
+              .compose(after -> AuditLog.record(
+                      conn,
+                      who,
+                      "user.updated",
+                      "user",
+                      userId.toString(),
+                      before,
+                      after.copy().put("passwordChanged", change.passwordHash() != null))
+                  .map(after));
+        }));
   }
 
   public Future<JsonObject> update(UUID companyId, UUID userId, Change change, Instant now) {
     return update(pool, companyId, userId, change, now);
   }
 
-  private Future<JsonObject> update(SqlClient client, UUID companyId, UUID userId, Change change,
-                                    Instant now) {
+  private Future<JsonObject> update(
+      SqlClient client, UUID companyId, UUID userId, Change change, Instant now) {
     OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-    Tuple args = Tuple.tuple().addUUID(userId).addUUID(companyId)
-        .addString(change.role() == null ? null : change.role().name()).addBoolean(change.disabled())
-        .addString(change.passwordHash()).addOffsetDateTime(at)
+    Tuple args = Tuple.tuple()
+        .addUUID(userId)
+        .addUUID(companyId)
+        .addString(change.role() == null ? null : change.role().name())
+        .addBoolean(change.disabled())
+        .addString(change.passwordHash())
+        .addOffsetDateTime(at)
         // compared with the access tokens' iat, which the JWT library takes from the system clock
         .addOffsetDateTime(OffsetDateTime.now(ZoneOffset.UTC));
-    return client.preparedQuery("""
+    return client
+        .preparedQuery("""
         WITH u AS (UPDATE users SET role = coalesce($3::text, role),
         disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, $6)
         ELSE NULL END,
@@ -139,7 +161,8 @@ public final class UserStore {
             + " AND t.revoked_at IS NULL AND (u.disabled_at IS NOT NULL OR $5::text IS NOT NULL))"
             + " SELECT * FROM u")
         .execute(args)
-        .compose(rows -> rows.size() == 1 ? Future.succeededFuture(view(rows.iterator().next()))
+        .compose(rows -> rows.size() == 1
+            ? Future.succeededFuture(view(rows.iterator().next()))
             : whyUnchanged(companyId, userId));
   }
 
@@ -149,7 +172,8 @@ public final class UserStore {
 
   /** Users whose access tokens issued before an instant after {@code since} are refused. */
   public Future<Map<UUID, Instant>> revokedSince(Instant since) {
-    return pool.preparedQuery(RECENTLY_REVOKED).execute(Tuple.of(OffsetDateTime.ofInstant(since, ZoneOffset.UTC)))
+    return pool.preparedQuery(RECENTLY_REVOKED)
+        .execute(Tuple.of(OffsetDateTime.ofInstant(since, ZoneOffset.UTC)))
         .map(rows -> {
           Map<UUID, Instant> m = new HashMap<>();
           rows.forEach(r -> m.put(r.getUUID(0), r.getOffsetDateTime(1).toInstant()));
@@ -160,15 +184,23 @@ public final class UserStore {
   private Future<JsonObject> whyUnchanged(UUID companyId, UUID userId) {
     return pool.preparedQuery("SELECT cash_balance FROM users WHERE id = $1 AND company_id = $2")
         .execute(Tuple.of(userId, companyId))
-        .compose(rows -> Future.failedFuture(rows.size() == 0 ? ApiException.notFound("user")
-            : ApiException.unprocessable("AGENT_HOLDS_CASH", "This agent holds " + rows.iterator().next().getLong(0)
-                + " (minor units) of the company's cash: record its handover before changing the role")));
+        .compose(
+            rows -> Future.failedFuture(
+                rows.size() == 0
+                    ? ApiException.notFound("user")
+                    : ApiException.unprocessable(
+                        "AGENT_HOLDS_CASH",
+                        "This agent holds " + rows.iterator().next().getLong(0)
+                            + " (minor units) of the company's cash: record its handover before changing the role")));
   }
 
   private static JsonObject view(Row r) {
     OffsetDateTime disabledAt = r.getOffsetDateTime("disabled_at");
-    return new JsonObject().put("id", r.getUUID("id").toString()).put("email", r.getString("email"))
-        .put("name", r.getString("name")).put("role", r.getString("role"))
+    return new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("email", r.getString("email"))
+        .put("name", r.getString("name"))
+        .put("role", r.getString("role"))
         .put("disabled", disabledAt != null)
         .put("disabledAt", disabledAt == null ? null : disabledAt.toInstant().toString())
         .put("riskLimit", r.getLong("risk_limit"))
@@ -176,8 +208,11 @@ public final class UserStore {
   }
 
   static <T> Future<T> emailTaken(Throwable t) {
-    if (t instanceof PgException pg && "23505".equals(pg.getSqlState()) && pg.getMessage().contains("users_email")) {
-      return Future.failedFuture(ApiException.conflict("EMAIL_TAKEN", "A user with this email already exists"));
+    if (t instanceof PgException pg
+        && "23505".equals(pg.getSqlState())
+        && pg.getMessage().contains("users_email")) {
+      return Future.failedFuture(
+          ApiException.conflict("EMAIL_TAKEN", "A user with this email already exists"));
     }
     return Future.failedFuture(t);
   }

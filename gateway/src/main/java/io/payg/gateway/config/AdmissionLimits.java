@@ -15,22 +15,29 @@ package io.payg.gateway.config;
  *                            callbacks) in flight at once per instance, default 256
  * @param retryAfterSeconds   TELCO_SHED_RETRY_AFTER_SECONDS: the Retry-After of a shed call, default 1
  */
-public record AdmissionLimits(int paymentsInFlight, int validationsInFlight, int retryAfterSeconds) {
+public record AdmissionLimits(
+    int paymentsInFlight, int validationsInFlight, int retryAfterSeconds) {
 
   static AdmissionLimits from(SettingValues v) {
-    return new AdmissionLimits(v.integer(Setting.TELCO_PAYMENTS_MAX_IN_FLIGHT),
-        v.integer(Setting.TELCO_VALIDATIONS_MAX_IN_FLIGHT), v.integer(Setting.TELCO_SHED_RETRY_AFTER_SECONDS));
+    return new AdmissionLimits(
+        v.integer(Setting.TELCO_PAYMENTS_MAX_IN_FLIGHT),
+        v.integer(Setting.TELCO_VALIDATIONS_MAX_IN_FLIGHT),
+        v.integer(Setting.TELCO_SHED_RETRY_AFTER_SECONDS));
   }
 
   void validate() {
-    if (paymentsInFlight < 1 || validationsInFlight < 1 || retryAfterSeconds < 0 || retryAfterSeconds > 3600) {
-      throw new IllegalStateException("TELCO_PAYMENTS_MAX_IN_FLIGHT and TELCO_VALIDATIONS_MAX_IN_FLIGHT must be"
-          + " at least 1, TELCO_SHED_RETRY_AFTER_SECONDS between 0 and 3600");
+    if (paymentsInFlight < 1
+        || validationsInFlight < 1
+        || retryAfterSeconds < 0
+        || retryAfterSeconds > 3600) {
+      throw new IllegalStateException(
+          "TELCO_PAYMENTS_MAX_IN_FLIGHT and TELCO_VALIDATIONS_MAX_IN_FLIGHT must be"
+              + " at least 1, TELCO_SHED_RETRY_AFTER_SECONDS between 0 and 3600");
     }
   }
 
   String describe() {
-    return paymentsInFlight + " payments / " + validationsInFlight + " validations in flight, shed with Retry-After "
-        + retryAfterSeconds + " s";
+    return paymentsInFlight + " payments / " + validationsInFlight
+        + " validations in flight, shed with Retry-After " + retryAfterSeconds + " s";
   }
 }

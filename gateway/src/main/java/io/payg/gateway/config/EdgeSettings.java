@@ -27,21 +27,36 @@ import java.util.Map;
  * @param admission           TELCO_*_MAX_IN_FLIGHT: provider calls taken on at once per path, the rest shed
  *                            ({@link AdmissionLimits})
  */
-public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnections, Duration idleTimeout,
-                           Duration refreshGrace, int bcryptJobs, int signupsPerSource, int secretMinLength,
-                           Duration refreshRetention, Duration retentionCheck, AdmissionLimits admission) {
+public record EdgeSettings(
+    String tlsCertPem,
+    String tlsKeyPem,
+    int maxConnections,
+    Duration idleTimeout,
+    Duration refreshGrace,
+    int bcryptJobs,
+    int signupsPerSource,
+    int secretMinLength,
+    Duration refreshRetention,
+    Duration retentionCheck,
+    AdmissionLimits admission) {
 
   public static EdgeSettings fromEnv(Map<String, String> env) {
     return from(new SettingValues(env));
   }
 
   static EdgeSettings from(SettingValues v) {
-    return new EdgeSettings(v.pem(Setting.HTTP_TLS_CERT), v.pem(Setting.HTTP_TLS_KEY),
-        v.integer(Setting.HTTP_MAX_CONNECTIONS), Duration.ofSeconds(v.integer(Setting.HTTP_IDLE_TIMEOUT_SECONDS)),
-        Duration.ofSeconds(v.integer(Setting.REFRESH_GRACE_SECONDS)), v.integer(Setting.UNAUTHENTICATED_BCRYPT_JOBS),
-        v.integer(Setting.SIGNUPS_PER_SOURCE_PER_HOUR), v.integer(Setting.PLUGIN_SECRET_MIN_LENGTH),
+    return new EdgeSettings(
+        v.pem(Setting.HTTP_TLS_CERT),
+        v.pem(Setting.HTTP_TLS_KEY),
+        v.integer(Setting.HTTP_MAX_CONNECTIONS),
+        Duration.ofSeconds(v.integer(Setting.HTTP_IDLE_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(v.integer(Setting.REFRESH_GRACE_SECONDS)),
+        v.integer(Setting.UNAUTHENTICATED_BCRYPT_JOBS),
+        v.integer(Setting.SIGNUPS_PER_SOURCE_PER_HOUR),
+        v.integer(Setting.PLUGIN_SECRET_MIN_LENGTH),
         Duration.ofDays(v.integer(Setting.REFRESH_TOKEN_RETENTION_DAYS)),
-        Duration.ofMillis(v.integer(Setting.RETENTION_CHECK_MS)), AdmissionLimits.from(v));
+        Duration.ofMillis(v.integer(Setting.RETENTION_CHECK_MS)),
+        AdmissionLimits.from(v));
   }
 
   public boolean tls() {
@@ -50,21 +65,32 @@ public record EdgeSettings(String tlsCertPem, String tlsKeyPem, int maxConnectio
 
   void validate() {
     if (tlsCertPem.isEmpty() != tlsKeyPem.isEmpty()) {
-      throw new IllegalStateException("HTTP_TLS_CERT and HTTP_TLS_KEY (or their _FILE forms) are set together or not at all");
+      throw new IllegalStateException(
+          "HTTP_TLS_CERT and HTTP_TLS_KEY (or their _FILE forms) are set together or not at all");
     }
     admission.validate();
-    if (maxConnections < 1 || idleTimeout.isNegative() || refreshGrace.isNegative() || bcryptJobs < 1
-        || signupsPerSource < 1 || secretMinLength < 1 || refreshRetention.isNegative() || retentionCheck.toMillis() < 1) {
-      throw new IllegalStateException("HTTP_MAX_CONNECTIONS, HTTP_IDLE_TIMEOUT_SECONDS, REFRESH_GRACE_SECONDS,"
-          + " UNAUTHENTICATED_BCRYPT_JOBS, SIGNUPS_PER_SOURCE_PER_HOUR, PLUGIN_SECRET_MIN_LENGTH,"
-          + " REFRESH_TOKEN_RETENTION_DAYS or RETENTION_CHECK_MS out of range");
+    if (maxConnections < 1
+        || idleTimeout.isNegative()
+        || refreshGrace.isNegative()
+        || bcryptJobs < 1
+        || signupsPerSource < 1
+        || secretMinLength < 1
+        || refreshRetention.isNegative()
+        || retentionCheck.toMillis() < 1) {
+      throw new IllegalStateException(
+          "HTTP_MAX_CONNECTIONS, HTTP_IDLE_TIMEOUT_SECONDS, REFRESH_GRACE_SECONDS,"
+              + " UNAUTHENTICATED_BCRYPT_JOBS, SIGNUPS_PER_SOURCE_PER_HOUR, PLUGIN_SECRET_MIN_LENGTH,"
+              + " REFRESH_TOKEN_RETENTION_DAYS or RETENTION_CHECK_MS out of range");
     }
   }
 
   String describe() {
-    return (tls() ? "https" : "http") + ", max " + maxConnections + " connections, idle " + idleTimeout.toSeconds()
-        + " s, refresh grace " + refreshGrace.toSeconds() + " s, " + bcryptJobs + " bcrypt jobs, " + signupsPerSource
-        + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept " + refreshRetention.toDays() + " d, "
+    return (tls() ? "https" : "http") + ", max " + maxConnections + " connections, idle "
+        + idleTimeout.toSeconds()
+        + " s, refresh grace " + refreshGrace.toSeconds() + " s, " + bcryptJobs + " bcrypt jobs, "
+        + signupsPerSource
+        + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept "
+        + refreshRetention.toDays() + " d, "
         + admission.describe();
   }
 }

@@ -147,10 +147,18 @@ public record GatewayConfig(
         Duration.ofMillis(v.integer(REMINDER_CHECK_MS)),
         AuthSettings.from(v),
         ProxySettings.from(v),
-        OutboundSettings.parse(v.string(OUTBOUND_ALLOWED_NETWORKS), v.string(OUTBOUND_PLAIN_HTTP_HOSTS),
-            v.integer(OUTBOUND_MAX_RESPONSE_BYTES), v.integer(OUTBOUND_TIMEOUT_MAX_MS), demo),
-        new OperationsSettings(v.string(METRICS_HOST), v.integer(METRICS_PORT), v.string(METRICS_TOKEN),
-            v.integer(PLUGIN_CACHE_MAX_ENTRIES), Duration.ofSeconds(v.integer(OUTBOX_OVERDUE_SECONDS))),
+        OutboundSettings.parse(
+            v.string(OUTBOUND_ALLOWED_NETWORKS),
+            v.string(OUTBOUND_PLAIN_HTTP_HOSTS),
+            v.integer(OUTBOUND_MAX_RESPONSE_BYTES),
+            v.integer(OUTBOUND_TIMEOUT_MAX_MS),
+            demo),
+        new OperationsSettings(
+            v.string(METRICS_HOST),
+            v.integer(METRICS_PORT),
+            v.string(METRICS_TOKEN),
+            v.integer(PLUGIN_CACHE_MAX_ENTRIES),
+            Duration.ofSeconds(v.integer(OUTBOX_OVERDUE_SECONDS))),
         EdgeSettings.from(v),
         PipelineSettings.from(v),
         v);
@@ -168,14 +176,86 @@ public record GatewayConfig(
   }
 
   public GatewayConfig withDatabaseUrl(String url) {
-    return new GatewayConfig(httpHost, httpPort, url, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, jwtSecret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge, pipeline,
+    return new GatewayConfig(
+        httpHost,
+        httpPort,
+        url,
+        dbPoolSize,
+        dbPoolWaitQueue,
+        dbPoolWait,
+        migrationLockTimeout,
+        migrationStatementTimeout,
+        shutdownGrace,
+        eventLoops,
+        jwtSecret,
+        accessTokenTtl,
+        revocationPoll,
+        tokenWorkerBatch,
+        tokenMaxInFlight,
+        tokenMaxAttempts,
+        outboxPollInterval,
+        outboxLease,
+        retryBase,
+        retryCap,
+        breakerMaxFailures,
+        breakerReset,
+        publicBaseUrl,
+        collectionPoll,
+        agentTokenWait,
+        secretsKey,
+        secretsKeyPrevious,
+        bcryptCost,
+        demo,
+        manufacturerLimits,
+        reminderCheck,
+        auth,
+        proxy,
+        outbound,
+        operations,
+        edge,
+        pipeline,
         settings.with(Setting.DATABASE_URL, url));
   }
 
   public GatewayConfig withJwtSecret(String secret) {
-    return new GatewayConfig(httpHost, httpPort, databaseUrl, dbPoolSize, dbPoolWaitQueue, dbPoolWait, migrationLockTimeout, migrationStatementTimeout, shutdownGrace, eventLoops, secret, accessTokenTtl, revocationPoll,
-        tokenWorkerBatch, tokenMaxInFlight, tokenMaxAttempts, outboxPollInterval, outboxLease, retryBase, retryCap, breakerMaxFailures, breakerReset, publicBaseUrl, collectionPoll, agentTokenWait, secretsKey, secretsKeyPrevious, bcryptCost, demo, manufacturerLimits, reminderCheck, auth, proxy, outbound, operations, edge, pipeline,
+    return new GatewayConfig(
+        httpHost,
+        httpPort,
+        databaseUrl,
+        dbPoolSize,
+        dbPoolWaitQueue,
+        dbPoolWait,
+        migrationLockTimeout,
+        migrationStatementTimeout,
+        shutdownGrace,
+        eventLoops,
+        secret,
+        accessTokenTtl,
+        revocationPoll,
+        tokenWorkerBatch,
+        tokenMaxInFlight,
+        tokenMaxAttempts,
+        outboxPollInterval,
+        outboxLease,
+        retryBase,
+        retryCap,
+        breakerMaxFailures,
+        breakerReset,
+        publicBaseUrl,
+        collectionPoll,
+        agentTokenWait,
+        secretsKey,
+        secretsKeyPrevious,
+        bcryptCost,
+        demo,
+        manufacturerLimits,
+        reminderCheck,
+        auth,
+        proxy,
+        outbound,
+        operations,
+        edge,
+        pipeline,
         settings.with(Setting.JWT_SECRET, secret));
   }
 
@@ -185,7 +265,8 @@ public record GatewayConfig(
       throw new IllegalStateException("DATABASE_URL is not set");
     }
     if (secretsKey.isBlank()) {
-      throw new IllegalStateException("SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
+      throw new IllegalStateException(
+          "SECRETS_KEY is not set (32 random bytes in base64: openssl rand -base64 32)");
     }
     auth.validate(demo, jwtSecret);
     operations.validate();
@@ -193,16 +274,32 @@ public record GatewayConfig(
     pipeline.validate();
     // a call that outlives its job's lease lets another worker claim the job and vend again
     if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
-      throw new IllegalStateException("OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "
-          + "token attempt: permit wait " + permitWait().toMillis() + " ms + " + REQUESTS_PER_TOKEN_ATTEMPT
-          + " requests x OUTBOUND_TIMEOUT_MAX_MS " + outbound.maxRequestTime().toMillis() + " ms + OUTBOX_POLL_MS "
-          + outboxPollInterval.toMillis() + " ms = " + tokenAttemptBudget().plus(outboxPollInterval).toMillis()
-          + " ms; raise the lease or lower OUTBOUND_TIMEOUT_MAX_MS");
+      throw new IllegalStateException(
+          "OUTBOX_LEASE_SECONDS (" + outboxLease.toSeconds() + " s) must be longer than one "
+              + "token attempt: permit wait " + permitWait().toMillis() + " ms + "
+              + REQUESTS_PER_TOKEN_ATTEMPT
+              + " requests x OUTBOUND_TIMEOUT_MAX_MS "
+              + outbound.maxRequestTime().toMillis() + " ms + OUTBOX_POLL_MS "
+              + outboxPollInterval.toMillis() + " ms = "
+              + tokenAttemptBudget().plus(outboxPollInterval).toMillis()
+              + " ms; raise the lease or lower OUTBOUND_TIMEOUT_MAX_MS");
     }
-    if (httpPort < 0 || httpPort > 65535 || dbPoolSize < 1 || dbPoolWaitQueue < 0 || dbPoolWait.toMillis() < 1
-        || migrationLockTimeout.toMillis() < 1 || migrationStatementTimeout.toMillis() < 1 || shutdownGrace.isNegative() || eventLoops < 1 || tokenMaxAttempts < 1
-        || tokenWorkerBatch < 1 || tokenMaxInFlight < 1 || bcryptCost < 4 || bcryptCost > 31
-        || reminderCheck.toMillis() < 1 || revocationPoll.toMillis() < 1) {
+    if (httpPort < 0
+        || httpPort > 65535
+        || dbPoolSize < 1
+        || dbPoolWaitQueue < 0
+        || dbPoolWait.toMillis() < 1
+        || migrationLockTimeout.toMillis() < 1
+        || migrationStatementTimeout.toMillis() < 1
+        || shutdownGrace.isNegative()
+        || eventLoops < 1
+        || tokenMaxAttempts < 1
+        || tokenWorkerBatch < 1
+        || tokenMaxInFlight < 1
+        || bcryptCost < 4
+        || bcryptCost > 31
+        || reminderCheck.toMillis() < 1
+        || revocationPoll.toMillis() < 1) {
       throw new IllegalStateException("configuration out of range: " + summary());
     }
     return this;

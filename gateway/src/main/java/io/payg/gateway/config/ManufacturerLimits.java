@@ -24,7 +24,8 @@ public record ManufacturerLimits(Map<String, Integer> limits, Map<String, Intege
   }
 
   public static ManufacturerLimits parse(String limits, String timeoutsMs) {
-    return new ManufacturerLimits(pairs("MANUFACTURER_LIMITS", limits), pairs("MANUFACTURER_TIMEOUTS_MS", timeoutsMs));
+    return new ManufacturerLimits(
+        pairs("MANUFACTURER_LIMITS", limits), pairs("MANUFACTURER_TIMEOUTS_MS", timeoutsMs));
   }
 
   /** Requests in flight at once to {@code manufacturer}. */
@@ -46,14 +47,17 @@ public record ManufacturerLimits(Map<String, Integer> limits, Map<String, Intege
 
   /** For the start-up summary. */
   public String describe() {
-    return "limits " + show(limits, DEFAULT_LIMIT) + ", timeouts ms " + show(timeoutsMs, DEFAULT_TIMEOUT_MS);
+    return "limits " + show(limits, DEFAULT_LIMIT) + ", timeouts ms "
+        + show(timeoutsMs, DEFAULT_TIMEOUT_MS);
   }
 
   private static String show(Map<String, Integer> values, int dflt) {
     Map<String, Integer> all = new LinkedHashMap<>();
     all.put(ANY, values.getOrDefault(ANY, dflt));
     values.forEach(all::putIfAbsent);
-    return all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+    return all.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
   }
 
   private static Map<String, Integer> pairs(String variable, String raw) {
@@ -70,8 +74,8 @@ public record ManufacturerLimits(Map<String, Integer> limits, Map<String, Intege
         value = -1;
       }
       if (kv[0].isBlank() || value < 1) {
-        throw new IllegalStateException(variable + " must look like 'calin=64,steama=16' (positive whole numbers), got '"
-            + raw + "'");
+        throw new IllegalStateException(variable
+            + " must look like 'calin=64,steama=16' (positive whole numbers), got '" + raw + "'");
       }
       out.put(kv[0].trim(), value);
     }

@@ -14,13 +14,21 @@ import java.time.Duration;
  * @param overdueAfter          OUTBOX_OVERDUE_SECONDS: a pending job older than this counts in
  *                              {@code payg_outbox_overdue} (alert on it), default 600
  */
-public record OperationsSettings(String metricsHost, int metricsPort, String metricsToken, int pluginCacheMaxEntries,
-                                 Duration overdueAfter) {
+public record OperationsSettings(
+    String metricsHost,
+    int metricsPort,
+    String metricsToken,
+    int pluginCacheMaxEntries,
+    Duration overdueAfter) {
 
   void validate() {
-    if (metricsPort < 0 || metricsPort > 65535 || pluginCacheMaxEntries < 1 || overdueAfter.isNegative()
+    if (metricsPort < 0
+        || metricsPort > 65535
+        || pluginCacheMaxEntries < 1
+        || overdueAfter.isNegative()
         || overdueAfter.isZero()) {
-      throw new IllegalStateException("METRICS_PORT, PLUGIN_CACHE_MAX_ENTRIES or OUTBOX_OVERDUE_SECONDS out of range");
+      throw new IllegalStateException(
+          "METRICS_PORT, PLUGIN_CACHE_MAX_ENTRIES or OUTBOX_OVERDUE_SECONDS out of range");
     }
   }
 }

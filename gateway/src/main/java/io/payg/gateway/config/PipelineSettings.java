@@ -22,26 +22,42 @@ import java.time.Duration;
  *                           for others to be recorded by the same statement, default 5 (0: each alone)
  * @param completionMax      OUTBOX_COMPLETION_MAX: the most jobs one such statement records, default 64
  */
-public record PipelineSettings(int readConnections, int readPipelining, int workerPoolSize, int workerThreads,
-                               Duration completionWindow, int completionMax) {
+public record PipelineSettings(
+    int readConnections,
+    int readPipelining,
+    int workerPoolSize,
+    int workerThreads,
+    Duration completionWindow,
+    int completionMax) {
 
   static PipelineSettings from(SettingValues v) {
-    return new PipelineSettings(v.integer(Setting.DB_READ_CONNECTIONS), v.integer(Setting.DB_READ_PIPELINING),
-        v.integer(Setting.DB_WORKER_POOL_SIZE), v.integer(Setting.OUTBOX_WORKER_THREADS),
-        Duration.ofMillis(v.integer(Setting.OUTBOX_COMPLETION_WINDOW_MS)), v.integer(Setting.OUTBOX_COMPLETION_MAX));
+    return new PipelineSettings(
+        v.integer(Setting.DB_READ_CONNECTIONS),
+        v.integer(Setting.DB_READ_PIPELINING),
+        v.integer(Setting.DB_WORKER_POOL_SIZE),
+        v.integer(Setting.OUTBOX_WORKER_THREADS),
+        Duration.ofMillis(v.integer(Setting.OUTBOX_COMPLETION_WINDOW_MS)),
+        v.integer(Setting.OUTBOX_COMPLETION_MAX));
   }
 
   void validate() {
-    if (readConnections < 1 || readPipelining < 1 || workerPoolSize < 1 || workerThreads < 1
-        || completionWindow.isNegative() || completionWindow.toMillis() > 1_000 || completionMax < 1) {
-      throw new IllegalStateException("DB_READ_CONNECTIONS, DB_READ_PIPELINING, DB_WORKER_POOL_SIZE, "
-          + "OUTBOX_WORKER_THREADS or OUTBOX_COMPLETION_MAX below 1, or OUTBOX_COMPLETION_WINDOW_MS not within 0..1000: "
-          + describe());
+    if (readConnections < 1
+        || readPipelining < 1
+        || workerPoolSize < 1
+        || workerThreads < 1
+        || completionWindow.isNegative()
+        || completionWindow.toMillis() > 1_000
+        || completionMax < 1) {
+      throw new IllegalStateException(
+          "DB_READ_CONNECTIONS, DB_READ_PIPELINING, DB_WORKER_POOL_SIZE, "
+              + "OUTBOX_WORKER_THREADS or OUTBOX_COMPLETION_MAX below 1, or OUTBOX_COMPLETION_WINDOW_MS not within 0..1000: "
+              + describe());
     }
   }
 
   String describe() {
-    return "reads " + readConnections + " x pipelining " + readPipelining + ", worker pool " + workerPoolSize
-        + " on " + workerThreads + " thread(s), completions " + completionWindow.toMillis() + " ms / " + completionMax;
+    return "reads " + readConnections + " x pipelining " + readPipelining + ", worker pool "
+        + workerPoolSize + " on " + workerThreads + " thread(s), completions "
+        + completionWindow.toMillis() + " ms / " + completionMax;
   }
 }

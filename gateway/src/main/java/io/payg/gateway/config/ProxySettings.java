@@ -1,6 +1,5 @@
 package io.payg.gateway.config;
 
-
 /**
  * How the gateway learns the real client address behind a reverse proxy.
  *
@@ -18,9 +17,13 @@ public record ProxySettings(String trustedProxies, boolean proxyProtocol) {
   static ProxySettings from(SettingValues v) {
     String trusted = v.string(Setting.TRUSTED_PROXIES);
     String proxyProtocol = v.string(Setting.PROXY_PROTOCOL).trim();
-    if (!proxyProtocol.isEmpty() && !"true".equalsIgnoreCase(proxyProtocol) && !"false".equalsIgnoreCase(proxyProtocol)) {
-      throw new IllegalStateException("PROXY_PROTOCOL must be true or false, got '" + proxyProtocol + "'");
+    if (!proxyProtocol.isEmpty()
+        && !"true".equalsIgnoreCase(proxyProtocol)
+        && !"false".equalsIgnoreCase(proxyProtocol)) {
+      throw new IllegalStateException(
+          "PROXY_PROTOCOL must be true or false, got '" + proxyProtocol + "'");
     }
-    return new ProxySettings(trusted == null ? "" : trusted.trim(), "true".equalsIgnoreCase(proxyProtocol));
+    return new ProxySettings(
+        trusted == null ? "" : trusted.trim(), "true".equalsIgnoreCase(proxyProtocol));
   }
 }

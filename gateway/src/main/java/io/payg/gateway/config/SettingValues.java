@@ -44,7 +44,8 @@ public final class SettingValues {
     try {
       return Integer.parseInt(raw.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalStateException(setting.name() + " must be a whole number, got '" + raw + "'");
+      throw new IllegalStateException(
+          setting.name() + " must be a whole number, got '" + raw + "'");
     }
   }
 
@@ -53,7 +54,8 @@ public final class SettingValues {
     try {
       return Long.parseLong(raw.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalStateException(setting.name() + " must be a whole number, got '" + raw + "'");
+      throw new IllegalStateException(
+          setting.name() + " must be a whole number, got '" + raw + "'");
     }
   }
 
@@ -87,7 +89,8 @@ public final class SettingValues {
 
   private String shown(Setting setting) {
     String value = string(setting);
-    boolean fromFile = setting.form().pem() && !env.getOrDefault(setting.name() + "_FILE", "").isBlank();
+    boolean fromFile =
+        setting.form().pem() && !env.getOrDefault(setting.name() + "_FILE", "").isBlank();
     if (fromFile) {
       return "(from " + setting.name() + "_FILE)";
     }

@@ -8,11 +8,11 @@ import java.util.Set;
 /** The README's configuration table, written from {@link Setting} (one row per setting, or per group). */
 public final class SettingsTable {
 
-  private SettingsTable() {
-  }
+  private SettingsTable() {}
 
   public static String markdown() {
-    StringBuilder out = new StringBuilder("| variable | default | meaning |\n| --- | --- | --- |\n");
+    StringBuilder out =
+        new StringBuilder("| variable | default | meaning |\n| --- | --- | --- |\n");
     List<Setting> row = new ArrayList<>();
     for (Setting s : Setting.values()) {
       if (s.startsRow() && !row.isEmpty()) {
@@ -30,8 +30,13 @@ public final class SettingsTable {
     // settings sharing a row and a default show it once: "(required)", not "(required), (required)"
     Set<String> defaults = new LinkedHashSet<>();
     row.forEach(s -> defaults.add(s.shownDefault()));
-    out.append("| ").append(String.join(", ", names)).append(" | ").append(cell(String.join(", ", defaults)))
-        .append(" | ").append(cell(row.get(0).description())).append(" |\n");
+    out.append("| ")
+        .append(String.join(", ", names))
+        .append(" | ")
+        .append(cell(String.join(", ", defaults)))
+        .append(" | ")
+        .append(cell(row.get(0).description()))
+        .append(" |\n");
   }
 
   private static String cell(String text) {

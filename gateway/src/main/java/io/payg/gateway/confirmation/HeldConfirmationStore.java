@@ -16,9 +16,14 @@ import java.util.UUID;
 public final class HeldConfirmationStore {
 
   /** A held confirmation as the worker and the result handler need it. */
-  public record Held(UUID id, UUID companyId, String provider, PaymentCommand command, String rawBody, int attempts,
-                     String status) {
-  }
+  public record Held(
+      UUID id,
+      UUID companyId,
+      String provider,
+      PaymentCommand command,
+      String rawBody,
+      int attempts,
+      String status) {}
 
   /**
    * Holds a confirmation once per provider id; nothing when the id is already booked or kept
@@ -52,21 +57,29 @@ public final class HeldConfirmationStore {
   }
 
   public Future<Boolean> hold(UUID companyId, String provider, PaymentCommand cmd, String rawBody) {
-    return pool.preparedQuery(HOLD).execute(Tuple.tuple()
-            .addUUID(UUID.randomUUID()).addUUID(companyId).addString(provider).addString(cmd.providerTxnId())
-            .addString(cmd.serial() == null ? "" : cmd.serial()).addLong(cmd.amount().minor())
-            .addString(cmd.amount().currency()).addString(cmd.msisdn())
+    return pool.preparedQuery(HOLD)
+        .execute(Tuple.tuple()
+            .addUUID(UUID.randomUUID())
+            .addUUID(companyId)
+            .addString(provider)
+            .addString(cmd.providerTxnId())
+            .addString(cmd.serial() == null ? "" : cmd.serial())
+            .addLong(cmd.amount().minor())
+            .addString(cmd.amount().currency())
+            .addString(cmd.msisdn())
             .addOffsetDateTime(cmd.paidAt() == null ? null : cmd.paidAt().atOffset(ZoneOffset.UTC))
             .addString(rawBody == null ? null : rawBody.replace('\0', '\uFFFD')))
         .map(rows -> rows.rowCount() == 1);
   }
 
   public Future<List<Held>> claimDue(int limit, Duration lease) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(limit, (double) lease.toSeconds())).map(rows -> {
-      List<Held> out = new ArrayList<>();
-      rows.forEach(r -> out.add(held(r)));
-      return out;
-    });
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(limit, (double) lease.toSeconds()))
+        .map(rows -> {
+          List<Held> out = new ArrayList<>();
+          rows.forEach(r -> out.add(held(r)));
+          return out;
+        });
   }
 
   /** Daraja accepted the query: its result is awaited until {@code wait} has passed, then it is asked again. */
@@ -76,7 +89,8 @@ public final class HeldConfirmationStore {
                    next_attempt_at = now() + make_interval(secs => $3), last_error = NULL, updated_at = now()
             WHERE id = $1 AND status IN ('PENDING', 'ASKED')
             """)
-        .execute(Tuple.of(id, queryId, (double) wait.toSeconds())).mapEmpty();
+        .execute(Tuple.of(id, queryId, (double) wait.toSeconds()))
+        .mapEmpty();
   }
 
   public Future<Void> retryLater(UUID id, Duration delay, String error) {
@@ -85,7 +99,8 @@ public final class HeldConfirmationStore {
                    updated_at = now()
             WHERE id = $1 AND status IN ('PENDING', 'ASKED')
             """)
-        .execute(Tuple.of(id, (double) delay.toSeconds(), error == null ? null : clip(error))).mapEmpty();
+        .execute(Tuple.of(id, (double) delay.toSeconds(), error == null ? null : clip(error)))
+        .mapEmpty();
   }
 
   /** The check the result is about: by the transaction it names, else by the query's id. */
@@ -110,11 +125,22 @@ public final class HeldConfirmationStore {
   }
 
   private static Held held(Row r) {
-    PaymentCommand cmd = new PaymentCommand(r.getString("trans_id"), r.getString("serial"),
-        Money.of(r.getLong("amount"), r.getString("currency")), r.getString("msisdn"),
-        r.getOffsetDateTime("paid_at") == null ? null : r.getOffsetDateTime("paid_at").toInstant());
-    return new Held(r.getUUID("id"), r.getUUID("company_id"), r.getString("provider"), cmd, r.getString("raw_body"),
-        r.getInteger("attempts"), r.getString("status"));
+    PaymentCommand cmd = new PaymentCommand(
+        r.getString("trans_id"),
+        r.getString("serial"),
+        Money.of(r.getLong("amount"), r.getString("currency")),
+        r.getString("msisdn"),
+        r.getOffsetDateTime("paid_at") == null
+            ? null
+            : r.getOffsetDateTime("paid_at").toInstant());
+    return new Held(
+        r.getUUID("id"),
+        r.getUUID("company_id"),
+        r.getString("provider"),
+        cmd,
+        r.getString("raw_body"),
+        r.getInteger("attempts"),
+        r.getString("status"));
   }
 
   private static String clip(String s) {

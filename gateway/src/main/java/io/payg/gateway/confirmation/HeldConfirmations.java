@@ -31,6 +31,7 @@ public final class HeldConfirmations {
   static final Duration RESULT_WAIT = Duration.ofMinutes(5);
   /** Queries (accepted or failed) before a check gives up and keeps the money flagged. */
   static final int MAX_ATTEMPTS = 8;
+
   static final Duration LEASE = Duration.ofSeconds(60);
 
   private final Vertx vertx;
@@ -45,9 +46,14 @@ public final class HeldConfirmations {
    * @param callbackAliases the path a provider is called back under when its own name cannot be in a
    *                        URL (Daraja refuses "safaricom": {@code safaricom → ke-c2b})
    */
-  public HeldConfirmations(Vertx vertx, HeldConfirmationStore store, Map<String, PaymentStatusQuery> queries,
-                           PluginStore plugins, PaymentService payments, String publicBaseUrl,
-                           Map<String, String> callbackAliases) {
+  public HeldConfirmations(
+      Vertx vertx,
+      HeldConfirmationStore store,
+      Map<String, PaymentStatusQuery> queries,
+      PluginStore plugins,
+      PaymentService payments,
+      String publicBaseUrl,
+      Map<String, String> callbackAliases) {
     this.vertx = vertx;
     this.store = store;
     this.queries = Map.copyOf(queries);
@@ -69,25 +75,43 @@ public final class HeldConfirmations {
   }
 
   /** The provider's result: book, keep flagged, or (a queue time-out) ask again soon. */
-  public Future<Void> settle(UUID companyId, String currency, String provider, TelcoCall.PaymentStatus status) {
+  public Future<Void> settle(
+      UUID companyId, String currency, String provider, TelcoCall.PaymentStatus status) {
     return find(companyId, provider, status, 0).compose(held -> {
       if (held == null || !("PENDING".equals(held.status()) || "ASKED".equals(held.status()))) {
-        LOG.info("{} status result for nothing held ({}, {})", provider, status.providerTxnId(), status.queryId());
+        LOG.info(
+            "{} status result for nothing held ({}, {})",
+            provider,
+            status.providerTxnId(),
+            status.queryId());
         return Future.succeededFuture();
       }
       if (!status.answered()) {
         return store.retryLater(held.id(), Duration.ofSeconds(30), status.detail());
       }
-      boolean sameMoney = status.amount() != null && status.amount().equals(held.command().amount());
+      boolean sameMoney =
+          status.amount() != null && status.amount().equals(held.command().amount());
       if (status.confirmed() && sameMoney) {
-        // processMoved is idempotent on the provider id: a second result, or a crash before end(), books once
-        return payments.processMoved(companyId, currency, provider, held.command(), held.rawBody())
+        // processMoved is idempotent on the provider id: a second result, or a crash before end(),
+        // books once
+        return payments
+            .processMoved(companyId, currency, provider, held.command(), held.rawBody())
             .compose(outcome -> store.end(held.id(), "BOOKED", "0", status.detail()))
             .mapEmpty();
       }
-      String why = status.confirmed() ? "the status API reports " + status.amount() + ", the confirmation "
-          + held.command().amount() : "the status API did not confirm it: " + status.detail();
-      return payments.keep(companyId, provider, held.command(), Refusal.UNAUTHENTICATED, why, false, held.rawBody())
+      String why = status.confirmed()
+          ? "the status API reports " + status.amount() + ", the confirmation "
+              + held.command().amount()
+          : "the status API did not confirm it: " + status.detail();
+      return payments
+          .keep(
+              companyId,
+              provider,
+              held.command(),
+              Refusal.UNAUTHENTICATED,
+              why,
+              false,
+              held.rawBody())
           .compose(id -> store.end(held.id(), "KEPT", null, why))
           .mapEmpty();
     });
@@ -97,14 +121,21 @@ public final class HeldConfirmations {
    * A failure result names no receipt, only the query's id, and Daraja may post it before the
    * gateway has stored that id from the query's own answer: look again a few times, briefly.
    */
-  private Future<HeldConfirmationStore.Held> find(UUID companyId, String provider, TelcoCall.PaymentStatus status,
-                                                  int attempt) {
-    return store.find(companyId, provider, status.providerTxnId(), status.queryId()).compose(held -> {
-      if (held != null || status.providerTxnId() != null || status.queryId() == null || attempt >= 10) {
-        return Future.succeededFuture(held);
-      }
-      return vertx.timer(100L * (attempt + 1)).compose(t -> find(companyId, provider, status, attempt + 1));
-    });
+  private Future<HeldConfirmationStore.Held> find(
+      UUID companyId, String provider, TelcoCall.PaymentStatus status, int attempt) {
+    return store
+        .find(companyId, provider, status.providerTxnId(), status.queryId())
+        .compose(held -> {
+          if (held != null
+              || status.providerTxnId() != null
+              || status.queryId() == null
+              || attempt >= 10) {
+            return Future.succeededFuture(held);
+          }
+          return vertx
+              .timer(100L * (attempt + 1))
+              .compose(t -> find(companyId, provider, status, attempt + 1));
+        });
   }
 
   /** One worker round: ask about what is due; give up (keep flagged) after {@link #MAX_ATTEMPTS}. */
@@ -124,15 +155,28 @@ public final class HeldConfirmations {
   private Future<Void> ask(HeldConfirmationStore.Held held) {
     if (held.attempts() > MAX_ATTEMPTS) {
       String why = "the status API never confirmed it (" + MAX_ATTEMPTS + " queries)";
-      return payments.keep(held.companyId(), held.provider(), held.command(), Refusal.UNAUTHENTICATED, why, false,
-          held.rawBody()).compose(id -> store.end(held.id(), "KEPT", null, why)).mapEmpty();
+      return payments
+          .keep(
+              held.companyId(),
+              held.provider(),
+              held.command(),
+              Refusal.UNAUTHENTICATED,
+              why,
+              false,
+              held.rawBody())
+          .compose(id -> store.end(held.id(), "KEPT", null, why))
+          .mapEmpty();
     }
     PaymentStatusQuery query = queries.get(held.provider());
     return plugins.settings(held.companyId(), held.provider()).compose(s -> {
-      String base = publicBaseUrl + "/api/v1/telco/" + callbackAliases.getOrDefault(held.provider(), held.provider())
-          + "/" + held.companyId() + "/";
-      return Future.fromCompletionStage(query.ask(held.command(), base + "transaction-status-result",
-              base + "transaction-status-timeout", s.settings()))
+      String base = publicBaseUrl + "/api/v1/telco/"
+          + callbackAliases.getOrDefault(held.provider(), held.provider()) + "/" + held.companyId()
+          + "/";
+      return Future.fromCompletionStage(query.ask(
+              held.command(),
+              base + "transaction-status-result",
+              base + "transaction-status-timeout",
+              s.settings()))
           .compose(queryId -> store.asked(held.id(), queryId, RESULT_WAIT));
     });
   }

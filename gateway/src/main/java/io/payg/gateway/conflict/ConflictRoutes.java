@@ -36,6 +36,7 @@ public final class ConflictRoutes {
   private void resolve(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     String resolution = JsonInput.of(ctx).string("resolution", 1000);
-    Responses.json(ctx, 200, store.resolve(caller, PathParams.uuid(ctx, "id", "conflict"), resolution));
+    Responses.json(
+        ctx, 200, store.resolve(caller, PathParams.uuid(ctx, "id", "conflict"), resolution));
   }
 }

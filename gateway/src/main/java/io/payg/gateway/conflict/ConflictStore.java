@@ -45,24 +45,44 @@ public final class ConflictStore {
    * 404 when it is not open or not the company's.
    */
   public Future<JsonObject> resolve(Caller caller, UUID conflictId, String resolution) {
-    return AuditLog.inTransaction(pool, caller, conn -> conn.preparedQuery(RESOLVE)
-        .execute(Tuple.of(conflictId, caller.companyId(), resolution, caller.userId())).map(rows -> {
-          if (rows.rowCount() == 0) {
-            throw ApiException.notFound("open conflict");
-          }
-          return new JsonObject().put("id", conflictId.toString()).put("resolution", resolution);
-        }), out -> new AuditLog.Entry("conflict.resolved", "conflict", conflictId.toString(),
-            new JsonObject().put("resolved", false), new JsonObject().put("resolved", true).put("resolution", resolution)));
+    return AuditLog.inTransaction(
+        pool,
+        caller,
+        conn -> conn.preparedQuery(RESOLVE)
+            .execute(Tuple.of(conflictId, caller.companyId(), resolution, caller.userId()))
+            .map(rows -> {
+              if (rows.rowCount() == 0) {
+                throw ApiException.notFound("open conflict");
+              }
+              return new JsonObject()
+                  .put("id", conflictId.toString())
+                  .put("resolution", resolution);
+            }),
+        out -> new AuditLog.Entry(
+            "conflict.resolved",
+            "conflict",
+            conflictId.toString(),
+            new JsonObject().put("resolved", false),
+            new JsonObject().put("resolved", true).put("resolution", resolution)));
   }
 
   private static JsonObject json(Row r) {
-    return new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
+    return new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("provider", r.getString("provider"))
         .put("providerTxnId", r.getString("provider_txn_id"))
         .put("transactionId", r.getUUID("transaction_id").toString())
-        .put("serial", r.getString("serial")).put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
-        .put("firstSerial", r.getString("first_serial")).put("firstAmount", r.getLong("first_amount"))
+        .put("serial", r.getString("serial"))
+        .put("amount", r.getLong("amount"))
+        .put("currency", r.getString("currency"))
+        .put("firstSerial", r.getString("first_serial"))
+        .put("firstAmount", r.getLong("first_amount"))
         .put("createdAt", r.getOffsetDateTime("created_at").toString())
-        .put("resolvedAt", r.getOffsetDateTime("resolved_at") == null ? null : r.getOffsetDateTime("resolved_at").toString())
+        .put(
+            "resolvedAt",
+            r.getOffsetDateTime("resolved_at") == null
+                ? null
+                : r.getOffsetDateTime("resolved_at").toString())
         .put("resolution", r.getString("resolution"));
   }
 }

@@ -7,17 +7,17 @@ import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
+import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.sale.SaleTerms;
 import io.payg.gateway.transaction.TransactionSearch;
+import io.payg.gateway.transaction.TransactionStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
-import io.payg.gateway.http.Paging;
-import io.payg.gateway.transaction.TransactionStore;
 import java.time.LocalDate;
 import java.util.Locale;
 import java.util.UUID;
@@ -61,9 +61,18 @@ public final class CustomerRoutes {
     if (hasDebt != null && !hasDebt.equals("true") && !hasDebt.equals("false")) {
       throw ApiException.badRequest("'hasDebt' must be true or false");
     }
-    Responses.json(ctx, 200, store.search(caller.companyId(), q == null ? null : q.trim(), queryUuid(ctx, "villageId"),
-        queryUuid(ctx, "agentId"), deviceType, hasDebt == null ? null : Boolean.valueOf(hasDebt), Paging.before(ctx),
-        Paging.limit(ctx)));
+    Responses.json(
+        ctx,
+        200,
+        store.search(
+            caller.companyId(),
+            q == null ? null : q.trim(),
+            queryUuid(ctx, "villageId"),
+            queryUuid(ctx, "agentId"),
+            deviceType,
+            hasDebt == null ? null : Boolean.valueOf(hasDebt),
+            Paging.before(ctx),
+            Paging.limit(ctx)));
   }
 
   private static UUID queryUuid(RoutingContext ctx, String name) {
@@ -87,17 +96,29 @@ public final class CustomerRoutes {
         throw ApiException.badRequest("'phone' must be a phone number such as +255712345678");
       }
     }
-    boolean agentGiven = in.raw().containsKey("agentId"); // null: the customer no longer has an agent
-    CustomerStore.CustomerChange change = new CustomerStore.CustomerChange(in.optionalString("name", 200), phone,
-        in.optionalUuid("villageId"), agentGiven, in.optionalUuid("agentId"));
-    if (change.name() == null && change.phone() == null && change.villageId() == null && !agentGiven) {
+    boolean agentGiven =
+        in.raw().containsKey("agentId"); // null: the customer no longer has an agent
+    CustomerStore.CustomerChange change = new CustomerStore.CustomerChange(
+        in.optionalString("name", 200),
+        phone,
+        in.optionalUuid("villageId"),
+        agentGiven,
+        in.optionalUuid("agentId"));
+    if (change.name() == null
+        && change.phone() == null
+        && change.villageId() == null
+        && !agentGiven) {
       throw ApiException.badRequest("nothing to change: send name, phone, villageId or agentId");
     }
     if (change.name() != null && change.name().isBlank()) {
       throw ApiException.badRequest("'name' must not be blank");
     }
-    Responses.json(ctx, 200, store.update(caller, id, change)
-        .compose(v -> store.get(caller.companyId(), id, LocalDate.now(clock))));
+    Responses.json(
+        ctx,
+        200,
+        store
+            .update(caller, id, change)
+            .compose(v -> store.get(caller.companyId(), id, LocalDate.now(clock))));
   }
 
   /** Another meter, SHS or e-bike for an existing customer: the rules of registration. */
@@ -105,8 +126,12 @@ public final class CustomerRoutes {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID id = PathParams.uuid(ctx, "id", "customer");
     CustomerStore.NewDevice device = readDevice(JsonInput.of(ctx));
-    Responses.json(ctx, 201, store.addDevice(caller, id, device, LocalDate.now(clock))
-        .compose(v -> store.get(caller.companyId(), id, LocalDate.now(clock))));
+    Responses.json(
+        ctx,
+        201,
+        store
+            .addDevice(caller, id, device, LocalDate.now(clock))
+            .compose(v -> store.get(caller.companyId(), id, LocalDate.now(clock))));
   }
 
   public void mount(Router router) {
@@ -118,14 +143,23 @@ public final class CustomerRoutes {
     router.get("/api/v1/customers/:id/transactions").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       UUID id = PathParams.uuid(ctx, "id", "customer");
-      Responses.json(ctx, 200, store.get(caller.companyId(), id, LocalDate.now(clock))
-          .compose(exists -> transactions.search(
-              TransactionSearch.of(caller.companyId()).byCustomer(id), Paging.before(ctx),
-              Paging.limit(ctx))));
+      Responses.json(
+          ctx,
+          200,
+          store
+              .get(caller.companyId(), id, LocalDate.now(clock))
+              .compose(exists -> transactions.search(
+                  TransactionSearch.of(caller.companyId()).byCustomer(id),
+                  Paging.before(ctx),
+                  Paging.limit(ctx))));
     });
     router.get("/api/v1/customers/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "customer"), LocalDate.now(clock)));
+      Responses.json(
+          ctx,
+          200,
+          store.get(
+              caller.companyId(), PathParams.uuid(ctx, "id", "customer"), LocalDate.now(clock)));
     });
   }
 
@@ -139,13 +173,17 @@ public final class CustomerRoutes {
       return null;
     }
     if (o == null) {
-      throw ApiException.badRequest("an OpenPAYGO device needs 'openPaygo': {secretKey, startingCode}");
+      throw ApiException.badRequest(
+          "an OpenPAYGO device needs 'openPaygo': {secretKey, startingCode}");
     }
     String key = o.string("secretKey", 32).toLowerCase(Locale.ROOT);
     if (!key.matches("[0-9a-f]{32}")) {
-      throw ApiException.badRequest("'openPaygo.secretKey' must be 32 hexadecimal characters (16 bytes)");
+      throw ApiException.badRequest(
+          "'openPaygo.secretKey' must be 32 hexadecimal characters (16 bytes)");
     }
-    return new CustomerStore.OpenPaygo(key, o.integer("startingCode", 0, 999_999_999L),
+    return new CustomerStore.OpenPaygo(
+        key,
+        o.integer("startingCode", 0, 999_999_999L),
         o.has("tokenCount") ? (int) o.integer("tokenCount", 0, 1_000_000) : 1);
   }
 
@@ -153,23 +191,29 @@ public final class CustomerRoutes {
   private CustomerStore.NewDevice readDevice(JsonInput device) {
     String serial = Serial.normalise(device.string("serial", 64));
     if (!SERIAL.matcher(serial).matches()) {
-      throw ApiException.badRequest("'device.serial' may hold letters, digits, '.', '_' and '-' only");
+      throw ApiException.badRequest(
+          "'device.serial' may hold letters, digits, '.', '_' and '-' only");
     }
     DeviceType type = device.enumValue("type", DeviceType.class);
     if (type == DeviceType.METER) {
       if (device.has("sale")) {
         throw ApiException.badRequest("a meter has a tariff, not a sale");
       }
-      return new CustomerStore.NewDevice(serial, type, device.string("manufacturer", 64), device.uuid("tariffId"), null,
-          null);
+      return new CustomerStore.NewDevice(
+          serial, type, device.string("manufacturer", 64), device.uuid("tariffId"), null, null);
     }
     // SHS and e-bikes are sold through an appliance sale: their payment scheme
     if (device.has("tariffId")) {
       throw ApiException.badRequest("'tariffId' is for meters; an " + type + " has a sale");
     }
     String manufacturer = device.string("manufacturer", 64);
-    return new CustomerStore.NewDevice(serial, type, manufacturer, null,
-        SaleTerms.read(device.object("sale"), LocalDate.now(clock)), openPaygo(device, manufacturer));
+    return new CustomerStore.NewDevice(
+        serial,
+        type,
+        manufacturer,
+        null,
+        SaleTerms.read(device.object("sale"), LocalDate.now(clock)),
+        openPaygo(device, manufacturer));
   }
 
   private void create(RoutingContext ctx) {
@@ -178,10 +222,14 @@ public final class CustomerRoutes {
     String phone = readPhone(in);
     JsonInput device = in.optionalObject("device");
     CustomerStore.NewDevice newDevice = device == null ? null : readDevice(device);
-    CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),
-        in.optionalUuid("agentId"), newDevice);
-    Responses.json(ctx, 201, store.create(caller, c, LocalDate.now(clock))
-        .compose(id -> store.get(caller.companyId(), id, LocalDate.now(clock))));
+    CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(
+        in.string("name", 200), phone, in.uuid("villageId"), in.optionalUuid("agentId"), newDevice);
+    Responses.json(
+        ctx,
+        201,
+        store
+            .create(caller, c, LocalDate.now(clock))
+            .compose(id -> store.get(caller.companyId(), id, LocalDate.now(clock))));
   }
 
   private static String readPhone(JsonInput in) {
@@ -203,17 +251,27 @@ public final class CustomerRoutes {
     String key = IdempotencyKey.required(ctx);
     JsonInput in = JsonInput.of(ctx);
     String phone = readPhone(in);
-    CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(in.string("name", 200), phone, in.uuid("villageId"),
-        agent.userId(), readDevice(in.object("device")));
+    CustomerStore.NewCustomer c = new CustomerStore.NewCustomer(
+        in.string("name", 200),
+        phone,
+        in.uuid("villageId"),
+        agent.userId(),
+        readDevice(in.object("device")));
     JsonObject request = in.raw().copy();
     LocalDate today = LocalDate.now(clock);
-    Responses.json(ctx, 201, earlierRegistration(agent, key, request)
-        .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
-            : store.createForAgent(agent, key, request, c, today)
-                // a concurrent twin with the same key won: answer its customer
-                .recover(t -> CustomerStore.isRegistrationKeyTaken(t) ? earlierRegistration(agent, key, request)
-                    : Future.failedFuture(t)))
-        .compose(id -> store.get(agent.companyId(), id, today)));
+    Responses.json(
+        ctx,
+        201,
+        earlierRegistration(agent, key, request)
+            .compose(earlier -> earlier != null
+                ? Future.succeededFuture(earlier)
+                : store
+                    .createForAgent(agent, key, request, c, today)
+                    // a concurrent twin with the same key won: answer its customer
+                    .recover(t -> CustomerStore.isRegistrationKeyTaken(t)
+                        ? earlierRegistration(agent, key, request)
+                        : Future.failedFuture(t)))
+            .compose(id -> store.get(agent.companyId(), id, today)));
   }
 
   /** The customer this agent registered under {@code key}, or null; the key with another body is a 409. */
@@ -223,7 +281,8 @@ public final class CustomerRoutes {
         return null;
       }
       if (!earlier.request().equals(request)) {
-        throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED",
+        throw ApiException.conflict(
+            "IDEMPOTENCY_KEY_REUSED",
             "Idempotency-Key " + key + " was already used for another registration");
       }
       return earlier.customerId();

@@ -53,8 +53,10 @@ public final class DatabaseServer implements AutoCloseable {
       pg = EmbeddedDatabase.start();
     } catch (NoClassDefFoundError e) {
       // the production jar: embedded PostgreSQL is packaged only in payg-gateway-demo.jar
-      throw new IllegalStateException("no PostgreSQL reachable and this jar has no embedded PostgreSQL: "
-          + "set DATABASE_URL, start a local PostgreSQL, or run payg-gateway-demo.jar", e);
+      throw new IllegalStateException(
+          "no PostgreSQL reachable and this jar has no embedded PostgreSQL: "
+              + "set DATABASE_URL, start a local PostgreSQL, or run payg-gateway-demo.jar",
+          e);
     }
     DatabaseUrl url = new DatabaseUrl("127.0.0.1", pg.port(), "postgres", "postgres", "");
     return new DatabaseServer(url, pg, "embedded PostgreSQL on port " + pg.port());
@@ -78,7 +80,7 @@ public final class DatabaseServer implements AutoCloseable {
   public DatabaseUrl ensureDatabase(String name) {
     requireSafe(name);
     try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
-         var check = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        var check = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       check.setString(1, name);
       if (!check.executeQuery().next()) {
         try (var st = c.createStatement()) {
@@ -92,7 +94,8 @@ public final class DatabaseServer implements AutoCloseable {
       }
       return admin.withDatabase(name);
     } catch (SQLException e) {
-      throw new IllegalStateException("could not create database " + name + " on " + description, e);
+      throw new IllegalStateException(
+          "could not create database " + name + " on " + description, e);
     }
   }
 
@@ -100,7 +103,7 @@ public final class DatabaseServer implements AutoCloseable {
   public void dropDatabase(String name) {
     requireSafe(name);
     try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
-         var st = c.createStatement()) {
+        var st = c.createStatement()) {
       st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
     } catch (SQLException e) {
       LOG.warn("could not drop database {}: {}", name, e.getMessage());

@@ -22,17 +22,25 @@ import java.util.Set;
  * {@code prefer}; {@code require} encrypts without checking the certificate; {@code verify-ca}
  * checks it against {@code sslrootcert}; {@code verify-full} also checks the host name.
  */
-public record DatabaseUrl(String host, int port, String database, String user, String password, String sslMode,
-                          String sslRootCert) {
+public record DatabaseUrl(
+    String host,
+    int port,
+    String database,
+    String user,
+    String password,
+    String sslMode,
+    String sslRootCert) {
 
-  static final Set<String> SSL_MODES = Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+  static final Set<String> SSL_MODES =
+      Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
   public DatabaseUrl {
     if (!SSL_MODES.contains(sslMode)) {
       throw new IllegalArgumentException("DATABASE_URL sslmode must be one of " + SSL_MODES);
     }
     if (sslMode.startsWith("verify") && (sslRootCert == null || sslRootCert.isBlank())) {
-      throw new IllegalArgumentException("DATABASE_URL sslmode=" + sslMode + " needs sslrootcert=<path of the CA's PEM>");
+      throw new IllegalArgumentException(
+          "DATABASE_URL sslmode=" + sslMode + " needs sslrootcert=<path of the CA's PEM>");
     }
   }
 
@@ -47,9 +55,11 @@ public record DatabaseUrl(String host, int port, String database, String user, S
     try {
       uri = URI.create(s);
     } catch (IllegalArgumentException e) {
-      // URI's message quotes the whole URL, password included, and Main logs it: say what, not the value
-      throw new IllegalArgumentException("DATABASE_URL is not a valid URL: expected "
-          + "postgresql://user:password@host:port/database, with reserved characters percent-encoded");
+      // URI's message quotes the whole URL, password included, and Main logs it: say what, not the
+      // value
+      throw new IllegalArgumentException(
+          "DATABASE_URL is not a valid URL: expected "
+              + "postgresql://user:password@host:port/database, with reserved characters percent-encoded");
     }
     if (!"postgresql".equals(uri.getScheme()) && !"postgres".equals(uri.getScheme())) {
       throw new IllegalArgumentException("DATABASE_URL must start with postgresql://");
@@ -75,14 +85,20 @@ public record DatabaseUrl(String host, int port, String database, String user, S
           case "password" -> password = decode(p[1]);
           case "sslmode" -> sslMode = decode(p[1]).toLowerCase(Locale.ROOT);
           case "sslrootcert" -> sslRootCert = decode(p[1]);
-          default -> { }
+          default -> {}
         }
       }
     }
     String path = uri.getPath() == null ? "" : uri.getPath();
     String db = path.startsWith("/") ? path.substring(1) : path;
-    return new DatabaseUrl(uri.getHost() == null ? "127.0.0.1" : uri.getHost(),
-        uri.getPort() < 0 ? 5432 : uri.getPort(), db.isEmpty() ? "postgres" : db, user, password, sslMode, sslRootCert);
+    return new DatabaseUrl(
+        uri.getHost() == null ? "127.0.0.1" : uri.getHost(),
+        uri.getPort() < 0 ? 5432 : uri.getPort(),
+        db.isEmpty() ? "postgres" : db,
+        user,
+        password,
+        sslMode,
+        sslRootCert);
   }
 
   public DatabaseUrl withDatabase(String name) {
@@ -109,8 +125,13 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   public PgConnectOptions connectOptions() {
     PgConnectOptions options = new PgConnectOptions()
-        .setHost(host).setPort(port).setDatabase(database).setUser(user).setPassword(password)
-        // prepared statements are cached per connection: the hot paths run a handful of fixed SQL texts
+        .setHost(host)
+        .setPort(port)
+        .setDatabase(database)
+        .setUser(user)
+        .setPassword(password)
+        // prepared statements are cached per connection: the hot paths run a handful of fixed SQL
+        // texts
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
         .setPipeliningLimit(256)
@@ -120,7 +141,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
       ssl.setTrustOptions(new PemTrustOptions().addCertPath(sslRootCert))
           .setHostnameVerificationAlgorithm("verify-full".equals(sslMode) ? "HTTPS" : "");
     } else {
-      // allow / prefer / require: encrypted if the server offers it, the certificate unchecked (libpq's meaning)
+      // allow / prefer / require: encrypted if the server offers it, the certificate unchecked
+      // (libpq's meaning)
       ssl.setTrustAll(true).setHostnameVerificationAlgorithm("");
     }
     return options.setSslOptions(ssl);
@@ -128,7 +150,8 @@ public record DatabaseUrl(String host, int port, String database, String user, S
 
   public String toUrl() {
     String auth = password.isEmpty() ? encode(user) : encode(user) + ":" + encode(password);
-    String query = "?sslmode=" + sslMode + (sslRootCert == null ? "" : "&sslrootcert=" + encode(sslRootCert));
+    String query =
+        "?sslmode=" + sslMode + (sslRootCert == null ? "" : "&sslrootcert=" + encode(sslRootCert));
     return "postgresql://" + auth + "@" + host + ":" + port + "/" + database + query;
   }
 

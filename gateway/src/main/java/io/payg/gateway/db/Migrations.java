@@ -20,23 +20,26 @@ import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
  */
 public final class Migrations {
 
-  private Migrations() {
-  }
+  private Migrations() {}
 
-  public static MigrateResult apply(DatabaseUrl url, Duration lockTimeout, Duration statementTimeout) {
+  public static MigrateResult apply(
+      DatabaseUrl url, Duration lockTimeout, Duration statementTimeout) {
     return configure(url, lockTimeout, statementTimeout).load().migrate();
   }
 
   /** The Flyway configuration the gateway migrates with; tests may narrow it (a target version). */
-  public static FluentConfiguration configure(DatabaseUrl url, Duration lockTimeout,
-                                              Duration statementTimeout) {
+  public static FluentConfiguration configure(
+      DatabaseUrl url, Duration lockTimeout, Duration statementTimeout) {
     FluentConfiguration config = Flyway.configure()
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .locations("classpath:db/migration")
         .initSql("SET lock_timeout = " + lockTimeout.toMillis() + "; SET statement_timeout = "
             + statementTimeout.toMillis());
     // https://documentation.red-gate.com/fd/postgresql-transactional-lock-setting-277579114.html
-    config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+    config
+        .getPluginRegister()
+        .getPlugin(PostgreSQLConfigurationExtension.class)
+        .setTransactionalLock(false);
     return config;
   }
 }

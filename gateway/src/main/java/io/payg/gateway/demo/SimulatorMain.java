@@ -2,15 +2,15 @@ package io.payg.gateway.demo;
 
 import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.payg.manufacturer.simulator.CalinSimulator;
+import io.payg.manufacturer.simulator.SimulatedPeer;
 import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.payg.manufacturer.simulator.SteamaSimulator;
 import io.payg.manufacturer.simulator.SunKingSimulator;
-import io.payg.manufacturer.simulator.SimulatedPeer;
 import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.payg.telco.simulator.AirtelSimulator;
+import io.payg.telco.simulator.CollectionsSimulator;
 import io.payg.telco.simulator.MtnMomoSimulator;
 import io.payg.telco.simulator.SafaricomStkSimulator;
-import io.payg.telco.simulator.CollectionsSimulator;
 import io.payg.telco.simulator.VodacomMzSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,8 +42,7 @@ import java.util.function.Consumer;
 public final class SimulatorMain {
 
   /** A started simulator: where it listens, the settings it accepts, and its knobs by name. */
-  record Sandbox(String baseUrl, Map<String, String> settings, Map<String, Knob> knobs) {
-  }
+  record Sandbox(String baseUrl, Map<String, String> settings, Map<String, Knob> knobs) {}
 
   /** One admin knob: parses and applies a value, remembering it to show. */
   static final class Knob {
@@ -68,30 +67,57 @@ public final class SimulatorMain {
 
   static {
     Map<String, BiFunction<Vertx, Integer, Future<Sandbox>>> m = new TreeMap<>();
-    m.put("calin", (vertx, port) -> CalinSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
-    m.put("sparkmeter", (vertx, port) -> SparkMeterSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
-    m.put("steama", (vertx, port) -> SteamaSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
-    m.put("sunking", (vertx, port) -> SunKingSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
-    m.put("angaza", (vertx, port) -> AngazaSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
-    m.put("africastalking", (vertx, port) -> AfricasTalkingSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
-    m.put("mtn", (vertx, port) -> MtnMomoSimulator.start(vertx, port).map(s -> collections(s, s.settings())));
-    m.put("airtel", (vertx, port) -> AirtelSimulator.start(vertx, port).map(s -> collections(s, s.settings())));
-    m.put("daraja", (vertx, port) -> SafaricomStkSimulator.start(vertx, port).map(s -> collections(s, s.settings())));
-    m.put("vodacommz", (vertx, port) -> VodacomMzSimulator.start(vertx, port).map(s -> {
-      Map<String, Knob> knobs = new LinkedHashMap<>();
-      knobs.put("holdPushes", new Knob("false", "true: pushes wait for the payer (answered late)",
-          v -> s.holdPushes(bool(v))));
-      return new Sandbox(s.baseUrl(), s.settings(), knobs);
-    }));
+    m.put(
+        "calin",
+        (vertx, port) -> CalinSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
+    m.put(
+        "sparkmeter",
+        (vertx, port) -> SparkMeterSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
+    m.put(
+        "steama",
+        (vertx, port) -> SteamaSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
+    m.put(
+        "sunking",
+        (vertx, port) -> SunKingSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
+    m.put(
+        "angaza",
+        (vertx, port) -> AngazaSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
+    m.put(
+        "africastalking",
+        (vertx, port) ->
+            AfricasTalkingSimulator.start(vertx, port).map(s -> peer(s, s.settings())));
+    m.put(
+        "mtn",
+        (vertx, port) ->
+            MtnMomoSimulator.start(vertx, port).map(s -> collections(s, s.settings())));
+    m.put(
+        "airtel",
+        (vertx, port) -> AirtelSimulator.start(vertx, port).map(s -> collections(s, s.settings())));
+    m.put(
+        "daraja",
+        (vertx, port) ->
+            SafaricomStkSimulator.start(vertx, port).map(s -> collections(s, s.settings())));
+    m.put(
+        "vodacommz",
+        (vertx, port) -> VodacomMzSimulator.start(vertx, port).map(s -> {
+          Map<String, Knob> knobs = new LinkedHashMap<>();
+          knobs.put(
+              "holdPushes",
+              new Knob(
+                  "false",
+                  "true: pushes wait for the payer (answered late)",
+                  v -> s.holdPushes(bool(v))));
+          return new Sandbox(s.baseUrl(), s.settings(), knobs);
+        }));
     SIMULATORS = Collections.unmodifiableMap(m);
   }
 
-  private SimulatorMain() {
-  }
+  private SimulatorMain() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length < 1 || !SIMULATORS.containsKey(args[0])) {
-      System.err.println("usage: SimulatorMain <" + String.join("|", SIMULATORS.keySet()) + "> [port] [adminPort]");
+      System.err.println("usage: SimulatorMain <" + String.join("|", SIMULATORS.keySet())
+          + "> [port] [adminPort]");
       System.exit(2);
     }
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 0;
@@ -112,7 +138,9 @@ public final class SimulatorMain {
     router.post("/knobs").handler(ctx -> {
       for (String knob : ctx.queryParams().names()) {
         if (!sandbox.knobs().containsKey(knob)) {
-          ctx.response().setStatusCode(400).end("unknown knob " + knob + "; knobs: " + sandbox.knobs().keySet() + "\n");
+          ctx.response()
+              .setStatusCode(400)
+              .end("unknown knob " + knob + "; knobs: " + sandbox.knobs().keySet() + "\n");
           return;
         }
       }
@@ -126,15 +154,27 @@ public final class SimulatorMain {
       }
       state(ctx, name, sandbox);
     });
-    return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .map(s -> s.actualPort());
   }
 
   private static void state(RoutingContext ctx, String name, Sandbox sandbox) {
     JsonObject knobs = new JsonObject();
-    sandbox.knobs().forEach((k, v) -> knobs.put(k, new JsonObject().put("value", v.value).put("what", v.description)));
-    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-        .put("simulator", name).put("baseUrl", sandbox.baseUrl())
-        .put("settings", new JsonObject(new TreeMap<>(sandbox.settings()))).put("knobs", knobs).encode());
+    sandbox
+        .knobs()
+        .forEach((k, v) ->
+            knobs.put(k, new JsonObject().put("value", v.value).put("what", v.description)));
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject()
+            .put("simulator", name)
+            .put("baseUrl", sandbox.baseUrl())
+            .put("settings", new JsonObject(new TreeMap<>(sandbox.settings())))
+            .put("knobs", knobs)
+            .encode());
   }
 
   private static Sandbox peer(SimulatedPeer<?> s, Map<String, String> settings) {
@@ -144,20 +184,40 @@ public final class SimulatorMain {
 
   private static Sandbox collections(CollectionsSimulator<?> s, Map<String, String> settings) {
     Map<String, Knob> knobs = common(s::setDown, d -> s.setLatency(d), s::setFailNext);
-    knobs.put("approveAll", new Knob("false", "true: every new request is approved at once and called back",
-        v -> s.approveAll(bool(v))));
-    knobs.put("callbacks", new Knob("true", "false: settled requests are never called back (lost callbacks)",
-        v -> s.setCallbacks(bool(v))));
+    knobs.put(
+        "approveAll",
+        new Knob(
+            "false",
+            "true: every new request is approved at once and called back",
+            v -> s.approveAll(bool(v))));
+    knobs.put(
+        "callbacks",
+        new Knob(
+            "true",
+            "false: settled requests are never called back (lost callbacks)",
+            v -> s.setCallbacks(bool(v))));
     return new Sandbox(s.baseUrl(), settings, knobs);
   }
 
-  private static Map<String, Knob> common(Consumer<Boolean> down, Consumer<Duration> latency, Consumer<Integer> failNext) {
+  private static Map<String, Knob> common(
+      Consumer<Boolean> down, Consumer<Duration> latency, Consumer<Integer> failNext) {
     Map<String, Knob> knobs = new LinkedHashMap<>();
-    knobs.put("down", new Knob("false", "true: connections are closed without an answer", v -> down.accept(bool(v))));
-    knobs.put("latencyMs", new Knob("0", "every answer this many ms late (0 to 600000)",
-        v -> latency.accept(Duration.ofMillis(number(v, 600_000)))));
-    knobs.put("failNext", new Knob("0", "the next N requests fail with the peer's outage answer (5xx), changing nothing",
-        v -> failNext.accept((int) number(v, 1_000_000))));
+    knobs.put(
+        "down",
+        new Knob(
+            "false", "true: connections are closed without an answer", v -> down.accept(bool(v))));
+    knobs.put(
+        "latencyMs",
+        new Knob(
+            "0",
+            "every answer this many ms late (0 to 600000)",
+            v -> latency.accept(Duration.ofMillis(number(v, 600_000)))));
+    knobs.put(
+        "failNext",
+        new Knob(
+            "0",
+            "the next N requests fail with the peer's outage answer (5xx), changing nothing",
+            v -> failNext.accept((int) number(v, 1_000_000))));
     return knobs;
   }
 

@@ -14,8 +14,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * The Calin simulator as a process of its own, so a gateway can be killed and restarted while
@@ -45,8 +45,9 @@ public final class SimulatorProcess {
   private SteamaSimulator steama;
 
   /** A manufacturer simulator beside Calin, and how many vends it made. */
-  private record Peer(SimulatedPeer<?> simulator, IntSupplier vends, Map<String, String> settings) {
-  }
+  private record Peer(
+      SimulatedPeer<?> simulator, IntSupplier vends, Map<String, String> settings) {}
+
   private volatile boolean down;
   private volatile long latencyMs;
 
@@ -58,8 +59,11 @@ public final class SimulatorProcess {
     int calinPort = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     int adminPort = args.length > 1 ? Integer.parseInt(args[1]) : 0;
     Vertx vertx = Vertx.vertx();
-    SimulatorProcess sims = CalinSimulator.start(vertx, calinPort).map(SimulatorProcess::new)
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SimulatorProcess sims = CalinSimulator.start(vertx, calinPort)
+        .map(SimulatorProcess::new)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     SparkMeterSimulator spark = get(SparkMeterSimulator.start(vertx, 0));
     Map<String, String> sparkSettings = new LinkedHashMap<>(spark.settings());
     sparkSettings.putAll(spark.koiosSettings());
@@ -71,10 +75,14 @@ public final class SimulatorProcess {
     sims.peers.put("sunking", new Peer(sunking, () -> sunking.vends().size(), sunking.settings()));
     AngazaSimulator angaza = get(AngazaSimulator.start(vertx, 0));
     sims.peers.put("angaza", new Peer(angaza, () -> angaza.vends().size(), angaza.settings()));
-    int admin = sims.admin(vertx, adminPort).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    int admin = sims.admin(vertx, adminPort)
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     System.out.println("calin " + sims.calin.baseUrl() + " " + CalinSimulator.DEFAULT_USER_ID + " "
         + CalinSimulator.DEFAULT_API_KEY);
-    sims.peers.forEach((name, peer) -> System.out.println(name + " " + new JsonObject(Map.copyOf(peer.settings())).encode()));
+    sims.peers.forEach((name, peer) ->
+        System.out.println(name + " " + new JsonObject(Map.copyOf(peer.settings())).encode()));
     System.out.println("admin http://127.0.0.1:" + admin);
     System.out.flush();
   }
@@ -99,7 +107,9 @@ public final class SimulatorProcess {
         }
         ctx.response().end("registered " + count + "\n");
       } catch (NumberFormatException e) {
-        ctx.response().setStatusCode(400).end("first (a number) and count (1 to 100000) are required\n");
+        ctx.response()
+            .setStatusCode(400)
+            .end("first (a number) and count (1 to 100000) are required\n");
       }
     });
     router.post("/peer/:name").handler(ctx -> peer(ctx, true));
@@ -117,7 +127,9 @@ public final class SimulatorProcess {
           calin.setLatency(Duration.ofMillis(ms));
         }
       } catch (NumberFormatException e) {
-        ctx.response().setStatusCode(400).end("latencyMs must be a whole number of ms, 0 to 600000\n");
+        ctx.response()
+            .setStatusCode(400)
+            .end("latencyMs must be a whole number of ms, 0 to 600000\n");
         return;
       }
       if (downParam != null) {
@@ -126,7 +138,11 @@ public final class SimulatorProcess {
       }
       state(ctx);
     });
-    return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> s.actualPort());
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .map(s -> s.actualPort());
   }
 
   private void peer(RoutingContext ctx, boolean change) {
@@ -146,23 +162,36 @@ public final class SimulatorProcess {
           peer.simulator().setLatency(Duration.ofMillis(ms));
         }
       } catch (NumberFormatException e) {
-        ctx.response().setStatusCode(400).end("latencyMs must be a whole number of ms, 0 to 600000\n");
+        ctx.response()
+            .setStatusCode(400)
+            .end("latencyMs must be a whole number of ms, 0 to 600000\n");
         return;
       }
       if (ctx.request().getParam("down") != null) {
         peer.simulator().setDown(Boolean.parseBoolean(ctx.request().getParam("down")));
       }
     }
-    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-        .put("vends", peer.vends().getAsInt()).put("inFlight", peer.simulator().requestsInFlight())
-        .put("maxInFlight", peer.simulator().maxConcurrentRequests()).encode());
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject()
+            .put("vends", peer.vends().getAsInt())
+            .put("inFlight", peer.simulator().requestsInFlight())
+            .put("maxInFlight", peer.simulator().maxConcurrentRequests())
+            .encode());
   }
 
   private void state(RoutingContext ctx) {
-    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
-        .put("baseUrl", calin.baseUrl()).put("userId", CalinSimulator.DEFAULT_USER_ID)
-        .put("apiKey", CalinSimulator.DEFAULT_API_KEY).put("vends", calin.vends().size())
-        .put("down", down).put("latencyMs", latencyMs).put("inFlight", calin.requestsInFlight())
-        .put("maxInFlight", calin.maxConcurrentRequests()).encode());
+    ctx.response()
+        .putHeader("Content-Type", "application/json")
+        .end(new JsonObject()
+            .put("baseUrl", calin.baseUrl())
+            .put("userId", CalinSimulator.DEFAULT_USER_ID)
+            .put("apiKey", CalinSimulator.DEFAULT_API_KEY)
+            .put("vends", calin.vends().size())
+            .put("down", down)
+            .put("latencyMs", latencyMs)
+            .put("inFlight", calin.requestsInFlight())
+            .put("maxInFlight", calin.maxConcurrentRequests())
+            .encode());
   }
 }

@@ -33,8 +33,7 @@ public final class DeviceKeyStore {
       """;
 
   /** A device's OpenPAYGO state; {@code sealedKey} null when the device has none. */
-  public record OpenPaygoState(String sealedKey, long startingCode, int tokenCount) {
-  }
+  public record OpenPaygoState(String sealedKey, long startingCode, int tokenCount) {}
 
   private final Pool pool;
   private final SecretBox secrets;
@@ -53,7 +52,9 @@ public final class DeviceKeyStore {
   }
 
   public static Future<Void> setOpenPaygoCount(SqlConnection conn, UUID deviceId, int count) {
-    return conn.preparedQuery(SET_OPENPAYGO_COUNT).execute(Tuple.of(deviceId, count)).mapEmpty();
+    return conn.preparedQuery(SET_OPENPAYGO_COUNT)
+        .execute(Tuple.of(deviceId, count))
+        .mapEmpty();
   }
 
   /** Seals every device key not sealed with the current key (plain ones from before, old keys); answers how many. */
@@ -68,7 +69,8 @@ public final class DeviceKeyStore {
         }
         String place = SecretBox.deviceKey(id);
         String resealed = secrets.seal(secrets.open(stored, place), place);
-        done = done.compose(n -> pool.preparedQuery(RESEAL).execute(Tuple.of(id, resealed, stored))
+        done = done.compose(n -> pool.preparedQuery(RESEAL)
+            .execute(Tuple.of(id, resealed, stored))
             .map(x -> n + x.rowCount()));
       }
       return done;

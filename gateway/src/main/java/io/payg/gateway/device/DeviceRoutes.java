@@ -30,42 +30,67 @@ public final class DeviceRoutes {
   private final MaintenanceTokens maintenance;
   private final ProtectedPages protectedPages;
 
-  public DeviceRoutes(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
-                      ProtectedPages protectedPages) {
+  public DeviceRoutes(
+      Vertx vertx,
+      Pool pool,
+      PluginStore plugins,
+      Map<String, TokenIssuer> issuers,
+      ProtectedPages protectedPages) {
     this.store = new DeviceStore(pool);
-    this.maintenance = new MaintenanceTokens(pool, plugins.secrets(), new ManufacturerUnlocks(vertx, pool, plugins, issuers));
+    this.maintenance = new MaintenanceTokens(
+        pool, plugins.secrets(), new ManufacturerUnlocks(vertx, pool, plugins, issuers));
     this.protectedPages = protectedPages;
   }
 
   public void mount(Router router) {
     // a token without money opens a device: behind the protected-pages password, like reversals
-    router.post("/api/v1/devices/:serial/tokens").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR)).handler(ctx -> {
-      Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      String key = IdempotencyKey.required(ctx);
-      String serial = serial(ctx);
-      JsonInput in = JsonInput.of(ctx);
-      MaintenanceTokens.Kind kind = in.enumValue("kind", MaintenanceTokens.Kind.class);
-      Object sms = in.raw().getValue("sendSms", false);
-      if (!(sms instanceof Boolean)) {
-        throw ApiException.badRequest("'sendSms' must be true or false");
-      }
-      Responses.json(ctx, 201, maintenance.issue(caller, serial, kind,
-          in.optionalInteger("value", 0, 999_999), in.string("reason", 500), key, (Boolean) sms)
-          .onSuccess(t -> {
-            if ("QUEUED".equals(t.getString("sms"))) {
-              ctx.vertx().eventBus().send(OutboxWorker.wakeAddress(
-                  MaintenanceSmsHandler.KIND), null);
-            }
-          }));
-    });
+    router
+        .post("/api/v1/devices/:serial/tokens")
+        .handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
+        .handler(ctx -> {
+          Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
+          String key = IdempotencyKey.required(ctx);
+          String serial = serial(ctx);
+          JsonInput in = JsonInput.of(ctx);
+          MaintenanceTokens.Kind kind = in.enumValue("kind", MaintenanceTokens.Kind.class);
+          Object sms = in.raw().getValue("sendSms", false);
+          if (!(sms instanceof Boolean)) {
+            throw ApiException.badRequest("'sendSms' must be true or false");
+          }
+          Responses.json(
+              ctx,
+              201,
+              maintenance
+                  .issue(
+                      caller,
+                      serial,
+                      kind,
+                      in.optionalInteger("value", 0, 999_999),
+                      in.string("reason", 500),
+                      key,
+                      (Boolean) sms)
+                  .onSuccess(t -> {
+                    if ("QUEUED".equals(t.getString("sms"))) {
+                      ctx.vertx()
+                          .eventBus()
+                          .send(OutboxWorker.wakeAddress(MaintenanceSmsHandler.KIND), null);
+                    }
+                  }));
+        });
     router.get("/api/v1/devices").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       String q = ctx.queryParams().get("q");
       if (q != null && (q.isBlank() || q.length() > 64 || q.chars().anyMatch(c -> c < 0x20))) {
         throw ApiException.badRequest("'q' must be 1 to 64 printable characters");
       }
-      Responses.json(ctx, 200, store.search(caller.companyId(), q == null ? null : q.trim(),
-          Paging.before(ctx), Paging.limit(ctx)));
+      Responses.json(
+          ctx,
+          200,
+          store.search(
+              caller.companyId(),
+              q == null ? null : q.trim(),
+              Paging.before(ctx),
+              Paging.limit(ctx)));
     });
     router.get("/api/v1/devices/:serial").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
@@ -75,8 +100,10 @@ public final class DeviceRoutes {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
       String serial = serial(ctx);
       JsonInput in = JsonInput.of(ctx);
-      Responses.json(ctx, 200, store.reassign(caller, serial, in.uuid("customerId"),
-          in.optionalString("reason", 500)));
+      Responses.json(
+          ctx,
+          200,
+          store.reassign(caller, serial, in.uuid("customerId"), in.optionalString("reason", 500)));
     });
   }
 

@@ -41,8 +41,14 @@ final class DeviceStore {
 
   /** Newest first, keyset-paged on created_at; {@code q} is part of the serial, case-insensitive. */
   Future<JsonObject> search(UUID companyId, String q, OffsetDateTime before, int limit) {
-    String like = q == null ? null : "%" + q.toLowerCase(Locale.ROOT).replace("\\", "\\\\")
-        .replace("%", "\\%").replace("_", "\\_") + "%";
+    String like = q == null
+        ? null
+        : "%"
+            + q.toLowerCase(Locale.ROOT)
+                .replace("\\", "\\\\")
+                .replace("%", "\\%")
+                .replace("_", "\\_")
+            + "%";
     return pool.preparedQuery(DEVICE + """
             WHERE d.company_id = $1 AND ($2::text IS NULL OR lower(d.serial) LIKE $2)
               AND ($3::timestamptz IS NULL OR d.created_at < $3)
@@ -77,15 +83,29 @@ final class DeviceStore {
   }
 
   private static JsonObject device(Row r) {
-    return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
-        .put("type", r.getString("type")).put("manufacturer", r.getString("manufacturer"))
-        .put("customerId", r.getUUID("customer_id").toString()).put("customerName", r.getString("customer_name"))
-        .put("tariffId", r.getUUID("tariff_id") == null ? null : r.getUUID("tariff_id").toString())
-        .put("tariffSince", r.getLocalDate("tariff_since") == null ? null : r.getLocalDate("tariff_since").toString())
-        .put("credit", r.getLong("credit")).put("accessRatePaid", r.getLong("access_rate_paid"))
+    return new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("serial", r.getString("serial"))
+        .put("type", r.getString("type"))
+        .put("manufacturer", r.getString("manufacturer"))
+        .put("customerId", r.getUUID("customer_id").toString())
+        .put("customerName", r.getString("customer_name"))
+        .put(
+            "tariffId",
+            r.getUUID("tariff_id") == null ? null : r.getUUID("tariff_id").toString())
+        .put(
+            "tariffSince",
+            r.getLocalDate("tariff_since") == null
+                ? null
+                : r.getLocalDate("tariff_since").toString())
+        .put("credit", r.getLong("credit"))
+        .put("accessRatePaid", r.getLong("access_rate_paid"))
         .put("openPaygoTokenCount", r.getInteger("openpaygo_token_count"))
-        .put("lastPaymentAt", r.getOffsetDateTime("last_payment_at") == null ? null
-            : r.getOffsetDateTime("last_payment_at").toString())
+        .put(
+            "lastPaymentAt",
+            r.getOffsetDateTime("last_payment_at") == null
+                ? null
+                : r.getOffsetDateTime("last_payment_at").toString())
         .put("createdAt", r.getOffsetDateTime("created_at").toString());
   }
 
@@ -106,22 +126,38 @@ final class DeviceStore {
           UUID from = d.getUUID("customer_id");
           String serial = d.getString("serial");
           if (from.equals(toCustomer)) {
-            return Future.failedFuture(ApiException.unprocessable("SAME_CUSTOMER", "The device is already this customer's"));
+            return Future.failedFuture(ApiException.unprocessable(
+                "SAME_CUSTOMER", "The device is already this customer's"));
           }
           return lockCustomers(conn, companyId, from, toCustomer)
               .compose(v -> refuseOpenSale(conn, deviceId, serial))
               .compose(v -> move(conn, companyId, deviceId, from, toCustomer, by, reason))
-              .map(at -> new JsonObject().put("deviceId", deviceId.toString()).put("serial", serial)
-                  .put("fromCustomerId", from.toString()).put("toCustomerId", toCustomer.toString())
-                  .put("reassignedBy", by.toString()).put("reason", reason).put("reassignedAt", at))
-              .compose(moved -> AuditLog.record(conn, who, "device.reassigned", "device",
-                  deviceId.toString(), new JsonObject().put("customerId", from.toString()),
-                  new JsonObject().put("customerId", toCustomer.toString()).put("reason", reason)).map(moved));
+              .map(at -> new JsonObject()
+                  .put("deviceId", deviceId.toString())
+                  .put("serial", serial)
+                  .put("fromCustomerId", from.toString())
+                  .put("toCustomerId", toCustomer.toString())
+                  .put("reassignedBy", by.toString())
+                  .put("reason", reason)
+                  .put("reassignedAt", at))
+              .compose(moved -> AuditLog.record(
+                      conn,
+                      who,
+                      "device.reassigned",
+                      "device",
+                      deviceId.toString(),
+                      new JsonObject().put("customerId", from.toString()),
+                      new JsonObject()
+                          .put("customerId", toCustomer.toString())
+                          .put("reason", reason))
+                  .map(moved));
         }));
   }
 
-  private static Future<Void> lockCustomers(SqlConnection conn, UUID companyId, UUID from, UUID to) {
-    return conn.preparedQuery("SELECT id FROM customers WHERE id = ANY($1) AND company_id = $2 ORDER BY id FOR UPDATE")
+  private static Future<Void> lockCustomers(
+      SqlConnection conn, UUID companyId, UUID from, UUID to) {
+    return conn.preparedQuery(
+            "SELECT id FROM customers WHERE id = ANY($1) AND company_id = $2 ORDER BY id FOR UPDATE")
         .execute(Tuple.of(new UUID[] {from, to}, companyId))
         .compose(rows -> {
           for (Row r : rows) {
@@ -129,7 +165,8 @@ final class DeviceStore {
               return Future.succeededFuture();
             }
           }
-          return Future.failedFuture(ApiException.unprocessable("CUSTOMER_NOT_FOUND", "No such customer in your company"));
+          return Future.failedFuture(
+              ApiException.unprocessable("CUSTOMER_NOT_FOUND", "No such customer in your company"));
         });
   }
 
@@ -139,20 +176,34 @@ final class DeviceStore {
         SELECT s.id FROM appliance_sales s WHERE s.device_id = $1 AND EXISTS
         (SELECT 1 FROM installments i WHERE i.sale_id = s.id AND i.paid < i.amount)""")
         .execute(Tuple.of(deviceId))
-        .compose(rows -> rows.size() == 0 ? Future.succeededFuture()
-            : Future.failedFuture(ApiException.conflict("DEVICE_HAS_OPEN_SALE", "Device " + serial
-                + " is still being paid for on appliance sale " + rows.iterator().next().getUUID(0)
-                + "; its debt belongs to the buyer, so it cannot move until the sale is paid off")));
+        .compose(
+            rows -> rows.size() == 0
+                ? Future.succeededFuture()
+                : Future.failedFuture(
+                    ApiException.conflict(
+                        "DEVICE_HAS_OPEN_SALE",
+                        "Device " + serial
+                            + " is still being paid for on appliance sale "
+                            + rows.iterator().next().getUUID(0)
+                            + "; its debt belongs to the buyer, so it cannot move until the sale is paid off")));
   }
 
-  private static Future<String> move(SqlConnection conn, UUID companyId, UUID deviceId, UUID from, UUID to, UUID by,
-                                     String reason) {
+  private static Future<String> move(
+      SqlConnection conn,
+      UUID companyId,
+      UUID deviceId,
+      UUID from,
+      UUID to,
+      UUID by,
+      String reason) {
     return conn.preparedQuery("""
         WITH v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = ANY($4)),
         d AS (UPDATE devices SET customer_id = $3 WHERE id = $2)
         INSERT INTO device_reassignments (id, company_id, device_id, from_customer_id, to_customer_id, reassigned_by,
         reason) VALUES ($1, $5, $2, $6, $3, $7, $8) RETURNING created_at""")
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), deviceId, to, new UUID[] {from, to}, companyId, from, by, reason}))
+        .execute(Tuple.from(new Object[] {
+          UUID.randomUUID(), deviceId, to, new UUID[] {from, to}, companyId, from, by, reason
+        }))
         .map(rows -> rows.iterator().next().getOffsetDateTime(0).toString());
   }
 }

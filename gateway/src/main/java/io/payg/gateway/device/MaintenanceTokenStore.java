@@ -41,9 +41,17 @@ public final class MaintenanceTokenStore {
       """;
 
   /** A maintenance token to store; {@code value} null for kinds that carry none. */
-  record NewToken(UUID id, UUID companyId, UUID deviceId, String idempotencyKey, String kind, Long value,
-                  String reason, String token, int tokenCount, UUID issuedBy) {
-  }
+  record NewToken(
+      UUID id,
+      UUID companyId,
+      UUID deviceId,
+      String idempotencyKey,
+      String kind,
+      Long value,
+      String reason,
+      String token,
+      int tokenCount,
+      UUID issuedBy) {}
 
   private final Pool pool;
 
@@ -53,15 +61,26 @@ public final class MaintenanceTokenStore {
 
   /** The device's row (null when the company has no such serial), locked until {@code conn}'s transaction ends. */
   static Future<Row> lockDevice(SqlConnection conn, UUID companyId, String serial) {
-    return conn.preparedQuery(LOCK_DEVICE).execute(Tuple.of(companyId, serial))
+    return conn.preparedQuery(LOCK_DEVICE)
+        .execute(Tuple.of(companyId, serial))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
   /** Stores the token; answers its created_at. */
   static Future<OffsetDateTime> insert(SqlConnection conn, NewToken t) {
     return conn.preparedQuery(INSERT)
-        .execute(Tuple.from(new Object[] {t.id(), t.companyId(), t.deviceId(), t.idempotencyKey(), t.kind(), t.value(),
-            t.reason(), t.token(), t.tokenCount(), t.issuedBy()}))
+        .execute(Tuple.from(new Object[] {
+          t.id(),
+          t.companyId(),
+          t.deviceId(),
+          t.idempotencyKey(),
+          t.kind(),
+          t.value(),
+          t.reason(),
+          t.token(),
+          t.tokenCount(),
+          t.issuedBy()
+        }))
         .map(rows -> rows.iterator().next().getOffsetDateTime(0));
   }
 
@@ -76,10 +95,16 @@ public final class MaintenanceTokenStore {
         return null;
       }
       Row r = rows.iterator().next();
-      return new JsonObject().put("id", r.getUUID("id").toString()).put("serial", r.getString("serial"))
-          .put("kind", r.getString("kind")).put("value", r.getLong("value")).put("reason", r.getString("reason"))
-          .put("token", r.getString("token")).put("tokenCount", r.getInteger("token_count"))
-          .put("sms", r.getString("sms")).put("createdAt", r.getOffsetDateTime("created_at").toString());
+      return new JsonObject()
+          .put("id", r.getUUID("id").toString())
+          .put("serial", r.getString("serial"))
+          .put("kind", r.getString("kind"))
+          .put("value", r.getLong("value"))
+          .put("reason", r.getString("reason"))
+          .put("token", r.getString("token"))
+          .put("tokenCount", r.getInteger("token_count"))
+          .put("sms", r.getString("sms"))
+          .put("createdAt", r.getOffsetDateTime("created_at").toString());
     });
   }
 }

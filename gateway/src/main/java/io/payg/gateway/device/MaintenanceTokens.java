@@ -29,7 +29,14 @@ import java.util.UUID;
 public final class MaintenanceTokens {
 
   /** What an operator asks for. */
-  public enum Kind { ADD_DAYS, SET_DAYS, DISABLE, UNLOCK, COUNTER_SYNC, ADD_ENERGY }
+  public enum Kind {
+    ADD_DAYS,
+    SET_DAYS,
+    DISABLE,
+    UNLOCK,
+    COUNTER_SYNC,
+    ADD_ENERGY
+  }
 
   private final Pool pool;
   private final MaintenanceTokenStore store;
@@ -44,45 +51,88 @@ public final class MaintenanceTokens {
   }
 
   /** A repeat of {@code idempotencyKey} answers the token already issued (never a second count). */
-  public Future<JsonObject> issue(Caller who, String typedSerial, Kind kind, Long value, String reason,
-                                  String idempotencyKey, boolean sendSms) {
-    return store.byKey(who.companyId(), idempotencyKey).compose(done -> done != null ? Future.succeededFuture(done)
-        // Angaza / Sun King publish an unlock: their call, made outside this count-locking transaction
-        : (kind == Kind.UNLOCK ? unlocks.unlock(who, typedSerial, value, reason, idempotencyKey, sendSms)
-            : Future.<JsonObject>succeededFuture())
-        .compose(unlocked -> unlocked != null ? Future.succeededFuture(unlocked)
-        : pool.withTransaction(conn -> MaintenanceTokenStore.lockDevice(conn, who.companyId(), typedSerial)
-            .compose(d -> {
-              if (d == null) {
-                return Future.failedFuture(ApiException.notFound("device"));
-              }
-              UUID deviceId = d.getUUID("id");
-              OpenPaygoToken.Generated g = openPaygo(d, deviceId, kind, value);
-              UUID id = UUID.randomUUID();
-              return DeviceKeyStore.setOpenPaygoCount(conn, deviceId, g.newCount())
-                  .compose(x -> MaintenanceTokenStore.insert(conn, new MaintenanceTokenStore.NewToken(id,
-                      who.companyId(), deviceId, idempotencyKey, kind.name(), value, reason, g.token(), g.newCount(),
-                      who.userId())))
-                  // sent to the device's customer by the outbox (MaintenanceSmsHandler), with the token or never
-                  .compose(createdAt -> !sendSms ? Future.succeededFuture(createdAt)
-                      : MaintenanceTokenStore.queueSms(conn, who.companyId(), id).map(createdAt))
-                  .compose(createdAt -> {
-                    JsonObject issued = new JsonObject().put("id", id.toString()).put("serial", d.getString("serial"))
-                        .put("kind", kind.name()).put("value", value).put("reason", reason).put("token", g.token())
-                        .put("tokenCount", g.newCount()).put("sms", sendSms ? "QUEUED" : null)
-                        .put("createdAt", createdAt.toString());
-                    // the audit row says what was issued, never the token digits (they open the device)
-                    return AuditLog.record(conn, who, "device.maintenance_token", "device", deviceId.toString(),
-                            new JsonObject().put("tokenCount", d.getInteger("openpaygo_token_count")),
-                            issued.copy().put("token", "****"))
-                        .map(issued);
-                  });
-            })))
-        .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
-            // the same key raced us: answer what the other request issued
-            ? store.byKey(who.companyId(), idempotencyKey).compose(p -> p == null ? Future.failedFuture(t)
-                : Future.succeededFuture(p))
-            : Future.failedFuture(t)));
+  public Future<JsonObject> issue(
+      Caller who,
+      String typedSerial,
+      Kind kind,
+      Long value,
+      String reason,
+      String idempotencyKey,
+      boolean sendSms) {
+    return store
+        .byKey(who.companyId(), idempotencyKey)
+        .compose(done -> done != null
+            ? Future.succeededFuture(done)
+            // Angaza / Sun King publish an unlock: their call, made outside this count-locking
+            // transaction
+            : (kind == Kind.UNLOCK
+                    ? unlocks.unlock(who, typedSerial, value, reason, idempotencyKey, sendSms)
+                    : Future.<JsonObject>succeededFuture())
+                .compose(unlocked -> unlocked != null
+                    ? Future.succeededFuture(unlocked)
+                    : pool.withTransaction(conn -> MaintenanceTokenStore.lockDevice(
+                            conn, who.companyId(), typedSerial)
+                        .compose(d -> {
+                          if (d == null) {
+                            return Future.failedFuture(ApiException.notFound("device"));
+                          }
+                          UUID deviceId = d.getUUID("id");
+                          OpenPaygoToken.Generated g = openPaygo(d, deviceId, kind, value);
+                          UUID id = UUID.randomUUID();
+                          return DeviceKeyStore.setOpenPaygoCount(conn, deviceId, g.newCount())
+                              .compose(x -> MaintenanceTokenStore.insert(
+                                  conn,
+                                  new MaintenanceTokenStore.NewToken(
+                                      id,
+                                      who.companyId(),
+                                      deviceId,
+                                      idempotencyKey,
+                                      kind.name(),
+                                      value,
+                                      reason,
+                                      g.token(),
+                                      g.newCount(),
+                                      who.userId())))
+                              // sent to the device's customer by the outbox
+                              // (MaintenanceSmsHandler), with the token or never
+                              .compose(createdAt -> !sendSms
+                                  ? Future.succeededFuture(createdAt)
+                                  : MaintenanceTokenStore.queueSms(conn, who.companyId(), id)
+                                      .map(createdAt))
+                              .compose(createdAt -> {
+                                JsonObject issued = new JsonObject()
+                                    .put("id", id.toString())
+                                    .put("serial", d.getString("serial"))
+                                    .put("kind", kind.name())
+                                    .put("value", value)
+                                    .put("reason", reason)
+                                    .put("token", g.token())
+                                    .put("tokenCount", g.newCount())
+                                    .put("sms", sendSms ? "QUEUED" : null)
+                                    .put("createdAt", createdAt.toString());
+                                // the audit row says what was issued, never the token digits (they
+                                // open the device)
+                                return AuditLog.record(
+                                        conn,
+                                        who,
+                                        "device.maintenance_token",
+                                        "device",
+                                        deviceId.toString(),
+                                        new JsonObject()
+                                            .put(
+                                                "tokenCount",
+                                                d.getInteger("openpaygo_token_count")),
+                                        issued.copy().put("token", "****"))
+                                    .map(issued);
+                              });
+                        })))
+                .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
+                    // the same key raced us: answer what the other request issued
+                    ? store
+                        .byKey(who.companyId(), idempotencyKey)
+                        .compose(
+                            p -> p == null ? Future.failedFuture(t) : Future.succeededFuture(p))
+                    : Future.failedFuture(t)));
   }
 
   private OpenPaygoToken.Generated openPaygo(Row d, UUID deviceId, Kind kind, Long value) {
@@ -104,7 +154,8 @@ public final class MaintenanceTokens {
       // OpenPAYGO has one way to unlock a device for good: PAYG disabled
       case DISABLE, UNLOCK -> type = OpenPaygoTokenType.DISABLE_PAYG;
       case COUNTER_SYNC -> type = OpenPaygoTokenType.COUNTER_SYNC;
-      // OpenPAYGO-Token general_documentation.pdf: ADD_TIME / SET_TIME carry days; no energy token type
+      // OpenPAYGO-Token general_documentation.pdf: ADD_TIME / SET_TIME carry days; no energy token
+      // type
       default -> throw notSupported(manufacturer, kind, "OpenPAYGO devices count days, not energy");
     }
     if (!type.carriesValue() && value != null) {
@@ -114,17 +165,27 @@ public final class MaintenanceTokens {
     try {
       keyHex = secrets.open(d.getString("openpaygo_secret_key"), SecretBox.deviceKey(deviceId));
     } catch (IllegalStateException e) {
-      throw ApiException.unprocessable("DEVICE_KEY_UNREADABLE", "The device's OpenPAYGO key cannot be decrypted");
+      throw ApiException.unprocessable(
+          "DEVICE_KEY_UNREADABLE", "The device's OpenPAYGO key cannot be decrypted");
     }
     // beyond 995 days a standard token cannot carry it: an extended one, as OpenPaygoIssuer does
-    return OpenPaygoToken.generate(OpenPaygoToken.keyFromHex(keyHex), d.getLong("openpaygo_starting_code"),
-        d.getInteger("openpaygo_token_count"), type, v, false, v > OpenPaygoToken.MAX_ACTIVATION_VALUE);
+    return OpenPaygoToken.generate(
+        OpenPaygoToken.keyFromHex(keyHex),
+        d.getLong("openpaygo_starting_code"),
+        d.getInteger("openpaygo_token_count"),
+        type,
+        v,
+        false,
+        v > OpenPaygoToken.MAX_ACTIVATION_VALUE);
   }
 
   /** 409 MAINTENANCE_NOT_SUPPORTED, naming the manufacturer and the kind: nothing was issued. */
   static ApiException notSupported(String manufacturer, Kind kind, String why) {
-    return new ApiException(409, "MAINTENANCE_NOT_SUPPORTED", manufacturer + " cannot issue a " + kind
-        + " maintenance token through the gateway: " + why);
+    return new ApiException(
+        409,
+        "MAINTENANCE_NOT_SUPPORTED",
+        manufacturer + " cannot issue a " + kind + " maintenance token through the gateway: "
+            + why);
   }
 
   /**
@@ -137,16 +198,23 @@ public final class MaintenanceTokens {
   static String refusalReason(String manufacturer, Kind kind) {
     return switch (manufacturer) {
       // CalinMeterApi.php: only token_type CreditToken on POST {api_url}/tokennew; unlockDevice and
-      // clearDevice throw ApiCallDoesNotSupportedException (no clear-tamper / clear-credit call published there)
-      case "calin" -> "Calin's published vending API issues credit tokens only (token_type CreditToken)";
-      // AngazaSHSApi::unlockDevice / SunKingSHSApi command "unlock": an unlock is published (kind UNLOCK),
+      // clearDevice throw ApiCallDoesNotSupportedException (no clear-tamper / clear-credit call
+      // published there)
+      case "calin" ->
+        "Calin's published vending API issues credit tokens only (token_type CreditToken)";
+      // AngazaSHSApi::unlockDevice / SunKingSHSApi command "unlock": an unlock is published (kind
+      // UNLOCK),
       // and credit for a payment; nothing else
-      case "angaza", "sunking" -> kind == Kind.DISABLE
-          ? manufacturer + "'s published API unlocks a paid-off unit for good: ask for kind UNLOCK"
-          : manufacturer + "'s published API (MicroPowerManager's plugin) vends paid credit and unlocks; it offers no "
-              + kind + " call";
-      case "sparkmeter", "steama" -> manufacturer + "'s published API (MicroPowerManager's plugin) "
-          + "vends paid credit only; it offers no " + kind + " call";
+      case "angaza", "sunking" ->
+        kind == Kind.DISABLE
+            ? manufacturer
+                + "'s published API unlocks a paid-off unit for good: ask for kind UNLOCK"
+            : manufacturer
+                + "'s published API (MicroPowerManager's plugin) vends paid credit and unlocks; it offers no "
+                + kind + " call";
+      case "sparkmeter", "steama" ->
+        manufacturer + "'s published API (MicroPowerManager's plugin) "
+            + "vends paid credit only; it offers no " + kind + " call";
       default -> "no maintenance call is known for this manufacturer";
     };
   }

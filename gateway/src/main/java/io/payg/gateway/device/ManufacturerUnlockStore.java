@@ -13,8 +13,7 @@ import java.util.UUID;
 final class ManufacturerUnlockStore {
 
   /** The device an unlock is asked for. */
-  record Device(UUID id, String serial, String type, String manufacturer) {
-  }
+  record Device(UUID id, String serial, String type, String manufacturer) {}
 
   private static final String DEVICE = """
       SELECT id, serial, type, manufacturer FROM devices WHERE company_id = $1 AND lower(serial) = lower($2)""";
@@ -40,7 +39,8 @@ final class ManufacturerUnlockStore {
         return null;
       }
       Row r = rows.iterator().next();
-      return new Device(r.getUUID("id"), r.getString("serial"), r.getString("type"), r.getString("manufacturer"));
+      return new Device(
+          r.getUUID("id"), r.getString("serial"), r.getString("type"), r.getString("manufacturer"));
     });
   }
 
@@ -49,20 +49,44 @@ final class ManufacturerUnlockStore {
    * keycode never in it), in one transaction. A key already taken fails with 23505 on
    * maintenance_tokens (company_id, idempotency_key), which the caller answers as a replay.
    */
-  Future<JsonObject> record(Caller who, Device d, String key, String reason, String keycode, String reference,
-                            boolean sendSms) {
+  Future<JsonObject> record(
+      Caller who,
+      Device d,
+      String key,
+      String reason,
+      String keycode,
+      String reference,
+      boolean sendSms) {
     UUID id = UUID.randomUUID();
     return pool.withTransaction(conn -> conn.preparedQuery(INSERT)
         .execute(Tuple.of(id, who.companyId(), d.id(), key, reason, keycode, who.userId()))
-        .compose(ins -> !sendSms ? Future.succeededFuture(ins)
-            : conn.preparedQuery(QUEUE_SMS).execute(Tuple.of(who.companyId(), id)).map(ins))
+        .compose(ins -> !sendSms
+            ? Future.succeededFuture(ins)
+            : conn.preparedQuery(QUEUE_SMS)
+                .execute(Tuple.of(who.companyId(), id))
+                .map(ins))
         .compose(ins -> {
-          JsonObject issued = new JsonObject().put("id", id.toString()).put("serial", d.serial())
-              .put("kind", MaintenanceTokens.Kind.UNLOCK.name()).put("value", null).put("reason", reason)
-              .put("token", keycode).put("tokenCount", null).put("sms", sendSms ? "QUEUED" : null)
+          JsonObject issued = new JsonObject()
+              .put("id", id.toString())
+              .put("serial", d.serial())
+              .put("kind", MaintenanceTokens.Kind.UNLOCK.name())
+              .put("value", null)
+              .put("reason", reason)
+              .put("token", keycode)
+              .put("tokenCount", null)
+              .put("sms", sendSms ? "QUEUED" : null)
               .put("createdAt", ins.iterator().next().getOffsetDateTime(0).toString());
-          return AuditLog.record(conn, who, "device.maintenance_token", "device", d.id().toString(), null,
-                  issued.copy().put("token", "****").put("manufacturer", d.manufacturer())
+          return AuditLog.record(
+                  conn,
+                  who,
+                  "device.maintenance_token",
+                  "device",
+                  d.id().toString(),
+                  null,
+                  issued
+                      .copy()
+                      .put("token", "****")
+                      .put("manufacturer", d.manufacturer())
                       .put("manufacturerReference", reference))
               .map(issued);
         }));

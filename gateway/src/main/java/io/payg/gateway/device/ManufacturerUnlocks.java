@@ -42,7 +42,8 @@ final class ManufacturerUnlocks {
   private final PluginStore plugins;
   private final Map<String, TokenIssuer> issuers;
 
-  ManufacturerUnlocks(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers) {
+  ManufacturerUnlocks(
+      Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers) {
     this.vertx = vertx;
     this.store = new ManufacturerUnlockStore(pool);
     this.plugins = plugins;
@@ -50,7 +51,8 @@ final class ManufacturerUnlocks {
   }
 
   /** The unlock's answer, or null when the device is not one of a publishing manufacturer (or not the company's). */
-  Future<JsonObject> unlock(Caller who, String typedSerial, Long value, String reason, String key, boolean sendSms) {
+  Future<JsonObject> unlock(
+      Caller who, String typedSerial, Long value, String reason, String key, boolean sendSms) {
     return store.device(who.companyId(), typedSerial).compose(d -> {
       if (d == null || !PUBLISHED.contains(d.manufacturer())) {
         return Future.succeededFuture(null);
@@ -60,21 +62,34 @@ final class ManufacturerUnlocks {
       }
       TokenIssuer issuer = issuers.get(d.manufacturer());
       if (issuer == null) {
-        return Future.failedFuture(MaintenanceTokens.notSupported(d.manufacturer(), MaintenanceTokens.Kind.UNLOCK,
+        return Future.failedFuture(MaintenanceTokens.notSupported(
+            d.manufacturer(),
+            MaintenanceTokens.Kind.UNLOCK,
             "this gateway runs no " + d.manufacturer() + " adapter"));
       }
       return plugins.settings(who.companyId(), d.manufacturer()).compose(plugin -> {
         if (!plugin.enabled()) {
-          return Future.failedFuture(ApiException.unprocessable("PLUGIN_DISABLED",
-              "The " + d.manufacturer() + " plugin is not enabled: enable it to unlock its devices"));
+          return Future.failedFuture(ApiException.unprocessable(
+              "PLUGIN_DISABLED",
+              "The " + d.manufacturer()
+                  + " plugin is not enabled: enable it to unlock its devices"));
         }
         // nothing is paid for an unlock: zero in the company's currency
-        TokenRequest request = new TokenRequest("unlock:" + key, d.serial(), DeviceType.valueOf(d.type()),
-            TokenAmount.unlock(), Money.zero(plugin.currency()), plugin.settings());
-        return Future.<IssuedToken>fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
-            .recover(err -> Future.failedFuture(new ApiException(502, "MANUFACTURER_UNLOCK_FAILED",
+        TokenRequest request = new TokenRequest(
+            "unlock:" + key,
+            d.serial(),
+            DeviceType.valueOf(d.type()),
+            TokenAmount.unlock(),
+            Money.zero(plugin.currency()),
+            plugin.settings());
+        return Future.<IssuedToken>fromCompletionStage(
+                issuer.issue(request), vertx.getOrCreateContext())
+            .recover(err -> Future.failedFuture(new ApiException(
+                502,
+                "MANUFACTURER_UNLOCK_FAILED",
                 d.manufacturer() + " did not unlock " + d.serial() + ": " + err.getMessage())))
-            .compose(token -> store.record(who, d, key, reason, token.value(), token.manufacturerReference(), sendSms));
+            .compose(token -> store.record(
+                who, d, key, reason, token.value(), token.manufacturerReference(), sendSms));
       });
     });
   }

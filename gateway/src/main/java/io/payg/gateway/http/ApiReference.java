@@ -17,25 +17,32 @@ import java.util.Properties;
 public final class ApiReference {
 
   // swagger-ui styles some elements inline; scripts and everything else only from the gateway
-  private static final String POLICY = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'";
+  private static final String POLICY =
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'";
 
-  private ApiReference() {
-  }
+  private ApiReference() {}
 
   public static void mount(Vertx vertx, Router router) {
     Buffer page = vertx.fileSystem().readFileBlocking("docs/index.html");
-    router.get("/docs").handler(ctx -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-        .putHeader("Content-Security-Policy", POLICY).end(page));
+    router
+        .get("/docs")
+        .handler(ctx -> ctx.response()
+            .putHeader("Content-Type", "text/html; charset=utf-8")
+            .putHeader("Content-Security-Policy", POLICY)
+            .end(page));
     // static files, not API operations (StaticHandler answers GET and HEAD only): the page's own
     // script, next to it in the jar, and Swagger UI's
     router.route("/docs/page/*").handler(StaticHandler.create("docs").setDirectoryListing(false));
-    router.route("/docs/assets/*").handler(StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + webjarVersion())
-        .setDirectoryListing(false));
+    router
+        .route("/docs/assets/*")
+        .handler(StaticHandler.create("META-INF/resources/webjars/swagger-ui/" + webjarVersion())
+            .setDirectoryListing(false));
   }
 
   /** The webjar's version, read from its own metadata so a version bump in the pom is all it takes. */
   static String webjarVersion() {
-    try (InputStream in = ApiReference.class.getResourceAsStream("/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+    try (InputStream in = ApiReference.class.getResourceAsStream(
+        "/META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
       if (in == null) {
         throw new IllegalStateException("the swagger-ui webjar is not on the classpath");
       }

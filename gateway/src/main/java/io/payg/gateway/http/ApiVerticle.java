@@ -36,9 +36,14 @@ public final class ApiVerticle extends VerticleBase {
    * @param edge          TLS, connection limit and idle timeout of the listener
    * @param openConnections the API connections open in this gateway instance, shared by all its verticles
    */
-  public ApiVerticle(String host, int port, Function<Vertx, Router> routes,
-                     Duration shutdownGrace, boolean proxyProtocol, EdgeSettings edge,
-                     AtomicInteger openConnections) {
+  public ApiVerticle(
+      String host,
+      int port,
+      Function<Vertx, Router> routes,
+      Duration shutdownGrace,
+      boolean proxyProtocol,
+      EdgeSettings edge,
+      AtomicInteger openConnections) {
     this.host = host;
     this.port = port;
     this.routes = routes;
@@ -50,15 +55,21 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port)
-        .setCompressionSupported(false).setIdleTimeout((int) edge.idleTimeout().toSeconds())
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(host)
+        .setPort(port)
+        .setCompressionSupported(false)
+        .setIdleTimeout((int) edge.idleTimeout().toSeconds())
         .setUseProxyProtocol(proxyProtocol);
     if (edge.tls()) {
-      options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-          .addCertValue(Buffer.buffer(edge.tlsCertPem()))
-          .addKeyValue(Buffer.buffer(edge.tlsKeyPem())));
+      options
+          .setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .addCertValue(Buffer.buffer(edge.tlsCertPem()))
+              .addKeyValue(Buffer.buffer(edge.tlsKeyPem())));
     }
-    return vertx.createHttpServer(options)
+    return vertx
+        .createHttpServer(options)
         .connectionHandler(this::admit)
         .requestHandler(routes.apply(vertx))
         .listen()
@@ -78,7 +89,8 @@ public final class ApiVerticle extends VerticleBase {
   /** Stops accepting connections and lets requests in flight finish, for up to the grace period. */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture()
+    return server == null
+        ? Future.succeededFuture()
         : server.shutdown(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
   }
 

@@ -29,8 +29,8 @@ public final class ContractFields {
     static final Shape OPEN = new Shape(null, Map.of(), null);
   }
 
-  record Operation(String method, String template, Pattern path, boolean open, Set<String> query, Shape body) {
-  }
+  record Operation(
+      String method, String template, Pattern path, boolean open, Set<String> query, Shape body) {}
 
   private final List<Operation> operations;
 
@@ -54,25 +54,32 @@ public final class ContractFields {
           return;
         }
         Set<String> query = new LinkedHashSet<>();
-        List<Object> params = new ArrayList<>(item.getJsonArray("parameters", new JsonArray()).getList());
+        List<Object> params =
+            new ArrayList<>(item.getJsonArray("parameters", new JsonArray()).getList());
         params.addAll(op.getJsonArray("parameters", new JsonArray()).getList());
         for (Object raw : params) {
-          JsonObject param = resolve(doc, raw instanceof Map<?, ?> map ? new JsonObject(cast(map)) : (JsonObject) raw);
+          JsonObject param = resolve(
+              doc, raw instanceof Map<?, ?> map ? new JsonObject(cast(map)) : (JsonObject) raw);
           if ("query".equals(param.getString("in"))) {
             query.add(param.getString("name"));
           }
         }
         JsonArray security = op.getJsonArray("security");
         boolean open = security == null ? openByDefault : security.isEmpty();
-        JsonObject schema = op.getJsonObject("requestBody") == null ? null
-            : resolve(doc, op.getJsonObject("requestBody")).getJsonObject("content", new JsonObject())
-                .getJsonObject("application/json", new JsonObject()).getJsonObject("schema");
+        JsonObject schema = op.getJsonObject("requestBody") == null
+            ? null
+            : resolve(doc, op.getJsonObject("requestBody"))
+                .getJsonObject("content", new JsonObject())
+                .getJsonObject("application/json", new JsonObject())
+                .getJsonObject("schema");
         Shape body = schema == null ? Shape.OPEN : shape(doc, schema, 0);
         ops.add(new Operation(m.getKey().toUpperCase(), template, path, open, query, body));
       });
     });
-    // a literal segment wins over a template ("/transactions/export.csv" before "/transactions/{id}")
-    ops.sort(Comparator.comparingLong((Operation o) -> o.template().chars().filter(c -> c == '{').count()));
+    // a literal segment wins over a template ("/transactions/export.csv" before
+    // "/transactions/{id}")
+    ops.sort(Comparator.comparingLong(
+        (Operation o) -> o.template().chars().filter(c -> c == '{').count()));
     return new ContractFields(List.copyOf(ops));
   }
 
@@ -104,7 +111,8 @@ public final class ContractFields {
     for (String combiner : List.of("allOf", "oneOf", "anyOf")) {
       for (Object part : schema.getJsonArray(combiner, new JsonArray())) {
         JsonObject sub = resolve(doc, (JsonObject) part);
-        if (sub.getJsonObject("properties") == null || sub.getValue("additionalProperties") != null) {
+        if (sub.getJsonObject("properties") == null
+            || sub.getValue("additionalProperties") != null) {
           return Shape.OPEN; // a part that declares no properties lets anything through
         }
         properties.putAll(sub.getJsonObject("properties").getMap());
@@ -117,12 +125,17 @@ public final class ContractFields {
     Object additional = schema.getValue("additionalProperties");
     if (properties.isEmpty() || Boolean.TRUE.equals(additional)) {
       // a map (e.g. plugin settings) or a schema without declared properties: names are not fixed
-      return additional instanceof JsonObject values ? new Shape(null, Map.of("*", shape(doc, values, depth + 1)), null)
+      return additional instanceof JsonObject values
+          ? new Shape(null, Map.of("*", shape(doc, values, depth + 1)), null)
           : Shape.OPEN;
     }
     Map<String, Shape> children = new HashMap<>();
-    properties.forEach((name, child) -> children.put(name,
-        shape(doc, child instanceof Map<?, ?> map ? new JsonObject(cast(map)) : (JsonObject) child, depth + 1)));
+    properties.forEach((name, child) -> children.put(
+        name,
+        shape(
+            doc,
+            child instanceof Map<?, ?> map ? new JsonObject(cast(map)) : (JsonObject) child,
+            depth + 1)));
     return new Shape(Set.copyOf(properties.keySet()), children, null);
   }
 
@@ -177,7 +190,9 @@ public final class ContractFields {
         if (shape.names() != null && !shape.names().contains(name)) {
           return prefix + name;
         }
-        Shape child = shape.names() != null ? shape.children().get(name) : shape.children().get("*");
+        Shape child = shape.names() != null
+            ? shape.children().get(name)
+            : shape.children().get("*");
         if (child != null) {
           String found = unknown(child, object.getValue(name), prefix + name + ".");
           if (found != null) {
@@ -187,8 +202,12 @@ public final class ContractFields {
       }
     } else if (value instanceof JsonArray array && shape.items() != null) {
       for (int i = 0; i < array.size(); i++) {
-        String found = unknown(shape.items(), array.getValue(i), prefix.isEmpty() ? "[" + i + "]." : prefix.substring(0,
-            prefix.length() - 1) + "[" + i + "].");
+        String found = unknown(
+            shape.items(),
+            array.getValue(i),
+            prefix.isEmpty()
+                ? "[" + i + "]."
+                : prefix.substring(0, prefix.length() - 1) + "[" + i + "].");
         if (found != null) {
           return found;
         }

@@ -8,14 +8,14 @@ public final class IdempotencyKey {
 
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
 
-  private IdempotencyKey() {
-  }
+  private IdempotencyKey() {}
 
   /** The key, or 400: every money write of an agent or a collection request must carry one. */
   public static String required(RoutingContext ctx) {
     String key = optional(ctx);
     if (key == null) {
-      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
+      throw ApiException.badRequest(
+          "an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
     }
     return key;
   }
@@ -24,7 +24,8 @@ public final class IdempotencyKey {
   public static String optional(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !KEY.matcher(key).matches()) {
-      throw ApiException.badRequest("an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
+      throw ApiException.badRequest(
+          "an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
     }
     return key;
   }

@@ -128,7 +128,8 @@ public final class JsonInput {
     try {
       return Enum.valueOf(type, s);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("'" + field + "' must be one of " + Arrays.toString(type.getEnumConstants()));
+      throw ApiException.badRequest(
+          "'" + field + "' must be one of " + Arrays.toString(type.getEnumConstants()));
     }
   }
 

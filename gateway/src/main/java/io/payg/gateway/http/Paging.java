@@ -7,8 +7,7 @@ import java.time.format.DateTimeParseException;
 /** Keyset paging as the transaction list does it: {@code ?limit=1..500 (50)&before=<createdAt of the last item>}. */
 public final class Paging {
 
-  private Paging() {
-  }
+  private Paging() {}
 
   public static int limit(RoutingContext ctx) {
     String l = ctx.queryParams().get("limit");
@@ -31,7 +30,8 @@ public final class Paging {
     try {
       return v == null ? null : OffsetDateTime.parse(v);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("'before' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
+      throw ApiException.badRequest(
+          "'before' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
     }
   }
 }

@@ -5,8 +5,7 @@ import java.util.UUID;
 
 public final class PathParams {
 
-  private PathParams() {
-  }
+  private PathParams() {}
 
   /** A path id; one that is not a UUID cannot exist, so it is a 404 like any unknown id. */
   public static UUID uuid(RoutingContext ctx, String param, String what) {

@@ -22,8 +22,7 @@ public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   public static final String CONTENT_TYPE = "application/problem+json";
 
-  private Problems() {
-  }
+  private Problems() {}
 
   public static void send(RoutingContext ctx, int status, String code, String detail) {
     if (ctx.response().headWritten()) {
@@ -54,17 +53,35 @@ public final class Problems {
     } else if (failure == null) {
       sendStatus(ctx, ctx.statusCode(), null);
     } else if (databaseBusy(failure)) {
-      // every connection in use and the wait queue full, or the wait over DB_POOL_WAIT_MS: shed, retry soon
-      LOG.warn("database pool busy on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.getMessage());
+      // every connection in use and the wait queue full, or the wait over DB_POOL_WAIT_MS: shed,
+      // retry soon
+      LOG.warn(
+          "database pool busy on {} {}: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          failure.getMessage());
       ctx.response().putHeader("Retry-After", "1");
-      send(ctx, 503, "DATABASE_BUSY", "The gateway is too busy to take this now; nothing was recorded, retry shortly");
+      send(
+          ctx,
+          503,
+          "DATABASE_BUSY",
+          "The gateway is too busy to take this now; nothing was recorded, retry shortly");
     } else if (databaseUnavailable(failure)) {
       // PostgreSQL down or restarting: nothing was recorded; a client may retry (providers do)
-      LOG.warn("database unavailable on {} {}: {}", ctx.request().method(), ctx.request().path(), failure.toString());
+      LOG.warn(
+          "database unavailable on {} {}: {}",
+          ctx.request().method(),
+          ctx.request().path(),
+          failure.toString());
       ctx.response().putHeader("Retry-After", "5");
-      send(ctx, 503, "DATABASE_UNAVAILABLE", "The gateway cannot reach its database; nothing was recorded, retry later");
+      send(
+          ctx,
+          503,
+          "DATABASE_UNAVAILABLE",
+          "The gateway cannot reach its database; nothing was recorded, retry later");
     } else {
-      LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
+      LOG.error(
+          "unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), failure);
       send(ctx, 500, "INTERNAL_ERROR", "The gateway could not complete the request");
     }
   }
@@ -79,10 +96,12 @@ public final class Problems {
         return true;
       }
       // the pg client's way of saying a pooled connection died under a request (no type of its own)
-      if (t instanceof VertxException && String.valueOf(t.getMessage()).startsWith("Connection is not active now")) {
+      if (t instanceof VertxException
+          && String.valueOf(t.getMessage()).startsWith("Connection is not active now")) {
         return true;
       }
-      if (t instanceof PgException pg && pg.getSqlState() != null
+      if (t instanceof PgException pg
+          && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().startsWith("57P"))) {
         return true; // connection exceptions; admin shutdown, crash shutdown, cannot connect now
       }
@@ -106,17 +125,23 @@ public final class Problems {
 
   private static void sendStatus(RoutingContext ctx, int status, String payload) {
     switch (status) {
-      case 400 -> send(ctx, 400, "VALIDATION_FAILED", payload != null ? payload : "The request is not valid");
+      case 400 ->
+        send(ctx, 400, "VALIDATION_FAILED", payload != null ? payload : "The request is not valid");
       case 401 -> send(ctx, 401, "UNAUTHENTICATED", "A valid bearer token is required");
       case 403 -> send(ctx, 403, "FORBIDDEN", "Your role may not do this");
       case 404 -> send(ctx, 404, "NOT_FOUND", "No such resource");
       case 405 -> send(ctx, 405, "METHOD_NOT_ALLOWED", "Method not allowed on this resource");
       case 413 -> send(ctx, 413, "BODY_TOO_LARGE", "The body is larger than the gateway accepts");
       case 415 -> send(ctx, 415, "UNSUPPORTED_MEDIA_TYPE", "The content type is not accepted here");
-      case 503 -> send(ctx, 503, "SERVICE_UNAVAILABLE", "The gateway cannot serve this now; retry later");
+      case 503 ->
+        send(ctx, 503, "SERVICE_UNAVAILABLE", "The gateway cannot serve this now; retry later");
       default -> {
         if (status >= 500) {
-          LOG.error("status {} on {} {}", status, ctx.request().method(), ctx.request().path());
+          LOG.error(
+              "status {} on {} {}",
+              status,
+              ctx.request().method(),
+              ctx.request().path());
           send(ctx, 500, "INTERNAL_ERROR", "The gateway could not complete the request");
         } else {
           send(ctx, status, "HTTP_" + status, "The request could not be completed");

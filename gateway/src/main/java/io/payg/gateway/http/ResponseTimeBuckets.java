@@ -16,8 +16,8 @@ public final class ResponseTimeBuckets implements MeterFilter {
 
   static final String METER = "vertx.http.server.response.time";
 
-  private static final double[] SLO_NANOS = LongStream
-      .of(1, 2, 5, 10, 15, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
+  private static final double[] SLO_NANOS = LongStream.of(
+          1, 2, 5, 10, 15, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000)
       .mapToDouble(ms -> Duration.ofMillis(ms).toNanos())
       .toArray();
 
@@ -26,6 +26,9 @@ public final class ResponseTimeBuckets implements MeterFilter {
     if (!METER.equals(id.getName())) {
       return config;
     }
-    return DistributionStatisticConfig.builder().serviceLevelObjectives(SLO_NANOS).build().merge(config);
+    return DistributionStatisticConfig.builder()
+        .serviceLevelObjectives(SLO_NANOS)
+        .build()
+        .merge(config);
   }
 }

@@ -8,8 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 /** Ends a request with the outcome of a Future: JSON on success, a problem on failure. */
 public final class Responses {
 
-  private Responses() {
-  }
+  private Responses() {}
 
   public static void json(RoutingContext ctx, int status, Future<?> result) {
     result.onComplete(ar -> {
@@ -18,9 +17,13 @@ public final class Responses {
         return;
       }
       Object value = ar.result();
-      String body = value instanceof JsonObject o ? o.encode()
+      String body = value instanceof JsonObject o
+          ? o.encode()
           : value instanceof JsonArray a ? a.encode() : String.valueOf(value);
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
+          .end(body);
     });
   }
 }

@@ -54,7 +54,8 @@ public final class TrustedProxies {
     if (!trusts(peer)) {
       return peer;
     }
-    List<String> hops = forwarded != null && !forwarded.isEmpty() ? forwardedFor(forwarded) : commaList(xff);
+    List<String> hops =
+        forwarded != null && !forwarded.isEmpty() ? forwardedFor(forwarded) : commaList(xff);
     String client = peer;
     for (int i = hops.size() - 1; i >= 0; i--) {
       client = hops.get(i);

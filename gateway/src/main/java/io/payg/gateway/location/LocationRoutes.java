@@ -25,8 +25,13 @@ public final class LocationRoutes {
 
   private void mount(Router router, String path, LocationStore.Level level, String parentField) {
     router.post(path).handler(ctx -> create(ctx, level, parentField));
-    router.get(path).handler(ctx -> Responses.json(ctx, 200,
-        store.list(Caller.require(ctx, Role.ADMIN, Role.OPERATOR, Role.AGENT).companyId(), level)));
+    router
+        .get(path)
+        .handler(ctx -> Responses.json(
+            ctx,
+            200,
+            store.list(
+                Caller.require(ctx, Role.ADMIN, Role.OPERATOR, Role.AGENT).companyId(), level)));
   }
 
   private void create(RoutingContext ctx, LocationStore.Level level, String parentField) {

@@ -1,7 +1,7 @@
 package io.payg.gateway.location;
 
-import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -46,29 +46,41 @@ public final class LocationStore {
 
   public Future<JsonObject> create(Caller who, Level level, UUID parentId, String name) {
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(pool, who, conn -> create(conn, companyId, level, parentId, name),
-        out -> new AuditLog.Entry(level.name().toLowerCase(Locale.ROOT) + ".created",
-            level.name().toLowerCase(Locale.ROOT), out.getString("id"), null, out.copy()));
+    return AuditLog.inTransaction(
+        pool,
+        who,
+        conn -> create(conn, companyId, level, parentId, name),
+        out -> new AuditLog.Entry(
+            level.name().toLowerCase(Locale.ROOT) + ".created",
+            level.name().toLowerCase(Locale.ROOT),
+            out.getString("id"),
+            null,
+            out.copy()));
   }
 
-  private Future<JsonObject> create(SqlClient db, UUID companyId, Level level, UUID parentId,
-                                    String name) {
+  private Future<JsonObject> create(
+      SqlClient db, UUID companyId, Level level, UUID parentId, String name) {
     UUID id = UUID.randomUUID();
     Future<RowSet<Row>> insert = level.parentTable == null
         ? db.preparedQuery("INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)")
             .execute(Tuple.of(id, companyId, name))
-        : db.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn + ", name) "
-                + "SELECT $1, $2, p.id, $3 FROM " + level.parentTable + " p WHERE p.id = $4 AND p.company_id = $2")
+        : db.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn
+                + ", name) " + "SELECT $1, $2, p.id, $3 FROM " + level.parentTable
+                + " p WHERE p.id = $4 AND p.company_id = $2")
             .execute(Tuple.of(id, companyId, name, parentId));
     return insert
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Future.failedFuture(ApiException.conflict("DUPLICATE_NAME", "A " + level.name().toLowerCase().replace('_', '-')
-                + " with this name already exists"))
+            ? Future.failedFuture(ApiException.conflict(
+                "DUPLICATE_NAME",
+                "A " + level.name().toLowerCase().replace('_', '-')
+                    + " with this name already exists"))
             : Future.failedFuture(t))
         .map(rows -> {
           if (rows.rowCount() == 0) {
-            throw ApiException.unprocessable("PARENT_NOT_FOUND", "No such " + level.parentTable.replace("_", "-")
-                .replaceAll("s$", "") + " in your company");
+            throw ApiException.unprocessable(
+                "PARENT_NOT_FOUND",
+                "No such " + level.parentTable.replace("_", "-").replaceAll("s$", "")
+                    + " in your company");
           }
           JsonObject out = new JsonObject().put("id", id.toString()).put("name", name);
           if (parentId != null) {
@@ -86,7 +98,9 @@ public final class LocationStore {
         .map(rows -> {
           JsonArray out = new JsonArray();
           rows.forEach(r -> {
-            JsonObject o = new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"));
+            JsonObject o = new JsonObject()
+                .put("id", r.getUUID("id").toString())
+                .put("name", r.getString("name"));
             if (level == Level.MINI_GRID) {
               o.put("clusterId", r.getUUID("parent_id").toString());
             } else if (level == Level.VILLAGE) {

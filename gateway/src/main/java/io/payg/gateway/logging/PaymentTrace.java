@@ -15,7 +15,8 @@ import net.logstash.logback.marker.Markers;
  * Outbox jobs carry the request id of the provider call that created them (outbox.request_id)
  * and the four durable ids, read with the job or handed over with it.
  */
-public record PaymentTrace(String requestId, UUID companyId, String provider, String providerTxnId, String transactionId) {
+public record PaymentTrace(
+    String requestId, UUID companyId, String provider, String providerTxnId, String transactionId) {
 
   public static PaymentTrace ofRequest(String requestId, UUID companyId, String provider) {
     return new PaymentTrace(requestId, companyId, provider, null, null);

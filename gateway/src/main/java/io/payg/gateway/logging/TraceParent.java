@@ -18,7 +18,8 @@ public record TraceParent(String traceId, String spanId, String flags) {
 
   // version-format: "00-" 32 hex "-" 16 hex "-" 2 hex; a future version may append "-" fields
   // (https://www.w3.org/TR/trace-context/#versioning-of-traceparent), version ff is invalid
-  private static final Pattern FORMAT = Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
+  private static final Pattern FORMAT =
+      Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
   private static final String ZERO_TRACE = "0".repeat(32);
   private static final String ZERO_SPAN = "0".repeat(16);
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -34,12 +35,16 @@ public record TraceParent(String traceId, String spanId, String flags) {
     }
     String version = m.group(1);
     // version 00 has exactly four fields; all-zero ids are invalid (#trace-id, #parent-id)
-    if ("ff".equals(version) || ("00".equals(version) && m.group(5) != null)
-        || ZERO_TRACE.equals(m.group(2)) || ZERO_SPAN.equals(m.group(3))) {
+    if ("ff".equals(version)
+        || ("00".equals(version) && m.group(5) != null)
+        || ZERO_TRACE.equals(m.group(2))
+        || ZERO_SPAN.equals(m.group(3))) {
       return null;
     }
-    // a version we do not know is read as 00 (#versioning-of-traceparent); only the sampled bit is kept
-    return new TraceParent(m.group(2), m.group(3), (Integer.parseInt(m.group(4), 16) & 1) == 1 ? "01" : "00");
+    // a version we do not know is read as 00 (#versioning-of-traceparent); only the sampled bit is
+    // kept
+    return new TraceParent(
+        m.group(2), m.group(3), (Integer.parseInt(m.group(4), 16) & 1) == 1 ? "01" : "00");
   }
 
   /** A new trace, for a call that came without a (valid) traceparent; sampled. */

@@ -51,7 +51,8 @@ public record Network(byte[] base, int prefix, String text) {
 
   /** The bytes of an IP literal, or null when {@code host} is a name (never a DNS query). */
   static byte[] literal(String host) {
-    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    String h =
+        host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
     byte[] bytes = NetUtil.createByteArrayFromIpAddressString(h);
     if (bytes == null) {
       return null;

@@ -74,7 +74,10 @@ public final class OutboundPolicy {
 
   /** A client whose every request goes through this policy. */
   public WebClient client(WebClientOptions options, PoolOptions pool) {
-    WebClientOptions o = new WebClientOptions(options).setFollowRedirects(false).setMaxRedirects(0).setForceSni(true);
+    WebClientOptions o = new WebClientOptions(options)
+        .setFollowRedirects(false)
+        .setMaxRedirects(0)
+        .setForceSni(true);
     WebClientInternal client = (WebClientInternal) WebClient.create(vertx, o, pool);
     client.addInterceptor(this::intercept);
     return client;
@@ -111,18 +114,29 @@ public final class OutboundPolicy {
     RequestOptions options = ctx.requestOptions();
     String host = options.getHost();
     if (options.getServer() != null || host == null || host.isBlank() || options.getURI() == null) {
-      refuse(ctx, new OutboundRefused(OutboundRefused.URL, "only http and https URLs with a host are called"), host, null);
+      refuse(
+          ctx,
+          new OutboundRefused(
+              OutboundRefused.URL, "only http and https URLs with a host are called"),
+          host,
+          null);
       return;
     }
     boolean ssl = Boolean.TRUE.equals(options.isSsl());
     int port = options.getPort() != null ? options.getPort() : ssl ? 443 : 80;
     if (!ssl && !settings.plainHttpAllowed(host, port)) {
-      refuse(ctx, new OutboundRefused(OutboundRefused.PLAIN_HTTP,
-          "plain http to " + host + " is not allowed: use https"), host, null);
+      refuse(
+          ctx,
+          new OutboundRefused(
+              OutboundRefused.PLAIN_HTTP, "plain http to " + host + " is not allowed: use https"),
+          host,
+          null);
       return;
     }
     long own = options.getTimeout();
-    long budget = own > 0 ? Math.min(own, settings.maxRequestTime().toMillis()) : settings.maxRequestTime().toMillis();
+    long budget = own > 0
+        ? Math.min(own, settings.maxRequestTime().toMillis())
+        : settings.maxRequestTime().toMillis();
     options.setTimeout(budget);
     ctx.set(DEADLINE, vertx.setTimer(budget, id -> expire(ctx, host, budget)));
     resolve(host).onComplete(ar -> {
@@ -130,7 +144,11 @@ public final class OutboundPolicy {
         return;
       }
       if (ar.failed()) {
-        refuse(ctx, new OutboundRefused(OutboundRefused.UNRESOLVED, "the host " + host + " does not resolve"), host,
+        refuse(
+            ctx,
+            new OutboundRefused(
+                OutboundRefused.UNRESOLVED, "the host " + host + " does not resolve"),
+            host,
             null);
         return;
       }
@@ -139,8 +157,13 @@ public final class OutboundPolicy {
         String why = rules.refusal(a);
         if (why != null) {
           // one forbidden address is enough: a name that also points inside is not a public peer
-          refuse(ctx, new OutboundRefused(OutboundRefused.ADDRESS,
-              "the host " + host + " is not a public internet address"), host, a.getHostAddress() + " is " + why);
+          refuse(
+              ctx,
+              new OutboundRefused(
+                  OutboundRefused.ADDRESS,
+                  "the host " + host + " is not a public internet address"),
+              host,
+              a.getHostAddress() + " is " + why);
           return;
         }
         if (chosen == null) {
@@ -148,10 +171,16 @@ public final class OutboundPolicy {
         }
       }
       if (chosen == null) {
-        refuse(ctx, new OutboundRefused(OutboundRefused.UNRESOLVED, "the host " + host + " does not resolve"), host, null);
+        refuse(
+            ctx,
+            new OutboundRefused(
+                OutboundRefused.UNRESOLVED, "the host " + host + " does not resolve"),
+            host,
+            null);
         return;
       }
-      // connect to the address that was checked; the host name stays for Host, SNI and the certificate
+      // connect to the address that was checked; the host name stays for Host, SNI and the
+      // certificate
       options.setServer(SocketAddress.inetSocketAddress(port, chosen.getHostAddress()));
       options.setHost(host).setPort(port);
       ctx.next();
@@ -201,9 +230,13 @@ public final class OutboundPolicy {
   }
 
   private void tooLarge(HttpContext<?> ctx, HttpClientResponse response) {
-    LOG.warn("outbound answer from {} over {} bytes: refused", ctx.requestOptions().getHost(), settings.maxResponseBytes());
+    LOG.warn(
+        "outbound answer from {} over {} bytes: refused",
+        ctx.requestOptions().getHost(),
+        settings.maxResponseBytes());
     ctx.set(OVER, true);
-    ctx.fail(new OutboundRefused(OutboundRefused.TOO_LARGE,
+    ctx.fail(new OutboundRefused(
+        OutboundRefused.TOO_LARGE,
         "the answer was larger than " + settings.maxResponseBytes() + " bytes"));
     response.request().connection().close(); // stop reading the rest
   }
@@ -211,7 +244,8 @@ public final class OutboundPolicy {
   private void expire(HttpContext<?> ctx, String host, long budget) {
     ctx.set(OVER, true);
     LOG.warn("outbound request to {} took over {} ms: abandoned", host, budget);
-    ctx.fail(new OutboundRefused(OutboundRefused.TIMEOUT, "no complete answer within " + budget + " ms"));
+    ctx.fail(new OutboundRefused(
+        OutboundRefused.TIMEOUT, "no complete answer within " + budget + " ms"));
     HttpClientRequest request = ctx.get(REQUEST);
     if (request != null) {
       request.connection().close();
@@ -220,7 +254,11 @@ public final class OutboundPolicy {
 
   private void refuse(HttpContext<?> ctx, OutboundRefused refusal, String host, String detail) {
     // the operator's log gets the detail (resolved address); the tenant only the refusal's own text
-    LOG.warn("outbound request to {} refused: {}{}", host, refusal.code(), detail == null ? "" : " (" + detail + ")");
+    LOG.warn(
+        "outbound request to {} refused: {}{}",
+        host,
+        refusal.code(),
+        detail == null ? "" : " (" + detail + ")");
     Long timer = ctx.get(DEADLINE);
     if (timer != null) {
       vertx.cancelTimer(timer);

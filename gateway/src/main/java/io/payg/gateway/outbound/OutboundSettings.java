@@ -20,8 +20,12 @@ import java.util.Set;
  *                         last byte, whatever a plugin's {@code timeoutMs} says; default 10000
  * @param demo             plain http is allowed to any host in demo mode
  */
-public record OutboundSettings(List<Network> allowedNetworks, Set<String> plainHttpHosts, int maxResponseBytes,
-                               Duration maxRequestTime, boolean demo) {
+public record OutboundSettings(
+    List<Network> allowedNetworks,
+    Set<String> plainHttpHosts,
+    int maxResponseBytes,
+    Duration maxRequestTime,
+    boolean demo) {
 
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024;
   public static final int DEFAULT_TIMEOUT_MAX_MS = 10_000;
@@ -31,8 +35,12 @@ public record OutboundSettings(List<Network> allowedNetworks, Set<String> plainH
     plainHttpHosts = Set.copyOf(plainHttpHosts);
   }
 
-  public static OutboundSettings parse(String allowedNetworks, String plainHttpHosts, int maxResponseBytes,
-                                       int maxRequestTimeMs, boolean demo) {
+  public static OutboundSettings parse(
+      String allowedNetworks,
+      String plainHttpHosts,
+      int maxResponseBytes,
+      int maxRequestTimeMs,
+      boolean demo) {
     List<Network> networks = new ArrayList<>();
     for (String s : split(allowedNetworks)) {
       try {
@@ -44,12 +52,15 @@ public record OutboundSettings(List<Network> allowedNetworks, Set<String> plainH
     Set<String> hosts = new LinkedHashSet<>();
     split(plainHttpHosts).forEach(h -> hosts.add(h.toLowerCase(Locale.ROOT)));
     if (maxResponseBytes < 1024) {
-      throw new IllegalStateException("OUTBOUND_MAX_RESPONSE_BYTES must be at least 1024, got " + maxResponseBytes);
+      throw new IllegalStateException(
+          "OUTBOUND_MAX_RESPONSE_BYTES must be at least 1024, got " + maxResponseBytes);
     }
     if (maxRequestTimeMs < 100) {
-      throw new IllegalStateException("OUTBOUND_TIMEOUT_MAX_MS must be at least 100, got " + maxRequestTimeMs);
+      throw new IllegalStateException(
+          "OUTBOUND_TIMEOUT_MAX_MS must be at least 100, got " + maxRequestTimeMs);
     }
-    return new OutboundSettings(networks, hosts, maxResponseBytes, Duration.ofMillis(maxRequestTimeMs), demo);
+    return new OutboundSettings(
+        networks, hosts, maxResponseBytes, Duration.ofMillis(maxRequestTimeMs), demo);
   }
 
   /** Plain http to {@code host}:{@code port} is allowed. */
@@ -59,8 +70,10 @@ public record OutboundSettings(List<Network> allowedNetworks, Set<String> plainH
   }
 
   public String describe() {
-    return "allowed networks " + (allowedNetworks.isEmpty() ? "(none)" : allowedNetworks) + ", plain http "
-        + (demo ? "(any host: demo)" : plainHttpHosts.isEmpty() ? "(none)" : plainHttpHosts) + ", max answer "
+    return "allowed networks " + (allowedNetworks.isEmpty() ? "(none)" : allowedNetworks)
+        + ", plain http "
+        + (demo ? "(any host: demo)" : plainHttpHosts.isEmpty() ? "(none)" : plainHttpHosts)
+        + ", max answer "
         + maxResponseBytes + " bytes, max request " + maxRequestTime.toMillis() + " ms";
   }
 

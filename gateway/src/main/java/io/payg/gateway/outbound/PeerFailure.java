@@ -34,17 +34,21 @@ public record PeerFailure(String code, String text) {
     String message = String.valueOf(err.getMessage());
     Matcher status = STATUS.matcher(message);
     String http = status.find() ? " (HTTP " + status.group(1) + ")" : "";
-    boolean retryable = err instanceof TokenIssueException t ? t.retryable()
+    boolean retryable = err instanceof TokenIssueException t
+        ? t.retryable()
         : !(err instanceof SmsSendException s) || s.retryable();
     if (!retryable) {
-      return new PeerFailure("PEER_REFUSED", peer + " refused the request or the plugin's settings are unusable"
-          + http + "; ref " + ref + " in the gateway log");
+      return new PeerFailure(
+          "PEER_REFUSED",
+          peer + " refused the request or the plugin's settings are unusable" + http + "; ref "
+              + ref + " in the gateway log");
     }
     if (timedOut(err)) {
       return new PeerFailure("PEER_TIMEOUT", peer + " did not answer in time; ref " + ref);
     }
     if (!http.isEmpty()) {
-      return new PeerFailure("PEER_UNAVAILABLE", peer + " answered with an error" + http + "; ref " + ref);
+      return new PeerFailure(
+          "PEER_UNAVAILABLE", peer + " answered with an error" + http + "; ref " + ref);
     }
     return new PeerFailure("PEER_UNREACHABLE", peer + " could not be reached; ref " + ref);
   }
@@ -57,7 +61,8 @@ public record PeerFailure(String code, String text) {
 
   private static boolean timedOut(Throwable err) {
     for (Throwable t = err; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof TimeoutException || t.getClass().getSimpleName().contains("Timeout")
+      if (t instanceof TimeoutException
+          || t.getClass().getSimpleName().contains("Timeout")
           || String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("timeout")) {
         return true;
       }
@@ -79,7 +84,10 @@ public record PeerFailure(String code, String text) {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < raw.length() && out.length() < 300; i++) {
       char c = raw.charAt(i);
-      out.append(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029' ? '?' : c);
+      out.append(
+          c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029'
+              ? '?'
+              : c);
     }
     return raw.length() > 300 ? out + "..." : out.toString();
   }

@@ -30,8 +30,7 @@ public final class CompletionBatch<I, O> {
     }
   }
 
-  private record Waiting<I, O>(I item, Promise<O> answer) {
-  }
+  private record Waiting<I, O>(I item, Promise<O> answer) {}
 
   private final Vertx vertx;
   private final Window window;

@@ -18,12 +18,10 @@ import java.util.function.Consumer;
  */
 public final class JobHandoff {
 
-  private record Receiver(Context context, Consumer<OutboxJob> take, Duration lease) {
-  }
+  private record Receiver(Context context, Consumer<OutboxJob> take, Duration lease) {}
 
   /** A job's lease to insert with: its claim token and lease length. */
-  public record Lease(UUID claim, double seconds) {
-  }
+  public record Lease(UUID claim, double seconds) {}
 
   private final Map<String, Receiver> receivers = new ConcurrentHashMap<>();
 

@@ -9,10 +9,17 @@ import java.util.UUID;
  * inserted the job leased already knew for its handler (see {@link JobHandoff}), or null for a
  * job claimed by polling: its handler then reads what it needs.
  */
-public record OutboxJob(long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim,
-                        Object context) {
+public record OutboxJob(
+    long id,
+    String kind,
+    UUID companyId,
+    UUID transactionId,
+    int attempt,
+    UUID claim,
+    Object context) {
 
-  public OutboxJob(long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim) {
+  public OutboxJob(
+      long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim) {
     this(id, kind, companyId, transactionId, attempt, claim, null);
   }
 }

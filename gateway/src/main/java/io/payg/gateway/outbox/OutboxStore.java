@@ -38,7 +38,8 @@ public final class OutboxStore {
    */
   public static String done(int id, int claim) {
     return "done AS (UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now() "
-        + "WHERE id = $" + id + " AND claim_token = $" + claim + " AND status = 'PENDING' RETURNING id)";
+        + "WHERE id = $" + id + " AND claim_token = $" + claim
+        + " AND status = 'PENDING' RETURNING id)";
   }
 
   /**
@@ -50,7 +51,8 @@ public final class OutboxStore {
    */
   public static String doneEach(String input) {
     return "done AS (UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now() "
-        + "FROM " + input + " WHERE outbox.id = " + input + ".job AND outbox.claim_token = " + input + ".claim "
+        + "FROM " + input + " WHERE outbox.id = " + input + ".job AND outbox.claim_token = " + input
+        + ".claim "
         + "AND outbox.status = 'PENDING' RETURNING outbox.id, " + input + ".claim)";
   }
 
@@ -69,12 +71,18 @@ public final class OutboxStore {
   }
 
   public Future<List<OutboxJob>> claim(String kind, int limit, Duration lease) {
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(kind, limit, (double) lease.toSeconds()))
+    return pool.preparedQuery(CLAIM)
+        .execute(Tuple.of(kind, limit, (double) lease.toSeconds()))
         .map(rows -> {
           List<OutboxJob> jobs = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            jobs.add(new OutboxJob(r.getLong("id"), kind, r.getUUID("company_id"), r.getUUID("transaction_id"),
-                r.getInteger("attempts"), r.getUUID("claim_token")));
+            jobs.add(new OutboxJob(
+                r.getLong("id"),
+                kind,
+                r.getUUID("company_id"),
+                r.getUUID("transaction_id"),
+                r.getInteger("attempts"),
+                r.getUUID("claim_token")));
           }
           return jobs;
         });
@@ -122,15 +130,17 @@ public final class OutboxStore {
    * run most when the database is struggling: found by load-tests/faults.sh, scenario postgres).
    * alsoSql runs only when the job was still pending; without it the transaction id is only read.
    */
-  private Future<Void> update(OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error,
-                              String alsoSql) {
+  private Future<Void> update(
+      OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error, String alsoSql) {
     Tuple args = Tuple.of(job.transactionId(), job.id(), truncate(error), job.claim());
     if (retryInSeconds != null) {
       args.addValue(retryInSeconds).addValue(giveBackAttempt ? 1 : 0);
     }
     String jobUpdate = retryInSeconds == null ? FAIL_JOB : RETRY_JOB;
     String also = alsoSql != null ? alsoSql + " AND EXISTS (SELECT 1 FROM j)" : "SELECT $1::uuid";
-    return pool.preparedQuery("WITH j AS (" + jobUpdate + " RETURNING 1) " + also).execute(args).mapEmpty();
+    return pool.preparedQuery("WITH j AS (" + jobUpdate + " RETURNING 1) " + also)
+        .execute(args)
+        .mapEmpty();
   }
 
   /**
@@ -149,13 +159,15 @@ public final class OutboxStore {
   public Future<Integer> release(List<OutboxJob> jobs) {
     Long[] ids = jobs.stream().map(OutboxJob::id).toArray(Long[]::new);
     UUID[] claims = jobs.stream().map(OutboxJob::claim).toArray(UUID[]::new);
-    return pool.preparedQuery(RELEASE).execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfUUID(claims))
+    return pool.preparedQuery(RELEASE)
+        .execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfUUID(claims))
         .map(rows -> rows.rowCount());
   }
 
   /** Closes a job with a note, fenced by its claim; fails with {@link StaleAttempt} when the claim is gone. */
   public Future<Void> close(OutboxJob job, String note) {
-    return pool.preparedQuery(DONE).execute(Tuple.of(job.id(), job.claim(), note))
+    return pool.preparedQuery(DONE)
+        .execute(Tuple.of(job.id(), job.claim(), note))
         .compose(rows -> fenced(job, rows.iterator().next().getLong(0)));
   }
 

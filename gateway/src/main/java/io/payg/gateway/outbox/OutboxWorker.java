@@ -35,11 +35,32 @@ public final class OutboxWorker extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxWorker.class);
 
   /** @param shutdownGrace how long a graceful stop waits for jobs in flight before giving their leases back */
-  public record Settings(int batch, int maxInFlight, int maxAttempts, Duration pollInterval, Duration lease,
-                         Duration retryBase, Duration retryCap, Duration shutdownGrace) {
-    public Settings(int batch, int maxInFlight, int maxAttempts, Duration pollInterval, Duration lease,
-                    Duration retryBase, Duration retryCap) {
-      this(batch, maxInFlight, maxAttempts, pollInterval, lease, retryBase, retryCap, Duration.ofSeconds(20));
+  public record Settings(
+      int batch,
+      int maxInFlight,
+      int maxAttempts,
+      Duration pollInterval,
+      Duration lease,
+      Duration retryBase,
+      Duration retryCap,
+      Duration shutdownGrace) {
+    public Settings(
+        int batch,
+        int maxInFlight,
+        int maxAttempts,
+        Duration pollInterval,
+        Duration lease,
+        Duration retryBase,
+        Duration retryCap) {
+      this(
+          batch,
+          maxInFlight,
+          maxAttempts,
+          pollInterval,
+          lease,
+          retryBase,
+          retryCap,
+          Duration.ofSeconds(20));
     }
   }
 
@@ -55,31 +76,39 @@ public final class OutboxWorker extends VerticleBase {
   private boolean backlog;
   /** Jobs handed over while every slot was busy: they start before anything is claimed. */
   private final ArrayDeque<Handed> handed = new ArrayDeque<>();
+
   private boolean stopping;
   private long timer;
   private MessageConsumer<Object> wake;
   /** The jobs claimed and not finished: their leases are given back if a stop's grace runs out. */
   private final Set<OutboxJob> running = new HashSet<>();
+
   private Promise<Void> drained;
 
   /** A handed job waiting for a slot, and since when (its lease runs meanwhile). */
-  private record Handed(OutboxJob job, long since) {
-  }
+  private record Handed(OutboxJob job, long since) {}
 
-  public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry) {
+  public OutboxWorker(
+      OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry) {
     this(store, handler, settings, registry, null);
   }
 
   /** As above; {@code handoff} (or null) brings this worker the jobs inserted already leased to it. */
-  public OutboxWorker(OutboxStore store, JobHandler handler, Settings settings, MeterRegistry registry,
-                      JobHandoff handoff) {
+  public OutboxWorker(
+      OutboxStore store,
+      JobHandler handler,
+      Settings settings,
+      MeterRegistry registry,
+      JobHandoff handoff) {
     this.store = store;
     this.handler = handler;
     this.settings = settings;
     this.handoff = handoff;
     this.fenced = Counter.builder("payg_outbox_fenced_attempts")
-        .description("Attempts that outlived their lease and were stopped from completing their job")
-        .tag("kind", handler.kind()).register(registry);
+        .description(
+            "Attempts that outlived their lease and were stopped from completing their job")
+        .tag("kind", handler.kind())
+        .register(registry);
   }
 
   public static String wakeAddress(String kind) {
@@ -122,8 +151,13 @@ public final class OutboxWorker extends VerticleBase {
 
   private void giveBack(OutboxJob job) {
     backlog = true;
-    store.release(List.of(job)).onFailure(err -> LOG.warn("{} job {}: lease not given back ({}); it "
-        + "returns after the lease", job.kind(), job.id(), err.getMessage()));
+    store
+        .release(List.of(job))
+        .onFailure(err -> LOG.warn(
+            "{} job {}: lease not given back ({}); it " + "returns after the lease",
+            job.kind(),
+            job.id(),
+            err.getMessage()));
   }
 
   /**
@@ -142,22 +176,33 @@ public final class OutboxWorker extends VerticleBase {
     if (running.isEmpty() && !claiming) {
       drained.tryComplete();
     }
-    long graceTimer = vertx.setTimer(Math.max(1, settings.shutdownGrace().toMillis()), id -> drained.tryComplete());
-    return wake.unregister().recover(err -> Future.succeededFuture())
+    long graceTimer = vertx.setTimer(
+        Math.max(1, settings.shutdownGrace().toMillis()), id -> drained.tryComplete());
+    return wake.unregister()
+        .recover(err -> Future.succeededFuture())
         .compose(v -> drained.future())
         .compose(v -> {
           vertx.cancelTimer(graceTimer);
           List<OutboxJob> unfinished = new ArrayList<>(running);
-          handed.forEach(h -> unfinished.add(h.job())); // handed over but never started: theirs back too
+          handed.forEach(
+              h -> unfinished.add(h.job())); // handed over but never started: theirs back too
           handed.clear();
           if (unfinished.isEmpty()) {
             return Future.succeededFuture();
           }
-          return store.release(unfinished).onSuccess(n -> LOG.info("{} worker stopping: gave back {} lease(s) of {} "
-              + "unfinished job(s)", handler.kind(), n, unfinished.size())).mapEmpty();
+          return store
+              .release(unfinished)
+              .onSuccess(n -> LOG.info(
+                  "{} worker stopping: gave back {} lease(s) of {} " + "unfinished job(s)",
+                  handler.kind(),
+                  n,
+                  unfinished.size()))
+              .mapEmpty();
         })
         .recover(err -> {
-          LOG.warn("{} worker stopping: leases not given back ({}); they return after the lease", handler.kind(),
+          LOG.warn(
+              "{} worker stopping: leases not given back ({}); they return after the lease",
+              handler.kind(),
               err.getMessage());
           return Future.succeededFuture();
         });
@@ -212,21 +257,24 @@ public final class OutboxWorker extends VerticleBase {
     } catch (RuntimeException e) {
       attempt = Future.failedFuture(e);
     }
-    attempt.recover(err -> onFailure(job, err))
-        .onComplete(ar -> {
-          inFlight--;
-          running.remove(job);
-          if (ar.failed()) {
-            LOG.error("{} job {} could not be recorded: {}", job.kind(), job.id(), ar.cause().getMessage());
-          }
-          if (stopping) {
-            drainedIfIdle();
-          } else if (!handed.isEmpty()) {
-            runHanded();
-          } else if (backlog) {
-            poll();
-          }
-        });
+    attempt.recover(err -> onFailure(job, err)).onComplete(ar -> {
+      inFlight--;
+      running.remove(job);
+      if (ar.failed()) {
+        LOG.error(
+            "{} job {} could not be recorded: {}",
+            job.kind(),
+            job.id(),
+            ar.cause().getMessage());
+      }
+      if (stopping) {
+        drainedIfIdle();
+      } else if (!handed.isEmpty()) {
+        runHanded();
+      } else if (backlog) {
+        poll();
+      }
+    });
   }
 
   private void drainedIfIdle() {
@@ -245,29 +293,48 @@ public final class OutboxWorker extends VerticleBase {
     boolean retryable = !(err instanceof JobFailure f) || f.retryable();
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     if (err instanceof JobDeferred) {
-      return store.postpone(job, deferral(), reason, null); // no permit: not an attempt, the transaction unchanged
+      return store.postpone(
+          job, deferral(), reason, null); // no permit: not an attempt, the transaction unchanged
     }
     if (err instanceof JobFailure f && f.notAttemptedFor() != null) {
       // jitter over the second half of the wait, so postponed jobs do not come back all at once
       long wait = Math.max(2, f.notAttemptedFor().toMillis());
-      Duration delay = Duration.ofMillis(wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1));
+      Duration delay =
+          Duration.ofMillis(wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1));
       return store.postpone(job, delay, reason, handler.onRetrySql());
     }
     if (!retryable || job.attempt() >= settings.maxAttempts()) {
-      LOG.warn(trace(job), "{} job {} for transaction {} FAILED after {} attempt(s): {}", job.kind(), job.id(),
-          job.transactionId(), job.attempt(), reason);
+      LOG.warn(
+          trace(job),
+          "{} job {} for transaction {} FAILED after {} attempt(s): {}",
+          job.kind(),
+          job.id(),
+          job.transactionId(),
+          job.attempt(),
+          reason);
       return store.fail(job, reason, handler.onFailedSql());
     }
     Duration delay = backoff(job.attempt());
-    LOG.info(trace(job), "{} job {} attempt {} failed ({}), retrying in {} ms", job.kind(), job.id(), job.attempt(),
-        reason, delay.toMillis());
+    LOG.info(
+        trace(job),
+        "{} job {} attempt {} failed ({}), retrying in {} ms",
+        job.kind(),
+        job.id(),
+        job.attempt(),
+        reason,
+        delay.toMillis());
     return store.retryLater(job, delay, reason, handler.onRetrySql());
   }
 
   /** The job's own ids on its retry and failure lines, so they follow the payment as the handlers' lines do. */
   private static Marker trace(OutboxJob job) {
-    return new PaymentTrace(null, job.companyId(), null, null,
-        job.transactionId() == null ? null : job.transactionId().toString()).marker();
+    return new PaymentTrace(
+            null,
+            job.companyId(),
+            null,
+            null,
+            job.transactionId() == null ? null : job.transactionId().toString())
+        .marker();
   }
 
   /** A deferred job comes back after one to two poll intervals, so a busy manufacturer's jobs do not spin. */
@@ -278,7 +345,8 @@ public final class OutboxWorker extends VerticleBase {
 
   /** Full jitter: uniform in [0, min(cap, base x 2^(attempt-1))], at least 1 ms. */
   Duration backoff(int attempt) {
-    long ceiling = Math.min(settings.retryCap().toMillis(),
+    long ceiling = Math.min(
+        settings.retryCap().toMillis(),
         settings.retryBase().toMillis() * (1L << Math.min(attempt - 1, 20)));
     return Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(Math.max(1, ceiling)));
   }

@@ -7,7 +7,11 @@ package io.payg.gateway.outbox;
 public final class StaleAttempt extends RuntimeException {
 
   public StaleAttempt(OutboxJob job) {
-    super(job.kind() + " job " + job.id() + ": attempt " + job.attempt() + " outlived its lease and was fenced off",
-        null, false, false);
+    super(
+        job.kind() + " job " + job.id() + ": attempt " + job.attempt()
+            + " outlived its lease and was fenced off",
+        null,
+        false,
+        false);
   }
 }

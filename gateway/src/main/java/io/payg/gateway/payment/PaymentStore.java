@@ -6,11 +6,11 @@ import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.OpenInstallment;
 import io.payg.domain.allocation.ReversalDebt;
 import io.payg.domain.allocation.ReversalDebtPayment;
+import io.payg.domain.commission.CommissionRule;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
-import io.payg.domain.commission.CommissionRule;
 import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.commission.CommissionSql;
 import io.payg.gateway.outbox.JobHandoff;
@@ -35,9 +35,10 @@ import java.util.UUID;
 final class PaymentStore {
 
   /** The customer's open installments, oldest first, as JSON (the partial index makes "none" cheap). */
-  private static final String OPEN_INSTALLMENTS = "(SELECT json_agg(json_build_object('id', i.id, 'sale', i.sale_id, "
-      + "'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id IS NOT DISTINCT FROM s.id) "
-      + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount)";
+  private static final String OPEN_INSTALLMENTS =
+      "(SELECT json_agg(json_build_object('id', i.id, 'sale', i.sale_id, "
+          + "'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id IS NOT DISTINCT FROM s.id) "
+          + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount)";
 
   /**
    * The device a typed serial names: case-insensitive ($2 comes trimmed, {@link io.payg.domain.Serial}),
@@ -46,13 +47,14 @@ final class PaymentStore {
   static final String BY_SERIAL = "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)";
 
   /** The customer's open reversal debts, oldest first (paid before anything else), as JSON. */
-  private static final String OPEN_REVERSAL_DEBTS = "(SELECT json_agg(json_build_object('id', r.id, 'out', r.amount - r.paid) "
-      + "ORDER BY r.created_at, r.id) FROM reversal_debts r WHERE r.customer_id = d.customer_id AND r.paid < r.amount) "
-      + "AS reversal_debts";
+  private static final String OPEN_REVERSAL_DEBTS =
+      "(SELECT json_agg(json_build_object('id', r.id, 'out', r.amount - r.paid) "
+          + "ORDER BY r.created_at, r.id) FROM reversal_debts r WHERE r.customer_id = d.customer_id AND r.paid < r.amount) "
+          + "AS reversal_debts";
 
   /** Validation: one statement, one probe of the (company_id, lower(serial)) unique index. */
-  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + ", " + OPEN_REVERSAL_DEBTS
-      + DeviceAccount.FROM + BY_SERIAL;
+  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + ", "
+      + OPEN_REVERSAL_DEBTS + DeviceAccount.FROM + BY_SERIAL;
 
   /**
    * Process, first step: the same consistent snapshot, plus any earlier transaction with this
@@ -66,12 +68,14 @@ final class PaymentStore {
       + "AND u.provider_txn_id = $4) AS kept, d.manufacturer, " + OPEN_REVERSAL_DEBTS
       + DeviceAccount.FROM + BY_SERIAL;
 
-  static final String FIND_TRANSACTION = "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
-      + "'currency', x.currency) FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3";
+  static final String FIND_TRANSACTION =
+      "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
+          + "'currency', x.currency) FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3";
 
   /** The payment as its audit row shows it. */
-  private static final String PAID = "'transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
-      + "'serial', $7::text, 'amount', $8::bigint, 'currency', $9::text";
+  private static final String PAID =
+      "'transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
+          + "'serial', $7::text, 'amount', $8::bigint, 'currency', $9::text";
 
   /**
    * Process, second step: everything the payment writes, in ONE statement (one round trip, one
@@ -108,54 +112,97 @@ final class PaymentStore {
       + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
       + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
       + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t WHERE devices.id = $5), "
-      // the payment's TOKEN (or SMS) job, leased to this instance's worker when one runs here ($31 claim, $32 lease),
+      // the payment's TOKEN (or SMS) job, leased to this instance's worker when one runs here ($31
+      // claim, $32 lease),
       // with the request id ($33) and W3C traceparent ($34) of the provider call it came from
       + "o AS (INSERT INTO outbox (company_id, kind, transaction_id, request_id, traceparent, "
       + JobHandoff.INSERT_COLUMNS + ") "
-      + "SELECT t.company_id, $21, t.id, $33::text, $34::text, " + JobHandoff.insertValues("$31", "$32")
+      + "SELECT t.company_id, $21, t.id, $33::text, $34::text, "
+      + JobHandoff.insertValues("$31", "$32")
       + " FROM t RETURNING id), "
       + "i AS (UPDATE installments SET paid = paid + x.amount "
       + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id), "
-      // the agent's commission on the energy money ($26), in the same statement: never without the payment
+      // the agent's commission on the energy money ($26), in the same statement: never without the
+      // payment
       + "cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency) "
       + "SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, "
-      + CommissionSql.amount("$26::bigint", "s.energy_rate_bps") + ", $9::text FROM t JOIN commission_settings s "
+      + CommissionSql.amount("$26::bigint", "s.energy_rate_bps")
+      + ", $9::text FROM t JOIN commission_settings s "
       + "ON s.company_id = t.company_id WHERE $25::uuid IS NOT NULL AND "
       + CommissionSql.amount("$26::bigint", "s.energy_rate_bps") + " > 0), "
       // reversal debts paid first ($27 ids, $28 amounts); the CHECK paid <= amount backs the guard
       + "rd AS (UPDATE reversal_debts SET paid = paid + x.amount "
       + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id), "
-      // the provider id's one place (unique): a concurrent keep of the same id makes this fail and retry
+      // the provider id's one place (unique): a concurrent keep of the same id makes this fail and
+      // retry
       + "c AS (INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) "
       + "SELECT t.company_id, $3::text, $4::text FROM t WHERE $29::uuid IS NULL), "
-      // the company's payment.recorded webhook, queued with the payment (never one without the other)
-      + WebhookEvents.enqueue("wh", WebhookEvents.PAYMENT_RECORDED, "t", "t.company_id",
+      // the company's payment.recorded webhook, queued with the payment (never one without the
+      // other)
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.PAYMENT_RECORDED,
+          "t",
+          "t.company_id",
           "json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
-          + "'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text, "
-          + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)") + ", "
-      // the audit row of a payment a person recorded (an operator's assign, an agent's or the office's
+              + "'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text, "
+              + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)")
+      + ", "
+      // the audit row of a payment a person recorded (an operator's assign, an agent's or the
+      // office's
       // cash), with the payment: the office's staff user is the one named in the provider id
-      + AuditLog.cte("au1", "t", "t.company_id", "$30::uuid", "unmatched.assigned", "unmatched_payment", "$29::uuid",
-          "json_build_object('status', 'OPEN')", "json_build_object('status', 'ASSIGNED', " + PAID + ")") + ", "
-      + AuditLog.cte("au2", "t", "t.company_id", "$25::uuid", "payment.agent_cash", "transaction", "t.id",
-          "NULL::json", "json_build_object(" + PAID + ")") + ", "
-      + AuditLog.cte("au3", "t", "t.company_id", "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
-          + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END", "payment.office_cash", "transaction",
-          "t.id", "NULL::json", "json_build_object(" + PAID + ")") + " "
+      + AuditLog.cte(
+          "au1",
+          "t",
+          "t.company_id",
+          "$30::uuid",
+          "unmatched.assigned",
+          "unmatched_payment",
+          "$29::uuid",
+          "json_build_object('status', 'OPEN')",
+          "json_build_object('status', 'ASSIGNED', " + PAID + ")")
+      + ", "
+      + AuditLog.cte(
+          "au2",
+          "t",
+          "t.company_id",
+          "$25::uuid",
+          "payment.agent_cash",
+          "transaction",
+          "t.id",
+          "NULL::json",
+          "json_build_object(" + PAID + ")")
+      + ", "
+      + AuditLog.cte(
+          "au3",
+          "t",
+          "t.company_id",
+          "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
+              + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END",
+          "payment.office_cash",
+          "transaction",
+          "t.id",
+          "NULL::json",
+          "json_build_object(" + PAID + ")")
+      + " "
       + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job, "
       + "(SELECT count(*) FROM wh_e) AS webhooks";
 
-  static final String RECORD_CONFLICT = "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
-      + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+  static final String RECORD_CONFLICT =
+      "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
+          + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
   /** An operator's assign of the unmatched payment {@code unmatchedId}. */
-  record Assign(UUID unmatchedId, UUID operatorId) {
-  }
+  record Assign(UUID unmatchedId, UUID operatorId) {}
 
   /** A device with its customer's open installments, as of one snapshot; {@code manufacturer} of the device (process only). */
-  record Snapshot(DeviceAccount account, List<OpenInstallment> installments, JsonObject earlier, UUID kept,
-                  List<ReversalDebt> reversalDebts, String manufacturer) {
-  }
+  record Snapshot(
+      DeviceAccount account,
+      List<OpenInstallment> installments,
+      JsonObject earlier,
+      UUID kept,
+      List<ReversalDebt> reversalDebts,
+      String manufacturer) {}
 
   private final Pool pool;
   private final SqlClient reads;
@@ -169,11 +216,16 @@ final class PaymentStore {
   }
 
   Future<Snapshot> lookup(UUID companyId, String serial) {
-    return reads.preparedQuery(LOOKUP).execute(Tuple.of(companyId, serial)).map(PaymentStore::snapshot);
+    return reads
+        .preparedQuery(LOOKUP)
+        .execute(Tuple.of(companyId, serial))
+        .map(PaymentStore::snapshot);
   }
 
   Future<Snapshot> snapshot(UUID companyId, String provider, String providerTxnId, String serial) {
-    return reads.preparedQuery(SNAPSHOT).execute(Tuple.of(companyId, serial, provider, providerTxnId))
+    return reads
+        .preparedQuery(SNAPSHOT)
+        .execute(Tuple.of(companyId, serial, provider, providerTxnId))
         .map(PaymentStore::snapshot);
   }
 
@@ -186,8 +238,12 @@ final class PaymentStore {
     if (r.getValue(17) instanceof JsonArray arr) {
       for (int i = 0; i < arr.size(); i++) {
         JsonObject o = arr.getJsonObject(i);
-        open.add(new OpenInstallment(o.getString("id"), o.getString("sale"), LocalDate.parse(o.getString("due")),
-            o.getLong("out"), Boolean.TRUE.equals(o.getBoolean("own"))));
+        open.add(new OpenInstallment(
+            o.getString("id"),
+            o.getString("sale"),
+            LocalDate.parse(o.getString("due")),
+            o.getLong("out"),
+            Boolean.TRUE.equals(o.getBoolean("own"))));
       }
     }
     List<ReversalDebt> debts = new ArrayList<>();
@@ -197,16 +253,22 @@ final class PaymentStore {
         debts.add(new ReversalDebt(o.getString("id"), o.getLong("out")));
       }
     }
-    JsonObject earlier = r.getColumnIndex("earlier") >= 0 && r.getValue("earlier") instanceof JsonObject e ? e : null;
+    JsonObject earlier =
+        r.getColumnIndex("earlier") >= 0 && r.getValue("earlier") instanceof JsonObject e
+            ? e
+            : null;
     UUID kept = r.getColumnIndex("kept") >= 0 ? r.getUUID("kept") : null;
-    String manufacturer = r.getColumnIndex("manufacturer") >= 0 ? r.getString("manufacturer") : null;
+    String manufacturer =
+        r.getColumnIndex("manufacturer") >= 0 ? r.getString("manufacturer") : null;
     return new Snapshot(DeviceAccount.from(r), open, earlier, kept, debts, manufacturer);
   }
 
   /** The earlier transaction with this provider id, or null (when the serial is unknown). */
   Future<JsonObject> findTransaction(UUID companyId, String provider, String providerTxnId) {
-    return pool.preparedQuery(FIND_TRANSACTION).execute(Tuple.of(companyId, provider, providerTxnId))
-        .map(rows -> rows.size() == 0 ? null : (JsonObject) rows.iterator().next().getValue(0));
+    return pool.preparedQuery(FIND_TRANSACTION)
+        .execute(Tuple.of(companyId, provider, providerTxnId))
+        .map(rows ->
+            rows.size() == 0 ? null : (JsonObject) rows.iterator().next().getValue(0));
   }
 
   /**
@@ -215,9 +277,13 @@ final class PaymentStore {
    * replay, not a conflict. Read only when a replay differs from its transaction.
    */
   Future<Boolean> assignedFrom(UUID transactionId, PaymentCommand cmd) {
-    return pool.preparedQuery("SELECT 1 FROM unmatched_payments WHERE transaction_id = $1 AND account_reference = $2 "
-            + "AND amount = $3 AND currency = $4")
-        .execute(Tuple.of(transactionId, cmd.serial() == null ? "" : cmd.serial(), cmd.amount().minor(),
+    return pool.preparedQuery(
+            "SELECT 1 FROM unmatched_payments WHERE transaction_id = $1 AND account_reference = $2 "
+                + "AND amount = $3 AND currency = $4")
+        .execute(Tuple.of(
+            transactionId,
+            cmd.serial() == null ? "" : cmd.serial(),
+            cmd.amount().minor(),
             cmd.amount().currency()))
         .map(rows -> rows.size() > 0);
   }
@@ -228,16 +294,26 @@ final class PaymentStore {
    * SMS job when it was inserted leased to this instance's worker (to hand over), else null;
    * {@code webhooks} whether it queued a webhook delivery (a subscribed endpoint).
    */
-  record Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit, boolean notOpen, OutboxJob job,
-                 boolean webhooks) {
+  record Written(
+      PaymentReceipt receipt,
+      boolean overtaken,
+      boolean overRiskLimit,
+      boolean notOpen,
+      OutboxJob job,
+      boolean webhooks) {
     Written(PaymentReceipt receipt, boolean overtaken, boolean overRiskLimit) {
       this(receipt, overtaken, overRiskLimit, false, null, false);
     }
   }
 
   /** Writes the payment; {@code agentId} is the agent who took the cash, or null. */
-  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, Snapshot snapshot,
-                         AllocationResult result, UUID agentId) {
+  Future<Written> record(
+      UUID companyId,
+      String provider,
+      PaymentCommand cmd,
+      Snapshot snapshot,
+      AllocationResult result,
+      UUID agentId) {
     return record(companyId, provider, cmd, snapshot, result, agentId, null, JobOrigin.none());
   }
 
@@ -245,8 +321,15 @@ final class PaymentStore {
    * As above; {@code assign} is the operator's assign of an unmatched payment, or null;
    * {@code origin} the call the payment came from, kept with its job.
    */
-  Future<Written> record(UUID companyId, String provider, PaymentCommand cmd, Snapshot snapshot,
-                         AllocationResult result, UUID agentId, Assign assign, JobOrigin origin) {
+  Future<Written> record(
+      UUID companyId,
+      String provider,
+      PaymentCommand cmd,
+      Snapshot snapshot,
+      AllocationResult result,
+      UUID agentId,
+      Assign assign,
+      JobOrigin origin) {
     DeviceAccount account = snapshot.account();
     UUID id = UUID.randomUUID();
     List<Allocation> allocations = result.allocations();
@@ -265,21 +348,48 @@ final class PaymentStore {
     String jobKind = token == null ? "SMS" : "TOKEN";
     JobHandoff.Lease lease = handoff.lease(jobKind);
     Tuple params = Tuple.tuple()
-        .addUUID(id).addUUID(companyId).addString(provider).addString(cmd.providerTxnId())
-        .addUUID(account.deviceId()).addUUID(account.customerId()).addString(account.serial())
-        .addLong(cmd.amount().minor()).addString(cmd.amount().currency()).addString(cmd.msisdn())
-        .addOffsetDateTime(cmd.paidAt().atOffset(ZoneOffset.UTC)).addString(status)
-        .addString(token == null ? null : token.unit().name()).addLong(token == null ? null : token.quantity())
-        .addArrayOfShort(positions).addArrayOfString(kinds).addArrayOfLong(amounts).addArrayOfString(refs)
-        .addLong(result.newMeterCredit()).addLong(result.accessRatePaid()).addString(jobKind)
-        .addArrayOfUUID(result.installmentPayments().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
-        .addArrayOfLong(result.installmentPayments().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
-        .addLong(account.debtVersion()).addUUID(agentId).addLong(CommissionRule.energyBase(allocations))
-        .addArrayOfUUID(result.reversalDebtPayments().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
-        .addArrayOfLong(result.reversalDebtPayments().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new))
-        .addUUID(assign == null ? null : assign.unmatchedId()).addUUID(assign == null ? null : assign.operatorId())
-        .addUUID(lease == null ? null : lease.claim()).addDouble(lease == null ? 0.0 : lease.seconds())
-        .addString(origin.requestId()).addString(origin.trace().header());
+        .addUUID(id)
+        .addUUID(companyId)
+        .addString(provider)
+        .addString(cmd.providerTxnId())
+        .addUUID(account.deviceId())
+        .addUUID(account.customerId())
+        .addString(account.serial())
+        .addLong(cmd.amount().minor())
+        .addString(cmd.amount().currency())
+        .addString(cmd.msisdn())
+        .addOffsetDateTime(cmd.paidAt().atOffset(ZoneOffset.UTC))
+        .addString(status)
+        .addString(token == null ? null : token.unit().name())
+        .addLong(token == null ? null : token.quantity())
+        .addArrayOfShort(positions)
+        .addArrayOfString(kinds)
+        .addArrayOfLong(amounts)
+        .addArrayOfString(refs)
+        .addLong(result.newMeterCredit())
+        .addLong(result.accessRatePaid())
+        .addString(jobKind)
+        .addArrayOfUUID(result.installmentPayments().stream()
+            .map(p -> UUID.fromString(p.installmentId()))
+            .toArray(UUID[]::new))
+        .addArrayOfLong(result.installmentPayments().stream()
+            .map(InstallmentPayment::amount)
+            .toArray(Long[]::new))
+        .addLong(account.debtVersion())
+        .addUUID(agentId)
+        .addLong(CommissionRule.energyBase(allocations))
+        .addArrayOfUUID(result.reversalDebtPayments().stream()
+            .map(p -> UUID.fromString(p.debtId()))
+            .toArray(UUID[]::new))
+        .addArrayOfLong(result.reversalDebtPayments().stream()
+            .map(ReversalDebtPayment::amount)
+            .toArray(Long[]::new))
+        .addUUID(assign == null ? null : assign.unmatchedId())
+        .addUUID(assign == null ? null : assign.operatorId())
+        .addUUID(lease == null ? null : lease.claim())
+        .addDouble(lease == null ? 0.0 : lease.seconds())
+        .addString(origin.requestId())
+        .addString(origin.trace().header());
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong(0) == 0) {
@@ -291,20 +401,54 @@ final class PaymentStore {
       if (r.getLong(1) != 1) {
         return new Written(null, false, true);
       }
-      // what the token job needs is all known here: its worker starts the manufacturer call from memory
-      OutboxJob job = lease == null ? null : new OutboxJob(r.getLong(3), jobKind, companyId, id, 1, lease.claim(),
-          token == null ? null : new TokenOrder(TokenOrder.serviceMoney(allocations), cmd.amount().currency(), token,
-              provider, cmd.providerTxnId(), account.deviceId(), account.serial(), account.type(), snapshot.manufacturer(),
-              origin));
-      return new Written(new PaymentReceipt(id.toString(), status, allocations, token, null), false, false, false, job,
+      // what the token job needs is all known here: its worker starts the manufacturer call from
+      // memory
+      OutboxJob job = lease == null
+          ? null
+          : new OutboxJob(
+              r.getLong(3),
+              jobKind,
+              companyId,
+              id,
+              1,
+              lease.claim(),
+              token == null
+                  ? null
+                  : new TokenOrder(
+                      TokenOrder.serviceMoney(allocations),
+                      cmd.amount().currency(),
+                      token,
+                      provider,
+                      cmd.providerTxnId(),
+                      account.deviceId(),
+                      account.serial(),
+                      account.type(),
+                      snapshot.manufacturer(),
+                      origin));
+      return new Written(
+          new PaymentReceipt(id.toString(), status, allocations, token, null),
+          false,
+          false,
+          false,
+          job,
           r.getLong(4) > 0);
     });
   }
 
-  Future<Void> recordConflict(UUID companyId, String provider, PaymentCommand cmd, UUID transactionId) {
+  Future<Void> recordConflict(
+      UUID companyId, String provider, PaymentCommand cmd, UUID transactionId) {
     return pool.preparedQuery(RECORD_CONFLICT)
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), companyId, provider, cmd.providerTxnId(), transactionId,
-            cmd.serial(), cmd.amount().minor(), cmd.amount().currency(), cmd.msisdn()}))
+        .execute(Tuple.from(new Object[] {
+          UUID.randomUUID(),
+          companyId,
+          provider,
+          cmd.providerTxnId(),
+          transactionId,
+          cmd.serial(),
+          cmd.amount().minor(),
+          cmd.amount().currency(),
+          cmd.msisdn()
+        }))
         .mapEmpty();
   }
 
@@ -321,14 +465,21 @@ final class PaymentStore {
           if (r.getValue("allocations") instanceof JsonArray arr) {
             for (int i = 0; i < arr.size(); i++) {
               JsonObject a = arr.getJsonObject(i);
-              allocations.add(new Allocation(AllocationKind.valueOf(a.getString("kind")), a.getLong("amount"),
+              allocations.add(new Allocation(
+                  AllocationKind.valueOf(a.getString("kind")),
+                  a.getLong("amount"),
                   a.getString("reference")));
             }
           }
           String unit = r.getString("token_unit");
-          TokenAmount amount = unit == null ? null
+          TokenAmount amount = unit == null
+              ? null
               : new TokenAmount(TokenAmount.Unit.valueOf(unit), r.getLong("token_quantity"));
-          return new PaymentReceipt(transactionId.toString(), r.getString("status"), allocations, amount,
+          return new PaymentReceipt(
+              transactionId.toString(),
+              r.getString("status"),
+              allocations,
+              amount,
               r.getString("value"));
         });
   }

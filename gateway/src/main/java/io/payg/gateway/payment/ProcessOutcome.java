@@ -7,32 +7,27 @@ import io.payg.domain.payment.Refusal;
 public sealed interface ProcessOutcome {
 
   /** A new transaction was recorded (and its token job queued, if it buys a token). */
-  record Recorded(PaymentReceipt receipt) implements ProcessOutcome {
-  }
+  record Recorded(PaymentReceipt receipt) implements ProcessOutcome {}
 
   /** The same provider transaction was already recorded: this is its first answer again. */
-  record Replayed(PaymentReceipt receipt) implements ProcessOutcome {
-  }
+  record Replayed(PaymentReceipt receipt) implements ProcessOutcome {}
 
   /** A cash payment that would take the agent's cash above their risk limit; nothing stored. */
-  record AgentRiskLimitExceeded() implements ProcessOutcome {
-  }
+  record AgentRiskLimitExceeded() implements ProcessOutcome {}
 
   /**
    * The provider says the money moved but it cannot be booked: it is kept as the unmatched
    * payment {@code unmatchedId} (now, or by an earlier delivery of the same provider id).
    */
-  record Kept(java.util.UUID unmatchedId, Refusal refusal, String detail) implements ProcessOutcome {
-  }
+  record Kept(java.util.UUID unmatchedId, Refusal refusal, String detail)
+      implements ProcessOutcome {}
 
   /**
    * An operator's assign found the unmatched payment no longer OPEN (another assign booked it,
    * or it was dismissed) or its provider id already booked: nothing stored.
    */
-  record NotOpen() implements ProcessOutcome {
-  }
+  record NotOpen() implements ProcessOutcome {}
 
   /** Refused; nothing stored but, for DUPLICATE_TRANSACTION, the conflict for operators. */
-  record Refused(Refusal refusal, String detail) implements ProcessOutcome {
-  }
+  record Refused(Refusal refusal, String detail) implements ProcessOutcome {}
 }

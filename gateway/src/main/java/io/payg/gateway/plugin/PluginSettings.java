@@ -10,7 +10,8 @@ import java.util.Map;
  * @param enabled       whether the plugin is enabled for the company
  * @param settings      the plugin's configuration, secrets included; never logged
  */
-public record PluginSettings(boolean companyExists, String currency, boolean enabled, Map<String, String> settings) {
+public record PluginSettings(
+    boolean companyExists, String currency, boolean enabled, Map<String, String> settings) {
 
   public static final PluginSettings NO_COMPANY = new PluginSettings(false, null, false, Map.of());
 

@@ -1,13 +1,13 @@
 package io.payg.gateway.plugin;
 
-import io.payg.domain.plugin.PluginDescriptor;
-import io.payg.gateway.audit.AuditLog;
-import io.payg.gateway.auth.Caller;
-import io.payg.gateway.http.ApiException;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.payg.domain.plugin.PluginDescriptor;
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
+import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -44,11 +44,15 @@ public final class PluginStore {
   public PluginStore(Pool pool, SecretBox secrets, int maxEntries, MeterRegistry registry) {
     this.pool = pool;
     this.secrets = secrets;
-    this.cache = Caffeine.newBuilder().maximumSize(maxEntries).expireAfterWrite(Duration.ofMillis(TTL_MILLIS))
+    this.cache = Caffeine.newBuilder()
+        .maximumSize(maxEntries)
+        .expireAfterWrite(Duration.ofMillis(TTL_MILLIS))
         // evictions run on the caller's thread: no ForkJoinPool task per write
-        .executor(Runnable::run).build();
+        .executor(Runnable::run)
+        .build();
     Gauge.builder("payg_plugin_cache_entries", cache, Cache::estimatedSize)
-        .description("Plugin settings held in memory (bounded by PLUGIN_CACHE_MAX_ENTRIES)").register(registry);
+        .description("Plugin settings held in memory (bounded by PLUGIN_CACHE_MAX_ENTRIES)")
+        .register(registry);
   }
 
   /** The box that seals this gateway's secrets at rest (plugin settings, OpenPAYGO device keys). */
@@ -71,17 +75,18 @@ public final class PluginStore {
   private Future<PluginSettings> load(UUID companyId, String name) {
     return pool.preparedQuery("""
         SELECT c.currency, p.enabled, p.settings FROM companies c
-        LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1""")
-        .execute(Tuple.of(companyId, name))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return PluginSettings.NO_COMPANY;
-          }
-          Row r = rows.iterator().next();
-          Boolean enabled = r.getBoolean("enabled");
-          return new PluginSettings(true, r.getString("currency"), Boolean.TRUE.equals(enabled),
-              open(companyId, name, toStrings(r.getJsonObject("settings"))));
-        });
+        LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1""").execute(Tuple.of(companyId, name)).map(rows -> {
+      if (rows.size() == 0) {
+        return PluginSettings.NO_COMPANY;
+      }
+      Row r = rows.iterator().next();
+      Boolean enabled = r.getBoolean("enabled");
+      return new PluginSettings(
+          true,
+          r.getString("currency"),
+          Boolean.TRUE.equals(enabled),
+          open(companyId, name, toStrings(r.getJsonObject("settings"))));
+    });
   }
 
   /**
@@ -89,8 +94,8 @@ public final class PluginStore {
    * a plugin to another peer (a setting whose name ends in url, host or endpoint changes) needs
    * its secrets sent again: stored credentials never follow a new address they were not meant for.
    */
-  public Future<PluginSettings> save(Caller who, PluginDescriptor<?, ?> plugin, boolean enabled,
-                                     JsonObject given) {
+  public Future<PluginSettings> save(
+      Caller who, PluginDescriptor<?, ?> plugin, boolean enabled, JsonObject given) {
     UUID companyId = who.companyId();
     JsonObject settings = given.copy();
     plugin.secretKeys().forEach(k -> {
@@ -99,28 +104,40 @@ public final class PluginStore {
       }
     });
     // the row locked: two saves of one plugin audit in the order they apply
-    return pool.withTransaction(conn -> conn.preparedQuery(STORED + " FOR UPDATE").execute(Tuple.of(companyId, plugin.name()))
-        .compose(rows -> {
-          Row row = rows.size() == 0 ? null : rows.iterator().next();
-          JsonObject stored = row == null ? new JsonObject() : row.getJsonObject(0);
-          String moved = movedAddress(stored, given);
-          if (moved != null) {
-            var missing = plugin.secretKeys().stream().filter(k -> stored.containsKey(k) && !given.containsKey(k))
-                .sorted().toList();
-            if (!missing.isEmpty()) {
-              return Future.failedFuture(new ApiException(400, "SECRETS_REQUIRED", "Changing '" + moved
-                  + "' moves the plugin to another peer: send its secrets again (" + String.join(", ", missing) + ")"));
-            }
-          }
-          JsonObject before = row == null ? null : new JsonObject().put("enabled", row.getBoolean(1))
-              .put("settings", withoutSecrets(plugin, stored));
-          JsonObject after = new JsonObject().put("enabled", enabled)
-              .put("settings", withoutSecrets(plugin, stored.copy().mergeIn(given)));
-          return conn.preparedQuery(SAVE)
-              .execute(Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
-              .compose(r -> AuditLog.record(conn, who, "plugin.saved", "plugin", plugin.name(),
-                  before, after));
-        }))
+    return pool.withTransaction(conn -> conn.preparedQuery(STORED + " FOR UPDATE")
+            .execute(Tuple.of(companyId, plugin.name()))
+            .compose(rows -> {
+              Row row = rows.size() == 0 ? null : rows.iterator().next();
+              JsonObject stored = row == null ? new JsonObject() : row.getJsonObject(0);
+              String moved = movedAddress(stored, given);
+              if (moved != null) {
+                var missing = plugin.secretKeys().stream()
+                    .filter(k -> stored.containsKey(k) && !given.containsKey(k))
+                    .sorted()
+                    .toList();
+                if (!missing.isEmpty()) {
+                  return Future.failedFuture(new ApiException(
+                      400,
+                      "SECRETS_REQUIRED",
+                      "Changing '" + moved
+                          + "' moves the plugin to another peer: send its secrets again ("
+                          + String.join(", ", missing) + ")"));
+                }
+              }
+              JsonObject before = row == null
+                  ? null
+                  : new JsonObject()
+                      .put("enabled", row.getBoolean(1))
+                      .put("settings", withoutSecrets(plugin, stored));
+              JsonObject after = new JsonObject()
+                  .put("enabled", enabled)
+                  .put("settings", withoutSecrets(plugin, stored.copy().mergeIn(given)));
+              return conn.preparedQuery(SAVE)
+                  .execute(
+                      Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
+                  .compose(r -> AuditLog.record(
+                      conn, who, "plugin.saved", "plugin", plugin.name(), before, after));
+            }))
         .compose(r -> {
           cache.invalidate(companyId + "/" + plugin.name());
           return settings(companyId, plugin.name());
@@ -152,8 +169,11 @@ public final class PluginStore {
   private static String movedAddress(JsonObject stored, JsonObject given) {
     for (String k : given.fieldNames()) {
       String lower = k.toLowerCase(Locale.ROOT);
-      boolean address = lower.endsWith("url") || lower.endsWith("host") || lower.endsWith("endpoint");
-      if (address && stored.containsKey(k) && !String.valueOf(stored.getValue(k)).equals(String.valueOf(given.getValue(k)))) {
+      boolean address =
+          lower.endsWith("url") || lower.endsWith("host") || lower.endsWith("endpoint");
+      if (address
+          && stored.containsKey(k)
+          && !String.valueOf(stored.getValue(k)).equals(String.valueOf(given.getValue(k)))) {
         return k;
       }
     }
@@ -165,30 +185,34 @@ public final class PluginStore {
    * format); answers how many values were re-sealed. Rows are rewritten one by one.
    */
   public Future<Integer> reencryptAll() {
-    return pool.query("SELECT company_id, name, settings FROM plugins").execute().compose(rows -> {
-      Future<Integer> done = Future.succeededFuture(0);
-      for (Row r : rows) {
-        UUID companyId = r.getUUID("company_id");
-        String name = r.getString("name");
-        JsonObject settings = r.getJsonObject("settings");
-        JsonObject resealed = settings.copy();
-        int changed = 0;
-        for (String k : settings.fieldNames()) {
-          String v = String.valueOf(settings.getValue(k));
-          if (SecretBox.isSealed(v) && !secrets.isCurrent(v)) {
-            String place = SecretBox.pluginSetting(companyId, name, k);
-            resealed.put(k, secrets.seal(secrets.open(v, place), place));
-            changed++;
+    return pool.query("SELECT company_id, name, settings FROM plugins")
+        .execute()
+        .compose(rows -> {
+          Future<Integer> done = Future.succeededFuture(0);
+          for (Row r : rows) {
+            UUID companyId = r.getUUID("company_id");
+            String name = r.getString("name");
+            JsonObject settings = r.getJsonObject("settings");
+            JsonObject resealed = settings.copy();
+            int changed = 0;
+            for (String k : settings.fieldNames()) {
+              String v = String.valueOf(settings.getValue(k));
+              if (SecretBox.isSealed(v) && !secrets.isCurrent(v)) {
+                String place = SecretBox.pluginSetting(companyId, name, k);
+                resealed.put(k, secrets.seal(secrets.open(v, place), place));
+                changed++;
+              }
+            }
+            if (changed > 0) {
+              int n = changed;
+              done = done.compose(total -> pool.preparedQuery(
+                      "UPDATE plugins SET settings = $3 WHERE company_id = $1 AND name = $2")
+                  .execute(Tuple.of(companyId, name, resealed))
+                  .map(x -> total + n));
+            }
           }
-        }
-        if (changed > 0) {
-          int n = changed;
-          done = done.compose(total -> pool.preparedQuery("UPDATE plugins SET settings = $3 WHERE company_id = $1 AND name = $2")
-              .execute(Tuple.of(companyId, name, resealed)).map(x -> total + n));
-        }
-      }
-      return done;
-    });
+          return done;
+        });
   }
 
   /** Decrypted settings; a secret that cannot be opened here (moved from another row) is left out. */
@@ -198,7 +222,11 @@ public final class PluginStore {
       try {
         m.put(k, secrets.open(v, SecretBox.pluginSetting(companyId, plugin, k)));
       } catch (IllegalStateException e) {
-        LOG.warn("plugin {} of company {}: secret '{}' cannot be decrypted here; treated as not set", plugin, companyId, k);
+        LOG.warn(
+            "plugin {} of company {}: secret '{}' cannot be decrypted here; treated as not set",
+            plugin,
+            companyId,
+            k);
       }
     });
     return Map.copyOf(m);

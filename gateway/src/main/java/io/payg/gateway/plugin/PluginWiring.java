@@ -17,9 +17,13 @@ import java.util.Map;
  * Every catalog plugin's ports, built once for one gateway and keyed as the routes and workers
  * look them up: inbound telco adapters by plugin name and by each alias path, the rest by name.
  */
-public record PluginWiring(Map<String, TelcoAdapter> telcos, Map<String, CollectionProvider> collections,
-                           Map<String, PaymentStatusQuery> statusQueries, Map<String, String> callbackPaths,
-                           Map<String, TokenIssuer> issuers, Map<String, SmsSender> smsSenders) {
+public record PluginWiring(
+    Map<String, TelcoAdapter> telcos,
+    Map<String, CollectionProvider> collections,
+    Map<String, PaymentStatusQuery> statusQueries,
+    Map<String, String> callbackPaths,
+    Map<String, TokenIssuer> issuers,
+    Map<String, SmsSender> smsSenders) {
 
   public static PluginWiring build(PluginCatalog catalog, WebClient http, Clock clock) {
     Map<String, TelcoAdapter> telcos = new LinkedHashMap<>();
@@ -45,7 +49,12 @@ public record PluginWiring(Map<String, TelcoAdapter> telcos, Map<String, Collect
       parts.tokenIssuer().ifPresent(i -> issuers.put(d.name(), i));
       parts.smsSender().ifPresent(s -> smsSenders.put(d.name(), s));
     }
-    return new PluginWiring(Map.copyOf(telcos), Map.copyOf(collections), Map.copyOf(statusQueries),
-        Map.copyOf(callbackPaths), Map.copyOf(issuers), Map.copyOf(smsSenders));
+    return new PluginWiring(
+        Map.copyOf(telcos),
+        Map.copyOf(collections),
+        Map.copyOf(statusQueries),
+        Map.copyOf(callbackPaths),
+        Map.copyOf(issuers),
+        Map.copyOf(smsSenders));
   }
 }

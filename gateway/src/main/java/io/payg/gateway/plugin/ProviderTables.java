@@ -11,33 +11,47 @@ import java.util.stream.Collectors;
  */
 public final class ProviderTables {
 
-  private ProviderTables() {
-  }
+  private ProviderTables() {}
 
   public static String markdown(PluginCatalog catalog, PluginKind kind) {
-    StringBuilder out = new StringBuilder("| provider | plugin | what the gateway does | settings |\n"
-        + "| --- | --- | --- | --- |\n");
+    StringBuilder out =
+        new StringBuilder("| provider | plugin | what the gateway does | settings |\n"
+            + "| --- | --- | --- | --- |\n");
     for (PluginDescriptor<?, ?> p : catalog.all()) {
       if (p.kind() != kind) {
         continue;
       }
-      String plugin = "`" + p.name() + "`" + (p.aliases().isEmpty() ? ""
-          : " (also " + p.aliases().stream().map(a -> "`" + a + "`").collect(Collectors.joining(", ")) + ")");
-      String settings = p.settings().isEmpty() ? "none"
+      String plugin = "`" + p.name() + "`"
+          + (p.aliases().isEmpty()
+              ? ""
+              : " (also "
+                  + p.aliases().stream().map(a -> "`" + a + "`").collect(Collectors.joining(", "))
+                  + ")");
+      String settings = p.settings().isEmpty()
+          ? "none"
           : p.settings().stream().map(ProviderTables::setting).collect(Collectors.joining("; "));
-      out.append("| ").append(cell(p.title())).append(" | ").append(plugin).append(" | ").append(cell(p.summary()))
-          .append(" | ").append(cell(settings)).append(" |\n");
+      out.append("| ")
+          .append(cell(p.title()))
+          .append(" | ")
+          .append(plugin)
+          .append(" | ")
+          .append(cell(p.summary()))
+          .append(" | ")
+          .append(cell(settings))
+          .append(" |\n");
     }
     return out.toString();
   }
 
   private static String setting(PluginSetting s) {
-    String notes = s.sharedSecret() ? "secret, at least PLUGIN_SECRET_MIN_LENGTH characters"
+    String notes = s.sharedSecret()
+        ? "secret, at least PLUGIN_SECRET_MIN_LENGTH characters"
         : s.secret() ? "secret" : "";
     if (s.defaultValue() != null) {
       notes = (notes.isEmpty() ? "" : notes + ", ") + "default `" + s.defaultValue() + "`";
     }
-    return "`" + s.name() + "`" + (notes.isEmpty() ? "" : " (" + notes + ")") + ": " + s.description();
+    return "`" + s.name() + "`" + (notes.isEmpty() ? "" : " (" + notes + ")") + ": "
+        + s.description();
   }
 
   /** A table cell holds no line break and no bare pipe. */

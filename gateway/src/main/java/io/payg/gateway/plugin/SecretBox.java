@@ -73,8 +73,12 @@ public final class SecretBox {
       c.init(Cipher.ENCRYPT_MODE, keys.get(currentId), new GCMParameterSpec(128, nonce));
       c.updateAAD(place.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-      return PREFIX + currentId + ":" + Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
-          .put(nonce).put(sealed).array());
+      return PREFIX + currentId + ":"
+          + Base64.getEncoder()
+              .encodeToString(ByteBuffer.allocate(nonce.length + sealed.length)
+                  .put(nonce)
+                  .put(sealed)
+                  .array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not encrypt a secret", e);
     }
@@ -97,12 +101,15 @@ public final class SecretBox {
       int colon = rest.indexOf(':');
       SecretKeySpec key = colon < 0 ? null : keys.get(rest.substring(0, colon));
       if (key == null) {
-        throw new IllegalStateException("a secret was sealed with a key that is neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS");
+        throw new IllegalStateException(
+            "a secret was sealed with a key that is neither SECRETS_KEY nor SECRETS_KEY_PREVIOUS");
       }
       return decrypt(key, rest.substring(colon + 1), place);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      // a value moved from another row, a wrong key or a tampered value: never a crash, never another's secret
-      throw new IllegalStateException("a secret cannot be decrypted here (another place, key or a tampered value)");
+      // a value moved from another row, a wrong key or a tampered value: never a crash, never
+      // another's secret
+      throw new IllegalStateException(
+          "a secret cannot be decrypted here (another place, key or a tampered value)");
     }
   }
 
@@ -111,14 +118,16 @@ public final class SecretBox {
     return stored != null && stored.startsWith(PREFIX + currentId + ":");
   }
 
-  private static String decrypt(SecretKeySpec key, String base64, String place) throws GeneralSecurityException {
+  private static String decrypt(SecretKeySpec key, String base64, String place)
+      throws GeneralSecurityException {
     byte[] all = Base64.getDecoder().decode(base64);
     Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
     c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, NONCE_BYTES));
     if (place != null) {
       c.updateAAD(place.getBytes(StandardCharsets.UTF_8));
     }
-    return new String(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
+    return new String(
+        c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), StandardCharsets.UTF_8);
   }
 
   private static SecretKeySpec key(String name, String base64Key) {
@@ -129,7 +138,8 @@ public final class SecretBox {
       throw new IllegalStateException(name + " must be 32 bytes in base64");
     }
     if (k.length != 32) {
-      throw new IllegalStateException(name + " must be 32 bytes in base64 (got " + k.length + " bytes)");
+      throw new IllegalStateException(
+          name + " must be 32 bytes in base64 (got " + k.length + " bytes)");
     }
     return new SecretKeySpec(k, "AES");
   }

@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class CsvCells {
 
-  private CsvCells() {
-  }
+  private CsvCells() {}
 
   /** True when {@code text} ends inside a quoted cell (an odd number of quotes). */
   public static boolean open(CharSequence text) {
@@ -50,13 +49,15 @@ public final class CsvCells {
           }
         }
         if (i < n && record.charAt(i) != ',') {
-          throw new IllegalArgumentException("text after a closing quote in cell " + (cells.size() + 1));
+          throw new IllegalArgumentException(
+              "text after a closing quote in cell " + (cells.size() + 1));
         }
       } else {
         while (i < n && record.charAt(i) != ',') {
           char c = record.charAt(i++);
           if (c == '"') {
-            throw new IllegalArgumentException("a quote inside an unquoted cell " + (cells.size() + 1));
+            throw new IllegalArgumentException(
+                "a quote inside an unquoted cell " + (cells.size() + 1));
           }
           cell.append(c);
         }

@@ -16,7 +16,11 @@ final class GenericStatement extends StatementLayout {
 
   @Override
   List<List<String>> required() {
-    return List.of(List.of("providertxnid"), List.of("paidat"), List.of("amount"), List.of("currency"),
+    return List.of(
+        List.of("providertxnid"),
+        List.of("paidat"),
+        List.of("amount"),
+        List.of("currency"),
         List.of("accountreference"));
   }
 
@@ -31,7 +35,9 @@ final class GenericStatement extends StatementLayout {
     String id = PROVIDER_ID.matcher(raw).matches() ? raw : null;
     try {
       if (id == null) {
-        throw new IllegalArgumentException("'providerTxnId' must be up to 64 letters, digits, . _ : or - (got '" + clip(raw) + "')");
+        throw new IllegalArgumentException(
+            "'providerTxnId' must be up to 64 letters, digits, . _ : or - (got '" + clip(raw)
+                + "')");
       }
       String amountText = column(cells, "amount");
       long amount;
@@ -41,22 +47,31 @@ final class GenericStatement extends StatementLayout {
         amount = -1;
       }
       if (amount <= 0 || amount > DecimalAmount.MAX_AMOUNT) {
-        throw new IllegalArgumentException("'amount' must be a positive integer of minor units (got '" + clip(amountText) + "')");
+        throw new IllegalArgumentException(
+            "'amount' must be a positive integer of minor units (got '" + clip(amountText) + "')");
       }
       String currency = column(cells, "currency");
       if (!CURRENCY.matcher(currency).matches()) {
-        throw new IllegalArgumentException("'currency' must be an ISO 4217 code such as KES (got '" + clip(currency) + "')");
+        throw new IllegalArgumentException(
+            "'currency' must be an ISO 4217 code such as KES (got '" + clip(currency) + "')");
       }
       String paidAt = column(cells, "paidat");
       Instant at;
       try {
         at = OffsetDateTime.parse(paidAt).toInstant();
       } catch (DateTimeException e) {
-        throw new IllegalArgumentException("'paidAt' must be ISO 8601 with an offset such as 2026-01-16T08:30:00Z (got '"
-            + clip(paidAt) + "')");
+        throw new IllegalArgumentException(
+            "'paidAt' must be ISO 8601 with an offset such as 2026-01-16T08:30:00Z (got '"
+                + clip(paidAt) + "')");
       }
       String msisdn = column(cells, "msisdn");
-      return new StatementRow.Payment(line, id, at, amount, currency, column(cells, "accountreference"),
+      return new StatementRow.Payment(
+          line,
+          id,
+          at,
+          amount,
+          currency,
+          column(cells, "accountreference"),
           msisdn.isEmpty() ? null : msisdn);
     } catch (IllegalArgumentException e) {
       return new StatementRow.Malformed(line, id, e.getMessage());

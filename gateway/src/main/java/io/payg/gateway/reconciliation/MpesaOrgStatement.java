@@ -29,9 +29,12 @@ import java.util.regex.Pattern;
  */
 final class MpesaOrgStatement extends StatementLayout {
 
-  private static final DateTimeFormatter DAY_FIRST = DateTimeFormatter.ofPattern("dd-MM-uuuu HH:mm[:ss]");
-  private static final DateTimeFormatter DAY_FIRST_SLASH = DateTimeFormatter.ofPattern("dd/MM/uuuu HH:mm[:ss]");
-  private static final DateTimeFormatter YEAR_FIRST = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm[:ss]");
+  private static final DateTimeFormatter DAY_FIRST =
+      DateTimeFormatter.ofPattern("dd-MM-uuuu HH:mm[:ss]");
+  private static final DateTimeFormatter DAY_FIRST_SLASH =
+      DateTimeFormatter.ofPattern("dd/MM/uuuu HH:mm[:ss]");
+  private static final DateTimeFormatter YEAR_FIRST =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm[:ss]");
   /** "254712345678 - JOHN DOE"; masked numbers ("2547****287") are not kept. */
   private static final Pattern MSISDN = Pattern.compile("^\\+?([0-9]{9,15})\\b");
 
@@ -45,8 +48,11 @@ final class MpesaOrgStatement extends StatementLayout {
 
   @Override
   List<List<String>> required() {
-    return List.of(List.of("receiptno", "receipt"), List.of("completiontime", "date", "transactiondate"),
-        List.of("transactionstatus", "status"), List.of("paidin"));
+    return List.of(
+        List.of("receiptno", "receipt"),
+        List.of("completiontime", "date", "transactiondate"),
+        List.of("transactionstatus", "status"),
+        List.of("paidin"));
   }
 
   @Override
@@ -60,21 +66,26 @@ final class MpesaOrgStatement extends StatementLayout {
     String id = PROVIDER_ID.matcher(receipt).matches() ? receipt : null;
     try {
       if (id == null) {
-        throw new IllegalArgumentException("'Receipt No.' must be letters and digits, up to 64 (got '" + clip(receipt) + "')");
+        throw new IllegalArgumentException(
+            "'Receipt No.' must be letters and digits, up to 64 (got '" + clip(receipt) + "')");
       }
       String status = column(cells, "transactionstatus", "status");
       if (!status.equalsIgnoreCase("Completed")) {
         return new StatementRow.Skipped(line, id, "Transaction Status " + clip(status));
       }
       String paidIn = column(cells, "paidin");
-      if (paidIn.isEmpty() || paidIn.startsWith("-") || paidIn.replaceAll("[0.,]", "").isEmpty()) {
-        return new StatementRow.Skipped(line, id, "not money paid in (Withdrawn " + clip(column(cells, "withdrawn")) + ")");
+      if (paidIn.isEmpty()
+          || paidIn.startsWith("-")
+          || paidIn.replaceAll("[0.,]", "").isEmpty()) {
+        return new StatementRow.Skipped(
+            line, id, "not money paid in (Withdrawn " + clip(column(cells, "withdrawn")) + ")");
       }
       long amount = decimalAmount("Paid In", paidIn, currency);
       Instant at = time(column(cells, "completiontime", "date", "transactiondate"));
       Matcher m = MSISDN.matcher(column(cells, "otherpartyinfo"));
       String account = column(cells, "acno", "accountnumber", "transactionpartydetails");
-      return new StatementRow.Payment(line, id, at, amount, currency, account, m.find() ? m.group(1) : null);
+      return new StatementRow.Payment(
+          line, id, at, amount, currency, account, m.find() ? m.group(1) : null);
     } catch (IllegalArgumentException e) {
       return new StatementRow.Malformed(line, id, e.getMessage());
     }
@@ -88,6 +99,7 @@ final class MpesaOrgStatement extends StatementLayout {
         // the next spelling
       }
     }
-    throw new IllegalArgumentException("'Completion Time' must be dd-MM-yyyy HH:mm:ss (got '" + clip(text) + "')");
+    throw new IllegalArgumentException(
+        "'Completion Time' must be dd-MM-yyyy HH:mm:ss (got '" + clip(text) + "')");
   }
 }

@@ -6,10 +6,10 @@ import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.Responses;
 import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.payg.telco.support.DecimalAmount;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.core.Future;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -28,10 +28,13 @@ public final class ReconciliationRoutes {
   public static final String UPLOAD_PATH = "/api/v1/reconciliations";
   /** A statement has at most this many data lines. */
   static final long MAX_ROWS = 1_000_000;
+
   static final int DEFAULT_LIMIT = 1000;
   static final int MAX_LIMIT = 10_000;
-  private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Set<String> CSV_TYPES = Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
+  private static final Pattern UUID_TEXT = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  private static final Set<String> CSV_TYPES =
+      Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
 
   private final ReconciliationStore store;
   private final ReconciliationCsv csv;
@@ -43,7 +46,8 @@ public final class ReconciliationRoutes {
    * {@code matchWait}: how long an upload waits for its matching once the body is read before
    * answering 202 (well below the HTTP idle timeout, which would close the silent connection).
    */
-  public ReconciliationRoutes(ReconciliationStore store, Set<String> providers, Duration matchWait) {
+  public ReconciliationRoutes(
+      ReconciliationStore store, Set<String> providers, Duration matchWait) {
     this.store = store;
     this.matchWait = matchWait;
     this.csv = new ReconciliationCsv(store);
@@ -77,8 +81,9 @@ public final class ReconciliationRoutes {
 
   private void start(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-    StatementFormat format = StatementFormat.of(ctx.queryParams().get("format")).orElseThrow(() ->
-        ApiException.badRequest("'format' must be one of mpesa-org, wave, generic"));
+    StatementFormat format = StatementFormat.of(ctx.queryParams().get("format"))
+        .orElseThrow(
+            () -> ApiException.badRequest("'format' must be one of mpesa-org, wave, generic"));
     String provider = ctx.queryParams().get("provider");
     if (provider == null) {
       provider = format.defaultProvider;
@@ -98,7 +103,10 @@ public final class ReconciliationRoutes {
     String type = ctx.request().getHeader("Content-Type");
     String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     if (!CSV_TYPES.contains(mediaType)) {
-      throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Send the statement itself as the body, Content-Type: text/csv");
+      throw new ApiException(
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Send the statement itself as the body, Content-Type: text/csv");
     }
     UUID id = UUID.randomUUID();
     String chosen = provider;
@@ -109,16 +117,22 @@ public final class ReconciliationRoutes {
         ctx.fail(created.cause());
         return;
       }
-      StatementUpload upload = new StatementUpload(ctx.request(), store, id, caller.companyId(), chosen, layout, MAX_ROWS);
+      StatementUpload upload = new StatementUpload(
+          ctx.request(), store, id, caller.companyId(), chosen, layout, MAX_ROWS);
       Future<ReconciliationStore.Completion> done = upload.run();
       boolean[] answered = {false};
-      // a large statement may take longer to match than a client (or the idle timeout) waits: 202 then
+      // a large statement may take longer to match than a client (or the idle timeout) waits: 202
+      // then
       upload.read().onSuccess(v -> {
         long timer = ctx.vertx().setTimer(matchWait.toMillis(), t -> {
           if (!done.isComplete()) {
             answered[0] = true;
-            Responses.json(ctx, 202, store.report(caller.companyId(), id, 0)
-                .onSuccess(r -> ctx.response().putHeader("Location", UPLOAD_PATH + "/" + id)));
+            Responses.json(
+                ctx,
+                202,
+                store
+                    .report(caller.companyId(), id, 0)
+                    .onSuccess(r -> ctx.response().putHeader("Location", UPLOAD_PATH + "/" + id)));
           }
         });
         done.onComplete(x -> ctx.vertx().cancelTimer(timer));
@@ -133,9 +147,14 @@ public final class ReconciliationRoutes {
           return;
         }
         ReconciliationStore.Completion completion = ar.result();
-        Responses.json(ctx, completion.replayed() ? 200 : 201, store.report(caller.companyId(), completion.id(), DEFAULT_LIMIT)
-            .map(report -> report.put("replayed", completion.replayed()))
-            .onSuccess(r -> ctx.response().putHeader("Location", UPLOAD_PATH + "/" + completion.id())));
+        Responses.json(
+            ctx,
+            completion.replayed() ? 200 : 201,
+            store
+                .report(caller.companyId(), completion.id(), DEFAULT_LIMIT)
+                .map(report -> report.put("replayed", completion.replayed()))
+                .onSuccess(r ->
+                    ctx.response().putHeader("Location", UPLOAD_PATH + "/" + completion.id())));
       });
     });
   }
@@ -159,7 +178,8 @@ public final class ReconciliationRoutes {
       return;
     }
     // the head first: tenancy and 404 before any CSV byte is written
-    store.report(caller.companyId(), id, 0)
+    store
+        .report(caller.companyId(), id, 0)
         .compose(head -> csv.stream(ctx.response(), id))
         .onFailure(err -> {
           if (!ctx.response().headWritten()) {
@@ -193,5 +213,4 @@ public final class ReconciliationRoutes {
       throw ApiException.badRequest("'timeZone' must be an IANA time zone such as Africa/Nairobi");
     }
   }
-
 }

@@ -203,12 +203,10 @@ public final class ReconciliationStore {
       """;
 
   /** A staged line: the parsed row and its text. */
-  record Staged(StatementRow row, String raw) {
-  }
+  record Staged(StatementRow row, String raw) {}
 
   /** The reconciliation an upload ended in: its own, or the first one of the same statement. */
-  public record Completion(UUID id, boolean replayed) {
-  }
+  public record Completion(UUID id, boolean replayed) {}
 
   private final Pool pool;
   private final UnmatchedPaymentStore unmatched;
@@ -223,13 +221,17 @@ public final class ReconciliationStore {
    * rows a fetch, inside a read-only transaction that lasts until {@code reader}'s Future ends.
    */
   Future<Void> reportRows(UUID id, Function<RowStream<Row>, Future<Void>> reader) {
-    return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY").execute()
+    return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY")
+        .execute()
         .compose(v -> conn.prepare(CSV_ROWS))
         .compose(ps -> reader.apply(ps.createStream(200, Tuple.of(id)))));
   }
 
-  Future<Void> create(UUID id, UUID companyId, String provider, StatementFormat format, UUID userId) {
-    return pool.preparedQuery(CREATE).execute(Tuple.of(id, companyId, provider, format.code, userId)).mapEmpty();
+  Future<Void> create(
+      UUID id, UUID companyId, String provider, StatementFormat format, UUID userId) {
+    return pool.preparedQuery(CREATE)
+        .execute(Tuple.of(id, companyId, provider, format.code, userId))
+        .mapEmpty();
   }
 
   Future<Void> stage(UUID id, List<Staged> batch) {
@@ -265,9 +267,18 @@ public final class ReconciliationStore {
         notes[i] = clean(m.error());
       }
     }
-    Tuple args = Tuple.tuple().addUUID(id).addArrayOfLong(lines).addArrayOfString(ids).addArrayOfOffsetDateTime(times)
-        .addArrayOfLong(amounts).addArrayOfString(currencies).addArrayOfString(references).addArrayOfString(msisdns)
-        .addArrayOfString(outcomes).addArrayOfString(notes).addArrayOfString(raws);
+    Tuple args = Tuple.tuple()
+        .addUUID(id)
+        .addArrayOfLong(lines)
+        .addArrayOfString(ids)
+        .addArrayOfOffsetDateTime(times)
+        .addArrayOfLong(amounts)
+        .addArrayOfString(currencies)
+        .addArrayOfString(references)
+        .addArrayOfString(msisdns)
+        .addArrayOfString(outcomes)
+        .addArrayOfString(notes)
+        .addArrayOfString(raws);
     return pool.preparedQuery(STAGE).execute(args).mapEmpty();
   }
 
@@ -286,18 +297,22 @@ public final class ReconciliationStore {
    * these very bytes for this provider, discards this upload and answers the first reconciliation.
    */
   Future<Completion> complete(UUID id, UUID companyId, String provider, String sha256, long lines) {
-    return same(companyId, provider, sha256).compose(first -> first != null ? replay(id, first)
-        : pool.withTransaction(tx -> match(tx, id, companyId, provider, sha256, lines))
-            .map(v -> new Completion(id, false))
-            .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
-                // a concurrent upload of the same statement completed first
-                ? same(companyId, provider, sha256).compose(winner -> winner == null ? Future.failedFuture(err)
-                    : replay(id, winner))
-                : Future.failedFuture(err)));
+    return same(companyId, provider, sha256)
+        .compose(first -> first != null
+            ? replay(id, first)
+            : pool.withTransaction(tx -> match(tx, id, companyId, provider, sha256, lines))
+                .map(v -> new Completion(id, false))
+                .recover(err -> err instanceof PgException pg && "23505".equals(pg.getSqlState())
+                    // a concurrent upload of the same statement completed first
+                    ? same(companyId, provider, sha256)
+                        .compose(winner ->
+                            winner == null ? Future.failedFuture(err) : replay(id, winner))
+                    : Future.failedFuture(err)));
   }
 
   private Future<UUID> same(UUID companyId, String provider, String sha256) {
-    return pool.preparedQuery(SAME_STATEMENT).execute(Tuple.of(companyId, provider, sha256))
+    return pool.preparedQuery(SAME_STATEMENT)
+        .execute(Tuple.of(companyId, provider, sha256))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
   }
 
@@ -305,11 +320,15 @@ public final class ReconciliationStore {
     return discard(id).map(v -> new Completion(first, true));
   }
 
-  private Future<Void> match(SqlConnection tx, UUID id, UUID companyId, String provider, String sha256, long lines) {
+  private Future<Void> match(
+      SqlConnection tx, UUID id, UUID companyId, String provider, String sha256, long lines) {
     Tuple own = Tuple.of(id, companyId, provider);
-    return tx.preparedQuery(CLAIM).execute(Tuple.of(id, sha256, lines))
-        .compose(claimed -> claimed.rowCount() == 1 ? Future.succeededFuture()
-            : Future.failedFuture(new IllegalStateException("reconciliation " + id + " is not loading")))
+    return tx.preparedQuery(CLAIM)
+        .execute(Tuple.of(id, sha256, lines))
+        .compose(claimed -> claimed.rowCount() == 1
+            ? Future.succeededFuture()
+            : Future.failedFuture(
+                new IllegalStateException("reconciliation " + id + " is not loading")))
         .compose(v -> tx.preparedQuery(DUPLICATES).execute(Tuple.of(id)))
         .compose(v -> tx.preparedQuery(MATCH_TRANSACTIONS).execute(own))
         .compose(v -> tx.preparedQuery(MATCH_UNMATCHED).execute(own))
@@ -319,13 +338,19 @@ public final class ReconciliationStore {
           OffsetDateTime from = p.getOffsetDateTime(0);
           OffsetDateTime to = p.getOffsetDateTime(1);
           Tuple range = Tuple.of(id, companyId, provider, from, to);
-          Future<?> gatewaySide = from == null ? Future.succeededFuture()
-              : tx.preparedQuery(GATEWAY_ONLY).execute(range).compose(x -> tx.preparedQuery(DAYS).execute(range));
+          Future<?> gatewaySide = from == null
+              ? Future.succeededFuture()
+              : tx.preparedQuery(GATEWAY_ONLY)
+                  .execute(range)
+                  .compose(x -> tx.preparedQuery(DAYS).execute(range));
           return gatewaySide
               .compose(x -> unmatched.keepStatementOnly(tx, id, companyId, provider))
-              .compose(kept -> tx.preparedQuery(STATEMENT_ONLY).execute(Tuple.of(id))
-                  .compose(x -> tx.preparedQuery(SUMMARY).execute(Tuple.of(id, from, to, (long) kept)))
-                  .compose(x -> tx.preparedQuery(AUDIT_UPLOAD).execute(Tuple.of(id, (long) kept, lines))));
+              .compose(kept -> tx.preparedQuery(STATEMENT_ONLY)
+                  .execute(Tuple.of(id))
+                  .compose(
+                      x -> tx.preparedQuery(SUMMARY).execute(Tuple.of(id, from, to, (long) kept)))
+                  .compose(x ->
+                      tx.preparedQuery(AUDIT_UPLOAD).execute(Tuple.of(id, (long) kept, lines))));
         })
         .mapEmpty();
   }
@@ -338,27 +363,46 @@ public final class ReconciliationStore {
       }
       JsonObject report = head(head.iterator().next());
       report.put("limit", limit);
-      return rows(id, List.of("MATCHED"), limit).onSuccess(a -> report.put("matched", a))
-          .compose(v -> rows(id, List.of("AMOUNT_MISMATCH", "CURRENCY_MISMATCH"), limit)).onSuccess(a -> report.put("mismatches", a))
-          .compose(v -> rows(id, List.of("STATEMENT_ONLY"), limit)).onSuccess(a -> report.put("statementOnly", a))
-          .compose(v -> rows(id, List.of("MALFORMED"), limit)).onSuccess(a -> report.put("malformed", a))
-          .compose(v -> rows(id, List.of("DUPLICATE"), limit)).onSuccess(a -> report.put("duplicates", a))
-          .compose(v -> rows(id, List.of("SKIPPED"), limit)).onSuccess(a -> report.put("skipped", a))
+      return rows(id, List.of("MATCHED"), limit)
+          .onSuccess(a -> report.put("matched", a))
+          .compose(v -> rows(id, List.of("AMOUNT_MISMATCH", "CURRENCY_MISMATCH"), limit))
+          .onSuccess(a -> report.put("mismatches", a))
+          .compose(v -> rows(id, List.of("STATEMENT_ONLY"), limit))
+          .onSuccess(a -> report.put("statementOnly", a))
+          .compose(v -> rows(id, List.of("MALFORMED"), limit))
+          .onSuccess(a -> report.put("malformed", a))
+          .compose(v -> rows(id, List.of("DUPLICATE"), limit))
+          .onSuccess(a -> report.put("duplicates", a))
+          .compose(v -> rows(id, List.of("SKIPPED"), limit))
+          .onSuccess(a -> report.put("skipped", a))
           .compose(v -> pool.preparedQuery(GATEWAY_ONLY_ROWS).execute(Tuple.of(id, limit)))
           .onSuccess(rows -> {
             JsonArray a = new JsonArray();
-            rows.forEach(r -> a.add(new JsonObject().put("providerTxnId", r.getString(2))
-                .put("occurredAt", text(r.getOffsetDateTime(3))).put("amount", r.getLong(4)).put("currency", r.getString(5))
+            rows.forEach(r -> a.add(new JsonObject()
+                .put("providerTxnId", r.getString(2))
+                .put("occurredAt", text(r.getOffsetDateTime(3)))
+                .put("amount", r.getLong(4))
+                .put("currency", r.getString(5))
                 .put("accountReference", r.getString(6))
-                .put("gateway", new JsonObject().put("kind", r.getString(0)).put("id", r.getUUID(1).toString()))));
+                .put(
+                    "gateway",
+                    new JsonObject()
+                        .put("kind", r.getString(0))
+                        .put("id", r.getUUID(1).toString()))));
             report.put("gatewayOnly", a);
           })
           .compose(v -> pool.preparedQuery(DAY_ROWS).execute(Tuple.of(id)))
           .map(rows -> {
             JsonArray days = new JsonArray();
-            rows.forEach(r -> days.add(new JsonObject().put("day", r.getLocalDate(0).toString()).put("currency", r.getString(1))
-                .put("statement", new JsonObject().put("count", r.getLong(2)).put("amount", r.getLong(3)))
-                .put("gateway", new JsonObject().put("count", r.getLong(4)).put("amount", r.getLong(5)))
+            rows.forEach(r -> days.add(new JsonObject()
+                .put("day", r.getLocalDate(0).toString())
+                .put("currency", r.getString(1))
+                .put(
+                    "statement",
+                    new JsonObject().put("count", r.getLong(2)).put("amount", r.getLong(3)))
+                .put(
+                    "gateway",
+                    new JsonObject().put("count", r.getLong(4)).put("amount", r.getLong(5)))
                 .put("difference", r.getLong(3) - r.getLong(5))));
             return report.put("days", days);
           });
@@ -366,42 +410,69 @@ public final class ReconciliationStore {
   }
 
   private Future<JsonArray> rows(UUID id, List<String> outcomes, int limit) {
-    return pool.preparedQuery(ROWS).execute(Tuple.of(id, outcomes.toArray(new String[0]), limit)).map(rows -> {
-      JsonArray a = new JsonArray();
-      for (Row r : rows) {
-        JsonObject o = new JsonObject().put("line", r.getLong(0)).put("providerTxnId", r.getString(1));
-        if (r.getLong(3) != null) {
-          o.put("occurredAt", text(r.getOffsetDateTime(2))).put("amount", r.getLong(3)).put("currency", r.getString(4))
-              .put("accountReference", r.getString(5));
-        }
-        if (outcomes.size() > 1) {
-          o.put("outcome", r.getString(6));
-        }
-        if (r.getString(7) != null) {
-          o.put("note", r.getString(7));
-        }
-        if (r.getString(8) != null) {
-          JsonObject g = new JsonObject().put("kind", r.getString(8)).put("id", r.getUUID(9).toString());
-          if (r.getLong(10) != null) {
-            g.put("amount", r.getLong(10)).put("currency", r.getString(11));
+    return pool.preparedQuery(ROWS)
+        .execute(Tuple.of(id, outcomes.toArray(new String[0]), limit))
+        .map(rows -> {
+          JsonArray a = new JsonArray();
+          for (Row r : rows) {
+            JsonObject o =
+                new JsonObject().put("line", r.getLong(0)).put("providerTxnId", r.getString(1));
+            if (r.getLong(3) != null) {
+              o.put("occurredAt", text(r.getOffsetDateTime(2)))
+                  .put("amount", r.getLong(3))
+                  .put("currency", r.getString(4))
+                  .put("accountReference", r.getString(5));
+            }
+            if (outcomes.size() > 1) {
+              o.put("outcome", r.getString(6));
+            }
+            if (r.getString(7) != null) {
+              o.put("note", r.getString(7));
+            }
+            if (r.getString(8) != null) {
+              JsonObject g = new JsonObject()
+                  .put("kind", r.getString(8))
+                  .put("id", r.getUUID(9).toString());
+              if (r.getLong(10) != null) {
+                g.put("amount", r.getLong(10)).put("currency", r.getString(11));
+              }
+              o.put("gateway", g);
+            }
+            a.add(o);
           }
-          o.put("gateway", g);
-        }
-        a.add(o);
-      }
-      return a;
-    });
+          return a;
+        });
   }
 
   private static JsonObject head(Row r) {
-    return new JsonObject().put("id", r.getUUID(0).toString()).put("provider", r.getString(1)).put("format", r.getString(2))
-        .put("status", r.getString(3)).put("contentSha256", r.getString(4)).put("createdBy", r.getUUID(5).toString())
-        .put("createdAt", text(r.getOffsetDateTime(6))).put("completedAt", text(r.getOffsetDateTime(7)))
-        .put("period", new JsonObject().put("from", text(r.getOffsetDateTime(8))).put("to", text(r.getOffsetDateTime(9))))
-        .put("counts", new JsonObject().put("lines", r.getLong(10)).put("payments", r.getLong(11))
-            .put("matched", r.getLong(12)).put("amountMismatches", r.getLong(13)).put("currencyMismatches", r.getLong(14))
-            .put("statementOnly", r.getLong(15)).put("keptAsUnmatched", r.getLong(16)).put("gatewayOnly", r.getLong(17))
-            .put("duplicates", r.getLong(18)).put("malformed", r.getLong(19)).put("skipped", r.getLong(20)));
+    return new JsonObject()
+        .put("id", r.getUUID(0).toString())
+        .put("provider", r.getString(1))
+        .put("format", r.getString(2))
+        .put("status", r.getString(3))
+        .put("contentSha256", r.getString(4))
+        .put("createdBy", r.getUUID(5).toString())
+        .put("createdAt", text(r.getOffsetDateTime(6)))
+        .put("completedAt", text(r.getOffsetDateTime(7)))
+        .put(
+            "period",
+            new JsonObject()
+                .put("from", text(r.getOffsetDateTime(8)))
+                .put("to", text(r.getOffsetDateTime(9))))
+        .put(
+            "counts",
+            new JsonObject()
+                .put("lines", r.getLong(10))
+                .put("payments", r.getLong(11))
+                .put("matched", r.getLong(12))
+                .put("amountMismatches", r.getLong(13))
+                .put("currencyMismatches", r.getLong(14))
+                .put("statementOnly", r.getLong(15))
+                .put("keptAsUnmatched", r.getLong(16))
+                .put("gatewayOnly", r.getLong(17))
+                .put("duplicates", r.getLong(18))
+                .put("malformed", r.getLong(19))
+                .put("skipped", r.getLong(20)));
   }
 
   private static String text(OffsetDateTime t) {

@@ -16,6 +16,7 @@ abstract class StatementLayout {
 
   /** Provider ids: the characters the telco adapters accept, up to 64. */
   static final Pattern PROVIDER_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
+
   static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
   private Map<String, Integer> columns;

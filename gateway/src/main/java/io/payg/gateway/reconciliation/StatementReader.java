@@ -20,23 +20,33 @@ final class StatementReader {
   private final StatementLayout layout;
   private final long maxRows;
   private final BiConsumer<StatementRow, String> sink;
-  private final CsvRecords records = new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
-    @Override
-    public void record(long line, String text) {
-      complete(line, text);
-    }
+  private final CsvRecords records =
+      new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
+        @Override
+        public void record(long line, String text) {
+          complete(line, text);
+        }
 
-    @Override
-    public void tooLong(long line) {
-      dataRow(new StatementRow.Malformed(line, null, "the line is longer than " + MAX_LINE_BYTES + " bytes"), "");
-    }
+        @Override
+        public void tooLong(long line) {
+          dataRow(
+              new StatementRow.Malformed(
+                  line, null, "the line is longer than " + MAX_LINE_BYTES + " bytes"),
+              "");
+        }
 
-    @Override
-    public void unclosed(long line, String raw, boolean atEnd) {
-      dataRow(new StatementRow.Malformed(line, null, atEnd ? "a quoted cell is not closed before the end of the file"
-          : "a quoted cell is not closed within " + MAX_RECORD_LINES + " lines"), raw);
-    }
-  });
+        @Override
+        public void unclosed(long line, String raw, boolean atEnd) {
+          dataRow(
+              new StatementRow.Malformed(
+                  line,
+                  null,
+                  atEnd
+                      ? "a quoted cell is not closed before the end of the file"
+                      : "a quoted cell is not closed within " + MAX_RECORD_LINES + " lines"),
+              raw);
+        }
+      });
   private int titleLines;
   private long dataRows;
 
@@ -62,8 +72,11 @@ final class StatementReader {
   void end() {
     records.end();
     if (!layout.bound()) {
-      throw new StatementRefused(422, "STATEMENT_HEADER_MISSING", "No header line found: expected "
-          + layout.expectedHeader() + " within the first " + MAX_TITLE_LINES + " lines");
+      throw new StatementRefused(
+          422,
+          "STATEMENT_HEADER_MISSING",
+          "No header line found: expected " + layout.expectedHeader() + " within the first "
+              + MAX_TITLE_LINES + " lines");
     }
   }
 
@@ -93,8 +106,11 @@ final class StatementReader {
 
   private void title() {
     if (++titleLines > MAX_TITLE_LINES) {
-      throw new StatementRefused(422, "STATEMENT_HEADER_MISSING", "No header line found: expected "
-          + layout.expectedHeader() + " within the first " + MAX_TITLE_LINES + " lines");
+      throw new StatementRefused(
+          422,
+          "STATEMENT_HEADER_MISSING",
+          "No header line found: expected " + layout.expectedHeader() + " within the first "
+              + MAX_TITLE_LINES + " lines");
     }
   }
 
@@ -108,7 +124,8 @@ final class StatementReader {
 
   private void row(StatementRow row, String raw) {
     if (++dataRows > maxRows) {
-      throw new StatementRefused(413, "STATEMENT_TOO_LARGE", "A statement has at most " + maxRows + " rows");
+      throw new StatementRefused(
+          413, "STATEMENT_TOO_LARGE", "A statement has at most " + maxRows + " rows");
     }
     sink.accept(row, raw.length() > MAX_RAW_CHARS ? raw.substring(0, MAX_RAW_CHARS) : raw);
   }

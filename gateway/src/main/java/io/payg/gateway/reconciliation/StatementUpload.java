@@ -41,14 +41,21 @@ final class StatementUpload {
   private boolean finishing;
   private boolean stopped;
 
-  StatementUpload(HttpServerRequest request, ReconciliationStore store, UUID id, UUID companyId, String provider,
-                  StatementLayout layout, long maxRows) {
+  StatementUpload(
+      HttpServerRequest request,
+      ReconciliationStore store,
+      UUID id,
+      UUID companyId,
+      String provider,
+      StatementLayout layout,
+      long maxRows) {
     this.request = request;
     this.store = store;
     this.id = id;
     this.companyId = companyId;
     this.provider = provider;
-    this.reader = new StatementReader(layout, maxRows, (row, raw) -> batch.add(new ReconciliationStore.Staged(row, raw)));
+    this.reader = new StatementReader(
+        layout, maxRows, (row, raw) -> batch.add(new ReconciliationStore.Staged(row, raw)));
     try {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
@@ -78,7 +85,8 @@ final class StatementUpload {
       next();
     });
     request.exceptionHandler(this::fail);
-    // a client gone mid-upload leaves nothing; once the whole body is in, matching goes on without it
+    // a client gone mid-upload leaves nothing; once the whole body is in, matching goes on without
+    // it
     request.response().closeHandler(v -> {
       if (!finishing) {
         fail(new IllegalStateException("the client went away during the upload"));
@@ -141,11 +149,21 @@ final class StatementUpload {
     finishing = true;
     read.tryComplete();
     long staged = System.nanoTime();
-    LOG.info("reconciliation {}: {} lines read and staged in {} ms", id, reader.lines(), (staged - started) / 1_000_000);
+    LOG.info(
+        "reconciliation {}: {} lines read and staged in {} ms",
+        id,
+        reader.lines(),
+        (staged - started) / 1_000_000);
     String hash = HexFormat.of().formatHex(sha256.digest());
     store.complete(id, companyId, provider, hash, reader.lines()).onComplete(ar -> {
-      LOG.info("reconciliation {}: matched in {} ms ({})", id, (System.nanoTime() - staged) / 1_000_000,
-          ar.succeeded() ? (ar.result().replayed() ? "a statement reconciled before: " + ar.result().id() : "completed")
+      LOG.info(
+          "reconciliation {}: matched in {} ms ({})",
+          id,
+          (System.nanoTime() - staged) / 1_000_000,
+          ar.succeeded()
+              ? (ar.result().replayed()
+                  ? "a statement reconciled before: " + ar.result().id()
+                  : "completed")
               : "failed: " + ar.cause());
       if (ar.succeeded()) {
         stopped = true;

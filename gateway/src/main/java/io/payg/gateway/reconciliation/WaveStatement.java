@@ -21,7 +21,8 @@ final class WaveStatement extends StatementLayout {
 
   @Override
   List<List<String>> required() {
-    return List.of(List.of("transactionid"), List.of("timestamp"), List.of("amount"), List.of("currency"));
+    return List.of(
+        List.of("transactionid"), List.of("timestamp"), List.of("amount"), List.of("currency"));
   }
 
   @Override
@@ -35,29 +36,40 @@ final class WaveStatement extends StatementLayout {
     String id = PROVIDER_ID.matcher(raw).matches() ? raw : null;
     try {
       if (id == null) {
-        throw new IllegalArgumentException("'transaction_id' must be up to 64 letters, digits, _ or - (got '" + clip(raw) + "')");
+        throw new IllegalArgumentException(
+            "'transaction_id' must be up to 64 letters, digits, _ or - (got '" + clip(raw) + "')");
       }
       if (column(cells, "isreversal").equalsIgnoreCase("true")) {
         return new StatementRow.Skipped(line, id, "a reversal or refund (is_reversal true)");
       }
       String currency = column(cells, "currency");
       if (!CURRENCY.matcher(currency).matches()) {
-        throw new IllegalArgumentException("'currency' must be an ISO 4217 code such as XOF (got '" + clip(currency) + "')");
+        throw new IllegalArgumentException(
+            "'currency' must be an ISO 4217 code such as XOF (got '" + clip(currency) + "')");
       }
       String amount = column(cells, "amount");
       if (amount.startsWith("-") || amount.replaceAll("[0.,]", "").isEmpty()) {
-        return new StatementRow.Skipped(line, id, "not money paid in (amount " + clip(amount) + ")");
+        return new StatementRow.Skipped(
+            line, id, "not money paid in (amount " + clip(amount) + ")");
       }
-      long minor = decimalAmount("amount", amount.startsWith("+") ? amount.substring(1) : amount, currency);
+      long minor =
+          decimalAmount("amount", amount.startsWith("+") ? amount.substring(1) : amount, currency);
       Instant at;
       String timestamp = column(cells, "timestamp");
       try {
         at = OffsetDateTime.parse(timestamp).toInstant();
       } catch (DateTimeException e) {
-        throw new IllegalArgumentException("'timestamp' must be ISO 8601 with an offset (got '" + clip(timestamp) + "')");
+        throw new IllegalArgumentException(
+            "'timestamp' must be ISO 8601 with an offset (got '" + clip(timestamp) + "')");
       }
       String mobile = column(cells, "counterpartymobile");
-      return new StatementRow.Payment(line, id, at, minor, currency, column(cells, "clientreference"),
+      return new StatementRow.Payment(
+          line,
+          id,
+          at,
+          minor,
+          currency,
+          column(cells, "clientreference"),
           mobile.isEmpty() ? null : mobile);
     } catch (IllegalArgumentException e) {
       return new StatementRow.Malformed(line, id, e.getMessage());

@@ -26,13 +26,20 @@ public final class ReversalRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/api/v1/transactions/:id/reversal").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
-      Caller caller = Caller.require(ctx, Role.ADMIN);
-      UUID id = PathParams.uuid(ctx, "id", "transaction");
-      String key = IdempotencyKey.required(ctx);
-      String reason = JsonInput.of(ctx).string("reason", 500);
-      Responses.json(ctx, 201, reversals.reverse(caller.companyId(), id, reason, key, caller.userId())
-          .map(ReversalService.Outcome::reversal));
-    });
+    router
+        .post("/api/v1/transactions/:id/reversal")
+        .handler(protectedPages.guard(Role.ADMIN))
+        .handler(ctx -> {
+          Caller caller = Caller.require(ctx, Role.ADMIN);
+          UUID id = PathParams.uuid(ctx, "id", "transaction");
+          String key = IdempotencyKey.required(ctx);
+          String reason = JsonInput.of(ctx).string("reason", 500);
+          Responses.json(
+              ctx,
+              201,
+              reversals
+                  .reverse(caller.companyId(), id, reason, key, caller.userId())
+                  .map(ReversalService.Outcome::reversal));
+        });
   }
 }

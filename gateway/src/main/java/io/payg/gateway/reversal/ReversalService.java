@@ -28,12 +28,10 @@ public final class ReversalService {
   }
 
   /** Reversed now. */
-  public record Reversed(JsonObject reversal) implements Outcome {
-  }
+  public record Reversed(JsonObject reversal) implements Outcome {}
 
   /** Reversed before (a replay of the same key, or a provider's redelivery): the first reversal. */
-  public record Replayed(JsonObject reversal) implements Outcome {
-  }
+  public record Replayed(JsonObject reversal) implements Outcome {}
 
   /** A provider reversed a payment the gateway has neither booked nor kept: nothing to reverse yet. */
   public record NothingToReverse(String detail) implements Outcome {
@@ -54,7 +52,8 @@ public final class ReversalService {
    * reversed transaction is 409 ALREADY_REVERSED; a key already used for another transaction is
    * 409 IDEMPOTENCY_KEY_REUSED.
    */
-  public Future<Outcome> reverse(UUID companyId, UUID transactionId, String reason, String key, UUID userId) {
+  public Future<Outcome> reverse(
+      UUID companyId, UUID transactionId, String reason, String key, UUID userId) {
     return attempt(companyId, transactionId, OPERATOR, reason, key, userId, 1);
   }
 
@@ -63,14 +62,19 @@ public final class ReversalService {
    * reversed (source PROVIDER), an OPEN unmatched payment is marked REVERSED; a redelivery
    * answers the first reversal, whatever reversed it.
    */
-  public Future<Outcome> reverseProvider(UUID companyId, String provider, String providerTxnId, String reason) {
+  public Future<Outcome> reverseProvider(
+      UUID companyId, String provider, String providerTxnId, String reason) {
     return store.findTransaction(companyId, provider, providerTxnId).compose(txn -> {
       if (txn != null) {
         return attempt(companyId, txn, PROVIDER, reason, null, null, 1);
       }
-      return store.reverseUnmatched(companyId, provider, providerTxnId, reason).compose(id -> id != null
-          ? store.get(id).map(r -> (Outcome) new Reversed(r))
-          : store.unmatched(companyId, provider, providerTxnId).map(ReversalService::unmatchedOutcome));
+      return store
+          .reverseUnmatched(companyId, provider, providerTxnId, reason)
+          .compose(id -> id != null
+              ? store.get(id).map(r -> (Outcome) new Reversed(r))
+              : store
+                  .unmatched(companyId, provider, providerTxnId)
+                  .map(ReversalService::unmatchedOutcome));
     });
   }
 
@@ -81,28 +85,40 @@ public final class ReversalService {
     if (u.getValue("reversal") instanceof JsonObject r) {
       return new Replayed(r);
     }
-    return new NothingToReverse("the kept payment is " + u.getString("status") + ", not in suspense");
+    return new NothingToReverse(
+        "the kept payment is " + u.getString("status") + ", not in suspense");
   }
 
-  private Future<Outcome> attempt(UUID companyId, UUID transactionId, String source, String reason, String key,
-                                  UUID userId, int attempt) {
-    return store.snapshot(companyId, transactionId, key)
+  private Future<Outcome> attempt(
+      UUID companyId,
+      UUID transactionId,
+      String source,
+      String reason,
+      String key,
+      UUID userId,
+      int attempt) {
+    return store
+        .snapshot(companyId, transactionId, key)
         .compose(s -> decide(s, source, reason, key, userId))
         // a concurrent reversal inserted first: the next snapshot sees it
-        .recover(err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
+        .recover(
+            err -> isDuplicateKey(err) ? Future.succeededFuture(null) : Future.failedFuture(err))
         .compose(outcome -> {
           if (outcome != null) {
             return Future.succeededFuture(outcome);
           }
           if (attempt >= MAX_ATTEMPTS) {
-            return Future.failedFuture(new ApiException(503, "BUSY",
+            return Future.failedFuture(new ApiException(
+                503,
+                "BUSY",
                 "Too many concurrent payments for this customer; retry the same reversal"));
           }
           return attempt(companyId, transactionId, source, reason, key, userId, attempt + 1);
         });
   }
 
-  private Future<Outcome> decide(ReversalStore.Snapshot s, String source, String reason, String key, UUID userId) {
+  private Future<Outcome> decide(
+      ReversalStore.Snapshot s, String source, String reason, String key, UUID userId) {
     if (s == null) {
       return Future.failedFuture(ApiException.notFound("transaction"));
     }
@@ -111,26 +127,33 @@ public final class ReversalService {
       if (PROVIDER.equals(source) || (key != null && key.equals(s.reversalKey()))) {
         return Future.succeededFuture(new Replayed(s.reversal()));
       }
-      return Future.failedFuture(ApiException.conflict("ALREADY_REVERSED", "transaction " + s.transactionId()
-          + " was already reversed by reversal " + s.reversal().getString("id")));
+      return Future.failedFuture(ApiException.conflict(
+          "ALREADY_REVERSED",
+          "transaction " + s.transactionId() + " was already reversed by reversal "
+              + s.reversal().getString("id")));
     }
     if (s.keyUsedFor() != null) {
-      return Future.failedFuture(ApiException.conflict("IDEMPOTENCY_KEY_REUSED",
-          "this Idempotency-Key already reversed another transaction"));
+      return Future.failedFuture(ApiException.conflict(
+          "IDEMPOTENCY_KEY_REUSED", "this Idempotency-Key already reversed another transaction"));
     }
-    PaymentReversal.Compensation c = PaymentReversal.of(s.allocations(), s.ownInstallments(), s.boughtToken(),
-        s.delivered(), s.credit());
+    PaymentReversal.Compensation c = PaymentReversal.of(
+        s.allocations(), s.ownInstallments(), s.boughtToken(), s.delivered(), s.credit());
     if (c.compensated() != s.amount()) {
-      // allocations always sum to the amount; a transaction that does not is a data error, never reversed blind
-      return Future.failedFuture(new IllegalStateException("transaction " + s.transactionId()
-          + ": allocations do not sum to its amount"));
+      // allocations always sum to the amount; a transaction that does not is a data error, never
+      // reversed blind
+      return Future.failedFuture(new IllegalStateException(
+          "transaction " + s.transactionId() + ": allocations do not sum to its amount"));
     }
-    return store.record(s, c, source, reason, key, userId)
-        .compose(id -> id == null ? Future.succeededFuture(null) : store.get(id).map(Reversed::new));
+    return store
+        .record(s, c, source, reason, key, userId)
+        .compose(
+            id -> id == null ? Future.succeededFuture(null) : store.get(id).map(Reversed::new));
   }
 
   private static boolean isDuplicateKey(Throwable err) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getMessage() != null && pg.getMessage().contains("reversals_");
+    return err instanceof PgException pg
+        && "23505".equals(pg.getSqlState())
+        && pg.getMessage() != null
+        && pg.getMessage().contains("reversals_");
   }
 }

@@ -1,12 +1,12 @@
 package io.payg.gateway.reversal;
 
-import io.payg.gateway.audit.AuditLog;
-import io.payg.gateway.webhook.WebhookEvents;
 import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.PaymentReversal;
 import io.payg.domain.allocation.ReversalDebtPayment;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -26,10 +26,11 @@ import java.util.UUID;
 final class ReversalStore {
 
   /** A reversal as the API shows it. */
-  static final String REVERSAL_JSON = "json_build_object('id', r.id, 'transactionId', r.transaction_id, "
-      + "'unmatchedPaymentId', r.unmatched_payment_id, 'amount', r.amount, 'currency', r.currency, 'source', r.source, "
-      + "'reason', r.reason, 'reversalDebt', r.debt, 'createdAt', to_char(r.created_at AT TIME ZONE 'UTC', "
-      + "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))";
+  static final String REVERSAL_JSON =
+      "json_build_object('id', r.id, 'transactionId', r.transaction_id, "
+          + "'unmatchedPaymentId', r.unmatched_payment_id, 'amount', r.amount, 'currency', r.currency, 'source', r.source, "
+          + "'reason', r.reason, 'reversalDebt', r.debt, 'createdAt', to_char(r.created_at AT TIME ZONE 'UTC', "
+          + "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))";
 
   /**
    * The transaction, its payer's and its device's current owner's debt_version (a reassigned
@@ -101,14 +102,26 @@ final class ReversalStore {
              FROM r, commission_entries e WHERE e.transaction_id = $2 AND e.kind = 'ENERGY'),
       """
       // reversal.recorded for the company's own systems, with the reversal
-      + WebhookEvents.enqueue("wh", WebhookEvents.REVERSAL_RECORDED, "tx JOIN r ON true", "tx.company_id",
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.REVERSAL_RECORDED,
+          "tx JOIN r ON true",
+          "tx.company_id",
           "json_build_object('reversalId', r.id, 'transactionId', tx.id, 'amount', tx.amount, 'currency', tx.currency, "
-          + "'source', $9::text, 'reason', $10::text)") + ", "
+              + "'source', $9::text, 'reason', $10::text)")
+      + ", "
       // an operator's reversal ($12) is audited with it; a provider's has no user
-      + AuditLog.cte("au", "tx JOIN r ON true", "tx.company_id", "$12::uuid",
-          "transaction.reversed", "transaction", "tx.id", "json_build_object('status', 'PROCESSED')",
+      + AuditLog.cte(
+          "au",
+          "tx JOIN r ON true",
+          "tx.company_id",
+          "$12::uuid",
+          "transaction.reversed",
+          "transaction",
+          "tx.id",
+          "json_build_object('status', 'PROCESSED')",
           "json_build_object('status', 'REVERSED', 'reversalId', r.id, 'amount', tx.amount, 'currency', tx.currency, "
-          + "'reason', $10::text, 'debt', $13::bigint)")
+              + "'reason', $10::text, 'debt', $13::bigint)")
       + """
 
       SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM r)
@@ -124,10 +137,14 @@ final class ReversalStore {
             RETURNING id),
       """
       // reversal.recorded for the company's own systems: money that left suspense, no transaction
-      + WebhookEvents.enqueue("wh", WebhookEvents.REVERSAL_RECORDED, "u JOIN r ON true", "u.company_id",
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.REVERSAL_RECORDED,
+          "u JOIN r ON true",
+          "u.company_id",
           "json_build_object('reversalId', r.id, 'transactionId', NULL, 'unmatchedPaymentId', u.id, "
-          + "'provider', u.provider, 'providerTxnId', u.provider_txn_id, 'amount', u.amount, 'currency', u.currency, "
-          + "'source', 'PROVIDER', 'reason', $4::text)")
+              + "'provider', u.provider, 'providerTxnId', u.provider_txn_id, 'amount', u.amount, 'currency', u.currency, "
+              + "'source', 'PROVIDER', 'reason', $4::text)")
       + """
 
       SELECT id FROM r
@@ -145,11 +162,22 @@ final class ReversalStore {
   static final String GET = "SELECT " + REVERSAL_JSON + " FROM reversals r WHERE r.id = $1";
 
   /** A transaction as the reversal sees it. */
-  record Snapshot(UUID transactionId, UUID payer, long payerVersion, UUID owner, long ownerVersion, UUID deviceId,
-                  long credit, long amount, boolean boughtToken, List<Allocation> allocations,
-                  Set<String> ownInstallments, boolean delivered, JsonObject reversal, String reversalKey,
-                  UUID keyUsedFor) {
-  }
+  record Snapshot(
+      UUID transactionId,
+      UUID payer,
+      long payerVersion,
+      UUID owner,
+      long ownerVersion,
+      UUID deviceId,
+      long credit,
+      long amount,
+      boolean boughtToken,
+      List<Allocation> allocations,
+      Set<String> ownInstallments,
+      boolean delivered,
+      JsonObject reversal,
+      String reversalKey,
+      UUID keyUsedFor) {}
 
   private final Pool pool;
 
@@ -158,46 +186,79 @@ final class ReversalStore {
   }
 
   Future<Snapshot> snapshot(UUID companyId, UUID transactionId, String key) {
-    return pool.preparedQuery(SNAPSHOT).execute(Tuple.of(companyId, transactionId, key)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Row r = rows.iterator().next();
-      List<Allocation> allocations = new ArrayList<>();
-      if (r.getValue("allocations") instanceof JsonArray arr) {
-        for (int i = 0; i < arr.size(); i++) {
-          JsonObject a = arr.getJsonObject(i);
-          allocations.add(new Allocation(AllocationKind.valueOf(a.getString("kind")), a.getLong("amount"),
-              a.getString("reference")));
-        }
-      }
-      Set<String> own = new HashSet<>();
-      if (r.getValue("own_installments") instanceof JsonArray arr) {
-        arr.forEach(id -> own.add(String.valueOf(id)));
-      }
-      return new Snapshot(r.getUUID("id"), r.getUUID("customer_id"), r.getLong("debt_version"), r.getUUID("owner_id"),
-          r.getLong("owner_version"), r.getUUID("device_id"), r.getLong("credit"), r.getLong("amount"),
-          r.getString("token_unit") != null, allocations, own, Boolean.TRUE.equals(r.getBoolean("delivered")),
-          r.getValue("reversal") instanceof JsonObject o ? o : null, r.getString("reversal_key"),
-          r.getUUID("key_used_for"));
-    });
+    return pool.preparedQuery(SNAPSHOT)
+        .execute(Tuple.of(companyId, transactionId, key))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          List<Allocation> allocations = new ArrayList<>();
+          if (r.getValue("allocations") instanceof JsonArray arr) {
+            for (int i = 0; i < arr.size(); i++) {
+              JsonObject a = arr.getJsonObject(i);
+              allocations.add(new Allocation(
+                  AllocationKind.valueOf(a.getString("kind")),
+                  a.getLong("amount"),
+                  a.getString("reference")));
+            }
+          }
+          Set<String> own = new HashSet<>();
+          if (r.getValue("own_installments") instanceof JsonArray arr) {
+            arr.forEach(id -> own.add(String.valueOf(id)));
+          }
+          return new Snapshot(
+              r.getUUID("id"),
+              r.getUUID("customer_id"),
+              r.getLong("debt_version"),
+              r.getUUID("owner_id"),
+              r.getLong("owner_version"),
+              r.getUUID("device_id"),
+              r.getLong("credit"),
+              r.getLong("amount"),
+              r.getString("token_unit") != null,
+              allocations,
+              own,
+              Boolean.TRUE.equals(r.getBoolean("delivered")),
+              r.getValue("reversal") instanceof JsonObject o ? o : null,
+              r.getString("reversal_key"),
+              r.getUUID("key_used_for"));
+        });
   }
 
   /** Writes the reversal; the new reversal's id, or null when the snapshot was overtaken. */
-  Future<UUID> record(Snapshot s, PaymentReversal.Compensation c, String source, String reason, String key,
-                      UUID userId) {
+  Future<UUID> record(
+      Snapshot s,
+      PaymentReversal.Compensation c,
+      String source,
+      String reason,
+      String key,
+      UUID userId) {
     UUID id = UUID.randomUUID();
     Tuple params = Tuple.tuple()
-        .addUUID(id).addUUID(s.transactionId())
-        .addUUID(s.payer()).addLong(s.payerVersion()).addUUID(s.owner()).addLong(s.ownerVersion())
+        .addUUID(id)
+        .addUUID(s.transactionId())
+        .addUUID(s.payer())
+        .addLong(s.payerVersion())
+        .addUUID(s.owner())
+        .addLong(s.ownerVersion())
         .addLong(s.payer().equals(s.owner()) ? 1L : 2L)
-        .addBoolean(s.delivered()).addString(source).addString(reason).addString(key).addUUID(userId)
+        .addBoolean(s.delivered())
+        .addString(source)
+        .addString(reason)
+        .addString(key)
+        .addUUID(userId)
         .addLong(c.debt())
-        .addArrayOfUUID(c.reopened().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
+        .addArrayOfUUID(
+            c.reopened().stream().map(p -> UUID.fromString(p.installmentId())).toArray(UUID[]::new))
         .addArrayOfLong(c.reopened().stream().map(InstallmentPayment::amount).toArray(Long[]::new))
-        .addArrayOfUUID(c.debtsReopened().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
-        .addArrayOfLong(c.debtsReopened().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new))
-        .addLong(c.meterCreditRemoved()).addLong(c.accessRateRestored()).addUUID(s.deviceId());
+        .addArrayOfUUID(
+            c.debtsReopened().stream().map(p -> UUID.fromString(p.debtId())).toArray(UUID[]::new))
+        .addArrayOfLong(
+            c.debtsReopened().stream().map(ReversalDebtPayment::amount).toArray(Long[]::new))
+        .addLong(c.meterCreditRemoved())
+        .addLong(c.accessRateRestored())
+        .addUUID(s.deviceId());
     return pool.preparedQuery(RECORD).execute(params).map(rows -> {
       Row r = rows.iterator().next();
       return r.getLong(1) == 1 ? id : null;
@@ -205,25 +266,29 @@ final class ReversalStore {
   }
 
   Future<JsonObject> get(UUID reversalId) {
-    return pool.preparedQuery(GET).execute(Tuple.of(reversalId))
-        .map(rows -> (JsonObject) rows.iterator().next().getValue(0));
+    return pool.preparedQuery(GET).execute(Tuple.of(reversalId)).map(rows ->
+        (JsonObject) rows.iterator().next().getValue(0));
   }
 
   Future<UUID> findTransaction(UUID companyId, String provider, String providerTxnId) {
-    return pool.preparedQuery(FIND_TRANSACTION).execute(Tuple.of(companyId, provider, providerTxnId))
+    return pool.preparedQuery(FIND_TRANSACTION)
+        .execute(Tuple.of(companyId, provider, providerTxnId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getUUID(0));
   }
 
   /** The unmatched payment of this provider id: [id, status, its reversal], or null. */
   Future<Row> unmatched(UUID companyId, String provider, String providerTxnId) {
-    return pool.preparedQuery(UNMATCHED).execute(Tuple.of(companyId, provider, providerTxnId))
+    return pool.preparedQuery(UNMATCHED)
+        .execute(Tuple.of(companyId, provider, providerTxnId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next());
   }
 
   /** Marks an OPEN unmatched payment REVERSED with its reversal; the reversal's id, or null if it was not OPEN. */
-  Future<UUID> reverseUnmatched(UUID companyId, String provider, String providerTxnId, String reason) {
+  Future<UUID> reverseUnmatched(
+      UUID companyId, String provider, String providerTxnId, String reason) {
     UUID id = UUID.randomUUID();
-    return pool.preparedQuery(REVERSE_UNMATCHED).execute(Tuple.of(companyId, provider, providerTxnId, reason, id))
+    return pool.preparedQuery(REVERSE_UNMATCHED)
+        .execute(Tuple.of(companyId, provider, providerTxnId, reason, id))
         .map(rows -> rows.size() == 0 ? null : id);
   }
 }

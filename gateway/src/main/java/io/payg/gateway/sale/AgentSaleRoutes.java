@@ -51,33 +51,56 @@ public final class AgentSaleRoutes {
     String key = IdempotencyKey.required(ctx);
     JsonInput in = JsonInput.of(ctx);
     UUID customerId = in.uuid("customerId");
-    if (in.has("downPaymentReceived") && !Boolean.TRUE.equals(in.raw().getValue("downPaymentReceived"))) {
-      throw ApiException.badRequest("an agent's sale takes the down payment in cash: 'downPaymentReceived' is always true");
+    if (in.has("downPaymentReceived")
+        && !Boolean.TRUE.equals(in.raw().getValue("downPaymentReceived"))) {
+      throw ApiException.badRequest(
+          "an agent's sale takes the down payment in cash: 'downPaymentReceived' is always true");
     }
     SaleTerms terms = SaleTerms.read(in, LocalDate.now(clock));
     String serial = Serial.normalise(in.optionalString("deviceSerial", 64));
-    Responses.json(ctx, 201, replay(agent, key, customerId, terms)
-        .compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
-            : record(agent, key, customerId, terms, serial)
-                // a concurrent request with the same key won: answer its sale
-                .recover(err -> isSameKey(err) ? replay(agent, key, customerId, terms) : Future.failedFuture(err))));
+    Responses.json(
+        ctx,
+        201,
+        replay(agent, key, customerId, terms)
+            .compose(earlier -> earlier != null
+                ? Future.succeededFuture(earlier)
+                : record(agent, key, customerId, terms, serial)
+                    // a concurrent request with the same key won: answer its sale
+                    .recover(err -> isSameKey(err)
+                        ? replay(agent, key, customerId, terms)
+                        : Future.failedFuture(err))));
   }
 
-  private Future<JsonObject> record(Caller agent, String key, UUID customerId, SaleTerms terms, String serial) {
+  private Future<JsonObject> record(
+      Caller agent, String key, UUID customerId, SaleTerms terms, String serial) {
     UUID companyId = agent.companyId();
     return pool.withTransaction(conn -> ownCustomer(conn, agent, customerId)
         .compose(v -> store.appliance(conn, companyId, terms.applianceId()))
-        .compose(appliance -> store.deviceFor(conn, companyId, customerId, serial, appliance.type())
+        .compose(appliance -> store
+            .deviceFor(conn, companyId, customerId, serial, appliance.type())
             .compose(deviceId -> {
               var sale = terms.toSale(appliance.price());
-              return store.createSale(conn, companyId, customerId, appliance, deviceId, sale, true)
+              return store
+                  .createSale(conn, companyId, customerId, appliance, deviceId, sale, true)
                   .compose(saleId -> AgentSaleStore.markAgentSale(conn, saleId, agent.userId(), key)
                       .compose(x -> takeCash(conn, agent, sale.downPayment()))
-                      .compose(x -> commissions.earnOnSale(conn, companyId, agent.userId(), saleId, sale.price(),
+                      .compose(x -> commissions.earnOnSale(
+                          conn,
+                          companyId,
+                          agent.userId(),
+                          saleId,
+                          sale.price(),
                           appliance.currency()))
                       .compose(x -> store.sale(conn, companyId, saleId))
-                      .compose(sold -> AuditLog.record(conn, agent, "sale.created", "appliance_sale", saleId.toString(),
-                          null, sold.copy().put("customerId", customerId.toString())).map(sold)));
+                      .compose(sold -> AuditLog.record(
+                              conn,
+                              agent,
+                              "sale.created",
+                              "appliance_sale",
+                              saleId.toString(),
+                              null,
+                              sold.copy().put("customerId", customerId.toString()))
+                          .map(sold)));
             })));
   }
 
@@ -87,14 +110,19 @@ public final class AgentSaleRoutes {
       return Future.succeededFuture();
     }
     return AgentSaleStore.takeCash(conn, agent.companyId(), agent.userId(), downPayment)
-        .compose(taken -> taken ? Future.<Void>succeededFuture()
-            : Future.failedFuture(ApiException.unprocessable("AGENT_RISK_LIMIT",
-                "This down payment would take your cash above your risk limit: hand in cash first")));
+        .compose(
+            taken -> taken
+                ? Future.<Void>succeededFuture()
+                : Future.failedFuture(
+                    ApiException.unprocessable(
+                        "AGENT_RISK_LIMIT",
+                        "This down payment would take your cash above your risk limit: hand in cash first")));
   }
 
   private static Future<Void> ownCustomer(SqlConnection conn, Caller agent, UUID customerId) {
     return AgentSaleStore.ownsCustomer(conn, agent.companyId(), agent.userId(), customerId)
-        .compose(owns -> owns ? Future.<Void>succeededFuture()
+        .compose(owns -> owns
+            ? Future.<Void>succeededFuture()
             : Future.failedFuture(ApiException.notFound("customer")));
   }
 
@@ -105,16 +133,21 @@ public final class AgentSaleRoutes {
           if (earlier == null) {
             return Future.succeededFuture(null);
           }
-          boolean same = earlier.customerId().equals(customerId) && earlier.applianceId().equals(terms.applianceId())
+          boolean same = earlier.customerId().equals(customerId)
+              && earlier.applianceId().equals(terms.applianceId())
               && earlier.downPayment() == terms.downPayment();
-          return same ? store.sale(pool, agent.companyId(), earlier.id())
-              : Future.failedFuture(ApiException.conflict("DUPLICATE_TRANSACTION",
+          return same
+              ? store.sale(pool, agent.companyId(), earlier.id())
+              : Future.failedFuture(ApiException.conflict(
+                  "DUPLICATE_TRANSACTION",
                   "Idempotency-Key " + key + " was already used for another sale"));
         });
   }
 
   private static boolean isSameKey(Throwable err) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getMessage() != null && pg.getMessage().contains("appliance_sales_agent_key");
+    return err instanceof PgException pg
+        && "23505".equals(pg.getSqlState())
+        && pg.getMessage() != null
+        && pg.getMessage().contains("appliance_sales_agent_key");
   }
 }

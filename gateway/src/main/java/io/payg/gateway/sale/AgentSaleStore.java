@@ -11,8 +11,7 @@ import java.util.UUID;
 final class AgentSaleStore {
 
   /** A sale an agent made, as its Idempotency-Key recorded it. */
-  record EarlierSale(UUID id, UUID customerId, UUID applianceId, long downPayment) {
-  }
+  record EarlierSale(UUID id, UUID customerId, UUID applianceId, long downPayment) {}
 
   private static final String OWN_CUSTOMER = """
       SELECT 1 FROM customers WHERE id = $1 AND company_id = $2 AND agent_id = $3""";
@@ -30,33 +29,45 @@ final class AgentSaleStore {
       SELECT id, customer_id, appliance_id, down_payment FROM appliance_sales
        WHERE agent_id = $1 AND idempotency_key = $2 AND company_id = $3""";
 
-  private AgentSaleStore() {
-  }
+  private AgentSaleStore() {}
 
-  static Future<Boolean> ownsCustomer(SqlConnection conn, UUID companyId, UUID agentId, UUID customerId) {
-    return conn.preparedQuery(OWN_CUSTOMER).execute(Tuple.of(customerId, companyId, agentId))
+  static Future<Boolean> ownsCustomer(
+      SqlConnection conn, UUID companyId, UUID agentId, UUID customerId) {
+    return conn.preparedQuery(OWN_CUSTOMER)
+        .execute(Tuple.of(customerId, companyId, agentId))
         .map(rows -> rows.size() == 1);
   }
 
   static Future<Void> markAgentSale(SqlConnection conn, UUID saleId, UUID agentId, String key) {
-    return conn.preparedQuery(MARK_AGENT_SALE).execute(Tuple.of(saleId, agentId, key)).mapEmpty();
+    return conn.preparedQuery(MARK_AGENT_SALE)
+        .execute(Tuple.of(saleId, agentId, key))
+        .mapEmpty();
   }
 
   /** Whether the agent's cash took the down payment (false: above the risk limit, nothing changed). */
-  static Future<Boolean> takeCash(SqlConnection conn, UUID companyId, UUID agentId, long downPayment) {
-    return conn.preparedQuery(TAKE_CASH).execute(Tuple.of(agentId, companyId, downPayment))
+  static Future<Boolean> takeCash(
+      SqlConnection conn, UUID companyId, UUID agentId, long downPayment) {
+    return conn.preparedQuery(TAKE_CASH)
+        .execute(Tuple.of(agentId, companyId, downPayment))
         .map(rows -> rows.rowCount() == 1);
   }
 
   /** The sale this agent already made under {@code key}, or null. */
-  static Future<EarlierSale> earlierSale(SqlClient client, UUID companyId, UUID agentId, String key) {
-    return client.preparedQuery(EARLIER_SALE).execute(Tuple.of(agentId, key, companyId)).map(rows -> {
-      if (rows.size() == 0) {
-        return null;
-      }
-      Row r = rows.iterator().next();
-      return new EarlierSale(r.getUUID("id"), r.getUUID("customer_id"), r.getUUID("appliance_id"),
-          r.getLong("down_payment"));
-    });
+  static Future<EarlierSale> earlierSale(
+      SqlClient client, UUID companyId, UUID agentId, String key) {
+    return client
+        .preparedQuery(EARLIER_SALE)
+        .execute(Tuple.of(agentId, key, companyId))
+        .map(rows -> {
+          if (rows.size() == 0) {
+            return null;
+          }
+          Row r = rows.iterator().next();
+          return new EarlierSale(
+              r.getUUID("id"),
+              r.getUUID("customer_id"),
+              r.getUUID("appliance_id"),
+              r.getLong("down_payment"));
+        });
   }
 }

@@ -43,11 +43,17 @@ public final class SalePlanRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/api/v1/appliance-sales/:id/reschedule").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
+    router
+        .post("/api/v1/appliance-sales/:id/reschedule")
+        .handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
         .handler(this::reschedule);
-    router.post("/api/v1/appliance-sales/:id/write-off").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
+    router
+        .post("/api/v1/appliance-sales/:id/write-off")
+        .handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
         .handler(this::writeOff);
-    router.post("/api/v1/devices/:serial/repossess").handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
+    router
+        .post("/api/v1/devices/:serial/repossess")
+        .handler(protectedPages.guard(Role.ADMIN, Role.OPERATOR))
         .handler(this::repossess);
   }
 
@@ -63,8 +69,11 @@ public final class SalePlanRoutes {
     if (plan == null && period == null && firstDueDate == null) {
       throw ApiException.badRequest("a reschedule needs a new 'plan', 'period' or 'firstDueDate'");
     }
-    Responses.json(ctx, 200, store.reschedule(caller, saleId, key, in.raw(), plan, period, firstDueDate,
-        LocalDate.now(clock)));
+    Responses.json(
+        ctx,
+        200,
+        store.reschedule(
+            caller, saleId, key, in.raw(), plan, period, firstDueDate, LocalDate.now(clock)));
   }
 
   private void writeOff(RoutingContext ctx) {
@@ -87,17 +96,28 @@ public final class SalePlanRoutes {
     if (o != null) {
       String hex = o.string("secretKey", 32).toLowerCase(Locale.ROOT);
       if (!hex.matches("[0-9a-f]{32}")) {
-        throw ApiException.badRequest("'openPaygo.secretKey' must be 32 hexadecimal characters (16 bytes)");
+        throw ApiException.badRequest(
+            "'openPaygo.secretKey' must be 32 hexadecimal characters (16 bytes)");
       }
-      newKey = new SalePlanStore.NewOpenPaygoKey(hex, o.integer("startingCode", 0, 999_999_999L),
+      newKey = new SalePlanStore.NewOpenPaygoKey(
+          hex,
+          o.integer("startingCode", 0, 999_999_999L),
           o.has("tokenCount") ? (int) o.integer("tokenCount", 0, 1_000_000) : 1);
     }
-    // the key is a secret: the stored request (compared on replay) holds only that a new key was given
+    // the key is a secret: the stored request (compared on replay) holds only that a new key was
+    // given
     JsonObject request = in.raw().copy();
     if (request.getValue("openPaygo") instanceof JsonObject op) {
-      request.put("openPaygo", new JsonObject().put("startingCode", op.getValue("startingCode"))
-          .put("tokenCount", op.getValue("tokenCount")).put("secretKey", "****"));
+      request.put(
+          "openPaygo",
+          new JsonObject()
+              .put("startingCode", op.getValue("startingCode"))
+              .put("tokenCount", op.getValue("tokenCount"))
+              .put("secretKey", "****"));
     }
-    Responses.json(ctx, 200, store.repossess(caller, serial, key, request.put("serial", serial), reason, newKey));
+    Responses.json(
+        ctx,
+        200,
+        store.repossess(caller, serial, key, request.put("serial", serial), reason, newKey));
   }
 }

@@ -31,16 +31,25 @@ import java.util.UUID;
 public final class SalePlanStore {
 
   /** What a change needs to know about the sale, read under the locks. */
-  record SaleState(UUID saleId, UUID customerId, UUID deviceId, String status, String period, long installmentAmount,
-                   long price, String currency, List<PlanReschedule.Installment> installments) {
+  record SaleState(
+      UUID saleId,
+      UUID customerId,
+      UUID deviceId,
+      String status,
+      String period,
+      long installmentAmount,
+      long price,
+      String currency,
+      List<PlanReschedule.Installment> installments) {
     long outstanding() {
-      return installments.stream().mapToLong(PlanReschedule.Installment::outstanding).sum();
+      return installments.stream()
+          .mapToLong(PlanReschedule.Installment::outstanding)
+          .sum();
     }
   }
 
   /** A new OpenPAYGO key for a re-flashed device (sealed here, never stored plain). */
-  public record NewOpenPaygoKey(String secretKeyHex, long startingCode, int tokenCount) {
-  }
+  public record NewOpenPaygoKey(String secretKeyHex, long startingCode, int tokenCount) {}
 
   static final String REPLAY = """
       SELECT kind, sale_id, request, answer FROM sale_plan_changes WHERE company_id = $1 AND idempotency_key = $2""";
@@ -135,16 +144,25 @@ public final class SalePlanStore {
    * Reschedules what is still owed on the sale (see {@link PlanReschedule}); {@code plan} and
    * {@code period} null keep the sale's. Answers the sale with its new schedule.
    */
-  public Future<JsonObject> reschedule(Caller who, UUID saleId, String key, JsonObject request, PaymentPlan plan,
-                                       Period period, LocalDate firstDueDate, LocalDate today) {
+  public Future<JsonObject> reschedule(
+      Caller who,
+      UUID saleId,
+      String key,
+      JsonObject request,
+      PaymentPlan plan,
+      Period period,
+      LocalDate firstDueDate,
+      LocalDate today) {
     return change(who, saleId, "RESCHEDULE", key, request, (conn, changeId, sale) -> {
       requireOpen(sale);
       if (sale.outstanding() == 0) {
-        throw ApiException.unprocessable("NOTHING_OWED", "Nothing is owed on this sale: there is nothing to reschedule");
+        throw ApiException.unprocessable(
+            "NOTHING_OWED", "Nothing is owed on this sale: there is nothing to reschedule");
       }
       PlanReschedule.Terms terms = new PlanReschedule.Terms(
           plan != null ? plan : PaymentPlan.amount(sale.installmentAmount()),
-          period != null ? period : Period.valueOf(sale.period()), firstDueDate);
+          period != null ? period : Period.valueOf(sale.period()),
+          firstDueDate);
       PlanReschedule.Result result;
       try {
         result = PlanReschedule.of(sale.installments(), terms, today);
@@ -153,23 +171,33 @@ public final class SalePlanStore {
       }
       List<PlanReschedule.Closed> closed = result.closed();
       List<ScheduledInstallment> added = result.added();
-      String planKind = terms.plan() instanceof PaymentPlan.InstallmentCount ? "INSTALLMENT_COUNT" : "INSTALLMENT_AMOUNT";
-      long planValue = terms.plan() instanceof PaymentPlan.InstallmentCount c ? c.count()
+      String planKind = terms.plan() instanceof PaymentPlan.InstallmentCount
+          ? "INSTALLMENT_COUNT"
+          : "INSTALLMENT_AMOUNT";
+      long planValue = terms.plan() instanceof PaymentPlan.InstallmentCount c
+          ? c.count()
           : ((PaymentPlan.InstallmentAmount) terms.plan()).amount();
-      Tuple params = Tuple.tuple().addUUID(saleId).addUUID(changeId)
+      Tuple params = Tuple.tuple()
+          .addUUID(saleId)
+          .addUUID(changeId)
           .addArrayOfUUID(closed.stream().map(c -> UUID.fromString(c.id())).toArray(UUID[]::new))
           .addArrayOfLong(closed.stream().map(PlanReschedule.Closed::amount).toArray(Long[]::new))
           .addArrayOfLong(closed.stream().map(PlanReschedule.Closed::moved).toArray(Long[]::new))
-          .addArrayOfInteger(added.stream().map(ScheduledInstallment::number).toArray(Integer[]::new))
-          .addArrayOfLocalDate(added.stream().map(ScheduledInstallment::dueDate).toArray(LocalDate[]::new))
+          .addArrayOfInteger(
+              added.stream().map(ScheduledInstallment::number).toArray(Integer[]::new))
+          .addArrayOfLocalDate(
+              added.stream().map(ScheduledInstallment::dueDate).toArray(LocalDate[]::new))
           .addArrayOfLong(added.stream().map(ScheduledInstallment::amount).toArray(Long[]::new))
-          .addString(planKind).addLong(planValue).addString(terms.period().name())
+          .addString(planKind)
+          .addLong(planValue)
+          .addString(terms.period().name())
           .addLong(result.regularInstallmentAmount());
       return conn.preparedQuery(RESCHEDULE).execute(params).map(rows -> {
         Row r = rows.iterator().next();
         // under the locks nothing else can have paid them: a mismatch is a bug, and rolls back
         if (r.getLong(0) != closed.size() || r.getLong(1) != added.size()) {
-          throw new IllegalStateException("reschedule of sale " + saleId + " did not close/add what it computed");
+          throw new IllegalStateException(
+              "reschedule of sale " + saleId + " did not close/add what it computed");
         }
         return new JsonObject().put("rescheduled", result.outstanding());
       });
@@ -177,23 +205,33 @@ public final class SalePlanStore {
   }
 
   /** Writes off what is still owed on the sale: a {@code sale_write_offs} row, the installments WRITTEN_OFF. */
-  public Future<JsonObject> writeOff(Caller who, UUID saleId, String key, JsonObject request, String reason) {
+  public Future<JsonObject> writeOff(
+      Caller who, UUID saleId, String key, JsonObject request, String reason) {
     UUID writeOffId = UUID.randomUUID();
     return change(who, saleId, "WRITE_OFF", key, request, (conn, changeId, sale) -> {
       requireOpen(sale);
       long owed = sale.outstanding();
       if (owed == 0) {
-        throw ApiException.unprocessable("NOTHING_OWED", "Nothing is owed on this sale: there is nothing to write off");
+        throw ApiException.unprocessable(
+            "NOTHING_OWED", "Nothing is owed on this sale: there is nothing to write off");
       }
-      return conn.preparedQuery(WRITE_OFF).execute(Tuple.of(saleId, changeId, writeOffId, reason, who.userId()))
+      return conn.preparedQuery(WRITE_OFF)
+          .execute(Tuple.of(saleId, changeId, writeOffId, reason, who.userId()))
           .map(rows -> {
             Long amount = rows.iterator().next().getLong(0);
             if (amount == null || amount != owed) {
-              throw new IllegalStateException("write-off of sale " + saleId + " wrote " + amount + ", owed " + owed);
+              throw new IllegalStateException(
+                  "write-off of sale " + saleId + " wrote " + amount + ", owed " + owed);
             }
-            return new JsonObject().put("writeOff", new JsonObject().put("id", writeOffId.toString())
-                .put("amount", owed).put("currency", sale.currency()).put("reason", reason)
-                .put("writtenOffBy", who.userId().toString()));
+            return new JsonObject()
+                .put(
+                    "writeOff",
+                    new JsonObject()
+                        .put("id", writeOffId.toString())
+                        .put("amount", owed)
+                        .put("currency", sale.currency())
+                        .put("reason", reason)
+                        .put("writtenOffBy", who.userId().toString()));
           });
     });
   }
@@ -203,44 +241,79 @@ public final class SalePlanStore {
    * cancelled, the device back in stock (unknown to payments) until sold again. {@code newKey}
    * (nullable) re-keys a re-flashed OpenPAYGO device.
    */
-  public Future<JsonObject> repossess(Caller who, String serial, String key, JsonObject request, String reason,
-                                      NewOpenPaygoKey newKey) {
-    return replay(who, key, "REPOSSESSION", null, request).compose(earlier -> earlier != null
-        ? Future.succeededFuture(earlier)
-        : pool.preparedQuery(CURRENT_SALE_OF_DEVICE).execute(Tuple.of(who.companyId(), serial)).compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(ApiException.notFound("device"));
-          }
-          Row d = rows.iterator().next();
-          UUID deviceId = d.getUUID("id");
-          UUID saleId = d.getUUID("sale_id");
-          if (saleId == null) {
-            return Future.failedFuture(Boolean.TRUE.equals(d.getBoolean("repossessed"))
-                ? ApiException.conflict("ALREADY_REPOSSESSED", "Device " + serial + " is already repossessed")
-                : ApiException.conflict("NO_SALE", "Device " + serial + " is on no appliance sale"));
-          }
-          if (newKey != null && !"openpaygo".equals(d.getString("manufacturer"))) {
-            return Future.failedFuture(ApiException.badRequest("'openPaygo' is for devices of manufacturer openpaygo"));
-          }
-          String sealed = newKey == null ? null : secrets.seal(newKey.secretKeyHex(), SecretBox.deviceKey(deviceId));
-          return change(who, saleId, "REPOSSESSION", key, request, (conn, changeId, sale) -> {
-            if ("REPOSSESSED".equals(sale.status()) || !deviceId.equals(sale.deviceId())) {
-              throw ApiException.conflict("ALREADY_REPOSSESSED", "Device " + serial + " is already repossessed");
-            }
-            return conn.preparedQuery(REPOSSESS).execute(Tuple.from(new Object[] {saleId, changeId, deviceId, sealed,
-                    newKey == null ? null : newKey.startingCode(), newKey == null ? null : newKey.tokenCount()}))
-                .map(r2 -> {
-                  Row r = r2.iterator().next();
-                  if (r.getLong(1) != 1) {
-                    throw ApiException.conflict("ALREADY_REPOSSESSED", "Device " + serial + " is already repossessed");
+  public Future<JsonObject> repossess(
+      Caller who,
+      String serial,
+      String key,
+      JsonObject request,
+      String reason,
+      NewOpenPaygoKey newKey) {
+    return replay(who, key, "REPOSSESSION", null, request)
+        .compose(earlier -> earlier != null
+            ? Future.succeededFuture(earlier)
+            : pool.preparedQuery(CURRENT_SALE_OF_DEVICE)
+                .execute(Tuple.of(who.companyId(), serial))
+                .compose(rows -> {
+                  if (rows.size() == 0) {
+                    return Future.failedFuture(ApiException.notFound("device"));
                   }
-                  return new JsonObject().put("repossession", new JsonObject().put("deviceId", deviceId.toString())
-                      .put("serial", serial).put("cancelled", r.getLong(0)).put("currency", sale.currency())
-                      .put("reason", reason).put("openPaygoRekeyed", newKey != null)
-                      .put("openPaygoTokenCount", r.getInteger(2)));
-                });
-          });
-        }));
+                  Row d = rows.iterator().next();
+                  UUID deviceId = d.getUUID("id");
+                  UUID saleId = d.getUUID("sale_id");
+                  if (saleId == null) {
+                    return Future.failedFuture(
+                        Boolean.TRUE.equals(d.getBoolean("repossessed"))
+                            ? ApiException.conflict(
+                                "ALREADY_REPOSSESSED",
+                                "Device " + serial + " is already repossessed")
+                            : ApiException.conflict(
+                                "NO_SALE", "Device " + serial + " is on no appliance sale"));
+                  }
+                  if (newKey != null && !"openpaygo".equals(d.getString("manufacturer"))) {
+                    return Future.failedFuture(ApiException.badRequest(
+                        "'openPaygo' is for devices of manufacturer openpaygo"));
+                  }
+                  String sealed = newKey == null
+                      ? null
+                      : secrets.seal(newKey.secretKeyHex(), SecretBox.deviceKey(deviceId));
+                  return change(
+                      who, saleId, "REPOSSESSION", key, request, (conn, changeId, sale) -> {
+                        if ("REPOSSESSED".equals(sale.status())
+                            || !deviceId.equals(sale.deviceId())) {
+                          throw ApiException.conflict(
+                              "ALREADY_REPOSSESSED",
+                              "Device " + serial + " is already repossessed");
+                        }
+                        return conn.preparedQuery(REPOSSESS)
+                            .execute(Tuple.from(new Object[] {
+                              saleId,
+                              changeId,
+                              deviceId,
+                              sealed,
+                              newKey == null ? null : newKey.startingCode(),
+                              newKey == null ? null : newKey.tokenCount()
+                            }))
+                            .map(r2 -> {
+                              Row r = r2.iterator().next();
+                              if (r.getLong(1) != 1) {
+                                throw ApiException.conflict(
+                                    "ALREADY_REPOSSESSED",
+                                    "Device " + serial + " is already repossessed");
+                              }
+                              return new JsonObject()
+                                  .put(
+                                      "repossession",
+                                      new JsonObject()
+                                          .put("deviceId", deviceId.toString())
+                                          .put("serial", serial)
+                                          .put("cancelled", r.getLong(0))
+                                          .put("currency", sale.currency())
+                                          .put("reason", reason)
+                                          .put("openPaygoRekeyed", newKey != null)
+                                          .put("openPaygoTokenCount", r.getInteger(2)));
+                            });
+                      });
+                }));
   }
 
   /** One change: the work {@code apply} does under the locks, given the connection, the change id and the sale. */
@@ -248,28 +321,50 @@ public final class SalePlanStore {
     Future<JsonObject> apply(SqlConnection conn, UUID changeId, SaleState sale);
   }
 
-  private Future<JsonObject> change(Caller who, UUID saleId, String kind, String key, JsonObject request, Apply work) {
-    return replay(who, key, kind, saleId, request).compose(earlier -> earlier != null ? Future.succeededFuture(earlier)
-        : pool.withTransaction(conn -> {
-          UUID changeId = UUID.randomUUID();
-          return conn.preparedQuery(LOCK_CUSTOMER).execute(Tuple.of(saleId, who.companyId()))
-              .compose(rows -> rows.rowCount() == 0 ? Future.failedFuture(ApiException.notFound("appliance sale"))
-                  : conn.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {changeId, who.companyId(), saleId, kind,
-                      key, request, who.userId()})))
-              .compose(x -> state(conn, who.companyId(), saleId))
-              .compose(before -> work.apply(conn, changeId, before)
-                  .compose(detail -> sales.sale(conn, who.companyId(), saleId)
-                      .map(after -> after.put("change", detail.put("id", changeId.toString()).put("kind", kind))))
-                  .compose(answer -> conn.preparedQuery(ANSWER).execute(Tuple.of(changeId, answer))
-                      .compose(x -> AuditLog.record(conn, who, auditAction(kind), "appliance_sale", saleId.toString(),
-                          new JsonObject().put("status", before.status()).put("period", before.period())
-                              .put("outstanding", before.outstanding()),
-                          answer.getJsonObject("change").copy().put("status", answer.getString("status"))
-                              .put("request", request)))
-                      .map(answer)));
-        })
-        // a concurrent request with the same key won: answer its change
-        .recover(err -> isKeyTaken(err) ? replay(who, key, kind, saleId, request) : Future.failedFuture(err)));
+  private Future<JsonObject> change(
+      Caller who, UUID saleId, String kind, String key, JsonObject request, Apply work) {
+    return replay(who, key, kind, saleId, request)
+        .compose(earlier -> earlier != null
+            ? Future.succeededFuture(earlier)
+            : pool.withTransaction(conn -> {
+                  UUID changeId = UUID.randomUUID();
+                  return conn.preparedQuery(LOCK_CUSTOMER)
+                      .execute(Tuple.of(saleId, who.companyId()))
+                      .compose(rows -> rows.rowCount() == 0
+                          ? Future.failedFuture(ApiException.notFound("appliance sale"))
+                          : conn.preparedQuery(CLAIM).execute(Tuple.from(new Object[] {
+                            changeId, who.companyId(), saleId, kind, key, request, who.userId()
+                          })))
+                      .compose(x -> state(conn, who.companyId(), saleId))
+                      .compose(before -> work.apply(conn, changeId, before)
+                          .compose(detail -> sales
+                              .sale(conn, who.companyId(), saleId)
+                              .map(after -> after.put(
+                                  "change",
+                                  detail.put("id", changeId.toString()).put("kind", kind))))
+                          .compose(answer -> conn.preparedQuery(ANSWER)
+                              .execute(Tuple.of(changeId, answer))
+                              .compose(x -> AuditLog.record(
+                                  conn,
+                                  who,
+                                  auditAction(kind),
+                                  "appliance_sale",
+                                  saleId.toString(),
+                                  new JsonObject()
+                                      .put("status", before.status())
+                                      .put("period", before.period())
+                                      .put("outstanding", before.outstanding()),
+                                  answer
+                                      .getJsonObject("change")
+                                      .copy()
+                                      .put("status", answer.getString("status"))
+                                      .put("request", request)))
+                              .map(answer)));
+                })
+                // a concurrent request with the same key won: answer its change
+                .recover(err -> isKeyTaken(err)
+                    ? replay(who, key, kind, saleId, request)
+                    : Future.failedFuture(err)));
   }
 
   private static String auditAction(String kind) {
@@ -281,16 +376,20 @@ public final class SalePlanStore {
   }
 
   /** The earlier answer under {@code key}, or null; the key used for another change is a 409. */
-  private Future<JsonObject> replay(Caller who, String key, String kind, UUID saleId, JsonObject request) {
+  private Future<JsonObject> replay(
+      Caller who, String key, String kind, UUID saleId, JsonObject request) {
     return pool.preparedQuery(REPLAY).execute(Tuple.of(who.companyId(), key)).map(rows -> {
       if (rows.size() == 0) {
         return null;
       }
       Row r = rows.iterator().next();
-      boolean same = r.getString("kind").equals(kind) && (saleId == null || saleId.equals(r.getUUID("sale_id")))
+      boolean same = r.getString("kind").equals(kind)
+          && (saleId == null || saleId.equals(r.getUUID("sale_id")))
           && request.equals(r.getJsonObject("request"));
       if (!same || r.getJsonObject("answer") == null) {
-        throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED", "Idempotency-Key " + key + " was already used for another change");
+        throw ApiException.conflict(
+            "IDEMPOTENCY_KEY_REUSED",
+            "Idempotency-Key " + key + " was already used for another change");
       }
       return r.getJsonObject("answer");
     });
@@ -302,11 +401,22 @@ public final class SalePlanStore {
       return conn.preparedQuery(INSTALLMENTS).execute(Tuple.of(saleId)).map(list -> {
         List<PlanReschedule.Installment> installments = new ArrayList<>();
         for (Row i : list) {
-          installments.add(new PlanReschedule.Installment(i.getUUID("id").toString(), i.getInteger("number"),
-              i.getLocalDate("due_date"), i.getLong("amount"), i.getLong("paid")));
+          installments.add(new PlanReschedule.Installment(
+              i.getUUID("id").toString(),
+              i.getInteger("number"),
+              i.getLocalDate("due_date"),
+              i.getLong("amount"),
+              i.getLong("paid")));
         }
-        return new SaleState(saleId, s.getUUID("customer_id"), s.getUUID("device_id"), s.getString("status"),
-            s.getString("period"), s.getLong("installment_amount"), s.getLong("price"), s.getString("currency"),
+        return new SaleState(
+            saleId,
+            s.getUUID("customer_id"),
+            s.getUUID("device_id"),
+            s.getString("status"),
+            s.getString("period"),
+            s.getLong("installment_amount"),
+            s.getLong("price"),
+            s.getString("currency"),
             installments);
       });
     });
@@ -314,12 +424,15 @@ public final class SalePlanStore {
 
   private static void requireOpen(SaleState sale) {
     if (!"OPEN".equals(sale.status())) {
-      throw ApiException.conflict("SALE_CLOSED", "This sale is " + sale.status() + ": its plan can no longer change");
+      throw ApiException.conflict(
+          "SALE_CLOSED", "This sale is " + sale.status() + ": its plan can no longer change");
     }
   }
 
   private static boolean isKeyTaken(Throwable err) {
-    return err instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && pg.getMessage() != null && pg.getMessage().contains("sale_plan_changes_company_id_idempotency_key");
+    return err instanceof PgException pg
+        && "23505".equals(pg.getSqlState())
+        && pg.getMessage() != null
+        && pg.getMessage().contains("sale_plan_changes_company_id_idempotency_key");
   }
 }

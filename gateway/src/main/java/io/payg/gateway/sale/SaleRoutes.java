@@ -8,10 +8,9 @@ import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
-import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Set;
@@ -39,7 +38,10 @@ public final class SaleRoutes {
     router.post("/api/v1/customers/:id/appliance-sales").handler(this::sell);
     router.get("/api/v1/appliance-sales/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, store.sale(pool, caller.companyId(), PathParams.uuid(ctx, "id", "appliance sale")));
+      Responses.json(
+          ctx,
+          200,
+          store.sale(pool, caller.companyId(), PathParams.uuid(ctx, "id", "appliance sale")));
     });
   }
 
@@ -50,8 +52,15 @@ public final class SaleRoutes {
     if (!TYPES.contains(type)) {
       throw ApiException.badRequest("'type' must be one of " + TYPES);
     }
-    Responses.json(ctx, 201, store.createAppliance(caller, in.string("name", 200), type,
-        in.integer("price", 1, 1_000_000_000_000L), in.currency("currency")));
+    Responses.json(
+        ctx,
+        201,
+        store.createAppliance(
+            caller,
+            in.string("name", 200),
+            type,
+            in.integer("price", 1, 1_000_000_000_000L),
+            in.currency("currency")));
   }
 
   private void sell(RoutingContext ctx) {
@@ -61,12 +70,30 @@ public final class SaleRoutes {
     SaleTerms terms = SaleTerms.read(in, LocalDate.now(clock));
     String serial = Serial.normalise(in.optionalString("deviceSerial", 64));
     UUID companyId = caller.companyId();
-    Responses.json(ctx, 201, pool.withTransaction(conn -> store.appliance(conn, companyId, terms.applianceId())
-        .compose(appliance -> store.deviceFor(conn, companyId, customerId, serial, appliance.type())
-            .compose(deviceId -> store.createSale(conn, companyId, customerId, appliance, deviceId,
-                terms.toSale(appliance.price()), terms.downPaymentReceived())))
-        .compose(saleId -> store.sale(conn, companyId, saleId))
-        .compose(sale -> AuditLog.record(conn, caller, "sale.created", "appliance_sale",
-            sale.getString("id"), null, sale.copy().put("customerId", customerId.toString())).map(sale))));
+    Responses.json(
+        ctx,
+        201,
+        pool.withTransaction(conn -> store
+            .appliance(conn, companyId, terms.applianceId())
+            .compose(appliance -> store
+                .deviceFor(conn, companyId, customerId, serial, appliance.type())
+                .compose(deviceId -> store.createSale(
+                    conn,
+                    companyId,
+                    customerId,
+                    appliance,
+                    deviceId,
+                    terms.toSale(appliance.price()),
+                    terms.downPaymentReceived())))
+            .compose(saleId -> store.sale(conn, companyId, saleId))
+            .compose(sale -> AuditLog.record(
+                    conn,
+                    caller,
+                    "sale.created",
+                    "appliance_sale",
+                    sale.getString("id"),
+                    null,
+                    sale.copy().put("customerId", customerId.toString()))
+                .map(sale))));
   }
 }

@@ -17,17 +17,27 @@ import java.util.UUID;
  * taken at the sale (outside the gateway); otherwise it is the customer's first debt, due on
  * the sale date.
  */
-public record SaleTerms(UUID applianceId, long downPayment, boolean downPaymentReceived, PaymentPlan plan,
-                        Period period, LocalDate saleDate, LocalDate firstDueDate) {
+public record SaleTerms(
+    UUID applianceId,
+    long downPayment,
+    boolean downPaymentReceived,
+    PaymentPlan plan,
+    Period period,
+    LocalDate saleDate,
+    LocalDate firstDueDate) {
 
   private static final long MAX_MONEY = 1_000_000_000_000L;
 
   public static SaleTerms read(JsonInput in, LocalDate today) {
     PaymentPlan p = plan(in.object("plan"));
-    return new SaleTerms(in.uuid("applianceId"),
+    return new SaleTerms(
+        in.uuid("applianceId"),
         in.has("downPayment") ? in.integer("downPayment", 0, MAX_MONEY) : 0,
-        Boolean.TRUE.equals(in.raw().getValue("downPaymentReceived")), p, in.enumValue("period", Period.class),
-        date(in, "saleDate", today), date(in, "firstDueDate", null));
+        Boolean.TRUE.equals(in.raw().getValue("downPaymentReceived")),
+        p,
+        in.enumValue("period", Period.class),
+        date(in, "saleDate", today),
+        date(in, "firstDueDate", null));
   }
 
   /** {@code {kind: INSTALLMENT_COUNT, count} | {kind: INSTALLMENT_AMOUNT, amount}}. */
@@ -36,7 +46,9 @@ public record SaleTerms(UUID applianceId, long downPayment, boolean downPaymentR
     return switch (kind) {
       case "INSTALLMENT_COUNT" -> PaymentPlan.count((int) plan.integer("count", 1, 1000));
       case "INSTALLMENT_AMOUNT" -> PaymentPlan.amount(plan.integer("amount", 1, MAX_MONEY));
-      default -> throw ApiException.badRequest("'plan.kind' must be INSTALLMENT_COUNT or INSTALLMENT_AMOUNT");
+      default ->
+        throw ApiException.badRequest(
+            "'plan.kind' must be INSTALLMENT_COUNT or INSTALLMENT_AMOUNT");
     };
   }
 

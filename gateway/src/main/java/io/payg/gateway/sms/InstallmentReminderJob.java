@@ -39,14 +39,17 @@ public final class InstallmentReminderJob extends VerticleBase {
   private boolean running;
   private long timer;
 
-  public InstallmentReminderJob(ReminderStore store, Clock clock, Duration checkEvery, MeterRegistry registry) {
+  public InstallmentReminderJob(
+      ReminderStore store, Clock clock, Duration checkEvery, MeterRegistry registry) {
     this.store = store;
     this.clock = clock;
     this.checkEvery = checkEvery;
-    this.enqueued = Counter.builder("payg_reminders_enqueued").description("Installment reminder SMS jobs enqueued")
+    this.enqueued = Counter.builder("payg_reminders_enqueued")
+        .description("Installment reminder SMS jobs enqueued")
         .register(registry);
     Gauge.builder("payg_reminders_last_run_seconds", lastRun, AtomicLong::get)
-        .description("Clock time (epoch seconds) of the last completed reminder check").register(registry);
+        .description("Clock time (epoch seconds) of the last completed reminder check")
+        .register(registry);
   }
 
   @Override
@@ -67,19 +70,17 @@ public final class InstallmentReminderJob extends VerticleBase {
     }
     running = true;
     Instant now = clock.instant();
-    store.enabledCompanies()
-        .compose(companies -> runAll(companies, now))
-        .onComplete(ar -> {
-          running = false;
-          if (ar.failed()) {
-            LOG.warn("installment reminder check failed: {}", ar.cause().getMessage());
-            return;
-          }
-          lastRun.set(now.getEpochSecond());
-          if (ar.result() > 0) {
-            vertx.eventBus().send(OutboxWorker.wakeAddress(ReminderSmsHandler.KIND), null);
-          }
-        });
+    store.enabledCompanies().compose(companies -> runAll(companies, now)).onComplete(ar -> {
+      running = false;
+      if (ar.failed()) {
+        LOG.warn("installment reminder check failed: {}", ar.cause().getMessage());
+        return;
+      }
+      lastRun.set(now.getEpochSecond());
+      if (ar.result() > 0) {
+        vertx.eventBus().send(OutboxWorker.wakeAddress(ReminderSmsHandler.KIND), null);
+      }
+    });
   }
 
   /** One company after the other: a company's failure is logged and does not stop the others. */
@@ -92,14 +93,19 @@ public final class InstallmentReminderJob extends VerticleBase {
       if (today == null || run.equals(done.get(c.id()))) {
         continue;
       }
-      total = total.compose(sum -> store.enqueue(c.id(), today, c.settings())
+      total = total.compose(sum -> store
+          .enqueue(c.id(), today, c.settings())
           .map(n -> {
             done.put(c.id(), run);
             enqueued.increment(n);
             return sum + n;
           })
           .recover(err -> {
-            LOG.warn("installment reminders of company {} for {} failed: {}", c.id(), today, err.getMessage());
+            LOG.warn(
+                "installment reminders of company {} for {} failed: {}",
+                c.id(),
+                today,
+                err.getMessage());
             return Future.succeededFuture(sum);
           }));
     }

@@ -25,8 +25,13 @@ public final class LogSmsSender implements SmsSender {
   @Override
   public CompletionStage<String> send(SmsMessage message) {
     String to = message.to();
-    String masked = to.length() <= 4 ? "****" : "*".repeat(to.length() - 4) + to.substring(to.length() - 4);
-    LOG.info("SMS {} to {} ({} characters) kept in sms_messages", message.idempotencyKey(), masked, message.text().length());
+    String masked =
+        to.length() <= 4 ? "****" : "*".repeat(to.length() - 4) + to.substring(to.length() - 4);
+    LOG.info(
+        "SMS {} to {} ({} characters) kept in sms_messages",
+        message.idempotencyKey(),
+        masked,
+        message.text().length());
     return CompletableFuture.completedFuture("log-" + UUID.randomUUID());
   }
 }

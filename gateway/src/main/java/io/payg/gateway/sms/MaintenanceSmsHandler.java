@@ -23,7 +23,8 @@ public final class MaintenanceSmsHandler implements JobHandler {
   private final SmsMessageStore messages;
   private final SmsDispatch dispatch;
 
-  public MaintenanceSmsHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
+  public MaintenanceSmsHandler(
+      Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders) {
     this.messages = new SmsMessageStore(pool);
     this.dispatch = new SmsDispatch(vertx, plugins, senders);
   }
@@ -39,7 +40,8 @@ public final class MaintenanceSmsHandler implements JobHandler {
       UUID tokenId = r.getUUID("id");
       String text = text(r);
       String phone = r.getString("phone");
-      return dispatch.send(job.companyId(), r.getString("plugin"), "maintenance-" + tokenId, phone, text)
+      return dispatch
+          .send(job.companyId(), r.getString("plugin"), "maintenance-" + tokenId, phone, text)
           .compose(sent -> messages.recordMaintenance(job, tokenId, phone, text, sent));
     });
   }
@@ -53,6 +55,7 @@ public final class MaintenanceSmsHandler implements JobHandler {
       case "COUNTER_SYNC" -> "counter sync";
       default -> r.getString("kind");
     };
-    return "Maintenance token for " + r.getString("serial") + " (" + what + "): " + r.getString("token");
+    return "Maintenance token for " + r.getString("serial") + " (" + what + "): "
+        + r.getString("token");
   }
 }

@@ -7,9 +7,11 @@ import io.payg.domain.notification.SmsTemplate;
  * the default text.
  */
 enum ReminderKind {
-  DUE_SOON("installmentDueSoon",
+  DUE_SOON(
+      "installmentDueSoon",
       "Dear {name}, your installment of {amount} for {serial} is due on {dueDate}. Thank you for paying on time."),
-  OVERDUE("installmentOverdue",
+  OVERDUE(
+      "installmentOverdue",
       "Dear {name}, your installment of {amount} for {serial} was due on {dueDate}, {days} day(s) ago. "
           + "Please pay to keep your service.");
 

@@ -16,8 +16,12 @@ import java.util.Optional;
  * A company's installment reminders: on/off, the days before a due date and after it on which
  * the customer gets an SMS, and from which local hour the day's reminders go out.
  */
-public record ReminderSettings(boolean enabled, List<Integer> daysBefore, List<Integer> daysAfter, int hourLocal,
-                               ZoneId timeZone) {
+public record ReminderSettings(
+    boolean enabled,
+    List<Integer> daysBefore,
+    List<Integer> daysAfter,
+    int hourLocal,
+    ZoneId timeZone) {
 
   static final int MAX_DAYS = 10;
   static final int MAX_DAYS_BEFORE = 90;
@@ -30,8 +34,12 @@ public record ReminderSettings(boolean enabled, List<Integer> daysBefore, List<I
 
   /** As stored (companies.sms_reminders); the column default fills every field. */
   static ReminderSettings stored(JsonObject json) {
-    return new ReminderSettings(json.getBoolean("enabled", false), ints(json.getJsonArray("daysBefore")),
-        ints(json.getJsonArray("daysAfter")), json.getInteger("hourLocal", 9), ZoneId.of(json.getString("timeZone", "UTC")));
+    return new ReminderSettings(
+        json.getBoolean("enabled", false),
+        ints(json.getJsonArray("daysBefore")),
+        ints(json.getJsonArray("daysAfter")),
+        json.getInteger("hourLocal", 9),
+        ZoneId.of(json.getString("timeZone", "UTC")));
   }
 
   /** A PUT body, checked: a clear 400 for anything off, before anything is stored. */
@@ -56,14 +64,20 @@ public record ReminderSettings(boolean enabled, List<Integer> daysBefore, List<I
   }
 
   JsonObject toJson() {
-    return new JsonObject().put("enabled", enabled).put("daysBefore", new JsonArray(daysBefore))
-        .put("daysAfter", new JsonArray(daysAfter)).put("hourLocal", hourLocal).put("timeZone", timeZone.getId());
+    return new JsonObject()
+        .put("enabled", enabled)
+        .put("daysBefore", new JsonArray(daysBefore))
+        .put("daysAfter", new JsonArray(daysAfter))
+        .put("hourLocal", hourLocal)
+        .put("timeZone", timeZone.getId());
   }
 
   /** The company's local date whose reminders are due at {@code now}; empty before the hour or when off. */
   Optional<LocalDate> runDate(Instant now) {
     ZonedDateTime local = now.atZone(timeZone);
-    return enabled && local.getHour() >= hourLocal ? Optional.of(local.toLocalDate()) : Optional.empty();
+    return enabled && local.getHour() >= hourLocal
+        ? Optional.of(local.toLocalDate())
+        : Optional.empty();
   }
 
   private static List<Integer> days(JsonObject body, String field, int min, int max) {
@@ -71,7 +85,8 @@ public record ReminderSettings(boolean enabled, List<Integer> daysBefore, List<I
     if (raw == null) {
       return List.of();
     }
-    String rule = "'" + field + "' must be a list of at most " + MAX_DAYS + " different whole days from " + min + " to " + max;
+    String rule = "'" + field + "' must be a list of at most " + MAX_DAYS
+        + " different whole days from " + min + " to " + max;
     if (!(raw instanceof JsonArray array) || array.size() > MAX_DAYS) {
       throw ApiException.badRequest(rule);
     }

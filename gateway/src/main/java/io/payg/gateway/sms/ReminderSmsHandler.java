@@ -26,8 +26,12 @@ public final class ReminderSmsHandler implements JobHandler {
   private final OutboxStore outbox;
   private final SmsDispatch dispatch;
 
-  public ReminderSmsHandler(Vertx vertx, ReminderStore store, OutboxStore outbox, PluginStore plugins,
-                            Map<String, SmsSender> senders) {
+  public ReminderSmsHandler(
+      Vertx vertx,
+      ReminderStore store,
+      OutboxStore outbox,
+      PluginStore plugins,
+      Map<String, SmsSender> senders) {
     this.store = store;
     this.outbox = outbox;
     this.dispatch = new SmsDispatch(vertx, plugins, senders);
@@ -47,8 +51,10 @@ public final class ReminderSmsHandler implements JobHandler {
       UUID reminderId = r.getUUID("reminder_id");
       String text = text(r);
       String phone = r.getString("phone");
-      return dispatch.send(job.companyId(), r.getString("plugin"), "reminder-" + reminderId, phone, text)
-          .compose(sent -> store.sent(job, reminderId, phone, text, sent.provider(), sent.messageId()));
+      return dispatch
+          .send(job.companyId(), r.getString("plugin"), "reminder-" + reminderId, phone, text)
+          .compose(
+              sent -> store.sent(job, reminderId, phone, text, sent.provider(), sent.messageId()));
     });
   }
 

@@ -1,11 +1,10 @@
 package io.payg.gateway.sms;
 
-import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,8 +17,7 @@ import java.util.UUID;
 public final class ReminderStore {
 
   /** A company whose reminders are on. */
-  record Company(UUID id, ReminderSettings settings) {
-  }
+  record Company(UUID id, ReminderSettings settings) {}
 
   /*
    * One statement per company and day: the wanted (due date, kind, days) triples meet the unpaid
@@ -54,25 +52,37 @@ public final class ReminderStore {
   }
 
   Future<ReminderSettings> settings(UUID companyId) {
-    return pool.preparedQuery("SELECT sms_reminders FROM companies WHERE id = $1").execute(Tuple.of(companyId))
+    return pool.preparedQuery("SELECT sms_reminders FROM companies WHERE id = $1")
+        .execute(Tuple.of(companyId))
         .map(rows -> ReminderSettings.stored(rows.iterator().next().getJsonObject(0)));
   }
 
   Future<ReminderSettings> save(Caller who, ReminderSettings settings) {
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+    return AuditLog.inTransaction(
+            pool,
+            who,
+            conn -> conn.preparedQuery("""
             WITH old AS (SELECT sms_reminders FROM companies WHERE id = $1 FOR UPDATE)
             UPDATE companies SET sms_reminders = $2 FROM old WHERE id = $1 RETURNING old.sms_reminders, companies.sms_reminders""")
-        .execute(Tuple.of(who.companyId(), settings.toJson())).map(rows -> rows.iterator().next()),
-        r -> new AuditLog.Entry("sms_reminders.saved", "company", who.companyId().toString(), r.getJsonObject(0),
-            r.getJsonObject(1)))
+                .execute(Tuple.of(who.companyId(), settings.toJson()))
+                .map(rows -> rows.iterator().next()),
+            r -> new AuditLog.Entry(
+                "sms_reminders.saved",
+                "company",
+                who.companyId().toString(),
+                r.getJsonObject(0),
+                r.getJsonObject(1)))
         .map(r -> ReminderSettings.stored(r.getJsonObject(1)));
   }
 
   Future<List<Company>> enabledCompanies() {
-    return pool.query("SELECT id, sms_reminders FROM companies WHERE (sms_reminders ->> 'enabled')::boolean").execute()
+    return pool.query(
+            "SELECT id, sms_reminders FROM companies WHERE (sms_reminders ->> 'enabled')::boolean")
+        .execute()
         .map(rows -> {
           List<Company> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Company(r.getUUID("id"), ReminderSettings.stored(r.getJsonObject("sms_reminders")))));
+          rows.forEach(r -> out.add(new Company(
+              r.getUUID("id"), ReminderSettings.stored(r.getJsonObject("sms_reminders")))));
           return out;
         });
   }
@@ -95,24 +105,45 @@ public final class ReminderStore {
     if (dates.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return pool.preparedQuery(ENQUEUE).execute(Tuple.of(companyId, dates.toArray(new LocalDate[0]),
-            kinds.toArray(new String[0]), days.toArray(new Integer[0])))
+    return pool.preparedQuery(ENQUEUE)
+        .execute(Tuple.of(
+            companyId,
+            dates.toArray(new LocalDate[0]),
+            kinds.toArray(new String[0]),
+            days.toArray(new Integer[0])))
         .map(rows -> rows.rowCount());
   }
 
   /** What a REMINDER job needs to write its SMS. */
   Future<Row> context(long outboxId) {
-    return pool.preparedQuery(CONTEXT).execute(Tuple.of(outboxId)).map(rows -> rows.iterator().next());
+    return pool.preparedQuery(CONTEXT)
+        .execute(Tuple.of(outboxId))
+        .map(rows -> rows.iterator().next());
   }
 
   /** The SMS went out: recorded, and its job closed, in one statement fenced by the job's claim. */
-  Future<Void> sent(OutboxJob job, UUID reminderId, String phone, String text, String provider, String messageId) {
+  Future<Void> sent(
+      OutboxJob job,
+      UUID reminderId,
+      String phone,
+      String text,
+      String provider,
+      String messageId) {
     return pool.preparedQuery("WITH " + OutboxStore.done(8, 9) + ", "
             + "m AS (INSERT INTO sms_messages (id, company_id, reminder_id, phone, body, provider, provider_message_id) "
             + "SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done) "
             + "SELECT count(*) FROM done")
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), reminderId, phone, text, provider, messageId,
-            job.id(), job.claim()}))
+        .execute(Tuple.from(new Object[] {
+          UUID.randomUUID(),
+          job.companyId(),
+          reminderId,
+          phone,
+          text,
+          provider,
+          messageId,
+          job.id(),
+          job.claim()
+        }))
         .compose(rows -> OutboxStore.fenced(job, rows.iterator().next().getLong(0)));
   }
 }

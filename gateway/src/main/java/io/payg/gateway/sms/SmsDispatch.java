@@ -20,8 +20,7 @@ import java.util.UUID;
 final class SmsDispatch {
 
   /** Who sent it and the provider's message id. */
-  record Sent(String provider, String messageId) {
-  }
+  record Sent(String provider, String messageId) {}
 
   private final Vertx vertx;
   private final PluginStore plugins;
@@ -35,19 +34,26 @@ final class SmsDispatch {
   }
 
   /** {@code plugin} is the company's enabled SMS plugin, or null for none. */
-  Future<Sent> send(UUID companyId, String plugin, String idempotencyKey, String phone, String text) {
+  Future<Sent> send(
+      UUID companyId, String plugin, String idempotencyKey, String phone, String text) {
     SmsSender sender = plugin == null ? fallback : senders.get(plugin);
     if (sender == null) {
       return Future.failedFuture(new JobFailure("no SMS adapter for plugin " + plugin, false));
     }
-    Future<Map<String, String>> settings = plugin == null ? Future.succeededFuture(Map.of())
+    Future<Map<String, String>> settings = plugin == null
+        ? Future.succeededFuture(Map.of())
         : plugins.settings(companyId, plugin).map(PluginSettings::settings);
-    return settings.compose(s -> Future.fromCompletionStage(
-            sender.send(new SmsMessage(idempotencyKey, phone, text, s)), vertx.getOrCreateContext()))
-        // a number the provider will never deliver to ends the job at once; anything else is retried
+    return settings
+        .compose(s -> Future.fromCompletionStage(
+            sender.send(new SmsMessage(idempotencyKey, phone, text, s)),
+            vertx.getOrCreateContext()))
+        // a number the provider will never deliver to ends the job at once; anything else is
+        // retried
         // the job's last error is shown to the tenant: a classified code, never the peer's answer
-        .recover(err -> Future.failedFuture(new JobFailure(PeerFailure.of(sender.provider(), err).toString(),
-            OutboundRefused.in(err) != null ? !OutboundRefused.in(err).permanent()
+        .recover(err -> Future.failedFuture(new JobFailure(
+            PeerFailure.of(sender.provider(), err).toString(),
+            OutboundRefused.in(err) != null
+                ? !OutboundRefused.in(err).permanent()
                 : !(err instanceof SmsSendException e) || e.retryable())))
         .map(messageId -> new Sent(sender.provider(), messageId));
   }

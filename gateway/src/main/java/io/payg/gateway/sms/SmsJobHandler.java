@@ -35,8 +35,12 @@ public final class SmsJobHandler implements JobHandler {
   private final CompletionBatch<SentConfirmation, Boolean> completions;
 
   /** The jobs that end within one {@code completions} window are recorded by one statement. */
-  public SmsJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, SmsSender> senders,
-                       CompletionBatch.Window completions) {
+  public SmsJobHandler(
+      Vertx vertx,
+      Pool pool,
+      PluginStore plugins,
+      Map<String, SmsSender> senders,
+      CompletionBatch.Window completions) {
     this.messages = new SmsMessageStore(pool);
     this.dispatch = new SmsDispatch(vertx, plugins, senders);
     this.completions = new CompletionBatch<>(vertx, completions, messages::recordConfirmations);
@@ -52,15 +56,29 @@ public final class SmsJobHandler implements JobHandler {
     return messages.confirmation(job.transactionId(), job.id()).compose(r -> {
       String text = text(r);
       String phone = r.getString("phone");
-      PaymentTrace trace = new PaymentTrace(r.getString("request_id"), job.companyId(), r.getString("payment_provider"),
-          r.getString("provider_txn_id"), job.transactionId().toString());
-      return dispatch.send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
-          .compose(sent -> completions.add(new SentConfirmation(job, phone, text, sent))
+      PaymentTrace trace = new PaymentTrace(
+          r.getString("request_id"),
+          job.companyId(),
+          r.getString("payment_provider"),
+          r.getString("provider_txn_id"),
+          job.transactionId().toString());
+      return dispatch
+          .send(job.companyId(), r.getString("plugin"), "sms-" + job.transactionId(), phone, text)
+          .compose(sent -> completions
+              .add(new SentConfirmation(job, phone, text, sent))
               .compose(closed -> OutboxStore.fenced(job, closed ? 1 : 0))
-              .onSuccess(v -> LOG.info(trace.marker(), "SMS job {}: confirmation of transaction {} sent through {}",
-                  job.id(), job.transactionId(), sent.provider())))
-          .onFailure(err -> LOG.info(trace.marker(), "SMS job {} attempt {}: not sent yet ({})", job.id(),
-              job.attempt(), err.getMessage()));
+              .onSuccess(v -> LOG.info(
+                  trace.marker(),
+                  "SMS job {}: confirmation of transaction {} sent through {}",
+                  job.id(),
+                  job.transactionId(),
+                  sent.provider())))
+          .onFailure(err -> LOG.info(
+              trace.marker(),
+              "SMS job {} attempt {}: not sent yet ({})",
+              job.id(),
+              job.attempt(),
+              err.getMessage()));
     });
   }
 
@@ -70,7 +88,8 @@ public final class SmsJobHandler implements JobHandler {
     long debts = r.getLong("debts_cleared");
     String token = r.getString("token");
     JsonObject templates = r.getJsonObject("sms_templates");
-    String template = templates == null ? null : templates.getString(token != null ? "token" : "receipt");
+    String template =
+        templates == null ? null : templates.getString(token != null ? "token" : "receipt");
     if (template != null) {
       Map<String, String> values = new HashMap<>();
       values.put("name", r.getString("name"));
@@ -79,19 +98,26 @@ public final class SmsJobHandler implements JobHandler {
       values.put("debts", Money.of(debts, paid.currency()).toString());
       if (token != null) {
         values.put("token", token);
-        TokenAmount units = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
+        TokenAmount units =
+            new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
         values.put("units", units.describe());
       }
       return new SmsTemplate(template).render(values);
     }
     StringBuilder s = new StringBuilder()
-        .append("Dear ").append(r.getString("name")).append(", we received ").append(paid)
-        .append(" for ").append(r.getString("serial")).append('.');
+        .append("Dear ")
+        .append(r.getString("name"))
+        .append(", we received ")
+        .append(paid)
+        .append(" for ")
+        .append(r.getString("serial"))
+        .append('.');
     if (debts > 0) {
       s.append(" Debts cleared: ").append(Money.of(debts, paid.currency())).append('.');
     }
     if (token != null) {
-      TokenAmount units = new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
+      TokenAmount units =
+          new TokenAmount(TokenAmount.Unit.valueOf(r.getString("unit")), r.getLong("quantity"));
       s.append(" Token: ").append(token).append(" (").append(units.describe()).append(").");
     } else {
       s.append(" No token for this payment.");

@@ -76,8 +76,7 @@ public final class SmsMessageStore {
       """;
 
   /** One job's sent confirmation, a row of {@link #RECORD_CONFIRMATIONS}. */
-  record SentConfirmation(OutboxJob job, String phone, String body, SmsDispatch.Sent sent) {
-  }
+  record SentConfirmation(OutboxJob job, String phone, String body, SmsDispatch.Sent sent) {}
 
   private final Pool pool;
 
@@ -87,7 +86,9 @@ public final class SmsMessageStore {
 
   /** The row {@link SmsJobHandler#text} reads for the confirmation of {@code transactionId}. */
   Future<Row> confirmation(UUID transactionId, long jobId) {
-    return pool.preparedQuery(CONFIRMATION).execute(Tuple.of(transactionId, jobId)).map(rows -> rows.iterator().next());
+    return pool.preparedQuery(CONFIRMATION)
+        .execute(Tuple.of(transactionId, jobId))
+        .map(rows -> rows.iterator().next());
   }
 
   /** Records the messages of {@code batch}: per job, in order, whether its claim closed it. */
@@ -114,26 +115,48 @@ public final class SmsMessageStore {
       providers[i] = s.sent().provider();
       messageIds[i] = s.sent().messageId();
     }
-    Tuple args = Tuple.tuple().addArrayOfLong(jobs).addArrayOfUUID(claims).addArrayOfUUID(ids)
-        .addArrayOfUUID(companies).addArrayOfUUID(transactions).addArrayOfString(phones).addArrayOfString(bodies)
-        .addArrayOfString(providers).addArrayOfString(messageIds);
+    Tuple args = Tuple.tuple()
+        .addArrayOfLong(jobs)
+        .addArrayOfUUID(claims)
+        .addArrayOfUUID(ids)
+        .addArrayOfUUID(companies)
+        .addArrayOfUUID(transactions)
+        .addArrayOfString(phones)
+        .addArrayOfString(bodies)
+        .addArrayOfString(providers)
+        .addArrayOfString(messageIds);
     return pool.preparedQuery(RECORD_CONFIRMATIONS).execute(args).map(rows -> {
       Map<String, Boolean> closed = new HashMap<>();
-      rows.forEach(r -> closed.put(r.getLong("job") + "/" + r.getUUID("claim"), r.getBoolean("closed")));
-      return batch.stream().map(s -> closed.get(s.job().id() + "/" + s.job().claim())).toList();
+      rows.forEach(
+          r -> closed.put(r.getLong("job") + "/" + r.getUUID("claim"), r.getBoolean("closed")));
+      return batch.stream()
+          .map(s -> closed.get(s.job().id() + "/" + s.job().claim()))
+          .toList();
     });
   }
 
   /** The row {@link MaintenanceSmsHandler#text} reads for the MAINTENANCE_SMS job {@code jobId}. */
   Future<Row> maintenance(long jobId) {
-    return pool.preparedQuery(MAINTENANCE).execute(Tuple.of(jobId)).map(rows -> rows.iterator().next());
+    return pool.preparedQuery(MAINTENANCE)
+        .execute(Tuple.of(jobId))
+        .map(rows -> rows.iterator().next());
   }
 
   /** Records the maintenance SMS and closes its job; succeeds when this attempt's claim closed it. */
-  Future<Void> recordMaintenance(OutboxJob job, UUID tokenId, String phone, String body, SmsDispatch.Sent sent) {
+  Future<Void> recordMaintenance(
+      OutboxJob job, UUID tokenId, String phone, String body, SmsDispatch.Sent sent) {
     return pool.preparedQuery(RECORD_MAINTENANCE)
-        .execute(Tuple.from(new Object[] {UUID.randomUUID(), job.companyId(), tokenId, phone, body, sent.provider(),
-            sent.messageId(), job.id(), job.claim()}))
+        .execute(Tuple.from(new Object[] {
+          UUID.randomUUID(),
+          job.companyId(),
+          tokenId,
+          phone,
+          body,
+          sent.provider(),
+          sent.messageId(),
+          job.id(),
+          job.claim()
+        }))
         .compose(rows -> OutboxStore.fenced(job, rows.iterator().next().getLong(0)));
   }
 }

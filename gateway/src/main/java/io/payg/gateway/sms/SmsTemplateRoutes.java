@@ -36,7 +36,8 @@ public final class SmsTemplateRoutes {
     Caller caller = Caller.require(ctx, Role.ADMIN);
     JsonInput in = JsonInput.of(ctx);
     JsonObject templates = new JsonObject();
-    for (String kind : new String[] {"token", "receipt", "installmentDueSoon", "installmentOverdue"}) {
+    for (String kind :
+        new String[] {"token", "receipt", "installmentDueSoon", "installmentOverdue"}) {
       String text = in.optionalString(kind, SmsTemplate.MAX_LENGTH + 1);
       if (text != null) {
         try {
@@ -50,9 +51,13 @@ public final class SmsTemplateRoutes {
   }
 
   private static JsonObject view(JsonObject stored) {
-    return new JsonObject().put("token", stored.getString("token")).put("receipt", stored.getString("receipt"))
+    return new JsonObject()
+        .put("token", stored.getString("token"))
+        .put("receipt", stored.getString("receipt"))
         .put("installmentDueSoon", stored.getString("installmentDueSoon"))
         .put("installmentOverdue", stored.getString("installmentOverdue"))
-        .put("placeholders", new JsonArray(SmsTemplate.PLACEHOLDERS.stream().sorted().toList()));
+        .put(
+            "placeholders",
+            new JsonArray(SmsTemplate.PLACEHOLDERS.stream().sorted().toList()));
   }
 }

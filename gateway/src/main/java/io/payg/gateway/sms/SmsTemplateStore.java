@@ -27,15 +27,25 @@ public final class SmsTemplateStore {
   }
 
   public Future<JsonObject> templates(UUID companyId) {
-    return pool.preparedQuery(READ).execute(Tuple.of(companyId)).map(rows -> rows.iterator().next().getJsonObject(0));
+    return pool.preparedQuery(READ)
+        .execute(Tuple.of(companyId))
+        .map(rows -> rows.iterator().next().getJsonObject(0));
   }
 
   /** Replaces the caller's company's templates with {@code templates}, audited; answers what is stored. */
   public Future<JsonObject> replace(Caller caller, JsonObject templates) {
-    return AuditLog.inTransaction(pool, caller, conn -> conn.preparedQuery(REPLACE)
-            .execute(Tuple.of(caller.companyId(), templates)).map(rows -> rows.iterator().next()),
-        r -> new AuditLog.Entry("sms_templates.saved", "company", caller.companyId().toString(), r.getJsonObject(0),
-            r.getJsonObject(1)))
+    return AuditLog.inTransaction(
+            pool,
+            caller,
+            conn -> conn.preparedQuery(REPLACE)
+                .execute(Tuple.of(caller.companyId(), templates))
+                .map(rows -> rows.iterator().next()),
+            r -> new AuditLog.Entry(
+                "sms_templates.saved",
+                "company",
+                caller.companyId().toString(),
+                r.getJsonObject(0),
+                r.getJsonObject(1)))
         .map(r -> r.getJsonObject(1));
   }
 }

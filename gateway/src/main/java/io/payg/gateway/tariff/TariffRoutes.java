@@ -2,8 +2,8 @@ package io.payg.gateway.tariff;
 
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
-import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.JsonInput;
+import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -32,10 +32,13 @@ public final class TariffRoutes {
     JsonInput access = in.optionalObject("accessRate");
     Long accessAmount = access == null ? null : access.integer("amount", 1, MAX_MONEY);
     Integer period = access == null ? null : (int) access.integer("periodDays", 1, 3650);
-    TariffStore.NewTariff t = new TariffStore.NewTariff(in.string("name", 200), in.currency("currency"),
+    TariffStore.NewTariff t = new TariffStore.NewTariff(
+        in.string("name", 200),
+        in.currency("currency"),
         in.integer("pricePerKwh", 1, MAX_MONEY),
         in.has("minimumPurchase") ? in.integer("minimumPurchase", 0, MAX_MONEY) : 0,
-        accessAmount, period);
+        accessAmount,
+        period);
     Responses.json(ctx, 201, store.create(caller, t));
   }
 }

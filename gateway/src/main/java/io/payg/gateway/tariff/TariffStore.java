@@ -15,9 +15,13 @@ import java.util.UUID;
 /** SQL for tariffs. */
 public final class TariffStore {
 
-  public record NewTariff(String name, String currency, long pricePerKwh, long minimumPurchase,
-                          Long accessRateAmount, Integer accessRatePeriodDays) {
-  }
+  public record NewTariff(
+      String name,
+      String currency,
+      long pricePerKwh,
+      long minimumPurchase,
+      Long accessRateAmount,
+      Integer accessRatePeriodDays) {}
 
   private final Pool pool;
 
@@ -33,16 +37,26 @@ public final class TariffStore {
         INSERT INTO tariffs (id, company_id, name, currency, price_per_kwh, minimum_purchase,
         access_rate_amount, access_rate_period_days)
         SELECT $1, c.id, $3, $4, $5, $6, $7, $8 FROM companies c WHERE c.id = $2 AND c.currency = $4""")
-        .execute(Tuple.of(id, companyId, t.name(), t.currency(), t.pricePerKwh(), t.minimumPurchase(),
-            t.accessRateAmount(), t.accessRatePeriodDays()))
+        .execute(Tuple.of(
+            id,
+            companyId,
+            t.name(),
+            t.currency(),
+            t.pricePerKwh(),
+            t.minimumPurchase(),
+            t.accessRateAmount(),
+            t.accessRatePeriodDays()))
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? Future.failedFuture(ApiException.conflict("DUPLICATE_NAME", "A tariff with this name already exists"))
+            ? Future.failedFuture(
+                ApiException.conflict("DUPLICATE_NAME", "A tariff with this name already exists"))
             : Future.failedFuture(e))
         .compose(rows -> rows.rowCount() == 0
-            ? Future.failedFuture(ApiException.unprocessable("WRONG_CURRENCY", "A tariff is in the company's currency"))
+            ? Future.failedFuture(ApiException.unprocessable(
+                "WRONG_CURRENCY", "A tariff is in the company's currency"))
             : get(conn, companyId, id))
-        .compose(tariff -> AuditLog.record(conn, who, "tariff.created", "tariff", id.toString(),
-            null, tariff).map(tariff)));
+        .compose(tariff -> AuditLog.record(
+                conn, who, "tariff.created", "tariff", id.toString(), null, tariff)
+            .map(tariff)));
   }
 
   public Future<JsonObject> get(UUID companyId, UUID id) {
@@ -50,7 +64,8 @@ public final class TariffStore {
   }
 
   private Future<JsonObject> get(SqlClient client, UUID companyId, UUID id) {
-    return client.preparedQuery("SELECT * FROM tariffs WHERE id = $1 AND company_id = $2")
+    return client
+        .preparedQuery("SELECT * FROM tariffs WHERE id = $1 AND company_id = $2")
         .execute(Tuple.of(id, companyId))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -61,12 +76,18 @@ public final class TariffStore {
   }
 
   static JsonObject json(Row r) {
-    JsonObject o = new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"))
-        .put("currency", r.getString("currency")).put("pricePerKwh", r.getLong("price_per_kwh"))
+    JsonObject o = new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("name", r.getString("name"))
+        .put("currency", r.getString("currency"))
+        .put("pricePerKwh", r.getLong("price_per_kwh"))
         .put("minimumPurchase", r.getLong("minimum_purchase"));
     if (r.getLong("access_rate_amount") != null) {
-      o.put("accessRate", new JsonObject().put("amount", r.getLong("access_rate_amount"))
-          .put("periodDays", r.getInteger("access_rate_period_days")));
+      o.put(
+          "accessRate",
+          new JsonObject()
+              .put("amount", r.getLong("access_rate_amount"))
+              .put("periodDays", r.getInteger("access_rate_period_days")));
     }
     return o;
   }

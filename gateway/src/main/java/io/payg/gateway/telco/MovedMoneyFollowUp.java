@@ -15,9 +15,15 @@ import java.util.UUID;
 public interface MovedMoneyFollowUp {
 
   /** The payment is booked as {@code transactionId} (now, or by an earlier delivery). */
-  Future<Void> booked(UUID companyId, PaymentCommand command, UUID transactionId, Map<String, String> echo);
+  Future<Void> booked(
+      UUID companyId, PaymentCommand command, UUID transactionId, Map<String, String> echo);
 
   /** The payment is kept unbooked as {@code unmatchedId}; {@code authenticated} false: a flagged message. */
-  Future<Void> kept(UUID companyId, PaymentCommand command, UUID unmatchedId, Refusal refusal, boolean authenticated,
-                    Map<String, String> echo);
+  Future<Void> kept(
+      UUID companyId,
+      PaymentCommand command,
+      UUID unmatchedId,
+      Refusal refusal,
+      boolean authenticated,
+      Map<String, String> echo);
 }

@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TelcoAdmission {
 
   /** The two paths, each with its own limit: payments never take validation's place. */
-  public enum Path { PAYMENT, VALIDATION }
+  public enum Path {
+    PAYMENT,
+    VALIDATION
+  }
 
   private final AdmissionLimits limits;
   private final AtomicInteger payments = new AtomicInteger();
@@ -28,10 +31,14 @@ public final class TelcoAdmission {
   public TelcoAdmission(AdmissionLimits limits, MeterRegistry registry) {
     this.limits = limits;
     this.registry = registry;
-    Gauge.builder("payg_telco_in_flight", payments, AtomicInteger::get).description("Provider calls being worked on")
-        .tag("path", "payment").register(registry);
-    Gauge.builder("payg_telco_in_flight", validations, AtomicInteger::get).description("Provider calls being worked on")
-        .tag("path", "validation").register(registry);
+    Gauge.builder("payg_telco_in_flight", payments, AtomicInteger::get)
+        .description("Provider calls being worked on")
+        .tag("path", "payment")
+        .register(registry);
+    Gauge.builder("payg_telco_in_flight", validations, AtomicInteger::get)
+        .description("Provider calls being worked on")
+        .tag("path", "validation")
+        .register(registry);
   }
 
   public int retryAfterSeconds() {
@@ -59,9 +66,15 @@ public final class TelcoAdmission {
   /** Counts a shed call; the provider label is one of the adapters' names, a fixed set. */
   public void countShed(String provider, Path path) {
     String p = path == Path.PAYMENT ? "payment" : "validation";
-    shed.computeIfAbsent(provider + '|' + p, k -> Counter.builder("payg_telco_shed")
-        .description("Provider calls answered busy (503 + Retry-After) because their path was full")
-        .tag("provider", provider).tag("path", p).register(registry)).increment();
+    shed.computeIfAbsent(
+            provider + '|' + p,
+            k -> Counter.builder("payg_telco_shed")
+                .description(
+                    "Provider calls answered busy (503 + Retry-After) because their path was full")
+                .tag("provider", provider)
+                .tag("path", p)
+                .register(registry))
+        .increment();
   }
 
   private AtomicInteger counter(Path path) {

@@ -1,5 +1,7 @@
 package io.payg.gateway.telco;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.port.TelcoAdapter;
@@ -16,8 +18,6 @@ import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.reversal.ReversalService;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -49,8 +49,16 @@ public final class TelcoRoutes {
    * Wave webhook, request-to-pay callback). The operation comes from an unauthenticated URL: any
    * other name is labelled "other", so a stranger cannot create series.
    */
-  private static final Set<String> OPERATIONS = Set.of("validate", "process", "validation",
-      "confirmation", "c2b", "transaction-status-result", "transaction-status-timeout", "webhook", "callback");
+  private static final Set<String> OPERATIONS = Set.of(
+      "validate",
+      "process",
+      "validation",
+      "confirmation",
+      "c2b",
+      "transaction-status-result",
+      "transaction-status-timeout",
+      "webhook",
+      "callback");
   private final Map<String, TelcoAdapter> adapters;
   private final PluginStore plugins;
   private final PaymentService payments;
@@ -64,9 +72,25 @@ public final class TelcoRoutes {
   private final HeldConfirmations held;
   private final TelcoAdmission admission;
 
-  public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
-                     CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry) {
-    this(adapters, plugins, payments, collections, reversals, clock, registry, Map.of(), TrustedProxies.none(), null,
+  public TelcoRoutes(
+      Map<String, TelcoAdapter> adapters,
+      PluginStore plugins,
+      PaymentService payments,
+      CollectionService collections,
+      ReversalService reversals,
+      Clock clock,
+      MeterRegistry registry) {
+    this(
+        adapters,
+        plugins,
+        payments,
+        collections,
+        reversals,
+        clock,
+        registry,
+        Map.of(),
+        TrustedProxies.none(),
+        null,
         null);
   }
 
@@ -76,10 +100,18 @@ public final class TelcoRoutes {
    * @param held      confirmations held for the provider's status API (Daraja Transaction Status); null: none
    * @param admission the calls in flight per path, past which calls are shed; null: no limit
    */
-  public TelcoRoutes(Map<String, TelcoAdapter> adapters, PluginStore plugins, PaymentService payments,
-                     CollectionService collections, ReversalService reversals, Clock clock, MeterRegistry registry,
-                     Map<String, MovedMoneyFollowUp> followUps, TrustedProxies proxies, HeldConfirmations held,
-                     TelcoAdmission admission) {
+  public TelcoRoutes(
+      Map<String, TelcoAdapter> adapters,
+      PluginStore plugins,
+      PaymentService payments,
+      CollectionService collections,
+      ReversalService reversals,
+      Clock clock,
+      MeterRegistry registry,
+      Map<String, MovedMoneyFollowUp> followUps,
+      TrustedProxies proxies,
+      HeldConfirmations held,
+      TelcoAdmission admission) {
     this.admission = admission;
     this.followUps = followUps;
     this.proxies = proxies;
@@ -111,27 +143,41 @@ public final class TelcoRoutes {
       return;
     }
     String operation = ctx.pathParam("operation");
-    TelcoResponse r = answer(adapter, operation, new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-        "the body is larger than the gateway accepts", adapter.isProcessOperation(operation)));
-    ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType()).end(Buffer.buffer(r.body()));
+    TelcoResponse r = answer(
+        adapter,
+        operation,
+        new TelcoCall.Rejected(
+            Refusal.MALFORMED_REQUEST,
+            "the body is larger than the gateway accepts",
+            adapter.isProcessOperation(operation)));
+    ctx.response()
+        .setStatusCode(r.status())
+        .putHeader("Content-Type", r.contentType())
+        .end(Buffer.buffer(r.body()));
   }
 
   private void handle(RoutingContext ctx) {
-    TelcoAdapter adapter = adapters.get(ctx.pathParam("provider")); // a provider name or an alias path
+    TelcoAdapter adapter =
+        adapters.get(ctx.pathParam("provider")); // a provider name or an alias path
     if (adapter == null) {
       throw ApiException.notFound("telco provider");
     }
     String provider = adapter.provider();
     String operation = ctx.pathParam("operation");
     boolean processCall = adapter.isProcessOperation(operation);
-    TelcoAdmission.Path path = processCall || adapter.confirmsMovedMoney(operation) ? TelcoAdmission.Path.PAYMENT
+    TelcoAdmission.Path path = processCall || adapter.confirmsMovedMoney(operation)
+        ? TelcoAdmission.Path.PAYMENT
         : TelcoAdmission.Path.VALIDATION;
     TelcoResponse busy = admission == null ? null : adapter.busyAnswer(operation);
     if (admission != null && !admission.enter(path, busy != null)) {
-      // before the plugin settings and the pool: a shed call costs no database work; the provider retries
+      // before the plugin settings and the pool: a shed call costs no database work; the provider
+      // retries
       admission.countShed(provider, path);
-      ctx.response().setStatusCode(busy.status()).putHeader("Content-Type", busy.contentType())
-          .putHeader("Retry-After", String.valueOf(admission.retryAfterSeconds())).end(Buffer.buffer(busy.body()));
+      ctx.response()
+          .setStatusCode(busy.status())
+          .putHeader("Content-Type", busy.contentType())
+          .putHeader("Retry-After", String.valueOf(admission.retryAfterSeconds()))
+          .end(Buffer.buffer(busy.body()));
       return;
     }
     Future<TelcoResponse> answered;
@@ -143,7 +189,10 @@ public final class TelcoRoutes {
     if (admission != null) {
       answered = answered.andThen(done -> admission.leave(path));
     }
-    answered.onSuccess(r -> ctx.response().setStatusCode(r.status()).putHeader("Content-Type", r.contentType())
+    answered
+        .onSuccess(r -> ctx.response()
+            .setStatusCode(r.status())
+            .putHeader("Content-Type", r.contentType())
             .end(Buffer.buffer(r.body())))
         .onFailure(ctx::fail);
   }
@@ -152,71 +201,111 @@ public final class TelcoRoutes {
     boolean processCall = adapter.isProcessOperation(operation);
     String provider = adapter.provider();
     UUID companyId = parseUuid(ctx.pathParam("companyId"));
-    Future<PluginSettings> settings = companyId == null ? Future.succeededFuture(PluginSettings.NO_COMPANY)
+    Future<PluginSettings> settings = companyId == null
+        ? Future.succeededFuture(PluginSettings.NO_COMPANY)
         : plugins.settings(companyId, provider);
     return settings.compose(s -> {
-          TelcoCall.Rejected notEnabled = new TelcoCall.Rejected(Refusal.PROVIDER_NOT_ENABLED,
-              Refusal.PROVIDER_NOT_ENABLED.message(), processCall);
-          if (!s.companyExists()) {
-            return Future.succeededFuture(answer(adapter, operation, notEnabled));
-          }
-          if (!s.enabled()) {
-            return keepWhileDisabled(adapter, request(ctx, operation), companyId, s)
-                .map(v -> answer(adapter, operation, notEnabled));
-          }
-          TelcoRequest request = request(ctx, operation);
-          TelcoCall call = adapter.decode(request, s.currency(), s.settings());
-          return run(adapter, request, companyId, s.currency(), s.settings(), call,
-              PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
-        });
+      TelcoCall.Rejected notEnabled = new TelcoCall.Rejected(
+          Refusal.PROVIDER_NOT_ENABLED, Refusal.PROVIDER_NOT_ENABLED.message(), processCall);
+      if (!s.companyExists()) {
+        return Future.succeededFuture(answer(adapter, operation, notEnabled));
+      }
+      if (!s.enabled()) {
+        return keepWhileDisabled(adapter, request(ctx, operation), companyId, s)
+            .map(v -> answer(adapter, operation, notEnabled));
+      }
+      TelcoRequest request = request(ctx, operation);
+      TelcoCall call = adapter.decode(request, s.currency(), s.settings());
+      return run(
+          adapter,
+          request,
+          companyId,
+          s.currency(),
+          s.settings(),
+          call,
+          PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
+    });
   }
 
-  private Future<TelcoResponse> run(TelcoAdapter adapter, TelcoRequest request, UUID companyId, String currency,
-                                    Map<String, String> settings, TelcoCall call,
-                                    PaymentTrace trace) {
+  private Future<TelcoResponse> run(
+      TelcoAdapter adapter,
+      TelcoRequest request,
+      UUID companyId,
+      String currency,
+      Map<String, String> settings,
+      TelcoCall call,
+      PaymentTrace trace) {
     String provider = adapter.provider();
     String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
       return payments.validate(companyId, currency, v.query()).map(outcome -> {
-        count(provider, operation, outcome.valid() ? "accepted" : outcome.refusal().name());
+        count(
+            provider,
+            operation,
+            outcome.valid() ? "accepted" : outcome.refusal().name());
         return adapter.validationAnswer(outcome, v.echo());
       });
     }
-    if (call instanceof TelcoCall.Process p && held != null && adapter.confirmsMovedMoney(operation)
+    if (call instanceof TelcoCall.Process p
+        && held != null
+        && adapter.confirmsMovedMoney(operation)
         && held.applies(provider, settings)) {
-      // acknowledged now, booked when the provider's status API confirms it (durably held meanwhile)
-      return held.hold(companyId, provider, p.command(), adapter.redactedBody(request.body())).map(fresh -> {
-        count(provider, operation, fresh ? "held" : "replayed");
-        return adapter.heldAnswer(p.echo());
-      });
+      // acknowledged now, booked when the provider's status API confirms it (durably held
+      // meanwhile)
+      return held.hold(companyId, provider, p.command(), adapter.redactedBody(request.body()))
+          .map(fresh -> {
+            count(provider, operation, fresh ? "held" : "replayed");
+            return adapter.heldAnswer(p.echo());
+          });
     }
     if (call instanceof TelcoCall.PaymentStatus status) {
       count(provider, operation, status.confirmed() ? "status_confirmed" : "status_other");
-      return (held == null ? Future.<Void>succeededFuture() : held.settle(companyId, currency, provider, status))
+      return (held == null
+              ? Future.<Void>succeededFuture()
+              : held.settle(companyId, currency, provider, status))
           .map(v -> adapter.paymentStatusAnswer());
     }
     if (call instanceof TelcoCall.Process p) {
       PaymentTrace paid = trace.withProviderTxnId(p.command().providerTxnId());
-      LOG.info(paid.marker(), "{} {}: {} for {} received", provider, operation, p.command().amount(), p.command().serial());
-      // the provider's W3C traceparent, when valid (a malformed one is ignored: a fresh trace), goes
-      // with the payment's jobs to the manufacturer call (https://www.w3.org/TR/trace-context/#traceparent-header)
-      io.payg.gateway.outbox.JobOrigin origin = new io.payg.gateway.outbox.JobOrigin(trace.requestId(),
-          io.payg.gateway.logging.TraceParent.parse(request.headers().get(io.payg.gateway.logging.TraceParent.HEADER)));
+      LOG.info(
+          paid.marker(),
+          "{} {}: {} for {} received",
+          provider,
+          operation,
+          p.command().amount(),
+          p.command().serial());
+      // the provider's W3C traceparent, when valid (a malformed one is ignored: a fresh trace),
+      // goes
+      // with the payment's jobs to the manufacturer call
+      // (https://www.w3.org/TR/trace-context/#traceparent-header)
+      io.payg.gateway.outbox.JobOrigin origin = new io.payg.gateway.outbox.JobOrigin(
+          trace.requestId(),
+          io.payg.gateway.logging.TraceParent.parse(
+              request.headers().get(io.payg.gateway.logging.TraceParent.HEADER)));
       // after the money moved a refusal cannot send it back: keep what cannot be booked
       Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
-          ? payments.processMoved(companyId, currency, provider, p.command(), adapter.redactedBody(request.body()),
+          ? payments.processMoved(
+              companyId,
+              currency,
+              provider,
+              p.command(),
+              adapter.redactedBody(request.body()),
               origin)
           : payments.process(companyId, currency, provider, p.command(), origin);
-      MovedMoneyFollowUp followUp = adapter.confirmsMovedMoney(operation) ? followUps.get(provider) : null;
+      MovedMoneyFollowUp followUp =
+          adapter.confirmsMovedMoney(operation) ? followUps.get(provider) : null;
       if (followUp != null) {
         processed = processed.compose(outcome -> {
           Future<Void> done;
           if (outcome instanceof ProcessOutcome.Recorded r) {
-            done = followUp.booked(companyId, p.command(), UUID.fromString(r.receipt().transactionId()), p.echo());
+            done = followUp.booked(
+                companyId, p.command(), UUID.fromString(r.receipt().transactionId()), p.echo());
           } else if (outcome instanceof ProcessOutcome.Replayed r) {
-            done = followUp.booked(companyId, p.command(), UUID.fromString(r.receipt().transactionId()), p.echo());
+            done = followUp.booked(
+                companyId, p.command(), UUID.fromString(r.receipt().transactionId()), p.echo());
           } else if (outcome instanceof ProcessOutcome.Kept k) {
-            done = followUp.kept(companyId, p.command(), k.unmatchedId(), k.refusal(), true, p.echo());
+            done =
+                followUp.kept(companyId, p.command(), k.unmatchedId(), k.refusal(), true, p.echo());
           } else {
             done = Future.succeededFuture();
           }
@@ -226,63 +315,110 @@ public final class TelcoRoutes {
       return processed.map(outcome -> {
         if (outcome instanceof ProcessOutcome.Recorded r) {
           count(provider, operation, "recorded");
-          LOG.info(paid.withTransaction(r.receipt().transactionId()).marker(), "{} payment {} booked as transaction {}",
-              provider, p.command().providerTxnId(), r.receipt().transactionId());
+          LOG.info(
+              paid.withTransaction(r.receipt().transactionId()).marker(),
+              "{} payment {} booked as transaction {}",
+              provider,
+              p.command().providerTxnId(),
+              r.receipt().transactionId());
           return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (outcome instanceof ProcessOutcome.Replayed r) {
           count(provider, operation, "replayed");
-          LOG.info(paid.withTransaction(r.receipt().transactionId()).marker(), "{} payment {} replayed: transaction {}",
-              provider, p.command().providerTxnId(), r.receipt().transactionId());
+          LOG.info(
+              paid.withTransaction(r.receipt().transactionId()).marker(),
+              "{} payment {} replayed: transaction {}",
+              provider,
+              p.command().providerTxnId(),
+              r.receipt().transactionId());
           return adapter.processAnswer(r.receipt(), p.echo());
         }
         if (outcome instanceof ProcessOutcome.Kept k) {
           count(provider, operation, "kept");
-          LOG.warn(paid.marker(), "{} payment {} kept unbooked ({}) as unmatched payment {}", provider,
-              p.command().providerTxnId(), k.refusal(), k.unmatchedId());
+          LOG.warn(
+              paid.marker(),
+              "{} payment {} kept unbooked ({}) as unmatched payment {}",
+              provider,
+              p.command().providerTxnId(),
+              k.refusal(),
+              k.unmatchedId());
           return adapter.keptAnswer(k.refusal(), k.detail(), p.echo());
         }
         if (!(outcome instanceof ProcessOutcome.Refused refused)) {
-          throw new IllegalStateException("not a provider outcome: " + outcome); // agents' cash only
+          throw new IllegalStateException(
+              "not a provider outcome: " + outcome); // agents' cash only
         }
         count(provider, operation, refused.refusal().name());
-        LOG.info(paid.marker(), "{} payment {} refused: {}", provider, p.command().providerTxnId(), refused.refusal());
+        LOG.info(
+            paid.marker(),
+            "{} payment {} refused: {}",
+            provider,
+            p.command().providerTxnId(),
+            refused.refusal());
         return adapter.refusal(refused.refusal(), refused.detail(), true, p.echo());
       });
     }
     if (call instanceof TelcoCall.Unbookable u) {
-      return payments.keep(companyId, provider, u.command(), u.refusal(), u.detail(), u.authenticated(),
+      return payments
+          .keep(
+              companyId,
+              provider,
+              u.command(),
+              u.refusal(),
+              u.detail(),
+              u.authenticated(),
               adapter.redactedBody(request.body()))
-          .compose(id -> id == null || !followUps.containsKey(provider) ? Future.succeededFuture(id)
-              : followUps.get(provider).kept(companyId, u.command(), id, u.refusal(), u.authenticated(), u.echo())
+          .compose(id -> id == null || !followUps.containsKey(provider)
+              ? Future.succeededFuture(id)
+              : followUps
+                  .get(provider)
+                  .kept(companyId, u.command(), id, u.refusal(), u.authenticated(), u.echo())
                   .map(id))
           .map(id -> {
             count(provider, operation, u.authenticated() ? "kept" : "kept_unauthenticated");
-            // a flagged message gets the refusal; an authentic one is acknowledged: the money is kept
-            return u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
+            // a flagged message gets the refusal; an authentic one is acknowledged: the money is
+            // kept
+            return u.authenticated()
+                ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
                 : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo());
           });
     }
     if (call instanceof TelcoCall.Reversal rev) {
       // the provider sent the money back: compensate the booked payment, or take it out of suspense
-      return reversals.reverseProvider(companyId, provider, rev.providerTxnId(), rev.reason()).map(outcome -> {
-        JsonObject reversal = outcome.reversal();
-        count(provider, operation, outcome instanceof ReversalService.Reversed ? "reversed"
-            : outcome instanceof ReversalService.Replayed ? "reversal_replayed" : "reversal_unknown");
-        return adapter.reversalAnswer(reversal == null ? null : reversal.getString("id"),
-            outcome instanceof ReversalService.NothingToReverse n ? n.detail() : null, rev.echo());
-      });
+      return reversals
+          .reverseProvider(companyId, provider, rev.providerTxnId(), rev.reason())
+          .map(outcome -> {
+            JsonObject reversal = outcome.reversal();
+            count(
+                provider,
+                operation,
+                outcome instanceof ReversalService.Reversed
+                    ? "reversed"
+                    : outcome instanceof ReversalService.Replayed
+                        ? "reversal_replayed"
+                        : "reversal_unknown");
+            return adapter.reversalAnswer(
+                reversal == null ? null : reversal.getString("id"),
+                outcome instanceof ReversalService.NothingToReverse n ? n.detail() : null,
+                rev.echo());
+          });
     }
     if (call instanceof TelcoCall.CollectionUpdate update) {
-      // the callback is only a hint: the provider is asked for the real status before money is recorded
+      // the callback is only a hint: the provider is asked for the real status before money is
+      // recorded
       UUID reference = parseUuid(update.reference());
       count(provider, operation, "callback");
       if (reference == null) {
         // named by the provider's own request id (Safaricom's CheckoutRequestID); its receipt is
         // kept first, so a status API that is down now only delays the booking to the poller's turn
-        return collections.confirmByProviderRequest(companyId, provider, update.reference(), update.status())
+        return collections
+            .confirmByProviderRequest(companyId, provider, update.reference(), update.status())
             .recover(err -> {
-              LOG.warn("{} callback for {} not confirmed yet: {}", provider, update.reference(), err.getMessage());
+              LOG.warn(
+                  "{} callback for {} not confirmed yet: {}",
+                  provider,
+                  update.reference(),
+                  err.getMessage());
               return Future.succeededFuture(true);
             })
             .compose(found -> {
@@ -291,9 +427,16 @@ public final class TelcoRoutes {
               }
               // money the callback says moved for a request we do not know (the push's answer was
               // lost): kept flagged for an operator, unconfirmed by any status API
-              return payments.keep(companyId, provider, update.movedMoney(), Refusal.DEVICE_NOT_FOUND,
-                      "callback for an unknown request " + update.reference() + ": no collection to confirm it against",
-                      false, adapter.redactedBody(request.body()))
+              return payments
+                  .keep(
+                      companyId,
+                      provider,
+                      update.movedMoney(),
+                      Refusal.DEVICE_NOT_FOUND,
+                      "callback for an unknown request " + update.reference()
+                          + ": no collection to confirm it against",
+                      false,
+                      adapter.redactedBody(request.body()))
                   .map(id -> {
                     count(provider, operation, "kept_unauthenticated");
                     return adapter.callbackAnswer();
@@ -310,25 +453,36 @@ public final class TelcoRoutes {
    * (a confirmation that passes the provider's checks with the stored settings): the provider is
    * refused as before, and the money is kept as an unmatched payment for an operator.
    */
-  private Future<Void> keepWhileDisabled(TelcoAdapter adapter, TelcoRequest request, UUID companyId, PluginSettings s) {
+  private Future<Void> keepWhileDisabled(
+      TelcoAdapter adapter, TelcoRequest request, UUID companyId, PluginSettings s) {
     if (!adapter.confirmsMovedMoney(request.operation())) {
       return Future.succeededFuture();
     }
     TelcoCall call = adapter.decode(request, s.currency(), s.settings());
-    PaymentCommand moved = call instanceof TelcoCall.Process p ? p.command()
+    PaymentCommand moved = call instanceof TelcoCall.Process p
+        ? p.command()
         : call instanceof TelcoCall.Unbookable u ? u.command() : null;
     if (moved == null) {
       return Future.succeededFuture();
     }
     boolean authenticated = !(call instanceof TelcoCall.Unbookable u) || u.authenticated();
-    return payments.keep(companyId, adapter.provider(), moved, Refusal.PROVIDER_NOT_ENABLED,
-        "the company's " + adapter.provider() + " plugin is disabled", authenticated,
-        adapter.redactedBody(request.body())).mapEmpty();
+    return payments
+        .keep(
+            companyId,
+            adapter.provider(),
+            moved,
+            Refusal.PROVIDER_NOT_ENABLED,
+            "the company's " + adapter.provider() + " plugin is disabled",
+            authenticated,
+            adapter.redactedBody(request.body()))
+        .mapEmpty();
   }
 
-  private TelcoResponse answer(TelcoAdapter adapter, String operation, TelcoCall.Rejected rejected) {
+  private TelcoResponse answer(
+      TelcoAdapter adapter, String operation, TelcoCall.Rejected rejected) {
     count(adapter.provider(), operation, rejected.refusal().name());
-    return adapter.refusal(rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
+    return adapter.refusal(
+        rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
   }
 
   private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -336,16 +490,26 @@ public final class TelcoRoutes {
   /** The caller's X-Request-Id when it is a plain token (it lands in log lines), else a fresh one. */
   private static String requestId(RoutingContext ctx) {
     String given = ctx.request().getHeader("X-Request-Id");
-    return given != null && REQUEST_ID.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    return given != null && REQUEST_ID.matcher(given).matches()
+        ? given
+        : UUID.randomUUID().toString();
   }
 
   private TelcoRequest request(RoutingContext ctx, String operation) {
     Map<String, String> headers = new HashMap<>();
-    ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
-    byte[] body = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
-    String peer = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+    ctx.request()
+        .headers()
+        .forEach(h -> headers.put(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+    byte[] body = ctx.body() == null || ctx.body().buffer() == null
+        ? new byte[0]
+        : ctx.body().buffer().getBytes();
+    String peer = ctx.request().remoteAddress() == null
+        ? null
+        : ctx.request().remoteAddress().hostAddress();
     // behind a trusted proxy the allow-list must see the client, not the proxy
-    String remote = proxies.clientAddress(peer, ctx.request().headers().getAll("Forwarded"),
+    String remote = proxies.clientAddress(
+        peer,
+        ctx.request().headers().getAll("Forwarded"),
         ctx.request().headers().getAll("X-Forwarded-For"));
     return new TelcoRequest(operation, headers, body, remote, clock.instant());
   }
@@ -353,10 +517,16 @@ public final class TelcoRoutes {
   private void count(String provider, String operation, String outcome) {
     // unknown operations come from the URL: keep them out of metric labels
     String op = OPERATIONS.contains(operation) ? operation : "other";
-    counters.computeIfAbsent(provider + '|' + op + '|' + outcome, k -> Counter.builder("payg_telco_requests")
-        .description("Provider callbacks by outcome")
-        .tag("provider", provider).tag("operation", op).tag("outcome", outcome)
-        .register(registry)).increment();
+    counters
+        .computeIfAbsent(
+            provider + '|' + op + '|' + outcome,
+            k -> Counter.builder("payg_telco_requests")
+                .description("Provider callbacks by outcome")
+                .tag("provider", provider)
+                .tag("operation", op)
+                .tag("outcome", outcome)
+                .register(registry))
+        .increment();
   }
 
   private static UUID parseUuid(String s) {

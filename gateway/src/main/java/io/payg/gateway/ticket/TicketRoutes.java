@@ -39,12 +39,21 @@ public final class TicketRoutes {
       } catch (IllegalArgumentException e) {
         throw ApiException.badRequest("'customerId' must be an id");
       }
-      Responses.json(ctx, 200, store.search(caller.companyId(), null, status(ctx.queryParams().get("status")), customerId,
-          Paging.before(ctx), Paging.limit(ctx)));
+      Responses.json(
+          ctx,
+          200,
+          store.search(
+              caller.companyId(),
+              null,
+              status(ctx.queryParams().get("status")),
+              customerId,
+              Paging.before(ctx),
+              Paging.limit(ctx)));
     });
     router.get("/api/v1/tickets/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, store.get(caller.companyId(), null, PathParams.uuid(ctx, "id", "ticket")));
+      Responses.json(
+          ctx, 200, store.get(caller.companyId(), null, PathParams.uuid(ctx, "id", "ticket")));
     });
     router.patch("/api/v1/tickets/:id").handler(this::update);
     router.post("/api/v1/tickets/:id/comments").handler(ctx -> {
@@ -54,20 +63,31 @@ public final class TicketRoutes {
     });
     router.post("/api/v1/agent/tickets").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 201, store.create(agent, agent.userId(),
-          newTicket(JsonInput.of(ctx), true)));
+      Responses.json(
+          ctx, 201, store.create(agent, agent.userId(), newTicket(JsonInput.of(ctx), true)));
     });
     router.get("/api/v1/agent/tickets").handler(ctx -> {
       Caller agent = Caller.require(ctx, Role.AGENT);
-      Responses.json(ctx, 200, store.search(agent.companyId(), agent.userId(), status(ctx.queryParams().get("status")), null,
-          Paging.before(ctx), Paging.limit(ctx)));
+      Responses.json(
+          ctx,
+          200,
+          store.search(
+              agent.companyId(),
+              agent.userId(),
+              status(ctx.queryParams().get("status")),
+              null,
+              Paging.before(ctx),
+              Paging.limit(ctx)));
     });
   }
 
   /** An agent's ticket is always about one of their customers; an operator's may be general. */
   private static TicketStore.NewTicket newTicket(JsonInput in, boolean customerRequired) {
     UUID customerId = customerRequired ? in.uuid("customerId") : in.optionalUuid("customerId");
-    return new TicketStore.NewTicket(customerId, in.string("title", 200), in.string("description", 5000),
+    return new TicketStore.NewTicket(
+        customerId,
+        in.string("title", 200),
+        in.string("description", 5000),
         in.optionalString("category", 64));
   }
 
@@ -77,7 +97,8 @@ public final class TicketRoutes {
     JsonInput in = JsonInput.of(ctx);
     String status = in.has("status") ? status(in.string("status", 16)) : null;
     // assigneeUserId: an id assigns, an explicit null unassigns, absent leaves it
-    boolean clear = in.raw().containsKey("assigneeUserId") && in.raw().getValue("assigneeUserId") == null;
+    boolean clear =
+        in.raw().containsKey("assigneeUserId") && in.raw().getValue("assigneeUserId") == null;
     UUID assignee = in.optionalUuid("assigneeUserId");
     if (status == null && assignee == null && !clear) {
       throw ApiException.badRequest("send 'status' and/or 'assigneeUserId'");

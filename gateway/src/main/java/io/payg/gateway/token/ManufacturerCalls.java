@@ -45,12 +45,10 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ManufacturerCalls {
 
   /** What a call ended in, kept apart from the breaker's view. */
-  private record Outcome(IssuedToken token, Throwable refusal) {
-  }
+  private record Outcome(IssuedToken token, Throwable refusal) {}
 
   /** One company's way to one manufacturer. */
-  private record Lane(String manufacturer, ManufacturerPermits permits, CircuitBreaker breaker) {
-  }
+  private record Lane(String manufacturer, ManufacturerPermits permits, CircuitBreaker breaker) {}
 
   private final Vertx vertx;
   private final MeterRegistry registry;
@@ -62,8 +60,14 @@ final class ManufacturerCalls {
   private final Duration maxQueueWait;
   private final long maxTimeoutMs;
 
-  ManufacturerCalls(Vertx vertx, MeterRegistry registry, int maxFailures, Duration resetTimeout,
-                    ManufacturerLimits limits, Duration maxQueueWait, Duration maxTimeout) {
+  ManufacturerCalls(
+      Vertx vertx,
+      MeterRegistry registry,
+      int maxFailures,
+      Duration resetTimeout,
+      ManufacturerLimits limits,
+      Duration maxQueueWait,
+      Duration maxTimeout) {
     this.vertx = vertx;
     this.registry = registry;
     this.limits = limits;
@@ -71,17 +75,24 @@ final class ManufacturerCalls {
     this.resetTimeout = resetTimeout;
     this.maxTimeoutMs = maxTimeout.toMillis();
     // no breaker timeout (each adapter has its own request timeout) and no event-bus notifications
-    this.options = new CircuitBreakerOptions().setMaxFailures(maxFailures).setTimeout(-1)
-        .setResetTimeout(resetTimeout.toMillis()).setNotificationAddress(null);
+    this.options = new CircuitBreakerOptions()
+        .setMaxFailures(maxFailures)
+        .setTimeout(-1)
+        .setResetTimeout(resetTimeout.toMillis())
+        .setNotificationAddress(null);
   }
 
   Future<IssuedToken> issue(UUID companyId, TokenIssuer issuer, TokenRequest request) {
     String name = issuer.manufacturer();
     Lane lane = lane(companyId, name);
-    return lane.permits().acquire()
+    return lane.permits()
+        .acquire()
         .recover(err -> {
-          Counter.builder("payg_manufacturer_deferred").description("Token jobs sent back to the outbox for want of a permit")
-              .tag("manufacturer", name).register(registry).increment();
+          Counter.builder("payg_manufacturer_deferred")
+              .description("Token jobs sent back to the outbox for want of a permit")
+              .tag("manufacturer", name)
+              .register(registry)
+              .increment();
           return Future.failedFuture(err);
         })
         .compose(permit -> {
@@ -108,16 +119,25 @@ final class ManufacturerCalls {
     }
     Map<String, String> settings = new HashMap<>(request.settings());
     settings.put("timeoutMs", Long.toString(Math.min(timeout, maxTimeoutMs)));
-    return new TokenRequest(request.idempotencyKey(), request.serial(), request.deviceType(), request.amount(),
-        request.paid(), settings, request.traceparent());
+    return new TokenRequest(
+        request.idempotencyKey(),
+        request.serial(),
+        request.deviceType(),
+        request.amount(),
+        request.paid(),
+        settings,
+        request.traceparent());
   }
 
   private Future<IssuedToken> call(Lane lane, TokenIssuer issuer, TokenRequest request) {
     String name = lane.manufacturer();
     long start = System.nanoTime();
-    return lane.breaker().<Outcome>execute(() -> Future.fromCompletionStage(issuer.issue(request), vertx.getOrCreateContext())
+    return lane.breaker()
+        .<Outcome>execute(() -> Future.fromCompletionStage(
+                issuer.issue(request), vertx.getOrCreateContext())
             .map(token -> new Outcome(token, null))
-            .recover(err -> refusal(err) ? Future.succeededFuture(new Outcome(null, err)) // not the peer's health
+            .recover(err -> refusal(err)
+                ? Future.succeededFuture(new Outcome(null, err)) // not the peer's health
                 : Future.failedFuture(err)))
         .transform(ar -> {
           String result;
@@ -127,18 +147,26 @@ final class ManufacturerCalls {
             out = Future.succeededFuture(ar.result().token());
           } else if (ar.succeeded()) {
             result = "refused";
-            out = Future.failedFuture(new JobFailure(PeerFailure.of(name, ar.result().refusal()).toString(), false));
+            out = Future.failedFuture(
+                new JobFailure(PeerFailure.of(name, ar.result().refusal()).toString(), false));
           } else if (ar.cause() instanceof OpenCircuitException) {
             result = "breaker_open";
-            // not a call: the job comes back when the breaker may let calls through, its budget intact
-            out = Future.failedFuture(JobFailure.notAttempted(name + ": circuit breaker open", resetTimeout));
+            // not a call: the job comes back when the breaker may let calls through, its budget
+            // intact
+            out = Future.failedFuture(
+                JobFailure.notAttempted(name + ": circuit breaker open", resetTimeout));
           } else {
             result = "error";
-            out = Future.failedFuture(new JobFailure(PeerFailure.of(name, ar.cause()).toString(), true));
+            out = Future.failedFuture(
+                new JobFailure(PeerFailure.of(name, ar.cause()).toString(), true));
           }
-          Timer.builder("payg_manufacturer_requests").description("Token requests to manufacturers")
-              .tag("manufacturer", name).tag("outcome", result).publishPercentileHistogram()
-              .register(registry).record(Duration.ofNanos(System.nanoTime() - start));
+          Timer.builder("payg_manufacturer_requests")
+              .description("Token requests to manufacturers")
+              .tag("manufacturer", name)
+              .tag("outcome", result)
+              .publishPercentileHistogram()
+              .register(registry)
+              .record(Duration.ofNanos(System.nanoTime() - start));
           return out;
         });
   }
@@ -154,33 +182,57 @@ final class ManufacturerCalls {
 
   private Lane lane(UUID companyId, String name) {
     gauges.computeIfAbsent(name, this::registerGauges);
-    return lanes.computeIfAbsent(companyId + "/" + name, key -> new Lane(name,
-        new ManufacturerPermits(vertx, name, limits.limit(name), limits.queue(name), maxQueueWait),
-        CircuitBreaker.create("manufacturer-" + key, vertx, options)));
+    return lanes.computeIfAbsent(
+        companyId + "/" + name,
+        key -> new Lane(
+            name,
+            new ManufacturerPermits(
+                vertx, name, limits.limit(name), limits.queue(name), maxQueueWait),
+            CircuitBreaker.create("manufacturer-" + key, vertx, options)));
   }
 
   /** Gauges per manufacturer over all companies' lanes (a label per company would grow with sign-ups). */
   private Boolean registerGauges(String name) {
-    Gauge.builder("payg_manufacturer_in_flight", this, c -> c.sum(name, l -> l.permits().inFlight()))
-        .description("Token requests in flight to the manufacturer").tag("manufacturer", name).register(registry);
-    Gauge.builder("payg_manufacturer_queued", this, c -> c.sum(name, l -> l.permits().queued()))
-        .description("Token jobs waiting in memory for a permit").tag("manufacturer", name).register(registry);
+    Gauge.builder(
+            "payg_manufacturer_in_flight",
+            this,
+            c -> c.sum(name, l -> l.permits().inFlight()))
+        .description("Token requests in flight to the manufacturer")
+        .tag("manufacturer", name)
+        .register(registry);
+    Gauge.builder(
+            "payg_manufacturer_queued", this, c -> c.sum(name, l -> l.permits().queued()))
+        .description("Token jobs waiting in memory for a permit")
+        .tag("manufacturer", name)
+        .register(registry);
     Gauge.builder("payg_manufacturer_breaker_state", this, c -> c.worst(name))
-        .description("Worst breaker of the manufacturer over all companies: 0 closed, 1 half-open, 2 open")
-        .tag("manufacturer", name).register(registry);
-    Gauge.builder("payg_manufacturer_breakers_open", this,
+        .description(
+            "Worst breaker of the manufacturer over all companies: 0 closed, 1 half-open, 2 open")
+        .tag("manufacturer", name)
+        .register(registry);
+    Gauge.builder(
+            "payg_manufacturer_breakers_open",
+            this,
             c -> c.sum(name, l -> l.breaker().state() == CircuitBreakerState.OPEN ? 1 : 0))
-        .description("Companies whose breaker to the manufacturer is open").tag("manufacturer", name).register(registry);
+        .description("Companies whose breaker to the manufacturer is open")
+        .tag("manufacturer", name)
+        .register(registry);
     return true;
   }
 
   private double sum(String name, java.util.function.ToIntFunction<Lane> f) {
-    return lanes.values().stream().filter(l -> l.manufacturer().equals(name)).mapToInt(f).sum();
+    return lanes.values().stream()
+        .filter(l -> l.manufacturer().equals(name))
+        .mapToInt(f)
+        .sum();
   }
 
   private double worst(String name) {
-    return lanes.values().stream().filter(l -> l.manufacturer().equals(name))
-        .mapToDouble(l -> stateValue(l.breaker())).max().orElse(0);
+    return lanes.values().stream()
+        .filter(l -> l.manufacturer().equals(name))
+        .mapToDouble(l -> stateValue(l.breaker()))
+        .max()
+        .orElse(0);
   }
 
   private static double stateValue(CircuitBreaker b) {

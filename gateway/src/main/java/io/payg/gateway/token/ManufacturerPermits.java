@@ -29,7 +29,8 @@ final class ManufacturerPermits {
   private final ArrayDeque<Waiter> queue = new ArrayDeque<>();
   private int inFlight;
 
-  ManufacturerPermits(Vertx vertx, String manufacturer, int limit, int queueCapacity, Duration maxWait) {
+  ManufacturerPermits(
+      Vertx vertx, String manufacturer, int limit, int queueCapacity, Duration maxWait) {
     this.vertx = vertx;
     this.manufacturer = manufacturer;
     this.limit = limit;

@@ -20,8 +20,7 @@ final class OpenPaygoIssuer {
   /** Standard tokens carry up to 995 days; beyond that an extended token is needed. */
   private static final long MAX_STANDARD_DAYS = OpenPaygoToken.MAX_ACTIVATION_VALUE;
 
-  record Generated(String token, String reference) {
-  }
+  record Generated(String token, String reference) {}
 
   private final io.payg.gateway.plugin.SecretBox secrets;
 
@@ -31,33 +30,45 @@ final class OpenPaygoIssuer {
 
   /** Generates the next token of the device, inside {@code conn}'s transaction. */
   Future<Generated> next(SqlConnection conn, UUID deviceId, TokenAmount amount) {
-    return DeviceKeyStore.lockOpenPaygo(conn, deviceId)
-        .compose(state -> {
-          if (state.sealedKey() == null) {
-            return Future.failedFuture(new JobFailure("device has no OpenPAYGO secret key", false));
-          }
-          OpenPaygoToken.Generated g;
-          try {
-            // sealed for this device only (a key moved to another device's row does not open)
-            String keyHex = secrets.open(state.sealedKey(), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId));
-            g = generate(keyHex, state.startingCode(), state.tokenCount(), amount);
-          } catch (IllegalStateException e) {
-            return Future.failedFuture(new JobFailure("openpaygo: the device's secret key cannot be decrypted", false));
-          } catch (IllegalArgumentException e) {
-            return Future.failedFuture(new JobFailure("openpaygo: " + e.getMessage(), false));
-          }
-          return DeviceKeyStore.setOpenPaygoCount(conn, deviceId, g.newCount())
-              .map(x -> new Generated(g.token(), "count:" + g.newCount()));
-        });
+    return DeviceKeyStore.lockOpenPaygo(conn, deviceId).compose(state -> {
+      if (state.sealedKey() == null) {
+        return Future.failedFuture(new JobFailure("device has no OpenPAYGO secret key", false));
+      }
+      OpenPaygoToken.Generated g;
+      try {
+        // sealed for this device only (a key moved to another device's row does not open)
+        String keyHex =
+            secrets.open(state.sealedKey(), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId));
+        g = generate(keyHex, state.startingCode(), state.tokenCount(), amount);
+      } catch (IllegalStateException e) {
+        return Future.failedFuture(
+            new JobFailure("openpaygo: the device's secret key cannot be decrypted", false));
+      } catch (IllegalArgumentException e) {
+        return Future.failedFuture(new JobFailure("openpaygo: " + e.getMessage(), false));
+      }
+      return DeviceKeyStore.setOpenPaygoCount(conn, deviceId, g.newCount())
+          .map(x -> new Generated(g.token(), "count:" + g.newCount()));
+    });
   }
 
-  static OpenPaygoToken.Generated generate(String keyHex, long startingCode, int count, TokenAmount amount) {
+  static OpenPaygoToken.Generated generate(
+      String keyHex, long startingCode, int count, TokenAmount amount) {
     byte[] key = OpenPaygoToken.keyFromHex(keyHex);
     return switch (amount.unit()) {
-      case DAYS -> OpenPaygoToken.generate(key, startingCode, count, OpenPaygoTokenType.ADD_TIME, amount.quantity(),
-          false, amount.quantity() > MAX_STANDARD_DAYS);
-      case UNLOCK -> OpenPaygoToken.generate(key, startingCode, count, OpenPaygoTokenType.DISABLE_PAYG, 0, false, false);
-      case KWH_TENTHS -> throw new IllegalArgumentException("OpenPAYGO devices buy days, not energy");
+      case DAYS ->
+        OpenPaygoToken.generate(
+            key,
+            startingCode,
+            count,
+            OpenPaygoTokenType.ADD_TIME,
+            amount.quantity(),
+            false,
+            amount.quantity() > MAX_STANDARD_DAYS);
+      case UNLOCK ->
+        OpenPaygoToken.generate(
+            key, startingCode, count, OpenPaygoTokenType.DISABLE_PAYG, 0, false, false);
+      case KWH_TENTHS ->
+        throw new IllegalArgumentException("OpenPAYGO devices buy days, not energy");
     };
   }
 }

@@ -1,7 +1,7 @@
 package io.payg.gateway.token;
 
-import io.payg.gateway.logging.PaymentTrace;
-
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
@@ -9,20 +9,19 @@ import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
 import io.payg.domain.port.VendLookup;
 import io.payg.gateway.config.ManufacturerLimits;
-import io.payg.gateway.outbox.JobFailure;
+import io.payg.gateway.logging.PaymentTrace;
 import io.payg.gateway.outbox.CompletionBatch;
+import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.outbox.StaleAttempt;
 import io.payg.gateway.plugin.PluginStore;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -38,7 +37,8 @@ import java.util.concurrent.CompletionStage;
  */
 public final class TokenJobHandler implements JobHandler {
 
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
 
   private final Vertx vertx;
   private final Pool pool;
@@ -50,18 +50,28 @@ public final class TokenJobHandler implements JobHandler {
   private final JobHandoff handoff;
   private final CompletionBatch<TokenStore.Completion, TokenStore.Closed> completions;
 
-  public TokenJobHandler(Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers,
-                         MeterRegistry registry, int breakerMaxFailures, Duration breakerReset,
-                         ManufacturerLimits limits, Duration maxQueueWait, Duration maxTimeout, JobHandoff handoff,
-                         CompletionBatch.Window completions) {
+  public TokenJobHandler(
+      Vertx vertx,
+      Pool pool,
+      PluginStore plugins,
+      Map<String, TokenIssuer> issuers,
+      MeterRegistry registry,
+      int breakerMaxFailures,
+      Duration breakerReset,
+      ManufacturerLimits limits,
+      Duration maxQueueWait,
+      Duration maxTimeout,
+      JobHandoff handoff,
+      CompletionBatch.Window completions) {
     this.vertx = vertx;
     this.handoff = handoff;
-    this.completions = new CompletionBatch<>(vertx, completions, batch -> TokenStore.store(pool, batch));
+    this.completions =
+        new CompletionBatch<>(vertx, completions, batch -> TokenStore.store(pool, batch));
     this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
     this.registry = registry;
-    this.calls = new ManufacturerCalls(vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait,
-        maxTimeout);
+    this.calls = new ManufacturerCalls(
+        vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait, maxTimeout);
     this.pool = pool;
     this.issuers = Map.copyOf(issuers);
   }
@@ -84,16 +94,34 @@ public final class TokenJobHandler implements JobHandler {
   @Override
   public Future<Void> handle(OutboxJob job) {
     // a job handed over by its payment carries its order; one claimed by polling reads it
-    Future<TokenOrder> known = job.context() instanceof TokenOrder order ? Future.succeededFuture(order)
+    Future<TokenOrder> known = job.context() instanceof TokenOrder order
+        ? Future.succeededFuture(order)
         : TokenStore.order(pool, job);
     return known.compose(order -> {
-      PaymentTrace trace = new PaymentTrace(order.origin().requestId(), job.companyId(), order.provider(),
-          order.providerTxnId(), job.transactionId().toString());
-      LOG.info(trace.marker(), "token job {} attempt {}: asking {} for device {}", job.id(), job.attempt(),
-          order.manufacturer(), order.serial());
+      PaymentTrace trace = new PaymentTrace(
+          order.origin().requestId(),
+          job.companyId(),
+          order.provider(),
+          order.providerTxnId(),
+          job.transactionId().toString());
+      LOG.info(
+          trace.marker(),
+          "token job {} attempt {}: asking {} for device {}",
+          job.id(),
+          job.attempt(),
+          order.manufacturer(),
+          order.serial());
       return issue(job, order)
-          .onSuccess(v -> LOG.info(trace.marker(), "token job {}: token of transaction {} stored", job.id(), job.transactionId()))
-          .onFailure(err -> LOG.info(trace.marker(), "token job {} attempt {}: no token yet ({})", job.id(), job.attempt(),
+          .onSuccess(v -> LOG.info(
+              trace.marker(),
+              "token job {}: token of transaction {} stored",
+              job.id(),
+              job.transactionId()))
+          .onFailure(err -> LOG.info(
+              trace.marker(),
+              "token job {} attempt {}: no token yet ({})",
+              job.id(),
+              job.attempt(),
               err.getMessage()));
     });
   }
@@ -104,27 +132,43 @@ public final class TokenJobHandler implements JobHandler {
     UUID deviceId = order.deviceId();
     if (OpenPaygoIssuer.MANUFACTURER.equals(manufacturer)) {
       // generated here, with the device's token count advanced in the same transaction
-      return pool.withTransaction(conn -> openPaygo.next(conn, deviceId, amount)
-              .compose(g -> TokenStore.store(conn, List.of(stored(job, order, amount,
-                  new IssuedToken(g.token(), g.reference()))))).map(closed -> closed.get(0))
+      return pool.withTransaction(conn -> openPaygo
+              .next(conn, deviceId, amount)
+              .compose(g -> TokenStore.store(
+                  conn,
+                  List.of(stored(job, order, amount, new IssuedToken(g.token(), g.reference())))))
+              .map(closed -> closed.get(0))
               .compose(sms -> fencedSms(job, sms)))
           .compose(sms -> stored(job, sms));
     }
     TokenIssuer issuer = issuers.get(manufacturer);
     if (issuer == null) {
-      return Future.failedFuture(new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
+      return Future.failedFuture(
+          new JobFailure("no token adapter for manufacturer '" + manufacturer + "'", false));
     }
-    return plugins.settings(job.companyId(), manufacturer).compose(plugin -> {
-      if (!plugin.enabled()) {
-        // an operator may enable it again: keep retrying within the budget
-        return Future.failedFuture(new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
-      }
-      // each call a child span of the payment's trace (https://www.w3.org/TR/trace-context/#parent-id)
-      TokenRequest request = new TokenRequest(job.transactionId().toString(), order.serial(), order.type(), amount,
-          Money.of(order.amount(), order.currency()), plugin.settings(), order.origin().trace().child().header());
-      // an earlier attempt may have reached the manufacturer (its answer lost, its lease expired)
-      return calls.issue(job.companyId(), job.attempt() > 1 ? new AskFirst(issuer) : issuer, request);
-    })
+    return plugins
+        .settings(job.companyId(), manufacturer)
+        .compose(plugin -> {
+          if (!plugin.enabled()) {
+            // an operator may enable it again: keep retrying within the budget
+            return Future.failedFuture(
+                new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
+          }
+          // each call a child span of the payment's trace
+          // (https://www.w3.org/TR/trace-context/#parent-id)
+          TokenRequest request = new TokenRequest(
+              job.transactionId().toString(),
+              order.serial(),
+              order.type(),
+              amount,
+              Money.of(order.amount(), order.currency()),
+              plugin.settings(),
+              order.origin().trace().child().header());
+          // an earlier attempt may have reached the manufacturer (its answer lost, its lease
+          // expired)
+          return calls.issue(
+              job.companyId(), job.attempt() > 1 ? new AskFirst(issuer) : issuer, request);
+        })
         .compose(token -> completions.add(stored(job, order, amount, token)))
         .compose(sms -> fencedSms(job, sms))
         .compose(sms -> stored(job, sms));
@@ -150,9 +194,12 @@ public final class TokenJobHandler implements JobHandler {
     @Override
     public CompletionStage<IssuedToken> issue(TokenRequest request) {
       return issuer.findVend(request).thenCompose(lookup -> {
-        Counter.builder("payg_token_retry_lookups").description("Retried token jobs: did the earlier attempt vend?")
-            .tag("manufacturer", issuer.manufacturer()).tag("outcome", lookup.outcome().name().toLowerCase())
-            .register(registry).increment();
+        Counter.builder("payg_token_retry_lookups")
+            .description("Retried token jobs: did the earlier attempt vend?")
+            .tag("manufacturer", issuer.manufacturer())
+            .tag("outcome", lookup.outcome().name().toLowerCase())
+            .register(registry)
+            .increment();
         return lookup.outcome() == VendLookup.Outcome.FOUND
             ? CompletableFuture.completedFuture(lookup.token())
             : issuer.issue(request);
@@ -176,13 +223,22 @@ public final class TokenJobHandler implements JobHandler {
     return Future.succeededFuture();
   }
 
-  private TokenStore.Completion stored(OutboxJob job, TokenOrder order, TokenAmount amount, IssuedToken token) {
-    return new TokenStore.Completion(job, order.deviceId(), order.manufacturer(), amount, token, handoff.lease("SMS"),
+  private TokenStore.Completion stored(
+      OutboxJob job, TokenOrder order, TokenAmount amount, IssuedToken token) {
+    return new TokenStore.Completion(
+        job,
+        order.deviceId(),
+        order.manufacturer(),
+        amount,
+        token,
+        handoff.lease("SMS"),
         order.origin());
   }
 
   /** The SMS job of a closed job, or {@link StaleAttempt} when another attempt holds it. */
   private static Future<OutboxJob> fencedSms(OutboxJob job, TokenStore.Closed closed) {
-    return closed.closed() ? Future.succeededFuture(closed.sms()) : Future.failedFuture(new StaleAttempt(job));
+    return closed.closed()
+        ? Future.succeededFuture(closed.sms())
+        : Future.failedFuture(new StaleAttempt(job));
   }
 }

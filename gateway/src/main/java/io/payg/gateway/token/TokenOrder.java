@@ -19,28 +19,48 @@ import java.util.UUID;
  * @param origin the provider call the payment came from: its request id for the job's log lines,
  *               its trace for the manufacturer call
  */
-public record TokenOrder(long amount, String currency, TokenAmount tokens, String provider, String providerTxnId,
-                         UUID deviceId, String serial, DeviceType type, String manufacturer, JobOrigin origin) {
+public record TokenOrder(
+    long amount,
+    String currency,
+    TokenAmount tokens,
+    String provider,
+    String providerTxnId,
+    UUID deviceId,
+    String serial,
+    DeviceType type,
+    String manufacturer,
+    JobOrigin origin) {
 
   /** The allocation kinds that buy the device's service: the money a manufacturer is told. */
-  static final List<AllocationKind> SERVICE = List.of(AllocationKind.ENERGY, AllocationKind.METER_CREDIT,
-      AllocationKind.DEVICE_INSTALLMENT);
+  static final List<AllocationKind> SERVICE = List.of(
+      AllocationKind.ENERGY, AllocationKind.METER_CREDIT, AllocationKind.DEVICE_INSTALLMENT);
 
   /** {@link #SERVICE} as an SQL list, for the context read. */
-  static final String SERVICE_SQL = SERVICE.stream().map(k -> "'" + k.name() + "'")
+  static final String SERVICE_SQL = SERVICE.stream()
+      .map(k -> "'" + k.name() + "'")
       .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
 
   /** The service money of a payment's allocations. */
   public static long serviceMoney(List<Allocation> allocations) {
-    return allocations.stream().filter(a -> SERVICE.contains(a.kind())).mapToLong(Allocation::amount).sum();
+    return allocations.stream()
+        .filter(a -> SERVICE.contains(a.kind()))
+        .mapToLong(Allocation::amount)
+        .sum();
   }
 
   /** A row of {@link TokenStore#CONTEXT}. */
   static TokenOrder from(Row r) {
-    return new TokenOrder(r.getLong("amount"), r.getString("currency"),
-        new TokenAmount(TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity")),
-        r.getString("provider"), r.getString("provider_txn_id"), r.getUUID("device_id"), r.getString("serial"),
-        DeviceType.valueOf(r.getString("type")), r.getString("manufacturer"),
+    return new TokenOrder(
+        r.getLong("amount"),
+        r.getString("currency"),
+        new TokenAmount(
+            TokenAmount.Unit.valueOf(r.getString("token_unit")), r.getLong("token_quantity")),
+        r.getString("provider"),
+        r.getString("provider_txn_id"),
+        r.getUUID("device_id"),
+        r.getString("serial"),
+        DeviceType.valueOf(r.getString("type")),
+        r.getString("manufacturer"),
         JobOrigin.stored(r.getString("request_id"), r.getString("traceparent")));
   }
 }

@@ -44,16 +44,19 @@ final class TokenStore {
    */
   static final String STORE = """
       WITH x AS (SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[],
-                   $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::uuid[], $14::text[], $15::text[])
+                   $7::text[], $8::text[], $9::bigint[], $10::text[], $11::text[], $12::uuid[],
+                   $14::text[], $15::text[])
                  AS x(job, claim, token_id, company_id, transaction_id, device_id, value, unit, quantity, manufacturer,
                       manufacturer_ref, sms_claim, request_id, traceparent)),
-      """ + OutboxStore.doneEach("x") + """
+      """ + OutboxStore.doneEach("x")
+      + """
       ,
       -- the completions whose attempt still held its job
       y AS (SELECT x.* FROM x JOIN done ON done.id = x.job AND done.claim = x.claim),
       k AS (INSERT INTO tokens (id, company_id, transaction_id, device_id, value, unit, quantity, manufacturer,
                                 manufacturer_ref)
-            SELECT token_id, company_id, transaction_id, device_id, value, unit, quantity, manufacturer, manufacturer_ref
+            SELECT token_id, company_id, transaction_id, device_id, value, unit, quantity, manufacturer,
+                   manufacturer_ref
             FROM y ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id),
       -- a reversed transaction stays REVERSED: its token was delivered, its value is a reversal debt
       t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() FROM y
@@ -63,9 +66,13 @@ final class TokenStore {
             ON CONFLICT (kind, transaction_id) DO NOTHING RETURNING id, transaction_id),
       """.formatted(JobHandoff.INSERT_COLUMNS, JobHandoff.insertValues("y.sms_claim", "$13"))
       // token.issued for the company's own systems, only with the token this statement stored
-      + WebhookEvents.enqueue("wh", WebhookEvents.TOKEN_ISSUED, "k JOIN y ON y.transaction_id = k.transaction_id",
-          "y.company_id", "json_build_object('transactionId', y.transaction_id, 'deviceId', y.device_id, "
-          + "'token', y.value, 'unit', y.unit, 'quantity', y.quantity, 'manufacturer', y.manufacturer)")
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.TOKEN_ISSUED,
+          "k JOIN y ON y.transaction_id = k.transaction_id",
+          "y.company_id",
+          "json_build_object('transactionId', y.transaction_id, 'deviceId', y.device_id, "
+              + "'token', y.value, 'unit', y.unit, 'quantity', y.quantity, 'manufacturer', y.manufacturer)")
       + """
 
       SELECT x.job, x.claim, y.job IS NOT NULL AS closed, s.id AS sms_job FROM x
@@ -79,29 +86,38 @@ final class TokenStore {
    * The outbox runs this after its own "WITH j AS (...)", so the leading ", …" extends that WITH
    * list: token.failed is queued in the same statement that ends the job, only if it ended it.
    */
-  static final String ON_FAILED = ", " + WebhookEvents.enqueue("wh", WebhookEvents.TOKEN_FAILED,
-      "j JOIN transactions x ON x.id = $1", "x.company_id",
-      "json_build_object('transactionId', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency, "
-      + "'error', $3::text)")
+  static final String ON_FAILED = ", "
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.TOKEN_FAILED,
+          "j JOIN transactions x ON x.id = $1",
+          "x.company_id",
+          "json_build_object('transactionId', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency, "
+              + "'error', $3::text)")
       + """
 
       UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1 AND status <> 'REVERSED'""";
 
   /** One job's token, a row of {@link #STORE}; {@code sms} the lease of its SMS job, or null. */
-  record Completion(OutboxJob job, UUID deviceId, String manufacturer, TokenAmount amount, IssuedToken token,
-                    JobHandoff.Lease sms, JobOrigin origin) {
-  }
+  record Completion(
+      OutboxJob job,
+      UUID deviceId,
+      String manufacturer,
+      TokenAmount amount,
+      IssuedToken token,
+      JobHandoff.Lease sms,
+      JobOrigin origin) {}
 
   /** {@link #STORE}'s answer for one job: whether its claim closed it, and its SMS job to hand over (or null). */
-  record Closed(boolean closed, OutboxJob sms) {
-  }
+  record Closed(boolean closed, OutboxJob sms) {}
 
-  private TokenStore() {
-  }
+  private TokenStore() {}
 
   /** The order of a job claimed by polling. */
   static Future<TokenOrder> order(SqlClient client, OutboxJob job) {
-    return client.preparedQuery(CONTEXT).execute(Tuple.of(job.transactionId(), job.id()))
+    return client
+        .preparedQuery(CONTEXT)
+        .execute(Tuple.of(job.transactionId(), job.id()))
         .map(rows -> TokenOrder.from(rows.iterator().next()));
   }
 
@@ -144,11 +160,22 @@ final class TokenStore {
       traceparents[i] = s.origin().trace().header();
       lease = s.sms() == null ? lease : s.sms().seconds();
     }
-    Tuple args = Tuple.tuple().addArrayOfLong(jobs).addArrayOfUUID(claims).addArrayOfUUID(ids)
-        .addArrayOfUUID(companies).addArrayOfUUID(transactions).addArrayOfUUID(devices).addArrayOfString(values)
-        .addArrayOfString(units).addArrayOfLong(quantities).addArrayOfString(manufacturers)
-        .addArrayOfString(references).addArrayOfUUID(smsClaims).addDouble(lease)
-        .addArrayOfString(requestIds).addArrayOfString(traceparents);
+    Tuple args = Tuple.tuple()
+        .addArrayOfLong(jobs)
+        .addArrayOfUUID(claims)
+        .addArrayOfUUID(ids)
+        .addArrayOfUUID(companies)
+        .addArrayOfUUID(transactions)
+        .addArrayOfUUID(devices)
+        .addArrayOfString(values)
+        .addArrayOfString(units)
+        .addArrayOfLong(quantities)
+        .addArrayOfString(manufacturers)
+        .addArrayOfString(references)
+        .addArrayOfUUID(smsClaims)
+        .addDouble(lease)
+        .addArrayOfString(requestIds)
+        .addArrayOfString(traceparents);
     return client.preparedQuery(STORE).execute(args).map(rows -> {
       Map<String, Row> byAttempt = new HashMap<>();
       rows.forEach(r -> byAttempt.put(r.getLong("job") + "/" + r.getUUID("claim"), r));
@@ -156,8 +183,17 @@ final class TokenStore {
       for (Completion s : batch) {
         Row r = byAttempt.get(s.job().id() + "/" + s.job().claim());
         Long smsJob = r.getLong("sms_job");
-        answers.add(new Closed(r.getBoolean("closed"), s.sms() == null || smsJob == null ? null
-            : new OutboxJob(smsJob, "SMS", s.job().companyId(), s.job().transactionId(), 1, s.sms().claim())));
+        answers.add(new Closed(
+            r.getBoolean("closed"),
+            s.sms() == null || smsJob == null
+                ? null
+                : new OutboxJob(
+                    smsJob,
+                    "SMS",
+                    s.job().companyId(),
+                    s.job().transactionId(),
+                    1,
+                    s.sms().claim())));
       }
       return answers;
     });

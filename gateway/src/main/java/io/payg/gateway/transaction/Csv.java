@@ -10,8 +10,7 @@ import java.util.List;
  */
 public final class Csv {
 
-  private Csv() {
-  }
+  private Csv() {}
 
   public static String record(List<?> cells) {
     StringBuilder line = new StringBuilder(128);
@@ -33,7 +32,10 @@ public final class Csv {
     if (!s.isEmpty() && "=+-@\t\r".indexOf(s.charAt(0)) >= 0) {
       s = "'" + s;
     }
-    if (s.indexOf(',') >= 0 || s.indexOf('"') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+    if (s.indexOf(',') >= 0
+        || s.indexOf('"') >= 0
+        || s.indexOf('\n') >= 0
+        || s.indexOf('\r') >= 0) {
       return '"' + s.replace("\"", "\"\"") + '"';
     }
     return s;

@@ -20,8 +20,21 @@ import java.util.UUID;
  */
 final class TransactionExport {
 
-  static final String HEADER = Csv.record(Arrays.asList("id", "createdAt", "paidAt", "provider", "providerTxnId", "serial",
-      "amount", "currency", "status", "msisdn", "agentId", "tokenUnit", "tokenQuantity", "token"));
+  static final String HEADER = Csv.record(Arrays.asList(
+      "id",
+      "createdAt",
+      "paidAt",
+      "provider",
+      "providerTxnId",
+      "serial",
+      "amount",
+      "currency",
+      "status",
+      "msisdn",
+      "agentId",
+      "tokenUnit",
+      "tokenQuantity",
+      "token"));
 
   static final int PAGE = TransactionStore.EXPORT_PAGE_ROWS;
 
@@ -34,9 +47,12 @@ final class TransactionExport {
   /** Writes the export to {@code response}; the Future fails only if nothing was sent yet (else the response is reset). */
   Future<Void> stream(HttpServerResponse response, TransactionSearch filters) {
     Promise<Void> done = Promise.promise();
-    // the first page before the head: a database that cannot answer gets a problem document, not half a file
+    // the first page before the head: a database that cannot answer gets a problem document, not
+    // half a file
     store.exportPage(filters, null, null).onFailure(done::tryFail).onSuccess(first -> {
-      response.setStatusCode(200).setChunked(true)
+      response
+          .setStatusCode(200)
+          .setChunked(true)
           .putHeader("Content-Type", "text/csv; charset=utf-8")
           .putHeader("Content-Disposition", "attachment; filename=\"transactions.csv\"")
           .putHeader("Cache-Control", "no-store");
@@ -52,7 +68,11 @@ final class TransactionExport {
   }
 
   /** Writes one page, then asks for the next once the client has taken it in. */
-  private void send(HttpServerResponse response, TransactionSearch filters, RowSet<Row> page, Promise<Void> done) {
+  private void send(
+      HttpServerResponse response,
+      TransactionSearch filters,
+      RowSet<Row> page,
+      Promise<Void> done) {
     if (done.future().isComplete()) {
       return; // the client went away
     }
@@ -67,7 +87,9 @@ final class TransactionExport {
     }
     OffsetDateTime lastCreated = last.getOffsetDateTime(1);
     UUID lastId = last.getUUID(0);
-    Runnable more = () -> store.exportPage(filters, lastCreated, lastId).onFailure(done::tryFail)
+    Runnable more = () -> store
+        .exportPage(filters, lastCreated, lastId)
+        .onFailure(done::tryFail)
         .onSuccess(rows -> send(response, filters, rows, done));
     if (response.writeQueueFull()) {
       response.drainHandler(x -> more.run());
@@ -77,9 +99,20 @@ final class TransactionExport {
   }
 
   private static String line(Row r) {
-    return Csv.record(Arrays.asList(r.getUUID(0).toString(), r.getOffsetDateTime(1).toString(),
-        r.getOffsetDateTime(2).toString(), r.getString(3), r.getString(4), r.getString(5), r.getLong(6), r.getString(7),
-        r.getString(8), r.getString(9), r.getUUID(10) == null ? null : r.getUUID(10).toString(), r.getString(11),
-        r.getLong(12), r.getString(13)));
+    return Csv.record(Arrays.asList(
+        r.getUUID(0).toString(),
+        r.getOffsetDateTime(1).toString(),
+        r.getOffsetDateTime(2).toString(),
+        r.getString(3),
+        r.getString(4),
+        r.getString(5),
+        r.getLong(6),
+        r.getString(7),
+        r.getString(8),
+        r.getString(9),
+        r.getUUID(10) == null ? null : r.getUUID(10).toString(),
+        r.getString(11),
+        r.getLong(12),
+        r.getString(13)));
   }
 }

@@ -12,8 +12,15 @@ import java.util.UUID;
  * @param from       created at or after
  * @param to         created before
  */
-public record TransactionSearch(UUID companyId, UUID agentId, UUID customerId, String serial, String status,
-                                String provider, OffsetDateTime from, OffsetDateTime to) {
+public record TransactionSearch(
+    UUID companyId,
+    UUID agentId,
+    UUID customerId,
+    String serial,
+    String status,
+    String provider,
+    OffsetDateTime from,
+    OffsetDateTime to) {
 
   public static TransactionSearch of(UUID companyId) {
     return new TransactionSearch(companyId, null, null, null, null, null, null, null);
@@ -28,9 +35,20 @@ public record TransactionSearch(UUID companyId, UUID agentId, UUID customerId, S
   }
 
   /** The filters of the list and export query parameters. */
-  public TransactionSearch filtered(String serialFilter, String statusFilter, String providerFilter,
-                                    OffsetDateTime fromFilter, OffsetDateTime toFilter) {
-    return new TransactionSearch(companyId, agentId, customerId, serialFilter, statusFilter, providerFilter, fromFilter,
+  public TransactionSearch filtered(
+      String serialFilter,
+      String statusFilter,
+      String providerFilter,
+      OffsetDateTime fromFilter,
+      OffsetDateTime toFilter) {
+    return new TransactionSearch(
+        companyId,
+        agentId,
+        customerId,
+        serialFilter,
+        statusFilter,
+        providerFilter,
+        fromFilter,
         toFilter);
   }
 }

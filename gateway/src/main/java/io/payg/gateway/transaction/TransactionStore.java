@@ -1,7 +1,7 @@
 package io.payg.gateway.transaction;
 
-import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -89,58 +89,102 @@ public final class TransactionStore {
    * PROCESSED. Only a failed job can be retried: a token is never requested twice.
    */
   public Future<Void> retryToken(Caller who, UUID id) {
-    return requeue(who, id, "transaction.token_retried", """
+    return requeue(
+        who,
+        id,
+        "transaction.token_retried",
+        """
         WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(),
         last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN'
         AND status = 'FAILED'"""
-            // a reversed payment's failed token stays failed: nothing was delivered, nothing is owed for it
+            // a reversed payment's failed token stays failed: nothing was delivered, nothing is
+            // owed for it
             + "AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.id = $1 AND x.status = 'REVERSED') "
             + "RETURNING transaction_id) "
             + "UPDATE transactions SET status = 'PROCESSED', updated_at = now() FROM j WHERE transactions.id = j.transaction_id",
-        "TOKEN_NOT_FAILED", "Only a transaction whose token FAILED can be retried");
+        "TOKEN_NOT_FAILED",
+        "Only a transaction whose token FAILED can be retried");
   }
 
   /** Sends the customer's confirmation again (a new SMS, the same text). */
   public Future<Void> resendSms(Caller who, UUID id) {
-    return requeue(who, id, "transaction.sms_resent", """
+    return requeue(
+        who,
+        id,
+        "transaction.sms_resent",
+        """
         UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(),
         last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'SMS'
         AND status IN ('DONE', 'FAILED')""",
-        "SMS_NOT_READY", "The confirmation is not written yet (the token is still pending) or is being sent");
+        "SMS_NOT_READY",
+        "The confirmation is not written yet (the token is still pending) or is being sent");
   }
 
-  private Future<Void> requeue(Caller who, UUID id, String action, String sql, String code, String detail) {
+  private Future<Void> requeue(
+      Caller who, UUID id, String action, String sql, String code, String detail) {
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(sql).execute(Tuple.of(id, companyId))
-        .map(rows -> rows.rowCount()), n -> n == 0 ? null
-            : new AuditLog.Entry(action, "transaction", id.toString(), null, new JsonObject().put("requeued", true)))
+    return AuditLog.inTransaction(
+            pool,
+            who,
+            conn -> conn.preparedQuery(sql)
+                .execute(Tuple.of(id, companyId))
+                .map(rows -> rows.rowCount()),
+            n -> n == 0
+                ? null
+                : new AuditLog.Entry(
+                    action,
+                    "transaction",
+                    id.toString(),
+                    null,
+                    new JsonObject().put("requeued", true)))
         .compose(n -> {
-      if (n > 0) {
-        return Future.succeededFuture();
-      }
-      // tell "not yours / no such transaction" (404) from "not in a state to do this" (409)
-      return get(companyId, id).compose(exists -> Future.failedFuture(ApiException.conflict(code, detail)));
-    });
+          if (n > 0) {
+            return Future.succeededFuture();
+          }
+          // tell "not yours / no such transaction" (404) from "not in a state to do this" (409)
+          return get(companyId, id)
+              .compose(exists -> Future.failedFuture(ApiException.conflict(code, detail)));
+        });
   }
 
   /** Newest first, keyset-paged on createdAt ({@code before}): at most {@code limit} of {@code criteria}'s. */
   public Future<JsonObject> search(TransactionSearch criteria, OffsetDateTime before, int limit) {
     return pool.preparedQuery(SEARCH)
-        .execute(Tuple.from(new Object[] {criteria.companyId(), criteria.serial(), criteria.status(),
-            criteria.provider(), criteria.from(), criteria.to(), before, limit, criteria.agentId(),
-            criteria.customerId()}))
+        .execute(Tuple.from(new Object[] {
+          criteria.companyId(),
+          criteria.serial(),
+          criteria.status(),
+          criteria.provider(),
+          criteria.from(),
+          criteria.to(),
+          before,
+          limit,
+          criteria.agentId(),
+          criteria.customerId()
+        }))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;
           for (Row r : rows) {
             last = r.getOffsetDateTime("created_at").toString();
-            items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
-                .put("providerTxnId", r.getString("provider_txn_id")).put("serial", r.getString("serial"))
-                .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
-                .put("status", r.getString("status")).put("paidAt", r.getOffsetDateTime("paid_at").toString())
+            items.add(new JsonObject()
+                .put("id", r.getUUID("id").toString())
+                .put("provider", r.getString("provider"))
+                .put("providerTxnId", r.getString("provider_txn_id"))
+                .put("serial", r.getString("serial"))
+                .put("amount", r.getLong("amount"))
+                .put("currency", r.getString("currency"))
+                .put("status", r.getString("status"))
+                .put("paidAt", r.getOffsetDateTime("paid_at").toString())
                 .put("createdAt", last)
-                .put("token", r.getString("token_unit") == null ? null : new JsonObject().put("unit", r.getString("token_unit"))
-                    .put("quantity", r.getLong("token_quantity")).put("value", r.getString("token"))));
+                .put(
+                    "token",
+                    r.getString("token_unit") == null
+                        ? null
+                        : new JsonObject()
+                            .put("unit", r.getString("token_unit"))
+                            .put("quantity", r.getLong("token_quantity"))
+                            .put("value", r.getString("token"))));
           }
           JsonObject page = new JsonObject().put("items", items);
           if (rows.size() == limit && last != null) {
@@ -155,35 +199,56 @@ public final class TransactionStore {
    * the first page). Each page is a short auto-commit query: nothing stays open between pages.
    */
   Future<RowSet<Row>> exportPage(TransactionSearch criteria, OffsetDateTime createdAt, UUID id) {
-    return pool.preparedQuery(EXPORT_PAGE).execute(Tuple.from(new Object[] {criteria.companyId(), criteria.serial(),
-        criteria.status(), criteria.provider(), criteria.from(), criteria.to(), criteria.agentId(),
-        criteria.customerId(), createdAt, id}));
+    return pool.preparedQuery(EXPORT_PAGE).execute(Tuple.from(new Object[] {
+      criteria.companyId(),
+      criteria.serial(),
+      criteria.status(),
+      criteria.provider(),
+      criteria.from(),
+      criteria.to(),
+      criteria.agentId(),
+      criteria.customerId(),
+      createdAt,
+      id
+    }));
   }
 
   private static JsonObject detail(Row r) {
     JsonObject o = new JsonObject()
-        .put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
-        .put("providerTxnId", r.getString("provider_txn_id")).put("serial", r.getString("serial"))
-        .put("amount", r.getLong("amount")).put("currency", r.getString("currency"))
-        .put("msisdn", r.getString("msisdn")).put("paidAt", r.getOffsetDateTime("paid_at").toString())
-        .put("status", r.getString("status")).put("createdAt", r.getOffsetDateTime("created_at").toString())
+        .put("id", r.getUUID("id").toString())
+        .put("provider", r.getString("provider"))
+        .put("providerTxnId", r.getString("provider_txn_id"))
+        .put("serial", r.getString("serial"))
+        .put("amount", r.getLong("amount"))
+        .put("currency", r.getString("currency"))
+        .put("msisdn", r.getString("msisdn"))
+        .put("paidAt", r.getOffsetDateTime("paid_at").toString())
+        .put("status", r.getString("status"))
+        .put("createdAt", r.getOffsetDateTime("created_at").toString())
         .put("updatedAt", r.getOffsetDateTime("updated_at").toString());
     Object allocations = r.getValue("allocations");
     o.put("allocations", allocations instanceof JsonArray a ? a : new JsonArray());
     if (r.getString("token_unit") != null) {
-      JsonObject token = new JsonObject().put("unit", r.getString("token_unit"))
+      JsonObject token = new JsonObject()
+          .put("unit", r.getString("token_unit"))
           .put("quantity", r.getLong("token_quantity"));
       if (r.getString("token_value") != null) {
-        token.put("status", "ISSUED").put("value", r.getString("token_value"))
-            .put("manufacturer", r.getString("manufacturer")).put("manufacturerRef", r.getString("manufacturer_ref"))
+        token
+            .put("status", "ISSUED")
+            .put("value", r.getString("token_value"))
+            .put("manufacturer", r.getString("manufacturer"))
+            .put("manufacturerRef", r.getString("manufacturer_ref"))
             .put("issuedAt", r.getOffsetDateTime("token_at").toString());
       } else {
-        token.put("status", "FAILED".equals(r.getString("job_status")) ? "FAILED" : "PENDING")
-            .put("attempts", r.getInteger("job_attempts")).put("lastError", r.getString("job_error"));
+        token
+            .put("status", "FAILED".equals(r.getString("job_status")) ? "FAILED" : "PENDING")
+            .put("attempts", r.getInteger("job_attempts"))
+            .put("lastError", r.getString("job_error"));
       }
       o.put("token", token);
     }
-    if (r.getColumnIndex("reversal") >= 0 && r.getValue("reversal") instanceof JsonObject reversal) {
+    if (r.getColumnIndex("reversal") >= 0
+        && r.getValue("reversal") instanceof JsonObject reversal) {
       o.put("reversal", reversal);
     }
     Object sms = r.getValue("sms");

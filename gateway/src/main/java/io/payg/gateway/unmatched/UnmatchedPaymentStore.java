@@ -1,11 +1,11 @@
 package io.payg.gateway.unmatched;
 
-import io.payg.gateway.auth.Caller;
-import io.payg.gateway.audit.AuditLog;
-import io.payg.gateway.webhook.WebhookEvents;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
+import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -47,10 +47,14 @@ public final class UnmatchedPaymentStore {
         RETURNING id),
       """
       // unmatched.created for the company's own systems, only for a row kept now
-      + WebhookEvents.enqueue("wh", WebhookEvents.UNMATCHED_CREATED, "kept", "$2::uuid",
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.UNMATCHED_CREATED,
+          "kept",
+          "$2::uuid",
           "json_build_object('unmatchedId', kept.id, 'provider', $3::text, 'providerTxnId', $4::text, "
-          + "'amount', $5::bigint, 'currency', $6::text, 'accountReference', $8::text, 'reason', $10::text, "
-          + "'authenticated', $12::boolean)")
+              + "'amount', $5::bigint, 'currency', $6::text, 'accountReference', $8::text, 'reason', $10::text, "
+              + "'authenticated', $12::boolean)")
       + """
 
       SELECT id, true AS created FROM kept
@@ -98,10 +102,14 @@ public final class UnmatchedPaymentStore {
         RETURNING id, provider_txn_id, amount, currency, account_reference),
       """
       // unmatched.created for each row kept now, as the provider path's KEEP queues it
-      + WebhookEvents.enqueue("wh", WebhookEvents.UNMATCHED_CREATED, "kept", "$2::uuid",
+      + WebhookEvents.enqueue(
+          "wh",
+          WebhookEvents.UNMATCHED_CREATED,
+          "kept",
+          "$2::uuid",
           "json_build_object('unmatchedId', kept.id, 'provider', $3::text, 'providerTxnId', kept.provider_txn_id, "
-          + "'amount', kept.amount, 'currency', kept.currency, 'accountReference', kept.account_reference, "
-          + "'reason', 'STATEMENT_ONLY', 'authenticated', true, 'reconciliationId', $1::uuid)")
+              + "'amount', kept.amount, 'currency', kept.currency, 'accountReference', kept.account_reference, "
+              + "'reason', 'STATEMENT_ONLY', 'authenticated', true, 'reconciliationId', $1::uuid)")
       + """
 
       UPDATE statement_rows s SET outcome = 'STATEMENT_ONLY', gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = kept.id
@@ -113,8 +121,10 @@ public final class UnmatchedPaymentStore {
    * Keeps the unmatched payment rows of a reconciliation as unmatched payments, inside the caller's
    * transaction {@code tx}; answers how many were kept now.
    */
-  public Future<Integer> keepStatementOnly(SqlConnection tx, UUID reconciliationId, UUID companyId, String provider) {
-    return tx.preparedQuery(KEEP_STATEMENT_ONLY).execute(Tuple.of(reconciliationId, companyId, provider))
+  public Future<Integer> keepStatementOnly(
+      SqlConnection tx, UUID reconciliationId, UUID companyId, String provider) {
+    return tx.preparedQuery(KEEP_STATEMENT_ONLY)
+        .execute(Tuple.of(reconciliationId, companyId, provider))
         .map(rows -> rows.rowCount());
   }
 
@@ -131,8 +141,14 @@ public final class UnmatchedPaymentStore {
    * Keeps {@code cmd} as unmatched for {@code reason}; answers the kept row's id, or null when the
    * provider id is a booked transaction.
    */
-  public Future<UUID> keep(UUID companyId, String provider, PaymentCommand cmd, Refusal reason, String detail,
-                           boolean authenticated, String rawBody) {
+  public Future<UUID> keep(
+      UUID companyId,
+      String provider,
+      PaymentCommand cmd,
+      Refusal reason,
+      String detail,
+      boolean authenticated,
+      String rawBody) {
     return keep(companyId, provider, cmd, reason.name(), detail, authenticated, rawBody);
   }
 
@@ -140,21 +156,36 @@ public final class UnmatchedPaymentStore {
    * As {@link #keep(UUID, String, PaymentCommand, Refusal, String, boolean, String)} for a reason that
    * is not a refusal of the payment pipeline, such as {@link #STATEMENT_ONLY}.
    */
-  public Future<UUID> keep(UUID companyId, String provider, PaymentCommand cmd, String reason, String detail,
-                           boolean authenticated, String rawBody) {
+  public Future<UUID> keep(
+      UUID companyId,
+      String provider,
+      PaymentCommand cmd,
+      String reason,
+      String detail,
+      boolean authenticated,
+      String rawBody) {
     Tuple params = Tuple.tuple()
-        .addUUID(UUID.randomUUID()).addUUID(companyId).addString(provider).addString(cmd.providerTxnId())
-        .addLong(cmd.amount().minor()).addString(cmd.amount().currency()).addString(cmd.msisdn())
+        .addUUID(UUID.randomUUID())
+        .addUUID(companyId)
+        .addString(provider)
+        .addString(cmd.providerTxnId())
+        .addLong(cmd.amount().minor())
+        .addString(cmd.amount().currency())
+        .addString(cmd.msisdn())
         .addString(cmd.serial() == null ? "" : cmd.serial())
         .addOffsetDateTime(cmd.paidAt() == null ? null : cmd.paidAt().atOffset(ZoneOffset.UTC))
-        .addString(reason).addString(clip(detail)).addBoolean(authenticated).addString(clip(rawBody));
+        .addString(reason)
+        .addString(clip(detail))
+        .addBoolean(authenticated)
+        .addString(clip(rawBody));
     return pool.preparedQuery(KEEP).execute(params).compose(rows -> {
       if (rows.size() > 0) {
         return Future.succeededFuture(announced(rows.iterator().next()));
       }
       // a concurrent duplicate kept it after this statement's snapshot: the next statement sees it
-      return pool.preparedQuery(KEEP).execute(params).map(again -> again.size() == 0 ? null
-          : announced(again.iterator().next()));
+      return pool.preparedQuery(KEEP)
+          .execute(params)
+          .map(again -> again.size() == 0 ? null : announced(again.iterator().next()));
     });
   }
 
@@ -193,8 +224,14 @@ public final class UnmatchedPaymentStore {
   }
 
   /** Newest first, keyset-paged on received_at (pass the last item's receivedAt as {@code before}). */
-  public Future<JsonObject> search(UUID companyId, String status, String provider, OffsetDateTime from,
-                                   OffsetDateTime to, OffsetDateTime before, int limit) {
+  public Future<JsonObject> search(
+      UUID companyId,
+      String status,
+      String provider,
+      OffsetDateTime from,
+      OffsetDateTime to,
+      OffsetDateTime before,
+      int limit) {
     return pool.preparedQuery("SELECT " + COLUMNS + """
              FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
             WHERE u.company_id = $1 AND ($2::text IS NULL OR u.status = $2) AND ($3::text IS NULL OR u.provider = $3)
@@ -229,18 +266,28 @@ public final class UnmatchedPaymentStore {
 
   /** OPEN to DISMISSED (refunded outside the gateway, not ours), with who, when and why; false if not OPEN. */
   public Future<Boolean> dismiss(Caller who, UUID id, String reason) {
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery("""
+    return AuditLog.inTransaction(
+        pool,
+        who,
+        conn -> conn.preparedQuery("""
             UPDATE unmatched_payments SET status = 'DISMISSED', resolved_by = $3, resolved_at = now(), resolution = $4
             WHERE id = $1 AND company_id = $2 AND status = 'OPEN'""")
-        .execute(Tuple.of(id, who.companyId(), who.userId(), reason))
-        .map(rows -> rows.rowCount() > 0), done -> !done ? null : new AuditLog.Entry("unmatched.dismissed",
-            "unmatched_payment", id.toString(), new JsonObject().put("status", "OPEN"),
-            new JsonObject().put("status", "DISMISSED").put("reason", reason)));
+            .execute(Tuple.of(id, who.companyId(), who.userId(), reason))
+            .map(rows -> rows.rowCount() > 0),
+        done -> !done
+            ? null
+            : new AuditLog.Entry(
+                "unmatched.dismissed",
+                "unmatched_payment",
+                id.toString(),
+                new JsonObject().put("status", "OPEN"),
+                new JsonObject().put("status", "DISMISSED").put("reason", reason)));
   }
 
   /** OPEN rows per provider, all companies (the {@code payg_unmatched_open} gauge). */
   public Future<Map<String, Long>> openByProvider() {
-    return pool.query("SELECT provider, count(*) FROM unmatched_payments WHERE status = 'OPEN' GROUP BY provider")
+    return pool.query(
+            "SELECT provider, count(*) FROM unmatched_payments WHERE status = 'OPEN' GROUP BY provider")
         .execute()
         .map(rows -> {
           Map<String, Long> open = new HashMap<>();
@@ -252,15 +299,24 @@ public final class UnmatchedPaymentStore {
   private static JsonObject json(Row r) {
     UUID txn = r.getUUID("transaction_id");
     UUID by = r.getUUID("resolved_by");
-    return new JsonObject().put("id", r.getUUID("id").toString()).put("provider", r.getString("provider"))
-        .put("providerTxnId", r.getString("provider_txn_id")).put("amount", r.getLong("amount"))
-        .put("currency", r.getString("currency")).put("msisdn", r.getString("msisdn"))
+    return new JsonObject()
+        .put("id", r.getUUID("id").toString())
+        .put("provider", r.getString("provider"))
+        .put("providerTxnId", r.getString("provider_txn_id"))
+        .put("amount", r.getLong("amount"))
+        .put("currency", r.getString("currency"))
+        .put("msisdn", r.getString("msisdn"))
         .put("accountReference", r.getString("account_reference"))
-        .put("paidAt", time(r.getOffsetDateTime("paid_at"))).put("receivedAt", time(r.getOffsetDateTime("received_at")))
-        .put("reason", r.getString("reason")).put("detail", r.getString("detail"))
-        .put("authenticated", r.getBoolean("authenticated")).put("status", r.getString("status"))
-        .put("transactionId", txn == null ? null : txn.toString()).put("assignedSerial", r.getString("assigned_serial"))
-        .put("resolvedBy", by == null ? null : by.toString()).put("resolvedAt", time(r.getOffsetDateTime("resolved_at")))
+        .put("paidAt", time(r.getOffsetDateTime("paid_at")))
+        .put("receivedAt", time(r.getOffsetDateTime("received_at")))
+        .put("reason", r.getString("reason"))
+        .put("detail", r.getString("detail"))
+        .put("authenticated", r.getBoolean("authenticated"))
+        .put("status", r.getString("status"))
+        .put("transactionId", txn == null ? null : txn.toString())
+        .put("assignedSerial", r.getString("assigned_serial"))
+        .put("resolvedBy", by == null ? null : by.toString())
+        .put("resolvedAt", time(r.getOffsetDateTime("resolved_at")))
         .put("resolution", r.getString("resolution"));
   }
 
@@ -270,6 +326,8 @@ public final class UnmatchedPaymentStore {
 
   private static String clip(String s) {
     // PostgreSQL text cannot hold NUL; a provider body may carry one
-    return s == null ? null : (s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s).replace('\0', '\uFFFD');
+    return s == null
+        ? null
+        : (s.length() > MAX_TEXT ? s.substring(0, MAX_TEXT) : s).replace('\0', '\uFFFD');
   }
 }

@@ -38,8 +38,11 @@ public final class UnmatchedRoutes {
   private final CompanyStore companies;
   private final TransactionStore transactions;
 
-  public UnmatchedRoutes(UnmatchedPaymentStore store, PaymentService payments, CompanyStore companies,
-                         TransactionStore transactions) {
+  public UnmatchedRoutes(
+      UnmatchedPaymentStore store,
+      PaymentService payments,
+      CompanyStore companies,
+      TransactionStore transactions) {
     this.store = store;
     this.payments = payments;
     this.companies = companies;
@@ -50,7 +53,8 @@ public final class UnmatchedRoutes {
     router.get("/api/v1/unmatched-payments").handler(this::search);
     router.get("/api/v1/unmatched-payments/:id").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
-      Responses.json(ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "unmatched payment")));
+      Responses.json(
+          ctx, 200, store.get(caller.companyId(), PathParams.uuid(ctx, "id", "unmatched payment")));
     });
     router.post("/api/v1/unmatched-payments/:id/assign").handler(this::assign);
     router.post("/api/v1/unmatched-payments/:id/dismiss").handler(this::dismiss);
@@ -62,8 +66,17 @@ public final class UnmatchedRoutes {
     if (status != null && !STATUSES.contains(status)) {
       throw ApiException.badRequest("'status' must be one of " + STATUSES);
     }
-    Responses.json(ctx, 200, store.search(caller.companyId(), status, ctx.queryParams().get("provider"),
-        time(ctx, "from"), time(ctx, "to"), Paging.before(ctx), Paging.limit(ctx)));
+    Responses.json(
+        ctx,
+        200,
+        store.search(
+            caller.companyId(),
+            status,
+            ctx.queryParams().get("provider"),
+            time(ctx, "from"),
+            time(ctx, "to"),
+            Paging.before(ctx),
+            Paging.limit(ctx)));
   }
 
   private void assign(RoutingContext ctx) {
@@ -83,30 +96,43 @@ public final class UnmatchedRoutes {
       if (!row.getBoolean("authenticated")) {
         // a forged or unverified message is booked only on an admin's explicit decision
         if (!confirmed) {
-          return Future.failedFuture(ApiException.unprocessable("UNAUTHENTICATED_PAYMENT", "This payment failed an "
-              + "authentication rule (" + row.getString("detail") + "); an ADMIN books it only with "
-              + "\"confirmUnauthenticated\": true"));
+          return Future.failedFuture(ApiException.unprocessable(
+              "UNAUTHENTICATED_PAYMENT",
+              "This payment failed an "
+                  + "authentication rule (" + row.getString("detail")
+                  + "); an ADMIN books it only with "
+                  + "\"confirmUnauthenticated\": true"));
         }
         if (caller.role() != Role.ADMIN) {
-          return Future.failedFuture(ApiException.forbidden("Only an ADMIN may book an unauthenticated payment"));
+          return Future.failedFuture(
+              ApiException.forbidden("Only an ADMIN may book an unauthenticated payment"));
         }
       }
-      PaymentCommand cmd = new PaymentCommand(row.getString("providerTxnId"), serial,
-          Money.of(row.getLong("amount"), row.getString("currency")), row.getString("msisdn"),
+      PaymentCommand cmd = new PaymentCommand(
+          row.getString("providerTxnId"),
+          serial,
+          Money.of(row.getLong("amount"), row.getString("currency")),
+          row.getString("msisdn"),
           Instant.parse(row.getString(row.getString("paidAt") == null ? "receivedAt" : "paidAt")));
-      return companies.currency(caller.companyId())
-          .compose(currency -> payments.assign(caller.companyId(), currency, row.getString("provider"), cmd, id,
-              caller.userId()))
+      return companies
+          .currency(caller.companyId())
+          .compose(currency -> payments.assign(
+              caller.companyId(), currency, row.getString("provider"), cmd, id, caller.userId()))
           .compose(outcome -> {
             if (outcome instanceof ProcessOutcome.Recorded r) {
-              return transactions.get(caller.companyId(), UUID.fromString(r.receipt().transactionId()));
+              return transactions.get(
+                  caller.companyId(), UUID.fromString(r.receipt().transactionId()));
             }
             if (outcome instanceof ProcessOutcome.Refused refused) {
               // still OPEN, with the reason this assign was refused; unless it was booked meanwhile
-              return store.refused(caller.companyId(), id, refused.refusal().name(), refused.detail())
+              return store
+                  .refused(caller.companyId(), id, refused.refusal().name(), refused.detail())
                   .compose(updated -> updated
-                      ? Future.failedFuture(ApiException.unprocessable(refused.refusal().name(), refused.detail()))
-                      : store.get(caller.companyId(), id).compose(now -> answered(caller, now, serial)));
+                      ? Future.failedFuture(
+                          ApiException.unprocessable(refused.refusal().name(), refused.detail()))
+                      : store
+                          .get(caller.companyId(), id)
+                          .compose(now -> answered(caller, now, serial)));
             }
             // booked by a concurrent assign, or dismissed meanwhile
             return store.get(caller.companyId(), id).compose(now -> answered(caller, now, serial));
@@ -121,33 +147,41 @@ public final class UnmatchedRoutes {
       return transactions.get(caller.companyId(), UUID.fromString(row.getString("transactionId")));
     }
     if ("ASSIGNED".equals(status)) {
-      return Future.failedFuture(ApiException.conflict("UNMATCHED_ALREADY_ASSIGNED",
+      return Future.failedFuture(ApiException.conflict(
+          "UNMATCHED_ALREADY_ASSIGNED",
           "This payment is already booked for serial " + row.getString("assignedSerial")));
     }
     if ("DISMISSED".equals(status)) {
-      return Future.failedFuture(ApiException.conflict("UNMATCHED_DISMISSED", "This payment was dismissed"));
+      return Future.failedFuture(
+          ApiException.conflict("UNMATCHED_DISMISSED", "This payment was dismissed"));
     }
     // OPEN, yet its provider id is a transaction: provider_txn_ids prevents it since V16; rows
     // kept before then may still show it
-    return Future.failedFuture(ApiException.conflict("PROVIDER_ID_BOOKED",
-        "This provider transaction id is already booked as a transaction"));
+    return Future.failedFuture(ApiException.conflict(
+        "PROVIDER_ID_BOOKED", "This provider transaction id is already booked as a transaction"));
   }
 
   private void dismiss(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     UUID id = PathParams.uuid(ctx, "id", "unmatched payment");
     String reason = JsonInput.of(ctx).string("reason", 1000);
-    Responses.json(ctx, 200, store.dismiss(caller, id, reason)
-        .compose(done -> store.get(caller.companyId(), id))
-        .map(row -> {
-          // a retried dismiss answers the dismissed row; an ASSIGNED one is booked and stays so
-          if (!"DISMISSED".equals(row.getString("status"))) {
-            throw ApiException.conflict("UNMATCHED_ALREADY_ASSIGNED", "This payment is already booked as transaction "
-                + row.getString("transactionId"));
-          }
-          row.remove("rawBody");
-          return row;
-        }));
+    Responses.json(
+        ctx,
+        200,
+        store
+            .dismiss(caller, id, reason)
+            .compose(done -> store.get(caller.companyId(), id))
+            .map(row -> {
+              // a retried dismiss answers the dismissed row; an ASSIGNED one is booked and stays so
+              if (!"DISMISSED".equals(row.getString("status"))) {
+                throw ApiException.conflict(
+                    "UNMATCHED_ALREADY_ASSIGNED",
+                    "This payment is already booked as transaction "
+                        + row.getString("transactionId"));
+              }
+              row.remove("rawBody");
+              return row;
+            }));
   }
 
   private static OffsetDateTime time(RoutingContext ctx, String param) {
@@ -155,7 +189,8 @@ public final class UnmatchedRoutes {
     try {
       return v == null ? null : OffsetDateTime.parse(v);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("'" + param + "' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
+      throw ApiException.badRequest(
+          "'" + param + "' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
     }
   }
 }

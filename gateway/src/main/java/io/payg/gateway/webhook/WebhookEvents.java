@@ -14,11 +14,10 @@ public final class WebhookEvents {
   public static final String TOKEN_FAILED = "token.failed";
   public static final String UNMATCHED_CREATED = "unmatched.created";
   public static final String REVERSAL_RECORDED = "reversal.recorded";
-  public static final List<String> TYPES = List.of(PAYMENT_RECORDED, TOKEN_ISSUED, TOKEN_FAILED, UNMATCHED_CREATED,
-      REVERSAL_RECORDED);
+  public static final List<String> TYPES =
+      List.of(PAYMENT_RECORDED, TOKEN_ISSUED, TOKEN_FAILED, UNMATCHED_CREATED, REVERSAL_RECORDED);
 
-  private WebhookEvents() {
-  }
+  private WebhookEvents() {}
 
   /**
    * Two CTEs ({@code <name>_e}, {@code <name>_o}) to append to a statement's WITH list: one event of
@@ -26,13 +25,16 @@ public final class WebhookEvents {
    * {@code companyExpr} the company and {@code dataExpr} a json(b) object built from those rows.
    * The type is a constant of this class, never caller input.
    */
-  public static String enqueue(String name, String type, String from, String companyExpr, String dataExpr) {
+  public static String enqueue(
+      String name, String type, String from, String companyExpr, String dataExpr) {
     if (!TYPES.contains(type)) {
       throw new IllegalArgumentException("not a webhook event type: " + type);
     }
     return name + "_e AS (INSERT INTO webhook_deliveries (id, company_id, event_type, data) "
-        + "SELECT gen_random_uuid(), w.company_id, '" + type + "', (" + dataExpr + ")::jsonb FROM " + from
-        + " JOIN webhook_endpoints w ON w.company_id = " + companyExpr + " AND w.enabled AND '" + type
+        + "SELECT gen_random_uuid(), w.company_id, '" + type + "', (" + dataExpr + ")::jsonb FROM "
+        + from
+        + " JOIN webhook_endpoints w ON w.company_id = " + companyExpr + " AND w.enabled AND '"
+        + type
         + "' = ANY (w.events) RETURNING id, company_id), "
         + name + "_o AS (INSERT INTO outbox (company_id, kind, webhook_delivery_id) "
         + "SELECT company_id, 'WEBHOOK', id FROM " + name + "_e)";

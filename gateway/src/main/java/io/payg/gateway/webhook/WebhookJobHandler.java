@@ -24,6 +24,7 @@ public final class WebhookJobHandler implements JobHandler {
   public static final Duration RETRY_WINDOW = Duration.ofDays(3);
   /** The longest wait between two attempts, so an endpoint back after an outage hears within the hour. */
   public static final Duration RETRY_CAP = Duration.ofHours(1);
+
   private static final int TIMEOUT_MS = 10_000;
 
   private final WebhookStore store;
@@ -45,30 +46,41 @@ public final class WebhookJobHandler implements JobHandler {
   public Future<Void> handle(OutboxJob job) {
     return store.forJob(job.id()).compose(p -> {
       if (p.url() == null || !p.enabled()) {
-        return Future.failedFuture(new JobFailure("the company has no enabled webhook endpoint", false));
+        return Future.failedFuture(
+            new JobFailure("the company has no enabled webhook endpoint", false));
       }
       if (p.createdAt().toInstant().plus(RETRY_WINDOW).isBefore(clock.instant())) {
-        return Future.failedFuture(new JobFailure("not delivered within " + RETRY_WINDOW.toDays() + " days", false));
+        return Future.failedFuture(
+            new JobFailure("not delivered within " + RETRY_WINDOW.toDays() + " days", false));
       }
       long now = clock.instant().getEpochSecond();
-      String body = new JsonObject().put("id", p.eventId().toString()).put("type", p.type())
-          .put("created", p.createdAt().toEpochSecond()).put("companyId", job.companyId().toString())
-          .put("data", p.data()).encode();
-      return http.postAbs(p.url()).timeout(TIMEOUT_MS)
+      String body = new JsonObject()
+          .put("id", p.eventId().toString())
+          .put("type", p.type())
+          .put("created", p.createdAt().toEpochSecond())
+          .put("companyId", job.companyId().toString())
+          .put("data", p.data())
+          .encode();
+      return http.postAbs(p.url())
+          .timeout(TIMEOUT_MS)
           .putHeader("Content-Type", "application/json")
           .putHeader(WebhookSignature.HEADER, WebhookSignature.header(p.secret(), now, body))
           .putHeader("Payg-Event-Id", p.eventId().toString())
           .putHeader("Payg-Event-Type", p.type())
           .sendBuffer(Buffer.buffer(body))
-          .recover(err -> store.attempted(p.eventId(), null)
-              .transform(ar -> Future.failedFuture(new JobFailure(String.valueOf(err.getMessage()), true))))
+          .recover(err -> store
+              .attempted(p.eventId(), null)
+              .transform(ar ->
+                  Future.failedFuture(new JobFailure(String.valueOf(err.getMessage()), true))))
           .compose(resp -> {
             int status = resp.statusCode();
             if (status >= 200 && status < 300) {
               return store.delivered(job, p.eventId(), status);
             }
-            return store.attempted(p.eventId(), status)
-                .transform(ar -> Future.failedFuture(new JobFailure("the endpoint answered HTTP " + status, true)));
+            return store
+                .attempted(p.eventId(), status)
+                .transform(ar -> Future.failedFuture(
+                    new JobFailure("the endpoint answered HTTP " + status, true)));
           });
     });
   }

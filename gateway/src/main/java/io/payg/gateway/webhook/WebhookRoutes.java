@@ -39,8 +39,14 @@ public final class WebhookRoutes {
   public void mount(Router router) {
     router.get("/api/v1/webhooks").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN);
-      Responses.json(ctx, 200, store.get(caller.companyId()).compose(e -> e == null
-          ? Future.failedFuture(ApiException.notFound("No webhook endpoint is set")) : Future.succeededFuture(e)));
+      Responses.json(
+          ctx,
+          200,
+          store
+              .get(caller.companyId())
+              .compose(e -> e == null
+                  ? Future.failedFuture(ApiException.notFound("No webhook endpoint is set"))
+                  : Future.succeededFuture(e)));
     });
     router.put("/api/v1/webhooks").handler(protectedPages.guard(Role.ADMIN)).handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN);
@@ -52,13 +58,18 @@ public final class WebhookRoutes {
       if (!(enabled instanceof Boolean) || !(rotate instanceof Boolean)) {
         throw ApiException.badRequest("'enabled' and 'rotateSecret' must be true or false");
       }
-      Responses.json(ctx, 200, store.put(caller, url, events, (Boolean) enabled, newSecret(),
-          (Boolean) rotate));
+      Responses.json(
+          ctx, 200, store.put(caller, url, events, (Boolean) enabled, newSecret(), (Boolean)
+              rotate));
     });
     router.get("/api/v1/webhooks/deliveries").handler(ctx -> {
       Caller caller = Caller.require(ctx, Role.ADMIN);
-      Responses.json(ctx, 200, store.deliveries(caller.companyId(), Paging.before(ctx), Paging.limit(ctx))
-          .map(items -> new JsonObject().put("items", items)));
+      Responses.json(
+          ctx,
+          200,
+          store
+              .deliveries(caller.companyId(), Paging.before(ctx), Paging.limit(ctx))
+              .map(items -> new JsonObject().put("items", items)));
     });
   }
 
@@ -66,7 +77,8 @@ public final class WebhookRoutes {
   private static String url(String raw) {
     try {
       URI u = new URI(raw);
-      if (("https".equals(u.getScheme()) || "http".equals(u.getScheme())) && u.getHost() != null
+      if (("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
+          && u.getHost() != null
           && u.getUserInfo() == null) {
         return raw;
       }

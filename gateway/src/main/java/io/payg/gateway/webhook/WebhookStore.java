@@ -1,7 +1,7 @@
 package io.payg.gateway.webhook;
 
-import io.payg.gateway.auth.Caller;
 import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.auth.Caller;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
 import io.payg.gateway.plugin.SecretBox;
@@ -61,9 +61,14 @@ public final class WebhookStore {
       """;
 
   /** A delivery as the job sees it; {@code url} null when the company removed its endpoint. */
-  record Pending(UUID eventId, String type, JsonObject data, OffsetDateTime createdAt, String url, String secret,
-                 boolean enabled) {
-  }
+  record Pending(
+      UUID eventId,
+      String type,
+      JsonObject data,
+      OffsetDateTime createdAt,
+      String url,
+      String secret,
+      boolean enabled) {}
 
   private final Pool pool;
   private final SecretBox secrets;
@@ -92,7 +97,8 @@ public final class WebhookStore {
           continue;
         }
         String resealed = secrets.seal(secrets.open(stored, place(companyId)), place(companyId));
-        done = done.compose(n -> pool.preparedQuery(RESEAL).execute(Tuple.of(companyId, resealed, stored))
+        done = done.compose(n -> pool.preparedQuery(RESEAL)
+            .execute(Tuple.of(companyId, resealed, stored))
             .map(x -> n + x.rowCount()));
       }
       return done;
@@ -104,49 +110,82 @@ public final class WebhookStore {
   }
 
   Future<JsonObject> get(UUID companyId) {
-    return pool.preparedQuery(GET).execute(Tuple.of(companyId))
+    return pool.preparedQuery(GET)
+        .execute(Tuple.of(companyId))
         .map(rows -> rows.size() == 0 ? null : endpoint(rows.iterator().next()));
   }
 
   /** Creates or replaces the endpoint; the answer carries {@code secret} only when one was made now. */
-  Future<JsonObject> put(Caller who, String url, List<String> events, boolean enabled, String newSecret,
-                         boolean rotate) {
+  Future<JsonObject> put(
+      Caller who,
+      String url,
+      List<String> events,
+      boolean enabled,
+      String newSecret,
+      boolean rotate) {
     UUID companyId = who.companyId();
     JsonObject[] before = new JsonObject[1];
-    return AuditLog.inTransaction(pool, who, conn -> conn.preparedQuery(PUT).execute(Tuple.of(companyId, url,
-            events.toArray(String[]::new), enabled, secrets.seal(newSecret, place(companyId)), rotate))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          before[0] = r.getValue("before") instanceof JsonObject b ? b : null;
-          JsonObject out = endpoint(r);
-          if (rotate || r.getBoolean("created")) {
-            out.put("secret", newSecret); // shown this once
-          }
-          return out;
-        }), out -> new AuditLog.Entry("webhook.saved", "webhook_endpoint", companyId.toString(), before[0],
-            new JsonObject().put("url", url).put("events", new JsonArray(events)).put("enabled", enabled)
+    return AuditLog.inTransaction(
+        pool,
+        who,
+        conn -> conn.preparedQuery(PUT)
+            .execute(Tuple.of(
+                companyId,
+                url,
+                events.toArray(String[]::new),
+                enabled,
+                secrets.seal(newSecret, place(companyId)),
+                rotate))
+            .map(rows -> {
+              Row r = rows.iterator().next();
+              before[0] = r.getValue("before") instanceof JsonObject b ? b : null;
+              JsonObject out = endpoint(r);
+              if (rotate || r.getBoolean("created")) {
+                out.put("secret", newSecret); // shown this once
+              }
+              return out;
+            }),
+        out -> new AuditLog.Entry(
+            "webhook.saved",
+            "webhook_endpoint",
+            companyId.toString(),
+            before[0],
+            new JsonObject()
+                .put("url", url)
+                .put("events", new JsonArray(events))
+                .put("enabled", enabled)
                 .put("secretRotated", out.containsKey("secret"))));
   }
 
   Future<JsonArray> deliveries(UUID companyId, OffsetDateTime before, int limit) {
-    return pool.preparedQuery(DELIVERIES).execute(Tuple.of(companyId, before, limit)).map(rows -> {
-      JsonArray items = new JsonArray();
-      for (Row r : rows) {
-        String status = switch (r.getString("status")) {
-          case "DONE" -> r.getOffsetDateTime("delivered_at") != null ? "DELIVERED" : "DROPPED";
-          case "FAILED" -> "FAILED";
-          default -> "PENDING";
-        };
-        items.add(new JsonObject().put("id", r.getUUID("id").toString()).put("type", r.getString("event_type"))
-            .put("status", status).put("attempts", r.getInteger("attempts"))
-            .put("lastHttpStatus", r.getInteger("last_http_status")).put("lastError", r.getString("last_error"))
-            .put("createdAt", r.getOffsetDateTime("created_at").toString())
-            .put("lastAttemptAt", text(r.getOffsetDateTime("last_attempt_at")))
-            .put("deliveredAt", text(r.getOffsetDateTime("delivered_at")))
-            .put("nextAttemptAt", "PENDING".equals(status) ? text(r.getOffsetDateTime("next_attempt_at")) : null));
-      }
-      return items;
-    });
+    return pool.preparedQuery(DELIVERIES)
+        .execute(Tuple.of(companyId, before, limit))
+        .map(rows -> {
+          JsonArray items = new JsonArray();
+          for (Row r : rows) {
+            String status = switch (r.getString("status")) {
+              case "DONE" -> r.getOffsetDateTime("delivered_at") != null ? "DELIVERED" : "DROPPED";
+              case "FAILED" -> "FAILED";
+              default -> "PENDING";
+            };
+            items.add(new JsonObject()
+                .put("id", r.getUUID("id").toString())
+                .put("type", r.getString("event_type"))
+                .put("status", status)
+                .put("attempts", r.getInteger("attempts"))
+                .put("lastHttpStatus", r.getInteger("last_http_status"))
+                .put("lastError", r.getString("last_error"))
+                .put("createdAt", r.getOffsetDateTime("created_at").toString())
+                .put("lastAttemptAt", text(r.getOffsetDateTime("last_attempt_at")))
+                .put("deliveredAt", text(r.getOffsetDateTime("delivered_at")))
+                .put(
+                    "nextAttemptAt",
+                    "PENDING".equals(status)
+                        ? text(r.getOffsetDateTime("next_attempt_at"))
+                        : null));
+          }
+          return items;
+        });
   }
 
   Future<Pending> forJob(long outboxId) {
@@ -156,14 +195,22 @@ public final class WebhookStore {
       Object data = r.getValue("data");
       JsonObject json = data instanceof JsonObject o ? o : new JsonObject(String.valueOf(data));
       UUID eventId = r.getUUID("id");
-      return new Pending(eventId, r.getString("event_type"), json, r.getOffsetDateTime("created_at"), url,
-          url == null ? null : secrets.open(r.getString("secret_sealed"), place(r.getUUID("company_id"))),
+      return new Pending(
+          eventId,
+          r.getString("event_type"),
+          json,
+          r.getOffsetDateTime("created_at"),
+          url,
+          url == null
+              ? null
+              : secrets.open(r.getString("secret_sealed"), place(r.getUUID("company_id"))),
           Boolean.TRUE.equals(r.getBoolean("enabled")));
     });
   }
 
   Future<Void> delivered(OutboxJob job, UUID eventId, int httpStatus) {
-    return pool.preparedQuery(DELIVERED).execute(Tuple.of(job.id(), job.claim(), httpStatus, eventId))
+    return pool.preparedQuery(DELIVERED)
+        .execute(Tuple.of(job.id(), job.claim(), httpStatus, eventId))
         .compose(rows -> OutboxStore.fenced(job, rows.rowCount()));
   }
 
@@ -172,9 +219,12 @@ public final class WebhookStore {
   }
 
   private static JsonObject endpoint(Row r) {
-    return new JsonObject().put("url", r.getString("url"))
-        .put("events", new JsonArray(List.of(r.getArrayOfStrings("events")))).put("enabled", r.getBoolean("enabled"))
-        .put("secretSet", true).put("createdAt", r.getOffsetDateTime("created_at").toString())
+    return new JsonObject()
+        .put("url", r.getString("url"))
+        .put("events", new JsonArray(List.of(r.getArrayOfStrings("events"))))
+        .put("enabled", r.getBoolean("enabled"))
+        .put("secretSet", true)
+        .put("createdAt", r.getOffsetDateTime("created_at").toString())
         .put("updatedAt", r.getOffsetDateTime("updated_at").toString());
   }
 

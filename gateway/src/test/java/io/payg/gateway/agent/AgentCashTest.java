@@ -35,10 +35,21 @@ class AgentCashTest {
     agentId = agent.id();
     agentToken = agent.token();
     ownSerial = "AG-" + UUID.randomUUID().toString().substring(0, 8);
-    GatewayFixture.ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Own Customer")
-        .put("phone", "+254711111111").put("villageId", company.villageId()).put("agentId", agentId)
-        .put("device", new JsonObject().put("serial", ownSerial).put("type", "METER").put("manufacturer", "calin")
-            .put("tariffId", company.tariffId()))));
+    GatewayFixture.ok(gw.post(
+        "/api/v1/customers",
+        company.adminToken(),
+        new JsonObject()
+            .put("name", "Own Customer")
+            .put("phone", "+254711111111")
+            .put("villageId", company.villageId())
+            .put("agentId", agentId)
+            .put(
+                "device",
+                new JsonObject()
+                    .put("serial", ownSerial)
+                    .put("type", "METER")
+                    .put("manufacturer", "calin")
+                    .put("tariffId", company.tariffId()))));
     otherSerial = "OT-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, otherSerial);
   }
@@ -54,25 +65,34 @@ class AgentCashTest {
   }
 
   private HttpResponse<Buffer> pay(String token, String key, String serial, long amount) {
-    return GatewayFixture.await(gw.http.postAbs(gw.base + "/api/v1/agent/payments").bearerTokenAuthentication(token)
+    return GatewayFixture.await(gw.http
+        .postAbs(gw.base + "/api/v1/agent/payments")
+        .bearerTokenAuthentication(token)
         .putHeader("Idempotency-Key", key)
-        .sendJsonObject(new JsonObject().put("serial", serial).put("amount", amount).put("currency", "KES")));
+        .sendJsonObject(
+            new JsonObject().put("serial", serial).put("amount", amount).put("currency", "KES")));
   }
 
   private long balance() {
-    return GatewayFixture.ok(gw.get("/api/v1/agents/" + agentId, company.adminToken())).getLong("cashBalance");
+    return GatewayFixture.ok(gw.get("/api/v1/agents/" + agentId, company.adminToken()))
+        .getLong("cashBalance");
   }
 
   @Test
   void cashPaymentsAreIdempotentTokenedAndWithinTheRiskLimit() {
-    assertEquals(1, GatewayFixture.ok(gw.get("/api/v1/agent/customers", agentToken)).getJsonArray("items").size());
+    assertEquals(
+        1,
+        GatewayFixture.ok(gw.get("/api/v1/agent/customers", agentToken))
+            .getJsonArray("items")
+            .size());
 
     String key = "cash-" + UUID.randomUUID();
     HttpResponse<Buffer> first = pay(agentToken, key, ownSerial, 10_000);
     assertEquals(200, first.statusCode(), first.bodyAsString());
     JsonObject t = first.bodyAsJsonObject();
     assertEquals("cash", t.getString("provider"));
-    assertNotNull(t.getJsonObject("token").getString("value"), "the agent gets the token at the counter");
+    assertNotNull(
+        t.getJsonObject("token").getString("value"), "the agent gets the token at the counter");
     assertEquals(10_000L, balance());
 
     HttpResponse<Buffer> again = pay(agentToken, key, ownSerial, 10_000);
@@ -82,7 +102,9 @@ class AgentCashTest {
     assertEquals(409, pay(agentToken, key, ownSerial, 20_000).statusCode());
 
     long before = gw.db.moneyRows();
-    assertEquals(404, pay(agentToken, "cash-" + UUID.randomUUID(), otherSerial, 10_000).statusCode(),
+    assertEquals(
+        404,
+        pay(agentToken, "cash-" + UUID.randomUUID(), otherSerial, 10_000).statusCode(),
         "another agent's (or nobody's) customer is unknown to this agent");
     HttpResponse<Buffer> over = pay(agentToken, "cash-" + UUID.randomUUID(), ownSerial, 25_000);
     assertEquals(422, over.statusCode());
@@ -95,21 +117,38 @@ class AgentCashTest {
     String handoverKey = "handover-" + UUID.randomUUID();
     List<Future<HttpResponse<Buffer>>> handovers = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      handovers.add(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
-          .bearerTokenAuthentication(company.adminToken()).putHeader("Idempotency-Key", handoverKey)
+      handovers.add(gw.http
+          .postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
+          .bearerTokenAuthentication(company.adminToken())
+          .putHeader("Idempotency-Key", handoverKey)
           .sendJsonObject(new JsonObject().put("amount", 10_000).put("note", "Friday banking")));
     }
     for (var h : handovers) {
       assertEquals(201, GatewayFixture.await(h).statusCode());
     }
     assertEquals(0L, balance());
-    assertEquals(1, gw.db.count("SELECT count(*) FROM agent_cash_movements WHERE agent_id = ?::uuid", agentId));
-    assertEquals(409, GatewayFixture.await(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
-        .bearerTokenAuthentication(company.adminToken()).putHeader("Idempotency-Key", handoverKey)
-        .sendJsonObject(new JsonObject().put("amount", 5_000))).statusCode());
-    assertEquals(200, pay(agentToken, "cash-" + UUID.randomUUID(), ownSerial, 25_000).statusCode());
+    assertEquals(
+        1,
+        gw.db.count("SELECT count(*) FROM agent_cash_movements WHERE agent_id = ?::uuid", agentId));
+    assertEquals(
+        409,
+        GatewayFixture.await(gw.http
+                .postAbs(gw.base + "/api/v1/agents/" + agentId + "/cash-handovers")
+                .bearerTokenAuthentication(company.adminToken())
+                .putHeader("Idempotency-Key", handoverKey)
+                .sendJsonObject(new JsonObject().put("amount", 5_000)))
+            .statusCode());
+    assertEquals(
+        200, pay(agentToken, "cash-" + UUID.randomUUID(), ownSerial, 25_000).statusCode());
     assertEquals(25_000L, balance());
-    assertEquals(2, GatewayFixture.ok(gw.get("/api/v1/agent/transactions", agentToken)).getJsonArray("items").size());
-    assertEquals(403, pay(company.adminToken(), "cash-" + UUID.randomUUID(), ownSerial, 10_000).statusCode());
+    assertEquals(
+        2,
+        GatewayFixture.ok(gw.get("/api/v1/agent/transactions", agentToken))
+            .getJsonArray("items")
+            .size());
+    assertEquals(
+        403,
+        pay(company.adminToken(), "cash-" + UUID.randomUUID(), ownSerial, 10_000)
+            .statusCode());
   }
 }

@@ -33,9 +33,23 @@ class AccessRevocationTest {
   static void start() throws Exception {
     gw = new GatewayFixture(AccessRevocationTest.class, Map.of("REVOCATION_POLL_MS", "200"));
     company = gw.company("Revoking");
-    Map<String, String> env = new HashMap<>(Map.of("HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0", "BCRYPT_COST", "4",
-        "EVENT_LOOPS", "1", "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "REVOCATION_POLL_MS", "200",
-        "JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem(), "JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem()));
+    Map<String, String> env = new HashMap<>(Map.of(
+        "HTTP_HOST",
+        "127.0.0.1",
+        "HTTP_PORT",
+        "0",
+        "BCRYPT_COST",
+        "4",
+        "EVENT_LOOPS",
+        "1",
+        "SECRETS_KEY",
+        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "REVOCATION_POLL_MS",
+        "200",
+        "JWT_PRIVATE_KEY",
+        GatewayFixture.JWT_KEYS.privateKeyPem(),
+        "JWT_PUBLIC_KEY",
+        GatewayFixture.JWT_KEYS.publicKeyPem()));
     env.put("DATABASE_URL", gw.db.url().toUrl());
     env.putAll(GatewayFixture.LOOPBACK_PEERS);
     second = GatewayApp.start(GatewayConfig.fromEnv(env, false), Clock.systemUTC());
@@ -49,14 +63,22 @@ class AccessRevocationTest {
 
   private static String[] user(String role) {
     String email = role.toLowerCase() + "-" + UUID.randomUUID() + "@example.com";
-    String id = ok(gw.post("/api/v1/users", company.adminToken(), new JsonObject().put("email", email)
-        .put("password", "user password 1").put("role", role))).getString("id");
+    String id = ok(gw.post(
+            "/api/v1/users",
+            company.adminToken(),
+            new JsonObject()
+                .put("email", email)
+                .put("password", "user password 1")
+                .put("role", role)))
+        .getString("id");
     return new String[] {id, gw.login(email, "user password 1")};
   }
 
   private static int customers(String base, String token) {
-    HttpResponse<Buffer> r = GatewayFixture.await(gw.http.getAbs(base + "/api/v1/transactions")
-        .bearerTokenAuthentication(token).send());
+    HttpResponse<Buffer> r = GatewayFixture.await(gw.http
+        .getAbs(base + "/api/v1/transactions")
+        .bearerTokenAuthentication(token)
+        .send());
     return r.statusCode();
   }
 
@@ -66,9 +88,13 @@ class AccessRevocationTest {
     String elsewhere = "http://127.0.0.1:" + second.port();
     assertEquals(200, customers(gw.base, op[1]));
     assertEquals(200, customers(elsewhere, op[1]));
-    ok(gw.patch("/api/v1/users/" + op[0], company.adminToken(), new JsonObject().put("disabled", true)));
-    assertEquals(401, customers(gw.base, op[1]), "refused at once on the instance that made the change");
-    GatewayFixture.eventually(Duration.ofSeconds(5), "refused on the other instance within its poll",
+    ok(gw.patch(
+        "/api/v1/users/" + op[0], company.adminToken(), new JsonObject().put("disabled", true)));
+    assertEquals(
+        401, customers(gw.base, op[1]), "refused at once on the instance that made the change");
+    GatewayFixture.eventually(
+        Duration.ofSeconds(5),
+        "refused on the other instance within its poll",
         () -> customers(elsewhere, op[1]) == 401);
   }
 
@@ -76,18 +102,23 @@ class AccessRevocationTest {
   void aDemotedUsersOldTokenIsRefusedAndAFreshOneCarriesTheNewRole() throws Exception {
     String[] op = user("OPERATOR");
     assertEquals(200, customers(gw.base, op[1]));
-    ok(gw.patch("/api/v1/users/" + op[0], company.adminToken(), new JsonObject().put("role", "AGENT")));
+    ok(gw.patch(
+        "/api/v1/users/" + op[0], company.adminToken(), new JsonObject().put("role", "AGENT")));
     assertEquals(401, customers(gw.base, op[1]));
     Thread.sleep(1_100); // iat has whole seconds: a token of the next second
     String email = gw.db.text("SELECT email FROM users WHERE id = ?::uuid", op[0]);
     String fresh = gw.login(email, "user password 1");
-    assertEquals(403, customers(gw.base, fresh), "the new token is an agent's: not allowed there, but authenticated");
+    assertEquals(
+        403,
+        customers(gw.base, fresh),
+        "the new token is an agent's: not allowed there, but authenticated");
   }
 
   @Test
   void aFewSecondsOfClockSkewAreTolerated() {
     TestTokens tokens = new TestTokens(GatewayFixture.JWT_KEYS);
-    String admin = gw.db.text("SELECT id::text FROM users WHERE company_id = ?::uuid AND role = 'ADMIN' LIMIT 1",
+    String admin = gw.db.text(
+        "SELECT id::text FROM users WHERE company_id = ?::uuid AND role = 'ADMIN' LIMIT 1",
         company.id());
     assertEquals(200, customers(gw.base, tokens.expiredAgo(admin, company.id(), "ADMIN", 10)));
     assertEquals(401, customers(gw.base, tokens.expiredAgo(admin, company.id(), "ADMIN", 120)));

@@ -39,9 +39,15 @@ import org.junit.jupiter.api.Test;
  */
 class ApiSecurityTest {
 
-  static final List<String> INJECTIONS = List.of("' OR 1=1 --", "'; DROP TABLE transactions; --",
-      "\u0000", "x\u0000'; DROP TABLE companies; --", "' UNION SELECT password_hash FROM users --",
-      "\\'; TRUNCATE outbox; --", "$1", "%' OR '%'='");
+  static final List<String> INJECTIONS = List.of(
+      "' OR 1=1 --",
+      "'; DROP TABLE transactions; --",
+      "\u0000",
+      "x\u0000'; DROP TABLE companies; --",
+      "' UNION SELECT password_hash FROM users --",
+      "\\'; TRUNCATE outbox; --",
+      "$1",
+      "%' OR '%'='");
   static final Pattern ROLES = Pattern.compile("Roles: ([A-Z, ]+)");
 
   static GatewayFixture gw;
@@ -66,22 +72,38 @@ class ApiSecurityTest {
     remember(Role.ADMIN, c.adminToken());
     for (Role role : List.of(Role.OPERATOR, Role.AGENT)) {
       String email = role.name().toLowerCase() + "-" + UUID.randomUUID() + "@example.com";
-      ok(gw.post("/api/v1/users", c.adminToken(), new JsonObject().put("email", email)
-          .put("password", "role password 1").put("role", role.name()).put("riskLimit", 1_000_000)));
+      ok(gw.post(
+          "/api/v1/users",
+          c.adminToken(),
+          new JsonObject()
+              .put("email", email)
+              .put("password", "role password 1")
+              .put("role", role.name())
+              .put("riskLimit", 1_000_000)));
       remember(role, gw.login(email, "role password 1"));
     }
     openApi = ok(gw.get("/openapi.json", null));
-    JsonObject key = ok(gw.post("/api/v1/api-keys", c.adminToken(), new JsonObject().put("name", "revoked")
-        .put("role", "ADMIN")));
-    assertEquals(200, GatewayFixture.await(gw.http.deleteAbs(gw.base + "/api/v1/api-keys/" + key.getString("id"))
-        .bearerTokenAuthentication(c.adminToken()).send()).statusCode());
+    JsonObject key = ok(gw.post(
+        "/api/v1/api-keys",
+        c.adminToken(),
+        new JsonObject().put("name", "revoked").put("role", "ADMIN")));
+    assertEquals(
+        200,
+        GatewayFixture.await(gw.http
+                .deleteAbs(gw.base + "/api/v1/api-keys/" + key.getString("id"))
+                .bearerTokenAuthentication(c.adminToken())
+                .send())
+            .statusCode());
     revokedApiKey = key.getString("key");
   }
 
   private static void remember(Role role, String token) {
     TOKEN.put(role, token);
-    USER.put(role, new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]),
-        StandardCharsets.UTF_8)).getString("sub"));
+    USER.put(
+        role,
+        new JsonObject(new String(
+                Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8))
+            .getString("sub"));
   }
 
   @AfterAll
@@ -92,20 +114,23 @@ class ApiSecurityTest {
   /** The documented operations that need a token (those with {@code security: []} are public). */
   static List<Operation> protectedOperations() {
     List<Operation> ops = new ArrayList<>();
-    openApi.getJsonObject("paths").forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
-      JsonObject spec = (JsonObject) m.getValue();
-      JsonArray security = spec.getJsonArray("security");
-      if (security != null && security.isEmpty()) {
-        return;
-      }
-      Matcher roles = ROLES.matcher(spec.getString("description", ""));
-      assertTrue(roles.find(), m.getKey() + " " + p.getKey() + " documents no 'Roles:'");
-      Set<Role> allowed = EnumSet.noneOf(Role.class);
-      for (String r : roles.group(1).split(",")) {
-        allowed.add(Role.valueOf(r.trim()));
-      }
-      ops.add(new Operation(HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(), allowed, spec));
-    }));
+    openApi
+        .getJsonObject("paths")
+        .forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
+          JsonObject spec = (JsonObject) m.getValue();
+          JsonArray security = spec.getJsonArray("security");
+          if (security != null && security.isEmpty()) {
+            return;
+          }
+          Matcher roles = ROLES.matcher(spec.getString("description", ""));
+          assertTrue(roles.find(), m.getKey() + " " + p.getKey() + " documents no 'Roles:'");
+          Set<Role> allowed = EnumSet.noneOf(Role.class);
+          for (String r : roles.group(1).split(",")) {
+            allowed.add(Role.valueOf(r.trim()));
+          }
+          ops.add(new Operation(
+              HttpMethod.valueOf(m.getKey().toUpperCase()), p.getKey(), allowed, spec));
+        }));
     return ops;
   }
 
@@ -114,7 +139,10 @@ class ApiSecurityTest {
   @Test
   void theHandMintedControlTokenIsAccepted() {
     // without this, every refusal below could be a minting bug rather than the gateway's check
-    assertEquals(200, gw.get("/api/v1/clusters", TOKENS.valid(USER.get(Role.ADMIN), companyId, "ADMIN")).statusCode());
+    assertEquals(
+        200,
+        gw.get("/api/v1/clusters", TOKENS.valid(USER.get(Role.ADMIN), companyId, "ADMIN"))
+            .statusCode());
     assertEquals(200, gw.get("/api/v1/clusters", TOKEN.get(Role.AGENT)).statusCode());
   }
 
@@ -127,9 +155,13 @@ class ApiSecurityTest {
     forged.put("no token", null);
     forged.put("expired", TOKENS.expired(admin, companyId, "ADMIN"));
     forged.put("tampered role", TestTokens.tampered(TOKEN.get(Role.AGENT), "role", "ADMIN"));
-    forged.put("tampered company", TestTokens.tampered(TOKEN.get(Role.ADMIN), "cid", UUID.randomUUID().toString()));
-    forged.put("tampered expiry", TestTokens.tampered(TOKENS.expired(admin, companyId, "ADMIN"), "exp",
-        String.valueOf(Long.MAX_VALUE)));
+    forged.put(
+        "tampered company",
+        TestTokens.tampered(TOKEN.get(Role.ADMIN), "cid", UUID.randomUUID().toString()));
+    forged.put(
+        "tampered expiry",
+        TestTokens.tampered(
+            TOKENS.expired(admin, companyId, "ADMIN"), "exp", String.valueOf(Long.MAX_VALUE)));
     forged.put("another key", TOKENS.signedWithAnotherKey(admin, companyId, "ADMIN"));
     forged.put("alg none", TOKENS.algNone(admin, companyId, "ADMIN"));
     forged.put("another audience", TOKENS.otherAudience(admin, companyId, "ADMIN"));
@@ -167,37 +199,53 @@ class ApiSecurityTest {
     int signUps = 0;
     List<Operation> ops = new ArrayList<>(protectedOperations());
     // the public operations with a body: sign-up and login
-    ops.add(new Operation(HttpMethod.POST, "/api/v1/companies", Set.of(), spec("/api/v1/companies", "post")));
-    ops.add(new Operation(HttpMethod.POST, "/api/v1/auth/login", Set.of(), spec("/api/v1/auth/login", "post")));
+    ops.add(new Operation(
+        HttpMethod.POST, "/api/v1/companies", Set.of(), spec("/api/v1/companies", "post")));
+    ops.add(new Operation(
+        HttpMethod.POST, "/api/v1/auth/login", Set.of(), spec("/api/v1/auth/login", "post")));
     for (Operation op : ops) {
-      String token = op.roles().isEmpty() ? null
-          : TOKEN.get(op.roles().contains(Role.ADMIN) ? Role.ADMIN : op.roles().iterator().next());
+      String token = op.roles().isEmpty()
+          ? null
+          : TOKEN.get(
+              op.roles().contains(Role.ADMIN)
+                  ? Role.ADMIN
+                  : op.roles().iterator().next());
       for (String evil : INJECTIONS) {
         Map<String, String> headers = headers(op, evil);
         JsonObject body = body(op, evil);
         if (body != null) {
-          HttpResponse<Buffer> r = send(op, concrete(op.path(), UUID.randomUUID().toString()), token, body, headers);
+          HttpResponse<Buffer> r =
+              send(op, concrete(op.path(), UUID.randomUUID().toString()), token, body, headers);
           assertNot5xx(r, op.name() + " body " + body.encode());
           if (op.path().equals("/api/v1/companies") && r.statusCode() / 100 == 2) {
             signUps++;
           }
         }
         if (op.path().contains("{")) {
-          String url = concrete(op.path(), URLEncoder.encode(evil, StandardCharsets.UTF_8).replace("+", "%20"));
-          assertNot5xx(send(op, url, token, body == null ? new JsonObject() : body(op, "x"), headers),
+          String url = concrete(
+              op.path(), URLEncoder.encode(evil, StandardCharsets.UTF_8).replace("+", "%20"));
+          assertNot5xx(
+              send(op, url, token, body == null ? new JsonObject() : body(op, "x"), headers),
               op.name() + " path id " + evil);
         }
         String query = query(op, evil);
         if (!query.isEmpty()) {
-          assertNot5xx(send(op, concrete(op.path(), UUID.randomUUID().toString()) + query, token, new JsonObject(),
-              headers), op.name() + query);
+          assertNot5xx(
+              send(
+                  op,
+                  concrete(op.path(), UUID.randomUUID().toString()) + query,
+                  token,
+                  new JsonObject(),
+                  headers),
+              op.name() + query);
         }
       }
     }
     assertEquals(tablesBefore, tables(), "a table disappeared");
     assertEquals(moneyBefore, gw.db.moneyRows(), "money rows changed");
     assertEquals(companiesBefore + signUps, gw.db.count("SELECT count(*) FROM companies"));
-    assertEquals(200, gw.get("/api/v1/clusters", TOKEN.get(Role.ADMIN)).statusCode(), "the API still works");
+    assertEquals(
+        200, gw.get("/api/v1/clusters", TOKEN.get(Role.ADMIN)).statusCode(), "the API still works");
   }
 
   private static JsonObject spec(String path, String method) {
@@ -235,7 +283,8 @@ class ApiSecurityTest {
         return o;
       }
       case "array":
-        return new JsonArray().add(sample(schema.getJsonObject("items", new JsonObject()), evil, depth + 1));
+        return new JsonArray()
+            .add(sample(schema.getJsonObject("items", new JsonObject()), evil, depth + 1));
       case "integer":
       case "number":
         return 1000;
@@ -263,7 +312,9 @@ class ApiSecurityTest {
     for (Object p : op.spec().getJsonArray("parameters", new JsonArray())) {
       JsonObject param = (JsonObject) p;
       if ("query".equals(param.getString("in"))) {
-        q.append(q.length() == 0 ? "?" : "&").append(param.getString("name")).append('=')
+        q.append(q.length() == 0 ? "?" : "&")
+            .append(param.getString("name"))
+            .append('=')
             .append(URLEncoder.encode(evil, StandardCharsets.UTF_8));
       }
     }
@@ -272,45 +323,57 @@ class ApiSecurityTest {
 
   private static Set<String> tables() {
     Set<String> names = new TreeSet<>();
-    long n = gw.db.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'");
+    long n =
+        gw.db.count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'");
     for (long i = 0; i < n; i++) {
-      names.add(gw.db.text("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-          + "ORDER BY table_name OFFSET " + i + " LIMIT 1"));
+      names.add(gw.db.text(
+          "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+              + "ORDER BY table_name OFFSET " + i + " LIMIT 1"));
     }
     assertFalse(names.isEmpty());
-    assertTrue(names.containsAll(Set.of("transactions", "companies", "users", "outbox")), names.toString());
+    assertTrue(
+        names.containsAll(Set.of("transactions", "companies", "users", "outbox")),
+        names.toString());
     return names;
   }
 
   // ------------------------------------------------------------------ HTTP
 
   static String concrete(String path, String id) {
-    return path.replace("{name}", "generic").replaceAll("\\{[A-Za-z]+}", Matcher.quoteReplacement(id));
+    return path.replace("{name}", "generic")
+        .replaceAll("\\{[A-Za-z]+}", Matcher.quoteReplacement(id));
   }
 
-  static HttpResponse<Buffer> send(Operation op, String url, String token, JsonObject body, Map<String, String> headers) {
+  static HttpResponse<Buffer> send(
+      Operation op, String url, String token, JsonObject body, Map<String, String> headers) {
     HttpRequest<Buffer> req = gw.http.requestAbs(op.method(), gw.base + url);
     if (token != null) {
       req.bearerTokenAuthentication(token);
     }
     headers.forEach(req::putHeader);
-    boolean withBody = op.method() == HttpMethod.POST || op.method() == HttpMethod.PUT || op.method() == HttpMethod.PATCH;
+    boolean withBody = op.method() == HttpMethod.POST
+        || op.method() == HttpMethod.PUT
+        || op.method() == HttpMethod.PATCH;
     return await(withBody ? req.sendJsonObject(body) : req.send());
   }
 
   static void assertProblem(HttpResponse<Buffer> r, int status, String what) {
     assertEquals(status, r.statusCode(), what + ": " + r.bodyAsString());
-    assertTrue(String.valueOf(r.getHeader("Content-Type")).startsWith("application/problem+json"), what);
+    assertTrue(
+        String.valueOf(r.getHeader("Content-Type")).startsWith("application/problem+json"), what);
     JsonObject problem = r.bodyAsJsonObject();
     assertEquals(status, problem.getInteger("status"), what);
     assertTrue(problem.getString("code") != null && !problem.getString("code").isBlank(), what);
   }
 
   static void assertNot5xx(HttpResponse<Buffer> r, String what) {
-    assertTrue(r.statusCode() < 500, what + " answered " + r.statusCode() + ": " + r.bodyAsString());
+    assertTrue(
+        r.statusCode() < 500, what + " answered " + r.statusCode() + ": " + r.bodyAsString());
     if (r.statusCode() >= 400) {
-      assertTrue(String.valueOf(r.getHeader("Content-Type")).startsWith("application/problem+json"),
-          what + " answered " + r.statusCode() + " without a problem document: " + r.bodyAsString());
+      assertTrue(
+          String.valueOf(r.getHeader("Content-Type")).startsWith("application/problem+json"),
+          what + " answered " + r.statusCode() + " without a problem document: "
+              + r.bodyAsString());
     }
   }
 }

@@ -34,50 +34,78 @@ class LoginThrottlingTest {
   }
 
   @Test
-  void parallelGuessesGetNoMoreTriesThanSequentialOnesAndTheVictimStillLogsInLater() throws Exception {
+  void parallelGuessesGetNoMoreTriesThanSequentialOnesAndTheVictimStillLogsInLater()
+      throws Exception {
     String email = "victim-" + UUID.randomUUID() + "@example.com";
-    GatewayFixture.ok(gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email", email)
-        .put("password", "the right password").put("role", "OPERATOR")));
+    GatewayFixture.ok(gw.post(
+        "/api/v1/users",
+        acme.adminToken(),
+        new JsonObject()
+            .put("email", email)
+            .put("password", "the right password")
+            .put("role", "OPERATOR")));
     List<Future<HttpResponse<Buffer>>> guesses = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      guesses.add(gw.http.postAbs(gw.base + "/api/v1/auth/login")
+      guesses.add(gw.http
+          .postAbs(gw.base + "/api/v1/auth/login")
           .sendJsonObject(new JsonObject().put("email", email).put("password", "guess " + i)));
     }
     await(Future.join(guesses));
     long checked = guesses.stream().filter(f -> f.result().statusCode() == 401).count();
     long refused = guesses.stream().filter(f -> f.result().statusCode() == 429).count();
     assertEquals(30, checked + refused);
-    assertTrue(checked <= LoginAttempts.EMAIL.free(), checked + " of 30 parallel guesses had their password checked");
+    assertTrue(
+        checked <= LoginAttempts.EMAIL.free(),
+        checked + " of 30 parallel guesses had their password checked");
     // the state is in the database, where every instance reads it
-    assertEquals(checked, gw.db.count("SELECT failures FROM login_attempts WHERE key = ?", "email:" + email));
+    assertEquals(
+        checked,
+        gw.db.count("SELECT failures FROM login_attempts WHERE key = ?", "email:" + email));
 
-    // a delay, not a lock: once it has passed, the right password works, and the count starts afresh
-    HttpResponse<Buffer> refusedNow = gw.post("/api/v1/auth/login", null,
+    // a delay, not a lock: once it has passed, the right password works, and the count starts
+    // afresh
+    HttpResponse<Buffer> refusedNow = gw.post(
+        "/api/v1/auth/login",
+        null,
         new JsonObject().put("email", email).put("password", "the right password"));
     assertEquals(429, refusedNow.statusCode());
     long wait = Long.parseLong(refusedNow.getHeader("Retry-After"));
     assertTrue(wait >= 1 && wait <= LoginAttempts.EMAIL.cap().toSeconds(), "Retry-After " + wait);
     Thread.sleep(wait * 1000 + 200);
-    assertEquals(200, gw.post("/api/v1/auth/login", null,
-        new JsonObject().put("email", email).put("password", "the right password")).statusCode());
-    assertEquals(0, gw.db.count("SELECT failures FROM login_attempts WHERE key = ?", "email:" + email));
+    assertEquals(
+        200,
+        gw.post(
+                "/api/v1/auth/login",
+                null,
+                new JsonObject().put("email", email).put("password", "the right password"))
+            .statusCode());
+    assertEquals(
+        0, gw.db.count("SELECT failures FROM login_attempts WHERE key = ?", "email:" + email));
   }
 
   @Test
   void oneSourceAddressSprayingManyEmailsIsSlowedDown() {
     // this class's other logins came from the same address: start from what the database counts
-    long before = gw.db.count("SELECT COALESCE(max(failures), 0) FROM login_attempts WHERE key = 'source:127.0.0.1'");
+    long before = gw.db.count(
+        "SELECT COALESCE(max(failures), 0) FROM login_attempts WHERE key = 'source:127.0.0.1'");
     int refusedAt = -1;
     for (int i = 0; i < LoginAttempts.SOURCE.free() + 5 && refusedAt < 0; i++) {
-      int status = gw.post("/api/v1/auth/login", null, new JsonObject()
-          .put("email", "spray-" + UUID.randomUUID() + "@example.com").put("password", "guess")).statusCode();
+      int status = gw.post(
+              "/api/v1/auth/login",
+              null,
+              new JsonObject()
+                  .put("email", "spray-" + UUID.randomUUID() + "@example.com")
+                  .put("password", "guess"))
+          .statusCode();
       if (status == 429) {
         refusedAt = i;
       } else {
         assertEquals(401, status);
       }
     }
-    assertEquals(LoginAttempts.SOURCE.free() - before, refusedAt,
+    assertEquals(
+        LoginAttempts.SOURCE.free() - before,
+        refusedAt,
         "the source is slowed after its free failures, whatever the emails");
   }
 }

@@ -29,7 +29,10 @@ class PasswordLimitsTest {
   }
 
   private static JsonObject signUp(String email, String password) {
-    return new JsonObject().put("name", "Energy of " + email).put("country", "KE").put("currency", "KES")
+    return new JsonObject()
+        .put("name", "Energy of " + email)
+        .put("country", "KE")
+        .put("currency", "KES")
         .put("admin", new JsonObject().put("email", email).put("password", password))
         .put("plugins", new JsonArray().add("generic"));
   }
@@ -42,18 +45,28 @@ class PasswordLimitsTest {
     assertEquals(400, r.statusCode(), r.bodyAsString());
     assertEquals("PASSWORD_TOO_LONG", r.bodyAsJsonObject().getString("code"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM users WHERE email = ?", email));
-    assertEquals(0, gw.db.count("SELECT count(*) FROM companies WHERE name = ?", "Energy of " + email));
+    assertEquals(
+        0, gw.db.count("SELECT count(*) FROM companies WHERE name = ?", "Energy of " + email));
   }
 
   @Test
   void seventyTwoBytesIsFineAndALongerOneNeverLogsIn() {
     String email = "edge-" + UUID.randomUUID() + "@example.com";
     String password = "p".repeat(72);
-    assertEquals(201, gw.post("/api/v1/companies", null, signUp(email, password)).statusCode());
-    assertEquals(200, gw.post("/api/v1/auth/login", null, new JsonObject().put("email", email).put("password", password))
-        .statusCode());
+    assertEquals(
+        201, gw.post("/api/v1/companies", null, signUp(email, password)).statusCode());
+    assertEquals(
+        200,
+        gw.post(
+                "/api/v1/auth/login",
+                null,
+                new JsonObject().put("email", email).put("password", password))
+            .statusCode());
     // bcrypt ignores bytes past 72: the same prefix with more must not log in
-    var longer = gw.post("/api/v1/auth/login", null, new JsonObject().put("email", email).put("password", password + "x"));
+    var longer = gw.post(
+        "/api/v1/auth/login",
+        null,
+        new JsonObject().put("email", email).put("password", password + "x"));
     assertEquals(401, longer.statusCode(), longer.bodyAsString());
   }
 

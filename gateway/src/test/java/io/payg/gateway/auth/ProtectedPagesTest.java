@@ -40,17 +40,26 @@ class ProtectedPagesTest {
   void onceSetSensitiveReadsNeedThePasswordAndOtherCompaniesAreUntouched() {
     GatewayFixture.Company acme = gw.company("Acme Pages");
     GatewayFixture.Company other = gw.company("Other Pages");
-    assertEquals(200, read(SENSITIVE_USERS, acme.adminToken(), null).statusCode()); // none set: role alone
+    assertEquals(
+        200, read(SENSITIVE_USERS, acme.adminToken(), null).statusCode()); // none set: role alone
 
-    assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "pages secret 1")).statusCode());
-    String stored = gw.db.text("SELECT protected_pages_password_hash FROM companies WHERE id = ?::uuid", acme.id());
+    assertEquals(
+        204,
+        gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "pages secret 1"))
+            .statusCode());
+    String stored = gw.db.text(
+        "SELECT protected_pages_password_hash FROM companies WHERE id = ?::uuid", acme.id());
     assertTrue(stored.startsWith("$2"), "bcrypt: " + stored);
 
     for (String page : new String[] {SENSITIVE_USERS, SENSITIVE_PLUGIN, SENSITIVE_EXPORT}) {
       assertProblem(read(page, acme.adminToken(), null), 403, "PROTECTED_PASSWORD_REQUIRED");
-      assertProblem(read(page, acme.adminToken(), "pages secret 2"), 403, "PROTECTED_PASSWORD_WRONG");
+      assertProblem(
+          read(page, acme.adminToken(), "pages secret 2"), 403, "PROTECTED_PASSWORD_WRONG");
       assertEquals(200, read(page, acme.adminToken(), "pages secret 1").statusCode(), page);
-      assertEquals(200, read(page, other.adminToken(), null).statusCode(), page); // the other company set none
+      assertEquals(
+          200,
+          read(page, other.adminToken(), null).statusCode(),
+          page); // the other company set none
     }
     // not a sensitive read: no password needed
     assertEquals(200, gw.get("/api/v1/clusters", acme.adminToken()).statusCode());
@@ -59,35 +68,63 @@ class ProtectedPagesTest {
   @Test
   void onceSetWritesThatChangeWhoCanDoWhatOrWhereMoneyGoesNeedItToo() {
     GatewayFixture.Company acme = gw.company("Acme Writes");
-    String operatorId = gw.post("/api/v1/users", acme.adminToken(), new JsonObject().put("email",
-        "op-" + UUID.randomUUID() + "@example.com").put("password", "operator password").put("role", "OPERATOR"))
-        .bodyAsJsonObject().getString("id");
-    assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "pages secret 1")).statusCode());
+    String operatorId = gw.post(
+            "/api/v1/users",
+            acme.adminToken(),
+            new JsonObject()
+                .put("email", "op-" + UUID.randomUUID() + "@example.com")
+                .put("password", "operator password")
+                .put("role", "OPERATOR"))
+        .bodyAsJsonObject()
+        .getString("id");
+    assertEquals(
+        204,
+        gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "pages secret 1"))
+            .statusCode());
     String email = "new-admin-" + UUID.randomUUID() + "@example.com";
-    JsonObject newAdmin = new JsonObject().put("email", email).put("password", "a new admin pw").put("role", "ADMIN");
+    JsonObject newAdmin =
+        new JsonObject().put("email", email).put("password", "a new admin pw").put("role", "ADMIN");
     JsonObject promote = new JsonObject().put("role", "ADMIN");
-    JsonObject redirect = new JsonObject().put("enabled", true).put("settings", new JsonObject().put("secret", "attacker"));
+    JsonObject redirect = new JsonObject()
+        .put("enabled", true)
+        .put("settings", new JsonObject().put("secret", "attacker"));
 
-    assertProblem(write("POST", "/api/v1/users", acme.adminToken(), newAdmin, null), 403, "PROTECTED_PASSWORD_REQUIRED");
-    assertProblem(write("PATCH", "/api/v1/users/" + operatorId, acme.adminToken(), promote, "a guess"), 403,
+    assertProblem(
+        write("POST", "/api/v1/users", acme.adminToken(), newAdmin, null),
+        403,
+        "PROTECTED_PASSWORD_REQUIRED");
+    assertProblem(
+        write("PATCH", "/api/v1/users/" + operatorId, acme.adminToken(), promote, "a guess"),
+        403,
         "PROTECTED_PASSWORD_WRONG");
-    assertProblem(write("PUT", "/api/v1/plugins/generic", acme.adminToken(), redirect, null), 403,
+    assertProblem(
+        write("PUT", "/api/v1/plugins/generic", acme.adminToken(), redirect, null),
+        403,
         "PROTECTED_PASSWORD_REQUIRED");
     // nothing changed
     assertEquals(0, gw.db.count("SELECT count(*) FROM users WHERE email = ?", email));
     assertEquals("OPERATOR", gw.db.text("SELECT role FROM users WHERE id = ?::uuid", operatorId));
     // the generic plugin still has its own secret: signed calls are still accepted (200, not 401)
-    assertEquals(200, await(acme.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000")).statusCode());
+    assertEquals(
+        200,
+        await(acme.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000"))
+            .statusCode());
 
-    assertEquals(201, write("POST", "/api/v1/users", acme.adminToken(), newAdmin, "pages secret 1").statusCode());
-    assertEquals(200, write("PATCH", "/api/v1/users/" + operatorId, acme.adminToken(), promote, "pages secret 1")
-        .statusCode());
+    assertEquals(
+        201,
+        write("POST", "/api/v1/users", acme.adminToken(), newAdmin, "pages secret 1")
+            .statusCode());
+    assertEquals(
+        200,
+        write("PATCH", "/api/v1/users/" + operatorId, acme.adminToken(), promote, "pages secret 1")
+            .statusCode());
     assertEquals("ADMIN", gw.db.text("SELECT role FROM users WHERE id = ?::uuid", operatorId));
   }
 
-  private static HttpResponse<Buffer> write(String method, String path, String token, JsonObject body,
-                                            String protectedPassword) {
-    var req = gw.http.requestAbs(HttpMethod.valueOf(method), gw.base + path)
+  private static HttpResponse<Buffer> write(
+      String method, String path, String token, JsonObject body, String protectedPassword) {
+    var req = gw.http
+        .requestAbs(HttpMethod.valueOf(method), gw.base + path)
         .bearerTokenAuthentication(token);
     if (protectedPassword != null) {
       req.putHeader(ProtectedPages.HEADER, protectedPassword);
@@ -99,20 +136,52 @@ class ProtectedPagesTest {
   void changingThePasswordNeedsTheCurrentOneAndOnlyAnAdminMaySetIt() {
     GatewayFixture.Company acme = gw.company("Acme Change");
     String operator = user(acme, "OPERATOR");
-    assertProblem(gw.put(PASSWORD_URL, operator, new JsonObject().put("password", "by an operator")), 403, "FORBIDDEN");
-    assertEquals(400, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "short")).statusCode());
-    assertEquals(null, gw.db.text("SELECT protected_pages_password_hash FROM companies WHERE id = ?::uuid", acme.id()));
+    assertProblem(
+        gw.put(PASSWORD_URL, operator, new JsonObject().put("password", "by an operator")),
+        403,
+        "FORBIDDEN");
+    assertEquals(
+        400,
+        gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "short"))
+            .statusCode());
+    assertEquals(
+        null,
+        gw.db.text(
+            "SELECT protected_pages_password_hash FROM companies WHERE id = ?::uuid", acme.id()));
 
-    assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "first pages pw")).statusCode());
-    assertProblem(gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "second pages pw")),
-        403, "PROTECTED_PASSWORD_REQUIRED");
-    assertProblem(gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "second pages pw")
-        .put("currentPassword", "a guess")), 403, "PROTECTED_PASSWORD_WRONG");
-    assertEquals(200, read(SENSITIVE_USERS, acme.adminToken(), "first pages pw").statusCode()); // unchanged
-    assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "second pages pw")
-        .put("currentPassword", "first pages pw")).statusCode());
-    assertProblem(read(SENSITIVE_USERS, acme.adminToken(), "first pages pw"), 403, "PROTECTED_PASSWORD_WRONG");
-    assertEquals(200, read(SENSITIVE_USERS, acme.adminToken(), "second pages pw").statusCode());
+    assertEquals(
+        204,
+        gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "first pages pw"))
+            .statusCode());
+    assertProblem(
+        gw.put(
+            PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "second pages pw")),
+        403,
+        "PROTECTED_PASSWORD_REQUIRED");
+    assertProblem(
+        gw.put(
+            PASSWORD_URL,
+            acme.adminToken(),
+            new JsonObject().put("password", "second pages pw").put("currentPassword", "a guess")),
+        403,
+        "PROTECTED_PASSWORD_WRONG");
+    assertEquals(
+        200, read(SENSITIVE_USERS, acme.adminToken(), "first pages pw").statusCode()); // unchanged
+    assertEquals(
+        204,
+        gw.put(
+                PASSWORD_URL,
+                acme.adminToken(),
+                new JsonObject()
+                    .put("password", "second pages pw")
+                    .put("currentPassword", "first pages pw"))
+            .statusCode());
+    assertProblem(
+        read(SENSITIVE_USERS, acme.adminToken(), "first pages pw"),
+        403,
+        "PROTECTED_PASSWORD_WRONG");
+    assertEquals(
+        200, read(SENSITIVE_USERS, acme.adminToken(), "second pages pw").statusCode());
     // the right password does not lift the role check
     assertProblem(read(SENSITIVE_USERS, operator, "second pages pw"), 403, "FORBIDDEN");
   }
@@ -121,7 +190,13 @@ class ProtectedPagesTest {
   void fiveWrongPasswordsLockThatUserOutForAWhile() {
     GatewayFixture.Company acme = gw.company("Acme Guessing");
     String guesser = user(acme, "ADMIN"); // before the password: creating users needs it afterwards
-    assertEquals(204, gw.put(PASSWORD_URL, acme.adminToken(), new JsonObject().put("password", "guess me if u can")).statusCode());
+    assertEquals(
+        204,
+        gw.put(
+                PASSWORD_URL,
+                acme.adminToken(),
+                new JsonObject().put("password", "guess me if u can"))
+            .statusCode());
     for (int i = 0; i < 5; i++) {
       assertProblem(read(SENSITIVE_PLUGIN, guesser, "guess " + i), 403, "PROTECTED_PASSWORD_WRONG");
     }
@@ -129,13 +204,16 @@ class ProtectedPagesTest {
     assertProblem(locked, 429, "TOO_MANY_ATTEMPTS");
     assertNotNull(locked.getHeader("Retry-After"));
     // the lock is the guesser's, not the company's
-    assertEquals(200, read(SENSITIVE_PLUGIN, acme.adminToken(), "guess me if u can").statusCode());
+    assertEquals(
+        200, read(SENSITIVE_PLUGIN, acme.adminToken(), "guess me if u can").statusCode());
   }
 
   private static String user(GatewayFixture.Company c, String role) {
     String email = role.toLowerCase() + "-" + UUID.randomUUID() + "@example.com";
-    ok(gw.post("/api/v1/users", c.adminToken(), new JsonObject().put("email", email).put("password", "user password 1")
-        .put("role", role)));
+    ok(gw.post(
+        "/api/v1/users",
+        c.adminToken(),
+        new JsonObject().put("email", email).put("password", "user password 1").put("role", role)));
     return gw.login(email, "user password 1");
   }
 

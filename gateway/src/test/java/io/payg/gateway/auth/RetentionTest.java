@@ -24,7 +24,9 @@ class RetentionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(RetentionTest.class, Map.of("RETENTION_CHECK_MS", "200", "REFRESH_TOKEN_RETENTION_DAYS", "30"));
+    gw = new GatewayFixture(
+        RetentionTest.class,
+        Map.of("RETENTION_CHECK_MS", "200", "REFRESH_TOKEN_RETENTION_DAYS", "30"));
   }
 
   @AfterAll
@@ -45,38 +47,82 @@ class RetentionTest {
   @Test
   void endedSessionsAndStaleThrottleStateGoLiveOnesStay() {
     String email = "retention-" + UUID.randomUUID() + "@example.com";
-    ok(gw.post("/api/v1/companies", null, new JsonObject().put("name", "Retention Co").put("country", "KE")
-        .put("currency", "KES").put("admin", new JsonObject().put("email", email).put("password", "retention pw 1"))
-        .put("plugins", new JsonArray())));
+    ok(gw.post(
+        "/api/v1/companies",
+        null,
+        new JsonObject()
+            .put("name", "Retention Co")
+            .put("country", "KE")
+            .put("currency", "KES")
+            .put("admin", new JsonObject().put("email", email).put("password", "retention pw 1"))
+            .put("plugins", new JsonArray())));
     JsonObject credentials = new JsonObject().put("email", email).put("password", "retention pw 1");
     String rotated = ok(gw.post("/api/v1/auth/login", null, credentials)).getString("refreshToken");
-    String live = ok(gw.post("/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", rotated)))
+    String live = ok(gw.post(
+            "/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", rotated)))
         .getString("refreshToken");
-    String loggedOut = ok(gw.post("/api/v1/auth/login", null, credentials)).getString("refreshToken");
-    assertEquals(204, gw.post("/api/v1/auth/logout", null, new JsonObject().put("refreshToken", loggedOut)).statusCode());
+    String loggedOut =
+        ok(gw.post("/api/v1/auth/login", null, credentials)).getString("refreshToken");
+    assertEquals(
+        204,
+        gw.post("/api/v1/auth/logout", null, new JsonObject().put("refreshToken", loggedOut))
+            .statusCode());
     String expired = ok(gw.post("/api/v1/auth/login", null, credentials)).getString("refreshToken");
     String stranger = "stranger-" + UUID.randomUUID() + "@example.com";
-    assertEquals(401, gw.post("/api/v1/auth/login", null, new JsonObject().put("email", stranger)
-        .put("password", "a wrong guess")).statusCode());
+    assertEquals(
+        401,
+        gw.post(
+                "/api/v1/auth/login",
+                null,
+                new JsonObject().put("email", stranger).put("password", "a wrong guess"))
+            .statusCode());
 
     // time passes: the rotation 31 days ago, the logout 29 days ago, the expiry 31 days ago
-    assertEquals(1, age("UPDATE refresh_tokens SET revoked_at = now() - interval '31 days' WHERE " + BY_TOKEN, rotated));
-    assertEquals(1, age("UPDATE refresh_tokens SET revoked_at = now() - interval '29 days' WHERE " + BY_TOKEN, loggedOut));
-    assertEquals(1, age("UPDATE refresh_tokens SET issued_at = now() - interval '70 days',"
-        + " expires_at = now() - interval '31 days' WHERE " + BY_TOKEN, expired));
+    assertEquals(
+        1,
+        age(
+            "UPDATE refresh_tokens SET revoked_at = now() - interval '31 days' WHERE " + BY_TOKEN,
+            rotated));
+    assertEquals(
+        1,
+        age(
+            "UPDATE refresh_tokens SET revoked_at = now() - interval '29 days' WHERE " + BY_TOKEN,
+            loggedOut));
+    assertEquals(
+        1,
+        age(
+            "UPDATE refresh_tokens SET issued_at = now() - interval '70 days',"
+                + " expires_at = now() - interval '31 days' WHERE " + BY_TOKEN,
+            expired));
     // the stranger's failures are an hour old; the sign-up window of this address is still running
-    assertEquals(1, age("UPDATE login_attempts SET updated_at = now() - interval '1 hour',"
-        + " next_allowed_at = now() - interval '1 hour' WHERE key = ?", "email:" + stranger));
-    assertEquals(1, age("UPDATE login_attempts SET updated_at = now() - interval '20 minutes'"
-        + " WHERE key = 'signup:127.0.0.1' AND next_allowed_at > now()"));
+    assertEquals(
+        1,
+        age(
+            "UPDATE login_attempts SET updated_at = now() - interval '1 hour',"
+                + " next_allowed_at = now() - interval '1 hour' WHERE key = ?",
+            "email:" + stranger));
+    assertEquals(
+        1,
+        age("UPDATE login_attempts SET updated_at = now() - interval '20 minutes'"
+            + " WHERE key = 'signup:127.0.0.1' AND next_allowed_at > now()"));
 
-    eventually(Duration.ofSeconds(10), "ended tokens deleted", () -> tokens(rotated) == 0 && tokens(expired) == 0);
-    eventually(Duration.ofSeconds(10), "stale throttle state deleted",
-        () -> gw.db.count("SELECT count(*) FROM login_attempts WHERE key = ?", "email:" + stranger) == 0);
+    eventually(
+        Duration.ofSeconds(10),
+        "ended tokens deleted",
+        () -> tokens(rotated) == 0 && tokens(expired) == 0);
+    eventually(
+        Duration.ofSeconds(10),
+        "stale throttle state deleted",
+        () -> gw.db.count("SELECT count(*) FROM login_attempts WHERE key = ?", "email:" + stranger)
+            == 0);
     assertEquals(1, tokens(live));
     assertEquals(1, tokens(loggedOut), "revoked 29 days ago: kept until 30");
-    assertEquals(1, gw.db.count("SELECT count(*) FROM login_attempts WHERE key = 'signup:127.0.0.1'"));
+    assertEquals(
+        1, gw.db.count("SELECT count(*) FROM login_attempts WHERE key = 'signup:127.0.0.1'"));
     // the live session goes on
-    assertEquals(200, gw.post("/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", live)).statusCode());
+    assertEquals(
+        200,
+        gw.post("/api/v1/auth/refresh", null, new JsonObject().put("refreshToken", live))
+            .statusCode());
   }
 }

@@ -33,8 +33,15 @@ class SignUpAbuseTest {
   @BeforeAll
   static void start() throws Exception {
     open = new GatewayFixture(SignUpAbuseTest.class);
-    tight = new GatewayFixture(SignUpAbuseTest.class, Map.of("SIGNUPS_PER_SOURCE_PER_HOUR", "2",
-        "UNAUTHENTICATED_BCRYPT_JOBS", "1", "BCRYPT_COST", "12"));
+    tight = new GatewayFixture(
+        SignUpAbuseTest.class,
+        Map.of(
+            "SIGNUPS_PER_SOURCE_PER_HOUR",
+            "2",
+            "UNAUTHENTICATED_BCRYPT_JOBS",
+            "1",
+            "BCRYPT_COST",
+            "12"));
   }
 
   @AfterAll
@@ -44,7 +51,10 @@ class SignUpAbuseTest {
   }
 
   static JsonObject signUp(String name, String email, String password) {
-    return new JsonObject().put("name", name).put("country", "KE").put("currency", "KES")
+    return new JsonObject()
+        .put("name", name)
+        .put("country", "KE")
+        .put("currency", "KES")
         .put("admin", new JsonObject().put("email", email).put("password", password))
         .put("plugins", new JsonArray().add("generic"));
   }
@@ -52,35 +62,58 @@ class SignUpAbuseTest {
   @Test
   void aTakenEmailGetsTheSameAnswerAndTheOwnerIsUntouched() {
     String email = "owner-" + UUID.randomUUID() + "@example.com";
-    HttpResponse<Buffer> fresh = open.post("/api/v1/companies", null, signUp("Owner Co", email, "owner password 1"));
-    HttpResponse<Buffer> taken = open.post("/api/v1/companies", null,
-        signUp("Squatter Co", email.toUpperCase(), "squatter password"));
+    HttpResponse<Buffer> fresh =
+        open.post("/api/v1/companies", null, signUp("Owner Co", email, "owner password 1"));
+    HttpResponse<Buffer> taken = open.post(
+        "/api/v1/companies", null, signUp("Squatter Co", email.toUpperCase(), "squatter password"));
     assertEquals(201, fresh.statusCode());
     assertEquals(201, taken.statusCode(), taken.bodyAsString());
     assertEquals(fresh.bodyAsJsonObject().fieldNames(), taken.bodyAsJsonObject().fieldNames());
     assertEquals(fresh.getHeader("Content-Type"), taken.getHeader("Content-Type"));
-    assertNotEquals(fresh.bodyAsJsonObject().getString("companyId"), taken.bodyAsJsonObject().getString("companyId"));
+    assertNotEquals(
+        fresh.bodyAsJsonObject().getString("companyId"),
+        taken.bodyAsJsonObject().getString("companyId"));
 
     // nothing was created for the second sign-up; the owner's account and company are as they were
-    assertEquals(1, open.db.count("SELECT count(*) FROM users WHERE lower(email) = lower(?)", email));
+    assertEquals(
+        1, open.db.count("SELECT count(*) FROM users WHERE lower(email) = lower(?)", email));
     assertEquals(0, open.db.count("SELECT count(*) FROM companies WHERE name = 'Squatter Co'"));
-    assertEquals(0, open.db.count("SELECT count(*) FROM companies WHERE id = ?::uuid",
-        taken.bodyAsJsonObject().getString("companyId")));
-    JsonObject session = ok(open.post("/api/v1/auth/login", null,
+    assertEquals(
+        0,
+        open.db.count(
+            "SELECT count(*) FROM companies WHERE id = ?::uuid",
+            taken.bodyAsJsonObject().getString("companyId")));
+    JsonObject session = ok(open.post(
+        "/api/v1/auth/login",
+        null,
         new JsonObject().put("email", email).put("password", "owner password 1")));
     assertEquals(fresh.bodyAsJsonObject().getString("companyId"), session.getString("companyId"));
-    assertEquals(401, open.post("/api/v1/auth/login", null,
-        new JsonObject().put("email", email).put("password", "squatter password")).statusCode());
+    assertEquals(
+        401,
+        open.post(
+                "/api/v1/auth/login",
+                null,
+                new JsonObject().put("email", email).put("password", "squatter password"))
+            .statusCode());
   }
 
   @Test
   void aSourceSignsUpAtMostItsHourlyNumberOfCompanies() {
     long before = tight.db.count("SELECT count(*) FROM companies");
     for (int i = 0; i < 2; i++) {
-      assertEquals(201, tight.post("/api/v1/companies", null,
-          signUp("Rate " + i, "rate-" + UUID.randomUUID() + "@example.com", "rate password 1")).statusCode());
+      assertEquals(
+          201,
+          tight
+              .post(
+                  "/api/v1/companies",
+                  null,
+                  signUp(
+                      "Rate " + i, "rate-" + UUID.randomUUID() + "@example.com", "rate password 1"))
+              .statusCode());
     }
-    HttpResponse<Buffer> third = tight.post("/api/v1/companies", null,
+    HttpResponse<Buffer> third = tight.post(
+        "/api/v1/companies",
+        null,
         signUp("Rate 3", "rate-" + UUID.randomUUID() + "@example.com", "rate password 1"));
     assertEquals(429, third.statusCode(), third.bodyAsString());
     assertEquals("TOO_MANY_SIGNUPS", third.bodyAsJsonObject().getString("code"));
@@ -93,8 +126,12 @@ class SignUpAbuseTest {
   void moreConcurrentLoginsThanTheBcryptLimitAreRefusedWith429() {
     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      all.add(tight.http.postAbs(tight.base + "/api/v1/auth/login").sendJsonObject(new JsonObject()
-          .put("email", "nobody-" + i + "-" + UUID.randomUUID() + "@example.com").put("password", "guess number " + i)));
+      all.add(tight
+          .http
+          .postAbs(tight.base + "/api/v1/auth/login")
+          .sendJsonObject(new JsonObject()
+              .put("email", "nobody-" + i + "-" + UUID.randomUUID() + "@example.com")
+              .put("password", "guess number " + i)));
     }
     List<Integer> statuses = new ArrayList<>();
     String retryAfter = null;
@@ -110,7 +147,13 @@ class SignUpAbuseTest {
     assertTrue(statuses.contains(429), statuses.toString());
     assertEquals("1", retryAfter);
     // once the burst is over, a login is checked again
-    assertEquals(401, tight.post("/api/v1/auth/login", null, new JsonObject()
-        .put("email", "later@example.com").put("password", "guess again")).statusCode());
+    assertEquals(
+        401,
+        tight
+            .post(
+                "/api/v1/auth/login",
+                null,
+                new JsonObject().put("email", "later@example.com").put("password", "guess again"))
+            .statusCode());
   }
 }

@@ -27,14 +27,15 @@ class TokenForgeryTest {
 
   static GatewayFixture gw;
   static GatewayFixture.Company acme;
-  static JsonObject claims; // the claims of a real admin token: only the signature or time is wrong below
+  static JsonObject
+      claims; // the claims of a real admin token: only the signature or time is wrong below
 
   @BeforeAll
   static void start() throws Exception {
     gw = new GatewayFixture(TokenForgeryTest.class);
     acme = gw.company("Acme Keys");
-    claims = new JsonObject(new String(Base64.getUrlDecoder().decode(acme.adminToken().split("\\.")[1]),
-        StandardCharsets.UTF_8));
+    claims = new JsonObject(new String(
+        Base64.getUrlDecoder().decode(acme.adminToken().split("\\.")[1]), StandardCharsets.UTF_8));
   }
 
   @AfterAll
@@ -46,8 +47,12 @@ class TokenForgeryTest {
   void theRealTokenIsES256AndWorks() {
     assertEquals("ES256", header(acme.adminToken()).getString("alg"));
     assertEquals(200, call(acme.adminToken()).statusCode());
-    // and the same claims re-signed with the configured key work too (the forgeries below differ only as they say)
-    assertEquals(200, call(sign(GatewayFixture.JWT_KEYS, claims.copy().put("exp", now() + 300))).statusCode());
+    // and the same claims re-signed with the configured key work too (the forgeries below differ
+    // only as they say)
+    assertEquals(
+        200,
+        call(sign(GatewayFixture.JWT_KEYS, claims.copy().put("exp", now() + 300)))
+            .statusCode());
   }
 
   /** vertx-auth-jwt alone accepted a valid token with characters appended to its signature. */
@@ -75,10 +80,13 @@ class TokenForgeryTest {
   @Test
   void anHs256TokenForgedWithThePublicKeyIs401() throws Exception {
     String signingInput = b64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}") + "." + b64(claims.encode());
-    for (String secret : new String[] {GatewayFixture.JWT_KEYS.publicKeyPem(), GatewayFixture.JWT_KEYS.publicKeyPem() + "\n"}) {
+    for (String secret : new String[] {
+      GatewayFixture.JWT_KEYS.publicKeyPem(), GatewayFixture.JWT_KEYS.publicKeyPem() + "\n"
+    }) {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-      String sig = Base64.getUrlEncoder().withoutPadding()
+      String sig = Base64.getUrlEncoder()
+          .withoutPadding()
           .encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
       assertUnauthenticated(call(signingInput + "." + sig));
     }
@@ -91,9 +99,13 @@ class TokenForgeryTest {
   }
 
   private static String sign(SigningKeys.PemPair keys, JsonObject payload) {
-    JWTAuth jwt = JWTAuth.create(gw.app.vertx(), new JWTAuthOptions()
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(keys.publicKeyPem()))
-        .addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(keys.privateKeyPem())));
+    JWTAuth jwt = JWTAuth.create(
+        gw.app.vertx(),
+        new JWTAuthOptions()
+            .addPubSecKey(
+                new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(keys.publicKeyPem()))
+            .addPubSecKey(
+                new PubSecKeyOptions().setAlgorithm("ES256").setBuffer(keys.privateKeyPem())));
     payload.remove("iat");
     return jwt.generateToken(payload, new JWTOptions().setAlgorithm("ES256"));
   }
@@ -108,7 +120,8 @@ class TokenForgeryTest {
   }
 
   private static JsonObject header(String token) {
-    return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
+    return new JsonObject(
+        new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
   }
 
   private static long now() {
@@ -116,6 +129,8 @@ class TokenForgeryTest {
   }
 
   private static String b64(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(json.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -18,13 +18,31 @@ class ImportColumnsTest {
   static final UUID VILLAGE = UUID.randomUUID();
   static final UUID TARIFF = UUID.randomUUID();
   static final UUID SHS = UUID.randomUUID();
-  static final List<String> HEADER = List.of("customer_ref", "name", "phone", "village", "serial", "device_type",
-      "manufacturer", "tariff", "opening_credit", "appliance", "installments", "period", "sale_date", "paid_to_date",
-      "openpaygo_secret_key", "openpaygo_starting_code");
+  static final List<String> HEADER = List.of(
+      "customer_ref",
+      "name",
+      "phone",
+      "village",
+      "serial",
+      "device_type",
+      "manufacturer",
+      "tariff",
+      "opening_credit",
+      "appliance",
+      "installments",
+      "period",
+      "sale_date",
+      "paid_to_date",
+      "openpaygo_secret_key",
+      "openpaygo_starting_code");
 
   static ImportReferences references(String currency) {
-    return new ImportReferences(currency, Map.of("village", List.of(VILLAGE)), Set.of(VILLAGE),
-        Map.of("residential", TARIFF), Map.of("shs 50w", new ImportReferences.Appliance(SHS, "SHS", 120_000)),
+    return new ImportReferences(
+        currency,
+        Map.of("village", List.of(VILLAGE)),
+        Set.of(VILLAGE),
+        Map.of("residential", TARIFF),
+        Map.of("shs 50w", new ImportReferences.Appliance(SHS, "SHS", 120_000)),
         Set.of("calin", "openpaygo"));
   }
 
@@ -33,13 +51,43 @@ class ImportColumnsTest {
   }
 
   static List<String> meter(String credit) {
-    return List.of("R1", "Amina", "+254 712 000 001", "Village", "SM-1", "meter", "Calin", "Residential", credit,
-        "", "", "", "", "", "", "");
+    return List.of(
+        "R1",
+        "Amina",
+        "+254 712 000 001",
+        "Village",
+        "SM-1",
+        "meter",
+        "Calin",
+        "Residential",
+        credit,
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "");
   }
 
   static List<String> shs(String paid, String key) {
-    return List.of("R2", "Juma", "+254712000002", "village", "OP-1", "SHS", "openpaygo", "", "", "SHS 50W", "12",
-        "MONTHLY", "2025-06-01", paid, key, "516959010");
+    return List.of(
+        "R2",
+        "Juma",
+        "+254712000002",
+        "village",
+        "OP-1",
+        "SHS",
+        "openpaygo",
+        "",
+        "",
+        "SHS 50W",
+        "12",
+        "MONTHLY",
+        "2025-06-01",
+        paid,
+        key,
+        "516959010");
   }
 
   static String code(ImportRow row) {
@@ -51,15 +99,20 @@ class ImportColumnsTest {
     ImportRow.Good kes = (ImportRow.Good) columns("KES").read(2, meter("1500.50"));
     assertEquals(150_050, kes.device().openingCredit());
     assertEquals("+254712000001", kes.phone(), "spaces in a phone are ignored");
-    assertEquals(5_000, ((ImportRow.Good) columns("XOF").read(2, meter("5000"))).device().openingCredit());
-    assertEquals("BAD_AMOUNT", code(columns("XOF").read(2, meter("5000.5"))), "XOF has no minor unit");
+    assertEquals(
+        5_000, ((ImportRow.Good) columns("XOF").read(2, meter("5000"))).device().openingCredit());
+    assertEquals(
+        "BAD_AMOUNT", code(columns("XOF").read(2, meter("5000.5"))), "XOF has no minor unit");
     for (String bad : List.of("1,500", "-5", "1e3", "12.505", "one", "+5", " . ")) {
       assertEquals("BAD_AMOUNT", code(columns("KES").read(2, meter(bad))), bad);
     }
-    ImportRow.Good sale = (ImportRow.Good) columns("KES").read(3, shs("100.00", "00112233445566778899AABBCCDDEEFF"));
+    ImportRow.Good sale =
+        (ImportRow.Good) columns("KES").read(3, shs("100.00", "00112233445566778899AABBCCDDEEFF"));
     assertEquals(10_000, sale.device().sale().paidToDate());
     assertEquals("00112233445566778899aabbccddeeff", sale.device().openPaygo().secretKeyHex());
-    assertEquals("PAID_EXCEEDS_PRICE", code(columns("KES").read(3, shs("1200.01", "00112233445566778899aabbccddeeff"))));
+    assertEquals(
+        "PAID_EXCEEDS_PRICE",
+        code(columns("KES").read(3, shs("1200.01", "00112233445566778899aabbccddeeff"))));
   }
 
   @Test
@@ -75,13 +128,23 @@ class ImportColumnsTest {
     assertEquals("UNKNOWN_VILLAGE", code(c.read(2, with(good, 3, "Atlantis"))));
     assertEquals("BAD_CUSTOMER_REF", code(c.read(2, with(good, 0, ""))));
     assertEquals("METER_HAS_NO_SALE", code(c.read(2, with(good, 9, "SHS 50W"))));
-    assertEquals("MISSING_SERIAL", code(c.read(2, with(good, 4, ""))), "device cells without a serial");
+    assertEquals(
+        "MISSING_SERIAL", code(c.read(2, with(good, 4, ""))), "device cells without a serial");
     assertEquals("BAD_OPENPAYGO_KEY", code(c.read(3, shs("0", "abc"))));
-    assertEquals("NOT_OPENPAYGO", code(c.read(2, with(good, 14, "00112233445566778899aabbccddeeff"))));
-    assertEquals("UNKNOWN_APPLIANCE", code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 9, "TV"))));
-    assertEquals("BAD_PERIOD", code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 11, "YEARLY"))));
-    assertEquals("BAD_DATE", code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 12, "01/06/2025"))));
-    assertEquals("BAD_INSTALLMENTS", code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 10, "0"))));
+    assertEquals(
+        "NOT_OPENPAYGO", code(c.read(2, with(good, 14, "00112233445566778899aabbccddeeff"))));
+    assertEquals(
+        "UNKNOWN_APPLIANCE",
+        code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 9, "TV"))));
+    assertEquals(
+        "BAD_PERIOD",
+        code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 11, "YEARLY"))));
+    assertEquals(
+        "BAD_DATE",
+        code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 12, "01/06/2025"))));
+    assertEquals(
+        "BAD_INSTALLMENTS",
+        code(c.read(3, with(shs("0", "00112233445566778899aabbccddeeff"), 10, "0"))));
   }
 
   @Test
@@ -97,13 +160,24 @@ class ImportColumnsTest {
 
   @Test
   void aHeaderWithAnUnknownOrMissingColumnRefusesTheFile() {
-    ApiException typo = assertThrows(ApiException.class, () -> ImportColumns.bind(List.of("customer_ref", "name", "phone",
-        "village", "serail"), references("KES"), LocalDate.now()));
+    ApiException typo = assertThrows(
+        ApiException.class,
+        () -> ImportColumns.bind(
+            List.of("customer_ref", "name", "phone", "village", "serail"),
+            references("KES"),
+            LocalDate.now()));
     assertEquals("IMPORT_HEADER_INVALID", typo.code());
-    assertThrows(ApiException.class, () -> ImportColumns.bind(List.of("customer_ref", "name", "phone"),
-        references("KES"), LocalDate.now()));
-    assertThrows(ApiException.class, () -> ImportColumns.bind(List.of("customer_ref", "name", "phone", "village", "Name"),
-        references("KES"), LocalDate.now()), "a column twice");
+    assertThrows(
+        ApiException.class,
+        () -> ImportColumns.bind(
+            List.of("customer_ref", "name", "phone"), references("KES"), LocalDate.now()));
+    assertThrows(
+        ApiException.class,
+        () -> ImportColumns.bind(
+            List.of("customer_ref", "name", "phone", "village", "Name"),
+            references("KES"),
+            LocalDate.now()),
+        "a column twice");
   }
 
   static List<String> with(List<String> cells, int i, String value) {

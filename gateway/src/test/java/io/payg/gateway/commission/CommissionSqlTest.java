@@ -29,8 +29,10 @@ class CommissionSqlTest {
     int[] rates = {0, 1, 333, 500, 9_999, CommissionRule.MAX_BPS};
     for (long base : bases) {
       for (int bps : rates) {
-        assertEquals(CommissionRule.commission(base, bps),
-            db.count("SELECT " + CommissionSql.amount("?::bigint", "?::int"), base, bps), base + " at " + bps + " bps");
+        assertEquals(
+            CommissionRule.commission(base, bps),
+            db.count("SELECT " + CommissionSql.amount("?::bigint", "?::int"), base, bps),
+            base + " at " + bps + " bps");
       }
     }
   }

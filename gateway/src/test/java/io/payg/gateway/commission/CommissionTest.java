@@ -40,10 +40,22 @@ class CommissionTest {
     agentId = agent.id();
     agentToken = agent.token();
     serial = "CM-" + UUID.randomUUID().toString().substring(0, 8);
-    customerId = ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Own Customer")
-        .put("phone", "+254711111111").put("villageId", company.villageId()).put("agentId", agentId)
-        .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
-            .put("tariffId", company.tariffId())))).getString("id");
+    customerId = ok(gw.post(
+            "/api/v1/customers",
+            company.adminToken(),
+            new JsonObject()
+                .put("name", "Own Customer")
+                .put("phone", "+254711111111")
+                .put("villageId", company.villageId())
+                .put("agentId", agentId)
+                .put(
+                    "device",
+                    new JsonObject()
+                        .put("serial", serial)
+                        .put("type", "METER")
+                        .put("manufacturer", "calin")
+                        .put("tariffId", company.tariffId()))))
+        .getString("id");
   }
 
   @AfterAll
@@ -52,9 +64,12 @@ class CommissionTest {
   }
 
   static Future<HttpResponse<Buffer>> pay(String key, long amount) {
-    return gw.http.postAbs(gw.base + "/api/v1/agent/payments").bearerTokenAuthentication(agentToken)
+    return gw.http
+        .postAbs(gw.base + "/api/v1/agent/payments")
+        .bearerTokenAuthentication(agentToken)
         .putHeader("Idempotency-Key", key)
-        .sendJsonObject(new JsonObject().put("serial", serial).put("amount", amount).put("currency", "KES"));
+        .sendJsonObject(
+            new JsonObject().put("serial", serial).put("amount", amount).put("currency", "KES"));
   }
 
   static JsonObject ledger() {
@@ -62,7 +77,9 @@ class CommissionTest {
   }
 
   static HttpResponse<Buffer> payout(long amount, String currency) {
-    return gw.post("/api/v1/agents/" + agentId + "/commission-payouts", company.adminToken(),
+    return gw.post(
+        "/api/v1/agents/" + agentId + "/commission-payouts",
+        company.adminToken(),
         new JsonObject().put("amount", amount).put("currency", currency));
   }
 
@@ -70,29 +87,60 @@ class CommissionTest {
   void energyMoneyEarnsOncePerPaymentAndPayoutsNeverExceedTheBalance() {
     String admin = company.adminToken();
     assertEquals(0, ok(gw.get("/api/v1/commissions/settings", admin)).getInteger("energyRateBps"));
-    assertEquals(400, gw.put("/api/v1/commissions/settings", admin, new JsonObject().put("energyRateBps", 10_001)
-        .put("applianceRateBps", 0)).statusCode());
-    assertEquals(400, gw.put("/api/v1/commissions/settings", admin, new JsonObject().put("energyRateBps", 2.5)
-        .put("applianceRateBps", 0)).statusCode());
-    assertEquals(403, gw.put("/api/v1/commissions/settings", agentToken, new JsonObject().put("energyRateBps", 10_000)
-        .put("applianceRateBps", 10_000)).statusCode());
+    assertEquals(
+        400,
+        gw.put(
+                "/api/v1/commissions/settings",
+                admin,
+                new JsonObject().put("energyRateBps", 10_001).put("applianceRateBps", 0))
+            .statusCode());
+    assertEquals(
+        400,
+        gw.put(
+                "/api/v1/commissions/settings",
+                admin,
+                new JsonObject().put("energyRateBps", 2.5).put("applianceRateBps", 0))
+            .statusCode());
+    assertEquals(
+        403,
+        gw.put(
+                "/api/v1/commissions/settings",
+                agentToken,
+                new JsonObject().put("energyRateBps", 10_000).put("applianceRateBps", 10_000))
+            .statusCode());
     // before any rate is set, a cash payment earns nothing
     assertEquals(200, await(pay("cash-" + UUID.randomUUID(), 10_000)).statusCode());
     assertEquals(0, ledger().getJsonArray("items").size());
 
-    JsonObject settings = ok(gw.put("/api/v1/commissions/settings", admin, new JsonObject().put("energyRateBps", 333)
-        .put("applianceRateBps", 500)));
+    JsonObject settings = ok(gw.put(
+        "/api/v1/commissions/settings",
+        admin,
+        new JsonObject().put("energyRateBps", 333).put("applianceRateBps", 500)));
     assertEquals(333, settings.getInteger("energyRateBps"));
-    assertEquals(500, ok(gw.get("/api/v1/commissions/settings", admin)).getInteger("applianceRateBps"));
+    assertEquals(
+        500, ok(gw.get("/api/v1/commissions/settings", admin)).getInteger("applianceRateBps"));
 
     // a debt first: a TV's down payment of 100.00 due today
-    String tv = ok(gw.post("/api/v1/appliances", admin, new JsonObject().put("name", "TV").put("type", "OTHER")
-        .put("price", 30_000).put("currency", "KES"))).getString("id");
-    ok(gw.post("/api/v1/customers/" + customerId + "/appliance-sales", admin, new JsonObject().put("applianceId", tv)
-        .put("downPayment", 10_000).put("plan", new JsonObject().put("kind", "INSTALLMENT_COUNT").put("count", 2))
-        .put("period", "WEEKLY")));
+    String tv = ok(gw.post(
+            "/api/v1/appliances",
+            admin,
+            new JsonObject()
+                .put("name", "TV")
+                .put("type", "OTHER")
+                .put("price", 30_000)
+                .put("currency", "KES")))
+        .getString("id");
+    ok(gw.post(
+        "/api/v1/customers/" + customerId + "/appliance-sales",
+        admin,
+        new JsonObject()
+            .put("applianceId", tv)
+            .put("downPayment", 10_000)
+            .put("plan", new JsonObject().put("kind", "INSTALLMENT_COUNT").put("count", 2))
+            .put("period", "WEEKLY")));
 
-    // 250.00: 100.00 clears the installment, 150.00 buys energy (149.50) and leaves 0.50 on the meter
+    // 250.00: 100.00 clears the installment, 150.00 buys energy (149.50) and leaves 0.50 on the
+    // meter
     String key = "cash-" + UUID.randomUUID();
     HttpResponse<Buffer> paid = await(pay(key, 25_000));
     assertEquals(200, paid.statusCode(), paid.bodyAsString());
@@ -100,7 +148,8 @@ class CommissionTest {
     assertEquals(1, items.size());
     JsonObject entry = items.getJsonObject(0);
     assertEquals("ENERGY", entry.getString("kind"));
-    assertEquals(15_000L, entry.getLong("base"), "only the money that went to energy counts, not the debt");
+    assertEquals(
+        15_000L, entry.getLong("base"), "only the money that went to energy counts, not the debt");
     assertEquals(499L, entry.getLong("amount"), "15000 × 333 / 10000 = 499.5, rounded down");
     assertEquals(paid.bodyAsJsonObject().getString("id"), entry.getString("transactionId"));
 
@@ -126,14 +175,22 @@ class CommissionTest {
     assertEquals("ABOVE_COMMISSION_BALANCE", tooMuch.bodyAsJsonObject().getString("code"));
     assertEquals(422, payout(100, "TZS").statusCode());
     assertEquals(400, payout(0, "KES").statusCode());
-    assertEquals(404, gw.post("/api/v1/agents/" + UUID.randomUUID() + "/commission-payouts", admin,
-        new JsonObject().put("amount", 1).put("currency", "KES")).statusCode());
-    // a payout retried with its Idempotency-Key (five at once) is paid once; another amount on it is a conflict
+    assertEquals(
+        404,
+        gw.post(
+                "/api/v1/agents/" + UUID.randomUUID() + "/commission-payouts",
+                admin,
+                new JsonObject().put("amount", 1).put("currency", "KES"))
+            .statusCode());
+    // a payout retried with its Idempotency-Key (five at once) is paid once; another amount on it
+    // is a conflict
     String payoutKey = "payout-" + UUID.randomUUID();
     List<Future<HttpResponse<Buffer>>> retries = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      retries.add(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
-          .bearerTokenAuthentication(admin).putHeader("Idempotency-Key", payoutKey)
+      retries.add(gw.http
+          .postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
+          .bearerTokenAuthentication(admin)
+          .putHeader("Idempotency-Key", payoutKey)
           .sendJsonObject(new JsonObject().put("amount", 532).put("currency", "KES")));
     }
     Set<String> ids = new HashSet<>();
@@ -142,18 +199,28 @@ class CommissionTest {
     }
     assertEquals(1, ids.size(), "one payout for one key");
     assertEquals(300L, ledger().getLong("balance"));
-    assertEquals(409, GatewayFixture.await(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
-        .bearerTokenAuthentication(admin).putHeader("Idempotency-Key", payoutKey)
-        .sendJsonObject(new JsonObject().put("amount", 100).put("currency", "KES"))).statusCode());
+    assertEquals(
+        409,
+        GatewayFixture.await(gw.http
+                .postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
+                .bearerTokenAuthentication(admin)
+                .putHeader("Idempotency-Key", payoutKey)
+                .sendJsonObject(new JsonObject().put("amount", 100).put("currency", "KES")))
+            .statusCode());
     assertEquals(300L, ledger().getLong("balance"));
 
     // five concurrent payouts of 100.00 against a balance of 300.00: exactly three go through
     List<Future<HttpResponse<Buffer>>> payouts = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      payouts.add(gw.http.postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
-          .bearerTokenAuthentication(admin).sendJsonObject(new JsonObject().put("amount", 100).put("currency", "KES")));
+      payouts.add(gw.http
+          .postAbs(gw.base + "/api/v1/agents/" + agentId + "/commission-payouts")
+          .bearerTokenAuthentication(admin)
+          .sendJsonObject(new JsonObject().put("amount", 100).put("currency", "KES")));
     }
-    long accepted = payouts.stream().map(GatewayFixture::await).filter(r -> r.statusCode() == 201).count();
+    long accepted = payouts.stream()
+        .map(GatewayFixture::await)
+        .filter(r -> r.statusCode() == 201)
+        .count();
     assertEquals(3, accepted);
     assertEquals(0L, ledger().getLong("balance"));
     assertEquals(0L, gw.db.count("SELECT sum(amount) FROM commission_entries"));

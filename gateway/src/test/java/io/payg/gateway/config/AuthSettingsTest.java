@@ -13,16 +13,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,8 +32,11 @@ class AuthSettingsTest {
   static final SigningKeys.PemPair PAIR = SigningKeys.generateEs256();
 
   static Map<String, String> env(String... kv) {
-    Map<String, String> env = new HashMap<>(Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/x",
-        "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
+    Map<String, String> env = new HashMap<>(Map.of(
+        "DATABASE_URL",
+        "postgresql://postgres@127.0.0.1:5432/x",
+        "SECRETS_KEY",
+        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="));
     for (int i = 0; i < kv.length; i += 2) {
       env.put(kv[i], kv[i + 1]);
     }
@@ -42,20 +45,23 @@ class AuthSettingsTest {
 
   static String refusal(Map<String, String> env, boolean demo) {
     return assertThrows(IllegalStateException.class, () -> {
-      GatewayConfig c = GatewayConfig.fromEnv(env, demo).validated();
-      SigningKeys.from(c.auth(), c.jwtSecret(), c.demo());
-    }).getMessage();
+          GatewayConfig c = GatewayConfig.fromEnv(env, demo).validated();
+          SigningKeys.from(c.auth(), c.jwtSecret(), c.demo());
+        })
+        .getMessage();
   }
 
   @Test
   void outsideDemoModeMissingKeysRefuseToStart() {
     assertTrue(refusal(env(), false).contains("JWT_PRIVATE_KEY and JWT_PUBLIC_KEY"));
-    assertTrue(refusal(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem()), false).contains("JWT_PUBLIC_KEY"));
+    assertTrue(
+        refusal(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem()), false).contains("JWT_PUBLIC_KEY"));
   }
 
   @Test
   void hs256AndUnknownAlgorithmsAreRefusedOutsideDemo() {
-    assertTrue(refusal(env("JWT_ALGORITHM", "HS256", "JWT_SECRET", "x".repeat(40)), false).contains("demo mode only"));
+    assertTrue(refusal(env("JWT_ALGORITHM", "HS256", "JWT_SECRET", "x".repeat(40)), false)
+        .contains("demo mode only"));
     assertTrue(refusal(env("JWT_ALGORITHM", "none"), false).contains("JWT_ALGORITHM"));
     // in demo mode HS256 still needs a real secret
     assertTrue(refusal(env("JWT_ALGORITHM", "HS256"), true).contains("JWT_SECRET"));
@@ -64,28 +70,53 @@ class AuthSettingsTest {
   @Test
   void keysThatAreNotOnePairOrNotPkcs8AreRefused() {
     SigningKeys.PemPair other = SigningKeys.generateEs256();
-    assertTrue(refusal(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem(), "JWT_PUBLIC_KEY", other.publicKeyPem()), false)
+    assertTrue(refusal(
+            env("JWT_PRIVATE_KEY", PAIR.privateKeyPem(), "JWT_PUBLIC_KEY", other.publicKeyPem()),
+            false)
         .contains("not one key pair"));
     String sec1 = PAIR.privateKeyPem().replace("PRIVATE KEY", "EC PRIVATE KEY");
-    assertTrue(refusal(env("JWT_PRIVATE_KEY", sec1, "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false).contains("PKCS#8"));
+    assertTrue(refusal(env("JWT_PRIVATE_KEY", sec1, "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false)
+        .contains("PKCS#8"));
     // an EC pair is no RS256 key
-    assertTrue(refusal(env("JWT_ALGORITHM", "RS256", "JWT_PRIVATE_KEY", PAIR.privateKeyPem(),
-        "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false).contains("not RSA keys"));
+    assertTrue(refusal(
+            env(
+                "JWT_ALGORITHM",
+                "RS256",
+                "JWT_PRIVATE_KEY",
+                PAIR.privateKeyPem(),
+                "JWT_PUBLIC_KEY",
+                PAIR.publicKeyPem()),
+            false)
+        .contains("not RSA keys"));
   }
 
   @Test
   void keysFromFilesOrTextWork(@TempDir Path dir) throws Exception {
     Path key = Files.writeString(dir.resolve("jwt.key"), PAIR.privateKeyPem());
     Path pub = Files.writeString(dir.resolve("jwt.pub"), PAIR.publicKeyPem());
-    GatewayConfig fromFiles = GatewayConfig.fromEnv(env("JWT_PRIVATE_KEY_FILE", key.toString(),
-        "JWT_PUBLIC_KEY_FILE", pub.toString()), false).validated();
+    GatewayConfig fromFiles = GatewayConfig.fromEnv(
+            env("JWT_PRIVATE_KEY_FILE", key.toString(), "JWT_PUBLIC_KEY_FILE", pub.toString()),
+            false)
+        .validated();
     assertEquals("ES256", SigningKeys.from(fromFiles.auth(), "", false).algorithm());
     // PEM pasted into one line with literal \n
-    GatewayConfig fromText = GatewayConfig.fromEnv(env("JWT_PRIVATE_KEY", PAIR.privateKeyPem().replace("\n", "\\n"),
-        "JWT_PUBLIC_KEY", PAIR.publicKeyPem()), false).validated();
+    GatewayConfig fromText = GatewayConfig.fromEnv(
+            env(
+                "JWT_PRIVATE_KEY",
+                PAIR.privateKeyPem().replace("\n", "\\n"),
+                "JWT_PUBLIC_KEY",
+                PAIR.publicKeyPem()),
+            false)
+        .validated();
     assertEquals(2, SigningKeys.from(fromText.auth(), "", false).keys().size());
-    assertTrue(refusal(env("JWT_PRIVATE_KEY_FILE", dir.resolve("missing.key").toString(),
-        "JWT_PUBLIC_KEY_FILE", pub.toString()), false).contains("cannot be read"));
+    assertTrue(refusal(
+            env(
+                "JWT_PRIVATE_KEY_FILE",
+                dir.resolve("missing.key").toString(),
+                "JWT_PUBLIC_KEY_FILE",
+                pub.toString()),
+            false)
+        .contains("cannot be read"));
   }
 
   @Test
@@ -93,16 +124,31 @@ class AuthSettingsTest {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
     gen.initialize(2048);
     KeyPair kp = gen.generateKeyPair();
-    GatewayConfig c = GatewayConfig.fromEnv(env("JWT_ALGORITHM", "RS256",
-        "JWT_PRIVATE_KEY", pem("PRIVATE KEY", kp.getPrivate().getEncoded()),
-        "JWT_PUBLIC_KEY", pem("PUBLIC KEY", kp.getPublic().getEncoded())), false).validated();
+    GatewayConfig c = GatewayConfig.fromEnv(
+            env(
+                "JWT_ALGORITHM",
+                "RS256",
+                "JWT_PRIVATE_KEY",
+                pem("PRIVATE KEY", kp.getPrivate().getEncoded()),
+                "JWT_PUBLIC_KEY",
+                pem("PUBLIC KEY", kp.getPublic().getEncoded())),
+            false)
+        .validated();
     Vertx vertx = Vertx.vertx();
     try {
-      AccessTokens tokens = new AccessTokens(vertx, SigningKeys.from(c.auth(), "", false), Duration.ofMinutes(15));
-      String token = tokens.issue(new Caller(UUID.randomUUID(), UUID.randomUUID(), Role.OPERATOR)).getString("accessToken");
-      JsonObject header = new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
+      AccessTokens tokens =
+          new AccessTokens(vertx, SigningKeys.from(c.auth(), "", false), Duration.ofMinutes(15));
+      String token = tokens
+          .issue(new Caller(UUID.randomUUID(), UUID.randomUUID(), Role.OPERATOR))
+          .getString("accessToken");
+      JsonObject header = new JsonObject(
+          new String(Base64.getUrlDecoder().decode(token.split("\\.")[0]), StandardCharsets.UTF_8));
       assertEquals("RS256", header.getString("alg"));
-      User user = tokens.provider().authenticate(new TokenCredentials(token)).toCompletionStage().toCompletableFuture()
+      User user = tokens
+          .provider()
+          .authenticate(new TokenCredentials(token))
+          .toCompletionStage()
+          .toCompletableFuture()
           .get(10, TimeUnit.SECONDS);
       assertEquals("OPERATOR", user.principal().getString("role"));
     } finally {
@@ -111,7 +157,8 @@ class AuthSettingsTest {
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----";
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END " + type + "-----";
   }
 
   @Test
@@ -121,7 +168,9 @@ class AuthSettingsTest {
     assertEquals("ES256", keys.algorithm());
     assertEquals(2, keys.keys().size());
     // HS256 only where asked for, in demo mode, with its secret
-    GatewayConfig hs = GatewayConfig.fromEnv(env("JWT_ALGORITHM", "HS256", "JWT_SECRET", "d".repeat(32)), true).validated();
+    GatewayConfig hs = GatewayConfig.fromEnv(
+            env("JWT_ALGORITHM", "HS256", "JWT_SECRET", "d".repeat(32)), true)
+        .validated();
     assertEquals("HS256", SigningKeys.from(hs.auth(), hs.jwtSecret(), true).algorithm());
   }
 }

@@ -26,7 +26,9 @@ class SettingsTableTest {
   void readmeTableIsGeneratedFromTheSettings() throws Exception {
     String generated = SettingsTable.markdown();
     ReadmeSection.writeIfAsked("settings", generated);
-    assertEquals(generated, ReadmeSection.read("settings"),
+    assertEquals(
+        generated,
+        ReadmeSection.read("settings"),
         "README.md differs from Setting: run this test with -Dreadme.write=true");
   }
 
@@ -58,7 +60,8 @@ class SettingsTableTest {
     List<String> undeclared = new ArrayList<>();
     try (var files = Files.list(Path.of("src/main/java/io/payg/gateway/config"))) {
       for (var f : files.toList()) {
-        Matcher m = Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"").matcher(Files.readString(f));
+        Matcher m =
+            Pattern.compile("\"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\"").matcher(Files.readString(f));
         while (m.find()) {
           String name = m.group(1).replaceAll("_FILE$", "");
           if (!declared.contains(name)) {

@@ -30,7 +30,8 @@ class ScaleOutSchemaTest {
   static final Map<String, String> GLOBAL = Map.of(
       "flyway_schema_history", "Flyway's own bookkeeping, one per database",
       "companies", "the tenants themselves: their id is the distribution value",
-      "login_attempts", "throttle state keyed by e-mail and source address before any company is known",
+      "login_attempts",
+          "throttle state keyed by e-mail and source address before any company is known",
       "users", "login is by e-mail alone, so an e-mail is unique across companies",
       "api_keys", "a key is looked up by its hash before its company is known",
       "refresh_tokens", "a refresh token is looked up by its hash before its company is known");
@@ -57,8 +58,11 @@ class ScaleOutSchemaTest {
     Set<String> found = new TreeSet<>();
     try (TestDatabase db = TestDatabase.fresh(ScaleOutSchemaTest.class)) {
       Migrations.apply(db.url(), Duration.ofSeconds(10), Duration.ofMinutes(5));
-      try (Connection c = DriverManager.getConnection(db.url().jdbcUrl(), db.url().jdbcProperties())) {
-        for (String sql : new String[] {TABLES_WITHOUT_COMPANY, UNIQUE_WITHOUT_COMPANY, FOREIGN_KEYS_WITHOUT_COMPANY}) {
+      try (Connection c =
+          DriverManager.getConnection(db.url().jdbcUrl(), db.url().jdbcProperties())) {
+        for (String sql : new String[] {
+          TABLES_WITHOUT_COMPANY, UNIQUE_WITHOUT_COMPANY, FOREIGN_KEYS_WITHOUT_COMPANY
+        }) {
           try (ResultSet rs = c.createStatement().executeQuery(sql)) {
             while (rs.next()) {
               String line = rs.getString(1);
@@ -69,8 +73,9 @@ class ScaleOutSchemaTest {
           }
         }
         // the checks see what they should: the tenant-scoped keys of the core tables are there
-        try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM pg_constraint WHERE conname ="
-            + " 'transactions_provider_txn' AND conrelid = 'transactions'::regclass")) {
+        try (ResultSet rs = c.createStatement()
+            .executeQuery("SELECT count(*) FROM pg_constraint WHERE conname ="
+                + " 'transactions_provider_txn' AND conrelid = 'transactions'::regclass")) {
           rs.next();
           assertEquals(1, rs.getInt(1), "the company-scoped idempotency key of transactions");
         }
@@ -79,16 +84,21 @@ class ScaleOutSchemaTest {
     Set<String> listed = listed();
     Set<String> unlisted = new TreeSet<>(found);
     unlisted.removeAll(listed);
-    assertTrue(unlisted.isEmpty(), "new tables or keys that are not company-scoped (include company_id, or add the"
-        + " table to GLOBAL with its reason): " + unlisted);
+    assertTrue(
+        unlisted.isEmpty(),
+        "new tables or keys that are not company-scoped (include company_id, or add the"
+            + " table to GLOBAL with its reason): " + unlisted);
     Set<String> fixed = new TreeSet<>(listed);
     fixed.removeAll(found);
-    assertTrue(fixed.isEmpty(), "company-scoped now: delete these lines from scale-out/not-yet-company-scoped.txt: "
-        + fixed);
+    assertTrue(
+        fixed.isEmpty(),
+        "company-scoped now: delete these lines from scale-out/not-yet-company-scoped.txt: "
+            + fixed);
   }
 
   private static Set<String> listed() throws IOException {
-    try (InputStream in = ScaleOutSchemaTest.class.getResourceAsStream("/scale-out/not-yet-company-scoped.txt")) {
+    try (InputStream in =
+        ScaleOutSchemaTest.class.getResourceAsStream("/scale-out/not-yet-company-scoped.txt")) {
       Set<String> lines = new TreeSet<>();
       for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
         if (!line.isBlank() && !line.startsWith("#")) {

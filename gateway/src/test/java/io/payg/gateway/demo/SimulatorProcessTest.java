@@ -40,24 +40,33 @@ class SimulatorProcessTest {
     assertEquals(calin.baseUrl(), state.getString("baseUrl"));
     assertEquals(false, state.getBoolean("down"));
 
-    JsonObject down = await(http.postAbs(admin + "/calin?down=true&latencyMs=250").send()).bodyAsJsonObject();
+    JsonObject down =
+        await(http.postAbs(admin + "/calin?down=true&latencyMs=250").send()).bodyAsJsonObject();
     assertEquals(true, down.getBoolean("down"));
     assertEquals(250, down.getLong("latencyMs"));
     // down: the simulator drops the connection without an answer
-    boolean noAnswer = await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject())
+    boolean noAnswer = await(http.postAbs(calin.baseUrl() + "/tokennew")
+        .sendJsonObject(new JsonObject())
         .transform(ar -> Future.succeededFuture(ar.failed())));
     assertTrue(noAnswer, "no answer while down");
 
-    JsonObject up = await(http.postAbs(admin + "/calin?down=false&latencyMs=0").send()).bodyAsJsonObject();
+    JsonObject up =
+        await(http.postAbs(admin + "/calin?down=false&latencyMs=0").send()).bodyAsJsonObject();
     assertEquals(false, up.getBoolean("down"));
-    // up again: the simulator answers (a Calin error document for this empty request, over HTTP 200)
-    assertEquals(200, await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject())).statusCode());
+    // up again: the simulator answers (a Calin error document for this empty request, over HTTP
+    // 200)
+    assertEquals(
+        200,
+        await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject()))
+            .statusCode());
   }
 
   @Test
   void refusesALatencyThatIsNotANumberOfMilliseconds() {
-    assertEquals(400, await(http.postAbs(admin + "/calin?latencyMs=soon").send()).statusCode());
+    assertEquals(
+        400, await(http.postAbs(admin + "/calin?latencyMs=soon").send()).statusCode());
     assertEquals(400, await(http.postAbs(admin + "/calin?latencyMs=-1").send()).statusCode());
-    assertEquals(0, await(http.getAbs(admin + "/calin").send()).bodyAsJsonObject().getLong("latencyMs"));
+    assertEquals(
+        0, await(http.getAbs(admin + "/calin").send()).bodyAsJsonObject().getLong("latencyMs"));
   }
 }

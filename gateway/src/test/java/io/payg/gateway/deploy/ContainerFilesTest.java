@@ -50,17 +50,21 @@ class ContainerFilesTest {
     Map<String, Object> services = (Map<String, Object>) compose().get("services");
     assertEquals(Set.of("postgres", "gateway", "prometheus", "grafana"), services.keySet());
     for (Object service : services.values()) {
-      for (Object volume : (List<Object>) ((Map<String, Object>) service).getOrDefault("volumes", List.of())) {
+      for (Object volume :
+          (List<Object>) ((Map<String, Object>) service).getOrDefault("volumes", List.of())) {
         String source = volume.toString().split(":")[0];
         if (source.startsWith("./")) {
-          assertTrue(Files.exists(ROOT.resolve(source)), "compose mounts a missing path: " + source);
+          assertTrue(
+              Files.exists(ROOT.resolve(source)), "compose mounts a missing path: " + source);
         }
       }
     }
     Set<String> declared = readmeSettings();
-    Map<String, Object> env = (Map<String, Object>) ((Map<String, Object>) services.get("gateway")).get("environment");
+    Map<String, Object> env =
+        (Map<String, Object>) ((Map<String, Object>) services.get("gateway")).get("environment");
     for (String name : env.keySet()) {
-      assertTrue(declared.contains(name), "compose sets " + name + ", which the README does not declare");
+      assertTrue(
+          declared.contains(name), "compose sets " + name + ", which the README does not declare");
     }
   }
 
@@ -70,13 +74,25 @@ class ContainerFilesTest {
     String runtime = dockerfile.substring(dockerfile.lastIndexOf("\nFROM "));
     assertTrue(runtime.contains("-jre"), "the runtime stage is a JRE image");
     Matcher user = Pattern.compile("(?m)^USER\\s+(\\S+)").matcher(runtime);
-    assertTrue(user.find() && !"root".equals(user.group(1)) && !"0".equals(user.group(1)), "runs as a non-root user");
-    assertFalse(Pattern.compile("(?mi)^ENV\\s.*(SECRET|PASSWORD|PRIVATE_KEY)").matcher(dockerfile).find(),
+    assertTrue(
+        user.find() && !"root".equals(user.group(1)) && !"0".equals(user.group(1)),
+        "runs as a non-root user");
+    assertFalse(
+        Pattern.compile("(?mi)^ENV\\s.*(SECRET|PASSWORD|PRIVATE_KEY)")
+            .matcher(dockerfile)
+            .find(),
         "no secret baked into the image");
     String finalName = Pattern.compile("<finalName>([^<]+)</finalName>")
-        .matcher(Files.readString(ROOT.resolve("gateway/pom.xml"))).results().findFirst().orElseThrow().group(1);
-    assertTrue(runtime.contains("/src/gateway/target/" + finalName + ".jar"), "copies the jar the build makes");
-    Matcher health = Pattern.compile("HEALTHCHECK[\\s\\S]*?http://127\\.0\\.0\\.1:8080(/\\S+)").matcher(runtime);
+        .matcher(Files.readString(ROOT.resolve("gateway/pom.xml")))
+        .results()
+        .findFirst()
+        .orElseThrow()
+        .group(1);
+    assertTrue(
+        runtime.contains("/src/gateway/target/" + finalName + ".jar"),
+        "copies the jar the build makes");
+    Matcher health = Pattern.compile("HEALTHCHECK[\\s\\S]*?http://127\\.0\\.0\\.1:8080(/\\S+)")
+        .matcher(runtime);
     assertTrue(health.find(), "a health check on the gateway");
     assertEquals(200, gw.get(health.group(1), null).statusCode(), "the health check path answers");
   }
@@ -84,27 +100,39 @@ class ContainerFilesTest {
   @SuppressWarnings("unchecked")
   @Test
   void prometheusScrapesTheGatewaysMetricsAndGrafanaGetsTheDashboard() throws Exception {
-    Map<String, Object> prometheus = new Yaml().load(Files.readString(ROOT.resolve("docs/compose/prometheus.yml")));
+    Map<String, Object> prometheus =
+        new Yaml().load(Files.readString(ROOT.resolve("docs/compose/prometheus.yml")));
     Map<String, Object> job = ((List<Map<String, Object>>) prometheus.get("scrape_configs")).get(0);
     String path = (String) job.get("metrics_path");
-    String target = ((List<String>) ((List<Map<String, Object>>) job.get("static_configs")).get(0).get("targets")).get(0);
+    String target = ((List<String>)
+            ((List<Map<String, Object>>) job.get("static_configs")).get(0).get("targets"))
+        .get(0);
     assertTrue(target.startsWith("gateway:"), "scrapes the compose service");
     // the port it scrapes is the gateway's management listener as compose configures it
-    Map<String, Object> gatewayEnv = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) compose()
-        .get("services")).get("gateway")).get("environment");
-    assertEquals(String.valueOf(gatewayEnv.get("METRICS_PORT")), target.substring(target.indexOf(':') + 1));
-    assertEquals("0.0.0.0", String.valueOf(gatewayEnv.get("METRICS_HOST")), "reachable from the Prometheus container");
-    var metrics = GatewayFixture.await(gw.http.getAbs("http://127.0.0.1:" + gw.app.metricsPort() + path).send());
+    Map<String, Object> gatewayEnv = (Map<String, Object>)
+        ((Map<String, Object>) ((Map<String, Object>) compose().get("services")).get("gateway"))
+            .get("environment");
+    assertEquals(
+        String.valueOf(gatewayEnv.get("METRICS_PORT")), target.substring(target.indexOf(':') + 1));
+    assertEquals(
+        "0.0.0.0",
+        String.valueOf(gatewayEnv.get("METRICS_HOST")),
+        "reachable from the Prometheus container");
+    var metrics = GatewayFixture.await(
+        gw.http.getAbs("http://127.0.0.1:" + gw.app.metricsPort() + path).send());
     assertEquals(200, metrics.statusCode());
     assertTrue(metrics.bodyAsString().contains("jvm_"), "Prometheus text");
-    new JsonObject(Files.readString(ROOT.resolve("docs/grafana/payg-gateway.json"))); // the dashboard parses
-    assertTrue(Files.exists(ROOT.resolve("docs/compose/grafana/provisioning/datasources/prometheus.yml")));
+    new JsonObject(
+        Files.readString(ROOT.resolve("docs/grafana/payg-gateway.json"))); // the dashboard parses
+    assertTrue(
+        Files.exists(ROOT.resolve("docs/compose/grafana/provisioning/datasources/prometheus.yml")));
   }
 
   /** The environment variables of the README's configuration table. */
   static Set<String> readmeSettings() throws Exception {
     Set<String> names = new TreeSet<>();
-    Matcher m = Pattern.compile("(?m)^\\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \\|").matcher(Files.readString(ROOT.resolve("README.md")));
+    Matcher m = Pattern.compile("(?m)^\\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) \\|")
+        .matcher(Files.readString(ROOT.resolve("README.md")));
     while (m.find()) {
       Matcher name = Pattern.compile("`([A-Z0-9_]+)`").matcher(m.group(1));
       while (name.find()) {

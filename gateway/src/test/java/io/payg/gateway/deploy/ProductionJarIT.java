@@ -30,9 +30,13 @@ class ProductionJarIT {
   void theProductionJarHasNoEmbeddedPostgresql() throws Exception {
     List<String> names = entries("payg-gateway.jar");
     assertTrue(names.contains("io/payg/gateway/Main.class"), "the gateway itself is in it");
-    assertTrue(names.contains("org/postgresql/Driver.class"), "the JDBC driver migrations need is in it");
-    assertFalse(names.stream().anyMatch(n -> n.startsWith("io/zonky/")), "no io/zonky class in the production jar");
-    assertFalse(names.stream().anyMatch(n -> n.startsWith("postgres-") && n.endsWith(".txz")),
+    assertTrue(
+        names.contains("org/postgresql/Driver.class"), "the JDBC driver migrations need is in it");
+    assertFalse(
+        names.stream().anyMatch(n -> n.startsWith("io/zonky/")),
+        "no io/zonky class in the production jar");
+    assertFalse(
+        names.stream().anyMatch(n -> n.startsWith("postgres-") && n.endsWith(".txz")),
         "no PostgreSQL binaries in the production jar");
   }
 
@@ -40,7 +44,8 @@ class ProductionJarIT {
   void theDemoJarCarriesEmbeddedPostgresqlAndTheSameMain() throws Exception {
     List<String> names = entries("payg-gateway-demo.jar");
     assertTrue(names.contains("io/payg/gateway/Main.class"));
-    assertTrue(names.contains("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class"),
+    assertTrue(
+        names.contains("io/zonky/test/db/postgres/embedded/EmbeddedPostgres.class"),
         "the demo jar starts an embedded PostgreSQL on a machine without one");
   }
 }

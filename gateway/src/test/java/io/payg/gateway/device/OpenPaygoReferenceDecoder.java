@@ -12,14 +12,12 @@ import java.util.HexFormat;
 public final class OpenPaygoReferenceDecoder {
 
   /** What a device makes of a token: the value (998 PAYG off, 999 counter sync), the count and its type. */
-  public record Decoded(int value, int count, String type) {
-  }
+  public record Decoded(int value, int count, String type) {}
 
   static final int MAX_TOKEN_JUMP = 64; // token_decode.py
   static final int MAX_TOKEN_JUMP_COUNTER_SYNC = 100;
 
-  private OpenPaygoReferenceDecoder() {
-  }
+  private OpenPaygoReferenceDecoder() {}
 
   /** Null when the device refuses the token (no count above {@code lastCount} within the jump window). */
   public static Decoded decode(String token, long startingCode, String keyHex, int lastCount) {
@@ -27,14 +25,16 @@ public final class OpenPaygoReferenceDecoder {
     long code = Long.parseLong(token);
     int tokenBase = (int) (code % 1000);
     int startingBase = (int) (startingCode % 1000);
-    int value = tokenBase >= startingBase ? tokenBase - startingBase : tokenBase + 1000 - startingBase;
+    int value =
+        tokenBase >= startingBase ? tokenBase - startingBase : tokenBase + 1000 - startingBase;
     long current = startingCode - startingCode % 1000 + tokenBase;
     int maxTry = lastCount + (value == 999 ? MAX_TOKEN_JUMP_COUNTER_SYNC : MAX_TOKEN_JUMP);
     for (int count = 0; count <= maxTry; count++) {
       long masked = current - current % 1000 + tokenBase;
       if (masked == code && count > lastCount) {
-        String type = value == 998 ? "DISABLE_PAYG" : value == 999 ? "COUNTER_SYNC"
-            : count % 2 == 0 ? "ADD_TIME" : "SET_TIME";
+        String type = value == 998
+            ? "DISABLE_PAYG"
+            : value == 999 ? "COUNTER_SYNC" : count % 2 == 0 ? "ADD_TIME" : "SET_TIME";
         return new Decoded(value, count, type);
       }
       current = next(current, key);
@@ -59,7 +59,12 @@ public final class OpenPaygoReferenceDecoder {
   static long sipHash24(byte[] key, byte[] msg) {
     long k0 = le(key, 0, 8);
     long k1 = le(key, 8, 8);
-    long[] v = {0x736f6d6570736575L ^ k0, 0x646f72616e646f6dL ^ k1, 0x6c7967656e657261L ^ k0, 0x7465646279746573L ^ k1};
+    long[] v = {
+      0x736f6d6570736575L ^ k0,
+      0x646f72616e646f6dL ^ k1,
+      0x6c7967656e657261L ^ k0,
+      0x7465646279746573L ^ k1
+    };
     int end = msg.length - msg.length % 8;
     for (int i = 0; i < end; i += 8) {
       long mi = le(msg, i, 8);

@@ -43,7 +43,8 @@ class ApiReferenceTest {
       assets.add(m.group(1));
     }
     assertFalse(assets.isEmpty());
-    assertTrue(assets.stream().anyMatch(a -> a.endsWith("swagger-ui-bundle.js")), assets.toString());
+    assertTrue(
+        assets.stream().anyMatch(a -> a.endsWith("swagger-ui-bundle.js")), assets.toString());
     for (String asset : assets) {
       assertTrue(asset.startsWith("/docs/"), "loaded from the gateway, not a CDN: " + asset);
       HttpResponse<Buffer> r = gw.get(asset, null);
@@ -59,10 +60,18 @@ class ApiReferenceTest {
   void theDocumentCarriesTheProblemCodesTheIdempotencyRulesAndExamples() {
     var doc = GatewayFixture.ok(gw.get("/openapi.json", null));
     String description = doc.getJsonObject("info").getString("description");
-    assertTrue(description.contains("`UNKNOWN_PARAMETER`") && description.contains("`IDEMPOTENCY_KEY_REUSED`"));
+    assertTrue(description.contains("`UNKNOWN_PARAMETER`")
+        && description.contains("`IDEMPOTENCY_KEY_REUSED`"));
     assertTrue(description.contains("Idempotency-Key"));
-    assertEquals(50000L, doc.getJsonObject("paths").getJsonObject("/api/v1/agent/payments").getJsonObject("post")
-        .getJsonObject("requestBody").getJsonObject("content").getJsonObject("application/json")
-        .getJsonObject("example").getLong("amount"));
+    assertEquals(
+        50000L,
+        doc.getJsonObject("paths")
+            .getJsonObject("/api/v1/agent/payments")
+            .getJsonObject("post")
+            .getJsonObject("requestBody")
+            .getJsonObject("content")
+            .getJsonObject("application/json")
+            .getJsonObject("example")
+            .getLong("amount"));
   }
 }

@@ -60,20 +60,30 @@ class ContractConstraintsTest {
   /** Checks made through JsonInput, as written in the route sources. */
   private static final Pattern CHECK = Pattern.compile(
       "\\.(string|optionalString|integer|optionalInteger|currency|enumValue|uuid|optionalUuid)\\(\"(\\w+)\"(?:,\\s*([^)]*?))?\\)");
+
   private static final Pattern API_PATH = Pattern.compile("\"(/api/v1/[^\"]*)\"");
   /** A route mounted on a router: its method and path. */
-  private static final Pattern MOUNT = Pattern.compile("router\\.(get|post|put|patch|delete)\\(\"(/api/v1/[^\"]*)\"");
+  private static final Pattern MOUNT =
+      Pattern.compile("router\\.(get|post|put|patch|delete)\\(\"(/api/v1/[^\"]*)\"");
+
   private static final Path SOURCES = Path.of("src/main/java/io/payg/gateway");
   /** Sources holding checks for operations registered in other files. */
   private static final Map<String, List<String>> CHECKS_SERVED_BY = Map.of(
-      "sale/SaleTerms.java", List.of("sale/SaleRoutes.java", "sale/AgentSaleRoutes.java", "customer/CustomerRoutes.java"));
+      "sale/SaleTerms.java",
+      List.of("sale/SaleRoutes.java", "sale/AgentSaleRoutes.java", "customer/CustomerRoutes.java"));
   /** The named bounds the sources use, by the name written there. */
   private static final Map<String, Long> BOUNDS = Map.of(
       "MAX_MONEY", 1_000_000_000_000L, "CommissionRule.MAX_BPS", (long) CommissionRule.MAX_BPS);
+
   private static final Map<String, Class<? extends Enum<?>>> ENUMS = Map.of(
-      "DeviceType", DeviceType.class, "Role", Role.class,
-      "MaintenanceTokens.Kind", MaintenanceTokens.Kind.class,
-      "Period", Period.class);
+      "DeviceType",
+      DeviceType.class,
+      "Role",
+      Role.class,
+      "MaintenanceTokens.Kind",
+      MaintenanceTokens.Kind.class,
+      "Period",
+      Period.class);
 
   static GatewayFixture gw;
   static GatewayFixture.Company acme;
@@ -98,8 +108,7 @@ class ContractConstraintsTest {
   // ------------------------------------------------------------- contract -> code
 
   /** One declared constraint broken in an operation's example. */
-  record Violation(String operation, String field, String constraint, JsonObject body) {
-  }
+  record Violation(String operation, String field, String constraint, JsonObject body) {}
 
   @Test
   void everyDeclaredRequestConstraintIsEnforced() {
@@ -113,36 +122,42 @@ class ContractConstraintsTest {
       if (media.getJsonObject("example") != null) {
         examples.add(media.getJsonObject("example"));
       }
-      media.getJsonObject("examples", new JsonObject()).forEach(e -> examples.add(((JsonObject) e.getValue()).getJsonObject("value")));
-      assertTrue(!examples.isEmpty(), method + " " + path + " has an example request body to break");
+      media
+          .getJsonObject("examples", new JsonObject())
+          .forEach(e -> examples.add(((JsonObject) e.getValue()).getJsonObject("value")));
+      assertTrue(
+          !examples.isEmpty(), method + " " + path + " has an example request body to break");
       for (JsonObject example : examples) {
-        violations.addAll(violations(method + " " + path, resolve(media.getJsonObject("schema")), example, example, ""));
+        violations.addAll(violations(
+            method + " " + path, resolve(media.getJsonObject("schema")), example, example, ""));
       }
     });
     assertTrue(violations.size() > 100, "constraints found: " + violations.size());
     List<String> unenforced = new ArrayList<>();
     for (Violation v : violations) {
       String[] op = v.operation().split(" ", 2);
-      HttpResponse<Buffer> r = send(HttpMethod.valueOf(op[0]), concrete(op[1]), token(op[1]), v.body());
+      HttpResponse<Buffer> r =
+          send(HttpMethod.valueOf(op[0]), concrete(op[1]), token(op[1]), v.body());
       String detail = r.statusCode() == 400 ? r.bodyAsJsonObject().getString("detail", "") : "";
       String leaf = v.field().substring(v.field().lastIndexOf('.') + 1);
       if (r.statusCode() != 400 || !detail.contains(leaf)) {
-        unenforced.add(v.operation() + " " + v.field() + " " + v.constraint() + " -> " + r.statusCode() + " "
-            + r.bodyAsString());
+        unenforced.add(v.operation() + " " + v.field() + " " + v.constraint() + " -> "
+            + r.statusCode() + " " + r.bodyAsString());
       }
     }
     assertEquals(List.of(), unenforced, "declared in openapi.json, not enforced by the code");
   }
 
   /** Each constraint of {@code schema} broken alone in a copy of {@code root}; {@code at} is the object being walked. */
-  private static List<Violation> violations(String operation, JsonObject schema, JsonObject root, JsonObject at,
-                                            String prefix) {
+  private static List<Violation> violations(
+      String operation, JsonObject schema, JsonObject root, JsonObject at, String prefix) {
     List<Violation> out = new ArrayList<>();
     JsonObject properties = schema.getJsonObject("properties", new JsonObject());
     for (Object required : schema.getJsonArray("required", new JsonArray())) {
       String name = (String) required;
       if (at.containsKey(name)) {
-        out.add(new Violation(operation, prefix + name, "required", broken(root, prefix + name, null, true)));
+        out.add(new Violation(
+            operation, prefix + name, "required", broken(root, prefix + name, null, true)));
       }
     }
     for (String name : properties.fieldNames()) {
@@ -152,22 +167,30 @@ class ContractConstraintsTest {
       }
       String field = prefix + name;
       if (p.containsKey("maxLength")) {
-        out.add(new Violation(operation, field, "maxLength", broken(root, field, "x".repeat(p.getInteger("maxLength") + 1), false)));
+        out.add(new Violation(
+            operation,
+            field,
+            "maxLength",
+            broken(root, field, "x".repeat(p.getInteger("maxLength") + 1), false)));
       }
       if (p.containsKey("pattern")) {
         out.add(new Violation(operation, field, "pattern", broken(root, field, "!", false)));
       }
       if (p.containsKey("enum")) {
-        out.add(new Violation(operation, field, "enum", broken(root, field, "NOT_AN_OPTION", false)));
+        out.add(
+            new Violation(operation, field, "enum", broken(root, field, "NOT_AN_OPTION", false)));
       }
       if (p.containsKey("minimum")) {
-        out.add(new Violation(operation, field, "minimum", broken(root, field, p.getLong("minimum") - 1, false)));
+        out.add(new Violation(
+            operation, field, "minimum", broken(root, field, p.getLong("minimum") - 1, false)));
       }
       if (p.containsKey("maximum")) {
-        out.add(new Violation(operation, field, "maximum", broken(root, field, p.getLong("maximum") + 1, false)));
+        out.add(new Violation(
+            operation, field, "maximum", broken(root, field, p.getLong("maximum") + 1, false)));
       }
       if ("uuid".equals(p.getString("format"))) {
-        out.add(new Violation(operation, field, "format uuid", broken(root, field, "not-an-id", false)));
+        out.add(new Violation(
+            operation, field, "format uuid", broken(root, field, "not-an-id", false)));
       }
       if (at.getValue(name) instanceof JsonObject child) {
         out.addAll(violations(operation, p, root, child, field + "."));
@@ -226,7 +249,8 @@ class ContractConstraintsTest {
       }
     }
     assertTrue(checks > 80, "checks read from the sources: " + checks);
-    assertEquals(List.of(), undeclared, "checked by the code, not (or otherwise) declared in openapi.json");
+    assertEquals(
+        List.of(), undeclared, "checked by the code, not (or otherwise) declared in openapi.json");
   }
 
   @Test
@@ -238,14 +262,18 @@ class ContractConstraintsTest {
       }
     }
     // the paging parameters (limit, before) are read once, in http.Paging, for every list
-    String shared = sources.entrySet().stream().filter(e -> e.getKey().startsWith("http/")).map(Map.Entry::getValue)
+    String shared = sources.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("http/"))
+        .map(Map.Entry::getValue)
         .reduce("", String::concat);
     List<String> unread = new ArrayList<>();
     int[] checked = {0};
     forEachOperation((method, path, op) -> {
       List<String> names = new ArrayList<>();
-      List<Object> params = new ArrayList<>(doc.getJsonObject("paths").getJsonObject(path)
-          .getJsonArray("parameters", new JsonArray()).getList());
+      List<Object> params = new ArrayList<>(doc.getJsonObject("paths")
+          .getJsonObject(path)
+          .getJsonArray("parameters", new JsonArray())
+          .getList());
       params.addAll(op.getJsonArray("parameters", new JsonArray()).getList());
       for (Object raw : params) {
         JsonObject param = resolve(raw instanceof JsonObject j ? j : new JsonObject(castMap(raw)));
@@ -258,7 +286,8 @@ class ContractConstraintsTest {
       }
       String vertxPath = path.replaceAll("\\{([A-Za-z]+)}", ":$1");
       String serving = sources.values().stream()
-          .filter(src -> src.contains("\"" + vertxPath + "\"") || src.contains("\"" + path + "\"")
+          .filter(src -> src.contains("\"" + vertxPath + "\"")
+              || src.contains("\"" + path + "\"")
               || src.contains("\"" + vertxPath.substring(0, vertxPath.lastIndexOf('/')) + "\""))
           .reduce("", String::concat);
       assertTrue(!serving.isEmpty(), "a route source names " + path);
@@ -291,7 +320,9 @@ class ContractConstraintsTest {
       case "enumvalue" -> {
         Class<? extends Enum<?>> type = ENUMS.get(args.replace(".class", "").strip());
         assertTrue(type != null, "an enum this test knows: " + args);
-        want.put("enum", new TreeSet<>(Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
+        want.put(
+            "enum",
+            new TreeSet<>(Arrays.stream(type.getEnumConstants()).map(Enum::name).toList()));
       }
       case "uuid" -> want.put("format", "uuid");
       default -> throw new IllegalArgumentException(kind);
@@ -303,8 +334,11 @@ class ContractConstraintsTest {
     for (Map.Entry<String, Object> e : want.entrySet()) {
       Object have = property.getValue(e.getKey());
       if (e.getValue() instanceof Set<?> codeEnum) {
-        // the contract may name fewer values than the Java enum when the code refuses the rest (API key roles)
-        if (!(have instanceof JsonArray values) || values.isEmpty() || !codeEnum.containsAll(values.getList())) {
+        // the contract may name fewer values than the Java enum when the code refuses the rest (API
+        // key roles)
+        if (!(have instanceof JsonArray values)
+            || values.isEmpty()
+            || !codeEnum.containsAll(values.getList())) {
           return false;
         }
       } else if (e.getValue() instanceof Long n) {
@@ -331,8 +365,11 @@ class ContractConstraintsTest {
   /** The request body schemas of the operations whose paths {@code rel} (or a file it serves) names. */
   private static List<JsonObject> bodiesServedBy(String rel) throws IOException {
     Set<String> literals = new TreeSet<>();
-    Map<String, Set<String>> mounted = new LinkedHashMap<>(); // path -> the methods the file mounts it with
-    for (String file : Stream.concat(Stream.of(rel), CHECKS_SERVED_BY.getOrDefault(rel, List.of()).stream()).toList()) {
+    Map<String, Set<String>> mounted =
+        new LinkedHashMap<>(); // path -> the methods the file mounts it with
+    for (String file : Stream.concat(
+            Stream.of(rel), CHECKS_SERVED_BY.getOrDefault(rel, List.of()).stream())
+        .toList()) {
       String source = Files.readString(SOURCES.resolve(file));
       Matcher m = API_PATH.matcher(source);
       while (m.find()) {
@@ -340,16 +377,19 @@ class ContractConstraintsTest {
       }
       Matcher r = MOUNT.matcher(source);
       while (r.find()) {
-        mounted.computeIfAbsent(r.group(2).replaceAll(":([A-Za-z]+)", "{$1}"), k -> new TreeSet<>())
+        mounted
+            .computeIfAbsent(r.group(2).replaceAll(":([A-Za-z]+)", "{$1}"), k -> new TreeSet<>())
             .add(r.group(1).toUpperCase());
       }
     }
     List<JsonObject> bodies = new ArrayList<>();
     forEachOperation((method, path, op) -> {
       JsonObject media = media(op);
-      // a path the file mounts serves only the methods it mounts there (another file may serve the others)
-      boolean served = literals.stream().anyMatch(l -> path.startsWith(l + "/")
-          || path.equals(l) && (!mounted.containsKey(l) || mounted.get(l).contains(method)));
+      // a path the file mounts serves only the methods it mounts there (another file may serve the
+      // others)
+      boolean served = literals.stream()
+          .anyMatch(l -> path.startsWith(l + "/")
+              || path.equals(l) && (!mounted.containsKey(l) || mounted.get(l).contains(method)));
       if (media != null && served) {
         bodies.add(resolve(media.getJsonObject("schema")));
       }
@@ -404,7 +444,11 @@ class ContractConstraintsTest {
 
   private static JsonObject media(JsonObject op) {
     JsonObject body = op.getJsonObject("requestBody");
-    return body == null ? null : resolve(body).getJsonObject("content", new JsonObject()).getJsonObject("application/json");
+    return body == null
+        ? null
+        : resolve(body)
+            .getJsonObject("content", new JsonObject())
+            .getJsonObject("application/json");
   }
 
   private static JsonObject resolve(JsonObject node) {
@@ -424,13 +468,18 @@ class ContractConstraintsTest {
 
   /** Path parameters filled with ids of things that exist, so a check is reached rather than a 404. */
   private static String concrete(String path) {
-    return path.replace("{id}", UUID.randomUUID().toString()).replace("{serial}", "47000999000")
-        .replace("{name}", "generic").replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
+    return path.replace("{id}", UUID.randomUUID().toString())
+        .replace("{serial}", "47000999000")
+        .replace("{name}", "generic")
+        .replaceAll("\\{[^}]+}", UUID.randomUUID().toString());
   }
 
-  private static HttpResponse<Buffer> send(HttpMethod method, String path, String token, JsonObject body) {
+  private static HttpResponse<Buffer> send(
+      HttpMethod method, String path, String token, JsonObject body) {
     // a fresh Idempotency-Key, so the operations that need one reach their body checks
-    var req = gw.http.requestAbs(method, gw.base + path).putHeader("Idempotency-Key", "contract-" + UUID.randomUUID());
+    var req = gw.http
+        .requestAbs(method, gw.base + path)
+        .putHeader("Idempotency-Key", "contract-" + UUID.randomUUID());
     if (token != null) {
       req.bearerTokenAuthentication(token);
     }

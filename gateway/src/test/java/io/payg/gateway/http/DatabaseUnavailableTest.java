@@ -32,20 +32,36 @@ class DatabaseUnavailableTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     Router router = Router.router(vertx);
-    router.get("/refused").handler(ctx -> ctx.fail(new RuntimeException("pool", new ConnectException("Connection refused"))));
+    router
+        .get("/refused")
+        .handler(ctx ->
+            ctx.fail(new RuntimeException("pool", new ConnectException("Connection refused"))));
     router.get("/closed").handler(ctx -> ctx.fail(ClosedConnectionException.INSTANCE));
-    router.get("/inactive").handler(ctx -> ctx.fail(
-        new VertxException("Connection is not active now, current status: CLOSED")));
-    router.get("/shutdown").handler(ctx -> ctx.fail(
-        new PgException("terminating connection due to administrator command", "FATAL", "57P01", null)));
-    router.get("/starting").handler(ctx -> ctx.fail(
-        new PgException("the database system is starting up", "FATAL", "57P03", null)));
-    router.get("/constraint").handler(ctx -> ctx.fail(
-        new PgException("duplicate key value violates unique constraint", "ERROR", "23505", null)));
+    router
+        .get("/inactive")
+        .handler(ctx ->
+            ctx.fail(new VertxException("Connection is not active now, current status: CLOSED")));
+    router
+        .get("/shutdown")
+        .handler(ctx -> ctx.fail(new PgException(
+            "terminating connection due to administrator command", "FATAL", "57P01", null)));
+    router
+        .get("/starting")
+        .handler(ctx -> ctx.fail(
+            new PgException("the database system is starting up", "FATAL", "57P03", null)));
+    router
+        .get("/constraint")
+        .handler(ctx -> ctx.fail(new PgException(
+            "duplicate key value violates unique constraint", "ERROR", "23505", null)));
     router.get("/bug").handler(ctx -> ctx.fail(new IllegalStateException("a bug")));
     router.route().failureHandler(Problems::handleFailure);
-    server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server = vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     client = WebClient.create(vertx);
   }
 
@@ -56,7 +72,8 @@ class DatabaseUnavailableTest {
 
   @Test
   void aDatabaseThatCannotBeReachedIs503WithRetryAfter() throws Exception {
-    for (String path : new String[] {"/refused", "/closed", "/inactive", "/shutdown", "/starting"}) {
+    for (String path :
+        new String[] {"/refused", "/closed", "/inactive", "/shutdown", "/starting"}) {
       HttpResponse<Buffer> r = get(path);
       assertEquals(503, r.statusCode(), path);
       assertEquals("DATABASE_UNAVAILABLE", r.bodyAsJsonObject().getString("code"), path);
@@ -75,7 +92,11 @@ class DatabaseUnavailableTest {
   }
 
   private static HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(server.actualPort(), "127.0.0.1", path).send()
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return client
+        .get(server.actualPort(), "127.0.0.1", path)
+        .send()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 }

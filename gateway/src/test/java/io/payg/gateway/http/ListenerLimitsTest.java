@@ -34,10 +34,16 @@ class ListenerLimitsTest {
   static void start() throws Exception {
     cert = SelfSignedCertificate.create("localhost");
     // the certificate as a file and the key as PEM text: both forms of the setting
-    tls = new GatewayFixture(ListenerLimitsTest.class, Map.of("HTTP_TLS_CERT_FILE", cert.certificatePath(),
-        "HTTP_TLS_KEY", Files.readString(Path.of(cert.privateKeyPath()))));
-    limited = new GatewayFixture(ListenerLimitsTest.class, Map.of("HTTP_MAX_CONNECTIONS", "2",
-        "HTTP_IDLE_TIMEOUT_SECONDS", "2"));
+    tls = new GatewayFixture(
+        ListenerLimitsTest.class,
+        Map.of(
+            "HTTP_TLS_CERT_FILE",
+            cert.certificatePath(),
+            "HTTP_TLS_KEY",
+            Files.readString(Path.of(cert.privateKeyPath()))));
+    limited = new GatewayFixture(
+        ListenerLimitsTest.class,
+        Map.of("HTTP_MAX_CONNECTIONS", "2", "HTTP_IDLE_TIMEOUT_SECONDS", "2"));
   }
 
   @AfterAll
@@ -49,22 +55,30 @@ class ListenerLimitsTest {
 
   @Test
   void httpsWithTheConfiguredCertificateAnswersAndPlainHttpDoesNot() {
-    WebClient https = WebClient.create(tls.app.vertx(), new WebClientOptions().setSsl(true)
-        .setTrustOptions(cert.trustOptions()).setVerifyHost(false));
-    var live = GatewayFixture.await(https.getAbs("https://127.0.0.1:" + tls.app.port() + "/health/live").send());
+    WebClient https = WebClient.create(
+        tls.app.vertx(),
+        new WebClientOptions()
+            .setSsl(true)
+            .setTrustOptions(cert.trustOptions())
+            .setVerifyHost(false));
+    var live = GatewayFixture.await(
+        https.getAbs("https://127.0.0.1:" + tls.app.port() + "/health/live").send());
     assertEquals(200, live.statusCode());
     assertEquals("UP", live.bodyAsJsonObject().getString("status"));
 
     // a client that speaks plain http to the TLS port gets no answer at all
     WebClient plain = WebClient.create(tls.app.vertx());
-    assertThrows(IllegalStateException.class, () -> GatewayFixture.await(
-        plain.getAbs("http://127.0.0.1:" + tls.app.port() + "/health/live").send()));
+    assertThrows(
+        IllegalStateException.class,
+        () -> GatewayFixture.await(
+            plain.getAbs("http://127.0.0.1:" + tls.app.port() + "/health/live").send()));
   }
 
   @Test
   void theConnectionPastTheLimitIsClosedAtOnceAndIdleOnesAfterTheTimeout() throws Exception {
     int port = limited.app.port();
-    try (Socket first = new Socket("127.0.0.1", port); Socket second = new Socket("127.0.0.1", port)) {
+    try (Socket first = new Socket("127.0.0.1", port);
+        Socket second = new Socket("127.0.0.1", port)) {
       assertTrue(live(first).startsWith("HTTP/1.1 200"));
       assertTrue(live(second).startsWith("HTTP/1.1 200"));
       try (Socket third = new Socket("127.0.0.1", port)) {
@@ -88,7 +102,10 @@ class ListenerLimitsTest {
   static String live(Socket socket) throws IOException {
     socket.setSoTimeout(5_000);
     try {
-      socket.getOutputStream().write("GET /health/live HTTP/1.1\r\nHost: gateway\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      socket
+          .getOutputStream()
+          .write("GET /health/live HTTP/1.1\r\nHost: gateway\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
       InputStream in = socket.getInputStream();
       StringBuilder line = new StringBuilder();
       int b;

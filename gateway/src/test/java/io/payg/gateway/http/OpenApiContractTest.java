@@ -31,8 +31,10 @@ class OpenApiContractTest {
     JsonObject doc = GatewayFixture.ok(gw.get("/openapi.json", null));
     assertEquals("3.0.3", doc.getString("openapi"));
     Set<String> documented = new TreeSet<>();
-    doc.getJsonObject("paths").forEach(p -> ((JsonObject) p.getValue()).fieldNames()
-        .forEach(method -> documented.add(method.toUpperCase() + " " + p.getKey())));
+    doc.getJsonObject("paths")
+        .forEach(p -> ((JsonObject) p.getValue())
+            .fieldNames()
+            .forEach(method -> documented.add(method.toUpperCase() + " " + p.getKey())));
     Set<String> served = gw.app.endpoints();
     assertFalse(served.isEmpty());
     Set<String> missing = new TreeSet<>(served);
@@ -48,12 +50,13 @@ class OpenApiContractTest {
     JsonObject doc = GatewayFixture.ok(gw.get("/openapi.json", null));
     Set<String> ids = new TreeSet<>();
     int[] count = {0};
-    doc.getJsonObject("paths").forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
-      JsonObject op = (JsonObject) m.getValue();
-      count[0]++;
-      ids.add(op.getString("operationId"));
-      assertFalse(op.getString("summary", "").isBlank(), p.getKey() + " " + m.getKey());
-    }));
+    doc.getJsonObject("paths")
+        .forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
+          JsonObject op = (JsonObject) m.getValue();
+          count[0]++;
+          ids.add(op.getString("operationId"));
+          assertFalse(op.getString("summary", "").isBlank(), p.getKey() + " " + m.getKey());
+        }));
     assertEquals(count[0], ids.size(), "operationIds are unique");
   }
 }

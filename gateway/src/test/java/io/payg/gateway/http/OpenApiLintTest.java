@@ -36,7 +36,8 @@ class OpenApiLintTest {
 
   @Test
   void theLinterCatchesABrokenDocument() {
-    // a dangling $ref and an unknown member must be reported, or the clean result above means nothing
+    // a dangling $ref and an unknown member must be reported, or the clean result above means
+    // nothing
     String broken = """
         {"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/x":{"get":{"operationId":"x",
           "responses":{"200":{"description":"OK","content":{"application/json":{"schema":

@@ -25,8 +25,9 @@ class PoolExhaustionTest {
   @BeforeAll
   static void start() throws Exception {
     // a wait long enough for the company's set-up on a loaded machine, shorter than the hold below
-    gw = new GatewayFixture(PoolExhaustionTest.class, Map.of("DB_POOL_SIZE", "2", "DB_POOL_WAIT_QUEUE", "12",
-        "DB_POOL_WAIT_MS", "1500"));
+    gw = new GatewayFixture(
+        PoolExhaustionTest.class,
+        Map.of("DB_POOL_SIZE", "2", "DB_POOL_WAIT_QUEUE", "12", "DB_POOL_WAIT_MS", "1500"));
     company = gw.company("Busy Energy");
   }
 
@@ -39,31 +40,44 @@ class PoolExhaustionTest {
   void waitingTooLongOrBehindAFullQueueIs503WithRetryAfter() {
     String serial = "BUSY-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    // both connections busy for 5 s: every request waits past DB_POOL_WAIT_MS or finds the queue full
+    // both connections busy for 5 s: every request waits past DB_POOL_WAIT_MS or finds the queue
+    // full
     List<Future<?>> holders = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       holders.add(gw.app.pool().query("SELECT pg_sleep(5)").execute());
     }
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
-    // more than the queue holds: some wait past DB_POOL_WAIT_MS, the rest find the queue full; payments,
+    // more than the queue holds: some wait past DB_POOL_WAIT_MS, the rest find the queue full;
+    // payments,
     // since their write needs the pool (validations and snapshots read on connections of their own)
     for (int i = 0; i < 20; i++) {
-      calls.add(company.provider().process("BUSY-" + i + "-" + serial, serial, 10_000, "KES", "+254712345678", null));
+      calls.add(company
+          .provider()
+          .process("BUSY-" + i + "-" + serial, serial, 10_000, "KES", "+254712345678", null));
     }
     long before = gw.db.moneyRows();
-    // readiness has a connection of its own: a full pool sheds requests, it does not make the instance unready
+    // readiness has a connection of its own: a full pool sheds requests, it does not make the
+    // instance unready
     assertEquals(200, gw.get("/health/ready", null).statusCode());
     for (Future<HttpResponse<Buffer>> call : calls) {
       HttpResponse<Buffer> r = await(call);
       assertEquals(503, r.statusCode(), r.bodyAsString());
       assertEquals("DATABASE_BUSY", r.bodyAsJsonObject().getString("code"));
       assertEquals("1", r.getHeader("Retry-After"));
-      assertFalse(r.bodyAsString().contains("pool"), "no internals in the answer: " + r.bodyAsString());
+      assertFalse(
+          r.bodyAsString().contains("pool"), "no internals in the answer: " + r.bodyAsString());
     }
     holders.forEach(GatewayFixture::await);
     assertEquals(before, gw.db.moneyRows());
-    assertEquals(200, await(company.provider().validate(serial, 10_000, "KES", "+254712345678")).statusCode());
-    assertEquals(200, await(company.provider().process("BUSY-after-" + serial, serial, 10_000, "KES", "+254712345678",
-        null)).statusCode());
+    assertEquals(
+        200,
+        await(company.provider().validate(serial, 10_000, "KES", "+254712345678"))
+            .statusCode());
+    assertEquals(
+        200,
+        await(company
+                .provider()
+                .process("BUSY-after-" + serial, serial, 10_000, "KES", "+254712345678", null))
+            .statusCode());
   }
 }

@@ -32,11 +32,19 @@ class ProxyProtocolTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    api = new ApiVerticle("127.0.0.1", 0, v -> {
-      Router router = Router.router(v);
-      router.get("/peer").handler(ctx -> ctx.response().end(ctx.request().remoteAddress().hostAddress()));
-      return router;
-    }, Duration.ofSeconds(1), true, EdgeSettings.fromEnv(Map.of()),
+    api = new ApiVerticle(
+        "127.0.0.1",
+        0,
+        v -> {
+          Router router = Router.router(v);
+          router
+              .get("/peer")
+              .handler(ctx -> ctx.response().end(ctx.request().remoteAddress().hostAddress()));
+          return router;
+        },
+        Duration.ofSeconds(1),
+        true,
+        EdgeSettings.fromEnv(Map.of()),
         new AtomicInteger());
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }

@@ -42,29 +42,37 @@ class ReadinessTest {
       busy.add(gw.app.pool().query("SELECT pg_sleep(1)").execute());
     }
     assertEquals(200, gw.get("/health/ready", null).statusCode());
-    busy.forEach(f -> f.toCompletionStage().toCompletableFuture().handle((r, e) -> null).join());
+    busy.forEach(
+        f -> f.toCompletionStage().toCompletableFuture().handle((r, e) -> null).join());
   }
 
   @Test
-  void aDatabaseThatRefusesConnectionsMakesItUnreadyWithoutItsErrorTextThenReadyAgain() throws Exception {
+  void aDatabaseThatRefusesConnectionsMakesItUnreadyWithoutItsErrorTextThenReadyAgain()
+      throws Exception {
     String db = gw.db.url().database();
     admin("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false");
     try {
-      admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'payg-readiness'");
-      GatewayFixture.eventually(Duration.ofSeconds(10), "unready while the database refuses connections",
+      admin(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'payg-readiness'");
+      GatewayFixture.eventually(
+          Duration.ofSeconds(10),
+          "unready while the database refuses connections",
           () -> gw.get("/health/ready", null).statusCode() == 503);
       String body = gw.get("/health/ready", null).bodyAsString();
       assertFalse(body.contains("FATAL") || body.contains("accepting") || body.contains(db), body);
     } finally {
       admin("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true");
     }
-    GatewayFixture.eventually(Duration.ofSeconds(10), "ready once the database answers again",
+    GatewayFixture.eventually(
+        Duration.ofSeconds(10),
+        "ready once the database answers again",
         () -> gw.get("/health/ready", null).statusCode() == 200);
   }
 
   private static void admin(String sql) throws Exception {
     DatabaseUrl admin = gw.db.url().withDatabase("postgres");
-    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties()); var st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
+        var st = c.createStatement()) {
       st.execute(sql);
     }
   }

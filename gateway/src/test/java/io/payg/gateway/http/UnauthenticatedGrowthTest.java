@@ -31,8 +31,9 @@ class UnauthenticatedGrowthTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(UnauthenticatedGrowthTest.class, Map.of("PLUGIN_CACHE_MAX_ENTRIES", "50",
-        "METRICS_TOKEN", METRICS_TOKEN));
+    gw = new GatewayFixture(
+        UnauthenticatedGrowthTest.class,
+        Map.of("PLUGIN_CACHE_MAX_ENTRIES", "50", "METRICS_TOKEN", METRICS_TOKEN));
   }
 
   @AfterAll
@@ -44,8 +45,10 @@ class UnauthenticatedGrowthTest {
   void randomCompanyIdsDoNotGrowThePluginCache() {
     List<Future<?>> sent = new ArrayList<>();
     for (int i = 0; i < 400; i++) {
-      sent.add(gw.http.postAbs(gw.base + "/api/v1/telco/generic/" + UUID.randomUUID() + "/validate")
-          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")));
+      sent.add(gw.http
+          .postAbs(gw.base + "/api/v1/telco/generic/" + UUID.randomUUID() + "/validate")
+          .putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer("{}")));
       if (sent.size() == 50) {
         await(Future.all(sent));
         sent.clear();
@@ -54,7 +57,9 @@ class UnauthenticatedGrowthTest {
     await(Future.all(sent));
     Matcher m = Pattern.compile("payg_plugin_cache_entries (\\d+)\\.0").matcher(scrape());
     assertTrue(m.find(), "plugin cache gauge");
-    assertTrue(Integer.parseInt(m.group(1)) <= 50, "cache bounded by PLUGIN_CACHE_MAX_ENTRIES: " + m.group(1));
+    assertTrue(
+        Integer.parseInt(m.group(1)) <= 50,
+        "cache bounded by PLUGIN_CACHE_MAX_ENTRIES: " + m.group(1));
   }
 
   @Test
@@ -65,12 +70,16 @@ class UnauthenticatedGrowthTest {
       for (int k = 0; k < 8; k++) {
         op.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
       }
-      await(gw.http.postAbs(gw.base + "/api/v1/telco/generic/" + c.id() + "/" + op)
-          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer("{}")));
+      await(gw.http
+          .postAbs(gw.base + "/api/v1/telco/generic/" + c.id() + "/" + op)
+          .putHeader("Content-Type", "application/json")
+          .sendBuffer(Buffer.buffer("{}")));
     }
     String metrics = scrape();
-    assertFalse(metrics.contains("operation=\"zz"), "an operation name from the URL became a label");
-    assertTrue(metrics.contains("payg_telco_requests_total{operation=\"other\""), "counted under 'other'");
+    assertFalse(
+        metrics.contains("operation=\"zz"), "an operation name from the URL became a label");
+    assertTrue(
+        metrics.contains("payg_telco_requests_total{operation=\"other\""), "counted under 'other'");
   }
 
   @Test
@@ -78,13 +87,18 @@ class UnauthenticatedGrowthTest {
     assertEquals(404, gw.get("/metrics", null).statusCode(), "not on the API port");
     String management = "http://127.0.0.1:" + gw.app.metricsPort() + "/metrics";
     assertEquals(401, await(gw.http.getAbs(management).send()).statusCode());
-    assertEquals(401, await(gw.http.getAbs(management).bearerTokenAuthentication("wrong").send()).statusCode());
+    assertEquals(
+        401,
+        await(gw.http.getAbs(management).bearerTokenAuthentication("wrong").send())
+            .statusCode());
     assertTrue(scrape().contains("payg_outbox_depth"));
   }
 
   private static String scrape() {
-    var r = await(gw.http.getAbs("http://127.0.0.1:" + gw.app.metricsPort() + "/metrics")
-        .bearerTokenAuthentication(METRICS_TOKEN).send());
+    var r = await(gw.http
+        .getAbs("http://127.0.0.1:" + gw.app.metricsPort() + "/metrics")
+        .bearerTokenAuthentication(METRICS_TOKEN)
+        .send());
     assertEquals(200, r.statusCode());
     return r.bodyAsString();
   }

@@ -40,53 +40,85 @@ class UnknownFieldsTest {
 
   @Test
   void pluginSettingsSentAsConfigAreRefusedAndNothingIsStored() {
-    HttpResponse<Buffer> r = gw.put("/api/v1/plugins/generic", acme.adminToken(), new JsonObject().put("enabled", false)
-        .put("config", new JsonObject().put("secret", "other")));
+    HttpResponse<Buffer> r = gw.put(
+        "/api/v1/plugins/generic",
+        acme.adminToken(),
+        new JsonObject()
+            .put("enabled", false)
+            .put("config", new JsonObject().put("secret", "other")));
     assertUnknown(r, "config");
     JsonObject plugin = GatewayFixture.ok(gw.get("/api/v1/plugins/generic", acme.adminToken()));
     assertEquals(true, plugin.getBoolean("enabled"), "the refused write changed nothing");
     // and the same body with the field the contract names is taken
-    GatewayFixture.ok(gw.put("/api/v1/plugins/generic", acme.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject())));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/generic",
+        acme.adminToken(),
+        new JsonObject().put("enabled", true).put("settings", new JsonObject())));
   }
 
   @Test
   void aTariffWithAMisspelledFieldIsRefusedAndNotCreated() {
-    HttpResponse<Buffer> r = gw.post("/api/v1/tariffs", acme.adminToken(), new JsonObject().put("name", "Misspelled")
-        .put("currency", "KES").put("pricePerKwh", 2300).put("minimumPurchse", 5000));
+    HttpResponse<Buffer> r = gw.post(
+        "/api/v1/tariffs",
+        acme.adminToken(),
+        new JsonObject()
+            .put("name", "Misspelled")
+            .put("currency", "KES")
+            .put("pricePerKwh", 2300)
+            .put("minimumPurchse", 5000));
     assertUnknown(r, "minimumPurchse");
     assertEquals(0, tariffs("Misspelled"));
   }
 
   @Test
   void anUnknownNestedFieldIsNamedWithItsPath() {
-    HttpResponse<Buffer> r = gw.post("/api/v1/tariffs", acme.adminToken(), new JsonObject().put("name", "Nested")
-        .put("currency", "KES").put("pricePerKwh", 2300)
-        .put("accessRate", new JsonObject().put("amount", 100).put("periodDay", 30)));
+    HttpResponse<Buffer> r = gw.post(
+        "/api/v1/tariffs",
+        acme.adminToken(),
+        new JsonObject()
+            .put("name", "Nested")
+            .put("currency", "KES")
+            .put("pricePerKwh", 2300)
+            .put("accessRate", new JsonObject().put("amount", 100).put("periodDay", 30)));
     assertUnknown(r, "accessRate.periodDay");
     assertEquals(0, tariffs("Nested"));
   }
 
   @Test
   void anUnknownQueryParameterOnAListIsRefused() {
-    assertUnknown(gw.get("/api/v1/transactions?limit=5&sortBy=amount", acme.adminToken()), "sortBy");
+    assertUnknown(
+        gw.get("/api/v1/transactions?limit=5&sortBy=amount", acme.adminToken()), "sortBy");
     assertUnknown(gw.get("/api/v1/clusters?page=2", acme.adminToken()), "page");
     assertEquals(200, gw.get("/api/v1/transactions?limit=5", acme.adminToken()).statusCode());
   }
 
   @Test
   void aPublicOperationIsCheckedBeforeAnyToken() {
-    assertUnknown(gw.post("/api/v1/auth/login", null, new JsonObject().put("email", "nobody@example.com")
-        .put("password", "whatever it is").put("rememberMe", true)), "rememberMe");
+    assertUnknown(
+        gw.post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject()
+                .put("email", "nobody@example.com")
+                .put("password", "whatever it is")
+                .put("rememberMe", true)),
+        "rememberMe");
   }
 
   @Test
   void aStrangerStillGetsUnauthenticatedNotTheContract() {
-    assertEquals(401, gw.post("/api/v1/tariffs", null, new JsonObject().put("nonsense", 1)).statusCode());
+    assertEquals(
+        401,
+        gw.post("/api/v1/tariffs", null, new JsonObject().put("nonsense", 1)).statusCode());
   }
 
   private static long tariffs(String name) {
-    return await(gw.app.pool().preparedQuery("SELECT count(*) FROM tariffs WHERE company_id = $1::uuid AND name = $2")
-        .execute(Tuple.of(acme.id(), name))).iterator().next().getLong(0);
+    return await(gw.app
+            .pool()
+            .preparedQuery("SELECT count(*) FROM tariffs WHERE company_id = $1::uuid AND name = $2")
+            .execute(Tuple.of(acme.id(), name)))
+        .iterator()
+        .next()
+        .getLong(0);
   }
 }

@@ -37,8 +37,11 @@ class GracefulShutdownTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // the in-process instance only polls when woken: the jobs it finishes were given back, not found by polling
-    gw = new GatewayFixture(GracefulShutdownTest.class, Map.of("OUTBOX_POLL_MS", "30000", "OUTBOX_LEASE_SECONDS", "120"));
+    // the in-process instance only polls when woken: the jobs it finishes were given back, not
+    // found by polling
+    gw = new GatewayFixture(
+        GracefulShutdownTest.class,
+        Map.of("OUTBOX_POLL_MS", "30000", "OUTBOX_LEASE_SECONDS", "120"));
     company = gw.company("Graceful Energy");
     gw.calin.setLatency(Duration.ofMillis(1_500));
   }
@@ -54,13 +57,33 @@ class GracefulShutdownTest {
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
-        System.getProperty("java.class.path"), "io.payg.gateway.Main");
-    pb.environment().putAll(Map.of("DATABASE_URL", gw.db.url().toUrl(), "HTTP_HOST", "127.0.0.1",
-        "HTTP_PORT", String.valueOf(port), "EVENT_LOOPS", "2", "BCRYPT_COST", "4",
-        "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
-        "JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem(), "JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem(),
-        "OUTBOX_LEASE_SECONDS", "60", "SHUTDOWN_GRACE_MS", "3000"));
+    ProcessBuilder pb = new ProcessBuilder(
+        System.getProperty("java.home") + "/bin/java",
+        "-cp",
+        System.getProperty("java.class.path"),
+        "io.payg.gateway.Main");
+    pb.environment()
+        .putAll(Map.of(
+            "DATABASE_URL",
+            gw.db.url().toUrl(),
+            "HTTP_HOST",
+            "127.0.0.1",
+            "HTTP_PORT",
+            String.valueOf(port),
+            "EVENT_LOOPS",
+            "2",
+            "BCRYPT_COST",
+            "4",
+            "SECRETS_KEY",
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+            "JWT_PRIVATE_KEY",
+            GatewayFixture.JWT_KEYS.privateKeyPem(),
+            "JWT_PUBLIC_KEY",
+            GatewayFixture.JWT_KEYS.publicKeyPem(),
+            "OUTBOX_LEASE_SECONDS",
+            "60",
+            "SHUTDOWN_GRACE_MS",
+            "3000"));
     pb.environment().put("MANUFACTURER_LIMITS", "calin=2");
     pb.environment().put("OUTBOX_POLL_MS", "100");
     pb.environment().putAll(GatewayFixture.LOOPBACK_PEERS);
@@ -70,8 +93,8 @@ class GracefulShutdownTest {
     String base = "http://127.0.0.1:" + port;
     try {
       eventually(Duration.ofSeconds(60), "the child gateway is ready", () -> ready(base) == 200);
-      GenericProviderClient provider = new GenericProviderClient(gw.http, base + "/api/v1/telco/generic/" + company.id(),
-          company.secret());
+      GenericProviderClient provider = new GenericProviderClient(
+          gw.http, base + "/api/v1/telco/generic/" + company.id(), company.secret());
       List<String> serials = new ArrayList<>();
       List<String> ids = new ArrayList<>();
       List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
@@ -82,13 +105,25 @@ class GracefulShutdownTest {
         ids.add("G-" + UUID.randomUUID());
       }
       for (int i = 0; i < serials.size(); i++) {
-        answers.add(provider.process(ids.get(i), serials.get(i), 10_000, "KES", "+254712345678", Instant.now().toString()));
+        answers.add(provider.process(
+            ids.get(i),
+            serials.get(i),
+            10_000,
+            "KES",
+            "+254712345678",
+            Instant.now().toString()));
       }
-      eventually(Duration.ofSeconds(20), "payments recorded and token jobs under way",
-          () -> gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id LIKE 'G-%'") == serials.size());
+      eventually(
+          Duration.ofSeconds(20),
+          "payments recorded and token jobs under way",
+          () -> gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id LIKE 'G-%'")
+              == serials.size());
       child.destroy(); // SIGTERM
       // the hook flips readiness first; on a loaded machine the signal may take a moment to arrive
-      eventually(Duration.ofSeconds(5), "unready after SIGTERM", () -> !child.isAlive() || ready(base) != 200);
+      eventually(
+          Duration.ofSeconds(5),
+          "unready after SIGTERM",
+          () -> !child.isAlive() || ready(base) != 200);
       while (child.isAlive()) {
         assertNotEquals(200, ready(base), "never ready again once SIGTERM arrived");
         Thread.sleep(50);
@@ -96,23 +131,34 @@ class GracefulShutdownTest {
       assertTrue(child.waitFor(30, TimeUnit.SECONDS));
       // every acknowledged payment is in the database, exactly once
       for (int i = 0; i < answers.size(); i++) {
-        HttpResponse<Buffer> r = answers.get(i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        HttpResponse<Buffer> r =
+            answers.get(i).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(200, r.statusCode(), r.bodyAsString());
-        assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", ids.get(i)));
+        assertEquals(
+            1,
+            gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", ids.get(i)));
       }
       // no job waits for its lease: every unfinished one is due now
-      assertEquals(0, gw.db.count("SELECT count(*) FROM outbox WHERE status = 'PENDING' "
-          + "AND next_attempt_at > now() + interval '10 seconds'"), Files.readString(log.toPath()));
+      assertEquals(
+          0,
+          gw.db.count("SELECT count(*) FROM outbox WHERE status = 'PENDING' "
+              + "AND next_attempt_at > now() + interval '10 seconds'"),
+          Files.readString(log.toPath()));
       gw.calin.setLatency(Duration.ZERO);
       gw.app.vertx().eventBus().send(OutboxWorker.wakeAddress("TOKEN"), null);
       eventually(Duration.ofSeconds(20), "the other instance tokens every payment at once", () -> {
         gw.app.vertx().eventBus().send(OutboxWorker.wakeAddress("TOKEN"), null);
-        return gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id LIKE 'G-%' AND status = 'COMPLETED'")
+        return gw.db.count(
+                "SELECT count(*) FROM transactions WHERE provider_txn_id LIKE 'G-%' AND status = 'COMPLETED'")
             == serials.size();
       });
-      assertEquals(serials.size(), gw.db.count("SELECT count(*) FROM tokens k JOIN transactions t ON t.id = k.transaction_id "
-          + "WHERE t.provider_txn_id LIKE 'G-%'"));
-      assertTrue(Files.readString(log.toPath()).contains("gave back"),
+      assertEquals(
+          serials.size(),
+          gw.db.count(
+              "SELECT count(*) FROM tokens k JOIN transactions t ON t.id = k.transaction_id "
+                  + "WHERE t.provider_txn_id LIKE 'G-%'"));
+      assertTrue(
+          Files.readString(log.toPath()).contains("gave back"),
           "the stopping worker gave leases back");
     } finally {
       child.destroyForcibly();
@@ -121,8 +167,13 @@ class GracefulShutdownTest {
 
   private static int ready(String base) {
     try {
-      return gw.http.getAbs(base + "/health/ready").send().toCompletionStage().toCompletableFuture()
-          .get(2, TimeUnit.SECONDS).statusCode();
+      return gw.http
+          .getAbs(base + "/health/ready")
+          .send()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(2, TimeUnit.SECONDS)
+          .statusCode();
     } catch (Exception e) {
       return -1; // refused: not ready
     }

@@ -51,16 +51,24 @@ class PaymentLogTest {
     OutputStreamAppender<ILoggingEvent> appender = jsonCapture(out);
     String txn;
     try {
-      txn = GatewayFixture.ok(await(acme.provider().process("LOG-1", "47000111222", 10_000, "KES", "+254700000001", null)))
+      txn = GatewayFixture.ok(await(acme.provider()
+              .process("LOG-1", "47000111222", 10_000, "KES", "+254700000001", null)))
           .getString("transactionId");
-      GatewayFixture.eventually(Duration.ofSeconds(20), "the SMS line", () -> lines(out, txn).stream()
-          .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
+      GatewayFixture.eventually(
+          Duration.ofSeconds(20),
+          "the SMS line",
+          () -> lines(out, txn).stream()
+              .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
     } finally {
       ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
     }
     List<JsonObject> followed = lines(out, txn);
-    List<String> loggers = followed.stream().map(l -> l.getString("logger_name").replaceAll(".*\\.", "")).toList();
-    assertTrue(loggers.containsAll(List.of("TelcoRoutes", "TokenJobHandler", "SmsJobHandler")), loggers.toString());
+    List<String> loggers = followed.stream()
+        .map(l -> l.getString("logger_name").replaceAll(".*\\.", ""))
+        .toList();
+    assertTrue(
+        loggers.containsAll(List.of("TelcoRoutes", "TokenJobHandler", "SmsJobHandler")),
+        loggers.toString());
     for (JsonObject line : followed) {
       assertEquals(acme.id(), line.getString("companyId"), line.encode());
       assertEquals("generic", line.getString("provider"), line.encode());
@@ -70,14 +78,16 @@ class PaymentLogTest {
     List<JsonObject> telco = new ArrayList<>();
     for (String raw : out.toString(StandardCharsets.UTF_8).split("\n")) {
       JsonObject l = new JsonObject(raw);
-      if (l.getString("logger_name").endsWith("TelcoRoutes") && "LOG-1".equals(l.getString("providerTxnId"))) {
+      if (l.getString("logger_name").endsWith("TelcoRoutes")
+          && "LOG-1".equals(l.getString("providerTxnId"))) {
         telco.add(l);
       }
     }
     assertEquals(2, telco.size(), "received and booked: " + telco);
     assertNotNull(telco.get(0).getString("requestId"));
     assertEquals(telco.get(0).getString("requestId"), telco.get(1).getString("requestId"));
-    assertEquals(null, telco.get(0).getString("transactionId"), "not booked yet when it was received");
+    assertEquals(
+        null, telco.get(0).getString("transactionId"), "not booked yet when it was received");
   }
 
   @Test
@@ -89,19 +99,36 @@ class PaymentLogTest {
     String requestId = "req-" + java.util.UUID.randomUUID();
     String txn;
     try {
-      txn = GatewayFixture.ok(await(acme.provider().process("LOG-REQ-1", "47000555666", 10_000, "KES", "+254700000003",
-          null, java.util.Map.of("X-Request-Id", requestId)))).getString("transactionId");
-      GatewayFixture.eventually(Duration.ofSeconds(20), "the SMS line", () -> byRequest(out, requestId).stream()
-          .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
+      txn = GatewayFixture.ok(await(acme.provider()
+              .process(
+                  "LOG-REQ-1",
+                  "47000555666",
+                  10_000,
+                  "KES",
+                  "+254700000003",
+                  null,
+                  java.util.Map.of("X-Request-Id", requestId))))
+          .getString("transactionId");
+      GatewayFixture.eventually(
+          Duration.ofSeconds(20),
+          "the SMS line",
+          () -> byRequest(out, requestId).stream()
+              .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
     } finally {
       ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
     }
     List<JsonObject> followed = byRequest(out, requestId);
-    List<String> loggers = followed.stream().map(l -> l.getString("logger_name").replaceAll(".*\\.", "")).toList();
-    // received, booked, token asked, token stored, SMS sent: one request id from the call to the SMS
+    List<String> loggers = followed.stream()
+        .map(l -> l.getString("logger_name").replaceAll(".*\\.", ""))
+        .toList();
+    // received, booked, token asked, token stored, SMS sent: one request id from the call to the
+    // SMS
     // (the token job starts on its own thread as the payment commits: it may log before "booked")
-    assertEquals(List.of("SmsJobHandler", "TelcoRoutes", "TelcoRoutes", "TokenJobHandler", "TokenJobHandler"),
-        loggers.stream().sorted().toList(), followed.toString());
+    assertEquals(
+        List.of(
+            "SmsJobHandler", "TelcoRoutes", "TelcoRoutes", "TokenJobHandler", "TokenJobHandler"),
+        loggers.stream().sorted().toList(),
+        followed.toString());
     assertEquals("TelcoRoutes", loggers.get(0), "the call's line first");
     assertEquals("SmsJobHandler", loggers.get(loggers.size() - 1), "the SMS line last");
     for (JsonObject line : followed.subList(1, followed.size())) {
@@ -118,16 +145,21 @@ class PaymentLogTest {
     String txn;
     try {
       gw.calin.setFailNext(1); // the first vend answers 503: the worker logs a retry
-      txn = GatewayFixture.ok(await(acme.provider().process("LOG-RETRY-1", "47000333444", 10_000, "KES", "+254700000002",
-          null))).getString("transactionId");
-      GatewayFixture.eventually(Duration.ofSeconds(20), "the SMS line after the retry", () -> lines(out, txn).stream()
-          .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
+      txn = GatewayFixture.ok(await(acme.provider()
+              .process("LOG-RETRY-1", "47000333444", 10_000, "KES", "+254700000002", null)))
+          .getString("transactionId");
+      GatewayFixture.eventually(
+          Duration.ofSeconds(20),
+          "the SMS line after the retry",
+          () -> lines(out, txn).stream()
+              .anyMatch(l -> l.getString("logger_name").endsWith("SmsJobHandler")));
     } finally {
       gw.calin.setFailNext(0);
       ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
     }
     List<JsonObject> retries = lines(out, txn).stream()
-        .filter(l -> l.getString("logger_name").endsWith("OutboxWorker")).toList();
+        .filter(l -> l.getString("logger_name").endsWith("OutboxWorker"))
+        .toList();
     assertTrue(!retries.isEmpty(), "the retry line carries the transaction id");
     assertTrue(retries.get(0).getString("message").contains("retrying"), retries.toString());
     assertEquals(acme.id(), retries.get(0).getString("companyId"));
@@ -136,12 +168,15 @@ class PaymentLogTest {
   @Test
   void logFormatJsonSwitchesTheShippedConfigurationToTheLogstashEncoder() throws Exception {
     assertEquals("json", rootAppender("json").getName());
-    assertInstanceOf(LogstashEncoder.class, ((OutputStreamAppender<ILoggingEvent>) rootAppender("json")).getEncoder());
+    assertInstanceOf(
+        LogstashEncoder.class,
+        ((OutputStreamAppender<ILoggingEvent>) rootAppender("json")).getEncoder());
     assertEquals("plain", rootAppender(null).getName(), "plain text unless asked");
   }
 
   /** The root logger's appender when the jar's own logback.xml is read with LOG_FORMAT set so. */
-  private static ch.qos.logback.core.Appender<ILoggingEvent> rootAppender(String format) throws Exception {
+  private static ch.qos.logback.core.Appender<ILoggingEvent> rootAppender(String format)
+      throws Exception {
     LoggerContext context = new LoggerContext();
     if (format != null) {
       context.putProperty("LOG_FORMAT", format);
@@ -157,13 +192,19 @@ class PaymentLogTest {
   }
 
   private static List<JsonObject> byRequest(ByteArrayOutputStream out, String requestId) {
-    return out.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new)
-        .filter(l -> requestId.equals(l.getString("requestId"))).toList();
+    return out.toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(JsonObject::new)
+        .filter(l -> requestId.equals(l.getString("requestId")))
+        .toList();
   }
 
   private static List<JsonObject> lines(ByteArrayOutputStream out, String txn) {
-    return out.toString(StandardCharsets.UTF_8).lines().map(JsonObject::new)
-        .filter(l -> txn.equals(l.getString("transactionId"))).toList();
+    return out.toString(StandardCharsets.UTF_8)
+        .lines()
+        .map(JsonObject::new)
+        .filter(l -> txn.equals(l.getString("transactionId")))
+        .toList();
   }
 
   private static OutputStreamAppender<ILoggingEvent> jsonCapture(ByteArrayOutputStream out) {

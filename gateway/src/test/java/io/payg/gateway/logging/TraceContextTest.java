@@ -46,20 +46,37 @@ class TraceContextTest {
     String traceId = hex(32);
     String parent = "00-" + traceId + "-" + hex(16) + "-01";
     String id = pay(serial, Map.of("traceparent", parent, "X-Request-Id", "req-trace-1"));
-    eventually(Duration.ofSeconds(20), "token stored",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    eventually(
+        Duration.ofSeconds(20),
+        "token stored",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
 
     List<String> sent = sentWith(traceId);
     assertEquals(1, sent.size(), gw.calin.traceparents().toString());
     TraceParent child = TraceParent.parse(sent.get(0));
     assertEquals(traceId, child.traceId());
-    assertNotEquals(parent.substring(36, 52), child.spanId(), "a new span id for the manufacturer call");
+    assertNotEquals(
+        parent.substring(36, 52), child.spanId(), "a new span id for the manufacturer call");
     assertEquals("01", child.flags());
     // kept with both jobs of the payment, with the call's request id
-    assertEquals(parent, gw.db.text("SELECT traceparent FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
-    assertEquals(parent, gw.db.text("SELECT traceparent FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id));
-    assertEquals("req-trace-1", gw.db.text("SELECT request_id FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
-    assertEquals("req-trace-1", gw.db.text("SELECT request_id FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id));
+    assertEquals(
+        parent,
+        gw.db.text(
+            "SELECT traceparent FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'",
+            id));
+    assertEquals(
+        parent,
+        gw.db.text(
+            "SELECT traceparent FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id));
+    assertEquals(
+        "req-trace-1",
+        gw.db.text(
+            "SELECT request_id FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
+    assertEquals(
+        "req-trace-1",
+        gw.db.text(
+            "SELECT request_id FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id));
   }
 
   @Test
@@ -68,15 +85,25 @@ class TraceContextTest {
     // an all-zero trace id: invalid by the spec (https://www.w3.org/TR/trace-context/#trace-id)
     String malformed = "00-" + "0".repeat(32) + "-" + hex(16) + "-01";
     String id = pay(serial, Map.of("traceparent", malformed));
-    eventually(Duration.ofSeconds(20), "token stored",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
-    String stored = gw.db.text("SELECT traceparent FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id);
+    eventually(
+        Duration.ofSeconds(20),
+        "token stored",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    String stored = gw.db.text(
+        "SELECT traceparent FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id);
     TraceParent fresh = TraceParent.parse(stored);
     assertNotEquals(malformed, stored);
     assertEquals(1, sentWith(fresh.traceId()).size(), "the manufacturer gets the fresh trace");
     assertFalse(gw.calin.traceparents().contains(malformed), "never echoed");
-    assertTrue(gw.db.text("SELECT request_id FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id)
-        .length() > 0, "a request id of the gateway's own");
+    assertTrue(
+        gw.db
+                .text(
+                    "SELECT request_id FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'",
+                    id)
+                .length()
+            > 0,
+        "a request id of the gateway's own");
   }
 
   @Test
@@ -84,17 +111,33 @@ class TraceContextTest {
     String serial = serial();
     String traceId = hex(32);
     String parent = "00-" + traceId + "-" + hex(16) + "-00";
-    gw.calin.setLatency(Duration.ofMillis(1500)); // the first vend is made at once and answered late
+    gw.calin.setLatency(
+        Duration.ofMillis(1500)); // the first vend is made at once and answered late
     try {
       String id = pay(serial, Map.of("traceparent", parent));
-      eventually(Duration.ofSeconds(10), "first attempt at the manufacturer", () -> sentWith(traceId).size() == 1);
-      // the first attempt's lease runs out while its call is out: a worker's poll claims it as attempt 2
-      execute("UPDATE outbox SET next_attempt_at = now() WHERE transaction_id = '" + id + "' AND kind = 'TOKEN'");
-      eventually(Duration.ofSeconds(10), "the job claimed again", () -> sentWith(traceId).size() == 2);
-      eventually(Duration.ofSeconds(10), "token stored",
-          () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
-      assertEquals(2, gw.db.count("SELECT attempts FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
-      List<TraceParent> sent = sentWith(traceId).stream().map(TraceParent::parse).toList();
+      eventually(
+          Duration.ofSeconds(10),
+          "first attempt at the manufacturer",
+          () -> sentWith(traceId).size() == 1);
+      // the first attempt's lease runs out while its call is out: a worker's poll claims it as
+      // attempt 2
+      execute("UPDATE outbox SET next_attempt_at = now() WHERE transaction_id = '" + id
+          + "' AND kind = 'TOKEN'");
+      eventually(
+          Duration.ofSeconds(10),
+          "the job claimed again",
+          () -> sentWith(traceId).size() == 2);
+      eventually(
+          Duration.ofSeconds(10),
+          "token stored",
+          () -> "COMPLETED"
+              .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+      assertEquals(
+          2,
+          gw.db.count(
+              "SELECT attempts FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
+      List<TraceParent> sent =
+          sentWith(traceId).stream().map(TraceParent::parse).toList();
       assertNotEquals(sent.get(0).spanId(), sent.get(1).spanId(), "each attempt its own span");
       assertEquals("00", sent.get(1).flags(), "the caller's sampling decision kept");
     } finally {
@@ -107,25 +150,38 @@ class TraceContextTest {
     String ok = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"; // the spec's own example
     assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", TraceParent.parse(ok).traceId());
     assertEquals(ok, TraceParent.parse(ok).header());
-    assertNull(TraceParent.parse("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"), "upper case");
-    assertNull(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"), "zero parent id");
-    assertNull(TraceParent.parse("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "version ff");
-    assertNull(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"), "00 has 4 fields");
-    assertNull(TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7"), "no flags");
+    assertNull(
+        TraceParent.parse("00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01"), "upper case");
+    assertNull(
+        TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01"),
+        "zero parent id");
+    assertNull(
+        TraceParent.parse("ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"), "version ff");
+    assertNull(
+        TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra"),
+        "00 has 4 fields");
+    assertNull(
+        TraceParent.parse("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7"), "no flags");
     assertNull(TraceParent.parse("x"));
     // a later version may add fields: read as 00
-    assertEquals("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
-        TraceParent.parse("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-more").header());
+    assertEquals(
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+        TraceParent.parse("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-more")
+            .header());
   }
 
   private static String pay(String serial, Map<String, String> headers) {
     gw.meterCustomer(company, serial);
-    return ok(await(company.provider().process("T-" + serial, serial, 10_000, "KES", "+254700000000", null, headers)))
+    return ok(await(company
+            .provider()
+            .process("T-" + serial, serial, 10_000, "KES", "+254700000000", null, headers)))
         .getString("transactionId");
   }
 
   private static List<String> sentWith(String traceId) {
-    return gw.calin.traceparents().stream().filter(t -> t.startsWith("00-" + traceId + "-")).toList();
+    return gw.calin.traceparents().stream()
+        .filter(t -> t.startsWith("00-" + traceId + "-"))
+        .toList();
   }
 
   private static String serial() {
@@ -138,7 +194,8 @@ class TraceContextTest {
 
   private static void execute(String sql) throws Exception {
     var url = gw.db.url();
-    try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties()); var st = conn.createStatement()) {
+    try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+        var st = conn.createStatement()) {
       st.executeUpdate(sql);
     }
   }

@@ -33,7 +33,8 @@ class LeasedPipelineTest {
 
   @BeforeAll
   static void start() throws Exception {
-    // a wide window, so that the tokens of payments sent together are stored together on any machine
+    // a wide window, so that the tokens of payments sent together are stored together on any
+    // machine
     gw = new GatewayFixture(LeasedPipelineTest.class, Map.of("OUTBOX_COMPLETION_WINDOW_MS", "300"));
     company = gw.company("Pipeline Energy");
   }
@@ -54,37 +55,66 @@ class LeasedPipelineTest {
     }
     List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
     for (String serial : serials) {
-      calls.add(company.provider().process("P-" + serial, serial, 10_000, "KES", "+254700000000", null));
+      calls.add(
+          company.provider().process("P-" + serial, serial, 10_000, "KES", "+254700000000", null));
     }
     List<String> ids = new ArrayList<>();
     for (Future<HttpResponse<Buffer>> call : calls) {
       ids.add(ok(await(call)).getString("transactionId"));
     }
     String mine = "SELECT id FROM transactions WHERE company_id = ?::uuid";
-    eventually(Duration.ofSeconds(20), "every SMS recorded", () -> gw.db.count(
-        "SELECT count(*) FROM sms_messages WHERE transaction_id IN (" + mine + ")", company.id()) == payments);
+    eventually(
+        Duration.ofSeconds(20),
+        "every SMS recorded",
+        () -> gw.db.count(
+                "SELECT count(*) FROM sms_messages WHERE transaction_id IN (" + mine + ")",
+                company.id())
+            == payments);
 
-    assertEquals(payments, gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid "
-        + "AND status = 'COMPLETED'", company.id()));
-    assertEquals(payments, gw.db.count("SELECT count(DISTINCT transaction_id) FROM tokens WHERE company_id = ?::uuid",
-        company.id()));
-    assertEquals(payments, gw.db.count("SELECT count(*) FROM tokens WHERE company_id = ?::uuid", company.id()));
+    assertEquals(
+        payments,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE company_id = ?::uuid "
+                + "AND status = 'COMPLETED'",
+            company.id()));
+    assertEquals(
+        payments,
+        gw.db.count(
+            "SELECT count(DISTINCT transaction_id) FROM tokens WHERE company_id = ?::uuid",
+            company.id()));
+    assertEquals(
+        payments,
+        gw.db.count("SELECT count(*) FROM tokens WHERE company_id = ?::uuid", company.id()));
     // handed over at insert: each job done at attempt 1, never claimed again
-    assertEquals(2L * payments, gw.db.count("SELECT count(*) FROM outbox WHERE company_id = ?::uuid "
-        + "AND kind IN ('TOKEN', 'SMS') AND status = 'DONE' AND attempts = 1 AND claim_token IS NULL", company.id()));
-    assertEquals(payments, gw.calin.vends().stream().filter(v -> serials.contains(v.serial())).count());
+    assertEquals(
+        2L * payments,
+        gw.db.count(
+            "SELECT count(*) FROM outbox WHERE company_id = ?::uuid "
+                + "AND kind IN ('TOKEN', 'SMS') AND status = 'DONE' AND attempts = 1 AND claim_token IS NULL",
+            company.id()));
+    assertEquals(
+        payments,
+        gw.calin.vends().stream().filter(v -> serials.contains(v.serial())).count());
     // rows written by one statement share its transaction id (xmin): fewer transactions than tokens
-    long tokenCommits = gw.db.count("SELECT count(DISTINCT xmin::text) FROM tokens WHERE company_id = ?::uuid",
+    long tokenCommits = gw.db.count(
+        "SELECT count(DISTINCT xmin::text) FROM tokens WHERE company_id = ?::uuid", company.id());
+    long smsCommits = gw.db.count(
+        "SELECT count(DISTINCT m.xmin::text) FROM sms_messages m " + "WHERE m.transaction_id IN ("
+            + mine + ")",
         company.id());
-    long smsCommits = gw.db.count("SELECT count(DISTINCT m.xmin::text) FROM sms_messages m "
-        + "WHERE m.transaction_id IN (" + mine + ")", company.id());
-    assertTrue(tokenCommits < payments, "tokens stored in " + tokenCommits + " statements for " + payments);
-    assertTrue(smsCommits < payments, "SMS recorded in " + smsCommits + " statements for " + payments);
+    assertTrue(
+        tokenCommits < payments,
+        "tokens stored in " + tokenCommits + " statements for " + payments);
+    assertTrue(
+        smsCommits < payments, "SMS recorded in " + smsCommits + " statements for " + payments);
     // each receipt still shows its own token
     for (String id : ids) {
       String token = gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id);
-      assertEquals(token, ok(gw.get("/api/v1/transactions/" + id, company.adminToken())).getJsonObject("token")
-          .getString("value"));
+      assertEquals(
+          token,
+          ok(gw.get("/api/v1/transactions/" + id, company.adminToken()))
+              .getJsonObject("token")
+              .getString("value"));
     }
   }
 }

@@ -40,11 +40,13 @@ class SerialIndexMigrationTest {
   void clashingSerialsStopTheMigrationWithTheirNames() throws Exception {
     gw.meterCustomer(company, "Legacy-1");
     String v12;
-    try (InputStream in = getClass().getResourceAsStream("/db/migration/V12__serials_match_case_insensitively.sql")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/db/migration/V12__serials_match_case_insensitively.sql")) {
       v12 = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
-    try (Connection c = DriverManager.getConnection(gw.db.url().jdbcUrl(), gw.db.url().jdbcProperties());
-         Statement st = c.createStatement()) {
+    try (Connection c =
+            DriverManager.getConnection(gw.db.url().jdbcUrl(), gw.db.url().jdbcProperties());
+        Statement st = c.createStatement()) {
       // back to the schema before V12, where "legacy-1" next to "Legacy-1" was allowed
       st.execute("DROP INDEX devices_company_lower_serial");
       st.execute("CREATE UNIQUE INDEX devices_company_serial ON devices (company_id, serial)");
@@ -53,13 +55,20 @@ class SerialIndexMigrationTest {
       st.execute("INSERT INTO devices SELECT * FROM twin");
 
       SQLException refused = assertThrows(SQLException.class, () -> st.execute(v12));
-      assertTrue(refused.getMessage().contains("differ only in case")
-          && refused.getMessage().contains("Legacy-1, legacy-1"), refused.getMessage());
+      assertTrue(
+          refused.getMessage().contains("differ only in case")
+              && refused.getMessage().contains("Legacy-1, legacy-1"),
+          refused.getMessage());
 
       st.execute("DELETE FROM devices WHERE serial = 'legacy-1'");
       st.execute(v12);
     }
-    assertEquals(1, gw.db.count("SELECT count(*) FROM pg_indexes WHERE indexname = 'devices_company_lower_serial'"));
-    assertEquals(0, gw.db.count("SELECT count(*) FROM pg_indexes WHERE indexname = 'devices_company_serial'"));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM pg_indexes WHERE indexname = 'devices_company_lower_serial'"));
+    assertEquals(
+        0,
+        gw.db.count("SELECT count(*) FROM pg_indexes WHERE indexname = 'devices_company_serial'"));
   }
 }

@@ -39,8 +39,12 @@ class SerialMatchingTest {
     gw = new GatewayFixture(SerialMatchingTest.class, Map.of("COLLECTION_POLL_MS", "200"));
     company = gw.company("Typed Serials Energy");
     momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0));
-    ok(gw.put("/api/v1/plugins/mtn-momo", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
+    ok(gw.put(
+        "/api/v1/plugins/mtn-momo",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
   }
 
   @AfterAll
@@ -58,25 +62,33 @@ class SerialMatchingTest {
     gw.meterCustomer(company, registered);
     String typed = "  " + registered.toLowerCase() + " ";
 
-    JsonObject validation = await(company.provider().validate(typed, 10_000, "KES", "+254712345678")).bodyAsJsonObject();
+    JsonObject validation = await(
+            company.provider().validate(typed, 10_000, "KES", "+254712345678"))
+        .bodyAsJsonObject();
     assertEquals(true, validation.getBoolean("valid"), validation.encode());
     assertEquals("Customer " + registered, validation.getString("customerName"));
 
     String txn = "TYPED-" + UUID.randomUUID();
-    JsonObject paid = ok(await(company.provider().process(txn, typed, 10_000, "KES", "+254712345678", null)));
+    JsonObject paid =
+        ok(await(company.provider().process(txn, typed, 10_000, "KES", "+254712345678", null)));
     String id = paid.getString("transactionId");
     assertEquals(registered, gw.db.text("SELECT serial FROM transactions WHERE id = ?::uuid", id));
-    eventually(Duration.ofSeconds(15), "token stored",
+    eventually(
+        Duration.ofSeconds(15),
+        "token stored",
         () -> gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id) == 1);
-    assertTrue(gw.calin.vends().stream().anyMatch(v -> v.serial().equals(registered)),
+    assertTrue(
+        gw.calin.vends().stream().anyMatch(v -> v.serial().equals(registered)),
         "the manufacturer gets the serial as registered");
 
     // the provider redelivers with the serial typed otherwise: the same payment, not a conflict
-    HttpResponse<Buffer> again = await(company.provider().process(txn, registered, 10_000, "KES", "+254712345678", null));
+    HttpResponse<Buffer> again =
+        await(company.provider().process(txn, registered, 10_000, "KES", "+254712345678", null));
     assertEquals(200, again.statusCode(), again.bodyAsString());
     assertEquals(id, again.bodyAsJsonObject().getString("transactionId"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM conflicts WHERE provider_txn_id = ?", txn));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", txn));
+    assertEquals(
+        1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", txn));
   }
 
   @Test
@@ -89,7 +101,8 @@ class SerialMatchingTest {
       assertEquals(409, r.statusCode(), r.bodyAsString());
       assertEquals("DUPLICATE_SERIAL", r.bodyAsJsonObject().getString("code"));
     }
-    assertEquals(1, gw.db.count("SELECT count(*) FROM devices WHERE lower(serial) = lower(?)", registered));
+    assertEquals(
+        1, gw.db.count("SELECT count(*) FROM devices WHERE lower(serial) = lower(?)", registered));
 
     GatewayFixture.Company other = gw.company("Other Serials Energy");
     assertEquals(201, registerMeter(other, registered.toLowerCase()).statusCode());
@@ -99,26 +112,52 @@ class SerialMatchingTest {
   void agentCashAndReassignFindTheDeviceWhateverTheCase() {
     GatewayFixture.Agent agent = gw.agent(company, 1_000_000);
     String registered = serial();
-    ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "Agent's Customer")
-        .put("phone", "+254711111111").put("villageId", company.villageId()).put("agentId", agent.id())
-        .put("device", new JsonObject().put("serial", registered).put("type", "METER").put("manufacturer", "calin")
-            .put("tariffId", company.tariffId()))));
+    ok(gw.post(
+        "/api/v1/customers",
+        company.adminToken(),
+        new JsonObject()
+            .put("name", "Agent's Customer")
+            .put("phone", "+254711111111")
+            .put("villageId", company.villageId())
+            .put("agentId", agent.id())
+            .put(
+                "device",
+                new JsonObject()
+                    .put("serial", registered)
+                    .put("type", "METER")
+                    .put("manufacturer", "calin")
+                    .put("tariffId", company.tariffId()))));
 
-    HttpResponse<Buffer> cash = await(gw.http.postAbs(gw.base + "/api/v1/agent/payments")
-        .bearerTokenAuthentication(agent.token()).putHeader("Idempotency-Key", "cash-" + UUID.randomUUID())
-        .sendJsonObject(new JsonObject().put("serial", " " + registered.toLowerCase()).put("amount", 10_000)
+    HttpResponse<Buffer> cash = await(gw.http
+        .postAbs(gw.base + "/api/v1/agent/payments")
+        .bearerTokenAuthentication(agent.token())
+        .putHeader("Idempotency-Key", "cash-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject()
+            .put("serial", " " + registered.toLowerCase())
+            .put("amount", 10_000)
             .put("currency", "KES")));
     assertEquals(200, cash.statusCode(), cash.bodyAsString());
-    assertEquals(registered, gw.db.text("SELECT serial FROM transactions WHERE id = ?::uuid",
-        cash.bodyAsJsonObject().getString("id")));
+    assertEquals(
+        registered,
+        gw.db.text(
+            "SELECT serial FROM transactions WHERE id = ?::uuid",
+            cash.bodyAsJsonObject().getString("id")));
 
-    String newOwner = ok(gw.post("/api/v1/customers", company.adminToken(), new JsonObject().put("name", "New Owner")
-        .put("phone", "+254722222222").put("villageId", company.villageId()))).getString("id");
-    JsonObject moved = ok(await(gw.http.postAbs(gw.base + "/api/v1/devices/" + registered.toLowerCase() + "/reassign")
+    String newOwner = ok(gw.post(
+            "/api/v1/customers",
+            company.adminToken(),
+            new JsonObject()
+                .put("name", "New Owner")
+                .put("phone", "+254722222222")
+                .put("villageId", company.villageId())))
+        .getString("id");
+    JsonObject moved = ok(await(gw.http
+        .postAbs(gw.base + "/api/v1/devices/" + registered.toLowerCase() + "/reassign")
         .bearerTokenAuthentication(company.adminToken())
         .sendJsonObject(new JsonObject().put("customerId", newOwner).put("reason", "house sold"))));
     assertEquals(registered, moved.getString("serial"));
-    assertEquals(newOwner, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", registered));
+    assertEquals(
+        newOwner, gw.db.text("SELECT customer_id::text FROM devices WHERE serial = ?", registered));
   }
 
   @Test
@@ -134,33 +173,48 @@ class SerialMatchingTest {
     assertEquals(id, collect(key, registered).bodyAsJsonObject().getString("id"));
 
     await(momo.approve(id));
-    eventually(Duration.ofSeconds(10), "collection settled",
-        () -> "SUCCEEDED".equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
-    assertEquals(registered, gw.db.text("SELECT serial FROM transactions WHERE provider_txn_id = ?", id));
+    eventually(
+        Duration.ofSeconds(10),
+        "collection settled",
+        () -> "SUCCEEDED"
+            .equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
+    assertEquals(
+        registered, gw.db.text("SELECT serial FROM transactions WHERE provider_txn_id = ?", id));
   }
 
   private static HttpResponse<Buffer> collect(String key, String serial) {
-    return await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
-        .putHeader("Idempotency-Key", key).sendJsonObject(new JsonObject().put("provider", "mtn-momo")
-            .put("msisdn", "256772123456").put("serial", serial).put("amount", 10_000).put("currency", "KES")));
+    return await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", key)
+        .sendJsonObject(new JsonObject()
+            .put("provider", "mtn-momo")
+            .put("msisdn", "256772123456")
+            .put("serial", serial)
+            .put("amount", 10_000)
+            .put("currency", "KES")));
   }
 
   @Test
   void theHotPathLookupsStayOneProbeOfTheCaseInsensitiveIndex() throws Exception {
     String uuid = "'" + UUID.randomUUID() + "'";
-    assertOneIndexProbe("PREPARE lookup(uuid, text) AS " + PaymentStore.LOOKUP,
+    assertOneIndexProbe(
+        "PREPARE lookup(uuid, text) AS " + PaymentStore.LOOKUP,
         "EXECUTE lookup(" + uuid + ", 'abc-123')");
-    assertOneIndexProbe("PREPARE snapshot(uuid, text, text, text) AS " + PaymentStore.SNAPSHOT,
+    assertOneIndexProbe(
+        "PREPARE snapshot(uuid, text, text, text) AS " + PaymentStore.SNAPSHOT,
         "EXECUTE snapshot(" + uuid + ", 'abc-123', 'generic', 'T-1')");
   }
 
   /** The generic plan (what a prepared statement reuses) probes the V12 index on both columns. */
   private static void assertOneIndexProbe(String prepare, String execute) throws Exception {
     StringBuilder plan = new StringBuilder();
-    try (Connection c = DriverManager.getConnection(gw.db.url().jdbcUrl(), gw.db.url().jdbcProperties());
-         Statement st = c.createStatement()) {
+    try (Connection c =
+            DriverManager.getConnection(gw.db.url().jdbcUrl(), gw.db.url().jdbcProperties());
+        Statement st = c.createStatement()) {
       st.execute("SET plan_cache_mode = force_generic_plan");
-      // a near-empty test table would be read sequentially; the question is whether the index serves
+      // a near-empty test table would be read sequentially; the question is whether the index
+      // serves
       st.execute("SET enable_seqscan = off");
       st.execute(prepare);
       try (ResultSet rs = st.executeQuery("EXPLAIN " + execute)) {
@@ -171,15 +225,27 @@ class SerialMatchingTest {
     }
     String text = plan.toString();
     assertTrue(text.contains("Index Scan using devices_company_lower_serial on devices d"), text);
-    assertTrue(text.matches("(?s).*Index Cond: \\(\\(company_id = \\$1\\) AND \\(lower\\(serial\\) = lower\\(\\$2\\)\\)\\).*"),
+    assertTrue(
+        text.matches(
+            "(?s).*Index Cond: \\(\\(company_id = \\$1\\) AND \\(lower\\(serial\\) = lower\\(\\$2\\)\\)\\).*"),
         text);
     assertFalse(text.contains("Seq Scan on devices"), text);
   }
 
   private static HttpResponse<Buffer> registerMeter(GatewayFixture.Company c, String serial) {
-    return gw.post("/api/v1/customers", c.adminToken(), new JsonObject().put("name", "Again " + serial)
-        .put("phone", "+254712345678").put("villageId", c.villageId())
-        .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
-            .put("tariffId", c.tariffId())));
+    return gw.post(
+        "/api/v1/customers",
+        c.adminToken(),
+        new JsonObject()
+            .put("name", "Again " + serial)
+            .put("phone", "+254712345678")
+            .put("villageId", c.villageId())
+            .put(
+                "device",
+                new JsonObject()
+                    .put("serial", serial)
+                    .put("type", "METER")
+                    .put("manufacturer", "calin")
+                    .put("tariffId", c.tariffId())));
   }
 }

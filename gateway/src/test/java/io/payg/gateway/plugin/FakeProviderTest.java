@@ -17,8 +17,8 @@ import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.simulator.GenericProviderClient;
 import io.payg.telco.generic.GenericTelcoAdapter;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -67,11 +67,17 @@ class FakeProviderTest {
   static final FakeAdapter ADAPTER = new FakeAdapter();
 
   /** The one thing a new provider needs, besides its adapter: this descriptor. */
-  static final PluginDescriptor<WebClient, Vertx> FAKE = new PluginDescriptor<>("fake-pay", PluginKind.TELCO,
-      "Fake Pay (tests)", "`POST /api/v1/telco/fake-pay/{companyId}/process`, signed as generic", List.of("fp"),
-      List.of(PluginSetting.sharedSecret("secret", "the HMAC key"),
+  static final PluginDescriptor<WebClient, Vertx> FAKE = new PluginDescriptor<>(
+      "fake-pay",
+      PluginKind.TELCO,
+      "Fake Pay (tests)",
+      "`POST /api/v1/telco/fake-pay/{companyId}/process`, signed as generic",
+      List.of("fp"),
+      List.of(
+          PluginSetting.sharedSecret("secret", "the HMAC key"),
           PluginSetting.withDefault("region", "north", "where the fake provider runs")),
-      (http, clock) -> PluginParts.telco(ADAPTER), null);
+      (http, clock) -> PluginParts.telco(ADAPTER),
+      null);
 
   static GatewayFixture gw;
   static GatewayFixture.Company acme;
@@ -89,25 +95,44 @@ class FakeProviderTest {
 
   @Test
   void theCatalogListsTheFakeProviderWithItsSettings() {
-    JsonObject fake = ok(gw.get("/api/v1/plugins", acme.adminToken())).getJsonArray("items").stream()
-        .map(JsonObject.class::cast).filter(p -> p.getString("name").equals("fake-pay")).findFirst().orElseThrow();
+    JsonObject fake =
+        ok(gw.get("/api/v1/plugins", acme.adminToken())).getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(p -> p.getString("name").equals("fake-pay"))
+            .findFirst()
+            .orElseThrow();
     assertEquals("TELCO", fake.getString("kind"));
     assertEquals("Fake Pay (tests)", fake.getString("title"));
     assertEquals(List.of("fp"), fake.getJsonArray("aliases").getList());
-    assertEquals(new JsonObject().put("name", "secret").putNull("default").put("description", "the HMAC key")
-        .put("secret", true), fake.getJsonArray("settings").getJsonObject(0));
+    assertEquals(
+        new JsonObject()
+            .put("name", "secret")
+            .putNull("default")
+            .put("description", "the HMAC key")
+            .put("secret", true),
+        fake.getJsonArray("settings").getJsonObject(0));
     assertEquals("north", fake.getJsonArray("settings").getJsonObject(1).getString("default"));
-    assertTrue(PluginCatalog.builtIn().find("fake-pay").isEmpty(), "the fake is in this test's gateway only");
+    assertTrue(
+        PluginCatalog.builtIn().find("fake-pay").isEmpty(),
+        "the fake is in this test's gateway only");
   }
 
   @Test
   void itsSecretIsWriteOnlyAndHeldToTheMinimumLength() {
-    var shortOne = gw.put("/api/v1/plugins/fake-pay", acme.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("secret", "short")));
+    var shortOne = gw.put(
+        "/api/v1/plugins/fake-pay",
+        acme.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject().put("secret", "short")));
     assertEquals(400, shortOne.statusCode());
     assertEquals("SECRET_TOO_SHORT", shortOne.bodyAsJsonObject().getString("code"));
-    JsonObject saved = ok(gw.put("/api/v1/plugins/fake-pay", acme.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("secret", "fake-secret-0123456789"))));
+    JsonObject saved = ok(gw.put(
+        "/api/v1/plugins/fake-pay",
+        acme.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject().put("secret", "fake-secret-0123456789"))));
     assertEquals("TELCO", saved.getString("kind"));
     assertEquals(List.of("secret"), saved.getJsonArray("secretsSet").getList());
     assertTrue(saved.getJsonObject("settings").isEmpty());
@@ -116,16 +141,24 @@ class FakeProviderTest {
   @Test
   void itsCallbacksReachItsAdapterAndBookThePayment() {
     String secret = "fake-secret-abcdefghijkl";
-    ok(gw.put("/api/v1/plugins/fake-pay", acme.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("secret", secret))));
+    ok(gw.put(
+        "/api/v1/plugins/fake-pay",
+        acme.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject().put("secret", secret))));
     gw.meterCustomer(acme, "FAKE-001");
     int before = ADAPTER.decoded.get();
     // the alias path reaches the same adapter
-    var provider = new GenericProviderClient(gw.http, gw.base + "/api/v1/telco/fp/" + acme.id(), secret);
-    var answer = await(provider.process("fake-txn-1", "FAKE-001", 10_000, "KES", "+254700000001", null));
+    var provider =
+        new GenericProviderClient(gw.http, gw.base + "/api/v1/telco/fp/" + acme.id(), secret);
+    var answer =
+        await(provider.process("fake-txn-1", "FAKE-001", 10_000, "KES", "+254700000001", null));
     assertEquals(200, answer.statusCode(), answer.bodyAsString());
     assertEquals(before + 1, ADAPTER.decoded.get());
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'fake-pay' "
-        + "AND provider_txn_id = 'fake-txn-1' AND amount = 10000"));
+    assertEquals(
+        1,
+        gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'fake-pay' "
+            + "AND provider_txn_id = 'fake-txn-1' AND amount = 10000"));
   }
 }

@@ -27,8 +27,19 @@ class PluginSimulatorsTest {
         ((Future<?>) running).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         started.add(d.name());
       }
-      assertTrue(started.containsAll(List.of("calin", "sparkmeter", "steama", "sunking", "angaza", "africastalking",
-          "mtn-momo", "airtel", "vodacom-mz", "safaricom-stk")), started.toString());
+      assertTrue(
+          started.containsAll(List.of(
+              "calin",
+              "sparkmeter",
+              "steama",
+              "sunking",
+              "angaza",
+              "africastalking",
+              "mtn-momo",
+              "airtel",
+              "vodacom-mz",
+              "safaricom-stk")),
+          started.toString());
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -18,14 +18,18 @@ class ProviderTablesTest {
   void readmeTableIsGeneratedFromTheDescriptors(PluginKind kind) throws Exception {
     String generated = ProviderTables.markdown(PluginCatalog.builtIn(), kind);
     ReadmeSection.writeIfAsked("plugins-" + kind.name().toLowerCase(), generated);
-    assertEquals(generated, ReadmeSection.read("plugins-" + kind.name().toLowerCase()),
+    assertEquals(
+        generated,
+        ReadmeSection.read("plugins-" + kind.name().toLowerCase()),
         "README.md differs from the descriptors: run this test with -Dreadme.write=true");
   }
 
   @Test
   void everyBuiltInPluginIsInATable() throws Exception {
     for (var p : PluginCatalog.builtIn().all()) {
-      assertTrue(ReadmeSection.read("plugins-" + p.kind().name().toLowerCase()).contains("| `" + p.name() + "`"),
+      assertTrue(
+          ReadmeSection.read("plugins-" + p.kind().name().toLowerCase())
+              .contains("| `" + p.name() + "`"),
           p.name());
     }
   }
@@ -33,9 +37,11 @@ class ProviderTablesTest {
   @Test
   void secretsAreWhatTheCatalogSeals() {
     PluginCatalog catalog = PluginCatalog.builtIn();
-    assertEquals(Set.of("consumerSecret", "securityCredential"),
+    assertEquals(
+        Set.of("consumerSecret", "securityCredential"),
         catalog.find("safaricom").orElseThrow().secretKeys());
-    assertEquals(Set.of("webhookSecret", "previousWebhookSecret"), catalog.sharedSecretKeys("wave"));
+    assertEquals(
+        Set.of("webhookSecret", "previousWebhookSecret"), catalog.sharedSecretKeys("wave"));
     assertEquals(Set.of(), catalog.sharedSecretKeys("no-such-plugin"));
   }
 }

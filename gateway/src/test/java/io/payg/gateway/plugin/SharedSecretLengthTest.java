@@ -31,23 +31,34 @@ class SharedSecretLengthTest {
   }
 
   static HttpResponse<Buffer> put(String plugin, String key, String value) {
-    return gw.put("/api/v1/plugins/" + plugin, acme.adminToken(),
+    return gw.put(
+        "/api/v1/plugins/" + plugin,
+        acme.adminToken(),
         new JsonObject().put("enabled", true).put("settings", new JsonObject().put(key, value)));
   }
 
   static void assertTooShort(HttpResponse<Buffer> r, String setting) {
     assertEquals(400, r.statusCode(), r.bodyAsString());
     assertEquals("SECRET_TOO_SHORT", r.bodyAsJsonObject().getString("code"));
-    assertTrue(r.bodyAsJsonObject().getString("detail").contains("'" + setting + "'"), r.bodyAsString());
+    assertTrue(
+        r.bodyAsJsonObject().getString("detail").contains("'" + setting + "'"), r.bodyAsString());
   }
 
   @Test
   void aShortGenericSecretIsRefusedAndTheOldOneStillSigns() {
-    String before = gw.db.text("SELECT settings::text FROM plugins WHERE company_id = ?::uuid AND name = 'generic'", acme.id());
+    String before = gw.db.text(
+        "SELECT settings::text FROM plugins WHERE company_id = ?::uuid AND name = 'generic'",
+        acme.id());
     assertTooShort(put("generic", "secret", "guessable"), "secret");
-    assertEquals(before, gw.db.text("SELECT settings::text FROM plugins WHERE company_id = ?::uuid AND name = 'generic'",
-        acme.id()));
-    assertEquals(200, await(acme.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000")).statusCode());
+    assertEquals(
+        before,
+        gw.db.text(
+            "SELECT settings::text FROM plugins WHERE company_id = ?::uuid AND name = 'generic'",
+            acme.id()));
+    assertEquals(
+        200,
+        await(acme.provider().validate("NO-SUCH", 10_000, "KES", "+254700000000"))
+            .statusCode());
   }
 
   @Test
@@ -55,8 +66,12 @@ class SharedSecretLengthTest {
     assertTooShort(put("wave", "webhookSecret", "wave_sn_WHS_1"), "webhookSecret");
     assertTooShort(put("wave", "previousWebhookSecret", ""), "previousWebhookSecret");
     assertTooShort(put("airtel", "callbackSecret", "0123456789abcde"), "callbackSecret");
-    assertEquals(0, gw.db.count("SELECT count(*) FROM plugins WHERE company_id = ?::uuid AND name IN ('wave', 'airtel')"
-        + " AND enabled", acme.id()));
+    assertEquals(
+        0,
+        gw.db.count(
+            "SELECT count(*) FROM plugins WHERE company_id = ?::uuid AND name IN ('wave', 'airtel')"
+                + " AND enabled",
+            acme.id()));
     // exactly the floor is enough
     JsonObject wave = ok(put("wave", "webhookSecret", "wave_sn_WHS_1234"));
     assertEquals("webhookSecret", wave.getJsonArray("secretsSet").getString(0));

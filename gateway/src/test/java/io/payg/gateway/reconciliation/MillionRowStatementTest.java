@@ -33,6 +33,7 @@ class MillionRowStatementTest {
 
   /** -Dpayg.reconciliation.rows=… runs a smaller statement (the bound then proves less). */
   static final int ROWS = Integer.getInteger("payg.reconciliation.rows", 1_000_000);
+
   static final long LIVE_SET_BOUND = 32L * 1024 * 1024;
   static GatewayFixture gw;
   static GatewayFixture.Company company;
@@ -52,7 +53,8 @@ class MillionRowStatementTest {
   static final class GeneratedStatement extends InputStream {
     private final String prefix;
     private final Instant start = Instant.parse("2026-01-01T00:00:00Z");
-    private byte[] line = "providerTxnId,paidAt,amount,currency,accountReference,msisdn\n".getBytes(StandardCharsets.UTF_8);
+    private byte[] line = "providerTxnId,paidAt,amount,currency,accountReference,msisdn\n"
+        .getBytes(StandardCharsets.UTF_8);
     private int pos;
     private int next;
     long bytes;
@@ -76,8 +78,9 @@ class MillionRowStatementTest {
             break;
           }
           int i = next++;
-          line = (prefix + i + "," + start.plusSeconds(i) + "," + (100 + i % 100_000) + ",KES,METER-" + (i % 9973)
-              + "-REF,2547" + String.format("%08d", i) + "\n").getBytes(StandardCharsets.UTF_8);
+          line = (prefix + i + "," + start.plusSeconds(i) + "," + (100 + i % 100_000)
+                  + ",KES,METER-" + (i % 9973) + "-REF,2547" + String.format("%08d", i) + "\n")
+              .getBytes(StandardCharsets.UTF_8);
           pos = 0;
         }
         int k = Math.min(len - n, line.length - pos);
@@ -102,47 +105,69 @@ class MillionRowStatementTest {
     GeneratedStatement body = new GeneratedStatement(prefix);
     long baseline = liveHeap();
     AtomicLong peak = new AtomicLong(baseline);
-    Thread sampler = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        peak.accumulateAndGet(liveHeap(), Math::max);
-        try {
-          Thread.sleep(1000);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
+    Thread sampler = new Thread(
+        () -> {
+          while (!Thread.currentThread().isInterrupted()) {
+            peak.accumulateAndGet(liveHeap(), Math::max);
+            try {
+              Thread.sleep(1000);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        },
+        "heap-sampler");
     sampler.setDaemon(true);
     long started = System.nanoTime();
     sampler.start();
-    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(gw.base + "/api/v1/reconciliations?format=generic&provider=generic"))
-          .header("Authorization", "Bearer " + company.adminToken()).header("Content-Type", "text/csv")
-          .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.ofInputStream(() -> body)).build(),
-          HttpResponse.BodyHandlers.ofString());
+    HttpClient client =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpResponse<String> r = client.send(
+        HttpRequest.newBuilder(
+                URI.create(gw.base + "/api/v1/reconciliations?format=generic&provider=generic"))
+            .header("Authorization", "Bearer " + company.adminToken())
+            .header("Content-Type", "text/csv")
+            .timeout(Duration.ofMinutes(10))
+            .POST(HttpRequest.BodyPublishers.ofInputStream(() -> body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
     double answered = (System.nanoTime() - started) / 1e9;
     assertTrue(r.statusCode() == 201 || r.statusCode() == 202, r.statusCode() + " " + r.body());
     JsonObject report = new JsonObject(r.body());
-    // matching a large statement outlasts the upload's wait: 202, then the report says when it is done
+    // matching a large statement outlasts the upload's wait: 202, then the report says when it is
+    // done
     while (!"COMPLETED".equals(report.getString("status"))) {
       assertEquals("LOADING", report.getString("status"), report.encode());
       Thread.sleep(500);
-      report = GatewayFixture.ok(gw.get("/api/v1/reconciliations/" + report.getString("id") + "?limit=0", company.adminToken()));
+      report = GatewayFixture.ok(gw.get(
+          "/api/v1/reconciliations/" + report.getString("id") + "?limit=0", company.adminToken()));
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     sampler.interrupt();
     sampler.join();
     JsonObject counts = report.getJsonObject("counts");
     long growth = peak.get() - baseline;
-    System.out.printf("million-row statement: %d rows, %d bytes, answered %d in %.1f s, completed in %.1f s (%.0f rows/s), "
-        + "live heap baseline %d MB, peak growth %d MB%n", ROWS, body.bytes, r.statusCode(), answered, seconds,
-        ROWS / seconds, baseline >> 20, growth >> 20);
+    System.out.printf(
+        "million-row statement: %d rows, %d bytes, answered %d in %.1f s, completed in %.1f s (%.0f rows/s), "
+            + "live heap baseline %d MB, peak growth %d MB%n",
+        ROWS,
+        body.bytes,
+        r.statusCode(),
+        answered,
+        seconds,
+        ROWS / seconds,
+        baseline >> 20,
+        growth >> 20);
     assertEquals(ROWS + 1, counts.getLong("lines"));
     assertEquals(ROWS, counts.getLong("statementOnly"));
     assertEquals(ROWS, counts.getLong("keptAsUnmatched"));
     assertEquals(ROWS, gw.db.count("SELECT count(*) FROM statement_rows"));
-    assertEquals(ROWS, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE reason = 'STATEMENT_ONLY'"));
-    assertTrue(body.bytes > 2 * LIVE_SET_BOUND, "the statement is much larger than the bound: " + body.bytes);
+    assertEquals(
+        ROWS,
+        gw.db.count("SELECT count(*) FROM unmatched_payments WHERE reason = 'STATEMENT_ONLY'"));
+    assertTrue(
+        body.bytes > 2 * LIVE_SET_BOUND,
+        "the statement is much larger than the bound: " + body.bytes);
     assertTrue(growth < LIVE_SET_BOUND, "live heap grew by " + (growth >> 20) + " MB");
   }
 }

@@ -31,16 +31,22 @@ class ReconciliationConformanceTest {
   }
 
   static JsonObject upload(String file, String query) throws IOException {
-    try (InputStream in = ReconciliationConformanceTest.class.getResourceAsStream("/conformance/statements/" + file)) {
-      return GatewayFixture.ok(await(gw.http.postAbs(gw.base + "/api/v1/reconciliations" + query)
-          .bearerTokenAuthentication(company.adminToken()).putHeader("Content-Type", "text/csv; charset=utf-8")
+    try (InputStream in = ReconciliationConformanceTest.class.getResourceAsStream(
+        "/conformance/statements/" + file)) {
+      return GatewayFixture.ok(await(gw.http
+          .postAbs(gw.base + "/api/v1/reconciliations" + query)
+          .bearerTokenAuthentication(company.adminToken())
+          .putHeader("Content-Type", "text/csv; charset=utf-8")
           .sendBuffer(Buffer.buffer(in.readAllBytes()))));
     }
   }
 
   private static String kept(String providerTxnId, String column) {
-    return gw.db.text("SELECT " + column + "::text FROM unmatched_payments WHERE company_id = ?::uuid AND provider_txn_id = ?",
-        company.id(), providerTxnId);
+    return gw.db.text(
+        "SELECT " + column
+            + "::text FROM unmatched_payments WHERE company_id = ?::uuid AND provider_txn_id = ?",
+        company.id(),
+        providerTxnId);
   }
 
   @Test
@@ -59,9 +65,11 @@ class ReconciliationConformanceTest {
     assertEquals("254708374149", kept("RKTQDM7W6S", "msisdn"));
     assertEquals("2026-01-16T05:30:00Z", r.getJsonObject("period").getString("from"));
     assertNull(kept("RKTQDM7W7T", "msisdn"), "a masked number is not kept");
-    assertEquals("RKTQDM7W8U", r.getJsonArray("skipped").getJsonObject(0).getString("providerTxnId"));
+    assertEquals(
+        "RKTQDM7W8U", r.getJsonArray("skipped").getJsonObject(0).getString("providerTxnId"));
     assertEquals(6, r.getJsonArray("skipped").getJsonObject(0).getLong("line"));
-    assertEquals("Transaction Status Failed", r.getJsonArray("skipped").getJsonObject(1).getString("note"));
+    assertEquals(
+        "Transaction Status Failed", r.getJsonArray("skipped").getJsonObject(1).getString("note"));
     assertNull(kept("RKTQDM7W9V", "amount"), "a failed attempt moved no money");
   }
 
@@ -85,8 +93,12 @@ class ReconciliationConformanceTest {
     assertEquals(2, r.getJsonObject("counts").getLong("statementOnly"));
     assertEquals(1, r.getJsonObject("counts").getLong("malformed"));
     assertEquals(4, r.getJsonArray("malformed").getJsonObject(0).getLong("line"));
-    assertEquals("AGG-20260116-0003", r.getJsonArray("malformed").getJsonObject(0).getString("providerTxnId"));
+    assertEquals(
+        "AGG-20260116-0003",
+        r.getJsonArray("malformed").getJsonObject(0).getString("providerTxnId"));
     assertEquals("50000", kept("AGG-20260116-0002", "amount"));
-    assertEquals("2026-01-16T06:00:00Z", r.getJsonArray("statementOnly").getJsonObject(1).getString("occurredAt"));
+    assertEquals(
+        "2026-01-16T06:00:00Z",
+        r.getJsonArray("statementOnly").getJsonObject(1).getString("occurredAt"));
   }
 }

@@ -24,7 +24,8 @@ class StatementReaderTest {
 
   static List<StatementRow> read(String text, int chunk) {
     List<StatementRow> rows = new ArrayList<>();
-    StatementReader reader = new StatementReader(new GenericStatement(), 100, (row, raw) -> rows.add(row));
+    StatementReader reader =
+        new StatementReader(new GenericStatement(), 100, (row, raw) -> rows.add(row));
     byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < bytes.length; i += chunk) {
       byte[] part = new byte[Math.min(chunk, bytes.length - i)];
@@ -71,7 +72,8 @@ class StatementReaderTest {
 
   @Test
   void anUnclosedQuoteAtTheEndIsReported() {
-    List<StatementRow> rows = read("providerTxnId,paidAt,amount,currency,accountReference\nA-1,\"never closed\n", 10);
+    List<StatementRow> rows =
+        read("providerTxnId,paidAt,amount,currency,accountReference\nA-1,\"never closed\n", 10);
     assertEquals(2, assertInstanceOf(StatementRow.Malformed.class, rows.get(0)).line());
   }
 
@@ -79,7 +81,8 @@ class StatementReaderTest {
   void noHeaderOrTooManyRowsRefuseTheStatement() {
     StatementRefused none = assertThrows(StatementRefused.class, () -> read("a,b\n1,2\n", 100));
     assertEquals("STATEMENT_HEADER_MISSING", none.code());
-    StringBuilder many = new StringBuilder("providerTxnId,paidAt,amount,currency,accountReference\n");
+    StringBuilder many =
+        new StringBuilder("providerTxnId,paidAt,amount,currency,accountReference\n");
     for (int i = 0; i < 101; i++) {
       many.append("A-").append(i).append(",2026-01-16T08:30:00Z,100,KES,M\n");
     }
@@ -90,26 +93,40 @@ class StatementReaderTest {
   @Test
   void mpesaAmountsAndTimes() {
     MpesaOrgStatement layout = new MpesaOrgStatement(ZoneId.of("Africa/Nairobi"), "KES");
-    List<String> header = CsvCells.split("Receipt No.,Completion Time,Transaction Status,Paid In,Withdrawn,A/C No.");
+    List<String> header =
+        CsvCells.split("Receipt No.,Completion Time,Transaction Status,Paid In,Withdrawn,A/C No.");
     assertTrue(layout.header(header));
-    StatementRow.Payment p = assertInstanceOf(StatementRow.Payment.class,
+    StatementRow.Payment p = assertInstanceOf(
+        StatementRow.Payment.class,
         layout.row(5, CsvCells.split("QK1,2026-01-16 08:30:00,Completed,\"12,345.50\",,MTR-9")));
     assertEquals(1_234_550, p.amount());
     assertEquals("2026-01-16T05:30:00Z", p.occurredAt().toString());
-    assertInstanceOf(StatementRow.Malformed.class, layout.row(6, CsvCells.split("QK2,16-01-2026 08:30:00,Completed,12.345,,M")));
-    assertInstanceOf(StatementRow.Skipped.class, layout.row(7, CsvCells.split("QK3,16-01-2026 08:30:00,Completed,,50.00,")));
-    assertInstanceOf(StatementRow.Malformed.class, layout.row(8, CsvCells.split("has space,16-01-2026 08:30:00,Completed,1.00,,")));
+    assertInstanceOf(
+        StatementRow.Malformed.class,
+        layout.row(6, CsvCells.split("QK2,16-01-2026 08:30:00,Completed,12.345,,M")));
+    assertInstanceOf(
+        StatementRow.Skipped.class,
+        layout.row(7, CsvCells.split("QK3,16-01-2026 08:30:00,Completed,,50.00,")));
+    assertInstanceOf(
+        StatementRow.Malformed.class,
+        layout.row(8, CsvCells.split("has space,16-01-2026 08:30:00,Completed,1.00,,")));
   }
 
   @Test
   void theOlderMpesaLayoutIsReadByItsHeaderNamesToo() {
-    // Mifos's importer: Receipt, Date, Details, Status, Withdrawn, Paid In, Balance, Balance Confirmed,
+    // Mifos's importer: Receipt, Date, Details, Status, Withdrawn, Paid In, Balance, Balance
+    // Confirmed,
     // Transaction Type, Other Party Info, Transaction Party Details
     MpesaOrgStatement layout = new MpesaOrgStatement(ZoneId.of("Africa/Nairobi"), "KES");
-    assertTrue(layout.header(CsvCells.split("Receipt,Date,Details,Status,Withdrawn,Paid In,Balance,Balance Confirmed,"
-        + "Transaction Type,Other Party Info,Transaction Party Details")));
-    StatementRow.Payment p = assertInstanceOf(StatementRow.Payment.class, layout.row(9, CsvCells.split(
-        "Y29DW127,2009-08-26 12:39:42,Pay Utility,Completed,,200,\"520,499\",true,Pay Utility,0722926212 - CYNTHIA O,MTR-7")));
+    assertTrue(layout.header(
+        CsvCells.split("Receipt,Date,Details,Status,Withdrawn,Paid In,Balance,Balance Confirmed,"
+            + "Transaction Type,Other Party Info,Transaction Party Details")));
+    StatementRow.Payment p = assertInstanceOf(
+        StatementRow.Payment.class,
+        layout.row(
+            9,
+            CsvCells.split(
+                "Y29DW127,2009-08-26 12:39:42,Pay Utility,Completed,,200,\"520,499\",true,Pay Utility,0722926212 - CYNTHIA O,MTR-7")));
     assertEquals(20_000, p.amount());
     assertEquals("MTR-7", p.accountReference());
     assertEquals("0722926212", p.msisdn());

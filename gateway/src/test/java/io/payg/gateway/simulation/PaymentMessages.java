@@ -17,8 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The message kinds of the payment simulation; each checks the answers the gateway gives it. */
 final class PaymentMessages {
 
-  private PaymentMessages() {
-  }
+  private PaymentMessages() {}
 
   /** A check on one answer: fails the run with what was sent and what came back. */
   static void expect(boolean ok, String what, HttpResponse<Buffer> r) {
@@ -56,11 +55,17 @@ final class PaymentMessages {
 
     @Override
     public Future<Void> send(SimulationWorld w, SplittableRandom random) {
-      String serial = random.nextInt(4) == 0 ? pick(w.unknownReferences, random) : pick(w.serials, random);
+      String serial =
+          random.nextInt(4) == 0 ? pick(w.unknownReferences, random) : pick(w.serials, random);
       long amount = amount(random);
       int copies = random.nextInt(6) == 0 ? 2 + random.nextInt(5) : 1;
-      C2bPayment p = C2bPayment.payBill(String.format("SIM%07d", ++next), SimulationWorld.SHORT_CODE, serial,
-          String.format("%d.%02d", amount / 100, amount % 100), "254708374149", Instant.now());
+      C2bPayment p = C2bPayment.payBill(
+          String.format("SIM%07d", ++next),
+          SimulationWorld.SHORT_CODE,
+          serial,
+          String.format("%d.%02d", amount / 100, amount % 100),
+          "254708374149",
+          Instant.now());
       w.moved.put(p.transId(), p);
       w.movedOrder.add(p);
       List<Future<Void>> sent = new ArrayList<>();
@@ -75,7 +80,10 @@ final class PaymentMessages {
   /** Daraja acknowledges every confirmation: booked, replayed or kept. */
   static Future<Void> confirm(SimulationWorld w, C2bPayment p) {
     return w.daraja.confirmation(p).map(r -> {
-      expect(r.statusCode() == 200 && r.bodyAsJsonObject().getInteger("ResultCode") == 0, "confirmation " + p.transId(), r);
+      expect(
+          r.statusCode() == 200 && r.bodyAsJsonObject().getInteger("ResultCode") == 0,
+          "confirmation " + p.transId(),
+          r);
       return null;
     });
   }
@@ -125,19 +133,23 @@ final class PaymentMessages {
         call = w.generic.get(w.genericOrder.get(random.nextInt(w.genericOrder.size())));
         kind = "generic.replay";
       } else if (roll < 3 && !w.genericOrder.isEmpty()) {
-        SimulationWorld.GenericCall first = w.generic.get(w.genericOrder.get(random.nextInt(w.genericOrder.size())));
+        SimulationWorld.GenericCall first =
+            w.generic.get(w.genericOrder.get(random.nextInt(w.genericOrder.size())));
         call = new SimulationWorld.GenericCall(first.id(), first.serial(), first.amount() + 100);
         kind = "generic.conflicting-replay";
       } else {
-        String serial = random.nextInt(6) == 0 ? pick(w.unknownSerials, random) : pick(w.serials, random);
-        call = new SimulationWorld.GenericCall(String.format("GEN%07d", ++next), serial,
-            amount(random));
+        String serial =
+            random.nextInt(6) == 0 ? pick(w.unknownSerials, random) : pick(w.serials, random);
+        call = new SimulationWorld.GenericCall(
+            String.format("GEN%07d", ++next), serial, amount(random));
         w.generic.put(call.id(), call);
         w.genericOrder.add(call.id());
         kind = name();
       }
       w.count(kind);
-      return w.company.provider().process(call.id(), call.serial(), call.amount(), "KES", "+254712345678", null)
+      return w.company
+          .provider()
+          .process(call.id(), call.serial(), call.amount(), "KES", "+254712345678", null)
           .map(r -> {
             int s = r.statusCode();
             expect(s == 200 || s == 404 || s == 409 || s == 422, kind + " " + call, r);
@@ -173,9 +185,13 @@ final class PaymentMessages {
       List<Future<Void>> sent = new ArrayList<>();
       for (int i = 0; i < copies; i++) {
         w.count(copies > 1 ? "agent.cash-retry" : name());
-        sent.add(w.gw.http.postAbs(w.gw.base + "/api/v1/agent/payments").bearerTokenAuthentication(w.agentToken)
+        sent.add(w.gw
+            .http
+            .postAbs(w.gw.base + "/api/v1/agent/payments")
+            .bearerTokenAuthentication(w.agentToken)
             .putHeader("Idempotency-Key", key)
-            .sendJsonObject(new JsonObject().put("serial", serial).put("amount", amount).put("currency", "KES"))
+            .sendJsonObject(
+                new JsonObject().put("serial", serial).put("amount", amount).put("currency", "KES"))
             .map(r -> {
               int s = r.statusCode();
               expect(s == 200 || s == 202 || s == 422, "cash " + key + " " + serial, r);
@@ -228,8 +244,11 @@ final class PaymentMessages {
         List<Future<Void>> sent = new ArrayList<>();
         for (String serial : serials) {
           w.count(name());
-          sent.add(w.gw.http.postAbs(w.gw.base + "/api/v1/unmatched-payments/" + id + "/assign")
-              .bearerTokenAuthentication(w.operatorToken).sendJsonObject(new JsonObject().put("serial", serial))
+          sent.add(w.gw
+              .http
+              .postAbs(w.gw.base + "/api/v1/unmatched-payments/" + id + "/assign")
+              .bearerTokenAuthentication(w.operatorToken)
+              .sendJsonObject(new JsonObject().put("serial", serial))
               .map(r -> {
                 int s = r.statusCode();
                 expect(s == 200 || s == 409 || s == 422, "assign " + id + " to " + serial, r);
@@ -248,7 +267,8 @@ final class PaymentMessages {
         }
         return all(sent).map(v -> {
           if (booked.size() > 1 || bookedSerials.size() > 1) {
-            throw new AssertionError("assigns of " + id + " answered " + booked + " for " + bookedSerials);
+            throw new AssertionError(
+                "assigns of " + id + " answered " + booked + " for " + bookedSerials);
           }
           booked.forEach(txn -> {
             String before = w.assignedTransaction.putIfAbsent(id, txn);
@@ -283,8 +303,11 @@ final class PaymentMessages {
         }
         String id = items.getJsonObject((int) (which * items.size())).getString("id");
         w.count(name());
-        return w.gw.http.postAbs(w.gw.base + "/api/v1/unmatched-payments/" + id + "/dismiss")
-            .bearerTokenAuthentication(w.operatorToken).sendJsonObject(new JsonObject().put("reason", "refunded"))
+        return w.gw
+            .http
+            .postAbs(w.gw.base + "/api/v1/unmatched-payments/" + id + "/dismiss")
+            .bearerTokenAuthentication(w.operatorToken)
+            .sendJsonObject(new JsonObject().put("reason", "refunded"))
             .map(r -> {
               // 409: an assign racing in the same batch booked it first
               expect(r.statusCode() == 200 || r.statusCode() == 409, "dismiss " + id, r);
@@ -316,12 +339,15 @@ final class PaymentMessages {
       int copies = random.nextInt(4) == 0 ? 2 : 1;
       boolean otherKey = random.nextInt(3) == 0;
       String key = "rev-" + random.nextLong();
-      long booked = w.gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", w.company.id());
+      long booked = w.gw.db.count(
+          "SELECT count(*) FROM transactions WHERE company_id = ?::uuid", w.company.id());
       if (booked == 0) {
         return Future.succeededFuture();
       }
-      String txn = w.gw.db.text("SELECT id::text FROM transactions WHERE company_id = ?::uuid ORDER BY id OFFSET ? LIMIT 1",
-          w.company.id(), (long) (which * booked));
+      String txn = w.gw.db.text(
+          "SELECT id::text FROM transactions WHERE company_id = ?::uuid ORDER BY id OFFSET ? LIMIT 1",
+          w.company.id(),
+          (long) (which * booked));
       w.count(name());
       List<Future<HttpResponse<Buffer>>> sent = new ArrayList<>();
       for (int i = 0; i < copies; i++) {
@@ -330,8 +356,12 @@ final class PaymentMessages {
       return Future.all(sent).map(done -> {
         for (Future<HttpResponse<Buffer>> f : sent) {
           HttpResponse<Buffer> r = f.result();
-          // 201: reversed (or the same key's replay); 409: reversed already (another key); 503: raced a payment
-          expect(r.statusCode() == 201 || r.statusCode() == 409 || r.statusCode() == 503, "reverse " + txn, r);
+          // 201: reversed (or the same key's replay); 409: reversed already (another key); 503:
+          // raced a payment
+          expect(
+              r.statusCode() == 201 || r.statusCode() == 409 || r.statusCode() == 503,
+              "reverse " + txn,
+              r);
           w.count(name() + "." + r.statusCode());
           if (r.statusCode() == 201) {
             w.reversed.add(txn);
@@ -342,8 +372,11 @@ final class PaymentMessages {
     }
 
     private static Future<HttpResponse<Buffer>> reverse(SimulationWorld w, String txn, String key) {
-      return w.gw.http.postAbs(w.gw.base + "/api/v1/transactions/" + txn + "/reversal")
-          .bearerTokenAuthentication(w.company.adminToken()).putHeader("Idempotency-Key", key)
+      return w.gw
+          .http
+          .postAbs(w.gw.base + "/api/v1/transactions/" + txn + "/reversal")
+          .bearerTokenAuthentication(w.company.adminToken())
+          .putHeader("Idempotency-Key", key)
           .sendJsonObject(new JsonObject().put("reason", "simulated reversal"));
     }
   }
@@ -381,8 +414,11 @@ final class PaymentMessages {
 
   /** Up to 100 OPEN unmatched payments, newest first. */
   static Future<JsonArray> open(SimulationWorld w) {
-    return w.gw.http.getAbs(w.gw.base + "/api/v1/unmatched-payments?status=OPEN&limit=100")
-        .bearerTokenAuthentication(w.operatorToken).send()
+    return w.gw
+        .http
+        .getAbs(w.gw.base + "/api/v1/unmatched-payments?status=OPEN&limit=100")
+        .bearerTokenAuthentication(w.operatorToken)
+        .send()
         .map(r -> {
           expect(r.statusCode() == 200, "list unmatched", r);
           return r.bodyAsJsonObject().getJsonArray("items");

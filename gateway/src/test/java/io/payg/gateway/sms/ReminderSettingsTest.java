@@ -13,19 +13,27 @@ import org.junit.jupiter.api.Test;
 class ReminderSettingsTest {
 
   static ReminderSettings settings(boolean enabled, int hour, String zone) {
-    return ReminderSettings.parse(new JsonObject().put("enabled", enabled).put("daysBefore", new JsonArray().add(3).add(1))
-        .put("hourLocal", hour).put("timeZone", zone));
+    return ReminderSettings.parse(new JsonObject()
+        .put("enabled", enabled)
+        .put("daysBefore", new JsonArray().add(3).add(1))
+        .put("hourLocal", hour)
+        .put("timeZone", zone));
   }
 
   @Test
   void remindersOfALocalDayStartAtTheLocalHour() {
     Instant noonUtc = Instant.parse("2026-03-10T12:00:00Z");
-    assertEquals(Optional.empty(), settings(true, 13, "UTC").runDate(noonUtc), "13:00 UTC has not come");
-    assertEquals(Optional.of(LocalDate.of(2026, 3, 10)), settings(true, 12, "UTC").runDate(noonUtc));
+    assertEquals(
+        Optional.empty(), settings(true, 13, "UTC").runDate(noonUtc), "13:00 UTC has not come");
+    assertEquals(
+        Optional.of(LocalDate.of(2026, 3, 10)), settings(true, 12, "UTC").runDate(noonUtc));
     // 15:00 in Nairobi (UTC+3)
-    assertEquals(Optional.of(LocalDate.of(2026, 3, 10)), settings(true, 14, "Africa/Nairobi").runDate(noonUtc));
+    assertEquals(
+        Optional.of(LocalDate.of(2026, 3, 10)),
+        settings(true, 14, "Africa/Nairobi").runDate(noonUtc));
     // 23:30 UTC is already the next day in Nairobi
-    assertEquals(Optional.of(LocalDate.of(2026, 3, 11)),
+    assertEquals(
+        Optional.of(LocalDate.of(2026, 3, 11)),
         settings(true, 0, "Africa/Nairobi").runDate(Instant.parse("2026-03-10T23:30:00Z")));
     assertEquals(Optional.empty(), settings(false, 0, "UTC").runDate(noonUtc), "off");
   }

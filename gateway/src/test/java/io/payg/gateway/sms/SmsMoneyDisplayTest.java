@@ -35,13 +35,24 @@ class SmsMoneyDisplayTest {
     String serial = "XOF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
     String txn = "W-" + UUID.randomUUID();
-    assertEquals(200, await(company.provider().process(txn, serial, 5000, "XOF", "+221770000000", Instant.now().toString()))
-        .statusCode());
-    eventually(Duration.ofSeconds(15), "confirmation SMS", () -> gw.db.count(
-        "SELECT count(*) FROM sms_messages m JOIN transactions t ON t.id = m.transaction_id WHERE t.provider_txn_id = ?",
-        txn) == 1);
-    String body = gw.db.text("SELECT m.body FROM sms_messages m JOIN transactions t ON t.id = m.transaction_id "
-        + "WHERE t.provider_txn_id = ?", txn);
+    assertEquals(
+        200,
+        await(company
+                .provider()
+                .process(
+                    txn, serial, 5000, "XOF", "+221770000000", Instant.now().toString()))
+            .statusCode());
+    eventually(
+        Duration.ofSeconds(15),
+        "confirmation SMS",
+        () -> gw.db.count(
+                "SELECT count(*) FROM sms_messages m JOIN transactions t ON t.id = m.transaction_id WHERE t.provider_txn_id = ?",
+                txn)
+            == 1);
+    String body = gw.db.text(
+        "SELECT m.body FROM sms_messages m JOIN transactions t ON t.id = m.transaction_id "
+            + "WHERE t.provider_txn_id = ?",
+        txn);
     assertTrue(body.contains("5000 XOF"), body);
     assertTrue(!body.contains("50.00"), body);
   }

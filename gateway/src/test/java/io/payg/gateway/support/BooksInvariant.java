@@ -34,12 +34,18 @@ import java.util.UUID;
 public final class BooksInvariant {
 
   /** One provider's books for the company, as the invariant computed them. */
-  public record Line(String provider, String currency, long received, long allocated, long suspense, long dismissed,
-                     long reversed, long returned, long pendingApproval) {
-  }
+  public record Line(
+      String provider,
+      String currency,
+      long received,
+      long allocated,
+      long suspense,
+      long dismissed,
+      long reversed,
+      long returned,
+      long pendingApproval) {}
 
-  private BooksInvariant() {
-  }
+  private BooksInvariant() {}
 
   static final String LINES = """
       WITH held AS (
@@ -78,16 +84,31 @@ public final class BooksInvariant {
   public static List<Line> check(TestDatabase db, String companyId) {
     String c = UUID.fromString(companyId).toString();
     List<Line> lines = new ArrayList<>();
-    try (Connection conn = DriverManager.getConnection(db.url().jdbcUrl(), db.url().jdbcProperties())) {
+    try (Connection conn =
+        DriverManager.getConnection(db.url().jdbcUrl(), db.url().jdbcProperties())) {
       try (var st = conn.prepareStatement(LINES)) {
         for (int i = 1; i <= 9; i++) {
           st.setString(i, c);
         }
         try (ResultSet rs = st.executeQuery()) {
           while (rs.next()) {
-            Line l = new Line(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9));
-            assertEquals(l.received(), l.allocated() + l.suspense() + l.dismissed() + l.reversed() + l.returned()
+            Line l = new Line(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getLong(6),
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getLong(9));
+            assertEquals(
+                l.received(),
+                l.allocated()
+                    + l.suspense()
+                    + l.dismissed()
+                    + l.reversed()
+                    + l.returned()
                     + l.pendingApproval(),
                 "the books of " + l.provider() + " " + l.currency() + " do not balance: " + l);
             lines.add(l);
@@ -110,13 +131,21 @@ public final class BooksInvariant {
       none(conn, c, "a transaction with two jobs of one kind", """
           SELECT transaction_id FROM outbox WHERE company_id = ?::uuid AND transaction_id IS NOT NULL
           GROUP BY transaction_id, kind HAVING count(*) > 1""");
-      none(conn, c, "an installment whose paid amount is not what its payments' allocations paid on it", """
+      none(
+          conn,
+          c,
+          "an installment whose paid amount is not what its payments' allocations paid on it",
+          """
           SELECT i.id FROM installments i WHERE i.company_id = ?::uuid AND (i.paid > i.amount
             OR i.paid <> (SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t ON t.id = a.transaction_id
               WHERE a.reference = i.id::text AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT') AND t.status <> 'REVERSED'))
             -- a down payment (number 0) may have been taken at the sale, outside the gateway
             AND i.number > 0""");
-      none(conn, c, "a sale whose installments, written off and cancelled amounts do not sum to its price", """
+      none(
+          conn,
+          c,
+          "a sale whose installments, written off and cancelled amounts do not sum to its price",
+          """
           SELECT s.id FROM appliance_sales s JOIN installments i ON i.sale_id = s.id WHERE s.company_id = ?::uuid
           GROUP BY s.id, s.price HAVING s.price <> sum(i.amount)
             + sum(CASE WHEN i.status IN ('WRITTEN_OFF', 'CANCELLED') THEN i.closed_unpaid ELSE 0 END)""");
@@ -129,7 +158,8 @@ public final class BooksInvariant {
     return lines;
   }
 
-  private static void none(Connection conn, String companyId, String what, String sql) throws SQLException {
+  private static void none(Connection conn, String companyId, String what, String sql)
+      throws SQLException {
     try (var st = conn.prepareStatement(sql)) {
       st.setString(1, companyId);
       try (ResultSet rs = st.executeQuery()) {

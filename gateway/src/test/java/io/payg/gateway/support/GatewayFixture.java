@@ -43,13 +43,22 @@ public final class GatewayFixture implements AutoCloseable {
    * Test peers (simulators) listen on loopback: tests allow it explicitly, as production never
    * does by default; the management listener takes a free port.
    */
-  public static final Map<String, String> LOOPBACK_PEERS = Map.of("OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128",
-      "OUTBOUND_PLAIN_HTTP_HOSTS", "127.0.0.1,localhost", "METRICS_PORT", "0");
+  public static final Map<String, String> LOOPBACK_PEERS = Map.of(
+      "OUTBOUND_ALLOWED_NETWORKS",
+      "127.0.0.0/8,::1/128",
+      "OUTBOUND_PLAIN_HTTP_HOSTS",
+      "127.0.0.1,localhost",
+      "METRICS_PORT",
+      "0");
 
   /** A company ready to be paid through the generic plugin. */
-  public record Company(String id, String adminToken, String secret, String villageId, String tariffId,
-                        GenericProviderClient provider) {
-  }
+  public record Company(
+      String id,
+      String adminToken,
+      String secret,
+      String villageId,
+      String tariffId,
+      GenericProviderClient provider) {}
 
   public GatewayFixture(Class<?> testClass) throws Exception {
     this(testClass, Map.of());
@@ -59,13 +68,18 @@ public final class GatewayFixture implements AutoCloseable {
     this(testClass, extraEnv, Clock.systemUTC());
   }
 
-  public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock) throws Exception {
+  public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock)
+      throws Exception {
     this(testClass, extraEnv, clock, UnaryOperator.identity());
   }
 
   /** {@code databaseUrl} rewrites the DATABASE_URL the gateway gets (a password, for the log-secrets test). */
-  public GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
-                        UnaryOperator<DatabaseUrl> databaseUrl) throws Exception {
+  public GatewayFixture(
+      Class<?> testClass,
+      Map<String, String> extraEnv,
+      Clock clock,
+      UnaryOperator<DatabaseUrl> databaseUrl)
+      throws Exception {
     this(testClass, extraEnv, clock, databaseUrl, PluginCatalog.builtIn());
   }
 
@@ -74,14 +88,31 @@ public final class GatewayFixture implements AutoCloseable {
     this(testClass, Map.of(), Clock.systemUTC(), UnaryOperator.identity(), catalog);
   }
 
-  private GatewayFixture(Class<?> testClass, Map<String, String> extraEnv, Clock clock,
-                         UnaryOperator<DatabaseUrl> databaseUrl,
-                         PluginCatalog catalog) throws Exception {
+  private GatewayFixture(
+      Class<?> testClass,
+      Map<String, String> extraEnv,
+      Clock clock,
+      UnaryOperator<DatabaseUrl> databaseUrl,
+      PluginCatalog catalog)
+      throws Exception {
     db = TestDatabase.fresh(testClass);
     Map<String, String> env = new HashMap<>(Map.of(
-        "HTTP_HOST", "127.0.0.1", "HTTP_PORT", "0",
-        "BCRYPT_COST", "4", "OUTBOX_POLL_MS", "100", "TOKEN_RETRY_BASE_MS", "50", "TOKEN_RETRY_CAP_MS", "200",
-        "TOKEN_MAX_ATTEMPTS", "5", "EVENT_LOOPS", "2"));
+        "HTTP_HOST",
+        "127.0.0.1",
+        "HTTP_PORT",
+        "0",
+        "BCRYPT_COST",
+        "4",
+        "OUTBOX_POLL_MS",
+        "100",
+        "TOKEN_RETRY_BASE_MS",
+        "50",
+        "TOKEN_RETRY_CAP_MS",
+        "200",
+        "TOKEN_MAX_ATTEMPTS",
+        "5",
+        "EVENT_LOOPS",
+        "2"));
     env.put("SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="); // 32 test bytes
     // test classes sign up many companies and log in in parallel from one address; the tests of
     // these limits set them low (SignUpAbuseTest)
@@ -92,7 +123,8 @@ public final class GatewayFixture implements AutoCloseable {
     env.put("JWT_PUBLIC_KEY", JWT_KEYS.publicKeyPem());
     env.putAll(LOOPBACK_PEERS);
     env.putAll(extraEnv);
-    GatewayConfig config = GatewayConfig.fromEnv(env, false).withDatabaseUrl(databaseUrl.apply(db.url()).toUrl());
+    GatewayConfig config = GatewayConfig.fromEnv(env, false)
+        .withDatabaseUrl(databaseUrl.apply(db.url()).toUrl());
     app = GatewayApp.start(config, clock, catalog);
     calin = await(CalinSimulator.start(app.vertx(), 0));
     sms = await(AfricasTalkingSimulator.start(app.vertx(), 0));
@@ -109,26 +141,69 @@ public final class GatewayFixture implements AutoCloseable {
   public Company company(String name, String currency, long pricePerKwh, long minimum) {
     String email = "admin-" + UUID.randomUUID() + "@example.com";
     String password = "correct horse battery";
-    JsonObject created = ok(post("/api/v1/companies", null, new JsonObject().put("name", name).put("country", "KE")
-        .put("currency", currency).put("admin", new JsonObject().put("email", email).put("password", password))
-        .put("plugins", new JsonArray().add("generic").add("calin").add("openpaygo").add("africastalking"))));
+    JsonObject created = ok(post(
+        "/api/v1/companies",
+        null,
+        new JsonObject()
+            .put("name", name)
+            .put("country", "KE")
+            .put("currency", currency)
+            .put("admin", new JsonObject().put("email", email).put("password", password))
+            .put(
+                "plugins",
+                new JsonArray()
+                    .add("generic")
+                    .add("calin")
+                    .add("openpaygo")
+                    .add("africastalking"))));
     String token = login(email, password);
     String secret = "secret-" + UUID.randomUUID();
-    ok(put("/api/v1/plugins/generic", token, new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("secret", secret))));
-    ok(put("/api/v1/plugins/calin", token, new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(Map.copyOf(calin.settings())))));
-    ok(put("/api/v1/plugins/africastalking", token, new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(Map.copyOf(sms.settings())))));
-    String cluster = ok(post("/api/v1/clusters", token, new JsonObject().put("name", "Cluster"))).getString("id");
-    String grid = ok(post("/api/v1/mini-grids", token, new JsonObject().put("name", "Grid").put("clusterId", cluster)))
+    ok(put(
+        "/api/v1/plugins/generic",
+        token,
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject().put("secret", secret))));
+    ok(put(
+        "/api/v1/plugins/calin",
+        token,
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(Map.copyOf(calin.settings())))));
+    ok(put(
+        "/api/v1/plugins/africastalking",
+        token,
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(Map.copyOf(sms.settings())))));
+    String cluster = ok(post("/api/v1/clusters", token, new JsonObject().put("name", "Cluster")))
         .getString("id");
-    String village = ok(post("/api/v1/villages", token, new JsonObject().put("name", "Village").put("miniGridId", grid)))
+    String grid = ok(post(
+            "/api/v1/mini-grids",
+            token,
+            new JsonObject().put("name", "Grid").put("clusterId", cluster)))
         .getString("id");
-    String tariff = ok(post("/api/v1/tariffs", token, new JsonObject().put("name", "Residential").put("currency", currency)
-        .put("pricePerKwh", pricePerKwh).put("minimumPurchase", minimum))).getString("id");
+    String village = ok(post(
+            "/api/v1/villages",
+            token,
+            new JsonObject().put("name", "Village").put("miniGridId", grid)))
+        .getString("id");
+    String tariff = ok(post(
+            "/api/v1/tariffs",
+            token,
+            new JsonObject()
+                .put("name", "Residential")
+                .put("currency", currency)
+                .put("pricePerKwh", pricePerKwh)
+                .put("minimumPurchase", minimum)))
+        .getString("id");
     String companyId = created.getString("companyId");
-    return new Company(companyId, token, secret, village, tariff,
+    return new Company(
+        companyId,
+        token,
+        secret,
+        village,
+        tariff,
         new GenericProviderClient(http, base + "/api/v1/telco/generic/" + companyId, secret));
   }
 
@@ -138,15 +213,24 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   public JsonObject meterCustomer(Company c, String serial, String tariffId) {
-    return ok(post("/api/v1/customers", c.adminToken(), new JsonObject().put("name", "Customer " + serial)
-        .put("phone", "+254712345678").put("villageId", c.villageId())
-        .put("device", new JsonObject().put("serial", serial).put("type", "METER").put("manufacturer", "calin")
-            .put("tariffId", tariffId))));
+    return ok(post(
+        "/api/v1/customers",
+        c.adminToken(),
+        new JsonObject()
+            .put("name", "Customer " + serial)
+            .put("phone", "+254712345678")
+            .put("villageId", c.villageId())
+            .put(
+                "device",
+                new JsonObject()
+                    .put("serial", serial)
+                    .put("type", "METER")
+                    .put("manufacturer", "calin")
+                    .put("tariffId", tariffId))));
   }
 
   /** A field agent of the company (role AGENT, cash up to {@code riskLimit}), logged in. */
-  public record Agent(String id, String token) {
-  }
+  public record Agent(String id, String token) {}
 
   public Agent agent(Company c, long riskLimit) {
     return agent(c, riskLimit, null);
@@ -159,13 +243,20 @@ public final class GatewayFixture implements AutoCloseable {
     if (protectedPassword != null) {
       req.putHeader("X-Protected-Password", protectedPassword);
     }
-    String id = ok(await(req.sendJsonObject(new JsonObject().put("email", email)
-        .put("password", "agent password 1").put("role", "AGENT").put("riskLimit", riskLimit)))).getString("id");
+    String id = ok(await(req.sendJsonObject(new JsonObject()
+            .put("email", email)
+            .put("password", "agent password 1")
+            .put("role", "AGENT")
+            .put("riskLimit", riskLimit))))
+        .getString("id");
     return new Agent(id, login(email, "agent password 1"));
   }
 
   public String login(String email, String password) {
-    return ok(post("/api/v1/auth/login", null, new JsonObject().put("email", email).put("password", password)))
+    return ok(post(
+            "/api/v1/auth/login",
+            null,
+            new JsonObject().put("email", email).put("password", password)))
         .getString("accessToken");
   }
 
@@ -195,7 +286,9 @@ public final class GatewayFixture implements AutoCloseable {
 
   /** The Prometheus scrape, from the management listener (not served on the API port). */
   public String metrics() {
-    return await(http.getAbs("http://127.0.0.1:" + app.metricsPort() + "/metrics").send()).bodyAsString();
+    return await(
+            http.getAbs("http://127.0.0.1:" + app.metricsPort() + "/metrics").send())
+        .bodyAsString();
   }
 
   public static JsonObject ok(HttpResponse<Buffer> r) {

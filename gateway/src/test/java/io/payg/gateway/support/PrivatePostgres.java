@@ -31,32 +31,45 @@ public final class PrivatePostgres implements AutoCloseable {
   /** The newest installed server's bin folder, or null when none is installed. */
   public static Path binaries() {
     try (Stream<Path> versions = Files.list(Path.of("/usr/lib/postgresql"))) {
-      return versions.map(v -> v.resolve("bin")).filter(b -> Files.isExecutable(b.resolve("initdb")))
-          .max(Comparator.comparing(Path::toString)).orElse(null);
+      return versions
+          .map(v -> v.resolve("bin"))
+          .filter(b -> Files.isExecutable(b.resolve("initdb")))
+          .max(Comparator.comparing(Path::toString))
+          .orElse(null);
     } catch (IOException e) {
       return null;
     }
   }
 
   /** initdb; {@code prepare} may write files into the data folder (certificates, pg_hba.conf) before start. */
-  public static PrivatePostgres start(List<String> serverSettings, DataFolderStep prepare) throws Exception {
+  public static PrivatePostgres start(List<String> serverSettings, DataFolderStep prepare)
+      throws Exception {
     Path bin = binaries();
     Path dir = Files.createTempDirectory("payg-pg-");
     run(List.of("chmod", "755", dir.toString()));
     Path data = dir.resolve("data");
     run(List.of("chown", "-R", owner(), dir.toString()));
-    asPostgres(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust"));
+    asPostgres(List.of(
+        bin.resolve("initdb").toString(), "-D", data.toString(), "-U", "postgres", "-A", "trust"));
     prepare.accept(data);
     run(List.of("chown", "-R", owner(), dir.toString()));
     int port;
     try (ServerSocket s = new ServerSocket(0)) {
       port = s.getLocalPort();
     }
-    List<String> options = new ArrayList<>(List.of("-p", String.valueOf(port), "-k", dir.toString(),
-        "-c", "listen_addresses=127.0.0.1"));
+    List<String> options = new ArrayList<>(List.of(
+        "-p", String.valueOf(port), "-k", dir.toString(), "-c", "listen_addresses=127.0.0.1"));
     serverSettings.forEach(s -> options.addAll(List.of("-c", s)));
-    asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", dir.resolve("log").toString(),
-        "-w", "-o", String.join(" ", options), "start"));
+    asPostgres(List.of(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        data.toString(),
+        "-l",
+        dir.resolve("log").toString(),
+        "-w",
+        "-o",
+        String.join(" ", options),
+        "start"));
     return new PrivatePostgres(dir, port, bin);
   }
 
@@ -72,7 +85,13 @@ public final class PrivatePostgres implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    asPostgres(List.of(bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "stop"));
+    asPostgres(List.of(
+        bin.resolve("pg_ctl").toString(),
+        "-D",
+        dir.resolve("data").toString(),
+        "-m",
+        "immediate",
+        "stop"));
     run(List.of("rm", "-rf", dir.toString()));
   }
 

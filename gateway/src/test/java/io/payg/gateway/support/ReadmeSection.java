@@ -13,8 +13,7 @@ public final class ReadmeSection {
 
   public static final Path README = Path.of("..").toAbsolutePath().normalize().resolve("README.md");
 
-  private ReadmeSection() {
-  }
+  private ReadmeSection() {}
 
   /** The README's text of section {@code name} (without the markers). */
   public static String read(String name) throws IOException {
@@ -39,7 +38,8 @@ public final class ReadmeSection {
     int from = text.indexOf(begin);
     int to = text.indexOf(end);
     if (from < 0 || to < from) {
-      throw new IllegalStateException("README has no section " + name + " (" + begin.trim() + " … " + end + ")");
+      throw new IllegalStateException(
+          "README has no section " + name + " (" + begin.trim() + " … " + end + ")");
     }
     return new int[] {from + begin.length(), to};
   }

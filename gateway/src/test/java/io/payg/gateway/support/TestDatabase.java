@@ -36,7 +36,8 @@ public final class TestDatabase implements AutoCloseable {
       server = locate();
       System.out.println("Tests run on " + server.description());
     }
-    String name = ("t_" + testClass.getSimpleName() + "_" + UUID.randomUUID().toString().substring(0, 8))
+    String name = ("t_" + testClass.getSimpleName() + "_"
+            + UUID.randomUUID().toString().substring(0, 8))
         .toLowerCase(Locale.ROOT);
     return new TestDatabase(name, server.ensureDatabase(name));
   }
@@ -54,8 +55,14 @@ public final class TestDatabase implements AutoCloseable {
     if (dockerAvailable()) {
       PostgreSQLContainer<?> pg = new PostgreSQLContainer<>("postgres:16-alpine");
       pg.start();
-      return DatabaseServer.at(new DatabaseUrl(pg.getHost(), pg.getFirstMappedPort(), "postgres", pg.getUsername(),
-          pg.getPassword()), "Testcontainers PostgreSQL");
+      return DatabaseServer.at(
+          new DatabaseUrl(
+              pg.getHost(),
+              pg.getFirstMappedPort(),
+              "postgres",
+              pg.getUsername(),
+              pg.getPassword()),
+          "Testcontainers PostgreSQL");
     }
     return DatabaseServer.embedded();
   }
@@ -75,7 +82,7 @@ public final class TestDatabase implements AutoCloseable {
   /** A single number from SQL, for assertions on what is stored. */
   public long count(String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
-         var st = c.prepareStatement(sql)) {
+        var st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);
       }
@@ -91,7 +98,7 @@ public final class TestDatabase implements AutoCloseable {
   /** The first column of every row, as numbers, in the query's order. */
   public List<Long> longs(String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
-         var st = c.prepareStatement(sql)) {
+        var st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);
       }
@@ -110,7 +117,7 @@ public final class TestDatabase implements AutoCloseable {
   /** A single text value from SQL. */
   public String text(String sql, Object... params) {
     try (Connection c = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
-         var st = c.prepareStatement(sql)) {
+        var st = c.prepareStatement(sql)) {
       for (int i = 0; i < params.length; i++) {
         st.setObject(i + 1, params[i]);
       }
@@ -124,8 +131,9 @@ public final class TestDatabase implements AutoCloseable {
 
   /** Rows in the tables a payment writes: each must stay 0 after a refused call. */
   public long moneyRows() {
-    return count("SELECT (SELECT count(*) FROM transactions) + (SELECT count(*) FROM allocations) "
-        + "+ (SELECT count(*) FROM tokens) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM conflicts)");
+    return count(
+        "SELECT (SELECT count(*) FROM transactions) + (SELECT count(*) FROM allocations) "
+            + "+ (SELECT count(*) FROM tokens) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM conflicts)");
   }
 
   @Override

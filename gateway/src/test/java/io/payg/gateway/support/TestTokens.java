@@ -40,19 +40,22 @@ public final class TestTokens {
 
   /** Correct claims, signed with an ES256 key that is not the gateway's. */
   public String signedWithAnotherKey(String userId, String companyId, String role) {
-    return signed(claims(userId, companyId, role, Instant.now().plusSeconds(600)),
+    return signed(
+        claims(userId, companyId, role, Instant.now().plusSeconds(600)),
         privateKey(SigningKeys.generateEs256()));
   }
 
   /** Correct claims, {@code alg: none}, no signature. */
   public String algNone(String userId, String companyId, String role) {
-    return encode(header("none")) + "." + encode(claims(userId, companyId, role, Instant.now().plusSeconds(600))) + ".";
+    return encode(header("none")) + "."
+        + encode(claims(userId, companyId, role, Instant.now().plusSeconds(600))) + ".";
   }
 
   /** A genuine token whose payload was edited ({@code claim} set to {@code value}), signature kept. */
   public static String tampered(String token, String claim, String value) {
     String[] parts = token.split("\\.");
-    JsonObject payload = new JsonObject(new String(B64D.decode(parts[1]), StandardCharsets.UTF_8)).put(claim, value);
+    JsonObject payload =
+        new JsonObject(new String(B64D.decode(parts[1]), StandardCharsets.UTF_8)).put(claim, value);
     return parts[0] + "." + encode(payload) + "." + parts[2];
   }
 
@@ -61,14 +64,22 @@ public final class TestTokens {
   }
 
   private static JsonObject claims(String userId, String companyId, String role, Instant expires) {
-    return new JsonObject().put("sub", userId).put("cid", companyId).put("role", role).put("iss", ISSUER)
+    return new JsonObject()
+        .put("sub", userId)
+        .put("cid", companyId)
+        .put("role", role)
+        .put("iss", ISSUER)
         .put("aud", "payg-gateway-api")
-        .put("iat", expires.minusSeconds(900).getEpochSecond()).put("exp", expires.getEpochSecond());
+        .put("iat", expires.minusSeconds(900).getEpochSecond())
+        .put("exp", expires.getEpochSecond());
   }
 
   /** Correctly signed and current, but for another audience (a key shared with another service). */
   public String otherAudience(String userId, String companyId, String role) {
-    return signed(claims(userId, companyId, role, Instant.now().plusSeconds(600)).put("aud", "another-service"), key);
+    return signed(
+        claims(userId, companyId, role, Instant.now().plusSeconds(600))
+            .put("aud", "another-service"),
+        key);
   }
 
   /** Correctly signed, expired {@code secondsAgo} ago (inside or outside the clock-skew leeway). */
@@ -92,7 +103,8 @@ public final class TestTokens {
   private static PrivateKey privateKey(SigningKeys.PemPair keys) {
     String body = keys.privateKeyPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
     try {
-      return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+      return KeyFactory.getInstance("EC")
+          .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

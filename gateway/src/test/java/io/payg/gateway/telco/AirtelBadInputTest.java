@@ -3,8 +3,8 @@ package io.payg.gateway.telco;
 import static io.payg.gateway.support.GatewayFixture.await;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.airtel.AirtelTelcoAdapter;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -46,8 +46,10 @@ class AirtelBadInputTest extends CollectionBadInputMatrix {
   protected void enable(GatewayFixture.Company c) {
     Map<String, Object> settings = new HashMap<>(airtel.settings());
     settings.put(AirtelTelcoAdapter.SETTING_CALLBACK_SECRET, secret(c));
-    GatewayFixture.ok(gw.put("/api/v1/plugins/airtel", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(settings))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/airtel",
+        c.adminToken(),
+        new JsonObject().put("enabled", true).put("settings", new JsonObject(settings))));
   }
 
   @Override
@@ -56,12 +58,18 @@ class AirtelBadInputTest extends CollectionBadInputMatrix {
   }
 
   private static JsonObject signed(JsonObject transaction, String secret) {
-    byte[] payload = new JsonObject().put("transaction", transaction).encode().getBytes(StandardCharsets.UTF_8);
-    return new JsonObject().put("transaction", transaction).put("hash", AirtelTelcoAdapter.hash(secret, payload));
+    byte[] payload =
+        new JsonObject().put("transaction", transaction).encode().getBytes(StandardCharsets.UTF_8);
+    return new JsonObject()
+        .put("transaction", transaction)
+        .put("hash", AirtelTelcoAdapter.hash(secret, payload));
   }
 
   private static JsonObject transaction(String reference) {
-    return new JsonObject().put("id", reference).put("message", "Paid TZS 5,000 to PAYG Energy").put("status_code", "TS")
+    return new JsonObject()
+        .put("id", reference)
+        .put("message", "Paid TZS 5,000 to PAYG Energy")
+        .put("status_code", "TS")
         .put("airtel_money_id", "MP210603.1234.L06941");
   }
 
@@ -79,7 +87,10 @@ class AirtelBadInputTest extends CollectionBadInputMatrix {
 
   @Override
   protected Future<HttpResponse<Buffer>> forged(String reference) {
-    return callback(home, signed(transaction(reference), "not-the-callback-key").toBuffer(), "application/json");
+    return callback(
+        home,
+        signed(transaction(reference), "not-the-callback-key").toBuffer(),
+        "application/json");
   }
 
   @Override

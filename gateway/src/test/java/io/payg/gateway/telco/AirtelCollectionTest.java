@@ -31,8 +31,12 @@ class AirtelCollectionTest {
     airtel = await(AirtelSimulator.start(gw.app.vertx(), 0));
     // Airtel's callback URL is set once in its portal, not per request
     airtel.setCallbackUrl(gw.base + "/api/v1/telco/airtel/" + company.id() + "/callback");
-    GatewayFixture.ok(gw.put("/api/v1/plugins/airtel", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new HashMap<String, Object>(airtel.settings())))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/airtel",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(new HashMap<String, Object>(airtel.settings())))));
   }
 
   @AfterAll
@@ -44,23 +48,48 @@ class AirtelCollectionTest {
   void anApprovedPushIsRecordedOnceAndARejectedOneFails() {
     String serial = "ATL-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    HttpResponse<Buffer> r = await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
-        .putHeader("Idempotency-Key", "atl-" + UUID.randomUUID()).sendJsonObject(new JsonObject().put("provider", "airtel")
-            .put("msisdn", "255754123456").put("serial", serial).put("amount", 500_000).put("currency", "TZS")));
+    HttpResponse<Buffer> r = await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", "atl-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject()
+            .put("provider", "airtel")
+            .put("msisdn", "255754123456")
+            .put("serial", serial)
+            .put("amount", 500_000)
+            .put("currency", "TZS")));
     assertEquals(202, r.statusCode(), r.bodyAsString());
     String id = r.bodyAsJsonObject().getString("id");
     await(airtel.approve(id));
-    eventually(Duration.ofSeconds(10), "collection settled",
-        () -> "SUCCEEDED".equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'airtel' AND provider_txn_id = ?", id));
+    eventually(
+        Duration.ofSeconds(10),
+        "collection settled",
+        () -> "SUCCEEDED"
+            .equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider = 'airtel' AND provider_txn_id = ?",
+            id));
 
-    HttpResponse<Buffer> second = await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
-        .putHeader("Idempotency-Key", "atl-" + UUID.randomUUID()).sendJsonObject(new JsonObject().put("provider", "airtel")
-            .put("msisdn", "255754123456").put("serial", serial).put("amount", 500_000).put("currency", "TZS")));
+    HttpResponse<Buffer> second = await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", "atl-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject()
+            .put("provider", "airtel")
+            .put("msisdn", "255754123456")
+            .put("serial", serial)
+            .put("amount", 500_000)
+            .put("currency", "TZS")));
     String rejected = second.bodyAsJsonObject().getString("id");
     await(airtel.reject(rejected, "Insufficient funds"));
-    eventually(Duration.ofSeconds(10), "collection failed",
-        () -> "FAILED".equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", rejected)));
-    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", rejected));
+    eventually(
+        Duration.ofSeconds(10),
+        "collection failed",
+        () -> "FAILED"
+            .equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", rejected)));
+    assertEquals(
+        0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", rejected));
   }
 }

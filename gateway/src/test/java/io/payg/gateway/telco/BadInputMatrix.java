@@ -69,22 +69,19 @@ public abstract class BadInputMatrix {
   }
 
   /** Starts simulators and whatever else the provider needs, before any company exists. */
-  protected void startProvider() {
-  }
+  protected void startProvider() {}
 
   /** Enables and configures the provider's plugin for {@code c}. */
   protected abstract void enable(GatewayFixture.Company c);
 
   /** Makes sure the provider is not enabled for {@code c} (companies start without it, but for generic). */
-  protected void disable(GatewayFixture.Company c) {
-  }
+  protected void disable(GatewayFixture.Company c) {}
 
   /** Sends the bad request {@code c} (a copy of a good one for {@link #homeSerial} but for the fault). */
   protected abstract Future<HttpResponse<Buffer>> send(BadInput c);
 
   /** Sets up what case {@code c} needs before the stored rows are counted (a collection to forge a callback for...). */
-  protected void prepare(BadInput c) {
-  }
+  protected void prepare(BadInput c) {}
 
   /** Asserts {@code r} is the provider's documented refusal for {@code c}. */
   protected abstract void assertRefused(BadInput c, HttpResponse<Buffer> r);
@@ -115,8 +112,10 @@ public abstract class BadInputMatrix {
     startProvider();
     boolean kes = "KES".equals(currency());
     home = gw.company("Home " + provider(), currency(), kes ? 2300 : 50_000, kes ? 5000 : 100_000);
-    other = gw.company("Other " + provider(), currency(), kes ? 2300 : 50_000, kes ? 5000 : 100_000);
-    disabled = gw.company("Disabled " + provider(), currency(), kes ? 2300 : 50_000, kes ? 5000 : 100_000);
+    other =
+        gw.company("Other " + provider(), currency(), kes ? 2300 : 50_000, kes ? 5000 : 100_000);
+    disabled =
+        gw.company("Disabled " + provider(), currency(), kes ? 2300 : 50_000, kes ? 5000 : 100_000);
     enable(home);
     enable(other);
     disable(disabled);
@@ -140,9 +139,10 @@ public abstract class BadInputMatrix {
 
   /** What a refused call must leave as it was: money rows and collections, with their states. */
   protected String stored() {
-    return gw.db.text("SELECT concat_ws('|', (SELECT count(*) FROM transactions), (SELECT count(*) FROM allocations), "
-        + "(SELECT count(*) FROM conflicts), (SELECT count(*) FROM tokens), "
-        + "(SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') FROM collections))");
+    return gw.db.text(
+        "SELECT concat_ws('|', (SELECT count(*) FROM transactions), (SELECT count(*) FROM allocations), "
+            + "(SELECT count(*) FROM conflicts), (SELECT count(*) FROM tokens), "
+            + "(SELECT coalesce(string_agg(id || ':' || status, ',' ORDER BY id), '') FROM collections))");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -180,10 +180,19 @@ public abstract class BadInputMatrix {
     assertTrue(otherSerialAnswer.statusCode() < 500, otherSerialAnswer.bodyAsString());
     assertDuplicateRefused(otherSerialAnswer);
     assertEquals(1, transactions(p.txnId()));
-    assertEquals(amount(), gw.db.count("SELECT amount FROM transactions WHERE provider = ? AND provider_txn_id = ?",
-        provider(), p.txnId()));
-    assertEquals(serial, gw.db.text("SELECT d.serial FROM transactions t JOIN devices d ON d.id = t.device_id "
-        + "WHERE t.provider = ? AND t.provider_txn_id = ?", provider(), p.txnId()));
+    assertEquals(
+        amount(),
+        gw.db.count(
+            "SELECT amount FROM transactions WHERE provider = ? AND provider_txn_id = ?",
+            provider(),
+            p.txnId()));
+    assertEquals(
+        serial,
+        gw.db.text(
+            "SELECT d.serial FROM transactions t JOIN devices d ON d.id = t.device_id "
+                + "WHERE t.provider = ? AND t.provider_txn_id = ?",
+            provider(),
+            p.txnId()));
   }
 
   @Test
@@ -207,8 +216,11 @@ public abstract class BadInputMatrix {
   }
 
   protected long transactions(String txnId) {
-    return gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid AND provider = ? AND provider_txn_id = ?",
-        home.id(), provider(), txnId);
+    return gw.db.count(
+        "SELECT count(*) FROM transactions WHERE company_id = ?::uuid AND provider = ? AND provider_txn_id = ?",
+        home.id(),
+        provider(),
+        txnId);
   }
 
   // ------------------------------------------------------------ helpers for subclasses

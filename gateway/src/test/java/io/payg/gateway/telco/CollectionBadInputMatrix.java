@@ -23,6 +23,7 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
 
   /** A collection that the provider says SUCCEEDED (approved at the simulator), not yet called back. */
   protected String approvedHome;
+
   protected String approvedOther;
   protected String pendingHome;
 
@@ -41,15 +42,23 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
     return Map.of("COLLECTION_POLL_MS", "3600000");
   }
 
-  protected HttpResponse<Buffer> collect(GatewayFixture.Company c, String key, String serial, Object amount, String currency) {
+  protected HttpResponse<Buffer> collect(
+      GatewayFixture.Company c, String key, String serial, Object amount, String currency) {
     return await(collectAsync(c, key, serial, amount, currency));
   }
 
-  protected Future<HttpResponse<Buffer>> collectAsync(GatewayFixture.Company c, String key, String serial, Object amount,
-                                                      String currency) {
-    return gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(c.adminToken())
-        .putHeader("Idempotency-Key", key).sendJsonObject(new JsonObject().put("provider", provider())
-            .put("msisdn", msisdn()).put("serial", serial).put("amount", amount).put("currency", currency));
+  protected Future<HttpResponse<Buffer>> collectAsync(
+      GatewayFixture.Company c, String key, String serial, Object amount, String currency) {
+    return gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(c.adminToken())
+        .putHeader("Idempotency-Key", key)
+        .sendJsonObject(new JsonObject()
+            .put("provider", provider())
+            .put("msisdn", msisdn())
+            .put("serial", serial)
+            .put("amount", amount)
+            .put("currency", currency));
   }
 
   /** A new collection for {@code serial}, started through the API; its id. */
@@ -59,9 +68,12 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
     return r.bodyAsJsonObject().getString("id");
   }
 
-  protected Future<HttpResponse<Buffer>> callback(GatewayFixture.Company c, Buffer body, String contentType) {
-    return gw.http.postAbs(gw.base + "/api/v1/telco/" + provider() + "/" + c.id() + "/callback")
-        .putHeader("Content-Type", contentType).sendBuffer(body);
+  protected Future<HttpResponse<Buffer>> callback(
+      GatewayFixture.Company c, Buffer body, String contentType) {
+    return gw.http
+        .postAbs(gw.base + "/api/v1/telco/" + provider() + "/" + c.id() + "/callback")
+        .putHeader("Content-Type", contentType)
+        .sendBuffer(body);
   }
 
   @Override
@@ -76,8 +88,7 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
         approve(approvedOther);
       }
       case BAD_AUTH -> pendingHome = started(home, homeSerial, amount());
-      default -> {
-      }
+      default -> {}
     }
   }
 
@@ -88,20 +99,41 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
       case MALFORMED_BODY -> callback(home, Buffer.buffer("{\"status\":"), json);
       case ENTITY_EXPANSION -> callback(home, Buffer.buffer(BadInput.BILLION_LAUGHS), json);
       case EXTERNAL_ENTITY -> callback(home, Buffer.buffer(BadInput.XXE), "application/xml");
-      case OVERSIZE_BODY -> callback(home, successCallback(home, approvedHome).put("padding", BadInput.oversize()).toBuffer(), json);
-      case WRONG_CONTENT_TYPE -> callback(home, successCallback(home, approvedHome).toBuffer(), "text/plain");
-      case MISSING_FIELDS -> callback(home, withoutStatus(successCallback(home, approvedHome)).toBuffer(), json);
-      case NEGATIVE_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, -amount(), currency());
+      case OVERSIZE_BODY ->
+        callback(
+            home,
+            successCallback(home, approvedHome)
+                .put("padding", BadInput.oversize())
+                .toBuffer(),
+            json);
+      case WRONG_CONTENT_TYPE ->
+        callback(home, successCallback(home, approvedHome).toBuffer(), "text/plain");
+      case MISSING_FIELDS ->
+        callback(home, withoutStatus(successCallback(home, approvedHome)).toBuffer(), json);
+      case NEGATIVE_AMOUNT ->
+        collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, -amount(), currency());
       case ZERO_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, 0, currency());
-      case FRACTIONAL_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, 500.5, currency());
-      case NON_NUMERIC_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, "five hundred", currency());
-      case OVERFLOWING_AMOUNT -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial,
-          new BigInteger("99999999999999999999999999"), currency());
-      case WRONG_CURRENCY -> collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, amount(), "USD");
-      case UNKNOWN_SERIAL -> collectAsync(home, "k-" + UUID.randomUUID(), "NO-SUCH-SERIAL", amount(), currency());
+      case FRACTIONAL_AMOUNT ->
+        collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, 500.5, currency());
+      case NON_NUMERIC_AMOUNT ->
+        collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, "five hundred", currency());
+      case OVERFLOWING_AMOUNT ->
+        collectAsync(
+            home,
+            "k-" + UUID.randomUUID(),
+            homeSerial,
+            new BigInteger("99999999999999999999999999"),
+            currency());
+      case WRONG_CURRENCY ->
+        collectAsync(home, "k-" + UUID.randomUUID(), homeSerial, amount(), "USD");
+      case UNKNOWN_SERIAL ->
+        collectAsync(home, "k-" + UUID.randomUUID(), "NO-SUCH-SERIAL", amount(), currency());
       // the other company's collection, paid at the provider, called back on our URL
-      case OTHER_COMPANYS_SERIAL -> callback(home, successCallback(home, approvedOther).toBuffer(), json);
-      case PROVIDER_NOT_ENABLED -> callback(disabled, successCallback(disabled, UUID.randomUUID().toString()).toBuffer(), json);
+      case OTHER_COMPANYS_SERIAL ->
+        callback(home, successCallback(home, approvedOther).toBuffer(), json);
+      case PROVIDER_NOT_ENABLED ->
+        callback(
+            disabled, successCallback(disabled, UUID.randomUUID().toString()).toBuffer(), json);
       case BAD_AUTH -> forged(pendingHome);
     };
   }
@@ -115,10 +147,17 @@ abstract class CollectionBadInputMatrix extends BadInputMatrix {
   @Override
   protected void assertRefused(BadInput c, HttpResponse<Buffer> r) {
     switch (c) {
-      case MALFORMED_BODY, ENTITY_EXPANSION, EXTERNAL_ENTITY, OVERSIZE_BODY, WRONG_CONTENT_TYPE, MISSING_FIELDS ->
-          problem(400, "MALFORMED_REQUEST", r);
-      case NEGATIVE_AMOUNT, ZERO_AMOUNT, FRACTIONAL_AMOUNT, NON_NUMERIC_AMOUNT, OVERFLOWING_AMOUNT ->
-          problem(400, "VALIDATION_FAILED", r);
+      case MALFORMED_BODY,
+          ENTITY_EXPANSION,
+          EXTERNAL_ENTITY,
+          OVERSIZE_BODY,
+          WRONG_CONTENT_TYPE,
+          MISSING_FIELDS -> problem(400, "MALFORMED_REQUEST", r);
+      case NEGATIVE_AMOUNT,
+          ZERO_AMOUNT,
+          FRACTIONAL_AMOUNT,
+          NON_NUMERIC_AMOUNT,
+          OVERFLOWING_AMOUNT -> problem(400, "VALIDATION_FAILED", r);
       case WRONG_CURRENCY -> problem(422, "WRONG_CURRENCY", r);
       case UNKNOWN_SERIAL -> problem(422, "DEVICE_NOT_FOUND", r);
       case PROVIDER_NOT_ENABLED -> problem(403, "PROVIDER_NOT_ENABLED", r);

@@ -1,6 +1,5 @@
 package io.payg.gateway.telco;
 
-import static io.payg.gateway.support.GatewayFixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.GatewayFixture;
@@ -31,21 +30,32 @@ class GenericBadInputTest extends BadInputMatrix {
 
   @Override
   protected void disable(GatewayFixture.Company c) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/generic", c.adminToken(), new JsonObject().put("enabled", false)));
+    GatewayFixture.ok(
+        gw.put("/api/v1/plugins/generic", c.adminToken(), new JsonObject().put("enabled", false)));
   }
 
   private JsonObject good() {
-    return new JsonObject().put("providerTxnId", "G-" + UUID.randomUUID()).put("serial", homeSerial)
-        .put("amount", amount()).put("currency", "KES").put("msisdn", "254712345678").put("paidAt", "2026-01-16T08:30:00Z");
+    return new JsonObject()
+        .put("providerTxnId", "G-" + UUID.randomUUID())
+        .put("serial", homeSerial)
+        .put("amount", amount())
+        .put("currency", "KES")
+        .put("msisdn", "254712345678")
+        .put("paidAt", "2026-01-16T08:30:00Z");
   }
 
-  private Future<HttpResponse<Buffer>> signed(GatewayFixture.Company c, Buffer body, String contentType) {
+  private Future<HttpResponse<Buffer>> signed(
+      GatewayFixture.Company c, Buffer body, String contentType) {
     return signed(c, c.secret(), body, contentType);
   }
 
-  private Future<HttpResponse<Buffer>> signed(GatewayFixture.Company c, String secret, Buffer body, String contentType) {
-    return gw.http.postAbs(gw.base + "/api/v1/telco/generic/" + c.id() + "/process").putHeader("Content-Type", contentType)
-        .putHeader("X-Signature", GenericProviderClient.signature(secret, body)).sendBuffer(body);
+  private Future<HttpResponse<Buffer>> signed(
+      GatewayFixture.Company c, String secret, Buffer body, String contentType) {
+    return gw.http
+        .postAbs(gw.base + "/api/v1/telco/generic/" + c.id() + "/process")
+        .putHeader("Content-Type", contentType)
+        .putHeader("X-Signature", GenericProviderClient.signature(secret, body))
+        .sendBuffer(body);
   }
 
   @Override
@@ -66,22 +76,37 @@ class GenericBadInputTest extends BadInputMatrix {
       case ZERO_AMOUNT -> signed(home, json.put("amount", 0).toBuffer(), json_);
       case FRACTIONAL_AMOUNT -> signed(home, json.put("amount", 500.5).toBuffer(), json_);
       case NON_NUMERIC_AMOUNT -> signed(home, json.put("amount", "50000").toBuffer(), json_);
-      case OVERFLOWING_AMOUNT -> signed(home, Buffer.buffer(json.toBuffer().toString()
-          .replace("\"amount\":" + amount(), "\"amount\":99999999999999999999999999")), json_);
+      case OVERFLOWING_AMOUNT ->
+        signed(
+            home,
+            Buffer.buffer(json.toBuffer()
+                .toString()
+                .replace("\"amount\":" + amount(), "\"amount\":99999999999999999999999999")),
+            json_);
       case WRONG_CURRENCY -> signed(home, json.put("currency", "USD").toBuffer(), json_);
       case UNKNOWN_SERIAL -> signed(home, json.put("serial", "NO-SUCH-SERIAL").toBuffer(), json_);
       case OTHER_COMPANYS_SERIAL -> signed(home, json.put("serial", otherSerial).toBuffer(), json_);
-      case PROVIDER_NOT_ENABLED -> signed(disabled, json.put("serial", disabledSerial).toBuffer(), json_);
-      case BAD_AUTH -> signed(home, other.secret(), json.toBuffer(), json_); // another company's secret
+      case PROVIDER_NOT_ENABLED ->
+        signed(disabled, json.put("serial", disabledSerial).toBuffer(), json_);
+      case BAD_AUTH ->
+        signed(home, other.secret(), json.toBuffer(), json_); // another company's secret
     };
   }
 
   @Override
   protected void assertRefused(BadInput c, HttpResponse<Buffer> r) {
     String code = switch (c) {
-      case MALFORMED_BODY, ENTITY_EXPANSION, EXTERNAL_ENTITY, OVERSIZE_BODY, WRONG_CONTENT_TYPE, MISSING_FIELDS ->
-          "MALFORMED_REQUEST";
-      case NEGATIVE_AMOUNT, ZERO_AMOUNT, FRACTIONAL_AMOUNT, NON_NUMERIC_AMOUNT, OVERFLOWING_AMOUNT -> "INVALID_AMOUNT";
+      case MALFORMED_BODY,
+          ENTITY_EXPANSION,
+          EXTERNAL_ENTITY,
+          OVERSIZE_BODY,
+          WRONG_CONTENT_TYPE,
+          MISSING_FIELDS -> "MALFORMED_REQUEST";
+      case NEGATIVE_AMOUNT,
+          ZERO_AMOUNT,
+          FRACTIONAL_AMOUNT,
+          NON_NUMERIC_AMOUNT,
+          OVERFLOWING_AMOUNT -> "INVALID_AMOUNT";
       case WRONG_CURRENCY -> "WRONG_CURRENCY";
       case UNKNOWN_SERIAL, OTHER_COMPANYS_SERIAL -> "DEVICE_NOT_FOUND";
       case PROVIDER_NOT_ENABLED -> "PROVIDER_NOT_ENABLED";
@@ -108,15 +133,18 @@ class GenericBadInputTest extends BadInputMatrix {
       }
 
       public Future<HttpResponse<Buffer>> deliver() {
-        return home.provider().process(id, serial, minor, "KES", "254712345678", "2026-01-16T08:30:00Z");
+        return home.provider()
+            .process(id, serial, minor, "KES", "254712345678", "2026-01-16T08:30:00Z");
       }
 
       public Future<HttpResponse<Buffer>> deliverWithAmount(long other) {
-        return home.provider().process(id, serial, other, "KES", "254712345678", "2026-01-16T08:30:00Z");
+        return home.provider()
+            .process(id, serial, other, "KES", "254712345678", "2026-01-16T08:30:00Z");
       }
 
       public Future<HttpResponse<Buffer>> deliverWithSerial(String otherSerial) {
-        return home.provider().process(id, otherSerial, minor, "KES", "254712345678", "2026-01-16T08:30:00Z");
+        return home.provider()
+            .process(id, otherSerial, minor, "KES", "254712345678", "2026-01-16T08:30:00Z");
       }
     };
   }
@@ -131,8 +159,12 @@ class GenericBadInputTest extends BadInputMatrix {
   protected void assertSameAnswer(HttpResponse<Buffer> first, HttpResponse<Buffer> again) {
     // the token's value appears once issued: the receipt is the same transaction and allocations
     assertStatus(first.statusCode(), again);
-    assertEquals(first.bodyAsJsonObject().getString("transactionId"), again.bodyAsJsonObject().getString("transactionId"));
-    assertEquals(first.bodyAsJsonObject().getJsonArray("allocations"), again.bodyAsJsonObject().getJsonArray("allocations"));
+    assertEquals(
+        first.bodyAsJsonObject().getString("transactionId"),
+        again.bodyAsJsonObject().getString("transactionId"));
+    assertEquals(
+        first.bodyAsJsonObject().getJsonArray("allocations"),
+        again.bodyAsJsonObject().getJsonArray("allocations"));
   }
 
   @Override

@@ -76,7 +76,8 @@ class GenericPaymentFlowTest {
   @Test
   void refusesAnUnknownSerialAtValidationAndStoresNothing() {
     long before = gw.db.moneyRows();
-    HttpResponse<Buffer> r = await(provider.validate("NO-SUCH-METER", 10_000, "KES", "+254712345678"));
+    HttpResponse<Buffer> r =
+        await(provider.validate("NO-SUCH-METER", 10_000, "KES", "+254712345678"));
     assertEquals(200, r.statusCode());
     assertEquals(false, r.bodyAsJsonObject().getBoolean("valid"));
     assertEquals("DEVICE_NOT_FOUND", r.bodyAsJsonObject().getString("code"));
@@ -86,12 +87,15 @@ class GenericPaymentFlowTest {
   @Test
   void refusesAmountsBelowTheTariffMinimumAndAnotherCurrency() {
     String serial = newMeter();
-    JsonObject low = await(provider.validate(serial, 4_999, "KES", "+254712345678")).bodyAsJsonObject();
+    JsonObject low =
+        await(provider.validate(serial, 4_999, "KES", "+254712345678")).bodyAsJsonObject();
     assertEquals("AMOUNT_BELOW_MINIMUM", low.getString("code"));
-    JsonObject usd = await(provider.validate(serial, 10_000, "USD", "+254712345678")).bodyAsJsonObject();
+    JsonObject usd =
+        await(provider.validate(serial, 10_000, "USD", "+254712345678")).bodyAsJsonObject();
     assertEquals("WRONG_CURRENCY", usd.getString("code"));
     long before = gw.db.moneyRows();
-    HttpResponse<Buffer> p = await(provider.process("LOW-" + serial, serial, 4_999, "KES", "+254712345678", null));
+    HttpResponse<Buffer> p =
+        await(provider.process("LOW-" + serial, serial, 4_999, "KES", "+254712345678", null));
     assertEquals(422, p.statusCode());
     assertEquals("AMOUNT_BELOW_MINIMUM", p.bodyAsJsonObject().getString("code"));
     assertEquals(before, gw.db.moneyRows());
@@ -101,7 +105,8 @@ class GenericPaymentFlowTest {
   void processStoresTheTransactionThenTheTokenThenTheSms() {
     String serial = newMeter();
     String txn = "TXN-" + UUID.randomUUID();
-    HttpResponse<Buffer> r = await(provider.process(txn, serial, 10_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
+    HttpResponse<Buffer> r = await(
+        provider.process(txn, serial, 10_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     JsonObject body = r.bodyAsJsonObject();
     String id = body.getString("transactionId");
@@ -112,21 +117,32 @@ class GenericPaymentFlowTest {
     assertEquals(110L, body.getJsonArray("allocations").getJsonObject(1).getLong("amount"));
     assertEquals(110L, gw.db.count("SELECT credit FROM devices WHERE serial = ?", serial));
 
-    eventually(Duration.ofSeconds(15), "token stored and SMS sent",
-        () -> gw.db.count("SELECT count(*) FROM sms_messages WHERE transaction_id = ?::uuid", id) == 1);
+    eventually(
+        Duration.ofSeconds(15),
+        "token stored and SMS sent",
+        () -> gw.db.count("SELECT count(*) FROM sms_messages WHERE transaction_id = ?::uuid", id)
+            == 1);
     String token = gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id);
     assertNotNull(token);
     assertEquals("COMPLETED", gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id));
-    assertTrue(gw.calin.vends().stream().anyMatch(v -> v.serial().equals(serial) && v.kwh().equals("4.3")
-        && v.token().equals(token)), "the Calin simulator vended 4.3 kWh for this meter");
-    assertTrue(gw.sms.messages().stream().anyMatch(m -> m.text().contains(token)), "the SMS carries the token");
+    assertTrue(
+        gw.calin.vends().stream()
+            .anyMatch(v ->
+                v.serial().equals(serial) && v.kwh().equals("4.3") && v.token().equals(token)),
+        "the Calin simulator vended 4.3 kWh for this meter");
+    assertTrue(
+        gw.sms.messages().stream().anyMatch(m -> m.text().contains(token)),
+        "the SMS carries the token");
 
-    JsonObject detail = GatewayFixture.ok(gw.get("/api/v1/transactions/" + id, company.adminToken()));
+    JsonObject detail =
+        GatewayFixture.ok(gw.get("/api/v1/transactions/" + id, company.adminToken()));
     assertEquals("COMPLETED", detail.getString("status"));
     assertEquals(token, detail.getJsonObject("token").getString("value"));
     assertEquals("ISSUED", detail.getJsonObject("token").getString("status"));
-    JsonObject listed = GatewayFixture.ok(gw.get("/api/v1/transactions?serial=" + serial, company.adminToken()))
-        .getJsonArray("items").getJsonObject(0);
+    JsonObject listed = GatewayFixture.ok(
+            gw.get("/api/v1/transactions?serial=" + serial, company.adminToken()))
+        .getJsonArray("items")
+        .getJsonObject(0);
     assertEquals(token, listed.getJsonObject("token").getString("value"));
 
     // the next payment spends the carried credit: 100.00 + 1.10 buys 4.3 kWh again, 2.20 stays
@@ -140,19 +156,34 @@ class GenericPaymentFlowTest {
     String txn = "DUP-" + UUID.randomUUID();
     List<Future<HttpResponse<Buffer>>> sends = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      sends.add(provider.process(txn, serial, 20_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
+      sends.add(
+          provider.process(txn, serial, 20_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
     }
     await(Future.all(sends));
     String first = sends.get(0).result().bodyAsJsonObject().getString("transactionId");
     for (Future<HttpResponse<Buffer>> s : sends) {
       assertEquals(200, s.result().statusCode(), s.result().bodyAsString());
-      assertEquals(first, s.result().bodyAsJsonObject().getString("transactionId"), "every replay answers the first transaction");
+      assertEquals(
+          first,
+          s.result().bodyAsJsonObject().getString("transactionId"),
+          "every replay answers the first transaction");
     }
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", txn));
-    eventually(Duration.ofSeconds(15), "token stored",
-        () -> gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", first) == 1);
-    assertEquals(1, gw.db.count("SELECT count(*) FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", first));
-    assertEquals(1, gw.calin.vends().stream().filter(v -> v.serial().equals(serial)).count(), "one vend at the manufacturer");
+    assertEquals(
+        1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", txn));
+    eventually(
+        Duration.ofSeconds(15),
+        "token stored",
+        () ->
+            gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", first) == 1);
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'",
+            first));
+    assertEquals(
+        1,
+        gw.calin.vends().stream().filter(v -> v.serial().equals(serial)).count(),
+        "one vend at the manufacturer");
     // the energy was bought once: 200.00 at 23.00/kWh = 8.6 kWh, credit 2.20
     assertEquals(220L, gw.db.count("SELECT credit FROM devices WHERE serial = ?", serial));
   }
@@ -161,37 +192,49 @@ class GenericPaymentFlowTest {
   void aReplayWithAnotherAmountIsAConflictAndChangesNothing() {
     String serial = newMeter();
     String txn = "CONFLICT-" + UUID.randomUUID();
-    String id = GatewayFixture.ok(await(provider.process(txn, serial, 10_000, "KES", "+254712345678", null)))
+    String id = GatewayFixture.ok(
+            await(provider.process(txn, serial, 10_000, "KES", "+254712345678", null)))
         .getString("transactionId");
-    HttpResponse<Buffer> r = await(provider.process(txn, serial, 99_000, "KES", "+254712345678", null));
+    HttpResponse<Buffer> r =
+        await(provider.process(txn, serial, 99_000, "KES", "+254712345678", null));
     assertEquals(409, r.statusCode());
     assertEquals("DUPLICATE_TRANSACTION", r.bodyAsJsonObject().getString("code"));
     assertEquals(10_000L, gw.db.count("SELECT amount FROM transactions WHERE id = ?::uuid", id));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM conflicts WHERE provider_txn_id = ? AND amount = 99000", txn));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM conflicts WHERE provider_txn_id = ? AND amount = 99000", txn));
   }
 
   @Test
   void aBadOrMissingSignatureIs401AndStoresNothing() {
     String serial = newMeter();
     long before = gw.db.moneyRows();
-    Buffer body = GenericProviderClient.processBody("SIG-" + UUID.randomUUID(), serial, 10_000, "KES", "+254712345678", null);
-    HttpResponse<Buffer> wrong = await(provider.sendSigned("process", body,
-        GenericProviderClient.signature("not-the-secret", body)));
+    Buffer body = GenericProviderClient.processBody(
+        "SIG-" + UUID.randomUUID(), serial, 10_000, "KES", "+254712345678", null);
+    HttpResponse<Buffer> wrong = await(provider.sendSigned(
+        "process", body, GenericProviderClient.signature("not-the-secret", body)));
     assertEquals(401, wrong.statusCode());
     assertEquals("application/problem+json", wrong.getHeader("Content-Type"));
     assertEquals("UNAUTHENTICATED", wrong.bodyAsJsonObject().getString("code"));
     assertEquals(401, await(provider.sendSigned("process", body, null)).statusCode());
     // signed, then one byte changed: the signature no longer matches
     Buffer tampered = Buffer.buffer(body.toString().replace("10000", "90000"));
-    assertEquals(401, await(provider.sendSigned("process", tampered, GenericProviderClient.signature(company.secret(), body)))
-        .statusCode());
+    assertEquals(
+        401,
+        await(provider.sendSigned(
+                "process", tampered, GenericProviderClient.signature(company.secret(), body)))
+            .statusCode());
     assertEquals(before, gw.db.moneyRows());
   }
 
   @Test
   void malformedJsonIsA400ProblemAndStoresNothing() {
     long before = gw.db.moneyRows();
-    for (String bad : List.of("{not json", "[1,2]", "{\"serial\": \"X\"}",
+    for (String bad : List.of(
+        "{not json",
+        "[1,2]",
+        "{\"serial\": \"X\"}",
         "{\"providerTxnId\":\"A\",\"serial\":\"X\",\"amount\":\"100\",\"currency\":\"KES\"}")) {
       HttpResponse<Buffer> r = await(provider.send("process", Buffer.buffer(bad)));
       assertTrue(r.statusCode() == 400 || r.statusCode() == 422, bad + " -> " + r.statusCode());
@@ -203,7 +246,8 @@ class GenericPaymentFlowTest {
     assertEquals(400, garbage.statusCode());
     assertEquals("MALFORMED_REQUEST", garbage.bodyAsJsonObject().getString("code"));
     for (String amount : List.of("0", "-100", "12.5", "1e3", "99999999999999999999999")) {
-      String body = "{\"providerTxnId\":\"AMT\",\"serial\":\"X\",\"amount\":" + amount + ",\"currency\":\"KES\"}";
+      String body = "{\"providerTxnId\":\"AMT\",\"serial\":\"X\",\"amount\":" + amount
+          + ",\"currency\":\"KES\"}";
       HttpResponse<Buffer> r = await(provider.send("process", Buffer.buffer(body)));
       assertEquals(422, r.statusCode(), amount);
       assertEquals("INVALID_AMOUNT", r.bodyAsJsonObject().getString("code"), amount);
@@ -214,12 +258,14 @@ class GenericPaymentFlowTest {
   @Test
   void aProviderNotEnabledForTheCompanyIsRefusedAndStoresNothing() {
     long before = gw.db.moneyRows();
-    GenericProviderClient stranger = new GenericProviderClient(gw.http,
-        gw.base + "/api/v1/telco/generic/" + UUID.randomUUID(), company.secret());
-    HttpResponse<Buffer> r = await(stranger.process("X-1", "ANY", 10_000, "KES", "+254712345678", null));
+    GenericProviderClient stranger = new GenericProviderClient(
+        gw.http, gw.base + "/api/v1/telco/generic/" + UUID.randomUUID(), company.secret());
+    HttpResponse<Buffer> r =
+        await(stranger.process("X-1", "ANY", 10_000, "KES", "+254712345678", null));
     assertEquals(403, r.statusCode());
     assertEquals("PROVIDER_NOT_ENABLED", r.bodyAsJsonObject().getString("code"));
-    JsonObject v = await(stranger.validate("ANY", 10_000, "KES", "+254712345678")).bodyAsJsonObject();
+    JsonObject v =
+        await(stranger.validate("ANY", 10_000, "KES", "+254712345678")).bodyAsJsonObject();
     assertFalse(v.getBoolean("valid"));
     assertEquals(before, gw.db.moneyRows());
   }

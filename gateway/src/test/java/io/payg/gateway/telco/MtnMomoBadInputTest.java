@@ -37,8 +37,12 @@ class MtnMomoBadInputTest extends CollectionBadInputMatrix {
 
   @Override
   protected void enable(GatewayFixture.Company c) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/mtn-momo", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/mtn-momo",
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
   }
 
   @Override
@@ -48,10 +52,15 @@ class MtnMomoBadInputTest extends CollectionBadInputMatrix {
 
   @Override
   protected JsonObject successCallback(GatewayFixture.Company c, String reference) {
-    return new JsonObject().put("financialTransactionId", "363440463").put("externalId", reference)
-        .put("amount", Long.toString(amount())).put("currency", currency())
+    return new JsonObject()
+        .put("financialTransactionId", "363440463")
+        .put("externalId", reference)
+        .put("amount", Long.toString(amount()))
+        .put("currency", currency())
         .put("payer", new JsonObject().put("partyIdType", "MSISDN").put("partyId", msisdn()))
-        .put("payerMessage", "PAYG").put("payeeNote", "PAYG").put("status", "SUCCESSFUL");
+        .put("payerMessage", "PAYG")
+        .put("payeeNote", "PAYG")
+        .put("status", "SUCCESSFUL");
   }
 
   @Override

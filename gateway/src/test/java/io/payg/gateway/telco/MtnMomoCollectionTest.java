@@ -28,8 +28,12 @@ class MtnMomoCollectionTest {
     gw = new GatewayFixture(MtnMomoCollectionTest.class, Map.of("COLLECTION_POLL_MS", "200"));
     company = gw.company("MoMo Energy");
     momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0));
-    GatewayFixture.ok(gw.put("/api/v1/plugins/mtn-momo", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/mtn-momo",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(Map.copyOf(momo.settings())))));
   }
 
   @AfterAll
@@ -38,9 +42,16 @@ class MtnMomoCollectionTest {
   }
 
   private HttpResponse<Buffer> collect(String key, String serial, long amount) {
-    return await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
-        .putHeader("Idempotency-Key", key).sendJsonObject(new JsonObject().put("provider", "mtn-momo")
-            .put("msisdn", "256772123456").put("serial", serial).put("amount", amount).put("currency", "KES")));
+    return await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", key)
+        .sendJsonObject(new JsonObject()
+            .put("provider", "mtn-momo")
+            .put("msisdn", "256772123456")
+            .put("serial", serial)
+            .put("amount", amount)
+            .put("currency", "KES")));
   }
 
   private String newMeter() {
@@ -57,18 +68,33 @@ class MtnMomoCollectionTest {
     assertEquals(202, r.statusCode(), r.bodyAsString());
     String id = r.bodyAsJsonObject().getString("id");
     assertEquals("PENDING", r.bodyAsJsonObject().getString("status"));
-    assertEquals(id, collect(key, serial, 10_000).bodyAsJsonObject().getString("id"), "same key, same collection");
+    assertEquals(
+        id,
+        collect(key, serial, 10_000).bodyAsJsonObject().getString("id"),
+        "same key, same collection");
     assertEquals(409, collect(key, serial, 20_000).statusCode());
-    assertEquals(1, momo.requests().stream().filter(q -> q.reference().equals(id)).count());
+    assertEquals(
+        1, momo.requests().stream().filter(q -> q.reference().equals(id)).count());
 
     await(momo.approve(id)); // MoMo calls back once (PUT)
-    eventually(Duration.ofSeconds(10), "collection settled",
-        () -> "SUCCEEDED".equals(GatewayFixture.ok(gw.get("/api/v1/collections/" + id, company.adminToken())).getString("status")));
+    eventually(
+        Duration.ofSeconds(10),
+        "collection settled",
+        () -> "SUCCEEDED"
+            .equals(GatewayFixture.ok(gw.get("/api/v1/collections/" + id, company.adminToken()))
+                .getString("status")));
     JsonObject c = GatewayFixture.ok(gw.get("/api/v1/collections/" + id, company.adminToken()));
     String txn = c.getString("transactionId");
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'mtn-momo' AND provider_txn_id = ?", id));
-    eventually(Duration.ofSeconds(15), "token",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", txn)));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider = 'mtn-momo' AND provider_txn_id = ?",
+            id));
+    eventually(
+        Duration.ofSeconds(15),
+        "token",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", txn)));
   }
 
   @Test
@@ -76,13 +102,20 @@ class MtnMomoCollectionTest {
     String serial = newMeter();
     momo.setCallbacks(false);
     try {
-      String id = collect("col-" + UUID.randomUUID(), serial, 10_000).bodyAsJsonObject().getString("id");
+      String id =
+          collect("col-" + UUID.randomUUID(), serial, 10_000).bodyAsJsonObject().getString("id");
       await(momo.approve(id));
       // the poller's first look is 30 s after the request: bring it forward, as time passing would
-      gw.db.count("WITH u AS (UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1) SELECT count(*) FROM u", id);
-      eventually(Duration.ofSeconds(10), "poller settles it",
-          () -> "SUCCEEDED".equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
+      gw.db.count(
+          "WITH u AS (UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1) SELECT count(*) FROM u",
+          id);
+      eventually(
+          Duration.ofSeconds(10),
+          "poller settles it",
+          () -> "SUCCEEDED"
+              .equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
+      assertEquals(
+          1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
     } finally {
       momo.setCallbacks(true);
     }
@@ -91,9 +124,12 @@ class MtnMomoCollectionTest {
   @Test
   void aRejectedCollectionFailsAndStoresNoPayment() {
     String serial = newMeter();
-    String id = collect("col-" + UUID.randomUUID(), serial, 10_000).bodyAsJsonObject().getString("id");
+    String id =
+        collect("col-" + UUID.randomUUID(), serial, 10_000).bodyAsJsonObject().getString("id");
     await(momo.reject(id, "APPROVAL_REJECTED"));
-    eventually(Duration.ofSeconds(10), "collection failed",
+    eventually(
+        Duration.ofSeconds(10),
+        "collection failed",
         () -> "FAILED".equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", id)));
     assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
   }
@@ -104,7 +140,9 @@ class MtnMomoCollectionTest {
     HttpResponse<Buffer> unknown = collect("col-" + UUID.randomUUID(), "NO-SUCH-METER", 10_000);
     assertEquals(422, unknown.statusCode());
     assertEquals("DEVICE_NOT_FOUND", unknown.bodyAsJsonObject().getString("code"));
-    assertEquals(422, collect("col-" + UUID.randomUUID(), newMeter(), 100).statusCode()); // below the minimum
+    assertEquals(
+        422,
+        collect("col-" + UUID.randomUUID(), newMeter(), 100).statusCode()); // below the minimum
     assertEquals(before, momo.requests().size());
     assertEquals(0, gw.db.count("SELECT count(*) FROM collections WHERE serial = 'NO-SUCH-METER'"));
   }

@@ -45,8 +45,15 @@ class OverloadShedTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(OverloadShedTest.class, Map.of("TELCO_PAYMENTS_MAX_IN_FLIGHT", String.valueOf(LIMIT),
-        "TELCO_VALIDATIONS_MAX_IN_FLIGHT", "64", "TELCO_SHED_RETRY_AFTER_SECONDS", "2"));
+    gw = new GatewayFixture(
+        OverloadShedTest.class,
+        Map.of(
+            "TELCO_PAYMENTS_MAX_IN_FLIGHT",
+            String.valueOf(LIMIT),
+            "TELCO_VALIDATIONS_MAX_IN_FLIGHT",
+            "64",
+            "TELCO_SHED_RETRY_AFTER_SECONDS",
+            "2"));
     company = gw.company("Storm Energy");
   }
 
@@ -65,12 +72,15 @@ class OverloadShedTest {
     // so exactly LIMIT stay in flight until the lock is released
     Promise<Void> release = Promise.promise();
     Promise<Void> locked = Promise.promise();
-    Future<Void> holder = gw.app.pool().withTransaction(conn -> conn
-        .preparedQuery("SELECT id FROM customers WHERE id = $1 FOR UPDATE").execute(Tuple.of(UUID.fromString(customerId)))
-        .compose(rows -> {
-          locked.complete();
-          return release.future();
-        }));
+    Future<Void> holder = gw.app
+        .pool()
+        .withTransaction(
+            conn -> conn.preparedQuery("SELECT id FROM customers WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(UUID.fromString(customerId)))
+                .compose(rows -> {
+                  locked.complete();
+                  return release.future();
+                }));
     await(locked.future());
 
     List<String> ids = new ArrayList<>();
@@ -78,11 +88,15 @@ class OverloadShedTest {
     for (int i = 0; i < OFFERED; i++) {
       String id = "SHED-TX-" + UUID.randomUUID();
       ids.add(id);
-      calls.add(company.provider().process(id, held, 10_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
+      calls.add(company
+          .provider()
+          .process(id, held, 10_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
     }
     // the shed ones are answered at once, while the admitted ones still wait for the lock
-    eventually(Duration.ofSeconds(20), "every call past the limit answered", () ->
-        calls.stream().filter(Future::isComplete).count() >= OFFERED - LIMIT);
+    eventually(
+        Duration.ofSeconds(20),
+        "every call past the limit answered",
+        () -> calls.stream().filter(Future::isComplete).count() >= OFFERED - LIMIT);
     List<String> shed = new ArrayList<>();
     for (int i = 0; i < OFFERED; i++) {
       if (!calls.get(i).isComplete()) {
@@ -100,10 +114,14 @@ class OverloadShedTest {
     assertEquals(OFFERED - LIMIT, shed.size(), "exactly the calls past the limit are shed");
     assertEquals(0, stored(shed), "nothing of a shed call is stored");
     // payments are full, validations have their own places: still answered
-    HttpResponse<Buffer> validation = await(company.provider().validate(other, 10_000, "KES", "+254712345678"));
+    HttpResponse<Buffer> validation =
+        await(company.provider().validate(other, 10_000, "KES", "+254712345678"));
     assertEquals(200, validation.statusCode(), validation.bodyAsString());
     assertEquals(true, validation.bodyAsJsonObject().getBoolean("valid"));
-    assertTrue(gw.metrics().contains("payg_telco_shed_total{path=\"payment\",provider=\"generic\"} " + (OFFERED - LIMIT)),
+    assertTrue(
+        gw.metrics()
+            .contains("payg_telco_shed_total{path=\"payment\",provider=\"generic\"} "
+                + (OFFERED - LIMIT)),
         "the shed calls are counted");
 
     release.complete();
@@ -115,7 +133,8 @@ class OverloadShedTest {
         acknowledged.add(ids.get(i));
       }
     }
-    assertEquals(LIMIT, acknowledged.size(), "the admitted payments are acknowledged once the lock is gone");
+    assertEquals(
+        LIMIT, acknowledged.size(), "the admitted payments are acknowledged once the lock is gone");
     assertEquals(LIMIT, stored(acknowledged), "every acknowledged payment is in the database");
 
     // the provider retries what was shed (after Retry-After); the idempotency key makes it safe
@@ -123,8 +142,9 @@ class OverloadShedTest {
     for (int round = 0; round < 50 && !pending.isEmpty(); round++) {
       List<String> next = new ArrayList<>();
       for (String id : pending) {
-        HttpResponse<Buffer> r = await(company.provider().process(id, held, 10_000, "KES", "+254712345678",
-            "2026-01-16T08:30:00Z"));
+        HttpResponse<Buffer> r = await(company
+            .provider()
+            .process(id, held, 10_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"));
         if (r.statusCode() != 200) {
           assertEquals(503, r.statusCode(), r.bodyAsString());
           next.add(id);
@@ -140,7 +160,8 @@ class OverloadShedTest {
   @Test
   void onlyProvidersThatRedeliverAreShed() {
     assertNotNull(new GenericTelcoAdapter().busyAnswer("process"));
-    assertEquals(503, new WaveTelcoAdapter().busyAnswer(WaveTelcoAdapter.WEBHOOK).status());
+    assertEquals(
+        503, new WaveTelcoAdapter().busyAnswer(WaveTelcoAdapter.WEBHOOK).status());
     // Daraja does not redeliver a confirmation reliably, and treats a non-200 validation as an
     // unreachable URL (its ResponseType decides): never shed
     assertNull(new SafaricomTelcoAdapter().busyAnswer("confirmation"));
@@ -149,7 +170,10 @@ class OverloadShedTest {
   }
 
   private static long stored(Collection<String> providerTxnIds) {
-    return gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid AND provider = 'generic'"
-        + " AND provider_txn_id = ANY (?)", company.id(), providerTxnIds.toArray(new String[0]));
+    return gw.db.count(
+        "SELECT count(*) FROM transactions WHERE company_id = ?::uuid AND provider = 'generic'"
+            + " AND provider_txn_id = ANY (?)",
+        company.id(),
+        providerTxnIds.toArray(new String[0]));
   }
 }

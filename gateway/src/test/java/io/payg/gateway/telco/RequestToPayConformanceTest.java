@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.simulator.MtnMomoSimulator;
-import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.payg.telco.simulator.VodacomMzSimulator;
+import io.payg.telco.vodacommz.VodacomMzCollections;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -54,8 +54,9 @@ class RequestToPayConformanceTest {
     tzs = gw.company("Airtel Tanzania", "TZS", 500, 1000);
     tzsSigned = gw.company("Airtel Tanzania v2", "TZS", 500, 1000);
     mzn = gw.company("M-Pesa Mozambique", "MZN", 50_000, 100_000);
-    momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0)).setCallbacks(false); // the kit sends the callbacks
-    airtel = await(AirtelSimulator.start(gw.app.vertx(), 0));                      // no callback URL: the kit sends them
+    momo = await(MtnMomoSimulator.start(gw.app.vertx(), 0))
+        .setCallbacks(false); // the kit sends the callbacks
+    airtel = await(AirtelSimulator.start(gw.app.vertx(), 0)); // no callback URL: the kit sends them
     airtelSigned = await(AirtelSimulator.start(gw.app.vertx(), 0));
     mpesa = await(VodacomMzSimulator.start(gw.app.vertx(), 0));
     enable(ugx, "mtn-momo", momo.settings());
@@ -69,9 +70,14 @@ class RequestToPayConformanceTest {
     gw.close();
   }
 
-  private static void enable(GatewayFixture.Company c, String plugin, Map<String, String> settings) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/" + plugin, c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new HashMap<String, Object>(settings)))));
+  private static void enable(
+      GatewayFixture.Company c, String plugin, Map<String, String> settings) {
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/" + plugin,
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(new HashMap<String, Object>(settings)))));
   }
 
   // ---------------------------------------------------------------- helpers
@@ -79,7 +85,8 @@ class RequestToPayConformanceTest {
   /** A published sample with the kit's substitutions (see conformance/README.md). */
   static String sample(String file, Map<String, String> vars) {
     String text;
-    try (InputStream in = RequestToPayConformanceTest.class.getResourceAsStream("/conformance/" + file)) {
+    try (InputStream in =
+        RequestToPayConformanceTest.class.getResourceAsStream("/conformance/" + file)) {
       if (in == null) {
         throw new IllegalArgumentException("no conformance sample " + file);
       }
@@ -96,18 +103,33 @@ class RequestToPayConformanceTest {
     return text;
   }
 
-  static JsonObject collect(GatewayFixture.Company c, String provider, String msisdn, String serial, long amount,
-                            String currency) {
-    HttpResponse<Buffer> r = await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(c.adminToken())
-        .putHeader("Idempotency-Key", "kit-" + UUID.randomUUID()).sendJsonObject(new JsonObject().put("provider", provider)
-            .put("msisdn", msisdn).put("serial", serial).put("amount", amount).put("currency", currency)));
+  static JsonObject collect(
+      GatewayFixture.Company c,
+      String provider,
+      String msisdn,
+      String serial,
+      long amount,
+      String currency) {
+    HttpResponse<Buffer> r = await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(c.adminToken())
+        .putHeader("Idempotency-Key", "kit-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject()
+            .put("provider", provider)
+            .put("msisdn", msisdn)
+            .put("serial", serial)
+            .put("amount", amount)
+            .put("currency", currency)));
     assertEquals(202, r.statusCode(), r.bodyAsString());
     return r.bodyAsJsonObject();
   }
 
-  static HttpResponse<Buffer> callback(GatewayFixture.Company c, String provider, HttpMethod method, String body) {
-    return await(gw.http.requestAbs(method, gw.base + "/api/v1/telco/" + provider + "/" + c.id() + "/callback")
-        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
+  static HttpResponse<Buffer> callback(
+      GatewayFixture.Company c, String provider, HttpMethod method, String body) {
+    return await(gw.http
+        .requestAbs(method, gw.base + "/api/v1/telco/" + provider + "/" + c.id() + "/callback")
+        .putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body)));
   }
 
   static String meter(GatewayFixture.Company c) {
@@ -131,21 +153,31 @@ class RequestToPayConformanceTest {
   /** Brings the poller's next look forward to now, as time passing would; answers the attempts so far. */
   static long pollNow(String id) {
     long attempts = gw.db.count("SELECT poll_attempts FROM collections WHERE id = ?::uuid", id);
-    gw.db.count("WITH u AS (UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1) "
-        + "SELECT count(*) FROM u", id);
+    gw.db.count(
+        "WITH u AS (UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1) "
+            + "SELECT count(*) FROM u",
+        id);
     return attempts;
   }
 
   /** Brings the poller forward and waits until it looked once more. */
   static void pollOnce(String id) {
     long before = pollNow(id);
-    eventually(Duration.ofSeconds(10), "the poller asked about " + id,
+    eventually(
+        Duration.ofSeconds(10),
+        "the poller asked about " + id,
         () -> gw.db.count("SELECT poll_attempts FROM collections WHERE id = ?::uuid", id) > before
-            && gw.db.count("SELECT count(*) FROM collections WHERE id = ?::uuid AND next_poll_at > now()", id) == 1);
+            && gw.db.count(
+                    "SELECT count(*) FROM collections WHERE id = ?::uuid AND next_poll_at > now()",
+                    id)
+                == 1);
   }
 
   static void settledAs(String id, String expected) {
-    eventually(Duration.ofSeconds(10), "collection " + id + " " + expected, () -> expected.equals(status(id)));
+    eventually(
+        Duration.ofSeconds(10),
+        "collection " + id + " " + expected,
+        () -> expected.equals(status(id)));
   }
 
   // ---------------------------------------------------------------- MTN MoMo
@@ -154,11 +186,22 @@ class RequestToPayConformanceTest {
   class Mtn {
 
     Map<String, String> vars(String id, String serial, String amount) {
-      return Map.of("reference", id, "amount", amount, "currency", "UGX", "msisdn", "256772123456", "serial", serial);
+      return Map.of(
+          "reference",
+          id,
+          "amount",
+          amount,
+          "currency",
+          "UGX",
+          "msisdn",
+          "256772123456",
+          "serial",
+          serial);
     }
 
     JsonObject collect(String serial) {
-      return RequestToPayConformanceTest.collect(ugx, "mtn-momo", "256772123456", serial, 10_000, "UGX");
+      return RequestToPayConformanceTest.collect(
+          ugx, "mtn-momo", "256772123456", serial, 10_000, "UGX");
     }
 
     @Test
@@ -166,8 +209,10 @@ class RequestToPayConformanceTest {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");
       Map<String, String> v = vars(id, serial, "10000");
-      momo.scriptStatus(id, 200, sample("mtn/status-successful-decimals.json", v)); // "10000.00" UGX
-      HttpResponse<Buffer> answer = callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v));
+      momo.scriptStatus(
+          id, 200, sample("mtn/status-successful-decimals.json", v)); // "10000.00" UGX
+      HttpResponse<Buffer> answer =
+          callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v));
       assertEquals(200, answer.statusCode());
       assertEquals(new JsonObject(), answer.bodyAsJsonObject());
       settledAs(id, "SUCCEEDED");
@@ -175,20 +220,29 @@ class RequestToPayConformanceTest {
       assertEquals("23503453", c.getString("providerTxnId"), "MoMo's financialTransactionId");
       assertNotNull(c.getString("transactionId"));
       assertEquals(1, transactions(id));
-      assertEquals(10_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
+      assertEquals(
+          10_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
       // the same callback again (MoMo never retries, anyone may replay): nothing more
-      assertEquals(200, callback(ugx, "mtn-momo", HttpMethod.POST, sample("mtn/callback-successful.json", v)).statusCode());
+      assertEquals(
+          200,
+          callback(ugx, "mtn-momo", HttpMethod.POST, sample("mtn/callback-successful.json", v))
+              .statusCode());
       assertEquals(1, transactions(id));
     }
 
     @Test
     void failedCallbacksWithBothReasonShapesFailTheCollection() {
-      for (String[] c : new String[][] {{"string", "APPROVAL_REJECTED"}, {"object", "PAYER_NOT_FOUND: Payee does not exist"}}) {
+      for (String[] c : new String[][] {
+        {"string", "APPROVAL_REJECTED"}, {"object", "PAYER_NOT_FOUND: Payee does not exist"}
+      }) {
         String serial = meter(ugx);
         String id = collect(serial).getString("id");
         Map<String, String> v = vars(id, serial, "10000");
         momo.scriptStatus(id, 200, sample("mtn/status-failed-reason-" + c[0] + ".json", v));
-        HttpResponse<Buffer> answer = callback(ugx, "mtn-momo", HttpMethod.PUT,
+        HttpResponse<Buffer> answer = callback(
+            ugx,
+            "mtn-momo",
+            HttpMethod.PUT,
             sample("mtn/callback-failed-reason-" + c[0] + ".json", v));
         assertEquals(200, answer.statusCode());
         settledAs(id, "FAILED");
@@ -203,7 +257,10 @@ class RequestToPayConformanceTest {
       String id = collect(serial).getString("id");
       Map<String, String> v = vars(id, serial, "10000");
       momo.scriptStatus(id, 404, sample("mtn/status-not-found.json", v));
-      assertEquals(200, callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v)).statusCode());
+      assertEquals(
+          200,
+          callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v))
+              .statusCode());
       assertEquals("PENDING", status(id), "202 was answered: a 404 means not yet");
       momo.scriptStatus(id, 200, sample("mtn/status-successful.json", v));
       pollNow(id);
@@ -229,8 +286,10 @@ class RequestToPayConformanceTest {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");
       Map<String, String> v = vars(id, serial, "10000");
-      gw.db.count("WITH u AS (UPDATE collections SET created_at = now() - interval '25 hours' WHERE id = ?::uuid "
-          + "RETURNING 1) SELECT count(*) FROM u", id);
+      gw.db.count(
+          "WITH u AS (UPDATE collections SET created_at = now() - interval '25 hours' WHERE id = ?::uuid "
+              + "RETURNING 1) SELECT count(*) FROM u",
+          id);
       momo.scriptStatus(id, 200, sample("mtn/status-pending.json", v));
       pollNow(id);
       settledAs(id, "FAILED");
@@ -238,16 +297,22 @@ class RequestToPayConformanceTest {
       assertEquals(0, transactions(id));
       // the payer approved after all: MoMo's callback comes late, the status says SUCCESSFUL
       momo.scriptStatus(id, 200, sample("mtn/status-successful.json", v));
-      assertEquals(200, callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v)).statusCode());
+      assertEquals(
+          200,
+          callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v))
+              .statusCode());
       settledAs(id, "SUCCEEDED");
       assertEquals(1, transactions(id));
 
       // the last query itself finds the success: booked
       String serial2 = meter(ugx);
       String id2 = collect(serial2).getString("id");
-      gw.db.count("WITH u AS (UPDATE collections SET created_at = now() - interval '25 hours' WHERE id = ?::uuid "
-          + "RETURNING 1) SELECT count(*) FROM u", id2);
-      momo.scriptStatus(id2, 200, sample("mtn/status-successful.json", vars(id2, serial2, "10000")));
+      gw.db.count(
+          "WITH u AS (UPDATE collections SET created_at = now() - interval '25 hours' WHERE id = ?::uuid "
+              + "RETURNING 1) SELECT count(*) FROM u",
+          id2);
+      momo.scriptStatus(
+          id2, 200, sample("mtn/status-successful.json", vars(id2, serial2, "10000")));
       pollNow(id2);
       settledAs(id2, "SUCCEEDED");
       assertEquals(1, transactions(id2));
@@ -258,14 +323,23 @@ class RequestToPayConformanceTest {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");
       await(momo.approve(id)); // no callback from the simulator: the kit sends it
-      momo.setFailNext(1);     // the status call the callback triggers answers 500
-      HttpResponse<Buffer> answer = callback(ugx, "mtn-momo", HttpMethod.PUT,
+      momo.setFailNext(1); // the status call the callback triggers answers 500
+      HttpResponse<Buffer> answer = callback(
+          ugx,
+          "mtn-momo",
+          HttpMethod.PUT,
           sample("mtn/callback-successful.json", vars(id, serial, "10000")));
       assertEquals(200, answer.statusCode(), answer.bodyAsString());
       assertEquals("PENDING", status(id));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM collections WHERE id = ?::uuid "
-          + "AND next_poll_at <= now() + interval '5 seconds'", id), "asked again within seconds, not 30 s");
-      eventually(Duration.ofSeconds(15), "the poller settles it", () -> "SUCCEEDED".equals(status(id)));
+      assertEquals(
+          1,
+          gw.db.count(
+              "SELECT count(*) FROM collections WHERE id = ?::uuid "
+                  + "AND next_poll_at <= now() + interval '5 seconds'",
+              id),
+          "asked again within seconds, not 30 s");
+      eventually(
+          Duration.ofSeconds(15), "the poller settles it", () -> "SUCCEEDED".equals(status(id)));
       assertEquals(1, transactions(id));
     }
 
@@ -274,37 +348,59 @@ class RequestToPayConformanceTest {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");
       momo.scriptStatus(id, 200, sample("mtn/status-successful.json", vars(id, serial, "9000")));
-      callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", vars(id, serial, "9000")));
+      callback(
+          ugx,
+          "mtn-momo",
+          HttpMethod.PUT,
+          sample("mtn/callback-successful.json", vars(id, serial, "9000")));
       settledAs(id, "SUCCEEDED");
       JsonObject c = collection(ugx, id);
       assertNull(c.getString("transactionId"));
       assertEquals(0, transactions(id));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND amount = 9000 "
-          + "AND reason = 'INVALID_AMOUNT' AND authenticated AND id = ?::uuid", id, c.getString("unmatchedPaymentId")));
+      assertEquals(
+          1,
+          gw.db.count(
+              "SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND amount = 9000 "
+                  + "AND reason = 'INVALID_AMOUNT' AND authenticated AND id = ?::uuid",
+              id,
+              c.getString("unmatchedPaymentId")));
     }
 
     @Test
     void aSuccessWhosePaymentIsNowRefusedIsKeptAsUnmatchedOnce() {
       String serial = meter(ugx);
       String id = collect(serial).getString("id");
-      // the device left the books meanwhile (re-serialled by an operator): the payment cannot be booked
-      gw.db.count("WITH u AS (UPDATE devices SET serial = serial || '-OLD' WHERE serial = ? RETURNING 1) "
-          + "SELECT count(*) FROM u", serial);
+      // the device left the books meanwhile (re-serialled by an operator): the payment cannot be
+      // booked
+      gw.db.count(
+          "WITH u AS (UPDATE devices SET serial = serial || '-OLD' WHERE serial = ? RETURNING 1) "
+              + "SELECT count(*) FROM u",
+          serial);
       Map<String, String> v = vars(id, serial, "10000");
       momo.scriptStatus(id, 200, sample("mtn/status-successful.json", v));
-      assertEquals(200, callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v)).statusCode());
+      assertEquals(
+          200,
+          callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v))
+              .statusCode());
       settledAs(id, "SUCCEEDED");
       JsonObject c = collection(ugx, id);
       assertNull(c.getString("transactionId"));
       assertNotNull(c.getString("unmatchedPaymentId"), c.encode());
       assertTrue(c.getString("reason").contains("DEVICE_NOT_FOUND"), c.encode());
       assertEquals(0, transactions(id));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider = 'mtn-momo' "
-          + "AND provider_txn_id = ? AND authenticated AND status = 'OPEN' AND reason = 'DEVICE_NOT_FOUND' "
-          + "AND amount = 10000 AND account_reference = ? AND id = ?::uuid", id, serial, c.getString("unmatchedPaymentId")));
+      assertEquals(
+          1,
+          gw.db.count(
+              "SELECT count(*) FROM unmatched_payments WHERE provider = 'mtn-momo' "
+                  + "AND provider_txn_id = ? AND authenticated AND status = 'OPEN' AND reason = 'DEVICE_NOT_FOUND' "
+                  + "AND amount = 10000 AND account_reference = ? AND id = ?::uuid",
+              id,
+              serial,
+              c.getString("unmatchedPaymentId")));
       momo.scriptStatus(id, 200, sample("mtn/status-successful.json", v));
       callback(ugx, "mtn-momo", HttpMethod.PUT, sample("mtn/callback-successful.json", v));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", id));
+      assertEquals(
+          1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ?", id));
       assertEquals(0, transactions(id));
     }
   }
@@ -315,7 +411,8 @@ class RequestToPayConformanceTest {
   class Airtel {
 
     String collect(String serial) {
-      return RequestToPayConformanceTest.collect(tzs, "airtel", "255754123456", serial, 5000, "TZS").getString("id");
+      return RequestToPayConformanceTest.collect(tzs, "airtel", "255754123456", serial, 5000, "TZS")
+          .getString("id");
     }
 
     @Test
@@ -323,7 +420,8 @@ class RequestToPayConformanceTest {
       String id = collect(meter(tzs));
       Map<String, String> v = Map.of("reference", id);
       airtel.scriptStatus(id, 200, sample("airtel/enquiry-ts.json", v));
-      HttpResponse<Buffer> answer = callback(tzs, "airtel", HttpMethod.POST, sample("airtel/callback-ts.json", v));
+      HttpResponse<Buffer> answer =
+          callback(tzs, "airtel", HttpMethod.POST, sample("airtel/callback-ts.json", v));
       assertEquals(200, answer.statusCode());
       assertEquals(new JsonObject(), answer.bodyAsJsonObject());
       settledAs(id, "SUCCEEDED");
@@ -334,14 +432,22 @@ class RequestToPayConformanceTest {
     @Test
     void tfAndTeAreFailed() {
       String failed = collect(meter(tzs));
-      airtel.scriptStatus(failed, 200, sample("airtel/enquiry-tf.json", Map.of("reference", failed)));
-      assertEquals(200, callback(tzs, "airtel", HttpMethod.POST,
-          sample("airtel/callback-tf.json", Map.of("reference", failed))).statusCode());
+      airtel.scriptStatus(
+          failed, 200, sample("airtel/enquiry-tf.json", Map.of("reference", failed)));
+      assertEquals(
+          200,
+          callback(
+                  tzs,
+                  "airtel",
+                  HttpMethod.POST,
+                  sample("airtel/callback-tf.json", Map.of("reference", failed)))
+              .statusCode());
       settledAs(failed, "FAILED");
       assertEquals("Transaction failed", collection(tzs, failed).getString("reason"));
 
       String expired = collect(meter(tzs));
-      airtel.scriptStatus(expired, 200, sample("airtel/enquiry-te.json", Map.of("reference", expired)));
+      airtel.scriptStatus(
+          expired, 200, sample("airtel/enquiry-te.json", Map.of("reference", expired)));
       pollNow(expired);
       settledAs(expired, "FAILED");
       assertEquals("TE: Transaction Expired", collection(tzs, expired).getString("reason"));
@@ -350,13 +456,20 @@ class RequestToPayConformanceTest {
 
     @Test
     void tipAndNotFoundRightAfterTheAcceptedPushAreNotYet() {
-      for (String[] answer : new String[][] {{"enquiry-tip.json", "200"}, {"enquiry-not-found-404.json", "404"},
-          {"enquiry-not-found-200.json", "200"}}) {
+      for (String[] answer : new String[][] {
+        {"enquiry-tip.json", "200"},
+        {"enquiry-not-found-404.json", "404"},
+        {"enquiry-not-found-200.json", "200"}
+      }) {
         String id = collect(meter(tzs));
         Map<String, String> v = Map.of("reference", id);
         airtel.scriptStatus(id, Integer.parseInt(answer[1]), sample("airtel/" + answer[0], v));
-        assertEquals(200, callback(tzs, "airtel", HttpMethod.POST, sample("airtel/callback-ts.json", v)).statusCode());
-        assertEquals("PENDING", status(id), answer[0] + " is not a final answer for an accepted push");
+        assertEquals(
+            200,
+            callback(tzs, "airtel", HttpMethod.POST, sample("airtel/callback-ts.json", v))
+                .statusCode());
+        assertEquals(
+            "PENDING", status(id), answer[0] + " is not a final answer for an accepted push");
         airtel.scriptStatus(id, 200, sample("airtel/enquiry-ts.json", v));
         pollNow(id);
         settledAs(id, "SUCCEEDED");
@@ -367,25 +480,39 @@ class RequestToPayConformanceTest {
     @Test
     void notFoundAtExpiryIsFinal() {
       String id = collect(meter(tzs));
-      gw.db.count("WITH u AS (UPDATE collections SET created_at = now() - interval '25 hours' WHERE id = ?::uuid "
-          + "RETURNING 1) SELECT count(*) FROM u", id);
+      gw.db.count(
+          "WITH u AS (UPDATE collections SET created_at = now() - interval '25 hours' WHERE id = ?::uuid "
+              + "RETURNING 1) SELECT count(*) FROM u",
+          id);
       airtel.scriptStatus(id, 404, sample("airtel/enquiry-not-found-404.json", Map.of()));
       pollNow(id);
       settledAs(id, "FAILED");
-      assertTrue(collection(tzs, id).getString("reason").startsWith("expired"), collection(tzs, id).encode());
+      assertTrue(
+          collection(tzs, id).getString("reason").startsWith("expired"),
+          collection(tzs, id).encode());
     }
 
     @Test
     void aV2CompanyPushesSignedCalls() {
       int before = airtelSigned.signedRequests();
       String serial = meter(tzsSigned);
-      JsonObject c = RequestToPayConformanceTest.collect(tzsSigned, "airtel", "255754123456", serial, 5000, "TZS");
+      JsonObject c = RequestToPayConformanceTest.collect(
+          tzsSigned, "airtel", "255754123456", serial, 5000, "TZS");
       assertEquals("PENDING", c.getString("status"), c.encode());
-      assertEquals(before + 1, airtelSigned.signedRequests(), "x-signature / x-key decrypted to the body sent");
+      assertEquals(
+          before + 1,
+          airtelSigned.signedRequests(),
+          "x-signature / x-key decrypted to the body sent");
       String id = c.getString("id");
       await(airtelSigned.approve(id));
-      assertEquals(200, callback(tzsSigned, "airtel", HttpMethod.POST,
-          sample("airtel/callback-ts.json", Map.of("reference", id))).statusCode());
+      assertEquals(
+          200,
+          callback(
+                  tzsSigned,
+                  "airtel",
+                  HttpMethod.POST,
+                  sample("airtel/callback-ts.json", Map.of("reference", id)))
+              .statusCode());
       settledAs(id, "SUCCEEDED");
       assertEquals(1, transactions(id));
     }
@@ -404,7 +531,9 @@ class RequestToPayConformanceTest {
     }
 
     void query(String id, String sampleFile) {
-      mpesa.scriptQuery(VodacomMzCollections.reference(id), 200,
+      mpesa.scriptQuery(
+          VodacomMzCollections.reference(id),
+          200,
           sample("vodacom-mz/" + sampleFile, Map.of("queryThirdPartyReference", "Q1")));
     }
 
@@ -413,10 +542,14 @@ class RequestToPayConformanceTest {
       int queries = mpesa.queries();
       JsonObject c = push("push-ins-0.json", 201);
       assertEquals("SUCCEEDED", c.getString("status"), c.encode());
-      assertEquals("49XCD123F6", c.getString("providerTxnId"), "output_TransactionID, not the conversation id");
+      assertEquals(
+          "49XCD123F6",
+          c.getString("providerTxnId"),
+          "output_TransactionID, not the conversation id");
       String id = c.getString("id");
       assertEquals(1, transactions(id), "the payment is recorded under the collection id");
-      assertEquals(500_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
+      assertEquals(
+          500_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
       assertEquals(queries, mpesa.queries(), "INS-0 is M-Pesa's word: no query needed");
     }
 
@@ -451,7 +584,9 @@ class RequestToPayConformanceTest {
       assertEquals("INS-2006: Insufficient balance", broke.getString("reason"));
       JsonObject auth = push("push-ins-2.json", 401);
       assertEquals("FAILED", auth.getString("status"));
-      assertEquals(VodacomMzCollections.CREDENTIALS_REFUSED + ": INS-2 Invalid API Key", auth.getString("reason"));
+      assertEquals(
+          VodacomMzCollections.CREDENTIALS_REFUSED + ": INS-2 Invalid API Key",
+          auth.getString("reason"));
       assertEquals(0, transactions(broke.getString("id")) + transactions(auth.getString("id")));
     }
 

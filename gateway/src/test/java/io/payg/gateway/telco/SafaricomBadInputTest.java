@@ -35,8 +35,16 @@ class SafaricomBadInputTest extends BadInputMatrix {
 
   @Override
   protected void enable(GatewayFixture.Company c) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/safaricom",
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put(
+                "settings",
+                new JsonObject()
+                    .put("shortCode", SHORT_CODE)
+                    .put("allowedSources", "127.0.0.1/32"))));
   }
 
   private SafaricomSimulator daraja(GatewayFixture.Company c) {
@@ -44,12 +52,20 @@ class SafaricomBadInputTest extends BadInputMatrix {
   }
 
   private C2bPayment good(String serial) {
-    return C2bPayment.payBill("R" + UUID.randomUUID().toString().substring(0, 9).replace("-", ""), SHORT_CODE, serial,
-        major(amount()), "254708374149", Instant.now());
+    return C2bPayment.payBill(
+        "R" + UUID.randomUUID().toString().substring(0, 9).replace("-", ""),
+        SHORT_CODE,
+        serial,
+        major(amount()),
+        "254708374149",
+        Instant.now());
   }
 
-  private Future<HttpResponse<Buffer>> validation(GatewayFixture.Company c, Buffer body, String contentType) {
-    return gw.http.postAbs(gw.base + "/api/v1/telco/ke-c2b/" + c.id() + "/validation").putHeader("Content-Type", contentType)
+  private Future<HttpResponse<Buffer>> validation(
+      GatewayFixture.Company c, Buffer body, String contentType) {
+    return gw.http
+        .postAbs(gw.base + "/api/v1/telco/ke-c2b/" + c.id() + "/validation")
+        .putHeader("Content-Type", contentType)
         .sendBuffer(body);
   }
 
@@ -66,7 +82,8 @@ class SafaricomBadInputTest extends BadInputMatrix {
     }
     return switch (c) {
       case MALFORMED_BODY -> validation(home, Buffer.buffer("{\"TransID\":"), "application/json");
-      case ENTITY_EXPANSION -> validation(home, Buffer.buffer(BadInput.BILLION_LAUGHS), "application/json");
+      case ENTITY_EXPANSION ->
+        validation(home, Buffer.buffer(BadInput.BILLION_LAUGHS), "application/json");
       case EXTERNAL_ENTITY -> validation(home, Buffer.buffer(BadInput.XXE), "text/xml");
       case OVERSIZE_BODY -> validation(json.put("FirstName", BadInput.oversize()));
       case WRONG_CONTENT_TYPE -> validation(home, json.toBuffer(), "text/plain");
@@ -80,12 +97,17 @@ class SafaricomBadInputTest extends BadInputMatrix {
           foreign = gw.company("Foreign safaricom", "TZS", 50_000, 100_000);
           enable(foreign);
         }
-        yield validation(foreign, json.put("BillRefNumber", newSerial(foreign)).toBuffer(), "application/json");
+        yield validation(
+            foreign, json.put("BillRefNumber", newSerial(foreign)).toBuffer(), "application/json");
       }
       case UNKNOWN_SERIAL -> validation(json.put("BillRefNumber", "NO-SUCH-SERIAL"));
       case OTHER_COMPANYS_SERIAL -> validation(json.put("BillRefNumber", otherSerial));
-      case PROVIDER_NOT_ENABLED -> validation(disabled, json.put("BillRefNumber", disabledSerial).toBuffer(), "application/json");
-      case BAD_AUTH -> validation(json.put("BusinessShortCode", "999999")); // Daraja's only credential: the short code
+      case PROVIDER_NOT_ENABLED ->
+        validation(
+            disabled, json.put("BillRefNumber", disabledSerial).toBuffer(), "application/json");
+      case BAD_AUTH ->
+        validation(
+            json.put("BusinessShortCode", "999999")); // Daraja's only credential: the short code
       default -> throw new IllegalArgumentException(c.name());
     };
   }
@@ -93,14 +115,20 @@ class SafaricomBadInputTest extends BadInputMatrix {
   @Override
   protected void assertRefused(BadInput c, HttpResponse<Buffer> r) {
     String code = switch (c) {
-      case NEGATIVE_AMOUNT, ZERO_AMOUNT, FRACTIONAL_AMOUNT, NON_NUMERIC_AMOUNT, OVERFLOWING_AMOUNT, WRONG_CURRENCY ->
-          "C2B00013";
+      case NEGATIVE_AMOUNT,
+          ZERO_AMOUNT,
+          FRACTIONAL_AMOUNT,
+          NON_NUMERIC_AMOUNT,
+          OVERFLOWING_AMOUNT,
+          WRONG_CURRENCY -> "C2B00013";
       case UNKNOWN_SERIAL, OTHER_COMPANYS_SERIAL -> "C2B00012";
       case BAD_AUTH -> "C2B00015";
       default -> "C2B00016";
     };
     assertStatus(200, r); // Daraja reads ResultCode from 200 answers only
-    assertEquals(new JsonObject().put("ResultCode", code).put("ResultDesc", "Rejected"), r.bodyAsJsonObject());
+    assertEquals(
+        new JsonObject().put("ResultCode", code).put("ResultDesc", "Rejected"),
+        r.bodyAsJsonObject());
   }
 
   @Override
@@ -119,11 +147,15 @@ class SafaricomBadInputTest extends BadInputMatrix {
       }
 
       public Future<HttpResponse<Buffer>> deliverWithAmount(long other) {
-        return daraja.send("confirmation", new JsonObject(p.body()).put("TransAmount", major(other)).toBuffer());
+        return daraja.send(
+            "confirmation",
+            new JsonObject(p.body()).put("TransAmount", major(other)).toBuffer());
       }
 
       public Future<HttpResponse<Buffer>> deliverWithSerial(String otherSerial) {
-        return daraja.send("confirmation", new JsonObject(p.body()).put("BillRefNumber", otherSerial).toBuffer());
+        return daraja.send(
+            "confirmation",
+            new JsonObject(p.body()).put("BillRefNumber", otherSerial).toBuffer());
       }
     };
   }
@@ -131,7 +163,8 @@ class SafaricomBadInputTest extends BadInputMatrix {
   @Override
   protected void assertRecorded(HttpResponse<Buffer> r) {
     assertStatus(200, r);
-    assertEquals(new JsonObject().put("ResultCode", 0).put("ResultDesc", "Success"), r.bodyAsJsonObject());
+    assertEquals(
+        new JsonObject().put("ResultCode", 0).put("ResultDesc", "Success"), r.bodyAsJsonObject());
   }
 
   private String lastTransId;
@@ -141,7 +174,9 @@ class SafaricomBadInputTest extends BadInputMatrix {
   protected void assertDuplicateRefused(HttpResponse<Buffer> r) {
     // the money moved already: Daraja gets its acknowledgement, operators get the conflict
     assertRecorded(r);
-    assertEquals(++conflictsOfLast, gw.db.count("SELECT count(*) FROM conflicts WHERE provider_txn_id = ?", lastTransId),
+    assertEquals(
+        ++conflictsOfLast,
+        gw.db.count("SELECT count(*) FROM conflicts WHERE provider_txn_id = ?", lastTransId),
         "each conflicting confirmation is kept for an operator");
   }
 }

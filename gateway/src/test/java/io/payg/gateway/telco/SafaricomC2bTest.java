@@ -30,8 +30,16 @@ class SafaricomC2bTest {
   static void start() throws Exception {
     gw = new GatewayFixture(SafaricomC2bTest.class);
     company = gw.company("Daraja Energy");
-    GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/safaricom",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put(
+                "settings",
+                new JsonObject()
+                    .put("shortCode", SHORT_CODE)
+                    .put("allowedSources", "127.0.0.1/32"))));
     // the alias path: Daraja refuses callback URLs containing "safaricom"
     daraja = new SafaricomSimulator(gw.http, gw.base + "/api/v1/telco/ke-c2b/" + company.id());
   }
@@ -42,8 +50,13 @@ class SafaricomC2bTest {
   }
 
   private static C2bPayment payment(String serial, String amount) {
-    return C2bPayment.payBill("QK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), SHORT_CODE, serial, amount,
-        "254708374149", Instant.now());
+    return C2bPayment.payBill(
+        "QK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(),
+        SHORT_CODE,
+        serial,
+        amount,
+        "254708374149",
+        Instant.now());
   }
 
   @Test
@@ -58,11 +71,20 @@ class SafaricomC2bTest {
     assertEquals("0", String.valueOf(c.bodyAsJsonObject().getValue("ResultCode")));
     // Daraja delivers confirmations more than once: the second changes nothing
     await(daraja.confirmation(p.withOrgAccountBalance("1000.00")));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'safaricom' AND provider_txn_id = ?",
-        p.transId()));
-    assertEquals(10_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", p.transId()));
-    eventually(Duration.ofSeconds(15), "token",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE provider_txn_id = ?", p.transId())));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider = 'safaricom' AND provider_txn_id = ?",
+            p.transId()));
+    assertEquals(
+        10_000L,
+        gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", p.transId()));
+    eventually(
+        Duration.ofSeconds(15),
+        "token",
+        () -> "COMPLETED"
+            .equals(gw.db.text(
+                "SELECT status FROM transactions WHERE provider_txn_id = ?", p.transId())));
   }
 
   @Test
@@ -70,21 +92,36 @@ class SafaricomC2bTest {
     String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
     // hashed MSISDN (since 2024) and numbers as JSON numbers
-    C2bPayment hashed = payment(serial, "100.00").withMsisdn(SafaricomSimulator.hashedMsisdn("254708374149"));
+    C2bPayment hashed =
+        payment(serial, "100.00").withMsisdn(SafaricomSimulator.hashedMsisdn("254708374149"));
     assertEquals("0", code(daraja.send("validation", hashed.numericBody())));
-    assertEquals(0, await(daraja.send("confirmation", hashed.withOrgAccountBalance("30671").numericBody()))
-        .bodyAsJsonObject().getInteger("ResultCode"));
-    assertEquals(SafaricomSimulator.hashedMsisdn("254708374149"),
+    assertEquals(
+        0,
+        await(daraja.send("confirmation", hashed.withOrgAccountBalance("30671").numericBody()))
+            .bodyAsJsonObject()
+            .getInteger("ResultCode"));
+    assertEquals(
+        SafaricomSimulator.hashedMsisdn("254708374149"),
         gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", hashed.transId()));
-    C2bPayment masked = payment(serial, "100.00").withMsisdn(SafaricomSimulator.maskedMsisdn("254708374149"));
+    C2bPayment masked =
+        payment(serial, "100.00").withMsisdn(SafaricomSimulator.maskedMsisdn("254708374149"));
     await(daraja.confirmation(masked));
-    assertEquals("25470****149", gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", masked.transId()));
+    assertEquals(
+        "25470****149",
+        gw.db.text("SELECT msisdn FROM transactions WHERE provider_txn_id = ?", masked.transId()));
     // a till payment names no account: acknowledged, kept for an operator
-    C2bPayment till = C2bPayment.buyGoods("QK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(), SHORT_CODE,
-        "100.00", "254708374149", Instant.now());
+    C2bPayment till = C2bPayment.buyGoods(
+        "QK" + UUID.randomUUID().toString().substring(0, 8).toUpperCase(),
+        SHORT_CODE,
+        "100.00",
+        "254708374149",
+        Instant.now());
     assertEquals(0, await(daraja.confirmation(till)).bodyAsJsonObject().getInteger("ResultCode"));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND authenticated",
-        till.transId()));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND authenticated",
+            till.transId()));
   }
 
   @Test
@@ -93,12 +130,16 @@ class SafaricomC2bTest {
     gw.meterCustomer(company, serial);
     long before = gw.db.moneyRows();
     assertEquals("C2B00012", code(daraja.validation(payment("NO-SUCH-METER", "100.00"))));
-    assertEquals("C2B00013", code(daraja.validation(payment(serial, "10.00")))); // below the 50.00 minimum
+    assertEquals(
+        "C2B00013", code(daraja.validation(payment(serial, "10.00")))); // below the 50.00 minimum
     assertEquals("C2B00013", code(daraja.validation(payment(serial, "-5.00"))));
     assertEquals("C2B00013", code(daraja.validation(payment(serial, "12.345"))));
-    assertEquals("C2B00015", code(daraja.validation(C2bPayment.payBill("QKX1", "111111", serial, "100.00", "254708374149",
-        Instant.now()))));
-    HttpResponse<Buffer> garbage = await(daraja.send("validation", Buffer.buffer("<xml>not json</xml>")));
+    assertEquals(
+        "C2B00015",
+        code(daraja.validation(C2bPayment.payBill(
+            "QKX1", "111111", serial, "100.00", "254708374149", Instant.now()))));
+    HttpResponse<Buffer> garbage =
+        await(daraja.send("validation", Buffer.buffer("<xml>not json</xml>")));
     assertEquals(200, garbage.statusCode());
     assertEquals("C2B00016", garbage.bodyAsJsonObject().getString("ResultCode"));
     assertEquals(before, gw.db.moneyRows());
@@ -108,8 +149,16 @@ class SafaricomC2bTest {
   void aSourceOutsideTheAllowListIsRefusedAndItsConfirmationKeptFlagged() {
     String serial = "SAF-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "196.201.214.0/24"))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/safaricom",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put(
+                "settings",
+                new JsonObject()
+                    .put("shortCode", SHORT_CODE)
+                    .put("allowedSources", "196.201.214.0/24"))));
     try {
       long before = gw.db.moneyRows();
       C2bPayment p = payment(serial, "100.00");
@@ -117,12 +166,24 @@ class SafaricomC2bTest {
       HttpResponse<Buffer> r = await(daraja.confirmation(p));
       assertEquals(403, r.statusCode());
       assertEquals(before, gw.db.moneyRows());
-      // money may have moved (M-Pesa from an address not listed yet): kept for review, flagged, never booked
-      assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND NOT authenticated",
-          p.transId()));
+      // money may have moved (M-Pesa from an address not listed yet): kept for review, flagged,
+      // never booked
+      assertEquals(
+          1,
+          gw.db.count(
+              "SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = ? AND NOT authenticated",
+              p.transId()));
     } finally {
-      GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom", company.adminToken(), new JsonObject().put("enabled", true)
-          .put("settings", new JsonObject().put("shortCode", SHORT_CODE).put("allowedSources", "127.0.0.1/32"))));
+      GatewayFixture.ok(gw.put(
+          "/api/v1/plugins/safaricom",
+          company.adminToken(),
+          new JsonObject()
+              .put("enabled", true)
+              .put(
+                  "settings",
+                  new JsonObject()
+                      .put("shortCode", SHORT_CODE)
+                      .put("allowedSources", "127.0.0.1/32"))));
     }
   }
 

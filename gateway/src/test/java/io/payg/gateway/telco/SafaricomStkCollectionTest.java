@@ -33,8 +33,12 @@ class SafaricomStkCollectionTest {
     gw = new GatewayFixture(SafaricomStkCollectionTest.class, Map.of("COLLECTION_POLL_MS", "200"));
     company = gw.company("Express Energy");
     daraja = await(SafaricomStkSimulator.start(gw.app.vertx(), 0));
-    GatewayFixture.ok(gw.put("/api/v1/plugins/safaricom-stk", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new HashMap<String, Object>(daraja.settings())))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/safaricom-stk",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(new HashMap<String, Object>(daraja.settings())))));
   }
 
   @AfterAll
@@ -48,10 +52,16 @@ class SafaricomStkCollectionTest {
   }
 
   static HttpResponse<Buffer> collect(String serial, long amount) {
-    return await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
-        .putHeader("Idempotency-Key", "stk-" + UUID.randomUUID()).sendJsonObject(new JsonObject()
-            .put("provider", "safaricom-stk").put("msisdn", "254708374149").put("serial", serial)
-            .put("amount", amount).put("currency", "KES")));
+    return await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", "stk-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject()
+            .put("provider", "safaricom-stk")
+            .put("msisdn", "254708374149")
+            .put("serial", serial)
+            .put("amount", amount)
+            .put("currency", "KES")));
   }
 
   static String status(String id) {
@@ -69,14 +79,24 @@ class SafaricomStkCollectionTest {
     assertNotNull(push, "Daraja received the push");
     assertEquals(100, push.amount());
     assertEquals("CustomerPayBillOnline", push.transactionType());
-    assertEquals(push.checkoutRequestId(), gw.db.text("SELECT provider_request_id FROM collections WHERE id = ?::uuid", id));
+    assertEquals(
+        push.checkoutRequestId(),
+        gw.db.text("SELECT provider_request_id FROM collections WHERE id = ?::uuid", id));
     String receipt = await(daraja.approve(push.checkoutRequestId()));
     eventually(Duration.ofSeconds(10), "collection settled", () -> "SUCCEEDED".equals(status(id)));
-    assertEquals(receipt, gw.db.text("SELECT provider_txn_id FROM collections WHERE id = ?::uuid", id));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'safaricom-stk' AND provider_txn_id = ?", id));
-    assertEquals(10_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
+    assertEquals(
+        receipt, gw.db.text("SELECT provider_txn_id FROM collections WHERE id = ?::uuid", id));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider = 'safaricom-stk' AND provider_txn_id = ?",
+            id));
+    assertEquals(
+        10_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
     SafaricomStkSimulator.Callback cb = daraja.callbacks().stream()
-        .filter(c -> c.checkoutRequestId().equals(push.checkoutRequestId())).findFirst().orElseThrow();
+        .filter(c -> c.checkoutRequestId().equals(push.checkoutRequestId()))
+        .findFirst()
+        .orElseThrow();
     assertEquals(200, cb.httpStatus());
     assertEquals(0, cb.answer().getInteger("ResultCode"));
   }
@@ -86,9 +106,11 @@ class SafaricomStkCollectionTest {
     String serial = serial();
     gw.meterCustomer(company, serial);
     String id = collect(serial, 10_000).bodyAsJsonObject().getString("id");
-    await(daraja.fail(daraja.pushFor(serial).checkoutRequestId(), 1032, "Request cancelled by user"));
+    await(
+        daraja.fail(daraja.pushFor(serial).checkoutRequestId(), 1032, "Request cancelled by user"));
     eventually(Duration.ofSeconds(10), "collection failed", () -> "FAILED".equals(status(id)));
-    assertTrue(gw.db.text("SELECT reason FROM collections WHERE id = ?::uuid", id).startsWith("1032"));
+    assertTrue(
+        gw.db.text("SELECT reason FROM collections WHERE id = ?::uuid", id).startsWith("1032"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
   }
 
@@ -100,21 +122,46 @@ class SafaricomStkCollectionTest {
     String checkout = daraja.pushFor(serial).checkoutRequestId();
     await(daraja.fail(checkout, 1037, "DS timeout user cannot be reached."));
     eventually(Duration.ofSeconds(10), "collection failed", () -> "FAILED".equals(status(id)));
-    // later M-Pesa says it went through after all: the collection stays FAILED, the money is kept for an operator
-    JsonObject late = new JsonObject().put("Body", new JsonObject().put("stkCallback", new JsonObject()
-        .put("MerchantRequestID", "29115-34620561-1").put("CheckoutRequestID", checkout).put("ResultCode", 0)
-        .put("ResultDesc", "The service request is processed successfully.")
-        .put("CallbackMetadata", new JsonObject().put("Item", new JsonArray()
-            .add(new JsonObject().put("Name", "Amount").put("Value", 100.0))
-            .add(new JsonObject().put("Name", "MpesaReceiptNumber").put("Value", "SLATE00001"))
-            .add(new JsonObject().put("Name", "TransactionDate").put("Value", 20261201101500L))
-            .add(new JsonObject().put("Name", "PhoneNumber").put("Value", 254708374149L))))));
-    HttpResponse<Buffer> r = await(gw.http.postAbs(gw.base + "/api/v1/telco/safaricom-stk/" + company.id() + "/callback")
+    // later M-Pesa says it went through after all: the collection stays FAILED, the money is kept
+    // for an operator
+    JsonObject late = new JsonObject()
+        .put(
+            "Body",
+            new JsonObject()
+                .put(
+                    "stkCallback",
+                    new JsonObject()
+                        .put("MerchantRequestID", "29115-34620561-1")
+                        .put("CheckoutRequestID", checkout)
+                        .put("ResultCode", 0)
+                        .put("ResultDesc", "The service request is processed successfully.")
+                        .put(
+                            "CallbackMetadata",
+                            new JsonObject()
+                                .put(
+                                    "Item",
+                                    new JsonArray()
+                                        .add(new JsonObject()
+                                            .put("Name", "Amount")
+                                            .put("Value", 100.0))
+                                        .add(new JsonObject()
+                                            .put("Name", "MpesaReceiptNumber")
+                                            .put("Value", "SLATE00001"))
+                                        .add(new JsonObject()
+                                            .put("Name", "TransactionDate")
+                                            .put("Value", 20261201101500L))
+                                        .add(new JsonObject()
+                                            .put("Name", "PhoneNumber")
+                                            .put("Value", 254708374149L))))));
+    HttpResponse<Buffer> r = await(gw.http
+        .postAbs(gw.base + "/api/v1/telco/safaricom-stk/" + company.id() + "/callback")
         .sendJsonObject(late));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertEquals("FAILED", status(id));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = 'SLATE00001' "
-        + "AND NOT authenticated AND amount = 10000"));
+    assertEquals(
+        1,
+        gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider_txn_id = 'SLATE00001' "
+            + "AND NOT authenticated AND amount = 10000"));
     assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
   }
 
@@ -128,8 +175,12 @@ class SafaricomStkCollectionTest {
       await(daraja.approve(daraja.pushFor(serial).checkoutRequestId()));
       // the poller's first check is 30 s after the request: ask now, as the poller would
       gw.db.count("UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1", id);
-      eventually(Duration.ofSeconds(15), "collection settled by the query", () -> "SUCCEEDED".equals(status(id)));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
+      eventually(
+          Duration.ofSeconds(15),
+          "collection settled by the query",
+          () -> "SUCCEEDED".equals(status(id)));
+      assertEquals(
+          1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
       // the query names no receipt: none is invented
       assertNull(gw.db.text("SELECT provider_txn_id FROM collections WHERE id = ?::uuid", id));
     } finally {

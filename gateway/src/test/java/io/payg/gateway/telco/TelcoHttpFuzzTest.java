@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.fuzz.FuzzTarget;
 import io.payg.telco.fuzz.HostileBodies;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.simulator.MtnMomoSimulator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -59,9 +59,14 @@ class TelcoHttpFuzzTest {
     enable(tzs, "vodacom-tz", FuzzTarget.vodacomTz().settings());
   }
 
-  private static void enable(GatewayFixture.Company c, String plugin, Map<String, String> settings) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/" + plugin, c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new HashMap<String, Object>(settings)))));
+  private static void enable(
+      GatewayFixture.Company c, String plugin, Map<String, String> settings) {
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/" + plugin,
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(new HashMap<String, Object>(settings)))));
     COMPANIES.put(plugin, Map.entry(c.id(), settings));
   }
 
@@ -82,18 +87,23 @@ class TelcoHttpFuzzTest {
     long before = stored();
     String companyId = COMPANIES.get(target.provider()).getKey();
     Map<String, String> settings = COMPANIES.get(target.provider()).getValue();
-    List<byte[]> bodies = target.bodies().sampleStream().limit(BODIES_PER_PROVIDER).toList();
+    List<byte[]> bodies =
+        target.bodies().sampleStream().limit(BODIES_PER_PROVIDER).toList();
     int i = 0;
     for (byte[] body : bodies) {
       String operation = target.operations().get(i % target.operations().size());
-      HttpMethod method = target.provider().equals("mtn-momo") && i % 2 == 0 ? HttpMethod.PUT : HttpMethod.POST;
-      HttpRequest<Buffer> request = gw.http.requestAbs(method,
+      HttpMethod method =
+          target.provider().equals("mtn-momo") && i % 2 == 0 ? HttpMethod.PUT : HttpMethod.POST;
+      HttpRequest<Buffer> request = gw.http.requestAbs(
+          method,
           gw.base + "/api/v1/telco/" + target.provider() + "/" + companyId + "/" + operation);
       target.signer().headers(body, settings, Instant.now()).forEach(request::putHeader);
       HttpResponse<Buffer> response = await(request.sendBuffer(Buffer.buffer(body)));
       String answer = response.bodyAsString() == null ? "" : response.bodyAsString();
-      assertTrue(response.statusCode() < 500, target.provider() + " answered " + response.statusCode() + " "
-          + answer + " to " + preview(body));
+      assertTrue(
+          response.statusCode() < 500,
+          target.provider() + " answered " + response.statusCode() + " " + answer + " to "
+              + preview(body));
       assertFalse(answer.contains(HostileBodies.SECRET_FILE_MARKER), "a local file was read");
       i++;
     }
@@ -104,8 +114,9 @@ class TelcoHttpFuzzTest {
 
   /** Rows any decoded call could have written: money, its side effects, collections. */
   private static long stored() {
-    return gw.db.count("SELECT (SELECT count(*) FROM transactions) + (SELECT count(*) FROM allocations) "
-        + "+ (SELECT count(*) FROM tokens) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM collections)");
+    return gw.db.count(
+        "SELECT (SELECT count(*) FROM transactions) + (SELECT count(*) FROM allocations) "
+            + "+ (SELECT count(*) FROM tokens) + (SELECT count(*) FROM outbox) + (SELECT count(*) FROM collections)");
   }
 
   private static String preview(byte[] body) {

@@ -44,8 +44,12 @@ class VodacomMzBadInputTest extends CollectionBadInputMatrix {
 
   @Override
   protected void enable(GatewayFixture.Company c) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/vodacom-mz", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new HashMap<String, Object>(mpesa.settings())))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/vodacom-mz",
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(new HashMap<String, Object>(mpesa.settings())))));
   }
 
   // M-Pesa Mozambique has no callback: the callback hooks of the request-to-pay matrix never run
@@ -74,14 +78,23 @@ class VodacomMzBadInputTest extends CollectionBadInputMatrix {
     // no callbacks to forge: nothing to set up
   }
 
-  private Future<HttpResponse<Buffer>> raw(GatewayFixture.Company c, String token, Buffer body, String contentType) {
-    return gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(token)
-        .putHeader("Idempotency-Key", "k-" + UUID.randomUUID()).putHeader("Content-Type", contentType).sendBuffer(body);
+  private Future<HttpResponse<Buffer>> raw(
+      GatewayFixture.Company c, String token, Buffer body, String contentType) {
+    return gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(token)
+        .putHeader("Idempotency-Key", "k-" + UUID.randomUUID())
+        .putHeader("Content-Type", contentType)
+        .sendBuffer(body);
   }
 
   private JsonObject good() {
-    return new JsonObject().put("provider", provider()).put("msisdn", msisdn()).put("serial", homeSerial)
-        .put("amount", amount()).put("currency", currency());
+    return new JsonObject()
+        .put("provider", provider())
+        .put("msisdn", msisdn())
+        .put("serial", homeSerial)
+        .put("amount", amount())
+        .put("currency", currency());
   }
 
   @Override
@@ -92,15 +105,18 @@ class VodacomMzBadInputTest extends CollectionBadInputMatrix {
       case MALFORMED_BODY -> raw(home, token, Buffer.buffer("{\"provider\":"), json);
       case ENTITY_EXPANSION -> raw(home, token, Buffer.buffer(BadInput.BILLION_LAUGHS), json);
       case EXTERNAL_ENTITY -> raw(home, token, Buffer.buffer(BadInput.XXE), "application/xml");
-      case OVERSIZE_BODY -> raw(home, token, good().put("note", BadInput.oversize()).toBuffer(), json);
+      case OVERSIZE_BODY ->
+        raw(home, token, good().put("note", BadInput.oversize()).toBuffer(), json);
       case WRONG_CONTENT_TYPE -> raw(home, token, good().toBuffer(), "text/plain");
       case MISSING_FIELDS -> {
         JsonObject body = good();
         body.remove("serial");
         yield raw(home, token, body.toBuffer(), json);
       }
-      case OTHER_COMPANYS_SERIAL -> collectAsync(home, "k-" + UUID.randomUUID(), otherSerial, amount(), currency());
-      case PROVIDER_NOT_ENABLED -> collectAsync(disabled, "k-" + UUID.randomUUID(), disabledSerial, amount(), currency());
+      case OTHER_COMPANYS_SERIAL ->
+        collectAsync(home, "k-" + UUID.randomUUID(), otherSerial, amount(), currency());
+      case PROVIDER_NOT_ENABLED ->
+        collectAsync(disabled, "k-" + UUID.randomUUID(), disabledSerial, amount(), currency());
       case BAD_AUTH -> raw(home, "not-a-token", good().toBuffer(), json);
       default -> super.send(c);
     };
@@ -119,8 +135,11 @@ class VodacomMzBadInputTest extends CollectionBadInputMatrix {
       case BAD_AUTH -> problem(401, "UNAUTHENTICATED", r);
       default -> super.assertRefused(c, r);
     }
-    assertEquals(0, mpesa.pushes().stream().filter(p -> p.msisdn().equals(msisdn())).count()
-        - pushesForPayments, "no push for a refused collection");
+    assertEquals(
+        0,
+        mpesa.pushes().stream().filter(p -> p.msisdn().equals(msisdn())).count()
+            - pushesForPayments,
+        "no push for a refused collection");
   }
 
   private long pushesForPayments;
@@ -161,6 +180,7 @@ class VodacomMzBadInputTest extends CollectionBadInputMatrix {
   @Override
   protected void assertSameAnswer(HttpResponse<Buffer> first, HttpResponse<Buffer> again) {
     assertStatus(202, again);
-    assertEquals(first.bodyAsJsonObject().getString("id"), again.bodyAsJsonObject().getString("id"));
+    assertEquals(
+        first.bodyAsJsonObject().getString("id"), again.bodyAsJsonObject().getString("id"));
   }
 }

@@ -27,10 +27,15 @@ class VodacomMzCollectionTest {
   @BeforeAll
   static void start() throws Exception {
     gw = new GatewayFixture(VodacomMzCollectionTest.class);
-    company = gw.company("Mozambique Energy", "MZN", 50_000, 100_000); // 500.00 MZN/kWh, minimum 1,000.00
+    company =
+        gw.company("Mozambique Energy", "MZN", 50_000, 100_000); // 500.00 MZN/kWh, minimum 1,000.00
     mpesa = await(VodacomMzSimulator.start(gw.app.vertx(), 0));
-    GatewayFixture.ok(gw.put("/api/v1/plugins/vodacom-mz", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject(new HashMap<String, Object>(mpesa.settings())))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/vodacom-mz",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject(new HashMap<String, Object>(mpesa.settings())))));
   }
 
   @AfterAll
@@ -39,9 +44,16 @@ class VodacomMzCollectionTest {
   }
 
   private HttpResponse<Buffer> collect(String serial, long amount, String msisdn) {
-    return await(gw.http.postAbs(gw.base + "/api/v1/collections").bearerTokenAuthentication(company.adminToken())
-        .putHeader("Idempotency-Key", "mz-" + UUID.randomUUID()).sendJsonObject(new JsonObject().put("provider", "vodacom-mz")
-            .put("msisdn", msisdn).put("serial", serial).put("amount", amount).put("currency", "MZN")));
+    return await(gw.http
+        .postAbs(gw.base + "/api/v1/collections")
+        .bearerTokenAuthentication(company.adminToken())
+        .putHeader("Idempotency-Key", "mz-" + UUID.randomUUID())
+        .sendJsonObject(new JsonObject()
+            .put("provider", "vodacom-mz")
+            .put("msisdn", msisdn)
+            .put("serial", serial)
+            .put("amount", amount)
+            .put("currency", "MZN")));
   }
 
   @Test
@@ -51,22 +63,37 @@ class VodacomMzCollectionTest {
     assertEquals(422, unknown.statusCode(), unknown.bodyAsString());
     assertEquals("DEVICE_NOT_FOUND", unknown.bodyAsJsonObject().getString("code"));
     HttpResponse<Buffer> low = collect(newMeter(), 50_000, "258843330333");
-    assertEquals("AMOUNT_BELOW_MINIMUM", low.bodyAsJsonObject().getString("code"), low.bodyAsString());
-    assertEquals(pushed, mpesa.pushes().size(), "nothing pushed to the payer for a refused collection");
+    assertEquals(
+        "AMOUNT_BELOW_MINIMUM", low.bodyAsJsonObject().getString("code"), low.bodyAsString());
+    assertEquals(
+        pushed, mpesa.pushes().size(), "nothing pushed to the payer for a refused collection");
 
     String serial = newMeter();
     HttpResponse<Buffer> r = collect(serial, 500_000, "258843330333");
     assertEquals(202, r.statusCode(), r.bodyAsString());
     JsonObject collection = r.bodyAsJsonObject();
-    assertEquals("SUCCEEDED", collection.getString("status"), "M-Pesa answered the push after the PIN");
+    assertEquals(
+        "SUCCEEDED", collection.getString("status"), "M-Pesa answered the push after the PIN");
     assertTrue(collection.getString("providerTxnId").startsWith("MZ"), collection.encode());
     String id = collection.getString("id");
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'vodacom-mz' AND provider_txn_id = ?", id));
-    assertEquals(500_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
-    eventually(Duration.ofSeconds(15), "token",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE provider_txn_id = ?", id)));
-    assertEquals(1, gw.db.count("SELECT count(*) FROM tokens t JOIN transactions x ON x.id = t.transaction_id "
-        + "WHERE x.provider_txn_id = ?", id));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider = 'vodacom-mz' AND provider_txn_id = ?",
+            id));
+    assertEquals(
+        500_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
+    eventually(
+        Duration.ofSeconds(15),
+        "token",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE provider_txn_id = ?", id)));
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM tokens t JOIN transactions x ON x.id = t.transaction_id "
+                + "WHERE x.provider_txn_id = ?",
+            id));
   }
 
   @Test
@@ -76,8 +103,11 @@ class VodacomMzCollectionTest {
     assertEquals(202, r.statusCode(), r.bodyAsString());
     assertEquals("FAILED", r.bodyAsJsonObject().getString("status"));
     assertTrue(r.bodyAsJsonObject().getString("reason").startsWith("INS-5"), r.bodyAsString());
-    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?",
-        r.bodyAsJsonObject().getString("id")));
+    assertEquals(
+        0,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider_txn_id = ?",
+            r.bodyAsJsonObject().getString("id")));
   }
 
   private String newMeter() {

@@ -38,18 +38,34 @@ class VodacomTzBadInputTest extends BadInputMatrix {
 
   @Override
   protected void enable(GatewayFixture.Company c) {
-    // no result endpoint here: result jobs retry in the background; the matrix asserts the answers and the books
-    GatewayFixture.ok(gw.put("/api/v1/plugins/vodacom-tz", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("username", SP_ID).put("password", PASSWORD)
-            .put("allowedSources", "127.0.0.1/32").put("businessNumber", BUSINESS))));
+    // no result endpoint here: result jobs retry in the background; the matrix asserts the answers
+    // and the books
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/vodacom-tz",
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put(
+                "settings",
+                new JsonObject()
+                    .put("username", SP_ID)
+                    .put("password", PASSWORD)
+                    .put("allowedSources", "127.0.0.1/32")
+                    .put("businessNumber", BUSINESS))));
   }
 
   private VodacomTzSimulator broker(GatewayFixture.Company c, String password) {
-    return new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + c.id(), SP_ID, password);
+    return new VodacomTzSimulator(
+        gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + c.id(), SP_ID, password);
   }
 
   private static VodacomTzSimulator.Payment payBill(String serial, String amount) {
-    return VodacomTzSimulator.Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, amount, "255754000001",
+    return VodacomTzSimulator.Payment.payBill(
+        "TX" + UUID.randomUUID().toString().substring(0, 8),
+        BUSINESS,
+        serial,
+        amount,
+        "255754000001",
         Instant.now());
   }
 
@@ -70,13 +86,18 @@ class VodacomTzBadInputTest extends BadInputMatrix {
       case MALFORMED_BODY -> confirm(xml.substring(0, xml.length() / 2));
       case ENTITY_EXPANSION -> confirm(BadInput.BILLION_LAUGHS);
       case EXTERNAL_ENTITY -> confirm(BadInput.XXE);
-      case OVERSIZE_BODY -> confirm(xml.replace("</transaction>", "<note>" + BadInput.oversize() + "</note></transaction>"));
-      case WRONG_CONTENT_TYPE -> broker.send("confirmation", xml.getBytes(StandardCharsets.UTF_8), "application/json");
+      case OVERSIZE_BODY ->
+        confirm(xml.replace(
+            "</transaction>", "<note>" + BadInput.oversize() + "</note></transaction>"));
+      case WRONG_CONTENT_TYPE ->
+        broker.send("confirmation", xml.getBytes(StandardCharsets.UTF_8), "application/json");
       case MISSING_FIELDS -> confirm(xml.replaceAll("<amount>[^<]*</amount>", ""));
-      case WRONG_CURRENCY -> confirm(xml.replace("</transaction>", "<currency>KES</currency></transaction>"));
+      case WRONG_CURRENCY ->
+        confirm(xml.replace("</transaction>", "<currency>KES</currency></transaction>"));
       case UNKNOWN_SERIAL -> broker.confirmation(good.withAccountReference("NO-SUCH-SERIAL"));
       case OTHER_COMPANYS_SERIAL -> broker.confirmation(good.withAccountReference(otherSerial));
-      case PROVIDER_NOT_ENABLED -> broker(disabled, PASSWORD).confirmation(good.withAccountReference(disabledSerial));
+      case PROVIDER_NOT_ENABLED ->
+        broker(disabled, PASSWORD).confirmation(good.withAccountReference(disabledSerial));
       case BAD_AUTH -> broker(home, "not-the-password").confirmation(good);
       default -> throw new IllegalArgumentException(c.name());
     };
@@ -85,16 +106,28 @@ class VodacomTzBadInputTest extends BadInputMatrix {
   @Override
   protected void assertRefused(BadInput c, HttpResponse<Buffer> r) {
     if (c == BadInput.UNKNOWN_SERIAL || c == BadInput.OTHER_COMPANYS_SERIAL) {
-      // the real protocol (MicroPowerManager 2018, LipanasiGateway): received now, cancelled in the result leg
+      // the real protocol (MicroPowerManager 2018, LipanasiGateway): received now, cancelled in the
+      // result leg
       assertStatus(200, r);
-      assertTrue(r.bodyAsString().contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"),
+      assertTrue(
+          r.bodyAsString()
+              .contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"),
           r.bodyAsString());
-      assertTrue(gw.db.count("SELECT count(*) FROM unmatched_payments WHERE provider = 'vodacom-tz' AND status = 'OPEN' "
-          + "AND company_id = ?::uuid AND reason = 'DEVICE_NOT_FOUND'", home.id()) > 0, "kept as unmatched");
+      assertTrue(
+          gw.db.count(
+                  "SELECT count(*) FROM unmatched_payments WHERE provider = 'vodacom-tz' AND status = 'OPEN' "
+                      + "AND company_id = ?::uuid AND reason = 'DEVICE_NOT_FOUND'",
+                  home.id())
+              > 0,
+          "kept as unmatched");
       return;
     }
     String description = switch (c) {
-      case NEGATIVE_AMOUNT, ZERO_AMOUNT, FRACTIONAL_AMOUNT, NON_NUMERIC_AMOUNT, OVERFLOWING_AMOUNT -> "Invalid amount";
+      case NEGATIVE_AMOUNT,
+          ZERO_AMOUNT,
+          FRACTIONAL_AMOUNT,
+          NON_NUMERIC_AMOUNT,
+          OVERFLOWING_AMOUNT -> "Invalid amount";
       case WRONG_CURRENCY -> "Invalid currency";
       case UNKNOWN_SERIAL, OTHER_COMPANYS_SERIAL -> "Invalid account reference";
       case PROVIDER_NOT_ENABLED -> "Service not enabled";
@@ -134,7 +167,9 @@ class VodacomTzBadInputTest extends BadInputMatrix {
   @Override
   protected void assertRecorded(HttpResponse<Buffer> r) {
     assertStatus(200, r);
-    assertTrue(r.bodyAsString().contains("<responseCode>" + VodacomTzTelcoAdapter.SUCCESS + "</responseCode>"),
+    assertTrue(
+        r.bodyAsString()
+            .contains("<responseCode>" + VodacomTzTelcoAdapter.SUCCESS + "</responseCode>"),
         r.bodyAsString());
   }
 
@@ -142,6 +177,8 @@ class VodacomTzBadInputTest extends BadInputMatrix {
   protected void assertDuplicateRefused(HttpResponse<Buffer> r) {
     assertStatus(200, r);
     assertTrue(r.bodyAsString().contains("<responseCode>999</responseCode>"), r.bodyAsString());
-    assertTrue(r.bodyAsString().contains("<responseDesc>Duplicate transaction</responseDesc>"), r.bodyAsString());
+    assertTrue(
+        r.bodyAsString().contains("<responseDesc>Duplicate transaction</responseDesc>"),
+        r.bodyAsString());
   }
 }

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
-import io.payg.telco.vodacomtz.BrokerPasswordDigest;
-import io.payg.telco.vodacomtz.TestPki;
 import io.payg.telco.simulator.VodacomTzSimulator;
 import io.payg.telco.simulator.VodacomTzSimulator.ReceivedResult;
 import io.payg.telco.simulator.VodacomTzSimulator.ResultEndpoint;
+import io.payg.telco.vodacomtz.BrokerPasswordDigest;
+import io.payg.telco.vodacomtz.TestPki;
 import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -56,7 +56,8 @@ class VodacomTzConformanceTest {
   @BeforeAll
   static void start() throws Exception {
     gw = new GatewayFixture(VodacomTzConformanceTest.class);
-    company = gw.company("Tanzania Solar", "TZS", 50_000, 100_000); // 500.00 TZS/kWh, minimum 1,000.00
+    company =
+        gw.company("Tanzania Solar", "TZS", 50_000, 100_000); // 500.00 TZS/kWh, minimum 1,000.00
     broker = startBroker(gw);
     enable(gw, company, SP_ID, PASSWORD, broker.url());
   }
@@ -69,28 +70,42 @@ class VodacomTzConformanceTest {
   /** The broker's result endpoint: loopback HTTPS requiring the CA's client certificate. */
   static ResultEndpoint startBroker(GatewayFixture gw) {
     TestPki pki = TestPki.get();
-    return await(ResultEndpoint.start(gw.app.vertx(), pki.server.certificate(), pki.server.privateKey(),
-        pki.caCertificate, SP_ID, PASSWORD, BrokerPasswordDigest.BASE64_SHA256));
+    return await(ResultEndpoint.start(
+        gw.app.vertx(),
+        pki.server.certificate(),
+        pki.server.privateKey(),
+        pki.caCertificate,
+        SP_ID,
+        PASSWORD,
+        BrokerPasswordDigest.BASE64_SHA256));
   }
 
   /** The vodacom-tz plugin with the result leg: Vodacom's client certificate and the broker's CA. */
-  static void enable(GatewayFixture gw, GatewayFixture.Company c, String spId, String password, String resultUrl) {
+  static void enable(
+      GatewayFixture gw, GatewayFixture.Company c, String spId, String password, String resultUrl) {
     TestPki pki = TestPki.get();
-    JsonObject settings = new JsonObject().put("username", spId).put("password", password)
-        .put("allowedSources", "127.0.0.1/32").put("businessNumber", SP_ID)
-        .put("clientCertificate", pki.client.certificate()).put("clientKey", pki.client.privateKey())
+    JsonObject settings = new JsonObject()
+        .put("username", spId)
+        .put("password", password)
+        .put("allowedSources", "127.0.0.1/32")
+        .put("businessNumber", SP_ID)
+        .put("clientCertificate", pki.client.certificate())
+        .put("clientKey", pki.client.privateKey())
         .put("brokerCaCertificates", pki.caCertificate);
     if (resultUrl != null) {
       settings.put("resultUrl", resultUrl);
     }
-    GatewayFixture.ok(gw.put("/api/v1/plugins/vodacom-tz", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", settings)));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/vodacom-tz",
+        c.adminToken(),
+        new JsonObject().put("enabled", true).put("settings", settings)));
   }
 
   // ---------------------------------------------------------------- the kit
 
   static String kit(String file) {
-    try (InputStream in = VodacomTzConformanceTest.class.getResourceAsStream("/conformance/vodacom-tz/" + file)) {
+    try (InputStream in =
+        VodacomTzConformanceTest.class.getResourceAsStream("/conformance/vodacom-tz/" + file)) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -109,9 +124,17 @@ class VodacomTzConformanceTest {
   /** A kit request, signed now, for {@code serial} and a fresh broker transaction id. */
   static String request(String file, String serial, String transactionId, String resultUrl) {
     String timestamp = VodacomTzSimulator.timestamp(Instant.now());
-    Map<String, String> values = new HashMap<>(Map.of("spId", SP_ID, "timestamp", timestamp,
-        "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, timestamp),
-        "accountReference", serial, "transactionID", transactionId));
+    Map<String, String> values = new HashMap<>(Map.of(
+        "spId",
+        SP_ID,
+        "timestamp",
+        timestamp,
+        "spPassword",
+        VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, timestamp),
+        "accountReference",
+        serial,
+        "transactionID",
+        transactionId));
     if (resultUrl != null) {
       values.put("resultURL", resultUrl);
     }
@@ -119,8 +142,10 @@ class VodacomTzConformanceTest {
   }
 
   static Future<HttpResponse<Buffer>> post(GatewayFixture.Company c, String operation, String xml) {
-    return gw.http.postAbs(gw.base + "/api/v1/telco/vodacom-tz/" + c.id() + "/" + operation)
-        .putHeader("Content-Type", "text/xml").sendBuffer(Buffer.buffer(xml));
+    return gw.http
+        .postAbs(gw.base + "/api/v1/telco/vodacom-tz/" + c.id() + "/" + operation)
+        .putHeader("Content-Type", "text/xml")
+        .sendBuffer(Buffer.buffer(xml));
   }
 
   /** The leaf elements of the document's first element named {@code section} (response, transaction...). */
@@ -129,7 +154,8 @@ class VodacomTzConformanceTest {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setNamespaceAware(true);
       f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      Element root = f.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
+      Element root = f.newDocumentBuilder()
+          .parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)))
           .getDocumentElement();
       Element s = (Element) root.getElementsByTagNameNS("*", section).item(0);
       Map<String, String> out = new HashMap<>();
@@ -150,7 +176,9 @@ class VodacomTzConformanceTest {
   }
 
   static List<ReceivedResult> resultsFor(String transactionId) {
-    return broker.received().stream().filter(r -> transactionId.equals(r.transactionId())).toList();
+    return broker.received().stream()
+        .filter(r -> transactionId.equals(r.transactionId()))
+        .toList();
   }
 
   static String txnId() {
@@ -174,12 +202,16 @@ class VodacomTzConformanceTest {
     HttpResponse<Buffer> first = await(post(company, "c2b", xml));
     assertEquals(200, first.statusCode(), first.bodyAsString());
     assertEquals(root(kit("response-received.xml")), root(first.bodyAsString()));
-    Map<String, String> expected = fields(fill(kit("response-received.xml"), Map.of("transactionID", id)), "response");
+    Map<String, String> expected =
+        fields(fill(kit("response-received.xml"), Map.of("transactionID", id)), "response");
     Map<String, String> answered = fields(first.bodyAsString(), "response");
     expected.forEach((k, v) -> assertEquals(v, answered.get(k), k));
-    String transactionId = gw.db.text("SELECT id::text FROM transactions WHERE provider = 'vodacom-tz' "
-        + "AND provider_txn_id = ?", id);
-    assertEquals(transactionId, answered.get("serviceID"), "our transaction id rides along as serviceID");
+    String transactionId = gw.db.text(
+        "SELECT id::text FROM transactions WHERE provider = 'vodacom-tz' "
+            + "AND provider_txn_id = ?",
+        id);
+    assertEquals(
+        transactionId, answered.get("serviceID"), "our transaction id rides along as serviceID");
 
     // the broker redelivers: again, on the old alias paths, and twenty at once
     assertEquals(first.bodyAsString(), await(post(company, "c2b", xml)).bodyAsString());
@@ -190,10 +222,16 @@ class VodacomTzConformanceTest {
     }
     storm.forEach(f -> assertEquals(first.bodyAsString(), await(f).bodyAsString()));
 
-    eventually(Duration.ofSeconds(15), "the broker acknowledged the result", () -> gw.db.count(
-        "SELECT count(*) FROM broker_results WHERE provider_txn_id = ? AND acknowledged_at IS NOT NULL", id) == 1);
+    eventually(
+        Duration.ofSeconds(15),
+        "the broker acknowledged the result",
+        () -> gw.db.count(
+                "SELECT count(*) FROM broker_results WHERE provider_txn_id = ? AND acknowledged_at IS NOT NULL",
+                id)
+            == 1);
     assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
-    assertEquals(1_800_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
+    assertEquals(
+        1_800_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", id));
     // and one more redelivery after the acknowledgement sends nothing new
     assertEquals(first.bodyAsString(), await(post(company, "c2b", xml)).bodyAsString());
     sleep(800);
@@ -203,21 +241,41 @@ class VodacomTzConformanceTest {
     assertTrue(r.passwordMatched(), r.body());
     Map<String, String> published = fields(kit("result-confirm.xml"), "transaction");
     Map<String, String> sent = fields(r.body(), "transaction");
-    for (String k : List.of("resultType", "resultCode", "resultDesc", "originatorConversationID", "conversationID",
+    for (String k : List.of(
+        "resultType",
+        "resultCode",
+        "resultDesc",
+        "originatorConversationID",
+        "conversationID",
         "initiator")) {
       assertEquals(published.get(k), sent.get(k), k);
     }
     assertEquals(id, sent.get("transactionID"));
     assertEquals(transactionId, sent.get("serviceReceipt"));
-    assertTrue(sent.get("serviceDate").matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}"), sent.get("serviceDate"));
-    assertEquals(root(kit("result-confirm.xml")), root(r.body()), "the result speaks the request's namespace");
-    assertEquals("0|Attempted successfully|Confirming|200", gw.db.text("SELECT concat_ws('|', broker_response_code, "
-        + "broker_response_desc, broker_service_status, broker_http_status) FROM broker_results WHERE provider_txn_id = ?",
-        id));
-    assertEquals("DONE", gw.db.text("SELECT o.status FROM outbox o JOIN broker_results b ON b.id = o.broker_result_id "
-        + "WHERE b.provider_txn_id = ?", id));
-    eventually(Duration.ofSeconds(15), "token", () -> "COMPLETED".equals(
-        gw.db.text("SELECT status FROM transactions WHERE provider_txn_id = ?", id)));
+    assertTrue(
+        sent.get("serviceDate").matches("\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}"),
+        sent.get("serviceDate"));
+    assertEquals(
+        root(kit("result-confirm.xml")),
+        root(r.body()),
+        "the result speaks the request's namespace");
+    assertEquals(
+        "0|Attempted successfully|Confirming|200",
+        gw.db.text(
+            "SELECT concat_ws('|', broker_response_code, "
+                + "broker_response_desc, broker_service_status, broker_http_status) FROM broker_results WHERE provider_txn_id = ?",
+            id));
+    assertEquals(
+        "DONE",
+        gw.db.text(
+            "SELECT o.status FROM outbox o JOIN broker_results b ON b.id = o.broker_result_id "
+                + "WHERE b.provider_txn_id = ?",
+            id));
+    eventually(
+        Duration.ofSeconds(15),
+        "token",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE provider_txn_id = ?", id)));
   }
 
   // ---------------------------------------------------------------- the other forms and outcomes
@@ -226,41 +284,75 @@ class VodacomTzConformanceTest {
   void anInfowiseRequestForAnUnknownAccountIsReceivedKeptAndCancelledToTheBroker() {
     String id = txnId();
     String typed = "NO-SUCH-" + UUID.randomUUID().toString().substring(0, 4);
-    broker.answerWith(r -> fill(kit("ack-echo-code.xml"), Map.of("conversationID", r.conversationId(),
-        "originatorConversationID", r.originatorConversationId(), "resultCode", r.resultCode(),
-        "resultDesc", r.resultDesc(), "transactionID", r.transactionId())));
+    broker.answerWith(r -> fill(
+        kit("ack-echo-code.xml"),
+        Map.of(
+            "conversationID",
+            r.conversationId(),
+            "originatorConversationID",
+            r.originatorConversationId(),
+            "resultCode",
+            r.resultCode(),
+            "resultDesc",
+            r.resultDesc(),
+            "transactionID",
+            r.transactionId())));
     try {
-      HttpResponse<Buffer> answer = await(post(company, "c2b", request("request-infowise.xml", typed, id, null)));
+      HttpResponse<Buffer> answer =
+          await(post(company, "c2b", request("request-infowise.xml", typed, id, null)));
       assertEquals(200, answer.statusCode(), answer.bodyAsString());
-      assertEquals("<mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" version=\"2.0\">", root(answer.bodyAsString()));
+      assertEquals(
+          "<mpesaBroker xmlns=\"http://infowise.co.tz/broker/\" version=\"2.0\">",
+          root(answer.bodyAsString()));
       Map<String, String> fields = fields(answer.bodyAsString(), "response");
       assertEquals("0", fields.get("responseCode"));
       assertEquals("Received", fields.get("responseDesc"));
       assertEquals(id, fields.get("transactionID"));
 
-      eventually(Duration.ofSeconds(15), "the cancellation acknowledged", () -> "CANCELLED".equals(
-          gw.db.text("SELECT status FROM unmatched_payments WHERE provider_txn_id = ?", id)));
-      assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
-      assertEquals("DEVICE_NOT_FOUND|" + typed + "|1800000|t", gw.db.text("SELECT concat_ws('|', reason, "
-          + "account_reference, amount, authenticated) FROM unmatched_payments WHERE provider_txn_id = ?", id));
-      assertEquals("999|999", gw.db.text("SELECT concat_ws('|', result_code, broker_response_code) FROM broker_results "
-          + "WHERE provider_txn_id = ?", id));
+      eventually(
+          Duration.ofSeconds(15),
+          "the cancellation acknowledged",
+          () -> "CANCELLED"
+              .equals(gw.db.text(
+                  "SELECT status FROM unmatched_payments WHERE provider_txn_id = ?", id)));
+      assertEquals(
+          0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
+      assertEquals(
+          "DEVICE_NOT_FOUND|" + typed + "|1800000|t",
+          gw.db.text(
+              "SELECT concat_ws('|', reason, "
+                  + "account_reference, amount, authenticated) FROM unmatched_payments WHERE provider_txn_id = ?",
+              id));
+      assertEquals(
+          "999|999",
+          gw.db.text(
+              "SELECT concat_ws('|', result_code, broker_response_code) FROM broker_results "
+                  + "WHERE provider_txn_id = ?",
+              id));
       ReceivedResult r = resultsFor(id).get(0);
       Map<String, String> published = fields(kit("result-cancel.xml"), "transaction");
       Map<String, String> sent = fields(r.body(), "transaction");
-      for (String k : List.of("resultType", "resultCode", "resultDesc", "originatorConversationID", "conversationID",
+      for (String k : List.of(
+          "resultType",
+          "resultCode",
+          "resultDesc",
+          "originatorConversationID",
+          "conversationID",
           "initiator")) {
         assertEquals(published.get(k), sent.get(k), k);
       }
       assertEquals(root(kit("result-cancel.xml")), root(r.body()));
-      String kept = gw.db.text("SELECT raw_body FROM unmatched_payments WHERE provider_txn_id = ?", id);
+      String kept =
+          gw.db.text("SELECT raw_body FROM unmatched_payments WHERE provider_txn_id = ?", id);
       assertTrue(kept.contains("<spPassword>[redacted]</spPassword>"), kept);
-      assertFalse(kept.matches("(?s).*<spPassword>[^\\[].*"), "the kept body never holds the spPassword");
+      assertFalse(
+          kept.matches("(?s).*<spPassword>[^\\[].*"), "the kept body never holds the spPassword");
       // a redelivery changes nothing: no second result, no booking
       await(post(company, "c2b", request("request-infowise.xml", typed, id, null)));
       sleep(500);
       assertEquals(1, resultsFor(id).size());
-      assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
+      assertEquals(
+          0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
     } finally {
       broker.answerWith(null);
     }
@@ -269,23 +361,42 @@ class VodacomTzConformanceTest {
   @Test
   void aRequestWithoutNamespaceIsConfirmedToTheResultUrlItCarries() {
     GatewayFixture.Company other = gw.company("Tanzania Solar Two", "TZS", 50_000, 100_000);
-    enable(gw, other, SP_ID, PASSWORD, null); // no resultUrl setting: the request's <resultURL> is used
+    enable(
+        gw, other, SP_ID, PASSWORD,
+        null); // no resultUrl setting: the request's <resultURL> is used
     String serial = "VTZ-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(other, serial);
     String id = txnId();
-    broker.answerWith(r -> fill(kit("ack-attempted.xml"), Map.of("conversationID", r.conversationId(),
-        "originatorConversationID", r.originatorConversationId(),
-        "serviceStatus", "0".equals(r.resultCode()) ? "Confirming" : "Cancelling", "transactionID", r.transactionId())));
+    broker.answerWith(r -> fill(
+        kit("ack-attempted.xml"),
+        Map.of(
+            "conversationID",
+            r.conversationId(),
+            "originatorConversationID",
+            r.originatorConversationId(),
+            "serviceStatus",
+            "0".equals(r.resultCode()) ? "Confirming" : "Cancelling",
+            "transactionID",
+            r.transactionId())));
     try {
-      HttpResponse<Buffer> answer = await(post(other, "c2b", request("request-no-namespace.xml", serial, id, broker.url())));
+      HttpResponse<Buffer> answer =
+          await(post(other, "c2b", request("request-no-namespace.xml", serial, id, broker.url())));
       assertEquals(200, answer.statusCode(), answer.bodyAsString());
       assertEquals("<mpesaBroker version=\"2.0\">", root(answer.bodyAsString()));
-      eventually(Duration.ofSeconds(15), "acknowledged", () -> gw.db.count(
-          "SELECT count(*) FROM broker_results WHERE provider_txn_id = ? AND acknowledged_at IS NOT NULL", id) == 1);
+      eventually(
+          Duration.ofSeconds(15),
+          "acknowledged",
+          () -> gw.db.count(
+                  "SELECT count(*) FROM broker_results WHERE provider_txn_id = ? AND acknowledged_at IS NOT NULL",
+                  id)
+              == 1);
       ReceivedResult r = resultsFor(id).get(0);
       assertEquals(null, r.namespace());
       assertEquals("0", r.resultCode());
-      assertEquals(broker.url(), gw.db.text("SELECT request_result_url FROM broker_results WHERE provider_txn_id = ?", id));
+      assertEquals(
+          broker.url(),
+          gw.db.text(
+              "SELECT request_result_url FROM broker_results WHERE provider_txn_id = ?", id));
     } finally {
       broker.answerWith(null);
     }
@@ -296,11 +407,23 @@ class VodacomTzConformanceTest {
     String serial = serial();
     String id = txnId();
     broker.failNext(2);
-    assertEquals(200, await(post(company, "c2b", request("request-inforwise.xml", serial, id, null))).statusCode());
-    eventually(Duration.ofSeconds(20), "acknowledged after the outage", () -> gw.db.count(
-        "SELECT count(*) FROM broker_results WHERE provider_txn_id = ? AND acknowledged_at IS NOT NULL", id) == 1);
-    assertEquals(3, gw.db.count("SELECT o.attempts FROM outbox o JOIN broker_results b ON b.id = o.broker_result_id "
-        + "WHERE b.provider_txn_id = ?", id));
+    assertEquals(
+        200,
+        await(post(company, "c2b", request("request-inforwise.xml", serial, id, null)))
+            .statusCode());
+    eventually(
+        Duration.ofSeconds(20),
+        "acknowledged after the outage",
+        () -> gw.db.count(
+                "SELECT count(*) FROM broker_results WHERE provider_txn_id = ? AND acknowledged_at IS NOT NULL",
+                id)
+            == 1);
+    assertEquals(
+        3,
+        gw.db.count(
+            "SELECT o.attempts FROM outbox o JOIN broker_results b ON b.id = o.broker_result_id "
+                + "WHERE b.provider_txn_id = ?",
+            id));
     assertEquals(1, resultsFor(id).size());
   }
 
@@ -308,16 +431,30 @@ class VodacomTzConformanceTest {
   void aBrokerThatAnswersWithoutAcknowledgingEndsTheJobFailedWithItsAnswerKept() {
     String serial = serial();
     String id = txnId();
-    broker.answerWith(r -> "<mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" version=\"2.0\"><response>"
-        + "<responseCode>1</responseCode><responseDesc>Invalid transaction</responseDesc>"
-        + "<transactionID>" + r.transactionId() + "</transactionID></response></mpesaBroker>");
+    broker.answerWith(
+        r -> "<mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" version=\"2.0\"><response>"
+            + "<responseCode>1</responseCode><responseDesc>Invalid transaction</responseDesc>"
+            + "<transactionID>" + r.transactionId() + "</transactionID></response></mpesaBroker>");
     try {
-      assertEquals(200, await(post(company, "c2b", request("request-inforwise.xml", serial, id, null))).statusCode());
-      eventually(Duration.ofSeconds(15), "the job ended", () -> "FAILED".equals(gw.db.text("SELECT o.status FROM "
-          + "outbox o JOIN broker_results b ON b.id = o.broker_result_id WHERE b.provider_txn_id = ?", id)));
-      assertEquals("1|Invalid transaction|200|f", gw.db.text("SELECT concat_ws('|', broker_response_code, "
-          + "broker_response_desc, broker_http_status, acknowledged_at IS NOT NULL) FROM broker_results "
-          + "WHERE provider_txn_id = ?", id));
+      assertEquals(
+          200,
+          await(post(company, "c2b", request("request-inforwise.xml", serial, id, null)))
+              .statusCode());
+      eventually(
+          Duration.ofSeconds(15),
+          "the job ended",
+          () -> "FAILED"
+              .equals(gw.db.text(
+                  "SELECT o.status FROM "
+                      + "outbox o JOIN broker_results b ON b.id = o.broker_result_id WHERE b.provider_txn_id = ?",
+                  id)));
+      assertEquals(
+          "1|Invalid transaction|200|f",
+          gw.db.text(
+              "SELECT concat_ws('|', broker_response_code, "
+                  + "broker_response_desc, broker_http_status, acknowledged_at IS NOT NULL) FROM broker_results "
+                  + "WHERE provider_txn_id = ?",
+              id));
       assertEquals(1, resultsFor(id).size(), "not retried: the broker answered");
     } finally {
       broker.answerWith(null);
@@ -329,25 +466,46 @@ class VodacomTzConformanceTest {
     String serial = serial();
     String id = txnId();
     String timestamp = VodacomTzSimulator.timestamp(Instant.now());
-    String xml = fill(kit("request-inforwise.xml"), Map.of("spId", SP_ID, "timestamp", timestamp,
-        "spPassword", BrokerPasswordDigest.BASE64_HEX_UPPER.spPassword(SP_ID, PASSWORD, timestamp),
-        "accountReference", serial, "transactionID", id));
+    String xml = fill(
+        kit("request-inforwise.xml"),
+        Map.of(
+            "spId",
+            SP_ID,
+            "timestamp",
+            timestamp,
+            "spPassword",
+            BrokerPasswordDigest.BASE64_HEX_UPPER.spPassword(SP_ID, PASSWORD, timestamp),
+            "accountReference",
+            serial,
+            "transactionID",
+            id));
     HttpResponse<Buffer> answer = await(post(company, "c2b", xml));
     assertEquals(401, answer.statusCode(), answer.bodyAsString());
     assertEquals("999", fields(answer.bodyAsString(), "response").get("responseCode"));
-    assertEquals("UNAUTHENTICATED|f|OPEN", gw.db.text("SELECT concat_ws('|', reason, authenticated, status) "
-        + "FROM unmatched_payments WHERE provider_txn_id = ?", id));
+    assertEquals(
+        "UNAUTHENTICATED|f|OPEN",
+        gw.db.text(
+            "SELECT concat_ws('|', reason, authenticated, status) "
+                + "FROM unmatched_payments WHERE provider_txn_id = ?",
+            id));
     assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
-    assertEquals(0, gw.db.count("SELECT count(*) FROM broker_results WHERE provider_txn_id = ?", id));
-    // the same payment again with the right form is still not booked: the kept id waits for an operator
-    assertEquals(200, await(post(company, "c2b", request("request-inforwise.xml", serial, id, null))).statusCode());
+    assertEquals(
+        0, gw.db.count("SELECT count(*) FROM broker_results WHERE provider_txn_id = ?", id));
+    // the same payment again with the right form is still not booked: the kept id waits for an
+    // operator
+    assertEquals(
+        200,
+        await(post(company, "c2b", request("request-inforwise.xml", serial, id, null)))
+            .statusCode());
     assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", id));
-    assertEquals(0, gw.db.count("SELECT count(*) FROM broker_results WHERE provider_txn_id = ?", id));
+    assertEquals(
+        0, gw.db.count("SELECT count(*) FROM broker_results WHERE provider_txn_id = ?", id));
   }
 
   @Test
   void theClientKeyIsASecretEncryptedAtRestAndNeverReturned() {
-    String stored = gw.db.text("SELECT settings::text FROM plugins WHERE company_id = ?::uuid AND name = 'vodacom-tz'",
+    String stored = gw.db.text(
+        "SELECT settings::text FROM plugins WHERE company_id = ?::uuid AND name = 'vodacom-tz'",
         company.id());
     assertFalse(stored.contains("PRIVATE KEY"), "the key is sealed");
     assertTrue(stored.contains("BEGIN CERTIFICATE"), "the certificate is not a secret");

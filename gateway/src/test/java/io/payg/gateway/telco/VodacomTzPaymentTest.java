@@ -40,10 +40,12 @@ class VodacomTzPaymentTest {
   @BeforeAll
   static void start() throws Exception {
     gw = new GatewayFixture(VodacomTzPaymentTest.class);
-    company = gw.company("Tanzania Energy", "TZS", 50_000, 100_000); // 500.00 TZS/kWh, minimum 1,000.00
+    company =
+        gw.company("Tanzania Energy", "TZS", 50_000, 100_000); // 500.00 TZS/kWh, minimum 1,000.00
     results = VodacomTzConformanceTest.startBroker(gw);
     VodacomTzConformanceTest.enable(gw, company, SP_ID, PASSWORD, results.url());
-    broker = new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(), SP_ID, PASSWORD);
+    broker = new VodacomTzSimulator(
+        gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(), SP_ID, PASSWORD);
   }
 
   @AfterAll
@@ -55,68 +57,131 @@ class VodacomTzPaymentTest {
   void theOldValidationAndConfirmationPathsBookOncePaymentConfirmedOnceAndTokenFollows() {
     String serial = "VTZ-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    Payment p = Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, "5000.00",
-        "255754000001", Instant.now());
+    Payment p = Payment.payBill(
+        "TX" + UUID.randomUUID().toString().substring(0, 8),
+        BUSINESS,
+        serial,
+        "5000.00",
+        "255754000001",
+        Instant.now());
     // a broker registered with the two old URLs: both are the one URL; the same id books once
     HttpResponse<Buffer> v = await(broker.validation(p));
     assertEquals(200, v.statusCode(), v.bodyAsString());
-    assertTrue(v.bodyAsString().contains("<responseDesc>Received</responseDesc>"), v.bodyAsString());
+    assertTrue(
+        v.bodyAsString().contains("<responseDesc>Received</responseDesc>"), v.bodyAsString());
     assertEquals(v.bodyAsString(), await(broker.confirmation(p)).bodyAsString());
     assertEquals(v.bodyAsString(), await(broker.c2b(p)).bodyAsString());
-    assertEquals(1, gw.db.count("SELECT count(*) FROM transactions WHERE provider = 'vodacom-tz' AND provider_txn_id = ?",
-        p.transactionId()));
-    assertEquals(500_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", p.transactionId()));
-    eventually(Duration.ofSeconds(15), "token",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE provider_txn_id = ?", p.transactionId())));
-    eventually(Duration.ofSeconds(15), "confirmed to the broker", () -> results.received().stream()
-        .anyMatch(r -> r.transactionId().equals(p.transactionId())));
-    assertEquals(1, results.received().stream().filter(r -> r.transactionId().equals(p.transactionId())).count());
+    assertEquals(
+        1,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider = 'vodacom-tz' AND provider_txn_id = ?",
+            p.transactionId()));
+    assertEquals(
+        500_000L,
+        gw.db.count(
+            "SELECT amount FROM transactions WHERE provider_txn_id = ?", p.transactionId()));
+    eventually(
+        Duration.ofSeconds(15),
+        "token",
+        () -> "COMPLETED"
+            .equals(gw.db.text(
+                "SELECT status FROM transactions WHERE provider_txn_id = ?", p.transactionId())));
+    eventually(
+        Duration.ofSeconds(15),
+        "confirmed to the broker",
+        () ->
+            results.received().stream().anyMatch(r -> r.transactionId().equals(p.transactionId())));
+    assertEquals(
+        1,
+        results.received().stream()
+            .filter(r -> r.transactionId().equals(p.transactionId()))
+            .count());
   }
 
   @Test
   void xmlAttacksAreRefusedAndStoreNothingAndAnUnknownSerialIsCancelledToTheBroker() {
     long before = gw.db.moneyRows();
-    String xxe = "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>";
+    String xxe =
+        "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><r>&x;</r>";
     HttpResponse<Buffer> r = await(broker.send("c2b", xxe.getBytes(StandardCharsets.UTF_8)));
-    assertFalse(r.bodyAsString() != null && r.bodyAsString().contains("root:"), "no file content in the answer");
-    String bomb = "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
-        + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><l>&d;</l>";
-    HttpResponse<Buffer> b = await(broker.send("validation", bomb.getBytes(StandardCharsets.UTF_8)));
+    assertFalse(
+        r.bodyAsString() != null && r.bodyAsString().contains("root:"),
+        "no file content in the answer");
+    String bomb =
+        "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
+            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><l>&d;</l>";
+    HttpResponse<Buffer> b =
+        await(broker.send("validation", bomb.getBytes(StandardCharsets.UTF_8)));
     assertTrue(b.statusCode() < 500, "never a 5xx: " + b.statusCode());
     assertTrue(b.bodyAsString().contains("<responseCode>999</responseCode>"), b.bodyAsString());
     assertEquals(before, gw.db.moneyRows(), "an attack stores nothing");
 
-    // the real protocol: an unknown account is received at once and cancelled (999) in the result leg
-    Payment unknown = Payment.payBill("TXU" + UUID.randomUUID().toString().substring(0, 6), BUSINESS, "NO-SUCH",
-        "5000.00", "255754000001", Instant.now());
+    // the real protocol: an unknown account is received at once and cancelled (999) in the result
+    // leg
+    Payment unknown = Payment.payBill(
+        "TXU" + UUID.randomUUID().toString().substring(0, 6),
+        BUSINESS,
+        "NO-SUCH",
+        "5000.00",
+        "255754000001",
+        Instant.now());
     HttpResponse<Buffer> u = await(broker.c2b(unknown));
-    assertTrue(u.bodyAsString().contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"),
+    assertTrue(
+        u.bodyAsString()
+            .contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"),
         u.bodyAsString());
-    eventually(Duration.ofSeconds(15), "cancelled to the broker", () -> "CANCELLED".equals(gw.db.text(
-        "SELECT status FROM unmatched_payments WHERE provider_txn_id = ?", unknown.transactionId())));
-    assertEquals("999", results.received().stream().filter(x -> x.transactionId().equals(unknown.transactionId()))
-        .findFirst().orElseThrow().resultCode());
-    assertEquals(0, gw.db.count("SELECT count(*) FROM transactions WHERE provider_txn_id = ?", unknown.transactionId()));
+    eventually(
+        Duration.ofSeconds(15),
+        "cancelled to the broker",
+        () -> "CANCELLED"
+            .equals(gw.db.text(
+                "SELECT status FROM unmatched_payments WHERE provider_txn_id = ?",
+                unknown.transactionId())));
+    assertEquals(
+        "999",
+        results.received().stream()
+            .filter(x -> x.transactionId().equals(unknown.transactionId()))
+            .findFirst()
+            .orElseThrow()
+            .resultCode());
+    assertEquals(
+        0,
+        gw.db.count(
+            "SELECT count(*) FROM transactions WHERE provider_txn_id = ?",
+            unknown.transactionId()));
   }
 
   @Test
   void aStaleTimestampIsRefusedAsAReplayAndAnswersEchoTheBrokersIds() {
     String serial = "VTZ-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    Payment p = Payment.payBill("TX" + UUID.randomUUID().toString().substring(0, 8), BUSINESS, serial, "5000.00",
-        "255754000001", Instant.now());
+    Payment p = Payment.payBill(
+        "TX" + UUID.randomUUID().toString().substring(0, 8),
+        BUSINESS,
+        serial,
+        "5000.00",
+        "255754000001",
+        Instant.now());
     long before = gw.db.moneyRows();
-    VodacomTzSimulator replayer = new VodacomTzSimulator(gw.http, gw.base + "/api/v1/telco/vodacom-tz/" + company.id(),
-        SP_ID, PASSWORD, Clock.fixed(Instant.now().minusSeconds(6 * 60), ZoneOffset.UTC));
+    VodacomTzSimulator replayer = new VodacomTzSimulator(
+        gw.http,
+        gw.base + "/api/v1/telco/vodacom-tz/" + company.id(),
+        SP_ID,
+        PASSWORD,
+        Clock.fixed(Instant.now().minusSeconds(6 * 60), ZoneOffset.UTC));
     HttpResponse<Buffer> stale = await(replayer.c2b(p));
     assertEquals(401, stale.statusCode(), stale.bodyAsString());
-    assertTrue(stale.bodyAsString().contains("<responseCode>999</responseCode>"), stale.bodyAsString());
+    assertTrue(
+        stale.bodyAsString().contains("<responseCode>999</responseCode>"), stale.bodyAsString());
     assertEquals(before, gw.db.moneyRows(), "a replayed request stores nothing");
 
     HttpResponse<Buffer> ok = await(broker.c2b(p));
     String body = ok.bodyAsString();
-    assertTrue(body.contains("<conversationID>" + p.conversationId() + "</conversationID><originatorConversationID>"
-        + p.originatorConversationId() + "</originatorConversationID><serviceID>"), body);
+    assertTrue(
+        body.contains(
+            "<conversationID>" + p.conversationId() + "</conversationID><originatorConversationID>"
+                + p.originatorConversationId() + "</originatorConversationID><serviceID>"),
+        body);
     assertTrue(body.contains("<transactionID>" + p.transactionId() + "</transactionID>"), body);
   }
 }

@@ -33,8 +33,12 @@ class WaveBadInputTest extends BadInputMatrix {
 
   @Override
   protected void enable(GatewayFixture.Company c) {
-    GatewayFixture.ok(gw.put("/api/v1/plugins/wave", c.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("webhookSecret", SECRET + c.id()))));
+    GatewayFixture.ok(gw.put(
+        "/api/v1/plugins/wave",
+        c.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put("settings", new JsonObject().put("webhookSecret", SECRET + c.id()))));
   }
 
   private WaveSimulator wave(GatewayFixture.Company c) {
@@ -42,14 +46,18 @@ class WaveBadInputTest extends BadInputMatrix {
   }
 
   private static JsonObject checkout(String txnId, String serial, String amount, String currency) {
-    return new JsonObject(WaveSimulator.checkoutCompleted("EV_" + UUID.randomUUID(), "cos-" + txnId, txnId, amount, currency,
-        serial, Instant.now()));
+    return new JsonObject(WaveSimulator.checkoutCompleted(
+        "EV_" + UUID.randomUUID(), "cos-" + txnId, txnId, amount, currency, serial, Instant.now()));
   }
 
-  private Future<HttpResponse<Buffer>> signed(GatewayFixture.Company c, Buffer body, String contentType) {
+  private Future<HttpResponse<Buffer>> signed(
+      GatewayFixture.Company c, Buffer body, String contentType) {
     WaveSimulator w = wave(c);
-    return gw.http.postAbs(gw.base + "/api/v1/telco/wave/" + c.id() + "/webhook").putHeader("Content-Type", contentType)
-        .putHeader("Wave-Signature", w.signatureHeader(body)).sendBuffer(body);
+    return gw.http
+        .postAbs(gw.base + "/api/v1/telco/wave/" + c.id() + "/webhook")
+        .putHeader("Content-Type", contentType)
+        .putHeader("Wave-Signature", w.signatureHeader(body))
+        .sendBuffer(body);
   }
 
   private Future<HttpResponse<Buffer>> signed(JsonObject event) {
@@ -58,7 +66,8 @@ class WaveBadInputTest extends BadInputMatrix {
 
   @Override
   protected Future<HttpResponse<Buffer>> send(BadInput c) {
-    JsonObject event = checkout("T_" + UUID.randomUUID(), homeSerial, Long.toString(amount()), "XOF");
+    JsonObject event =
+        checkout("T_" + UUID.randomUUID(), homeSerial, Long.toString(amount()), "XOF");
     JsonObject data = event.getJsonObject("data");
     String amount = badAmountText(c);
     if (amount != null) {
@@ -67,7 +76,8 @@ class WaveBadInputTest extends BadInputMatrix {
     }
     return switch (c) {
       case MALFORMED_BODY -> signed(home, Buffer.buffer("{\"type\":"), "application/json");
-      case ENTITY_EXPANSION -> signed(home, Buffer.buffer(BadInput.BILLION_LAUGHS), "application/json");
+      case ENTITY_EXPANSION ->
+        signed(home, Buffer.buffer(BadInput.BILLION_LAUGHS), "application/json");
       case EXTERNAL_ENTITY -> signed(home, Buffer.buffer(BadInput.XXE), "application/xml");
       case OVERSIZE_BODY -> signed(event.put("padding", BadInput.oversize()));
       case WRONG_CONTENT_TYPE -> signed(home, event.toBuffer(), "text/plain");
@@ -91,7 +101,8 @@ class WaveBadInputTest extends BadInputMatrix {
         data.put("client_reference", disabledSerial);
         yield signed(disabled, event.toBuffer(), "application/json");
       }
-      case BAD_AUTH -> wave(home).sendSigned(event.toBuffer(), wave(other).signatureHeader(event.toBuffer()));
+      case BAD_AUTH ->
+        wave(home).sendSigned(event.toBuffer(), wave(other).signatureHeader(event.toBuffer()));
       default -> throw new IllegalArgumentException(c.name());
     };
   }
@@ -101,11 +112,17 @@ class WaveBadInputTest extends BadInputMatrix {
     if (c == BadInput.BAD_AUTH || c == BadInput.PROVIDER_NOT_ENABLED) {
       assertStatus(c == BadInput.BAD_AUTH ? 401 : 403, r);
       assertEquals("application/problem+json", r.getHeader("Content-Type"));
-      assertEquals(c == BadInput.BAD_AUTH ? "UNAUTHENTICATED" : "PROVIDER_NOT_ENABLED", r.bodyAsJsonObject().getString("code"));
+      assertEquals(
+          c == BadInput.BAD_AUTH ? "UNAUTHENTICATED" : "PROVIDER_NOT_ENABLED",
+          r.bodyAsJsonObject().getString("code"));
       return;
     }
     String code = switch (c) {
-      case NEGATIVE_AMOUNT, ZERO_AMOUNT, FRACTIONAL_AMOUNT, NON_NUMERIC_AMOUNT, OVERFLOWING_AMOUNT -> "INVALID_AMOUNT";
+      case NEGATIVE_AMOUNT,
+          ZERO_AMOUNT,
+          FRACTIONAL_AMOUNT,
+          NON_NUMERIC_AMOUNT,
+          OVERFLOWING_AMOUNT -> "INVALID_AMOUNT";
       case WRONG_CURRENCY -> "WRONG_CURRENCY";
       case UNKNOWN_SERIAL, OTHER_COMPANYS_SERIAL -> "DEVICE_NOT_FOUND";
       default -> "MALFORMED_REQUEST";
@@ -136,7 +153,8 @@ class WaveBadInputTest extends BadInputMatrix {
       }
 
       public Future<HttpResponse<Buffer>> deliverWithSerial(String otherSerial) {
-        return wave.send(checkout(txnId, otherSerial, Long.toString(minor), "XOF").toBuffer());
+        return wave.send(
+            checkout(txnId, otherSerial, Long.toString(minor), "XOF").toBuffer());
       }
     };
   }
@@ -151,7 +169,9 @@ class WaveBadInputTest extends BadInputMatrix {
   @Override
   protected void assertSameAnswer(HttpResponse<Buffer> first, HttpResponse<Buffer> again) {
     assertStatus(first.statusCode(), again);
-    assertEquals(first.bodyAsJsonObject().getString("transactionId"), again.bodyAsJsonObject().getString("transactionId"));
+    assertEquals(
+        first.bodyAsJsonObject().getString("transactionId"),
+        again.bodyAsJsonObject().getString("transactionId"));
   }
 
   @Override

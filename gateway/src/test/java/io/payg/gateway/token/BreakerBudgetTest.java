@@ -37,9 +37,21 @@ class BreakerBudgetTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(BreakerBudgetTest.class, Map.of("MANUFACTURER_BREAKER_FAILURES", "2",
-        "MANUFACTURER_BREAKER_RESET_MS", "400", "TOKEN_MAX_ATTEMPTS", Integer.toString(MAX_ATTEMPTS),
-        "TOKEN_RETRY_BASE_MS", "50", "TOKEN_RETRY_CAP_MS", "100", "OUTBOX_POLL_MS", "50"));
+    gw = new GatewayFixture(
+        BreakerBudgetTest.class,
+        Map.of(
+            "MANUFACTURER_BREAKER_FAILURES",
+            "2",
+            "MANUFACTURER_BREAKER_RESET_MS",
+            "400",
+            "TOKEN_MAX_ATTEMPTS",
+            Integer.toString(MAX_ATTEMPTS),
+            "TOKEN_RETRY_BASE_MS",
+            "50",
+            "TOKEN_RETRY_CAP_MS",
+            "100",
+            "OUTBOX_POLL_MS",
+            "50"));
     company = gw.company("Long Outage Energy");
   }
 
@@ -55,21 +67,34 @@ class BreakerBudgetTest {
     for (int i = 0; i < JOBS; i++) {
       String serial = "LONG-" + i + "-" + UUID.randomUUID().toString().substring(0, 6);
       gw.meterCustomer(company, serial);
-      ids.add(GatewayFixture.ok(await(company.provider().process("LONG-" + serial, serial, 10_000, "KES", "+254700000000",
-          null))).getString("transactionId"));
+      ids.add(GatewayFixture.ok(await(company
+              .provider()
+              .process("LONG-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+          .getString("transactionId"));
     }
     // more turn-aways than all the jobs' budgets together: only possible if they do not count
-    eventually(Duration.ofSeconds(30), "more breaker-open turn-aways than " + JOBS * MAX_ATTEMPTS,
+    eventually(
+        Duration.ofSeconds(30),
+        "more breaker-open turn-aways than " + JOBS * MAX_ATTEMPTS,
         () -> breakerOpenCount() > JOBS * MAX_ATTEMPTS);
     String idList = String.join(",", ids);
-    String mine = "SELECT count(*) FROM transactions t WHERE t.id::text = ANY (string_to_array(?, ','))";
-    assertEquals(0, gw.db.count(mine + " AND t.status = 'TOKEN_FAILED'", idList), "no job ended FAILED during the outage");
+    String mine =
+        "SELECT count(*) FROM transactions t WHERE t.id::text = ANY (string_to_array(?, ','))";
+    assertEquals(
+        0,
+        gw.db.count(mine + " AND t.status = 'TOKEN_FAILED'", idList),
+        "no job ended FAILED during the outage");
 
     gw.calin.setDown(false);
-    eventually(Duration.ofSeconds(30), "every token after the manufacturer is back",
+    eventually(
+        Duration.ofSeconds(30),
+        "every token after the manufacturer is back",
         () -> gw.db.count(mine + " AND t.status = 'COMPLETED'", idList) == JOBS);
-    assertEquals(JOBS, gw.db.count("SELECT count(*) FROM tokens k WHERE k.transaction_id::text = ANY (string_to_array(?, ','))",
-        idList));
+    assertEquals(
+        JOBS,
+        gw.db.count(
+            "SELECT count(*) FROM tokens k WHERE k.transaction_id::text = ANY (string_to_array(?, ','))",
+            idList));
   }
 
   private static double breakerOpenCount() {

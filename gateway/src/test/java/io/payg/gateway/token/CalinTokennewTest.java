@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class CalinTokennewTest {
 
-  private static final Path KIT = Path.of("..", "manufacturer-adapters", "src", "test", "resources",
-      "conformance", "calin");
+  private static final Path KIT =
+      Path.of("..", "manufacturer-adapters", "src", "test", "resources", "conformance", "calin");
 
   static GatewayFixture gw;
   static GatewayFixture.Company company;
@@ -40,17 +40,32 @@ class CalinTokennewTest {
     company = gw.company("Tokennew Energy");
     String expected = kit("tokennew-request.json");
     String success = kit("tokennew-answer-ok-string.json");
-    calin = await(gw.app.vertx().createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
-      String sent = body.toString(StandardCharsets.UTF_8);
-      received.add(req.method() + " " + req.path() + " " + req.getHeader("Content-Type") + " " + sent);
-      boolean asPublished = req.path().equals("/api/tokennew") && sent.equals(expected);
-      req.response().setStatusCode(200).putHeader("Content-Type", "application/json")
-          .end(asPublished ? success : kit("tokennew-answer-error-number.json"));
-    })).listen(0, "127.0.0.1"));
+    calin = await(gw.app
+        .vertx()
+        .createHttpServer()
+        .requestHandler(req -> req.body().onSuccess(body -> {
+          String sent = body.toString(StandardCharsets.UTF_8);
+          received.add(
+              req.method() + " " + req.path() + " " + req.getHeader("Content-Type") + " " + sent);
+          boolean asPublished = req.path().equals("/api/tokennew") && sent.equals(expected);
+          req.response()
+              .setStatusCode(200)
+              .putHeader("Content-Type", "application/json")
+              .end(asPublished ? success : kit("tokennew-answer-error-number.json"));
+        }))
+        .listen(0, "127.0.0.1"));
     // api_url is the API root, MPM's default ends in /api (create_calin_tables.php:17)
-    ok(gw.put("/api/v1/plugins/calin", company.adminToken(), new JsonObject().put("enabled", true)
-        .put("settings", new JsonObject().put("baseUrl", "http://127.0.0.1:" + calin.actualPort() + "/api")
-            .put("userId", "payg-sim").put("apiKey", "calin-sim-key"))));
+    ok(gw.put(
+        "/api/v1/plugins/calin",
+        company.adminToken(),
+        new JsonObject()
+            .put("enabled", true)
+            .put(
+                "settings",
+                new JsonObject()
+                    .put("baseUrl", "http://127.0.0.1:" + calin.actualPort() + "/api")
+                    .put("userId", "payg-sim")
+                    .put("apiKey", "calin-sim-key"))));
   }
 
   @AfterAll
@@ -64,14 +79,24 @@ class CalinTokennewTest {
     gw.meterCustomer(company, "47000124512");
 
     // 100.00 at 23.00/kWh buys 4.3 kWh: the kit's request
-    String id = ok(await(company.provider().process("TOKENNEW-1", "47000124512", 10_000, "KES", "+254712345678",
-        null))).getString("transactionId");
+    String id = ok(await(company
+            .provider()
+            .process("TOKENNEW-1", "47000124512", 10_000, "KES", "+254712345678", null)))
+        .getString("transactionId");
 
-    eventually(Duration.ofSeconds(15), "transaction completed",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
-    assertEquals("48725997619297311927", gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id));
-    assertEquals(List.of("POST /api/tokennew application/json;charset=utf-8 " + kit("tokennew-request.json")),
-        received, "one vend, exactly the published request");
+    eventually(
+        Duration.ofSeconds(15),
+        "transaction completed",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    assertEquals(
+        "48725997619297311927",
+        gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id));
+    assertEquals(
+        List.of(
+            "POST /api/tokennew application/json;charset=utf-8 " + kit("tokennew-request.json")),
+        received,
+        "one vend, exactly the published request");
   }
 
   private static String kit(String file) {

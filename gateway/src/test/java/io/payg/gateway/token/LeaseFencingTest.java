@@ -46,26 +46,52 @@ class LeaseFencingTest {
   void aStaleAttemptCannotCompleteAJobThatWasClaimedAgain() throws Exception {
     String serial = "LEASE-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(company, serial);
-    gw.calin.setLatency(Duration.ofMillis(1500)); // each vend is made at once and answered 1.5 s later
+    gw.calin.setLatency(
+        Duration.ofMillis(1500)); // each vend is made at once and answered 1.5 s later
     try {
-      String id = ok(await(company.provider().process("L-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+      String id = ok(await(company
+              .provider()
+              .process("L-" + serial, serial, 10_000, "KES", "+254700000000", null)))
           .getString("transactionId");
-      eventually(Duration.ofSeconds(10), "first attempt at the manufacturer", () -> vends(serial).size() == 1);
-      // the first attempt's lease runs out while its call is still out (as if its worker had paused)
-      execute("UPDATE outbox SET next_attempt_at = now() WHERE transaction_id = '" + id + "' AND kind = 'TOKEN'");
-      eventually(Duration.ofSeconds(10), "the job claimed again", () -> vends(serial).size() == 2);
-      eventually(Duration.ofSeconds(10), "token stored",
-          () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+      eventually(
+          Duration.ofSeconds(10),
+          "first attempt at the manufacturer",
+          () -> vends(serial).size() == 1);
+      // the first attempt's lease runs out while its call is still out (as if its worker had
+      // paused)
+      execute("UPDATE outbox SET next_attempt_at = now() WHERE transaction_id = '" + id
+          + "' AND kind = 'TOKEN'");
+      eventually(
+          Duration.ofSeconds(10), "the job claimed again", () -> vends(serial).size() == 2);
+      eventually(
+          Duration.ofSeconds(10),
+          "token stored",
+          () -> "COMPLETED"
+              .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
       Thread.sleep(2_000); // both answers are in by now
 
-      assertEquals(1, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
+      assertEquals(
+          1, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
       // the token kept is the current claim's (the second vend), not the stale attempt's
-      assertEquals(vends(serial).get(1).token(), gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id));
-      assertEquals(vends(serial).get(1).token(),
-          ok(gw.get("/api/v1/transactions/" + id, company.adminToken())).getJsonObject("token").getString("value"));
-      assertEquals("DONE", gw.db.text("SELECT status FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
-      assertEquals(1, gw.db.count("SELECT count(*) FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id));
-      assertTrue(gw.metrics().contains("payg_outbox_fenced_attempts_total{kind=\"TOKEN\"} 1.0"), "fenced attempt counted");
+      assertEquals(
+          vends(serial).get(1).token(),
+          gw.db.text("SELECT value FROM tokens WHERE transaction_id = ?::uuid", id));
+      assertEquals(
+          vends(serial).get(1).token(),
+          ok(gw.get("/api/v1/transactions/" + id, company.adminToken()))
+              .getJsonObject("token")
+              .getString("value"));
+      assertEquals(
+          "DONE",
+          gw.db.text(
+              "SELECT status FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id));
+      assertEquals(
+          1,
+          gw.db.count(
+              "SELECT count(*) FROM outbox WHERE transaction_id = ?::uuid AND kind = 'SMS'", id));
+      assertTrue(
+          gw.metrics().contains("payg_outbox_fenced_attempts_total{kind=\"TOKEN\"} 1.0"),
+          "fenced attempt counted");
     } finally {
       gw.calin.setLatency(Duration.ZERO);
     }
@@ -73,14 +99,24 @@ class LeaseFencingTest {
 
   @Test
   void theGatewayRefusesToStartWithALeaseShorterThanOneAttempt() {
-    Map<String, String> env = new java.util.HashMap<>(Map.of("DATABASE_URL", "postgresql://u@127.0.0.1:1/none",
-        "SECRETS_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=", "OUTBOX_LEASE_SECONDS", "20",
-        "OUTBOUND_TIMEOUT_MAX_MS", "10000"));
+    Map<String, String> env = new java.util.HashMap<>(Map.of(
+        "DATABASE_URL",
+        "postgresql://u@127.0.0.1:1/none",
+        "SECRETS_KEY",
+        "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        "OUTBOX_LEASE_SECONDS",
+        "20",
+        "OUTBOUND_TIMEOUT_MAX_MS",
+        "10000"));
     env.put("JWT_PRIVATE_KEY", GatewayFixture.JWT_KEYS.privateKeyPem());
     env.put("JWT_PUBLIC_KEY", GatewayFixture.JWT_KEYS.publicKeyPem());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
+    IllegalStateException e = assertThrows(
+        IllegalStateException.class,
         () -> GatewayApp.start(GatewayConfig.fromEnv(env, false), Clock.systemUTC()));
-    assertTrue(e.getMessage().startsWith("OUTBOX_LEASE_SECONDS (20 s) must be longer than one token attempt"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .startsWith("OUTBOX_LEASE_SECONDS (20 s) must be longer than one token attempt"),
+        e.getMessage());
   }
 
   private static List<CalinSimulator.Vend> vends(String serial) {
@@ -89,7 +125,8 @@ class LeaseFencingTest {
 
   private static void execute(String sql) throws Exception {
     var url = gw.db.url();
-    try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties()); var st = conn.createStatement()) {
+    try (var conn = DriverManager.getConnection(url.jdbcUrl(), url.jdbcProperties());
+        var st = conn.createStatement()) {
       st.executeUpdate(sql);
     }
   }

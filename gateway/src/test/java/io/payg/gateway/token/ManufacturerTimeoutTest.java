@@ -21,8 +21,9 @@ class ManufacturerTimeoutTest {
 
   @BeforeAll
   static void start() throws Exception {
-    gw = new GatewayFixture(ManufacturerTimeoutTest.class, Map.of("MANUFACTURER_TIMEOUTS_MS", "calin=200",
-        "TOKEN_MAX_ATTEMPTS", "100"));
+    gw = new GatewayFixture(
+        ManufacturerTimeoutTest.class,
+        Map.of("MANUFACTURER_TIMEOUTS_MS", "calin=200", "TOKEN_MAX_ATTEMPTS", "100"));
     company = gw.company("Slow Energy");
   }
 
@@ -36,14 +37,22 @@ class ManufacturerTimeoutTest {
     gw.calin.setLatency(Duration.ofSeconds(3));
     String serial = "SLOW-" + UUID.randomUUID().toString().substring(0, 6);
     gw.meterCustomer(company, serial);
-    String id = ok(await(company.provider().process("TX-" + serial, serial, 10_000, "KES", "+254700000000", null)))
+    String id = ok(await(company
+            .provider()
+            .process("TX-" + serial, serial, 10_000, "KES", "+254700000000", null)))
         .getString("transactionId");
     // with the adapters' own 10 s default the first attempt would still be waiting
-    eventually(Duration.ofSeconds(5), "the first attempt timed out",
-        () -> "TOKEN_PENDING".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    eventually(
+        Duration.ofSeconds(5),
+        "the first attempt timed out",
+        () -> "TOKEN_PENDING"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
     gw.calin.setLatency(Duration.ZERO);
-    eventually(Duration.ofSeconds(20), "token",
-        () -> "COMPLETED".equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
+    eventually(
+        Duration.ofSeconds(20),
+        "token",
+        () -> "COMPLETED"
+            .equals(gw.db.text("SELECT status FROM transactions WHERE id = ?::uuid", id)));
     assertEquals(1, gw.db.count("SELECT count(*) FROM tokens WHERE transaction_id = ?::uuid", id));
   }
 }

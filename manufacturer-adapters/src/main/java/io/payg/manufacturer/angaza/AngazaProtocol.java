@@ -25,18 +25,18 @@ final class AngazaProtocol {
   static final String UNLOCKED = "UNLOCKED";
 
   /** ISO-8601 with a numeric offset and whole seconds, as PHP Carbon's toIso8601String prints. */
-  static final DateTimeFormatter CREDIT_UNTIL = DateTimeFormatter.ofPattern(
-      "uuuu-MM-dd'T'HH:mm:ssxxx");
+  static final DateTimeFormatter CREDIT_UNTIL =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
-  private AngazaProtocol() {
-  }
+  private AngazaProtocol() {}
 
   static String creditUntil(OffsetDateTime at) {
     return CREDIT_UNTIL.format(at);
   }
 
   static String basicAuth(String user, String password) {
-    return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
-        .getBytes(StandardCharsets.UTF_8));
+    return "Basic "
+        + Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -101,7 +101,8 @@ public final class AngazaTokenIssuer implements TokenIssuer {
     String creditUntil;
     if (amount.unit() == TokenAmount.Unit.DAYS && amount.quantity() > 0) {
       creditUntil = AngazaProtocol.creditUntil(OffsetDateTime.now(clock)
-          .withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+          .withOffsetSameInstant(ZoneOffset.UTC)
+          .truncatedTo(ChronoUnit.SECONDS)
           .plusDays(amount.quantity()));
     } else if (amount.unit() == TokenAmount.Unit.UNLOCK) {
       creditUntil = AngazaProtocol.UNLOCKED;
@@ -111,16 +112,23 @@ public final class AngazaTokenIssuer implements TokenIssuer {
     }
     JsonObject body = new JsonObject()
         .put("unit_number", request.serial())
-        .put("state", new JsonObject().put("desired",
-            new JsonObject().put("credit_until_dt", creditUntil)));
+        .put(
+            "state",
+            new JsonObject().put("desired", new JsonObject().put("credit_until_dt", creditUntil)));
 
-    String url = withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + AngazaProtocol.UNIT_CREDIT_PATH;
-    String auth = AngazaProtocol.basicAuth(settings.get(SETTING_CLIENT_ID), settings.get(SETTING_CLIENT_SECRET));
-    return calls.call("vend", request.idempotencyKey() + " unit " + request.serial(), () -> PeerCalls.traced(client.putAbs(url), request.traceparent())
-            .timeout(timeoutMs)
-            .putHeader("Accept", "application/json")
-            .putHeader("Authorization", auth)
-            .sendJsonObject(body))
+    String url =
+        withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + AngazaProtocol.UNIT_CREDIT_PATH;
+    String auth = AngazaProtocol.basicAuth(
+        settings.get(SETTING_CLIENT_ID), settings.get(SETTING_CLIENT_SECRET));
+    return calls
+        .call(
+            "vend",
+            request.idempotencyKey() + " unit " + request.serial(),
+            () -> PeerCalls.traced(client.putAbs(url), request.traceparent())
+                .timeout(timeoutMs)
+                .putHeader("Accept", "application/json")
+                .putHeader("Authorization", auth)
+                .sendJsonObject(body))
         .compose(response -> answer(response, request));
   }
 
@@ -129,8 +137,12 @@ public final class AngazaTokenIssuer implements TokenIssuer {
     JsonObject json = PeerCalls.jsonObject(response);
     String reason = json == null ? null : reason(json);
     if (reason != null) {
-      LOG.warn("angaza refused vend {} for unit {}: HTTP {} {}", request.idempotencyKey(),
-          request.serial(), status, reason);
+      LOG.warn(
+          "angaza refused vend {} for unit {}: HTTP {} {}",
+          request.idempotencyKey(),
+          request.serial(),
+          status,
+          reason);
       return calls.fail("angaza refused (HTTP " + status + "): " + reason, false);
     }
     if (!PeerStatus.isSuccess(status)) {

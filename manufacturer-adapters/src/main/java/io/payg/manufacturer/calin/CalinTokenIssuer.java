@@ -89,7 +89,10 @@ public final class CalinTokenIssuer implements TokenIssuer {
       if (r.contains("meter")) {
         return METER;
       }
-      if (r.contains("password") || r.contains("user") || r.contains("auth") || r.contains("login")) {
+      if (r.contains("password")
+          || r.contains("user")
+          || r.contains("auth")
+          || r.contains("login")) {
         return CREDENTIALS_REFUSED;
       }
       if (r.contains("amount")) {
@@ -122,18 +125,27 @@ public final class CalinTokenIssuer implements TokenIssuer {
     PluginSettings settings = new PluginSettings(NAME, request.settings())
         .require(SETTING_BASE_URL, SETTING_USER_ID, SETTING_API_KEY);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
-    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
+    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS
+        || request.amount().isNothing()) {
       // Calin meters only take energy credit; days/unlock tokens are a routing bug upstream.
       return calls.fail("calin vends energy only, got " + request.amount().describe(), false);
     }
-    Buffer body = Buffer.buffer(requestBody(settings.get(SETTING_USER_ID), settings.get(SETTING_API_KEY),
-        request.serial(), request.amount()).encode());
+    Buffer body = Buffer.buffer(requestBody(
+            settings.get(SETTING_USER_ID),
+            settings.get(SETTING_API_KEY),
+            request.serial(),
+            request.amount())
+        .encode());
     String url = withoutTrailingSlash(settings.get(SETTING_BASE_URL)) + TOKEN_PATH;
-    return calls.accepted("vend", request.idempotencyKey() + " meter " + request.serial(), () -> PeerCalls.traced(client.postAbs(url), request.traceparent())
-            .timeout(timeoutMs)
-            .putHeader("Content-Type", "application/json;charset=utf-8")
-            .putHeader("Accept", "application/json")
-            .sendBuffer(body))
+    return calls
+        .accepted(
+            "vend",
+            request.idempotencyKey() + " meter " + request.serial(),
+            () -> PeerCalls.traced(client.postAbs(url), request.traceparent())
+                .timeout(timeoutMs)
+                .putHeader("Content-Type", "application/json;charset=utf-8")
+                .putHeader("Accept", "application/json")
+                .sendBuffer(body))
         .compose(response -> answer(response, request));
   }
 
@@ -156,14 +168,22 @@ public final class CalinTokenIssuer implements TokenIssuer {
     Integer code = json == null ? null : resultCode(json.getValue("result_code"));
     if (code == null) {
       // 2xx without the Calin envelope: most likely baseUrl points somewhere else.
-      LOG.warn("calin vend {}: not a vending answer: {}", request.idempotencyKey(), PeerCalls.snippet(response));
-      return calls.fail("calin answer is not a vending response (is baseUrl the Calin API root?)", false);
+      LOG.warn(
+          "calin vend {}: not a vending answer: {}",
+          request.idempotencyKey(),
+          PeerCalls.snippet(response));
+      return calls.fail(
+          "calin answer is not a vending response (is baseUrl the Calin API root?)", false);
     }
     if (code != 0) {
       String reason = json.getValue("reason") instanceof String s ? s : "";
       Refusal refusal = Refusal.of(reason);
-      LOG.warn("calin refused vend {} for meter {}: result_code {} reason '{}'", request.idempotencyKey(),
-          request.serial(), code, PeerText.clean(reason));
+      LOG.warn(
+          "calin refused vend {} for meter {}: result_code {} reason '{}'",
+          request.idempotencyKey(),
+          request.serial(),
+          code,
+          PeerText.clean(reason));
       return calls.fail("calin: " + refusal.text + " (result_code " + code + ")", false);
     }
     Object token = json.getValue("result");
@@ -175,7 +195,8 @@ public final class CalinTokenIssuer implements TokenIssuer {
 
   /** result_code as a number or a numeric string (ApiHelpers.php:28 casts it); null otherwise. */
   static Integer resultCode(Object value) {
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+    if (value instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
         && Math.abs(n.doubleValue()) < 1e9) {
       return n.intValue();
     }

@@ -16,10 +16,14 @@ public final class OpenPaygoPlugin {
   public static final String NAME = "openpaygo";
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      NAME, PluginKind.MANUFACTURER, "OpenPAYGO (solar home systems, e-bikes)",
+      NAME,
+      PluginKind.MANUFACTURER,
+      "OpenPAYGO (solar home systems, e-bikes)",
       "tokens generated in the gateway from the device's `openPaygo.secretKey` and `startingCode`",
-      List.of(), List.of(), (http, clock) -> PluginParts.NONE, null);
+      List.of(),
+      List.of(),
+      (http, clock) -> PluginParts.NONE,
+      null);
 
-  private OpenPaygoPlugin() {
-  }
+  private OpenPaygoPlugin() {}
 }

@@ -8,13 +8,13 @@ package io.payg.manufacturer.openpaygo;
  * counts, the three other kinds odd counts.
  */
 public enum OpenPaygoTokenType {
-    ADD_TIME,
-    SET_TIME,
-    DISABLE_PAYG,
-    COUNTER_SYNC;
+  ADD_TIME,
+  SET_TIME,
+  DISABLE_PAYG,
+  COUNTER_SYNC;
 
-    /** Whether this kind of token carries a caller-supplied activation value. */
-    public boolean carriesValue() {
-        return this == ADD_TIME || this == SET_TIME;
-    }
+  /** Whether this kind of token carries a caller-supplied activation value. */
+  public boolean carriesValue() {
+    return this == ADD_TIME || this == SET_TIME;
+  }
 }

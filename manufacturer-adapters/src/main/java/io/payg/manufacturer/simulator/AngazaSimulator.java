@@ -1,7 +1,6 @@
 package io.payg.manufacturer.simulator;
 
 import io.payg.manufacturer.angaza.AngazaTokenIssuer;
-import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -43,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * connections without answering, {@link #setLatency(Duration)} delays the answer. The keycode is
  * issued before the delay, so a client timing out reproduces the "issued but response lost" case.
  */
-public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator, AngazaSimulator.Vend> {
+public final class AngazaSimulator
+    extends SimulatedManufacturer<AngazaSimulator, AngazaSimulator.Vend> {
 
   private volatile boolean refusalsWithOk;
   // MPM:Modules/Api/AngazaSHSApi.php:19
@@ -55,8 +55,8 @@ public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator
   public static final String DEFAULT_CLIENT_SECRET = "angaza-sim-secret";
 
   /** One keycode: unit number, the credit_until_dt put ("UNLOCKED" or a date), the keycode. */
-  public record Vend(String serial, String creditUntil, String token) implements SimulatedManufacturer.Vended {
-  }
+  public record Vend(String serial, String creditUntil, String token)
+      implements SimulatedManufacturer.Vended {}
 
   private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
 
@@ -84,16 +84,16 @@ public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator
         AngazaTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
   }
 
-
-
   /** The unit's desired credit_until_dt after the last accepted PUT, or null. */
   public String creditUntil(String unitNumber) {
     return creditUntilByUnit.get(unitNumber);
   }
 
   private void handle(RoutingContext ctx) {
-    String expected = "Basic " + Base64.getEncoder().encodeToString(
-        (DEFAULT_CLIENT_ID + ":" + DEFAULT_CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+    String expected = "Basic "
+        + Base64.getEncoder()
+            .encodeToString(
+                (DEFAULT_CLIENT_ID + ":" + DEFAULT_CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
     if (!expected.equals(ctx.request().getHeader("Authorization"))) {
       ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"Angaza\"");
       reply(ctx, 401, refusal("Unauthorized", "invalid credentials"));
@@ -132,22 +132,31 @@ public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator
           return;
         }
       } catch (NullPointerException | DateTimeParseException e) {
-        reply(ctx, 400, refusal("Bad Request",
-            "credit_until_dt must be an ISO 8601 date-time or UNLOCKED"));
+        reply(
+            ctx,
+            400,
+            refusal("Bad Request", "credit_until_dt must be an ISO 8601 date-time or UNLOCKED"));
         return;
       }
     }
     String keycode = keycode(serial, creditUntil, counter.incrementAndGet());
     creditUntilByUnit.put(serial, creditUntil);
     recordVend(new Vend(serial, creditUntil, keycode));
-    reply(ctx, 200, new JsonObject()
-        .put("unit_number", serial)
-        .put("state", new JsonObject().put("desired",
-            new JsonObject().put("credit_until_dt", creditUntil)))
-        .put("_embedded", new JsonObject().put("latest_keycode",
-            new JsonObject().put("keycode", keycode)))
-        .put("_links", new JsonObject().put("self",
-            new JsonObject().put("href", UNIT_CREDIT_PATH))));
+    reply(
+        ctx,
+        200,
+        new JsonObject()
+            .put("unit_number", serial)
+            .put(
+                "state",
+                new JsonObject()
+                    .put("desired", new JsonObject().put("credit_until_dt", creditUntil)))
+            .put(
+                "_embedded",
+                new JsonObject().put("latest_keycode", new JsonObject().put("keycode", keycode)))
+            .put(
+                "_links",
+                new JsonObject().put("self", new JsonObject().put("href", UNIT_CREDIT_PATH))));
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {
@@ -170,7 +179,8 @@ public final class AngazaSimulator extends SimulatedManufacturer<AngazaSimulator
   }
 
   private static JsonObject refusal(String message, String reason) {
-    return new JsonObject().put("message", message)
+    return new JsonObject()
+        .put("message", message)
         .put("context", new JsonObject().put("reason", reason));
   }
 

@@ -1,7 +1,6 @@
 package io.payg.manufacturer.simulator;
 
 import io.payg.manufacturer.calin.CalinTokenIssuer;
-import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -30,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * before the delay, so a client timing out reproduces "vended but answer lost"), and
  * {@link #answerCodesAsStrings(boolean)} sends {@code result_code} as a string.
  */
-public final class CalinSimulator extends SimulatedManufacturer<CalinSimulator, CalinSimulator.Vend> {
+public final class CalinSimulator
+    extends SimulatedManufacturer<CalinSimulator, CalinSimulator.Vend> {
 
   public static final String DEFAULT_USER_ID = "payg-sim";
   /** The vending account's password (MPM stores it as api_key, sends it as password). */
@@ -49,8 +49,8 @@ public final class CalinSimulator extends SimulatedManufacturer<CalinSimulator, 
   static final int CODE_METER = 3;
 
   /** One accepted vend: meter serial, kWh with one decimal ("4.3"), the token answered. */
-  public record Vend(String serial, String kwh, String token) implements SimulatedManufacturer.Vended {
-  }
+  public record Vend(String serial, String kwh, String token)
+      implements SimulatedManufacturer.Vended {}
 
   private static final BigInteger TWENTY_DIGITS = BigInteger.TEN.pow(20);
 
@@ -87,13 +87,11 @@ public final class CalinSimulator extends SimulatedManufacturer<CalinSimulator, 
     return this;
   }
 
-
   /** Answer {@code result_code} as a JSON string ("0"), which MPM also reads (ApiHelpers.php:28 casts). */
   public CalinSimulator answerCodesAsStrings(boolean strings) {
     this.codesAsStrings = strings;
     return this;
   }
-
 
   private void handle(RoutingContext ctx) {
     JsonObject body;
@@ -118,7 +116,11 @@ public final class CalinSimulator extends SimulatedManufacturer<CalinSimulator, 
     String meterId = text(body, "meter_id");
     String tokenType = text(body, "token_type");
     Object rawAmount = body.getValue("amount");
-    if (userId == null || password == null || meterId == null || tokenType == null || rawAmount == null) {
+    if (userId == null
+        || password == null
+        || meterId == null
+        || tokenType == null
+        || rawAmount == null) {
       return error(CODE_BAD_PARAMETER, "missing parameter");
     }
     if (!password.equals(passwordsByUser.get(userId))) {
@@ -129,7 +131,8 @@ public final class CalinSimulator extends SimulatedManufacturer<CalinSimulator, 
     }
     BigDecimal amount;
     try {
-      // MPM sends a JSON float (CalinMeterApi.php:26 round(...,1)); a numeric string is accepted too
+      // MPM sends a JSON float (CalinMeterApi.php:26 round(...,1)); a numeric string is accepted
+      // too
       amount = new BigDecimal(rawAmount.toString());
     } catch (NumberFormatException e) {
       return error(CODE_BAD_PARAMETER, "amount is not a number");

@@ -1,6 +1,5 @@
 package io.payg.manufacturer.simulator;
 
-import io.payg.manufacturer.simulator.SimulatedPeer;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * @param <S> the simulator itself, so the knobs chain
  * @param <V> the simulator's record of one vend
  */
-public abstract class SimulatedManufacturer<S extends SimulatedManufacturer<S, V>, V extends SimulatedManufacturer.Vended>
+public abstract class SimulatedManufacturer<
+        S extends SimulatedManufacturer<S, V>, V extends SimulatedManufacturer.Vended>
     extends SimulatedPeer<S> {
 
   /** One vend as every manufacturer's record has it: the device's serial and the token. */

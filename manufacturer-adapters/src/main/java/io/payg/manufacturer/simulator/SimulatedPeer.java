@@ -7,7 +7,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,7 +36,7 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
   private final AtomicInteger maxInFlight = new AtomicInteger();
   private volatile Duration latency = Duration.ZERO;
   private volatile boolean down;
-  private final java.util.List<String> traceparents = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<String> traceparents = new CopyOnWriteArrayList<>();
   private HttpServer server;
 
   protected SimulatedPeer(Vertx vertx) {
@@ -55,10 +57,14 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
 
   /** Listens on 127.0.0.1 ({@code port} 0 picks a free one) and completes with this simulator. */
   protected Future<S> listen(Router router, int port) {
-    return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1").map(s -> {
-      server = s;
-      return self();
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(port, "127.0.0.1")
+        .map(s -> {
+          server = s;
+          return self();
+        });
   }
 
   public int port() {
@@ -98,8 +104,8 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
   }
 
   /** The W3C {@code traceparent} header of every request received, in order (absent ones left out). */
-  public java.util.List<String> traceparents() {
-    return java.util.List.copyOf(traceparents);
+  public List<String> traceparents() {
+    return List.copyOf(traceparents);
   }
 
   /** Requests open now. */

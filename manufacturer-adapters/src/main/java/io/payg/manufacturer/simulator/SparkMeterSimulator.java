@@ -1,7 +1,6 @@
 package io.payg.manufacturer.simulator;
 
 import io.payg.manufacturer.sparkmeter.SparkMeterTokenIssuer;
-import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -56,7 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A transaction is credited before the delay, so a client timing out
  * reproduces the "credited but response lost" case.
  */
-public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterSimulator, SparkMeterSimulator.Vend> {
+public final class SparkMeterSimulator
+    extends SimulatedManufacturer<SparkMeterSimulator, SparkMeterSimulator.Vend> {
 
   public static final String DEFAULT_API_TOKEN = "sparkmeter-sim-token";
   // MPM:Services/SiteService.php:156 (thundercloud_url = site URL + 'api/v0'); paths: class javadoc
@@ -68,11 +68,10 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
   static final int KOIOS_PAGE = 100;
 
   /** One credit: meter serial, amount in major units ("500.00"), external_id, the token answered. */
-  public record Vend(String serial, String amount, String externalId, String token) implements SimulatedManufacturer.Vended {
-  }
+  public record Vend(String serial, String amount, String externalId, String token)
+      implements SimulatedManufacturer.Vended {}
 
-  private record Credit(String customerId, BigDecimal amount, String transactionId) {
-  }
+  private record Credit(String customerId, BigDecimal amount, String transactionId) {}
 
   private final Map<String, String> serialsByCustomer = new ConcurrentHashMap<>();
   private final Map<String, Credit> creditsByExternalId = new ConcurrentHashMap<>();
@@ -89,12 +88,12 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
   public static Future<SparkMeterSimulator> start(Vertx vertx, int port) {
     SparkMeterSimulator simulator = new SparkMeterSimulator(Objects.requireNonNull(vertx, "vertx"));
     Router router = simulator.router();
-    router.post(KOIOS_PATH + "/organizations/:organization/data/historical").handler(simulator::history);
+    router
+        .post(KOIOS_PATH + "/organizations/:organization/data/historical")
+        .handler(simulator::history);
     router.route().handler(simulator::gate);
-    router.get(API_PATH + "/customers")
-        .handler(simulator::customers);
-    router.post(API_PATH + "/transaction/")
-        .handler(simulator::transaction);
+    router.get(API_PATH + "/customers").handler(simulator::customers);
+    router.post(API_PATH + "/transaction/").handler(simulator::transaction);
     return simulator.listen(router, port);
   }
 
@@ -107,8 +106,10 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
   @Override
   public Map<String, String> settings() {
     return Map.of(
-        SparkMeterTokenIssuer.SETTING_BASE_URL, baseUrl(),
-        SparkMeterTokenIssuer.SETTING_API_TOKEN, DEFAULT_API_TOKEN);
+        SparkMeterTokenIssuer.SETTING_BASE_URL,
+        baseUrl(),
+        SparkMeterTokenIssuer.SETTING_API_TOKEN,
+        DEFAULT_API_TOKEN);
   }
 
   /** The Koios settings (koiosUrl, organizationId, koiosApiKey, koiosApiSecret) this simulator accepts. */
@@ -141,12 +142,11 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
     return this;
   }
 
-
-
   /** The customer id this site gives the customer owning {@code serial}. */
   public static String customerId(String serial) {
-    return UUID.nameUUIDFromBytes(("sparkmeter-customer:" + serial)
-        .getBytes(StandardCharsets.UTF_8)).toString();
+    return UUID.nameUUIDFromBytes(
+            ("sparkmeter-customer:" + serial).getBytes(StandardCharsets.UTF_8))
+        .toString();
   }
 
   private void gate(RoutingContext ctx) {
@@ -185,13 +185,23 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
     JsonArray results = new JsonArray();
     for (int i = offset; i < Math.min(all.size(), offset + KOIOS_PAGE); i++) {
       Vend v = all.get(i);
-      results.add(new JsonObject().put("type", "transaction").put("transaction_id", v.token())
-          .put("external_id", v.externalId()).put("state", "processed").put("site", "sim-site")
-          .put("amount", v.amount()).put("to", new JsonObject().put("customer",
-              new JsonObject().put("id", customerId(v.serial())))));
+      results.add(new JsonObject()
+          .put("type", "transaction")
+          .put("transaction_id", v.token())
+          .put("external_id", v.externalId())
+          .put("state", "processed")
+          .put("site", "sim-site")
+          .put("amount", v.amount())
+          .put(
+              "to",
+              new JsonObject()
+                  .put("customer", new JsonObject().put("id", customerId(v.serial())))));
     }
     int next = offset + results.size();
-    JsonObject answer = new JsonObject().put("results", results).put("count", results.size()).putNull("error")
+    JsonObject answer = new JsonObject()
+        .put("results", results)
+        .put("count", results.size())
+        .putNull("error")
         .put("status", "success");
     if (next < all.size()) {
       answer.put("cursor", Integer.toString(next));
@@ -212,17 +222,22 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
           .put("name", "Customer " + serial)
           .putNull("phone_number")
           .put("credit_balance", 0)
-          .put("meters", new JsonArray().add(new JsonObject()
-              .put("serial", serial)
-              .put("active", true)
-              .put("current_tariff_name", "Simulated tariff"))));
+          .put(
+              "meters",
+              new JsonArray()
+                  .add(new JsonObject()
+                      .put("serial", serial)
+                      .put("active", true)
+                      .put("current_tariff_name", "Simulated tariff"))));
     }
     if (oneCustomerAnswer && customers.size() == 1) {
       reply(ctx, 200, customers.getJsonObject(0).copy().putNull("error").put("status", "success"));
       return;
     }
-    reply(ctx, 200, new JsonObject().put("customers", customers).putNull("error")
-        .put("status", "success"));
+    reply(
+        ctx,
+        200,
+        new JsonObject().put("customers", customers).putNull("error").put("status", "success"));
   }
 
   private void transaction(RoutingContext ctx) {
@@ -270,8 +285,10 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
         return;
       }
     }
-    String transactionId = UUID.nameUUIDFromBytes(("sparkmeter-transaction:"
-        + counter.incrementAndGet()).getBytes(StandardCharsets.UTF_8)).toString();
+    String transactionId = UUID.nameUUIDFromBytes(
+            ("sparkmeter-transaction:" + counter.incrementAndGet())
+                .getBytes(StandardCharsets.UTF_8))
+        .toString();
     if (deduplicate && externalId != null) {
       Credit credit = new Credit(customerId, amount, transactionId);
       Credit raced = creditsByExternalId.putIfAbsent(externalId, credit);
@@ -298,7 +315,9 @@ public final class SparkMeterSimulator extends SimulatedManufacturer<SparkMeterS
   }
 
   private static JsonObject success(String transactionId) {
-    return new JsonObject().put("transaction_id", transactionId).putNull("error")
+    return new JsonObject()
+        .put("transaction_id", transactionId)
+        .putNull("error")
         .put("status", "success");
   }
 

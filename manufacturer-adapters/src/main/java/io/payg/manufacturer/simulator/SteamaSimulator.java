@@ -1,7 +1,6 @@
 package io.payg.manufacturer.simulator;
 
 import io.payg.manufacturer.steama.SteamaTokenIssuer;
-import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -38,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #setDown(boolean)} drops connections, {@link #setLatency(java.time.Duration)} delays the
  * answer (a transaction is credited before the delay: "credited but answer lost").
  */
-public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator, SteamaSimulator.Vend> {
+public final class SteamaSimulator
+    extends SimulatedManufacturer<SteamaSimulator, SteamaSimulator.Vend> {
 
   public static final String DEFAULT_USERNAME = "payg-sim";
   public static final String DEFAULT_PASSWORD = "steama-sim-password";
@@ -47,11 +47,10 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
   private static final int MAX_PAGE_SIZE = 100;
 
   /** One credit: meter serial, amount in major units ("500.00"), the token (transaction id). */
-  public record Vend(String serial, String amount, String token) implements SimulatedManufacturer.Vended {
-  }
+  public record Vend(String serial, String amount, String token)
+      implements SimulatedManufacturer.Vended {}
 
-  private record Meter(long id, String reference, Long customer) {
-  }
+  private record Meter(long id, String reference, Long customer) {}
 
   private final Map<String, Meter> metersByReference = new ConcurrentHashMap<>();
   private final Map<String, String> usersByToken = new ConcurrentHashMap<>();
@@ -105,7 +104,6 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
     return this;
   }
 
-
   /** Every token handed out so far stops working; the next login gets a new one. */
   public SteamaSimulator revokeTokens() {
     usersByToken.clear();
@@ -123,21 +121,30 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
     return meterPages.get();
   }
 
-
   private void getToken(RoutingContext ctx) {
     // MPM:Http/Clients/SteamaMeterApiClient.php:83-86 (JSON body, no Authorization)
     JsonObject body = json(ctx);
     String username = body == null ? null : body.getString("username");
     String password = body == null ? null : body.getString("password");
     if (username == null || password == null) {
-      reply(ctx, 400, new JsonObject()
-          .put(username == null ? "username" : "password", new JsonArray().add("This field is required.")));
+      reply(
+          ctx,
+          400,
+          new JsonObject()
+              .put(
+                  username == null ? "username" : "password",
+                  new JsonArray().add("This field is required.")));
       return;
     }
     // MPM:Services/SteamaCredentialService.php:57-60 — refused credentials are a 400
     if (!DEFAULT_USERNAME.equals(username) || !DEFAULT_PASSWORD.equals(password)) {
-      reply(ctx, 400, new JsonObject().put("non_field_errors",
-          new JsonArray().add("Unable to log in with provided credentials.")));
+      reply(
+          ctx,
+          400,
+          new JsonObject()
+              .put(
+                  "non_field_errors",
+                  new JsonArray().add("Unable to log in with provided credentials.")));
       return;
     }
     String token = token(username, tokenGeneration.get());
@@ -152,7 +159,10 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
     String header = ctx.request().getHeader("Authorization");
     if (header == null || !header.startsWith("Token ")) {
       ctx.response().putHeader("WWW-Authenticate", "Token");
-      reply(ctx, 401, new JsonObject().put("detail", "Authentication credentials were not provided."));
+      reply(
+          ctx,
+          401,
+          new JsonObject().put("detail", "Authentication credentials were not provided."));
       return;
     }
     // MPM:Tests/Unit/SteamaMeterApiClientTest.php:57 ({"detail": "Invalid token."})
@@ -169,15 +179,20 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
     int page;
     int size;
     try {
-      page = Integer.parseInt(ctx.request().params().get("page") == null ? "1" : ctx.request().getParam("page"));
-      size = Math.min(MAX_PAGE_SIZE, Integer.parseInt(
-          ctx.request().getParam("page_size") == null ? "" + MAX_PAGE_SIZE : ctx.request().getParam("page_size")));
+      page = Integer.parseInt(
+          ctx.request().params().get("page") == null ? "1" : ctx.request().getParam("page"));
+      size = Math.min(
+          MAX_PAGE_SIZE,
+          Integer.parseInt(
+              ctx.request().getParam("page_size") == null
+                  ? "" + MAX_PAGE_SIZE
+                  : ctx.request().getParam("page_size")));
     } catch (NumberFormatException e) {
       reply(ctx, 404, new JsonObject().put("detail", "Invalid page."));
       return;
     }
-    List<Meter> all = new ArrayList<>(metersByReference.values().stream()
-        .filter(m -> !rejects(m.reference())).toList());
+    List<Meter> all = new ArrayList<>(
+        metersByReference.values().stream().filter(m -> !rejects(m.reference())).toList());
     all.sort((a, b) -> Long.compare(a.id(), b.id()));
     int from = (page - 1) * size;
     if (page < 1 || size < 1 || (from >= all.size() && page > 1)) {
@@ -187,22 +202,30 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
     meterPages.incrementAndGet();
     JsonArray results = new JsonArray();
     // MPM:Services/SteamaMeterService.php:73-74,158 (id, customer, reference)
-    all.subList(from, Math.min(all.size(), from + size)).forEach(m -> results.add(new JsonObject()
-        .put("id", m.id()).put("reference", m.reference()).put("customer", m.customer())));
+    all.subList(from, Math.min(all.size(), from + size))
+        .forEach(m -> results.add(new JsonObject()
+            .put("id", m.id())
+            .put("reference", m.reference())
+            .put("customer", m.customer())));
     String self = baseUrl() + ctx.request().path();
     boolean more = from + size < all.size();
     // MPM:Tests/Unit/SteamaMeterApiClientTest.php:75,78 (next is an absolute URL, null at the end)
-    reply(ctx, 200, new JsonObject().put("count", all.size())
-        .put("next", more ? self + "?page=" + (page + 1) + "&page_size=" + size : null)
-        .put("previous", page > 1 ? self + "?page=" + (page - 1) + "&page_size=" + size : null)
-        .put("results", results));
+    reply(
+        ctx,
+        200,
+        new JsonObject()
+            .put("count", all.size())
+            .put("next", more ? self + "?page=" + (page + 1) + "&page_size=" + size : null)
+            .put("previous", page > 1 ? self + "?page=" + (page - 1) + "&page_size=" + size : null)
+            .put("results", results));
   }
 
   private void transaction(RoutingContext ctx) {
     Meter meter = null;
     String customer = ctx.pathParam("customer");
     for (Meter m : metersByReference.values()) {
-      if (m.customer() != null && Long.toString(m.customer()).equals(customer)
+      if (m.customer() != null
+          && Long.toString(m.customer()).equals(customer)
           && !rejects(m.reference())) {
         meter = m;
       }
@@ -221,32 +244,45 @@ public final class SteamaSimulator extends SimulatedManufacturer<SteamaSimulator
     try {
       amount = new BigDecimal(Objects.requireNonNull(body.getValue("amount")).toString());
     } catch (RuntimeException e) {
-      reply(ctx, 400, new JsonObject().put("amount", new JsonArray().add("A valid number is required.")));
+      reply(
+          ctx,
+          400,
+          new JsonObject().put("amount", new JsonArray().add("A valid number is required.")));
       return;
     }
     if (amount.signum() <= 0) {
-      reply(ctx, 400, new JsonObject().put("amount", new JsonArray().add("Ensure this value is greater than 0.")));
+      reply(
+          ctx,
+          400,
+          new JsonObject()
+              .put("amount", new JsonArray().add("Ensure this value is greater than 0.")));
       return;
     }
     String category = body.getString("category");
     // MPM only ever posts PAY; other categories are not simulated
     if (!"PAY".equals(category)) {
-      reply(ctx, 400, new JsonObject().put("category",
-          new JsonArray().add("\"" + category + "\" is not a valid choice.")));
+      reply(
+          ctx,
+          400,
+          new JsonObject()
+              .put("category", new JsonArray().add("\"" + category + "\" is not a valid choice.")));
       return;
     }
     long id = transactionIds.incrementAndGet();
     recordVend(new Vend(meter.reference(), amount.toPlainString(), Long.toString(id)));
     // MPM:SteamaMeterApi.php:76-84 — the fields MPM reads; values beyond the ids are illustrative
-    reply(ctx, 201, new JsonObject()
-        .put("id", id)
-        .put("site_id", 1)
-        .put("customer_id", meter.customer())
-        .put("amount", amount.toPlainString())
-        .put("category", category)
-        .put("provider", "AP")
-        .put("timestamp", Instant.now().toString())
-        .put("synchronization_status", "N"));
+    reply(
+        ctx,
+        201,
+        new JsonObject()
+            .put("id", id)
+            .put("site_id", 1)
+            .put("customer_id", meter.customer())
+            .put("amount", amount.toPlainString())
+            .put("category", category)
+            .put("provider", "AP")
+            .put("timestamp", Instant.now().toString())
+            .put("synchronization_status", "N"));
   }
 
   private void reply(RoutingContext ctx, int status, JsonObject json) {

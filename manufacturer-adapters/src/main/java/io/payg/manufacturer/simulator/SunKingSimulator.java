@@ -1,7 +1,6 @@
 package io.payg.manufacturer.simulator;
 
 import io.payg.manufacturer.sunking.SunKingTokenIssuer;
-import io.payg.manufacturer.simulator.SimulatedManufacturer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
@@ -45,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * delays the answer. A code is issued before the delay, so a client timing out reproduces the
  * "issued but response lost" case.
  */
-public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulator, SunKingSimulator.Vend> {
+public final class SunKingSimulator
+    extends SimulatedManufacturer<SunKingSimulator, SunKingSimulator.Vend> {
 
   // paths of MPM's default URLs (src/backend/config/sunking-shs.php:4-5), on one loopback port
   private static final String AUTH_PATH = "/auth/realms/glp/protocol/openid-connect/token";
@@ -59,8 +59,8 @@ public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulat
    * One issued code: device serial, command ({@code add_credit} or {@code unlock}), days (null for
    * unlock), the code answered.
    */
-  public record Vend(String serial, String command, Long days, String token) implements SimulatedManufacturer.Vended {
-  }
+  public record Vend(String serial, String command, Long days, String token)
+      implements SimulatedManufacturer.Vended {}
 
   private static final BigInteger TWELVE_DIGITS = BigInteger.TEN.pow(12);
 
@@ -90,12 +90,15 @@ public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulat
   @Override
   public Map<String, String> settings() {
     return Map.of(
-        SunKingTokenIssuer.SETTING_AUTH_URL, baseUrl() + AUTH_PATH,
-        SunKingTokenIssuer.SETTING_API_URL, baseUrl() + API_PATH,
-        SunKingTokenIssuer.SETTING_CLIENT_ID, DEFAULT_CLIENT_ID,
-        SunKingTokenIssuer.SETTING_CLIENT_SECRET, DEFAULT_CLIENT_SECRET);
+        SunKingTokenIssuer.SETTING_AUTH_URL,
+        baseUrl() + AUTH_PATH,
+        SunKingTokenIssuer.SETTING_API_URL,
+        baseUrl() + API_PATH,
+        SunKingTokenIssuer.SETTING_CLIENT_ID,
+        DEFAULT_CLIENT_ID,
+        SunKingTokenIssuer.SETTING_CLIENT_SECRET,
+        DEFAULT_CLIENT_SECRET);
   }
-
 
   /** Every access token granted so far stops working. */
   public SunKingSimulator revokeAccessTokens() {
@@ -108,34 +111,45 @@ public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulat
     return grants.get();
   }
 
-
   private void grant(RoutingContext ctx) {
     String grantType = ctx.request().getFormAttribute("grant_type");
     if (!"client_credentials".equals(grantType)) {
-      reply(ctx, 400, new JsonObject().put("error", "unsupported_grant_type")
-          .put("error_description", "Unsupported grant_type"));
+      reply(
+          ctx,
+          400,
+          new JsonObject()
+              .put("error", "unsupported_grant_type")
+              .put("error_description", "Unsupported grant_type"));
       return;
     }
     if (!DEFAULT_CLIENT_ID.equals(ctx.request().getFormAttribute("client_id"))
         || !DEFAULT_CLIENT_SECRET.equals(ctx.request().getFormAttribute("client_secret"))) {
-      reply(ctx, 401, new JsonObject().put("error", "invalid_client")
-          .put("error_description", "Invalid client or Invalid client credentials"));
+      reply(
+          ctx,
+          401,
+          new JsonObject()
+              .put("error", "invalid_client")
+              .put("error_description", "Invalid client or Invalid client credentials"));
       return;
     }
     String token = "sk-access-" + grants.incrementAndGet();
     accessTokens.put(token, System.currentTimeMillis() + ACCESS_TOKEN_SECONDS * 1000L);
-    reply(ctx, 200, new JsonObject()
-        .put("access_token", token)
-        .put("expires_in", ACCESS_TOKEN_SECONDS)
-        .put("refresh_expires_in", 0)
-        .put("token_type", "Bearer")
-        .put("not-before-policy", 0)
-        .put("scope", "roles"));
+    reply(
+        ctx,
+        200,
+        new JsonObject()
+            .put("access_token", token)
+            .put("expires_in", ACCESS_TOKEN_SECONDS)
+            .put("refresh_expires_in", 0)
+            .put("token_type", "Bearer")
+            .put("not-before-policy", 0)
+            .put("scope", "roles"));
   }
 
   private void token(RoutingContext ctx) {
     String header = ctx.request().getHeader("Authorization");
-    Long expires = header == null || !header.startsWith("Bearer ") ? null
+    Long expires = header == null || !header.startsWith("Bearer ")
+        ? null
         : accessTokens.get(header.substring("Bearer ".length()).trim());
     if (expires == null || expires < System.currentTimeMillis()) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
@@ -170,8 +184,8 @@ public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulat
         return;
       }
       try {
-        BigDecimal payload = new BigDecimal(Objects.requireNonNull(body.getValue("payload"))
-            .toString());
+        BigDecimal payload =
+            new BigDecimal(Objects.requireNonNull(body.getValue("payload")).toString());
         days = payload.longValueExact();
       } catch (RuntimeException e) {
         days = null;
@@ -201,8 +215,7 @@ public final class SunKingSimulator extends SimulatedManufacturer<SunKingSimulat
   private static String code(String serial, String command, Long days, long n) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest((serial + "|" + command + "|" + days + "|" + n)
-              .getBytes(StandardCharsets.UTF_8));
+          .digest((serial + "|" + command + "|" + days + "|" + n).getBytes(StandardCharsets.UTF_8));
       return String.format("%012d", new BigInteger(1, digest).mod(TWELVE_DIGITS));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is mandatory in every JRE", e);

@@ -32,8 +32,7 @@ final class SparkMeterProtocol {
   static final String AUTH_HEADER = "Authentication-Token";
   static final String SOURCE_CASH = "cash";
 
-  private SparkMeterProtocol() {
-  }
+  private SparkMeterProtocol() {}
 
   /** Money in major units ("500.00"), as ThunderCloud takes it, from minor units. */
   static BigDecimal major(Money money) {

@@ -10,8 +10,8 @@ import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
-import io.payg.peer.PeerCalls;
 import io.payg.domain.port.VendLookup;
+import io.payg.peer.PeerCalls;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -119,32 +119,52 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
     if (isBlank(koios) || isBlank(organization) || isBlank(key) || isBlank(secret)) {
       return Future.succeededFuture(VendLookup.cannotTell()).toCompletionStage();
     }
-    return calls.checked(() -> {
-      long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
-      String url = withoutTrailingSlash(koios) + "/organizations/" + organization + "/data/historical";
-      String from = Instant.now().minus(LOOKBACK).toString();
-      return page(url, key, secret, timeoutMs, from, null, request, 1);
-    }).toCompletionStage();
+    return calls
+        .checked(() -> {
+          long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
+          String url =
+              withoutTrailingSlash(koios) + "/organizations/" + organization + "/data/historical";
+          String from = Instant.now().minus(LOOKBACK).toString();
+          return page(url, key, secret, timeoutMs, from, null, request, 1);
+        })
+        .toCompletionStage();
   }
 
-  private Future<VendLookup> page(String url, String key, String secret, long timeoutMs, String from, Object cursor,
-                                  TokenRequest request, int pageNumber) {
+  private Future<VendLookup> page(
+      String url,
+      String key,
+      String secret,
+      long timeoutMs,
+      String from,
+      Object cursor,
+      TokenRequest request,
+      int pageNumber) {
     JsonObject body = new JsonObject()
-        .put("filters", new JsonObject().put("entity_types", new JsonArray().add("transactions"))
-            .put("date_range", new JsonObject().put("from", from)))
+        .put(
+            "filters",
+            new JsonObject()
+                .put("entity_types", new JsonArray().add("transactions"))
+                .put("date_range", new JsonObject().put("from", from)))
         .put("cursor", cursor);
-    return send(() -> PeerCalls.traced(client.postAbs(url), request.traceparent()).timeout(timeoutMs)
-            .putHeader("Accept", "application/json")
-            .putHeader("X-API-KEY", key).putHeader("X-API-SECRET", secret)
-            .sendJsonObject(body), "history lookup", request)
+    return send(
+            () -> PeerCalls.traced(client.postAbs(url), request.traceparent())
+                .timeout(timeoutMs)
+                .putHeader("Accept", "application/json")
+                .putHeader("X-API-KEY", key)
+                .putHeader("X-API-SECRET", secret)
+                .sendJsonObject(body),
+            "history lookup",
+            request)
         .compose(answer -> {
           if (!(answer.getValue("results") instanceof JsonArray results)) {
             return calls.fail("sparkmeter history answer has no results list", true);
           }
           for (Object t : results) {
-            if (t instanceof JsonObject transaction && "transaction".equals(transaction.getValue("type"))
+            if (t instanceof JsonObject transaction
+                && "transaction".equals(transaction.getValue("type"))
                 && request.idempotencyKey().equals(transaction.getValue("external_id"))
-                && !"error".equals(transaction.getValue("state")) && !"reversed".equals(transaction.getValue("state"))
+                && !"error".equals(transaction.getValue("state"))
+                && !"reversed".equals(transaction.getValue("state"))
                 && transaction.getValue("transaction_id") != null) {
               String id = transaction.getValue("transaction_id").toString();
               return Future.succeededFuture(VendLookup.found(new IssuedToken(id, id)));
@@ -155,7 +175,10 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
             return Future.succeededFuture(VendLookup.notFound());
           }
           if (pageNumber >= MAX_PAGES) {
-            LOG.warn("sparkmeter history for {}: more than {} pages, cannot tell", request.idempotencyKey(), MAX_PAGES);
+            LOG.warn(
+                "sparkmeter history for {}: more than {} pages, cannot tell",
+                request.idempotencyKey(),
+                MAX_PAGES);
             return Future.succeededFuture(VendLookup.cannotTell());
           }
           return page(url, key, secret, timeoutMs, from, next, request, pageNumber + 1);
@@ -163,9 +186,11 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   }
 
   private Future<IssuedToken> vend(TokenRequest request) {
-    PluginSettings settings = new PluginSettings(NAME, request.settings()).require(SETTING_BASE_URL, SETTING_API_TOKEN);
+    PluginSettings settings =
+        new PluginSettings(NAME, request.settings()).require(SETTING_BASE_URL, SETTING_API_TOKEN);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
-    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
+    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS
+        || request.amount().isNothing()) {
       // SparkMeter meters take energy credit only; days/unlock are a routing bug upstream.
       return calls.fail("sparkmeter vends energy only, got " + request.amount().describe(), false);
     }
@@ -174,16 +199,22 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
     }
     String root = withoutTrailingSlash(settings.get(SETTING_BASE_URL));
     Call call = new Call(settings.get(SETTING_API_TOKEN), timeoutMs, request.traceparent());
-    return send(() -> call.prepare(client.getAbs(root + SparkMeterProtocol.CUSTOMERS_PATH))
-            .addQueryParam("meter_serial", request.serial()).send(), "customer lookup", request)
+    return send(
+            () -> call.prepare(client.getAbs(root + SparkMeterProtocol.CUSTOMERS_PATH))
+                .addQueryParam("meter_serial", request.serial())
+                .send(),
+            "customer lookup",
+            request)
         .compose(found -> customerOf(found, request))
-        .compose(customerId -> send(() -> call.prepare(
-                client.postAbs(root + SparkMeterProtocol.TRANSACTION_PATH))
-            .sendJsonObject(new JsonObject()
-                .put("customer_id", customerId)
-                .put("amount", SparkMeterProtocol.major(request.paid()).toPlainString())
-                .put("source", SparkMeterProtocol.SOURCE_CASH)
-                .put("external_id", request.idempotencyKey())), "transaction", request))
+        .compose(customerId -> send(
+            () -> call.prepare(client.postAbs(root + SparkMeterProtocol.TRANSACTION_PATH))
+                .sendJsonObject(new JsonObject()
+                    .put("customer_id", customerId)
+                    .put("amount", SparkMeterProtocol.major(request.paid()).toPlainString())
+                    .put("source", SparkMeterProtocol.SOURCE_CASH)
+                    .put("external_id", request.idempotencyKey())),
+            "transaction",
+            request))
         .compose(this::token);
   }
 
@@ -191,23 +222,29 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   private record Call(String apiToken, long timeoutMs, String traceparent) {
 
     HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
-      return PeerCalls.traced(http, traceparent).timeout(timeoutMs)
+      return PeerCalls.traced(http, traceparent)
+          .timeout(timeoutMs)
           .putHeader("Accept", "application/json")
           .putHeader(SparkMeterProtocol.AUTH_HEADER, apiToken);
     }
   }
 
-  private Future<JsonObject> send(Supplier<Future<HttpResponse<Buffer>>> sender, String step,
-      TokenRequest request) {
-    return calls.accepted(step, request.idempotencyKey() + " meter " + request.serial(), sender)
+  private Future<JsonObject> send(
+      Supplier<Future<HttpResponse<Buffer>>> sender, String step, TokenRequest request) {
+    return calls
+        .accepted(step, request.idempotencyKey() + " meter " + request.serial(), sender)
         .compose(response -> calls.json(response, step))
         .compose(json -> envelope(json, step, request));
   }
 
   private Future<JsonObject> envelope(JsonObject json, String step, TokenRequest request) {
     if (SparkMeterProtocol.isError(json.getValue("error"))) {
-      LOG.warn("sparkmeter refused {} for {} (meter {}): {}", step, request.idempotencyKey(),
-          request.serial(), json.getValue("error"));
+      LOG.warn(
+          "sparkmeter refused {} for {} (meter {}): {}",
+          step,
+          request.idempotencyKey(),
+          request.serial(),
+          json.getValue("error"));
       return calls.fail("sparkmeter " + step + " error: " + json.getValue("error"), false);
     }
     return Future.succeededFuture(json);
@@ -216,7 +253,8 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
   private Future<String> customerOf(JsonObject answer, TokenRequest request) {
     // MPM reads this answer both as {"customers": [...]} (Services/CustomerService.php:405,482)
     // and as one customer object (CustomerService.php:280-281): accept either
-    JsonArray customers = answer.getValue("customers") instanceof JsonArray list ? list
+    JsonArray customers = answer.getValue("customers") instanceof JsonArray list
+        ? list
         : answer.getValue("meters") instanceof JsonArray ? new JsonArray().add(answer) : null;
     if (customers == null) {
       return calls.fail("sparkmeter customer lookup answer has no customers list", false);
@@ -238,7 +276,9 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
     }
     for (Object m : meters) {
       // serials are typed by hand on both sides: trimmed, case-insensitive
-      if (m instanceof JsonObject meter && meter.getValue("serial") instanceof String s && Serial.same(s, serial)) {
+      if (m instanceof JsonObject meter
+          && meter.getValue("serial") instanceof String s
+          && Serial.same(s, serial)) {
         return true;
       }
     }

@@ -11,8 +11,7 @@ import java.util.Map;
  */
 final class MeterCache {
 
-  private record Entry(String customer, long expiresAtMillis) {
-  }
+  private record Entry(String customer, long expiresAtMillis) {}
 
   private final Clock clock;
   private final Map<String, Entry> entries;

@@ -33,8 +33,7 @@ final class SteamaProtocol {
   static final String FIRST_METERS_PAGE = "page=1&page_size=100";
   static final String CATEGORY_PAY = "PAY";
 
-  private SteamaProtocol() {
-  }
+  private SteamaProtocol() {}
 
   static String customerTransactionsPath(String customerId) {
     return "/customers/" + customerId + "/transactions/";

@@ -113,15 +113,24 @@ public final class SteamaTokenIssuer implements TokenIssuer {
   }
 
   /** One vend's connection facts. */
-  private record Session(String root, String username, String password, long timeoutMs,
-                         long meterCacheSeconds, String account, byte[] credentials, TokenRequest request) {
+  private record Session(
+      String root,
+      String username,
+      String password,
+      long timeoutMs,
+      long meterCacheSeconds,
+      String account,
+      byte[] credentials,
+      TokenRequest request) {
 
     String subject() {
       return request.idempotencyKey() + " meter " + request.serial();
     }
 
     HttpRequest<Buffer> prepare(HttpRequest<Buffer> http) {
-      return PeerCalls.traced(http, request.traceparent()).timeout(timeoutMs).putHeader("Accept", "application/json");
+      return PeerCalls.traced(http, request.traceparent())
+          .timeout(timeoutMs)
+          .putHeader("Accept", "application/json");
     }
   }
 
@@ -130,7 +139,8 @@ public final class SteamaTokenIssuer implements TokenIssuer {
         .require(SETTING_BASE_URL, SETTING_USERNAME, SETTING_PASSWORD);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     long meterCacheSeconds = settings.nonNegative(SETTING_METER_CACHE_SECONDS, 0);
-    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS || request.amount().isNothing()) {
+    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS
+        || request.amount().isNothing()) {
       // Steama meters take energy credit only; days/unlock are a routing bug upstream.
       return calls.fail("steama vends energy only, got " + request.amount().describe(), false);
     }
@@ -141,15 +151,25 @@ public final class SteamaTokenIssuer implements TokenIssuer {
     String username = settings.get(SETTING_USERNAME);
     String password = settings.get(SETTING_PASSWORD);
     byte[] credentials = TokenCache.digest(root, username, password);
-    Session s = new Session(root, username, password, timeoutMs, meterCacheSeconds,
-        HexFormat.of().formatHex(credentials), credentials, request);
+    Session s = new Session(
+        root,
+        username,
+        password,
+        timeoutMs,
+        meterCacheSeconds,
+        HexFormat.of().formatHex(credentials),
+        credentials,
+        request);
     return customerOf(s)
-        .compose(customerId -> authorized(s, "transaction", token -> s.prepare(
-                client.postAbs(root + SteamaProtocol.customerTransactionsPath(customerId)))
-            .putHeader("Authorization", "Token " + token)
-            .sendJsonObject(new JsonObject()
-                .put("amount", SteamaProtocol.major(request.paid()))
-                .put("category", SteamaProtocol.CATEGORY_PAY))))
+        .compose(customerId -> authorized(
+            s,
+            "transaction",
+            token -> s.prepare(
+                    client.postAbs(root + SteamaProtocol.customerTransactionsPath(customerId)))
+                .putHeader("Authorization", "Token " + token)
+                .sendJsonObject(new JsonObject()
+                    .put("amount", SteamaProtocol.major(request.paid()))
+                    .put("category", SteamaProtocol.CATEGORY_PAY))))
         .compose(this::token);
   }
 
@@ -157,17 +177,29 @@ public final class SteamaTokenIssuer implements TokenIssuer {
    * Runs {@code call} with the account's token (one login shared by concurrent vends); a token
    * Steama no longer accepts (401) is dropped and the call made once more with a fresh one.
    */
-  private Future<JsonObject> authorized(Session s, String step,
-      Function<String, Future<HttpResponse<Buffer>>> call) {
-    return calls.authorized(step, s.subject(), s.root() + '\n' + s.username(), s.credentials(), () -> login(s), call)
+  private Future<JsonObject> authorized(
+      Session s, String step, Function<String, Future<HttpResponse<Buffer>>> call) {
+    return calls
+        .authorized(
+            step,
+            s.subject(),
+            s.root() + '\n' + s.username(),
+            s.credentials(),
+            () -> login(s),
+            call)
         .compose(response -> calls.accepted(response, step, s.subject()))
         .compose(response -> calls.json(response, step))
         .compose(json -> refusal(json, step, s.request()));
   }
 
   private Future<TokenCache.Fetched> login(Session s) {
-    return calls.call("login", s.subject(), () -> s.prepare(client.postAbs(s.root() + SteamaProtocol.GET_TOKEN_PATH))
-            .sendJsonObject(new JsonObject().put("username", s.username()).put("password", s.password())))
+    return calls
+        .call(
+            "login",
+            s.subject(),
+            () -> s.prepare(client.postAbs(s.root() + SteamaProtocol.GET_TOKEN_PATH))
+                .sendJsonObject(
+                    new JsonObject().put("username", s.username()).put("password", s.password())))
         .compose(response -> response.statusCode() == 400
             ? calls.fail("steama refused the credentials: " + PeerCalls.snippet(response), false)
             : calls.accepted(response, "login", s.subject()))
@@ -179,11 +211,16 @@ public final class SteamaTokenIssuer implements TokenIssuer {
 
   /** {@code detail} or {@code non_field_errors} in any answer is Steama's refusal. */
   private Future<JsonObject> refusal(JsonObject json, String step, TokenRequest request) {
-    Object refusal = json.containsKey("detail") ? json.getValue("detail")
-        : json.getValue("non_field_errors");
+    Object refusal =
+        json.containsKey("detail") ? json.getValue("detail") : json.getValue("non_field_errors");
     if (refusal != null) {
       String said = PeerText.clean(String.valueOf(refusal));
-      LOG.warn("steama refused {} for {} (meter {}): {}", step, request.idempotencyKey(), request.serial(), said);
+      LOG.warn(
+          "steama refused {} for {} (meter {}): {}",
+          step,
+          request.idempotencyKey(),
+          request.serial(),
+          said);
       return calls.fail("steama " + step + " refused: " + said, false);
     }
     return Future.succeededFuture(json);
@@ -203,17 +240,20 @@ public final class SteamaTokenIssuer implements TokenIssuer {
 
   private Future<String> page(Session s, String query, int number) {
     String serial = s.request().serial();
-    return authorized(s, "meter lookup", token -> s.prepare(
-            client.getAbs(s.root() + SteamaProtocol.METERS_PATH + "?" + query))
-        .putHeader("Authorization", "Token " + token)
-        .send())
+    return authorized(
+            s,
+            "meter lookup",
+            token -> s.prepare(client.getAbs(s.root() + SteamaProtocol.METERS_PATH + "?" + query))
+                .putHeader("Authorization", "Token " + token)
+                .send())
         .compose(page -> {
           if (!(page.getValue("results") instanceof JsonArray results)) {
             return calls.fail("steama meter lookup answer has no results", false);
           }
           JsonObject found = null;
           for (Object m : results) {
-            if (!(m instanceof JsonObject meter) || !(meter.getValue("reference") instanceof String reference)) {
+            if (!(m instanceof JsonObject meter)
+                || !(meter.getValue("reference") instanceof String reference)) {
               continue;
             }
             Object customer = meter.getValue("customer");

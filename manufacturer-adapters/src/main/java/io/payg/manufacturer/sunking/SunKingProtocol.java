@@ -29,6 +29,5 @@ final class SunKingProtocol {
   static final String TIME_UNIT_DAY = "day";
   static final String SCOPE = "roles";
 
-  private SunKingProtocol() {
-  }
+  private SunKingProtocol() {}
 }

@@ -80,8 +80,13 @@ public final class SunKingTokenIssuer implements TokenIssuer {
   private final PeerCalls calls;
 
   /** One vend's connection facts. */
-  private record Session(String authUrl, String apiRoot, String clientId, String clientSecret,
-                         long timeoutMs, TokenRequest request) {
+  private record Session(
+      String authUrl,
+      String apiRoot,
+      String clientId,
+      String clientSecret,
+      long timeoutMs,
+      TokenRequest request) {
 
     String subject() {
       return request.idempotencyKey() + " device " + request.serial();
@@ -96,8 +101,8 @@ public final class SunKingTokenIssuer implements TokenIssuer {
   SunKingTokenIssuer(WebClient client, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     Objects.requireNonNull(clock, "clock");
-    this.calls = new PeerCalls(NAME, TokenIssueException::new, LOG,
-        () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+    this.calls = new PeerCalls(
+        NAME, TokenIssueException::new, LOG, () -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
   }
 
   @Override
@@ -126,21 +131,29 @@ public final class SunKingTokenIssuer implements TokenIssuer {
       // SunKing devices count days of use; energy tokens are a routing bug upstream.
       return calls.fail("sunking vends days or unlock only, got " + amount.describe(), false);
     }
-    Session s = new Session(settings.get(SETTING_AUTH_URL), withoutTrailingSlash(settings.get(SETTING_API_URL)),
-        settings.get(SETTING_CLIENT_ID), settings.get(SETTING_CLIENT_SECRET), timeoutMs, request);
-    return authorized(s, bearer -> PeerCalls.traced(client.postAbs(s.apiRoot() + SunKingProtocol.TOKEN_PATH),
-                request.traceparent())
-            .timeout(s.timeoutMs())
-            .putHeader("Accept", "application/json")
-            .putHeader("Authorization", "Bearer " + bearer)
-            .sendJsonObject(body))
+    Session s = new Session(
+        settings.get(SETTING_AUTH_URL),
+        withoutTrailingSlash(settings.get(SETTING_API_URL)),
+        settings.get(SETTING_CLIENT_ID),
+        settings.get(SETTING_CLIENT_SECRET),
+        timeoutMs,
+        request);
+    return authorized(
+            s,
+            bearer -> PeerCalls.traced(
+                    client.postAbs(s.apiRoot() + SunKingProtocol.TOKEN_PATH), request.traceparent())
+                .timeout(s.timeoutMs())
+                .putHeader("Accept", "application/json")
+                .putHeader("Authorization", "Bearer " + bearer)
+                .sendJsonObject(body))
         .compose(answer -> {
           Object token = answer.getValue("token");
           if (token == null || token.toString().isBlank()) {
-            return calls.fail("sunking answer has no token: " + PeerText.clean(answer.encode()), false);
+            return calls.fail(
+                "sunking answer has no token: " + PeerText.clean(answer.encode()), false);
           }
-          return Future.succeededFuture(new IssuedToken(token.toString(),
-              request.idempotencyKey()));
+          return Future.succeededFuture(
+              new IssuedToken(token.toString(), request.idempotencyKey()));
         });
   }
 
@@ -148,10 +161,16 @@ public final class SunKingTokenIssuer implements TokenIssuer {
    * Runs {@code call} with the client's access token (one grant shared by concurrent vends); a
    * token the API refuses (401) is dropped and the call made once more with a fresh one.
    */
-  private Future<JsonObject> authorized(Session s,
-      Function<String, Future<HttpResponse<Buffer>>> call) {
-    return calls.authorized("token", s.subject(), s.authUrl() + '\n' + s.clientId(),
-            TokenCache.digest(s.authUrl(), s.clientId(), s.clientSecret()), () -> login(s), call)
+  private Future<JsonObject> authorized(
+      Session s, Function<String, Future<HttpResponse<Buffer>>> call) {
+    return calls
+        .authorized(
+            "token",
+            s.subject(),
+            s.authUrl() + '\n' + s.clientId(),
+            TokenCache.digest(s.authUrl(), s.clientId(), s.clientSecret()),
+            () -> login(s),
+            call)
         .compose(response -> calls.accepted(response, "token", s.subject()))
         .compose(response -> calls.json(response, "token"));
   }
@@ -162,12 +181,18 @@ public final class SunKingTokenIssuer implements TokenIssuer {
         .add("client_id", s.clientId())
         .add("client_secret", s.clientSecret())
         .add("scope", SunKingProtocol.SCOPE);
-    return calls.call("access token", s.subject(), () -> client.postAbs(s.authUrl())
-            .timeout(s.timeoutMs())
-            .putHeader("Accept", "application/json")
-            .sendForm(form))
+    return calls
+        .call(
+            "access token",
+            s.subject(),
+            () -> client
+                .postAbs(s.authUrl())
+                .timeout(s.timeoutMs())
+                .putHeader("Accept", "application/json")
+                .sendForm(form))
         .compose(response -> response.statusCode() == 400 || response.statusCode() == 401
-            ? calls.fail("sunking refused the client credentials: " + PeerCalls.snippet(response), false)
+            ? calls.fail(
+                "sunking refused the client credentials: " + PeerCalls.snippet(response), false)
             : calls.accepted(response, "access token", s.subject()))
         .compose(response -> calls.json(response, "access token"))
         .compose(json -> {

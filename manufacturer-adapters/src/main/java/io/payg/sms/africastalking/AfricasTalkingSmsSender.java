@@ -2,10 +2,10 @@ package io.payg.sms.africastalking;
 
 import static io.payg.domain.peer.PluginSettings.withoutTrailingSlash;
 
-import io.payg.domain.port.SmsSendException;
 import io.payg.domain.peer.PeerText;
 import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.SmsMessage;
+import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsSender;
 import io.payg.peer.PeerCalls;
 import io.vertx.core.Future;
@@ -88,9 +88,11 @@ public final class AfricasTalkingSmsSender implements SmsSender {
   }
 
   private Future<String> post(SmsMessage message) {
-    PluginSettings settings = new PluginSettings(NAME, message.settings()).require(SETTING_USERNAME, SETTING_API_KEY);
+    PluginSettings settings =
+        new PluginSettings(NAME, message.settings()).require(SETTING_USERNAME, SETTING_API_KEY);
     String username = settings.get(SETTING_USERNAME);
-    String baseUrl = settings.get(SETTING_BASE_URL, "sandbox".equals(username) ? SANDBOX_BASE_URL : DEFAULT_BASE_URL);
+    String baseUrl = settings.get(
+        SETTING_BASE_URL, "sandbox".equals(username) ? SANDBOX_BASE_URL : DEFAULT_BASE_URL);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
 
     MultiMap form = MultiMap.caseInsensitiveMultiMap()
@@ -103,12 +105,17 @@ public final class AfricasTalkingSmsSender implements SmsSender {
     }
     String url = withoutTrailingSlash(baseUrl) + MESSAGING_PATH;
     // 401 is "The supplied authentication is invalid": retrying cannot help
-    return calls.accepted("sms", message.idempotencyKey(), () -> client.postAbs(url)
-            .timeout(timeoutMs)
-            .putHeader("apiKey", settings.get(SETTING_API_KEY))
-            // without it Africa's Talking answers XML
-            .putHeader("Accept", "application/json")
-            .sendForm(form))
+    return calls
+        .accepted(
+            "sms",
+            message.idempotencyKey(),
+            () -> client
+                .postAbs(url)
+                .timeout(timeoutMs)
+                .putHeader("apiKey", settings.get(SETTING_API_KEY))
+                // without it Africa's Talking answers XML
+                .putHeader("Accept", "application/json")
+                .sendForm(form))
         .compose(response -> answer(response, message));
   }
 
@@ -121,8 +128,9 @@ public final class AfricasTalkingSmsSender implements SmsSender {
       JsonArray recipients = data.getJsonArray("Recipients");
       recipient = recipients == null || recipients.isEmpty() ? null : recipients.getJsonObject(0);
     } catch (DecodeException | ClassCastException | NullPointerException e) {
-      return calls.fail("africastalking answer is not an SMSMessageData response: "
-          + PeerCalls.snippet(response), false);
+      return calls.fail(
+          "africastalking answer is not an SMSMessageData response: " + PeerCalls.snippet(response),
+          false);
     }
     if (recipient == null) {
       // e.g. {"Message":"InvalidSenderId","Recipients":[]}: the request itself was refused
@@ -130,10 +138,13 @@ public final class AfricasTalkingSmsSender implements SmsSender {
     }
     int code = recipient.getValue("statusCode") instanceof Number n ? n.intValue() : -1;
     String messageId = recipient.getString("messageId");
-    if (ACCEPTED.contains(code) && !PluginSettings.isBlank(messageId) && !"None".equals(messageId)) {
+    if (ACCEPTED.contains(code)
+        && !PluginSettings.isBlank(messageId)
+        && !"None".equals(messageId)) {
       return Future.succeededFuture(messageId);
     }
-    String reason = "africastalking status " + code + " " + PeerText.clean(recipient.getString("status", ""));
+    String reason =
+        "africastalking status " + code + " " + PeerText.clean(recipient.getString("status", ""));
     LOG.warn("africastalking refused sms {}: {}", message.idempotencyKey(), reason);
     return calls.fail(reason, RETRYABLE_RECIPIENT_CODES.contains(code));
   }

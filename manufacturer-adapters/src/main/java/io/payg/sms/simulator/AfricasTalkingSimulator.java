@@ -1,7 +1,7 @@
 package io.payg.sms.simulator;
 
-import io.payg.sms.africastalking.AfricasTalkingSmsSender;
 import io.payg.manufacturer.simulator.SimulatedPeer;
+import io.payg.sms.africastalking.AfricasTalkingSmsSender;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -46,8 +46,7 @@ public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingS
   public static final String DEFAULT_API_KEY = "at-sim-key";
 
   /** One message accepted for one recipient. */
-  public record Sms(String to, String text, String messageId) {
-  }
+  public record Sms(String to, String text, String messageId) {}
 
   // Loose E.164: what the simulator needs to tell "valid" from "garbage" in tests.
   private static final Pattern NUMBER = Pattern.compile("\\+?[1-9]\\d{7,14}");
@@ -68,10 +67,12 @@ public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingS
     return start(vertx, port, DEFAULT_USERNAME, DEFAULT_API_KEY);
   }
 
-  public static Future<AfricasTalkingSimulator> start(Vertx vertx, int port, String username,
-      String apiKey) {
-    AfricasTalkingSimulator simulator = new AfricasTalkingSimulator(vertx,
-        Objects.requireNonNull(username, "username"), Objects.requireNonNull(apiKey, "apiKey"));
+  public static Future<AfricasTalkingSimulator> start(
+      Vertx vertx, int port, String username, String apiKey) {
+    AfricasTalkingSimulator simulator = new AfricasTalkingSimulator(
+        vertx,
+        Objects.requireNonNull(username, "username"),
+        Objects.requireNonNull(apiKey, "apiKey"));
     Router router = simulator.router();
     router.post(MESSAGING_PATH).handler(simulator::handle);
     return simulator.listen(router, port);
@@ -123,10 +124,15 @@ public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingS
       }
     }
     messages.addAll(accepted);
-    JsonObject body = new JsonObject().put("SMSMessageData", new JsonObject()
-        .put("Message", "Sent to " + accepted.size() + "/" + recipients.size()
-            + " Total Cost: KES " + String.format(Locale.ROOT, "%.4f", 0.8 * accepted.size()))
-        .put("Recipients", recipients));
+    JsonObject body = new JsonObject()
+        .put(
+            "SMSMessageData",
+            new JsonObject()
+                .put(
+                    "Message",
+                    "Sent to " + accepted.size() + "/" + recipients.size() + " Total Cost: KES "
+                        + String.format(Locale.ROOT, "%.4f", 0.8 * accepted.size()))
+                .put("Recipients", recipients));
     send(ctx, 201, "application/json", body.encode());
   }
 
@@ -135,8 +141,8 @@ public final class AfricasTalkingSimulator extends SimulatedPeer<AfricasTalkingS
     send(ctx, 503, null, "Service Unavailable");
   }
 
-  private static JsonObject recipient(int code, String status, String number, String cost,
-      String messageId) {
+  private static JsonObject recipient(
+      int code, String status, String number, String cost, String messageId) {
     return new JsonObject()
         .put("statusCode", code)
         .put("number", number)

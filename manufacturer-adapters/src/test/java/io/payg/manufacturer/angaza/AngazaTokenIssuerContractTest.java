@@ -1,10 +1,10 @@
 package io.payg.manufacturer.angaza;
 
-import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.payg.domain.DeviceType;
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.manufacturer.contract.TokenIssuerContractTest;
+import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;

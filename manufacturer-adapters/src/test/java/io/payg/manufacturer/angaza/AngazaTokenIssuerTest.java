@@ -1,6 +1,5 @@
 package io.payg.manufacturer.angaza;
 
-import io.payg.manufacturer.simulator.AngazaSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +12,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenRequest;
+import io.payg.manufacturer.simulator.AngazaSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -41,8 +41,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class AngazaTokenIssuerTest {
 
-  private static final Clock FIXED = Clock.fixed(Instant.parse("2026-01-01T10:00:00.250Z"),
-      ZoneOffset.UTC);
+  private static final Clock FIXED =
+      Clock.fixed(Instant.parse("2026-01-01T10:00:00.250Z"), ZoneOffset.UTC);
   private static final String KEYCODE_ANSWER =
       "{\"_embedded\":{\"latest_keycode\":{\"keycode\":\"123456789012\"}}}";
 
@@ -69,7 +69,8 @@ class AngazaTokenIssuerTest {
   void aRefusalInsideA200IsFinalToo() {
     simulator.refusalsWithOk(true).rejectSerial("AZ-GONE");
 
-    TokenIssueException e = failure(issuer, request("k-200", "AZ-GONE", TokenAmount.days(7), simulator.settings()));
+    TokenIssueException e =
+        failure(issuer, request("k-200", "AZ-GONE", TokenAmount.days(7), simulator.settings()));
 
     assertFalse(e.retryable());
     assertEquals(List.of(), simulator.vends());
@@ -79,17 +80,24 @@ class AngazaTokenIssuerTest {
   void sendsTheMicroPowerManagerRequestShape() throws Exception {
     Stub stub = await(Stub.start(vertx, 200, KEYCODE_ANSWER));
     try {
-      IssuedToken token = issue(new AngazaTokenIssuer(client, FIXED), request("k-1", "AZ-1",
-          TokenAmount.days(7), settings(stub.baseUrl() + "/", "cid", "s3cret")));
+      IssuedToken token = issue(
+          new AngazaTokenIssuer(client, FIXED),
+          request(
+              "k-1", "AZ-1", TokenAmount.days(7), settings(stub.baseUrl() + "/", "cid", "s3cret")));
 
       assertEquals(new IssuedToken("123456789012", "k-1"), token);
       assertEquals("PUT /unit_credit", stub.request.get());
       // base64("cid:s3cret")
       assertEquals("Basic Y2lkOnMzY3JldA==", stub.authorization.get());
-      assertEquals(new JsonObject()
-          .put("unit_number", "AZ-1")
-          .put("state", new JsonObject().put("desired",
-              new JsonObject().put("credit_until_dt", "2026-01-08T10:00:00+00:00"))),
+      assertEquals(
+          new JsonObject()
+              .put("unit_number", "AZ-1")
+              .put(
+                  "state",
+                  new JsonObject()
+                      .put(
+                          "desired",
+                          new JsonObject().put("credit_until_dt", "2026-01-08T10:00:00+00:00"))),
           new JsonObject(stub.body.get()));
     } finally {
       await(stub.server.close());
@@ -98,11 +106,11 @@ class AngazaTokenIssuerTest {
 
   @Test
   void unlockSetsTheUnitUnlocked() throws Exception {
-    IssuedToken token = issue(issuer, request("k-2", "AZ-2", TokenAmount.unlock(),
-        simulator.settings()));
+    IssuedToken token =
+        issue(issuer, request("k-2", "AZ-2", TokenAmount.unlock(), simulator.settings()));
 
-    assertEquals(List.of(new AngazaSimulator.Vend("AZ-2", "UNLOCKED", token.value())),
-        simulator.vends());
+    assertEquals(
+        List.of(new AngazaSimulator.Vend("AZ-2", "UNLOCKED", token.value())), simulator.vends());
   }
 
   @Test
@@ -116,7 +124,8 @@ class AngazaTokenIssuerTest {
     assertEquals(2, simulator.vends().size());
     OffsetDateTime until = OffsetDateTime.parse(simulator.creditUntil("AZ-3"));
     Duration ahead = Duration.between(Instant.now(), until.toInstant());
-    assertTrue(ahead.compareTo(Duration.ofDays(7)) <= 0 && ahead.compareTo(Duration.ofDays(6)) > 0,
+    assertTrue(
+        ahead.compareTo(Duration.ofDays(7)) <= 0 && ahead.compareTo(Duration.ofDays(6)) > 0,
         ahead.toString());
   }
 
@@ -125,36 +134,45 @@ class AngazaTokenIssuerTest {
     Map<String, String> settings = new HashMap<>(simulator.settings());
     settings.put("clientSecret", "wrong");
 
-    assertFalse(failure(issuer, request("k-4", "AZ-1", TokenAmount.days(7), settings))
-        .retryable());
+    assertFalse(
+        failure(issuer, request("k-4", "AZ-1", TokenAmount.days(7), settings)).retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
   @Test
   void energyAndEmptyAmountsAreRefusedWithoutCallingAngaza() {
     for (TokenAmount amount : List.of(TokenAmount.kwhTenths(43), TokenAmount.days(0))) {
-      assertFalse(failure(issuer, request("k-5", "AZ-1", amount, simulator.settings()))
-          .retryable(), amount.describe());
+      assertFalse(
+          failure(issuer, request("k-5", "AZ-1", amount, simulator.settings())).retryable(),
+          amount.describe());
     }
     assertEquals(List.of(), simulator.vends());
   }
 
   @Test
   void incompleteOrBadSettingsAreNotRetryable() {
-    assertFalse(failure(issuer, request("k-6", "AZ-1", TokenAmount.days(7),
-        Map.of("baseUrl", simulator.baseUrl(), "clientId", "cid"))).retryable());
+    assertFalse(failure(
+            issuer,
+            request(
+                "k-6",
+                "AZ-1",
+                TokenAmount.days(7),
+                Map.of("baseUrl", simulator.baseUrl(), "clientId", "cid")))
+        .retryable());
     Map<String, String> settings = new HashMap<>(simulator.settings());
     settings.put("timeoutMs", "0");
-    assertFalse(failure(issuer, request("k-7", "AZ-1", TokenAmount.days(7), settings))
-        .retryable());
+    assertFalse(
+        failure(issuer, request("k-7", "AZ-1", TokenAmount.days(7), settings)).retryable());
   }
 
   @Test
   void answersAreMappedToRetryability() throws Exception {
     assertEquals(true, retryableFor(502, "bad gateway"));
     assertEquals(true, retryableFor(429, ""));
-    assertEquals(false, retryableFor(404,
-        "{\"message\":\"Not Found\",\"context\":{\"reason\":\"Invalid unit number\"}}"));
+    assertEquals(
+        false,
+        retryableFor(
+            404, "{\"message\":\"Not Found\",\"context\":{\"reason\":\"Invalid unit number\"}}"));
     assertEquals(false, retryableFor(200, "{\"context\":{\"reason\":\"unit is locked\"}}"));
     assertEquals(false, retryableFor(400, "plain text"));
     assertEquals(false, retryableFor(200, "{\"_embedded\":{}}"));
@@ -163,11 +181,14 @@ class AngazaTokenIssuerTest {
 
   @Test
   void refusalReasonIsReported() throws Exception {
-    Stub stub = await(Stub.start(vertx, 404,
+    Stub stub = await(Stub.start(
+        vertx,
+        404,
         "{\"message\":\"Not Found\",\"context\":{\"reason\":\"Invalid unit number\"}}"));
     try {
-      TokenIssueException e = failure(issuer, request("k-8", "AZ-1", TokenAmount.days(7),
-          settings(stub.baseUrl(), "cid", "sec")));
+      TokenIssueException e = failure(
+          issuer,
+          request("k-8", "AZ-1", TokenAmount.days(7), settings(stub.baseUrl(), "cid", "sec")));
       assertTrue(e.getMessage().contains("Invalid unit number"), e.getMessage());
     } finally {
       await(stub.server.close());
@@ -179,22 +200,23 @@ class AngazaTokenIssuerTest {
   private boolean retryableFor(int status, String body) throws Exception {
     Stub stub = await(Stub.start(vertx, status, body));
     try {
-      return failure(issuer, request("k-r", "AZ-1", TokenAmount.days(7),
-          settings(stub.baseUrl(), "cid", "sec"))).retryable();
+      return failure(
+              issuer,
+              request("k-r", "AZ-1", TokenAmount.days(7), settings(stub.baseUrl(), "cid", "sec")))
+          .retryable();
     } finally {
       await(stub.server.close());
     }
   }
 
   private static Map<String, String> settings(String baseUrl, String clientId, String secret) {
-    return Map.of("baseUrl", baseUrl, "clientId", clientId, "clientSecret", secret,
-        "timeoutMs", "3000");
+    return Map.of(
+        "baseUrl", baseUrl, "clientId", clientId, "clientSecret", secret, "timeoutMs", "3000");
   }
 
-  private static TokenRequest request(String key, String serial, TokenAmount amount,
-      Map<String, String> settings) {
-    return new TokenRequest(key, serial, DeviceType.SHS, amount, Money.of(50_000, "KES"),
-        settings);
+  private static TokenRequest request(
+      String key, String serial, TokenAmount amount, Map<String, String> settings) {
+    return new TokenRequest(key, serial, DeviceType.SHS, amount, Money.of(50_000, "KES"), settings);
   }
 
   private static IssuedToken issue(AngazaTokenIssuer issuer, TokenRequest request)
@@ -203,7 +225,8 @@ class AngazaTokenIssuerTest {
   }
 
   private static TokenIssueException failure(AngazaTokenIssuer issuer, TokenRequest request) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(TokenIssueException.class, e.getCause());
   }
@@ -213,8 +236,11 @@ class AngazaTokenIssuerTest {
   }
 
   /** A fixed-answer HTTP peer that captures what the issuer sent. */
-  private record Stub(HttpServer server, AtomicReference<String> request,
-                      AtomicReference<String> authorization, AtomicReference<String> body) {
+  private record Stub(
+      HttpServer server,
+      AtomicReference<String> request,
+      AtomicReference<String> authorization,
+      AtomicReference<String> body) {
 
     static Future<Stub> start(Vertx vertx, int status, String answer) {
       AtomicReference<String> request = new AtomicReference<>();
@@ -228,7 +254,10 @@ class AngazaTokenIssuerTest {
         body.set(ctx.body().asString());
         ctx.response().setStatusCode(status).end(answer);
       });
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+      return vertx
+          .createHttpServer()
+          .requestHandler(router)
+          .listen(0, "127.0.0.1")
           .map(server -> new Stub(server, request, authorization, body));
     }
 

@@ -37,8 +37,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 @ExtendWith(VertxExtension.class)
 class CalinConformanceTest {
 
-  private static final Map<String, String> SETTINGS_OF_THE_KIT = Map.of(
-      "userId", "payg-sim", "apiKey", "calin-sim-key", "timeoutMs", "3000");
+  private static final Map<String, String> SETTINGS_OF_THE_KIT =
+      Map.of("userId", "payg-sim", "apiKey", "calin-sim-key", "timeoutMs", "3000");
 
   private Vertx vertx;
   private WebClient client;
@@ -56,10 +56,12 @@ class CalinConformanceTest {
 
   @ParameterizedTest
   @CsvSource({
-      "tokennew-answer-ok-number.json, 43, tokennew-request.json",
-      "tokennew-answer-ok-string.json, 43, tokennew-request.json",
-      "tokennew-answer-ok-number.json, 40, tokennew-request-whole-kwh.json"})
-  void successAnswersGiveTheToken(String answer, int kwhTenths, String expectedRequest) throws Exception {
+    "tokennew-answer-ok-number.json, 43, tokennew-request.json",
+    "tokennew-answer-ok-string.json, 43, tokennew-request.json",
+    "tokennew-answer-ok-number.json, 40, tokennew-request-whole-kwh.json"
+  })
+  void successAnswersGiveTheToken(String answer, int kwhTenths, String expectedRequest)
+      throws Exception {
     ReplayServer server = await(ReplayServer.start(vertx, 200, kit(answer)));
     try {
       IssuedToken token = issue(server, kwhTenths);
@@ -73,8 +75,9 @@ class CalinConformanceTest {
 
   @ParameterizedTest
   @CsvSource({
-      "tokennew-answer-error-number.json, 'calin: Calin refused the meter (result_code 3)'",
-      "tokennew-answer-error-string.json, 'calin: Calin refused the user id or password (result_code 2)'"})
+    "tokennew-answer-error-number.json, 'calin: Calin refused the meter (result_code 3)'",
+    "tokennew-answer-error-string.json, 'calin: Calin refused the user id or password (result_code 2)'"
+  })
   void refusalsAreFinalAndClassified(String answer, String message) throws Exception {
     ReplayServer server = await(ReplayServer.start(vertx, 200, kit(answer)));
     try {
@@ -97,8 +100,10 @@ class CalinConformanceTest {
   }
 
   private IssuedToken issue(ReplayServer server, int kwhTenths) throws Exception {
-    return new CalinTokenIssuer(client).issue(request(server, kwhTenths))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return new CalinTokenIssuer(client)
+        .issue(request(server, kwhTenths))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   private TokenIssueException failure(ReplayServer server, int kwhTenths) {
@@ -109,12 +114,18 @@ class CalinConformanceTest {
   private static TokenRequest request(ReplayServer server, int kwhTenths) {
     Map<String, String> settings = new HashMap<>(SETTINGS_OF_THE_KIT);
     settings.put("baseUrl", server.baseUrl());
-    return new TokenRequest("txn-1", "47000124512", DeviceType.METER, TokenAmount.kwhTenths(kwhTenths),
-        Money.of(50_000, "KES"), settings);
+    return new TokenRequest(
+        "txn-1",
+        "47000124512",
+        DeviceType.METER,
+        TokenAmount.kwhTenths(kwhTenths),
+        Money.of(50_000, "KES"),
+        settings);
   }
 
   static String kit(String file) throws IOException {
-    try (InputStream in = CalinConformanceTest.class.getResourceAsStream("/conformance/calin/" + file)) {
+    try (InputStream in =
+        CalinConformanceTest.class.getResourceAsStream("/conformance/calin/" + file)) {
       if (in == null) {
         throw new IOException("missing conformance file " + file);
       }

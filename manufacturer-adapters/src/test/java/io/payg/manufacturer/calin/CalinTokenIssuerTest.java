@@ -1,6 +1,5 @@
 package io.payg.manufacturer.calin;
 
-import io.payg.manufacturer.simulator.CalinSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +14,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenRequest;
+import io.payg.manufacturer.simulator.CalinSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -59,26 +59,35 @@ class CalinTokenIssuerTest {
     assertEquals(0, CalinTokenIssuer.resultCode("0"));
     assertEquals(0, CalinTokenIssuer.resultCode(0.0));
     assertEquals(7, CalinTokenIssuer.resultCode(" 7 "));
-    assertNull(CalinTokenIssuer.resultCode("OK"), "PHP's (int) would read 0: a success we must not assume");
+    assertNull(
+        CalinTokenIssuer.resultCode("OK"),
+        "PHP's (int) would read 0: a success we must not assume");
     assertNull(CalinTokenIssuer.resultCode(null));
     assertNull(CalinTokenIssuer.resultCode(true));
   }
 
   @Test
   void amountIsAJsonNumberWithOneDecimal() {
-    assertEquals("{\"user_id\":\"u\",\"password\":\"p\",\"meter_id\":\"m\",\"token_type\":\"CreditToken\",\"amount\":10.0}",
+    assertEquals(
+        "{\"user_id\":\"u\",\"password\":\"p\",\"meter_id\":\"m\",\"token_type\":\"CreditToken\",\"amount\":10.0}",
         CalinTokenIssuer.requestBody("u", "p", "m", TokenAmount.kwhTenths(100)).encode());
-    assertTrue(CalinTokenIssuer.requestBody("u", "p", "m", TokenAmount.kwhTenths(5)).encode()
+    assertTrue(CalinTokenIssuer.requestBody("u", "p", "m", TokenAmount.kwhTenths(5))
+        .encode()
         .endsWith("\"amount\":0.5}"));
   }
 
   @Test
   void simulatorVendsWholeAndTenthKwh() throws Exception {
-    IssuedToken a = issue(request("k-1", "47000124512", TokenAmount.kwhTenths(40), simulator.settings()));
-    IssuedToken b = issue(request("k-2", "47000124512", TokenAmount.kwhTenths(43), simulator.settings()));
+    IssuedToken a =
+        issue(request("k-1", "47000124512", TokenAmount.kwhTenths(40), simulator.settings()));
+    IssuedToken b =
+        issue(request("k-2", "47000124512", TokenAmount.kwhTenths(43), simulator.settings()));
 
-    assertEquals(List.of(new CalinSimulator.Vend("47000124512", "4.0", a.value()),
-        new CalinSimulator.Vend("47000124512", "4.3", b.value())), simulator.vends());
+    assertEquals(
+        List.of(
+            new CalinSimulator.Vend("47000124512", "4.0", a.value()),
+            new CalinSimulator.Vend("47000124512", "4.3", b.value())),
+        simulator.vends());
     assertEquals("k-1", a.manufacturerReference());
   }
 
@@ -88,7 +97,8 @@ class CalinTokenIssuerTest {
 
     issue(request("k-s", "SN-1", TokenAmount.kwhTenths(43), simulator.settings()));
     simulator.rejectSerial("SN-2");
-    TokenIssueException e = failure(request("k-s2", "SN-2", TokenAmount.kwhTenths(43), simulator.settings()));
+    TokenIssueException e =
+        failure(request("k-s2", "SN-2", TokenAmount.kwhTenths(43), simulator.settings()));
 
     assertEquals(1, simulator.vends().size());
     assertFalse(e.retryable());
@@ -119,7 +129,8 @@ class CalinTokenIssuerTest {
   @Test
   void secondUserWithItsOwnPasswordIsAccepted() throws Exception {
     simulator.addUser("co-2", "pw-2");
-    Map<String, String> settings = Map.of("baseUrl", simulator.baseUrl(), "userId", "co-2", "apiKey", "pw-2");
+    Map<String, String> settings =
+        Map.of("baseUrl", simulator.baseUrl(), "userId", "co-2", "apiKey", "pw-2");
 
     issue(request("k-6", "SN-1", TokenAmount.kwhTenths(43), settings));
     assertEquals(1, simulator.vends().size());
@@ -129,7 +140,8 @@ class CalinTokenIssuerTest {
   void incompleteSettingsFailWithoutCallingCalin() {
     Map<String, String> settings = Map.of("baseUrl", simulator.baseUrl(), "userId", "payg-sim");
 
-    assertFalse(failure(request("k-7", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable());
+    assertFalse(
+        failure(request("k-7", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
@@ -138,13 +150,16 @@ class CalinTokenIssuerTest {
     Map<String, String> settings = new HashMap<>(simulator.settings());
     settings.put("timeoutMs", "soon");
 
-    assertFalse(failure(request("k-8", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable());
+    assertFalse(
+        failure(request("k-8", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable());
   }
 
   @Test
   void nonEnergyAmountsAreNotRetryable() {
-    assertFalse(failure(request("k-9", "SN-1", TokenAmount.days(7), simulator.settings())).retryable());
-    assertFalse(failure(request("k-10", "SN-1", TokenAmount.kwhTenths(0), simulator.settings())).retryable());
+    assertFalse(failure(request("k-9", "SN-1", TokenAmount.days(7), simulator.settings()))
+        .retryable());
+    assertFalse(failure(request("k-10", "SN-1", TokenAmount.kwhTenths(0), simulator.settings()))
+        .retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
@@ -167,8 +182,10 @@ class CalinTokenIssuerTest {
       List<String> first = new ArrayList<>();
       List<String> second = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        first.add(issue(request("a" + i, "SN-9", TokenAmount.kwhTenths(43), simulator.settings())).value());
-        second.add(issue(request("b" + i, "SN-9", TokenAmount.kwhTenths(43), other.settings())).value());
+        first.add(issue(request("a" + i, "SN-9", TokenAmount.kwhTenths(43), simulator.settings()))
+            .value());
+        second.add(issue(request("b" + i, "SN-9", TokenAmount.kwhTenths(43), other.settings()))
+            .value());
       }
 
       assertEquals(first, second);
@@ -186,14 +203,17 @@ class CalinTokenIssuerTest {
     try {
       Map<String, String> settings = new HashMap<>(simulator.settings());
       settings.put("baseUrl", server.baseUrl());
-      return failure(request("k-r", "SN-1", TokenAmount.kwhTenths(43), settings)).retryable();
+      return failure(request("k-r", "SN-1", TokenAmount.kwhTenths(43), settings))
+          .retryable();
     } finally {
       await(server.stop());
     }
   }
 
-  private static TokenRequest request(String key, String serial, TokenAmount amount, Map<String, String> settings) {
-    return new TokenRequest(key, serial, DeviceType.METER, amount, Money.of(50_000, "KES"), settings);
+  private static TokenRequest request(
+      String key, String serial, TokenAmount amount, Map<String, String> settings) {
+    return new TokenRequest(
+        key, serial, DeviceType.METER, amount, Money.of(50_000, "KES"), settings);
   }
 
   private IssuedToken issue(TokenRequest request) throws Exception {
@@ -201,7 +221,8 @@ class CalinTokenIssuerTest {
   }
 
   private TokenIssueException failure(TokenRequest request) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(TokenIssueException.class, e.getCause());
   }

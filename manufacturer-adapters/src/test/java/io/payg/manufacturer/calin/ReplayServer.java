@@ -9,8 +9,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A loopback peer that answers every request with one fixed answer and keeps what it received. */
-record ReplayServer(HttpServer server, AtomicReference<String> path, AtomicReference<String> body,
-                    AtomicReference<MultiMap> headers) {
+record ReplayServer(
+    HttpServer server,
+    AtomicReference<String> path,
+    AtomicReference<String> body,
+    AtomicReference<MultiMap> headers) {
 
   static Future<ReplayServer> start(Vertx vertx, int status, String answer) {
     AtomicReference<String> path = new AtomicReference<>();
@@ -22,9 +25,15 @@ record ReplayServer(HttpServer server, AtomicReference<String> path, AtomicRefer
       path.set(ctx.request().path());
       body.set(ctx.body().asString());
       headers.set(ctx.request().headers());
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(answer);
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
+          .end(answer);
     });
-    return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+    return vertx
+        .createHttpServer()
+        .requestHandler(router)
+        .listen(0, "127.0.0.1")
         .map(server -> new ReplayServer(server, path, body, headers));
   }
 

@@ -61,8 +61,7 @@ public abstract class TokenIssuerContractTest {
      * The manufacturer knows this serial, as an operator would have set it up there; a no-op for
      * peers that accept every serial.
      */
-    default void register(String serial) {
-    }
+    default void register(String serial) {}
 
     /** Every vend the peer made, oldest first. */
     List<RecordedVend> vends();
@@ -99,7 +98,9 @@ public abstract class TokenIssuerContractTest {
 
         @Override
         public List<RecordedVend> vends() {
-          return sim.vends().stream().map(v -> new RecordedVend(v.serial(), v.token())).toList();
+          return sim.vends().stream()
+              .map(v -> new RecordedVend(v.serial(), v.token()))
+              .toList();
         }
 
         @Override
@@ -110,8 +111,7 @@ public abstract class TokenIssuerContractTest {
     }
   }
 
-  public record RecordedVend(String serial, String token) {
-  }
+  public record RecordedVend(String serial, String token) {}
 
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
 
@@ -242,27 +242,43 @@ public abstract class TokenIssuerContractTest {
     issue("SN-7001", DEFAULT_TIMEOUT);
     assertEquals(List.of(), simulator.traceparents(), "a request without a trace sends none");
 
-    // the spec's own example (https://www.w3.org/TR/trace-context/#examples-of-http-traceparent-headers)
+    // the spec's own example
+    // (https://www.w3.org/TR/trace-context/#examples-of-http-traceparent-headers)
     String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     TokenRequest plain = request("SN-7002", settings(peer, DEFAULT_TIMEOUT));
-    TokenRequest traced = new TokenRequest(plain.idempotencyKey(), plain.serial(), plain.deviceType(), plain.amount(),
-        plain.paid(), plain.settings(), traceparent);
+    TokenRequest traced = new TokenRequest(
+        plain.idempotencyKey(),
+        plain.serial(),
+        plain.deviceType(),
+        plain.amount(),
+        plain.paid(),
+        plain.settings(),
+        traceparent);
     issuer.issue(traced).toCompletableFuture().get(10, TimeUnit.SECONDS);
     assertFalse(simulator.traceparents().isEmpty(), "the vend carries the trace");
-    assertTrue(simulator.traceparents().stream().allMatch(traceparent::equals), simulator.traceparents().toString());
+    assertTrue(
+        simulator.traceparents().stream().allMatch(traceparent::equals),
+        simulator.traceparents().toString());
   }
 
   // --- helpers -------------------------------------------------------------------------------
 
   protected TokenRequest request(String serial, Map<String, String> settings) {
     peer.register(serial);
-    return new TokenRequest(UUID.randomUUID().toString(), serial, deviceType(), amount(),
-        Money.of(50_000, "KES"), settings);
+    return new TokenRequest(
+        UUID.randomUUID().toString(),
+        serial,
+        deviceType(),
+        amount(),
+        Money.of(50_000, "KES"),
+        settings);
   }
 
   protected IssuedToken issue(String serial, Duration timeout) throws Exception {
-    return issuer.issue(request(serial, settings(peer, timeout)))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return issuer
+        .issue(request(serial, settings(peer, timeout)))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   protected TokenIssueException failure(String serial, Duration timeout) {
@@ -270,7 +286,8 @@ public abstract class TokenIssuerContractTest {
   }
 
   protected TokenIssueException failure(TokenRequest request) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(TokenIssueException.class, e.getCause());
   }

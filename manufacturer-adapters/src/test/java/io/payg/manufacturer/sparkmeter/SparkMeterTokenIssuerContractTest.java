@@ -1,8 +1,8 @@
 package io.payg.manufacturer.sparkmeter;
 
-import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.manufacturer.contract.TokenIssuerContractTest;
+import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;

@@ -1,6 +1,5 @@
 package io.payg.manufacturer.sparkmeter;
 
-import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +13,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenRequest;
+import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -60,28 +60,37 @@ class SparkMeterTokenIssuerTest {
 
   @Test
   void sendsTheMicroPowerManagerRequestShape() throws Exception {
-    Stub stub = await(Stub.start(vertx, path -> path.endsWith("/customers")
-        ? new Answer(200, customers("cust-7", "SM5R-01-0000ABCD"))
-        : new Answer(200, "{\"transaction_id\":\"tx-42\",\"error\":null,\"status\":\"success\"}")));
+    Stub stub = await(Stub.start(
+        vertx,
+        path -> path.endsWith("/customers")
+            ? new Answer(200, customers("cust-7", "SM5R-01-0000ABCD"))
+            : new Answer(
+                200, "{\"transaction_id\":\"tx-42\",\"error\":null,\"status\":\"success\"}")));
     try {
-      IssuedToken token = issue(request("k-1", "SM5R-01-0000ABCD", TokenAmount.kwhTenths(43),
-          Money.of(50_000, "KES"), settings(stub.baseUrl() + "/api/v0/", "site-token")));
+      IssuedToken token = issue(request(
+          "k-1",
+          "SM5R-01-0000ABCD",
+          TokenAmount.kwhTenths(43),
+          Money.of(50_000, "KES"),
+          settings(stub.baseUrl() + "/api/v0/", "site-token")));
 
       assertEquals(new IssuedToken("tx-42", "tx-42"), token);
       assertEquals(2, stub.requests.size());
       Recorded lookup = stub.requests.get(0);
-      assertEquals("GET /api/v0/customers?meter_serial=SM5R-01-0000ABCD",
-          lookup.method + " " + lookup.uri);
+      assertEquals(
+          "GET /api/v0/customers?meter_serial=SM5R-01-0000ABCD", lookup.method + " " + lookup.uri);
       assertEquals("site-token", lookup.headers.get("authentication-token"));
       Recorded credit = stub.requests.get(1);
       assertEquals("POST /api/v0/transaction/", credit.method + " " + credit.uri);
       assertEquals("site-token", credit.headers.get("authentication-token"));
       assertTrue(credit.headers.get("content-type").startsWith("application/json"));
-      assertEquals(new JsonObject()
-          .put("customer_id", "cust-7")
-          .put("amount", "500.00")
-          .put("source", "cash")
-          .put("external_id", "k-1"), new JsonObject(credit.body));
+      assertEquals(
+          new JsonObject()
+              .put("customer_id", "cust-7")
+              .put("amount", "500.00")
+              .put("source", "cash")
+              .put("external_id", "k-1"),
+          new JsonObject(credit.body));
     } finally {
       await(stub.server.close());
     }
@@ -97,25 +106,30 @@ class SparkMeterTokenIssuerTest {
   @Test
   void sameTransactionIdCreditsOnceAndAnswersTheSameToken() throws Exception {
     simulator.deduplicateExternalId(true); // a site that deduplicates (unpublished)
-    TokenRequest request = request("tx-same", "SM-1", TokenAmount.kwhTenths(43),
-        Money.of(20_000, "KES"), simulator.settings());
+    TokenRequest request = request(
+        "tx-same",
+        "SM-1",
+        TokenAmount.kwhTenths(43),
+        Money.of(20_000, "KES"),
+        simulator.settings());
 
     IssuedToken first = issue(request);
     IssuedToken again = issue(request);
 
     assertEquals(first, again);
-    assertEquals(List.of(new SparkMeterSimulator.Vend("SM-1", "200.00", "tx-same", first.value())),
+    assertEquals(
+        List.of(new SparkMeterSimulator.Vend("SM-1", "200.00", "tx-same", first.value())),
         simulator.vends());
   }
 
   @Test
   void sameTransactionIdWithAnotherAmountIsRefused() throws Exception {
     simulator.deduplicateExternalId(true); // a site that deduplicates (unpublished)
-    issue(request("tx-2", "SM-1", TokenAmount.kwhTenths(43), Money.of(20_000, "KES"),
-        simulator.settings()));
+    issue(request(
+        "tx-2", "SM-1", TokenAmount.kwhTenths(43), Money.of(20_000, "KES"), simulator.settings()));
 
-    TokenIssueException e = failure(request("tx-2", "SM-1", TokenAmount.kwhTenths(43),
-        Money.of(30_000, "KES"), simulator.settings()));
+    TokenIssueException e = failure(request(
+        "tx-2", "SM-1", TokenAmount.kwhTenths(43), Money.of(30_000, "KES"), simulator.settings()));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().contains("already used"), e.getMessage());
     assertEquals(1, simulator.vends().size());
@@ -123,7 +137,12 @@ class SparkMeterTokenIssuerTest {
 
   @Test
   void withoutDeduplicationARepeatedTransactionCreditsTwice() throws Exception {
-    TokenRequest request = request("k-twice", "SN-1", TokenAmount.kwhTenths(43), Money.of(10_000, "KES"), simulator.settings());
+    TokenRequest request = request(
+        "k-twice",
+        "SN-1",
+        TokenAmount.kwhTenths(43),
+        Money.of(10_000, "KES"),
+        simulator.settings());
     assertNotEquals(issue(request), issue(request));
     assertEquals(2, simulator.vends().size());
   }
@@ -131,7 +150,8 @@ class SparkMeterTokenIssuerTest {
   @Test
   void theLookupIsReadAsAListOrAsOneCustomer() throws Exception {
     simulator.answerLookupAsOneCustomer(true);
-    issue(request("k-one", "SN-7", TokenAmount.kwhTenths(43), Money.of(10_000, "KES"), simulator.settings()));
+    issue(request(
+        "k-one", "SN-7", TokenAmount.kwhTenths(43), Money.of(10_000, "KES"), simulator.settings()));
     assertEquals(1, simulator.vends().size());
   }
 
@@ -139,33 +159,48 @@ class SparkMeterTokenIssuerTest {
   void wrongSiteTokenIsNotRetryable() {
     Map<String, String> settings = settings(simulator.baseUrl(), "not-the-token");
 
-    assertFalse(failure(request("k-3", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"),
-        settings)).retryable());
+    assertFalse(
+        failure(request("k-3", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"), settings))
+            .retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
   @Test
   void daysAndUnlockAreRefusedWithoutCallingSparkMeter() {
-    for (TokenAmount amount : List.of(TokenAmount.days(7), TokenAmount.unlock(),
-        TokenAmount.kwhTenths(0))) {
-      assertFalse(failure(request("k-4", "SM-1", amount, Money.of(100, "KES"),
-          simulator.settings())).retryable(), amount.describe());
+    for (TokenAmount amount :
+        List.of(TokenAmount.days(7), TokenAmount.unlock(), TokenAmount.kwhTenths(0))) {
+      assertFalse(
+          failure(request("k-4", "SM-1", amount, Money.of(100, "KES"), simulator.settings()))
+              .retryable(),
+          amount.describe());
     }
-    assertFalse(failure(request("k-5", "SM-1", TokenAmount.kwhTenths(43), Money.of(0, "KES"),
-        simulator.settings())).retryable());
+    assertFalse(failure(request(
+            "k-5", "SM-1", TokenAmount.kwhTenths(43), Money.of(0, "KES"), simulator.settings()))
+        .retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
   @Test
   void incompleteOrBadSettingsAreNotRetryable() {
-    assertFalse(failure(request("k-6", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"),
-        Map.of("baseUrl", simulator.baseUrl()))).retryable());
+    assertFalse(failure(request(
+            "k-6",
+            "SM-1",
+            TokenAmount.kwhTenths(43),
+            Money.of(100, "KES"),
+            Map.of("baseUrl", simulator.baseUrl())))
+        .retryable());
     Map<String, String> settings = new HashMap<>(simulator.settings());
     settings.put("timeoutMs", "soon");
-    assertFalse(failure(request("k-7", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"),
-        settings)).retryable());
-    assertFalse(failure(request("k-8", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"),
-        settings("not a url", "t"))).retryable());
+    assertFalse(
+        failure(request("k-7", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"), settings))
+            .retryable());
+    assertFalse(failure(request(
+            "k-8",
+            "SM-1",
+            TokenAmount.kwhTenths(43),
+            Money.of(100, "KES"),
+            settings("not a url", "t")))
+        .retryable());
   }
 
   @Test
@@ -177,25 +212,43 @@ class SparkMeterTokenIssuerTest {
     assertEquals(false, retryableFor(new Answer(404, "{\"error\":\"not found\"}"), null));
     assertEquals(false, retryableFor(new Answer(200, "<html>not thundercloud</html>"), null));
     assertEquals(false, retryableFor(new Answer(200, customers("c-1", "OTHER-METER")), null));
-    assertEquals(false, retryableFor(new Answer(200, customers),
-        new Answer(200, "{\"error\":\"customer inactive\",\"status\":\"failure\"}")));
-    assertEquals(false, retryableFor(new Answer(200, customers),
-        new Answer(200, "{\"error\":false,\"status\":\"success\"}")));
+    assertEquals(
+        false,
+        retryableFor(
+            new Answer(200, customers),
+            new Answer(200, "{\"error\":\"customer inactive\",\"status\":\"failure\"}")));
+    assertEquals(
+        false,
+        retryableFor(
+            new Answer(200, customers),
+            new Answer(200, "{\"error\":false,\"status\":\"success\"}")));
   }
 
   // --- helpers -------------------------------------------------------------------------------
 
   private static String customers(String id, String serial) {
-    return new JsonObject().put("customers", new JsonArray().add(new JsonObject()
-            .put("id", id).put("meters", new JsonArray().add(new JsonObject().put("serial", serial)))))
-        .putNull("error").put("status", "success").encode();
+    return new JsonObject()
+        .put(
+            "customers",
+            new JsonArray()
+                .add(new JsonObject()
+                    .put("id", id)
+                    .put("meters", new JsonArray().add(new JsonObject().put("serial", serial)))))
+        .putNull("error")
+        .put("status", "success")
+        .encode();
   }
 
   private boolean retryableFor(Answer lookup, Answer credit) throws Exception {
     Stub stub = await(Stub.start(vertx, path -> path.endsWith("/customers") ? lookup : credit));
     try {
-      return failure(request("k-r", "SM-1", TokenAmount.kwhTenths(43), Money.of(100, "KES"),
-          settings(stub.baseUrl(), "t"))).retryable();
+      return failure(request(
+              "k-r",
+              "SM-1",
+              TokenAmount.kwhTenths(43),
+              Money.of(100, "KES"),
+              settings(stub.baseUrl(), "t")))
+          .retryable();
     } finally {
       await(stub.server.close());
     }
@@ -205,8 +258,8 @@ class SparkMeterTokenIssuerTest {
     return Map.of("baseUrl", baseUrl, "apiToken", apiToken, "timeoutMs", "3000");
   }
 
-  private static TokenRequest request(String key, String serial, TokenAmount amount, Money paid,
-      Map<String, String> settings) {
+  private static TokenRequest request(
+      String key, String serial, TokenAmount amount, Money paid, Map<String, String> settings) {
     return new TokenRequest(key, serial, DeviceType.METER, amount, paid, settings);
   }
 
@@ -215,7 +268,8 @@ class SparkMeterTokenIssuerTest {
   }
 
   private TokenIssueException failure(TokenRequest request) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(TokenIssueException.class, e.getCause());
   }
@@ -224,11 +278,9 @@ class SparkMeterTokenIssuerTest {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private record Answer(int status, String body) {
-  }
+  private record Answer(int status, String body) {}
 
-  private record Recorded(String method, String uri, Map<String, String> headers, String body) {
-  }
+  private record Recorded(String method, String uri, Map<String, String> headers, String body) {}
 
   /** A scripted HTTP peer (answer by path) that records what the issuer sent. */
   private record Stub(HttpServer server, List<Recorded> requests) {
@@ -240,12 +292,18 @@ class SparkMeterTokenIssuerTest {
       router.route().handler(ctx -> {
         Map<String, String> headers = new HashMap<>();
         ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-        requests.add(new Recorded(ctx.request().method().name(), ctx.request().uri(), headers,
+        requests.add(new Recorded(
+            ctx.request().method().name(),
+            ctx.request().uri(),
+            headers,
             ctx.body().asString()));
         Answer answer = answers.apply(ctx.request().path());
         ctx.response().setStatusCode(answer.status()).end(answer.body());
       });
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+      return vertx
+          .createHttpServer()
+          .requestHandler(router)
+          .listen(0, "127.0.0.1")
           .map(server -> new Stub(server, requests));
     }
 

@@ -1,6 +1,5 @@
 package io.payg.manufacturer.steama;
 
-import io.payg.manufacturer.simulator.SteamaSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +14,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenRequest;
+import io.payg.manufacturer.simulator.SteamaSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -77,14 +77,18 @@ class SteamaTokenIssuerTest {
       default -> new Answer(201, TRANSACTION_ANSWER);
     }));
     try {
-      IssuedToken token = issue(request("k-1", "SN-1", Money.of(50_000, "KES"),
+      IssuedToken token = issue(request(
+          "k-1",
+          "SN-1",
+          Money.of(50_000, "KES"),
           settings(stub.baseUrl() + "/", "alice", "s3cret")));
 
       assertEquals(new IssuedToken("9001", "9001"), token);
       assertEquals(3, stub.requests.size());
       Recorded login = stub.requests.get(0);
       assertEquals("POST /get-token/", login.method + " " + login.uri);
-      assertEquals(new JsonObject().put("username", "alice").put("password", "s3cret"),
+      assertEquals(
+          new JsonObject().put("username", "alice").put("password", "s3cret"),
           new JsonObject(login.body));
       assertNull(login.headers.get("authorization"));
       Recorded lookup = stub.requests.get(1);
@@ -137,23 +141,36 @@ class SteamaTokenIssuerTest {
 
   @Test
   void daysAndUnlockAreRefusedWithoutCallingSteama() {
-    for (TokenAmount amount : List.of(TokenAmount.days(7), TokenAmount.unlock(),
-        TokenAmount.kwhTenths(0))) {
-      assertFalse(failure(new TokenRequest("k-6", "SN-1", DeviceType.METER, amount,
-          Money.of(100, "KES"), simulator.settings())).retryable(), amount.describe());
+    for (TokenAmount amount :
+        List.of(TokenAmount.days(7), TokenAmount.unlock(), TokenAmount.kwhTenths(0))) {
+      assertFalse(
+          failure(new TokenRequest(
+                  "k-6",
+                  "SN-1",
+                  DeviceType.METER,
+                  amount,
+                  Money.of(100, "KES"),
+                  simulator.settings()))
+              .retryable(),
+          amount.describe());
     }
     assertEquals(0, simulator.logins());
   }
 
   @Test
   void incompleteOrBadSettingsAreNotRetryable() {
-    assertFalse(failure(request("k-7", "SN-1", Money.of(100, "KES"),
-        Map.of("baseUrl", simulator.baseUrl(), "username", "u"))).retryable());
+    assertFalse(failure(request(
+            "k-7",
+            "SN-1",
+            Money.of(100, "KES"),
+            Map.of("baseUrl", simulator.baseUrl(), "username", "u")))
+        .retryable());
     Map<String, String> settings = new HashMap<>(simulator.settings());
     settings.put("timeoutMs", "-1");
     assertFalse(failure(request("k-8", "SN-1", Money.of(100, "KES"), settings)).retryable());
-    assertFalse(failure(request("k-9", "SN-1", Money.of(100, "KES"),
-        settings("not a url", "u", "p"))).retryable());
+    assertFalse(
+        failure(request("k-9", "SN-1", Money.of(100, "KES"), settings("not a url", "u", "p")))
+            .retryable());
   }
 
   @Test
@@ -164,14 +181,21 @@ class SteamaTokenIssuerTest {
     assertEquals(true, retryableFor(token, new Answer(429, ""), null));
     assertEquals(true, retryableFor(token, meters, new Answer(503, "")));
     assertEquals(false, retryableFor(new Answer(200, "{}"), meters, null));
-    assertEquals(false, retryableFor(token, new Answer(401, "{\"detail\":\"Invalid token.\"}"),
-        null));
-    assertEquals(false, retryableFor(token, new Answer(200,
-        "{\"results\":[{\"id\":3,\"reference\":\"SN-1\",\"customer\":null}]}"), null));
+    assertEquals(
+        false, retryableFor(token, new Answer(401, "{\"detail\":\"Invalid token.\"}"), null));
+    assertEquals(
+        false,
+        retryableFor(
+            token,
+            new Answer(200, "{\"results\":[{\"id\":3,\"reference\":\"SN-1\",\"customer\":null}]}"),
+            null));
     assertEquals(false, retryableFor(token, new Answer(200, "{\"results\":[]}"), null));
-    assertEquals(false, retryableFor(token, meters, new Answer(404, "{\"detail\":\"Not found.\"}")));
-    assertEquals(false, retryableFor(token, meters,
-        new Answer(400, "{\"amount\":[\"A valid number is required.\"]}")));
+    assertEquals(
+        false, retryableFor(token, meters, new Answer(404, "{\"detail\":\"Not found.\"}")));
+    assertEquals(
+        false,
+        retryableFor(
+            token, meters, new Answer(400, "{\"amount\":[\"A valid number is required.\"]}")));
     assertEquals(false, retryableFor(token, meters, new Answer(200, "{\"detail\":\"odd\"}")));
   }
 
@@ -195,11 +219,13 @@ class SteamaTokenIssuerTest {
     }
     simulator.registerWithoutCustomer("ORPHAN-1");
 
-    TokenIssueException unknown = failure(request("k-u", "NOT-THERE", Money.of(100, "KES"), simulator.settings()));
+    TokenIssueException unknown =
+        failure(request("k-u", "NOT-THERE", Money.of(100, "KES"), simulator.settings()));
     assertFalse(unknown.retryable());
     assertTrue(unknown.getMessage().contains("knows no meter"), unknown.getMessage());
     assertEquals(2, simulator.meterPages(), "every page was read");
-    assertFalse(failure(request("k-o", "ORPHAN-1", Money.of(100, "KES"), simulator.settings())).retryable());
+    assertFalse(failure(request("k-o", "ORPHAN-1", Money.of(100, "KES"), simulator.settings()))
+        .retryable());
     assertEquals(List.of(), simulator.vends());
   }
 
@@ -242,11 +268,20 @@ class SteamaTokenIssuerTest {
     Map<String, String> settings = new HashMap<>(simulator.settings());
     settings.put("meterCacheSeconds", "60");
 
-    cached.issue(request("k-c1", "SN-1", Money.of(100, "KES"), settings)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    cached.issue(request("k-c2", "sn-1", Money.of(100, "KES"), settings)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    cached
+        .issue(request("k-c1", "SN-1", Money.of(100, "KES"), settings))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
+    cached
+        .issue(request("k-c2", "sn-1", Money.of(100, "KES"), settings))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     assertEquals(1, simulator.meterPages(), "the second vend used the cache");
     now.addAndGet(61_000);
-    cached.issue(request("k-c3", "SN-1", Money.of(100, "KES"), settings)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    cached
+        .issue(request("k-c3", "SN-1", Money.of(100, "KES"), settings))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
     assertEquals(2, simulator.meterPages(), "expired: listed again");
     assertEquals(3, simulator.vends().size());
   }
@@ -260,22 +295,23 @@ class SteamaTokenIssuerTest {
       default -> credit;
     }));
     try {
-      return failure(request("k-r", "SN-1", Money.of(100, "KES"),
-          settings(stub.baseUrl(), "u", "p"))).retryable();
+      return failure(
+              request("k-r", "SN-1", Money.of(100, "KES"), settings(stub.baseUrl(), "u", "p")))
+          .retryable();
     } finally {
       await(stub.server.close());
     }
   }
 
   private static Map<String, String> settings(String baseUrl, String username, String password) {
-    return Map.of("baseUrl", baseUrl, "username", username, "password", password,
-        "timeoutMs", "3000");
+    return Map.of(
+        "baseUrl", baseUrl, "username", username, "password", password, "timeoutMs", "3000");
   }
 
-  private static TokenRequest request(String key, String serial, Money paid,
-      Map<String, String> settings) {
-    return new TokenRequest(key, serial, DeviceType.METER, TokenAmount.kwhTenths(43), paid,
-        settings);
+  private static TokenRequest request(
+      String key, String serial, Money paid, Map<String, String> settings) {
+    return new TokenRequest(
+        key, serial, DeviceType.METER, TokenAmount.kwhTenths(43), paid, settings);
   }
 
   private IssuedToken issue(TokenRequest request) throws Exception {
@@ -283,7 +319,8 @@ class SteamaTokenIssuerTest {
   }
 
   private TokenIssueException failure(TokenRequest request) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(TokenIssueException.class, e.getCause());
   }
@@ -292,11 +329,9 @@ class SteamaTokenIssuerTest {
     return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  private record Answer(int status, String body) {
-  }
+  private record Answer(int status, String body) {}
 
-  private record Recorded(String method, String uri, Map<String, String> headers, String body) {
-  }
+  private record Recorded(String method, String uri, Map<String, String> headers, String body) {}
 
   /** A scripted HTTP peer (answer by path) that records what the issuer sent. */
   private record Stub(HttpServer server, List<Recorded> requests) {
@@ -308,12 +343,18 @@ class SteamaTokenIssuerTest {
       router.route().handler(ctx -> {
         Map<String, String> headers = new HashMap<>();
         ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-        requests.add(new Recorded(ctx.request().method().name(), ctx.request().uri(), headers,
+        requests.add(new Recorded(
+            ctx.request().method().name(),
+            ctx.request().uri(),
+            headers,
             ctx.body().asString()));
         Answer answer = answers.apply(ctx.request().path());
         ctx.response().setStatusCode(answer.status()).end(answer.body());
       });
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+      return vertx
+          .createHttpServer()
+          .requestHandler(router)
+          .listen(0, "127.0.0.1")
           .map(server -> new Stub(server, requests));
     }
 

@@ -1,6 +1,5 @@
 package io.payg.manufacturer.sunking;
 
-import io.payg.manufacturer.simulator.SunKingSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +13,7 @@ import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenRequest;
+import io.payg.manufacturer.simulator.SunKingSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -46,8 +46,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 class SunKingTokenIssuerTest {
 
-  private static final String GRANT = "{\"access_token\":\"at-1\",\"expires_in\":300,"
-      + "\"token_type\":\"Bearer\"}";
+  private static final String GRANT =
+      "{\"access_token\":\"at-1\",\"expires_in\":300," + "\"token_type\":\"Bearer\"}";
 
   private Vertx vertx;
   private WebClient client;
@@ -72,26 +72,43 @@ class SunKingTokenIssuerTest {
 
   @Test
   void sendsTheMicroPowerManagerRequestShape() throws Exception {
-    Stub stub = await(Stub.start(vertx, path -> path.startsWith("/auth")
-        ? new Answer(200, GRANT) : new Answer(200, "{\"token\":\"483920175533\"}")));
+    Stub stub = await(Stub.start(
+        vertx,
+        path -> path.startsWith("/auth")
+            ? new Answer(200, GRANT)
+            : new Answer(200, "{\"token\":\"483920175533\"}")));
     try {
-      IssuedToken token = issue(request("k-1", "SK-1", TokenAmount.days(7),
-          settings(stub.baseUrl(), "cid", "s3cret")));
+      IssuedToken token = issue(
+          request("k-1", "SK-1", TokenAmount.days(7), settings(stub.baseUrl(), "cid", "s3cret")));
 
       assertEquals(new IssuedToken("483920175533", "k-1"), token);
       assertEquals(2, stub.requests.size());
       Recorded grant = stub.requests.get(0);
-      assertEquals("POST /auth/realms/glp/protocol/openid-connect/token",
-          grant.method + " " + grant.uri);
+      assertEquals(
+          "POST /auth/realms/glp/protocol/openid-connect/token", grant.method + " " + grant.uri);
       assertTrue(grant.headers.get("content-type").startsWith("application/x-www-form-urlencoded"));
-      assertEquals(Map.of("grant_type", "client_credentials", "client_id", "cid",
-          "client_secret", "s3cret", "scope", "roles"), form(grant.body));
+      assertEquals(
+          Map.of(
+              "grant_type",
+              "client_credentials",
+              "client_id",
+              "cid",
+              "client_secret",
+              "s3cret",
+              "scope",
+              "roles"),
+          form(grant.body));
       Recorded vend = stub.requests.get(1);
       assertEquals("POST /v2/token", vend.method + " " + vend.uri);
       assertEquals("Bearer at-1", vend.headers.get("authorization"));
       assertTrue(vend.headers.get("content-type").startsWith("application/json"));
-      assertEquals(new JsonObject().put("device", "SK-1").put("command", "add_credit")
-          .put("payload", 7).put("time_unit", "day"), new JsonObject(vend.body));
+      assertEquals(
+          new JsonObject()
+              .put("device", "SK-1")
+              .put("command", "add_credit")
+              .put("payload", 7)
+              .put("time_unit", "day"),
+          new JsonObject(vend.body));
     } finally {
       await(stub.server.close());
     }
@@ -101,7 +118,8 @@ class SunKingTokenIssuerTest {
   void unlockAsksForTheUnlockCommand() throws Exception {
     IssuedToken token = issue(request("k-2", "SK-2", TokenAmount.unlock(), simulator.settings()));
 
-    assertEquals(List.of(new SunKingSimulator.Vend("SK-2", "unlock", null, token.value())),
+    assertEquals(
+        List.of(new SunKingSimulator.Vend("SK-2", "unlock", null, token.value())),
         simulator.vends());
   }
 
@@ -146,7 +164,8 @@ class SunKingTokenIssuerTest {
   @Test
   void energyAndEmptyAmountsAreRefusedWithoutCallingSunKing() {
     for (TokenAmount amount : List.of(TokenAmount.kwhTenths(43), TokenAmount.days(0))) {
-      assertFalse(failure(request("k-8", "SK-1", amount, simulator.settings())).retryable(),
+      assertFalse(
+          failure(request("k-8", "SK-1", amount, simulator.settings())).retryable(),
           amount.describe());
     }
     assertEquals(0, simulator.grants());
@@ -183,8 +202,9 @@ class SunKingTokenIssuerTest {
   private boolean retryableFor(Answer grant, Answer vend) throws Exception {
     Stub stub = await(Stub.start(vertx, path -> path.startsWith("/auth") ? grant : vend));
     try {
-      return failure(request("k-r", "SK-1", TokenAmount.days(7),
-          settings(stub.baseUrl(), "cid", "sec"))).retryable();
+      return failure(
+              request("k-r", "SK-1", TokenAmount.days(7), settings(stub.baseUrl(), "cid", "sec")))
+          .retryable();
     } finally {
       await(stub.server.close());
     }
@@ -194,22 +214,30 @@ class SunKingTokenIssuerTest {
     Map<String, String> fields = new LinkedHashMap<>();
     for (String pair : body.split("&")) {
       String[] kv = pair.split("=", 2);
-      fields.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+      fields.put(
+          URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
           URLDecoder.decode(kv[1], StandardCharsets.UTF_8));
     }
     return fields;
   }
 
   private static Map<String, String> settings(String root, String clientId, String secret) {
-    return Map.of("authUrl", root + "/auth/realms/glp/protocol/openid-connect/token",
-        "apiUrl", root + "/v2/", "clientId", clientId, "clientSecret", secret,
-        "timeoutMs", "3000");
+    return Map.of(
+        "authUrl",
+        root + "/auth/realms/glp/protocol/openid-connect/token",
+        "apiUrl",
+        root + "/v2/",
+        "clientId",
+        clientId,
+        "clientSecret",
+        secret,
+        "timeoutMs",
+        "3000");
   }
 
-  private static TokenRequest request(String key, String serial, TokenAmount amount,
-      Map<String, String> settings) {
-    return new TokenRequest(key, serial, DeviceType.SHS, amount, Money.of(50_000, "KES"),
-        settings);
+  private static TokenRequest request(
+      String key, String serial, TokenAmount amount, Map<String, String> settings) {
+    return new TokenRequest(key, serial, DeviceType.SHS, amount, Money.of(50_000, "KES"), settings);
   }
 
   private IssuedToken issue(TokenRequest request) throws Exception {
@@ -217,7 +245,8 @@ class SunKingTokenIssuerTest {
   }
 
   private TokenIssueException failure(TokenRequest request) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> issuer.issue(request).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(TokenIssueException.class, e.getCause());
   }
@@ -254,11 +283,9 @@ class SunKingTokenIssuerTest {
     }
   }
 
-  private record Answer(int status, String body) {
-  }
+  private record Answer(int status, String body) {}
 
-  private record Recorded(String method, String uri, Map<String, String> headers, String body) {
-  }
+  private record Recorded(String method, String uri, Map<String, String> headers, String body) {}
 
   /** A scripted HTTP peer (answer by path) that records what the issuer sent. */
   private record Stub(HttpServer server, List<Recorded> requests) {
@@ -270,12 +297,18 @@ class SunKingTokenIssuerTest {
       router.route().handler(ctx -> {
         Map<String, String> headers = new HashMap<>();
         ctx.request().headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
-        requests.add(new Recorded(ctx.request().method().name(), ctx.request().uri(), headers,
+        requests.add(new Recorded(
+            ctx.request().method().name(),
+            ctx.request().uri(),
+            headers,
             ctx.body().asString()));
         Answer answer = answers.apply(ctx.request().path());
         ctx.response().setStatusCode(answer.status()).end(answer.body());
       });
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+      return vertx
+          .createHttpServer()
+          .requestHandler(router)
+          .listen(0, "127.0.0.1")
           .map(server -> new Stub(server, requests));
     }
 

@@ -1,11 +1,11 @@
 package io.payg.sms.africastalking;
 
-import io.payg.sms.simulator.AfricasTalkingSimulator;
-import io.payg.domain.port.SmsSendException;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
+import io.payg.domain.port.SmsSendException;
 import io.payg.domain.port.SmsSender;
 import io.payg.sms.contract.SmsSenderContractTest;
+import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -35,7 +35,8 @@ class AfricasTalkingSmsSenderContractTest extends SmsSenderContractTest {
         @Override
         public List<RecordedSms> messages() {
           return sim.messages().stream()
-              .map(m -> new RecordedSms(m.to(), m.text(), m.messageId())).toList();
+              .map(m -> new RecordedSms(m.to(), m.text(), m.messageId()))
+              .toList();
         }
 
         @Override

@@ -1,7 +1,5 @@
 package io.payg.sms.africastalking;
 
-import io.payg.sms.simulator.AfricasTalkingSimulator;
-import io.payg.domain.port.SmsSendException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.domain.port.SmsMessage;
+import io.payg.domain.port.SmsSendException;
+import io.payg.sms.simulator.AfricasTalkingSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -107,8 +107,10 @@ class AfricasTalkingSmsSenderTest {
     assertEquals(false, retryableFor(201, SENT.formatted(406, "UserInBlacklist")));
     assertEquals(true, retryableFor(201, SENT.formatted(405, "InsufficientBalance")));
     assertEquals(true, retryableFor(201, SENT.formatted(500, "InternalServerError")));
-    assertEquals(false,
-        retryableFor(201, "{\"SMSMessageData\":{\"Message\":\"InvalidSenderId\",\"Recipients\":[]}}"));
+    assertEquals(
+        false,
+        retryableFor(
+            201, "{\"SMSMessageData\":{\"Message\":\"InvalidSenderId\",\"Recipients\":[]}}"));
     assertEquals(false, retryableFor(201, "<xml/>"));
     assertEquals(false, retryableFor(401, "The supplied authentication is invalid"));
     assertEquals(true, retryableFor(503, "down"));
@@ -116,8 +118,8 @@ class AfricasTalkingSmsSenderTest {
 
   @Test
   void incompleteSettingsAreNotRetryable() {
-    SmsSendException e = failure(message("+254711000000", "hi",
-        Map.of("baseUrl", "http://127.0.0.1:1", "username", "acme")));
+    SmsSendException e = failure(message(
+        "+254711000000", "hi", Map.of("baseUrl", "http://127.0.0.1:1", "username", "acme")));
     assertFalse(e.retryable());
   }
 
@@ -128,7 +130,8 @@ class AfricasTalkingSmsSenderTest {
       String id = send(message("+254711000001,+254711000002", "hi", sim.settings()));
 
       assertEquals(2, sim.messages().size());
-      assertEquals(new AfricasTalkingSimulator.Sms("+254711000001", "hi", id),
+      assertEquals(
+          new AfricasTalkingSimulator.Sms("+254711000001", "hi", id),
           sim.messages().get(0));
     } finally {
       await(sim.stop());
@@ -159,7 +162,8 @@ class AfricasTalkingSmsSenderTest {
   }
 
   private SmsSendException failure(SmsMessage message) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> sender.send(message).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return assertInstanceOf(SmsSendException.class, e.getCause());
   }
@@ -169,8 +173,11 @@ class AfricasTalkingSmsSenderTest {
   }
 
   /** A fixed-answer HTTP peer that captures what the sender sent. */
-  private record Stub(HttpServer server, AtomicReference<String> path,
-                      AtomicReference<MultiMap> headers, AtomicReference<MultiMap> form) {
+  private record Stub(
+      HttpServer server,
+      AtomicReference<String> path,
+      AtomicReference<MultiMap> headers,
+      AtomicReference<MultiMap> form) {
 
     static Future<Stub> start(Vertx vertx, int status, String answer) {
       AtomicReference<String> path = new AtomicReference<>();
@@ -184,7 +191,10 @@ class AfricasTalkingSmsSenderTest {
         form.set(MultiMap.caseInsensitiveMultiMap().addAll(ctx.request().formAttributes()));
         ctx.response().setStatusCode(status).end(answer);
       });
-      return vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
+      return vertx
+          .createHttpServer()
+          .requestHandler(router)
+          .listen(0, "127.0.0.1")
           .map(server -> new Stub(server, path, headers, form));
     }
 

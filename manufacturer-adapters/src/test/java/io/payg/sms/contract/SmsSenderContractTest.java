@@ -48,8 +48,7 @@ public abstract class SmsSenderContractTest {
     Future<Void> stop();
   }
 
-  public record RecordedSms(String to, String text, String messageId) {
-  }
+  public record RecordedSms(String to, String text, String messageId) {}
 
   protected Vertx vertx;
   protected WebClient client;
@@ -162,12 +161,15 @@ public abstract class SmsSenderContractTest {
   }
 
   protected String send(String to, String text) throws Exception {
-    return sender.send(message(to, text, settings(peer)))
-        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return sender
+        .send(message(to, text, settings(peer)))
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   protected Throwable failure(SmsMessage message) {
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> sender.send(message).toCompletableFuture().get(10, TimeUnit.SECONDS));
     return e.getCause();
   }

@@ -1,21 +1,19 @@
 package io.payg.telco.airtel;
 
-import static io.payg.domain.peer.PluginSettings.isBlank;
+import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.domain.peer.PeerText.clean;
 import static io.payg.domain.peer.PeerText.hasControl;
-import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.domain.peer.PluginSettings.isBlank;
 import static io.payg.peer.PeerCalls.jsonObject;
 import static io.payg.peer.PeerCalls.snippet;
 
-import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.peer.PeerCalls;
+import io.payg.peer.TokenCache;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
-import io.payg.telco.support.RequestToPayClient;
-import io.payg.peer.TokenCache;
 import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.RequestToPayClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -117,6 +115,7 @@ public final class AirtelCollections extends RequestToPayClient {
   public static final String PAYMENTS_PATH = "/merchant/v1/payments/";
   /** The signed USSD push (developers.airtel.africa Collection API v2). */
   public static final String PAYMENTS_V2_PATH = "/merchant/v2/payments/";
+
   public static final String SIGNATURE_HEADER = "x-signature";
   public static final String KEY_HEADER = "x-key";
   public static final String ENQUIRY_PATH = "/standard/v1/payments/";
@@ -140,13 +139,23 @@ public final class AirtelCollections extends RequestToPayClient {
 
   /** The countries Airtel Money operates in, with their calling codes (to strip from MSISDNs). */
   static final Map<String, String> CALLING_CODES = Map.ofEntries(
-      Map.entry("CD", "243"), Map.entry("CG", "242"), Map.entry("GA", "241"), Map.entry("KE", "254"),
-      Map.entry("MG", "261"), Map.entry("MW", "265"), Map.entry("NE", "227"), Map.entry("NG", "234"),
-      Map.entry("RW", "250"), Map.entry("SC", "248"), Map.entry("TD", "235"), Map.entry("TZ", "255"),
-      Map.entry("UG", "256"), Map.entry("ZM", "260"));
+      Map.entry("CD", "243"),
+      Map.entry("CG", "242"),
+      Map.entry("GA", "241"),
+      Map.entry("KE", "254"),
+      Map.entry("MG", "261"),
+      Map.entry("MW", "265"),
+      Map.entry("NE", "227"),
+      Map.entry("NG", "234"),
+      Map.entry("RW", "250"),
+      Map.entry("SC", "248"),
+      Map.entry("TD", "235"),
+      Map.entry("TZ", "255"),
+      Map.entry("UG", "256"),
+      Map.entry("ZM", "260"));
 
-  static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  static final Pattern UUID_TEXT = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern DIGITS = Pattern.compile("[0-9]{5,15}");
   private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
   private static final Pattern SERIAL_CHARS = Pattern.compile("[^A-Za-z0-9._ -]");
@@ -178,14 +187,20 @@ public final class AirtelCollections extends RequestToPayClient {
     String currency = request.amount().currency();
     Buffer bytes = body.toBuffer();
     // v2: signed over the exact bytes sent, once (a retry after a 401 sends the same signature)
-    AirtelMessageSigning.Signature signature = config.signingKey == null ? null
+    AirtelMessageSigning.Signature signature = config.signingKey == null
+        ? null
         : AirtelMessageSigning.sign(bytes.getBytes(), config.signingKey, config.padding);
     Function<String, Future<HttpResponse<Buffer>>> send = token -> {
-      HttpRequest<Buffer> post = headers(client.postAbs(config.baseUrl
-          + (signature == null ? PAYMENTS_PATH : PAYMENTS_V2_PATH)), config, currency, token)
+      HttpRequest<Buffer> post = headers(
+              client.postAbs(
+                  config.baseUrl + (signature == null ? PAYMENTS_PATH : PAYMENTS_V2_PATH)),
+              config,
+              currency,
+              token)
           .putHeader("Content-Type", "application/json");
       if (signature != null) {
-        post.putHeader(SIGNATURE_HEADER, signature.xSignature()).putHeader(KEY_HEADER, signature.xKey());
+        post.putHeader(SIGNATURE_HEADER, signature.xSignature())
+            .putHeader(KEY_HEADER, signature.xKey());
       }
       return post.sendBuffer(bytes);
     };
@@ -201,12 +216,12 @@ public final class AirtelCollections extends RequestToPayClient {
         return Future.succeededFuture(CollectionStatus.pending());
       }
       if (code == 401) {
-        return Future.succeededFuture(CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): "
-            + errorText(response)));
+        return Future.succeededFuture(
+            CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response)));
       }
       if (isTransient(code) || RESULT_SOMETHING_WENT_WRONG.equals(resultCode)) {
-        return Future.failedFuture(new CollectionCallException("Airtel payments HTTP " + code + ": " + errorText(response),
-            true));
+        return Future.failedFuture(new CollectionCallException(
+            "Airtel payments HTTP " + code + ": " + errorText(response), true));
       }
       if (code >= 200 && code < 300) {
         if (status != null && Boolean.FALSE.equals(status.getValue("success"))) {
@@ -215,16 +230,19 @@ public final class AirtelCollections extends RequestToPayClient {
         return Future.succeededFuture(CollectionStatus.pending());
       }
       if (code >= 400 && code < 500) {
-        return Future.succeededFuture(CollectionStatus.failed("Airtel HTTP " + code + ": " + errorText(response)));
+        return Future.succeededFuture(
+            CollectionStatus.failed("Airtel HTTP " + code + ": " + errorText(response)));
       }
-      return Future.failedFuture(new CollectionCallException("Airtel payments answered HTTP " + code, false));
+      return Future.failedFuture(
+          new CollectionCallException("Airtel payments answered HTTP " + code, false));
     });
   }
 
   private static JsonObject requestBody(CollectionRequest request, Config config) {
     String reference = request.reference();
     if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
-      throw new CollectionCallException("the reference must be a UUID (Airtel transaction id)", false);
+      throw new CollectionCallException(
+          "the reference must be a UUID (Airtel transaction id)", false);
     }
     String msisdn = nationalNumber(request.msisdn(), config.country);
     if (request.amount() == null || !request.amount().isPositive()) {
@@ -233,18 +251,30 @@ public final class AirtelCollections extends RequestToPayClient {
     String currency = request.amount().currency();
     int digits = DecimalAmount.fractionDigits(currency);
     if (digits < 0) {
-      throw new CollectionCallException("the currency " + currency + " has no known minor unit", false);
+      throw new CollectionCallException(
+          "the currency " + currency + " has no known minor unit", false);
     }
     BigDecimal major = BigDecimal.valueOf(request.amount().minor(), digits).stripTrailingZeros();
     Number amount = major.scale() <= 0 ? (Number) major.longValueExact() : major;
-    String serial = request.serial() == null ? "" : SERIAL_CHARS.matcher(request.serial()).replaceAll("");
-    String description = serial.isBlank() ? "PAYG payment" : serial.length() > 64 ? serial.substring(0, 64) : serial;
+    String serial =
+        request.serial() == null ? "" : SERIAL_CHARS.matcher(request.serial()).replaceAll("");
+    String description =
+        serial.isBlank() ? "PAYG payment" : serial.length() > 64 ? serial.substring(0, 64) : serial;
     return new JsonObject()
         .put("reference", description)
-        .put("subscriber", new JsonObject().put("country", config.country).put("currency", currency)
-            .put("msisdn", msisdn))
-        .put("transaction", new JsonObject().put("amount", amount).put("country", config.country)
-            .put("currency", currency).put("id", reference));
+        .put(
+            "subscriber",
+            new JsonObject()
+                .put("country", config.country)
+                .put("currency", currency)
+                .put("msisdn", msisdn))
+        .put(
+            "transaction",
+            new JsonObject()
+                .put("amount", amount)
+                .put("country", config.country)
+                .put("currency", currency)
+                .put("id", reference));
   }
 
   /** Digits with the country code ("+255 754...") to Airtel's national number ("754123456"). */
@@ -254,7 +284,8 @@ public final class AirtelCollections extends RequestToPayClient {
       digits = digits.substring(1);
     }
     if (!DIGITS.matcher(digits).matches()) {
-      throw new CollectionCallException("the msisdn must be 5 to 15 digits with the country code", false);
+      throw new CollectionCallException(
+          "the msisdn must be 5 to 15 digits with the country code", false);
     }
     String code = CALLING_CODES.get(country);
     if (digits.startsWith(code)) {
@@ -285,14 +316,17 @@ public final class AirtelCollections extends RequestToPayClient {
       return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
     }
     String currency = request.amount() == null ? "" : request.amount().currency();
-    Function<String, Future<HttpResponse<Buffer>>> send = token ->
-        headers(client.getAbs(config.baseUrl + ENQUIRY_PATH + reference), config, currency, token).send();
+    Function<String, Future<HttpResponse<Buffer>>> send = token -> headers(
+            client.getAbs(config.baseUrl + ENQUIRY_PATH + reference), config, currency, token)
+        .send();
     return authorized(config, send).compose(response -> {
       int code = response.statusCode();
       JsonObject status = envelopeStatus(response);
       String resultCode = status == null ? null : text(status.getValue("result_code"));
       String responseCode = status == null ? null : text(status.getValue("response_code"));
-      if (code == 404 || RESULT_NOT_FOUND.equals(resultCode) || RESPONSE_NOT_FOUND.equals(responseCode)) {
+      if (code == 404
+          || RESULT_NOT_FOUND.equals(resultCode)
+          || RESPONSE_NOT_FOUND.equals(responseCode)) {
         // "No transaction found with the provided transaction id": right after a push Airtel may
         // not have it yet; the gateway decides whether that is final (accepted or not)
         return Future.succeededFuture(CollectionStatus.notFound(UNKNOWN_REFERENCE));
@@ -301,26 +335,27 @@ public final class AirtelCollections extends RequestToPayClient {
         return statusOf(response);
       }
       if (code == 401) {
-        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response),
-            false));
+        return Future.failedFuture(new CollectionCallException(
+            CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response), false));
       }
-      return Future.failedFuture(new CollectionCallException("Airtel enquiry HTTP " + code + ": " + errorText(response),
-          isTransient(code)));
+      return Future.failedFuture(new CollectionCallException(
+          "Airtel enquiry HTTP " + code + ": " + errorText(response), isTransient(code)));
     });
   }
 
   private static Future<CollectionStatus> statusOf(HttpResponse<Buffer> response) {
     JsonObject json = jsonObject(response);
     JsonObject data = json == null || !(json.getValue("data") instanceof JsonObject d) ? null : d;
-    JsonObject transaction = data == null || !(data.getValue("transaction") instanceof JsonObject t) ? null : t;
+    JsonObject transaction =
+        data == null || !(data.getValue("transaction") instanceof JsonObject t) ? null : t;
     if (transaction == null || !(transaction.getValue("status") instanceof String status)) {
-      return Future.failedFuture(new CollectionCallException("Airtel enquiry answer without a transaction status: "
-          + errorText(response), false));
+      return Future.failedFuture(new CollectionCallException(
+          "Airtel enquiry answer without a transaction status: " + errorText(response), false));
     }
     CollectionStatus mapped = map(status, transaction);
     if (mapped == null) {
-      return Future.failedFuture(new CollectionCallException("Airtel transaction status not understood: " + clean(status),
-          false));
+      return Future.failedFuture(new CollectionCallException(
+          "Airtel transaction status not understood: " + clean(status), false));
     }
     return Future.succeededFuture(mapped);
   }
@@ -334,14 +369,17 @@ public final class AirtelCollections extends RequestToPayClient {
     return switch (status.trim().toUpperCase(Locale.ROOT)) {
       case "TS" -> CollectionStatus.succeeded(moneyId(transaction.getValue("airtel_money_id")));
       case "TF" -> {
-        String message = transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
+        String message =
+            transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
         yield CollectionStatus.failed(message == null ? "TF" : message);
       }
       // expired: the payer let the USSD prompt time out; nothing was debited
       // (developers.airtel.africa Collection API, transaction status values TF, TS, TIP, TA, TE)
       case "TE" -> {
-        String message = transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
-        yield CollectionStatus.failed(message == null ? "TE: transaction expired" : "TE: " + message);
+        String message =
+            transaction.getValue("message") instanceof String m && !m.isBlank() ? clean(m) : null;
+        yield CollectionStatus.failed(
+            message == null ? "TE: transaction expired" : "TE: " + message);
       }
       // in progress, ambiguous (Airtel: ask again later), pending
       case "TIP", "TA", "DP" -> CollectionStatus.pending();
@@ -361,35 +399,45 @@ public final class AirtelCollections extends RequestToPayClient {
   // ---------------------------------------------------------------- tokens and HTTP
 
   /** Sends with the cached token, once more with a fresh one when Airtel answers 401 to it. */
-  private Future<HttpResponse<Buffer>> authorized(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
+  private Future<HttpResponse<Buffer>> authorized(
+      Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
     return calls.authorized(config.tokenKey(), config.secretDigest, () -> fetchToken(config), send);
   }
 
   private Future<TokenCache.Fetched> fetchToken(Config config) {
-    return calls.send(() -> client.postAbs(config.baseUrl + TOKEN_PATH)
-        .timeout(config.timeoutMs)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Accept", "*/*")
-        .sendBuffer(new JsonObject()
-            .put("client_id", config.clientId)
-            .put("client_secret", config.clientSecret)
-            .put("grant_type", "client_credentials")
-            .toBuffer())).compose(response -> {
-      int code = response.statusCode();
-      if (code == 400 || code == 401 || code == 403) {
-        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
-            + TOKEN_PATH + "): " + errorText(response), false));
-      }
-      if (code != 200) {
-        return Future.failedFuture(new CollectionCallException("Airtel token HTTP " + code + ": " + errorText(response),
-            isTransient(code)));
-      }
-      JsonObject json = jsonObject(response);
-      if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
-        return Future.failedFuture(new CollectionCallException("Airtel token answer without access_token", false));
-      }
-      return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
-    });
+    return calls
+        .send(() -> client
+            .postAbs(config.baseUrl + TOKEN_PATH)
+            .timeout(config.timeoutMs)
+            .putHeader("Content-Type", "application/json")
+            .putHeader("Accept", "*/*")
+            .sendBuffer(new JsonObject()
+                .put("client_id", config.clientId)
+                .put("client_secret", config.clientSecret)
+                .put("grant_type", "client_credentials")
+                .toBuffer()))
+        .compose(response -> {
+          int code = response.statusCode();
+          if (code == 400 || code == 401 || code == 403) {
+            return Future.failedFuture(new CollectionCallException(
+                CREDENTIALS_REFUSED + " (HTTP " + code + " at " + TOKEN_PATH + "): "
+                    + errorText(response),
+                false));
+          }
+          if (code != 200) {
+            return Future.failedFuture(new CollectionCallException(
+                "Airtel token HTTP " + code + ": " + errorText(response), isTransient(code)));
+          }
+          JsonObject json = jsonObject(response);
+          if (json == null
+              || !(json.getValue("access_token") instanceof String token)
+              || token.isBlank()) {
+            return Future.failedFuture(
+                new CollectionCallException("Airtel token answer without access_token", false));
+          }
+          return Future.succeededFuture(
+              new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
+        });
   }
 
   /** Seconds (Airtel documents a string, some answers carry a number); 0 when absent or unreadable. */
@@ -405,9 +453,10 @@ public final class AirtelCollections extends RequestToPayClient {
     return Math.max(0, Math.min(seconds, MAX_TOKEN_LIFETIME_S));
   }
 
-  private static HttpRequest<Buffer> headers(HttpRequest<Buffer> request, Config config, String currency,
-                                             String token) {
-    return request.timeout(config.timeoutMs)
+  private static HttpRequest<Buffer> headers(
+      HttpRequest<Buffer> request, Config config, String currency, String token) {
+    return request
+        .timeout(config.timeoutMs)
         .putHeader("Authorization", "Bearer " + token)
         .putHeader(COUNTRY_HEADER, config.country)
         .putHeader(CURRENCY_HEADER, currency)
@@ -458,10 +507,17 @@ public final class AirtelCollections extends RequestToPayClient {
     final long timeoutMs;
     /** Airtel's message-signing key: non-null for apiVersion v2. */
     final PublicKey signingKey;
+
     final AirtelMessageSigning.Padding padding;
 
-    private Config(String baseUrl, String clientId, String clientSecret, String country, long timeoutMs,
-                   PublicKey signingKey, AirtelMessageSigning.Padding padding) {
+    private Config(
+        String baseUrl,
+        String clientId,
+        String clientSecret,
+        String country,
+        long timeoutMs,
+        PublicKey signingKey,
+        AirtelMessageSigning.Padding padding) {
       this.baseUrl = baseUrl;
       this.clientId = clientId;
       this.clientSecret = clientSecret;
@@ -483,18 +539,24 @@ public final class AirtelCollections extends RequestToPayClient {
       String clientSecret = s.get(SETTING_CLIENT_SECRET);
       String country = s.get(SETTING_COUNTRY);
       if (isBlank(clientId) || isBlank(clientSecret) || isBlank(country)) {
-        throw new CollectionCallException("airtel settings incomplete: clientId, clientSecret and country are required", false);
+        throw new CollectionCallException(
+            "airtel settings incomplete: clientId, clientSecret and country are required", false);
       }
       if (hasControl(clientId + clientSecret)) {
-        throw new CollectionCallException("airtel settings clientId or clientSecret hold invalid characters", false);
+        throw new CollectionCallException(
+            "airtel settings clientId or clientSecret hold invalid characters", false);
       }
       country = country.trim().toUpperCase(Locale.ROOT);
       if (!CALLING_CODES.containsKey(country)) {
-        throw new CollectionCallException("airtel setting country must be one of " + new TreeSet<>(
-            CALLING_CODES.keySet()), false);
+        throw new CollectionCallException(
+            "airtel setting country must be one of " + new TreeSet<>(CALLING_CODES.keySet()),
+            false);
       }
-      long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
-      String version = s.get(SETTING_API_VERSION) == null ? "v1" : s.get(SETTING_API_VERSION).trim().toLowerCase(Locale.ROOT);
+      long timeoutMs =
+          CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
+      String version = s.get(SETTING_API_VERSION) == null
+          ? "v1"
+          : s.get(SETTING_API_VERSION).trim().toLowerCase(Locale.ROOT);
       PublicKey signingKey = null;
       AirtelMessageSigning.Padding padding;
       try {
@@ -507,7 +569,8 @@ public final class AirtelCollections extends RequestToPayClient {
       } catch (IllegalArgumentException e) {
         throw new CollectionCallException(e.getMessage(), false);
       }
-      return new Config(baseUrl, clientId.trim(), clientSecret, country, timeoutMs, signingKey, padding);
+      return new Config(
+          baseUrl, clientId.trim(), clientSecret, country, timeoutMs, signingKey, padding);
     }
   }
 }

@@ -43,11 +43,11 @@ import javax.crypto.spec.SecretKeySpec;
 public final class AirtelMessageSigning {
 
   /** The headers of a signed call. */
-  public record Signature(String xSignature, String xKey) {
-  }
+  public record Signature(String xSignature, String xKey) {}
 
   public enum Padding {
-    PKCS1, OAEP;
+    PKCS1,
+    OAEP;
 
     static Padding of(String setting) {
       if (setting == null || setting.isBlank()) {
@@ -56,15 +56,15 @@ public final class AirtelMessageSigning {
       try {
         return valueOf(setting.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("airtel setting signingRsaPadding must be PKCS1 or OAEP");
+        throw new IllegalArgumentException(
+            "airtel setting signingRsaPadding must be PKCS1 or OAEP");
       }
     }
   }
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private AirtelMessageSigning() {
-  }
+  private AirtelMessageSigning() {}
 
   /** Signs {@code body} (the exact bytes that will be sent) with a fresh key and IV. */
   public static Signature sign(byte[] body, PublicKey airtelKey, Padding padding) {
@@ -72,13 +72,15 @@ public final class AirtelMessageSigning {
     byte[] iv = new byte[16];
     RANDOM.nextBytes(key);
     RANDOM.nextBytes(iv);
-    return new Signature(encryptPayload(body, key, iv), encryptKeyAndIv(key, iv, airtelKey, padding));
+    return new Signature(
+        encryptPayload(body, key, iv), encryptKeyAndIv(key, iv, airtelKey, padding));
   }
 
   /** Base64(AES-256-CBC with PKCS#7 padding) of the body: the {@code x-signature} header. */
   public static String encryptPayload(byte[] body, byte[] key, byte[] iv) {
     try {
-      Cipher aes = Cipher.getInstance("AES/CBC/PKCS5Padding"); // PKCS5Padding in the JCE is PKCS#7 for AES
+      Cipher aes =
+          Cipher.getInstance("AES/CBC/PKCS5Padding"); // PKCS5Padding in the JCE is PKCS#7 for AES
       aes.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new IvParameterSpec(iv));
       return Base64.getEncoder().encodeToString(aes.doFinal(body));
     } catch (GeneralSecurityException e) {
@@ -88,7 +90,8 @@ public final class AirtelMessageSigning {
 
   /** Base64(RSA(Base64(key) + ":" + Base64(iv))): the {@code x-key} header. */
   static String encryptKeyAndIv(byte[] key, byte[] iv, PublicKey airtelKey, Padding padding) {
-    String keyIv = Base64.getEncoder().encodeToString(key) + ":" + Base64.getEncoder().encodeToString(iv);
+    String keyIv =
+        Base64.getEncoder().encodeToString(key) + ":" + Base64.getEncoder().encodeToString(iv);
     try {
       Cipher rsa = rsa(padding);
       if (padding == Padding.OAEP) {
@@ -96,7 +99,8 @@ public final class AirtelMessageSigning {
       } else {
         rsa.init(Cipher.ENCRYPT_MODE, airtelKey);
       }
-      return Base64.getEncoder().encodeToString(rsa.doFinal(keyIv.getBytes(StandardCharsets.US_ASCII)));
+      return Base64.getEncoder()
+          .encodeToString(rsa.doFinal(keyIv.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -118,7 +122,8 @@ public final class AirtelMessageSigning {
         } else {
           rsa.init(Cipher.DECRYPT_MODE, key);
         }
-        String keyIv = new String(rsa.doFinal(Base64.getDecoder().decode(xKey.trim())), StandardCharsets.US_ASCII);
+        String keyIv = new String(
+            rsa.doFinal(Base64.getDecoder().decode(xKey.trim())), StandardCharsets.US_ASCII);
         int colon = keyIv.indexOf(':');
         if (colon < 0) {
           continue;
@@ -141,21 +146,26 @@ public final class AirtelMessageSigning {
    */
   public static PublicKey publicKey(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("airtel setting signingPublicKey is required with apiVersion v2");
+      throw new IllegalArgumentException(
+          "airtel setting signingPublicKey is required with apiVersion v2");
     }
     String base64 = text.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
     try {
-      return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+      return KeyFactory.getInstance("RSA")
+          .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("airtel setting signingPublicKey is not a Base64 RSA public key");
+      throw new IllegalArgumentException(
+          "airtel setting signingPublicKey is not a Base64 RSA public key");
     }
   }
 
   private static Cipher rsa(Padding padding) throws GeneralSecurityException {
-    return Cipher.getInstance(padding == Padding.OAEP ? "RSA/ECB/OAEPPadding" : "RSA/ECB/PKCS1Padding");
+    return Cipher.getInstance(
+        padding == Padding.OAEP ? "RSA/ECB/OAEPPadding" : "RSA/ECB/PKCS1Padding");
   }
 
   private static OAEPParameterSpec oaep() {
-    return new OAEPParameterSpec("SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
+    return new OAEPParameterSpec(
+        "SHA-256", "MGF1", MGF1ParameterSpec.SHA256, PSource.PSpecified.DEFAULT);
   }
 }

@@ -60,7 +60,9 @@ public final class AirtelTelcoAdapter extends CollectionCallbackAdapter {
   });
 
   public AirtelTelcoAdapter() {
-    super("unknown operation: Airtel only sends collection results to .../" + CALLBACK, "an Airtel callback");
+    super(
+        "unknown operation: Airtel only sends collection results to .../" + CALLBACK,
+        "an Airtel callback");
   }
 
   @Override
@@ -70,13 +72,18 @@ public final class AirtelTelcoAdapter extends CollectionCallbackAdapter {
 
   @Override
   protected TelcoCall decodeCallback(Object parsed, Map<String, String> settings) {
-    if (!(parsed instanceof JsonObject json) || !(json.getValue("transaction") instanceof JsonObject transaction)) {
+    if (!(parsed instanceof JsonObject json)
+        || !(json.getValue("transaction") instanceof JsonObject transaction)) {
       return malformed("the body must be a JSON object with a 'transaction' object");
     }
     String secret = settings == null ? null : settings.get(SETTING_CALLBACK_SECRET);
-    if (secret != null && !secret.isEmpty() && !hashMatches(secret, transaction, json.getValue("hash"))) {
-      return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED,
-          "'hash' is missing or is not the HMAC-SHA256 of the callback with callbackSecret", true);
+    if (secret != null
+        && !secret.isEmpty()
+        && !hashMatches(secret, transaction, json.getValue("hash"))) {
+      return new TelcoCall.Rejected(
+          Refusal.UNAUTHENTICATED,
+          "'hash' is missing or is not the HMAC-SHA256 of the callback with callbackSecret",
+          true);
     }
     if (!(transaction.getValue("id") instanceof String reference)
         || !AirtelCollections.UUID_TEXT.matcher(reference.trim()).matches()) {
@@ -87,7 +94,8 @@ public final class AirtelTelcoAdapter extends CollectionCallbackAdapter {
     }
     CollectionStatus mapped = AirtelCollections.map(status, transaction);
     // a status we do not know: still worth a status request
-    return new TelcoCall.CollectionUpdate(reference.trim().toLowerCase(Locale.ROOT),
+    return new TelcoCall.CollectionUpdate(
+        reference.trim().toLowerCase(Locale.ROOT),
         mapped == null ? CollectionStatus.pending() : mapped);
   }
 
@@ -105,7 +113,8 @@ public final class AirtelTelcoAdapter extends CollectionCallbackAdapter {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    byte[] wrapped = new JsonObject().put("transaction", transaction).encode().getBytes(StandardCharsets.UTF_8);
+    byte[] wrapped =
+        new JsonObject().put("transaction", transaction).encode().getBytes(StandardCharsets.UTF_8);
     byte[] alone = transaction.encode().getBytes(StandardCharsets.UTF_8);
     boolean ok = MessageDigest.isEqual(hmac(secret, wrapped), given);
     ok |= MessageDigest.isEqual(hmac(secret, alone), given);
@@ -126,5 +135,4 @@ public final class AirtelTelcoAdapter extends CollectionCallbackAdapter {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -12,7 +12,9 @@ import java.util.List;
 public final class GenericPlugin {
 
   public static final PluginDescriptor<WebClient, Vertx> DESCRIPTOR = new PluginDescriptor<>(
-      GenericTelcoAdapter.NAME, PluginKind.TELCO, "Generic (any aggregator)",
+      GenericTelcoAdapter.NAME,
+      PluginKind.TELCO,
+      "Generic (any aggregator)",
       "`POST /api/v1/telco/generic/{companyId}/validate` and `/process`; each body signed with "
           + "`X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`",
       List.of(),
@@ -20,6 +22,5 @@ public final class GenericPlugin {
       (http, clock) -> PluginParts.telco(new GenericTelcoAdapter()),
       null);
 
-  private GenericPlugin() {
-  }
+  private GenericPlugin() {}
 }

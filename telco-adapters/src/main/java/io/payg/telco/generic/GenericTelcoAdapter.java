@@ -56,37 +56,49 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     boolean process = "process".equals(request.operation());
     if (!process && !"validate".equals(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "unknown operation " + request.operation(), false);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST, "unknown operation " + request.operation(), false);
     }
     String secret = settings.get("secret");
     String signature = request.header(SIGNATURE_HEADER);
-    if (secret == null || secret.isEmpty() || signature == null || !signature.startsWith(SIGNATURE_PREFIX)
-        || !HmacSha256.verifyHex(secret, request.body(), signature.substring(SIGNATURE_PREFIX.length()))) {
-      return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, "missing or wrong X-Signature", process);
+    if (secret == null
+        || secret.isEmpty()
+        || signature == null
+        || !signature.startsWith(SIGNATURE_PREFIX)
+        || !HmacSha256.verifyHex(
+            secret, request.body(), signature.substring(SIGNATURE_PREFIX.length()))) {
+      return new TelcoCall.Rejected(
+          Refusal.UNAUTHENTICATED, "missing or wrong X-Signature", process);
     }
     String contentType = request.header("content-type");
     if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "send the body as application/json", process);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST, "send the body as application/json", process);
     }
     JsonObject json;
     try {
       Object parsed = Buffer.buffer(request.body()).toJsonValue();
       if (!(parsed instanceof JsonObject o)) {
-        return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the body must be a JSON object", process);
+        return new TelcoCall.Rejected(
+            Refusal.MALFORMED_REQUEST, "the body must be a JSON object", process);
       }
       json = o;
     } catch (RuntimeException e) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the body is not valid JSON", process);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST, "the body is not valid JSON", process);
     }
     try {
       // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
       Object typed = json.getValue("serial");
-      String serial = required("serial", valid("serial", typed instanceof String s ? Serial.normalise(s) : typed, SERIAL));
+      String serial = required(
+          "serial",
+          valid("serial", typed instanceof String s ? Serial.normalise(s) : typed, SERIAL));
       String msisdn = optionalText(json, "msisdn", MSISDN);
       String cur = text(json, "currency", CURRENCY);
       long amount = amount(json);
       if (!cur.equals(currency)) {
-        return new TelcoCall.Rejected(Refusal.WRONG_CURRENCY, "the company's currency is " + currency, process);
+        return new TelcoCall.Rejected(
+            Refusal.WRONG_CURRENCY, "the company's currency is " + currency, process);
       }
       Money money = Money.of(amount, cur);
       if (!process) {
@@ -105,22 +117,34 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     if (!outcome.valid()) {
       return refusal(outcome.refusal(), outcome.refusal().message(), false);
     }
-    return TelcoResponse.json(200, new JsonObject().put("valid", true).put("customerName", outcome.customerName())
-        .put("device", new JsonObject().put("type", outcome.deviceType().name()))
-        .put("minimumAmount", outcome.minimumAmount()).encode());
+    return TelcoResponse.json(
+        200,
+        new JsonObject()
+            .put("valid", true)
+            .put("customerName", outcome.customerName())
+            .put("device", new JsonObject().put("type", outcome.deviceType().name()))
+            .put("minimumAmount", outcome.minimumAmount())
+            .encode());
   }
 
   @Override
   public TelcoResponse processAnswer(PaymentReceipt receipt) {
     JsonArray allocations = new JsonArray();
     for (Allocation a : receipt.allocations()) {
-      allocations.add(new JsonObject().put("kind", a.kind().name()).put("amount", a.amount()).put("reference", a.reference()));
+      allocations.add(new JsonObject()
+          .put("kind", a.kind().name())
+          .put("amount", a.amount())
+          .put("reference", a.reference()));
     }
-    JsonObject body = new JsonObject().put("transactionId", receipt.transactionId()).put("status", receipt.status())
+    JsonObject body = new JsonObject()
+        .put("transactionId", receipt.transactionId())
+        .put("status", receipt.status())
         .put("allocations", allocations);
     if (receipt.tokenAmount() != null) {
-      JsonObject token = new JsonObject().put("unit", receipt.tokenAmount().unit().name())
-          .put("quantity", receipt.tokenAmount().quantity()).put("description", receipt.tokenAmount().describe());
+      JsonObject token = new JsonObject()
+          .put("unit", receipt.tokenAmount().unit().name())
+          .put("quantity", receipt.tokenAmount().quantity())
+          .put("description", receipt.tokenAmount().describe());
       if (receipt.token() != null) {
         token.put("value", receipt.token());
       }
@@ -136,7 +160,10 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
    */
   @Override
   public TelcoResponse busyAnswer(String operation) {
-    return Problem.of(503, "BUSY", "Service Unavailable",
+    return Problem.of(
+        503,
+        "BUSY",
+        "Service Unavailable",
         "The gateway is busy; nothing was recorded, send the same request again after Retry-After seconds");
   }
 
@@ -152,8 +179,13 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     }
     if (!processCall) {
       // a validation answers 200 {valid:false}: the provider shows the message to the payer
-      return TelcoResponse.json(200, new JsonObject().put("valid", false).put("code", refusal.name())
-          .put("message", detail == null ? refusal.message() : detail).encode());
+      return TelcoResponse.json(
+          200,
+          new JsonObject()
+              .put("valid", false)
+              .put("code", refusal.name())
+              .put("message", detail == null ? refusal.message() : detail)
+              .encode());
     }
     int status = switch (refusal) {
       case DUPLICATE_TRANSACTION -> 409;
@@ -161,7 +193,8 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
       case DEVICE_NOT_FOUND -> 404;
       default -> 422;
     };
-    return Problem.of(status, refusal.name(), refusal.message(), detail == null ? refusal.message() : detail);
+    return Problem.of(
+        status, refusal.name(), refusal.message(), detail == null ? refusal.message() : detail);
   }
 
   private static String text(JsonObject json, String field, Pattern format) {
@@ -213,7 +246,9 @@ public final class GenericTelcoAdapter implements TelcoAdapter {
     try {
       return Instant.parse((String) v);
     } catch (ClassCastException | DateTimeParseException e) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "'paidAt' must be an ISO 8601 UTC time such as 2026-01-16T08:30:00Z");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST,
+          "'paidAt' must be an ISO 8601 UTC time such as 2026-01-16T08:30:00Z");
     }
   }
 }

@@ -1,24 +1,21 @@
 package io.payg.telco.mtn;
 
-import static io.payg.domain.peer.PluginSettings.isBlank;
-import static io.payg.domain.peer.PluginSettings.orDefault;
+import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.domain.peer.PeerText.clean;
 import static io.payg.domain.peer.PeerText.hasControl;
-import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.domain.peer.PluginSettings.isBlank;
+import static io.payg.domain.peer.PluginSettings.orDefault;
 import static io.payg.peer.PeerCalls.jsonObject;
 import static io.payg.peer.PeerCalls.snippet;
 
 import io.payg.domain.Money;
-import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
-import io.payg.peer.PeerCalls;
+import io.payg.peer.TokenCache;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
-import io.payg.telco.support.RequestToPayClient;
-import io.payg.peer.TokenCache;
 import io.payg.telco.support.DecimalAmount;
-import io.payg.telco.support.Rejection;
+import io.payg.telco.support.RequestToPayClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -117,8 +114,9 @@ public final class MtnMomoCollections extends RequestToPayClient {
   public static final String CREDENTIALS_REFUSED = "MTN MoMo refused the credentials";
 
   /** A UUID as MoMo wants it for X-Reference-Id: 8-4-4-4-12 hex digits. */
-  public static final Pattern UUID_TEXT =
-      Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  public static final Pattern UUID_TEXT = Pattern.compile(
+      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
   private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
   private static final Pattern DECIMAL_TEXT = Pattern.compile("[0-9]{1,16}(\\.[0-9]{1,10})?");
   private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
@@ -166,31 +164,35 @@ public final class MtnMomoCollections extends RequestToPayClient {
         return Future.succeededFuture(CollectionStatus.pending());
       }
       if (code == 401) {
-        return Future.succeededFuture(CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): "
-            + errorText(response)));
+        return Future.succeededFuture(
+            CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response)));
       }
       if (isTransient(code)) {
-        return Future.failedFuture(new CollectionCallException("MTN MoMo requesttopay HTTP " + code
-            + ": " + errorText(response), true));
+        return Future.failedFuture(new CollectionCallException(
+            "MTN MoMo requesttopay HTTP " + code + ": " + errorText(response), true));
       }
       if (code >= 400 && code < 500) {
-        return Future.succeededFuture(CollectionStatus.failed("MTN MoMo HTTP " + code + ": " + errorText(response)));
+        return Future.succeededFuture(
+            CollectionStatus.failed("MTN MoMo HTTP " + code + ": " + errorText(response)));
       }
-      return Future.failedFuture(new CollectionCallException("MTN MoMo requesttopay answered HTTP " + code, false));
+      return Future.failedFuture(
+          new CollectionCallException("MTN MoMo requesttopay answered HTTP " + code, false));
     });
   }
 
   private static JsonObject requestBody(CollectionRequest request) {
     String reference = request.reference();
     if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
-      throw new CollectionCallException("the reference must be a UUID (MTN MoMo X-Reference-Id)", false);
+      throw new CollectionCallException(
+          "the reference must be a UUID (MTN MoMo X-Reference-Id)", false);
     }
     String msisdn = request.msisdn() == null ? "" : request.msisdn().trim();
     if (msisdn.startsWith("+")) {
       msisdn = msisdn.substring(1);
     }
     if (!MSISDN.matcher(msisdn).matches()) {
-      throw new CollectionCallException("the msisdn must be 5 to 15 digits with the country code", false);
+      throw new CollectionCallException(
+          "the msisdn must be 5 to 15 digits with the country code", false);
     }
     if (request.amount() == null || !request.amount().isPositive()) {
       throw new CollectionCallException("the amount must be positive", false);
@@ -198,7 +200,8 @@ public final class MtnMomoCollections extends RequestToPayClient {
     String currency = request.amount().currency();
     int digits = DecimalAmount.fractionDigits(currency);
     if (digits < 0) {
-      throw new CollectionCallException("the currency " + currency + " has no known minor unit", false);
+      throw new CollectionCallException(
+          "the currency " + currency + " has no known minor unit", false);
     }
     String serial = request.serial() == null ? "" : request.serial();
     return new JsonObject()
@@ -225,8 +228,9 @@ public final class MtnMomoCollections extends RequestToPayClient {
       // never requested under this reference: requestToPay refuses non-UUID references
       return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
     }
-    Function<String, Future<HttpResponse<Buffer>>> send = token ->
-        headers(client.getAbs(config.baseUrl + REQUEST_TO_PAY_PATH + "/" + reference), config, token).send();
+    Function<String, Future<HttpResponse<Buffer>>> send = token -> headers(
+            client.getAbs(config.baseUrl + REQUEST_TO_PAY_PATH + "/" + reference), config, token)
+        .send();
     return authorized(config, send).compose(response -> {
       int code = response.statusCode();
       if (code == 200) {
@@ -239,19 +243,21 @@ public final class MtnMomoCollections extends RequestToPayClient {
         return Future.succeededFuture(CollectionStatus.notFound(UNKNOWN_REFERENCE));
       }
       if (code == 401) {
-        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP 401): "
-            + errorText(response), false));
+        return Future.failedFuture(new CollectionCallException(
+            CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response), false));
       }
-      return Future.failedFuture(new CollectionCallException("MTN MoMo requesttopay status HTTP " + code + ": "
-          + errorText(response), isTransient(code)));
+      return Future.failedFuture(new CollectionCallException(
+          "MTN MoMo requesttopay status HTTP " + code + ": " + errorText(response),
+          isTransient(code)));
     });
   }
 
-  private static Future<CollectionStatus> statusOf(HttpResponse<Buffer> response, CollectionRequest request) {
+  private static Future<CollectionStatus> statusOf(
+      HttpResponse<Buffer> response, CollectionRequest request) {
     JsonObject json = jsonObject(response);
     if (json == null || !(json.getValue("status") instanceof String status)) {
-      return Future.failedFuture(new CollectionCallException("MTN MoMo status answer without a status: "
-          + snippet(response), false));
+      return Future.failedFuture(new CollectionCallException(
+          "MTN MoMo status answer without a status: " + snippet(response), false));
     }
     switch (status.toUpperCase(Locale.ROOT)) {
       case "PENDING", "ONGOING" -> {
@@ -266,19 +272,19 @@ public final class MtnMomoCollections extends RequestToPayClient {
         // money moved, but not what was asked: never booked as the request, never dropped
         Money collected = collected(json);
         if (collected == null) {
-          return Future.failedFuture(new CollectionCallException("MTN MoMo reports SUCCESSFUL with an unreadable amount: "
-              + mismatch, false));
+          return Future.failedFuture(new CollectionCallException(
+              "MTN MoMo reports SUCCESSFUL with an unreadable amount: " + mismatch, false));
         }
-        return Future.succeededFuture(CollectionStatus.collectedOtherAmount(txn, collected,
-            AMOUNT_MISMATCH + ": " + mismatch));
+        return Future.succeededFuture(CollectionStatus.collectedOtherAmount(
+            txn, collected, AMOUNT_MISMATCH + ": " + mismatch));
       }
       case "FAILED", "REJECTED", "TIMEOUT", "EXPIRED", "CANCELLED" -> {
         String reason = reasonText(json.getValue("reason"));
         return Future.succeededFuture(CollectionStatus.failed(reason == null ? status : reason));
       }
       default -> {
-        return Future.failedFuture(new CollectionCallException("MTN MoMo status not understood: "
-            + clean(status), false));
+        return Future.failedFuture(
+            new CollectionCallException("MTN MoMo status not understood: " + clean(status), false));
       }
     }
   }
@@ -293,20 +299,23 @@ public final class MtnMomoCollections extends RequestToPayClient {
     String currency = request.amount().currency();
     Object reportedCurrency = json.getValue("currency");
     Object reportedAmount = json.getValue("amount");
-    String reported = clean(String.valueOf(reportedAmount)) + " " + clean(String.valueOf(reportedCurrency));
+    String reported =
+        clean(String.valueOf(reportedAmount)) + " " + clean(String.valueOf(reportedCurrency));
     if (!currency.equals(reportedCurrency)) {
       return "MoMo reports " + reported + ", requested " + requested(request);
     }
     int digits = DecimalAmount.fractionDigits(currency);
     BigDecimal value = decimal(reportedAmount);
-    boolean same = digits >= 0 && value != null
+    boolean same = digits >= 0
+        && value != null
         && value.compareTo(BigDecimal.valueOf(request.amount().minor(), digits)) == 0;
     return same ? null : "MoMo reports " + reported + ", requested " + requested(request);
   }
 
   /** What MoMo reports it collected, in minor units of its currency; null when unreadable. */
   private static Money collected(JsonObject json) {
-    if (!(json.getValue("currency") instanceof String currency) || DecimalAmount.fractionDigits(currency) < 0) {
+    if (!(json.getValue("currency") instanceof String currency)
+        || DecimalAmount.fractionDigits(currency) < 0) {
       return null;
     }
     BigDecimal value = decimal(json.getValue("amount"));
@@ -314,8 +323,8 @@ public final class MtnMomoCollections extends RequestToPayClient {
       return null;
     }
     try {
-      return Money.of(value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(),
-          currency);
+      return Money.of(
+          value.movePointRight(DecimalAmount.fractionDigits(currency)).longValueExact(), currency);
     } catch (ArithmeticException e) {
       return null; // a fraction of a minor unit, or too large
     }
@@ -337,7 +346,8 @@ public final class MtnMomoCollections extends RequestToPayClient {
 
   private static String requested(CollectionRequest request) {
     int digits = Math.max(0, DecimalAmount.fractionDigits(request.amount().currency()));
-    return BigDecimal.valueOf(request.amount().minor(), digits).toPlainString() + " " + request.amount().currency();
+    return BigDecimal.valueOf(request.amount().minor(), digits).toPlainString() + " "
+        + request.amount().currency();
   }
 
   /** MoMo's financialTransactionId: a string, or a number in older answers. */
@@ -348,7 +358,8 @@ public final class MtnMomoCollections extends RequestToPayClient {
     if (value instanceof Double d && !Double.isFinite(d)) {
       return null; // 1e400 parses as Infinity: not an id, and BigDecimal would throw
     }
-    String text = value instanceof Number n ? new BigDecimal(n.toString()).toPlainString() : value.toString();
+    String text =
+        value instanceof Number n ? new BigDecimal(n.toString()).toPlainString() : value.toString();
     return TXN_ID.matcher(text).matches() ? text : null;
   }
 
@@ -370,33 +381,46 @@ public final class MtnMomoCollections extends RequestToPayClient {
   // ---------------------------------------------------------------- tokens and HTTP
 
   /** Sends with the cached token, once more with a fresh one when MoMo answers 401 to it. */
-  private Future<HttpResponse<Buffer>> authorized(Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
-    return calls.authorized(config.tokenKey(), TokenCache.digest(config.basic, config.subscriptionKey),
-        () -> fetchToken(config), send);
+  private Future<HttpResponse<Buffer>> authorized(
+      Config config, Function<String, Future<HttpResponse<Buffer>>> send) {
+    return calls.authorized(
+        config.tokenKey(),
+        TokenCache.digest(config.basic, config.subscriptionKey),
+        () -> fetchToken(config),
+        send);
   }
 
   private Future<TokenCache.Fetched> fetchToken(Config config) {
-    return calls.send(() -> client.postAbs(config.baseUrl + TOKEN_PATH)
-        .timeout(config.timeoutMs)
-        .putHeader("Authorization", config.basic)
-        .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
-        .putHeader("Accept", "application/json")
-        .send()).compose(response -> {
-      int code = response.statusCode();
-      if (code == 401 || code == 403) {
-        return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP " + code + " at "
-            + TOKEN_PATH + "): " + errorText(response), false));
-      }
-      if (code != 200) {
-        return Future.failedFuture(new CollectionCallException("MTN MoMo token HTTP " + code + ": " + errorText(response),
-            isTransient(code)));
-      }
-      JsonObject json = jsonObject(response);
-      if (json == null || !(json.getValue("access_token") instanceof String token) || token.isBlank()) {
-        return Future.failedFuture(new CollectionCallException("MTN MoMo token answer without access_token", false));
-      }
-      return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
-    });
+    return calls
+        .send(() -> client
+            .postAbs(config.baseUrl + TOKEN_PATH)
+            .timeout(config.timeoutMs)
+            .putHeader("Authorization", config.basic)
+            .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
+            .putHeader("Accept", "application/json")
+            .send())
+        .compose(response -> {
+          int code = response.statusCode();
+          if (code == 401 || code == 403) {
+            return Future.failedFuture(new CollectionCallException(
+                CREDENTIALS_REFUSED + " (HTTP " + code + " at " + TOKEN_PATH + "): "
+                    + errorText(response),
+                false));
+          }
+          if (code != 200) {
+            return Future.failedFuture(new CollectionCallException(
+                "MTN MoMo token HTTP " + code + ": " + errorText(response), isTransient(code)));
+          }
+          JsonObject json = jsonObject(response);
+          if (json == null
+              || !(json.getValue("access_token") instanceof String token)
+              || token.isBlank()) {
+            return Future.failedFuture(
+                new CollectionCallException("MTN MoMo token answer without access_token", false));
+          }
+          return Future.succeededFuture(
+              new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
+        });
   }
 
   /** Seconds; 0 (use for the calls waiting now, then renew) when absent or unreadable. */
@@ -412,8 +436,10 @@ public final class MtnMomoCollections extends RequestToPayClient {
     return Math.max(0, Math.min(seconds, MAX_TOKEN_LIFETIME_S));
   }
 
-  private static HttpRequest<Buffer> headers(HttpRequest<Buffer> request, Config config, String token) {
-    return request.timeout(config.timeoutMs)
+  private static HttpRequest<Buffer> headers(
+      HttpRequest<Buffer> request, Config config, String token) {
+    return request
+        .timeout(config.timeoutMs)
         .putHeader("Authorization", "Bearer " + token)
         .putHeader(TARGET_ENVIRONMENT_HEADER, config.targetEnvironment)
         .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
@@ -446,12 +472,19 @@ public final class MtnMomoCollections extends RequestToPayClient {
     final String targetEnvironment;
     final long timeoutMs;
 
-    private Config(String baseUrl, String subscriptionKey, String apiUser, String apiKey, String targetEnvironment,
-                   long timeoutMs) {
+    private Config(
+        String baseUrl,
+        String subscriptionKey,
+        String apiUser,
+        String apiKey,
+        String targetEnvironment,
+        long timeoutMs) {
       this.baseUrl = baseUrl;
       this.subscriptionKey = subscriptionKey;
       this.apiUser = apiUser;
-      this.basic = "Basic " + Base64.getEncoder().encodeToString((apiUser + ":" + apiKey).getBytes(StandardCharsets.UTF_8));
+      this.basic = "Basic "
+          + Base64.getEncoder()
+              .encodeToString((apiUser + ":" + apiKey).getBytes(StandardCharsets.UTF_8));
       this.targetEnvironment = targetEnvironment;
       this.timeoutMs = timeoutMs;
     }
@@ -467,18 +500,22 @@ public final class MtnMomoCollections extends RequestToPayClient {
       String apiUser = s.get(SETTING_API_USER);
       String apiKey = s.get(SETTING_API_KEY);
       if (isBlank(subscriptionKey) || isBlank(apiUser) || isBlank(apiKey)) {
-        throw new CollectionCallException("mtn-momo settings incomplete: subscriptionKey, apiUser and apiKey are required",
+        throw new CollectionCallException(
+            "mtn-momo settings incomplete: subscriptionKey, apiUser and apiKey are required",
             false);
       }
       if (apiUser.indexOf(':') >= 0 || hasControl(apiUser + apiKey + subscriptionKey)) {
-        throw new CollectionCallException("mtn-momo settings apiUser, apiKey or subscriptionKey hold invalid characters",
-            false);
+        throw new CollectionCallException(
+            "mtn-momo settings apiUser, apiKey or subscriptionKey hold invalid characters", false);
       }
-      String targetEnvironment = orDefault(s.get(SETTING_TARGET_ENVIRONMENT), DEFAULT_TARGET_ENVIRONMENT);
+      String targetEnvironment =
+          orDefault(s.get(SETTING_TARGET_ENVIRONMENT), DEFAULT_TARGET_ENVIRONMENT);
       if (!TARGET_ENVIRONMENT.matcher(targetEnvironment).matches()) {
-        throw new CollectionCallException("mtn-momo setting targetEnvironment is not a MoMo environment name", false);
+        throw new CollectionCallException(
+            "mtn-momo setting targetEnvironment is not a MoMo environment name", false);
       }
-      long timeoutMs = CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
+      long timeoutMs =
+          CollectionSettings.timeoutMs(NAME, s.get(SETTING_TIMEOUT_MS), DEFAULT_TIMEOUT_MS);
       return new Config(baseUrl, subscriptionKey, apiUser, apiKey, targetEnvironment, timeoutMs);
     }
   }

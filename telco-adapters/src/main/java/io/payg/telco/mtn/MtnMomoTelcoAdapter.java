@@ -47,7 +47,9 @@ public final class MtnMomoTelcoAdapter extends CollectionCallbackAdapter {
   public static final String NAME = "mtn-momo";
 
   public MtnMomoTelcoAdapter() {
-    super("unknown operation: MTN MoMo only sends request-to-pay results to .../" + CALLBACK, "a request-to-pay object");
+    super(
+        "unknown operation: MTN MoMo only sends request-to-pay results to .../" + CALLBACK,
+        "a request-to-pay object");
   }
 
   @Override
@@ -67,13 +69,15 @@ public final class MtnMomoTelcoAdapter extends CollectionCallbackAdapter {
     if (!(json.getValue("status") instanceof String status) || status.isBlank()) {
       return malformed("'status' must be a string");
     }
-    return new TelcoCall.CollectionUpdate(reference.toLowerCase(Locale.ROOT), statusOf(status, json));
+    return new TelcoCall.CollectionUpdate(
+        reference.toLowerCase(Locale.ROOT), statusOf(status, json));
   }
 
   private static CollectionStatus statusOf(String status, JsonObject json) {
     return switch (status.toUpperCase(Locale.ROOT)) {
-      case "SUCCESSFUL" -> CollectionStatus.succeeded(
-          MtnMomoCollections.transactionId(json.getValue("financialTransactionId")));
+      case "SUCCESSFUL" ->
+        CollectionStatus.succeeded(
+            MtnMomoCollections.transactionId(json.getValue("financialTransactionId")));
       case "FAILED", "REJECTED", "TIMEOUT", "EXPIRED", "CANCELLED" -> {
         String reason = MtnMomoCollections.reasonText(json.getValue("reason"));
         yield CollectionStatus.failed(reason == null ? status.toUpperCase(Locale.ROOT) : reason);
@@ -82,5 +86,4 @@ public final class MtnMomoTelcoAdapter extends CollectionCallbackAdapter {
       default -> CollectionStatus.pending();
     };
   }
-
 }

@@ -5,9 +5,9 @@ import static io.payg.peer.PeerCalls.jsonObject;
 
 import io.payg.domain.peer.PluginSettings;
 import io.payg.peer.PeerCalls;
+import io.payg.peer.TokenCache;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
-import io.payg.peer.TokenCache;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +33,7 @@ final class DarajaCalls {
 
   /** Daraja's sandbox; production is https://api.safaricom.co.ke (.../apis/MpesaExpressSimulate "Environments"). */
   static final String DEFAULT_BASE_URL = "https://sandbox.safaricom.co.ke";
+
   static final String TOKEN_PATH = "/oauth/v1/generate?grant_type=client_credentials";
 
   private final WebClient client;
@@ -44,7 +45,11 @@ final class DarajaCalls {
     this.client = client;
     this.plugin = plugin;
     this.tokens = new TokenCache(nanoTime);
-    this.transport = new PeerCalls("Safaricom Daraja", CollectionCallException::new, LoggerFactory.getLogger(DarajaCalls.class), nanoTime);
+    this.transport = new PeerCalls(
+        "Safaricom Daraja",
+        CollectionCallException::new,
+        LoggerFactory.getLogger(DarajaCalls.class),
+        nanoTime);
   }
 
   /** The settings a Daraja call needs, checked; a missing one fails not retryable, naming it. */
@@ -53,10 +58,14 @@ final class DarajaCalls {
       String key = settings.get("consumerKey");
       String secret = settings.get("consumerSecret");
       if (PluginSettings.isBlank(key) || PluginSettings.isBlank(secret)) {
-        throw new CollectionCallException(plugin + " settings consumerKey and consumerSecret are required", false);
+        throw new CollectionCallException(
+            plugin + " settings consumerKey and consumerSecret are required", false);
       }
-      return new Credentials(CollectionSettings.baseUrl(plugin, settings.get("baseUrl"), DEFAULT_BASE_URL), key.trim(),
-          secret.trim(), CollectionSettings.timeoutMs(plugin, settings.get("timeoutMs"), 10_000));
+      return new Credentials(
+          CollectionSettings.baseUrl(plugin, settings.get("baseUrl"), DEFAULT_BASE_URL),
+          key.trim(),
+          secret.trim(),
+          CollectionSettings.timeoutMs(plugin, settings.get("timeoutMs"), 10_000));
     }
   }
 
@@ -74,12 +83,16 @@ final class DarajaCalls {
     });
   }
 
-  private Future<HttpResponse<Buffer>> send(Credentials c, String path, JsonObject body, TokenCache.Entry token) {
-    return token.token().compose(t -> transport.send(() -> client.postAbs(c.baseUrl() + path)
-        .timeout(c.timeoutMs())
-        .putHeader("Authorization", "Bearer " + t)
-        .putHeader("Content-Type", "application/json")
-        .sendJsonObject(body)));
+  private Future<HttpResponse<Buffer>> send(
+      Credentials c, String path, JsonObject body, TokenCache.Entry token) {
+    return token
+        .token()
+        .compose(t -> transport.send(() -> client
+            .postAbs(c.baseUrl() + path)
+            .timeout(c.timeoutMs())
+            .putHeader("Authorization", "Bearer " + t)
+            .putHeader("Content-Type", "application/json")
+            .sendJsonObject(body)));
   }
 
   static boolean invalidToken(HttpResponse<Buffer> response) {
@@ -92,23 +105,33 @@ final class DarajaCalls {
   }
 
   private Future<TokenCache.Fetched> fetchToken(Credentials c) {
-    String basic = Base64.getEncoder().encodeToString((c.consumerKey() + ":" + c.consumerSecret())
-        .getBytes(StandardCharsets.UTF_8));
-    return transport.send(() -> client.getAbs(c.baseUrl() + TOKEN_PATH).timeout(c.timeoutMs())
-            .putHeader("Authorization", "Basic " + basic).send())
+    String basic = Base64.getEncoder()
+        .encodeToString(
+            (c.consumerKey() + ":" + c.consumerSecret()).getBytes(StandardCharsets.UTF_8));
+    return transport
+        .send(() -> client
+            .getAbs(c.baseUrl() + TOKEN_PATH)
+            .timeout(c.timeoutMs())
+            .putHeader("Authorization", "Basic " + basic)
+            .send())
         .compose(response -> {
           JsonObject json = jsonObject(response);
-          String token = json == null ? null : json.getValue("access_token") instanceof String s ? s : null;
+          String token =
+              json == null ? null : json.getValue("access_token") instanceof String s ? s : null;
           if (response.statusCode() == 200 && token != null && !token.isBlank()) {
-            return Future.succeededFuture(new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
+            return Future.succeededFuture(
+                new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
           }
           if (isTransient(response.statusCode())) {
-            return Future.failedFuture(new CollectionCallException("Safaricom Daraja token endpoint answered "
-                + response.statusCode(), true));
+            return Future.failedFuture(new CollectionCallException(
+                "Safaricom Daraja token endpoint answered " + response.statusCode(), true));
           }
-          // 400.008.01 "Invalid authentication type", 400.008.02 "Invalid grant type", wrong keys (.../apis/Authorization)
-          return Future.failedFuture(new CollectionCallException(CREDENTIALS_REFUSED + " (HTTP "
-              + response.statusCode() + "): check " + plugin + " consumerKey, consumerSecret and baseUrl", false));
+          // 400.008.01 "Invalid authentication type", 400.008.02 "Invalid grant type", wrong keys
+          // (.../apis/Authorization)
+          return Future.failedFuture(new CollectionCallException(
+              CREDENTIALS_REFUSED + " (HTTP " + response.statusCode() + "): check " + plugin
+                  + " consumerKey, consumerSecret and baseUrl",
+              false));
         });
   }
 
@@ -116,7 +139,9 @@ final class DarajaCalls {
 
   private static long expiresIn(Object value) {
     try {
-      long seconds = value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).trim());
+      long seconds = value instanceof Number n
+          ? n.longValue()
+          : Long.parseLong(String.valueOf(value).trim());
       return seconds > 0 ? seconds : 3599;
     } catch (NumberFormatException e) {
       return 3599;

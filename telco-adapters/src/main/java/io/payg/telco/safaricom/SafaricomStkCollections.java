@@ -1,7 +1,7 @@
 package io.payg.telco.safaricom;
 
-import static io.payg.domain.peer.PeerText.clean;
 import static io.payg.domain.peer.PeerStatus.isTransient;
+import static io.payg.domain.peer.PeerText.clean;
 import static io.payg.peer.PeerCalls.jsonObject;
 import static io.payg.peer.PeerCalls.snippet;
 
@@ -9,7 +9,6 @@ import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.telco.support.CollectionCallException;
-import io.payg.telco.support.CollectionSettings;
 import io.payg.telco.support.RequestToPayClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -72,12 +71,15 @@ public final class SafaricomStkCollections extends RequestToPayClient {
   static final String QUERY_PATH = "/mpesa/stkpushquery/v1/query";
   /** "Timestamp of the transaction in the format YYYYMMDDHHmmss" (MpesaExpressSimulate), M-Pesa's clock: Nairobi. */
   static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuuMMddHHmmss");
+
   static final ZoneId NAIROBI = ZoneId.of("Africa/Nairobi");
   /** "Must be a valid Safaricom M-PESA number in the format 2547XXXXXXXX" (MpesaExpressSimulate); 2541 numbers are Safaricom's too. */
   private static final Pattern PHONE = Pattern.compile("254[17][0-9]{8}");
+
   private static final Pattern CHECKOUT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
   /** AccountReference "Max 12 characters", TransactionDesc "Max 13 characters" (MpesaExpressSimulate). */
   static final int MAX_ACCOUNT_REFERENCE = 12;
+
   static final int MAX_DESC = 13;
 
   private final DarajaCalls daraja;
@@ -93,29 +95,42 @@ public final class SafaricomStkCollections extends RequestToPayClient {
     this.clock = clock;
   }
 
-  private record Settings(DarajaCalls.Credentials credentials, String shortCode, String passkey, String partyB,
-                          String transactionType, String transactionDesc) {
+  private record Settings(
+      DarajaCalls.Credentials credentials,
+      String shortCode,
+      String passkey,
+      String partyB,
+      String transactionType,
+      String transactionDesc) {
     static Settings of(Map<String, String> s) {
       String shortCode = s.get("shortCode");
       String passkey = s.get("passkey");
       if (PluginSettings.isBlank(shortCode) || PluginSettings.isBlank(passkey)) {
-        throw new CollectionCallException(NAME + " settings shortCode and passkey are required", false);
+        throw new CollectionCallException(
+            NAME + " settings shortCode and passkey are required", false);
       }
       String type = PluginSettings.orDefault(s.get("transactionType"), "CustomerPayBillOnline");
       if (!type.equals("CustomerPayBillOnline") && !type.equals("CustomerBuyGoodsOnline")) {
-        throw new CollectionCallException(NAME + " setting transactionType must be CustomerPayBillOnline or "
-            + "CustomerBuyGoodsOnline", false);
+        throw new CollectionCallException(
+            NAME + " setting transactionType must be CustomerPayBillOnline or "
+                + "CustomerBuyGoodsOnline",
+            false);
       }
       String desc = PluginSettings.orDefault(s.get("transactionDesc"), "Payment");
-      return new Settings(DarajaCalls.Credentials.of(NAME, s), shortCode.trim(), passkey.trim(),
-          PluginSettings.orDefault(s.get("partyB"), shortCode.trim()), type,
+      return new Settings(
+          DarajaCalls.Credentials.of(NAME, s),
+          shortCode.trim(),
+          passkey.trim(),
+          PluginSettings.orDefault(s.get("partyB"), shortCode.trim()),
+          type,
           desc.length() > MAX_DESC ? desc.substring(0, MAX_DESC) : desc);
     }
   }
 
   /** Base64(shortCode + passkey + timestamp): "base64.encode(Shortcode+Passkey+Timestamp)" (MpesaExpressSimulate). */
   public static String password(String shortCode, String passkey, String timestamp) {
-    return Base64.getEncoder().encodeToString((shortCode + passkey + timestamp).getBytes(StandardCharsets.UTF_8));
+    return Base64.getEncoder()
+        .encodeToString((shortCode + passkey + timestamp).getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -126,12 +141,16 @@ public final class SafaricomStkCollections extends RequestToPayClient {
     } catch (CollectionCallException e) {
       return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
     }
-    if (!"KES".equals(request.amount().currency()) || request.amount().minor() % 100 != 0 || request.amount().minor() < 100) {
+    if (!"KES".equals(request.amount().currency())
+        || request.amount().minor() % 100 != 0
+        || request.amount().minor() < 100) {
       // M-Pesa Express takes whole shillings, at least Ksh 1 (result code 2, MpesaExpressSimulate)
-      return Future.succeededFuture(CollectionStatus.failed("M-Pesa Express collects whole Kenyan shillings (KES, at least 1)"));
+      return Future.succeededFuture(CollectionStatus.failed(
+          "M-Pesa Express collects whole Kenyan shillings (KES, at least 1)"));
     }
     if (request.msisdn() == null || !PHONE.matcher(request.msisdn()).matches()) {
-      return Future.succeededFuture(CollectionStatus.failed("the phone number must be a Safaricom number 2547XXXXXXXX or 2541XXXXXXXX"));
+      return Future.succeededFuture(CollectionStatus.failed(
+          "the phone number must be a Safaricom number 2547XXXXXXXX or 2541XXXXXXXX"));
     }
     String timestamp = TIMESTAMP.format(clock.instant().atZone(NAIROBI));
     String serial = request.serial() == null ? "" : request.serial();
@@ -145,43 +164,62 @@ public final class SafaricomStkCollections extends RequestToPayClient {
         .put("PartyB", s.partyB())
         .put("PhoneNumber", request.msisdn())
         .put("CallBackURL", request.callbackUrl())
-        .put("AccountReference", serial.length() > MAX_ACCOUNT_REFERENCE ? serial.substring(0, MAX_ACCOUNT_REFERENCE) : serial)
+        .put(
+            "AccountReference",
+            serial.length() > MAX_ACCOUNT_REFERENCE
+                ? serial.substring(0, MAX_ACCOUNT_REFERENCE)
+                : serial)
         .put("TransactionDesc", s.transactionDesc());
-    return daraja.post(s.credentials(), PUSH_PATH, body)
+    return daraja
+        .post(s.credentials(), PUSH_PATH, body)
         .compose(response -> Future.succeededFuture(pushAnswer(response)))
         .recover(err -> refusedOrFailed(err, DarajaCalls.CREDENTIALS_REFUSED));
   }
 
   private static CollectionStatus pushAnswer(HttpResponse<Buffer> response) {
     JsonObject json = jsonObject(response);
-    String responseCode = json == null || json.getValue("ResponseCode") == null ? null : String.valueOf(json.getValue("ResponseCode"));
+    String responseCode = json == null || json.getValue("ResponseCode") == null
+        ? null
+        : String.valueOf(json.getValue("ResponseCode"));
     if (response.statusCode() == 200 && "0".equals(responseCode)) {
       Object checkout = json.getValue("CheckoutRequestID");
       if (checkout instanceof String id && CHECKOUT_ID.matcher(id).matches()) {
         return CollectionStatus.pending(id);
       }
-      throw new CollectionCallException("Safaricom accepted the push without a usable CheckoutRequestID: "
-          + snippet(response), false);
+      throw new CollectionCallException(
+          "Safaricom accepted the push without a usable CheckoutRequestID: " + snippet(response),
+          false);
     }
     String errorCode = json == null ? null : stringOrNull(json.getValue("errorCode"));
-    boolean refusedBeforeProcessing = errorCode != null && (errorCode.startsWith("4") || errorCode.startsWith("500.001")
-        // "System is busy", "Spike Arrest Violation", "Quota Violation": turned away at the gateway
-        || errorCode.equals("500.003.02") || errorCode.equals("500.003.03"));
+    boolean refusedBeforeProcessing = errorCode != null
+        && (errorCode.startsWith("4")
+            || errorCode.startsWith("500.001")
+            // "System is busy", "Spike Arrest Violation", "Quota Violation": turned away at the
+            // gateway
+            || errorCode.equals("500.003.02")
+            || errorCode.equals("500.003.03"));
     if (responseCode == null && !refusedBeforeProcessing && isTransient(response.statusCode())) {
-      // a bare 5xx, or 500.003.1001 "Internal Server Error": the prompt may be on the phone; do not push again
-      throw new CollectionCallException("Safaricom answered " + response.statusCode() + ": " + snippet(response), true);
+      // a bare 5xx, or 500.003.1001 "Internal Server Error": the prompt may be on the phone; do not
+      // push again
+      throw new CollectionCallException(
+          "Safaricom answered " + response.statusCode() + ": " + snippet(response), true);
     }
     String code = errorCode != null ? errorCode : responseCode;
-    String message = json == null ? snippet(response) : clean(String.valueOf(
-        json.getValue(errorCode != null ? "errorMessage" : "ResponseDescription")));
-    return CollectionStatus.failed("Safaricom " + (code == null ? "HTTP " + response.statusCode() : code) + " " + message);
+    String message = json == null
+        ? snippet(response)
+        : clean(String.valueOf(
+            json.getValue(errorCode != null ? "errorMessage" : "ResponseDescription")));
+    return CollectionStatus.failed(
+        "Safaricom " + (code == null ? "HTTP " + response.statusCode() : code) + " " + message);
   }
 
   @Override
   protected Future<CollectionStatus> askStatus(CollectionRequest request) {
     if (request.providerRequestId() == null) {
-      return Future.failedFuture(new CollectionCallException("no CheckoutRequestID: Daraja never answered the push, "
-          + "so it cannot be queried (its callback still settles it)", false));
+      return Future.failedFuture(new CollectionCallException(
+          "no CheckoutRequestID: Daraja never answered the push, "
+              + "so it cannot be queried (its callback still settles it)",
+          false));
     }
     Settings s;
     try {
@@ -206,15 +244,17 @@ public final class SafaricomStkCollections extends RequestToPayClient {
         if ("4999".equals(code)) {
           return Future.succeededFuture(CollectionStatus.pending(request.providerRequestId()));
         }
-        return Future.succeededFuture(CollectionStatus.failed(code + " " + clean(String.valueOf(json.getValue("ResultDesc")))));
+        return Future.succeededFuture(CollectionStatus.failed(
+            code + " " + clean(String.valueOf(json.getValue("ResultDesc")))));
       }
       String errorCode = json == null ? null : stringOrNull(json.getValue("errorCode"));
       String errorMessage = json == null ? "" : String.valueOf(json.getValue("errorMessage"));
       if ("500.001.1001".equals(errorCode) && errorMessage.contains("being processed")) {
         return Future.succeededFuture(CollectionStatus.pending(request.providerRequestId()));
       }
-      return Future.failedFuture(new CollectionCallException("Safaricom STK query answered " + response.statusCode() + ": "
-          + snippet(response), isTransient(response.statusCode())));
+      return Future.failedFuture(new CollectionCallException(
+          "Safaricom STK query answered " + response.statusCode() + ": " + snippet(response),
+          isTransient(response.statusCode())));
     });
   }
 

@@ -5,6 +5,7 @@ import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
+import io.payg.domain.peer.PeerText;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
@@ -13,7 +14,6 @@ import io.payg.domain.port.TelcoResponse;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Problem;
-import io.payg.domain.peer.PeerText;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -48,8 +48,8 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
   public static final String CALLBACK = "callback";
   private static final Pattern CHECKOUT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
   private static final Pattern RECEIPT = Pattern.compile("[A-Za-z0-9]{1,32}");
-  private static final TelcoResponse ACCEPTED =
-      TelcoResponse.json(200, new JsonObject().put("ResultCode", 0).put("ResultDesc", "Accepted").encode());
+  private static final TelcoResponse ACCEPTED = TelcoResponse.json(
+      200, new JsonObject().put("ResultCode", 0).put("ResultDesc", "Accepted").encode());
 
   @Override
   public String provider() {
@@ -64,17 +64,20 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     if (!CALLBACK.equals(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "unknown operation: M-Pesa Express calls .../callback", false);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST, "unknown operation: M-Pesa Express calls .../callback", false);
     }
     Map<String, String> s = settings == null ? Map.of() : settings;
     try {
-      if (!SourceAllowList.allows(s.get(SafaricomTelcoAdapter.SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
+      if (!SourceAllowList.allows(
+          s.get(SafaricomTelcoAdapter.SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
         // nothing is lost: the poller's stkpushquery settles the collection without the callback
         throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
       }
       JsonObject json = JsonBody.object(request.header("content-type"), request.body());
       JsonObject body = json.getValue("Body") instanceof JsonObject b ? b : null;
-      JsonObject callback = body != null && body.getValue("stkCallback") instanceof JsonObject c ? c : null;
+      JsonObject callback =
+          body != null && body.getValue("stkCallback") instanceof JsonObject c ? c : null;
       if (callback == null) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'Body.stkCallback' is required");
       }
@@ -89,11 +92,14 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
       String code = String.valueOf(resultCode).trim();
       if (!"0".equals(code)) {
         String desc = callback.getValue("ResultDesc") instanceof String d ? PeerText.clean(d) : "";
-        return new TelcoCall.CollectionUpdate(checkout, CollectionStatus.failed(PeerText.clean(code) + " " + desc));
+        return new TelcoCall.CollectionUpdate(
+            checkout, CollectionStatus.failed(PeerText.clean(code) + " " + desc));
       }
       Object receipt = item(callback, "MpesaReceiptNumber");
       String receiptText = receipt instanceof String r && RECEIPT.matcher(r).matches() ? r : null;
-      return new TelcoCall.CollectionUpdate(checkout, CollectionStatus.succeeded(receiptText),
+      return new TelcoCall.CollectionUpdate(
+          checkout,
+          CollectionStatus.succeeded(receiptText),
           movedMoney(callback, receiptText, request.receivedAt()));
     } catch (Rejection e) {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), true);
@@ -104,20 +110,23 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
    * What a success callback says moved (receipt, Amount, PhoneNumber, TransactionDate), for the
    * case no collection has its CheckoutRequestID (the push's answer was lost): null when unreadable.
    */
-  private static PaymentCommand movedMoney(JsonObject callback, String receipt, Instant receivedAt) {
+  private static PaymentCommand movedMoney(
+      JsonObject callback, String receipt, Instant receivedAt) {
     Object amount = item(callback, "Amount");
     if (receipt == null || amount == null) {
       return null;
     }
     try {
-      Money money = Money.of(DecimalAmount.minorUnits("Amount", amount, DecimalAmount.fractionDigits("KES")), "KES");
+      Money money = Money.of(
+          DecimalAmount.minorUnits("Amount", amount, DecimalAmount.fractionDigits("KES")), "KES");
       Object phone = item(callback, "PhoneNumber");
       String msisdn = phone == null ? null : PeerText.clean(String.valueOf(phone));
       Object date = item(callback, "TransactionDate");
       Instant paidAt = receivedAt;
       if (date != null && String.valueOf(date).matches("[0-9]{14}")) {
         paidAt = LocalDateTime.parse(String.valueOf(date), SafaricomStkCollections.TIMESTAMP)
-            .atZone(SafaricomStkCollections.NAIROBI).toInstant();
+            .atZone(SafaricomStkCollections.NAIROBI)
+            .toInstant();
       }
       return new PaymentCommand(receipt, "", money, msisdn, paidAt);
     } catch (RuntimeException e) {
@@ -127,8 +136,10 @@ public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
 
   /** The Value of the CallbackMetadata item named {@code name}, or null ("Balance" may come without one). */
   static Object item(JsonObject stkCallback, String name) {
-    JsonObject metadata = stkCallback.getValue("CallbackMetadata") instanceof JsonObject m ? m : null;
-    JsonArray items = metadata != null && metadata.getValue("Item") instanceof JsonArray a ? a : null;
+    JsonObject metadata =
+        stkCallback.getValue("CallbackMetadata") instanceof JsonObject m ? m : null;
+    JsonArray items =
+        metadata != null && metadata.getValue("Item") instanceof JsonArray a ? a : null;
     if (items == null) {
       return null;
     }

@@ -1,8 +1,5 @@
 package io.payg.telco.safaricom;
 
-import io.payg.telco.support.DecimalAmount;
-import io.payg.telco.support.JsonBody;
-import io.payg.telco.support.Rejection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentQuery;
@@ -13,7 +10,9 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
-import io.vertx.core.buffer.Buffer;
+import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.JsonBody;
+import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.time.DateTimeException;
@@ -109,14 +108,17 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   public static final String CONFIRMATION = "confirmation";
   /** Where Daraja posts a Transaction Status result (ResultURL) and a queue time-out (QueueTimeOutURL). */
   public static final String STATUS_RESULT = "transaction-status-result";
+
   public static final String STATUS_TIMEOUT = "transaction-status-timeout";
   public static final String SETTING_SHORT_CODE = "shortCode";
   public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
   /** M-Pesa C2B in Kenya moves Kenyan shillings only. */
   public static final String CURRENCY = "KES";
+
   public static final ZoneId NAIROBI = ZoneId.of("Africa/Nairobi");
   /** The detail of the {@link Refusal#UNAUTHENTICATED} that answers {@code C2B00015}. */
-  public static final String WRONG_SHORT_CODE = "BusinessShortCode is not this company's short code";
+  public static final String WRONG_SHORT_CODE =
+      "BusinessShortCode is not this company's short code";
 
   public static final String ACCEPTED = "0";
   public static final String INVALID_MSISDN = "C2B00011";
@@ -136,10 +138,11 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   /** Daraja: "An alpha-numeric value of up to 20 characters"; kept longer for what the payer may type. */
   static final int MAX_REFERENCE = 100;
 
-  private static final TelcoResponse CONFIRMATION_ACK =
-      TelcoResponse.json(200, new JsonObject().put("ResultCode", 0).put("ResultDesc", "Success").encode());
-  private static final TelcoResponse VALIDATION_ACCEPTED =
-      TelcoResponse.json(200, new JsonObject().put("ResultCode", ACCEPTED).put("ResultDesc", "Accepted").encode());
+  private static final TelcoResponse CONFIRMATION_ACK = TelcoResponse.json(
+      200, new JsonObject().put("ResultCode", 0).put("ResultDesc", "Success").encode());
+  private static final TelcoResponse VALIDATION_ACCEPTED = TelcoResponse.json(
+      200,
+      new JsonObject().put("ResultCode", ACCEPTED).put("ResultDesc", "Accepted").encode());
 
   @Override
   public String provider() {
@@ -148,7 +151,9 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
 
   @Override
   public boolean isProcessOperation(String operation) {
-    return CONFIRMATION.equals(operation) || STATUS_RESULT.equals(operation) || STATUS_TIMEOUT.equals(operation);
+    return CONFIRMATION.equals(operation)
+        || STATUS_RESULT.equals(operation)
+        || STATUS_TIMEOUT.equals(operation);
   }
 
   /** Daraja sends the confirmation after the money moved; "Confirmation is always acknowledged". */
@@ -175,19 +180,23 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     if (STATUS_RESULT.equals(request.operation()) || STATUS_TIMEOUT.equals(request.operation())) {
-      return TransactionStatusResult.decode(request, currency, settings == null ? Map.of() : settings);
+      return TransactionStatusResult.decode(
+          request, currency, settings == null ? Map.of() : settings);
     }
     boolean process = CONFIRMATION.equals(request.operation());
     if (!process && !VALIDATION.equals(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-          "unknown operation: M-Pesa calls .../validation and .../confirmation", false);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST,
+          "unknown operation: M-Pesa calls .../validation and .../confirmation",
+          false);
     }
     if (settings == null) {
       settings = Map.of();
     }
     // Daraja signs nothing: the source address is the only proof a call comes from M-Pesa
     // (https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL names no signature)
-    boolean fromMpesa = SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress());
+    boolean fromMpesa =
+        SourceAllowList.allows(settings.get(SETTING_ALLOWED_SOURCES), request.remoteAddress());
     try {
       if (!fromMpesa && !process) {
         throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
@@ -205,21 +214,25 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
         throw new Rejection(Refusal.UNAUTHENTICATED, WRONG_SHORT_CODE);
       }
       if (!CURRENCY.equals(currency)) {
-        throw new Rejection(Refusal.WRONG_CURRENCY, "M-Pesa pays in KES; the company's currency is " + currency);
+        throw new Rejection(
+            Refusal.WRONG_CURRENCY, "M-Pesa pays in KES; the company's currency is " + currency);
       }
       Object amountValue = json.getValue("TransAmount");
       if (amountValue == null) {
         throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransAmount' is required");
       }
-      Money amount = Money.of(DecimalAmount.minorUnits("TransAmount", amountValue,
-          DecimalAmount.fractionDigits(CURRENCY)), CURRENCY);
+      Money amount = Money.of(
+          DecimalAmount.minorUnits(
+              "TransAmount", amountValue, DecimalAmount.fractionDigits(CURRENCY)),
+          CURRENCY);
       String msisdn = msisdn(json);
       if (!process) {
         return new TelcoCall.Validate(new PaymentQuery(serial(json), amount, msisdn));
       }
       String transId = text(json, "TransID");
       if (transId == null || !TRANS_ID.matcher(transId).matches()) {
-        throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransID' is required: letters and digits, up to 64");
+        throw new Rejection(
+            Refusal.MALFORMED_REQUEST, "'TransID' is required: letters and digits, up to 64");
       }
       Instant paidAt = transTime(json, request.receivedAt());
       String typed = accountReference(json);
@@ -227,26 +240,41 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       if (!fromMpesa) {
         // maybe forged (anyone who knows the URL and the public short code can post this), maybe
         // M-Pesa from an address not listed yet: kept flagged for an operator, never booked
-        return new TelcoCall.Unbookable(command, Refusal.UNAUTHENTICATED, "the source address "
-            + printable(request.remoteAddress()) + " is not in allowedSources", false, true, Map.of());
+        return new TelcoCall.Unbookable(
+            command,
+            Refusal.UNAUTHENTICATED,
+            "the source address " + printable(request.remoteAddress())
+                + " is not in allowedSources",
+            false,
+            true,
+            Map.of());
       }
       if (typed.isEmpty()) {
         // BillRefNumber "is only applicable to Customer PayBill Transactions"
         // (https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL): a Buy Goods
         // (till) payment names no device, yet the money is ours
-        return new TelcoCall.Unbookable(command, Refusal.DEVICE_NOT_FOUND,
-            "no account reference (BillRefNumber is empty: a Buy Goods / till payment)", true);
+        return new TelcoCall.Unbookable(
+            command,
+            Refusal.DEVICE_NOT_FOUND,
+            "no account reference (BillRefNumber is empty: a Buy Goods / till payment)",
+            true);
       }
       if (!SERIAL.matcher(typed).matches()) {
-        return new TelcoCall.Unbookable(command, Refusal.DEVICE_NOT_FOUND,
-            "'BillRefNumber' is not a serial: up to 64 letters, digits, '.', '_' or '-'", true);
+        return new TelcoCall.Unbookable(
+            command,
+            Refusal.DEVICE_NOT_FOUND,
+            "'BillRefNumber' is not a serial: up to 64 letters, digits, '.', '_' or '-'",
+            true);
       }
       return new TelcoCall.Process(command);
     } catch (Rejection e) {
       // from an address not on the list, nothing that cannot be read is believed or kept
-      return fromMpesa || !process ? new TelcoCall.Rejected(e.refusal, e.getMessage(), process)
-          : new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources ("
-              + e.getMessage() + ")", true);
+      return fromMpesa || !process
+          ? new TelcoCall.Rejected(e.refusal, e.getMessage(), process)
+          : new TelcoCall.Rejected(
+              Refusal.UNAUTHENTICATED,
+              "the source address is not in allowedSources (" + e.getMessage() + ")",
+              true);
     }
   }
 
@@ -281,7 +309,8 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       return CONFIRMATION_ACK;
     }
     String code = resultCode(refusal, detail);
-    return TelcoResponse.json(processCall ? 403 : 200,
+    return TelcoResponse.json(
+        processCall ? 403 : 200,
         new JsonObject().put("ResultCode", code).put("ResultDesc", "Rejected").encode());
   }
 
@@ -323,7 +352,8 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       throw new Rejection(Refusal.DEVICE_NOT_FOUND, "'BillRefNumber' (the device serial) is empty");
     }
     if (!SERIAL.matcher(serial).matches()) {
-      throw new Rejection(Refusal.DEVICE_NOT_FOUND,
+      throw new Rejection(
+          Refusal.DEVICE_NOT_FOUND,
           "'BillRefNumber' is not a serial: up to 64 letters, digits, '.', '_' or '-'");
     }
     return serial;
@@ -331,11 +361,16 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
 
   private static String msisdn(JsonObject json) {
     Object v = json.getValue("MSISDN");
-    if (!(v instanceof String || v instanceof Integer || v instanceof Long || v instanceof BigInteger)) {
+    if (!(v instanceof String
+        || v instanceof Integer
+        || v instanceof Long
+        || v instanceof BigInteger)) {
       return null;
     }
     String msisdn = v.toString().trim();
-    if (msisdn.isEmpty() || msisdn.length() > MAX_MSISDN || CONTROL.matcher(msisdn).find()) {
+    if (msisdn.isEmpty()
+        || msisdn.length() > MAX_MSISDN
+        || CONTROL.matcher(msisdn).find()) {
       return null;
     }
     return msisdn;

@@ -4,11 +4,10 @@ import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.peer.PeerCalls.jsonObject;
 import static io.payg.peer.PeerCalls.snippet;
 
-import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.payment.PaymentCommand;
+import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.PaymentStatusQuery;
 import io.payg.telco.support.CollectionCallException;
-import io.payg.telco.support.CollectionSettings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
@@ -57,17 +56,20 @@ public final class SafaricomTransactionStatus implements PaymentStatusQuery {
 
   @Override
   public boolean enabled(Map<String, String> settings) {
-    if (settings == null || "false".equalsIgnoreCase(String.valueOf(settings.get(SETTING_ENABLED)).trim())) {
+    if (settings == null
+        || "false"
+            .equalsIgnoreCase(String.valueOf(settings.get(SETTING_ENABLED)).trim())) {
       return false;
     }
-    return !PluginSettings.isBlank(settings.get("consumerKey")) && !PluginSettings.isBlank(settings.get("consumerSecret"))
+    return !PluginSettings.isBlank(settings.get("consumerKey"))
+        && !PluginSettings.isBlank(settings.get("consumerSecret"))
         && !PluginSettings.isBlank(settings.get("initiator"))
         && !PluginSettings.isBlank(settings.get("securityCredential"));
   }
 
   @Override
-  public CompletionStage<String> ask(PaymentCommand payment, String resultUrl, String timeoutUrl,
-                                     Map<String, String> settings) {
+  public CompletionStage<String> ask(
+      PaymentCommand payment, String resultUrl, String timeoutUrl, Map<String, String> settings) {
     DarajaCalls.Credentials credentials;
     try {
       credentials = DarajaCalls.Credentials.of(SafaricomTelcoAdapter.NAME, settings);
@@ -86,15 +88,23 @@ public final class SafaricomTransactionStatus implements PaymentStatusQuery {
         .put("QueueTimeOutURL", timeoutUrl)
         .put("Remarks", "Payment check")
         .put("Occasion", "");
-    return daraja.post(credentials, PATH, body).compose(response -> {
-      JsonObject json = jsonObject(response);
-      Object originator = json == null ? null : json.getValue("OriginatorConversationID");
-      if (response.statusCode() == 200 && json != null && "0".equals(String.valueOf(json.getValue("ResponseCode")))
-          && originator instanceof String id && !id.isBlank()) {
-        return Future.succeededFuture(id);
-      }
-      return Future.<String>failedFuture(new CollectionCallException("Safaricom Transaction Status answered "
-          + response.statusCode() + ": " + snippet(response), isTransient(response.statusCode())));
-    }).toCompletionStage();
+    return daraja
+        .post(credentials, PATH, body)
+        .compose(response -> {
+          JsonObject json = jsonObject(response);
+          Object originator = json == null ? null : json.getValue("OriginatorConversationID");
+          if (response.statusCode() == 200
+              && json != null
+              && "0".equals(String.valueOf(json.getValue("ResponseCode")))
+              && originator instanceof String id
+              && !id.isBlank()) {
+            return Future.succeededFuture(id);
+          }
+          return Future.<String>failedFuture(new CollectionCallException(
+              "Safaricom Transaction Status answered " + response.statusCode() + ": "
+                  + snippet(response),
+              isTransient(response.statusCode())));
+        })
+        .toCompletionStage();
   }
 }

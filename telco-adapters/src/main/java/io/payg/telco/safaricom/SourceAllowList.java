@@ -16,12 +16,12 @@ import java.util.regex.Pattern;
  */
 public final class SourceAllowList {
 
-  private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+  private static final Pattern IPV4 =
+      Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
   private static final Pattern PREFIX = Pattern.compile("\\d{1,3}");
 
-  private SourceAllowList() {
-  }
+  private SourceAllowList() {}
 
   /** Whether {@code address} (the peer, as Vert.x reports it) is in {@code allowList}. */
   public static boolean allows(String allowList, String address) {
@@ -91,7 +91,8 @@ public final class SourceAllowList {
       return bytes;
     }
     // an IPv6 literal: InetAddress parses text with a ':' as a literal and never resolves it
-    if (s.indexOf(':') < 0 || !IPV6_CHARS.matcher(s).matches()
+    if (s.indexOf(':') < 0
+        || !IPV6_CHARS.matcher(s).matches()
         || (s.charAt(0) != ':' && Character.digit(s.charAt(0), 16) < 0)) {
       return null;
     }

@@ -2,11 +2,11 @@ package io.payg.telco.safaricom;
 
 import io.payg.domain.Money;
 import io.payg.domain.payment.Refusal;
+import io.payg.domain.peer.PeerText;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.JsonBody;
-import io.payg.domain.peer.PeerText;
 import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,12 +24,12 @@ import java.util.Map;
  */
 final class TransactionStatusResult {
 
-  private TransactionStatusResult() {
-  }
+  private TransactionStatusResult() {}
 
   static TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     try {
-      if (!SourceAllowList.allows(settings.get(SafaricomTelcoAdapter.SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
+      if (!SourceAllowList.allows(
+          settings.get(SafaricomTelcoAdapter.SETTING_ALLOWED_SOURCES), request.remoteAddress())) {
         throw new Rejection(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources");
       }
       JsonObject json = JsonBody.object(request.header("content-type"), request.body());
@@ -49,15 +49,18 @@ final class TransactionStatusResult {
       Money amount = null;
       if (amountValue != null && "KES".equals(currency)) {
         try {
-          amount = Money.of(DecimalAmount.minorUnits("Amount", amountValue, DecimalAmount.fractionDigits("KES")), "KES");
+          amount = Money.of(
+              DecimalAmount.minorUnits("Amount", amountValue, DecimalAmount.fractionDigits("KES")),
+              "KES");
         } catch (Rejection e) {
           amount = null; // an amount we cannot read confirms nothing
         }
       }
       boolean confirmed = "0".equals(code) && "Completed".equals(status) && amount != null;
-      String detail = "Transaction Status " + (code == null ? "?" : code) + " " + (desc == null ? "" : desc)
-          + (status == null ? "" : " (" + status + ")");
-      return new TelcoCall.PaymentStatus(originator, receipt, true, confirmed, amount, PeerText.clean(detail));
+      String detail = "Transaction Status " + (code == null ? "?" : code) + " "
+          + (desc == null ? "" : desc) + (status == null ? "" : " (" + status + ")");
+      return new TelcoCall.PaymentStatus(
+          originator, receipt, true, confirmed, amount, PeerText.clean(detail));
     } catch (Rejection e) {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), true);
     }
@@ -67,7 +70,9 @@ final class TransactionStatusResult {
     JsonObject params = result.getValue("ResultParameters") instanceof JsonObject p ? p : null;
     Object list = params == null ? null : params.getValue("ResultParameter");
     // one parameter may come as an object rather than a one-element array
-    JsonArray items = list instanceof JsonArray a ? a : list instanceof JsonObject o ? new JsonArray().add(o) : null;
+    JsonArray items = list instanceof JsonArray a
+        ? a
+        : list instanceof JsonObject o ? new JsonArray().add(o) : null;
     if (items == null) {
       return null;
     }

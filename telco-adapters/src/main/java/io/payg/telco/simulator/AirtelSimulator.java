@@ -1,9 +1,8 @@
 package io.payg.telco.simulator;
 
-import io.payg.telco.airtel.AirtelMessageSigning;
 import io.payg.telco.airtel.AirtelCollections;
+import io.payg.telco.airtel.AirtelMessageSigning;
 import io.payg.telco.airtel.AirtelTelcoAdapter;
-import io.payg.telco.simulator.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -84,12 +83,11 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   public static final String DEFAULT_COUNTRY = "TZ";
 
   /** One payment accepted (200), as received: national msisdn, amount in major units ("5000", "10.5"). */
-  public record Request(String id, String msisdn, String amount, String currency, String country, String reference) {
-  }
+  public record Request(
+      String id, String msisdn, String amount, String currency, String country, String reference) {}
 
   /** One callback attempt; {@code statusCode} is -1 when it could not be delivered. */
-  public record Callback(String id, String url, String statusCode, int httpStatus) {
-  }
+  public record Callback(String id, String url, String statusCode, int httpStatus) {}
 
   private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -244,13 +242,14 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       if (approved) {
         p.status = "TS";
         p.airtelMoneyId = "MP260116.0830.L" + String.format("%05d", moneyIds.incrementAndGet());
-        p.message = "Paid " + p.request.currency() + " " + p.request.amount() + " to PAYG ENERGY, Trans ID "
-            + p.airtelMoneyId + ".";
+        p.message = "Paid " + p.request.currency() + " " + p.request.amount()
+            + " to PAYG ENERGY, Trans ID " + p.airtelMoneyId + ".";
       } else {
         p.status = "TF";
         p.message = message;
       }
-      transaction = new JsonObject().put("id", id).put("message", p.message).put("status_code", p.status);
+      transaction =
+          new JsonObject().put("id", id).put("message", p.message).put("status_code", p.status);
       if (p.airtelMoneyId != null) {
         transaction.put("airtel_money_id", p.airtelMoneyId);
       }
@@ -262,17 +261,25 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     JsonObject body = new JsonObject().put("transaction", transaction);
     String secret = callbackSecret;
     if (secret != null) {
-      body.put("hash", AirtelTelcoAdapter.hash(secret, new JsonObject().put("transaction", transaction).encode()
-          .getBytes(StandardCharsets.UTF_8)));
+      body.put(
+          "hash",
+          AirtelTelcoAdapter.hash(
+              secret,
+              new JsonObject()
+                  .put("transaction", transaction)
+                  .encode()
+                  .getBytes(StandardCharsets.UTF_8)));
     }
     String statusCode = transaction.getString("status_code");
-    return callbackClient.postAbs(url)
+    return callbackClient
+        .postAbs(url)
         .putHeader("Content-Type", "application/json")
         .timeout(10_000)
         .sendBuffer(body.toBuffer())
         // once, never retried, whatever happened
         .transform(ar -> {
-          callbacks.add(new Callback(id, url, statusCode, ar.succeeded() ? ar.result().statusCode() : -1));
+          callbacks.add(
+              new Callback(id, url, statusCode, ar.succeeded() ? ar.result().statusCode() : -1));
           return Future.<Void>succeededFuture();
         });
   }
@@ -295,15 +302,18 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       if (!authorized(req)) {
         return;
       }
-      byte[] opened = AirtelMessageSigning.open(req.getHeader(AirtelCollections.SIGNATURE_HEADER),
-          req.getHeader(AirtelCollections.KEY_HEADER), signingKeys.getPrivate());
+      byte[] opened = AirtelMessageSigning.open(
+          req.getHeader(AirtelCollections.SIGNATURE_HEADER),
+          req.getHeader(AirtelCollections.KEY_HEADER),
+          signingKeys.getPrivate());
       if (opened == null || !Arrays.equals(opened, body.getBytes())) {
         reply(req, 400, envelope(null, "400", "Invalid signature", "ESB000008", null, false));
         return;
       }
       signed.incrementAndGet();
       payment(req, body);
-    } else if (req.method() == HttpMethod.GET && path.startsWith(AirtelCollections.ENQUIRY_PATH)
+    } else if (req.method() == HttpMethod.GET
+        && path.startsWith(AirtelCollections.ENQUIRY_PATH)
         && path.length() > AirtelCollections.ENQUIRY_PATH.length()) {
       enquiry(req, path.substring(AirtelCollections.ENQUIRY_PATH.length()));
     } else {
@@ -313,17 +323,26 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
 
   private void token(HttpServerRequest req, Buffer raw) {
     JsonObject body = object(raw);
-    if (body == null || !"client_credentials".equals(body.getValue("grant_type"))
+    if (body == null
+        || !"client_credentials".equals(body.getValue("grant_type"))
         || !constantTimeEquals(DEFAULT_CLIENT_ID, body.getValue("client_id"))
         || !constantTimeEquals(DEFAULT_CLIENT_SECRET, body.getValue("client_secret"))) {
-      reply(req, 401, new JsonObject().put("error_description", "Client authentication failed")
-          .put("error", "invalid_client"));
+      reply(
+          req,
+          401,
+          new JsonObject()
+              .put("error_description", "Client authentication failed")
+              .put("error", "invalid_client"));
       return;
     }
     IssuedToken token = issueToken();
-    reply(req, 200, new JsonObject().put("access_token", token.accessToken())
-        .put("expires_in", Long.toString(token.lifetimeSeconds()))
-        .put("token_type", "bearer"));
+    reply(
+        req,
+        200,
+        new JsonObject()
+            .put("access_token", token.accessToken())
+            .put("expires_in", Long.toString(token.lifetimeSeconds()))
+            .put("token_type", "bearer"));
   }
 
   private void payment(HttpServerRequest req, Buffer raw) {
@@ -331,7 +350,9 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       return;
     }
     JsonObject body = object(raw);
-    String invalid = invalid(body, req.getHeader(AirtelCollections.COUNTRY_HEADER),
+    String invalid = invalid(
+        body,
+        req.getHeader(AirtelCollections.COUNTRY_HEADER),
         req.getHeader(AirtelCollections.CURRENCY_HEADER));
     if (invalid != null) {
       reply(req, 400, envelope(null, "400", invalid, "ESB000008", null, false));
@@ -339,19 +360,36 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     }
     JsonObject transaction = body.getJsonObject("transaction");
     String id = transaction.getString("id");
-    Request request = new Request(id, body.getJsonObject("subscriber").getString("msisdn"),
+    Request request = new Request(
+        id,
+        body.getJsonObject("subscriber").getString("msisdn"),
         new BigDecimal(transaction.getValue("amount").toString()).toPlainString(),
-        transaction.getString("currency"), transaction.getString("country"), body.getString("reference"));
+        transaction.getString("currency"),
+        transaction.getString("country"),
+        body.getString("reference"));
     if (payments.putIfAbsent(id, new Payment(request)) != null) {
-      reply(req, 400, envelope(null, "400", "External Transaction ID already exists.", "ESB000041", null, false));
+      reply(
+          req,
+          400,
+          envelope(
+              null, "400", "External Transaction ID already exists.", "ESB000041", null, false));
       return;
     }
     requests.add(request);
     if (approvesAll()) {
       settle(id, true, null);
     }
-    reply(req, 200, envelope(new JsonObject().put("transaction", new JsonObject().put("id", id)
-        .put("status", "Success.")), "200", "SUCCESS", "ESB000010", "DP00800001006", true));
+    reply(
+        req,
+        200,
+        envelope(
+            new JsonObject()
+                .put("transaction", new JsonObject().put("id", id).put("status", "Success.")),
+            "200",
+            "SUCCESS",
+            "ESB000010",
+            "DP00800001006",
+            true));
   }
 
   private void enquiry(HttpServerRequest req, String id) {
@@ -360,7 +398,11 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     }
     if (req.getHeader(AirtelCollections.COUNTRY_HEADER) == null
         || req.getHeader(AirtelCollections.CURRENCY_HEADER) == null) {
-      reply(req, 400, envelope(null, "400", "X-Country and X-Currency are required.", "ESB000008", null, false));
+      reply(
+          req,
+          400,
+          envelope(
+              null, "400", "X-Country and X-Currency are required.", "ESB000008", null, false));
       return;
     }
     ScriptedAnswer scripted = nextScripted(id);
@@ -370,8 +412,16 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     }
     Payment p = payments.get(id);
     if (p == null) {
-      reply(req, 404, envelope(null, "404", "No transaction found with provided transaction Id.", "ESB000045",
-          "DP00800001025", false));
+      reply(
+          req,
+          404,
+          envelope(
+              null,
+              "404",
+              "No transaction found with provided transaction Id.",
+              "ESB000045",
+              "DP00800001025",
+              false));
       return;
     }
     JsonObject transaction = p.transaction();
@@ -380,15 +430,27 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       case "TF", "TE" -> "DP00800001007";
       default -> "DP00800001006";
     };
-    reply(req, 200, envelope(new JsonObject().put("transaction", transaction), "200", "SUCCESS", "ESB000010",
-        responseCode, true));
+    reply(
+        req,
+        200,
+        envelope(
+            new JsonObject().put("transaction", transaction),
+            "200",
+            "SUCCESS",
+            "ESB000010",
+            responseCode,
+            true));
   }
 
   /** Bearer token; answers the refusal itself. */
   private boolean authorized(HttpServerRequest req) {
     if (!bearerValid(req)) {
-      reply(req, 401, new JsonObject().put("error_description", "The access token is invalid or has expired")
-          .put("error", "invalid_token"));
+      reply(
+          req,
+          401,
+          new JsonObject()
+              .put("error_description", "The access token is invalid or has expired")
+              .put("error", "invalid_token"));
       return false;
     }
     return true;
@@ -398,7 +460,9 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     if (body == null) {
       return "A JSON object body is required.";
     }
-    if (xCountry == null || !COUNTRY.matcher(xCountry).matches() || xCurrency == null
+    if (xCountry == null
+        || !COUNTRY.matcher(xCountry).matches()
+        || xCurrency == null
         || !CURRENCY.matcher(xCurrency).matches()) {
       return "X-Country and X-Currency are required.";
     }
@@ -406,13 +470,16 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
         || !(body.getValue("transaction") instanceof JsonObject transaction)) {
       return "subscriber and transaction are required.";
     }
-    if (!(subscriber.getValue("msisdn") instanceof String msisdn) || !NATIONAL.matcher(msisdn).matches()) {
+    if (!(subscriber.getValue("msisdn") instanceof String msisdn)
+        || !NATIONAL.matcher(msisdn).matches()) {
       return "Invalid MSISDN: subscriber.msisdn must be the number without the country code.";
     }
-    if (!xCountry.equals(subscriber.getValue("country")) || !xCountry.equals(transaction.getValue("country"))) {
+    if (!xCountry.equals(subscriber.getValue("country"))
+        || !xCountry.equals(transaction.getValue("country"))) {
       return "Invalid country.";
     }
-    if (!xCurrency.equals(subscriber.getValue("currency")) || !xCurrency.equals(transaction.getValue("currency"))) {
+    if (!xCurrency.equals(subscriber.getValue("currency"))
+        || !xCurrency.equals(transaction.getValue("currency"))) {
       return "Invalid currency.";
     }
     if (!(transaction.getValue("amount") instanceof Number amount)
@@ -422,15 +489,23 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
     if (!(transaction.getValue("id") instanceof String id) || id.isBlank() || id.length() > 64) {
       return "transaction.id is required.";
     }
-    if (!(body.getValue("reference") instanceof String reference) || reference.isBlank() || reference.length() > 64) {
+    if (!(body.getValue("reference") instanceof String reference)
+        || reference.isBlank()
+        || reference.length() > 64) {
       return "reference is required.";
     }
     return null;
   }
 
-  private static JsonObject envelope(JsonObject data, String code, String message, String resultCode,
-                                     String responseCode, boolean success) {
-    JsonObject status = new JsonObject().put("code", code).put("message", message).put("result_code", resultCode);
+  private static JsonObject envelope(
+      JsonObject data,
+      String code,
+      String message,
+      String resultCode,
+      String responseCode,
+      boolean success) {
+    JsonObject status =
+        new JsonObject().put("code", code).put("message", message).put("result_code", resultCode);
     if (responseCode != null) {
       status.put("response_code", responseCode);
     }
@@ -444,7 +519,9 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
 
   private static JsonObject object(Buffer raw) {
     try {
-      return raw != null && raw.length() > 0 && raw.toJsonValue() instanceof JsonObject o ? o : null;
+      return raw != null && raw.length() > 0 && raw.toJsonValue() instanceof JsonObject o
+          ? o
+          : null;
     } catch (RuntimeException e) {
       return null;
     }

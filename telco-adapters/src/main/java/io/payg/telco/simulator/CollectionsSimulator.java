@@ -47,12 +47,10 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   private HttpServer server;
 
   /** A provider answer given verbatim (a published sample), in place of the simulated state. */
-  public record ScriptedAnswer(int status, String body) {
-  }
+  public record ScriptedAnswer(int status, String body) {}
 
   /** A token just issued, and the {@code expires_in} to answer with it. */
-  protected record IssuedToken(String accessToken, long lifetimeSeconds) {
-  }
+  protected record IssuedToken(String accessToken, long lifetimeSeconds) {}
 
   protected CollectionsSimulator(Vertx vertx) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
@@ -62,7 +60,8 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   /** Starts {@code simulator} listening on 127.0.0.1; port 0 picks a free port. */
   protected static <S extends CollectionsSimulator<S>> Future<S> listen(S simulator, int port) {
     CollectionsSimulator<S> base = simulator; // private members are reached through the base type
-    return base.vertx.createHttpServer()
+    return base.vertx
+        .createHttpServer()
         .requestHandler(base::handle)
         .listen(port, "127.0.0.1")
         .map(server -> {
@@ -141,7 +140,8 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
    * see the simulated state again. Scripted answers queue up in order.
    */
   public S scriptStatus(String reference, int status, String body) {
-    scripted.computeIfAbsent(reference, k -> new ConcurrentLinkedQueue<>())
+    scripted
+        .computeIfAbsent(reference, k -> new ConcurrentLinkedQueue<>())
         .add(new ScriptedAnswer(status, body));
     return self();
   }
@@ -206,13 +206,15 @@ public abstract class CollectionsSimulator<S extends CollectionsSimulator<S>> {
   protected boolean bearerValid(HttpServerRequest req) {
     String authorization = req.getHeader("Authorization");
     Long expiry = authorization != null && authorization.startsWith("Bearer ")
-        ? tokenExpiries.get(authorization.substring("Bearer ".length())) : null;
+        ? tokenExpiries.get(authorization.substring("Bearer ".length()))
+        : null;
     return expiry != null && expiry - System.nanoTime() > 0;
   }
 
   protected static boolean constantTimeEquals(String expected, Object given) {
-    return given instanceof String s && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-        s.getBytes(StandardCharsets.UTF_8));
+    return given instanceof String s
+        && MessageDigest.isEqual(
+            expected.getBytes(StandardCharsets.UTF_8), s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Answers after {@link #setLatency the latency}; {@code body} null: no body and no Content-Type. */

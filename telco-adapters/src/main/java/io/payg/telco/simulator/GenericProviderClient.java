@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.util.Map;
 
 /**
  * The provider side of the generic protocol: signs and sends the exact bytes an aggregator
@@ -26,30 +27,61 @@ public final class GenericProviderClient {
     this.secret = secret;
   }
 
-  public Future<HttpResponse<Buffer>> validate(String serial, long amount, String currency, String msisdn) {
-    return send("validate", new JsonObject().put("serial", serial).put("amount", amount).put("currency", currency)
-        .put("msisdn", msisdn).toBuffer());
+  public Future<HttpResponse<Buffer>> validate(
+      String serial, long amount, String currency, String msisdn) {
+    return send(
+        "validate",
+        new JsonObject()
+            .put("serial", serial)
+            .put("amount", amount)
+            .put("currency", currency)
+            .put("msisdn", msisdn)
+            .toBuffer());
   }
 
-  public Future<HttpResponse<Buffer>> process(String providerTxnId, String serial, long amount, String currency,
-                                              String msisdn, String paidAt) {
+  public Future<HttpResponse<Buffer>> process(
+      String providerTxnId,
+      String serial,
+      long amount,
+      String currency,
+      String msisdn,
+      String paidAt) {
     return send("process", processBody(providerTxnId, serial, amount, currency, msisdn, paidAt));
   }
 
   /** {@link #process}, with extra request headers (a W3C traceparent, an X-Request-Id). */
-  public Future<HttpResponse<Buffer>> process(String providerTxnId, String serial, long amount, String currency,
-                                              String msisdn, String paidAt, java.util.Map<String, String> headers) {
+  public Future<HttpResponse<Buffer>> process(
+      String providerTxnId,
+      String serial,
+      long amount,
+      String currency,
+      String msisdn,
+      String paidAt,
+      Map<String, String> headers) {
     Buffer body = processBody(providerTxnId, serial, amount, currency, msisdn, paidAt);
-    var request = client.postAbs(baseUrl + "/process").putHeader("Content-Type", "application/json")
+    var request = client
+        .postAbs(baseUrl + "/process")
+        .putHeader("Content-Type", "application/json")
         .putHeader("X-Signature", signature(secret, body));
     headers.forEach(request::putHeader);
     return request.sendBuffer(body);
   }
 
-  public static Buffer processBody(String providerTxnId, String serial, long amount, String currency, String msisdn,
-                                   String paidAt) {
-    return new JsonObject().put("providerTxnId", providerTxnId).put("serial", serial).put("amount", amount)
-        .put("currency", currency).put("msisdn", msisdn).put("paidAt", paidAt).toBuffer();
+  public static Buffer processBody(
+      String providerTxnId,
+      String serial,
+      long amount,
+      String currency,
+      String msisdn,
+      String paidAt) {
+    return new JsonObject()
+        .put("providerTxnId", providerTxnId)
+        .put("serial", serial)
+        .put("amount", amount)
+        .put("currency", currency)
+        .put("msisdn", msisdn)
+        .put("paidAt", paidAt)
+        .toBuffer();
   }
 
   /** Sends {@code body} as is, signed. */
@@ -58,8 +90,10 @@ public final class GenericProviderClient {
   }
 
   /** Sends {@code body} with the given signature header value (tests send wrong ones). */
-  public Future<HttpResponse<Buffer>> sendSigned(String operation, Buffer body, String signatureHeader) {
-    var request = client.postAbs(baseUrl + "/" + operation).putHeader("Content-Type", "application/json");
+  public Future<HttpResponse<Buffer>> sendSigned(
+      String operation, Buffer body, String signatureHeader) {
+    var request =
+        client.postAbs(baseUrl + "/" + operation).putHeader("Content-Type", "application/json");
     if (signatureHeader != null) {
       request.putHeader("X-Signature", signatureHeader);
     }

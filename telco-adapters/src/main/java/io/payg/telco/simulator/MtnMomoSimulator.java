@@ -1,7 +1,6 @@
 package io.payg.telco.simulator;
 
 import io.payg.telco.mtn.MtnMomoCollections;
-import io.payg.telco.simulator.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -13,8 +12,8 @@ import java.math.RoundingMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,12 +69,10 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
   public static final String TARGET_ENVIRONMENT = "sandbox";
 
   /** One request-to-pay accepted (202), as received: amount in major units ("5000", "10.50"). */
-  public record Request(String reference, String msisdn, String amount, String currency) {
-  }
+  public record Request(String reference, String msisdn, String amount, String currency) {}
 
   /** One callback attempt; {@code statusCode} is -1 when it could not be delivered. */
-  public record Callback(String reference, String url, String status, int statusCode) {
-  }
+  public record Callback(String reference, String url, String status, int statusCode) {}
 
   private static final String REQUEST_TO_PAY_ITEM = MtnMomoCollections.REQUEST_TO_PAY_PATH + "/";
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
@@ -111,8 +108,13 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       view.put("externalId", body.getValue("externalId"))
           // the request's amount; some MoMo deployments echo it with decimals ("5000.00" for
           // "5000"): RequestToPayResult.amount is a free "string" in momodeveloper.mtn.com's spec
-          .put("amount", amountWithDecimals ? new BigDecimal(body.getString("amount")).setScale(2,
-              RoundingMode.UNNECESSARY).toPlainString() : body.getValue("amount"))
+          .put(
+              "amount",
+              amountWithDecimals
+                  ? new BigDecimal(body.getString("amount"))
+                      .setScale(2, RoundingMode.UNNECESSARY)
+                      .toPlainString()
+                  : body.getValue("amount"))
           .put("currency", body.getValue("currency"))
           .put("payer", body.getValue("payer"))
           .put("payerMessage", body.getValue("payerMessage"))
@@ -122,8 +124,11 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
         // two published shapes: the sandbox's string ("APPROVAL_REJECTED"), and the API
         // specification's ErrorReason object {code, message} (momodeveloper.mtn.com, Collection
         // API "RequestToPayResult"); a listener must read both
-        view.put("reason", reasonAsObject ? new JsonObject().put("code", reason).put("message", reasonMessage(reason))
-            : reason);
+        view.put(
+            "reason",
+            reasonAsObject
+                ? new JsonObject().put("code", reason).put("message", reasonMessage(reason))
+                : reason);
       }
       return view;
     }
@@ -173,7 +178,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
 
   /** The request fails with {@code reason} (MoMo's codes: APPROVAL_REJECTED, EXPIRED, NOT_ENOUGH_FUNDS, ...). */
   public Future<Void> reject(String reference, String reason) {
-    return settle(reference, false, reason == null || reason.isBlank() ? "APPROVAL_REJECTED" : reason);
+    return settle(
+        reference, false, reason == null || reason.isBlank() ? "APPROVAL_REJECTED" : reason);
   }
 
   /** PUT (the default) or POST: MoMo uses both, and asks listeners to accept both. */
@@ -228,7 +234,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     JsonObject view;
     synchronized (t) {
       if (!"PENDING".equals(t.status)) {
-        return Future.failedFuture(new IllegalStateException("request-to-pay " + reference + " is " + t.status));
+        return Future.failedFuture(
+            new IllegalStateException("request-to-pay " + reference + " is " + t.status));
       }
       if (approved) {
         t.status = "SUCCESSFUL";
@@ -243,13 +250,15 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       return Future.succeededFuture();
     }
     String status = view.getString("status");
-    return callbackClient.requestAbs(callbackMethod, t.callbackUrl)
+    return callbackClient
+        .requestAbs(callbackMethod, t.callbackUrl)
         .putHeader("Content-Type", "application/json")
         .timeout(10_000)
         .sendBuffer(view.toBuffer())
         // once, never retried, whatever happened
         .transform(ar -> {
-          callbacks.add(new Callback(reference, t.callbackUrl, status, ar.succeeded() ? ar.result().statusCode() : -1));
+          callbacks.add(new Callback(
+              reference, t.callbackUrl, status, ar.succeeded() ? ar.result().statusCode() : -1));
           return Future.<Void>succeededFuture();
         });
   }
@@ -258,7 +267,10 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
 
   @Override
   protected void answerInternalError(HttpServerRequest req) {
-    reply(req, 500, error("INTERNAL_PROCESSING_ERROR", "An internal error occurred while processing."));
+    reply(
+        req,
+        500,
+        error("INTERNAL_PROCESSING_ERROR", "An internal error occurred while processing."));
   }
 
   @Override
@@ -266,7 +278,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     String path = req.path();
     if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.TOKEN_PATH)) {
       token(req);
-    } else if (req.method() == HttpMethod.POST && path.equals(MtnMomoCollections.REQUEST_TO_PAY_PATH)) {
+    } else if (req.method() == HttpMethod.POST
+        && path.equals(MtnMomoCollections.REQUEST_TO_PAY_PATH)) {
       requestToPay(req, body);
     } else if (req.method() == HttpMethod.GET && path.startsWith(REQUEST_TO_PAY_ITEM)) {
       status(req, path.substring(REQUEST_TO_PAY_ITEM.length()));
@@ -280,15 +293,22 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       reply(req, 401, subscriptionKeyError());
       return;
     }
-    String expected = "Basic " + Base64.getEncoder().encodeToString(
-        (DEFAULT_API_USER + ":" + DEFAULT_API_KEY).getBytes(StandardCharsets.UTF_8));
+    String expected = "Basic "
+        + Base64.getEncoder()
+            .encodeToString(
+                (DEFAULT_API_USER + ":" + DEFAULT_API_KEY).getBytes(StandardCharsets.UTF_8));
     if (!constantTimeEquals(expected, req.getHeader("Authorization"))) {
       reply(req, 401, new JsonObject().put("error", "login_failed"));
       return;
     }
     IssuedToken token = issueToken();
-    reply(req, 200, new JsonObject().put("access_token", token.accessToken()).put("token_type", "access_token")
-        .put("expires_in", token.lifetimeSeconds()));
+    reply(
+        req,
+        200,
+        new JsonObject()
+            .put("access_token", token.accessToken())
+            .put("token_type", "access_token")
+            .put("expires_in", token.lifetimeSeconds()));
   }
 
   private void requestToPay(HttpServerRequest req, Buffer raw) {
@@ -318,11 +338,18 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     }
     Transaction fresh = new Transaction(reference, body.copy(), callbackUrl);
     if (transactions.putIfAbsent(reference, fresh) != null) {
-      reply(req, 409, error("RESOURCE_ALREADY_EXIST", "Duplicated reference id. Creation of resource failed."));
+      reply(
+          req,
+          409,
+          error("RESOURCE_ALREADY_EXIST", "Duplicated reference id. Creation of resource failed."));
       return;
     }
     JsonObject payer = body.getJsonObject("payer");
-    requests.add(new Request(reference, payer.getString("partyId"), body.getString("amount"), body.getString("currency")));
+    requests.add(new Request(
+        reference,
+        payer.getString("partyId"),
+        body.getString("amount"),
+        body.getString("currency")));
     if (approvesAll()) {
       settle(reference, true, null);
     }
@@ -353,12 +380,19 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       return false;
     }
     if (!bearerValid(req)) {
-      reply(req, 401, new JsonObject().put("statusCode", 401)
-          .put("message", "Access denied due to invalid or expired access token."));
+      reply(
+          req,
+          401,
+          new JsonObject()
+              .put("statusCode", 401)
+              .put("message", "Access denied due to invalid or expired access token."));
       return false;
     }
     if (!TARGET_ENVIRONMENT.equals(req.getHeader(MtnMomoCollections.TARGET_ENVIRONMENT_HEADER))) {
-      reply(req, 403, error("NOT_ALLOWED_TARGET_ENVIRONMENT", "Access to target environment is forbidden."));
+      reply(
+          req,
+          403,
+          error("NOT_ALLOWED_TARGET_ENVIRONMENT", "Access to target environment is forbidden."));
       return false;
     }
     return true;
@@ -368,18 +402,22 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     if (body == null) {
       return "A JSON object body is required.";
     }
-    if (!(body.getValue("amount") instanceof String amount) || !DECIMAL.matcher(amount).matches()
+    if (!(body.getValue("amount") instanceof String amount)
+        || !DECIMAL.matcher(amount).matches()
         || new BigDecimal(amount).signum() <= 0) {
       return "amount must be a positive decimal string.";
     }
-    if (!(body.getValue("currency") instanceof String currency) || !CURRENCY.matcher(currency).matches()) {
+    if (!(body.getValue("currency") instanceof String currency)
+        || !CURRENCY.matcher(currency).matches()) {
       return "currency must be an ISO 4217 code.";
     }
     if (!(body.getValue("externalId") instanceof String)) {
       return "externalId is required.";
     }
-    if (!(body.getValue("payer") instanceof JsonObject payer) || !"MSISDN".equals(payer.getValue("partyIdType"))
-        || !(payer.getValue("partyId") instanceof String partyId) || !partyId.matches("[0-9]{5,15}")) {
+    if (!(body.getValue("payer") instanceof JsonObject payer)
+        || !"MSISDN".equals(payer.getValue("partyIdType"))
+        || !(payer.getValue("partyId") instanceof String partyId)
+        || !partyId.matches("[0-9]{5,15}")) {
       return "payer must be {partyIdType: MSISDN, partyId: digits}.";
     }
     for (String note : List.of("payerMessage", "payeeNote")) {
@@ -394,19 +432,24 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
   private static boolean httpUrl(String url) {
     try {
       URI uri = new URI(url);
-      return uri.getHost() != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+      return uri.getHost() != null
+          && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
     } catch (URISyntaxException e) {
       return false;
     }
   }
 
   private static boolean subscriptionKeyValid(HttpServerRequest req) {
-    return constantTimeEquals(DEFAULT_SUBSCRIPTION_KEY, req.getHeader(MtnMomoCollections.SUBSCRIPTION_KEY_HEADER));
+    return constantTimeEquals(
+        DEFAULT_SUBSCRIPTION_KEY, req.getHeader(MtnMomoCollections.SUBSCRIPTION_KEY_HEADER));
   }
 
   private static JsonObject subscriptionKeyError() {
-    return new JsonObject().put("statusCode", 401).put("message",
-        "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.");
+    return new JsonObject()
+        .put("statusCode", 401)
+        .put(
+            "message",
+            "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.");
   }
 
   private static JsonObject error(String code, String message) {

@@ -44,6 +44,7 @@ public final class SafaricomSimulator {
 
   /** TransTime: "YYYYMMDDHHmmss e.g. 20170813154301" (the page's table), M-Pesa's clock is Nairobi's. */
   private static final DateTimeFormatter TRANS_TIME = DateTimeFormatter.ofPattern("uuuuMMddHHmmss");
+
   private static final ZoneId NAIROBI = ZoneId.of("Africa/Nairobi");
 
   private final WebClient client;
@@ -58,33 +59,97 @@ public final class SafaricomSimulator {
   }
 
   /** One C2B payment, field for field as Daraja names them. */
-  public record C2bPayment(String transactionType, String transId, String transTime, String transAmount,
-                           String businessShortCode, String billRefNumber, String invoiceNumber,
-                           String orgAccountBalance, String thirdPartyTransId, String msisdn,
-                           String firstName, String middleName, String lastName) {
+  public record C2bPayment(
+      String transactionType,
+      String transId,
+      String transTime,
+      String transAmount,
+      String businessShortCode,
+      String billRefNumber,
+      String invoiceNumber,
+      String orgAccountBalance,
+      String thirdPartyTransId,
+      String msisdn,
+      String firstName,
+      String middleName,
+      String lastName) {
 
     /** A pay-bill payment of {@code amount} ("500.00") to {@code shortCode} for account {@code serial}. */
-    public static C2bPayment payBill(String transId, String shortCode, String serial, String amount, String msisdn,
-                                     Instant paidAt) {
-      return new C2bPayment("Pay Bill", transId, SafaricomSimulator.transTime(paidAt), amount, shortCode, serial, "", "", "", msisdn,
-          "John", "", "Doe");
+    public static C2bPayment payBill(
+        String transId,
+        String shortCode,
+        String serial,
+        String amount,
+        String msisdn,
+        Instant paidAt) {
+      return new C2bPayment(
+          "Pay Bill",
+          transId,
+          SafaricomSimulator.transTime(paidAt),
+          amount,
+          shortCode,
+          serial,
+          "",
+          "",
+          "",
+          msisdn,
+          "John",
+          "",
+          "Doe");
     }
 
     /** A Buy Goods (till) payment: no account reference. */
-    public static C2bPayment buyGoods(String transId, String tillNumber, String amount, String msisdn, Instant paidAt) {
-      return new C2bPayment("Buy Goods", transId, SafaricomSimulator.transTime(paidAt), amount, tillNumber, "", "", "", "",
-          msisdn, "John", "", "Doe");
+    public static C2bPayment buyGoods(
+        String transId, String tillNumber, String amount, String msisdn, Instant paidAt) {
+      return new C2bPayment(
+          "Buy Goods",
+          transId,
+          SafaricomSimulator.transTime(paidAt),
+          amount,
+          tillNumber,
+          "",
+          "",
+          "",
+          "",
+          msisdn,
+          "John",
+          "",
+          "Doe");
     }
 
     /** The confirmation carries the organisation's balance after the payment; validation an empty one. */
     public C2bPayment withOrgAccountBalance(String balance) {
-      return new C2bPayment(transactionType, transId, transTime, transAmount, businessShortCode, billRefNumber,
-          invoiceNumber, balance, thirdPartyTransId, msisdn, firstName, middleName, lastName);
+      return new C2bPayment(
+          transactionType,
+          transId,
+          transTime,
+          transAmount,
+          businessShortCode,
+          billRefNumber,
+          invoiceNumber,
+          balance,
+          thirdPartyTransId,
+          msisdn,
+          firstName,
+          middleName,
+          lastName);
     }
 
     public C2bPayment withMsisdn(String msisdn) {
-      return new C2bPayment(transactionType, transId, transTime, transAmount, businessShortCode, billRefNumber,
-          invoiceNumber, orgAccountBalance, thirdPartyTransId, msisdn, firstName, middleName, lastName);
+      return new C2bPayment(
+          transactionType,
+          transId,
+          transTime,
+          transAmount,
+          businessShortCode,
+          billRefNumber,
+          invoiceNumber,
+          orgAccountBalance,
+          thirdPartyTransId,
+          msisdn,
+          firstName,
+          middleName,
+          lastName);
     }
 
     /** The request body with every field a JSON string, in the page's order (its sample). */
@@ -142,7 +207,9 @@ public final class SafaricomSimulator {
   /** Lower-case hex SHA-256 of the number's digits, as Daraja hashes MSISDN since 2024. */
   public static String hashedMsisdn(String msisdn) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(msisdn.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(msisdn.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -162,8 +229,10 @@ public final class SafaricomSimulator {
   }
 
   /** Posts with extra headers, e.g. the {@code X-Forwarded-For} a reverse proxy in front of the gateway adds. */
-  public Future<HttpResponse<Buffer>> send(String operation, Buffer body, Map<String, String> headers) {
-    HttpRequest<Buffer> request = client.postAbs(baseUrl + "/" + operation).putHeader("Content-Type", "application/json");
+  public Future<HttpResponse<Buffer>> send(
+      String operation, Buffer body, Map<String, String> headers) {
+    HttpRequest<Buffer> request =
+        client.postAbs(baseUrl + "/" + operation).putHeader("Content-Type", "application/json");
     headers.forEach(request::putHeader);
     return request.sendBuffer(body);
   }

@@ -1,6 +1,5 @@
 package io.payg.telco.simulator;
 
-import io.payg.telco.simulator.CollectionsSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -40,29 +39,41 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
   public static final String CONSUMER_SECRET = "daraja-sim-consumer-secret";
   /** The sandbox's Lipa Na M-Pesa Online short code and passkey: MpesaExpressSimulate's sample Password decodes to them. */
   public static final String SHORT_CODE = "174379";
-  public static final String PASSKEY = "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
+
+  public static final String PASSKEY =
+      "bfb279f9aa9bdbcf158e97dd71a467cd2e0c893059b10f78e6b72ada1ed2c919";
   public static final String INITIATOR = "testapi";
   public static final String SECURITY_CREDENTIAL = "sim-security-credential";
 
   /** "YYYYMMDDHHmmss" (MpesaExpressSimulate's parameter table), Nairobi time. */
   private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuuMMddHHmmss");
+
   private static final ZoneId NAIROBI = ZoneId.of("Africa/Nairobi");
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicLong SEQUENCE = new AtomicLong(29115);
 
   /** One push as Daraja received it. */
-  public record Push(String merchantRequestId, String checkoutRequestId, String phoneNumber, long amount,
-                     String accountReference, String transactionType, String partyB, String callbackUrl) {
-  }
+  public record Push(
+      String merchantRequestId,
+      String checkoutRequestId,
+      String phoneNumber,
+      long amount,
+      String accountReference,
+      String transactionType,
+      String partyB,
+      String callbackUrl) {}
 
   /** One callback sent, and the HTTP status the merchant answered (0: no answer). */
-  public record Callback(String checkoutRequestId, JsonObject body, int httpStatus, JsonObject answer) {
-  }
+  public record Callback(
+      String checkoutRequestId, JsonObject body, int httpStatus, JsonObject answer) {}
 
   /** A Transaction Status query as Daraja received it. */
-  public record StatusQuery(String transactionId, String originatorConversationId, String resultUrl, String queueTimeOutUrl,
-                            JsonObject body) {
-  }
+  public record StatusQuery(
+      String transactionId,
+      String originatorConversationId,
+      String resultUrl,
+      String queueTimeOutUrl,
+      JsonObject body) {}
 
   private final Map<String, Push> pushes = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> results = new ConcurrentHashMap<>();
@@ -84,14 +95,34 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
 
   /** The {@code safaricom-stk} plugin settings this simulator accepts (callbacks come from 127.0.0.1). */
   public Map<String, String> settings() {
-    return Map.of("baseUrl", baseUrl(), "consumerKey", CONSUMER_KEY, "consumerSecret", CONSUMER_SECRET,
-        "shortCode", SHORT_CODE, "passkey", PASSKEY, "allowedSources", "127.0.0.1/32");
+    return Map.of(
+        "baseUrl",
+        baseUrl(),
+        "consumerKey",
+        CONSUMER_KEY,
+        "consumerSecret",
+        CONSUMER_SECRET,
+        "shortCode",
+        SHORT_CODE,
+        "passkey",
+        PASSKEY,
+        "allowedSources",
+        "127.0.0.1/32");
   }
 
   /** The Transaction Status settings of the {@code safaricom} (C2B) plugin for this simulator. */
   public Map<String, String> transactionStatusSettings() {
-    return Map.of("baseUrl", baseUrl(), "consumerKey", CONSUMER_KEY, "consumerSecret", CONSUMER_SECRET,
-        "initiator", INITIATOR, "securityCredential", SECURITY_CREDENTIAL);
+    return Map.of(
+        "baseUrl",
+        baseUrl(),
+        "consumerKey",
+        CONSUMER_KEY,
+        "consumerSecret",
+        CONSUMER_SECRET,
+        "initiator",
+        INITIATOR,
+        "securityCredential",
+        SECURITY_CREDENTIAL);
   }
 
   // ---------------------------------------------------------------- knobs
@@ -102,7 +133,10 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
 
   /** The push whose AccountReference is {@code reference} (the serial), or null. */
   public Push pushFor(String reference) {
-    return pushes.values().stream().filter(p -> p.accountReference().equals(reference)).findFirst().orElse(null);
+    return pushes.values().stream()
+        .filter(p -> p.accountReference().equals(reference))
+        .findFirst()
+        .orElse(null);
   }
 
   public List<Callback> callbacks() {
@@ -132,7 +166,8 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
   /** The payer typed the PIN: ResultCode 0 with a new MpesaReceiptNumber; answers the receipt once the callback is over. */
   public Future<String> approve(String checkoutRequestId) {
     String receipt = receipt();
-    return settle(checkoutRequestId, 0, "The service request is processed successfully.", receipt).map(receipt);
+    return settle(checkoutRequestId, 0, "The service request is processed successfully.", receipt)
+        .map(receipt);
   }
 
   /** The push ends with {@code resultCode} (1032 "Request cancelled by user", 1, 2001, 1037 ...). */
@@ -152,30 +187,56 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
     return this;
   }
 
-  private Future<Void> settle(String checkoutRequestId, int resultCode, String resultDesc, String receipt) {
+  private Future<Void> settle(
+      String checkoutRequestId, int resultCode, String resultDesc, String receipt) {
     Push push = pushes.get(checkoutRequestId);
     if (push == null || results.containsKey(checkoutRequestId)) {
       return Future.failedFuture("unknown or settled push " + checkoutRequestId);
     }
-    JsonObject stk = new JsonObject().put("MerchantRequestID", push.merchantRequestId())
-        .put("CheckoutRequestID", checkoutRequestId).put("ResultCode", resultCode).put("ResultDesc", resultDesc);
+    JsonObject stk = new JsonObject()
+        .put("MerchantRequestID", push.merchantRequestId())
+        .put("CheckoutRequestID", checkoutRequestId)
+        .put("ResultCode", resultCode)
+        .put("ResultDesc", resultDesc);
     if (resultCode == 0) {
-      // the success sample's items, with numbers as numbers (Amount 1.00, TransactionDate and PhoneNumber digits)
-      stk.put("CallbackMetadata", new JsonObject().put("Item", new JsonArray()
-          .add(new JsonObject().put("Name", "Amount").put("Value", (double) push.amount()))
-          .add(new JsonObject().put("Name", "MpesaReceiptNumber").put("Value", receipt))
-          .add(new JsonObject().put("Name", "Balance")) // no Value: as Daraja sends it (MicroPowerManager's fixtures)
-          .add(new JsonObject().put("Name", "TransactionDate").put("Value",
-              Long.parseLong(TIMESTAMP.format(Instant.now().atZone(NAIROBI)))))
-          .add(new JsonObject().put("Name", "PhoneNumber").put("Value", Long.parseLong(push.phoneNumber())))));
+      // the success sample's items, with numbers as numbers (Amount 1.00, TransactionDate and
+      // PhoneNumber digits)
+      stk.put(
+          "CallbackMetadata",
+          new JsonObject()
+              .put(
+                  "Item",
+                  new JsonArray()
+                      .add(new JsonObject().put("Name", "Amount").put("Value", (double)
+                          push.amount()))
+                      .add(new JsonObject().put("Name", "MpesaReceiptNumber").put("Value", receipt))
+                      .add(new JsonObject()
+                          .put(
+                              "Name",
+                              "Balance")) // no Value: as Daraja sends it (MicroPowerManager's
+                      // fixtures)
+                      .add(new JsonObject()
+                          .put("Name", "TransactionDate")
+                          .put(
+                              "Value",
+                              Long.parseLong(TIMESTAMP.format(Instant.now().atZone(NAIROBI)))))
+                      .add(new JsonObject()
+                          .put("Name", "PhoneNumber")
+                          .put("Value", Long.parseLong(push.phoneNumber())))));
     }
-    results.put(checkoutRequestId, new JsonObject().put("ResultCode", String.valueOf(resultCode)).put("ResultDesc", resultDesc)
-        .put("MerchantRequestID", push.merchantRequestId()));
+    results.put(
+        checkoutRequestId,
+        new JsonObject()
+            .put("ResultCode", String.valueOf(resultCode))
+            .put("ResultDesc", resultDesc)
+            .put("MerchantRequestID", push.merchantRequestId()));
     JsonObject body = new JsonObject().put("Body", new JsonObject().put("stkCallback", stk));
     if (!callbacksOn()) {
       return Future.succeededFuture();
     }
-    return callbackClient.postAbs(push.callbackUrl()).sendJsonObject(body)
+    return callbackClient
+        .postAbs(push.callbackUrl())
+        .sendJsonObject(body)
         .map(r -> {
           JsonObject answer;
           try {
@@ -217,7 +278,8 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
       return;
     }
     if (req.method() != HttpMethod.POST) {
-      // "All M-PESA APIs on the Daraja platform are POST except Authorization API" (TransactionStatus error table)
+      // "All M-PESA APIs on the Daraja platform are POST except Authorization API"
+      // (TransactionStatus error table)
       reply(req, 405, error("405.001", "Method Not Allowed"));
       return;
     }
@@ -249,8 +311,10 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
       return;
     }
     String authorization = req.getHeader("Authorization");
-    String expected = "Basic " + Base64.getEncoder().encodeToString((CONSUMER_KEY + ":" + CONSUMER_SECRET)
-        .getBytes(StandardCharsets.UTF_8));
+    String expected = "Basic "
+        + Base64.getEncoder()
+            .encodeToString(
+                (CONSUMER_KEY + ":" + CONSUMER_SECRET).getBytes(StandardCharsets.UTF_8));
     if (authorization == null || !authorization.startsWith("Basic ")) {
       reply(req, 400, error("400.008.01", "Invalid authentication type passed"));
       return;
@@ -262,15 +326,22 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
     }
     IssuedToken token = issueToken();
     // "expires_in": 3599 (the Authorization page's sample)
-    reply(req, 200, new JsonObject().put("access_token", token.accessToken()).put("expires_in", token.lifetimeSeconds()));
+    reply(
+        req,
+        200,
+        new JsonObject()
+            .put("access_token", token.accessToken())
+            .put("expires_in", token.lifetimeSeconds()));
   }
 
   private boolean passwordValid(JsonObject json) {
     String shortCode = String.valueOf(json.getValue("BusinessShortCode"));
     Object timestamp = json.getValue("Timestamp");
-    String expected = Base64.getEncoder().encodeToString((SHORT_CODE + PASSKEY + timestamp)
-        .getBytes(StandardCharsets.UTF_8));
-    return SHORT_CODE.equals(shortCode) && timestamp instanceof String t && t.matches("[0-9]{14}")
+    String expected = Base64.getEncoder()
+        .encodeToString((SHORT_CODE + PASSKEY + timestamp).getBytes(StandardCharsets.UTF_8));
+    return SHORT_CODE.equals(shortCode)
+        && timestamp instanceof String t
+        && t.matches("[0-9]{14}")
         && constantTimeEquals(expected, json.getValue("Password"));
   }
 
@@ -314,20 +385,37 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
       return;
     }
     if (lockedSubscriber) {
-      reply(req, 500, error("500.001.1001",
-          "Unable to lock subscriber, a transaction is already in process for the current subscriber"));
+      reply(
+          req,
+          500,
+          error(
+              "500.001.1001",
+              "Unable to lock subscriber, a transaction is already in process for the current subscriber"));
       return;
     }
     long n = SEQUENCE.incrementAndGet();
     String merchant = n + "-" + (34_620_000 + n) + "-1";
-    String checkout = "ws_CO_" + TIMESTAMP.format(Instant.now().atZone(NAIROBI)) + String.format("%06d", RANDOM.nextInt(1_000_000))
-        + n;
-    Push push = new Push(merchant, checkout, phone, amount, reference, (String) type,
-        String.valueOf(json.getValue("PartyB")), callbackUrl);
+    String checkout = "ws_CO_" + TIMESTAMP.format(Instant.now().atZone(NAIROBI))
+        + String.format("%06d", RANDOM.nextInt(1_000_000)) + n;
+    Push push = new Push(
+        merchant,
+        checkout,
+        phone,
+        amount,
+        reference,
+        (String) type,
+        String.valueOf(json.getValue("PartyB")),
+        callbackUrl);
     pushes.put(checkout, push);
-    reply(req, 200, new JsonObject().put("MerchantRequestID", merchant).put("CheckoutRequestID", checkout)
-        .put("ResponseCode", "0").put("ResponseDescription", "Success. Request accepted for processing")
-        .put("CustomerMessage", "Success. Request accepted for processing"));
+    reply(
+        req,
+        200,
+        new JsonObject()
+            .put("MerchantRequestID", merchant)
+            .put("CheckoutRequestID", checkout)
+            .put("ResponseCode", "0")
+            .put("ResponseDescription", "Success. Request accepted for processing")
+            .put("CustomerMessage", "Success. Request accepted for processing"));
     if (approvesAll()) {
       vertx.setTimer(20, id -> approve(checkout));
     }
@@ -355,66 +443,128 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
       reply(req, 500, error("500.001.1001", "The transaction is being processed"));
       return;
     }
-    reply(req, 200, new JsonObject().put("ResponseCode", "0")
-        .put("ResponseDescription", "The service request has been accepted successsfully")
-        .put("MerchantRequestID", push.merchantRequestId()).put("CheckoutRequestID", checkout)
-        .put("ResultCode", result.getString("ResultCode")).put("ResultDesc", result.getString("ResultDesc")));
+    reply(
+        req,
+        200,
+        new JsonObject()
+            .put("ResponseCode", "0")
+            .put("ResponseDescription", "The service request has been accepted successsfully")
+            .put("MerchantRequestID", push.merchantRequestId())
+            .put("CheckoutRequestID", checkout)
+            .put("ResultCode", result.getString("ResultCode"))
+            .put("ResultDesc", result.getString("ResultDesc")));
   }
 
   private void transactionStatus(HttpServerRequest req, JsonObject json) {
-    // the page's sample spells "Command ID" / "Transaction ID"; its table and every SDK CommandID / TransactionID
-    Object command = json.containsKey("CommandID") ? json.getValue("CommandID") : json.getValue("Command ID");
-    Object transId = json.containsKey("TransactionID") ? json.getValue("TransactionID") : json.getValue("Transaction ID");
+    // the page's sample spells "Command ID" / "Transaction ID"; its table and every SDK CommandID /
+    // TransactionID
+    Object command =
+        json.containsKey("CommandID") ? json.getValue("CommandID") : json.getValue("Command ID");
+    Object transId = json.containsKey("TransactionID")
+        ? json.getValue("TransactionID")
+        : json.getValue("Transaction ID");
     String resultUrl = json.getValue("ResultURL") instanceof String u ? u : "";
     String timeoutUrl = json.getValue("QueueTimeOutURL") instanceof String u ? u : "";
-    if (!"TransactionStatusQuery".equals(command) || !(transId instanceof String id) || resultUrl.isEmpty()
-        || !INITIATOR.equals(json.getValue("Initiator")) || !SECURITY_CREDENTIAL.equals(json.getValue("SecurityCredential"))) {
+    if (!"TransactionStatusQuery".equals(command)
+        || !(transId instanceof String id)
+        || resultUrl.isEmpty()
+        || !INITIATOR.equals(json.getValue("Initiator"))
+        || !SECURITY_CREDENTIAL.equals(json.getValue("SecurityCredential"))) {
       reply(req, 400, error("400.002.02", "Bad Request - Invalid parameters"));
       return;
     }
     long n = SEQUENCE.incrementAndGet();
     String originator = n + "-" + (7_134_000 + n) + "-1";
-    String conversation = "AG_" + TIMESTAMP.format(Instant.now().atZone(NAIROBI)).substring(0, 8) + "_"
-        + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
+    String conversation =
+        "AG_" + TIMESTAMP.format(Instant.now().atZone(NAIROBI)).substring(0, 8) + "_"
+            + Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE);
     statusQueries.add(new StatusQuery(id, originator, resultUrl, timeoutUrl, json));
-    reply(req, 200, new JsonObject().put("OriginatorConversationID", originator).put("ConversationID", conversation)
-        .put("ResponseCode", "0").put("ResponseDescription", "Accept the service request successfully."));
+    reply(
+        req,
+        200,
+        new JsonObject()
+            .put("OriginatorConversationID", originator)
+            .put("ConversationID", conversation)
+            .put("ResponseCode", "0")
+            .put("ResponseDescription", "Accept the service request successfully."));
     if (answerStatusQueries) {
       vertx.setTimer(20, t -> statusResult(id, originator, conversation, resultUrl));
     }
   }
 
   /** The result leg, shaped as the Transaction Status page's "Callback payload". */
-  private void statusResult(String transId, String originator, String conversation, String resultUrl) {
+  private void statusResult(
+      String transId, String originator, String conversation, String resultUrl) {
     Long amount = completedPayments.get(transId);
-    JsonObject result = new JsonObject().put("ConversationID", conversation).put("OriginatorConversationID", originator)
-        .put("ReferenceData", new JsonObject().put("ReferenceItem", new JsonObject().put("Key", "Occasion")))
-        .put("ResultType", 0).put("TransactionID", "SIM" + Long.toString(SEQUENCE.incrementAndGet(), 36).toUpperCase());
+    JsonObject result = new JsonObject()
+        .put("ConversationID", conversation)
+        .put("OriginatorConversationID", originator)
+        .put(
+            "ReferenceData",
+            new JsonObject().put("ReferenceItem", new JsonObject().put("Key", "Occasion")))
+        .put("ResultType", 0)
+        .put(
+            "TransactionID",
+            "SIM" + Long.toString(SEQUENCE.incrementAndGet(), 36).toUpperCase());
     if (amount == null) {
-      // an unknown receipt: a non-zero ResultCode without parameters (the code's text is unconfirmed)
-      result.put("ResultCode", 2001).put("ResultDesc", "The transaction receipt number does not exist.");
+      // an unknown receipt: a non-zero ResultCode without parameters (the code's text is
+      // unconfirmed)
+      result
+          .put("ResultCode", 2001)
+          .put("ResultDesc", "The transaction receipt number does not exist.");
     } else {
-      result.put("ResultCode", 0).put("ResultDesc", "The service request is processed successfully.")
-          .put("ResultParameters", new JsonObject().put("ResultParameter", new JsonArray()
-              .add(new JsonObject().put("Key", "DebitPartyName").put("Value", "254708374149 - John Doe"))
-              .add(new JsonObject().put("Key", "CreditPartyName").put("Value", SHORT_CODE + " - Sim Energy"))
-              .add(new JsonObject().put("Key", "OriginatorConversationID").put("Value", originator))
-              .add(new JsonObject().put("Key", "InitiatedTime").put("Value", TIMESTAMP.format(Instant.now().atZone(NAIROBI))))
-              .add(new JsonObject().put("Key", "DebitAccountType").put("Value", "MMF Account For Customer"))
-              .add(new JsonObject().put("Key", "TransactionStatus").put("Value", "Completed"))
-              .add(new JsonObject().put("Key", "ReasonType").put("Value", "Pay Bill Online"))
-              .add(new JsonObject().put("Key", "FinalisedTime").put("Value", TIMESTAMP.format(Instant.now().atZone(NAIROBI))))
-              .add(new JsonObject().put("Key", "Amount").put("Value", String.valueOf(amount)))
-              .add(new JsonObject().put("Key", "ConversationID").put("Value", conversation))
-              .add(new JsonObject().put("Key", "ReceiptNo").put("Value", transId))));
+      result
+          .put("ResultCode", 0)
+          .put("ResultDesc", "The service request is processed successfully.")
+          .put(
+              "ResultParameters",
+              new JsonObject()
+                  .put(
+                      "ResultParameter",
+                      new JsonArray()
+                          .add(new JsonObject()
+                              .put("Key", "DebitPartyName")
+                              .put("Value", "254708374149 - John Doe"))
+                          .add(new JsonObject()
+                              .put("Key", "CreditPartyName")
+                              .put("Value", SHORT_CODE + " - Sim Energy"))
+                          .add(new JsonObject()
+                              .put("Key", "OriginatorConversationID")
+                              .put("Value", originator))
+                          .add(new JsonObject()
+                              .put("Key", "InitiatedTime")
+                              .put("Value", TIMESTAMP.format(Instant.now().atZone(NAIROBI))))
+                          .add(new JsonObject()
+                              .put("Key", "DebitAccountType")
+                              .put("Value", "MMF Account For Customer"))
+                          .add(new JsonObject()
+                              .put("Key", "TransactionStatus")
+                              .put("Value", "Completed"))
+                          .add(new JsonObject()
+                              .put("Key", "ReasonType")
+                              .put("Value", "Pay Bill Online"))
+                          .add(new JsonObject()
+                              .put("Key", "FinalisedTime")
+                              .put("Value", TIMESTAMP.format(Instant.now().atZone(NAIROBI))))
+                          .add(new JsonObject()
+                              .put("Key", "Amount")
+                              .put("Value", String.valueOf(amount)))
+                          .add(new JsonObject()
+                              .put("Key", "ConversationID")
+                              .put("Value", conversation))
+                          .add(new JsonObject().put("Key", "ReceiptNo").put("Value", transId))));
     }
-    callbackClient.postAbs(Objects.requireNonNull(resultUrl)).sendJsonObject(new JsonObject().put("Result", result));
+    callbackClient
+        .postAbs(Objects.requireNonNull(resultUrl))
+        .sendJsonObject(new JsonObject().put("Result", result));
   }
 
   private static JsonObject error(String code, String message) {
     // {"requestId", "errorCode", "errorMessage"}: MpesaExpressSimulate's "Sample Error Response"
-    return new JsonObject().put("requestId", Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE))
-        .put("errorCode", code).put("errorMessage", message);
+    return new JsonObject()
+        .put("requestId", Long.toHexString(RANDOM.nextLong() & Long.MAX_VALUE))
+        .put("errorCode", code)
+        .put("errorMessage", message);
   }
 
   private void reply(HttpServerRequest req, int status, JsonObject body) {

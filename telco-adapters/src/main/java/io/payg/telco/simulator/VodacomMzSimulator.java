@@ -61,9 +61,12 @@ public final class VodacomMzSimulator {
   private static final Pattern AMOUNT = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,2})?");
 
   /** One push as received. */
-  public record Push(String transactionReference, String msisdn, String amount, String thirdPartyReference,
-                     String serviceProviderCode) {
-  }
+  public record Push(
+      String transactionReference,
+      String msisdn,
+      String amount,
+      String thirdPartyReference,
+      String serviceProviderCode) {}
 
   private final KeyPair keys;
   private final Map<String, String> statuses = new ConcurrentHashMap<>();
@@ -92,10 +95,14 @@ public final class VodacomMzSimulator {
       return Future.failedFuture(e);
     }
     VodacomMzSimulator sim = new VodacomMzSimulator(keys);
-    return vertx.createHttpServer().requestHandler(sim::handle).listen(port, "127.0.0.1").map(s -> {
-      sim.server = s;
-      return sim;
-    });
+    return vertx
+        .createHttpServer()
+        .requestHandler(sim::handle)
+        .listen(port, "127.0.0.1")
+        .map(s -> {
+          sim.server = s;
+          return sim;
+        });
   }
 
   public String baseUrl() {
@@ -109,8 +116,17 @@ public final class VodacomMzSimulator {
 
   /** The plugin settings of a company using this simulator. */
   public Map<String, String> settings() {
-    return Map.of("baseUrl", baseUrl(), "queryBaseUrl", baseUrl(), "apiKey", API_KEY, "publicKey", publicKey(),
-        "serviceProviderCode", SERVICE_PROVIDER_CODE);
+    return Map.of(
+        "baseUrl",
+        baseUrl(),
+        "queryBaseUrl",
+        baseUrl(),
+        "apiKey",
+        API_KEY,
+        "publicKey",
+        publicKey(),
+        "serviceProviderCode",
+        SERVICE_PROVIDER_CODE);
   }
 
   public Future<Void> stop() {
@@ -147,7 +163,8 @@ public final class VodacomMzSimulator {
 
   /** The next query of {@code thirdPartyReference} is answered {@code status} with {@code body} verbatim. */
   public VodacomMzSimulator scriptQuery(String thirdPartyReference, int status, String body) {
-    queryScripts.computeIfAbsent(thirdPartyReference, k -> new ConcurrentLinkedQueue<>())
+    queryScripts
+        .computeIfAbsent(thirdPartyReference, k -> new ConcurrentLinkedQueue<>())
         .add(new String[] {Integer.toString(status), body});
     return this;
   }
@@ -190,7 +207,8 @@ public final class VodacomMzSimulator {
     if (header == null || !header.startsWith("Bearer ")) {
       return false;
     }
-    for (String padding : new String[] {"RSA/ECB/PKCS1Padding", "RSA/ECB/OAEPWithSHA-1AndMGF1Padding"}) {
+    for (String padding :
+        new String[] {"RSA/ECB/PKCS1Padding", "RSA/ECB/OAEPWithSHA-1AndMGF1Padding"}) {
       try {
         Cipher rsa = Cipher.getInstance(padding);
         rsa.init(Cipher.DECRYPT_MODE, keys.getPrivate());
@@ -213,15 +231,32 @@ public final class VodacomMzSimulator {
       answer(req, 400, "INS-20", "Not All Parameters Provided. Please Try Again.", null);
       return;
     }
-    Push p = new Push(in.getString("input_TransactionReference"), in.getString("input_CustomerMSISDN"),
-        in.getString("input_Amount"), in.getString("input_ThirdPartyReference"), in.getString("input_ServiceProviderCode"));
-    if (p.transactionReference() == null || p.msisdn() == null || p.amount() == null || p.thirdPartyReference() == null
+    Push p = new Push(
+        in.getString("input_TransactionReference"),
+        in.getString("input_CustomerMSISDN"),
+        in.getString("input_Amount"),
+        in.getString("input_ThirdPartyReference"),
+        in.getString("input_ServiceProviderCode"));
+    if (p.transactionReference() == null
+        || p.msisdn() == null
+        || p.amount() == null
+        || p.thirdPartyReference() == null
         || p.serviceProviderCode() == null) {
-      answer(req, 400, "INS-20", "Not All Parameters Provided. Please Try Again.", p.thirdPartyReference());
+      answer(
+          req,
+          400,
+          "INS-20",
+          "Not All Parameters Provided. Please Try Again.",
+          p.thirdPartyReference());
     } else if (!SERVICE_PROVIDER_CODE.equals(p.serviceProviderCode())) {
       answer(req, 400, "INS-13", "Invalid Shortcode Used", p.thirdPartyReference());
     } else if (!REFERENCE.matcher(p.transactionReference()).matches()) {
-      answer(req, 400, "INS-17", "Invalid Transaction Reference. Length Should Be Between 1 and 20.", p.thirdPartyReference());
+      answer(
+          req,
+          400,
+          "INS-17",
+          "Invalid Transaction Reference. Length Should Be Between 1 and 20.",
+          p.thirdPartyReference());
     } else if (!REFERENCE.matcher(p.thirdPartyReference()).matches()) {
       answer(req, 400, "INS-19", "Invalid ThirdPartyReference Used", p.thirdPartyReference());
     } else if (!AMOUNT.matcher(p.amount()).matches()) {
@@ -235,12 +270,16 @@ public final class VodacomMzSimulator {
       String[] script = pushScripts.poll();
       if (script != null) {
         String code = new JsonObject(script[1]).getString("output_ResponseCode", "");
-        statuses.put(p.thirdPartyReference(), switch (code) {
-          case "INS-0" -> "Completed";
-          case "INS-9", "INS-10" -> "Pending";
-          default -> "Cancelled";
-        });
-        req.response().setStatusCode(Integer.parseInt(script[0])).putHeader("Content-Type", "application/json")
+        statuses.put(
+            p.thirdPartyReference(),
+            switch (code) {
+              case "INS-0" -> "Completed";
+              case "INS-9", "INS-10" -> "Pending";
+              default -> "Cancelled";
+            });
+        req.response()
+            .setStatusCode(Integer.parseInt(script[0]))
+            .putHeader("Content-Type", "application/json")
             .end(script[1]);
       } else if (broke.containsKey(p.msisdn())) {
         statuses.put(p.thirdPartyReference(), "Cancelled");
@@ -261,19 +300,24 @@ public final class VodacomMzSimulator {
     queries.incrementAndGet();
     String reference = req.getParam("input_QueryReference");
     String thirdParty = req.getParam("input_ThirdPartyReference");
-    if (reference == null || thirdParty == null || !SERVICE_PROVIDER_CODE.equals(req.getParam("input_ServiceProviderCode"))) {
+    if (reference == null
+        || thirdParty == null
+        || !SERVICE_PROVIDER_CODE.equals(req.getParam("input_ServiceProviderCode"))) {
       answer(req, 400, "INS-20", "Not All Parameters Provided. Please Try Again.", thirdParty);
       return;
     }
     Queue<String[]> scripts = queryScripts.get(reference);
     String[] script = scripts == null ? null : scripts.poll();
     if (script != null) {
-      req.response().setStatusCode(Integer.parseInt(script[0])).putHeader("Content-Type", "application/json")
+      req.response()
+          .setStatusCode(Integer.parseInt(script[0]))
+          .putHeader("Content-Type", "application/json")
           .end(script[1]);
       return;
     }
     String status = statuses.getOrDefault(reference, "N/A");
-    JsonObject out = new JsonObject().put("output_ResponseCode", "INS-0")
+    JsonObject out = new JsonObject()
+        .put("output_ResponseCode", "INS-0")
         .put("output_ResponseDesc", "Request processed successfully")
         .put("output_ResponseTransactionStatus", status)
         .put("output_ConversationID", "conv-" + reference)
@@ -281,18 +325,29 @@ public final class VodacomMzSimulator {
     if ("Completed".equals(status)) {
       out.put("output_TransactionID", transactionId(reference));
     }
-    req.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(out.encode());
+    req.response()
+        .setStatusCode(200)
+        .putHeader("Content-Type", "application/json")
+        .end(out.encode());
   }
 
   private String transactionId(String reference) {
     return transactionIds.computeIfAbsent(reference, r -> "MZ" + ids.incrementAndGet());
   }
 
-  private void answer(HttpServerRequest req, int status, String code, String desc, String thirdPartyReference) {
-    JsonObject out = new JsonObject().put("output_ResponseCode", code).put("output_ResponseDesc", desc)
+  private void answer(
+      HttpServerRequest req, int status, String code, String desc, String thirdPartyReference) {
+    JsonObject out = new JsonObject()
+        .put("output_ResponseCode", code)
+        .put("output_ResponseDesc", desc)
         .put("output_ThirdPartyReference", thirdPartyReference == null ? "" : thirdPartyReference)
         .put("output_ConversationID", "conv-" + Objects.toString(thirdPartyReference, "none"))
-        .put("output_TransactionID", "INS-0".equals(code) ? transactionId(thirdPartyReference) : "N/A");
-    req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(out.encode());
+        .put(
+            "output_TransactionID",
+            "INS-0".equals(code) ? transactionId(thirdPartyReference) : "N/A");
+    req.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
+        .end(out.encode());
   }
 }

@@ -1,8 +1,8 @@
 package io.payg.telco.simulator;
 
-import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
-import io.payg.telco.vodacomtz.SafeXml;
 import io.payg.telco.vodacomtz.BrokerPasswordDigest;
+import io.payg.telco.vodacomtz.SafeXml;
+import io.payg.telco.vodacomtz.VodacomTzTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -75,7 +75,8 @@ public final class VodacomTzSimulator {
   }
 
   /** With the clock that stamps {@code timestamp} (tests). */
-  public VodacomTzSimulator(WebClient client, String baseUrl, String spId, String password, Clock clock) {
+  public VodacomTzSimulator(
+      WebClient client, String baseUrl, String spId, String password, Clock clock) {
     this.client = Objects.requireNonNull(client, "client");
     this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
     this.spId = Objects.requireNonNull(spId, "spId");
@@ -84,39 +85,82 @@ public final class VodacomTzSimulator {
   }
 
   /** One customer payment, field for field as the broker sends it (all text). */
-  public record Payment(String amount, String commandId, String initiator, String conversationId,
-                        String originatorConversationId, String recipient, String mpesaReceipt,
-                        String transactionDate, String accountReference, String transactionId) {
+  public record Payment(
+      String amount,
+      String commandId,
+      String initiator,
+      String conversationId,
+      String originatorConversationId,
+      String recipient,
+      String mpesaReceipt,
+      String transactionDate,
+      String accountReference,
+      String transactionId) {
 
     /** A pay-bill payment of {@code amount} ("18000.0") to {@code businessNumber} for account {@code serial}. */
-    // field names and order: jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/dto/mpesapaybill/v2/Transaction.java
-    public static Payment payBill(String transactionId, String businessNumber, String serial, String amount,
-                                  String msisdn, Instant paidAt) {
-      return new Payment(amount, "Pay Bill", msisdn, "c-" + transactionId, "oc-" + transactionId,
-          businessNumber, "R" + transactionId.replaceAll("[^A-Za-z0-9]", ""),
-          VodacomTzSimulator.transactionDate(paidAt), serial, transactionId);
+    // field names and order:
+    // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/dto/mpesapaybill/v2/Transaction.java
+    public static Payment payBill(
+        String transactionId,
+        String businessNumber,
+        String serial,
+        String amount,
+        String msisdn,
+        Instant paidAt) {
+      return new Payment(
+          amount,
+          "Pay Bill",
+          msisdn,
+          "c-" + transactionId,
+          "oc-" + transactionId,
+          businessNumber,
+          "R" + transactionId.replaceAll("[^A-Za-z0-9]", ""),
+          VodacomTzSimulator.transactionDate(paidAt),
+          serial,
+          transactionId);
     }
 
     public Payment withAmount(String amount) {
-      return new Payment(amount, commandId, initiator, conversationId, originatorConversationId, recipient,
-          mpesaReceipt, transactionDate, accountReference, transactionId);
+      return new Payment(
+          amount,
+          commandId,
+          initiator,
+          conversationId,
+          originatorConversationId,
+          recipient,
+          mpesaReceipt,
+          transactionDate,
+          accountReference,
+          transactionId);
     }
 
     public Payment withAccountReference(String accountReference) {
-      return new Payment(amount, commandId, initiator, conversationId, originatorConversationId, recipient,
-          mpesaReceipt, transactionDate, accountReference, transactionId);
+      return new Payment(
+          amount,
+          commandId,
+          initiator,
+          conversationId,
+          originatorConversationId,
+          recipient,
+          mpesaReceipt,
+          transactionDate,
+          accountReference,
+          transactionId);
     }
   }
 
   /** "yyyy-MM-dd HH:mm:ss" in Dar es Salaam time, as the broker writes {@code transactionDate}. */
-  // "2019-02-21 12:40:27": jnduke400/LipanasiGateway (docs sample) and MicroPowerManager's 2018 factory
+  // "2019-02-21 12:40:27": jnduke400/LipanasiGateway (docs sample) and MicroPowerManager's 2018
+  // factory
   public static String transactionDate(Instant instant) {
-    return VodacomTzTelcoAdapter.TRANSACTION_DATE.format(instant.atZone(VodacomTzTelcoAdapter.DAR_ES_SALAAM));
+    return VodacomTzTelcoAdapter.TRANSACTION_DATE.format(
+        instant.atZone(VodacomTzTelcoAdapter.DAR_ES_SALAAM));
   }
 
   /** The broker's yyyyMMddHHmmss {@code timestamp}, Dar es Salaam time. */
   public static String timestamp(Instant instant) {
-    return VodacomTzTelcoAdapter.TIMESTAMP.format(instant.atZone(VodacomTzTelcoAdapter.DAR_ES_SALAAM));
+    return VodacomTzTelcoAdapter.TIMESTAMP.format(
+        instant.atZone(VodacomTzTelcoAdapter.DAR_ES_SALAAM));
   }
 
   /** The request document for {@code payment}, stamped now, as the current production broker sends it. */
@@ -125,9 +169,16 @@ public final class VodacomTzSimulator {
   }
 
   /** The request in a given namespace and spPassword form, with a {@code <resultURL>} when not null. */
-  public byte[] body(Payment payment, Namespace namespace, BrokerPasswordDigest digest, String resultUrl) {
+  public byte[] body(
+      Payment payment, Namespace namespace, BrokerPasswordDigest digest, String resultUrl) {
     String timestamp = timestamp(clock.instant());
-    return body(payment, namespace, spId, digest.spPassword(spId, password, timestamp), timestamp, resultUrl);
+    return body(
+        payment,
+        namespace,
+        spId,
+        digest.spPassword(spId, password, timestamp),
+        timestamp,
+        resultUrl);
   }
 
   /** The request document with the given credentials (tests send wrong ones). */
@@ -135,19 +186,25 @@ public final class VodacomTzSimulator {
     return body(p, Namespace.INFORWISE, spId, spPassword, timestamp, null);
   }
 
-  public static byte[] body(Payment p, Namespace namespace, String spId, String spPassword, String timestamp,
-                            String resultUrl) {
+  public static byte[] body(
+      Payment p,
+      Namespace namespace,
+      String spId,
+      String spPassword,
+      String timestamp,
+      String resultUrl) {
     StringBuilder xml = new StringBuilder(1024)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
-        .append(namespace.uri == null ? "<mpesaBroker version=\"2.0\">\n"
-            : "<mpesaBroker xmlns=\"" + namespace.uri + "\" version=\"2.0\">\n")
+        .append(
+            namespace.uri == null
+                ? "<mpesaBroker version=\"2.0\">\n"
+                : "<mpesaBroker xmlns=\"" + namespace.uri + "\" version=\"2.0\">\n")
         .append("  <request>\n")
         .append("    <serviceProvider>\n");
     element(xml, "      ", "spId", spId);
     element(xml, "      ", "spPassword", spPassword);
     element(xml, "      ", "timestamp", timestamp);
-    xml.append("    </serviceProvider>\n")
-        .append("    <transaction>\n");
+    xml.append("    </serviceProvider>\n").append("    <transaction>\n");
     element(xml, "      ", "amount", p.amount());
     element(xml, "      ", "commandID", p.commandId());
     element(xml, "      ", "initiator", p.initiator());
@@ -160,15 +217,20 @@ public final class VodacomTzSimulator {
     element(xml, "      ", "transactionID", p.transactionId());
     xml.append("    </transaction>\n");
     element(xml, "    ", "resultURL", resultUrl);
-    xml.append("  </request>\n")
-        .append("</mpesaBroker>\n");
+    xml.append("  </request>\n").append("</mpesaBroker>\n");
     return xml.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private static void element(StringBuilder xml, String indent, String name, String value) {
     if (value != null) {
-      xml.append(indent).append('<').append(name).append('>').append(SafeXml.escape(value))
-          .append("</").append(name).append(">\n");
+      xml.append(indent)
+          .append('<')
+          .append(name)
+          .append('>')
+          .append(SafeXml.escape(value))
+          .append("</")
+          .append(name)
+          .append(">\n");
     }
   }
 
@@ -178,8 +240,8 @@ public final class VodacomTzSimulator {
   }
 
   /** The one request in a namespace and password form, with a result URL (null: none). */
-  public Future<HttpResponse<Buffer>> c2b(Payment payment, Namespace namespace, BrokerPasswordDigest digest,
-                                         String resultUrl) {
+  public Future<HttpResponse<Buffer>> c2b(
+      Payment payment, Namespace namespace, BrokerPasswordDigest digest, String resultUrl) {
     return send(VodacomTzTelcoAdapter.C2B, body(payment, namespace, digest, resultUrl));
   }
 
@@ -220,11 +282,19 @@ public final class VodacomTzSimulator {
   }
 
   /** One {@code <result>} the endpoint received, its fields as sent, and whether its credentials held. */
-  public record ReceivedResult(String namespace, String spId, boolean passwordMatched, String resultType,
-                               String resultCode, String resultDesc, String serviceReceipt, String conversationId,
-                               String originatorConversationId, String transactionId, String initiator,
-                               String body) {
-  }
+  public record ReceivedResult(
+      String namespace,
+      String spId,
+      boolean passwordMatched,
+      String resultType,
+      String resultCode,
+      String resultDesc,
+      String serviceReceipt,
+      String conversationId,
+      String originatorConversationId,
+      String transactionId,
+      String initiator,
+      String body) {}
 
   /**
    * The broker's result URL on loopback HTTPS: the TLS handshake requires a client certificate signed
@@ -240,7 +310,8 @@ public final class VodacomTzSimulator {
     private volatile AckStyle style = AckStyle.ATTEMPTED;
     private volatile Function<ReceivedResult, String> answer;
 
-    private ResultEndpoint(HttpServer server, String spId, String password, BrokerPasswordDigest digest) {
+    private ResultEndpoint(
+        HttpServer server, String spId, String password, BrokerPasswordDigest digest) {
       this.server = server;
       this.spId = spId;
       this.password = password;
@@ -248,15 +319,24 @@ public final class VodacomTzSimulator {
     }
 
     /** Starts on 127.0.0.1 (a free port) with the server's PEM certificate and key. */
-    public static Future<ResultEndpoint> start(Vertx vertx, String serverCertPem, String serverKeyPem,
-                                               String clientCaPem, String spId, String password,
-                                               BrokerPasswordDigest digest) {
-      HttpServerOptions options = new HttpServerOptions().setSsl(true).setClientAuth(ClientAuth.REQUIRED)
-          .setKeyCertOptions(new PemKeyCertOptions().addCertValue(Buffer.buffer(serverCertPem))
+    public static Future<ResultEndpoint> start(
+        Vertx vertx,
+        String serverCertPem,
+        String serverKeyPem,
+        String clientCaPem,
+        String spId,
+        String password,
+        BrokerPasswordDigest digest) {
+      HttpServerOptions options = new HttpServerOptions()
+          .setSsl(true)
+          .setClientAuth(ClientAuth.REQUIRED)
+          .setKeyCertOptions(new PemKeyCertOptions()
+              .addCertValue(Buffer.buffer(serverCertPem))
               .addKeyValue(Buffer.buffer(serverKeyPem)))
           .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(clientCaPem)));
       ResultEndpoint[] self = new ResultEndpoint[1];
-      HttpServer server = vertx.createHttpServer(options).requestHandler(req -> self[0].handle(req));
+      HttpServer server =
+          vertx.createHttpServer(options).requestHandler(req -> self[0].handle(req));
       self[0] = new ResultEndpoint(server, spId, password, digest);
       return server.listen(0, "127.0.0.1").map(s -> self[0]);
     }
@@ -306,12 +386,15 @@ public final class VodacomTzSimulator {
         boolean confirm = "0".equals(r.resultCode());
         String code = style == AckStyle.ATTEMPTED ? "0" : r.resultCode();
         String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
-            + (r.namespace() == null ? "<mpesaBroker version=\"2.0\">"
+            + (r.namespace() == null
+                ? "<mpesaBroker version=\"2.0\">"
                 : "<mpesaBroker xmlns=\"" + r.namespace() + "\" version=\"2.0\">")
             + "<response>" + tag("conversationID", r.conversationId())
             + tag("originatorConversationID", r.originatorConversationId())
             + tag("responseCode", r.passwordMatched() ? code : "999")
-            + tag("responseDesc", r.passwordMatched() ? "Attempted successfully" : "Authentication failed")
+            + tag(
+                "responseDesc",
+                r.passwordMatched() ? "Attempted successfully" : "Authentication failed")
             + tag("serviceStatus", confirm ? "Confirming" : "Cancelling")
             + tag("transactionID", r.transactionId()) + "</response></mpesaBroker>";
         req.response().putHeader("Content-Type", "text/xml").end(xml);
@@ -325,7 +408,8 @@ public final class VodacomTzSimulator {
     private ReceivedResult parse(byte[] body) {
       try {
         DocumentBuilderFactory f = SafeXml.factory();
-        Element root = f.newDocumentBuilder().parse(new ByteArrayInputStream(body)).getDocumentElement();
+        Element root =
+            f.newDocumentBuilder().parse(new ByteArrayInputStream(body)).getDocumentElement();
         String ns = root.getNamespaceURI();
         Element result = child(root, "result");
         Element sp = child(result, "serviceProvider");
@@ -333,11 +417,22 @@ public final class VodacomTzSimulator {
         String timestamp = text(sp, "timestamp");
         String sentId = text(sp, "spId");
         String sentPassword = text(sp, "spPassword");
-        boolean matched = spId.equals(sentId) && sentPassword != null && timestamp != null
+        boolean matched = spId.equals(sentId)
+            && sentPassword != null
+            && timestamp != null
             && digest.matches(sentPassword, spId, password, timestamp);
-        return new ReceivedResult(ns, sentId, matched, text(txn, "resultType"), text(txn, "resultCode"),
-            text(txn, "resultDesc"), text(txn, "serviceReceipt"), text(txn, "conversationID"),
-            text(txn, "originatorConversationID"), text(txn, "transactionID"), text(txn, "initiator"),
+        return new ReceivedResult(
+            ns,
+            sentId,
+            matched,
+            text(txn, "resultType"),
+            text(txn, "resultCode"),
+            text(txn, "resultDesc"),
+            text(txn, "serviceReceipt"),
+            text(txn, "conversationID"),
+            text(txn, "originatorConversationID"),
+            text(txn, "transactionID"),
+            text(txn, "initiator"),
             new String(body, StandardCharsets.UTF_8));
       } catch (Exception e) {
         return null;

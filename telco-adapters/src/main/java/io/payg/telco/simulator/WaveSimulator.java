@@ -44,7 +44,10 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WaveSimulator {
 
   /** The two security strategies of a Wave webhook (https://docs.wave.com/webhook, "Webhook security"). */
-  public enum Strategy { SIGNING_SECRET, SHARED_SECRET }
+  public enum Strategy {
+    SIGNING_SECRET,
+    SHARED_SECRET
+  }
 
   private final WebClient client;
   private final String baseUrl;
@@ -64,7 +67,8 @@ public final class WaveSimulator {
     this(client, baseUrl, secret, clock, Strategy.SIGNING_SECRET);
   }
 
-  public WaveSimulator(WebClient client, String baseUrl, String secret, Clock clock, Strategy strategy) {
+  public WaveSimulator(
+      WebClient client, String baseUrl, String secret, Clock clock, Strategy strategy) {
     this.client = client;
     this.baseUrl = baseUrl;
     this.secret = secret;
@@ -79,13 +83,19 @@ public final class WaveSimulator {
 
   /** Signs {@code seconds} in the past, as a delivery retried or replayed late would be. */
   public WaveSimulator stale(long seconds) {
-    return new WaveSimulator(client, baseUrl, secret, Clock.offset(clock, Duration.ofSeconds(-seconds)),
-        strategy);
+    return new WaveSimulator(
+        client, baseUrl, secret, Clock.offset(clock, Duration.ofSeconds(-seconds)), strategy);
   }
 
   /** A {@code checkout.session.completed} event for a paid checkout session. */
-  public static Buffer checkoutCompleted(String eventId, String sessionId, String transactionId, String amount,
-                                         String currency, String clientReference, Instant whenCompleted) {
+  public static Buffer checkoutCompleted(
+      String eventId,
+      String sessionId,
+      String transactionId,
+      String amount,
+      String currency,
+      String clientReference,
+      Instant whenCompleted) {
     Instant completed = whenCompleted.truncatedTo(ChronoUnit.SECONDS);
     JsonObject data = new JsonObject()
         .put("id", sessionId)
@@ -107,9 +117,23 @@ public final class WaveSimulator {
   }
 
   /** A {@code merchant.payment_received} event without a fee (the whole amount reached the merchant). */
-  public static Buffer merchantPaymentReceived(String eventId, String paymentId, String amount, String currency,
-                                               String senderMobile, String clientReference, Instant whenCreated) {
-    return merchantPaymentReceived(eventId, paymentId, amount, null, currency, senderMobile, clientReference, null,
+  public static Buffer merchantPaymentReceived(
+      String eventId,
+      String paymentId,
+      String amount,
+      String currency,
+      String senderMobile,
+      String clientReference,
+      Instant whenCreated) {
+    return merchantPaymentReceived(
+        eventId,
+        paymentId,
+        amount,
+        null,
+        currency,
+        senderMobile,
+        clientReference,
+        null,
         whenCreated);
   }
 
@@ -118,9 +142,16 @@ public final class WaveSimulator {
    * {@code amount} is what the merchant received, {@code fee} what Wave kept (null: none sent);
    * {@code accountNumber} goes in {@code custom_fields.account_number} when not null.
    */
-  public static Buffer merchantPaymentReceived(String eventId, String paymentId, String amount, String fee,
-                                               String currency, String senderMobile, String clientReference,
-                                               String accountNumber, Instant whenCreated) {
+  public static Buffer merchantPaymentReceived(
+      String eventId,
+      String paymentId,
+      String amount,
+      String fee,
+      String currency,
+      String senderMobile,
+      String clientReference,
+      String accountNumber,
+      Instant whenCreated) {
     JsonObject data = new JsonObject()
         .put("id", paymentId)
         .put("amount", amount)
@@ -142,8 +173,8 @@ public final class WaveSimulator {
   }
 
   /** UNCONFIRMED: a reversal of the merchant payment {@code paymentId} (see the class comment). */
-  public static Buffer merchantPaymentReversed(String eventId, String paymentId, String amount, String currency,
-                                               Instant whenReversed) {
+  public static Buffer merchantPaymentReversed(
+      String eventId, String paymentId, String amount, String currency, Instant whenReversed) {
     JsonObject data = new JsonObject()
         .put("id", paymentId)
         .put("amount", amount)
@@ -154,7 +185,11 @@ public final class WaveSimulator {
 
   /** Any event: {@code {"id":..,"type":..,"data":{..}}}. */
   public static Buffer event(String eventId, String type, JsonObject data) {
-    return new JsonObject().put("id", eventId).put("type", type).put("data", data).toBuffer();
+    return new JsonObject()
+        .put("id", eventId)
+        .put("type", type)
+        .put("data", data)
+        .toBuffer();
   }
 
   /** Authenticates {@code body} with this webhook's strategy, now, and posts it to {@code baseUrl/webhook}. */
@@ -171,7 +206,8 @@ public final class WaveSimulator {
    */
   public Future<List<HttpResponse<Buffer>>> rotated(Buffer body, String oldSecret) {
     return sendSigned(body, signatureHeader(body, oldSecret))
-        .compose(first -> sendSigned(body, signatureHeader(body)).map(second -> List.of(first, second)));
+        .compose(
+            first -> sendSigned(body, signatureHeader(body)).map(second -> List.of(first, second)));
   }
 
   /** Posts {@code body} with the given {@code Wave-Signature} value; null sends none. */

@@ -40,7 +40,8 @@ public abstract class CollectionCallbackAdapter implements TelcoAdapter {
   }
 
   @Override
-  public final TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
+  public final TelcoCall decode(
+      TelcoRequest request, String currency, Map<String, String> settings) {
     if (request == null || !CALLBACK.equals(request.operation())) {
       return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, unknownOperation, false);
     }

@@ -11,13 +11,13 @@ import java.util.Map;
  */
 public final class CollectionSettings {
 
-  private CollectionSettings() {
-  }
+  private CollectionSettings() {}
 
   /** An http(s) URL with a host, without trailing slashes; {@code fallback} when blank. */
   public static String baseUrl(String plugin, String value, String fallback) {
     try {
-      return new PluginSettings(plugin, Map.of("baseUrl", value == null ? "" : value)).httpUrl("baseUrl", fallback);
+      return new PluginSettings(plugin, Map.of("baseUrl", value == null ? "" : value))
+          .httpUrl("baseUrl", fallback);
     } catch (UnusableSetting e) {
       throw new CollectionCallException(e.getMessage(), false);
     }
@@ -26,7 +26,8 @@ public final class CollectionSettings {
   /** Milliseconds, positive; {@code fallback} when blank. */
   public static long timeoutMs(String plugin, String value, long fallback) {
     try {
-      return new PluginSettings(plugin, Map.of("timeoutMs", value == null ? "" : value)).timeoutMs("timeoutMs", fallback);
+      return new PluginSettings(plugin, Map.of("timeoutMs", value == null ? "" : value))
+          .timeoutMs("timeoutMs", fallback);
     } catch (UnusableSetting e) {
       throw new CollectionCallException(e.getMessage(), false);
     }

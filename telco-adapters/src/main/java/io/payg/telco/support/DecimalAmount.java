@@ -16,11 +16,11 @@ public final class DecimalAmount {
 
   /** Ten trillion minor units, as the generic adapter: far above any payment, far below overflow. */
   public static final long MAX_AMOUNT = 10_000_000_000_000L;
+
   private static final BigDecimal MAX = BigDecimal.valueOf(MAX_AMOUNT);
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,20}(\\.[0-9]{1,20})?");
 
-  private DecimalAmount() {
-  }
+  private DecimalAmount() {}
 
   /** The currency's minor-unit digits (KES 2, XOF 0), or -1 when Java does not know the currency. */
   public static int fractionDigits(String currency) {

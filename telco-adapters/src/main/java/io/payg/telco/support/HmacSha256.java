@@ -19,8 +19,7 @@ public final class HmacSha256 {
     }
   });
 
-  private HmacSha256() {
-  }
+  private HmacSha256() {}
 
   public static byte[] sign(String secret, byte[] body) {
     try {

@@ -8,8 +8,7 @@ import java.util.Locale;
 /** A provider's raw body read as one JSON object, or a {@link Rejection} saying why not. */
 public final class JsonBody {
 
-  private JsonBody() {
-  }
+  private JsonBody() {}
 
   /** Whether a Content-Type header says JSON (application/json or a +json type; parameters ignored). */
   public static boolean isJson(String contentType) {
@@ -17,8 +16,11 @@ public final class JsonBody {
       return false;
     }
     int semicolon = contentType.indexOf(';');
-    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    return type.equals("application/json") || type.startsWith("application/") && type.endsWith("+json");
+    String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+        .trim()
+        .toLowerCase(Locale.ROOT);
+    return type.equals("application/json")
+        || type.startsWith("application/") && type.endsWith("+json");
   }
 
   /** The body as one JSON object, refused unless the content type says JSON (the providers all send it so). */

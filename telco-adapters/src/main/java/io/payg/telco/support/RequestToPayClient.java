@@ -31,7 +31,8 @@ public abstract class RequestToPayClient implements CollectionProvider {
   protected RequestToPayClient(String name, String label, WebClient client, LongSupplier nanoTime) {
     this.name = name;
     this.client = Objects.requireNonNull(client, "client");
-    this.calls = new PeerCalls(label, CollectionCallException::new, LoggerFactory.getLogger(getClass()), nanoTime);
+    this.calls = new PeerCalls(
+        label, CollectionCallException::new, LoggerFactory.getLogger(getClass()), nanoTime);
   }
 
   @Override
@@ -63,8 +64,11 @@ public abstract class RequestToPayClient implements CollectionProvider {
    * (a not retryable failure starting with {@code credentialsRefused}: the provider never saw
    * the request, an operator must fix the settings), else the failure itself.
    */
-  protected static Future<CollectionStatus> refusedOrFailed(Throwable cause, String credentialsRefused) {
-    if (cause instanceof CollectionCallException e && !e.retryable() && e.getMessage().startsWith(credentialsRefused)) {
+  protected static Future<CollectionStatus> refusedOrFailed(
+      Throwable cause, String credentialsRefused) {
+    if (cause instanceof CollectionCallException e
+        && !e.retryable()
+        && e.getMessage().startsWith(credentialsRefused)) {
       return Future.succeededFuture(CollectionStatus.failed(e.getMessage()));
     }
     return Future.failedFuture(cause);

@@ -97,6 +97,7 @@ public final class VodacomMzCollections implements CollectionProvider {
   static final Set<String> RETRY = Set.of("INS-1", "INS-16");
   /** Codes that say M-Pesa refused our credentials or our right to call (portal's response codes). */
   static final Set<String> CREDENTIALS = Set.of("INS-2", "INS-4", "INS-25", "INS-26", "INS-2001");
+
   public static final String CREDENTIALS_REFUSED = "M-Pesa refused the credentials";
   private static final Pattern MSISDN = Pattern.compile("258[0-9]{9}");
   private static final Pattern CODE = Pattern.compile("INS-[0-9]{1,5}");
@@ -115,7 +116,11 @@ public final class VodacomMzCollections implements CollectionProvider {
 
   /** The 20-character reference M-Pesa gets for our collection: the UUID's first 20 hex digits. */
   public static String reference(String collectionId) {
-    return UUID.fromString(collectionId).toString().replace("-", "").substring(0, 20).toUpperCase(Locale.ROOT);
+    return UUID.fromString(collectionId)
+        .toString()
+        .replace("-", "")
+        .substring(0, 20)
+        .toUpperCase(Locale.ROOT);
   }
 
   @Override
@@ -134,11 +139,13 @@ public final class VodacomMzCollections implements CollectionProvider {
     try {
       bearer = bearer(s);
     } catch (IllegalArgumentException e) {
-      return Future.succeededFuture(CollectionStatus.failed(e.getMessage())); // nothing sent: fix the settings
+      return Future.succeededFuture(
+          CollectionStatus.failed(e.getMessage())); // nothing sent: fix the settings
     }
     String msisdn = request.msisdn() == null ? "" : request.msisdn().replace("+", "");
     if (!MSISDN.matcher(msisdn).matches()) {
-      return Future.succeededFuture(CollectionStatus.failed("M-Pesa Mozambique needs a 258 number of 9 digits"));
+      return Future.succeededFuture(
+          CollectionStatus.failed("M-Pesa Mozambique needs a 258 number of 9 digits"));
     }
     String reference = reference(request.reference());
     JsonObject body = new JsonObject()
@@ -147,10 +154,15 @@ public final class VodacomMzCollections implements CollectionProvider {
         .put("input_Amount", amount(request))
         .put("input_ThirdPartyReference", reference)
         .put("input_ServiceProviderCode", s.get("serviceProviderCode"));
-    return client.postAbs(base(s) + C2B_PATH).timeout(timeout(s)).putHeader("Authorization", "Bearer " + bearer)
-        .putHeader("Origin", "*").putHeader("Content-Type", "application/json")
+    return client
+        .postAbs(base(s) + C2B_PATH)
+        .timeout(timeout(s))
+        .putHeader("Authorization", "Bearer " + bearer)
+        .putHeader("Origin", "*")
+        .putHeader("Content-Type", "application/json")
         .sendBuffer(body.toBuffer())
-        .recover(err -> Future.failedFuture(new VodacomMzException("M-Pesa did not answer the push: " + err.getMessage(), err)))
+        .recover(err -> Future.failedFuture(
+            new VodacomMzException("M-Pesa did not answer the push: " + err.getMessage(), err)))
         .map(VodacomMzCollections::pushOutcome);
   }
 
@@ -177,28 +189,36 @@ public final class VodacomMzCollections implements CollectionProvider {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new VodacomMzException(e.getMessage()));
     }
-    return client.getAbs(queryBase(s) + QUERY_PATH).timeout(QUERY_TIMEOUT_MS)
-        .putHeader("Authorization", "Bearer " + bearer).putHeader("Origin", "*")
+    return client
+        .getAbs(queryBase(s) + QUERY_PATH)
+        .timeout(QUERY_TIMEOUT_MS)
+        .putHeader("Authorization", "Bearer " + bearer)
+        .putHeader("Origin", "*")
         // each query is its own call for M-Pesa: a fresh third-party reference
-        .addQueryParam("input_ThirdPartyReference", "Q" + UUID.randomUUID().toString().replace("-", "").substring(0, 19))
+        .addQueryParam(
+            "input_ThirdPartyReference",
+            "Q" + UUID.randomUUID().toString().replace("-", "").substring(0, 19))
         .addQueryParam("input_QueryReference", reference(request.reference()))
         .addQueryParam("input_ServiceProviderCode", s.getOrDefault("serviceProviderCode", ""))
         .send()
-        .recover(err -> Future.failedFuture(new VodacomMzException("M-Pesa status not known: " + err.getMessage(), err)))
+        .recover(err -> Future.failedFuture(
+            new VodacomMzException("M-Pesa status not known: " + err.getMessage(), err)))
         .map(VodacomMzCollections::queryOutcome);
   }
 
   static CollectionStatus queryOutcome(HttpResponse<Buffer> r) {
     JsonObject json = json(r);
     if (!SUCCESS.equals(json.getString("output_ResponseCode"))) {
-      throw new VodacomMzException("status query refused: " + json.getString("output_ResponseCode"));
+      throw new VodacomMzException(
+          "status query refused: " + json.getString("output_ResponseCode"));
     }
     Object status = json.getValue("output_ResponseTransactionStatus");
     String s = status instanceof String t ? t.trim().toLowerCase(Locale.ROOT) : "";
     return switch (s) {
       case "completed", "success", "successful" ->
-          CollectionStatus.succeeded(transactionId(json.getValue("output_TransactionID")));
-      case "cancelled", "canceled", "expired", "failed", "declined", "rejected" -> CollectionStatus.failed("M-Pesa: " + status);
+        CollectionStatus.succeeded(transactionId(json.getValue("output_TransactionID")));
+      case "cancelled", "canceled", "expired", "failed", "declined", "rejected" ->
+        CollectionStatus.failed("M-Pesa: " + status);
       // Pending, N/A (not found yet) or new words: ask again; the poller expires it after 24 h
       default -> CollectionStatus.pending();
     };
@@ -214,9 +234,11 @@ public final class VodacomMzCollections implements CollectionProvider {
       parsed = null;
     }
     // M-Pesa sends its INS code with 4xx and 5xx statuses alike (INS-9 with 408, INS-1 with 500)
-    if (!(parsed instanceof JsonObject json) || !(json.getValue("output_ResponseCode") instanceof String code)
+    if (!(parsed instanceof JsonObject json)
+        || !(json.getValue("output_ResponseCode") instanceof String code)
         || !CODE.matcher(code).matches()) {
-      throw new VodacomMzException("M-Pesa answered HTTP " + status + " without an output_ResponseCode");
+      throw new VodacomMzException(
+          "M-Pesa answered HTTP " + status + " without an output_ResponseCode");
     }
     if (RETRY.contains(code) || status >= 500 && !SUCCESS.equals(code)) {
       throw new VodacomMzException("M-Pesa answered HTTP " + status + " " + code);
@@ -235,7 +257,10 @@ public final class VodacomMzCollections implements CollectionProvider {
    * ("N/A" in refusals). Never the ConversationID: that names the API call, not the money.
    */
   static String transactionId(Object value) {
-    if (!(value instanceof String s) || s.isBlank() || s.length() > 100 || "N/A".equalsIgnoreCase(s.trim())) {
+    if (!(value instanceof String s)
+        || s.isBlank()
+        || s.length() > 100
+        || "N/A".equalsIgnoreCase(s.trim())) {
       return null;
     }
     return s.trim();
@@ -256,7 +281,9 @@ public final class VodacomMzCollections implements CollectionProvider {
   /** Major units as M-Pesa writes them: "500", "500.5". */
   static String amount(CollectionRequest request) {
     int digits = Math.max(0, DecimalAmount.fractionDigits(request.amount().currency()));
-    return BigDecimal.valueOf(request.amount().minor(), digits).stripTrailingZeros().toPlainString();
+    return BigDecimal.valueOf(request.amount().minor(), digits)
+        .stripTrailingZeros()
+        .toPlainString();
   }
 
   private static String base(Map<String, String> s) {
@@ -274,7 +301,9 @@ public final class VodacomMzCollections implements CollectionProvider {
 
   private static long timeout(Map<String, String> s) {
     try {
-      return Math.max(1_000, Long.parseLong(s.getOrDefault("timeoutMs", Long.toString(DEFAULT_PUSH_TIMEOUT_MS))));
+      return Math.max(
+          1_000,
+          Long.parseLong(s.getOrDefault("timeoutMs", Long.toString(DEFAULT_PUSH_TIMEOUT_MS))));
     } catch (NumberFormatException e) {
       return DEFAULT_PUSH_TIMEOUT_MS;
     }

@@ -20,7 +20,8 @@ public final class VodacomMzSessionKey {
 
   /** The bearer token; {@link IllegalArgumentException} when the public key cannot be read. */
   public String bearer(String publicKeyBase64, String apiKey) {
-    return tokens.computeIfAbsent(publicKeyBase64 + '\n' + apiKey, k -> encrypt(publicKeyBase64, apiKey));
+    return tokens.computeIfAbsent(
+        publicKeyBase64 + '\n' + apiKey, k -> encrypt(publicKeyBase64, apiKey));
   }
 
   static String encrypt(String publicKeyBase64, String apiKey) {
@@ -29,7 +30,8 @@ public final class VodacomMzSessionKey {
       PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
       Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
       rsa.init(Cipher.ENCRYPT_MODE, key);
-      return Base64.getEncoder().encodeToString(rsa.doFinal(apiKey.getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(rsa.doFinal(apiKey.getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException("publicKey is not an RSA public key (Base64 X.509)", e);
     }
@@ -37,6 +39,8 @@ public final class VodacomMzSessionKey {
 
   /** The portal shows the key as bare Base64; PEM armour is tolerated. */
   private static String strip(String key) {
-    return key.replace("-----BEGIN PUBLIC KEY-----", "").replace("-----END PUBLIC KEY-----", "").replaceAll("\\s", "");
+    return key.replace("-----BEGIN PUBLIC KEY-----", "")
+        .replace("-----END PUBLIC KEY-----", "")
+        .replaceAll("\\s", "");
   }
 }

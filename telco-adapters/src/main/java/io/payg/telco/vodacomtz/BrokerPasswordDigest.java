@@ -18,10 +18,12 @@ public enum BrokerPasswordDigest {
   // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java (encryptPassword)
   BASE64_SHA256("base64-sha256"),
   /** Base64 of the lower-case hex text of the digest. */
-  // shared/spec/providers.md ("Base64 of the lower- or upper-case hex digest"); no public code we could read shows it
+  // shared/spec/providers.md ("Base64 of the lower- or upper-case hex digest"); no public code we
+  // could read shows it
   BASE64_HEX_LOWER("base64-hex-lower"),
   /** Base64 of the upper-case hex text of the digest. */
-  // a production brokerRequest sample (code index, instantpaygateway): spPassword RUZGMkE5... = Base64("EFF2A94B...")
+  // a production brokerRequest sample (code index, instantpaygateway): spPassword RUZGMkE5... =
+  // Base64("EFF2A94B...")
   BASE64_HEX_UPPER("base64-hex-upper"),
   /** spPassword is not checked (spId, the timestamp window and the source allow-list still are). */
   // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (validateRequest checks spId only)
@@ -52,7 +54,8 @@ public enum BrokerPasswordDigest {
     byte[] digest = sha256(spId + password + timestamp);
     byte[] text = switch (this) {
       case BASE64_HEX_LOWER -> HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
-      case BASE64_HEX_UPPER -> HexFormat.of().withUpperCase().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
+      case BASE64_HEX_UPPER ->
+        HexFormat.of().withUpperCase().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
       default -> digest;
     };
     return Base64.getEncoder().encodeToString(text);
@@ -63,7 +66,8 @@ public enum BrokerPasswordDigest {
     if (this == UNCHECKED) {
       return true;
     }
-    return MessageDigest.isEqual(spPassword(spId, password, timestamp).getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        spPassword(spId, password, timestamp).getBytes(StandardCharsets.US_ASCII),
         given.getBytes(StandardCharsets.UTF_8));
   }
 

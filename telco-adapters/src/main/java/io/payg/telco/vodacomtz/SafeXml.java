@@ -65,8 +65,7 @@ public final class SafeXml {
     }
   });
 
-  private SafeXml() {
-  }
+  private SafeXml() {}
 
   public static DocumentBuilderFactory factory() {
     DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
@@ -106,8 +105,10 @@ public final class SafeXml {
       InputSource source = new InputSource(new ByteArrayInputStream(body));
       return builder.parse(source);
     } catch (SAXException | IOException | RuntimeException e) {
-      // the parser's message may quote the document (or a file it was asked to read): never pass it on
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body is not a well-formed XML document without DOCTYPE");
+      // the parser's message may quote the document (or a file it was asked to read): never pass it
+      // on
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, "the body is not a well-formed XML document without DOCTYPE");
     } finally {
       builder.reset();
     }
@@ -120,10 +121,12 @@ public final class SafeXml {
   static Element child(Element parent, String namespace, String localName) {
     Element found = null;
     for (Node n = parent.getFirstChild(); n != null; n = n.getNextSibling()) {
-      if (n.getNodeType() == Node.ELEMENT_NODE && localName.equals(n.getLocalName())
+      if (n.getNodeType() == Node.ELEMENT_NODE
+          && localName.equals(n.getLocalName())
           && Objects.equals(namespace, n.getNamespaceURI())) {
         if (found != null) {
-          throw new Rejection(Refusal.MALFORMED_REQUEST, "<" + localName + "> appears more than once");
+          throw new Rejection(
+              Refusal.MALFORMED_REQUEST, "<" + localName + "> appears more than once");
         }
         found = (Element) n;
       }
@@ -144,9 +147,9 @@ public final class SafeXml {
     for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
       switch (n.getNodeType()) {
         case Node.TEXT_NODE, Node.CDATA_SECTION_NODE -> text.append(n.getNodeValue());
-        case Node.COMMENT_NODE, Node.PROCESSING_INSTRUCTION_NODE -> {
-        }
-        default -> throw new Rejection(Refusal.MALFORMED_REQUEST, "<" + localName + "> must hold text only");
+        case Node.COMMENT_NODE, Node.PROCESSING_INSTRUCTION_NODE -> {}
+        default ->
+          throw new Rejection(Refusal.MALFORMED_REQUEST, "<" + localName + "> must hold text only");
       }
     }
     return text.toString().trim();

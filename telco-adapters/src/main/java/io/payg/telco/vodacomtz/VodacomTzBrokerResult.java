@@ -39,13 +39,18 @@ public final class VodacomTzBrokerResult {
   /** PEM, optional: the CA certificates the broker's server certificate is checked against (else the JVM's). */
   public static final String SETTING_BROKER_CA = "brokerCaCertificates";
 
-  private VodacomTzBrokerResult() {
-  }
+  private VodacomTzBrokerResult() {}
 
   /** What the result says, and to whom. */
-  public record Result(String namespace, String resultCode, String resultDesc, String serviceReceipt,
-                       String conversationId, String originatorConversationId, String transactionId,
-                       String initiator) {
+  public record Result(
+      String namespace,
+      String resultCode,
+      String resultDesc,
+      String serviceReceipt,
+      String conversationId,
+      String originatorConversationId,
+      String transactionId,
+      String initiator) {
     public Result {
       Objects.requireNonNull(resultCode, "resultCode");
       Objects.requireNonNull(transactionId, "transactionId");
@@ -57,19 +62,26 @@ public final class VodacomTzBrokerResult {
   }
 
   /** The result document, signed like the broker's request (spId, spPassword of {@code digest}, timestamp). */
-  public static byte[] document(Result r, String spId, String password, BrokerPasswordDigest digest, Instant now,
-                                ZoneId zone) {
+  public static byte[] document(
+      Result r,
+      String spId,
+      String password,
+      BrokerPasswordDigest digest,
+      Instant now,
+      ZoneId zone) {
     String timestamp = VodacomTzTelcoAdapter.TIMESTAMP.format(now.atZone(zone));
     StringBuilder xml = new StringBuilder(1024)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        .append(VodacomTzTelcoAdapter.root(Map.of(VodacomTzTelcoAdapter.ECHO_NAMESPACE,
+        .append(VodacomTzTelcoAdapter.root(Map.of(
+            VodacomTzTelcoAdapter.ECHO_NAMESPACE,
             r.namespace() == null ? VodacomTzTelcoAdapter.NAMESPACE : r.namespace())))
         .append("<result><serviceProvider>");
     element(xml, "spId", spId);
     element(xml, "spPassword", digest.spPassword(spId, password, timestamp));
     element(xml, "timestamp", timestamp);
     xml.append("</serviceProvider><transaction>");
-    // Completed/Failed as in jnduke400/LipanasiGateway (CallbackProcessor); MicroPowerManager 2018 always sent Completed
+    // Completed/Failed as in jnduke400/LipanasiGateway (CallbackProcessor); MicroPowerManager 2018
+    // always sent Completed
     element(xml, "resultType", r.confirms() ? "Completed" : "Failed");
     element(xml, "resultCode", r.resultCode());
     element(xml, "resultDesc", r.resultDesc());
@@ -86,7 +98,13 @@ public final class VodacomTzBrokerResult {
 
   private static void element(StringBuilder xml, String name, String value) {
     if (value != null) {
-      xml.append('<').append(name).append('>').append(SafeXml.escape(value)).append("</").append(name).append('>');
+      xml.append('<')
+          .append(name)
+          .append('>')
+          .append(SafeXml.escape(value))
+          .append("</")
+          .append(name)
+          .append('>');
     }
   }
 
@@ -97,8 +115,8 @@ public final class VodacomTzBrokerResult {
    */
   // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (processCallback)
   // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (sendResult: expectedResponseCode)
-  public record Acknowledgement(boolean acknowledged, String responseCode, String responseDesc, String serviceStatus) {
-  }
+  public record Acknowledgement(
+      boolean acknowledged, String responseCode, String responseDesc, String serviceStatus) {}
 
   /** Reads the broker's answer (same safe parser as requests); unreadable is not acknowledged. */
   public static Acknowledgement acknowledgement(byte[] body, String sentCode) {
@@ -108,7 +126,8 @@ public final class VodacomTzBrokerResult {
     try {
       Element root = SafeXml.parse(body).getDocumentElement();
       String ns = root.getNamespaceURI();
-      if (!"mpesaBroker".equals(root.getLocalName()) || !(ns == null || VodacomTzTelcoAdapter.NAMESPACES.contains(ns))) {
+      if (!"mpesaBroker".equals(root.getLocalName())
+          || !(ns == null || VodacomTzTelcoAdapter.NAMESPACES.contains(ns))) {
         return new Acknowledgement(false, null, null, null);
       }
       Element response = SafeXml.child(root, ns, "response");

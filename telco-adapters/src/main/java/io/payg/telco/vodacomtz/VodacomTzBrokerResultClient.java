@@ -26,8 +26,7 @@ import java.util.function.Function;
 public final class VodacomTzBrokerResultClient {
 
   /** What the broker answered: HTTP status and body. */
-  public record Answer(int status, byte[] body) {
-  }
+  public record Answer(int status, byte[] body) {}
 
   /** Why a result could not be posted at all: bad settings (not worth retrying) or a transport failure. */
   public static final class ResultLegException extends RuntimeException {
@@ -49,7 +48,8 @@ public final class VodacomTzBrokerResultClient {
   }
 
   /** @param newClient makes the WebClient of one certificate (the gateway's adds its outbound policy) */
-  public VodacomTzBrokerResultClient(int timeoutMs, Function<WebClientOptions, WebClient> newClient) {
+  public VodacomTzBrokerResultClient(
+      int timeoutMs, Function<WebClientOptions, WebClient> newClient) {
     this.newClient = newClient;
     this.timeoutMs = timeoutMs;
   }
@@ -58,32 +58,40 @@ public final class VodacomTzBrokerResultClient {
    * Posts {@code document} to {@code url} (https only) with the client certificate; the broker's CA
    * certificates are optional (the JVM's trust store otherwise).
    */
-  public Future<Answer> post(String url, byte[] document, String certificatePem, String keyPem, String brokerCaPem) {
+  public Future<Answer> post(
+      String url, byte[] document, String certificatePem, String keyPem, String brokerCaPem) {
     URI uri;
     try {
       uri = URI.create(url);
     } catch (IllegalArgumentException | NullPointerException e) {
       return Future.failedFuture(new ResultLegException("the result URL is not a URL", false));
     }
-    if (uri.getScheme() == null || !"https".equals(uri.getScheme().toLowerCase(Locale.ROOT)) || uri.getHost() == null) {
-      return Future.failedFuture(new ResultLegException("the result URL must be https://host/...", false));
+    if (uri.getScheme() == null
+        || !"https".equals(uri.getScheme().toLowerCase(Locale.ROOT))
+        || uri.getHost() == null) {
+      return Future.failedFuture(
+          new ResultLegException("the result URL must be https://host/...", false));
     }
     if (blank(certificatePem) || blank(keyPem)) {
-      return Future.failedFuture(new ResultLegException("clientCertificate and clientKey are required", false));
+      return Future.failedFuture(
+          new ResultLegException("clientCertificate and clientKey are required", false));
     }
     WebClient client;
     try {
       client = client(certificatePem, keyPem, brokerCaPem);
     } catch (RuntimeException e) {
-      return Future.failedFuture(new ResultLegException("the client certificate, key or broker CA cannot be used", false));
+      return Future.failedFuture(
+          new ResultLegException("the client certificate, key or broker CA cannot be used", false));
     }
-    return client.postAbs(url)
+    return client
+        .postAbs(url)
         .putHeader("Content-Type", "text/xml; charset=UTF-8")
         .timeout(timeoutMs)
         .sendBuffer(Buffer.buffer(document))
-        .<Answer>map(r -> new Answer(r.statusCode(), r.body() == null ? new byte[0] : r.body().getBytes()))
-        .recover(err -> Future.failedFuture(new ResultLegException("posting the result failed: "
-            + err.getClass().getSimpleName(), true)));
+        .<Answer>map(r ->
+            new Answer(r.statusCode(), r.body() == null ? new byte[0] : r.body().getBytes()))
+        .recover(err -> Future.failedFuture(new ResultLegException(
+            "posting the result failed: " + err.getClass().getSimpleName(), true)));
   }
 
   private WebClient client(String certificatePem, String keyPem, String brokerCaPem) {
@@ -92,10 +100,15 @@ public final class VodacomTzBrokerResultClient {
     if (existing != null) {
       return existing;
     }
-    WebClientOptions options = new WebClientOptions().setSsl(true).setVerifyHost(true).setKeepAlive(true)
-        .setConnectTimeout(Math.min(timeoutMs, 10_000)).setUserAgent("payg-gateway")
+    WebClientOptions options = new WebClientOptions()
+        .setSsl(true)
+        .setVerifyHost(true)
+        .setKeepAlive(true)
+        .setConnectTimeout(Math.min(timeoutMs, 10_000))
+        .setUserAgent("payg-gateway")
         .setKeyCertOptions(new PemKeyCertOptions()
-            .addCertValue(Buffer.buffer(certificatePem)).addKeyValue(Buffer.buffer(keyPem)));
+            .addCertValue(Buffer.buffer(certificatePem))
+            .addKeyValue(Buffer.buffer(keyPem)));
     if (!blank(brokerCaPem)) {
       options.setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(brokerCaPem)));
     }

@@ -2,7 +2,6 @@ package io.payg.telco.vodacomtz;
 
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
-import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
@@ -86,6 +85,7 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   public static final String C2B = "c2b";
   /** Aliases of {@link #C2B} (URLs registered with the broker before the single-URL flow). */
   public static final String VALIDATION = "validation";
+
   public static final String CONFIRMATION = "confirmation";
   static final Set<String> OPERATIONS = Set.of(C2B, VALIDATION, CONFIRMATION);
 
@@ -93,6 +93,7 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   public static final String SETTING_PASSWORD = "password";
   /** {@link BrokerPasswordDigest#setting}: how spPassword is computed. */
   public static final String SETTING_PASSWORD_DIGEST = "passwordDigest";
+
   public static final String SETTING_ALLOWED_SOURCES = "allowedSources";
   public static final String SETTING_BUSINESS_NUMBER = "businessNumber";
   /** Seconds a request's timestamp may be away from the time of receipt (default 300). */
@@ -102,9 +103,11 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
 
   /** The request's ids the broker expects back in the answer. */
   // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (confirm())
-  static final List<String> ECHOED = List.of("conversationID", "originatorConversationID", "transactionID");
+  static final List<String> ECHOED =
+      List.of("conversationID", "originatorConversationID", "transactionID");
   /** Echo keys that are not answer fields: what the result leg needs of the request. */
   public static final String ECHO_NAMESPACE = "namespace";
+
   public static final String ECHO_RECEIPT = "mpesaReceipt";
   public static final String ECHO_INITIATOR = "initiator";
   public static final String ECHO_RESULT_URL = "resultURL";
@@ -119,6 +122,7 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   public static final String OLD_NAMESPACE = "http://infowise.co.tz/broker/";
   /** No namespace at all also occurs (shared/spec/providers.md); stands for it in echo. */
   public static final String NO_NAMESPACE = "";
+
   static final Set<String> NAMESPACES = Set.of(NAMESPACE, OLD_NAMESPACE);
   public static final String VERSION = "2.0";
   public static final String CURRENCY = "TZS";
@@ -127,7 +131,8 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   public static final String SUCCESS = "0";
   public static final String FAILURE = "999";
   /** The detail of the {@link Refusal#UNAUTHENTICATED} for a recipient not in businessNumber. */
-  public static final String WRONG_BUSINESS_NUMBER = "recipient is not this company's business number";
+  public static final String WRONG_BUSINESS_NUMBER =
+      "recipient is not this company's business number";
 
   static final int MAX_BODY = 32 * 1024;
   static final int MAX_MSISDN = 64;
@@ -140,10 +145,11 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   private static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   private static final Pattern TRANSACTION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
   private static final Pattern FOURTEEN_DIGITS = Pattern.compile("[0-9]{14}");
-  private static final Pattern DATE_TIME = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}");
+  private static final Pattern DATE_TIME =
+      Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}");
   private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
-  private static final Pattern SP_PASSWORD = Pattern.compile("(<(?:[A-Za-z0-9_-]+:)?spPassword(?:\\s[^>]*)?>)(.*?)(</)",
-      Pattern.DOTALL);
+  private static final Pattern SP_PASSWORD =
+      Pattern.compile("(<(?:[A-Za-z0-9_-]+:)?spPassword(?:\\s[^>]*)?>)(.*?)(</)", Pattern.DOTALL);
   private static final int MAX_CREDENTIAL = 512;
 
   @Override
@@ -182,8 +188,10 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     if (request == null || !isProcessOperation(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-          "unknown operation: the M-Pesa broker posts to .../c2b", false);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST,
+          "unknown operation: the M-Pesa broker posts to .../c2b",
+          false);
     }
     Map<String, String> echo = new LinkedHashMap<>(); // filled as soon as the XML is read
     try {
@@ -192,39 +200,55 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), true, echo);
     } catch (RuntimeException e) {
       // never thrown by design; a request must never take the gateway down with it
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST, "the request could not be read", true, echo);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST, "the request could not be read", true, echo);
     }
   }
 
-  private TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings,
-                           Map<String, String> echo) {
+  private TelcoCall decode(
+      TelcoRequest request,
+      String currency,
+      Map<String, String> settings,
+      Map<String, String> echo) {
     String username = settings.get(SETTING_USERNAME);
     String password = settings.getOrDefault(SETTING_PASSWORD, "");
-    BrokerPasswordDigest digest = BrokerPasswordDigest.fromSetting(settings.get(SETTING_PASSWORD_DIGEST));
+    BrokerPasswordDigest digest =
+        BrokerPasswordDigest.fromSetting(settings.get(SETTING_PASSWORD_DIGEST));
     String allowed = settings.get(SETTING_ALLOWED_SOURCES);
     ZoneId zone = zone(settings);
-    if (username == null || username.isBlank() || allowed == null || allowed.isBlank() || digest == null
-        || zone == null || digest != BrokerPasswordDigest.UNCHECKED && password.isEmpty()) {
-      throw new Rejection(Refusal.UNAUTHENTICATED,
+    if (username == null
+        || username.isBlank()
+        || allowed == null
+        || allowed.isBlank()
+        || digest == null
+        || zone == null
+        || digest != BrokerPasswordDigest.UNCHECKED && password.isEmpty()) {
+      throw new Rejection(
+          Refusal.UNAUTHENTICATED,
           "username, password, passwordDigest, timestampTimeZone or allowedSources is missing or unknown");
     }
     boolean sourceOk = SourceAllowList.allows(allowed, request.remoteAddress());
     if (!xmlContentType(request.header("content-type"))) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the content type must be text/xml or application/xml");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, "the content type must be text/xml or application/xml");
     }
     byte[] body = request.body();
     if (body == null || body.length == 0) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body is empty: an mpesaBroker request was expected");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, "the body is empty: an mpesaBroker request was expected");
     }
     if (body.length > MAX_BODY) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the body is too large for an mpesaBroker request");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, "the body is too large for an mpesaBroker request");
     }
     Document document = SafeXml.parse(body);
     Element root = document.getDocumentElement();
     String ns = root.getNamespaceURI();
     // the three spellings seen in production: inforwise, infowise, none
     if (!"mpesaBroker".equals(root.getLocalName()) || !(ns == null || NAMESPACES.contains(ns))) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "the root element must be mpesaBroker in the broker's namespace");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST,
+          "the root element must be mpesaBroker in the broker's namespace");
     }
     echo.put(ECHO_NAMESPACE, ns == null ? NO_NAMESPACE : ns);
     Element req = SafeXml.child(root, ns, "request");
@@ -233,9 +257,12 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     }
     Element txn = SafeXml.child(req, ns, "transaction");
     if (txn != null) {
-      for (String id : List.of("conversationID", "originatorConversationID", "transactionID", ECHO_RECEIPT)) {
+      for (String id :
+          List.of("conversationID", "originatorConversationID", "transactionID", ECHO_RECEIPT)) {
         String value = SafeXml.text(txn, ns, id);
-        if (value != null && value.length() <= MAX_ECHO && !CONTROL.matcher(value).find()) {
+        if (value != null
+            && value.length() <= MAX_ECHO
+            && !CONTROL.matcher(value).find()) {
           echo.put(id, value);
         }
       }
@@ -245,13 +272,17 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     if (resultUrl == null && txn != null) {
       resultUrl = SafeXml.text(txn, ns, "resultURL");
     }
-    if (resultUrl != null && !resultUrl.isEmpty() && resultUrl.length() <= MAX_URL && !CONTROL.matcher(resultUrl).find()) {
+    if (resultUrl != null
+        && !resultUrl.isEmpty()
+        && resultUrl.length() <= MAX_URL
+        && !CONTROL.matcher(resultUrl).find()) {
       echo.put(ECHO_RESULT_URL, resultUrl);
     }
     Element sp = SafeXml.child(req, ns, "serviceProvider");
     boolean passwordOk = credentials(sp, ns, username.trim(), password, digest);
     if (!sourceOk && !passwordOk) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "neither the source address nor spPassword is accepted");
+      throw new Rejection(
+          Refusal.UNAUTHENTICATED, "neither the source address nor spPassword is accepted");
     }
     fresh(sp, ns, request.receivedAt(), window(settings), zone);
     if (txn == null) {
@@ -265,7 +296,9 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
       }
     }
     if (!CURRENCY.equals(currency)) {
-      throw new Rejection(Refusal.WRONG_CURRENCY, "M-Pesa Tanzania pays in TZS; the company's currency is " + currency);
+      throw new Rejection(
+          Refusal.WRONG_CURRENCY,
+          "M-Pesa Tanzania pays in TZS; the company's currency is " + currency);
     }
     String sentCurrency = SafeXml.text(txn, ns, "currency");
     if (sentCurrency != null && !CURRENCY.equals(sentCurrency.toUpperCase(Locale.ROOT))) {
@@ -275,8 +308,10 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     if (amountText == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "<amount> is required");
     }
-    // "18000.0": a decimal string in shillings (jnduke400/LipanasiGateway:.../dto/mpesapaybill/v2/Transaction.java, BigDecimal amount)
-    Money amount = Money.of(DecimalAmount.minorUnits("amount", amountText, DecimalAmount.fractionDigits(CURRENCY)),
+    // "18000.0": a decimal string in shillings
+    // (jnduke400/LipanasiGateway:.../dto/mpesapaybill/v2/Transaction.java, BigDecimal amount)
+    Money amount = Money.of(
+        DecimalAmount.minorUnits("amount", amountText, DecimalAmount.fractionDigits(CURRENCY)),
         CURRENCY);
     String msisdn = msisdn(SafeXml.text(txn, ns, "initiator"));
     if (msisdn != null) {
@@ -284,34 +319,46 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     }
     String transactionId = SafeXml.text(txn, ns, "transactionID");
     if (transactionId == null || !TRANSACTION_ID.matcher(transactionId).matches()) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST,
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST,
           "<transactionID> is required: letters, digits, '.', '_', ':' or '-', up to 64");
     }
-    Instant paidAt = transactionDate(SafeXml.text(txn, ns, "transactionDate"), request.receivedAt(), zone);
+    Instant paidAt =
+        transactionDate(SafeXml.text(txn, ns, "transactionDate"), request.receivedAt(), zone);
     String typedReference = SafeXml.text(txn, ns, "accountReference");
     // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
     String reference = typedReference == null ? null : typedReference.strip();
     if (reference == null || !SERIAL.matcher(reference).matches()) {
       // the money moved: keep it with what the payer typed, for an operator
-      String typed = reference == null ? "" : clip(CONTROL.matcher(reference).replaceAll(""), MAX_REFERENCE);
+      String typed =
+          reference == null ? "" : clip(CONTROL.matcher(reference).replaceAll(""), MAX_REFERENCE);
       PaymentCommand kept = new PaymentCommand(transactionId, typed, amount, msisdn, paidAt);
       if (!sourceOk || !passwordOk) {
-        return new TelcoCall.Unbookable(kept, Refusal.UNAUTHENTICATED, unauthenticated(sourceOk), false, true, echo);
+        return new TelcoCall.Unbookable(
+            kept, Refusal.UNAUTHENTICATED, unauthenticated(sourceOk), false, true, echo);
       }
-      return new TelcoCall.Unbookable(kept, Refusal.DEVICE_NOT_FOUND,
-          "<accountReference> is not a serial: up to 64 letters, digits, '.', '_' or '-'", true, true, echo);
+      return new TelcoCall.Unbookable(
+          kept,
+          Refusal.DEVICE_NOT_FOUND,
+          "<accountReference> is not a serial: up to 64 letters, digits, '.', '_' or '-'",
+          true,
+          true,
+          echo);
     }
     PaymentCommand command = new PaymentCommand(transactionId, reference, amount, msisdn, paidAt);
     if (!sourceOk || !passwordOk) {
-      // one rule failed, the other held: perhaps a genuine payment refused by a wrong guess (a new broker
+      // one rule failed, the other held: perhaps a genuine payment refused by a wrong guess (a new
+      // broker
       // address, another spPassword form): kept, flagged, never booked without an operator
-      return new TelcoCall.Unbookable(command, Refusal.UNAUTHENTICATED, unauthenticated(sourceOk), false, true, echo);
+      return new TelcoCall.Unbookable(
+          command, Refusal.UNAUTHENTICATED, unauthenticated(sourceOk), false, true, echo);
     }
     return new TelcoCall.Process(command, echo);
   }
 
   private static String unauthenticated(boolean sourceOk) {
-    return sourceOk ? "spPassword does not match the configured passwordDigest form"
+    return sourceOk
+        ? "spPassword does not match the configured passwordDigest form"
         : "the source address is not in allowedSources (spPassword matched)";
   }
 
@@ -319,10 +366,15 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
    * spId must equal the username (else the call is refused outright); answers whether spPassword
    * matches the configured form. Compared in constant time.
    */
-  private static boolean credentials(Element serviceProvider, String ns, String username, String password,
-                                     BrokerPasswordDigest digest) {
+  private static boolean credentials(
+      Element serviceProvider,
+      String ns,
+      String username,
+      String password,
+      BrokerPasswordDigest digest) {
     if (serviceProvider == null) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "<serviceProvider> with spId and spPassword is required");
+      throw new Rejection(
+          Refusal.UNAUTHENTICATED, "<serviceProvider> with spId and spPassword is required");
     }
     String spId = SafeXml.text(serviceProvider, ns, "spId");
     String spPassword = SafeXml.text(serviceProvider, ns, "spPassword");
@@ -330,17 +382,22 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     if (spId == null || spId.isEmpty()) {
       throw new Rejection(Refusal.UNAUTHENTICATED, "spId is required");
     }
-    if (spId.length() > MAX_CREDENTIAL || spPassword != null && spPassword.length() > MAX_CREDENTIAL
+    if (spId.length() > MAX_CREDENTIAL
+        || spPassword != null && spPassword.length() > MAX_CREDENTIAL
         || timestamp != null && timestamp.length() > MAX_CREDENTIAL) {
       throw new Rejection(Refusal.UNAUTHENTICATED, "spId, spPassword or timestamp is too long");
     }
-    if (!MessageDigest.isEqual(username.getBytes(StandardCharsets.UTF_8), spId.getBytes(StandardCharsets.UTF_8))) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "spId is not this company's service provider id");
+    if (!MessageDigest.isEqual(
+        username.getBytes(StandardCharsets.UTF_8), spId.getBytes(StandardCharsets.UTF_8))) {
+      throw new Rejection(
+          Refusal.UNAUTHENTICATED, "spId is not this company's service provider id");
     }
     if (digest == BrokerPasswordDigest.UNCHECKED) {
       return true;
     }
-    return spPassword != null && !spPassword.isEmpty() && timestamp != null
+    return spPassword != null
+        && !spPassword.isEmpty()
+        && timestamp != null
         && digest.matches(spPassword, username, password, timestamp);
   }
 
@@ -348,8 +405,10 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
    * Replay protection: the broker's {@code timestamp} (yyyyMMddHHmmss, in the configured zone) must be
    * within {@code window} of the time the gateway received the call, either way.
    */
-  private static void fresh(Element serviceProvider, String ns, Instant receivedAt, Duration window, ZoneId zone) {
-    String timestamp = serviceProvider == null ? null : SafeXml.text(serviceProvider, ns, "timestamp");
+  private static void fresh(
+      Element serviceProvider, String ns, Instant receivedAt, Duration window, ZoneId zone) {
+    String timestamp =
+        serviceProvider == null ? null : SafeXml.text(serviceProvider, ns, "timestamp");
     if (timestamp == null || !FOURTEEN_DIGITS.matcher(timestamp).matches()) {
       throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> yyyyMMddHHmmss is required");
     }
@@ -360,13 +419,16 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
       throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> is not a valid time");
     }
     if (Duration.between(sent, receivedAt).abs().compareTo(window) > 0) {
-      throw new Rejection(Refusal.UNAUTHENTICATED, "<timestamp> is outside the " + window.toSeconds() + " s window");
+      throw new Rejection(
+          Refusal.UNAUTHENTICATED,
+          "<timestamp> is outside the " + window.toSeconds() + " s window");
     }
   }
 
   private static Duration window(Map<String, String> settings) {
     try {
-      long seconds = Long.parseLong(settings.getOrDefault(SETTING_TIMESTAMP_WINDOW, "300").trim());
+      long seconds =
+          Long.parseLong(settings.getOrDefault(SETTING_TIMESTAMP_WINDOW, "300").trim());
       return Duration.ofSeconds(seconds > 0 ? seconds : 300);
     } catch (NumberFormatException e) {
       return Duration.ofSeconds(300);
@@ -396,7 +458,8 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
       return false;
     }
     int semicolon = header.indexOf(';');
-    String type = (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    String type =
+        (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
     return type.equals("text/xml") || type.equals("application/xml");
   }
 
@@ -414,7 +477,9 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   }
 
   private static String msisdn(String initiator) {
-    if (initiator == null || initiator.isEmpty() || initiator.length() > MAX_MSISDN
+    if (initiator == null
+        || initiator.isEmpty()
+        || initiator.length() > MAX_MSISDN
         || CONTROL.matcher(initiator).find()) {
       return null;
     }
@@ -431,7 +496,8 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     } else if (DATE_TIME.matcher(text).matches()) {
       format = TRANSACTION_DATE;
     } else {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "<transactionDate> must be yyyy-MM-dd HH:mm:ss");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, "<transactionDate> must be yyyy-MM-dd HH:mm:ss");
     }
     try {
       return LocalDateTime.parse(text, format).atZone(zone).toInstant();
@@ -465,7 +531,13 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (confirm(): 0, Received, Success)
   @Override
   public TelcoResponse processAnswer(PaymentReceipt receipt, Map<String, String> echo) {
-    return answer(200, receipt == null ? null : receipt.transactionId(), SUCCESS, "Received", "Success", echo);
+    return answer(
+        200,
+        receipt == null ? null : receipt.transactionId(),
+        SUCCESS,
+        "Received",
+        "Success",
+        echo);
   }
 
   @Override
@@ -474,7 +546,8 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   }
 
   @Override
-  public TelcoResponse refusal(Refusal refusal, String detail, boolean processCall, Map<String, String> echo) {
+  public TelcoResponse refusal(
+      Refusal refusal, String detail, boolean processCall, Map<String, String> echo) {
     int status = switch (refusal) {
       case UNAUTHENTICATED -> 401;
       case PROVIDER_NOT_ENABLED -> 403;
@@ -501,12 +574,18 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   /** The root's opening tag in the namespace the broker used (echo), inforwise when it is not known. */
   static String root(Map<String, String> echo) {
     String ns = echo.getOrDefault(ECHO_NAMESPACE, NAMESPACE);
-    return ns.isEmpty() ? "<mpesaBroker version=\"" + VERSION + "\">"
+    return ns.isEmpty()
+        ? "<mpesaBroker version=\"" + VERSION + "\">"
         : "<mpesaBroker xmlns=\"" + ns + "\" version=\"" + VERSION + "\">";
   }
 
-  private static TelcoResponse answer(int status, String serviceId, String code, String description,
-                                      String serviceStatus, Map<String, String> echo) {
+  private static TelcoResponse answer(
+      int status,
+      String serviceId,
+      String code,
+      String description,
+      String serviceStatus,
+      Map<String, String> echo) {
     StringBuilder xml = new StringBuilder(256)
         .append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         .append(root(echo))
@@ -514,17 +593,31 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     // the broker's own ids, exactly as it sent them (escaped), so it can match the answer
     for (String id : List.of("conversationID", "originatorConversationID")) {
       if (echo.containsKey(id)) {
-        xml.append('<').append(id).append('>').append(SafeXml.escape(echo.get(id))).append("</").append(id).append('>');
+        xml.append('<')
+            .append(id)
+            .append('>')
+            .append(SafeXml.escape(echo.get(id)))
+            .append("</")
+            .append(id)
+            .append('>');
       }
     }
     if (serviceId != null && !serviceId.isEmpty()) {
       xml.append("<serviceID>").append(SafeXml.escape(serviceId)).append("</serviceID>");
     }
-    xml.append("<responseCode>").append(code).append("</responseCode>")
-        .append("<responseDesc>").append(SafeXml.escape(description)).append("</responseDesc>")
-        .append("<serviceStatus>").append(serviceStatus).append("</serviceStatus>");
+    xml.append("<responseCode>")
+        .append(code)
+        .append("</responseCode>")
+        .append("<responseDesc>")
+        .append(SafeXml.escape(description))
+        .append("</responseDesc>")
+        .append("<serviceStatus>")
+        .append(serviceStatus)
+        .append("</serviceStatus>");
     if (echo.containsKey("transactionID")) {
-      xml.append("<transactionID>").append(SafeXml.escape(echo.get("transactionID"))).append("</transactionID>");
+      xml.append("<transactionID>")
+          .append(SafeXml.escape(echo.get("transactionID")))
+          .append("</transactionID>");
     }
     xml.append("</response></mpesaBroker>");
     return TelcoResponse.xml(status, xml.toString());

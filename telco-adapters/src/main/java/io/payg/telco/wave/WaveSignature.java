@@ -20,12 +20,17 @@ public final class WaveSignature {
 
   /** Wave: "reject deliveries older than five minutes"; we refuse as far in the future too. */
   public static final Duration TOLERANCE = Duration.ofMinutes(5);
+
   private static final Pattern TIMESTAMP = Pattern.compile("[0-9]{1,12}");
   private static final int MAX_HEADER = 2048;
   private static final int MAX_SIGNATURES = 8;
 
   public enum Check {
-    VALID, MISSING, UNREADABLE, WRONG, EXPIRED;
+    VALID,
+    MISSING,
+    UNREADABLE,
+    WRONG,
+    EXPIRED;
 
     public String detail() {
       return switch (this) {
@@ -33,17 +38,18 @@ public final class WaveSignature {
         case MISSING -> "the Wave-Signature header is missing";
         case UNREADABLE -> "the Wave-Signature header is not t=<seconds>,v1=<hex>";
         case WRONG -> "the Wave-Signature does not match the body";
-        case EXPIRED -> "the Wave-Signature timestamp is more than 5 minutes from the time of receipt";
+        case EXPIRED ->
+          "the Wave-Signature timestamp is more than 5 minutes from the time of receipt";
       };
     }
   }
 
-  private WaveSignature() {
-  }
+  private WaveSignature() {}
 
   /** The header value Wave would send for {@code body} signed at {@code unixSeconds}. */
   public static String header(String secret, long unixSeconds, byte[] body) {
-    return "t=" + unixSeconds + ",v1=" + HmacSha256.signHex(secret, signedPayload(Long.toString(unixSeconds), body));
+    return "t=" + unixSeconds + ",v1="
+        + HmacSha256.signHex(secret, signedPayload(Long.toString(unixSeconds), body));
   }
 
   /**

@@ -1,8 +1,5 @@
 package io.payg.telco.wave;
 
-import io.payg.telco.support.DecimalAmount;
-import io.payg.telco.support.JsonBody;
-import io.payg.telco.support.Rejection;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
@@ -12,8 +9,10 @@ import io.payg.domain.port.TelcoAdapter;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.support.DecimalAmount;
+import io.payg.telco.support.JsonBody;
 import io.payg.telco.support.Problem;
-import io.vertx.core.buffer.Buffer;
+import io.payg.telco.support.Rejection;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -120,6 +119,7 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
   public static final String SIGNING_SECRET = "SIGNING_SECRET";
   /** https://docs.wave.com/webhook, "Shared Secret": the secret in the Authorization header. */
   public static final String SHARED_SECRET = "SHARED_SECRET";
+
   public static final String AUTHORIZATION_HEADER = "authorization";
   public static final String DEFAULT_SERIAL_CUSTOM_FIELD = "account_number";
   public static final String CHECKOUT_SESSION_COMPLETED = "checkout.session.completed";
@@ -150,8 +150,10 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
   @Override
   public TelcoCall decode(TelcoRequest request, String currency, Map<String, String> settings) {
     if (!WEBHOOK.equals(request.operation())) {
-      return new TelcoCall.Rejected(Refusal.MALFORMED_REQUEST,
-          "unknown operation: Wave has no validation call, only .../webhook", false);
+      return new TelcoCall.Rejected(
+          Refusal.MALFORMED_REQUEST,
+          "unknown operation: Wave has no validation call, only .../webhook",
+          false);
     }
     if (settings == null) {
       settings = Map.of();
@@ -163,24 +165,30 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
         secrets.add(secret);
       }
     }
-    if (settings.get(SETTING_WEBHOOK_SECRET) == null || settings.get(SETTING_WEBHOOK_SECRET).isEmpty()) {
-      return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, "webhookSecret is not configured", true);
+    if (settings.get(SETTING_WEBHOOK_SECRET) == null
+        || settings.get(SETTING_WEBHOOK_SECRET).isEmpty()) {
+      return new TelcoCall.Rejected(
+          Refusal.UNAUTHENTICATED, "webhookSecret is not configured", true);
     }
     String strategy = settings.getOrDefault(SETTING_WEBHOOK_STRATEGY, SIGNING_SECRET);
     if (SHARED_SECRET.equals(strategy)) {
       if (!bearerMatches(request.header(AUTHORIZATION_HEADER), secrets)) {
-        return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED,
-            "the Authorization header is not Bearer and the webhook's shared secret", true);
+        return new TelcoCall.Rejected(
+            Refusal.UNAUTHENTICATED,
+            "the Authorization header is not Bearer and the webhook's shared secret",
+            true);
       }
     } else if (SIGNING_SECRET.equals(strategy)) {
-      WaveSignature.Check check = WaveSignature.verify(request.header(SIGNATURE_HEADER), request.body(), secrets,
-          request.receivedAt());
+      WaveSignature.Check check = WaveSignature.verify(
+          request.header(SIGNATURE_HEADER), request.body(), secrets, request.receivedAt());
       if (check != WaveSignature.Check.VALID) {
         return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED, check.detail(), true);
       }
     } else {
-      return new TelcoCall.Rejected(Refusal.UNAUTHENTICATED,
-          "webhookStrategy must be " + SIGNING_SECRET + " or " + SHARED_SECRET, true);
+      return new TelcoCall.Rejected(
+          Refusal.UNAUTHENTICATED,
+          "webhookStrategy must be " + SIGNING_SECRET + " or " + SHARED_SECRET,
+          true);
     }
     try {
       JsonObject event = JsonBody.object(request.header("content-type"), request.body());
@@ -193,9 +201,11 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       }
       return switch (t) {
         case CHECKOUT_SESSION_COMPLETED -> checkoutCompleted(data, currency, request.receivedAt());
-        case MERCHANT_PAYMENT_RECEIVED -> merchantPayment(data, currency, settings, request.receivedAt());
+        case MERCHANT_PAYMENT_RECEIVED ->
+          merchantPayment(data, currency, settings, request.receivedAt());
         case MERCHANT_PAYMENT_REVERSED -> reversal(event, data);
-        default -> throw new Rejection(Refusal.MALFORMED_REQUEST, IGNORED + t + " is not a payment");
+        default ->
+          throw new Rejection(Refusal.MALFORMED_REQUEST, IGNORED + t + " is not a payment");
       };
     } catch (Rejection e) {
       return new TelcoCall.Rejected(e.refusal, e.getMessage(), true);
@@ -211,19 +221,34 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
   /** 200 at once (https://docs.wave.com/webhook: 2xx within 5 s): the money is kept for an operator. */
   @Override
   public TelcoResponse keptAnswer(Refusal refusal, String detail, Map<String, String> echo) {
-    return TelcoResponse.json(200, new JsonObject().put("received", true).put("recorded", false).put("kept", true)
-        .put("code", refusal.name()).put("detail", detail == null ? refusal.message() : detail).encode());
+    return TelcoResponse.json(
+        200,
+        new JsonObject()
+            .put("received", true)
+            .put("recorded", false)
+            .put("kept", true)
+            .put("code", refusal.name())
+            .put("detail", detail == null ? refusal.message() : detail)
+            .encode());
   }
 
   @Override
   public TelcoResponse reversalAnswer(String reversalId, String detail, Map<String, String> echo) {
     if (reversalId == null) {
       // non-2xx: Wave redelivers, by when the payment itself may have arrived
-      return Problem.of(409, "PAYMENT_NOT_BOOKED", "Conflict",
+      return Problem.of(
+          409,
+          "PAYMENT_NOT_BOOKED",
+          "Conflict",
           detail == null ? "no payment with this id is booked or kept yet" : detail);
     }
-    return TelcoResponse.json(200, new JsonObject().put("received", true).put("reversed", true)
-        .put("reversalId", reversalId).encode());
+    return TelcoResponse.json(
+        200,
+        new JsonObject()
+            .put("received", true)
+            .put("reversed", true)
+            .put("reversalId", reversalId)
+            .encode());
   }
 
   @Override
@@ -234,8 +259,14 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
 
   @Override
   public TelcoResponse processAnswer(PaymentReceipt receipt) {
-    return TelcoResponse.json(200, new JsonObject().put("received", true).put("recorded", true)
-        .put("transactionId", receipt.transactionId()).put("status", receipt.status()).encode());
+    return TelcoResponse.json(
+        200,
+        new JsonObject()
+            .put("received", true)
+            .put("recorded", true)
+            .put("transactionId", receipt.transactionId())
+            .put("status", receipt.status())
+            .encode());
   }
 
   /**
@@ -245,8 +276,13 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
    */
   @Override
   public TelcoResponse busyAnswer(String operation) {
-    return WEBHOOK.equals(operation) ? Problem.of(503, "BUSY", "Service Unavailable",
-        "The gateway is busy; nothing was recorded, deliver the event again") : null;
+    return WEBHOOK.equals(operation)
+        ? Problem.of(
+            503,
+            "BUSY",
+            "Service Unavailable",
+            "The gateway is busy; nothing was recorded, deliver the event again")
+        : null;
   }
 
   @Override
@@ -261,24 +297,33 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     if (!processCall) {
       return Problem.of(400, refusal.name(), "Bad Request", text);
     }
-    return TelcoResponse.json(200, new JsonObject().put("received", true).put("recorded", false)
-        .put("code", refusal.name()).put("detail", text).encode());
+    return TelcoResponse.json(
+        200,
+        new JsonObject()
+            .put("received", true)
+            .put("recorded", false)
+            .put("code", refusal.name())
+            .put("detail", text)
+            .encode());
   }
 
   private static TelcoCall checkoutCompleted(JsonObject data, String currency, Instant receivedAt) {
     Object status = data.getValue("payment_status");
     if (status != null && !"succeeded".equals(status)) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, IGNORED + "checkout payment_status is not succeeded");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, IGNORED + "checkout payment_status is not succeeded");
     }
     Money amount = amountPaid(data);
     String txnId = txnId(data, "transaction_id");
     Instant paidAt = time(data, "when_completed", receivedAt);
-    return payment(new PaymentCommand(txnId, string(data, "client_reference"), amount, null, paidAt), "client_reference",
+    return payment(
+        new PaymentCommand(txnId, string(data, "client_reference"), amount, null, paidAt),
+        "client_reference",
         currency);
   }
 
-  private static TelcoCall merchantPayment(JsonObject data, String currency, Map<String, String> settings,
-                                           Instant receivedAt) {
+  private static TelcoCall merchantPayment(
+      JsonObject data, String currency, Map<String, String> settings, Instant receivedAt) {
     Money net = amountPaid(data);
     // the merchant got amount, Wave kept fee: the customer paid (and is credited) both
     long gross = Math.addExact(net.minor(), fee(data, net.currency()));
@@ -289,13 +334,17 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     String reference = string(data, "client_reference");
     String field = "client_reference";
     if (reference == null || reference.isBlank()) {
-      String customField = settings.getOrDefault(SETTING_SERIAL_CUSTOM_FIELD, DEFAULT_SERIAL_CUSTOM_FIELD);
+      String customField =
+          settings.getOrDefault(SETTING_SERIAL_CUSTOM_FIELD, DEFAULT_SERIAL_CUSTOM_FIELD);
       field = "custom_fields." + customField;
-      reference = data.getValue("custom_fields") instanceof JsonObject custom ? string(custom, customField) : null;
+      reference = data.getValue("custom_fields") instanceof JsonObject custom
+          ? string(custom, customField)
+          : null;
     }
     String txnId = txnId(data, "id");
     Instant paidAt = time(data, "when_created", receivedAt);
-    return payment(new PaymentCommand(txnId, reference, amount, msisdn(data), paidAt), field, currency);
+    return payment(
+        new PaymentCommand(txnId, reference, amount, msisdn(data), paidAt), field, currency);
   }
 
   /**
@@ -307,26 +356,46 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     String reference = cmd.serial() == null ? "" : cmd.serial().trim();
     String typedReference = CONTROL.matcher(reference).replaceAll("?");
     if (!cmd.amount().currency().equals(companyCurrency)) {
-      return new TelcoCall.Unbookable(new PaymentCommand(cmd.providerTxnId(),
-          typedReference.length() > MAX_REFERENCE ? typedReference.substring(0, MAX_REFERENCE) : typedReference,
-          cmd.amount(), cmd.msisdn(), cmd.paidAt()), Refusal.WRONG_CURRENCY,
-          "paid in " + cmd.amount().currency() + "; the company's currency is " + companyCurrency, true, true, Map.of());
+      return new TelcoCall.Unbookable(
+          new PaymentCommand(
+              cmd.providerTxnId(),
+              typedReference.length() > MAX_REFERENCE
+                  ? typedReference.substring(0, MAX_REFERENCE)
+                  : typedReference,
+              cmd.amount(),
+              cmd.msisdn(),
+              cmd.paidAt()),
+          Refusal.WRONG_CURRENCY,
+          "paid in " + cmd.amount().currency() + "; the company's currency is " + companyCurrency,
+          true,
+          true,
+          Map.of());
     }
-    String problem = reference.isEmpty() ? "'" + field + "' (the device serial) is empty"
-        : SERIAL.matcher(reference).matches() ? null
-        : "'" + field + "' is not a serial: up to 64 letters, digits, '.', '_' or '-'";
+    String problem = reference.isEmpty()
+        ? "'" + field + "' (the device serial) is empty"
+        : SERIAL.matcher(reference).matches()
+            ? null
+            : "'" + field + "' is not a serial: up to 64 letters, digits, '.', '_' or '-'";
     if (problem == null) {
-      return new TelcoCall.Process(new PaymentCommand(cmd.providerTxnId(), reference, cmd.amount(), cmd.msisdn(),
-          cmd.paidAt()));
+      return new TelcoCall.Process(new PaymentCommand(
+          cmd.providerTxnId(), reference, cmd.amount(), cmd.msisdn(), cmd.paidAt()));
     }
-    String typed = typedReference.length() > MAX_REFERENCE ? typedReference.substring(0, MAX_REFERENCE) : typedReference;
-    return new TelcoCall.Unbookable(new PaymentCommand(cmd.providerTxnId(), typed, cmd.amount(), cmd.msisdn(),
-        cmd.paidAt()), Refusal.DEVICE_NOT_FOUND, problem, true, true, Map.of());
+    String typed = typedReference.length() > MAX_REFERENCE
+        ? typedReference.substring(0, MAX_REFERENCE)
+        : typedReference;
+    return new TelcoCall.Unbookable(
+        new PaymentCommand(cmd.providerTxnId(), typed, cmd.amount(), cmd.msisdn(), cmd.paidAt()),
+        Refusal.DEVICE_NOT_FOUND,
+        problem,
+        true,
+        true,
+        Map.of());
   }
 
   /** UNCONFIRMED shape: the reversed payment's id is data.transaction_id (a checkout's), else data.id. */
   private static TelcoCall reversal(JsonObject event, JsonObject data) {
-    String txnId = data.getValue("transaction_id") != null ? txnId(data, "transaction_id") : txnId(data, "id");
+    String txnId =
+        data.getValue("transaction_id") != null ? txnId(data, "transaction_id") : txnId(data, "id");
     Object eventId = event.getValue("id");
     String reason = "Wave " + MERCHANT_PAYMENT_REVERSED
         + (eventId instanceof String id && TXN_ID.matcher(id).matches() ? " " + id : "");
@@ -347,7 +416,9 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
   }
 
   private static boolean bearerMatches(String header, List<String> secrets) {
-    if (header == null || header.length() > 1024 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    if (header == null
+        || header.length() > 1024
+        || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
     byte[] given = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
@@ -374,7 +445,8 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     }
     int digits = DecimalAmount.fractionDigits(cur);
     if (digits < 0 || !Money.isCurrencyCode(cur)) {
-      throw new Rejection(Refusal.WRONG_CURRENCY, "'data.currency' is not an ISO 4217 currency with a minor unit");
+      throw new Rejection(
+          Refusal.WRONG_CURRENCY, "'data.currency' is not an ISO 4217 currency with a minor unit");
     }
     Object value = data.getValue("amount");
     if (value == null) {
@@ -386,7 +458,9 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
   private static String txnId(JsonObject data, String field) {
     String id = string(data, field);
     if (id == null || !TXN_ID.matcher(id).matches()) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "'data." + field + "' is required: up to 100 letters and digits");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST,
+          "'data." + field + "' is required: up to 100 letters and digits");
     }
     return id;
   }
@@ -396,7 +470,11 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       return null;
     }
     String msisdn = s.trim();
-    return msisdn.isEmpty() || msisdn.length() > MAX_MSISDN || CONTROL.matcher(msisdn).find() ? null : msisdn;
+    return msisdn.isEmpty()
+            || msisdn.length() > MAX_MSISDN
+            || CONTROL.matcher(msisdn).find()
+        ? null
+        : msisdn;
   }
 
   private static Instant time(JsonObject data, String field, Instant receivedAt) {
@@ -407,7 +485,8 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     try {
       return OffsetDateTime.parse(value).toInstant();
     } catch (DateTimeException e) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "'data." + field + "' must be an ISO 8601 time");
+      throw new Rejection(
+          Refusal.MALFORMED_REQUEST, "'data." + field + "' must be an ISO 8601 time");
     }
   }
 }

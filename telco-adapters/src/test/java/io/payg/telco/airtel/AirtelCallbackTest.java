@@ -1,6 +1,5 @@
 package io.payg.telco.airtel;
 
-import io.payg.telco.simulator.AirtelSimulator;
 import static io.payg.telco.support.Stages.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,6 +13,7 @@ import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -37,8 +37,13 @@ import org.junit.jupiter.api.Test;
  */
 class AirtelCallbackTest {
 
-  record Received(HttpMethod method, String path, String contentType, Buffer body, TelcoCall call, int answered) {
-  }
+  record Received(
+      HttpMethod method,
+      String path,
+      String contentType,
+      Buffer body,
+      TelcoCall call,
+      int answered) {}
 
   Vertx vertx;
   HttpServer listener;
@@ -68,13 +73,24 @@ class AirtelCallbackTest {
       Map<String, String> headers = new HashMap<>();
       req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
       String path = req.path();
-      TelcoCall call = adapter.decode(new TelcoRequest(path.substring(path.lastIndexOf('/') + 1), headers,
-          body.getBytes(), req.remoteAddress().hostAddress(), Instant.now()), "TZS", pluginSettings);
-      TelcoResponse answer = call instanceof TelcoCall.Rejected r ? adapter.refusal(r.refusal(), r.detail(), true)
+      TelcoCall call = adapter.decode(
+          new TelcoRequest(
+              path.substring(path.lastIndexOf('/') + 1),
+              headers,
+              body.getBytes(),
+              req.remoteAddress().hostAddress(),
+              Instant.now()),
+          "TZS",
+          pluginSettings);
+      TelcoResponse answer = call instanceof TelcoCall.Rejected r
+          ? adapter.refusal(r.refusal(), r.detail(), true)
           : adapter.callbackAnswer();
       int status = answerStatus == 0 ? answer.status() : answerStatus;
-      received.add(new Received(req.method(), path, req.getHeader("Content-Type"), body, call, status));
-      req.response().setStatusCode(status).putHeader("Content-Type", answer.contentType())
+      received.add(
+          new Received(req.method(), path, req.getHeader("Content-Type"), body, call, status));
+      req.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", answer.contentType())
           .end(Buffer.buffer(answer.body()));
     });
   }
@@ -84,8 +100,8 @@ class AirtelCallbackTest {
   }
 
   CollectionRequest request(String reference) {
-    return new CollectionRequest(reference, "255754123456", Money.of(500_000, "TZS"), "SN-0001", null,
-        airtel.settings());
+    return new CollectionRequest(
+        reference, "255754123456", Money.of(500_000, "TZS"), "SN-0001", null, airtel.settings());
   }
 
   @Test
@@ -105,9 +121,11 @@ class AirtelCallbackTest {
     assertEquals("TS", transaction.getString("status_code"));
     String moneyId = transaction.getString("airtel_money_id");
     assertNull(callback.body().toJsonObject().getValue("hash"));
-    assertEquals(new TelcoCall.CollectionUpdate(ref, CollectionStatus.succeeded(moneyId)), callback.call());
+    assertEquals(
+        new TelcoCall.CollectionUpdate(ref, CollectionStatus.succeeded(moneyId)), callback.call());
     assertEquals(CollectionStatus.succeeded(moneyId), await(collections.status(request(ref))));
-    assertEquals(List.of(new AirtelSimulator.Callback(ref, callbackUrl(), "TS", 200)), airtel.callbacks());
+    assertEquals(
+        List.of(new AirtelSimulator.Callback(ref, callbackUrl(), "TS", 200)), airtel.callbacks());
   }
 
   @Test
@@ -116,7 +134,9 @@ class AirtelCallbackTest {
     await(collections.requestToPay(request(ref)));
     await(airtel.reject(ref, "Insufficient funds"));
     Received callback = received.poll();
-    assertEquals(new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("Insufficient funds")), callback.call());
+    assertEquals(
+        new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("Insufficient funds")),
+        callback.call());
   }
 
   @Test
@@ -138,7 +158,9 @@ class AirtelCallbackTest {
     await(collections.requestToPay(request(other)));
     await(airtel.reject(other, null));
     Received refused = received.poll();
-    assertEquals(Refusal.UNAUTHENTICATED, assertInstanceOf(TelcoCall.Rejected.class, refused.call()).refusal());
+    assertEquals(
+        Refusal.UNAUTHENTICATED,
+        assertInstanceOf(TelcoCall.Rejected.class, refused.call()).refusal());
     assertEquals(401, refused.answered());
     assertEquals(401, airtel.callbacks().get(1).httpStatus());
   }
@@ -163,7 +185,9 @@ class AirtelCallbackTest {
     Thread.sleep(200);
     assertTrue(received.isEmpty());
     assertTrue(airtel.callbacks().isEmpty());
-    assertEquals(CollectionStatus.State.SUCCEEDED, await(collections.status(request(ref))).state());
+    assertEquals(
+        CollectionStatus.State.SUCCEEDED,
+        await(collections.status(request(ref))).state());
   }
 
   @Test
@@ -174,7 +198,8 @@ class AirtelCallbackTest {
     await(airtel.approve(ref));
     Thread.sleep(300);
     assertEquals(1, received.size());
-    assertEquals(List.of(new AirtelSimulator.Callback(ref, callbackUrl(), "TS", 500)), airtel.callbacks());
+    assertEquals(
+        List.of(new AirtelSimulator.Callback(ref, callbackUrl(), "TS", 500)), airtel.callbacks());
 
     String gone = UUID.randomUUID().toString();
     await(collections.requestToPay(request(gone)));
@@ -188,9 +213,16 @@ class AirtelCallbackTest {
   void aForgedUnsignedCallbackIsOnlyAHint() throws Exception {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref)));
-    var forged = WebClient.create(vertx).postAbs(callbackUrl()).sendJsonObject(new JsonObject()
-        .put("transaction", new JsonObject().put("id", ref).put("status_code", "TS").put("message", "Paid")
-            .put("airtel_money_id", "MP999")));
+    var forged = WebClient.create(vertx)
+        .postAbs(callbackUrl())
+        .sendJsonObject(new JsonObject()
+            .put(
+                "transaction",
+                new JsonObject()
+                    .put("id", ref)
+                    .put("status_code", "TS")
+                    .put("message", "Paid")
+                    .put("airtel_money_id", "MP999")));
     assertEquals(200, await(forged).statusCode());
     assertInstanceOf(TelcoCall.CollectionUpdate.class, received.poll().call());
     // what the gateway acts on: Airtel's own word

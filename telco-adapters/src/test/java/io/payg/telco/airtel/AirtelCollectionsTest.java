@@ -1,6 +1,5 @@
 package io.payg.telco.airtel;
 
-import io.payg.telco.simulator.AirtelSimulator;
 import static io.payg.telco.support.Stages.await;
 import static io.payg.telco.support.Stages.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,8 +13,8 @@ import io.payg.domain.Money;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.CollectionStatus.State;
+import io.payg.telco.simulator.AirtelSimulator;
 import io.payg.telco.support.CollectionCallException;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +59,8 @@ class AirtelCollectionsTest {
   }
 
   static CollectionRequest request(String reference, long minor, Map<String, String> settings) {
-    return new CollectionRequest(reference, "255754123456", Money.of(minor, "TZS"), "SN-0001", null, settings);
+    return new CollectionRequest(
+        reference, "255754123456", Money.of(minor, "TZS"), "SN-0001", null, settings);
   }
 
   Map<String, String> settings(String key, String value) {
@@ -78,12 +77,18 @@ class AirtelCollectionsTest {
   void aPushIsPendingAndSendsWhatAirtelExpects() throws Exception {
     assertEquals("airtel", collections.provider());
     String ref = UUID.randomUUID().toString();
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
+    assertEquals(
+        CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
     String ref2 = UUID.randomUUID().toString();
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(new CollectionRequest(ref2,
-        "+255 754 000 111", Money.of(1_050, "TZS"), "SHS/9", null, airtel.settings()))));
-    assertEquals(List.of(new AirtelSimulator.Request(ref, "754123456", "5000", "TZS", "TZ", "SN-0001"),
-        new AirtelSimulator.Request(ref2, "754000111", "10.5", "TZS", "TZ", "SHS9")), airtel.requests());
+    assertEquals(
+        CollectionStatus.pending(),
+        await(collections.requestToPay(new CollectionRequest(
+            ref2, "+255 754 000 111", Money.of(1_050, "TZS"), "SHS/9", null, airtel.settings()))));
+    assertEquals(
+        List.of(
+            new AirtelSimulator.Request(ref, "754123456", "5000", "TZS", "TZ", "SN-0001"),
+            new AirtelSimulator.Request(ref2, "754000111", "10.5", "TZS", "TZ", "SHS9")),
+        airtel.requests());
     assertEquals("TIP", airtel.statusOf(ref));
     assertEquals(CollectionStatus.pending(), await(collections.status(request(ref, 500_000))));
   }
@@ -93,29 +98,50 @@ class AirtelCollectionsTest {
     // a recording server in front: what goes on the wire
     List<JsonObject> bodies = new ArrayList<>();
     List<Map<String, String>> headers = new ArrayList<>();
-    HttpServer recorder = await(vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-      Map<String, String> h = new HashMap<>();
-      req.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
-      synchronized (bodies) {
-        bodies.add(b.length() == 0 ? new JsonObject() : b.toJsonObject().put("_path", req.path()));
-        headers.add(h);
-      }
-      String answer = req.path().equals(AirtelCollections.TOKEN_PATH)
-          ? "{\"access_token\":\"tok\",\"expires_in\":\"180\",\"token_type\":\"bearer\"}"
-          : "{\"data\":{\"transaction\":{\"id\":\"x\",\"status\":\"Success.\"}},\"status\":{\"code\":\"200\","
-          + "\"message\":\"SUCCESS\",\"result_code\":\"ESB000010\",\"success\":true}}";
-      req.response().putHeader("Content-Type", "application/json").end(answer);
-    })).listen(0, "127.0.0.1"));
-    Map<String, String> settings = Map.of("baseUrl", "http://127.0.0.1:" + recorder.actualPort() + "/",
-        "clientId", "cid", "clientSecret", "csecret", "country", "tz");
+    HttpServer recorder = await(vertx
+        .createHttpServer()
+        .requestHandler(req -> req.body().onSuccess(b -> {
+          Map<String, String> h = new HashMap<>();
+          req.headers().forEach(e -> h.put(e.getKey().toLowerCase(), e.getValue()));
+          synchronized (bodies) {
+            bodies.add(
+                b.length() == 0 ? new JsonObject() : b.toJsonObject().put("_path", req.path()));
+            headers.add(h);
+          }
+          String answer = req.path().equals(AirtelCollections.TOKEN_PATH)
+              ? "{\"access_token\":\"tok\",\"expires_in\":\"180\",\"token_type\":\"bearer\"}"
+              : "{\"data\":{\"transaction\":{\"id\":\"x\",\"status\":\"Success.\"}},\"status\":{\"code\":\"200\","
+                  + "\"message\":\"SUCCESS\",\"result_code\":\"ESB000010\",\"success\":true}}";
+          req.response().putHeader("Content-Type", "application/json").end(answer);
+        }))
+        .listen(0, "127.0.0.1"));
+    Map<String, String> settings = Map.of(
+        "baseUrl",
+        "http://127.0.0.1:" + recorder.actualPort() + "/",
+        "clientId",
+        "cid",
+        "clientSecret",
+        "csecret",
+        "country",
+        "tz");
     String ref = UUID.randomUUID().toString();
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000, settings))));
-    assertEquals(new JsonObject().put("client_id", "cid").put("client_secret", "csecret")
-        .put("grant_type", "client_credentials").put("_path", "/auth/oauth2/token"), bodies.get(0));
+    assertEquals(
+        CollectionStatus.pending(),
+        await(collections.requestToPay(request(ref, 500_000, settings))));
+    assertEquals(
+        new JsonObject()
+            .put("client_id", "cid")
+            .put("client_secret", "csecret")
+            .put("grant_type", "client_credentials")
+            .put("_path", "/auth/oauth2/token"),
+        bodies.get(0));
     assertEquals("application/json", headers.get(0).get("content-type"));
-    assertEquals(new JsonObject("{\"reference\":\"SN-0001\",\"subscriber\":{\"country\":\"TZ\",\"currency\":\"TZS\","
-        + "\"msisdn\":\"754123456\"},\"transaction\":{\"amount\":5000,\"country\":\"TZ\",\"currency\":\"TZS\","
-        + "\"id\":\"" + ref + "\"},\"_path\":\"/merchant/v1/payments/\"}"), bodies.get(1));
+    assertEquals(
+        new JsonObject(
+            "{\"reference\":\"SN-0001\",\"subscriber\":{\"country\":\"TZ\",\"currency\":\"TZS\","
+                + "\"msisdn\":\"754123456\"},\"transaction\":{\"amount\":5000,\"country\":\"TZ\",\"currency\":\"TZS\","
+                + "\"id\":\"" + ref + "\"},\"_path\":\"/merchant/v1/payments/\"}"),
+        bodies.get(1));
     assertEquals("Bearer tok", headers.get(1).get("authorization"));
     assertEquals("TZ", headers.get(1).get("x-country"));
     assertEquals("TZS", headers.get(1).get("x-currency"));
@@ -135,7 +161,8 @@ class AirtelCollectionsTest {
     AirtelCollections fresh = new AirtelCollections(client);
     List<CompletableFuture<CollectionStatus>> calls = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      calls.add(fresh.requestToPay(request(UUID.randomUUID().toString(), 100_000)).toCompletableFuture());
+      calls.add(
+          fresh.requestToPay(request(UUID.randomUUID().toString(), 100_000)).toCompletableFuture());
     }
     for (CompletableFuture<CollectionStatus> call : calls) {
       assertEquals(State.PENDING, call.get(20, TimeUnit.SECONDS).state());
@@ -160,7 +187,8 @@ class AirtelCollectionsTest {
     await(collections.requestToPay(request(UUID.randomUUID().toString(), 100_000)));
     airtel.revokeTokens();
     String ref = UUID.randomUUID().toString();
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(ref, 100_000))));
+    assertEquals(
+        CollectionStatus.pending(), await(collections.requestToPay(request(ref, 100_000))));
     assertEquals(2, airtel.tokenRequests());
     airtel.revokeTokens();
     assertEquals(CollectionStatus.pending(), await(collections.status(request(ref, 100_000))));
@@ -170,9 +198,11 @@ class AirtelCollectionsTest {
   @Test
   void aRepeatedIdIsStillPendingAndRequestedOnce() throws Exception {
     String ref = UUID.randomUUID().toString();
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
+    assertEquals(
+        CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
     // our retry: Airtel answers ESB000041 "External Transaction ID already exists"
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
+    assertEquals(
+        CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
     assertEquals(1, airtel.requests().size());
   }
 
@@ -185,15 +215,18 @@ class AirtelCollectionsTest {
     assertEquals(State.SUCCEEDED, status.state());
     assertTrue(status.providerTxnId().startsWith("MP260116.0830.L"), status.providerTxnId());
     assertNull(status.reason());
-    assertInstanceOf(IllegalStateException.class, failure(airtel.reject(ref, null).toCompletionStage()));
+    assertInstanceOf(
+        IllegalStateException.class, failure(airtel.reject(ref, null).toCompletionStage()));
   }
 
   @Test
   void approveAllSucceedsAtOnce() throws Exception {
     airtel.approveAll(true);
     String ref = UUID.randomUUID().toString();
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
-    assertEquals(State.SUCCEEDED, await(collections.status(request(ref, 500_000))).state());
+    assertEquals(
+        CollectionStatus.pending(), await(collections.requestToPay(request(ref, 500_000))));
+    assertEquals(
+        State.SUCCEEDED, await(collections.status(request(ref, 500_000))).state());
   }
 
   @Test
@@ -201,7 +234,9 @@ class AirtelCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 500_000)));
     await(airtel.reject(ref, "Insufficient funds"));
-    assertEquals(CollectionStatus.failed("Insufficient funds"), await(collections.status(request(ref, 500_000))));
+    assertEquals(
+        CollectionStatus.failed("Insufficient funds"),
+        await(collections.status(request(ref, 500_000))));
   }
 
   @Test
@@ -217,32 +252,47 @@ class AirtelCollectionsTest {
   @Test
   void v2PushesAreSignedOverTheBytesSent() throws Exception {
     String id = UUID.randomUUID().toString();
-    CollectionRequest signed = new CollectionRequest(id, "255754123456", Money.of(500_000, "TZS"), "SN-1", null,
-        airtel.settingsV2());
+    CollectionRequest signed = new CollectionRequest(
+        id, "255754123456", Money.of(500_000, "TZS"), "SN-1", null, airtel.settingsV2());
     assertEquals(CollectionStatus.pending(), await(collections.requestToPay(signed)));
     assertEquals(1, airtel.signedRequests());
     await(airtel.approve(id));
-    assertEquals(CollectionStatus.State.SUCCEEDED, await(collections.status(signed)).state());
+    assertEquals(
+        CollectionStatus.State.SUCCEEDED, await(collections.status(signed)).state());
     Map<String, String> oaep = new HashMap<>(airtel.settingsV2());
     oaep.put(AirtelCollections.SETTING_SIGNING_RSA_PADDING, "OAEP");
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(new CollectionRequest(
-        UUID.randomUUID().toString(), "255754123456", Money.of(500_000, "TZS"), "SN-1", null, oaep))));
+    assertEquals(
+        CollectionStatus.pending(),
+        await(collections.requestToPay(new CollectionRequest(
+            UUID.randomUUID().toString(),
+            "255754123456",
+            Money.of(500_000, "TZS"),
+            "SN-1",
+            null,
+            oaep))));
     assertEquals(2, airtel.signedRequests());
     // v2 without a key is never sent
     Map<String, String> noKey = new HashMap<>(airtel.settings());
     noKey.put(AirtelCollections.SETTING_API_VERSION, "v2");
-    CollectionStatus refused = await(collections.requestToPay(new CollectionRequest(UUID.randomUUID().toString(),
-        "255754123456", Money.of(500_000, "TZS"), "SN-1", null, noKey)));
+    CollectionStatus refused = await(collections.requestToPay(new CollectionRequest(
+        UUID.randomUUID().toString(),
+        "255754123456",
+        Money.of(500_000, "TZS"),
+        "SN-1",
+        null,
+        noKey)));
     assertEquals(CollectionStatus.State.FAILED, refused.state());
     assertEquals(2, airtel.signedRequests());
   }
 
   @Test
   void anUnknownIdIsFailed() throws Exception {
-    assertEquals(CollectionStatus.notFound(AirtelCollections.UNKNOWN_REFERENCE),
+    assertEquals(
+        CollectionStatus.notFound(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(UUID.randomUUID().toString(), 500_000))));
     // never requested under a reference that is not a UUID: final
-    assertEquals(CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
+    assertEquals(
+        CollectionStatus.failed(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request("not-a-uuid", 500_000))));
   }
 
@@ -256,51 +306,95 @@ class AirtelCollectionsTest {
       assertEquals(CollectionStatus.pending(), AirtelCollections.map(pending, t));
     }
     assertNull(AirtelCollections.map("XYZ", t));
-    assertEquals(CollectionStatus.succeeded(null),
+    assertEquals(
+        CollectionStatus.succeeded(null),
         AirtelCollections.map("TS", new JsonObject().put("airtel_money_id", "bad id <>")));
   }
 
   @Test
   void wrongCredentialsFailThePushButOnlyFailTheStatusStage() throws Exception {
-    CollectionStatus badSecret = await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000,
+    CollectionStatus badSecret = await(collections.requestToPay(request(
+        UUID.randomUUID().toString(),
+        500_000,
         settings(AirtelCollections.SETTING_CLIENT_SECRET, "wrong"))));
     assertEquals(State.FAILED, badSecret.state());
-    assertTrue(badSecret.reason().startsWith(AirtelCollections.CREDENTIALS_REFUSED), badSecret.reason());
+    assertTrue(
+        badSecret.reason().startsWith(AirtelCollections.CREDENTIALS_REFUSED), badSecret.reason());
     assertFalse(badSecret.reason().contains("wrong"));
     assertEquals(0, airtel.requests().size());
 
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref, 500_000)));
     await(airtel.approve(ref));
-    CollectionCallException e = assertInstanceOf(CollectionCallException.class, failure(collections.status(
-        request(ref, 500_000, settings(AirtelCollections.SETTING_CLIENT_SECRET, "wrong")))));
+    CollectionCallException e = assertInstanceOf(
+        CollectionCallException.class,
+        failure(collections.status(
+            request(ref, 500_000, settings(AirtelCollections.SETTING_CLIENT_SECRET, "wrong")))));
     assertFalse(e.retryable());
     assertTrue(e.getMessage().startsWith(AirtelCollections.CREDENTIALS_REFUSED), e.getMessage());
-    assertEquals(State.SUCCEEDED, await(collections.status(request(ref, 500_000))).state());
+    assertEquals(
+        State.SUCCEEDED, await(collections.status(request(ref, 500_000))).state());
   }
 
   @Test
   void invalidRequestsAndSettingsAreFailedWithoutSendingAnything() throws Exception {
-    assertEquals(State.FAILED, await(collections.requestToPay(request("not-a-uuid", 500_000))).state());
-    assertEquals(State.FAILED, await(collections.requestToPay(new CollectionRequest(UUID.randomUUID().toString(),
-        "call me", Money.of(5000, "TZS"), "SN-1", null, airtel.settings()))).state());
+    assertEquals(
+        State.FAILED,
+        await(collections.requestToPay(request("not-a-uuid", 500_000))).state());
+    assertEquals(
+        State.FAILED,
+        await(collections.requestToPay(new CollectionRequest(
+                UUID.randomUUID().toString(),
+                "call me",
+                Money.of(5000, "TZS"),
+                "SN-1",
+                null,
+                airtel.settings())))
+            .state());
     // a Kenyan number on a Tanzanian account: 254712345678 is not 7-10 national digits
-    assertEquals(State.FAILED, await(collections.requestToPay(new CollectionRequest(UUID.randomUUID().toString(),
-        "254712345678", Money.of(5000, "TZS"), "SN-1", null, airtel.settings()))).state());
-    assertEquals(State.FAILED, await(collections.requestToPay(request(UUID.randomUUID().toString(), 0))).state());
-    assertEquals(State.FAILED, await(collections.requestToPay(new CollectionRequest(UUID.randomUUID().toString(),
-        "255754123456", Money.of(5000, "ABC"), "SN-1", null, airtel.settings()))).state());
-    for (Map<String, String> bad : List.of(settings("clientId", null), settings("clientSecret", ""),
-        settings("country", null), settings("country", "FR"), settings("baseUrl", "ftp://x"),
-        settings("timeoutMs", "soon"), settings("timeoutMs", "0"))) {
-      CollectionStatus status = await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000, bad)));
+    assertEquals(
+        State.FAILED,
+        await(collections.requestToPay(new CollectionRequest(
+                UUID.randomUUID().toString(),
+                "254712345678",
+                Money.of(5000, "TZS"),
+                "SN-1",
+                null,
+                airtel.settings())))
+            .state());
+    assertEquals(
+        State.FAILED,
+        await(collections.requestToPay(request(UUID.randomUUID().toString(), 0)))
+            .state());
+    assertEquals(
+        State.FAILED,
+        await(collections.requestToPay(new CollectionRequest(
+                UUID.randomUUID().toString(),
+                "255754123456",
+                Money.of(5000, "ABC"),
+                "SN-1",
+                null,
+                airtel.settings())))
+            .state());
+    for (Map<String, String> bad : List.of(
+        settings("clientId", null),
+        settings("clientSecret", ""),
+        settings("country", null),
+        settings("country", "FR"),
+        settings("baseUrl", "ftp://x"),
+        settings("timeoutMs", "soon"),
+        settings("timeoutMs", "0"))) {
+      CollectionStatus status =
+          await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000, bad)));
       assertEquals(State.FAILED, status.state());
       assertTrue(status.reason().startsWith("airtel setting"), status.reason());
     }
     assertEquals(0, airtel.tokenRequests());
     assertEquals(0, airtel.requests().size());
-    assertInstanceOf(CollectionCallException.class, failure(collections.status(request(UUID.randomUUID().toString(), 500_000,
-        settings("clientId", null)))));
+    assertInstanceOf(
+        CollectionCallException.class,
+        failure(collections.status(
+            request(UUID.randomUUID().toString(), 500_000, settings("clientId", null)))));
   }
 
   @Test
@@ -310,7 +404,8 @@ class AirtelCollectionsTest {
     assertEquals("754123456", AirtelCollections.nationalNumber("0754123456", "TZ"));
     assertEquals("772123456", AirtelCollections.nationalNumber("256772123456", "UG"));
     assertEquals("971234567", AirtelCollections.nationalNumber("260971234567", "ZM"));
-    assertThrows(CollectionCallException.class, () -> AirtelCollections.nationalNumber("255", "TZ"));
+    assertThrows(
+        CollectionCallException.class, () -> AirtelCollections.nationalNumber("255", "TZ"));
     assertThrows(CollectionCallException.class, () -> AirtelCollections.nationalNumber(null, "TZ"));
   }
 
@@ -318,13 +413,17 @@ class AirtelCollectionsTest {
   void aSimulatorThatIsDownFailsTheStage() throws Exception {
     airtel.setDown(true);
     Map<String, String> quick = settings(AirtelCollections.SETTING_TIMEOUT_MS, "1000");
-    CollectionCallException e = assertInstanceOf(CollectionCallException.class,
+    CollectionCallException e = assertInstanceOf(
+        CollectionCallException.class,
         failure(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000, quick))));
     assertTrue(e.retryable());
-    assertTrue(assertInstanceOf(CollectionCallException.class,
-        failure(collections.status(request(UUID.randomUUID().toString(), 500_000, quick)))).retryable());
+    assertTrue(assertInstanceOf(
+            CollectionCallException.class,
+            failure(collections.status(request(UUID.randomUUID().toString(), 500_000, quick))))
+        .retryable());
     airtel.setDown(false);
-    assertEquals(CollectionStatus.pending(),
+    assertEquals(
+        CollectionStatus.pending(),
         await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000, quick))));
   }
 
@@ -333,19 +432,24 @@ class AirtelCollectionsTest {
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(UUID.randomUUID().toString(), 500_000))); // token cached
     airtel.setFailNext(1);
-    assertTrue(assertInstanceOf(CollectionCallException.class,
-        failure(collections.requestToPay(request(ref, 500_000)))).retryable());
-    assertEquals(CollectionStatus.notFound(AirtelCollections.UNKNOWN_REFERENCE),
+    assertTrue(assertInstanceOf(
+            CollectionCallException.class, failure(collections.requestToPay(request(ref, 500_000))))
+        .retryable());
+    assertEquals(
+        CollectionStatus.notFound(AirtelCollections.UNKNOWN_REFERENCE),
         await(collections.status(request(ref, 500_000))));
 
     // taken by Airtel, answer lost: the retry's ESB000041 and the status both say PENDING
     String slow = UUID.randomUUID().toString();
     airtel.setLatency(Duration.ofMillis(1500));
     Map<String, String> quick = settings(AirtelCollections.SETTING_TIMEOUT_MS, "300");
-    assertTrue(assertInstanceOf(CollectionCallException.class,
-        failure(collections.requestToPay(request(slow, 500_000, quick)))).retryable());
+    assertTrue(assertInstanceOf(
+            CollectionCallException.class,
+            failure(collections.requestToPay(request(slow, 500_000, quick))))
+        .retryable());
     airtel.setLatency(Duration.ZERO);
-    assertEquals(CollectionStatus.pending(), await(collections.requestToPay(request(slow, 500_000))));
+    assertEquals(
+        CollectionStatus.pending(), await(collections.requestToPay(request(slow, 500_000))));
     assertEquals(CollectionStatus.pending(), await(collections.status(request(slow, 500_000))));
     assertEquals(1, airtel.requests().stream().filter(r -> r.id().equals(slow)).count());
   }

@@ -18,11 +18,13 @@ class AirtelMessageSigningTest {
    */
   @Test
   void thePublishedExampleIsReproducedByteForByte() {
-    String payload = "{\"reference\":\"1234\",\"subscriber\":{\"country\":\"UG\",\"currency\":\"UGX\",\"msisdn\":\"752604392\"},"
-        + "\"transaction\":{\"amount\":\"100\",\"country\":\"UG\",\"currency\":\"UGX\",\"id\":\"test_id \"}}";
+    String payload =
+        "{\"reference\":\"1234\",\"subscriber\":{\"country\":\"UG\",\"currency\":\"UGX\",\"msisdn\":\"752604392\"},"
+            + "\"transaction\":{\"amount\":\"100\",\"country\":\"UG\",\"currency\":\"UGX\",\"id\":\"test_id \"}}";
     byte[] key = Base64.getDecoder().decode("PSw37xtnShLl7zgWn4dLSnf1J5GRhRsOD4OfvJOuLIM=");
     byte[] iv = Base64.getDecoder().decode("gGIhDvCBnSBhBgYiXCyMnw==");
-    assertEquals("bDOsVGZzbK0P5jO/M5QVMH/qxSmRJLEvIPZCdW6H81xvsZNI6jZej54oBQlHZ38yy63QNeyyYcfEkGJ8f3f15wHWs86V9BCIpHSesS3Srh"
+    assertEquals(
+        "bDOsVGZzbK0P5jO/M5QVMH/qxSmRJLEvIPZCdW6H81xvsZNI6jZej54oBQlHZ38yy63QNeyyYcfEkGJ8f3f15wHWs86V9BCIpHSesS3Srh"
             + "ozE/gGA1fLydeSS26mw0jhyt9XIpabk1RjDH59SfsrkHKU38I5mRlthG/t2qXJck0FhNR64bgOExm9CsuxUlfpsSoW1g81g1u5a4yMFIHhp77f"
             + "+h3EXNHzcEsdSWhqTho=",
         AirtelMessageSigning.encryptPayload(payload.getBytes(StandardCharsets.UTF_8), key, iv));
@@ -36,13 +38,17 @@ class AirtelMessageSigningTest {
     KeyPair other = generator.generateKeyPair();
     byte[] body = "{\"transaction\":{\"amount\":5000}}".getBytes(StandardCharsets.UTF_8);
     for (AirtelMessageSigning.Padding padding : AirtelMessageSigning.Padding.values()) {
-      AirtelMessageSigning.Signature s = AirtelMessageSigning.sign(body, airtel.getPublic(), padding);
-      assertArrayEquals(body, AirtelMessageSigning.open(s.xSignature(), s.xKey(), airtel.getPrivate()));
+      AirtelMessageSigning.Signature s =
+          AirtelMessageSigning.sign(body, airtel.getPublic(), padding);
+      assertArrayEquals(
+          body, AirtelMessageSigning.open(s.xSignature(), s.xKey(), airtel.getPrivate()));
       assertNull(AirtelMessageSigning.open(s.xSignature(), s.xKey(), other.getPrivate()));
     }
     String portalKey = Base64.getEncoder().encodeToString(airtel.getPublic().getEncoded());
     assertEquals(airtel.getPublic(), AirtelMessageSigning.publicKey(portalKey));
-    assertEquals(airtel.getPublic(), AirtelMessageSigning.publicKey("-----BEGIN PUBLIC KEY-----\n"
-        + portalKey.replaceAll("(.{64})", "$1\n") + "\n-----END PUBLIC KEY-----"));
+    assertEquals(
+        airtel.getPublic(),
+        AirtelMessageSigning.publicKey("-----BEGIN PUBLIC KEY-----\n"
+            + portalKey.replaceAll("(.{64})", "$1\n") + "\n-----END PUBLIC KEY-----"));
   }
 }

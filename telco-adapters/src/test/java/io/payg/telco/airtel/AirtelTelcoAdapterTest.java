@@ -29,8 +29,10 @@ class AirtelTelcoAdapterTest {
   final AirtelTelcoAdapter adapter = new AirtelTelcoAdapter();
 
   static JsonObject transaction(String status) {
-    JsonObject t = new JsonObject().put("id", REF).put("message", "Paid TZS 5,000 to PAYG ENERGY, Trans ID "
-        + "MP210603.1234.L06941.").put("status_code", status);
+    JsonObject t = new JsonObject()
+        .put("id", REF)
+        .put("message", "Paid TZS 5,000 to PAYG ENERGY, Trans ID " + "MP210603.1234.L06941.")
+        .put("status_code", status);
     return "TS".equals(status) ? t.put("airtel_money_id", "MP210603.1234.L06941") : t;
   }
 
@@ -39,14 +41,25 @@ class AirtelTelcoAdapterTest {
   }
 
   static JsonObject signed(JsonObject callback, String secret) {
-    String hash = AirtelTelcoAdapter.hash(secret, new JsonObject().put("transaction",
-        callback.getJsonObject("transaction")).encode().getBytes(StandardCharsets.UTF_8));
+    String hash = AirtelTelcoAdapter.hash(
+        secret,
+        new JsonObject()
+            .put("transaction", callback.getJsonObject("transaction"))
+            .encode()
+            .getBytes(StandardCharsets.UTF_8));
     return callback.copy().put("hash", hash);
   }
 
   TelcoCall decode(String body, Map<String, String> settings) {
-    return adapter.decode(new TelcoRequest("callback", Map.of("content-type", "application/json"),
-        body.getBytes(StandardCharsets.UTF_8), "10.1.2.3", Instant.now()), "TZS", settings);
+    return adapter.decode(
+        new TelcoRequest(
+            "callback",
+            Map.of("content-type", "application/json"),
+            body.getBytes(StandardCharsets.UTF_8),
+            "10.1.2.3",
+            Instant.now()),
+        "TZS",
+        settings);
   }
 
   TelcoCall decode(JsonObject body) {
@@ -62,20 +75,33 @@ class AirtelTelcoAdapterTest {
   @Test
   void anExpiredPromptDecodesToAFailedHint() {
     String ref = UUID.randomUUID().toString();
-    TelcoCall call = decode(new JsonObject().put("transaction", new JsonObject().put("id", ref)
-        .put("message", "Transaction Expired").put("status_code", "TE")));
-    assertEquals(new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("TE: Transaction Expired")),
+    TelcoCall call = decode(new JsonObject()
+        .put(
+            "transaction",
+            new JsonObject()
+                .put("id", ref)
+                .put("message", "Transaction Expired")
+                .put("status_code", "TE")));
+    assertEquals(
+        new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("TE: Transaction Expired")),
         call);
   }
 
   @Test
   void statusCodesBecomeCollectionUpdatesForOurReference() {
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("MP210603.1234.L06941")),
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("MP210603.1234.L06941")),
         decode(callback("TS")));
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.failed("Paid TZS 5,000 to PAYG ENERGY, Trans ID "
-        + "MP210603.1234.L06941.")), decode(callback("TF")));
+    assertEquals(
+        new TelcoCall.CollectionUpdate(
+            REF,
+            CollectionStatus.failed(
+                "Paid TZS 5,000 to PAYG ENERGY, Trans ID " + "MP210603.1234.L06941.")),
+        decode(callback("TF")));
     for (String pending : List.of("TIP", "TA", "DP", "SOMETHING_NEW")) {
-      assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.pending()), decode(callback(pending)));
+      assertEquals(
+          new TelcoCall.CollectionUpdate(REF, CollectionStatus.pending()),
+          decode(callback(pending)));
     }
     // upper-case UUIDs are ours too
     JsonObject upper = callback("TS");
@@ -88,17 +114,29 @@ class AirtelTelcoAdapterTest {
     assertEquals("airtel", adapter.provider());
     assertTrue(adapter.isProcessOperation("callback"));
     assertFalse(adapter.isProcessOperation("process"));
-    TelcoCall.Rejected r = rejected(adapter.decode(new TelcoRequest("process", Map.of(), "{}".getBytes(), "x",
-        Instant.now()), "TZS", Map.of()), Refusal.MALFORMED_REQUEST);
+    TelcoCall.Rejected r = rejected(
+        adapter.decode(
+            new TelcoRequest("process", Map.of(), "{}".getBytes(), "x", Instant.now()),
+            "TZS",
+            Map.of()),
+        Refusal.MALFORMED_REQUEST);
     assertFalse(r.processCall());
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "not json", "[]", "{}", "{\"transaction\":[]}", "{\"transaction\":{}}",
-      "{\"transaction\":{\"id\":\"x\",\"status_code\":\"TS\"}}",
-      "{\"transaction\":{\"id\":\"6f0e3a4c-5b1d-4e8a-9c2f-7d3b1a0e9f42\"}}",
-      "{\"transaction\":{\"id\":\"6f0e3a4c-5b1d-4e8a-9c2f-7d3b1a0e9f42\",\"status_code\":7}}",
-      "{\"transaction\":{\"id\":42,\"status_code\":\"TS\"}}"})
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "[]",
+        "{}",
+        "{\"transaction\":[]}",
+        "{\"transaction\":{}}",
+        "{\"transaction\":{\"id\":\"x\",\"status_code\":\"TS\"}}",
+        "{\"transaction\":{\"id\":\"6f0e3a4c-5b1d-4e8a-9c2f-7d3b1a0e9f42\"}}",
+        "{\"transaction\":{\"id\":\"6f0e3a4c-5b1d-4e8a-9c2f-7d3b1a0e9f42\",\"status_code\":7}}",
+        "{\"transaction\":{\"id\":42,\"status_code\":\"TS\"}}"
+      })
   void malformedCallbacksAreRefused(String body) {
     TelcoCall.Rejected r = rejected(decode(body, Map.of()), Refusal.MALFORMED_REQUEST);
     assertTrue(r.processCall());
@@ -118,21 +156,31 @@ class AirtelTelcoAdapterTest {
   void withACallbackSecretTheHashIsRequiredAndChecked() {
     Map<String, String> settings = Map.of("callbackSecret", SECRET);
     JsonObject good = signed(callback("TS"), SECRET);
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("MP210603.1234.L06941")),
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("MP210603.1234.L06941")),
         decode(good.encode(), settings));
     // Airtel's text puts the hash first: order of the members does not matter
-    JsonObject hashFirst = new JsonObject().put("hash", good.getString("hash")).put("transaction",
-        good.getJsonObject("transaction"));
+    JsonObject hashFirst = new JsonObject()
+        .put("hash", good.getString("hash"))
+        .put("transaction", good.getJsonObject("transaction"));
     assertInstanceOf(TelcoCall.CollectionUpdate.class, decode(hashFirst.encode(), settings));
     // the hash over the transaction object alone is accepted too
-    JsonObject alone = callback("TF").put("hash", AirtelTelcoAdapter.hash(SECRET,
-        transaction("TF").encode().getBytes(StandardCharsets.UTF_8)));
+    JsonObject alone = callback("TF")
+        .put(
+            "hash",
+            AirtelTelcoAdapter.hash(
+                SECRET, transaction("TF").encode().getBytes(StandardCharsets.UTF_8)));
     assertInstanceOf(TelcoCall.CollectionUpdate.class, decode(alone.encode(), settings));
 
     JsonObject tampered = good.copy();
     tampered.getJsonObject("transaction").put("status_code", "TF");
-    List<JsonObject> bad = List.of(callback("TS"), signed(callback("TS"), "another-key"), tampered,
-        good.copy().put("hash", "not base64 !"), good.copy().put("hash", 42), good.copy().put("hash", ""),
+    List<JsonObject> bad = List.of(
+        callback("TS"),
+        signed(callback("TS"), "another-key"),
+        tampered,
+        good.copy().put("hash", "not base64 !"),
+        good.copy().put("hash", 42),
+        good.copy().put("hash", ""),
         good.copy().put("hash", good.getString("hash").substring(4)));
     for (JsonObject body : bad) {
       TelcoCall.Rejected r = rejected(decode(body.encode(), settings), Refusal.UNAUTHENTICATED);
@@ -164,7 +212,8 @@ class AirtelTelcoAdapterTest {
         body[random.nextInt(body.length)] = (byte) (32 + random.nextInt(95));
       }
       Map<String, String> settings = i % 3 == 0 ? Map.of() : Map.of("callbackSecret", SECRET);
-      assertNotNull(adapter.decode(new TelcoRequest("callback", Map.of(), body, "x", Instant.now()), "TZS", settings));
+      assertNotNull(adapter.decode(
+          new TelcoRequest("callback", Map.of(), body, "x", Instant.now()), "TZS", settings));
     }
   }
 }

@@ -21,8 +21,14 @@ import net.jqwik.api.Arbitrary;
  * (signatures are computed over the hostile body itself, so the parser, not the signature check,
  * is what gets attacked).
  */
-public record FuzzTarget(String provider, String currency, List<String> operations, Map<String, String> settings,
-                         String remoteAddress, Arbitrary<byte[]> bodies, Signer signer) {
+public record FuzzTarget(
+    String provider,
+    String currency,
+    List<String> operations,
+    Map<String, String> settings,
+    String remoteAddress,
+    Arbitrary<byte[]> bodies,
+    Signer signer) {
 
   /** The headers a genuine provider would send with {@code body}, given the company's settings. */
   public interface Signer {
@@ -44,10 +50,18 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("currency", "\"KES\"");
     fields.put("msisdn", "\"254712345678\"");
     fields.put("paidAt", "\"2026-01-16T08:30:00Z\"");
-    return new FuzzTarget(GenericTelcoAdapter.NAME, "KES", List.of("validate", "process"),
-        Map.of("secret", "fuzz-generic-secret"), "127.0.0.1", HostileBodies.json(fields),
-        (body, settings, at) -> Map.of("content-type", "application/json",
-            GenericTelcoAdapter.SIGNATURE_HEADER, "sha256=" + HmacSha256.signHex(settings.get("secret"), body)));
+    return new FuzzTarget(
+        GenericTelcoAdapter.NAME,
+        "KES",
+        List.of("validate", "process"),
+        Map.of("secret", "fuzz-generic-secret"),
+        "127.0.0.1",
+        HostileBodies.json(fields),
+        (body, settings, at) -> Map.of(
+            "content-type",
+            "application/json",
+            GenericTelcoAdapter.SIGNATURE_HEADER,
+            "sha256=" + HmacSha256.signHex(settings.get("secret"), body)));
   }
 
   public static FuzzTarget safaricom() {
@@ -61,9 +75,14 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("InvoiceNumber", "\"\"");
     fields.put("MSISDN", "\"254708374149\"");
     fields.put("FirstName", "\"John\"");
-    return new FuzzTarget(SafaricomTelcoAdapter.NAME, "KES", List.of("validation", "confirmation"),
-        Map.of("shortCode", "600638", "allowedSources", "127.0.0.1, 196.201.214.0/24"), "127.0.0.1",
-        HostileBodies.json(fields), (body, settings, at) -> Map.of("content-type", "application/json"));
+    return new FuzzTarget(
+        SafaricomTelcoAdapter.NAME,
+        "KES",
+        List.of("validation", "confirmation"),
+        Map.of("shortCode", "600638", "allowedSources", "127.0.0.1, 196.201.214.0/24"),
+        "127.0.0.1",
+        HostileBodies.json(fields),
+        (body, settings, at) -> Map.of("content-type", "application/json"));
   }
 
   public static FuzzTarget wave() {
@@ -80,9 +99,17 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("data.when_completed", "\"2026-01-16T08:30:00Z\"");
     fields.put("data.when_created", "\"2026-01-16T08:29:00Z\"");
     fields.put("data.custom_fields.account_number", "\"" + SERIAL + "\"");
-    return new FuzzTarget(WaveTelcoAdapter.NAME, "XOF", List.of("webhook"),
-        Map.of("webhookSecret", "wave_sn_WHS_fuzz"), "127.0.0.1", HostileBodies.json(fields),
-        (body, settings, at) -> Map.of("content-type", "application/json", WaveTelcoAdapter.SIGNATURE_HEADER,
+    return new FuzzTarget(
+        WaveTelcoAdapter.NAME,
+        "XOF",
+        List.of("webhook"),
+        Map.of("webhookSecret", "wave_sn_WHS_fuzz"),
+        "127.0.0.1",
+        HostileBodies.json(fields),
+        (body, settings, at) -> Map.of(
+            "content-type",
+            "application/json",
+            WaveTelcoAdapter.SIGNATURE_HEADER,
             WaveSignature.header(settings.get("webhookSecret"), at.getEpochSecond(), body)));
   }
 
@@ -96,8 +123,14 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("payer.partyId", "\"256772123456\"");
     fields.put("status", "\"SUCCESSFUL\"");
     fields.put("reason", "\"APPROVAL_REJECTED\"");
-    return new FuzzTarget(MtnMomoTelcoAdapter.NAME, "UGX", List.of("callback"), Map.of(), "127.0.0.1",
-        HostileBodies.json(fields), (body, settings, at) -> Map.of("content-type", "application/json"));
+    return new FuzzTarget(
+        MtnMomoTelcoAdapter.NAME,
+        "UGX",
+        List.of("callback"),
+        Map.of(),
+        "127.0.0.1",
+        HostileBodies.json(fields),
+        (body, settings, at) -> Map.of("content-type", "application/json"));
   }
 
   public static FuzzTarget airtel() {
@@ -107,8 +140,14 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("transaction.status_code", "\"TS\"");
     fields.put("transaction.airtel_money_id", "\"MP210603.1234.L06941\"");
     fields.put("hash", "\"bm90IGEgaGFzaA==\"");
-    return new FuzzTarget(AirtelTelcoAdapter.NAME, "TZS", List.of("callback"), Map.of(), "127.0.0.1",
-        HostileBodies.json(fields), (body, settings, at) -> Map.of("content-type", "application/json"));
+    return new FuzzTarget(
+        AirtelTelcoAdapter.NAME,
+        "TZS",
+        List.of("callback"),
+        Map.of(),
+        "127.0.0.1",
+        HostileBodies.json(fields),
+        (body, settings, at) -> Map.of("content-type", "application/json"));
   }
 
   public static FuzzTarget vodacomTz() {
@@ -128,9 +167,21 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
     fields.put("transactionDate", "2026-01-16 08:30:00");
     fields.put("accountReference", SERIAL);
     fields.put("transactionID", "173388288_664400");
-    return new FuzzTarget(VodacomTzTelcoAdapter.NAME, "TZS", List.of("validation", "confirmation"),
-        Map.of("username", "300300", "password", password, "allowedSources", "127.0.0.1", "businessNumber", "123456"),
-        "127.0.0.1", HostileBodies.xml(List.copyOf(fields.keySet()), replaced -> brokerXml(fields, replaced)),
+    return new FuzzTarget(
+        VodacomTzTelcoAdapter.NAME,
+        "TZS",
+        List.of("validation", "confirmation"),
+        Map.of(
+            "username",
+            "300300",
+            "password",
+            password,
+            "allowedSources",
+            "127.0.0.1",
+            "businessNumber",
+            "123456"),
+        "127.0.0.1",
+        HostileBodies.xml(List.copyOf(fields.keySet()), replaced -> brokerXml(fields, replaced)),
         (body, settings, at) -> Map.of("content-type", "text/xml; charset=UTF-8"));
   }
 
@@ -138,7 +189,9 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
 
   static String brokerXml(Map<String, String> fields, Map<String, String> replaced) {
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        .append("<mpesaBroker xmlns=\"").append(VodacomTzTelcoAdapter.NAMESPACE).append("\" version=\"2.0\">")
+        .append("<mpesaBroker xmlns=\"")
+        .append(VodacomTzTelcoAdapter.NAMESPACE)
+        .append("\" version=\"2.0\">")
         .append("<request><serviceProvider>");
     for (String f : SERVICE_PROVIDER) {
       element(xml, f, replaced.getOrDefault(f, fields.get(f)));
@@ -153,7 +206,13 @@ public record FuzzTarget(String provider, String currency, List<String> operatio
   }
 
   private static void element(StringBuilder xml, String name, String content) {
-    xml.append('<').append(name).append('>').append(content).append("</").append(name).append('>');
+    xml.append('<')
+        .append(name)
+        .append('>')
+        .append(content)
+        .append("</")
+        .append(name)
+        .append('>');
   }
 
   /** Settings with the given entries replaced (the gateway test's company has its own secrets). */

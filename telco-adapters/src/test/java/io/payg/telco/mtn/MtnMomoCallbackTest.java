@@ -1,6 +1,5 @@
 package io.payg.telco.mtn;
 
-import io.payg.telco.simulator.MtnMomoSimulator;
 import static io.payg.telco.support.Stages.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -13,6 +12,7 @@ import io.payg.domain.port.CollectionStatus;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.simulator.MtnMomoSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
  */
 class MtnMomoCallbackTest {
 
-  record Received(HttpMethod method, String path, String contentType, Buffer body, TelcoCall call) {
-  }
+  record Received(
+      HttpMethod method, String path, String contentType, Buffer body, TelcoCall call) {}
 
   Vertx vertx;
   HttpServer listener;
@@ -65,23 +65,39 @@ class MtnMomoCallbackTest {
       Map<String, String> headers = new HashMap<>();
       req.headers().forEach(h -> headers.put(h.getKey().toLowerCase(), h.getValue()));
       String path = req.path();
-      TelcoCall call = adapter.decode(new TelcoRequest(path.substring(path.lastIndexOf('/') + 1), headers,
-          body.getBytes(), req.remoteAddress().hostAddress(), Instant.now()), "UGX", Map.of());
+      TelcoCall call = adapter.decode(
+          new TelcoRequest(
+              path.substring(path.lastIndexOf('/') + 1),
+              headers,
+              body.getBytes(),
+              req.remoteAddress().hostAddress(),
+              Instant.now()),
+          "UGX",
+          Map.of());
       received.add(new Received(req.method(), path, req.getHeader("Content-Type"), body, call));
-      TelcoResponse answer = call instanceof TelcoCall.Rejected r ? adapter.refusal(r.refusal(), r.detail(), true)
+      TelcoResponse answer = call instanceof TelcoCall.Rejected r
+          ? adapter.refusal(r.refusal(), r.detail(), true)
           : adapter.callbackAnswer();
       int status = answerStatus == 0 ? answer.status() : answerStatus;
-      req.response().setStatusCode(status).putHeader("Content-Type", answer.contentType())
+      req.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", answer.contentType())
           .end(Buffer.buffer(answer.body()));
     });
   }
 
   String callbackUrl() {
-    return "http://127.0.0.1:" + listener.actualPort() + "/api/v1/telco/mtn-momo/company-1/callback";
+    return "http://127.0.0.1:" + listener.actualPort()
+        + "/api/v1/telco/mtn-momo/company-1/callback";
   }
 
   CollectionRequest request(String reference) {
-    return new CollectionRequest(reference, "256772123456", Money.of(5000, "UGX"), "SN-0001", callbackUrl(),
+    return new CollectionRequest(
+        reference,
+        "256772123456",
+        Money.of(5000, "UGX"),
+        "SN-0001",
+        callbackUrl(),
         momo.settings());
   }
 
@@ -102,12 +118,17 @@ class MtnMomoCallbackTest {
     assertEquals("SUCCESSFUL", body.getString("status"));
     assertEquals("5000", body.getString("amount"));
     assertEquals("UGX", body.getString("currency"));
-    assertEquals(new JsonObject().put("partyIdType", "MSISDN").put("partyId", "256772123456"), body.getJsonObject("payer"));
+    assertEquals(
+        new JsonObject().put("partyIdType", "MSISDN").put("partyId", "256772123456"),
+        body.getJsonObject("payer"));
     String txnId = body.getString("financialTransactionId");
-    assertEquals(new TelcoCall.CollectionUpdate(ref, CollectionStatus.succeeded(txnId)), callback.call());
+    assertEquals(
+        new TelcoCall.CollectionUpdate(ref, CollectionStatus.succeeded(txnId)), callback.call());
     // the gateway then confirms with the status call, which agrees
     assertEquals(CollectionStatus.succeeded(txnId), await(collections.status(request(ref))));
-    assertEquals(List.of(new MtnMomoSimulator.Callback(ref, callbackUrl(), "SUCCESSFUL", 200)), momo.callbacks());
+    assertEquals(
+        List.of(new MtnMomoSimulator.Callback(ref, callbackUrl(), "SUCCESSFUL", 200)),
+        momo.callbacks());
   }
 
   @Test
@@ -118,7 +139,9 @@ class MtnMomoCallbackTest {
     Received callback = received.poll();
     assertEquals("FAILED", callback.body().toJsonObject().getString("status"));
     assertNull(callback.body().toJsonObject().getValue("financialTransactionId"));
-    assertEquals(new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("NOT_ENOUGH_FUNDS")), callback.call());
+    assertEquals(
+        new TelcoCall.CollectionUpdate(ref, CollectionStatus.failed("NOT_ENOUGH_FUNDS")),
+        callback.call());
   }
 
   @Test
@@ -143,7 +166,9 @@ class MtnMomoCallbackTest {
     Thread.sleep(200);
     assertTrue(received.isEmpty());
     assertTrue(momo.callbacks().isEmpty());
-    assertEquals(CollectionStatus.State.SUCCEEDED, await(collections.status(request(ref))).state());
+    assertEquals(
+        CollectionStatus.State.SUCCEEDED,
+        await(collections.status(request(ref))).state());
   }
 
   @Test
@@ -154,7 +179,9 @@ class MtnMomoCallbackTest {
     await(momo.approve(ref));
     Thread.sleep(300);
     assertEquals(1, received.size());
-    assertEquals(List.of(new MtnMomoSimulator.Callback(ref, callbackUrl(), "SUCCESSFUL", 500)), momo.callbacks());
+    assertEquals(
+        List.of(new MtnMomoSimulator.Callback(ref, callbackUrl(), "SUCCESSFUL", 500)),
+        momo.callbacks());
 
     // and to a listener that is gone: one attempt, recorded as undelivered
     String gone = UUID.randomUUID().toString();
@@ -167,12 +194,18 @@ class MtnMomoCallbackTest {
 
   @Test
   void aForgedCallbackIsOnlyAHint() throws Exception {
-    // anyone can post this: it decodes, but the status call (what the gateway acts on) says otherwise
+    // anyone can post this: it decodes, but the status call (what the gateway acts on) says
+    // otherwise
     String ref = UUID.randomUUID().toString();
     await(collections.requestToPay(request(ref)));
-    var forged = WebClient.create(vertx).putAbs(callbackUrl()).sendJsonObject(new JsonObject()
-        .put("externalId", ref).put("status", "SUCCESSFUL").put("financialTransactionId", "999")
-        .put("amount", "5000000").put("currency", "UGX"));
+    var forged = WebClient.create(vertx)
+        .putAbs(callbackUrl())
+        .sendJsonObject(new JsonObject()
+            .put("externalId", ref)
+            .put("status", "SUCCESSFUL")
+            .put("financialTransactionId", "999")
+            .put("amount", "5000000")
+            .put("currency", "UGX"));
     assertEquals(200, await(forged).statusCode());
     assertInstanceOf(TelcoCall.CollectionUpdate.class, received.poll().call());
     assertEquals(CollectionStatus.pending(), await(collections.status(request(ref))));

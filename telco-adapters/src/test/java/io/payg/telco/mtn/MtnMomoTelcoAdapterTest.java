@@ -22,8 +22,15 @@ class MtnMomoTelcoAdapterTest {
   final MtnMomoTelcoAdapter adapter = new MtnMomoTelcoAdapter();
 
   TelcoCall decode(String operation, String body) {
-    return adapter.decode(new TelcoRequest(operation, Map.of("content-type", "application/json"),
-        body == null ? null : body.getBytes(StandardCharsets.UTF_8), "203.0.113.7", Instant.now()), "UGX", Map.of());
+    return adapter.decode(
+        new TelcoRequest(
+            operation,
+            Map.of("content-type", "application/json"),
+            body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+            "203.0.113.7",
+            Instant.now()),
+        "UGX",
+        Map.of());
   }
 
   TelcoCall decode(String body) {
@@ -41,47 +48,69 @@ class MtnMomoTelcoAdapterTest {
 
   @Test
   void successfulCallback() {
-    String body = "{\"financialTransactionId\":\"363440463\",\"externalId\":\"" + REF + "\",\"amount\":\"5000\","
+    String body = "{\"financialTransactionId\":\"363440463\",\"externalId\":\"" + REF
+        + "\",\"amount\":\"5000\","
         + "\"currency\":\"UGX\",\"payer\":{\"partyIdType\":\"MSISDN\",\"partyId\":\"256772123456\"},"
         + "\"payerMessage\":\"Payment for SN-1\",\"payeeNote\":\"SN-1\",\"status\":\"SUCCESSFUL\"}";
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("363440463")), decode(body));
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("363440463")), decode(body));
     // a numeric transaction id, an upper-case UUID
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("363440463")),
-        decode("{\"externalId\":\"" + REF.toUpperCase() + "\",\"status\":\"SUCCESSFUL\",\"financialTransactionId\":363440463}"));
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded("363440463")),
+        decode("{\"externalId\":\"" + REF.toUpperCase()
+            + "\",\"status\":\"SUCCESSFUL\",\"financialTransactionId\":363440463}"));
     // an unusable transaction id is dropped, not trusted: the status call supplies it
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded(null)),
-        decode("{\"externalId\":\"" + REF + "\",\"status\":\"SUCCESSFUL\",\"financialTransactionId\":\"a b\\nc\"}"));
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.succeeded(null)),
+        decode("{\"externalId\":\"" + REF
+            + "\",\"status\":\"SUCCESSFUL\",\"financialTransactionId\":\"a b\\nc\"}"));
   }
 
   @Test
   void failedCallbacks() {
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.failed("APPROVAL_REJECTED")),
-        decode("{\"externalId\":\"" + REF + "\",\"status\":\"FAILED\",\"reason\":\"APPROVAL_REJECTED\"}"));
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.failed("PAYER_NOT_FOUND: Payer not found")),
-        decode("{\"externalId\":\"" + REF + "\",\"status\":\"FAILED\",\"reason\":{\"code\":\"PAYER_NOT_FOUND\","
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.failed("APPROVAL_REJECTED")),
+        decode("{\"externalId\":\"" + REF
+            + "\",\"status\":\"FAILED\",\"reason\":\"APPROVAL_REJECTED\"}"));
+    assertEquals(
+        new TelcoCall.CollectionUpdate(
+            REF, CollectionStatus.failed("PAYER_NOT_FOUND: Payer not found")),
+        decode("{\"externalId\":\"" + REF
+            + "\",\"status\":\"FAILED\",\"reason\":{\"code\":\"PAYER_NOT_FOUND\","
             + "\"message\":\"Payer not found\"}}"));
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.failed("TIMEOUT")),
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.failed("TIMEOUT")),
         decode("{\"externalId\":\"" + REF + "\",\"status\":\"TIMEOUT\"}"));
     // a status we do not know is still a reason to ask MoMo
-    assertEquals(new TelcoCall.CollectionUpdate(REF, CollectionStatus.pending()),
+    assertEquals(
+        new TelcoCall.CollectionUpdate(REF, CollectionStatus.pending()),
         decode("{\"externalId\":\"" + REF + "\",\"status\":\"SOMETHING_NEW\"}"));
   }
 
   @Test
   void badBodiesAreMalformed() {
-    for (String body : new String[] {null, "", "not json", "[1,2]", "\"SUCCESSFUL\"", "{}",
-        "{\"status\":\"SUCCESSFUL\"}",
-        "{\"externalId\":\"947354\",\"status\":\"SUCCESSFUL\"}",
-        "{\"externalId\":\"" + REF + "/../x\",\"status\":\"SUCCESSFUL\"}",
-        "{\"externalId\":123,\"status\":\"SUCCESSFUL\"}",
-        "{\"externalId\":\"" + REF + "\"}",
-        "{\"externalId\":\"" + REF + "\",\"status\":1}",
-        "{\"externalId\":\"" + REF + "\",\"status\":\" \"}"}) {
-      TelcoCall.Rejected r = assertInstanceOf(TelcoCall.Rejected.class, decode(body), String.valueOf(body));
+    for (String body : new String[] {
+      null,
+      "",
+      "not json",
+      "[1,2]",
+      "\"SUCCESSFUL\"",
+      "{}",
+      "{\"status\":\"SUCCESSFUL\"}",
+      "{\"externalId\":\"947354\",\"status\":\"SUCCESSFUL\"}",
+      "{\"externalId\":\"" + REF + "/../x\",\"status\":\"SUCCESSFUL\"}",
+      "{\"externalId\":123,\"status\":\"SUCCESSFUL\"}",
+      "{\"externalId\":\"" + REF + "\"}",
+      "{\"externalId\":\"" + REF + "\",\"status\":1}",
+      "{\"externalId\":\"" + REF + "\",\"status\":\" \"}"
+    }) {
+      TelcoCall.Rejected r =
+          assertInstanceOf(TelcoCall.Rejected.class, decode(body), String.valueOf(body));
       assertEquals(Refusal.MALFORMED_REQUEST, r.refusal());
       assertTrue(r.processCall());
     }
-    String big = "{\"externalId\":\"" + REF + "\",\"status\":\"SUCCESSFUL\",\"x\":\"" + "a".repeat(70_000) + "\"}";
+    String big = "{\"externalId\":\"" + REF + "\",\"status\":\"SUCCESSFUL\",\"x\":\""
+        + "a".repeat(70_000) + "\"}";
     assertInstanceOf(TelcoCall.Rejected.class, decode(big));
   }
 
@@ -91,7 +120,8 @@ class MtnMomoTelcoAdapterTest {
     for (String op : new String[] {"process", "validate", "webhook", ""}) {
       TelcoCall.Rejected r = assertInstanceOf(TelcoCall.Rejected.class, decode(op, body));
       assertEquals(Refusal.MALFORMED_REQUEST, r.refusal());
-      assertEquals(400, adapter.refusal(r.refusal(), r.detail(), r.processCall()).status());
+      assertEquals(
+          400, adapter.refusal(r.refusal(), r.detail(), r.processCall()).status());
     }
   }
 
@@ -111,8 +141,13 @@ class MtnMomoTelcoAdapterTest {
     TelcoResponse notEnabled = adapter.refusal(Refusal.PROVIDER_NOT_ENABLED, null, true);
     assertEquals(403, notEnabled.status());
     assertEquals(Refusal.PROVIDER_NOT_ENABLED.message(), json(notEnabled).getString("detail"));
-    for (Refusal other : new Refusal[] {Refusal.DEVICE_NOT_FOUND, Refusal.INVALID_AMOUNT, Refusal.WRONG_CURRENCY,
-        Refusal.AMOUNT_BELOW_MINIMUM, Refusal.DUPLICATE_TRANSACTION}) {
+    for (Refusal other : new Refusal[] {
+      Refusal.DEVICE_NOT_FOUND,
+      Refusal.INVALID_AMOUNT,
+      Refusal.WRONG_CURRENCY,
+      Refusal.AMOUNT_BELOW_MINIMUM,
+      Refusal.DUPLICATE_TRANSACTION
+    }) {
       assertEquals(200, adapter.refusal(other, "x", true).status());
       assertEquals(new JsonObject(), json(adapter.refusal(other, "x", true)));
     }

@@ -57,8 +57,12 @@ class SafaricomTelcoAdapterTest {
   }
 
   static TelcoRequest request(String operation, String body, String remote) {
-    return new TelcoRequest(operation, Map.of("content-type", "application/json"),
-        body.getBytes(StandardCharsets.UTF_8), remote, RECEIVED);
+    return new TelcoRequest(
+        operation,
+        Map.of("content-type", "application/json"),
+        body.getBytes(StandardCharsets.UTF_8),
+        remote,
+        RECEIVED);
   }
 
   TelcoCall decode(String operation, String body) {
@@ -90,43 +94,69 @@ class SafaricomTelcoAdapterTest {
 
   @Test
   void confirmationDecodesToTheCanonicalCommandWithNairobiTime() {
-    TelcoCall call = decode("confirmation", payment().put("BillRefNumber", "  SN-0001 ")
-        .put("OrgAccountBalance", "49197.00"));
+    TelcoCall call = decode(
+        "confirmation",
+        payment().put("BillRefNumber", "  SN-0001 ").put("OrgAccountBalance", "49197.00"));
     TelcoCall.Process p = assertInstanceOf(TelcoCall.Process.class, call);
     // 08:30:00 in Nairobi (UTC+3) is 05:30:00 UTC
-    assertEquals(new PaymentCommand("RKTQDM7W6S", "SN-0001", Money.of(50_000, "KES"), "254708374149",
-        Instant.parse("2026-01-16T05:30:00Z")), p.command());
+    assertEquals(
+        new PaymentCommand(
+            "RKTQDM7W6S",
+            "SN-0001",
+            Money.of(50_000, "KES"),
+            "254708374149",
+            Instant.parse("2026-01-16T05:30:00Z")),
+        p.command());
   }
 
   @Test
   void aConfirmationWithoutTransTimeIsPaidWhenReceived() {
-    var p = assertInstanceOf(TelcoCall.Process.class, decode("confirmation", payment().put("TransTime", "")));
+    var p = assertInstanceOf(
+        TelcoCall.Process.class, decode("confirmation", payment().put("TransTime", "")));
     assertEquals(RECEIVED, p.command().paidAt());
     p = assertInstanceOf(TelcoCall.Process.class, decode("confirmation", copyWithout("TransTime")));
     assertEquals(RECEIVED, p.command().paidAt());
   }
 
   @ParameterizedTest
-  @CsvSource({"500.00,50000", "500,50000", "500.5,50050", "0.01,1", "1,100", "0070.00,7000", "100000000000.00,10000000000000"})
+  @CsvSource({
+    "500.00,50000",
+    "500,50000",
+    "500.5,50050",
+    "0.01,1",
+    "1,100",
+    "0070.00,7000",
+    "100000000000.00,10000000000000"
+  })
   void decimalStringAmountsBecomeExactMinorUnits(String amount, long minor) {
-    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", payment().put("TransAmount", amount)));
+    var v = assertInstanceOf(
+        TelcoCall.Validate.class, decode("validation", payment().put("TransAmount", amount)));
     assertEquals(Money.of(minor, "KES"), v.query().amount());
   }
 
   @Test
   void jsonNumberAmountsAreTolerated() {
-    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", "{\"TransAmount\":500,"
-        + "\"BusinessShortCode\":600638,\"BillRefNumber\":\"SN-0001\",\"MSISDN\":254708374149}"));
+    var v = assertInstanceOf(
+        TelcoCall.Validate.class,
+        decode(
+            "validation",
+            "{\"TransAmount\":500,"
+                + "\"BusinessShortCode\":600638,\"BillRefNumber\":\"SN-0001\",\"MSISDN\":254708374149}"));
     assertEquals(new PaymentQuery("SN-0001", Money.of(50_000, "KES"), "254708374149"), v.query());
-    v = assertInstanceOf(TelcoCall.Validate.class, decode("validation",
-        "{\"TransAmount\":10.55,\"BusinessShortCode\":\"600638\",\"BillRefNumber\":\"SN-0001\"}"));
+    v = assertInstanceOf(
+        TelcoCall.Validate.class,
+        decode(
+            "validation",
+            "{\"TransAmount\":10.55,\"BusinessShortCode\":\"600638\",\"BillRefNumber\":\"SN-0001\"}"));
     assertEquals(Money.of(1055, "KES"), v.query().amount());
   }
 
   @Test
   void severalShortCodesMayBeConfigured() {
-    Map<String, String> settings = Map.of("shortCode", "174379, 600638", "allowedSources", SAFARICOM_IP);
-    TelcoCall call = adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", settings);
+    Map<String, String> settings =
+        Map.of("shortCode", "174379, 600638", "allowedSources", SAFARICOM_IP);
+    TelcoCall call =
+        adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", settings);
     assertInstanceOf(TelcoCall.Validate.class, call);
   }
 
@@ -134,12 +164,29 @@ class SafaricomTelcoAdapterTest {
   void maskedOrHashedMsisdnIsKeptAsSentAndAnOversizeOneIsDropped() {
     String masked = "2547 ***** 126";
     String hashed = "a3f9d2c1e8b7a6f5d4c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1";
-    assertEquals(masked, ((TelcoCall.Validate) decode("validation", payment().put("MSISDN", masked))).query().msisdn());
-    assertEquals(hashed, ((TelcoCall.Validate) decode("validation", payment().put("MSISDN", hashed))).query().msisdn());
-    assertNull(((TelcoCall.Validate) decode("validation", payment().put("MSISDN", "9".repeat(65)))).query().msisdn());
-    assertNull(((TelcoCall.Validate) decode("validation", payment().put("MSISDN", "2547\n0"))).query().msisdn());
-    assertNull(((TelcoCall.Validate) decode("validation", copyWithout("MSISDN"))).query().msisdn());
-    assertNull(((TelcoCall.Validate) decode("validation", payment().put("MSISDN", new JsonObject()))).query().msisdn());
+    assertEquals(
+        masked,
+        ((TelcoCall.Validate) decode("validation", payment().put("MSISDN", masked)))
+            .query()
+            .msisdn());
+    assertEquals(
+        hashed,
+        ((TelcoCall.Validate) decode("validation", payment().put("MSISDN", hashed)))
+            .query()
+            .msisdn());
+    assertNull(((TelcoCall.Validate) decode("validation", payment().put("MSISDN", "9".repeat(65))))
+        .query()
+        .msisdn());
+    assertNull(((TelcoCall.Validate) decode("validation", payment().put("MSISDN", "2547\n0")))
+        .query()
+        .msisdn());
+    assertNull(((TelcoCall.Validate) decode("validation", copyWithout("MSISDN")))
+        .query()
+        .msisdn());
+    assertNull(
+        ((TelcoCall.Validate) decode("validation", payment().put("MSISDN", new JsonObject())))
+            .query()
+            .msisdn());
   }
 
   @Test
@@ -153,8 +200,18 @@ class SafaricomTelcoAdapterTest {
   // --- bad input: every one decodes to Rejected ---
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "not json", "{", "[]", "[{\"TransAmount\":\"5\"}]", "null", "42", "\"text\"",
-      "{\"TransAmount\":\"5\"} trailing"})
+  @ValueSource(
+      strings = {
+        "",
+        "not json",
+        "{",
+        "[]",
+        "[{\"TransAmount\":\"5\"}]",
+        "null",
+        "42",
+        "\"text\"",
+        "{\"TransAmount\":\"5\"} trailing"
+      })
   void unreadableBodiesAreMalformed(String body) {
     TelcoCall.Rejected r = rejected(decode("validation", body), Refusal.MALFORMED_REQUEST);
     assertFalse(r.processCall());
@@ -165,7 +222,9 @@ class SafaricomTelcoAdapterTest {
   void unknownOperationsAreMalformed() {
     TelcoCall.Rejected r = rejected(decode("process", payment()), Refusal.MALFORMED_REQUEST);
     assertFalse(r.processCall());
-    rejected(adapter.decode(request(null, "{}", SAFARICOM_IP), "KES", SETTINGS), Refusal.MALFORMED_REQUEST);
+    rejected(
+        adapter.decode(request(null, "{}", SAFARICOM_IP), "KES", SETTINGS),
+        Refusal.MALFORMED_REQUEST);
   }
 
   @ParameterizedTest
@@ -180,30 +239,70 @@ class SafaricomTelcoAdapterTest {
     rejected(decode("confirmation", copyWithout("TransID")), Refusal.MALFORMED_REQUEST);
     rejected(decode("confirmation", payment().put("TransID", "")), Refusal.MALFORMED_REQUEST);
     rejected(decode("confirmation", payment().put("TransID", "RK TQ")), Refusal.MALFORMED_REQUEST);
-    rejected(decode("confirmation", payment().put("TransID", "R".repeat(65))), Refusal.MALFORMED_REQUEST);
+    rejected(
+        decode("confirmation", payment().put("TransID", "R".repeat(65))),
+        Refusal.MALFORMED_REQUEST);
     // validation does not need one
     assertInstanceOf(TelcoCall.Validate.class, decode("validation", copyWithout("TransID")));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026011608300", "202601160830000", "20260230083000", "20261316083000", "20260116253000",
-      "2026-01-16T08:30", "abcdefghijklmn"})
+  @ValueSource(
+      strings = {
+        "2026011608300",
+        "202601160830000",
+        "20260230083000",
+        "20261316083000",
+        "20260116253000",
+        "2026-01-16T08:30",
+        "abcdefghijklmn"
+      })
   void unreadableTransTimesAreMalformed(String time) {
     rejected(decode("confirmation", payment().put("TransTime", time)), Refusal.MALFORMED_REQUEST);
   }
 
   @Test
   void illTypedFieldsAreMalformed() {
-    rejected(decode("validation", payment().put("BusinessShortCode", new JsonArray())), Refusal.MALFORMED_REQUEST);
+    rejected(
+        decode("validation", payment().put("BusinessShortCode", new JsonArray())),
+        Refusal.MALFORMED_REQUEST);
     rejected(decode("validation", payment().put("BillRefNumber", true)), Refusal.MALFORMED_REQUEST);
     rejected(decode("confirmation", payment().put("TransID", 1.5)), Refusal.MALFORMED_REQUEST);
-    rejected(decode("confirmation", payment().put("TransTime", new JsonObject())), Refusal.MALFORMED_REQUEST);
+    rejected(
+        decode("confirmation", payment().put("TransTime", new JsonObject())),
+        Refusal.MALFORMED_REQUEST);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-1", "-500.00", "0", "0.00", "0.0", "abc", "", " ", " 500", "500 ", "+500", "1.001",
-      "500.000", "1e3", "1E3", "5e-1", "1,000", "1_000", "NaN", "Infinity", "0x10", ".5", "5.", "99999999999999999999",
-      "100000000000.01", "١٠٠"})
+  @ValueSource(
+      strings = {
+        "-1",
+        "-500.00",
+        "0",
+        "0.00",
+        "0.0",
+        "abc",
+        "",
+        " ",
+        " 500",
+        "500 ",
+        "+500",
+        "1.001",
+        "500.000",
+        "1e3",
+        "1E3",
+        "5e-1",
+        "1,000",
+        "1_000",
+        "NaN",
+        "Infinity",
+        "0x10",
+        ".5",
+        "5.",
+        "99999999999999999999",
+        "100000000000.01",
+        "١٠٠"
+      })
   void badAmountsAreInvalidAmount(String amount) {
     rejected(decode("validation", payment().put("TransAmount", amount)), Refusal.INVALID_AMOUNT);
     rejected(decode("confirmation", payment().put("TransAmount", amount)), Refusal.INVALID_AMOUNT);
@@ -211,95 +310,133 @@ class SafaricomTelcoAdapterTest {
 
   @Test
   void badJsonAmountsAreInvalidAmount() {
-    for (String amount : List.of("-5", "0", "0.0", "10.555", "1e300", "123456789012345678901234567890",
-        "true", "{}", "[]")) {
-      String body = "{\"TransAmount\":" + amount + ",\"BusinessShortCode\":\"600638\",\"BillRefNumber\":\"SN-0001\"}";
+    for (String amount : List.of(
+        "-5",
+        "0",
+        "0.0",
+        "10.555",
+        "1e300",
+        "123456789012345678901234567890",
+        "true",
+        "{}",
+        "[]")) {
+      String body = "{\"TransAmount\":" + amount
+          + ",\"BusinessShortCode\":\"600638\",\"BillRefNumber\":\"SN-0001\"}";
       rejected(decode("validation", body), Refusal.INVALID_AMOUNT);
     }
   }
 
   @Test
   void aCompanyOutsideKenyaCannotTakeMpesa() {
-    TelcoCall call = adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "UGX", SETTINGS);
+    TelcoCall call =
+        adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "UGX", SETTINGS);
     rejected(call, Refusal.WRONG_CURRENCY);
-    call = adapter.decode(request("confirmation", payment().encode(), SAFARICOM_IP), "XOF", SETTINGS);
+    call =
+        adapter.decode(request("confirmation", payment().encode(), SAFARICOM_IP), "XOF", SETTINGS);
     assertTrue(rejected(call, Refusal.WRONG_CURRENCY).processCall());
   }
 
   @Test
   void anotherShortCodeIsRefusedAsC2B00015() {
-    TelcoCall.Rejected r = rejected(decode("validation", payment().put("BusinessShortCode", "600000")),
+    TelcoCall.Rejected r = rejected(
+        decode("validation", payment().put("BusinessShortCode", "600000")),
         Refusal.UNAUTHENTICATED);
     assertEquals(SafaricomTelcoAdapter.WRONG_SHORT_CODE, r.detail());
     TelcoResponse answer = adapter.refusal(r.refusal(), r.detail(), r.processCall());
     assertEquals(200, answer.status());
     assertEquals("{\"ResultCode\":\"C2B00015\",\"ResultDesc\":\"Rejected\"}", body(answer));
-    rejected(decode("validation", payment().put("BusinessShortCode", "6006381")), Refusal.UNAUTHENTICATED);
+    rejected(
+        decode("validation", payment().put("BusinessShortCode", "6006381")),
+        Refusal.UNAUTHENTICATED);
   }
 
   @Test
   void aMissingShortCodeSettingRefusesEverything() {
     Map<String, String> settings = new HashMap<>(SETTINGS);
     settings.remove("shortCode");
-    rejected(adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", settings),
+    rejected(
+        adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", settings),
         Refusal.UNAUTHENTICATED);
     settings.put("shortCode", " ");
-    rejected(adapter.decode(request("confirmation", payment().encode(), SAFARICOM_IP), "KES", settings),
+    rejected(
+        adapter.decode(request("confirmation", payment().encode(), SAFARICOM_IP), "KES", settings),
         Refusal.UNAUTHENTICATED);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10.0.0.1", "196.201.215.1", "196.201.213.45", "::1", "2001:db8::1", "garbage", ""})
+  @ValueSource(
+      strings = {"10.0.0.1", "196.201.215.1", "196.201.213.45", "::1", "2001:db8::1", "garbage", ""
+      })
   void sourcesOutsideTheAllowListAreRefused(String remote) {
-    rejected(adapter.decode(request("validation", payment().encode(), remote), "KES", SETTINGS),
+    rejected(
+        adapter.decode(request("validation", payment().encode(), remote), "KES", SETTINGS),
         Refusal.UNAUTHENTICATED);
     // a confirmation says money moved: kept flagged for an operator, never booked, never dropped
-    var kept = assertInstanceOf(TelcoCall.Unbookable.class,
+    var kept = assertInstanceOf(
+        TelcoCall.Unbookable.class,
         adapter.decode(request("confirmation", payment().encode(), remote), "KES", SETTINGS));
     assertEquals(Refusal.UNAUTHENTICATED, kept.refusal());
     assertFalse(kept.authenticated());
     assertTrue(kept.processCall());
     // an unreadable body from there is nobody's money
-    assertTrue(rejected(adapter.decode(request("confirmation", "not json", remote), "KES", SETTINGS),
-        Refusal.UNAUTHENTICATED).processCall());
+    assertTrue(rejected(
+            adapter.decode(request("confirmation", "not json", remote), "KES", SETTINGS),
+            Refusal.UNAUTHENTICATED)
+        .processCall());
   }
 
   @Test
   void withoutAnAllowListEverythingIsRefused() {
-    for (Map<String, String> settings : List.of(Map.of("shortCode", "600638"),
-        Map.of("shortCode", "600638", "allowedSources", ""), Map.of("shortCode", "600638", "allowedSources", " , "))) {
-      rejected(adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", settings),
+    for (Map<String, String> settings : List.of(
+        Map.of("shortCode", "600638"),
+        Map.of("shortCode", "600638", "allowedSources", ""),
+        Map.of("shortCode", "600638", "allowedSources", " , "))) {
+      rejected(
+          adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", settings),
           Refusal.UNAUTHENTICATED);
     }
-    rejected(adapter.decode(request("validation", payment().encode(), null), "KES", SETTINGS),
+    rejected(
+        adapter.decode(request("validation", payment().encode(), null), "KES", SETTINGS),
         Refusal.UNAUTHENTICATED);
-    rejected(adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", null),
+    rejected(
+        adapter.decode(request("validation", payment().encode(), SAFARICOM_IP), "KES", null),
         Refusal.UNAUTHENTICATED);
   }
 
   @Test
   void theSourceIsCheckedBeforeTheBodyIsRead() {
-    rejected(adapter.decode(request("validation", "not json", "10.0.0.1"), "KES", SETTINGS), Refusal.UNAUTHENTICATED);
+    rejected(
+        adapter.decode(request("validation", "not json", "10.0.0.1"), "KES", SETTINGS),
+        Refusal.UNAUTHENTICATED);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "<script>", "SN\u00e9", "SN\n1"})
+  @ValueSource(
+      strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "<script>", "SN\u00e9", "SN\n1"})
   void unusableAccountNumbersAreDeviceNotFound(String billRef) {
-    rejected(decode("validation", payment().put("BillRefNumber", billRef)), Refusal.DEVICE_NOT_FOUND);
+    rejected(
+        decode("validation", payment().put("BillRefNumber", billRef)), Refusal.DEVICE_NOT_FOUND);
     // after the money moved it is kept, authenticated, with what the payer typed
-    var kept = assertInstanceOf(TelcoCall.Unbookable.class, decode("confirmation", payment().put("BillRefNumber", billRef)));
+    var kept = assertInstanceOf(
+        TelcoCall.Unbookable.class,
+        decode("confirmation", payment().put("BillRefNumber", billRef)));
     assertEquals(Refusal.DEVICE_NOT_FOUND, kept.refusal());
     assertTrue(kept.authenticated());
   }
 
   @Test
   void oversizeSerialsAreDeviceNotFoundAndSixtyFourCharactersPass() {
-    rejected(decode("validation", payment().put("BillRefNumber", "S".repeat(65))), Refusal.DEVICE_NOT_FOUND);
-    var kept = assertInstanceOf(TelcoCall.Unbookable.class,
+    rejected(
+        decode("validation", payment().put("BillRefNumber", "S".repeat(65))),
+        Refusal.DEVICE_NOT_FOUND);
+    var kept = assertInstanceOf(
+        TelcoCall.Unbookable.class,
         decode("confirmation", payment().put("BillRefNumber", "S".repeat(100_000))));
     assertEquals(100, kept.command().serial().length());
     rejected(decode("validation", copyWithout("BillRefNumber")), Refusal.DEVICE_NOT_FOUND);
-    var v = assertInstanceOf(TelcoCall.Validate.class, decode("validation", payment().put("BillRefNumber", "S".repeat(64))));
+    var v = assertInstanceOf(
+        TelcoCall.Validate.class,
+        decode("validation", payment().put("BillRefNumber", "S".repeat(64))));
     assertEquals("S".repeat(64), v.query().serial());
   }
 
@@ -320,7 +457,8 @@ class SafaricomTelcoAdapterTest {
         }
       }
       String op = i % 3 == 0 ? "validation" : "confirmation";
-      TelcoCall call = adapter.decode(new TelcoRequest(op, Map.of(), body, SAFARICOM_IP, RECEIVED), "KES", SETTINGS);
+      TelcoCall call = adapter.decode(
+          new TelcoRequest(op, Map.of(), body, SAFARICOM_IP, RECEIVED), "KES", SETTINGS);
       assertTrue(call != null);
     }
   }
@@ -329,16 +467,24 @@ class SafaricomTelcoAdapterTest {
 
   @Test
   void anAcceptedValidationIsResultCodeStringZero() {
-    TelcoResponse r = adapter.validationAnswer(ValidationOutcome.accepted("Amina", DeviceType.METER, 100));
+    TelcoResponse r =
+        adapter.validationAnswer(ValidationOutcome.accepted("Amina", DeviceType.METER, 100));
     assertEquals(200, r.status());
     assertEquals("application/json", r.contentType());
     assertEquals("{\"ResultCode\":\"0\",\"ResultDesc\":\"Accepted\"}", body(r));
   }
 
   @ParameterizedTest
-  @CsvSource({"DEVICE_NOT_FOUND,C2B00012", "INVALID_AMOUNT,C2B00013", "AMOUNT_BELOW_MINIMUM,C2B00013",
-      "WRONG_CURRENCY,C2B00013", "UNAUTHENTICATED,C2B00016", "PROVIDER_NOT_ENABLED,C2B00016",
-      "MALFORMED_REQUEST,C2B00016", "DUPLICATE_TRANSACTION,C2B00016"})
+  @CsvSource({
+    "DEVICE_NOT_FOUND,C2B00012",
+    "INVALID_AMOUNT,C2B00013",
+    "AMOUNT_BELOW_MINIMUM,C2B00013",
+    "WRONG_CURRENCY,C2B00013",
+    "UNAUTHENTICATED,C2B00016",
+    "PROVIDER_NOT_ENABLED,C2B00016",
+    "MALFORMED_REQUEST,C2B00016",
+    "DUPLICATE_TRANSACTION,C2B00016"
+  })
   void refusedValidationsAnswer200WithTheDarajaCode(Refusal refusal, String code) {
     String expected = "{\"ResultCode\":\"" + code + "\",\"ResultDesc\":\"Rejected\"}";
     TelcoResponse r = adapter.validationAnswer(ValidationOutcome.refused(refusal));
@@ -351,14 +497,21 @@ class SafaricomTelcoAdapterTest {
 
   @Test
   void aRecordedOrReplayedConfirmationIsAcknowledged() {
-    TelcoResponse r = adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null));
+    TelcoResponse r =
+        adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null));
     assertEquals(200, r.status());
     assertEquals("{\"ResultCode\":0,\"ResultDesc\":\"Success\"}", body(r));
   }
 
   @ParameterizedTest
-  @CsvSource({"DEVICE_NOT_FOUND", "INVALID_AMOUNT", "AMOUNT_BELOW_MINIMUM", "WRONG_CURRENCY", "MALFORMED_REQUEST",
-      "DUPLICATE_TRANSACTION"})
+  @CsvSource({
+    "DEVICE_NOT_FOUND",
+    "INVALID_AMOUNT",
+    "AMOUNT_BELOW_MINIMUM",
+    "WRONG_CURRENCY",
+    "MALFORMED_REQUEST",
+    "DUPLICATE_TRANSACTION"
+  })
   void aConfirmationTheGatewayRefusesIsStillAcknowledged(Refusal refusal) {
     TelcoResponse r = adapter.refusal(refusal, "detail", true);
     assertEquals(200, r.status());
@@ -367,7 +520,8 @@ class SafaricomTelcoAdapterTest {
 
   @Test
   void aConfirmationNotFromThisCompanysMpesaIsForbidden() {
-    TelcoResponse r = adapter.refusal(Refusal.UNAUTHENTICATED, "the source address is not in allowedSources", true);
+    TelcoResponse r = adapter.refusal(
+        Refusal.UNAUTHENTICATED, "the source address is not in allowedSources", true);
     assertEquals(403, r.status());
     assertEquals("{\"ResultCode\":\"C2B00016\",\"ResultDesc\":\"Rejected\"}", body(r));
     r = adapter.refusal(Refusal.UNAUTHENTICATED, SafaricomTelcoAdapter.WRONG_SHORT_CODE, true);

@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 /** Waiting on a provider client's futures and stages in tests (at most 20 s, never on an event loop). */
 public final class Stages {
 
-  private Stages() {
-  }
+  private Stages() {}
 
   public static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
@@ -23,7 +22,8 @@ public final class Stages {
 
   /** The cause of a failed stage. */
   public static Throwable failure(CompletionStage<?> s) {
-    ExecutionException e = assertThrows(ExecutionException.class, () -> s.toCompletableFuture().get(20, TimeUnit.SECONDS));
+    ExecutionException e = assertThrows(
+        ExecutionException.class, () -> s.toCompletableFuture().get(20, TimeUnit.SECONDS));
     return e.getCause();
   }
 }

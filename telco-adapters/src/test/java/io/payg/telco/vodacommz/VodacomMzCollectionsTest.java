@@ -1,6 +1,5 @@
 package io.payg.telco.vodacommz;
 
-import io.payg.telco.simulator.VodacomMzSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.payg.domain.Money;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.telco.simulator.VodacomMzSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
@@ -51,20 +51,26 @@ class VodacomMzCollectionsTest {
   }
 
   private CollectionRequest request(String msisdn, long minor, Map<String, String> settings) {
-    return new CollectionRequest(UUID.randomUUID().toString(), msisdn, Money.of(minor, "MZN"), "SN-1", "unused", settings);
+    return new CollectionRequest(
+        UUID.randomUUID().toString(), msisdn, Money.of(minor, "MZN"), "SN-1", "unused", settings);
   }
 
   @Test
   void insufficientBalanceIsFinalAndPlaceholdersAreNeverIds() throws Exception {
     mpesa.insufficientBalanceFor("258840000066");
-    CollectionStatus broke = await(collections.requestToPay(request("258840000066", 50_000, mpesa.settings())));
+    CollectionStatus broke =
+        await(collections.requestToPay(request("258840000066", 50_000, mpesa.settings())));
     assertEquals(CollectionStatus.failed("INS-2006: Insufficient balance"), broke);
-    // INS-0 without a usable TransactionID is still the provider's word; the conversation id is never taken for it
-    mpesa.scriptPush(201, "{\"output_ConversationID\":\"abc123\",\"output_ResponseCode\":\"INS-0\","
-        + "\"output_ResponseDesc\":\"Request processed successfully\",\"output_ThirdPartyReference\":\"X\","
-        + "\"output_TransactionID\":\"N/A\"}");
-    assertEquals(CollectionStatus.succeeded(null), await(collections.requestToPay(request("258843330333", 50_000,
-        mpesa.settings()))));
+    // INS-0 without a usable TransactionID is still the provider's word; the conversation id is
+    // never taken for it
+    mpesa.scriptPush(
+        201,
+        "{\"output_ConversationID\":\"abc123\",\"output_ResponseCode\":\"INS-0\","
+            + "\"output_ResponseDesc\":\"Request processed successfully\",\"output_ThirdPartyReference\":\"X\","
+            + "\"output_TransactionID\":\"N/A\"}");
+    assertEquals(
+        CollectionStatus.succeeded(null),
+        await(collections.requestToPay(request("258843330333", 50_000, mpesa.settings()))));
     assertEquals(null, VodacomMzCollections.transactionId("N/A"));
     assertEquals("49XCD123F6", VodacomMzCollections.transactionId(" 49XCD123F6 "));
   }
@@ -78,7 +84,8 @@ class VodacomMzCollectionsTest {
     VodacomMzSimulator.Push push = mpesa.pushes().get(0);
     String reference = VodacomMzCollections.reference(r.reference());
     assertEquals(20, reference.length());
-    assertEquals(new VodacomMzSimulator.Push(reference, "258843330333", "500.5", reference, "171717"), push);
+    assertEquals(
+        new VodacomMzSimulator.Push(reference, "258843330333", "500.5", reference, "171717"), push);
     assertEquals(status, await(collections.status(r)), "the status API agrees");
   }
 
@@ -86,29 +93,40 @@ class VodacomMzCollectionsTest {
   void aWrongApiKeyFailsWithIns2AndAnUnreadableKeyFailsWithoutACall() throws Exception {
     Map<String, String> wrong = new HashMap<>(mpesa.settings());
     wrong.put("apiKey", "not-the-key");
-    CollectionStatus status = await(collections.requestToPay(request("258843330333", 10_000, wrong)));
+    CollectionStatus status =
+        await(collections.requestToPay(request("258843330333", 10_000, wrong)));
     assertEquals(CollectionStatus.State.FAILED, status.state());
-    assertTrue(status.reason().startsWith(VodacomMzCollections.CREDENTIALS_REFUSED + ": INS-2 "), status.reason());
+    assertTrue(
+        status.reason().startsWith(VodacomMzCollections.CREDENTIALS_REFUSED + ": INS-2 "),
+        status.reason());
     wrong.put("publicKey", "bm90IGEga2V5");
-    assertEquals(CollectionStatus.State.FAILED, await(collections.requestToPay(request("258843330333", 10_000, wrong))).state());
+    assertEquals(
+        CollectionStatus.State.FAILED,
+        await(collections.requestToPay(request("258843330333", 10_000, wrong))).state());
     assertEquals(0, mpesa.pushes().size());
   }
 
   @Test
   void aCancelledPushFailsWithIns5() throws Exception {
     mpesa.cancelBy("258840000001");
-    CollectionStatus status = await(collections.requestToPay(request("258840000001", 10_000, mpesa.settings())));
+    CollectionStatus status =
+        await(collections.requestToPay(request("258840000001", 10_000, mpesa.settings())));
     assertEquals(CollectionStatus.State.FAILED, status.state());
     assertTrue(status.reason().startsWith("INS-5:"), status.reason());
   }
 
   @Test
-  void aTimedOutPushIsPendingUntilTheStatusApiSaysCompletedAndARetryIsTheSamePush() throws Exception {
+  void aTimedOutPushIsPendingUntilTheStatusApiSaysCompletedAndARetryIsTheSamePush()
+      throws Exception {
     mpesa.holdPushes(true);
     CollectionRequest r = request("258843330333", 10_000, mpesa.settings());
-    assertEquals(CollectionStatus.State.PENDING, await(collections.requestToPay(r)).state());
+    assertEquals(
+        CollectionStatus.State.PENDING, await(collections.requestToPay(r)).state());
     assertEquals(CollectionStatus.State.PENDING, await(collections.status(r)).state());
-    assertEquals(CollectionStatus.State.PENDING, await(collections.requestToPay(r)).state(), "INS-10: the same push");
+    assertEquals(
+        CollectionStatus.State.PENDING,
+        await(collections.requestToPay(r)).state(),
+        "INS-10: the same push");
     assertEquals(1, mpesa.pushes().size());
     mpesa.approve(VodacomMzCollections.reference(r.reference()));
     CollectionStatus done = await(collections.status(r));
@@ -118,7 +136,8 @@ class VodacomMzCollectionsTest {
 
   @Test
   void aNumberOutsideMozambiqueIsRefusedWithoutAPush() throws Exception {
-    CollectionStatus status = await(collections.requestToPay(request("255754123456", 10_000, mpesa.settings())));
+    CollectionStatus status =
+        await(collections.requestToPay(request("255754123456", 10_000, mpesa.settings())));
     assertEquals(CollectionStatus.State.FAILED, status.state());
     assertEquals(0, mpesa.pushes().size());
   }
@@ -128,9 +147,12 @@ class VodacomMzCollectionsTest {
     Map<String, String> down = new HashMap<>(mpesa.settings());
     down.put("baseUrl", "http://127.0.0.1:1");
     down.put("queryBaseUrl", "http://127.0.0.1:1");
-    ExecutionException e = assertThrows(ExecutionException.class,
+    ExecutionException e = assertThrows(
+        ExecutionException.class,
         () -> await(collections.requestToPay(request("258843330333", 10_000, down))));
     assertInstanceOf(VodacomMzException.class, e.getCause());
-    assertThrows(ExecutionException.class, () -> await(collections.status(request("258843330333", 10_000, down))));
+    assertThrows(
+        ExecutionException.class,
+        () -> await(collections.status(request("258843330333", 10_000, down))));
   }
 }

@@ -21,8 +21,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestPki {
 
-  public record Pem(String certificate, String privateKey) {
-  }
+  public record Pem(String certificate, String privateKey) {}
 
   public final String caCertificate;
   public final Pem server;
@@ -53,33 +52,73 @@ public final class TestPki {
   private static TestPki create(Path dir) throws IOException, InterruptedException {
     String ca = dir.resolve("ca.p12").toString();
     genkey(ca, "ca", "CN=payg test CA", "bc:c");
-    String caPem = run(null, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", PASS);
+    String caPem =
+        run(null, "-exportcert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", PASS);
     Pem server = signed(dir, ca, "server", "CN=127.0.0.1", "san=ip:127.0.0.1,dns:localhost");
     Pem client = signed(dir, ca, "client", "CN=payg merchant", "eku=clientAuth");
     String strangerStore = dir.resolve("stranger.p12").toString();
     genkey(strangerStore, "stranger", "CN=stranger", null);
-    Pem stranger = new Pem(run(null, "-exportcert", "-rfc", "-alias", "stranger", "-keystore", strangerStore,
-        "-storepass", PASS), key(strangerStore, "stranger"));
+    Pem stranger = new Pem(
+        run(
+            null,
+            "-exportcert",
+            "-rfc",
+            "-alias",
+            "stranger",
+            "-keystore",
+            strangerStore,
+            "-storepass",
+            PASS),
+        key(strangerStore, "stranger"));
     return new TestPki(caPem, server, client, stranger);
   }
 
   private static final String PASS = "test-pass";
 
-  private static Pem signed(Path dir, String ca, String alias, String dname, String ext) throws IOException,
-      InterruptedException {
+  private static Pem signed(Path dir, String ca, String alias, String dname, String ext)
+      throws IOException, InterruptedException {
     String store = dir.resolve(alias + ".p12").toString();
     genkey(store, alias, dname, null);
     String csr = run(null, "-certreq", "-alias", alias, "-keystore", store, "-storepass", PASS);
-    String cert = run(csr, "-gencert", "-rfc", "-alias", "ca", "-keystore", ca, "-storepass", PASS, "-validity", "2",
-        "-ext", ext);
+    String cert = run(
+        csr,
+        "-gencert",
+        "-rfc",
+        "-alias",
+        "ca",
+        "-keystore",
+        ca,
+        "-storepass",
+        PASS,
+        "-validity",
+        "2",
+        "-ext",
+        ext);
     return new Pem(cert, key(store, alias));
   }
 
-  private static void genkey(String store, String alias, String dname, String ext) throws IOException,
-      InterruptedException {
-    List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname",
-        "secp256r1", "-dname", dname, "-validity", "2", "-storetype", "PKCS12", "-keystore", store,
-        "-storepass", PASS, "-keypass", PASS));
+  private static void genkey(String store, String alias, String dname, String ext)
+      throws IOException, InterruptedException {
+    List<String> args = new ArrayList<>(List.of(
+        "-genkeypair",
+        "-alias",
+        alias,
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        dname,
+        "-validity",
+        "2",
+        "-storetype",
+        "PKCS12",
+        "-keystore",
+        store,
+        "-storepass",
+        PASS,
+        "-keypass",
+        PASS));
     if (ext != null) {
       args.addAll(List.of("-ext", ext));
     }
@@ -91,8 +130,10 @@ public final class TestPki {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(new ByteArrayInputStream(Files.readAllBytes(Path.of(store))), PASS.toCharArray());
       PrivateKey k = (PrivateKey) ks.getKey(alias, PASS.toCharArray());
-      return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-          .encodeToString(k.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+      return "-----BEGIN PRIVATE KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(k.getEncoded())
+          + "\n-----END PRIVATE KEY-----\n";
     } catch (GeneralSecurityException e) {
       throw new IOException(e);
     }

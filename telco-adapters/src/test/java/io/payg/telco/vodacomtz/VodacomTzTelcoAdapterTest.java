@@ -1,6 +1,5 @@
 package io.payg.telco.vodacomtz;
 
-import io.payg.telco.simulator.VodacomTzSimulator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +17,7 @@ import io.payg.domain.payment.ValidationOutcome;
 import io.payg.domain.port.TelcoCall;
 import io.payg.domain.port.TelcoRequest;
 import io.payg.domain.port.TelcoResponse;
+import io.payg.telco.simulator.VodacomTzSimulator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,18 +55,22 @@ class VodacomTzTelcoAdapterTest {
   final VodacomTzTelcoAdapter adapter = new VodacomTzTelcoAdapter();
 
   static VodacomTzSimulator.Payment payment() {
-    return VodacomTzSimulator.Payment.payBill("173388288_664400", "123456", "SN-0001", "5000.00",
-        "255754123456", PAID);
+    return VodacomTzSimulator.Payment.payBill(
+        "173388288_664400", "123456", "SN-0001", "5000.00", "255754123456", PAID);
   }
 
   static String xml(VodacomTzSimulator.Payment p) {
-    return new String(VodacomTzSimulator.body(p, SP_ID,
-        VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP), TIMESTAMP), StandardCharsets.UTF_8);
+    return new String(
+        VodacomTzSimulator.body(
+            p, SP_ID, VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP), TIMESTAMP),
+        StandardCharsets.UTF_8);
   }
 
   static TelcoRequest request(String operation, String body, String contentType, String remote) {
-    Map<String, String> headers = contentType == null ? Map.of() : Map.of("content-type", contentType);
-    return new TelcoRequest(operation, headers, body.getBytes(StandardCharsets.UTF_8), remote, RECEIVED);
+    Map<String, String> headers =
+        contentType == null ? Map.of() : Map.of("content-type", contentType);
+    return new TelcoRequest(
+        operation, headers, body.getBytes(StandardCharsets.UTF_8), remote, RECEIVED);
   }
 
   TelcoCall decode(String operation, String body) {
@@ -97,7 +101,10 @@ class VodacomTzTelcoAdapterTest {
     String body = body(answer);
     assertTrue(body.contains("<responseCode>999</responseCode>"), body);
     assertTrue(body.contains("<serviceStatus>Failed</serviceStatus>"), body);
-    assertTrue(body.contains("<responseDesc>" + VodacomTzTelcoAdapter.description(refusal) + "</responseDesc>"), body);
+    assertTrue(
+        body.contains(
+            "<responseDesc>" + VodacomTzTelcoAdapter.description(refusal) + "</responseDesc>"),
+        body);
   }
 
   static String body(TelcoResponse r) {
@@ -105,7 +112,9 @@ class VodacomTzTelcoAdapterTest {
   }
 
   static String replace(String xml, String element, String value) {
-    return xml.replaceFirst("<" + element + ">[^<]*</" + element + ">", "<" + element + ">" + value + "</" + element + ">");
+    return xml.replaceFirst(
+        "<" + element + ">[^<]*</" + element + ">",
+        "<" + element + ">" + value + "</" + element + ">");
   }
 
   static String without(String xml, String element) {
@@ -119,7 +128,9 @@ class VodacomTzTelcoAdapterTest {
     // the broker posts one request to one URL; the two old paths are aliases of it
     for (String op : List.of("c2b", "validation", "confirmation")) {
       var p = assertInstanceOf(TelcoCall.Process.class, decode(op, xml(payment())));
-      assertEquals(new PaymentCommand("173388288_664400", "SN-0001", Money.of(500_000, "TZS"), "255754123456", PAID),
+      assertEquals(
+          new PaymentCommand(
+              "173388288_664400", "SN-0001", Money.of(500_000, "TZS"), "255754123456", PAID),
           p.command());
     }
   }
@@ -137,22 +148,30 @@ class VodacomTzTelcoAdapterTest {
 
   @Test
   void wholeShillingsAndCentsAreExact() {
-    var v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount("5000"))));
+    var v =
+        assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount("5000"))));
     assertEquals(Money.of(500_000, "TZS"), v.command().amount());
-    v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount(" 1234.5 "))));
+    v = assertInstanceOf(
+        TelcoCall.Process.class, decode("c2b", xml(payment().withAmount(" 1234.5 "))));
     assertEquals(Money.of(123_450, "TZS"), v.command().amount());
-    v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment().withAmount("18000.0"))));
+    v = assertInstanceOf(
+        TelcoCall.Process.class, decode("c2b", xml(payment().withAmount("18000.0"))));
     assertEquals(Money.of(1_800_000, "TZS"), v.command().amount());
   }
 
   @Test
   void theTransactionDateIsReadInDarEsSalaamTimeInBothFormats() {
     String compact = replace(xml(payment()), "transactionDate", "20260116083000");
-    assertEquals(PAID, ((TelcoCall.Process) decode("confirmation", compact)).command().paidAt());
+    assertEquals(
+        PAID, ((TelcoCall.Process) decode("confirmation", compact)).command().paidAt());
     String absent = without(xml(payment()), "transactionDate");
-    assertEquals(RECEIVED, ((TelcoCall.Process) decode("confirmation", absent)).command().paidAt());
-    for (String bad : List.of("2026-02-30 08:30:00", "2026-01-16T08:30:00", "16/01/2026", "2026011608300")) {
-      rejected(decode("confirmation", replace(xml(payment()), "transactionDate", bad)), Refusal.MALFORMED_REQUEST);
+    assertEquals(
+        RECEIVED, ((TelcoCall.Process) decode("confirmation", absent)).command().paidAt());
+    for (String bad :
+        List.of("2026-02-30 08:30:00", "2026-01-16T08:30:00", "16/01/2026", "2026011608300")) {
+      rejected(
+          decode("confirmation", replace(xml(payment()), "transactionDate", bad)),
+          Refusal.MALFORMED_REQUEST);
     }
   }
 
@@ -163,10 +182,15 @@ class VodacomTzTelcoAdapterTest {
     // 08:30:05 read as UTC is three hours after the receipt: outside the window
     rejected(decode("c2b", xml(payment()), utc), Refusal.UNAUTHENTICATED);
     String utcStamp = "20260116053005";
-    String body = replace(replace(xml(payment()), "timestamp", utcStamp), "spPassword",
+    String body = replace(
+        replace(xml(payment()), "timestamp", utcStamp),
+        "spPassword",
         VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, utcStamp));
-    assertEquals(Instant.parse("2026-01-16T08:30:00Z"),
-        assertInstanceOf(TelcoCall.Process.class, decode("c2b", body, utc)).command().paidAt());
+    assertEquals(
+        Instant.parse("2026-01-16T08:30:00Z"),
+        assertInstanceOf(TelcoCall.Process.class, decode("c2b", body, utc))
+            .command()
+            .paidAt());
     utc.put(VodacomTzTelcoAdapter.SETTING_TIMESTAMP_ZONE, "Mars/Olympus");
     rejected(decode("c2b", body, utc), Refusal.UNAUTHENTICATED);
   }
@@ -174,19 +198,26 @@ class VodacomTzTelcoAdapterTest {
   @ParameterizedTest
   @ValueSource(strings = {"http://inforwise.co.tz/broker/", "http://infowise.co.tz/broker/", ""})
   void theThreeNamespacesOfProductionTrafficAreReadAndAnsweredInKind(String ns) {
-    String body = xml(payment()).replace(" xmlns=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"",
-        ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"");
+    String body = xml(payment())
+        .replace(
+            " xmlns=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"",
+            ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"");
     var p = assertInstanceOf(TelcoCall.Process.class, decode("c2b", body));
     assertEquals(ns, p.echo().get(VodacomTzTelcoAdapter.ECHO_NAMESPACE));
-    String answer = body(adapter.processAnswer(new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null), p.echo()));
-    assertTrue(answer.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker"
-        + (ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"") + " version=\"2.0\"><response>"), answer);
+    String answer = body(adapter.processAnswer(
+        new PaymentReceipt("tx-1", "PROCESSED", List.of(), null, null), p.echo()));
+    assertTrue(
+        answer.startsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker"
+            + (ns.isEmpty() ? "" : " xmlns=\"" + ns + "\"") + " version=\"2.0\"><response>"),
+        answer);
   }
 
   @Test
   void aDocumentWithoutTheNamespaceCdataAndCommentsIsRead() {
-    String plain = xml(payment()).replace(" xmlns=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"", "")
-        .replace("<accountReference>SN-0001</accountReference>",
+    String plain = xml(payment())
+        .replace(" xmlns=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"", "")
+        .replace(
+            "<accountReference>SN-0001</accountReference>",
             "<accountReference><!-- the serial --><![CDATA[SN-0001]]></accountReference>");
     var v = assertInstanceOf(TelcoCall.Process.class, decode("c2b", plain));
     assertEquals("SN-0001", v.command().serial());
@@ -197,20 +228,29 @@ class VodacomTzTelcoAdapterTest {
 
   @Test
   void theResultUrlAndTheIdsTheResultLegNeedsAreCarriedInEcho() {
-    String body = xml(payment()).replace("</transaction>", "</transaction><resultURL>https://broker.example/result</resultURL>");
+    String body = xml(payment())
+        .replace(
+            "</transaction>", "</transaction><resultURL>https://broker.example/result</resultURL>");
     var p = assertInstanceOf(TelcoCall.Process.class, decode("c2b", body));
-    assertEquals("https://broker.example/result", p.echo().get(VodacomTzTelcoAdapter.ECHO_RESULT_URL));
+    assertEquals(
+        "https://broker.example/result", p.echo().get(VodacomTzTelcoAdapter.ECHO_RESULT_URL));
     assertEquals("R173388288664400", p.echo().get(VodacomTzTelcoAdapter.ECHO_RECEIPT));
     assertEquals("255754123456", p.echo().get(VodacomTzTelcoAdapter.ECHO_INITIATOR));
   }
 
   @Test
   void aMissingOrUnprintableInitiatorIsDroppedNotRefused() {
-    assertNull(((TelcoCall.Process) decode("c2b", without(xml(payment()), "initiator"))).command().msisdn());
-    assertNull(((TelcoCall.Process) decode("c2b", replace(xml(payment()), "initiator", "2".repeat(65))))
-        .command().msisdn());
-    assertNull(((TelcoCall.Process) decode("c2b", replace(xml(payment()), "initiator", "2557&#x9;54")))
-        .command().msisdn());
+    assertNull(((TelcoCall.Process) decode("c2b", without(xml(payment()), "initiator")))
+        .command()
+        .msisdn());
+    assertNull(((TelcoCall.Process)
+            decode("c2b", replace(xml(payment()), "initiator", "2".repeat(65))))
+        .command()
+        .msisdn());
+    assertNull(
+        ((TelcoCall.Process) decode("c2b", replace(xml(payment()), "initiator", "2557&#x9;54")))
+            .command()
+            .msisdn());
   }
 
   // ---------------------------------------------------------------- authentication
@@ -219,19 +259,24 @@ class VodacomTzTelcoAdapterTest {
   void theSpPasswordFormIsASettingAndTheDefaultIsTheRawDigest() {
     String digest = VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, TIMESTAMP);
     byte[] raw = Base64.getDecoder().decode(digest);
-    String lower = Base64.getEncoder().encodeToString(HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
-    String upper = Base64.getEncoder().encodeToString(HexFormat.of().withUpperCase().formatHex(raw)
-        .getBytes(StandardCharsets.US_ASCII));
-    Map<String, String> forms = Map.of("base64-sha256", digest, "base64-hex-lower", lower, "base64-hex-upper", upper);
+    String lower = Base64.getEncoder()
+        .encodeToString(HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
+    String upper = Base64.getEncoder()
+        .encodeToString(
+            HexFormat.of().withUpperCase().formatHex(raw).getBytes(StandardCharsets.US_ASCII));
+    Map<String, String> forms =
+        Map.of("base64-sha256", digest, "base64-hex-lower", lower, "base64-hex-upper", upper);
     for (var setting : forms.entrySet()) {
       Map<String, String> settings = new HashMap<>(SETTINGS);
       settings.put(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST, setting.getKey());
       for (var sent : forms.entrySet()) {
-        TelcoCall call = decode("c2b", replace(xml(payment()), "spPassword", sent.getValue()), settings);
+        TelcoCall call =
+            decode("c2b", replace(xml(payment()), "spPassword", sent.getValue()), settings);
         if (sent.getKey().equals(setting.getKey())) {
           assertInstanceOf(TelcoCall.Process.class, call);
         } else {
-          // a genuine payment refused by a wrong guess of the form: kept, flagged, never booked as is
+          // a genuine payment refused by a wrong guess of the form: kept, flagged, never booked as
+          // is
           var u = assertInstanceOf(TelcoCall.Unbookable.class, call, setting + " / " + sent);
           assertFalse(u.authenticated());
           assertEquals(Refusal.UNAUTHENTICATED, u.refusal());
@@ -239,13 +284,17 @@ class VodacomTzTelcoAdapterTest {
         }
       }
     }
-    assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment())), "default: the raw digest");
+    assertInstanceOf(
+        TelcoCall.Process.class, decode("c2b", xml(payment())), "default: the raw digest");
     // the password itself is no longer taken as spPassword
-    assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "spPassword", PASSWORD)));
+    assertInstanceOf(
+        TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "spPassword", PASSWORD)));
     Map<String, String> unchecked = new HashMap<>(SETTINGS);
     unchecked.put(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST, "none");
     unchecked.remove("password");
-    assertInstanceOf(TelcoCall.Process.class, decode("c2b", replace(xml(payment()), "spPassword", "anything"), unchecked));
+    assertInstanceOf(
+        TelcoCall.Process.class,
+        decode("c2b", replace(xml(payment()), "spPassword", "anything"), unchecked));
     Map<String, String> unknown = new HashMap<>(SETTINGS);
     unknown.put(VodacomTzTelcoAdapter.SETTING_PASSWORD_DIGEST, "md5");
     rejected(decode("c2b", xml(payment()), unknown), Refusal.UNAUTHENTICATED);
@@ -273,8 +322,14 @@ class VodacomTzTelcoAdapterTest {
     String good = xml(payment());
     List<String> bad = List.of(
         replace(good, "spPassword", "wrong"),
-        replace(good, "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006")),
-        replace(good, "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
+        replace(
+            good,
+            "spPassword",
+            VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, "20260116083006")),
+        replace(
+            good,
+            "spPassword",
+            VodacomTzTelcoAdapter.spPassword(SP_ID, "broker-secreT", TIMESTAMP)),
         replace(good, "spPassword", ""),
         without(good, "spPassword"));
     for (String body : bad) {
@@ -296,27 +351,36 @@ class VodacomTzTelcoAdapterTest {
       settings.put(key, "");
       rejected(decode("confirmation", xml(payment()), settings), Refusal.UNAUTHENTICATED);
     }
-    rejected(adapter.decode(request("c2b", xml(payment()), "text/xml", BROKER_IP), "TZS", null),
+    rejected(
+        adapter.decode(request("c2b", xml(payment()), "text/xml", BROKER_IP), "TZS", null),
         Refusal.UNAUTHENTICATED);
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.1", "41.217.204.1", "196.41.60.5", "::1", "garbage", ""})
   void anotherSourceWithTheRightPasswordIsKeptFlaggedAndWithoutItRefused(String remote) {
-    var u = assertInstanceOf(TelcoCall.Unbookable.class,
+    var u = assertInstanceOf(
+        TelcoCall.Unbookable.class,
         adapter.decode(request("c2b", xml(payment()), "text/xml", remote), "TZS", SETTINGS));
     assertFalse(u.authenticated());
-    rejected(adapter.decode(request("c2b", replace(xml(payment()), "spPassword", "wrong"), "text/xml", remote), "TZS",
-        SETTINGS), Refusal.UNAUTHENTICATED);
-    rejected(adapter.decode(request("confirmation", "<not xml", "application/json", remote), "TZS", SETTINGS),
+    rejected(
+        adapter.decode(
+            request("c2b", replace(xml(payment()), "spPassword", "wrong"), "text/xml", remote),
+            "TZS",
+            SETTINGS),
+        Refusal.UNAUTHENTICATED);
+    rejected(
+        adapter.decode(
+            request("confirmation", "<not xml", "application/json", remote), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
   }
 
   @Test
   void anEmptyAccountReferenceIsKeptAuthenticatedWithWhatThePayerTyped() {
     for (String reference : List.of("", "SN 0001", "SN/0001")) {
-      var u = assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "accountReference",
-          reference)));
+      var u = assertInstanceOf(
+          TelcoCall.Unbookable.class,
+          decode("c2b", replace(xml(payment()), "accountReference", reference)));
       assertTrue(u.authenticated());
       assertEquals(Refusal.DEVICE_NOT_FOUND, u.refusal());
       assertEquals(reference, u.command().serial());
@@ -331,17 +395,21 @@ class VodacomTzTelcoAdapterTest {
     assertFalse(kept.contains(digest), kept);
     assertTrue(kept.contains("<spPassword>[redacted]</spPassword>"), kept);
     assertTrue(kept.contains("<accountReference>SN-0001</accountReference>"), kept);
-    String prefixed = "<b:mpesaBroker xmlns:b=\"" + VodacomTzTelcoAdapter.NAMESPACE + "\"><b:spPassword a=\"1\">"
-        + digest + "</b:spPassword></b:mpesaBroker>";
+    String prefixed = "<b:mpesaBroker xmlns:b=\"" + VodacomTzTelcoAdapter.NAMESPACE
+        + "\"><b:spPassword a=\"1\">" + digest + "</b:spPassword></b:mpesaBroker>";
     assertFalse(adapter.redactedBody(prefixed.getBytes(StandardCharsets.UTF_8)).contains(digest));
   }
 
   @Test
   void aKeptPaymentIsAcknowledgedAsReceived() {
-    var u = assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "accountReference", "")));
+    var u = assertInstanceOf(
+        TelcoCall.Unbookable.class, decode("c2b", replace(xml(payment()), "accountReference", "")));
     String answer = body(adapter.keptAnswer(u.refusal(), u.detail(), u.echo()));
-    assertTrue(answer.contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"
-        + "<serviceStatus>Success</serviceStatus><transactionID>173388288_664400</transactionID>"), answer);
+    assertTrue(
+        answer.contains(
+            "<responseCode>0</responseCode><responseDesc>Received</responseDesc>"
+                + "<serviceStatus>Success</serviceStatus><transactionID>173388288_664400</transactionID>"),
+        answer);
   }
 
   @Test
@@ -350,9 +418,11 @@ class VodacomTzTelcoAdapterTest {
     settings.put("businessNumber", "654321, 123456");
     assertInstanceOf(TelcoCall.Process.class, decode("c2b", xml(payment()), settings));
     settings.put("businessNumber", "654321");
-    TelcoCall.Rejected r = rejected(decode("c2b", xml(payment()), settings), Refusal.UNAUTHENTICATED);
+    TelcoCall.Rejected r =
+        rejected(decode("c2b", xml(payment()), settings), Refusal.UNAUTHENTICATED);
     assertEquals(VodacomTzTelcoAdapter.WRONG_BUSINESS_NUMBER, r.detail());
-    rejected(decode("c2b", without(xml(payment()), "recipient"), settings), Refusal.UNAUTHENTICATED);
+    rejected(
+        decode("c2b", without(xml(payment()), "recipient"), settings), Refusal.UNAUTHENTICATED);
   }
 
   // ---------------------------------------------------------------- hostile XML
@@ -380,9 +450,12 @@ class VodacomTzTelcoAdapterTest {
     assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {
       refusedEverywhere(BILLION_LAUGHS, Refusal.MALFORMED_REQUEST);
       // the same bomb inside a well-formed broker request
-      String inRequest = BILLION_LAUGHS.substring(0, BILLION_LAUGHS.indexOf("<lolz>"))
-          .replace("<!DOCTYPE lolz", "<!DOCTYPE mpesaBroker")
-          + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker")).replace("SN-0001", "&lol9;");
+      String inRequest = BILLION_LAUGHS
+              .substring(0, BILLION_LAUGHS.indexOf("<lolz>"))
+              .replace("<!DOCTYPE lolz", "<!DOCTYPE mpesaBroker")
+          + xml(payment())
+              .substring(xml(payment()).indexOf("<mpesaBroker"))
+              .replace("SN-0001", "&lol9;");
       refusedEverywhere(inRequest, Refusal.MALFORMED_REQUEST);
     });
   }
@@ -390,23 +463,29 @@ class VodacomTzTelcoAdapterTest {
   @Test
   void quadraticBlowupWithoutDoctypeCannotBeWritten() {
     // without a DOCTYPE an entity reference is undefined: the parse fails instead of expanding
-    refusedEverywhere(replace(xml(payment()), "accountReference", "&a;".repeat(1000)), Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(
+        replace(xml(payment()), "accountReference", "&a;".repeat(1000)), Refusal.MALFORMED_REQUEST);
   }
 
   @Test
   void anXxeDocumentReadsNothing() throws Exception {
-    String passwd = Files.exists(Path.of("/etc/passwd")) ? Files.readString(Path.of("/etc/passwd")) : "root:x:0:0";
+    String passwd = Files.exists(Path.of("/etc/passwd"))
+        ? Files.readString(Path.of("/etc/passwd"))
+        : "root:x:0:0";
     String firstLine = passwd.lines().findFirst().orElse("root:x:0:0");
     String generalEntity = "<?xml version=\"1.0\"?>\n"
         + "<!DOCTYPE mpesaBroker [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
-        + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker")).replace(">SN-0001<", ">&xxe;<");
+        + xml(payment())
+            .substring(xml(payment()).indexOf("<mpesaBroker"))
+            .replace(">SN-0001<", ">&xxe;<");
     String parameterEntity = "<?xml version=\"1.0\"?>\n"
         + "<!DOCTYPE mpesaBroker [<!ENTITY % ext SYSTEM \"file:///etc/passwd\"> %ext;]>\n"
         + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker"));
     String externalDtd = "<?xml version=\"1.0\"?>\n"
         + "<!DOCTYPE mpesaBroker SYSTEM \"file:///etc/passwd\">\n"
         + xml(payment()).substring(xml(payment()).indexOf("<mpesaBroker"));
-    String xinclude = xml(payment()).replace("<mpesaBroker ", "<mpesaBroker xmlns:xi=\"http://www.w3.org/2001/XInclude\" ")
+    String xinclude = xml(payment())
+        .replace("<mpesaBroker ", "<mpesaBroker xmlns:xi=\"http://www.w3.org/2001/XInclude\" ")
         .replace(">SN-0001<", "><xi:include href=\"file:///etc/passwd\" parse=\"text\"/><");
     for (String attack : List.of(generalEntity, parameterEntity, externalDtd, xinclude)) {
       for (String op : List.of("c2b", "confirmation")) {
@@ -429,11 +508,25 @@ class VodacomTzTelcoAdapterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", " ", "not xml", "<", "<mpesaBroker>", "<mpesaBroker></mpesaBrokr>", "{\"amount\":\"5000\"}",
-      "<?xml version=\"1.0\"?>", "<a/><b/>", "<mpesaBroker/>", "<mpesaBroker><other/></mpesaBroker>",
-      "<other xmlns=\"http://infowise.co.tz/broker/\"><request/></other>", "<mpesaBroker xmlns=\"http://inforwise.co.tz/brokers/\"><request/></mpesaBroker>",
-      "<mpesaBroker xmlns=\"urn:evil\"><request/></mpesaBroker>", "<mpesaBroker>&amp</mpesaBroker>",
-      "\u0000\u0001\u0002"})
+  @ValueSource(
+      strings = {
+        "",
+        " ",
+        "not xml",
+        "<",
+        "<mpesaBroker>",
+        "<mpesaBroker></mpesaBrokr>",
+        "{\"amount\":\"5000\"}",
+        "<?xml version=\"1.0\"?>",
+        "<a/><b/>",
+        "<mpesaBroker/>",
+        "<mpesaBroker><other/></mpesaBroker>",
+        "<other xmlns=\"http://infowise.co.tz/broker/\"><request/></other>",
+        "<mpesaBroker xmlns=\"http://inforwise.co.tz/brokers/\"><request/></mpesaBroker>",
+        "<mpesaBroker xmlns=\"urn:evil\"><request/></mpesaBroker>",
+        "<mpesaBroker>&amp</mpesaBroker>",
+        "\u0000\u0001\u0002"
+      })
   void unreadableDocumentsAreMalformed(String body) {
     refusedEverywhere(body, Refusal.MALFORMED_REQUEST);
   }
@@ -441,37 +534,60 @@ class VodacomTzTelcoAdapterTest {
   @Test
   void elementsWhereTextBelongsAndRepeatedFieldsAreMalformed() {
     String good = xml(payment());
-    refusedEverywhere(good.replace("<amount>5000.00</amount>", "<amount><value>5000.00</value></amount>"),
+    refusedEverywhere(
+        good.replace("<amount>5000.00</amount>", "<amount><value>5000.00</value></amount>"),
         Refusal.MALFORMED_REQUEST);
-    refusedEverywhere(good.replace("<amount>5000.00</amount>", "<amount>1.00</amount><amount>5000.00</amount>"),
+    refusedEverywhere(
+        good.replace("<amount>5000.00</amount>", "<amount>1.00</amount><amount>5000.00</amount>"),
         Refusal.MALFORMED_REQUEST);
-    refusedEverywhere(good.replace("<request>", "<request><transaction/>"), Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(
+        good.replace("<request>", "<request><transaction/>"), Refusal.MALFORMED_REQUEST);
     refusedEverywhere(good.replace("<spId>", "<spId>1</spId><spId>"), Refusal.MALFORMED_REQUEST);
-    refusedEverywhere(good.replaceFirst("(?s)<transaction>.*</transaction>", ""), Refusal.MALFORMED_REQUEST);
+    refusedEverywhere(
+        good.replaceFirst("(?s)<transaction>.*</transaction>", ""), Refusal.MALFORMED_REQUEST);
   }
 
   @Test
   void anOversizeBodyIsMalformedUnread() {
-    String padded = xml(payment()).replace("<transaction>", "<transaction><pad>" + "x".repeat(40_000) + "</pad>");
+    String padded = xml(payment())
+        .replace("<transaction>", "<transaction><pad>" + "x".repeat(40_000) + "</pad>");
     refusedEverywhere(padded, Refusal.MALFORMED_REQUEST);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"application/json", "text/plain", "text/html", "application/x-www-form-urlencoded",
-      "xml", "text/xml-ish", ""})
+  @ValueSource(
+      strings = {
+        "application/json",
+        "text/plain",
+        "text/html",
+        "application/x-www-form-urlencoded",
+        "xml",
+        "text/xml-ish",
+        ""
+      })
   void otherContentTypesAreMalformed(String contentType) {
-    rejected(adapter.decode(request("validation", xml(payment()), contentType, BROKER_IP), "TZS", SETTINGS),
+    rejected(
+        adapter.decode(
+            request("validation", xml(payment()), contentType, BROKER_IP), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
-    rejected(adapter.decode(request("confirmation", xml(payment()), contentType, BROKER_IP), "TZS", SETTINGS),
+    rejected(
+        adapter.decode(
+            request("confirmation", xml(payment()), contentType, BROKER_IP), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
   }
 
   @Test
   void aMissingContentTypeIsMalformedAndXmlTypesWithParametersPass() {
-    rejected(adapter.decode(request("validation", xml(payment()), null, BROKER_IP), "TZS", SETTINGS),
+    rejected(
+        adapter.decode(request("validation", xml(payment()), null, BROKER_IP), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
-    for (String type : List.of("text/xml", "text/xml; charset=UTF-8", "application/xml", "Application/XML;charset=utf-8")) {
-      assertInstanceOf(TelcoCall.Process.class,
+    for (String type : List.of(
+        "text/xml",
+        "text/xml; charset=UTF-8",
+        "application/xml",
+        "Application/XML;charset=utf-8")) {
+      assertInstanceOf(
+          TelcoCall.Process.class,
           adapter.decode(request("validation", xml(payment()), type, BROKER_IP), "TZS", SETTINGS));
     }
   }
@@ -479,7 +595,8 @@ class VodacomTzTelcoAdapterTest {
   @Test
   void unknownOperationsAreMalformed() {
     rejected(decode("process", xml(payment())), Refusal.MALFORMED_REQUEST);
-    rejected(adapter.decode(request(null, xml(payment()), "text/xml", BROKER_IP), "TZS", SETTINGS),
+    rejected(
+        adapter.decode(request(null, xml(payment()), "text/xml", BROKER_IP), "TZS", SETTINGS),
         Refusal.MALFORMED_REQUEST);
     rejected(adapter.decode(null, "TZS", SETTINGS), Refusal.MALFORMED_REQUEST);
   }
@@ -489,21 +606,53 @@ class VodacomTzTelcoAdapterTest {
   @Test
   void missingFieldsAreRefused() {
     refusedEverywhere(without(xml(payment()), "amount"), Refusal.MALFORMED_REQUEST);
-    // the money moved: a payment without an account reference is kept (see anEmptyAccountReference...)
-    assertInstanceOf(TelcoCall.Unbookable.class, decode("c2b", without(xml(payment()), "accountReference")));
-    // every path needs the transaction id, the idempotency key (there is no separate validation call)
+    // the money moved: a payment without an account reference is kept (see
+    // anEmptyAccountReference...)
+    assertInstanceOf(
+        TelcoCall.Unbookable.class, decode("c2b", without(xml(payment()), "accountReference")));
+    // every path needs the transaction id, the idempotency key (there is no separate validation
+    // call)
     refusedEverywhere(without(xml(payment()), "transactionID"), Refusal.MALFORMED_REQUEST);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "RK TQ", "a/b", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"})
+  @ValueSource(
+      strings = {
+        "",
+        "RK TQ",
+        "a/b",
+        "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+      })
   void unusableTransactionIdsAreMalformed(String id) {
-    rejected(decode("confirmation", replace(xml(payment()), "transactionID", id)), Refusal.MALFORMED_REQUEST);
+    rejected(
+        decode("confirmation", replace(xml(payment()), "transactionID", id)),
+        Refusal.MALFORMED_REQUEST);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"-1", "-5000.00", "0", "0.00", "abc", "", "+5000", "1.001", "5000.000", "1e3", "1,000",
-      "NaN", "Infinity", "0x10", ".5", "5.", "99999999999999999999", "100000000000.01", "5 000", "١٠٠"})
+  @ValueSource(
+      strings = {
+        "-1",
+        "-5000.00",
+        "0",
+        "0.00",
+        "abc",
+        "",
+        "+5000",
+        "1.001",
+        "5000.000",
+        "1e3",
+        "1,000",
+        "NaN",
+        "Infinity",
+        "0x10",
+        ".5",
+        "5.",
+        "99999999999999999999",
+        "100000000000.01",
+        "5 000",
+        "١٠٠"
+      })
   void badAmountsAreInvalidAmount(String amount) {
     refusedEverywhere(replace(xml(payment()), "amount", amount), Refusal.INVALID_AMOUNT);
   }
@@ -511,10 +660,17 @@ class VodacomTzTelcoAdapterTest {
   @Test
   void aCompanyOutsideTanzaniaOrAnotherCurrencyIsWrongCurrency() {
     for (String currency : List.of("KES", "UGX", "XOF")) {
-      rejected(adapter.decode(request("validation", xml(payment()), "text/xml", BROKER_IP), currency, SETTINGS),
+      rejected(
+          adapter.decode(
+              request("validation", xml(payment()), "text/xml", BROKER_IP), currency, SETTINGS),
           Refusal.WRONG_CURRENCY);
-      assertTrue(rejected(adapter.decode(request("confirmation", xml(payment()), "text/xml", BROKER_IP), currency,
-          SETTINGS), Refusal.WRONG_CURRENCY).processCall());
+      assertTrue(rejected(
+              adapter.decode(
+                  request("confirmation", xml(payment()), "text/xml", BROKER_IP),
+                  currency,
+                  SETTINGS),
+              Refusal.WRONG_CURRENCY)
+          .processCall());
     }
     String kes = xml(payment()).replace("<transaction>", "<transaction><currency>KES</currency>");
     refusedEverywhere(kes, Refusal.WRONG_CURRENCY);
@@ -523,11 +679,13 @@ class VodacomTzTelcoAdapterTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "&lt;script&gt;", "SN\u00e9"})
+  @ValueSource(
+      strings = {"", "   ", "SN 0001", "SN/0001", "SN-0001;DROP", "&lt;script&gt;", "SN\u00e9"})
   void unusableAccountReferencesAreKeptAsDeviceNotFound(String reference) {
     for (String op : List.of("c2b", "validation", "confirmation")) {
-      var u = assertInstanceOf(TelcoCall.Unbookable.class, decode(op, replace(xml(payment()), "accountReference",
-          reference)));
+      var u = assertInstanceOf(
+          TelcoCall.Unbookable.class,
+          decode(op, replace(xml(payment()), "accountReference", reference)));
       assertEquals(Refusal.DEVICE_NOT_FOUND, u.refusal());
       assertTrue(u.authenticated());
     }
@@ -536,12 +694,17 @@ class VodacomTzTelcoAdapterTest {
   @Test
   void anUnknownSerialIsAnsweredWithTheBrokersRefusal() {
     // the adapter cannot know the serial: the gateway's validation refuses it, on either endpoint
-    TelcoResponse answer = adapter.validationAnswer(ValidationOutcome.refused(Refusal.DEVICE_NOT_FOUND));
+    TelcoResponse answer =
+        adapter.validationAnswer(ValidationOutcome.refused(Refusal.DEVICE_NOT_FOUND));
     assertEquals(200, answer.status());
-    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
-        + "version=\"2.0\"><response><responseCode>999</responseCode><responseDesc>Invalid account reference"
-        + "</responseDesc><serviceStatus>Failed</serviceStatus></response></mpesaBroker>", body(answer));
-    assertRefusalAnswer(adapter.refusal(Refusal.DEVICE_NOT_FOUND, "no device SN-9", true), Refusal.DEVICE_NOT_FOUND);
+    assertEquals(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
+            + "version=\"2.0\"><response><responseCode>999</responseCode><responseDesc>Invalid account reference"
+            + "</responseDesc><serviceStatus>Failed</serviceStatus></response></mpesaBroker>",
+        body(answer));
+    assertRefusalAnswer(
+        adapter.refusal(Refusal.DEVICE_NOT_FOUND, "no device SN-9", true),
+        Refusal.DEVICE_NOT_FOUND);
   }
 
   @Test
@@ -560,8 +723,10 @@ class VodacomTzTelcoAdapterTest {
         }
       }
       String op = i % 3 == 0 ? "validation" : "confirmation";
-      TelcoCall call = adapter.decode(new TelcoRequest(op, Map.of("content-type", "text/xml"), body, BROKER_IP,
-          RECEIVED), "TZS", SETTINGS);
+      TelcoCall call = adapter.decode(
+          new TelcoRequest(op, Map.of("content-type", "text/xml"), body, BROKER_IP, RECEIVED),
+          "TZS",
+          SETTINGS);
       assertNotNull(call);
       if (call instanceof TelcoCall.Rejected r) {
         assertNotNull(adapter.refusal(r.refusal(), r.detail(), r.processCall()));
@@ -597,21 +762,26 @@ class VodacomTzTelcoAdapterTest {
 
   @Test
   void anAcceptedValidationIsResponseCodeZero() {
-    TelcoResponse r = adapter.validationAnswer(ValidationOutcome.accepted("Amina", DeviceType.METER, 100));
+    TelcoResponse r =
+        adapter.validationAnswer(ValidationOutcome.accepted("Amina", DeviceType.METER, 100));
     assertEquals(200, r.status());
     assertEquals("application/xml", r.contentType());
-    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
-        + "version=\"2.0\"><response><responseCode>0</responseCode><responseDesc>Accepted</responseDesc>"
-        + "<serviceStatus>Success</serviceStatus></response></mpesaBroker>", body(r));
+    assertEquals(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
+            + "version=\"2.0\"><response><responseCode>0</responseCode><responseDesc>Accepted</responseDesc>"
+            + "<serviceStatus>Success</serviceStatus></response></mpesaBroker>",
+        body(r));
   }
 
   @Test
   void aRecordedOrReplayedConfirmationIsReceivedWithOurTransactionId() {
-    TelcoResponse r = adapter.processAnswer(new PaymentReceipt("tx-1<&>", "PROCESSED", List.of(), null, null));
+    TelcoResponse r =
+        adapter.processAnswer(new PaymentReceipt("tx-1<&>", "PROCESSED", List.of(), null, null));
     assertEquals(200, r.status());
-    assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
-        + "version=\"2.0\"><response><serviceID>tx-1&lt;&amp;&gt;</serviceID><responseCode>0</responseCode>"
-        + "<responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus></response></mpesaBroker>",
+    assertEquals(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><mpesaBroker xmlns=\"http://inforwise.co.tz/broker/\" "
+            + "version=\"2.0\"><response><serviceID>tx-1&lt;&amp;&gt;</serviceID><responseCode>0</responseCode>"
+            + "<responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus></response></mpesaBroker>",
         body(r));
   }
 
@@ -619,8 +789,11 @@ class VodacomTzTelcoAdapterTest {
   @EnumSource(Refusal.class)
   void everyRefusalIsTheBrokersFailureAnswerAndParsesAsXml(Refusal refusal) {
     for (boolean processCall : new boolean[] {false, true}) {
-      TelcoResponse r = adapter.refusal(refusal, "<detail> with file content root:x:0:0", processCall);
-      int expected = refusal == Refusal.UNAUTHENTICATED ? 401 : refusal == Refusal.PROVIDER_NOT_ENABLED ? 403 : 200;
+      TelcoResponse r =
+          adapter.refusal(refusal, "<detail> with file content root:x:0:0", processCall);
+      int expected = refusal == Refusal.UNAUTHENTICATED
+          ? 401
+          : refusal == Refusal.PROVIDER_NOT_ENABLED ? 403 : 200;
       assertEquals(expected, r.status());
       assertRefusalAnswer(r, refusal);
       assertFalse(body(r).contains("root:"));
@@ -636,19 +809,30 @@ class VodacomTzTelcoAdapterTest {
   void aTimestampOutsideTheWindowIsRefusedAsAReplay() {
     // received 05:30:07Z; the window is 300 s by default, either way
     for (String stale : List.of("20260116082500", "20260116083508", "")) {
-      String body = replace(replace(xml(payment()), "timestamp", stale), "spPassword",
+      String body = replace(
+          replace(xml(payment()), "timestamp", stale),
+          "spPassword",
           VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, stale));
       rejected(decode("confirmation", body), Refusal.UNAUTHENTICATED);
     }
     String edge = "20260116082508"; // 299 s before receipt
-    String body = replace(replace(xml(payment()), "timestamp", edge), "spPassword",
+    String body = replace(
+        replace(xml(payment()), "timestamp", edge),
+        "spPassword",
         VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, edge));
     assertInstanceOf(TelcoCall.Process.class, decode("confirmation", body));
     Map<String, String> wide = new HashMap<>(SETTINGS);
     wide.put(VodacomTzTelcoAdapter.SETTING_TIMESTAMP_WINDOW, "3600");
     String hourOld = "20260116073500";
-    assertInstanceOf(TelcoCall.Process.class, decode("confirmation", replace(replace(xml(payment()), "timestamp", hourOld),
-        "spPassword", VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, hourOld)), wide));
+    assertInstanceOf(
+        TelcoCall.Process.class,
+        decode(
+            "confirmation",
+            replace(
+                replace(xml(payment()), "timestamp", hourOld),
+                "spPassword",
+                VodacomTzTelcoAdapter.spPassword(SP_ID, PASSWORD, hourOld)),
+            wide));
   }
 
   @Test
@@ -657,10 +841,16 @@ class VodacomTzTelcoAdapterTest {
     TelcoCall.Process p = assertInstanceOf(TelcoCall.Process.class, decode("confirmation", body));
     assertEquals("AG_2026<x>", p.echo().get("conversationID"));
     String ok = body(adapter.processAnswer(null, p.echo()));
-    assertTrue(ok.contains("<conversationID>AG_2026&lt;x&gt;</conversationID><originatorConversationID>oc-173388288_664400"
-        + "</originatorConversationID><responseCode>0</responseCode>"), ok);
-    assertTrue(ok.endsWith("<transactionID>173388288_664400</transactionID></response></mpesaBroker>"), ok);
-    TelcoCall.Rejected r = rejected(decode("confirmation", replace(body, "amount", "0")), Refusal.INVALID_AMOUNT);
+    assertTrue(
+        ok.contains(
+            "<conversationID>AG_2026&lt;x&gt;</conversationID><originatorConversationID>oc-173388288_664400"
+                + "</originatorConversationID><responseCode>0</responseCode>"),
+        ok);
+    assertTrue(
+        ok.endsWith("<transactionID>173388288_664400</transactionID></response></mpesaBroker>"),
+        ok);
+    TelcoCall.Rejected r =
+        rejected(decode("confirmation", replace(body, "amount", "0")), Refusal.INVALID_AMOUNT);
     String refused = body(adapter.refusal(r.refusal(), r.detail(), true, r.echo()));
     assertTrue(refused.contains("<conversationID>AG_2026&lt;x&gt;</conversationID>"), refused);
     assertTrue(refused.contains("<transactionID>173388288_664400</transactionID>"), refused);
