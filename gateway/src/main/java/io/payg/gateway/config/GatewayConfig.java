@@ -110,9 +110,11 @@ public record GatewayConfig(
    */
   public static final int REQUESTS_PER_TOKEN_ATTEMPT = 5;
 
-  public static GatewayConfig fromEnv(Map<String, String> env, boolean demoFlag) {
-    SettingValues v = new SettingValues(env);
-    boolean demo = demoFlag;
+  public static GatewayConfig fromEnv(Map<String, String> env, boolean demo) {
+    return from(new SettingValues(env), demo);
+  }
+
+  private static GatewayConfig from(SettingValues v, boolean demo) {
     return new GatewayConfig(
         v.string(HTTP_HOST),
         v.integer(HTTP_PORT),
@@ -175,88 +177,9 @@ public record GatewayConfig(
     return permitWait().plus(outbound.maxRequestTime().multipliedBy(REQUESTS_PER_TOKEN_ATTEMPT));
   }
 
+  /** The same settings read again with another database URL (the demo's and the tests' own database). */
   public GatewayConfig withDatabaseUrl(String url) {
-    return new GatewayConfig(
-        httpHost,
-        httpPort,
-        url,
-        dbPoolSize,
-        dbPoolWaitQueue,
-        dbPoolWait,
-        migrationLockTimeout,
-        migrationStatementTimeout,
-        shutdownGrace,
-        eventLoops,
-        jwtSecret,
-        accessTokenTtl,
-        revocationPoll,
-        tokenWorkerBatch,
-        tokenMaxInFlight,
-        tokenMaxAttempts,
-        outboxPollInterval,
-        outboxLease,
-        retryBase,
-        retryCap,
-        breakerMaxFailures,
-        breakerReset,
-        publicBaseUrl,
-        collectionPoll,
-        agentTokenWait,
-        secretsKey,
-        secretsKeyPrevious,
-        bcryptCost,
-        demo,
-        manufacturerLimits,
-        reminderCheck,
-        auth,
-        proxy,
-        outbound,
-        operations,
-        edge,
-        pipeline,
-        settings.with(Setting.DATABASE_URL, url));
-  }
-
-  public GatewayConfig withJwtSecret(String secret) {
-    return new GatewayConfig(
-        httpHost,
-        httpPort,
-        databaseUrl,
-        dbPoolSize,
-        dbPoolWaitQueue,
-        dbPoolWait,
-        migrationLockTimeout,
-        migrationStatementTimeout,
-        shutdownGrace,
-        eventLoops,
-        secret,
-        accessTokenTtl,
-        revocationPoll,
-        tokenWorkerBatch,
-        tokenMaxInFlight,
-        tokenMaxAttempts,
-        outboxPollInterval,
-        outboxLease,
-        retryBase,
-        retryCap,
-        breakerMaxFailures,
-        breakerReset,
-        publicBaseUrl,
-        collectionPoll,
-        agentTokenWait,
-        secretsKey,
-        secretsKeyPrevious,
-        bcryptCost,
-        demo,
-        manufacturerLimits,
-        reminderCheck,
-        auth,
-        proxy,
-        outbound,
-        operations,
-        edge,
-        pipeline,
-        settings.with(Setting.JWT_SECRET, secret));
+    return from(settings.with(Setting.DATABASE_URL, url), demo);
   }
 
   /** Refuses to start on settings that cannot work, with a message an SRE can act on. */
