@@ -28,7 +28,8 @@ final class AgentAccountStore {
    * it anyway): the answer tells which of "no such agent" or "below the cash held" it was.
    */
   private static final String SET_RISK_LIMIT = """
-      WITH a AS (SELECT id, cash_balance, risk_limit FROM users WHERE id = $1 AND company_id = $2 AND role = 'AGENT' FOR UPDATE),
+      WITH a AS (SELECT id, cash_balance, risk_limit FROM users WHERE id = $1 AND company_id = $2
+        AND role = 'AGENT' FOR UPDATE),
       u AS (UPDATE users SET risk_limit = $3 FROM a WHERE users.id = a.id AND a.cash_balance <= $3
             RETURNING users.risk_limit)
       SELECT (SELECT cash_balance FROM a) AS cash_balance, (SELECT risk_limit FROM u) AS risk_limit,
@@ -36,8 +37,8 @@ final class AgentAccountStore {
       """;
 
   /** Whether the customer is one of this agent's. */
-  private static final String OWNS =
-      "SELECT 1 FROM customers WHERE id = $1 AND company_id = $2 AND agent_id = $3";
+  private static final String OWNS = """
+      SELECT 1 FROM customers WHERE id = $1 AND company_id = $2 AND agent_id = $3""";
 
   /** The agent's customers with their devices, by name. */
   private static final String CUSTOMERS = """
@@ -94,7 +95,10 @@ final class AgentAccountStore {
     });
   }
 
-  /** Outcome of a risk-limit change: {@code cashBalance} null = no such agent; {@code riskLimit} null = below the cash held. */
+  /**
+   * Outcome of a risk-limit change: {@code cashBalance} null = no such agent; {@code riskLimit} null = below the cash
+   * held.
+   */
   record LimitChange(Long cashBalance, Long riskLimit) {}
 
   /** The change and its audit row, in one transaction; no row when nothing changed. */

@@ -36,7 +36,8 @@ final class OfficeCashStore {
   private static final String HOLD = """
       INSERT INTO office_cash_pending (id, company_id, idempotency_key, recorded_by, serial, amount, currency, msisdn)
       SELECT $1, $2, $3, $4, $5, $6, $7, $8
-      WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.company_id = $2 AND t.provider = $9 AND t.provider_txn_id = $10)
+      WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.company_id = $2 AND t.provider = $9
+        AND t.provider_txn_id = $10)
       ON CONFLICT (company_id, recorded_by, idempotency_key) DO NOTHING
       RETURNING id""";
 
@@ -44,11 +45,35 @@ final class OfficeCashStore {
    * The approval claim: PENDING, or APPROVED without its transaction yet (an approval that did not
    * finish: it is taken again, and processing the same provider id again books it once).
    */
-  private static final String CLAIM =
-      "UPDATE office_cash_pending p SET status = 'APPROVED', decided_by = $3, "
-          + "decided_at = now() WHERE p.id = $1 AND p.company_id = $2 AND p.recorded_by <> $3 "
-          + "AND (p.status = 'PENDING_APPROVAL' OR (p.status = 'APPROVED' AND p.transaction_id IS NULL)) RETURNING "
-          + COLUMNS;
+  private static final String CLAIM = """
+      UPDATE office_cash_pending p
+         SET status = 'APPROVED', decided_by = $3, decided_at = now()
+       WHERE p.id = $1 AND p.company_id = $2 AND p.recorded_by <> $3
+         AND (p.status = 'PENDING_APPROVAL' OR (p.status = 'APPROVED' AND p.transaction_id IS NULL))
+      RETURNING %s""".formatted(COLUMNS);
+
+  private static final String THRESHOLD = """
+      SELECT office_cash_approval_threshold FROM companies WHERE id = $1""";
+
+  /** $1 company, $2 staff user who recorded it, $3 their idempotency key. */
+  private static final String BY_KEY = """
+      SELECT %s
+        FROM office_cash_pending p
+       WHERE p.company_id = $1 AND p.recorded_by = $2 AND p.idempotency_key = $3""".formatted(COLUMNS);
+
+  /** $1 id, $2 company. */
+  private static final String GET = """
+      SELECT %s FROM office_cash_pending p WHERE p.id = $1 AND p.company_id = $2""".formatted(COLUMNS);
+
+  /** $1 company, $2 status, $3 keyset (created before, or null), $4 limit. */
+  private static final String LIST = """
+      SELECT %s,
+             (SELECT coalesce(sum(amount), 0) FROM office_cash_pending q
+               WHERE q.company_id = $1 AND q.status = 'PENDING_APPROVAL') AS pending_total
+        FROM office_cash_pending p
+       WHERE p.company_id = $1 AND p.status = $2 AND ($3::timestamptz IS NULL OR p.created_at < $3)
+       ORDER BY p.created_at DESC, p.id
+       LIMIT $4""".formatted(COLUMNS);
 
   private final Pool pool;
 
@@ -58,7 +83,7 @@ final class OfficeCashStore {
 
   /** The company's threshold above which office cash waits for approval, or null (never waits). */
   Future<Long> threshold(UUID companyId) {
-    return pool.preparedQuery("SELECT office_cash_approval_threshold FROM companies WHERE id = $1")
+    return pool.preparedQuery(THRESHOLD)
         .execute(Tuple.of(companyId))
         .map(rows -> rows.iterator().next().getLong(0));
   }
@@ -83,16 +108,13 @@ final class OfficeCashStore {
 
   /** The held payment of this staff user's key, or null. */
   Future<JsonObject> byKey(UUID companyId, UUID recordedBy, String key) {
-    return pool.preparedQuery(
-            "SELECT " + COLUMNS + " FROM office_cash_pending p WHERE p.company_id = $1 "
-                + "AND p.recorded_by = $2 AND p.idempotency_key = $3")
+    return pool.preparedQuery(BY_KEY)
         .execute(Tuple.of(companyId, recordedBy, key))
         .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
   }
 
   Future<JsonObject> get(UUID companyId, UUID id) {
-    return pool.preparedQuery("SELECT " + COLUMNS
-            + " FROM office_cash_pending p WHERE p.id = $1 AND p.company_id = $2")
+    return pool.preparedQuery(GET)
         .execute(Tuple.of(id, companyId))
         .map(rows -> rows.size() == 0 ? null : json(rows.iterator().next()));
   }
@@ -184,7 +206,8 @@ final class OfficeCashStore {
   Future<Void> release(UUID companyId, UUID id) {
     return pool.preparedQuery("""
         UPDATE office_cash_pending SET status = 'PENDING_APPROVAL', decided_by = NULL,
-        decided_at = NULL WHERE id = $1 AND company_id = $2 AND status = 'APPROVED' AND transaction_id IS NULL""").execute(Tuple.of(id, companyId)).mapEmpty();
+        decided_at = NULL WHERE id = $1 AND company_id = $2 AND status = 'APPROVED' AND transaction_id IS NULL
+        """).execute(Tuple.of(id, companyId)).mapEmpty();
   }
 
   /** Rejected by another person: the cash goes back to the payer; false when not PENDING or their own. */
@@ -209,11 +232,7 @@ final class OfficeCashStore {
 
   /** Newest first, keyset-paged; {@code pendingTotal} is every amount still waiting, per the company's currency. */
   Future<JsonObject> list(UUID companyId, String status, OffsetDateTime before, int limit) {
-    return pool.preparedQuery(
-            "SELECT " + COLUMNS + ", (SELECT coalesce(sum(amount), 0) FROM office_cash_pending q "
-                + "WHERE q.company_id = $1 AND q.status = 'PENDING_APPROVAL') AS pending_total "
-                + "FROM office_cash_pending p WHERE p.company_id = $1 AND p.status = $2 "
-                + "AND ($3::timestamptz IS NULL OR p.created_at < $3) ORDER BY p.created_at DESC, p.id LIMIT $4")
+    return pool.preparedQuery(LIST)
         .execute(Tuple.of(companyId, status, before, limit))
         .compose(rows -> {
           JsonArray items = new JsonArray();

@@ -93,14 +93,14 @@ public final class AuditLog {
       throw new IllegalArgumentException(
           "audit action and entity are constants: " + action + ", " + entity);
     }
-    return name
-        + " AS (INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, "
-        + "before, after) SELECT gen_random_uuid(), " + companyExpr + ", au_w.id, au_w.role, '"
-        + action + "', '"
-        + entity + "', (" + entityIdExpr + ")::text, (" + beforeExpr + ")::jsonb, (" + afterExpr
-        + ")::jsonb FROM "
-        + from + " JOIN users au_w ON au_w.id = " + actorExpr + " AND au_w.company_id = "
-        + companyExpr + ")";
+    return """
+        %1$s AS (
+          INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, before, after)
+          SELECT gen_random_uuid(), %3$s, au_w.id, au_w.role, '%5$s', '%6$s', (%7$s)::text, (%8$s)::jsonb,
+                 (%9$s)::jsonb
+            FROM %2$s
+            JOIN users au_w ON au_w.id = %4$s AND au_w.company_id = %3$s)""".formatted(
+        name, from, companyExpr, actorExpr, action, entity, entityIdExpr, beforeExpr, afterExpr);
   }
 
   /** What one change did, for its audit row. */
@@ -144,23 +144,16 @@ public final class AuditLog {
   }
 
   /** Newest first, keyset-paged on created_at like the other lists. */
-  public Future<JsonObject> search(
-      UUID companyId,
-      String entity,
-      String entityId,
-      UUID actor,
-      OffsetDateTime from,
-      OffsetDateTime to,
-      OffsetDateTime before,
-      int limit) {
+  public Future<JsonObject> search(AuditSearch a, OffsetDateTime before, int limit) {
     return pool.preparedQuery("""
             SELECT id, actor_id, actor_role, action, entity, entity_id, before, after, created_at FROM audit_log
             WHERE company_id = $1 AND ($2::text IS NULL OR entity = $2) AND ($3::text IS NULL OR entity_id = $3)
               AND ($4::uuid IS NULL OR actor_id = $4) AND ($5::timestamptz IS NULL OR created_at >= $5)
               AND ($6::timestamptz IS NULL OR created_at < $6) AND ($7::timestamptz IS NULL OR created_at < $7)
             ORDER BY created_at DESC, id DESC LIMIT $8""")
-        .execute(
-            Tuple.from(new Object[] {companyId, entity, entityId, actor, from, to, before, limit}))
+        .execute(Tuple.from(new Object[] {
+          a.companyId(), a.entity(), a.entityId(), a.actorId(), a.from(), a.to(), before, limit
+        }))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;

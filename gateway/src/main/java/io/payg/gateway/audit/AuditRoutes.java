@@ -40,12 +40,13 @@ public final class AuditRoutes {
           ctx,
           200,
           log.search(
-              caller.companyId(),
-              entity,
-              entityId,
-              actorId,
-              time(ctx, "from"),
-              time(ctx, "to"),
+              new AuditSearch(
+                  caller.companyId(),
+                  entity,
+                  entityId,
+                  actorId,
+                  time(ctx, "from"),
+                  time(ctx, "to")),
               Paging.before(ctx),
               Paging.limit(ctx)));
     });

@@ -39,10 +39,12 @@ final class ImportStore {
   // company instead of probing the primary key, which grows each batch's look-up with the table
   private static final String KEYS = """
       SELECT k.kind, k.key, k.entity_id, k.content_sha256
-      FROM unnest($2::text[]) AS x(key) JOIN import_keys k ON k.company_id = $1 AND k.kind = 'CUSTOMER' AND k.key = x.key
+      FROM unnest($2::text[]) AS x(key) JOIN import_keys k ON k.company_id = $1 AND k.kind = 'CUSTOMER'
+        AND k.key = x.key
       UNION ALL
       SELECT k.kind, k.key, k.entity_id, k.content_sha256
-      FROM unnest($3::text[]) AS x(key) JOIN import_keys k ON k.company_id = $1 AND k.kind = 'DEVICE' AND k.key = x.key""";
+      FROM unnest($3::text[]) AS x(key) JOIN import_keys k ON k.company_id = $1 AND k.kind = 'DEVICE' AND k.key = x.key
+      """;
 
   private static final String SERIALS_IN_USE = """
       SELECT lower(serial) FROM devices WHERE company_id = $1 AND lower(serial) = ANY($2)""";
@@ -128,21 +130,21 @@ final class ImportStore {
     Map<String, UUID> tariffs = new HashMap<>();
     Map<String, ImportReferences.Appliance> appliances = new HashMap<>();
     Set<String> manufacturers = new HashSet<>();
-    return pool.preparedQuery("SELECT id, lower(name) FROM villages WHERE company_id = $1")
+    return pool.preparedQuery("""
+        SELECT id, lower(name) FROM villages WHERE company_id = $1""")
         .execute(company)
         .compose(rows -> {
           rows.forEach(r -> {
             villages.computeIfAbsent(r.getString(1), k -> new ArrayList<>()).add(r.getUUID(0));
             villageIds.add(r.getUUID(0));
           });
-          return pool.preparedQuery("SELECT id, lower(name) FROM tariffs WHERE company_id = $1")
-              .execute(company);
+          return pool.preparedQuery("""
+              SELECT id, lower(name) FROM tariffs WHERE company_id = $1""").execute(company);
         })
         .compose(rows -> {
           rows.forEach(r -> tariffs.put(r.getString(1), r.getUUID(0)));
-          return pool.preparedQuery(
-                  "SELECT id, lower(name), type, price FROM appliances WHERE company_id = $1")
-              .execute(company);
+          return pool.preparedQuery("""
+              SELECT id, lower(name), type, price FROM appliances WHERE company_id = $1""").execute(company);
         })
         .compose(rows -> {
           rows.forEach(r -> appliances.put(
@@ -153,8 +155,8 @@ final class ImportStore {
         })
         .compose(rows -> {
           rows.forEach(r -> manufacturers.add(r.getString(0)));
-          return pool.preparedQuery("SELECT currency FROM companies WHERE id = $1")
-              .execute(company);
+          return pool.preparedQuery("""
+              SELECT currency FROM companies WHERE id = $1""").execute(company);
         })
         .map(rows -> new ImportReferences(
             rows.iterator().next().getString(0),
@@ -167,7 +169,8 @@ final class ImportStore {
 
   Future<Void> create(UUID id, UUID companyId, UUID by, boolean dryRun) {
     return pool.preparedQuery("""
-            INSERT INTO imports (id, company_id, created_by, dry_run, status) VALUES ($1, $2, $3, $4, 'RUNNING')""").execute(Tuple.of(id, companyId, by, dryRun)).mapEmpty();
+            INSERT INTO imports (id, company_id, created_by, dry_run, status) VALUES ($1, $2, $3, $4, 'RUNNING')
+            """).execute(Tuple.of(id, companyId, by, dryRun)).mapEmpty();
   }
 
   /** Decides and writes one batch in one transaction; answers its rows' outcomes. */
@@ -258,9 +261,8 @@ final class ImportStore {
                   // applied
                   ? Future.failedFuture(ApiException.conflict(
                       "SERIAL_REGISTERED_MEANWHILE",
-                      "A serial of this batch was "
-                          + "registered through the API while the import ran; upload the file again (rows already imported "
-                          + "are unchanged)"))
+                      "A serial of this batch was registered through the API while the import ran;"
+                          + " upload the file again (rows already imported are unchanged)"))
                   : Future.failedFuture(e))
               .<Void>mapEmpty())
           .compose(v -> keys(
@@ -384,7 +386,8 @@ final class ImportStore {
   /** An upload that stopped: the batches applied stay (a re-upload is idempotent), the reason is kept. */
   Future<Void> failed(UUID importId, String reason) {
     return pool.preparedQuery("""
-            UPDATE imports SET status = 'FAILED', failure = $2, completed_at = now() WHERE id = $1 AND status = 'RUNNING'""")
+            UPDATE imports SET status = 'FAILED', failure = $2, completed_at = now() WHERE id = $1
+              AND status = 'RUNNING'""")
         .execute(Tuple.of(importId, reason.length() > 500 ? reason.substring(0, 500) : reason))
         .mapEmpty();
   }
@@ -428,7 +431,8 @@ final class ImportStore {
 
   /** Rows of an import by line, optionally only some outcomes; {@code afterLine} is the keyset. */
   Future<JsonObject> rows(UUID companyId, UUID id, String[] outcomes, long afterLine, int limit) {
-    return pool.preparedQuery("SELECT 1 FROM imports WHERE id = $1 AND company_id = $2")
+    return pool.preparedQuery("""
+        SELECT 1 FROM imports WHERE id = $1 AND company_id = $2""")
         .execute(Tuple.of(id, companyId))
         .compose(found -> found.size() == 0
             ? Future.failedFuture(ApiException.notFound("import"))

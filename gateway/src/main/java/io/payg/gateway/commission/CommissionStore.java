@@ -26,21 +26,20 @@ public final class CommissionStore {
   }
 
   public Future<JsonObject> settings(UUID companyId) {
-    return pool.preparedQuery(
-            "SELECT energy_rate_bps, appliance_rate_bps, updated_at FROM commission_settings WHERE company_id = $1")
-        .execute(Tuple.of(companyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            return new JsonObject()
-                .put("energyRateBps", 0)
-                .put("applianceRateBps", 0); // no commission until set
-          }
-          Row r = rows.iterator().next();
-          return new JsonObject()
-              .put("energyRateBps", r.getInteger(0))
-              .put("applianceRateBps", r.getInteger(1))
-              .put("updatedAt", r.getOffsetDateTime(2).toString());
-        });
+    return pool.preparedQuery("""
+        SELECT energy_rate_bps, appliance_rate_bps, updated_at FROM commission_settings WHERE company_id = $1
+        """).execute(Tuple.of(companyId)).map(rows -> {
+      if (rows.size() == 0) {
+        return new JsonObject()
+            .put("energyRateBps", 0)
+            .put("applianceRateBps", 0); // no commission until set
+      }
+      Row r = rows.iterator().next();
+      return new JsonObject()
+          .put("energyRateBps", r.getInteger(0))
+          .put("applianceRateBps", r.getInteger(1))
+          .put("updatedAt", r.getOffsetDateTime(2).toString());
+    });
   }
 
   public Future<JsonObject> saveSettings(Caller who, int energyBps, int applianceBps) {
@@ -94,7 +93,8 @@ public final class CommissionStore {
         e.base, e.rate_bps AS \"rateBps\", e.transaction_id AS \"transactionId\", e.sale_id AS \"saleId\",
         e.created_at AS \"createdAt\" FROM commission_entries e WHERE e.agent_id = u.id
         AND ($3::timestamptz IS NULL OR e.created_at < $3) ORDER BY e.created_at DESC LIMIT $4) x) AS items
-        FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT'""")
+        FROM users u JOIN companies c ON c.id = u.company_id WHERE u.id = $1 AND u.company_id = $2 AND u.role = 'AGENT'
+        """)
         .execute(Tuple.of(agentId, companyId, before, limit))
         .map(rows -> {
           if (rows.size() == 0) {
@@ -134,8 +134,8 @@ public final class CommissionStore {
                 return Future.failedFuture(ApiException.unprocessable(
                     "WRONG_CURRENCY", "Commissions are in the company's currency"));
               }
-              return conn.preparedQuery(
-                      "SELECT coalesce(sum(amount), 0) FROM commission_entries WHERE agent_id = $1")
+              return conn.preparedQuery("""
+                  SELECT coalesce(sum(amount), 0) FROM commission_entries WHERE agent_id = $1""")
                   .execute(Tuple.of(agentId))
                   .map(b -> b.iterator().next().getLong(0));
             })

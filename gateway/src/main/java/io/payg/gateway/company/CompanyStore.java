@@ -45,31 +45,34 @@ public final class CompanyStore {
       var p = catalog.find(name).orElseThrow();
       plugins.add(Tuple.of(companyId, p.name(), p.kind().name()));
     }
-    return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO companies (id, name, country, currency) VALUES ($1, $2, $3, $4)")
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+        INSERT INTO companies (id, name, country, currency) VALUES ($1, $2, $3, $4)""")
             .execute(Tuple.of(companyId, c.name(), c.country(), c.currency()))
-            .compose(r -> conn.preparedQuery(
-                    "INSERT INTO users (id, company_id, email, name, password_hash, role) VALUES ($1, $2, $3, $4, $5, 'ADMIN')")
+            .compose(r -> conn.preparedQuery("""
+                INSERT INTO users (id, company_id, email, name, password_hash, role) VALUES ($1, $2, $3, $4, $5,
+                  'ADMIN')""")
                 .execute(
                     Tuple.of(adminId, companyId, c.adminEmail(), c.adminName(), c.passwordHash())))
             .compose(r -> plugins.isEmpty()
                 ? Future.succeededFuture()
-                : conn.preparedQuery(
-                        "INSERT INTO plugins (company_id, name, kind, enabled) VALUES ($1, $2, $3, true)")
-                    .executeBatch(plugins)))
+                : conn.preparedQuery("""
+                    INSERT INTO plugins (company_id, name, kind, enabled) VALUES ($1, $2, $3, true)
+                    """).executeBatch(plugins)))
         .map(companyId)
         .recover(UserStore::emailTaken);
   }
 
   public Future<String> currency(UUID companyId) {
-    return pool.preparedQuery("SELECT currency FROM companies WHERE id = $1")
+    return pool.preparedQuery("""
+        SELECT currency FROM companies WHERE id = $1""")
         .execute(Tuple.of(companyId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
   /** The bcrypt hash of the company's protected-pages password, or null when none is set. */
   public Future<String> protectedPagesHash(UUID companyId) {
-    return pool.preparedQuery("SELECT protected_pages_password_hash FROM companies WHERE id = $1")
+    return pool.preparedQuery("""
+        SELECT protected_pages_password_hash FROM companies WHERE id = $1""")
         .execute(Tuple.of(companyId))
         .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
@@ -80,7 +83,8 @@ public final class CompanyStore {
             pool,
             who,
             conn -> conn.preparedQuery("""
-            WITH old AS (SELECT protected_pages_password_hash IS NOT NULL AS was_set FROM companies WHERE id = $1 FOR UPDATE)
+            WITH old AS (SELECT protected_pages_password_hash IS NOT NULL AS was_set FROM companies
+              WHERE id = $1 FOR UPDATE)
             UPDATE companies SET protected_pages_password_hash = $2 FROM old WHERE id = $1 RETURNING old.was_set""")
                 .execute(Tuple.of(who.companyId(), hash))
                 .map(rows -> rows.iterator().next().getBoolean(0)),

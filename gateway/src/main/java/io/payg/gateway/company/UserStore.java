@@ -31,6 +31,51 @@ public final class UserStore {
   private static final String COLUMNS =
       "id, email, name, role, disabled_at, risk_limit, created_at";
 
+  /** $1 id, $2 company, $3 email, $4 name, $5 password hash, $6 role, $7 risk limit. */
+  private static final String CREATE_RETURNING = """
+      INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      RETURNING %s""".formatted(COLUMNS);
+
+  private static final String LIST = """
+      SELECT %s FROM users WHERE company_id = $1 ORDER BY lower(email)""".formatted(COLUMNS);
+
+  /** $1 user, $2 company. */
+  private static final String LOCK = """
+      SELECT %s FROM users WHERE id = $1 AND company_id = $2 FOR UPDATE""".formatted(COLUMNS);
+
+  /**
+   * $1 user, $2 company, $3 new role or null, $4 disabled (true, false, or null: unchanged),
+   * $5 new password hash or null, $6 now, $7 the JVM clock's now (compared with access tokens'
+   * iat, which the JWT library takes from the system clock). Access tokens issued before a change
+   * of who may do what are refused from then on; an agent holding the company's cash keeps the
+   * role until it is handed over; a disabled user or a new password revokes the refresh tokens.
+   */
+  private static final String UPDATE = """
+      WITH u AS (
+        UPDATE users
+           SET role = coalesce($3::text, role),
+               disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at
+                                  WHEN $4 THEN coalesce(disabled_at, $6)
+                                  ELSE NULL END,
+               password_hash = coalesce($5::text, password_hash),
+               credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,
+               tokens_valid_after = CASE WHEN $4::boolean IS TRUE OR $5::text IS NOT NULL
+                                              OR ($3::text IS NOT NULL AND $3::text <> role)
+                                         THEN $7 ELSE tokens_valid_after END
+         WHERE id = $1 AND company_id = $2
+           AND NOT (role = 'AGENT' AND cash_balance <> 0 AND coalesce($3::text, 'AGENT') <> 'AGENT')
+        RETURNING %s),
+      revoked AS (
+        UPDATE refresh_tokens t SET revoked_at = $6
+          FROM u
+         WHERE t.user_id = u.id AND t.revoked_at IS NULL
+           AND (u.disabled_at IS NOT NULL OR $5::text IS NOT NULL))
+      SELECT * FROM u""".formatted(COLUMNS);
+
+  private static final String CASH_BALANCE = """
+      SELECT cash_balance FROM users WHERE id = $1 AND company_id = $2""";
+
   private final Pool pool;
 
   public UserStore(Pool pool) {
@@ -52,9 +97,7 @@ public final class UserStore {
   public Future<UUID> createUser(
       Caller who, String email, String name, String passwordHash, Role role, long riskLimit) {
     UUID id = UUID.randomUUID();
-    return pool.withTransaction(conn -> conn.preparedQuery(
-                "INSERT INTO users (id, company_id, email, name, password_hash, role, risk_limit) "
-                    + "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING " + COLUMNS)
+    return pool.withTransaction(conn -> conn.preparedQuery(CREATE_RETURNING)
             .execute(
                 Tuple.of(id, who.companyId(), email, name, passwordHash, role.name(), riskLimit))
             .compose(rows -> AuditLog.record(
@@ -87,14 +130,11 @@ public final class UserStore {
   }
 
   public Future<JsonArray> list(UUID companyId) {
-    return pool.preparedQuery(
-            "SELECT " + COLUMNS + " FROM users WHERE company_id = $1 ORDER BY lower(email)")
-        .execute(Tuple.of(companyId))
-        .map(rows -> {
-          JsonArray items = new JsonArray();
-          rows.forEach(r -> items.add(view(r)));
-          return items;
-        });
+    return pool.preparedQuery(LIST).execute(Tuple.of(companyId)).map(rows -> {
+      JsonArray items = new JsonArray();
+      rows.forEach(r -> items.add(view(r)));
+      return items;
+    });
   }
 
   /**
@@ -106,8 +146,7 @@ public final class UserStore {
    */
   /** As below, with the audit row (role, disabled; a password change only as a flag) in the same transaction. */
   public Future<JsonObject> update(Caller who, UUID userId, Change change, Instant now) {
-    return pool.withTransaction(conn -> conn.preparedQuery(
-            "SELECT " + COLUMNS + " FROM users WHERE id = $1 AND company_id = $2 FOR UPDATE")
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK)
         .execute(Tuple.of(userId, who.companyId()))
         .compose(rows -> {
           if (rows.size() == 0) {
@@ -141,25 +180,9 @@ public final class UserStore {
         .addBoolean(change.disabled())
         .addString(change.passwordHash())
         .addOffsetDateTime(at)
-        // compared with the access tokens' iat, which the JWT library takes from the system clock
         .addOffsetDateTime(OffsetDateTime.now(ZoneOffset.UTC));
     return client
-        .preparedQuery("""
-        WITH u AS (UPDATE users SET role = coalesce($3::text, role),
-        disabled_at = CASE WHEN $4::boolean IS NULL THEN disabled_at WHEN $4 THEN coalesce(disabled_at, $6)
-        ELSE NULL END,
-        password_hash = coalesce($5::text, password_hash),
-        credentials_version = credentials_version + CASE WHEN $5::text IS NULL THEN 0 ELSE 1 END,"""
-            // access tokens issued before a change of who may do what are refused from now on
-            + " tokens_valid_after = CASE WHEN $4::boolean IS TRUE OR $5::text IS NOT NULL"
-            + " OR ($3::text IS NOT NULL AND $3::text <> role) THEN $7 ELSE tokens_valid_after END"
-            + " WHERE id = $1 AND company_id = $2"
-            // an agent holding the company's cash keeps the role until it is handed over
-            + " AND NOT (role = 'AGENT' AND cash_balance <> 0 AND coalesce($3::text, 'AGENT') <> 'AGENT')"
-            + " RETURNING " + COLUMNS + "),"
-            + " revoked AS (UPDATE refresh_tokens t SET revoked_at = $6 FROM u WHERE t.user_id = u.id"
-            + " AND t.revoked_at IS NULL AND (u.disabled_at IS NOT NULL OR $5::text IS NOT NULL))"
-            + " SELECT * FROM u")
+        .preparedQuery(UPDATE)
         .execute(args)
         .compose(rows -> rows.size() == 1
             ? Future.succeededFuture(view(rows.iterator().next()))
@@ -182,7 +205,7 @@ public final class UserStore {
   }
 
   private Future<JsonObject> whyUnchanged(UUID companyId, UUID userId) {
-    return pool.preparedQuery("SELECT cash_balance FROM users WHERE id = $1 AND company_id = $2")
+    return pool.preparedQuery(CASH_BALANCE)
         .execute(Tuple.of(userId, companyId))
         .compose(
             rows -> Future.failedFuture(

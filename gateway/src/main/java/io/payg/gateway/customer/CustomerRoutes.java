@@ -65,12 +65,13 @@ public final class CustomerRoutes {
         ctx,
         200,
         store.search(
-            caller.companyId(),
-            q == null ? null : q.trim(),
-            queryUuid(ctx, "villageId"),
-            queryUuid(ctx, "agentId"),
-            deviceType,
-            hasDebt == null ? null : Boolean.valueOf(hasDebt),
+            new CustomerSearch(
+                caller.companyId(),
+                q == null ? null : q.trim(),
+                queryUuid(ctx, "villageId"),
+                queryUuid(ctx, "agentId"),
+                deviceType,
+                hasDebt == null ? null : Boolean.valueOf(hasDebt)),
             Paging.before(ctx),
             Paging.limit(ctx)));
   }

@@ -116,7 +116,8 @@ public final class CustomerStore {
     return conn.preparedQuery("""
                 INSERT INTO customers (id, company_id, village_id, agent_id, name, phone)
                 SELECT $1, v.company_id, v.id, $4, $5, $6 FROM villages v WHERE v.id = $3 AND v.company_id = $2
-                AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4 AND u.company_id = $2 AND u.role = 'AGENT'))""")
+                AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = $4 AND u.company_id = $2
+                  AND u.role = 'AGENT'))""")
         .execute(Tuple.of(customerId, companyId, c.villageId(), c.agentId(), c.name(), c.phone()))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
@@ -214,20 +215,31 @@ public final class CustomerStore {
   }
 
   /**
+   * $1 company; filters or null: $2 name or serial pattern, $3 phone pattern (LIKE, escaped),
+   * $4 village, $5 agent, $6 device type, $7 has debt, $8 created before; $9 limit.
+   */
+  private static final String SEARCH = """
+      SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at, %s AS has_debt,
+        (SELECT json_agg(json_build_object('serial', d.serial, 'type', d.type, 'manufacturer', d.manufacturer)
+                ORDER BY d.created_at) FROM devices d WHERE d.customer_id = c.id) AS devices
+      FROM customers c
+      WHERE c.company_id = $1
+        AND ($2::text IS NULL OR lower(c.name) LIKE $2 OR c.phone LIKE $3
+             OR EXISTS (SELECT 1 FROM devices d WHERE d.customer_id = c.id AND lower(d.serial) LIKE $2))
+        AND ($4::uuid IS NULL OR c.village_id = $4) AND ($5::uuid IS NULL OR c.agent_id = $5)
+        AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.customer_id = c.id AND d.type = $6))
+        AND ($7::boolean IS NULL OR %s = $7)
+        AND ($8::timestamptz IS NULL OR c.created_at < $8)
+      ORDER BY c.created_at DESC LIMIT $9""".formatted(HAS_DEBT, HAS_DEBT);
+
+  /**
    * Newest first, keyset-paged on created_at like the transaction list. {@code q} matches part of
    * the name or of a device's serial (case-insensitive), or part of the phone (spaces ignored).
    * {@code hasDebt}: an unpaid installment (due or upcoming) or an unpaid reversal debt; access-rate
    * arrears are computed per day and shown on the customer, not filtered on here.
    */
-  public Future<JsonObject> search(
-      UUID companyId,
-      String q,
-      UUID villageId,
-      UUID agentId,
-      String deviceType,
-      Boolean hasDebt,
-      OffsetDateTime before,
-      int limit) {
+  public Future<JsonObject> search(CustomerSearch c, OffsetDateTime before, int limit) {
+    String q = c.q();
     String like = q == null
         ? null
         : "%"
@@ -237,22 +249,17 @@ public final class CustomerStore {
                 .replace("_", "\\_")
             + "%";
     String phoneLike = q == null ? null : like.replace(" ", "");
-    String sql = """
-        SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at, %s AS has_debt,
-          (SELECT json_agg(json_build_object('serial', d.serial, 'type', d.type, 'manufacturer', d.manufacturer)
-                  ORDER BY d.created_at) FROM devices d WHERE d.customer_id = c.id) AS devices
-        FROM customers c
-        WHERE c.company_id = $1
-          AND ($2::text IS NULL OR lower(c.name) LIKE $2 OR c.phone LIKE $3
-               OR EXISTS (SELECT 1 FROM devices d WHERE d.customer_id = c.id AND lower(d.serial) LIKE $2))
-          AND ($4::uuid IS NULL OR c.village_id = $4) AND ($5::uuid IS NULL OR c.agent_id = $5)
-          AND ($6::text IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.customer_id = c.id AND d.type = $6))
-          AND ($7::boolean IS NULL OR %s = $7)
-          AND ($8::timestamptz IS NULL OR c.created_at < $8)
-        ORDER BY c.created_at DESC LIMIT $9""".formatted(HAS_DEBT, HAS_DEBT);
-    return pool.preparedQuery(sql)
+    return pool.preparedQuery(SEARCH)
         .execute(Tuple.from(new Object[] {
-          companyId, like, phoneLike, villageId, agentId, deviceType, hasDebt, before, limit
+          c.companyId(),
+          like,
+          phoneLike,
+          c.villageId(),
+          c.agentId(),
+          c.deviceType(),
+          c.hasDebt(),
+          before,
+          limit
         }))
         .map(rows -> {
           JsonArray items = new JsonArray();
@@ -339,8 +346,8 @@ public final class CustomerStore {
    */
   public Future<Void> addDevice(Caller who, UUID customerId, NewDevice d, LocalDate today) {
     UUID companyId = who.companyId();
-    return pool.withTransaction(conn -> conn.preparedQuery(
-            "SELECT id FROM customers WHERE id = $1 AND company_id = $2 FOR UPDATE")
+    return pool.withTransaction(conn -> conn.preparedQuery("""
+        SELECT id FROM customers WHERE id = $1 AND company_id = $2 FOR UPDATE""")
         .execute(Tuple.of(customerId, companyId))
         .compose(rows -> rows.size() == 0
             ? Future.failedFuture(ApiException.notFound("customer"))
@@ -367,23 +374,27 @@ public final class CustomerStore {
 
   /** The customer, their devices (with access-rate arrears as of {@code today}) and open installments. */
   public Future<JsonObject> get(UUID companyId, UUID customerId, LocalDate today) {
-    Future<RowSet<Row>> customer = pool.preparedQuery(
-            "SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at FROM customers c WHERE c.id = $1 AND c.company_id = $2")
-        .execute(Tuple.of(customerId, companyId));
+    Future<RowSet<Row>> customer = pool.preparedQuery("""
+        SELECT c.id, c.name, c.phone, c.village_id, c.agent_id, c.created_at FROM customers c WHERE c.id = $1
+          AND c.company_id = $2""").execute(Tuple.of(customerId, companyId));
     Future<RowSet<Row>> devices = pool.preparedQuery("""
-                SELECT d.id, d.serial, d.type, d.manufacturer, d.tariff_id, d.tariff_since, d.credit, d.access_rate_paid,
+                SELECT d.id, d.serial, d.type, d.manufacturer, d.tariff_id, d.tariff_since, d.credit,
+                  d.access_rate_paid,
                 t.access_rate_amount, t.access_rate_period_days
                 FROM devices d LEFT JOIN tariffs t ON t.id = d.tariff_id
-                WHERE d.customer_id = $1 AND d.company_id = $2 ORDER BY d.created_at""").execute(Tuple.of(customerId, companyId));
+                WHERE d.customer_id = $1 AND d.company_id = $2 ORDER BY d.created_at
+                """).execute(Tuple.of(customerId, companyId));
     Future<RowSet<Row>> installments =
         pool.preparedQuery("""
                 SELECT i.id, i.sale_id, a.name, i.number, i.due_date, i.amount, i.paid FROM installments i
                 JOIN appliance_sales s ON s.id = i.sale_id JOIN appliances a ON a.id = s.appliance_id
-                WHERE i.customer_id = $1 AND i.company_id = $2 AND i.paid < i.amount ORDER BY i.due_date, i.number""").execute(Tuple.of(customerId, companyId));
+                WHERE i.customer_id = $1 AND i.company_id = $2 AND i.paid < i.amount ORDER BY i.due_date, i.number
+                """).execute(Tuple.of(customerId, companyId));
     // what reversed payments had delivered: cleared first by the next payments
-    Future<RowSet<Row>> reversalDebt = pool.preparedQuery(
-            "SELECT coalesce(sum(amount - paid), 0) FROM reversal_debts WHERE customer_id = $1 AND company_id = $2")
-        .execute(Tuple.of(customerId, companyId));
+    Future<RowSet<Row>> reversalDebt =
+        pool.preparedQuery("""
+        SELECT coalesce(sum(amount - paid), 0) FROM reversal_debts WHERE customer_id = $1 AND company_id = $2
+        """).execute(Tuple.of(customerId, companyId));
     return Future.all(customer, devices, installments, reversalDebt).map(all -> {
       if (customer.result().size() == 0) {
         throw ApiException.notFound("customer");

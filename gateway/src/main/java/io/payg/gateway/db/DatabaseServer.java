@@ -76,15 +76,25 @@ public final class DatabaseServer implements AutoCloseable {
     return admin;
   }
 
+  // the name is checked by requireSafe before it is put into a statement
+  private static final String EXISTS = """
+      SELECT 1 FROM pg_database WHERE datname = ?""";
+
+  private static final String CREATE = """
+      CREATE DATABASE %s""";
+
+  private static final String DROP = """
+      DROP DATABASE IF EXISTS %s WITH (FORCE)""";
+
   /** Creates the database if it does not exist yet and returns its URL. */
   public DatabaseUrl ensureDatabase(String name) {
     requireSafe(name);
     try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
-        var check = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+        var check = c.prepareStatement(EXISTS)) {
       check.setString(1, name);
       if (!check.executeQuery().next()) {
         try (var st = c.createStatement()) {
-          st.execute("CREATE DATABASE " + name);
+          st.execute(CREATE.formatted(name));
         } catch (SQLException e) {
           // 42P04: created meanwhile by a concurrent start; fine
           if (!"42P04".equals(e.getSQLState())) {
@@ -104,7 +114,7 @@ public final class DatabaseServer implements AutoCloseable {
     requireSafe(name);
     try (Connection c = DriverManager.getConnection(admin.jdbcUrl(), admin.jdbcProperties());
         var st = c.createStatement()) {
-      st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+      st.execute(DROP.formatted(name));
     } catch (SQLException e) {
       LOG.warn("could not drop database {}: {}", name, e.getMessage());
     }

@@ -33,11 +33,22 @@ final class DeviceStore {
   }
 
   private static final String DEVICE = """
-      SELECT d.id, d.serial, d.type, d.manufacturer, d.customer_id, c.name AS customer_name, d.tariff_id, d.tariff_since,
+      SELECT d.id, d.serial, d.type, d.manufacturer, d.customer_id, c.name AS customer_name, d.tariff_id,
+        d.tariff_since,
         d.credit, d.access_rate_paid, d.openpaygo_token_count, d.created_at,
         (SELECT max(t.created_at) FROM transactions t WHERE t.device_id = d.id) AS last_payment_at
       FROM devices d JOIN customers c ON c.id = d.customer_id
       """;
+
+  /** $1 company, $2 serial pattern (LIKE, escaped) or null, $3 created before or null, $4 limit. */
+  private static final String SEARCH = DEVICE + """
+      WHERE d.company_id = $1 AND ($2::text IS NULL OR lower(d.serial) LIKE $2)
+        AND ($3::timestamptz IS NULL OR d.created_at < $3)
+      ORDER BY d.created_at DESC LIMIT $4""";
+
+  /** $1 company, $2 serial as typed (trimmed by the caller), case-insensitive. */
+  private static final String BY_SERIAL = DEVICE + """
+      WHERE d.company_id = $1 AND lower(d.serial) = lower($2)""";
 
   /** Newest first, keyset-paged on created_at; {@code q} is part of the serial, case-insensitive. */
   Future<JsonObject> search(UUID companyId, String q, OffsetDateTime before, int limit) {
@@ -49,10 +60,7 @@ final class DeviceStore {
                 .replace("%", "\\%")
                 .replace("_", "\\_")
             + "%";
-    return pool.preparedQuery(DEVICE + """
-            WHERE d.company_id = $1 AND ($2::text IS NULL OR lower(d.serial) LIKE $2)
-              AND ($3::timestamptz IS NULL OR d.created_at < $3)
-            ORDER BY d.created_at DESC LIMIT $4""")
+    return pool.preparedQuery(SEARCH)
         .execute(Tuple.of(companyId, like, before, limit))
         .map(rows -> {
           JsonArray items = new JsonArray();
@@ -72,14 +80,12 @@ final class DeviceStore {
 
   /** One device by serial (trimmed, case-insensitive); never its OpenPAYGO key. */
   Future<JsonObject> get(UUID companyId, String typed) {
-    return pool.preparedQuery(DEVICE + "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)")
-        .execute(Tuple.of(companyId, typed))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("device");
-          }
-          return device(rows.iterator().next());
-        });
+    return pool.preparedQuery(BY_SERIAL).execute(Tuple.of(companyId, typed)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("device");
+      }
+      return device(rows.iterator().next());
+    });
   }
 
   private static JsonObject device(Row r) {
@@ -156,8 +162,8 @@ final class DeviceStore {
 
   private static Future<Void> lockCustomers(
       SqlConnection conn, UUID companyId, UUID from, UUID to) {
-    return conn.preparedQuery(
-            "SELECT id FROM customers WHERE id = ANY($1) AND company_id = $2 ORDER BY id FOR UPDATE")
+    return conn.preparedQuery("""
+        SELECT id FROM customers WHERE id = ANY($1) AND company_id = $2 ORDER BY id FOR UPDATE""")
         .execute(Tuple.of(new UUID[] {from, to}, companyId))
         .compose(rows -> {
           for (Row r : rows) {

@@ -22,19 +22,30 @@ import java.util.UUID;
  */
 public final class LocationStore {
 
+  /** Each level's statements, written out: $1 id, $2 company, $3 name, $4 parent (same company). */
   public enum Level {
-    CLUSTER("clusters", null, null),
-    MINI_GRID("mini_grids", "clusters", "cluster_id"),
-    VILLAGE("villages", "mini_grids", "mini_grid_id");
+    CLUSTER("clusters", null, """
+        INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)""", """
+        SELECT id, name, NULL::uuid AS parent_id FROM clusters WHERE company_id = $1 ORDER BY name"""),
+    MINI_GRID("mini_grids", "clusters", """
+        INSERT INTO mini_grids (id, company_id, cluster_id, name)
+        SELECT $1, $2, p.id, $3 FROM clusters p WHERE p.id = $4 AND p.company_id = $2""", """
+        SELECT id, name, cluster_id AS parent_id FROM mini_grids WHERE company_id = $1 ORDER BY name"""),
+    VILLAGE("villages", "mini_grids", """
+        INSERT INTO villages (id, company_id, mini_grid_id, name)
+        SELECT $1, $2, p.id, $3 FROM mini_grids p WHERE p.id = $4 AND p.company_id = $2""", """
+        SELECT id, name, mini_grid_id AS parent_id FROM villages WHERE company_id = $1 ORDER BY name""");
 
     final String table;
     final String parentTable;
-    final String parentColumn;
+    final String insert;
+    final String list;
 
-    Level(String table, String parentTable, String parentColumn) {
+    Level(String table, String parentTable, String insert, String list) {
       this.table = table;
       this.parentTable = parentTable;
-      this.parentColumn = parentColumn;
+      this.insert = insert;
+      this.list = list;
     }
   }
 
@@ -62,12 +73,8 @@ public final class LocationStore {
       SqlClient db, UUID companyId, Level level, UUID parentId, String name) {
     UUID id = UUID.randomUUID();
     Future<RowSet<Row>> insert = level.parentTable == null
-        ? db.preparedQuery("INSERT INTO clusters (id, company_id, name) VALUES ($1, $2, $3)")
-            .execute(Tuple.of(id, companyId, name))
-        : db.preparedQuery("INSERT INTO " + level.table + " (id, company_id, " + level.parentColumn
-                + ", name) " + "SELECT $1, $2, p.id, $3 FROM " + level.parentTable
-                + " p WHERE p.id = $4 AND p.company_id = $2")
-            .execute(Tuple.of(id, companyId, name, parentId));
+        ? db.preparedQuery(level.insert).execute(Tuple.of(id, companyId, name))
+        : db.preparedQuery(level.insert).execute(Tuple.of(id, companyId, name, parentId));
     return insert
         .recover(t -> t instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(ApiException.conflict(
@@ -91,24 +98,19 @@ public final class LocationStore {
   }
 
   public Future<JsonArray> list(UUID companyId, Level level) {
-    String parent = level.parentColumn == null ? "NULL::uuid" : level.parentColumn;
-    return pool.preparedQuery("SELECT id, name, " + parent + " AS parent_id FROM " + level.table
-            + " WHERE company_id = $1 ORDER BY name")
-        .execute(Tuple.of(companyId))
-        .map(rows -> {
-          JsonArray out = new JsonArray();
-          rows.forEach(r -> {
-            JsonObject o = new JsonObject()
-                .put("id", r.getUUID("id").toString())
-                .put("name", r.getString("name"));
-            if (level == Level.MINI_GRID) {
-              o.put("clusterId", r.getUUID("parent_id").toString());
-            } else if (level == Level.VILLAGE) {
-              o.put("miniGridId", r.getUUID("parent_id").toString());
-            }
-            out.add(o);
-          });
-          return out;
-        });
+    return pool.preparedQuery(level.list).execute(Tuple.of(companyId)).map(rows -> {
+      JsonArray out = new JsonArray();
+      rows.forEach(r -> {
+        JsonObject o =
+            new JsonObject().put("id", r.getUUID("id").toString()).put("name", r.getString("name"));
+        if (level == Level.MINI_GRID) {
+          o.put("clusterId", r.getUUID("parent_id").toString());
+        } else if (level == Level.VILLAGE) {
+          o.put("miniGridId", r.getUUID("parent_id").toString());
+        }
+        out.add(o);
+      });
+      return out;
+    });
   }
 }

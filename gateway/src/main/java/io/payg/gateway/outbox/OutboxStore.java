@@ -30,20 +30,18 @@ public final class OutboxStore {
       RETURNING o.id, o.company_id, o.transaction_id, o.attempts, o.claim_token
       """;
 
-  /**
-   * The fence every completing statement starts with, as its first CTE named {@code done}:
-   * closes the job only while it still carries this attempt's claim ({@code $id}, {@code $claim}
-   * are the statement's parameter numbers). The statement's other writes select FROM done (or
-   * test EXISTS), so a stale attempt writes nothing and the statement tells it (0 rows in done).
+  /*
+   * The fence every completing statement starts with, as its first CTE named done, written out in
+   * each store's statement:
+   *   WITH done AS (UPDATE outbox SET status = 'DONE', ... WHERE id = $job AND claim_token = $claim
+   *                 AND status = 'PENDING' RETURNING id)
+   * It closes the job only while it still carries this attempt's claim; the statement's other
+   * writes select FROM done (or test EXISTS), so a stale attempt writes nothing and the statement
+   * tells it (0 rows in done, see fenced).
    */
-  public static String done(int id, int claim) {
-    return "done AS (UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now() "
-        + "WHERE id = $" + id + " AND claim_token = $" + claim
-        + " AND status = 'PENDING' RETURNING id)";
-  }
 
   /**
-   * {@link #done} for many jobs at once ({@link CompletionBatch}): {@code input} is a CTE with a
+   * The done fence for many jobs at once ({@link CompletionBatch}): {@code input} is a CTE with a
    * row per completion, its columns {@code job} (the outbox id) and {@code claim}. Each job is
    * closed only while it carries its attempt's claim; {@code done} returns (id, claim) of those,
    * and the statement's writes join it on both, so a stale attempt in the same batch as the
@@ -56,7 +54,7 @@ public final class OutboxStore {
         + "AND outbox.status = 'PENDING' RETURNING outbox.id, " + input + ".claim)";
   }
 
-  /** {@link #done} for a job closed with a note (nothing else written). */
+  /** The done fence for a job closed with a note (nothing else written). */
   public static final String DONE = """
       WITH done AS (
         UPDATE outbox SET status = 'DONE', last_error = $3, claim_token = NULL, updated_at = now()

@@ -75,7 +75,8 @@ public final class PluginStore {
   private Future<PluginSettings> load(UUID companyId, String name) {
     return pool.preparedQuery("""
         SELECT c.currency, p.enabled, p.settings FROM companies c
-        LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1""").execute(Tuple.of(companyId, name)).map(rows -> {
+        LEFT JOIN plugins p ON p.company_id = c.id AND p.name = $2 WHERE c.id = $1
+        """).execute(Tuple.of(companyId, name)).map(rows -> {
       if (rows.size() == 0) {
         return PluginSettings.NO_COMPANY;
       }
@@ -104,7 +105,7 @@ public final class PluginStore {
       }
     });
     // the row locked: two saves of one plugin audit in the order they apply
-    return pool.withTransaction(conn -> conn.preparedQuery(STORED + " FOR UPDATE")
+    return pool.withTransaction(conn -> conn.preparedQuery(STORED_FOR_UPDATE)
             .execute(Tuple.of(companyId, plugin.name()))
             .compose(rows -> {
               Row row = rows.size() == 0 ? null : rows.iterator().next();
@@ -158,6 +159,9 @@ public final class PluginStore {
   static final String STORED = """
       SELECT settings, enabled FROM plugins WHERE company_id = $1 AND name = $2""";
 
+  static final String STORED_FOR_UPDATE = """
+      SELECT settings, enabled FROM plugins WHERE company_id = $1 AND name = $2 FOR UPDATE""";
+
   static final String SAVE = """
       INSERT INTO plugins (company_id, name, kind, enabled, settings)
       VALUES ($1, $2, $3, $4, $5)
@@ -185,34 +189,33 @@ public final class PluginStore {
    * format); answers how many values were re-sealed. Rows are rewritten one by one.
    */
   public Future<Integer> reencryptAll() {
-    return pool.query("SELECT company_id, name, settings FROM plugins")
-        .execute()
-        .compose(rows -> {
-          Future<Integer> done = Future.succeededFuture(0);
-          for (Row r : rows) {
-            UUID companyId = r.getUUID("company_id");
-            String name = r.getString("name");
-            JsonObject settings = r.getJsonObject("settings");
-            JsonObject resealed = settings.copy();
-            int changed = 0;
-            for (String k : settings.fieldNames()) {
-              String v = String.valueOf(settings.getValue(k));
-              if (SecretBox.isSealed(v) && !secrets.isCurrent(v)) {
-                String place = SecretBox.pluginSetting(companyId, name, k);
-                resealed.put(k, secrets.seal(secrets.open(v, place), place));
-                changed++;
-              }
-            }
-            if (changed > 0) {
-              int n = changed;
-              done = done.compose(total -> pool.preparedQuery(
-                      "UPDATE plugins SET settings = $3 WHERE company_id = $1 AND name = $2")
-                  .execute(Tuple.of(companyId, name, resealed))
-                  .map(x -> total + n));
-            }
+    return pool.query("""
+        SELECT company_id, name, settings FROM plugins""").execute().compose(rows -> {
+      Future<Integer> done = Future.succeededFuture(0);
+      for (Row r : rows) {
+        UUID companyId = r.getUUID("company_id");
+        String name = r.getString("name");
+        JsonObject settings = r.getJsonObject("settings");
+        JsonObject resealed = settings.copy();
+        int changed = 0;
+        for (String k : settings.fieldNames()) {
+          String v = String.valueOf(settings.getValue(k));
+          if (SecretBox.isSealed(v) && !secrets.isCurrent(v)) {
+            String place = SecretBox.pluginSetting(companyId, name, k);
+            resealed.put(k, secrets.seal(secrets.open(v, place), place));
+            changed++;
           }
-          return done;
-        });
+        }
+        if (changed > 0) {
+          int n = changed;
+          done = done.compose(total -> pool.preparedQuery("""
+                  UPDATE plugins SET settings = $3 WHERE company_id = $1 AND name = $2""")
+              .execute(Tuple.of(companyId, name, resealed))
+              .map(x -> total + n));
+        }
+      }
+      return done;
+    });
   }
 
   /** Decrypted settings; a secret that cannot be opened here (moved from another row) is left out. */

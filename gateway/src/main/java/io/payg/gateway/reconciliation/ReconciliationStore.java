@@ -36,7 +36,8 @@ public final class ReconciliationStore {
                                  $7::text[], $8::text[], $9::text[], $10::text[], $11::text[]) AS r
       """;
 
-  static final String DISCARD = "DELETE FROM reconciliations WHERE id = $1 AND status = 'LOADING'";
+  static final String DISCARD = """
+      DELETE FROM reconciliations WHERE id = $1 AND status = 'LOADING'""";
 
   static final String FAILED = """
       WITH gone AS (DELETE FROM statement_rows WHERE reconciliation_id = $1)
@@ -77,22 +78,26 @@ public final class ReconciliationStore {
       UPDATE statement_rows s
       SET outcome = CASE WHEN u.currency <> s.currency THEN 'CURRENCY_MISMATCH'
                          WHEN u.amount <> s.amount THEN 'AMOUNT_MISMATCH' ELSE 'MATCHED' END,
-          gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = u.id, gateway_amount = u.amount, gateway_currency = u.currency
+          gateway_kind = 'UNMATCHED_PAYMENT', gateway_id = u.id, gateway_amount = u.amount,
+            gateway_currency = u.currency
       FROM unmatched_payments u
       WHERE s.reconciliation_id = $1 AND s.outcome IS NULL
         AND u.company_id = $2 AND u.provider = $3 AND u.provider_txn_id = s.provider_txn_id
       """;
 
   /** The statement's payment rows: matched, mismatched, or not matched yet (to be STATEMENT_ONLY). */
-  private static final String PAYMENT_ROW =
-      "coalesce(s.outcome, 'PENDING') IN ('PENDING', 'MATCHED', 'AMOUNT_MISMATCH', 'CURRENCY_MISMATCH')";
+  private static final String PAYMENT_ROW = """
+      coalesce(s.outcome, 'PENDING') IN ('PENDING', 'MATCHED', 'AMOUNT_MISMATCH', 'CURRENCY_MISMATCH')""";
 
-  static final String PERIOD = "SELECT min(occurred_at), max(occurred_at) FROM statement_rows s "
-      + "WHERE s.reconciliation_id = $1 AND " + PAYMENT_ROW;
+  static final String PERIOD = """
+      SELECT min(occurred_at), max(occurred_at)
+        FROM statement_rows s
+       WHERE s.reconciliation_id = $1 AND %s""".formatted(PAYMENT_ROW);
 
   /** The gateway's money of the provider within [from, to] (paid_at; received_at for unmatched without one). */
   private static final String GATEWAY_SIDE = """
-      SELECT 'TRANSACTION' AS kind, t.id, t.provider_txn_id, t.paid_at AS at, t.amount, t.currency, t.serial AS reference
+      SELECT 'TRANSACTION' AS kind, t.id, t.provider_txn_id, t.paid_at AS at, t.amount, t.currency,
+        t.serial AS reference
       FROM transactions t
       WHERE t.company_id = $2 AND t.provider = $3 AND t.paid_at BETWEEN $4 AND $5
       UNION ALL
@@ -119,7 +124,8 @@ public final class ReconciliationStore {
       INSERT INTO reconciliation_days (reconciliation_id, day, currency, statement_count, statement_amount,
                                        gateway_count, gateway_amount)
       SELECT $1, day, currency, sum(sc), sum(sa), sum(gc), sum(ga)
-      FROM (SELECT (s.occurred_at AT TIME ZONE 'UTC')::date AS day, s.currency, 1 AS sc, s.amount AS sa, 0 AS gc, 0 AS ga
+      FROM (SELECT (s.occurred_at AT TIME ZONE 'UTC')::date AS day, s.currency, 1 AS sc, s.amount AS sa, 0 AS gc,
+        0 AS ga
             FROM statement_rows s WHERE s.reconciliation_id = $1 AND %s
             UNION ALL
             SELECT (g.at AT TIME ZONE 'UTC')::date, g.currency, 0, 0, 1, g.amount FROM (%s) g) x
@@ -137,7 +143,8 @@ public final class ReconciliationStore {
    */
   static final String AUDIT_UPLOAD = """
       INSERT INTO audit_log (id, company_id, actor_id, actor_role, action, entity, entity_id, before, after)
-      SELECT gen_random_uuid(), r.company_id, u.id, u.role, 'reconciliation.uploaded', 'reconciliation', r.id::text, NULL,
+      SELECT gen_random_uuid(), r.company_id, u.id, u.role, 'reconciliation.uploaded', 'reconciliation', r.id::text,
+        NULL,
              jsonb_build_object('provider', r.provider, 'format', r.format, 'sha256', r.content_sha256,
                                 'lines', $3::bigint, 'keptAsUnmatched', $2::bigint)
       FROM reconciliations r JOIN users u ON u.id = r.created_by AND u.company_id = r.company_id
@@ -187,15 +194,18 @@ public final class ReconciliationStore {
 
   /** The whole report as CSV rows (see {@link ReconciliationCsv}): statement lines, then gateway-only, then days. */
   static final String CSV_ROWS = """
-      SELECT 1 AS part, line AS k, outcome AS section, line, provider_txn_id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), amount, currency::text,
+      SELECT 1 AS part, line AS k, outcome AS section, line, provider_txn_id, to_char(occurred_at AT TIME ZONE 'UTC',
+        'YYYY-MM-DD"T"HH24:MI:SS"Z"'), amount, currency::text,
              gateway_kind, gateway_id::text, gateway_amount, gateway_currency::text, account_reference, note
       FROM statement_rows WHERE reconciliation_id = $1
       UNION ALL
       SELECT 2, row_number() OVER (ORDER BY occurred_at, provider_txn_id), 'GATEWAY_ONLY', NULL, provider_txn_id,
-             to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), NULL, NULL, gateway_kind, gateway_id::text, amount, currency::text, account_reference, NULL
+             to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), NULL, NULL, gateway_kind,
+               gateway_id::text, amount, currency::text, account_reference, NULL
       FROM reconciliation_gateway_only WHERE reconciliation_id = $1
       UNION ALL
-      SELECT 3, row_number() OVER (ORDER BY day, currency), 'DAY', NULL, NULL, day::text, statement_amount, currency::text,
+      SELECT 3, row_number() OVER (ORDER BY day, currency), 'DAY', NULL, NULL, day::text, statement_amount,
+        currency::text,
              NULL, NULL, gateway_amount, currency::text, NULL,
              'statement ' || statement_count || ' payments, gateway ' || gateway_count
       FROM reconciliation_days WHERE reconciliation_id = $1
@@ -221,7 +231,8 @@ public final class ReconciliationStore {
    * rows a fetch, inside a read-only transaction that lasts until {@code reader}'s Future ends.
    */
   Future<Void> reportRows(UUID id, Function<RowStream<Row>, Future<Void>> reader) {
-    return pool.withTransaction(conn -> conn.query("SET TRANSACTION READ ONLY")
+    return pool.withTransaction(conn -> conn.query("""
+        SET TRANSACTION READ ONLY""")
         .execute()
         .compose(v -> conn.prepare(CSV_ROWS))
         .compose(ps -> reader.apply(ps.createStream(200, Tuple.of(id)))));

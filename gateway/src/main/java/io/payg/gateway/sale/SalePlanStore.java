@@ -98,7 +98,8 @@ public final class SalePlanStore {
                  WHERE i.id = o.id RETURNING o.owed AS closed_unpaid),
            w AS (INSERT INTO sale_write_offs (id, company_id, sale_id, customer_id, plan_change_id, amount, currency,
                    reason, written_off_by)
-                 SELECT $3, s.company_id, s.id, s.customer_id, $2, (SELECT sum(closed_unpaid) FROM i), a.currency, $4, $5
+                 SELECT $3, s.company_id, s.id, s.customer_id, $2, (SELECT sum(closed_unpaid) FROM i), a.currency, $4,
+                   $5
                  FROM appliance_sales s JOIN appliances a ON a.id = s.appliance_id WHERE s.id = $1 RETURNING amount)
       UPDATE appliance_sales SET status = 'WRITTEN_OFF', closed_at = now() WHERE id = $1
       RETURNING (SELECT amount FROM w)""";
@@ -128,7 +129,8 @@ public final class SalePlanStore {
              (SELECT s.id FROM appliance_sales s WHERE s.device_id = d.id AND s.status <> 'REPOSSESSED') AS sale_id
       FROM devices d WHERE d.company_id = $1 AND lower(d.serial) = lower($2)""";
 
-  static final String ANSWER = "UPDATE sale_plan_changes SET answer = $2 WHERE id = $1";
+  static final String ANSWER = """
+      UPDATE sale_plan_changes SET answer = $2 WHERE id = $1""";
 
   private final Pool pool;
   private final SaleStore sales;

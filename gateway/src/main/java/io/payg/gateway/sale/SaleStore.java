@@ -23,6 +23,30 @@ public final class SaleStore {
 
   public record Appliance(UUID id, String name, String type, long price, String currency) {}
 
+  /**
+   * One statement: the sale exists only with its schedule, and only for the company's own
+   * customer (and device, when one is given); a new debt changes what the customer's next payment
+   * must clear (debt_version). $1 sale, $2 company, $3 customer, $4 appliance, $5 device or null,
+   * $6 price, $7 down payment, $8 plan kind, $9 plan value, $10 period, $11 installment amount,
+   * $12 sale date; the schedule as arrays: $13 ids, $14 numbers, $15 due dates, $16 amounts,
+   * $17 paid.
+   */
+  private static final String CREATE = """
+      WITH s AS (
+        INSERT INTO appliance_sales (id, company_id, customer_id, appliance_id, device_id, price, down_payment,
+                                     plan_kind, plan_value, period, installment_amount, sale_date)
+        SELECT $1, c.company_id, c.id, $4, $5, $6, $7, $8, $9, $10, $11, $12
+          FROM customers c
+         WHERE c.id = $3 AND c.company_id = $2
+           AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = $5 AND d.customer_id = c.id))
+        RETURNING id, company_id, customer_id),
+      v AS (
+        UPDATE customers SET debt_version = debt_version + 1 WHERE id = (SELECT customer_id FROM s))
+      INSERT INTO installments (id, company_id, sale_id, customer_id, number, due_date, amount, paid)
+      SELECT x.id, s.company_id, s.id, s.customer_id, x.number, x.due, x.amount, x.paid
+        FROM s, unnest($13::uuid[], $14::int[], $15::date[], $16::bigint[], $17::bigint[])
+                AS x(id, number, due, amount, paid)""";
+
   private final Pool pool;
 
   public SaleStore(Pool pool) {
@@ -60,23 +84,21 @@ public final class SaleStore {
   }
 
   public Future<Appliance> appliance(SqlClient client, UUID companyId, UUID id) {
-    return client
-        .preparedQuery(
-            "SELECT id, name, type, price, currency FROM appliances WHERE id = $1 AND company_id = $2")
-        .execute(Tuple.of(id, companyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.unprocessable(
-                "APPLIANCE_NOT_FOUND", "No such appliance in your company");
-          }
-          Row r = rows.iterator().next();
-          return new Appliance(
-              r.getUUID("id"),
-              r.getString("name"),
-              r.getString("type"),
-              r.getLong("price"),
-              r.getString("currency"));
-        });
+    return client.preparedQuery("""
+            SELECT id, name, type, price, currency FROM appliances WHERE id = $1 AND company_id = $2
+            """).execute(Tuple.of(id, companyId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.unprocessable(
+            "APPLIANCE_NOT_FOUND", "No such appliance in your company");
+      }
+      Row r = rows.iterator().next();
+      return new Appliance(
+          r.getUUID("id"),
+          r.getString("name"),
+          r.getString("type"),
+          r.getLong("price"),
+          r.getString("currency"));
+    });
   }
 
   /**
@@ -113,20 +135,6 @@ public final class SaleStore {
     long planValue = sale.plan() instanceof PaymentPlan.InstallmentCount c
         ? c.count()
         : ((PaymentPlan.InstallmentAmount) sale.plan()).amount();
-    // one statement: the sale exists only with its schedule, and only for the company's own
-    // customer
-    String sql = """
-        WITH s AS (INSERT INTO appliance_sales (id, company_id, customer_id, appliance_id, device_id, price,
-        down_payment, plan_kind, plan_value, period, installment_amount, sale_date)
-        SELECT $1, c.company_id, c.id, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM customers c
-        WHERE c.id = $3 AND c.company_id = $2
-        AND ($5::uuid IS NULL OR EXISTS (SELECT 1 FROM devices d WHERE d.id = $5 AND d.customer_id = c.id))
-        RETURNING id, company_id, customer_id),"""
-        // a new debt changes what the customer's next payment must clear
-        + "v AS (UPDATE customers SET debt_version = debt_version + 1 WHERE id = (SELECT customer_id FROM s)) "
-        + "INSERT INTO installments (id, company_id, sale_id, customer_id, number, due_date, amount, paid) "
-        + "SELECT x.id, s.company_id, s.id, s.customer_id, x.number, x.due, x.amount, x.paid FROM s, "
-        + "unnest($13::uuid[], $14::int[], $15::date[], $16::bigint[], $17::bigint[]) AS x(id, number, due, amount, paid)";
     Tuple params = Tuple.tuple()
         .addUUID(saleId)
         .addUUID(companyId)
@@ -146,7 +154,7 @@ public final class SaleStore {
         .addArrayOfLong(amounts)
         .addArrayOfLong(paid);
     return client
-        .preparedQuery(sql)
+        .preparedQuery(CREATE)
         .execute(params)
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
             ? Future.failedFuture(
@@ -168,7 +176,8 @@ public final class SaleStore {
   static final String SALE = """
       SELECT s.id, s.customer_id, s.appliance_id, a.name, s.device_id, s.price, s.down_payment, s.plan_kind,
              s.plan_value, s.period, s.installment_amount, s.sale_date, s.status,
-             (SELECT coalesce(sum(i.amount - i.paid), 0)::bigint FROM installments i WHERE i.sale_id = s.id) AS outstanding,
+             (SELECT coalesce(sum(i.amount - i.paid), 0)::bigint FROM installments i
+               WHERE i.sale_id = s.id) AS outstanding,
              (SELECT json_agg(json_build_object('id', i.id, 'number', i.number, 'dueDate', i.due_date,
                 'amount', i.amount, 'paid', i.paid, 'status', i.status, 'closedUnpaid', i.closed_unpaid)
                 ORDER BY i.number) FROM installments i WHERE i.sale_id = s.id) AS schedule,

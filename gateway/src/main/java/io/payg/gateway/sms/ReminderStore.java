@@ -45,6 +45,20 @@ public final class ReminderStore {
       JOIN customers c ON c.id = i.customer_id JOIN companies co ON co.id = o.company_id
       LEFT JOIN devices d ON d.id = s.device_id WHERE o.id = $1""";
 
+  /**
+   * The reminder SMS recorded only if this attempt's claim closes the job: $1 message id,
+   * $2 company, $3 reminder, $4 phone, $5 text, $6 provider, $7 its message id, $8 job, $9 claim.
+   */
+  private static final String RECORD_SENT = """
+      WITH done AS (
+        UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now()
+         WHERE id = $8 AND claim_token = $9 AND status = 'PENDING'
+        RETURNING id),
+      m AS (
+        INSERT INTO sms_messages (id, company_id, reminder_id, phone, body, provider, provider_message_id)
+        SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done)
+      SELECT count(*) FROM done""";
+
   private final Pool pool;
 
   public ReminderStore(Pool pool) {
@@ -52,7 +66,8 @@ public final class ReminderStore {
   }
 
   Future<ReminderSettings> settings(UUID companyId) {
-    return pool.preparedQuery("SELECT sms_reminders FROM companies WHERE id = $1")
+    return pool.preparedQuery("""
+        SELECT sms_reminders FROM companies WHERE id = $1""")
         .execute(Tuple.of(companyId))
         .map(rows -> ReminderSettings.stored(rows.iterator().next().getJsonObject(0)));
   }
@@ -63,7 +78,8 @@ public final class ReminderStore {
             who,
             conn -> conn.preparedQuery("""
             WITH old AS (SELECT sms_reminders FROM companies WHERE id = $1 FOR UPDATE)
-            UPDATE companies SET sms_reminders = $2 FROM old WHERE id = $1 RETURNING old.sms_reminders, companies.sms_reminders""")
+            UPDATE companies SET sms_reminders = $2 FROM old WHERE id = $1 RETURNING old.sms_reminders,
+              companies.sms_reminders""")
                 .execute(Tuple.of(who.companyId(), settings.toJson()))
                 .map(rows -> rows.iterator().next()),
             r -> new AuditLog.Entry(
@@ -76,15 +92,13 @@ public final class ReminderStore {
   }
 
   Future<List<Company>> enabledCompanies() {
-    return pool.query(
-            "SELECT id, sms_reminders FROM companies WHERE (sms_reminders ->> 'enabled')::boolean")
-        .execute()
-        .map(rows -> {
-          List<Company> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Company(
-              r.getUUID("id"), ReminderSettings.stored(r.getJsonObject("sms_reminders")))));
-          return out;
-        });
+    return pool.query("""
+        SELECT id, sms_reminders FROM companies WHERE (sms_reminders ->> 'enabled')::boolean""").execute().map(rows -> {
+      List<Company> out = new ArrayList<>();
+      rows.forEach(r -> out.add(
+          new Company(r.getUUID("id"), ReminderSettings.stored(r.getJsonObject("sms_reminders")))));
+      return out;
+    });
   }
 
   /** Enqueues the reminders of {@code today} not enqueued before; returns how many. */
@@ -129,10 +143,7 @@ public final class ReminderStore {
       String text,
       String provider,
       String messageId) {
-    return pool.preparedQuery("WITH " + OutboxStore.done(8, 9) + ", "
-            + "m AS (INSERT INTO sms_messages (id, company_id, reminder_id, phone, body, provider, provider_message_id) "
-            + "SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done) "
-            + "SELECT count(*) FROM done")
+    return pool.preparedQuery(RECORD_SENT)
         .execute(Tuple.from(new Object[] {
           UUID.randomUUID(),
           job.companyId(),

@@ -67,8 +67,11 @@ public final class SmsMessageStore {
       """;
 
   /** The maintenance SMS recorded only if this attempt's claim closes the job ($8 job, $9 claim). */
-  static final String RECORD_MAINTENANCE = "WITH " + OutboxStore.done(8, 9) + """
-      ,
+  static final String RECORD_MAINTENANCE = """
+      WITH done AS (
+        UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now()
+         WHERE id = $8 AND claim_token = $9 AND status = 'PENDING'
+        RETURNING id),
       m AS (
         INSERT INTO sms_messages (id, company_id, maintenance_token_id, phone, body, provider, provider_message_id)
         SELECT $1::uuid, $2::uuid, $3::uuid, $4::text, $5::text, $6::text, $7::text FROM done)

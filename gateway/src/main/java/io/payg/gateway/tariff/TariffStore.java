@@ -64,15 +64,13 @@ public final class TariffStore {
   }
 
   private Future<JsonObject> get(SqlClient client, UUID companyId, UUID id) {
-    return client
-        .preparedQuery("SELECT * FROM tariffs WHERE id = $1 AND company_id = $2")
-        .execute(Tuple.of(id, companyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("tariff");
-          }
-          return json(rows.iterator().next());
-        });
+    return client.preparedQuery("""
+            SELECT * FROM tariffs WHERE id = $1 AND company_id = $2""").execute(Tuple.of(id, companyId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("tariff");
+      }
+      return json(rows.iterator().next());
+    });
   }
 
   static JsonObject json(Row r) {

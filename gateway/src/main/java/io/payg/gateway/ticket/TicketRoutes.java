@@ -43,10 +43,8 @@ public final class TicketRoutes {
           ctx,
           200,
           store.search(
-              caller.companyId(),
-              null,
-              status(ctx.queryParams().get("status")),
-              customerId,
+              new TicketSearch(
+                  caller.companyId(), null, status(ctx.queryParams().get("status")), customerId),
               Paging.before(ctx),
               Paging.limit(ctx)));
     });
@@ -72,10 +70,8 @@ public final class TicketRoutes {
           ctx,
           200,
           store.search(
-              agent.companyId(),
-              agent.userId(),
-              status(ctx.queryParams().get("status")),
-              null,
+              new TicketSearch(
+                  agent.companyId(), agent.userId(), status(ctx.queryParams().get("status")), null),
               Paging.before(ctx),
               Paging.limit(ctx)));
     });

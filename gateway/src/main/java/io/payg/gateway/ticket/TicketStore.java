@@ -21,6 +21,26 @@ public final class TicketStore {
       "t.id, t.customer_id, t.title, t.description, t.category, t.status, "
           + "t.assignee_user_id, t.created_by, t.created_at, t.updated_at";
 
+  /** $1 ticket, $2 company, $3 only if opened by this user (or null): the ticket with its comments. */
+  private static final String GET = """
+      SELECT %s,
+             (SELECT json_agg(json_build_object('id', m.id, 'authorId', m.author_id, 'body', m.body,
+                                                'createdAt', m.created_at) ORDER BY m.created_at)
+                FROM ticket_comments m
+               WHERE m.ticket_id = t.id) AS comments
+        FROM tickets t
+       WHERE t.id = $1 AND t.company_id = $2 AND ($3::uuid IS NULL OR t.created_by = $3)""".formatted(COLUMNS);
+
+  /** $1 company; filters or null: $2 opened by, $3 status, $4 customer, $5 created before; $6 limit. */
+  private static final String SEARCH = """
+      SELECT %s
+        FROM tickets t
+       WHERE t.company_id = $1
+         AND ($2::uuid IS NULL OR t.created_by = $2) AND ($3::text IS NULL OR t.status = $3)
+         AND ($4::uuid IS NULL OR t.customer_id = $4) AND ($5::timestamptz IS NULL OR t.created_at < $5)
+       ORDER BY t.created_at DESC
+       LIMIT $6""".formatted(COLUMNS);
+
   private final Pool pool;
 
   public TicketStore(Pool pool) {
@@ -81,35 +101,21 @@ public final class TicketStore {
 
   /** A ticket with its comments; with {@code createdBy}, only one that user opened. */
   public Future<JsonObject> get(UUID companyId, UUID createdBy, UUID id) {
-    return pool.preparedQuery("SELECT " + COLUMNS
-            + ", (SELECT json_agg(json_build_object('id', m.id, 'authorId', m.author_id, "
-            + "'body', m.body, 'createdAt', m.created_at) ORDER BY m.created_at) FROM ticket_comments m "
-            + "WHERE m.ticket_id = t.id) AS comments FROM tickets t WHERE t.id = $1 AND t.company_id = $2 "
-            + "AND ($3::uuid IS NULL OR t.created_by = $3)")
-        .execute(Tuple.of(id, companyId, createdBy))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("ticket");
-          }
-          Row r = rows.iterator().next();
-          return json(r)
-              .put("comments", r.getValue("comments") instanceof JsonArray a ? a : new JsonArray());
-        });
+    return pool.preparedQuery(GET).execute(Tuple.of(id, companyId, createdBy)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("ticket");
+      }
+      Row r = rows.iterator().next();
+      return json(r)
+          .put("comments", r.getValue("comments") instanceof JsonArray a ? a : new JsonArray());
+    });
   }
 
   /** Newest first, keyset-paged on createdAt; with {@code createdBy}, only that user's tickets. */
-  public Future<JsonObject> search(
-      UUID companyId,
-      UUID createdBy,
-      String status,
-      UUID customerId,
-      OffsetDateTime before,
-      int limit) {
-    return pool.preparedQuery("SELECT " + COLUMNS + " FROM tickets t WHERE t.company_id = $1 "
-            + "AND ($2::uuid IS NULL OR t.created_by = $2) AND ($3::text IS NULL OR t.status = $3) "
-            + "AND ($4::uuid IS NULL OR t.customer_id = $4) AND ($5::timestamptz IS NULL OR t.created_at < $5) "
-            + "ORDER BY t.created_at DESC LIMIT $6")
-        .execute(Tuple.from(new Object[] {companyId, createdBy, status, customerId, before, limit}))
+  public Future<JsonObject> search(TicketSearch t, OffsetDateTime before, int limit) {
+    return pool.preparedQuery(SEARCH)
+        .execute(Tuple.from(
+            new Object[] {t.companyId(), t.createdBy(), t.status(), t.customerId(), before, limit}))
         .map(rows -> {
           JsonArray items = new JsonArray();
           rows.forEach(r -> items.add(json(r)));

@@ -48,21 +48,40 @@ public final class TransactionStore {
        ORDER BY t.created_at DESC, t.id DESC
        LIMIT %d""".formatted(EXPORT_PAGE_ROWS);
 
+  /** $1 transaction, $2 company, $3 only if taken by this agent (or null); a REVERSED one says by what. */
   private static final String DETAIL = """
       SELECT t.id, t.provider, t.provider_txn_id, t.serial, t.amount, t.currency,
-      t.msisdn, t.paid_at, t.status, t.token_unit, t.token_quantity, t.created_at, t.updated_at,
-      k.value AS token_value, k.manufacturer, k.manufacturer_ref, k.created_at AS token_at,
-      j.status AS job_status, j.attempts AS job_attempts, j.last_error AS job_error,
-      (SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference)
-      ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations,
-      (SELECT json_build_object('status', s.status, 'attempts', s.attempts) FROM outbox s
-      WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms,"""
-      // a REVERSED transaction says by what
-      + "(SELECT json_build_object('id', v.id, 'source', v.source, 'reason', v.reason, 'reversalDebt', v.debt, "
-      + "'createdAt', v.created_at) FROM reversals v WHERE v.transaction_id = t.id) AS reversal "
-      + "FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id "
-      + "LEFT JOIN outbox j ON j.transaction_id = t.id AND j.kind = 'TOKEN' "
-      + "WHERE t.id = $1 AND t.company_id = $2 AND ($3::uuid IS NULL OR t.agent_id = $3)";
+             t.msisdn, t.paid_at, t.status, t.token_unit, t.token_quantity, t.created_at, t.updated_at,
+             k.value AS token_value, k.manufacturer, k.manufacturer_ref, k.created_at AS token_at,
+             j.status AS job_status, j.attempts AS job_attempts, j.last_error AS job_error,
+             (SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference)
+                              ORDER BY a.position)
+                FROM allocations a WHERE a.transaction_id = t.id) AS allocations,
+             (SELECT json_build_object('status', s.status, 'attempts', s.attempts)
+                FROM outbox s WHERE s.transaction_id = t.id AND s.kind = 'SMS') AS sms,
+             (SELECT json_build_object('id', v.id, 'source', v.source, 'reason', v.reason, 'reversalDebt', v.debt,
+                                       'createdAt', v.created_at)
+                FROM reversals v WHERE v.transaction_id = t.id) AS reversal
+        FROM transactions t
+        LEFT JOIN tokens k ON k.transaction_id = t.id
+        LEFT JOIN outbox j ON j.transaction_id = t.id AND j.kind = 'TOKEN'
+       WHERE t.id = $1 AND t.company_id = $2 AND ($3::uuid IS NULL OR t.agent_id = $3)""";
+
+  /**
+   * $1 transaction, $2 company: a FAILED token job back in the queue and the transaction back to
+   * PROCESSED. A reversed payment's failed token stays failed: nothing was delivered, nothing is
+   * owed for it.
+   */
+  private static final String RETRY_TOKEN = """
+      WITH j AS (
+        UPDATE outbox
+           SET status = 'PENDING', attempts = 0, next_attempt_at = now(), last_error = NULL, updated_at = now()
+         WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN' AND status = 'FAILED'
+           AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.id = $1 AND x.status = 'REVERSED')
+        RETURNING transaction_id)
+      UPDATE transactions SET status = 'PROCESSED', updated_at = now()
+        FROM j
+       WHERE transactions.id = j.transaction_id""";
 
   private final Pool pool;
 
@@ -93,15 +112,7 @@ public final class TransactionStore {
         who,
         id,
         "transaction.token_retried",
-        """
-        WITH j AS (UPDATE outbox SET status = 'PENDING', attempts = 0, next_attempt_at = now(),
-        last_error = NULL, updated_at = now() WHERE transaction_id = $1 AND company_id = $2 AND kind = 'TOKEN'
-        AND status = 'FAILED'"""
-            // a reversed payment's failed token stays failed: nothing was delivered, nothing is
-            // owed for it
-            + "AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.id = $1 AND x.status = 'REVERSED') "
-            + "RETURNING transaction_id) "
-            + "UPDATE transactions SET status = 'PROCESSED', updated_at = now() FROM j WHERE transactions.id = j.transaction_id",
+        RETRY_TOKEN,
         "TOKEN_NOT_FAILED",
         "Only a transaction whose token FAILED can be retried");
   }

@@ -30,13 +30,15 @@ public final class WebhookEvents {
     if (!TYPES.contains(type)) {
       throw new IllegalArgumentException("not a webhook event type: " + type);
     }
-    return name + "_e AS (INSERT INTO webhook_deliveries (id, company_id, event_type, data) "
-        + "SELECT gen_random_uuid(), w.company_id, '" + type + "', (" + dataExpr + ")::jsonb FROM "
-        + from
-        + " JOIN webhook_endpoints w ON w.company_id = " + companyExpr + " AND w.enabled AND '"
-        + type
-        + "' = ANY (w.events) RETURNING id, company_id), "
-        + name + "_o AS (INSERT INTO outbox (company_id, kind, webhook_delivery_id) "
-        + "SELECT company_id, 'WEBHOOK', id FROM " + name + "_e)";
+    return """
+        %1$s_e AS (
+          INSERT INTO webhook_deliveries (id, company_id, event_type, data)
+          SELECT gen_random_uuid(), w.company_id, '%2$s', (%5$s)::jsonb
+            FROM %3$s
+            JOIN webhook_endpoints w ON w.company_id = %4$s AND w.enabled AND '%2$s' = ANY (w.events)
+          RETURNING id, company_id),
+        %1$s_o AS (
+          INSERT INTO outbox (company_id, kind, webhook_delivery_id)
+          SELECT company_id, 'WEBHOOK', id FROM %1$s_e)""".formatted(name, type, from, companyExpr, dataExpr);
   }
 }

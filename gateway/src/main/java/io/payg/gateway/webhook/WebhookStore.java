@@ -52,9 +52,15 @@ public final class WebhookStore {
       """;
 
   /** A 2xx: the job closed (fenced by its claim) and the delivery marked delivered, in one statement. */
-  private static final String DELIVERED = "WITH " + OutboxStore.done(1, 2) + " "
-      + "UPDATE webhook_deliveries SET last_http_status = $3, last_attempt_at = now(), delivered_at = now() "
-      + "FROM done WHERE webhook_deliveries.id = $4 RETURNING 1";
+  private static final String DELIVERED = """
+      WITH done AS (
+        UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now()
+         WHERE id = $1 AND claim_token = $2 AND status = 'PENDING'
+        RETURNING id)
+      UPDATE webhook_deliveries SET last_http_status = $3, last_attempt_at = now(), delivered_at = now()
+        FROM done
+       WHERE webhook_deliveries.id = $4
+      RETURNING 1""";
 
   private static final String ATTEMPTED = """
       UPDATE webhook_deliveries SET last_http_status = $2, last_attempt_at = now() WHERE id = $1
