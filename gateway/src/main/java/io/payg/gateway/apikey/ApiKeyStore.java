@@ -45,7 +45,8 @@ final class ApiKeyStore {
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL AND u.role = 'ADMIN'),
       used AS (
         UPDATE api_keys SET last_used_at = now() FROM k
-         WHERE api_keys.id = k.id AND (api_keys.last_used_at IS NULL OR api_keys.last_used_at < now() - interval '1 minute'))
+         WHERE api_keys.id = k.id AND (api_keys.last_used_at IS NULL
+           OR api_keys.last_used_at < now() - interval '1 minute'))
       SELECT id, company_id, role, scope, created_by FROM k
       """;
 

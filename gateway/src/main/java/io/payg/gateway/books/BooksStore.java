@@ -65,11 +65,13 @@ public final class BooksStore {
                   FROM tx JOIN allocations a ON a.transaction_id = tx.id WHERE tx.status <> 'REVERSED'
         UNION ALL SELECT tx.day, tx.provider, tx.currency, 'REVERSED', r.amount
                   FROM tx JOIN reversals r ON r.transaction_id = tx.id
-        UNION ALL SELECT day, provider, currency, CASE status WHEN 'OPEN' THEN 'SUSPENSE' WHEN 'DISMISSED' THEN 'DISMISSED'
+        UNION ALL SELECT day, provider, currency,
+          CASE status WHEN 'OPEN' THEN 'SUSPENSE' WHEN 'DISMISSED' THEN 'DISMISSED'
                   WHEN 'REVERSED' THEN 'REVERSED' ELSE 'RETURNED' END, amount
                   FROM kept
         UNION ALL SELECT day, provider, currency, 'RECEIVED', amount FROM held
-        UNION ALL SELECT day, provider, currency, CASE status WHEN 'REJECTED' THEN 'RETURNED' ELSE 'PENDING_APPROVAL' END,
+        UNION ALL SELECT day, provider, currency,
+          CASE status WHEN 'REJECTED' THEN 'RETURNED' ELSE 'PENDING_APPROVAL' END,
                   amount FROM held)
       SELECT day, provider, currency, line, sum(amount)::bigint AS amount FROM lines
       WHERE ($2::date IS NULL OR day >= $2) AND ($3::date IS NULL OR day <= $3)

@@ -12,7 +12,8 @@ import java.util.Map;
  * @param tlsKeyPem           HTTP_TLS_KEY (PKCS#8 PEM text) or HTTP_TLS_KEY_FILE: its private key
  * @param maxConnections      HTTP_MAX_CONNECTIONS: open API connections per gateway instance; one past it is
  *                            closed at once, default 10000
- * @param idleTimeout         HTTP_IDLE_TIMEOUT_SECONDS: a connection with no traffic for this long is closed, default 60
+ * @param idleTimeout         HTTP_IDLE_TIMEOUT_SECONDS: a connection with no traffic for this long is
+ *                            closed, default 60
  * @param refreshGrace        REFRESH_GRACE_SECONDS: a just-rotated refresh token presented again within this
  *                            (its answer was lost) gets a fresh pair instead of revoking its family, default 10
  * @param bcryptJobs          UNAUTHENTICATED_BCRYPT_JOBS: password hashes and checks for sign-up and login

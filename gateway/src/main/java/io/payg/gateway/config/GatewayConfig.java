@@ -54,10 +54,12 @@ import java.util.Map;
  * @param reminderCheck      REMINDER_CHECK_MS, how often the daily installment-reminder job looks
  *                           at the clock, default 60000
  * @param auth               JWT_ALGORITHM, JWT_PRIVATE_KEY[_FILE], JWT_PUBLIC_KEY[_FILE], REFRESH_TOKEN_TTL_SECONDS
- * @param proxy              TRUSTED_PROXIES and PROXY_PROTOCOL: the real client address behind proxies ({@link ProxySettings})
+ * @param proxy              TRUSTED_PROXIES and PROXY_PROTOCOL: the real client address behind
+ *                           proxies ({@link ProxySettings})
  * @param outbound           OUTBOUND_*: how plugins' peers may be called ({@link OutboundSettings})
  * @param operations         METRICS_*, PLUGIN_CACHE_MAX_ENTRIES, OUTBOX_OVERDUE_SECONDS ({@link OperationsSettings})
- * @param edge               HTTP_TLS_*, HTTP_MAX_CONNECTIONS, sign-up and session limits, retention ({@link EdgeSettings})
+ * @param edge               HTTP_TLS_*, HTTP_MAX_CONNECTIONS, sign-up and session limits,
+ *                           retention ({@link EdgeSettings})
  * @param pipeline           DB_READ_*, DB_WORKER_POOL_SIZE, OUTBOX_WORKER_THREADS, OUTBOX_COMPLETION_*: the
  *                           payment pipeline's connections and threads ({@link PipelineSettings})
  * @param settings           the values read, for the masked summary

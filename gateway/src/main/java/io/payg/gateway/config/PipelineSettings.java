@@ -50,7 +50,8 @@ public record PipelineSettings(
         || completionMax < 1) {
       throw new IllegalStateException(
           "DB_READ_CONNECTIONS, DB_READ_PIPELINING, DB_WORKER_POOL_SIZE, "
-              + "OUTBOX_WORKER_THREADS or OUTBOX_COMPLETION_MAX below 1, or OUTBOX_COMPLETION_WINDOW_MS not within 0..1000: "
+              + "OUTBOX_WORKER_THREADS or OUTBOX_COMPLETION_MAX below 1, "
+              + "or OUTBOX_COMPLETION_WINDOW_MS not within 0..1000: "
               + describe());
     }
   }

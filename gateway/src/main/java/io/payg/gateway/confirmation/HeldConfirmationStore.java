@@ -33,7 +33,8 @@ public final class HeldConfirmationStore {
       INSERT INTO daraja_status_checks (id, company_id, provider, trans_id, serial, amount, currency, msisdn, paid_at,
                                         raw_body)
       SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
-      WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.company_id = $2 AND t.provider = $3 AND t.provider_txn_id = $4)
+      WHERE NOT EXISTS (SELECT 1 FROM transactions t WHERE t.company_id = $2 AND t.provider = $3
+        AND t.provider_txn_id = $4)
         AND NOT EXISTS (SELECT 1 FROM unmatched_payments u WHERE u.company_id = $2 AND u.provider = $3
                         AND u.provider_txn_id = $4)
       ON CONFLICT (company_id, provider, trans_id) DO NOTHING

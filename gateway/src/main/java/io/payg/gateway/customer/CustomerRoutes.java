@@ -42,7 +42,9 @@ public final class CustomerRoutes {
     this.clock = clock;
   }
 
-  /** {@code ?q=} (name, phone or serial, case-insensitive, part of it) {@code &villageId&agentId&deviceType&hasDebt}. */
+  /**
+   * {@code ?q=} (name, phone or serial, case-insensitive, part of it) {@code &villageId&agentId&deviceType&hasDebt}.
+   */
   private void search(RoutingContext ctx) {
     Caller caller = Caller.require(ctx, Role.ADMIN, Role.OPERATOR);
     String q = ctx.queryParams().get("q");

@@ -290,7 +290,8 @@ final class DemoSeed {
         "Generic telco secret: " + s.genericSecret(),
         "Agent:     " + s.agentEmail() + " / " + s.password()
             + " (cash up to 100,000.00 KES; customers of DEMO-METER-1 and -2)",
-        "Meters:    DEMO-METER-1, DEMO-METER-2 (23.00 KES/kWh, minimum 50.00), DEMO-METER-3 (25.00 KES/kWh + 100.00 access rate weekly)",
+        "Meters:    DEMO-METER-1, DEMO-METER-2 (23.00 KES/kWh, minimum 50.00), DEMO-METER-3 (25.00 KES/kWh + 100.00 "
+            + "access rate weekly)",
         "SHS:       DEMO-SHS-1 (OpenPAYGO, 500.00 a week: a payment of 1000.00 buys 14 days)",
         "",
         "# 1. A provider validates a payment of 100.00 KES for DEMO-METER-1:",

@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * Any one provider or manufacturer simulator as a sandbox process of its own, so an integrator
  * can develop against our Daraja, MoMo or Calin without an account:
  *
- * <pre>java -cp gateway/target/payg-gateway.jar io.payg.gateway.demo.SimulatorMain &lt;name&gt; [port] [adminPort]</pre>
+ * <pre>
+ * java -cp gateway/target/payg-gateway.jar io.payg.gateway.demo.SimulatorMain &lt;name&gt; [port] [adminPort]
+ * </pre>
  *
  * (port 0 or absent = any free port). It prints {@code <name> <baseUrl>}, {@code settings <json>}
  * (the plugin settings the simulator accepts) and {@code admin <url>} once listening. The admin

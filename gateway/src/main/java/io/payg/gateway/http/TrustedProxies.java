@@ -88,7 +88,10 @@ public final class TrustedProxies {
     return hops;
   }
 
-  /** A node without quotes and port: {@code "[2001:db8::1]:4711"} → {@code 2001:db8::1}, {@code 192.0.2.43:80} → {@code 192.0.2.43}. */
+  /**
+   * A node without quotes and port: {@code "[2001:db8::1]:4711"} → {@code 2001:db8::1},
+   * {@code 192.0.2.43:80} → {@code 192.0.2.43}.
+   */
   static String node(String raw) {
     String s = raw;
     if (s.length() >= 2 && s.startsWith("\"") && s.endsWith("\"")) {

@@ -25,7 +25,8 @@ import java.util.UUID;
  * <ul>
  *   <li>{@code POST /api/v1/appliance-sales/{id}/reschedule} {@code {plan?, period?, firstDueDate?, reason?}}</li>
  *   <li>{@code POST /api/v1/appliance-sales/{id}/write-off} {@code {reason}}</li>
- *   <li>{@code POST /api/v1/devices/{serial}/repossess} {@code {reason, openPaygo?: {secretKey, startingCode, tokenCount?}}}</li>
+ * <li>{@code POST /api/v1/devices/{serial}/repossess} {@code {reason, openPaygo?: {secretKey, startingCode,
+ * tokenCount?}}}</li>
  * </ul>
  * Each answers 200 with the sale after the change and a {@code change} object; the same key with
  * the same request answers the same again, with another request 409 IDEMPOTENCY_KEY_REUSED.

@@ -174,14 +174,12 @@ class CrossTenantTest {
                 + Instant.now() + ",10000,KES," + serial + "\n"))))
         .getString("id");
     A_SECRETS.add(reconciliation);
-    bulkImport = ok(await(
-            gw.http
-                .postAbs(gw.base + "/api/v1/imports")
-                .bearerTokenAuthentication(a.adminToken())
-                .putHeader("Content-Type", "text/csv")
-                .sendBuffer(
-                    Buffer.buffer(
-                        "customer_ref,name,phone,village\nA-IMPORTED-1,A's imported customer,+254700000099,Village\n"))))
+    bulkImport = ok(await(gw.http
+            .postAbs(gw.base + "/api/v1/imports")
+            .bearerTokenAuthentication(a.adminToken())
+            .putHeader("Content-Type", "text/csv")
+            .sendBuffer(Buffer.buffer("customer_ref,name,phone,village\n"
+                + "A-IMPORTED-1,A's imported customer,+254700000099,Village\n"))))
         .getString("id");
     A_SECRETS.addAll(List.of(bulkImport, "A-IMPORTED-1"));
     A_SECRETS.add(webhookPath);

@@ -76,7 +76,8 @@ class SessionTest {
         gw.db.count(
             "SELECT count(*) FROM refresh_tokens o JOIN refresh_tokens n ON n.id = o.replaced_by"
                 + " WHERE o.token_hash = sha256(convert_to(?, 'UTF8')) AND o.revoked_at IS NOT NULL"
-                + " AND n.token_hash = sha256(convert_to(?, 'UTF8')) AND n.family_id = o.family_id AND n.revoked_at IS NULL",
+                + " AND n.token_hash = sha256(convert_to(?, 'UTF8')) AND n.family_id = o.family_id AND n.revoked_at "
+                + "IS NULL",
             r1,
             r2));
   }

@@ -207,7 +207,8 @@ class CustomerBackOfficeTest {
         gw.db.count(
             "SELECT count(*) FROM audit_log WHERE entity = 'customer' AND entity_id = ? "
                 + "AND action = 'customer.updated' AND before->>'name' = 'Old Name' AND after->>'name' = 'New Name' "
-                + "AND before->>'agentId' = ? AND after->>'agentId' IS NULL AND actor_id IS NOT NULL AND company_id = ?::uuid",
+                + "AND before->>'agentId' = ? AND after->>'agentId' IS NULL AND actor_id IS NOT NULL AND company_id = "
+                + "?::uuid",
             id,
             agent,
             co.id()));

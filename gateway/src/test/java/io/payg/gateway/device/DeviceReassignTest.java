@@ -80,7 +80,8 @@ class DeviceReassignTest {
         1,
         gw.db.count(
             "SELECT count(*) FROM device_reassignments r JOIN devices d ON d.id = r.device_id "
-                + "WHERE d.serial = ? AND r.from_customer_id = ?::uuid AND r.to_customer_id = ?::uuid AND r.reason = 'house sold' "
+                + "WHERE d.serial = ? AND r.from_customer_id = ?::uuid AND r.to_customer_id = ?::uuid AND r.reason = "
+                + "'house sold' "
                 + "AND r.reassigned_by IS NOT NULL",
             meter,
             oldOwner,

@@ -159,7 +159,8 @@ class MaintenanceTokenTest {
         1,
         gw.db.count(
             "SELECT count(*) FROM maintenance_tokens m JOIN devices d ON d.id = m.device_id "
-                + "WHERE d.serial = ? AND m.kind = 'ADD_DAYS' AND m.value = 30 AND m.token = ? AND m.reason = 'technician visit' "
+                + "WHERE d.serial = ? AND m.kind = 'ADD_DAYS' AND m.value = 30 AND m.token = ? AND m.reason = "
+                + "'technician visit' "
                 + "AND m.issued_by IS NOT NULL",
             serial,
             token.getString("token")));

@@ -247,7 +247,9 @@ class PluginUrlForgeryTest {
     assertEquals(0, momo.requests().size());
   }
 
-  /** Points the tenant's Calin plugin at {@code baseUrl}, pays a meter, and answers the token part of the transaction. */
+  /**
+   * Points the tenant's Calin plugin at {@code baseUrl}, pays a meter, and answers the token part of the transaction.
+   */
   private static JsonObject vendThrough(String baseUrl) {
     // a new address needs the secrets again (SECRETS_REQUIRED otherwise): the tenant sends its own
     ok(gw.put(

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
+import io.payg.telco.simulator.GenericProviderClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -107,7 +108,7 @@ class PaymentWithoutCompanyLockTest {
           table + ".company_id is NOT NULL");
     }
     long before = gw.db.moneyRows();
-    HttpResponse<Buffer> r = await(new io.payg.telco.simulator.GenericProviderClient(
+    HttpResponse<Buffer> r = await(new GenericProviderClient(
             gw.http, gw.base + "/api/v1/telco/generic/" + UUID.randomUUID(), company.secret())
         .process("NOCO-" + UUID.randomUUID(), "ANY-1", 10_000, "KES", "+254712345678", null));
     assertEquals(403, r.statusCode(), r.bodyAsString());

@@ -4,6 +4,7 @@ import static io.payg.gateway.support.GatewayFixture.await;
 import static io.payg.gateway.support.GatewayFixture.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
@@ -234,7 +235,7 @@ class WorkedExamplesHttpTest {
         gw.db.count(
             "SELECT count(*) FROM outbox WHERE transaction_id = ?::uuid AND kind = 'TOKEN'", id8));
     String text = gw.db.text("SELECT body FROM sms_messages WHERE transaction_id = ?::uuid", id8);
-    org.junit.jupiter.api.Assertions.assertTrue(text.contains("Debts cleared: 200.00 KES"), text);
+    assertTrue(text.contains("Debts cleared: 200.00 KES"), text);
     JsonObject debts =
         ok(gw.get("/api/v1/customers/" + customer8, co.adminToken())).getJsonObject("debts");
     assertEquals(0L, debts.getLong("totalDue"));

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * chunked, streams through the gateway in bounded memory: the heap's live set (sampled after a GC
  * every second) never grows by more than {@link #LIVE_SET_BOUND}, far less than the statement.
  * Takes about a minute: not part of {@code mvn verify}; run it with
- * {@code mvn -B -pl gateway -am verify -Dtest=MillionRowStatementTest -Dsurefire.failIfNoSpecifiedTests=false -Dpayg.reconciliation.million=true}
+ * {@code mvn -B -pl gateway -am verify -Dtest=MillionRowStatementTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dpayg.reconciliation.million=true}
  * (docs/performance.md has the figures).
  */
 @EnabledIfSystemProperty(named = "payg.reconciliation.million", matches = "true")

@@ -187,7 +187,8 @@ class ReconciliationTest {
     assertEquals(
         t0.plusSeconds(180).toString(),
         gw.db.text(
-            "SELECT to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM unmatched_payments WHERE provider_txn_id = ?",
+            "SELECT to_char(paid_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM unmatched_payments "
+                + "WHERE provider_txn_id = ?",
             neverSeen));
     JsonObject only = report.getJsonArray("statementOnly").getJsonObject(0);
     assertEquals(neverSeen, only.getString("providerTxnId"));

@@ -126,7 +126,8 @@ class StatementReaderTest {
         layout.row(
             9,
             CsvCells.split(
-                "Y29DW127,2009-08-26 12:39:42,Pay Utility,Completed,,200,\"520,499\",true,Pay Utility,0722926212 - CYNTHIA O,MTR-7")));
+                "Y29DW127,2009-08-26 12:39:42,Pay Utility,Completed,,200,\"520,499\",true,Pay Utility,0722926212 - "
+                    + "CYNTHIA O,MTR-7")));
     assertEquals(20_000, p.amount());
     assertEquals("MTR-7", p.accountReference());
     assertEquals("0722926212", p.msisdn());

@@ -156,7 +156,8 @@ class SalePlanLifecycleTest {
         gw.db.count("""
         SELECT count(*) FROM installments i WHERE i.sale_id = ?::uuid AND i.paid <> (SELECT coalesce(sum(a.amount), 0)
           FROM allocations a JOIN transactions t ON t.id = a.transaction_id
-          WHERE a.reference = i.id::text AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT') AND t.status <> 'REVERSED')""", saleId),
+          WHERE a.reference = i.id::text AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT') AND t.status <> 'REVERSED')
+          """, saleId),
         "an installment whose paid amount is not what its allocations paid");
     assertEquals(
         0,

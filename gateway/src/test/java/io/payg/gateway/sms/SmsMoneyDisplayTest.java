@@ -46,7 +46,8 @@ class SmsMoneyDisplayTest {
         Duration.ofSeconds(15),
         "confirmation SMS",
         () -> gw.db.count(
-                "SELECT count(*) FROM sms_messages m JOIN transactions t ON t.id = m.transaction_id WHERE t.provider_txn_id = ?",
+                "SELECT count(*) FROM sms_messages m JOIN transactions t ON t.id = m.transaction_id WHERE "
+                    + "t.provider_txn_id = ?",
                 txn)
             == 1);
     String body = gw.db.text(

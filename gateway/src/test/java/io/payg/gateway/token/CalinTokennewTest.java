@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -102,7 +103,7 @@ class CalinTokennewTest {
   private static String kit(String file) {
     try {
       return Files.readString(KIT.resolve(file), StandardCharsets.UTF_8).strip();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("conformance kit file " + file, e);
     }
   }

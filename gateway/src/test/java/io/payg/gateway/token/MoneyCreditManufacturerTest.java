@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.manufacturer.simulator.SparkMeterSimulator;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.UUID;
@@ -90,9 +91,6 @@ class MoneyCreditManufacturerTest {
         .findFirst()
         .orElseThrow();
     // 500.00 paid, 100.00 to the overdue TV installment: SparkMeter credits 400.00
-    assertEquals(
-        0,
-        new java.math.BigDecimal(vend.amount()).compareTo(new java.math.BigDecimal("400")),
-        vend.amount());
+    assertEquals(0, new BigDecimal(vend.amount()).compareTo(new BigDecimal("400")), vend.amount());
   }
 }

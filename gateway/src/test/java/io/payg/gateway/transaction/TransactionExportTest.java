@@ -97,7 +97,8 @@ class TransactionExportTest {
     // and many more rows than one cursor fetch, to see them all arrive
     gw.db.count(
         "WITH i AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, "
-            + "serial, amount, currency, msisdn, paid_at, status) SELECT gen_random_uuid(), company_id, provider, 'bulk-' || n, "
+            + "serial, amount, currency, msisdn, paid_at, status) SELECT gen_random_uuid(), company_id, provider, "
+            + "'bulk-' || n, "
             + "device_id, customer_id, serial, amount, currency, msisdn, paid_at, 'COMPLETED' FROM transactions, "
             + "generate_series(1, 1500) n WHERE provider_txn_id = '-2:3.cmd' RETURNING 1) SELECT count(*) FROM i");
 
@@ -187,8 +188,10 @@ class TransactionExportTest {
     // and ids that need quoting: pages must neither skip nor repeat a row at a page edge
     gw.db.count(
         "WITH i AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, "
-            + "serial, amount, currency, msisdn, paid_at, status, created_at) SELECT gen_random_uuid(), company_id, provider, "
-            + "'slow,\"' || n || '\"', device_id, customer_id, serial, amount + n, currency, msisdn, paid_at, 'COMPLETED', "
+            + "serial, amount, currency, msisdn, paid_at, status, created_at) SELECT gen_random_uuid(), company_id, "
+            + "provider, "
+            + "'slow,\"' || n || '\"', device_id, customer_id, serial, amount + n, currency, msisdn, paid_at, "
+            + "'COMPLETED', "
             + "created_at - make_interval(secs => n / 7) FROM transactions, generate_series(1, 20000) n "
             + "WHERE provider_txn_id = 'slow-seed' RETURNING 1) SELECT count(*) FROM i");
 

@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * {@code Accept: application/json}; {@code src/SMS.php}: {@code messaging} with
  * {@code username, to, message[, from]}) and MicroPowerManager's reading of the answer
  * ({@code src/backend/app/Plugins/AfricasTalking/AfricasTalkingGateway.php:48-75}:
- * {@code SMSMessageData.Recipients[].status "Success", messageId, statusCode}). It checks the {@code apiKey} header and username
+ * {@code SMSMessageData.Recipients[].status "Success", messageId, statusCode}). It checks the {@code apiKey} header
+ * and username
  * (default {@link #DEFAULT_USERNAME} / {@link #DEFAULT_API_KEY}; HTTP 401 otherwise, as the
  * real API), answers the documented {@code SMSMessageData} JSON (status 101 per valid number,
  * 403 InvalidPhoneNumber otherwise) and records every sent message in {@link #messages()}.
