@@ -305,12 +305,12 @@ public final class CollectionService {
               "collected another amount, kept as unmatched payment: " + status.reason()));
     }
     // an STK push's payment is also announced to the pay bill's C2B confirmation URL, under the
-    // same M-Pesa receipt (MpesaReceiptNumber == TransID): with the receipt known it is booked under
+    // same M-Pesa receipt (MpesaReceiptNumber == TransID): with the receipt known it is booked
+    // under
     // the C2B's own key (company, safaricom, receipt), so whichever comes first books it and the
     // other replays it; the key's uniqueness (provider_txn_ids, transactions) settles any race
-    String receipt = status.providerTxnId() != null
-        ? status.providerTxnId()
-        : c.getString("provider_txn_id");
+    String receipt =
+        status.providerTxnId() != null ? status.providerTxnId() : c.getString("provider_txn_id");
     boolean mpesaReceipt = SafaricomStkTelcoAdapter.NAME.equals(provider) && receipt != null;
     String bookedAs = mpesaReceipt ? SafaricomTelcoAdapter.NAME : provider;
     PaymentCommand cmd = new PaymentCommand(

@@ -93,8 +93,7 @@ class SafaricomStkCollectionTest {
             "SELECT count(*) FROM transactions WHERE provider = 'safaricom' AND provider_txn_id = ?",
             receipt));
     assertEquals(
-        10_000L,
-        gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", receipt));
+        10_000L, gw.db.count("SELECT amount FROM transactions WHERE provider_txn_id = ?", receipt));
     SafaricomStkSimulator.Callback cb = daraja.callbacks().stream()
         .filter(c -> c.checkoutRequestId().equals(push.checkoutRequestId()))
         .findFirst()

@@ -11,8 +11,8 @@ import io.payg.gateway.support.BooksInvariant;
 import io.payg.gateway.support.GatewayFixture;
 import io.payg.telco.simulator.MtnMomoSimulator;
 import io.payg.telco.simulator.SafaricomSimulator;
-import io.payg.telco.simulator.SafaricomStkSimulator;
 import io.payg.telco.simulator.SafaricomSimulator.C2bPayment;
+import io.payg.telco.simulator.SafaricomStkSimulator;
 import io.payg.telco.simulator.WaveSimulator;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -96,12 +96,12 @@ class MovedMoneyOnTheBooksTest {
   }
 
   private static long transactions(GatewayFixture.Company c) {
-    return gw.db.count(
-        "SELECT count(*) FROM transactions WHERE company_id = ?::uuid", c.id());
+    return gw.db.count("SELECT count(*) FROM transactions WHERE company_id = ?::uuid", c.id());
   }
 
   @Test
-  void anAuthenticConfirmationWithAnUnreadableAmountIsKeptOnceAcknowledgedAndAssignedAtTheStatedAmount() {
+  void
+      anAuthenticConfirmationWithAnUnreadableAmountIsKeptOnceAcknowledgedAndAssignedAtTheStatedAmount() {
     GatewayFixture.Company c = daraja("Unreadable Amount", "127.0.0.1/32");
     String serial = "MTR-" + UUID.randomUUID().toString().substring(0, 8);
     gw.meterCustomer(c, serial);
@@ -189,7 +189,8 @@ class MovedMoneyOnTheBooksTest {
     C2bPayment junk = payment("MTR-ANY", "12,0x");
     HttpResponse<Buffer> refused = await(mpesa(locked).confirmation(junk));
     assertTrue(
-        refused.bodyAsJsonObject().getValue("ResultCode") instanceof String, refused.bodyAsString());
+        refused.bodyAsJsonObject().getValue("ResultCode") instanceof String,
+        refused.bodyAsString());
     assertEquals(
         0L,
         gw.db.count(
@@ -232,7 +233,8 @@ class MovedMoneyOnTheBooksTest {
 
     Buffer reversal = kit("merchant.payment_reversed.unmatched.json");
     HttpResponse<Buffer> r = await(w.send(reversal));
-    // Wave retries any non-2xx for days (sources: gateway/src/test/resources/conformance/wave/README.md)
+    // Wave retries any non-2xx for days (sources:
+    // gateway/src/test/resources/conformance/wave/README.md)
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertEquals(true, r.bodyAsJsonObject().getBoolean("reversed"), r.bodyAsString());
     String reversalId = r.bodyAsJsonObject().getString("reversalId");
@@ -299,8 +301,8 @@ class MovedMoneyOnTheBooksTest {
       eventually(
           Duration.ofSeconds(10),
           "the poller settles it",
-          () -> !"PENDING".equals(
-              gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", collection)));
+          () -> !"PENDING"
+              .equals(gw.db.text("SELECT status FROM collections WHERE id = ?::uuid", collection)));
     } finally {
       momo.setCallbacks(true);
     }
@@ -317,7 +319,8 @@ class MovedMoneyOnTheBooksTest {
     BooksInvariant.check(gw.db, c.id());
   }
 
-  // ------------------------------------------------------------------ one M-Pesa receipt, two calls
+  // ------------------------------------------------------------------ one M-Pesa receipt, two
+  // calls
 
   /** A company taking both M-Pesa Express (STK) and pay-bill C2B confirmations on one short code. */
   private static GatewayFixture.Company mpesaBoth(String name) {
@@ -431,7 +434,9 @@ class MovedMoneyOnTheBooksTest {
     String[] p = push(c, serial);
     String receipt = await(stk.approve(p[1])); // the simulator calls back at once
     eventually(
-        Duration.ofSeconds(10), "collection settled", () -> "SUCCEEDED".equals(collectionStatus(p[0])));
+        Duration.ofSeconds(10),
+        "collection settled",
+        () -> "SUCCEEDED".equals(collectionStatus(p[0])));
     HttpResponse<Buffer> r = await(c2b(c, receipt, serial));
     assertEquals(0, r.bodyAsJsonObject().getInteger("ResultCode"), r.bodyAsString());
     bookedOnce(c, p[0], receipt);

@@ -236,7 +236,8 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
           throw unreadable; // from an address not on the list: nothing unreadable is kept
         }
         // M-Pesa says the money moved (the confirmation "is always acknowledged with ResultCode 0",
-        // https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL): kept, amount unknown
+        // https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL): kept, amount
+        // unknown
         return TelcoCall.Unbookable.amountUnreadable(
             new PaymentCommand(transId, typed, Money.zero(CURRENCY), msisdn, paidAt),
             unreadable.getMessage(),

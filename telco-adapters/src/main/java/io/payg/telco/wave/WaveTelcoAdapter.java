@@ -477,7 +477,8 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
     if (value == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "'data.amount' is required");
     }
-    return Money.of(DecimalAmount.minorUnits("data.amount", value, DecimalAmount.fractionDigits(cur)), cur);
+    return Money.of(
+        DecimalAmount.minorUnits("data.amount", value, DecimalAmount.fractionDigits(cur)), cur);
   }
 
   /** data.currency; a {@link Rejection} when it is not an ISO 4217 code with a minor unit. */

@@ -195,7 +195,9 @@ class TelcoAdapterFuzzTest {
       assertEquals(target.currency(), u.command().amount().currency());
       // an amount nobody could read is a zero, flagged: kept without an amount, never booked
       assertTrue(
-          u.amountUnreadable() ? u.command().amount().isZero() : u.command().amount().isPositive(),
+          u.amountUnreadable()
+              ? u.command().amount().isZero()
+              : u.command().amount().isPositive(),
           u.command().amount().toString());
       assertTrue(
           TXN_ID.matcher(u.command().providerTxnId()).matches(), u.command().providerTxnId());

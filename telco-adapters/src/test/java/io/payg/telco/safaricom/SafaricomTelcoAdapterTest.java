@@ -319,7 +319,8 @@ class SafaricomTelcoAdapterTest {
       })
   void badAmountsAreInvalidAmount(String amount) {
     rejected(decode("validation", payment().put("TransAmount", amount)), Refusal.INVALID_AMOUNT);
-    TelcoCall.Unbookable kept = amountUnreadable(decode("confirmation", payment().put("TransAmount", amount)));
+    TelcoCall.Unbookable kept =
+        amountUnreadable(decode("confirmation", payment().put("TransAmount", amount)));
     assertEquals(0, kept.command().amount().minor(), "no made-up amount");
   }
 
