@@ -20,6 +20,9 @@ import io.payg.domain.Money;
  *                          chooses it and later calls it by it (Safaricom STK push's
  *                          CheckoutRequestID); the gateway stores it and hands it back in
  *                          {@link CollectionRequest#providerRequestId()}. Null for most providers.
+ * @param amountUnreadable SUCCEEDED only: the provider says the money moved but its amount or
+ *                         currency cannot be read, so it is neither what was asked nor a known
+ *                         other amount; the gateway keeps it unmatched without an amount
  */
 public record CollectionStatus(
     State state,
@@ -27,7 +30,18 @@ public record CollectionStatus(
     String reason,
     boolean unknownReference,
     Money collected,
-    String providerRequestId) {
+    String providerRequestId,
+    boolean amountUnreadable) {
+
+  public CollectionStatus(
+      State state,
+      String providerTxnId,
+      String reason,
+      boolean unknownReference,
+      Money collected,
+      String providerRequestId) {
+    this(state, providerTxnId, reason, unknownReference, collected, providerRequestId, false);
+  }
 
   public enum State {
     PENDING,
@@ -76,6 +90,11 @@ public record CollectionStatus(
   public static CollectionStatus collectedOtherAmount(
       String providerTxnId, Money collected, String reason) {
     return new CollectionStatus(State.SUCCEEDED, providerTxnId, reason, false, collected);
+  }
+
+  /** The money moved, in an amount (or currency) nobody can read: kept, never booked as the request. */
+  public static CollectionStatus collectedUnreadableAmount(String providerTxnId, String reason) {
+    return new CollectionStatus(State.SUCCEEDED, providerTxnId, reason, false, null, null, true);
   }
 
   /** The provider does not know the reference (see {@link #unknownReference()}). */

@@ -62,6 +62,9 @@ public sealed interface TelcoCall {
    * allow-list, a password variant). The gateway keeps it as an unmatched payment, once per
    * provider id; {@code authenticated = false} flags it (never booked without an operator's
    * explicit decision) and is answered with the refusal, otherwise the provider is acknowledged.
+   * {@code amountUnreadable}: the provider's amount could not be read (an authentic confirmation
+   * with TransAmount "12,0x"): the command's amount is then a zero of the currency, never booked,
+   * and the row is kept without an amount (reason AMOUNT_UNREADABLE) for an operator to state it.
    */
   record Unbookable(
       PaymentCommand command,
@@ -69,10 +72,27 @@ public sealed interface TelcoCall {
       String detail,
       boolean authenticated,
       boolean processCall,
-      Map<String, String> echo)
+      Map<String, String> echo,
+      boolean amountUnreadable)
       implements TelcoCall {
     public Unbookable {
       echo = Map.copyOf(echo);
+    }
+
+    public Unbookable(
+        PaymentCommand command,
+        Refusal refusal,
+        String detail,
+        boolean authenticated,
+        boolean processCall,
+        Map<String, String> echo) {
+      this(command, refusal, detail, authenticated, processCall, echo, false);
+    }
+
+    /** Money that moved in an amount nobody can read: kept for an operator, acknowledged. */
+    public static Unbookable amountUnreadable(
+        PaymentCommand command, String detail, Map<String, String> echo) {
+      return new Unbookable(command, Refusal.INVALID_AMOUNT, detail, true, true, echo, true);
     }
 
     public Unbookable(

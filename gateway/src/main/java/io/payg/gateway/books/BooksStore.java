@@ -73,7 +73,8 @@ public final class BooksStore {
         UNION ALL SELECT day, provider, currency,
           CASE status WHEN 'REJECTED' THEN 'RETURNED' ELSE 'PENDING_APPROVAL' END,
                   amount FROM held)
-      SELECT day, provider, currency, line, sum(amount)::bigint AS amount FROM lines
+      -- an unmatched payment whose amount was unreadable (V34) has none: it adds nothing it cannot know
+      SELECT day, provider, currency, line, coalesce(sum(amount), 0)::bigint AS amount FROM lines
       WHERE ($2::date IS NULL OR day >= $2) AND ($3::date IS NULL OR day <= $3)
       GROUP BY day, provider, currency, line ORDER BY day, provider, currency, line
       """;

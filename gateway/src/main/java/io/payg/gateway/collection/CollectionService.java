@@ -13,6 +13,8 @@ import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.telco.safaricom.SafaricomStkTelcoAdapter;
+import io.payg.telco.safaricom.SafaricomTelcoAdapter;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -259,6 +261,24 @@ public final class CollectionService {
         .put("previousStatus", c.getString("status"))
         .put("collected", status.collected() == null ? null : status.collected().toString())
         .encode();
+    if (status.amountUnreadable()) {
+      // the provider says the payer paid, in an amount nobody can read: on the books without an
+      // amount for an operator (who states it), never FAILED, never booked as the request
+      PaymentCommand moved = new PaymentCommand(
+          id.toString(),
+          c.getString("serial"),
+          Money.zero(requested.currency()),
+          c.getString("msisdn"),
+          clock.instant());
+      return payments
+          .keepAmountUnreadable(companyId, provider, moved, status.reason(), true, confirmation)
+          .compose(kept -> store.succeeded(
+              id,
+              status.providerTxnId(),
+              null,
+              kept,
+              "collected in an unreadable amount, kept as unmatched payment: " + status.reason()));
+    }
     if (status.collected() != null && !status.collected().equals(requested)) {
       // the provider collected another amount than asked: the money is real, the request is not
       // what happened; an operator decides
@@ -284,10 +304,23 @@ public final class CollectionService {
               kept,
               "collected another amount, kept as unmatched payment: " + status.reason()));
     }
+    // an STK push's payment is also announced to the pay bill's C2B confirmation URL, under the
+    // same M-Pesa receipt (MpesaReceiptNumber == TransID): with the receipt known it is booked
+    // under
+    // the C2B's own key (company, safaricom, receipt), so whichever comes first books it and the
+    // other replays it; the key's uniqueness (provider_txn_ids, transactions) settles any race
+    String receipt =
+        status.providerTxnId() != null ? status.providerTxnId() : c.getString("provider_txn_id");
+    boolean mpesaReceipt = SafaricomStkTelcoAdapter.NAME.equals(provider) && receipt != null;
+    String bookedAs = mpesaReceipt ? SafaricomTelcoAdapter.NAME : provider;
     PaymentCommand cmd = new PaymentCommand(
-        id.toString(), c.getString("serial"), requested, c.getString("msisdn"), clock.instant());
+        mpesaReceipt ? receipt : id.toString(),
+        c.getString("serial"),
+        requested,
+        c.getString("msisdn"),
+        clock.instant());
     return payments
-        .processMoved(companyId, c.getString("company_currency"), provider, cmd, confirmation)
+        .processMoved(companyId, c.getString("company_currency"), bookedAs, cmd, confirmation)
         .compose(outcome -> {
           UUID transactionId = null;
           UUID unmatchedId = null;

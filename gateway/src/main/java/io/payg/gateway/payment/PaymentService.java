@@ -146,6 +146,24 @@ public final class PaymentService {
     return unmatched.keep(companyId, provider, cmd, reason, detail, authenticated, rawBody);
   }
 
+  /** Keeps money that moved in an amount that cannot be read (AMOUNT_UNREADABLE, no amount). */
+  public Future<UUID> keepAmountUnreadable(
+      UUID companyId,
+      String provider,
+      PaymentCommand cmd,
+      String detail,
+      boolean authenticated,
+      String rawBody) {
+    return unmatched.keep(
+        companyId,
+        provider,
+        cmd,
+        UnmatchedPaymentStore.AMOUNT_UNREADABLE,
+        detail,
+        authenticated,
+        rawBody);
+  }
+
   /**
    * An operator books the kept unmatched payment {@code unmatchedId} for {@code cmd.serial()}:
    * the provider's own pipeline (same allocation, token job, SMS) under the ORIGINAL provider id.

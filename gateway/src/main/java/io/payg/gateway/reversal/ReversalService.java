@@ -59,7 +59,7 @@ public final class ReversalService {
 
   /**
    * A provider's reversal of its payment {@code providerTxnId}: the booked transaction is
-   * reversed (source PROVIDER), an OPEN unmatched payment is marked REVERSED; a redelivery
+   * reversed (source PROVIDER), an OPEN or DISMISSED unmatched payment is marked REVERSED; a redelivery
    * answers the first reversal, whatever reversed it.
    */
   public Future<Outcome> reverseProvider(

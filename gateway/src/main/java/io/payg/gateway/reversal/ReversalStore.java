@@ -127,10 +127,18 @@ final class ReversalStore {
       SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM r)
       """;
 
-  /** A provider reversed money the gateway kept unmatched: the row leaves suspense as REVERSED. */
+  /**
+   * A provider reversed money the gateway kept unmatched: the row leaves suspense (OPEN) or the
+   * dismissed line (DISMISSED: an operator had written it off, yet the money went back to the payer)
+   * as REVERSED; a dismissal's reason stays in the resolution. A row without an amount (V34) is
+   * left alone: a reversal must carry what went back.
+   */
   static final String REVERSE_UNMATCHED = """
-      WITH u AS (UPDATE unmatched_payments SET status = 'REVERSED', resolved_at = now(), resolution = $4
-                 WHERE company_id = $1 AND provider = $2 AND provider_txn_id = $3 AND status = 'OPEN'
+      WITH u AS (UPDATE unmatched_payments SET status = 'REVERSED', resolved_at = now(),
+                   resolution = CASE WHEN status = 'DISMISSED' THEN 'dismissed: ' || coalesce(resolution, '')
+                                       || '; then reversed: ' || $4 ELSE $4 END
+                 WHERE company_id = $1 AND provider = $2 AND provider_txn_id = $3
+                   AND status IN ('OPEN', 'DISMISSED') AND amount IS NOT NULL
                  RETURNING id, company_id, amount, currency, provider, provider_txn_id),
       r AS (INSERT INTO reversals (id, company_id, unmatched_payment_id, amount, currency, source, reason)
             SELECT $5, u.company_id, u.id, u.amount, u.currency, 'PROVIDER', $4 FROM u

@@ -359,15 +359,18 @@ public final class TelcoRoutes {
       });
     }
     if (call instanceof TelcoCall.Unbookable u) {
-      return payments
-          .keep(
-              companyId,
-              provider,
-              u.command(),
-              u.refusal(),
-              u.detail(),
-              u.authenticated(),
-              adapter.redactedBody(request.body()))
+      String raw = adapter.redactedBody(request.body());
+      return (u.amountUnreadable()
+              ? payments.keepAmountUnreadable(
+                  companyId, provider, u.command(), u.detail(), u.authenticated(), raw)
+              : payments.keep(
+                  companyId,
+                  provider,
+                  u.command(),
+                  u.refusal(),
+                  u.detail(),
+                  u.authenticated(),
+                  raw))
           .compose(id -> id == null || !followUps.containsKey(provider)
               ? Future.succeededFuture(id)
               : followUps
@@ -466,6 +469,18 @@ public final class TelcoRoutes {
       return Future.succeededFuture();
     }
     boolean authenticated = !(call instanceof TelcoCall.Unbookable u) || u.authenticated();
+    if (call instanceof TelcoCall.Unbookable u && u.amountUnreadable()) {
+      // the amount is the first thing an operator must learn: it stays unknown, never a made-up 0
+      return payments
+          .keepAmountUnreadable(
+              companyId,
+              adapter.provider(),
+              moved,
+              u.detail() + "; the company's " + adapter.provider() + " plugin is disabled",
+              authenticated,
+              adapter.redactedBody(request.body()))
+          .mapEmpty();
+    }
     return payments
         .keep(
             companyId,

@@ -69,6 +69,12 @@ public final class UnmatchedPaymentStore {
    */
   public static final String CREATED_ADDRESS = "payg.unmatched.created";
 
+  /**
+   * The reason of money a provider says moved in an amount that cannot be read: kept without an
+   * amount (NULL, V34), which an operator states when assigning it.
+   */
+  public static final String AMOUNT_UNREADABLE = "AMOUNT_UNREADABLE";
+
   /** The reason of money a provider's statement lists and the gateway never heard of. */
   public static final String STATEMENT_ONLY = "STATEMENT_ONLY";
 
@@ -169,7 +175,7 @@ public final class UnmatchedPaymentStore {
         .addUUID(companyId)
         .addString(provider)
         .addString(cmd.providerTxnId())
-        .addLong(cmd.amount().minor())
+        .addLong(AMOUNT_UNREADABLE.equals(reason) ? null : cmd.amount().minor())
         .addString(cmd.amount().currency())
         .addString(cmd.msisdn())
         .addString(cmd.serial() == null ? "" : cmd.serial())
@@ -303,7 +309,7 @@ public final class UnmatchedPaymentStore {
         .put("id", r.getUUID("id").toString())
         .put("provider", r.getString("provider"))
         .put("providerTxnId", r.getString("provider_txn_id"))
-        .put("amount", r.getLong("amount"))
+        .put("amount", r.getLong("amount")) // null: unreadable (AMOUNT_UNREADABLE)
         .put("currency", r.getString("currency"))
         .put("msisdn", r.getString("msisdn"))
         .put("accountReference", r.getString("account_reference"))

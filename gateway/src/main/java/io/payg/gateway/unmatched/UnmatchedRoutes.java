@@ -31,6 +31,9 @@ import java.util.UUID;
  */
 public final class UnmatchedRoutes {
 
+  /** The largest amount an operator may state, as for every amount typed by a person. */
+  private static final long MAX_MONEY = 1_000_000_000_000L;
+
   private static final Set<String> STATUSES = Set.of("OPEN", "ASSIGNED", "DISMISSED");
 
   private final UnmatchedPaymentStore store;
@@ -89,9 +92,23 @@ public final class UnmatchedRoutes {
       throw ApiException.badRequest("'confirmUnauthenticated' must be true or false");
     }
     boolean confirmed = Boolean.TRUE.equals(confirm);
+    Long stated = in.optionalInteger("amount", 1, MAX_MONEY);
     Responses.json(ctx, 200, store.get(caller.companyId(), id).compose(row -> {
       if (!"OPEN".equals(row.getString("status"))) {
         return answered(caller, row, serial);
+      }
+      Long kept = row.getLong("amount");
+      if (kept == null && stated == null) {
+        // the provider's amount could not be read: the operator, who checked the statement, says it
+        return Future.failedFuture(ApiException.unprocessable(
+            "AMOUNT_REQUIRED",
+            "The provider's amount of this payment could not be read (" + row.getString("detail")
+                + "); state the amount received, in minor units, as \"amount\""));
+      }
+      if (kept != null && stated != null && !kept.equals(stated)) {
+        return Future.failedFuture(ApiException.unprocessable(
+            "AMOUNT_MISMATCH",
+            "The provider reported " + kept + "; an assign books what the provider reported"));
       }
       if (!row.getBoolean("authenticated")) {
         // a forged or unverified message is booked only on an admin's explicit decision
@@ -111,7 +128,7 @@ public final class UnmatchedRoutes {
       PaymentCommand cmd = new PaymentCommand(
           row.getString("providerTxnId"),
           serial,
-          Money.of(row.getLong("amount"), row.getString("currency")),
+          Money.of(kept == null ? stated : kept, row.getString("currency")),
           row.getString("msisdn"),
           Instant.parse(row.getString(row.getString("paidAt") == null ? "receivedAt" : "paidAt")));
       return companies

@@ -19,7 +19,8 @@ import java.util.UUID;
  *       transactions not REVERSED, reversed = Σ reversals, suspense/dismissed = Σ unmatched
  *       OPEN/DISMISSED; office cash held for approval (V27) is received as soon as the office holds it,
  *       and is pendingApproval until its transaction exists (then only the transaction counts) or
- *       returned once rejected (handed back to the payer);</li>
+ *       returned once rejected (handed back to the payer); an unmatched payment whose amount was
+ *       unreadable (amount NULL, V34) adds nothing to any line: its amount is unknown;</li>
  *   <li>every provider id is in exactly one place: a transaction, or an unmatched payment that is
  *       not ASSIGNED (an ASSIGNED one points at the transaction of its own provider id);</li>
  *   <li>the allocations of each transaction sum to its amount;</li>
@@ -122,7 +123,9 @@ public final class BooksInvariant {
       none(conn, c, "an ASSIGNED unmatched payment not booked as its own provider id", """
           SELECT u.id FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
           WHERE u.company_id = ?::uuid AND u.status = 'ASSIGNED' AND (t.id IS NULL
-            OR t.provider <> u.provider OR t.provider_txn_id <> u.provider_txn_id OR t.amount <> u.amount)""");
+            OR t.provider <> u.provider OR t.provider_txn_id <> u.provider_txn_id
+            -- a row kept without an amount (AMOUNT_UNREADABLE, V34) is booked at the operator's amount
+            OR (u.amount IS NOT NULL AND t.amount <> u.amount))""");
       none(conn, c, "a transaction whose allocations do not sum to its amount", """
           SELECT t.id FROM transactions t LEFT JOIN allocations a ON a.transaction_id = t.id
           WHERE t.company_id = ?::uuid GROUP BY t.id, t.amount HAVING coalesce(sum(a.amount), 0) <> t.amount""");

@@ -122,6 +122,23 @@ class VodacomTzBadInputTest extends BadInputMatrix {
           "kept as unmatched");
       return;
     }
+    if (badAmountText(c) != null || c == BadInput.MISSING_FIELDS) {
+      // authentic, the money moved, its amount unreadable: received now, kept without an amount,
+      // cancelled in the result leg like any payment that cannot be booked
+      assertStatus(200, r);
+      assertTrue(
+          r.bodyAsString()
+              .contains("<responseCode>0</responseCode><responseDesc>Received</responseDesc>"),
+          r.bodyAsString());
+      assertTrue(
+          gw.db.count(
+                  "SELECT count(*) FROM unmatched_payments WHERE provider = 'vodacom-tz' AND amount IS NULL "
+                      + "AND company_id = ?::uuid AND reason = 'AMOUNT_UNREADABLE'",
+                  home.id())
+              > 0,
+          "kept without an amount");
+      return;
+    }
     String description = switch (c) {
       case NEGATIVE_AMOUNT,
           ZERO_AMOUNT,

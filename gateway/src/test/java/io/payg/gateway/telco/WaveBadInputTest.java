@@ -123,6 +123,8 @@ class WaveBadInputTest extends BadInputMatrix {
           FRACTIONAL_AMOUNT,
           NON_NUMERIC_AMOUNT,
           OVERFLOWING_AMOUNT -> "INVALID_AMOUNT";
+      // a signed payment without an amount: the money moved, kept without one (AMOUNT_UNREADABLE)
+      case MISSING_FIELDS -> "INVALID_AMOUNT";
       case WRONG_CURRENCY -> "WRONG_CURRENCY";
       case UNKNOWN_SERIAL, OTHER_COMPANYS_SERIAL -> "DEVICE_NOT_FOUND";
       default -> "MALFORMED_REQUEST";

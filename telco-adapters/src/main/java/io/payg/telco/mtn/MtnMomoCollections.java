@@ -77,7 +77,9 @@ import java.util.regex.Pattern;
  *                                    number: "5000.00" = 5000 UGX) and currency equal the request's;
  *                                    else SUCCEEDED with {@link CollectionStatus#collected()} = what
  *                                    MoMo reports (the gateway keeps that money unmatched, never books
- *                                    it as the request); an unreadable amount fails the stage
+ *                                    it as the request); an unreadable amount or currency is
+ *                                    SUCCEEDED with {@link CollectionStatus#amountUnreadable()}: kept
+ *                                    unmatched without an amount
  * 200 FAILED | REJECTED | TIMEOUT  FAILED(reason: MoMo's reason, e.g. APPROVAL_REJECTED, else the status)
  *   | EXPIRED | CANCELLED
  * 404                              FAILED "unknown reference", marked {@link CollectionStatus#unknownReference()}:
@@ -272,8 +274,10 @@ public final class MtnMomoCollections extends RequestToPayClient {
         // money moved, but not what was asked: never booked as the request, never dropped
         Money collected = collected(json);
         if (collected == null) {
-          return Future.failedFuture(new CollectionCallException(
-              "MTN MoMo reports SUCCESSFUL with an unreadable amount: " + mismatch, false));
+          // SUCCESSFUL is MoMo's word that the payer paid (momodeveloper.mtn.com RequestToPay
+          // status): the money is kept, its amount unknown, rather than the request ending FAILED
+          return Future.succeededFuture(CollectionStatus.collectedUnreadableAmount(
+              txn, AMOUNT_MISMATCH + ", amount unreadable: " + mismatch));
         }
         return Future.succeededFuture(CollectionStatus.collectedOtherAmount(
             txn, collected, AMOUNT_MISMATCH + ": " + mismatch));

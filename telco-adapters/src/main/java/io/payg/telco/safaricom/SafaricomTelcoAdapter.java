@@ -217,17 +217,9 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
         throw new Rejection(
             Refusal.WRONG_CURRENCY, "M-Pesa pays in KES; the company's currency is " + currency);
       }
-      Object amountValue = json.getValue("TransAmount");
-      if (amountValue == null) {
-        throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransAmount' is required");
-      }
-      Money amount = Money.of(
-          DecimalAmount.minorUnits(
-              "TransAmount", amountValue, DecimalAmount.fractionDigits(CURRENCY)),
-          CURRENCY);
       String msisdn = msisdn(json);
       if (!process) {
-        return new TelcoCall.Validate(new PaymentQuery(serial(json), amount, msisdn));
+        return new TelcoCall.Validate(new PaymentQuery(serial(json), amount(json), msisdn));
       }
       String transId = text(json, "TransID");
       if (transId == null || !TRANS_ID.matcher(transId).matches()) {
@@ -236,6 +228,21 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
       }
       Instant paidAt = transTime(json, request.receivedAt());
       String typed = accountReference(json);
+      Money amount;
+      try {
+        amount = amount(json);
+      } catch (Rejection unreadable) {
+        if (!fromMpesa) {
+          throw unreadable; // from an address not on the list: nothing unreadable is kept
+        }
+        // M-Pesa says the money moved (the confirmation "is always acknowledged with ResultCode 0",
+        // https://developer.safaricom.co.ke/apis/CustomerToBusinessRegisterURL): kept, amount
+        // unknown
+        return TelcoCall.Unbookable.amountUnreadable(
+            new PaymentCommand(transId, typed, Money.zero(CURRENCY), msisdn, paidAt),
+            unreadable.getMessage(),
+            Map.of());
+      }
       PaymentCommand command = new PaymentCommand(transId, typed, amount, msisdn, paidAt);
       if (!fromMpesa) {
         // maybe forged (anyone who knows the URL and the public short code can post this), maybe
@@ -276,6 +283,18 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
               "the source address is not in allowedSources (" + e.getMessage() + ")",
               true);
     }
+  }
+
+  /** TransAmount in KES minor units; a {@link Rejection} when it is missing or not an amount. */
+  private static Money amount(JsonObject json) {
+    Object amountValue = json.getValue("TransAmount");
+    if (amountValue == null) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'TransAmount' is required");
+    }
+    return Money.of(
+        DecimalAmount.minorUnits(
+            "TransAmount", amountValue, DecimalAmount.fractionDigits(CURRENCY)),
+        CURRENCY);
   }
 
   /** The account reference as the payer typed it, trimmed, control characters as '?' (never a serial), at most 100 characters. */

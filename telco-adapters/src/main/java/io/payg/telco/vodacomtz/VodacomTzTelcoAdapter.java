@@ -305,14 +305,20 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
       throw new Rejection(Refusal.WRONG_CURRENCY, "the payment is not in TZS");
     }
     String amountText = SafeXml.text(txn, ns, "amount");
-    if (amountText == null) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "<amount> is required");
+    Money amount = null;
+    Rejection unreadable = null;
+    try {
+      if (amountText == null) {
+        throw new Rejection(Refusal.MALFORMED_REQUEST, "<amount> is required");
+      }
+      // "18000.0": a decimal string in shillings
+      // (jnduke400/LipanasiGateway:.../dto/mpesapaybill/v2/Transaction.java, BigDecimal amount)
+      amount = Money.of(
+          DecimalAmount.minorUnits("amount", amountText, DecimalAmount.fractionDigits(CURRENCY)),
+          CURRENCY);
+    } catch (Rejection e) {
+      unreadable = e;
     }
-    // "18000.0": a decimal string in shillings
-    // (jnduke400/LipanasiGateway:.../dto/mpesapaybill/v2/Transaction.java, BigDecimal amount)
-    Money amount = Money.of(
-        DecimalAmount.minorUnits("amount", amountText, DecimalAmount.fractionDigits(CURRENCY)),
-        CURRENCY);
     String msisdn = msisdn(SafeXml.text(txn, ns, "initiator"));
     if (msisdn != null) {
       echo.put(ECHO_INITIATOR, msisdn);
@@ -328,6 +334,20 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
     String typedReference = SafeXml.text(txn, ns, "accountReference");
     // typed by hand: surrounding spaces are not part of the serial (io.payg.domain.Serial)
     String reference = typedReference == null ? null : typedReference.strip();
+    if (unreadable != null) {
+      if (!sourceOk || !passwordOk) {
+        throw unreadable; // nothing unreadable is kept from a request that failed a rule
+      }
+      // the broker says the money moved: kept without an amount, answered "Received", and the
+      // result leg cancels it (999), as for any payment that cannot be booked
+      // (jnduke400/LipanasiGateway PayBillCollectionController.sendCallback "failed")
+      String typed =
+          reference == null ? "" : clip(CONTROL.matcher(reference).replaceAll(""), MAX_REFERENCE);
+      return TelcoCall.Unbookable.amountUnreadable(
+          new PaymentCommand(transactionId, typed, Money.zero(CURRENCY), msisdn, paidAt),
+          unreadable.getMessage(),
+          echo);
+    }
     if (reference == null || !SERIAL.matcher(reference).matches()) {
       // the money moved: keep it with what the payer typed, for an operator
       String typed =

@@ -313,25 +313,60 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       throw new Rejection(
           Refusal.MALFORMED_REQUEST, IGNORED + "checkout payment_status is not succeeded");
     }
-    Money amount = amountPaid(data);
     String txnId = txnId(data, "transaction_id");
     Instant paidAt = time(data, "when_completed", receivedAt);
+    String reference = string(data, "client_reference");
+    // a currency that is not one: nothing can be kept of it (no amount in no known currency)
+    String paidIn = currencyPaid(data);
+    Money amount;
+    try {
+      amount = amountPaid(data);
+    } catch (Rejection unreadable) {
+      return amountUnreadable(
+          new PaymentCommand(txnId, reference, Money.zero(paidIn), null, paidAt), unreadable);
+    }
     return payment(
-        new PaymentCommand(txnId, string(data, "client_reference"), amount, null, paidAt),
-        "client_reference",
-        currency);
+        new PaymentCommand(txnId, reference, amount, null, paidAt), "client_reference", currency);
+  }
+
+  /**
+   * A signed payment event whose amount cannot be read: the money moved (Wave sends these "once
+   * the money moved", https://docs.wave.com/webhook), so it is kept without an amount for an
+   * operator, and acknowledged (a non-2xx would only make Wave redeliver the same body for days).
+   */
+  private static TelcoCall amountUnreadable(PaymentCommand cmd, Rejection unreadable) {
+    String typed = cmd.serial() == null ? "" : CONTROL.matcher(cmd.serial()).replaceAll("?");
+    return TelcoCall.Unbookable.amountUnreadable(
+        new PaymentCommand(
+            cmd.providerTxnId(),
+            typed.length() > MAX_REFERENCE ? typed.substring(0, MAX_REFERENCE) : typed,
+            cmd.amount(),
+            cmd.msisdn(),
+            cmd.paidAt()),
+        unreadable.getMessage(),
+        Map.of());
   }
 
   private static TelcoCall merchantPayment(
       JsonObject data, String currency, Map<String, String> settings, Instant receivedAt) {
-    Money net = amountPaid(data);
-    // the merchant got amount, Wave kept fee: the customer paid (and is credited) both
-    long gross = Math.addExact(net.minor(), fee(data, net.currency()));
-    if (gross > DecimalAmount.MAX_AMOUNT) {
-      throw new Rejection(Refusal.INVALID_AMOUNT, "'data.amount' + 'data.fee' is too large");
-    }
-    Money amount = Money.of(gross, net.currency());
+    String txnId = txnId(data, "id");
+    Instant paidAt = time(data, "when_created", receivedAt);
     String reference = string(data, "client_reference");
+    String paidIn = currencyPaid(data);
+    Money amount;
+    try {
+      Money net = amountPaid(data);
+      // the merchant got amount, Wave kept fee: the customer paid (and is credited) both
+      long gross = Math.addExact(net.minor(), fee(data, net.currency()));
+      if (gross > DecimalAmount.MAX_AMOUNT) {
+        throw new Rejection(Refusal.INVALID_AMOUNT, "'data.amount' + 'data.fee' is too large");
+      }
+      amount = Money.of(gross, net.currency());
+    } catch (Rejection unreadable) {
+      return amountUnreadable(
+          new PaymentCommand(txnId, reference, Money.zero(paidIn), msisdn(data), paidAt),
+          unreadable);
+    }
     String field = "client_reference";
     if (reference == null || reference.isBlank()) {
       String customField =
@@ -341,8 +376,6 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
           ? string(custom, customField)
           : null;
     }
-    String txnId = txnId(data, "id");
-    Instant paidAt = time(data, "when_created", receivedAt);
     return payment(
         new PaymentCommand(txnId, reference, amount, msisdn(data), paidAt), field, currency);
   }
@@ -439,6 +472,17 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
 
   /** The amount in the currency Wave names (which may not be the company's: then it is kept, not booked). */
   private static Money amountPaid(JsonObject data) {
+    String cur = currencyPaid(data);
+    Object value = data.getValue("amount");
+    if (value == null) {
+      throw new Rejection(Refusal.MALFORMED_REQUEST, "'data.amount' is required");
+    }
+    return Money.of(
+        DecimalAmount.minorUnits("data.amount", value, DecimalAmount.fractionDigits(cur)), cur);
+  }
+
+  /** data.currency; a {@link Rejection} when it is not an ISO 4217 code with a minor unit. */
+  private static String currencyPaid(JsonObject data) {
     String cur = string(data, "currency");
     if (cur == null) {
       throw new Rejection(Refusal.MALFORMED_REQUEST, "'data.currency' is required");
@@ -448,11 +492,7 @@ public final class WaveTelcoAdapter implements TelcoAdapter {
       throw new Rejection(
           Refusal.WRONG_CURRENCY, "'data.currency' is not an ISO 4217 currency with a minor unit");
     }
-    Object value = data.getValue("amount");
-    if (value == null) {
-      throw new Rejection(Refusal.MALFORMED_REQUEST, "'data.amount' is required");
-    }
-    return Money.of(DecimalAmount.minorUnits("data.amount", value, digits), cur);
+    return cur;
   }
 
   private static String txnId(JsonObject data, String field) {

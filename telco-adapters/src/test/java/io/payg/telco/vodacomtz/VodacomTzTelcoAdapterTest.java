@@ -88,6 +88,16 @@ class VodacomTzTelcoAdapterTest {
   }
 
   /** Rejected on both endpoints, and the answer is the broker's refusal. */
+  /** An authentic request whose amount cannot be read: kept without an amount on every URL. */
+  void keptWithoutAnAmountEverywhere(String body) {
+    for (String op : List.of("c2b", "validation", "confirmation")) {
+      TelcoCall.Unbookable u = assertInstanceOf(TelcoCall.Unbookable.class, decode(op, body));
+      assertTrue(u.amountUnreadable(), u.detail());
+      assertTrue(u.authenticated(), u.detail());
+      assertEquals(Refusal.INVALID_AMOUNT, u.refusal(), u.detail());
+    }
+  }
+
   void refusedEverywhere(String body, Refusal refusal) {
     // one URL (c2b) and its two aliases: every one a moved-money request
     for (String op : List.of("c2b", "validation", "confirmation")) {
@@ -605,7 +615,8 @@ class VodacomTzTelcoAdapterTest {
 
   @Test
   void missingFieldsAreRefused() {
-    refusedEverywhere(without(xml(payment()), "amount"), Refusal.MALFORMED_REQUEST);
+    // the broker says the money moved: kept without an amount, cancelled in the result leg
+    keptWithoutAnAmountEverywhere(without(xml(payment()), "amount"));
     // the money moved: a payment without an account reference is kept (see
     // anEmptyAccountReference...)
     assertInstanceOf(
@@ -654,7 +665,7 @@ class VodacomTzTelcoAdapterTest {
         "١٠٠"
       })
   void badAmountsAreInvalidAmount(String amount) {
-    refusedEverywhere(replace(xml(payment()), "amount", amount), Refusal.INVALID_AMOUNT);
+    keptWithoutAnAmountEverywhere(replace(xml(payment()), "amount", amount));
   }
 
   @Test
@@ -849,8 +860,8 @@ class VodacomTzTelcoAdapterTest {
     assertTrue(
         ok.endsWith("<transactionID>173388288_664400</transactionID></response></mpesaBroker>"),
         ok);
-    TelcoCall.Rejected r =
-        rejected(decode("confirmation", replace(body, "amount", "0")), Refusal.INVALID_AMOUNT);
+    String kes = body.replace("<transaction>", "<transaction><currency>KES</currency>");
+    TelcoCall.Rejected r = rejected(decode("confirmation", kes), Refusal.WRONG_CURRENCY);
     String refused = body(adapter.refusal(r.refusal(), r.detail(), true, r.echo()));
     assertTrue(refused.contains("<conversationID>AG_2026&lt;x&gt;</conversationID>"), refused);
     assertTrue(refused.contains("<transactionID>173388288_664400</transactionID>"), refused);
