@@ -12,7 +12,9 @@ import java.util.UUID;
 /** SQL of the request-to-pay collections (V4, V13). */
 final class CollectionStore {
 
-  /** $1 id, $2 company, $3 provider, $4 idempotency key, $5 requested by, $6 msisdn, $7 serial, $8 amount, $9 currency. */
+  /**
+   * $1 id, $2 company, $3 provider, $4 idempotency key, $5 requested by, $6 msisdn, $7 serial, $8 amount, $9 currency.
+   */
   static final String INSERT = """
       WITH c AS (
         INSERT INTO collections (id, company_id, provider, idempotency_key, requested_by, msisdn, serial, amount,
@@ -31,8 +33,9 @@ final class CollectionStore {
           "collection",
           "c.id",
           "NULL::json",
-          "json_build_object('provider', $3::text, 'serial', $7::text, 'msisdn', $6::text, 'amount', $8::bigint, "
-              + "'currency', $9::text)")
+          """
+          json_build_object('provider', $3::text, 'serial', $7::text, 'msisdn', $6::text, 'amount', $8::bigint,
+                            'currency', $9::text)""")
       + """
 
       SELECT count(*) FROM c
@@ -84,7 +87,8 @@ final class CollectionStore {
       """;
 
   /** $1 id, $2 company. */
-  static final String GET = "SELECT * FROM collections WHERE id = $1 AND company_id = $2";
+  static final String GET = """
+      SELECT * FROM collections WHERE id = $1 AND company_id = $2""";
 
   /** The provider's own id of the request (Safaricom STK push's CheckoutRequestID), as it answered the push. */
   static final String REQUEST_ID = """

@@ -26,11 +26,11 @@ import java.util.UUID;
 final class ReversalStore {
 
   /** A reversal as the API shows it. */
-  static final String REVERSAL_JSON =
-      "json_build_object('id', r.id, 'transactionId', r.transaction_id, "
-          + "'unmatchedPaymentId', r.unmatched_payment_id, 'amount', r.amount, 'currency', r.currency, 'source', r.source, "
-          + "'reason', r.reason, 'reversalDebt', r.debt, 'createdAt', to_char(r.created_at AT TIME ZONE 'UTC', "
-          + "'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'))";
+  static final String REVERSAL_JSON = """
+      json_build_object('id', r.id, 'transactionId', r.transaction_id, 'unmatchedPaymentId', r.unmatched_payment_id,
+                        'amount', r.amount, 'currency', r.currency, 'source', r.source, 'reason', r.reason,
+                        'reversalDebt', r.debt,
+                        'createdAt', to_char(r.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))""";
 
   /**
    * The transaction, its payer's and its device's current owner's debt_version (a reassigned
@@ -50,7 +50,8 @@ final class ReversalStore {
                               AND j.status = 'FAILED') AS delivered,
              (SELECT %s FROM reversals r WHERE r.transaction_id = t.id) AS reversal,
              (SELECT r.idempotency_key FROM reversals r WHERE r.transaction_id = t.id) AS reversal_key,
-             (SELECT r.transaction_id FROM reversals r WHERE r.company_id = $1 AND r.idempotency_key = $3) AS key_used_for
+             (SELECT r.transaction_id FROM reversals r WHERE r.company_id = $1
+               AND r.idempotency_key = $3) AS key_used_for
       FROM transactions t JOIN customers c ON c.id = t.customer_id JOIN devices d ON d.id = t.device_id
            JOIN customers o ON o.id = d.customer_id
       WHERE t.company_id = $1 AND t.id = $2
@@ -89,26 +90,25 @@ final class ReversalStore {
       d AS (UPDATE devices SET credit = credit - $18::bigint, access_rate_paid = access_rate_paid - $19::bigint
             FROM r WHERE devices.id = $20::uuid AND ($18::bigint > 0 OR $19::bigint > 0)),
       rd AS (INSERT INTO reversal_debts (id, company_id, customer_id, reversal_id, amount)
-             SELECT gen_random_uuid(), tx.company_id, tx.customer_id, r.id, $13::bigint FROM tx, r WHERE $13::bigint > 0),
+             SELECT gen_random_uuid(), tx.company_id, tx.customer_id, r.id, $13::bigint FROM tx, r
+               WHERE $13::bigint > 0),
       -- an agent's cash payment: the cash went back to the payer, the agent no longer holds it
       ag AS (UPDATE users SET cash_balance = cash_balance - tx.amount FROM tx, r WHERE users.id = tx.agent_id),
       am AS (INSERT INTO agent_cash_movements (id, company_id, agent_id, amount, recorded_by, note, reversal_id)
              SELECT gen_random_uuid(), tx.company_id, tx.agent_id, -tx.amount, COALESCE($12::uuid, tx.agent_id),
                     'reversal of a cash payment', r.id
              FROM tx, r WHERE tx.agent_id IS NOT NULL),
-      cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency)
+      cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount,
+        currency)
              SELECT gen_random_uuid(), e.company_id, e.agent_id, 'REVERSAL', e.transaction_id, e.base, e.rate_bps,
                     -e.amount, e.currency
              FROM r, commission_entries e WHERE e.transaction_id = $2 AND e.kind = 'ENERGY'),
       """
       // reversal.recorded for the company's own systems, with the reversal
       + WebhookEvents.enqueue(
-          "wh",
-          WebhookEvents.REVERSAL_RECORDED,
-          "tx JOIN r ON true",
-          "tx.company_id",
-          "json_build_object('reversalId', r.id, 'transactionId', tx.id, 'amount', tx.amount, 'currency', tx.currency, "
-              + "'source', $9::text, 'reason', $10::text)")
+          "wh", WebhookEvents.REVERSAL_RECORDED, "tx JOIN r ON true", "tx.company_id", """
+          json_build_object('reversalId', r.id, 'transactionId', tx.id, 'amount', tx.amount, 'currency', tx.currency,
+                            'source', $9::text, 'reason', $10::text)""")
       + ", "
       // an operator's reversal ($12) is audited with it; a provider's has no user
       + AuditLog.cte(
@@ -120,8 +120,9 @@ final class ReversalStore {
           "transaction",
           "tx.id",
           "json_build_object('status', 'PROCESSED')",
-          "json_build_object('status', 'REVERSED', 'reversalId', r.id, 'amount', tx.amount, 'currency', tx.currency, "
-              + "'reason', $10::text, 'debt', $13::bigint)")
+          """
+          json_build_object('status', 'REVERSED', 'reversalId', r.id, 'amount', tx.amount, 'currency', tx.currency,
+                            'reason', $10::text, 'debt', $13::bigint)""")
       + """
 
       SELECT (SELECT count(*) FROM g), (SELECT count(*) FROM r)
@@ -146,13 +147,10 @@ final class ReversalStore {
       """
       // reversal.recorded for the company's own systems: money that left suspense, no transaction
       + WebhookEvents.enqueue(
-          "wh",
-          WebhookEvents.REVERSAL_RECORDED,
-          "u JOIN r ON true",
-          "u.company_id",
-          "json_build_object('reversalId', r.id, 'transactionId', NULL, 'unmatchedPaymentId', u.id, "
-              + "'provider', u.provider, 'providerTxnId', u.provider_txn_id, 'amount', u.amount, 'currency', u.currency, "
-              + "'source', 'PROVIDER', 'reason', $4::text)")
+          "wh", WebhookEvents.REVERSAL_RECORDED, "u JOIN r ON true", "u.company_id", """
+          json_build_object('reversalId', r.id, 'transactionId', NULL, 'unmatchedPaymentId', u.id,
+                            'provider', u.provider, 'providerTxnId', u.provider_txn_id, 'amount', u.amount,
+                            'currency', u.currency, 'source', 'PROVIDER', 'reason', $4::text)""")
       + """
 
       SELECT id FROM r
@@ -167,7 +165,8 @@ final class ReversalStore {
       SELECT id FROM transactions WHERE company_id = $1 AND provider = $2 AND provider_txn_id = $3
       """;
 
-  static final String GET = "SELECT " + REVERSAL_JSON + " FROM reversals r WHERE r.id = $1";
+  static final String GET = """
+      SELECT %s FROM reversals r WHERE r.id = $1""".formatted(REVERSAL_JSON);
 
   /** A transaction as the reversal sees it. */
   record Snapshot(

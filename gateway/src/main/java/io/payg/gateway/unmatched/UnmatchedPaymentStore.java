@@ -214,37 +214,39 @@ public final class UnmatchedPaymentStore {
       u.received_at, u.reason, u.detail, u.authenticated, u.status, u.transaction_id, t.serial AS assigned_serial,
       u.resolved_by, u.resolved_at, u.resolution""";
 
+  /** $1 id, $2 company: one kept payment with its raw body. */
+  private static final String GET = """
+      SELECT %s, u.raw_body
+        FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
+       WHERE u.id = $1 AND u.company_id = $2""".formatted(COLUMNS);
+
+  /** $1 company; filters or null: $2 status, $3 provider, $4 received from, $5 received before; $6 keyset, $7 limit. */
+  private static final String SEARCH = """
+      SELECT %s
+        FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
+       WHERE u.company_id = $1 AND ($2::text IS NULL OR u.status = $2) AND ($3::text IS NULL OR u.provider = $3)
+         AND ($4::timestamptz IS NULL OR u.received_at >= $4) AND ($5::timestamptz IS NULL OR u.received_at < $5)
+         AND ($6::timestamptz IS NULL OR u.received_at < $6)
+       ORDER BY u.received_at DESC
+       LIMIT $7""".formatted(COLUMNS);
+
   /** One kept payment of the company with its raw body, or 404. */
   public Future<JsonObject> get(UUID companyId, UUID id) {
-    return pool.preparedQuery("SELECT " + COLUMNS + """
-            , u.raw_body FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
-            WHERE u.id = $1 AND u.company_id = $2""")
-        .execute(Tuple.of(id, companyId))
-        .map(rows -> {
-          if (rows.size() == 0) {
-            throw ApiException.notFound("unmatched payment");
-          }
-          Row r = rows.iterator().next();
-          return json(r).put("rawBody", r.getString("raw_body"));
-        });
+    return pool.preparedQuery(GET).execute(Tuple.of(id, companyId)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("unmatched payment");
+      }
+      Row r = rows.iterator().next();
+      return json(r).put("rawBody", r.getString("raw_body"));
+    });
   }
 
   /** Newest first, keyset-paged on received_at (pass the last item's receivedAt as {@code before}). */
-  public Future<JsonObject> search(
-      UUID companyId,
-      String status,
-      String provider,
-      OffsetDateTime from,
-      OffsetDateTime to,
-      OffsetDateTime before,
-      int limit) {
-    return pool.preparedQuery("SELECT " + COLUMNS + """
-             FROM unmatched_payments u LEFT JOIN transactions t ON t.id = u.transaction_id
-            WHERE u.company_id = $1 AND ($2::text IS NULL OR u.status = $2) AND ($3::text IS NULL OR u.provider = $3)
-              AND ($4::timestamptz IS NULL OR u.received_at >= $4) AND ($5::timestamptz IS NULL OR u.received_at < $5)
-              AND ($6::timestamptz IS NULL OR u.received_at < $6)
-            ORDER BY u.received_at DESC LIMIT $7""")
-        .execute(Tuple.from(new Object[] {companyId, status, provider, from, to, before, limit}))
+  public Future<JsonObject> search(UnmatchedSearch u, OffsetDateTime before, int limit) {
+    return pool.preparedQuery(SEARCH)
+        .execute(Tuple.from(
+            new Object[] {u.companyId(), u.status(), u.provider(), u.from(), u.to(), before, limit
+            }))
         .map(rows -> {
           JsonArray items = new JsonArray();
           String last = null;
@@ -292,14 +294,13 @@ public final class UnmatchedPaymentStore {
 
   /** OPEN rows per provider, all companies (the {@code payg_unmatched_open} gauge). */
   public Future<Map<String, Long>> openByProvider() {
-    return pool.query(
-            "SELECT provider, count(*) FROM unmatched_payments WHERE status = 'OPEN' GROUP BY provider")
-        .execute()
-        .map(rows -> {
-          Map<String, Long> open = new HashMap<>();
-          rows.forEach(r -> open.put(r.getString(0), r.getLong(1)));
-          return open;
-        });
+    return pool.query("""
+            SELECT provider, count(*) FROM unmatched_payments WHERE status = 'OPEN' GROUP BY provider
+            """).execute().map(rows -> {
+      Map<String, Long> open = new HashMap<>();
+      rows.forEach(r -> open.put(r.getString(0), r.getLong(1)));
+      return open;
+    });
   }
 
   private static JsonObject json(Row r) {

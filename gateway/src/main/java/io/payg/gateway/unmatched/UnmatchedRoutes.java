@@ -73,11 +73,12 @@ public final class UnmatchedRoutes {
         ctx,
         200,
         store.search(
-            caller.companyId(),
-            status,
-            ctx.queryParams().get("provider"),
-            time(ctx, "from"),
-            time(ctx, "to"),
+            new UnmatchedSearch(
+                caller.companyId(),
+                status,
+                ctx.queryParams().get("provider"),
+                time(ctx, "from"),
+                time(ctx, "to")),
             Paging.before(ctx),
             Paging.limit(ctx)));
   }
