@@ -1,13 +1,18 @@
 package io.payg.gateway.reconciliation;
 
+import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A CSV upload read from the request body as it arrives: each chunk is hashed and handed to the
@@ -37,6 +42,10 @@ public final class BatchedUpload<R> {
     void failed(Throwable cause);
   }
 
+  /** The media types an upload's body may declare: a CSV, as browsers and spreadsheets label it. */
+  private static final Set<String> CSV_TYPES =
+      Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
+
   private final HttpServerRequest request;
   private final int batchSize;
   private final Steps<R> steps;
@@ -55,6 +64,32 @@ public final class BatchedUpload<R> {
       this.sha256 = MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * An upload route: nothing of the body is read before {@code start} has checked the request and
+   * made the upload's row; a refusal before that closes the connection (the body is not read).
+   */
+  public static void paused(RoutingContext ctx, Consumer<RoutingContext> start) {
+    ctx.request().pause();
+    try {
+      start.accept(ctx);
+    } catch (RuntimeException e) {
+      ctx.response().putHeader("Connection", "close");
+      throw e;
+    }
+  }
+
+  /** Refuses (415) a body not declared a CSV; {@code what} names it ("file", "statement"). */
+  public static void requireCsv(HttpServerRequest request, String what) {
+    String type = request.getHeader("Content-Type");
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+    if (!CSV_TYPES.contains(mediaType)) {
+      throw new ApiException(
+          415,
+          "UNSUPPORTED_MEDIA_TYPE",
+          "Send the " + what + " itself as the body, Content-Type: text/csv");
     }
   }
 
@@ -80,7 +115,8 @@ public final class BatchedUpload<R> {
       next();
     });
     request.exceptionHandler(this::fail);
-    // a client gone mid-upload stops it; once every row is written, the owner's end goes on without it
+    // a client gone mid-upload stops it; once every row is written, the owner's end goes on without
+    // it
     request
         .response()
         .closeHandler(
