@@ -40,8 +40,7 @@ final class OpenPaygoIssuer {
       OpenPaygoToken.Generated g;
       try {
         // sealed for this device only (a key moved to another device's row does not open)
-        String keyHex =
-            secrets.open(state.sealedKey(), SecretBox.deviceKey(deviceId));
+        String keyHex = secrets.open(state.sealedKey(), SecretBox.deviceKey(deviceId));
         g = generate(keyHex, state.startingCode(), state.tokenCount(), amount);
       } catch (IllegalStateException e) {
         return Future.failedFuture(

@@ -52,7 +52,8 @@ class UnlockThroughManufacturerCallsTest {
     co = gw.company("Held Unlock Energy");
     angaza = await(AngazaSimulator.start(gw.app.vertx(), 0));
     sunking = await(SunKingSimulator.start(gw.app.vertx(), 0));
-    for (var plugin : Map.of("angaza", angaza.settings(), "sunking", sunking.settings()).entrySet()) {
+    for (var plugin :
+        Map.of("angaza", angaza.settings(), "sunking", sunking.settings()).entrySet()) {
       ok(gw.put(
           "/api/v1/plugins/" + plugin.getKey(),
           co.adminToken(),
@@ -100,7 +101,9 @@ class UnlockThroughManufacturerCallsTest {
       int vends = angaza.vends().size();
       Future<HttpResponse<Buffer>> first = send(serials.get(0));
       eventually(
-          Duration.ofSeconds(10), "the first unlock at Angaza", () -> angaza.requestsInFlight() == 1);
+          Duration.ofSeconds(10),
+          "the first unlock at Angaza",
+          () -> angaza.requestsInFlight() == 1);
       // one permit: the next two wait (the second of them longer than a permit's 5 s wait), the
       // fourth finds the queue full
       List<Future<HttpResponse<Buffer>>> rest = new ArrayList<>();
@@ -191,7 +194,9 @@ class UnlockThroughManufacturerCallsTest {
                             .put("applianceId", appliance)
                             .put(
                                 "plan",
-                                new JsonObject().put("kind", "INSTALLMENT_COUNT").put("count", 3))
+                                new JsonObject()
+                                    .put("kind", "INSTALLMENT_COUNT")
+                                    .put("count", 3))
                             .put("period", "WEEKLY")))));
     return serial;
   }

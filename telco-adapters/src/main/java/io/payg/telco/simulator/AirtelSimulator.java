@@ -95,8 +95,7 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   private final PendingRequests<Payment> payments =
       new PendingRequests<>(this, "payment", new PendingRequests.Provider<>() {
         @Override
-        public PendingRequests.CallbackCall callback(
-            String id, Payment p, JsonObject transaction) {
+        public PendingRequests.CallbackCall callback(String id, Payment p, JsonObject transaction) {
           String url = callbackUrl;
           return url == null
               ? null
@@ -142,8 +141,10 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
         status("TF");
         message = reason;
       }
-      JsonObject transaction =
-          new JsonObject().put("id", request.id()).put("message", message).put("status_code", status());
+      JsonObject transaction = new JsonObject()
+          .put("id", request.id())
+          .put("message", message)
+          .put("status_code", status());
       if (airtelMoneyId != null) {
         transaction.put("airtel_money_id", airtelMoneyId);
       }
@@ -210,7 +211,8 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
 
   /** The payment fails (TF) with {@code message} (e.g. "Insufficient funds"). */
   public Future<Void> reject(String id, String message) {
-    return payments.settle(id, false, message == null || message.isBlank() ? "Transaction failed" : message);
+    return payments.settle(
+        id, false, message == null || message.isBlank() ? "Transaction failed" : message);
   }
 
   /** The payer lets the prompt time out: the payment becomes TE "Transaction Expired"; no callback. */

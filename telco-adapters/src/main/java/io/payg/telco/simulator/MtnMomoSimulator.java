@@ -318,7 +318,10 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
     }
     JsonObject payer = body.getJsonObject("payer");
     Request request = new Request(
-        reference, payer.getString("partyId"), body.getString("amount"), body.getString("currency"));
+        reference,
+        payer.getString("partyId"),
+        body.getString("amount"),
+        body.getString("currency"));
     if (!transactions.take(
         reference, new Transaction(body.copy(), callbackUrl), () -> requests.add(request))) {
       reply(

@@ -112,7 +112,8 @@ final class PendingRequests<T extends PendingRequests.Entry> {
       }
       settled = entry.settle(approved, reason);
     }
-    CallbackCall call = simulator.callbacksOn() ? provider.callback(reference, entry, settled) : null;
+    CallbackCall call =
+        simulator.callbacksOn() ? provider.callback(reference, entry, settled) : null;
     if (call == null) {
       return Future.succeededFuture();
     }
