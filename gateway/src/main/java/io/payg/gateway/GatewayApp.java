@@ -91,6 +91,7 @@ import io.payg.gateway.telco.TelcoAdmission;
 import io.payg.gateway.telco.TelcoRoutes;
 import io.payg.gateway.ticket.TicketRoutes;
 import io.payg.gateway.ticket.TicketStore;
+import io.payg.gateway.token.ManufacturerCalls;
 import io.payg.gateway.token.TokenJobHandler;
 import io.payg.gateway.transaction.TransactionRoutes;
 import io.payg.gateway.transaction.TransactionStore;
@@ -295,6 +296,16 @@ public final class GatewayApp implements AutoCloseable {
     PluginWiring wiring = PluginWiring.build(catalog, http, clock);
     Map<String, TelcoAdapter> telcos = wiring.telcos();
     Map<String, TokenIssuer> issuers = wiring.issuers();
+    // one breaker and one set of permits per (company, manufacturer), for token jobs and unlocks
+    ManufacturerCalls manufacturerCalls = new ManufacturerCalls(
+        vertx,
+        registry,
+        config.breakerMaxFailures(),
+        config.breakerReset(),
+        config.manufacturerLimits(),
+        // a job waits for a permit well inside its lease, so no other worker claims it meanwhile
+        config.permitWait(),
+        config.outbound().maxRequestTime());
     Map<String, SmsSender> smsSenders = wiring.smsSenders();
 
     SecretBox secretBox = new SecretBox(config.secretsKey(), config.secretsKeyPrevious());
@@ -416,7 +427,7 @@ public final class GatewayApp implements AutoCloseable {
         new TicketRoutes(new TicketStore(pool))::mount,
         new CommissionRoutes(new CommissionStore(pool))::mount,
         new AgentSaleRoutes(pool, sales, new CommissionStore(pool), clock)::mount,
-        new DeviceRoutes(vertx, pool, plugins, issuers, protectedPages)::mount,
+        new DeviceRoutes(pool, plugins, issuers, manufacturerCalls, protectedPages)::mount,
         new AuditRoutes(new AuditLog(pool))::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
@@ -570,13 +581,7 @@ public final class GatewayApp implements AutoCloseable {
                     plugins,
                     issuers,
                     registry,
-                    config.breakerMaxFailures(),
-                    config.breakerReset(),
-                    config.manufacturerLimits(),
-                    // a job waits for a permit well inside its lease, so no other worker claims it
-                    // meanwhile
-                    config.permitWait(),
-                    config.outbound().maxRequestTime(),
+                    manufacturerCalls,
                     handoff,
                     completions),
                 workerSettings,

@@ -6,6 +6,7 @@ import io.payg.domain.sale.ApplianceSale;
 import io.payg.domain.sale.PaymentPlan;
 import io.payg.domain.sale.Period;
 import io.payg.gateway.http.ApiException;
+import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -275,7 +276,7 @@ final class ImportColumns {
     String key = cell(cells, "openpaygo_secret_key");
     String start = cell(cells, "openpaygo_starting_code");
     String count = cell(cells, "openpaygo_token_count");
-    if (!"openpaygo".equals(manufacturer)) {
+    if (!OpenPaygoPlugin.NAME.equals(manufacturer)) {
       if (key != null || start != null || count != null) {
         throw new Refused(
             "NOT_OPENPAYGO", "The openpaygo_ columns are for devices of manufacturer openpaygo");

@@ -6,6 +6,7 @@ import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
 import io.payg.gateway.plugin.SecretBox;
+import io.payg.gateway.reconciliation.BatchedUpload;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -14,7 +15,6 @@ import io.vertx.sqlclient.Pool;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -33,8 +33,6 @@ public final class ImportRoutes {
   static final int PROBLEMS_SHOWN = 1000;
 
   static final int MAX_PAGE = 1000;
-  private static final Set<String> CSV_TYPES =
-      Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
   private static final Set<String> OUTCOMES =
       Set.of("CREATED", "WOULD_CREATE", "UNCHANGED", "CONFLICT", "ERROR");
 
@@ -54,19 +52,9 @@ public final class ImportRoutes {
   }
 
   public void mount(Router router) {
-    router.post(UPLOAD_PATH).handler(this::upload);
+    router.post(UPLOAD_PATH).handler(ctx -> BatchedUpload.paused(ctx, this::start));
     router.get("/api/v1/imports/:id").handler(this::get);
     router.get("/api/v1/imports/:id/rows").handler(this::rows);
-  }
-
-  private void upload(RoutingContext ctx) {
-    ctx.request().pause(); // nothing is read before the upload is checked and its row exists
-    try {
-      start(ctx);
-    } catch (RuntimeException e) {
-      ctx.response().putHeader("Connection", "close"); // the body is not read
-      throw e;
-    }
   }
 
   private void start(RoutingContext ctx) {
@@ -76,14 +64,7 @@ public final class ImportRoutes {
       throw ApiException.badRequest("'dryRun' must be true or false");
     }
     boolean dryRun = "true".equals(dry);
-    String type = ctx.request().getHeader("Content-Type");
-    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!CSV_TYPES.contains(mediaType)) {
-      throw new ApiException(
-          415,
-          "UNSUPPORTED_MEDIA_TYPE",
-          "Send the file itself as the body, Content-Type: text/csv");
-    }
+    BatchedUpload.requireCsv(ctx.request(), "file");
     UUID id = UUID.randomUUID();
     LocalDate today = LocalDate.now(clock);
     store

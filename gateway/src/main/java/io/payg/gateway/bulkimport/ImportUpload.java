@@ -2,37 +2,32 @@ package io.payg.gateway.bulkimport;
 
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.reconciliation.BatchedUpload;
 import io.payg.gateway.reconciliation.CsvCells;
 import io.payg.gateway.reconciliation.CsvRecords;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One import file, read from the request body as it arrives: each chunk is hashed and cut into
- * lines (a quoted cell may span lines); rows are read by {@link ImportColumns} and applied
- * {@link #BATCH} at a time by {@link ImportStore#apply}, with the request paused while a batch is
- * written — so memory holds one batch, one network chunk and the file's keys seen so far
+ * One import file, read from the request body as it arrives by a {@link BatchedUpload}: each chunk
+ * is cut into lines (a quoted cell may span lines); rows are read by {@link ImportColumns} and
+ * applied {@link #BATCH} at a time by {@link ImportStore#apply}, with the request paused while a
+ * batch is written — so memory holds one batch, one network chunk and the file's keys seen so far
  * ({@link ImportBatch.SeenInFile}), never the file.
  */
-final class ImportUpload {
+final class ImportUpload implements BatchedUpload.Steps<ImportRow> {
 
   static final int BATCH = 1000;
   static final int MAX_LINE_BYTES = 16 * 1024;
   static final int MAX_RECORD_LINES = 20;
   private static final Logger LOG = LoggerFactory.getLogger(ImportUpload.class);
 
-  private final HttpServerRequest request;
   private final ImportStore store;
   private final Caller caller;
   private final UUID id;
@@ -40,12 +35,11 @@ final class ImportUpload {
   private final ImportReferences references;
   private final LocalDate today;
   private final long maxRows;
-  private final MessageDigest sha256;
+  private final BatchedUpload<ImportRow> upload;
   private final ImportBatch.SeenInFile seen = new ImportBatch.SeenInFile();
   private final Promise<Void> result = Promise.promise();
   private final long started = System.nanoTime();
   private ImportColumns columns;
-  private List<ImportRow> batch = new ArrayList<>(BATCH);
   private final CsvRecords records =
       new CsvRecords(MAX_LINE_BYTES, MAX_RECORD_LINES, new CsvRecords.Sink() {
         @Override
@@ -76,9 +70,6 @@ final class ImportUpload {
         }
       });
   private long dataRows;
-  private boolean writing;
-  private boolean ended;
-  private boolean stopped;
 
   ImportUpload(
       HttpServerRequest request,
@@ -89,7 +80,6 @@ final class ImportUpload {
       ImportReferences references,
       LocalDate today,
       long maxRows) {
-    this.request = request;
     this.store = store;
     this.caller = caller;
     this.id = id;
@@ -97,59 +87,34 @@ final class ImportUpload {
     this.references = references;
     this.today = today;
     this.maxRows = maxRows;
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    this.upload = new BatchedUpload<>(request, BATCH, this);
   }
 
   /** Reads the (paused) request to its end; completes once every row is applied and the import completed. */
   Future<Void> run() {
-    request.handler(this::chunk);
-    request.endHandler(v -> {
-      if (stopped) {
-        return;
-      }
-      try {
-        records.end();
-        if (columns == null) {
-          throw ApiException.unprocessable(
-              "IMPORT_HEADER_MISSING",
-              "The file is empty: the first line must be the " + "header, e.g. "
-                  + String.join(",", ImportColumns.NAMES));
-        }
-      } catch (RuntimeException e) {
-        fail(e);
-        return;
-      }
-      ended = true;
-      next();
-    });
-    request.exceptionHandler(this::fail);
-    request
-        .response()
-        .closeHandler(
-            v -> fail(new IllegalStateException("the client went away during the upload")));
-    request.resume();
+    upload.start();
     return result.future();
   }
 
-  private void chunk(Buffer buffer) {
-    if (stopped) {
-      return;
+  @Override
+  public void feed(byte[] bytes) {
+    records.feed(bytes);
+  }
+
+  @Override
+  public void end() {
+    records.end();
+    if (columns == null) {
+      throw ApiException.unprocessable(
+          "IMPORT_HEADER_MISSING",
+          "The file is empty: the first line must be the " + "header, e.g. "
+              + String.join(",", ImportColumns.NAMES));
     }
-    byte[] bytes = buffer.getBytes();
-    sha256.update(bytes);
-    try {
-      records.feed(bytes);
-    } catch (RuntimeException e) {
-      fail(e);
-      return;
-    }
-    if (batch.size() >= BATCH && !writing) {
-      write();
-    }
+  }
+
+  @Override
+  public Future<?> write(List<ImportRow> rows) {
+    return store.apply(id, caller.companyId(), rows, seen, dryRun);
   }
 
   private void complete(long recordStart, String text) {
@@ -190,40 +155,11 @@ final class ImportUpload {
               + row.line()
               + " in batches already applied stay; uploading them again changes nothing)");
     }
-    batch.add(row);
+    upload.add(row);
   }
 
-  private void next() {
-    if (writing || stopped) {
-      return;
-    }
-    if (batch.size() >= BATCH || (ended && !batch.isEmpty())) {
-      write();
-    } else if (ended) {
-      finish();
-    } else {
-      request.resume();
-    }
-  }
-
-  private void write() {
-    writing = true;
-    request.pause();
-    List<ImportRow> rows = batch;
-    batch = new ArrayList<>(BATCH);
-    store.apply(id, caller.companyId(), rows, seen, dryRun).onComplete(ar -> {
-      writing = false;
-      if (ar.failed()) {
-        fail(ar.cause());
-      } else {
-        next();
-      }
-    });
-  }
-
-  private void finish() {
-    stopped = true;
-    String hash = HexFormat.of().formatHex(sha256.digest());
+  @Override
+  public void finish(String hash) {
     store.complete(caller, id, hash).onComplete(ar -> {
       long ms = (System.nanoTime() - started) / 1_000_000;
       LOG.info(
@@ -245,12 +181,8 @@ final class ImportUpload {
   }
 
   /** The batches applied stay; the import is marked FAILED with the reason. */
-  private void fail(Throwable cause) {
-    if (stopped) {
-      return;
-    }
-    stopped = true;
-    request.pause();
+  @Override
+  public void failed(Throwable cause) {
     String reason = cause instanceof ApiException a
         ? a.getMessage()
         : "the upload stopped: " + cause.getMessage();

@@ -13,6 +13,7 @@ import io.payg.gateway.http.Responses;
 import io.payg.gateway.sale.SaleTerms;
 import io.payg.gateway.transaction.TransactionSearch;
 import io.payg.gateway.transaction.TransactionStore;
+import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -169,7 +170,7 @@ public final class CustomerRoutes {
   /** {@code openPaygo: {secretKey, startingCode, tokenCount?}}: required for, and only for, OpenPAYGO devices. */
   private static CustomerStore.OpenPaygo openPaygo(JsonInput device, String manufacturer) {
     JsonInput o = device.optionalObject("openPaygo");
-    if (!"openpaygo".equals(manufacturer)) {
+    if (!OpenPaygoPlugin.NAME.equals(manufacturer)) {
       if (o != null) {
         throw ApiException.badRequest("'openPaygo' is for devices of manufacturer openpaygo");
       }

@@ -13,7 +13,7 @@ import io.payg.gateway.http.Responses;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.plugin.PluginStore;
 import io.payg.gateway.sms.MaintenanceSmsHandler;
-import io.vertx.core.Vertx;
+import io.payg.gateway.token.ManufacturerCalls;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.sqlclient.Pool;
@@ -31,14 +31,14 @@ public final class DeviceRoutes {
   private final ProtectedPages protectedPages;
 
   public DeviceRoutes(
-      Vertx vertx,
       Pool pool,
       PluginStore plugins,
       Map<String, TokenIssuer> issuers,
+      ManufacturerCalls calls,
       ProtectedPages protectedPages) {
     this.store = new DeviceStore(pool);
     this.maintenance = new MaintenanceTokens(
-        pool, plugins.secrets(), new ManufacturerUnlocks(vertx, pool, plugins, issuers));
+        pool, plugins.secrets(), new ManufacturerUnlocks(pool, plugins, issuers, calls));
     this.protectedPages = protectedPages;
   }
 

@@ -4,6 +4,7 @@ import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.SecretBox;
+import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import io.payg.manufacturer.openpaygo.OpenPaygoToken;
 import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
 import io.vertx.core.Future;
@@ -137,7 +138,7 @@ public final class MaintenanceTokens {
 
   private OpenPaygoToken.Generated openPaygo(Row d, UUID deviceId, Kind kind, Long value) {
     String manufacturer = d.getString("manufacturer");
-    if (!"openpaygo".equals(manufacturer) || d.getString("openpaygo_secret_key") == null) {
+    if (!OpenPaygoPlugin.NAME.equals(manufacturer) || d.getString("openpaygo_secret_key") == null) {
       throw notSupported(manufacturer, kind, refusalReason(manufacturer, kind));
     }
     OpenPaygoTokenType type;

@@ -3,14 +3,15 @@ package io.payg.gateway.device;
 import io.payg.domain.DeviceType;
 import io.payg.domain.Money;
 import io.payg.domain.TokenAmount;
-import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.gateway.token.ManufacturerCalls;
+import io.payg.manufacturer.angaza.AngazaTokenIssuer;
+import io.payg.manufacturer.sunking.SunKingTokenIssuer;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.Map;
@@ -18,8 +19,10 @@ import java.util.Set;
 
 /**
  * UNLOCK of a device whose manufacturer publishes an unlock call, made through that
- * manufacturer's token issuer (the peer kit, the outbound policy) within the request, and its
- * keycode answered to the operator. No money moves: no transaction, no allocation, no books entry.
+ * manufacturer's token issuer within the request — by {@link ManufacturerCalls}, as token jobs
+ * are: the same per-(company, manufacturer) breaker and permits, timeouts and outbound policy, so
+ * an open breaker or exhausted permits hold unlocks too — and its keycode answered to the
+ * operator. No money moves: no transaction, no allocation, no books entry.
  *
  * <p>Synchronous because unlocking twice is harmless: the call states the unit's end state
  * (unlocked for good) rather than adding credit, so a retry after a lost answer, or two racing
@@ -35,19 +38,19 @@ final class ManufacturerUnlocks {
    * Sun King: command "unlock" (COMMAND_UNLOCK_DEVICE) on POST {api_url}/token
    *   (EnAccess/micropowermanager src/backend/app/Plugins/SunKingSHS/Modules/Api/SunKingSHSApi.php).
    */
-  static final Set<String> PUBLISHED = Set.of("angaza", "sunking");
+  static final Set<String> PUBLISHED = Set.of(AngazaTokenIssuer.NAME, SunKingTokenIssuer.NAME);
 
-  private final Vertx vertx;
   private final ManufacturerUnlockStore store;
   private final PluginStore plugins;
   private final Map<String, TokenIssuer> issuers;
+  private final ManufacturerCalls calls;
 
   ManufacturerUnlocks(
-      Vertx vertx, Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers) {
-    this.vertx = vertx;
+      Pool pool, PluginStore plugins, Map<String, TokenIssuer> issuers, ManufacturerCalls calls) {
     this.store = new ManufacturerUnlockStore(pool);
     this.plugins = plugins;
     this.issuers = Map.copyOf(issuers);
+    this.calls = calls;
   }
 
   /** The unlock's answer, or null when the device is not one of a publishing manufacturer (or not the company's). */
@@ -82,8 +85,9 @@ final class ManufacturerUnlocks {
             TokenAmount.unlock(),
             Money.zero(plugin.currency()),
             plugin.settings());
-        return Future.<IssuedToken>fromCompletionStage(
-                issuer.issue(request), vertx.getOrCreateContext())
+        // refused, unreachable, breaker open or no permit in time: the same answer, nothing stored
+        return calls
+            .issue(who.companyId(), issuer, request)
             .recover(err -> Future.failedFuture(new ApiException(
                 502,
                 "MANUFACTURER_UNLOCK_FAILED",

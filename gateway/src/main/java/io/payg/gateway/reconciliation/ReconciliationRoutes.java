@@ -33,8 +33,6 @@ public final class ReconciliationRoutes {
   static final int MAX_LIMIT = 10_000;
   private static final Pattern UUID_TEXT = Pattern.compile(
       "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final Set<String> CSV_TYPES =
-      Set.of("text/csv", "application/csv", "text/plain", "application/octet-stream");
 
   private final ReconciliationStore store;
   private final ReconciliationCsv csv;
@@ -65,18 +63,8 @@ public final class ReconciliationRoutes {
   }
 
   public void mount(Router router) {
-    router.post(UPLOAD_PATH).handler(this::upload);
+    router.post(UPLOAD_PATH).handler(ctx -> BatchedUpload.paused(ctx, this::start));
     router.get(UPLOAD_PATH + "/:id").handler(this::get);
-  }
-
-  private void upload(RoutingContext ctx) {
-    ctx.request().pause(); // nothing is read before the upload is checked and its row exists
-    try {
-      start(ctx);
-    } catch (RuntimeException e) {
-      ctx.response().putHeader("Connection", "close"); // the body is not read
-      throw e;
-    }
   }
 
   private void start(RoutingContext ctx) {
@@ -100,14 +88,7 @@ public final class ReconciliationRoutes {
         || DecimalAmount.fractionDigits(currency) < 0) {
       throw ApiException.badRequest("'currency' must be an ISO 4217 code such as KES");
     }
-    String type = ctx.request().getHeader("Content-Type");
-    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-    if (!CSV_TYPES.contains(mediaType)) {
-      throw new ApiException(
-          415,
-          "UNSUPPORTED_MEDIA_TYPE",
-          "Send the statement itself as the body, Content-Type: text/csv");
-    }
+    BatchedUpload.requireCsv(ctx.request(), "statement");
     UUID id = UUID.randomUUID();
     String chosen = provider;
     StatementLayout layout = format.layout(zone, currency);

@@ -2,44 +2,32 @@ package io.payg.gateway.reconciliation;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One statement upload, read from the request body as it arrives: each chunk is hashed and fed to
- * the {@link StatementReader}; parsed rows are staged {@link #BATCH} at a time with one multi-row
- * INSERT, and the request is paused while a batch is written — so memory holds about one batch
- * and one network chunk, whatever the statement's size, and a slow database slows the client
- * instead of filling the heap. At the end the staged statement is matched in SQL.
+ * One statement upload, read from the request body as it arrives by a {@link BatchedUpload}: each
+ * chunk is fed to the {@link StatementReader}; parsed rows are staged {@link #BATCH} at a time with
+ * one multi-row INSERT, the request paused while a batch is written. At the end the staged
+ * statement is matched in SQL.
  */
-final class StatementUpload {
+final class StatementUpload implements BatchedUpload.Steps<ReconciliationStore.Staged> {
 
   static final int BATCH = 1000;
   private static final Logger LOG = LoggerFactory.getLogger(StatementUpload.class);
 
-  private final HttpServerRequest request;
   private final ReconciliationStore store;
   private final UUID id;
   private final UUID companyId;
   private final String provider;
   private final StatementReader reader;
-  private final MessageDigest sha256;
+  private final BatchedUpload<ReconciliationStore.Staged> upload;
   private final Promise<ReconciliationStore.Completion> result = Promise.promise();
   private final Promise<Void> read = Promise.promise();
   private final long started = System.nanoTime();
-  private List<ReconciliationStore.Staged> batch = new ArrayList<>(BATCH);
-  private boolean writing;
-  private boolean ended;
-  private boolean finishing;
-  private boolean stopped;
 
   StatementUpload(
       HttpServerRequest request,
@@ -49,18 +37,13 @@ final class StatementUpload {
       String provider,
       StatementLayout layout,
       long maxRows) {
-    this.request = request;
     this.store = store;
     this.id = id;
     this.companyId = companyId;
     this.provider = provider;
+    this.upload = new BatchedUpload<>(request, BATCH, this);
     this.reader = new StatementReader(
-        layout, maxRows, (row, raw) -> batch.add(new ReconciliationStore.Staged(row, raw)));
-    try {
-      this.sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+        layout, maxRows, (row, raw) -> upload.add(new ReconciliationStore.Staged(row, raw)));
   }
 
   /** Completes once the whole body is read and staged (matching starts then). */
@@ -70,83 +53,28 @@ final class StatementUpload {
 
   /** Reads the (paused) request to its end; the reconciliation row {@code id} exists already. */
   Future<ReconciliationStore.Completion> run() {
-    request.handler(this::chunk);
-    request.endHandler(v -> {
-      if (failed()) {
-        return;
-      }
-      try {
-        reader.end();
-      } catch (RuntimeException e) {
-        fail(e);
-        return;
-      }
-      ended = true;
-      next();
-    });
-    request.exceptionHandler(this::fail);
-    // a client gone mid-upload leaves nothing; once the whole body is in, matching goes on without
-    // it
-    request.response().closeHandler(v -> {
-      if (!finishing) {
-        fail(new IllegalStateException("the client went away during the upload"));
-      }
-    });
-    request.resume();
+    upload.start();
     return result.future();
   }
 
-  private void chunk(Buffer buffer) {
-    if (failed()) {
-      return;
-    }
-    byte[] bytes = buffer.getBytes();
-    sha256.update(bytes);
-    try {
-      reader.feed(bytes);
-    } catch (RuntimeException e) {
-      fail(e);
-      return;
-    }
-    if (batch.size() >= BATCH && !writing) {
-      write();
-    }
+  @Override
+  public void feed(byte[] bytes) {
+    reader.feed(bytes);
   }
 
-  /** After a write or at the end: write the next full batch, finish, or read on. */
-  private void next() {
-    if (writing || failed()) {
-      return;
-    }
-    if (batch.size() >= BATCH || (ended && !batch.isEmpty())) {
-      write();
-    } else if (ended) {
-      finish();
-    } else {
-      request.resume();
-    }
+  @Override
+  public void end() {
+    reader.end();
   }
 
-  private void write() {
-    writing = true;
-    request.pause();
-    List<ReconciliationStore.Staged> rows = batch;
-    batch = new ArrayList<>(BATCH);
-    store.stage(id, rows).onComplete(ar -> {
-      writing = false;
-      if (ar.failed()) {
-        fail(ar.cause());
-      } else {
-        next();
-      }
-    });
+  @Override
+  public Future<?> write(List<ReconciliationStore.Staged> rows) {
+    return store.stage(id, rows);
   }
 
-  private void finish() {
-    if (finishing) {
-      return;
-    }
-    finishing = true;
+  /** Once the whole body is in, matching goes on even if the client goes away. */
+  @Override
+  public void finish(String hash) {
     read.tryComplete();
     long staged = System.nanoTime();
     LOG.info(
@@ -154,7 +82,6 @@ final class StatementUpload {
         id,
         reader.lines(),
         (staged - started) / 1_000_000);
-    String hash = HexFormat.of().formatHex(sha256.digest());
     store.complete(id, companyId, provider, hash, reader.lines()).onComplete(ar -> {
       LOG.info(
           "reconciliation {}: matched in {} ms ({})",
@@ -166,27 +93,18 @@ final class StatementUpload {
                   : "completed")
               : "failed: " + ar.cause());
       if (ar.succeeded()) {
-        stopped = true;
         result.tryComplete(ar.result());
       } else {
-        fail(ar.cause());
+        // the upload may have been answered 202 once matching started: the row stays, FAILED
+        store.failed(id).onComplete(x -> result.tryFail(ar.cause()));
       }
     });
   }
 
-  private boolean failed() {
-    return stopped;
-  }
-
   /** Nothing of a statement that did not complete is kept. */
-  private void fail(Throwable cause) {
-    if (stopped) {
-      return;
-    }
-    stopped = true;
-    request.pause();
+  @Override
+  public void failed(Throwable cause) {
     read.tryFail(cause);
-    // once matching started the upload may have been answered 202: the row stays, FAILED
-    (finishing ? store.failed(id) : store.discard(id)).onComplete(ar -> result.tryFail(cause));
+    store.discard(id).onComplete(ar -> result.tryFail(cause));
   }
 }

@@ -8,6 +8,7 @@ import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.SecretBox;
+import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -271,7 +272,7 @@ public final class SalePlanStore {
                             : ApiException.conflict(
                                 "NO_SALE", "Device " + serial + " is on no appliance sale"));
                   }
-                  if (newKey != null && !"openpaygo".equals(d.getString("manufacturer"))) {
+                  if (newKey != null && !OpenPaygoPlugin.NAME.equals(d.getString("manufacturer"))) {
                     return Future.failedFuture(ApiException.badRequest(
                         "'openPaygo' is for devices of manufacturer openpaygo"));
                   }

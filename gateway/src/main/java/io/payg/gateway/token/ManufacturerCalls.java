@@ -26,7 +26,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Every call to a manufacturer goes through here: one circuit breaker and one set of permits
+ * Every call to a manufacturer goes through here — token jobs and operators' UNLOCKs alike (one
+ * instance per gateway): one circuit breaker and one set of permits
  * per (company, manufacturer), and their metrics per manufacturer. Each company configures its
  * own manufacturer URL and credentials, so one company's dead or slow peer is that company's
  * outage only: it opens that company's breaker and holds that company's permits, never
@@ -42,7 +43,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>What a failure tells the tenant is {@link PeerFailure}'s safe text, never the peer's answer.
  */
-final class ManufacturerCalls {
+public final class ManufacturerCalls {
 
   /** What a call ended in, kept apart from the breaker's view. */
   private record Outcome(IssuedToken token, Throwable refusal) {}
@@ -60,7 +61,7 @@ final class ManufacturerCalls {
   private final Duration maxQueueWait;
   private final long maxTimeoutMs;
 
-  ManufacturerCalls(
+  public ManufacturerCalls(
       Vertx vertx,
       MeterRegistry registry,
       int maxFailures,
@@ -82,7 +83,12 @@ final class ManufacturerCalls {
         .setNotificationAddress(null);
   }
 
-  Future<IssuedToken> issue(UUID companyId, TokenIssuer issuer, TokenRequest request) {
+  /**
+   * The request through the company's permits and breaker to the manufacturer; fails with
+   * {@link JobDeferred} (no permit in time), {@link JobFailure} (refused, failed, or not attempted
+   * while the breaker is open), each with a text safe to show the company.
+   */
+  public Future<IssuedToken> issue(UUID companyId, TokenIssuer issuer, TokenRequest request) {
     String name = issuer.manufacturer();
     Lane lane = lane(companyId, name);
     return lane.permits()

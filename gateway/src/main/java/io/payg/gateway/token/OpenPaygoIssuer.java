@@ -3,6 +3,8 @@ package io.payg.gateway.token;
 import io.payg.domain.TokenAmount;
 import io.payg.gateway.device.DeviceKeyStore;
 import io.payg.gateway.outbox.JobFailure;
+import io.payg.gateway.plugin.SecretBox;
+import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import io.payg.manufacturer.openpaygo.OpenPaygoToken;
 import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
 import io.vertx.core.Future;
@@ -16,15 +18,16 @@ import java.util.UUID;
  */
 final class OpenPaygoIssuer {
 
-  static final String MANUFACTURER = "openpaygo";
+  /** The plugin name, spelled once by its descriptor. */
+  static final String MANUFACTURER = OpenPaygoPlugin.NAME;
   /** Standard tokens carry up to 995 days; beyond that an extended token is needed. */
   private static final long MAX_STANDARD_DAYS = OpenPaygoToken.MAX_ACTIVATION_VALUE;
 
   record Generated(String token, String reference) {}
 
-  private final io.payg.gateway.plugin.SecretBox secrets;
+  private final SecretBox secrets;
 
-  OpenPaygoIssuer(io.payg.gateway.plugin.SecretBox secrets) {
+  OpenPaygoIssuer(SecretBox secrets) {
     this.secrets = secrets;
   }
 
@@ -37,8 +40,7 @@ final class OpenPaygoIssuer {
       OpenPaygoToken.Generated g;
       try {
         // sealed for this device only (a key moved to another device's row does not open)
-        String keyHex =
-            secrets.open(state.sealedKey(), io.payg.gateway.plugin.SecretBox.deviceKey(deviceId));
+        String keyHex = secrets.open(state.sealedKey(), SecretBox.deviceKey(deviceId));
         g = generate(keyHex, state.startingCode(), state.tokenCount(), amount);
       } catch (IllegalStateException e) {
         return Future.failedFuture(

@@ -8,7 +8,6 @@ import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
 import io.payg.domain.port.VendLookup;
-import io.payg.gateway.config.ManufacturerLimits;
 import io.payg.gateway.logging.PaymentTrace;
 import io.payg.gateway.outbox.CompletionBatch;
 import io.payg.gateway.outbox.JobFailure;
@@ -21,7 +20,6 @@ import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -56,11 +54,7 @@ public final class TokenJobHandler implements JobHandler {
       PluginStore plugins,
       Map<String, TokenIssuer> issuers,
       MeterRegistry registry,
-      int breakerMaxFailures,
-      Duration breakerReset,
-      ManufacturerLimits limits,
-      Duration maxQueueWait,
-      Duration maxTimeout,
+      ManufacturerCalls calls,
       JobHandoff handoff,
       CompletionBatch.Window completions) {
     this.vertx = vertx;
@@ -70,8 +64,7 @@ public final class TokenJobHandler implements JobHandler {
     this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
     this.registry = registry;
-    this.calls = new ManufacturerCalls(
-        vertx, registry, breakerMaxFailures, breakerReset, limits, maxQueueWait, maxTimeout);
+    this.calls = calls;
     this.pool = pool;
     this.issuers = Map.copyOf(issuers);
   }

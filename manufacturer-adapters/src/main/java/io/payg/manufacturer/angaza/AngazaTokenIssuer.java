@@ -99,16 +99,18 @@ public final class AngazaTokenIssuer implements TokenIssuer {
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     TokenAmount amount = request.amount();
     String creditUntil;
-    if (amount.unit() == TokenAmount.Unit.DAYS && amount.quantity() > 0) {
+    // Angaza units count days of use; energy tokens are a routing bug upstream.
+    String refused = amount.refusal(NAME, TokenAmount.Takes.DAYS_OR_UNLOCK);
+    if (refused != null) {
+      return calls.fail(refused, false);
+    }
+    if (amount.isDays()) {
       creditUntil = AngazaProtocol.creditUntil(OffsetDateTime.now(clock)
           .withOffsetSameInstant(ZoneOffset.UTC)
           .truncatedTo(ChronoUnit.SECONDS)
           .plusDays(amount.quantity()));
-    } else if (amount.unit() == TokenAmount.Unit.UNLOCK) {
-      creditUntil = AngazaProtocol.UNLOCKED;
     } else {
-      // Angaza units count days of use; energy tokens are a routing bug upstream.
-      return calls.fail("angaza vends days or unlock only, got " + amount.describe(), false);
+      creditUntil = AngazaProtocol.UNLOCKED;
     }
     JsonObject body = new JsonObject()
         .put("unit_number", request.serial())

@@ -125,10 +125,10 @@ public final class CalinTokenIssuer implements TokenIssuer {
     PluginSettings settings = new PluginSettings(NAME, request.settings())
         .require(SETTING_BASE_URL, SETTING_USER_ID, SETTING_API_KEY);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
-    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS
-        || request.amount().isNothing()) {
-      // Calin meters only take energy credit; days/unlock tokens are a routing bug upstream.
-      return calls.fail("calin vends energy only, got " + request.amount().describe(), false);
+    // Calin meters only take energy credit; days/unlock tokens are a routing bug upstream.
+    String refused = request.amount().refusal(NAME, TokenAmount.Takes.ENERGY);
+    if (refused != null) {
+      return calls.fail(refused, false);
     }
     Buffer body = Buffer.buffer(requestBody(
             settings.get(SETTING_USER_ID),

@@ -189,10 +189,10 @@ public final class SparkMeterTokenIssuer implements TokenIssuer {
     PluginSettings settings =
         new PluginSettings(NAME, request.settings()).require(SETTING_BASE_URL, SETTING_API_TOKEN);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
-    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS
-        || request.amount().isNothing()) {
-      // SparkMeter meters take energy credit only; days/unlock are a routing bug upstream.
-      return calls.fail("sparkmeter vends energy only, got " + request.amount().describe(), false);
+    // SparkMeter meters take energy credit only; days/unlock are a routing bug upstream.
+    String refused = request.amount().refusal(NAME, TokenAmount.Takes.ENERGY);
+    if (refused != null) {
+      return calls.fail(refused, false);
     }
     if (!request.paid().isPositive()) {
       return calls.fail("sparkmeter credits money: the paid amount must be positive", false);

@@ -139,10 +139,10 @@ public final class SteamaTokenIssuer implements TokenIssuer {
         .require(SETTING_BASE_URL, SETTING_USERNAME, SETTING_PASSWORD);
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     long meterCacheSeconds = settings.nonNegative(SETTING_METER_CACHE_SECONDS, 0);
-    if (request.amount().unit() != TokenAmount.Unit.KWH_TENTHS
-        || request.amount().isNothing()) {
-      // Steama meters take energy credit only; days/unlock are a routing bug upstream.
-      return calls.fail("steama vends energy only, got " + request.amount().describe(), false);
+    // Steama meters take energy credit only; days/unlock are a routing bug upstream.
+    String refused = request.amount().refusal(NAME, TokenAmount.Takes.ENERGY);
+    if (refused != null) {
+      return calls.fail(refused, false);
     }
     if (!request.paid().isPositive()) {
       return calls.fail("steama credits money: the paid amount must be positive", false);

@@ -121,15 +121,17 @@ public final class SunKingTokenIssuer implements TokenIssuer {
     long timeoutMs = settings.timeoutMs(SETTING_TIMEOUT_MS, DEFAULT_TIMEOUT_MS);
     JsonObject body = new JsonObject().put("device", request.serial());
     TokenAmount amount = request.amount();
-    if (amount.unit() == TokenAmount.Unit.DAYS && amount.quantity() > 0) {
+    // SunKing devices count days of use; energy tokens are a routing bug upstream.
+    String refused = amount.refusal(NAME, TokenAmount.Takes.DAYS_OR_UNLOCK);
+    if (refused != null) {
+      return calls.fail(refused, false);
+    }
+    if (amount.isDays()) {
       body.put("command", SunKingProtocol.COMMAND_ADD_CREDIT)
           .put("payload", amount.quantity())
           .put("time_unit", SunKingProtocol.TIME_UNIT_DAY);
-    } else if (amount.unit() == TokenAmount.Unit.UNLOCK) {
-      body.put("command", SunKingProtocol.COMMAND_UNLOCK);
     } else {
-      // SunKing devices count days of use; energy tokens are a routing bug upstream.
-      return calls.fail("sunking vends days or unlock only, got " + amount.describe(), false);
+      body.put("command", SunKingProtocol.COMMAND_UNLOCK);
     }
     Session s = new Session(
         settings.get(SETTING_AUTH_URL),

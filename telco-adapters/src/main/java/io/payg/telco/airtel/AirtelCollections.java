@@ -1,6 +1,5 @@
 package io.payg.telco.airtel;
 
-import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.domain.peer.PeerText.clean;
 import static io.payg.domain.peer.PeerText.hasControl;
 import static io.payg.domain.peer.PluginSettings.isBlank;
@@ -12,7 +11,6 @@ import io.payg.domain.port.CollectionStatus;
 import io.payg.peer.TokenCache;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.CollectionSettings;
-import io.payg.telco.support.DecimalAmount;
 import io.payg.telco.support.RequestToPayClient;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -134,7 +132,7 @@ public final class AirtelCollections extends RequestToPayClient {
   /** The product response code of a transaction not found. */
   public static final String RESPONSE_NOT_FOUND = "DP00800001025";
 
-  public static final String UNKNOWN_REFERENCE = "unknown reference";
+  public static final String UNKNOWN_REFERENCE = RequestToPayClient.UNKNOWN_REFERENCE;
   public static final String CREDENTIALS_REFUSED = "Airtel refused the credentials";
 
   /** The countries Airtel Money operates in, with their calling codes (to strip from MSISDNs). */
@@ -154,13 +152,11 @@ public final class AirtelCollections extends RequestToPayClient {
       Map.entry("UG", "256"),
       Map.entry("ZM", "260"));
 
-  static final Pattern UUID_TEXT = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  static final Pattern UUID_TEXT = RequestToPayClient.UUID_TEXT;
   private static final Pattern DIGITS = Pattern.compile("[0-9]{5,15}");
   private static final Pattern NATIONAL = Pattern.compile("[0-9]{7,10}");
   private static final Pattern SERIAL_CHARS = Pattern.compile("[^A-Za-z0-9._ -]");
   private static final Pattern MONEY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-  private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
 
   public AirtelCollections(WebClient client) {
     this(client, System::nanoTime);
@@ -168,7 +164,7 @@ public final class AirtelCollections extends RequestToPayClient {
 
   /** With the monotonic clock that ages cached tokens (tests). */
   AirtelCollections(WebClient client, LongSupplier nanoTime) {
-    super(NAME, "Airtel", client, nanoTime);
+    super(NAME, "Airtel", CREDENTIALS_REFUSED, AirtelCollections::errorText, client, nanoTime);
   }
 
   // ---------------------------------------------------------------- USSD push
@@ -206,55 +202,31 @@ public final class AirtelCollections extends RequestToPayClient {
     };
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
-        return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
+        return refusedOrFailed(ar.cause());
       }
       HttpResponse<Buffer> response = ar.result();
-      int code = response.statusCode();
       JsonObject status = envelopeStatus(response);
       String resultCode = status == null ? null : text(status.getValue("result_code"));
       if (RESULT_DUPLICATE_ID.equals(resultCode)) {
         return Future.succeededFuture(CollectionStatus.pending());
       }
-      if (code == 401) {
-        return Future.succeededFuture(
-            CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response)));
-      }
-      if (isTransient(code) || RESULT_SOMETHING_WENT_WRONG.equals(resultCode)) {
-        return Future.failedFuture(new CollectionCallException(
-            "Airtel payments HTTP " + code + ": " + errorText(response), true));
-      }
-      if (code >= 200 && code < 300) {
-        if (status != null && Boolean.FALSE.equals(status.getValue("success"))) {
-          return Future.succeededFuture(CollectionStatus.failed("Airtel " + errorText(response)));
-        }
-        return Future.succeededFuture(CollectionStatus.pending());
-      }
-      if (code >= 400 && code < 500) {
-        return Future.succeededFuture(
-            CollectionStatus.failed("Airtel HTTP " + code + ": " + errorText(response)));
-      }
-      return Future.failedFuture(
-          new CollectionCallException("Airtel payments answered HTTP " + code, false));
+      CollectionStatus accepted = status != null && Boolean.FALSE.equals(status.getValue("success"))
+          ? CollectionStatus.failed("Airtel " + errorText(response))
+          : CollectionStatus.pending();
+      return requestAnswer(
+          response, "payments", RESULT_SOMETHING_WENT_WRONG.equals(resultCode), accepted);
     });
   }
 
   private static JsonObject requestBody(CollectionRequest request, Config config) {
     String reference = request.reference();
-    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+    if (!isReference(reference)) {
       throw new CollectionCallException(
           "the reference must be a UUID (Airtel transaction id)", false);
     }
     String msisdn = nationalNumber(request.msisdn(), config.country);
-    if (request.amount() == null || !request.amount().isPositive()) {
-      throw new CollectionCallException("the amount must be positive", false);
-    }
+    BigDecimal major = majorUnits(request).stripTrailingZeros();
     String currency = request.amount().currency();
-    int digits = DecimalAmount.fractionDigits(currency);
-    if (digits < 0) {
-      throw new CollectionCallException(
-          "the currency " + currency + " has no known minor unit", false);
-    }
-    BigDecimal major = BigDecimal.valueOf(request.amount().minor(), digits).stripTrailingZeros();
     Number amount = major.scale() <= 0 ? (Number) major.longValueExact() : major;
     String serial =
         request.serial() == null ? "" : SERIAL_CHARS.matcher(request.serial()).replaceAll("");
@@ -311,7 +283,7 @@ public final class AirtelCollections extends RequestToPayClient {
       return Future.failedFuture(e);
     }
     String reference = request.reference();
-    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+    if (!isReference(reference)) {
       // never requested under this reference: requestToPay refuses non-UUID references
       return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
     }
@@ -320,26 +292,15 @@ public final class AirtelCollections extends RequestToPayClient {
             client.getAbs(config.baseUrl + ENQUIRY_PATH + reference), config, currency, token)
         .send();
     return authorized(config, send).compose(response -> {
-      int code = response.statusCode();
       JsonObject status = envelopeStatus(response);
       String resultCode = status == null ? null : text(status.getValue("result_code"));
       String responseCode = status == null ? null : text(status.getValue("response_code"));
-      if (code == 404
+      // "No transaction found with the provided transaction id": right after a push Airtel may
+      // not have it yet; the gateway decides whether that is final (accepted or not)
+      boolean notFound = response.statusCode() == 404
           || RESULT_NOT_FOUND.equals(resultCode)
-          || RESPONSE_NOT_FOUND.equals(responseCode)) {
-        // "No transaction found with the provided transaction id": right after a push Airtel may
-        // not have it yet; the gateway decides whether that is final (accepted or not)
-        return Future.succeededFuture(CollectionStatus.notFound(UNKNOWN_REFERENCE));
-      }
-      if (code == 200) {
-        return statusOf(response);
-      }
-      if (code == 401) {
-        return Future.failedFuture(new CollectionCallException(
-            CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response), false));
-      }
-      return Future.failedFuture(new CollectionCallException(
-          "Airtel enquiry HTTP " + code + ": " + errorText(response), isTransient(code)));
+          || RESPONSE_NOT_FOUND.equals(responseCode);
+      return statusAnswer(response, "enquiry", notFound, AirtelCollections::statusOf);
     });
   }
 
@@ -405,8 +366,8 @@ public final class AirtelCollections extends RequestToPayClient {
   }
 
   private Future<TokenCache.Fetched> fetchToken(Config config) {
-    return calls
-        .send(() -> client
+    return bearerToken(
+        () -> client
             .postAbs(config.baseUrl + TOKEN_PATH)
             .timeout(config.timeoutMs)
             .putHeader("Content-Type", "application/json")
@@ -415,42 +376,9 @@ public final class AirtelCollections extends RequestToPayClient {
                 .put("client_id", config.clientId)
                 .put("client_secret", config.clientSecret)
                 .put("grant_type", "client_credentials")
-                .toBuffer()))
-        .compose(response -> {
-          int code = response.statusCode();
-          if (code == 400 || code == 401 || code == 403) {
-            return Future.failedFuture(new CollectionCallException(
-                CREDENTIALS_REFUSED + " (HTTP " + code + " at " + TOKEN_PATH + "): "
-                    + errorText(response),
-                false));
-          }
-          if (code != 200) {
-            return Future.failedFuture(new CollectionCallException(
-                "Airtel token HTTP " + code + ": " + errorText(response), isTransient(code)));
-          }
-          JsonObject json = jsonObject(response);
-          if (json == null
-              || !(json.getValue("access_token") instanceof String token)
-              || token.isBlank()) {
-            return Future.failedFuture(
-                new CollectionCallException("Airtel token answer without access_token", false));
-          }
-          return Future.succeededFuture(
-              new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
-        });
-  }
-
-  /** Seconds (Airtel documents a string, some answers carry a number); 0 when absent or unreadable. */
-  private static long expiresIn(Object value) {
-    long seconds;
-    if (value instanceof Number n) {
-      seconds = n.longValue();
-    } else if (value instanceof String s && s.trim().matches("[0-9]{1,9}")) {
-      seconds = Long.parseLong(s.trim());
-    } else {
-      seconds = 0;
-    }
-    return Math.max(0, Math.min(seconds, MAX_TOKEN_LIFETIME_S));
+                .toBuffer()),
+        TOKEN_PATH,
+        code -> code == 400 || code == 401 || code == 403);
   }
 
   private static HttpRequest<Buffer> headers(

@@ -1,6 +1,5 @@
 package io.payg.telco.mtn;
 
-import static io.payg.domain.peer.PeerStatus.isTransient;
 import static io.payg.domain.peer.PeerText.clean;
 import static io.payg.domain.peer.PeerText.hasControl;
 import static io.payg.domain.peer.PluginSettings.isBlank;
@@ -111,19 +110,17 @@ public final class MtnMomoCollections extends RequestToPayClient {
   public static final String TARGET_ENVIRONMENT_HEADER = "X-Target-Environment";
   public static final String CALLBACK_URL_HEADER = "X-Callback-Url";
 
-  public static final String UNKNOWN_REFERENCE = "unknown reference";
+  public static final String UNKNOWN_REFERENCE = RequestToPayClient.UNKNOWN_REFERENCE;
   public static final String AMOUNT_MISMATCH = "amount mismatch";
   public static final String CREDENTIALS_REFUSED = "MTN MoMo refused the credentials";
 
   /** A UUID as MoMo wants it for X-Reference-Id: 8-4-4-4-12 hex digits. */
-  public static final Pattern UUID_TEXT = Pattern.compile(
-      "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+  public static final Pattern UUID_TEXT = RequestToPayClient.UUID_TEXT;
 
   private static final Pattern MSISDN = Pattern.compile("[0-9]{5,15}");
   private static final Pattern DECIMAL_TEXT = Pattern.compile("[0-9]{1,16}(\\.[0-9]{1,10})?");
   private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
   private static final Pattern TARGET_ENVIRONMENT = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-  private static final long MAX_TOKEN_LIFETIME_S = 24 * 3600;
 
   public MtnMomoCollections(WebClient client) {
     this(client, System::nanoTime);
@@ -131,7 +128,7 @@ public final class MtnMomoCollections extends RequestToPayClient {
 
   /** With the monotonic clock that ages cached tokens (tests). */
   MtnMomoCollections(WebClient client, LongSupplier nanoTime) {
-    super(NAME, "MTN MoMo", client, nanoTime);
+    super(NAME, "MTN MoMo", CREDENTIALS_REFUSED, MtnMomoCollections::errorText, client, nanoTime);
   }
 
   // ---------------------------------------------------------------- request-to-pay
@@ -158,33 +155,19 @@ public final class MtnMomoCollections extends RequestToPayClient {
     };
     return authorized(config, send).transform(ar -> {
       if (ar.failed()) {
-        return refusedOrFailed(ar.cause(), CREDENTIALS_REFUSED);
+        return refusedOrFailed(ar.cause());
       }
-      HttpResponse<Buffer> response = ar.result();
-      int code = response.statusCode();
-      if (code >= 200 && code < 300 || code == 409) {
+      if (ar.result().statusCode() == 409) {
+        // the reference was used: our own retry, MoMo keeps the first request
         return Future.succeededFuture(CollectionStatus.pending());
       }
-      if (code == 401) {
-        return Future.succeededFuture(
-            CollectionStatus.failed(CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response)));
-      }
-      if (isTransient(code)) {
-        return Future.failedFuture(new CollectionCallException(
-            "MTN MoMo requesttopay HTTP " + code + ": " + errorText(response), true));
-      }
-      if (code >= 400 && code < 500) {
-        return Future.succeededFuture(
-            CollectionStatus.failed("MTN MoMo HTTP " + code + ": " + errorText(response)));
-      }
-      return Future.failedFuture(
-          new CollectionCallException("MTN MoMo requesttopay answered HTTP " + code, false));
+      return requestAnswer(ar.result(), "requesttopay", false, CollectionStatus.pending());
     });
   }
 
   private static JsonObject requestBody(CollectionRequest request) {
     String reference = request.reference();
-    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+    if (!isReference(reference)) {
       throw new CollectionCallException(
           "the reference must be a UUID (MTN MoMo X-Reference-Id)", false);
     }
@@ -196,19 +179,11 @@ public final class MtnMomoCollections extends RequestToPayClient {
       throw new CollectionCallException(
           "the msisdn must be 5 to 15 digits with the country code", false);
     }
-    if (request.amount() == null || !request.amount().isPositive()) {
-      throw new CollectionCallException("the amount must be positive", false);
-    }
-    String currency = request.amount().currency();
-    int digits = DecimalAmount.fractionDigits(currency);
-    if (digits < 0) {
-      throw new CollectionCallException(
-          "the currency " + currency + " has no known minor unit", false);
-    }
+    BigDecimal amount = majorUnits(request);
     String serial = request.serial() == null ? "" : request.serial();
     return new JsonObject()
-        .put("amount", BigDecimal.valueOf(request.amount().minor(), digits).toPlainString())
-        .put("currency", currency)
+        .put("amount", amount.toPlainString())
+        .put("currency", request.amount().currency())
         .put("externalId", reference)
         .put("payer", new JsonObject().put("partyIdType", "MSISDN").put("partyId", msisdn))
         .put("payerMessage", "Payment for " + serial)
@@ -226,32 +201,22 @@ public final class MtnMomoCollections extends RequestToPayClient {
       return Future.failedFuture(e);
     }
     String reference = request.reference();
-    if (reference == null || !UUID_TEXT.matcher(reference).matches()) {
+    if (!isReference(reference)) {
       // never requested under this reference: requestToPay refuses non-UUID references
       return Future.succeededFuture(CollectionStatus.failed(UNKNOWN_REFERENCE));
     }
     Function<String, Future<HttpResponse<Buffer>>> send = token -> headers(
             client.getAbs(config.baseUrl + REQUEST_TO_PAY_PATH + "/" + reference), config, token)
         .send();
-    return authorized(config, send).compose(response -> {
-      int code = response.statusCode();
-      if (code == 200) {
-        return statusOf(response, request);
-      }
-      if (code == 404) {
-        // MoMo does not know the reference: final only if it never took the request (no 202/409);
-        // the gateway knows which (https://momodeveloper.mtn.com/api-documentation/common-error:
-        // RESOURCE_NOT_FOUND, 404)
-        return Future.succeededFuture(CollectionStatus.notFound(UNKNOWN_REFERENCE));
-      }
-      if (code == 401) {
-        return Future.failedFuture(new CollectionCallException(
-            CREDENTIALS_REFUSED + " (HTTP 401): " + errorText(response), false));
-      }
-      return Future.failedFuture(new CollectionCallException(
-          "MTN MoMo requesttopay status HTTP " + code + ": " + errorText(response),
-          isTransient(code)));
-    });
+    // 404: MoMo does not know the reference: final only if it never took the request (no 202/409);
+    // the gateway knows which (https://momodeveloper.mtn.com/api-documentation/common-error:
+    // RESOURCE_NOT_FOUND, 404)
+    return authorized(config, send)
+        .compose(response -> statusAnswer(
+            response,
+            "requesttopay status",
+            response.statusCode() == 404,
+            ok -> statusOf(ok, request)));
   }
 
   private static Future<CollectionStatus> statusOf(
@@ -395,49 +360,16 @@ public final class MtnMomoCollections extends RequestToPayClient {
   }
 
   private Future<TokenCache.Fetched> fetchToken(Config config) {
-    return calls
-        .send(() -> client
+    return bearerToken(
+        () -> client
             .postAbs(config.baseUrl + TOKEN_PATH)
             .timeout(config.timeoutMs)
             .putHeader("Authorization", config.basic)
             .putHeader(SUBSCRIPTION_KEY_HEADER, config.subscriptionKey)
             .putHeader("Accept", "application/json")
-            .send())
-        .compose(response -> {
-          int code = response.statusCode();
-          if (code == 401 || code == 403) {
-            return Future.failedFuture(new CollectionCallException(
-                CREDENTIALS_REFUSED + " (HTTP " + code + " at " + TOKEN_PATH + "): "
-                    + errorText(response),
-                false));
-          }
-          if (code != 200) {
-            return Future.failedFuture(new CollectionCallException(
-                "MTN MoMo token HTTP " + code + ": " + errorText(response), isTransient(code)));
-          }
-          JsonObject json = jsonObject(response);
-          if (json == null
-              || !(json.getValue("access_token") instanceof String token)
-              || token.isBlank()) {
-            return Future.failedFuture(
-                new CollectionCallException("MTN MoMo token answer without access_token", false));
-          }
-          return Future.succeededFuture(
-              new TokenCache.Fetched(token, expiresIn(json.getValue("expires_in"))));
-        });
-  }
-
-  /** Seconds; 0 (use for the calls waiting now, then renew) when absent or unreadable. */
-  private static long expiresIn(Object value) {
-    long seconds;
-    if (value instanceof Number n) {
-      seconds = n.longValue();
-    } else if (value instanceof String s && s.matches("[0-9]{1,9}")) {
-      seconds = Long.parseLong(s);
-    } else {
-      seconds = 0;
-    }
-    return Math.max(0, Math.min(seconds, MAX_TOKEN_LIFETIME_S));
+            .send(),
+        TOKEN_PATH,
+        code -> code == 401 || code == 403);
   }
 
   private static HttpRequest<Buffer> headers(

@@ -8,6 +8,7 @@ import static io.payg.peer.PeerCalls.snippet;
 import io.payg.domain.peer.PluginSettings;
 import io.payg.domain.port.CollectionRequest;
 import io.payg.domain.port.CollectionStatus;
+import io.payg.peer.PeerCalls;
 import io.payg.telco.support.CollectionCallException;
 import io.payg.telco.support.RequestToPayClient;
 import io.vertx.core.Future;
@@ -90,7 +91,7 @@ public final class SafaricomStkCollections extends RequestToPayClient {
   }
 
   public SafaricomStkCollections(WebClient client, LongSupplier nanoTime, Clock clock) {
-    super(NAME, "Safaricom", client, nanoTime);
+    super(NAME, "Safaricom", DarajaCalls.CREDENTIALS_REFUSED, PeerCalls::snippet, client, nanoTime);
     this.daraja = new DarajaCalls(client, NAME, nanoTime);
     this.clock = clock;
   }
@@ -173,7 +174,7 @@ public final class SafaricomStkCollections extends RequestToPayClient {
     return daraja
         .post(s.credentials(), PUSH_PATH, body)
         .compose(response -> Future.succeededFuture(pushAnswer(response)))
-        .recover(err -> refusedOrFailed(err, DarajaCalls.CREDENTIALS_REFUSED));
+        .recover(err -> refusedOrFailed(err));
   }
 
   private static CollectionStatus pushAnswer(HttpResponse<Buffer> response) {

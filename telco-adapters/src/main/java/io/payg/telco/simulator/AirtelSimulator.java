@@ -20,7 +20,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -93,7 +92,25 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
   private static final Pattern COUNTRY = Pattern.compile("[A-Z]{2}");
 
-  private final Map<String, Payment> payments = new ConcurrentHashMap<>();
+  private final PendingRequests<Payment> payments =
+      new PendingRequests<>(this, "payment", new PendingRequests.Provider<>() {
+        @Override
+        public PendingRequests.CallbackCall callback(String id, Payment p, JsonObject transaction) {
+          String url = callbackUrl;
+          return url == null
+              ? null
+              : new PendingRequests.CallbackCall(
+                  HttpMethod.POST,
+                  url,
+                  callbackBody(transaction).toBuffer(),
+                  transaction.getString("status_code"));
+        }
+
+        @Override
+        public void attempted(String id, String url, String statusCode, int httpStatus) {
+          callbacks.add(new Callback(id, url, statusCode, httpStatus));
+        }
+      });
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final AtomicLong moneyIds = new AtomicLong(1234);
@@ -102,14 +119,36 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
   private volatile String callbackSecret;
   private final KeyPair signingKeys;
 
-  private static final class Payment {
+  private final class Payment extends PendingRequests.Entry {
     final Request request;
-    String status = "TIP";
     String message = "Transaction in progress";
     String airtelMoneyId;
 
     Payment(Request request) {
+      super("TIP");
       this.request = request;
+    }
+
+    /** The callback's {@code transaction}: id, message, status_code, airtel_money_id. */
+    @Override
+    JsonObject settle(boolean approved, String reason) {
+      if (approved) {
+        status("TS");
+        airtelMoneyId = "MP260116.0830.L" + String.format("%05d", moneyIds.incrementAndGet());
+        message = "Paid " + request.currency() + " " + request.amount()
+            + " to PAYG ENERGY, Trans ID " + airtelMoneyId + ".";
+      } else {
+        status("TF");
+        message = reason;
+      }
+      JsonObject transaction = new JsonObject()
+          .put("id", request.id())
+          .put("message", message)
+          .put("status_code", status());
+      if (airtelMoneyId != null) {
+        transaction.put("airtel_money_id", airtelMoneyId);
+      }
+      return transaction;
     }
 
     synchronized JsonObject transaction() {
@@ -117,7 +156,7 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       if (airtelMoneyId != null) {
         transaction.put("airtel_money_id", airtelMoneyId);
       }
-      return transaction.put("id", request.id()).put("message", message).put("status", status);
+      return transaction.put("id", request.id()).put("message", message).put("status", status());
     }
   }
 
@@ -167,12 +206,13 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
    * payment no longer in progress.
    */
   public Future<Void> approve(String id) {
-    return settle(id, true, null);
+    return payments.settle(id, true, null);
   }
 
   /** The payment fails (TF) with {@code message} (e.g. "Insufficient funds"). */
   public Future<Void> reject(String id, String message) {
-    return settle(id, false, message == null || message.isBlank() ? "Transaction failed" : message);
+    return payments.settle(
+        id, false, message == null || message.isBlank() ? "Transaction failed" : message);
   }
 
   /** The payer lets the prompt time out: the payment becomes TE "Transaction Expired"; no callback. */
@@ -182,10 +222,10 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
       throw new IllegalArgumentException("no payment " + id);
     }
     synchronized (p) {
-      if (!"TIP".equals(p.status)) {
-        throw new IllegalStateException("payment " + id + " is " + p.status);
+      if (!"TIP".equals(p.status())) {
+        throw new IllegalStateException("payment " + id + " is " + p.status());
       }
-      p.status = "TE";
+      p.status("TE");
       p.message = "Transaction Expired";
     }
     return this;
@@ -220,44 +260,11 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
 
   /** The payment's current status (TIP, TS, TF, TE), or null when unknown. */
   public String statusOf(String id) {
-    Payment p = payments.get(id);
-    if (p == null) {
-      return null;
-    }
-    synchronized (p) {
-      return p.status;
-    }
+    return payments.statusOf(id);
   }
 
-  private Future<Void> settle(String id, boolean approved, String message) {
-    Payment p = payments.get(id);
-    if (p == null) {
-      return Future.failedFuture(new IllegalArgumentException("no payment " + id));
-    }
-    JsonObject transaction;
-    synchronized (p) {
-      if (!"TIP".equals(p.status)) {
-        return Future.failedFuture(new IllegalStateException("payment " + id + " is " + p.status));
-      }
-      if (approved) {
-        p.status = "TS";
-        p.airtelMoneyId = "MP260116.0830.L" + String.format("%05d", moneyIds.incrementAndGet());
-        p.message = "Paid " + p.request.currency() + " " + p.request.amount()
-            + " to PAYG ENERGY, Trans ID " + p.airtelMoneyId + ".";
-      } else {
-        p.status = "TF";
-        p.message = message;
-      }
-      transaction =
-          new JsonObject().put("id", id).put("message", p.message).put("status_code", p.status);
-      if (p.airtelMoneyId != null) {
-        transaction.put("airtel_money_id", p.airtelMoneyId);
-      }
-    }
-    String url = callbackUrl;
-    if (!callbacksOn() || url == null) {
-      return Future.succeededFuture();
-    }
+  /** {transaction}, with {@code hash} when a callback secret is set (Airtel's "callback authentication"). */
+  private JsonObject callbackBody(JsonObject transaction) {
     JsonObject body = new JsonObject().put("transaction", transaction);
     String secret = callbackSecret;
     if (secret != null) {
@@ -270,18 +277,7 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
                   .encode()
                   .getBytes(StandardCharsets.UTF_8)));
     }
-    String statusCode = transaction.getString("status_code");
-    return callbackClient
-        .postAbs(url)
-        .putHeader("Content-Type", "application/json")
-        .timeout(10_000)
-        .sendBuffer(body.toBuffer())
-        // once, never retried, whatever happened
-        .transform(ar -> {
-          callbacks.add(
-              new Callback(id, url, statusCode, ar.succeeded() ? ar.result().statusCode() : -1));
-          return Future.<Void>succeededFuture();
-        });
+    return body;
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -367,17 +363,13 @@ public final class AirtelSimulator extends CollectionsSimulator<AirtelSimulator>
         transaction.getString("currency"),
         transaction.getString("country"),
         body.getString("reference"));
-    if (payments.putIfAbsent(id, new Payment(request)) != null) {
+    if (!payments.take(id, new Payment(request), () -> requests.add(request))) {
       reply(
           req,
           400,
           envelope(
               null, "400", "External Transaction ID already exists.", "ESB000041", null, false));
       return;
-    }
-    requests.add(request);
-    if (approvesAll()) {
-      settle(id, true, null);
     }
     reply(
         req,

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
@@ -78,7 +77,22 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
   private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,15}(\\.[0-9]{1,6})?");
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-  private final Map<String, Transaction> transactions = new ConcurrentHashMap<>();
+  private final PendingRequests<Transaction> transactions =
+      new PendingRequests<>(this, "request-to-pay", new PendingRequests.Provider<>() {
+        @Override
+        public PendingRequests.CallbackCall callback(
+            String reference, Transaction t, JsonObject settled) {
+          return t.callbackUrl == null
+              ? null
+              : new PendingRequests.CallbackCall(
+                  callbackMethod, t.callbackUrl, settled.toBuffer(), settled.getString("status"));
+        }
+
+        @Override
+        public void attempted(String reference, String url, String status, int httpStatus) {
+          callbacks.add(new Callback(reference, url, status, httpStatus));
+        }
+      });
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private final List<Callback> callbacks = new CopyOnWriteArrayList<>();
   private final AtomicLong financialIds = new AtomicLong(3_634_404_630L);
@@ -86,18 +100,29 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
   private volatile boolean reasonAsObject;
   private volatile boolean amountWithDecimals;
 
-  private static final class Transaction {
-    final String reference;
+  private final class Transaction extends PendingRequests.Entry {
     final JsonObject body;
     final String callbackUrl;
-    String status = "PENDING";
     String financialTransactionId;
     String reason;
 
-    Transaction(String reference, JsonObject body, String callbackUrl) {
-      this.reference = reference;
+    Transaction(JsonObject body, String callbackUrl) {
+      super("PENDING");
       this.body = body;
       this.callbackUrl = callbackUrl;
+    }
+
+    /** The final object, as the status call shows it, is the callback's body. */
+    @Override
+    JsonObject settle(boolean approved, String reason) {
+      if (approved) {
+        status("SUCCESSFUL");
+        financialTransactionId = Long.toString(financialIds.incrementAndGet());
+      } else {
+        status("FAILED");
+        this.reason = reason;
+      }
+      return view(reasonAsObject, amountWithDecimals);
     }
 
     synchronized JsonObject view(boolean reasonAsObject, boolean amountWithDecimals) {
@@ -119,7 +144,7 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
           .put("payer", body.getValue("payer"))
           .put("payerMessage", body.getValue("payerMessage"))
           .put("payeeNote", body.getValue("payeeNote"))
-          .put("status", status);
+          .put("status", status());
       if (reason != null) {
         // two published shapes: the sandbox's string ("APPROVAL_REJECTED"), and the API
         // specification's ErrorReason object {code, message} (momodeveloper.mtn.com, Collection
@@ -173,12 +198,12 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
    * unknown reference or a request no longer PENDING.
    */
   public Future<Void> approve(String reference) {
-    return settle(reference, true, null);
+    return transactions.settle(reference, true, null);
   }
 
   /** The request fails with {@code reason} (MoMo's codes: APPROVAL_REJECTED, EXPIRED, NOT_ENOUGH_FUNDS, ...). */
   public Future<Void> reject(String reference, String reason) {
-    return settle(
+    return transactions.settle(
         reference, false, reason == null || reason.isBlank() ? "APPROVAL_REJECTED" : reason);
   }
 
@@ -215,52 +240,7 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
 
   /** The request's current status (PENDING, SUCCESSFUL, FAILED), or null when unknown. */
   public String statusOf(String reference) {
-    Transaction t = transactions.get(reference);
-    if (t == null) {
-      return null;
-    }
-    synchronized (t) {
-      return t.status;
-    }
-  }
-
-  // ---------------------------------------------------------------- settling
-
-  private Future<Void> settle(String reference, boolean approved, String reason) {
-    Transaction t = reference == null ? null : transactions.get(reference);
-    if (t == null) {
-      return Future.failedFuture(new IllegalArgumentException("no request-to-pay " + reference));
-    }
-    JsonObject view;
-    synchronized (t) {
-      if (!"PENDING".equals(t.status)) {
-        return Future.failedFuture(
-            new IllegalStateException("request-to-pay " + reference + " is " + t.status));
-      }
-      if (approved) {
-        t.status = "SUCCESSFUL";
-        t.financialTransactionId = Long.toString(financialIds.incrementAndGet());
-      } else {
-        t.status = "FAILED";
-        t.reason = reason;
-      }
-      view = t.view(reasonAsObject, amountWithDecimals);
-    }
-    if (!callbacksOn() || t.callbackUrl == null) {
-      return Future.succeededFuture();
-    }
-    String status = view.getString("status");
-    return callbackClient
-        .requestAbs(callbackMethod, t.callbackUrl)
-        .putHeader("Content-Type", "application/json")
-        .timeout(10_000)
-        .sendBuffer(view.toBuffer())
-        // once, never retried, whatever happened
-        .transform(ar -> {
-          callbacks.add(new Callback(
-              reference, t.callbackUrl, status, ar.succeeded() ? ar.result().statusCode() : -1));
-          return Future.<Void>succeededFuture();
-        });
+    return transactions.statusOf(reference);
   }
 
   // ---------------------------------------------------------------- HTTP
@@ -336,22 +316,19 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
       reply(req, 400, error("BAD_REQUEST", invalid));
       return;
     }
-    Transaction fresh = new Transaction(reference, body.copy(), callbackUrl);
-    if (transactions.putIfAbsent(reference, fresh) != null) {
+    JsonObject payer = body.getJsonObject("payer");
+    Request request = new Request(
+        reference,
+        payer.getString("partyId"),
+        body.getString("amount"),
+        body.getString("currency"));
+    if (!transactions.take(
+        reference, new Transaction(body.copy(), callbackUrl), () -> requests.add(request))) {
       reply(
           req,
           409,
           error("RESOURCE_ALREADY_EXIST", "Duplicated reference id. Creation of resource failed."));
       return;
-    }
-    JsonObject payer = body.getJsonObject("payer");
-    requests.add(new Request(
-        reference,
-        payer.getString("partyId"),
-        body.getString("amount"),
-        body.getString("currency")));
-    if (approvesAll()) {
-      settle(reference, true, null);
     }
     reply(req, 202, null);
   }
