@@ -51,6 +51,12 @@ import io.payg.gateway.db.ReadinessStore;
 import io.payg.gateway.device.DeviceRoutes;
 import io.payg.gateway.http.ApiReference;
 import io.payg.gateway.http.ApiVerticle;
+import io.payg.gateway.logging.RequestOrigin;
+import io.payg.gateway.logging.TraceExport;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.vertx.core.VertxBuilder;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.payg.gateway.http.ContractFields;
 import io.payg.gateway.http.Problems;
 import io.payg.gateway.http.ResponseTimeBuckets;
@@ -174,6 +180,8 @@ public final class GatewayApp implements AutoCloseable {
   private final List<String> apiDeployments = new CopyOnWriteArrayList<>();
   private final List<String> workerDeployments = new CopyOnWriteArrayList<>();
   private volatile int metricsPort;
+  /** The OpenTelemetry SDK behind Vert.x's tracer, or null when OTEL_EXPORTER is none. */
+  private volatile OpenTelemetrySdk traces;
 
   private GatewayApp(
       Vertx vertx,
@@ -213,8 +221,11 @@ public final class GatewayApp implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new ResponseTimeBuckets());
-    Vertx vertx = Vertx.builder()
+    // OTEL_EXPORTER=none (the default) installs no tracer: Vert.x then skips every tracing hook
+    OpenTelemetrySdk traces = config.traces().enabled() ? TraceExport.sdk(config.traces()) : null;
+    VertxBuilder builder = Vertx.builder()
         .with(new VertxOptions()
+            .setTracingOptions(traces == null ? null : new OpenTelemetryOptions())
             .setEventLoopPoolSize(config.eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
@@ -226,8 +237,12 @@ public final class GatewayApp implements AutoCloseable {
                     Label.POOL_TYPE,
                     Label.POOL_NAME,
                     Label.NAMESPACE))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    if (traces != null) {
+      builder.withTracer(new OpenTelemetryTracingFactory(traces));
+      LOG.info("OpenTelemetry traces to the {} exporter", config.traces().exporter());
+    }
+    Vertx vertx = builder.build();
     try {
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions()
@@ -270,6 +285,7 @@ public final class GatewayApp implements AutoCloseable {
           .using(vertx)
           .build();
       GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry, port);
+      app.traces = traces;
       app.deploy(config, clock, db, catalog)
           .toCompletionStage()
           .toCompletableFuture()
@@ -278,6 +294,9 @@ public final class GatewayApp implements AutoCloseable {
       return app;
     } catch (Exception e) {
       vertx.close();
+      if (traces != null) {
+        traces.close();
+      }
       throw e;
     }
   }
@@ -469,6 +488,8 @@ public final class GatewayApp implements AutoCloseable {
     ContractFields fields = ContractFields.from(openApi.toJsonObject());
     Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
+      // first: every request's id and trace, before any handler logs or books a payment
+      router.route().handler(RequestOrigin::handle);
       router
           .get("/openapi.json")
           .handler(ctx ->
@@ -836,6 +857,10 @@ public final class GatewayApp implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("vert.x did not close cleanly: {}", e.getMessage());
+    }
+    if (traces != null) {
+      // the spans still batched are exported before the process ends
+      traces.shutdown().join(10, TimeUnit.SECONDS);
     }
   }
 }

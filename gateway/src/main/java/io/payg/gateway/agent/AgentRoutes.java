@@ -1,5 +1,6 @@
 package io.payg.gateway.agent;
 
+import io.payg.gateway.logging.RequestOrigin;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
@@ -94,7 +95,8 @@ public final class AgentRoutes {
         new PaymentCommand(agent.userId() + ":" + key, serial, amount, null, clock.instant());
     Future<JsonObject> answer = companies
         .currency(agent.companyId())
-        .compose(currency -> payments.processCash(agent.companyId(), currency, agent.userId(), cmd))
+        .compose(currency -> payments.processCash(
+            agent.companyId(), currency, agent.userId(), cmd, RequestOrigin.jobs(ctx)))
         .compose(outcome -> {
           if (outcome instanceof ProcessOutcome.Recorded r) {
             return withToken(agent, r.receipt());

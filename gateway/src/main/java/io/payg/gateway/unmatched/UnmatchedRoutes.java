@@ -1,5 +1,6 @@
 package io.payg.gateway.unmatched;
 
+import io.payg.gateway.logging.RequestOrigin;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.gateway.auth.Caller;
@@ -117,7 +118,13 @@ public final class UnmatchedRoutes {
       return companies
           .currency(caller.companyId())
           .compose(currency -> payments.assign(
-              caller.companyId(), currency, row.getString("provider"), cmd, id, caller.userId()))
+              caller.companyId(),
+              currency,
+              row.getString("provider"),
+              cmd,
+              id,
+              caller.userId(),
+              RequestOrigin.jobs(ctx)))
           .compose(outcome -> {
             if (outcome instanceof ProcessOutcome.Recorded r) {
               return transactions.get(
