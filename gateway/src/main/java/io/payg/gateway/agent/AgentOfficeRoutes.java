@@ -1,7 +1,5 @@
 package io.payg.gateway.agent;
 
-import io.payg.gateway.logging.RequestOrigin;
-import io.payg.gateway.outbox.JobOrigin;
 import io.payg.domain.Money;
 import io.payg.domain.Serial;
 import io.payg.domain.payment.PaymentCommand;
@@ -18,6 +16,8 @@ import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.logging.RequestOrigin;
+import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.transaction.TransactionStore;
@@ -298,8 +298,8 @@ public final class AgentOfficeRoutes {
           OffsetDateTime.parse(row.getString("createdAt")).toInstant());
       return companies
           .currency(approver.companyId())
-          .compose(currency -> payments.processOfficeCash(
-              approver.companyId(), currency, cmd, origin))
+          .compose(
+              currency -> payments.processOfficeCash(approver.companyId(), currency, cmd, origin))
           .compose(outcome -> {
             String txn = outcome instanceof ProcessOutcome.Recorded r
                 ? r.receipt().transactionId()

@@ -33,9 +33,7 @@ public final class RequestOrigin {
   /** The router's first handler: the request's id and trace, before any other handler logs. */
   public static void handle(RoutingContext ctx) {
     String given = ctx.request().getHeader(HEADER);
-    String id = given != null && PLAIN.matcher(given).matches()
-        ? given
-        : fresh();
+    String id = given != null && PLAIN.matcher(given).matches() ? given : fresh();
     ctx.put(ID, id);
     ctx.response().putHeader(HEADER, id);
     TraceParent trace = ((VertxInternal) ctx.vertx()).tracer() != null

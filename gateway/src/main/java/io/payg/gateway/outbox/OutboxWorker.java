@@ -232,7 +232,8 @@ public final class OutboxWorker extends VerticleBase {
       claiming = false;
       if (stopping && ar.succeeded()) {
         // claimed while a stop began: give them straight back rather than start them
-        store.release(ar.result().stream().map(OutboxStore.Claimed::job).toList())
+        store
+            .release(ar.result().stream().map(OutboxStore.Claimed::job).toList())
             .onComplete(r -> drainedIfIdle());
         return;
       }

@@ -225,9 +225,8 @@ public final class PaymentService {
       String channel,
       Future<ProcessOutcome> outcome) {
     return outcome.onSuccess(o -> {
-      PaymentTrace trace =
-          PaymentTrace.ofRequest(origin.requestId(), companyId, provider)
-              .withProviderTxnId(cmd.providerTxnId());
+      PaymentTrace trace = PaymentTrace.ofRequest(origin.requestId(), companyId, provider)
+          .withProviderTxnId(cmd.providerTxnId());
       if (o instanceof ProcessOutcome.Recorded r) {
         LOG.info(
             trace.withTransaction(r.receipt().transactionId()).marker(),
@@ -238,7 +237,12 @@ public final class PaymentService {
             r.receipt().transactionId());
       } else if (o instanceof ProcessOutcome.Refused r) {
         LOG.info(
-            trace.marker(), "{} payment {} for {} refused: {}", channel, cmd.amount(), cmd.serial(), r.refusal());
+            trace.marker(),
+            "{} payment {} for {} refused: {}",
+            channel,
+            cmd.amount(),
+            cmd.serial(),
+            r.refusal());
       }
     });
   }

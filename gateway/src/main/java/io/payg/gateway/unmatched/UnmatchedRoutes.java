@@ -1,6 +1,5 @@
 package io.payg.gateway.unmatched;
 
-import io.payg.gateway.logging.RequestOrigin;
 import io.payg.domain.Money;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.gateway.auth.Caller;
@@ -11,6 +10,7 @@ import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.logging.RequestOrigin;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.transaction.TransactionStore;

@@ -122,7 +122,8 @@ class OpenTelemetryTraceTest {
         () -> inbound(traceId) != null && manufacturerCall(traceId, calinPort) != null);
     Span inbound = inbound(traceId);
     Span call = manufacturerCall(traceId, calinPort);
-    assertEquals(providerSpan, hex(inbound.getParentSpanId().toByteArray()), "under the provider's span");
+    assertEquals(
+        providerSpan, hex(inbound.getParentSpanId().toByteArray()), "under the provider's span");
     assertEquals(
         hex(inbound.getSpanId().toByteArray()),
         hex(call.getParentSpanId().toByteArray()),
@@ -132,7 +133,8 @@ class OpenTelemetryTraceTest {
     assertEquals(
         List.of(sent),
         gw.calin.traceparents().stream().filter(t -> t.contains(traceId)).toList());
-    assertEquals(List.of("payg-gateway"), services.stream().distinct().toList(), "OTEL_SERVICE_NAME");
+    assertEquals(
+        List.of("payg-gateway"), services.stream().distinct().toList(), "OTEL_SERVICE_NAME");
     // the stored trace is the request's span: a job claimed later hangs under it too
     assertEquals(
         "00-" + traceId + "-" + hex(inbound.getSpanId().toByteArray()) + "-01",
@@ -162,9 +164,7 @@ class OpenTelemetryTraceTest {
   }
 
   private static String attributes(Span s) {
-    return s.getAttributesList().stream()
-        .map(KeyValue::toString)
-        .collect(Collectors.joining(" "));
+    return s.getAttributesList().stream().map(KeyValue::toString).collect(Collectors.joining(" "));
   }
 
   private static String describe(String traceId) {

@@ -13,8 +13,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.OutputStreamAppender;
 import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.DriverManager;
@@ -203,7 +203,8 @@ class PaymentLogTest {
           .getString("transactionId");
       // the first attempt's lease runs out while its call is out (as when its instance dies): a
       // worker's poll claims the job again
-      try (var conn = DriverManager.getConnection(gw.db.url().jdbcUrl(), gw.db.url().jdbcProperties());
+      try (var conn =
+              DriverManager.getConnection(gw.db.url().jdbcUrl(), gw.db.url().jdbcProperties());
           var st = conn.prepareStatement(
               "UPDATE outbox SET next_attempt_at = now() WHERE transaction_id = ?::uuid AND kind = 'TOKEN'")) {
         st.setString(1, txn);
@@ -285,7 +286,9 @@ class PaymentLogTest {
       assertEquals("cash", line.getString("provider"), line.encode());
     }
     assertEquals(
-        followed.size(), lines(out, txn).size(), "every line of the transaction has the request id");
+        followed.size(),
+        lines(out, txn).size(),
+        "every line of the transaction has the request id");
     // kept with both jobs, as a telco payment's
     for (String kind : List.of("TOKEN", "SMS")) {
       assertEquals(
@@ -301,7 +304,9 @@ class PaymentLogTest {
   @Test
   void everyRequestGetsARequestIdAndAPlainOneIsKept() {
     HttpResponse<Buffer> fresh = await(gw.http.getAbs(gw.base + "/health/live").send());
-    assertTrue(fresh.getHeader(RequestOrigin.HEADER).matches("[0-9a-f-]{36}"), fresh.headers().toString());
+    assertTrue(
+        fresh.getHeader(RequestOrigin.HEADER).matches("[0-9a-f-]{36}"),
+        fresh.headers().toString());
     HttpResponse<Buffer> kept = await(gw.http
         .getAbs(gw.base + "/health/live")
         .putHeader(RequestOrigin.HEADER, "lb-7f3a.1")
