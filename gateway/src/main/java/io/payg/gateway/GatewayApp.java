@@ -3,6 +3,7 @@ package io.payg.gateway;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.payg.domain.port.CollectionProvider;
 import io.payg.domain.port.SmsSender;
 import io.payg.domain.port.TelcoAdapter;
@@ -57,6 +58,8 @@ import io.payg.gateway.http.ResponseTimeBuckets;
 import io.payg.gateway.http.TrustedProxies;
 import io.payg.gateway.location.LocationRoutes;
 import io.payg.gateway.location.LocationStore;
+import io.payg.gateway.logging.RequestOrigin;
+import io.payg.gateway.logging.TraceExport;
 import io.payg.gateway.outbound.OutboundPolicy;
 import io.payg.gateway.outbox.CompletionBatch;
 import io.payg.gateway.outbox.JobHandoff;
@@ -106,6 +109,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -126,6 +130,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
+import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -175,6 +181,8 @@ public final class GatewayApp implements AutoCloseable {
   private final List<String> apiDeployments = new CopyOnWriteArrayList<>();
   private final List<String> workerDeployments = new CopyOnWriteArrayList<>();
   private volatile int metricsPort;
+  /** The OpenTelemetry SDK behind Vert.x's tracer, or null when OTEL_EXPORTER is none. */
+  private volatile OpenTelemetrySdk traces;
 
   private GatewayApp(
       Vertx vertx,
@@ -214,8 +222,11 @@ public final class GatewayApp implements AutoCloseable {
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(new ResponseTimeBuckets());
-    Vertx vertx = Vertx.builder()
+    // OTEL_EXPORTER=none (the default) installs no tracer: Vert.x then skips every tracing hook
+    OpenTelemetrySdk traces = config.traces().enabled() ? TraceExport.sdk(config.traces()) : null;
+    VertxBuilder builder = Vertx.builder()
         .with(new VertxOptions()
+            .setTracingOptions(traces == null ? null : new OpenTelemetryOptions())
             .setEventLoopPoolSize(config.eventLoops())
             .setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
@@ -227,8 +238,12 @@ public final class GatewayApp implements AutoCloseable {
                     Label.POOL_TYPE,
                     Label.POOL_NAME,
                     Label.NAMESPACE))))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+        .withMetrics(new MicrometerMetricsFactory(registry));
+    if (traces != null) {
+      builder.withTracer(new OpenTelemetryTracingFactory(traces));
+      LOG.info("OpenTelemetry traces to the {} exporter", config.traces().exporter());
+    }
+    Vertx vertx = builder.build();
     try {
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions()
@@ -271,6 +286,7 @@ public final class GatewayApp implements AutoCloseable {
           .using(vertx)
           .build();
       GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry, port);
+      app.traces = traces;
       app.deploy(config, clock, db, catalog)
           .toCompletionStage()
           .toCompletableFuture()
@@ -279,6 +295,9 @@ public final class GatewayApp implements AutoCloseable {
       return app;
     } catch (Exception e) {
       vertx.close();
+      if (traces != null) {
+        traces.close();
+      }
       throw e;
     }
   }
@@ -480,6 +499,8 @@ public final class GatewayApp implements AutoCloseable {
     ContractFields fields = ContractFields.from(openApi.toJsonObject());
     Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
+      // first: every request's id and trace, before any handler logs or books a payment
+      router.route().handler(RequestOrigin::handle);
       router
           .get("/openapi.json")
           .handler(ctx ->
@@ -841,6 +862,10 @@ public final class GatewayApp implements AutoCloseable {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } catch (Exception e) {
       LOG.warn("vert.x did not close cleanly: {}", e.getMessage());
+    }
+    if (traces != null) {
+      // the spans still batched are exported before the process ends
+      traces.shutdown().join(10, TimeUnit.SECONDS);
     }
   }
 }

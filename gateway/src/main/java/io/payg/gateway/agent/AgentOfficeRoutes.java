@@ -16,6 +16,8 @@ import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.logging.RequestOrigin;
+import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.transaction.TransactionStore;
@@ -149,7 +151,8 @@ public final class AgentOfficeRoutes {
                   h.put("approveUrl", "/api/v1/payments/cash/" + h.getString("id") + "/approve"))
               : companies
                   .currency(staff.companyId())
-                  .compose(currency -> payments.processOfficeCash(staff.companyId(), currency, cmd))
+                  .compose(currency -> payments.processOfficeCash(
+                      staff.companyId(), currency, cmd, RequestOrigin.jobs(ctx)))
                   .compose(outcome -> answer(staff, outcome)))
           .onSuccess(body -> {
             int status = "PENDING_APPROVAL".equals(body.getString("status")) ? 202 : 201;
@@ -204,7 +207,7 @@ public final class AgentOfficeRoutes {
     router.post("/api/v1/payments/cash/:id/approve").handler(ctx -> {
       Caller approver = Caller.require(ctx, Role.ADMIN);
       UUID id = PathParams.uuid(ctx, "id", "office cash payment");
-      Responses.json(ctx, 200, approve(approver, id));
+      Responses.json(ctx, 200, approve(approver, id, RequestOrigin.jobs(ctx)));
     });
     router.post("/api/v1/payments/cash/:id/reject").handler(ctx -> {
       Caller who = Caller.require(ctx, Role.ADMIN);
@@ -269,9 +272,10 @@ public final class AgentOfficeRoutes {
   /**
    * Processes a held payment once: the claim lets any ADMIN but its recorder take it, the payment
    * is processed under one provider id (concurrent approvals book it once, the others replay),
-   * and the first to tie the row to its transaction writes the audit row.
+   * and the first to tie the row to its transaction writes the audit row. {@code origin}: the
+   * approver's request, whose id and trace go with the payment's jobs.
    */
-  private Future<JsonObject> approve(Caller approver, UUID id) {
+  private Future<JsonObject> approve(Caller approver, UUID id, JobOrigin origin) {
     return officeCash.claim(approver, id).compose(row -> {
       if (row == null) {
         return officeCash.get(approver.companyId(), id).compose(now -> {
@@ -294,7 +298,8 @@ public final class AgentOfficeRoutes {
           OffsetDateTime.parse(row.getString("createdAt")).toInstant());
       return companies
           .currency(approver.companyId())
-          .compose(currency -> payments.processOfficeCash(approver.companyId(), currency, cmd))
+          .compose(
+              currency -> payments.processOfficeCash(approver.companyId(), currency, cmd, origin))
           .compose(outcome -> {
             String txn = outcome instanceof ProcessOutcome.Recorded r
                 ? r.receipt().transactionId()

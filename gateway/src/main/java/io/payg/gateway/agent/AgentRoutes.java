@@ -11,6 +11,7 @@ import io.payg.gateway.http.IdempotencyKey;
 import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.logging.RequestOrigin;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.token.TokenJobHandler;
@@ -94,7 +95,8 @@ public final class AgentRoutes {
         new PaymentCommand(agent.userId() + ":" + key, serial, amount, null, clock.instant());
     Future<JsonObject> answer = companies
         .currency(agent.companyId())
-        .compose(currency -> payments.processCash(agent.companyId(), currency, agent.userId(), cmd))
+        .compose(currency -> payments.processCash(
+            agent.companyId(), currency, agent.userId(), cmd, RequestOrigin.jobs(ctx)))
         .compose(outcome -> {
           if (outcome instanceof ProcessOutcome.Recorded r) {
             return withToken(agent, r.receipt());

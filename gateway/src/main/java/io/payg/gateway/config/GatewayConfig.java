@@ -168,6 +168,11 @@ public record GatewayConfig(
         v);
   }
 
+  /** OTEL_EXPORTER, OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SERVICE_NAME ({@link TraceSettings}). */
+  public TraceSettings traces() {
+    return TraceSettings.from(settings);
+  }
+
   /** How long a job may wait in memory for a manufacturer's permit: well inside its lease. */
   public Duration permitWait() {
     Duration quarter = outboxLease.dividedBy(4);
@@ -197,6 +202,7 @@ public record GatewayConfig(
     operations.validate();
     edge.validate();
     pipeline.validate();
+    traces().validate();
     // a call that outlives its job's lease lets another worker claim the job and vend again
     if (tokenAttemptBudget().plus(outboxPollInterval).compareTo(outboxLease) >= 0) {
       throw new IllegalStateException(

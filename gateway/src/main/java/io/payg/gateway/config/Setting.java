@@ -240,7 +240,19 @@ public enum Setting {
       "`plain` (text for people) or `json` (logstash-logback-encoder: one JSON object a line; the lines"
           + " of a payment's path carry `requestId`, `companyId`, `provider`, `providerTxnId`, "
           + "`transactionId`, the outbox TOKEN and SMS jobs' lines too (`requestId` kept with the job); "
-          + "follow one payment with `jq 'select(.transactionId==\"…\")'` or by `requestId`). Read by `logback.xml`"),
+          + "follow one payment with `jq 'select(.transactionId==\"…\")'` or by `requestId`: every request's "
+          + "`X-Request-Id`, echoed; docs/operations.md, \"Logs\"). Read by `logback.xml`"),
+  OTEL_EXPORTER(
+      "none",
+      null,
+      Form.TEXT,
+      "OpenTelemetry traces: `none` (no tracer installed), `otlp` (OTLP/HTTP protobuf to "
+          + "`OTEL_EXPORTER_OTLP_ENDPOINT` + `/v1/traces`) or `logging` (each span a log line); spans of "
+          + "the HTTP server and clients under the caller's W3C `traceparent`, manufacturer calls "
+          + "under their payment's request span; `OTEL_SERVICE_NAME` names the service "
+          + "(docs/operations.md, \"Traces\")"),
+  OTEL_EXPORTER_OTLP_ENDPOINT("http://127.0.0.1:4318", null, Form.TEXT, Setting.WITH_PREVIOUS),
+  OTEL_SERVICE_NAME("payg-gateway", null, Form.TEXT, Setting.WITH_PREVIOUS),
   PLUGIN_CACHE_MAX_ENTRIES("10000", null, Form.TEXT, "plugin settings held in memory (5 s each)"),
   PLUGIN_SECRET_MIN_LENGTH(
       "16",

@@ -7,7 +7,8 @@ import java.util.UUID;
  * claim's fencing token: the statements that close or reschedule the job write only while the
  * job still carries it ({@link OutboxStore#DONE}). {@code context} is what the statement that
  * inserted the job leased already knew for its handler (see {@link JobHandoff}), or null for a
- * job claimed by polling: its handler then reads what it needs.
+ * job claimed by polling: its handler then reads what it needs. {@code requestId} is the request
+ * the job's payment came from (outbox.request_id, or null), for the worker's own log lines.
  */
 public record OutboxJob(
     long id,
@@ -16,10 +17,22 @@ public record OutboxJob(
     UUID transactionId,
     int attempt,
     UUID claim,
-    Object context) {
+    Object context,
+    String requestId) {
 
   public OutboxJob(
       long id, String kind, UUID companyId, UUID transactionId, int attempt, UUID claim) {
-    this(id, kind, companyId, transactionId, attempt, claim, null);
+    this(id, kind, companyId, transactionId, attempt, claim, null, null);
+  }
+
+  public OutboxJob(
+      long id,
+      String kind,
+      UUID companyId,
+      UUID transactionId,
+      int attempt,
+      UUID claim,
+      Object context) {
+    this(id, kind, companyId, transactionId, attempt, claim, context, null);
   }
 }

@@ -19,7 +19,7 @@ public final class OutboxStore {
    */
   private static final String CLAIM = """
       WITH due AS (
-        SELECT id FROM outbox
+        SELECT id, claim_token IS NOT NULL AS lease_ran_out FROM outbox
          WHERE kind = $1 AND status = 'PENDING' AND next_attempt_at <= now()
          ORDER BY next_attempt_at LIMIT $2
            FOR UPDATE SKIP LOCKED)
@@ -27,8 +27,16 @@ public final class OutboxStore {
          SET attempts = o.attempts + 1, next_attempt_at = now() + make_interval(secs => $3),
              claim_token = gen_random_uuid(), updated_at = now()
         FROM due WHERE o.id = due.id
-      RETURNING o.id, o.company_id, o.transaction_id, o.attempts, o.claim_token
+      RETURNING o.id, o.company_id, o.transaction_id, o.attempts, o.claim_token, o.request_id,
+                due.lease_ran_out
       """;
+
+  /**
+   * A claimed job; {@code leaseRanOut} when its last attempt still held its claim (every retry,
+   * failure, completion and release clears it), so that attempt's lease ran out unfinished: its
+   * instance stopped or stalled.
+   */
+  public record Claimed(OutboxJob job, boolean leaseRanOut) {}
 
   /*
    * The fence every completing statement starts with, as its first CTE named done, written out in
@@ -68,19 +76,23 @@ public final class OutboxStore {
     this.pool = pool;
   }
 
-  public Future<List<OutboxJob>> claim(String kind, int limit, Duration lease) {
+  public Future<List<Claimed>> claim(String kind, int limit, Duration lease) {
     return pool.preparedQuery(CLAIM)
         .execute(Tuple.of(kind, limit, (double) lease.toSeconds()))
         .map(rows -> {
-          List<OutboxJob> jobs = new ArrayList<>(rows.size());
+          List<Claimed> jobs = new ArrayList<>(rows.size());
           for (Row r : rows) {
-            jobs.add(new OutboxJob(
-                r.getLong("id"),
-                kind,
-                r.getUUID("company_id"),
-                r.getUUID("transaction_id"),
-                r.getInteger("attempts"),
-                r.getUUID("claim_token")));
+            jobs.add(new Claimed(
+                new OutboxJob(
+                    r.getLong("id"),
+                    kind,
+                    r.getUUID("company_id"),
+                    r.getUUID("transaction_id"),
+                    r.getInteger("attempts"),
+                    r.getUUID("claim_token"),
+                    null,
+                    r.getString("request_id")),
+                r.getBoolean("lease_ran_out")));
           }
           return jobs;
         });

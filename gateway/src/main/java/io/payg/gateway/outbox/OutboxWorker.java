@@ -232,14 +232,32 @@ public final class OutboxWorker extends VerticleBase {
       claiming = false;
       if (stopping && ar.succeeded()) {
         // claimed while a stop began: give them straight back rather than start them
-        store.release(ar.result()).onComplete(r -> drainedIfIdle());
+        store
+            .release(ar.result().stream().map(OutboxStore.Claimed::job).toList())
+            .onComplete(r -> drainedIfIdle());
         return;
       }
       if (ar.failed()) {
         LOG.warn("claiming {} jobs failed: {}", handler.kind(), ar.cause().getMessage());
         return;
       }
-      ar.result().forEach(this::run);
+      for (OutboxStore.Claimed claimed : ar.result()) {
+        OutboxJob job = claimed.job();
+        if (claimed.leaseRanOut()) {
+          // a recovery: the attempt before this one never reported back (its instance stopped or
+          // stalled past the lease); an attempt that outlives it is fenced off (StaleAttempt)
+          LOG.warn(
+              trace(job),
+              "{} job {} for transaction {}: the lease of attempt {} ran out unfinished, taken"
+                  + " again as attempt {}",
+              job.kind(),
+              job.id(),
+              job.transactionId(),
+              job.attempt() - 1,
+              job.attempt());
+        }
+        run(job);
+      }
       // a full batch means more may be waiting
       backlog = ar.result().size() == room;
       if (again || backlog) {
@@ -287,7 +305,7 @@ public final class OutboxWorker extends VerticleBase {
     if (err instanceof StaleAttempt) {
       // another attempt holds the job now: leave it alone (its own outcome decides)
       fenced.increment();
-      LOG.warn("{}", err.getMessage());
+      LOG.warn(trace(job), "{}", err.getMessage());
       return Future.succeededFuture();
     }
     boolean retryable = !(err instanceof JobFailure f) || f.retryable();
@@ -326,10 +344,14 @@ public final class OutboxWorker extends VerticleBase {
     return store.retryLater(job, delay, reason, handler.onRetrySql());
   }
 
-  /** The job's own ids on its retry and failure lines, so they follow the payment as the handlers' lines do. */
+  /**
+   * The job's own ids (from its row: outbox.request_id, company_id, transaction_id) on its
+   * recovery, retry and failure lines, so they follow the payment as the handlers' lines do. A
+   * marker, not the MDC: jobs interleave on the worker's threads ({@link PaymentTrace}).
+   */
   private static Marker trace(OutboxJob job) {
     return new PaymentTrace(
-            null,
+            job.requestId(),
             job.companyId(),
             null,
             null,

@@ -11,6 +11,7 @@ import io.payg.domain.payment.PaymentQuery;
 import io.payg.domain.payment.Refusal;
 import io.payg.domain.payment.ValidationOutcome;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.logging.PaymentTrace;
 import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.outbox.OutboxWorker;
@@ -24,6 +25,8 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The two canonical payment commands every channel (telco adapters, agents' cash) ends in.
@@ -37,6 +40,8 @@ import java.util.UUID;
  * is recorded once, across any number of gateway instances.
  */
 public final class PaymentService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PaymentService.class);
 
   /** Attempts before answering 503: each lost race means another payment of the customer got through. */
   static final int MAX_ATTEMPTS = 25;
@@ -169,7 +174,8 @@ public final class PaymentService {
    * the provider's own pipeline (same allocation, token job, SMS) under the ORIGINAL provider id.
    * The record statement also flips the kept row from OPEN to ASSIGNED, guarded by its status, so
    * concurrent assigns and a late redelivery of the provider's message book it exactly once.
-   * {@link ProcessOutcome.NotOpen} when it was booked or dismissed meanwhile.
+   * {@link ProcessOutcome.NotOpen} when it was booked or dismissed meanwhile. {@code origin}: the
+   * operator's request, whose id and trace go with the payment's jobs.
    */
   public Future<ProcessOutcome> assign(
       UUID companyId,
@@ -177,15 +183,22 @@ public final class PaymentService {
       String provider,
       PaymentCommand cmd,
       UUID unmatchedId,
-      UUID operatorId) {
-    return process(
+      UUID operatorId,
+      JobOrigin origin) {
+    return logged(
         companyId,
-        companyCurrency,
         provider,
         cmd,
-        null,
-        new PaymentStore.Assign(unmatchedId, operatorId),
-        JobOrigin.none());
+        origin,
+        "assigned",
+        process(
+            companyId,
+            companyCurrency,
+            provider,
+            cmd,
+            null,
+            new PaymentStore.Assign(unmatchedId, operatorId),
+            origin));
   }
 
   /**
@@ -193,8 +206,14 @@ public final class PaymentService {
    * only, and within the agent's risk limit.
    */
   public Future<ProcessOutcome> processCash(
-      UUID companyId, String companyCurrency, UUID agentId, PaymentCommand cmd) {
-    return process(companyId, companyCurrency, CASH, cmd, agentId);
+      UUID companyId, String companyCurrency, UUID agentId, PaymentCommand cmd, JobOrigin origin) {
+    return logged(
+        companyId,
+        CASH,
+        cmd,
+        origin,
+        "agent cash",
+        process(companyId, companyCurrency, CASH, cmd, agentId, null, origin));
   }
 
   /**
@@ -202,17 +221,52 @@ public final class PaymentService {
    * the office's, no agent's float nor commission); the staff user is in the provider id.
    */
   public Future<ProcessOutcome> processOfficeCash(
-      UUID companyId, String companyCurrency, PaymentCommand cmd) {
-    return process(companyId, companyCurrency, CASH, cmd, (UUID) null);
+      UUID companyId, String companyCurrency, PaymentCommand cmd, JobOrigin origin) {
+    return logged(
+        companyId,
+        CASH,
+        cmd,
+        origin,
+        "office cash",
+        process(companyId, companyCurrency, CASH, cmd, null, null, origin));
+  }
+
+  /**
+   * The booking line of a payment that came with no provider call (agent or office cash, an
+   * operator's assign), with the ids its jobs' lines carry too, so it is followed as a telco one.
+   */
+  private static Future<ProcessOutcome> logged(
+      UUID companyId,
+      String provider,
+      PaymentCommand cmd,
+      JobOrigin origin,
+      String channel,
+      Future<ProcessOutcome> outcome) {
+    return outcome.onSuccess(o -> {
+      PaymentTrace trace = PaymentTrace.ofRequest(origin.requestId(), companyId, provider)
+          .withProviderTxnId(cmd.providerTxnId());
+      if (o instanceof ProcessOutcome.Recorded r) {
+        LOG.info(
+            trace.withTransaction(r.receipt().transactionId()).marker(),
+            "{} payment {} for {} booked as transaction {}",
+            channel,
+            cmd.amount(),
+            cmd.serial(),
+            r.receipt().transactionId());
+      } else if (o instanceof ProcessOutcome.Refused r) {
+        LOG.info(
+            trace.marker(),
+            "{} payment {} for {} refused: {}",
+            channel,
+            cmd.amount(),
+            cmd.serial(),
+            r.refusal());
+      }
+    });
   }
 
   /** The provider name of agents' cash payments. */
   public static final String CASH = "cash";
-
-  private Future<ProcessOutcome> process(
-      UUID companyId, String companyCurrency, String provider, PaymentCommand cmd, UUID agentId) {
-    return process(companyId, companyCurrency, provider, cmd, agentId, null, JobOrigin.none());
-  }
 
   private Future<ProcessOutcome> process(
       UUID companyId,

@@ -424,7 +424,8 @@ final class PaymentStore {
                       account.serial(),
                       account.type(),
                       snapshot.manufacturer(),
-                      origin));
+                      origin),
+              origin.requestId());
       return new Written(
           new PaymentReceipt(id.toString(), status, allocations, token, null),
           false,

@@ -13,6 +13,8 @@ import io.payg.gateway.confirmation.HeldConfirmations;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.http.TrustedProxies;
 import io.payg.gateway.logging.PaymentTrace;
+import io.payg.gateway.logging.RequestOrigin;
+import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.plugin.PluginSettings;
@@ -31,7 +33,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,7 +224,8 @@ public final class TelcoRoutes {
           s.currency(),
           s.settings(),
           call,
-          PaymentTrace.ofRequest(requestId(ctx), companyId, provider));
+          PaymentTrace.ofRequest(RequestOrigin.requestId(ctx), companyId, provider),
+          RequestOrigin.jobs(ctx));
     });
   }
 
@@ -234,7 +236,8 @@ public final class TelcoRoutes {
       String currency,
       Map<String, String> settings,
       TelcoCall call,
-      PaymentTrace trace) {
+      PaymentTrace trace,
+      JobOrigin origin) {
     String provider = adapter.provider();
     String operation = request.operation();
     if (call instanceof TelcoCall.Validate v) {
@@ -274,14 +277,9 @@ public final class TelcoRoutes {
           operation,
           p.command().amount(),
           p.command().serial());
-      // the provider's W3C traceparent, when valid (a malformed one is ignored: a fresh trace),
-      // goes
-      // with the payment's jobs to the manufacturer call
-      // (https://www.w3.org/TR/trace-context/#traceparent-header)
-      io.payg.gateway.outbox.JobOrigin origin = new io.payg.gateway.outbox.JobOrigin(
-          trace.requestId(),
-          io.payg.gateway.logging.TraceParent.parse(
-              request.headers().get(io.payg.gateway.logging.TraceParent.HEADER)));
+      // origin: the call's request id and the provider's W3C traceparent when valid (a malformed
+      // one is ignored: a fresh trace), kept with the payment's jobs for the manufacturer call
+      // (https://www.w3.org/TR/trace-context/#traceparent-header); RequestOrigin decided both
       // after the money moved a refusal cannot send it back: keep what cannot be booked
       Future<ProcessOutcome> processed = adapter.confirmsMovedMoney(operation)
           ? payments.processMoved(
@@ -498,16 +496,6 @@ public final class TelcoRoutes {
     count(adapter.provider(), operation, rejected.refusal().name());
     return adapter.refusal(
         rejected.refusal(), rejected.detail(), rejected.processCall(), rejected.echo());
-  }
-
-  private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
-
-  /** The caller's X-Request-Id when it is a plain token (it lands in log lines), else a fresh one. */
-  private static String requestId(RoutingContext ctx) {
-    String given = ctx.request().getHeader("X-Request-Id");
-    return given != null && REQUEST_ID.matcher(given).matches()
-        ? given
-        : UUID.randomUUID().toString();
   }
 
   private TelcoRequest request(RoutingContext ctx, String operation) {

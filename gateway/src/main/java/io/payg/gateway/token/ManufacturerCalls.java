@@ -4,11 +4,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
 import io.payg.domain.port.IssuedToken;
 import io.payg.domain.port.TokenIssueException;
 import io.payg.domain.port.TokenIssuer;
 import io.payg.domain.port.TokenRequest;
 import io.payg.gateway.config.ManufacturerLimits;
+import io.payg.gateway.logging.TraceParent;
 import io.payg.gateway.outbound.OutboundRefused;
 import io.payg.gateway.outbound.PeerFailure;
 import io.payg.gateway.outbox.JobDeferred;
@@ -19,10 +25,15 @@ import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -140,7 +151,7 @@ public final class ManufacturerCalls {
     long start = System.nanoTime();
     return lane.breaker()
         .<Outcome>execute(() -> Future.fromCompletionStage(
-                issuer.issue(request), vertx.getOrCreateContext())
+                traced(issuer, request), vertx.getOrCreateContext())
             .map(token -> new Outcome(token, null))
             .recover(err -> refusal(err)
                 ? Future.succeededFuture(new Outcome(null, err)) // not the peer's health
@@ -175,6 +186,53 @@ public final class ManufacturerCalls {
               .record(Duration.ofNanos(System.nanoTime() - start));
           return out;
         });
+  }
+
+  /**
+   * The issuer's call under its payment's trace ({@code request.traceparent()}: the payment's
+   * span, https://www.w3.org/TR/trace-context/#parent-id). With no tracer (OTEL_EXPORTER=none)
+   * the manufacturer is sent a child made here: the same trace id, a new span id. With
+   * OpenTelemetry on, the call runs on a context of its own carrying the payment's span, so
+   * Vert.x's HTTP client opens its CLIENT span under it and sends that span as the traceparent
+   * (the request then carries none of its own: one header, one span id). The answer still comes
+   * back on the caller's context ({@link #call}).
+   */
+  private CompletionStage<IssuedToken> traced(TokenIssuer issuer, TokenRequest request) {
+    TraceParent parent = TraceParent.parse(request.traceparent());
+    if (parent == null) {
+      return issuer.issue(request);
+    }
+    if (((VertxInternal) vertx).tracer() == null) {
+      return issuer.issue(withTrace(request, parent.child().header()));
+    }
+    ContextInternal own = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
+    SpanContext span = SpanContext.createFromRemoteParent(
+        parent.traceId(),
+        parent.spanId(),
+        "01".equals(parent.flags()) ? TraceFlags.getSampled() : TraceFlags.getDefault(),
+        TraceState.getDefault());
+    // the context is this call's alone: the span stays attached for all of the call's steps
+    VertxContextStorage.INSTANCE.attach(own, Context.root().with(Span.wrap(span)));
+    CompletableFuture<IssuedToken> answer = new CompletableFuture<>();
+    own.emit(v -> issuer.issue(withTrace(request, null)).whenComplete((token, err) -> {
+      if (err != null) {
+        answer.completeExceptionally(err);
+      } else {
+        answer.complete(token);
+      }
+    }));
+    return answer;
+  }
+
+  private static TokenRequest withTrace(TokenRequest request, String traceparent) {
+    return new TokenRequest(
+        request.idempotencyKey(),
+        request.serial(),
+        request.deviceType(),
+        request.amount(),
+        request.paid(),
+        request.settings(),
+        traceparent);
   }
 
   /** The peer answered no to this request, or the plugin's URL may not be called: retrying cannot help. */

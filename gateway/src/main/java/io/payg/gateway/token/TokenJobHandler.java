@@ -147,7 +147,7 @@ public final class TokenJobHandler implements JobHandler {
             return Future.failedFuture(
                 new JobFailure("manufacturer plugin '" + manufacturer + "' is not enabled", true));
           }
-          // each call a child span of the payment's trace
+          // the payment's trace: ManufacturerCalls sends each call as a child span of it
           // (https://www.w3.org/TR/trace-context/#parent-id)
           TokenRequest request = new TokenRequest(
               job.transactionId().toString(),
@@ -156,7 +156,7 @@ public final class TokenJobHandler implements JobHandler {
               amount,
               Money.of(order.amount(), order.currency()),
               plugin.settings(),
-              order.origin().trace().child().header());
+              order.origin().trace().header());
           // an earlier attempt may have reached the manufacturer (its answer lost, its lease
           // expired)
           return calls.issue(

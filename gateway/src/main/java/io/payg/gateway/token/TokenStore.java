@@ -193,7 +193,9 @@ final class TokenStore {
                     s.job().companyId(),
                     s.job().transactionId(),
                     1,
-                    s.sms().claim())));
+                    s.sms().claim(),
+                    null,
+                    s.origin().requestId())));
       }
       return answers;
     });

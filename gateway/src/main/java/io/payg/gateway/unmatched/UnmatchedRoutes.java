@@ -10,6 +10,7 @@ import io.payg.gateway.http.JsonInput;
 import io.payg.gateway.http.Paging;
 import io.payg.gateway.http.PathParams;
 import io.payg.gateway.http.Responses;
+import io.payg.gateway.logging.RequestOrigin;
 import io.payg.gateway.payment.PaymentService;
 import io.payg.gateway.payment.ProcessOutcome;
 import io.payg.gateway.transaction.TransactionStore;
@@ -135,7 +136,13 @@ public final class UnmatchedRoutes {
       return companies
           .currency(caller.companyId())
           .compose(currency -> payments.assign(
-              caller.companyId(), currency, row.getString("provider"), cmd, id, caller.userId()))
+              caller.companyId(),
+              currency,
+              row.getString("provider"),
+              cmd,
+              id,
+              caller.userId(),
+              RequestOrigin.jobs(ctx)))
           .compose(outcome -> {
             if (outcome instanceof ProcessOutcome.Recorded r) {
               return transactions.get(

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.vertx.core.internal.VertxInternal;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -143,6 +144,12 @@ class TraceContextTest {
     } finally {
       gw.calin.setLatency(Duration.ZERO);
     }
+  }
+
+  @Test
+  void withoutOtelExporterNoTracerIsInstalled() {
+    // OTEL_EXPORTER=none (the default): Vert.x calls no tracing hook on any request or query
+    assertNull(((VertxInternal) gw.app.vertx()).tracer());
   }
 
   @Test
