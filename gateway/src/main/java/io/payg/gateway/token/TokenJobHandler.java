@@ -40,6 +40,10 @@ public final class TokenJobHandler implements JobHandler {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
 
+  /** The most claimed jobs whose orders one statement reads, and how long the first waits for others. */
+  private static final CompletionBatch.Window CLAIMED_ORDERS =
+      new CompletionBatch.Window(Duration.ofMillis(1), 1_000);
+
   private final Vertx vertx;
   private final Pool pool;
   private final Map<String, TokenIssuer> issuers;
@@ -49,6 +53,7 @@ public final class TokenJobHandler implements JobHandler {
   private final MeterRegistry registry;
   private final JobHandoff handoff;
   private final CompletionBatch<TokenStore.Completion, TokenStore.Closed> completions;
+  private final CompletionBatch<OutboxJob, TokenOrder> claimedOrders;
 
   public TokenJobHandler(
       Vertx vertx,
@@ -67,6 +72,9 @@ public final class TokenJobHandler implements JobHandler {
     this.handoff = handoff;
     this.completions =
         new CompletionBatch<>(vertx, completions, batch -> TokenStore.store(pool, batch));
+    // a claim starts its jobs in one go: their orders are read together, one statement per claim
+    this.claimedOrders =
+        new CompletionBatch<>(vertx, CLAIMED_ORDERS, batch -> TokenStore.orders(pool, batch));
     this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
     this.registry = registry;
@@ -96,7 +104,10 @@ public final class TokenJobHandler implements JobHandler {
     // a job handed over by its payment carries its order; one claimed by polling reads it
     Future<TokenOrder> known = job.context() instanceof TokenOrder order
         ? Future.succeededFuture(order)
-        : TokenStore.order(pool, job);
+        : claimedOrders.add(job).compose(order -> order != null
+            ? Future.succeededFuture(order)
+            : Future.failedFuture(new JobFailure(
+                "transaction " + job.transactionId() + " or its device is not there", true)));
     return known.compose(order -> {
       PaymentTrace trace = new PaymentTrace(
           order.origin().requestId(),
