@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$ROOT/load-tests/target/token-storm
+OUT=${OUT:-$ROOT/load-tests/target/token-storm}
 PAYMENTS=${PAYMENTS:-10000}
 LATENCY_MS=${LATENCY_MS:-500}
 MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-10000}    # MANUFACTURER_LIMITS=calin=N and TOKEN_MAX_IN_FLIGHT of the drain
@@ -30,6 +30,8 @@ DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}
 DRAIN_ENV=${DRAIN_ENV:-}                 # more settings of the drain's gateway, e.g. "DB_POOL_WAIT_QUEUE=20000"
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
+GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar built elsewhere (an A/B run of two commits); implies no build
+JFR=${JFR:-0}                            # 1: a JFR recording (settings=profile) of the drain, summarised by jfr-top.py
 HDR=${HDR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 DB=payg_storm_$$
@@ -44,13 +46,13 @@ now_ms() { date +%s%3N; }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p; for ((p = $1; p < $1 + 500; p++)); do port_free "$p" && { echo "$p"; return; }; done; return 1; }
 mkdir -p "$OUT"
-rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT"/results.*
-if [[ $SKIP_BUILD != 1 ]]; then
+rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT"/results.* "$OUT"/*.jfr
+if [[ $SKIP_BUILD != 1 && -z $GATEWAY_JAR ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
 fi
 [[ -f $HDR ]] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 >/dev/null)
-cp "$ROOT/gateway/target/payg-gateway.jar" "$OUT/payg-gateway.jar"
+cp "${GATEWAY_JAR:-$ROOT/gateway/target/payg-gateway.jar}" "$OUT/payg-gateway.jar"
 JAR=$OUT/payg-gateway.jar
 rm -rf "$OUT/classes"; mkdir -p "$OUT/classes"
 javac -nowarn -d "$OUT/classes" -cp "$JAR:$HDR" "$ROOT/load-tests/src/test/java/io/payg/load/OpenLoad.java" 2>/dev/null
@@ -135,6 +137,7 @@ stop_gw
 # ---- the drain, with the target limits ---------------------------------------------------------------
 start_gw drain MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT \
   TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS $DRAIN_ENV
+[[ $JFR != 1 ]] || jcmd "$GW_PID" JFR.start name=storm settings=profile >/dev/null
 T0=$(now_ms)
 CLK_TCK=$(getconf CLK_TCK)
 gw_ticks() { awk '{print $14 + $15}' "/proc/$GW_PID/stat" 2>/dev/null || echo 0; }
@@ -156,6 +159,10 @@ while :; do
   sleep "$SAMPLE_SECONDS"
 done
 TICKS1=$(gw_ticks)
+if [[ $JFR == 1 ]]; then
+  jcmd "$GW_PID" JFR.stop name=storm filename="$OUT/jfr-drain.jfr" >/dev/null
+  python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-drain.jfr" >"$OUT/jfr-drain.txt" 2>&1 || true
+fi
 read -r PEAK_FLIGHT PEAK_LIVE PEAK_USED < <(awk '!/^#/ {if ($2 + 0 > f) f = $2; if ($4 + 0 > l) l = $4; if ($5 + 0 > u) u = $5}
   END {printf "%d %d %d\n", f, l, u}' "$OUT/samples.txt")
 SIM_MAX=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("maxInFlight"))')
