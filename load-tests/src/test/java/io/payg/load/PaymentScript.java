@@ -34,7 +34,8 @@ public final class PaymentScript {
   /** What the provider call of a payment leaves with its jobs ($33/$34 of RECORD): a request id, a W3C traceparent. */
   private static final String REQUEST_ID = "'pgbench-request-0000000000000000'";
 
-  private static final String TRACEPARENT = "'00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'";
+  private static final String TRACEPARENT =
+      "'00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'";
 
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);

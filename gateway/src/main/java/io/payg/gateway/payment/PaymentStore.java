@@ -83,9 +83,8 @@ final class PaymentStore {
              d.manufacturer, %s
       %s
       LEFT JOIN provider_txn_ids p ON p.company_id = $1 AND p.provider = $3 AND p.provider_txn_id = $4
-      %s"""
-      .formatted(
-          DeviceAccount.COLUMNS, OPEN_INSTALLMENTS, OPEN_REVERSAL_DEBTS, DeviceAccount.FROM, BY_SERIAL);
+      %s""".formatted(
+      DeviceAccount.COLUMNS, OPEN_INSTALLMENTS, OPEN_REVERSAL_DEBTS, DeviceAccount.FROM, BY_SERIAL);
 
   /** The earlier transaction with a provider id: $1 company, $2 provider, $3 provider transaction id. */
   static final String FIND_TRANSACTION = """
@@ -101,15 +100,12 @@ final class PaymentStore {
   private static final String RECORD_JOB_LEASE = JobHandoff.insertValues("$31", "$32");
 
   /** The agent's ENERGY commission on the energy money ($26) at the company's rate. */
-  private static final String RECORD_COMMISSION = CommissionSql.amount("$26::bigint", "s.energy_rate_bps");
+  private static final String RECORD_COMMISSION =
+      CommissionSql.amount("$26::bigint", "s.energy_rate_bps");
 
   /** The company's payment.recorded webhook, queued with the payment (never one without the other). */
-  private static final String RECORD_WEBHOOK = WebhookEvents.enqueue(
-      "wh",
-      WebhookEvents.PAYMENT_RECORDED,
-      "t",
-      "t.company_id",
-      """
+  private static final String RECORD_WEBHOOK =
+      WebhookEvents.enqueue("wh", WebhookEvents.PAYMENT_RECORDED, "t", "t.company_id", """
       json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text,
         'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text,
         'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)""");
@@ -217,9 +213,8 @@ final class PaymentStore {
       %4$s,
       %5$s
       SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job,
-             (SELECT count(*) FROM wh_e) AS webhooks"""
-      .formatted(
-          JobHandoff.INSERT_COLUMNS, RECORD_JOB_LEASE, RECORD_COMMISSION, RECORD_WEBHOOK, RECORD_AUDIT);
+             (SELECT count(*) FROM wh_e) AS webhooks""".formatted(
+      JobHandoff.INSERT_COLUMNS, RECORD_JOB_LEASE, RECORD_COMMISSION, RECORD_WEBHOOK, RECORD_AUDIT);
 
   static final String RECORD_CONFLICT =
       "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "

@@ -19,9 +19,12 @@ import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.outbox.StaleAttempt;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,9 +43,19 @@ public final class TokenJobHandler implements JobHandler {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
 
-  /** The most claimed jobs whose orders one statement reads, and how long the first waits for others. */
-  private static final CompletionBatch.Window CLAIMED_ORDERS =
-      new CompletionBatch.Window(Duration.ofMillis(1), 1_000);
+  /**
+   * The most claimed jobs whose orders one statement reads. One such statement runs at a time, so a
+   * claim of thousands starts its manufacturer calls a few hundred at a time, as fast as the
+   * database answers, rather than all at once: a burst the gateway cannot answer within the
+   * outbound deadline times out after the manufacturer vended (docs/performance.md, "Token jobs
+   * claimed by polling").
+   */
+  static final int CLAIMED_ORDERS_MAX = 200;
+
+  private record Claimed(OutboxJob job, Promise<TokenOrder> order) {}
+
+  private final ArrayDeque<Claimed> claimed = new ArrayDeque<>();
+  private boolean readingOrders;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -53,7 +66,6 @@ public final class TokenJobHandler implements JobHandler {
   private final MeterRegistry registry;
   private final JobHandoff handoff;
   private final CompletionBatch<TokenStore.Completion, TokenStore.Closed> completions;
-  private final CompletionBatch<OutboxJob, TokenOrder> claimedOrders;
 
   public TokenJobHandler(
       Vertx vertx,
@@ -72,9 +84,6 @@ public final class TokenJobHandler implements JobHandler {
     this.handoff = handoff;
     this.completions =
         new CompletionBatch<>(vertx, completions, batch -> TokenStore.store(pool, batch));
-    // a claim starts its jobs in one go: their orders are read together, one statement per claim
-    this.claimedOrders =
-        new CompletionBatch<>(vertx, CLAIMED_ORDERS, batch -> TokenStore.orders(pool, batch));
     this.openPaygo = new OpenPaygoIssuer(plugins.secrets());
     this.plugins = plugins;
     this.registry = registry;
@@ -104,10 +113,11 @@ public final class TokenJobHandler implements JobHandler {
     // a job handed over by its payment carries its order; one claimed by polling reads it
     Future<TokenOrder> known = job.context() instanceof TokenOrder order
         ? Future.succeededFuture(order)
-        : claimedOrders.add(job).compose(order -> order != null
-            ? Future.succeededFuture(order)
-            : Future.failedFuture(new JobFailure(
-                "transaction " + job.transactionId() + " or its device is not there", true)));
+        : claimedOrder(job)
+            .compose(order -> order != null
+                ? Future.succeededFuture(order)
+                : Future.failedFuture(new JobFailure(
+                    "transaction " + job.transactionId() + " or its device is not there", true)));
     return known.compose(order -> {
       PaymentTrace trace = new PaymentTrace(
           order.origin().requestId(),
@@ -134,6 +144,49 @@ public final class TokenJobHandler implements JobHandler {
               job.id(),
               job.attempt(),
               err.getMessage()));
+    });
+  }
+
+  /** A claimed job's order, read with those of the other jobs claimed meanwhile. */
+  private Future<TokenOrder> claimedOrder(OutboxJob job) {
+    Promise<TokenOrder> order = Promise.promise();
+    synchronized (claimed) {
+      claimed.add(new Claimed(job, order));
+    }
+    readOrders();
+    return order.future();
+  }
+
+  /** Reads the orders of up to {@link #CLAIMED_ORDERS_MAX} waiting jobs, unless a read is under way. */
+  private void readOrders() {
+    List<Claimed> batch = new ArrayList<>();
+    synchronized (claimed) {
+      if (readingOrders || claimed.isEmpty()) {
+        return;
+      }
+      readingOrders = true;
+      while (!claimed.isEmpty() && batch.size() < CLAIMED_ORDERS_MAX) {
+        batch.add(claimed.poll());
+      }
+    }
+    Future<List<TokenOrder>> read;
+    try {
+      read = TokenStore.orders(pool, batch.stream().map(Claimed::job).toList());
+    } catch (RuntimeException e) {
+      read = Future.failedFuture(e);
+    }
+    read.onComplete(ar -> {
+      synchronized (claimed) {
+        readingOrders = false;
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        if (ar.succeeded()) {
+          batch.get(i).order().complete(ar.result().get(i));
+        } else {
+          batch.get(i).order().fail(ar.cause());
+        }
+      }
+      readOrders();
     });
   }
 
