@@ -68,7 +68,7 @@ final class PaymentStore {
    * every one) costs one probe of it, and transactions and unmatched_payments are read only for a
    * claimed id. Their own probes may take the (company, provider, paid_at) index while the tables
    * have no statistics (a tie on the planner's default estimates, docs/performance.md, "SNAPSHOT's
-   * plan"), which reads every row of the company's provider.
+   * plan without statistics"), which reads every row of the company's provider.
    */
   static final String SNAPSHOT = """
       SELECT %s, %s,

@@ -19,12 +19,9 @@ import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.outbox.StaleAttempt;
 import io.payg.gateway.plugin.PluginStore;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,20 +39,6 @@ public final class TokenJobHandler implements JobHandler {
 
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
-
-  /**
-   * The most claimed jobs whose orders one statement reads. One such statement runs at a time, so a
-   * claim of thousands starts its manufacturer calls a few hundred at a time, as fast as the
-   * database answers, rather than all at once: a burst the gateway cannot answer within the
-   * outbound deadline times out after the manufacturer vended (docs/performance.md, "Token jobs
-   * claimed by polling").
-   */
-  static final int CLAIMED_ORDERS_MAX = 200;
-
-  private record Claimed(OutboxJob job, Promise<TokenOrder> order) {}
-
-  private final ArrayDeque<Claimed> claimed = new ArrayDeque<>();
-  private boolean readingOrders;
 
   private final Vertx vertx;
   private final Pool pool;
@@ -113,11 +96,7 @@ public final class TokenJobHandler implements JobHandler {
     // a job handed over by its payment carries its order; one claimed by polling reads it
     Future<TokenOrder> known = job.context() instanceof TokenOrder order
         ? Future.succeededFuture(order)
-        : claimedOrder(job)
-            .compose(order -> order != null
-                ? Future.succeededFuture(order)
-                : Future.failedFuture(new JobFailure(
-                    "transaction " + job.transactionId() + " or its device is not there", true)));
+        : TokenStore.order(pool, job);
     return known.compose(order -> {
       PaymentTrace trace = new PaymentTrace(
           order.origin().requestId(),
@@ -144,49 +123,6 @@ public final class TokenJobHandler implements JobHandler {
               job.id(),
               job.attempt(),
               err.getMessage()));
-    });
-  }
-
-  /** A claimed job's order, read with those of the other jobs claimed meanwhile. */
-  private Future<TokenOrder> claimedOrder(OutboxJob job) {
-    Promise<TokenOrder> order = Promise.promise();
-    synchronized (claimed) {
-      claimed.add(new Claimed(job, order));
-    }
-    readOrders();
-    return order.future();
-  }
-
-  /** Reads the orders of up to {@link #CLAIMED_ORDERS_MAX} waiting jobs, unless a read is under way. */
-  private void readOrders() {
-    List<Claimed> batch = new ArrayList<>();
-    synchronized (claimed) {
-      if (readingOrders || claimed.isEmpty()) {
-        return;
-      }
-      readingOrders = true;
-      while (!claimed.isEmpty() && batch.size() < CLAIMED_ORDERS_MAX) {
-        batch.add(claimed.poll());
-      }
-    }
-    Future<List<TokenOrder>> read;
-    try {
-      read = TokenStore.orders(pool, batch.stream().map(Claimed::job).toList());
-    } catch (RuntimeException e) {
-      read = Future.failedFuture(e);
-    }
-    read.onComplete(ar -> {
-      synchronized (claimed) {
-        readingOrders = false;
-      }
-      for (int i = 0; i < batch.size(); i++) {
-        if (ar.succeeded()) {
-          batch.get(i).order().complete(ar.result().get(i));
-        } else {
-          batch.get(i).order().fail(ar.cause());
-        }
-      }
-      readOrders();
     });
   }
 

@@ -21,24 +21,20 @@ import java.util.UUID;
 final class TokenStore {
 
   /*
-   * The TokenOrders of jobs claimed by polling, one statement for a claim's batch: $1 the jobs
-   * (outbox ids), $2 their transactions, element by element; a row per job found, with its job id.
-   * "amount" is the money that bought the device's service: what is left of the payment after
-   * debts (manufacturers that credit money, such as SparkMeter and Steama, must not be sent the
-   * part that paid an appliance installment or access-rate arrears). request_id and traceparent:
-   * the provider call the job came from.
+   * A claimed job's TokenOrder ($1 the transaction, $2 the job). "amount" is the money that bought
+   * the device's service: what is left of the payment after debts (manufacturers that credit money,
+   * such as SparkMeter and Steama, must not be sent the part that paid an appliance installment or
+   * access-rate arrears). request_id and traceparent: the provider call the job came from.
    */
   static final String CONTEXT = """
-      SELECT x.job,
-             (SELECT COALESCE(sum(a.amount), 0) FROM allocations a
+      SELECT (SELECT COALESCE(sum(a.amount), 0) FROM allocations a
               WHERE a.transaction_id = t.id AND a.kind IN %s) AS amount,
              t.currency, t.token_unit, t.token_quantity, t.provider, t.provider_txn_id,
              d.id AS device_id, d.serial, d.type, d.manufacturer,
              o.request_id, o.traceparent
-      FROM unnest($1::bigint[], $2::uuid[]) AS x(job, transaction_id)
-      JOIN transactions t ON t.id = x.transaction_id
-      JOIN devices d ON d.id = t.device_id
-      LEFT JOIN outbox o ON o.id = x.job""".formatted(TokenOrder.SERVICE_SQL);
+      FROM transactions t JOIN devices d ON d.id = t.device_id
+      LEFT JOIN outbox o ON o.id = $2
+      WHERE t.id = $1""".formatted(TokenOrder.SERVICE_SQL);
 
   /*
    * The tokens of many jobs in one statement (CompletionBatch), a row of the arrays per job, each
@@ -117,27 +113,12 @@ final class TokenStore {
 
   private TokenStore() {}
 
-  /**
-   * The orders of jobs claimed by polling, in the order of {@code jobs}: null for a job whose
-   * transaction or device is not there.
-   */
-  static Future<List<TokenOrder>> orders(SqlClient client, List<OutboxJob> jobs) {
-    Long[] ids = new Long[jobs.size()];
-    UUID[] transactions = new UUID[jobs.size()];
-    for (int i = 0; i < ids.length; i++) {
-      ids[i] = jobs.get(i).id();
-      transactions[i] = jobs.get(i).transactionId();
-    }
+  /** The order of a job claimed by polling. */
+  static Future<TokenOrder> order(SqlClient client, OutboxJob job) {
     return client
         .preparedQuery(CONTEXT)
-        .execute(Tuple.tuple().addArrayOfLong(ids).addArrayOfUUID(transactions))
-        .map(rows -> {
-          Map<Long, TokenOrder> byJob = new HashMap<>();
-          rows.forEach(r -> byJob.put(r.getLong("job"), TokenOrder.from(r)));
-          List<TokenOrder> orders = new ArrayList<>(jobs.size());
-          jobs.forEach(job -> orders.add(byJob.get(job.id())));
-          return orders;
-        });
+        .execute(Tuple.of(job.transactionId(), job.id()))
+        .map(rows -> TokenOrder.from(rows.iterator().next()));
   }
 
   /**
