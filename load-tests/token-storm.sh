@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-OUT=$ROOT/load-tests/target/token-storm
+OUT=${OUT:-$ROOT/load-tests/target/token-storm}
 PAYMENTS=${PAYMENTS:-10000}
 LATENCY_MS=${LATENCY_MS:-500}
 MAX_IN_FLIGHT=${MAX_IN_FLIGHT:-10000}    # MANUFACTURER_LIMITS=calin=N and TOKEN_MAX_IN_FLIGHT of the drain
@@ -30,6 +30,8 @@ DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}
 DRAIN_ENV=${DRAIN_ENV:-}                 # more settings of the drain's gateway, e.g. "DB_POOL_WAIT_QUEUE=20000"
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
+GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar built elsewhere (an A/B run of two commits); implies no build
+JFR=${JFR:-0}                            # 1: a JFR recording (settings=profile) of the drain, summarised by jfr-top.py
 HDR=${HDR:-$HOME/.m2/repository/org/hdrhistogram/HdrHistogram/2.2.2/HdrHistogram-2.2.2.jar}
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 DB=payg_storm_$$
@@ -44,13 +46,13 @@ now_ms() { date +%s%3N; }
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() { local p; for ((p = $1; p < $1 + 500; p++)); do port_free "$p" && { echo "$p"; return; }; done; return 1; }
 mkdir -p "$OUT"
-rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT"/results.*
-if [[ $SKIP_BUILD != 1 ]]; then
+rm -f "$OUT"/*.txt "$OUT"/*.log "$OUT"/results.* "$OUT"/*.jfr
+if [[ $SKIP_BUILD != 1 && -z $GATEWAY_JAR ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
 fi
 [[ -f $HDR ]] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 >/dev/null)
-cp "$ROOT/gateway/target/payg-gateway.jar" "$OUT/payg-gateway.jar"
+cp "${GATEWAY_JAR:-$ROOT/gateway/target/payg-gateway.jar}" "$OUT/payg-gateway.jar"
 JAR=$OUT/payg-gateway.jar
 rm -rf "$OUT/classes"; mkdir -p "$OUT/classes"
 javac -nowarn -d "$OUT/classes" -cp "$JAR:$HDR" "$ROOT/load-tests/src/test/java/io/payg/load/OpenLoad.java" 2>/dev/null
@@ -135,10 +137,29 @@ stop_gw
 # ---- the drain, with the target limits ---------------------------------------------------------------
 start_gw drain MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT \
   TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS $DRAIN_ENV
+[[ $JFR != 1 ]] || jcmd "$GW_PID" JFR.start name=storm settings=profile >/dev/null
 T0=$(now_ms)
 CLK_TCK=$(getconf CLK_TCK)
 gw_ticks() { awk '{print $14 + $15}' "/proc/$GW_PID/stat" 2>/dev/null || echo 0; }
+# the same per thread group, from /proc/<pid>/task/*/{comm,stat}: "gc" (G1's and the VM thread, so also the
+# sampling's GC.run), "jit" (the compiler threads), "app" (every other thread: event loops, workers, ...). A thread
+# that ends during the drain takes its ticks along, so the groups are read beside the process total, not instead.
+gw_thread_ticks() {
+  local t c gc=0 jit=0 app=0 f
+  for t in /proc/"$GW_PID"/task/*; do
+    read -r c <"$t/comm" 2>/dev/null || continue
+    f=$(sed 's/^.*) //' "$t/stat" 2>/dev/null) || continue
+    read -r -a f <<<"$f"
+    case $c in
+      "GC Thread"*|G1*|"VM Thread"*) gc=$((gc + f[11] + f[12])) ;;
+      C1\ *|C2\ *) jit=$((jit + f[11] + f[12])) ;;
+      *) app=$((app + f[11] + f[12])) ;;
+    esac
+  done
+  echo "$gc $jit $app"
+}
 TICKS0=$(gw_ticks)
+read -r GC0 JIT0 APP0 < <(gw_thread_ticks)
 echo "# t_s simulator_in_flight simulator_max_in_flight live_heap_mb heap_used_before_gc_mb pending done failed" >"$OUT/samples.txt"
 DRAINED=
 while :; do
@@ -156,6 +177,14 @@ while :; do
   sleep "$SAMPLE_SECONDS"
 done
 TICKS1=$(gw_ticks)
+read -r GC1 JIT1 APP1 < <(gw_thread_ticks)
+read -r GC_MS JIT_MS APP_MS APP_US_PER_JOB < <(awk -v hz="$CLK_TCK" -v n="$BACKLOG" -v g=$((GC1 - GC0)) \
+  -v j=$((JIT1 - JIT0)) -v a=$((APP1 - APP0)) 'BEGIN {f = 1000 / hz
+  printf "%.0f %.0f %.0f %.0f\n", g * f, j * f, a * f, (n > 0 ? a * f * 1000 / n : 0)}')
+if [[ $JFR == 1 ]]; then
+  jcmd "$GW_PID" JFR.stop name=storm filename="$OUT/jfr-drain.jfr" >/dev/null
+  python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-drain.jfr" >"$OUT/jfr-drain.txt" 2>&1 || true
+fi
 read -r PEAK_FLIGHT PEAK_LIVE PEAK_USED < <(awk '!/^#/ {if ($2 + 0 > f) f = $2; if ($4 + 0 > l) l = $4; if ($5 + 0 > u) u = $5}
   END {printf "%d %d %d\n", f, l, u}' "$OUT/samples.txt")
 SIM_MAX=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("maxInFlight"))')
@@ -180,7 +209,9 @@ res = {"tokens_in_flight_peak": ${SIM_MAX:-None}, "sampled_in_flight_peak": $PEA
        "burst_s": $BURST_S, "gc_drain": "$GC",
        "drain_rate_per_s": $DRAIN_RATE, "little_law_rate_per_s": $LITTLE_RATE,
        "vends_per_token": round(${VENDS:-0} / max($DONE, 1), 3), "gateway_cpu_ms_drain": $CPU_MS,
-       "gateway_cpu_us_per_token_job": $CPU_US_PER_JOB, "load_average_at_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}
+       "gateway_cpu_us_per_token_job": $CPU_US_PER_JOB, "gateway_gc_cpu_ms_drain": $GC_MS,
+       "gateway_jit_cpu_ms_drain": $JIT_MS, "gateway_app_cpu_ms_drain": $APP_MS,
+       "gateway_app_cpu_us_per_token_job": $APP_US_PER_JOB, "load_average_at_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}
 open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
 PY
 {
@@ -199,6 +230,7 @@ PY
   echo "| TOKEN jobs at the end: done, failed, pending; vends at the simulator (Calin has no idempotency key: a vend whose completion was not stored is vended again) | $DONE, $FAILED, $PENDING; $VENDS |"
   echo "| drain rate; what Little's law allows at the limit (in flight / latency) | $DRAIN_RATE jobs/s; $LITTLE_RATE jobs/s |"
   echo "| gateway CPU over the drain | $CPU_MS ms, $CPU_US_PER_JOB µs per TOKEN job (its SMS job and the sampling's GC.run included) |"
+  echo "| of which, by thread: GC + VM thread; JIT compilers; the application's threads (µs per TOKEN job) | $GC_MS ms; $JIT_MS ms; $APP_MS ms ($APP_US_PER_JOB µs) |"
   echo "| GC of the drain | $GC |"
   echo
   echo "samples: ${OUT#"$ROOT"/}/samples.txt; logs: gateway-burst.log, gateway-drain.log, gc-*.log, openload-burst-*.txt"

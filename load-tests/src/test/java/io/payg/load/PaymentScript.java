@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  *   <li>{@code lookup.sql}: {@code PaymentStore.LOOKUP} (validation).</li>
  *   <li>{@code payment.sql}: every statement one payment causes end to end on the hot path:
  *       {@code PaymentStore.SNAPSHOT} and {@code RECORD} (process; it inserts the TOKEN job leased), the
- *       TOKEN job's {@code TokenJobHandler.STORE} (its order comes from memory; the store inserts the SMS
- *       job leased), then the SMS job ({@code SmsJobHandler.CONTEXT}, {@code SmsJobHandler.STORE}). No
- *       claim: the gateway claims only to recover (retries, expired leases).</li>
+ *       TOKEN job's {@code TokenStore.STORE} (its order comes from memory; the store inserts the SMS
+ *       job leased), then the SMS job ({@code SmsMessageStore.CONFIRMATION},
+ *       {@code SmsMessageStore.RECORD_CONFIRMATIONS}). No claim: the gateway claims only to recover
+ *       (retries, expired leases).</li>
  * </ul>
  *
  * A parameter this class does not map stops it (a changed statement must not be benchmarked by a stale
@@ -30,6 +31,12 @@ import java.util.regex.Pattern;
  */
 public final class PaymentScript {
 
+  /** What the provider call of a payment leaves with its jobs ($33/$34 of RECORD): a request id, a W3C traceparent. */
+  private static final String REQUEST_ID = "'pgbench-request-0000000000000000'";
+
+  private static final String TRACEPARENT =
+      "'00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'";
+
   public static void main(String[] args) throws Exception {
     Path out = Path.of(args[0]);
     String first = args[1];
@@ -38,9 +45,9 @@ public final class PaymentScript {
     String lookup = constant("io.payg.gateway.payment.PaymentStore", "LOOKUP");
     String snapshot = constant("io.payg.gateway.payment.PaymentStore", "SNAPSHOT");
     String record = constant("io.payg.gateway.payment.PaymentStore", "RECORD");
-    String tokenStore = constant("io.payg.gateway.token.TokenJobHandler", "STORE");
-    String smsContext = constant("io.payg.gateway.sms.SmsJobHandler", "CONTEXT");
-    String smsStore = constant("io.payg.gateway.sms.SmsJobHandler", "STORE");
+    String tokenStore = constant("io.payg.gateway.token.TokenStore", "STORE");
+    String smsContext = constant("io.payg.gateway.sms.SmsMessageStore", "CONFIRMATION");
+    String smsStore = constant("io.payg.gateway.sms.SmsMessageStore", "RECORD_CONFIRMATIONS");
 
     Files.writeString(
         out.resolve("lookup.sql"),
@@ -80,7 +87,9 @@ public final class PaymentScript {
       "NULL",
       "NULL",
       ":claim",
-      ":lease"
+      ":lease",
+      REQUEST_ID,
+      TRACEPARENT
     };
     String[] rec = Arrays.copyOfRange(recordVars, 1, recordVars.length);
     StringBuilder s = new StringBuilder()
@@ -116,13 +125,15 @@ public final class PaymentScript {
             array(":manufacturer"),
             array(":kid"),
             array(":smsclaim"),
-            ":lease"))
+            ":lease",
+            array(REQUEST_ID),
+            array(TRACEPARENT)))
         .append("\n\\gset t_\n")
         // the SMS job, handed over leased by the token store (sent through the log sender, as the
         // gateway
         // does without an SMS plugin)
         .append("SELECT gen_random_uuid() AS mid, c.* FROM (")
-        .append(map(smsContext, ":tid"))
+        .append(map(smsContext, ":tid", "NULLIF((:t_sms_job)::text, '')::bigint"))
         .append(") c\n\\aset\n")
         .append(map(
             smsStore,
@@ -149,10 +160,14 @@ public final class PaymentScript {
     return "ARRAY[NULLIF((" + var + ")::text, '')]";
   }
 
+  private static final Pattern COMMENT = Pattern.compile("--[^\n]*");
+
   private static String constant(String cls, String name) throws Exception {
     Field f = Class.forName(cls).getDeclaredField(name);
     f.setAccessible(true);
-    return ((String) f.get(null)).replace('\n', ' ');
+    // a text block's SQL may carry "--" comments: they end at the line's end, so drop them before
+    // the lines are joined into pgbench's one-line statements
+    return COMMENT.matcher((String) f.get(null)).replaceAll("").replace('\n', ' ');
   }
 
   /** Each {@code $n} (whole number, so $2 never eats $25) to its variable; an unmapped one fails. */

@@ -23,6 +23,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
@@ -35,10 +36,11 @@ import java.util.UUID;
 final class PaymentStore {
 
   /** The customer's open installments, oldest first, as JSON (the partial index makes "none" cheap). */
-  private static final String OPEN_INSTALLMENTS =
-      "(SELECT json_agg(json_build_object('id', i.id, 'sale', i.sale_id, "
-          + "'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id IS NOT DISTINCT FROM s.id) "
-          + "ORDER BY i.due_date, i.number) FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount)";
+  private static final String OPEN_INSTALLMENTS = """
+      (SELECT json_agg(json_build_object('id', i.id, 'sale', i.sale_id,
+                'due', i.due_date, 'out', i.amount - i.paid, 'own', i.sale_id IS NOT DISTINCT FROM s.id)
+              ORDER BY i.due_date, i.number)
+       FROM installments i WHERE i.customer_id = d.customer_id AND i.paid < i.amount)""";
 
   /**
    * The device a typed serial names: case-insensitive ($2 comes trimmed, {@link io.payg.domain.Serial}),
@@ -47,10 +49,9 @@ final class PaymentStore {
   static final String BY_SERIAL = "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)";
 
   /** The customer's open reversal debts, oldest first (paid before anything else), as JSON. */
-  private static final String OPEN_REVERSAL_DEBTS =
-      "(SELECT json_agg(json_build_object('id', r.id, 'out', r.amount - r.paid) "
-          + "ORDER BY r.created_at, r.id) FROM reversal_debts r WHERE r.customer_id = d.customer_id AND r.paid < r.amount) "
-          + "AS reversal_debts";
+  private static final String OPEN_REVERSAL_DEBTS = """
+      (SELECT json_agg(json_build_object('id', r.id, 'out', r.amount - r.paid) ORDER BY r.created_at, r.id)
+       FROM reversal_debts r WHERE r.customer_id = d.customer_id AND r.paid < r.amount) AS reversal_debts""";
 
   /** Validation: one statement, one probe of the (company_id, lower(serial)) unique index. */
   static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + ", "
@@ -59,23 +60,93 @@ final class PaymentStore {
   /**
    * Process, first step: the same consistent snapshot, plus any earlier transaction with this
    * provider id. No lock is taken: {@link #RECORD} applies only if the snapshot is still true.
+   * $1 company, $2 serial as typed (trimmed), $3 provider, $4 provider transaction id. A provider
+   * id kept as an unmatched payment ({@code kept}) is never booked by a redelivery.
+   *
+   * <p>Every booked or kept provider id is claimed in provider_txn_ids (V16, {@link #RECORD},
+   * {@code UnmatchedPaymentStore}), whose only index is exactly that key: a new payment (nearly
+   * every one) costs one probe of it, and transactions and unmatched_payments are read only for a
+   * claimed id. Their own probes may take the (company, provider, paid_at) index while the tables
+   * have no statistics (a tie on the planner's default estimates, docs/performance.md, "SNAPSHOT's
+   * plan without statistics"), which reads every row of the company's provider.
    */
-  static final String SNAPSHOT = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS
-      + ", (SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency) "
-      + "FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4) AS earlier"
-      // a provider id kept as an unmatched payment is never booked by a redelivery
-      + ", (SELECT u.id FROM unmatched_payments u WHERE u.company_id = $1 AND u.provider = $3 "
-      + "AND u.provider_txn_id = $4) AS kept, d.manufacturer, " + OPEN_REVERSAL_DEBTS
-      + DeviceAccount.FROM + BY_SERIAL;
+  static final String SNAPSHOT = """
+      SELECT %s, %s,
+             CASE WHEN p.provider_txn_id IS NOT NULL THEN
+               (SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency)
+                FROM transactions x WHERE x.company_id = $1 AND x.provider = $3 AND x.provider_txn_id = $4)
+             END AS earlier,
+             CASE WHEN p.provider_txn_id IS NOT NULL THEN
+               (SELECT u.id FROM unmatched_payments u
+                WHERE u.company_id = $1 AND u.provider = $3 AND u.provider_txn_id = $4)
+             END AS kept,
+             d.manufacturer, %s
+      %s
+      LEFT JOIN provider_txn_ids p ON p.company_id = $1 AND p.provider = $3 AND p.provider_txn_id = $4
+      %s""".formatted(
+      DeviceAccount.COLUMNS, OPEN_INSTALLMENTS, OPEN_REVERSAL_DEBTS, DeviceAccount.FROM, BY_SERIAL);
 
-  static final String FIND_TRANSACTION =
-      "SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, "
-          + "'currency', x.currency) FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3";
+  /** The earlier transaction with a provider id: $1 company, $2 provider, $3 provider transaction id. */
+  static final String FIND_TRANSACTION = """
+      SELECT json_build_object('id', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency)
+      FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3""";
 
   /** The payment as its audit row shows it. */
   private static final String PAID =
       "'transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
           + "'serial', $7::text, 'amount', $8::bigint, 'currency', $9::text";
+
+  /** The payment's TOKEN (or SMS) job: leased to this instance's worker ($31 claim, $32 lease) when one runs here. */
+  private static final String RECORD_JOB_LEASE = JobHandoff.insertValues("$31", "$32");
+
+  /** The agent's ENERGY commission on the energy money ($26) at the company's rate. */
+  private static final String RECORD_COMMISSION =
+      CommissionSql.amount("$26::bigint", "s.energy_rate_bps");
+
+  /** The company's payment.recorded webhook, queued with the payment (never one without the other). */
+  private static final String RECORD_WEBHOOK =
+      WebhookEvents.enqueue("wh", WebhookEvents.PAYMENT_RECORDED, "t", "t.company_id", """
+      json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text,
+        'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text,
+        'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)""");
+
+  /*
+   * The audit row of a payment a person recorded, with the payment: an operator's assign (au1), an
+   * agent's cash (au2), the office's cash (au3: the staff user is the one named in the provider id).
+   */
+  private static final String RECORD_AUDIT = String.join(
+      ", ",
+      AuditLog.cte(
+          "au1",
+          "t",
+          "t.company_id",
+          "$30::uuid",
+          "unmatched.assigned",
+          "unmatched_payment",
+          "$29::uuid",
+          "json_build_object('status', 'OPEN')",
+          "json_build_object('status', 'ASSIGNED', " + PAID + ")"),
+      AuditLog.cte(
+          "au2",
+          "t",
+          "t.company_id",
+          "$25::uuid",
+          "payment.agent_cash",
+          "transaction",
+          "t.id",
+          "NULL::json",
+          "json_build_object(" + PAID + ")"),
+      AuditLog.cte(
+          "au3",
+          "t",
+          "t.company_id",
+          "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
+              + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END",
+          "payment.office_cash",
+          "transaction",
+          "t.id",
+          "NULL::json",
+          "json_build_object(" + PAID + ")"));
 
   /**
    * Process, second step: everything the payment writes, in ONE statement (one round trip, one
@@ -91,102 +162,59 @@ final class PaymentStore {
    * transaction is written only if the flip was: of concurrent assigns (any serials) one books it.
    * The provider id is claimed in provider_txn_ids (unique), as {@code UnmatchedPaymentStore}
    * claims it when it keeps money: a booking and a keep of one id never both commit. An assign
-   * claims nothing: its kept row holds the claim.
+   * claims nothing: its kept row holds the claim. The foreign key of u to t is checked at the end
+   * of the statement, when t's row exists.
+   *
+   * <p>Parameters: $1 transaction id, $2 company, $3 provider, $4 provider transaction id, $5 device,
+   * $6 customer, $7 serial, $8 amount (minor units), $9 currency, $10 msisdn, $11 paid at,
+   * $12 transaction status, $13 token unit, $14 token quantity, $15-$18 allocations (positions,
+   * kinds, amounts, references), $19 the device's new credit, $20 access rate paid, $21 job kind
+   * (TOKEN or SMS), $22/$23 installments paid (ids, amounts), $24 the snapshot's debt_version,
+   * $25 agent (cash) or null, $26 the commission's energy base, $27/$28 reversal debts paid (ids,
+   * amounts), $29 unmatched payment assigned or null, $30 operator or null, $31 job claim or null,
+   * $32 job lease (seconds), $33 request id, $34 W3C traceparent of the provider call.
    */
-  static final String RECORD = "WITH v AS (UPDATE customers SET debt_version = debt_version + 1 "
-      + "WHERE id = $6 AND debt_version = $24 RETURNING id), "
-      + "ag AS (UPDATE users SET cash_balance = cash_balance + $8 FROM v WHERE $25::uuid IS NOT NULL "
-      + "AND users.id = $25 AND users.cash_balance + $8 <= users.risk_limit RETURNING users.id), "
-      // the foreign key to t is checked at the end of the statement, when t's row exists
-      + "u AS (UPDATE unmatched_payments SET status = 'ASSIGNED', transaction_id = $1, resolved_by = $30, "
-      + "resolved_at = now(), resolution = 'assigned to ' || $7::text FROM v WHERE $29::uuid IS NOT NULL "
-      + "AND unmatched_payments.id = $29 AND unmatched_payments.company_id = $2 "
-      + "AND unmatched_payments.status = 'OPEN' RETURNING unmatched_payments.id), "
-      + "t AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, serial, "
-      + "amount, currency, msisdn, paid_at, status, token_unit, token_quantity, agent_id) "
-      + "SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::uuid, v.id, $7::text, $8::bigint, $9::text, $10::text, "
-      + "$11::timestamptz, $12::text, $13::text, $14::bigint, $25::uuid FROM v "
-      + "WHERE ($25::uuid IS NULL OR EXISTS (SELECT 1 FROM ag)) "
-      + "AND ($29::uuid IS NULL OR EXISTS (SELECT 1 FROM u)) RETURNING id, company_id), "
-      + "a AS (INSERT INTO allocations (company_id, transaction_id, position, kind, amount, reference) "
-      + "SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref FROM t, "
-      + "unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)), "
-      + "d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t WHERE devices.id = $5), "
-      // the payment's TOKEN (or SMS) job, leased to this instance's worker when one runs here ($31
-      // claim, $32 lease),
-      // with the request id ($33) and W3C traceparent ($34) of the provider call it came from
-      + "o AS (INSERT INTO outbox (company_id, kind, transaction_id, request_id, traceparent, "
-      + JobHandoff.INSERT_COLUMNS + ") "
-      + "SELECT t.company_id, $21, t.id, $33::text, $34::text, "
-      + JobHandoff.insertValues("$31", "$32")
-      + " FROM t RETURNING id), "
-      + "i AS (UPDATE installments SET paid = paid + x.amount "
-      + "FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id), "
-      // the agent's commission on the energy money ($26), in the same statement: never without the
-      // payment
-      + "cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount, currency) "
-      + "SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, "
-      + CommissionSql.amount("$26::bigint", "s.energy_rate_bps")
-      + ", $9::text FROM t JOIN commission_settings s "
-      + "ON s.company_id = t.company_id WHERE $25::uuid IS NOT NULL AND "
-      + CommissionSql.amount("$26::bigint", "s.energy_rate_bps") + " > 0), "
-      // reversal debts paid first ($27 ids, $28 amounts); the CHECK paid <= amount backs the guard
-      + "rd AS (UPDATE reversal_debts SET paid = paid + x.amount "
-      + "FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id), "
-      // the provider id's one place (unique): a concurrent keep of the same id makes this fail and
-      // retry
-      + "c AS (INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id) "
-      + "SELECT t.company_id, $3::text, $4::text FROM t WHERE $29::uuid IS NULL), "
-      // the company's payment.recorded webhook, queued with the payment (never one without the
-      // other)
-      + WebhookEvents.enqueue(
-          "wh",
-          WebhookEvents.PAYMENT_RECORDED,
-          "t",
-          "t.company_id",
-          "json_build_object('transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
-              + "'serial', $7::text, 'customerId', $6::uuid, 'amount', $8::bigint, 'currency', $9::text, "
-              + "'msisdn', $10::text, 'paidAt', $11::timestamptz, 'status', $12::text, 'agentId', $25::uuid)")
-      + ", "
-      // the audit row of a payment a person recorded (an operator's assign, an agent's or the
-      // office's
-      // cash), with the payment: the office's staff user is the one named in the provider id
-      + AuditLog.cte(
-          "au1",
-          "t",
-          "t.company_id",
-          "$30::uuid",
-          "unmatched.assigned",
-          "unmatched_payment",
-          "$29::uuid",
-          "json_build_object('status', 'OPEN')",
-          "json_build_object('status', 'ASSIGNED', " + PAID + ")")
-      + ", "
-      + AuditLog.cte(
-          "au2",
-          "t",
-          "t.company_id",
-          "$25::uuid",
-          "payment.agent_cash",
-          "transaction",
-          "t.id",
-          "NULL::json",
-          "json_build_object(" + PAID + ")")
-      + ", "
-      + AuditLog.cte(
-          "au3",
-          "t",
-          "t.company_id",
-          "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
-              + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END",
-          "payment.office_cash",
-          "transaction",
-          "t.id",
-          "NULL::json",
-          "json_build_object(" + PAID + ")")
-      + " "
-      + "SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job, "
-      + "(SELECT count(*) FROM wh_e) AS webhooks";
+  static final String RECORD = """
+      WITH v AS (UPDATE customers SET debt_version = debt_version + 1
+                 WHERE id = $6 AND debt_version = $24 RETURNING id),
+      ag AS (UPDATE users SET cash_balance = cash_balance + $8 FROM v
+             WHERE $25::uuid IS NOT NULL AND users.id = $25 AND users.cash_balance + $8 <= users.risk_limit
+             RETURNING users.id),
+      u AS (UPDATE unmatched_payments SET status = 'ASSIGNED', transaction_id = $1, resolved_by = $30,
+                   resolved_at = now(), resolution = 'assigned to ' || $7::text
+            FROM v WHERE $29::uuid IS NOT NULL AND unmatched_payments.id = $29
+              AND unmatched_payments.company_id = $2 AND unmatched_payments.status = 'OPEN'
+            RETURNING unmatched_payments.id),
+      t AS (INSERT INTO transactions (id, company_id, provider, provider_txn_id, device_id, customer_id, serial,
+                                      amount, currency, msisdn, paid_at, status, token_unit, token_quantity, agent_id)
+            SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::uuid, v.id, $7::text, $8::bigint, $9::text,
+                   $10::text, $11::timestamptz, $12::text, $13::text, $14::bigint, $25::uuid FROM v
+            WHERE ($25::uuid IS NULL OR EXISTS (SELECT 1 FROM ag))
+              AND ($29::uuid IS NULL OR EXISTS (SELECT 1 FROM u)) RETURNING id, company_id),
+      a AS (INSERT INTO allocations (company_id, transaction_id, position, kind, amount, reference)
+            SELECT t.company_id, t.id, x.pos, x.kind, x.amount, x.ref
+            FROM t, unnest($15::smallint[], $16::text[], $17::bigint[], $18::text[]) AS x(pos, kind, amount, ref)),
+      d AS (UPDATE devices SET credit = $19, access_rate_paid = access_rate_paid + $20 FROM t
+            WHERE devices.id = $5),
+      o AS (INSERT INTO outbox (company_id, kind, transaction_id, request_id, traceparent, %1$s)
+            SELECT t.company_id, $21, t.id, $33::text, $34::text, %2$s FROM t RETURNING id),
+      i AS (UPDATE installments SET paid = paid + x.amount
+            FROM t, unnest($22::uuid[], $23::bigint[]) AS x(id, amount) WHERE installments.id = x.id),
+      cm AS (INSERT INTO commission_entries (id, company_id, agent_id, kind, transaction_id, base, rate_bps, amount,
+                                             currency)
+             SELECT gen_random_uuid(), t.company_id, $25::uuid, 'ENERGY', t.id, $26::bigint, s.energy_rate_bps, %3$s,
+                    $9::text
+             FROM t JOIN commission_settings s ON s.company_id = t.company_id
+             WHERE $25::uuid IS NOT NULL AND %3$s > 0),
+      rd AS (UPDATE reversal_debts SET paid = paid + x.amount
+             FROM t, unnest($27::uuid[], $28::bigint[]) AS x(id, amount) WHERE reversal_debts.id = x.id),
+      c AS (INSERT INTO provider_txn_ids (company_id, provider, provider_txn_id)
+            SELECT t.company_id, $3::text, $4::text FROM t WHERE $29::uuid IS NULL),
+      %4$s,
+      %5$s
+      SELECT (SELECT count(*) FROM v), (SELECT count(*) FROM t), (SELECT count(*) FROM u), (SELECT id FROM o) AS job,
+             (SELECT count(*) FROM wh_e) AS webhooks""".formatted(
+      JobHandoff.INSERT_COLUMNS, RECORD_JOB_LEASE, RECORD_COMMISSION, RECORD_WEBHOOK, RECORD_AUDIT);
 
   static final String RECORD_CONFLICT =
       "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
@@ -195,7 +223,10 @@ final class PaymentStore {
   /** An operator's assign of the unmatched payment {@code unmatchedId}. */
   record Assign(UUID unmatchedId, UUID operatorId) {}
 
-  /** A device with its customer's open installments, as of one snapshot; {@code manufacturer} of the device (process only). */
+  /**
+   * A device with its customer's open installments, as of one snapshot; {@code manufacturer} of
+   * the device (process only).
+   */
   record Snapshot(
       DeviceAccount account,
       List<OpenInstallment> installments,
@@ -229,7 +260,7 @@ final class PaymentStore {
         .map(PaymentStore::snapshot);
   }
 
-  private static Snapshot snapshot(io.vertx.sqlclient.RowSet<Row> rows) {
+  private static Snapshot snapshot(RowSet<Row> rows) {
     if (rows.size() == 0) {
       return null;
     }
