@@ -27,14 +27,17 @@ public final class Migrations {
     return configure(url, lockTimeout, statementTimeout).load().migrate();
   }
 
+  /** Each migration connection's lock and statement timeouts, in milliseconds. */
+  private static final String SESSION_LIMITS = """
+      SET lock_timeout = %d; SET statement_timeout = %d""";
+
   /** The Flyway configuration the gateway migrates with; tests may narrow it (a target version). */
   public static FluentConfiguration configure(
       DatabaseUrl url, Duration lockTimeout, Duration statementTimeout) {
     FluentConfiguration config = Flyway.configure()
         .dataSource(url.jdbcUrl(), url.user(), url.password())
         .locations("classpath:db/migration")
-        .initSql("SET lock_timeout = " + lockTimeout.toMillis() + "; SET statement_timeout = "
-            + statementTimeout.toMillis());
+        .initSql(SESSION_LIMITS.formatted(lockTimeout.toMillis(), statementTimeout.toMillis()));
     // https://documentation.red-gate.com/fd/postgresql-transactional-lock-setting-277579114.html
     config
         .getPluginRegister()

@@ -33,19 +33,19 @@ record DeviceAccount(
     UUID agentId) {
 
   /** Columns every query of this account selects, in this order: see {@link #from(Row)}. */
-  static final String COLUMNS =
-      "d.id, d.customer_id, d.serial, d.type, c.name, c.phone, t.price_per_kwh, "
-          + "t.minimum_purchase, t.access_rate_amount, t.access_rate_period_days, d.tariff_since, d.credit, "
-          + "d.access_rate_paid, s.period, s.installment_amount, c.debt_version, c.agent_id";
+  static final String COLUMNS = """
+      d.id, d.customer_id, d.serial, d.type, c.name, c.phone, t.price_per_kwh, t.minimum_purchase,
+      t.access_rate_amount, t.access_rate_period_days, d.tariff_since, d.credit, d.access_rate_paid, s.period,
+      s.installment_amount, c.debt_version, c.agent_id""";
 
   /**
    * The joins every query of this account uses: the device, its owner, tariff and own sale. A
    * repossessed device (in stock) is unknown to payments; its own sale is the one not repossessed.
    */
-  static final String FROM =
-      " FROM devices d JOIN customers c ON c.id = d.customer_id AND d.repossessed_at IS NULL "
-          + "LEFT JOIN tariffs t ON t.id = d.tariff_id "
-          + "LEFT JOIN appliance_sales s ON s.device_id = d.id AND s.status <> 'REPOSSESSED' ";
+  static final String FROM = """
+      FROM devices d JOIN customers c ON c.id = d.customer_id AND d.repossessed_at IS NULL
+      LEFT JOIN tariffs t ON t.id = d.tariff_id
+      LEFT JOIN appliance_sales s ON s.device_id = d.id AND s.status <> 'REPOSSESSED'""";
 
   static DeviceAccount from(Row r) {
     Long min = r.getLong(7);

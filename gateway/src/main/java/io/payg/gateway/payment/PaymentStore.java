@@ -46,7 +46,8 @@ final class PaymentStore {
    * The device a typed serial names: case-insensitive ($2 comes trimmed, {@link io.payg.domain.Serial}),
    * one probe of the (company_id, lower(serial)) unique index (V12).
    */
-  static final String BY_SERIAL = "WHERE d.company_id = $1 AND lower(d.serial) = lower($2)";
+  static final String BY_SERIAL = """
+      WHERE d.company_id = $1 AND lower(d.serial) = lower($2)""";
 
   /** The customer's open reversal debts, oldest first (paid before anything else), as JSON. */
   private static final String OPEN_REVERSAL_DEBTS = """
@@ -54,8 +55,11 @@ final class PaymentStore {
        FROM reversal_debts r WHERE r.customer_id = d.customer_id AND r.paid < r.amount) AS reversal_debts""";
 
   /** Validation: one statement, one probe of the (company_id, lower(serial)) unique index. */
-  static final String LOOKUP = "SELECT " + DeviceAccount.COLUMNS + ", " + OPEN_INSTALLMENTS + ", "
-      + OPEN_REVERSAL_DEBTS + DeviceAccount.FROM + BY_SERIAL;
+  static final String LOOKUP = """
+      SELECT %s, %s, %s
+      %s
+      %s""".formatted(
+      DeviceAccount.COLUMNS, OPEN_INSTALLMENTS, OPEN_REVERSAL_DEBTS, DeviceAccount.FROM, BY_SERIAL);
 
   /**
    * Process, first step: the same consistent snapshot, plus any earlier transaction with this
@@ -92,9 +96,9 @@ final class PaymentStore {
       FROM transactions x WHERE x.company_id = $1 AND x.provider = $2 AND x.provider_txn_id = $3""";
 
   /** The payment as its audit row shows it. */
-  private static final String PAID =
-      "'transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, "
-          + "'serial', $7::text, 'amount', $8::bigint, 'currency', $9::text";
+  private static final String PAID = """
+      'transactionId', t.id, 'provider', $3::text, 'providerTxnId', $4::text, 'serial', $7::text,
+      'amount', $8::bigint, 'currency', $9::text""";
 
   /** The payment's TOKEN (or SMS) job: leased to this instance's worker ($31 claim, $32 lease) when one runs here. */
   private static final String RECORD_JOB_LEASE = JobHandoff.insertValues("$31", "$32");
@@ -125,7 +129,7 @@ final class PaymentStore {
           "unmatched_payment",
           "$29::uuid",
           "json_build_object('status', 'OPEN')",
-          "json_build_object('status', 'ASSIGNED', " + PAID + ")"),
+          "json_build_object('status', 'ASSIGNED', %s)".formatted(PAID)),
       AuditLog.cte(
           "au2",
           "t",
@@ -135,18 +139,19 @@ final class PaymentStore {
           "transaction",
           "t.id",
           "NULL::json",
-          "json_build_object(" + PAID + ")"),
+          "json_build_object(%s)".formatted(PAID)),
       AuditLog.cte(
           "au3",
           "t",
           "t.company_id",
-          "CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL "
-              + "THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END",
+          """
+          CASE WHEN $3::text = 'cash' AND $25::uuid IS NULL AND $29::uuid IS NULL
+               THEN substring($4::text from '^office:([0-9a-f-]{36}):')::uuid END""",
           "payment.office_cash",
           "transaction",
           "t.id",
           "NULL::json",
-          "json_build_object(" + PAID + ")"));
+          "json_build_object(%s)".formatted(PAID)));
 
   /**
    * Process, second step: everything the payment writes, in ONE statement (one round trip, one
@@ -216,9 +221,27 @@ final class PaymentStore {
              (SELECT count(*) FROM wh_e) AS webhooks""".formatted(
       JobHandoff.INSERT_COLUMNS, RECORD_JOB_LEASE, RECORD_COMMISSION, RECORD_WEBHOOK, RECORD_AUDIT);
 
-  static final String RECORD_CONFLICT =
-      "INSERT INTO conflicts (id, company_id, provider, provider_txn_id, "
-          + "transaction_id, serial, amount, currency, msisdn) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+  /**
+   * $1 id, $2 company, $3 provider, $4 provider txn id, $5 transaction, $6 serial, $7 amount, $8 currency, $9 msisdn.
+   */
+  static final String RECORD_CONFLICT = """
+      INSERT INTO conflicts (id, company_id, provider, provider_txn_id, transaction_id, serial, amount, currency,
+        msisdn)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+
+  /** $1 transaction, $2 account reference, $3 amount, $4 currency: the transaction an assign of this payment made. */
+  private static final String ASSIGNED_FROM = """
+      SELECT 1 FROM unmatched_payments
+       WHERE transaction_id = $1 AND account_reference = $2 AND amount = $3 AND currency = $4""";
+
+  /** $1 transaction: its status, token and allocations. */
+  private static final String RECEIPT = """
+      SELECT t.status, t.token_unit, t.token_quantity, k.value,
+             (SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference)
+                              ORDER BY a.position)
+                FROM allocations a WHERE a.transaction_id = t.id) AS allocations
+        FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id
+       WHERE t.id = $1""";
 
   /** An operator's assign of the unmatched payment {@code unmatchedId}. */
   record Assign(UUID unmatchedId, UUID operatorId) {}
@@ -308,9 +331,7 @@ final class PaymentStore {
    * replay, not a conflict. Read only when a replay differs from its transaction.
    */
   Future<Boolean> assignedFrom(UUID transactionId, PaymentCommand cmd) {
-    return pool.preparedQuery(
-            "SELECT 1 FROM unmatched_payments WHERE transaction_id = $1 AND account_reference = $2 "
-                + "AND amount = $3 AND currency = $4")
+    return pool.preparedQuery(ASSIGNED_FROM)
         .execute(Tuple.of(
             transactionId,
             cmd.serial() == null ? "" : cmd.serial(),
@@ -486,33 +507,28 @@ final class PaymentStore {
 
   /** A recorded transaction as its receipt: status, allocations and the token if it is there. */
   Future<PaymentReceipt> receipt(UUID transactionId) {
-    return pool.preparedQuery("SELECT t.status, t.token_unit, t.token_quantity, k.value, "
-            + "(SELECT json_agg(json_build_object('kind', a.kind, 'amount', a.amount, 'reference', a.reference) "
-            + "ORDER BY a.position) FROM allocations a WHERE a.transaction_id = t.id) AS allocations "
-            + "FROM transactions t LEFT JOIN tokens k ON k.transaction_id = t.id WHERE t.id = $1")
-        .execute(Tuple.of(transactionId))
-        .map(rows -> {
-          Row r = rows.iterator().next();
-          List<Allocation> allocations = new ArrayList<>();
-          if (r.getValue("allocations") instanceof JsonArray arr) {
-            for (int i = 0; i < arr.size(); i++) {
-              JsonObject a = arr.getJsonObject(i);
-              allocations.add(new Allocation(
-                  AllocationKind.valueOf(a.getString("kind")),
-                  a.getLong("amount"),
-                  a.getString("reference")));
-            }
-          }
-          String unit = r.getString("token_unit");
-          TokenAmount amount = unit == null
-              ? null
-              : new TokenAmount(TokenAmount.Unit.valueOf(unit), r.getLong("token_quantity"));
-          return new PaymentReceipt(
-              transactionId.toString(),
-              r.getString("status"),
-              allocations,
-              amount,
-              r.getString("value"));
-        });
+    return pool.preparedQuery(RECEIPT).execute(Tuple.of(transactionId)).map(rows -> {
+      Row r = rows.iterator().next();
+      List<Allocation> allocations = new ArrayList<>();
+      if (r.getValue("allocations") instanceof JsonArray arr) {
+        for (int i = 0; i < arr.size(); i++) {
+          JsonObject a = arr.getJsonObject(i);
+          allocations.add(new Allocation(
+              AllocationKind.valueOf(a.getString("kind")),
+              a.getLong("amount"),
+              a.getString("reference")));
+        }
+      }
+      String unit = r.getString("token_unit");
+      TokenAmount amount = unit == null
+          ? null
+          : new TokenAmount(TokenAmount.Unit.valueOf(unit), r.getLong("token_quantity"));
+      return new PaymentReceipt(
+          transactionId.toString(),
+          r.getString("status"),
+          allocations,
+          amount,
+          r.getString("value"));
+    });
   }
 }
