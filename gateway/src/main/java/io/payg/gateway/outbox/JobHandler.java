@@ -15,16 +15,8 @@ public interface JobHandler {
    */
   Future<Void> handle(OutboxJob job);
 
-  /**
-   * Runs ($1 = transaction id) with each retry scheduled, in the same statement; null for none.
-   * An UPDATE ending in its WHERE clause: the outbox appends a condition to it.
-   */
-  default String onRetrySql() {
-    return null;
-  }
-
-  /** Runs ($1 = transaction id) once when the job ends FAILED after its retry budget, in the same statement (as above). */
-  default String onFailedSql() {
-    return null;
+  /** How an attempt that brought no result reschedules or ends the job (and what changes with it). */
+  default JobEndings endings() {
+    return JobEndings.JOB_ONLY;
   }
 }

@@ -56,10 +56,12 @@ public final class OutboxStore {
    * current one writes nothing.
    */
   public static String doneEach(String input) {
-    return "done AS (UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now() "
-        + "FROM " + input + " WHERE outbox.id = " + input + ".job AND outbox.claim_token = " + input
-        + ".claim "
-        + "AND outbox.status = 'PENDING' RETURNING outbox.id, " + input + ".claim)";
+    return """
+        done AS (
+          UPDATE outbox SET status = 'DONE', last_error = NULL, claim_token = NULL, updated_at = now()
+            FROM %1$s
+           WHERE outbox.id = %1$s.job AND outbox.claim_token = %1$s.claim AND outbox.status = 'PENDING'
+          RETURNING outbox.id, %1$s.claim)""".formatted(input);
   }
 
   /** The done fence for a job closed with a note (nothing else written). */
@@ -98,60 +100,54 @@ public final class OutboxStore {
         });
   }
 
-  /** The attempt failed: try again after {@code delay}; {@code alsoSql} ($1 = transaction id) runs with it. */
-  public Future<Void> retryLater(OutboxJob job, Duration delay, String error, String alsoSql) {
-    return update(job, delay.toMillis() / 1000.0, false, error, alsoSql);
+  /** The attempt failed: try again after {@code delay}, with the kind's {@link JobEndings#retry}. */
+  public Future<Void> retryLater(OutboxJob job, Duration delay, String error, JobEndings endings) {
+    return reschedule(job, delay, false, error, endings);
   }
 
   /**
    * The job was not attempted after all (no permit for its peer, or the peer's breaker is open):
    * like retryLater, and the claim's attempt is given back, so waiting never eats the retry budget.
    */
-  public Future<Void> postpone(OutboxJob job, Duration delay, String error, String alsoSql) {
-    return update(job, delay.toMillis() / 1000.0, true, error, alsoSql);
+  public Future<Void> postpone(OutboxJob job, Duration delay, String error, JobEndings endings) {
+    return reschedule(job, delay, true, error, endings);
   }
 
-  /** The job is over without success; {@code alsoSql} (taking $1 = transaction id) runs in the same statement. */
-  public Future<Void> fail(OutboxJob job, String error, String alsoSql) {
-    return update(job, null, false, error, alsoSql);
-  }
-
-  /*
-   * Every job update below is fenced like completion (a stale attempt neither reschedules nor
-   * fails a job another attempt holds) and takes the same parameters: $1 the job's transaction
-   * (what the handler's statement reads), $2 job id, $3 error, $4 claim, $5 seconds to the retry
-   * and $6 the attempt given back, 0 or 1 (both only when retrying).
-   */
-  private static final String RETRY_JOB = """
-      UPDATE outbox
-         SET next_attempt_at = now() + make_interval(secs => $5), attempts = attempts - $6,
-             last_error = $3, claim_token = NULL, updated_at = now()
-       WHERE id = $2 AND status = 'PENDING' AND claim_token = $4
-      """;
-
-  private static final String FAIL_JOB = """
-      UPDATE outbox SET status = 'FAILED', last_error = $3, claim_token = NULL, updated_at = now()
-       WHERE id = $2 AND status = 'PENDING' AND claim_token = $4
-      """;
-
-  /*
-   * One statement, not a transaction of two: the job's row and the transaction's status change
-   * together, in a single round trip that holds no pooled connection between statements (these
-   * run most when the database is struggling: found by load-tests/faults.sh, scenario postgres).
-   * alsoSql runs only when the job was still pending; without it the transaction id is only read.
-   */
-  private Future<Void> update(
-      OutboxJob job, Double retryInSeconds, boolean giveBackAttempt, String error, String alsoSql) {
-    Tuple args = Tuple.of(job.transactionId(), job.id(), truncate(error), job.claim());
-    if (retryInSeconds != null) {
-      args.addValue(retryInSeconds).addValue(giveBackAttempt ? 1 : 0);
-    }
-    String jobUpdate = retryInSeconds == null ? FAIL_JOB : RETRY_JOB;
-    String also = alsoSql != null ? alsoSql + " AND EXISTS (SELECT 1 FROM j)" : "SELECT $1::uuid";
-    return pool.preparedQuery("WITH j AS (" + jobUpdate + " RETURNING 1) " + also)
-        .execute(args)
+  /** The job is over without success, with the kind's {@link JobEndings#fail}. */
+  public Future<Void> fail(OutboxJob job, String error, JobEndings endings) {
+    return pool.preparedQuery(endings.fail())
+        .execute(Tuple.of(job.transactionId(), job.id(), truncate(error), job.claim()))
         .mapEmpty();
   }
+
+  private Future<Void> reschedule(
+      OutboxJob job, Duration delay, boolean giveBackAttempt, String error, JobEndings endings) {
+    return pool.preparedQuery(endings.retry())
+        .execute(Tuple.of(
+            job.transactionId(),
+            job.id(),
+            truncate(error),
+            job.claim(),
+            delay.toMillis() / 1000.0,
+            giveBackAttempt ? 1 : 0))
+        .mapEmpty();
+  }
+
+  /** {@link JobEndings#retry} of a job alone (parameters there); $1 is only read. */
+  static final String RETRY = """
+      WITH j AS (
+        UPDATE outbox
+           SET next_attempt_at = now() + make_interval(secs => $5), attempts = attempts - $6,
+               last_error = $3, claim_token = NULL, updated_at = now()
+         WHERE id = $2 AND status = 'PENDING' AND claim_token = $4)
+      SELECT $1::uuid""";
+
+  /** {@link JobEndings#fail} of a job alone (parameters there); $1 is only read. */
+  static final String FAIL = """
+      WITH j AS (
+        UPDATE outbox SET status = 'FAILED', last_error = $3, claim_token = NULL, updated_at = now()
+         WHERE id = $2 AND status = 'PENDING' AND claim_token = $4)
+      SELECT $1::uuid""";
 
   /**
    * Gives back the leases of jobs this worker claimed but will not finish (a graceful stop): due

@@ -311,15 +311,15 @@ public final class OutboxWorker extends VerticleBase {
     boolean retryable = !(err instanceof JobFailure f) || f.retryable();
     String reason = err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
     if (err instanceof JobDeferred) {
-      return store.postpone(
-          job, deferral(), reason, null); // no permit: not an attempt, the transaction unchanged
+      // no permit: not an attempt, the transaction unchanged
+      return store.postpone(job, deferral(), reason, JobEndings.JOB_ONLY);
     }
     if (err instanceof JobFailure f && f.notAttemptedFor() != null) {
       // jitter over the second half of the wait, so postponed jobs do not come back all at once
       long wait = Math.max(2, f.notAttemptedFor().toMillis());
       Duration delay =
           Duration.ofMillis(wait / 2 + ThreadLocalRandom.current().nextLong(wait / 2 + 1));
-      return store.postpone(job, delay, reason, handler.onRetrySql());
+      return store.postpone(job, delay, reason, handler.endings());
     }
     if (!retryable || job.attempt() >= settings.maxAttempts()) {
       LOG.warn(
@@ -330,7 +330,7 @@ public final class OutboxWorker extends VerticleBase {
           job.transactionId(),
           job.attempt(),
           reason);
-      return store.fail(job, reason, handler.onFailedSql());
+      return store.fail(job, reason, handler.endings());
     }
     Duration delay = backoff(job.attempt());
     LOG.info(
@@ -341,7 +341,7 @@ public final class OutboxWorker extends VerticleBase {
         job.attempt(),
         reason,
         delay.toMillis());
-    return store.retryLater(job, delay, reason, handler.onRetrySql());
+    return store.retryLater(job, delay, reason, handler.endings());
   }
 
   /**

@@ -10,6 +10,7 @@ import io.payg.domain.port.TokenRequest;
 import io.payg.domain.port.VendLookup;
 import io.payg.gateway.logging.PaymentTrace;
 import io.payg.gateway.outbox.CompletionBatch;
+import io.payg.gateway.outbox.JobEndings;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.outbox.JobHandler;
 import io.payg.gateway.outbox.JobHandoff;
@@ -75,13 +76,8 @@ public final class TokenJobHandler implements JobHandler {
   }
 
   @Override
-  public String onRetrySql() {
-    return TokenStore.ON_RETRY;
-  }
-
-  @Override
-  public String onFailedSql() {
-    return TokenStore.ON_FAILED;
+  public JobEndings endings() {
+    return TokenStore.ENDINGS;
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.payg.gateway.token;
 
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
+import io.payg.gateway.outbox.JobEndings;
 import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.outbox.OutboxJob;
@@ -78,25 +79,35 @@ final class TokenStore {
       SELECT x.job, x.claim, y.job IS NOT NULL AS closed, s.id AS sms_job FROM x
       LEFT JOIN y ON y.job = x.job AND y.claim = x.claim LEFT JOIN s ON s.transaction_id = y.transaction_id""";
 
-  /** A token that did not come at the first attempt: the transaction waits for it ($1). */
-  static final String ON_RETRY = """
-      UPDATE transactions SET status = 'TOKEN_PENDING', updated_at = now() WHERE id = $1 AND status = 'PROCESSED'""";
-
-  /*
-   * The outbox runs this after its own "WITH j AS (...)", so the leading ", …" extends that WITH
-   * list: token.failed is queued in the same statement that ends the job, only if it ended it.
+  /**
+   * A token that did not come at this attempt: the transaction waits for it (TOKEN_PENDING); one
+   * that never comes: the transaction is TOKEN_FAILED (a reversed one stays REVERSED) and
+   * token.failed is queued for the company's systems, each only if the statement's fence closed
+   * the job. Parameters as {@link JobEndings}.
    */
-  static final String ON_FAILED = ", "
-      + WebhookEvents.enqueue(
-          "wh",
-          WebhookEvents.TOKEN_FAILED,
-          "j JOIN transactions x ON x.id = $1",
-          "x.company_id",
-          "json_build_object('transactionId', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency, "
-              + "'error', $3::text)")
-      + """
-
-      UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now() WHERE id = $1 AND status <> 'REVERSED'""";
+  static final JobEndings ENDINGS = new JobEndings("""
+      WITH j AS (
+        UPDATE outbox
+           SET next_attempt_at = now() + make_interval(secs => $5), attempts = attempts - $6,
+               last_error = $3, claim_token = NULL, updated_at = now()
+         WHERE id = $2 AND status = 'PENDING' AND claim_token = $4
+        RETURNING 1)
+      UPDATE transactions SET status = 'TOKEN_PENDING', updated_at = now()
+       WHERE id = $1 AND status = 'PROCESSED' AND EXISTS (SELECT 1 FROM j)""", """
+      WITH j AS (
+        UPDATE outbox SET status = 'FAILED', last_error = $3, claim_token = NULL, updated_at = now()
+         WHERE id = $2 AND status = 'PENDING' AND claim_token = $4
+        RETURNING 1),
+      %s
+      UPDATE transactions SET status = 'TOKEN_FAILED', updated_at = now()
+       WHERE id = $1 AND status <> 'REVERSED' AND EXISTS (SELECT 1 FROM j)""".formatted(WebhookEvents.enqueue(
+      "wh",
+      WebhookEvents.TOKEN_FAILED,
+      "j JOIN transactions x ON x.id = $1",
+      "x.company_id",
+      """
+              json_build_object('transactionId', x.id, 'serial', x.serial, 'amount', x.amount, 'currency', x.currency,
+                                'error', $3::text)""")));
 
   /** One job's token, a row of {@link #STORE}; {@code sms} the lease of its SMS job, or null. */
   record Completion(
