@@ -4,7 +4,6 @@ import io.payg.domain.TokenAmount;
 import io.payg.gateway.device.DeviceKeyStore;
 import io.payg.gateway.outbox.JobFailure;
 import io.payg.gateway.plugin.SecretBox;
-import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import io.payg.manufacturer.openpaygo.OpenPaygoToken;
 import io.payg.manufacturer.openpaygo.OpenPaygoTokenType;
 import io.vertx.core.Future;
@@ -18,8 +17,6 @@ import java.util.UUID;
  */
 final class OpenPaygoIssuer {
 
-  /** The plugin name, spelled once by its descriptor. */
-  static final String MANUFACTURER = OpenPaygoPlugin.NAME;
   /** Standard tokens carry up to 995 days; beyond that an extended token is needed. */
   private static final long MAX_STANDARD_DAYS = OpenPaygoToken.MAX_ACTIVATION_VALUE;
 

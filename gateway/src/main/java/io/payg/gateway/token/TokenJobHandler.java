@@ -18,6 +18,7 @@ import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.outbox.StaleAttempt;
 import io.payg.gateway.plugin.PluginStore;
+import io.payg.manufacturer.openpaygo.OpenPaygoPlugin;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
@@ -119,7 +120,7 @@ public final class TokenJobHandler implements JobHandler {
     String manufacturer = order.manufacturer();
     TokenAmount amount = order.tokens();
     UUID deviceId = order.deviceId();
-    if (OpenPaygoIssuer.MANUFACTURER.equals(manufacturer)) {
+    if (OpenPaygoPlugin.NAME.equals(manufacturer)) {
       // generated here, with the device's token count advanced in the same transaction
       return pool.withTransaction(conn -> openPaygo
               .next(conn, deviceId, amount)
