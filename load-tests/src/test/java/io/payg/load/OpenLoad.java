@@ -42,12 +42,14 @@ import org.HdrHistogram.Histogram;
  * </ul>
  *
  * {@code --warmup S} seconds run first, unrecorded; with {@code --goFile F} it then prints {@code warmed} and
- * waits for F to exist before the measured phase (bench.sh drains the warm-up's jobs meanwhile). Prints one line of {@code key=value}: ok,
+ * waits for F to exist before the measured phase (bench.sh drains the warm-up's jobs meanwhile). Prints one line of
+ * {@code key=value}: ok,
  * failed, ops_per_s, p50_ms, p99_ms, p999_ms, max_ms, cpu_ms (this process's CPU over the measured
  * window, from the JVM) and cpu_us_per_op, then shed (503 answers with Retry-After: the gateway's
  * overload answer, counted among the failed too) and ok_p50_ms / ok_p99_ms / ok_p999_ms (the latencies
  * of the successful answers only). {@code --ackFile F}: the providerTxnId of every process call
- * answered 200 is written to F, one per line (bench.sh checks each is stored). Run with the gateway jar (Vert.x) and HdrHistogram
+ * answered 200 is written to F, one per line (bench.sh checks each is stored). Run with the gateway jar (Vert.x) and
+ * HdrHistogram
  * (Maven Central, org.hdrhistogram:HdrHistogram) on the class path; see load-tests/README.md.
  */
 public final class OpenLoad {
@@ -155,7 +157,8 @@ public final class OpenLoad {
     long cpu = os.getProcessCpuTime() - cpu0;
     double seconds = elapsed / 1e9;
     System.out.printf(
-        "ok=%d failed=%d ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f cpu_ms=%.0f cpu_us_per_op=%.1f%n",
+        "ok=%d failed=%d ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f cpu_ms=%.0f "
+            + "cpu_us_per_op=%.1f%n",
         ok,
         failed,
         ok / seconds,

@@ -151,7 +151,8 @@ class SimulatorRoundTripTest {
     assertEquals(
         "{\"TransactionType\":\"Pay Bill\",\"TransID\":\"RKTQDM7W6S\",\"TransTime\":\"20260116083000\","
             + "\"TransAmount\":\"500.00\",\"BusinessShortCode\":\"600638\",\"BillRefNumber\":\"SN-0001\","
-            + "\"InvoiceNumber\":\"\",\"OrgAccountBalance\":\"\",\"ThirdPartyTransID\":\"\",\"MSISDN\":\"254708374149\","
+            + "\"InvoiceNumber\":\"\",\"OrgAccountBalance\":\"\",\"ThirdPartyTransID\":\"\","
+            + "\"MSISDN\":\"254708374149\","
             + "\"FirstName\":\"John\",\"MiddleName\":\"\",\"LastName\":\"Doe\"}",
         payment.body().toString());
   }

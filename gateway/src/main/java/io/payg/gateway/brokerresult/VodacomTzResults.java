@@ -13,8 +13,10 @@ import java.util.UUID;
 /**
  * Vodacom Tanzania's result leg, decided when the broker's request is booked or kept: confirm (0)
  * a booked payment, cancel (999) one the gateway cannot book — what the production integrations
- * answer when they cannot use a payment (jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/rest/PayBillCollectionController.java
- * sendCallback "failed"; EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Listeners/TransactionListener.php
+ * answer when they cannot use a payment
+ * (jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/rest/PayBillCollectionController.java
+ * sendCallback "failed";
+ * EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Listeners/TransactionListener.php
  * onTransactionFailed → sendResult(false)). A flagged (unauthenticated) message gets no result.
  * Queued in the outbox before the broker is answered, once per broker transaction id.
  */

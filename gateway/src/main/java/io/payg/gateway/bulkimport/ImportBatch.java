@@ -38,7 +38,10 @@ final class ImportBatch {
   /** An earlier import's key: the entity it created and the hash of the row's fields then. */
   record Key(UUID entityId, String contentHash) {}
 
-  /** What the database holds for this batch's keys: import keys by ref / lower serial, and serials registered otherwise. */
+  /**
+   * What the database holds for this batch's keys: import keys by ref / lower serial, and
+   * serials registered otherwise.
+   */
   record Known(Map<String, Key> customers, Map<String, Key> devices, Set<String> serialsInUse) {}
 
   /** What earlier rows of this upload did, across batches (about 100 bytes per row). */
@@ -201,7 +204,8 @@ final class ImportBatch {
               Outcome.CONFLICT,
               "DEVICE_CHANGED",
               "Device " + g.serial()
-                  + " was imported before with other values (customer, sale, amounts or keys); an import never overwrites "
+                  + " was imported before with other values (customer, sale, amounts or keys); an import never "
+                  + "overwrites "
                   + "them: correct it through the API");
         }
       } else if (known.serialsInUse().contains(serialKey)) {

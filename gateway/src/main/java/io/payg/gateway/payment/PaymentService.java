@@ -16,11 +16,13 @@ import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.outbox.OutboxWorker;
 import io.payg.gateway.unmatched.UnmatchedPaymentStore;
+import io.payg.gateway.webhook.WebhookJobHandler;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
@@ -60,8 +62,7 @@ public final class PaymentService {
    * As above; {@code reads} serves the validation lookup and the snapshot, and {@code handoff}
    * takes each payment's job, inserted leased, to this instance's worker.
    */
-  public PaymentService(
-      Vertx vertx, Pool pool, io.vertx.sqlclient.SqlClient reads, Clock clock, JobHandoff handoff) {
+  public PaymentService(Vertx vertx, Pool pool, SqlClient reads, Clock clock, JobHandoff handoff) {
     this.store = new PaymentStore(pool, reads, handoff);
     this.handoff = handoff;
     this.unmatched = new UnmatchedPaymentStore(pool);
@@ -400,9 +401,7 @@ public final class PaymentService {
               OutboxWorker.wakeAddress(w.receipt().tokenAmount() == null ? "SMS" : "TOKEN"), null);
     }
     if (w.webhooks()) {
-      vertx
-          .eventBus()
-          .send(OutboxWorker.wakeAddress(io.payg.gateway.webhook.WebhookJobHandler.KIND), null);
+      vertx.eventBus().send(OutboxWorker.wakeAddress(WebhookJobHandler.KIND), null);
     }
   }
 

@@ -2,6 +2,7 @@ package io.payg.gateway.payment;
 
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.domain.payment.Refusal;
+import java.util.UUID;
 
 /** How a process command ended. */
 public sealed interface ProcessOutcome {
@@ -19,8 +20,7 @@ public sealed interface ProcessOutcome {
    * The provider says the money moved but it cannot be booked: it is kept as the unmatched
    * payment {@code unmatchedId} (now, or by an earlier delivery of the same provider id).
    */
-  record Kept(java.util.UUID unmatchedId, Refusal refusal, String detail)
-      implements ProcessOutcome {}
+  record Kept(UUID unmatchedId, Refusal refusal, String detail) implements ProcessOutcome {}
 
   /**
    * An operator's assign found the unmatched payment no longer OPEN (another assign booked it,

@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 
 /**
  * Every call to a manufacturer goes through here — token jobs and operators' UNLOCKs alike (one
@@ -284,7 +285,7 @@ public final class ManufacturerCalls {
     return true;
   }
 
-  private double sum(String name, java.util.function.ToIntFunction<Lane> f) {
+  private double sum(String name, ToIntFunction<Lane> f) {
     return lanes.values().stream()
         .filter(l -> l.manufacturer().equals(name))
         .mapToInt(f)

@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A TOKEN job: asks the device's manufacturer for the token the transaction paid for (its
@@ -37,8 +39,7 @@ import java.util.concurrent.CompletionStage;
  */
 public final class TokenJobHandler implements JobHandler {
 
-  private static final org.slf4j.Logger LOG =
-      org.slf4j.LoggerFactory.getLogger(TokenJobHandler.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TokenJobHandler.class);
 
   private final Vertx vertx;
   private final Pool pool;

@@ -8,6 +8,7 @@ import io.payg.gateway.outbox.JobOrigin;
 import io.vertx.sqlclient.Row;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * What a TOKEN job asks the manufacturer for. The payment that inserts the job knows all of it
@@ -36,9 +37,8 @@ public record TokenOrder(
       AllocationKind.ENERGY, AllocationKind.METER_CREDIT, AllocationKind.DEVICE_INSTALLMENT);
 
   /** {@link #SERVICE} as an SQL list, for the context read. */
-  static final String SERVICE_SQL = SERVICE.stream()
-      .map(k -> "'" + k.name() + "'")
-      .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+  static final String SERVICE_SQL =
+      SERVICE.stream().map(k -> "'" + k.name() + "'").collect(Collectors.joining(", ", "(", ")"));
 
   /** The service money of a payment's allocations. */
   public static long serviceMoney(List<Allocation> allocations) {

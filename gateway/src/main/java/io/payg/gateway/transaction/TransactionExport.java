@@ -11,7 +11,8 @@ import java.util.UUID;
 
 /**
  * The company's transactions as CSV, streamed in keyset pages: each page is one short
- * auto-commit query ({@link TransactionStore#exportPage}: the {@link #PAGE} rows after the last one sent, newest first by
+ * auto-commit query ({@link TransactionStore#exportPage}: the {@link #PAGE} rows after the last one sent,
+ * newest first by
  * {@code (created_at, id)}), and the next page is asked only once the client has drained what
  * was written. No transaction or cursor stays open while a slow client reads, so an export
  * never holds back vacuum nor a pool connection; memory stays at one page and the write queue.
@@ -44,7 +45,9 @@ final class TransactionExport {
     this.store = store;
   }
 
-  /** Writes the export to {@code response}; the Future fails only if nothing was sent yet (else the response is reset). */
+  /**
+   * Writes the export to {@code response}; the Future fails only if nothing was sent yet (else the response is reset).
+   */
   Future<Void> stream(HttpServerResponse response, TransactionSearch filters) {
     Promise<Void> done = Promise.promise();
     // the first page before the head: a database that cannot answer gets a problem document, not

@@ -712,7 +712,8 @@ class AuditCoverageTest {
         0,
         gw.db.count(
             "SELECT count(*) FROM audit_log WHERE company_id = ?::uuid AND (after::text ~ 'pgk_[A-Za-z0-9_-]{7,}' "
-                + "OR after::text LIKE '%whsec_%' OR after::text LIKE ? OR after::text LIKE '%$2a$%' OR after::text LIKE '%$2b$%' "
+                + "OR after::text LIKE '%whsec_%' OR after::text LIKE ? OR after::text LIKE '%$2a$%' OR after::text "
+                + "LIKE '%$2b$%' "
                 + "OR after::text LIKE '%operator password%')",
             co.id(), "%" + PAGES_PASSWORD + "%"));
   }

@@ -101,7 +101,7 @@ class PaymentLogTest {
     gw.meterCustomer(acme, "47000555666");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     OutputStreamAppender<ILoggingEvent> appender = jsonCapture(out);
-    String requestId = "req-" + java.util.UUID.randomUUID();
+    String requestId = "req-" + UUID.randomUUID();
     String txn;
     try {
       txn = GatewayFixture.ok(await(acme.provider()
@@ -112,7 +112,7 @@ class PaymentLogTest {
                   "KES",
                   "+254700000003",
                   null,
-                  java.util.Map.of("X-Request-Id", requestId))))
+                  Map.of("X-Request-Id", requestId))))
           .getString("transactionId");
       GatewayFixture.eventually(
           Duration.ofSeconds(20),

@@ -140,8 +140,10 @@ public final class BooksInvariant {
           "an installment whose paid amount is not what its payments' allocations paid on it",
           """
           SELECT i.id FROM installments i WHERE i.company_id = ?::uuid AND (i.paid > i.amount
-            OR i.paid <> (SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t ON t.id = a.transaction_id
-              WHERE a.reference = i.id::text AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT') AND t.status <> 'REVERSED'))
+            OR i.paid <> (SELECT coalesce(sum(a.amount), 0) FROM allocations a JOIN transactions t
+              ON t.id = a.transaction_id
+              WHERE a.reference = i.id::text AND a.kind IN ('INSTALLMENT', 'DEVICE_INSTALLMENT')
+                AND t.status <> 'REVERSED'))
             -- a down payment (number 0) may have been taken at the sale, outside the gateway
             AND i.number > 0""");
       none(
@@ -153,7 +155,8 @@ public final class BooksInvariant {
           GROUP BY s.id, s.price HAVING s.price <> sum(i.amount)
             + sum(CASE WHEN i.status IN ('WRITTEN_OFF', 'CANCELLED') THEN i.closed_unpaid ELSE 0 END)""");
       none(conn, c, "a write-off that is not what its installments still owed", """
-          SELECT w.id FROM sale_write_offs w WHERE w.company_id = ?::uuid AND w.amount <> (SELECT coalesce(sum(i.closed_unpaid), 0)
+          SELECT w.id FROM sale_write_offs w WHERE w.company_id = ?::uuid
+            AND w.amount <> (SELECT coalesce(sum(i.closed_unpaid), 0)
             FROM installments i WHERE i.sale_id = w.sale_id AND i.status = 'WRITTEN_OFF')""");
     } catch (SQLException e) {
       throw new IllegalStateException(e);

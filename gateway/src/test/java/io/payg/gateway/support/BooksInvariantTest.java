@@ -62,8 +62,10 @@ class BooksInvariantTest {
   void aProviderIdBothBookedAndKeptFails() {
     String[] c = bookedCompany();
     sql(
-        "INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, amount, currency, account_reference, "
-            + "reason, authenticated) VALUES (gen_random_uuid(), ?::uuid, 'generic', ?, 10000, 'KES', 'x', 'DEVICE_NOT_FOUND', true)",
+        "INSERT INTO unmatched_payments (id, company_id, provider, provider_txn_id, amount, currency, "
+            + "account_reference, "
+            + "reason, authenticated) VALUES (gen_random_uuid(), ?::uuid, 'generic', ?, 10000, 'KES', 'x', "
+            + "'DEVICE_NOT_FOUND', true)",
         c[0],
         c[2]);
     AssertionError e = assertThrows(AssertionError.class, () -> BooksInvariant.check(gw.db, c[0]));

@@ -107,7 +107,8 @@ class MtnMomoCollectionTest {
       await(momo.approve(id));
       // the poller's first look is 30 s after the request: bring it forward, as time passing would
       gw.db.count(
-          "WITH u AS (UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1) SELECT count(*) FROM u",
+          "WITH u AS (UPDATE collections SET next_poll_at = now() WHERE id = ?::uuid RETURNING 1) SELECT count(*) "
+              + "FROM u",
           id);
       eventually(
           Duration.ofSeconds(10),

@@ -417,9 +417,9 @@ class SafaricomConformanceTest {
     assertEquals(kit("stk-callback-answer.json"), r.bodyAsJsonObject());
     assertEquals(
         1,
-        count(
-            "SELECT count(*) FROM unmatched_payments WHERE provider = 'safaricom-stk' "
-                + "AND provider_txn_id = 'NLJ7RT61SV' AND NOT authenticated AND amount = 100 AND msisdn = '254708374149'"));
+        count("SELECT count(*) FROM unmatched_payments WHERE provider = 'safaricom-stk' "
+            + "AND provider_txn_id = 'NLJ7RT61SV' AND NOT authenticated AND amount = 100 AND msisdn = "
+            + "'254708374149'"));
     assertEquals(
         0,
         count(

@@ -263,7 +263,8 @@ class VodacomTzConformanceTest {
         "0|Attempted successfully|Confirming|200",
         gw.db.text(
             "SELECT concat_ws('|', broker_response_code, "
-                + "broker_response_desc, broker_service_status, broker_http_status) FROM broker_results WHERE provider_txn_id = ?",
+                + "broker_response_desc, broker_service_status, broker_http_status) FROM broker_results WHERE "
+                + "provider_txn_id = ?",
             id));
     assertEquals(
         "DONE",

@@ -109,7 +109,8 @@ class VodacomTzPaymentTest {
         "no file content in the answer");
     String bomb =
         "<?xml version=\"1.0\"?><!DOCTYPE l [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">"
-            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\"><!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><l>&d;</l>";
+            + "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">"
+            + "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">]><l>&d;</l>";
     HttpResponse<Buffer> b =
         await(broker.send("validation", bomb.getBytes(StandardCharsets.UTF_8)));
     assertTrue(b.statusCode() < 500, "never a 5xx: " + b.statusCode());

@@ -218,9 +218,9 @@ class WaveConformanceTest {
         gw.db.text("SELECT status FROM unmatched_payments WHERE provider_txn_id = 'TUNKNOWNREF1'"));
     assertEquals(
         "PROVIDER|1000",
-        gw.db.text(
-            "SELECT concat_ws('|', r.source, r.amount) FROM reversals r "
-                + "JOIN unmatched_payments u ON u.id = r.unmatched_payment_id WHERE u.provider_txn_id = 'TUNKNOWNREF1'"));
+        gw.db.text("SELECT concat_ws('|', r.source, r.amount) FROM reversals r "
+            + "JOIN unmatched_payments u ON u.id = r.unmatched_payment_id "
+            + "WHERE u.provider_txn_id = 'TUNKNOWNREF1'"));
     assertEquals(
         reversalId,
         await(wave.send(reversal)).bodyAsJsonObject().getString("reversalId"),

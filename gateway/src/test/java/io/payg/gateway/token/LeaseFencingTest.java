@@ -14,6 +14,7 @@ import io.payg.manufacturer.simulator.CalinSimulator;
 import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -99,7 +100,7 @@ class LeaseFencingTest {
 
   @Test
   void theGatewayRefusesToStartWithALeaseShorterThanOneAttempt() {
-    Map<String, String> env = new java.util.HashMap<>(Map.of(
+    Map<String, String> env = new HashMap<>(Map.of(
         "DATABASE_URL",
         "postgresql://u@127.0.0.1:1/none",
         "SECRETS_KEY",

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.payg.gateway.support.GatewayFixture;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -95,13 +97,12 @@ class ManufacturerOutageTest {
   void timeoutsNeverStoreASecondTokenNorSendASecondSms() {
     String serial = "SLOW-" + UUID.randomUUID().toString().substring(0, 6);
     gw.meterCustomer(company, serial);
-    var settings = new io.vertx.core.json.JsonObject(
-            new java.util.HashMap<String, Object>(gw.calin.settings()))
-        .put("timeoutMs", "150");
+    var settings =
+        new JsonObject(new HashMap<String, Object>(gw.calin.settings())).put("timeoutMs", "150");
     GatewayFixture.ok(gw.put(
         "/api/v1/plugins/calin",
         company.adminToken(),
-        new io.vertx.core.json.JsonObject().put("enabled", true).put("settings", settings)));
+        new JsonObject().put("enabled", true).put("settings", settings)));
     gw.calin.setLatency(Duration.ofMillis(600)); // every vend answers after our timeout
     try {
       String id = GatewayFixture.ok(await(company
@@ -145,12 +146,11 @@ class ManufacturerOutageTest {
       GatewayFixture.ok(gw.put(
           "/api/v1/plugins/calin",
           company.adminToken(),
-          new io.vertx.core.json.JsonObject()
+          new JsonObject()
               .put("enabled", true)
               .put(
                   "settings",
-                  new io.vertx.core.json.JsonObject(
-                          new java.util.HashMap<String, Object>(gw.calin.settings()))
+                  new JsonObject(new HashMap<String, Object>(gw.calin.settings()))
                       .put("timeoutMs", "10000"))));
     }
   }

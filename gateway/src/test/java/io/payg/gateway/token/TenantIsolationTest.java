@@ -11,6 +11,7 @@ import io.payg.manufacturer.simulator.CalinSimulator;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,7 +54,7 @@ class TenantIsolationTest {
             .put("enabled", true)
             .put(
                 "settings",
-                new JsonObject(new java.util.HashMap<String, Object>(hanging.settings()))
+                new JsonObject(new HashMap<String, Object>(hanging.settings()))
                     .put("timeoutMs", "600000"))));
   }
 

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * Safaricom Lipa Na M-Pesa Online (M-Pesa Express, "STK push") as a request-to-pay provider over
  * Vert.x {@link WebClient}; never blocks. Sources: https://developer.safaricom.co.ke/apis/MpesaExpressSimulate
  * (push, callback, result codes), .../apis/MpesaExpressQuery (query), and MicroPowerManager's
- * plugin (EnAccess/micropowermanager:src/backend/app/Plugins/SafaricomKePaymentProvider/Services/SafaricomTransactionService.php).
+ * plugin:
+ * EnAccess/micropowermanager:src/backend/app/Plugins/SafaricomKePaymentProvider/Services/SafaricomTransactionService.php
  *
  * <p><b>Plugin settings</b> (plugin {@value SafaricomStkTelcoAdapter#NAME}):
  * {@code baseUrl} (default Daraja's sandbox; production {@code https://api.safaricom.co.ke}),
@@ -74,7 +75,10 @@ public final class SafaricomStkCollections extends RequestToPayClient {
   static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuuMMddHHmmss");
 
   static final ZoneId NAIROBI = ZoneId.of("Africa/Nairobi");
-  /** "Must be a valid Safaricom M-PESA number in the format 2547XXXXXXXX" (MpesaExpressSimulate); 2541 numbers are Safaricom's too. */
+  /**
+   * "Must be a valid Safaricom M-PESA number in the format 2547XXXXXXXX" (MpesaExpressSimulate); 2541 numbers are
+   * Safaricom's too.
+   */
   private static final Pattern PHONE = Pattern.compile("254[17][0-9]{8}");
 
   private static final Pattern CHECKOUT_ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");

@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * every request-to-pay callback: the gateway confirms it with {@code stkpushquery} before money
  * is recorded. Daraja signs nothing, so {@code allowedSources} (Safaricom's addresses) is
  * checked; the answer is {@code {"ResultCode":0,"ResultDesc":"Accepted"}}, what MicroPowerManager
- * answers (EnAccess/micropowermanager:src/backend/app/Plugins/SafaricomKePaymentProvider/Http/Controllers/SafaricomWebhookController.php;
- * Daraja documents no answer).
+ * answers (Daraja documents no answer):
+ * EnAccess/micropowermanager:src/backend/app/Plugins/SafaricomKePaymentProvider/Http/Controllers/SafaricomWebhookController.php
  */
 public final class SafaricomStkTelcoAdapter implements TelcoAdapter {
 

@@ -297,7 +297,10 @@ public final class SafaricomTelcoAdapter implements TelcoAdapter {
         CURRENCY);
   }
 
-  /** The account reference as the payer typed it, trimmed, control characters as '?' (never a serial), at most 100 characters. */
+  /**
+   * The account reference as the payer typed it, trimmed, control characters as '?' (never a serial), at
+   * most 100 characters.
+   */
   private static String accountReference(JsonObject json) {
     String ref = text(json, "BillRefNumber");
     String typed = ref == null ? "" : CONTROL.matcher(ref.trim()).replaceAll("?");

@@ -426,7 +426,8 @@ public final class MtnMomoSimulator extends CollectionsSimulator<MtnMomoSimulato
         .put("statusCode", 401)
         .put(
             "message",
-            "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.");
+            "Access denied due to invalid subscription key. Make sure to provide a valid key for an active "
+                + "subscription.");
   }
 
   private static JsonObject error(String code, String message) {

@@ -34,7 +34,8 @@ import java.util.Map;
  *       "Numeric" and OrgAccountBalance "Decimal" ({@link C2bPayment#numericBody()});</li>
  *   <li>a masked MSISDN, {@code 25470****149} (the page's sample, {@link #maskedMsisdn});</li>
  *   <li>a hashed MSISDN: lower-case hex SHA-256 of the number, sent to every short code from
- *       July 2024 under the Data Protection Act "data minimization" (https://decodehash.com/app/blogs/hashing-phone-numbers-by-safaricom,
+ *       July 2024 under the Data Protection Act "data minimization"
+ *       (https://decodehash.com/app/blogs/hashing-phone-numbers-by-safaricom,
  *       generator at https://hashdb.sevn.co.ke/docs; {@link #hashedMsisdn});</li>
  *   <li>a Buy Goods (till) payment: {@code TransactionType} "Buy Goods" and an empty
  *       {@code BillRefNumber}, "only applicable to Customer PayBill Transactions" (the page's table).</li>
@@ -157,7 +158,10 @@ public final class SafaricomSimulator {
       return json(false).toBuffer();
     }
 
-    /** The request body with TransAmount, OrgAccountBalance, BusinessShortCode, TransTime and a digit-only MSISDN as JSON numbers. */
+    /**
+     * The request body with TransAmount, OrgAccountBalance, BusinessShortCode, TransTime and a digit-only MSISDN as
+     * JSON numbers.
+     */
     public Buffer numericBody() {
       return json(true).toBuffer();
     }

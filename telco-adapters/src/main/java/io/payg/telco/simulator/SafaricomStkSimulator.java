@@ -37,7 +37,10 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
 
   public static final String CONSUMER_KEY = "daraja-sim-consumer-key";
   public static final String CONSUMER_SECRET = "daraja-sim-consumer-secret";
-  /** The sandbox's Lipa Na M-Pesa Online short code and passkey: MpesaExpressSimulate's sample Password decodes to them. */
+  /**
+   * The sandbox's Lipa Na M-Pesa Online short code and passkey: MpesaExpressSimulate's sample Password
+   * decodes to them.
+   */
   public static final String SHORT_CODE = "174379";
 
   public static final String PASSKEY =
@@ -163,7 +166,10 @@ public final class SafaricomStkSimulator extends CollectionsSimulator<SafaricomS
     return this;
   }
 
-  /** The payer typed the PIN: ResultCode 0 with a new MpesaReceiptNumber; answers the receipt once the callback is over. */
+  /**
+   * The payer typed the PIN: ResultCode 0 with a new MpesaReceiptNumber; answers the receipt once the
+   * callback is over.
+   */
   public Future<String> approve(String checkoutRequestId) {
     String receipt = receipt();
     return settle(checkoutRequestId, 0, "The service request is processed successfully.", receipt)

@@ -274,7 +274,8 @@ public final class VodacomTzSimulator {
   /** How the broker acknowledges a result; both are in the sources. */
   public enum AckStyle {
     /** responseCode 0, "Attempted successfully", serviceStatus Confirming / Cancelling. */
-    // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (processCallback)
+    // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java
+    // (processCallback)
     ATTEMPTED,
     /** responseCode = the result's code: 0 for a confirmation, 999 for a cancellation. */
     // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (sendResult)

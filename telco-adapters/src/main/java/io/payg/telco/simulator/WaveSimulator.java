@@ -23,7 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
  * strategies, and POSTs them over real HTTP. Tests and the demo drive the gateway through it.
  * Each behaviour names its source:
  * <ul>
- *   <li>an event is {@code {"id", "type", "data"}} POSTed as JSON (https://docs.wave.com/webhook, "Working with Wave webhooks");</li>
+ *   <li>an event is {@code {"id", "type", "data"}} POSTed as JSON (https://docs.wave.com/webhook, "Working with Wave
+ *   webhooks");</li>
  *   <li>Signing Secret: {@code Wave-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, t + raw body)>}
  *       (https://docs.wave.com/webhook, "Signing Secret"; header example {@code t=1639081943,v1=9421...});</li>
  *   <li>Shared Secret: {@code Authorization: Bearer <secret>} (https://docs.wave.com/webhook, "Shared Secret");</li>

@@ -15,7 +15,8 @@ import java.util.Locale;
 public enum BrokerPasswordDigest {
 
   /** Base64 of the raw SHA-256 digest (the default). */
-  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java (encryptPassword)
+  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java
+  // (encryptPassword)
   BASE64_SHA256("base64-sha256"),
   /** Base64 of the lower-case hex text of the digest. */
   // shared/spec/providers.md ("Base64 of the lower- or upper-case hex digest"); no public code we
@@ -26,7 +27,8 @@ public enum BrokerPasswordDigest {
   // Base64("EFF2A94B...")
   BASE64_HEX_UPPER("base64-hex-upper"),
   /** spPassword is not checked (spId, the timestamp window and the source allow-list still are). */
-  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (validateRequest checks spId only)
+  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java
+  // (validateRequest checks spId only)
   UNCHECKED("none");
 
   public final String setting;

@@ -15,14 +15,17 @@ import org.w3c.dom.Element;
  * <pre>
  * &lt;mpesaBroker xmlns="http://inforwise.co.tz/broker/" version="2.0"&gt;&lt;result&gt;
  *   &lt;serviceProvider&gt;&lt;spId/&gt;&lt;spPassword/&gt;&lt;timestamp/&gt;&lt;/serviceProvider&gt;
- *   &lt;transaction&gt;&lt;resultType&gt;Completed|Failed&lt;/resultType&gt;&lt;resultCode&gt;0|999&lt;/resultCode&gt;&lt;resultDesc/&gt;
- *     &lt;serviceReceipt/&gt;&lt;serviceDate/&gt;&lt;serviceID/&gt;&lt;originatorConversationID/&gt;&lt;conversationID/&gt;
+ *   &lt;transaction&gt;&lt;resultType&gt;Completed|Failed&lt;/resultType&gt;
+ *     &lt;resultCode&gt;0|999&lt;/resultCode&gt;&lt;resultDesc/&gt;
+ *     &lt;serviceReceipt/&gt;&lt;serviceDate/&gt;&lt;serviceID/&gt;
+ *     &lt;originatorConversationID/&gt;&lt;conversationID/&gt;
  *     &lt;transactionID/&gt;&lt;initiator/&gt;&lt;/transaction&gt;
  * &lt;/result&gt;&lt;/mpesaBroker&gt;
  * </pre>
  */
 // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (serveResult)
-// jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java (createCallbackRequest)
+// jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/route/processor/mpesapaybill/CallbackProcessor.java
+// (createCallbackRequest)
 public final class VodacomTzBrokerResult {
 
   /** Confirm: the company keeps the money. */
@@ -113,8 +116,10 @@ public final class VodacomTzBrokerResult {
    * ("Attempted successfully", serviceStatus Confirming / Cancelling), or responseCode equal to the
    * result's code (0 for a confirmation, 999 for a cancellation).
    */
-  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java (processCallback)
-  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (sendResult: expectedResponseCode)
+  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/services/paybill/MpesaService.java
+  // (processCallback)
+  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php
+  // (sendResult: expectedResponseCode)
   public record Acknowledgement(
       boolean acknowledged, String responseCode, String responseDesc, String serviceStatus) {}
 

@@ -22,7 +22,8 @@ import java.util.function.Function;
  * certificate, without blocking: one Vert.x WebClient per certificate / key / trust material
  * (cached, so a company's TLS context is built once), the answer returned as it came.
  */
-// EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (sendResult: 'cert' + 'ssl_key', text/xml)
+// EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php
+// (sendResult: 'cert' + 'ssl_key', text/xml)
 public final class VodacomTzBrokerResultClient {
 
   /** What the broker answered: HTTP status and body. */

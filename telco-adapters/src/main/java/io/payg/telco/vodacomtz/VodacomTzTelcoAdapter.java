@@ -46,11 +46,14 @@ import org.w3c.dom.Element;
  * <pre>
  * &lt;mpesaBroker xmlns="http://inforwise.co.tz/broker/" version="2.0"&gt;   (or infowise, or no namespace)
  *   &lt;request&gt;
- *     &lt;serviceProvider&gt;&lt;spId/&gt;&lt;spPassword/&gt;&lt;timestamp&gt;yyyyMMddHHmmss&lt;/timestamp&gt;&lt;/serviceProvider&gt;
+ *     &lt;serviceProvider&gt;&lt;spId/&gt;&lt;spPassword/&gt;
+ *       &lt;timestamp&gt;yyyyMMddHHmmss&lt;/timestamp&gt;&lt;/serviceProvider&gt;
  *     &lt;transaction&gt;
- *       &lt;amount&gt;18000.0&lt;/amount&gt; &lt;commandID/&gt; &lt;initiator&gt;payer&lt;/initiator&gt; &lt;conversationID/&gt;
+ *       &lt;amount&gt;18000.0&lt;/amount&gt; &lt;commandID/&gt; &lt;initiator&gt;payer&lt;/initiator&gt;
+ *       &lt;conversationID/&gt;
  *       &lt;originatorConversationID/&gt; &lt;recipient&gt;business number&lt;/recipient&gt; &lt;mpesaReceipt/&gt;
- *       &lt;transactionDate&gt;2019-02-21 12:40:27&lt;/transactionDate&gt; &lt;accountReference&gt;serial&lt;/accountReference&gt;
+ *       &lt;transactionDate&gt;2019-02-21 12:40:27&lt;/transactionDate&gt;
+ *       &lt;accountReference&gt;serial&lt;/accountReference&gt;
  *       &lt;transactionID/&gt;
  *     &lt;/transaction&gt;
  *     &lt;resultURL&gt;https://...&lt;/resultURL&gt;   (sometimes)
@@ -172,7 +175,8 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
    * A payment kept unbooked is still received: the answer acknowledges receipt, and the decision (999)
    * travels in the result leg, as the integrations do on a failed payment.
    */
-  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/rest/PayBillCollectionController.java (handleC2BTransaction: getMpesaBroker + sendCallback failed)
+  // jnduke400/LipanasiGateway:src/main/java/com/hybrid9/pg/Lipanasi/rest/PayBillCollectionController.java
+  // (handleC2BTransaction: getMpesaBroker + sendCallback failed)
   @Override
   public TelcoResponse keptAnswer(Refusal refusal, String detail, Map<String, String> echo) {
     return answer(200, null, SUCCESS, "Received", "Success", echo);
@@ -548,7 +552,8 @@ public final class VodacomTzTelcoAdapter implements TelcoAdapter {
   }
 
   /** Booked or replayed: the receipt acknowledged at once; the confirmation itself is the result leg. */
-  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php (confirm(): 0, Received, Success)
+  // EnAccess/micropowermanager@c5cb61191:Website/htdocs/mpmanager/app/Transaction/VodacomTransaction.php
+  // (confirm(): 0, Received, Success)
   @Override
   public TelcoResponse processAnswer(PaymentReceipt receipt, Map<String, String> echo) {
     return answer(

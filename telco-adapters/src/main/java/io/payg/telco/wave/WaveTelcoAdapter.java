@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  *       5 seconds, before any business logic (https://docs.wave.com/webhook, "Working with Wave webhooks");</li>
  *   <li>two security strategies chosen when the webhook is registered: "Shared Secret" puts the secret
  *       in {@code Authorization: Bearer <secret>}; "Signing Secret" sends {@code Wave-Signature:
- *       t=<unix seconds>,v1=<hex HMAC-SHA256 of t + raw body>} (https://docs.wave.com/webhook, "Webhook security");</li>
+ *       t=<unix seconds>,v1=<hex HMAC-SHA256 of t + raw body>} (https://docs.wave.com/webhook, "Webhook
+ *       security");</li>
  *   <li>a secret is rotated by duplicating the webhook: both webhooks deliver every event until the old
  *       one is deleted (https://docs.wave.com/webhook, as quoted in a public Wave integration guide);</li>
  *   <li>the events: checkout.session.completed, checkout.session.payment_failed, merchant.payment_received,

@@ -14,7 +14,8 @@ class AirtelMessageSigningTest {
 
   /**
    * The published worked example of the payload step: key, iv, payload and the expected
-   * x-signature of global-121/121-platform:services/121-service/src/payments/fsp-integration/airtel/src/message_signing.ts.
+   * x-signature of
+   * global-121/121-platform:services/121-service/src/payments/fsp-integration/airtel/src/message_signing.ts.
    */
   @Test
   void thePublishedExampleIsReproducedByteForByte() {
@@ -25,7 +26,8 @@ class AirtelMessageSigningTest {
     byte[] iv = Base64.getDecoder().decode("gGIhDvCBnSBhBgYiXCyMnw==");
     assertEquals(
         "bDOsVGZzbK0P5jO/M5QVMH/qxSmRJLEvIPZCdW6H81xvsZNI6jZej54oBQlHZ38yy63QNeyyYcfEkGJ8f3f15wHWs86V9BCIpHSesS3Srh"
-            + "ozE/gGA1fLydeSS26mw0jhyt9XIpabk1RjDH59SfsrkHKU38I5mRlthG/t2qXJck0FhNR64bgOExm9CsuxUlfpsSoW1g81g1u5a4yMFIHhp77f"
+            + "ozE/gGA1fLydeSS26mw0jhyt9XIpabk1RjDH59SfsrkHKU38I5mRlthG/t2qXJck0FhNR64bgOEx"
+            + "m9CsuxUlfpsSoW1g81g1u5a4yMFIHhp77f"
             + "+h3EXNHzcEsdSWhqTho=",
         AirtelMessageSigning.encryptPayload(payload.getBytes(StandardCharsets.UTF_8), key, iv));
   }

@@ -72,7 +72,8 @@ class SafaricomStkCollectionsTest {
     // MpesaExpressSimulate's sample: Timestamp 20210628092408 for the sandbox short code and
     // passkey
     assertEquals(
-        "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkzMDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjEwNjI4MDkyNDA4",
+        "MTc0Mzc5YmZiMjc5ZjlhYTliZGJjZjE1OGU5N2RkNzFhNDY3Y2QyZTBjODkz"
+            + "MDU5YjEwZjc4ZTZiNzJhZGExZWQyYzkxOTIwMjEwNjI4MDkyNDA4",
         SafaricomStkCollections.password(
             "174379", SafaricomStkSimulator.PASSKEY, "20210628092408"));
   }

@@ -138,8 +138,9 @@ class VodacomTzSimulatorTest {
             r.bodyAsString()
                 .contains(
                     expectedRoot + "<response><conversationID>c-173388288_664400</conversationID>"
-                        + "<originatorConversationID>oc-173388288_664400</originatorConversationID><serviceID>tx-1</serviceID>"
-                        + "<responseCode>0</responseCode><responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus>"
+                        + "<originatorConversationID>oc-173388288_664400</originatorConversationID>"
+                        + "<serviceID>tx-1</serviceID><responseCode>0</responseCode>"
+                        + "<responseDesc>Received</responseDesc><serviceStatus>Success</serviceStatus>"
                         + "<transactionID>173388288_664400</transactionID></response>"),
             r.bodyAsString());
         assertEquals(
@@ -350,7 +351,8 @@ class VodacomTzSimulatorTest {
         "not xml",
         "<mpesaBroker/>",
         "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a "
-            + "SYSTEM \"file:///etc/passwd\">]><mpesaBroker><response><responseCode>&a;</responseCode></response></mpesaBroker>",
+            + "SYSTEM \"file:///etc/passwd\">]>"
+            + "<mpesaBroker><response><responseCode>&a;</responseCode></response></mpesaBroker>",
         "<mpesaBroker xmlns=\"urn:other\"><response><responseCode>0</responseCode></response></mpesaBroker>",
         "<mpesaBroker><response><responseCode>1</responseCode></response></mpesaBroker>")) {
       assertFalse(
