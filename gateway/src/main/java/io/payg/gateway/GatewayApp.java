@@ -52,6 +52,7 @@ import io.payg.gateway.device.DeviceRoutes;
 import io.payg.gateway.http.ApiReference;
 import io.payg.gateway.http.ApiVerticle;
 import io.payg.gateway.http.ContractFields;
+import io.payg.gateway.http.ContractValidation;
 import io.payg.gateway.http.Problems;
 import io.payg.gateway.http.ResponseTimeBuckets;
 import io.payg.gateway.http.TrustedProxies;
@@ -167,6 +168,8 @@ public final class GatewayApp implements AutoCloseable {
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> unmatchedOpen = new ConcurrentHashMap<>();
   private volatile Router mounted;
+  /** The contract's request validator, loaded once before the API verticles start. */
+  private volatile ContractValidation contractValidation;
   /** Set by a graceful stop: readiness answers 503 at once, before anything else stops. */
   private volatile boolean draining;
 
@@ -467,6 +470,10 @@ public final class GatewayApp implements AutoCloseable {
     // the OpenAPI document is data in the jar, read once
     Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
     ContractFields fields = ContractFields.from(openApi.toJsonObject());
+    Future<?> validationLoaded = config.edge().requestValidation()
+        ? ContractValidation.load(vertx, openApi.toJsonObject())
+            .onSuccess(v -> contractValidation = v)
+        : Future.succeededFuture();
     Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
       router
@@ -502,6 +509,9 @@ public final class GatewayApp implements AutoCloseable {
         }
       });
       router.route("/api/*").handler(fields::checkOpen);
+      if (config.edge().requestValidation()) {
+        router.route("/api/*").handler(ctx -> contractValidation.checkOpen(ctx));
+      }
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
@@ -513,6 +523,9 @@ public final class GatewayApp implements AutoCloseable {
           .handler(ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
       router.route("/api/*").handler(ApiKeys.unlessApiKey(revocations::check));
       router.route("/api/*").handler(fields::checkAuthenticated);
+      if (config.edge().requestValidation()) {
+        router.route("/api/*").handler(ctx -> contractValidation.checkAuthenticated(ctx));
+      }
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));
@@ -549,7 +562,8 @@ public final class GatewayApp implements AutoCloseable {
 
     shutdownGrace = config.shutdownGrace();
     AtomicInteger openConnections = new AtomicInteger();
-    return startManagement(config)
+    return validationLoaded
+        .compose(loaded -> startManagement(config))
         .compose(v -> vertx.deployVerticle(
             () -> new ApiVerticle(
                 config.httpHost(),

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +58,8 @@ class ProblemCodesTest {
       doc = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
     String description = doc.getJsonObject("info").getString("description");
-    String list = description.substring(description.indexOf("Codes:"), description.indexOf("## Idempotency"));
+    String list =
+        description.substring(description.indexOf("Codes:"), description.indexOf("## Idempotency"));
     universe = new TreeSet<>();
     Matcher m = Pattern.compile("`([A-Z_]+)`").matcher(list);
     while (m.find()) {
@@ -110,7 +110,8 @@ class ProblemCodesTest {
   void everyCodeASourceWritesIsInTheErrorsSection() {
     Set<String> written = new TreeSet<>();
     sources.forEach((rel, src) -> {
-      Matcher m = Pattern.compile("ApiException(?:\\((?:\\s*\\d+,)|\\.(?:conflict|unprocessable)\\()\\s*\"([A-Z_]+)\"")
+      Matcher m = Pattern.compile(
+              "ApiException(?:\\((?:\\s*\\d+,)|\\.(?:conflict|unprocessable)\\()\\s*\"([A-Z_]+)\"")
           .matcher(src);
       while (m.find()) {
         if (!m.group(1).endsWith("_")) { // a prefix completed at run time, resolved in written()
@@ -121,7 +122,8 @@ class ProblemCodesTest {
     assertTrue(written.size() > 30, "codes written: " + written);
     Arrays.stream(Refusal.values()).map(Enum::name).forEach(written::add);
     written.removeAll(universe);
-    assertEquals(Set.of(), written, "answered by the code, missing from the contract's Errors section");
+    assertEquals(
+        Set.of(), written, "answered by the code, missing from the contract's Errors section");
   }
 
   /** What each operation can answer, by the scan described on the class. */
@@ -131,7 +133,9 @@ class ProblemCodesTest {
       Matcher m = MOUNT.matcher(src);
       while (m.find()) {
         String path = m.group(2).replaceAll(":([A-Za-z]+)", "{$1}");
-        servedBy.computeIfAbsent(m.group(1).toUpperCase() + " " + path, k -> new TreeSet<>()).add(rel);
+        servedBy
+            .computeIfAbsent(m.group(1).toUpperCase() + " " + path, k -> new TreeSet<>())
+            .add(rel);
       }
     });
     Map<String, Set<String>> out = new TreeMap<>();
@@ -140,7 +144,11 @@ class ProblemCodesTest {
       Set<String> files = servedBy.getOrDefault(key, mountedUnderAConstant(key));
       assertTrue(!files.isEmpty(), "a route source mounts " + key);
       Set<String> codes = new TreeSet<>(List.of(
-          "VALIDATION_FAILED", "UNKNOWN_PARAMETER", "INTERNAL_ERROR", "DATABASE_BUSY", "DATABASE_UNAVAILABLE"));
+          "VALIDATION_FAILED",
+          "UNKNOWN_PARAMETER",
+          "INTERNAL_ERROR",
+          "DATABASE_BUSY",
+          "DATABASE_UNAVAILABLE"));
       JsonArray security = op.getJsonArray("security");
       if (security == null ? securedByDefault : !security.isEmpty()) {
         codes.addAll(List.of("UNAUTHENTICATED", "FORBIDDEN"));
