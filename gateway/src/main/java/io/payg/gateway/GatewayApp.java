@@ -470,10 +470,10 @@ public final class GatewayApp implements AutoCloseable {
     // the OpenAPI document is data in the jar, read once
     Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
     ContractFields fields = ContractFields.from(openApi.toJsonObject());
-    Future<?> validationLoaded = config.edge().requestValidation()
-        ? ContractValidation.load(vertx, openApi.toJsonObject())
-            .onSuccess(v -> contractValidation = v)
-        : Future.succeededFuture();
+    // the validator reads the same document once (its cost on the agent path: docs/performance.md)
+    Future<ContractValidation> validationLoaded = ContractValidation.load(
+            vertx, openApi.toJsonObject())
+        .onSuccess(v -> contractValidation = v);
     Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
       router
@@ -509,9 +509,7 @@ public final class GatewayApp implements AutoCloseable {
         }
       });
       router.route("/api/*").handler(fields::checkOpen);
-      if (config.edge().requestValidation()) {
-        router.route("/api/*").handler(ctx -> contractValidation.checkOpen(ctx));
-      }
+      router.route("/api/*").handler(ctx -> contractValidation.checkOpen(ctx));
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
@@ -523,9 +521,7 @@ public final class GatewayApp implements AutoCloseable {
           .handler(ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
       router.route("/api/*").handler(ApiKeys.unlessApiKey(revocations::check));
       router.route("/api/*").handler(fields::checkAuthenticated);
-      if (config.edge().requestValidation()) {
-        router.route("/api/*").handler(ctx -> contractValidation.checkAuthenticated(ctx));
-      }
+      router.route("/api/*").handler(ctx -> contractValidation.checkAuthenticated(ctx));
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));

@@ -26,8 +26,6 @@ import java.util.Map;
  *                            sign-up throttle state), default 300000
  * @param admission           TELCO_*_MAX_IN_FLIGHT: provider calls taken on at once per path, the rest shed
  *                            ({@link AdmissionLimits})
- * @param requestValidation   REQUEST_VALIDATION: operator and agent requests are checked against openapi.json
- *                            before the routes, default true
  */
 public record EdgeSettings(
     String tlsCertPem,
@@ -40,8 +38,7 @@ public record EdgeSettings(
     int secretMinLength,
     Duration refreshRetention,
     Duration retentionCheck,
-    AdmissionLimits admission,
-    boolean requestValidation) {
+    AdmissionLimits admission) {
 
   public static EdgeSettings fromEnv(Map<String, String> env) {
     return from(new SettingValues(env));
@@ -59,17 +56,7 @@ public record EdgeSettings(
         v.integer(Setting.PLUGIN_SECRET_MIN_LENGTH),
         Duration.ofDays(v.integer(Setting.REFRESH_TOKEN_RETENTION_DAYS)),
         Duration.ofMillis(v.integer(Setting.RETENTION_CHECK_MS)),
-        AdmissionLimits.from(v),
-        flag(v, Setting.REQUEST_VALIDATION));
-  }
-
-  private static boolean flag(SettingValues v, Setting setting) {
-    String value = v.string(setting).trim();
-    if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
-      throw new IllegalStateException(
-          setting.name() + " must be true or false, got '" + value + "'");
-    }
-    return "true".equalsIgnoreCase(value);
+        AdmissionLimits.from(v));
   }
 
   public boolean tls() {
@@ -104,9 +91,6 @@ public record EdgeSettings(
         + signupsPerSource
         + " sign-ups/source/h, secrets >= " + secretMinLength + ", refresh tokens kept "
         + refreshRetention.toDays() + " d, "
-        + admission.describe()
-        + (requestValidation
-            ? ", requests validated against openapi.json"
-            : ", requests NOT validated against openapi.json");
+        + admission.describe();
   }
 }

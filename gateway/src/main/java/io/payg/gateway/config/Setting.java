@@ -62,13 +62,6 @@ public enum Setting {
       null,
       Form.TEXT,
       "open API connections per gateway instance; the one past it is closed at once, without an answer"),
-  REQUEST_VALIDATION(
-      "true",
-      null,
-      Form.TEXT,
-      "`false` stops checking operator and agent requests against openapi.json (vertx-openapi) before"
-          + " the routes; docs/performance.md gives its cost per agent cash request. The routes' own"
-          + " checks still refuse bad values, without the field's JSON pointer"),
   HTTP_IDLE_TIMEOUT_SECONDS(
       "60", null, Form.TEXT, "a connection without traffic for this long is closed"),
   DB_POOL_SIZE("16", null, Form.TEXT, "PostgreSQL connections"),

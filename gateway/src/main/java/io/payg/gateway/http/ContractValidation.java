@@ -17,8 +17,10 @@ import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatedRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,24 +49,45 @@ public final class ContractValidation {
 
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"");
 
+  /** The roles an operation's description names: "Roles: ADMIN, OPERATOR." */
+  private static final Pattern ROLES = Pattern.compile("^Roles: ([A-Z_, ]+)\\.");
+
   private final OpenAPIContract contract;
   private final RequestValidator validator;
   private final Set<String> open;
+  private final Map<String, Set<String>> roles;
 
   private ContractValidation(
-      OpenAPIContract contract, RequestValidator validator, Set<String> open) {
+      OpenAPIContract contract,
+      RequestValidator validator,
+      Set<String> open,
+      Map<String, Set<String>> roles) {
     this.contract = contract;
     this.validator = validator;
     this.open = open;
+    this.roles = roles;
   }
 
   /** Reads the contract once at start: the operator and agent operations, as requests see them. */
   public static Future<ContractValidation> load(Vertx vertx, JsonObject doc) {
     Set<String> open = new HashSet<>();
     JsonObject view = requestView(doc, open);
+    Map<String, Set<String>> roles = new HashMap<>();
+    view.getJsonObject("paths")
+        .forEach(p -> ((JsonObject) p.getValue()).forEach(m -> {
+          if (m.getValue() instanceof JsonObject op && !m.getKey().equals("parameters")) {
+            Matcher r = ROLES.matcher(op.getString("description", ""));
+            if (r.find()) {
+              roles.put(op.getString("operationId"), Set.of(r.group(1).split(",\\s*")));
+            }
+          }
+        }));
     return OpenAPIContract.from(vertx, view)
         .map(contract -> new ContractValidation(
-            contract, RequestValidator.create(vertx, contract), Set.copyOf(open)));
+            contract,
+            RequestValidator.create(vertx, contract),
+            Set.copyOf(open),
+            Map.copyOf(roles)));
   }
 
   /**
@@ -125,7 +148,7 @@ public final class ContractValidation {
     Operation op = path.startsWith("/api/") && !path.startsWith(TELCO_PREFIX)
         ? contract.findOperation(path, ctx.request().method())
         : null;
-    if (op == null || open.contains(op.getOperationId()) != wantOpen) {
+    if (op == null || open.contains(op.getOperationId()) != wantOpen || !mayCall(ctx, op)) {
       ctx.next();
       return;
     }
@@ -147,6 +170,17 @@ public final class ContractValidation {
 
   Operation operation(String path, HttpMethod method) {
     return contract.findOperation(path, method);
+  }
+
+  /**
+   * Whether the caller's role is one the operation names ("Roles: …" in its description): a
+   * caller who may not use it gets the route's 403, as before, not a 400 about a request it may
+   * not make at all.
+   */
+  private boolean mayCall(RoutingContext ctx, Operation op) {
+    Set<String> allowed = roles.get(op.getOperationId());
+    String role = ctx.user() == null ? null : ctx.user().principal().getString("role");
+    return allowed == null || role == null || allowed.contains(role);
   }
 
   private static Buffer readableJson(RoutingContext ctx) {

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.management.OperatingSystemMXBean;
-import io.payg.gateway.support.GatewayFixture;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.openapi.contract.Operation;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.ValidatableRequest;
@@ -24,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -41,7 +38,6 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class ContractValidationCostTest {
 
   private static final int ROUNDS = 7;
-  private static final int PAYMENTS = Integer.getInteger("bench.payments", 200);
   private static final int CALLS = Integer.getInteger("bench.calls", 5_000);
   private static final String BODY =
       "{\"serial\":\"47000123456\",\"amount\":50000,\"currency\":\"KES\"}";
@@ -78,71 +74,6 @@ class ContractValidationCostTest {
           loadMs, ROUNDS, CALLS, median(cpu), median(wall), cpu);
     } finally {
       vertx.close().await();
-    }
-  }
-
-  /**
-   * End to end: agent cash payments (token issued by the Calin simulator, answered 200 with it),
-   * one after another over loopback, with REQUEST_VALIDATION on and then off; process CPU (the
-   * gateway, its simulators and the client share the JVM) and wall time per payment.
-   */
-  @Test
-  void agentCashPaymentEndToEndWithAndWithoutValidation() throws Exception {
-    StringBuilder out = new StringBuilder();
-    for (String validation : List.of("true", "false")) {
-      GatewayFixture gw = new GatewayFixture(
-          ContractValidationCostTest.class, Map.of("REQUEST_VALIDATION", validation));
-      try {
-        GatewayFixture.Company company = gw.company("Bench Energy");
-        GatewayFixture.Agent agent = gw.agent(company, 1_000_000_000_000L);
-        String serial = "BENCH-" + UUID.randomUUID().toString().substring(0, 8);
-        GatewayFixture.ok(gw.post(
-            "/api/v1/customers",
-            company.adminToken(),
-            new JsonObject()
-                .put("name", "Bench Customer")
-                .put("phone", "+254711111111")
-                .put("villageId", company.villageId())
-                .put("agentId", agent.id())
-                .put(
-                    "device",
-                    new JsonObject()
-                        .put("serial", serial)
-                        .put("type", "METER")
-                        .put("manufacturer", "calin")
-                        .put("tariffId", company.tariffId()))));
-        payments(gw, agent, serial, 100); // warm-up
-        List<Double> cpu = new ArrayList<>();
-        List<Double> wall = new ArrayList<>();
-        var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        for (int round = 0; round < 5; round++) {
-          long cpu0 = os.getProcessCpuTime();
-          long wall0 = System.nanoTime();
-          payments(gw, agent, serial, PAYMENTS);
-          cpu.add((os.getProcessCpuTime() - cpu0) / 1e3 / PAYMENTS);
-          wall.add((System.nanoTime() - wall0) / 1e3 / PAYMENTS);
-        }
-        out.append(String.format(
-            "REQUEST_VALIDATION=%s: agent cash payment, median of 5 rounds x %d: CPU %.0f us, wall %.0f us"
-                + " (CPU rounds %s)%n",
-            validation, PAYMENTS, median(cpu), median(wall), cpu));
-      } finally {
-        gw.close();
-      }
-    }
-    System.out.print(out);
-  }
-
-  private static void payments(
-      GatewayFixture gw, GatewayFixture.Agent agent, String serial, int count) {
-    for (int i = 0; i < count; i++) {
-      HttpResponse<Buffer> r = GatewayFixture.await(gw.http
-          .postAbs(gw.base + "/api/v1/agent/payments")
-          .bearerTokenAuthentication(agent.token())
-          .putHeader("Idempotency-Key", "bench-" + UUID.randomUUID())
-          .sendJsonObject(
-              new JsonObject().put("serial", serial).put("amount", 5_000).put("currency", "KES")));
-      assertEquals(200, r.statusCode(), r.bodyAsString());
     }
   }
 
