@@ -53,6 +53,7 @@ import io.payg.gateway.device.DeviceRoutes;
 import io.payg.gateway.http.ApiReference;
 import io.payg.gateway.http.ApiVerticle;
 import io.payg.gateway.http.ContractFields;
+import io.payg.gateway.http.ContractValidation;
 import io.payg.gateway.http.Problems;
 import io.payg.gateway.http.ResponseTimeBuckets;
 import io.payg.gateway.http.TrustedProxies;
@@ -174,6 +175,8 @@ public final class GatewayApp implements AutoCloseable {
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> unmatchedOpen = new ConcurrentHashMap<>();
   private volatile Router mounted;
+  /** The contract's request validator, loaded once before the API verticles start. */
+  private volatile ContractValidation contractValidation;
   /** Set by a graceful stop: readiness answers 503 at once, before anything else stops. */
   private volatile boolean draining;
 
@@ -497,6 +500,10 @@ public final class GatewayApp implements AutoCloseable {
     // the OpenAPI document is data in the jar, read once
     Buffer openApi = vertx.fileSystem().readFileBlocking("openapi.json");
     ContractFields fields = ContractFields.from(openApi.toJsonObject());
+    // the validator reads the same document once (its cost on the agent path: docs/performance.md)
+    Future<ContractValidation> validationLoaded = ContractValidation.load(
+            vertx, openApi.toJsonObject())
+        .onSuccess(v -> contractValidation = v);
     Function<Vertx, Router> routes = v -> {
       Router router = Router.router(v);
       // first: every request's id and trace, before any handler logs or books a payment
@@ -534,6 +541,7 @@ public final class GatewayApp implements AutoCloseable {
         }
       });
       router.route("/api/*").handler(fields::checkOpen);
+      router.route("/api/*").handler(ctx -> contractValidation.checkOpen(ctx));
       companies.mountPublic(router);
       sessionRoutes.mount(router);
       telco.mount(router);
@@ -545,6 +553,7 @@ public final class GatewayApp implements AutoCloseable {
           .handler(ApiKeys.unlessApiKey(JWTAuthHandler.create(tokens.provider())));
       router.route("/api/*").handler(ApiKeys.unlessApiKey(revocations::check));
       router.route("/api/*").handler(fields::checkAuthenticated);
+      router.route("/api/*").handler(ctx -> contractValidation.checkAuthenticated(ctx));
       protectedRoutes.forEach(r -> r.accept(router));
       router.route().failureHandler(Problems::handleFailure);
       router.errorHandler(404, ctx -> Problems.send(ctx, 404, "NOT_FOUND", "No such resource"));
@@ -581,7 +590,8 @@ public final class GatewayApp implements AutoCloseable {
 
     shutdownGrace = config.shutdownGrace();
     AtomicInteger openConnections = new AtomicInteger();
-    return startManagement(config)
+    return validationLoaded
+        .compose(loaded -> startManagement(config))
         .compose(v -> vertx.deployVerticle(
             () -> new ApiVerticle(
                 config.httpHost(),

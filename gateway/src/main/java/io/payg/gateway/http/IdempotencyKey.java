@@ -8,14 +8,17 @@ public final class IdempotencyKey {
 
   private static final Pattern KEY = Pattern.compile("[A-Za-z0-9._:-]{8,100}");
 
+  /** What a missing or malformed key is told (the contract's validator says the same). */
+  static final String REQUIRED =
+      "an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required";
+
   private IdempotencyKey() {}
 
   /** The key, or 400: every money write of an agent or a collection request must carry one. */
   public static String required(RoutingContext ctx) {
     String key = optional(ctx);
     if (key == null) {
-      throw ApiException.badRequest(
-          "an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
+      throw ApiException.badRequest(REQUIRED);
     }
     return key;
   }
@@ -24,8 +27,7 @@ public final class IdempotencyKey {
   public static String optional(RoutingContext ctx) {
     String key = ctx.request().getHeader("Idempotency-Key");
     if (key != null && !KEY.matcher(key).matches()) {
-      throw ApiException.badRequest(
-          "an Idempotency-Key header of 8 to 100 letters, digits, '.', '_', ':' or '-' is required");
+      throw ApiException.badRequest(REQUIRED);
     }
     return key;
   }

@@ -25,6 +25,12 @@ public final class Problems {
   private Problems() {}
 
   public static void send(RoutingContext ctx, int status, String code, String detail) {
+    send(ctx, status, code, detail, null);
+  }
+
+  /** With extension members (RFC 9457 section 3.2), e.g. {@code errors} with each field's JSON pointer. */
+  public static void send(
+      RoutingContext ctx, int status, String code, String detail, JsonObject extensions) {
     if (ctx.response().headWritten()) {
       return;
     }
@@ -35,6 +41,9 @@ public final class Problems {
         .put("detail", detail)
         .put("code", code)
         .put("instance", ctx.request().path());
+    if (extensions != null) {
+      extensions.forEach(e -> body.put(e.getKey(), e.getValue()));
+    }
     ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE).end(body.encode());
   }
 

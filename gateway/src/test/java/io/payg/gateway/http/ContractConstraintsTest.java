@@ -42,8 +42,11 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>every constraint {@code openapi.json} declares on a request body (maxLength, pattern, enum,
- *       minimum, maximum, required) is enforced: the operation's own example, broken in that one
- *       place, is a 400 problem naming the field — removing a check from the code fails here;</li>
+ *       minimum, maximum, required) is enforced by the contract's validator ({@link
+ *       ContractValidation}): the operation's own example, broken in that one place, is a 400
+ *       problem naming the field and its JSON pointer, with a code the operation lists in {@code
+ *       x-problem-codes} — removing the constraint from the contract fails here (the route's own
+ *       check, where one is left, answers without the pointer);</li>
  *   <li>every check the code makes through {@link JsonInput} (read from the route sources: a
  *       string's maximum length, an integer's range, a currency, an enum, an id) is declared on a
  *       field of that name in an operation the same source file serves — removing it from the
@@ -134,18 +137,38 @@ class ContractConstraintsTest {
     });
     assertTrue(violations.size() > 100, "constraints found: " + violations.size());
     List<String> unenforced = new ArrayList<>();
+    List<String> unlisted = new ArrayList<>();
     for (Violation v : violations) {
       String[] op = v.operation().split(" ", 2);
       HttpResponse<Buffer> r =
           send(HttpMethod.valueOf(op[0]), concrete(op[1]), token(op[1]), v.body());
-      String detail = r.statusCode() == 400 ? r.bodyAsJsonObject().getString("detail", "") : "";
+      JsonObject problem = r.statusCode() == 400 ? r.bodyAsJsonObject() : new JsonObject();
+      String detail = problem.getString("detail", "");
       String leaf = v.field().substring(v.field().lastIndexOf('.') + 1);
-      if (r.statusCode() != 400 || !detail.contains(leaf)) {
+      // the contract's validator refused it (only it answers the field's JSON pointer), not a
+      // check in the route: a constraint removed from openapi.json fails here
+      JsonArray errors = problem.getJsonArray("errors", new JsonArray());
+      String pointer = errors.isEmpty() ? null : errors.getJsonObject(0).getString("pointer");
+      if (r.statusCode() != 400 || !detail.contains(leaf) || !pointer(v.field()).equals(pointer)) {
         unenforced.add(v.operation() + " " + v.field() + " " + v.constraint() + " -> "
             + r.statusCode() + " " + r.bodyAsString());
       }
+      JsonArray listed = operation(op[0], op[1]).getJsonArray("x-problem-codes", new JsonArray());
+      if (!listed.contains(problem.getString("code", "VALIDATION_FAILED"))) {
+        unlisted.add(v.operation() + " answered " + problem.getString("code"));
+      }
     }
-    assertEquals(List.of(), unenforced, "declared in openapi.json, not enforced by the code");
+    assertEquals(List.of(), unenforced, "declared in openapi.json, not enforced by its validator");
+    assertEquals(List.of(), unlisted, "answered, not in the operation's x-problem-codes");
+  }
+
+  /** {@code device.sale.period} as the JSON pointer {@code /device/sale/period}. */
+  private static String pointer(String field) {
+    return "/" + field.replace('.', '/');
+  }
+
+  private static JsonObject operation(String method, String path) {
+    return doc.getJsonObject("paths").getJsonObject(path).getJsonObject(method.toLowerCase());
   }
 
   /** Each constraint of {@code schema} broken alone in a copy of {@code root}; {@code at} is the object being walked. */
