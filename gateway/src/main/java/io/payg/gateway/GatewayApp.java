@@ -11,8 +11,8 @@ import io.payg.domain.port.TokenIssuer;
 import io.payg.gateway.agent.AgentOfficeRoutes;
 import io.payg.gateway.agent.AgentRoutes;
 import io.payg.gateway.apikey.ApiKeys;
-import io.payg.gateway.audit.AuditLog;
 import io.payg.gateway.audit.AuditRoutes;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.AccessRevocations;
 import io.payg.gateway.auth.AccessTokens;
 import io.payg.gateway.auth.LoginAttempts;
@@ -450,7 +450,7 @@ public final class GatewayApp implements AutoCloseable {
         new CommissionRoutes(new CommissionStore(pool))::mount,
         new AgentSaleRoutes(pool, sales, new CommissionStore(pool), clock)::mount,
         new DeviceRoutes(pool, plugins, issuers, manufacturerCalls, protectedPages)::mount,
-        new AuditRoutes(new AuditLog(pool))::mount,
+        new AuditRoutes(new AuditStore(pool))::mount,
         new UnmatchedRoutes(unmatched, payments, companyStore, transactionStore)::mount,
         new BooksRoutes(new BooksStore(pool))::mount,
         new WebhookRoutes(webhooks, protectedPages)::mount,

@@ -1,6 +1,6 @@
 package io.payg.gateway.agent;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -104,7 +104,7 @@ final class AgentAccountStore {
   /** The change and its audit row, in one transaction; no row when nothing changed. */
   Future<LimitChange> setRiskLimit(Caller who, UUID agentId, long riskLimit) {
     Long[] old = new Long[1];
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery(SET_RISK_LIMIT)
@@ -116,7 +116,7 @@ final class AgentAccountStore {
             }),
         c -> c.riskLimit() == null
             ? null
-            : new AuditLog.Entry(
+            : new AuditStore.Entry(
                 "agent.risk_limit_set",
                 "agent",
                 agentId.toString(),
@@ -213,7 +213,7 @@ final class AgentAccountStore {
                     .put("agentId", h.agentId().toString())
                     .put("handedIn", h.amount())
                     .put("cashBalance", rows.iterator().next().getLong(0)))
-                .compose(out -> AuditLog.record(
+                .compose(out -> AuditStore.record(
                         conn,
                         caller,
                         "agent.cash_handed_in",

@@ -1,6 +1,6 @@
 package io.payg.gateway.agent;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.payment.PaymentService;
 import io.vertx.core.Future;
@@ -89,7 +89,7 @@ final class OfficeCashStore {
   }
 
   Future<JsonObject> setThreshold(Caller who, Long threshold) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery("""
@@ -97,7 +97,7 @@ final class OfficeCashStore {
             UPDATE companies SET office_cash_approval_threshold = $2 FROM old WHERE id = $1 RETURNING old.t""")
                 .execute(Tuple.of(who.companyId(), threshold))
                 .map(rows -> rows.iterator().next().getLong(0)),
-            old -> new AuditLog.Entry(
+            old -> new AuditStore.Entry(
                 "office_cash_approval.set",
                 "company",
                 who.companyId().toString(),
@@ -132,7 +132,7 @@ final class OfficeCashStore {
       String msisdn,
       String directProviderTxnId) {
     UUID id = UUID.randomUUID();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             staff,
             conn -> conn.preparedQuery(HOLD)
@@ -151,7 +151,7 @@ final class OfficeCashStore {
                 .map(rows -> rows.size() == 1),
             held -> !held
                 ? null
-                : new AuditLog.Entry(
+                : new AuditStore.Entry(
                     "office_cash.held",
                     "office_cash",
                     id.toString(),
@@ -176,7 +176,7 @@ final class OfficeCashStore {
    * concurrent approvals does (the others find the transaction set and write nothing).
    */
   Future<Boolean> settle(Caller approver, UUID id, UUID transactionId) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             approver,
             conn -> conn.preparedQuery("""
@@ -187,7 +187,7 @@ final class OfficeCashStore {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next()),
             r -> r == null
                 ? null
-                : new AuditLog.Entry(
+                : new AuditStore.Entry(
                     "office_cash.approved",
                     "office_cash",
                     id.toString(),
@@ -212,7 +212,7 @@ final class OfficeCashStore {
 
   /** Rejected by another person: the cash goes back to the payer; false when not PENDING or their own. */
   Future<Boolean> reject(Caller who, UUID id, String reason) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery("""
@@ -222,7 +222,7 @@ final class OfficeCashStore {
             .map(rows -> rows.rowCount() == 1),
         done -> !done
             ? null
-            : new AuditLog.Entry(
+            : new AuditStore.Entry(
                 "office_cash.rejected",
                 "office_cash",
                 id.toString(),

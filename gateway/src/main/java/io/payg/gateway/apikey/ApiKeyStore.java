@@ -1,6 +1,6 @@
 package io.payg.gateway.apikey;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +61,7 @@ final class ApiKeyStore {
 
   Future<JsonObject> create(
       Caller who, String name, String role, String scope, byte[] hash, String prefix) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery(CREATE)
@@ -77,7 +77,7 @@ final class ApiKeyStore {
             }))
             .map(rows -> json(rows.iterator().next())),
         // the key's prefix names it; the key and its hash never appear
-        k -> new AuditLog.Entry("api_key.created", "api_key", k.getString("id"), null, k.copy()));
+        k -> new AuditStore.Entry("api_key.created", "api_key", k.getString("id"), null, k.copy()));
   }
 
   Future<JsonArray> list(UUID companyId) {
@@ -91,7 +91,7 @@ final class ApiKeyStore {
   /** The revoked key, or null when the company has no such key. Revoking twice keeps the first time. */
   Future<JsonObject> revoke(Caller who, UUID id) {
     boolean[] now = new boolean[1];
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery(REVOKE)
@@ -105,7 +105,7 @@ final class ApiKeyStore {
             }),
         k -> k == null || !now[0]
             ? null
-            : new AuditLog.Entry(
+            : new AuditStore.Entry(
                 "api_key.revoked",
                 "api_key",
                 id.toString(),

@@ -18,9 +18,9 @@ public final class AuditRoutes {
   private static final Pattern WORD = Pattern.compile("[a-z_]{1,40}");
   private static final Pattern ENTITY_ID = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
 
-  private final AuditLog log;
+  private final AuditStore log;
 
-  public AuditRoutes(AuditLog log) {
+  public AuditRoutes(AuditStore log) {
     this.log = log;
   }
 

@@ -1,6 +1,6 @@
 package io.payg.gateway.bulkimport;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.SecretBox;
@@ -366,7 +366,7 @@ final class ImportStore {
           if (r.getBoolean("dry_run")) {
             return Future.succeededFuture(); // a dry run changed nothing: no audit row
           }
-          return AuditLog.record(
+          return AuditStore.record(
               conn,
               who,
               "import.completed",

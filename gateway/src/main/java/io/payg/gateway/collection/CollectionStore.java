@@ -1,6 +1,6 @@
 package io.payg.gateway.collection;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -24,7 +24,7 @@ final class CollectionStore {
         RETURNING id, company_id),
       """
       // the request's audit row (the user who asked), only for a collection created now
-      + AuditLog.cte(
+      + AuditStore.cte(
           "au",
           "c",
           "c.company_id",

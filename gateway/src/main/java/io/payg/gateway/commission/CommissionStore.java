@@ -1,6 +1,6 @@
 package io.payg.gateway.commission;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -46,7 +46,7 @@ public final class CommissionStore {
     UUID companyId = who.companyId();
     JsonObject after =
         new JsonObject().put("energyRateBps", energyBps).put("applianceRateBps", applianceBps);
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery("""
@@ -63,7 +63,7 @@ public final class CommissionStore {
                         : new JsonObject()
                             .put("energyRateBps", old.iterator().next().getInteger(0))
                             .put("applianceRateBps", old.iterator().next().getInteger(1)))),
-            before -> new AuditLog.Entry(
+            before -> new AuditStore.Entry(
                 "commission_settings.saved", "company", companyId.toString(), before, after))
         .compose(v -> settings(companyId));
   }
@@ -185,7 +185,7 @@ public final class CommissionStore {
                       .put("paidOut", amount)
                       .put("currency", currency)
                       .put("balance", balance - amount))
-                  .compose(out -> AuditLog.record(
+                  .compose(out -> AuditStore.record(
                           conn,
                           who,
                           "commission.paid_out",

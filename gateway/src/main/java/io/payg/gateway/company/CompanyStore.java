@@ -1,6 +1,6 @@
 package io.payg.gateway.company;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.plugin.PluginCatalog;
 import io.vertx.core.Future;
@@ -79,7 +79,7 @@ public final class CompanyStore {
 
   /** Sets the hash, audited: the row says whether one was set before, never the password or its hash. */
   public Future<Void> setProtectedPagesHash(Caller who, String hash) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery("""
@@ -88,7 +88,7 @@ public final class CompanyStore {
             UPDATE companies SET protected_pages_password_hash = $2 FROM old WHERE id = $1 RETURNING old.was_set""")
                 .execute(Tuple.of(who.companyId(), hash))
                 .map(rows -> rows.iterator().next().getBoolean(0)),
-            wasSet -> new AuditLog.Entry(
+            wasSet -> new AuditStore.Entry(
                 "protected_pages_password.set",
                 "company",
                 who.companyId().toString(),

@@ -1,6 +1,6 @@
 package io.payg.gateway.company;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -100,7 +100,7 @@ public final class UserStore {
     return pool.withTransaction(conn -> conn.preparedQuery(CREATE_RETURNING)
             .execute(
                 Tuple.of(id, who.companyId(), email, name, passwordHash, role.name(), riskLimit))
-            .compose(rows -> AuditLog.record(
+            .compose(rows -> AuditStore.record(
                 conn,
                 who,
                 "user.created",
@@ -154,7 +154,7 @@ public final class UserStore {
           }
           JsonObject before = view(rows.iterator().next());
           return update(conn, who.companyId(), userId, change, now)
-              .compose(after -> AuditLog.record(
+              .compose(after -> AuditStore.record(
                       conn,
                       who,
                       "user.updated",

@@ -1,6 +1,6 @@
 package io.payg.gateway.conflict;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -45,7 +45,7 @@ public final class ConflictStore {
    * 404 when it is not open or not the company's.
    */
   public Future<JsonObject> resolve(Caller caller, UUID conflictId, String resolution) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         caller,
         conn -> conn.preparedQuery(RESOLVE)
@@ -58,7 +58,7 @@ public final class ConflictStore {
                   .put("id", conflictId.toString())
                   .put("resolution", resolution);
             }),
-        out -> new AuditLog.Entry(
+        out -> new AuditStore.Entry(
             "conflict.resolved",
             "conflict",
             conflictId.toString(),

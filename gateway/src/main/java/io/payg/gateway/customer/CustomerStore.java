@@ -2,7 +2,7 @@ package io.payg.gateway.customer;
 
 import io.payg.domain.DeviceType;
 import io.payg.domain.tariff.AccessRate;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.SecretBox;
@@ -131,14 +131,14 @@ public final class CustomerStore {
               .put("villageId", c.villageId().toString())
               .put("agentId", c.agentId() == null ? null : c.agentId().toString());
           if (c.device() == null) {
-            return AuditLog.record(
+            return AuditStore.record(
                 conn, who, "customer.created", "customer", customerId.toString(), null, after);
           }
           return insertDevice(conn, companyId, customerId, c.device(), today)
               .compose(deviceId -> c.device().sale() == null
                   ? Future.<UUID>succeededFuture()
                   : sellDevice(conn, companyId, customerId, deviceId, c.device()))
-              .compose(saleId -> AuditLog.record(
+              .compose(saleId -> AuditStore.record(
                   conn,
                   who,
                   "customer.created",
@@ -318,7 +318,7 @@ public final class CustomerStore {
               .compose(updated -> updated.size() == 0
                   ? Future.failedFuture(ApiException.unprocessable(
                       "VILLAGE_NOT_FOUND", "No such village or agent in your company"))
-                  : AuditLog.record(
+                  : AuditStore.record(
                       conn,
                       who,
                       "customer.updated",
@@ -355,7 +355,7 @@ public final class CustomerStore {
         .compose(deviceId -> (d.sale() == null
                 ? Future.<UUID>succeededFuture(null)
                 : sellDevice(conn, companyId, customerId, deviceId, d))
-            .compose(saleId -> AuditLog.record(
+            .compose(saleId -> AuditStore.record(
                 conn,
                 who,
                 "device.added",

@@ -1,6 +1,6 @@
 package io.payg.gateway.device;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -146,7 +146,7 @@ final class DeviceStore {
                   .put("reassignedBy", by.toString())
                   .put("reason", reason)
                   .put("reassignedAt", at))
-              .compose(moved -> AuditLog.record(
+              .compose(moved -> AuditStore.record(
                       conn,
                       who,
                       "device.reassigned",

@@ -1,6 +1,6 @@
 package io.payg.gateway.device;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.SecretBox;
@@ -113,7 +113,7 @@ public final class MaintenanceTokens {
                                     .put("createdAt", createdAt.toString());
                                 // the audit row says what was issued, never the token digits (they
                                 // open the device)
-                                return AuditLog.record(
+                                return AuditStore.record(
                                         conn,
                                         who,
                                         "device.maintenance_token",

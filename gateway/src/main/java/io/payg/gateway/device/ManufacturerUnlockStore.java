@@ -1,6 +1,6 @@
 package io.payg.gateway.device;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +76,7 @@ final class ManufacturerUnlockStore {
               .put("tokenCount", null)
               .put("sms", sendSms ? "QUEUED" : null)
               .put("createdAt", ins.iterator().next().getOffsetDateTime(0).toString());
-          return AuditLog.record(
+          return AuditStore.record(
                   conn,
                   who,
                   "device.maintenance_token",

@@ -76,7 +76,9 @@ public final class ApiVerticle extends VerticleBase {
         .onSuccess(s -> server = s);
   }
 
-  /** One connection past HTTP_MAX_CONNECTIONS is closed at once: a flood of idle sockets cannot exhaust the instance. */
+  /**
+   * One connection past HTTP_MAX_CONNECTIONS is closed at once: a flood of idle sockets cannot exhaust the instance.
+   */
   private void admit(HttpConnection connection) {
     if (openConnections.incrementAndGet() > edge.maxConnections()) {
       openConnections.decrementAndGet();

@@ -1,6 +1,6 @@
 package io.payg.gateway.location;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -57,11 +57,11 @@ public final class LocationStore {
 
   public Future<JsonObject> create(Caller who, Level level, UUID parentId, String name) {
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> create(conn, companyId, level, parentId, name),
-        out -> new AuditLog.Entry(
+        out -> new AuditStore.Entry(
             level.name().toLowerCase(Locale.ROOT) + ".created",
             level.name().toLowerCase(Locale.ROOT),
             out.getString("id"),

@@ -11,7 +11,7 @@ import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.commission.CommissionSql;
 import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.JobOrigin;
@@ -120,7 +120,7 @@ final class PaymentStore {
    */
   private static final String RECORD_AUDIT = String.join(
       ", ",
-      AuditLog.cte(
+      AuditStore.cte(
           "au1",
           "t",
           "t.company_id",
@@ -130,7 +130,7 @@ final class PaymentStore {
           "$29::uuid",
           "json_build_object('status', 'OPEN')",
           "json_build_object('status', 'ASSIGNED', %s)".formatted(PAID)),
-      AuditLog.cte(
+      AuditStore.cte(
           "au2",
           "t",
           "t.company_id",
@@ -140,7 +140,7 @@ final class PaymentStore {
           "t.id",
           "NULL::json",
           "json_build_object(%s)".formatted(PAID)),
-      AuditLog.cte(
+      AuditStore.cte(
           "au3",
           "t",
           "t.company_id",

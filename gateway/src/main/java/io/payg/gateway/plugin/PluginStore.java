@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.payg.domain.plugin.PluginDescriptor;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -136,7 +136,7 @@ public final class PluginStore {
               return conn.preparedQuery(SAVE)
                   .execute(
                       Tuple.of(companyId, plugin.name(), plugin.kind().name(), enabled, settings))
-                  .compose(r -> AuditLog.record(
+                  .compose(r -> AuditStore.record(
                       conn, who, "plugin.saved", "plugin", plugin.name(), before, after));
             }))
         .compose(r -> {

@@ -5,7 +5,7 @@ import io.payg.domain.allocation.PaymentReversal;
 import io.payg.domain.allocation.ReversalDebtPayment;
 import io.payg.domain.payment.Allocation;
 import io.payg.domain.payment.AllocationKind;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -111,7 +111,7 @@ final class ReversalStore {
                             'source', $9::text, 'reason', $10::text)""")
       + ", "
       // an operator's reversal ($12) is audited with it; a provider's has no user
-      + AuditLog.cte(
+      + AuditStore.cte(
           "au",
           "tx JOIN r ON true",
           "tx.company_id",

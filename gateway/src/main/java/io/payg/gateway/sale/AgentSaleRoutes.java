@@ -1,7 +1,7 @@
 package io.payg.gateway.sale;
 
 import io.payg.domain.Serial;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.commission.CommissionStore;
@@ -92,7 +92,7 @@ public final class AgentSaleRoutes {
                           sale.price(),
                           appliance.currency()))
                       .compose(x -> store.sale(conn, companyId, saleId))
-                      .compose(sold -> AuditLog.record(
+                      .compose(sold -> AuditStore.record(
                               conn,
                               agent,
                               "sale.created",

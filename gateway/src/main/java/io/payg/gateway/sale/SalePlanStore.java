@@ -4,7 +4,7 @@ import io.payg.domain.sale.PaymentPlan;
 import io.payg.domain.sale.Period;
 import io.payg.domain.sale.PlanReschedule;
 import io.payg.domain.sale.ScheduledInstallment;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.plugin.SecretBox;
@@ -347,7 +347,7 @@ public final class SalePlanStore {
                                   detail.put("id", changeId.toString()).put("kind", kind))))
                           .compose(answer -> conn.preparedQuery(ANSWER)
                               .execute(Tuple.of(changeId, answer))
-                              .compose(x -> AuditLog.record(
+                              .compose(x -> AuditStore.record(
                                   conn,
                                   who,
                                   auditAction(kind),

@@ -1,7 +1,7 @@
 package io.payg.gateway.sale;
 
 import io.payg.domain.Serial;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.auth.Role;
 import io.payg.gateway.http.ApiException;
@@ -86,7 +86,7 @@ public final class SaleRoutes {
                     terms.toSale(appliance.price()),
                     terms.downPaymentReceived())))
             .compose(saleId -> store.sale(conn, companyId, saleId))
-            .compose(sale -> AuditLog.record(
+            .compose(sale -> AuditStore.record(
                     conn,
                     caller,
                     "sale.created",

@@ -3,7 +3,7 @@ package io.payg.gateway.sale;
 import io.payg.domain.sale.ApplianceSale;
 import io.payg.domain.sale.PaymentPlan;
 import io.payg.domain.sale.ScheduledInstallment;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -57,7 +57,7 @@ public final class SaleStore {
       Caller who, String name, String type, long price, String currency) {
     UUID id = UUID.randomUUID();
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery("""
@@ -80,7 +80,7 @@ public final class SaleStore {
                   .put("price", price)
                   .put("currency", currency);
             }),
-        a -> new AuditLog.Entry("appliance.created", "appliance", id.toString(), null, a));
+        a -> new AuditStore.Entry("appliance.created", "appliance", id.toString(), null, a));
   }
 
   public Future<Appliance> appliance(SqlClient client, UUID companyId, UUID id) {

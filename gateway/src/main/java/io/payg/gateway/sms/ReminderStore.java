@@ -1,6 +1,6 @@
 package io.payg.gateway.sms;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
@@ -73,7 +73,7 @@ public final class ReminderStore {
   }
 
   Future<ReminderSettings> save(Caller who, ReminderSettings settings) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery("""
@@ -82,7 +82,7 @@ public final class ReminderStore {
               companies.sms_reminders""")
                 .execute(Tuple.of(who.companyId(), settings.toJson()))
                 .map(rows -> rows.iterator().next()),
-            r -> new AuditLog.Entry(
+            r -> new AuditStore.Entry(
                 "sms_reminders.saved",
                 "company",
                 who.companyId().toString(),

@@ -1,6 +1,6 @@
 package io.payg.gateway.sms;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -34,13 +34,13 @@ public final class SmsTemplateStore {
 
   /** Replaces the caller's company's templates with {@code templates}, audited; answers what is stored. */
   public Future<JsonObject> replace(Caller caller, JsonObject templates) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             caller,
             conn -> conn.preparedQuery(REPLACE)
                 .execute(Tuple.of(caller.companyId(), templates))
                 .map(rows -> rows.iterator().next()),
-            r -> new AuditLog.Entry(
+            r -> new AuditStore.Entry(
                 "sms_templates.saved",
                 "company",
                 caller.companyId().toString(),

@@ -1,6 +1,6 @@
 package io.payg.gateway.tariff;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -54,7 +54,7 @@ public final class TariffStore {
             ? Future.failedFuture(ApiException.unprocessable(
                 "WRONG_CURRENCY", "A tariff is in the company's currency"))
             : get(conn, companyId, id))
-        .compose(tariff -> AuditLog.record(
+        .compose(tariff -> AuditStore.record(
                 conn, who, "tariff.created", "tariff", id.toString(), null, tariff)
             .map(tariff)));
   }

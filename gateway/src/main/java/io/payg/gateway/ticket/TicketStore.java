@@ -1,6 +1,6 @@
 package io.payg.gateway.ticket;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -55,7 +55,7 @@ public final class TicketStore {
     UUID id = UUID.randomUUID();
     UUID companyId = who.companyId();
     UUID createdBy = who.userId();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery("""
@@ -75,7 +75,7 @@ public final class TicketStore {
                 .map(rows -> rows.rowCount()),
             n -> n == 0
                 ? null
-                : new AuditLog.Entry(
+                : new AuditStore.Entry(
                     "ticket.created",
                     "ticket",
                     id.toString(),
@@ -134,7 +134,7 @@ public final class TicketStore {
   public Future<JsonObject> update(
       Caller who, UUID id, String status, UUID assignee, boolean clearAssignee) {
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery("""
@@ -150,7 +150,7 @@ public final class TicketStore {
                 .map(rows -> rows.size() == 0 ? null : rows.iterator().next()),
             r -> r == null
                 ? null
-                : new AuditLog.Entry(
+                : new AuditStore.Entry(
                     "ticket.updated",
                     "ticket",
                     id.toString(),
@@ -173,7 +173,7 @@ public final class TicketStore {
     UUID id = UUID.randomUUID();
     UUID companyId = who.companyId();
     UUID authorId = who.userId();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery("""
@@ -192,7 +192,7 @@ public final class TicketStore {
                   .put("body", body)
                   .put("createdAt", rows.iterator().next().getOffsetDateTime(0).toString());
             }),
-        c -> new AuditLog.Entry(
+        c -> new AuditStore.Entry(
             "ticket.commented",
             "ticket",
             ticketId.toString(),

@@ -1,6 +1,6 @@
 package io.payg.gateway.transaction;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.vertx.core.Future;
@@ -134,7 +134,7 @@ public final class TransactionStore {
   private Future<Void> requeue(
       Caller who, UUID id, String action, String sql, String code, String detail) {
     UUID companyId = who.companyId();
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
             pool,
             who,
             conn -> conn.preparedQuery(sql)
@@ -142,7 +142,7 @@ public final class TransactionStore {
                 .map(rows -> rows.rowCount()),
             n -> n == 0
                 ? null
-                : new AuditLog.Entry(
+                : new AuditStore.Entry(
                     action,
                     "transaction",
                     id.toString(),

@@ -2,7 +2,7 @@ package io.payg.gateway.unmatched;
 
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.Refusal;
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
 import io.payg.gateway.webhook.WebhookEvents;
@@ -274,7 +274,7 @@ public final class UnmatchedPaymentStore {
 
   /** OPEN to DISMISSED (refunded outside the gateway, not ours), with who, when and why; false if not OPEN. */
   public Future<Boolean> dismiss(Caller who, UUID id, String reason) {
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery("""
@@ -284,7 +284,7 @@ public final class UnmatchedPaymentStore {
             .map(rows -> rows.rowCount() > 0),
         done -> !done
             ? null
-            : new AuditLog.Entry(
+            : new AuditStore.Entry(
                 "unmatched.dismissed",
                 "unmatched_payment",
                 id.toString(),

@@ -1,6 +1,6 @@
 package io.payg.gateway.webhook;
 
-import io.payg.gateway.audit.AuditLog;
+import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
@@ -131,7 +131,7 @@ public final class WebhookStore {
       boolean rotate) {
     UUID companyId = who.companyId();
     JsonObject[] before = new JsonObject[1];
-    return AuditLog.inTransaction(
+    return AuditStore.inTransaction(
         pool,
         who,
         conn -> conn.preparedQuery(PUT)
@@ -151,7 +151,7 @@ public final class WebhookStore {
               }
               return out;
             }),
-        out -> new AuditLog.Entry(
+        out -> new AuditStore.Entry(
             "webhook.saved",
             "webhook_endpoint",
             companyId.toString(),

@@ -62,7 +62,8 @@ class ContractConstraintsTest {
 
   /** Checks made through JsonInput, as written in the route sources. */
   private static final Pattern CHECK = Pattern.compile(
-      "\\.(string|optionalString|integer|optionalInteger|currency|enumValue|uuid|optionalUuid)\\(\"(\\w+)\"(?:,\\s*([^)]*?))?\\)");
+      "\\.(string|optionalString|integer|optionalInteger|currency|enumValue|uuid|optionalUuid)\\(\"(\\w+)\"(?:,"
+          + "\\s*([^)]*?))?\\)");
 
   private static final Pattern API_PATH = Pattern.compile("\"(/api/v1/[^\"]*)\"");
   /** A route mounted on a router: its method and path. */
@@ -171,7 +172,9 @@ class ContractConstraintsTest {
     return doc.getJsonObject("paths").getJsonObject(path).getJsonObject(method.toLowerCase());
   }
 
-  /** Each constraint of {@code schema} broken alone in a copy of {@code root}; {@code at} is the object being walked. */
+  /**
+   * Each constraint of {@code schema} broken alone in a copy of {@code root}; {@code at} is the object being walked.
+   */
   private static List<Violation> violations(
       String operation, JsonObject schema, JsonObject root, JsonObject at, String prefix) {
     List<Violation> out = new ArrayList<>();

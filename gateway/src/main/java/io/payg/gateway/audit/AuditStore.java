@@ -20,7 +20,7 @@ import java.util.function.Function;
  * with that one call. Before/after are whatever JSON the caller passes, with every field whose
  * name looks like a secret replaced (the caller should not pass secrets; this is the safety net).
  */
-public final class AuditLog {
+public final class AuditStore {
 
   /** Field names never written, at any depth. */
   private static final Set<String> SECRET_FIELDS = Set.of(
@@ -41,7 +41,7 @@ public final class AuditLog {
 
   private final Pool pool;
 
-  public AuditLog(Pool pool) {
+  public AuditStore(Pool pool) {
     this.pool = pool;
   }
 
