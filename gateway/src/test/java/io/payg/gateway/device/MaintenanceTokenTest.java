@@ -351,7 +351,17 @@ class MaintenanceTokenTest {
     assertEquals(1, sms.size());
     assertEquals("+254700000777", sms.get(0).to());
     assertTrue(sms.get(0).text().contains("7 days added"), sms.get(0).text());
-    // recorded as every SMS is, with the token's id; the repeat is the same token and no second SMS
+    // recorded as every SMS is, with the token's id, once the provider's answer is in (the
+    // simulator
+    // has the message a moment before the gateway writes its row); the repeat is the same token and
+    // no second SMS
+    GatewayFixture.eventually(
+        Duration.ofSeconds(10),
+        "the sent SMS recorded",
+        () -> gw.db.count(
+                "SELECT count(*) FROM sms_messages WHERE maintenance_token_id = ?::uuid",
+                issued.getString("id"))
+            > 0);
     assertEquals(
         1,
         gw.db.count(
