@@ -8,7 +8,6 @@ import io.payg.domain.allocation.ReversalDebt;
 import io.payg.domain.allocation.ReversalDebtPayment;
 import io.payg.domain.commission.CommissionRule;
 import io.payg.domain.payment.Allocation;
-import io.payg.domain.payment.AllocationKind;
 import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.gateway.audit.AuditStore;
@@ -509,16 +508,7 @@ final class PaymentStore {
   Future<PaymentReceipt> receipt(UUID transactionId) {
     return pool.preparedQuery(RECEIPT).execute(Tuple.of(transactionId)).map(rows -> {
       Row r = rows.iterator().next();
-      List<Allocation> allocations = new ArrayList<>();
-      if (r.getValue("allocations") instanceof JsonArray arr) {
-        for (int i = 0; i < arr.size(); i++) {
-          JsonObject a = arr.getJsonObject(i);
-          allocations.add(new Allocation(
-              AllocationKind.valueOf(a.getString("kind")),
-              a.getLong("amount"),
-              a.getString("reference")));
-        }
-      }
+      List<Allocation> allocations = StoredAllocations.read(r.getValue("allocations"));
       String unit = r.getString("token_unit");
       TokenAmount amount = unit == null
           ? null

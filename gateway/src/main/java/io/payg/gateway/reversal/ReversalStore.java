@@ -4,8 +4,8 @@ import io.payg.domain.allocation.InstallmentPayment;
 import io.payg.domain.allocation.PaymentReversal;
 import io.payg.domain.allocation.ReversalDebtPayment;
 import io.payg.domain.payment.Allocation;
-import io.payg.domain.payment.AllocationKind;
 import io.payg.gateway.audit.AuditStore;
+import io.payg.gateway.payment.StoredAllocations;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -13,7 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -200,16 +199,7 @@ final class ReversalStore {
             return null;
           }
           Row r = rows.iterator().next();
-          List<Allocation> allocations = new ArrayList<>();
-          if (r.getValue("allocations") instanceof JsonArray arr) {
-            for (int i = 0; i < arr.size(); i++) {
-              JsonObject a = arr.getJsonObject(i);
-              allocations.add(new Allocation(
-                  AllocationKind.valueOf(a.getString("kind")),
-                  a.getLong("amount"),
-                  a.getString("reference")));
-            }
-          }
+          List<Allocation> allocations = StoredAllocations.read(r.getValue("allocations"));
           Set<String> own = new HashSet<>();
           if (r.getValue("own_installments") instanceof JsonArray arr) {
             arr.forEach(id -> own.add(String.valueOf(id)));
