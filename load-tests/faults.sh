@@ -117,9 +117,13 @@ PORT_B=$(free_port $((PORT_A + 1)))
 # a lease that short needs OUTBOUND_TIMEOUT_MAX_MS=4000 (the start refuses a lease one attempt can
 # outlive: 5 s permit wait + 5 requests x 4 s + poll < 30 s; was 10 s before that check existed).
 # The simulator is on loopback over plain http: allowed here explicitly. /metrics is on port + 1000.
+# The private cluster has no TLS: sslmode=disable, as a deployment with a plain local server should set it.
+# With the default (prefer) every connection starts with an SSLRequest, and the connections the gateway
+# opens while PostgreSQL shuts down keep dead-end backends until authentication_timeout, so pg_ctl stop
+# waited 60 s and gave up (scenario postgres, 2026-12-01; docs/reliability.md).
 start_gw() { # name port
   local name=$1 port=$2
-  DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_faults" SECRETS_KEY=$SECRETS_KEY \
+  DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_faults?sslmode=disable" SECRETS_KEY=$SECRETS_KEY \
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$port BCRYPT_COST=4 OUTBOX_LEASE_SECONDS=30 EVENT_LOOPS=2 \
     OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 OUTBOUND_TIMEOUT_MAX_MS=4000 \
