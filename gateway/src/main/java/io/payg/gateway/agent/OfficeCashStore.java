@@ -2,6 +2,7 @@ package io.payg.gateway.agent;
 
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
+import io.payg.gateway.http.Paging;
 import io.payg.gateway.payment.PaymentService;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -237,10 +238,7 @@ final class OfficeCashStore {
         .compose(rows -> {
           JsonArray items = new JsonArray();
           rows.forEach(r -> items.add(json(r)));
-          JsonObject page = new JsonObject().put("items", items);
-          if (rows.size() == limit) {
-            page.put("nextBefore", items.getJsonObject(items.size() - 1).getString("createdAt"));
-          }
+          JsonObject page = Paging.page(items, limit, "createdAt");
           if (rows.size() > 0) {
             return Future.succeededFuture(
                 page.put("pendingTotal", rows.iterator().next().getLong("pending_total")));

@@ -1,6 +1,7 @@
 package io.payg.gateway.audit;
 
 import io.payg.gateway.auth.Caller;
+import io.payg.gateway.http.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -172,11 +173,7 @@ public final class AuditStore {
                 .put("after", r.getJsonObject("after"))
                 .put("createdAt", last));
           }
-          JsonObject page = new JsonObject().put("items", items);
-          if (rows.size() == limit && last != null) {
-            page.put("nextBefore", last);
-          }
-          return page;
+          return Paging.page(items, limit, "createdAt");
         });
   }
 }

@@ -3,6 +3,7 @@ package io.payg.gateway.commission;
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -102,15 +103,10 @@ public final class CommissionStore {
           }
           Row r = rows.iterator().next();
           JsonArray items = r.getValue("items") instanceof JsonArray a ? a : new JsonArray();
-          JsonObject page = new JsonObject()
+          return Paging.page(items, limit, "createdAt")
               .put("agentId", agentId.toString())
               .put("balance", r.getLong("balance"))
-              .put("currency", r.getString("currency"))
-              .put("items", items);
-          if (items.size() == limit) {
-            page.put("nextBefore", items.getJsonObject(items.size() - 1).getString("createdAt"));
-          }
-          return page;
+              .put("currency", r.getString("currency"));
         });
   }
 

@@ -4,7 +4,9 @@ import io.payg.domain.DeviceType;
 import io.payg.domain.tariff.AccessRate;
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
+import io.payg.gateway.db.LikePattern;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.Paging;
 import io.payg.gateway.plugin.SecretBox;
 import io.payg.gateway.sale.SaleStore;
 import io.payg.gateway.sale.SaleTerms;
@@ -19,7 +21,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
-import java.util.Locale;
 import java.util.UUID;
 
 /** SQL for customers and their devices. */
@@ -240,14 +241,7 @@ public final class CustomerStore {
    */
   public Future<JsonObject> search(CustomerSearch c, OffsetDateTime before, int limit) {
     String q = c.q();
-    String like = q == null
-        ? null
-        : "%"
-            + q.toLowerCase(Locale.ROOT)
-                .replace("\\", "\\\\")
-                .replace("%", "\\%")
-                .replace("_", "\\_")
-            + "%";
+    String like = LikePattern.containing(q);
     String phoneLike = q == null ? null : like.replace(" ", "");
     return pool.preparedQuery(SEARCH)
         .execute(Tuple.from(new Object[] {
@@ -279,11 +273,7 @@ public final class CustomerStore {
                 .put("devices", devices instanceof JsonArray a ? a : new JsonArray())
                 .put("createdAt", last));
           }
-          JsonObject page = new JsonObject().put("items", items);
-          if (rows.size() == limit && last != null) {
-            page.put("nextBefore", last);
-          }
-          return page;
+          return Paging.page(items, limit, "createdAt");
         });
   }
 

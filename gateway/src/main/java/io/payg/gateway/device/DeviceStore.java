@@ -2,7 +2,9 @@ package io.payg.gateway.device;
 
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
+import io.payg.gateway.db.LikePattern;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +13,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -52,29 +53,13 @@ final class DeviceStore {
 
   /** Newest first, keyset-paged on created_at; {@code q} is part of the serial, case-insensitive. */
   Future<JsonObject> search(UUID companyId, String q, OffsetDateTime before, int limit) {
-    String like = q == null
-        ? null
-        : "%"
-            + q.toLowerCase(Locale.ROOT)
-                .replace("\\", "\\\\")
-                .replace("%", "\\%")
-                .replace("_", "\\_")
-            + "%";
+    String like = LikePattern.containing(q);
     return pool.preparedQuery(SEARCH)
         .execute(Tuple.of(companyId, like, before, limit))
         .map(rows -> {
           JsonArray items = new JsonArray();
-          String last = null;
-          for (Row r : rows) {
-            JsonObject d = device(r);
-            last = d.getString("createdAt");
-            items.add(d);
-          }
-          JsonObject page = new JsonObject().put("items", items);
-          if (rows.size() == limit && last != null) {
-            page.put("nextBefore", last);
-          }
-          return page;
+          rows.forEach(r -> items.add(device(r)));
+          return Paging.page(items, limit, "createdAt");
         });
   }
 

@@ -1,5 +1,7 @@
 package io.payg.gateway.http;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -33,5 +35,17 @@ public final class Paging {
       throw ApiException.badRequest(
           "'before' must be an ISO 8601 time such as 2026-01-16T00:00:00Z");
     }
+  }
+
+  /**
+   * One page of a list: {@code items}, and {@code nextBefore} (the last item's {@code cursor}
+   * field) when the page is full, so the client asks for the next one.
+   */
+  public static JsonObject page(JsonArray items, int limit, String cursor) {
+    JsonObject page = new JsonObject().put("items", items);
+    if (items.size() == limit && !items.isEmpty()) {
+      page.put("nextBefore", items.getJsonObject(items.size() - 1).getString(cursor));
+    }
+    return page;
   }
 }

@@ -3,6 +3,7 @@ package io.payg.gateway.ticket;
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -119,11 +120,7 @@ public final class TicketStore {
         .map(rows -> {
           JsonArray items = new JsonArray();
           rows.forEach(r -> items.add(json(r)));
-          JsonObject page = new JsonObject().put("items", items);
-          if (items.size() == limit) {
-            page.put("nextBefore", items.getJsonObject(items.size() - 1).getString("createdAt"));
-          }
-          return page;
+          return Paging.page(items, limit, "createdAt");
         });
   }
 

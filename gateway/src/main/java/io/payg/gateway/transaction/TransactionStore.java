@@ -3,6 +3,7 @@ package io.payg.gateway.transaction;
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.Paging;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -197,11 +198,7 @@ public final class TransactionStore {
                             .put("quantity", r.getLong("token_quantity"))
                             .put("value", r.getString("token"))));
           }
-          JsonObject page = new JsonObject().put("items", items);
-          if (rows.size() == limit && last != null) {
-            page.put("nextBefore", last);
-          }
-          return page;
+          return Paging.page(items, limit, "createdAt");
         });
   }
 

@@ -5,6 +5,7 @@ import io.payg.domain.payment.Refusal;
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.auth.Caller;
 import io.payg.gateway.http.ApiException;
+import io.payg.gateway.http.Paging;
 import io.payg.gateway.webhook.WebhookEvents;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -249,17 +250,8 @@ public final class UnmatchedPaymentStore {
             }))
         .map(rows -> {
           JsonArray items = new JsonArray();
-          String last = null;
-          for (Row r : rows) {
-            JsonObject item = json(r);
-            last = item.getString("receivedAt");
-            items.add(item);
-          }
-          JsonObject page = new JsonObject().put("items", items);
-          if (rows.size() == limit && last != null) {
-            page.put("nextBefore", last);
-          }
-          return page;
+          rows.forEach(r -> items.add(json(r)));
+          return Paging.page(items, limit, "receivedAt");
         });
   }
 
