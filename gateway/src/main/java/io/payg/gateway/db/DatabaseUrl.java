@@ -31,6 +31,16 @@ public record DatabaseUrl(
     String sslMode,
     String sslRootCert) {
 
+  /**
+   * The longest SQL text the reactive clients keep prepared on a connection. Vert.x caches only
+   * texts up to 2,048 characters by default (SqlConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT,
+   * https://vertx.io/docs/apidocs/io/vertx/sqlclient/SqlConnectOptions.html): PaymentStore.RECORD and
+   * TokenStore.STORE are longer, so each payment was parsed, analysed and planned again
+   * (docs/performance.md, "The record statement was never prepared"). Every statement of the stores
+   * is fixed text, so the cache holds a bounded set; StatementCacheTest keeps them all under this.
+   */
+  public static final int STATEMENT_CACHE_SQL_LIMIT = 16_384;
+
   static final Set<String> SSL_MODES =
       Set.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
@@ -134,6 +144,7 @@ public record DatabaseUrl(
         // texts
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(256)
+        .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
         .setPipeliningLimit(256)
         .setSslMode(SslMode.of(sslMode));
     ClientSSLOptions ssl = new ClientSSLOptions();
