@@ -203,6 +203,12 @@ top_statements() { # database file: what ran, per statement, most execution time
 pending() { q "SELECT count(*) FROM outbox WHERE status = 'PENDING'" payg_bench; }
 # a phase's row: path side rep ops seconds gw_ticks pg_ticks sim_ticks gen_cpu_ms statements commits wal_bytes p50 p99 p999 failed
 record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$OUT/phases.tsv"; }
+# the machine's CPU time stolen by the hypervisor (steal, /proc/stat): "steal total" in jiffies; a phase's share of
+# it says how much of its tail was this host's neighbours (vmstat showed 10-26 % in seconds of one run)
+cpu_jiffies() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+stolen() { # "steal total" before, then after -> percent of the machine's CPU time stolen in between
+  awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN {printf "%.1f", (d > b ? 100 * (c - a) / (d - b) : 0)}'
+}
 
 openload() { # file operation prefix args... (the measured run's stats on the file's last line)
   local file=$1 op=$2 prefix=$3; shift 3
@@ -227,11 +233,11 @@ gateway_phase() { # path rep
   [[ $path == validate ]] || drain
   reset_stats
   [[ $JFR != 1 || $path == validate ]] || jcmd "$GW_PID" JFR.start name=bench settings=profile >/dev/null
-  read -r -a s0 < <(snap); t0=$(now_ms)
+  read -r -a s0 < <(snap); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   [[ $path == validate ]] || drain
-  t1=$(now_ms); read -r -a s1 < <(snap)
+  t1=$(now_ms); read -r -a s1 < <(snap); read -r st1 tt1 < <(cpu_jiffies)
   if [[ $JFR == 1 && $path != validate ]]; then
     jcmd "$GW_PID" JFR.stop name=bench filename="$OUT/jfr-payment-$rep.jfr" >/dev/null
     python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-payment-$rep.jfr" >"$OUT/jfr-payment-$rep.txt" || true
@@ -241,7 +247,7 @@ gateway_phase() { # path rep
   record "$path" gateway "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) \
     "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \
     "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" \
-    "$(val failed "$f")" $((t1 - t0))
+    "$(val failed "$f")" $((t1 - t0)) "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   log "gateway $path rep $rep: $(tail -2 "$f" | tr "\n" " ")"
 }
 drain() { # the payment path is done when its token and SMS jobs are
@@ -258,12 +264,12 @@ pgbench_phase() { # path rep
   (cd "$OUT" && timeout $((WARMUP + 30)) "$PGBIN/pgbench" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
     -T "$WARMUP" "${PGB_VARS[@]}" -f "$script" payg_pgbench >"$OUT/pgbench-warmup.txt" 2>&1) || true
   reset_stats
-  read -r -a s0 < <(snap); t0=$(now_ms)
+  read -r -a s0 < <(snap); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   # `times` after pgbench: its second line is the CPU of the shell's children, i.e. pgbench's own
   (cd "$OUT" && timeout $((DURATION + 30)) "$PGBIN/pgbench" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
     -T "$DURATION" "${PGB_VARS[@]}" -f "$script" -l --sampling-rate 0.2 --log-prefix="pgblog-$path-$rep" payg_pgbench \
     >"$f" 2>&1; times >"$f.times")
-  t1=$(now_ms); read -r -a s1 < <(snap)
+  t1=$(now_ms); read -r -a s1 < <(snap); read -r st1 tt1 < <(cpu_jiffies)
   local tps n cpu lat
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
   n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
@@ -276,7 +282,8 @@ pgbench_phase() { # path rep
   # shellcheck disable=SC2086
   record "$path" pgbench "$rep" "$n" "$tps" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) "$cpu" \
     "$(statements payg_pgbench)" "$(commits "${s0[3]}" "${s1[3]}")" "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" \
-    $lat "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")" $((t1 - t0))
+    $lat "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")" $((t1 - t0)) \
+    "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   log "pgbench $path rep $rep: $tps tps"
 }
 at80_phase() { # path rep rate
@@ -291,12 +298,15 @@ at80_phase() { # path rep rate
     sleep 0.1
   done
   [[ $1 == validate ]] || drain
+  local st0 tt0 st1 tt1
+  read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
+  read -r st1 tt1 < <(cpu_jiffies)
   record "$1" at80 "$2" "$(val ok "$f")" "$(val ops_per_s "$f")" 0 0 0 "$(val cpu_ms "$f")" 0 0 0 \
-    "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" "$(val failed "$f")" 0
+    "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" "$(val failed "$f")" 0 "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   [[ $1 == validate ]] || drain
-  log "at 80 % $1 rep $2 ($3/s): $(tail -1 "$f")"
+  log "at 80 % $1 rep $2 ($3/s): $(tail -1 "$f") stolen=$(tail -1 "$OUT/phases.tsv" | cut -f18)%"
 }
 
 at2x_phase() { # rep rate: payments at twice the saturation, validations at VALIDATE_RATE_AT_2X/s beside them
@@ -314,9 +324,12 @@ at2x_phase() { # rep rate: payments at twice the saturation, validations at VALI
     sleep 0.1
   done
   drain
+  local st0 tt0 st1 tt1
+  read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   wait "$VAL_PID"; VAL_PID=
+  read -r st1 tt1 < <(cpu_jiffies)
   drain
   # every payment answered 200 must be stored: the acknowledged ids that no transaction carries
   lost=$("$PGBIN/psql" -U observer -d payg_bench -At -v ON_ERROR_STOP=1 \
@@ -325,7 +338,7 @@ at2x_phase() { # rep rate: payments at twice the saturation, validations at VALI
         AND t.provider_txn_id = ack.id WHERE t.id IS NULL" | tail -1)
   printf '%s\n' "$rep" "$rate" "$(val ok "$f")" "$(val failed "$f")" "$(val shed "$f")" "$(val ops_per_s "$f")" \
     "$(val ok_p50_ms "$f")" "$(val ok_p99_ms "$f")" "$(val ok_p999_ms "$f")" "$(val p99_ms "$f")" "$lost" \
-    "$(val ok "$v")" "$(val failed "$v")" "$(val p99_ms "$v")" "$(val cpu_us_per_op "$f")" | paste -sd '\t' >>"$OUT/at2x.tsv"
+    "$(val ok "$v")" "$(val failed "$v")" "$(val p99_ms "$v")" "$(val cpu_us_per_op "$f")" "$(stolen "$st0" "$tt0" "$st1" "$tt1")" | paste -sd '\t' >>"$OUT/at2x.tsv"
   log "at 2x payment rep $rep ($rate/s): $(tail -2 "$f" | tr '\n' ' ')acknowledged but not stored: $lost; validations: $(head -c 200 <(tail -2 "$v" | tr '\n' ' '))"
 }
 
@@ -361,7 +374,7 @@ gc_summary() { # pauses in the gateway's GC logs (-Xlog:gc): count, total and lo
 python3 - "$OUT" "$CLK_TCK" "$VALIDATE_RATE_AT_2X" <<'PY'
 import json, statistics, sys, os
 out, tck, VR = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-cols = "path side rep ops rate gw pg sim gen statements commits wal p50 p99 p999 failed ms".split()
+cols = "path side rep ops rate gw pg sim gen statements commits wal p50 p99 p999 failed ms steal".split()
 rows = [dict(zip(cols, l.rstrip("\n").split("\t"))) for l in open(os.path.join(out, "phases.tsv"))]
 def f(x):
     try: return float(x)
@@ -372,7 +385,8 @@ def per_op(r, k):  # CPU µs per operation; ticks -> µs, or generator ms -> µs
 derived = {}
 for r in rows:
     key = (r["path"], r["side"])
-    d = {"rate": f(r["rate"]), "p50": f(r["p50"]), "p99": f(r["p99"]), "p999": f(r["p999"]), "failed": f(r["failed"] or 0)}
+    d = {"rate": f(r["rate"]), "p50": f(r["p50"]), "p99": f(r["p99"]), "p999": f(r["p999"]), "failed": f(r["failed"] or 0),
+         "steal": f(r.get("steal", "nan"))}
     if r["side"] != "at80":
         d.update({"gw_us": per_op(r, "gw"), "pg_us": per_op(r, "pg"), "sim_us": per_op(r, "sim"), "gen_us": per_op(r, "gen"),
                   "stmts": f(r["statements"]) / f(r["ops"]), "commits": f(r["commits"]) / f(r["ops"]),
@@ -395,8 +409,8 @@ res = {}
 lines = []
 fmt = lambda a, p=0: "n/a" if a is None else (f"{a[0]:.{p}f} ({a[1]:.{p}f}–{a[2]:.{p}f})")
 m = lambda v: (statistics.median(v), min(v), max(v), len(v)) if v else None
-lines.append("| path | side | ops/s | CPU µs/op: JVM | PostgreSQL | simulator | load generator | service total | statements/op | commits/op | WAL bytes/op | p50 ms | p99 ms | p99.9 ms |")
-lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+lines.append("| path | side | ops/s | CPU µs/op: JVM | PostgreSQL | simulator | load generator | service total | statements/op | commits/op | WAL bytes/op | p50 ms | p99 ms | p99.9 ms | CPU stolen % |")
+lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for path in ("validate", "payment"):
     for side in ("pgbench", "gateway"):
         k = (path, side)
@@ -404,14 +418,14 @@ for path in ("validate", "payment"):
         a = lambda fld, p=0: fmt(agg(k, fld), p)
         jvm = "—" if side == "pgbench" else a("gw_us")
         sim = "—" if side == "pgbench" or path == "validate" else a("sim_us")
-        lines.append(f"| {path} | {side} | {a('rate')} | {jvm} | {a('pg_us')} | {sim} | {a('gen_us')} | {a('service_us')} | {a('stmts', 2)} | {a('commits', 2)} | {a('wal')} | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} |")
+        lines.append(f"| {path} | {side} | {a('rate')} | {jvm} | {a('pg_us')} | {sim} | {a('gen_us')} | {a('service_us')} | {a('stmts', 2)} | {a('commits', 2)} | {a('wal')} | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} | {a('steal', 1)} |")
     t, e = ratios(path)
-    lines.append(f"| {path} | **ratio** gateway / pgbench | {fmt(m(t), 2)} | | | | | CPU efficiency {fmt(m(e), 2)} | | | | | | |")
+    lines.append(f"| {path} | **ratio** gateway / pgbench | {fmt(m(t), 2)} | | | | | CPU efficiency {fmt(m(e), 2)} | | | | | | | |")
 for path in ("validate", "payment"):
     k = (path, "at80")
     if k in derived:
         a = lambda fld, p=0: fmt(agg(k, fld), p)
-        lines.append(f"| {path} | gateway at 80 % (open model) | {a('rate')} | | | | {a('gen_us')} | | | | | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} |")
+        lines.append(f"| {path} | gateway at 80 % (open model) | {a('rate')} | | | | {a('gen_us')} | | | | | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} | {a('steal', 1)} |")
 med = lambda a: None if a is None else round(a[0], 4)
 vt, ve = ratios("validate"); pt, pe = ratios("payment")
 g = lambda path, fld: med(agg((path, "gateway"), fld))
@@ -431,21 +445,26 @@ res = {
                         "pgbench_postgres": b("validate", "pg_us"), "pgbench": b("validate", "gen_us")},
     "payment_cpu_us": {"jvm": g("payment", "gw_us"), "postgres": g("payment", "pg_us"), "simulator": g("payment", "sim_us"),
                        "load_generator": g("payment", "gen_us"), "pgbench_postgres": b("payment", "pg_us"), "pgbench": b("payment", "gen_us")},
+    "steal_pct": {f"{p}_{sd}": med(agg((p, sd), "steal")) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80")
+                  if (p, sd) in derived},
+    "steal_pct_max": {f"{p}_{sd}": round(agg((p, sd), "steal")[2], 1) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80")
+                      if (p, sd) in derived},
     "repetitions": len(vt),
     "note": "medians over the repetitions; tokens_in_flight_peak and heap_live_peak_mb are token-storm.sh figures, not measured here",
 }
 x = [l.rstrip("\n").split("\t") for l in open(os.path.join(out, "at2x.tsv"))] if os.path.exists(os.path.join(out, "at2x.tsv")) else []
-xc = "rep rate ok failed shed ok_rate ok_p50 ok_p99 ok_p999 all_p99 lost v_ok v_failed v_p99 gen_us".split()
+xc = "rep rate ok failed shed ok_rate ok_p50 ok_p99 ok_p999 all_p99 lost v_ok v_failed v_p99 gen_us steal".split()
 x = [dict(zip(xc, [f(v) for v in r])) for r in x]
 if x:
     xm = lambda k: m([r[k] for r in x])
     shed_frac = m([r["shed"] / (r["ok"] + r["failed"]) for r in x if r["ok"] + r["failed"] > 0])
-    lines.append(f"| payment | gateway at 2x saturation ({x[0]['rate']:.0f}/s offered, open model) | {fmt(xm('ok_rate'))} answered 200 | | | | {fmt(xm('gen_us'))} | | | | | {fmt(xm('ok_p50'), 2)} | {fmt(xm('ok_p99'), 2)} | {fmt(xm('ok_p999'), 2)} |")
+    lines.append(f"| payment | gateway at 2x saturation ({x[0]['rate']:.0f}/s offered, open model) | {fmt(xm('ok_rate'))} answered 200 | | | | {fmt(xm('gen_us'))} | | | | | {fmt(xm('ok_p50'), 2)} | {fmt(xm('ok_p99'), 2)} | {fmt(xm('ok_p999'), 2)} | {fmt(xm('steal'), 1)} |")
     lines.append(f"| payment | at 2x: shed (503 + Retry-After) / other failures / acknowledged but not stored | {fmt(shed_frac, 3)} of offered / {fmt(m([r['failed'] - r['shed'] for r in x]))} / {int(sum(r['lost'] for r in x))} in all | | | | | | | | | p99 of every answer, shed included: {fmt(xm('all_p99'), 2)} | | |")
     lines.append(f"| validate | beside the 2x payments ({VR}/s) | {fmt(xm('v_ok'))} ok, {fmt(xm('v_failed'))} failed | | | | | | | | | | {fmt(xm('v_p99'), 2)} | |")
     res.update({"payment_offered_per_s_at_2x": x[0]["rate"], "payment_p99_ms_at_2x_answered": med(xm("ok_p99")),
                 "payment_p99_ms_at_2x_all_answers": med(xm("all_p99")), "payment_shed_fraction_at_2x": med(shed_frac),
                 "payment_acknowledged_not_stored_at_2x": int(sum(r["lost"] for r in x)),
+                "steal_pct_at_2x": med(xm("steal")),
                 "validate_p99_ms_beside_2x": med(xm("v_p99")), "validate_failed_beside_2x": int(sum(r["v_failed"] for r in x))})
 open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
 open(os.path.join(out, "table.md"), "w").write("\n".join(lines) + "\n")
