@@ -37,6 +37,8 @@ AT2X=${AT2X:-1}                       # payments offered at twice the saturation
 VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhile (they must still be answered)
 AT2X_RATE=${AT2X_RATE:-}              # payments/s of the 2x phase; empty: twice the median saturation measured
 PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
+PG_SOCKET=${PG_SOCKET:-1}             # 1: the gateway (DB_SOCKET_DIR) and pgbench both reach PostgreSQL through its
+                                      # Unix-domain socket; 0: both over loopback TCP
 GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
 JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of each measured gateway payment phase,
                                       # summarised by jfr-top.py into jfr-payment-<rep>.txt (costs the JVM some CPU)
@@ -117,6 +119,8 @@ export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
   -c 'CREATE DATABASE payg_bench'
 q() { "$PGBIN/psql" -U observer -d "${2:-postgres}" -At -F ' ' -v ON_ERROR_STOP=1 -c "$1"; }
 PM_PID=$(head -1 "$PGDIR/data/postmaster.pid")
+# where the gateway's request and worker connections and pgbench's clients go: the same way for both
+if [[ $PG_SOCKET == 1 ]]; then SOCKET_DIR=$PGDIR PGB_HOST=$PGDIR; else SOCKET_DIR= PGB_HOST=127.0.0.1; fi
 
 # ---- the Calin simulator, a process of its own -----------------------------------------------
 java -Xmx256m -cp "$JAR" io.payg.gateway.demo.SimulatorProcess 0 0 >"$OUT/simulator.log" 2>&1 &
@@ -137,7 +141,7 @@ start_gw() {
   DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/payg_bench" SECRETS_KEY=$SECRETS_KEY \
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE \
-    OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 \
+    OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 DB_SOCKET_DIR="$SOCKET_DIR" \
     env $GATEWAY_ENV java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:uptime,level,tags:filecount=0" -jar "$JAR" \
     >>"$OUT/gateway.log" 2>&1 &
   GW_PID=$!
@@ -261,12 +265,12 @@ pgbench_phase() { # path rep
   local path=$1 rep=$2 script s0 s1 t0 t1 f=$OUT/pgbench-$1-$2.txt
   if [[ $path == validate ]]; then script=lookup.sql; else script=payment.sql; fi
   prepare payg_pgbench
-  (cd "$OUT" && timeout $((WARMUP + 30)) "$PGBIN/pgbench" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+  (cd "$OUT" && timeout $((WARMUP + 30)) "$PGBIN/pgbench" -h "$PGB_HOST" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
     -T "$WARMUP" "${PGB_VARS[@]}" -f "$script" payg_pgbench >"$OUT/pgbench-warmup.txt" 2>&1) || true
   reset_stats
   read -r -a s0 < <(snap); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   # `times` after pgbench: its second line is the CPU of the shell's children, i.e. pgbench's own
-  (cd "$OUT" && timeout $((DURATION + 30)) "$PGBIN/pgbench" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+  (cd "$OUT" && timeout $((DURATION + 30)) "$PGBIN/pgbench" -h "$PGB_HOST" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
     -T "$DURATION" "${PGB_VARS[@]}" -f "$script" -l --sampling-rate 0.2 --log-prefix="pgblog-$path-$rep" payg_pgbench \
     >"$f" 2>&1; times >"$f.times")
   t1=$(now_ms); read -r -a s1 < <(snap); read -r st1 tt1 < <(cpu_jiffies)
@@ -371,7 +375,8 @@ gc_summary() { # pauses in the gateway's GC logs (-Xlog:gc): count, total and lo
   cat "$OUT"/gc-gateway-*.log 2>/dev/null | awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
     END {printf "%d pauses, %.0f ms in all, longest %.1f ms (%s)", n, t, m, "gc-gateway-*.log"}'
 }
-python3 - "$OUT" "$CLK_TCK" "$VALIDATE_RATE_AT_2X" <<'PY'
+TRANSPORT=$(grep -m1 -o 'transport: native (epoll)\|transport: NIO' "$OUT/gateway.log" | sed 's/^transport: //' || true)
+PG_SOCKET=$PG_SOCKET TRANSPORT=$TRANSPORT python3 - "$OUT" "$CLK_TCK" "$VALIDATE_RATE_AT_2X" <<'PY'
 import json, statistics, sys, os
 out, tck, VR = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 cols = "path side rep ops rate gw pg sim gen statements commits wal p50 p99 p999 failed ms steal".split()
@@ -449,6 +454,8 @@ res = {
                   if (p, sd) in derived},
     "steal_pct_max": {f"{p}_{sd}": round(agg((p, sd), "steal")[2], 1) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80")
                       if (p, sd) in derived},
+    "postgres_connection": "unix socket" if os.environ.get("PG_SOCKET") == "1" else "tcp loopback",
+    "gateway_transport": os.environ.get("TRANSPORT") or None,
     "repetitions": len(vt),
     "note": "medians over the repetitions; tokens_in_flight_peak and heap_live_peak_mb are token-storm.sh figures, not measured here",
 }
@@ -472,7 +479,7 @@ PY
 {
   echo
   echo "payg-gateway bench.sh, $(date -u +%Y-%m-%dT%H:%M:%SZ), $CORES cores, load average before the run $BUSY0"
-  echo "REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP METERS=$METERS DB_POOL_SIZE=$DB_POOL_SIZE VALIDATE_CONCURRENCY=$VALIDATE_CONCURRENCY PAYMENT_CONCURRENCY=$PAYMENT_CONCURRENCY CLAIM_LIMIT=$CLAIM_LIMIT"
+  echo "REPS=$REPS DURATION=$DURATION WARMUP=$WARMUP METERS=$METERS DB_POOL_SIZE=$DB_POOL_SIZE VALIDATE_CONCURRENCY=$VALIDATE_CONCURRENCY PAYMENT_CONCURRENCY=$PAYMENT_CONCURRENCY CLAIM_LIMIT=$CLAIM_LIMIT PG_SOCKET=$PG_SOCKET GATEWAY_ENV=$GATEWAY_ENV"
   echo "PostgreSQL $(q 'SHOW server_version') (private cluster, pg_stat_statements), $(java -version 2>&1 | head -1)"
   echo "medians (range) of $REPS interleaved repetitions; the payment rows of the gateway include draining its token and SMS jobs"
   echo "gateway JVM: $GATEWAY_JAVA_OPTS; GC over the whole run: $(gc_summary)"

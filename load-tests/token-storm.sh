@@ -28,6 +28,8 @@ CONCURRENCY=${CONCURRENCY:-32}           # OpenLoad requests outstanding during 
 DB_POOL_SIZE=${DB_POOL_SIZE:-16}
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-600}
 DRAIN_ENV=${DRAIN_ENV:-}                 # more settings of the drain's gateway, e.g. "DB_POOL_WAIT_QUEUE=20000"
+GATEWAY_ENV=${GATEWAY_ENV:-}             # settings of both stages' gateway, e.g. a slower manufacturer's timeouts:
+                                         # "MANUFACTURER_TIMEOUTS_MS=calin=60000 OUTBOUND_TIMEOUT_MAX_MS=60000 OUTBOX_LEASE_SECONDS=400"
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-1}
 SKIP_BUILD=${SKIP_BUILD:-0}
 GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar built elsewhere (an A/B run of two commits); implies no build
@@ -96,7 +98,7 @@ start_gw() { # stage, then the gateway's settings for it
   env DATABASE_URL="postgresql://postgres@127.0.0.1:$PGPORT/$DB" SECRETS_KEY=$SECRETS_KEY \
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT \
     METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 \
-    OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 "$@" \
+    OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 $GATEWAY_ENV "$@" \
     java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     "-Xlog:gc:file=$OUT/gc-$stage.log:uptime,level,tags:filecount=0" -jar "$JAR" >>"$OUT/gateway-$stage.log" 2>&1 &
   GW_PID=$!

@@ -231,6 +231,8 @@ public final class GatewayApp implements AutoCloseable {
         .with(new VertxOptions()
             .setTracingOptions(traces == null ? null : new OpenTelemetryOptions())
             .setEventLoopPoolSize(config.eventLoops())
+            // epoll on Linux x86-64 (netty-transport-native-epoll), NIO elsewhere
+            .setPreferNativeTransport(true)
             .setMetricsOptions(new MicrometerMetricsOptions()
                 .setEnabled(true)
                 .setJvmMetricsEnabled(true)
@@ -247,6 +249,18 @@ public final class GatewayApp implements AutoCloseable {
       LOG.info("OpenTelemetry traces to the {} exporter", config.traces().exporter());
     }
     Vertx vertx = builder.build();
+    LOG.info(
+        "transport: {}",
+        vertx.isNativeTransportEnabled()
+            ? "native (epoll)"
+            : "NIO (" + vertx.unavailableNativeTransportCause() + ")");
+    if (config.pipeline().unixSocket() && !vertx.isNativeTransportEnabled()) {
+      vertx.close();
+      throw new IllegalStateException(
+          "DB_SOCKET_DIR needs the native transport, which is not available here: "
+              + vertx.unavailableNativeTransportCause());
+    }
+    String socketDir = config.pipeline().socketDir();
     try {
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions()
@@ -256,7 +270,7 @@ public final class GatewayApp implements AutoCloseable {
               .setMaxWaitQueueSize(config.dbPoolWaitQueue())
               .setConnectionTimeout((int) config.dbPoolWait().toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(db.connectOptions())
+          .connectingTo(db.connectOptions(socketDir))
           .using(vertx)
           .build();
       int port = config.httpPort() == 0 ? freePort() : config.httpPort();
@@ -269,7 +283,7 @@ public final class GatewayApp implements AutoCloseable {
               .setMaxWaitQueueSize(config.dbPoolWaitQueue())
               .setConnectionTimeout((int) config.dbPoolWait().toMillis())
               .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
-          .connectingTo(new PgConnectOptions(db.connectOptions())
+          .connectingTo(new PgConnectOptions(db.connectOptions(socketDir))
               .setPipeliningLimit(config.pipeline().readPipelining()))
           .using(vertx)
           .build();
@@ -285,7 +299,7 @@ public final class GatewayApp implements AutoCloseable {
               .setMaxSize(config.pipeline().workerPoolSize())
               .setName("payg-db-workers")
               .setMaxWaitQueueSize(-1))
-          .connectingTo(db.connectOptions())
+          .connectingTo(db.connectOptions(socketDir))
           .using(vertx)
           .build();
       GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry, port);
@@ -470,7 +484,8 @@ public final class GatewayApp implements AutoCloseable {
         new ImportRoutes(pool, plugins.secrets(), clock)::mount);
 
     // readiness asks on a connection of its own: a request pool that is merely full does not make
-    // every instance unready at once; and it never shows the database's error text
+    // every instance unready at once; and it never shows the database's error text. It goes the
+    // requests' way (TCP or DB_SOCKET_DIR's socket), so it fails when their way does
     Pool readiness = PgBuilder.pool()
         .with(new PoolOptions()
             .setMaxSize(1)
@@ -478,7 +493,8 @@ public final class GatewayApp implements AutoCloseable {
             .setMaxWaitQueueSize(4)
             .setConnectionTimeout(2)
             .setConnectionTimeoutUnit(TimeUnit.SECONDS))
-        .connectingTo(db.connectOptions().addProperty("application_name", "payg-readiness"))
+        .connectingTo(db.connectOptions(config.pipeline().socketDir())
+            .addProperty("application_name", "payg-readiness"))
         .using(vertx)
         .build();
     ReadinessStore database = new ReadinessStore(readiness);

@@ -21,6 +21,9 @@ import java.time.Duration;
  * @param completionWindow   OUTBOX_COMPLETION_WINDOW_MS: how long a finished TOKEN or SMS job waits
  *                           for others to be recorded by the same statement, default 5 (0: each alone)
  * @param completionMax      OUTBOX_COMPLETION_MAX: the most jobs one such statement records, default 64
+ * @param socketDir          DB_SOCKET_DIR: the local server's Unix-domain socket directory for these
+ *                           connections, or empty for TCP (a round trip on loopback TCP costs both
+ *                           processes more kernel work than one on a Unix-domain socket)
  */
 public record PipelineSettings(
     int readConnections,
@@ -28,7 +31,8 @@ public record PipelineSettings(
     int workerPoolSize,
     int workerThreads,
     Duration completionWindow,
-    int completionMax) {
+    int completionMax,
+    String socketDir) {
 
   static PipelineSettings from(SettingValues v) {
     return new PipelineSettings(
@@ -37,7 +41,8 @@ public record PipelineSettings(
         v.integer(Setting.DB_WORKER_POOL_SIZE),
         v.integer(Setting.OUTBOX_WORKER_THREADS),
         Duration.ofMillis(v.integer(Setting.OUTBOX_COMPLETION_WINDOW_MS)),
-        v.integer(Setting.OUTBOX_COMPLETION_MAX));
+        v.integer(Setting.OUTBOX_COMPLETION_MAX),
+        v.string(Setting.DB_SOCKET_DIR).trim());
   }
 
   void validate() {
@@ -54,11 +59,21 @@ public record PipelineSettings(
               + "or OUTBOX_COMPLETION_WINDOW_MS not within 0..1000: "
               + describe());
     }
+    if (!socketDir.isEmpty() && !socketDir.startsWith("/")) {
+      throw new IllegalStateException(
+          "DB_SOCKET_DIR must be an absolute directory (the server's unix_socket_directories)");
+    }
+  }
+
+  /** Whether the request and worker connections go through a Unix-domain socket. */
+  public boolean unixSocket() {
+    return !socketDir.isEmpty();
   }
 
   String describe() {
     return "reads " + readConnections + " x pipelining " + readPipelining + ", worker pool "
         + workerPoolSize + " on " + workerThreads + " thread(s), completions "
-        + completionWindow.toMillis() + " ms / " + completionMax;
+        + completionWindow.toMillis() + " ms / " + completionMax
+        + (socketDir.isEmpty() ? ", TCP" : ", Unix-domain socket in " + socketDir);
   }
 }

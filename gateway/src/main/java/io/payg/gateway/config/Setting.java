@@ -101,6 +101,14 @@ public enum Setting {
       Form.TEXT,
       "the TOKEN and SMS workers' own connections and threads, apart from the request path's"),
   OUTBOX_WORKER_THREADS("1", null, Form.TEXT, Setting.WITH_PREVIOUS),
+  DB_SOCKET_DIR(
+      "",
+      "(none: TCP)",
+      Form.TEXT,
+      "the directory of the local PostgreSQL's Unix-domain socket (`/var/run/postgresql`): the request "
+          + "and worker connections go through `<dir>/.s.PGSQL.<port>` (`DATABASE_URL`'s port, database, "
+          + "user) instead of TCP, without TLS; migrations at start still use `DATABASE_URL`. Needs the "
+          + "native transport (Linux x86-64)"),
   OUTBOX_COMPLETION_WINDOW_MS(
       "5",
       null,

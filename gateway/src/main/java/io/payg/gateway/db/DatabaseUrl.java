@@ -133,6 +133,19 @@ public record DatabaseUrl(
     return p;
   }
 
+  /**
+   * As {@link #connectOptions()}, through the Unix-domain socket {@code <socketDir>/.s.PGSQL.<port>}
+   * when {@code socketDir} is not empty: Vert.x takes a host starting with "/" as that directory
+   * (PgConnectOptions.isUsingDomainSocket, as libpq's host). PostgreSQL offers TLS on TCP only
+   * (https://www.postgresql.org/docs/current/ssl-tcp.html), so such a connection is plain.
+   */
+  public PgConnectOptions connectOptions(String socketDir) {
+    if (socketDir == null || socketDir.isEmpty()) {
+      return connectOptions();
+    }
+    return new PgConnectOptions(connectOptions()).setHost(socketDir).setSslMode(SslMode.DISABLE);
+  }
+
   public PgConnectOptions connectOptions() {
     PgConnectOptions options = new PgConnectOptions()
         .setHost(host)
