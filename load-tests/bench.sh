@@ -32,6 +32,7 @@ VALIDATE_CONCURRENCY=${VALIDATE_CONCURRENCY:-64}  # OpenLoad requests outstandin
 PAYMENT_CONCURRENCY=${PAYMENT_CONCURRENCY:-32}
 CLAIM_LIMIT=${CLAIM_LIMIT:-1}         # unused since jobs are inserted leased (no claim in the payment script)
 DRAIN_TIMEOUT=${DRAIN_TIMEOUT:-60}
+JIT_WARMUP=${JIT_WARMUP:-30}          # seconds of each path through the gateway before the first round (0: none)
 AT80=${AT80:-1}
 AT2X=${AT2X:-1}                       # payments offered at twice the saturation rate: shed, not queued
 VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhile (they must still be answered)
@@ -40,8 +41,9 @@ PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
 PG_SOCKET=${PG_SOCKET:-1}             # 1: the gateway (DB_SOCKET_DIR) and pgbench both reach PostgreSQL through its
                                       # Unix-domain socket; 0: both over loopback TCP
 GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
-JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of each measured gateway payment phase,
-                                      # summarised by jfr-top.py into jfr-payment-<rep>.txt (costs the JVM some CPU)
+JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of each measured gateway phase of JFR_PATHS,
+                                      # summarised by jfr-top.py into jfr-<path>-<rep>.txt (costs the JVM some CPU)
+JFR_PATHS=${JFR_PATHS:-payment}       # which: payment, validate, or "validate payment"
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -65,7 +67,10 @@ CLK_TCK=$(getconf CLK_TCK)
 CORES=$(nproc)
 
 mkdir -p "$OUT"
-rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log "$OUT"/jfr-payment-*
+# an earlier run's OpenLoad files too: a phase waits for "warmed" in its file, and a stale one would start the
+# measured window (statements, CPU) before the warm-up had run
+rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log "$OUT"/jfr-* \
+  "$OUT"/openload-*.txt "$OUT"/foreign-*.txt "$OUT"/at2x-ack-*.txt
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
@@ -226,7 +231,7 @@ gateway_phase() { # path rep
   if [[ $path == validate ]]; then op=validate c=$VALIDATE_CONCURRENCY; else op=process c=$PAYMENT_CONCURRENCY; fi
   prepare payg_bench
   # one generator run: WARMUP s of the same load (its JIT warms up too), then the measured DURATION s
-  rm -f "$OUT/go"
+  rm -f "$OUT/go" "$f"
   openload "$f" "$op" "M$rep-$path" --concurrency "$c" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" &
   LOAD_PID=$!
   until grep -q '^warmed' "$f" 2>/dev/null; do
@@ -236,15 +241,16 @@ gateway_phase() { # path rep
   # the measured payments' statements and CPU only: the warm-up's token and SMS jobs finish first
   [[ $path == validate ]] || drain
   reset_stats
-  [[ $JFR != 1 || $path == validate ]] || jcmd "$GW_PID" JFR.start name=bench settings=profile >/dev/null
+  local jfr=0; [[ $JFR == 1 && " $JFR_PATHS " == *" $path "* ]] && jfr=1
+  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.start name=bench settings=profile >/dev/null
   read -r -a s0 < <(snap); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   [[ $path == validate ]] || drain
   t1=$(now_ms); read -r -a s1 < <(snap); read -r st1 tt1 < <(cpu_jiffies)
-  if [[ $JFR == 1 && $path != validate ]]; then
-    jcmd "$GW_PID" JFR.stop name=bench filename="$OUT/jfr-payment-$rep.jfr" >/dev/null
-    python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-payment-$rep.jfr" >"$OUT/jfr-payment-$rep.txt" || true
+  if [[ $jfr == 1 ]]; then
+    jcmd "$GW_PID" JFR.stop name=bench filename="$OUT/jfr-$path-$rep.jfr" >/dev/null
+    python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-$path-$rep.jfr" >"$OUT/jfr-$path-$rep.txt" || true
   fi
   local ok; ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
   [[ $rep != 1 ]] || top_statements payg_bench "$OUT/statements-gateway-$path.txt"
@@ -252,6 +258,18 @@ gateway_phase() { # path rep
     "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \
     "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" \
     "$(val failed "$f")" $((t1 - t0)) "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
+  if [[ $path == payment ]]; then
+    # every payment booked in the window must be this generator's measured one: foreign traffic would
+    # inflate the statements and CPU per payment
+    local booked
+    booked=$(q "SELECT count(*) FROM transactions WHERE created_at >= to_timestamp($t0 / 1000.0)" payg_bench)
+    if (( booked > ok + ok / 100 + 5 )); then
+      log "WARNING: $booked transactions booked in the window, $ok answered to OpenLoad (by id prefix: $OUT/foreign-$rep.txt)"
+      q "SELECT regexp_replace(provider_txn_id, '-[0-9]+$', ''), count(*), min(created_at), max(created_at)
+        FROM transactions WHERE created_at >= to_timestamp($t0 / 1000.0) GROUP BY 1 ORDER BY 3" payg_bench \
+        >"$OUT/foreign-$rep.txt"
+    fi
+  fi
   log "gateway $path rep $rep: $(tail -2 "$f" | tr "\n" " ")"
 }
 drain() { # the payment path is done when its token and SMS jobs are
@@ -294,7 +312,7 @@ at80_phase() { # path rep rate
   local op f=$OUT/openload-at80-$1-$2.txt
   [[ $1 == validate ]] && op=validate || op=process
   prepare payg_bench
-  rm -f "$OUT/go"
+  rm -f "$OUT/go" "$f"
   openload "$f" "$op" "A$2-$1" --rate "$3" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" &
   LOAD_PID=$!
   until grep -q '^warmed' "$f" 2>/dev/null; do
@@ -316,7 +334,7 @@ at80_phase() { # path rep rate
 at2x_phase() { # rep rate: payments at twice the saturation, validations at VALIDATE_RATE_AT_2X/s beside them
   local rep=$1 rate=$2 f=$OUT/openload-at2x-payment-$1.txt v=$OUT/openload-at2x-validate-$1.txt ack=$OUT/at2x-ack-$1.txt lost
   prepare payg_bench
-  rm -f "$OUT/go"
+  rm -f "$OUT/go" "$f" "$v"
   openload "$f" process "X$rep-payment" --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" \
     --ackFile "$ack" --connections 512 &
   LOAD_PID=$!
@@ -347,6 +365,14 @@ at2x_phase() { # rep rate: payments at twice the saturation, validations at VALI
 }
 
 BUSY0=$(awk '{print $1}' /proc/loadavg)
+# the gateway's JIT before the first round: without it the first round's gateway phases ran at half the later
+# rounds' rate (C2 still compiling the hot path), and a median of few rounds carried that cold round
+if (( JIT_WARMUP > 0 )); then
+  log "JIT warm-up: ${JIT_WARMUP} s of validations, then of payments (not measured)"
+  openload "$OUT/openload-jit-validate.txt" validate J-validate --concurrency "$VALIDATE_CONCURRENCY" --duration "$JIT_WARMUP"
+  openload "$OUT/openload-jit-payment.txt" process J-payment --concurrency "$PAYMENT_CONCURRENCY" --duration "$JIT_WARMUP"
+  drain
+fi
 rm -f "$OUT/at2x.tsv"
 for ((r = 1; r <= REPS; r++)); do
   [[ $PGBENCH == 0 ]] || pgbench_phase validate "$r"

@@ -125,6 +125,7 @@ phase() { # mode rep instances...
   rm -f "$OUT/go"; LOADS=()
   for n in "$@"; do
     f=$OUT/openload-$mode-$rep-$n.txt
+    rm -f "$f" # a stale "warmed" would start the measured window before the warm-up ran
     java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.payg.load.OpenLoad --baseUrl "http://127.0.0.1:${PORT[$n]}" \
       --companyId "$COMPANY" --secret "$SECRET" --serialsFile "$OUT/fixture/serials.txt" --operation process \
       --prefix "$mode$rep$n" --concurrency "$CONCURRENCY" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" >"$f" 2>&1 &

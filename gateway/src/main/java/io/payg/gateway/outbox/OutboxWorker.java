@@ -74,6 +74,10 @@ public final class OutboxWorker extends VerticleBase {
   private boolean again;
   /** The last claim may have left due jobs behind (a full batch, or no room): claim again as jobs end. */
   private boolean backlog;
+  /** Leases to give back, waiting for the release statement under way ({@link #giveBack}). */
+  private final List<OutboxJob> toRelease = new ArrayList<>();
+
+  private boolean releasing;
   /** Jobs handed over while every slot was busy: they start before anything is claimed. */
   private final ArrayDeque<Handed> handed = new ArrayDeque<>();
 
@@ -149,15 +153,38 @@ public final class OutboxWorker extends VerticleBase {
     }
   }
 
+  /**
+   * Gives a job's lease back for a later claim. The leases given back while a release statement
+   * runs wait and go in the next one: one statement per job had queued thousands of them on the
+   * workers' few connections in a token storm, and those that timed out waiting kept their jobs
+   * leased to this instance until the lease ran out (docs/performance.md, "Holding 10,000 in flight").
+   */
   private void giveBack(OutboxJob job) {
     backlog = true;
-    store
-        .release(List.of(job))
-        .onFailure(err -> LOG.warn(
-            "{} job {}: lease not given back ({}); it " + "returns after the lease",
-            job.kind(),
-            job.id(),
-            err.getMessage()));
+    toRelease.add(job);
+    if (!releasing) {
+      releaseWaiting();
+    }
+  }
+
+  private void releaseWaiting() {
+    List<OutboxJob> jobs = new ArrayList<>(toRelease);
+    toRelease.clear();
+    releasing = true;
+    store.release(jobs).onComplete(ar -> {
+      releasing = false;
+      if (ar.failed()) {
+        LOG.warn(
+            "{} jobs {}…: {} lease(s) not given back ({}); they return after the lease",
+            handler.kind(),
+            jobs.get(0).id(),
+            jobs.size(),
+            ar.cause().getMessage());
+      }
+      if (!toRelease.isEmpty()) {
+        releaseWaiting();
+      }
+    });
   }
 
   /**
@@ -187,6 +214,8 @@ public final class OutboxWorker extends VerticleBase {
           handed.forEach(
               h -> unfinished.add(h.job())); // handed over but never started: theirs back too
           handed.clear();
+          unfinished.addAll(toRelease); // given back, their statement not sent yet
+          toRelease.clear();
           if (unfinished.isEmpty()) {
             return Future.succeededFuture();
           }
