@@ -46,7 +46,7 @@ public final class SmsMessageStore {
         SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[],
                              $6::text[], $7::text[], $8::text[], $9::text[])
           AS x(job, claim, message_id, company_id, transaction_id, phone, body, provider, provider_message_id)),
-      """ + OutboxStore.doneEach("x") + """
+      """ + OutboxStore.doneEach() + """
       ,
       m AS (
         INSERT INTO sms_messages (id, company_id, transaction_id, phone, body, provider, provider_message_id)

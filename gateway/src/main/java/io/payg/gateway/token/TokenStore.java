@@ -49,7 +49,7 @@ final class TokenStore {
                    $14::text[], $15::text[])
                  AS x(job, claim, token_id, company_id, transaction_id, device_id, value, unit, quantity, manufacturer,
                       manufacturer_ref, sms_claim, request_id, traceparent)),
-      """ + OutboxStore.doneEach("x")
+      """ + OutboxStore.doneEach()
       + """
       ,
       -- the completions whose attempt still held its job
@@ -60,8 +60,8 @@ final class TokenStore {
                    manufacturer_ref
             FROM y ON CONFLICT (transaction_id) DO NOTHING RETURNING transaction_id),
       -- a reversed transaction stays REVERSED: its token was delivered, its value is a reversal debt
-      t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now() FROM y
-            WHERE transactions.id = y.transaction_id AND transactions.status <> 'REVERSED'),
+      t AS (UPDATE transactions SET status = 'COMPLETED', updated_at = now()
+            WHERE transactions.id = ANY (ARRAY(SELECT transaction_id FROM y)) AND transactions.status <> 'REVERSED'),
       s AS (INSERT INTO outbox (company_id, kind, transaction_id, request_id, traceparent, %s)
             SELECT y.company_id, 'SMS', y.transaction_id, y.request_id, y.traceparent, %s FROM y
             ON CONFLICT (kind, transaction_id) DO NOTHING RETURNING id, transaction_id),
