@@ -1,5 +1,6 @@
 package io.payg.gateway.http;
 
+import io.netty.channel.unix.Errors;
 import io.vertx.core.VertxException;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.json.DecodeException;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +104,12 @@ public final class Problems {
   static boolean databaseUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof ConnectException || t instanceof ClosedConnectionException) {
+        return true;
+      }
+      // a connection reset under a request: on the native transport the read fails with Netty's
+      // NativeIoException ("Connection reset by peer") where NIO reported a closed connection
+      // (faults.sh postgres scenario, one 500 before this)
+      if (t instanceof Errors.NativeIoException || t instanceof SocketException) {
         return true;
       }
       // the pg client's way of saying a pooled connection died under a request (no type of its own)
