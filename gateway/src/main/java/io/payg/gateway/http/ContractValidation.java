@@ -166,7 +166,8 @@ public final class ContractValidation {
   }
 
   private void check(RoutingContext ctx, boolean wantOpen) {
-    String path = ctx.request().path();
+    // the path the router matched (dot segments removed), not the raw one a caller can disguise
+    String path = ctx.normalizedPath();
     Operation op = path.startsWith("/api/") && !path.startsWith(TELCO_PREFIX)
         ? contract.findOperation(path, ctx.request().method())
         : null;

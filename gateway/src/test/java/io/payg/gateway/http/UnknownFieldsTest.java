@@ -71,6 +71,22 @@ class UnknownFieldsTest {
   }
 
   @Test
+  void aPathDisguisedAsAProviderCallbackIsCheckedAsTheRouteItReaches() {
+    // the router removes the dot segments and reaches POST /api/v1/tariffs: the checks must see
+    // that route too, not skip it as a provider callback by the raw path's prefix
+    HttpResponse<Buffer> r = gw.post(
+        "/api/v1/telco/../tariffs",
+        acme.adminToken(),
+        new JsonObject()
+            .put("name", "Disguised")
+            .put("currency", "KES")
+            .put("pricePerKwh", 2300)
+            .put("minimumPurchse", 5000));
+    assertUnknown(r, "minimumPurchse");
+    assertEquals(0, tariffs("Disguised"));
+  }
+
+  @Test
   void anUnknownNestedFieldIsNamedWithItsPath() {
     HttpResponse<Buffer> r = gw.post(
         "/api/v1/tariffs",
