@@ -169,8 +169,16 @@ public final class TelcoRoutes {
     TelcoAdmission.Path path = processCall || adapter.confirmsMovedMoney(operation)
         ? TelcoAdmission.Path.PAYMENT
         : TelcoAdmission.Path.VALIDATION;
-    TelcoResponse busy = admission == null ? null : adapter.busyAnswer(operation);
-    if (admission != null && !admission.enter(path, busy != null)) {
+    TelcoResponse busy = null;
+    if (admission != null && !admission.enter(path, true)) {
+      // over the limit: the provider's busy answer is built only now (a JSON document per call
+      // otherwise); an operation the adapter cannot shed is let in anyway
+      busy = adapter.busyAnswer(operation);
+      if (busy == null) {
+        admission.enter(path, false);
+      }
+    }
+    if (busy != null) {
       // before the plugin settings and the pool: a shed call costs no database work; the provider
       // retries
       admission.countShed(provider, path);
@@ -225,7 +233,8 @@ public final class TelcoRoutes {
           s.settings(),
           call,
           PaymentTrace.ofRequest(RequestOrigin.requestId(ctx), companyId, provider),
-          RequestOrigin.jobs(ctx));
+          // a validation books nothing: no jobs, so no fresh trace id from SecureRandom
+          call instanceof TelcoCall.Validate ? null : RequestOrigin.jobs(ctx));
     });
   }
 
