@@ -153,7 +153,8 @@ public final class ContractFields {
     // the path the router matched (dot segments removed), not the raw one a caller can disguise
     String path = ctx.normalizedPath();
     // the providers' callbacks are not in the operator contract: skip the scan of every operation
-    Operation op = path.startsWith(TELCO_PREFIX) ? null : match(ctx.request().method().name(), path);
+    Operation op =
+        path.startsWith(TELCO_PREFIX) ? null : match(ctx.request().method().name(), path);
     if (op == null || op.open() != open) {
       ctx.next();
       return;
