@@ -7,8 +7,11 @@
 #               constants)  vs  the gateway's signed process with its token and SMS jobs,
 #               the Calin simulator in a process of its own, until the outbox is drained
 #   at 80 %     p50/p99/p99.9 of each path at 80 % of the gateway's median saturation, open model, measured
-#               from each request's intended send time (OpenLoad --rate)
-# REPS rounds, interleaved (pgbench validation, gateway validation, pgbench payment, gateway payment), each
+#               from each request's intended send time (OpenLoad --rate); beside it pgbench of the same statements
+#               at 80 % of pgbench's median saturation (-R), the machine's own p99 floor
+#   bare        (BARE=1) the same validation load against a bare Vert.x route running only the lookup through the
+#               same read client (load-tests/bare/BareVertxServer.java): what Vert.x + pg-client cost without the gateway
+# REPS rounds, interleaved (pgbench validation, gateway validation, bare validation, pgbench payment, gateway payment), each
 # phase after VACUUM ANALYZE + CHECKPOINT and WARMUP s of the same load; then REPS rounds at 80 %.
 # Per phase: operations/s; CPU µs per operation of the gateway JVM, PostgreSQL (every process of the
 # cluster, exited backends through the postmaster's children times), the simulator and the load generator
@@ -38,6 +41,8 @@ AT2X=${AT2X:-1}                       # payments offered at twice the saturation
 VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhile (they must still be answered)
 AT2X_RATE=${AT2X_RATE:-}              # payments/s of the 2x phase; empty: twice the median saturation measured
 PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
+BARE=${BARE:-1}                       # 1: each validation round also runs a bare Vert.x route with only the lookup
+                                      # (load-tests/bare/BareVertxServer.java): the stack's own ceiling
 PG_SOCKET=${PG_SOCKET:-1}             # 1: the gateway (DB_SOCKET_DIR) and pgbench both reach PostgreSQL through its
                                       # Unix-domain socket; 0: both over loopback TCP
 GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
@@ -89,6 +94,7 @@ PGDIR=$(mktemp -d /tmp/payg-bench-pg.XXXXXX)
 PGPORT=$(free_port 56432)
 GW_PID=
 SIM_PID=
+BARE_PID=
 LOAD_PID=
 VAL_PID=
 pg_ctl_() { as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/postgres.log" "$@"; }
@@ -104,6 +110,7 @@ cleanup() {
   [[ -n $VAL_PID ]] && kill "$VAL_PID" 2>/dev/null || true
   stop_gw
   [[ -n $SIM_PID ]] && kill "$SIM_PID" 2>/dev/null || true
+  [[ -n $BARE_PID ]] && kill "$BARE_PID" 2>/dev/null || true
   pg_ctl_ stop -m fast >/dev/null 2>&1 || true
   cp "$PGDIR/postgres.log" "$OUT/postgres.log" 2>/dev/null || true
   rm -rf "$PGDIR"
@@ -219,9 +226,9 @@ stolen() { # "steal total" before, then after -> percent of the machine's CPU ti
   awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN {printf "%.1f", (d > b ? 100 * (c - a) / (d - b) : 0)}'
 }
 
-openload() { # file operation prefix args... (the measured run's stats on the file's last line)
+openload() { # file operation prefix args... (the measured run's stats on the file's last line); OL_BASE: another server
   local file=$1 op=$2 prefix=$3; shift 3
-  java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
+  java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.payg.load.OpenLoad --baseUrl "${OL_BASE:-$BASE}" --companyId "$COMPANY" \
     --secret "$SECRET" --serialsFile "$SERIALS" --currency "$CURRENCY" --operation "$op" --prefix "$prefix" "$@" >"$file" 2>&1
 }
 val() { sed -nE "s/.*(^| )$1=([^ ]+).*/\2/p" "$2" | tail -1; }
@@ -308,6 +315,30 @@ pgbench_phase() { # path rep
     "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   log "pgbench $path rep $rep: $tps tps"
 }
+pgbench_at80_phase() { # path rep rate: the same statements as pgbench_phase at a fixed rate (-R): PostgreSQL's own
+  # p99 at 80 % of its saturation on this machine, the floor under the gateway's. pgbench's -R schedules Poisson
+  # arrivals (burstier than OpenLoad's even spacing) and its log's latency counts from the scheduled start, lag
+  # included (https://www.postgresql.org/docs/15/pgbench.html, "-R rate"), as OpenLoad counts from the intended send
+  local path=$1 rep=$2 rate=$3 script f=$OUT/pgbench-at80-$1-$2.txt st0 tt0 st1 tt1 lat cpu n
+  if [[ $path == validate ]]; then script=lookup.sql; else script=payment.sql; fi
+  prepare payg_pgbench
+  (cd "$OUT" && timeout $((WARMUP + 30)) "$PGBIN/pgbench" -h "$PGB_HOST" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+    -R "$rate" -T "$WARMUP" "${PGB_VARS[@]}" -f "$script" payg_pgbench >"$OUT/pgbench-warmup.txt" 2>&1) || true
+  read -r st0 tt0 < <(cpu_jiffies)
+  (cd "$OUT" && timeout $((DURATION + 30)) "$PGBIN/pgbench" -h "$PGB_HOST" -n -M prepared -c "$DB_POOL_SIZE" -j "$PGBENCH_THREADS" \
+    -R "$rate" -T "$DURATION" "${PGB_VARS[@]}" -f "$script" -l --log-prefix="pgblog80-$path-$rep" payg_pgbench \
+    >"$f" 2>&1; times >"$f.times")
+  read -r st1 tt1 < <(cpu_jiffies)
+  n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
+  [[ -n $n ]] || { cat "$f" >&2; echo "pgbench -R failed" >&2; exit 1; }
+  cpu=$(awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000}' "$f.times")
+  lat=$(cat "$OUT"/pgblog80-$path-$rep* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
+    printf "%.3f %.3f %.3f", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000, a[int(NR*0.999)+1]/1000}')
+  rm -f "$OUT"/pgblog80-$path-$rep*
+  record "$path" pgbench_at80 "$rep" "$n" "$(awk -v n="$n" -v d="$DURATION" 'BEGIN {printf "%.1f", n / d}')" 0 0 0 "$cpu" 0 0 0 \
+    $lat "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")" 0 "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
+  log "pgbench at 80 % $path rep $rep ($rate/s): p50/p99/p99.9 ms $lat stolen=$(tail -1 "$OUT/phases.tsv" | cut -f18)%"
+}
 at80_phase() { # path rep rate
   local op f=$OUT/openload-at80-$1-$2.txt
   [[ $1 == validate ]] && op=validate || op=process
@@ -364,28 +395,75 @@ at2x_phase() { # rep rate: payments at twice the saturation, validations at VALI
   log "at 2x payment rep $rep ($rate/s): $(tail -2 "$f" | tr '\n' ' ')acknowledged but not stored: $lost; validations: $(head -c 200 <(tail -2 "$v" | tr '\n' ' '))"
 }
 
+# ---- the bare Vert.x route with only the lookup (BARE=1) ------------------------------------------
+# the same Vert.x and pg-client (the gateway's jar), the same event loops, JVM options, lookup statement and read
+# connections as the gateway's validation reads (PgBuilder.client(), DB_READ_CONNECTIONS' default, pipelining 1),
+# the same way to PostgreSQL; none of the gateway's own work (signature, settings, rules, metrics, answer)
+if [[ $BARE == 1 ]]; then
+  BARE_PORT=$(free_port $((HTTP_PORT + 2)))
+  BARE_SQL=$(sed -n 2p "$OUT/lookup.sql" | sed 's/:company/$1/; s/:serial/$2/')
+  BARE_CONNECTIONS=${BARE_CONNECTIONS:-$(( 2 * CORES < 4 ? 4 : 2 * CORES ))}
+  # shellcheck disable=SC2086
+  (cd "$OUT" && exec java $GATEWAY_JAVA_OPTS -cp "$JAR" "$ROOT/load-tests/bare/BareVertxServer.java" lookup "$BARE_PORT" \
+    "$CORES" "$BARE_CONNECTIONS" payg_bench "$BARE_SQL" "${SOCKET_DIR:-127.0.0.1}" "$PGPORT" client >"$OUT/bare.log" 2>&1) &
+  BARE_PID=$!
+  for _ in $(seq 1 120); do grep -q 'listening' "$OUT/bare.log" 2>/dev/null && break; sleep 0.5; done
+  grep -q 'listening' "$OUT/bare.log" || { cat "$OUT/bare.log" >&2; echo "the bare Vert.x route did not start" >&2; exit 1; }
+  log "bare Vert.x route + lookup on 127.0.0.1:$BARE_PORT (pid $BARE_PID, $BARE_CONNECTIONS read connections)"
+fi
+bare_phase() { # rep: the validation load of gateway_phase against the bare route; its JVM in the "JVM" column
+  local rep=$1 s0 s1 t0 t1 f=$OUT/openload-bare-$1.txt ok st0 tt0 st1 tt1
+  prepare payg_bench
+  rm -f "$OUT/go" "$f"
+  OL_BASE=http://127.0.0.1:$BARE_PORT openload "$f" validate "B$rep-validate" --concurrency "$VALIDATE_CONCURRENCY" \
+    --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" &
+  LOAD_PID=$!
+  until grep -q '^warmed' "$f" 2>/dev/null; do
+    kill -0 "$LOAD_PID" 2>/dev/null || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
+    sleep 0.1
+  done
+  reset_stats
+  s0=("$(ticks "$BARE_PID")" "$(pg_ticks)" 0 "$(q 'SELECT pg_current_wal_lsn()')"); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
+  touch "$OUT/go"
+  wait "$LOAD_PID"; LOAD_PID=
+  t1=$(now_ms); s1=("$(ticks "$BARE_PID")" "$(pg_ticks)" 0 "$(q 'SELECT pg_current_wal_lsn()')"); read -r st1 tt1 < <(cpu_jiffies)
+  ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
+  record validate bare "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) 0 \
+    "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \
+    "$(q "SELECT pg_wal_lsn_diff('${s1[3]}', '${s0[3]}')")" "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" \
+    "$(val failed "$f")" $((t1 - t0)) "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
+  log "bare validate rep $rep: $(tail -2 "$f" | tr "\n" " ")"
+}
+
 BUSY0=$(awk '{print $1}' /proc/loadavg)
 # the gateway's JIT before the first round: without it the first round's gateway phases ran at half the later
 # rounds' rate (C2 still compiling the hot path), and a median of few rounds carried that cold round
 if (( JIT_WARMUP > 0 )); then
-  log "JIT warm-up: ${JIT_WARMUP} s of validations, then of payments (not measured)"
+  log "JIT warm-up: ${JIT_WARMUP} s of validations, then of payments, then of the bare route's validations (not measured)"
   openload "$OUT/openload-jit-validate.txt" validate J-validate --concurrency "$VALIDATE_CONCURRENCY" --duration "$JIT_WARMUP"
   openload "$OUT/openload-jit-payment.txt" process J-payment --concurrency "$PAYMENT_CONCURRENCY" --duration "$JIT_WARMUP"
+  [[ $BARE == 0 ]] || OL_BASE=http://127.0.0.1:$BARE_PORT openload "$OUT/openload-jit-bare.txt" validate J-bare \
+    --concurrency "$VALIDATE_CONCURRENCY" --duration "$JIT_WARMUP"
   drain
 fi
 rm -f "$OUT/at2x.tsv"
 for ((r = 1; r <= REPS; r++)); do
   [[ $PGBENCH == 0 ]] || pgbench_phase validate "$r"
   gateway_phase validate "$r"
+  [[ $BARE == 0 ]] || bare_phase "$r"
   [[ $PGBENCH == 0 ]] || pgbench_phase payment "$r"
   gateway_phase payment "$r"
 done
 if [[ $AT80 == 1 ]]; then
   med() { awk -F'\t' -v p="$1" '$1 == p && $2 == "gateway" {print $5}' "$OUT/phases.tsv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+  medb() { awk -F'\t' -v p="$1" '$1 == p && $2 == "pgbench" {print $5}' "$OUT/phases.tsv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   V80=$(awk -v r="$(med validate)" 'BEGIN{printf "%d", r * 0.8}')
   P80=$(awk -v r="$(med payment)" 'BEGIN{printf "%d", r * 0.8}')
+  [[ $PGBENCH == 0 ]] || { BV80=$(awk -v r="$(medb validate)" 'BEGIN{printf "%d", r * 0.8}'); BP80=$(awk -v r="$(medb payment)" 'BEGIN{printf "%d", r * 0.8}'); }
   for ((r = 1; r <= REPS; r++)); do
+    [[ $PGBENCH == 0 ]] || pgbench_at80_phase validate "$r" "$BV80"
     at80_phase validate "$r" "$V80"
+    [[ $PGBENCH == 0 ]] || pgbench_at80_phase payment "$r" "$BP80"
     at80_phase payment "$r" "$P80"
   done
 fi
@@ -418,7 +496,7 @@ for r in rows:
     key = (r["path"], r["side"])
     d = {"rate": f(r["rate"]), "p50": f(r["p50"]), "p99": f(r["p99"]), "p999": f(r["p999"]), "failed": f(r["failed"] or 0),
          "steal": f(r.get("steal", "nan"))}
-    if r["side"] != "at80":
+    if r["side"] not in ("at80", "pgbench_at80"):
         d.update({"gw_us": per_op(r, "gw"), "pg_us": per_op(r, "pg"), "sim_us": per_op(r, "sim"), "gen_us": per_op(r, "gen"),
                   "stmts": f(r["statements"]) / f(r["ops"]), "commits": f(r["commits"]) / f(r["ops"]),
                   "wal": f(r["wal"]) / f(r["ops"])})
@@ -429,13 +507,11 @@ for r in rows:
 def agg(key, field):
     v = [d[field] for d in derived.get(key, [])]
     return (statistics.median(v), min(v), max(v), len(v)) if v else None
-def ratio_reps(path, a, b):  # per round: gateway / pgbench (the rounds are interleaved, so pair them)
-    g, p = derived.get((path, "gateway"), []), derived.get((path, "pgbench"), [])
-    return [x[a] / y[b] for x, y in zip(g, p)]
-def ratios(path):
-    t = ratio_reps(path, "rate", "rate")
-    e = [y["service_us"] / x["service_us"] for x, y in zip(derived.get((path, "gateway"), []), derived.get((path, "pgbench"), []))]
-    return t, e
+def ratios_to(path, side, base):  # per round, paired (the rounds are interleaved): throughput and CPU efficiency
+    g, p = derived.get((path, side), []), derived.get((path, base), [])
+    return [x["rate"] / y["rate"] for x, y in zip(g, p)], [y["service_us"] / x["service_us"] for x, y in zip(g, p)]
+def ratios(path, side="gateway"):  # side / pgbench
+    return ratios_to(path, side, "pgbench")
 res = {}
 lines = []
 fmt = lambda a, p=0: "n/a" if a is None else (f"{a[0]:.{p}f} ({a[1]:.{p}f}–{a[2]:.{p}f})")
@@ -443,20 +519,27 @@ m = lambda v: (statistics.median(v), min(v), max(v), len(v)) if v else None
 lines.append("| path | side | ops/s | CPU µs/op: JVM | PostgreSQL | simulator | load generator | service total | statements/op | commits/op | WAL bytes/op | p50 ms | p99 ms | p99.9 ms | CPU stolen % |")
 lines.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 for path in ("validate", "payment"):
-    for side in ("pgbench", "gateway"):
+    for side in ("pgbench", "gateway", "bare"):
         k = (path, side)
         if k not in derived: continue
         a = lambda fld, p=0: fmt(agg(k, fld), p)
         jvm = "—" if side == "pgbench" else a("gw_us")
+        if side == "bare": side = "bare Vert.x route + lookup"
         sim = "—" if side == "pgbench" or path == "validate" else a("sim_us")
         lines.append(f"| {path} | {side} | {a('rate')} | {jvm} | {a('pg_us')} | {sim} | {a('gen_us')} | {a('service_us')} | {a('stmts', 2)} | {a('commits', 2)} | {a('wal')} | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} | {a('steal', 1)} |")
     t, e = ratios(path)
     lines.append(f"| {path} | **ratio** gateway / pgbench | {fmt(m(t), 2)} | | | | | CPU efficiency {fmt(m(e), 2)} | | | | | | | |")
+    if (path, "bare") in derived and (path, "pgbench") in derived:
+        bt, be = ratios(path, "bare")
+        gt, ge = ratios_to(path, "gateway", "bare")
+        lines.append(f"| {path} | **ratio** bare route / pgbench | {fmt(m(bt), 2)} | | | | | CPU efficiency {fmt(m(be), 2)} | | | | | | | |")
+        lines.append(f"| {path} | **ratio** gateway / bare route | {fmt(m(gt), 2)} | | | | | CPU efficiency {fmt(m(ge), 2)} | | | | | | | |")
 for path in ("validate", "payment"):
-    k = (path, "at80")
-    if k in derived:
-        a = lambda fld, p=0: fmt(agg(k, fld), p)
-        lines.append(f"| {path} | gateway at 80 % (open model) | {a('rate')} | | | | {a('gen_us')} | | | | | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} | {a('steal', 1)} |")
+    for side, label in (("pgbench_at80", "pgbench at 80 % of its saturation (-R, Poisson)"), ("at80", "gateway at 80 % (open model)")):
+        k = (path, side)
+        if k in derived:
+            a = lambda fld, p=0: fmt(agg(k, fld), p)
+            lines.append(f"| {path} | {label} | {a('rate')} | | | | {a('gen_us')} | | | | | {a('p50', 2)} | {a('p99', 2)} | {a('p999', 2)} | {a('steal', 1)} |")
 med = lambda a: None if a is None else round(a[0], 4)
 vt, ve = ratios("validate"); pt, pe = ratios("payment")
 g = lambda path, fld: med(agg((path, "gateway"), fld))
@@ -465,6 +548,8 @@ res = {
     "validate_ratio": med(m(vt)), "payment_ratio": med(m(pt)),
     "validate_cpu_efficiency": med(m(ve)), "payment_cpu_efficiency": med(m(pe)),
     "validate_p99_ms_at_80": med(agg(("validate", "at80"), "p99")), "payment_p99_ms_at_80": med(agg(("payment", "at80"), "p99")),
+    "validate_pgbench_p99_ms_at_80": med(agg(("validate", "pgbench_at80"), "p99")),
+    "payment_pgbench_p99_ms_at_80": med(agg(("payment", "pgbench_at80"), "p99")),
     "tokens_in_flight_peak": None, "heap_live_peak_mb": None,
     "statements_per_payment": g("payment", "stmts"), "commits_per_payment": g("payment", "commits"),
     "wal_bytes_per_payment": g("payment", "wal"),
@@ -472,13 +557,16 @@ res = {
     "pgbench_wal_bytes_per_payment": b("payment", "wal"),
     "validate_rps": g("validate", "rate"), "validate_pgbench_tps": b("validate", "rate"),
     "payment_per_s": g("payment", "rate"), "payment_pgbench_tps": b("payment", "rate"),
+    "validate_bare_ratio": med(m(ratios("validate", "bare")[0])), "validate_bare_cpu_efficiency": med(m(ratios("validate", "bare")[1])),
+    "validate_gateway_to_bare_cpu": med(m(ratios_to("validate", "gateway", "bare")[1])),
+    "validate_bare_cpu_us": {"jvm": med(agg(("validate", "bare"), "gw_us")), "postgres": med(agg(("validate", "bare"), "pg_us"))},
     "validate_cpu_us": {"jvm": g("validate", "gw_us"), "postgres": g("validate", "pg_us"), "load_generator": g("validate", "gen_us"),
                         "pgbench_postgres": b("validate", "pg_us"), "pgbench": b("validate", "gen_us")},
     "payment_cpu_us": {"jvm": g("payment", "gw_us"), "postgres": g("payment", "pg_us"), "simulator": g("payment", "sim_us"),
                        "load_generator": g("payment", "gen_us"), "pgbench_postgres": b("payment", "pg_us"), "pgbench": b("payment", "gen_us")},
-    "steal_pct": {f"{p}_{sd}": med(agg((p, sd), "steal")) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80")
+    "steal_pct": {f"{p}_{sd}": med(agg((p, sd), "steal")) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80", "pgbench_at80")
                   if (p, sd) in derived},
-    "steal_pct_max": {f"{p}_{sd}": round(agg((p, sd), "steal")[2], 1) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80")
+    "steal_pct_max": {f"{p}_{sd}": round(agg((p, sd), "steal")[2], 1) for p in ("validate", "payment") for sd in ("pgbench", "gateway", "at80", "pgbench_at80")
                       if (p, sd) in derived},
     "postgres_connection": "unix socket" if os.environ.get("PG_SOCKET") == "1" else "tcp loopback",
     "gateway_transport": os.environ.get("TRANSPORT") or None,

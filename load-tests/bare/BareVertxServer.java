@@ -7,9 +7,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +28,7 @@ import java.util.UUID;
  * </ul>
  *
  * <p>{@code java -cp gateway/target/payg-gateway.jar load-tests/bare/BareVertxServer.java
- * http|lookup PORT EVENT_LOOPS [POOL_SIZE DB_NAME "LOOKUP SQL"]}. The lookup answer carries c.name (column 4 of the gateway's COLUMNS). One verticle per event loop,
+ * http|lookup PORT EVENT_LOOPS [POOL_SIZE DB_NAME "LOOKUP SQL" [HOST PG_PORT [client]]]}. The lookup answer carries c.name (column 4 of the gateway's COLUMNS). One verticle per event loop,
  * as the gateway deploys its HTTP verticles. Not part of any Maven module: it is a measuring
  * instrument, not product code.
  */
@@ -41,22 +41,28 @@ public final class BareVertxServer {
     String mode = args[0];
     int port = Integer.parseInt(args[1]);
     int loops = Integer.parseInt(args[2]);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops));
-    Pool pool = null;
+    // the native transport where available, as the gateway prefers it (and a Unix socket needs it)
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+    SqlClient pool = null;
     String sql = null;
     if (mode.equals("lookup")) {
       int poolSize = Integer.parseInt(args[3]);
       sql = args[5];
-      pool = PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(poolSize).setEventLoopSize(loops).setMaxWaitQueueSize(10_000))
-          .connectingTo(new PgConnectOptions().setHost("127.0.0.1").setPort(5432).setUser("postgres")
-              .setDatabase(args[4]).setCachePreparedStatements(true))
-          .using(vertx)
-          .build();
+      // optional: the server (a directory is its Unix socket, as DB_SOCKET_DIR), its port, and
+      // "client" for the gateway's read client (PgBuilder.client(), pipelining 1) instead of a pool
+      String host = args.length > 6 ? args[6] : "127.0.0.1";
+      int pgPort = args.length > 7 ? Integer.parseInt(args[7]) : 5432;
+      boolean client = args.length > 8 && args[8].equals("client");
+      PgConnectOptions connect = new PgConnectOptions().setHost(host).setPort(pgPort).setUser("postgres")
+          .setDatabase(args[4]).setCachePreparedStatements(true).setPipeliningLimit(1);
+      PoolOptions options = new PoolOptions().setMaxSize(poolSize).setEventLoopSize(loops).setMaxWaitQueueSize(10_000);
+      pool = client
+          ? PgBuilder.client().with(options).connectingTo(connect).using(vertx).build()
+          : PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
     } else if (!mode.equals("http")) {
       throw new IllegalArgumentException("mode: http or lookup");
     }
-    Pool p = pool;
+    SqlClient p = pool;
     String lookup = sql;
     // open and prepare every pool connection before taking traffic, as the gateway's start-up and
     // the bench's warm-up do for the gateway: only the steady state is measured
@@ -79,10 +85,10 @@ public final class BareVertxServer {
   /** One HTTP server per event loop; POST /api/v1/telco/generic/{company}/validate as wrk sends it. */
   static final class Route extends VerticleBase {
     private final int port;
-    private final Pool pool;
+    private final SqlClient pool;
     private final String sql;
 
-    Route(int port, Pool pool, String sql) {
+    Route(int port, SqlClient pool, String sql) {
       this.port = port;
       this.pool = pool;
       this.sql = sql;
