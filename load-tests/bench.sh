@@ -48,7 +48,8 @@ PG_SOCKET=${PG_SOCKET:-1}             # 1: the gateway (DB_SOCKET_DIR) and pgben
 GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
 JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of each measured gateway phase of JFR_PATHS,
                                       # summarised by jfr-top.py into jfr-<path>-<rep>.txt (costs the JVM some CPU)
-JFR_PATHS=${JFR_PATHS:-payment}       # which: payment, validate, or "validate payment"
+JFR_PATHS=${JFR_PATHS:-payment}       # which: payment, validate, bare (the bare route's JVM), or several: "validate bare"
+JFR_SETTINGS=${JFR_SETTINGS:-profile} # the JDK's JFR settings: profile (10 ms samples, allocation events) or default (20 ms)
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -249,7 +250,7 @@ gateway_phase() { # path rep
   [[ $path == validate ]] || drain
   reset_stats
   local jfr=0; [[ $JFR == 1 && " $JFR_PATHS " == *" $path "* ]] && jfr=1
-  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.start name=bench settings=profile >/dev/null
+  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.start name=bench settings="$JFR_SETTINGS" >/dev/null
   read -r -a s0 < <(snap); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
@@ -423,10 +424,16 @@ bare_phase() { # rep: the validation load of gateway_phase against the bare rout
     sleep 0.1
   done
   reset_stats
+  local jfr=0; [[ $JFR == 1 && " $JFR_PATHS " == *" bare "* ]] && jfr=1
+  [[ $jfr == 0 ]] || jcmd "$BARE_PID" JFR.start name=bench settings="$JFR_SETTINGS" >/dev/null
   s0=("$(ticks "$BARE_PID")" "$(pg_ticks)" 0 "$(q 'SELECT pg_current_wal_lsn()')"); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   t1=$(now_ms); s1=("$(ticks "$BARE_PID")" "$(pg_ticks)" 0 "$(q 'SELECT pg_current_wal_lsn()')"); read -r st1 tt1 < <(cpu_jiffies)
+  if [[ $jfr == 1 ]]; then
+    jcmd "$BARE_PID" JFR.stop name=bench filename="$OUT/jfr-bare-$rep.jfr" >/dev/null
+    python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-bare-$rep.jfr" >"$OUT/jfr-bare-$rep.txt" || true
+  fi
   ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
   record validate bare "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) 0 \
     "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \
