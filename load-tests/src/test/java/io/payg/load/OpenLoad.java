@@ -122,6 +122,9 @@ public final class OpenLoad {
   private final List<String> acknowledged = new ArrayList<>();
   private Path ackFile;
   private boolean recording;
+  // the measured phase's start, and the longest latency of the requests meant to be sent in each of its seconds
+  private long measuredStart;
+  private long[] worstBySecond = new long[0];
   private long ok;
   private long failed;
   private HttpClient client;
@@ -156,6 +159,12 @@ public final class OpenLoad {
     long elapsed = System.nanoTime() - t0;
     long cpu = os.getProcessCpuTime() - cpu0;
     double seconds = elapsed / 1e9;
+    // where in the window the tail was: one stall or a spread (read beside the GC logs)
+    StringBuilder worst = new StringBuilder("worst_ms_by_second=");
+    for (int i = 0; i < worstBySecond.length; i++) {
+      worst.append(i == 0 ? "" : ",").append(worstBySecond[i] / 1000);
+    }
+    System.out.println(worst);
     System.out.printf(
         "ok=%d failed=%d ops_per_s=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f cpu_ms=%.0f "
             + "cpu_us_per_op=%.1f%n",
@@ -186,6 +195,10 @@ public final class OpenLoad {
     vertx.runOnContext(v -> {
       recording = record;
       long start = System.nanoTime();
+      if (record) {
+        measuredStart = start;
+        worstBySecond = new long[seconds + 1];
+      }
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
       long[] outstanding = {0};
       boolean[] sending = {true};
@@ -293,6 +306,9 @@ public final class OpenLoad {
           if (rec) {
             long micros = Math.max(0, (System.nanoTime() - intended) / 1000);
             histogram.recordValue(micros);
+            int second = (int) Math.min(
+                worstBySecond.length - 1, Math.max(0, (intended - measuredStart) / 1_000_000_000L));
+            worstBySecond[second] = Math.max(worstBySecond[second], micros);
             if (ar.succeeded() && ar.result()) {
               ok++;
               okHistogram.recordValue(micros);
