@@ -345,13 +345,14 @@ at80_phase() { # path rep rate
   [[ $1 == validate ]] && op=validate || op=process
   prepare payg_bench
   rm -f "$OUT/go" "$f"
-  openload "$f" "$op" "A$2-$1" --rate "$3" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" &
+  # seamless: the arrivals go on through go (the window is the steady state, not a restart after a pause), so
+  # the warm-up's token and SMS jobs run on into it as the window's own would
+  openload "$f" "$op" "A$2-$1" --rate "$3" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" --seamless true &
   LOAD_PID=$!
   until grep -q '^warmed' "$f" 2>/dev/null; do
     kill -0 "$LOAD_PID" 2>/dev/null || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
     sleep 0.1
   done
-  [[ $1 == validate ]] || drain
   local st0 tt0 st1 tt1
   read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
@@ -368,16 +369,15 @@ at2x_phase() { # rep rate: payments at twice the saturation, validations at VALI
   prepare payg_bench
   rm -f "$OUT/go" "$f" "$v"
   openload "$f" process "X$rep-payment" --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" --goFile "$OUT/go" \
-    --ackFile "$ack" --connections 512 &
+    --ackFile "$ack" --connections 512 --seamless true &
   LOAD_PID=$!
   openload "$v" validate "X$rep-validate" --rate "$VALIDATE_RATE_AT_2X" --warmup "$WARMUP" --duration "$DURATION" \
-    --goFile "$OUT/go" &
+    --goFile "$OUT/go" --seamless true &
   VAL_PID=$!
   until grep -q '^warmed' "$f" 2>/dev/null && grep -q '^warmed' "$v" 2>/dev/null; do
     kill -0 "$LOAD_PID" 2>/dev/null && kill -0 "$VAL_PID" 2>/dev/null || { cat "$f" "$v" >&2; echo "OpenLoad failed" >&2; exit 1; }
     sleep 0.1
   done
-  drain
   local st0 tt0 st1 tt1
   read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
