@@ -287,6 +287,14 @@ drain() { # the payment path is done when its token and SMS jobs are
     sleep 0.5
   done
 }
+pgbench_cpu_ms() { # times file -> pgbench's CPU ms: the second line of `times` is the shell's children's
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000}' "$1"
+}
+pgbench_latencies() { # log prefix -> p50 p99 p99.9 ms of pgbench's per-transaction logs (column 3, µs); removes them
+  cat "$1"* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
+    printf "%.3f %.3f %.3f", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000, a[int(NR*0.999)+1]/1000}'
+  rm -f "$1"*
+}
 pgbench_phase() { # path rep
   local path=$1 rep=$2 script s0 s1 t0 t1 f=$OUT/pgbench-$1-$2.txt
   if [[ $path == validate ]]; then script=lookup.sql; else script=payment.sql; fi
@@ -304,10 +312,8 @@ pgbench_phase() { # path rep
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$f")
   n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
   [[ -n $tps ]] || { cat "$f" >&2; echo "pgbench failed" >&2; exit 1; }
-  cpu=$(awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000}' "$f.times")
-  lat=$(cat "$OUT"/pgblog-$path-$rep* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
-    printf "%.3f %.3f %.3f", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000, a[int(NR*0.999)+1]/1000}')
-  rm -f "$OUT"/pgblog-$path-$rep*
+  cpu=$(pgbench_cpu_ms "$f.times")
+  lat=$(pgbench_latencies "$OUT/pgblog-$path-$rep")
   [[ $rep != 1 ]] || top_statements payg_pgbench "$OUT/statements-pgbench-$path.txt"
   # shellcheck disable=SC2086
   record "$path" pgbench "$rep" "$n" "$tps" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) "$cpu" \
@@ -332,10 +338,8 @@ pgbench_at80_phase() { # path rep rate: the same statements as pgbench_phase at 
   read -r st1 tt1 < <(cpu_jiffies)
   n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$f")
   [[ -n $n ]] || { cat "$f" >&2; echo "pgbench -R failed" >&2; exit 1; }
-  cpu=$(awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.0f", (u[1] * 60 + u[2] + s[1] * 60 + s[2]) * 1000}' "$f.times")
-  lat=$(cat "$OUT"/pgblog80-$path-$rep* | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {
-    printf "%.3f %.3f %.3f", a[int(NR*0.50)+1]/1000, a[int(NR*0.99)+1]/1000, a[int(NR*0.999)+1]/1000}')
-  rm -f "$OUT"/pgblog80-$path-$rep*
+  cpu=$(pgbench_cpu_ms "$f.times")
+  lat=$(pgbench_latencies "$OUT/pgblog80-$path-$rep")
   record "$path" pgbench_at80 "$rep" "$n" "$(awk -v n="$n" -v d="$DURATION" 'BEGIN {printf "%.1f", n / d}')" 0 0 0 "$cpu" 0 0 0 \
     $lat "$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$f")" 0 "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   log "pgbench at 80 % $path rep $rep ($rate/s): p50/p99/p99.9 ms $lat stolen=$(tail -1 "$OUT/phases.tsv" | cut -f18)%"

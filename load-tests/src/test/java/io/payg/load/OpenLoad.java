@@ -198,7 +198,6 @@ public final class OpenLoad {
       long[] end = {Long.MAX_VALUE};
       long[] cpu0 = {0};
       long[] outstanding = {0};
-      long[] sent = {0};
       boolean[] sending = {true};
       boolean[] warmed = {false};
       measuredStart = start;
@@ -244,29 +243,7 @@ public final class OpenLoad {
           System.out.flush();
         }
       });
-      Handler<Long>[] tick = new Handler[1];
-      tick[0] = id -> {
-        long now = System.nanoTime();
-        while (sending[0] && at.applyAsLong(sent[0]) <= now) {
-          long intended = at.applyAsLong(sent[0]);
-          sent[0]++;
-          if (intended >= end[0]) {
-            sending[0] = false;
-            break;
-          }
-          outstanding[0]++;
-          send(intended).onComplete(x -> {
-            outstanding[0]--;
-            maybeDone.run();
-          });
-        }
-        if (sending[0]) {
-          vertx.setTimer(
-              Math.max(1, (at.applyAsLong(sent[0]) - System.nanoTime()) / 1_000_000), tick[0]);
-        }
-        maybeDone.run();
-      };
-      tick[0].handle(0L);
+      arrivals(vertx, at, end, outstanding, sending, maybeDone);
     });
     // the warm-up, the caller's wait for it, the window and the last answers
     finished.await(warmup + duration + 600, TimeUnit.SECONDS);
@@ -341,34 +318,9 @@ public final class OpenLoad {
         }
       };
       if (rate > 0) {
-        long[] sent = {0};
         long interval = (long) (1e9 / rate);
-        // a one-shot timer to the next intended send time (no fixed tick that wakes whatever the
-        // rate)
-        Handler<Long>[] tick = new Handler[1];
-        tick[0] = id -> {
-          long now = System.nanoTime();
-          // every request whose intended time has come, each timed from that time
-          while (sending[0] && start + sent[0] * interval <= now) {
-            long intended = start + sent[0] * interval;
-            sent[0]++;
-            if (intended >= end) {
-              sending[0] = false;
-              break;
-            }
-            outstanding[0]++;
-            send(intended).onComplete(x -> {
-              outstanding[0]--;
-              maybeDone.run();
-            });
-          }
-          if (sending[0]) {
-            vertx.setTimer(
-                Math.max(1, (start + sent[0] * interval - System.nanoTime()) / 1_000_000), tick[0]);
-          }
-          maybeDone.run();
-        };
-        tick[0].handle(0L);
+        arrivals(
+            vertx, k -> start + k * interval, new long[] {end}, outstanding, sending, maybeDone);
       } else {
         for (int i = 0; i < concurrency; i++) {
           outstanding[0]++;
@@ -377,6 +329,44 @@ public final class OpenLoad {
       }
     });
     finished.await(seconds + 30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends the k-th request at its intended time {@code at(k)}, each timed from that time, until one
+   * is due at or after {@code end[0]} (which may move): a one-shot timer to the next intended time,
+   * no fixed tick that wakes whatever the rate.
+   */
+  private void arrivals(
+      Vertx vertx,
+      LongUnaryOperator at,
+      long[] end,
+      long[] outstanding,
+      boolean[] sending,
+      Runnable maybeDone) {
+    long[] sent = {0};
+    Handler<Long>[] tick = new Handler[1];
+    tick[0] = id -> {
+      long now = System.nanoTime();
+      while (sending[0] && at.applyAsLong(sent[0]) <= now) {
+        long intended = at.applyAsLong(sent[0]);
+        sent[0]++;
+        if (intended >= end[0]) {
+          sending[0] = false;
+          break;
+        }
+        outstanding[0]++;
+        send(intended).onComplete(x -> {
+          outstanding[0]--;
+          maybeDone.run();
+        });
+      }
+      if (sending[0]) {
+        vertx.setTimer(
+            Math.max(1, (at.applyAsLong(sent[0]) - System.nanoTime()) / 1_000_000), tick[0]);
+      }
+      maybeDone.run();
+    };
+    tick[0].handle(0L);
   }
 
   private void loop(long end, long[] outstanding, boolean[] sending, Runnable maybeDone) {
