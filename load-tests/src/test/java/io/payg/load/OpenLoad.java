@@ -229,15 +229,8 @@ public final class OpenLoad {
           System.out.flush();
         } else if (warmed[0] && Files.exists(goFile)) {
           vertx.cancelTimer(id);
-          measuredStart = now;
+          openWindow(now, duration);
           end[0] = now + TimeUnit.SECONDS.toNanos(duration);
-          worstBySecond = new long[duration + 1];
-          histogram.reset();
-          okHistogram.reset();
-          ok = 0;
-          failed = 0;
-          shed = 0;
-          acknowledged.clear();
           cpu0[0] = os.getProcessCpuTime();
           System.out.println("measuring");
           System.out.flush();
@@ -301,14 +294,7 @@ public final class OpenLoad {
       // in the measured window (a branch never taken in the warm-up) is deoptimised and recompiled
       // there, and the generator then sent late for seconds (worst_ms_by_second 103,225,145,57,52,
       // then about 10, at 80 % of the validations)
-      measuredStart = start;
-      worstBySecond = new long[seconds + 1];
-      histogram.reset();
-      okHistogram.reset();
-      ok = 0;
-      failed = 0;
-      shed = 0;
-      acknowledged.clear();
+      openWindow(start, seconds);
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
       long[] outstanding = {0};
       boolean[] sending = {true};
@@ -329,6 +315,18 @@ public final class OpenLoad {
       }
     });
     finished.await(seconds + 30, TimeUnit.SECONDS);
+  }
+
+  /** Empties what a window counts and starts its per-second record at {@code start}. */
+  private void openWindow(long start, int seconds) {
+    measuredStart = start;
+    worstBySecond = new long[seconds + 1];
+    histogram.reset();
+    okHistogram.reset();
+    ok = 0;
+    failed = 0;
+    shed = 0;
+    acknowledged.clear();
   }
 
   /**
