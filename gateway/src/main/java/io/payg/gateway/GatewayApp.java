@@ -133,8 +133,6 @@ import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
@@ -151,6 +149,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -171,7 +170,9 @@ public final class GatewayApp implements AutoCloseable {
   private final SqlClient reads;
   private final Pool workerPool;
   private final PrometheusMeterRegistry registry;
-  private final int port;
+  /** The API's port: HTTP_PORT, or the random one its listeners share when HTTP_PORT is 0. */
+  private volatile int port;
+
   private final Map<String, Integer> outboxDepth = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> unmatchedOpen = new ConcurrentHashMap<>();
   private volatile Router mounted;
@@ -188,18 +189,12 @@ public final class GatewayApp implements AutoCloseable {
   private volatile OpenTelemetrySdk traces;
 
   private GatewayApp(
-      Vertx vertx,
-      Pool pool,
-      SqlClient reads,
-      Pool workerPool,
-      PrometheusMeterRegistry registry,
-      int port) {
+      Vertx vertx, Pool pool, SqlClient reads, Pool workerPool, PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.pool = pool;
     this.reads = reads;
     this.workerPool = workerPool;
     this.registry = registry;
-    this.port = port;
   }
 
   /** Starts everything and returns once the gateway takes traffic. Blocking: call from main or a test. */
@@ -273,7 +268,6 @@ public final class GatewayApp implements AutoCloseable {
           .connectingTo(db.connectOptions(socketDir))
           .using(vertx)
           .build();
-      int port = config.httpPort() == 0 ? freePort() : config.httpPort();
       // validation lookups and snapshots: a few connections, many statements in flight on each
       SqlClient reads = PgBuilder.client()
           .with(new PoolOptions()
@@ -302,13 +296,13 @@ public final class GatewayApp implements AutoCloseable {
           .connectingTo(db.connectOptions(socketDir))
           .using(vertx)
           .build();
-      GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry, port);
+      GatewayApp app = new GatewayApp(vertx, pool, reads, workerPool, registry);
       app.traces = traces;
       app.deploy(config, clock, db, catalog)
           .toCompletionStage()
           .toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
-      LOG.info("payg-gateway listening on {}:{}", config.httpHost(), port);
+      LOG.info("payg-gateway listening on {}:{}", config.httpHost(), app.port);
       return app;
     } catch (Exception e) {
       vertx.close();
@@ -406,7 +400,8 @@ public final class GatewayApp implements AutoCloseable {
     TransactionStore transactionStore = new TransactionStore(pool);
     UnmatchedPaymentStore unmatched = new UnmatchedPaymentStore(pool);
     Map<String, CollectionProvider> collectionProviders = wiring.collections();
-    String publicBase =
+    // read when a callback URL is written: with HTTP_PORT 0 the port is known once the API listens
+    Supplier<String> publicBase = () ->
         config.publicBaseUrl().isEmpty() ? "http://127.0.0.1:" + port : config.publicBaseUrl();
     CollectionService collections =
         new CollectionService(pool, collectionProviders, plugins, payments, clock, publicBase);
@@ -606,19 +601,31 @@ public final class GatewayApp implements AutoCloseable {
 
     shutdownGrace = config.shutdownGrace();
     AtomicInteger openConnections = new AtomicInteger();
+    List<ApiVerticle> listeners = new CopyOnWriteArrayList<>();
+    // Vert.x shares one random port among the servers of a negative port: every event loop's
+    // listener is bound in the same step, with no free port picked first and bound later (another
+    // process's socket took such a port in between once: "Address already in use")
+    int listenPort = config.httpPort() == 0 ? -1 : config.httpPort();
     return validationLoaded
         .compose(loaded -> startManagement(config))
         .compose(v -> vertx.deployVerticle(
-            () -> new ApiVerticle(
-                config.httpHost(),
-                port,
-                routes,
-                config.shutdownGrace(),
-                config.proxy().proxyProtocol(),
-                config.edge(),
-                openConnections),
+            () -> {
+              ApiVerticle listener = new ApiVerticle(
+                  config.httpHost(),
+                  listenPort,
+                  routes,
+                  config.shutdownGrace(),
+                  config.proxy().proxyProtocol(),
+                  config.edge(),
+                  openConnections);
+              listeners.add(listener);
+              return listener;
+            },
             new DeploymentOptions().setInstances(config.eventLoops())))
-        .onSuccess(apiDeployments::add)
+        .onSuccess(id -> {
+          apiDeployments.add(id);
+          port = listeners.get(0).actualPort();
+        })
         .compose(id -> vertx.deployVerticle(
             new OutboxWorker(
                 pipelineOutbox,
@@ -815,12 +822,6 @@ public final class GatewayApp implements AutoCloseable {
     Set<String> names = new TreeSet<>(collections.keySet());
     telcos.values().forEach(t -> names.add(t.provider()));
     return Set.copyOf(names);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   /** "METHOD /path" of every endpoint the API serves, in OpenAPI path syntax (for the contract test). */

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,7 @@ public final class CollectionService {
   private final PluginStore plugins;
   private final PaymentService payments;
   private final Clock clock;
-  private final String publicBaseUrl;
+  private final Supplier<String> publicBaseUrl;
 
   public CollectionService(
       Pool pool,
@@ -86,7 +87,7 @@ public final class CollectionService {
       PluginStore plugins,
       PaymentService payments,
       Clock clock,
-      String publicBaseUrl) {
+      Supplier<String> publicBaseUrl) {
     this.store = new CollectionStore(pool);
     this.providers = Map.copyOf(providers);
     this.plugins = plugins;
@@ -424,6 +425,6 @@ public final class CollectionService {
   }
 
   private String callbackUrl(String provider, UUID companyId) {
-    return publicBaseUrl + "/api/v1/telco/" + provider + "/" + companyId + "/callback";
+    return publicBaseUrl.get() + "/api/v1/telco/" + provider + "/" + companyId + "/callback";
   }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +40,7 @@ public final class HeldConfirmations {
   private final Map<String, PaymentStatusQuery> queries;
   private final PluginStore plugins;
   private final PaymentService payments;
-  private final String publicBaseUrl;
+  private final Supplier<String> publicBaseUrl;
   private final Map<String, String> callbackAliases;
 
   /**
@@ -52,7 +53,7 @@ public final class HeldConfirmations {
       Map<String, PaymentStatusQuery> queries,
       PluginStore plugins,
       PaymentService payments,
-      String publicBaseUrl,
+      Supplier<String> publicBaseUrl,
       Map<String, String> callbackAliases) {
     this.vertx = vertx;
     this.store = store;
@@ -169,7 +170,7 @@ public final class HeldConfirmations {
     }
     PaymentStatusQuery query = queries.get(held.provider());
     return plugins.settings(held.companyId(), held.provider()).compose(s -> {
-      String base = publicBaseUrl + "/api/v1/telco/"
+      String base = publicBaseUrl.get() + "/api/v1/telco/"
           + callbackAliases.getOrDefault(held.provider(), held.provider()) + "/" + held.companyId()
           + "/";
       return Future.fromCompletionStage(query.ask(

@@ -125,33 +125,11 @@ public final class GatewayFixture implements AutoCloseable {
     env.putAll(extraEnv);
     GatewayConfig config = GatewayConfig.fromEnv(env, false)
         .withDatabaseUrl(databaseUrl.apply(db.url()).toUrl());
-    app = startRetryingBind(config, clock, catalog);
+    app = GatewayApp.start(config, clock, catalog);
     calin = await(CalinSimulator.start(app.vertx(), 0));
     sms = await(AfricasTalkingSimulator.start(app.vertx(), 0));
     http = WebClient.create(app.vertx());
     base = "http://127.0.0.1:" + app.port();
-  }
-
-  /**
-   * HTTP_PORT 0 picks a free port and binds it a moment later: another process of the machine (an
-   * outbound connection's ephemeral port) can take it in between. Seen once in CI as "bind(..)
-   * failed with error(-98): Address already in use"; the start is tried again with a new port.
-   */
-  private static GatewayApp startRetryingBind(
-      GatewayConfig config, Clock clock, PluginCatalog catalog) throws Exception {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return GatewayApp.start(config, clock, catalog);
-      } catch (Exception e) {
-        boolean portTaken = false;
-        for (Throwable t = e; t != null; t = t.getCause()) {
-          portTaken |= String.valueOf(t.getMessage()).contains("Address already in use");
-        }
-        if (!portTaken || attempt == 3) {
-          throw e;
-        }
-      }
-    }
   }
 
   /** Signs up a KES company and gives it locations, a tariff (23.00/kWh, minimum 50.00) and plugin settings. */
