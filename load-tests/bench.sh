@@ -48,7 +48,8 @@ PG_SOCKET=${PG_SOCKET:-1}             # 1: the gateway (DB_SOCKET_DIR) and pgben
 GATEWAY_ENV=${GATEWAY_ENV:-}          # more of the gateway's settings, e.g. "TELCO_PAYMENTS_MAX_IN_FLIGHT=16"
 JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of each measured gateway phase of JFR_PATHS,
                                       # summarised by jfr-top.py into jfr-<path>-<rep>.txt (costs the JVM some CPU)
-JFR_PATHS=${JFR_PATHS:-payment}       # which: payment, validate, bare (the bare route's JVM), or several: "validate bare"
+JFR_PATHS=${JFR_PATHS:-payment}       # which: payment, validate, bare (the bare route's JVM), at80-payment, at80-validate
+                                      # (the 80 % windows, also read second by second: seconds-*.txt), or several
 JFR_SETTINGS=${JFR_SETTINGS:-profile} # the JDK's JFR settings: profile (10 ms samples, allocation events) or default (20 ms)
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
@@ -76,7 +77,7 @@ mkdir -p "$OUT"
 # an earlier run's OpenLoad files too: a phase waits for "warmed" in its file, and a stale one would start the
 # measured window (statements, CPU) before the warm-up had run
 rm -f "$OUT"/phases.tsv "$OUT"/*.log "$OUT"/results.md "$OUT"/results.json "$OUT"/gc-gateway-*.log "$OUT"/jfr-* \
-  "$OUT"/openload-*.txt "$OUT"/foreign-*.txt "$OUT"/at2x-ack-*.txt
+  "$OUT"/openload-*.txt "$OUT"/foreign-*.txt "$OUT"/at2x-ack-*.txt "$OUT"/cpu-*.tsv "$OUT"/seconds-*.txt
 if [[ $SKIP_BUILD != 1 ]]; then
   log "building the gateway jar (SKIP_BUILD=1 reuses gateway/target/payg-gateway.jar)"
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
@@ -125,7 +126,8 @@ chmod 755 "$PGDIR"
 [[ $(id -u) == 0 ]] && chown postgres "$PGDIR"
 as_pg "$PGBIN/initdb" -D "$PGDIR/data" -U postgres -A trust >"$OUT/initdb.log" 2>&1
 pg_ctl_ -w -o "-p $PGPORT -k $PGDIR -c listen_addresses=127.0.0.1 -c max_connections=200 \
-  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000 $PG_SETTINGS" start >/dev/null
+  -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.max=1000 $PG_SETTINGS \
+  -c log_checkpoints=on -c log_autovacuum_min_duration=0" start >/dev/null  # seconds.py reads them per second
 export PGHOST=127.0.0.1 PGPORT PGUSER=postgres
 # the observer: every query of this script runs as it, so pg_stat_statements can leave them out
 "$PGBIN/psql" -q -d postgres -c 'CREATE EXTENSION pg_stat_statements' -c 'CREATE ROLE observer LOGIN SUPERUSER' \
@@ -223,6 +225,16 @@ record() { printf '%s\n' "$*" | tr ' ' '\t' >>"$OUT/phases.tsv"; }
 # the machine's CPU time stolen by the hypervisor (steal, /proc/stat): "steal total" in jiffies; a phase's share of
 # it says how much of its tail was this host's neighbours (vmstat showed 10-26 % in seconds of one run)
 cpu_jiffies() { awk '/^cpu / {print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+per_second() { # file: twice a second, the CPU ticks of the gateway, PostgreSQL and the simulator, and the machine's
+  # busy, idle, iowait and steal ticks (/proc/stat), until killed; seconds.py lines them up with the window's seconds
+  local b i w st
+  echo "# ms gw pg sim busy idle iowait steal" >"$1"
+  while :; do
+    read -r b i w st < <(awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5, $6, $9}' /proc/stat)
+    echo "$(now_ms) $(ticks "$GW_PID") $(pg_ticks) $(ticks "$SIM_PID") $b $i $w $st" >>"$1"
+    sleep 0.5
+  done
+}
 stolen() { # "steal total" before, then after -> percent of the machine's CPU time stolen in between
   awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN {printf "%.1f", (d > b ? 100 * (c - a) / (d - b) : 0)}'
 }
@@ -357,11 +369,20 @@ at80_phase() { # path rep rate
     kill -0 "$LOAD_PID" 2>/dev/null || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
     sleep 0.1
   done
-  local st0 tt0 st1 tt1
+  local st0 tt0 st1 tt1 sec jfr=0 tag=at80-$1-$2
+  [[ $JFR == 1 && " $JFR_PATHS " == *" at80-$1 "* ]] && jfr=1
+  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.start name=at80 settings="$JFR_SETTINGS" >/dev/null
+  per_second "$OUT/cpu-$tag.tsv" &
+  sec=$!
   read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   read -r st1 tt1 < <(cpu_jiffies)
+  kill "$sec" 2>/dev/null || true; wait "$sec" 2>/dev/null || true
+  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.stop name=at80 filename="$OUT/jfr-$tag.jfr" >/dev/null
+  # the window second by second: its worst latency beside the CPU of each process, GC, JIT and PostgreSQL's log
+  python3 "$ROOT/load-tests/seconds.py" "$f" "$OUT/cpu-$tag.tsv" "$CLK_TCK" "$PGDIR/postgres.log" \
+    "$([[ $jfr == 0 ]] || echo "$OUT/jfr-$tag.jfr")" >"$OUT/seconds-$tag.txt" 2>&1 || true
   record "$1" at80 "$2" "$(val ok "$f")" "$(val ops_per_s "$f")" 0 0 0 "$(val cpu_ms "$f")" 0 0 0 \
     "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" "$(val failed "$f")" 0 "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   [[ $1 == validate ]] || drain

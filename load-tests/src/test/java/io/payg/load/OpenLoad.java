@@ -174,7 +174,10 @@ public final class OpenLoad {
         Thread.sleep(50);
       }
     }
-    System.out.println("measuring");
+    // the wall clock at the window's start: bench.sh lines up its per-second samples (CPU, JFR)
+    // with
+    // worst_ms_by_second by it
+    System.out.println("measuring window_start_ms=" + System.currentTimeMillis());
     System.out.flush();
     long cpu0 = os.getProcessCpuTime();
     long t0 = System.nanoTime();
@@ -232,7 +235,7 @@ public final class OpenLoad {
           openWindow(now, duration);
           end[0] = now + TimeUnit.SECONDS.toNanos(duration);
           cpu0[0] = os.getProcessCpuTime();
-          System.out.println("measuring");
+          System.out.println("measuring window_start_ms=" + System.currentTimeMillis());
           System.out.flush();
         }
       });
