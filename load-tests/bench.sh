@@ -51,6 +51,9 @@ JFR=${JFR:-0}                         # 1: a JFR recording (settings=profile) of
 JFR_PATHS=${JFR_PATHS:-payment}       # which: payment, validate, bare (the bare route's JVM), at80-payment, at80-validate
                                       # (the 80 % windows, also read second by second: seconds-*.txt), or several
 JFR_SETTINGS=${JFR_SETTINGS:-profile} # the JDK's JFR settings: profile (10 ms samples, allocation events) or default (20 ms)
+PROFILER=${PROFILER:-jfr}             # jfr: the JDK's JFR (Java threads only, about 20 samples a second in all); async:
+                                      # async-profiler (Maven Central), itimer samples of every thread (250 a second per busy
+                                      # core: native frames, GC, JIT, epoll), written as JFR for jfr-top.py and seconds.py
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -83,6 +86,14 @@ if [[ $SKIP_BUILD != 1 ]]; then
   (cd "$ROOT" && mvn -B -q -DskipTests -pl gateway -am package)
 fi
 [[ -f $HDR ]] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact=org.hdrhistogram:HdrHistogram:2.2.2 >/dev/null)
+if [[ $JFR == 1 && $PROFILER == async ]]; then
+  AP_VERSION=$(sed -n 's:.*<async-profiler.version>\(.*\)</async-profiler.version>.*:\1:p' "$ROOT/pom.xml")
+  AP_JAR=$HOME/.m2/repository/tools/profiler/async-profiler/$AP_VERSION/async-profiler-$AP_VERSION.jar
+  [[ -f $AP_JAR ]] || (cd "$ROOT" && mvn -B -q dependency:get -Dartifact="tools.profiler:async-profiler:$AP_VERSION" >/dev/null)
+  mkdir -p "$OUT/async-profiler"
+  (cd "$OUT/async-profiler" && unzip -o -q "$AP_JAR" linux-x64/libasyncProfiler.so)
+  AP_LIB=$OUT/async-profiler/linux-x64/libasyncProfiler.so
+fi
 # a private copy: a rebuild of the tree during the run changes nothing measured
 cp "$ROOT/gateway/target/payg-gateway.jar" "$OUT/payg-gateway.jar"
 JAR=$OUT/payg-gateway.jar
@@ -157,7 +168,7 @@ start_gw() {
     JWT_PRIVATE_KEY_FILE="$OUT/jwt.key" JWT_PUBLIC_KEY_FILE="$OUT/jwt.pub" \
     HTTP_HOST=127.0.0.1 HTTP_PORT=$HTTP_PORT METRICS_PORT=$METRICS_PORT BCRYPT_COST=4 DB_POOL_SIZE=$DB_POOL_SIZE \
     OUTBOUND_ALLOWED_NETWORKS=127.0.0.0/8 OUTBOUND_PLAIN_HTTP_HOSTS=127.0.0.1 DB_SOCKET_DIR="$SOCKET_DIR" \
-    env $GATEWAY_ENV java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:uptime,level,tags:filecount=0" -jar "$JAR" \
+    env $GATEWAY_ENV java $GATEWAY_JAVA_OPTS "-Xlog:gc:file=$OUT/gc-gateway-%p.log:time,uptime,level,tags:filecount=0" -jar "$JAR" \
     >>"$OUT/gateway.log" 2>&1 &
   GW_PID=$!
   local t0; t0=$(now_ms)
@@ -245,6 +256,22 @@ openload() { # file operation prefix args... (the measured run's stats on the fi
     --secret "$SECRET" --serialsFile "$SERIALS" --currency "$CURRENCY" --operation "$op" --prefix "$prefix" "$@" >"$file" 2>&1
 }
 val() { sed -nE "s/.*(^| )$1=([^ ]+).*/\2/p" "$2" | tail -1; }
+prof_start() { # pid file.jfr: a CPU profile of that JVM until prof_stop (JFR or async-profiler: PROFILER)
+  if [[ $PROFILER == async ]]; then
+    # jcmd splits key=value arguments: the agent's options go quoted as one
+    jcmd "$1" JVMTI.agent_load "$AP_LIB" "\"start,event=itimer,interval=1ms,file=$2,jfr\"" >/dev/null
+  else
+    jcmd "$1" JFR.start name=bench settings="$JFR_SETTINGS" >/dev/null
+  fi
+}
+prof_stop() { # pid file.jfr, then its summary beside it (file.txt)
+  if [[ $PROFILER == async ]]; then
+    jcmd "$1" JVMTI.agent_load "$AP_LIB" '"stop"' >/dev/null
+  else
+    jcmd "$1" JFR.stop name=bench filename="$2" >/dev/null
+  fi
+  python3 "$ROOT/load-tests/jfr-top.py" "$2" >"${2%.jfr}.txt" || true
+}
 
 gateway_phase() { # path rep
   local path=$1 rep=$2 op c s0 s1 lsn0 t0 t1 f=$OUT/openload-$1-$2.txt
@@ -262,16 +289,13 @@ gateway_phase() { # path rep
   [[ $path == validate ]] || drain
   reset_stats
   local jfr=0; [[ $JFR == 1 && " $JFR_PATHS " == *" $path "* ]] && jfr=1
-  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.start name=bench settings="$JFR_SETTINGS" >/dev/null
+  [[ $jfr == 0 ]] || prof_start "$GW_PID" "$OUT/jfr-$path-$rep.jfr"
   read -r -a s0 < <(snap); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   [[ $path == validate ]] || drain
   t1=$(now_ms); read -r -a s1 < <(snap); read -r st1 tt1 < <(cpu_jiffies)
-  if [[ $jfr == 1 ]]; then
-    jcmd "$GW_PID" JFR.stop name=bench filename="$OUT/jfr-$path-$rep.jfr" >/dev/null
-    python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-$path-$rep.jfr" >"$OUT/jfr-$path-$rep.txt" || true
-  fi
+  [[ $jfr == 0 ]] || prof_stop "$GW_PID" "$OUT/jfr-$path-$rep.jfr"
   local ok; ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
   [[ $rep != 1 ]] || top_statements payg_bench "$OUT/statements-gateway-$path.txt"
   record "$path" gateway "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) $((s1[2] - s0[2])) \
@@ -371,7 +395,7 @@ at80_phase() { # path rep rate
   done
   local st0 tt0 st1 tt1 sec jfr=0 tag=at80-$1-$2
   [[ $JFR == 1 && " $JFR_PATHS " == *" at80-$1 "* ]] && jfr=1
-  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.start name=at80 settings="$JFR_SETTINGS" >/dev/null
+  [[ $jfr == 0 ]] || prof_start "$GW_PID" "$OUT/jfr-$tag.jfr"
   per_second "$OUT/cpu-$tag.tsv" &
   sec=$!
   read -r st0 tt0 < <(cpu_jiffies)
@@ -379,10 +403,11 @@ at80_phase() { # path rep rate
   wait "$LOAD_PID"; LOAD_PID=
   read -r st1 tt1 < <(cpu_jiffies)
   kill "$sec" 2>/dev/null || true; wait "$sec" 2>/dev/null || true
-  [[ $jfr == 0 ]] || jcmd "$GW_PID" JFR.stop name=at80 filename="$OUT/jfr-$tag.jfr" >/dev/null
-  # the window second by second: its worst latency beside the CPU of each process, GC, JIT and PostgreSQL's log
+  [[ $jfr == 0 ]] || prof_stop "$GW_PID" "$OUT/jfr-$tag.jfr"
+  # the window second by second: its worst latency beside the CPU of each process, GC pauses, JIT and
+  # PostgreSQL's checkpoints and autovacuum runs
   python3 "$ROOT/load-tests/seconds.py" "$f" "$OUT/cpu-$tag.tsv" "$CLK_TCK" "$PGDIR/postgres.log" \
-    "$([[ $jfr == 0 ]] || echo "$OUT/jfr-$tag.jfr")" >"$OUT/seconds-$tag.txt" 2>&1 || true
+    "$OUT/gc-gateway-$GW_PID.log" "$([[ $jfr == 0 ]] || echo "$OUT/jfr-$tag.jfr")" >"$OUT/seconds-$tag.txt" 2>&1 || true
   record "$1" at80 "$2" "$(val ok "$f")" "$(val ops_per_s "$f")" 0 0 0 "$(val cpu_ms "$f")" 0 0 0 \
     "$(val p50_ms "$f")" "$(val p99_ms "$f")" "$(val p999_ms "$f")" "$(val failed "$f")" 0 "$(stolen "$st0" "$tt0" "$st1" "$tt1")"
   [[ $1 == validate ]] || drain
@@ -450,15 +475,12 @@ bare_phase() { # rep: the validation load of gateway_phase against the bare rout
   done
   reset_stats
   local jfr=0; [[ $JFR == 1 && " $JFR_PATHS " == *" bare "* ]] && jfr=1
-  [[ $jfr == 0 ]] || jcmd "$BARE_PID" JFR.start name=bench settings="$JFR_SETTINGS" >/dev/null
+  [[ $jfr == 0 ]] || prof_start "$BARE_PID" "$OUT/jfr-bare-$rep.jfr"
   s0=("$(ticks "$BARE_PID")" "$(pg_ticks)" 0 "$(q 'SELECT pg_current_wal_lsn()')"); t0=$(now_ms); read -r st0 tt0 < <(cpu_jiffies)
   touch "$OUT/go"
   wait "$LOAD_PID"; LOAD_PID=
   t1=$(now_ms); s1=("$(ticks "$BARE_PID")" "$(pg_ticks)" 0 "$(q 'SELECT pg_current_wal_lsn()')"); read -r st1 tt1 < <(cpu_jiffies)
-  if [[ $jfr == 1 ]]; then
-    jcmd "$BARE_PID" JFR.stop name=bench filename="$OUT/jfr-bare-$rep.jfr" >/dev/null
-    python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-bare-$rep.jfr" >"$OUT/jfr-bare-$rep.txt" || true
-  fi
+  [[ $jfr == 0 ]] || prof_stop "$BARE_PID" "$OUT/jfr-bare-$rep.jfr"
   ok=$(val ok "$f"); [[ -n $ok ]] || { cat "$f" >&2; echo "OpenLoad failed" >&2; exit 1; }
   record validate bare "$rep" "$ok" "$(val ops_per_s "$f")" $((s1[0] - s0[0])) $((s1[1] - s0[1])) 0 \
     "$(val cpu_ms "$f")" "$(statements payg_bench)" "$(commits "${s0[3]}" "${s1[3]}")" \

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """One measured window of bench.sh, second by second: where its worst latencies were, and what ran then.
 
-Usage: seconds.py openload.txt cpu.tsv CLK_TCK postgres.log [recording.jfr]
+Usage: seconds.py openload.txt cpu.tsv CLK_TCK postgres.log gc.log [recording.jfr]
   openload.txt  OpenLoad's output: window_start_ms, worst_ms_by_second
   cpu.tsv       bench.sh per_second: ms, then CPU ticks of the gateway, PostgreSQL, the simulator, and the
                 machine's busy, idle, iowait, steal
   postgres.log  the cluster's log: checkpoints and autovacuum runs (log_checkpoints, log_autovacuum_min_duration=0)
-  recording     optional JFR of the gateway over the window: CPU samples per thread kind, GC pauses, JIT
+  gc.log        the gateway's -Xlog:gc with the time decorator: its pauses
+  recording     optional profile of the gateway over the window (JFR, or async-profiler's JFR output): CPU samples
+                per thread kind and gateway step; JIT time from compiler threads' samples or jdk.Compilation
 Prints a row per second of the window, then the worst seconds against the rest: whether the machine was out of
 CPU (a burst) or idle (a wait), and which of the gateway's steps and threads had more samples then.
 """
@@ -18,8 +20,8 @@ import statistics
 import subprocess
 import sys
 
-load, cpu_file, tck, pg_log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-jfr_file = sys.argv[5] if len(sys.argv) > 5 and sys.argv[5] else None
+load, cpu_file, tck, pg_log, gc_log = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+jfr_file = sys.argv[6] if len(sys.argv) > 6 and sys.argv[6] else None
 text = open(load).read()
 start = int(re.search(r"window_start_ms=(\d+)", text).group(1))
 worst = [int(v) for v in re.search(r"worst_ms_by_second=([\d,]+)", text).group(1).split(",")]
@@ -53,6 +55,20 @@ for line in open(pg_log, errors="replace"):
         pg_events[s].append(what.group(0).replace("automatic ", "auto").replace(" of table", ""))
 
 
+# the gateway's GC pauses: [2026-12-02T04:12:09.123+0000][0.577s][info][gc] GC(0) Pause Young ... 7.009ms
+gc_ms = collections.Counter()
+try:
+    for line in open(gc_log, errors="replace"):
+        m = re.match(r"\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d{4})\].* Pause .* ([\d.]+)ms$", line.strip())
+        if m:
+            t = datetime.datetime.strptime(m.group(1) + m.group(2), "%Y-%m-%dT%H:%M:%S.%f%z")
+            s = second_of(t.timestamp() * 1000)
+            if 0 <= s < seconds:
+                gc_ms[s] += float(m.group(3))
+except FileNotFoundError:
+    pass
+
+
 def thread_kind(name):
     name = name or "?"
     if name.startswith("vert.x-eventloop"):
@@ -66,11 +82,11 @@ def thread_kind(name):
 
 samples = collections.defaultdict(collections.Counter)  # second -> thread kind -> samples
 steps = collections.defaultdict(collections.Counter)  # second -> first io.payg frame -> samples
-gc_ms = collections.Counter()
 jit_ms = collections.Counter()
+interval_ms = 0  # async-profiler: 4 ms per itimer sample (250 Hz); JFR: jdk.Compilation durations instead
 if jfr_file:
     out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events",
-                          "jdk.ExecutionSample,jdk.GCPhasePause,jdk.Compilation", jfr_file],
+                          "jdk.ExecutionSample,jdk.Compilation", jfr_file],
                          check=True, capture_output=True, text=True).stdout
     for e in json.loads(out)["recording"]["events"]:
         v = e["values"]
@@ -80,18 +96,21 @@ if jfr_file:
             continue
         if e["type"] == "jdk.ExecutionSample":
             th = v["sampledThread"]
-            samples[s][thread_kind(th.get("javaName") or th.get("osName"))] += 1
+            kind = thread_kind(th.get("javaName") or th.get("osName"))
+            samples[s][kind] += 1
+            if kind == "jit":
+                interval_ms = 4
+                jit_ms[s] += 4
             step = "(framework only)"
-            for f in v["stackTrace"]["frames"]:
-                cls = f["method"]["type"]["name"].replace("/", ".")
+            for f in (v.get("stackTrace") or {}).get("frames", []):
+                cls = ((f.get("method") or {}).get("type") or {}).get("name", "").replace("/", ".")
                 if cls.startswith("io.payg"):
                     step = cls.rsplit(".", 1)[1] + "." + f["method"]["name"]
                     break
             steps[s][step] += 1
-        else:
+        elif e["type"] == "jdk.Compilation" and not interval_ms:
             d = v["duration"]  # PT0.018120001S
-            ms = float(d[2:-1]) * 1000 if d.endswith("S") and "M" not in d else 0
-            (gc_ms if e["type"] == "jdk.GCPhasePause" else jit_ms)[s] += ms
+            jit_ms[s] += float(d[2:-1]) * 1000 if d.endswith("S") and "M" not in d else 0
 
 print(f"window of {seconds} s from {datetime.datetime.utcfromtimestamp(start / 1000):%H:%M:%S.%f} UTC "
       f"({load}); CPU in ms per second, each process and the machine (2 cores: 2,000 ms)")
