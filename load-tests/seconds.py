@@ -101,7 +101,8 @@ if jfr_file:
             if kind == "jit":
                 interval_ms = 4
                 jit_ms[s] += 4
-            step = "(framework only)"
+            # a thread of the JVM's own (JIT, GC) is named as such; a Java thread by the gateway's step
+            step = "(framework only)" if kind in ("event-loop", "worker") or th.get("javaName") else f"[{kind}]"
             for f in (v.get("stackTrace") or {}).get("frames", []):
                 cls = ((f.get("method") or {}).get("type") or {}).get("name", "").replace("/", ".")
                 if cls.startswith("io.payg"):
