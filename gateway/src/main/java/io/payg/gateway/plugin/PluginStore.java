@@ -64,8 +64,14 @@ public final class PluginStore {
   public Future<PluginSettings> settings(UUID companyId, String name) {
     String key = companyId + "/" + name;
     Future<PluginSettings> c = cache.getIfPresent(key);
+    if (c != null && c.succeeded()) {
+      // a new future bound to no context: the cached one belongs to the event loop that loaded it,
+      // and Vert.x runs a listener on a future's own context, so every caller on another event
+      // loop went there and back (its lookup and its HTTP answer written from a foreign thread)
+      return Future.succeededFuture(c.result());
+    }
     if (c != null && !c.failed()) {
-      return c;
+      return c; // still loading: rare, and its callers hop to the loader's event loop once
     }
     Future<PluginSettings> loaded = load(companyId, name);
     cache.put(key, loaded);
