@@ -32,15 +32,20 @@ def second_of(ms):
     return int((ms - start) // 1000)
 
 
-# CPU ms per process and machine state per second: each interval between two samples goes to the second of
-# its midpoint (samples are 0.5 s apart)
+# CPU ms per process and machine state per second: each interval between two samples (about 0.5 s apart, not
+# aligned with the window's seconds) is shared among the seconds it overlaps, in proportion to the overlap
 cols = ("gw", "pg", "sim", "busy", "idle", "iowait", "steal")
 cpu = collections.defaultdict(lambda: collections.Counter())
 rows = [list(map(int, l.split())) for l in open(cpu_file) if l[0].isdigit()]
 for a, b in zip(rows, rows[1:]):
-    s = second_of((a[0] + b[0]) / 2)
-    for i, c in enumerate(cols):
-        cpu[s][c] += (b[i + 1] - a[i + 1]) * 1000 / tck
+    if b[0] <= a[0]:
+        continue
+    first, last = second_of(a[0]), second_of(b[0] - 1)
+    for s in range(first, last + 1):
+        lo, hi = max(a[0], start + s * 1000), min(b[0], start + (s + 1) * 1000)
+        share = max(0, hi - lo) / (b[0] - a[0])
+        for i, c in enumerate(cols):
+            cpu[s][c] += (b[i + 1] - a[i + 1]) * 1000 / tck * share
 
 # PostgreSQL's checkpoints and autovacuum runs that overlap the window (the log line's own timestamp)
 pg_events = collections.defaultdict(list)
