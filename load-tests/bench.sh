@@ -54,6 +54,7 @@ JFR_SETTINGS=${JFR_SETTINGS:-profile} # the JDK's JFR settings: profile (10 ms s
 PROFILER=${PROFILER:-jfr}             # jfr: the JDK's JFR (Java threads only, about 20 samples a second in all); async:
                                       # async-profiler (Maven Central), itimer samples of every thread (250 a second per busy
                                       # core: native frames, GC, JIT, epoll), written as JFR for jfr-top.py and seconds.py
+OPENLOAD_JAVA_OPTS=${OPENLOAD_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}  # the load generator's JVM (a new one per phase)
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -252,7 +253,7 @@ stolen() { # "steal total" before, then after -> percent of the machine's CPU ti
 
 openload() { # file operation prefix args... (the measured run's stats on the file's last line); OL_BASE: another server
   local file=$1 op=$2 prefix=$3; shift 3
-  java -Xmx256m -XX:+UseSerialGC -cp "$CP" io.payg.load.OpenLoad --baseUrl "${OL_BASE:-$BASE}" --companyId "$COMPANY" \
+  java $OPENLOAD_JAVA_OPTS -cp "$CP" io.payg.load.OpenLoad --baseUrl "${OL_BASE:-$BASE}" --companyId "$COMPANY" \
     --secret "$SECRET" --serialsFile "$SERIALS" --currency "$CURRENCY" --operation "$op" --prefix "$prefix" "$@" >"$file" 2>&1
 }
 val() { sed -nE "s/.*(^| )$1=([^ ]+).*/\2/p" "$2" | tail -1; }

@@ -6,9 +6,11 @@ Usage: jfr-compare.py LABEL=recording.jfr:OPS:CPU_US_PER_OP [...]
   CPU_US_PER_OP  the JVM's CPU per request from /proc (results.md, "CPU µs/op: JVM"): each category's share of the
                  samples times it, so the columns add up to what bench.sh measured
 Each sample goes to the first category met walking down from its top frame (the most specific step): a query
-sent from the gateway's code is the pg client's, a JSON answer built there is the gateway's.
+sent from the gateway's code is the pg client's, a JSON answer built there is the gateway's; the router, futures
+and the event loop get only the samples under none of the others.
 """
 import collections
+import os
 import re
 import subprocess
 import sys
@@ -51,10 +53,13 @@ def category(thread, frames):
         return "JIT compiler threads"
     if thread.startswith(("GC Thread", "G1 ", "VM Thread")):
         return "GC and VM threads"
-    for f in frames:
-        for name, test in CATEGORIES:
-            if test(f):
-                return name
+    # the specific steps first, from the top frame down (Netty's and libc's frames of a write sit above the
+    # Vert.x frame that says what was written); the router, futures and the event loop only where none is
+    for group in (CATEGORIES[:-2], CATEGORIES[-2:]):
+        for f in frames:
+            for name, test in group:
+                if test(f):
+                    return name
     return "other"
 
 
@@ -76,3 +81,17 @@ print(" | ".join(f"{cpu:12.1f}" for _, _, _, cpu, _, _ in columns) + " | all (me
 print(" | ".join(f"{total:12d}" for *_, total, _ in columns) + " | samples")
 for label, path, ops, cpu, total, _ in columns:
     print(f"{label}: {path}, {ops} requests")
+
+# the gateway's own code, by its step nearest the top frame (µs per request), for each profile that has any
+GATEWAY = CATEGORIES[6][0]
+for label, path, ops, cpu, total, counts in columns:
+    if not counts[GATEWAY]:
+        continue
+    steps = collections.Counter()
+    for t, f in load(path):
+        if category(t, f) == GATEWAY:
+            step = next(x for x in f if x.startswith("io.payg."))
+            steps[re.sub(r"\(.*", "", step).rsplit(".", 2)[-2] + "." + re.sub(r"\(.*", "", step).rsplit(".", 1)[-1]] += 1
+    print(f"\n{label}: {GATEWAY}, {cpu * counts[GATEWAY] / total:.1f} µs per request, by step")
+    for name, n in steps.most_common(int(os.environ.get("TOP", "15"))):
+        print(f"  {cpu * n / total:5.1f}  {name}")
