@@ -40,6 +40,8 @@ AT80=${AT80:-1}
 AT2X=${AT2X:-1}                       # payments offered at twice the saturation rate: shed, not queued
 VALIDATE_RATE_AT_2X=${VALIDATE_RATE_AT_2X:-50}  # validations/s offered meanwhile (they must still be answered)
 AT2X_RATE=${AT2X_RATE:-}              # payments/s of the 2x phase; empty: twice the median saturation measured
+V80_RATE=${V80_RATE:-}                # validations/s and payments/s of the 80 % phases; empty: 80 % of the medians
+P80_RATE=${P80_RATE:-}                # measured (set both to compare two runs at the same rates)
 PGBENCH=${PGBENCH:-1}                 # 0: the gateway's phases only (no ratios)
 BARE=${BARE:-1}                       # 1: each validation round also runs a bare Vert.x route with only the lookup
                                       # (load-tests/bare/BareVertxServer.java): the stack's own ceiling
@@ -516,8 +518,8 @@ if [[ $AT80 == 1 ]]; then
   med() { awk -F'\t' -v p="$1" '$1 == p && $2 == "gateway" {print (p == "payment" ? $4 / ($17 / 1000) : $5)}' "$OUT/phases.tsv" \
     | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
   medb() { awk -F'\t' -v p="$1" '$1 == p && $2 == "pgbench" {print $5}' "$OUT/phases.tsv" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-  V80=$(awk -v r="$(med validate)" 'BEGIN{printf "%d", r * 0.8}')
-  P80=$(awk -v r="$(med payment)" 'BEGIN{printf "%d", r * 0.8}')
+  V80=${V80_RATE:-$(awk -v r="$(med validate)" 'BEGIN{printf "%d", r * 0.8}')}
+  P80=${P80_RATE:-$(awk -v r="$(med payment)" 'BEGIN{printf "%d", r * 0.8}')}
   [[ $PGBENCH == 0 ]] || { BV80=$(awk -v r="$(medb validate)" 'BEGIN{printf "%d", r * 0.8}'); BP80=$(awk -v r="$(medb payment)" 'BEGIN{printf "%d", r * 0.8}'); }
   for ((r = 1; r <= REPS; r++)); do
     [[ $PGBENCH == 0 ]] || pgbench_at80_phase validate "$r" "$BV80"
