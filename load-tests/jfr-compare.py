@@ -12,8 +12,9 @@ and the event loop get only the samples under none of the others.
 import collections
 import os
 import re
-import subprocess
 import sys
+
+from jfr_samples import load
 
 CATEGORIES = [  # (name, test on one frame), the first to match from the top frame down
     ("Micrometer: Vert.x HTTP server, pool and client metrics", lambda f: f.startswith(("io.micrometer.", "io.vertx.micrometer."))),
@@ -27,25 +28,6 @@ CATEGORIES = [  # (name, test on one frame), the first to match from the top fra
     ("Vert.x router, futures, contexts", lambda f: f.startswith(("io.vertx.ext.web.", "io.vertx.core.impl.future", "io.vertx.core.impl.ContextBase"))),
     ("event loop: epoll, task queue, reads", lambda f: f.startswith("io.netty.") or "epoll" in f),
 ]
-
-
-def load(path):
-    text = subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "128", path],
-                          check=True, capture_output=True, text=True).stdout
-    samples, thread, frames = [], None, None
-    for line in text.splitlines():
-        s = line.strip()
-        if s.startswith("sampledThread"):
-            m = re.search(r'"([^"]*)"', s)
-            thread = m.group(1) if m else "?"
-        elif s.startswith("stackTrace = ["):
-            frames = []
-        elif frames is not None and s == "]":
-            samples.append((thread, frames))
-            frames = None
-        elif frames is not None and s and s != "...":
-            frames.append(re.sub(r"\s+line:.*$", "", s))
-    return samples
 
 
 def category(thread, frames):
@@ -67,7 +49,7 @@ columns = []
 for arg in sys.argv[1:]:
     label, rest = arg.split("=", 1)
     path, ops, cpu = rest.rsplit(":", 2)
-    samples = load(path)
+    samples = load(path, 128)
     counts = collections.Counter(category(t, f) for t, f in samples)
     columns.append((label, path, int(ops), float(cpu), len(samples), counts))
 
@@ -88,7 +70,7 @@ for label, path, ops, cpu, total, counts in columns:
     if not counts[GATEWAY]:
         continue
     steps = collections.Counter()
-    for t, f in load(path):
+    for t, f in load(path, 128):
         if category(t, f) == GATEWAY:
             step = next(x for x in f if x.startswith("io.payg."))
             steps[re.sub(r"\(.*", "", step).rsplit(".", 2)[-2] + "." + re.sub(r"\(.*", "", step).rsplit(".", 1)[-1]] += 1

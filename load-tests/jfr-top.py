@@ -8,28 +8,13 @@ Prints the share of samples per top frame (where the CPU was), per first frame o
 import collections
 import os
 import re
-import subprocess
 import sys
+
+import jfr_samples
 
 paths = sys.argv[1:]
 top = int(os.environ.get("TOP", "25"))
-text = "\n".join(subprocess.run(["jfr", "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64", p],
-                               check=True, capture_output=True, text=True).stdout for p in paths)
-
-samples = []  # (thread, [frames, top first])
-thread, frames, in_stack = None, [], False
-for line in text.splitlines():
-    s = line.strip()
-    if s.startswith("sampledThread"):
-        m = re.search(r'"([^"]*)"', s)
-        thread = m.group(1) if m else "?"
-    elif s.startswith("stackTrace = ["):
-        frames, in_stack = [], True
-    elif in_stack and s == "]":
-        in_stack = False
-        samples.append((thread, frames))
-    elif in_stack and s and s != "...":
-        frames.append(re.sub(r"\s+line:.*$", "", s))
+samples = [x for p in paths for x in jfr_samples.load(p)]  # (thread, [frames, top first])
 
 n = len(samples)
 print(f"{n} samples (jdk.ExecutionSample) in {' '.join(paths)}")
