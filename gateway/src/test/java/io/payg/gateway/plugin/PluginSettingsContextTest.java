@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.internal.VertxInternal;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class PluginSettingsContextTest {
     assertEquals(callerThread, answeredOn);
   }
 
-  private static <T> T on(Context context, java.util.function.Supplier<Future<T>> work) {
+  private static <T> T on(Context context, Supplier<Future<T>> work) {
     Promise<T> done = Promise.promise();
     context.runOnContext(v -> work.get().onComplete(done));
     return GatewayFixture.await(done.future());
