@@ -57,6 +57,10 @@ PROFILER=${PROFILER:-jfr}             # jfr: the JDK's JFR (Java threads only, a
                                       # async-profiler (Maven Central), itimer samples of every thread (250 a second per busy
                                       # core: native frames, GC, JIT, epoll), written as JFR for jfr-top.py and seconds.py
 OPENLOAD_JAVA_OPTS=${OPENLOAD_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}  # the load generator's JVM (a new one per phase)
+# for the payments, C1 only: at hundreds of payments a second a fresh generator JVM spent more CPU compiling with C2
+# than sending; C1 took its CPU per payment from 1,019 to 413 µs at 300/s and from 529 to 146 at saturation, below
+# the gateway's 835 (A/B, docs/performance.md); the validations, thousands a second, keep C2 (48 against 77 µs)
+OPENLOAD_PAYMENT_JAVA_OPTS=${OPENLOAD_PAYMENT_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 # the JVM as the Dockerfile runs it: fixed heap, G1 with a pause goal; GC log of the run beside the results
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms512m -Xmx512m -XX:+UseG1GC -XX:MaxGCPauseMillis=20}
 # PostgreSQL as a deployment runs it (docs/operations.md, "PostgreSQL settings"); synchronous_commit stays on
@@ -254,8 +258,9 @@ stolen() { # "steal total" before, then after -> percent of the machine's CPU ti
 }
 
 openload() { # file operation prefix args... (the measured run's stats on the file's last line); OL_BASE: another server
-  local file=$1 op=$2 prefix=$3; shift 3
-  java $OPENLOAD_JAVA_OPTS -cp "$CP" io.payg.load.OpenLoad --baseUrl "${OL_BASE:-$BASE}" --companyId "$COMPANY" \
+  local file=$1 op=$2 prefix=$3 opts=$OPENLOAD_JAVA_OPTS; shift 3
+  [[ $op == validate ]] || opts=$OPENLOAD_PAYMENT_JAVA_OPTS
+  java $opts -cp "$CP" io.payg.load.OpenLoad --baseUrl "${OL_BASE:-$BASE}" --companyId "$COMPANY" \
     --secret "$SECRET" --serialsFile "$SERIALS" --currency "$CURRENCY" --operation "$op" --prefix "$prefix" "$@" >"$file" 2>&1
 }
 val() { sed -nE "s/.*(^| )$1=([^ ]+).*/\2/p" "$2" | tail -1; }
