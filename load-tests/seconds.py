@@ -87,8 +87,9 @@ def thread_kind(name):
 
 samples = collections.defaultdict(collections.Counter)  # second -> thread kind -> samples
 steps = collections.defaultdict(collections.Counter)  # second -> first io.payg frame -> samples
+# JIT time: async-profiler samples the compiler threads (4 ms a sample at 250 Hz); the JDK's JFR samples Java
+# threads only and records jdk.Compilation events instead (a recording holds one kind or the other)
 jit_ms = collections.Counter()
-interval_ms = 0  # async-profiler: 4 ms per itimer sample (250 Hz); JFR: jdk.Compilation durations instead
 if jfr_file:
     out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "64", "--events",
                           "jdk.ExecutionSample,jdk.Compilation", jfr_file],
@@ -104,7 +105,6 @@ if jfr_file:
             kind = thread_kind(th.get("javaName") or th.get("osName"))
             samples[s][kind] += 1
             if kind == "jit":
-                interval_ms = 4
                 jit_ms[s] += 4
             # a thread of the JVM's own (JIT, GC) is named as such; a Java thread by the gateway's step
             step = "(framework only)" if kind in ("event-loop", "worker") or th.get("javaName") else f"[{kind}]"
@@ -114,7 +114,7 @@ if jfr_file:
                     step = cls.rsplit(".", 1)[1] + "." + f["method"]["name"]
                     break
             steps[s][step] += 1
-        elif e["type"] == "jdk.Compilation" and not interval_ms:
+        elif e["type"] == "jdk.Compilation":
             d = v["duration"]  # PT0.018120001S
             jit_ms[s] += float(d[2:-1]) * 1000 if d.endswith("S") and "M" not in d else 0
 
