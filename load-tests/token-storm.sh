@@ -7,10 +7,13 @@
 #      call Calin with one request at a time (MANUFACTURER_LIMITS=calin=1), so their TOKEN jobs wait in the
 #      outbox: a backlog as after a manufacturer outage
 #   3. the gateway restarted (SIGTERM: leases given back) with the target: MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT,
-#      TOKEN_MAX_IN_FLIGHT (its HTTP client pool too), TOKEN_WORKER_BATCH jobs per claim; its worker claims the
-#      backlog and calls Calin
+#      TOKEN_MAX_IN_FLIGHT (its HTTP client pool too), TOKEN_WORKER_BATCH jobs per claim. The backlog is held back
+#      (due in a day) while this gateway warms up for WARM_SECONDS on fresh payments against a Calin answering at
+#      once, as a gateway that has been running when a manufacturer comes back is warm; then Calin answers
+#      LATENCY_MS late again, the backlog is due at once, and the worker claims it and calls Calin
 #   4. every SAMPLE_SECONDS until the TOKEN outbox is drained: requests open at the simulator (its own count),
-#      and the gateway's live heap: `jcmd GC.run` then `jcmd GC.heap_info` (used after a full collection = live)
+#      and the gateway's live heap from HeapSampler (one process attached over JMX: heap used, System.gc(),
+#      heap used again = live)
 # Writes target/token-storm/results.md and results.json (tokens_in_flight_peak, heap_live_peak_mb, ...).
 # Loopback only; the database is dropped at the end. Parameters: load-tests/README.md.
 set -euo pipefail
@@ -31,6 +34,9 @@ DRAIN_ENV=${DRAIN_ENV:-}                 # more settings of the drain's gateway,
 GATEWAY_ENV=${GATEWAY_ENV:-}             # settings of both stages' gateway, e.g. a slower manufacturer's timeouts:
                                          # "MANUFACTURER_TIMEOUTS_MS=calin=60000 OUTBOUND_TIMEOUT_MAX_MS=60000 OUTBOX_LEASE_SECONDS=400"
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-1}
+WARM_SECONDS=${WARM_SECONDS:-20}         # the drain's gateway warms up on fresh payments first; 0: it starts cold
+# the generator runs with C1 only: its C2 compiles cost more CPU than its sending (docs/performance.md)
+OPENLOAD_JAVA_OPTS=${OPENLOAD_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 SKIP_BUILD=${SKIP_BUILD:-0}
 GATEWAY_JAR=${GATEWAY_JAR:-}             # a jar built elsewhere (an A/B run of two commits); implies no build
 JFR=${JFR:-0}                            # 1: a JFR recording (settings=profile) of the drain, summarised by jfr-top.py
@@ -41,6 +47,7 @@ DB=payg_storm_$$
 if (( PAYMENTS < 1 || PAYMENTS > 100000 )); then echo "PAYMENTS between 1 and 100000" >&2; exit 2; fi
 if [[ $PGHOST != 127.0.0.1 && $PGHOST != localhost ]]; then echo "PGHOST must be on this machine" >&2; exit 2; fi
 command -v psql >/dev/null && command -v jcmd >/dev/null || { echo "psql and jcmd are required" >&2; exit 1; }
+(( WARM_SECONDS >= 0 )) || { echo "WARM_SECONDS must be 0 or more" >&2; exit 2; }
 pg_isready -q || { echo "PostgreSQL is not up at $PGHOST:$PGPORT" >&2; exit 1; }
 
 log() { printf '[token-storm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -57,11 +64,13 @@ fi
 cp "${GATEWAY_JAR:-$ROOT/gateway/target/payg-gateway.jar}" "$OUT/payg-gateway.jar"
 JAR=$OUT/payg-gateway.jar
 rm -rf "$OUT/classes"; mkdir -p "$OUT/classes"
-javac -nowarn -d "$OUT/classes" -cp "$JAR:$HDR" "$ROOT/load-tests/src/test/java/io/payg/load/OpenLoad.java" 2>/dev/null
+javac -nowarn -d "$OUT/classes" -cp "$JAR:$HDR" "$ROOT/load-tests/src/test/java/io/payg/load/OpenLoad.java" \
+  "$ROOT/load-tests/src/test/java/io/payg/load/HeapSampler.java" 2>/dev/null
 
 GW_PID=
 SIM_PID=
 LOAD_PID=
+SAMPLER_PID=
 stop_gw() {
   [[ -n $GW_PID ]] || return 0
   kill "$GW_PID" 2>/dev/null || true
@@ -71,6 +80,7 @@ stop_gw() {
 }
 cleanup() {
   [[ -n $LOAD_PID ]] && kill "$LOAD_PID" 2>/dev/null || true
+  [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
   stop_gw
   [[ -n $SIM_PID ]] && kill "$SIM_PID" 2>/dev/null || true
   psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
@@ -127,7 +137,7 @@ while :; do
   read -r pending done_ failed < <(tokens)
   (( pending + done_ + failed < PAYMENTS )) || break
   round=$((round + 1))
-  java -Xmx256m -XX:+UseSerialGC -cp "$OUT/classes:$JAR:$HDR" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
+  java $OPENLOAD_JAVA_OPTS -cp "$OUT/classes:$JAR:$HDR" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
     --secret "$SECRET" --serialsFile "$OUT/fixture/serials.txt" --operation process --prefix "S$round" \
     --concurrency "$CONCURRENCY" --duration 10 >"$OUT/openload-burst-$round.txt" 2>&1
   log "burst round $round: $(tail -2 "$OUT/openload-burst-$round.txt" | head -1); TOKEN jobs pending/done/failed: $(tokens)"
@@ -137,14 +147,47 @@ read -r BACKLOG _ _ < <(tokens)
 stop_gw
 
 # ---- the drain, with the target limits ---------------------------------------------------------------
+# the backlog held back (due in a day, a harness step: no gateway code moves a job's due time so) while the drain's
+# gateway warms up; the payments of the warm-up make jobs of their own, handed to the worker as they commit
+BACKLOG=$(q "WITH held AS (UPDATE outbox SET next_attempt_at = now() + interval '1 day'
+  WHERE kind = 'TOKEN' AND status = 'PENDING' RETURNING 1) SELECT count(*) FROM held")
 start_gw drain MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT \
   TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS $DRAIN_ENV
+WARM_PAYMENTS=0
+if (( WARM_SECONDS > 0 )); then
+  log "warm-up: $WARM_SECONDS s of fresh payments ($CONCURRENCY outstanding), Calin answering at once; $BACKLOG TOKEN jobs held back"
+  curl -sf -X POST "$ADMIN/calin?latencyMs=0" >/dev/null
+  WARM_FROM=$(q "SELECT now()")
+  java $OPENLOAD_JAVA_OPTS -cp "$OUT/classes:$JAR:$HDR" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
+    --secret "$SECRET" --serialsFile "$OUT/fixture/serials.txt" --operation process --prefix W \
+    --concurrency "$CONCURRENCY" --duration "$WARM_SECONDS" >"$OUT/openload-warm.txt" 2>&1
+  for _ in $(seq 1 240); do
+    [[ $(q "SELECT count(*) FROM outbox WHERE status = 'PENDING' AND next_attempt_at < now() + interval '1 hour'") == 0 ]] && break
+    sleep 0.5
+  done
+  WARM_PAYMENTS=$(q "SELECT count(*) FROM outbox WHERE kind = 'TOKEN' AND created_at >= '$WARM_FROM'")
+  log "warm-up: $(tail -2 "$OUT/openload-warm.txt" | head -1); its jobs done"
+fi
+read -r _ DONE0 FAILED0 < <(tokens)
+VENDS0=$(curl -s --max-time 5 "$ADMIN/calin" | grep -o '"vends":[0-9]*' | cut -d: -f2)
+curl -sf -X POST "$ADMIN/calin?latencyMs=$LATENCY_MS&resetMax=true" >/dev/null
+# the live heap, from one sampler attached for the whole drain (each jcmd would be a JVM of its own)
+java -cp "$OUT/classes" io.payg.load.HeapSampler "$GW_PID" $((SAMPLE_SECONDS * 1000)) "$OUT/heap.txt" \
+  >"$OUT/heap-sampler.log" 2>&1 &
+SAMPLER_PID=$!
+for _ in $(seq 1 100); do grep -q '^ready' "$OUT/heap-sampler.log" && [[ -s $OUT/heap.txt ]] && break; sleep 0.2; done
+grep -q '^ready' "$OUT/heap-sampler.log" || { cat "$OUT/heap-sampler.log" >&2; echo "HeapSampler did not attach" >&2; exit 1; }
+sampler_ticks() { awk '{print $14 + $15}' "/proc/$SAMPLER_PID/stat" 2>/dev/null || echo 0; }
+SAMPLER0=$(sampler_ticks)
+GC_LINES0=$(wc -l <"$OUT/gc-drain.log")
 [[ $JFR != 1 ]] || jcmd "$GW_PID" JFR.start name=storm settings=profile >/dev/null
+log "drain: $BACKLOG TOKEN jobs due now, Calin answering ${LATENCY_MS} ms late"
 T0=$(now_ms)
+q "UPDATE outbox SET next_attempt_at = now() WHERE kind = 'TOKEN' AND status = 'PENDING'" >/dev/null
 CLK_TCK=$(getconf CLK_TCK)
 gw_ticks() { awk '{print $14 + $15}' "/proc/$GW_PID/stat" 2>/dev/null || echo 0; }
 # the same per thread group, from /proc/<pid>/task/*/{comm,stat}: "gc" (G1's and the VM thread, so also the
-# sampling's GC.run), "jit" (the compiler threads), "app" (every other thread: event loops, workers, ...). A thread
+# sampler's System.gc()), "jit" (the compiler threads), "app" (every other thread: event loops, workers, ...). A thread
 # that ends during the drain takes its ticks along, so the groups are read beside the process total, not instead.
 gw_thread_ticks() {
   local t c gc=0 jit=0 app=0 f
@@ -167,11 +210,9 @@ DRAINED=
 while :; do
   t=$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN{printf "%.1f", (b - a) / 1000}')
   sim=$(curl -s --max-time 5 "$ADMIN/calin" || echo '{}')
-  inflight=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1] or "{}"); print(d.get("inFlight","?"), d.get("maxInFlight","?"))' "$sim")
-  # heap in use before, then after a full collection (what is live)
-  before=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.0f", v / 1024}}')
-  jcmd "$GW_PID" GC.run >/dev/null 2>&1 || true
-  live=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | awk '/garbage-first heap/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub(/K,?/, "", v); printf "%.0f", v / 1024}}')
+  inflight="$(grep -o '"inFlight":[0-9]*' <<<"$sim" | cut -d: -f2) $(grep -o '"maxInFlight":[0-9]*' <<<"$sim" | cut -d: -f2)"
+  # the sampler's last reading: heap in use before, then after a full collection (what is live)
+  read -r _ before live < <(tail -1 "$OUT/heap.txt")
   read -r pending done_ failed < <(tokens)
   echo "$t $inflight ${live:-?} ${before:-?} $pending $done_ $failed" >>"$OUT/samples.txt"
   if (( pending == 0 )); then DRAINED=$t; break; fi
@@ -180,6 +221,7 @@ while :; do
 done
 TICKS1=$(gw_ticks)
 read -r GC1 JIT1 APP1 < <(gw_thread_ticks)
+SAMPLER_MS=$(( ($(sampler_ticks) - SAMPLER0) * 1000 / CLK_TCK ))
 read -r GC_MS JIT_MS APP_MS APP_US_PER_JOB < <(awk -v hz="$CLK_TCK" -v n="$BACKLOG" -v g=$((GC1 - GC0)) \
   -v j=$((JIT1 - JIT0)) -v a=$((APP1 - APP0)) 'BEGIN {f = 1000 / hz
   printf "%.0f %.0f %.0f %.0f\n", g * f, j * f, a * f, (n > 0 ? a * f * 1000 / n : 0)}')
@@ -187,14 +229,19 @@ if [[ $JFR == 1 ]]; then
   jcmd "$GW_PID" JFR.stop name=storm filename="$OUT/jfr-drain.jfr" >/dev/null
   python3 "$ROOT/load-tests/jfr-top.py" "$OUT/jfr-drain.jfr" >"$OUT/jfr-drain.txt" 2>&1 || true
 fi
-read -r PEAK_FLIGHT PEAK_LIVE PEAK_USED < <(awk '!/^#/ {if ($2 + 0 > f) f = $2; if ($4 + 0 > l) l = $4; if ($5 + 0 > u) u = $5}
-  END {printf "%d %d %d\n", f, l, u}' "$OUT/samples.txt")
+PEAK_FLIGHT=$(awk '!/^#/ {if ($2 + 0 > f) f = $2} END {printf "%d\n", f}' "$OUT/samples.txt")
+# every reading of the sampler from the release to the end of the drain
+read -r PEAK_USED PEAK_LIVE HEAP_SAMPLES < <(awk -v t0="$T0" '$1 >= t0 {n++; if ($2 > u) u = $2; if ($3 > l) l = $3}
+  END {printf "%d %d %d\n", u, l, n}' "$OUT/heap.txt")
 SIM_MAX=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("maxInFlight"))')
+# the backlog's own: what the warm-up did before the release is taken off
 read -r PENDING DONE FAILED < <(tokens)
+DONE=$((DONE - DONE0)) FAILED=$((FAILED - FAILED0))
 VENDS=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("vends"))')
-GC=$(awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
-  END {printf "%d pauses, %.0f ms in all, longest %.1f ms", n, t, m}' "$OUT/gc-drain.log")
-# the gateway's CPU over the drain per TOKEN job (its SMS job included; the sampling's GC.run included too),
+VENDS=$((VENDS - VENDS0))
+GC=$(tail -n +$((GC_LINES0 + 1)) "$OUT/gc-drain.log" | awk '/Pause/ && / [0-9.]+ms$/ {v = $NF; sub(/ms$/, "", v); n++; t += v; if (v > m) m = v}
+  END {printf "%d pauses, %.0f ms in all, longest %.1f ms", n, t, m}')
+# the gateway's CPU over the drain per TOKEN job (its SMS job included; the sampler's System.gc() included too),
 # and the rates: the drain's, and what Little's law allows at the limit (in flight / manufacturer latency)
 read -r CPU_MS CPU_US_PER_JOB DRAIN_RATE LITTLE_RATE < <(awk -v t0="$TICKS0" -v t1="$TICKS1" -v hz="$CLK_TCK" \
   -v n="$BACKLOG" -v d="${DRAINED:-0}" -v f="$MAX_IN_FLIGHT" -v l="$LATENCY_MS" 'BEGIN {c = n < f ? n : f
@@ -208,7 +255,8 @@ res = {"tokens_in_flight_peak": ${SIM_MAX:-None}, "sampled_in_flight_peak": $PEA
        "drained_s": ${DRAINED:-None}, "little_law_drain_s": $LITTLE, "latency_ms": $LATENCY_MS,
        "max_in_flight_setting": $MAX_IN_FLIGHT, "worker_batch": $WORKER_BATCH, "poll_ms": $POLL_MS,
        "token_jobs_done": $DONE, "token_jobs_failed": $FAILED, "token_jobs_pending": $PENDING, "simulator_vends": ${VENDS:-None},
-       "burst_s": $BURST_S, "gc_drain": "$GC",
+       "burst_s": $BURST_S, "gc_drain": "$GC", "warm_seconds": $WARM_SECONDS, "warm_payments": $WARM_PAYMENTS,
+       "heap_samples": $HEAP_SAMPLES, "heap_sampler_cpu_ms_drain": $SAMPLER_MS,
        "drain_rate_per_s": $DRAIN_RATE, "little_law_rate_per_s": $LITTLE_RATE,
        "vends_per_token": round(${VENDS:-0} / max($DONE, 1), 3), "gateway_cpu_ms_drain": $CPU_MS,
        "gateway_cpu_us_per_token_job": $CPU_US_PER_JOB, "gateway_gc_cpu_ms_drain": $GC_MS,
@@ -221,20 +269,21 @@ PY
   echo "payg-gateway token storm, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "gateway -Xms$HEAP -Xmx$HEAP G1 20 ms; Calin simulator (own process) answering ${LATENCY_MS} ms late"
   echo "drain: MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS DB_POOL_SIZE=$DB_POOL_SIZE $DRAIN_ENV"
-  echo "(the live heap is sampled with jcmd GC.run, a full collection per sample: the drain's GC figures include them)"
+  echo "warm-up before the release: $WARM_SECONDS s, $WARM_PAYMENTS payments with their TOKEN and SMS jobs (0 s: a cold gateway)"
+  echo "(the live heap is sampled by HeapSampler, a System.gc() per sample: the drain's GC figures include them)"
   echo
   echo "| figure | value |"
   echo "| --- | --- |"
   echo "| burst: payments recorded (OpenLoad, $CONCURRENCY outstanding), TOKEN jobs waiting | $BACKLOG in ${BURST_S} s |"
-  echo "| **peak manufacturer requests in flight** (simulator's count, sampled every ${SAMPLE_SECONDS} s; its own maximum) | **$PEAK_FLIGHT**; ${SIM_MAX} |"
-  echo "| **peak live heap** (G1 heap used after jcmd GC.run, each sample) | **$PEAK_LIVE MB** (used before the collection: at most $PEAK_USED MB) |"
-  echo "| TOKEN outbox drained after the restart | ${DRAINED:-not within ${DRAIN_TIMEOUT}} s (Little's law at the setting: $LITTLE s) |"
+  echo "| **peak manufacturer requests in flight** (the simulator's own maximum since the release; sampled every ${SAMPLE_SECONDS} s) | **${SIM_MAX}**; $PEAK_FLIGHT |"
+  echo "| **peak live heap** (G1 heap used after System.gc(), $HEAP_SAMPLES samples) | **$PEAK_LIVE MB** (used before the collection: at most $PEAK_USED MB) |"
+  echo "| TOKEN outbox drained after the release | ${DRAINED:-not within ${DRAIN_TIMEOUT}} s (Little's law at the setting: $LITTLE s) |"
   echo "| TOKEN jobs at the end: done, failed, pending; vends at the simulator (Calin has no idempotency key: a vend whose completion was not stored is vended again) | $DONE, $FAILED, $PENDING; $VENDS |"
   echo "| drain rate; what Little's law allows at the limit (in flight / latency) | $DRAIN_RATE jobs/s; $LITTLE_RATE jobs/s |"
-  echo "| gateway CPU over the drain | $CPU_MS ms, $CPU_US_PER_JOB µs per TOKEN job (its SMS job and the sampling's GC.run included) |"
+  echo "| gateway CPU over the drain | $CPU_MS ms, $CPU_US_PER_JOB µs per TOKEN job (its SMS job and the sampler's System.gc() included); the sampler's own: $SAMPLER_MS ms |"
   echo "| of which, by thread: GC + VM thread; JIT compilers; the application's threads (µs per TOKEN job) | $GC_MS ms; $JIT_MS ms; $APP_MS ms ($APP_US_PER_JOB µs) |"
   echo "| GC of the drain | $GC |"
   echo
-  echo "samples: ${OUT#"$ROOT"/}/samples.txt; logs: gateway-burst.log, gateway-drain.log, gc-*.log, openload-burst-*.txt"
+  echo "samples: ${OUT#"$ROOT"/}/samples.txt; logs: gateway-burst.log, gateway-drain.log, gc-*.log, openload-burst-*.txt, openload-warm.txt, heap.txt"
   echo "results.json:"; cat "$OUT/results.json"
 } | tee "$OUT/results.md"

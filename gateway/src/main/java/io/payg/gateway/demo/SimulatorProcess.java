@@ -25,7 +25,8 @@ import java.util.function.IntSupplier;
  * <ul>
  *   <li>{@code GET /calin}: {@code {"baseUrl", "userId", "apiKey", "vends", "down", "latencyMs", "inFlight",
  *       "maxInFlight"}} (requests open now, and the most ever open at once)</li>
- *   <li>{@code POST /calin?down=true|false&latencyMs=N}: drop connections unanswered / answer N ms late</li>
+ *   <li>{@code POST /calin?down=true|false&latencyMs=N&resetMax=true}: drop connections unanswered / answer N ms
+ *       late / count {@code maxInFlight} again from now (token-storm.sh: the drain after a warm-up)</li>
  * </ul>
  *
  * The other manufacturers' simulators run beside it (faults.sh drives each): SparkMeter (with its
@@ -135,6 +136,9 @@ public final class SimulatorProcess {
       if (downParam != null) {
         down = Boolean.parseBoolean(downParam);
         calin.setDown(down);
+      }
+      if (Boolean.parseBoolean(ctx.request().getParam("resetMax"))) {
+        calin.resetMaxConcurrentRequests();
       }
       state(ctx);
     });

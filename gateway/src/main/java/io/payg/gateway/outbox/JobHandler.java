@@ -1,6 +1,7 @@
 package io.payg.gateway.outbox;
 
 import io.vertx.core.Future;
+import java.util.List;
 
 /** Does one kind of outbox job. */
 public interface JobHandler {
@@ -14,6 +15,15 @@ public interface JobHandler {
    * anything else, taken as retryable) to be retried with backoff.
    */
   Future<Void> handle(OutboxJob job);
+
+  /**
+   * What a claim's jobs need, read for the whole claim in one statement rather than one per job:
+   * the same jobs in the same order, each with its context (a job left without one reads its own in
+   * {@link #handle}). Reads nothing by default.
+   */
+  default Future<List<OutboxJob>> contexts(List<OutboxJob> claimed) {
+    return Future.succeededFuture(claimed);
+  }
 
   /** How an attempt that brought no result reschedules or ends the job (and what changes with it). */
   default JobEndings endings() {

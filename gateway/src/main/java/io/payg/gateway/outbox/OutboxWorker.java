@@ -258,41 +258,71 @@ public final class OutboxWorker extends VerticleBase {
     claiming = true;
     again = false;
     store.claim(handler.kind(), room, settings.lease()).onComplete(ar -> {
-      claiming = false;
-      if (stopping && ar.succeeded()) {
-        // claimed while a stop began: give them straight back rather than start them
-        store
-            .release(ar.result().stream().map(OutboxStore.Claimed::job).toList())
-            .onComplete(r -> drainedIfIdle());
-        return;
-      }
       if (ar.failed()) {
+        claiming = false;
         LOG.warn("claiming {} jobs failed: {}", handler.kind(), ar.cause().getMessage());
+        drainedIfIdle();
         return;
       }
-      for (OutboxStore.Claimed claimed : ar.result()) {
-        OutboxJob job = claimed.job();
-        if (claimed.leaseRanOut()) {
-          // a recovery: the attempt before this one never reported back (its instance stopped or
-          // stalled past the lease); an attempt that outlives it is fenced off (StaleAttempt)
+      List<OutboxStore.Claimed> claims = ar.result();
+      List<OutboxJob> claimedJobs =
+          claims.stream().map(OutboxStore.Claimed::job).toList();
+      Future<List<OutboxJob>> contexts;
+      try {
+        contexts =
+            claims.isEmpty() ? Future.succeededFuture(claimedJobs) : handler.contexts(claimedJobs);
+      } catch (RuntimeException e) {
+        contexts = Future.failedFuture(e);
+      }
+      // still "claiming" while their contexts are read: these jobs are not yet counted in flight
+      contexts.onComplete(read -> {
+        List<OutboxJob> jobs = claimedJobs;
+        if (read.succeeded()) {
+          jobs = read.result();
+        } else {
+          // each job reads its own when it runs, and fails there if it still cannot
           LOG.warn(
-              trace(job),
-              "{} job {} for transaction {}: the lease of attempt {} ran out unfinished, taken"
-                  + " again as attempt {}",
-              job.kind(),
-              job.id(),
-              job.transactionId(),
-              job.attempt() - 1,
-              job.attempt());
+              "reading the contexts of {} claimed {} jobs failed: {}",
+              claims.size(),
+              handler.kind(),
+              read.cause().getMessage());
         }
-        run(job);
-      }
-      // a full batch means more may be waiting
-      backlog = ar.result().size() == room;
-      if (again || backlog) {
-        poll();
-      }
+        started(claims, jobs, room);
+      });
     });
+  }
+
+  /** Runs a claim's jobs (with their contexts), or gives them back if a stop began meanwhile. */
+  private void started(List<OutboxStore.Claimed> claims, List<OutboxJob> jobs, int room) {
+    claiming = false;
+    if (stopping) {
+      // claimed while a stop began: give them straight back rather than start them
+      store.release(jobs).onComplete(r -> drainedIfIdle());
+      return;
+    }
+    for (int i = 0; i < claims.size(); i++) {
+      OutboxStore.Claimed claimed = claims.get(i);
+      OutboxJob job = jobs.get(i);
+      if (claimed.leaseRanOut()) {
+        // a recovery: the attempt before this one never reported back (its instance stopped or
+        // stalled past the lease); an attempt that outlives it is fenced off (StaleAttempt)
+        LOG.warn(
+            trace(job),
+            "{} job {} for transaction {}: the lease of attempt {} ran out unfinished, taken"
+                + " again as attempt {}",
+            job.kind(),
+            job.id(),
+            job.transactionId(),
+            job.attempt() - 1,
+            job.attempt());
+      }
+      run(job);
+    }
+    // a full batch means more may be waiting
+    backlog = claims.size() == room;
+    if (again || backlog) {
+      poll();
+    }
   }
 
   private void run(OutboxJob job) {

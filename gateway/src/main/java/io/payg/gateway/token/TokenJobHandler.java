@@ -83,6 +83,11 @@ public final class TokenJobHandler implements JobHandler {
   }
 
   @Override
+  public Future<List<OutboxJob>> contexts(List<OutboxJob> claimed) {
+    return TokenStore.orders(pool, claimed);
+  }
+
+  @Override
   public Future<Void> handle(OutboxJob job) {
     // a job handed over by its payment carries its order; one claimed by polling reads it
     Future<TokenOrder> known = job.context() instanceof TokenOrder order

@@ -37,6 +37,22 @@ final class TokenStore {
       LEFT JOIN outbox o ON o.id = $2
       WHERE t.id = $1""".formatted(TokenOrder.SERVICE_SQL);
 
+  /**
+   * The TokenOrders of a claim's jobs in one statement: {@link #CONTEXT} for each pair of
+   * $1 (transactions) and $2 (their jobs), with the job's id as "job".
+   */
+  static final String CONTEXTS = """
+      SELECT x.job,
+             (SELECT COALESCE(sum(a.amount), 0) FROM allocations a
+              WHERE a.transaction_id = t.id AND a.kind IN %s) AS amount,
+             t.currency, t.token_unit, t.token_quantity, t.provider, t.provider_txn_id,
+             d.id AS device_id, d.serial, d.type, d.manufacturer,
+             o.request_id, o.traceparent
+      FROM unnest($1::uuid[], $2::bigint[]) AS x(transaction_id, job)
+      JOIN transactions t ON t.id = x.transaction_id
+      JOIN devices d ON d.id = t.device_id
+      LEFT JOIN outbox o ON o.id = x.job""".formatted(TokenOrder.SERVICE_SQL);
+
   /*
    * The tokens of many jobs in one statement (CompletionBatch), a row of the arrays per job, each
    * fenced by its claim (OutboxStore.doneEach): an attempt that outlived its lease stores nothing.
@@ -130,6 +146,40 @@ final class TokenStore {
         .preparedQuery(CONTEXT)
         .execute(Tuple.of(job.transactionId(), job.id()))
         .map(rows -> TokenOrder.from(rows.iterator().next()));
+  }
+
+  /** The claimed jobs, each with its order where its transaction was found (CONTEXTS). */
+  static Future<List<OutboxJob>> orders(SqlClient client, List<OutboxJob> claimed) {
+    UUID[] transactions = new UUID[claimed.size()];
+    Long[] jobs = new Long[claimed.size()];
+    for (int i = 0; i < transactions.length; i++) {
+      transactions[i] = claimed.get(i).transactionId();
+      jobs[i] = claimed.get(i).id();
+    }
+    Tuple args = Tuple.tuple().addArrayOfUUID(transactions).addArrayOfLong(jobs);
+    return client.preparedQuery(CONTEXTS).execute(args).map(rows -> {
+      Map<Long, TokenOrder> byJob = new HashMap<>();
+      for (Row r : rows) {
+        byJob.put(r.getLong("job"), TokenOrder.from(r));
+      }
+      List<OutboxJob> withOrders = new ArrayList<>(claimed.size());
+      for (OutboxJob j : claimed) {
+        TokenOrder order = byJob.get(j.id());
+        withOrders.add(
+            order == null
+                ? j
+                : new OutboxJob(
+                    j.id(),
+                    j.kind(),
+                    j.companyId(),
+                    j.transactionId(),
+                    j.attempt(),
+                    j.claim(),
+                    order,
+                    j.requestId()));
+      }
+      return withOrders;
+    });
   }
 
   /**

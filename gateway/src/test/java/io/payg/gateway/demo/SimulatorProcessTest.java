@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,21 @@ class SimulatorProcessTest {
         200,
         await(http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject()))
             .statusCode());
+  }
+
+  @Test
+  void countsTheMostRequestsOpenAtOnceAgainFromAReset() {
+    await(http.postAbs(admin + "/calin?latencyMs=300").send());
+    await(Future.all(List.of(
+        http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject()),
+        http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject()),
+        http.postAbs(calin.baseUrl() + "/tokennew").sendJsonObject(new JsonObject()))));
+    JsonObject after = await(http.getAbs(admin + "/calin").send()).bodyAsJsonObject();
+    assertTrue(after.getInteger("maxInFlight") >= 3, after.encode());
+
+    JsonObject reset =
+        await(http.postAbs(admin + "/calin?latencyMs=0&resetMax=true").send()).bodyAsJsonObject();
+    assertEquals(0, reset.getInteger("maxInFlight"), reset.encode());
   }
 
   @Test

@@ -103,6 +103,12 @@ public abstract class SimulatedPeer<S extends SimulatedPeer<S>> {
     return maxInFlight.get();
   }
 
+  /** Starts {@link #maxConcurrentRequests()} again from the requests open now (a new phase of a run). */
+  public S resetMaxConcurrentRequests() {
+    maxInFlight.set(inFlight.get());
+    return self();
+  }
+
   /** The W3C {@code traceparent} header of every request received, in order (absent ones left out). */
   public List<String> traceparents() {
     return List.copyOf(traceparents);
