@@ -203,8 +203,20 @@ gw_thread_ticks() {
   done
   echo "$gc $jit $app"
 }
+# the rest of the machine over the drain, to tell a drain held by the CPU from one held by a wait: PostgreSQL (the
+# postmaster, its backends and what its exited backends used), the simulator, and the machine's busy and idle ticks
+PM_PID=$(head -1 "$(q 'SHOW data_directory')/postmaster.pid" 2>/dev/null || echo 0)
+pid_ticks() { local f; read -r -a f 2>/dev/null <"/proc/$1/stat" && echo $((f[13] + f[14] + ${2:-0} * (f[15] + f[16]))) || echo 0; }
+pg_ticks() {
+  local p s; s=$(pid_ticks "$PM_PID" 1)
+  for p in $(pgrep -P "$PM_PID" || true); do s=$((s + $(pid_ticks "$p"))); done
+  echo "$s"
+}
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6, $9}' /proc/stat; }
 TICKS0=$(gw_ticks)
 read -r GC0 JIT0 APP0 < <(gw_thread_ticks)
+PG0=$(pg_ticks) SIMT0=$(pid_ticks "$SIM_PID")
+read -r BUSY0 IDLE0 STEAL0 < <(machine_ticks)
 echo "# t_s simulator_in_flight simulator_max_in_flight live_heap_mb heap_used_before_gc_mb pending done failed" >"$OUT/samples.txt"
 DRAINED=
 while :; do
@@ -221,6 +233,11 @@ while :; do
 done
 TICKS1=$(gw_ticks)
 read -r GC1 JIT1 APP1 < <(gw_thread_ticks)
+PG1=$(pg_ticks) SIMT1=$(pid_ticks "$SIM_PID")
+read -r BUSY1 IDLE1 STEAL1 < <(machine_ticks)
+read -r PG_MS SIM_MS BUSY_MS IDLE_MS STEAL_MS < <(awk -v hz="$CLK_TCK" -v p=$((PG1 - PG0)) -v s=$((SIMT1 - SIMT0)) \
+  -v b=$((BUSY1 - BUSY0)) -v i=$((IDLE1 - IDLE0)) -v st=$((STEAL1 - STEAL0)) 'BEGIN {f = 1000 / hz
+  printf "%.0f %.0f %.0f %.0f %.0f\n", p * f, s * f, b * f, i * f, st * f}')
 SAMPLER_MS=$(( ($(sampler_ticks) - SAMPLER0) * 1000 / CLK_TCK ))
 read -r GC_MS JIT_MS APP_MS APP_US_PER_JOB < <(awk -v hz="$CLK_TCK" -v n="$BACKLOG" -v g=$((GC1 - GC0)) \
   -v j=$((JIT1 - JIT0)) -v a=$((APP1 - APP0)) 'BEGIN {f = 1000 / hz
@@ -261,7 +278,9 @@ res = {"tokens_in_flight_peak": ${SIM_MAX:-None}, "sampled_in_flight_peak": $PEA
        "vends_per_token": round(${VENDS:-0} / max($DONE, 1), 3), "gateway_cpu_ms_drain": $CPU_MS,
        "gateway_cpu_us_per_token_job": $CPU_US_PER_JOB, "gateway_gc_cpu_ms_drain": $GC_MS,
        "gateway_jit_cpu_ms_drain": $JIT_MS, "gateway_app_cpu_ms_drain": $APP_MS,
-       "gateway_app_cpu_us_per_token_job": $APP_US_PER_JOB, "load_average_at_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}
+       "gateway_app_cpu_us_per_token_job": $APP_US_PER_JOB, "postgres_cpu_ms_drain": $PG_MS,
+       "simulator_cpu_ms_drain": $SIM_MS, "machine_busy_ms_drain": $BUSY_MS, "machine_idle_ms_drain": $IDLE_MS,
+       "machine_steal_ms_drain": $STEAL_MS, "load_average_at_end": "$(cut -d' ' -f1-3 /proc/loadavg)"}
 open(os.path.join(out, "results.json"), "w").write(json.dumps(res, indent=2) + "\n")
 PY
 {
@@ -283,6 +302,7 @@ PY
   echo "| gateway CPU over the drain | $CPU_MS ms, $CPU_US_PER_JOB µs per TOKEN job (its SMS job and the sampler's System.gc() included); the sampler's own: $SAMPLER_MS ms |"
   echo "| of which, by thread: GC + VM thread; JIT compilers; the application's threads (µs per TOKEN job) | $GC_MS ms; $JIT_MS ms; $APP_MS ms ($APP_US_PER_JOB µs) |"
   echo "| GC of the drain | $GC |"
+  echo "| the machine over the drain ($(nproc) cores): busy (steal included), idle; PostgreSQL's CPU; the simulator's | $BUSY_MS ms (steal $STEAL_MS), $IDLE_MS ms; $PG_MS ms; $SIM_MS ms |"
   echo
   echo "samples: ${OUT#"$ROOT"/}/samples.txt; logs: gateway-burst.log, gateway-drain.log, gc-*.log, openload-burst-*.txt, openload-warm.txt, heap.txt"
   echo "results.json:"; cat "$OUT/results.json"
