@@ -36,4 +36,9 @@ public record OutboxJob(
       Object context) {
     this(id, kind, companyId, transactionId, attempt, claim, context, null);
   }
+
+  /** The same job with the context its handler read for it. */
+  public OutboxJob withContext(Object read) {
+    return new OutboxJob(id, kind, companyId, transactionId, attempt, claim, read, requestId);
+  }
 }

@@ -165,18 +165,7 @@ final class TokenStore {
       List<OutboxJob> withOrders = new ArrayList<>(claimed.size());
       for (OutboxJob j : claimed) {
         TokenOrder order = byJob.get(j.id());
-        withOrders.add(
-            order == null
-                ? j
-                : new OutboxJob(
-                    j.id(),
-                    j.kind(),
-                    j.companyId(),
-                    j.transactionId(),
-                    j.attempt(),
-                    j.claim(),
-                    order,
-                    j.requestId()));
+        withOrders.add(order == null ? j : j.withContext(order));
       }
       return withOrders;
     });

@@ -66,17 +66,8 @@ class ClaimContextsTest {
       if (readFails) {
         return Future.failedFuture("the database went away");
       }
-      return Future.succeededFuture(claimed.stream()
-          .map(j -> new OutboxJob(
-              j.id(),
-              j.kind(),
-              j.companyId(),
-              j.transactionId(),
-              j.attempt(),
-              j.claim(),
-              "order of " + j.id(),
-              j.requestId()))
-          .toList());
+      return Future.succeededFuture(
+          claimed.stream().map(j -> j.withContext("order of " + j.id())).toList());
     }
 
     @Override
