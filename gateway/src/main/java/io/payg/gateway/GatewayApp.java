@@ -322,7 +322,7 @@ public final class GatewayApp implements AutoCloseable {
             .setKeepAlive(true)
             .setConnectTimeout(5_000)
             .setUserAgent("payg-gateway"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(config.tokenMaxInFlight()));
+        config.tokenMaxInFlight());
     PluginWiring wiring = PluginWiring.build(catalog, http, clock);
     Map<String, TelcoAdapter> telcos = wiring.telcos();
     Map<String, TokenIssuer> issuers = wiring.issuers();

@@ -48,6 +48,12 @@ public final class OutboundPolicy {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(OutboundPolicy.class);
+  /**
+   * Connections of one pool: a scan of 256 per request is a few microseconds, and one manufacturer
+   * rarely holds more open (a pool per 256 is made only when TOKEN_MAX_IN_FLIGHT asks for more).
+   */
+  static final int REQUESTS_PER_POOL = 256;
+
   private static final String DEADLINE = "payg.outbound.deadline";
   private static final String OVER = "payg.outbound.over";
   private static final String REQUEST = "payg.outbound.request";
@@ -74,6 +80,27 @@ public final class OutboundPolicy {
 
   /** A client whose every request goes through this policy. */
   public WebClient client(WebClientOptions options, PoolOptions pool) {
+    return policed(options, pool);
+  }
+
+  /**
+   * A client for up to {@code maxOpen} requests at once, each through this policy, over pools of
+   * at most {@link #REQUESTS_PER_POOL} connections ({@link SpilloverWebClient}: why).
+   */
+  public WebClient client(WebClientOptions options, int maxOpen) {
+    return client(options, maxOpen, REQUESTS_PER_POOL);
+  }
+
+  WebClient client(WebClientOptions options, int maxOpen, int perPool) {
+    int pools = Math.max(1, (maxOpen + perPool - 1) / perPool);
+    if (pools == 1) {
+      return policed(options, new PoolOptions().setHttp1MaxSize(Math.max(1, maxOpen)));
+    }
+    return new SpilloverWebClient(
+        pools, perPool, i -> policed(options, new PoolOptions().setHttp1MaxSize(perPool)));
+  }
+
+  private WebClientInternal policed(WebClientOptions options, PoolOptions pool) {
     WebClientOptions o = new WebClientOptions(options)
         .setFollowRedirects(false)
         .setMaxRedirects(0)
