@@ -177,15 +177,15 @@ java -cp "$OUT/classes" io.payg.load.HeapSampler "$GW_PID" $((SAMPLE_SECONDS * 1
 SAMPLER_PID=$!
 for _ in $(seq 1 100); do grep -q '^ready' "$OUT/heap-sampler.log" && [[ -s $OUT/heap.txt ]] && break; sleep 0.2; done
 grep -q '^ready' "$OUT/heap-sampler.log" || { cat "$OUT/heap-sampler.log" >&2; echo "HeapSampler did not attach" >&2; exit 1; }
-sampler_ticks() { awk '{print $14 + $15}' "/proc/$SAMPLER_PID/stat" 2>/dev/null || echo 0; }
-SAMPLER0=$(sampler_ticks)
+# a process's user + system ticks (/proc/<pid>/stat); with a second argument 1, its waited-for children's too
+pid_ticks() { local f; read -r -a f 2>/dev/null <"/proc/$1/stat" && echo $((f[13] + f[14] + ${2:-0} * (f[15] + f[16]))) || echo 0; }
+SAMPLER0=$(pid_ticks "$SAMPLER_PID")
 GC_LINES0=$(wc -l <"$OUT/gc-drain.log")
 [[ $JFR != 1 ]] || jcmd "$GW_PID" JFR.start name=storm settings=profile >/dev/null
 log "drain: $BACKLOG TOKEN jobs due now, Calin answering ${LATENCY_MS} ms late"
 T0=$(now_ms)
 q "UPDATE outbox SET next_attempt_at = now() WHERE kind = 'TOKEN' AND status = 'PENDING'" >/dev/null
 CLK_TCK=$(getconf CLK_TCK)
-gw_ticks() { awk '{print $14 + $15}' "/proc/$GW_PID/stat" 2>/dev/null || echo 0; }
 # the same per thread group, from /proc/<pid>/task/*/{comm,stat}: "gc" (G1's and the VM thread, so also the
 # sampler's System.gc()), "jit" (the compiler threads), "app" (every other thread: event loops, workers, ...). A thread
 # that ends during the drain takes its ticks along, so the groups are read beside the process total, not instead.
@@ -206,14 +206,13 @@ gw_thread_ticks() {
 # the rest of the machine over the drain, to tell a drain held by the CPU from one held by a wait: PostgreSQL (the
 # postmaster, its backends and what its exited backends used), the simulator, and the machine's busy and idle ticks
 PM_PID=$(head -1 "$(q 'SHOW data_directory')/postmaster.pid" 2>/dev/null || echo 0)
-pid_ticks() { local f; read -r -a f 2>/dev/null <"/proc/$1/stat" && echo $((f[13] + f[14] + ${2:-0} * (f[15] + f[16]))) || echo 0; }
 pg_ticks() {
   local p s; s=$(pid_ticks "$PM_PID" 1)
   for p in $(pgrep -P "$PM_PID" || true); do s=$((s + $(pid_ticks "$p"))); done
   echo "$s"
 }
 machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $5 + $6, $9}' /proc/stat; }
-TICKS0=$(gw_ticks)
+TICKS0=$(pid_ticks "$GW_PID")
 read -r GC0 JIT0 APP0 < <(gw_thread_ticks)
 PG0=$(pg_ticks) SIMT0=$(pid_ticks "$SIM_PID")
 read -r BUSY0 IDLE0 STEAL0 < <(machine_ticks)
@@ -231,14 +230,14 @@ while :; do
   awk -v t="$t" -v d="$DRAIN_TIMEOUT" 'BEGIN{exit !(t > d)}' && break
   sleep "$SAMPLE_SECONDS"
 done
-TICKS1=$(gw_ticks)
+TICKS1=$(pid_ticks "$GW_PID")
 read -r GC1 JIT1 APP1 < <(gw_thread_ticks)
 PG1=$(pg_ticks) SIMT1=$(pid_ticks "$SIM_PID")
 read -r BUSY1 IDLE1 STEAL1 < <(machine_ticks)
 read -r PG_MS SIM_MS BUSY_MS IDLE_MS STEAL_MS < <(awk -v hz="$CLK_TCK" -v p=$((PG1 - PG0)) -v s=$((SIMT1 - SIMT0)) \
   -v b=$((BUSY1 - BUSY0)) -v i=$((IDLE1 - IDLE0)) -v st=$((STEAL1 - STEAL0)) 'BEGIN {f = 1000 / hz
   printf "%.0f %.0f %.0f %.0f %.0f\n", p * f, s * f, b * f, i * f, st * f}')
-SAMPLER_MS=$(( ($(sampler_ticks) - SAMPLER0) * 1000 / CLK_TCK ))
+SAMPLER_MS=$(( ($(pid_ticks "$SAMPLER_PID") - SAMPLER0) * 1000 / CLK_TCK ))
 read -r GC_MS JIT_MS APP_MS APP_US_PER_JOB < <(awk -v hz="$CLK_TCK" -v n="$BACKLOG" -v g=$((GC1 - GC0)) \
   -v j=$((JIT1 - JIT0)) -v a=$((APP1 - APP0)) 'BEGIN {f = 1000 / hz
   printf "%.0f %.0f %.0f %.0f\n", g * f, j * f, a * f, (n > 0 ? a * f * 1000 / n : 0)}')
