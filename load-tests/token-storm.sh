@@ -9,11 +9,12 @@
 #   3. the gateway restarted (SIGTERM: leases given back) with the target: MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT,
 #      TOKEN_MAX_IN_FLIGHT (its HTTP client pool too), TOKEN_WORKER_BATCH jobs per claim. The backlog is held back
 #      (due in a day) while this gateway warms up for WARM_SECONDS on fresh payments against a Calin answering at
-#      once, as a gateway that has been running when a manufacturer comes back is warm; then Calin answers
-#      LATENCY_MS late again, the backlog is due at once, and the worker claims it and calls Calin
+#      once, as a gateway that has been running when a manufacturer comes back is warm, then drains WARM_CLAIMS
+#      jobs of the burst through claims (the recovery path the drain runs); then Calin answers LATENCY_MS late
+#      again, the rest of the backlog is due at once, and the worker claims it and calls Calin
 #   4. every SAMPLE_SECONDS until the TOKEN outbox is drained: requests open at the simulator (its own count),
-#      and the gateway's live heap from HeapSampler (one process attached over JMX: heap used, System.gc(),
-#      heap used again = live)
+#      and the gateway's heap in use from HeapSampler (one process attached over JMX), with a System.gc() and
+#      the heap used again (= live) every HEAP_GC_SECONDS and at each new peak of the requests in flight
 # Writes target/token-storm/results.md and results.json (tokens_in_flight_peak, heap_live_peak_mb, ...).
 # Loopback only; the database is dropped at the end. Parameters: load-tests/README.md.
 set -euo pipefail
@@ -35,6 +36,9 @@ GATEWAY_ENV=${GATEWAY_ENV:-}             # settings of both stages' gateway, e.g
                                          # "MANUFACTURER_TIMEOUTS_MS=calin=60000 OUTBOUND_TIMEOUT_MAX_MS=60000 OUTBOX_LEASE_SECONDS=400"
 SAMPLE_SECONDS=${SAMPLE_SECONDS:-1}
 WARM_SECONDS=${WARM_SECONDS:-20}         # the drain's gateway warms up on fresh payments first; 0: it starts cold
+WARM_CLAIMS=${WARM_CLAIMS:-2000}         # then on this many more jobs of the burst, claimed (with WARM_SECONDS > 0)
+HEAP_GC_SECONDS=${HEAP_GC_SECONDS:-5}    # the sampler's System.gc() (a full collection, ~0.1 s pause) this often, and
+                                         # at each new peak of the simulator's requests in flight
 # the generator runs with C1 only: its C2 compiles cost more CPU than its sending (docs/performance.md)
 OPENLOAD_JAVA_OPTS=${OPENLOAD_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1}
 SKIP_BUILD=${SKIP_BUILD:-0}
@@ -47,7 +51,9 @@ DB=payg_storm_$$
 if (( PAYMENTS < 1 || PAYMENTS > 100000 )); then echo "PAYMENTS between 1 and 100000" >&2; exit 2; fi
 if [[ $PGHOST != 127.0.0.1 && $PGHOST != localhost ]]; then echo "PGHOST must be on this machine" >&2; exit 2; fi
 command -v psql >/dev/null && command -v jcmd >/dev/null || { echo "psql and jcmd are required" >&2; exit 1; }
-(( WARM_SECONDS >= 0 )) || { echo "WARM_SECONDS must be 0 or more" >&2; exit 2; }
+(( WARM_SECONDS >= 0 && WARM_CLAIMS >= 0 )) || { echo "WARM_SECONDS and WARM_CLAIMS must be 0 or more" >&2; exit 2; }
+(( HEAP_GC_SECONDS >= SAMPLE_SECONDS )) || { echo "HEAP_GC_SECONDS must be at least SAMPLE_SECONDS" >&2; exit 2; }
+(( WARM_SECONDS > 0 )) || WARM_CLAIMS=0
 pg_isready -q || { echo "PostgreSQL is not up at $PGHOST:$PGPORT" >&2; exit 1; }
 
 log() { printf '[token-storm %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -130,12 +136,12 @@ timeout 300 java "$ROOT/load-tests/src/test/java/io/payg/load/SetupFixture.java"
   --calinBaseUrl "$CALIN_URL" --calinUserId "$CALIN_USER" --calinApiKey "$CALIN_KEY" --out "$OUT/fixture" >"$OUT/fixture.log"
 COMPANY=$(sed -n 's/^companyId=//p' "$OUT/fixture/fixture.properties")
 SECRET=$(sed -n 's/^secret=//p' "$OUT/fixture/fixture.properties")
-log "burst: $PAYMENTS payments from OpenLoad ($CONCURRENCY outstanding), Calin at 1 request in flight"
+log "burst: $PAYMENTS payments (and $WARM_CLAIMS for the warm-up's claims) from OpenLoad ($CONCURRENCY outstanding), Calin at 1 request in flight"
 T_BURST=$(now_ms)
 round=0
 while :; do
   read -r pending done_ failed < <(tokens)
-  (( pending + done_ + failed < PAYMENTS )) || break
+  (( pending + done_ + failed < PAYMENTS + WARM_CLAIMS )) || break
   round=$((round + 1))
   java $OPENLOAD_JAVA_OPTS -cp "$OUT/classes:$JAR:$HDR" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
     --secret "$SECRET" --serialsFile "$OUT/fixture/serials.txt" --operation process --prefix "S$round" \
@@ -167,12 +173,24 @@ if (( WARM_SECONDS > 0 )); then
   done
   WARM_PAYMENTS=$(q "SELECT count(*) FROM outbox WHERE kind = 'TOKEN' AND created_at >= '$WARM_FROM'")
   log "warm-up: $(tail -2 "$OUT/openload-warm.txt" | head -1); its jobs done"
+  if (( WARM_CLAIMS > 0 )); then
+    # the recovery path compiled before it is measured: claims of WORKER_BATCH, their context read, completions
+    # of large batches; a warm-up of handed-over jobs runs none of it (docs/performance.md, "Where the drain's CPU goes")
+    q "UPDATE outbox SET next_attempt_at = now() WHERE id IN (SELECT id FROM outbox
+      WHERE kind = 'TOKEN' AND status = 'PENDING' ORDER BY id LIMIT $WARM_CLAIMS)" >/dev/null
+    for _ in $(seq 1 240); do
+      [[ $(q "SELECT count(*) FROM outbox WHERE status = 'PENDING' AND next_attempt_at < now() + interval '1 hour'") == 0 ]] && break
+      sleep 0.5
+    done
+    BACKLOG=$(q "SELECT count(*) FROM outbox WHERE kind = 'TOKEN' AND status = 'PENDING'")
+    log "warm-up: $WARM_CLAIMS jobs of the burst claimed and done; $BACKLOG TOKEN jobs held back for the drain"
+  fi
 fi
 read -r _ DONE0 FAILED0 < <(tokens)
 VENDS0=$(curl -s --max-time 5 "$ADMIN/calin" | grep -o '"vends":[0-9]*' | cut -d: -f2)
 curl -sf -X POST "$ADMIN/calin?latencyMs=$LATENCY_MS&resetMax=true" >/dev/null
 # the live heap, from one sampler attached for the whole drain (each jcmd would be a JVM of its own)
-java -cp "$OUT/classes" io.payg.load.HeapSampler "$GW_PID" $((SAMPLE_SECONDS * 1000)) "$OUT/heap.txt" \
+java -cp "$OUT/classes" io.payg.load.HeapSampler "$GW_PID" $((SAMPLE_SECONDS * 1000)) "$OUT/heap.txt" $((HEAP_GC_SECONDS * 1000)) "$ADMIN/calin" \
   >"$OUT/heap-sampler.log" 2>&1 &
 SAMPLER_PID=$!
 for _ in $(seq 1 100); do grep -q '^ready' "$OUT/heap-sampler.log" && [[ -s $OUT/heap.txt ]] && break; sleep 0.2; done
@@ -222,7 +240,7 @@ while :; do
   t=$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN{printf "%.1f", (b - a) / 1000}')
   sim=$(curl -s --max-time 5 "$ADMIN/calin" || echo '{}')
   inflight="$(grep -o '"inFlight":[0-9]*' <<<"$sim" | cut -d: -f2) $(grep -o '"maxInFlight":[0-9]*' <<<"$sim" | cut -d: -f2)"
-  # the sampler's last reading: heap in use before, then after a full collection (what is live)
+  # the sampler's last reading: heap in use, then after a full collection (what is live; - when it ran none)
   read -r _ before live < <(tail -1 "$OUT/heap.txt")
   read -r pending done_ failed < <(tokens)
   echo "$t $inflight ${live:-?} ${before:-?} $pending $done_ $failed" >>"$OUT/samples.txt"
@@ -247,7 +265,7 @@ if [[ $JFR == 1 ]]; then
 fi
 PEAK_FLIGHT=$(awk '!/^#/ {if ($2 + 0 > f) f = $2} END {printf "%d\n", f}' "$OUT/samples.txt")
 # every reading of the sampler from the release to the end of the drain
-read -r PEAK_USED PEAK_LIVE HEAP_SAMPLES < <(awk -v t0="$T0" '$1 >= t0 {n++; if ($2 > u) u = $2; if ($3 > l) l = $3}
+read -r PEAK_USED PEAK_LIVE HEAP_SAMPLES < <(awk -v t0="$T0" '$1 >= t0 {if ($2 > u) u = $2} $1 >= t0 && $3 != "-" {n++; if ($3 + 0 > l) l = $3 + 0}
   END {printf "%d %d %d\n", u, l, n}' "$OUT/heap.txt")
 SIM_MAX=$(curl -s --max-time 5 "$ADMIN/calin" | python3 -c 'import json,sys; print(json.load(sys.stdin).get("maxInFlight"))')
 # the backlog's own: what the warm-up did before the release is taken off
@@ -272,6 +290,7 @@ res = {"tokens_in_flight_peak": ${SIM_MAX:-None}, "sampled_in_flight_peak": $PEA
        "max_in_flight_setting": $MAX_IN_FLIGHT, "worker_batch": $WORKER_BATCH, "poll_ms": $POLL_MS,
        "token_jobs_done": $DONE, "token_jobs_failed": $FAILED, "token_jobs_pending": $PENDING, "simulator_vends": ${VENDS:-None},
        "burst_s": $BURST_S, "gc_drain": "$GC", "warm_seconds": $WARM_SECONDS, "warm_payments": $WARM_PAYMENTS,
+       "warm_claims": $WARM_CLAIMS, "heap_gc_seconds": $HEAP_GC_SECONDS,
        "heap_samples": $HEAP_SAMPLES, "heap_sampler_cpu_ms_drain": $SAMPLER_MS,
        "drain_rate_per_s": $DRAIN_RATE, "little_law_rate_per_s": $LITTLE_RATE,
        "vends_per_token": round(${VENDS:-0} / max($DONE, 1), 3), "gateway_cpu_ms_drain": $CPU_MS,
@@ -287,14 +306,14 @@ PY
   echo "payg-gateway token storm, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "gateway -Xms$HEAP -Xmx$HEAP G1 20 ms; Calin simulator (own process) answering ${LATENCY_MS} ms late"
   echo "drain: MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS DB_POOL_SIZE=$DB_POOL_SIZE $DRAIN_ENV"
-  echo "warm-up before the release: $WARM_SECONDS s, $WARM_PAYMENTS payments with their TOKEN and SMS jobs (0 s: a cold gateway)"
-  echo "(the live heap is sampled by HeapSampler, a System.gc() per sample: the drain's GC figures include them)"
+  echo "warm-up before the release: $WARM_SECONDS s, $WARM_PAYMENTS payments with their TOKEN and SMS jobs (0 s: a cold gateway), then $WARM_CLAIMS jobs of the burst claimed"
+  echo "(the live heap is sampled by HeapSampler, a System.gc() every $HEAP_GC_SECONDS s and at each new peak in flight: the drain's GC figures include them)"
   echo
   echo "| figure | value |"
   echo "| --- | --- |"
   echo "| burst: payments recorded (OpenLoad, $CONCURRENCY outstanding), TOKEN jobs waiting | $BACKLOG in ${BURST_S} s |"
   echo "| **peak manufacturer requests in flight** (the simulator's own maximum since the release; sampled every ${SAMPLE_SECONDS} s) | **${SIM_MAX}**; $PEAK_FLIGHT |"
-  echo "| **peak live heap** (G1 heap used after System.gc(), $HEAP_SAMPLES samples) | **$PEAK_LIVE MB** (used before the collection: at most $PEAK_USED MB) |"
+  echo "| **peak live heap** (G1 heap used after System.gc(), $HEAP_SAMPLES samples, every $HEAP_GC_SECONDS s and at each new peak in flight) | **$PEAK_LIVE MB** (heap in use, every ${SAMPLE_SECONDS} s: at most $PEAK_USED MB) |"
   echo "| TOKEN outbox drained after the release | ${DRAINED:-not within ${DRAIN_TIMEOUT}} s (Little's law at the setting: $LITTLE s) |"
   echo "| TOKEN jobs at the end: done, failed, pending; vends at the simulator (Calin has no idempotency key: a vend whose completion was not stored is vended again) | $DONE, $FAILED, $PENDING; $VENDS |"
   echo "| drain rate; what Little's law allows at the limit (in flight / latency) | $DRAIN_RATE jobs/s; $LITTLE_RATE jobs/s |"

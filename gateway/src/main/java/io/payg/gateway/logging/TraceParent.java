@@ -1,7 +1,7 @@
 package io.payg.gateway.logging;
 
-import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -22,7 +22,6 @@ public record TraceParent(String traceId, String spanId, String flags) {
       Pattern.compile("([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?");
   private static final String ZERO_TRACE = "0".repeat(32);
   private static final String ZERO_SPAN = "0".repeat(16);
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   /** The header's value when it is a valid traceparent, else null (ignored, never echoed). */
   public static TraceParent parse(String header) {
@@ -62,13 +61,18 @@ public record TraceParent(String traceId, String spanId, String flags) {
     return "00-" + traceId + "-" + spanId + "-" + flags;
   }
 
+  // ids are not secrets: ThreadLocalRandom, as OpenTelemetry's default ids (opentelemetry-java,
+  // io.opentelemetry.sdk.trace.IdGenerator#random), not SecureRandom, whose NativePRNG serialises
+  // every caller on one lock; an all-zero id is invalid (#trace-id, #parent-id)
   private static String hex(int bytes) {
-    byte[] b = new byte[bytes];
-    String h;
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long high;
+    long low;
     do {
-      RANDOM.nextBytes(b);
-      h = HexFormat.of().formatHex(b);
-    } while (h.chars().allMatch(c -> c == '0'));
-    return h;
+      high = random.nextLong();
+      low = bytes > 8 ? random.nextLong() : 0;
+    } while (high == 0 && low == 0);
+    HexFormat hex = HexFormat.of();
+    return bytes > 8 ? hex.toHexDigits(high) + hex.toHexDigits(low) : hex.toHexDigits(high);
   }
 }

@@ -10,7 +10,8 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -84,8 +85,12 @@ public final class OutboxWorker extends VerticleBase {
   private boolean stopping;
   private long timer;
   private MessageConsumer<Object> wake;
-  /** The jobs claimed and not finished: their leases are given back if a stop's grace runs out. */
-  private final Set<OutboxJob> running = new HashSet<>();
+  /**
+   * The jobs claimed and not finished: their leases are given back if a stop's grace runs out. By
+   * identity: a job is removed as the instance that was added, and a record's hash would read every
+   * field, its context (the whole order) included, twice per job.
+   */
+  private final Set<OutboxJob> running = Collections.newSetFromMap(new IdentityHashMap<>());
 
   private Promise<Void> drained;
 
