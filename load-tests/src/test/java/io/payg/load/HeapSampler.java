@@ -21,15 +21,15 @@ import javax.management.remote.JMXServiceURL;
 
 /**
  * The live heap of a running JVM, sampled from one process for the whole run: token-storm.sh's
- * sampler. Each sample reads the heap in use, runs a full collection (what {@code jcmd GC.run}
- * does: {@code System.gc()}), and reads it again, so the second figure is what is live.
+ * sampler. Each sample reads the heap in use; some (below) then run a full collection (what {@code
+ * jcmd GC.run} does: {@code System.gc()}) and read it again, so that figure is what is live.
  *
  * <p>Why not jcmd: every jcmd is a JVM of its own, about 0.2 s of CPU, and a sample took three of
  * them, about a third of these 2 cores during a drain. This process attaches once (the JDK's attach
  * API starts the target's local JMX agent) and then costs a few milliseconds a sample.
  *
  * <p>A full collection stops the target for about 0.1 s (a 512 MB G1 heap on 2 cores): one a
- * second took a tenth of a drain's time and a fifth of its gateway CPU. So the heap in use is read
+ * second stopped it a tenth of a drain and was half of its GC CPU. So the heap in use is read
  * at every interval and the collection runs only every {@code gc interval} (default: every sample),
  * and, given a URL whose JSON answer carries {@code "inFlight":N} (the Calin simulator's admin
  * page), also whenever N is above its value at every earlier collection: the live heap is read at

@@ -12,6 +12,7 @@ import io.payg.domain.payment.PaymentCommand;
 import io.payg.domain.payment.PaymentReceipt;
 import io.payg.gateway.audit.AuditStore;
 import io.payg.gateway.commission.CommissionSql;
+import io.payg.gateway.db.TimeOrderedUuid;
 import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.JobOrigin;
 import io.payg.gateway.outbox.OutboxJob;
@@ -382,7 +383,8 @@ final class PaymentStore {
       Assign assign,
       JobOrigin origin) {
     DeviceAccount account = snapshot.account();
-    UUID id = UUID.randomUUID();
+    // in time order: transactions' key and every index on transaction_id fill their rightmost pages
+    UUID id = TimeOrderedUuid.next();
     List<Allocation> allocations = result.allocations();
     Short[] positions = new Short[allocations.size()];
     String[] kinds = new String[allocations.size()];

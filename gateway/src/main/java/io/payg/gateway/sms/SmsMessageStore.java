@@ -1,5 +1,6 @@
 package io.payg.gateway.sms;
 
+import io.payg.gateway.db.TimeOrderedUuid;
 import io.payg.gateway.outbox.OutboxJob;
 import io.payg.gateway.outbox.OutboxStore;
 import io.vertx.core.Future;
@@ -110,7 +111,7 @@ public final class SmsMessageStore {
       SentConfirmation s = batch.get(i);
       jobs[i] = s.job().id();
       claims[i] = s.job().claim();
-      ids[i] = UUID.randomUUID();
+      ids[i] = TimeOrderedUuid.next(); // a hot table's key: filled in order
       companies[i] = s.job().companyId();
       transactions[i] = s.job().transactionId();
       phones[i] = s.phone();

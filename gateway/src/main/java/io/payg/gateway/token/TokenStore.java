@@ -2,6 +2,7 @@ package io.payg.gateway.token;
 
 import io.payg.domain.TokenAmount;
 import io.payg.domain.port.IssuedToken;
+import io.payg.gateway.db.TimeOrderedUuid;
 import io.payg.gateway.outbox.JobEndings;
 import io.payg.gateway.outbox.JobHandoff;
 import io.payg.gateway.outbox.JobOrigin;
@@ -196,7 +197,7 @@ final class TokenStore {
       Completion s = batch.get(i);
       jobs[i] = s.job().id();
       claims[i] = s.job().claim();
-      ids[i] = UUID.randomUUID();
+      ids[i] = TimeOrderedUuid.next(); // a hot table's key: filled in order
       companies[i] = s.job().companyId();
       transactions[i] = s.job().transactionId();
       devices[i] = s.deviceId();
