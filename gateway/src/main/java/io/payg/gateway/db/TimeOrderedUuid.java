@@ -6,9 +6,9 @@ import java.util.UUID;
 /**
  * Ids for the hot tables' rows in the order they are made: UUID version 7 (RFC 9562 §5.7), 48 bits
  * of Unix time in milliseconds, then the version, 12 random bits, the variant and 62 random bits.
- * A random (version 4) id lands on any page of a primary-key index, so after each checkpoint nearly
- * every insert writes a full-page image of another page; ids made in time order land on the
- * rightmost pages (docs/performance.md, "Time-ordered ids"). The random bits come from the same kind
+ * A random (version 4) id lands on any page of a primary-key index, and after each checkpoint the
+ * first change of a page writes all of it to the WAL; ids made in time order land on the rightmost
+ * pages (docs/performance.md, "Time-ordered ids"). The random bits come from the same kind
  * of generator as {@link UUID#randomUUID()}: an id handed to a tenant stays unguessable (RFC 9562
  * §6.9); the time it carries is the row's creation time, which the API shows anyway.
  */
