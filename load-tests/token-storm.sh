@@ -159,6 +159,13 @@ BACKLOG=$(q "WITH held AS (UPDATE outbox SET next_attempt_at = now() + interval 
   WHERE kind = 'TOKEN' AND status = 'PENDING' RETURNING 1) SELECT count(*) FROM held")
 start_gw drain MANUFACTURER_LIMITS=calin=$MAX_IN_FLIGHT TOKEN_MAX_IN_FLIGHT=$MAX_IN_FLIGHT \
   TOKEN_WORKER_BATCH=$WORKER_BATCH OUTBOX_POLL_MS=$POLL_MS $DRAIN_ENV
+# waits (at most 120 s) until no job due within the hour is pending: the held-back backlog is due in a day
+due_jobs_done() {
+  for _ in $(seq 1 240); do
+    [[ $(q "SELECT count(*) FROM outbox WHERE status = 'PENDING' AND next_attempt_at < now() + interval '1 hour'") == 0 ]] && return
+    sleep 0.5
+  done
+}
 WARM_PAYMENTS=0
 if (( WARM_SECONDS > 0 )); then
   log "warm-up: $WARM_SECONDS s of fresh payments ($CONCURRENCY outstanding), Calin answering at once; $BACKLOG TOKEN jobs held back"
@@ -167,10 +174,7 @@ if (( WARM_SECONDS > 0 )); then
   java $OPENLOAD_JAVA_OPTS -cp "$OUT/classes:$JAR:$HDR" io.payg.load.OpenLoad --baseUrl "$BASE" --companyId "$COMPANY" \
     --secret "$SECRET" --serialsFile "$OUT/fixture/serials.txt" --operation process --prefix W \
     --concurrency "$CONCURRENCY" --duration "$WARM_SECONDS" >"$OUT/openload-warm.txt" 2>&1
-  for _ in $(seq 1 240); do
-    [[ $(q "SELECT count(*) FROM outbox WHERE status = 'PENDING' AND next_attempt_at < now() + interval '1 hour'") == 0 ]] && break
-    sleep 0.5
-  done
+  due_jobs_done
   WARM_PAYMENTS=$(q "SELECT count(*) FROM outbox WHERE kind = 'TOKEN' AND created_at >= '$WARM_FROM'")
   log "warm-up: $(tail -2 "$OUT/openload-warm.txt" | head -1); its jobs done"
   if (( WARM_CLAIMS > 0 )); then
@@ -178,10 +182,7 @@ if (( WARM_SECONDS > 0 )); then
     # of large batches; a warm-up of handed-over jobs runs none of it (docs/performance.md, "Where the drain's CPU goes")
     q "UPDATE outbox SET next_attempt_at = now() WHERE id IN (SELECT id FROM outbox
       WHERE kind = 'TOKEN' AND status = 'PENDING' ORDER BY id LIMIT $WARM_CLAIMS)" >/dev/null
-    for _ in $(seq 1 240); do
-      [[ $(q "SELECT count(*) FROM outbox WHERE status = 'PENDING' AND next_attempt_at < now() + interval '1 hour'") == 0 ]] && break
-      sleep 0.5
-    done
+    due_jobs_done
     BACKLOG=$(q "SELECT count(*) FROM outbox WHERE kind = 'TOKEN' AND status = 'PENDING'")
     log "warm-up: $WARM_CLAIMS jobs of the burst claimed and done; $BACKLOG TOKEN jobs held back for the drain"
   fi

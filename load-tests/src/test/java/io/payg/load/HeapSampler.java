@@ -51,7 +51,7 @@ public final class HeapSampler {
     long interval = Long.parseLong(args[1]);
     long gcInterval = args.length >= 4 ? Long.parseLong(args[3]) : interval;
     URI peer = args.length == 5 ? URI.create(args[4]) : null;
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = peer == null ? null : HttpClient.newHttpClient();
     VirtualMachine vm = VirtualMachine.attach(args[0]);
     String address = vm.startLocalManagementAgent();
     vm.detach();

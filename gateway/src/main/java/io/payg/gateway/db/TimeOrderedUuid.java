@@ -23,17 +23,11 @@ public final class TimeOrderedUuid {
 
   /** A new id for the Unix time {@code epochMillis}. */
   static UUID at(long epochMillis) {
-    byte[] r = new byte[10];
-    RANDOM.nextBytes(r);
     long msb = (epochMillis & 0xFFFF_FFFF_FFFFL) << 16 // unix_ts_ms, 48 bits
         | 0x7000L // ver
-        | (r[0] & 0x0FL) << 8
-        | (r[1] & 0xFFL); // rand_a, 12 bits
-    long lsb = 0;
-    for (int i = 2; i < 10; i++) {
-      lsb = lsb << 8 | (r[i] & 0xFFL);
-    }
-    lsb = lsb & 0x3FFF_FFFF_FFFF_FFFFL | 0x8000_0000_0000_0000L; // var 0b10, rand_b 62 bits
+        | RANDOM.nextInt() & 0x0FFF; // rand_a, 12 bits
+    long lsb = RANDOM.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL // rand_b, 62 bits
+        | 0x8000_0000_0000_0000L; // var 0b10
     return new UUID(msb, lsb);
   }
 

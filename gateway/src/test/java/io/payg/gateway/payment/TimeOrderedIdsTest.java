@@ -18,6 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class TimeOrderedIdsTest {
 
+  /** The payment with provider id ? joined to its token (k) and its SMS (m). */
+  private static final String CHAIN =
+      "SELECT count(*) FROM transactions t JOIN tokens k ON k.transaction_id = t.id"
+          + " JOIN sms_messages m ON m.transaction_id = t.id WHERE t.provider_txn_id = ?";
+
   // the version nibble and the 48-bit Unix time in milliseconds of a uuid, in SQL
   private static final String VERSION = "substr(%1$s::text, 15, 1)";
   private static final String MILLIS =
@@ -54,20 +59,13 @@ class TimeOrderedIdsTest {
                 .process(txn, serial, 10_000, "KES", "+254712345678", "2026-01-16T08:30:00Z"))
             .statusCode());
     eventually(
-        Duration.ofSeconds(20),
-        "its token and SMS stored",
-        () -> gw.db.count(
-                "SELECT count(*) FROM transactions t JOIN tokens k ON k.transaction_id = t.id"
-                    + " JOIN sms_messages m ON m.transaction_id = t.id WHERE t.provider_txn_id = ?",
-                txn)
-            == 1);
+        Duration.ofSeconds(20), "its token and SMS stored", () -> gw.db.count(CHAIN, txn) == 1);
     long after = System.currentTimeMillis();
     for (String id : new String[] {"t.id", "k.id", "m.id"}) {
       assertEquals(
           1,
           gw.db.count(
-              ("SELECT count(*) FROM transactions t JOIN tokens k ON k.transaction_id = t.id"
-                  + " JOIN sms_messages m ON m.transaction_id = t.id WHERE t.provider_txn_id = ?"
+              (CHAIN
                   + " AND " + VERSION.formatted(id) + " = '7' AND " + millis(id)
                   + " BETWEEN ? AND ?"),
               txn,
@@ -79,8 +77,7 @@ class TimeOrderedIdsTest {
     assertEquals(
         1,
         gw.db.count(
-            ("SELECT count(*) FROM transactions t JOIN tokens k ON k.transaction_id = t.id"
-                + " JOIN sms_messages m ON m.transaction_id = t.id WHERE t.provider_txn_id = ?"
+            (CHAIN
                 + " AND " + millis("t.id") + " <= " + millis("k.id")
                 + " AND " + millis("k.id") + " <= " + millis("m.id")),
             txn));
